@@ -1,0 +1,270 @@
+// Registration day, measured: an authority with 5,000 households opens a first-come summer week
+// with 300 places a day; 500 parents log in beforehand and all book at the opening moment, over
+// HTTP, retrying on 503. Prints throughput, latency percentiles, errors and the database checks,
+// and a plain one-row-update baseline measured in the same run on the same server.
+//
+//   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:rush
+//
+// Options (environment): RUSH_HOUSEHOLDS (5000), RUSH_PARENTS (500), RUSH_PLACES (300), RUSH_PORT (3900).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { hash } from '@node-rs/argon2';
+import pg from 'pg';
+import { Agent, request } from 'undici';
+
+const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+if (!serverUrl) {
+  console.error('Set BENCH_DATABASE_URL to a PostgreSQL server (the benchmark creates and drops its own database).');
+  process.exit(2);
+}
+const HOUSEHOLDS = Number(process.env.RUSH_HOUSEHOLDS ?? 5000);
+const PARENTS = Number(process.env.RUSH_PARENTS ?? 500);
+const PLACES = Number(process.env.RUSH_PLACES ?? 300);
+const PORT = Number(process.env.RUSH_PORT ?? 3900);
+const PASSWORD = 'Rentree-Ete-2027';
+// A week without a public holiday (14 July would be refused, as it should).
+const WEEK = ['2027-07-19', '2027-07-20', '2027-07-21', '2027-07-22', '2027-07-23'];
+const root = new URL('..', import.meta.url).pathname;
+
+function databaseUrl(name: string): string {
+  const url = new URL(serverUrl!);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>, url = serverUrl!): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function startServer(dbName: string): Promise<ChildProcess> {
+  const profile = process.env.RUSH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RUSH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: {
+      ...process.env, DATABASE_URL: databaseUrl(dbName), PORT: String(PORT), HOST: '127.0.0.1', DEMO: 'false', LOG_LEVEL: 'warn',
+      SECRET: randomBytes(32).toString('hex'), TRUST_PROXY: 'true', DATA_DIR: `/tmp/pf-bench-${dbName}`, PUBLIC_URL: `http://127.0.0.1:${PORT}`,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Portail Famille is running')) resolve(child);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+}
+
+/** The authority, its 5,000 households, the summer activity and its first-come period (opening later). */
+async function seed(url: string): Promise<{ tenantId: string; activityId: string; unitId: string; periodId: string; parents: { email: string; children: string[] }[] }> {
+  return admin(async (db) => {
+    const tenant = (await db.query(`insert into tenants (slug, name, settings) values ('rush', 'Ville de la Ruée (banc d''essai)', '{}') returning id`)).rows[0].id as string;
+    const passwordHash = await hash(PASSWORD);
+    const parents: { email: string; children: string[] }[] = [];
+    for (let start = 0; start < HOUSEHOLDS; start += 500) {
+      const count = Math.min(500, HOUSEHOLDS - start);
+      const ids = Array.from({ length: count }, (_, i) => start + i);
+      const households = await db.query(
+        `insert into households (tenant_id, family_number, name) select $1, lpad(n::text, 6, '0'), 'FAMILLE ' || n from unnest($2::int[]) n returning id, family_number`,
+        [tenant, ids],
+      );
+      for (const household of households.rows as { id: string; family_number: string }[]) {
+        const n = Number(household.family_number);
+        const childCount = n % 3 === 0 ? 2 : 1;
+        const people = await db.query(
+          `insert into persons (tenant_id, first_name, last_name, birth_date) select $1, p.first, 'FAMILLE' || $2::text, p.birth from (values ('Parent', null::date), ('Enfant1', '2017-05-01'::date), ('Enfant2', '2019-05-01'::date)) p(first, birth) limit $3 returning id, first_name`,
+          [tenant, n, 1 + childCount],
+        );
+        const [guardian, ...children] = people.rows as { id: string }[];
+        await db.query(
+          `insert into household_members (tenant_id, household_id, person_id, role) select $1, $2, id, case when id = $3 then 'guardian' else 'child' end from unnest($4::uuid[]) id`,
+          [tenant, household.id, guardian!.id, people.rows.map((row: { id: string }) => row.id)],
+        );
+        if (n < PARENTS) {
+          const email = `parent${n}@ruee.example`;
+          await db.query(
+            `insert into accounts (tenant_id, email, kind, household_id, person_id, display_name, password_hash, status) values ($1, $2, 'family', $3, $4, $5, $6, 'active')`,
+            [tenant, email, household.id, guardian!.id, `Parent ${n}`, passwordHash],
+          );
+          parents.push({ email, children: children.map((child) => child.id) });
+        }
+      }
+    }
+    const activity = (await db.query(
+      `insert into activities (tenant_id, name, kind, starts_on, ends_on, weekdays, opening, requires_enrollment, booking_deadline, cancellation_deadline)
+       values ($1, 'Accueil de loisirs — été 2027', 'alsh_holidays', '2027-07-05', '2027-08-27', '{1,2,3,4,5}', 'all', false, '{"type":"days_before","days":1,"time":"00:00"}', '{"type":"days_before","days":1,"time":"00:00"}') returning id`,
+      [tenant],
+    )).rows[0].id as string;
+    const unit = (await db.query(`insert into units (tenant_id, activity_id, name, code) values ($1, $2, 'Journée', 'J') returning id`, [tenant, activity])).rows[0].id as string;
+    await db.query(`insert into capacity_pools (tenant_id, activity_id, unit_ids, places) values ($1, $2, $3, $4)`, [tenant, activity, [unit], PLACES]);
+    const period = (await db.query(
+      `insert into booking_periods (tenant_id, activity_id, name, first_day, last_day, opens_at, closes_at) values ($1, $2, 'Été 2027 — semaine 1', $3, $4, now() + interval '1 day', now() + interval '30 days') returning id`,
+      [tenant, activity, WEEK[0], WEEK[WEEK.length - 1]],
+    )).rows[0].id as string;
+    return { tenantId: tenant, activityId: activity, unitId: unit, periodId: period, parents };
+  }, url);
+}
+
+interface Parent {
+  /** Each parent comes from its own address, as on registration day: a header value only, in the
+   * range RFC 2544 sets aside for benchmarks (no packet goes there). */
+  address: string;
+  email: string;
+  children: string[];
+  cookies: Map<string, string>;
+  csrf: string;
+}
+
+const dispatcher = new Agent({ connections: PARENTS + 10, pipelining: 1, keepAliveTimeout: 120_000 });
+const base = `http://127.0.0.1:${PORT}/rush`;
+
+async function call(parent: Parent, method: 'GET' | 'POST', path: string, form?: URLSearchParams) {
+  const headers: Record<string, string> = { cookie: [...parent.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-forwarded-for': parent.address };
+  if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
+  const response = await request(`${base}${path}`, { method, headers, body: form?.toString(), dispatcher });
+  const setCookies = response.headers['set-cookie'];
+  for (const cookie of Array.isArray(setCookies) ? setCookies : setCookies ? [setCookies] : []) {
+    const [pair] = cookie.split(';');
+    const [name, ...value] = pair!.split('=');
+    parent.cookies.set(name!.trim(), value.join('='));
+  }
+  const body = await response.body.text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(body)?.[1];
+  if (token) parent.csrf = token;
+  return { status: response.statusCode, headers: response.headers, body };
+}
+
+async function logIn(parent: Parent): Promise<void> {
+  await call(parent, 'GET', '/connexion');
+  const response = await call(parent, 'POST', '/connexion', new URLSearchParams({ _csrf: parent.csrf, email: parent.email, password: PASSWORD }));
+  if (response.status !== 302) throw new Error(`login of ${parent.email} answered ${response.status}: ${/<h1>([^<]*)<\/h1>[^]*?<p[^>]*>([^<]*)/.exec(response.body)?.slice(1).join(" — ")}`);
+  await call(parent, 'GET', '/accueil');
+}
+
+interface Attempt {
+  ms: number;
+  status: number;
+}
+
+/** One parent's booking of the week for each child, retrying after a 503 as the page does. */
+async function book(parent: Parent, activityId: string, unitId: string, attempts: Attempt[]): Promise<{ status: number; body: string }> {
+  const form = new URLSearchParams({ _csrf: parent.csrf, activite: activityId });
+  for (const child of parent.children) for (const day of WEEK) form.append('choix', `${child}|${unitId}|${day}`);
+  for (;;) {
+    const started = performance.now();
+    const response = await call(parent, 'POST', '/reservations', form);
+    attempts.push({ ms: performance.now() - started, status: response.status });
+    if (response.status !== 503) return response;
+    const wait = Number(response.headers['retry-after'] ?? 1);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0.2, Math.min(wait, 5)) * 1000 * (0.5 + Math.random())));
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** A pgbench-like baseline: concurrent single-row updates, one transaction each, for a few seconds. */
+async function baselineTps(url: string, clients: number, seconds: number): Promise<number> {
+  await admin((db) => db.query('create table bench_counter (id int primary key, n bigint not null default 0); insert into bench_counter select g from generate_series(1, 100) g'), url);
+  const pool = new pg.Pool({ connectionString: url, max: clients });
+  const deadline = performance.now() + seconds * 1000;
+  let count = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < deadline) {
+        await pool.query('update bench_counter set n = n + 1 where id = $1', [1 + Math.floor(Math.random() * 100)]);
+        count += 1;
+      }
+    }),
+  );
+  await pool.end();
+  return count / seconds;
+}
+
+async function main(): Promise<void> {
+  const dbName = `pf_bench_${randomBytes(5).toString('hex')}`;
+  await admin((db) => db.query(`create database ${dbName}`));
+  // RUSH_LOG_SLOW_MS=n: the server logs every statement slower than n ms (to find where time goes).
+  if (process.env.RUSH_LOG_SLOW_MS) await admin((db) => db.query(`alter database ${dbName} set log_min_duration_statement = ${Number(process.env.RUSH_LOG_SLOW_MS)}`));
+  let server: ChildProcess | undefined;
+  try {
+    // The server applies the migrations at start; the data is seeded after, then the server reloads its tenants.
+    server = await startServer(dbName);
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server!.once('exit', resolve));
+    let t = performance.now();
+    const data = await seed(databaseUrl(dbName));
+    console.log(`seeded ${HOUSEHOLDS} households (${data.parents.length} parents with accounts) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    server = await startServer(dbName);
+
+    const parents: Parent[] = data.parents.map((p, index) => ({ ...p, address: `198.18.${Math.floor(index / 250)}.${(index % 250) + 1}`, cookies: new Map(), csrf: '' }));
+    t = performance.now();
+    await Promise.all(parents.map(logIn));
+    console.log(`${parents.length} parents logged in over HTTP in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    // Before the opening, nothing can be booked, whatever is posted.
+    const early = await book(parents[0]!, data.activityId, data.unitId, []);
+    const earlyBooked = await admin(async (db) => Number((await db.query('select count(*) from bookings')).rows[0].count), databaseUrl(dbName));
+    console.log(`posted before the opening: HTTP ${early.status}, bookings created: ${earlyBooked} (${/pas encore ouvertes/.test(early.body) ? 'refused: not open yet' : 'UNEXPECTED'})`);
+
+    const openingDelayMs = 3000;
+    await admin((db) => db.query(`update booking_periods set opens_at = now() + ($1 || ' milliseconds')::interval where id = $2`, [openingDelayMs, data.periodId]), databaseUrl(dbName));
+    await new Promise((resolve) => setTimeout(resolve, openingDelayMs + 50));
+
+    const attempts: Attempt[] = [];
+    t = performance.now();
+    const results = await Promise.all(parents.map((parent) => book(parent, data.activityId, data.unitId, attempts)));
+    const rushSeconds = (performance.now() - t) / 1000;
+
+    const checks = await admin(async (db) => {
+      const one = async (text: string, values: unknown[] = []) => (await db.query(text, values)).rows[0];
+      return {
+        byStatus: (await db.query(`select status, count(*)::int as n from bookings group by status order by status`)).rows as { status: string; n: number }[],
+        oversold: Number((await one(`select count(*)::int as n from capacity_days where taken > places`)).n)
+          + Number((await one(`select count(*)::int as n from (select day from bookings where status in ('reserved','requested') group by unit_id, day having count(*) > $1) d`, [PLACES])).n),
+        duplicates: Number((await one(`select count(*)::int as n from (select 1 from bookings where status not in ('refused','cancelled') group by child_id, unit_id, day having count(*) > 1) d`)).n),
+        badRanks: Number((await one(`select count(*)::int as n from (select unit_id, day, group_id, array_agg(waitlist_rank order by waitlist_rank) as ranks, count(*) as c from bookings where status = 'waitlisted' group by unit_id, day, group_id) w where w.ranks <> array(select generate_series(1, w.c::int))`)).n),
+        asked: parents.reduce((sum, parent) => sum + parent.children.length * WEEK.length, 0),
+        answered: Number((await one(`select count(*)::int as n from bookings`)).n),
+      };
+    }, databaseUrl(dbName));
+
+    const latencies = attempts.map((attempt) => attempt.ms).sort((a, b) => a - b);
+    const served = attempts.filter((attempt) => attempt.status !== 503).map((attempt) => attempt.ms).sort((a, b) => a - b);
+    const errors5xx = attempts.filter((attempt) => attempt.status >= 500 && attempt.status !== 503).length;
+    const shed = attempts.filter((attempt) => attempt.status === 503).length;
+    const notOk = results.filter((result) => result.status !== 200).length;
+    const booked = checks.byStatus.filter((row) => row.status === 'reserved' || row.status === 'waitlisted').reduce((sum, row) => sum + row.n, 0);
+
+    const baseline = await baselineTps(databaseUrl(dbName), 10, 5);
+    const bookingsPerSecond = booked / rushSeconds;
+
+    console.log('\n=== rush: first-come opening ===');
+    console.log(`parents: ${parents.length}, choices asked: ${checks.asked}, rush wall time: ${rushSeconds.toFixed(2)} s`);
+    console.log(`bookings per second: ${bookingsPerSecond.toFixed(0)} (${booked} reserved or waiting)`);
+    console.log(`booking request latency, every attempt: p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms (${attempts.length} attempts)`);
+    console.log(`booking request latency, answered (not 503): p50 ${percentile(served, 50).toFixed(0)} ms, p95 ${percentile(served, 95).toFixed(0)} ms, p99 ${percentile(served, 99).toFixed(0)} ms`);
+    console.log(`503 answers (load shed, retried): ${shed}; other 5xx: ${errors5xx}; final answers not 200: ${notOk}`);
+    console.log(`by status: ${checks.byStatus.map((row) => `${row.status} ${row.n}`).join(', ')}`);
+    console.log(`places oversold: ${checks.oversold}; duplicate bookings: ${checks.duplicates}; waiting lists not 1..n: ${checks.badRanks}; lost choices: ${checks.asked - checks.answered}`);
+    console.log(`baseline (one-row update, 10 clients): ${baseline.toFixed(0)} transactions per second`);
+    console.log(`ratio bookings per second / baseline TPS: ${(bookingsPerSecond / baseline).toFixed(3)}`);
+  } finally {
+    server?.kill('SIGTERM');
+    if (server) await new Promise((resolve) => server!.once('exit', resolve));
+    await dispatcher.close();
+    if (!process.env.RUSH_KEEP_DATABASE) await admin((db) => db.query(`drop database if exists ${dbName} with (force)`));
+  }
+}
+
+await main();

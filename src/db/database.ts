@@ -1,0 +1,107 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PgliteSerialPool } from './pglite-pool.js';
+import type { DB } from './schema.js';
+
+/** The database behind the portal: an embedded PGlite folder or a PostgreSQL server, same SQL. */
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  kysely: Kysely<DB>;
+  /** Multi-statement SQL without parameters. */
+  exec(sqlText: string): Promise<void>;
+  /** One statement with positional parameters, outside Kysely (job queue adapter, benchmarks). */
+  query<R = Record<string, unknown>>(sqlText: string, parameters?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+  /** Runs `work` on one connection held throughout (migrations, session-level locks). */
+  withConnection<T>(work: (connection: RawConnection) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface RawConnection {
+  exec(sqlText: string): Promise<void>;
+  query<R = Record<string, unknown>>(sqlText: string, parameters?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string | undefined;
+  /** PGlite data folder; undefined keeps the database in memory (tests). */
+  dataDir?: string | undefined;
+  poolSize?: number;
+  onSlowWait?: (waitedMs: number) => void;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options);
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Database> {
+  const pool = await PgliteSerialPool.open(options.dataDir);
+  if (options.onSlowWait) pool.onSlowWait = options.onSlowWait;
+  return {
+    kind: 'pglite',
+    kysely: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }),
+    async exec(sqlText) {
+      await pool.exec(sqlText);
+    },
+    async query<R>(sqlText: string, parameters: unknown[] = []) {
+      const result = await pool.query<R>(sqlText, parameters);
+      return { rows: result.rows, rowCount: result.affectedRows ?? 0 };
+    },
+    withConnection(work) {
+      return pool.hold(() =>
+        work({
+          exec: async (sqlText) => void (await pool.pglite.exec(sqlText)),
+          query: (sqlText, parameters = []) => pool.pglite.query(sqlText, parameters),
+        }),
+      );
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+/** Value shapes shared with PGlite: bigint counts as numbers, calendar dates as 'YYYY-MM-DD'. */
+const typeParsers: Record<number, (value: string) => unknown> = {
+  20: (value) => Number(value),
+  1082: (value) => value,
+};
+
+async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        typeParsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle connection closed by the server (a restart, a failover) must not crash the process:
+  // the pool drops it and opens another on the next query.
+  pool.on('error', (error) => console.error(`database: idle connection lost: ${error.message}`));
+  await pool.query('select 1');
+  return {
+    kind: 'postgres',
+    kysely: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }),
+    async exec(sqlText) {
+      await pool.query(sqlText);
+    },
+    async query<R>(sqlText: string, parameters: unknown[] = []) {
+      const result = await pool.query(sqlText, parameters);
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    },
+    async withConnection(work) {
+      const client = await pool.connect();
+      try {
+        return await work({
+          exec: async (sqlText) => void (await client.query(sqlText)),
+          query: async (sqlText, parameters = []) => ({ rows: (await client.query(sqlText, parameters)).rows }),
+        });
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { activitySetup as enActivitySetup } from './en/activity-setup.js';
+import { api as enApi } from './en/api.js';
+import { bookingOperations as enBookingOperations } from './en/booking-operations.js';
+import { bookings as enBookings } from './en/bookings.js';
+import { calendar as enCalendar } from './en/calendar.js';
+import { common as enCommon } from './en/common.js';
+import { family as enFamily } from './en/family.js';
+import { households as enHouseholds } from './en/households.js';
+import { identity as enIdentity } from './en/identity.js';
+import { lottery as enLottery } from './en/lottery.js';
+import { notifications as enNotifications } from './en/notifications.js';
+import { security as enSecurity } from './en/security.js';
+import { staff as enStaff } from './en/staff.js';
+import { staffHouseholds as enStaffHouseholds } from './en/staff-households.js';
+import { activitySetup as frActivitySetup } from './fr/activity-setup.js';
+import { api as frApi } from './fr/api.js';
+import { bookingOperations as frBookingOperations } from './fr/booking-operations.js';
+import { bookings as frBookings } from './fr/bookings.js';
+import { calendar as frCalendar } from './fr/calendar.js';
+import { common as frCommon } from './fr/common.js';
+import { family as frFamily } from './fr/family.js';
+import { households as frHouseholds } from './fr/households.js';
+import { identity as frIdentity } from './fr/identity.js';
+import { lottery as frLottery } from './fr/lottery.js';
+import { notifications as frNotifications } from './fr/notifications.js';
+import { security as frSecurity } from './fr/security.js';
+import { staff as frStaff } from './fr/staff.js';
+import { staffHouseholds as frStaffHouseholds } from './fr/staff-households.js';
+
+export const LANGS = ['fr', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+/** French is the reference: every other language must have exactly its keys (checked by the compiler). */
+const fr = { ...frCommon, ...frBookings, ...frBookingOperations, ...frSecurity, ...frIdentity, ...frStaff, ...frStaffHouseholds, ...frFamily, ...frHouseholds, ...frNotifications, ...frCalendar, ...frActivitySetup, ...frApi, ...frLottery };
+const en: Record<keyof typeof fr, string> = { ...enCommon, ...enBookings, ...enBookingOperations, ...enSecurity, ...enIdentity, ...enStaff, ...enStaffHouseholds, ...enFamily, ...enHouseholds, ...enNotifications, ...enCalendar, ...enActivitySetup, ...enApi, ...enLottery };
+
+export type MessageKey = keyof typeof fr;
+export type Params = Record<string, string | number>;
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+const catalogues: Record<Lang, Record<MessageKey, string>> = { fr, en };
+
+export function isLang(value: unknown): value is Lang {
+  return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
+}
+
+export function isMessageKey(value: string): value is MessageKey {
+  return Object.hasOwn(fr, value);
+}
+
+export function translator(lang: Lang): Translate {
+  const catalogue = catalogues[lang];
+  return (key, params) => interpolate(catalogue[key], params);
+}
+
+function interpolate(template: string, params: Params | undefined): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+const formattersCache = new Map<string, ReturnType<typeof buildFormatters>>();
+
+/** Locale-aware formats, in the tenant's time zone (built once per language and zone: Intl objects are costly). */
+export function formatters(lang: Lang, timeZone: string) {
+  const key = `${lang}|${timeZone}`;
+  let cached = formattersCache.get(key);
+  if (!cached) {
+    cached = buildFormatters(lang, timeZone);
+    formattersCache.set(key, cached);
+  }
+  return cached;
+}
+
+function buildFormatters(lang: Lang, timeZone: string) {
+  const locale = lang === 'fr' ? 'fr-FR' : 'en-GB';
+  const longDate = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  const shortDate = new Intl.DateTimeFormat(locale, { timeZone, day: '2-digit', month: '2-digit', year: 'numeric' });
+  const dateTime = new Intl.DateTimeFormat(locale, { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const money = new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' });
+  return {
+    longDate: (instant: Date) => longDate.format(instant),
+    shortDate: (instant: Date) => shortDate.format(instant),
+    dateTime: (instant: Date) => dateTime.format(instant),
+    /** Integer cents to "54,00 €" in French, "€54.00" in English. */
+    money: (cents: number) => money.format(cents / 100),
+  };
+}
+export type Formatters = ReturnType<typeof buildFormatters>;

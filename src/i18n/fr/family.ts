@@ -1,0 +1,12 @@
+/** The family space pages of the foundation. */
+export const family = {
+  'family.home.title': 'Accueil',
+  'family.home.welcome': 'Bonjour {name} !',
+  'family.home.pendingRequests': 'Demandes en attente de réponse',
+  'family.home.seeRequests': 'Voir mes demandes',
+  'family.home.seeAccount': 'Voir mon compte',
+  'family.account.title': 'Mon compte',
+  'family.account.login': 'Identifiant de connexion',
+  'family.account.security': 'Sécurité',
+  'family.account.changePassword': 'Changer de mot de passe',
+} as const;

@@ -1,0 +1,23 @@
+/** The back office's outbox: the emails the portal sent or keeps. */
+export const notifications = {
+  'outbox.title': 'Courriels du portail',
+  'outbox.intro': 'Les courriels que le portail a envoyés ou va envoyer aux familles et au personnel. Quand aucun serveur de messagerie n’est configuré, ils sont conservés ici sans être envoyés : vous pouvez les lire et suivre leurs liens.',
+  'outbox.empty': 'Aucun courriel pour le moment.',
+  'outbox.caption': 'Derniers courriels',
+  'outbox.column.date': 'Date',
+  'outbox.column.to': 'Destinataire',
+  'outbox.column.subject': 'Objet',
+  'outbox.column.status': 'État',
+  'outbox.column.attempts': 'Tentatives',
+  'outbox.column.lastError': 'Dernière erreur',
+  'outbox.status.queued': 'En attente d’envoi',
+  'outbox.status.sent': 'Envoyé',
+  'outbox.status.kept': 'Conservé, non envoyé',
+  'outbox.status.failed': 'Échec de l’envoi',
+  'outbox.detail.createdAt': 'Créé le',
+  'outbox.detail.sentAt': 'Envoyé le',
+  'outbox.detail.text': 'Texte du courriel',
+  'outbox.detail.kept': 'Aucun serveur de messagerie n’est configuré : ce courriel n’a pas été envoyé.',
+  'outbox.detail.failed': 'Le serveur de messagerie n’a pas accepté ce courriel après {attempts} tentative(s). Dernière erreur : {error}',
+  'outbox.back': 'Retour aux courriels',
+} as const;

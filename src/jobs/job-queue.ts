@@ -1,0 +1,72 @@
+import PgBoss from 'pg-boss';
+import type { Database } from '../db/database.js';
+
+/** Background jobs: pg-boss on the portal's own database, so jobs survive a restart and any process may run them. */
+export type JobQueue = PgBoss;
+
+export interface JobQueueLog {
+  error(details: object, message: string): void;
+}
+
+/**
+ * Starts pg-boss on `db` (creating or upgrading its `pgboss` schema). Intervals are chosen for
+ * PGlite's single connection: every poll waits its turn behind page requests, so none of them
+ * polls more often than every two seconds; a job that must run at once is announced with
+ * `notifyWorker` instead of faster polling.
+ */
+export async function startJobQueue(db: Database, log: JobQueueLog): Promise<JobQueue> {
+  const boss = new PgBoss({
+    db: pgBossDb(db),
+    pollingIntervalSeconds: 2,
+    cronWorkerIntervalSeconds: 5,
+    cronMonitorIntervalSeconds: 30,
+    maintenanceIntervalSeconds: 120,
+  });
+  // Without a listener an 'error' event would crash the process; pg-boss retries by itself.
+  boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
+  await boss.start();
+  return boss;
+}
+
+/** Stops taking jobs and waits (up to `timeoutMs`) for those running to finish; unfinished ones are retried later. */
+export async function stopJobQueue(boss: JobQueue, timeoutMs = 10_000): Promise<void> {
+  await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+}
+
+/**
+ * pg-boss's database adapter. Its schema set-up and maintenance send scripts (`BEGIN; …; COMMIT;`)
+ * without parameters: PGlite's `query` takes a single statement, so those go through `exec`.
+ * Everything else is one statement whose rows pg-boss reads.
+ */
+export function pgBossDb(db: Database): PgBoss.Db {
+  return {
+    async executeSql(text: string, values?: unknown[]) {
+      if ((values === undefined || values.length === 0) && isScript(text)) {
+        await runScript(db, text);
+        return { rows: [] };
+      }
+      const { rows } = await db.query(text, values ?? []);
+      return { rows };
+    },
+  };
+}
+
+/** More than one statement: a semicolon followed by more SQL. */
+function isScript(text: string): boolean {
+  return /;\s*\S/.test(text);
+}
+
+/**
+ * Runs a script on one held connection and, if it fails half-way, rolls back on that same
+ * connection: on PGlite an aborted `BEGIN` left open would block every later request.
+ */
+async function runScript(db: Database, text: string): Promise<void> {
+  await db.withConnection(async (connection) => {
+    try {
+      await connection.exec(text);
+    } catch (error) {
+      await connection.exec('rollback');
+      throw error;
+    }
+  });
+}

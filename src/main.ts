@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { DEMO_LOGINS, DEMO_SLUG, ensureDemoAuthority } from './demo/demo-authority.js';
+import { startJobQueue, stopJobQueue } from './jobs/job-queue.js';
+import { CalendarCache } from './modules/calendar/calendar-cache.js';
+import { EmailSender, mailerFromConfig } from './modules/notifications/email-sender.js';
+import { TenantDirectory } from './modules/tenancy/tenant-directory.js';
+import type { Services } from './services.js';
+import { buildApp } from './web/app.js';
+
+/** Composition root: configuration → database → services → HTTP. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: join(config.dataDir, 'pglite'),
+    onSlowWait: (ms) => console.warn(`database: waited ${ms} ms for the embedded connection`),
+  });
+  const applied = await migrate(db);
+  if (applied.length > 0) console.log(`database: applied migrations ${applied.join(', ')}`);
+
+  const clock = systemClock;
+  const tenants = new TenantDirectory(db);
+  const createdDemo = config.demo ? await ensureDemoAuthority(db, clock.now()) : false;
+  await tenants.reload();
+  const jobLog = { error: (details: object, message: string) => console.error(`jobs: ${message}`, details) };
+  const jobs = await startJobQueue(db, jobLog);
+  const mail = new EmailSender({ db, clock, jobs, log: jobLog, mailer: mailerFromConfig(config) });
+  await mail.start();
+  const services: Services = { config, db, clock, tenants, jobs, mail, calendars: new CalendarCache() };
+  const app = await buildApp(services);
+
+  const stop = async (signal: string) => {
+    app.log.info(`${signal}: stopping`);
+    await app.close();
+    await stopJobQueue(jobs);
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  printWelcome(config.publicUrl, config.demo, createdDemo, db.kind === 'pglite' ? join(config.dataDir, 'pglite') : 'PostgreSQL server');
+}
+
+function printWelcome(publicUrl: string, demo: boolean, createdDemo: boolean, where: string): void {
+  const lines = [
+    '',
+    `Portail Famille is running: ${publicUrl}/  (data: ${where})`,
+  ];
+  if (demo) {
+    lines.push(
+      `Demo authority${createdDemo ? ' created' : ''}: ${publicUrl}/${DEMO_SLUG}/  (fictional data)`,
+      'Demo logins:',
+      ...DEMO_LOGINS.map((login) => `  ${login.email.padEnd(28)} ${login.password.padEnd(22)} ${login.role}`),
+    );
+  }
+  console.log(lines.join('\n') + '\n');
+}
+
+await main();

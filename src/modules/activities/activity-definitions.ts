@@ -1,0 +1,69 @@
+import type { Selectable } from 'kysely';
+import type { Tx } from '../../db/tenant-scope.js';
+import type { ActivitiesTable, ActivityGroupsTable, BookingPeriodsTable, CapacityPoolsTable, UnitsTable } from './activities.tables.js';
+import type { OpeningRules } from './availability.js';
+import type { DeadlineRule } from './deadlines.js';
+import type { UnitRelations } from './unit-rules.js';
+
+export type Activity = Selectable<ActivitiesTable>;
+export type ActivityGroup = Selectable<ActivityGroupsTable>;
+export type Unit = Selectable<UnitsTable>;
+export type CapacityPool = Selectable<CapacityPoolsTable>;
+export type BookingPeriod = Selectable<BookingPeriodsTable>;
+
+/** Everything that decides what can be booked in an activity, read at once. */
+export interface ActivityDefinition {
+  activity: Activity;
+  groups: ActivityGroup[];
+  units: Unit[];
+  pools: CapacityPool[];
+  periods: BookingPeriod[];
+}
+
+export async function loadActivityDefinition(tx: Tx, activityId: string): Promise<ActivityDefinition | null> {
+  const activity = await tx.selectFrom('activities').selectAll().where('id', '=', activityId).executeTakeFirst();
+  if (!activity) return null;
+  const [groups, units, pools, periods] = await Promise.all([
+    tx.selectFrom('activity_groups').selectAll().where('activity_id', '=', activityId).orderBy('position').execute(),
+    tx.selectFrom('units').selectAll().where('activity_id', '=', activityId).orderBy('position').execute(),
+    tx.selectFrom('capacity_pools').selectAll().where('activity_id', '=', activityId).execute(),
+    tx.selectFrom('booking_periods').selectAll().where('activity_id', '=', activityId).orderBy('first_day').execute(),
+  ]);
+  return { activity, groups, units, pools, periods };
+}
+
+export function openingRulesOf(definition: ActivityDefinition, unit: Unit): OpeningRules {
+  const { activity } = definition;
+  return {
+    activityId: activity.id,
+    siteId: activity.site_id,
+    startsOn: activity.starts_on,
+    endsOn: activity.ends_on,
+    opening: activity.opening,
+    weekdays: unit.weekdays ?? activity.weekdays,
+  };
+}
+
+export function bookingDeadlineOf(definition: ActivityDefinition, unit: Unit): DeadlineRule {
+  return unit.booking_deadline ?? definition.activity.booking_deadline;
+}
+
+export function cancellationDeadlineOf(definition: ActivityDefinition, unit: Unit): DeadlineRule {
+  return unit.cancellation_deadline ?? definition.activity.cancellation_deadline;
+}
+
+export function unitRelationsOf(definition: ActivityDefinition): UnitRelations[] {
+  return definition.units.map((unit) => ({ id: unit.id, excludes: unit.excludes, requiresAny: unit.requires_any }));
+}
+
+/** The pools whose places a booking of this unit by a child of this group takes. */
+export function poolsFor(definition: ActivityDefinition, unitId: string, groupId: string | null): CapacityPool[] {
+  return definition.pools.filter((pool) => pool.unit_ids.includes(unitId) && (pool.group_id === null || pool.group_id === groupId));
+}
+
+/** The booking period a day falls in for a group, if the activity books by periods. */
+export function periodFor(definition: ActivityDefinition, day: string, groupId: string | null): BookingPeriod | undefined {
+  return definition.periods.find(
+    (period) => period.first_day <= day && day <= period.last_day && (period.group_ids.length === 0 || (groupId !== null && period.group_ids.includes(groupId))),
+  );
+}

@@ -1,0 +1,31 @@
+/**
+ * The rules between units booked for one child on one day: a unit may exclude others (Journée
+ * excludes Matin and Après-midi) and may need one of others (Repas needs Journée or Matin).
+ */
+export interface UnitRelations {
+  id: string;
+  excludes: string[];
+  requiresAny: string[];
+}
+
+export type UnitConflict = { kind: 'excludes'; unitId: string; other: string } | { kind: 'requires'; unitId: string; anyOf: string[] };
+
+/** The conflicts of a day's set of units; an exclusion declared on either side is found once. */
+export function unitConflicts(units: UnitRelations[], booked: Set<string>): UnitConflict[] {
+  const conflicts: UnitConflict[] = [];
+  const seenPairs = new Set<string>();
+  for (const unit of units) {
+    if (!booked.has(unit.id)) continue;
+    for (const other of unit.excludes) {
+      const pair = [unit.id, other].sort().join('|');
+      if (booked.has(other) && !seenPairs.has(pair)) {
+        seenPairs.add(pair);
+        conflicts.push({ kind: 'excludes', unitId: unit.id, other });
+      }
+    }
+    if (unit.requiresAny.length > 0 && !unit.requiresAny.some((other) => booked.has(other))) {
+      conflicts.push({ kind: 'requires', unitId: unit.id, anyOf: unit.requiresAny });
+    }
+  }
+  return conflicts;
+}

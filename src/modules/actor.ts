@@ -1,0 +1,11 @@
+import type { StaffRole } from './identity/identity.tables.js';
+
+/** Who acts: every service function receives it with the tenant, and checks access itself. */
+export type Actor =
+  | { kind: 'family'; accountId: string; householdId: string; label: string }
+  | { kind: 'staff'; accountId: string; role: StaffRole; label: string }
+  | { kind: 'anonymous'; label: string }
+  | { kind: 'system'; label: string };
+
+export const SYSTEM: Actor = { kind: 'system', label: 'système' };
+export const ANONYMOUS: Actor = { kind: 'anonymous', label: 'anonyme' };

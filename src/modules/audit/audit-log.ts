@@ -1,0 +1,53 @@
+import type { Scope } from '../scope.js';
+
+export interface AuditEntry {
+  action: string;
+  objectType?: string;
+  objectId?: string;
+  details?: Record<string, unknown>;
+  ip?: string | null;
+}
+
+/** Writes who did what, in the same transaction as the change itself. */
+export async function recordAudit(scope: Scope, entry: AuditEntry): Promise<void> {
+  const actorAccountId = scope.actor.kind === 'family' || scope.actor.kind === 'staff' ? scope.actor.accountId : null;
+  await scope.tx
+    .insertInto('audit_log')
+    .values({
+      tenant_id: scope.tenantId,
+      at: scope.now,
+      actor_account_id: actorAccountId,
+      actor_label: scope.actor.label,
+      action: entry.action,
+      object_type: entry.objectType ?? null,
+      object_id: entry.objectId ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+      ip: entry.ip ?? null,
+    })
+    .execute();
+}
+
+export async function recentAudit(scope: Scope, limit = 200) {
+  return scope.tx
+    .selectFrom('audit_log')
+    .select(['id', 'at', 'actor_label', 'action', 'object_type', 'object_id', 'details', 'ip'])
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** What happened to these objects (a household, its people, its requests…), newest first, leaving out some actions. */
+export async function auditFor(scope: Scope, objectIds: string[], options: { exceptActions?: string[]; limit?: number } = {}) {
+  if (objectIds.length === 0) return [];
+  let query = scope.tx
+    .selectFrom('audit_log')
+    .select(['id', 'at', 'actor_label', 'action', 'object_type', 'object_id', 'details'])
+    .where('object_id', 'in', objectIds);
+  if (options.exceptActions?.length) query = query.where('action', 'not in', options.exceptActions);
+  return query
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit ?? 200)
+    .execute();
+}

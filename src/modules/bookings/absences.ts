@@ -1,0 +1,120 @@
+import { recordAudit } from '../audit/audit-log.js';
+import type { DocumentContentType } from './bookings.tables.js';
+import type { Scope } from '../scope.js';
+import { calendarDate, optional, type FieldError } from '../validation/fields.js';
+import { checkDocument, storeDocument, type DocumentProblem } from '../documents/documents.js';
+import { moveBooking } from './booking-transitions.js';
+import type { AbsenceReason } from './bookings.tables.js';
+
+/**
+ * A family declares that a child will be (or was) absent, with a reason; an illness needs a medical
+ * certificate. Staff excuse the absence (the booked days become excused absences, not billed) or
+ * refuse it with a reason (the days stay booked and are billed).
+ */
+
+export const ABSENCE_REASONS: AbsenceReason[] = ['illness', 'family', 'other'];
+
+export interface AbsenceForm {
+  childId: string;
+  firstDay: string | undefined;
+  lastDay: string | undefined;
+  reason: string | undefined;
+  comment: string | undefined;
+  file: { filename: string; data: Buffer } | null;
+  fileTooLarge: boolean;
+}
+
+export type AbsenceErrors = Partial<Record<'child' | 'firstDay' | 'lastDay' | 'reason' | 'comment', FieldError | 'order'>> & { file?: DocumentProblem };
+
+export async function declareAbsence(scope: Scope, householdId: string, form: AbsenceForm): Promise<{ kind: 'not_found' } | { kind: 'invalid'; errors: AbsenceErrors } | { kind: 'declared'; id: string }> {
+  if (!(scope.actor.kind === 'family' && scope.actor.householdId === householdId) && !(scope.actor.kind === 'staff' && scope.actor.role !== 'reader')) return { kind: 'not_found' };
+  const child = await scope.tx
+    .selectFrom('household_members')
+    .select('person_id')
+    .where('household_id', '=', householdId)
+    .where('person_id', '=', form.childId)
+    .where('role', '=', 'child')
+    .executeTakeFirst();
+  const errors: AbsenceErrors = {};
+  if (!child) errors.child = 'required';
+  const firstDay = calendarDate(form.firstDay);
+  const lastDay = calendarDate(form.lastDay || form.firstDay);
+  if (!firstDay.ok) errors.firstDay = firstDay.error;
+  else if (firstDay.value === null) errors.firstDay = 'required';
+  if (!lastDay.ok) errors.lastDay = lastDay.error;
+  if (firstDay.ok && lastDay.ok && firstDay.value && lastDay.value && lastDay.value < firstDay.value) errors.lastDay = 'order';
+  const reason = ABSENCE_REASONS.find((candidate) => candidate === form.reason);
+  if (!reason) errors.reason = 'required';
+  const comment = optional(form.comment, 1000);
+  if (!comment.ok) errors.comment = comment.error;
+  let document: { contentType: DocumentContentType } | null = null;
+  if (reason === 'illness' || form.file) {
+    const checked = checkDocument(form.file, form.fileTooLarge);
+    if (checked.ok) document = checked;
+    else if (reason === 'illness' || checked.problem !== 'missing') errors.file = checked.problem;
+  }
+  if (Object.keys(errors).length > 0 || !firstDay.ok || !lastDay.ok || !reason || !comment.ok) return { kind: 'invalid', errors };
+  const documentId = document && form.file
+    ? await storeDocument(scope, { householdId, kind: 'medical_certificate', filename: form.file.filename, contentType: document.contentType, data: form.file.data })
+    : null;
+  const row = await scope.tx
+    .insertInto('absence_declarations')
+    .values({
+      tenant_id: scope.tenantId, household_id: householdId, child_id: form.childId, first_day: firstDay.value!, last_day: lastDay.value ?? firstDay.value!,
+      reason, comment: comment.value, document_id: documentId, created_at: scope.now,
+      created_by: scope.actor.kind === 'family' || scope.actor.kind === 'staff' ? scope.actor.accountId : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordAudit(scope, { action: 'absence.declared', objectType: 'absence', objectId: row.id, details: { householdId, childId: form.childId, reason } });
+  return { kind: 'declared', id: row.id };
+}
+
+export async function householdAbsences(scope: Scope, householdId: string) {
+  if (!(scope.actor.kind === 'family' && scope.actor.householdId === householdId) && scope.actor.kind !== 'staff') return [];
+  return absenceQuery(scope).where('a.household_id', '=', householdId).orderBy('a.created_at', 'desc').execute();
+}
+
+/** Staff's list of absences to excuse or refuse, oldest first. */
+export async function pendingAbsences(scope: Scope) {
+  if (scope.actor.kind !== 'staff') return [];
+  return absenceQuery(scope).where('a.status', '=', 'pending').orderBy('a.created_at').execute();
+}
+
+function absenceQuery(scope: Scope) {
+  return scope.tx
+    .selectFrom('absence_declarations as a')
+    .innerJoin('persons as p', 'p.id', 'a.child_id')
+    .innerJoin('households as h', 'h.id', 'a.household_id')
+    .select(['a.id', 'a.household_id', 'a.child_id', 'a.first_day', 'a.last_day', 'a.reason', 'a.comment', 'a.document_id', 'a.status', 'a.decision_reason', 'a.decided_at', 'a.created_at', 'p.first_name', 'p.last_name', 'h.name as household_name']);
+}
+
+export type AbsenceDecision = { excuse: true } | { excuse: false; reason: string };
+
+/** Staff excuse an absence (its booked days become excused absences) or refuse it, once. */
+export async function decideAbsence(scope: Scope, absenceId: string, decision: AbsenceDecision): Promise<'done' | 'not_found' | 'already_decided' | 'reason_required' | 'forbidden'> {
+  if (scope.actor.kind !== 'staff' || scope.actor.role === 'reader') return 'forbidden';
+  if (!decision.excuse && decision.reason.trim() === '') return 'reason_required';
+  const absence = await scope.tx.selectFrom('absence_declarations').selectAll().where('id', '=', absenceId).forUpdate().executeTakeFirst();
+  if (!absence) return 'not_found';
+  if (absence.status !== 'pending') return 'already_decided';
+  await scope.tx
+    .updateTable('absence_declarations')
+    .set({ status: decision.excuse ? 'accepted' : 'refused', decision_reason: decision.excuse ? null : decision.reason.trim(), decided_by: scope.actor.accountId, decided_at: scope.now })
+    .where('id', '=', absenceId)
+    .execute();
+  if (decision.excuse) {
+    const bookings = await scope.tx
+      .selectFrom('bookings')
+      .select(['id', 'household_id', 'status'])
+      .where('child_id', '=', absence.child_id)
+      .where('household_id', '=', absence.household_id)
+      .where('day', '>=', absence.first_day)
+      .where('day', '<=', absence.last_day)
+      .where('status', 'in', ['reserved', 'absent_billed', 'present'])
+      .execute();
+    for (const booking of bookings) await moveBooking(scope, booking, 'absent_excused', { reason: 'absence' });
+  }
+  await recordAudit(scope, { action: decision.excuse ? 'absence.excused' : 'absence.refused', objectType: 'absence', objectId: absenceId, details: { householdId: absence.household_id } });
+  return 'done';
+}

@@ -1,0 +1,151 @@
+import { bookingDeadlineOf, loadActivityDefinition, poolsFor, type ActivityDefinition, type BookingPeriod, type Unit } from '../activities/activity-definitions.js';
+import { deadlineInstant } from '../activities/deadlines.js';
+import { eachDay, weekdayOf } from '../calendar/calendar-dates.js';
+import type { Scope } from '../scope.js';
+import { refusalBeforePlaces, type BookingContext, type RefusalReason } from './booking-requests.js';
+import type { BookingStatus } from './bookings.tables.js';
+import { acceptedGroups } from './enrollments.js';
+import { occupancy } from './places.js';
+
+/**
+ * What the family's booking calendar shows, computed by the same rules as the booking pipeline
+ * (the page never decides: the server checks everything again on submit).
+ */
+
+export type CellState =
+  | { kind: 'booked'; bookingId: string; status: BookingStatus; rank: number | null }
+  | { kind: 'closed'; reason: RefusalReason }
+  /** placesLeft: the fewest places left in the pools the booking would take; null when nothing limits them. */
+  | { kind: 'open'; full: boolean; placesLeft?: number | null; deadline: Date };
+
+export interface CalendarDay {
+  day: string;
+  weekday: number;
+  cells: { unitId: string; state: CellState }[];
+}
+
+export interface ChildCalendar {
+  childId: string;
+  name: string;
+  enrolled: 'accepted' | 'pending' | 'none';
+  days: CalendarDay[];
+}
+
+export interface BookableActivity {
+  id: string;
+  name: string;
+  periods: BookingPeriod[];
+  units: Unit[];
+  startsOn: string;
+  endsOn: string;
+}
+
+/** The activities a household's children are enrolled in (or may book without enrollment). */
+export async function bookableActivities(scope: Scope, householdId: string): Promise<BookableActivity[]> {
+  const children = await scope.tx.selectFrom('household_members').select('person_id').where('household_id', '=', householdId).where('role', '=', 'child').execute();
+  const childIds = children.map((child) => child.person_id);
+  const activities = await scope.tx
+    .selectFrom('activities as a')
+    .select(['a.id'])
+    .where((eb) =>
+      eb.or([
+        eb('a.requires_enrollment', '=', false),
+        ...(childIds.length > 0
+          ? [eb.exists(eb.selectFrom('enrollments as e').select('e.id').whereRef('e.activity_id', '=', 'a.id').where('e.child_id', 'in', childIds).where('e.status', 'in', ['accepted', 'pending']))]
+          : []),
+      ]),
+    )
+    .orderBy('a.name')
+    .execute();
+  const result: BookableActivity[] = [];
+  for (const { id } of activities) {
+    const definition = (await loadActivityDefinition(scope.tx, id))!;
+    result.push({ id, name: definition.activity.name, periods: definition.periods, units: definition.units, startsOn: definition.activity.starts_on, endsOn: definition.activity.ends_on });
+  }
+  return result;
+}
+
+/** One calendar per child over the days asked, with each unit's state that day. */
+export async function familyCalendar(
+  scope: Scope,
+  context: BookingContext,
+  input: { householdId: string; activityId: string; childIds: string[]; from: string; to: string },
+): Promise<{ definition: ActivityDefinition; children: ChildCalendar[] } | null> {
+  const mayRead = (scope.actor.kind === 'family' && scope.actor.householdId === input.householdId) || scope.actor.kind === 'staff';
+  if (!mayRead) return null;
+  const definition = await loadActivityDefinition(scope.tx, input.activityId);
+  if (!definition) return null;
+  const members = await scope.tx
+    .selectFrom('household_members as m')
+    .innerJoin('persons as p', 'p.id', 'm.person_id')
+    .select(['p.id', 'p.first_name', 'p.last_name'])
+    .where('m.household_id', '=', input.householdId)
+    .where('m.role', '=', 'child')
+    .where('p.id', 'in', input.childIds.length > 0 ? input.childIds : ['00000000-0000-0000-0000-000000000000'])
+    .execute();
+  const childIds = members.map((member) => member.id);
+  const groups = await acceptedGroups(scope.tx, input.activityId, childIds);
+  const pending = new Set(
+    childIds.length === 0
+      ? []
+      : (await scope.tx.selectFrom('enrollments').select('child_id').where('activity_id', '=', input.activityId).where('child_id', 'in', childIds).where('status', '=', 'pending').execute()).map((row) => row.child_id),
+  );
+  const bookings = childIds.length === 0 ? [] : await scope.tx
+    .selectFrom('bookings')
+    .select(['id', 'child_id', 'unit_id', 'day', 'status', 'waitlist_rank'])
+    .where('child_id', 'in', childIds)
+    .where('unit_id', 'in', definition.units.map((unit) => unit.id))
+    .where('day', '>=', input.from)
+    .where('day', '<=', input.to)
+    .where('status', 'not in', ['cancelled', 'refused'])
+    .execute();
+  const booked = new Map(bookings.map((booking) => [`${booking.child_id}|${booking.unit_id}|${booking.day}`, booking]));
+  const counters = await occupancy(scope.tx, definition.pools.map((pool) => pool.id), input.from, input.to);
+  const left = new Map(counters.map((counter) => [`${counter.pool_id}|${counter.day}`, Math.max(0, counter.places - counter.taken)]));
+  const days = eachDay(input.from, input.to);
+
+  // Days the activity never opens on (another weekday, outside its dates) are left out; days it
+  // would open but does not (holidays, closures, deadlines) stay, with their reason.
+  const neverOpen = (calendarDay: CalendarDay) =>
+    calendarDay.cells.every((cell) => cell.state.kind === 'closed' && (cell.state.reason === 'weekday' || cell.state.reason === 'outside_activity'));
+  const children = members.map((member): ChildCalendar => {
+    const groupId = groups.get(member.id) ?? null;
+    const enrolled = groups.has(member.id) || !definition.activity.requires_enrollment ? 'accepted' : pending.has(member.id) ? 'pending' : 'none';
+    return {
+      childId: member.id,
+      name: `${member.first_name} ${member.last_name}`,
+      enrolled,
+      days: days
+        .map((day) => ({
+          day,
+          weekday: weekdayOf(day),
+          cells: definition.units.map((unit) => ({ unitId: unit.id, state: cellState(definition, unit, member.id, day, groupId, enrolled, booked, left, scope.now, context) })),
+        }))
+        .filter((calendarDay) => !neverOpen(calendarDay)),
+    };
+  });
+  return { definition, children };
+}
+
+function cellState(
+  definition: ActivityDefinition,
+  unit: Unit,
+  childId: string,
+  day: string,
+  groupId: string | null,
+  enrolled: ChildCalendar['enrolled'],
+  booked: Map<string, { id: string; status: BookingStatus; waitlist_rank: number | null }>,
+  left: Map<string, number>,
+  now: Date,
+  context: BookingContext,
+): CellState {
+  const booking = booked.get(`${childId}|${unit.id}|${day}`);
+  if (booking) return { kind: 'booked', bookingId: booking.id, status: booking.status, rank: booking.waitlist_rank };
+  if (enrolled !== 'accepted') return { kind: 'closed', reason: enrolled === 'pending' ? 'enrollment_pending' : 'not_enrolled' };
+  const refusal = refusalBeforePlaces(definition, unit, day, groupId, now, context);
+  if (refusal) return { kind: 'closed', reason: refusal };
+  // A day without a counter yet has all its pool's places left.
+  const pools = poolsFor(definition, unit.id, groupId);
+  const placesLeft = pools.length === 0 ? null : Math.min(...pools.map((pool) => left.get(`${pool.id}|${day}`) ?? pool.places));
+  return { kind: 'open', full: placesLeft === 0, placesLeft, deadline: deadlineInstant(bookingDeadlineOf(definition, unit), day, context.timeZone, (date) => context.calendar.isWorkingDay(date)) };
+}

@@ -1,0 +1,109 @@
+import type { Generated } from 'kysely';
+import type { CalendarDate, Id, NullableTimestamp, Timestamp } from '../../db/column-types.js';
+
+export type EnrollmentStatus = 'pending' | 'accepted' | 'refused' | 'withdrawn';
+
+export interface EnrollmentsTable {
+  id: Id;
+  tenant_id: string;
+  child_id: string;
+  activity_id: string;
+  group_id: string | null;
+  household_id: string;
+  status: Generated<EnrollmentStatus>;
+  reason: string | null;
+  comment: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
+}
+
+export const BOOKING_STATUSES = [
+  'requested', 'reserved', 'refused', 'waitlisted', 'offered', 'cancel_requested', 'cancelled',
+  'present', 'absent_excused', 'absent_billed', 'late_cancelled',
+] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+export interface BookingsTable {
+  id: Id;
+  tenant_id: string;
+  child_id: string;
+  unit_id: string;
+  day: CalendarDate;
+  household_id: string;
+  group_id: string | null;
+  status: BookingStatus;
+  waitlist_rank: number | null;
+  holds_pools: Generated<string[]>;
+  offer_expires_at: NullableTimestamp;
+  reason: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface BookingEventsTable {
+  id: Generated<number>;
+  tenant_id: string;
+  booking_id: string;
+  household_id: string;
+  from_status: BookingStatus | null;
+  to_status: BookingStatus;
+  reason: string | null;
+  actor_account_id: string | null;
+  at: Timestamp;
+}
+
+export type DocumentKind = 'medical_certificate' | 'other';
+export type DocumentContentType = 'application/pdf' | 'image/png' | 'image/jpeg';
+
+export interface DocumentsTable {
+  id: Id;
+  tenant_id: string;
+  household_id: string;
+  kind: DocumentKind;
+  filename: string;
+  content_type: DocumentContentType;
+  size_bytes: number;
+  content: Buffer;
+  uploaded_by: string | null;
+  created_at: Timestamp;
+}
+
+export type AbsenceReason = 'illness' | 'family' | 'other';
+
+export interface AbsenceDeclarationsTable {
+  id: Id;
+  tenant_id: string;
+  household_id: string;
+  child_id: string;
+  first_day: CalendarDate;
+  last_day: CalendarDate;
+  reason: AbsenceReason;
+  comment: string | null;
+  document_id: string | null;
+  status: Generated<'pending' | 'accepted' | 'refused'>;
+  decision_reason: string | null;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface CalendarFeedsTable {
+  token: string;
+  tenant_id: string;
+  household_id: string;
+  child_id: string;
+  created_at: Timestamp;
+}
+
+export interface BookingsTables {
+  enrollments: EnrollmentsTable;
+  bookings: BookingsTable;
+  booking_events: BookingEventsTable;
+  documents: DocumentsTable;
+  absence_declarations: AbsenceDeclarationsTable;
+  calendar_feeds: CalendarFeedsTable;
+}

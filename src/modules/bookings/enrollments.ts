@@ -1,0 +1,93 @@
+import type { Tx } from '../../db/tenant-scope.js';
+import { recordAudit } from '../audit/audit-log.js';
+import type { Scope } from '../scope.js';
+
+/**
+ * A child is enrolled in an activity and placed in one of its groups: the family asks (with the
+ * documents the service wants) and staff accept or refuse, or staff enroll directly.
+ */
+
+/** The group of each child whose enrollment in the activity is accepted. */
+export async function acceptedGroups(tx: Tx, activityId: string, childIds: string[]): Promise<Map<string, string | null>> {
+  if (childIds.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('enrollments')
+    .select(['child_id', 'group_id'])
+    .where('activity_id', '=', activityId)
+    .where('child_id', 'in', childIds)
+    .where('status', '=', 'accepted')
+    .execute();
+  return new Map(rows.map((row) => [row.child_id, row.group_id]));
+}
+
+export type EnrollmentResult = 'requested' | 'enrolled' | 'already' | 'not_found';
+
+/** A family asks to enroll its child; staff enroll directly (accepted, in the group they choose). */
+export async function requestEnrollment(
+  scope: Scope,
+  input: { householdId: string; childId: string; activityId: string; groupId?: string | null; comment?: string | null },
+): Promise<EnrollmentResult> {
+  // The system (demo data, imports) enrolls as staff do.
+  const isStaff = (scope.actor.kind === 'staff' && scope.actor.role !== 'reader') || scope.actor.kind === 'system';
+  const isFamily = scope.actor.kind === 'family' && scope.actor.householdId === input.householdId;
+  if (!isStaff && !isFamily) return 'not_found';
+  const member = await scope.tx
+    .selectFrom('household_members')
+    .select('person_id')
+    .where('household_id', '=', input.householdId)
+    .where('person_id', '=', input.childId)
+    .where('role', '=', 'child')
+    .executeTakeFirst();
+  const activity = await scope.tx.selectFrom('activities').select('id').where('id', '=', input.activityId).executeTakeFirst();
+  if (!member || !activity) return 'not_found';
+  const row = await scope.tx
+    .insertInto('enrollments')
+    .values({
+      tenant_id: scope.tenantId, child_id: input.childId, activity_id: input.activityId, group_id: input.groupId ?? null,
+      household_id: input.householdId, status: isStaff ? 'accepted' : 'pending', comment: input.comment ?? null,
+      created_by: scope.actor.kind === 'family' || scope.actor.kind === 'staff' ? scope.actor.accountId : null,
+      created_at: scope.now, decided_at: isStaff ? scope.now : null, decided_by: isStaff && scope.actor.kind === 'staff' ? scope.actor.accountId : null,
+    })
+    .onConflict((conflict) => conflict.columns(['child_id', 'activity_id']).where('status', 'in', ['pending', 'accepted']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) return 'already';
+  await recordAudit(scope, { action: isStaff ? 'enrollment.created' : 'enrollment.requested', objectType: 'enrollment', objectId: row.id, details: { householdId: input.householdId, childId: input.childId, activityId: input.activityId } });
+  return isStaff ? 'enrolled' : 'requested';
+}
+
+export type EnrollmentDecision = { accept: true; groupId: string | null } | { accept: false; reason: string };
+
+/** Staff decide an enrollment request, once. */
+export async function decideEnrollment(scope: Scope, enrollmentId: string, decision: EnrollmentDecision): Promise<'done' | 'not_found' | 'already_decided' | 'reason_required' | 'forbidden'> {
+  if (scope.actor.kind !== 'staff' || scope.actor.role === 'reader') return 'forbidden';
+  if (!decision.accept && decision.reason.trim() === '') return 'reason_required';
+  const updated = await scope.tx
+    .updateTable('enrollments')
+    .set(decision.accept
+      ? { status: 'accepted', group_id: decision.groupId, decided_by: scope.actor.accountId, decided_at: scope.now }
+      : { status: 'refused', reason: decision.reason.trim(), decided_by: scope.actor.accountId, decided_at: scope.now })
+    .where('id', '=', enrollmentId)
+    .where('status', '=', 'pending')
+    .returning(['household_id'])
+    .executeTakeFirst();
+  if (!updated) {
+    const exists = await scope.tx.selectFrom('enrollments').select('id').where('id', '=', enrollmentId).executeTakeFirst();
+    return exists ? 'already_decided' : 'not_found';
+  }
+  await recordAudit(scope, { action: decision.accept ? 'enrollment.accepted' : 'enrollment.refused', objectType: 'enrollment', objectId: enrollmentId, details: { householdId: updated.household_id } });
+  return 'done';
+}
+
+/** A household's enrollments with their activity and group, for its pages. */
+export async function householdEnrollments(scope: Scope, householdId: string) {
+  return scope.tx
+    .selectFrom('enrollments as e')
+    .innerJoin('activities as a', 'a.id', 'e.activity_id')
+    .innerJoin('persons as p', 'p.id', 'e.child_id')
+    .leftJoin('activity_groups as g', 'g.id', 'e.group_id')
+    .select(['e.id', 'e.child_id', 'e.activity_id', 'e.status', 'e.reason', 'e.created_at', 'e.decided_at', 'a.name as activity_name', 'g.name as group_name', 'p.first_name'])
+    .where('e.household_id', '=', householdId)
+    .orderBy('e.created_at', 'desc')
+    .execute();
+}

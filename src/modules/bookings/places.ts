@@ -1,0 +1,160 @@
+import { sql } from 'kysely';
+import type { Tx } from '../../db/tenant-scope.js';
+import type { CapacityPool } from '../activities/activity-definitions.js';
+
+/**
+ * Places are counted per pool and day in capacity_days. Taking one is a single guarded update
+ * (`taken < places`) that also locks the row until the transaction ends; the table's check
+ * constraint refuses any oversold count, whatever the code above it does.
+ */
+
+/** Makes sure the day's counter exists for each pool (with the pool's number of places). */
+async function ensureDays(tx: Tx, tenantId: string, pools: CapacityPool[], day: string): Promise<void> {
+  await tx
+    .insertInto('capacity_days')
+    .values(pools.map((pool) => ({ tenant_id: tenantId, pool_id: pool.id, day, places: pool.places })))
+    .onConflict((conflict) => conflict.columns(['pool_id', 'day']).doNothing())
+    .execute();
+}
+
+/**
+ * Takes one place in every pool, or none: returns false (holding the day's counters locked, so the
+ * caller can give a waiting-list rank that nobody else computes at the same time).
+ */
+export async function takePlace(tx: Tx, tenantId: string, pools: CapacityPool[], day: string): Promise<boolean> {
+  if (pools.length === 0) return true;
+  await ensureDays(tx, tenantId, pools, day);
+  const ids = pools.map((pool) => pool.id).sort();
+  // Locked in a fixed order, so that two bookings of the same pools never wait for each other.
+  const counters = await tx
+    .selectFrom('capacity_days')
+    .select(['pool_id', 'places', 'taken'])
+    .where('pool_id', 'in', ids)
+    .where('day', '=', day)
+    .orderBy('pool_id')
+    .forUpdate()
+    .execute();
+  if (counters.length !== ids.length || counters.some((counter) => counter.taken >= counter.places)) return false;
+  await tx.updateTable('capacity_days').set({ taken: sql`taken + 1` }).where('pool_id', 'in', ids).where('day', '=', day).execute();
+  return true;
+}
+
+/** Gives back the place a booking held. */
+export async function releasePlace(tx: Tx, poolIds: string[], day: string): Promise<void> {
+  if (poolIds.length === 0) return;
+  await tx.updateTable('capacity_days').set({ taken: sql`taken - 1` }).where('pool_id', 'in', poolIds).where('day', '=', day).where('taken', '>', 0).execute();
+}
+
+/** The next rank on the waiting list of a unit, day and group (the counters are locked by takePlace). */
+export async function nextWaitlistRank(tx: Tx, unitId: string, day: string, groupId: string | null): Promise<number> {
+  const row = await tx
+    .selectFrom('bookings')
+    .select(sql<number>`coalesce(max(waitlist_rank), 0) + 1`.as('rank'))
+    .where('unit_id', '=', unitId)
+    .where('day', '=', day)
+    .where('status', '=', 'waitlisted')
+    .where(sql<boolean>`group_id is not distinct from ${groupId}`)
+    .executeTakeFirstOrThrow();
+  return Number(row.rank);
+}
+
+/** Closes the gap a booking left on its waiting list: ranks stay 1, 2, 3… */
+export async function renumberWaitlist(tx: Tx, unitId: string, day: string, groupId: string | null, fromRank: number): Promise<void> {
+  await tx
+    .updateTable('bookings')
+    .set({ waitlist_rank: sql`waitlist_rank - 1` })
+    .where('unit_id', '=', unitId)
+    .where('day', '=', day)
+    .where('status', '=', 'waitlisted')
+    .where('waitlist_rank', '>', fromRank)
+    .where(sql<boolean>`group_id is not distinct from ${groupId}`)
+    .execute();
+}
+
+/** Places taken and left per pool for a range of days (a missing counter means nothing taken yet). */
+export async function occupancy(tx: Tx, poolIds: string[], from: string, to: string) {
+  if (poolIds.length === 0) return [];
+  return tx
+    .selectFrom('capacity_days')
+    .select(['pool_id', 'day', 'places', 'taken', 'overridden'])
+    .where('pool_id', 'in', poolIds)
+    .where('day', '>=', from)
+    .where('day', '<=', to)
+    .execute();
+}
+
+export interface PlaceRequest {
+  bookingId: string;
+  pools: CapacityPool[];
+  day: string;
+  unitId: string;
+  groupId: string | null;
+}
+
+export type PlaceResult = { bookingId: string; got: true; poolIds: string[] } | { bookingId: string; got: false; rank: number };
+
+/**
+ * Places for several bookings at once, in the order given (a family's choices, or a draw's order):
+ * the day counters are locked once, in a fixed order, and written back in one statement, so the
+ * lock is held for a handful of statements whatever the number of choices — the short critical
+ * section that keeps registration day fast. A booking that finds no place gets the next rank on
+ * its waiting list.
+ */
+export async function takePlacesInOrder(tx: Tx, tenantId: string, requests: PlaceRequest[]): Promise<PlaceResult[]> {
+  const pairs = new Map<string, { pool: CapacityPool; day: string }>();
+  for (const request of requests) for (const pool of request.pools) pairs.set(`${pool.id}|${request.day}`, { pool, day: request.day });
+  const counters = new Map<string, { places: number; taken: number; changed: boolean }>();
+  if (pairs.size > 0) {
+    await tx
+      .insertInto('capacity_days')
+      .values([...pairs.values()].map(({ pool, day }) => ({ tenant_id: tenantId, pool_id: pool.id, day, places: pool.places })))
+      .onConflict((conflict) => conflict.columns(['pool_id', 'day']).doNothing())
+      .execute();
+    const keys = [...pairs.values()].map(({ pool, day }) => sql`(${pool.id}::uuid, ${day}::date)`);
+    const rows = await sql<{ pool_id: string; day: string; places: number; taken: number }>`
+      select pool_id, day, places, taken from capacity_days
+      where (pool_id, day) in (${sql.join(keys)})
+      order by pool_id, day
+      for update`.execute(tx);
+    for (const row of rows.rows) counters.set(`${row.pool_id}|${row.day}`, { places: row.places, taken: row.taken, changed: false });
+  }
+  const waiting = requests.filter((request) => request.pools.length > 0);
+  const ranks = new Map<string, number>();
+  if (waiting.length > 0) {
+    const rows = await tx
+      .selectFrom('bookings')
+      .select(['unit_id', 'day', 'group_id', sql<number>`max(waitlist_rank)`.as('rank')])
+      .where('status', '=', 'waitlisted')
+      .where('unit_id', 'in', [...new Set(waiting.map((request) => request.unitId))])
+      .where('day', 'in', [...new Set(waiting.map((request) => request.day))])
+      .groupBy(['unit_id', 'day', 'group_id'])
+      .execute();
+    for (const row of rows) ranks.set(`${row.unit_id}|${row.day}|${row.group_id ?? ''}`, Number(row.rank));
+  }
+  const results: PlaceResult[] = requests.map((request) => {
+    const mine = request.pools.map((pool) => counters.get(`${pool.id}|${request.day}`)!);
+    if (mine.every((counter) => counter.taken < counter.places)) {
+      for (const counter of mine) {
+        counter.taken += 1;
+        counter.changed = true;
+      }
+      return { bookingId: request.bookingId, got: true, poolIds: request.pools.map((pool) => pool.id) };
+    }
+    const key = `${request.unitId}|${request.day}|${request.groupId ?? ''}`;
+    const rank = (ranks.get(key) ?? 0) + 1;
+    ranks.set(key, rank);
+    return { bookingId: request.bookingId, got: false, rank };
+  });
+  const changed = [...counters.entries()].filter(([, counter]) => counter.changed);
+  if (changed.length > 0) {
+    const values = changed.map(([key, counter]) => {
+      const [poolId, day] = key.split('|');
+      return sql`(${poolId}::uuid, ${day}::date, ${counter.taken}::int)`;
+    });
+    await sql`
+      update capacity_days c set taken = v.taken
+      from (values ${sql.join(values)}) as v(pool_id, day, taken)
+      where c.pool_id = v.pool_id and c.day = v.day`.execute(tx);
+  }
+  return results;
+}

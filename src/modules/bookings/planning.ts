@@ -1,0 +1,116 @@
+import { cancellationDeadlineOf, loadActivityDefinition, type ActivityDefinition } from '../activities/activity-definitions.js';
+import { deadlineInstant } from '../activities/deadlines.js';
+import { eachDay, weekdayOf } from '../calendar/calendar-dates.js';
+import type { Scope } from '../scope.js';
+import type { BookingContext } from './booking-requests.js';
+import type { BookingStatus } from './bookings.tables.js';
+import { moveBooking } from './booking-transitions.js';
+
+/** One booking as the family's month planning shows it, with what the family may still do. */
+export interface PlanningEntry {
+  bookingId: string;
+  activityName: string;
+  unitName: string;
+  status: BookingStatus;
+  rank: number | null;
+  /** Until when it can be cancelled (null when it cannot be cancelled any more). */
+  cancellableUntil: Date | null;
+  offerExpiresAt: Date | null;
+}
+
+export interface PlanningDay {
+  day: string;
+  weekday: number;
+  publicHoliday: boolean;
+  schoolHoliday: boolean;
+  entries: PlanningEntry[];
+}
+
+const CANCELLABLE: BookingStatus[] = ['requested', 'reserved', 'waitlisted', 'offered'];
+
+/** A child's month, across every activity: the planning of seeds 001, 002 and 004. */
+export async function childPlanning(scope: Scope, context: BookingContext, input: { householdId: string; childId: string; from: string; to: string }): Promise<PlanningDay[] | null> {
+  const mayRead = (scope.actor.kind === 'family' && scope.actor.householdId === input.householdId) || scope.actor.kind === 'staff';
+  if (!mayRead) return null;
+  const member = await scope.tx
+    .selectFrom('household_members')
+    .select('person_id')
+    .where('household_id', '=', input.householdId)
+    .where('person_id', '=', input.childId)
+    .where('role', '=', 'child')
+    .executeTakeFirst();
+  if (!member) return null;
+  const bookings = await scope.tx
+    .selectFrom('bookings as b')
+    .innerJoin('units as u', 'u.id', 'b.unit_id')
+    .innerJoin('activities as a', 'a.id', 'u.activity_id')
+    .select(['b.id', 'b.day', 'b.status', 'b.waitlist_rank', 'b.offer_expires_at', 'b.unit_id', 'u.name as unit_name', 'u.activity_id', 'a.name as activity_name'])
+    .where('b.child_id', '=', input.childId)
+    .where('b.household_id', '=', input.householdId)
+    .where('b.day', '>=', input.from)
+    .where('b.day', '<=', input.to)
+    .where('b.status', '!=', 'cancelled')
+    .orderBy('a.name')
+    .orderBy('u.position')
+    .execute();
+  const definitions = new Map<string, ActivityDefinition>();
+  for (const activityId of new Set(bookings.map((booking) => booking.activity_id))) {
+    definitions.set(activityId, (await loadActivityDefinition(scope.tx, activityId))!);
+  }
+  return eachDay(input.from, input.to).map((day) => ({
+    day,
+    weekday: weekdayOf(day),
+    publicHoliday: context.calendar.closedReason(day, { siteId: null, activityId: '' }) === 'public_holiday',
+    schoolHoliday: context.calendar.isSchoolHoliday(day),
+    entries: bookings
+      .filter((booking) => booking.day === day)
+      .map((booking) => {
+        const definition = definitions.get(booking.activity_id)!;
+        const unit = definition.units.find((candidate) => candidate.id === booking.unit_id)!;
+        const deadline = booking.status === 'waitlisted' ? null : deadlineInstant(cancellationDeadlineOf(definition, unit), day, context.timeZone, (date) => context.calendar.isWorkingDay(date));
+        const open = CANCELLABLE.includes(booking.status) && (deadline === null || scope.now < deadline);
+        return {
+          bookingId: booking.id,
+          activityName: booking.activity_name,
+          unitName: booking.unit_name,
+          status: booking.status,
+          rank: booking.waitlist_rank,
+          cancellableUntil: open ? (deadline ?? new Date(`${day}T00:00:00Z`)) : null,
+          offerExpiresAt: booking.offer_expires_at,
+        };
+      }),
+  }));
+}
+
+/** The family takes the place it was offered, before the offer expires. */
+export async function confirmOffer(scope: Scope, input: { householdId: string; bookingId: string }): Promise<'confirmed' | 'expired' | 'not_found'> {
+  if (scope.actor.kind !== 'family' || scope.actor.householdId !== input.householdId) return 'not_found';
+  const booking = await scope.tx
+    .selectFrom('bookings')
+    .select(['id', 'household_id', 'status', 'offer_expires_at'])
+    .where('id', '=', input.bookingId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!booking || booking.household_id !== input.householdId || booking.status !== 'offered') return 'not_found';
+  if (booking.offer_expires_at && booking.offer_expires_at <= scope.now) return 'expired';
+  return (await moveBooking(scope, booking, 'reserved')) ? 'confirmed' : 'not_found';
+}
+
+/**
+ * The household's bookings that are requests, or answers to requests, for "Mes demandes": waiting
+ * for the service or for a place, refused, offered, cancellations asked — the latest first.
+ */
+export async function householdBookingRequests(scope: Scope, householdId: string, limit = 200) {
+  if (!(scope.actor.kind === 'family' && scope.actor.householdId === householdId) && scope.actor.kind !== 'staff') return [];
+  return scope.tx
+    .selectFrom('bookings as b')
+    .innerJoin('units as u', 'u.id', 'b.unit_id')
+    .innerJoin('activities as a', 'a.id', 'u.activity_id')
+    .innerJoin('persons as p', 'p.id', 'b.child_id')
+    .select(['b.id', 'b.day', 'b.status', 'b.waitlist_rank', 'b.reason', 'b.created_at', 'b.updated_at', 'u.name as unit_name', 'a.name as activity_name', 'p.first_name', 'p.last_name'])
+    .where('b.household_id', '=', householdId)
+    .where('b.status', 'in', ['requested', 'waitlisted', 'refused', 'offered', 'cancel_requested'])
+    .orderBy('b.updated_at', 'desc')
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,52 @@
+import { householdBalanceCents } from '../billing/balance.js';
+import type { Scope } from '../scope.js';
+
+export interface HouseholdChild {
+  id: string;
+  firstName: string;
+  lastName: string;
+  birthDate: string | null;
+  school: string | null;
+  classLevel: string | null;
+}
+
+export interface HouseholdOverview {
+  id: string;
+  name: string;
+  familyNumber: string;
+  children: HouseholdChild[];
+  amountDueCents: number;
+}
+
+function mayRead(scope: Scope, householdId: string): boolean {
+  return (scope.actor.kind === 'family' && scope.actor.householdId === householdId) || scope.actor.kind === 'staff';
+}
+
+/** The household, its children (eldest first) and what it still owes; null for anyone else's household. */
+export async function householdOverview(scope: Scope, householdId: string): Promise<HouseholdOverview | null> {
+  if (!mayRead(scope, householdId)) return null;
+  const household = await scope.tx.selectFrom('households').select(['id', 'name', 'family_number']).where('id', '=', householdId).executeTakeFirst();
+  if (!household) return null;
+  return {
+    id: household.id,
+    name: household.name,
+    familyNumber: household.family_number,
+    children: await householdChildren(scope, householdId),
+    amountDueCents: await householdBalanceCents(scope.tx, householdId),
+  };
+}
+
+/** The children of a household, eldest first; none for anyone who may not read the household. */
+export async function householdChildren(scope: Scope, householdId: string): Promise<HouseholdChild[]> {
+  if (!mayRead(scope, householdId)) return [];
+  const rows = await scope.tx
+    .selectFrom('household_members as m')
+    .innerJoin('persons as p', 'p.id', 'm.person_id')
+    .select(['p.id', 'p.first_name', 'p.last_name', 'p.birth_date', 'p.school', 'p.class_level'])
+    .where('m.household_id', '=', householdId)
+    .where('m.role', '=', 'child')
+    .orderBy('p.birth_date')
+    .orderBy('p.first_name')
+    .execute();
+  return rows.map((row) => ({ id: row.id, firstName: row.first_name, lastName: row.last_name, birthDate: row.birth_date, school: row.school, classLevel: row.class_level }));
+}

@@ -1,0 +1,115 @@
+import type { Tx } from '../../db/tenant-scope.js';
+import type { AccountKind, StaffRole } from './identity.tables.js';
+import { hashToken, newSecretToken } from './secret-tokens.js';
+
+/** A session ends after this long whatever the activity. */
+const ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000;
+/** last_seen_at is written at most this often, so reading pages does not write on every request. */
+const TOUCH_INTERVAL_MS = 60 * 1000;
+
+export interface SessionAccount {
+  id: string;
+  kind: AccountKind;
+  staffRole: StaffRole | null;
+  householdId: string | null;
+  displayName: string;
+  email: string;
+  mustChangePassword: boolean;
+}
+
+export interface Session {
+  tokenHash: string;
+  account: SessionAccount;
+  awaitingSecondFactor: boolean;
+}
+
+export interface SessionOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * Opens a new session for the account and ends `previousToken`'s, so a session id known before
+ * login is worthless after it (rotation against fixation). Returns the cookie token.
+ */
+export async function openSession(
+  tx: Tx,
+  tenantId: string,
+  accountId: string,
+  now: Date,
+  origin: SessionOrigin,
+  options: { previousToken?: string | undefined; awaitingSecondFactor?: boolean } = {},
+): Promise<string> {
+  if (options.previousToken) await closeSession(tx, options.previousToken);
+  const { token, hash } = newSecretToken();
+  await tx
+    .insertInto('sessions')
+    .values({
+      token_hash: hash,
+      tenant_id: tenantId,
+      account_id: accountId,
+      created_at: now,
+      last_seen_at: now,
+      expires_at: new Date(now.getTime() + ABSOLUTE_LIFETIME_MS),
+      awaiting_second_factor: options.awaitingSecondFactor ?? false,
+      ip: origin.ip,
+      user_agent: origin.userAgent?.slice(0, 300) ?? null,
+    })
+    .execute();
+  return token;
+}
+
+/** The live session behind a cookie token, or null if unknown, expired, idle too long or disabled. */
+export async function findSession(tx: Tx, token: string, now: Date, idleMinutes: number): Promise<Session | null> {
+  const tokenHash = hashToken(token);
+  const row = await tx
+    .selectFrom('sessions as s')
+    .innerJoin('accounts as a', 'a.id', 's.account_id')
+    .select([
+      's.last_seen_at', 's.expires_at', 's.awaiting_second_factor',
+      'a.id', 'a.kind', 'a.staff_role', 'a.household_id', 'a.display_name', 'a.email', 'a.must_change_password', 'a.status',
+    ])
+    .where('s.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row) return null;
+  const idleLimit = row.last_seen_at.getTime() + idleMinutes * 60 * 1000;
+  if (row.status !== 'active' || now.getTime() > idleLimit || now >= row.expires_at) {
+    await tx.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+    return null;
+  }
+  if (now.getTime() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
+    await tx.updateTable('sessions').set({ last_seen_at: now }).where('token_hash', '=', tokenHash).execute();
+  }
+  return {
+    tokenHash,
+    awaitingSecondFactor: row.awaiting_second_factor,
+    account: {
+      id: row.id,
+      kind: row.kind,
+      staffRole: row.staff_role,
+      householdId: row.household_id,
+      displayName: row.display_name,
+      email: row.email,
+      mustChangePassword: row.must_change_password,
+    },
+  };
+}
+
+export async function closeSession(tx: Tx, token: string): Promise<void> {
+  await tx.deleteFrom('sessions').where('token_hash', '=', hashToken(token)).execute();
+}
+
+/**
+ * Ends every session of an account but, optionally, the one in use (after a password change), and
+ * every bearer token of the families' API (the phone app logs in again with the new password).
+ */
+export async function closeOtherSessions(tx: Tx, accountId: string, keepTokenHash?: string): Promise<void> {
+  let query = tx.deleteFrom('sessions').where('account_id', '=', accountId);
+  if (keepTokenHash) query = query.where('token_hash', '!=', keepTokenHash);
+  await query.execute();
+  await tx.deleteFrom('api_tokens').where('account_id', '=', accountId).execute();
+}
+
+export async function markSecondFactorGiven(tx: Tx, tokenHash: string): Promise<void> {
+  await tx.updateTable('sessions').set({ awaiting_second_factor: false }).where('token_hash', '=', tokenHash).execute();
+}

@@ -1,0 +1,230 @@
+import { type ExpressionBuilder, sql } from 'kysely';
+import nodemailer from 'nodemailer';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/database.js';
+import type { DB } from '../../db/schema.js';
+import { asSystem } from '../../db/tenant-scope.js';
+import type { JobQueue, JobQueueLog } from '../../jobs/job-queue.js';
+import type { OutgoingEmail } from './outbox.js';
+
+/** Hands one email to a mail server; throws when the server refuses it or cannot be reached. */
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<void>;
+}
+
+/** Waits before each new attempt, in seconds; one more attempt than delays, then the email is `failed`. */
+export const RETRY_DELAYS_SECONDS: readonly number[] = [30, 120, 600, 3600];
+
+const SEND_QUEUE = 'email-send';
+const SWEEP_QUEUE = 'email-sweep';
+/**
+ * How long a claimed email belongs to its sender. Longer than the worst SMTP exchange allowed by
+ * the transport's timeouts, so only a sender that died loses its claim.
+ */
+const LEASE_SECONDS = 300;
+const SEND_BATCH = 20;
+const MAX_ERROR_LENGTH = 1000;
+
+export type DeliveryOutcome =
+  | { status: 'sent' | 'kept' | 'failed' }
+  | { status: 'retry'; inSeconds: number }
+  /** Not queued any more, not due yet, or being sent by someone else: nothing was done. */
+  | { status: 'skipped' };
+
+interface ClaimedEmail extends OutgoingEmail {
+  id: string;
+  attempts: number;
+}
+
+export interface EmailSenderOptions {
+  db: Database;
+  clock: Clock;
+  /** null: no mail server configured, every email is kept in the outbox for staff to read. */
+  mailer: Mailer | null;
+  /** null: no job loop (tests); `deliverPending()` then sends by hand. */
+  jobs: JobQueue | null;
+  log: JobQueueLog;
+  retryDelaysSeconds?: readonly number[];
+}
+
+/** SMTP through nodemailer when SMTP_URL is set; otherwise null (mail stays in the outbox). */
+export function mailerFromConfig(config: { smtpUrl: string | undefined; mailFrom: string }): Mailer | null {
+  if (!config.smtpUrl) return null;
+  // Bounded timeouts keep every attempt shorter than the claim's lease.
+  const transport = nodemailer.createTransport({ url: config.smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 });
+  return {
+    async send(email) {
+      await transport.sendMail({ from: config.mailFrom, to: email.to, subject: email.subject, text: email.text, html: email.html });
+    },
+  };
+}
+
+/**
+ * The outbox's sender. The outbox row is the source of truth: a job only says "look at this email".
+ * After a transaction that queued mail commits, `wake()` gets it out within a second; a sweep every
+ * minute (and at start) finds any email still queued and due, so a crash between the commit and the
+ * job, or during a send, loses nothing. An email is claimed by one atomic update, so it is never
+ * sent by two workers at once nor sent again once `sent`. If a worker dies after the server accepted
+ * a message but before recording it, the message is sent once more when the claim expires: SMTP
+ * offers no way to ask whether a message already arrived.
+ */
+export class EmailSender {
+  private readonly db: Database;
+  private readonly clock: Clock;
+  private readonly mailer: Mailer | null;
+  private readonly jobs: JobQueue | null;
+  private readonly log: JobQueueLog;
+  private readonly retryDelaysSeconds: readonly number[];
+  private workers: { send: string; sweep: string } | null = null;
+
+  constructor(options: EmailSenderOptions) {
+    this.db = options.db;
+    this.clock = options.clock;
+    this.mailer = options.mailer;
+    this.jobs = options.jobs;
+    this.log = options.log;
+    this.retryDelaysSeconds = options.retryDelaysSeconds ?? RETRY_DELAYS_SECONDS;
+  }
+
+  /** Declares the queues, starts the workers and the minute sweep, and sweeps once for mail left by a previous run. */
+  async start(): Promise<void> {
+    const jobs = this.jobs;
+    if (!jobs) return;
+    // 'short': at most one waiting job per email, however many sweeps and wakes ask for it.
+    await jobs.createQueue(SEND_QUEUE, { name: SEND_QUEUE, policy: 'short', retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: LEASE_SECONDS });
+    // 'stately': wakes arriving while a sweep waits are folded into it.
+    await jobs.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: 'stately' });
+    // Batches: pg-boss waits a polling interval between two fetches, which one email at a time would pay each time.
+    const send = await jobs.work<{ emailId: string }>(SEND_QUEUE, { batchSize: SEND_BATCH }, async (batch) => {
+      for (const job of batch) await this.runSendJob(job.data.emailId);
+    });
+    // Sweeps come from wake() (which notifies the worker) or once a minute: no need to poll often.
+    const sweep = await jobs.work(SWEEP_QUEUE, { pollingIntervalSeconds: 10 }, () => this.sweep(jobs));
+    this.workers = { send, sweep };
+    await jobs.schedule(SWEEP_QUEUE, '* * * * *');
+    this.wake();
+  }
+
+  /**
+   * Asks for queued mail to be sent now. Call it after the transaction that queued mail commits.
+   * Never fails: if the job cannot be posted, the minute sweep finds the mail anyway.
+   */
+  wake(): void {
+    const { jobs, workers } = this;
+    if (!jobs || !workers) return;
+    jobs
+      .send(SWEEP_QUEUE, {})
+      .then(() => jobs.notifyWorker(workers.sweep))
+      .catch((error: unknown) => this.log.error({ err: error }, 'could not post the email sweep job; the next sweep will send the mail'));
+  }
+
+  /** Delivers every email due now, one after the other, without the job loop (tests, tools). */
+  async deliverPending(): Promise<DeliveryOutcome[]> {
+    const outcomes: DeliveryOutcome[] = [];
+    for (const id of await this.dueEmailIds()) outcomes.push(await this.deliver(id));
+    return outcomes;
+  }
+
+  /**
+   * One attempt at one email: claim it, send it (or keep it when there is no mail server), record
+   * the result. The claim and the record are two short transactions: no transaction stays open
+   * while talking to the mail server.
+   */
+  async deliver(emailId: string): Promise<DeliveryOutcome> {
+    if (!this.mailer) return (await this.keep(emailId)) ? { status: 'kept' } : { status: 'skipped' };
+    const email = await this.claim(emailId);
+    if (!email) return { status: 'skipped' };
+    try {
+      await this.mailer.send(email);
+    } catch (error) {
+      return this.recordFailure(email, error);
+    }
+    await this.recordSent(email.id);
+    return { status: 'sent' };
+  }
+
+  private async runSendJob(emailId: string): Promise<void> {
+    const outcome = await this.deliver(emailId);
+    if (outcome.status === 'retry' && this.jobs) {
+      await this.jobs.send(SEND_QUEUE, { emailId }, { singletonKey: emailId, startAfter: outcome.inSeconds });
+    }
+  }
+
+  private async sweep(jobs: JobQueue): Promise<void> {
+    const ids = await this.dueEmailIds();
+    if (ids.length === 0 || !this.workers) return;
+    await jobs.insert(ids.map((emailId) => ({ name: SEND_QUEUE, data: { emailId }, singletonKey: emailId })));
+    jobs.notifyWorker(this.workers.send);
+  }
+
+  private async dueEmailIds(limit = 500): Promise<string[]> {
+    const rows = await asSystem(this.db, (tx) =>
+      tx.selectFrom('outbox_emails').select('id').where(isDue).orderBy('next_attempt_at').limit(limit).execute(),
+    );
+    return rows.map((row) => row.id);
+  }
+
+  private async claim(emailId: string): Promise<ClaimedEmail | null> {
+    const row = await asSystem(this.db, (tx) =>
+      tx
+        .updateTable('outbox_emails')
+        .set({ attempts: sql`attempts + 1`, leased_until: secondsFromNow(LEASE_SECONDS) })
+        .where('id', '=', emailId)
+        .where(isDue)
+        .returning(['id', 'to_address', 'subject', 'text_body', 'html_body', 'attempts'])
+        .executeTakeFirst(),
+    );
+    if (!row) return null;
+    return { id: row.id, to: row.to_address, subject: row.subject, text: row.text_body, html: row.html_body ?? undefined, attempts: row.attempts };
+  }
+
+  private async keep(emailId: string): Promise<boolean> {
+    const result = await asSystem(this.db, (tx) =>
+      tx.updateTable('outbox_emails').set({ status: 'kept' }).where('id', '=', emailId).where(isDue).executeTakeFirst(),
+    );
+    return result.numUpdatedRows > 0n;
+  }
+
+  private async recordSent(emailId: string): Promise<void> {
+    await asSystem(this.db, (tx) =>
+      tx
+        .updateTable('outbox_emails')
+        .set({ status: 'sent', sent_at: this.clock.now(), last_error: null, leased_until: null })
+        .where('id', '=', emailId)
+        .execute(),
+    );
+  }
+
+  /** Schedules the next attempt after the delay for this one, or gives up when none is left. */
+  private async recordFailure(email: ClaimedEmail, error: unknown): Promise<DeliveryOutcome> {
+    const lastError = (error instanceof Error ? error.message : String(error)).slice(0, MAX_ERROR_LENGTH);
+    const delay = this.retryDelaysSeconds[email.attempts - 1];
+    this.log.error({ err: error, emailId: email.id, attempts: email.attempts }, 'email not accepted by the mail server');
+    await asSystem(this.db, (tx) =>
+      tx
+        .updateTable('outbox_emails')
+        .set(
+          delay === undefined
+            ? { status: 'failed', last_error: lastError, leased_until: null }
+            : { last_error: lastError, leased_until: null, next_attempt_at: secondsFromNow(delay) },
+        )
+        .where('id', '=', email.id)
+        .execute(),
+    );
+    return delay === undefined ? { status: 'failed' } : { status: 'retry', inSeconds: delay };
+  }
+}
+
+/** In database time, shared by every process and by the job queue. */
+function secondsFromNow(seconds: number) {
+  return sql<Date>`now() + make_interval(secs => ${seconds})`;
+}
+
+/** Queued, due, and not claimed by a live sender. */
+function isDue(eb: ExpressionBuilder<DB, 'outbox_emails'>) {
+  return eb.and([
+    eb('status', '=', 'queued'),
+    eb('next_attempt_at', '<=', sql<Date>`now()`),
+    eb.or([eb('leased_until', 'is', null), eb('leased_until', '<', sql<Date>`now()`)]),
+  ]);
+}

@@ -1,0 +1,12 @@
+import type { Tx } from '../db/tenant-scope.js';
+import type { Actor } from './actor.js';
+
+/** What every service function receives first: the transaction (bound to one tenant), who acts, and when. */
+export interface Scope {
+  tx: Tx;
+  tenantId: string;
+  actor: Actor;
+  now: Date;
+  /** Told of side effects to start once the transaction commits (an email to send). */
+  afterCommit?: (effect: 'email_queued') => void;
+}

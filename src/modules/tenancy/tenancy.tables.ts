@@ -1,0 +1,42 @@
+import type { Generated } from 'kysely';
+import type { Id, Json, Timestamp } from '../../db/column-types.js';
+
+export interface TenantSettings {
+  /** How a household created by staff gets in: an invitation link, or a temporary password. */
+  firstAccess?: 'invitation' | 'temporary_password';
+  /** Per record field (households/record-fields.ts): a family's change applies at once, or is a request. */
+  fieldPolicies?: Record<string, 'direct' | 'request'>;
+  /** The oldest age, in years, of a child the service takes. */
+  maxChildAge?: number;
+}
+
+export interface TenantsTable {
+  id: Id;
+  slug: string;
+  name: string;
+  hosts: Generated<string[]>;
+  time_zone: Generated<string>;
+  school_zone: Generated<string>;
+  public_holiday_region: string | null;
+  website_url: string | null;
+  logo_path: string | null;
+  contact_name: string | null;
+  contact_address: string | null;
+  contact_phone: string | null;
+  contact_email: string | null;
+  contact_hours: string | null;
+  settings: Json<TenantSettings>;
+  is_demo: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface CountersTable {
+  tenant_id: string;
+  name: string;
+  value: number;
+}
+
+export interface TenancyTables {
+  tenants: TenantsTable;
+  counters: CountersTable;
+}

@@ -1,0 +1,25 @@
+import type { Insertable } from 'kysely';
+import type { Tx } from '../../db/tenant-scope.js';
+import type { TenantsTable } from './tenancy.tables.js';
+import { RESERVED_SLUGS, type Tenant } from './tenant-directory.js';
+
+export type NewTenant = Omit<Insertable<TenantsTable>, 'id' | 'created_at' | 'settings'> & { settings?: TenantsTable['settings']['__insert__'] };
+
+/** Creates an authority. Runs with system rights: tenants are created by the operator, not by a tenant. */
+export async function createTenant(tx: Tx, tenant: NewTenant): Promise<Tenant> {
+  if (RESERVED_SLUGS.has(tenant.slug)) throw new Error(`"${tenant.slug}" is reserved and cannot be a tenant's slug`);
+  assertTimeZone(tenant.time_zone ?? 'Europe/Paris');
+  return tx
+    .insertInto('tenants')
+    .values({ ...tenant, settings: JSON.stringify(tenant.settings ?? {}) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+function assertTimeZone(timeZone: string): void {
+  try {
+    new Intl.DateTimeFormat('fr-FR', { timeZone });
+  } catch {
+    throw new Error(`Unknown IANA time zone "${timeZone}"`);
+  }
+}

@@ -1,0 +1,116 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { MessageKey, Translate } from '../../i18n/catalogue.js';
+import { daysBetween } from '../../modules/calendar/calendar-dates.js';
+
+/** One field in error: where (`choices[0].day`), a stable code, and a sentence in the request's language. */
+export interface FieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; fields?: FieldError[] };
+}
+
+/** Answers with the API's one error shape. */
+export function sendApiError(reply: FastifyReply, status: number, code: string, message: string, fields?: FieldError[]): FastifyReply {
+  const body: ApiErrorBody = { error: { code, message, ...(fields ? { fields } : {}) } };
+  return reply.code(status).type('application/json; charset=utf-8').send(body);
+}
+
+export function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendApiError(reply, 404, 'not_found', request.t('api.error.notFound'));
+}
+
+interface SchemaError {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+/** The field codes and the catalogue sentences shown for them: the pages' own where they fit. */
+function fieldMessage(error: SchemaError): { code: string; key: MessageKey } {
+  switch (error.keyword) {
+    case 'required':
+      return { code: 'required', key: 'field.error.required' };
+    case 'minLength':
+      return { code: 'required', key: 'field.error.required' };
+    case 'maxLength':
+      return { code: 'too_long', key: 'field.error.tooLong' };
+    case 'enum':
+    case 'const':
+      return { code: 'choice', key: 'field.error.choice' };
+    case 'minimum':
+    case 'maximum':
+      return { code: 'integer', key: 'field.error.integer' };
+    case 'minItems':
+    case 'maxItems':
+    case 'uniqueItems':
+      return { code: 'count', key: 'api.field.count' };
+    case 'additionalProperties':
+      return { code: 'unknown', key: 'api.field.unknown' };
+    case 'type':
+      return error.params.type === 'integer' || error.params.type === 'number' ? { code: 'integer', key: 'field.error.integer' } : { code: 'invalid', key: 'api.field.invalid' };
+    case 'format':
+      if (error.params.format === 'date') return { code: 'date', key: 'api.field.date' };
+      if (error.params.format === 'uuid') return { code: 'identifier', key: 'api.field.identifier' };
+      if (error.params.format === 'email') return { code: 'email', key: 'field.error.email' };
+      return { code: 'invalid', key: 'api.field.invalid' };
+    default:
+      return { code: 'invalid', key: 'api.field.invalid' };
+  }
+}
+
+/** `/choices/0/day` → `choices[0].day`; a missing property is named after its parent. */
+export function fieldPath(error: SchemaError): string {
+  const parts = error.instancePath.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const missing = error.keyword === 'required' ? String(error.params.missingProperty ?? '') : error.keyword === 'additionalProperties' ? String(error.params.additionalProperty ?? '') : '';
+  if (missing) parts.push(missing);
+  return parts.reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+/** Schema errors as field errors, one per field (the first found), translated. */
+export function fieldErrors(t: Translate, errors: SchemaError[]): FieldError[] {
+  const byField = new Map<string, FieldError>();
+  for (const error of errors) {
+    const field = fieldPath(error);
+    if (byField.has(field)) continue;
+    const { code, key } = fieldMessage(error);
+    byField.set(field, { field, code, message: t(key) });
+  }
+  return [...byField.values()];
+}
+
+/** Every failure of an API route, thrown or not, leaves as the one error shape. */
+export async function apiErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const { t } = request;
+  if (error.validation) {
+    return sendApiError(reply, 400, 'invalid_request', t('api.error.invalid'), fieldErrors(t, error.validation as SchemaError[]));
+  }
+  const status = error.statusCode ?? 500;
+  if (status === 429) {
+    const seconds = Math.max(1, Math.ceil(Number(reply.getHeader('retry-after') ?? 60)));
+    return sendApiError(reply, 429, 'rate_limited', t('error.tooMany.text', { seconds }));
+  }
+  if (status === 503) {
+    const seconds = Math.max(1, Math.ceil(Number(reply.getHeader('retry-after') ?? 5)));
+    return sendApiError(reply, 503, 'unavailable', t('api.error.unavailable', { seconds }));
+  }
+  if (status === 404) return notFound(request, reply);
+  if (status === 413) return sendApiError(reply, 413, 'payload_too_large', t('api.error.malformed'));
+  if (status === 415) return sendApiError(reply, 415, 'unsupported_media_type', t('api.error.malformed'));
+  if (status >= 400 && status < 500) {
+    request.log.info({ err: error }, 'bad API request');
+    return sendApiError(reply, status, 'invalid_request', t('api.error.malformed'));
+  }
+  request.log.error({ err: error }, 'API request failed');
+  return sendApiError(reply, 500, 'server_error', t('error.server.text', { requestId: request.id }));
+}
+
+/** A range of days that ends after it starts and is not longer than `maxDays`; else its field error. */
+export function rangeError(t: Translate, from: string, to: string, maxDays: number): FieldError[] | null {
+  const days = daysBetween(from, to);
+  if (days >= 0 && days < maxDays) return null;
+  return [{ field: 'to', code: 'range', message: t('api.field.range', { days: maxDays }) }];
+}

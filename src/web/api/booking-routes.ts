@@ -1,0 +1,146 @@
+import type { FastifyInstance } from 'fastify';
+import { addDays } from '../../modules/calendar/calendar-dates.js';
+import { localDate } from '../../modules/calendar/local-date.js';
+import { cancelBooking, householdBookings, requestBookings, type BookingChoice, type BookingOutcome } from '../../modules/bookings/booking-requests.js';
+import { householdChildren } from '../../modules/households/household-overview.js';
+import type { Services } from '../../services.js';
+import { bookingContextOf } from '../family/booking-routes.js';
+import { householdOf, requireFamilyToken } from './api-context.js';
+import { notFound, rangeError, sendApiError } from './api-errors.js';
+import { bearer, bookingBody, bookingParams, bookingResponse, bookingsQuery, bookingsResponse, cancelResponse, errors, MAX_LIST_DAYS } from './api-schemas.js';
+import type { Translate } from '../../i18n/catalogue.js';
+
+/** Seconds after which an app sends again a booking shed under a rush (as the booking page does). */
+const RETRY_AFTER_SECONDS = 2;
+
+/** Booking, cancelling and following bookings: the booking pipeline of the pages, answered in JSON. */
+export function apiBookingRoutes(app: FastifyInstance, services: Services): void {
+  app.post<{ Body: { activityId: string; choices: BookingChoice[] } }>(
+    '/v1/bookings',
+    {
+      onRequest: requireFamilyToken,
+      config: { csrf: false },
+      schema: {
+        tags: ['bookings'],
+        operationId: 'book',
+        summary: 'Book units and days for the household’s children',
+        description:
+          'Each choice is answered on its own: reserved, requested (the service validates), waitlisted with its rank, already (booked before: nothing is booked twice) or refused with the reason. A child of another household makes the whole request 404, and nothing is booked. Under a rush, 503 with Retry-After: nothing was booked, send the same request again.',
+        security: bearer,
+        body: bookingBody,
+        response: { 200: bookingResponse, ...errors(400, 401, 403, 404, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { t } = request;
+      const householdId = householdOf(request);
+      const tenant = request.tenant!;
+      const { activityId, choices } = request.body;
+      // Through the same gate as the booking page: under a rush the excess is answered 503 at once,
+      // having booked nothing, and the app sends the same request again after Retry-After.
+      const results = await app.bookingGate.run(() => request.inScope(async (scope) => {
+        const own = new Set((await householdChildren(scope, householdId)).map((child) => child.id));
+        if (choices.some((choice) => !own.has(choice.childId))) return null;
+        return requestBookings(scope, await bookingContextOf(services, scope, tenant), { householdId, activityId, choices });
+      }));
+      if (results === 'shed') {
+        reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+        return sendApiError(reply, 503, 'unavailable', t('api.error.unavailable', { seconds: RETRY_AFTER_SECONDS }));
+      }
+      if (!results) return notFound(request, reply);
+      return {
+        results: results.map((result) => ({ childId: result.childId, unitId: result.unitId, day: result.day, ...outcomeOut(result.outcome, t) })),
+      };
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/v1/bookings/:id',
+    {
+      onRequest: requireFamilyToken,
+      config: { csrf: false },
+      schema: {
+        tags: ['bookings'],
+        operationId: 'cancelBooking',
+        summary: 'Cancel a booking, or withdraw from a waiting list',
+        description: 'Refused (409) after the cancellation deadline (`deadline_passed`: the day stays booked and billed) or when the booking is past cancelling (`not_cancellable`).',
+        security: bearer,
+        params: bookingParams,
+        response: { 200: cancelResponse, ...errors(400, 401, 403, 404, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { t } = request;
+      const tenant = request.tenant!;
+      const outcome = await request.inScope(async (scope) =>
+        cancelBooking(scope, await bookingContextOf(services, scope, tenant), { householdId: householdOf(request), bookingId: request.params.id }),
+      );
+      switch (outcome.kind) {
+        case 'not_found':
+          return notFound(request, reply);
+        case 'refused':
+          return sendApiError(reply, 409, outcome.reason, t('bookings.cancelRefused', { reason: t(`cancel.reason.${outcome.reason}`) }));
+        case 'cancelled':
+          return { outcome: 'cancelled', message: t('bookings.cancelled') };
+        case 'cancel_requested':
+          return { outcome: 'cancel_requested', message: t('bookings.cancelRequested') };
+      }
+    },
+  );
+
+  app.get<{ Querystring: { from?: string; to?: string } }>(
+    '/v1/bookings',
+    {
+      onRequest: requireFamilyToken,
+      schema: {
+        tags: ['bookings'],
+        operationId: 'listBookings',
+        summary: 'The household’s bookings and their states over a range of days',
+        security: bearer,
+        querystring: bookingsQuery,
+        response: { 200: bookingsResponse, ...errors(400, 401, 403, 404, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { t } = request;
+      const tenant = request.tenant!;
+      const from = request.query.from ?? localDate(services.clock.now(), tenant.time_zone);
+      const to = request.query.to ?? addDays(from, 92);
+      const invalidRange = rangeError(t, from, to, MAX_LIST_DAYS);
+      if (invalidRange) return sendApiError(reply, 400, 'invalid_request', t('api.error.invalid'), invalidRange);
+      const bookings = await request.inScope((scope) => householdBookings(scope, householdOf(request), from, to));
+      return {
+        from,
+        to,
+        bookings: bookings.map((booking) => ({
+          id: booking.id,
+          childId: booking.child_id,
+          activityId: booking.activity_id,
+          activityName: booking.activity_name,
+          unitId: booking.unit_id,
+          unitName: booking.unit_name,
+          day: booking.day,
+          status: booking.status,
+          statusText: t(`booking.status.${booking.status}`),
+          rank: booking.waitlist_rank,
+          offerExpiresAt: booking.offer_expires_at?.toISOString() ?? null,
+          reason: booking.reason,
+        })),
+      };
+    },
+  );
+}
+
+function outcomeOut(outcome: BookingOutcome, t: Translate) {
+  switch (outcome.kind) {
+    case 'reserved':
+    case 'requested':
+      return { outcome: outcome.kind, bookingId: outcome.bookingId };
+    case 'waitlisted':
+      return { outcome: 'waitlisted', bookingId: outcome.bookingId, rank: outcome.rank };
+    case 'already':
+      return { outcome: 'already', bookingId: outcome.bookingId, status: outcome.status };
+    case 'refused':
+      return { outcome: 'refused', reason: outcome.reason, reasonText: t(`booking.reason.${outcome.reason}`) };
+  }
+}

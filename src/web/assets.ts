@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import * as esbuild from 'esbuild';
+
+const ASSETS_DIR = new URL('./assets/', import.meta.url).pathname;
+const ALTCHA_DIR = new URL('../../node_modules/altcha/dist/', import.meta.url).pathname;
+
+/**
+ * Files served as they are, under hashed names. The anti-robot widget's stylesheet and
+ * proof-of-work worker are among them because its default build would inject a <style> element,
+ * refused by our Content-Security-Policy, and start its workers from blob: URLs.
+ */
+const SERVED_AS_IS: [key: string, path: string, contentType: string][] = [
+  ['css', `${ASSETS_DIR}app.css`, 'text/css; charset=utf-8'],
+  ['altchaCss', `${ALTCHA_DIR}external/altcha.css`, 'text/css; charset=utf-8'],
+  ['altchaWorker', `${ALTCHA_DIR}workers/sha.js`, 'text/javascript; charset=utf-8'],
+];
+
+export interface BuiltAsset {
+  contentType: string;
+  body: Buffer;
+}
+
+/**
+ * The enhancement scripts, bundled by esbuild at start and kept in memory under names that carry
+ * their content hash (cached for a year by browsers); the pages work without them.
+ */
+export async function buildAssets(): Promise<{ files: Map<string, BuiltAsset>; scripts: Record<string, string> }> {
+  const entries = { main: `${ASSETS_DIR}main.ts` };
+  const result = await esbuild.build({
+    entryPoints: entries,
+    bundle: true,
+    format: 'esm',
+    target: ['es2020'],
+    minify: true,
+    write: false,
+    outdir: '/out',
+    entryNames: '[name]-[hash]',
+    chunkNames: 'chunk-[hash]',
+    splitting: true,
+    logLevel: 'silent',
+  });
+  const files = new Map<string, BuiltAsset>();
+  const scripts: Record<string, string> = {};
+  for (const file of result.outputFiles) {
+    const name = file.path.slice('/out/'.length);
+    files.set(`js/${name}`, { contentType: 'text/javascript; charset=utf-8', body: Buffer.from(file.contents) });
+    const entry = Object.keys(entries).find((key) => name.startsWith(`${key}-`) && name.endsWith('.js'));
+    if (entry) scripts[entry] = `/assets/js/${name}`;
+  }
+  for (const [key, path, contentType] of SERVED_AS_IS) {
+    const body = readFileSync(path);
+    const name = basename(path).replace(/(\.\w+)$/, `-${createHash('sha256').update(body).digest('hex').slice(0, 8)}$1`);
+    files.set(name, { contentType, body });
+    scripts[key] = `/assets/${name}`;
+  }
+  return { files, scripts };
+}

@@ -1,0 +1,50 @@
+// Progressive enhancement for every page: the pages work without it.
+
+/** Moves focus to the error summary of a form sent back with errors. */
+function focusErrorSummary(): void {
+  const summary = document.querySelector<HTMLElement>('[data-focus-on-load]');
+  summary?.focus();
+}
+
+/** Forms with data-confirm ask before sending (refusals, deletions). */
+function confirmForms(): void {
+  document.querySelectorAll<HTMLFormElement>('form[data-confirm]').forEach((form) => {
+    form.addEventListener('submit', (event) => {
+      if (!window.confirm(form.dataset.confirm ?? '')) event.preventDefault();
+    });
+  });
+}
+
+async function loadOptionalModules(): Promise<void> {
+  if (document.querySelector('[data-password-rules]')) {
+    const { attachPasswordRules } = await import('./password-rules.js');
+    attachPasswordRules();
+  }
+  if (document.querySelector('altcha-widget')) {
+    const { attachAltcha } = await import('./altcha-widget.js');
+    attachAltcha();
+  }
+}
+
+/** Print buttons need JavaScript, so they are hidden until it runs. */
+function printButtons(): void {
+  document.querySelectorAll<HTMLButtonElement>('[data-print]').forEach((button) => {
+    button.hidden = false;
+    button.addEventListener('click', () => window.print());
+  });
+}
+
+/** A form the server asked to send again later (503 under a rush) is sent again by itself. */
+function autoRetry(): void {
+  document.querySelectorAll<HTMLFormElement>('form[data-auto-retry]').forEach((form) => {
+    const seconds = Number(form.dataset.autoRetry ?? '2');
+    // A little randomness spreads the parents' retries instead of bringing them back together.
+    window.setTimeout(() => form.submit(), (seconds + Math.random() * seconds) * 1000);
+  });
+}
+
+focusErrorSummary();
+printButtons();
+autoRetry();
+confirmForms();
+void loadOptionalModules();

@@ -1,0 +1,133 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Translate } from '../../i18n/catalogue.js';
+import { login, type LoginResult } from '../../modules/identity/login.js';
+import { closeSession } from '../../modules/identity/sessions.js';
+import type { Services } from '../../services.js';
+import { Alert } from '../components/dsfr/alert.js';
+import { Button } from '../components/dsfr/button.js';
+import { CsrfField } from '../components/dsfr/csrf-field.js';
+import { Input } from '../components/dsfr/input.js';
+import { formBody, safeReturnPath } from '../forms.js';
+import { href, usePage } from '../page-context.js';
+import { clearSessionCookie, setSessionCookie } from '../session-cookie.js';
+import type { AntiRobot } from './anti-robot.js';
+
+interface LoginView {
+  email?: string;
+  returnTo?: string | null;
+  notice?: 'loggedOut' | 'passwordChanged';
+  error?: string;
+  showAltcha?: boolean;
+  altchaError?: string;
+}
+
+/** Login and logout, for families and staff alike. */
+export function loginRoutes(services: Services, antiRobot: AntiRobot): FastifyPluginAsync {
+  const { config } = services;
+  return async (app) => {
+    app.get('/connexion', async (request, reply) => {
+      if (!request.tenant) return reply.callNotFound();
+      if (request.session && !request.session.awaitingSecondFactor) return reply.redirect(homeOf(request, request.session.account.kind));
+      const query = request.query as Record<string, string | undefined>;
+      const notice = query.deconnecte ? 'loggedOut' : query.motdepasse ? 'passwordChanged' : undefined;
+      return reply.page(request.t('login.title'), <LoginPage view={{ notice, returnTo: safeReturnPath(query.retour) }} antiRobot={antiRobot} />);
+    });
+
+    app.post('/connexion', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+      if (!request.tenant) return reply.callNotFound();
+      const form = formBody(request);
+      const returnTo = safeReturnPath(form.retour);
+      const result = await login((work) => request.inScope(work), {
+        email: form.email ?? '',
+        password: form.password ?? '',
+        origin: { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
+        previousSessionToken: request.sessionToken,
+        locale: request.lang,
+        verifyAltcha: (scope) => antiRobot.verify(scope, form.altcha),
+      });
+      if (result.kind === 'success') {
+        setSessionCookie(request, reply, result.sessionToken, config.secureCookies);
+        if (result.awaitingSecondFactor) return reply.redirect(`${request.base}/connexion/code`);
+        return reply.redirect(returnTo ? `${request.base}${returnTo}` : homeOf(request, result.accountKind));
+      }
+      const view = failureView(request.t, result);
+      return reply.page(request.t('login.title'), <LoginPage view={{ ...view, email: form.email ?? '', returnTo }} antiRobot={antiRobot} />, result.kind === 'locked' ? 429 : 200);
+    });
+
+    app.post('/deconnexion', async (request, reply) => {
+      if (!request.tenant) return reply.callNotFound();
+      const token = request.sessionToken;
+      if (token) await request.inScope((scope) => closeSession(scope.tx, token));
+      clearSessionCookie(request, reply);
+      // Families land on their authority's website, as they expect when they leave the portal.
+      return reply.redirect(request.tenant.website_url ?? `${request.base}/connexion?deconnecte=1`);
+    });
+  };
+}
+
+function homeOf(request: FastifyRequest, kind: 'family' | 'staff'): string {
+  return `${request.base}${kind === 'staff' ? '/gestion' : '/accueil'}`;
+}
+
+function failureView(t: Translate, result: Exclude<LoginResult, { kind: 'success' }>): LoginView {
+  switch (result.kind) {
+    case 'locked':
+      return { error: t('login.locked', { wait: waitText(t, result.lockedForMs) }), showAltcha: true };
+    case 'altcha_required':
+      return { error: t('login.altchaRequired'), showAltcha: true, altchaError: t('login.altchaFailed') };
+    case 'invalid':
+      if (result.lockedForMs > 0) return { error: t('login.locked', { wait: waitText(t, result.lockedForMs) }), showAltcha: true };
+      return { error: t('login.invalid'), showAltcha: result.altchaRequired };
+  }
+}
+
+function waitText(t: Translate, milliseconds: number): string {
+  const seconds = Math.ceil(milliseconds / 1000);
+  return seconds < 120 ? t('wait.seconds', { count: seconds }) : t('wait.minutes', { count: Math.ceil(seconds / 60) });
+}
+
+function LoginPage(props: { view: LoginView; antiRobot: AntiRobot }) {
+  const page = usePage();
+  const { t } = page;
+  const { view } = props;
+  const AltchaField = props.antiRobot.Field;
+  return (
+    <div class="fr-grid-row fr-grid-row--center">
+      <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
+        <h1>{t('login.title')}</h1>
+        {view.notice === 'loggedOut' && <Alert kind="success" small>{t('login.loggedOut')}</Alert>}
+        {view.notice === 'passwordChanged' && <Alert kind="success" small>{t('login.passwordChanged')}</Alert>}
+        {view.error && (
+          <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert" id="login-error" tabIndex={-1} data-focus-on-load>
+            <p>{view.error}</p>
+          </div>
+        )}
+        <p>{t('login.intro')}</p>
+        <form method="post" action={href(page, '/connexion')} novalidate>
+          <CsrfField />
+          {view.returnTo && <input type="hidden" name="retour" value={view.returnTo} />}
+          <fieldset class="fr-fieldset">
+            <div class="fr-fieldset__element">
+              <Input name="email" type="email" label={t('login.email')} hint={t('login.emailHint')} value={view.email} required autocomplete="username" />
+            </div>
+            <div class="fr-fieldset__element">
+              <Input name="password" type="password" label={t('login.password')} required autocomplete="current-password" />
+              <p class="fr-mt-1w">
+                <a class="fr-link" href={href(page, '/mot-de-passe-oublie')}>{t('login.forgot')}</a>
+              </p>
+            </div>
+            {view.showAltcha && (
+              <div class="fr-fieldset__element">
+                <AltchaField error={view.altchaError} />
+              </div>
+            )}
+          </fieldset>
+          <Button icon="fr-icon-lock-line">{t('login.submit')}</Button>
+        </form>
+        <hr class="fr-mt-4w" />
+        <h2 class="fr-h5">{t('login.noAccount')}</h2>
+        <a class="fr-btn fr-btn--secondary" href={href(page, '/demande-de-compte')}>{t('login.askAccount')}</a>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import type { MessageKey } from '../../i18n/catalogue.js';
+import type { RefusalReason } from '../../modules/bookings/booking-requests.js';
+import type { BookingStatus } from '../../modules/bookings/bookings.tables.js';
+import { usePage } from '../page-context.js';
+import { StatusBadge, type BadgeTone } from './status-badge.js';
+
+/** Each booking state with its own icon and word (the DSFR badge draws the icon of its tone). */
+export const BOOKING_TONES: Record<BookingStatus, BadgeTone> = {
+  requested: 'new',
+  reserved: 'success',
+  refused: 'error',
+  waitlisted: 'warning',
+  offered: 'info',
+  cancel_requested: 'new',
+  cancelled: 'info',
+  present: 'success',
+  absent_excused: 'info',
+  absent_billed: 'warning',
+  late_cancelled: 'error',
+};
+
+export function BookingStatusBadge(props: { status: BookingStatus; rank?: number | null }) {
+  const { t } = usePage();
+  return (
+    <>
+      <StatusBadge tone={BOOKING_TONES[props.status]} label={`booking.status.${props.status}` as MessageKey} />
+      {props.status === 'waitlisted' && props.rank ? <span class="fr-text--xs fr-ml-1v">{t('booking.rank', { rank: props.rank })}</span> : null}
+    </>
+  );
+}
+
+export function refusalText(t: (key: MessageKey) => string, reason: RefusalReason | 'full' | 'offer_expired'): string {
+  return t(`booking.reason.${reason}` as MessageKey);
+}

@@ -1,0 +1,57 @@
+import type { ComponentChildren } from 'preact';
+
+export interface FieldProps {
+  name: string;
+  label: string;
+  /** The value the person typed, given back after an error so nothing is lost. */
+  value?: string | undefined;
+  error?: string | undefined;
+  hint?: ComponentChildren;
+  required?: boolean;
+  type?: 'text' | 'email' | 'password' | 'tel' | 'date' | 'number';
+  autocomplete?: string;
+  inputMode?: 'numeric' | 'text' | 'email' | 'tel';
+  /** id of an element that further describes the field (live password rules). */
+  describedBy?: string;
+  maxLength?: number;
+  autofocus?: boolean;
+}
+
+export function fieldId(name: string): string {
+  return `field-${name}`;
+}
+
+/** A DSFR input group: label, hint, the field, and its error message linked by aria-describedby. */
+export function Input(props: FieldProps) {
+  const id = fieldId(props.name);
+  const errorId = `${id}-error`;
+  const describedBy = [props.error ? errorId : '', props.hint ? `${id}-hint` : '', props.describedBy ?? ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`fr-input-group${props.error ? ' fr-input-group--error' : ''}`}>
+      <label class="fr-label" for={id}>
+        {props.label}
+        {props.required && ' *'}
+        {props.hint && <span class="fr-hint-text" id={`${id}-hint`}>{props.hint}</span>}
+      </label>
+      <input
+        class={`fr-input${props.error ? ' fr-input--error' : ''}`}
+        id={id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.type === 'password' ? undefined : props.value}
+        required={props.required}
+        autocomplete={props.autocomplete}
+        inputMode={props.inputMode}
+        maxLength={props.maxLength}
+        aria-describedby={describedBy}
+        aria-invalid={props.error ? 'true' : undefined}
+        autofocus={props.autofocus}
+      />
+      {props.error && (
+        <p class="fr-error-text" id={errorId}>
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}

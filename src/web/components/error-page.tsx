@@ -1,0 +1,29 @@
+import { href, usePage } from '../page-context.js';
+
+export type ErrorKind = 'notFound' | 'forbidden' | 'server' | 'tooMany' | 'csrf';
+
+/** The body of an error page: what happened, in words, and a way back. */
+export function ErrorPage(props: { kind: ErrorKind; seconds?: number }) {
+  return <ErrorBody {...props} />;
+}
+
+function ErrorBody(props: { kind: ErrorKind; seconds?: number }) {
+  const page = usePage();
+  const { t } = page;
+  const [title, text] = {
+    notFound: [t('error.notFound.title'), t('error.notFound.text')],
+    forbidden: [t('error.forbidden.title'), t('error.forbidden.text')],
+    server: [t('error.server.title'), t('error.server.text', { requestId: page.requestId })],
+    tooMany: [t('error.tooMany.title'), t('error.tooMany.text', { seconds: props.seconds ?? 60 })],
+    csrf: [t('error.forbidden.title'), t('form.csrfExpired')],
+  }[props.kind];
+  return (
+    <div class="fr-grid-row">
+      <div class="fr-col-12 fr-col-md-8">
+        <h1>{title}</h1>
+        <p class="fr-text--lead">{text}</p>
+        <a class="fr-btn" href={href(page, '/')}>{t('error.backHome')}</a>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,400 @@
+import { Table } from '../components/dsfr/table.js';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { MessageKey } from '../../i18n/catalogue.js';
+import type { BookingPeriod } from '../../modules/activities/activity-definitions.js';
+import { addDays, formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
+import { localDate } from '../../modules/calendar/local-date.js';
+import { bookableActivities, familyCalendar, type BookableActivity, type ChildCalendar } from '../../modules/bookings/booking-calendar.js';
+import { requestBookings, type BookingContext, type ChoiceResult } from '../../modules/bookings/booking-requests.js';
+import { applicationKey, applyForLottery, lotteryCalendar, type LotteryCalendarView } from '../../modules/lottery/lottery-applications.js';
+import type { Scope } from '../../modules/scope.js';
+import type { Services } from '../../services.js';
+import { Alert } from '../components/dsfr/alert.js';
+import { Button } from '../components/dsfr/button.js';
+import { CsrfField } from '../components/dsfr/csrf-field.js';
+import { Select } from '../components/dsfr/select.js';
+import { BookingStatusBadge, refusalText } from '../components/booking-status.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { isUuid } from '../forms.js';
+import { requireFamily } from '../guards.js';
+import { href, usePage } from '../page-context.js';
+import { LotteryAnswersPage, LotteryNotice } from './lottery-routes.js';
+
+const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+const RETRY_AFTER_SECONDS = 2;
+
+/** The context the booking rules need: the tenant's calendar (cached) and its time zone. */
+export async function bookingContextOf(services: Services, scope: Scope, tenant: NonNullable<FastifyRequest['tenant']>): Promise<BookingContext> {
+  return { calendar: await services.calendars.forTenant(scope.tx, tenant), timeZone: tenant.time_zone };
+}
+
+interface CalendarQuery {
+  childIds: string[];
+  activityId: string | undefined;
+  periodId: string | undefined;
+  month: string | undefined;
+  weekdays: number[];
+  unitIds: string[];
+  /** The family sent the calendar without ticking anything. */
+  empty: boolean;
+}
+
+function list(value: unknown): string[] {
+  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((item): item is string => typeof item === 'string');
+}
+
+function readQuery(query: Record<string, unknown>): CalendarQuery {
+  const reset = query.reinitialiser !== undefined;
+  return {
+    childIds: list(query.enfant).filter(isUuid),
+    activityId: typeof query.activite === 'string' && isUuid(query.activite) ? query.activite : undefined,
+    periodId: typeof query.periode === 'string' && isUuid(query.periode) ? query.periode : undefined,
+    month: typeof query.mois === 'string' && /^\d{4}-\d{2}$/.test(query.mois) ? query.mois : undefined,
+    weekdays: reset ? [] : list(query.jour).map(Number).filter((day) => day >= 1 && day <= 7),
+    unitIds: reset ? [] : list(query.prestation).filter(isUuid),
+    empty: query.vide !== undefined,
+  };
+}
+
+function queryString(query: CalendarQuery, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  for (const child of query.childIds) params.append('enfant', child);
+  if (query.activityId) params.set('activite', query.activityId);
+  if (query.periodId) params.set('periode', query.periodId);
+  if (query.month) params.set('mois', query.month);
+  for (const [key, value] of Object.entries(extra)) params.set(key, value);
+  return params.toString();
+}
+
+/** The days the calendar shows: the chosen booking period, or the chosen month within the activity. */
+function rangeOf(activity: BookableActivity, query: CalendarQuery, today: string): { from: string; to: string; period?: BookingPeriod; month?: string } | null {
+  if (activity.periods.length > 0) {
+    const period = activity.periods.find((candidate) => candidate.id === query.periodId);
+    return period ? { from: period.first_day, to: period.last_day, period } : null;
+  }
+  const month = query.month ?? (today > activity.startsOn ? today : activity.startsOn).slice(0, 7);
+  const first = `${month}-01`;
+  const last = addDays(`${shiftMonth(month, 1)}-01`, -1);
+  const from = first < activity.startsOn ? activity.startsOn : first;
+  const to = last > activity.endsOn ? activity.endsOn : last;
+  return from <= to ? { from, to, month } : null;
+}
+
+export function shiftMonth(month: string, delta: number): string {
+  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5)) - 1 + delta;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** Réservations: choose children, activity and period; tick days on the calendar; see each day's answer. */
+export function familyBookingRoutes(services: Services): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/reservations', { preHandler: requireFamily }, async (request, reply) => {
+      const householdId = request.session!.account.householdId!;
+      const tenant = request.tenant!;
+      const query = readQuery(request.query as Record<string, unknown>);
+      const data = await request.inScope(async (scope) => {
+        const activities = await bookableActivities(scope, householdId);
+        const children = await scope.tx
+          .selectFrom('household_members as m')
+          .innerJoin('persons as p', 'p.id', 'm.person_id')
+          .select(['p.id', 'p.first_name', 'p.last_name'])
+          .where('m.household_id', '=', householdId)
+          .where('m.role', '=', 'child')
+          .orderBy('p.birth_date')
+          .execute();
+        const activity = activities.find((candidate) => candidate.id === query.activityId);
+        const range = activity ? rangeOf(activity, query, localDate(scope.now, tenant.time_zone)) : null;
+        const context = await bookingContextOf(services, scope, tenant);
+        const calendar = activity && range && query.childIds.length > 0
+          ? await familyCalendar(scope, context, { householdId, activityId: activity.id, childIds: query.childIds, from: range.from, to: range.to })
+          : null;
+        // A lottery period: the same calendar, whose boxes record applications for the draw.
+        const lottery = range?.period?.allocation === 'lottery' ? await lotteryCalendar(scope, context, householdId, range.period.id, calendar?.children ?? []) : null;
+        return { activities, children, activity, range, calendar, lottery };
+      });
+      return reply.page(request.t('bookings.title'), <BookingPage query={query} {...data} children={data.children.map((child) => ({ id: child.id, name: `${child.first_name} ${child.last_name}` }))} />);
+    });
+
+    app.post('/reservations', { preHandler: requireFamily }, async (request, reply) => {
+      const householdId = request.session!.account.householdId!;
+      const tenant = request.tenant!;
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const activityId = typeof body.activite === 'string' && isUuid(body.activite) ? body.activite : undefined;
+      const choices = list(body.choix)
+        .map((value) => value.split('|'))
+        .filter((parts): parts is [string, string, string] => parts.length === 3 && isUuid(parts[0]!) && isUuid(parts[1]!) && /^\d{4}-\d{2}-\d{2}$/.test(parts[2]!))
+        .map(([childId, unitId, day]) => ({ childId, unitId, day }));
+      const back = typeof body.retour === 'string' && !body.retour.includes('//') ? body.retour : '';
+      if (!activityId) return reply.callNotFound();
+      if (choices.length === 0) {
+        return reply.redirect(`${request.base}/reservations?${back}${back ? '&' : ''}vide=1`);
+      }
+      const periodId = typeof body.periode === 'string' && isUuid(body.periode) ? body.periode : undefined;
+      if (periodId) {
+        const applied = await request.inScope(async (scope) => {
+          const result = await applyForLottery(scope, await bookingContextOf(services, scope, tenant), { householdId, activityId, periodId, choices });
+          if (result.kind !== 'done') return result;
+          return { ...result, ...(await choiceLabels(scope, activityId, choices)) };
+        });
+        if (applied.kind === 'not_found') return reply.callNotFound();
+        if (applied.kind === 'done') return reply.page(request.t('lottery.answer.title'), <LotteryAnswersPage {...applied} back={back} />);
+      }
+      const outcome = await app.bookingGate.run(() =>
+        request.inScope(async (scope) => requestBookings(scope, await bookingContextOf(services, scope, tenant), { householdId, activityId, choices })),
+      );
+      if (outcome === 'shed') {
+        // Too many parents at this second: nothing was booked; the page sends the same choices again.
+        return reply.header('retry-after', String(RETRY_AFTER_SECONDS)).page(request.t('bookings.busyTitle'), <BusyPage activityId={activityId} choices={list(body.choix)} back={back} />, 503);
+      }
+      if (!outcome) return reply.callNotFound();
+      // Read after the booking's commit: the day counters it locked are free again meanwhile.
+      const labels = await request.inScope((scope) => choiceLabels(scope, activityId, choices));
+      return reply.page(request.t('bookings.resultTitle'), <ResultPage results={outcome} {...labels} back={back} />);
+    });
+  };
+}
+
+/** The children's first names and the activity's unit names, to write each answer in words. */
+async function choiceLabels(scope: Scope, activityId: string, choices: { childId: string }[]) {
+  const names = await scope.tx.selectFrom('persons').select(['id', 'first_name']).where('id', 'in', [...new Set(choices.map((choice) => choice.childId))]).execute();
+  const units = await scope.tx.selectFrom('units').select(['id', 'name']).where('activity_id', '=', activityId).execute();
+  return { names: new Map(names.map((row) => [row.id, row.first_name])), units: new Map(units.map((row) => [row.id, row.name])) };
+}
+
+function BookingPage(props: {
+  query: CalendarQuery;
+  activities: BookableActivity[];
+  children: { id: string; name: string }[];
+  activity: BookableActivity | undefined;
+  range: ReturnType<typeof rangeOf>;
+  calendar: Awaited<ReturnType<typeof familyCalendar>> | null;
+  lottery: LotteryCalendarView | null;
+}) {
+  const page = usePage();
+  const { t, fmt } = page;
+  const { query, activity } = props;
+  if (props.activities.length === 0) {
+    return (
+      <>
+        <h1>{t('bookings.title')}</h1>
+        <Alert kind="info">{t('bookings.noActivity')}</Alert>
+        <a class="fr-btn" href={href(page, '/inscriptions')}>{t('enrollments.title')}</a>
+      </>
+    );
+  }
+  const periodLabel = (period: BookingPeriod) =>
+    `${period.name} — ${t('bookings.periodLabel', {
+      from: formatCalendarDate(period.first_day), to: formatCalendarDate(period.last_day), opens: fmt.dateTime(period.opens_at), closes: fmt.dateTime(period.closes_at),
+    })}${period.allocation === 'lottery' ? ` (${t('bookings.periodLottery')})` : ''}`;
+  return (
+    <>
+      <h1>{t('bookings.title')}</h1>
+      {query.empty && <Alert kind="error" small announce>{t('bookings.noChoice')}</Alert>}
+      <p>{t('bookings.intro')}</p>
+      <form method="get" action={href(page, '/reservations')} class="fr-mb-4w">
+        <fieldset class="fr-fieldset" aria-labelledby="children-legend">
+          <legend class="fr-fieldset__legend" id="children-legend">{t('bookings.children')}</legend>
+          {props.children.map((child) => (
+            <div class="fr-fieldset__element fr-fieldset__element--inline" key={child.id}>
+              <div class="fr-checkbox-group">
+                <input type="checkbox" id={`child-${child.id}`} name="enfant" value={child.id} checked={query.childIds.includes(child.id)} />
+                <label class="fr-label" for={`child-${child.id}`}>{child.name}</label>
+              </div>
+            </div>
+          ))}
+        </fieldset>
+        <Select name="activite" label={t('bookings.activity')} value={query.activityId} options={[{ value: '', label: '—' }, ...props.activities.map((candidate) => ({ value: candidate.id, label: candidate.name }))]} />
+        {activity && activity.periods.length > 0 && (
+          <Select name="periode" label={t('bookings.period')} value={query.periodId} options={[{ value: '', label: '—' }, ...activity.periods.map((period) => ({ value: period.id, label: periodLabel(period) }))]} />
+        )}
+        {activity && activity.periods.length === 0 && props.range?.month && <input type="hidden" name="mois" value={props.range.month} />}
+        {activity && (
+          <fieldset class="fr-fieldset pf-mass" aria-labelledby="mass-legend">
+            <legend class="fr-fieldset__legend" id="mass-legend">
+              {t('bookings.massTitle')}
+              <span class="fr-hint-text">{t('bookings.massHint')}</span>
+            </legend>
+            <div class="fr-fieldset__element">
+              <p class="fr-text--bold fr-mb-1v">{t('bookings.weekdays')}</p>
+              {WEEKDAYS.map((day) => (
+                <div class="fr-checkbox-group fr-checkbox-group--sm pf-inline-check" key={day}>
+                  <input type="checkbox" id={`weekday-${day}`} name="jour" value={String(day)} checked={query.weekdays.includes(day)} />
+                  <label class="fr-label" for={`weekday-${day}`}>{weekdayName(page.lang, day)}</label>
+                </div>
+              ))}
+            </div>
+            <div class="fr-fieldset__element">
+              <p class="fr-text--bold fr-mb-1v">{t('bookings.units')}</p>
+              {activity.units.map((unit) => (
+                <div class="fr-checkbox-group fr-checkbox-group--sm pf-inline-check" key={unit.id}>
+                  <input type="checkbox" id={`unit-${unit.id}`} name="prestation" value={unit.id} checked={query.unitIds.includes(unit.id)} />
+                  <label class="fr-label" for={`unit-${unit.id}`}>{unit.name}</label>
+                </div>
+              ))}
+            </div>
+          </fieldset>
+        )}
+        <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
+          <li><Button icon="fr-icon-calendar-line" name="afficher" value="1">{t('bookings.showCalendar')}</Button></li>
+          {activity && <li><Button variant="secondary" icon="fr-icon-check-line" name="appliquer" value="1">{t('bookings.apply')}</Button></li>}
+          {activity && <li><Button variant="tertiary" icon="fr-icon-refresh-line" name="reinitialiser" value="1">{t('bookings.reset')}</Button></li>}
+        </ul>
+      </form>
+      {query.activityId && query.childIds.length === 0 && <Alert kind="info" small>{t('bookings.chooseChild')}</Alert>}
+      {props.range?.month && activity && (
+        <nav class="pf-month-nav fr-mb-2w" aria-label={t('bookings.month')}>
+          <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, `/reservations?${queryString({ ...query, month: shiftMonth(props.range.month, -1) })}`)}>{t('bookings.previousMonth')}</a>
+          <strong class="fr-mx-2w">{monthName(page.lang, props.range.month)}</strong>
+          <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={href(page, `/reservations?${queryString({ ...query, month: shiftMonth(props.range.month, 1) })}`)}>{t('bookings.nextMonth')}</a>
+        </nav>
+      )}
+      {props.lottery && <LotteryNotice view={props.lottery} />}
+      {props.calendar && activity && (
+        <form method="post" action={href(page, '/reservations')}>
+          <CsrfField />
+          <input type="hidden" name="activite" value={activity.id} />
+          {props.lottery && <input type="hidden" name="periode" value={props.lottery.period.id} />}
+          <input type="hidden" name="retour" value={queryString(query)} />
+          {props.calendar.children.map((child) => (
+            <ChildTable key={child.childId} child={child} units={activity.units} query={query} lottery={props.lottery} />
+          ))}
+          <Button icon="fr-icon-send-plane-line">{t(props.lottery ? 'lottery.submit' : 'bookings.submit')}</Button>
+        </form>
+      )}
+    </>
+  );
+}
+
+function ChildTable(props: { child: ChildCalendar; units: BookableActivity['units']; query: CalendarQuery; lottery?: LotteryCalendarView | null }) {
+  const page = usePage();
+  const { t, fmt } = page;
+  const { child } = props;
+  return (
+    <Table caption={child.name} class="fr-mb-4w pf-booking-table">
+      <thead>
+        <tr>
+          <th scope="col">{t('bookings.day')}</th>
+          {props.units.map((unit) => <th scope="col" key={unit.id}>{unit.name}</th>)}
+        </tr>
+      </thead>
+      <tbody>
+        {child.days.map((day) => (
+          <tr key={day.day}>
+            <th scope="row">{dayLabel(page.lang, day.day)}</th>
+            {day.cells.map((cell) => {
+              const unit = props.units.find((candidate) => candidate.id === cell.unitId)!;
+              const id = `c-${child.childId}-${unit.id}-${day.day}`;
+              const { state } = cell;
+              if (state.kind === 'booked') return <td key={cell.unitId}><BookingStatusBadge status={state.status} rank={state.rank} /></td>;
+              if (state.kind === 'closed') {
+                return (
+                  <td key={cell.unitId} class="pf-cell-closed">
+                    <span class="fr-icon-close-circle-line fr-icon--sm" aria-hidden="true"></span> <span class="fr-text--xs">{refusalText(t, state.reason)}</span>
+                  </td>
+                );
+              }
+              if (props.lottery?.applied.has(applicationKey(child.childId, unit.id, day.day))) return <td key={cell.unitId}><StatusBadge tone="new" label="lottery.applied" /></td>;
+              const checked = props.query.weekdays.includes(day.weekday) && props.query.unitIds.includes(unit.id);
+              return (
+                <td key={cell.unitId}>
+                  <div class="fr-checkbox-group fr-checkbox-group--sm">
+                    <input type="checkbox" id={id} name="choix" value={`${child.childId}|${unit.id}|${day.day}`} checked={checked} aria-describedby={`${id}-hint`} />
+                    <label class="fr-label" for={id}>
+                      <span class="fr-sr-only">{child.name} — {unit.name} — {dayLabel(page.lang, day.day)}</span>
+                      <span class="fr-hint-text" id={`${id}-hint`}>
+                        {state.full ? <StatusBadge tone="warning" label="bookings.full" /> : null}
+                        {t(props.lottery ? 'lottery.applyUntil' : 'bookings.deadline', { date: fmt.dateTime(state.deadline) })}
+                      </span>
+                    </label>
+                  </div>
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+function ResultPage(props: { results: ChoiceResult[]; names: Map<string, string>; units: Map<string, string>; back: string }) {
+  const page = usePage();
+  const { t } = page;
+  return (
+    <>
+      <h1>{t('bookings.resultTitle')}</h1>
+      <p>{t('bookings.resultIntro')}</p>
+      <Table caption={t('bookings.resultTitle')} class="fr-mb-4w">
+        <thead>
+          <tr>
+            <th scope="col">{t('bookings.children')}</th>
+            <th scope="col">{t('bookings.day')}</th>
+            <th scope="col">{t('bookings.units')}</th>
+            <th scope="col">{t('requests.status')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.results.map((result) => {
+            const { outcome } = result;
+            return (
+              <tr key={`${result.childId}${result.unitId}${result.day}`}>
+                <td>{props.names.get(result.childId) ?? ''}</td>
+                <td>{dayLabel(page.lang, result.day)}</td>
+                <td>{props.units.get(result.unitId) ?? ''}</td>
+                <td>
+                  {outcome.kind === 'reserved' && <BookingStatusBadge status="reserved" />}
+                  {outcome.kind === 'requested' && <BookingStatusBadge status="requested" />}
+                  {outcome.kind === 'waitlisted' && <BookingStatusBadge status="waitlisted" rank={outcome.rank} />}
+                  {outcome.kind === 'already' && <BookingStatusBadge status={outcome.status} />}
+                  {outcome.kind === 'refused' && (
+                    <>
+                      <BookingStatusBadge status="refused" /> <span class="fr-text--sm">{refusalText(t, outcome.reason)}</span>
+                    </>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </Table>
+      <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
+        <li><a class="fr-btn fr-btn--secondary" href={href(page, `/reservations?${props.back}`)}>{t('bookings.backToCalendar')}</a></li>
+        <li><a class="fr-btn fr-btn--tertiary" href={href(page, '/reservations/planning')}>{t('bookings.planning')}</a></li>
+      </ul>
+    </>
+  );
+}
+
+/** The choices sent again, by the page itself after a few seconds (or by the parent's click). */
+function BusyPage(props: { activityId: string; choices: string[]; back: string }) {
+  const page = usePage();
+  const { t } = page;
+  return (
+    <>
+      <h1>{t('bookings.busyTitle')}</h1>
+      <Alert kind="warning" announce>{t('bookings.busyText')}</Alert>
+      <form method="post" action={href(page, '/reservations')} data-auto-retry={String(RETRY_AFTER_SECONDS)}>
+        <CsrfField />
+        <input type="hidden" name="activite" value={props.activityId} />
+        <input type="hidden" name="retour" value={props.back} />
+        {props.choices.map((choice) => <input type="hidden" name="choix" value={choice} key={choice} />)}
+        <Button icon="fr-icon-refresh-line">{t('bookings.busyRetry')}</Button>
+      </form>
+    </>
+  );
+}
+
+
+export function dayLabel(lang: 'fr' | 'en', day: string): string {
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'short', day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
+}
+
+function weekdayName(lang: 'fr' | 'en', weekday: number): string {
+  // 2024-01-01 was a Monday.
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, weekday)));
+}
+
+export function monthName(lang: 'fr' | 'en', month: string): string {
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-15T12:00:00Z`));
+}
+

@@ -1,0 +1,111 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { changeChildContacts } from '../../modules/households/change-requests.js';
+import { getHouseholdRecord, memberFor } from '../../modules/households/household-record.js';
+import { Button } from '../components/dsfr/button.js';
+import { CsrfField } from '../components/dsfr/csrf-field.js';
+import { ErrorSummary } from '../components/dsfr/error-summary.js';
+import { Input } from '../components/dsfr/input.js';
+import { fieldMessages, formBody } from '../forms.js';
+import { href, usePage } from '../page-context.js';
+import { personName } from './record-page.js';
+import type { RecordPlace } from './section-editor.js';
+
+const CONTACT_ROWS = 5;
+
+/**
+ * Shows or saves a child's contacts (who may pick the child up, who to call in an emergency), on
+ * the family's record or on a household's file in the back office: the module applies a staff
+ * member's change at once and turns a family's into a request.
+ */
+export async function handleContactsEdit(request: FastifyRequest, reply: FastifyReply, place: RecordPlace, childId: string) {
+  const { householdId } = place;
+  const staff = request.session!.account.kind === 'staff';
+  const isPost = request.method === 'POST';
+  const form = isPost ? formBody(request) : {};
+  const rows = Array.from({ length: CONTACT_ROWS }, (_, index) => ({
+    name: form[`contact.${index}.name`],
+    relationship: form[`contact.${index}.relationship`],
+    phone: form[`contact.${index}.phone`],
+    canPickUp: form[`contact.${index}.canPickUp`] === 'true',
+    emergency: form[`contact.${index}.emergency`] === 'true',
+  }));
+  const outcome = await request.inScope(async (scope) => {
+    const record = await getHouseholdRecord(scope, householdId);
+    const child = record && memberFor(record, childId, 'child');
+    if (!record || !child) return null;
+    const saved = isPost ? await changeChildContacts(scope, { householdId, childId, rows }) : null;
+    return { saved, child: personName(child), contacts: record.contacts.get(childId) ?? [] };
+  });
+  if (!outcome || outcome.saved?.kind === 'not_found') return reply.callNotFound();
+  if (outcome.saved?.kind === 'saved') {
+    const notice = outcome.saved.requested.length > 0 ? 'request' : outcome.saved.applied.length > 0 ? 'direct' : 'none';
+    return reply.redirect(`${request.base}${place.backPath}?enregistre=${notice}#child-${childId}`);
+  }
+  const errors = outcome.saved?.kind === 'invalid' ? fieldMessages(request.t, outcome.saved.errors) : {};
+  const values = isPost
+    ? rows
+    : outcome.contacts.map((contact) => ({ name: contact.name, relationship: contact.relationship ?? '', phone: contact.phone, canPickUp: contact.can_pick_up, emergency: contact.emergency }));
+  return reply.page(
+    request.t('section.contacts'),
+    <ContactsForm child={outcome.child} rows={values} errors={errors} staff={staff} backPath={place.backPath} />,
+    outcome.saved?.kind === 'invalid' ? 400 : 200,
+  );
+}
+
+interface ContactRow {
+  name?: string | undefined;
+  relationship?: string | undefined;
+  phone?: string | undefined;
+  canPickUp?: boolean | undefined;
+  emergency?: boolean | undefined;
+}
+
+function ContactsForm(props: { child: string; rows: ContactRow[]; errors: Record<string, string | undefined>; staff: boolean; backPath: string }) {
+  const page = usePage();
+  const { t } = page;
+  const rows = Array.from({ length: CONTACT_ROWS }, (_, index) => props.rows[index] ?? {});
+  const labels: Record<string, string> = {};
+  rows.forEach((_, index) => {
+    labels[`contact.${index}.name`] = `${t('children.contactRow', { number: index + 1 })} — ${t('children.contactName')}`;
+    labels[`contact.${index}.phone`] = `${t('children.contactRow', { number: index + 1 })} — ${t('children.contactPhone')}`;
+  });
+  return (
+    <div class="fr-grid-row">
+      <div class="fr-col-12 fr-col-lg-10">
+        <h1>{t('section.contacts')} — {props.child}</h1>
+        <ErrorSummary errors={props.errors} labels={labels} />
+        {props.staff && <p class="fr-text--sm">{t('staff.household.editNote')}</p>}
+        <p class="fr-hint-text">{t('children.contactsHint')}</p>
+        <form method="post" novalidate>
+          <CsrfField />
+          {rows.map((row, index) => (
+            <fieldset class="fr-fieldset pf-contact-row" key={index} aria-labelledby={`contact-legend-${index}`}>
+              <legend class="fr-fieldset__legend" id={`contact-legend-${index}`}>{t('children.contactRow', { number: index + 1 })}</legend>
+              <div class="fr-fieldset__element">
+                <Input name={`contact.${index}.name`} label={t('children.contactName')} value={row.name} error={props.errors[`contact.${index}.name`]} />
+              </div>
+              <div class="fr-fieldset__element">
+                <Input name={`contact.${index}.relationship`} label={t('children.contactRelationship')} value={row.relationship} />
+              </div>
+              <div class="fr-fieldset__element">
+                <Input name={`contact.${index}.phone`} type="tel" label={t('children.contactPhone')} hint={t('hint.phone')} value={row.phone} error={props.errors[`contact.${index}.phone`]} />
+              </div>
+              {(['canPickUp', 'emergency'] as const).map((flag) => (
+                <div class="fr-fieldset__element" key={flag}>
+                  <div class="fr-checkbox-group">
+                    <input type="checkbox" id={`contact-${index}-${flag}`} name={`contact.${index}.${flag}`} value="true" checked={row[flag] ?? false} />
+                    <label class="fr-label" for={`contact-${index}-${flag}`}>{t(flag === 'canPickUp' ? 'children.contactPickUp' : 'children.contactEmergency')}</label>
+                  </div>
+                </div>
+              ))}
+            </fieldset>
+          ))}
+          <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
+            <li><Button icon="fr-icon-save-line">{t('record.save')}</Button></li>
+            <li><a class="fr-btn fr-btn--secondary" href={href(page, props.backPath)}>{t('record.cancel')}</a></li>
+          </ul>
+        </form>
+      </div>
+    </div>
+  );
+}

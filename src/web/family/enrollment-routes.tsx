@@ -1,0 +1,123 @@
+import { Table } from '../components/dsfr/table.js';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { MessageKey } from '../../i18n/catalogue.js';
+import { householdEnrollments, requestEnrollment } from '../../modules/bookings/enrollments.js';
+import { Alert } from '../components/dsfr/alert.js';
+import { Button } from '../components/dsfr/button.js';
+import { CsrfField } from '../components/dsfr/csrf-field.js';
+import { Select } from '../components/dsfr/select.js';
+import { Textarea } from '../components/dsfr/textarea.js';
+import { StatusBadge, type BadgeTone } from '../components/status-badge.js';
+import { formBody, isUuid } from '../forms.js';
+import { requireFamily } from '../guards.js';
+import { href, usePage } from '../page-context.js';
+
+const TONES: Record<string, BadgeTone> = { pending: 'new', accepted: 'success', refused: 'error', withdrawn: 'info' };
+
+interface EnrollmentPageData {
+  enrollments: Awaited<ReturnType<typeof householdEnrollments>>;
+  children: { id: string; name: string }[];
+  activities: { id: string; name: string; documents: string | null }[];
+}
+
+/** Inscriptions: the children's enrollments in activities, and the request to enroll. */
+export function familyEnrollmentRoutes(): FastifyPluginAsync {
+  return async (app) => {
+    const load = (request: FastifyRequest) =>
+      request.inScope(async (scope): Promise<EnrollmentPageData> => {
+        const householdId = request.session!.account.householdId!;
+        const children = await scope.tx
+          .selectFrom('household_members as m')
+          .innerJoin('persons as p', 'p.id', 'm.person_id')
+          .select(['p.id', 'p.first_name', 'p.last_name'])
+          .where('m.household_id', '=', householdId)
+          .where('m.role', '=', 'child')
+          .orderBy('p.birth_date')
+          .execute();
+        const activities = await scope.tx.selectFrom('activities').select(['id', 'name', 'documents_required']).where('requires_enrollment', '=', true).orderBy('name').execute();
+        return {
+          enrollments: await householdEnrollments(scope, householdId),
+          children: children.map((child) => ({ id: child.id, name: `${child.first_name} ${child.last_name}` })),
+          activities: activities.map((activity) => ({ id: activity.id, name: activity.name, documents: activity.documents_required })),
+        };
+      });
+
+    app.get('/inscriptions', { preHandler: requireFamily }, async (request, reply) => {
+      const notice = (request.query as Record<string, string | undefined>).envoyee ? 'enrollments.requested' : undefined;
+      return reply.page(request.t('enrollments.title'), <EnrollmentPage data={await load(request)} notice={notice} values={{}} />);
+    });
+
+    app.post('/inscriptions', { preHandler: requireFamily }, async (request, reply) => {
+      const form = formBody(request);
+      const childId = form.enfant ?? '';
+      const activityId = form.activite ?? '';
+      const errors: Record<string, string> = {};
+      if (!isUuid(childId)) errors.enfant = request.t('field.error.required');
+      if (!isUuid(activityId)) errors.activite = request.t('field.error.required');
+      const result = Object.keys(errors).length > 0
+        ? null
+        : await request.inScope((scope) => requestEnrollment(scope, { householdId: request.session!.account.householdId!, childId, activityId, comment: form.commentaire?.trim() || null }));
+      if (result === 'requested') return reply.redirect(`${request.base}/inscriptions?envoyee=1`);
+      if (result === 'not_found') return reply.callNotFound();
+      const notice: MessageKey | undefined = result === 'already' ? 'enrollments.already' : undefined;
+      return reply.page(request.t('enrollments.title'), <EnrollmentPage data={await load(request)} notice={notice} errors={errors} values={form} />, 400);
+    });
+  };
+}
+
+function EnrollmentPage(props: { data: EnrollmentPageData; notice?: MessageKey | undefined; errors?: Record<string, string>; values: Record<string, string> }) {
+  const page = usePage();
+  const { t, fmt } = page;
+  const { data } = props;
+  const errors = props.errors ?? {};
+  const withDocuments = data.activities.filter((activity) => activity.documents);
+  return (
+    <>
+      <h1>{t('enrollments.title')}</h1>
+      {props.notice && <Alert kind={props.notice === 'enrollments.already' ? 'error' : 'success'} small announce>{t(props.notice)}</Alert>}
+      <p>{t('enrollments.intro')}</p>
+      {data.enrollments.length === 0 ? (
+        <p>{t('enrollments.none')}</p>
+      ) : (
+        <Table caption={t('enrollments.title')} class="fr-mb-4w">
+          <thead>
+            <tr>
+              <th scope="col">{t('enrollments.child')}</th>
+              <th scope="col">{t('enrollments.activity')}</th>
+              <th scope="col">{t('enrollments.group')}</th>
+              <th scope="col">{t('enrollments.status')}</th>
+              <th scope="col">{t('requests.date')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.enrollments.map((enrollment) => (
+              <tr key={enrollment.id}>
+                <td>{enrollment.first_name}</td>
+                <td>{enrollment.activity_name}</td>
+                <td>{enrollment.group_name ?? ''}</td>
+                <td>
+                  <StatusBadge tone={TONES[enrollment.status] ?? 'info'} label={`enrollment.status.${enrollment.status}` as MessageKey} />
+                  {enrollment.reason && <p class="fr-text--sm fr-mb-0">{enrollment.reason}</p>}
+                </td>
+                <td>{fmt.shortDate(enrollment.created_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      <h2>{t('enrollments.submit')}</h2>
+      <form method="post" action={href(page, '/inscriptions')} novalidate>
+        <CsrfField />
+        <Select name="enfant" label={t('enrollments.child')} value={props.values.enfant} required error={errors.enfant} options={[{ value: '', label: '—' }, ...data.children.map((child) => ({ value: child.id, label: child.name }))]} />
+        <Select name="activite" label={t('enrollments.activity')} value={props.values.activite} required error={errors.activite} options={[{ value: '', label: '—' }, ...data.activities.map((activity) => ({ value: activity.id, label: activity.name }))]} />
+        {withDocuments.length > 0 && (
+          <ul class="fr-text--sm">
+            {withDocuments.map((activity) => <li key={activity.id}>{activity.name} — {t('enrollments.documents', { documents: activity.documents! })}</li>)}
+          </ul>
+        )}
+        <Textarea name="commentaire" label={t('enrollments.comment')} value={props.values.commentaire} rows={3} />
+        <Button icon="fr-icon-send-plane-line">{t('enrollments.submit')}</Button>
+      </form>
+    </>
+  );
+}

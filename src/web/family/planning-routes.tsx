@@ -1,0 +1,215 @@
+import { Table } from '../components/dsfr/table.js';
+import type { FastifyPluginAsync } from 'fastify';
+import type { MessageKey } from '../../i18n/catalogue.js';
+import { addDays } from '../../modules/calendar/calendar-dates.js';
+import { localDate } from '../../modules/calendar/local-date.js';
+import { cancelBooking } from '../../modules/bookings/booking-requests.js';
+import { BOOKING_STATUSES, type BookingStatus } from '../../modules/bookings/bookings.tables.js';
+import { currentFeedToken } from '../../modules/bookings/calendar-feed.js';
+import { childPlanning, confirmOffer, type PlanningDay } from '../../modules/bookings/planning.js';
+import type { Services } from '../../services.js';
+import { Alert } from '../components/dsfr/alert.js';
+import { Button } from '../components/dsfr/button.js';
+import { CsrfField } from '../components/dsfr/csrf-field.js';
+import { Select } from '../components/dsfr/select.js';
+import { BookingStatusBadge } from '../components/booking-status.js';
+import { isUuid } from '../forms.js';
+import { requireFamily } from '../guards.js';
+import { href, usePage } from '../page-context.js';
+import { bookingContextOf, dayLabel, monthName, shiftMonth } from './booking-routes.js';
+
+/** Statuses the legend explains (the cancelled ones are not shown on the planning). */
+const LEGEND: BookingStatus[] = BOOKING_STATUSES.filter((status) => status !== 'cancelled');
+
+type Notice = { kind: 'success' | 'error'; text: string };
+
+/** The month planning of a child, across activities, with cancellation and offered places. */
+export function familyPlanningRoutes(services: Services): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/reservations/planning', { preHandler: requireFamily }, async (request, reply) => {
+      const householdId = request.session!.account.householdId!;
+      const tenant = request.tenant!;
+      const query = request.query as Record<string, string | undefined>;
+      const data = await request.inScope(async (scope) => {
+        const children = await scope.tx
+          .selectFrom('household_members as m')
+          .innerJoin('persons as p', 'p.id', 'm.person_id')
+          .select(['p.id', 'p.first_name', 'p.last_name'])
+          .where('m.household_id', '=', householdId)
+          .where('m.role', '=', 'child')
+          .orderBy('p.birth_date')
+          .execute();
+        const childId = query.enfant && isUuid(query.enfant) ? query.enfant : children[0]?.id;
+        const month = query.mois && /^\d{4}-\d{2}$/.test(query.mois) ? query.mois : localDate(scope.now, tenant.time_zone).slice(0, 7);
+        const days = childId
+          ? await childPlanning(scope, await bookingContextOf(services, scope, tenant), { householdId, childId, from: `${month}-01`, to: addDays(`${shiftMonth(month, 1)}-01`, -1) })
+          : [];
+        const feed = childId ? await currentFeedToken(scope, householdId, childId) : null;
+        return { children: children.map((child) => ({ id: child.id, name: `${child.first_name} ${child.last_name}` })), childId, month, days, feedUrl: feed ? `${request.publicBase}/agenda/${feed}.ics` : null };
+      });
+      if (data.days === null) return reply.callNotFound();
+      const notice = noticeOf(request.t, query);
+      return reply.page(request.t('bookings.planning'), <PlanningPage {...data} days={data.days} notice={notice} />);
+    });
+
+    app.post('/reservations/:id/annuler', { preHandler: requireFamily }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      if (!isUuid(id)) return reply.callNotFound();
+      const householdId = request.session!.account.householdId!;
+      const tenant = request.tenant!;
+      const outcome = await request.inScope(async (scope) => cancelBooking(scope, await bookingContextOf(services, scope, tenant), { householdId, bookingId: id }));
+      if (outcome.kind === 'not_found') return reply.callNotFound();
+      const result = outcome.kind === 'refused' ? `refus-${outcome.reason}` : outcome.kind;
+      return reply.redirect(`${request.base}/reservations/planning?${backQuery(request.body)}&resultat=${result}`);
+    });
+
+    app.post('/reservations/:id/confirmer', { preHandler: requireFamily }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      if (!isUuid(id)) return reply.callNotFound();
+      const householdId = request.session!.account.householdId!;
+      const outcome = await request.inScope((scope) => confirmOffer(scope, { householdId, bookingId: id }));
+      if (outcome === 'not_found') return reply.callNotFound();
+      return reply.redirect(`${request.base}/reservations/planning?${backQuery(request.body)}&resultat=${outcome}`);
+    });
+  };
+}
+
+/** Keeps the child and month the family was looking at after a cancellation. */
+function backQuery(body: unknown): string {
+  const form = (body ?? {}) as Record<string, unknown>;
+  const params = new URLSearchParams();
+  if (typeof form.enfant === 'string' && isUuid(form.enfant)) params.set('enfant', form.enfant);
+  if (typeof form.mois === 'string' && /^\d{4}-\d{2}$/.test(form.mois)) params.set('mois', form.mois);
+  return params.toString();
+}
+
+function noticeOf(t: (key: MessageKey, params?: Record<string, string>) => string, query: Record<string, string | undefined>): Notice | undefined {
+  switch (query.resultat) {
+    case undefined:
+      return undefined;
+    case 'cancelled':
+      return { kind: 'success', text: t('bookings.cancelled') };
+    case 'cancel_requested':
+      return { kind: 'success', text: t('bookings.cancelRequested') };
+    case 'confirmed':
+      return { kind: 'success', text: t('booking.status.reserved') };
+    case 'expired':
+      return { kind: 'error', text: t('booking.reason.offer_expired') };
+    case 'refus-deadline_passed':
+      return { kind: 'error', text: t('bookings.cancelRefused', { reason: t('cancel.reason.deadline_passed') }) };
+    default:
+      return { kind: 'error', text: t('bookings.cancelRefused', { reason: t('cancel.reason.not_cancellable') }) };
+  }
+}
+
+function PlanningPage(props: { children: { id: string; name: string }[]; childId: string | undefined; month: string; days: PlanningDay[]; notice: Notice | undefined; feedUrl: string | null }) {
+  const page = usePage();
+  const { t, fmt } = page;
+  const child = props.children.find((candidate) => candidate.id === props.childId);
+  const monthLink = (month: string) => href(page, `/reservations/planning?enfant=${props.childId ?? ''}&mois=${month}`);
+  const booked = props.days.some((day) => day.entries.length > 0);
+  return (
+    <>
+      <h1>{t('bookings.planning')}{child ? ` — ${child.name}` : ''}</h1>
+      {props.notice && <Alert kind={props.notice.kind} small announce>{props.notice.text}</Alert>}
+      <form method="get" action={href(page, '/reservations/planning')} class="fr-grid-row fr-grid-row--bottom fr-grid-row--gutters fr-mb-2w pf-no-print">
+        <div class="fr-col-12 fr-col-md-6">
+          <Select name="enfant" label={t('enrollments.child')} value={props.childId} options={props.children.map((candidate) => ({ value: candidate.id, label: candidate.name }))} />
+        </div>
+        <input type="hidden" name="mois" value={props.month} />
+        <div class="fr-col-12 fr-col-md-3">
+          <Button variant="secondary">{t('bookings.showCalendar')}</Button>
+        </div>
+      </form>
+      <nav class="pf-month-nav fr-mb-2w" aria-label={t('bookings.month')}>
+        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={monthLink(shiftMonth(props.month, -1))}>{t('bookings.previousMonth')}</a>
+        <strong class="fr-mx-2w">{monthName(page.lang, props.month)}</strong>
+        <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={monthLink(shiftMonth(props.month, 1))}>{t('bookings.nextMonth')}</a>
+        <button type="button" class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-printer-line fr-btn--icon-left pf-print-button" data-print hidden>{t('bookings.print')}</button>
+      </nav>
+      <section class="pf-legend fr-mb-3w" aria-labelledby="legend-title">
+        <h2 class="fr-h6" id="legend-title">{t('bookings.legend')}</h2>
+        <ul class="pf-legend__list">
+          {LEGEND.map((status) => <li key={status}><BookingStatusBadge status={status} /></li>)}
+          <li><span class="fr-badge fr-badge--sm fr-badge--no-icon">{t('bookings.closed')}</span> {t('booking.reason.public_holiday')}</li>
+          <li><span class="fr-badge fr-badge--sm fr-badge--no-icon">{t('bookings.holiday')}</span> {t('booking.reason.school_holiday')}</li>
+        </ul>
+      </section>
+      {!booked && <p>{t('bookings.nothing')}</p>}
+      <Table caption={t('bookings.planning')} noCaption class="fr-table--multiline">
+        <thead>
+          <tr>
+            <th scope="col">{t('bookings.day')}</th>
+            <th scope="col">{t('bookings.units')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.days.map((day) => (
+            <tr key={day.day} class={day.weekday >= 6 ? 'pf-weekend' : undefined}>
+              <th scope="row">
+                {dayLabel(page.lang, day.day)}
+                {day.publicHoliday && <> <span class="fr-badge fr-badge--sm fr-badge--no-icon">{t('bookings.closed')}</span></>}
+                {day.schoolHoliday && <> <span class="fr-badge fr-badge--sm fr-badge--no-icon">{t('bookings.holiday')}</span></>}
+              </th>
+              <td>
+                <ul class="pf-compact-list pf-planning-entries">
+                  {day.entries.map((entry) => (
+                    <li key={entry.bookingId}>
+                      <span>{entry.activityName} — <strong>{entry.unitName}</strong></span>{' '}
+                      <BookingStatusBadge status={entry.status} rank={entry.rank} />
+                      {entry.status === 'offered' && (
+                        <form method="post" action={href(page, `/reservations/${entry.bookingId}/confirmer`)} class="pf-inline-form fr-ml-1w">
+                          <CsrfField />
+                          <input type="hidden" name="enfant" value={props.childId ?? ''} />
+                          <input type="hidden" name="mois" value={props.month} />
+                          <Button variant="secondary" class="fr-btn--sm">{t('booking.status.reserved')}</Button>
+                        </form>
+                      )}
+                      {entry.cancellableUntil && (
+                        <form method="post" action={href(page, `/reservations/${entry.bookingId}/annuler`)} class="pf-inline-form fr-ml-1w pf-no-print">
+                          <CsrfField />
+                          <input type="hidden" name="enfant" value={props.childId ?? ''} />
+                          <input type="hidden" name="mois" value={props.month} />
+                          <Button variant="tertiary" class="fr-btn--sm">
+                            {t('bookings.cancel')}
+                            <span class="fr-sr-only"> — {entry.unitName} {dayLabel(page.lang, day.day)}</span>
+                          </Button>
+                          {entry.status !== 'waitlisted' && <span class="fr-text--xs fr-ml-1v">{t('bookings.cancelUntil', { date: fmt.dateTime(entry.cancellableUntil) })}</span>}
+                        </form>
+                      )}
+                    </li>
+                  ))}
+                </ul>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+      {child && <CalendarFeed childId={child.id} childName={child.name} feedUrl={props.feedUrl} />}
+    </>
+  );
+}
+
+/** The private iCalendar address of the child, for the family's phone. */
+function CalendarFeed(props: { childId: string; childName: string; feedUrl: string | null }) {
+  const page = usePage();
+  const { t } = page;
+  return (
+    <section class="fr-mt-6w pf-no-print" aria-labelledby="feed-title">
+      <h2 class="fr-h5" id="feed-title">{t('feed.title')}</h2>
+      <p>{t('feed.intro', { child: props.childName })}</p>
+      {props.feedUrl && (
+        <div class="fr-input-group">
+          <label class="fr-label" for="feed-url">{t('feed.address')}</label>
+          <input class="fr-input" id="feed-url" type="text" readOnly value={props.feedUrl} />
+        </div>
+      )}
+      <form method="post" action={href(page, '/reservations/agenda')}>
+        <CsrfField />
+        <input type="hidden" name="enfant" value={props.childId} />
+        {props.feedUrl && <input type="hidden" name="renouveler" value="1" />}
+        <Button variant="secondary" icon="fr-icon-calendar-line">{t(props.feedUrl ? 'feed.renew' : 'feed.show')}</Button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,179 @@
+import { Table } from '../components/dsfr/table.js';
+import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ComponentChildren } from 'preact';
+import { formatters } from '../../i18n/catalogue.js';
+import { householdEnrollments } from '../../modules/bookings/enrollments.js';
+import { householdBookingRequests } from '../../modules/bookings/planning.js';
+import { householdLotteryRequests } from '../../modules/lottery/lottery-applications.js';
+import { BookingStatusBadge } from '../components/booking-status.js';
+import type { MessageKey } from '../../i18n/catalogue.js';
+import { householdRequests, withdrawRequest, type RequestPayload, type RequestRow } from '../../modules/households/change-requests.js';
+import type { ChangeRequestKind } from '../../modules/households/households.tables.js';
+import { inRecordOrder, recordField, type StoredValue } from '../../modules/households/record-fields.js';
+import { Alert } from '../components/dsfr/alert.js';
+import { Button } from '../components/dsfr/button.js';
+import { CsrfField } from '../components/dsfr/csrf-field.js';
+import { Select } from '../components/dsfr/select.js';
+import { formatRecordValue } from '../components/record-value.js';
+import { StatusBadge, type BadgeTone } from '../components/status-badge.js';
+import { isUuid } from '../forms.js';
+import { requireFamily } from '../guards.js';
+import { href, usePage } from '../page-context.js';
+
+type RequestKind = ChangeRequestKind | 'enrollment' | 'booking' | 'lottery';
+const KINDS: RequestKind[] = ['record', 'add_member', 'contacts', 'enrollment', 'booking', 'lottery'];
+const STATUS_TONES: Record<RequestRow['status'], BadgeTone> = { pending: 'new', accepted: 'success', refused: 'error', withdrawn: 'info' };
+
+/** One line of "Mes demandes", whatever the request: a record change, an enrollment, a booking. */
+interface RequestLine {
+  id: string;
+  kind: RequestKind;
+  about: string;
+  change: string[];
+  createdAt: Date;
+  status: ComponentChildren;
+  reason: string | null;
+  decidedAt: Date | null;
+  withdrawable: boolean;
+  /** Where the request is followed (a lottery's own page). */
+  link?: string;
+}
+
+/** Mes demandes: every request the household made, its state and the service's answer. */
+export function familyRequestsRoutes(): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/mes-demandes', { preHandler: requireFamily }, async (request, reply) => {
+      const query = request.query as Record<string, string | undefined>;
+      const kind = KINDS.find((candidate) => candidate === query.type);
+      const householdId = request.session!.account.householdId!;
+      const sources = await request.inScope(async (scope) => ({
+        records: kind === undefined || (kind !== 'enrollment' && kind !== 'booking' && kind !== 'lottery') ? await householdRequests(scope, householdId, kind as ChangeRequestKind | undefined) : [],
+        enrollments: kind === undefined || kind === 'enrollment' ? await householdEnrollments(scope, householdId) : [],
+        bookings: kind === undefined || kind === 'booking' ? await householdBookingRequests(scope, householdId) : [],
+        lotteries: kind === undefined || kind === 'lottery' ? await householdLotteryRequests(scope, householdId) : [],
+      }));
+      if (!sources.records) return reply.callNotFound();
+      const t = request.t;
+      const money = formatters(request.lang, request.tenant!.time_zone).money;
+      const lines: RequestLine[] = [
+        ...sources.records.map((row): RequestLine => ({
+          id: row.id, kind: row.kind, about: row.target_name ?? t('requests.household'), change: describePayload(row.kind, row.payload, t, money),
+          createdAt: row.created_at, status: <StatusBadge tone={STATUS_TONES[row.status]} label={`status.${row.status}` as MessageKey} />,
+          reason: row.reason, decidedAt: row.status === 'withdrawn' ? null : row.decided_at, withdrawable: row.status === 'pending',
+        })),
+        ...sources.enrollments.map((row): RequestLine => ({
+          id: row.id, kind: 'enrollment', about: row.first_name, change: [row.group_name ? `${row.activity_name} — ${row.group_name}` : row.activity_name],
+          createdAt: row.created_at, status: <StatusBadge tone={STATUS_TONES[row.status]} label={`enrollment.status.${row.status}` as MessageKey} />,
+          reason: row.reason, decidedAt: row.decided_at, withdrawable: false,
+        })),
+        ...sources.bookings.map((row): RequestLine => ({
+          id: row.id, kind: 'booking', about: `${row.first_name} ${row.last_name}`, change: [`${row.activity_name} — ${row.unit_name} — ${formatCalendarDate(row.day)}`],
+          createdAt: row.created_at, status: <BookingStatusBadge status={row.status} rank={row.waitlist_rank} />,
+          reason: row.reason, decidedAt: row.status === 'requested' || row.status === 'waitlisted' ? null : row.updated_at, withdrawable: false,
+        })),
+        ...sources.lotteries.map((row): RequestLine => ({
+          id: `${row.period_id}-${row.child_id}`, kind: 'lottery', about: `${row.first_name} ${row.last_name}`,
+          change: [t('lottery.request.line', { activity: row.activity_name, period: row.period_name, count: row.applications })],
+          createdAt: row.created_at,
+          status: row.drawn_at ? <StatusBadge tone="success" label="lottery.staff.state.drawn" /> : <StatusBadge tone="new" label="lottery.pending" />,
+          reason: row.drawn_at ? t('lottery.request.results', { places: row.places, waiting: row.waiting, refused: row.refused }) : null,
+          decidedAt: row.drawn_at, withdrawable: false, link: `/reservations/tirage/${row.period_id}`,
+        })),
+      ].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+      const notice: MessageKey | undefined = query.envoyee ? 'children.newSent' : query.retiree ? 'requests.withdrawn' : undefined;
+      return reply.page(request.t('requests.title'), <RequestsPage lines={lines} kind={kind} notice={notice} />);
+    });
+
+    app.post('/mes-demandes/:id/retirer', { preHandler: requireFamily }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      if (!isUuid(id)) return reply.callNotFound();
+      const result = await request.inScope((scope) => withdrawRequest(scope, id));
+      if (result === 'not_found') return reply.callNotFound();
+      return reply.redirect(`${request.base}/mes-demandes?retiree=1`);
+    });
+  };
+}
+
+/** The change a request asks for, as a short sentence per field. */
+export function describePayload(kind: ChangeRequestKind, payload: RequestPayload, t: (key: MessageKey, params?: Record<string, string>) => string, money: (cents: number) => string): string[] {
+  const show = (key: string, value: StoredValue) => {
+    const def = recordField(key);
+    return def ? `${t(`field.${key}` as MessageKey)}${t('punct.colon')}${formatRecordValue(def, value, t, money)}` : key;
+  };
+  if (kind === 'record' && 'fields' in payload && !('role' in payload)) return inRecordOrder(payload.fields).map(([key, change]) => show(key, change.new));
+  if (kind === 'add_member' && 'role' in payload) {
+    const name = `${payload.fields['child.first_name'] ?? payload.fields['adult.first_name'] ?? ''} ${payload.fields['child.last_name'] ?? payload.fields['adult.last_name'] ?? ''}`.trim();
+    return [t('requests.newMember', { name })];
+  }
+  if (kind === 'contacts' && 'new' in payload) return payload.new.map((contact) => `${contact.name} — ${contact.phone}`);
+  return [];
+}
+
+function RequestsPage(props: { lines: RequestLine[]; kind: RequestKind | undefined; notice: MessageKey | undefined }) {
+  const page = usePage();
+  const { t, fmt } = page;
+  return (
+    <>
+      <h1>{t('requests.title')}</h1>
+      {props.notice && <Alert kind="success" small announce>{t(props.notice)}</Alert>}
+      <p>{t('requests.intro')}</p>
+      <form method="get" action={href(page, '/mes-demandes')} class="fr-grid-row fr-grid-row--bottom fr-grid-row--gutters fr-mb-3w">
+        <div class="fr-col-12 fr-col-md-6">
+          <Select
+            name="type"
+            label={t('requests.filter')}
+            value={props.kind ?? ''}
+            options={[{ value: '', label: t('requests.filterAll') }, ...KINDS.map((kind) => ({ value: kind, label: t(`requests.kind.${kind}` as MessageKey) }))]}
+          />
+        </div>
+        <div class="fr-col-12 fr-col-md-3">
+          <Button variant="secondary" icon="fr-icon-filter-line">{t('requests.filterApply')}</Button>
+        </div>
+      </form>
+      {props.lines.length === 0 ? (
+        <p>{t('requests.none')}</p>
+      ) : (
+        <Table caption={t('requests.title')} noCaption focusableId="requests-caption">
+          <thead>
+            <tr>
+              <th scope="col">{t('requests.type')}</th>
+              <th scope="col">{t('requests.about')}</th>
+              <th scope="col">{t('requests.change')}</th>
+              <th scope="col">{t('requests.date')}</th>
+              <th scope="col">{t('requests.status')}</th>
+              <th scope="col">{t('requests.answer')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.lines.map((row) => (
+              <tr key={row.id}>
+                <td>{t(`requests.kind.${row.kind}` as MessageKey)}</td>
+                <td>{row.about}</td>
+                {/* The change and the answer (a refusal's reason) are free text: they wrap, DSFR keeps other cells on one line. */}
+                <td class="fr-cell--multiline">
+                  <ul class="pf-compact-list">
+                    {row.change.map((line) => <li key={line}>{line}</li>)}
+                  </ul>
+                </td>
+                <td>{fmt.dateTime(row.createdAt)}</td>
+                <td>{row.status}</td>
+                <td class="fr-cell--multiline">
+                  {row.reason && <p class="fr-text--sm fr-mb-1v">{row.reason}</p>}
+                  {row.decidedAt && <p class="fr-text--xs fr-mb-1v">{t('requests.answeredOn', { date: fmt.dateTime(row.decidedAt) })}</p>}
+                  {row.link && <a class="fr-link fr-text--sm" href={href(page, row.link)}>{t('lottery.myApplications')}</a>}
+                  {row.withdrawable && (
+                    <form method="post" action={href(page, `/mes-demandes/${row.id}/retirer`)}>
+                      <CsrfField />
+                      <Button variant="tertiary" class="fr-btn--sm">{t('requests.withdraw')}</Button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,40 @@
+import type { VNode } from 'preact';
+import type { Session } from '../modules/identity/sessions.js';
+import type { Scope } from '../modules/scope.js';
+import type { Tenant } from '../modules/tenancy/tenant-directory.js';
+import type { Lang, Translate } from '../i18n/catalogue.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authority the URL belongs to; null on the installation's own pages (tenant list, health). */
+    tenant: Tenant | null;
+    /** Path prefix of the tenant in links ('' when chosen by host name). */
+    base: string;
+    /** Path inside the tenant, query included. */
+    pathInTenant: string;
+    lang: Lang;
+    t: Translate;
+    session: Session | null;
+    /** Raw session cookie, to end it at logout or rotate it at login. */
+    sessionToken: string | undefined;
+    csrfSecret: string;
+    /** Absolute URL of the tenant's portal, for links in emails. */
+    publicBase: string;
+    /** Runs work in one transaction of the request's tenant, as the request's actor. */
+    inScope<T>(work: (scope: Scope) => Promise<T>): Promise<T>;
+  }
+  interface FastifyReply {
+    /** Renders a full page (layout included) with the request's context. */
+    page(title: string, body: VNode, status?: number): Promise<FastifyReply>;
+  }
+  interface FastifyInstance {
+    /** Lets a few booking submissions run at once and sheds the excess with 503 (web/load-shedding.ts). */
+    bookingGate: import('./load-shedding.js').ConcurrencyGate;
+  }
+  interface FastifyContextConfig {
+    /** false for server-to-server callbacks that cannot carry a form token. */
+    csrf?: boolean;
+  }
+}
+
+export {};

@@ -1,0 +1,92 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { sql } from 'kysely';
+import type { Services } from '../../services.js';
+import { ErrorPage } from '../components/error-page.js';
+import { href, usePage } from '../page-context.js';
+
+/** Pages anyone may read: the installation's tenant list, health, legal notice, accessibility. */
+export function publicRoutes(services: Services): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/health', { config: { csrf: false } }, async (request, reply) => {
+      try {
+        await sql`select 1`.execute(services.db.kysely);
+        return reply.header('cache-control', 'no-store').send({ status: 'ok', database: 'ok' });
+      } catch (error) {
+        request.log.error({ err: error }, 'health check: database unreachable');
+        return reply.code(503).header('cache-control', 'no-store').send({ status: 'error', database: 'unreachable' });
+      }
+    });
+
+    app.get('/', async (request, reply) => {
+      if (!request.tenant) return reply.page(request.t('tenants.title'), <TenantList names={services.tenants.all().map((t) => ({ slug: t.slug, name: t.name }))} />);
+      const kind = request.session && !request.session.awaitingSecondFactor ? request.session.account.kind : null;
+      const target = kind === 'staff' ? '/gestion' : kind === 'family' ? '/accueil' : '/connexion';
+      return reply.redirect(`${request.base}${target}`);
+    });
+
+    app.get('/mentions-legales', async (request, reply) => {
+      if (!request.tenant) return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
+      return reply.page(request.t('legal.title'), <LegalNotice />);
+    });
+
+    app.get('/accessibilite', async (request, reply) => {
+      if (!request.tenant) return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
+      return reply.page(request.t('a11y.title'), <AccessibilityStatement />);
+    });
+  };
+}
+
+function TenantList(props: { names: { slug: string; name: string }[] }) {
+  const { t } = usePage();
+  return (
+    <>
+      <h1>{t('tenants.title')}</h1>
+      <p>{t('tenants.intro')}</p>
+      {props.names.length === 0 ? (
+        <p>{t('tenants.none')}</p>
+      ) : (
+        <ul>
+          {props.names.map((tenant) => (
+            <li key={tenant.slug}>
+              <a href={`/${tenant.slug}/`}>{tenant.name}</a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+function LegalNotice() {
+  const page = usePage();
+  const { t, tenant } = page;
+  return (
+    <>
+      <h1>{t('legal.title')}</h1>
+      <h2>{t('legal.publisher')}</h2>
+      <p>{t('legal.publisherText', { tenant: tenant?.name ?? '' })}</p>
+      <h2>{t('legal.data')}</h2>
+      <p>{t('legal.dataText')}</p>
+      <h2>{t('legal.software')}</h2>
+      <p>{t('legal.softwareText')}</p>
+      <p>{t('legal.holidaysCredit')}</p>
+      <p><a href={href(page, '/accessibilite')}>{t('a11y.title')}</a></p>
+    </>
+  );
+}
+
+function AccessibilityStatement() {
+  const { t, tenant } = usePage();
+  return (
+    <>
+      <h1>{t('a11y.title')}</h1>
+      <p>{t('a11y.intro', { tenant: tenant?.name ?? '' })}</p>
+      <h2>{t('a11y.status')}</h2>
+      <p>{t('a11y.statusText')}</p>
+      <h2>{t('a11y.contact')}</h2>
+      <p>{t('a11y.contactText')}</p>
+      <h2>{t('a11y.remedy')}</h2>
+      <p>{t('a11y.remedyText')}</p>
+    </>
+  );
+}

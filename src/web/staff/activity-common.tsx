@@ -1,0 +1,290 @@
+import { Table } from '../components/dsfr/table.js';
+import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ComponentChildren } from 'preact';
+import type { MessageKey, Translate } from '../../i18n/catalogue.js';
+import type { DeadlinePreviewDay, PreviewCalendar } from '../../modules/activities/deadline-preview.js';
+import { localTime } from '../../modules/activities/period-admin.js';
+import type { DayBelowTaken, DeleteResult, SetupErrors, SetupFieldError, SetupForm } from '../../modules/activities/setup-forms.js';
+import type { Scope } from '../../modules/scope.js';
+import type { FieldError } from '../../modules/validation/fields.js';
+import type { Services } from '../../services.js';
+import { Button } from '../components/dsfr/button.js';
+import { CsrfField } from '../components/dsfr/csrf-field.js';
+import { fieldId, Input } from '../components/dsfr/input.js';
+import { Select } from '../components/dsfr/select.js';
+import { ErrorPage } from '../components/error-page.js';
+import { fieldMessages } from '../forms.js';
+import { href, usePage } from '../page-context.js';
+
+/** What the set-up pages of activities share: paths, answers, field messages, small components. */
+
+export const ACTIVITIES_PATH = '/gestion/activites';
+
+/** The values a form shows: what was stored, or what the person typed. */
+export type FormValues = Record<string, string | string[]>;
+
+export function one(values: FormValues, name: string): string {
+  const value = values[name];
+  return typeof value === 'string' ? value : (value?.[0] ?? '');
+}
+
+export function many(values: FormValues, name: string): string[] {
+  const value = values[name];
+  return value === undefined ? [] : typeof value === 'string' ? [value] : value;
+}
+
+/** The submitted form as it came, checkboxes of one name as a list; the anti-forgery token left out. */
+export function setupForm(request: FastifyRequest): SetupForm & FormValues {
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  const form: FormValues = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === '_csrf') continue;
+    if (typeof value === 'string') form[key] = value;
+    else if (Array.isArray(value)) form[key] = value.filter((item): item is string => typeof item === 'string');
+  }
+  return form;
+}
+
+export function notFound(request: FastifyRequest, reply: FastifyReply) {
+  return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
+}
+
+export function forbidden(request: FastifyRequest, reply: FastifyReply) {
+  return reply.page(request.t('error.forbidden.title'), ErrorPage({ kind: 'forbidden' }), 403);
+}
+
+
+/** A calendar date 'YYYY-MM-DD' as 'DD/MM'. */
+export function dm(date: string): string {
+  return `${date.slice(8, 10)}/${date.slice(5, 7)}`;
+}
+
+const FIELD_ERRORS = new Set<string>(['required', 'tooLong', 'email', 'phone', 'postcode', 'date', 'dateInFuture', 'tooOld', 'iban', 'bic', 'integer', 'amount', 'choice']);
+
+/** The set-up forms' error codes as sentences; days whose places could not go down are listed. */
+export function setupMessages<F extends string>(t: Translate, errors: SetupErrors<F>, belowTaken: DayBelowTaken[] = []): Partial<Record<F, string>> {
+  const messages: Partial<Record<F, string>> = {};
+  for (const [field, code] of Object.entries(errors) as [F, SetupFieldError][]) {
+    if (FIELD_ERRORS.has(code)) messages[field] = fieldMessages(t, { [field]: code as FieldError } as Record<F, FieldError>)[field];
+    else if (code === 'belowTaken') messages[field] = belowTakenMessage(t, belowTaken);
+    else messages[field] = t(`setup.error.${code}` as MessageKey);
+  }
+  return messages;
+}
+
+export function belowTakenMessage(t: Translate, days: DayBelowTaken[]): string {
+  const list = days.map((day) => t('setup.places.takenOn', { date: formatCalendarDate(day.day), taken: day.taken })).join(', ');
+  return t('setup.error.belowTaken', { count: days.length, days: list });
+}
+
+/** Why a delete was refused, in words. */
+export function inUseMessage(t: Translate, result: Extract<DeleteResult, { kind: 'in_use' }>): string {
+  return t(`setup.inUse.${result.what}`, { count: result.count });
+}
+
+/** Where the answer of a delete leads: back with a notice, or the reason it was refused. */
+export function deleteNotice(result: DeleteResult): string {
+  return result.kind === 'in_use' ? `refus-${result.what}-${result.count}` : 'supprime';
+}
+
+/** The authority's calendar for the deadline preview (public holidays, school holidays, closures). */
+export async function previewCalendar(services: Services, scope: Scope, request: FastifyRequest): Promise<PreviewCalendar> {
+  return services.calendars.forTenant(scope.tx, request.tenant!);
+}
+
+export function useCanEdit(): boolean {
+  return usePage().viewer?.staffRole !== 'reader';
+}
+
+/** A calendar date in the page's language, no time zone at play: "jeudi 10 septembre 2026". */
+export function useLongDay(): (date: string) => string {
+  const { lang } = usePage();
+  const format = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  return (date: string) => format.format(new Date(`${date}T00:00:00Z`));
+}
+
+export function useWeekdayNames(): string[] {
+  const { t } = usePage();
+  return [1, 2, 3, 4, 5, 6, 7].map((day) => t(`setup.weekday.${day}` as MessageKey));
+}
+
+/** Checkboxes of one name in a DSFR fieldset, its error under them. */
+export function Checkboxes(props: { name: string; legend: string; hint?: string; options: { value: string; label: string }[]; values: string[]; error?: string | undefined; inline?: boolean }) {
+  const id = fieldId(props.name);
+  return (
+    <fieldset class={`fr-fieldset${props.error ? ' fr-fieldset--error' : ''}`} id={id} aria-labelledby={`${id}-legend${props.error ? ` ${id}-error` : ''}`}>
+      <legend class="fr-fieldset__legend--regular fr-fieldset__legend" id={`${id}-legend`}>
+        {props.legend}
+        {props.hint && <span class="fr-hint-text">{props.hint}</span>}
+      </legend>
+      {props.options.length === 0 && <p class="fr-fieldset__element fr-text--sm">—</p>}
+      {props.options.map((option) => (
+        <div class={`fr-fieldset__element${props.inline ? ' fr-fieldset__element--inline' : ''}`} key={option.value}>
+          <div class="fr-checkbox-group">
+            <input type="checkbox" id={`${id}-${option.value}`} name={props.name} value={option.value} checked={props.values.includes(option.value)} />
+            <label class="fr-label" for={`${id}-${option.value}`}>{option.label}</label>
+          </div>
+        </div>
+      ))}
+      {props.error && (
+        <div class="fr-messages-group" id={`${id}-error`}>
+          <p class="fr-message fr-message--error">{props.error}</p>
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+/** Radio buttons of one name in a DSFR fieldset; an option may carry fields shown under it. */
+export function Radios(props: { name: string; legend: string; hint?: string; options: { value: string; label: string; hint?: string; children?: ComponentChildren }[]; value: string; error?: string | undefined; inline?: boolean }) {
+  const id = fieldId(props.name);
+  return (
+    <fieldset class={`fr-fieldset${props.error ? ' fr-fieldset--error' : ''}`} id={id} aria-labelledby={`${id}-legend${props.error ? ` ${id}-error` : ''}`}>
+      <legend class="fr-fieldset__legend--regular fr-fieldset__legend" id={`${id}-legend`}>
+        {props.legend}
+        {props.hint && <span class="fr-hint-text">{props.hint}</span>}
+      </legend>
+      {props.options.map((option) => (
+        <div class={`fr-fieldset__element${props.inline ? ' fr-fieldset__element--inline' : ''}`} key={option.value}>
+          <div class="fr-radio-group">
+            <input type="radio" id={`${id}-${option.value}`} name={props.name} value={option.value} checked={props.value === option.value} />
+            <label class="fr-label" for={`${id}-${option.value}`}>
+              {option.label}
+              {option.hint && <span class="fr-hint-text">{option.hint}</span>}
+            </label>
+          </div>
+          {option.children && <div class="fr-ml-4w fr-mt-1w">{option.children}</div>}
+        </div>
+      ))}
+      {props.error && (
+        <div class="fr-messages-group" id={`${id}-error`}>
+          <p class="fr-message fr-message--error">{props.error}</p>
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+/**
+ * The editor of a deadline rule: its kind as radio buttons, each with its own fields, and the time
+ * of day they share. Units may answer "same as the activity".
+ */
+export function DeadlineEditor(props: { prefix: 'booking' | 'cancel'; legend: string; values: FormValues; errors: Record<string, string | undefined>; allowSame?: boolean }) {
+  const { t } = usePage();
+  const weekdays = useWeekdayNames();
+  const name = (suffix: string) => `${props.prefix}${suffix}`;
+  const type = one(props.values, name('Type')) || (props.allowSame ? 'same' : 'days_before');
+  const options = [
+    ...(props.allowSame ? [{ value: 'same', label: t('setup.deadline.same') }] : []),
+    {
+      value: 'days_before',
+      label: t('setup.deadline.daysBefore'),
+      children: (
+        <>
+          <Input name={name('Days')} label={t('setup.deadline.days')} inputMode="numeric" value={one(props.values, name('Days'))} error={props.errors[name('Days')]} />
+          <div class="fr-checkbox-group fr-mb-2w">
+            <input type="checkbox" id={fieldId(name('WorkingDays'))} name={name('WorkingDays')} value="true" checked={one(props.values, name('WorkingDays')) === 'true'} />
+            <label class="fr-label" for={fieldId(name('WorkingDays'))}>
+              {t('setup.deadline.workingDays')}
+              <span class="fr-hint-text">{t('setup.deadline.workingDaysHint')}</span>
+            </label>
+          </div>
+        </>
+      ),
+    },
+    {
+      value: 'weekday_before',
+      label: t('setup.deadline.weekdayBefore'),
+      children: (
+        <Select
+          name={name('Weekday')}
+          label={t('setup.deadline.weekday')}
+          value={one(props.values, name('Weekday'))}
+          error={props.errors[name('Weekday')]}
+          options={[{ value: '', label: t('setup.choose') }, ...weekdays.map((label, index) => ({ value: String(index + 1), label }))]}
+        />
+      ),
+    },
+    {
+      value: 'day_of_previous_month',
+      label: t('setup.deadline.dayOfPreviousMonth'),
+      children: <Input name={name('MonthDay')} label={t('setup.deadline.monthDay')} hint={t('setup.deadline.monthDayHint')} inputMode="numeric" value={one(props.values, name('MonthDay'))} error={props.errors[name('MonthDay')]} />,
+    },
+  ];
+  return (
+    <div class="fr-mb-3w">
+      <Radios name={name('Type')} legend={props.legend} options={options} value={type} error={props.errors[name('Type')]} />
+      <Input name={name('Time')} label={t('setup.deadline.time')} hint={props.allowSame ? t('setup.deadline.timeIfOwn') : t('setup.timeHint')} value={one(props.values, name('Time'))} error={props.errors[name('Time')]} />
+    </div>
+  );
+}
+
+/** The deadlines the rules give for the next open days, as families will read them. */
+export function DeadlinePreview(props: { days: DeadlinePreviewDay[] | null; timeZone: string }) {
+  const { t, fmt } = usePage();
+  const day = useLongDay();
+  const moment = (instant: Date) => t('setup.preview.moment', { date: fmt.longDate(instant), time: localTime(instant, props.timeZone) });
+  return (
+    <section class="fr-callout fr-mb-4w" id="apercu" aria-labelledby="apercu-title">
+      <h2 class="fr-callout__title fr-h5" id="apercu-title">{t('setup.preview.title')}</h2>
+      {props.days === null ? (
+        <p class="fr-callout__text fr-text--sm">{t('setup.preview.incomplete')}</p>
+      ) : props.days.length === 0 ? (
+        <p class="fr-callout__text fr-text--sm">{t('setup.preview.none')}</p>
+      ) : (
+        <>
+          <p class="fr-text--sm">{t('setup.preview.intro', { timeZone: props.timeZone })}</p>
+          <ul class="fr-text--sm">
+            {props.days.map((entry) => (
+              <li key={entry.day}>
+                <strong>{day(entry.day)}</strong>{t('setup.preview.colon')}{t('setup.preview.booking', { until: moment(entry.booking.instant) })}{t('setup.preview.semicolon')}{t('setup.preview.cancellation', { until: moment(entry.cancellation.instant) })}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+export function SetupTable(props: { caption: string; headers: string[]; children: ComponentChildren }) {
+  return (
+    <Table caption={props.caption} noCaption class="fr-mb-3w">
+      <thead>
+        <tr>{props.headers.map((header) => <th scope="col" key={header}>{header}</th>)}</tr>
+      </thead>
+      <tbody>{props.children}</tbody>
+    </Table>
+  );
+}
+
+/** A small form with one button that deletes something (the anti-forgery token included). */
+export function DeleteButton(props: { action: string; label: string; what: string }) {
+  const page = usePage();
+  return (
+    <form method="post" action={href(page, props.action)} class="pf-inline-form">
+      <CsrfField />
+      <Button variant="tertiary" icon="fr-icon-delete-line" class="fr-btn--sm">
+        {props.label}<span class="fr-sr-only"> — {props.what}</span>
+      </Button>
+    </form>
+  );
+}
+
+/** The notices that come back in the address after a change (`?fait=…`). */
+export function noticeOf(t: Translate, query: unknown): { kind: 'success' | 'error'; text: string } | null {
+  const done = String((query as Record<string, unknown> | undefined)?.fait ?? '');
+  const refused = /^refus-(bookings|enrollments|places)-(\d{1,7})$/.exec(done);
+  if (refused) return { kind: 'error', text: t(`setup.inUse.${refused[1] as 'bookings'}`, { count: Number(refused[2]) }) };
+  const keys: Record<string, MessageKey> = {
+    enregistre: 'setup.notice.saved',
+    supprime: 'setup.notice.deleted',
+    inscrit: 'setup.notice.enrolled',
+    'deja-inscrit': 'setup.notice.alreadyEnrolled',
+    'jour-retabli': 'setup.notice.dayReset',
+  };
+  if (done === 'jour-non-retabli') return { kind: 'error', text: t('setup.notice.dayResetRefused') };
+  const key = keys[done];
+  return key ? { kind: 'success', text: t(key) } : null;
+}

@@ -1,0 +1,239 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import {
+  ATTENDANCE_MARKS, attendanceCsv, attendanceLists, attendanceSites, markAttendance, tenantToday, type AttendanceList, type AttendanceMark, type SiteChoice,
+} from '../../modules/bookings/attendance.js';
+import type { Scope } from '../../modules/scope.js';
+import { Alert } from '../components/dsfr/alert.js';
+import { Button, ButtonLink } from '../components/dsfr/button.js';
+import { CsrfField } from '../components/dsfr/csrf-field.js';
+import { Input } from '../components/dsfr/input.js';
+import { Select } from '../components/dsfr/select.js';
+import { isUuid } from '../forms.js';
+import { requireStaff } from '../guards.js';
+import { href, usePage } from '../page-context.js';
+import { BookingStatusBadge, noonOf, parseDay } from './booking-components.js';
+import { Table } from '../components/dsfr/table.js';
+
+const PATH = '/gestion/presences';
+/** The activities without a site, in a URL. */
+const NO_SITE = 'aucune';
+
+interface AttendanceView {
+  sites: { id: string; name: string }[];
+  withoutSite: boolean;
+  site: SiteChoice | null;
+  siteName: string;
+  day: string;
+  today: string;
+  lists: AttendanceList[];
+}
+
+/**
+ * The day's attendance lists per site: every staff role reads, prints and downloads them;
+ * managers mark each child present or absent (excused or not), on the day or later.
+ */
+export function staffBookingAttendanceRoutes(): FastifyPluginAsync {
+  return async (app) => {
+    /** The view for a site and a day (defaults: the first site, today), or null for an unknown site. */
+    async function viewOf(request: FastifyRequest, scope: Scope, siteValue: unknown, dayValue: unknown): Promise<AttendanceView | 'bad_day' | null> {
+      const { sites, withoutSite } = await attendanceSites(scope);
+      const today = await tenantToday(scope);
+      const day = dayValue === undefined || dayValue === '' ? today : parseDay(dayValue);
+      if (!day) return 'bad_day';
+      let site: SiteChoice | null;
+      if (siteValue === undefined || siteValue === '') site = sites[0]?.id ?? (withoutSite ? 'none' : null);
+      else if (siteValue === NO_SITE) site = 'none';
+      else if (typeof siteValue === 'string' && isUuid(siteValue)) site = siteValue;
+      else return null;
+      if (site === null) return { sites, withoutSite, site, siteName: '', day, today, lists: [] };
+      const lists = await attendanceLists(scope, { site, day });
+      if (!lists) return null;
+      const siteName = site === 'none' ? request.t('attendance.withoutSite') : (sites.find((candidate) => candidate.id === site)?.name ?? '');
+      return { sites, withoutSite, site, siteName, day, today, lists };
+    }
+
+    app.get(PATH, { preHandler: requireStaff() }, async (request, reply) => {
+      const query = request.query as Record<string, unknown>;
+      const view = await request.inScope((scope) => viewOf(request, scope, query.site, query.jour));
+      if (view === null) return reply.callNotFound();
+      if (view === 'bad_day') return reply.page(request.t('attendance.title'), <BadDay />, 400);
+      const printable = query.vue === 'impression';
+      return reply.page(request.t('attendance.title'), <AttendancePage view={view} printable={printable} />);
+    });
+
+    app.get(`${PATH}/export.csv`, { preHandler: requireStaff() }, async (request, reply) => {
+      const query = request.query as Record<string, unknown>;
+      const view = await request.inScope((scope) => viewOf(request, scope, query.site, query.jour));
+      if (view === null || view === 'bad_day' || view.site === null) return reply.callNotFound();
+      const csv = attendanceCsv(request.t, { day: view.day, siteName: view.siteName, lists: view.lists });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="presences-${view.day}.csv"`)
+        .header('cache-control', 'no-store')
+        .send(csv);
+    });
+
+    app.post(PATH, { preHandler: requireStaff('manager') }, async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const marks: { bookingId: string; mark: AttendanceMark }[] = [];
+      for (const [key, value] of Object.entries(body)) {
+        if (!key.startsWith('mark.')) continue;
+        const bookingId = key.slice('mark.'.length);
+        const mark = ATTENDANCE_MARKS.find((candidate) => candidate === value);
+        if (!isUuid(bookingId) || !mark) return reply.callNotFound();
+        marks.push({ bookingId, mark });
+      }
+      const outcome = await request.inScope(async (scope) => {
+        const view = await viewOf(request, scope, body.site, body.jour);
+        if (view === null || view === 'bad_day' || view.site === null) return null;
+        const result = await markAttendance(scope, { site: view.site, day: view.day, marks });
+        return { result, view: result.kind === 'done' ? ((await viewOf(request, scope, body.site, body.jour)) as AttendanceView) : view };
+      });
+      if (!outcome || outcome.result.kind === 'not_found') return reply.callNotFound();
+      const { result, view } = outcome;
+      if (result.kind === 'forbidden') return reply.page(request.t('attendance.title'), <AttendancePage view={view} printable={false} message={{ kind: 'error', text: request.t('attendance.readOnly') }} />, 403);
+      if (result.kind === 'future_day') return reply.page(request.t('attendance.title'), <AttendancePage view={view} printable={false} message={{ kind: 'error', text: request.t('attendance.future') }} />, 400);
+      return reply.page(request.t('attendance.title'), <AttendancePage view={view} printable={false} message={{ kind: 'success', text: request.t('attendance.saved', { count: result.changed }) }} />);
+    });
+  };
+}
+
+function BadDay() {
+  const page = usePage();
+  return (
+    <>
+      <h1>{page.t('attendance.title')}</h1>
+      <Alert kind="error">{page.t('attendance.badDay')}</Alert>
+      <a class="fr-link" href={href(page, PATH)}>{page.t('attendance.title')}</a>
+    </>
+  );
+}
+
+function siteParam(site: SiteChoice): string {
+  return site === 'none' ? NO_SITE : site;
+}
+
+function AttendancePage(props: { view: AttendanceView; printable: boolean; message?: { kind: 'success' | 'error'; text: string } }) {
+  const page = usePage();
+  const { t, fmt } = page;
+  const { view } = props;
+  if (view.site === null) {
+    return (
+      <>
+        <h1>{t('attendance.title')}</h1>
+        <p>{t('attendance.noSite')}</p>
+      </>
+    );
+  }
+  const query = `site=${siteParam(view.site)}&jour=${view.day}`;
+  const canMark = page.viewer?.staffRole !== 'reader' && view.day <= view.today && !props.printable;
+  const count = view.lists.reduce((sum, list) => sum + list.rows.length, 0);
+  const siteOptions = [...view.sites.map((site) => ({ value: site.id, label: site.name })), ...(view.withoutSite ? [{ value: NO_SITE, label: t('attendance.withoutSite') }] : [])];
+  return (
+    <>
+      <h1 class="fr-no-print">{t('attendance.title')}</h1>
+      <p class="fr-no-print">{t('attendance.intro')}</p>
+      <form method="get" action={href(page, PATH)} class="fr-grid-row fr-grid-row--bottom fr-grid-row--gutters fr-mb-3w fr-no-print">
+        <div class="fr-col-12 fr-col-md-5">
+          <Select name="site" label={t('attendance.site')} value={siteParam(view.site)} options={siteOptions} />
+        </div>
+        <div class="fr-col-12 fr-col-md-4">
+          <Input name="jour" type="date" label={t('attendance.day')} value={view.day} />
+        </div>
+        <div class="fr-col-12 fr-col-md-3">
+          <Button variant="secondary" icon="fr-icon-search-line">{t('attendance.show')}</Button>
+        </div>
+      </form>
+      <h2>{t('attendance.listsOf', { site: view.siteName, date: fmt.longDate(noonOf(view.day)) })}</h2>
+      {props.message && <Alert kind={props.message.kind} announce>{props.message.text}</Alert>}
+      {props.printable && (
+        <div class="fr-no-print">
+          <Alert kind="info" small>{t('attendance.printHint')}</Alert>
+          <button type="button" class="fr-btn fr-icon-printer-line fr-btn--icon-left pf-print-button fr-mb-2w" data-print="true" hidden>{t('attendance.print')}</button>
+          <p><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, `${PATH}?${query}`)}>{t('attendance.backToMarks')}</a></p>
+        </div>
+      )}
+      {count > 0 && !props.printable && (
+        <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-no-print">
+          <li><ButtonLink variant="secondary" icon="fr-icon-printer-line" href={href(page, `${PATH}?${query}&vue=impression`)}>{t('attendance.print')}</ButtonLink></li>
+          <li><ButtonLink variant="secondary" icon="fr-icon-download-line" href={href(page, `${PATH}/export.csv?${query}`)}>{t('attendance.download')}</ButtonLink></li>
+        </ul>
+      )}
+      {page.viewer?.staffRole === 'reader' && !props.printable && <Alert kind="info" small>{t('attendance.readOnly')}</Alert>}
+      {view.day > view.today && !props.printable && <Alert kind="info" small>{t('attendance.future')}</Alert>}
+      {count === 0 ? (
+        <p>{t('attendance.none')}</p>
+      ) : canMark ? (
+        <form method="post" action={href(page, PATH)}>
+          <CsrfField />
+          <input type="hidden" name="site" value={siteParam(view.site)} />
+          <input type="hidden" name="jour" value={view.day} />
+          {view.lists.map((list) => <ListTable key={`${list.unitId}-${list.groupId ?? ''}`} list={list} canMark />)}
+          <Button icon="fr-icon-check-line" class="fr-no-print">{t('attendance.save')}</Button>
+        </form>
+      ) : (
+        view.lists.map((list) => <ListTable key={`${list.unitId}-${list.groupId ?? ''}`} list={list} canMark={false} printable={props.printable} />)
+      )}
+    </>
+  );
+}
+
+function ListTable(props: { list: AttendanceList; canMark: boolean; printable?: boolean }) {
+  const page = usePage();
+  const { t, fmt } = page;
+  const { list } = props;
+  const caption = t('attendance.caption', { activity: list.activityName, unit: list.unitName, group: list.groupName ?? t('occupancy.noGroup'), count: list.rows.length });
+  return (
+    <section class="fr-mb-4w">
+      <h3 class="fr-h5">{caption}</h3>
+      <Table caption={caption} noCaption>
+        <thead>
+          <tr>
+            <th scope="col">{t('attendance.child')}</th>
+            <th scope="col">{t('attendance.birthDate')}</th>
+            <th scope="col">{t('attendance.household')}</th>
+            <th scope="col">{t('attendance.health')}</th>
+            <th scope="col">{t('attendance.status')}</th>
+            <th scope="col">{t('attendance.mark')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.rows.map((row) => {
+            const child = `${row.lastName} ${row.firstName}`;
+            return (
+              <tr key={row.bookingId}>
+                <td><strong>{row.lastName}</strong> {row.firstName}</td>
+                <td>{row.birthDate ? fmt.shortDate(noonOf(row.birthDate)) : ''}</td>
+                <td>{row.householdName}</td>
+                <td>
+                  {row.pai && <p class="fr-badge fr-badge--sm fr-badge--warning">{t('attendance.pai')}</p>}
+                  {row.allergies && <span class="fr-text--xs"> {t('attendance.allergies', { allergies: row.allergies })}</span>}
+                  {row.diet && <span class="fr-text--xs"> {t('attendance.diet', { diet: row.diet })}</span>}
+                </td>
+                <td><BookingStatusBadge status={row.status} /></td>
+                <td>
+                  {props.canMark ? (
+                    <fieldset class="fr-fieldset fr-mb-0" id={`mark-${row.bookingId}`} aria-labelledby={`mark-${row.bookingId}-legend`} role="group">
+                      <legend class="fr-fieldset__legend fr-sr-only" id={`mark-${row.bookingId}-legend`}>{t('attendance.markOf', { child })}</legend>
+                      {ATTENDANCE_MARKS.map((mark) => (
+                        <div class="fr-fieldset__element" key={mark}>
+                          <div class="fr-radio-group fr-radio-group--sm">
+                            <input type="radio" id={`mark-${row.bookingId}-${mark}`} name={`mark.${row.bookingId}`} value={mark} checked={row.status === mark} />
+                            <label class="fr-label" for={`mark-${row.bookingId}-${mark}`}>{t(`attendance.mark.${mark}`)}</label>
+                          </div>
+                        </div>
+                      ))}
+                    </fieldset>
+                  ) : props.printable ? (
+                    <span>☐ {t('attendance.mark.present')}  ☐ {t('attendance.mark.absent_excused')}  ☐ {t('attendance.mark.absent_billed')}</span>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </Table>
+    </section>
+  );
+}
+

@@ -1,0 +1,210 @@
+import { Table } from '../components/dsfr/table.js';
+import type { ComponentChildren } from 'preact';
+import type { MessageKey } from '../../i18n/catalogue.js';
+import type { ClosureField, ClosureTargets, Closure } from '../../modules/calendar/closures.js';
+import type { PublicHoliday } from '../../modules/calendar/public-holidays.js';
+import type { PeriodField, SchoolHoliday } from '../../modules/calendar/school-holidays.js';
+import { Alert } from '../components/dsfr/alert.js';
+import { Button, ButtonLink } from '../components/dsfr/button.js';
+import { CsrfField } from '../components/dsfr/csrf-field.js';
+import { ErrorSummary } from '../components/dsfr/error-summary.js';
+import { Input } from '../components/dsfr/input.js';
+import { Select } from '../components/dsfr/select.js';
+import { href, usePage } from '../page-context.js';
+
+export const CALENDAR_PATH = '/gestion/calendrier';
+
+/** A calendar date in the page's language, without any time zone at play: "lundi 3 novembre 2025". */
+export function useDayFormat(): (date: string) => string {
+  const { lang } = usePage();
+  const format = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'long', year: 'numeric' });
+  return (date: string) => format.format(new Date(`${date}T00:00:00Z`));
+}
+
+export function CalendarTable(props: { caption: string; headers: string[]; children: ComponentChildren }) {
+  return (
+    <Table caption={props.caption} noCaption>
+      <thead>
+        <tr>{props.headers.map((header) => <th scope="col" key={header}>{header}</th>)}</tr>
+      </thead>
+      <tbody>{props.children}</tbody>
+    </Table>
+  );
+}
+
+export interface CalendarOverview {
+  zone: string;
+  region: string | null;
+  firstYear: number;
+  holidays: SchoolHoliday[];
+  publicHolidays: PublicHoliday[];
+  closures: Closure[];
+}
+
+const SOURCE_LABELS: Record<SchoolHoliday['source'], MessageKey> = {
+  snapshot: 'calendar.source.snapshot',
+  import: 'calendar.source.import',
+  manual: 'calendar.source.manual',
+};
+
+/** The back office calendar: school holidays of the current and next school years, closures, public holidays. */
+export function CalendarPage(props: CalendarOverview & { notice?: string | undefined }) {
+  const page = usePage();
+  const { t, lang, viewer } = page;
+  const day = useDayFormat();
+  const canEdit = viewer?.staffRole !== 'reader';
+  const years = { first: `${props.firstYear}-${props.firstYear + 1}`, second: `${props.firstYear + 1}-${props.firstYear + 2}` };
+  return (
+    <>
+      <h1>{t('calendar.title')}</h1>
+      {props.notice && <Alert kind="success" small announce>{props.notice}</Alert>}
+      <p>{t('calendar.intro')}</p>
+      {!canEdit && <Alert kind="info" small>{t('calendar.readOnly')}</Alert>}
+
+      <h2 id="vacances">{t('calendar.holidays.title', { zone: props.zone })}</h2>
+      <p>{t('calendar.holidays.years', years)}</p>
+      {canEdit && (
+        <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
+          <li><ButtonLink href={href(page, `${CALENDAR_PATH}/vacances/nouvelle`)} icon="fr-icon-add-line">{t('calendar.holidays.add')}</ButtonLink></li>
+          <li><ButtonLink href={href(page, `${CALENDAR_PATH}/import`)} variant="secondary" icon="fr-icon-upload-line">{t('calendar.import.link')}</ButtonLink></li>
+        </ul>
+      )}
+      {props.holidays.length === 0 ? (
+        <p>{t('calendar.holidays.none')}</p>
+      ) : (
+        <CalendarTable caption={t('calendar.holidays.title', { zone: props.zone })} headers={[t('calendar.field.name'), t('calendar.field.firstDay'), t('calendar.field.lastDay'), t('calendar.field.source'), ...(canEdit ? [t('calendar.actions')] : [])]}>
+          {props.holidays.map((period) => (
+            <tr key={period.id}>
+              <td>{period.name}</td>
+              <td>{day(period.firstDay)}</td>
+              <td>{day(period.lastDay)}</td>
+              <td>{t(SOURCE_LABELS[period.source])}</td>
+              {canEdit && (
+                <td>
+                  <a class="fr-link" href={href(page, `${CALENDAR_PATH}/vacances/${period.id}`)}>
+                    {t('calendar.edit')}<span class="fr-sr-only"> — {period.name} {day(period.firstDay)}</span>
+                  </a>
+                </td>
+              )}
+            </tr>
+          ))}
+        </CalendarTable>
+      )}
+      <p class="fr-text--sm">{t('calendar.holidays.lastDayNote')}</p>
+      <p class="fr-text--xs">{t('legal.holidaysCredit')}</p>
+
+      <h2 id="fermetures">{t('calendar.closures.title')}</h2>
+      <p>{t('calendar.closures.intro')}</p>
+      {canEdit && (
+        <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
+          <li><ButtonLink href={href(page, `${CALENDAR_PATH}/fermetures/nouvelle`)} icon="fr-icon-add-line">{t('calendar.closures.add')}</ButtonLink></li>
+        </ul>
+      )}
+      {props.closures.length === 0 ? (
+        <p>{t('calendar.closures.none')}</p>
+      ) : (
+        <CalendarTable caption={t('calendar.closures.title')} headers={[t('calendar.field.firstDay'), t('calendar.field.lastDay'), t('calendar.field.target'), t('calendar.field.reason'), ...(canEdit ? [t('calendar.actions')] : [])]}>
+          {props.closures.map((closure) => (
+            <tr key={closure.id}>
+              <td>{day(closure.firstDay)}</td>
+              <td>{day(closure.lastDay)}</td>
+              <td>{closure.targetName ?? t('calendar.target.all')}</td>
+              <td>{closure.reason}</td>
+              {canEdit && (
+                <td>
+                  <a class="fr-link" href={href(page, `${CALENDAR_PATH}/fermetures/${closure.id}`)}>
+                    {t('calendar.edit')}<span class="fr-sr-only"> — {closure.reason} {day(closure.firstDay)}</span>
+                  </a>
+                </td>
+              )}
+            </tr>
+          ))}
+        </CalendarTable>
+      )}
+
+      <h2 id="feries">{t('calendar.public.title')}</h2>
+      <p>{props.region ? t('calendar.public.introRegion', { region: props.region }) : t('calendar.public.intro')}</p>
+      <CalendarTable caption={t('calendar.public.title')} headers={[t('calendar.field.date'), t('calendar.field.name')]}>
+        {props.publicHolidays.map((holiday) => (
+          <tr key={holiday.date}>
+            <td>{day(holiday.date)}</td>
+            <td>{holiday.name[lang]}</td>
+          </tr>
+        ))}
+      </CalendarTable>
+    </>
+  );
+}
+
+const PERIOD_LABELS: Record<PeriodField, MessageKey> = { name: 'calendar.field.name', firstDay: 'calendar.field.firstDay', lastDay: 'calendar.field.lastDay' };
+
+/** Adds or changes a school holiday period; the delete button sits on the edit page only. */
+export function PeriodFormPage(props: { id?: string | undefined; values: Record<string, string>; errors: Partial<Record<PeriodField, string>> }) {
+  const page = usePage();
+  const { t } = page;
+  const labels = Object.fromEntries(Object.entries(PERIOD_LABELS).map(([field, key]) => [field, t(key)]));
+  const action = props.id ? `${CALENDAR_PATH}/vacances/${props.id}` : `${CALENDAR_PATH}/vacances/nouvelle`;
+  return (
+    <>
+      <h1>{t(props.id ? 'calendar.holidays.editTitle' : 'calendar.holidays.addTitle')}</h1>
+      <ErrorSummary errors={props.errors} labels={labels} />
+      <p>{t('calendar.holidays.formIntro')}</p>
+      <form method="post" action={href(page, action)} novalidate>
+        <CsrfField />
+        <Input name="name" label={labels.name!} value={props.values.name} error={props.errors.name} required maxLength={200} hint={t('calendar.holidays.nameHint')} />
+        <Input name="firstDay" type="date" label={labels.firstDay!} value={props.values.firstDay} error={props.errors.firstDay} required hint={t('calendar.field.dateHint')} />
+        <Input name="lastDay" type="date" label={labels.lastDay!} value={props.values.lastDay} error={props.errors.lastDay} required hint={t('calendar.holidays.lastDayHint')} />
+        <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
+          <li><Button>{t('calendar.save')}</Button></li>
+          <li><ButtonLink href={href(page, CALENDAR_PATH)} variant="secondary">{t('calendar.cancel')}</ButtonLink></li>
+        </ul>
+      </form>
+      {props.id && <DeleteForm action={`${CALENDAR_PATH}/vacances/${props.id}/suppression`} label={t('calendar.holidays.delete')} />}
+    </>
+  );
+}
+
+const CLOSURE_LABELS: Record<ClosureField, MessageKey> = {
+  target: 'calendar.field.target', firstDay: 'calendar.field.firstDay', lastDay: 'calendar.field.lastDay', reason: 'calendar.field.reason',
+};
+
+export function ClosureFormPage(props: { id?: string | undefined; targets: ClosureTargets; values: Record<string, string>; errors: Partial<Record<ClosureField, string>> }) {
+  const page = usePage();
+  const { t } = page;
+  const labels = Object.fromEntries(Object.entries(CLOSURE_LABELS).map(([field, key]) => [field, t(key)]));
+  const action = props.id ? `${CALENDAR_PATH}/fermetures/${props.id}` : `${CALENDAR_PATH}/fermetures/nouvelle`;
+  const options = [
+    { value: 'all', label: t('calendar.target.all') },
+    ...props.targets.sites.map((site) => ({ value: `site:${site.id}`, label: t('calendar.target.site', { name: site.name }) })),
+    ...props.targets.activities.map((activity) => ({ value: `activity:${activity.id}`, label: t('calendar.target.activity', { name: activity.name }) })),
+  ];
+  return (
+    <>
+      <h1>{t(props.id ? 'calendar.closures.editTitle' : 'calendar.closures.addTitle')}</h1>
+      <ErrorSummary errors={props.errors} labels={labels} />
+      <p>{t('calendar.closures.formIntro')}</p>
+      <form method="post" action={href(page, action)} novalidate>
+        <CsrfField />
+        <Select name="target" label={labels.target!} value={props.values.target ?? 'all'} options={options} error={props.errors.target} required />
+        <Input name="firstDay" type="date" label={labels.firstDay!} value={props.values.firstDay} error={props.errors.firstDay} required hint={t('calendar.field.dateHint')} />
+        <Input name="lastDay" type="date" label={labels.lastDay!} value={props.values.lastDay} error={props.errors.lastDay} required hint={t('calendar.closures.lastDayHint')} />
+        <Input name="reason" label={labels.reason!} value={props.values.reason} error={props.errors.reason} required maxLength={200} hint={t('calendar.closures.reasonHint')} />
+        <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
+          <li><Button>{t('calendar.save')}</Button></li>
+          <li><ButtonLink href={href(page, CALENDAR_PATH)} variant="secondary">{t('calendar.cancel')}</ButtonLink></li>
+        </ul>
+      </form>
+      {props.id && <DeleteForm action={`${CALENDAR_PATH}/fermetures/${props.id}/suppression`} label={t('calendar.closures.delete')} />}
+    </>
+  );
+}
+
+function DeleteForm(props: { action: string; label: string }) {
+  const page = usePage();
+  return (
+    <form method="post" action={href(page, props.action)} class="fr-mt-6w">
+      <CsrfField />
+      <Button variant="tertiary" icon="fr-icon-delete-line">{props.label}</Button>
+    </form>
+  );
+}

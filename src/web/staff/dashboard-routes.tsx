@@ -1,0 +1,110 @@
+import { Table } from '../components/dsfr/table.js';
+import type { FastifyPluginAsync } from 'fastify';
+import { sql } from 'kysely';
+import type { MessageKey } from '../../i18n/catalogue.js';
+import { recentAudit } from '../../modules/audit/audit-log.js';
+import { expectedChildren, tenantToday } from '../../modules/bookings/attendance.js';
+import { countToValidate } from '../../modules/bookings/booking-decisions.js';
+import { requireStaff } from '../guards.js';
+import { href, usePage } from '../page-context.js';
+
+/** The back office home and the audit log. */
+export function dashboardRoutes(): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/gestion', { preHandler: requireStaff() }, async (request, reply) => {
+      const counts = await request.inScope(async (scope) => {
+        const { tx, now } = scope;
+        const weekAgo = new Date(now.getTime() - 7 * 24 * 60 * 60_000);
+        const pending = await tx.selectFrom('account_requests').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+        const changes = await tx.selectFrom('change_requests').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+        const emails = await tx.selectFrom('outbox_emails').select(sql<number>`count(*)::int`.as('n')).where('created_at', '>=', weekAgo).executeTakeFirstOrThrow();
+        const toValidate = await countToValidate(scope);
+        const expectedToday = await expectedChildren(scope, await tenantToday(scope));
+        return { pendingRequests: pending.n, pendingChanges: changes.n, recentEmails: emails.n, toValidate, expectedToday };
+      });
+      return reply.page(request.t('staff.dashboard.title'), <Dashboard {...counts} />);
+    });
+
+    app.get('/gestion/journal', { preHandler: requireStaff() }, async (request, reply) => {
+      const entries = await request.inScope((scope) => recentAudit(scope));
+      return reply.page(request.t('staff.audit.title'), <AuditLog entries={entries} />);
+    });
+  };
+}
+
+function Dashboard(props: { pendingRequests: number; pendingChanges: number; recentEmails: number; toValidate: number; expectedToday: number }) {
+  const page = usePage();
+  const { t, viewer } = page;
+  const tiles: [MessageKey, number, MessageKey, string][] = [
+    ['staff.dashboard.toValidate', props.toValidate, 'staff.dashboard.seeValidations', '/gestion/validations'],
+    ['staff.dashboard.expectedToday', props.expectedToday, 'staff.dashboard.seeAttendance', '/gestion/presences'],
+    ['staff.dashboard.changeRequests', props.pendingChanges, 'staff.dashboard.seeChangeRequests', '/gestion/demandes'],
+    ['staff.dashboard.pendingRequests', props.pendingRequests, 'staff.dashboard.seeRequests', '/gestion/demandes-de-compte'],
+    ['staff.dashboard.outbox', props.recentEmails, 'staff.dashboard.seeOutbox', '/gestion/courriels'],
+  ];
+  return (
+    <>
+      <h1>{t('staff.dashboard.title')}</h1>
+      <p>
+        {t('staff.dashboard.welcome', { name: viewer?.displayName ?? '' })}{' '}
+        {t('staff.dashboard.role', { role: t(`staff.role.${viewer?.staffRole ?? 'reader'}` as MessageKey) })}
+      </p>
+      <div class="fr-grid-row fr-grid-row--gutters">
+        {tiles.map(([title, count, link, path]) => (
+          <div class="fr-col-12 fr-col-md-4" key={path}>
+            <div class="fr-tile fr-enlarge-link">
+              <div class="fr-tile__body">
+                <div class="fr-tile__content">
+                  <h2 class="fr-tile__title">
+                    <a href={href(page, path)}>{t(title)}</a>
+                  </h2>
+                  {/* As on the family home: the figure, then where the tile leads, each on its own line. */}
+                  <p class="fr-tile__desc"><strong class="fr-h4 fr-mb-0">{count}</strong></p>
+                  <p class="fr-tile__detail">{t(link)}</p>
+                </div>
+              </div>
+            </div>
+          </div>
+        ))}
+      </div>
+    </>
+  );
+}
+
+function AuditLog(props: { entries: Awaited<ReturnType<typeof recentAudit>> }) {
+  const { t, fmt } = usePage();
+  return (
+    <>
+      <h1>{t('staff.audit.title')}</h1>
+      <p>{t('staff.audit.intro')}</p>
+      {props.entries.length === 0 ? (
+        <p>{t('staff.audit.none')}</p>
+      ) : (
+        <Table caption={t('staff.audit.title')} noCaption>
+          <thead>
+            <tr>
+              <th scope="col">{t('staff.audit.when')}</th>
+              <th scope="col">{t('staff.audit.who')}</th>
+              <th scope="col">{t('staff.audit.action')}</th>
+              <th scope="col">{t('staff.audit.object')}</th>
+              <th scope="col">{t('staff.audit.details')}</th>
+              <th scope="col">{t('staff.audit.ip')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.entries.map((entry) => (
+              <tr key={entry.id}>
+                <td>{fmt.dateTime(entry.at)}</td>
+                <td>{entry.actor_label}</td>
+                <td><code>{entry.action}</code></td>
+                <td>{entry.object_type ? `${entry.object_type} ${entry.object_id ?? ''}` : ''}</td>
+                <td><code>{JSON.stringify(entry.details)}</code></td>
+                <td>{entry.ip ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </>
+  );
+}

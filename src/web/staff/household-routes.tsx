@@ -1,0 +1,119 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { localDate } from '../../modules/calendar/local-date.js';
+import { householdRequests, pendingFieldValues } from '../../modules/households/change-requests.js';
+import { householdAccounts, resendFirstAccess } from '../../modules/households/household-accounts.js';
+import { householdHistory } from '../../modules/households/household-history.js';
+import { getHouseholdRecord } from '../../modules/households/household-record.js';
+import { searchHouseholds, SEARCH_LIMIT, type HouseholdHit } from '../../modules/households/household-search.js';
+import { mailContextOf } from '../auth/mail-context.js';
+import { Alert } from '../components/dsfr/alert.js';
+import { Button, ButtonLink } from '../components/dsfr/button.js';
+import { Input } from '../components/dsfr/input.js';
+import { isUuid } from '../forms.js';
+import { requireStaff } from '../guards.js';
+import { href, usePage } from '../page-context.js';
+import { HouseholdPage, type HouseholdNotice } from './household-page.js';
+
+/** Finding a household, its whole file, and its portal invitations. */
+export function staffHouseholdRoutes(): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/gestion/foyers', { preHandler: requireStaff() }, async (request, reply) => {
+      const query = ((request.query as Record<string, unknown>).q ?? '').toString().slice(0, 100);
+      const hits = query.trim() === '' ? null : await request.inScope((scope) => searchHouseholds(scope, query));
+      return reply.page(request.t('staff.households.title'), <SearchPage query={query} hits={hits} />);
+    });
+
+    app.get('/gestion/foyers/:id', { preHandler: requireStaff() }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      if (!isUuid(id)) return reply.callNotFound();
+      const tenant = request.tenant!;
+      const file = await request.inScope(async (scope) => {
+        const record = await getHouseholdRecord(scope, id);
+        if (!record) return null;
+        return {
+          record,
+          pending: await pendingFieldValues(scope, id),
+          requests: (await householdRequests(scope, id)) ?? [],
+          history: (await householdHistory(scope, id)) ?? [],
+          accounts: await householdAccounts(scope, id),
+          today: localDate(scope.now, tenant.time_zone),
+        };
+      });
+      if (!file) return reply.callNotFound();
+      const query = request.query as Record<string, unknown>;
+      const notice = NOTICES.find((candidate) => candidate === query.fait) ?? SAVED.get(String(query.enregistre));
+      return reply.page(file.record.household.name, <HouseholdPage {...file} settings={tenant.settings} notice={notice} />);
+    });
+
+    app.post('/gestion/foyers/:id/invitations/:accountId', { preHandler: requireStaff('manager') }, async (request, reply) => {
+      const { id, accountId } = request.params as { id: string; accountId: string };
+      if (!isUuid(id) || !isUuid(accountId)) return reply.callNotFound();
+      const result = await request.inScope((scope) => resendFirstAccess(scope, { householdId: id, accountId }, request.tenant!.settings, mailContextOf(request)));
+      if (result === 'not_found') return reply.callNotFound();
+      return reply.redirect(`${request.base}/gestion/foyers/${id}?fait=${result === 'done' ? 'invitation' : 'deja-actif'}`);
+    });
+  };
+}
+
+const NOTICES: HouseholdNotice[] = ['cree', 'invitation', 'deja-actif', 'enregistre', 'inchange'];
+/** What the record's editors, shared with families, say after a save (`?enregistre=`): a staff member's change applies at once. */
+const SAVED = new Map<string, HouseholdNotice>([['direct', 'enregistre'], ['none', 'inchange']]);
+
+function SearchPage(props: { query: string; hits: HouseholdHit[] | null }) {
+  const page = usePage();
+  const { t, viewer } = page;
+  return (
+    <>
+      <h1>{t('staff.households.title')}</h1>
+      <form method="get" action={href(page, '/gestion/foyers')} role="search" class="fr-grid-row fr-grid-row--bottom fr-grid-row--gutters fr-mb-3w">
+        <div class="fr-col-12 fr-col-md-8">
+          <Input name="q" label={t('staff.households.search')} hint={t('staff.households.searchHint')} value={props.query} />
+        </div>
+        <div class="fr-col-12 fr-col-md-4">
+          <Button icon="fr-icon-search-line">{t('staff.households.searchButton')}</Button>
+        </div>
+      </form>
+      {viewer?.staffRole !== 'reader' && (
+        <p>
+          <ButtonLink href={href(page, '/gestion/foyers/nouveau')} variant="secondary" icon="fr-icon-add-line">{t('staff.households.new')}</ButtonLink>
+        </p>
+      )}
+      {props.hits && props.hits.length === 0 && <Alert kind="info" small>{t('staff.households.noHit', { query: props.query })}</Alert>}
+      {props.hits && props.hits.length > 0 && <HitsTable query={props.query} hits={props.hits} />}
+    </>
+  );
+}
+
+function HitsTable(props: { query: string; hits: HouseholdHit[] }) {
+  const page = usePage();
+  const { t } = page;
+  const caption = t('staff.households.hits', { count: props.hits.length, query: props.query });
+  return (
+    <div class="fr-table">
+      <div class="fr-table__wrapper"><div class="fr-table__container"><div class="fr-table__content">
+        <table>
+          <caption>{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('staff.households.familyNumber')}</th>
+              <th scope="col">{t('staff.households.name')}</th>
+              <th scope="col">{t('staff.households.guardians')}</th>
+              <th scope="col">{t('staff.households.children')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.hits.map((hit) => (
+              <tr key={hit.id}>
+                <td>{hit.familyNumber}</td>
+                <td><a href={href(page, `/gestion/foyers/${hit.id}`)}>{hit.name}</a></td>
+                <td>{hit.guardians.join(', ')}</td>
+                <td>{hit.children.join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div></div></div>
+      {props.hits.length === SEARCH_LIMIT && <p class="fr-hint-text">{t('staff.households.tooMany', { limit: SEARCH_LIMIT })}</p>}
+    </div>
+  );
+}

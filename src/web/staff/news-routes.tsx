@@ -1,0 +1,120 @@
+import { Table } from '../components/dsfr/table.js';
+import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
+import type { FastifyPluginAsync } from 'fastify';
+import type { MessageKey } from '../../i18n/catalogue.js';
+import { localDate } from '../../modules/calendar/local-date.js';
+import { allNews, deleteNews, publishNews, type NewsField, type NewsItem } from '../../modules/news/news.js';
+import { Alert } from '../components/dsfr/alert.js';
+import { Button } from '../components/dsfr/button.js';
+import { CsrfField } from '../components/dsfr/csrf-field.js';
+import { ErrorSummary } from '../components/dsfr/error-summary.js';
+import { Input } from '../components/dsfr/input.js';
+import { Textarea } from '../components/dsfr/textarea.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { fieldMessages, formBody, isUuid } from '../forms.js';
+import { requireStaff } from '../guards.js';
+import { href, usePage } from '../page-context.js';
+
+const PATH = '/gestion/actualites';
+const NOTICES: Record<string, MessageKey> = { publiee: 'staff.news.published', supprimee: 'staff.news.deleted' };
+
+/** News the service publishes on the families' home page: publish, list, delete. */
+export function staffNewsRoutes(): FastifyPluginAsync {
+  return async (app) => {
+    app.get(PATH, { preHandler: requireStaff() }, async (request, reply) => {
+      const tenant = request.tenant!;
+      const { items, today } = await request.inScope(async (scope) => ({ items: await allNews(scope), today: localDate(scope.now, tenant.time_zone) }));
+      const notice = NOTICES[String((request.query as Record<string, unknown>).fait)];
+      return reply.page(request.t('staff.news.title'), <NewsPage items={items} today={today} notice={notice} values={{}} errors={{}} />);
+    });
+
+    app.post(PATH, { preHandler: requireStaff('manager') }, async (request, reply) => {
+      const form = formBody(request);
+      const tenant = request.tenant!;
+      const { outcome, items, today } = await request.inScope(async (scope) => {
+        const today = localDate(scope.now, tenant.time_zone);
+        const outcome = await publishNews(scope, { title: form.title, body: form.body, expiresOn: form.expiresOn }, today);
+        return { outcome, today, items: outcome.kind === 'invalid' ? await allNews(scope) : [] };
+      });
+      if (outcome.kind === 'published') return reply.redirect(`${request.base}${PATH}?fait=publiee`);
+      const errors = outcome.kind === 'invalid' ? fieldMessages(request.t, outcome.errors) : {};
+      return reply.page(request.t('staff.news.title'), <NewsPage items={items} today={today} values={form} errors={errors} />, outcome.kind === 'invalid' ? 400 : 403);
+    });
+
+    app.post(`${PATH}/:id/suppression`, { preHandler: requireStaff('manager') }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      if (!isUuid(id)) return reply.callNotFound();
+      const result = await request.inScope((scope) => deleteNews(scope, id));
+      if (result !== 'done') return reply.callNotFound();
+      return reply.redirect(`${request.base}${PATH}?fait=supprimee`);
+    });
+  };
+}
+
+function NewsPage(props: { items: NewsItem[]; today: string; notice?: MessageKey | undefined; values: Record<string, string>; errors: Partial<Record<NewsField, string>> }) {
+  const page = usePage();
+  const { t, fmt, viewer } = page;
+  const canPublish = viewer?.staffRole !== 'reader';
+  const labels: Record<NewsField, string> = { title: t('staff.news.titleField'), body: t('staff.news.body'), expiresOn: t('staff.news.expiresOn') };
+  return (
+    <>
+      <h1>{t('staff.news.title')}</h1>
+      {props.notice && <Alert kind="success" small announce>{t(props.notice)}</Alert>}
+      <p>{t('staff.news.intro')}</p>
+      {canPublish && (
+        <div class="fr-grid-row fr-mb-6w">
+          <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
+            <h2>{t('staff.news.new')}</h2>
+            <ErrorSummary errors={props.errors} labels={labels} />
+            <form method="post" action={href(page, PATH)} novalidate>
+              <CsrfField />
+              <Input name="title" label={labels.title} value={props.values.title} error={props.errors.title} required maxLength={200} />
+              <Textarea name="body" label={labels.body} value={props.values.body} error={props.errors.body} required rows={6} />
+              <Input name="expiresOn" label={labels.expiresOn} hint={t('staff.news.expiresOnHint')} value={props.values.expiresOn} error={props.errors.expiresOn} />
+              <Button icon="fr-icon-send-plane-line">{t('staff.news.publish')}</Button>
+            </form>
+          </div>
+        </div>
+      )}
+      <h2>{t('staff.news.list')}</h2>
+      {props.items.length === 0 ? (
+        <p>{t('staff.news.none')}</p>
+      ) : (
+        <Table caption={t('staff.news.list')}>
+          <thead>
+            <tr>
+              <th scope="col">{t('staff.news.titleField')}</th>
+              <th scope="col">{t('staff.news.publishedAt')}</th>
+              <th scope="col">{t('staff.news.expiresOn')}</th>
+              <th scope="col">{t('staff.news.state')}</th>
+              {canPublish && <th scope="col">{t('staff.news.actions')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {props.items.map((item) => {
+              const ended = item.expiresOn !== null && item.expiresOn < props.today;
+              return (
+                <tr key={item.id}>
+                  <td><strong>{item.title}</strong><p class="fr-text--sm fr-mb-0 pf-pre">{item.body}</p></td>
+                  <td>{fmt.dateTime(item.publishedAt)}</td>
+                  <td>{item.expiresOn ? formatCalendarDate(item.expiresOn) : t('staff.news.noEnd')}</td>
+                  <td><StatusBadge tone={ended ? 'info' : 'success'} label={ended ? 'staff.news.ended' : 'staff.news.current'} /></td>
+                  {canPublish && (
+                    <td>
+                      <form method="post" action={href(page, `${PATH}/${item.id}/suppression`)}>
+                        <CsrfField />
+                        <Button variant="tertiary" icon="fr-icon-delete-line" class="fr-btn--sm">
+                          {t('staff.news.delete')}<span class="fr-sr-only"> — {item.title}</span>
+                        </Button>
+                      </form>
+                    </td>
+                  )}
+                </tr>
+              );
+            })}
+          </tbody>
+        </Table>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { addUnit, createActivity } from '../src/modules/activities/activity-setup.js';
+import { decideAbsence, pendingAbsences } from '../src/modules/bookings/absences.js';
+import { requestBookings } from '../src/modules/bookings/booking-requests.js';
+import type { Scope } from '../src/modules/scope.js';
+import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
+import { TestBrowser } from './support/http-client.js';
+import { createFamily, createStaff, PASSWORD, type TestFamily } from './support/scenario.js';
+import { startTestPortal, type TestPortal } from './support/test-portal.js';
+
+const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from('certificat médical')]);
+
+/** A form sent as multipart/form-data, as a browser sends a form with a file. */
+function multipart(fields: Record<string, string>, file?: { name: string; filename: string; type: string; data: Buffer }) {
+  const boundary = '----pf-test-boundary';
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  if (file) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.data, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+describe('absences with a certificate, and the private calendar feed', () => {
+  let portal: TestPortal;
+  let tenant: Tenant;
+  let family: TestFamily;
+  let other: TestFamily;
+  let staff: Scope['actor'];
+
+  before(async () => {
+    portal = await startTestPortal({ now: '2026-11-23T08:00:00Z' });
+    tenant = await portal.addTenant({ slug: 'ville' });
+    family = await createFamily(portal, tenant, { email: 'ana@example.test', firstName: 'Ana', lastName: 'LOPEZ', children: ['Noé'] });
+    other = await createFamily(portal, tenant, { email: 'bo@example.test', lastName: 'BO' });
+    staff = { kind: 'staff', accountId: (await createStaff(portal, tenant, { email: 'agent@example.test' })).accountId, role: 'manager', label: 'Agent' };
+    await portal.inTenant(tenant, async (base) => {
+      const scope = { ...base, actor: staff };
+      const activityId = await createActivity(scope, { name: 'Cantine', kind: 'canteen', site_id: null, starts_on: '2026-09-01', ends_on: '2027-07-03', weekdays: [1, 2, 4, 5], requires_enrollment: false });
+      const unitId = await addUnit(scope, { activity_id: activityId, name: 'Repas', code: 'R' });
+      const calendar = { closedReason: () => null, isSchoolHoliday: () => false, isWorkingDay: () => true };
+      await requestBookings(scope, { calendar, timeZone: 'Europe/Paris' }, { householdId: family.householdId, activityId, choices: ['2026-12-07', '2026-12-08', '2026-12-10'].map((day) => ({ childId: family.childIds[0]!, unitId, day })) });
+    });
+  });
+  after(() => portal.close());
+
+  async function signIn(email: string) {
+    const browser = new TestBrowser(portal.app);
+    await browser.get('/ville/connexion');
+    await browser.post('/ville/connexion', { email, password: PASSWORD });
+    await browser.get('/ville/absences');
+    return browser;
+  }
+
+  async function declare(browser: TestBrowser, fields: Record<string, string>, file?: Parameters<typeof multipart>[1]) {
+    const { payload, contentType } = multipart({ _csrf: browser.csrfToken()!, ...fields }, file);
+    const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    return portal.app.inject({ method: 'POST', url: '/ville/absences', payload, headers: { 'content-type': contentType, cookie } });
+  }
+
+  it('asks for a medical certificate for an illness, refuses a file that is not a PDF or an image, keeps what was typed', async () => {
+    const browser = await signIn(family.email);
+    const missing = await declare(browser, { enfant: family.childIds[0]!, du: '07/12/2026', au: '08/12/2026', motif: 'illness', precisions: 'Grippe' });
+    assert.equal(missing.statusCode, 400);
+    assert.match(missing.body, /Joignez le certificat médical/);
+    assert.match(missing.body, /value="07\/12\/2026"/);
+    assert.match(missing.body, /Grippe/);
+    const disguised = await declare(browser, { enfant: family.childIds[0]!, du: '07/12/2026', motif: 'illness' }, { name: 'certificat', filename: 'certificat.pdf', type: 'application/pdf', data: Buffer.from('<html><script>alert(1)</script></html>') });
+    assert.match(disguised.body, /ni un PDF ni une image/);
+    const order = await declare(browser, { enfant: family.childIds[0]!, du: '08/12/2026', au: '07/12/2026', motif: 'family' });
+    assert.match(order.body, /ne peut pas précéder le premier/);
+  });
+
+  it('takes the declaration with its certificate; staff excuse it and the booked days are not billed', async () => {
+    const browser = await signIn(family.email);
+    const declared = await declare(browser, { enfant: family.childIds[0]!, du: '07/12/2026', au: '08/12/2026', motif: 'illness' }, { name: 'certificat', filename: 'certificat.pdf', type: 'application/pdf', data: PDF });
+    assert.equal(declared.headers.location, '/ville/absences?declaree=1');
+    const list = await browser.get('/ville/absences');
+    assert.match(list.body, /Maladie/);
+    assert.match(list.body, /En attente/);
+    const documentPath = /href="(\/ville\/documents\/[0-9a-f-]{36})"/.exec(list.body)![1]!;
+    const download = await browser.get(documentPath);
+    assert.equal(download.statusCode, 200);
+    assert.equal(download.headers['content-type'], 'application/pdf');
+    assert.match(String(download.headers['content-disposition']), /^attachment;/);
+    assert.equal((await (await signIn(other.email)).get(documentPath)).statusCode, 404, 'another household cannot read it');
+
+    const [absence] = await portal.inTenant(tenant, (scope) => pendingAbsences({ ...scope, actor: staff }));
+    assert.equal(await portal.inTenant(tenant, (scope) => decideAbsence({ ...scope, actor: staff }, absence!.id, { excuse: true })), 'done');
+    const days = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select(['day', 'status']).where('child_id', '=', family.childIds[0]!).orderBy('day').execute());
+    assert.deepEqual(days.map((row) => [row.day, row.status]), [['2026-12-07', 'absent_excused'], ['2026-12-08', 'absent_excused'], ['2026-12-10', 'reserved']]);
+    assert.match((await browser.get('/ville/absences')).body, /Excusée/);
+  });
+
+  it('publishes the child’s bookings at a private calendar address that can be replaced', async () => {
+    const browser = await signIn(family.email);
+    await browser.get(`/ville/reservations/planning?enfant=${family.childIds[0]}&mois=2026-12`);
+    await browser.post('/ville/reservations/agenda', { enfant: family.childIds[0]! });
+    const planning = await browser.get(`/ville/reservations/planning?enfant=${family.childIds[0]}&mois=2026-12`);
+    const feedPath = /value="https?:\/\/[^/]+(\/ville\/agenda\/[A-Za-z0-9_-]{32}\.ics)"/.exec(planning.body)![1]!;
+    const feed = await portal.app.inject({ url: feedPath });
+    assert.equal(feed.statusCode, 200);
+    assert.match(String(feed.headers['content-type']), /^text\/calendar/);
+    assert.match(feed.body, /BEGIN:VCALENDAR/);
+    assert.match(feed.body, /DTSTART;VALUE=DATE:20261210/);
+    assert.doesNotMatch(feed.body, /DTSTART;VALUE=DATE:20261207/, 'excused days are not shown as booked');
+    await browser.post('/ville/reservations/agenda', { enfant: family.childIds[0]!, renouveler: '1' });
+    assert.equal((await portal.app.inject({ url: feedPath })).statusCode, 404, 'the replaced address stops working');
+    assert.equal((await browser.post('/ville/reservations/agenda', { enfant: other.childIds[0]! })).statusCode, 404);
+  });
+});
+
+describe('staff excuse absences from the validations page', () => {
+  let portal: TestPortal;
+  let tenant: Tenant;
+  let family: TestFamily;
+
+  before(async () => {
+    portal = await startTestPortal({ now: '2026-11-23T08:00:00Z' });
+    tenant = await portal.addTenant({ slug: 'ville' });
+    family = await createFamily(portal, tenant, { email: 'ana@example.test', firstName: 'Ana', lastName: 'LOPEZ', children: ['Noé'] });
+    await createStaff(portal, tenant, { email: 'agent@example.test', role: 'manager' });
+    await portal.inTenant(tenant, async ({ tx, tenantId }) => {
+      await tx.insertInto('absence_declarations').values({ tenant_id: tenantId, household_id: family.householdId, child_id: family.childIds[0]!, first_day: '2026-12-07', last_day: '2026-12-08', reason: 'family', comment: 'Enterrement', created_at: new Date() }).execute();
+    });
+  });
+  after(() => portal.close());
+
+  it('lists the declared absence with its reason and excuses it, telling the family', async () => {
+    const staff = new TestBrowser(portal.app);
+    await staff.get('/ville/connexion');
+    await staff.post('/ville/connexion', { email: 'agent@example.test', password: PASSWORD });
+    const page = await staff.get('/ville/gestion/validations');
+    assert.match(page.body, /Absences déclarées \(1\)/);
+    assert.match(page.body, /Enterrement/);
+    const absenceId = /value="accept:absence:([0-9a-f-]{36})"/.exec(page.body)![1]!;
+    const done = await staff.post('/ville/gestion/validations', { act: `accept:absence:${absenceId}` });
+    assert.equal(done.statusCode, 200);
+    const row = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('absence_declarations').select('status').where('id', '=', absenceId).executeTakeFirstOrThrow());
+    assert.equal(row.status, 'accepted');
+    const mails = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('outbox_emails').select('subject').where('to_address', '=', family.email).execute());
+    assert.ok(mails.some((mail) => /Absence excusée/.test(mail.subject)));
+  });
+});

@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { apiLogin, callApi, startApiScenario, type ApiScenario } from './support/api-scenario.js';
+import { TestBrowser } from './support/http-client.js';
+
+// ajv-formats is CommonJS: its default export arrives wrapped under tsx.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+
+interface Operation {
+  operationId: string;
+  security?: Record<string, string[]>[];
+  parameters?: { name: string; in: 'path' | 'query'; required?: boolean; schema: object }[];
+  requestBody?: { content: { 'application/json': { schema: object } } };
+  responses: Record<string, { content?: { 'application/json': { schema: object } } }>;
+}
+type Document = { paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } };
+
+interface Example {
+  params?: Record<string, string>;
+  query?: Record<string, string | string[]>;
+  body?: unknown;
+  /** The token to send (null: none); the family's by default. */
+  token?: string | null;
+}
+
+/**
+ * Walks /api/openapi.json: every documented operation is called with valid example inputs, and
+ * answers what the document says — its success status and a body valid against its schema; the
+ * operations that require a token refuse a call without one, and a browser's session cookie alone.
+ */
+describe('the OpenAPI document of the families’ API', () => {
+  let scenario: ApiScenario;
+  let document: Document;
+  let ajv: Ajv;
+  let token: string;
+
+  before(async () => {
+    scenario = await startApiScenario();
+    const response = await scenario.portal.app.inject({ url: '/ville/api/openapi.json' });
+    assert.equal(response.statusCode, 200);
+    document = response.json() as Document;
+    ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema(document, 'openapi.json');
+    token = await apiLogin(scenario.portal, scenario.family);
+  });
+  after(() => scenario.portal.close());
+
+  const pointer = (...parts: string[]) => `openapi.json#/${parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+  const validator = (...parts: string[]): ValidateFunction => ajv.compile({ $ref: pointer(...parts) });
+
+  function operations(): { path: string; method: string; operation: Operation }[] {
+    return Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
+  }
+
+  /** Valid inputs of each documented operation; a new route without an example fails the walk. */
+  function examples(): Record<string, () => Promise<Example>> {
+    const { portal, family, wednesdays } = scenario;
+    return {
+      login: async () => ({ body: { email: family.email, password: family.password }, token: null }),
+      logout: async () => ({ token: await apiLogin(portal, family) }),
+      me: async () => ({}),
+      listActivities: async () => ({}),
+      activityCalendar: async () => ({ params: { id: wednesdays.id }, query: { children: [family.childIds[0]!, family.childIds[1]!], from: '2026-12-01', to: '2026-12-31' } }),
+      book: async () => ({ body: { activityId: wednesdays.id, choices: [{ childId: family.childIds[0]!, unitId: wednesdays.meal, day: '2026-12-09' }] } }),
+      cancelBooking: async () => {
+        const booked = await callApi(portal, { method: 'POST', url: '/ville/api/v1/bookings', token, body: { activityId: wednesdays.id, choices: [{ childId: family.childIds[1]!, unitId: wednesdays.meal, day: '2026-12-16' }] } });
+        return { params: { id: (booked.json() as { results: { bookingId: string }[] }).results[0]!.bookingId } };
+      },
+      listBookings: async () => ({ query: { from: '2026-12-01', to: '2026-12-31' } }),
+    };
+  }
+
+  function urlOf(path: string, example: Example): string {
+    const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(example.params?.[name] ?? `missing-${name}`));
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(example.query ?? {})) for (const item of Array.isArray(value) ? value : [value]) query.append(name, item);
+    return `/ville${filled}${query.size > 0 ? `?${query}` : ''}`;
+  }
+
+  it('documents the API’s routes, each with its schemas, under a bearer security scheme', () => {
+    assert.deepEqual(Object.keys(document.paths).sort(), ['/api/v1/activities', '/api/v1/activities/{id}/calendar', '/api/v1/bookings', '/api/v1/bookings/{id}', '/api/v1/me', '/api/v1/session']);
+    assert.ok(document.components.securitySchemes.bearer);
+    const me = validator('paths', '/api/v1/me', 'get', 'responses', '200', 'content', 'application/json', 'schema');
+    assert.equal(me({ account: {} }), false, 'the documented schemas are compiled, not skipped');
+    const error = validator('paths', '/api/v1/me', 'get', 'responses', '404', 'content', 'application/json', 'schema');
+    assert.equal(error({ error: { code: 'not_found' } }), false, 'shared schemas resolve');
+    for (const { path, method, operation } of operations()) {
+      assert.ok(operation.operationId, `${method} ${path} has an operationId`);
+      const success = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
+      assert.equal(success.length, 1, `${operation.operationId} documents one success answer`);
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (status !== '204') assert.ok(response.content?.['application/json']?.schema, `${operation.operationId} documents the body of its ${status}`);
+      }
+    }
+  });
+
+  it('answers every documented operation as documented, called with valid example inputs', async () => {
+    const table = examples();
+    const documented = operations();
+    assert.deepEqual(documented.map(({ operation }) => operation.operationId).sort(), Object.keys(table).sort(), 'one example per documented operation');
+    for (const { path, method, operation } of documented) {
+      const example = await table[operation.operationId]!();
+      // The example itself is valid input by the document.
+      for (const parameter of operation.parameters ?? []) {
+        const value = parameter.in === 'path' ? example.params?.[parameter.name] : example.query?.[parameter.name];
+        if (value === undefined) {
+          assert.ok(!parameter.required, `${operation.operationId}: required ${parameter.name} given`);
+          continue;
+        }
+        const check = ajv.compile(parameter.schema);
+        assert.ok(check(value), `${operation.operationId}: ${parameter.name} ${JSON.stringify(check.errors)}`);
+      }
+      if (operation.requestBody) {
+        const check = validator('paths', path, method, 'requestBody', 'content', 'application/json', 'schema');
+        assert.ok(check(example.body), `${operation.operationId} body: ${JSON.stringify(check.errors)}`);
+      }
+
+      const response = await callApi(scenario.portal, { method: method.toUpperCase() as 'GET', url: urlOf(path, example), token: example.token === undefined ? token : example.token, body: example.body });
+      const status = String(response.statusCode);
+      assert.ok(operation.responses[status], `${operation.operationId} answered ${status}, which is not documented: ${response.body}`);
+      assert.ok(status.startsWith('2'), `${operation.operationId} succeeds: ${status} ${response.body}`);
+      if (status === '204') {
+        assert.equal(response.body, '');
+        continue;
+      }
+      assert.match(String(response.headers['content-type']), /^application\/json/);
+      const check = validator('paths', path, method, 'responses', status, 'content', 'application/json', 'schema');
+      assert.ok(check(response.json()), `${operation.operationId} answer: ${JSON.stringify(check.errors)} in ${response.body}`);
+    }
+  });
+
+  it('refuses every operation under the bearer scheme without a token, and with a browser’s session cookie alone', async () => {
+    const table = examples();
+    const browser = new TestBrowser(scenario.portal.app);
+    await browser.get('/ville/connexion');
+    await browser.post('/ville/connexion', { email: scenario.family.email, password: scenario.family.password });
+    assert.ok(browser.cookies.get('pf_session'), 'the browser is logged in on the pages');
+    const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const guarded = operations().filter(({ operation }) => (operation.security ?? []).some((scheme) => 'bearer' in scheme));
+    assert.equal(guarded.length, 7, 'every operation but the login needs a token');
+    for (const { path, method, operation } of guarded) {
+      const example = await table[operation.operationId]!();
+      const url = urlOf(path, example);
+      const requests: { label: string; headers: Record<string, string> }[] = [
+        { label: 'no token', headers: {} },
+        { label: 'session cookie', headers: { cookie, 'x-csrf-token': browser.csrfToken() ?? '' } },
+      ];
+      for (const request of requests) {
+        const response = await callApi(scenario.portal, { method: method.toUpperCase() as 'GET', url, token: null, body: example.body, headers: request.headers });
+        assert.equal(response.statusCode, 401, `${operation.operationId} with ${request.label}: ${response.body}`);
+        assert.equal(response.headers['www-authenticate'], 'Bearer');
+        const check = validator('paths', path, method, 'responses', '401', 'content', 'application/json', 'schema');
+        assert.ok(check(response.json()), `${operation.operationId} 401: ${JSON.stringify(check.errors)}`);
+        assert.equal((response.json() as { error: { code: string } }).error.code, 'unauthorized');
+      }
+    }
+  });
+});

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { startTestPortal, type TestPortal } from './support/test-portal.js';
+
+let portal: TestPortal;
+before(async () => {
+  portal = await startTestPortal();
+});
+after(() => portal.close());
+
+it('reports a healthy database on /health', async () => {
+  const response = await portal.app.inject({ url: '/health' });
+  assert.equal(response.statusCode, 200);
+  assert.deepEqual(response.json(), { status: 'ok', database: 'ok' });
+});
+
+it('reports 503 on /health when the database is gone', async () => {
+  const probe = await (await import('./support/test-portal.js')).startTestPortal();
+  await probe.db.close();
+  const response = await probe.app.inject({ url: '/health' });
+  assert.equal(response.statusCode, 503);
+  assert.equal(response.json().database, 'unreachable');
+  await probe.app.close();
+});

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { pgBossDb } from '../src/jobs/job-queue.js';
+import { startTestPortal, type TestPortal } from './support/test-portal.js';
+
+let portal: TestPortal;
+before(async () => {
+  portal = await startTestPortal();
+});
+after(() => portal.close());
+
+it('answers pg-boss statements with their rows, a trailing semicolon included', async () => {
+  const db = pgBossDb(portal.db);
+  assert.deepEqual((await db.executeSql('select 1 as one', [])).rows, [{ one: 1 }]);
+  assert.deepEqual((await db.executeSql('select 2 as two;', [])).rows, [{ two: 2 }]);
+  assert.deepEqual((await db.executeSql('select $1::int as three', [3])).rows, [{ three: 3 }]);
+});
+
+it('runs scripts without parameters as scripts, and rolls back one that fails half-way', async () => {
+  const db = pgBossDb(portal.db);
+  await db.executeSql('create table probe (n int); insert into probe values (1);', []);
+  await assert.rejects(db.executeSql('begin; insert into probe values (2); select 1/0; commit;', []), /division by zero/);
+  // On PGlite's single connection an aborted transaction left open would break every later query.
+  const { rows } = await portal.db.query<{ n: number }>('select n from probe order by n');
+  assert.deepEqual(rows, [{ n: 1 }]);
+});

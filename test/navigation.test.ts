@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
+import { TestBrowser } from './support/http-client.js';
+import { createFamily, createStaff, PASSWORD, type TestFamily } from './support/scenario.js';
+import { startTestPortal, type TestPortal } from './support/test-portal.js';
+
+/** The main navigation as served: its menus (DSFR fr-nav__btn + fr-menu) and their links. */
+function navigationOf(html: string) {
+  const nav = /<nav class="fr-nav" id="navigation"[\s\S]*?<\/nav>/.exec(html)?.[0] ?? '';
+  const items = [...nav.matchAll(/<li class="fr-nav__item">([\s\S]*?)<\/li>(?=<li class="fr-nav__item">|<\/ul><\/nav>)/g)].map((match) => match[1]!);
+  return items.map((item) => {
+    const button = /<button type="button" class="fr-nav__btn" aria-expanded="false" aria-controls="([^"]+)"( aria-current="true")?>([^<]+)<\/button><div class="fr-collapse fr-menu" id="([^"]+)"><ul class="fr-menu__list">/.exec(item);
+    const links = [...item.matchAll(/<a class="fr-nav__link" href="([^"]+)"(?: aria-current="([^"]+)")?>([^<]+)<\/a>/g)].map((link) => ({ href: link[1]!, current: link[2] ?? null, label: link[3]! }));
+    if (button) assert.equal(button[1], button[4], 'the button controls its menu');
+    return { menu: button ? button[3]! : null, menuCurrent: Boolean(button?.[2]), links };
+  });
+}
+
+describe('main navigation: DSFR menus, the current page, links by role', () => {
+  let portal: TestPortal;
+  let tenant: Tenant;
+  let family: TestFamily;
+
+  before(async () => {
+    portal = await startTestPortal();
+    tenant = await portal.addTenant({ slug: 'ville', name: 'Ville Test' });
+    family = await createFamily(portal, tenant, { email: 'parent@example.test' });
+    await createStaff(portal, tenant, { email: 'agent@example.test', role: 'manager' });
+    await createStaff(portal, tenant, { email: 'admin@example.test', role: 'admin' });
+    await createStaff(portal, tenant, { email: 'lecture@example.test', role: 'reader' });
+  });
+  after(() => portal.close());
+
+  async function signIn(email: string) {
+    const browser = new TestBrowser(portal.app);
+    await browser.get('/ville/connexion');
+    await browser.post('/ville/connexion', { email, password: PASSWORD });
+    return browser;
+  }
+
+  it('groups the back office’s pages in five entries, and marks the page and its menu as current', async () => {
+    const staff = await signIn('agent@example.test');
+    const page = await staff.get(`/ville/gestion/foyers/${family.householdId}`);
+    assert.equal(page.statusCode, 200);
+    const nav = navigationOf(page.body);
+    assert.deepEqual(nav.map((item) => item.menu ?? item.links[0]!.label), ['Tableau de bord', 'Familles', 'Activités et réservations', 'Communication', 'Administration']);
+    assert.deepEqual(nav[1]!.links.map((link) => link.label), ['Foyers', 'Demandes des familles', 'Demandes de compte']);
+    assert.deepEqual(nav[2]!.links.map((link) => link.label), ['Activités', 'Places et listes d’attente', 'Validations', 'Présences', 'Calendrier']);
+    assert.deepEqual(nav[3]!.links.map((link) => link.label), ['Actualités', 'Courriels envoyés']);
+    // A household's file lies under Foyers: the link and its menu show where staff are.
+    assert.deepEqual(nav.map((item) => item.menuCurrent), [false, true, false, false, false]);
+    assert.deepEqual(nav[1]!.links.map((link) => link.current), ['true', null, null]);
+    assert.equal(nav[0]!.links[0]!.current, null, 'the dashboard is current on its own page only');
+
+    const list = navigationOf((await staff.get('/ville/gestion/foyers')).body);
+    assert.equal(list[1]!.links[0]!.current, 'page');
+    const requests = navigationOf((await staff.get('/ville/gestion/demandes-de-compte')).body);
+    assert.deepEqual(requests[1]!.links.map((link) => link.current), [null, null, 'page'], 'Demandes des familles is not a prefix of Demandes de compte');
+    const dashboard = navigationOf((await staff.get('/ville/gestion')).body);
+    assert.equal(dashboard[0]!.links[0]!.current, 'page');
+    assert.ok(dashboard.every((item) => !item.menuCurrent));
+  });
+
+  it('shows Paramètres to administrators only, the only ones who may open it', async () => {
+    const settingsLink = (html: string) => navigationOf(html)[4]!.links.map((link) => link.label);
+    for (const email of ['agent@example.test', 'lecture@example.test']) {
+      const staff = await signIn(email);
+      assert.deepEqual(settingsLink((await staff.get('/ville/gestion')).body), ['Journal des actions', 'Sécurité du compte'], email);
+      assert.equal((await staff.get('/ville/gestion/parametres/fiche')).statusCode, 403);
+    }
+    const admin = await signIn('admin@example.test');
+    const page = await admin.get('/ville/gestion/parametres/fiche');
+    assert.equal(page.statusCode, 200);
+    assert.deepEqual(settingsLink(page.body), ['Paramètres', 'Journal des actions', 'Sécurité du compte']);
+    assert.equal(navigationOf(page.body)[4]!.menuCurrent, true);
+  });
+
+  it('gives families their pages at the top and the booking pages under one Réservations menu', async () => {
+    const parent = await signIn('parent@example.test');
+    const page = await parent.get('/ville/reservations/planning');
+    assert.equal(page.statusCode, 200);
+    const nav = navigationOf(page.body);
+    assert.deepEqual(nav.map((item) => item.menu ?? item.links[0]!.label), ['Accueil', 'Mon compte', 'Mes enfants', 'Réservations', 'Mes demandes']);
+    assert.deepEqual(nav[3]!.links.map((link) => [link.href, link.label, link.current]), [
+      ['/ville/inscriptions', 'Inscriptions', null],
+      ['/ville/reservations', 'Réservations', null],
+      ['/ville/reservations/planning', 'Planning du mois', 'page'],
+      ['/ville/absences', 'Absences', null],
+    ]);
+    assert.equal(nav[3]!.menuCurrent, true);
+
+    const english = navigationOf((await parent.get('/ville/mon-compte?lang=en')).body);
+    assert.deepEqual(english.map((item) => item.menu ?? item.links[0]!.label), ['Home', 'My account', 'My children', 'Bookings', 'My requests']);
+    assert.equal(english[1]!.links[0]!.current, 'page');
+    assert.ok(english.every((item) => !item.menuCurrent));
+  });
+});

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { ManualClock } from '../../src/clock.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { openDatabase, type Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import { startJobQueue, stopJobQueue } from '../../src/jobs/job-queue.js';
+import { asSystem, inTenant } from '../../src/db/tenant-scope.js';
+import { SYSTEM } from '../../src/modules/actor.js';
+import { CalendarCache } from '../../src/modules/calendar/calendar-cache.js';
+import { EmailSender, mailerFromConfig } from '../../src/modules/notifications/email-sender.js';
+import type { Scope } from '../../src/modules/scope.js';
+import { TenantDirectory, type Tenant } from '../../src/modules/tenancy/tenant-directory.js';
+import { createTenant, type NewTenant } from '../../src/modules/tenancy/tenants.js';
+import type { Services } from '../../src/services.js';
+import { buildApp } from '../../src/web/app.js';
+
+/**
+ * A whole portal for one test file, built by the same factory as production: PGlite in memory, or
+ * a fresh database on the PostgreSQL server named by TEST_DATABASE_URL (dropped at close).
+ */
+export interface TestPortal {
+  services: Services;
+  app: FastifyInstance;
+  db: Database;
+  clock: ManualClock;
+  config: Config;
+  /** Runs work as the system inside one tenant (test set-up and assertions on rows). */
+  inTenant<T>(tenant: Tenant, work: (scope: Scope) => Promise<T>): Promise<T>;
+  addTenant(tenant: Partial<NewTenant> & { slug: string }): Promise<Tenant>;
+  close(): Promise<void>;
+}
+
+export interface TestPortalOptions {
+  now?: string;
+  env?: Record<string, string>;
+  /** Run the background job loop (pg-boss) as production does; off by default: call `services.mail.deliverPending()`. */
+  jobs?: boolean;
+  mailRetryDelaysSeconds?: number[];
+}
+
+export async function startTestPortal(options: TestPortalOptions = {}): Promise<TestPortal> {
+  const config = loadConfig({
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'pf-test-')),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SECRET: randomBytes(32).toString('hex'),
+    DEMO: 'false',
+    ALTCHA_MAX_NUMBER: '1000',
+    ...options.env,
+  });
+  const { db, dropDatabase } = await openTestDatabase();
+  await migrate(db);
+  const clock = new ManualClock(new Date(options.now ?? '2026-11-23T09:00:00Z'));
+  const tenants = new TenantDirectory(db);
+  await tenants.reload();
+  const jobLog = {
+    error(details: object, message: string) {
+      if (process.env.TEST_LOG_LEVEL) console.error(message, details);
+    },
+  };
+  const jobs = options.jobs ? await startJobQueue(db, jobLog) : null;
+  const mail = new EmailSender({ db, clock, jobs, log: jobLog, mailer: mailerFromConfig(config), retryDelaysSeconds: options.mailRetryDelaysSeconds });
+  await mail.start();
+  const calendars = new CalendarCache({ now: () => clock.now().getTime() });
+  const services: Services = { config, db, clock, tenants, jobs, mail, calendars };
+  const app = await buildApp(services);
+  await app.ready();
+  return {
+    services, app, db, clock, config,
+    inTenant: (tenant, work) => inTenant(db, tenant.id, (tx) => work({ tx, tenantId: tenant.id, actor: SYSTEM, now: clock.now() })),
+    async addTenant(tenant) {
+      const created = await asSystem(db, (tx) => createTenant(tx, { name: `Commune ${tenant.slug}`, ...tenant }));
+      await tenants.reload();
+      return created;
+    },
+    async close() {
+      await app.close();
+      if (jobs) await stopJobQueue(jobs);
+      await db.close();
+      await dropDatabase();
+    },
+  };
+}
+
+async function openTestDatabase(): Promise<{ db: Database; dropDatabase: () => Promise<void> }> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) return { db: await openDatabase({}), dropDatabase: async () => undefined };
+  const name = `pf_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ databaseUrl: url.toString(), poolSize: 20 });
+  return {
+    db,
+    async dropDatabase() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
