@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { addDays } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';
-import { cancelBooking, householdBookings, requestBookings, type BookingChoice, type BookingOutcome } from '../../modules/bookings/booking-requests.js';
+import { requestBookings, type BookingChoice, type BookingOutcome } from '../../modules/bookings/booking-requests.js';
+import { cancelBooking, householdBookings } from '../../modules/bookings/cancellations.js';
 import { householdChildren } from '../../modules/households/household-overview.js';
 import type { Services } from '../../services.js';
 import { bookingContextOf } from '../family/booking-routes.js';

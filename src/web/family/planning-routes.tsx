@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { addDays } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';
-import { cancelBooking } from '../../modules/bookings/booking-requests.js';
+import { cancelBooking } from '../../modules/bookings/cancellations.js';
 import { BOOKING_STATUSES, type BookingStatus } from '../../modules/bookings/bookings.tables.js';
 import { currentFeedToken } from '../../modules/bookings/calendar-feed.js';
 import { childPlanning, confirmOffer, type PlanningDay } from '../../modules/bookings/planning.js';
