@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Tx } from '../../db/tenant-scope.js';
 import type { ActivitiesTable, ActivityGroupsTable, BookingPeriodsTable, CapacityPoolsTable, UnitsTable } from './activities.tables.js';
 import type { OpeningRules } from './availability.js';
-import type { DeadlineRule } from './deadlines.js';
+import { deadlineInstant, type DeadlineRule, type WorkingDayTest } from './deadlines.js';
 import type { UnitRelations } from './unit-rules.js';
 
 export type Activity = Selectable<ActivitiesTable>;
@@ -46,6 +46,17 @@ export function openingRulesOf(definition: ActivityDefinition, unit: Unit): Open
 
 export function bookingDeadlineOf(definition: ActivityDefinition, unit: Unit): DeadlineRule {
   return unit.booking_deadline ?? definition.activity.booking_deadline;
+}
+
+/**
+ * The instant booking a unit on a day stops: the unit's deadline, or the close of the booking
+ * period the day falls in when that comes first (a period closing on 15 June ends the bookings of
+ * 10 July however generous the unit's "J-7").
+ */
+export function bookingClosesAt(definition: ActivityDefinition, unit: Unit, day: string, groupId: string | null, timeZone: string, isWorkingDay: WorkingDayTest): Date {
+  const deadline = deadlineInstant(bookingDeadlineOf(definition, unit), day, timeZone, isWorkingDay);
+  const period = definition.periods.length > 0 ? periodFor(definition, day, groupId) : undefined;
+  return period && period.closes_at < deadline ? period.closes_at : deadline;
 }
 
 export function cancellationDeadlineOf(definition: ActivityDefinition, unit: Unit): DeadlineRule {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { unitConflicts, type UnitRelations } from './unit-rules.js';
+import { unitConflicts, unitsBlockedBy, type UnitRelations } from './unit-rules.js';
 
 const units: UnitRelations[] = [
   { id: 'journee', excludes: ['matin', 'apres-midi'], requiresAny: [] },
@@ -31,5 +31,13 @@ describe('rules between the units of a day', () => {
         assert.equal(unitConflicts(units, booked).length > 0, excluded || lonelyMeal);
       }),
     );
+  });
+
+  it('blocks what cannot join the units already held that day, and nothing on an empty day', () => {
+    assert.deepEqual([...unitsBlockedBy(units, new Set())], [], 'Repas alone waits for Journée or Matin ticked with it');
+    assert.deepEqual([...unitsBlockedBy(units, new Set(['journee']))].sort(), ['apres-midi', 'matin']);
+    assert.deepEqual([...unitsBlockedBy(units, new Set(['matin']))], ['journee'], 'the exclusion holds from the other side');
+    const mealNeedsMorning: UnitRelations[] = [...units.filter((unit) => unit.id !== 'repas'), { id: 'repas', excludes: [], requiresAny: ['matin'] }];
+    assert.deepEqual([...unitsBlockedBy(mealNeedsMorning, new Set(['journee']))].sort(), ['apres-midi', 'matin', 'repas'], 'a meal whose only need is excluded cannot be had');
   });
 });

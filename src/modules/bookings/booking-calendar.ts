@@ -1,9 +1,11 @@
-import { bookingDeadlineOf, loadActivityDefinition, poolsFor, type ActivityDefinition, type BookingPeriod, type Unit } from '../activities/activity-definitions.js';
-import { deadlineInstant } from '../activities/deadlines.js';
+import {
+  bookingClosesAt, loadActivityDefinition, poolsFor, unitRelationsOf, type ActivityDefinition, type BookingPeriod, type Unit,
+} from '../activities/activity-definitions.js';
+import { unitsBlockedBy } from '../activities/unit-rules.js';
 import { eachDay, weekdayOf } from '../calendar/calendar-dates.js';
 import type { Scope } from '../scope.js';
 import { refusalBeforePlaces, type BookingContext, type RefusalReason } from './booking-requests.js';
-import type { BookingStatus } from './bookings.tables.js';
+import { HOLDS_NO_UNIT, type BookingStatus } from './bookings.tables.js';
 import { acceptedGroups } from './enrollments.js';
 import { occupancy } from './places.js';
 
@@ -12,9 +14,16 @@ import { occupancy } from './places.js';
  * (the page never decides: the server checks everything again on submit).
  */
 
+/**
+ * Why a box is not offered: the pipeline's own refusals, and one only the calendar can give ahead:
+ * the unit cannot join what the child already holds that day (submitting would be refused as
+ * 'unit_conflict').
+ */
+export type CalendarClosedReason = RefusalReason | 'conflicts_with_booked';
+
 export type CellState =
   | { kind: 'booked'; bookingId: string; status: BookingStatus; rank: number | null }
-  | { kind: 'closed'; reason: RefusalReason }
+  | { kind: 'closed'; reason: CalendarClosedReason }
   /** placesLeft: the fewest places left in the pools the booking would take; null when nothing limits them. */
   | { kind: 'open'; full: boolean; placesLeft?: number | null; deadline: Date };
 
@@ -100,6 +109,15 @@ export async function familyCalendar(
     .where('status', 'not in', ['cancelled', 'refused'])
     .execute();
   const booked = new Map(bookings.map((booking) => [`${booking.child_id}|${booking.unit_id}|${booking.day}`, booking]));
+  // The units each child holds on each day, and so those that can no longer join them that day.
+  const held = new Map<string, Set<string>>();
+  for (const booking of bookings) {
+    if ((HOLDS_NO_UNIT as readonly BookingStatus[]).includes(booking.status)) continue;
+    const key = `${booking.child_id}|${booking.day}`;
+    held.set(key, (held.get(key) ?? new Set()).add(booking.unit_id));
+  }
+  const relations = unitRelationsOf(definition);
+  const blocked = new Map([...held].map(([key, units]) => [key, unitsBlockedBy(relations, units)]));
   const counters = await occupancy(scope.tx, definition.pools.map((pool) => pool.id), input.from, input.to);
   const left = new Map(counters.map((counter) => [`${counter.pool_id}|${counter.day}`, Math.max(0, counter.places - counter.taken)]));
   const days = eachDay(input.from, input.to);
@@ -119,13 +137,15 @@ export async function familyCalendar(
         .map((day) => ({
           day,
           weekday: weekdayOf(day),
-          cells: definition.units.map((unit) => ({ unitId: unit.id, state: cellState(definition, unit, member.id, day, groupId, enrolled, booked, left, scope.now, context) })),
+          cells: definition.units.map((unit) => ({ unitId: unit.id, state: cellState(definition, unit, member.id, day, groupId, enrolled, booked, blocked.get(`${member.id}|${day}`) ?? NOTHING, left, scope.now, context) })),
         }))
         .filter((calendarDay) => !neverOpen(calendarDay)),
     };
   });
   return { definition, children };
 }
+
+const NOTHING: Set<string> = new Set();
 
 function cellState(
   definition: ActivityDefinition,
@@ -135,6 +155,7 @@ function cellState(
   groupId: string | null,
   enrolled: ChildCalendar['enrolled'],
   booked: Map<string, { id: string; status: BookingStatus; waitlist_rank: number | null }>,
+  blocked: Set<string>,
   left: Map<string, number>,
   now: Date,
   context: BookingContext,
@@ -144,8 +165,10 @@ function cellState(
   if (enrolled !== 'accepted') return { kind: 'closed', reason: enrolled === 'pending' ? 'enrollment_pending' : 'not_enrolled' };
   const refusal = refusalBeforePlaces(definition, unit, day, groupId, now, context);
   if (refusal) return { kind: 'closed', reason: refusal };
+  if (blocked.has(unit.id)) return { kind: 'closed', reason: 'conflicts_with_booked' };
   // A day without a counter yet has all its pool's places left.
   const pools = poolsFor(definition, unit.id, groupId);
   const placesLeft = pools.length === 0 ? null : Math.min(...pools.map((pool) => left.get(`${pool.id}|${day}`) ?? pool.places));
-  return { kind: 'open', full: placesLeft === 0, placesLeft, deadline: deadlineInstant(bookingDeadlineOf(definition, unit), day, context.timeZone, (date) => context.calendar.isWorkingDay(date)) };
+  const deadline = bookingClosesAt(definition, unit, day, groupId, context.timeZone, (date) => context.calendar.isWorkingDay(date));
+  return { kind: 'open', full: placesLeft === 0, placesLeft, deadline };
 }

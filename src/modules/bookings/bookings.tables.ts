@@ -25,6 +25,12 @@ export const BOOKING_STATUSES = [
 ] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
+/**
+ * The states in which a booking holds nothing for the rules between a day's units: gone, or only
+ * waiting (a meal cannot lean on a day the child only waits for).
+ */
+export const HOLDS_NO_UNIT = ['refused', 'cancelled', 'late_cancelled', 'waitlisted'] as const satisfies readonly BookingStatus[];
+
 export interface BookingsTable {
   id: Id;
   tenant_id: string;

@@ -1,3 +1,4 @@
+import type { CalendarClosedReason } from '../../modules/bookings/booking-calendar.js';
 import type { RefusalReason } from '../../modules/bookings/booking-requests.js';
 import { BOOKING_STATUSES } from '../../modules/bookings/bookings.tables.js';
 
@@ -16,6 +17,9 @@ export const REFUSAL_REASONS = [
 // A reason added to the booking rules must be added above (and so to the document): the compiler says so.
 const everyReasonListed: [Exclude<RefusalReason, (typeof REFUSAL_REASONS)[number]>] extends [never] ? true : false = true;
 void everyReasonListed;
+
+/** A calendar box may also be closed ahead of a refusal: the unit cannot join what the child holds that day. */
+export const CALENDAR_CLOSED_REASONS = [...REFUSAL_REASONS, 'conflicts_with_booked'] as const satisfies readonly CalendarClosedReason[];
 
 export const CANCEL_REFUSALS = ['deadline_passed', 'not_cancellable'] as const;
 
@@ -213,7 +217,7 @@ const closedCell = {
   properties: {
     unitId: id,
     state: { type: 'string', const: 'closed' },
-    reason: { type: 'string', enum: [...REFUSAL_REASONS] },
+    reason: { type: 'string', enum: [...CALENDAR_CLOSED_REASONS] },
     reasonText: text,
   },
 } as const;

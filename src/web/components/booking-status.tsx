@@ -1,5 +1,5 @@
 import type { MessageKey } from '../../i18n/catalogue.js';
-import type { RefusalReason } from '../../modules/bookings/booking-requests.js';
+import type { CalendarClosedReason } from '../../modules/bookings/booking-calendar.js';
 import type { BookingStatus } from '../../modules/bookings/bookings.tables.js';
 import { usePage } from '../page-context.js';
 import { StatusBadge, type BadgeTone } from './status-badge.js';
@@ -29,6 +29,6 @@ export function BookingStatusBadge(props: { status: BookingStatus; rank?: number
   );
 }
 
-export function refusalText(t: (key: MessageKey) => string, reason: RefusalReason | 'full' | 'offer_expired'): string {
+export function refusalText(t: (key: MessageKey) => string, reason: CalendarClosedReason | 'full' | 'offer_expired'): string {
   return t(`booking.reason.${reason}` as MessageKey);
 }
