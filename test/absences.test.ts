@@ -135,6 +135,8 @@ describe('staff excuse absences from the validations page', () => {
     await staff.get('/ville/connexion');
     await staff.post('/ville/connexion', { email: 'agent@example.test', password: PASSWORD });
     const page = await staff.get('/ville/gestion/validations');
+    assert.match(page.body, /<p>Les réservations [^<]*et les absences déclarées à excuser\./, 'the introduction names every kind the page lists');
+    assert.match((await staff.get('/ville/gestion/validations?lang=en')).body, /<p>Bookings [^<]*and declared absences to excuse\./);
     assert.match(page.body, /Absences déclarées \(1\)/);
     assert.match(page.body, /Enterrement/);
     const absenceId = /value="accept:absence:([0-9a-f-]{36})"/.exec(page.body)![1]!;

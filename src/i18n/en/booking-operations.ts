@@ -66,7 +66,7 @@ export const bookingOperations = {
   'daylist.offerUntil': 'until {date}',
 
   'validations.title': 'Requests to validate',
-  'validations.intro': 'Bookings of activities the service validates, cancellation requests and enrolment requests. Decide one by one, or tick several and decide at once. Each family is told by email.',
+  'validations.intro': 'Bookings of activities the service validates, cancellation requests, enrolment requests and declared absences to excuse. Decide one by one, or tick several and decide at once. Each family is told by email.',
   'validations.readOnly': 'You can read these requests only: managers accept or refuse them.',
   'validations.bookings': 'Bookings to validate ({count})',
   'validations.bookingsHint': 'Accepting confirms the booking; refusing frees the place, which goes to the waiting list.',

@@ -65,7 +65,7 @@ export const bookingOperations = {
   'daylist.offerUntil': 'jusqu’au {date}',
 
   'validations.title': 'Demandes à valider',
-  'validations.intro': 'Les réservations des activités validées par le service, les demandes d’annulation et les demandes d’inscription. Décidez une par une, ou cochez-en plusieurs et décidez en une fois. Chaque famille est prévenue par courriel.',
+  'validations.intro': 'Les réservations des activités validées par le service, les demandes d’annulation, les demandes d’inscription et les absences déclarées à excuser. Décidez une par une, ou cochez-en plusieurs et décidez en une fois. Chaque famille est prévenue par courriel.',
   'validations.readOnly': 'Vous consultez ces demandes en lecture seule : seuls les gestionnaires peuvent les accepter ou les refuser.',
   'validations.bookings': 'Réservations à valider ({count})',
   'validations.bookingsHint': 'Accepter confirme la réservation ; refuser libère la place, qui revient à la liste d’attente.',
