@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely';
 import { recordAudit } from '../audit/audit-log.js';
+import { fillFreePlaces } from '../bookings/waitlist.js';
 import type { Scope } from '../scope.js';
 import type { ActivitiesTable, ActivityGroupsTable, BookingPeriodsTable, CapacityPoolsTable, UnitsTable } from './activities.tables.js';
 import type { DeadlineRule } from './deadlines.js';
@@ -82,7 +83,8 @@ export async function addCapacityPool(scope: Scope, input: Without<Insertable<Ca
 
 /**
  * Sets the places of one pool on one day (a trip, a staff shortage). Places already taken stay
- * taken: the number cannot go below them.
+ * taken: the number cannot go below them. Places added go to the waiting list at once where the
+ * activity moves it by itself, as when a booking is cancelled.
  */
 export async function setDayPlaces(scope: Scope, poolId: string, day: string, places: number): Promise<'done' | 'below_taken'> {
   assertManager(scope);
@@ -94,6 +96,8 @@ export async function setDayPlaces(scope: Scope, poolId: string, day: string, pl
     .onConflict((conflict) => conflict.columns(['pool_id', 'day']).doUpdateSet({ places, overridden: true }))
     .execute();
   await recordAudit(scope, { action: 'activity.day_places_set', objectType: 'capacity_pool', objectId: poolId, details: { day, places } });
+  const pool = await scope.tx.selectFrom('capacity_pools').select('activity_id').where('id', '=', poolId).executeTakeFirst();
+  if (pool) await fillFreePlaces(scope, pool.activity_id, poolId, day, day);
   return 'done';
 }
 

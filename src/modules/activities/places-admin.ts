@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit-log.js';
+import { fillFreePlaces } from '../bookings/waitlist.js';
 import { eachDay, weekdayOf } from '../calendar/calendar-dates.js';
 import type { Scope } from '../scope.js';
 import { addCapacityPool, setDayPlaces } from './activity-setup.js';
@@ -11,7 +12,8 @@ import {
 /**
  * Places: a number shared by one or several units, for one group or all groups (a capacity pool),
  * and that number changed on given dates (a trip, a staff shortage). Places already taken by
- * families are never taken back: a number below them is refused for those days.
+ * families are never taken back: a number below them is refused for those days. Places added go
+ * to the waiting lists at once where the activity moves them by itself (bookings/waitlist.ts).
  */
 
 export type PoolField = 'unitIds' | 'groupId' | 'places';
@@ -104,6 +106,7 @@ export async function savePool(scope: Scope, activityId: string, poolId: string 
     await scope.tx.updateTable('capacity_days').set({ places: value.places }).where('pool_id', '=', poolId).where('day', '>=', today).where('overridden', '=', false).execute();
   }
   await scope.tx.updateTable('capacity_pools').set(value).where('id', '=', poolId).execute();
+  if (value.places > before.places) await fillFreePlaces(scope, activityId, poolId, today);
   await recordAudit(scope, {
     action: 'activity.places_updated', objectType: 'capacity_pool', objectId: poolId,
     details: { activityId, before: { unit_ids: before.unit_ids, group_id: before.group_id, places: before.places }, after: value },
@@ -184,6 +187,7 @@ export async function resetDayPlaces(scope: Scope, activityId: string, poolId: s
   if (current.taken > pool.places) return 'below_taken';
   await scope.tx.updateTable('capacity_days').set({ places: pool.places, overridden: false }).where('pool_id', '=', poolId).where('day', '=', day).execute();
   await recordAudit(scope, { action: 'activity.day_places_reset', objectType: 'capacity_pool', objectId: poolId, details: { activityId, day, from: current.places, to: pool.places } });
+  if (pool.places > current.places) await fillFreePlaces(scope, activityId, poolId, day, day);
   return 'done';
 }
 

@@ -1,5 +1,6 @@
 import { formatCalendarDate } from '../calendar/calendar-dates.js';
-import { poolsFor, type ActivityDefinition } from '../activities/activity-definitions.js';
+import { loadActivityDefinition, poolsFor, type ActivityDefinition } from '../activities/activity-definitions.js';
+import { SYSTEM } from '../actor.js';
 import { formatters } from '../../i18n/catalogue.js';
 import { composeEmail, mailIn } from '../notifications/compose-email.js';
 import { queueEmail } from '../notifications/outbox.js';
@@ -36,14 +37,18 @@ export async function freePlaceOf(scope: Scope, definition: ActivityDefinition, 
   if (definition.activity.waitlist_mode !== 'manual') await promoteNext(scope, definition, booking.holds_pools, booking.day);
 }
 
-/** The first waiting booking, in rank order, that the freed pools could now take. */
+/**
+ * The first waiting booking, in rank order, that the freed pools could now take: one of their units,
+ * and of their group when a pool counts one group's places (another group's list waits for its own
+ * group's places, and must not stand in front of this one).
+ */
 async function nextWaiting(scope: Scope, definition: ActivityDefinition, poolIds: string[], day: string) {
-  const unitIds = definition.pools.filter((pool) => poolIds.includes(pool.id)).flatMap((pool) => pool.unit_ids);
-  if (unitIds.length === 0) return undefined;
+  const freed = definition.pools.filter((pool) => poolIds.includes(pool.id) && pool.unit_ids.length > 0);
+  if (freed.length === 0) return undefined;
   return scope.tx
     .selectFrom('bookings')
     .select(['id', 'household_id', 'status', 'day', 'unit_id', 'group_id', 'holds_pools', 'waitlist_rank', 'child_id'])
-    .where('unit_id', 'in', unitIds)
+    .where((eb) => eb.or(freed.map((pool) => eb.and([eb('unit_id', 'in', pool.unit_ids), ...(pool.group_id === null ? [] : [eb('group_id', '=', pool.group_id)])]))))
     .where('day', '=', day)
     .where('status', '=', 'waitlisted')
     .orderBy('waitlist_rank')
@@ -103,6 +108,35 @@ async function tellPromotion(scope: Scope, booking: HeldBooking, status: Booking
       : (['mail.waitlist.promoted.subject', 'mail.waitlist.promoted.body'] as const);
     await queueEmail(scope, composeEmail(mail, { address: account.email, name: account.display_name }, subject, body, params));
   }
+}
+
+/**
+ * After staff gave a pool more places (on a date, or from today on), the waiting lists move into
+ * them as when a booking is cancelled, on the days from `from` to `to` (open-ended when left out)
+ * where the pool has a free place and someone waits. The move is the activity's rule, not a hand
+ * promotion by the staff member who changed the number: it runs as the system, so an activity that
+ * offers places offers them, and one the service validates asks it.
+ */
+export async function fillFreePlaces(scope: Scope, activityId: string, poolId: string, from: string, to?: string): Promise<void> {
+  const definition = await loadActivityDefinition(scope.tx, activityId);
+  if (!definition || definition.activity.waitlist_mode === 'manual') return;
+  const pool = definition.pools.find((candidate) => candidate.id === poolId);
+  if (!pool || pool.unit_ids.length === 0) return;
+  let days = scope.tx
+    .selectFrom('capacity_days as d')
+    .select('d.day')
+    .where('d.pool_id', '=', poolId)
+    .where('d.day', '>=', from)
+    .whereRef('d.taken', '<', 'd.places')
+    .where((eb) =>
+      eb.exists(
+        eb.selectFrom('bookings as b').select('b.id').whereRef('b.day', '=', 'd.day').where('b.unit_id', 'in', pool.unit_ids).where('b.status', '=', 'waitlisted'),
+      ),
+    )
+    .orderBy('d.day');
+  if (to !== undefined) days = days.where('d.day', '<=', to);
+  const system: Scope = { ...scope, actor: SYSTEM };
+  for (const { day } of await days.execute()) await promoteNext(system, definition, [poolId], day);
 }
 
 /** Offers not taken in time go back to the list's next child (run by a job, and before reading). */
