@@ -5,6 +5,7 @@ import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { DEMO_LOGINS, DEMO_SLUG, ensureDemoAuthority } from './demo/demo-authority.js';
 import { startJobQueue, stopJobQueue } from './jobs/job-queue.js';
+import { startOfferExpiry } from './modules/bookings/offer-expiry.js';
 import { CalendarCache } from './modules/calendar/calendar-cache.js';
 import { EmailSender, mailerFromConfig } from './modules/notifications/email-sender.js';
 import { TenantDirectory } from './modules/tenancy/tenant-directory.js';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   const jobs = await startJobQueue(db, jobLog);
   const mail = new EmailSender({ db, clock, jobs, log: jobLog, mailer: mailerFromConfig(config) });
   await mail.start();
+  await startOfferExpiry(jobs, { db, clock, mail, log: jobLog });
   const services: Services = { config, db, clock, tenants, jobs, mail, calendars: new CalendarCache() };
   const app = await buildApp(services);
 

@@ -11,6 +11,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { startJobQueue, stopJobQueue } from '../../src/jobs/job-queue.js';
 import { asSystem, inTenant } from '../../src/db/tenant-scope.js';
 import { SYSTEM } from '../../src/modules/actor.js';
+import { startOfferExpiry } from '../../src/modules/bookings/offer-expiry.js';
 import { CalendarCache } from '../../src/modules/calendar/calendar-cache.js';
 import { EmailSender, mailerFromConfig } from '../../src/modules/notifications/email-sender.js';
 import type { Scope } from '../../src/modules/scope.js';
@@ -65,6 +66,7 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
   const jobs = options.jobs ? await startJobQueue(db, jobLog) : null;
   const mail = new EmailSender({ db, clock, jobs, log: jobLog, mailer: mailerFromConfig(config), retryDelaysSeconds: options.mailRetryDelaysSeconds });
   await mail.start();
+  await startOfferExpiry(jobs, { db, clock, mail, log: jobLog });
   const calendars = new CalendarCache({ now: () => clock.now().getTime() });
   const services: Services = { config, db, clock, tenants, jobs, mail, calendars };
   const app = await buildApp(services);

@@ -139,22 +139,29 @@ export async function fillFreePlaces(scope: Scope, activityId: string, poolId: s
   for (const { day } of await days.execute()) await promoteNext(system, definition, [poolId], day);
 }
 
-/** Offers not taken in time go back to the list's next child (run by a job, and before reading). */
+/**
+ * Offers not taken in time go back to the list's next child (run every minute by the offer-expiry
+ * job, offer-expiry.ts). Safe when two runs overlap: each offer is locked by the run that takes it,
+ * the other run skips it, and the move to 'cancelled' is guarded, so its place is passed on once.
+ */
 export async function expireOffers(scope: Scope, loadDefinition: (activityId: string) => Promise<ActivityDefinition | null>): Promise<number> {
-  const expired = await scope.tx
+  const overdue = await scope.tx
     .selectFrom('bookings as b')
     .innerJoin('units as u', 'u.id', 'b.unit_id')
     .select(['b.id', 'b.household_id', 'b.status', 'b.day', 'b.unit_id', 'b.group_id', 'b.holds_pools', 'b.waitlist_rank', 'u.activity_id'])
     .where('b.status', '=', 'offered')
     .where('b.offer_expires_at', '<=', scope.now)
+    .orderBy('b.id')
     .forUpdate(['b'])
+    .skipLocked()
     .execute();
-  for (const booking of expired) {
+  let expired = 0;
+  for (const booking of overdue) {
     const definition = await loadDefinition(booking.activity_id);
     if (!definition) continue;
-    await moveBooking(scope, booking, 'cancelled', { reason: 'offer_expired' });
+    if (!(await moveBooking(scope, booking, 'cancelled', { reason: 'offer_expired' }))) continue;
     await freePlaceOf(scope, definition, booking);
+    expired += 1;
   }
-  return expired.length;
+  return expired;
 }
-
