@@ -140,7 +140,7 @@ describe('the booking engine', () => {
     const firstBooking = outcomes[0]! as { bookingId: string };
     portal.clock.advance(60_000);
     const cancelled = await asFamily(families[0]!, (scope) => cancelBooking(scope, context, { householdId: families[0]!.householdId, bookingId: firstBooking.bookingId }));
-    assert.deepEqual(cancelled, { kind: 'cancelled' });
+    assert.deepEqual(cancelled, { kind: 'cancelled', dependents: [] });
     const statuses = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select(['household_id', 'status', 'waitlist_rank']).where('day', '=', day).execute());
     const statusOf = (family: TestFamily) => statuses.filter((row) => row.household_id === family.householdId).map((row) => [row.status, row.waitlist_rank]);
     assert.deepEqual(families.map(statusOf), [[['cancelled', null]], [['reserved', null]], [['reserved', null]], [['waitlisted', 1]]]);

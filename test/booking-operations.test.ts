@@ -236,7 +236,7 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
       await agent.post('/ville/gestion/validations', { act: 'accept:selection', ids: [`booking:${a.bookingId}`, `booking:${b.bookingId}`] });
       for (const [family, booking] of [[families[0]!, a], [families[1]!, b]] as const) {
         const outcome = await asFamily(family, (scope) => cancelBooking(scope, context, { householdId: family.householdId, bookingId: booking.bookingId }));
-        assert.deepEqual(outcome, { kind: 'cancel_requested' });
+        assert.deepEqual(outcome, { kind: 'cancel_requested', dependents: [] });
       }
       const page = await agent.get('/ville/gestion/validations');
       assert.match(page.body, /Annulations à valider \(2\)/);

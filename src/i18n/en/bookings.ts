@@ -35,6 +35,7 @@ export const bookings = {
   'booking.reason.offer_expired': 'offered place not confirmed in time',
   'cancel.reason.deadline_passed': 'the cancellation deadline has passed: the day stays booked and will be billed',
   'cancel.reason.not_cancellable': 'this booking can no longer be cancelled',
+  'cancel.reason.dependent_deadline_passed': 'another booking of the same day depends on it and can no longer be cancelled; please contact the service',
 
   'bookings.title': 'Bookings',
   'bookings.intro': 'Choose your children, the activity and the period, then show the calendar to tick the days.',
@@ -74,6 +75,8 @@ export const bookings = {
   'bookings.cancel': 'Cancel',
   'bookings.cancelled': 'The booking is cancelled.',
   'bookings.cancelRequested': 'Your cancellation request is sent to the service.',
+  'bookings.dependentsCancelled': 'What depended on it is cancelled too: {units}.',
+  'bookings.dependentsCancelRequested': 'What depends on it is included in the request: {units}.',
   'bookings.cancelRefused': 'Cannot cancel: {reason}.',
   'bookings.cancelUntil': 'can be cancelled until {date}',
   'bookings.nothing': 'No booking this month.',

@@ -34,6 +34,7 @@ export const bookings = {
   'booking.reason.offer_expired': 'place proposée non confirmée à temps',
   'cancel.reason.deadline_passed': 'le délai d’annulation est dépassé : la journée reste réservée et sera facturée',
   'cancel.reason.not_cancellable': 'cette réservation ne peut plus être annulée',
+  'cancel.reason.dependent_deadline_passed': 'une autre réservation du même jour en dépend et ne peut plus être annulée ; adressez-vous au service',
 
   'bookings.title': 'Réservations',
   'bookings.intro': 'Choisissez vos enfants, l’activité et la période, puis affichez le calendrier pour cocher les jours.',
@@ -73,6 +74,8 @@ export const bookings = {
   'bookings.cancel': 'Annuler',
   'bookings.cancelled': 'La réservation est annulée.',
   'bookings.cancelRequested': 'Votre demande d’annulation est transmise au service.',
+  'bookings.dependentsCancelled': 'Ce qui en dépendait est annulé aussi : {units}.',
+  'bookings.dependentsCancelRequested': 'Ce qui en dépend est compris dans la demande : {units}.',
   'bookings.cancelRefused': 'Annulation impossible : {reason}.',
   'bookings.cancelUntil': 'annulable jusqu’au {date}',
   'bookings.nothing': 'Aucune réservation ce mois-ci.',

@@ -1,48 +1,156 @@
-import { cancellationDeadlineOf, loadActivityDefinition } from '../activities/activity-definitions.js';
+import { cancellationDeadlineOf, loadActivityDefinition, unitRelationsOf, type ActivityDefinition } from '../activities/activity-definitions.js';
 import { deadlineInstant } from '../activities/deadlines.js';
+import { unitConflicts } from '../activities/unit-rules.js';
 import type { Scope } from '../scope.js';
 import { actorMayBookFor, type BookingContext } from './booking-requests.js';
 import { moveBooking } from './booking-transitions.js';
-import { freePlaceOf } from './waitlist.js';
+import type { BookingStatus } from './bookings.tables.js';
+import { freePlaceOf, type HeldBooking } from './waitlist.js';
 
 /** A family's cancellations, and the bookings it sees on its calendar and planning. */
 
+export type CancelRefusal = 'deadline_passed' | 'not_cancellable' | 'dependent_deadline_passed';
+
+/** A booking of the same child and day cancelled with the one asked, because it needed it. */
+export interface DependentCancellation {
+  bookingId: string;
+  unitId: string;
+  unitName: string;
+  outcome: 'cancelled' | 'cancel_requested';
+}
+
 export type CancelOutcome =
-  | { kind: 'cancelled' }
-  | { kind: 'cancel_requested' }
-  | { kind: 'refused'; reason: 'deadline_passed' | 'not_cancellable' }
+  | { kind: 'cancelled' | 'cancel_requested'; dependents: DependentCancellation[] }
+  | { kind: 'refused'; reason: CancelRefusal }
   | { kind: 'not_found' };
+
+const CANCELLABLE: BookingStatus[] = ['requested', 'reserved', 'waitlisted', 'offered'];
+
+interface DayBooking extends HeldBooking {
+  child_id: string;
+}
 
 /**
  * Cancels a booking of the household: before the deadline the place is freed at once (or, where the
  * service validates, the cancellation is asked); after it the cancellation is refused and the day
- * stays booked (and billed). A waiting-list entry can always be withdrawn.
+ * stays booked (and billed). A waiting-list entry can always be withdrawn. The child's units of the
+ * day that need the one cancelled (a meal needs the day or the morning) go with it, in the same
+ * transaction, and the answer lists them.
  */
 export async function cancelBooking(scope: Scope, context: BookingContext, input: { householdId: string; bookingId: string }): Promise<CancelOutcome> {
   if (!actorMayBookFor(scope, input.householdId)) return { kind: 'not_found' };
   const booking = await scope.tx
     .selectFrom('bookings as b')
     .innerJoin('units as u', 'u.id', 'b.unit_id')
-    .select(['b.id', 'b.household_id', 'b.status', 'b.day', 'b.unit_id', 'b.group_id', 'b.holds_pools', 'b.waitlist_rank', 'u.activity_id'])
+    .select(['b.id', 'b.household_id', 'b.child_id', 'b.status', 'b.day', 'b.unit_id', 'b.group_id', 'b.holds_pools', 'b.waitlist_rank', 'u.activity_id'])
     .where('b.id', '=', input.bookingId)
-    .forUpdate()
+    .forUpdate(['b'])
     .executeTakeFirst();
   if (!booking || booking.household_id !== input.householdId) return { kind: 'not_found' };
-  if (!['requested', 'reserved', 'waitlisted', 'offered'].includes(booking.status)) return { kind: 'refused', reason: 'not_cancellable' };
+  if (!CANCELLABLE.includes(booking.status)) return { kind: 'refused', reason: 'not_cancellable' };
   const definition = (await loadActivityDefinition(scope.tx, booking.activity_id))!;
-  const unit = definition.units.find((candidate) => candidate.id === booking.unit_id)!;
-  const staffOverride = scope.actor.kind === 'staff';
-  if (booking.status !== 'waitlisted' && !staffOverride) {
-    const deadline = deadlineInstant(cancellationDeadlineOf(definition, unit), booking.day, context.timeZone, (date) => context.calendar.isWorkingDay(date));
-    if (scope.now >= deadline) return { kind: 'refused', reason: 'deadline_passed' };
+  if (pastDeadline(scope, context, definition, booking)) return { kind: 'refused', reason: 'deadline_passed' };
+  const dependents = await lockDependents(scope, definition, booking);
+  // A unit that needs this one but can no longer be cancelled (the meal is ordered at J-7, the day
+  // may be cancelled until J-2) refuses the whole cancellation: cancelling the meal would break its
+  // deadline, and leaving it alone would keep (and bill) a meal for a child who does not come. The
+  // family keeps both and may ask the service, whose staff cancel past deadlines.
+  if (dependents.some((dependent) => pastDeadline(scope, context, definition, dependent))) return { kind: 'refused', reason: 'dependent_deadline_passed' };
+
+  // Waiting-list entries leave first: the places freed next then go to other children, never to
+  // one of the entries being withdrawn here.
+  const leaving = [booking, ...dependents].sort((a, b) => Number(b.status === 'waitlisted') - Number(a.status === 'waitlisted'));
+  const outcomes = new Map<string, 'cancelled' | 'cancel_requested'>();
+  for (const row of leaving) outcomes.set(row.id, await cancelOne(scope, definition, row));
+  const unitName = (unitId: string) => definition.units.find((unit) => unit.id === unitId)!.name;
+  return {
+    kind: outcomes.get(booking.id)!,
+    dependents: dependents.map((dependent) => ({ bookingId: dependent.id, unitId: dependent.unit_id, unitName: unitName(dependent.unit_id), outcome: outcomes.get(dependent.id)! })),
+  };
+}
+
+/**
+ * The bookings that lean on the one cancelled, locked: their unit needs one of some units, met with
+ * it and not without it, and so on (a unit needing one of those). A waiting-list entry counts,
+ * unlike when booking: leaving the list of the day means the child will not come, so the meal
+ * waiting on it goes too. Only the household's own bookings go: a child's other household
+ * (separated parents) keeps what it booked, since a family never cancels what it did not book.
+ *
+ * Locked after the cancelled one, and only those: locking the child's whole day could close a
+ * circle with a cancellation next door whose waiting list reaches one of the child's other units.
+ * Read again under the lock, so one cancelled meanwhile is left out.
+ */
+async function lockDependents(scope: Scope, definition: ActivityDefinition, cancelled: DayBooking): Promise<DayBooking[]> {
+  const day = await scope.tx
+    .selectFrom('bookings')
+    .select(['id', 'household_id', 'status', 'unit_id'])
+    .where('child_id', '=', cancelled.child_id)
+    .where('day', '=', cancelled.day)
+    .where('unit_id', 'in', definition.units.map((unit) => unit.id))
+    .where('status', 'not in', ['refused', 'cancelled', 'late_cancelled'])
+    .execute();
+  const relations = unitRelationsOf(definition);
+  const lacksWithout = (gone: Set<string>) => {
+    const held = new Set(day.filter((row) => !gone.has(row.id)).map((row) => row.unit_id));
+    return (unitId: string) => unitConflicts(relations, new Set([...held, unitId])).some((conflict) => conflict.kind === 'requires' && conflict.unitId === unitId);
+  };
+  // What lacked its unit already (set so by staff) is not this cancellation's doing.
+  const lackedBefore = lacksWithout(new Set());
+  const gone = new Set([cancelled.id]);
+  for (;;) {
+    const lacks = lacksWithout(gone);
+    const more = day.filter((row) => !gone.has(row.id) && row.household_id === cancelled.household_id && CANCELLABLE.includes(row.status) && lacks(row.unit_id) && !lackedBefore(row.unit_id));
+    if (more.length === 0) break;
+    for (const row of more) gone.add(row.id);
   }
-  if (booking.status === 'reserved' && definition.activity.validation_mode === 'manual' && !staffOverride) {
+  gone.delete(cancelled.id);
+  if (gone.size === 0) return [];
+  const locked = await scope.tx
+    .selectFrom('bookings')
+    .select(['id', 'household_id', 'child_id', 'status', 'day', 'unit_id', 'group_id', 'holds_pools', 'waitlist_rank'])
+    .where('id', 'in', [...gone])
+    .where('status', 'in', CANCELLABLE)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  const position = (row: DayBooking) => definition.units.findIndex((unit) => unit.id === row.unit_id);
+  return locked.sort((a, b) => position(a) - position(b));
+}
+
+/** Whether the family may no longer cancel this booking (a waiting-list entry, or staff, always may). */
+function pastDeadline(scope: Scope, context: BookingContext, definition: ActivityDefinition, booking: DayBooking): boolean {
+  if (booking.status === 'waitlisted' || scope.actor.kind === 'staff') return false;
+  const unit = definition.units.find((candidate) => candidate.id === booking.unit_id)!;
+  return scope.now >= deadlineInstant(cancellationDeadlineOf(definition, unit), booking.day, context.timeZone, (date) => context.calendar.isWorkingDay(date));
+}
+
+/** One booking out: its place freed and its waiting list moved, or its cancellation asked where the service validates. */
+async function cancelOne(scope: Scope, definition: ActivityDefinition, booking: DayBooking): Promise<'cancelled' | 'cancel_requested'> {
+  if (booking.status === 'reserved' && definition.activity.validation_mode === 'manual' && scope.actor.kind !== 'staff') {
     await moveBooking(scope, booking, 'cancel_requested');
-    return { kind: 'cancel_requested' };
+    return 'cancel_requested';
   }
   await moveBooking(scope, booking, 'cancelled');
   await freePlaceOf(scope, definition, booking);
-  return { kind: 'cancelled' };
+  return 'cancelled';
+}
+
+/**
+ * Of `bookingIds`, the household's bookings cancelled (or whose cancellation is asked), with their
+ * unit: what a cancellation took with it, shown on the page the family is sent back to.
+ */
+export async function cancelledAlong(scope: Scope, householdId: string, bookingIds: string[]): Promise<Pick<DependentCancellation, 'unitName' | 'outcome'>[]> {
+  if (bookingIds.length === 0 || !actorMayBookFor(scope, householdId)) return [];
+  const rows = await scope.tx
+    .selectFrom('bookings as b')
+    .innerJoin('units as u', 'u.id', 'b.unit_id')
+    .select(['b.status', 'u.name'])
+    .where('b.id', 'in', bookingIds)
+    .where('b.household_id', '=', householdId)
+    .where('b.status', 'in', ['cancelled', 'cancel_requested'])
+    .orderBy('u.position')
+    .execute();
+  return rows.map((row) => ({ unitName: row.name, outcome: row.status === 'cancelled' ? 'cancelled' : 'cancel_requested' }));
 }
 
 /** The household's bookings over a range of days, for its calendar and planning. */

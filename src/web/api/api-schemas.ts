@@ -323,13 +323,24 @@ export const bookingParams = {
   properties: { id: { ...id, description: 'The booking.' } },
 } as const;
 
+const cancelOutcome = { type: 'string', enum: ['cancelled', 'cancel_requested'] } as const;
+
 export const cancelResponse = {
   description: 'Cancelled (the place is freed at once), or cancellation asked where the service validates.',
   type: 'object',
   required: ['outcome', 'message'],
   properties: {
-    outcome: { type: 'string', enum: ['cancelled', 'cancel_requested'] },
-    message: text,
+    outcome: cancelOutcome,
+    message: { ...text, description: 'What happened, in the asked language, naming the units cancelled with it.' },
+    dependents: {
+      description: 'Present when bookings of the same child and day needed this one and went with it.',
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['bookingId', 'unitId', 'unitName', 'outcome'],
+        properties: { bookingId: id, unitId: id, unitName: text, outcome: cancelOutcome },
+      },
+    },
   },
 } as const;
 

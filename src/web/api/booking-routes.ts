@@ -7,6 +7,7 @@ import { householdChildren } from '../../modules/households/household-overview.j
 import type { Services } from '../../services.js';
 import { bookingContextOf } from '../family/booking-routes.js';
 import { householdOf, requireFamilyToken } from './api-context.js';
+import { cancellationMessage } from '../cancellation-message.js';
 import { notFound, rangeError, sendApiError } from './api-errors.js';
 import { bearer, bookingBody, bookingParams, bookingResponse, bookingsQuery, bookingsResponse, cancelResponse, errors, MAX_LIST_DAYS } from './api-schemas.js';
 import type { Translate } from '../../i18n/catalogue.js';
@@ -64,7 +65,9 @@ export function apiBookingRoutes(app: FastifyInstance, services: Services): void
         tags: ['bookings'],
         operationId: 'cancelBooking',
         summary: 'Cancel a booking, or withdraw from a waiting list',
-        description: 'Refused (409) after the cancellation deadline (`deadline_passed`: the day stays booked and billed) or when the booking is past cancelling (`not_cancellable`).',
+        description:
+          'The units of the same child and day that need this one (a meal needs the day) are cancelled with it and listed in `dependents`. ' +
+          'Refused (409) after the cancellation deadline (`deadline_passed`: the day stays booked and billed), when a unit that needs this one is past its own deadline (`dependent_deadline_passed`: both stay booked), or when the booking is past cancelling (`not_cancellable`).',
         security: bearer,
         params: bookingParams,
         response: { 200: cancelResponse, ...errors(400, 401, 403, 404, 409, 429) },
@@ -82,9 +85,13 @@ export function apiBookingRoutes(app: FastifyInstance, services: Services): void
         case 'refused':
           return sendApiError(reply, 409, outcome.reason, t('bookings.cancelRefused', { reason: t(`cancel.reason.${outcome.reason}`) }));
         case 'cancelled':
-          return { outcome: 'cancelled', message: t('bookings.cancelled') };
         case 'cancel_requested':
-          return { outcome: 'cancel_requested', message: t('bookings.cancelRequested') };
+          return {
+            outcome: outcome.kind,
+            message: cancellationMessage(t, outcome.kind, outcome.dependents),
+            // Left out when nothing went with it: the answer stays as it was for the apps already out.
+            ...(outcome.dependents.length > 0 ? { dependents: outcome.dependents } : {}),
+          };
       }
     },
   );

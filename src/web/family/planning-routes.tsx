@@ -1,13 +1,14 @@
 import { Table } from '../components/dsfr/table.js';
 import type { FastifyPluginAsync } from 'fastify';
-import type { MessageKey } from '../../i18n/catalogue.js';
+import type { Translate } from '../../i18n/catalogue.js';
 import { addDays } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';
-import { cancelBooking } from '../../modules/bookings/cancellations.js';
+import { cancelBooking, cancelledAlong } from '../../modules/bookings/cancellations.js';
 import { BOOKING_STATUSES, type BookingStatus } from '../../modules/bookings/bookings.tables.js';
 import { currentFeedToken } from '../../modules/bookings/calendar-feed.js';
 import { childPlanning, confirmOffer, type PlanningDay } from '../../modules/bookings/planning.js';
 import type { Services } from '../../services.js';
+import { cancellationMessage } from '../cancellation-message.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
@@ -45,11 +46,11 @@ export function familyPlanningRoutes(services: Services): FastifyPluginAsync {
           ? await childPlanning(scope, await bookingContextOf(services, scope, tenant), { householdId, childId, from: `${month}-01`, to: addDays(`${shiftMonth(month, 1)}-01`, -1) })
           : [];
         const feed = childId ? await currentFeedToken(scope, householdId, childId) : null;
-        return { children: children.map((child) => ({ id: child.id, name: `${child.first_name} ${child.last_name}` })), childId, month, days, feedUrl: feed ? `${request.publicBase}/agenda/${feed}.ics` : null };
+        const notice = noticeOf(request.t, query, await cancelledAlong(scope, householdId, idsOf(query.aussi)));
+        return { notice, children: children.map((child) => ({ id: child.id, name: `${child.first_name} ${child.last_name}` })), childId, month, days, feedUrl: feed ? `${request.publicBase}/agenda/${feed}.ics` : null };
       });
       if (data.days === null) return reply.callNotFound();
-      const notice = noticeOf(request.t, query);
-      return reply.page(request.t('bookings.planning'), <PlanningPage {...data} days={data.days} notice={notice} />);
+      return reply.page(request.t('bookings.planning'), <PlanningPage {...data} days={data.days} />);
     });
 
     app.post('/reservations/:id/annuler', { preHandler: requireFamily }, async (request, reply) => {
@@ -60,7 +61,9 @@ export function familyPlanningRoutes(services: Services): FastifyPluginAsync {
       const outcome = await request.inScope(async (scope) => cancelBooking(scope, await bookingContextOf(services, scope, tenant), { householdId, bookingId: id }));
       if (outcome.kind === 'not_found') return reply.callNotFound();
       const result = outcome.kind === 'refused' ? `refus-${outcome.reason}` : outcome.kind;
-      return reply.redirect(`${request.base}/reservations/planning?${backQuery(request.body)}&resultat=${result}`);
+      // The units cancelled with it are named on the page, read again from the household's bookings.
+      const along = outcome.kind === 'refused' ? [] : outcome.dependents.map((dependent) => dependent.bookingId);
+      return reply.redirect(`${request.base}/reservations/planning?${backQuery(request.body)}&resultat=${result}${along.length > 0 ? `&aussi=${along.join(',')}` : ''}`);
     });
 
     app.post('/reservations/:id/confirmer', { preHandler: requireFamily }, async (request, reply) => {
@@ -83,20 +86,26 @@ function backQuery(body: unknown): string {
   return params.toString();
 }
 
-function noticeOf(t: (key: MessageKey, params?: Record<string, string>) => string, query: Record<string, string | undefined>): Notice | undefined {
+/** The booking ids a cancellation took with it (`aussi`), as the redirect wrote them. */
+function idsOf(raw: string | undefined): string[] {
+  return (raw ?? '').split(',').filter(isUuid).slice(0, 20);
+}
+
+function noticeOf(t: Translate, query: Record<string, string | undefined>, along: Parameters<typeof cancellationMessage>[2]): Notice | undefined {
   switch (query.resultat) {
     case undefined:
       return undefined;
     case 'cancelled':
-      return { kind: 'success', text: t('bookings.cancelled') };
     case 'cancel_requested':
-      return { kind: 'success', text: t('bookings.cancelRequested') };
+      return { kind: 'success', text: cancellationMessage(t, query.resultat, along) };
     case 'confirmed':
       return { kind: 'success', text: t('booking.status.reserved') };
     case 'expired':
       return { kind: 'error', text: t('booking.reason.offer_expired') };
     case 'refus-deadline_passed':
       return { kind: 'error', text: t('bookings.cancelRefused', { reason: t('cancel.reason.deadline_passed') }) };
+    case 'refus-dependent_deadline_passed':
+      return { kind: 'error', text: t('bookings.cancelRefused', { reason: t('cancel.reason.dependent_deadline_passed') }) };
     default:
       return { kind: 'error', text: t('bookings.cancelRefused', { reason: t('cancel.reason.not_cancellable') }) };
   }
