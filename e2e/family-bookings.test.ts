@@ -5,7 +5,7 @@ import { DEMO_SLUG } from '../src/demo/demo-authority.js';
 import { SYSTEM } from '../src/modules/actor.js';
 import { browserSuite, checkAccessibility, screenshot, scrollWidth } from './support/browser.js';
 import {
-  applyMassSelection, calendarRow, cancelButton, certificatePdf, CLAIRE, dayBox, DEMO_BASE, familyLogIn, followNav, go, HOLIDAYS, nextMonth, notice,
+  applyMassSelection, bookAsFamily, calendarRow, cancelButton, certificatePdf, CLAIRE, dayBox, DEMO_BASE, familyLogIn, followNav, go, HOLIDAYS, nextMonth, notice,
   openCalendar, placesTaken, planningRow, resultRow, resultRows, SOPHIE, staffLogIn, text, tick, WEDNESDAYS,
 } from './support/booking-steps.js';
 
@@ -323,7 +323,7 @@ journey('a parent asks for an enrollment, staff accept it in a group, and the ch
   assert.deepEqual(await resultRows(page), [resultRow('Hugo', '2025-12-22', 'Journée', 'Réservée')]);
 
   await followNav(page, 'Mes demandes');
-  assert.match(await text(page.locator('main tbody tr').filter({ hasText: holidays })), /Acceptée/);
+  assert.match(await text(page.locator('main tbody tr').filter({ hasText: 'Inscription' }).filter({ hasText: holidays })), /Acceptée/);
 });
 
 journey('without JavaScript, a parent books on the calendar and cancels from the planning', async ({ baseUrl, portal, open }) => {
@@ -355,3 +355,57 @@ journey('without JavaScript, a parent books on the calendar and cancels from the
   await checkAccessibility(page, 'month planning, no JavaScript');
 });
 
+
+journey('Mes demandes gathers what the parent asked: bookings grouped by submission, cancellations, absences, enrollments', async ({ baseUrl, portal, demo, open }) => {
+  // Claire's requests, as the journeys above left them, and, an hour later, Hugo's canteen for the
+  // school days of December sent at once.
+  portal.clock.set(NOW);
+  portal.clock.advance(60 * 60_000);
+  const canteenDays = ['01', '02', '04', '05', '08', '09', '11', '12', '15', '16', '18', '19'].map((day) => `2025-12-${day}`);
+  const booked = await bookAsFamily(portal, demo, CLAIRE, /^Restauration scolaire/, canteenDays.map((day) => ({ child: 'Hugo', unit: 'Repas', day })));
+  assert.deepEqual(new Set(booked), new Set(['reserved']));
+  const page = await open();
+  await familyLogIn(page, baseUrl, CLAIRE);
+  await followNav(page, 'Mes demandes');
+  // The lines of a type (its first cell) that mention every word given.
+  const row = (type: string, ...words: string[]) =>
+    words.reduce((rows, word) => rows.filter({ hasText: word }), page.locator('main tbody tr').filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${type}$`) }) }));
+  // Each line's words: type, about, request, made on, state, answer.
+  assert.match(await text(row('Absence', HUGO)), /^Absence Hugo MARTIN Du 14\/01\/2026 au 14\/01\/2026 Maladie \(certificat médical\) .* Excusée le /);
+  // Two cancellations asked the same day, for the same child and activity: one line.
+  assert.match(await text(row('Annulation', LEA)), /^Annulation Léa MARTIN .*mercredis \d{4}-\d{4} — Journée — 17\/12\/2025, 21\/01\/2026 .* Effectuée$/);
+  // Days sent at once are one line per child and state, not one per day. Every journey books at the
+  // same frozen instant, so here all of Léa's days still booked (the waiting day of 7 January given
+  // a place since) read as one submission.
+  assert.match(
+    await text(row('Réservation', LEA, 'Réservée')),
+    /mercredis \d{4}-\d{4} Journée — 03\/12\/2025, 10\/12\/2025, 07\/01\/2026 Matin — 28\/01\/2026 Repas — 03\/12\/2025, 28\/01\/2026 24\/11\/2025 10:00 Réservée$/,
+  );
+  assert.match(await text(row('Réservation', LEA, 'Annulée')), /— Journée — 17\/12\/2025, 21\/01\/2026 .* Annulée$/);
+  assert.match(await text(row('Réservation', HUGO, 'Journée — 14/01/2026')), /Absence justifiée$/);
+  assert.match(await text(row('Inscription', 'Hugo', 'vacances')), /Acceptée/);
+  // The newest first: the canteen's twelve days, summed up on one line, listed one click away.
+  const canteen = page.locator('main tbody tr').first();
+  assert.match(await text(canteen), /^Réservation Hugo MARTIN Restauration scolaire \d{4}-\d{4} — Repas — 12 jours, du 01\/12\/2025 au 19\/12\/2025 ?Voir les 12 jours .* 24\/11\/2025 11:00 Réservée$/);
+  const days = canteen.locator('details p');
+  assert.equal(await days.isVisible(), false, 'the days are folded');
+  await canteen.getByText('Voir les 12 jours').click();
+  assert.equal(await text(days), canteenDays.map((day) => day.split('-').reverse().join('/')).join(', '));
+  // Every state is a word on its badge, not a colour alone.
+  assert.equal(await page.locator('main tbody .fr-badge').evaluateAll((badges) => badges.filter((badge) => !badge.textContent?.trim()).length), 0);
+  await screenshot(page, 'family-requests-desktop');
+  await checkAccessibility(page, 'Mes demandes with bookings, cancellations and absences, desktop');
+
+  await page.locator('main form').getByLabel(/^Type de demande/).selectOption({ label: 'Annulation' });
+  await go(page.locator('main form').getByRole('button', { name: 'Filtrer' }));
+  assert.match(page.url(), /\/mes-demandes\?type=cancellation$/);
+  const kinds = await page.locator('main tbody tr td:first-child').allTextContents();
+  assert.ok(kinds.length > 0 && kinds.every((kind) => kind === 'Annulation'), `only cancellations: ${kinds.join(', ')}`);
+
+  const phone = await open({ viewport: 'phone' });
+  await familyLogIn(phone, baseUrl, CLAIRE);
+  await phone.goto(`${baseUrl}${DEMO_BASE}/mes-demandes?type=booking`);
+  assert.ok((await scrollWidth(phone)) <= 360, `Mes demandes fits a phone (${await scrollWidth(phone)} px)`);
+  await screenshot(phone, 'family-requests-phone');
+  await checkAccessibility(phone, 'Mes demandes, phone');
+});

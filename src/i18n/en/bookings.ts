@@ -83,6 +83,15 @@ export const bookings = {
   'bookings.placesLeft': '{count} place(s)',
   'bookings.full': 'Full',
 
+  'requests.kind.cancellation': 'Cancellation',
+  'requests.kind.absence': 'Absence',
+  'requests.days': '{count} days, from {from} to {to}',
+  'requests.showDays': 'Show the {count} days',
+  'cancellation.state.pending': 'Awaiting approval',
+  'cancellation.state.done': 'Done',
+  'cancellation.state.late': 'Done after the deadline',
+  'cancellation.state.refused': 'Refused',
+
   'enrollments.title': 'Activity enrolments',
   'enrollments.intro': 'To book, your child must first be enrolled in the activity. The service approves each enrolment.',
   'enrollments.child': 'Child',

@@ -82,6 +82,15 @@ export const bookings = {
   'bookings.placesLeft': '{count} place(s)',
   'bookings.full': 'Complet',
 
+  'requests.kind.cancellation': 'Annulation',
+  'requests.kind.absence': 'Absence',
+  'requests.days': '{count} jours, du {from} au {to}',
+  'requests.showDays': 'Voir les {count} jours',
+  'cancellation.state.pending': 'En attente de validation',
+  'cancellation.state.done': 'Effectuée',
+  'cancellation.state.late': 'Effectuée hors délai',
+  'cancellation.state.refused': 'Refusée',
+
   'enrollments.title': 'Inscriptions aux activités',
   'enrollments.intro': 'Pour réserver, votre enfant doit d’abord être inscrit à l’activité. Le service valide chaque inscription.',
   'enrollments.child': 'Enfant',

@@ -146,7 +146,7 @@ export const households = {
   'children.newSent': 'Votre demande d’ajout est transmise au service.',
 
   'requests.title': 'Mes demandes',
-  'requests.intro': 'Toutes les demandes faites au service, avec leur état et sa réponse.',
+  'requests.intro': 'Toutes les demandes faites au service — réservations, annulations, absences, inscriptions, changements du dossier — avec leur état et sa réponse. Les jours réservés en une fois sont regroupés par enfant et par état.',
   'requests.filter': 'Type de demande',
   'requests.filterAll': 'Toutes',
   'requests.filterApply': 'Filtrer',

@@ -95,22 +95,3 @@ export async function confirmOffer(scope: Scope, input: { householdId: string; b
   if (booking.offer_expires_at && booking.offer_expires_at <= scope.now) return 'expired';
   return (await moveBooking(scope, booking, 'reserved')) ? 'confirmed' : 'not_found';
 }
-
-/**
- * The household's bookings that are requests, or answers to requests, for "Mes demandes": waiting
- * for the service or for a place, refused, offered, cancellations asked — the latest first.
- */
-export async function householdBookingRequests(scope: Scope, householdId: string, limit = 200) {
-  if (!(scope.actor.kind === 'family' && scope.actor.householdId === householdId) && scope.actor.kind !== 'staff') return [];
-  return scope.tx
-    .selectFrom('bookings as b')
-    .innerJoin('units as u', 'u.id', 'b.unit_id')
-    .innerJoin('activities as a', 'a.id', 'u.activity_id')
-    .innerJoin('persons as p', 'p.id', 'b.child_id')
-    .select(['b.id', 'b.day', 'b.status', 'b.waitlist_rank', 'b.reason', 'b.created_at', 'b.updated_at', 'u.name as unit_name', 'a.name as activity_name', 'p.first_name', 'p.last_name'])
-    .where('b.household_id', '=', householdId)
-    .where('b.status', 'in', ['requested', 'waitlisted', 'refused', 'offered', 'cancel_requested'])
-    .orderBy('b.updated_at', 'desc')
-    .limit(limit)
-    .execute();
-}

@@ -3,10 +3,11 @@ import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { formatters } from '../../i18n/catalogue.js';
+import { householdAbsences } from '../../modules/bookings/absences.js';
 import { householdEnrollments } from '../../modules/bookings/enrollments.js';
-import { householdBookingRequests } from '../../modules/bookings/planning.js';
+import { householdRequestHistory, type CancellationState, type DayAsked, type UnitDays } from '../../modules/bookings/request-history.js';
 import { householdLotteryRequests } from '../../modules/lottery/lottery-applications.js';
-import { BookingStatusBadge } from '../components/booking-status.js';
+import { BookingStatusBadge, refusalText } from '../components/booking-status.js';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { householdRequests, withdrawRequest, type RequestPayload, type RequestRow } from '../../modules/households/change-requests.js';
 import type { ChangeRequestKind } from '../../modules/households/households.tables.js';
@@ -21,16 +22,27 @@ import { isUuid } from '../forms.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 
-type RequestKind = ChangeRequestKind | 'enrollment' | 'booking' | 'lottery';
-const KINDS: RequestKind[] = ['record', 'add_member', 'contacts', 'enrollment', 'booking', 'lottery'];
+type RequestKind = ChangeRequestKind | 'enrollment' | 'booking' | 'cancellation' | 'absence' | 'lottery';
+const KINDS: RequestKind[] = ['record', 'add_member', 'contacts', 'enrollment', 'booking', 'cancellation', 'absence', 'lottery'];
 const STATUS_TONES: Record<RequestRow['status'], BadgeTone> = { pending: 'new', accepted: 'success', refused: 'error', withdrawn: 'info' };
+const CANCELLATION_TONES: Record<CancellationState, BadgeTone> = { pending: 'new', done: 'success', late: 'warning', refused: 'error' };
+/** Up to this many days are written out on the line; more are summed up, the full list one click away. */
+const DAYS_SHOWN = 5;
+
+/** Some days of one unit, as a booking or a cancellation asks them. */
+interface DaysItem {
+  label: string;
+  days: DayAsked[];
+  /** Each day's waiting-list rank beside it (when the days of the line do not share one). */
+  ranks: boolean;
+}
 
 /** One line of "Mes demandes", whatever the request: a record change, an enrollment, a booking. */
 interface RequestLine {
   id: string;
   kind: RequestKind;
   about: string;
-  change: string[];
+  change: (string | DaysItem)[];
   createdAt: Date;
   status: ComponentChildren;
   reason: string | null;
@@ -47,10 +59,14 @@ export function familyRequestsRoutes(): FastifyPluginAsync {
       const query = request.query as Record<string, string | undefined>;
       const kind = KINDS.find((candidate) => candidate === query.type);
       const householdId = request.session!.account.householdId!;
+      const recordKind = kind === undefined || kind === 'record' || kind === 'add_member' || kind === 'contacts';
       const sources = await request.inScope(async (scope) => ({
-        records: kind === undefined || (kind !== 'enrollment' && kind !== 'booking' && kind !== 'lottery') ? await householdRequests(scope, householdId, kind as ChangeRequestKind | undefined) : [],
+        records: recordKind ? await householdRequests(scope, householdId, kind as ChangeRequestKind | undefined) : [],
         enrollments: kind === undefined || kind === 'enrollment' ? await householdEnrollments(scope, householdId) : [],
-        bookings: kind === undefined || kind === 'booking' ? await householdBookingRequests(scope, householdId) : [],
+        history: kind === undefined || kind === 'booking' || kind === 'cancellation'
+          ? await householdRequestHistory(scope, householdId, request.tenant!.time_zone)
+          : { bookings: [], cancellations: [] },
+        absences: kind === undefined || kind === 'absence' ? await householdAbsences(scope, householdId) : [],
         lotteries: kind === undefined || kind === 'lottery' ? await householdLotteryRequests(scope, householdId) : [],
       }));
       if (!sources.records) return reply.callNotFound();
@@ -67,10 +83,28 @@ export function familyRequestsRoutes(): FastifyPluginAsync {
           createdAt: row.created_at, status: <StatusBadge tone={STATUS_TONES[row.status]} label={`enrollment.status.${row.status}` as MessageKey} />,
           reason: row.reason, decidedAt: row.decided_at, withdrawable: false,
         })),
-        ...sources.bookings.map((row): RequestLine => ({
-          id: row.id, kind: 'booking', about: `${row.first_name} ${row.last_name}`, change: [`${row.activity_name} — ${row.unit_name} — ${formatCalendarDate(row.day)}`],
-          createdAt: row.created_at, status: <BookingStatusBadge status={row.status} rank={row.waitlist_rank} />,
-          reason: row.reason, decidedAt: row.status === 'requested' || row.status === 'waitlisted' ? null : row.updated_at, withdrawable: false,
+        ...(kind === 'cancellation' ? [] : sources.history.bookings).map((row): RequestLine => {
+          const rank = sharedRank(row.units);
+          return {
+            id: `booking:${row.key}`, kind: 'booking', about: row.childName, change: daysItems(row.activityName, row.units, rank === undefined),
+            createdAt: row.askedAt, status: <BookingStatusBadge status={row.status} rank={rank} />,
+            reason: row.note === null ? null : row.note.kind === 'words' ? row.note.text : refusalText(t, row.note.kind), decidedAt: row.answeredAt, withdrawable: false,
+          };
+        }),
+        ...(kind === 'booking' ? [] : sources.history.cancellations).map((row): RequestLine => ({
+          id: `cancellation:${row.key}`, kind: 'cancellation', about: row.childName, change: daysItems(row.activityName, row.units, false),
+          createdAt: row.askedAt, status: <StatusBadge tone={CANCELLATION_TONES[row.state]} label={`cancellation.state.${row.state}`} />,
+          reason: row.reason, decidedAt: row.answeredAt, withdrawable: false,
+        })),
+        ...sources.absences.map((row): RequestLine => ({
+          id: row.id, kind: 'absence', about: `${row.first_name} ${row.last_name}`,
+          change: [
+            t('absences.period', { from: formatCalendarDate(row.first_day), to: formatCalendarDate(row.last_day) }),
+            t(`absences.reason.${row.reason}`),
+            ...(row.comment ? [row.comment] : []),
+          ],
+          createdAt: row.created_at, status: <StatusBadge tone={STATUS_TONES[row.status]} label={`absence.status.${row.status}`} />,
+          reason: row.decision_reason, decidedAt: row.decided_at, withdrawable: false,
         })),
         ...sources.lotteries.map((row): RequestLine => ({
           id: `${row.period_id}-${row.child_id}`, kind: 'lottery', about: `${row.first_name} ${row.last_name}`,
@@ -93,6 +127,18 @@ export function familyRequestsRoutes(): FastifyPluginAsync {
       return reply.redirect(`${request.base}/mes-demandes?retiree=1`);
     });
   };
+}
+
+/** The rank all the days of a waiting line share (shown on its badge); undefined when they differ. */
+function sharedRank(units: UnitDays[]): number | null | undefined {
+  const ranks = new Set(units.flatMap((unit) => unit.days.map((day) => day.rank)));
+  return ranks.size === 1 ? [...ranks][0] : undefined;
+}
+
+/** "Activity — Unit — days" for one unit; the activity once, then a line per unit, for several. */
+function daysItems(activityName: string, units: UnitDays[], ranks: boolean): (string | DaysItem)[] {
+  if (units.length === 1) return [{ label: `${activityName} — ${units[0]!.unitName}`, days: units[0]!.days, ranks }];
+  return [activityName, ...units.map((unit) => ({ label: unit.unitName, days: unit.days, ranks }))];
 }
 
 /** The change a request asks for, as a short sentence per field. */
@@ -134,7 +180,7 @@ function RequestsPage(props: { lines: RequestLine[]; kind: RequestKind | undefin
       {props.lines.length === 0 ? (
         <p>{t('requests.none')}</p>
       ) : (
-        <Table caption={t('requests.title')} noCaption focusableId="requests-caption">
+        <Table caption={t('requests.title')} noCaption focusableId="requests-caption" class="pf-requests-table">
           <thead>
             <tr>
               <th scope="col">{t('requests.type')}</th>
@@ -153,7 +199,7 @@ function RequestsPage(props: { lines: RequestLine[]; kind: RequestKind | undefin
                 {/* The change and the answer (a refusal's reason) are free text: they wrap, DSFR keeps other cells on one line. */}
                 <td class="fr-cell--multiline">
                   <ul class="pf-compact-list">
-                    {row.change.map((line) => <li key={line}>{line}</li>)}
+                    {row.change.map((item) => typeof item === 'string' ? <li key={item}>{item}</li> : <DaysAskedItem key={item.label} item={item} />)}
                   </ul>
                 </td>
                 <td>{fmt.dateTime(row.createdAt)}</td>
@@ -175,5 +221,22 @@ function RequestsPage(props: { lines: RequestLine[]; kind: RequestKind | undefin
         </Table>
       )}
     </>
+  );
+}
+
+/** "Accueil — Journée — 02/12/2026, 09/12/2026"; a long list is summed up and unfolds on demand. */
+function DaysAskedItem(props: { item: DaysItem }) {
+  const { t } = usePage();
+  const { label, days, ranks } = props.item;
+  const dayText = (day: DayAsked) => (ranks && day.rank !== null ? `${formatCalendarDate(day.day)} (${t('booking.rank', { rank: day.rank })})` : formatCalendarDate(day.day));
+  if (days.length <= DAYS_SHOWN) return <li>{`${label} — ${days.map(dayText).join(', ')}`}</li>;
+  return (
+    <li>
+      {`${label} — ${t('requests.days', { count: days.length, from: formatCalendarDate(days[0]!.day), to: formatCalendarDate(days[days.length - 1]!.day) })}`}
+      <details class="pf-days-asked">
+        <summary class="fr-text--sm">{t('requests.showDays', { count: days.length })}</summary>
+        <p class="fr-text--sm fr-mb-0">{days.map(dayText).join(', ')}</p>
+      </details>
+    </li>
   );
 }
