@@ -1,7 +1,8 @@
 // Registration day, measured: an authority with 5,000 households opens a first-come summer week
 // with 300 places a day; 500 parents log in beforehand and all book at the opening moment, over
 // HTTP, retrying on 503. Prints throughput, latency percentiles, errors and the database checks,
-// and a plain one-row-update baseline measured in the same run on the same server.
+// and a plain one-row-update baseline measured in the same run on the same server; then times the
+// lottery draw of a second week for which every household applied.
 //
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:rush
 //
@@ -12,6 +13,10 @@ import { performance } from 'node:perf_hooks';
 import { hash } from '@node-rs/argon2';
 import pg from 'pg';
 import { Agent, request } from 'undici';
+import { openDatabase } from '../src/db/database.js';
+import { inTenant } from '../src/db/tenant-scope.js';
+import { SYSTEM } from '../src/modules/actor.js';
+import { runLottery } from '../src/modules/lottery/lottery-draw.js';
 
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (!serverUrl) {
@@ -25,6 +30,7 @@ const PORT = Number(process.env.RUSH_PORT ?? 3900);
 const PASSWORD = 'Rentree-Ete-2027';
 // A week without a public holiday (14 July would be refused, as it should).
 const WEEK = ['2027-07-19', '2027-07-20', '2027-07-21', '2027-07-22', '2027-07-23'];
+const LOTTERY_WEEK = ['2027-07-26', '2027-07-27', '2027-07-28', '2027-07-29', '2027-07-30'];
 const root = new URL('..', import.meta.url).pathname;
 
 function databaseUrl(name: string): string {
@@ -191,6 +197,43 @@ async function baselineTps(url: string, clients: number, seconds: number): Promi
   return count / seconds;
 }
 
+/**
+ * The same authority's second summer week, allocated by lottery: every one of the 5,000 households
+ * has applied for each child on each day; the draw (priority to residents, then siblings) runs in
+ * this process through the module, as the staff's button does, and is timed.
+ */
+async function timeLottery(url: string, data: { tenantId: string; activityId: string; unitId: string }) {
+  const periodId = await admin(async (db) => {
+    const period = (await db.query(
+      `insert into booking_periods (tenant_id, activity_id, name, first_day, last_day, opens_at, closes_at, allocation)
+       values ($1, $2, 'Été 2027 — semaine 2 (tirage au sort)', $3, $4, now() - interval '20 days', now() - interval '1 minute', 'lottery') returning id`,
+      [data.tenantId, data.activityId, LOTTERY_WEEK[0], LOTTERY_WEEK[LOTTERY_WEEK.length - 1]],
+    )).rows[0].id as string;
+    await db.query(
+      `insert into lottery_settings (period_id, tenant_id, criteria, resident_postcodes, seed, seed_published_at, updated_at)
+       values ($1, $2, '{resident,siblings}', '{41000}', $3, now() - interval '20 days', now())`,
+      [period, data.tenantId, randomBytes(32).toString('hex')],
+    );
+    await db.query(`update households set postcode = case when family_number::int % 4 = 0 then '41100' else '41000' end where tenant_id = $1`, [data.tenantId]);
+    await db.query(
+      `insert into lottery_applications (tenant_id, period_id, household_id, child_id, unit_id, day, created_at)
+       select $1, $2, m.household_id, m.person_id, $3, d.day, now() - interval '2 days'
+       from household_members m cross join unnest($4::date[]) d(day)
+       where m.tenant_id = $1 and m.role = 'child'`,
+      [data.tenantId, period, data.unitId, LOTTERY_WEEK],
+    );
+    return period;
+  }, url);
+  const database = await openDatabase({ databaseUrl: url, poolSize: 2 });
+  try {
+    const started = performance.now();
+    const result = await inTenant(database, data.tenantId, (tx) => runLottery({ tx, tenantId: data.tenantId, actor: SYSTEM, now: new Date() }, periodId));
+    return { ms: performance.now() - started, result };
+  } finally {
+    await database.close();
+  }
+}
+
 async function main(): Promise<void> {
   const dbName = `pf_bench_${randomBytes(5).toString('hex')}`;
   await admin((db) => db.query(`create database ${dbName}`));
@@ -259,6 +302,14 @@ async function main(): Promise<void> {
     console.log(`places oversold: ${checks.oversold}; duplicate bookings: ${checks.duplicates}; waiting lists not 1..n: ${checks.badRanks}; lost choices: ${checks.asked - checks.answered}`);
     console.log(`baseline (one-row update, 10 clients): ${baseline.toFixed(0)} transactions per second`);
     console.log(`ratio bookings per second / baseline TPS: ${(bookingsPerSecond / baseline).toFixed(3)}`);
+
+    const draw = await timeLottery(databaseUrl(dbName), data);
+    console.log('\n=== lottery: second week, every household applying ===');
+    if (draw.result.kind !== 'drawn') console.log(`draw did not run: ${draw.result.kind}`);
+    else {
+      const { households, applications, reserved, waitlisted, refused, already } = draw.result;
+      console.log(`draw of ${applications} applications from ${households} households: ${(draw.ms / 1000).toFixed(2)} s (reserved ${reserved}, waiting ${waitlisted}, refused ${refused}, already ${already})`);
+    }
   } finally {
     server?.kill('SIGTERM');
     if (server) await new Promise((resolve) => server!.once('exit', resolve));

@@ -26,8 +26,8 @@ export interface Config {
   altchaMaxNumber: number;
   /** Cookies marked Secure; defaults to true when PUBLIC_URL is https. */
   secureCookies: boolean;
-  /** Booking submissions processed at once by this process; more wait, up to `bookingQueue`, then get 503. */
-  bookingConcurrency: number;
+  /** Booking submissions answered together in one transaction at most; more wait, up to `bookingQueue`, then get 503. */
+  bookingBatch: number;
   bookingQueue: number;
   /** How long a booking submission may wait for its turn before it is answered 503. */
   bookingMaxWaitMs: number;
@@ -62,9 +62,9 @@ export function loadConfig(env: Env = process.env): Config {
   const trustProxy = read.boolean('TRUST_PROXY', false);
   const altchaMaxNumber = read.integer('ALTCHA_MAX_NUMBER', 100_000, 1_000, 10_000_000);
   const secureCookies = read.boolean('SECURE_COOKIES', publicUrl.startsWith('https:'));
-  const bookingConcurrency = read.integer('BOOKING_CONCURRENCY', 4, 1, 256);
+  const bookingBatch = read.integer('BOOKING_BATCH', 100, 1, 1000);
   const bookingQueue = read.integer('BOOKING_QUEUE', 200, 0, 100_000);
-  const bookingMaxWaitMs = read.integer('BOOKING_MAX_WAIT_MS', 4000, 100, 60_000);
+  const bookingMaxWaitMs = read.integer('BOOKING_MAX_WAIT_MS', 1000, 100, 60_000);
   const givenSecret = read.string('SECRET', '');
   if (givenSecret !== '' && givenSecret.length < 32) {
     problems.push('SECRET must be at least 32 characters long (for example: openssl rand -hex 32).');
@@ -74,7 +74,7 @@ export function loadConfig(env: Env = process.env): Config {
   const secret = givenSecret !== '' ? givenSecret : persistedSecret(dataDir);
   return {
     port, host, dataDir, databaseUrl, publicUrl: publicUrl.replace(/\/$/, ''), smtpUrl, mailFrom, secret,
-    sessionIdleMinutes, demo, logLevel, trustProxy, altchaMaxNumber, secureCookies, bookingConcurrency, bookingQueue, bookingMaxWaitMs,
+    sessionIdleMinutes, demo, logLevel, trustProxy, altchaMaxNumber, secureCookies, bookingBatch, bookingQueue, bookingMaxWaitMs,
   };
 }
 

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { closeOtherSessions } from '../src/modules/identity/sessions.js';
 import { apiLogin, callApi, startApiScenario, type ApiScenario } from './support/api-scenario.js';
+import { occupyBookingLine } from './support/booking-line.js';
 import { TestBrowser } from './support/http-client.js';
-import { createStaff, PASSWORD } from './support/scenario.js';
+import { createStaff, familyActor, PASSWORD } from './support/scenario.js';
 
 interface ErrorBody {
   error: { code: string; message: string; fields?: { field: string; code: string; message: string }[] };
@@ -229,25 +230,24 @@ describe('the families’ API follows the pages’ rules, keeps households apart
 describe('the families’ API under a rush', () => {
   let scenario: ApiScenario;
   before(async () => {
-    // One booking at a time and no queue, as in test/load-shedding.test.ts.
-    scenario = await startApiScenario({ BOOKING_CONCURRENCY: '1', BOOKING_QUEUE: '0' });
+    scenario = await startApiScenario();
   });
   after(() => scenario.portal.close());
 
   it('answers a booking beyond capacity with 503 and Retry-After, books nothing, and books when sent again', async () => {
-    const { portal, family, wednesdays } = scenario;
+    const { portal, family, neighbour, wednesdays } = scenario;
     const token = await apiLogin(portal, family);
     const body = { activityId: wednesdays.id, choices: [{ childId: family.childIds[0]!, unitId: wednesdays.meal, day: '2026-12-09' }] };
-    // Another booking holds the only slot (held from the test, so that the rush is deterministic).
-    let release!: () => void;
-    const busy = portal.app.bookingGate.run(() => new Promise<void>((resolve) => (release = resolve)));
+    // The neighbour's booking is being answered (held from the test, so that the rush is deterministic).
+    const neighbourChoice = { childId: neighbour.childIds[0]!, unitId: wednesdays.meal, day: '2026-12-09' };
+    const release = await occupyBookingLine(portal, scenario.tenant, { actor: familyActor(neighbour), householdId: neighbour.householdId, activityId: wednesdays.id, choices: [neighbourChoice] });
     const shed = await callApi(portal, { method: 'POST', url: '/ville/api/v1/bookings?lang=en', token, body });
-    release();
-    await busy;
+    await release();
     assert.equal(shed.statusCode, 503);
     assert.equal(shed.headers['retry-after'], '2');
     assert.deepEqual(shed.json(), { error: { code: 'unavailable', message: 'The service is very busy right now. Try again in 2 seconds.' } });
-    assert.equal((await portal.inTenant(scenario.tenant, ({ tx }) => tx.selectFrom('bookings').select('id').execute())).length, 0);
+    const booked = await portal.inTenant(scenario.tenant, ({ tx }) => tx.selectFrom('bookings').select('household_id').execute());
+    assert.deepEqual(booked.map((row) => row.household_id), [neighbour.householdId], 'the shed request booked nothing');
     const again = await callApi(portal, { method: 'POST', url: '/ville/api/v1/bookings', token, body });
     assert.equal(again.statusCode, 200);
     assert.equal((again.json() as { results: Result[] }).results[0]!.outcome, 'reserved');

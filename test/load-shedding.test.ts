@@ -3,8 +3,9 @@ import { after, before, it } from 'node:test';
 import { addCapacityPool, addUnit, createActivity } from '../src/modules/activities/activity-setup.js';
 import { SYSTEM } from '../src/modules/actor.js';
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
+import { occupyBookingLine } from './support/booking-line.js';
 import { TestBrowser } from './support/http-client.js';
-import { createFamily, PASSWORD, type TestFamily } from './support/scenario.js';
+import { createFamily, familyActor, PASSWORD, type TestFamily } from './support/scenario.js';
 import { startTestPortal, type TestPortal } from './support/test-portal.js';
 
 let portal: TestPortal;
@@ -14,11 +15,10 @@ let activityId: string;
 let unitId: string;
 
 before(async () => {
-  // One booking at a time and no queue.
-  portal = await startTestPortal({ now: '2026-11-23T08:00:00Z', env: { BOOKING_CONCURRENCY: '1', BOOKING_QUEUE: '0' } });
+  portal = await startTestPortal({ now: '2026-11-23T08:00:00Z' });
   tenant = await portal.addTenant({ slug: 'ville' });
   families = [];
-  for (let index = 0; index < 3; index++) families.push(await createFamily(portal, tenant, { email: `p${index}@example.test`, lastName: `F${index}` }));
+  for (let index = 0; index < 4; index++) families.push(await createFamily(portal, tenant, { email: `p${index}@example.test`, lastName: `F${index}` }));
   await portal.inTenant(tenant, async (base) => {
     const scope = { ...base, actor: SYSTEM };
     activityId = await createActivity(scope, { name: 'Été', kind: 'alsh_holidays', site_id: null, starts_on: '2027-07-05', ends_on: '2027-08-27', weekdays: [1, 2, 3, 4, 5], opening: 'all', requires_enrollment: false });
@@ -29,30 +29,30 @@ before(async () => {
 after(() => portal.close());
 
 it('answers a rush beyond capacity with 503 and Retry-After, books nothing for those, and lets them send again', async () => {
-  const browsers = await Promise.all(families.map(async (family) => {
+  const [holder, ...parents] = families;
+  const browsers = await Promise.all(parents.map(async (family) => {
     const browser = new TestBrowser(portal.app);
     await browser.get('/ville/connexion');
     await browser.post('/ville/connexion', { email: family.email, password: PASSWORD });
     await browser.get('/ville/reservations');
     return { browser, family };
   }));
-  // Another booking holds the only slot (on PGlite requests take turns on one connection, so the
-  // rush is made deterministic by holding the slot from the test).
-  let release!: () => void;
-  const busy = portal.app.bookingGate.run(() => new Promise<void>((resolve) => (release = resolve)));
+  // Another family's submission is being answered (held from the test, so that the rush is deterministic).
+  const holderChoice = { childId: holder!.childIds[0]!, unitId, day: '2027-07-19' };
+  const release = await occupyBookingLine(portal, tenant, { actor: familyActor(holder!), householdId: holder!.householdId, activityId, choices: [holderChoice] });
   const responses = await Promise.all(browsers.map(({ browser, family }) =>
     browser.post('/ville/reservations', { activite: activityId, choix: [`${family.childIds[0]}|${unitId}|2027-07-19`] })));
-  release();
-  await busy;
+  const held = await release();
+  assert.equal((held as { results: { outcome: { kind: string } }[] }).results[0]!.outcome.kind, 'reserved', 'the submission answered meanwhile is booked');
   const shed = responses.filter((response) => response.statusCode === 503);
-  assert.equal(shed.length, 3, 'every request is shed while the slot is taken');
+  assert.equal(shed.length, 3, 'every request is shed while the line is busy');
   for (const response of shed) {
     assert.equal(response.headers['retry-after'], '2');
     assert.match(response.body, /rien n’a été réservé/);
     assert.match(response.body, /data-auto-retry="2"/);
   }
   const booked = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('household_id').execute());
-  assert.equal(booked.length, 0, 'a shed request books nothing');
+  assert.deepEqual(booked.map((row) => row.household_id), [holder!.householdId], 'a shed request books nothing');
 
   // The page sends the same choices again (the hidden fields of the 503 page): they are booked.
   for (const [index, response] of responses.entries()) {
@@ -65,5 +65,5 @@ it('answers a rush beyond capacity with 503 and Retry-After, books nothing for t
     assert.match(again.body, /Réservée/);
   }
   const total = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('id').execute());
-  assert.equal(total.length, 3);
+  assert.equal(total.length, 4);
 });

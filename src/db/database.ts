@@ -13,6 +13,12 @@ export interface Database {
   query<R = Record<string, unknown>>(sqlText: string, parameters?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
   /** Runs `work` on one connection held throughout (migrations, session-level locks). */
   withConnection<T>(work: (connection: RawConnection) => Promise<T>): Promise<T>;
+  /**
+   * The same database through a few connections of its own, for work that must not queue behind
+   * the pages' reads: on registration day the booking line's turns (web/booking-gate.ts). The
+   * embedded database has one connection: there it is the database itself.
+   */
+  priority: Database;
   close(): Promise<void>;
 }
 
@@ -26,18 +32,34 @@ export interface DatabaseOptions {
   /** PGlite data folder; undefined keeps the database in memory (tests). */
   dataDir?: string | undefined;
   poolSize?: number;
+  /** Connections of the priority lane (PostgreSQL only). */
+  priorityPoolSize?: number;
   onSlowWait?: (waitedMs: number) => void;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options);
+  if (!options.databaseUrl) return openPglite(options);
+  const main = openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  const priority = openPostgres(options.databaseUrl, options.priorityPoolSize ?? 2);
+  // Fails at start, with the server's message, when the database cannot be reached.
+  await main.query('select 1');
+  return {
+    ...main,
+    priority,
+    async close() {
+      await Promise.all([main.close(), priority.close()]);
+    },
+  };
 }
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   const pool = await PgliteSerialPool.open(options.dataDir);
   if (options.onSlowWait) pool.onSlowWait = options.onSlowWait;
-  return {
+  const database: Database = {
     kind: 'pglite',
+    get priority() {
+      return database;
+    },
     kysely: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }),
     async exec(sqlText) {
       await pool.exec(sqlText);
@@ -58,6 +80,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       await pool.end();
     },
   };
+  return database;
 }
 
 /** Value shapes shared with PGlite: bigint counts as numbers, calendar dates as 'YYYY-MM-DD'. */
@@ -66,7 +89,7 @@ const typeParsers: Record<number, (value: string) => unknown> = {
   1082: (value) => value,
 };
 
-async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
+function openPostgres(databaseUrl: string, poolSize: number): Database {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: poolSize,
@@ -78,9 +101,11 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
   // An idle connection closed by the server (a restart, a failover) must not crash the process:
   // the pool drops it and opens another on the next query.
   pool.on('error', (error) => console.error(`database: idle connection lost: ${error.message}`));
-  await pool.query('select 1');
-  return {
+  const database: Database = {
     kind: 'postgres',
+    get priority() {
+      return database;
+    },
     kysely: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }),
     async exec(sqlText) {
       await pool.query(sqlText);
@@ -104,4 +129,5 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
       await pool.end();
     },
   };
+  return database;
 }

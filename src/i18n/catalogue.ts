@@ -26,6 +26,7 @@ import { notifications as frNotifications } from './fr/notifications.js';
 import { security as frSecurity } from './fr/security.js';
 import { staff as frStaff } from './fr/staff.js';
 import { staffHouseholds as frStaffHouseholds } from './fr/staff-households.js';
+import { dateFormat } from '../modules/calendar/date-formats.js';
 
 export const LANGS = ['fr', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -73,9 +74,9 @@ export function formatters(lang: Lang, timeZone: string) {
 
 function buildFormatters(lang: Lang, timeZone: string) {
   const locale = lang === 'fr' ? 'fr-FR' : 'en-GB';
-  const longDate = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-  const shortDate = new Intl.DateTimeFormat(locale, { timeZone, day: '2-digit', month: '2-digit', year: 'numeric' });
-  const dateTime = new Intl.DateTimeFormat(locale, { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const longDate = dateFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  const shortDate = dateFormat(locale, { timeZone, day: '2-digit', month: '2-digit', year: 'numeric' });
+  const dateTime = dateFormat(locale, { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
   const money = new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' });
   return {
     longDate: (instant: Date) => longDate.format(instant),

@@ -9,8 +9,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { inTenant } from '../db/tenant-scope.js';
-import { ANONYMOUS, type Actor } from '../modules/actor.js';
-import { actorOfAccount } from '../modules/identity/accounts.js';
+import { actorOfSession } from '../modules/identity/accounts.js';
 import { findSession, type Session } from '../modules/identity/sessions.js';
 import type { Tenant } from '../modules/tenancy/tenant-directory.js';
 import type { Services } from '../services.js';
@@ -18,7 +17,7 @@ import { buildAssets } from './assets.js';
 import { CSRF_COOKIE, CsrfTokens } from './csrf.js';
 import './fastify-types.js';
 import { isLang, type Lang, translator } from '../i18n/catalogue.js';
-import { ConcurrencyGate } from './load-shedding.js';
+import { bookingGate } from './booking-gate.js';
 import { renderPage } from './render.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { ErrorPage } from './components/error-page.js';
@@ -135,7 +134,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     return reply.type(asset.contentType).header('cache-control', 'public, max-age=31536000, immutable').send(asset.body);
   });
 
-  app.decorate('bookingGate', new ConcurrencyGate(config.bookingConcurrency, config.bookingQueue, config.bookingMaxWaitMs));
+  app.decorate('bookingGate', bookingGate(services, { maxBatch: config.bookingBatch, maxQueue: config.bookingQueue, maxWaitMs: config.bookingMaxWaitMs }));
 
   // --- request context: tenant, language, session, anti-forgery -----------------------------------
   app.decorateRequest('tenant', null);
@@ -150,7 +149,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   app.decorateRequest('inScope', async function inScope<T>(this: FastifyRequest, work: (scope: import('../modules/scope.js').Scope) => Promise<T>) {
     const tenant = this.tenant;
     if (!tenant) throw new Error('inScope() on a request without a tenant');
-    const actor = actorOf(this.session);
+    const actor = actorOfSession(this.session);
     let emailQueued = false;
     const afterCommit = () => {
       emailQueued = true;
@@ -177,9 +176,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     if (token && request.tenant) {
       request.sessionToken = token;
       const tenantId = request.tenant.id;
-      request.session = await inTenant(services.db, tenantId, (tx) =>
-        findSession(tx, token, services.clock.now(), config.sessionIdleMinutes),
-      );
+      request.session = await findSession(services.db.kysely, tenantId, token, services.clock.now(), config.sessionIdleMinutes);
     }
   });
 
@@ -251,12 +248,6 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(apiRoutes(services), { prefix: '/api' });
 
   return app;
-}
-
-export function actorOf(session: Session | null): Actor {
-  if (!session || session.awaitingSecondFactor) return ANONYMOUS;
-  const { account } = session;
-  return actorOfAccount({ id: account.id, kind: account.kind, staff_role: account.staffRole, household_id: account.householdId, display_name: account.displayName });
 }
 
 /** The origin of the tenant's website, where logging out leads; 'self' when it has none. */

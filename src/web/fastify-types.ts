@@ -28,8 +28,8 @@ declare module 'fastify' {
     page(title: string, body: VNode, status?: number): Promise<FastifyReply>;
   }
   interface FastifyInstance {
-    /** Lets a few booking submissions run at once and sheds the excess with 503 (web/load-shedding.ts). */
-    bookingGate: import('./load-shedding.js').ConcurrencyGate;
+    /** Lines booking submissions up, answers them in batches and sheds the excess with 503 (web/booking-gate.ts). */
+    bookingGate: import('./booking-gate.js').BookingGate;
   }
   interface FastifyContextConfig {
     /** false for server-to-server callbacks that cannot carry a form token. */

@@ -1,46 +1,100 @@
 /**
- * Registration day: thousands of parents post at the same second. Letting every request into the
- * booking transaction at once makes each wait behind all the others (and the database's locks);
- * instead a few run at a time, a bounded number wait their turn, and the rest are told at once to
- * come back (503 with Retry-After), having changed nothing. The page retries by itself.
+ * Registration day: thousands of parents post at the same second. Letting every request into its
+ * own booking transaction makes each wait behind all the others on the same day counters, and pay
+ * its own commit. Instead the submissions of one authority line up, and each turn answers all those
+ * that arrived meanwhile (up to `maxBatch`) in one transaction: the counters are locked once and the
+ * commit is paid once. A bounded number wait their turn; the rest, those who would wait too long, and
+ * any that did, are told at once to come back (503 with Retry-After), having changed nothing. The
+ * page retries by itself.
  */
-export class ConcurrencyGate {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
+export interface BatchGateOptions {
+  /** Items answered in one turn at most. */
+  maxBatch: number;
+  /** Items waiting at most per line; beyond, the answer is 'shed' at once. */
+  maxQueue: number;
+  /** An item still waiting after this long is answered 'shed' rather than late. */
+  maxWaitMs: number;
+}
+
+/** Answers a turn's items, one answer per item in the same order. */
+export type BatchRunner<In, Out> = (items: In[]) => Promise<Out[]>;
+
+interface Waiting<In, Out> {
+  item: In;
+  resolve(answer: Out | 'shed'): void;
+  reject(error: unknown): void;
+  timer: NodeJS.Timeout;
+}
+
+interface Line<In, Out> {
+  waiting: Waiting<In, Out>[];
+  busy: boolean;
+  /** When the running turn started, and how long the last one took (to foresee a wait). */
+  turnStartedAt: number;
+  lastTurnMs: number;
+}
+
+export class BatchGate<In, Out> {
+  private readonly lines = new Map<string, Line<In, Out>>();
 
   constructor(
-    private readonly limit: number,
-    private readonly maxQueue: number,
-    private readonly maxWaitMs: number,
+    private readonly runner: BatchRunner<In, Out>,
+    private readonly options: BatchGateOptions,
   ) {}
 
-  /** Runs `work` when a slot is free; 'shed' when the queue is full or the wait too long. */
-  async run<T>(work: () => Promise<T>): Promise<T | 'shed'> {
-    if (this.running >= this.limit) {
-      if (this.waiting.length >= this.maxQueue) return 'shed';
-      const admitted = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => {
-          const index = this.waiting.indexOf(wake);
-          if (index >= 0) this.waiting.splice(index, 1);
-          resolve(false);
-        }, this.maxWaitMs);
-        const wake = () => {
-          clearTimeout(timer);
-          resolve(true);
-        };
-        this.waiting.push(wake);
-      });
-      if (!admitted) return 'shed';
-    } else {
-      this.running += 1;
+  /** Lines up `item` behind the others of `line` (an authority); 'shed' when the line is too long or too slow. */
+  submit(line: string, item: In): Promise<Out | 'shed'> {
+    const state = this.lines.get(line) ?? { waiting: [], busy: false, turnStartedAt: 0, lastTurnMs: 0 };
+    this.lines.set(line, state);
+    if (state.busy && (state.waiting.length >= this.options.maxQueue || this.foreseenWaitMs(state) > this.options.maxWaitMs)) return Promise.resolve('shed');
+    return new Promise((resolve, reject) => {
+      const entry: Waiting<In, Out> = {
+        item, resolve, reject,
+        timer: setTimeout(() => {
+          const index = state.waiting.indexOf(entry);
+          if (index < 0) return;
+          state.waiting.splice(index, 1);
+          resolve('shed');
+        }, this.options.maxWaitMs),
+      };
+      state.waiting.push(entry);
+      if (!state.busy) void this.drain(line, state);
+    });
+  }
+
+  /**
+   * How long a newcomer would wait for its turn, judging by the last turn: told 'shed' at once
+   * rather than after waiting in vain, the parent's page retries sooner and the line stays short.
+   */
+  private foreseenWaitMs(state: Line<In, Out>): number {
+    const rest = Math.max(0, state.lastTurnMs - (performance.now() - state.turnStartedAt));
+    return rest + Math.floor(state.waiting.length / this.options.maxBatch) * state.lastTurnMs;
+  }
+
+  private async drain(line: string, state: Line<In, Out>): Promise<void> {
+    state.busy = true;
+    while (state.waiting.length > 0) {
+      const turn = state.waiting.splice(0, this.options.maxBatch);
+      for (const entry of turn) clearTimeout(entry.timer);
+      state.turnStartedAt = performance.now();
+      await this.answer(turn);
+      state.lastTurnMs = performance.now() - state.turnStartedAt;
     }
+    state.busy = false;
+    this.lines.delete(line);
+  }
+
+  /** Runs a turn; if it fails as a whole, each item runs alone, so one bad item fails only itself. */
+  private async answer(turn: Waiting<In, Out>[]): Promise<void> {
     try {
-      return await work();
-    } finally {
-      const next = this.waiting.shift();
-      // The slot passes straight to the next waiting request, so `running` stays counted.
-      if (next) next();
-      else this.running -= 1;
+      const answers = await this.runner(turn.map((entry) => entry.item));
+      turn.forEach((entry, index) => entry.resolve(answers[index]!));
+    } catch (error) {
+      if (turn.length === 1) {
+        turn[0]!.reject(error);
+        return;
+      }
+      for (const entry of turn) await this.answer([entry]);
     }
   }
 }

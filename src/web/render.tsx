@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import { inTenant } from '../db/tenant-scope.js';
 import { householdSummary } from '../modules/households/household-summary.js';
 import type { Services } from '../services.js';
 import { Layout } from './components/layout.js';
@@ -46,7 +45,7 @@ async function viewerOf(services: Services, request: FastifyRequest): Promise<Vi
   const householdId = account.householdId;
   const household =
     account.kind === 'family' && householdId
-      ? await inTenant(services.db, request.tenant.id, (tx) => householdSummary(tx, householdId))
+      ? await householdSummary(services.db.kysely, request.tenant.id, householdId)
       : null;
   return { accountId: account.id, displayName: account.displayName, kind: account.kind, staffRole: account.staffRole, household };
 }

@@ -1,3 +1,4 @@
+import type { Actor } from '../../src/modules/actor.js';
 import { createAccount } from '../../src/modules/identity/accounts.js';
 import type { StaffRole } from '../../src/modules/identity/identity.tables.js';
 import { createHousehold } from '../../src/modules/households/households.js';
@@ -45,6 +46,11 @@ export async function createFamily(
     });
     return { householdId: household.householdId, accountId, email: options.email, password: password ?? '', childIds: household.personIds.slice(1) };
   });
+}
+
+/** The family as the actor of its own requests. */
+export function familyActor(family: TestFamily): Actor {
+  return { kind: 'family', accountId: family.accountId, householdId: family.householdId, label: 'famille' };
 }
 
 export async function createStaff(portal: TestPortal, tenant: Tenant, options: { email: string; role?: StaffRole; name?: string }): Promise<{ accountId: string; email: string; password: string }> {

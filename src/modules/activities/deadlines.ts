@@ -1,4 +1,5 @@
 import { addDays, weekdayOf } from '../calendar/calendar-dates.js';
+import { dateFormat } from '../calendar/date-formats.js';
 
 /**
  * Booking and cancellation deadlines, as the authorities write them in their rules:
@@ -67,17 +68,8 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = offsetFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-    });
-    offsetFormatters.set(timeZone, formatter);
-  }
-  return formatter;
+  return dateFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
 /** What a wall clock in `timeZone` shows at `instant`, as milliseconds of a UTC date with the same fields. */

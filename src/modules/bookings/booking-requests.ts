@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   bookingDeadlineOf, loadActivityDefinition, openingRulesOf, periodFor, poolsFor, unitRelationsOf,
   type ActivityDefinition, type Unit,
@@ -5,11 +6,12 @@ import {
 import { closedReasonOf, type ClosedReason, type DayCalendar } from '../activities/availability.js';
 import { deadlineInstant } from '../activities/deadlines.js';
 import { unitConflicts } from '../activities/unit-rules.js';
+import type { Actor } from '../actor.js';
 import type { Scope } from '../scope.js';
-import type { BookingStatus } from './bookings.tables.js';
+import { HOLDS_NO_UNIT, type BookingStatus } from './bookings.tables.js';
 import { acceptedGroups } from './enrollments.js';
 import { sql } from 'kysely';
-import { takePlacesInOrder } from './places.js';
+import { allocatePlaces, lockDayCounters } from './places.js';
 
 /**
  * The booking pipeline. Every rule is checked here, on the server, inside the caller's single
@@ -46,15 +48,23 @@ export interface ChoiceResult extends BookingChoice {
   outcome: BookingOutcome;
 }
 
-/** The children of a household (only they may be booked by it). */
-async function childrenOf(scope: Scope, householdId: string): Promise<Set<string>> {
-  const rows = await scope.tx.selectFrom('household_members').select('person_id').where('household_id', '=', householdId).where('role', '=', 'child').execute();
-  return new Set(rows.map((row) => row.person_id));
+/** The children of each household (only they may be booked by it). */
+async function childrenOf(scope: Scope, householdIds: string[]): Promise<Map<string, Set<string>>> {
+  const children = new Map(householdIds.map((id) => [id, new Set<string>()]));
+  if (householdIds.length === 0) return children;
+  const rows = await scope.tx
+    .selectFrom('household_members')
+    .select(['household_id', 'person_id'])
+    .where('household_id', 'in', householdIds)
+    .where('role', '=', 'child')
+    .execute();
+  for (const row of rows) children.get(row.household_id)!.add(row.person_id);
+  return children;
 }
 
 /** Only the family itself, or staff who may change things, act on a household's bookings. */
-export function actorMayBookFor(scope: Scope, householdId: string): boolean {
-  return (scope.actor.kind === 'family' && scope.actor.householdId === householdId) || (scope.actor.kind === 'staff' && scope.actor.role !== 'reader');
+export function actorMayBookFor({ actor }: { actor: Actor }, householdId: string): boolean {
+  return (actor.kind === 'family' && actor.householdId === householdId) || (actor.kind === 'staff' && actor.role !== 'reader');
 }
 
 /** Why a unit cannot be booked for a child on a day, before looking at places; null if it can. */
@@ -84,40 +94,91 @@ export function refusalBeforePlaces(
  * Books the chosen units and days for children of one household, each choice answered on its own:
  * reserved, requested (the service validates), waiting list with its rank, or refused with the reason.
  * A choice already booked answers with its booking, so a double submission books nothing twice.
+ * Null when the actor may not book for this household or the activity is unknown.
  */
 export async function requestBookings(
   scope: Scope,
   context: BookingContext,
   input: { householdId: string; activityId: string; choices: BookingChoice[] },
 ): Promise<ChoiceResult[] | null> {
-  if (!actorMayBookFor(scope, input.householdId)) return null;
-  const definition = await loadActivityDefinition(scope.tx, input.activityId);
-  if (!definition) return null;
-  const children = await childrenOf(scope, input.householdId);
-  const groups = await acceptedGroups(scope.tx, input.activityId, [...children]);
-  const unitsById = new Map(definition.units.map((unit) => [unit.id, unit]));
-  // Sorted by day then unit, so concurrent requests lock the same counters in the same order; the
-  // sort is stable, so children of one day keep the order the family gave them in.
-  const choices = dedupe(input.choices).sort((a, b) => (a.day + a.unitId).localeCompare(b.day + b.unitId));
+  const [results] = await requestBookingsTogether(scope, context, [{ actor: scope.actor, ...input }]);
+  return results!;
+}
 
-  const verdicts = new Map<BookingChoice, RefusalReason | null>();
-  for (const choice of choices) {
-    const unit = unitsById.get(choice.unitId);
-    if (!unit) verdicts.set(choice, 'unknown_unit');
-    else if (!children.has(choice.childId)) verdicts.set(choice, 'not_your_child');
-    else if (definition.activity.requires_enrollment && groups.get(choice.childId) === undefined) {
-      verdicts.set(choice, (await hasPendingEnrollment(scope, input.activityId, choice.childId)) ? 'enrollment_pending' : 'not_enrolled');
-    } else verdicts.set(choice, refusalBeforePlaces(definition, unit, choice.day, groups.get(choice.childId) ?? null, scope.now, context));
+/** One household's booking form, as sent: who sent it, for which activity, and what it asks. */
+export interface BookingSubmission {
+  actor: Actor;
+  householdId: string;
+  activityId: string;
+  choices: BookingChoice[];
+}
+
+/** One choice of one submission, with what the rules need to judge it. */
+interface Asked {
+  choice: BookingChoice;
+  submission: BookingSubmission;
+  definition: ActivityDefinition;
+  groupId: string | null;
+}
+
+/**
+ * Answers several submissions in the caller's one transaction, as `requestBookings` answers one,
+ * and in the order given: the first submission takes its places first. On registration day the
+ * submissions that arrive together are answered together (bookings/booking-queue.ts), so the day
+ * counters are locked once and the commit is paid once for all of them.
+ */
+export async function requestBookingsTogether(scope: Scope, context: BookingContext, submissions: BookingSubmission[]): Promise<(ChoiceResult[] | null)[]> {
+  const definitions = new Map<string, ActivityDefinition | null>();
+  for (const activityId of new Set(submissions.map((submission) => submission.activityId))) {
+    definitions.set(activityId, await loadActivityDefinition(scope.tx, activityId));
   }
-  await refuseUnitConflicts(scope, definition, choices, verdicts);
+  const admitted = submissions.filter((submission) => actorMayBookFor(submission, submission.householdId) && definitions.get(submission.activityId));
+  const children = await childrenOf(scope, [...new Set(admitted.map((submission) => submission.householdId))]);
+  const groups = new Map<string, Map<string, string | null>>();
+  for (const activityId of new Set(admitted.map((submission) => submission.activityId))) {
+    const childIds = admitted.filter((submission) => submission.activityId === activityId).flatMap((submission) => [...children.get(submission.householdId)!]);
+    groups.set(activityId, await acceptedGroups(scope.tx, activityId, [...new Set(childIds)]));
+  }
 
-  const accepted = choices.filter((choice) => verdicts.get(choice) === null);
-  const outcomes = await placeChoices(scope, definition, input.householdId, accepted, groups);
-  const results: ChoiceResult[] = choices.map((choice) => ({
-    ...choice,
-    outcome: outcomes.get(choice) ?? { kind: 'refused', reason: verdicts.get(choice)! },
-  }));
-  return results;
+  const asked = new Map<BookingSubmission, Asked[]>();
+  const verdicts = new Map<Asked, RefusalReason | null>();
+  // The calendar and deadline rules give the same answer for every child of a group on a unit and
+  // day: computed once per turn (a turn can hold thousands of choices for the same few days).
+  const ruled = new Map<string, RefusalReason | null>();
+  const ruleFor = (definition: ActivityDefinition, unit: Unit, day: string, groupId: string | null) => {
+    const key = `${unit.id}|${day}|${groupId ?? ''}`;
+    if (!ruled.has(key)) ruled.set(key, refusalBeforePlaces(definition, unit, day, groupId, scope.now, context));
+    return ruled.get(key)!;
+  };
+  for (const submission of admitted) {
+    const definition = definitions.get(submission.activityId)!;
+    const groupOf = groups.get(submission.activityId)!;
+    const unitsById = new Map(definition.units.map((unit) => [unit.id, unit]));
+    // Sorted by day then unit; the sort is stable, so children of one day keep the family's order.
+    const choices = dedupe(submission.choices).sort((a, b) => (a.day + a.unitId).localeCompare(b.day + b.unitId));
+    const mine = choices.map((choice) => ({ choice, submission, definition, groupId: groupOf.get(choice.childId) ?? null }));
+    asked.set(submission, mine);
+    for (const entry of mine) {
+      const { choice } = entry;
+      const unit = unitsById.get(choice.unitId);
+      if (!unit) verdicts.set(entry, 'unknown_unit');
+      else if (!children.get(submission.householdId)!.has(choice.childId)) verdicts.set(entry, 'not_your_child');
+      else if (definition.activity.requires_enrollment && !groupOf.has(choice.childId)) {
+        verdicts.set(entry, (await hasPendingEnrollment(scope, submission.activityId, choice.childId)) ? 'enrollment_pending' : 'not_enrolled');
+      } else verdicts.set(entry, ruleFor(definition, unit, choice.day, entry.groupId));
+    }
+  }
+  for (const definition of definitions.values()) {
+    if (definition) await refuseUnitConflicts(scope, definition, [...verdicts.keys()].filter((entry) => entry.definition === definition), verdicts);
+  }
+
+  const accepted = [...verdicts.keys()].filter((entry) => verdicts.get(entry) === null);
+  const outcomes = await placeChoices(scope, accepted);
+  return submissions.map((submission) => {
+    const mine = asked.get(submission);
+    if (!mine) return null;
+    return mine.map((entry) => ({ ...entry.choice, outcome: outcomes.get(entry) ?? { kind: 'refused', reason: verdicts.get(entry)! } }));
+  });
 }
 
 function dedupe(choices: BookingChoice[]): BookingChoice[] {
@@ -131,113 +192,133 @@ async function hasPendingEnrollment(scope: Scope, activityId: string, childId: s
   return row !== undefined;
 }
 
-/** A day's units must fit together, counting what the child already has booked that day. */
-async function refuseUnitConflicts(scope: Scope, definition: ActivityDefinition, choices: BookingChoice[], verdicts: Map<BookingChoice, RefusalReason | null>): Promise<void> {
-  const accepted = choices.filter((choice) => verdicts.get(choice) === null);
+/**
+ * A day's units must fit together, counting what the child already has booked that day and what
+ * the other submissions answered with it ask for the child (a child of separated parents).
+ */
+async function refuseUnitConflicts(scope: Scope, definition: ActivityDefinition, entries: Asked[], verdicts: Map<Asked, RefusalReason | null>): Promise<void> {
+  const accepted = entries.filter((entry) => verdicts.get(entry) === null);
   if (accepted.length === 0) return;
   const existing = await scope.tx
     .selectFrom('bookings')
     .select(['child_id', 'unit_id', 'day'])
-    .where('child_id', 'in', [...new Set(accepted.map((choice) => choice.childId))])
-    .where('day', 'in', [...new Set(accepted.map((choice) => choice.day))])
+    .where('child_id', 'in', [...new Set(accepted.map((entry) => entry.choice.childId))])
+    .where('day', 'in', [...new Set(accepted.map((entry) => entry.choice.day))])
     .where('unit_id', 'in', definition.units.map((unit) => unit.id))
-        // A waiting-list entry holds nothing: a meal cannot lean on a day the child only waits for.
-    .where('status', 'not in', ['refused', 'cancelled', 'late_cancelled', 'waitlisted'])
+    .where('status', 'not in', HOLDS_NO_UNIT)
     .execute();
   const relations = unitRelationsOf(definition);
-  const byChildDay = new Map<string, { booked: Set<string>; fresh: BookingChoice[] }>();
-  const entry = (childId: string, day: string) => {
+  const byChildDay = new Map<string, { booked: Set<string>; fresh: Asked[] }>();
+  const slotOf = (childId: string, day: string) => {
     const key = `${childId}|${day}`;
     if (!byChildDay.has(key)) byChildDay.set(key, { booked: new Set(), fresh: [] });
     return byChildDay.get(key)!;
   };
-  for (const row of existing) entry(row.child_id, row.day).booked.add(row.unit_id);
-  for (const choice of accepted) {
-    const slot = entry(choice.childId, choice.day);
-    slot.booked.add(choice.unitId);
-    slot.fresh.push(choice);
+  for (const row of existing) slotOf(row.child_id, row.day).booked.add(row.unit_id);
+  for (const entry of accepted) {
+    const slot = slotOf(entry.choice.childId, entry.choice.day);
+    slot.booked.add(entry.choice.unitId);
+    slot.fresh.push(entry);
   }
   for (const slot of byChildDay.values()) {
     const conflicting = new Set(unitConflicts(relations, slot.booked).flatMap((conflict) => (conflict.kind === 'excludes' ? [conflict.unitId, conflict.other] : [conflict.unitId])));
-    for (const choice of slot.fresh) if (conflicting.has(choice.unitId)) verdicts.set(choice, 'unit_conflict');
+    for (const entry of slot.fresh) if (conflicting.has(entry.choice.unitId)) verdicts.set(entry, 'unit_conflict');
   }
 }
 
 /**
- * Books the accepted choices: one insert for all (the unique index on live bookings turns a double
- * submission into 'already', waiting for the first transaction if it still runs), places taken for
- * all in one short locked section, then one update of their states and one insert of their events.
+ * Books the accepted choices. Under the day counters, locked once for all: the choices already
+ * booked answer 'already'; the others get a place or a rank, in the order given, and are inserted
+ * with that state in one statement, with their events in another. The unique index on live
+ * bookings stays the last word: a choice booked meanwhile by a transaction that did not need the
+ * same counters (a unit without places) makes this step start again, and then answer 'already'.
  */
-async function placeChoices(
-  scope: Scope,
-  definition: ActivityDefinition,
-  householdId: string,
-  choices: BookingChoice[],
-  groups: Map<string, string | null>,
-): Promise<Map<BookingChoice, BookingOutcome>> {
-  const outcomes = new Map<BookingChoice, BookingOutcome>();
-  if (choices.length === 0) return outcomes;
-  const key = (choice: { child_id?: string; childId?: string; unit_id?: string; unitId?: string; day: string }) =>
-    `${choice.childId ?? choice.child_id}|${choice.unitId ?? choice.unit_id}|${choice.day}`;
-  const inserted = await scope.tx
-    .insertInto('bookings')
-    .values(choices.map((choice) => ({
-      tenant_id: scope.tenantId, child_id: choice.childId, unit_id: choice.unitId, day: choice.day, household_id: householdId,
-      group_id: groups.get(choice.childId) ?? null, status: 'requested' as const, created_by: accountOf(scope), created_at: scope.now, updated_at: scope.now,
-    })))
-    .onConflict((conflict) => conflict.columns(['child_id', 'unit_id', 'day']).where('status', 'not in', ['refused', 'cancelled']).doNothing())
-    .returning(['id', 'child_id', 'unit_id', 'day'])
-    .execute();
-  const fresh = new Map(inserted.map((row) => [key(row), row.id]));
-  const already = choices.filter((choice) => !fresh.has(key(choice)));
-  if (already.length > 0) {
-    const existing = await scope.tx
-      .selectFrom('bookings')
-      .select(['id', 'child_id', 'unit_id', 'day', 'status'])
-      .where('child_id', 'in', [...new Set(already.map((choice) => choice.childId))])
-      .where('unit_id', 'in', [...new Set(already.map((choice) => choice.unitId))])
-      .where('day', 'in', [...new Set(already.map((choice) => choice.day))])
-      .where('status', 'not in', ['refused', 'cancelled'])
-      .execute();
-    const byKey = new Map(existing.map((row) => [key(row), row]));
-    for (const choice of already) {
-      const row = byKey.get(key(choice))!;
-      outcomes.set(choice, { kind: 'already', bookingId: row.id, status: row.status });
+async function placeChoices(scope: Scope, entries: Asked[]): Promise<Map<Asked, BookingOutcome>> {
+  if (entries.length === 0) return new Map();
+  for (let attempt = 1; ; attempt += 1) {
+    await sql`savepoint place_choices`.execute(scope.tx);
+    try {
+      const outcomes = await placeChoicesOnce(scope, entries);
+      await sql`release savepoint place_choices`.execute(scope.tx);
+      return outcomes;
+    } catch (error) {
+      if (!(error instanceof BookedMeanwhile) || attempt >= 3) throw error;
+      await sql`rollback to savepoint place_choices`.execute(scope.tx);
     }
   }
-  const placing = choices.filter((choice) => fresh.has(key(choice)));
-  const places = await takePlacesInOrder(scope.tx, scope.tenantId, placing.map((choice) => ({
-    bookingId: fresh.get(key(choice))!, pools: poolsFor(definition, choice.unitId, groups.get(choice.childId) ?? null),
-    day: choice.day, unitId: choice.unitId, groupId: groups.get(choice.childId) ?? null,
-  })));
-  const placedStatus: BookingStatus = definition.activity.validation_mode === 'manual' ? 'requested' : 'reserved';
-  const states = places.map((place) => ({
-    id: place.bookingId,
-    status: place.got ? placedStatus : ('waitlisted' as const),
-    holds: place.got ? place.poolIds : [],
-    rank: place.got ? null : place.rank,
-  }));
-  if (states.length > 0) {
-    await sql`
-      update bookings b set status = v.status, holds_pools = v.holds, waitlist_rank = v.rank
-      from (values ${sql.join(states.map((state) => sql`(${state.id}::uuid, ${state.status}, ${state.holds}::uuid[], ${state.rank}::int)`))}) as v(id, status, holds, rank)
-      where b.id = v.id`.execute(scope.tx);
-    await scope.tx
-      .insertInto('booking_events')
-      .values(states.map((state) => ({
-        tenant_id: scope.tenantId, booking_id: state.id, household_id: householdId, from_status: null, to_status: state.status,
-        reason: null, actor_account_id: accountOf(scope), at: scope.now,
-      })))
-      .execute();
+}
+
+class BookedMeanwhile extends Error {}
+
+async function placeChoicesOnce(scope: Scope, entries: Asked[]): Promise<Map<Asked, BookingOutcome>> {
+  const outcomes = new Map<Asked, BookingOutcome>();
+  const keyOf = ({ choice }: Asked) => `${choice.childId}|${choice.unitId}|${choice.day}`;
+  const request = (entry: Asked) => ({ pools: poolsFor(entry.definition, entry.choice.unitId, entry.groupId), day: entry.choice.day, unitId: entry.choice.unitId, groupId: entry.groupId });
+  const counters = await lockDayCounters(scope.tx, scope.tenantId, entries.map(request));
+
+  const existing = await scope.tx
+    .selectFrom('bookings')
+    .select(['id', 'child_id', 'unit_id', 'day', 'status'])
+    .where('child_id', 'in', [...new Set(entries.map(({ choice }) => choice.childId))])
+    .where('unit_id', 'in', [...new Set(entries.map(({ choice }) => choice.unitId))])
+    .where('day', 'in', [...new Set(entries.map(({ choice }) => choice.day))])
+    .where('status', 'not in', ['refused', 'cancelled'])
+    .execute();
+  const booked = new Map(existing.map((row) => [`${row.child_id}|${row.unit_id}|${row.day}`, { id: row.id, status: row.status }]));
+  // The first entry of a key is booked; a later one (a child of separated parents asked by both
+  // households in the same turn) answers 'already' with it.
+  const placing: Asked[] = [];
+  const repeated: Asked[] = [];
+  const placingKeys = new Set<string>();
+  for (const entry of entries) {
+    const row = booked.get(keyOf(entry));
+    if (row) outcomes.set(entry, { kind: 'already', bookingId: row.id, status: row.status });
+    else if (placingKeys.has(keyOf(entry))) repeated.push(entry);
+    else {
+      placing.push(entry);
+      placingKeys.add(keyOf(entry));
+    }
   }
-  placing.forEach((choice, index) => {
-    const state = states[index]!;
-    const bookingId = state.id;
-    outcomes.set(choice, state.status === 'waitlisted' ? { kind: 'waitlisted', bookingId, rank: state.rank! } : state.status === 'reserved' ? { kind: 'reserved', bookingId } : { kind: 'requested', bookingId });
+  if (placing.length === 0) return outcomes;
+
+  const places = await allocatePlaces(scope.tx, counters, placing.map(request));
+  const rows = placing.map((entry, index) => {
+    const place = places[index]!;
+    const placed: BookingStatus = entry.definition.activity.validation_mode === 'manual' ? 'requested' : 'reserved';
+    return {
+      id: randomUUID(), child_id: entry.choice.childId, unit_id: entry.choice.unitId, day: entry.choice.day,
+      household_id: entry.submission.householdId, group_id: entry.groupId, created_by: accountOf(entry.submission.actor),
+      status: place.got ? placed : ('waitlisted' as const), holds_pools: place.got ? place.poolIds : [], waitlist_rank: place.got ? null : place.rank,
+    };
   });
+  // One array per column rather than one parameter per value: a turn inserts thousands of rows.
+  const column = <K extends keyof (typeof rows)[number]>(name: K) => rows.map((row) => row[name]);
+  const inserted = await sql<{ id: string }>`
+    insert into bookings (id, tenant_id, child_id, unit_id, day, household_id, group_id, created_by, created_at, updated_at, status, holds_pools, waitlist_rank)
+    select b.id, ${scope.tenantId}, b.child_id, b.unit_id, b.day, b.household_id, b.group_id, b.created_by, ${scope.now}, ${scope.now}, b.status, h.holds::uuid[], b.waitlist_rank
+    from unnest(${column('id')}::uuid[], ${column('child_id')}::uuid[], ${column('unit_id')}::uuid[], ${column('day')}::date[], ${column('household_id')}::uuid[],
+                ${column('group_id')}::uuid[], ${column('created_by')}::uuid[], ${column('status')}::text[], ${column('waitlist_rank')}::int[])
+      with ordinality as b(id, child_id, unit_id, day, household_id, group_id, created_by, status, waitlist_rank, n)
+    join unnest(${rows.map((row) => `{${row.holds_pools.join(',')}}`)}::text[]) with ordinality as h(holds, n) using (n)
+    on conflict (child_id, unit_id, day) where status not in ('refused', 'cancelled') do nothing
+    returning id`.execute(scope.tx);
+  if (inserted.rows.length !== rows.length) throw new BookedMeanwhile();
+  await sql`
+    insert into booking_events (tenant_id, booking_id, household_id, from_status, to_status, reason, actor_account_id, at)
+    select ${scope.tenantId}, e.booking_id, e.household_id, null, e.to_status, null, e.actor, ${scope.now}
+    from unnest(${column('id')}::uuid[], ${column('household_id')}::uuid[], ${column('status')}::text[], ${column('created_by')}::uuid[]) as e(booking_id, household_id, to_status, actor)`
+    .execute(scope.tx);
+  const byKey = new Map<string, BookingOutcome>();
+  placing.forEach((entry, index) => {
+    const { id: bookingId, status, waitlist_rank: rank } = rows[index]!;
+    const outcome: BookingOutcome = status === 'waitlisted' ? { kind: 'waitlisted', bookingId, rank: rank! } : status === 'reserved' ? { kind: 'reserved', bookingId } : { kind: 'requested', bookingId };
+    outcomes.set(entry, outcome);
+    byKey.set(keyOf(entry), { kind: 'already', bookingId, status });
+  });
+  for (const entry of repeated) outcomes.set(entry, byKey.get(keyOf(entry))!);
   return outcomes;
 }
 
-function accountOf(scope: Scope): string | null {
-  return scope.actor.kind === 'family' || scope.actor.kind === 'staff' ? scope.actor.accountId : null;
+function accountOf(actor: Actor): string | null {
+  return actor.kind === 'family' || actor.kind === 'staff' ? actor.accountId : null;
 }

@@ -84,40 +84,50 @@ export async function occupancy(tx: Tx, poolIds: string[], from: string, to: str
 }
 
 export interface PlaceRequest {
-  bookingId: string;
   pools: CapacityPool[];
   day: string;
   unitId: string;
   groupId: string | null;
 }
 
-export type PlaceResult = { bookingId: string; got: true; poolIds: string[] } | { bookingId: string; got: false; rank: number };
+export type PlaceResult = { got: true; poolIds: string[] } | { got: false; rank: number };
+
+/** The day counters a set of requests needs, locked, with what they hold. */
+export type LockedCounters = Map<string, { places: number; taken: number; changed: boolean }>;
 
 /**
- * Places for several bookings at once, in the order given (a family's choices, or a draw's order):
- * the day counters are locked once, in a fixed order, and written back in one statement, so the
- * lock is held for a handful of statements whatever the number of choices — the short critical
- * section that keeps registration day fast. A booking that finds no place gets the next rank on
- * its waiting list.
+ * Locks the day counters of every pool and day these requests need, once, in a fixed order (so
+ * two transactions never wait for each other): from here to the commit nobody else takes or
+ * ranks on those days. A missing counter is created with the pool's places.
  */
-export async function takePlacesInOrder(tx: Tx, tenantId: string, requests: PlaceRequest[]): Promise<PlaceResult[]> {
+export async function lockDayCounters(tx: Tx, tenantId: string, requests: PlaceRequest[]): Promise<LockedCounters> {
   const pairs = new Map<string, { pool: CapacityPool; day: string }>();
   for (const request of requests) for (const pool of request.pools) pairs.set(`${pool.id}|${request.day}`, { pool, day: request.day });
-  const counters = new Map<string, { places: number; taken: number; changed: boolean }>();
-  if (pairs.size > 0) {
-    await tx
-      .insertInto('capacity_days')
-      .values([...pairs.values()].map(({ pool, day }) => ({ tenant_id: tenantId, pool_id: pool.id, day, places: pool.places })))
-      .onConflict((conflict) => conflict.columns(['pool_id', 'day']).doNothing())
-      .execute();
-    const keys = [...pairs.values()].map(({ pool, day }) => sql`(${pool.id}::uuid, ${day}::date)`);
-    const rows = await sql<{ pool_id: string; day: string; places: number; taken: number }>`
-      select pool_id, day, places, taken from capacity_days
-      where (pool_id, day) in (${sql.join(keys)})
-      order by pool_id, day
-      for update`.execute(tx);
-    for (const row of rows.rows) counters.set(`${row.pool_id}|${row.day}`, { places: row.places, taken: row.taken, changed: false });
-  }
+  const counters: LockedCounters = new Map();
+  if (pairs.size === 0) return counters;
+  await tx
+    .insertInto('capacity_days')
+    .values([...pairs.values()].map(({ pool, day }) => ({ tenant_id: tenantId, pool_id: pool.id, day, places: pool.places })))
+    .onConflict((conflict) => conflict.columns(['pool_id', 'day']).doNothing())
+    .execute();
+  const keys = [...pairs.values()].map(({ pool, day }) => sql`(${pool.id}::uuid, ${day}::date)`);
+  const rows = await sql<{ pool_id: string; day: string; places: number; taken: number }>`
+    select pool_id, day, places, taken from capacity_days
+    where (pool_id, day) in (${sql.join(keys)})
+    order by pool_id, day
+    for update`.execute(tx);
+  for (const row of rows.rows) counters.set(`${row.pool_id}|${row.day}`, { places: row.places, taken: row.taken, changed: false });
+  return counters;
+}
+
+/**
+ * Places for several bookings at once, in the order given (the submissions of a turn, each in its
+ * family's order), under counters locked by `lockDayCounters`: decided in memory and written back
+ * in one statement, so the locked section is a handful of statements whatever the number of
+ * choices — what keeps registration day fast. A booking that finds no place gets the next rank on
+ * its waiting list.
+ */
+export async function allocatePlaces(tx: Tx, counters: LockedCounters, requests: PlaceRequest[]): Promise<PlaceResult[]> {
   const waiting = requests.filter((request) => request.pools.length > 0);
   const ranks = new Map<string, number>();
   if (waiting.length > 0) {
@@ -138,12 +148,12 @@ export async function takePlacesInOrder(tx: Tx, tenantId: string, requests: Plac
         counter.taken += 1;
         counter.changed = true;
       }
-      return { bookingId: request.bookingId, got: true, poolIds: request.pools.map((pool) => pool.id) };
+      return { got: true, poolIds: request.pools.map((pool) => pool.id) };
     }
     const key = `${request.unitId}|${request.day}|${request.groupId ?? ''}`;
     const rank = (ranks.get(key) ?? 0) + 1;
     ranks.set(key, rank);
-    return { bookingId: request.bookingId, got: false, rank };
+    return { got: false, rank };
   });
   const changed = [...counters.entries()].filter(([, counter]) => counter.changed);
   if (changed.length > 0) {
@@ -155,6 +165,7 @@ export async function takePlacesInOrder(tx: Tx, tenantId: string, requests: Plac
       update capacity_days c set taken = v.taken
       from (values ${sql.join(values)}) as v(pool_id, day, taken)
       where c.pool_id = v.pool_id and c.day = v.day`.execute(tx);
+    for (const [, counter] of changed) counter.changed = false;
   }
   return results;
 }

@@ -2,6 +2,7 @@ import type { Scope } from '../scope.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { ANONYMOUS, type Actor } from '../actor.js';
 import type { AccountKind, StaffRole } from './identity.tables.js';
+import type { Session } from './sessions.js';
 import { hashPassword } from './passwords.js';
 
 /** The actor an account acts as, for the audit log and access checks. */
@@ -57,4 +58,11 @@ export async function createAccount(scope: Scope, input: NewAccount): Promise<st
     details: { email: normalizeEmail(input.email), kind: input.kind, role: input.kind === 'staff' ? input.role : undefined },
   });
   return row.id;
+}
+
+/** Who acts behind a request's session: nobody until the second factor, if asked, is given. */
+export function actorOfSession(session: Session | null): Actor {
+  if (!session || session.awaitingSecondFactor) return ANONYMOUS;
+  const { account } = session;
+  return actorOfAccount({ id: account.id, kind: account.kind, staff_role: account.staffRole, household_id: account.householdId, display_name: account.displayName });
 }

@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
 import type { Tx } from '../../db/tenant-scope.js';
 import type { AccountKind, StaffRole } from './identity.tables.js';
 import { hashToken, newSecretToken } from './secret-tokens.js';
@@ -59,10 +61,14 @@ export async function openSession(
   return token;
 }
 
-/** The live session behind a cookie token, or null if unknown, expired, idle too long or disabled. */
-export async function findSession(tx: Tx, token: string, now: Date, idleMinutes: number): Promise<Session | null> {
+/**
+ * The live session behind a cookie token in a tenant, or null if unknown, expired, idle too long or
+ * disabled. Every request asks it, so it runs as single statements outside any transaction: `db`
+ * is the owner's connection (no row-level security), and the tenant is filtered here explicitly.
+ */
+export async function findSession(db: Kysely<DB>, tenantId: string, token: string, now: Date, idleMinutes: number): Promise<Session | null> {
   const tokenHash = hashToken(token);
-  const row = await tx
+  const row = await db
     .selectFrom('sessions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
     .select([
@@ -70,15 +76,17 @@ export async function findSession(tx: Tx, token: string, now: Date, idleMinutes:
       'a.id', 'a.kind', 'a.staff_role', 'a.household_id', 'a.display_name', 'a.email', 'a.must_change_password', 'a.status',
     ])
     .where('s.token_hash', '=', tokenHash)
+    .where('s.tenant_id', '=', tenantId)
+    .where('a.tenant_id', '=', tenantId)
     .executeTakeFirst();
   if (!row) return null;
   const idleLimit = row.last_seen_at.getTime() + idleMinutes * 60 * 1000;
   if (row.status !== 'active' || now.getTime() > idleLimit || now >= row.expires_at) {
-    await tx.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+    await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).where('tenant_id', '=', tenantId).execute();
     return null;
   }
   if (now.getTime() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
-    await tx.updateTable('sessions').set({ last_seen_at: now }).where('token_hash', '=', tokenHash).execute();
+    await db.updateTable('sessions').set({ last_seen_at: now }).where('token_hash', '=', tokenHash).where('tenant_id', '=', tenantId).execute();
   }
   return {
     tokenHash,

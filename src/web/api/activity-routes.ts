@@ -3,7 +3,7 @@ import type { MessageKey } from '../../i18n/catalogue.js';
 import { bookableActivities, familyCalendar, type CellState } from '../../modules/bookings/booking-calendar.js';
 import { householdChildren } from '../../modules/households/household-overview.js';
 import type { Services } from '../../services.js';
-import { bookingContextOf } from '../family/booking-routes.js';
+import { bookingContextOf } from '../booking-context.js';
 import { householdOf, requireFamilyToken } from './api-context.js';
 import { notFound, rangeError, sendApiError } from './api-errors.js';
 import { activitiesResponse, activityParams, bearer, calendarQuery, calendarResponse, errors, MAX_CALENDAR_DAYS } from './api-schemas.js';

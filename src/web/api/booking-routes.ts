@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { addDays } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';
-import { requestBookings, type BookingChoice, type BookingOutcome } from '../../modules/bookings/booking-requests.js';
+import type { BookingChoice, BookingOutcome } from '../../modules/bookings/booking-requests.js';
 import { cancelBooking, householdBookings } from '../../modules/bookings/cancellations.js';
-import { householdChildren } from '../../modules/households/household-overview.js';
+import { actorOfSession } from '../../modules/identity/accounts.js';
 import type { Services } from '../../services.js';
-import { bookingContextOf } from '../family/booking-routes.js';
+import { bookingContextOf } from '../booking-context.js';
+import { submitBooking } from '../booking-gate.js';
 import { householdOf, requireFamilyToken } from './api-context.js';
 import { cancellationMessage } from '../cancellation-message.js';
 import { notFound, rangeError, sendApiError } from './api-errors.js';
@@ -38,20 +39,17 @@ export function apiBookingRoutes(app: FastifyInstance, services: Services): void
       const householdId = householdOf(request);
       const tenant = request.tenant!;
       const { activityId, choices } = request.body;
-      // Through the same gate as the booking page: under a rush the excess is answered 503 at once,
+      // Through the same line as the booking page: under a rush the excess is answered 503 at once,
       // having booked nothing, and the app sends the same request again after Retry-After.
-      const results = await app.bookingGate.run(() => request.inScope(async (scope) => {
-        const own = new Set((await householdChildren(scope, householdId)).map((child) => child.id));
-        if (choices.some((choice) => !own.has(choice.childId))) return null;
-        return requestBookings(scope, await bookingContextOf(services, scope, tenant), { householdId, activityId, choices });
-      }));
-      if (results === 'shed') {
+      const answer = await submitBooking(app.bookingGate, tenant, { actor: actorOfSession(request.session), householdId, activityId, choices });
+      if (answer === 'shed') {
         reply.header('retry-after', String(RETRY_AFTER_SECONDS));
         return sendApiError(reply, 503, 'unavailable', t('api.error.unavailable', { seconds: RETRY_AFTER_SECONDS }));
       }
-      if (!results) return notFound(request, reply);
+      // Another household's child is not a refusal to explain but an id this household cannot know.
+      if (!answer || answer.results.some((result) => result.outcome.kind === 'refused' && result.outcome.reason === 'not_your_child')) return notFound(request, reply);
       return {
-        results: results.map((result) => ({ childId: result.childId, unitId: result.unitId, day: result.day, ...outcomeOut(result.outcome, t) })),
+        results: answer.results.map((result) => ({ childId: result.childId, unitId: result.unitId, day: result.day, ...outcomeOut(result.outcome, t) })),
       };
     },
   );

@@ -1,11 +1,11 @@
 import { Table } from '../components/dsfr/table.js';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import type { BookingPeriod } from '../../modules/activities/activity-definitions.js';
 import { addDays, formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import { bookableActivities, familyCalendar, type BookableActivity, type ChildCalendar } from '../../modules/bookings/booking-calendar.js';
-import { requestBookings, type BookingContext, type ChoiceResult } from '../../modules/bookings/booking-requests.js';
+import type { ChoiceResult } from '../../modules/bookings/booking-requests.js';
 import { applicationKey, applyForLottery, lotteryCalendar, type LotteryCalendarView } from '../../modules/lottery/lottery-applications.js';
 import type { Scope } from '../../modules/scope.js';
 import type { Services } from '../../services.js';
@@ -15,18 +15,17 @@ import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { Select } from '../components/dsfr/select.js';
 import { BookingStatusBadge, refusalText } from '../components/booking-status.js';
 import { StatusBadge } from '../components/status-badge.js';
+import { actorOfSession } from '../../modules/identity/accounts.js';
+import { bookingContextOf } from '../booking-context.js';
+import { choiceLabels, submitBooking } from '../booking-gate.js';
 import { isUuid } from '../forms.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { LotteryAnswersPage, LotteryNotice } from './lottery-routes.js';
+import { dateFormat } from '../../modules/calendar/date-formats.js';
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 const RETRY_AFTER_SECONDS = 2;
-
-/** The context the booking rules need: the tenant's calendar (cached) and its time zone. */
-export async function bookingContextOf(services: Services, scope: Scope, tenant: NonNullable<FastifyRequest['tenant']>): Promise<BookingContext> {
-  return { calendar: await services.calendars.forTenant(scope.tx, tenant), timeZone: tenant.time_zone };
-}
 
 interface CalendarQuery {
   childIds: string[];
@@ -134,31 +133,20 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsync {
         const applied = await request.inScope(async (scope) => {
           const result = await applyForLottery(scope, await bookingContextOf(services, scope, tenant), { householdId, activityId, periodId, choices });
           if (result.kind !== 'done') return result;
-          return { ...result, ...(await choiceLabels(scope, activityId, choices)) };
+          return { ...result, ...(await choiceLabels(scope, [activityId], choices)) };
         });
         if (applied.kind === 'not_found') return reply.callNotFound();
         if (applied.kind === 'done') return reply.page(request.t('lottery.answer.title'), <LotteryAnswersPage {...applied} back={back} />);
       }
-      const outcome = await app.bookingGate.run(() =>
-        request.inScope(async (scope) => requestBookings(scope, await bookingContextOf(services, scope, tenant), { householdId, activityId, choices })),
-      );
+      const outcome = await submitBooking(app.bookingGate, tenant, { actor: actorOfSession(request.session), householdId, activityId, choices });
       if (outcome === 'shed') {
         // Too many parents at this second: nothing was booked; the page sends the same choices again.
         return reply.header('retry-after', String(RETRY_AFTER_SECONDS)).page(request.t('bookings.busyTitle'), <BusyPage activityId={activityId} choices={list(body.choix)} back={back} />, 503);
       }
       if (!outcome) return reply.callNotFound();
-      // Read after the booking's commit: the day counters it locked are free again meanwhile.
-      const labels = await request.inScope((scope) => choiceLabels(scope, activityId, choices));
-      return reply.page(request.t('bookings.resultTitle'), <ResultPage results={outcome} {...labels} back={back} />);
+      return reply.page(request.t('bookings.resultTitle'), <ResultPage results={outcome.results} {...outcome.labels} back={back} />);
     });
   };
-}
-
-/** The children's first names and the activity's unit names, to write each answer in words. */
-async function choiceLabels(scope: Scope, activityId: string, choices: { childId: string }[]) {
-  const names = await scope.tx.selectFrom('persons').select(['id', 'first_name']).where('id', 'in', [...new Set(choices.map((choice) => choice.childId))]).execute();
-  const units = await scope.tx.selectFrom('units').select(['id', 'name']).where('activity_id', '=', activityId).execute();
-  return { names: new Map(names.map((row) => [row.id, row.first_name])), units: new Map(units.map((row) => [row.id, row.name])) };
 }
 
 function BookingPage(props: {
@@ -386,15 +374,15 @@ function BusyPage(props: { activityId: string; choices: string[]; back: string }
 
 
 export function dayLabel(lang: 'fr' | 'en', day: string): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'short', day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
+  return dateFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'short', day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
 }
 
 function weekdayName(lang: 'fr' | 'en', weekday: number): string {
   // 2024-01-01 was a Monday.
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, weekday)));
+  return dateFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, weekday)));
 }
 
 export function monthName(lang: 'fr' | 'en', month: string): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-15T12:00:00Z`));
+  return dateFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-15T12:00:00Z`));
 }
 

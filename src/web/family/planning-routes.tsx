@@ -17,7 +17,8 @@ import { BookingStatusBadge } from '../components/booking-status.js';
 import { isUuid } from '../forms.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
-import { bookingContextOf, dayLabel, monthName, shiftMonth } from './booking-routes.js';
+import { bookingContextOf } from '../booking-context.js';
+import { dayLabel, monthName, shiftMonth } from './booking-routes.js';
 
 /** Statuses the legend explains (the cancelled ones are not shown on the planning). */
 const LEGEND: BookingStatus[] = BOOKING_STATUSES.filter((status) => status !== 'cancelled');

@@ -1,0 +1,9 @@
+import type { BookingContext } from '../modules/bookings/booking-requests.js';
+import type { Scope } from '../modules/scope.js';
+import type { Tenant } from '../modules/tenancy/tenant-directory.js';
+import type { Services } from '../services.js';
+
+/** What the booking rules need to know of the authority: its calendar (kept in memory) and time zone. */
+export async function bookingContextOf(services: Services, scope: Scope, tenant: Tenant): Promise<BookingContext> {
+  return { calendar: await services.calendars.forTenant(scope.tx, tenant), timeZone: tenant.time_zone };
+}

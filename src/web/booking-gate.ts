@@ -1,0 +1,67 @@
+import { inTenant } from '../db/tenant-scope.js';
+import { SYSTEM } from '../modules/actor.js';
+import { requestBookingsTogether, type BookingSubmission, type ChoiceResult } from '../modules/bookings/booking-requests.js';
+import type { Scope } from '../modules/scope.js';
+import type { Tenant } from '../modules/tenancy/tenant-directory.js';
+import type { Services } from '../services.js';
+import { bookingContextOf } from './booking-context.js';
+import { BatchGate, type BatchGateOptions, type BatchRunner } from './load-shedding.js';
+
+/** A booking form (page or API) waiting its authority's turn. */
+export interface GatedSubmission {
+  tenant: Tenant;
+  submission: BookingSubmission;
+}
+
+/** A submission's answer: each choice's outcome, and the names to write them in words. */
+export interface BookingAnswer {
+  results: ChoiceResult[];
+  labels: ChoiceLabels;
+}
+
+export type BookingGate = BatchGate<GatedSubmission, BookingAnswer | null>;
+
+/**
+ * The line every booking submission of this process joins, one per authority: each turn answers
+ * the submissions waiting in one transaction of that authority (web/load-shedding.ts).
+ */
+export function bookingGate(services: Services, options: BatchGateOptions): BookingGate {
+  return new BatchGate(bookingTurn(services), options);
+}
+
+/**
+ * One turn of the line: its submissions answered together, in one transaction of their authority,
+ * on the database's priority lane (a turn must not wait behind hundreds of page reads). The names
+ * of the children and units are read in the same turn, for the answer pages.
+ */
+export function bookingTurn(services: Services): BatchRunner<GatedSubmission, BookingAnswer | null> {
+  return async (items) => {
+    const { tenant } = items[0]!;
+    const submissions = items.map((item) => item.submission);
+    return inTenant(services.db.priority, tenant.id, async (tx) => {
+      // Each submission carries the actor who sent it, checked on its own; the turn is nobody's.
+      const scope = { tx, tenantId: tenant.id, actor: SYSTEM, now: services.clock.now() };
+      const answers = await requestBookingsTogether(scope, await bookingContextOf(services, scope, tenant), submissions);
+      const labels = await choiceLabels(scope, submissions.map((submission) => submission.activityId), submissions.flatMap((submission) => submission.choices));
+      return answers.map((results) => (results ? { results, labels } : null));
+    });
+  };
+}
+
+/** The children's first names and the activities' unit names, to write each answer in words. */
+export interface ChoiceLabels {
+  names: Map<string, string>;
+  units: Map<string, string>;
+}
+
+export async function choiceLabels(scope: Scope, activityIds: string[], choices: { childId: string }[]): Promise<ChoiceLabels> {
+  const childIds = [...new Set(choices.map((choice) => choice.childId))];
+  const names = childIds.length === 0 ? [] : await scope.tx.selectFrom('persons').select(['id', 'first_name']).where('id', 'in', childIds).execute();
+  const units = await scope.tx.selectFrom('units').select(['id', 'name']).where('activity_id', 'in', [...new Set(activityIds)]).execute();
+  return { names: new Map(names.map((row) => [row.id, row.first_name])), units: new Map(units.map((row) => [row.id, row.name])) };
+}
+
+/** Lines up one household's booking form; 'shed' when the line is too long to answer in time. */
+export function submitBooking(gate: BookingGate, tenant: Tenant, submission: BookingSubmission): Promise<BookingAnswer | null | 'shed'> {
+  return gate.submit(tenant.id, { tenant, submission });
+}
