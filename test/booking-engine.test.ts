@@ -122,6 +122,19 @@ describe('the booking engine', () => {
     assert.deepEqual(byKey['2026-12-02 repas'], { kind: 'refused', reason: 'unit_conflict' });
   });
 
+  it('refuses a meal asked with a day that only gets a waiting-list rank, and keeps it with a day that gets a place', async () => {
+    // Two places: the first family fills the day.
+    await book(families[0]!, [{ unit: 'journee', day: '2026-11-25', child: 0 }, { unit: 'journee', day: '2026-11-25', child: 1 }]);
+    const waiting = await book(families[1]!, [{ unit: 'repas', day: '2026-11-25' }, { unit: 'journee', day: '2026-11-25' }]);
+    const outcome = (unit: string) => waiting!.find((result) => result.unitId === unit)!.outcome;
+    assert.deepEqual(outcome(units.journee), { kind: 'waitlisted', bookingId: (outcome(units.journee) as { bookingId: string }).bookingId, rank: 1 });
+    assert.deepEqual(outcome(units.repas), { kind: 'refused', reason: 'needs_waiting_unit' });
+    const meals = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('unit_id', '=', units.repas).execute());
+    assert.equal(meals.length, 0, 'no meal stands alone on a day the child only waits for');
+    const booked = await book(families[1]!, [{ unit: 'repas', day: '2026-12-02' }, { unit: 'journee', day: '2026-12-02' }]);
+    assert.deepEqual(booked!.map((result) => result.outcome.kind), ['reserved', 'reserved'], 'with a place for the day, the meal is booked');
+  });
+
   it('never books twice the same child, unit and day', async () => {
     const first = await book(families[0]!, [{ unit: 'journee', day: '2026-11-25' }]);
     const again = await book(families[0]!, [{ unit: 'journee', day: '2026-11-25' }, { unit: 'journee', day: '2026-11-25' }]);

@@ -29,6 +29,7 @@ export const bookings = {
   'booking.reason.lottery_period': 'attribution par tirage au sort',
   'booking.reason.deadline_passed': 'délai de réservation dépassé',
   'booking.reason.unit_conflict': 'incompatible avec les autres prestations du jour',
+  'booking.reason.needs_waiting_unit': 'il faut d’abord une place pour la prestation dont elle dépend, en liste d’attente ce jour-là',
   'booking.reason.conflicts_with_booked': 'ne se cumule pas avec ce qui est déjà réservé ce jour',
   'booking.reason.full': 'complet : la demande ira en liste d’attente',
   'booking.reason.offer_expired': 'place proposée non confirmée à temps',

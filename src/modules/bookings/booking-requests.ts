@@ -11,7 +11,7 @@ import type { Scope } from '../scope.js';
 import { HOLDS_NO_UNIT, type BookingStatus } from './bookings.tables.js';
 import { acceptedGroups } from './enrollments.js';
 import { sql } from 'kysely';
-import { allocatePlaces, lockDayCounters } from './places.js';
+import { allocatePlaces, giveBackAllocated, lockDayCounters, writeCounters } from './places.js';
 
 /**
  * The booking pipeline. Every rule is checked here, on the server, inside the caller's single
@@ -35,7 +35,7 @@ export type RefusalReason =
   | ClosedReason
   | 'unknown_unit' | 'not_your_child' | 'not_enrolled' | 'enrollment_pending'
   | 'no_open_period' | 'period_not_open' | 'period_closed' | 'lottery_period'
-  | 'deadline_passed' | 'unit_conflict';
+  | 'deadline_passed' | 'unit_conflict' | 'needs_waiting_unit';
 
 export type BookingOutcome =
   | { kind: 'reserved'; bookingId: string }
@@ -256,15 +256,24 @@ async function placeChoicesOnce(scope: Scope, entries: Asked[]): Promise<Map<Ask
   const request = (entry: Asked) => ({ pools: poolsFor(entry.definition, entry.choice.unitId, entry.groupId), day: entry.choice.day, unitId: entry.choice.unitId, groupId: entry.groupId });
   const counters = await lockDayCounters(scope.tx, scope.tenantId, entries.map(request));
 
+  // Every live booking of these children on these days in these activities: what is already
+  // booked, and what each child's day already holds (for the units that need another).
   const existing = await scope.tx
     .selectFrom('bookings')
     .select(['id', 'child_id', 'unit_id', 'day', 'status'])
     .where('child_id', 'in', [...new Set(entries.map(({ choice }) => choice.childId))])
-    .where('unit_id', 'in', [...new Set(entries.map(({ choice }) => choice.unitId))])
+    .where('unit_id', 'in', [...new Set(entries.flatMap(({ definition }) => definition.units.map((unit) => unit.id)))])
     .where('day', 'in', [...new Set(entries.map(({ choice }) => choice.day))])
     .where('status', 'not in', ['refused', 'cancelled'])
     .execute();
   const booked = new Map(existing.map((row) => [`${row.child_id}|${row.unit_id}|${row.day}`, { id: row.id, status: row.status }]));
+  const held = new Map<string, Set<string>>();
+  const heldOn = (childId: string, day: string) => {
+    const key = `${childId}|${day}`;
+    if (!held.has(key)) held.set(key, new Set());
+    return held.get(key)!;
+  };
+  for (const row of existing) if (!(HOLDS_NO_UNIT as readonly string[]).includes(row.status)) heldOn(row.child_id, row.day).add(row.unit_id);
   // The first entry of a key is booked; a later one (a child of separated parents asked by both
   // households in the same turn) answers 'already' with it.
   const placing: Asked[] = [];
@@ -282,8 +291,33 @@ async function placeChoicesOnce(scope: Scope, entries: Asked[]): Promise<Map<Ask
   if (placing.length === 0) return outcomes;
 
   const places = await allocatePlaces(scope.tx, counters, placing.map(request));
-  const rows = placing.map((entry, index) => {
-    const place = places[index]!;
+  placing.forEach((entry, index) => {
+    if (places[index]!.got) heldOn(entry.choice.childId, entry.choice.day).add(entry.choice.unitId);
+  });
+  // A unit that needs another (a meal needing the day) got a place while what it needs only waits:
+  // it would stand alone. Its place goes back and it is refused; the family books it once the day
+  // is confirmed. Repeated, for units needing units that needed others.
+  for (let orphaned = true; orphaned; ) {
+    orphaned = false;
+    placing.forEach((entry, index) => {
+      const place = places[index]!;
+      const unit = entry.definition.units.find((candidate) => candidate.id === entry.choice.unitId)!;
+      const day = heldOn(entry.choice.childId, entry.choice.day);
+      if (!place.got || unit.requires_any.length === 0 || unit.requires_any.some((other) => day.has(other))) return;
+      giveBackAllocated(counters, place.poolIds, entry.choice.day);
+      day.delete(unit.id);
+      places[index] = { got: false, rank: 0 };
+      outcomes.set(entry, { kind: 'refused', reason: 'needs_waiting_unit' });
+      orphaned = true;
+    });
+  }
+  await writeCounters(scope.tx, counters);
+  const refused = new Set([...outcomes.keys()].filter((entry) => outcomes.get(entry)!.kind === 'refused'));
+  const kept = placing.filter((entry) => !refused.has(entry));
+  const keptPlaces = places.filter((_, index) => !refused.has(placing[index]!));
+  if (kept.length === 0) return outcomes;
+  const rows = kept.map((entry, index) => {
+    const place = keptPlaces[index]!;
     const placed: BookingStatus = entry.definition.activity.validation_mode === 'manual' ? 'requested' : 'reserved';
     return {
       id: randomUUID(), child_id: entry.choice.childId, unit_id: entry.choice.unitId, day: entry.choice.day,
@@ -309,13 +343,13 @@ async function placeChoicesOnce(scope: Scope, entries: Asked[]): Promise<Map<Ask
     from unnest(${column('id')}::uuid[], ${column('household_id')}::uuid[], ${column('status')}::text[], ${column('created_by')}::uuid[]) as e(booking_id, household_id, to_status, actor)`
     .execute(scope.tx);
   const byKey = new Map<string, BookingOutcome>();
-  placing.forEach((entry, index) => {
+  kept.forEach((entry, index) => {
     const { id: bookingId, status, waitlist_rank: rank } = rows[index]!;
     const outcome: BookingOutcome = status === 'waitlisted' ? { kind: 'waitlisted', bookingId, rank: rank! } : status === 'reserved' ? { kind: 'reserved', bookingId } : { kind: 'requested', bookingId };
     outcomes.set(entry, outcome);
     byKey.set(keyOf(entry), { kind: 'already', bookingId, status });
   });
-  for (const entry of repeated) outcomes.set(entry, byKey.get(keyOf(entry))!);
+  for (const entry of repeated) outcomes.set(entry, byKey.get(keyOf(entry)) ?? outcomes.get(placing.find((other) => keyOf(other) === keyOf(entry))!)!);
   return outcomes;
 }
 

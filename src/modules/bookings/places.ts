@@ -122,10 +122,10 @@ export async function lockDayCounters(tx: Tx, tenantId: string, requests: PlaceR
 
 /**
  * Places for several bookings at once, in the order given (the submissions of a turn, each in its
- * family's order), under counters locked by `lockDayCounters`: decided in memory and written back
- * in one statement, so the locked section is a handful of statements whatever the number of
- * choices — what keeps registration day fast. A booking that finds no place gets the next rank on
- * its waiting list.
+ * family's order), under counters locked by `lockDayCounters`: decided in memory, and written back
+ * by `writeCounters` in one statement, so the locked section is a handful of statements whatever
+ * the number of choices — what keeps registration day fast. A booking that finds no place gets the
+ * next rank on its waiting list.
  */
 export async function allocatePlaces(tx: Tx, counters: LockedCounters, requests: PlaceRequest[]): Promise<PlaceResult[]> {
   const waiting = requests.filter((request) => request.pools.length > 0);
@@ -155,6 +155,20 @@ export async function allocatePlaces(tx: Tx, counters: LockedCounters, requests:
     ranks.set(key, rank);
     return { got: false, rank };
   });
+  return results;
+}
+
+/** Gives back, before they are written, the places `allocatePlaces` gave to these pools on a day. */
+export function giveBackAllocated(counters: LockedCounters, poolIds: string[], day: string): void {
+  for (const poolId of poolIds) {
+    const counter = counters.get(`${poolId}|${day}`)!;
+    counter.taken -= 1;
+    counter.changed = true;
+  }
+}
+
+/** Writes the counters changed since they were locked, in one statement. */
+export async function writeCounters(tx: Tx, counters: LockedCounters): Promise<void> {
   const changed = [...counters.entries()].filter(([, counter]) => counter.changed);
   if (changed.length > 0) {
     const values = changed.map(([key, counter]) => {
@@ -167,5 +181,4 @@ export async function allocatePlaces(tx: Tx, counters: LockedCounters, requests:
       where c.pool_id = v.pool_id and c.day = v.day`.execute(tx);
     for (const [, counter] of changed) counter.changed = false;
   }
-  return results;
 }

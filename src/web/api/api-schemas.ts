@@ -12,7 +12,7 @@ export const REFUSAL_REASONS = [
   'outside_activity', 'weekday', 'school_holiday', 'not_holiday', 'public_holiday', 'closure',
   'unknown_unit', 'not_your_child', 'not_enrolled', 'enrollment_pending',
   'no_open_period', 'period_not_open', 'period_closed', 'lottery_period',
-  'deadline_passed', 'unit_conflict',
+  'deadline_passed', 'unit_conflict', 'needs_waiting_unit',
 ] as const satisfies readonly RefusalReason[];
 // A reason added to the booking rules must be added above (and so to the document): the compiler says so.
 const everyReasonListed: [Exclude<RefusalReason, (typeof REFUSAL_REASONS)[number]>] extends [never] ? true : false = true;
