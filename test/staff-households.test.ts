@@ -268,6 +268,20 @@ describe('staff find, read, change and create households', () => {
     const reader = await signIn('lecture@example.test');
     assert.equal((await reader.get('/ville/gestion/foyers?q=petit')).statusCode, 200);
     assert.equal((await reader.get(`/ville/gestion/foyers/${family.householdId}`)).statusCode, 200);
+    // A manager's file offers the edit links, a reader's the same file without any (they would answer 403).
+    const base = `/ville/gestion/foyers/${family.householdId}`;
+    const editLink = new RegExp(`href="${base}/[^"#?]+"`);
+    const managers = await (await signIn('agent@example.test')).get(base);
+    assert.match(managers.body, editLink);
+    assert.match(managers.body, />Modifier</);
+    const readers = await reader.get(base);
+    assert.doesNotMatch(readers.body, editLink, 'no link to an editor');
+    assert.doesNotMatch(readers.body, />Modifier</);
+    assert.doesNotMatch(readers.body, /<form method="post" action="\/ville\/gestion\//, 'no button that changes anything');
+    assert.match(readers.body, /lecture seule/);
+    const managerSearch = await (await signIn('agent@example.test')).get('/ville/gestion/foyers?q=petit');
+    assert.ok(managerSearch.body.includes('/ville/gestion/foyers/nouveau'));
+    assert.ok(!(await reader.get('/ville/gestion/foyers?q=petit')).body.includes('/ville/gestion/foyers/nouveau'), 'no button to create');
     assert.equal((await reader.get('/ville/gestion/foyers/nouveau')).statusCode, 403);
     assert.equal((await reader.post('/ville/gestion/foyers/nouveau', { 'guardian.adult.first_name': 'X' })).statusCode, 403);
   });

@@ -30,6 +30,7 @@ export const staffHouseholds = {
   'staff.household.part.requests': 'Requests of the household',
   'staff.household.part.history': 'History of changes',
   'staff.household.editNote': 'Changes made by the service apply at once and are written to the history.',
+  'staff.household.readOnly': 'Your role (read-only) lets you view this file, not change it.',
   'staff.household.noChildren': 'No child belongs to this household.',
   'staff.household.noLogin': 'No account: the household has no portal access (no email address).',
   'staff.household.loginActive': 'Active account',

@@ -28,6 +28,7 @@ export const staffHouseholds = {
   'staff.household.part.requests': 'Demandes du foyer',
   'staff.household.part.history': 'Historique des modifications',
   'staff.household.editNote': 'Les modifications faites par le service s’appliquent tout de suite et sont inscrites à l’historique.',
+  'staff.household.readOnly': 'Votre rôle (lecture seule) permet de consulter le dossier, pas de le modifier.',
   'staff.household.noChildren': 'Aucun enfant n’est rattaché à ce foyer.',
   'staff.household.noLogin': 'Aucun compte : le foyer n’a pas d’accès au portail (pas d’adresse électronique).',
   'staff.household.loginActive': 'Compte actif',

@@ -9,6 +9,8 @@ export function RecordSectionView(props: {
   section: RecordSection;
   values: (def: RecordField) => StoredValue;
   editPath: string;
+  /** False for a read-only staff member: the section is shown without its "Modifier" link (it would answer 403). */
+  editable?: boolean;
   pending?: Record<string, StoredValue> | undefined;
   policies: Record<string, FieldPolicy>;
   headingLevel?: 'h2' | 'h3';
@@ -26,10 +28,12 @@ export function RecordSectionView(props: {
         <Heading class="fr-h6 fr-mb-1w" id={headingId}>
           {t(`section.${props.section}` as MessageKey)}
         </Heading>
-        <a class="fr-btn fr-btn--sm fr-btn--tertiary fr-icon-edit-line fr-btn--icon-left" href={href(page, props.editPath)}>
-          {t('record.edit')}
-          <span class="fr-sr-only"> — {t(`section.${props.section}` as MessageKey)}{props.whose ? `, ${props.whose}` : ''}</span>
-        </a>
+        {props.editable !== false && (
+          <a class="fr-btn fr-btn--sm fr-btn--tertiary fr-icon-edit-line fr-btn--icon-left" href={href(page, props.editPath)}>
+            {t('record.edit')}
+            <span class="fr-sr-only"> — {t(`section.${props.section}` as MessageKey)}{props.whose ? `, ${props.whose}` : ''}</span>
+          </a>
+        )}
       </div>
       <dl class="pf-record">
         {fields.map((def) => (

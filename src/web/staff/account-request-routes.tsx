@@ -10,6 +10,7 @@ import { RequestStatusBadge } from '../components/status-badge.js';
 import { formBody, isUuid } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
+import { useCanChange } from './staff-access.js';
 
 type Requests = Awaited<ReturnType<typeof listAccountRequests>>;
 type Notice = { kind: 'success' | 'error'; text: string };
@@ -52,8 +53,8 @@ export function staffAccountRequestRoutes(): FastifyPluginAsync {
 
 function RequestsPage(props: { pending: Requests; decided: Requests; notice?: Notice; reasonErrorFor?: string | undefined }) {
   const page = usePage();
-  const { t, fmt, viewer } = page;
-  const canDecide = viewer?.staffRole !== 'reader';
+  const { t, fmt } = page;
+  const canDecide = useCanChange();
   return (
     <>
       <h1>{t('staff.requests.title')}</h1>

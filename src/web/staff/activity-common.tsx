@@ -93,10 +93,6 @@ export async function previewCalendar(services: Services, scope: Scope, request:
   return services.calendars.forTenant(scope.tx, request.tenant!);
 }
 
-export function useCanEdit(): boolean {
-  return usePage().viewer?.staffRole !== 'reader';
-}
-
 /** A calendar date in the page's language, no time zone at play: "jeudi 10 septembre 2026". */
 export function useLongDay(): (date: string) => string {
   const { lang } = usePage();

@@ -13,7 +13,8 @@ import { RequestStatusBadge } from '../components/status-badge.js';
 import { isUuid } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
-import { ACTIVITIES_PATH, forbidden, noticeOf, notFound, one, Radios, SetupTable, setupForm, setupMessages, useCanEdit, type FormValues } from './activity-common.js';
+import { ACTIVITIES_PATH, forbidden, noticeOf, notFound, one, Radios, SetupTable, setupForm, setupMessages, type FormValues } from './activity-common.js';
+import { useCanChange } from './staff-access.js';
 
 /** The children enrolled in an activity, by group; staff find a household and enroll one of its children. */
 export function staffActivityEnrollmentRoutes(): FastifyPluginAsync {
@@ -63,7 +64,7 @@ function EnrollmentsPage(props: {
 }) {
   const page = usePage();
   const { t } = page;
-  const canEdit = useCanEdit();
+  const canEdit = useCanChange();
   const { activity, groups } = props.setup;
   const path = `${ACTIVITIES_PATH}/${activity.id}/inscriptions`;
   const sections = [

@@ -19,9 +19,10 @@ import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { href, usePage } from '../page-context.js';
 import {
-  ACTIVITIES_PATH, Checkboxes, DeadlineEditor, DeadlinePreview, DeleteButton, dm, many, one, Radios, SetupTable, useCanEdit, useWeekdayNames,
+  ACTIVITIES_PATH, Checkboxes, DeadlineEditor, DeadlinePreview, DeleteButton, dm, many, one, Radios, SetupTable, useWeekdayNames,
   type FormValues,
 } from './activity-common.js';
+import { useCanChange } from './staff-access.js';
 
 /** A stored date shown as typed in the forms (DD/MM/YYYY); what the person typed stays as it was. */
 export function asTyped(value: string): string {
@@ -45,7 +46,7 @@ export function weekdaysText(weekdayNames: string[], weekdays: number[]): string
 export function ActivityListPage(props: { activities: ActivityListItem[]; notice: { kind: 'success' | 'error'; text: string } | null }) {
   const page = usePage();
   const { t } = page;
-  const canEdit = useCanEdit();
+  const canEdit = useCanChange();
   return (
     <>
       <h1>{t('setup.activities.title')}</h1>
@@ -182,7 +183,7 @@ export interface ActivityOverview {
 export function ActivityOverviewPage(props: ActivityOverview & { notice: { kind: 'success' | 'error'; text: string } | null }) {
   const page = usePage();
   const { t, lang } = page;
-  const canEdit = useCanEdit();
+  const canEdit = useCanChange();
   const weekdays = useWeekdayNames();
   const { activity, groups, units, pools, periods } = props.setup;
   const base = `${ACTIVITIES_PATH}/${activity.id}`;

@@ -11,7 +11,8 @@ import { Textarea } from '../components/dsfr/textarea.js';
 import { isUuid } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
-import { ACTIVITIES_PATH, forbidden, noticeOf, notFound, one, SetupTable, setupForm, setupMessages, useCanEdit, type FormValues } from './activity-common.js';
+import { ACTIVITIES_PATH, forbidden, noticeOf, notFound, one, SetupTable, setupForm, setupMessages, type FormValues } from './activity-common.js';
+import { useCanChange } from './staff-access.js';
 
 const SITES_PATH = `${ACTIVITIES_PATH}/sites`;
 
@@ -58,7 +59,7 @@ export function staffActivitySiteRoutes(): FastifyPluginAsync {
 function SiteListPage(props: { sites: Site[]; notice: { kind: 'success' | 'error'; text: string } | null }) {
   const page = usePage();
   const { t } = page;
-  const canEdit = useCanEdit();
+  const canEdit = useCanChange();
   return (
     <>
       <nav class="fr-mb-2w"><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, ACTIVITIES_PATH)}>{t('setup.activities.backToList')}</a></nav>

@@ -13,6 +13,7 @@ import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { BookingStatusBadge, noonOf, parseDay } from './booking-components.js';
 import { Table } from '../components/dsfr/table.js';
+import { useCanChange } from './staff-access.js';
 
 const PATH = '/gestion/presences';
 /** The activities without a site, in a URL. */
@@ -126,7 +127,8 @@ function AttendancePage(props: { view: AttendanceView; printable: boolean; messa
     );
   }
   const query = `site=${siteParam(view.site)}&jour=${view.day}`;
-  const canMark = page.viewer?.staffRole !== 'reader' && view.day <= view.today && !props.printable;
+  const canChange = useCanChange();
+  const canMark = canChange && view.day <= view.today && !props.printable;
   const count = view.lists.reduce((sum, list) => sum + list.rows.length, 0);
   const siteOptions = [...view.sites.map((site) => ({ value: site.id, label: site.name })), ...(view.withoutSite ? [{ value: NO_SITE, label: t('attendance.withoutSite') }] : [])];
   return (
@@ -159,7 +161,7 @@ function AttendancePage(props: { view: AttendanceView; printable: boolean; messa
           <li><ButtonLink variant="secondary" icon="fr-icon-download-line" href={href(page, `${PATH}/export.csv?${query}`)}>{t('attendance.download')}</ButtonLink></li>
         </ul>
       )}
-      {page.viewer?.staffRole === 'reader' && !props.printable && <Alert kind="info" small>{t('attendance.readOnly')}</Alert>}
+      {!canChange && !props.printable && <Alert kind="info" small>{t('attendance.readOnly')}</Alert>}
       {view.day > view.today && !props.printable && <Alert kind="info" small>{t('attendance.future')}</Alert>}
       {count === 0 ? (
         <p>{t('attendance.none')}</p>

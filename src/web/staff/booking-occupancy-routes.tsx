@@ -20,6 +20,7 @@ import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { BookingStatusBadge, LongDay, noonOf, parseDay } from './booking-components.js';
 import { Table } from '../components/dsfr/table.js';
+import { useCanChange } from './staff-access.js';
 
 const PATH = '/gestion/places';
 /** The "no group" of an activity in a URL. */
@@ -252,7 +253,7 @@ function DayPage(props: { lists: DayLists; filtered: boolean; message?: { kind: 
   const page = usePage();
   const { t } = page;
   const { lists } = props;
-  const canDecide = page.viewer?.staffRole !== 'reader';
+  const canDecide = useCanChange();
   return (
     <>
       <h1>{lists.activity.name} — <LongDay day={lists.day} /></h1>

@@ -16,6 +16,7 @@ import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { BookingStatusBadge, noonOf } from './booking-components.js';
 import { Table } from '../components/dsfr/table.js';
+import { useCanChange } from './staff-access.js';
 
 const PATH = '/gestion/validations';
 const SELECTION = 'selection';
@@ -145,7 +146,7 @@ function ValidationsPage(props: {
   const page = usePage();
   const { t } = page;
   const state: PageState = {
-    canDecide: page.viewer?.staffRole !== 'reader',
+    canDecide: useCanChange(),
     errors: props.errors ?? {},
     values: props.values ?? {},
     selected: props.selected ?? [],

@@ -11,6 +11,7 @@ import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { href, usePage } from '../page-context.js';
+import { useCanChange } from './staff-access.js';
 
 export const CALENDAR_PATH = '/gestion/calendrier';
 
@@ -50,9 +51,9 @@ const SOURCE_LABELS: Record<SchoolHoliday['source'], MessageKey> = {
 /** The back office calendar: school holidays of the current and next school years, closures, public holidays. */
 export function CalendarPage(props: CalendarOverview & { notice?: string | undefined }) {
   const page = usePage();
-  const { t, lang, viewer } = page;
+  const { t, lang } = page;
   const day = useDayFormat();
-  const canEdit = viewer?.staffRole !== 'reader';
+  const canEdit = useCanChange();
   const years = { first: `${props.firstYear}-${props.firstYear + 1}`, second: `${props.firstYear + 1}-${props.firstYear + 2}` };
   return (
     <>

@@ -14,6 +14,7 @@ import { RequestChange } from '../components/request-change.js';
 import { isUuid } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
+import { useCanChange } from './staff-access.js';
 
 const PATH = '/gestion/demandes';
 const KINDS: ChangeRequestKind[] = ['record', 'add_member', 'contacts'];
@@ -119,8 +120,8 @@ function InboxPage(props: {
   selected?: string[];
 }) {
   const page = usePage();
-  const { t, fmt, viewer } = page;
-  const canDecide = viewer?.staffRole !== 'reader';
+  const { t, fmt } = page;
+  const canDecide = useCanChange();
   const errors = props.errors ?? {};
   const values = props.values ?? {};
   const caption = t('staff.changeRequests.pending', { count: props.rows.length });

@@ -15,6 +15,7 @@ import { ContactList, FieldChangeList, RequestChange } from '../components/reque
 import { RequestStatusBadge, StatusBadge } from '../components/status-badge.js';
 import { personName, personValue, RecordSectionView, regionName } from '../family/record-page.js';
 import { href, usePage } from '../page-context.js';
+import { useCanChange } from './staff-access.js';
 
 export type HouseholdNotice = 'cree' | 'invitation' | 'deja-actif' | 'enregistre' | 'inchange';
 
@@ -41,6 +42,7 @@ export interface HouseholdFile {
 export function HouseholdPage(props: HouseholdFile) {
   const page = usePage();
   const { t } = page;
+  const canChange = useCanChange();
   const { record } = props;
   const base = `/gestion/foyers/${record.household.id}`;
   const policies = Object.fromEntries(RECORD_FIELDS.map((def) => [def.key, policyOf(def, props.settings)]));
@@ -51,6 +53,7 @@ export function HouseholdPage(props: HouseholdFile) {
         section={section}
         values={member ? personValue(member) : (def) => currentValue(record, def, null)}
         editPath={member ? `${base}/personnes/${member.person.id}/${section}` : `${base}/${section}`}
+        editable={canChange}
         pending={props.pending.get(member ? member.person.id : 'household')}
         policies={policies}
         whose={member ? personName(member) : undefined}
@@ -62,7 +65,7 @@ export function HouseholdPage(props: HouseholdFile) {
       <h1>{record.household.name}</h1>
       <p class="fr-text--lead">{t('record.familyNumber', { number: record.household.family_number })}</p>
       {props.notice && <Alert kind={props.notice === 'inchange' || props.notice === 'deja-actif' ? 'info' : 'success'} small announce>{t(NOTICE_TEXT[props.notice])}</Alert>}
-      <p class="fr-text--sm">{t('staff.household.editNote')}</p>
+      {canChange ? <p class="fr-text--sm">{t('staff.household.editNote')}</p> : <Alert kind="info" small>{t('staff.household.readOnly')}</Alert>}
 
       <nav class="fr-summary fr-mb-4w" aria-labelledby="household-summary-title">
         <p class="fr-summary__title" id="household-summary-title">{t('staff.household.contents')}</p>
@@ -104,9 +107,11 @@ export function HouseholdPage(props: HouseholdFile) {
           <section class="pf-record-section fr-mb-4w" {...regionName(t('section.contacts'), `contacts-${child.person.id}`, personName(child))}>
             <div class="pf-record-section__head">
               <h4 class="fr-h6 fr-mb-1w" id={`contacts-${child.person.id}`}>{t('section.contacts')}</h4>
-              <a class="fr-btn fr-btn--sm fr-btn--tertiary fr-icon-edit-line fr-btn--icon-left" href={href(page, `${base}/personnes/${child.person.id}/contacts`)}>
-                {t('record.edit')}<span class="fr-sr-only"> — {t('section.contacts')}, {personName(child)}</span>
-              </a>
+              {canChange && (
+                <a class="fr-btn fr-btn--sm fr-btn--tertiary fr-icon-edit-line fr-btn--icon-left" href={href(page, `${base}/personnes/${child.person.id}/contacts`)}>
+                  {t('record.edit')}<span class="fr-sr-only"> — {t('section.contacts')}, {personName(child)}</span>
+                </a>
+              )}
             </div>
             <ContactList contacts={(record.contacts.get(child.person.id) ?? []).map((contact) => ({
               name: contact.name, relationship: contact.relationship, phone: contact.phone, canPickUp: contact.can_pick_up, emergency: contact.emergency,
@@ -129,7 +134,8 @@ export function HouseholdPage(props: HouseholdFile) {
 
 function Logins(props: { householdId: string; accounts: HouseholdAccount[] }) {
   const page = usePage();
-  const { t, viewer } = page;
+  const { t } = page;
+  const canChange = useCanChange();
   if (props.accounts.length === 0) return <p>{t('staff.household.noLogin')}</p>;
   return (
     <ul class="pf-compact-list">
@@ -137,7 +143,7 @@ function Logins(props: { householdId: string; accounts: HouseholdAccount[] }) {
         <li key={account.id} class="fr-mb-2w">
           {account.displayName} — {account.email}{' '}
           <StatusBadge tone={account.awaitingFirstAccess ? 'new' : 'success'} label={account.awaitingFirstAccess ? 'staff.household.loginInvited' : 'staff.household.loginActive'} />
-          {account.awaitingFirstAccess && viewer?.staffRole !== 'reader' && (
+          {account.awaitingFirstAccess && canChange && (
             <form method="post" action={href(page, `/gestion/foyers/${props.householdId}/invitations/${account.id}`)} class="fr-mt-1w">
               <CsrfField />
               <Button variant="secondary" icon="fr-icon-mail-line" class="fr-btn--sm">{t('staff.household.resendInvitation')}</Button>

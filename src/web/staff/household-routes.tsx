@@ -13,6 +13,7 @@ import { isUuid } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { HouseholdPage, type HouseholdNotice } from './household-page.js';
+import { useCanChange } from './staff-access.js';
 
 /** Finding a household, its whole file, and its portal invitations. */
 export function staffHouseholdRoutes(): FastifyPluginAsync {
@@ -61,7 +62,8 @@ const SAVED = new Map<string, HouseholdNotice>([['direct', 'enregistre'], ['none
 
 function SearchPage(props: { query: string; hits: HouseholdHit[] | null }) {
   const page = usePage();
-  const { t, viewer } = page;
+  const { t } = page;
+  const canChange = useCanChange();
   return (
     <>
       <h1>{t('staff.households.title')}</h1>
@@ -73,7 +75,7 @@ function SearchPage(props: { query: string; hits: HouseholdHit[] | null }) {
           <Button icon="fr-icon-search-line">{t('staff.households.searchButton')}</Button>
         </div>
       </form>
-      {viewer?.staffRole !== 'reader' && (
+      {canChange && (
         <p>
           <ButtonLink href={href(page, '/gestion/foyers/nouveau')} variant="secondary" icon="fr-icon-add-line">{t('staff.households.new')}</ButtonLink>
         </p>

@@ -14,8 +14,9 @@ import { Select } from '../components/dsfr/select.js';
 import { isUuid } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
-import { ACTIVITIES_PATH, notFound, one, setupForm, SetupTable, useCanEdit, type FormValues } from './activity-common.js';
+import { ACTIVITIES_PATH, notFound, one, setupForm, SetupTable, type FormValues } from './activity-common.js';
 import { asTyped } from './activity-pages.js';
+import { useCanChange } from './staff-access.js';
 
 /**
  * The lottery of a booking period, under the period in /gestion/activites: the authority's
@@ -136,7 +137,7 @@ function stateOf(view: StaffLottery, now: Date): 'not_open' | 'open' | 'closed' 
 function LotteryPage(props: { view: StaffLottery; values: FormValues; errors: Record<string, string>; notice: Notice | null }) {
   const page = usePage();
   const { t, fmt } = page;
-  const canEdit = useCanEdit();
+  const canEdit = useCanChange();
   const { view } = props;
   const { period, settings } = view.lottery;
   const state = stateOf(view, page.now);

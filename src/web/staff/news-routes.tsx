@@ -14,6 +14,7 @@ import { StatusBadge } from '../components/status-badge.js';
 import { fieldMessages, formBody, isUuid } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
+import { useCanChange } from './staff-access.js';
 
 const PATH = '/gestion/actualites';
 const NOTICES: Record<string, MessageKey> = { publiee: 'staff.news.published', supprimee: 'staff.news.deleted' };
@@ -53,8 +54,8 @@ export function staffNewsRoutes(): FastifyPluginAsync {
 
 function NewsPage(props: { items: NewsItem[]; today: string; notice?: MessageKey | undefined; values: Record<string, string>; errors: Partial<Record<NewsField, string>> }) {
   const page = usePage();
-  const { t, fmt, viewer } = page;
-  const canPublish = viewer?.staffRole !== 'reader';
+  const { t, fmt } = page;
+  const canPublish = useCanChange();
   const labels: Record<NewsField, string> = { title: t('staff.news.titleField'), body: t('staff.news.body'), expiresOn: t('staff.news.expiresOn') };
   return (
     <>
