@@ -83,6 +83,12 @@ journey('staff create an activity, preview its deadlines, add its units, places 
   assert.match(overview, /du 02\/09 au 16\/12, réservations du 26\/08 à 08:00 au 15\/12 à 23:59/);
   assert.match(overview, /16\/09\/2026\s+Journée, Matin — Tous les groupes\s+12/);
   await screenshot(staff, 'staff-activity-overview-desktop');
+  // At 1280 px the periods table keeps its actions in sight: it wraps its text rather than scroll.
+  const periodsFrame = staff.locator('.fr-table__container').filter({ has: staff.getByRole('button', { name: /^Supprimer — Mercredis de septembre/ }) });
+  assert.ok(await periodsFrame.evaluate((frame) => frame.scrollWidth <= frame.clientWidth), 'the booking periods table does not scroll sideways');
+  const frameBox = (await periodsFrame.boundingBox())!;
+  const deleteBox = (await periodsFrame.getByRole('button', { name: /^Supprimer/ }).boundingBox())!;
+  assert.ok(deleteBox.x + deleteBox.width <= frameBox.x + frameBox.width, '"Supprimer" is whole inside the table');
   await checkAccessibility(staff, 'activity overview, desktop');
 
   await submitWith(staff.getByRole('link', { name: /^Enfants inscrits/ }));

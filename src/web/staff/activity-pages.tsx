@@ -231,7 +231,7 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: { kind:
               <td>{group.name}</td>
               <td>{agesText(t, group.min_age, group.max_age)}</td>
               {canEdit && (
-                <td>
+                <td class="pf-actions-cell">
                   <a class="fr-link fr-mr-2w" href={href(page, `${base}/groupes/${group.id}`)}>{t('setup.edit')}<span class="fr-sr-only"> — {group.name}</span></a>
                   <DeleteButton action={`${base}/groupes/${group.id}/suppression`} label={t('setup.delete')} what={group.name} />
                 </td>
@@ -256,7 +256,7 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: { kind:
               <td>{namesOf(unit.excludes)}</td>
               <td>{namesOf(unit.requires_any)}</td>
               {canEdit && (
-                <td>
+                <td class="pf-actions-cell">
                   <a class="fr-link fr-mr-2w" href={href(page, `${base}/prestations/${unit.id}`)}>{t('setup.edit')}<span class="fr-sr-only"> — {unit.name}</span></a>
                   <DeleteButton action={`${base}/prestations/${unit.id}/suppression`} label={t('setup.delete')} what={unit.name} />
                 </td>
@@ -277,7 +277,7 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: { kind:
               <td>{pool.group_id ? (groupNames.get(pool.group_id) ?? '—') : t('setup.places.allGroups')}</td>
               <td>{pool.places}</td>
               {canEdit && (
-                <td>
+                <td class="pf-actions-cell">
                   <a class="fr-link fr-mr-2w" href={href(page, `${base}/places/${pool.id}`)}>{t('setup.edit')}<span class="fr-sr-only"> — {poolLabel(pool)}</span></a>
                   <a class="fr-link fr-mr-2w" href={href(page, `${base}/places/${pool.id}/dates`)}>{t('setup.places.byDate')}<span class="fr-sr-only"> — {poolLabel(pool)}</span></a>
                   <DeleteButton action={`${base}/places/${pool.id}/suppression`} label={t('setup.delete')} what={poolLabel(pool)} />
@@ -301,7 +301,7 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: { kind:
                   <td>{override.places}</td>
                   <td>{override.taken}</td>
                   {canEdit && (
-                    <td>
+                    <td class="pf-actions-cell">
                       <form method="post" action={href(page, `${base}/places/${override.poolId}/dates/${override.day}/retablir`)} class="pf-inline-form">
                         <CsrfField />
                         <Button variant="tertiary" icon="fr-icon-arrow-go-back-line" class="fr-btn--sm">
@@ -323,15 +323,15 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: { kind:
         <SetupTable caption={t('setup.periods.title')} headers={[t('setup.field.name'), t('setup.periods.asFamiliesSee'), t('setup.field.allocation'), t('setup.field.groups'), ...(canEdit ? [t('setup.actions')] : [])]}>
           {periods.map((period) => (
             <tr key={period.id}>
-              <td>{period.name}</td>
-              <td>{periodText(t, period, props.timeZone)}</td>
-              <td>
+              <td class="fr-cell--multiline pf-text-cell">{period.name}</td>
+              <td class="fr-cell--multiline pf-text-cell">{periodText(t, period, props.timeZone)}</td>
+              <td class="fr-cell--multiline pf-text-cell">
                 {t(`setup.allocation.${period.allocation}` as MessageKey)}
                 {period.allocation === 'lottery' && <> — <a class="fr-link" href={href(page, `${base}/periodes/${period.id}/tirage`)}>{t('lottery.staff.link')}<span class="fr-sr-only"> — {period.name}</span></a></>}
               </td>
               <td>{period.group_ids.length === 0 ? t('setup.periods.allGroups') : period.group_ids.map((id) => groupNames.get(id)).filter(Boolean).join(', ') || '—'}</td>
               {canEdit && (
-                <td>
+                <td class="pf-actions-cell">
                   <a class="fr-link fr-mr-2w" href={href(page, `${base}/periodes/${period.id}`)}>{t('setup.edit')}<span class="fr-sr-only"> — {period.name}</span></a>
                   <DeleteButton action={`${base}/periodes/${period.id}/suppression`} label={t('setup.delete')} what={period.name} />
                 </td>
