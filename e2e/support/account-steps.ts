@@ -60,7 +60,8 @@ export async function followNav(page: Page, name: string): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       await revealNavLink(page, link, name);
-      const started = navigationStarted(page, 5_000);
+      // Counted from before the click, which may itself wait up to 5 s for a menu still moving.
+      const started = navigationStarted(page, 15_000);
       await link.click({ timeout: 5_000 }).catch((error: unknown) => {
         started.catch(() => undefined);
         throw error;
