@@ -34,7 +34,7 @@ describe('time-limited offers expire', () => {
   beforeEach(() => offerOnePlace(s));
   after(() => s.portal.close());
 
-  it('leaves an offer alone until its time, then passes the place to the next child, who is told', async () => {
+  it('leaves an offer alone until its time, then passes the place to the next child; both families are told', async () => {
     s.portal.clock.set('2026-11-03T07:59:59Z');
     assert.equal(await expireOverdueOffers(options), 0);
     assert.deepEqual((await s.statuses('journee', DAY)).flat().map((row) => row.rank ?? row.status), ['cancelled', 'reserved', 'offered', 1]);
@@ -50,6 +50,8 @@ describe('time-limited offers expire', () => {
     assert.equal(of(3)!.offer_expires_at!.toISOString(), '2026-11-04T08:00:00.000Z', 'the next child has the same time to answer');
     assert.equal(await s.taken('grands', DAY), 2);
     assert.match((await emailsTo(s.portal, s.tenant, 'parent3@example.test'))[0]?.subject ?? '', OFFERED);
+    const gone = (await emailsTo(s.portal, s.tenant, 'parent2@example.test')).filter((mail) => /n’a pas été confirmée/.test(mail.subject));
+    assert.equal(gone.length, 1, 'the family whose offer ran out is told, once');
     assert.deepEqual(errors, []);
   });
 

@@ -77,10 +77,19 @@ export async function promote(scope: Scope, definition: ActivityDefinition, book
   const offerExpiresAt = offered ? new Date(scope.now.getTime() + definition.activity.offer_hours * 3_600_000) : null;
   await moveBooking(scope, booking, to, { holdsPools: heldPools, offerExpiresAt, reason: null });
   await renumberWaitlist(scope.tx, booking.unit_id, booking.day, booking.group_id, booking.waitlist_rank ?? 0);
-  await tellPromotion(scope, booking, to, offerExpiresAt);
+  await tellFamily(scope, booking, offered ? 'offered' : 'promoted', offerExpiresAt);
 }
 
-async function tellPromotion(scope: Scope, booking: HeldBooking, status: BookingStatus, offerExpiresAt: Date | null): Promise<void> {
+/** What the family of a waiting booking is told by email: a place given, offered, or an offer gone. */
+type WaitlistNews = 'promoted' | 'offered' | 'offerExpired';
+
+const NEWS_MAIL = {
+  promoted: ['mail.waitlist.promoted.subject', 'mail.waitlist.promoted.body'],
+  offered: ['mail.waitlist.offered.subject', 'mail.waitlist.offered.body'],
+  offerExpired: ['mail.waitlist.offerExpired.subject', 'mail.waitlist.offerExpired.body'],
+} as const;
+
+async function tellFamily(scope: Scope, booking: HeldBooking, news: WaitlistNews, offerExpiresAt: Date | null): Promise<void> {
   const details = await scope.tx
     .selectFrom('bookings as b')
     .innerJoin('persons as p', 'p.id', 'b.child_id')
@@ -103,9 +112,7 @@ async function tellPromotion(scope: Scope, booking: HeldBooking, status: Booking
       date: formatCalendarDate(booking.day),
       until: offerExpiresAt ? formatters(account.locale, tenant.time_zone).dateTime(offerExpiresAt) : '',
     };
-    const [subject, body] = status === 'offered'
-      ? (['mail.waitlist.offered.subject', 'mail.waitlist.offered.body'] as const)
-      : (['mail.waitlist.promoted.subject', 'mail.waitlist.promoted.body'] as const);
+    const [subject, body] = NEWS_MAIL[news];
     await queueEmail(scope, composeEmail(mail, { address: account.email, name: account.display_name }, subject, body, params));
   }
 }
@@ -160,6 +167,7 @@ export async function expireOffers(scope: Scope, loadDefinition: (activityId: st
     const definition = await loadDefinition(booking.activity_id);
     if (!definition) continue;
     if (!(await moveBooking(scope, booking, 'cancelled', { reason: 'offer_expired' }))) continue;
+    await tellFamily(scope, booking, 'offerExpired', null);
     await freePlaceOf(scope, definition, booking);
     expired += 1;
   }
