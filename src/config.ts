@@ -26,8 +26,9 @@ export interface Config {
   altchaMaxNumber: number;
   /** Cookies marked Secure; defaults to true when PUBLIC_URL is https. */
   secureCookies: boolean;
-  /** Booking submissions answered together in one transaction at most; more wait, up to `bookingQueue`, then get 503. */
+  /** Booking submissions answered together in one transaction at most. */
   bookingBatch: number;
+  /** Booking requests of one authority in progress at most, from their arrival to their answer; beyond, 503 at once. */
   bookingQueue: number;
   /** How long a booking submission may wait for its turn before it is answered 503. */
   bookingMaxWaitMs: number;
@@ -63,7 +64,7 @@ export function loadConfig(env: Env = process.env): Config {
   const altchaMaxNumber = read.integer('ALTCHA_MAX_NUMBER', 100_000, 1_000, 10_000_000);
   const secureCookies = read.boolean('SECURE_COOKIES', publicUrl.startsWith('https:'));
   const bookingBatch = read.integer('BOOKING_BATCH', 100, 1, 1000);
-  const bookingQueue = read.integer('BOOKING_QUEUE', 200, 0, 100_000);
+  const bookingQueue = read.integer('BOOKING_QUEUE', 100, 1, 100_000);
   const bookingMaxWaitMs = read.integer('BOOKING_MAX_WAIT_MS', 1000, 100, 60_000);
   const givenSecret = read.string('SECRET', '');
   if (givenSecret !== '' && givenSecret.length < 32) {

@@ -28,7 +28,7 @@ before(async () => {
 });
 after(() => portal.close());
 
-it('answers a rush beyond capacity with 503 and Retry-After, books nothing for those, and lets them send again', async () => {
+it('answers a rush beyond the line’s capacity with 503 and Retry-After, books nothing for those, and lets them send again', async () => {
   const [holder, ...parents] = families;
   const browsers = await Promise.all(parents.map(async (family) => {
     const browser = new TestBrowser(portal.app);
@@ -50,6 +50,8 @@ it('answers a rush beyond capacity with 503 and Retry-After, books nothing for t
     assert.equal(response.headers['retry-after'], '2');
     assert.match(response.body, /rien n’a été réservé/);
     assert.match(response.body, /data-auto-retry="2"/);
+    // Turned away before its session was read: the page neither offers to log in nor pretends to log out.
+    assert.doesNotMatch(response.body, /Se connecter|Se déconnecter/);
   }
   const booked = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('household_id').execute());
   assert.deepEqual(booked.map((row) => row.household_id), [holder!.householdId], 'a shed request books nothing');

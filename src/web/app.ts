@@ -134,7 +134,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     return reply.type(asset.contentType).header('cache-control', 'public, max-age=31536000, immutable').send(asset.body);
   });
 
-  app.decorate('bookingGate', bookingGate(services, { maxBatch: config.bookingBatch, maxQueue: config.bookingQueue, maxWaitMs: config.bookingMaxWaitMs }));
+  app.decorate('bookingGate', bookingGate(services, { maxBatch: config.bookingBatch, maxAdmitted: config.bookingQueue, maxWaitMs: config.bookingMaxWaitMs }));
 
   // --- request context: tenant, language, session, anti-forgery -----------------------------------
   app.decorateRequest('tenant', null);
@@ -143,6 +143,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   app.decorateRequest('lang', 'fr');
   app.decorateRequest('t', translator('fr'));
   app.decorateRequest('session', null);
+  app.decorateRequest('turnedAway', false);
   app.decorateRequest('sessionToken', undefined);
   app.decorateRequest('csrfSecret', '');
   app.decorateRequest('publicBase', '');
@@ -171,6 +172,16 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     request.lang = chooseLang(request, reply, config.secureCookies);
     request.t = translator(request.lang);
     request.csrfSecret = ensureCsrfCookie(request, reply, csrf, config.secureCookies);
+    // A booking request joins its authority's line before anything else is done for it, even
+    // reading its session: under a rush the excess is turned away for the price of reading it.
+    if (request.routeOptions.config.bookingLine && request.tenant) {
+      const release = app.bookingGate.admit(request.tenant.id);
+      if (!release) {
+        request.turnedAway = true;
+        return;
+      }
+      reply.raw.once('close', release);
+    }
 
     const token = request.cookies[SESSION_COOKIE];
     if (token && request.tenant) {
@@ -178,6 +189,13 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       const tenantId = request.tenant.id;
       request.session = await findSession(services.db.kysely, tenantId, token, services.clock.now(), config.sessionIdleMinutes);
     }
+  });
+
+  // A booking page turned away is answered once its form is read: the 503 page sends the same choices again.
+  app.addHook('preValidation', async (request, reply) => {
+    if (!request.turnedAway) return;
+    await request.routeOptions.config.bookingLine!.turnAway(request, reply);
+    return reply;
   });
 
   app.addHook('preHandler', async (request, reply) => {

@@ -20,6 +20,11 @@ declare module 'fastify' {
     csrfSecret: string;
     /** Absolute URL of the tenant's portal, for links in emails. */
     publicBase: string;
+    /**
+     * A booking request turned away under a rush before any work (its session not even read):
+     * answered 503 by its route's `bookingLine.turnAway`.
+     */
+    turnedAway: boolean;
     /** Runs work in one transaction of the request's tenant, as the request's actor. */
     inScope<T>(work: (scope: Scope) => Promise<T>): Promise<T>;
   }
@@ -34,6 +39,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** false for server-to-server callbacks that cannot carry a form token. */
     csrf?: boolean;
+    /**
+     * A route that books: its requests join the authority's booking line from their arrival
+     * (web/load-shedding.ts), and those turned away are answered by `turnAway` — the API at once,
+     * a page once its form is read (the 503 page sends the same choices again).
+     */
+    bookingLine?: { turnAway(request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply): unknown };
   }
 }
 

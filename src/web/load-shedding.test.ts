@@ -17,7 +17,7 @@ function doubling(ms: number) {
 
 it('answers the items that arrived during a turn together in the next one, in their order, up to maxBatch', async () => {
   const { turns, runner } = doubling(20);
-  const gate = new BatchGate(runner, { maxBatch: 3, maxQueue: 100, maxWaitMs: 10_000 });
+  const gate = new BatchGate(runner, { maxBatch: 3, maxAdmitted: 100, maxWaitMs: 10_000 });
   const answers = await Promise.all([1, 2, 3, 4, 5, 6].map((item) => gate.submit('ville', item)));
   assert.deepEqual(answers, [2, 4, 6, 8, 10, 12]);
   assert.deepEqual(turns, [[1], [2, 3, 4], [5, 6]]);
@@ -25,18 +25,35 @@ it('answers the items that arrived during a turn together in the next one, in th
 
 it('keeps each line apart: one authority’s turn does not wait for another’s', async () => {
   const { turns, runner } = doubling(20);
-  const gate = new BatchGate(runner, { maxBatch: 10, maxQueue: 100, maxWaitMs: 10_000 });
+  const gate = new BatchGate(runner, { maxBatch: 10, maxAdmitted: 100, maxWaitMs: 10_000 });
   await Promise.all([gate.submit('a', 1), gate.submit('b', 2), gate.submit('a', 3)]);
   assert.deepEqual(turns, [[1], [2], [3]]);
 });
 
-it('sheds at once beyond maxQueue while a turn runs, and sheds what waited longer than maxWaitMs', async () => {
+it('sheds what waited longer than maxWaitMs, and at once what would', async () => {
   const { runner } = doubling(60);
-  const gate = new BatchGate(runner, { maxBatch: 10, maxQueue: 2, maxWaitMs: 30 });
-  const answers = await Promise.all([1, 2, 3, 4].map((item) => gate.submit('ville', item)));
-  // 1 runs; 2 and 3 wait, and are shed after 30 ms since the turn lasts 60; 4 finds the queue full.
-  assert.deepEqual(answers, [2, 'shed', 'shed', 'shed']);
-  assert.equal(await gate.submit('ville', 5), 10, 'the line works again afterwards');
+  const gate = new BatchGate(runner, { maxBatch: 1, maxAdmitted: 100, maxWaitMs: 30 });
+  const answers = await Promise.all([1, 2, 3].map((item) => gate.submit('ville', item)));
+  // 1 runs; 2 and 3 wait, and are shed after 30 ms since the turn lasts 60.
+  assert.deepEqual(answers, [2, 'shed', 'shed']);
+  const running = gate.submit('ville', 4);
+  await sleep(5);
+  // The last turn took 60 ms: a newcomer behind the running one would wait past 30 ms.
+  assert.equal(await gate.submit('ville', 5), 'shed');
+  assert.equal(await running, 8, 'the line works again afterwards');
+});
+
+it('lets maxAdmitted requests in per line, turns the next away, and lets one in again when one is answered', () => {
+  const gate = new BatchGate(doubling(1).runner, { maxBatch: 10, maxAdmitted: 2, maxWaitMs: 1000 });
+  const first = gate.admit('ville');
+  const second = gate.admit('ville');
+  assert.ok(first && second);
+  assert.equal(gate.admit('ville'), null, 'the third is turned away');
+  assert.ok(gate.admit('autre-ville'), 'another authority has its own line');
+  first();
+  const third = gate.admit('ville');
+  assert.ok(third, 'a place given back lets the next one in');
+  assert.equal(gate.admit('ville'), null);
 });
 
 it('runs each item of a failed turn alone, so that only the bad one fails', async () => {
@@ -44,7 +61,7 @@ it('runs each item of a failed turn alone, so that only the bad one fails', asyn
     await sleep(5);
     if (items.includes(13)) throw new Error('unlucky');
     return items.map((item) => item * 2);
-  }, { maxBatch: 10, maxQueue: 100, maxWaitMs: 10_000 });
+  }, { maxBatch: 10, maxAdmitted: 100, maxWaitMs: 10_000 });
   const answers = await Promise.allSettled([1, 2, 13, 4].map((item) => gate.submit('ville', item)));
   assert.deepEqual(answers.map((answer) => (answer.status === 'fulfilled' ? answer.value : (answer.reason as Error).message)), [2, 4, 'unlucky', 8]);
 });

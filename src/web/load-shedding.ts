@@ -3,15 +3,16 @@
  * own booking transaction makes each wait behind all the others on the same day counters, and pay
  * its own commit. Instead the submissions of one authority line up, and each turn answers all those
  * that arrived meanwhile (up to `maxBatch`) in one transaction: the counters are locked once and the
- * commit is paid once. A bounded number wait their turn; the rest, those who would wait too long, and
- * any that did, are told at once to come back (503 with Retry-After), having changed nothing. The
- * page retries by itself.
+ * commit is paid once. A bounded number are let in, counted from their arrival (before even their
+ * session is read) to their answer; the rest, those who would wait too long, and any that did, are
+ * told at once to come back (503 with Retry-After), having changed nothing. The page retries by
+ * itself.
  */
 export interface BatchGateOptions {
   /** Items answered in one turn at most. */
   maxBatch: number;
-  /** Items waiting at most per line; beyond, the answer is 'shed' at once. */
-  maxQueue: number;
+  /** Items let in per line at most, from `admit` to their answer; beyond, they are turned away at once. */
+  maxAdmitted: number;
   /** An item still waiting after this long is answered 'shed' rather than late. */
   maxWaitMs: number;
 }
@@ -36,17 +37,34 @@ interface Line<In, Out> {
 
 export class BatchGate<In, Out> {
   private readonly lines = new Map<string, Line<In, Out>>();
+  private readonly admitted = new Map<string, number>();
 
   constructor(
     private readonly runner: BatchRunner<In, Out>,
     private readonly options: BatchGateOptions,
   ) {}
 
-  /** Lines up `item` behind the others of `line` (an authority); 'shed' when the line is too long or too slow. */
+  /**
+   * Lets one more request of `line` in, before any work is done for it: under a rush the excess
+   * costs no more than reading it. Returns what gives the place back once the request is answered
+   * (call it once), or null when `maxAdmitted` are already in.
+   */
+  admit(line: string): (() => void) | null {
+    const count = this.admitted.get(line) ?? 0;
+    if (count >= this.options.maxAdmitted) return null;
+    this.admitted.set(line, count + 1);
+    return () => {
+      const left = this.admitted.get(line)! - 1;
+      if (left === 0) this.admitted.delete(line);
+      else this.admitted.set(line, left);
+    };
+  }
+
+  /** Lines up `item` behind the others of `line` (an authority); 'shed' when its turn would come too late. */
   submit(line: string, item: In): Promise<Out | 'shed'> {
     const state = this.lines.get(line) ?? { waiting: [], busy: false, turnStartedAt: 0, lastTurnMs: 0 };
     this.lines.set(line, state);
-    if (state.busy && (state.waiting.length >= this.options.maxQueue || this.foreseenWaitMs(state) > this.options.maxWaitMs)) return Promise.resolve('shed');
+    if (state.busy && this.foreseenWaitMs(state) > this.options.maxWaitMs) return Promise.resolve('shed');
     return new Promise((resolve, reject) => {
       const entry: Waiting<In, Out> = {
         item, resolve, reject,
@@ -58,7 +76,7 @@ export class BatchGate<In, Out> {
         }, this.options.maxWaitMs),
       };
       state.waiting.push(entry);
-      if (!state.busy) void this.drain(line, state);
+      if (!state.busy) void this.drain(state);
     });
   }
 
@@ -71,7 +89,7 @@ export class BatchGate<In, Out> {
     return rest + Math.floor(state.waiting.length / this.options.maxBatch) * state.lastTurnMs;
   }
 
-  private async drain(line: string, state: Line<In, Out>): Promise<void> {
+  private async drain(state: Line<In, Out>): Promise<void> {
     state.busy = true;
     while (state.waiting.length > 0) {
       const turn = state.waiting.splice(0, this.options.maxBatch);
@@ -80,8 +98,8 @@ export class BatchGate<In, Out> {
       await this.answer(turn);
       state.lastTurnMs = performance.now() - state.turnStartedAt;
     }
+    // The line's state stays (one per authority): the next rush starts from the last turn's time.
     state.busy = false;
-    this.lines.delete(line);
   }
 
   /** Runs a turn; if it fails as a whole, each item runs alone, so one bad item fails only itself. */

@@ -26,6 +26,8 @@ export interface PageContext {
   viewer: Viewer | null;
   /** A staff member who gave their password and not yet their second factor: no viewer yet, but the staff space's header and a way out. */
   awaitingSecondFactor?: boolean;
+  /** A request turned away under a rush before its session was read: the header offers neither log in nor log out. */
+  sessionUnread?: boolean;
   now: Date;
   requestId: string;
   /** URLs of the built assets (stylesheet, enhancement scripts), by name. */

@@ -27,6 +27,7 @@ export async function renderPage(
     csrfToken: csrf.tokenFor(request.csrfSecret),
     viewer: await viewerOf(services, request),
     awaitingSecondFactor: Boolean(request.tenant && request.session?.awaitingSecondFactor),
+    sessionUnread: request.turnedAway,
     now: services.clock.now(),
     requestId: request.id,
     assets,

@@ -5,9 +5,10 @@ import { BatchGate } from '../../src/web/load-shedding.js';
 import type { TestPortal } from './test-portal.js';
 
 /**
- * Makes an authority's booking line busy, deterministically: the portal's line is replaced by one
- * without a queue (as BOOKING_QUEUE=0) whose turns start only when the test says, and `submission`
- * is being answered meanwhile. Returns what ends it: the turn runs and its answer is given back.
+ * Makes an authority's booking line full, deterministically: the portal's line is replaced by one
+ * that lets a single request in (as BOOKING_QUEUE=1) and whose turns start only when the test says,
+ * and `submission` holds that place, being answered meanwhile. Returns what ends it: the turn runs,
+ * its answer is given back and the place is free again.
  */
 export async function occupyBookingLine(portal: TestPortal, tenant: Tenant, submission: BookingSubmission): Promise<() => Promise<unknown>> {
   let open!: () => void;
@@ -16,10 +17,15 @@ export async function occupyBookingLine(portal: TestPortal, tenant: Tenant, subm
   portal.app.bookingGate = new BatchGate(async (items) => {
     await opened;
     return turn(items);
-  }, { maxBatch: portal.config.bookingBatch, maxQueue: 0, maxWaitMs: portal.config.bookingMaxWaitMs });
+  }, { maxBatch: portal.config.bookingBatch, maxAdmitted: 1, maxWaitMs: portal.config.bookingMaxWaitMs });
+  const release = portal.app.bookingGate.admit(tenant.id)!;
   const answered = submitBooking(portal.app.bookingGate, tenant, submission);
   return async () => {
     open();
-    return answered;
+    try {
+      return await answered;
+    } finally {
+      release();
+    }
   };
 }

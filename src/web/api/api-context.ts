@@ -26,6 +26,11 @@ export function apiContext(services: Services) {
     // An unknown API address is answered here, before the pages' anti-forgery check would answer a
     // POST to it with an HTML page.
     if (request.is404) return notFound(request, reply);
+    // Turned away under a rush: answered before the token is even looked up (an app needs no form back).
+    if (request.turnedAway) {
+      await request.routeOptions.config.bookingLine!.turnAway(request, reply);
+      return reply;
+    }
     request.session = null;
     request.sessionToken = undefined;
     const token = bearerToken(request);

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { addDays } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import type { BookingChoice, BookingOutcome } from '../../modules/bookings/booking-requests.js';
@@ -16,13 +16,19 @@ import type { Translate } from '../../i18n/catalogue.js';
 /** Seconds after which an app sends again a booking shed under a rush (as the booking page does). */
 const RETRY_AFTER_SECONDS = 2;
 
+/** Too many parents at this second: nothing was booked; the app sends the same request again after Retry-After. */
+function answerUnavailable(request: FastifyRequest, reply: FastifyReply) {
+  reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  return sendApiError(reply, 503, 'unavailable', request.t('api.error.unavailable', { seconds: RETRY_AFTER_SECONDS }));
+}
+
 /** Booking, cancelling and following bookings: the booking pipeline of the pages, answered in JSON. */
 export function apiBookingRoutes(app: FastifyInstance, services: Services): void {
   app.post<{ Body: { activityId: string; choices: BookingChoice[] } }>(
     '/v1/bookings',
     {
       onRequest: requireFamilyToken,
-      config: { csrf: false },
+      config: { csrf: false, bookingLine: { turnAway: answerUnavailable } },
       schema: {
         tags: ['bookings'],
         operationId: 'book',
@@ -42,10 +48,7 @@ export function apiBookingRoutes(app: FastifyInstance, services: Services): void
       // Through the same line as the booking page: under a rush the excess is answered 503 at once,
       // having booked nothing, and the app sends the same request again after Retry-After.
       const answer = await submitBooking(app.bookingGate, tenant, { actor: actorOfSession(request.session), householdId, activityId, choices });
-      if (answer === 'shed') {
-        reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-        return sendApiError(reply, 503, 'unavailable', t('api.error.unavailable', { seconds: RETRY_AFTER_SECONDS }));
-      }
+      if (answer === 'shed') return answerUnavailable(request, reply);
       // Another household's child is not a refusal to explain but an id this household cannot know.
       if (!answer || answer.results.some((result) => result.outcome.kind === 'refused' && result.outcome.reason === 'not_your_child')) return notFound(request, reply);
       return {

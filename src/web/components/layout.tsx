@@ -227,7 +227,7 @@ function HeaderTools() {
           </form>
         </li>
       ) : (
-        page.tenant && (
+        page.tenant && !page.sessionUnread && (
           <li>
             <a class="fr-btn fr-icon-lock-line" href={href(page, '/connexion')}>
               {t('layout.login')}

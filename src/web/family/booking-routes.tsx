@@ -1,5 +1,5 @@
 import { Table } from '../components/dsfr/table.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import type { BookingPeriod } from '../../modules/activities/activity-definitions.js';
 import { addDays, formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
@@ -114,21 +114,14 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsync {
       return reply.page(request.t('bookings.title'), <BookingPage query={query} {...data} children={data.children.map((child) => ({ id: child.id, name: `${child.first_name} ${child.last_name}` }))} />);
     });
 
-    app.post('/reservations', { preHandler: requireFamily }, async (request, reply) => {
+    app.post('/reservations', { preHandler: requireFamily, config: { bookingLine: { turnAway: answerBusy } } }, async (request, reply) => {
       const householdId = request.session!.account.householdId!;
       const tenant = request.tenant!;
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const activityId = typeof body.activite === 'string' && isUuid(body.activite) ? body.activite : undefined;
-      const choices = list(body.choix)
-        .map((value) => value.split('|'))
-        .filter((parts): parts is [string, string, string] => parts.length === 3 && isUuid(parts[0]!) && isUuid(parts[1]!) && /^\d{4}-\d{2}-\d{2}$/.test(parts[2]!))
-        .map(([childId, unitId, day]) => ({ childId, unitId, day }));
-      const back = typeof body.retour === 'string' && !body.retour.includes('//') ? body.retour : '';
+      const { activityId, choices, back, periodId } = readBookingForm(request.body);
       if (!activityId) return reply.callNotFound();
       if (choices.length === 0) {
         return reply.redirect(`${request.base}/reservations?${back}${back ? '&' : ''}vide=1`);
       }
-      const periodId = typeof body.periode === 'string' && isUuid(body.periode) ? body.periode : undefined;
       if (periodId) {
         const applied = await request.inScope(async (scope) => {
           const result = await applyForLottery(scope, await bookingContextOf(services, scope, tenant), { householdId, activityId, periodId, choices });
@@ -139,14 +132,33 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsync {
         if (applied.kind === 'done') return reply.page(request.t('lottery.answer.title'), <LotteryAnswersPage {...applied} back={back} />);
       }
       const outcome = await submitBooking(app.bookingGate, tenant, { actor: actorOfSession(request.session), householdId, activityId, choices });
-      if (outcome === 'shed') {
-        // Too many parents at this second: nothing was booked; the page sends the same choices again.
-        return reply.header('retry-after', String(RETRY_AFTER_SECONDS)).page(request.t('bookings.busyTitle'), <BusyPage activityId={activityId} choices={list(body.choix)} back={back} />, 503);
-      }
+      if (outcome === 'shed') return answerBusy(request, reply);
       if (!outcome) return reply.callNotFound();
       return reply.page(request.t('bookings.resultTitle'), <ResultPage results={outcome.results} {...outcome.labels} back={back} />);
     });
   };
+}
+
+/** The calendar's form: the activity, the ticked boxes (child|unit|day), the lottery period if any, the way back. */
+function readBookingForm(raw: unknown) {
+  const body = (raw ?? {}) as Record<string, unknown>;
+  const ticked = list(body.choix);
+  return {
+    activityId: typeof body.activite === 'string' && isUuid(body.activite) ? body.activite : undefined,
+    ticked,
+    choices: ticked
+      .map((value) => value.split('|'))
+      .filter((parts): parts is [string, string, string] => parts.length === 3 && isUuid(parts[0]!) && isUuid(parts[1]!) && /^\d{4}-\d{2}-\d{2}$/.test(parts[2]!))
+      .map(([childId, unitId, day]) => ({ childId, unitId, day })),
+    periodId: typeof body.periode === 'string' && isUuid(body.periode) ? body.periode : undefined,
+    back: typeof body.retour === 'string' && !body.retour.includes('//') ? body.retour : '',
+  };
+}
+
+/** Too many parents at this second: nothing was booked; the page sends the same choices again by itself. */
+function answerBusy(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const { activityId = '', ticked, back } = readBookingForm(request.body);
+  return reply.header('retry-after', String(RETRY_AFTER_SECONDS)).page(request.t('bookings.busyTitle'), <BusyPage activityId={activityId} choices={ticked} back={back} />, 503);
 }
 
 function BookingPage(props: {
