@@ -9,6 +9,7 @@
 // Options (environment): RUSH_HOUSEHOLDS (5000), RUSH_PARENTS (500), RUSH_PLACES (300), RUSH_PORT (3900).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { hash } from '@node-rs/argon2';
 import pg from 'pg';
@@ -174,6 +175,36 @@ async function book(parent: Parent, activityId: string, unitId: string, attempts
   }
 }
 
+interface CpuSeconds {
+  server: number;
+  database: number;
+  generator: number;
+}
+
+/** CPU time used so far by the server, the PostgreSQL processes and this load generator (Linux /proc; null elsewhere). */
+function cpuSeconds(serverPid: number): CpuSeconds | null {
+  const ticksPerSecond = 100;
+  const ticksOf = (pid: string) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  try {
+    let database = 0;
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres')) database += ticksOf(pid);
+      } catch {
+        // The process ended meanwhile.
+      }
+    }
+    const own = process.cpuUsage();
+    return { server: ticksOf(String(serverPid)) / ticksPerSecond, database: database / ticksPerSecond, generator: (own.user + own.system) / 1e6 };
+  } catch {
+    return null;
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -265,9 +296,11 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, openingDelayMs + 50));
 
     const attempts: Attempt[] = [];
+    const cpuBefore = cpuSeconds(server.pid!);
     t = performance.now();
     const results = await Promise.all(parents.map((parent) => book(parent, data.activityId, data.unitId, attempts)));
     const rushSeconds = (performance.now() - t) / 1000;
+    const cpuAfter = cpuSeconds(server.pid!);
 
     const checks = await admin(async (db) => {
       const one = async (text: string, values: unknown[] = []) => (await db.query(text, values)).rows[0];
@@ -300,6 +333,10 @@ async function main(): Promise<void> {
     console.log(`503 answers (load shed, retried): ${shed}; other 5xx: ${errors5xx}; final answers not 200: ${notOk}`);
     console.log(`by status: ${checks.byStatus.map((row) => `${row.status} ${row.n}`).join(', ')}`);
     console.log(`places oversold: ${checks.oversold}; duplicate bookings: ${checks.duplicates}; waiting lists not 1..n: ${checks.badRanks}; lost choices: ${checks.asked - checks.answered}`);
+    if (cpuBefore && cpuAfter) {
+      const used = (key: keyof CpuSeconds) => (cpuAfter[key] - cpuBefore[key]).toFixed(2);
+      console.log(`CPU seconds during the rush (2 cores give ${(2 * rushSeconds).toFixed(2)}): server ${used('server')}, database ${used('database')}, load generator ${used('generator')}`);
+    }
     console.log(`baseline (one-row update, 10 clients): ${baseline.toFixed(0)} transactions per second`);
     console.log(`ratio bookings per second / baseline TPS: ${(bookingsPerSecond / baseline).toFixed(3)}`);
 
