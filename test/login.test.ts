@@ -79,6 +79,16 @@ describe('login, sessions and logout', () => {
     assert.match(String(response.headers.location), /\/ville\/connexion\?retour=%2Faccueil/);
   });
 
+  it('honours a session only in its own authority, even when the browser sends it elsewhere', async () => {
+    await portal.addTenant({ slug: 'autre-ville', name: 'Autre Ville' });
+    const { browser } = await loginAs(family.email, family.password);
+    assert.equal((await browser.get('/ville/accueil')).statusCode, 200);
+    // The cookie is scoped to /ville; a host-named authority shares the path, so the server checks.
+    const elsewhere = await browser.get('/autre-ville/accueil');
+    assert.equal(elsewhere.statusCode, 302);
+    assert.equal(elsewhere.headers.location, '/autre-ville/connexion?retour=%2Faccueil', 'sent to log in there');
+  });
+
   it('ends a session left idle longer than the idle timeout', async () => {
     const { browser } = await loginAs(family.email, family.password);
     assert.equal((await browser.get('/ville/accueil')).statusCode, 200);

@@ -10,7 +10,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { VNode } from 'preact';
 import { inTenant } from '../db/tenant-scope.js';
 import { actorOfSession } from '../modules/identity/accounts.js';
-import { findSession, type Session } from '../modules/identity/sessions.js';
+import { SessionLookup, type Session } from '../modules/identity/sessions.js';
+import { HouseholdSummaryLookup } from '../modules/households/household-summary.js';
 import type { Tenant } from '../modules/tenancy/tenant-directory.js';
 import type { Services } from '../services.js';
 import { buildAssets } from './assets.js';
@@ -68,6 +69,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const { config, tenants } = services;
   const csrf = new CsrfTokens(config.secret);
   const assets = await buildAssets();
+  const sessions = new SessionLookup(services.db.kysely);
+  const summaries = new HouseholdSummaryLookup(services.db.kysely);
 
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
@@ -187,7 +190,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     if (token && request.tenant) {
       request.sessionToken = token;
       const tenantId = request.tenant.id;
-      request.session = await findSession(services.db.kysely, tenantId, token, services.clock.now(), config.sessionIdleMinutes);
+      request.session = await sessions.find(tenantId, token, services.clock.now(), config.sessionIdleMinutes);
     }
   });
 
@@ -208,7 +211,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
 
   app.decorateReply('page', async function page(this: FastifyReply, title: string, body: VNode, status = 200) {
-    const html = await renderPage(services, this.request, csrf, assets.scripts, title, body);
+    const html = await renderPage(services, summaries, this.request, csrf, assets.scripts, title, body);
     return this.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   });
 

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import { householdSummary } from '../modules/households/household-summary.js';
+import type { HouseholdSummaryLookup } from '../modules/households/household-summary.js';
 import type { Services } from '../services.js';
 import { Layout } from './components/layout.js';
 import type { CsrfTokens } from './csrf.js';
@@ -11,6 +11,7 @@ import { type PageContext, PageContextProvider, type Viewer } from './page-conte
 /** Renders a whole HTML page: the request's context, the layout, and the page's own content. */
 export async function renderPage(
   services: Services,
+  summaries: HouseholdSummaryLookup,
   request: FastifyRequest,
   csrf: CsrfTokens,
   assets: Record<string, string>,
@@ -25,7 +26,7 @@ export async function renderPage(
     base: request.base,
     path: request.pathInTenant,
     csrfToken: csrf.tokenFor(request.csrfSecret),
-    viewer: await viewerOf(services, request),
+    viewer: await viewerOf(summaries, request),
     awaitingSecondFactor: Boolean(request.tenant && request.session?.awaitingSecondFactor),
     sessionUnread: request.turnedAway,
     now: services.clock.now(),
@@ -39,14 +40,14 @@ export async function renderPage(
   )}`;
 }
 
-async function viewerOf(services: Services, request: FastifyRequest): Promise<Viewer | null> {
+async function viewerOf(summaries: HouseholdSummaryLookup, request: FastifyRequest): Promise<Viewer | null> {
   const session = request.session;
   if (!session || session.awaitingSecondFactor || !request.tenant) return null;
   const { account } = session;
   const householdId = account.householdId;
   const household =
     account.kind === 'family' && householdId
-      ? await householdSummary(services.db.kysely, request.tenant.id, householdId)
+      ? await summaries.get(request.tenant.id, householdId)
       : null;
   return { accountId: account.id, displayName: account.displayName, kind: account.kind, staffRole: account.staffRole, household };
 }

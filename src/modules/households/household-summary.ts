@@ -1,22 +1,40 @@
 import { sql, type Kysely } from 'kysely';
+import { BatchedLookup } from '../../db/batched-lookup.js';
 import type { DB } from '../../db/schema.js';
 import { householdBalanceCents } from '../billing/balance.js';
 
+export interface HouseholdSummary {
+  name: string;
+  children: string[];
+  amountDueCents: number;
+}
+
 /**
  * What the family space shows on every page: household name, children's names, amount still due.
- * Every family page asks it, so it is one statement outside any transaction: `db` is the owner's
- * connection (no row-level security), and the tenant is filtered here explicitly.
+ * Every family page asks it, so the look-ups of one turn of the event loop are read in one
+ * statement (db/batched-lookup.ts) outside any transaction: `db` is the owner's connection (no
+ * row-level security), and the tenant is checked here explicitly.
  */
-export async function householdSummary(db: Kysely<DB>, tenantId: string, householdId: string): Promise<{ name: string; children: string[]; amountDueCents: number } | null> {
-  const household = await db
-    .selectFrom('households as h')
-    .leftJoin('household_members as m', (join) => join.onRef('m.household_id', '=', 'h.id').on('m.role', '=', 'child'))
-    .leftJoin('persons as p', 'p.id', 'm.person_id')
-    .select(['h.name', sql<string[]>`coalesce(array_agg(p.first_name || ' ' || p.last_name order by p.birth_date) filter (where p.id is not null), '{}')`.as('children')])
-    .where('h.id', '=', householdId)
-    .where('h.tenant_id', '=', tenantId)
-    .groupBy('h.name')
-    .executeTakeFirst();
-  if (!household) return null;
-  return { name: household.name, children: household.children, amountDueCents: await householdBalanceCents(db, householdId) };
+export class HouseholdSummaryLookup {
+  private readonly households: BatchedLookup<string, { tenant_id: string; name: string; children: string[] }>;
+
+  constructor(private readonly db: Kysely<DB>) {
+    this.households = new BatchedLookup(async (householdIds) => {
+      const rows = await db
+        .selectFrom('households as h')
+        .leftJoin('household_members as m', (join) => join.onRef('m.household_id', '=', 'h.id').on('m.role', '=', 'child'))
+        .leftJoin('persons as p', 'p.id', 'm.person_id')
+        .select(['h.id', 'h.tenant_id', 'h.name', sql<string[]>`coalesce(array_agg(p.first_name || ' ' || p.last_name order by p.birth_date) filter (where p.id is not null), '{}')`.as('children')])
+        .where('h.id', 'in', householdIds)
+        .groupBy(['h.id', 'h.tenant_id', 'h.name'])
+        .execute();
+      return new Map(rows.map((row) => [row.id, row]));
+    });
+  }
+
+  async get(tenantId: string, householdId: string): Promise<HouseholdSummary | null> {
+    const household = await this.households.get(householdId);
+    if (!household || household.tenant_id !== tenantId) return null;
+    return { name: household.name, children: household.children, amountDueCents: await householdBalanceCents(this.db, householdId) };
+  }
 }

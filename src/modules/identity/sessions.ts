@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { BatchedLookup } from '../../db/batched-lookup.js';
 import type { DB } from '../../db/schema.js';
 import type { Tx } from '../../db/tenant-scope.js';
 import type { AccountKind, StaffRole } from './identity.tables.js';
@@ -61,46 +62,71 @@ export async function openSession(
   return token;
 }
 
+interface SessionRow {
+  tenant_id: string;
+  last_seen_at: Date;
+  expires_at: Date;
+  awaiting_second_factor: boolean;
+  id: string;
+  kind: AccountKind;
+  staff_role: StaffRole | null;
+  household_id: string | null;
+  display_name: string;
+  email: string;
+  must_change_password: boolean;
+  status: string;
+}
+
 /**
- * The live session behind a cookie token in a tenant, or null if unknown, expired, idle too long or
- * disabled. Every request asks it, so it runs as single statements outside any transaction: `db`
- * is the owner's connection (no row-level security), and the tenant is filtered here explicitly.
+ * Finds the live session behind a cookie token. Every request asks, so the look-ups of one turn of
+ * the event loop are read in one statement (db/batched-lookup.ts) outside any transaction: `db` is
+ * the owner's connection (no row-level security), and the tenant is checked here explicitly.
  */
-export async function findSession(db: Kysely<DB>, tenantId: string, token: string, now: Date, idleMinutes: number): Promise<Session | null> {
-  const tokenHash = hashToken(token);
-  const row = await db
-    .selectFrom('sessions as s')
-    .innerJoin('accounts as a', 'a.id', 's.account_id')
-    .select([
-      's.last_seen_at', 's.expires_at', 's.awaiting_second_factor',
-      'a.id', 'a.kind', 'a.staff_role', 'a.household_id', 'a.display_name', 'a.email', 'a.must_change_password', 'a.status',
-    ])
-    .where('s.token_hash', '=', tokenHash)
-    .where('s.tenant_id', '=', tenantId)
-    .where('a.tenant_id', '=', tenantId)
-    .executeTakeFirst();
-  if (!row) return null;
-  const idleLimit = row.last_seen_at.getTime() + idleMinutes * 60 * 1000;
-  if (row.status !== 'active' || now.getTime() > idleLimit || now >= row.expires_at) {
-    await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).where('tenant_id', '=', tenantId).execute();
-    return null;
+export class SessionLookup {
+  private readonly rows: BatchedLookup<string, SessionRow>;
+
+  constructor(private readonly db: Kysely<DB>) {
+    this.rows = new BatchedLookup(async (tokenHashes) => {
+      const rows = await db
+        .selectFrom('sessions as s')
+        .innerJoin('accounts as a', (join) => join.onRef('a.id', '=', 's.account_id').onRef('a.tenant_id', '=', 's.tenant_id'))
+        .select([
+          's.token_hash', 's.tenant_id', 's.last_seen_at', 's.expires_at', 's.awaiting_second_factor',
+          'a.id', 'a.kind', 'a.staff_role', 'a.household_id', 'a.display_name', 'a.email', 'a.must_change_password', 'a.status',
+        ])
+        .where('s.token_hash', 'in', tokenHashes)
+        .execute();
+      return new Map(rows.map((row) => [row.token_hash, row]));
+    });
   }
-  if (now.getTime() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
-    await db.updateTable('sessions').set({ last_seen_at: now }).where('token_hash', '=', tokenHash).where('tenant_id', '=', tenantId).execute();
+
+  /** The live session behind `token` in the tenant, or null if unknown, another tenant's, expired, idle too long or disabled. */
+  async find(tenantId: string, token: string, now: Date, idleMinutes: number): Promise<Session | null> {
+    const tokenHash = hashToken(token);
+    const row = await this.rows.get(tokenHash);
+    if (!row || row.tenant_id !== tenantId) return null;
+    const idleLimit = row.last_seen_at.getTime() + idleMinutes * 60 * 1000;
+    if (row.status !== 'active' || now.getTime() > idleLimit || now >= row.expires_at) {
+      await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).where('tenant_id', '=', tenantId).execute();
+      return null;
+    }
+    if (now.getTime() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
+      await this.db.updateTable('sessions').set({ last_seen_at: now }).where('token_hash', '=', tokenHash).where('tenant_id', '=', tenantId).execute();
+    }
+    return {
+      tokenHash,
+      awaitingSecondFactor: row.awaiting_second_factor,
+      account: {
+        id: row.id,
+        kind: row.kind,
+        staffRole: row.staff_role,
+        householdId: row.household_id,
+        displayName: row.display_name,
+        email: row.email,
+        mustChangePassword: row.must_change_password,
+      },
+    };
   }
-  return {
-    tokenHash,
-    awaitingSecondFactor: row.awaiting_second_factor,
-    account: {
-      id: row.id,
-      kind: row.kind,
-      staffRole: row.staff_role,
-      householdId: row.household_id,
-      displayName: row.display_name,
-      email: row.email,
-      mustChangePassword: row.must_change_password,
-    },
-  };
 }
 
 export async function closeSession(tx: Tx, token: string): Promise<void> {
