@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/tenant-scope.js';
-import type { Session, SessionOrigin } from './sessions.js';
+import { sessionAccountOf, type Session, type SessionOrigin } from './sessions.js';
 import { hashToken, newSecretToken } from './secret-tokens.js';
 
 /**
@@ -55,15 +55,7 @@ export async function findApiToken(tx: Tx, token: string, now: Date): Promise<Se
   return {
     tokenHash,
     awaitingSecondFactor: false,
-    account: {
-      id: row.id,
-      kind: row.kind,
-      staffRole: row.staff_role,
-      householdId: row.household_id,
-      displayName: row.display_name,
-      email: row.email,
-      mustChangePassword: row.must_change_password,
-    },
+    account: sessionAccountOf(row),
   };
 }
 

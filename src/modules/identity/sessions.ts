@@ -116,17 +116,24 @@ export class SessionLookup {
     return {
       tokenHash,
       awaitingSecondFactor: row.awaiting_second_factor,
-      account: {
-        id: row.id,
-        kind: row.kind,
-        staffRole: row.staff_role,
-        householdId: row.household_id,
-        displayName: row.display_name,
-        email: row.email,
-        mustChangePassword: row.must_change_password,
-      },
+      account: sessionAccountOf(row),
     };
   }
+}
+
+/** The account a session or an API token acts as, from its row. */
+export function sessionAccountOf(row: {
+  id: string; kind: AccountKind; staff_role: StaffRole | null; household_id: string | null; display_name: string; email: string; must_change_password: boolean;
+}): SessionAccount {
+  return {
+    id: row.id,
+    kind: row.kind,
+    staffRole: row.staff_role,
+    householdId: row.household_id,
+    displayName: row.display_name,
+    email: row.email,
+    mustChangePassword: row.must_change_password,
+  };
 }
 
 export async function closeSession(tx: Tx, token: string): Promise<void> {
