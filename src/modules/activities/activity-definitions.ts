@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Tx } from '../../db/tenant-scope.js';
 import type { ActivitiesTable, ActivityGroupsTable, BookingPeriodsTable, CapacityPoolsTable, UnitsTable } from './activities.tables.js';
 import type { OpeningRules } from './availability.js';
@@ -20,16 +20,25 @@ export interface ActivityDefinition {
   periods: BookingPeriod[];
 }
 
+/**
+ * One statement rather than five: every booking turn reads the definition, under a rush too, and
+ * each statement is a round trip. The rows come as JSON, which keeps every column's value as the
+ * driver gives it except instants, turned back into dates here.
+ */
 export async function loadActivityDefinition(tx: Tx, activityId: string): Promise<ActivityDefinition | null> {
-  const activity = await tx.selectFrom('activities').selectAll().where('id', '=', activityId).executeTakeFirst();
-  if (!activity) return null;
-  const [groups, units, pools, periods] = await Promise.all([
-    tx.selectFrom('activity_groups').selectAll().where('activity_id', '=', activityId).orderBy('position').execute(),
-    tx.selectFrom('units').selectAll().where('activity_id', '=', activityId).orderBy('position').execute(),
-    tx.selectFrom('capacity_pools').selectAll().where('activity_id', '=', activityId).execute(),
-    tx.selectFrom('booking_periods').selectAll().where('activity_id', '=', activityId).orderBy('first_day').execute(),
-  ]);
-  return { activity, groups, units, pools, periods };
+  type PeriodJson = Omit<BookingPeriod, 'opens_at' | 'closes_at'> & { opens_at: string; closes_at: string };
+  const { rows } = await sql<{ activity: Activity; groups: ActivityGroup[]; units: Unit[]; pools: CapacityPool[]; periods: PeriodJson[] }>`
+    select to_jsonb(a) as activity,
+      coalesce((select jsonb_agg(g order by g.position) from activity_groups g where g.activity_id = a.id), '[]') as groups,
+      coalesce((select jsonb_agg(u order by u.position) from units u where u.activity_id = a.id), '[]') as units,
+      coalesce((select jsonb_agg(p) from capacity_pools p where p.activity_id = a.id), '[]') as pools,
+      coalesce((select jsonb_agg(b order by b.first_day) from booking_periods b where b.activity_id = a.id), '[]') as periods
+    from activities a
+    where a.id = ${activityId}`.execute(tx);
+  const row = rows[0];
+  if (!row) return null;
+  const periods = row.periods.map((period) => ({ ...period, opens_at: new Date(period.opens_at), closes_at: new Date(period.closes_at) }));
+  return { activity: row.activity, groups: row.groups, units: row.units, pools: row.pools, periods };
 }
 
 export function openingRulesOf(definition: ActivityDefinition, unit: Unit): OpeningRules {
