@@ -7,6 +7,9 @@ import type { Services } from '../services.js';
 import { bookingContextOf } from './booking-context.js';
 import { BatchGate, type BatchGateOptions, type BatchRunner } from './load-shedding.js';
 
+/** Seconds after which a booking turned away under a rush is sent again, by the page or the app. */
+export const BOOKING_RETRY_AFTER_SECONDS = 2;
+
 /** A booking form (page or API) waiting its authority's turn. */
 export interface GatedSubmission {
   tenant: Tenant;

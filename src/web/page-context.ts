@@ -1,5 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import type { HouseholdSummary } from '../modules/households/household-summary.js';
 import type { Tenant } from '../modules/tenancy/tenant-directory.js';
 import type { Formatters, Lang, Translate } from '../i18n/catalogue.js';
 
@@ -9,7 +10,7 @@ export interface Viewer {
   displayName: string;
   kind: 'family' | 'staff';
   staffRole: string | null;
-  household: { name: string; children: string[]; amountDueCents: number } | null;
+  household: HouseholdSummary | null;
 }
 
 /** Everything a component needs to know about the request it renders for. */

@@ -9,6 +9,21 @@ export interface HouseholdSummary {
   amountDueCents: number;
 }
 
+/** These households' names and children's names, by id, in one statement (any tenant: the caller checks). */
+async function householdRows(db: Kysely<DB>, householdIds: string[]) {
+  const rows = await db
+    .selectFrom('households as h')
+    .leftJoin('household_members as m', (join) => join.onRef('m.household_id', '=', 'h.id').on('m.role', '=', 'child'))
+    .leftJoin('persons as p', 'p.id', 'm.person_id')
+    .select(['h.id', 'h.tenant_id', 'h.name', sql<string[]>`coalesce(array_agg(p.first_name || ' ' || p.last_name order by p.birth_date) filter (where p.id is not null), '{}')`.as('children')])
+    .where('h.id', 'in', householdIds)
+    .groupBy(['h.id', 'h.tenant_id', 'h.name'])
+    .execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+type HouseholdRow = Awaited<ReturnType<typeof householdRows>> extends Map<string, infer Row> ? Row : never;
+
 /**
  * What the family space shows on every page: household name, children's names, amount still due.
  * Every family page asks it, so the look-ups of one turn of the event loop are read in one
@@ -16,20 +31,10 @@ export interface HouseholdSummary {
  * row-level security), and the tenant is checked here explicitly.
  */
 export class HouseholdSummaryLookup {
-  private readonly households: BatchedLookup<string, { tenant_id: string; name: string; children: string[] }>;
+  private readonly households: BatchedLookup<string, HouseholdRow>;
 
   constructor(private readonly db: Kysely<DB>) {
-    this.households = new BatchedLookup(async (householdIds) => {
-      const rows = await db
-        .selectFrom('households as h')
-        .leftJoin('household_members as m', (join) => join.onRef('m.household_id', '=', 'h.id').on('m.role', '=', 'child'))
-        .leftJoin('persons as p', 'p.id', 'm.person_id')
-        .select(['h.id', 'h.tenant_id', 'h.name', sql<string[]>`coalesce(array_agg(p.first_name || ' ' || p.last_name order by p.birth_date) filter (where p.id is not null), '{}')`.as('children')])
-        .where('h.id', 'in', householdIds)
-        .groupBy(['h.id', 'h.tenant_id', 'h.name'])
-        .execute();
-      return new Map(rows.map((row) => [row.id, row]));
-    });
+    this.households = new BatchedLookup((householdIds) => householdRows(db, householdIds));
   }
 
   async get(tenantId: string, householdId: string): Promise<HouseholdSummary | null> {

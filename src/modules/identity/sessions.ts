@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { BatchedLookup } from '../../db/batched-lookup.js';
 import type { DB } from '../../db/schema.js';
 import type { Tx } from '../../db/tenant-scope.js';
-import type { AccountKind, StaffRole } from './identity.tables.js';
+import type { AccountKind, AccountsTable, StaffRole } from './identity.tables.js';
 import { hashToken, newSecretToken } from './secret-tokens.js';
 
 /** A session ends after this long whatever the activity. */
@@ -62,20 +62,21 @@ export async function openSession(
   return token;
 }
 
-interface SessionRow {
-  tenant_id: string;
-  last_seen_at: Date;
-  expires_at: Date;
-  awaiting_second_factor: boolean;
-  id: string;
-  kind: AccountKind;
-  staff_role: StaffRole | null;
-  household_id: string | null;
-  display_name: string;
-  email: string;
-  must_change_password: boolean;
-  status: string;
+/** The sessions of these token hashes with their account, by hash, in one statement (any tenant: the caller checks). */
+async function sessionRows(db: Kysely<DB>, tokenHashes: string[]) {
+  const rows = await db
+    .selectFrom('sessions as s')
+    .innerJoin('accounts as a', (join) => join.onRef('a.id', '=', 's.account_id').onRef('a.tenant_id', '=', 's.tenant_id'))
+    .select([
+      's.token_hash', 's.tenant_id', 's.last_seen_at', 's.expires_at', 's.awaiting_second_factor',
+      'a.id', 'a.kind', 'a.staff_role', 'a.household_id', 'a.display_name', 'a.email', 'a.must_change_password', 'a.status',
+    ])
+    .where('s.token_hash', 'in', tokenHashes)
+    .execute();
+  return new Map(rows.map((row) => [row.token_hash, row]));
 }
+
+type SessionRow = Awaited<ReturnType<typeof sessionRows>> extends Map<string, infer Row> ? Row : never;
 
 /**
  * Finds the live session behind a cookie token. Every request asks, so the look-ups of one turn of
@@ -86,18 +87,7 @@ export class SessionLookup {
   private readonly rows: BatchedLookup<string, SessionRow>;
 
   constructor(private readonly db: Kysely<DB>) {
-    this.rows = new BatchedLookup(async (tokenHashes) => {
-      const rows = await db
-        .selectFrom('sessions as s')
-        .innerJoin('accounts as a', (join) => join.onRef('a.id', '=', 's.account_id').onRef('a.tenant_id', '=', 's.tenant_id'))
-        .select([
-          's.token_hash', 's.tenant_id', 's.last_seen_at', 's.expires_at', 's.awaiting_second_factor',
-          'a.id', 'a.kind', 'a.staff_role', 'a.household_id', 'a.display_name', 'a.email', 'a.must_change_password', 'a.status',
-        ])
-        .where('s.token_hash', 'in', tokenHashes)
-        .execute();
-      return new Map(rows.map((row) => [row.token_hash, row]));
-    });
+    this.rows = new BatchedLookup((tokenHashes) => sessionRows(db, tokenHashes));
   }
 
   /** The live session behind `token` in the tenant, or null if unknown, another tenant's, expired, idle too long or disabled. */
@@ -122,9 +112,9 @@ export class SessionLookup {
 }
 
 /** The account a session or an API token acts as, from its row. */
-export function sessionAccountOf(row: {
-  id: string; kind: AccountKind; staff_role: StaffRole | null; household_id: string | null; display_name: string; email: string; must_change_password: boolean;
-}): SessionAccount {
+export function sessionAccountOf(
+  row: Pick<Selectable<AccountsTable>, 'id' | 'kind' | 'staff_role' | 'household_id' | 'display_name' | 'email' | 'must_change_password'>,
+): SessionAccount {
   return {
     id: row.id,
     kind: row.kind,

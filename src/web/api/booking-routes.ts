@@ -6,20 +6,17 @@ import { cancelBooking, householdBookings } from '../../modules/bookings/cancell
 import { actorOfSession } from '../../modules/identity/accounts.js';
 import type { Services } from '../../services.js';
 import { bookingContextOf } from '../booking-context.js';
-import { submitBooking } from '../booking-gate.js';
+import { BOOKING_RETRY_AFTER_SECONDS, submitBooking } from '../booking-gate.js';
 import { householdOf, requireFamilyToken } from './api-context.js';
 import { cancellationMessage } from '../cancellation-message.js';
 import { notFound, rangeError, sendApiError } from './api-errors.js';
 import { bearer, bookingBody, bookingParams, bookingResponse, bookingsQuery, bookingsResponse, cancelResponse, errors, MAX_LIST_DAYS } from './api-schemas.js';
 import type { Translate } from '../../i18n/catalogue.js';
 
-/** Seconds after which an app sends again a booking shed under a rush (as the booking page does). */
-const RETRY_AFTER_SECONDS = 2;
-
 /** Too many parents at this second: nothing was booked; the app sends the same request again after Retry-After. */
 function answerUnavailable(request: FastifyRequest, reply: FastifyReply) {
-  reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-  return sendApiError(reply, 503, 'unavailable', request.t('api.error.unavailable', { seconds: RETRY_AFTER_SECONDS }));
+  reply.header('retry-after', String(BOOKING_RETRY_AFTER_SECONDS));
+  return sendApiError(reply, 503, 'unavailable', request.t('api.error.unavailable', { seconds: BOOKING_RETRY_AFTER_SECONDS }));
 }
 
 /** Booking, cancelling and following bookings: the booking pipeline of the pages, answered in JSON. */

@@ -5,7 +5,7 @@ import type { BookingPeriod } from '../../modules/activities/activity-definition
 import { addDays, formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import { bookableActivities, familyCalendar, type BookableActivity, type ChildCalendar } from '../../modules/bookings/booking-calendar.js';
-import type { ChoiceResult } from '../../modules/bookings/booking-requests.js';
+import type { BookingChoice, ChoiceResult } from '../../modules/bookings/booking-requests.js';
 import { applicationKey, applyForLottery, lotteryCalendar, type LotteryCalendarView } from '../../modules/lottery/lottery-applications.js';
 import type { Scope } from '../../modules/scope.js';
 import type { Services } from '../../services.js';
@@ -17,7 +17,7 @@ import { BookingStatusBadge, refusalText } from '../components/booking-status.js
 import { StatusBadge } from '../components/status-badge.js';
 import { actorOfSession } from '../../modules/identity/accounts.js';
 import { bookingContextOf } from '../booking-context.js';
-import { choiceLabels, submitBooking } from '../booking-gate.js';
+import { BOOKING_RETRY_AFTER_SECONDS, choiceLabels, submitBooking } from '../booking-gate.js';
 import { isUuid } from '../forms.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
@@ -25,7 +25,6 @@ import { LotteryAnswersPage, LotteryNotice } from './lottery-routes.js';
 import { dateFormat } from '../../modules/calendar/date-formats.js';
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
-const RETRY_AFTER_SECONDS = 2;
 
 interface CalendarQuery {
   childIds: string[];
@@ -117,7 +116,8 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsync {
     app.post('/reservations', { preHandler: requireFamily, config: { bookingLine: { turnAway: answerBusy } } }, async (request, reply) => {
       const householdId = request.session!.account.householdId!;
       const tenant = request.tenant!;
-      const { activityId, choices, back, periodId } = readBookingForm(request.body);
+      const { activityId, ticked, back, periodId } = readBookingForm(request.body);
+      const choices = choicesOf(ticked);
       if (!activityId) return reply.callNotFound();
       if (choices.length === 0) {
         return reply.redirect(`${request.base}/reservations?${back}${back ? '&' : ''}vide=1`);
@@ -139,26 +139,32 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsync {
   };
 }
 
-/** The calendar's form: the activity, the ticked boxes (child|unit|day), the lottery period if any, the way back. */
+/**
+ * The calendar's form as sent: the activity, the ticked boxes (child|unit|day, unchecked), the
+ * lottery period if any, the way back. Cheap: a request turned away under a rush reads only this.
+ */
 function readBookingForm(raw: unknown) {
   const body = (raw ?? {}) as Record<string, unknown>;
-  const ticked = list(body.choix);
   return {
     activityId: typeof body.activite === 'string' && isUuid(body.activite) ? body.activite : undefined,
-    ticked,
-    choices: ticked
-      .map((value) => value.split('|'))
-      .filter((parts): parts is [string, string, string] => parts.length === 3 && isUuid(parts[0]!) && isUuid(parts[1]!) && /^\d{4}-\d{2}-\d{2}$/.test(parts[2]!))
-      .map(([childId, unitId, day]) => ({ childId, unitId, day })),
+    ticked: list(body.choix),
     periodId: typeof body.periode === 'string' && isUuid(body.periode) ? body.periode : undefined,
     back: typeof body.retour === 'string' && !body.retour.includes('//') ? body.retour : '',
   };
 }
 
+/** The well-formed ticked boxes as choices. */
+function choicesOf(ticked: string[]): BookingChoice[] {
+  return ticked
+    .map((value) => value.split('|'))
+    .filter((parts): parts is [string, string, string] => parts.length === 3 && isUuid(parts[0]!) && isUuid(parts[1]!) && /^\d{4}-\d{2}-\d{2}$/.test(parts[2]!))
+    .map(([childId, unitId, day]) => ({ childId, unitId, day }));
+}
+
 /** Too many parents at this second: nothing was booked; the page sends the same choices again by itself. */
 function answerBusy(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { activityId = '', ticked, back } = readBookingForm(request.body);
-  return reply.header('retry-after', String(RETRY_AFTER_SECONDS)).page(request.t('bookings.busyTitle'), <BusyPage activityId={activityId} choices={ticked} back={back} />, 503);
+  return reply.header('retry-after', String(BOOKING_RETRY_AFTER_SECONDS)).page(request.t('bookings.busyTitle'), <BusyPage activityId={activityId} choices={ticked} back={back} />, 503);
 }
 
 function BookingPage(props: {
@@ -373,7 +379,7 @@ function BusyPage(props: { activityId: string; choices: string[]; back: string }
     <>
       <h1>{t('bookings.busyTitle')}</h1>
       <Alert kind="warning" announce>{t('bookings.busyText')}</Alert>
-      <form method="post" action={href(page, '/reservations')} data-auto-retry={String(RETRY_AFTER_SECONDS)}>
+      <form method="post" action={href(page, '/reservations')} data-auto-retry={String(BOOKING_RETRY_AFTER_SECONDS)}>
         <CsrfField />
         <input type="hidden" name="activite" value={props.activityId} />
         <input type="hidden" name="retour" value={props.back} />
