@@ -30,7 +30,17 @@ export async function startJobQueue(db: Database, log: JobQueueLog): Promise<Job
 
 /** Stops taking jobs and waits (up to `timeoutMs`) for those running to finish; unfinished ones are retried later. */
 export async function stopJobQueue(boss: JobQueue, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+  // stop() resolves once no job runs, but a worker may be half-way through fetching one, which it
+  // would then run on a database already closed: wait until every worker has left its loop.
+  while (runningWorkers(boss) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** pg-boss 10 keeps its workers until each has stopped; `getWorkers` is public in its code, not in its types. */
+function runningWorkers(boss: JobQueue): number {
+  const { getWorkers } = boss as unknown as { getWorkers?: () => { stopped: boolean }[] };
+  return getWorkers ? getWorkers.call(boss).filter((worker) => !worker.stopped).length : 0;
 }
 
 /**
