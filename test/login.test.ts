@@ -114,6 +114,23 @@ describe('login, sessions and logout', () => {
     assert.equal((await stale.get('/ville/accueil')).statusCode, 302);
   });
 
+  it('sends the security headers on every page: a strict policy whose form-action allows only this site and the authority’s website', async () => {
+    const page = await new TestBrowser(portal.app).get('/ville/connexion');
+    const policy = String(page.headers['content-security-policy']).split(';').map((directive) => directive.trim());
+    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "form-action 'self' https://ville.example.test"]) {
+      assert.ok(policy.includes(directive), `${directive} in ${policy.join('; ')}`);
+    }
+    assert.ok(!policy.some((directive) => directive.includes('unsafe-inline')), 'no inline script or style');
+    await portal.addTenant({ slug: 'autre' });
+    const otherPolicy = String((await new TestBrowser(portal.app).get('/autre/connexion')).headers['content-security-policy']);
+    assert.match(otherPolicy, /form-action 'self'(;|$)/, 'an authority without a website allows only this site');
+    assert.equal(page.headers['x-content-type-options'], 'nosniff');
+    assert.equal(page.headers['x-frame-options'], 'SAMEORIGIN');
+    assert.equal(page.headers['referrer-policy'], 'same-origin');
+    assert.equal(page.headers['cross-origin-opener-policy'], 'same-origin');
+    assert.equal(page.headers['x-powered-by'], undefined);
+  });
+
   it('keeps families out of the back office and staff out of the family space', async () => {
     const familyBrowser = (await loginAs(family.email, family.password)).browser;
     assert.equal((await familyBrowser.get('/ville/gestion')).statusCode, 404);

@@ -3,11 +3,11 @@ import type { IncomingMessage } from 'node:http';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
+import type { ComponentChild, VNode } from 'preact';
 import { inTenant } from '../db/tenant-scope.js';
 import { actorOfSession } from '../modules/identity/accounts.js';
 import { SessionLookup, type Session } from '../modules/identity/sessions.js';
@@ -19,7 +19,7 @@ import { CSRF_COOKIE, CsrfTokens } from './csrf.js';
 import './fastify-types.js';
 import { isLang, type Lang, translator } from '../i18n/catalogue.js';
 import { bookingGate } from './booking-gate.js';
-import { renderPage } from './render.js';
+import { renderPage, TurnedAwayPages } from './render.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { ErrorPage } from './components/error-page.js';
 import { publicRoutes } from './public/public-routes.js';
@@ -96,7 +96,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(formbody);
   // Uploaded files are read into memory by the routes that take them (web/multipart-form.ts).
   await app.register(multipart, { limits: { fileSize: 2 * 1024 * 1024 } });
-  await app.register(helmet, {
+  // Helmet's headers, its middleware built once (the Fastify plugin builds it anew for each request).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -111,13 +112,14 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
         baseUri: ["'self'"],
         // Logging out answers the form with a redirect to the authority's website, and browsers
         // check that redirect against form-action: the tenant's website is allowed there.
-        formAction: ["'self'", (raw: IncomingMessage) => websiteOrigin(tenantOfRaw.get(raw))],
+        formAction: [(raw: IncomingMessage) => formActionSources(tenantOfRaw.get(raw))],
         frameAncestors: ["'none'"],
       },
     },
     strictTransportSecurity: config.publicUrl.startsWith('https:'),
     referrerPolicy: { policy: 'same-origin' },
   });
+  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
   await app.register(rateLimit, {
     global: true,
     max: 600,
@@ -197,6 +199,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   // A booking page turned away is answered once its form is read: the 503 page sends the same choices again.
   app.addHook('preValidation', async (request, reply) => {
     if (!request.turnedAway) return;
+    await app.bookingGate.turnedAway.next();
     await request.routeOptions.config.bookingLine!.turnAway(request, reply);
     return reply;
   });
@@ -210,9 +213,14 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     }
   });
 
+  const sendPage = (reply: FastifyReply, html: string, status: number) => reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   app.decorateReply('page', async function page(this: FastifyReply, title: string, body: VNode, status = 200) {
-    const html = await renderPage(services, summaries, this.request, csrf, assets.scripts, title, body);
-    return this.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+    return sendPage(this, await renderPage(services, summaries, this.request, csrf, assets.scripts, title, body), status);
+  });
+  const turnedAwayPages = new TurnedAwayPages(services, csrf, assets.scripts);
+  app.decorateReply('framedPage', async function framedPage(this: FastifyReply, title: string, frame: (slot: ComponentChild) => VNode, fields: VNode, status = 200) {
+    if (!this.request.turnedAway) return this.page(title, frame(fields), status);
+    return sendPage(this, turnedAwayPages.render(this.request, title, frame, fields), status);
   });
 
   app.setNotFoundHandler(async (request, reply) => {
@@ -271,13 +279,13 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   return app;
 }
 
-/** The origin of the tenant's website, where logging out leads; 'self' when it has none. */
-function websiteOrigin(match: TenantMatch | undefined): string {
+/** Where forms may lead: this site, and the tenant's website where logging out leads. */
+function formActionSources(match: TenantMatch | undefined): string {
   const website = match?.tenant.website_url;
   if (!website) return "'self'";
   try {
     const url = new URL(website);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : "'self'";
+    return url.protocol === 'https:' || url.protocol === 'http:' ? `'self' ${url.origin}` : "'self'";
   } catch {
     return "'self'";
   }

@@ -1,4 +1,4 @@
-import type { VNode } from 'preact';
+import type { ComponentChild, VNode } from 'preact';
 import type { Session } from '../modules/identity/sessions.js';
 import type { Scope } from '../modules/scope.js';
 import type { Tenant } from '../modules/tenancy/tenant-directory.js';
@@ -31,6 +31,11 @@ declare module 'fastify' {
   interface FastifyReply {
     /** Renders a full page (layout included) with the request's context. */
     page(title: string, body: VNode, status?: number): Promise<FastifyReply>;
+    /**
+     * A page whose only part of its own is `fields`, inside `frame`: for a request turned away
+     * before its session was read, the rest is rendered once and reused (web/render.tsx).
+     */
+    framedPage(title: string, frame: (slot: ComponentChild) => VNode, fields: VNode, status?: number): Promise<FastifyReply>;
   }
   interface FastifyInstance {
     /** Lines booking submissions up, answers them in batches and sheds the excess with 503 (web/booking-gate.ts). */

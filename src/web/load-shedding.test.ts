@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { BatchGate } from './load-shedding.js';
+import { BatchGate, LoopPacer } from './load-shedding.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -64,4 +64,21 @@ it('runs each item of a failed turn alone, so that only the bad one fails', asyn
   }, { maxBatch: 10, maxAdmitted: 100, maxWaitMs: 10_000 });
   const answers = await Promise.allSettled([1, 2, 13, 4].map((item) => gate.submit('ville', item)));
   assert.deepEqual(answers.map((answer) => (answer.status === 'fulfilled' ? answer.value : (answer.reason as Error).message)), [2, 4, 'unlucky', 8]);
+});
+
+it('lets the paced through a few per turn of the event loop, in their order, with other work going on between', async () => {
+  const pacer = new LoopPacer(2);
+  const order: string[] = [];
+  const paced = [1, 2, 3, 4, 5].map((n) => pacer.next().then(() => order.push(`paced ${n}`)));
+  // Another request stepping once per turn of the loop, as one waiting on its database replies does.
+  const otherWork = new Promise<void>((resolve) => {
+    const step = (left: number) => setImmediate(() => {
+      order.push('other');
+      if (left > 1) step(left - 1);
+      else resolve();
+    });
+    step(3);
+  });
+  await Promise.all([...paced, otherWork]);
+  assert.deepEqual(order, ['paced 1', 'paced 2', 'other', 'paced 3', 'paced 4', 'other', 'paced 5', 'other']);
 });

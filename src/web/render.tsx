@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
+import type { ComponentChild, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { HouseholdSummaryLookup } from '../modules/households/household-summary.js';
+import type { Tenant } from '../modules/tenancy/tenant-directory.js';
 import type { Services } from '../services.js';
 import { Layout } from './components/layout.js';
 import type { CsrfTokens } from './csrf.js';
@@ -18,21 +19,28 @@ export async function renderPage(
   title: string,
   body: VNode,
 ): Promise<string> {
-  const context: PageContext = {
+  const context = { ...contextOf(services, request, assets), csrfToken: csrf.tokenFor(request.csrfSecret), viewer: await viewerOf(summaries, request) };
+  return renderInContext(context, title, body);
+}
+
+/** What a page knows of its request, but for the anti-forgery token and who is reading. */
+function contextOf(services: Services, request: FastifyRequest, assets: Record<string, string>): Omit<PageContext, 'csrfToken' | 'viewer'> {
+  return {
     lang: request.lang,
     t: request.t,
     fmt: formatters(request.lang, request.tenant?.time_zone ?? 'Europe/Paris'),
     tenant: request.tenant,
     base: request.base,
     path: request.pathInTenant,
-    csrfToken: csrf.tokenFor(request.csrfSecret),
-    viewer: await viewerOf(summaries, request),
     awaitingSecondFactor: Boolean(request.tenant && request.session?.awaitingSecondFactor),
     sessionUnread: request.turnedAway,
     now: services.clock.now(),
     requestId: request.id,
     assets,
   };
+}
+
+function renderInContext(context: PageContext, title: string, body: VNode): string {
   return `<!DOCTYPE html>${renderToString(
     <PageContextProvider.Provider value={context}>
       <Layout title={title}>{body}</Layout>
@@ -50,4 +58,43 @@ async function viewerOf(summaries: HouseholdSummaryLookup, request: FastifyReque
       ? await summaries.get(request.tenant.id, householdId)
       : null;
   return { accountId: account.id, displayName: account.displayName, kind: account.kind, staffRole: account.staffRole, household };
+}
+
+// Stand-ins that escaping leaves as they are and no page contains.
+const SLOT = '\u0001slot\u0001';
+const CSRF_TOKEN = '\u0001csrf\u0001';
+
+/**
+ * The pages of requests turned away under a rush, whose session was not read: every such answer of
+ * an authority, in a language, at an address, is the same but for the anti-forgery token and the
+ * request's own fields. The page is rendered once around a slot and each answer fills it in —
+ * under a rush hundreds are answered in the same second, and the layout is most of their cost.
+ */
+export class TurnedAwayPages {
+  private readonly shells = new WeakMap<Tenant, Map<string, string[]>>();
+
+  constructor(
+    private readonly services: Services,
+    private readonly csrf: CsrfTokens,
+    private readonly assets: Record<string, string>,
+  ) {}
+
+  /** The page `frame` around `fields`, for a request turned away before its session was read. */
+  render(request: FastifyRequest, title: string, frame: (slot: ComponentChild) => VNode, fields: VNode): string {
+    const token = this.csrf.tokenFor(request.csrfSecret);
+    const [before, after] = this.shell(request, title, frame).map((part) => part.replaceAll(CSRF_TOKEN, token));
+    return `${before}${renderToString(fields)}${after}`;
+  }
+
+  private shell(request: FastifyRequest, title: string, frame: (slot: ComponentChild) => VNode): string[] {
+    const render = () => renderInContext({ ...contextOf(this.services, request, this.assets), csrfToken: CSRF_TOKEN, viewer: null }, title, frame(SLOT)).split(SLOT);
+    // An address with a query string is not kept: anyone could make the cache grow with them.
+    if (!request.tenant || request.pathInTenant.includes('?')) return render();
+    const byTenant = this.shells.get(request.tenant) ?? new Map<string, string[]>();
+    this.shells.set(request.tenant, byTenant);
+    const key = `${request.lang}|${request.base}|${request.pathInTenant}|${title}`;
+    const shell = byTenant.get(key) ?? render();
+    byTenant.set(key, shell);
+    return shell;
+  }
 }

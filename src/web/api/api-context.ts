@@ -28,6 +28,7 @@ export function apiContext(services: Services) {
     if (request.is404) return notFound(request, reply);
     // Turned away under a rush: answered before the token is even looked up (an app needs no form back).
     if (request.turnedAway) {
+      await request.server.bookingGate.turnedAway.next();
       await request.routeOptions.config.bookingLine!.turnAway(request, reply);
       return reply;
     }

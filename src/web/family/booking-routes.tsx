@@ -1,5 +1,6 @@
 import { Table } from '../components/dsfr/table.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ComponentChild } from 'preact';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import type { BookingPeriod } from '../../modules/activities/activity-definitions.js';
 import { addDays, formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
@@ -164,7 +165,9 @@ function choicesOf(ticked: string[]): BookingChoice[] {
 /** Too many parents at this second: nothing was booked; the page sends the same choices again by itself. */
 function answerBusy(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { activityId = '', ticked, back } = readBookingForm(request.body);
-  return reply.header('retry-after', String(BOOKING_RETRY_AFTER_SECONDS)).page(request.t('bookings.busyTitle'), <BusyPage activityId={activityId} choices={ticked} back={back} />, 503);
+  return reply
+    .header('retry-after', String(BOOKING_RETRY_AFTER_SECONDS))
+    .framedPage(request.t('bookings.busyTitle'), (fields) => <BusyPage fields={fields} />, <BusyFields activityId={activityId} choices={ticked} back={back} />, 503);
 }
 
 function BookingPage(props: {
@@ -372,7 +375,7 @@ function ResultPage(props: { results: ChoiceResult[]; names: Map<string, string>
 }
 
 /** The choices sent again, by the page itself after a few seconds (or by the parent's click). */
-function BusyPage(props: { activityId: string; choices: string[]; back: string }) {
+function BusyPage(props: { fields: ComponentChild }) {
   const page = usePage();
   const { t } = page;
   return (
@@ -381,11 +384,20 @@ function BusyPage(props: { activityId: string; choices: string[]; back: string }
       <Alert kind="warning" announce>{t('bookings.busyText')}</Alert>
       <form method="post" action={href(page, '/reservations')} data-auto-retry={String(BOOKING_RETRY_AFTER_SECONDS)}>
         <CsrfField />
-        <input type="hidden" name="activite" value={props.activityId} />
-        <input type="hidden" name="retour" value={props.back} />
-        {props.choices.map((choice) => <input type="hidden" name="choix" value={choice} key={choice} />)}
+        {props.fields}
         <Button icon="fr-icon-refresh-line">{t('bookings.busyRetry')}</Button>
       </form>
+    </>
+  );
+}
+
+/** The same choices, to send again. */
+function BusyFields(props: { activityId: string; choices: string[]; back: string }) {
+  return (
+    <>
+      <input type="hidden" name="activite" value={props.activityId} />
+      <input type="hidden" name="retour" value={props.back} />
+      {props.choices.map((choice) => <input type="hidden" name="choix" value={choice} key={choice} />)}
     </>
   );
 }
