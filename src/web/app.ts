@@ -18,7 +18,7 @@ import { buildAssets } from './assets.js';
 import { CSRF_COOKIE, CsrfTokens } from './csrf.js';
 import './fastify-types.js';
 import { isLang, type Lang, translator } from '../i18n/catalogue.js';
-import { bookingGate } from './booking-gate.js';
+import { answerTurnedAway, bookingGate } from './booking-gate.js';
 import { renderPage, TurnedAwayPages } from './render.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { ErrorPage } from './components/error-page.js';
@@ -199,8 +199,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   // A booking page turned away is answered once its form is read: the 503 page sends the same choices again.
   app.addHook('preValidation', async (request, reply) => {
     if (!request.turnedAway) return;
-    await app.bookingGate.turnedAway.next();
-    await request.routeOptions.config.bookingLine!.turnAway(request, reply);
+    await answerTurnedAway(request, reply);
     return reply;
   });
 

@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inTenant } from '../db/tenant-scope.js';
 import { SYSTEM } from '../modules/actor.js';
 import { requestBookingsTogether, type BookingSubmission, type ChoiceResult } from '../modules/bookings/booking-requests.js';
@@ -62,6 +63,15 @@ export async function choiceLabels(scope: Scope, activityIds: string[], choices:
   const names = childIds.length === 0 ? [] : await scope.tx.selectFrom('persons').select(['id', 'first_name']).where('id', 'in', childIds).execute();
   const units = await scope.tx.selectFrom('units').select(['id', 'name']).where('activity_id', 'in', [...new Set(activityIds)]).execute();
   return { names: new Map(names.map((row) => [row.id, row.first_name])), units: new Map(units.map((row) => [row.id, row.name])) };
+}
+
+/**
+ * Answers a booking request turned away at its arrival, by its route's `bookingLine.turnAway`: one
+ * per turn of the event loop, so that those let in go on between them (web/load-shedding.ts).
+ */
+export async function answerTurnedAway(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  await request.server.bookingGate.turnedAway.next();
+  await request.routeOptions.config.bookingLine!.turnAway(request, reply);
 }
 
 /** Lines up one household's booking form; 'shed' when the line is too long to answer in time. */

@@ -87,14 +87,21 @@ export class TurnedAwayPages {
   }
 
   private shell(request: FastifyRequest, title: string, frame: (slot: ComponentChild) => VNode): string[] {
-    const render = () => renderInContext({ ...contextOf(this.services, request, this.assets), csrfToken: CSRF_TOKEN, viewer: null }, title, frame(SLOT)).split(SLOT);
     // An address with a query string is not kept: anyone could make the cache grow with them.
-    if (!request.tenant || request.pathInTenant.includes('?')) return render();
-    const byTenant = this.shells.get(request.tenant) ?? new Map<string, string[]>();
-    this.shells.set(request.tenant, byTenant);
+    if (!request.tenant || request.pathInTenant.includes('?')) return this.renderShell(request, title, frame);
+    let byTenant = this.shells.get(request.tenant);
+    if (!byTenant) this.shells.set(request.tenant, (byTenant = new Map()));
     const key = `${request.lang}|${request.base}|${request.pathInTenant}|${title}`;
-    const shell = byTenant.get(key) ?? render();
-    byTenant.set(key, shell);
+    let shell = byTenant.get(key);
+    if (!shell) byTenant.set(key, (shell = this.renderShell(request, title, frame)));
     return shell;
+  }
+
+  /** The page around the slot, split there, with a stand-in for the anti-forgery token (the layout shows neither the clock nor the request id it is given). */
+  private renderShell(request: FastifyRequest, title: string, frame: (slot: ComponentChild) => VNode): string[] {
+    const context = { ...contextOf(this.services, request, this.assets), csrfToken: CSRF_TOKEN, viewer: null };
+    const parts = renderInContext(context, title, frame(SLOT)).split(SLOT);
+    if (parts.length !== 2) throw new Error(`a framed page must show its slot once, not ${parts.length - 1} times`);
+    return parts;
   }
 }

@@ -3,6 +3,7 @@ import { inTenant } from '../../db/tenant-scope.js';
 import { isLang, type Lang, translator } from '../../i18n/catalogue.js';
 import { findApiToken } from '../../modules/identity/api-tokens.js';
 import type { Services } from '../../services.js';
+import { answerTurnedAway } from '../booking-gate.js';
 import { notFound, sendApiError } from './api-errors.js';
 
 declare module 'fastify' {
@@ -28,8 +29,7 @@ export function apiContext(services: Services) {
     if (request.is404) return notFound(request, reply);
     // Turned away under a rush: answered before the token is even looked up (an app needs no form back).
     if (request.turnedAway) {
-      await request.server.bookingGate.turnedAway.next();
-      await request.routeOptions.config.bookingLine!.turnAway(request, reply);
+      await answerTurnedAway(request, reply);
       return reply;
     }
     request.session = null;
