@@ -69,3 +69,26 @@ it('answers a rush beyond the line’s capacity with 503 and Retry-After, books 
   const total = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('id').execute());
   assert.equal(total.length, 4);
 });
+
+it('refuses a booking form forged by another site even when the line is full, instead of sending it again with a valid token', async () => {
+  const [holder, parent] = families;
+  const browser = new TestBrowser(portal.app);
+  await browser.get('/ville/connexion');
+  await browser.post('/ville/connexion', { email: parent!.email, password: PASSWORD });
+  await browser.get('/ville/reservations');
+  const token = browser.csrfToken()!;
+  const release = await occupyBookingLine(portal, tenant, { actor: familyActor(holder!), householdId: holder!.householdId, activityId, choices: [{ childId: holder!.childIds[0]!, unitId, day: '2027-07-20' }] });
+  const form = { activite: activityId, choix: [`${parent!.childIds[0]}|${unitId}|2027-07-20`] };
+  const withoutToken = await browser.post('/ville/reservations', form, { csrf: false });
+  const withWrongToken = await browser.post('/ville/reservations', form, { csrf: 'not-this-sites-token' });
+  const genuine = await browser.post('/ville/reservations', form, { csrf: token });
+  await release();
+  for (const forged of [withoutToken, withWrongToken]) {
+    assert.equal(forged.statusCode, 403);
+    assert.doesNotMatch(forged.body, /data-auto-retry/, 'no page that would send the forged choices again');
+  }
+  assert.equal(genuine.statusCode, 503, 'the genuine form, turned away, is offered to be sent again');
+  assert.match(genuine.body, /data-auto-retry="2"/);
+  const booked = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('household_id', '=', parent!.householdId).where('day', '=', '2027-07-20').execute());
+  assert.equal(booked.length, 0);
+});

@@ -196,20 +196,26 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     }
   });
 
-  // A booking page turned away is answered once its form is read: the 503 page sends the same choices again.
+  /** Answers 403 to a form sent without this site's anti-forgery token; true when it did. */
+  const refusedAsForged = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || request.routeOptions.config.csrf === false) return false;
+    const token = (request.body as Record<string, unknown> | undefined)?._csrf ?? request.headers['x-csrf-token'];
+    if (csrf.verify(request.cookies[CSRF_COOKIE], token)) return false;
+    request.log.warn({ path: request.url }, 'rejected a form without a valid anti-forgery token');
+    await reply.page(request.t('error.forbidden.title'), ErrorPage({ kind: 'csrf' }), 403);
+    return true;
+  };
+
+  // A booking page turned away is answered once its form is read: the 503 page sends the same
+  // choices again, by itself and with a valid token, so a form forged by another site is refused first.
   app.addHook('preValidation', async (request, reply) => {
     if (!request.turnedAway) return;
-    await answerTurnedAway(request, reply);
+    if (!(await refusedAsForged(request, reply))) await answerTurnedAway(request, reply);
     return reply;
   });
 
   app.addHook('preHandler', async (request, reply) => {
-    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || request.routeOptions.config.csrf === false) return;
-    const token = (request.body as Record<string, unknown> | undefined)?._csrf ?? request.headers['x-csrf-token'];
-    if (!csrf.verify(request.cookies[CSRF_COOKIE], token)) {
-      request.log.warn({ path: request.url }, 'rejected a form without a valid anti-forgery token');
-      await reply.page(request.t('error.forbidden.title'), ErrorPage({ kind: 'csrf' }), 403);
-    }
+    if (await refusedAsForged(request, reply)) return reply;
   });
 
   const sendPage = (reply: FastifyReply, html: string, status: number) => reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
