@@ -85,7 +85,11 @@ export class BatchGate<In, Out> {
         }, this.options.maxWaitMs),
       };
       state.waiting.push(entry);
-      if (!state.busy) void this.drain(state);
+      if (!state.busy) {
+        // The first of a rush waits one turn of the event loop for those read with it: they share its turn.
+        state.busy = true;
+        setImmediate(() => void this.drain(state));
+      }
     });
   }
 
