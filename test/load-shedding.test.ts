@@ -81,7 +81,8 @@ it('refuses a booking form forged by another site even when the line is full, in
   const form = { activite: activityId, choix: [`${parent!.childIds[0]}|${unitId}|2027-07-20`] };
   const withoutToken = await browser.post('/ville/reservations', form, { csrf: false });
   const withWrongToken = await browser.post('/ville/reservations', form, { csrf: 'not-this-sites-token' });
-  const genuine = await browser.post('/ville/reservations', form, { csrf: token });
+  // A box that the page never offers, sent back as it came but escaped: nothing of it runs in the page.
+  const genuine = await browser.post('/ville/reservations', { ...form, choix: [...form.choix, 'x"><b>bold</b>'] }, { csrf: token });
   await release();
   for (const forged of [withoutToken, withWrongToken]) {
     assert.equal(forged.statusCode, 403);
@@ -89,6 +90,28 @@ it('refuses a booking form forged by another site even when the line is full, in
   }
   assert.equal(genuine.statusCode, 503, 'the genuine form, turned away, is offered to be sent again');
   assert.match(genuine.body, /data-auto-retry="2"/);
+  assert.ok(genuine.body.includes('name="choix" value="x&quot;&gt;&lt;b&gt;bold&lt;/b&gt;"'), 'the odd box is sent back escaped');
+  assert.doesNotMatch(genuine.body, /<b>bold/);
   const booked = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('household_id', '=', parent!.householdId).where('day', '=', '2027-07-20').execute());
   assert.equal(booked.length, 0);
+});
+
+it('answers a booking let in but kept waiting too long with the same page to send again, its session read', async () => {
+  const [holder, parent] = families;
+  const browser = new TestBrowser(portal.app);
+  await browser.get('/ville/connexion');
+  await browser.post('/ville/connexion', { email: parent!.email, password: PASSWORD });
+  await browser.get('/ville/reservations');
+  const release = await occupyBookingLine(portal, tenant, { actor: familyActor(holder!), householdId: holder!.householdId, activityId, choices: [{ childId: holder!.childIds[0]!, unitId, day: '2027-07-21' }] }, { maxAdmitted: 2, maxWaitMs: 100 });
+  const choice = `${parent!.childIds[0]}|${unitId}|2027-07-21`;
+  const waitedTooLong = await browser.post('/ville/reservations', { activite: activityId, choix: [choice] });
+  await release();
+  assert.equal(waitedTooLong.statusCode, 503);
+  assert.equal(waitedTooLong.headers['retry-after'], '2');
+  assert.match(waitedTooLong.body, /data-auto-retry="2"/);
+  assert.match(waitedTooLong.body, /Se déconnecter/, 'its session was read: the page is the logged-in one');
+  assert.deepEqual([...waitedTooLong.body.matchAll(/name="choix" value="([^"]+)"/g)].map((match) => match[1]), [choice]);
+  const again = await browser.post('/ville/reservations', { activite: activityId, choix: [choice] });
+  assert.equal(again.statusCode, 200);
+  assert.match(again.body, /Réservée/);
 });

@@ -19,7 +19,7 @@ import { CSRF_COOKIE, CsrfTokens } from './csrf.js';
 import './fastify-types.js';
 import { isLang, type Lang, translator } from '../i18n/catalogue.js';
 import { answerTurnedAway, bookingGate } from './booking-gate.js';
-import { renderPage, TurnedAwayPages } from './render.js';
+import { fillSlot, renderPage, SLOT, TurnedAwayPages } from './render.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { ErrorPage } from './components/error-page.js';
 import { publicRoutes } from './public/public-routes.js';
@@ -223,9 +223,11 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     return sendPage(this, await renderPage(services, summaries, this.request, csrf, assets.scripts, title, body), status);
   });
   const turnedAwayPages = new TurnedAwayPages(services, csrf, assets.scripts);
-  app.decorateReply('framedPage', async function framedPage(this: FastifyReply, title: string, frame: (slot: ComponentChild) => VNode, fields: VNode, status = 200) {
-    if (!this.request.turnedAway) return this.page(title, frame(fields), status);
-    return sendPage(this, turnedAwayPages.render(this.request, title, frame, fields), status);
+  app.decorateReply('framedPage', async function framedPage(this: FastifyReply, title: string, frame: (slot: ComponentChild) => VNode, fieldsHtml: string, status = 200) {
+    const html = this.request.turnedAway
+      ? turnedAwayPages.render(this.request, title, frame, fieldsHtml)
+      : fillSlot(await renderPage(services, summaries, this.request, csrf, assets.scripts, title, frame(SLOT)), fieldsHtml);
+    return sendPage(this, html, status);
   });
 
   app.setNotFoundHandler(async (request, reply) => {

@@ -61,7 +61,7 @@ async function viewerOf(summaries: HouseholdSummaryLookup, request: FastifyReque
 }
 
 // Stand-ins that escaping leaves as they are and no page contains.
-const SLOT = '\u0001slot\u0001';
+export const SLOT = '\u0001slot\u0001';
 const CSRF_TOKEN = '\u0001csrf\u0001';
 
 /**
@@ -79,11 +79,11 @@ export class TurnedAwayPages {
     private readonly assets: Record<string, string>,
   ) {}
 
-  /** The page `frame` around `fields`, for a request turned away before its session was read. */
-  render(request: FastifyRequest, title: string, frame: (slot: ComponentChild) => VNode, fields: VNode): string {
+  /** The page `frame` around `fieldsHtml`, for a request turned away before its session was read. */
+  render(request: FastifyRequest, title: string, frame: (slot: ComponentChild) => VNode, fieldsHtml: string): string {
     const token = this.csrf.tokenFor(request.csrfSecret);
     const [before, after] = this.shell(request, title, frame).map((part) => part.replaceAll(CSRF_TOKEN, token));
-    return `${before}${renderToString(fields)}${after}`;
+    return `${before}${fieldsHtml}${after}`;
   }
 
   private shell(request: FastifyRequest, title: string, frame: (slot: ComponentChild) => VNode): string[] {
@@ -100,8 +100,32 @@ export class TurnedAwayPages {
   /** The page around the slot, split there, with a stand-in for the anti-forgery token (the layout shows neither the clock nor the request id it is given). */
   private renderShell(request: FastifyRequest, title: string, frame: (slot: ComponentChild) => VNode): string[] {
     const context = { ...contextOf(this.services, request, this.assets), csrfToken: CSRF_TOKEN, viewer: null };
-    const parts = renderInContext(context, title, frame(SLOT)).split(SLOT);
-    if (parts.length !== 2) throw new Error(`a framed page must show its slot once, not ${parts.length - 1} times`);
-    return parts;
+    return splitAtSlot(renderInContext(context, title, frame(SLOT)));
   }
+}
+
+/** A page rendered around `SLOT` (once), with `html` in its place. */
+export function fillSlot(page: string, html: string): string {
+  const [before, after] = splitAtSlot(page);
+  return `${before}${html}${after}`;
+}
+
+function splitAtSlot(page: string): string[] {
+  const parts = page.split(SLOT);
+  if (parts.length !== 2) throw new Error(`a framed page must show its slot once, not ${parts.length - 1} times`);
+  return parts;
+}
+
+/**
+ * Hidden form fields as HTML, written directly rather than through components: the 503 page of a
+ * rush carries a dozen of them, and hundreds of such pages are answered in the same second.
+ */
+export function hiddenFieldsHtml(fields: [name: string, value: string][]): string {
+  return fields.map(([name, value]) => `<input type="hidden" name="${escapeAttribute(name)}" value="${escapeAttribute(value)}"/>`).join('');
+}
+
+const ATTRIBUTE_ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&#39;', '<': '&lt;', '>': '&gt;' };
+
+function escapeAttribute(value: string): string {
+  return value.replace(/[&"'<>]/g, (character) => ATTRIBUTE_ESCAPES[character]!);
 }

@@ -22,6 +22,7 @@ import { BOOKING_RETRY_AFTER_SECONDS, choiceLabels, submitBooking } from '../boo
 import { isUuid } from '../forms.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
+import { hiddenFieldsHtml } from '../render.js';
 import { LotteryAnswersPage, LotteryNotice } from './lottery-routes.js';
 import { dateFormat } from '../../modules/calendar/date-formats.js';
 
@@ -165,9 +166,11 @@ function choicesOf(ticked: string[]): BookingChoice[] {
 /** Too many parents at this second: nothing was booked; the page sends the same choices again by itself. */
 function answerBusy(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { activityId = '', ticked, back } = readBookingForm(request.body);
+  // The same choices, to send again.
+  const fields = hiddenFieldsHtml([['activite', activityId], ['retour', back], ...ticked.map((choice): [string, string] => ['choix', choice])]);
   return reply
     .header('retry-after', String(BOOKING_RETRY_AFTER_SECONDS))
-    .framedPage(request.t('bookings.busyTitle'), (fields) => <BusyPage fields={fields} />, <BusyFields activityId={activityId} choices={ticked} back={back} />, 503);
+    .framedPage(request.t('bookings.busyTitle'), (slot) => <BusyPage fields={slot} />, fields, 503);
 }
 
 function BookingPage(props: {
@@ -387,17 +390,6 @@ function BusyPage(props: { fields: ComponentChild }) {
         {props.fields}
         <Button icon="fr-icon-refresh-line">{t('bookings.busyRetry')}</Button>
       </form>
-    </>
-  );
-}
-
-/** The same choices, to send again. */
-function BusyFields(props: { activityId: string; choices: string[]; back: string }) {
-  return (
-    <>
-      <input type="hidden" name="activite" value={props.activityId} />
-      <input type="hidden" name="retour" value={props.back} />
-      {props.choices.map((choice) => <input type="hidden" name="choix" value={choice} key={choice} />)}
     </>
   );
 }
