@@ -28,15 +28,18 @@ before(async () => {
 });
 after(() => portal.close());
 
+/** A browser of `family`, logged in, on the booking page. */
+async function atBookingPage(family: TestFamily): Promise<TestBrowser> {
+  const browser = new TestBrowser(portal.app);
+  await browser.get('/ville/connexion');
+  await browser.post('/ville/connexion', { email: family.email, password: PASSWORD });
+  await browser.get('/ville/reservations');
+  return browser;
+}
+
 it('answers a rush beyond the line’s capacity with 503 and Retry-After, books nothing for those, and lets them send again', async () => {
   const [holder, ...parents] = families;
-  const browsers = await Promise.all(parents.map(async (family) => {
-    const browser = new TestBrowser(portal.app);
-    await browser.get('/ville/connexion');
-    await browser.post('/ville/connexion', { email: family.email, password: PASSWORD });
-    await browser.get('/ville/reservations');
-    return { browser, family };
-  }));
+  const browsers = await Promise.all(parents.map(async (family) => ({ browser: await atBookingPage(family), family })));
   // Another family's submission is being answered (held from the test, so that the rush is deterministic).
   const holderChoice = { childId: holder!.childIds[0]!, unitId, day: '2027-07-19' };
   const release = await occupyBookingLine(portal, tenant, { actor: familyActor(holder!), householdId: holder!.householdId, activityId, choices: [holderChoice] });
@@ -72,10 +75,7 @@ it('answers a rush beyond the line’s capacity with 503 and Retry-After, books 
 
 it('refuses a booking form forged by another site even when the line is full, instead of sending it again with a valid token', async () => {
   const [holder, parent] = families;
-  const browser = new TestBrowser(portal.app);
-  await browser.get('/ville/connexion');
-  await browser.post('/ville/connexion', { email: parent!.email, password: PASSWORD });
-  await browser.get('/ville/reservations');
+  const browser = await atBookingPage(parent!);
   const token = browser.csrfToken()!;
   const release = await occupyBookingLine(portal, tenant, { actor: familyActor(holder!), householdId: holder!.householdId, activityId, choices: [{ childId: holder!.childIds[0]!, unitId, day: '2027-07-20' }] });
   const form = { activite: activityId, choix: [`${parent!.childIds[0]}|${unitId}|2027-07-20`] };
@@ -98,10 +98,7 @@ it('refuses a booking form forged by another site even when the line is full, in
 
 it('answers a booking let in but kept waiting too long with the same page to send again, its session read', async () => {
   const [holder, parent] = families;
-  const browser = new TestBrowser(portal.app);
-  await browser.get('/ville/connexion');
-  await browser.post('/ville/connexion', { email: parent!.email, password: PASSWORD });
-  await browser.get('/ville/reservations');
+  const browser = await atBookingPage(parent!);
   const release = await occupyBookingLine(portal, tenant, { actor: familyActor(holder!), householdId: holder!.householdId, activityId, choices: [{ childId: holder!.childIds[0]!, unitId, day: '2027-07-21' }] }, { maxAdmitted: 2, maxWaitMs: 100 });
   const choice = `${parent!.childIds[0]}|${unitId}|2027-07-21`;
   const waitedTooLong = await browser.post('/ville/reservations', { activite: activityId, choix: [choice] });
