@@ -64,7 +64,7 @@ export function loadConfig(env: Env = process.env): Config {
   const altchaMaxNumber = read.integer('ALTCHA_MAX_NUMBER', 100_000, 1_000, 10_000_000);
   const secureCookies = read.boolean('SECURE_COOKIES', publicUrl.startsWith('https:'));
   const bookingBatch = read.integer('BOOKING_BATCH', 100, 1, 1000);
-  const bookingQueue = read.integer('BOOKING_QUEUE', 100, 1, 100_000);
+  const bookingQueue = read.integer('BOOKING_QUEUE', 50, 1, 100_000);
   const bookingMaxWaitMs = read.integer('BOOKING_MAX_WAIT_MS', 1000, 100, 60_000);
   const givenSecret = read.string('SECRET', '');
   if (givenSecret !== '' && givenSecret.length < 32) {
