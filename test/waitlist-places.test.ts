@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { addCapacityPool } from '../src/modules/activities/activity-setup.js';
 import { resetDayPlaces, savePool, setPlacesForDays } from '../src/modules/activities/places-admin.js';
+import { cancelBooking } from '../src/modules/bookings/cancellations.js';
 import { emailsTo } from './support/outbox.js';
-import { startWaitlistScenario, type WaitlistScenario } from './support/waitlist-scenario.js';
+import { openCalendar, startWaitlistScenario, type WaitlistScenario } from './support/waitlist-scenario.js';
 
 const DAY = '2026-11-25';
 const NEXT_WEEK = '2026-12-02';
@@ -92,5 +94,32 @@ describe('places raised by staff go to the waiting list', () => {
     assert.deepEqual((await s.statuses('journee', DAY, 0)).flat().map((row) => row.rank ?? row.status), ['reserved', 'reserved', 1, 2, 3]);
     assert.equal(await s.taken('petits', DAY), 3);
     assert.equal(await s.taken('grands', DAY), 2);
+  });
+
+  it('passes a freed place to the next list that can take it when the first waiting child also needs a place that is full', async () => {
+    // The Journée is also counted across groups, two a day: with both taken, a waiting Journée
+    // cannot take a freed place of its group, but a waiting Matin of that group can.
+    const acrossGroups = await s.asStaff((scope) => addCapacityPool(scope, { activity_id: s.activityId, group_id: null, unit_ids: [s.units.journee], places: 2 }));
+    try {
+      const [first, second, third, fourth, fifth] = everyone();
+      const outcomes = [];
+      for (const [family, choice] of [[first, { unit: 'journee' }], [second, { unit: 'matin' }], [third, { unit: 'journee', child: 1 }], [fourth, { unit: 'journee' }], [fifth, { unit: 'matin' }]] as const) {
+        outcomes.push(...(await s.book(family!, [{ ...choice, day: DAY }])));
+        // One after the other: the Journée waiting first is the first the freed place is tried for.
+        s.portal.clock.advance(60_000);
+      }
+      assert.deepEqual(outcomes.map((outcome) => outcome.kind), ['reserved', 'reserved', 'reserved', 'waitlisted', 'waitlisted']);
+      const matin = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('child_id', '=', second!.childIds[0]!).executeTakeFirstOrThrow());
+      await s.asFamily(second!, (scope) => cancelBooking(scope, openCalendar, { householdId: second!.householdId, bookingId: matin.id }));
+      assert.deepEqual((await s.statuses('journee', DAY))[3], [{ status: 'waitlisted', rank: 1 }], 'the Journée still waits: its day is full across groups');
+      assert.deepEqual((await s.statuses('matin', DAY))[4], [{ status: 'reserved', rank: null }], 'the waiting Matin takes the freed place');
+      assert.equal(await s.taken('grands', DAY), 2);
+      assert.match((await emailsTo(s.portal, s.tenant, 'parent4@example.test'))[0]?.subject ?? '', FREED);
+    } finally {
+      await s.portal.inTenant(s.tenant, async ({ tx }) => {
+        await tx.deleteFrom('capacity_days').where('pool_id', '=', acrossGroups).execute();
+        await tx.deleteFrom('capacity_pools').where('id', '=', acrossGroups).execute();
+      });
+    }
   });
 });

@@ -37,18 +37,25 @@ export async function freePlaceOf(scope: Scope, definition: ActivityDefinition, 
   if (definition.activity.waitlist_mode !== 'manual') await promoteNext(scope, definition, booking.holds_pools, booking.day);
 }
 
+/** One waiting list of a day: a unit's, for one group or for children without a group. */
+interface WaitingList {
+  unitId: string;
+  groupId: string | null;
+}
+
 /**
  * The first waiting booking, in rank order, that the freed pools could now take: one of their units,
  * and of their group when a pool counts one group's places (another group's list waits for its own
- * group's places, and must not stand in front of this one).
+ * group's places, and must not stand in front of this one); none of the lists `passed`.
  */
-async function nextWaiting(scope: Scope, definition: ActivityDefinition, poolIds: string[], day: string) {
+async function nextWaiting(scope: Scope, definition: ActivityDefinition, poolIds: string[], day: string, passed: WaitingList[]) {
   const freed = definition.pools.filter((pool) => poolIds.includes(pool.id) && pool.unit_ids.length > 0);
   if (freed.length === 0) return undefined;
   return scope.tx
     .selectFrom('bookings')
     .select(['id', 'household_id', 'status', 'day', 'unit_id', 'group_id', 'holds_pools', 'waitlist_rank', 'child_id'])
     .where((eb) => eb.or(freed.map((pool) => eb.and([eb('unit_id', 'in', pool.unit_ids), ...(pool.group_id === null ? [] : [eb('group_id', '=', pool.group_id)])]))))
+    .where((eb) => eb.and(passed.map((list) => eb.not(eb.and([eb('unit_id', '=', list.unitId), list.groupId === null ? eb('group_id', 'is', null) : eb('group_id', '=', list.groupId)])))))
     .where('day', '=', day)
     .where('status', '=', 'waitlisted')
     .orderBy('waitlist_rank')
@@ -58,14 +65,20 @@ async function nextWaiting(scope: Scope, definition: ActivityDefinition, poolIds
     .executeTakeFirst();
 }
 
-/** Gives freed places to the next waiting bookings while places remain. */
+/**
+ * Gives freed places to the next waiting bookings while places remain. A list whose first child
+ * also needs a place that is full (a unit counted in another pool too) is passed over for this
+ * day, as all its children need the same places: the freed place goes to the next list that can
+ * take it rather than staying empty while children wait.
+ */
 export async function promoteNext(scope: Scope, definition: ActivityDefinition, poolIds: string[], day: string): Promise<void> {
+  const passed: WaitingList[] = [];
   for (;;) {
-    const next = await nextWaiting(scope, definition, poolIds, day);
+    const next = await nextWaiting(scope, definition, poolIds, day, passed);
     if (!next) return;
     const pools = poolsFor(definition, next.unit_id, next.group_id);
-    if (!(await takePlace(scope.tx, scope.tenantId, pools, day))) return;
-    await promote(scope, definition, next, pools.map((pool) => pool.id));
+    if (await takePlace(scope.tx, scope.tenantId, pools, day)) await promote(scope, definition, next, pools.map((pool) => pool.id));
+    else passed.push({ unitId: next.unit_id, groupId: next.group_id });
   }
 }
 
