@@ -55,6 +55,14 @@ describe('time-limited offers expire', () => {
     assert.deepEqual(errors, []);
   });
 
+  it('offers a place that staff freed too, rather than giving it outright: the list moves by the activity’s rule', async () => {
+    const second = s.families[1]!;
+    const booking = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('household_id', '=', second.householdId).executeTakeFirstOrThrow());
+    await s.asStaff((scope) => cancelBooking(scope, openCalendar, { householdId: second.householdId, bookingId: booking.id }));
+    assert.deepEqual((await s.statuses('journee', DAY)).flat().map((row) => row.rank ?? row.status), ['cancelled', 'cancelled', 'offered', 'offered']);
+    assert.match((await emailsTo(s.portal, s.tenant, 'parent3@example.test'))[0]?.subject ?? '', OFFERED);
+  });
+
   it('passes the place on once when two runs overlap', async () => {
     s.portal.clock.set('2026-11-03T09:00:00Z');
     const counts = await Promise.all([expireOverdueOffers(options), expireOverdueOffers(options)]);

@@ -2,7 +2,6 @@ import { formatCalendarDate } from '../calendar/calendar-dates.js';
 import { sql } from 'kysely';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { loadActivityDefinition, poolsFor } from '../activities/activity-definitions.js';
-import { SYSTEM } from '../actor.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { composeEmail, mailIn, type MailSender } from '../notifications/compose-email.js';
 import { queueEmail } from '../notifications/outbox.js';
@@ -136,15 +135,6 @@ async function lockBooking(scope: Scope, bookingId: string): Promise<LockedBooki
     .executeTakeFirst();
 }
 
-/**
- * What follows a place freed by a decision moves as the activity says (automatic promotion, offer,
- * or nothing when staff promote by hand): that is the system's doing, not the agent's, so the next
- * family is treated exactly as if another family had cancelled.
- */
-function systemScope(scope: Scope): Scope {
-  return { ...scope, actor: SYSTEM };
-}
-
 /** Accepts or refuses a booking request ('booking') or a cancellation request ('cancellation'). */
 export async function decideBooking(scope: Scope, item: { kind: 'booking' | 'cancellation'; id: string }, verdict: Verdict, mail: MailSender): Promise<DecisionResult> {
   if (!mayDecide(scope)) return 'forbidden';
@@ -160,11 +150,11 @@ export async function decideBooking(scope: Scope, item: { kind: 'booking' | 'can
       if (!(await moveBooking(scope, booking, 'reserved', { reason: null }))) return 'already_decided';
     } else {
       if (!(await moveBooking(scope, booking, 'refused', { reason, holdsPools: [] }))) return 'already_decided';
-      await freePlaceOf(systemScope(scope), definition, booking);
+      await freePlaceOf(scope, definition, booking);
     }
   } else if (verdict.accept) {
     if (!(await moveBooking(scope, booking, 'cancelled', { reason: null, holdsPools: [] }))) return 'already_decided';
-    await freePlaceOf(systemScope(scope), definition, booking);
+    await freePlaceOf(scope, definition, booking);
   } else if (!(await moveBooking(scope, booking, 'reserved', { reason }))) return 'already_decided';
 
   await recordAudit(scope, {

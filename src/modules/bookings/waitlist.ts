@@ -26,7 +26,11 @@ export interface HeldBooking {
   waitlist_rank: number | null;
 }
 
-/** After a booking left its place (or its rank): give the place back and move the waiting list. */
+/**
+ * After a booking left its place (or its rank): give the place back and move the waiting list. The
+ * list moves by the activity's rule whoever freed the place, so as the system: an activity that
+ * offers places offers this one even when staff cancelled, and one the service validates asks it.
+ */
 export async function freePlaceOf(scope: Scope, definition: ActivityDefinition, booking: HeldBooking): Promise<void> {
   if (booking.status === 'waitlisted') {
     await renumberWaitlist(scope.tx, booking.unit_id, booking.day, booking.group_id, booking.waitlist_rank ?? 0);
@@ -34,7 +38,7 @@ export async function freePlaceOf(scope: Scope, definition: ActivityDefinition, 
   }
   if (booking.holds_pools.length === 0) return;
   await releasePlace(scope.tx, booking.holds_pools, booking.day);
-  if (definition.activity.waitlist_mode !== 'manual') await promoteNext(scope, definition, booking.holds_pools, booking.day);
+  if (definition.activity.waitlist_mode !== 'manual') await promoteNext({ ...scope, actor: SYSTEM }, definition, booking.holds_pools, booking.day);
 }
 
 /** One waiting list of a day: a unit's, for one group or for children without a group. */
