@@ -39,6 +39,15 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     return browser;
   }
 
+  it('shows the contact block only for an authority that gave a way to reach its service', async () => {
+    const silent = await new TestBrowser(portal.app).get('/ville/connexion');
+    assert.doesNotMatch(silent.body, /Contacter le service/, 'no heading over nothing');
+    await portal.addTenant({ slug: 'bourg', name: 'Bourg Test', contact_phone: '02 33 44 55 66' });
+    const reachable = await new TestBrowser(portal.app).get('/bourg/connexion');
+    assert.match(reachable.body, /<h2 class="fr-h5" id="contact-title">Contacter le service<\/h2>/);
+    assert.match(reachable.body, /<a href="tel:0233445566">02 33 44 55 66<\/a>/);
+  });
+
   it('groups the back office’s pages in five entries, and marks the page and its menu as current', async () => {
     const staff = await signIn('agent@example.test');
     const page = await staff.get(`/ville/gestion/foyers/${family.householdId}`);
