@@ -195,6 +195,9 @@ describe('staff find, read, change and create households', () => {
     assert.match(warned.body, /même téléphone, même enfant \(nom et date de naissance\)/);
     assert.match(warned.body, /Créer quand même/);
     assert.equal((await emailsTo(portal, tenant, 'karim.petit@example.test')).length, 0, 'nothing created yet');
+    // The same child typed without its accent and in other capitals is still the same child.
+    const unaccented = await staff.post('/ville/gestion/foyers/nouveau', { ...form, 'child0.child.first_name': 'LEONIE', 'child0.child.last_name': 'petit', action: 'create' });
+    assert.match(unaccented.body, /même enfant \(nom et date de naissance\)/);
 
     const created = await staff.post('/ville/gestion/foyers/nouveau', { ...form, confirm: '1' });
     assert.equal(created.statusCode, 302);

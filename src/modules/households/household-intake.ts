@@ -141,13 +141,14 @@ export async function likelyDuplicates(scope: Scope, intake: Intake): Promise<Li
     add(await households().where(sql<boolean>`${digitsOf('h.home_phone')} in (${list})`).execute(), 'phone');
   }
 
+  // Names are compared whatever their case and accents (Léonie typed Leonie), by search_text() on both sides, as the search does.
   for (const child of intake.children) {
-    add(await withMember(sql<boolean>`lower(p.first_name) = ${child.first_name.toLowerCase()} and lower(p.last_name) = ${child.last_name.toLowerCase()} and p.birth_date = ${child.birth_date}`).execute(), 'child');
+    add(await withMember(sql<boolean>`search_text(p.first_name) = search_text(${child.first_name}) and search_text(p.last_name) = search_text(${child.last_name}) and p.birth_date = ${child.birth_date}`).execute(), 'child');
   }
 
   const postcode = intake.household.postcode;
   if (typeof postcode === 'string') {
-    add(await households().where(sql<boolean>`lower(h.name) = ${householdName(intake.guardian.person).toLowerCase()}`).where('h.postcode', '=', postcode).execute(), 'name_postcode');
+    add(await households().where(sql<boolean>`search_text(h.name) = search_text(${householdName(intake.guardian.person)})`).where('h.postcode', '=', postcode).execute(), 'name_postcode');
   }
   return [...found.values()];
 }
