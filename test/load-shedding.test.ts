@@ -112,3 +112,27 @@ it('answers a booking let in but kept waiting too long with the same page to sen
   assert.equal(again.statusCode, 200);
   assert.match(again.body, /Réservée/);
 });
+
+it('turns each away in the language of its own page, though the page around the choices is rendered once', async () => {
+  const [holder, french, english] = families;
+  const [inFrench, inEnglish] = await Promise.all([atBookingPage(french!), atBookingPage(english!)]);
+  await inEnglish.get('/ville/reservations?lang=en');
+  const release = await occupyBookingLine(portal, tenant, { actor: familyActor(holder!), householdId: holder!.householdId, activityId, choices: [{ childId: holder!.childIds[0]!, unitId, day: '2027-07-22' }] });
+  const answers = [];
+  // Twice each, one after the other: the second of each language is filled in from the page kept.
+  for (const browser of [inFrench, inEnglish, inFrench, inEnglish]) {
+    answers.push(await browser.post('/ville/reservations', { activite: activityId, choix: [`${holder!.childIds[0]}|${unitId}|2027-07-22`] }));
+  }
+  await release();
+  for (const [index, answer] of answers.entries()) {
+    assert.equal(answer.statusCode, 503);
+    if (index % 2 === 0) {
+      assert.match(answer.body, /<html lang="fr"/);
+      assert.match(answer.body, /Renvoyer ma demande maintenant/);
+    } else {
+      assert.match(answer.body, /<html lang="en"/);
+      assert.match(answer.body, /Send my request again now/);
+      assert.doesNotMatch(answer.body, /Renvoyer ma demande/);
+    }
+  }
+});
