@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { closeOtherSessions } from '../src/modules/identity/sessions.js';
-import { apiLogin, callApi, startApiScenario, type ApiScenario } from './support/api-scenario.js';
+import { apiLogin, callApi, NOW, offeredPlace, startApiScenario, type ApiScenario } from './support/api-scenario.js';
 import { occupyBookingLine } from './support/booking-line.js';
 import { TestBrowser } from './support/http-client.js';
 import { createStaff, familyActor, PASSWORD } from './support/scenario.js';
@@ -122,6 +122,33 @@ describe('the families’ API follows the pages’ rules, keeps households apart
     } finally {
       portal.clock.set('2026-11-23T08:00:00Z');
       token = await apiLogin(portal, family);
+    }
+  });
+
+  it('confirms a place offered from the waiting list until its time, then refuses with the pages’ reason; never another household’s', async () => {
+    const confirm = (bookingId: string, as = token, lang = 'fr') => callApi(scenario.portal, { method: 'POST', url: `/ville/api/v1/bookings/${bookingId}/confirmation?lang=${lang}`, token: as });
+    const offered = await offeredPlace(scenario, '2027-02-03');
+    const listed = await callApi(scenario.portal, { url: '/ville/api/v1/bookings?from=2027-02-01&to=2027-02-28', token });
+    const entry = (listed.json() as { bookings: { id: string; status: string; offerExpiresAt: string | null }[] }).bookings.find((booking) => booking.id === offered)!;
+    assert.equal(entry.status, 'offered');
+    assert.equal(entry.offerExpiresAt, '2026-11-24T08:00:00.000Z', 'offered for 24 hours');
+    assert.equal((await confirm(offered, neighbourToken)).statusCode, 404, 'another household cannot take it');
+
+    const taken = await confirm(offered, token, 'en');
+    assert.equal(taken.statusCode, 200);
+    assert.deepEqual(taken.json(), { outcome: 'confirmed', status: 'reserved', statusText: 'Booked' });
+    assert.deepEqual((await bookingRows(scenario.family.childIds[0]!)).find((row) => row.id === offered)?.status, 'reserved');
+    assert.equal((await confirm(offered)).statusCode, 404, 'a place is confirmed once');
+
+    const late = await offeredPlace(scenario, '2027-02-10');
+    scenario.portal.clock.set('2026-11-24T08:00:01Z');
+    try {
+      const refused = await confirm(late);
+      assert.equal(refused.statusCode, 409);
+      assert.deepEqual(refused.json(), { error: { code: 'offer_expired', message: 'place proposée non confirmée à temps' } });
+      assert.equal((await bookingRows(scenario.family.childIds[0]!)).find((row) => row.id === late)?.status, 'offered', 'left for the expiry job to pass on');
+    } finally {
+      scenario.portal.clock.set(NOW);
     }
   });
 

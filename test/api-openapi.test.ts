@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { apiLogin, callApi, startApiScenario, type ApiScenario } from './support/api-scenario.js';
+import { addDays } from '../src/modules/calendar/calendar-dates.js';
+import { apiLogin, callApi, offeredPlace, startApiScenario, type ApiScenario } from './support/api-scenario.js';
 import { TestBrowser } from './support/http-client.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under tsx.
@@ -56,6 +57,7 @@ describe('the OpenAPI document of the families’ API', () => {
   }
 
   /** Valid inputs of each documented operation; a new route without an example fails the walk. */
+  let offers = 0;
   function examples(): Record<string, () => Promise<Example>> {
     const { portal, family, wednesdays } = scenario;
     return {
@@ -69,6 +71,8 @@ describe('the OpenAPI document of the families’ API', () => {
         const booked = await callApi(portal, { method: 'POST', url: '/ville/api/v1/bookings', token, body: { activityId: wednesdays.id, choices: [{ childId: family.childIds[1]!, unitId: wednesdays.meal, day: '2026-12-16' }] } });
         return { params: { id: (booked.json() as { results: { bookingId: string }[] }).results[0]!.bookingId } };
       },
+      // A Wednesday of its own at each call: an offer is confirmed once.
+      confirmOffer: async () => ({ params: { id: await offeredPlace(scenario, addDays('2027-01-13', 7 * offers++)) } }),
       listBookings: async () => ({ query: { from: '2026-12-01', to: '2026-12-31' } }),
     };
   }
@@ -81,7 +85,7 @@ describe('the OpenAPI document of the families’ API', () => {
   }
 
   it('documents the API’s routes, each with its schemas, under a bearer security scheme', () => {
-    assert.deepEqual(Object.keys(document.paths).sort(), ['/api/v1/activities', '/api/v1/activities/{id}/calendar', '/api/v1/bookings', '/api/v1/bookings/{id}', '/api/v1/me', '/api/v1/session']);
+    assert.deepEqual(Object.keys(document.paths).sort(), ['/api/v1/activities', '/api/v1/activities/{id}/calendar', '/api/v1/bookings', '/api/v1/bookings/{id}', '/api/v1/bookings/{id}/confirmation', '/api/v1/me', '/api/v1/session']);
     assert.ok(document.components.securitySchemes.bearer);
     const me = validator('paths', '/api/v1/me', 'get', 'responses', '200', 'content', 'application/json', 'schema');
     assert.equal(me({ account: {} }), false, 'the documented schemas are compiled, not skipped');
@@ -140,7 +144,7 @@ describe('the OpenAPI document of the families’ API', () => {
     assert.ok(browser.cookies.get('pf_session'), 'the browser is logged in on the pages');
     const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const guarded = operations().filter(({ operation }) => (operation.security ?? []).some((scheme) => 'bearer' in scheme));
-    assert.equal(guarded.length, 7, 'every operation but the login needs a token');
+    assert.equal(guarded.length, 8, 'every operation but the login needs a token');
     for (const { path, method, operation } of guarded) {
       const example = await table[operation.operationId]!();
       const url = urlOf(path, example);

@@ -72,3 +72,23 @@ export async function apiLogin(portal: TestPortal, family: TestFamily): Promise<
   if (response.statusCode !== 201) throw new Error(`API login failed: ${response.statusCode} ${response.body}`);
   return (response.json() as { token: string }).token;
 }
+
+/**
+ * A place offered to the family from the waiting list: Mercredis loisirs offers its freed places,
+ * the neighbour takes the only place of `day`, the family's first child waits, the neighbour
+ * cancels. Returns the family's offered booking (offered for 24 hours).
+ */
+export async function offeredPlace(scenario: ApiScenario, day: string): Promise<string> {
+  const { portal, tenant, family, neighbour, wednesdays } = scenario;
+  await portal.inTenant(tenant, ({ tx }) => tx.updateTable('activities').set({ waitlist_mode: 'offer', offer_hours: 24 }).where('id', '=', wednesdays.id).execute());
+  const book = async (household: TestFamily, token: string) => {
+    const response = await callApi(portal, { method: 'POST', url: '/ville/api/v1/bookings', token, body: { activityId: wednesdays.id, choices: [{ childId: household.childIds[0]!, unitId: wednesdays.day, day }] } });
+    return (response.json() as { results: { outcome: string; bookingId: string }[] }).results[0]!;
+  };
+  const neighbourToken = await apiLogin(portal, neighbour);
+  const taken = await book(neighbour, neighbourToken);
+  const waiting = await book(family, await apiLogin(portal, family));
+  if (taken.outcome !== 'reserved' || waiting.outcome !== 'waitlisted') throw new Error(`expected a full day and a waiting child, got ${taken.outcome} and ${waiting.outcome}`);
+  await callApi(portal, { method: 'DELETE', url: `/ville/api/v1/bookings/${taken.bookingId}`, token: neighbourToken });
+  return waiting.bookingId;
+}

@@ -70,7 +70,7 @@ export function errors(...statuses: number[]): Record<number, { description: str
     401: 'No valid bearer token (a session cookie is not accepted), or wrong email or password.',
     403: 'Refused: anti-robot check required (log in once on the website), temporary password to change, or not a family account.',
     404: 'Unknown, or belonging to another household.',
-    409: 'The booking cannot be cancelled: `code` says why.',
+    409: 'Refused as the booking stands: `code` says why (a cancellation past its deadline, a place offered no longer confirmable…).',
     429: 'Too many requests, or logins locked for a while: wait for `Retry-After` seconds.',
     503: 'Too many bookings at this very moment: nothing was booked; send the same request again after `Retry-After` seconds.',
   };
@@ -323,6 +323,17 @@ export const bookingParams = {
   properties: { id: { ...id, description: 'The booking.' } },
 } as const;
 
+export const confirmResponse = {
+  description: 'The offered place is the child’s: the booking is reserved.',
+  type: 'object',
+  required: ['outcome', 'status', 'statusText'],
+  properties: {
+    outcome: { type: 'string', enum: ['confirmed'] },
+    status: { type: 'string', enum: ['reserved'] },
+    statusText: { ...text, description: 'The booking’s new status, in the asked language.' },
+  },
+} as const;
+
 const cancelOutcome = { type: 'string', enum: ['cancelled', 'cancel_requested'] } as const;
 
 export const cancelResponse = {
@@ -375,7 +386,7 @@ export const bookingsResponse = {
           status: bookingStatus,
           statusText: text,
           rank: { type: ['integer', 'null'] },
-          offerExpiresAt: { type: ['string', 'null'], format: 'date-time', description: 'A place offered from the waiting list must be confirmed before then (on the website).' },
+          offerExpiresAt: { type: ['string', 'null'], format: 'date-time', description: 'A place offered from the waiting list must be confirmed before then (POST /api/v1/bookings/{id}/confirmation, or on the website).' },
           reason: { type: ['string', 'null'], description: 'Why the service refused it, in its own words.' },
         },
       },

@@ -3,6 +3,7 @@ import { addDays } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import type { BookingChoice, BookingOutcome } from '../../modules/bookings/booking-requests.js';
 import { cancelBooking, householdBookings } from '../../modules/bookings/cancellations.js';
+import { confirmOffer } from '../../modules/bookings/planning.js';
 import { actorOfSession } from '../../modules/identity/accounts.js';
 import type { Services } from '../../services.js';
 import { bookingContextOf } from '../booking-context.js';
@@ -10,7 +11,7 @@ import { BOOKING_RETRY_AFTER_SECONDS, submitBooking } from '../booking-gate.js';
 import { householdOf, requireFamilyToken } from './api-context.js';
 import { cancellationMessage } from '../cancellation-message.js';
 import { notFound, rangeError, sendApiError } from './api-errors.js';
-import { bearer, bookingBody, bookingParams, bookingResponse, bookingsQuery, bookingsResponse, cancelResponse, errors, MAX_LIST_DAYS } from './api-schemas.js';
+import { bearer, bookingBody, bookingParams, bookingResponse, bookingsQuery, bookingsResponse, cancelResponse, confirmResponse, errors, MAX_LIST_DAYS } from './api-schemas.js';
 import type { Translate } from '../../i18n/catalogue.js';
 
 /** Too many parents at this second: nothing was booked; the app sends the same request again after Retry-After. */
@@ -90,6 +91,36 @@ export function apiBookingRoutes(app: FastifyInstance, services: Services): void
             // Left out when nothing went with it: the answer stays as it was for the apps already out.
             ...(outcome.dependents.length > 0 ? { dependents: outcome.dependents } : {}),
           };
+      }
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/v1/bookings/:id/confirmation',
+    {
+      onRequest: requireFamilyToken,
+      config: { csrf: false },
+      schema: {
+        tags: ['bookings'],
+        operationId: 'confirmOffer',
+        summary: 'Take a place offered from the waiting list',
+        description:
+          'A booking whose status is `offered` (see `offerExpiresAt` in the list) becomes `reserved`. After `offerExpiresAt`, refused (409 `offer_expired`): the place goes to the next family. A booking that is not offered to this household is 404.',
+        security: bearer,
+        params: bookingParams,
+        response: { 200: confirmResponse, ...errors(401, 403, 404, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { t } = request;
+      const outcome = await request.inScope((scope) => confirmOffer(scope, { householdId: householdOf(request), bookingId: request.params.id }));
+      switch (outcome) {
+        case 'not_found':
+          return notFound(request, reply);
+        case 'expired':
+          return sendApiError(reply, 409, 'offer_expired', t('booking.reason.offer_expired'));
+        case 'confirmed':
+          return { outcome, status: 'reserved', statusText: t('booking.status.reserved') };
       }
     },
   );
