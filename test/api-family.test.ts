@@ -89,6 +89,11 @@ describe('the families’ API follows the pages’ rules, keeps households apart
     const forged = await book([{ childId: neighbour.childIds[0]!, unitId: wednesdays.meal, day: '2026-12-16' }]);
     assert.equal(forged.response.statusCode, 404);
     assert.equal((await bookingRows(neighbour.childIds[0]!)).length, 0);
+    // With a child of its own in the same request: still 404, and nothing at all is booked.
+    const mixed = await book([{ childId: family.childIds[1]!, unitId: wednesdays.meal, day: '2026-12-23' }, { childId: neighbour.childIds[0]!, unitId: wednesdays.meal, day: '2026-12-23' }]);
+    assert.equal(mixed.response.statusCode, 404);
+    const ownOnThatDay = await scenario.portal.inTenant(scenario.tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('child_id', '=', family.childIds[1]!).where('day', '=', '2026-12-23').execute());
+    assert.deepEqual(ownOnThatDay, [], 'not even its own child’s choice');
 
     const theirs = await book([{ childId: neighbour.childIds[0]!, unitId: wednesdays.meal, day: '2026-12-16' }], neighbourToken);
     const theirBooking = theirs.results[0]!.bookingId!;

@@ -83,7 +83,7 @@ describe('the booking engine', () => {
   });
   after(() => portal.close());
 
-  it('books open days, and refuses closed days, past deadlines and other families’ children with the reason', async () => {
+  it('books open days, refuses closed days and past deadlines with the reason, and a submission naming another family’s child altogether', async () => {
     const results = await book(families[0]!, [
       { unit: 'journee', day: '2026-11-18' },
       { unit: 'journee', day: '2026-11-19' },
@@ -101,7 +101,9 @@ describe('the booking engine', () => {
     const foreign = await asFamily(families[0]!, (scope) =>
       requestBookings(scope, context, { householdId: families[0]!.householdId, activityId, choices: [{ childId: families[1]!.childIds[0]!, unitId: units.journee, day: '2026-11-25' }] }),
     );
-    assert.deepEqual(foreign![0]!.outcome, { kind: 'refused', reason: 'not_your_child' });
+    assert.equal(foreign, null, 'a child of another household: the submission is not answered');
+    const booked = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('child_id', '=', families[1]!.childIds[0]!).execute());
+    assert.deepEqual(booked, []);
     const otherHousehold = await asFamily(families[0]!, (scope) => requestBookings(scope, context, { householdId: families[1]!.householdId, activityId, choices: [] }));
     assert.equal(otherHousehold, null);
   });

@@ -85,8 +85,10 @@ describe('the family books on its calendar, follows its planning and cancels', (
   it('refuses a forged choice for another household’s child', async () => {
     const browser = await signIn(family.email);
     await browser.get(calendarUrl());
-    const forged = await browser.post('/ville/reservations', { activite: activityId, choix: [`${neighbour.childIds[0]}|${units.day}|2026-12-16`] });
-    assert.match(forged.body, /enfant inconnu de votre foyer/);
+    const forged = await browser.post('/ville/reservations', { activite: activityId, choix: [`${neighbour.childIds[0]}|${units.day}|2026-12-16`, `${family.childIds[0]}|${units.day}|2026-12-16`] });
+    assert.equal(forged.statusCode, 404, 'an id the household cannot know: nothing is answered');
+    const own = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('child_id', '=', family.childIds[0]!).where('day', '=', '2026-12-16').execute());
+    assert.deepEqual(own, [], 'not even its own child’s choice is booked');
     const rows = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('child_id', '=', neighbour.childIds[0]!).execute());
     assert.equal(rows.length, 0);
   });

@@ -123,7 +123,8 @@ interface Asked {
 
 /**
  * Answers several submissions in the caller's one transaction, as `requestBookings` answers one,
- * and in the order given: the first submission takes its places first. On registration day the
+ * and in the order given (null for a submission not to be answered: an unknown activity, a household
+ * the actor may not book for, a child of another household): the first submission takes its places first. On registration day the
  * submissions that arrive together are answered together (bookings/booking-queue.ts), so the day
  * counters are locked once and the commit is paid once for all of them.
  */
@@ -151,6 +152,9 @@ export async function requestBookingsTogether(scope: Scope, context: BookingCont
     return ruled.get(key)!;
   };
   for (const submission of admitted) {
+    // A child of another household is an id this household cannot know: the submission is not
+    // answered at all (null, as an unknown activity) and books nothing, not even its own children.
+    if (submission.choices.some((choice) => !children.get(submission.householdId)!.has(choice.childId))) continue;
     const definition = definitions.get(submission.activityId)!;
     const groupOf = groups.get(submission.activityId)!;
     const unitsById = new Map(definition.units.map((unit) => [unit.id, unit]));
@@ -162,7 +166,6 @@ export async function requestBookingsTogether(scope: Scope, context: BookingCont
       const { choice } = entry;
       const unit = unitsById.get(choice.unitId);
       if (!unit) verdicts.set(entry, 'unknown_unit');
-      else if (!children.get(submission.householdId)!.has(choice.childId)) verdicts.set(entry, 'not_your_child');
       else if (definition.activity.requires_enrollment && !groupOf.has(choice.childId)) {
         verdicts.set(entry, (await hasPendingEnrollment(scope, submission.activityId, choice.childId)) ? 'enrollment_pending' : 'not_enrolled');
       } else verdicts.set(entry, ruleFor(definition, unit, choice.day, entry.groupId));

@@ -47,8 +47,8 @@ export function apiBookingRoutes(app: FastifyInstance, services: Services): void
       // having booked nothing, and the app sends the same request again after Retry-After.
       const answer = await submitBooking(app.bookingGate, tenant, { actor: actorOfSession(request.session), householdId, activityId, choices });
       if (answer === 'shed') return answerUnavailable(request, reply);
-      // Another household's child is not a refusal to explain but an id this household cannot know.
-      if (!answer || answer.results.some((result) => result.outcome.kind === 'refused' && result.outcome.reason === 'not_your_child')) return notFound(request, reply);
+      // Unknown activity, or a child of another household (an id it cannot know): nothing was booked.
+      if (!answer) return notFound(request, reply);
       return {
         results: answer.results.map((result) => ({ childId: result.childId, unitId: result.unitId, day: result.day, ...outcomeOut(result.outcome, t) })),
       };
