@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { closeOtherSessions } from '../src/modules/identity/sessions.js';
-import { apiLogin, callApi, NOW, offeredPlace, startApiScenario, type ApiScenario } from './support/api-scenario.js';
+import { apiLogin, callApi, lotteryPeriod, NOW, offeredPlace, startApiScenario, type ApiScenario } from './support/api-scenario.js';
 import { occupyBookingLine } from './support/booking-line.js';
 import { TestBrowser } from './support/http-client.js';
 import { createStaff, familyActor, PASSWORD } from './support/scenario.js';
@@ -155,6 +155,35 @@ describe('the families’ API follows the pages’ rules, keeps households apart
     } finally {
       scenario.portal.clock.set(NOW);
     }
+  });
+
+  it('applies for a lottery period with the pages’ rules, records nothing twice, and nothing at all for another household’s child', async () => {
+    const { family, neighbour, summer } = scenario;
+    const periodId = await lotteryPeriod(scenario, '2027-08-16', '2027-08-20');
+    const apply = (choices: { childId: string; unitId: string; day: string }[], period = periodId, lang = 'fr') =>
+      callApi(scenario.portal, { method: 'POST', url: `/ville/api/v1/activities/${summer.id}/periods/${period}/applications?lang=${lang}`, token, body: { choices } });
+    const choice = (child: number, day: string) => ({ childId: family.childIds[child]!, unitId: summer.unit, day });
+    const applications = () => scenario.portal.inTenant(scenario.tenant, ({ tx }) => tx.selectFrom('lottery_applications').select(['child_id', 'day']).where('period_id', '=', periodId).orderBy('day').orderBy('child_id').execute());
+
+    const first = await apply([choice(0, '2027-08-16'), choice(1, '2027-08-16'), choice(0, '2027-08-23')], periodId, 'en');
+    assert.equal(first.statusCode, 200);
+    assert.deepEqual((first.json() as { results: Result[] }).results.map((result) => [result.day, result.outcome, result.reason ?? null, result.reasonText ?? null]), [
+      ['2027-08-16', 'applied', null, null],
+      ['2027-08-16', 'applied', null, null],
+      ['2027-08-23', 'refused', 'no_open_period', 'no booking period covers this day'],
+    ]);
+    const again = await apply([choice(0, '2027-08-16')]);
+    assert.deepEqual((again.json() as { results: Result[] }).results.map((result) => result.outcome), ['already']);
+    assert.equal((await applications()).length, 2, 'each child’s day recorded once');
+
+    const mixed = await apply([choice(0, '2027-08-17'), { childId: neighbour.childIds[0]!, unitId: summer.unit, day: '2027-08-17' }]);
+    assert.equal(mixed.statusCode, 404);
+    assert.equal((await applications()).length, 2, 'nothing recorded, not even its own child’s day');
+
+    const firstCome = await apply([choice(0, '2027-07-05')], summer.periodId);
+    assert.equal(firstCome.statusCode, 409);
+    assert.deepEqual(firstCome.json(), { error: { code: 'not_lottery', message: 'Cette période n’est pas attribuée par tirage au sort : réservez ses jours avec POST /api/v1/bookings.' } });
+    assert.equal((await apply([choice(0, '2027-08-16')], crypto.randomUUID())).statusCode, 404);
   });
 
   it('answers errors in English with ?lang=en or Accept-Language, in French otherwise, with field-level messages', async () => {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { addDays } from '../src/modules/calendar/calendar-dates.js';
-import { apiLogin, callApi, offeredPlace, startApiScenario, type ApiScenario } from './support/api-scenario.js';
+import { apiLogin, callApi, lotteryPeriod, offeredPlace, startApiScenario, type ApiScenario } from './support/api-scenario.js';
 import { TestBrowser } from './support/http-client.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under tsx.
@@ -58,8 +58,9 @@ describe('the OpenAPI document of the families’ API', () => {
 
   /** Valid inputs of each documented operation; a new route without an example fails the walk. */
   let offers = 0;
+  let draws = 0;
   function examples(): Record<string, () => Promise<Example>> {
-    const { portal, family, wednesdays } = scenario;
+    const { portal, family, wednesdays, summer } = scenario;
     return {
       login: async () => ({ body: { email: family.email, password: family.password }, token: null }),
       logout: async () => ({ token: await apiLogin(portal, family) }),
@@ -74,6 +75,11 @@ describe('the OpenAPI document of the families’ API', () => {
       // A Wednesday of its own at each call: an offer is confirmed once.
       confirmOffer: async () => ({ params: { id: await offeredPlace(scenario, addDays('2027-01-13', 7 * offers++)) } }),
       listBookings: async () => ({ query: { from: '2026-12-01', to: '2026-12-31' } }),
+      // A week of its own at each call: its periods must not overlap.
+      applyForLottery: async () => {
+        const monday = addDays('2027-08-02', 7 * draws++);
+        return { params: { id: summer.id, periodId: await lotteryPeriod(scenario, monday, addDays(monday, 4)) }, body: { choices: [{ childId: family.childIds[0]!, unitId: summer.unit, day: monday }] } };
+      },
     };
   }
 
@@ -85,7 +91,7 @@ describe('the OpenAPI document of the families’ API', () => {
   }
 
   it('documents the API’s routes, each with its schemas, under a bearer security scheme', () => {
-    assert.deepEqual(Object.keys(document.paths).sort(), ['/api/v1/activities', '/api/v1/activities/{id}/calendar', '/api/v1/bookings', '/api/v1/bookings/{id}', '/api/v1/bookings/{id}/confirmation', '/api/v1/me', '/api/v1/session']);
+    assert.deepEqual(Object.keys(document.paths).sort(), ['/api/v1/activities', '/api/v1/activities/{id}/calendar', '/api/v1/activities/{id}/periods/{periodId}/applications', '/api/v1/bookings', '/api/v1/bookings/{id}', '/api/v1/bookings/{id}/confirmation', '/api/v1/me', '/api/v1/session']);
     assert.ok(document.components.securitySchemes.bearer);
     const me = validator('paths', '/api/v1/me', 'get', 'responses', '200', 'content', 'application/json', 'schema');
     assert.equal(me({ account: {} }), false, 'the documented schemas are compiled, not skipped');
@@ -144,7 +150,7 @@ describe('the OpenAPI document of the families’ API', () => {
     assert.ok(browser.cookies.get('pf_session'), 'the browser is logged in on the pages');
     const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const guarded = operations().filter(({ operation }) => (operation.security ?? []).some((scheme) => 'bearer' in scheme));
-    assert.equal(guarded.length, 8, 'every operation but the login needs a token');
+    assert.equal(guarded.length, 9, 'every operation but the login needs a token');
     for (const { path, method, operation } of guarded) {
       const example = await table[operation.operationId]!();
       const url = urlOf(path, example);

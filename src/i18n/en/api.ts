@@ -9,6 +9,7 @@ export const api = {
   'api.error.invalid': 'The request has errors: correct the fields listed.',
   'api.error.malformed': 'The request cannot be read: send a valid JSON body.',
   'api.error.unavailable': 'The service is very busy right now. Try again in {seconds} seconds.',
+  'api.error.notLottery': 'This period is not allocated by lottery: book its days with POST /api/v1/bookings.',
   'api.field.invalid': 'This value is not valid.',
   'api.field.date': 'Enter a date in the YYYY-MM-DD format, for example 2026-12-02.',
   'api.field.identifier': 'This identifier is not valid.',

@@ -8,6 +8,7 @@ export const api = {
   'api.error.invalid': 'La demande contient des erreurs : corrigez les champs indiqués.',
   'api.error.malformed': 'La demande est illisible : envoyez un corps JSON valide.',
   'api.error.unavailable': 'Le service est très sollicité en ce moment. Réessayez dans {seconds} secondes.',
+  'api.error.notLottery': 'Cette période n’est pas attribuée par tirage au sort : réservez ses jours avec POST /api/v1/bookings.',
   'api.field.invalid': 'Cette valeur n’est pas valide.',
   'api.field.date': 'Saisissez une date au format AAAA-MM-JJ, par exemple 2026-12-02.',
   'api.field.identifier': 'Cet identifiant n’est pas valide.',

@@ -84,18 +84,19 @@ export async function applyForLottery(
   if (!period) return { kind: 'not_found' };
   if (period.allocation !== 'lottery') return { kind: 'not_lottery' };
   const definition = (await loadActivityDefinition(scope.tx, input.activityId))!;
+  const children = await childrenOf(scope, input.householdId);
+  // A child of another household is an id this household cannot know: nothing is recorded, as for bookings.
+  if (input.choices.some((choice) => !children.has(choice.childId))) return { kind: 'not_found' };
   const choices = dedupe(input.choices).sort((a, b) => (a.day + a.unitId + a.childId).localeCompare(b.day + b.unitId + b.childId));
   const closed = await windowState(scope, period);
   const verdicts = new Map<BookingChoice, RefusalReason | null>();
   if (closed) {
     for (const choice of choices) verdicts.set(choice, closed);
   } else {
-    const children = await childrenOf(scope, input.householdId);
     const groups = await acceptedGroups(scope.tx, input.activityId, [...children]);
     const pending = await pendingEnrollments(scope, input.activityId, [...children]);
     for (const choice of choices) {
-      if (!children.has(choice.childId)) verdicts.set(choice, 'not_your_child');
-      else if (definition.activity.requires_enrollment && !groups.has(choice.childId)) verdicts.set(choice, pending.has(choice.childId) ? 'enrollment_pending' : 'not_enrolled');
+      if (definition.activity.requires_enrollment && !groups.has(choice.childId)) verdicts.set(choice, pending.has(choice.childId) ? 'enrollment_pending' : 'not_enrolled');
       else verdicts.set(choice, applicationRefusal(definition, period, choice.unitId, choice.day, groups.get(choice.childId) ?? null, context));
     }
     await refuseUnitConflicts(scope, definition, period.id, choices, verdicts);

@@ -297,25 +297,42 @@ const outcomeOf = (outcome: string, extra: Record<string, unknown>, required: st
   properties: { ...choiceFields, outcome: { type: 'string', const: outcome }, ...extra },
 });
 
-export const bookingResponse = {
-  description: 'One answer per choice, each on its own: a refused choice does not stop the others.',
+/** A choice refused, with the booking rules' reason and its text in the asked language. */
+const refusedOutcome = outcomeOf('refused', { reason: { type: 'string', enum: [...REFUSAL_REASONS] }, reasonText: text }, ['reason', 'reasonText']);
+
+/** One answer per choice, in the order asked, each one of `outcomes`. */
+const answerPerChoice = (description: string, outcomes: object[]) => ({
+  description,
   type: 'object',
   required: ['results'],
-  properties: {
-    results: {
-      type: 'array',
-      items: {
-        oneOf: [
-          outcomeOf('reserved', { bookingId: id }, ['bookingId']),
-          outcomeOf('requested', { bookingId: id }, ['bookingId']),
-          outcomeOf('waitlisted', { bookingId: id, rank: { type: 'integer', minimum: 1 } }, ['bookingId', 'rank']),
-          outcomeOf('already', { bookingId: id, status: bookingStatus }, ['bookingId', 'status']),
-          outcomeOf('refused', { reason: { type: 'string', enum: [...REFUSAL_REASONS] }, reasonText: text }, ['reason', 'reasonText']),
-        ],
-      },
-    },
-  },
+  properties: { results: { type: 'array', items: { oneOf: outcomes } } },
+});
+
+export const bookingResponse = answerPerChoice('One answer per choice, each on its own: a refused choice does not stop the others.', [
+  outcomeOf('reserved', { bookingId: id }, ['bookingId']),
+  outcomeOf('requested', { bookingId: id }, ['bookingId']),
+  outcomeOf('waitlisted', { bookingId: id, rank: { type: 'integer', minimum: 1 } }, ['bookingId', 'rank']),
+  outcomeOf('already', { bookingId: id, status: bookingStatus }, ['bookingId', 'status']),
+  refusedOutcome,
+]);
+
+export const applicationParams = {
+  type: 'object',
+  required: ['id', 'periodId'],
+  properties: { id: { ...id, description: 'The activity.' }, periodId: { ...id, description: 'One of its booking periods allocated by lottery.' } },
 } as const;
+
+export const applicationBody = {
+  type: 'object',
+  required: ['choices'],
+  properties: { choices: bookingBody.properties.choices },
+} as const;
+
+export const applicationResponse = answerPerChoice('One answer per choice: applied (it takes part in the draw), already (applied before), or refused with the reason.', [
+  outcomeOf('applied', {}, []),
+  outcomeOf('already', {}, []),
+  refusedOutcome,
+]);
 
 export const bookingParams = {
   type: 'object',

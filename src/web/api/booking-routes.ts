@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { addDays } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';
-import type { BookingChoice, BookingOutcome } from '../../modules/bookings/booking-requests.js';
+import type { BookingChoice, BookingOutcome, RefusalReason } from '../../modules/bookings/booking-requests.js';
 import { cancelBooking, householdBookings } from '../../modules/bookings/cancellations.js';
 import { confirmOffer } from '../../modules/bookings/planning.js';
+import { applyForLottery } from '../../modules/lottery/lottery-applications.js';
 import { actorOfSession } from '../../modules/identity/accounts.js';
 import type { Services } from '../../services.js';
 import { bookingContextOf } from '../booking-context.js';
@@ -11,7 +12,7 @@ import { BOOKING_RETRY_AFTER_SECONDS, submitBooking } from '../booking-gate.js';
 import { householdOf, requireFamilyToken } from './api-context.js';
 import { cancellationMessage } from '../cancellation-message.js';
 import { notFound, rangeError, sendApiError } from './api-errors.js';
-import { bearer, bookingBody, bookingParams, bookingResponse, bookingsQuery, bookingsResponse, cancelResponse, confirmResponse, errors, MAX_LIST_DAYS } from './api-schemas.js';
+import { applicationBody, applicationParams, applicationResponse, bearer, bookingBody, bookingParams, bookingResponse, bookingsQuery, bookingsResponse, cancelResponse, confirmResponse, errors, MAX_LIST_DAYS } from './api-schemas.js';
 import type { Translate } from '../../i18n/catalogue.js';
 
 /** Too many parents at this second: nothing was booked; the app sends the same request again after Retry-After. */
@@ -51,6 +52,41 @@ export function apiBookingRoutes(app: FastifyInstance, services: Services): void
       if (!answer) return notFound(request, reply);
       return {
         results: answer.results.map((result) => ({ childId: result.childId, unitId: result.unitId, day: result.day, ...outcomeOut(result.outcome, t) })),
+      };
+    },
+  );
+
+  app.post<{ Params: { id: string; periodId: string }; Body: { choices: BookingChoice[] } }>(
+    '/v1/activities/:id/periods/:periodId/applications',
+    {
+      onRequest: requireFamilyToken,
+      config: { csrf: false },
+      schema: {
+        tags: ['bookings'],
+        operationId: 'applyForLottery',
+        summary: 'Apply for days of a period allocated by lottery',
+        description:
+          'While the period is open (`state` open, `allocation` lottery in the activities), each choice is recorded for the draw, or refused with the reason; applying twice records nothing twice. After the draw, the places given and the waiting-list ranks are bookings (GET /api/v1/bookings). A child of another household makes the whole request 404, and nothing is recorded. A first-come period is 409 `not_lottery`: book it with POST /api/v1/bookings.',
+        security: bearer,
+        params: applicationParams,
+        body: applicationBody,
+        response: { 200: applicationResponse, ...errors(400, 401, 403, 404, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { t } = request;
+      const tenant = request.tenant!;
+      const applied = await request.inScope(async (scope) =>
+        applyForLottery(scope, await bookingContextOf(services, scope, tenant), { householdId: householdOf(request), activityId: request.params.id, periodId: request.params.periodId, choices: request.body.choices }),
+      );
+      if (applied.kind === 'not_found') return notFound(request, reply);
+      if (applied.kind === 'not_lottery') return sendApiError(reply, 409, 'not_lottery', t('api.error.notLottery'));
+      return {
+        results: applied.answers.map(({ childId, unitId, day, outcome }) =>
+          outcome.kind === 'refused'
+            ? { childId, unitId, day, ...refusalOut(outcome.reason, t) }
+            : { childId, unitId, day, outcome: outcome.kind },
+        ),
       };
     },
   );
@@ -178,6 +214,11 @@ function outcomeOut(outcome: BookingOutcome, t: Translate) {
     case 'already':
       return { outcome: 'already', bookingId: outcome.bookingId, status: outcome.status };
     case 'refused':
-      return { outcome: 'refused', reason: outcome.reason, reasonText: t(`booking.reason.${outcome.reason}`) };
+      return refusalOut(outcome.reason, t);
   }
+}
+
+/** A refused choice: the rules' reason, and its text in the asked language (the pages' words). */
+function refusalOut(reason: RefusalReason, t: Translate) {
+  return { outcome: 'refused', reason, reasonText: t(`booking.reason.${reason}`) };
 }
