@@ -159,16 +159,18 @@ async function logIn(parent: Parent): Promise<void> {
 interface Attempt {
   ms: number;
   status: number;
+  /** 0 for the parent's first attempt, at the opening; 1, 2… for its retries after a 503. */
+  retry: number;
 }
 
 /** One parent's booking of the week for each child, retrying after a 503 as the page does. */
 async function book(parent: Parent, activityId: string, unitId: string, attempts: Attempt[]): Promise<{ status: number; body: string }> {
   const form = new URLSearchParams({ _csrf: parent.csrf, activite: activityId });
   for (const child of parent.children) for (const day of WEEK) form.append('choix', `${child}|${unitId}|${day}`);
-  for (;;) {
+  for (let retry = 0; ; retry++) {
     const started = performance.now();
     const response = await call(parent, 'POST', '/reservations', form);
-    attempts.push({ ms: performance.now() - started, status: response.status });
+    attempts.push({ ms: performance.now() - started, status: response.status, retry });
     if (response.status !== 503) return response;
     const wait = Number(response.headers['retry-after'] ?? 1);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0.2, Math.min(wait, 5)) * 1000 * (0.5 + Math.random())));
@@ -330,6 +332,12 @@ async function main(): Promise<void> {
     console.log(`bookings per second: ${bookingsPerSecond.toFixed(0)} (${booked} reserved or waiting)`);
     console.log(`booking request latency, every attempt: p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms (${attempts.length} attempts)`);
     console.log(`booking request latency, answered (not 503): p50 ${percentile(served, 50).toFixed(0)} ms, p95 ${percentile(served, 95).toFixed(0)} ms, p99 ${percentile(served, 99).toFixed(0)} ms`);
+    // The first wave (every parent at the opening second) is where the tail is; the retries come spread.
+    const firstWave = attempts.filter((attempt) => attempt.retry === 0);
+    const firstAnswered = firstWave.filter((attempt) => attempt.status !== 503).map((attempt) => attempt.ms).sort((a, b) => a - b);
+    const firstTurnedAway = firstWave.filter((attempt) => attempt.status === 503).map((attempt) => attempt.ms).sort((a, b) => a - b);
+    const retries = attempts.filter((attempt) => attempt.retry > 0).map((attempt) => attempt.ms).sort((a, b) => a - b);
+    console.log(`  first attempts: ${firstAnswered.length} answered, p99 ${percentile(firstAnswered, 99).toFixed(0)} ms; ${firstTurnedAway.length} turned away, p99 ${percentile(firstTurnedAway, 99).toFixed(0)} ms; retries: ${retries.length}, p99 ${percentile(retries, 99).toFixed(0)} ms`);
     console.log(`503 answers (load shed, retried): ${shed}; other 5xx: ${errors5xx}; final answers not 200: ${notOk}`);
     console.log(`by status: ${checks.byStatus.map((row) => `${row.status} ${row.n}`).join(', ')}`);
     console.log(`places oversold: ${checks.oversold}; duplicate bookings: ${checks.duplicates}; waiting lists not 1..n: ${checks.badRanks}; lost choices: ${checks.asked - checks.answered}`);
