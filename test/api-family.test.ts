@@ -79,6 +79,11 @@ describe('the families’ API follows the pages’ rules, keeps households apart
     assert.deepEqual(cell('2026-12-02', wednesdays.morning), { unitId: wednesdays.morning, state: 'open', deadline: '2026-11-24T23:00:00.000Z', placesLeft: 0, full: true });
     assert.deepEqual(cell('2026-12-09', wednesdays.day), { unitId: wednesdays.day, state: 'open', deadline: '2026-12-01T23:00:00.000Z', placesLeft: 1, full: false });
     assert.equal(cell('2026-12-09', wednesdays.meal).placesLeft, null, 'a unit without places is not limited');
+
+    // The first child holds the Journée of 2 December: the Matin is closed, naming what bars it.
+    const first = await callApi(scenario.portal, { url: `/ville/api/v1/activities/${wednesdays.id}/calendar?children=${family.childIds[0]}&from=2026-12-02&to=2026-12-02&lang=en`, token });
+    const morning = (first.json() as typeof calendar).children[0]!.days[0]!.units.find((unit) => unit.unitId === wednesdays.morning);
+    assert.deepEqual(morning, { unitId: wednesdays.morning, state: 'closed', reason: 'conflicts_with_booked', reasonText: 'does not go with Journée, already booked that day', conflictsWith: [wednesdays.day] });
   });
 
   it('answers 404 to another household’s ids, and to unknown ones, and books nothing for them', async () => {

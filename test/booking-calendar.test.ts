@@ -112,7 +112,7 @@ describe('the family’s booking calendar offers only what the pipeline would bo
     const booked = await book(wednesdays.id, [{ unitId: wednesdays.day, day: '2026-12-02' }]);
     assert.equal(booked![0]!.outcome.kind, 'reserved');
     const cell = await calendarOf(wednesdays.id, '2026-12-02', '2026-12-09');
-    assert.deepEqual(cell('2026-12-02', wednesdays.morning), { kind: 'closed', reason: 'conflicts_with_booked' }, 'Journée excludes Matin');
+    assert.deepEqual(cell('2026-12-02', wednesdays.morning), { kind: 'closed', reason: 'conflicts_with_booked', conflictsWith: [wednesdays.day] }, 'Journée excludes Matin');
     assert.equal(cell('2026-12-02', wednesdays.meal).kind, 'open', 'Repas goes with the Journée held');
     assert.equal(cell('2026-12-02', wednesdays.evening).kind, 'open');
     assert.equal(cell('2026-12-09', wednesdays.morning).kind, 'open', 'another day holds nothing');
@@ -123,9 +123,9 @@ describe('the family’s booking calendar offers only what the pipeline would bo
     const page = await browser.get(`/ville/reservations?enfant=${family.childIds[0]}&activite=${wednesdays.id}&mois=2026-12`);
     assert.doesNotMatch(page.body, new RegExp(`value="${family.childIds[0]}\\|${wednesdays.morning}\\|2026-12-02"`), 'no box to tick');
     assert.match(page.body, new RegExp(`value="${family.childIds[0]}\\|${wednesdays.morning}\\|2026-12-09"`));
-    assert.match(page.body, /ne se cumule pas avec ce qui est déjà réservé ce jour/);
+    assert.match(page.body, /ne se cumule pas avec Journée, déjà réservé ce jour/, 'the reason names the unit held');
     const english = await browser.get(`/ville/reservations?enfant=${family.childIds[0]}&activite=${wednesdays.id}&mois=2026-12&lang=en`);
-    assert.match(english.body, /does not go with what is already booked that day/);
+    assert.match(english.body, /does not go with Journée, already booked that day/);
   });
 
   it('counts a waiting-list entry as holding nothing, as the pipeline does', async () => {

@@ -32,6 +32,7 @@ export const bookings = {
   'booking.reason.unit_conflict': 'does not go with the day’s other services',
   'booking.reason.needs_waiting_unit': 'needs a place first in the service it depends on, on the waiting list that day',
   'booking.reason.conflicts_with_booked': 'does not go with what is already booked that day',
+  'booking.reason.conflicts_with_named': 'does not go with {units}, already booked that day',
   'booking.reason.full': 'full: the request will go on the waiting list',
   'booking.reason.offer_expired': 'offered place not confirmed in time',
   'cancel.reason.deadline_passed': 'the cancellation deadline has passed: the day stays booked and will be billed',

@@ -31,6 +31,7 @@ export const bookings = {
   'booking.reason.unit_conflict': 'incompatible avec les autres prestations du jour',
   'booking.reason.needs_waiting_unit': 'il faut d’abord une place pour la prestation dont elle dépend, en liste d’attente ce jour-là',
   'booking.reason.conflicts_with_booked': 'ne se cumule pas avec ce qui est déjà réservé ce jour',
+  'booking.reason.conflicts_with_named': 'ne se cumule pas avec {units}, déjà réservé ce jour',
   'booking.reason.full': 'complet : la demande ira en liste d’attente',
   'booking.reason.offer_expired': 'place proposée non confirmée à temps',
   'cancel.reason.deadline_passed': 'le délai d’annulation est dépassé : la journée reste réservée et sera facturée',

@@ -31,21 +31,22 @@ export function unitConflicts(units: UnitRelations[], booked: Set<string>): Unit
 }
 
 /**
- * The units that can no longer be added to a day already holding `held`: those an exclusion (on
- * either side) sets against a held unit, and those needing one of others when every one of them is
- * so excluded. A unit needing another that is merely not held yet stays possible: the family may
- * tick both at once.
+ * The units that can no longer be added to a day already holding `held`, each with the held units
+ * that bar it: those an exclusion (on either side) sets against a held unit, and those needing one
+ * of others when every one of them is so excluded. A unit needing another that is merely not held
+ * yet stays possible: the family may tick both at once.
  */
-export function unitsBlockedBy(units: UnitRelations[], held: Set<string>): Set<string> {
-  const blocked = new Set<string>();
+export function unitsBlockedBy(units: UnitRelations[], held: Set<string>): Map<string, string[]> {
+  const blocked = new Map<string, string[]>();
   for (const unit of units) {
     if (held.has(unit.id)) continue;
-    const conflicts = unitConflicts(units, new Set([...held, unit.id]));
-    if (conflicts.some((conflict) => conflict.kind === 'excludes' && (conflict.unitId === unit.id || conflict.other === unit.id))) blocked.add(unit.id);
+    const barring = unitConflicts(units, new Set([...held, unit.id]))
+      .flatMap((conflict) => (conflict.kind === 'excludes' && (conflict.unitId === unit.id || conflict.other === unit.id) ? [conflict.unitId === unit.id ? conflict.other : conflict.unitId] : []));
+    if (barring.length > 0) blocked.set(unit.id, barring);
   }
   for (const unit of units) {
     if (held.has(unit.id) || unit.requiresAny.length === 0 || unit.requiresAny.some((other) => held.has(other))) continue;
-    if (unit.requiresAny.every((other) => blocked.has(other))) blocked.add(unit.id);
+    if (unit.requiresAny.every((other) => blocked.has(other))) blocked.set(unit.id, [...new Set(unit.requiresAny.flatMap((other) => blocked.get(other)!))]);
   }
   return blocked;
 }

@@ -23,7 +23,8 @@ export type CalendarClosedReason = RefusalReason | 'conflicts_with_booked';
 
 export type CellState =
   | { kind: 'booked'; bookingId: string; status: BookingStatus; rank: number | null }
-  | { kind: 'closed'; reason: CalendarClosedReason }
+  /** conflictsWith: the units held that day that bar this one (reason conflicts_with_booked). */
+  | { kind: 'closed'; reason: CalendarClosedReason; conflictsWith?: string[] }
   /** placesLeft: the fewest places left in the pools the booking would take; null when nothing limits them. */
   | { kind: 'open'; full: boolean; placesLeft?: number | null; deadline: Date };
 
@@ -145,7 +146,7 @@ export async function familyCalendar(
   return { definition, children };
 }
 
-const NOTHING: Set<string> = new Set();
+const NOTHING: Map<string, string[]> = new Map();
 
 function cellState(
   definition: ActivityDefinition,
@@ -155,7 +156,7 @@ function cellState(
   groupId: string | null,
   enrolled: ChildCalendar['enrolled'],
   booked: Map<string, { id: string; status: BookingStatus; waitlist_rank: number | null }>,
-  blocked: Set<string>,
+  blocked: Map<string, string[]>,
   left: Map<string, number>,
   now: Date,
   context: BookingContext,
@@ -165,7 +166,8 @@ function cellState(
   if (enrolled !== 'accepted') return { kind: 'closed', reason: enrolled === 'pending' ? 'enrollment_pending' : 'not_enrolled' };
   const refusal = refusalBeforePlaces(definition, unit, day, groupId, now, context);
   if (refusal) return { kind: 'closed', reason: refusal };
-  if (blocked.has(unit.id)) return { kind: 'closed', reason: 'conflicts_with_booked' };
+  const barredBy = blocked.get(unit.id);
+  if (barredBy) return { kind: 'closed', reason: 'conflicts_with_booked', conflictsWith: barredBy };
   // A day without a counter yet has all its pool's places left.
   const pools = poolsFor(definition, unit.id, groupId);
   const placesLeft = pools.length === 0 ? null : Math.min(...pools.map((pool) => left.get(`${pool.id}|${day}`) ?? pool.places));

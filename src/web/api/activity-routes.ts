@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { MessageKey } from '../../i18n/catalogue.js';
+import type { Translate } from '../../i18n/catalogue.js';
+import { closedText } from '../components/booking-status.js';
 import { bookableActivities, familyCalendar, type CellState } from '../../modules/bookings/booking-calendar.js';
 import { householdChildren } from '../../modules/households/household-overview.js';
 import type { Services } from '../../services.js';
@@ -77,6 +78,7 @@ export function apiActivityRoutes(app: FastifyInstance, services: Services): voi
         return familyCalendar(scope, await bookingContextOf(services, scope, tenant), { householdId, activityId: request.params.id, childIds: asked, from, to });
       });
       if (!calendar) return notFound(request, reply);
+      const unitName = (unitId: string) => calendar.definition.units.find((unit) => unit.id === unitId)?.name ?? '';
       return {
         activity: { id: calendar.definition.activity.id, name: calendar.definition.activity.name },
         from,
@@ -88,7 +90,7 @@ export function apiActivityRoutes(app: FastifyInstance, services: Services): voi
           days: child.days.map((calendarDay) => ({
             day: calendarDay.day,
             weekday: calendarDay.weekday,
-            units: calendarDay.cells.map((cell) => ({ unitId: cell.unitId, ...cellOut(cell.state, (key) => t(key)) })),
+            units: calendarDay.cells.map((cell) => ({ unitId: cell.unitId, ...cellOut(cell.state, t, unitName) })),
           })),
         })),
       };
@@ -96,12 +98,12 @@ export function apiActivityRoutes(app: FastifyInstance, services: Services): voi
   );
 }
 
-function cellOut(state: CellState, t: (key: MessageKey) => string) {
+function cellOut(state: CellState, t: Translate, unitName: (unitId: string) => string) {
   switch (state.kind) {
     case 'booked':
       return { state: 'booked', bookingId: state.bookingId, status: state.status, statusText: t(`booking.status.${state.status}`), rank: state.rank };
     case 'closed':
-      return { state: 'closed', reason: state.reason, reasonText: t(`booking.reason.${state.reason}`) };
+      return { state: 'closed', reason: state.reason, reasonText: closedText(t, state, unitName), ...(state.conflictsWith ? { conflictsWith: state.conflictsWith } : {}) };
     case 'open':
       return { state: 'open', deadline: state.deadline.toISOString(), placesLeft: state.placesLeft ?? null, full: state.full };
   }

@@ -218,7 +218,8 @@ const closedCell = {
     unitId: id,
     state: { type: 'string', const: 'closed' },
     reason: { type: 'string', enum: [...CALENDAR_CLOSED_REASONS] },
-    reasonText: text,
+    reasonText: { ...text, description: 'The reason in the asked language; for conflicts_with_booked, naming the units that bar this one.' },
+    conflictsWith: { type: 'array', items: id, description: 'With conflicts_with_booked only: the units held that day that bar this one.' },
   },
 } as const;
 

@@ -1,4 +1,4 @@
-import type { MessageKey } from '../../i18n/catalogue.js';
+import type { MessageKey, Translate } from '../../i18n/catalogue.js';
 import type { CalendarClosedReason } from '../../modules/bookings/booking-calendar.js';
 import type { BookingStatus } from '../../modules/bookings/bookings.tables.js';
 import { usePage } from '../page-context.js';
@@ -31,4 +31,10 @@ export function BookingStatusBadge(props: { status: BookingStatus; rank?: number
 
 export function refusalText(t: (key: MessageKey) => string, reason: CalendarClosedReason | 'full' | 'offer_expired'): string {
   return t(`booking.reason.${reason}` as MessageKey);
+}
+
+/** Why a calendar box cannot be ticked, naming the units held that day that bar it, if that is why. */
+export function closedText(t: Translate, state: { reason: CalendarClosedReason; conflictsWith?: string[] }, unitName: (unitId: string) => string): string {
+  if (state.conflictsWith?.length) return t('booking.reason.conflicts_with_named', { units: state.conflictsWith.map(unitName).join(', ') });
+  return refusalText(t, state.reason);
 }

@@ -14,7 +14,7 @@ import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { Select } from '../components/dsfr/select.js';
-import { BookingStatusBadge, refusalText } from '../components/booking-status.js';
+import { BookingStatusBadge, closedText, refusalText } from '../components/booking-status.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { actorOfSession } from '../../modules/identity/accounts.js';
 import { bookingContextOf } from '../booking-context.js';
@@ -301,7 +301,7 @@ function ChildTable(props: { child: ChildCalendar; units: BookableActivity['unit
               if (state.kind === 'closed') {
                 return (
                   <td key={cell.unitId} class="pf-cell-closed">
-                    <span class="fr-icon-close-circle-line fr-icon--sm" aria-hidden="true"></span> <span class="fr-text--xs">{refusalText(t, state.reason)}</span>
+                    <span class="fr-icon-close-circle-line fr-icon--sm" aria-hidden="true"></span> <span class="fr-text--xs">{closedText(t, state, (unitId) => props.units.find((candidate) => candidate.id === unitId)?.name ?? '')}</span>
                   </td>
                 );
               }
