@@ -200,7 +200,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const refusedAsForged = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || request.routeOptions.config.csrf === false) return false;
     const token = (request.body as Record<string, unknown> | undefined)?._csrf ?? request.headers['x-csrf-token'];
-    if (csrf.verify(request.cookies[CSRF_COOKIE], token)) return false;
+    if (csrf.verify(request, token)) return false;
     request.log.warn({ path: request.url }, 'rejected a form without a valid anti-forgery token');
     await reply.page(request.t('error.forbidden.title'), ErrorPage({ kind: 'csrf' }), 403);
     return true;

@@ -9,6 +9,7 @@ export const CSRF_COOKIE = 'pf_csrf';
 export class CsrfTokens {
   /** The server's secret as a key object, prepared once rather than at each token. */
   private readonly key: KeyObject;
+  private readonly ofRequest = new WeakMap<FormRequest, string>();
 
   constructor(serverSecret: string) {
     this.key = createSecretKey(Buffer.from(serverSecret));
@@ -22,10 +23,27 @@ export class CsrfTokens {
     return createHmac('sha256', this.key).update(`csrf:${cookieSecret}`).digest('base64url');
   }
 
-  verify(cookieSecret: string | undefined, token: unknown): boolean {
-    if (!cookieSecret || typeof token !== 'string') return false;
-    const expected = Buffer.from(this.tokenFor(cookieSecret));
+  /**
+   * The token of a request's forms, made once per request: a form is checked against it and its
+   * answer page written with it (two HMACs per booking request otherwise, on the rush's hot path).
+   */
+  tokenOf(request: FormRequest): string {
+    let token = this.ofRequest.get(request);
+    if (token === undefined) this.ofRequest.set(request, (token = this.tokenFor(request.csrfSecret)));
+    return token;
+  }
+
+  /** Whether `token` is the one of the request's forms, its cookie sent with it (a cookie set just now proves nothing). */
+  verify(request: FormRequest, token: unknown): boolean {
+    if (request.cookies[CSRF_COOKIE] !== request.csrfSecret || typeof token !== 'string') return false;
+    const expected = Buffer.from(this.tokenOf(request));
     const given = Buffer.from(token);
     return expected.length === given.length && timingSafeEqual(expected, given);
   }
+}
+
+/** What the tokens need of a request: the cookies it sent, and its cookie secret (sent, or set in its answer). */
+interface FormRequest {
+  cookies: Record<string, string | undefined>;
+  csrfSecret: string;
 }

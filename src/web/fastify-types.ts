@@ -32,8 +32,9 @@ declare module 'fastify' {
     /** Renders a full page (layout included) with the request's context. */
     page(title: string, body: VNode, status?: number): Promise<FastifyReply>;
     /**
-     * A page whose only part of its own is `fieldsHtml` (web/render.tsx's hiddenFieldsHtml), inside `frame`: for a request turned away
-     * before its session was read, the rest is rendered once and reused (web/render.tsx).
+     * A page whose only part of its own is `fieldsHtml` (hiddenFieldsHtml), inside `frame`: for a
+     * request turned away before its session was read, the rest is rendered once and reused
+     * (web/render.tsx).
      */
     framedPage(title: string, frame: (slot: ComponentChild) => VNode, fieldsHtml: string, status?: number): Promise<FastifyReply>;
   }

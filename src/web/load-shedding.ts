@@ -102,8 +102,8 @@ export class BatchGate<In, Out> {
     return rest + Math.floor(state.waiting.length / this.options.maxBatch) * state.lastTurnMs;
   }
 
+  /** Answers the line's turns until nobody waits (`busy` was set by `submit` when it scheduled this). */
   private async drain(state: Line<In, Out>): Promise<void> {
-    state.busy = true;
     while (state.waiting.length > 0) {
       const turn = state.waiting.splice(0, this.options.maxBatch);
       for (const entry of turn) clearTimeout(entry.timer);

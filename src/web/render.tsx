@@ -19,7 +19,7 @@ export async function renderPage(
   title: string,
   body: VNode,
 ): Promise<string> {
-  const context = { ...contextOf(services, request, assets), csrfToken: csrf.tokenFor(request.csrfSecret), viewer: await viewerOf(summaries, request) };
+  const context = { ...contextOf(services, request, assets), csrfToken: csrf.tokenOf(request), viewer: await viewerOf(summaries, request) };
   return renderInContext(context, title, body);
 }
 
@@ -81,7 +81,7 @@ export class TurnedAwayPages {
 
   /** The page `frame` around `fieldsHtml`, for a request turned away before its session was read. */
   render(request: FastifyRequest, title: string, frame: (slot: ComponentChild) => VNode, fieldsHtml: string): string {
-    const token = this.csrf.tokenFor(request.csrfSecret);
+    const token = this.csrf.tokenOf(request);
     const [before, after] = this.shell(request, title, frame).map((part) => part.replaceAll(CSRF_TOKEN, token));
     return `${before}${fieldsHtml}${after}`;
   }

@@ -1,6 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { addBookingPeriod, addCapacityPool, addUnit, createActivity, setUnitRelations } from '../../src/modules/activities/activity-setup.js';
-import { SYSTEM } from '../../src/modules/actor.js';
 import { requestEnrollment } from '../../src/modules/bookings/enrollments.js';
 import type { Tenant } from '../../src/modules/tenancy/tenant-directory.js';
 import { createFamily, type TestFamily } from './scenario.js';
@@ -97,7 +96,7 @@ export async function offeredPlace(scenario: ApiScenario, day: string): Promise<
 /** A period of Été 2027 allocated by lottery, from `firstDay` to `lastDay`, open for applications now (until 1 February 2027). */
 export async function lotteryPeriod(scenario: ApiScenario, firstDay: string, lastDay: string): Promise<string> {
   return scenario.portal.inTenant(scenario.tenant, (scope) =>
-    addBookingPeriod({ ...scope, actor: SYSTEM }, {
+    addBookingPeriod(scope, {
       activity_id: scenario.summer.id, name: `Tirage ${firstDay}`, first_day: firstDay, last_day: lastDay,
       opens_at: new Date('2026-11-01T08:00:00Z'), closes_at: new Date('2027-02-01T08:00:00Z'), allocation: 'lottery',
     }),

@@ -40,8 +40,12 @@ export function unitsBlockedBy(units: UnitRelations[], held: Set<string>): Map<s
   const blocked = new Map<string, string[]>();
   for (const unit of units) {
     if (held.has(unit.id)) continue;
-    const barring = unitConflicts(units, new Set([...held, unit.id]))
-      .flatMap((conflict) => (conflict.kind === 'excludes' && (conflict.unitId === unit.id || conflict.other === unit.id) ? [conflict.unitId === unit.id ? conflict.other : conflict.unitId] : []));
+    // The other side of each exclusion that involves this unit (declared on either side).
+    const barring = unitConflicts(units, new Set([...held, unit.id])).flatMap((conflict) => {
+      if (conflict.kind !== 'excludes') return [];
+      if (conflict.unitId === unit.id) return [conflict.other];
+      return conflict.other === unit.id ? [conflict.unitId] : [];
+    });
     if (barring.length > 0) blocked.set(unit.id, barring);
   }
   for (const unit of units) {

@@ -123,10 +123,11 @@ interface Asked {
 
 /**
  * Answers several submissions in the caller's one transaction, as `requestBookings` answers one,
- * and in the order given (null for a submission not to be answered: an unknown activity, a household
- * the actor may not book for, a child of another household): the first submission takes its places first. On registration day the
- * submissions that arrive together are answered together (bookings/booking-queue.ts), so the day
- * counters are locked once and the commit is paid once for all of them.
+ * and in the order given: the first submission takes its places first. A submission not to be
+ * answered (unknown activity, a household the actor may not book for, a child of another household)
+ * gets null and books nothing. On registration day the submissions that arrive together are
+ * answered together (web/booking-gate.ts), so the day counters are locked once and the commit is
+ * paid once for all of them.
  */
 export async function requestBookingsTogether(scope: Scope, context: BookingContext, submissions: BookingSubmission[]): Promise<(ChoiceResult[] | null)[]> {
   const definitions = new Map<string, ActivityDefinition | null>();

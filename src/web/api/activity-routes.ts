@@ -78,7 +78,6 @@ export function apiActivityRoutes(app: FastifyInstance, services: Services): voi
         return familyCalendar(scope, await bookingContextOf(services, scope, tenant), { householdId, activityId: request.params.id, childIds: asked, from, to });
       });
       if (!calendar) return notFound(request, reply);
-      const unitName = (unitId: string) => calendar.definition.units.find((unit) => unit.id === unitId)?.name ?? '';
       return {
         activity: { id: calendar.definition.activity.id, name: calendar.definition.activity.name },
         from,
@@ -90,7 +89,7 @@ export function apiActivityRoutes(app: FastifyInstance, services: Services): voi
           days: child.days.map((calendarDay) => ({
             day: calendarDay.day,
             weekday: calendarDay.weekday,
-            units: calendarDay.cells.map((cell) => ({ unitId: cell.unitId, ...cellOut(cell.state, t, unitName) })),
+            units: calendarDay.cells.map((cell) => ({ unitId: cell.unitId, ...cellOut(cell.state, t, calendar.definition.units) })),
           })),
         })),
       };
@@ -98,12 +97,12 @@ export function apiActivityRoutes(app: FastifyInstance, services: Services): voi
   );
 }
 
-function cellOut(state: CellState, t: Translate, unitName: (unitId: string) => string) {
+function cellOut(state: CellState, t: Translate, units: { id: string; name: string }[]) {
   switch (state.kind) {
     case 'booked':
       return { state: 'booked', bookingId: state.bookingId, status: state.status, statusText: t(`booking.status.${state.status}`), rank: state.rank };
     case 'closed':
-      return { state: 'closed', reason: state.reason, reasonText: closedText(t, state, unitName), ...(state.conflictsWith ? { conflictsWith: state.conflictsWith } : {}) };
+      return { state: 'closed', reason: state.reason, reasonText: closedText(t, state, units), ...(state.conflictsWith ? { conflictsWith: state.conflictsWith } : {}) };
     case 'open':
       return { state: 'open', deadline: state.deadline.toISOString(), placesLeft: state.placesLeft ?? null, full: state.full };
   }

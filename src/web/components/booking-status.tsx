@@ -34,7 +34,8 @@ export function refusalText(t: (key: MessageKey) => string, reason: CalendarClos
 }
 
 /** Why a calendar box cannot be ticked, naming the units held that day that bar it, if that is why. */
-export function closedText(t: Translate, state: { reason: CalendarClosedReason; conflictsWith?: string[] }, unitName: (unitId: string) => string): string {
-  if (state.conflictsWith?.length) return t('booking.reason.conflicts_with_named', { units: state.conflictsWith.map(unitName).join(', ') });
-  return refusalText(t, state.reason);
+export function closedText(t: Translate, state: { reason: CalendarClosedReason; conflictsWith?: string[] }, units: { id: string; name: string }[]): string {
+  if (!state.conflictsWith?.length) return refusalText(t, state.reason);
+  const names = state.conflictsWith.map((unitId) => units.find((unit) => unit.id === unitId)?.name ?? '');
+  return t('booking.reason.conflicts_with_named', { units: names.join(', ') });
 }

@@ -301,7 +301,7 @@ function ChildTable(props: { child: ChildCalendar; units: BookableActivity['unit
               if (state.kind === 'closed') {
                 return (
                   <td key={cell.unitId} class="pf-cell-closed">
-                    <span class="fr-icon-close-circle-line fr-icon--sm" aria-hidden="true"></span> <span class="fr-text--xs">{closedText(t, state, (unitId) => props.units.find((candidate) => candidate.id === unitId)?.name ?? '')}</span>
+                    <span class="fr-icon-close-circle-line fr-icon--sm" aria-hidden="true"></span> <span class="fr-text--xs">{closedText(t, state, props.units)}</span>
                   </td>
                 );
               }
