@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { browserSuite, checkAccessibility, screenshot } from './support/browser.js';
-import { DEMO_BASE, demoPassword, expectRules, followNav, linkFromOutbox, logIn, scriptsReady, TENANT_NAME } from './support/account-steps.js';
+import { DEMO_BASE, demoPassword, expectRules, followNav, linkFromDemoMailbox, logIn, maskedInOutbox, scriptsReady, TENANT_NAME } from './support/account-steps.js';
 
 // First access of a family unknown to the service: the account request (anti-robot check solved by
-// the browser), its acceptance by staff, the invitation mail read in the back office's outbox, and
+// the browser), its acceptance by staff, the invitation mail (masked in the back office's outbox, read whole in the demo's mailbox), and
 // the password chosen on the invitation page with the rules ticked off live.
 const { journey } = browserSuite();
 
@@ -57,19 +57,27 @@ journey('first login with an invitation link: account request, acceptance, outbo
   await screenshot(staff, 'accounts-staff-request-accepted-desktop');
   await checkAccessibility(staff, 'account request accepted, desktop');
 
-  // 3. Staff read the invitation in the outbox and find its link.
-  const invitation = await linkFromOutbox(staff, baseUrl, {
-    to: PARENT.email,
-    subject: `Activez votre compte du portail famille — ${TENANT_NAME}`,
-    pathPart: '/invitation/',
+  // 3. Staff see in the outbox that an invitation left, without its link; the parent reads it in the
+  //    demonstration's mailbox (a real authority sends it by email) and follows it.
+  const mail = { to: PARENT.email, subject: `Activez votre compte du portail famille — ${TENANT_NAME}`, pathPart: '/invitation/' };
+  await maskedInOutbox(staff, baseUrl, {
+    ...mail,
     screenshotAs: async (page) => {
       await screenshot(page, 'accounts-outbox-invitation-desktop');
       await checkAccessibility(page, 'invitation mail in the outbox, desktop');
     },
   });
-
-  // 4. The parent follows the link in a browser of their own.
   const parent = await open();
+  await parent.goto(`${baseUrl}${DEMO_BASE}/connexion`);
+  const invitation = await linkFromDemoMailbox(parent, baseUrl, {
+    ...mail,
+    screenshotAs: async (page) => {
+      await screenshot(page, 'accounts-demo-mailbox-invitation-desktop');
+      await checkAccessibility(page, 'invitation mail in the demonstration mailbox, desktop');
+    },
+  });
+
+  // 4. The parent follows the link.
   await parent.goto(invitation);
   await scriptsReady(parent);
   assert.equal(await parent.locator('main h1').innerText(), 'Activer votre compte');

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { createFamily } from '../test/support/scenario.js';
 import { browserSuite, checkAccessibility, screenshot } from './support/browser.js';
-import { DEMO_BASE, demoPassword, expectRules, linkFromOutbox, logIn, loginAlert, loginFields, scriptsReady, submitLogin, submitWith, TENANT_NAME } from './support/account-steps.js';
+import { DEMO_BASE, demoPassword, expectRules, linkFromDemoMailbox, logIn, maskedInOutbox, loginAlert, loginFields, scriptsReady, submitLogin, submitWith, TENANT_NAME } from './support/account-steps.js';
 
-// Passwords: forgotten (a reset link read in the back office's outbox), changed from the account
+// Passwords: forgotten (a reset link read in the demo's mailbox, masked in the back office's outbox), changed from the account
 // page, and the temporary password that must be changed at first login.
 const { journey } = browserSuite();
 
@@ -17,7 +17,7 @@ async function chooseNewPassword(page: Page, password: string, confirmation = pa
   await form.getByLabel(/^Confirmez le nouveau mot de passe/).pressSequentially(confirmation);
 }
 
-journey('forgotten password: the reset link read in the outbox sets a new password; the old one and the used link no longer work', async ({ baseUrl, open, portal, demo }) => {
+journey('forgotten password: the reset link read in the demo mailbox sets a new password; the old one and the used link no longer work', async ({ baseUrl, open, portal, demo }) => {
   const family = await createFamily(portal, demo, { email: 'denis.leroy@example.test', lastName: 'LEROY', firstName: 'Denis' });
   const parent = await open();
   await parent.goto(`${baseUrl}${DEMO_BASE}/connexion`);
@@ -39,15 +39,12 @@ journey('forgotten password: the reset link read in the outbox sets a new passwo
   await screenshot(parent, 'accounts-forgot-sent-desktop');
   await checkAccessibility(parent, 'forgotten password sent, desktop');
 
-  // Staff read the mail in the outbox.
+  // Staff see that a link left, never the link; the parent reads the mail in the demo's mailbox.
+  const mail = { to: family.email, subject: `Nouveau mot de passe — ${TENANT_NAME}`, pathPart: '/reinitialiser/' };
   const staff = await open();
   await logIn(staff, baseUrl, ADMIN, demoPassword(ADMIN), '/gestion');
-  const reset = await linkFromOutbox(staff, baseUrl, {
-    to: family.email,
-    subject: `Nouveau mot de passe — ${TENANT_NAME}`,
-    pathPart: '/reinitialiser/',
-    screenshotAs: (page) => screenshot(page, 'accounts-outbox-reset-desktop').then(() => undefined),
-  });
+  await maskedInOutbox(staff, baseUrl, { ...mail, screenshotAs: (page) => screenshot(page, 'accounts-outbox-reset-desktop').then(() => undefined) });
+  const reset = await linkFromDemoMailbox(parent, baseUrl, mail);
 
   // The parent opens the link; two different passwords are refused, next to the field.
   await parent.goto(reset);

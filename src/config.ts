@@ -32,6 +32,8 @@ export interface Config {
   bookingQueue: number;
   /** How long a booking submission may wait for its turn before it is answered 503. */
   bookingMaxWaitMs: number;
+  /** A request must arrive whole (headers and body) within this time, or is answered 408 and closed. */
+  requestTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -66,6 +68,7 @@ export function loadConfig(env: Env = process.env): Config {
   const bookingBatch = read.integer('BOOKING_BATCH', 100, 1, 1000);
   const bookingQueue = read.integer('BOOKING_QUEUE', 50, 1, 100_000);
   const bookingMaxWaitMs = read.integer('BOOKING_MAX_WAIT_MS', 1000, 100, 60_000);
+  const requestTimeoutSeconds = read.integer('REQUEST_TIMEOUT_SECONDS', 60, 1, 3600);
   const givenSecret = read.string('SECRET', '');
   if (givenSecret !== '' && givenSecret.length < 32) {
     problems.push('SECRET must be at least 32 characters long (for example: openssl rand -hex 32).');
@@ -76,6 +79,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     port, host, dataDir, databaseUrl, publicUrl: publicUrl.replace(/\/$/, ''), smtpUrl, mailFrom, secret,
     sessionIdleMinutes, demo, logLevel, trustProxy, altchaMaxNumber, secureCookies, bookingBatch, bookingQueue, bookingMaxWaitMs,
+    requestTimeoutSeconds,
   };
 }
 

@@ -7,6 +7,7 @@ import { DEMO_LOGINS, DEMO_SLUG, ensureDemoAuthority } from './demo/demo-authori
 import { startJobQueue, stopJobQueue } from './jobs/job-queue.js';
 import { startOfferExpiry } from './modules/bookings/offer-expiry.js';
 import { CalendarCache } from './modules/calendar/calendar-cache.js';
+import { outboxSecretsBox } from './modules/notifications/outbox.js';
 import { EmailSender, mailerFromConfig } from './modules/notifications/email-sender.js';
 import { TenantDirectory } from './modules/tenancy/tenant-directory.js';
 import type { Services } from './services.js';
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   await tenants.reload();
   const jobLog = { error: (details: object, message: string) => console.error(`jobs: ${message}`, details) };
   const jobs = await startJobQueue(db, jobLog);
-  const mail = new EmailSender({ db, clock, jobs, log: jobLog, mailer: mailerFromConfig(config) });
+  const mail = new EmailSender({ db, clock, jobs, log: jobLog, mailer: mailerFromConfig(config), secrets: outboxSecretsBox(config.secret) });
   await mail.start();
   await startOfferExpiry(jobs, { db, clock, mail, log: jobLog });
   const services: Services = { config, db, clock, tenants, jobs, mail, calendars: new CalendarCache() };

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { asSystem } from '../src/db/tenant-scope.js';
 import { startJobQueue, stopJobQueue } from '../src/jobs/job-queue.js';
 import { EmailSender, mailerFromConfig, type Mailer } from '../src/modules/notifications/email-sender.js';
-import { queueEmail, type OutgoingEmail } from '../src/modules/notifications/outbox.js';
+import { outboxSecretsBox, queueEmail, type OutgoingEmail } from '../src/modules/notifications/outbox.js';
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
 import { startTestSmtpServer, type TestSmtpServer } from './support/smtp-server.js';
 import { startTestPortal, type TestPortal } from './support/test-portal.js';
@@ -108,7 +108,7 @@ describe('email delivery, one attempt at a time', () => {
   let tenant: Tenant;
   /** Another sender on the same database, as a second process would run. */
   const newSender = (mailer: Mailer | null, options: { retryDelaysSeconds?: number[] } = {}) =>
-    new EmailSender({ db: portal.db, clock: portal.clock, jobs: null, log: silent, mailer, ...options });
+    new EmailSender({ db: portal.db, clock: portal.clock, jobs: null, log: silent, mailer, secrets: outboxSecretsBox(portal.services.config.secret), ...options });
 
   before(async () => {
     smtp = await startTestSmtpServer();
@@ -196,7 +196,7 @@ describe('email delivery, one attempt at a time', () => {
     // The restarted process: its own job queue and sender on the same database.
     const jobs = await startJobQueue(portal.db, silent);
     try {
-      await new EmailSender({ db: portal.db, clock: portal.clock, jobs, log: silent, mailer: mailerFromConfig({ smtpUrl: smtp.url, mailFrom: MAIL_FROM }) }).start();
+      await new EmailSender({ db: portal.db, clock: portal.clock, jobs, log: silent, mailer: mailerFromConfig({ smtpUrl: smtp.url, mailFrom: MAIL_FROM }), secrets: outboxSecretsBox(portal.services.config.secret) }).start();
       assert.equal((await waitForStatus(portal, neverWoken, 'sent')).attempts, 1);
       assert.equal((await waitForStatus(portal, halfSent, 'sent')).attempts, 2);
     } finally {

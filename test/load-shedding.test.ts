@@ -53,7 +53,7 @@ it('answers a rush beyond the line’s capacity with 503 and Retry-After, books 
     assert.equal(response.headers['retry-after'], '2');
     assert.match(response.body, /rien n’a été réservé/);
     assert.match(response.body, /data-auto-retry="2"/);
-    // Turned away before its session was read: the page neither offers to log in nor pretends to log out.
+    // The page shared by everyone turned away names nobody: it neither offers to log in nor to log out.
     assert.doesNotMatch(response.body, /Se connecter|Se déconnecter/);
   }
   const booked = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('household_id').execute());

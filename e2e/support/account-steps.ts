@@ -115,19 +115,29 @@ export async function logOut(page: Page): Promise<void> {
 }
 
 /**
- * Staff open the outbox from the back office's navigation, open the newest mail to `to` with this
- * subject, and return the address of the link inside it that leads to `pathPart`.
+ * Staff open the outbox from the back office's navigation and the newest mail to `to` with this
+ * subject: it says a single-use link was sent, and holds no link to `pathPart`.
  */
-export async function linkFromOutbox(staff: Page, baseUrl: string, options: { to: string; subject: string; pathPart: string; screenshotAs?: (page: Page) => Promise<void> }): Promise<string> {
+export async function maskedInOutbox(staff: Page, baseUrl: string, options: { to: string; subject: string; pathPart: string; screenshotAs?: (page: Page) => Promise<void> }): Promise<void> {
   await followNav(staff, 'Courriels envoyés');
   await staff.waitForURL(`${baseUrl}${DEMO_BASE}/gestion/courriels`);
-  const row = staff.getByRole('row').filter({ hasText: options.to }).filter({ hasText: options.subject }).first();
-  await row.getByRole('link', { name: options.subject, exact: true }).click();
-  await staff.waitForURL(new RegExp(`${DEMO_BASE}/gestion/courriels/[0-9a-f-]{36}$`));
-  assert.equal(await staff.locator('main h1').innerText(), options.subject);
-  assert.match(await staff.locator('main dl').innerText(), new RegExp(options.to.replace(/[.]/g, '\\.')));
+  await openMail(staff, options.to, options.subject, /\/gestion\/courriels\/[0-9a-f-]{36}$/);
   await options.screenshotAs?.(staff);
-  const link = staff.locator('main .fr-highlight').getByRole('link').filter({ hasText: options.pathPart });
+  const text = staff.locator('main .fr-highlight');
+  assert.match(await text.innerText(), /secret à usage unique, lisible par son seul destinataire/);
+  assert.equal(await text.getByRole('link').filter({ hasText: options.pathPart }).count(), 0, `the outbox shows a link to ${options.pathPart}`);
+}
+
+/**
+ * Anybody opens the demonstration's mailbox from the footer, opens the newest mail to `to` with this
+ * subject, and returns the address of the link inside it that leads to `pathPart`.
+ */
+export async function linkFromDemoMailbox(page: Page, baseUrl: string, options: { to: string; subject: string; pathPart: string; screenshotAs?: (page: Page) => Promise<void> }): Promise<string> {
+  await page.getByRole('contentinfo').getByRole('link', { name: 'Courrier de la démonstration' }).click();
+  await page.waitForURL(`${baseUrl}${DEMO_BASE}/courrier-demo`);
+  await openMail(page, options.to, options.subject, new RegExp(`${DEMO_BASE}/courrier-demo/[0-9a-f-]{36}$`));
+  await options.screenshotAs?.(page);
+  const link = page.locator('main .fr-highlight').getByRole('link').filter({ hasText: options.pathPart });
   assert.equal(await link.count(), 1, `the mail should hold one link to ${options.pathPart}`);
   const address = await link.getAttribute('href');
   assert.ok(address, 'the link has no address');
@@ -135,6 +145,15 @@ export async function linkFromOutbox(staff: Page, baseUrl: string, options: { to
   assert.equal((await link.innerText()).trim(), address);
   assert.ok(address.startsWith(`${baseUrl}${DEMO_BASE}${options.pathPart}`), `unexpected link ${address}`);
   return address;
+}
+
+/** In a list of mail, opens the newest one to `to` with this subject. */
+async function openMail(page: Page, to: string, subject: string, lands: RegExp): Promise<void> {
+  const row = page.getByRole('row').filter({ hasText: to }).filter({ hasText: subject }).first();
+  await row.getByRole('link', { name: subject, exact: true }).click();
+  await page.waitForURL(lands);
+  assert.equal(await page.locator('main h1').innerText(), subject);
+  assert.match(await page.locator('main dl').innerText(), new RegExp(to.replace(/[.]/g, '\\.')));
 }
 
 /** The live password rules under a new-password field: each rule's name and whether it shows as met. */

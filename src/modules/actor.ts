@@ -9,3 +9,10 @@ export type Actor =
 
 export const SYSTEM: Actor = { kind: 'system', label: 'système' };
 export const ANONYMOUS: Actor = { kind: 'anonymous', label: 'anonyme' };
+
+const ROLE_RANK: Record<StaffRole, number> = { reader: 0, manager: 1, admin: 2 };
+
+/** Whether a staff role holds at least the rights of `min` (read-only < manager < administrator). */
+export function roleAtLeast(role: StaffRole, min: StaffRole): boolean {
+  return ROLE_RANK[role] >= ROLE_RANK[min];
+}

@@ -23,7 +23,9 @@ import { fillSlot, renderPage, SLOT, TurnedAwayPages } from './render.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { ErrorPage } from './components/error-page.js';
 import { publicRoutes } from './public/public-routes.js';
+import { outboxSecretsBox } from '../modules/notifications/outbox.js';
 import { outboxRoutes } from './staff/outbox-routes.js';
+import { demoMailboxRoutes } from './public/demo-mailbox-routes.js';
 import { accountRequestRoutes } from './auth/account-request-routes.js';
 import { altchaAntiRobot, altchaRoutes } from './auth/altcha-routes.js';
 import { loginRoutes } from './auth/login-routes.js';
@@ -78,6 +80,10 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // A request must arrive whole within this time (408 otherwise): a client sending its body a
+    // byte at a time holds a connection, never more. Node checks every second.
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    http: { headersTimeout: Math.min(15, config.requestTimeoutSeconds) * 1000, connectionsCheckingInterval: 1000 },
     // Routes with schemas (the JSON API) answer every field in error at once, not the first only.
     ajv: { customOptions: { allErrors: true } },
     // The tenant is found before routing: its path prefix (local use) is taken off the URL here,
@@ -139,6 +145,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     return reply.type(asset.contentType).header('cache-control', 'public, max-age=31536000, immutable').send(asset.body);
   });
 
+  app.decorate('outboxSecrets', outboxSecretsBox(config.secret));
   app.decorate('bookingGate', bookingGate(services, { maxBatch: config.bookingBatch, maxAdmitted: config.bookingQueue, maxWaitMs: config.bookingMaxWaitMs }));
 
   // --- request context: tenant, language, session, anti-forgery -----------------------------------
@@ -177,17 +184,6 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     request.lang = chooseLang(request, reply, config.secureCookies);
     request.t = translator(request.lang);
     request.csrfSecret = ensureCsrfCookie(request, reply, csrf, config.secureCookies);
-    // A booking request joins its authority's line before anything else is done for it, even
-    // reading its session: under a rush the excess is turned away for the price of reading it.
-    if (request.routeOptions.config.bookingLine && request.tenant) {
-      const release = app.bookingGate.admit(request.tenant.id);
-      if (!release) {
-        request.turnedAway = true;
-        return;
-      }
-      reply.raw.once('close', release);
-    }
-
     const token = request.cookies[SESSION_COOKIE];
     if (token && request.tenant) {
       request.sessionToken = token;
@@ -206,11 +202,23 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     return true;
   };
 
-  // A booking page turned away is answered once its form is read: the 503 page sends the same
-  // choices again, by itself and with a valid token, so a form forged by another site is refused first.
+  // A booking request joins its authority's line once it is whole and its sender known: its body
+  // read (within the request time limit), its anti-forgery token checked, its session or API token
+  // found. A slow or anonymous client never holds a place: the line counts only requests the server
+  // itself is working on. Beyond the line's size the answer is 503 at once; the page sends the same
+  // choices again by itself, with a valid token.
   app.addHook('preValidation', async (request, reply) => {
-    if (!request.turnedAway) return;
-    if (!(await refusedAsForged(request, reply))) await answerTurnedAway(request, reply);
+    if (!request.routeOptions.config.bookingLine || !request.tenant) return;
+    if (await refusedAsForged(request, reply)) return reply;
+    // Left to the route's guard, which sends the visitor to log in (or the app a 401).
+    if (!request.session || request.session.awaitingSecondFactor) return;
+    const release = app.bookingGate.admit(request.tenant.id);
+    if (release) {
+      reply.raw.once('close', release);
+      return;
+    }
+    request.turnedAway = true;
+    await answerTurnedAway(request, reply);
     return reply;
   });
 
@@ -250,6 +258,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   // --- routes -------------------------------------------------------------------------------------
   await app.register(publicRoutes(services));
   await app.register(outboxRoutes());
+  await app.register(demoMailboxRoutes());
   await app.register(altchaRoutes(services));
   const antiRobot = altchaAntiRobot(config);
   await app.register(loginRoutes(services, antiRobot));

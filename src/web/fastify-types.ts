@@ -21,8 +21,8 @@ declare module 'fastify' {
     /** Absolute URL of the tenant's portal, for links in emails. */
     publicBase: string;
     /**
-     * A booking request turned away under a rush before any work (its session not even read):
-     * answered 503 by its route's `bookingLine.turnAway`.
+     * A booking request turned away under a rush, its line full, before its own work: answered 503
+     * by its route's `bookingLine.turnAway`.
      */
     turnedAway: boolean;
     /** Runs work in one transaction of the request's tenant, as the request's actor. */
@@ -33,12 +33,14 @@ declare module 'fastify' {
     page(title: string, body: VNode, status?: number): Promise<FastifyReply>;
     /**
      * A page whose only part of its own is `fieldsHtml` (hiddenFieldsHtml), inside `frame`: for a
-     * request turned away before its session was read, the rest is rendered once and reused
+     * request turned away under a rush, the rest is rendered once and reused
      * (web/render.tsx).
      */
     framedPage(title: string, frame: (slot: ComponentChild) => VNode, fieldsHtml: string, status?: number): Promise<FastifyReply>;
   }
   interface FastifyInstance {
+    /** Seals the single-use secrets of queued emails (notifications/outbox.ts). */
+    outboxSecrets: import('../modules/security/sealed-box.js').SealedBox;
     /** Lines booking submissions up, answers them in batches and sheds the excess with 503 (web/booking-gate.ts). */
     bookingGate: import('./booking-gate.js').BookingGate;
   }
@@ -46,9 +48,9 @@ declare module 'fastify' {
     /** false for server-to-server callbacks that cannot carry a form token. */
     csrf?: boolean;
     /**
-     * A route that books: its requests join the authority's booking line from their arrival
-     * (web/load-shedding.ts), and those turned away are answered by `turnAway` — the API at once,
-     * a page once its form is read (the 503 page sends the same choices again).
+     * A route that books: its requests join the authority's booking line once whole and their
+     * sender known (web/app.ts, web/load-shedding.ts), and those turned away are answered by
+     * `turnAway` (the page's 503 sends the same choices again).
      */
     bookingLine?: { turnAway(request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply): unknown };
   }

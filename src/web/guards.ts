@@ -1,11 +1,10 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { roleAtLeast } from '../modules/actor.js';
 import type { StaffRole } from '../modules/identity/identity.tables.js';
 import { ErrorPage } from './components/error-page.js';
 
 /** Paths a person who must change a temporary password may still open. */
 const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['/mot-de-passe', '/deconnexion']);
-
-const ROLE_RANK: Record<StaffRole, number> = { reader: 0, manager: 1, admin: 2 };
 
 function toLogin(request: FastifyRequest, reply: FastifyReply) {
   const back = encodeURIComponent(request.pathInTenant);
@@ -26,7 +25,7 @@ function signedIn(kind: 'family' | 'staff' | 'any', minRole: StaffRole = 'reader
     const { account } = session;
     // A family account on a staff page (or the reverse) is told the page does not exist.
     if (kind !== 'any' && account.kind !== kind) return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
-    if (kind === 'staff' && ROLE_RANK[account.staffRole ?? 'reader'] < ROLE_RANK[minRole]) {
+    if (kind === 'staff' && !roleAtLeast(account.staffRole ?? 'reader', minRole)) {
       return reply.page(request.t('error.forbidden.title'), ErrorPage({ kind: 'forbidden' }), 403);
     }
   };

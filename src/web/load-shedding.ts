@@ -3,9 +3,9 @@
  * own booking transaction makes each wait behind all the others on the same day counters, and pay
  * its own commit. Instead the submissions of one authority line up, and each turn answers all those
  * that arrived meanwhile (up to `maxBatch`) in one transaction: the counters are locked once and the
- * commit is paid once. A bounded number are let in, counted from their arrival (before even their
- * session is read) to their answer; the rest, those who would wait too long, and any that did, are
- * told at once to come back (503 with Retry-After), having changed nothing. The page retries by
+ * commit is paid once. A bounded number are let in, counted from the moment they are whole and their
+ * sender known (web/app.ts) to their answer; the rest, those who would wait too long, and any that
+ * did, are told at once to come back (503 with Retry-After), having changed nothing. The page retries by
  * itself.
  */
 export interface BatchGateOptions {
@@ -54,9 +54,9 @@ export class BatchGate<In, Out> {
   ) {}
 
   /**
-   * Lets one more request of `line` in, before any work is done for it: under a rush the excess
-   * costs no more than reading it. Returns what gives the place back once the request is answered
-   * (call it once), or null when `maxAdmitted` are already in.
+   * Lets one more request of `line` in, before its own work starts: under a rush the excess costs
+   * no more than reading it. Returns what gives the place back once the request is answered (call
+   * it once), or null when `maxAdmitted` are already in.
    */
   admit(line: string): (() => void) | null {
     const count = this.admitted.get(line) ?? 0;

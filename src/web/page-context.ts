@@ -1,5 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import type { StaffRole } from '../modules/identity/identity.tables.js';
 import type { HouseholdSummary } from '../modules/households/household-summary.js';
 import type { Tenant } from '../modules/tenancy/tenant-directory.js';
 import type { Formatters, Lang, Translate } from '../i18n/catalogue.js';
@@ -9,7 +10,7 @@ export interface Viewer {
   accountId: string;
   displayName: string;
   kind: 'family' | 'staff';
-  staffRole: string | null;
+  staffRole: StaffRole | null;
   household: HouseholdSummary | null;
 }
 
@@ -27,8 +28,8 @@ export interface PageContext {
   viewer: Viewer | null;
   /** A staff member who gave their password and not yet their second factor: no viewer yet, but the staff space's header and a way out. */
   awaitingSecondFactor?: boolean;
-  /** A request turned away under a rush before its session was read: the header offers neither log in nor log out. */
-  sessionUnread?: boolean;
+  /** A page shared by everyone turned away under a rush: the header offers neither log in nor log out. */
+  sharedPage?: boolean;
   now: Date;
   requestId: string;
   /** URLs of the built assets (stylesheet, enhancement scripts), by name. */

@@ -33,7 +33,7 @@ function contextOf(services: Services, request: FastifyRequest, assets: Record<s
     base: request.base,
     path: request.pathInTenant,
     awaitingSecondFactor: Boolean(request.tenant && request.session?.awaitingSecondFactor),
-    sessionUnread: request.turnedAway,
+    sharedPage: request.turnedAway,
     now: services.clock.now(),
     requestId: request.id,
     assets,
@@ -65,9 +65,9 @@ export const SLOT = '\u0001slot\u0001';
 const CSRF_TOKEN = '\u0001csrf\u0001';
 
 /**
- * The pages of requests turned away under a rush, whose session was not read: every such answer of
- * an authority, in a language, at an address, is the same but for the anti-forgery token and the
- * request's own fields. The page is rendered once around a slot and each answer fills it in —
+ * The pages of requests turned away under a rush: every such answer of an authority, in a language,
+ * at an address, is the same but for the anti-forgery token and the request's own fields (it names
+ * nobody, so it offers neither log in nor log out). The page is rendered once around a slot and each answer fills it in —
  * under a rush hundreds are answered in the same second, and the layout is most of their cost.
  */
 export class TurnedAwayPages {
@@ -79,7 +79,7 @@ export class TurnedAwayPages {
     private readonly assets: Record<string, string>,
   ) {}
 
-  /** The page `frame` around `fieldsHtml`, for a request turned away before its session was read. */
+  /** The page `frame` around `fieldsHtml`, for a request turned away under a rush. */
   render(request: FastifyRequest, title: string, frame: (slot: ComponentChild) => VNode, fieldsHtml: string): string {
     const token = this.csrf.tokenOf(request);
     const [before, after] = this.shell(request, title, frame).map((part) => part.replaceAll(CSRF_TOKEN, token));

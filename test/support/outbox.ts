@@ -1,11 +1,20 @@
+import { fillSecrets, openEmailSecrets, outboxSecretsBox } from '../../src/modules/notifications/outbox.js';
 import type { Tenant } from '../../src/modules/tenancy/tenant-directory.js';
 import type { TestPortal } from './test-portal.js';
 
-/** The emails of a tenant's outbox sent to one address, newest first. */
+/**
+ * The emails of a tenant's outbox sent to one address, newest first, as their recipient reads them:
+ * the single-use secrets the outbox keeps sealed are written into `text_body`, as the sender does.
+ */
 export async function emailsTo(portal: TestPortal, tenant: Tenant, address: string) {
-  return portal.inTenant(tenant, ({ tx }) =>
-    tx.selectFrom('outbox_emails').select(['subject', 'text_body', 'created_at']).where('to_address', '=', address).orderBy('created_at', 'desc').execute(),
+  const box = outboxSecretsBox(portal.services.config.secret);
+  const rows = await portal.inTenant(tenant, ({ tx }) =>
+    tx.selectFrom('outbox_emails').select(['subject', 'text_body', 'sealed_secrets', 'created_at']).where('to_address', '=', address).orderBy('created_at', 'desc').execute(),
   );
+  return rows.map(({ sealed_secrets, ...row }) => ({
+    ...row,
+    text_body: fillSecrets(row.text_body, openEmailSecrets(box, address, sealed_secrets), (name) => `⟦${name}⟧`),
+  }));
 }
 
 /** The path (inside the portal) of the first link of an email that points to `pathPrefix`. */

@@ -13,6 +13,7 @@ import { asSystem, inTenant } from '../../src/db/tenant-scope.js';
 import { SYSTEM } from '../../src/modules/actor.js';
 import { startOfferExpiry } from '../../src/modules/bookings/offer-expiry.js';
 import { CalendarCache } from '../../src/modules/calendar/calendar-cache.js';
+import { outboxSecretsBox } from '../../src/modules/notifications/outbox.js';
 import { EmailSender, mailerFromConfig } from '../../src/modules/notifications/email-sender.js';
 import type { Scope } from '../../src/modules/scope.js';
 import { TenantDirectory, type Tenant } from '../../src/modules/tenancy/tenant-directory.js';
@@ -64,7 +65,7 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
     },
   };
   const jobs = options.jobs ? await startJobQueue(db, jobLog) : null;
-  const mail = new EmailSender({ db, clock, jobs, log: jobLog, mailer: mailerFromConfig(config), retryDelaysSeconds: options.mailRetryDelaysSeconds });
+  const mail = new EmailSender({ db, clock, jobs, log: jobLog, mailer: mailerFromConfig(config), secrets: outboxSecretsBox(config.secret), retryDelaysSeconds: options.mailRetryDelaysSeconds });
   await mail.start();
   await startOfferExpiry(jobs, { db, clock, mail, log: jobLog });
   const calendars = new CalendarCache({ now: () => clock.now().getTime() });

@@ -1,7 +1,7 @@
 /** The back office's outbox: the emails the portal sent or keeps. */
 export const notifications = {
   'outbox.title': 'Courriels du portail',
-  'outbox.intro': 'Les courriels que le portail a envoyés ou va envoyer aux familles et au personnel. Quand aucun serveur de messagerie n’est configuré, ils sont conservés ici sans être envoyés : vous pouvez les lire et suivre leurs liens.',
+  'outbox.intro': 'Les courriels que le portail a envoyés ou va envoyer aux familles et au personnel. Quand aucun serveur de messagerie n’est configuré, ils sont conservés ici sans être envoyés. Les liens d’invitation, de nouveau mot de passe et les mots de passe temporaires n’y figurent jamais : seul leur destinataire les reçoit.',
   'outbox.empty': 'Aucun courriel pour le moment.',
   'outbox.caption': 'Derniers courriels',
   'outbox.column.date': 'Date',
@@ -20,4 +20,9 @@ export const notifications = {
   'outbox.detail.kept': 'Aucun serveur de messagerie n’est configuré : ce courriel n’a pas été envoyé.',
   'outbox.detail.failed': 'Le serveur de messagerie n’a pas accepté ce courriel après {attempts} tentative(s). Dernière erreur : {error}',
   'outbox.back': 'Retour aux courriels',
+  'outbox.secretMasked': '[secret à usage unique, lisible par son seul destinataire]',
+  'outbox.demoMailbox': 'Démonstration : le courrier des personnes fictives se lit en entier, liens compris, dans',
+  'demoMailbox.title': 'Courrier de la démonstration',
+  'demoMailbox.intro': 'Cette collectivité de démonstration n’envoie aucun courriel : le courrier adressé à ses personnes fictives (adresses en example.org, example.com ou .test) est lisible ici par tout le monde, liens d’invitation et de mot de passe compris, pour essayer le portail. Une vraie collectivité n’a pas cette page.',
+  'demoMailbox.back': 'Retour au courrier de la démonstration',
 } as const;

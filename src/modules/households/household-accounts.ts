@@ -1,5 +1,5 @@
 import { sendFirstAccess } from '../identity/invitations.js';
-import type { MailContext } from '../notifications/compose-email.js';
+import type { SecretMailContext } from '../notifications/compose-email.js';
 import type { Scope } from '../scope.js';
 import type { TenantSettings } from '../tenancy/tenancy.tables.js';
 
@@ -34,7 +34,7 @@ export async function resendFirstAccess(
   scope: Scope,
   input: { householdId: string; accountId: string },
   settings: TenantSettings,
-  mail: MailContext,
+  mail: SecretMailContext,
 ): Promise<'done' | 'forbidden' | 'not_found' | 'already_active'> {
   if (scope.actor.kind !== 'staff' || scope.actor.role === 'reader') return 'forbidden';
   const account = (await householdAccounts(scope, input.householdId)).find((candidate) => candidate.id === input.accountId);

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { createAccount, normalizeEmail } from '../identity/accounts.js';
 import { sendFirstAccess } from '../identity/invitations.js';
-import type { MailContext } from '../notifications/compose-email.js';
+import type { SecretMailContext } from '../notifications/compose-email.js';
 import type { Scope } from '../scope.js';
 import type { TenantSettings } from '../tenancy/tenancy.tables.js';
 import type { FieldError } from '../validation/fields.js';
@@ -179,7 +179,7 @@ async function emailConflicts(scope: Scope, intake: Intake): Promise<Record<stri
 export async function registerHousehold(
   scope: Scope,
   form: IntakeForm,
-  options: { context: CheckContext; settings: TenantSettings; mail: MailContext; confirmed: boolean },
+  options: { context: CheckContext; settings: TenantSettings; mail: SecretMailContext; confirmed: boolean },
 ): Promise<IntakeOutcome> {
   if (scope.actor.kind !== 'staff' || scope.actor.role === 'reader') return { kind: 'forbidden' };
   const { errors, intake } = checkIntake(form, options.context);

@@ -5,7 +5,7 @@ import type { Scope } from '../scope.js';
 import type { TenantSettings } from '../tenancy/tenancy.tables.js';
 import { email as checkEmail, optional, phone, postcode, required, type FieldError } from '../validation/fields.js';
 import { createAccount } from './accounts.js';
-import { composeEmail, type MailContext } from '../notifications/compose-email.js';
+import { composeEmail, type MailContext, type SecretMailContext } from '../notifications/compose-email.js';
 import { sendFirstAccess } from './invitations.js';
 
 export const ACCOUNT_REQUEST_FIELDS = ['civility', 'firstName', 'lastName', 'email', 'phone', 'address', 'postcode', 'city', 'children', 'message'] as const;
@@ -110,7 +110,7 @@ export type DecisionResult = 'done' | 'not_found' | 'already_decided' | 'reason_
  * and sends the first access; refusing tells the person why. Each request is decided once, even if
  * two staff members click at the same moment.
  */
-export async function decideAccountRequest(scope: Scope, requestId: string, decision: Decision, settings: TenantSettings, mail: MailContext): Promise<DecisionResult> {
+export async function decideAccountRequest(scope: Scope, requestId: string, decision: Decision, settings: TenantSettings, mail: SecretMailContext): Promise<DecisionResult> {
   if (scope.actor.kind !== 'staff' || scope.actor.role === 'reader') return 'forbidden';
   if (!decision.accept && decision.reason.trim() === '') return 'reason_required';
   const request = await scope.tx

@@ -4,14 +4,14 @@ import { queueEmail } from '../notifications/outbox.js';
 import type { Scope } from '../scope.js';
 import type { TenantSettings } from '../tenancy/tenancy.tables.js';
 import { issueToken, TOKEN_LIFETIME_MS } from './account-tokens.js';
-import { composeEmail, type MailContext } from '../notifications/compose-email.js';
+import { composeSecretEmail, type SecretMailContext } from '../notifications/compose-email.js';
 import { hashPassword } from './passwords.js';
 
 /**
  * Gives a new account its first access, as the tenant chose: an email with a single-use link to
  * choose a password (default), or an email with a temporary password to change at first login.
  */
-export async function sendFirstAccess(scope: Scope, accountId: string, settings: TenantSettings, mail: MailContext): Promise<void> {
+export async function sendFirstAccess(scope: Scope, accountId: string, settings: TenantSettings, mail: SecretMailContext): Promise<void> {
   const account = await scope.tx.selectFrom('accounts').select(['email', 'display_name']).where('id', '=', accountId).executeTakeFirstOrThrow();
   const to = { address: account.email, name: account.display_name };
   if (settings.firstAccess === 'temporary_password') {
@@ -21,16 +21,15 @@ export async function sendFirstAccess(scope: Scope, accountId: string, settings:
       .set({ password_hash: await hashPassword(password), must_change_password: true, status: 'active' })
       .where('id', '=', accountId)
       .execute();
-    await queueEmail(scope, composeEmail(mail, to, 'mail.temporaryPassword.subject', 'mail.temporaryPassword.body', {
-      email: account.email, password, link: `${mail.baseUrl}/connexion`,
-    }));
+    await queueEmail(scope, composeSecretEmail(mail, to, 'mail.temporaryPassword.subject', 'mail.temporaryPassword.body', {
+      email: account.email, link: `${mail.baseUrl}/connexion`,
+    }, { password }));
   } else {
     const token = await issueToken(scope.tx, scope.tenantId, accountId, 'invitation', scope.now);
-    await queueEmail(scope, composeEmail(mail, to, 'mail.invitation.subject', 'mail.invitation.body', {
+    await queueEmail(scope, composeSecretEmail(mail, to, 'mail.invitation.subject', 'mail.invitation.body', {
       email: account.email,
-      link: `${mail.baseUrl}/invitation/${token}`,
       days: Math.round(TOKEN_LIFETIME_MS.invitation / (24 * 60 * 60_000)),
-    }));
+    }, { link: `${mail.baseUrl}/invitation/${token}` }));
   }
   await recordAudit(scope, { action: 'account.invited', objectType: 'account', objectId: accountId, details: { mode: settings.firstAccess ?? 'invitation' } });
 }

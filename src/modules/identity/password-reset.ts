@@ -3,7 +3,7 @@ import { queueEmail } from '../notifications/outbox.js';
 import type { Scope } from '../scope.js';
 import { normalizeEmail } from './accounts.js';
 import { consumeToken, issueToken } from './account-tokens.js';
-import { composeEmail, type MailContext } from '../notifications/compose-email.js';
+import { composeSecretEmail, type SecretMailContext } from '../notifications/compose-email.js';
 import { hashPassword, passwordProblems, type PasswordProblem } from './passwords.js';
 import { closeOtherSessions } from './sessions.js';
 
@@ -11,7 +11,7 @@ import { closeOtherSessions } from './sessions.js';
  * Sends a reset link if the email belongs to an active or invited account of the tenant; the caller
  * shows the same answer either way, so nobody learns which addresses have an account.
  */
-export async function requestPasswordReset(scope: Scope, rawEmail: string, mail: MailContext): Promise<void> {
+export async function requestPasswordReset(scope: Scope, rawEmail: string, mail: SecretMailContext): Promise<void> {
   const email = normalizeEmail(rawEmail);
   const account = await scope.tx
     .selectFrom('accounts')
@@ -21,7 +21,7 @@ export async function requestPasswordReset(scope: Scope, rawEmail: string, mail:
     .executeTakeFirst();
   if (!account) return;
   const token = await issueToken(scope.tx, scope.tenantId, account.id, 'password_reset', scope.now);
-  await queueEmail(scope, composeEmail(mail, { address: email, name: account.display_name }, 'mail.reset.subject', 'mail.reset.body', {
+  await queueEmail(scope, composeSecretEmail(mail, { address: email, name: account.display_name }, 'mail.reset.subject', 'mail.reset.body', {}, {
     link: `${mail.baseUrl}/reinitialiser/${token}`,
   }));
   await recordAudit(scope, { action: 'account.password_reset_requested', objectType: 'account', objectId: account.id });

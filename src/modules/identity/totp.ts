@@ -1,9 +1,9 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import type { Config } from '../../config.js';
 import type { Tx } from '../../db/tenant-scope.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Scope } from '../scope.js';
+import { SealedBox } from '../security/sealed-box.js';
 import { verifyPassword } from './passwords.js';
 
 /**
@@ -29,29 +29,9 @@ export interface TotpStatus {
 const WINDOW = 1;
 const SECRET_BYTES = 20;
 
-/**
- * The secret is stored encrypted at rest with AES-256-GCM, under a key derived (HKDF-SHA-256) from
- * the server secret, and bound to its account (additional data): a copy of the table without the
- * server secret, or a value moved to another account, gives nothing.
- */
-function encryptionKey(settings: TotpSettings): Buffer {
-  return Buffer.from(hkdfSync('sha256', settings.secret, 'portail-famille', 'totp secret encryption', 32));
-}
-
-function seal(settings: TotpSettings, accountId: string, base32: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', encryptionKey(settings), iv).setAAD(Buffer.from(accountId));
-  const sealed = Buffer.concat([cipher.update(base32, 'utf8'), cipher.final()]);
-  return `v1.${[iv, cipher.getAuthTag(), sealed].map((part) => part.toString('base64url')).join('.')}`;
-}
-
-function unseal(settings: TotpSettings, accountId: string, stored: string): string {
-  const [version, iv, tag, sealed] = stored.split('.');
-  if (version !== 'v1' || !iv || !tag || !sealed) throw new Error('unknown format of a stored TOTP secret');
-  const decipher = createDecipheriv('aes-256-gcm', encryptionKey(settings), Buffer.from(iv, 'base64url'))
-    .setAAD(Buffer.from(accountId))
-    .setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(sealed, 'base64url')), decipher.final()]).toString('utf8');
+/** The secret is sealed at rest, bound to its account (security/sealed-box.ts). */
+function boxOf(settings: TotpSettings): SealedBox {
+  return new SealedBox(settings.secret, 'totp secret encryption');
 }
 
 function totpOf(base32: string, issuer = '', label = ''): TOTP {
@@ -77,7 +57,7 @@ type AccountRow = Awaited<ReturnType<typeof accountRow>>;
 
 function enrolmentOf(settings: TotpSettings, account: AccountRow): TotpEnrolment | null {
   if (!account.totp_secret) return null;
-  const secret = unseal(settings, account.id, account.totp_secret);
+  const secret = boxOf(settings).open(account.totp_secret, account.id);
   // The app lists the account under the authority's name and the email used to log in.
   return { secret, uri: totpOf(secret, account.tenant_name, account.email).toString() };
 }
@@ -93,7 +73,7 @@ export async function startTotpEnrolment(scope: Scope, settings: TotpSettings): 
   const secret = new Secret({ size: SECRET_BYTES }).base32;
   await scope.tx
     .updateTable('accounts')
-    .set({ totp_secret: seal(settings, accountId, secret), totp_last_step: null })
+    .set({ totp_secret: boxOf(settings).seal(secret, accountId), totp_last_step: null })
     .where('id', '=', accountId)
     .where('totp_enabled_at', 'is', null)
     .execute();
@@ -157,7 +137,7 @@ export function isCodeShaped(code: string): boolean {
  */
 async function acceptCode(tx: Tx, settings: TotpSettings, account: AccountRow, code: string, now: Date): Promise<boolean> {
   if (!account.totp_secret || !isCodeShaped(code)) return false;
-  const totp = totpOf(unseal(settings, account.id, account.totp_secret));
+  const totp = totpOf(boxOf(settings).open(account.totp_secret, account.id));
   const timestamp = now.getTime();
   const delta = totp.validate({ token: code, timestamp, window: WINDOW });
   if (delta === null) return false;

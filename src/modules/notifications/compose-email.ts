@@ -1,5 +1,6 @@
 import { translator, type Lang, type MessageKey, type Params, type Translate } from '../../i18n/catalogue.js';
-import type { OutgoingEmail } from './outbox.js';
+import type { SealedBox } from '../security/sealed-box.js';
+import { type OutgoingEmail, sealEmailSecrets, secretMarker } from './outbox.js';
 
 /** What an email needs to know of where it is sent from: language, authority, and its web address. */
 export interface MailContext {
@@ -20,6 +21,28 @@ export function composeEmail(
   const all = { tenant: mail.tenantName, ...params };
   const text = [mail.t('mail.greeting', { name: to.name }), '', mail.t(body, all), '', mail.t('mail.signature', all)].join('\n');
   return { to: to.address, subject: mail.t(subject, all), text };
+}
+
+/** A mail context that can carry single-use secrets: the box that seals them in the outbox. */
+export interface SecretMailContext extends MailContext {
+  outboxSecrets: SealedBox;
+}
+
+/**
+ * An email carrying single-use secrets (a link, a temporary password), each a parameter of the text:
+ * the outbox keeps a marker in their place and the secrets sealed apart (notifications/outbox.ts).
+ */
+export function composeSecretEmail(
+  mail: SecretMailContext,
+  to: { address: string; name: string },
+  subject: MessageKey,
+  body: MessageKey,
+  params: Params,
+  secrets: Record<string, string>,
+): OutgoingEmail {
+  const markers = Object.fromEntries(Object.keys(secrets).map((name) => [name, secretMarker(name)]));
+  const email = composeEmail(mail, to, subject, body, { ...params, ...markers });
+  return { ...email, sealedSecrets: sealEmailSecrets(mail.outboxSecrets, to.address, secrets) };
 }
 
 /** Where emails come from, before choosing the language of their reader. */

@@ -5,7 +5,8 @@ import type { Database } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import { asSystem } from '../../db/tenant-scope.js';
 import type { JobQueue, JobQueueLog } from '../../jobs/job-queue.js';
-import type { OutgoingEmail } from './outbox.js';
+import type { SealedBox } from '../security/sealed-box.js';
+import { fillSecrets, openEmailSecrets, type OutgoingEmail } from './outbox.js';
 
 /** Hands one email to a mail server; throws when the server refuses it or cannot be reached. */
 export interface Mailer {
@@ -41,6 +42,8 @@ export interface EmailSenderOptions {
   clock: Clock;
   /** null: no mail server configured, every email is kept in the outbox for staff to read. */
   mailer: Mailer | null;
+  /** Opens the single-use secrets of the emails it delivers (outboxSecretsBox of the server secret). */
+  secrets: SealedBox;
   /** null: no job loop (tests); `deliverPending()` then sends by hand. */
   jobs: JobQueue | null;
   log: JobQueueLog;
@@ -72,6 +75,7 @@ export class EmailSender {
   private readonly db: Database;
   private readonly clock: Clock;
   private readonly mailer: Mailer | null;
+  private readonly secrets: SealedBox;
   private readonly jobs: JobQueue | null;
   private readonly log: JobQueueLog;
   private readonly retryDelaysSeconds: readonly number[];
@@ -81,6 +85,7 @@ export class EmailSender {
     this.db = options.db;
     this.clock = options.clock;
     this.mailer = options.mailer;
+    this.secrets = options.secrets;
     this.jobs = options.jobs;
     this.log = options.log;
     this.retryDelaysSeconds = options.retryDelaysSeconds ?? RETRY_DELAYS_SECONDS;
@@ -171,11 +176,14 @@ export class EmailSender {
         .set({ attempts: sql`attempts + 1`, leased_until: secondsFromNow(LEASE_SECONDS) })
         .where('id', '=', emailId)
         .where(isDue)
-        .returning(['id', 'to_address', 'subject', 'text_body', 'html_body', 'attempts'])
+        .returning(['id', 'to_address', 'subject', 'text_body', 'html_body', 'sealed_secrets', 'attempts'])
         .executeTakeFirst(),
     );
     if (!row) return null;
-    return { id: row.id, to: row.to_address, subject: row.subject, text: row.text_body, html: row.html_body ?? undefined, attempts: row.attempts };
+    // The secrets are opened only here, to be written into the message the mail server receives.
+    const secrets = openEmailSecrets(this.secrets, row.to_address, row.sealed_secrets);
+    const text = fillSecrets(row.text_body, secrets, () => '');
+    return { id: row.id, to: row.to_address, subject: row.subject, text, html: row.html_body ?? undefined, attempts: row.attempts };
   }
 
   private async keep(emailId: string): Promise<boolean> {
@@ -189,7 +197,7 @@ export class EmailSender {
     await asSystem(this.db, (tx) =>
       tx
         .updateTable('outbox_emails')
-        .set({ status: 'sent', sent_at: this.clock.now(), last_error: null, leased_until: null })
+        .set({ status: 'sent', sent_at: this.clock.now(), last_error: null, leased_until: null, sealed_secrets: null })
         .where('id', '=', emailId)
         .execute(),
     );
@@ -205,7 +213,7 @@ export class EmailSender {
         .updateTable('outbox_emails')
         .set(
           delay === undefined
-            ? { status: 'failed', last_error: lastError, leased_until: null }
+            ? { status: 'failed', last_error: lastError, leased_until: null, sealed_secrets: null }
             : { last_error: lastError, leased_until: null, next_attempt_at: secondsFromNow(delay) },
         )
         .where('id', '=', email.id)

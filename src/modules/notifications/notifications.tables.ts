@@ -11,6 +11,8 @@ export interface OutboxEmailsTable {
   subject: string;
   text_body: string;
   html_body: string | null;
+  /** The single-use secrets of the text's markers, sealed (notifications/outbox.ts); forgotten once sent or given up. */
+  sealed_secrets: string | null;
   status: Generated<EmailStatus>;
   attempts: Generated<number>;
   last_error: string | null;

@@ -1,10 +1,44 @@
+import { SealedBox } from '../security/sealed-box.js';
 import type { Scope } from '../scope.js';
 
 export interface OutgoingEmail {
   to: string;
   subject: string;
+  /** The text, where a single-use secret stands as a marker (`secretMarker`) and never in clear. */
   text: string;
   html?: string;
+  /** The secrets of the markers, sealed for the recipient (`sealEmailSecrets`). */
+  sealedSecrets?: string;
+}
+
+/**
+ * Where a single-use secret (a reset or invitation link, a temporary password) goes in an email's
+ * text. The outbox stores the marker and the secrets sealed apart, so the back office, a database
+ * dump or a log never shows them; only the sender opens them, to deliver the email.
+ */
+export function secretMarker(name: string): string {
+  return `⟦${name}⟧`;
+}
+
+const MARKER = /⟦([a-zA-Zéèêàç]+)⟧/g;
+
+/** The box of the outbox's secrets, from the server secret: the app and the sender make the same one. */
+export function outboxSecretsBox(serverSecret: string): SealedBox {
+  return new SealedBox(serverSecret, 'outbox email secrets');
+}
+
+export function sealEmailSecrets(box: SealedBox, to: string, secrets: Record<string, string>): string {
+  return box.seal(JSON.stringify(secrets), to);
+}
+
+/** The text with each marker replaced: by its secret when `secrets` has it, else by `masked(name)`. */
+export function fillSecrets(text: string, secrets: Record<string, string>, masked: (name: string) => string): string {
+  return text.replace(MARKER, (_marker, name: string) => secrets[name] ?? masked(name));
+}
+
+/** The sealed secrets of an email to `to`, opened (none when there are none). */
+export function openEmailSecrets(box: SealedBox, to: string, sealed: string | null): Record<string, string> {
+  return sealed ? (JSON.parse(box.open(sealed, to)) as Record<string, string>) : {};
 }
 
 /**
@@ -20,6 +54,7 @@ export async function queueEmail(scope: Scope, email: OutgoingEmail): Promise<st
       subject: email.subject,
       text_body: email.text,
       html_body: email.html ?? null,
+      sealed_secrets: email.sealedSecrets ?? null,
       created_at: scope.now,
     })
     .returning('id')
@@ -30,14 +65,18 @@ export async function queueEmail(scope: Scope, email: OutgoingEmail): Promise<st
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Staff read the outbox of their authority; families never see it (not even that it exists). */
+/**
+ * Who reads the outbox: managers and administrators, who answer "did you send me the email?".
+ * Read-only staff do not (it holds what was written to every family), families never (not even
+ * that it exists). Nobody reads the single-use secrets: they stay markers.
+ */
 function mayReadOutbox(scope: Scope): boolean {
-  return scope.actor.kind === 'staff' || scope.actor.kind === 'system';
+  return (scope.actor.kind === 'staff' && scope.actor.role !== 'reader') || scope.actor.kind === 'system';
 }
 
-/** The tenant's latest emails, newest first. */
+/** The tenant's latest emails, newest first; null when the actor may not read the outbox. */
 export async function recentEmails(scope: Scope, limit = 200) {
-  if (!mayReadOutbox(scope)) return [];
+  if (!mayReadOutbox(scope)) return null;
   return scope.tx
     .selectFrom('outbox_emails')
     .select(['id', 'to_address', 'subject', 'status', 'attempts', 'last_error', 'created_at', 'sent_at'])
@@ -47,7 +86,23 @@ export async function recentEmails(scope: Scope, limit = 200) {
     .execute();
 }
 
-/** One email of the tenant with its full text, or null when it does not exist or may not be read. */
+/** How many emails the tenant queued in the last seven days; null when the actor may not read the outbox. */
+export async function countRecentEmails(scope: Scope): Promise<number | null> {
+  if (!mayReadOutbox(scope)) return null;
+  const weekAgo = new Date(scope.now.getTime() - 7 * 24 * 60 * 60_000);
+  const row = await scope.tx
+    .selectFrom('outbox_emails')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('tenant_id', '=', scope.tenantId)
+    .where('created_at', '>=', weekAgo)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * One email of the tenant, its single-use secrets left as markers, or null when it does not exist or
+ * may not be read.
+ */
 export async function findEmail(scope: Scope, emailId: string) {
   if (!mayReadOutbox(scope) || !UUID.test(emailId)) return null;
   const row = await scope.tx

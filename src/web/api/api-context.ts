@@ -3,7 +3,6 @@ import { inTenant } from '../../db/tenant-scope.js';
 import { isLang, type Lang, translator } from '../../i18n/catalogue.js';
 import { findApiToken } from '../../modules/identity/api-tokens.js';
 import type { Services } from '../../services.js';
-import { answerTurnedAway } from '../booking-gate.js';
 import { notFound, sendApiError } from './api-errors.js';
 
 declare module 'fastify' {
@@ -27,11 +26,6 @@ export function apiContext(services: Services) {
     // An unknown API address is answered here, before the pages' anti-forgery check would answer a
     // POST to it with an HTML page.
     if (request.is404) return notFound(request, reply);
-    // Turned away under a rush: answered before the token is even looked up (an app needs no form back).
-    if (request.turnedAway) {
-      await answerTurnedAway(request, reply);
-      return reply;
-    }
     request.session = null;
     request.sessionToken = undefined;
     const token = bearerToken(request);

@@ -1,14 +1,16 @@
 import type { ComponentChildren } from 'preact';
 import { href, usePage, type Viewer } from '../page-context.js';
 import type { MessageKey } from '../../i18n/catalogue.js';
+import { roleAtLeast } from '../../modules/actor.js';
+import type { StaffRole } from '../../modules/identity/identity.tables.js';
 import { ContactBlock } from './contact-block.js';
 import { HouseholdSummary } from './household-summary.js';
 
 interface NavLink {
   path: string;
   label: MessageKey;
-  /** Only staff of this role see the link (the page itself refuses the others). */
-  role?: 'admin';
+  /** Only staff of this role or above see the link (the page itself refuses the others). */
+  minRole?: StaffRole;
   /** Current only on this very page, not on the pages under it (the dashboard). */
   exact?: boolean;
 }
@@ -69,14 +71,14 @@ const STAFF_NAV: NavEntry[] = [
     label: 'nav.staff.menu.communication',
     links: [
       { path: '/gestion/actualites', label: 'nav.staff.news' },
-      { path: '/gestion/courriels', label: 'nav.staff.outbox' },
+      { path: '/gestion/courriels', label: 'nav.staff.outbox', minRole: 'manager' },
     ],
   },
   {
     id: 'administration',
     label: 'nav.staff.menu.administration',
     links: [
-      { path: '/gestion/parametres/fiche', label: 'nav.staff.settings', role: 'admin' },
+      { path: '/gestion/parametres/fiche', label: 'nav.staff.settings', minRole: 'admin' },
       { path: '/gestion/journal', label: 'nav.staff.audit' },
       { path: '/gestion/securite', label: 'nav.staff.security' },
     ],
@@ -86,7 +88,7 @@ const STAFF_NAV: NavEntry[] = [
 /** The viewer's navigation: the links their role may open, menus left empty dropped. */
 function navigationOf(viewer: Viewer | null): NavEntry[] {
   if (!viewer) return [];
-  const shown = (link: NavLink) => !link.role || viewer.staffRole === link.role;
+  const shown = (link: NavLink) => !link.minRole || (viewer.staffRole !== null && roleAtLeast(viewer.staffRole, link.minRole));
   const entries = viewer.kind === 'staff' ? STAFF_NAV : FAMILY_NAV;
   return entries
     .map((entry) => (isMenu(entry) ? { ...entry, links: entry.links.filter(shown) } : entry))
@@ -227,7 +229,7 @@ function HeaderTools() {
           </form>
         </li>
       ) : (
-        page.tenant && !page.sessionUnread && (
+        page.tenant && !page.sharedPage && (
           <li>
             <a class="fr-btn fr-icon-lock-line" href={href(page, '/connexion')}>
               {t('layout.login')}
@@ -305,6 +307,11 @@ function Footer(props: { siteName: string }) {
               <li class="fr-footer__bottom-item">
                 <a class="fr-footer__bottom-link" href={href(page, '/accessibilite')}>{t('footer.accessibility')}</a>
               </li>
+              {tenant.is_demo && (
+                <li class="fr-footer__bottom-item">
+                  <a class="fr-footer__bottom-link" href={href(page, '/courrier-demo')}>{t('demoMailbox.title')}</a>
+                </li>
+              )}
             </ul>
           </div>
         )}

@@ -5,6 +5,7 @@ import type { MessageKey } from '../../i18n/catalogue.js';
 import { recentAudit } from '../../modules/audit/audit-log.js';
 import { expectedChildren, tenantToday } from '../../modules/bookings/attendance.js';
 import { countToValidate } from '../../modules/bookings/booking-decisions.js';
+import { countRecentEmails } from '../../modules/notifications/outbox.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 
@@ -13,14 +14,13 @@ export function dashboardRoutes(): FastifyPluginAsync {
   return async (app) => {
     app.get('/gestion', { preHandler: requireStaff() }, async (request, reply) => {
       const counts = await request.inScope(async (scope) => {
-        const { tx, now } = scope;
-        const weekAgo = new Date(now.getTime() - 7 * 24 * 60 * 60_000);
+        const { tx } = scope;
         const pending = await tx.selectFrom('account_requests').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
         const changes = await tx.selectFrom('change_requests').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
-        const emails = await tx.selectFrom('outbox_emails').select(sql<number>`count(*)::int`.as('n')).where('created_at', '>=', weekAgo).executeTakeFirstOrThrow();
+        const recentEmails = await countRecentEmails(scope);
         const toValidate = await countToValidate(scope);
         const expectedToday = await expectedChildren(scope, await tenantToday(scope));
-        return { pendingRequests: pending.n, pendingChanges: changes.n, recentEmails: emails.n, toValidate, expectedToday };
+        return { pendingRequests: pending.n, pendingChanges: changes.n, recentEmails, toValidate, expectedToday };
       });
       return reply.page(request.t('staff.dashboard.title'), <Dashboard {...counts} />);
     });
@@ -32,10 +32,10 @@ export function dashboardRoutes(): FastifyPluginAsync {
   };
 }
 
-function Dashboard(props: { pendingRequests: number; pendingChanges: number; recentEmails: number; toValidate: number; expectedToday: number }) {
+function Dashboard(props: { pendingRequests: number; pendingChanges: number; recentEmails: number | null; toValidate: number; expectedToday: number }) {
   const page = usePage();
   const { t, viewer } = page;
-  const tiles: [MessageKey, number, MessageKey, string][] = [
+  const tiles: [MessageKey, number | null, MessageKey, string][] = [
     ['staff.dashboard.toValidate', props.toValidate, 'staff.dashboard.seeValidations', '/gestion/validations'],
     ['staff.dashboard.expectedToday', props.expectedToday, 'staff.dashboard.seeAttendance', '/gestion/presences'],
     ['staff.dashboard.changeRequests', props.pendingChanges, 'staff.dashboard.seeChangeRequests', '/gestion/demandes'],
@@ -50,7 +50,7 @@ function Dashboard(props: { pendingRequests: number; pendingChanges: number; rec
         {t('staff.dashboard.role', { role: t(`staff.role.${viewer?.staffRole ?? 'reader'}` as MessageKey) })}
       </p>
       <div class="fr-grid-row fr-grid-row--gutters">
-        {tiles.map(([title, count, link, path]) => (
+        {tiles.map(([title, count, link, path]) => count !== null && (
           <div class="fr-col-12 fr-col-md-4" key={path}>
             <div class="fr-tile fr-enlarge-link">
               <div class="fr-tile__body">
