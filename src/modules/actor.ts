@@ -16,3 +16,8 @@ const ROLE_RANK: Record<StaffRole, number> = { reader: 0, manager: 1, admin: 2 }
 export function roleAtLeast(role: StaffRole, min: StaffRole): boolean {
   return ROLE_RANK[role] >= ROLE_RANK[min];
 }
+
+/** The account behind the actor, for "who did it" columns; null for the system and the anonymous. */
+export function accountIdOf(actor: Actor): string | null {
+  return actor.kind === 'family' || actor.kind === 'staff' ? actor.accountId : null;
+}

@@ -6,10 +6,8 @@ import { loadActivityDefinition, type ActivityDefinition } from './activity-defi
 import { createActivity } from './activity-setup.js';
 import { deadlinePreview, type DeadlinePreviewDay, type PreviewCalendar } from './deadline-preview.js';
 import type { DeadlineRule } from './deadlines.js';
-import {
-  canEditSetup, canReadSetup, choice, deadlineFields, deadlineRule, list, requiredDate, tenantToday, text, weekdayList, wholeNumber,
-  type DeadlineField, type SaveResult, type SetupErrors, type SetupForm,
-} from './setup-forms.js';
+import { choice, deadlineFields, deadlineRule, list, requiredDate, tenantToday, text, weekdayList, wholeNumber, type DeadlineField, type SaveResult, type SetupErrors, type SetupForm } from './setup-forms.js';
+import { may } from '../access.js';
 
 /** Activities as staff set them up: what they are, where, when they open, their modes and deadlines. */
 
@@ -36,7 +34,7 @@ export interface ActivityListItem {
 }
 
 export async function listActivities(scope: Scope): Promise<ActivityListItem[]> {
-  if (!canReadSetup(scope)) return [];
+  if (!may(scope, 'service.read')) return [];
   return scope.tx
     .selectFrom('activities as a')
     .leftJoin('sites as s', 's.id', 'a.site_id')
@@ -51,7 +49,7 @@ export async function listActivities(scope: Scope): Promise<ActivityListItem[]> 
 
 /** An activity with everything set up under it, and the name of its site. */
 export async function getActivitySetup(scope: Scope, id: string): Promise<(ActivityDefinition & { siteName: string | null }) | null> {
-  if (!canReadSetup(scope)) return null;
+  if (!may(scope, 'service.read')) return null;
   const definition = await loadActivityDefinition(scope.tx, id);
   if (!definition) return null;
   const site = definition.activity.site_id
@@ -174,7 +172,7 @@ export async function checkActivityForm(scope: Scope, form: SetupForm, current?:
 
 /** Creates an activity (`id` null) or changes one. */
 export async function saveActivity(scope: Scope, id: string | null, form: SetupForm): Promise<SaveResult<ActivityField>> {
-  if (!canEditSetup(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const before = id ? await scope.tx.selectFrom('activities').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
   if (id && !before) return { kind: 'not_found' };
   const checked = await checkActivityForm(scope, form, before);
@@ -207,7 +205,7 @@ export async function previewActivityDeadlines(
   activityId: string | null,
   form: SetupForm,
 ): Promise<{ days: DeadlinePreviewDay[] | null; errors: SetupErrors<ActivityField> }> {
-  if (!canReadSetup(scope)) return { days: null, errors: {} };
+  if (!may(scope, 'service.read')) return { days: null, errors: {} };
   const checked = await checkActivityForm(scope, form);
   const errors = checked.ok ? {} : checked.errors;
   if (!checked.preview) return { days: null, errors };

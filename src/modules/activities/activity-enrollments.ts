@@ -1,7 +1,8 @@
 import { requestEnrollment } from '../bookings/enrollments.js';
 import { searchHouseholds } from '../households/household-search.js';
 import type { Scope } from '../scope.js';
-import { canEditSetup, canReadSetup, isUuidText, text, type SetupErrors, type SetupForm } from './setup-forms.js';
+import { isUuidText, text, type SetupErrors, type SetupForm } from './setup-forms.js';
+import { may, refusal } from '../access.js';
 
 /** The children enrolled in an activity, by group, and staff enrolling a child directly. */
 
@@ -20,7 +21,7 @@ export interface RosterEntry {
 
 /** Accepted and pending enrollments of the activity, by child name. */
 export async function activityRoster(scope: Scope, activityId: string): Promise<RosterEntry[]> {
-  if (!canReadSetup(scope)) return [];
+  if (!may(scope, 'service.read')) return [];
   const rows = await scope.tx
     .selectFrom('enrollments as e')
     .innerJoin('persons as p', 'p.id', 'e.child_id')
@@ -46,7 +47,7 @@ export interface EnrollCandidate {
 
 /** Households matching what staff typed (name, family number…), with their children. */
 export async function enrollCandidates(scope: Scope, activityId: string, query: string): Promise<EnrollCandidate[]> {
-  if (!canReadSetup(scope) || query.trim() === '') return [];
+  if (!may(scope, 'service.read') || query.trim() === '') return [];
   const hits = await searchHouseholds(scope, query);
   if (hits.length === 0) return [];
   const children = await scope.tx
@@ -92,7 +93,7 @@ export type EnrollResult =
  * child as "<household id>:<child id>" (one choice among the households found).
  */
 export async function enrollChild(scope: Scope, activityId: string, form: SetupForm): Promise<EnrollResult> {
-  if (!canEditSetup(scope) || scope.actor.kind !== 'staff') return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: refusal(scope) };
   const activity = await scope.tx.selectFrom('activities').select('id').where('id', '=', activityId).executeTakeFirst();
   if (!activity) return { kind: 'not_found' };
   const errors: SetupErrors<EnrollField> = {};

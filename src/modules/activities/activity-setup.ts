@@ -4,6 +4,7 @@ import { fillFreePlaces } from '../bookings/waitlist.js';
 import type { Scope } from '../scope.js';
 import type { ActivitiesTable, ActivityGroupsTable, BookingPeriodsTable, CapacityPoolsTable, UnitsTable } from './activities.tables.js';
 import type { DeadlineRule } from './deadlines.js';
+import { may } from '../access.js';
 
 /**
  * Staff set up what can be booked: activities, their groups and units, the places, and the booking
@@ -17,8 +18,7 @@ export type NewActivity = Without<Insertable<ActivitiesTable>, 'id' | 'tenant_id
 };
 
 function assertManager(scope: Scope): void {
-  if (scope.actor.kind !== 'staff' && scope.actor.kind !== 'system') throw new Error('only staff set up activities');
-  if (scope.actor.kind === 'staff' && scope.actor.role === 'reader') throw new Error('read-only staff cannot set up activities');
+  if (!may(scope, 'service.manage')) throw new Error('only managers and administrators set up activities');
 }
 
 export async function createActivity(scope: Scope, input: NewActivity): Promise<string> {

@@ -3,7 +3,8 @@ import { recordAudit } from '../audit/audit-log.js';
 import type { Scope } from '../scope.js';
 import { required } from '../validation/fields.js';
 import { addGroup } from './activity-setup.js';
-import { canEditSetup, tenantToday, text, wholeNumber, type DeleteResult, type SaveResult, type SetupErrors, type SetupForm } from './setup-forms.js';
+import { tenantToday, text, wholeNumber, type DeleteResult, type SaveResult, type SetupErrors, type SetupForm } from './setup-forms.js';
+import { may } from '../access.js';
 
 /** The groups of an activity (an age band or a school level) a child is placed in when enrolled. */
 
@@ -30,7 +31,7 @@ async function activityExists(scope: Scope, activityId: string): Promise<boolean
 
 /** Adds a group to the activity (`groupId` null) or changes one of its groups. */
 export async function saveGroup(scope: Scope, activityId: string, groupId: string | null, form: SetupForm): Promise<SaveResult<GroupField>> {
-  if (!canEditSetup(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   if (!(await activityExists(scope, activityId))) return { kind: 'not_found' };
   const before = groupId
     ? await scope.tx.selectFrom('activity_groups').select(['name', 'min_age', 'max_age', 'position']).where('id', '=', groupId).where('activity_id', '=', activityId).executeTakeFirst()
@@ -49,7 +50,7 @@ export async function saveGroup(scope: Scope, activityId: string, groupId: strin
  * whose own places hold no booking from today on.
  */
 export async function deleteGroup(scope: Scope, activityId: string, groupId: string): Promise<DeleteResult> {
-  if (!canEditSetup(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const group = await scope.tx.selectFrom('activity_groups').select(['id', 'name']).where('id', '=', groupId).where('activity_id', '=', activityId).forUpdate().executeTakeFirst();
   if (!group) return { kind: 'not_found' };
   const enrollments = await scope.tx.selectFrom('enrollments').select(sql<string>`count(*)`.as('n')).where('group_id', '=', groupId).executeTakeFirstOrThrow();

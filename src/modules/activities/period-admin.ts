@@ -6,10 +6,8 @@ import type { Allocation } from './activities.tables.js';
 import type { BookingPeriod } from './activity-definitions.js';
 import { addBookingPeriod } from './activity-setup.js';
 import { zonedInstant } from './deadlines.js';
-import {
-  canEditSetup, choice, list, requiredDate, tenantToday, text, timeOfDay,
-  type DeleteResult, type SaveResult, type SetupErrors, type SetupForm,
-} from './setup-forms.js';
+import { choice, list, requiredDate, tenantToday, text, timeOfDay, type DeleteResult, type SaveResult, type SetupErrors, type SetupForm } from './setup-forms.js';
+import { may } from '../access.js';
 
 /**
  * Booking periods (pre-registration windows): the days families may book, from an opening to a
@@ -85,7 +83,7 @@ async function validatePeriod(scope: Scope, activity: { id: string; starts_on: s
 
 /** Adds a booking period to the activity (`periodId` null) or changes one. */
 export async function savePeriod(scope: Scope, activityId: string, periodId: string | null, form: SetupForm): Promise<SaveResult<PeriodField>> {
-  if (!canEditSetup(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const activity = await scope.tx.selectFrom('activities').select(['id', 'starts_on', 'ends_on']).where('id', '=', activityId).executeTakeFirst();
   if (!activity) return { kind: 'not_found' };
   const before = periodId ? await scope.tx.selectFrom('booking_periods').selectAll().where('id', '=', periodId).where('activity_id', '=', activityId).executeTakeFirst() : undefined;
@@ -101,7 +99,7 @@ export async function savePeriod(scope: Scope, activityId: string, periodId: str
 
 /** Deletes a booking period; bookings already made in it stay as they are. */
 export async function deletePeriod(scope: Scope, activityId: string, periodId: string): Promise<DeleteResult> {
-  if (!canEditSetup(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const deleted = await scope.tx
     .deleteFrom('booking_periods')
     .where('id', '=', periodId)

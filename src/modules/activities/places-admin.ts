@@ -4,10 +4,8 @@ import { fillFreePlaces } from '../bookings/waitlist.js';
 import { eachDay, weekdayOf } from '../calendar/calendar-dates.js';
 import type { Scope } from '../scope.js';
 import { addCapacityPool, setDayPlaces } from './activity-setup.js';
-import {
-  canEditSetup, canReadSetup, list, requiredDate, tenantToday, text, wholeNumber,
-  type DayBelowTaken, type DeleteResult, type SaveResult, type SetupErrors, type SetupFieldError, type SetupForm,
-} from './setup-forms.js';
+import { list, requiredDate, tenantToday, text, wholeNumber, type DayBelowTaken, type DeleteResult, type SaveResult, type SetupErrors, type SetupFieldError, type SetupForm } from './setup-forms.js';
+import { may } from '../access.js';
 
 /**
  * Places: a number shared by one or several units, for one group or all groups (a capacity pool),
@@ -77,7 +75,7 @@ async function takenFrom(scope: Scope, poolId: string, today: string): Promise<n
  * already taken stay as they are.
  */
 export async function savePool(scope: Scope, activityId: string, poolId: string | null, form: SetupForm): Promise<SaveResult<PoolField>> {
-  if (!canEditSetup(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   if (!(await activityOf(scope, activityId))) return { kind: 'not_found' };
   const before = poolId ? await poolOf(scope, activityId, poolId) : undefined;
   if (poolId && !before) return { kind: 'not_found' };
@@ -116,7 +114,7 @@ export async function savePool(scope: Scope, activityId: string, poolId: string 
 
 /** Deletes a number of places that holds no family's place from today on. */
 export async function deletePool(scope: Scope, activityId: string, poolId: string): Promise<DeleteResult> {
-  if (!canEditSetup(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const pool = await poolOf(scope, activityId, poolId);
   if (!pool) return { kind: 'not_found' };
   const { today } = await tenantToday(scope);
@@ -138,7 +136,7 @@ export type DayPlacesResult =
  * Days where families already took more places than the new number keep theirs and are listed.
  */
 export async function setPlacesForDays(scope: Scope, activityId: string, poolId: string, form: SetupForm): Promise<DayPlacesResult> {
-  if (!canEditSetup(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const activity = await activityOf(scope, activityId);
   const pool = activity ? await poolOf(scope, activityId, poolId) : undefined;
   if (!activity || !pool) return { kind: 'not_found' };
@@ -179,7 +177,7 @@ async function takenOn(scope: Scope, poolId: string, day: string): Promise<numbe
 
 /** Gives a date back the pool's usual number of places (unless more are already taken that day). */
 export async function resetDayPlaces(scope: Scope, activityId: string, poolId: string, day: string): Promise<'done' | 'below_taken' | 'forbidden' | 'not_found'> {
-  if (!canEditSetup(scope)) return 'forbidden';
+  if (!may(scope, 'service.manage')) return 'forbidden';
   const pool = await poolOf(scope, activityId, poolId);
   if (!pool) return 'not_found';
   const current = await scope.tx.selectFrom('capacity_days').select(['taken', 'places']).where('pool_id', '=', poolId).where('day', '=', day).where('overridden', '=', true).forUpdate().executeTakeFirst();
@@ -200,7 +198,7 @@ export interface DayPlaces {
 
 /** The dates given their own number of places, from today on, for the activity's pools. */
 export async function dayOverrides(scope: Scope, poolIds: string[]): Promise<DayPlaces[]> {
-  if (!canReadSetup(scope) || poolIds.length === 0) return [];
+  if (!may(scope, 'service.read') || poolIds.length === 0) return [];
   const { today } = await tenantToday(scope);
   return scope.tx
     .selectFrom('capacity_days')

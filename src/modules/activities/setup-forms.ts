@@ -59,16 +59,6 @@ export type InUse = { kind: 'in_use'; what: 'bookings' | 'enrollments' | 'places
 
 export type DeleteResult = { kind: 'deleted' } | InUse | { kind: 'forbidden' } | { kind: 'not_found' };
 
-/** Every staff role reads the set-up. */
-export function canReadSetup(scope: Scope): boolean {
-  return scope.actor.kind === 'staff' || scope.actor.kind === 'system';
-}
-
-/** Managers and administrators change it. */
-export function canEditSetup(scope: Scope): boolean {
-  return (scope.actor.kind === 'staff' && scope.actor.role !== 'reader') || scope.actor.kind === 'system';
-}
-
 /** A submitted form: one text per field, or several for checkboxes of the same name. */
 export type SetupForm = Readonly<Record<string, string | readonly string[] | undefined>>;
 

@@ -2,7 +2,8 @@ import { recordAudit } from '../audit/audit-log.js';
 import type { Scope } from '../scope.js';
 import { optional, required } from '../validation/fields.js';
 import type { SiteKind } from './activities.tables.js';
-import { canEditSetup, canReadSetup, choice, type SaveResult, type SetupErrors } from './setup-forms.js';
+import { choice, type SaveResult, type SetupErrors } from './setup-forms.js';
+import { may } from '../access.js';
 
 /** Sites (structures, accueils): where activities happen — a school, a leisure centre. */
 
@@ -21,7 +22,7 @@ export type SiteForm = { name?: string; kind?: string; address?: string };
 export type SiteField = keyof SiteForm;
 
 export async function listSites(scope: Scope): Promise<Site[]> {
-  if (!canReadSetup(scope)) return [];
+  if (!may(scope, 'service.read')) return [];
   const rows = await scope.tx
     .selectFrom('sites as s')
     .select(['s.id', 's.name', 's.kind', 's.address'])
@@ -32,7 +33,7 @@ export async function listSites(scope: Scope): Promise<Site[]> {
 }
 
 export async function getSite(scope: Scope, id: string): Promise<Site | null> {
-  if (!canReadSetup(scope)) return null;
+  if (!may(scope, 'service.read')) return null;
   return (await listSites(scope)).find((site) => site.id === id) ?? null;
 }
 
@@ -50,7 +51,7 @@ function validateSite(form: SiteForm) {
 
 /** Creates a site (`id` null) or changes one. */
 export async function saveSite(scope: Scope, id: string | null, form: SiteForm): Promise<SaveResult<SiteField>> {
-  if (!canEditSetup(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const before = id ? await scope.tx.selectFrom('sites').select(['name', 'kind', 'address']).where('id', '=', id).executeTakeFirst() : undefined;
   if (id && !before) return { kind: 'not_found' };
   const valid = validateSite(form);

@@ -6,10 +6,8 @@ import type { Unit } from './activity-definitions.js';
 import { addUnit } from './activity-setup.js';
 import { deadlinePreview, type DeadlinePreviewDay, type PreviewCalendar } from './deadline-preview.js';
 import type { DeadlineRule } from './deadlines.js';
-import {
-  canEditSetup, canReadSetup, choice, deadlineFields, deadlineRule, list, tenantToday, text, weekdayList, wholeNumber,
-  type DeadlineField, type DeleteResult, type SaveResult, type SetupErrors, type SetupForm,
-} from './setup-forms.js';
+import { choice, deadlineFields, deadlineRule, list, tenantToday, text, weekdayList, wholeNumber, type DeadlineField, type DeleteResult, type SaveResult, type SetupErrors, type SetupForm } from './setup-forms.js';
+import { may } from '../access.js';
 
 /**
  * The units of an activity (Matin, Repas, Journée…): what is booked for a day. A unit may open on
@@ -102,7 +100,7 @@ export async function checkUnitForm(scope: Scope, activityId: string, unitId: st
 
 /** Adds a unit to the activity (`unitId` null) or changes one, with its relations to the others. */
 export async function saveUnit(scope: Scope, activityId: string, unitId: string | null, form: SetupForm): Promise<SaveResult<UnitField>> {
-  if (!canEditSetup(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const activity = await scope.tx.selectFrom('activities').select('id').where('id', '=', activityId).executeTakeFirst();
   if (!activity) return { kind: 'not_found' };
   const before = unitId ? await scope.tx.selectFrom('units').selectAll().where('id', '=', unitId).where('activity_id', '=', activityId).executeTakeFirst() : undefined;
@@ -134,7 +132,7 @@ export async function saveUnit(scope: Scope, activityId: string, unitId: string 
  * numbers of places it shared with others go on for them; places of it alone go with it.
  */
 export async function deleteUnit(scope: Scope, activityId: string, unitId: string): Promise<DeleteResult> {
-  if (!canEditSetup(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const unit = await scope.tx.selectFrom('units').select(['id', 'name', 'code']).where('id', '=', unitId).where('activity_id', '=', activityId).forUpdate().executeTakeFirst();
   if (!unit) return { kind: 'not_found' };
   const bookings = await scope.tx.selectFrom('bookings').select(sql<string>`count(*)`.as('n')).where('unit_id', '=', unitId).executeTakeFirstOrThrow();
@@ -165,7 +163,7 @@ export async function previewUnitDeadlines(
   unitId: string | null,
   form: SetupForm,
 ): Promise<{ days: DeadlinePreviewDay[] | null; errors: SetupErrors<UnitField> } | null> {
-  if (!canReadSetup(scope)) return null;
+  if (!may(scope, 'service.read')) return null;
   const activity = await scope.tx.selectFrom('activities').selectAll().where('id', '=', activityId).executeTakeFirst();
   if (!activity) return null;
   const checked = await checkUnitForm(scope, activityId, unitId, form);

@@ -1,4 +1,5 @@
 import type { Scope } from '../scope.js';
+import { accountIdOf } from '../actor.js';
 
 export interface AuditEntry {
   action: string;
@@ -10,7 +11,7 @@ export interface AuditEntry {
 
 /** Writes who did what, in the same transaction as the change itself. */
 export async function recordAudit(scope: Scope, entry: AuditEntry): Promise<void> {
-  const actorAccountId = scope.actor.kind === 'family' || scope.actor.kind === 'staff' ? scope.actor.accountId : null;
+  const actorAccountId = accountIdOf(scope.actor);
   await scope.tx
     .insertInto('audit_log')
     .values({

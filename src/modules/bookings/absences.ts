@@ -5,6 +5,8 @@ import { calendarDate, optional, type FieldError } from '../validation/fields.js
 import { checkDocument, storeDocument, type DocumentProblem } from '../documents/documents.js';
 import { moveBooking } from './booking-transitions.js';
 import type { AbsenceReason } from './bookings.tables.js';
+import { may, refusal } from '../access.js';
+import { accountIdOf } from '../actor.js';
 
 /**
  * A family declares that a child will be (or was) absent, with a reason; an illness needs a medical
@@ -27,7 +29,7 @@ export interface AbsenceForm {
 export type AbsenceErrors = Partial<Record<'child' | 'firstDay' | 'lastDay' | 'reason' | 'comment', FieldError | 'order'>> & { file?: DocumentProblem };
 
 export async function declareAbsence(scope: Scope, householdId: string, form: AbsenceForm): Promise<{ kind: 'not_found' } | { kind: 'invalid'; errors: AbsenceErrors } | { kind: 'declared'; id: string }> {
-  if (!(scope.actor.kind === 'family' && scope.actor.householdId === householdId) && !(scope.actor.kind === 'staff' && scope.actor.role !== 'reader')) return { kind: 'not_found' };
+  if (!may(scope, 'household.act', householdId)) return { kind: 'not_found' };
   const child = await scope.tx
     .selectFrom('household_members')
     .select('person_id')
@@ -62,7 +64,7 @@ export async function declareAbsence(scope: Scope, householdId: string, form: Ab
     .values({
       tenant_id: scope.tenantId, household_id: householdId, child_id: form.childId, first_day: firstDay.value!, last_day: lastDay.value ?? firstDay.value!,
       reason, comment: comment.value, document_id: documentId, created_at: scope.now,
-      created_by: scope.actor.kind === 'family' || scope.actor.kind === 'staff' ? scope.actor.accountId : null,
+      created_by: accountIdOf(scope.actor),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -71,13 +73,13 @@ export async function declareAbsence(scope: Scope, householdId: string, form: Ab
 }
 
 export async function householdAbsences(scope: Scope, householdId: string) {
-  if (!(scope.actor.kind === 'family' && scope.actor.householdId === householdId) && scope.actor.kind !== 'staff') return [];
+  if (!may(scope, 'household.read', householdId)) return [];
   return absenceQuery(scope).where('a.household_id', '=', householdId).orderBy('a.created_at', 'desc').execute();
 }
 
 /** Staff's list of absences to excuse or refuse, oldest first. */
 export async function pendingAbsences(scope: Scope) {
-  if (scope.actor.kind !== 'staff') return [];
+  if (!may(scope, 'service.read')) return [];
   return absenceQuery(scope).where('a.status', '=', 'pending').orderBy('a.created_at').execute();
 }
 
@@ -93,14 +95,14 @@ export type AbsenceDecision = { excuse: true } | { excuse: false; reason: string
 
 /** Staff excuse an absence (its booked days become excused absences) or refuse it, once. */
 export async function decideAbsence(scope: Scope, absenceId: string, decision: AbsenceDecision): Promise<'done' | 'not_found' | 'already_decided' | 'reason_required' | 'forbidden'> {
-  if (scope.actor.kind !== 'staff' || scope.actor.role === 'reader') return 'forbidden';
+  if (!may(scope, 'service.manage')) return refusal(scope);
   if (!decision.excuse && decision.reason.trim() === '') return 'reason_required';
   const absence = await scope.tx.selectFrom('absence_declarations').selectAll().where('id', '=', absenceId).forUpdate().executeTakeFirst();
   if (!absence) return 'not_found';
   if (absence.status !== 'pending') return 'already_decided';
   await scope.tx
     .updateTable('absence_declarations')
-    .set({ status: decision.excuse ? 'accepted' : 'refused', decision_reason: decision.excuse ? null : decision.reason.trim(), decided_by: scope.actor.accountId, decided_at: scope.now })
+    .set({ status: decision.excuse ? 'accepted' : 'refused', decision_reason: decision.excuse ? null : decision.reason.trim(), decided_by: accountIdOf(scope.actor), decided_at: scope.now })
     .where('id', '=', absenceId)
     .execute();
   if (decision.excuse) {

@@ -5,6 +5,7 @@ import { localDate } from '../calendar/local-date.js';
 import type { Scope } from '../scope.js';
 import { moveBooking } from './booking-transitions.js';
 import type { BookingStatus } from './bookings.tables.js';
+import { may, refusal } from '../access.js';
 
 /**
  * The day's attendance lists, per site, activity, unit and group: the children expected (booked,
@@ -47,13 +48,9 @@ export interface AttendanceList {
   rows: AttendanceRow[];
 }
 
-function mayRead(scope: Scope): boolean {
-  return scope.actor.kind === 'staff' || scope.actor.kind === 'system';
-}
-
 /** The sites lists can be printed for; `withoutSite` when some activities have no site. */
 export async function attendanceSites(scope: Scope) {
-  if (!mayRead(scope)) return { sites: [], withoutSite: false };
+  if (!may(scope, 'service.read')) return { sites: [], withoutSite: false };
   const sites = await scope.tx.selectFrom('sites').select(['id', 'name']).orderBy('name').execute();
   const orphan = await scope.tx.selectFrom('activities').select('id').where('site_id', 'is', null).limit(1).executeTakeFirst();
   return { sites, withoutSite: orphan !== undefined };
@@ -67,7 +64,7 @@ export async function tenantToday(scope: Scope): Promise<string> {
 
 /** The day's lists of a site, one per activity, unit and group that has children; null when the site does not exist. */
 export async function attendanceLists(scope: Scope, input: { site: SiteChoice; day: string }): Promise<AttendanceList[] | null> {
-  if (!mayRead(scope)) return null;
+  if (!may(scope, 'service.read')) return null;
   if (input.site !== 'none') {
     const site = await scope.tx.selectFrom('sites').select('id').where('id', '=', input.site).executeTakeFirst();
     if (!site) return null;
@@ -121,7 +118,7 @@ export type MarkResult =
  * first accepted (the child came, or was expected and did not), then marked.
  */
 export async function markAttendance(scope: Scope, input: { site: SiteChoice; day: string; marks: { bookingId: string; mark: AttendanceMark }[] }): Promise<MarkResult> {
-  if (scope.actor.kind !== 'staff' || scope.actor.role === 'reader') return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: refusal(scope) };
   if (input.day > (await tenantToday(scope))) return { kind: 'future_day' };
   if (input.marks.length === 0) return { kind: 'done', changed: 0 };
   const ids = [...new Set(input.marks.map((mark) => mark.bookingId))];
@@ -162,7 +159,7 @@ export async function markAttendance(scope: Scope, input: { site: SiteChoice; da
 
 /** How many children are expected on a day, all sites together. */
 export async function expectedChildren(scope: Scope, day: string): Promise<number> {
-  if (!mayRead(scope)) return 0;
+  if (!may(scope, 'service.read')) return 0;
   const row = await scope.tx
     .selectFrom('bookings')
     .select((eb) => eb.fn.count<string>('child_id').distinct().as('n'))

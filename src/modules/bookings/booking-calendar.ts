@@ -8,6 +8,7 @@ import { refusalBeforePlaces, type BookingContext, type RefusalReason } from './
 import { HOLDS_NO_UNIT, type BookingStatus } from './bookings.tables.js';
 import { acceptedGroups } from './enrollments.js';
 import { occupancy } from './places.js';
+import { may } from '../access.js';
 
 /**
  * What the family's booking calendar shows, computed by the same rules as the booking pipeline
@@ -81,8 +82,7 @@ export async function familyCalendar(
   context: BookingContext,
   input: { householdId: string; activityId: string; childIds: string[]; from: string; to: string },
 ): Promise<{ definition: ActivityDefinition; children: ChildCalendar[] } | null> {
-  const mayRead = (scope.actor.kind === 'family' && scope.actor.householdId === input.householdId) || scope.actor.kind === 'staff';
-  if (!mayRead) return null;
+  if (!may(scope, 'household.read', input.householdId)) return null;
   const definition = await loadActivityDefinition(scope.tx, input.activityId);
   if (!definition) return null;
   const members = await scope.tx

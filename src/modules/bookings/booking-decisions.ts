@@ -12,6 +12,7 @@ import { decideAbsence, pendingAbsences } from './absences.js';
 import { decideEnrollment } from './enrollments.js';
 import { releasePlace, takePlace } from './places.js';
 import { freePlaceOf, promote, type HeldBooking } from './waitlist.js';
+import { may, refusal } from '../access.js';
 
 /**
  * The decisions staff take on bookings: requests of activities the service validates, cancellation
@@ -38,18 +39,10 @@ export interface DecisionItem {
 export type Verdict = { accept: true } | { accept: false; reason: string };
 export type DecisionResult = 'done' | 'not_found' | 'already_decided' | 'reason_required' | 'forbidden' | 'group_required';
 
-function mayDecide(scope: Scope): scope is Scope & { actor: { kind: 'staff'; accountId: string } } {
-  return scope.actor.kind === 'staff' && scope.actor.role !== 'reader';
-}
-
-function mayRead(scope: Scope): boolean {
-  return scope.actor.kind === 'staff' || scope.actor.kind === 'system';
-}
-
 // --- what waits for a decision -------------------------------------------------------------------
 
 export async function pendingBookingRequests(scope: Scope) {
-  if (!mayRead(scope)) return [];
+  if (!may(scope, 'service.read')) return [];
   return scope.tx
     .selectFrom('bookings as b')
     .innerJoin('persons as p', 'p.id', 'b.child_id')
@@ -72,7 +65,7 @@ export async function pendingBookingRequests(scope: Scope) {
 }
 
 export async function pendingEnrollments(scope: Scope) {
-  if (!mayRead(scope)) return [];
+  if (!may(scope, 'service.read')) return [];
   const rows = await scope.tx
     .selectFrom('enrollments as e')
     .innerJoin('persons as p', 'p.id', 'e.child_id')
@@ -112,7 +105,7 @@ export async function pendingDecisions(scope: Scope): Promise<PendingDecisions> 
 
 /** How many requests wait for staff (the dashboard's tile). */
 export async function countToValidate(scope: Scope): Promise<number> {
-  if (!mayRead(scope)) return 0;
+  if (!may(scope, 'service.read')) return 0;
   const bookings = await scope.tx.selectFrom('bookings').select(sql<number>`count(*)::int`.as('n')).where('status', 'in', ['requested', 'cancel_requested']).executeTakeFirstOrThrow();
   const enrollments = await scope.tx.selectFrom('enrollments').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
   const absences = await scope.tx.selectFrom('absence_declarations').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
@@ -137,7 +130,7 @@ async function lockBooking(scope: Scope, bookingId: string): Promise<LockedBooki
 
 /** Accepts or refuses a booking request ('booking') or a cancellation request ('cancellation'). */
 export async function decideBooking(scope: Scope, item: { kind: 'booking' | 'cancellation'; id: string }, verdict: Verdict, mail: MailSender): Promise<DecisionResult> {
-  if (!mayDecide(scope)) return 'forbidden';
+  if (!may(scope, 'service.manage')) return refusal(scope);
   if (!verdict.accept && verdict.reason.trim() === '') return 'reason_required';
   const booking = await lockBooking(scope, item.id);
   if (!booking) return 'not_found';
@@ -229,7 +222,7 @@ export async function decideAbsenceRequest(scope: Scope, absenceId: string, verd
 }
 
 export async function decideEnrollmentRequest(scope: Scope, enrollmentId: string, verdict: Verdict & { groupId?: string | null }, mail: MailSender): Promise<DecisionResult> {
-  if (!mayDecide(scope)) return 'forbidden';
+  if (!may(scope, 'service.manage')) return refusal(scope);
   const enrollment = await scope.tx
     .selectFrom('enrollments as e')
     .innerJoin('persons as p', 'p.id', 'e.child_id')
@@ -294,7 +287,7 @@ export type PromoteResult = 'promoted' | 'full' | 'not_waiting' | 'not_found' | 
  * order the engine's own promotions take them. The family is told by email.
  */
 export async function promoteWaiting(scope: Scope, bookingId: string): Promise<PromoteResult> {
-  if (!mayDecide(scope)) return 'forbidden';
+  if (!may(scope, 'service.manage')) return refusal(scope);
   const seen = await scope.tx
     .selectFrom('bookings as b')
     .innerJoin('units as u', 'u.id', 'b.unit_id')
@@ -321,7 +314,7 @@ export type RefuseWaitingResult = 'done' | 'not_waiting' | 'not_found' | 'reason
 
 /** Takes a child off the waiting list with a reason; the ranks behind close up and the family is told. */
 export async function refuseWaiting(scope: Scope, bookingId: string, reason: string, mail: MailSender): Promise<RefuseWaitingResult> {
-  if (!mayDecide(scope)) return 'forbidden';
+  if (!may(scope, 'service.manage')) return refusal(scope);
   if (reason.trim() === '') return 'reason_required';
   const booking = await lockBooking(scope, bookingId);
   if (!booking) return 'not_found';

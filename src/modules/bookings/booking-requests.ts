@@ -7,11 +7,13 @@ import { closedReasonOf, type ClosedReason, type DayCalendar } from '../activiti
 import { deadlineInstant } from '../activities/deadlines.js';
 import { unitConflicts } from '../activities/unit-rules.js';
 import type { Actor } from '../actor.js';
+import { accountIdOf } from '../actor.js';
 import type { Scope } from '../scope.js';
 import { HOLDS_NO_UNIT, type BookingStatus } from './bookings.tables.js';
 import { acceptedGroups } from './enrollments.js';
 import { sql } from 'kysely';
 import { allocatePlaces, giveBackAllocated, lockDayCounters, writeCounters } from './places.js';
+import { may } from '../access.js';
 
 /**
  * The booking pipeline. Every rule is checked here, on the server, inside the caller's single
@@ -60,11 +62,6 @@ async function childrenOf(scope: Scope, householdIds: string[]): Promise<Map<str
     .execute();
   for (const row of rows) children.get(row.household_id)!.add(row.person_id);
   return children;
-}
-
-/** Only the family itself, or staff who may change things, act on a household's bookings. */
-export function actorMayBookFor({ actor }: { actor: Actor }, householdId: string): boolean {
-  return (actor.kind === 'family' && actor.householdId === householdId) || (actor.kind === 'staff' && actor.role !== 'reader');
 }
 
 /** Why a unit cannot be booked for a child on a day, before looking at places; null if it can. */
@@ -134,7 +131,7 @@ export async function requestBookingsTogether(scope: Scope, context: BookingCont
   for (const activityId of new Set(submissions.map((submission) => submission.activityId))) {
     definitions.set(activityId, await loadActivityDefinition(scope.tx, activityId));
   }
-  const admitted = submissions.filter((submission) => actorMayBookFor(submission, submission.householdId) && definitions.get(submission.activityId));
+  const admitted = submissions.filter((submission) => may(submission, 'household.act', submission.householdId) && definitions.get(submission.activityId));
   const children = await childrenOf(scope, [...new Set(admitted.map((submission) => submission.householdId))]);
   const groups = new Map<string, Map<string, string | null>>();
   for (const activityId of new Set(admitted.map((submission) => submission.activityId))) {
@@ -358,5 +355,5 @@ async function placeChoicesOnce(scope: Scope, entries: Asked[]): Promise<Map<Ask
 }
 
 function accountOf(actor: Actor): string | null {
-  return actor.kind === 'family' || actor.kind === 'staff' ? actor.accountId : null;
+  return accountIdOf(actor);
 }

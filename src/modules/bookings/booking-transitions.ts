@@ -1,5 +1,6 @@
 import type { Scope } from '../scope.js';
 import type { BookingStatus } from './bookings.tables.js';
+import { accountIdOf } from '../actor.js';
 
 /**
  * The allowed moves of a booking, in one place. Each move is written with an event row, which
@@ -67,7 +68,7 @@ export async function recordBookingEvent(scope: Scope, booking: { id: string; ho
       from_status: from,
       to_status: to,
       reason,
-      actor_account_id: scope.actor.kind === 'family' || scope.actor.kind === 'staff' ? scope.actor.accountId : null,
+      actor_account_id: accountIdOf(scope.actor),
       at: scope.now,
     })
     .execute();

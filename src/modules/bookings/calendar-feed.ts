@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Tx } from '../../db/tenant-scope.js';
 import { addDays } from '../calendar/calendar-dates.js';
 import type { Scope } from '../scope.js';
+import { may } from '../access.js';
 
 /**
  * A private iCalendar address per child and household: calendar applications read the child's
@@ -10,7 +11,7 @@ import type { Scope } from '../scope.js';
  */
 
 export async function feedToken(scope: Scope, householdId: string, childId: string, renew = false): Promise<string | null> {
-  if (!(scope.actor.kind === 'family' && scope.actor.householdId === householdId)) return null;
+  if (!may(scope, 'household.feed', householdId)) return null;
   const member = await scope.tx.selectFrom('household_members').select('person_id').where('household_id', '=', householdId).where('person_id', '=', childId).where('role', '=', 'child').executeTakeFirst();
   if (!member) return null;
   const existing = await scope.tx.selectFrom('calendar_feeds').select('token').where('household_id', '=', householdId).where('child_id', '=', childId).executeTakeFirst();
@@ -82,7 +83,7 @@ function fold(line: string): string {
 
 /** The child's current feed address token, if the family asked for one. */
 export async function currentFeedToken(scope: Scope, householdId: string, childId: string): Promise<string | null> {
-  if (!(scope.actor.kind === 'family' && scope.actor.householdId === householdId)) return null;
+  if (!may(scope, 'household.feed', householdId)) return null;
   const row = await scope.tx.selectFrom('calendar_feeds').select('token').where('household_id', '=', householdId).where('child_id', '=', childId).executeTakeFirst();
   return row?.token ?? null;
 }

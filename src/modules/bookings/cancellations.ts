@@ -2,10 +2,11 @@ import { cancellationDeadlineOf, loadActivityDefinition, unitRelationsOf, type A
 import { deadlineInstant } from '../activities/deadlines.js';
 import { unitConflicts } from '../activities/unit-rules.js';
 import type { Scope } from '../scope.js';
-import { actorMayBookFor, type BookingContext } from './booking-requests.js';
+import type { BookingContext } from './booking-requests.js';
 import { moveBooking } from './booking-transitions.js';
 import type { BookingStatus } from './bookings.tables.js';
 import { freePlaceOf, type HeldBooking } from './waitlist.js';
+import { may } from '../access.js';
 
 /** A family's cancellations, and the bookings it sees on its calendar and planning. */
 
@@ -38,7 +39,7 @@ interface DayBooking extends HeldBooking {
  * transaction, and the answer lists them.
  */
 export async function cancelBooking(scope: Scope, context: BookingContext, input: { householdId: string; bookingId: string }): Promise<CancelOutcome> {
-  if (!actorMayBookFor(scope, input.householdId)) return { kind: 'not_found' };
+  if (!may(scope, 'household.act', input.householdId)) return { kind: 'not_found' };
   const booking = await scope.tx
     .selectFrom('bookings as b')
     .innerJoin('units as u', 'u.id', 'b.unit_id')
@@ -140,7 +141,7 @@ async function cancelOne(scope: Scope, definition: ActivityDefinition, booking: 
  * unit: what a cancellation took with it, shown on the page the family is sent back to.
  */
 export async function cancelledAlong(scope: Scope, householdId: string, bookingIds: string[]): Promise<Pick<DependentCancellation, 'unitName' | 'outcome'>[]> {
-  if (bookingIds.length === 0 || !actorMayBookFor(scope, householdId)) return [];
+  if (bookingIds.length === 0 || !may(scope, 'household.act', householdId)) return [];
   const rows = await scope.tx
     .selectFrom('bookings as b')
     .innerJoin('units as u', 'u.id', 'b.unit_id')
@@ -155,7 +156,7 @@ export async function cancelledAlong(scope: Scope, householdId: string, bookingI
 
 /** The household's bookings over a range of days, for its calendar and planning. */
 export async function householdBookings(scope: Scope, householdId: string, from: string, to: string, childIds?: string[]) {
-  if (!actorMayBookFor(scope, householdId) && !(scope.actor.kind === 'staff')) return [];
+  if (!may(scope, 'household.read', householdId)) return [];
   let query = scope.tx
     .selectFrom('bookings as b')
     .innerJoin('units as u', 'u.id', 'b.unit_id')

@@ -1,6 +1,8 @@
 import type { Tx } from '../../db/tenant-scope.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Scope } from '../scope.js';
+import { may, refusal } from '../access.js';
+import { accountIdOf } from '../actor.js';
 
 /**
  * A child is enrolled in an activity and placed in one of its groups: the family asks (with the
@@ -27,10 +29,9 @@ export async function requestEnrollment(
   scope: Scope,
   input: { householdId: string; childId: string; activityId: string; groupId?: string | null; comment?: string | null },
 ): Promise<EnrollmentResult> {
-  // The system (demo data, imports) enrolls as staff do.
-  const isStaff = (scope.actor.kind === 'staff' && scope.actor.role !== 'reader') || scope.actor.kind === 'system';
-  const isFamily = scope.actor.kind === 'family' && scope.actor.householdId === input.householdId;
-  if (!isStaff && !isFamily) return 'not_found';
+  if (!may(scope, 'household.act', input.householdId)) return 'not_found';
+  // Staff and the system (demo data, imports) enroll at once; a family asks.
+  const isStaff = may(scope, 'service.manage');
   const member = await scope.tx
     .selectFrom('household_members')
     .select('person_id')
@@ -45,8 +46,8 @@ export async function requestEnrollment(
     .values({
       tenant_id: scope.tenantId, child_id: input.childId, activity_id: input.activityId, group_id: input.groupId ?? null,
       household_id: input.householdId, status: isStaff ? 'accepted' : 'pending', comment: input.comment ?? null,
-      created_by: scope.actor.kind === 'family' || scope.actor.kind === 'staff' ? scope.actor.accountId : null,
-      created_at: scope.now, decided_at: isStaff ? scope.now : null, decided_by: isStaff && scope.actor.kind === 'staff' ? scope.actor.accountId : null,
+      created_by: accountIdOf(scope.actor),
+      created_at: scope.now, decided_at: isStaff ? scope.now : null, decided_by: isStaff ? accountIdOf(scope.actor) : null,
     })
     .onConflict((conflict) => conflict.columns(['child_id', 'activity_id']).where('status', 'in', ['pending', 'accepted']).doNothing())
     .returning('id')
@@ -60,13 +61,13 @@ export type EnrollmentDecision = { accept: true; groupId: string | null } | { ac
 
 /** Staff decide an enrollment request, once. */
 export async function decideEnrollment(scope: Scope, enrollmentId: string, decision: EnrollmentDecision): Promise<'done' | 'not_found' | 'already_decided' | 'reason_required' | 'forbidden'> {
-  if (scope.actor.kind !== 'staff' || scope.actor.role === 'reader') return 'forbidden';
+  if (!may(scope, 'service.manage')) return refusal(scope);
   if (!decision.accept && decision.reason.trim() === '') return 'reason_required';
   const updated = await scope.tx
     .updateTable('enrollments')
     .set(decision.accept
-      ? { status: 'accepted', group_id: decision.groupId, decided_by: scope.actor.accountId, decided_at: scope.now }
-      : { status: 'refused', reason: decision.reason.trim(), decided_by: scope.actor.accountId, decided_at: scope.now })
+      ? { status: 'accepted', group_id: decision.groupId, decided_by: accountIdOf(scope.actor), decided_at: scope.now }
+      : { status: 'refused', reason: decision.reason.trim(), decided_by: accountIdOf(scope.actor), decided_at: scope.now })
     .where('id', '=', enrollmentId)
     .where('status', '=', 'pending')
     .returning(['household_id'])

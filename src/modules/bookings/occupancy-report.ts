@@ -5,6 +5,7 @@ import { addDays, daysBetween, eachDay } from '../calendar/calendar-dates.js';
 import type { Scope } from '../scope.js';
 import type { BookingStatus } from './bookings.tables.js';
 import { occupancy } from './places.js';
+import { may } from '../access.js';
 
 /**
  * What staff read of the places: per day, unit and group, the places, those taken and left, and
@@ -57,13 +58,9 @@ export interface OccupancyReport {
   days: OccupancyDay[];
 }
 
-function mayRead(scope: Scope): boolean {
-  return scope.actor.kind === 'staff' || scope.actor.kind === 'system';
-}
-
 /** The activities staff can look at, the current ones first. */
 export async function activitiesForStaff(scope: Scope) {
-  if (!mayRead(scope)) return [];
+  if (!may(scope, 'service.read')) return [];
   return scope.tx
     .selectFrom('activities')
     .select(['id', 'name', 'starts_on', 'ends_on', 'site_id'])
@@ -119,7 +116,7 @@ async function countBookings(scope: Scope, unitIds: string[], from: string, to: 
  * kept with that reason.
  */
 export async function occupancyReport(scope: Scope, calendar: StaffCalendar, input: { activityId: string; from: string; to: string }): Promise<OccupancyReport | null> {
-  if (!mayRead(scope)) return null;
+  if (!may(scope, 'service.read')) return null;
   const definition = await loadActivityDefinition(scope.tx, input.activityId);
   if (!definition) return null;
   const from = input.from;
@@ -214,7 +211,7 @@ export async function dayLists(
   calendar: StaffCalendar,
   input: { activityId: string; day: string; unitId?: string | null; groupId?: string | null | undefined },
 ): Promise<DayLists | null> {
-  if (!mayRead(scope)) return null;
+  if (!may(scope, 'service.read')) return null;
   const definition = await loadActivityDefinition(scope.tx, input.activityId);
   if (!definition) return null;
   const units = definition.units.filter((unit) => !input.unitId || unit.id === input.unitId);

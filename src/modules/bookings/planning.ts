@@ -5,6 +5,7 @@ import type { Scope } from '../scope.js';
 import type { BookingContext } from './booking-requests.js';
 import type { BookingStatus } from './bookings.tables.js';
 import { moveBooking } from './booking-transitions.js';
+import { may } from '../access.js';
 
 /** One booking as the family's month planning shows it, with what the family may still do. */
 export interface PlanningEntry {
@@ -30,8 +31,7 @@ const CANCELLABLE: BookingStatus[] = ['requested', 'reserved', 'waitlisted', 'of
 
 /** A child's month, across every activity: the planning of seeds 001, 002 and 004. */
 export async function childPlanning(scope: Scope, context: BookingContext, input: { householdId: string; childId: string; from: string; to: string }): Promise<PlanningDay[] | null> {
-  const mayRead = (scope.actor.kind === 'family' && scope.actor.householdId === input.householdId) || scope.actor.kind === 'staff';
-  if (!mayRead) return null;
+  if (!may(scope, 'household.read', input.householdId)) return null;
   const member = await scope.tx
     .selectFrom('household_members')
     .select('person_id')
@@ -84,7 +84,7 @@ export async function childPlanning(scope: Scope, context: BookingContext, input
 
 /** The family takes the place it was offered, before the offer expires. */
 export async function confirmOffer(scope: Scope, input: { householdId: string; bookingId: string }): Promise<'confirmed' | 'expired' | 'not_found'> {
-  if (scope.actor.kind !== 'family' || scope.actor.householdId !== input.householdId) return 'not_found';
+  if (!may(scope, 'household.act', input.householdId)) return 'not_found';
   const booking = await scope.tx
     .selectFrom('bookings')
     .select(['id', 'household_id', 'status', 'offer_expires_at'])

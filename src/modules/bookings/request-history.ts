@@ -1,6 +1,7 @@
 import { localDate } from '../calendar/local-date.js';
 import type { Scope } from '../scope.js';
 import type { BookingStatus } from './bookings.tables.js';
+import { may } from '../access.js';
 
 /**
  * What a household asked about its bookings, for "Mes demandes": the days it booked and the
@@ -56,8 +57,7 @@ export async function householdRequestHistory(
   householdId: string,
   timeZone: string,
 ): Promise<{ bookings: BookingRequestLine[]; cancellations: CancellationLine[] }> {
-  const mayRead = (scope.actor.kind === 'family' && scope.actor.householdId === householdId) || scope.actor.kind === 'staff';
-  if (!mayRead) return { bookings: [], cancellations: [] };
+  if (!may(scope, 'household.read', householdId)) return { bookings: [], cancellations: [] };
   const bookings = await scope.tx
     .selectFrom('bookings as b')
     .innerJoin('units as u', 'u.id', 'b.unit_id')

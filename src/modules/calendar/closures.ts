@@ -2,6 +2,7 @@ import { recordAudit } from '../audit/audit-log.js';
 import type { Scope } from '../scope.js';
 import { checkDayRange, checkText, type FormErrors, type SaveResult } from './calendar-forms.js';
 import { bumpCalendarVersion } from './calendar-store.js';
+import { may } from '../access.js';
 
 /** A closure as staff see it, with the name of its site or activity. */
 export interface Closure {
@@ -30,8 +31,6 @@ export interface ClosureTargets {
 /** A site closed for works may stay closed for years; a typo of the year is caught beyond ten. */
 const MAX_CLOSURE_DAYS = 3660;
 
-const canRead = (scope: Scope) => scope.actor.kind === 'staff' || scope.actor.kind === 'system';
-const canEdit = (scope: Scope) => (scope.actor.kind === 'staff' && scope.actor.role !== 'reader') || scope.actor.kind === 'system';
 
 const select = (scope: Scope) =>
   scope.tx
@@ -46,18 +45,18 @@ const select = (scope: Scope) =>
 
 /** Closures that end on or after `from`, in date order. Staff only. */
 export async function listClosures(scope: Scope, from: string): Promise<Closure[]> {
-  if (!canRead(scope)) return [];
+  if (!may(scope, 'service.read')) return [];
   return select(scope).where('closures.last_day', '>=', from).orderBy('closures.first_day').orderBy('closures.id').execute();
 }
 
 export async function getClosure(scope: Scope, id: string): Promise<Closure | null> {
-  if (!canRead(scope)) return null;
+  if (!may(scope, 'service.read')) return null;
   return (await select(scope).where('closures.id', '=', id).executeTakeFirst()) ?? null;
 }
 
 /** The sites and activities a closure can apply to. */
 export async function closureTargets(scope: Scope): Promise<ClosureTargets> {
-  if (!canRead(scope)) return { sites: [], activities: [] };
+  if (!may(scope, 'service.read')) return { sites: [], activities: [] };
   const sites = await scope.tx.selectFrom('sites').select(['id', 'name']).orderBy('name').execute();
   const activities = await scope.tx.selectFrom('activities').select(['id', 'name']).orderBy('starts_on', 'desc').orderBy('name').execute();
   return { sites, activities };
@@ -87,7 +86,7 @@ async function validateClosure(scope: Scope, form: ClosureForm) {
 }
 
 export async function addClosure(scope: Scope, form: ClosureForm): Promise<SaveResult<ClosureField>> {
-  if (!canEdit(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const valid = await validateClosure(scope, form);
   if (!valid.ok) return { kind: 'invalid', errors: valid.errors };
   const { siteId, activityId, firstDay, lastDay, reason } = valid.value;
@@ -102,7 +101,7 @@ export async function addClosure(scope: Scope, form: ClosureForm): Promise<SaveR
 }
 
 export async function updateClosure(scope: Scope, id: string, form: ClosureForm): Promise<SaveResult<ClosureField>> {
-  if (!canEdit(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const before = await getClosure(scope, id);
   if (!before) return { kind: 'not_found' };
   const valid = await validateClosure(scope, form);
@@ -120,7 +119,7 @@ export async function updateClosure(scope: Scope, id: string, form: ClosureForm)
 }
 
 export async function deleteClosure(scope: Scope, id: string): Promise<'done' | 'forbidden' | 'not_found'> {
-  if (!canEdit(scope)) return 'forbidden';
+  if (!may(scope, 'service.manage')) return 'forbidden';
   const deleted = await scope.tx
     .deleteFrom('closures')
     .where('id', '=', id)

@@ -7,6 +7,7 @@ import { bumpCalendarVersion, tenantZone } from './calendar-store.js';
 import type { SchoolHolidaySource } from './calendar.tables.js';
 import { normalizeZone, parseMinistryCalendar, periodsOfZone, type MinistryPeriod, type SkippedRow } from './ministry-calendar-csv.js';
 import { snapshotPeriods, type HolidayPeriod } from './school-holiday-snapshot.js';
+import { may } from '../access.js';
 
 /** A school holiday period as staff see it. */
 export interface SchoolHoliday {
@@ -24,8 +25,6 @@ export type PeriodField = keyof PeriodForm;
 /** The longest period staff may type: a summer holiday with room to spare. */
 const MAX_PERIOD_DAYS = 120;
 
-const canRead = (scope: Scope) => scope.actor.kind === 'staff' || scope.actor.kind === 'system';
-const canEdit = (scope: Scope) => (scope.actor.kind === 'staff' && scope.actor.role !== 'reader') || scope.actor.kind === 'system';
 
 /**
  * Gives a new tenant its zone's periods from the day-by-day snapshot (data/README.md): zones A, B
@@ -55,7 +54,7 @@ const columns = ['id', 'zone', 'name', 'first_day as firstDay', 'last_day as las
 
 /** The periods of the tenant's zone that touch `from`..`to`, in date order. Staff only. */
 export async function listSchoolHolidays(scope: Scope, range: { from: string; to: string }): Promise<SchoolHoliday[]> {
-  if (!canRead(scope)) return [];
+  if (!may(scope, 'service.read')) return [];
   const zone = await tenantZone(scope.tx, scope.tenantId);
   return scope.tx
     .selectFrom('school_holidays')
@@ -69,7 +68,7 @@ export async function listSchoolHolidays(scope: Scope, range: { from: string; to
 }
 
 export async function getSchoolHoliday(scope: Scope, id: string): Promise<SchoolHoliday | null> {
-  if (!canRead(scope)) return null;
+  if (!may(scope, 'service.read')) return null;
   return (await scope.tx.selectFrom('school_holidays').select(columns).where('id', '=', id).executeTakeFirst()) ?? null;
 }
 
@@ -84,7 +83,7 @@ function validatePeriod(form: PeriodForm): { ok: true; value: HolidayPeriod } | 
 
 /** Adds a period typed by staff to the tenant's zone; an import never replaces it. */
 export async function addSchoolHoliday(scope: Scope, form: PeriodForm): Promise<SaveResult<PeriodField>> {
-  if (!canEdit(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const valid = validatePeriod(form);
   if (!valid.ok) return { kind: 'invalid', errors: valid.errors };
   const zone = await tenantZone(scope.tx, scope.tenantId);
@@ -103,7 +102,7 @@ export async function addSchoolHoliday(scope: Scope, form: PeriodForm): Promise<
  * ministry's file does not undo the correction.
  */
 export async function updateSchoolHoliday(scope: Scope, id: string, form: PeriodForm): Promise<SaveResult<PeriodField>> {
-  if (!canEdit(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const before = await getSchoolHoliday(scope, id);
   if (!before) return { kind: 'not_found' };
   const valid = validatePeriod(form);
@@ -122,7 +121,7 @@ export async function updateSchoolHoliday(scope: Scope, id: string, form: Period
 }
 
 export async function deleteSchoolHoliday(scope: Scope, id: string): Promise<'done' | 'forbidden' | 'not_found'> {
-  if (!canEdit(scope)) return 'forbidden';
+  if (!may(scope, 'service.manage')) return 'forbidden';
   const deleted = await scope.tx.deleteFrom('school_holidays').where('id', '=', id).returning(['name', 'first_day', 'last_day', 'source']).executeTakeFirst();
   if (!deleted) return 'not_found';
   await bumpCalendarVersion(scope.tx, scope.tenantId);
@@ -165,7 +164,7 @@ export type ImportPreview =
  * name for the tenant's zone, "Zone A") would do. Nothing is written.
  */
 export async function previewImport(scope: Scope, csv: string, zonesValue: string): Promise<ImportPreview> {
-  if (!canEdit(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const calendar = parseMinistryCalendar(csv);
   if (!calendar.ok) return { kind: 'invalid', error: calendar.error, missing: calendar.missing };
   const periods = periodsOfZone(calendar, zonesValue).map(({ name, firstDay, lastDay, schoolYear }: MinistryPeriod) => ({ name, firstDay, lastDay, schoolYear }));
@@ -220,7 +219,7 @@ export function validImportedPeriods(raw: unknown): ImportedPeriod[] | null {
  * half imported.
  */
 export async function applyImport(scope: Scope, periods: ImportedPeriod[], zonesValue: string): Promise<{ kind: 'forbidden' } | { kind: 'imported'; added: number; removed: number }> {
-  if (!canEdit(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const zone = await tenantZone(scope.tx, scope.tenantId);
   const replaced = (await replaceable(scope, periods)).filter((period) => period.source !== 'manual');
   if (replaced.length > 0) {

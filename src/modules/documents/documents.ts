@@ -1,5 +1,7 @@
 import type { Scope } from '../scope.js';
 import type { DocumentContentType, DocumentKind } from '../bookings/bookings.tables.js';
+import { may } from '../access.js';
+import { accountIdOf } from '../actor.js';
 
 /** The largest file a family may send (a phone photo of a certificate fits). */
 export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
@@ -37,7 +39,7 @@ export async function storeDocument(scope: Scope, input: { householdId: string; 
       content_type: input.contentType,
       size_bytes: input.data.length,
       content: input.data,
-      uploaded_by: scope.actor.kind === 'family' || scope.actor.kind === 'staff' ? scope.actor.accountId : null,
+      uploaded_by: accountIdOf(scope.actor),
       created_at: scope.now,
     })
     .returning('id')
@@ -49,6 +51,5 @@ export async function storeDocument(scope: Scope, input: { householdId: string; 
 export async function readDocument(scope: Scope, documentId: string) {
   const document = await scope.tx.selectFrom('documents').selectAll().where('id', '=', documentId).executeTakeFirst();
   if (!document) return null;
-  const allowed = scope.actor.kind === 'staff' || (scope.actor.kind === 'family' && scope.actor.householdId === document.household_id);
-  return allowed ? document : null;
+  return may(scope, 'household.read', document.household_id) ? document : null;
 }

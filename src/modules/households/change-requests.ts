@@ -5,12 +5,14 @@ import { queueEmail } from '../notifications/outbox.js';
 import type { Scope } from '../scope.js';
 import type { TenantSettings } from '../tenancy/tenancy.tables.js';
 import { phone as checkPhone, required, type FieldError } from '../validation/fields.js';
-import { applyFieldValues, canSeeHousehold, currentValue, getHouseholdRecord, memberFor, type ChildContact, type HouseholdRecord } from './household-record.js';
+import { applyFieldValues, currentValue, getHouseholdRecord, memberFor, type ChildContact, type HouseholdRecord } from './household-record.js';
 import type { ChangeRequestKind, ChangeRequestStatus, MemberRole } from './households.tables.js';
 import {
   checkFieldValue, CHILD_SECTIONS, DEFAULT_MAX_CHILD_AGE, fieldsOf, policyOf, recordField, sameValue,
   type CheckContext, type RecordField, type RecordSection, type StoredValue,
 } from './record-fields.js';
+import { may, refusal } from '../access.js';
+import { accountIdOf } from '../actor.js';
 
 /**
  * How a household's record changes: staff change it directly; a family's change applies at once
@@ -126,7 +128,7 @@ async function createRequest(scope: Scope, householdId: string, kind: ChangeRequ
       kind,
       target_person_id: personId,
       payload: JSON.stringify(payload),
-      created_by: scope.actor.kind === 'family' ? scope.actor.accountId : null,
+      created_by: scope.actor.kind === 'family' ? accountIdOf(scope.actor) : null,
       created_at: scope.now,
     })
     .returning('id')
@@ -141,7 +143,7 @@ export async function requestNewMember(
   context: CheckContext,
   input: { householdId: string; role: 'child' | 'partner'; form: Record<string, string | undefined> },
 ): Promise<{ kind: 'not_found' } | { kind: 'invalid'; errors: Record<string, FieldError> } | { kind: 'saved'; requestId: string }> {
-  if (!canSeeHousehold(scope, input.householdId)) return { kind: 'not_found' };
+  if (!may(scope, 'household.read', input.householdId)) return { kind: 'not_found' };
   const sections: RecordSection[] = input.role === 'child' ? CHILD_SECTIONS : ['identity', 'contact'];
   const fields = sections.flatMap(fieldsOf);
   const form = Object.fromEntries(fields.map((def) => [def.key, input.form[def.key] ?? '']));
@@ -239,7 +241,7 @@ function requestQuery(scope: Scope) {
 
 /** A household's requests, newest first, optionally of one kind. */
 export async function householdRequests(scope: Scope, householdId: string, kind?: ChangeRequestKind): Promise<RequestRow[] | null> {
-  if (!canSeeHousehold(scope, householdId)) return null;
+  if (!may(scope, 'household.read', householdId)) return null;
   let query = requestQuery(scope).where('r.household_id', '=', householdId).orderBy('r.created_at', 'desc');
   if (kind) query = query.where('r.kind', '=', kind);
   return (await query.execute()) as RequestRow[];
@@ -251,7 +253,7 @@ export async function householdRequests(scope: Scope, householdId: string, kind?
  */
 export async function pendingFieldValues(scope: Scope, householdId: string): Promise<Map<string, Record<string, StoredValue>>> {
   const pending = new Map<string, Record<string, StoredValue>>();
-  if (!canSeeHousehold(scope, householdId)) return pending;
+  if (!may(scope, 'household.read', householdId)) return pending;
   const rows = await scope.tx
     .selectFrom('change_requests')
     .select(['target_person_id', 'payload'])
@@ -268,7 +270,7 @@ export async function pendingFieldValues(scope: Scope, householdId: string): Pro
 
 /** Staff's inbox: every pending request of the tenant, oldest first, optionally of one kind. */
 export async function pendingRequests(scope: Scope, kind?: ChangeRequestKind): Promise<RequestRow[]> {
-  if (scope.actor.kind !== 'staff') return [];
+  if (!may(scope, 'service.read')) return [];
   let query = requestQuery(scope).where('r.status', '=', 'pending').orderBy('r.created_at');
   if (kind) query = query.where('r.kind', '=', kind);
   return (await query.execute()) as RequestRow[];
@@ -298,7 +300,7 @@ export type DecisionResult = 'done' | 'not_found' | 'already_decided' | 'reason_
  * is decided once, even when two staff members decide it at the same moment.
  */
 export async function decideRequest(scope: Scope, requestId: string, decision: Decision, mail: MailSender): Promise<DecisionResult> {
-  if (scope.actor.kind !== 'staff' || scope.actor.role === 'reader') return 'forbidden';
+  if (!may(scope, 'service.manage')) return refusal(scope);
   if (!decision.accept && decision.reason.trim() === '') return 'reason_required';
   const request = await scope.tx.selectFrom('change_requests').selectAll().where('id', '=', requestId).forUpdate().executeTakeFirst();
   if (!request) return 'not_found';
@@ -311,7 +313,7 @@ export async function decideRequest(scope: Scope, requestId: string, decision: D
   }
   await scope.tx
     .updateTable('change_requests')
-    .set({ status: decision.accept ? 'accepted' : 'refused', reason: decision.accept ? null : decision.reason.trim(), decided_by: scope.actor.accountId, decided_at: scope.now })
+    .set({ status: decision.accept ? 'accepted' : 'refused', reason: decision.accept ? null : decision.reason.trim(), decided_by: accountIdOf(scope.actor), decided_at: scope.now })
     .where('id', '=', requestId)
     .execute();
   await recordAudit(scope, {

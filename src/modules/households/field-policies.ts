@@ -3,6 +3,7 @@ import type { TenantSettings } from '../tenancy/tenancy.tables.js';
 import { updateTenantSettings } from '../tenancy/tenant-settings.js';
 import { integer, type FieldError } from '../validation/fields.js';
 import { DEFAULT_MAX_CHILD_AGE, policyOf, RECORD_FIELDS, type FieldPolicy } from './record-fields.js';
+import { may } from '../access.js';
 
 /**
  * What the tenant decides about the household record: per field, whether a family's change applies
@@ -27,7 +28,7 @@ export async function saveRecordSettings(
   scope: Scope,
   form: Record<string, string | undefined>,
 ): Promise<{ kind: 'forbidden' } | { kind: 'invalid'; errors: Record<string, FieldError> } | { kind: 'saved'; settings: TenantSettings }> {
-  if (scope.actor.kind !== 'staff' || scope.actor.role !== 'admin') return { kind: 'forbidden' };
+  if (!may(scope, 'service.administer')) return { kind: 'forbidden' };
   const errors: Record<string, FieldError> = {};
   const fieldPolicies: Record<string, FieldPolicy> = {};
   // The email is also the login: it always goes through the service, whatever is sent.

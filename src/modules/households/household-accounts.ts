@@ -2,6 +2,7 @@ import { sendFirstAccess } from '../identity/invitations.js';
 import type { SecretMailContext } from '../notifications/compose-email.js';
 import type { Scope } from '../scope.js';
 import type { TenantSettings } from '../tenancy/tenancy.tables.js';
+import { may, refusal } from '../access.js';
 
 export interface HouseholdAccount {
   id: string;
@@ -13,7 +14,7 @@ export interface HouseholdAccount {
 
 /** The portal logins of a household, for staff. */
 export async function householdAccounts(scope: Scope, householdId: string): Promise<HouseholdAccount[]> {
-  if (scope.actor.kind !== 'staff') return [];
+  if (!may(scope, 'service.read')) return [];
   const rows = await scope.tx
     .selectFrom('accounts')
     .select(['id', 'email', 'display_name', 'status', 'must_change_password', 'last_login_at'])
@@ -36,7 +37,7 @@ export async function resendFirstAccess(
   settings: TenantSettings,
   mail: SecretMailContext,
 ): Promise<'done' | 'forbidden' | 'not_found' | 'already_active'> {
-  if (scope.actor.kind !== 'staff' || scope.actor.role === 'reader') return 'forbidden';
+  if (!may(scope, 'service.manage')) return refusal(scope);
   const account = (await householdAccounts(scope, input.householdId)).find((candidate) => candidate.id === input.accountId);
   if (!account) return 'not_found';
   if (!account.awaitingFirstAccess) return 'already_active';

@@ -1,5 +1,6 @@
 import { auditFor } from '../audit/audit-log.js';
 import type { Scope } from '../scope.js';
+import { may } from '../access.js';
 
 export type HistoryEntry = Awaited<ReturnType<typeof auditFor>>[number];
 
@@ -8,7 +9,7 @@ export type HistoryEntry = Awaited<ReturnType<typeof auditFor>>[number];
  * and its accounts. Staff only: families follow their requests in "Mes demandes".
  */
 export async function householdHistory(scope: Scope, householdId: string): Promise<HistoryEntry[] | null> {
-  if (scope.actor.kind !== 'staff') return null;
+  if (!may(scope, 'service.read')) return null;
   const { tx } = scope;
   const people = await tx.selectFrom('household_members').select('person_id as id').where('household_id', '=', householdId).execute();
   const requests = await tx.selectFrom('change_requests').select('id').where('household_id', '=', householdId).execute();

@@ -8,6 +8,7 @@ import type { FieldError } from '../validation/fields.js';
 import type { GuardianQuality } from './households.tables.js';
 import { createHousehold, type NewPerson } from './households.js';
 import { checkFieldValue, fieldsOf, recordField, type CheckContext, type RecordField, type StoredValue } from './record-fields.js';
+import { may } from '../access.js';
 
 /**
  * A household typed in by staff from the paper registration form: its address, the first guardian,
@@ -181,7 +182,7 @@ export async function registerHousehold(
   form: IntakeForm,
   options: { context: CheckContext; settings: TenantSettings; mail: SecretMailContext; confirmed: boolean },
 ): Promise<IntakeOutcome> {
-  if (scope.actor.kind !== 'staff' || scope.actor.role === 'reader') return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const { errors, intake } = checkIntake(form, options.context);
   if (!intake) return { kind: 'invalid', errors };
 

@@ -1,5 +1,6 @@
 import { householdBalanceCents } from '../billing/balance.js';
 import type { Scope } from '../scope.js';
+import { may } from '../access.js';
 
 export interface HouseholdChild {
   id: string;
@@ -18,13 +19,9 @@ export interface HouseholdOverview {
   amountDueCents: number;
 }
 
-function mayRead(scope: Scope, householdId: string): boolean {
-  return (scope.actor.kind === 'family' && scope.actor.householdId === householdId) || scope.actor.kind === 'staff';
-}
-
 /** The household, its children (eldest first) and what it still owes; null for anyone else's household. */
 export async function householdOverview(scope: Scope, householdId: string): Promise<HouseholdOverview | null> {
-  if (!mayRead(scope, householdId)) return null;
+  if (!may(scope, 'household.read', householdId)) return null;
   const household = await scope.tx.selectFrom('households').select(['id', 'name', 'family_number']).where('id', '=', householdId).executeTakeFirst();
   if (!household) return null;
   return {
@@ -38,7 +35,7 @@ export async function householdOverview(scope: Scope, householdId: string): Prom
 
 /** The children of a household, eldest first; none for anyone who may not read the household. */
 export async function householdChildren(scope: Scope, householdId: string): Promise<HouseholdChild[]> {
-  if (!mayRead(scope, householdId)) return [];
+  if (!may(scope, 'household.read', householdId)) return [];
   const rows = await scope.tx
     .selectFrom('household_members as m')
     .innerJoin('persons as p', 'p.id', 'm.person_id')

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Scope } from '../scope.js';
 import type { ChildContactsTable, HouseholdsTable, MemberRole, PersonsTable } from './households.tables.js';
 import type { RecordField, StoredValue } from './record-fields.js';
+import { may } from '../access.js';
 
 export type Household = Selectable<HouseholdsTable>;
 export type Person = Selectable<PersonsTable>;
@@ -22,17 +23,9 @@ export interface HouseholdRecord {
   contacts: Map<string, ChildContact[]>;
 }
 
-/**
- * Who may read a household: its own family, or staff. Anyone else is told it does not exist, so a
- * guessed id reveals nothing.
- */
-export function canSeeHousehold(scope: Scope, householdId: string): boolean {
-  return scope.actor.kind === 'staff' || (scope.actor.kind === 'family' && scope.actor.householdId === householdId);
-}
-
 /** The whole record of a household, or null if it does not exist or is not the actor's. */
 export async function getHouseholdRecord(scope: Scope, householdId: string): Promise<HouseholdRecord | null> {
-  if (!canSeeHousehold(scope, householdId)) return null;
+  if (!may(scope, 'household.read', householdId)) return null;
   const household = await scope.tx.selectFrom('households').selectAll().where('id', '=', householdId).executeTakeFirst();
   if (!household) return null;
   const rows = await scope.tx

@@ -1,6 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Scope } from '../scope.js';
 import { phone as checkPhone } from '../validation/fields.js';
+import { may } from '../access.js';
 
 export interface HouseholdHit {
   id: string;
@@ -36,7 +37,7 @@ function phoneDigits(text: string): string | null {
  */
 export async function searchHouseholds(scope: Scope, query: string): Promise<HouseholdHit[]> {
   const text = query.trim().toLowerCase();
-  if (scope.actor.kind !== 'staff' || text === '') return [];
+  if (!may(scope, 'service.read') || text === '') return [];
   const { tx, tenantId } = scope;
   const words = text.split(/\s+/).slice(0, 5);
   const digits = /^[\d\s.+()-]+$/.test(text) ? phoneDigits(text) : null;

@@ -1,5 +1,5 @@
 import type { Scope } from '../scope.js';
-import { canSeeHousehold } from './household-record.js';
+import { may } from '../access.js';
 
 /**
  * Everything the service keeps about a household, for its own members (RGPD right of access):
@@ -7,7 +7,7 @@ import { canSeeHousehold } from './household-record.js';
  * secrets), its requests, the emails sent to it and the history of changes.
  */
 export async function exportHouseholdData(scope: Scope, householdId: string) {
-  if (!canSeeHousehold(scope, householdId)) return null;
+  if (!may(scope, 'household.read', householdId)) return null;
   const { tx } = scope;
   const household = await tx.selectFrom('households').selectAll().where('id', '=', householdId).executeTakeFirst();
   if (!household) return null;

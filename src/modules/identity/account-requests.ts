@@ -7,6 +7,8 @@ import { email as checkEmail, optional, phone, postcode, required, type FieldErr
 import { createAccount } from './accounts.js';
 import { composeEmail, type MailContext, type SecretMailContext } from '../notifications/compose-email.js';
 import { sendFirstAccess } from './invitations.js';
+import { may, refusal } from '../access.js';
+import { accountIdOf } from '../actor.js';
 
 export const ACCOUNT_REQUEST_FIELDS = ['civility', 'firstName', 'lastName', 'email', 'phone', 'address', 'postcode', 'city', 'children', 'message'] as const;
 export type AccountRequestField = (typeof ACCOUNT_REQUEST_FIELDS)[number];
@@ -111,11 +113,11 @@ export type DecisionResult = 'done' | 'not_found' | 'already_decided' | 'reason_
  * two staff members click at the same moment.
  */
 export async function decideAccountRequest(scope: Scope, requestId: string, decision: Decision, settings: TenantSettings, mail: SecretMailContext): Promise<DecisionResult> {
-  if (scope.actor.kind !== 'staff' || scope.actor.role === 'reader') return 'forbidden';
+  if (!may(scope, 'service.manage')) return refusal(scope);
   if (!decision.accept && decision.reason.trim() === '') return 'reason_required';
   const request = await scope.tx
     .updateTable('account_requests')
-    .set({ status: decision.accept ? 'accepted' : 'refused', reason: decision.accept ? null : decision.reason.trim(), decided_by: scope.actor.accountId, decided_at: scope.now })
+    .set({ status: decision.accept ? 'accepted' : 'refused', reason: decision.accept ? null : decision.reason.trim(), decided_by: accountIdOf(scope.actor), decided_at: scope.now })
     .where('id', '=', requestId)
     .where('status', '=', 'pending')
     .returningAll()

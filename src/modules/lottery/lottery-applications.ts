@@ -11,6 +11,8 @@ import type { Scope } from '../scope.js';
 import type { Criterion } from './lottery-criteria.js';
 import type { ApplicationResult } from './lottery.tables.js';
 import { ensureSeed, loadLotteryPeriod, type LotterySettings } from './lottery-settings.js';
+import { may } from '../access.js';
+import { accountIdOf } from '../actor.js';
 
 /**
  * Families apply for days and units of a lottery period during its window, per child, on the same
@@ -31,10 +33,6 @@ export type ApplyResult =
   | { kind: 'not_found' };
 
 const LIVE_BOOKING = ['refused', 'cancelled', 'late_cancelled'] as const;
-
-function mayApplyFor(scope: Scope, householdId: string): boolean {
-  return (scope.actor.kind === 'family' && scope.actor.householdId === householdId) || (scope.actor.kind === 'staff' && scope.actor.role !== 'reader');
-}
 
 async function childrenOf(scope: Scope, householdId: string): Promise<Set<string>> {
   const rows = await scope.tx.selectFrom('household_members').select('person_id').where('household_id', '=', householdId).where('role', '=', 'child').execute();
@@ -79,7 +77,7 @@ export async function applyForLottery(
   context: BookingContext,
   input: { householdId: string; activityId: string; periodId: string; choices: BookingChoice[] },
 ): Promise<ApplyResult> {
-  if (!mayApplyFor(scope, input.householdId)) return { kind: 'not_found' };
+  if (!may(scope, 'household.act', input.householdId)) return { kind: 'not_found' };
   const period = await scope.tx.selectFrom('booking_periods').selectAll().where('id', '=', input.periodId).where('activity_id', '=', input.activityId).executeTakeFirst();
   if (!period) return { kind: 'not_found' };
   if (period.allocation !== 'lottery') return { kind: 'not_lottery' };
@@ -110,7 +108,7 @@ export async function applyForLottery(
       .insertInto('lottery_applications')
       .values(accepted.map((choice) => ({
         tenant_id: scope.tenantId, period_id: period.id, household_id: input.householdId, child_id: choice.childId, unit_id: choice.unitId, day: choice.day,
-        created_at: scope.now, created_by: accountOf(scope),
+        created_at: scope.now, created_by: accountIdOf(scope.actor),
       })))
       .onConflict((conflict) => conflict.columns(['period_id', 'child_id', 'unit_id', 'day']).doNothing())
       .returning(['child_id', 'unit_id', 'day'])
@@ -188,7 +186,7 @@ export async function withdrawApplications(
   scope: Scope,
   input: { householdId: string; periodId: string; applicationIds?: string[]; childId?: string },
 ): Promise<WithdrawResult> {
-  if (!mayApplyFor(scope, input.householdId)) return { kind: 'not_found' };
+  if (!may(scope, 'household.act', input.householdId)) return { kind: 'not_found' };
   const period = await scope.tx.selectFrom('booking_periods').selectAll().where('id', '=', input.periodId).where('allocation', '=', 'lottery').executeTakeFirst();
   if (!period) return { kind: 'not_found' };
   if (await windowState(scope, period)) return { kind: 'closed' };
@@ -229,7 +227,7 @@ export interface HouseholdLottery {
 
 /** What a household sees of a lottery period: the seed and criteria, its applications, and after the draw its results. */
 export async function householdLottery(scope: Scope, householdId: string, periodId: string): Promise<HouseholdLottery | null> {
-  if (!mayApplyFor(scope, householdId) && scope.actor.kind !== 'staff') return null;
+  if (!may(scope, 'household.read', householdId)) return null;
   const lottery = await loadLotteryPeriod(scope, periodId);
   if (!lottery) return null;
   const applications = await scope.tx
@@ -267,7 +265,7 @@ export async function householdLottery(scope: Scope, householdId: string, period
 
 /** For "Mes demandes": the household's applications per lottery period and child, with the draw's answers counted. */
 export async function householdLotteryRequests(scope: Scope, householdId: string) {
-  if (!mayApplyFor(scope, householdId) && scope.actor.kind !== 'staff') return [];
+  if (!may(scope, 'household.read', householdId)) return [];
   return scope.tx
     .selectFrom('lottery_applications as l')
     .innerJoin('booking_periods as bp', 'bp.id', 'l.period_id')
@@ -301,7 +299,7 @@ export interface LotteryCalendarView {
  */
 export async function lotteryCalendar(scope: Scope, context: BookingContext, householdId: string, periodId: string, children: ChildCalendar[]): Promise<LotteryCalendarView | null> {
   const lottery = await loadLotteryPeriod(scope, periodId);
-  if (!lottery || !mayApplyFor(scope, householdId)) return null;
+  if (!lottery || !may(scope, 'household.act', householdId)) return null;
   const { period } = lottery;
   const rows = await scope.tx.selectFrom('lottery_applications').select(['child_id', 'unit_id', 'day']).where('period_id', '=', periodId).where('household_id', '=', householdId).execute();
   const applied = new Set(rows.map((row) => keyOf(row.child_id, row.unit_id, row.day)));
@@ -323,6 +321,3 @@ export function applicationKey(childId: string, unitId: string, day: string): st
   return keyOf(childId, unitId, day);
 }
 
-function accountOf(scope: Scope): string | null {
-  return scope.actor.kind === 'family' || scope.actor.kind === 'staff' ? scope.actor.accountId : null;
-}

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { loadActivityDefinition, poolsFor, unitRelationsOf, type ActivityDefinition, type BookingPeriod } from '../activities/activity-definitions.js';
-import { canEditSetup } from '../activities/setup-forms.js';
+
 import { unitConflicts } from '../activities/unit-rules.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { BookingContext, RefusalReason } from '../bookings/booking-requests.js';
@@ -15,6 +15,8 @@ import { applicationRefusal } from './lottery-applications.js';
 import { priorityLevel, type CriteriaSettings, type HouseholdFacts } from './lottery-criteria.js';
 import { tellDrawResults } from './lottery-notifications.js';
 import type { ApplicationResult } from './lottery.tables.js';
+import { accountIdOf } from '../actor.js';
+import { may } from '../access.js';
 
 /**
  * The draw of a lottery period, once, after its applications closed:
@@ -69,7 +71,7 @@ const CHUNK = 500;
 
 /** Runs the draw of a lottery period (managers, administrators, or the system). */
 export async function runLottery(scope: Scope, periodId: string, options: DrawOptions = {}): Promise<DrawResult> {
-  if (!canEditSetup(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const period = await scope.tx.selectFrom('booking_periods').selectAll().where('id', '=', periodId).where('allocation', '=', 'lottery').executeTakeFirst();
   if (!period) return { kind: 'not_found' };
   if (scope.now < period.closes_at) return { kind: 'not_closed' };
@@ -80,7 +82,7 @@ export async function runLottery(scope: Scope, periodId: string, options: DrawOp
     .insertInto('lottery_draws')
     .values({
       period_id: periodId, tenant_id: scope.tenantId, seed: settings.seed, criteria: settings.criteria, resident_postcodes: settings.resident_postcodes,
-      quotient_threshold: settings.quotient_threshold, drawn_at: scope.now, drawn_by: scope.actor.kind === 'staff' ? scope.actor.accountId : null,
+      quotient_threshold: settings.quotient_threshold, drawn_at: scope.now, drawn_by: accountIdOf(scope.actor),
     })
     .onConflict((conflict) => conflict.column('period_id').doNothing())
     .returning('period_id')
@@ -411,7 +413,7 @@ class BookingWriter {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    const account = scope.actor.kind === 'staff' ? scope.actor.accountId : null;
+    const account = accountIdOf(scope.actor);
     const inserted = await scope.tx
       .insertInto('bookings')
       .values(batch.map(({ application, status, rank, groupId, heldPools }) => ({

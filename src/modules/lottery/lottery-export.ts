@@ -5,7 +5,8 @@ import type { Scope } from '../scope.js';
 import { drawOrder } from './draw-order.js';
 import type { Criterion } from './lottery-criteria.js';
 import type { ApplicationResult } from './lottery.tables.js';
-import { loadLotteryPeriod, mayReadLottery, type LotteryPeriod } from './lottery-settings.js';
+import { loadLotteryPeriod, type LotteryPeriod } from './lottery-settings.js';
+import { may } from '../access.js';
 
 /**
  * What staff see of a lottery period, and the whole draw as a file: seed, criteria, the ordered
@@ -35,7 +36,7 @@ export interface DrawExport {
 
 /** The whole draw of a period, for staff; null when the period was not drawn or may not be read. */
 export async function drawExport(scope: Scope, activityId: string, periodId: string): Promise<DrawExport | null> {
-  if (!mayReadLottery(scope)) return null;
+  if (!may(scope, 'service.read')) return null;
   const lottery = await loadLotteryPeriod(scope, periodId, activityId);
   if (!lottery) return null;
   const draw = await scope.tx.selectFrom('lottery_draws').selectAll().where('period_id', '=', periodId).executeTakeFirst();
@@ -133,7 +134,7 @@ export interface StaffLottery {
 
 /** The staff page of a lottery period: settings, seed, applications counted, and the draw once run. */
 export async function staffLottery(scope: Scope, activityId: string, periodId: string, shown = 300): Promise<StaffLottery | null> {
-  if (!mayReadLottery(scope)) return null;
+  if (!may(scope, 'service.read')) return null;
   const lottery = await loadLotteryPeriod(scope, periodId, activityId);
   if (!lottery) return null;
   const counts = await scope.tx

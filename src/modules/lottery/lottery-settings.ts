@@ -1,10 +1,12 @@
 import { recordAudit } from '../audit/audit-log.js';
 import type { BookingPeriod } from '../activities/activity-definitions.js';
-import { canEditSetup, canReadSetup, text, type SetupForm } from '../activities/setup-forms.js';
+import { text, type SetupForm } from '../activities/setup-forms.js';
 import type { Scope } from '../scope.js';
 import { calendarDate } from '../validation/fields.js';
 import { newSeed } from './draw-order.js';
 import { orderedCriteria, postcodeList, type Criterion } from './lottery-criteria.js';
+import { accountIdOf } from '../actor.js';
+import { may } from '../access.js';
 
 /**
  * The authority's settings of a lottery period (ordered criteria and their parameters) and its
@@ -64,7 +66,7 @@ function settingsOf(row: { criteria: Criterion[]; resident_postcodes: string[]; 
 export async function ensureSeed(scope: Scope, periodId: string): Promise<LotterySettings> {
   await scope.tx
     .insertInto('lottery_settings')
-    .values({ period_id: periodId, tenant_id: scope.tenantId, seed: newSeed(), seed_published_at: scope.now, updated_at: scope.now, updated_by: accountOf(scope) })
+    .values({ period_id: periodId, tenant_id: scope.tenantId, seed: newSeed(), seed_published_at: scope.now, updated_at: scope.now, updated_by: accountIdOf(scope.actor) })
     .onConflict((conflict) => conflict.column('period_id').doNothing())
     .execute();
   const row = await scope.tx.selectFrom('lottery_settings').selectAll().where('period_id', '=', periodId).executeTakeFirstOrThrow();
@@ -75,7 +77,7 @@ export type PublishResult = 'published' | 'already' | 'closed' | 'forbidden' | '
 
 /** Staff publish the seed before the close (it is also published by the first application). */
 export async function publishSeed(scope: Scope, activityId: string, periodId: string): Promise<PublishResult> {
-  if (!canEditSetup(scope)) return 'forbidden';
+  if (!may(scope, 'service.manage')) return 'forbidden';
   const lottery = await loadLotteryPeriod(scope, periodId, activityId);
   if (!lottery) return 'not_found';
   if (lottery.settings) return 'already';
@@ -115,7 +117,7 @@ export function readSettingsForm(form: SetupForm) {
 
 /** Saves the settings of a lottery period, until its applications close. */
 export async function saveLotterySettings(scope: Scope, activityId: string, periodId: string, form: SetupForm): Promise<SaveSettingsResult> {
-  if (!canEditSetup(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const lottery = await loadLotteryPeriod(scope, periodId, activityId);
   if (!lottery) return { kind: 'not_found' };
   if (scope.now >= lottery.period.closes_at || lottery.drawnAt) return { kind: 'closed' };
@@ -125,7 +127,7 @@ export async function saveLotterySettings(scope: Scope, activityId: string, peri
   const { criteria, residentPostcodes, quotientThreshold, drawOn } = read.value;
   await scope.tx
     .updateTable('lottery_settings')
-    .set({ criteria, resident_postcodes: residentPostcodes, quotient_threshold: quotientThreshold, draw_on: drawOn, updated_at: scope.now, updated_by: accountOf(scope) })
+    .set({ criteria, resident_postcodes: residentPostcodes, quotient_threshold: quotientThreshold, draw_on: drawOn, updated_at: scope.now, updated_by: accountIdOf(scope.actor) })
     .where('period_id', '=', periodId)
     .execute();
   await recordAudit(scope, { action: 'lottery.settings_saved', objectType: 'booking_period', objectId: periodId, details: { activityId, ...read.value } });
@@ -143,10 +145,3 @@ export function settingsFormValues(settings: LotterySettings | null): Record<str
   return values;
 }
 
-export function mayReadLottery(scope: Scope): boolean {
-  return canReadSetup(scope);
-}
-
-function accountOf(scope: Scope): string | null {
-  return scope.actor.kind === 'family' || scope.actor.kind === 'staff' ? scope.actor.accountId : null;
-}

@@ -1,6 +1,8 @@
 import { recordAudit } from '../audit/audit-log.js';
 import type { Scope } from '../scope.js';
 import { calendarDate, optional, required, type FieldError } from '../validation/fields.js';
+import { may, refusal } from '../access.js';
+import { accountIdOf } from '../actor.js';
 
 /** News the service publishes on the family home page, until their end date (included). */
 
@@ -15,14 +17,12 @@ export interface NewsItem {
 export type NewsForm = { title?: string; body?: string; expiresOn?: string };
 export type NewsField = keyof NewsForm;
 
-const canPublish = (scope: Scope) => scope.actor.kind === 'staff' && scope.actor.role !== 'reader';
-
 export async function publishNews(
   scope: Scope,
   form: NewsForm,
   today: string,
 ): Promise<{ kind: 'forbidden' } | { kind: 'invalid'; errors: Partial<Record<NewsField, FieldError>> } | { kind: 'published'; id: string }> {
-  if (!canPublish(scope)) return { kind: 'forbidden' };
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const title = required(form.title, 200);
   const body = required(form.body, 5000);
   const expiresOn = calendarDate(form.expiresOn);
@@ -35,7 +35,7 @@ export async function publishNews(
   if (!title.ok || !body.ok || !expiresOn.ok || errors.expiresOn) return { kind: 'invalid', errors };
   const row = await scope.tx
     .insertInto('news')
-    .values({ tenant_id: scope.tenantId, title: title.value, body: body.value, expires_on: expiresOn.value, published_at: scope.now, created_by: scope.actor.kind === 'staff' ? scope.actor.accountId : null })
+    .values({ tenant_id: scope.tenantId, title: title.value, body: body.value, expires_on: expiresOn.value, published_at: scope.now, created_by: accountIdOf(scope.actor) })
     .returning('id')
     .executeTakeFirstOrThrow();
   await recordAudit(scope, { action: 'news.published', objectType: 'news', objectId: row.id, details: { title: title.value, expiresOn: expiresOn.value } });
@@ -43,7 +43,7 @@ export async function publishNews(
 }
 
 export async function deleteNews(scope: Scope, newsId: string): Promise<'done' | 'forbidden' | 'not_found'> {
-  if (!canPublish(scope)) return 'forbidden';
+  if (!may(scope, 'service.manage')) return refusal(scope);
   const deleted = await scope.tx.deleteFrom('news').where('id', '=', newsId).returning('title').executeTakeFirst();
   if (!deleted) return 'not_found';
   await recordAudit(scope, { action: 'news.deleted', objectType: 'news', objectId: newsId, details: { title: deleted.title } });
@@ -63,6 +63,6 @@ export async function currentNews(scope: Scope, today: string, limit = 5): Promi
 
 /** Every news item, ended ones included, for staff. */
 export async function allNews(scope: Scope, limit = 100): Promise<NewsItem[]> {
-  if (scope.actor.kind !== 'staff') return [];
+  if (!may(scope, 'service.read')) return [];
   return select(scope).limit(limit).execute();
 }

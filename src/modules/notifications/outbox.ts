@@ -1,5 +1,6 @@
 import { SealedBox } from '../security/sealed-box.js';
 import type { Scope } from '../scope.js';
+import { may } from '../access.js';
 
 export interface OutgoingEmail {
   to: string;
@@ -66,12 +67,12 @@ export async function queueEmail(scope: Scope, email: OutgoingEmail): Promise<st
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Who reads the outbox: managers and administrators, who answer "did you send me the email?".
- * Read-only staff do not (it holds what was written to every family), families never (not even
- * that it exists). Nobody reads the single-use secrets: they stay markers.
+ * Who reads the outbox: those who run the service (managers, administrators), who answer "did you
+ * send me the email?". Read-only staff do not (it holds what was written to every family), families
+ * never (not even that it exists). Nobody reads the single-use secrets: they stay markers.
  */
 function mayReadOutbox(scope: Scope): boolean {
-  return (scope.actor.kind === 'staff' && scope.actor.role !== 'reader') || scope.actor.kind === 'system';
+  return may(scope, 'service.manage');
 }
 
 /** The tenant's latest emails, newest first; null when the actor may not read the outbox. */

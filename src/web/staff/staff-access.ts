@@ -1,3 +1,4 @@
+import { roleAtLeast } from '../../modules/actor.js';
 import { usePage } from '../page-context.js';
 
 /**
@@ -7,5 +8,5 @@ import { usePage } from '../page-context.js';
  */
 export function useCanChange(): boolean {
   const { viewer } = usePage();
-  return viewer?.kind === 'staff' && viewer.staffRole !== 'reader';
+  return viewer?.kind === 'staff' && viewer.staffRole !== null && roleAtLeast(viewer.staffRole, 'manager');
 }
