@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { setDayPlaces } from '../src/modules/activities/activity-setup.js';
+import { setDayPlaces } from '../src/modules/bookings/places-admin.js';
 import { requestBookings } from '../src/modules/bookings/booking-requests.js';
 import type { Scope } from '../src/modules/scope.js';
 import { DEMO_SLUG } from '../src/demo/demo-authority.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { setDayPlaces } from '../src/modules/activities/activity-setup.js';
+import { setDayPlaces } from '../src/modules/bookings/places-admin.js';
 import { DEMO_SLUG } from '../src/demo/demo-authority.js';
 import { browserSuite, checkAccessibility, screenshot } from './support/browser.js';
 import {

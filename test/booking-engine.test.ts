@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { addBookingPeriod, addCapacityPool, addGroup, addUnit, createActivity, setDayPlaces, setUnitRelations } from '../src/modules/activities/activity-setup.js';
+import { addBookingPeriod, addCapacityPool, addGroup, addUnit, createActivity, setUnitRelations } from '../src/modules/activities/activity-setup.js';
+import { setDayPlaces } from '../src/modules/bookings/places-admin.js';
 import type { DayCalendar } from '../src/modules/activities/availability.js';
 import { weekdayOf } from '../src/modules/calendar/calendar-dates.js';
 import { requestBookings, type BookingContext } from '../src/modules/bookings/booking-requests.js';

@@ -14,6 +14,13 @@ it('reports a healthy database on /health', async () => {
   assert.deepEqual(response.json(), { status: 'ok', database: 'ok' });
 });
 
+it('reports 503 on /health for a database that answers but was never migrated (dropped and created again)', async () => {
+  await portal.db.exec('drop table schema_migrations');
+  const response = await portal.app.inject({ url: '/health' });
+  assert.equal(response.statusCode, 503);
+  assert.deepEqual(response.json(), { status: 'error', database: 'not_migrated' });
+});
+
 it('reports 503 on /health when the database is gone', async () => {
   const probe = await (await import('./support/test-portal.js')).startTestPortal();
   await probe.db.close();

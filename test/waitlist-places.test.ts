@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { addCapacityPool } from '../src/modules/activities/activity-setup.js';
-import { resetDayPlaces, savePool, setPlacesForDays } from '../src/modules/activities/places-admin.js';
+import { resetDayPlaces, savePool, setPlacesForDays } from '../src/modules/bookings/places-admin.js';
 import { cancelBooking } from '../src/modules/bookings/cancellations.js';
 import { emailsTo } from './support/outbox.js';
 import { openCalendar, startWaitlistScenario, type WaitlistScenario } from './support/waitlist-scenario.js';

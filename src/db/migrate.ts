@@ -89,3 +89,22 @@ async function ensureAppRole(connection: RawConnection): Promise<void> {
     end
     $$`);
 }
+
+export type SchemaHealth = 'ok' | 'unreachable' | 'not_migrated';
+
+/**
+ * Whether the database answers and holds the schema this code was written for: every migration
+ * applied. A database dropped and created again answers, but is empty: not healthy.
+ */
+export async function schemaHealth(db: Database, files = migrationFiles()): Promise<SchemaHealth> {
+  const latest = files.at(-1)?.version ?? 0;
+  try {
+    // Two statements: a query naming a missing table fails as it is parsed, whatever guards it.
+    const table = await db.query<{ present: boolean }>("select to_regclass('schema_migrations') is not null as present");
+    if (!table.rows[0]?.present) return 'not_migrated';
+    const { rows } = await db.query<{ version: number | null }>('select max(version) as version from schema_migrations');
+    return Number(rows[0]?.version ?? 0) >= latest ? 'ok' : 'not_migrated';
+  } catch {
+    return 'unreachable';
+  }
+}

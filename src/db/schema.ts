@@ -2,6 +2,7 @@ import type { ActivitiesTables } from '../modules/activities/activities.tables.j
 import type { AuditTables } from '../modules/audit/audit.tables.js';
 import type { CalendarTables } from '../modules/calendar/calendar.tables.js';
 import type { BookingsTables } from '../modules/bookings/bookings.tables.js';
+import type { DocumentsTables } from '../modules/documents/documents.tables.js';
 import type { HouseholdsTables } from '../modules/households/households.tables.js';
 import type { IdentityTables } from '../modules/identity/identity.tables.js';
 import type { LotteryTables } from '../modules/lottery/lottery.tables.js';
@@ -10,4 +11,4 @@ import type { TenancyTables } from '../modules/tenancy/tenancy.tables.js';
 
 /** The whole database as Kysely sees it: each module declares its own tables. */
 export interface DB
-  extends TenancyTables, HouseholdsTables, IdentityTables, ActivitiesTables, NotificationsTables, AuditTables, BookingsTables, CalendarTables, LotteryTables {}
+  extends TenancyTables, HouseholdsTables, IdentityTables, ActivitiesTables, NotificationsTables, AuditTables, BookingsTables, DocumentsTables, CalendarTables, LotteryTables {}

@@ -26,7 +26,7 @@ import { notifications as frNotifications } from './fr/notifications.js';
 import { security as frSecurity } from './fr/security.js';
 import { staff as frStaff } from './fr/staff.js';
 import { staffHouseholds as frStaffHouseholds } from './fr/staff-households.js';
-import { dateFormat } from '../modules/calendar/date-formats.js';
+import { dateFormat } from './date-formats.js';
 
 export const LANGS = ['fr', 'en'] as const;
 export type Lang = (typeof LANGS)[number];

@@ -1,5 +1,4 @@
-import { roleAtLeast, type Actor } from './actor.js';
-import type { StaffRole } from './identity/identity.tables.js';
+import { roleAtLeast, type Actor, type StaffRole } from './actor.js';
 import type { Scope } from './scope.js';
 
 /**

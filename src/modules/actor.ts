@@ -1,4 +1,5 @@
-import type { StaffRole } from './identity/identity.tables.js';
+/** Staff roles: read-only, manager, administrator (roleAtLeast orders them). */
+export type StaffRole = 'admin' | 'manager' | 'reader';
 
 /** Who acts: every service function receives it with the tenant, and checks access itself. */
 export type Actor =

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inTenant } from '../db/tenant-scope.js';
 import { SYSTEM } from '../modules/actor.js';
 import { requestBookingsTogether, type BookingSubmission, type ChoiceResult } from '../modules/bookings/booking-requests.js';
-import type { Scope } from '../modules/scope.js';
+import { choiceLabels, type ChoiceLabels } from '../modules/bookings/choice-labels.js';
 import type { Tenant } from '../modules/tenancy/tenant-directory.js';
 import type { Services } from '../services.js';
 import { bookingContextOf } from './booking-context.js';
@@ -50,19 +50,6 @@ export function bookingTurn(services: Services): BatchRunner<GatedSubmission, Bo
       return answers.map((results) => (results ? { results, labels } : null));
     });
   };
-}
-
-/** The children's first names and the activities' unit names, to write each answer in words. */
-export interface ChoiceLabels {
-  names: Map<string, string>;
-  units: Map<string, string>;
-}
-
-export async function choiceLabels(scope: Scope, activityIds: string[], choices: { childId: string }[]): Promise<ChoiceLabels> {
-  const childIds = [...new Set(choices.map((choice) => choice.childId))];
-  const names = childIds.length === 0 ? [] : await scope.tx.selectFrom('persons').select(['id', 'first_name']).where('id', 'in', childIds).execute();
-  const units = await scope.tx.selectFrom('units').select(['id', 'name']).where('activity_id', 'in', [...new Set(activityIds)]).execute();
-  return { names: new Map(names.map((row) => [row.id, row.first_name])), units: new Map(units.map((row) => [row.id, row.name])) };
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { Insertable } from 'kysely';
 import { recordAudit } from '../audit/audit-log.js';
-import { fillFreePlaces } from '../bookings/waitlist.js';
 import type { Scope } from '../scope.js';
 import type { ActivitiesTable, ActivityGroupsTable, BookingPeriodsTable, CapacityPoolsTable, UnitsTable } from './activities.tables.js';
 import type { DeadlineRule } from './deadlines.js';
@@ -79,26 +78,6 @@ export async function addCapacityPool(scope: Scope, input: Without<Insertable<Ca
   const row = await scope.tx.insertInto('capacity_pools').values({ ...input, tenant_id: scope.tenantId }).returning('id').executeTakeFirstOrThrow();
   await recordAudit(scope, { action: 'activity.places_set', objectType: 'activity', objectId: input.activity_id, details: { places: input.places, units: input.unit_ids, group: input.group_id } });
   return row.id;
-}
-
-/**
- * Sets the places of one pool on one day (a trip, a staff shortage). Places already taken stay
- * taken: the number cannot go below them. Places added go to the waiting list at once where the
- * activity moves it by itself, as when a booking is cancelled.
- */
-export async function setDayPlaces(scope: Scope, poolId: string, day: string, places: number): Promise<'done' | 'below_taken'> {
-  assertManager(scope);
-  const current = await scope.tx.selectFrom('capacity_days').select(['taken']).where('pool_id', '=', poolId).where('day', '=', day).forUpdate().executeTakeFirst();
-  if (current && current.taken > places) return 'below_taken';
-  await scope.tx
-    .insertInto('capacity_days')
-    .values({ tenant_id: scope.tenantId, pool_id: poolId, day, places, overridden: true })
-    .onConflict((conflict) => conflict.columns(['pool_id', 'day']).doUpdateSet({ places, overridden: true }))
-    .execute();
-  await recordAudit(scope, { action: 'activity.day_places_set', objectType: 'capacity_pool', objectId: poolId, details: { day, places } });
-  const pool = await scope.tx.selectFrom('capacity_pools').select('activity_id').where('id', '=', poolId).executeTakeFirst();
-  if (pool) await fillFreePlaces(scope, pool.activity_id, poolId, day, day);
-  return 'done';
 }
 
 export async function addBookingPeriod(scope: Scope, input: Without<Insertable<BookingPeriodsTable>, 'id' | 'tenant_id'>): Promise<string> {

@@ -1,5 +1,5 @@
 import { addDays, weekdayOf } from '../calendar/calendar-dates.js';
-import { dateFormat } from '../calendar/date-formats.js';
+import { dateFormat } from '../../i18n/date-formats.js';
 
 /**
  * Booking and cancellation deadlines, as the authorities write them in their rules:

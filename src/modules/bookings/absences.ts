@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/audit-log.js';
-import type { DocumentContentType } from './bookings.tables.js';
+import type { DocumentContentType } from '../documents/documents.tables.js';
 import type { Scope } from '../scope.js';
 import { calendarDate, optional, type FieldError } from '../validation/fields.js';
 import { checkDocument, storeDocument, type DocumentProblem } from '../documents/documents.js';

@@ -61,22 +61,6 @@ export interface BookingEventsTable {
   at: Timestamp;
 }
 
-export type DocumentKind = 'medical_certificate' | 'other';
-export type DocumentContentType = 'application/pdf' | 'image/png' | 'image/jpeg';
-
-export interface DocumentsTable {
-  id: Id;
-  tenant_id: string;
-  household_id: string;
-  kind: DocumentKind;
-  filename: string;
-  content_type: DocumentContentType;
-  size_bytes: number;
-  content: Buffer;
-  uploaded_by: string | null;
-  created_at: Timestamp;
-}
-
 export type AbsenceReason = 'illness' | 'family' | 'other';
 
 export interface AbsenceDeclarationsTable {
@@ -109,7 +93,6 @@ export interface BookingsTables {
   enrollments: EnrollmentsTable;
   bookings: BookingsTable;
   booking_events: BookingEventsTable;
-  documents: DocumentsTable;
   absence_declarations: AbsenceDeclarationsTable;
   calendar_feeds: CalendarFeedsTable;
 }

@@ -92,3 +92,9 @@ export async function householdEnrollments(scope: Scope, householdId: string) {
     .orderBy('e.created_at', 'desc')
     .execute();
 }
+
+/** The activities a family enrolls its children in (those that require an enrollment), with the documents each asks for. */
+export async function enrollableActivities(scope: Scope): Promise<{ id: string; name: string; documents: string | null }[]> {
+  const rows = await scope.tx.selectFrom('activities').select(['id', 'name', 'documents_required']).where('requires_enrollment', '=', true).orderBy('name').execute();
+  return rows.map((row) => ({ id: row.id, name: row.name, documents: row.documents_required }));
+}

@@ -1,4 +1,4 @@
-import { dateFormat } from './date-formats.js';
+import { dateFormat } from '../../i18n/date-formats.js';
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone: "today" for an authority. */
 export function localDate(instant: Date, timeZone: string): string {

@@ -1,5 +1,5 @@
 import type { Scope } from '../scope.js';
-import type { DocumentContentType, DocumentKind } from '../bookings/bookings.tables.js';
+import type { DocumentContentType, DocumentKind } from './documents.tables.js';
 import { may } from '../access.js';
 import { accountIdOf } from '../actor.js';
 

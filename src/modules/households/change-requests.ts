@@ -268,6 +268,14 @@ export async function pendingFieldValues(scope: Scope, householdId: string): Pro
   return pending;
 }
 
+/** How many record changes wait for staff: a household's (its family or staff), or the whole service's (staff). */
+export async function countPendingChangeRequests(scope: Scope, householdId?: string): Promise<number> {
+  if (householdId === undefined ? !may(scope, 'service.read') : !may(scope, 'household.read', householdId)) return 0;
+  let query = scope.tx.selectFrom('change_requests').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending');
+  if (householdId !== undefined) query = query.where('household_id', '=', householdId);
+  return Number((await query.executeTakeFirstOrThrow()).n);
+}
+
 /** Staff's inbox: every pending request of the tenant, oldest first, optionally of one kind. */
 export async function pendingRequests(scope: Scope, kind?: ChangeRequestKind): Promise<RequestRow[]> {
   if (!may(scope, 'service.read')) return [];

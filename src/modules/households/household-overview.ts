@@ -47,3 +47,8 @@ export async function householdChildren(scope: Scope, householdId: string): Prom
     .execute();
   return rows.map((row) => ({ id: row.id, firstName: row.first_name, lastName: row.last_name, birthDate: row.birth_date, school: row.school, classLevel: row.class_level }));
 }
+
+/** The household's children as a form offers them, eldest first: id and full name. */
+export async function childChoices(scope: Scope, householdId: string): Promise<{ id: string; name: string }[]> {
+  return (await householdChildren(scope, householdId)).map((child) => ({ id: child.id, name: `${child.firstName} ${child.lastName}` }));
+}

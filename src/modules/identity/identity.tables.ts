@@ -1,7 +1,9 @@
 import type { Generated } from 'kysely';
 import type { Id, NullableTimestamp, Timestamp } from '../../db/column-types.js';
+import type { StaffRole } from '../actor.js';
 
-export type StaffRole = 'admin' | 'manager' | 'reader';
+export type { StaffRole };
+
 export type AccountKind = 'family' | 'staff';
 export type AccountStatus = 'invited' | 'active' | 'disabled';
 

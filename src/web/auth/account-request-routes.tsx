@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { ACCOUNT_REQUEST_FIELDS, submitAccountRequest, validateAccountRequest, type AccountRequestField } from '../../modules/identity/account-requests.js';
+import { ACCOUNT_REQUEST_FIELDS, submitAccountRequest, validateAccountRequest, type AccountRequestField } from '../../modules/households/account-requests.js';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';

@@ -17,6 +17,7 @@ import { fieldMessages, isUuid } from '../forms.js';
 import { requireAccount, requireFamily } from '../guards.js';
 import { FILE_TOO_LARGE, readMultipartForm, uploadedFile } from '../multipart-form.js';
 import { href, usePage } from '../page-context.js';
+import { childChoices } from '../../modules/households/household-overview.js';
 
 const TONES: Record<string, BadgeTone> = { pending: 'new', accepted: 'success', refused: 'error' };
 
@@ -82,16 +83,7 @@ async function loadPage(request: Parameters<typeof readMultipartForm>[0]) {
   const householdId = request.session!.account.householdId!;
   return request.inScope(async (scope) => ({
     absences: await householdAbsences(scope, householdId),
-    children: (
-      await scope.tx
-        .selectFrom('household_members as m')
-        .innerJoin('persons as p', 'p.id', 'm.person_id')
-        .select(['p.id', 'p.first_name', 'p.last_name'])
-        .where('m.household_id', '=', householdId)
-        .where('m.role', '=', 'child')
-        .orderBy('p.birth_date')
-        .execute()
-    ).map((child) => ({ id: child.id, name: `${child.first_name} ${child.last_name}` })),
+    children: await childChoices(scope, householdId),
   }));
 }
 

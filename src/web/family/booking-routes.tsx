@@ -18,13 +18,15 @@ import { BookingStatusBadge, closedText, refusalText } from '../components/booki
 import { StatusBadge } from '../components/status-badge.js';
 import { actorOfSession } from '../../modules/identity/accounts.js';
 import { bookingContextOf } from '../booking-context.js';
-import { BOOKING_RETRY_AFTER_SECONDS, choiceLabels, submitBooking } from '../booking-gate.js';
+import { BOOKING_RETRY_AFTER_SECONDS, submitBooking } from '../booking-gate.js';
+import { choiceLabels } from '../../modules/bookings/choice-labels.js';
 import { isUuid } from '../forms.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { hiddenFieldsHtml } from '../render.js';
 import { LotteryAnswersPage, LotteryNotice } from './lottery-routes.js';
-import { dateFormat } from '../../modules/calendar/date-formats.js';
+import { dayLabel, monthName, shiftMonth, weekdayName } from './calendar-labels.js';
+import { childChoices } from '../../modules/households/household-overview.js';
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
@@ -80,11 +82,6 @@ function rangeOf(activity: BookableActivity, query: CalendarQuery, today: string
   return from <= to ? { from, to, month } : null;
 }
 
-export function shiftMonth(month: string, delta: number): string {
-  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5)) - 1 + delta;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
-
 /** Réservations: choose children, activity and period; tick days on the calendar; see each day's answer. */
 export function familyBookingRoutes(services: Services): FastifyPluginAsync {
   return async (app) => {
@@ -94,14 +91,7 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsync {
       const query = readQuery(request.query as Record<string, unknown>);
       const data = await request.inScope(async (scope) => {
         const activities = await bookableActivities(scope, householdId);
-        const children = await scope.tx
-          .selectFrom('household_members as m')
-          .innerJoin('persons as p', 'p.id', 'm.person_id')
-          .select(['p.id', 'p.first_name', 'p.last_name'])
-          .where('m.household_id', '=', householdId)
-          .where('m.role', '=', 'child')
-          .orderBy('p.birth_date')
-          .execute();
+        const children = await childChoices(scope, householdId);
         const activity = activities.find((candidate) => candidate.id === query.activityId);
         const range = activity ? rangeOf(activity, query, localDate(scope.now, tenant.time_zone)) : null;
         const context = await bookingContextOf(services, scope, tenant);
@@ -112,7 +102,7 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsync {
         const lottery = range?.period?.allocation === 'lottery' ? await lotteryCalendar(scope, context, householdId, range.period.id, calendar?.children ?? []) : null;
         return { activities, children, activity, range, calendar, lottery };
       });
-      return reply.page(request.t('bookings.title'), <BookingPage query={query} {...data} children={data.children.map((child) => ({ id: child.id, name: `${child.first_name} ${child.last_name}` }))} />);
+      return reply.page(request.t('bookings.title'), <BookingPage query={query} {...data} />);
     });
 
     app.post('/reservations', { preHandler: requireFamily, config: { bookingLine: { turnAway: answerBusy } } }, async (request, reply) => {
@@ -393,18 +383,3 @@ function BusyPage(props: { fields: ComponentChild }) {
     </>
   );
 }
-
-
-export function dayLabel(lang: 'fr' | 'en', day: string): string {
-  return dateFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'short', day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
-}
-
-function weekdayName(lang: 'fr' | 'en', weekday: number): string {
-  // 2024-01-01 was a Monday.
-  return dateFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, weekday)));
-}
-
-export function monthName(lang: 'fr' | 'en', month: string): string {
-  return dateFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-15T12:00:00Z`));
-}
-

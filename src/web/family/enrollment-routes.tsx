@@ -1,7 +1,7 @@
 import { Table } from '../components/dsfr/table.js';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { MessageKey } from '../../i18n/catalogue.js';
-import { householdEnrollments, requestEnrollment } from '../../modules/bookings/enrollments.js';
+import { householdEnrollments, requestEnrollment, enrollableActivities } from '../../modules/bookings/enrollments.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
@@ -11,6 +11,7 @@ import { StatusBadge, type BadgeTone } from '../components/status-badge.js';
 import { formBody, isUuid } from '../forms.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
+import { childChoices } from '../../modules/households/household-overview.js';
 
 const TONES: Record<string, BadgeTone> = { pending: 'new', accepted: 'success', refused: 'error', withdrawn: 'info' };
 
@@ -26,19 +27,11 @@ export function familyEnrollmentRoutes(): FastifyPluginAsync {
     const load = (request: FastifyRequest) =>
       request.inScope(async (scope): Promise<EnrollmentPageData> => {
         const householdId = request.session!.account.householdId!;
-        const children = await scope.tx
-          .selectFrom('household_members as m')
-          .innerJoin('persons as p', 'p.id', 'm.person_id')
-          .select(['p.id', 'p.first_name', 'p.last_name'])
-          .where('m.household_id', '=', householdId)
-          .where('m.role', '=', 'child')
-          .orderBy('p.birth_date')
-          .execute();
-        const activities = await scope.tx.selectFrom('activities').select(['id', 'name', 'documents_required']).where('requires_enrollment', '=', true).orderBy('name').execute();
+        const children = await childChoices(scope, householdId);
         return {
           enrollments: await householdEnrollments(scope, householdId),
-          children: children.map((child) => ({ id: child.id, name: `${child.first_name} ${child.last_name}` })),
-          activities: activities.map((activity) => ({ id: activity.id, name: activity.name, documents: activity.documents_required })),
+          children,
+          activities: await enrollableActivities(scope),
         };
       });
 

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { sql } from 'kysely';
 import { householdBalanceCents } from '../../modules/billing/balance.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
+import { countPendingChangeRequests } from '../../modules/households/change-requests.js';
 
 interface HomeFigures {
   pendingRequests: number;
@@ -14,15 +14,10 @@ export function familyHomeRoutes(): FastifyPluginAsync {
   return async (app) => {
     app.get('/accueil', { preHandler: requireFamily }, async (request, reply) => {
       const householdId = request.session!.account.householdId!;
-      const figures = await request.inScope(async ({ tx }) => {
-        const pending = await tx
-          .selectFrom('change_requests')
-          .select(sql<number>`count(*)::int`.as('n'))
-          .where('household_id', '=', householdId)
-          .where('status', '=', 'pending')
-          .executeTakeFirstOrThrow();
-        return { pendingRequests: pending.n, amountDueCents: await householdBalanceCents(tx, householdId) };
-      });
+      const figures = await request.inScope(async (scope) => ({
+        pendingRequests: await countPendingChangeRequests(scope, householdId),
+        amountDueCents: await householdBalanceCents(scope.tx, householdId),
+      }));
       return reply.page(request.t('family.home.title'), <Home figures={figures} />);
     });
   };

@@ -14,7 +14,7 @@ import { StatusBadge, type BadgeTone } from '../components/status-badge.js';
 import { isUuid } from '../forms.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
-import { dayLabel } from './booking-routes.js';
+import { dayLabel } from './calendar-labels.js';
 
 /**
  * The family's side of a lottery period: its applications (withdrawable until the close), the seed

@@ -18,7 +18,8 @@ import { isUuid } from '../forms.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { bookingContextOf } from '../booking-context.js';
-import { dayLabel, monthName, shiftMonth } from './booking-routes.js';
+import { dayLabel, monthName, shiftMonth } from './calendar-labels.js';
+import { childChoices } from '../../modules/households/household-overview.js';
 
 /** Statuses the legend explains (the cancelled ones are not shown on the planning). */
 const LEGEND: BookingStatus[] = BOOKING_STATUSES.filter((status) => status !== 'cancelled');
@@ -33,14 +34,7 @@ export function familyPlanningRoutes(services: Services): FastifyPluginAsync {
       const tenant = request.tenant!;
       const query = request.query as Record<string, string | undefined>;
       const data = await request.inScope(async (scope) => {
-        const children = await scope.tx
-          .selectFrom('household_members as m')
-          .innerJoin('persons as p', 'p.id', 'm.person_id')
-          .select(['p.id', 'p.first_name', 'p.last_name'])
-          .where('m.household_id', '=', householdId)
-          .where('m.role', '=', 'child')
-          .orderBy('p.birth_date')
-          .execute();
+        const children = await childChoices(scope, householdId);
         const childId = query.enfant && isUuid(query.enfant) ? query.enfant : children[0]?.id;
         const month = query.mois && /^\d{4}-\d{2}$/.test(query.mois) ? query.mois : localDate(scope.now, tenant.time_zone).slice(0, 7);
         const days = childId
@@ -48,7 +42,7 @@ export function familyPlanningRoutes(services: Services): FastifyPluginAsync {
           : [];
         const feed = childId ? await currentFeedToken(scope, householdId, childId) : null;
         const notice = noticeOf(request.t, query, await cancelledAlong(scope, householdId, idsOf(query.aussi)));
-        return { notice, children: children.map((child) => ({ id: child.id, name: `${child.first_name} ${child.last_name}` })), childId, month, days, feedUrl: feed ? `${request.publicBase}/agenda/${feed}.ics` : null };
+        return { notice, children, childId, month, days, feedUrl: feed ? `${request.publicBase}/agenda/${feed}.ics` : null };
       });
       if (data.days === null) return reply.callNotFound();
       return reply.page(request.t('bookings.planning'), <PlanningPage {...data} days={data.days} />);

@@ -1,6 +1,6 @@
 import { Table } from '../components/dsfr/table.js';
 import type { FastifyPluginAsync } from 'fastify';
-import { decideAccountRequest, listAccountRequests } from '../../modules/identity/account-requests.js';
+import { accountRequestName, decideAccountRequest, listAccountRequests } from '../../modules/households/account-requests.js';
 import { mailContextOf } from '../auth/mail-context.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
@@ -29,13 +29,13 @@ export function staffAccountRequestRoutes(): FastifyPluginAsync {
       const accept = form.decision === 'accept';
       const tenant = request.tenant!;
       const { result, name, lists } = await request.inScope(async (scope) => {
-        const target = await scope.tx.selectFrom('account_requests').select(['first_name', 'last_name']).where('id', '=', isUuid(id) ? id : '00000000-0000-0000-0000-000000000000').executeTakeFirst();
-        const result = target
+        const name = isUuid(id) ? await accountRequestName(scope, id) : null;
+        const result = name !== null
           ? await decideAccountRequest(scope, id, accept ? { accept: true } : { accept: false, reason: form.reason ?? '' }, tenant.settings, mailContextOf(request))
           : 'not_found';
         return {
           result,
-          name: target ? `${target.first_name} ${target.last_name}` : '',
+          name: name ?? '',
           lists: { pending: await listAccountRequests(scope, 'pending'), decided: await listAccountRequests(scope, 'decided') },
         };
       });

@@ -2,7 +2,7 @@ import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { getActivitySetup } from '../../modules/activities/activity-admin.js';
 import type { ActivityDefinition } from '../../modules/activities/activity-definitions.js';
-import { activityRoster, enrollCandidates, enrollChild, type EnrollCandidate, type EnrollField, type RosterEntry } from '../../modules/activities/activity-enrollments.js';
+import { activityRoster, enrollCandidates, enrollChild, type EnrollCandidate, type EnrollField, type RosterEntry } from '../../modules/bookings/activity-enrollments.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';

@@ -5,7 +5,7 @@ import { ACTIVITY_KINDS, OPENINGS, VALIDATION_MODES, WAITLIST_MODES } from '../.
 import type { ActivityDefinition, CapacityPool, Unit } from '../../modules/activities/activity-definitions.js';
 import type { DeadlinePreviewDay } from '../../modules/activities/deadline-preview.js';
 import type { DeadlineRule } from '../../modules/activities/deadlines.js';
-import type { DayPlaces } from '../../modules/activities/places-admin.js';
+import type { DayPlaces } from '../../modules/bookings/places-admin.js';
 import { localTime } from '../../modules/activities/period-admin.js';
 import type { Site } from '../../modules/activities/site-admin.js';
 import { localDate } from '../../modules/calendar/local-date.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { getActivitySetup } from '../../modules/activities/activity-admin.js';
 import type { ActivityDefinition, CapacityPool } from '../../modules/activities/activity-definitions.js';
-import { dayOverrides, deletePool, resetDayPlaces, savePool, setPlacesForDays, type DayPlaces, type DayPlacesField, type PoolField } from '../../modules/activities/places-admin.js';
+import { dayOverrides, deletePool, resetDayPlaces, savePool, setPlacesForDays, type DayPlaces, type DayPlacesField, type PoolField } from '../../modules/bookings/places-admin.js';
 import { isCalendarDate, formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';

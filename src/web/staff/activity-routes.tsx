@@ -2,8 +2,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import {
   activityFormValues, getActivitySetup, listActivities, PREVIEW_FIELDS, previewActivityDeadlines, saveActivity, type ActivityField,
 } from '../../modules/activities/activity-admin.js';
-import { activityRoster } from '../../modules/activities/activity-enrollments.js';
-import { dayOverrides } from '../../modules/activities/places-admin.js';
+import { activityRoster } from '../../modules/bookings/activity-enrollments.js';
+import { dayOverrides } from '../../modules/bookings/places-admin.js';
 import { tenantToday, type SetupErrors } from '../../modules/activities/setup-forms.js';
 import { listSites } from '../../modules/activities/site-admin.js';
 import type { Services } from '../../services.js';

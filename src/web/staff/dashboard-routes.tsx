@@ -1,6 +1,5 @@
 import { Table } from '../components/dsfr/table.js';
 import type { FastifyPluginAsync } from 'fastify';
-import { sql } from 'kysely';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { recentAudit } from '../../modules/audit/audit-log.js';
 import { expectedChildren, tenantToday } from '../../modules/bookings/attendance.js';
@@ -8,20 +7,20 @@ import { countToValidate } from '../../modules/bookings/booking-decisions.js';
 import { countRecentEmails } from '../../modules/notifications/outbox.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
+import { countPendingAccountRequests } from '../../modules/households/account-requests.js';
+import { countPendingChangeRequests } from '../../modules/households/change-requests.js';
 
 /** The back office home and the audit log. */
 export function dashboardRoutes(): FastifyPluginAsync {
   return async (app) => {
     app.get('/gestion', { preHandler: requireStaff() }, async (request, reply) => {
-      const counts = await request.inScope(async (scope) => {
-        const { tx } = scope;
-        const pending = await tx.selectFrom('account_requests').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
-        const changes = await tx.selectFrom('change_requests').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
-        const recentEmails = await countRecentEmails(scope);
-        const toValidate = await countToValidate(scope);
-        const expectedToday = await expectedChildren(scope, await tenantToday(scope));
-        return { pendingRequests: pending.n, pendingChanges: changes.n, recentEmails, toValidate, expectedToday };
-      });
+      const counts = await request.inScope(async (scope) => ({
+        pendingRequests: await countPendingAccountRequests(scope),
+        pendingChanges: await countPendingChangeRequests(scope),
+        recentEmails: await countRecentEmails(scope),
+        toValidate: await countToValidate(scope),
+        expectedToday: await expectedChildren(scope, await tenantToday(scope)),
+      }));
       return reply.page(request.t('staff.dashboard.title'), <Dashboard {...counts} />);
     });
 

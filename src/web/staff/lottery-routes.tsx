@@ -4,7 +4,7 @@ import type { MessageKey, Translate } from '../../i18n/catalogue.js';
 import { CRITERIA, type Criterion } from '../../modules/lottery/lottery-criteria.js';
 import { runLottery, type DrawResult } from '../../modules/lottery/lottery-draw.js';
 import { applicationsCsv, drawExport, householdsCsv, staffLottery, type StaffLottery } from '../../modules/lottery/lottery-export.js';
-import { CRITERIA_RANKS, publishSeed, saveLotterySettings, settingsFormValues, type SettingsError, type SettingsField } from '../../modules/lottery/lottery-settings.js';
+import { CRITERIA_RANKS, loadLotteryPeriod, publishSeed, saveLotterySettings, settingsFormValues, type SettingsError, type SettingsField } from '../../modules/lottery/lottery-settings.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
@@ -80,8 +80,7 @@ export function staffLotteryRoutes(): FastifyPluginAsync {
       if (!ids) return notFound(request, reply);
       const tenant = request.tenant!;
       const result: DrawResult = await request.inScope(async (scope) => {
-        const period = await scope.tx.selectFrom('booking_periods').select('id').where('id', '=', ids.periodId).where('activity_id', '=', ids.id).executeTakeFirst();
-        if (!period) return { kind: 'not_found' } as const;
+        if (!(await loadLotteryPeriod(scope, ids.periodId, ids.id))) return { kind: 'not_found' } as const;
         return runLottery(scope, ids.periodId, { mail: { tenantName: tenant.name, baseUrl: request.publicBase } });
       });
       if (result.kind === 'not_found' || result.kind === 'forbidden') return notFound(request, reply);

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit-log.js';
-import { fillFreePlaces } from '../bookings/waitlist.js';
+import { fillFreePlaces } from './waitlist.js';
 import { eachDay, weekdayOf } from '../calendar/calendar-dates.js';
 import type { Scope } from '../scope.js';
-import { addCapacityPool, setDayPlaces } from './activity-setup.js';
-import { list, requiredDate, tenantToday, text, wholeNumber, type DayBelowTaken, type DeleteResult, type SaveResult, type SetupErrors, type SetupFieldError, type SetupForm } from './setup-forms.js';
+import { addCapacityPool } from '../activities/activity-setup.js';
+import { list, requiredDate, tenantToday, text, wholeNumber, type DayBelowTaken, type DeleteResult, type SaveResult, type SetupErrors, type SetupFieldError, type SetupForm } from '../activities/setup-forms.js';
 import { may } from '../access.js';
 
 /**
@@ -208,4 +208,24 @@ export async function dayOverrides(scope: Scope, poolIds: string[]): Promise<Day
     .where('day', '>=', today)
     .orderBy('day')
     .execute();
+}
+
+/**
+ * Sets the places of one pool on one day (a trip, a staff shortage). Places already taken stay
+ * taken: the number cannot go below them. Places added go to the waiting list at once where the
+ * activity moves it by itself, as when a booking is cancelled.
+ */
+export async function setDayPlaces(scope: Scope, poolId: string, day: string, places: number): Promise<'done' | 'below_taken'> {
+  if (!may(scope, 'service.manage')) throw new Error('only managers and administrators set places');
+  const current = await scope.tx.selectFrom('capacity_days').select(['taken']).where('pool_id', '=', poolId).where('day', '=', day).forUpdate().executeTakeFirst();
+  if (current && current.taken > places) return 'below_taken';
+  await scope.tx
+    .insertInto('capacity_days')
+    .values({ tenant_id: scope.tenantId, pool_id: poolId, day, places, overridden: true })
+    .onConflict((conflict) => conflict.columns(['pool_id', 'day']).doUpdateSet({ places, overridden: true }))
+    .execute();
+  await recordAudit(scope, { action: 'activity.day_places_set', objectType: 'capacity_pool', objectId: poolId, details: { day, places } });
+  const pool = await scope.tx.selectFrom('capacity_pools').select('activity_id').where('id', '=', poolId).executeTakeFirst();
+  if (pool) await fillFreePlaces(scope, pool.activity_id, poolId, day, day);
+  return 'done';
 }

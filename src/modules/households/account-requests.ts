@@ -1,12 +1,12 @@
 import { recordAudit } from '../audit/audit-log.js';
-import { createHousehold } from '../households/households.js';
+import { createHousehold } from './households.js';
 import { queueEmail } from '../notifications/outbox.js';
 import type { Scope } from '../scope.js';
 import type { TenantSettings } from '../tenancy/tenancy.tables.js';
 import { email as checkEmail, optional, phone, postcode, required, type FieldError } from '../validation/fields.js';
-import { createAccount } from './accounts.js';
+import { createAccount } from '../identity/accounts.js';
 import { composeEmail, type MailContext, type SecretMailContext } from '../notifications/compose-email.js';
-import { sendFirstAccess } from './invitations.js';
+import { sendFirstAccess } from '../identity/invitations.js';
 import { may, refusal } from '../access.js';
 import { accountIdOf } from '../actor.js';
 
@@ -99,9 +99,24 @@ export async function submitAccountRequest(scope: Scope, request: ValidAccountRe
 }
 
 export async function listAccountRequests(scope: Scope, status: 'pending' | 'decided') {
+  if (!may(scope, 'service.read')) return [];
   let query = scope.tx.selectFrom('account_requests').selectAll().orderBy('created_at', status === 'pending' ? 'asc' : 'desc');
   query = status === 'pending' ? query.where('status', '=', 'pending') : query.where('status', '!=', 'pending').limit(100);
   return query.execute();
+}
+
+/** How many account requests wait for staff. */
+export async function countPendingAccountRequests(scope: Scope): Promise<number> {
+  if (!may(scope, 'service.read')) return 0;
+  const row = await scope.tx.selectFrom('account_requests').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The name of the person behind an account request, or null when there is none to the actor. */
+export async function accountRequestName(scope: Scope, requestId: string): Promise<string | null> {
+  if (!may(scope, 'service.read')) return null;
+  const row = await scope.tx.selectFrom('account_requests').select(['first_name', 'last_name']).where('id', '=', requestId).executeTakeFirst();
+  return row ? `${row.first_name} ${row.last_name}` : null;
 }
 
 export type Decision = { accept: true } | { accept: false; reason: string };
