@@ -7,6 +7,9 @@ import { moveBooking } from './booking-transitions.js';
 import type { AbsenceReason } from './bookings.tables.js';
 import { may, refusal } from '../access.js';
 import { accountIdOf } from '../actor.js';
+import { ABSENCE_APPLIES } from './booking-states.js';
+import { canMove } from '../state-machine.js';
+import { ABSENCE_MOVES } from './bookings.tables.js';
 
 /**
  * A family declares that a child will be (or was) absent, with a reason; an illness needs a medical
@@ -99,7 +102,7 @@ export async function decideAbsence(scope: Scope, absenceId: string, decision: A
   if (!decision.excuse && decision.reason.trim() === '') return 'reason_required';
   const absence = await scope.tx.selectFrom('absence_declarations').selectAll().where('id', '=', absenceId).forUpdate().executeTakeFirst();
   if (!absence) return 'not_found';
-  if (absence.status !== 'pending') return 'already_decided';
+  if (!canMove(ABSENCE_MOVES, absence.status, decision.excuse ? 'accepted' : 'refused')) return 'already_decided';
   await scope.tx
     .updateTable('absence_declarations')
     .set({ status: decision.excuse ? 'accepted' : 'refused', decision_reason: decision.excuse ? null : decision.reason.trim(), decided_by: accountIdOf(scope.actor), decided_at: scope.now })
@@ -113,7 +116,7 @@ export async function decideAbsence(scope: Scope, absenceId: string, decision: A
       .where('household_id', '=', absence.household_id)
       .where('day', '>=', absence.first_day)
       .where('day', '<=', absence.last_day)
-      .where('status', 'in', ['reserved', 'absent_billed', 'present'])
+      .where('status', 'in', ABSENCE_APPLIES)
       .execute();
     for (const booking of bookings) await moveBooking(scope, booking, 'absent_excused', { reason: 'absence' });
   }

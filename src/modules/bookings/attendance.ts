@@ -6,6 +6,7 @@ import type { Scope } from '../scope.js';
 import { moveBooking } from './booking-transitions.js';
 import type { BookingStatus } from './bookings.tables.js';
 import { may, refusal } from '../access.js';
+import { EXPECTED, isIn, ON_ATTENDANCE_LIST } from './booking-states.js';
 
 /**
  * The day's attendance lists, per site, activity, unit and group: the children expected (booked,
@@ -16,10 +17,6 @@ import { may, refusal } from '../access.js';
 
 export type AttendanceMark = 'present' | 'absent_excused' | 'absent_billed';
 export const ATTENDANCE_MARKS: readonly AttendanceMark[] = ['present', 'absent_excused', 'absent_billed'];
-/** The bookings on a day's list: expected, or already marked. */
-export const LISTED_STATUSES: BookingStatus[] = ['requested', 'reserved', 'present', 'absent_excused', 'absent_billed'];
-/** Children still expected (the dashboard's "expected today"). */
-export const EXPECTED_STATUSES: BookingStatus[] = ['requested', 'reserved', 'present'];
 
 /** A site of the authority, or the activities that have none ('none'). */
 export type SiteChoice = string | 'none';
@@ -81,7 +78,7 @@ export async function attendanceLists(scope: Scope, input: { site: SiteChoice; d
       'g.name as group_name', 'p.first_name', 'p.last_name', 'p.birth_date', 'p.allergies', 'p.pai', 'p.diet', 'h.name as household_name', 'h.family_number',
     ])
     .where('b.day', '=', input.day)
-    .where('b.status', 'in', LISTED_STATUSES);
+    .where('b.status', 'in', ON_ATTENDANCE_LIST);
   query = input.site === 'none' ? query.where('a.site_id', 'is', null) : query.where('a.site_id', '=', input.site);
   const rows = await query
     .orderBy('a.name')
@@ -134,7 +131,7 @@ export async function markAttendance(scope: Scope, input: { site: SiteChoice; da
   const byId = new Map(bookings.map((booking) => [booking.id, booking]));
   const belongs = (id: string) => {
     const booking = byId.get(id);
-    return booking !== undefined && booking.day === input.day && (input.site === 'none' ? booking.site_id === null : booking.site_id === input.site) && LISTED_STATUSES.includes(booking.status);
+    return booking !== undefined && booking.day === input.day && (input.site === 'none' ? booking.site_id === null : booking.site_id === input.site) && isIn(ON_ATTENDANCE_LIST, booking.status);
   };
   if (!ids.every(belongs)) return { kind: 'not_found' };
 
@@ -164,7 +161,7 @@ export async function expectedChildren(scope: Scope, day: string): Promise<numbe
     .selectFrom('bookings')
     .select((eb) => eb.fn.count<string>('child_id').distinct().as('n'))
     .where('day', '=', day)
-    .where('status', 'in', EXPECTED_STATUSES)
+    .where('status', 'in', EXPECTED)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

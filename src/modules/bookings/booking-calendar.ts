@@ -5,7 +5,7 @@ import { unitsBlockedBy } from '../activities/unit-rules.js';
 import { eachDay, weekdayOf } from '../calendar/calendar-dates.js';
 import type { Scope } from '../scope.js';
 import { refusalBeforePlaces, type BookingContext, type RefusalReason } from './booking-requests.js';
-import { HOLDS_NO_UNIT, type BookingStatus } from './bookings.tables.js';
+import { HOLDS_NO_UNIT, isIn, type BookingStatus } from './booking-states.js';
 import { acceptedGroups } from './enrollments.js';
 import { occupancy } from './places.js';
 import { may } from '../access.js';
@@ -113,7 +113,7 @@ export async function familyCalendar(
   // The units each child holds on each day, and so those that can no longer join them that day.
   const held = new Map<string, Set<string>>();
   for (const booking of bookings) {
-    if ((HOLDS_NO_UNIT as readonly BookingStatus[]).includes(booking.status)) continue;
+    if (isIn(HOLDS_NO_UNIT, booking.status)) continue;
     const key = `${booking.child_id}|${booking.day}`;
     held.set(key, (held.get(key) ?? new Set()).add(booking.unit_id));
   }

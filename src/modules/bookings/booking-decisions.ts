@@ -13,6 +13,9 @@ import { decideEnrollment } from './enrollments.js';
 import { releasePlace, takePlace } from './places.js';
 import { freePlaceOf, promote, type HeldBooking } from './waitlist.js';
 import { may, refusal } from '../access.js';
+import { AWAITING_DECISION } from './booking-states.js';
+import { canMove } from '../state-machine.js';
+import { ENROLLMENT_MOVES } from './bookings.tables.js';
 
 /**
  * The decisions staff take on bookings: requests of activities the service validates, cancellation
@@ -54,7 +57,7 @@ export async function pendingBookingRequests(scope: Scope) {
       'b.id', 'b.status', 'b.day', 'b.created_at', 'b.updated_at', 'b.household_id', 'h.name as household_name',
       'p.first_name', 'p.last_name', 'u.name as unit_name', 'a.id as activity_id', 'a.name as activity_name', 'g.name as group_name',
     ])
-    .where('b.status', 'in', ['requested', 'cancel_requested'])
+    .where('b.status', 'in', AWAITING_DECISION)
     .orderBy('b.day')
     .orderBy('a.name')
     .orderBy('u.position')
@@ -106,7 +109,7 @@ export async function pendingDecisions(scope: Scope): Promise<PendingDecisions> 
 /** How many requests wait for staff (the dashboard's tile). */
 export async function countToValidate(scope: Scope): Promise<number> {
   if (!may(scope, 'service.read')) return 0;
-  const bookings = await scope.tx.selectFrom('bookings').select(sql<number>`count(*)::int`.as('n')).where('status', 'in', ['requested', 'cancel_requested']).executeTakeFirstOrThrow();
+  const bookings = await scope.tx.selectFrom('bookings').select(sql<number>`count(*)::int`.as('n')).where('status', 'in', AWAITING_DECISION).executeTakeFirstOrThrow();
   const enrollments = await scope.tx.selectFrom('enrollments').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
   const absences = await scope.tx.selectFrom('absence_declarations').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
   return bookings.n + enrollments.n + absences.n;
@@ -231,7 +234,7 @@ export async function decideEnrollmentRequest(scope: Scope, enrollmentId: string
     .where('e.id', '=', enrollmentId)
     .executeTakeFirst();
   if (!enrollment) return 'not_found';
-  if (enrollment.status !== 'pending') return 'already_decided';
+  if (!canMove(ENROLLMENT_MOVES, enrollment.status, verdict.accept ? 'accepted' : 'refused')) return 'already_decided';
   let groupName = '';
   let groupId: string | null = null;
   if (verdict.accept) {

@@ -9,10 +9,11 @@ import { unitConflicts } from '../activities/unit-rules.js';
 import type { Actor } from '../actor.js';
 import { accountIdOf } from '../actor.js';
 import type { Scope } from '../scope.js';
-import { HOLDS_NO_UNIT, type BookingStatus } from './bookings.tables.js';
+import { HOLDS_NO_UNIT, isIn, type BookingStatus } from './booking-states.js';
 import { acceptedGroups } from './enrollments.js';
 import { sql } from 'kysely';
-import { allocatePlaces, giveBackAllocated, lockDayCounters, writeCounters } from './places.js';
+import { childrenOf, hasPendingEnrollment, insertBookings, liveBookingsOf, unitsHeld, type NewBookingRow } from './booking-queries.js';
+import { allocatePlaces, giveBackAllocated, lockDayCounters, writeCounters, type LockedCounters, type PlaceRequest, type PlaceResult } from './places.js';
 import { may } from '../access.js';
 
 /**
@@ -48,20 +49,6 @@ export type BookingOutcome =
 
 export interface ChoiceResult extends BookingChoice {
   outcome: BookingOutcome;
-}
-
-/** The children of each household (only they may be booked by it). */
-async function childrenOf(scope: Scope, householdIds: string[]): Promise<Map<string, Set<string>>> {
-  const children = new Map(householdIds.map((id) => [id, new Set<string>()]));
-  if (householdIds.length === 0) return children;
-  const rows = await scope.tx
-    .selectFrom('household_members')
-    .select(['household_id', 'person_id'])
-    .where('household_id', 'in', householdIds)
-    .where('role', '=', 'child')
-    .execute();
-  for (const row of rows) children.get(row.household_id)!.add(row.person_id);
-  return children;
 }
 
 /** Why a unit cannot be booked for a child on a day, before looking at places; null if it can. */
@@ -188,11 +175,6 @@ function dedupe(choices: BookingChoice[]): BookingChoice[] {
   return [...seen.values()];
 }
 
-async function hasPendingEnrollment(scope: Scope, activityId: string, childId: string): Promise<boolean> {
-  const row = await scope.tx.selectFrom('enrollments').select('id').where('activity_id', '=', activityId).where('child_id', '=', childId).where('status', '=', 'pending').executeTakeFirst();
-  return row !== undefined;
-}
-
 /**
  * A day's units must fit together, counting what the child already has booked that day and what
  * the other submissions answered with it ask for the child (a child of separated parents).
@@ -200,14 +182,11 @@ async function hasPendingEnrollment(scope: Scope, activityId: string, childId: s
 async function refuseUnitConflicts(scope: Scope, definition: ActivityDefinition, entries: Asked[], verdicts: Map<Asked, RefusalReason | null>): Promise<void> {
   const accepted = entries.filter((entry) => verdicts.get(entry) === null);
   if (accepted.length === 0) return;
-  const existing = await scope.tx
-    .selectFrom('bookings')
-    .select(['child_id', 'unit_id', 'day'])
-    .where('child_id', 'in', [...new Set(accepted.map((entry) => entry.choice.childId))])
-    .where('day', 'in', [...new Set(accepted.map((entry) => entry.choice.day))])
-    .where('unit_id', 'in', definition.units.map((unit) => unit.id))
-    .where('status', 'not in', HOLDS_NO_UNIT)
-    .execute();
+  const existing = await unitsHeld(scope.tx, {
+    childIds: [...new Set(accepted.map((entry) => entry.choice.childId))],
+    days: [...new Set(accepted.map((entry) => entry.choice.day))],
+    unitIds: definition.units.map((unit) => unit.id),
+  });
   const relations = unitRelationsOf(definition);
   const byChildDay = new Map<string, { booked: Set<string>; fresh: Asked[] }>();
   const slotOf = (childId: string, day: string) => {
@@ -251,37 +230,65 @@ async function placeChoices(scope: Scope, entries: Asked[]): Promise<Map<Asked, 
 
 class BookedMeanwhile extends Error {}
 
+/** One attempt at booking the accepted choices, step by step, under the day counters locked once. */
 async function placeChoicesOnce(scope: Scope, entries: Asked[]): Promise<Map<Asked, BookingOutcome>> {
   const outcomes = new Map<Asked, BookingOutcome>();
-  const keyOf = ({ choice }: Asked) => `${choice.childId}|${choice.unitId}|${choice.day}`;
-  const request = (entry: Asked) => ({ pools: poolsFor(entry.definition, entry.choice.unitId, entry.groupId), day: entry.choice.day, unitId: entry.choice.unitId, groupId: entry.groupId });
-  const counters = await lockDayCounters(scope.tx, scope.tenantId, entries.map(request));
+  const counters = await lockDayCounters(scope.tx, scope.tenantId, entries.map(placeRequestOf));
+  const days = await childDaysOf(scope, entries);
+  const { placing, repeated } = setAsideAlreadyBooked(entries, days, outcomes);
+  if (placing.length === 0) return outcomes;
+  const places = await allocatePlaces(scope.tx, counters, placing.map(placeRequestOf));
+  placing.forEach((entry, index) => {
+    if (places[index]!.got) days.heldOn(entry.choice.childId, entry.choice.day).add(entry.choice.unitId);
+  });
+  refuseOrphanedUnits(placing, places, counters, days, outcomes);
+  await writeCounters(scope.tx, counters);
+  const kept = placing.flatMap((entry, index) => (outcomes.has(entry) ? [] : [{ entry, place: places[index]! }]));
+  if (kept.length === 0) return outcomes;
+  const rows = kept.map(({ entry, place }) => newBookingRow(entry, place));
+  if ((await insertBookings(scope, rows)) !== rows.length) throw new BookedMeanwhile();
+  answerPlaced(kept.map(({ entry }) => entry), rows, repeated, placing, outcomes);
+  return outcomes;
+}
 
-  // Every live booking of these children on these days in these activities: what is already
-  // booked, and what each child's day already holds (for the units that need another).
-  const existing = await scope.tx
-    .selectFrom('bookings')
-    .select(['id', 'child_id', 'unit_id', 'day', 'status'])
-    .where('child_id', 'in', [...new Set(entries.map(({ choice }) => choice.childId))])
-    .where('unit_id', 'in', [...new Set(entries.flatMap(({ definition }) => definition.units.map((unit) => unit.id)))])
-    .where('day', 'in', [...new Set(entries.map(({ choice }) => choice.day))])
-    .where('status', 'not in', ['refused', 'cancelled'])
-    .execute();
-  const booked = new Map(existing.map((row) => [`${row.child_id}|${row.unit_id}|${row.day}`, { id: row.id, status: row.status }]));
+const keyOf = ({ choice }: Asked) => `${choice.childId}|${choice.unitId}|${choice.day}`;
+
+function placeRequestOf(entry: Asked): PlaceRequest {
+  return { pools: poolsFor(entry.definition, entry.choice.unitId, entry.groupId), day: entry.choice.day, unitId: entry.choice.unitId, groupId: entry.groupId };
+}
+
+/** What the children's days already hold: each live booking by key, and the units held per child and day. */
+interface ChildDays {
+  booked: Map<string, { id: string; status: BookingStatus }>;
+  heldOn(childId: string, day: string): Set<string>;
+}
+
+async function childDaysOf(scope: Scope, entries: Asked[]): Promise<ChildDays> {
+  const existing = await liveBookingsOf(scope.tx, {
+    childIds: [...new Set(entries.map(({ choice }) => choice.childId))],
+    unitIds: [...new Set(entries.flatMap(({ definition }) => definition.units.map((unit) => unit.id)))],
+    days: [...new Set(entries.map(({ choice }) => choice.day))],
+  });
   const held = new Map<string, Set<string>>();
   const heldOn = (childId: string, day: string) => {
     const key = `${childId}|${day}`;
     if (!held.has(key)) held.set(key, new Set());
     return held.get(key)!;
   };
-  for (const row of existing) if (!(HOLDS_NO_UNIT as readonly string[]).includes(row.status)) heldOn(row.child_id, row.day).add(row.unit_id);
-  // The first entry of a key is booked; a later one (a child of separated parents asked by both
-  // households in the same turn) answers 'already' with it.
+  for (const row of existing) if (!isIn(HOLDS_NO_UNIT, row.status)) heldOn(row.child_id, row.day).add(row.unit_id);
+  return { booked: new Map(existing.map((row) => [`${row.child_id}|${row.unit_id}|${row.day}`, { id: row.id, status: row.status }])), heldOn };
+}
+
+/**
+ * A choice already booked answers 'already'. The first entry of a key is to be placed; a later one
+ * (a child of separated parents asked by both households in the same turn) answers with it.
+ */
+function setAsideAlreadyBooked(entries: Asked[], days: ChildDays, outcomes: Map<Asked, BookingOutcome>): { placing: Asked[]; repeated: Asked[] } {
   const placing: Asked[] = [];
   const repeated: Asked[] = [];
   const placingKeys = new Set<string>();
   for (const entry of entries) {
-    const row = booked.get(keyOf(entry));
+    const row = days.booked.get(keyOf(entry));
     if (row) outcomes.set(entry, { kind: 'already', bookingId: row.id, status: row.status });
     else if (placingKeys.has(keyOf(entry))) repeated.push(entry);
     else {
@@ -289,21 +296,21 @@ async function placeChoicesOnce(scope: Scope, entries: Asked[]): Promise<Map<Ask
       placingKeys.add(keyOf(entry));
     }
   }
-  if (placing.length === 0) return outcomes;
+  return { placing, repeated };
+}
 
-  const places = await allocatePlaces(scope.tx, counters, placing.map(request));
-  placing.forEach((entry, index) => {
-    if (places[index]!.got) heldOn(entry.choice.childId, entry.choice.day).add(entry.choice.unitId);
-  });
-  // A unit that needs another (a meal needing the day) got a place while what it needs only waits:
-  // it would stand alone. Its place goes back and it is refused; the family books it once the day
-  // is confirmed. Repeated, for units needing units that needed others.
+/**
+ * A unit that needs another (a meal needing the day) got a place while what it needs only waits:
+ * it would stand alone. Its place goes back and it is refused; the family books it once the day is
+ * confirmed. Repeated, for units needing units that needed others.
+ */
+function refuseOrphanedUnits(placing: Asked[], places: PlaceResult[], counters: LockedCounters, days: ChildDays, outcomes: Map<Asked, BookingOutcome>): void {
   for (let orphaned = true; orphaned; ) {
     orphaned = false;
     placing.forEach((entry, index) => {
       const place = places[index]!;
       const unit = entry.definition.units.find((candidate) => candidate.id === entry.choice.unitId)!;
-      const day = heldOn(entry.choice.childId, entry.choice.day);
+      const day = days.heldOn(entry.choice.childId, entry.choice.day);
       if (!place.got || unit.requires_any.length === 0 || unit.requires_any.some((other) => day.has(other))) return;
       giveBackAllocated(counters, place.poolIds, entry.choice.day);
       day.delete(unit.id);
@@ -312,37 +319,20 @@ async function placeChoicesOnce(scope: Scope, entries: Asked[]): Promise<Map<Ask
       orphaned = true;
     });
   }
-  await writeCounters(scope.tx, counters);
-  const refused = new Set([...outcomes.keys()].filter((entry) => outcomes.get(entry)!.kind === 'refused'));
-  const kept = placing.filter((entry) => !refused.has(entry));
-  const keptPlaces = places.filter((_, index) => !refused.has(placing[index]!));
-  if (kept.length === 0) return outcomes;
-  const rows = kept.map((entry, index) => {
-    const place = keptPlaces[index]!;
-    const placed: BookingStatus = entry.definition.activity.validation_mode === 'manual' ? 'requested' : 'reserved';
-    return {
-      id: randomUUID(), child_id: entry.choice.childId, unit_id: entry.choice.unitId, day: entry.choice.day,
-      household_id: entry.submission.householdId, group_id: entry.groupId, created_by: accountOf(entry.submission.actor),
-      status: place.got ? placed : ('waitlisted' as const), holds_pools: place.got ? place.poolIds : [], waitlist_rank: place.got ? null : place.rank,
-    };
-  });
-  // One array per column rather than one parameter per value: a turn inserts thousands of rows.
-  const column = <K extends keyof (typeof rows)[number]>(name: K) => rows.map((row) => row[name]);
-  const inserted = await sql<{ id: string }>`
-    insert into bookings (id, tenant_id, child_id, unit_id, day, household_id, group_id, created_by, created_at, updated_at, status, holds_pools, waitlist_rank)
-    select b.id, ${scope.tenantId}, b.child_id, b.unit_id, b.day, b.household_id, b.group_id, b.created_by, ${scope.now}, ${scope.now}, b.status, h.holds::uuid[], b.waitlist_rank
-    from unnest(${column('id')}::uuid[], ${column('child_id')}::uuid[], ${column('unit_id')}::uuid[], ${column('day')}::date[], ${column('household_id')}::uuid[],
-                ${column('group_id')}::uuid[], ${column('created_by')}::uuid[], ${column('status')}::text[], ${column('waitlist_rank')}::int[])
-      with ordinality as b(id, child_id, unit_id, day, household_id, group_id, created_by, status, waitlist_rank, n)
-    join unnest(${rows.map((row) => `{${row.holds_pools.join(',')}}`)}::text[]) with ordinality as h(holds, n) using (n)
-    on conflict (child_id, unit_id, day) where status not in ('refused', 'cancelled') do nothing
-    returning id`.execute(scope.tx);
-  if (inserted.rows.length !== rows.length) throw new BookedMeanwhile();
-  await sql`
-    insert into booking_events (tenant_id, booking_id, household_id, from_status, to_status, reason, actor_account_id, at)
-    select ${scope.tenantId}, e.booking_id, e.household_id, null, e.to_status, null, e.actor, ${scope.now}
-    from unnest(${column('id')}::uuid[], ${column('household_id')}::uuid[], ${column('status')}::text[], ${column('created_by')}::uuid[]) as e(booking_id, household_id, to_status, actor)`
-    .execute(scope.tx);
+}
+
+/** The row of a choice placed: reserved (or requested, where the service validates) with its pools, or waitlisted with its rank. */
+function newBookingRow(entry: Asked, place: PlaceResult): NewBookingRow {
+  const placed: BookingStatus = entry.definition.activity.validation_mode === 'manual' ? 'requested' : 'reserved';
+  return {
+    id: randomUUID(), child_id: entry.choice.childId, unit_id: entry.choice.unitId, day: entry.choice.day,
+    household_id: entry.submission.householdId, group_id: entry.groupId, created_by: accountIdOf(entry.submission.actor),
+    status: place.got ? placed : 'waitlisted', holds_pools: place.got ? place.poolIds : [], waitlist_rank: place.got ? null : place.rank,
+  };
+}
+
+/** Each inserted choice answers with its state; a repeated one answers 'already' with the booking made for its twin. */
+function answerPlaced(kept: Asked[], rows: NewBookingRow[], repeated: Asked[], placing: Asked[], outcomes: Map<Asked, BookingOutcome>): void {
   const byKey = new Map<string, BookingOutcome>();
   kept.forEach((entry, index) => {
     const { id: bookingId, status, waitlist_rank: rank } = rows[index]!;
@@ -351,9 +341,4 @@ async function placeChoicesOnce(scope: Scope, entries: Asked[]): Promise<Map<Ask
     byKey.set(keyOf(entry), { kind: 'already', bookingId, status });
   });
   for (const entry of repeated) outcomes.set(entry, byKey.get(keyOf(entry)) ?? outcomes.get(placing.find((other) => keyOf(other) === keyOf(entry))!)!);
-  return outcomes;
-}
-
-function accountOf(actor: Actor): string | null {
-  return accountIdOf(actor);
 }

@@ -1,27 +1,11 @@
 import type { Scope } from '../scope.js';
-import type { BookingStatus } from './bookings.tables.js';
+import { canMove } from '../state-machine.js';
+import { BOOKING_MOVES, type BookingStatus } from './booking-states.js';
 import { accountIdOf } from '../actor.js';
 
-/**
- * The allowed moves of a booking, in one place. Each move is written with an event row, which
- * "Mes demandes" and the audit read.
- */
-const ALLOWED: Record<BookingStatus, BookingStatus[]> = {
-  requested: ['reserved', 'refused', 'cancelled'],
-  reserved: ['cancel_requested', 'cancelled', 'late_cancelled', 'present', 'absent_excused', 'absent_billed'],
-  waitlisted: ['reserved', 'requested', 'offered', 'refused', 'cancelled'],
-  offered: ['reserved', 'cancelled'],
-  cancel_requested: ['cancelled', 'reserved'],
-  refused: [],
-  cancelled: [],
-  present: ['absent_excused', 'absent_billed'],
-  absent_excused: ['present', 'absent_billed'],
-  absent_billed: ['present', 'absent_excused'],
-  late_cancelled: [],
-};
-
-export function canMove(from: BookingStatus, to: BookingStatus): boolean {
-  return ALLOWED[from].includes(to);
+/** Whether a booking may move from one state to another (booking-states.ts). */
+export function canMoveBooking(from: BookingStatus, to: BookingStatus): boolean {
+  return canMove(BOOKING_MOVES, from, to);
 }
 
 export interface BookingRef {
@@ -37,9 +21,12 @@ export interface MoveDetails {
   offerExpiresAt?: Date | null;
 }
 
-/** Moves a booking to a new state if the move is allowed and nobody moved it meanwhile. */
+/**
+ * Moves a booking to a new state if the move is allowed and nobody moved it meanwhile; each move is
+ * written with an event row, which "Mes demandes" and the audit read.
+ */
 export async function moveBooking(scope: Scope, booking: BookingRef, to: BookingStatus, details: MoveDetails = {}): Promise<boolean> {
-  if (!canMove(booking.status, to)) return false;
+  if (!canMoveBooking(booking.status, to)) return false;
   const updated = await scope.tx
     .updateTable('bookings')
     .set({

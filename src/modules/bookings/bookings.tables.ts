@@ -1,7 +1,12 @@
 import type { Generated } from 'kysely';
 import type { CalendarDate, Id, NullableTimestamp, Timestamp } from '../../db/column-types.js';
+import type { BookingStatus } from './booking-states.js';
+import type { Transitions } from '../state-machine.js';
 
 export type EnrollmentStatus = 'pending' | 'accepted' | 'refused' | 'withdrawn';
+
+/** An enrollment request is decided once by staff, or withdrawn by its family before. */
+export const ENROLLMENT_MOVES: Transitions<EnrollmentStatus> = { pending: ['accepted', 'refused', 'withdrawn'], accepted: [], refused: [], withdrawn: [] };
 
 export interface EnrollmentsTable {
   id: Id;
@@ -19,17 +24,7 @@ export interface EnrollmentsTable {
   decided_at: NullableTimestamp;
 }
 
-export const BOOKING_STATUSES = [
-  'requested', 'reserved', 'refused', 'waitlisted', 'offered', 'cancel_requested', 'cancelled',
-  'present', 'absent_excused', 'absent_billed', 'late_cancelled',
-] as const;
-export type BookingStatus = (typeof BOOKING_STATUSES)[number];
-
-/**
- * The states in which a booking holds nothing for the rules between a day's units: gone, or only
- * waiting (a meal cannot lean on a day the child only waits for).
- */
-export const HOLDS_NO_UNIT = ['refused', 'cancelled', 'late_cancelled', 'waitlisted'] as const satisfies readonly BookingStatus[];
+export type { BookingStatus } from './booking-states.js';
 
 export interface BookingsTable {
   id: Id;
@@ -62,6 +57,10 @@ export interface BookingEventsTable {
 }
 
 export type AbsenceReason = 'illness' | 'family' | 'other';
+export type AbsenceStatus = 'pending' | 'accepted' | 'refused';
+
+/** An absence is excused (accepted) or refused once by staff. */
+export const ABSENCE_MOVES: Transitions<AbsenceStatus> = { pending: ['accepted', 'refused'], accepted: [], refused: [] };
 
 export interface AbsenceDeclarationsTable {
   id: Id;
@@ -73,7 +72,7 @@ export interface AbsenceDeclarationsTable {
   reason: AbsenceReason;
   comment: string | null;
   document_id: string | null;
-  status: Generated<'pending' | 'accepted' | 'refused'>;
+  status: Generated<AbsenceStatus>;
   decision_reason: string | null;
   decided_by: string | null;
   decided_at: NullableTimestamp;

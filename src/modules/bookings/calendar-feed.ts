@@ -3,6 +3,7 @@ import type { Tx } from '../../db/tenant-scope.js';
 import { addDays } from '../calendar/calendar-dates.js';
 import type { Scope } from '../scope.js';
 import { may } from '../access.js';
+import { IN_CALENDAR_FEED } from './booking-states.js';
 
 /**
  * A private iCalendar address per child and household: calendar applications read the child's
@@ -36,7 +37,7 @@ export async function feedCalendar(tx: Tx, token: string, now: Date, calendarNam
     .where('b.child_id', '=', feed.child_id)
     .where('b.household_id', '=', feed.household_id)
     .where('b.day', '>=', since)
-    .where('b.status', 'in', ['reserved', 'requested', 'offered', 'present'])
+    .where('b.status', 'in', IN_CALENDAR_FEED)
     .orderBy('b.day')
     .execute();
   const stamp = icsInstant(now);

@@ -7,6 +7,7 @@ import { moveBooking } from './booking-transitions.js';
 import type { BookingStatus } from './bookings.tables.js';
 import { freePlaceOf, type HeldBooking } from './waitlist.js';
 import { may } from '../access.js';
+import { CANCELLABLE, GONE, isIn } from './booking-states.js';
 
 /** A family's cancellations, and the bookings it sees on its calendar and planning. */
 
@@ -25,7 +26,6 @@ export type CancelOutcome =
   | { kind: 'refused'; reason: CancelRefusal }
   | { kind: 'not_found' };
 
-const CANCELLABLE: BookingStatus[] = ['requested', 'reserved', 'waitlisted', 'offered'];
 
 interface DayBooking extends HeldBooking {
   child_id: string;
@@ -48,7 +48,7 @@ export async function cancelBooking(scope: Scope, context: BookingContext, input
     .forUpdate(['b'])
     .executeTakeFirst();
   if (!booking || booking.household_id !== input.householdId) return { kind: 'not_found' };
-  if (!CANCELLABLE.includes(booking.status)) return { kind: 'refused', reason: 'not_cancellable' };
+  if (!isIn(CANCELLABLE, booking.status)) return { kind: 'refused', reason: 'not_cancellable' };
   const definition = (await loadActivityDefinition(scope.tx, booking.activity_id))!;
   if (pastDeadline(scope, context, definition, booking)) return { kind: 'refused', reason: 'deadline_passed' };
   const dependents = await lockDependents(scope, definition, booking);
@@ -88,7 +88,7 @@ async function lockDependents(scope: Scope, definition: ActivityDefinition, canc
     .where('child_id', '=', cancelled.child_id)
     .where('day', '=', cancelled.day)
     .where('unit_id', 'in', definition.units.map((unit) => unit.id))
-    .where('status', 'not in', ['refused', 'cancelled', 'late_cancelled'])
+    .where('status', 'not in', GONE)
     .execute();
   const relations = unitRelationsOf(definition);
   const lacksWithout = (gone: Set<string>) => {
@@ -100,7 +100,7 @@ async function lockDependents(scope: Scope, definition: ActivityDefinition, canc
   const gone = new Set([cancelled.id]);
   for (;;) {
     const lacks = lacksWithout(gone);
-    const more = day.filter((row) => !gone.has(row.id) && row.household_id === cancelled.household_id && CANCELLABLE.includes(row.status) && lacks(row.unit_id) && !lackedBefore(row.unit_id));
+    const more = day.filter((row) => !gone.has(row.id) && row.household_id === cancelled.household_id && isIn(CANCELLABLE, row.status) && lacks(row.unit_id) && !lackedBefore(row.unit_id));
     if (more.length === 0) break;
     for (const row of more) gone.add(row.id);
   }

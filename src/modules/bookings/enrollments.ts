@@ -3,6 +3,8 @@ import { recordAudit } from '../audit/audit-log.js';
 import type { Scope } from '../scope.js';
 import { may, refusal } from '../access.js';
 import { accountIdOf } from '../actor.js';
+import { sourcesOf } from '../state-machine.js';
+import { ENROLLMENT_MOVES } from './bookings.tables.js';
 
 /**
  * A child is enrolled in an activity and placed in one of its groups: the family asks (with the
@@ -69,7 +71,7 @@ export async function decideEnrollment(scope: Scope, enrollmentId: string, decis
       ? { status: 'accepted', group_id: decision.groupId, decided_by: accountIdOf(scope.actor), decided_at: scope.now }
       : { status: 'refused', reason: decision.reason.trim(), decided_by: accountIdOf(scope.actor), decided_at: scope.now })
     .where('id', '=', enrollmentId)
-    .where('status', '=', 'pending')
+    .where('status', 'in', sourcesOf(ENROLLMENT_MOVES, decision.accept ? 'accepted' : 'refused'))
     .returning(['household_id'])
     .executeTakeFirst();
   if (!updated) {

@@ -6,6 +6,7 @@ import type { Scope } from '../scope.js';
 import type { BookingStatus } from './bookings.tables.js';
 import { occupancy } from './places.js';
 import { may } from '../access.js';
+import { HOLDS_PLACE } from './booking-states.js';
 
 /**
  * What staff read of the places: per day, unit and group, the places, those taken and left, and
@@ -20,7 +21,6 @@ export interface StaffCalendar extends DayCalendar {
 }
 
 /** The statuses of a booking that holds (or held, once the day is past) a place. */
-export const HOLDING_STATUSES: BookingStatus[] = ['requested', 'reserved', 'offered', 'cancel_requested', 'present', 'absent_excused', 'absent_billed'];
 
 /** The longest range one report covers (a quarter). */
 export const MAX_REPORT_DAYS = 92;
@@ -96,7 +96,7 @@ function placesOf(definition: ActivityDefinition, counters: Map<string, Counter>
 const key = (day: string, unitId: string, groupId: string | null) => `${day}|${unitId}|${groupId ?? ''}`;
 
 /** Counts of bookings per day, unit and group, in some statuses. */
-async function countBookings(scope: Scope, unitIds: string[], from: string, to: string, statuses: BookingStatus[]): Promise<Map<string, number>> {
+async function countBookings(scope: Scope, unitIds: string[], from: string, to: string, statuses: readonly BookingStatus[]): Promise<Map<string, number>> {
   if (unitIds.length === 0) return new Map();
   const rows = await scope.tx
     .selectFrom('bookings')
@@ -128,7 +128,7 @@ export async function occupancyReport(scope: Scope, calendar: StaffCalendar, inp
   const counters = new Map<string, Counter>();
   for (const row of await occupancy(scope.tx, definition.pools.map((pool) => pool.id), from, to)) counters.set(`${row.pool_id}|${row.day}`, row);
   const waiting = await countBookings(scope, unitIds, from, to, ['waitlisted']);
-  const booked = await countBookings(scope, unitIds, from, to, HOLDING_STATUSES);
+  const booked = await countBookings(scope, unitIds, from, to, HOLDS_PLACE);
 
   const days: OccupancyDay[] = [];
   for (const day of from <= to ? eachDay(from, to) : []) {
@@ -230,7 +230,7 @@ export async function dayLists(
     ])
     .where('b.unit_id', 'in', units.map((unit) => unit.id))
     .where('b.day', '=', input.day)
-    .where('b.status', 'in', ['waitlisted', ...HOLDING_STATUSES])
+    .where('b.status', 'in', ['waitlisted', ...HOLDS_PLACE])
     .orderBy('b.waitlist_rank')
     .orderBy('p.last_name')
     .orderBy('p.first_name')

@@ -6,6 +6,7 @@ import type { BookingContext } from './booking-requests.js';
 import type { BookingStatus } from './bookings.tables.js';
 import { moveBooking } from './booking-transitions.js';
 import { may } from '../access.js';
+import { CANCELLABLE, isIn } from './booking-states.js';
 
 /** One booking as the family's month planning shows it, with what the family may still do. */
 export interface PlanningEntry {
@@ -26,8 +27,6 @@ export interface PlanningDay {
   schoolHoliday: boolean;
   entries: PlanningEntry[];
 }
-
-const CANCELLABLE: BookingStatus[] = ['requested', 'reserved', 'waitlisted', 'offered'];
 
 /** A child's month, across every activity: the planning of seeds 001, 002 and 004. */
 export async function childPlanning(scope: Scope, context: BookingContext, input: { householdId: string; childId: string; from: string; to: string }): Promise<PlanningDay[] | null> {
@@ -68,7 +67,7 @@ export async function childPlanning(scope: Scope, context: BookingContext, input
         const definition = definitions.get(booking.activity_id)!;
         const unit = definition.units.find((candidate) => candidate.id === booking.unit_id)!;
         const deadline = booking.status === 'waitlisted' ? null : deadlineInstant(cancellationDeadlineOf(definition, unit), day, context.timeZone, (date) => context.calendar.isWorkingDay(date));
-        const open = CANCELLABLE.includes(booking.status) && (deadline === null || scope.now < deadline);
+        const open = isIn(CANCELLABLE, booking.status) && (deadline === null || scope.now < deadline);
         return {
           bookingId: booking.id,
           activityName: booking.activity_name,

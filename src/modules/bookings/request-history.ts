@@ -2,6 +2,7 @@ import { localDate } from '../calendar/local-date.js';
 import type { Scope } from '../scope.js';
 import type { BookingStatus } from './bookings.tables.js';
 import { may } from '../access.js';
+import { ANSWERS, isIn } from './booking-states.js';
 
 /**
  * What a household asked about its bookings, for "Mes demandes": the days it booked and the
@@ -50,7 +51,6 @@ export interface CancellationLine extends HistoryLine {
 }
 
 /** States that are the service's answer, dated when it came later than the request. */
-const ANSWERS: BookingStatus[] = ['reserved', 'refused', 'offered'];
 
 export async function householdRequestHistory(
   scope: Scope,
@@ -95,7 +95,7 @@ export async function householdRequestHistory(
     // Days a lottery draw gave are listed too: the draw's notice sends the family here for its ranks.
     const note = noteOf(booking.status, booking.reason);
     // The move into its state, not a refused cancellation putting it back there.
-    const answer = ANSWERS.includes(booking.status) ? history.findLast((event) => event.to_status === booking.status && event.from_status !== 'cancel_requested') : undefined;
+    const answer = isIn(ANSWERS, booking.status) ? history.findLast((event) => event.to_status === booking.status && event.from_status !== 'cancel_requested') : undefined;
     const answeredAt = answer && answer.at > booking.created_at ? answer.at : null;
     bookingLines.add(
       [booking.created_at.getTime(), booking.child_id, booking.activity_id, booking.status, JSON.stringify(note)].join('|'),

@@ -9,6 +9,8 @@ import { composeEmail, type MailContext, type SecretMailContext } from '../notif
 import { sendFirstAccess } from '../identity/invitations.js';
 import { may, refusal } from '../access.js';
 import { accountIdOf } from '../actor.js';
+import { sourcesOf } from '../state-machine.js';
+import { ACCOUNT_REQUEST_MOVES } from '../identity/identity.tables.js';
 
 export const ACCOUNT_REQUEST_FIELDS = ['civility', 'firstName', 'lastName', 'email', 'phone', 'address', 'postcode', 'city', 'children', 'message'] as const;
 export type AccountRequestField = (typeof ACCOUNT_REQUEST_FIELDS)[number];
@@ -134,7 +136,7 @@ export async function decideAccountRequest(scope: Scope, requestId: string, deci
     .updateTable('account_requests')
     .set({ status: decision.accept ? 'accepted' : 'refused', reason: decision.accept ? null : decision.reason.trim(), decided_by: accountIdOf(scope.actor), decided_at: scope.now })
     .where('id', '=', requestId)
-    .where('status', '=', 'pending')
+    .where('status', 'in', sourcesOf(ACCOUNT_REQUEST_MOVES, decision.accept ? 'accepted' : 'refused'))
     .returningAll()
     .executeTakeFirst();
   if (!request) {

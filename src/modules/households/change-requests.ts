@@ -13,6 +13,8 @@ import {
 } from './record-fields.js';
 import { may, refusal } from '../access.js';
 import { accountIdOf } from '../actor.js';
+import { canMove, sourcesOf } from '../state-machine.js';
+import { CHANGE_REQUEST_MOVES } from './households.tables.js';
 
 /**
  * How a household's record changes: staff change it directly; a family's change applies at once
@@ -194,7 +196,7 @@ export async function changeChildContacts(
     .where('household_id', '=', input.householdId)
     .where('kind', '=', 'contacts')
     .where('target_person_id', '=', input.childId)
-    .where('status', '=', 'pending')
+    .where('status', 'in', sourcesOf(CHANGE_REQUEST_MOVES, 'withdrawn'))
     .execute();
   await createRequest(scope, input.householdId, 'contacts', input.childId, { old, new: contacts });
   return { kind: 'saved', applied: [], requested: ['child.contacts'] };
@@ -293,7 +295,7 @@ export async function withdrawRequest(scope: Scope, requestId: string): Promise<
     .updateTable('change_requests')
     .set({ status: 'withdrawn', decided_at: scope.now })
     .where('id', '=', requestId)
-    .where('status', '=', 'pending')
+    .where('status', 'in', sourcesOf(CHANGE_REQUEST_MOVES, 'withdrawn'))
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return 'already_decided';
   await recordAudit(scope, { action: 'change_request.withdrawn', objectType: 'change_request', objectId: requestId });
@@ -312,7 +314,7 @@ export async function decideRequest(scope: Scope, requestId: string, decision: D
   if (!decision.accept && decision.reason.trim() === '') return 'reason_required';
   const request = await scope.tx.selectFrom('change_requests').selectAll().where('id', '=', requestId).forUpdate().executeTakeFirst();
   if (!request) return 'not_found';
-  if (request.status !== 'pending') return 'already_decided';
+  if (!canMove(CHANGE_REQUEST_MOVES, request.status, decision.accept ? 'accepted' : 'refused')) return 'already_decided';
   const payload = request.payload as RequestPayload;
 
   if (decision.accept) {

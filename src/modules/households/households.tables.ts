@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { CalendarDate, Id, Json, NullableTimestamp, Timestamp } from '../../db/column-types.js';
+import type { Transitions } from '../state-machine.js';
 
 export interface HouseholdsTable {
   id: Id;
@@ -90,6 +91,9 @@ export interface ChildContactsTable {
 
 export type ChangeRequestKind = 'record' | 'add_member' | 'contacts';
 export type ChangeRequestStatus = 'pending' | 'accepted' | 'refused' | 'withdrawn';
+
+/** A change request is decided once by staff, or withdrawn by its family before. */
+export const CHANGE_REQUEST_MOVES: Transitions<ChangeRequestStatus> = { pending: ['accepted', 'refused', 'withdrawn'], accepted: [], refused: [], withdrawn: [] };
 
 export interface ChangeRequestsTable {
   id: Id;

@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import type { Id, NullableTimestamp, Timestamp } from '../../db/column-types.js';
 import type { StaffRole } from '../actor.js';
+import type { Transitions } from '../state-machine.js';
 
 export type { StaffRole };
 
@@ -68,6 +69,9 @@ export interface AltchaSpentTable {
 }
 
 export type AccountRequestStatus = 'pending' | 'accepted' | 'refused';
+
+/** An account request is decided once by staff. */
+export const ACCOUNT_REQUEST_MOVES: Transitions<AccountRequestStatus> = { pending: ['accepted', 'refused'], accepted: [], refused: [] };
 
 export interface AccountRequestsTable {
   id: Id;

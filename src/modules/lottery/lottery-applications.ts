@@ -13,6 +13,7 @@ import type { ApplicationResult } from './lottery.tables.js';
 import { ensureSeed, loadLotteryPeriod, type LotterySettings } from './lottery-settings.js';
 import { may } from '../access.js';
 import { accountIdOf } from '../actor.js';
+import { GONE } from '../bookings/booking-states.js';
 
 /**
  * Families apply for days and units of a lottery period during its window, per child, on the same
@@ -31,8 +32,6 @@ export type ApplyResult =
   | { kind: 'done'; answers: ApplicationAnswer[]; period: BookingPeriod; settings: LotterySettings | null }
   | { kind: 'not_lottery' }
   | { kind: 'not_found' };
-
-const LIVE_BOOKING = ['refused', 'cancelled', 'late_cancelled'] as const;
 
 async function childrenOf(scope: Scope, householdId: string): Promise<Set<string>> {
   const rows = await scope.tx.selectFrom('household_members').select('person_id').where('household_id', '=', householdId).where('role', '=', 'child').execute();
@@ -156,7 +155,7 @@ async function refuseUnitConflicts(scope: Scope, definition: ActivityDefinition,
       .where('child_id', 'in', childIds)
       .where('day', 'in', days)
       .where('unit_id', 'in', definition.units.map((unit) => unit.id))
-      .where('status', 'not in', LIVE_BOOKING)
+      .where('status', 'not in', GONE)
       .execute(),
     scope.tx.selectFrom('lottery_applications').select(['child_id', 'unit_id', 'day']).where('period_id', '=', periodId).where('child_id', 'in', childIds).where('day', 'in', days).execute(),
   ]);

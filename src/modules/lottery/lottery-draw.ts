@@ -17,6 +17,7 @@ import { tellDrawResults } from './lottery-notifications.js';
 import type { ApplicationResult } from './lottery.tables.js';
 import { accountIdOf } from '../actor.js';
 import { may } from '../access.js';
+import { ENDED, GONE, HOLDS_PLACE } from '../bookings/booking-states.js';
 
 /**
  * The draw of a lottery period, once, after its applications closed:
@@ -65,8 +66,6 @@ interface Answer {
   bookingId: string | null;
 }
 
-const LIVE: BookingStatus[] = ['requested', 'reserved', 'waitlisted', 'offered', 'cancel_requested', 'present', 'absent_excused', 'absent_billed'];
-const HOLDING: BookingStatus[] = ['requested', 'reserved', 'offered', 'cancel_requested', 'present', 'absent_excused', 'absent_billed'];
 const CHUNK = 500;
 
 /** Runs the draw of a lottery period (managers, administrators, or the system). */
@@ -151,7 +150,7 @@ async function householdFacts(scope: Scope, period: BookingPeriod, applications:
       .where('u.activity_id', '=', period.activity_id)
       .where('b.day', '>=', period.first_day)
       .where('b.day', '<=', period.last_day)
-      .where('b.status', 'in', HOLDING)
+      .where('b.status', 'in', HOLDS_PLACE)
       .where('b.household_id', 'in', applicants)
       .execute(),
     refusedAtPreviousDraw(scope, period),
@@ -226,7 +225,7 @@ async function allocate(
       .where('unit_id', 'in', definition.units.map((unit) => unit.id))
       .where('day', '>=', period.first_day)
       .where('day', '<=', period.last_day)
-      .where('status', 'in', LIVE)
+      .where('status', 'not in', GONE)
       .execute(),
   ]);
   const childIds = [...new Set(applications.map((application) => application.child_id))];
@@ -420,7 +419,7 @@ class BookingWriter {
         tenant_id: scope.tenantId, child_id: application.child_id, unit_id: application.unit_id, day: application.day, household_id: application.household_id,
         group_id: groupId, status, waitlist_rank: rank, holds_pools: heldPools, created_by: account, created_at: scope.now, updated_at: scope.now,
       })))
-      .onConflict((conflict) => conflict.columns(['child_id', 'unit_id', 'day']).where('status', 'not in', ['refused', 'cancelled']).doNothing())
+      .onConflict((conflict) => conflict.columns(['child_id', 'unit_id', 'day']).where('status', 'not in', ENDED).doNothing())
       .returning(['id', 'child_id', 'unit_id', 'day'])
       .execute();
     const ids = new Map(inserted.map((row) => [`${row.child_id}|${row.unit_id}|${row.day}`, row.id]));
@@ -449,7 +448,7 @@ class BookingWriter {
         .where('child_id', '=', application.child_id)
         .where('unit_id', '=', application.unit_id)
         .where('day', '=', application.day)
-        .where('status', 'not in', ['refused', 'cancelled'])
+        .where('status', 'not in', ENDED)
         .executeTakeFirst();
       this.answers.set(application.id, { result: 'already', rank: null, reason: null, bookingId: other?.id ?? null });
     }

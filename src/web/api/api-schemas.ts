@@ -1,6 +1,6 @@
 import type { CalendarClosedReason } from '../../modules/bookings/booking-calendar.js';
 import type { RefusalReason } from '../../modules/bookings/booking-requests.js';
-import { BOOKING_STATUSES } from '../../modules/bookings/bookings.tables.js';
+import { BOOKING_STATUSES } from '../../modules/bookings/booking-states.js';
 
 /**
  * The JSON schemas of the families' API. The routes validate their input and serialise their

@@ -4,7 +4,7 @@ import type { Translate } from '../../i18n/catalogue.js';
 import { addDays } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import { cancelBooking, cancelledAlong } from '../../modules/bookings/cancellations.js';
-import { BOOKING_STATUSES, type BookingStatus } from '../../modules/bookings/bookings.tables.js';
+import { BOOKING_STATUSES, type BookingStatus } from '../../modules/bookings/booking-states.js';
 import { currentFeedToken } from '../../modules/bookings/calendar-feed.js';
 import { childPlanning, confirmOffer, type PlanningDay } from '../../modules/bookings/planning.js';
 import type { Services } from '../../services.js';
