@@ -1,6 +1,6 @@
 import { href, usePage } from '../page-context.js';
 
-export type ErrorKind = 'notFound' | 'forbidden' | 'server' | 'tooMany' | 'csrf';
+export type ErrorKind = 'notFound' | 'badRequest' | 'tooLarge' | 'forbidden' | 'server' | 'tooMany' | 'csrf';
 
 /** The body of an error page: what happened, in words, and a way back. */
 export function ErrorPage(props: { kind: ErrorKind; seconds?: number }) {
@@ -12,6 +12,8 @@ function ErrorBody(props: { kind: ErrorKind; seconds?: number }) {
   const { t } = page;
   const [title, text] = {
     notFound: [t('error.notFound.title'), t('error.notFound.text')],
+    badRequest: [t('error.badRequest.title'), t('error.badRequest.text')],
+    tooLarge: [t('error.tooLarge.title'), t('error.tooLarge.text')],
     forbidden: [t('error.forbidden.title'), t('error.forbidden.text')],
     server: [t('error.server.title'), t('error.server.text', { requestId: page.requestId })],
     tooMany: [t('error.tooMany.title'), t('error.tooMany.text', { seconds: props.seconds ?? 60 })],

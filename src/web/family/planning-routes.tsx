@@ -1,5 +1,6 @@
 import { Table } from '../components/dsfr/table.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { Translate } from '../../i18n/catalogue.js';
 import { addDays } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';
@@ -15,6 +16,7 @@ import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { Select } from '../components/dsfr/select.js';
 import { BookingStatusBadge } from '../components/booking-status.js';
 import { isUuid } from '../forms.js';
+import { Form, type FormInput, formValues, Id, Month, Text } from '../page-input.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { bookingContextOf } from '../booking-context.js';
@@ -26,17 +28,28 @@ const LEGEND: BookingStatus[] = BOOKING_STATUSES.filter((status) => status !== '
 
 type Notice = { kind: 'success' | 'error'; text: string };
 
+/** The planning's address: the child and month shown, and the answer to a cancellation just made. */
+const PlanningQuery = Type.Object({
+  enfant: Type.Optional(Id),
+  mois: Type.Optional(Month),
+  resultat: Type.Optional(Text),
+  /** The bookings cancelled along with the one the family cancelled, comma-separated ids. */
+  aussi: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F,-]{0,800}$' })),
+});
+
+const BookingParams = Type.Object({ id: Id });
+
 /** The month planning of a child, across activities, with cancellation and offered places. */
-export function familyPlanningRoutes(services: Services): FastifyPluginAsync {
+export function familyPlanningRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/reservations/planning', { preHandler: requireFamily }, async (request, reply) => {
+    app.get('/reservations/planning', { preHandler: requireFamily, schema: { querystring: PlanningQuery } }, async (request, reply) => {
       const householdId = request.session!.account.householdId!;
       const tenant = request.tenant!;
-      const query = request.query as Record<string, string | undefined>;
+      const query = request.query;
       const data = await request.inScope(async (scope) => {
         const children = await childChoices(scope, householdId);
-        const childId = query.enfant && isUuid(query.enfant) ? query.enfant : children[0]?.id;
-        const month = query.mois && /^\d{4}-\d{2}$/.test(query.mois) ? query.mois : localDate(scope.now, tenant.time_zone).slice(0, 7);
+        const childId = query.enfant ?? children[0]?.id;
+        const month = query.mois ?? localDate(scope.now, tenant.time_zone).slice(0, 7);
         const days = childId
           ? await childPlanning(scope, await bookingContextOf(services, scope, tenant), { householdId, childId, from: `${month}-01`, to: addDays(`${shiftMonth(month, 1)}-01`, -1) })
           : [];
@@ -48,9 +61,8 @@ export function familyPlanningRoutes(services: Services): FastifyPluginAsync {
       return reply.page(request.t('bookings.planning'), <PlanningPage {...data} days={data.days} />);
     });
 
-    app.post('/reservations/:id/annuler', { preHandler: requireFamily }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      if (!isUuid(id)) return reply.callNotFound();
+    app.post('/reservations/:id/annuler', { preHandler: requireFamily, schema: { params: BookingParams, body: Form } }, async (request, reply) => {
+      const { id } = request.params;
       const householdId = request.session!.account.householdId!;
       const tenant = request.tenant!;
       const outcome = await request.inScope(async (scope) => cancelBooking(scope, await bookingContextOf(services, scope, tenant), { householdId, bookingId: id }));
@@ -61,9 +73,8 @@ export function familyPlanningRoutes(services: Services): FastifyPluginAsync {
       return reply.redirect(`${request.base}/reservations/planning?${backQuery(request.body)}&resultat=${result}${along.length > 0 ? `&aussi=${along.join(',')}` : ''}`);
     });
 
-    app.post('/reservations/:id/confirmer', { preHandler: requireFamily }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      if (!isUuid(id)) return reply.callNotFound();
+    app.post('/reservations/:id/confirmer', { preHandler: requireFamily, schema: { params: BookingParams, body: Form } }, async (request, reply) => {
+      const { id } = request.params;
       const householdId = request.session!.account.householdId!;
       const outcome = await request.inScope((scope) => confirmOffer(scope, { householdId, bookingId: id }));
       if (outcome === 'not_found') return reply.callNotFound();
@@ -72,12 +83,12 @@ export function familyPlanningRoutes(services: Services): FastifyPluginAsync {
   };
 }
 
-/** Keeps the child and month the family was looking at after a cancellation. */
-function backQuery(body: unknown): string {
-  const form = (body ?? {}) as Record<string, unknown>;
+/** Keeps the child and month the family was looking at after a cancellation (the planning checks them again). */
+function backQuery(body: FormInput): string {
+  const { enfant, mois } = formValues(body);
   const params = new URLSearchParams();
-  if (typeof form.enfant === 'string' && isUuid(form.enfant)) params.set('enfant', form.enfant);
-  if (typeof form.mois === 'string' && /^\d{4}-\d{2}$/.test(form.mois)) params.set('mois', form.mois);
+  if (enfant) params.set('enfant', enfant);
+  if (mois) params.set('mois', mois);
   return params.toString();
 }
 
@@ -86,7 +97,7 @@ function idsOf(raw: string | undefined): string[] {
   return (raw ?? '').split(',').filter(isUuid).slice(0, 20);
 }
 
-function noticeOf(t: Translate, query: Record<string, string | undefined>, along: Parameters<typeof cancellationMessage>[2]): Notice | undefined {
+function noticeOf(t: Translate, query: { resultat?: string }, along: Parameters<typeof cancellationMessage>[2]): Notice | undefined {
   switch (query.resultat) {
     case undefined:
       return undefined;

@@ -1,0 +1,57 @@
+import type { IncomingMessage } from 'node:http';
+import rateLimit from '@fastify/rate-limit';
+import fp from 'fastify-plugin';
+import helmet from 'helmet';
+import type { Config } from '../../config.js';
+import { type TenantMatch, tenantMatchOf } from './tenant-match.js';
+
+/**
+ * Security headers on every answer (helmet's middleware built once: the Fastify plugin builds it
+ * anew for each request) and the default rate limit of 600 requests a minute per address.
+ */
+export const securityHeaders = fp<{ config: Config }>(
+  async (app, { config }) => {
+    const headers = helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          workerSrc: ["'self'", 'blob:'],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          // Logging out answers the form with a redirect to the authority's website, and browsers
+          // check that redirect against form-action: the tenant's website is allowed there.
+          formAction: [(raw: IncomingMessage) => formActionSources(tenantMatchOf(raw))],
+          frameAncestors: ["'none'"],
+        },
+      },
+      strictTransportSecurity: config.publicUrl.startsWith('https:'),
+      referrerPolicy: { policy: 'same-origin' },
+    });
+    app.addHook('onRequest', (request, reply, done) => headers(request.raw, reply.raw, (error) => done(error as Error | undefined)));
+    await app.register(rateLimit, {
+      global: true,
+      max: 600,
+      timeWindow: '1 minute',
+      allowList: (request) => request.url === '/health',
+    });
+  },
+  { name: 'security-headers' },
+);
+
+/** Where forms may lead: this site, and the tenant's website where logging out leads. */
+function formActionSources(match: TenantMatch | undefined): string {
+  const website = match?.tenant.website_url;
+  if (!website) return "'self'";
+  try {
+    const url = new URL(website);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? `'self' ${url.origin}` : "'self'";
+  } catch {
+    return "'self'";
+  }
+}
