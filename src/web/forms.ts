@@ -36,6 +36,76 @@ export function fieldMessages<F extends string>(t: Translate, errors: Partial<Re
   return messages;
 }
 
+/** One failure of a route's schema, as Ajv reports it. */
+export interface SchemaError {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * The field codes and the catalogue sentences shown for a schema's failures: the API's `fields`
+ * and the pages' field messages say the same words for the same rule (the pages' own where they fit).
+ */
+export function schemaFieldMessage(error: SchemaError): { code: string; key: MessageKey } {
+  switch (error.keyword) {
+    case 'required':
+    case 'minLength':
+      return { code: 'required', key: 'field.error.required' };
+    case 'maxLength':
+      return { code: 'too_long', key: 'field.error.tooLong' };
+    case 'enum':
+    case 'const':
+      return { code: 'choice', key: 'field.error.choice' };
+    case 'minimum':
+    case 'maximum':
+      return { code: 'integer', key: 'field.error.integer' };
+    case 'minItems':
+    case 'maxItems':
+    case 'uniqueItems':
+      return { code: 'count', key: 'api.field.count' };
+    case 'additionalProperties':
+      return { code: 'unknown', key: 'api.field.unknown' };
+    case 'type':
+      return error.params.type === 'integer' || error.params.type === 'number' ? { code: 'integer', key: 'field.error.integer' } : { code: 'invalid', key: 'api.field.invalid' };
+    case 'format':
+      if (error.params.format === 'date') return { code: 'date', key: 'api.field.date' };
+      if (error.params.format === 'uuid') return { code: 'identifier', key: 'api.field.identifier' };
+      if (error.params.format === 'email') return { code: 'email', key: 'field.error.email' };
+      return { code: 'invalid', key: 'api.field.invalid' };
+    default:
+      return { code: 'invalid', key: 'api.field.invalid' };
+  }
+}
+
+/** The path of a failure's field, one name per level (a missing property named after its parent). */
+export function schemaFieldParts(error: SchemaError): string[] {
+  const parts = error.instancePath.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const missing = error.keyword === 'required' ? String(error.params.missingProperty ?? '') : error.keyword === 'additionalProperties' ? String(error.params.additionalProperty ?? '') : '';
+  if (missing) parts.push(missing);
+  return parts;
+}
+
+/**
+ * The field messages of a form that its route's body schema refused (routes that say
+ * `attachValidation: true`): one per field of the form, the first failure found, in the page's
+ * language — so that what a person can get wrong by typing (a text too long) comes back next to
+ * the field with what was typed, as the modules' own checks do. Null when the form passed. An
+ * address or a query string refused is not the form's: it is thrown to the pages' error handler
+ * (404 for a path, 400 otherwise), as on routes without `attachValidation`.
+ */
+export function refusedFields(request: FastifyRequest): Record<string, string> | null {
+  const refused = request.validationError;
+  if (!refused) return null;
+  if (refused.validationContext !== 'body') throw refused;
+  const messages: Record<string, string> = {};
+  for (const error of refused.validation as SchemaError[]) {
+    const field = schemaFieldParts(error)[0] ?? '';
+    messages[field] ??= request.t(schemaFieldMessage(error).key);
+  }
+  return messages;
+}
+
 /** A path to go back to after login: only a path of this site, never another site's address. */
 export function safeReturnPath(value: unknown): string | null {
   if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return null;

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { MessageKey, Translate } from '../../i18n/catalogue.js';
+import type { Translate } from '../../i18n/catalogue.js';
 import { daysBetween } from '../../modules/calendar/calendar-dates.js';
+import { type SchemaError, schemaFieldMessage, schemaFieldParts } from '../forms.js';
 
 /** One field in error: where (`choices[0].day`), a stable code, and a sentence in the request's language. */
 export interface FieldError {
@@ -23,51 +24,9 @@ export function notFound(request: FastifyRequest, reply: FastifyReply): FastifyR
   return sendApiError(reply, 404, 'not_found', request.t('api.error.notFound'));
 }
 
-interface SchemaError {
-  instancePath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-}
-
-/** The field codes and the catalogue sentences shown for them: the pages' own where they fit. */
-function fieldMessage(error: SchemaError): { code: string; key: MessageKey } {
-  switch (error.keyword) {
-    case 'required':
-      return { code: 'required', key: 'field.error.required' };
-    case 'minLength':
-      return { code: 'required', key: 'field.error.required' };
-    case 'maxLength':
-      return { code: 'too_long', key: 'field.error.tooLong' };
-    case 'enum':
-    case 'const':
-      return { code: 'choice', key: 'field.error.choice' };
-    case 'minimum':
-    case 'maximum':
-      return { code: 'integer', key: 'field.error.integer' };
-    case 'minItems':
-    case 'maxItems':
-    case 'uniqueItems':
-      return { code: 'count', key: 'api.field.count' };
-    case 'additionalProperties':
-      return { code: 'unknown', key: 'api.field.unknown' };
-    case 'type':
-      return error.params.type === 'integer' || error.params.type === 'number' ? { code: 'integer', key: 'field.error.integer' } : { code: 'invalid', key: 'api.field.invalid' };
-    case 'format':
-      if (error.params.format === 'date') return { code: 'date', key: 'api.field.date' };
-      if (error.params.format === 'uuid') return { code: 'identifier', key: 'api.field.identifier' };
-      if (error.params.format === 'email') return { code: 'email', key: 'field.error.email' };
-      return { code: 'invalid', key: 'api.field.invalid' };
-    default:
-      return { code: 'invalid', key: 'api.field.invalid' };
-  }
-}
-
 /** `/choices/0/day` → `choices[0].day`; a missing property is named after its parent. */
 export function fieldPath(error: SchemaError): string {
-  const parts = error.instancePath.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const missing = error.keyword === 'required' ? String(error.params.missingProperty ?? '') : error.keyword === 'additionalProperties' ? String(error.params.additionalProperty ?? '') : '';
-  if (missing) parts.push(missing);
-  return parts.reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+  return schemaFieldParts(error).reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
 }
 
 /** Schema errors as field errors, one per field (the first found), translated. */
@@ -76,7 +35,7 @@ export function fieldErrors(t: Translate, errors: SchemaError[]): FieldError[] {
   for (const error of errors) {
     const field = fieldPath(error);
     if (byField.has(field)) continue;
-    const { code, key } = fieldMessage(error);
+    const { code, key } = schemaFieldMessage(error);
     byField.set(field, { field, code, message: t(key) });
   }
   return [...byField.values()];
