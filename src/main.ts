@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const jobs = await startJobQueue(db, jobLog);
   const mail = new EmailSender({ db, clock, jobs, log: jobLog, mailer: mailerFromConfig(config), secrets: outboxSecretsBox(config.secret) });
   await mail.start();
-  await startOfferExpiry(jobs, { db, clock, mail, log: jobLog });
+  await startOfferExpiry(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl });
   const services: Services = { config, db, clock, tenants, jobs, mail, calendars: new CalendarCache() };
   const app = await buildApp(services);
 

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { cancelBooking } from '../src/modules/bookings/cancellations.js';
 import { expireOverdueOffers, OFFER_EXPIRY_QUEUE, type OfferExpiryOptions } from '../src/modules/bookings/offer-expiry.js';
+import { TestBrowser } from './support/http-client.js';
 import { emailsTo } from './support/outbox.js';
+import { PASSWORD } from './support/scenario.js';
 import { openCalendar, startWaitlistScenario, type WaitlistScenario } from './support/waitlist-scenario.js';
 
 const DAY = '2026-11-25';
@@ -29,7 +31,7 @@ describe('time-limited offers expire', () => {
 
   before(async () => {
     s = await startWaitlistScenario({ families: 4, places: 2 });
-    options = { db: s.portal.db, clock: s.portal.clock, mail: s.portal.services.mail, log: { error: (details) => errors.push(details) } };
+    options = { db: s.portal.db, clock: s.portal.clock, mail: s.portal.services.mail, log: { error: (details) => errors.push(details) }, publicUrl: s.portal.config.publicUrl };
   });
   beforeEach(() => offerOnePlace(s));
   after(() => s.portal.close());
@@ -53,6 +55,31 @@ describe('time-limited offers expire', () => {
     const gone = (await emailsTo(s.portal, s.tenant, 'parent2@example.test')).filter((mail) => /n’a pas été confirmée/.test(mail.subject));
     assert.equal(gone.length, 1, 'the family whose offer ran out is told, once');
     assert.deepEqual(errors, []);
+  });
+
+  it('links its emails to the authority’s portal, whole addresses as in every email', async () => {
+    s.portal.clock.set('2026-11-03T08:00:00Z');
+    assert.equal(await expireOverdueOffers(options), 1);
+    const base = `${s.portal.config.publicUrl}/ville`;
+    const offer = (await emailsTo(s.portal, s.tenant, 'parent3@example.test'))[0]!;
+    assert.ok(offer.text_body.includes(`${base}/reservations/planning?enfant=${s.families[3]!.childIds[0]}&mois=2026-11`), offer.text_body);
+    const gone = (await emailsTo(s.portal, s.tenant, 'parent2@example.test')).find((mail) => /n’a pas été confirmée/.test(mail.subject))!;
+    assert.ok(gone.text_body.split('\n').includes(`${base}/reservations`), gone.text_body);
+  });
+
+  it('links the offer made when a family cancels on its planning page to the portal’s address', async () => {
+    const family = s.families[1]!;
+    const browser = new TestBrowser(s.portal.app);
+    await browser.get('/ville/connexion');
+    await browser.post('/ville/connexion', { email: 'parent1@example.test', password: PASSWORD });
+    const planning = await browser.get(`/ville/reservations/planning?enfant=${family.childIds[0]}&mois=2026-11`);
+    const bookingId = /\/reservations\/([0-9a-f-]{36})\/annuler/.exec(planning.body)![1]!;
+    const cancelled = await browser.post(`/ville/reservations/${bookingId}/annuler`, { enfant: family.childIds[0]!, mois: '2026-11' });
+    assert.equal(cancelled.statusCode, 302);
+    assert.deepEqual((await s.statuses('journee', DAY)).flat().map((row) => row.rank ?? row.status), ['cancelled', 'cancelled', 'offered', 'offered']);
+    const offer = (await emailsTo(s.portal, s.tenant, 'parent3@example.test'))[0]!;
+    assert.match(offer.subject, OFFERED);
+    assert.ok(offer.text_body.includes(`${s.portal.config.publicUrl}/ville/reservations/planning?enfant=${s.families[3]!.childIds[0]}&mois=2026-11`), offer.text_body);
   });
 
   it('offers a place that staff freed too, rather than giving it outright: the list moves by the activity’s rule', async () => {

@@ -151,9 +151,9 @@ export const bookings = {
   'validations.absencePeriod': 'du {from} au {to}',
   'validations.noCertificate': 'sans certificat',
   'mail.waitlist.promoted.subject': 'Une place s’est libérée pour {child} — {tenant}',
-  'mail.waitlist.promoted.body': 'Une place s’est libérée : {child} est inscrit(e) le {date} ({activity}, {unit}).',
+  'mail.waitlist.promoted.body': 'Une place s’est libérée : {child} est inscrit(e) le {date} ({activity}, {unit}).\n\nVotre planning :\n{link}',
   'mail.waitlist.offered.subject': 'Une place vous est proposée pour {child} — {tenant}',
-  'mail.waitlist.offered.body': 'Une place s’est libérée le {date} pour {child} ({activity}, {unit}). Confirmez-la dans votre espace avant le {until}, sinon elle sera proposée à la famille suivante.',
+  'mail.waitlist.offered.body': 'Une place s’est libérée le {date} pour {child} ({activity}, {unit}). Confirmez-la dans votre espace avant le {until}, sinon elle sera proposée à la famille suivante :\n{link}',
   'mail.waitlist.offerExpired.subject': 'La place proposée pour {child} n’a pas été confirmée — {tenant}',
-  'mail.waitlist.offerExpired.body': 'La place proposée le {date} pour {child} ({activity}, {unit}) n’a pas été confirmée à temps : elle a été proposée à la famille suivante. Vous pouvez réserver à nouveau depuis votre espace s’il reste des places.',
+  'mail.waitlist.offerExpired.body': 'La place proposée le {date} pour {child} ({activity}, {unit}) n’a pas été confirmée à temps : elle a été proposée à la famille suivante. Vous pouvez réserver à nouveau depuis votre espace s’il reste des places :\n{link}',
 } as const;

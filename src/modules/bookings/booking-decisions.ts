@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/audit-log.js';
 import { composeEmail, mailIn, type MailSender } from '../notifications/compose-email.js';
 import { queueEmail } from '../notifications/outbox.js';
 import type { Scope } from '../scope.js';
+import { PAGES } from '../page-paths.js';
 import { moveBooking } from './booking-transitions.js';
 import type { BookingStatus } from './bookings.tables.js';
 import { decideAbsence, pendingAbsences } from './absences.js';
@@ -198,7 +199,7 @@ async function tellHousehold(scope: Scope, householdId: string, mail: MailSender
     .execute();
   for (const account of accounts) {
     const localized = mailIn(mail, account.locale);
-    await queueEmail(scope, composeEmail(localized, { address: account.email, name: account.display_name }, subject, body, { ...params, link: `${mail.baseUrl}/mes-demandes` }));
+    await queueEmail(scope, composeEmail(localized, { address: account.email, name: account.display_name }, subject, body, { ...params, link: `${mail.baseUrl}${PAGES.requests}` }));
   }
 }
 

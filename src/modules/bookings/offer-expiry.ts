@@ -4,6 +4,7 @@ import { asSystem, inTenant } from '../../db/tenant-scope.js';
 import type { JobQueue, JobQueueLog } from '../../jobs/job-queue.js';
 import { loadActivityDefinition } from '../activities/activity-definitions.js';
 import { SYSTEM } from '../actor.js';
+import { tenantPublicBase } from '../tenancy/tenants.js';
 import { expireOffers } from './waitlist.js';
 
 /**
@@ -19,6 +20,11 @@ export interface OfferExpiryOptions {
   /** Told after each authority's transaction that queued emails (the next children's offers). */
   mail: { wake(): void };
   log: JobQueueLog;
+  /**
+   * PUBLIC_URL: the links of the emails a run sends (the next children's offers) start with each
+   * authority's address under it (tenancy/tenants.ts). Without it they are paths only.
+   */
+  publicUrl?: string;
 }
 
 /**
@@ -27,21 +33,29 @@ export interface OfferExpiryOptions {
  * the others; the run then fails as a whole, so the job queue records it, and the next run retries.
  */
 export async function expireOverdueOffers(options: OfferExpiryOptions): Promise<number> {
-  const { db, clock, mail, log } = options;
+  const { db, clock, mail, log, publicUrl } = options;
   const now = clock.now();
   // Only the authorities with an offer due: most minutes, one query and nothing else.
   const tenants = await asSystem(db, (tx) =>
-    tx.selectFrom('bookings').select('tenant_id').distinct().where('status', '=', 'offered').where('offer_expires_at', '<=', now).execute(),
+    tx
+      .selectFrom('bookings as b')
+      .innerJoin('tenants as t', 't.id', 'b.tenant_id')
+      .select(['b.tenant_id', 't.slug', 't.hosts'])
+      .distinct()
+      .where('b.status', '=', 'offered')
+      .where('b.offer_expires_at', '<=', now)
+      .execute(),
   );
   let expired = 0;
   const failures: unknown[] = [];
-  for (const { tenant_id: tenantId } of tenants) {
+  for (const { tenant_id: tenantId, ...tenant } of tenants) {
+    const publicBase = publicUrl === undefined ? undefined : tenantPublicBase(publicUrl, tenant);
     let emailQueued = false;
     const afterCommit = () => {
       emailQueued = true;
     };
     try {
-      expired += await inTenant(db, tenantId, (tx) => expireOffers({ tx, tenantId, actor: SYSTEM, now, afterCommit }, (activityId) => loadActivityDefinition(tx, activityId)));
+      expired += await inTenant(db, tenantId, (tx) => expireOffers({ tx, tenantId, actor: SYSTEM, now, publicBase, afterCommit }, (activityId) => loadActivityDefinition(tx, activityId)));
     } catch (error) {
       failures.push(error);
       log.error({ err: error, tenantId }, 'could not expire the waiting-list offers of an authority');

@@ -4,6 +4,7 @@ import { SYSTEM } from '../actor.js';
 import { formatters } from '../../i18n/catalogue.js';
 import { composeEmail, mailIn } from '../notifications/compose-email.js';
 import { queueEmail } from '../notifications/outbox.js';
+import { PAGES } from '../page-paths.js';
 import type { Scope } from '../scope.js';
 import { moveBooking } from './booking-transitions.js';
 import type { BookingStatus } from './bookings.tables.js';
@@ -100,10 +101,11 @@ export async function promote(scope: Scope, definition: ActivityDefinition, book
 /** What the family of a waiting booking is told by email: a place given, offered, or an offer gone. */
 type WaitlistNews = 'promoted' | 'offered' | 'offerExpired';
 
+/** Each piece of news: its email, and the page it links to (the planning, where an offer is confirmed). */
 const NEWS_MAIL = {
-  promoted: ['mail.waitlist.promoted.subject', 'mail.waitlist.promoted.body'],
-  offered: ['mail.waitlist.offered.subject', 'mail.waitlist.offered.body'],
-  offerExpired: ['mail.waitlist.offerExpired.subject', 'mail.waitlist.offerExpired.body'],
+  promoted: { subject: 'mail.waitlist.promoted.subject', body: 'mail.waitlist.promoted.body', page: PAGES.planning },
+  offered: { subject: 'mail.waitlist.offered.subject', body: 'mail.waitlist.offered.body', page: PAGES.planning },
+  offerExpired: { subject: 'mail.waitlist.offerExpired.subject', body: 'mail.waitlist.offerExpired.body', page: PAGES.bookings },
 } as const;
 
 async function tellFamily(scope: Scope, booking: HeldBooking, news: WaitlistNews, offerExpiresAt: Date | null): Promise<void> {
@@ -112,7 +114,7 @@ async function tellFamily(scope: Scope, booking: HeldBooking, news: WaitlistNews
     .innerJoin('persons as p', 'p.id', 'b.child_id')
     .innerJoin('units as u', 'u.id', 'b.unit_id')
     .innerJoin('activities as a', 'a.id', 'u.activity_id')
-    .select(['p.first_name', 'u.name as unit_name', 'a.name as activity_name'])
+    .select(['b.child_id', 'p.first_name', 'u.name as unit_name', 'a.name as activity_name'])
     .where('b.id', '=', booking.id)
     .executeTakeFirstOrThrow();
   const tenant = await scope.tx.selectFrom('tenants').select(['name', 'time_zone']).where('id', '=', scope.tenantId).executeTakeFirstOrThrow();
@@ -122,14 +124,17 @@ async function tellFamily(scope: Scope, booking: HeldBooking, news: WaitlistNews
     .where('household_id', '=', booking.household_id)
     .where('status', '=', 'active')
     .execute();
+  const { subject, body, page } = NEWS_MAIL[news];
+  // The planning opens on the child and the month of the day, where an offered place is confirmed.
+  const path = page === PAGES.planning ? `${page}?enfant=${details.child_id}&mois=${booking.day.slice(0, 7)}` : page;
   for (const account of accounts) {
-    const mail = mailIn({ tenantName: tenant.name, baseUrl: '' }, account.locale);
+    const mail = mailIn({ tenantName: tenant.name, baseUrl: scope.publicBase ?? '' }, account.locale);
     const params = {
       child: details.first_name, unit: details.unit_name, activity: details.activity_name,
       date: formatCalendarDate(booking.day),
       until: offerExpiresAt ? formatters(account.locale, tenant.time_zone).dateTime(offerExpiresAt) : '',
+      link: `${mail.baseUrl}${path}`,
     };
-    const [subject, body] = NEWS_MAIL[news];
     await queueEmail(scope, composeEmail(mail, { address: account.email, name: account.display_name }, subject, body, params));
   }
 }

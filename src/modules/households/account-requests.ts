@@ -2,6 +2,7 @@ import { recordAudit } from '../audit/audit-log.js';
 import { createHousehold } from './households.js';
 import { queueEmail } from '../notifications/outbox.js';
 import type { Scope } from '../scope.js';
+import { PAGES } from '../page-paths.js';
 import type { TenantSettings } from '../tenancy/tenancy.tables.js';
 import { email as checkEmail, optional, phone, postcode, required, type FieldError } from '../validation/fields.js';
 import { createAccount } from '../identity/accounts.js';
@@ -73,7 +74,7 @@ export async function submitAccountRequest(scope: Scope, request: ValidAccountRe
   const to = { address: request.email, name: `${request.firstName} ${request.lastName}` };
   const existing = await scope.tx.selectFrom('accounts').select('id').where('email', '=', request.email).executeTakeFirst();
   if (existing) {
-    await queueEmail(scope, composeEmail(mail, to, 'mail.signupExisting.subject', 'mail.signupExisting.body', { link: `${mail.baseUrl}/mot-de-passe-oublie` }));
+    await queueEmail(scope, composeEmail(mail, to, 'mail.signupExisting.subject', 'mail.signupExisting.body', { link: `${mail.baseUrl}${PAGES.forgottenPassword}` }));
     return;
   }
   // A second request while one is pending replaces it: the person corrected something.

@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/audit-log.js';
 import { composeEmail, mailIn, type MailSender } from '../notifications/compose-email.js';
 import { queueEmail } from '../notifications/outbox.js';
 import type { Scope } from '../scope.js';
+import { PAGES } from '../page-paths.js';
 import type { TenantSettings } from '../tenancy/tenancy.tables.js';
 import { phone as checkPhone, required, type FieldError } from '../validation/fields.js';
 import { applyFieldValues, currentValue, getHouseholdRecord, memberFor, type ChildContact, type HouseholdRecord } from './household-record.js';
@@ -387,8 +388,8 @@ async function tellFamily(scope: Scope, householdId: string, decision: Decision,
   for (const account of accounts) {
     const localized = mailIn(mail, account.locale);
     const email = decision.accept
-      ? composeEmail(localized, { address: account.email, name: account.display_name }, 'mail.request.accepted.subject', 'mail.request.accepted.body', { link: `${mail.baseUrl}/mes-demandes` })
-      : composeEmail(localized, { address: account.email, name: account.display_name }, 'mail.request.refused.subject', 'mail.request.refused.body', { reason: decision.reason.trim(), link: `${mail.baseUrl}/mes-demandes` });
+      ? composeEmail(localized, { address: account.email, name: account.display_name }, 'mail.request.accepted.subject', 'mail.request.accepted.body', { link: `${mail.baseUrl}${PAGES.requests}` })
+      : composeEmail(localized, { address: account.email, name: account.display_name }, 'mail.request.refused.subject', 'mail.request.refused.body', { reason: decision.reason.trim(), link: `${mail.baseUrl}${PAGES.requests}` });
     await queueEmail(scope, email);
   }
 }

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { recordAudit } from '../audit/audit-log.js';
 import { queueEmail } from '../notifications/outbox.js';
 import type { Scope } from '../scope.js';
+import { PAGES, pagePath } from '../page-paths.js';
 import type { TenantSettings } from '../tenancy/tenancy.tables.js';
 import { issueToken, TOKEN_LIFETIME_MS } from './account-tokens.js';
 import { composeSecretEmail, type SecretMailContext } from '../notifications/compose-email.js';
@@ -22,14 +23,14 @@ export async function sendFirstAccess(scope: Scope, accountId: string, settings:
       .where('id', '=', accountId)
       .execute();
     await queueEmail(scope, composeSecretEmail(mail, to, 'mail.temporaryPassword.subject', 'mail.temporaryPassword.body', {
-      email: account.email, link: `${mail.baseUrl}/connexion`,
+      email: account.email, link: `${mail.baseUrl}${PAGES.login}`,
     }, { password }));
   } else {
     const token = await issueToken(scope.tx, scope.tenantId, accountId, 'invitation', scope.now);
     await queueEmail(scope, composeSecretEmail(mail, to, 'mail.invitation.subject', 'mail.invitation.body', {
       email: account.email,
       days: Math.round(TOKEN_LIFETIME_MS.invitation / (24 * 60 * 60_000)),
-    }, { link: `${mail.baseUrl}/invitation/${token}` }));
+    }, { link: `${mail.baseUrl}${pagePath(PAGES.invitation, { token })}` }));
   }
   await recordAudit(scope, { action: 'account.invited', objectType: 'account', objectId: accountId, details: { mode: settings.firstAccess ?? 'invitation' } });
 }

@@ -1,6 +1,7 @@
 import { recordAudit } from '../audit/audit-log.js';
 import { queueEmail } from '../notifications/outbox.js';
 import type { Scope } from '../scope.js';
+import { PAGES, pagePath } from '../page-paths.js';
 import { normalizeEmail } from './accounts.js';
 import { consumeToken, issueToken } from './account-tokens.js';
 import { composeSecretEmail, type SecretMailContext } from '../notifications/compose-email.js';
@@ -22,7 +23,7 @@ export async function requestPasswordReset(scope: Scope, rawEmail: string, mail:
   if (!account) return;
   const token = await issueToken(scope.tx, scope.tenantId, account.id, 'password_reset', scope.now);
   await queueEmail(scope, composeSecretEmail(mail, { address: email, name: account.display_name }, 'mail.reset.subject', 'mail.reset.body', {}, {
-    link: `${mail.baseUrl}/reinitialiser/${token}`,
+    link: `${mail.baseUrl}${pagePath(PAGES.passwordReset, { token })}`,
   }));
   await recordAudit(scope, { action: 'account.password_reset_requested', objectType: 'account', objectId: account.id });
 }

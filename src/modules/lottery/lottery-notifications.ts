@@ -4,6 +4,7 @@ import type { BookingPeriod } from '../activities/activity-definitions.js';
 import { composeEmail, mailIn, type MailSender } from '../notifications/compose-email.js';
 import { queueEmail } from '../notifications/outbox.js';
 import type { Scope } from '../scope.js';
+import { PAGES, pagePath } from '../page-paths.js';
 
 /** At most this many lines of results in one email; the rest is on the portal. */
 const MAX_LINES = 60;
@@ -14,7 +15,7 @@ const MAX_LINES = 60;
  */
 export async function tellDrawResults(scope: Scope, period: BookingPeriod, sender?: MailSender): Promise<number> {
   const tenant = await scope.tx.selectFrom('tenants').select('name').where('id', '=', scope.tenantId).executeTakeFirstOrThrow();
-  const from: MailSender = sender ?? { tenantName: tenant.name, baseUrl: '' };
+  const from: MailSender = sender ?? { tenantName: tenant.name, baseUrl: scope.publicBase ?? '' };
   const activity = await scope.tx.selectFrom('activities').select('name').where('id', '=', period.activity_id).executeTakeFirstOrThrow();
   const applications = await scope.tx
     .selectFrom('lottery_applications as l')
@@ -53,7 +54,7 @@ export async function tellDrawResults(scope: Scope, period: BookingPeriod, sende
     });
     if (own.length > MAX_LINES) lines.push(mail.t('lottery.mail.more', { count: own.length - MAX_LINES }));
     await queueEmail(scope, composeEmail(mail, { address: account.email, name: account.display_name }, 'lottery.mail.subject', 'lottery.mail.body', {
-      period: period.name, activity: activity.name, lines: lines.join('\n'), link: `${from.baseUrl}/reservations/tirage/${period.id}`,
+      period: period.name, activity: activity.name, lines: lines.join('\n'), link: `${from.baseUrl}${pagePath(PAGES.lottery, { periodId: period.id })}`,
     }));
     sent++;
   }

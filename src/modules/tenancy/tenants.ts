@@ -23,3 +23,14 @@ function assertTimeZone(timeZone: string): void {
     throw new Error(`Unknown IANA time zone "${timeZone}"`);
   }
 }
+
+/**
+ * The absolute address of a tenant's portal for the links of emails written outside a request (a
+ * job): PUBLIC_URL and the tenant's path, as a request by path gets it, or PUBLIC_URL alone when
+ * its host name is the tenant's own (a path would then name a page of that tenant).
+ */
+export function tenantPublicBase(publicUrl: string, tenant: Pick<Tenant, 'slug' | 'hosts'>): string {
+  const base = publicUrl.replace(/\/$/, '');
+  const host = new URL(base).hostname.toLowerCase();
+  return tenant.hosts.some((own) => own.toLowerCase() === host) ? base : `${base}/${tenant.slug}`;
+}

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Translate } from '../../i18n/catalogue.js';
 import { login, type LoginResult } from '../../modules/identity/login.js';
 import { closeSession } from '../../modules/identity/sessions.js';
+import { PAGES } from '../../modules/page-paths.js';
 import type { Services } from '../../services.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
@@ -25,7 +26,7 @@ interface LoginView {
 export function loginRoutes(services: Services, antiRobot: AntiRobot): FastifyPluginAsync {
   const { config } = services;
   return async (app) => {
-    app.get('/connexion', async (request, reply) => {
+    app.get(PAGES.login, async (request, reply) => {
       if (!request.tenant) return reply.callNotFound();
       if (request.session && !request.session.awaitingSecondFactor) return reply.redirect(homeOf(request, request.session.account.kind));
       const query = request.query as Record<string, string | undefined>;
@@ -33,7 +34,7 @@ export function loginRoutes(services: Services, antiRobot: AntiRobot): FastifyPl
       return reply.page(request.t('login.title'), <LoginPage view={{ notice, returnTo: safeReturnPath(query.retour) }} antiRobot={antiRobot} />);
     });
 
-    app.post('/connexion', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+    app.post(PAGES.login, { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
       if (!request.tenant) return reply.callNotFound();
       const form = formBody(request);
       const returnTo = safeReturnPath(form.retour);
@@ -103,7 +104,7 @@ function LoginPage(props: { view: LoginView; antiRobot: AntiRobot }) {
           </div>
         )}
         <p>{t('login.intro')}</p>
-        <form method="post" action={href(page, '/connexion')} novalidate>
+        <form method="post" action={href(page, PAGES.login)} novalidate>
           <CsrfField />
           {view.returnTo && <input type="hidden" name="retour" value={view.returnTo} />}
           <fieldset class="fr-fieldset">
@@ -113,7 +114,7 @@ function LoginPage(props: { view: LoginView; antiRobot: AntiRobot }) {
             <div class="fr-fieldset__element">
               <Input name="password" type="password" label={t('login.password')} required autocomplete="current-password" />
               <p class="fr-mt-1w">
-                <a class="fr-link" href={href(page, '/mot-de-passe-oublie')}>{t('login.forgot')}</a>
+                <a class="fr-link" href={href(page, PAGES.forgottenPassword)}>{t('login.forgot')}</a>
               </p>
             </div>
             {view.showAltcha && (

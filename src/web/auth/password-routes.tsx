@@ -16,6 +16,7 @@ import { formatters } from '../../i18n/catalogue.js';
 import { href, usePage } from '../page-context.js';
 import { setSessionCookie } from '../session-cookie.js';
 import { openSession } from '../../modules/identity/sessions.js';
+import { PAGES } from '../../modules/page-paths.js';
 import type { AntiRobot } from './anti-robot.js';
 import { mailContextOf } from './mail-context.js';
 import { NewPasswordFields, passwordProblemMessage } from './password-fields.js';
@@ -27,12 +28,12 @@ export function passwordRoutes(services: Services, antiRobot: AntiRobot): Fastif
   return async (app) => {
     const rateLimited = { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } };
 
-    app.get('/mot-de-passe-oublie', async (request, reply) => {
+    app.get(PAGES.forgottenPassword, async (request, reply) => {
       if (!request.tenant) return reply.callNotFound();
       return reply.page(request.t('forgot.title'), <ForgotPage antiRobot={antiRobot} />);
     });
 
-    app.post('/mot-de-passe-oublie', rateLimited, async (request, reply) => {
+    app.post(PAGES.forgottenPassword, rateLimited, async (request, reply) => {
       if (!request.tenant) return reply.callNotFound();
       const form = formBody(request);
       const email = checkEmail(form.email);
@@ -50,7 +51,7 @@ export function passwordRoutes(services: Services, antiRobot: AntiRobot): Fastif
       return reply.page(request.t('forgot.title'), <ForgotPage antiRobot={antiRobot} email={form.email} errors={errors} />, 400);
     });
 
-    for (const [path, purpose] of [['/reinitialiser/:token', 'password_reset'], ['/invitation/:token', 'invitation']] as const) {
+    for (const [path, purpose] of [[PAGES.passwordReset, 'password_reset'], [PAGES.invitation, 'invitation']] as const) {
       app.get(path, async (request, reply) => {
         if (!request.tenant) return reply.callNotFound();
         const { token } = request.params as { token: string };
@@ -137,13 +138,13 @@ function ForgotPage(props: { antiRobot: AntiRobot; sent?: boolean; email?: strin
         {props.sent ? (
           <>
             <Alert kind="success" announce>{t('forgot.sent')}</Alert>
-            <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, '/connexion')}>{t('login.title')}</a>
+            <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, PAGES.login)}>{t('login.title')}</a>
           </>
         ) : (
           <>
             <ErrorSummary errors={errors} labels={{ email: t('login.email'), altcha: t('login.altchaLabel') }} />
             <p>{t('forgot.intro')}</p>
-            <form method="post" action={href(page, '/mot-de-passe-oublie')} novalidate>
+            <form method="post" action={href(page, PAGES.forgottenPassword)} novalidate>
               <CsrfField />
               <Input name="email" type="email" label={t('login.email')} hint={t('login.emailHint')} value={props.email} error={errors.email} required autocomplete="email" />
               <AltchaField error={errors.altcha} />
@@ -179,7 +180,7 @@ function TokenPage(props: { purpose: TokenPurpose; account: { email: string; nam
         {!props.account ? (
           <>
             <Alert kind="error">{t(invitation ? 'invitation.invalidLink' : 'reset.invalidLink')}</Alert>
-            {!invitation && <a class="fr-btn" href={href(page, '/mot-de-passe-oublie')}>{t('reset.askAgain')}</a>}
+            {!invitation && <a class="fr-btn" href={href(page, PAGES.forgottenPassword)}>{t('reset.askAgain')}</a>}
           </>
         ) : (
           <>

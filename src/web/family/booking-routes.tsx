@@ -9,6 +9,7 @@ import { bookableActivities, familyCalendar, type BookableActivity, type ChildCa
 import type { BookingChoice, ChoiceResult } from '../../modules/bookings/booking-requests.js';
 import { applicationKey, applyForLottery, lotteryCalendar, type LotteryCalendarView } from '../../modules/lottery/lottery-applications.js';
 import type { Scope } from '../../modules/scope.js';
+import { PAGES } from '../../modules/page-paths.js';
 import type { Services } from '../../services.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
@@ -85,7 +86,7 @@ function rangeOf(activity: BookableActivity, query: CalendarQuery, today: string
 /** Réservations: choose children, activity and period; tick days on the calendar; see each day's answer. */
 export function familyBookingRoutes(services: Services): FastifyPluginAsync {
   return async (app) => {
-    app.get('/reservations', { preHandler: requireFamily }, async (request, reply) => {
+    app.get(PAGES.bookings, { preHandler: requireFamily }, async (request, reply) => {
       const householdId = request.session!.account.householdId!;
       const tenant = request.tenant!;
       const query = readQuery(request.query as Record<string, unknown>);
@@ -105,7 +106,7 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsync {
       return reply.page(request.t('bookings.title'), <BookingPage query={query} {...data} />);
     });
 
-    app.post('/reservations', { preHandler: requireFamily, config: { bookingLine: { turnAway: answerBusy } } }, async (request, reply) => {
+    app.post(PAGES.bookings, { preHandler: requireFamily, config: { bookingLine: { turnAway: answerBusy } } }, async (request, reply) => {
       const householdId = request.session!.account.householdId!;
       const tenant = request.tenant!;
       const { activityId, ticked, back, periodId } = readBookingForm(request.body);

@@ -6,6 +6,7 @@ import type { RefusalReason } from '../../modules/bookings/booking-requests.js';
 import { householdLottery, withdrawApplications, type ApplicationAnswer, type HouseholdApplication, type HouseholdLottery, type LotteryCalendarView } from '../../modules/lottery/lottery-applications.js';
 import type { Criterion } from '../../modules/lottery/lottery-criteria.js';
 import type { LotterySettings } from '../../modules/lottery/lottery-settings.js';
+import { PAGES, pagePath } from '../../modules/page-paths.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
@@ -22,7 +23,7 @@ import { dayLabel } from './calendar-labels.js';
  */
 export function familyLotteryRoutes(): FastifyPluginAsync {
   return async (app) => {
-    app.get('/reservations/tirage/:periodId', { preHandler: requireFamily }, async (request, reply) => {
+    app.get(PAGES.lottery, { preHandler: requireFamily }, async (request, reply) => {
       const { periodId } = request.params as { periodId: string };
       if (!isUuid(periodId)) return reply.callNotFound();
       const householdId = request.session!.account.householdId!;
@@ -35,7 +36,7 @@ export function familyLotteryRoutes(): FastifyPluginAsync {
       return reply.page(request.t('lottery.title', { period: lottery.period.name }), <HouseholdLotteryPage lottery={lottery} notice={notice} />);
     });
 
-    app.post('/reservations/tirage/:periodId/retirer', { preHandler: requireFamily }, async (request, reply) => {
+    app.post(`${PAGES.lottery}/retirer`, { preHandler: requireFamily }, async (request, reply) => {
       const { periodId } = request.params as { periodId: string };
       if (!isUuid(periodId)) return reply.callNotFound();
       const body = (request.body ?? {}) as Record<string, unknown>;
@@ -45,7 +46,7 @@ export function familyLotteryRoutes(): FastifyPluginAsync {
       const householdId = request.session!.account.householdId!;
       const result = await request.inScope((scope) => withdrawApplications(scope, { householdId, periodId, applicationIds: ids, ...(childId ? { childId } : {}) }));
       if (result.kind === 'not_found') return reply.callNotFound();
-      const back = `${request.base}/reservations/tirage/${periodId}`;
+      const back = `${request.base}${pagePath(PAGES.lottery, { periodId })}`;
       return reply.redirect(result.kind === 'closed' ? `${back}?close=1` : `${back}?retirees=${result.count}`);
     });
   };

@@ -9,6 +9,7 @@ import { BOOKING_STATUSES, type BookingStatus } from '../../modules/bookings/boo
 import { currentFeedToken } from '../../modules/bookings/calendar-feed.js';
 import { childPlanning, confirmOffer, type PlanningDay } from '../../modules/bookings/planning.js';
 import type { Services } from '../../services.js';
+import { PAGES } from '../../modules/page-paths.js';
 import { cancellationMessage } from '../cancellation-message.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
@@ -42,7 +43,7 @@ const BookingParams = Type.Object({ id: Id });
 /** The month planning of a child, across activities, with cancellation and offered places. */
 export function familyPlanningRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/reservations/planning', { preHandler: requireFamily, schema: { querystring: PlanningQuery } }, async (request, reply) => {
+    app.get(PAGES.planning, { preHandler: requireFamily, schema: { querystring: PlanningQuery } }, async (request, reply) => {
       const householdId = request.session!.account.householdId!;
       const tenant = request.tenant!;
       const query = request.query;
@@ -70,7 +71,7 @@ export function familyPlanningRoutes(services: Services): FastifyPluginAsyncType
       const result = outcome.kind === 'refused' ? `refus-${outcome.reason}` : outcome.kind;
       // The units cancelled with it are named on the page, read again from the household's bookings.
       const along = outcome.kind === 'refused' ? [] : outcome.dependents.map((dependent) => dependent.bookingId);
-      return reply.redirect(`${request.base}/reservations/planning?${backQuery(request.body)}&resultat=${result}${along.length > 0 ? `&aussi=${along.join(',')}` : ''}`);
+      return reply.redirect(`${request.base}${PAGES.planning}?${backQuery(request.body)}&resultat=${result}${along.length > 0 ? `&aussi=${along.join(',')}` : ''}`);
     });
 
     app.post('/reservations/:id/confirmer', { preHandler: requireFamily, schema: { params: BookingParams, body: Form } }, async (request, reply) => {
@@ -78,7 +79,7 @@ export function familyPlanningRoutes(services: Services): FastifyPluginAsyncType
       const householdId = request.session!.account.householdId!;
       const outcome = await request.inScope((scope) => confirmOffer(scope, { householdId, bookingId: id }));
       if (outcome === 'not_found') return reply.callNotFound();
-      return reply.redirect(`${request.base}/reservations/planning?${backQuery(request.body)}&resultat=${outcome}`);
+      return reply.redirect(`${request.base}${PAGES.planning}?${backQuery(request.body)}&resultat=${outcome}`);
     });
   };
 }

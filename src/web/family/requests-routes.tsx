@@ -12,6 +12,7 @@ import type { MessageKey } from '../../i18n/catalogue.js';
 import { householdRequests, withdrawRequest, type RequestPayload, type RequestRow } from '../../modules/households/change-requests.js';
 import type { ChangeRequestKind } from '../../modules/households/households.tables.js';
 import { inRecordOrder, recordField, type StoredValue } from '../../modules/households/record-fields.js';
+import { PAGES } from '../../modules/page-paths.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
@@ -55,7 +56,7 @@ interface RequestLine {
 /** Mes demandes: every request the household made, its state and the service's answer. */
 export function familyRequestsRoutes(): FastifyPluginAsync {
   return async (app) => {
-    app.get('/mes-demandes', { preHandler: requireFamily }, async (request, reply) => {
+    app.get(PAGES.requests, { preHandler: requireFamily }, async (request, reply) => {
       const query = request.query as Record<string, string | undefined>;
       const kind = KINDS.find((candidate) => candidate === query.type);
       const householdId = request.session!.account.householdId!;
@@ -119,12 +120,12 @@ export function familyRequestsRoutes(): FastifyPluginAsync {
       return reply.page(request.t('requests.title'), <RequestsPage lines={lines} kind={kind} notice={notice} />);
     });
 
-    app.post('/mes-demandes/:id/retirer', { preHandler: requireFamily }, async (request, reply) => {
+    app.post(`${PAGES.requests}/:id/retirer`, { preHandler: requireFamily }, async (request, reply) => {
       const { id } = request.params as { id: string };
       if (!isUuid(id)) return reply.callNotFound();
       const result = await request.inScope((scope) => withdrawRequest(scope, id));
       if (result === 'not_found') return reply.callNotFound();
-      return reply.redirect(`${request.base}/mes-demandes?retiree=1`);
+      return reply.redirect(`${request.base}${PAGES.requests}?retiree=1`);
     });
   };
 }
@@ -164,7 +165,7 @@ function RequestsPage(props: { lines: RequestLine[]; kind: RequestKind | undefin
       <h1>{t('requests.title')}</h1>
       {props.notice && <Alert kind="success" small announce>{t(props.notice)}</Alert>}
       <p>{t('requests.intro')}</p>
-      <form method="get" action={href(page, '/mes-demandes')} class="fr-grid-row fr-grid-row--bottom fr-grid-row--gutters fr-mb-3w">
+      <form method="get" action={href(page, PAGES.requests)} class="fr-grid-row fr-grid-row--bottom fr-grid-row--gutters fr-mb-3w">
         <div class="fr-col-12 fr-col-md-6">
           <Select
             name="type"

@@ -40,7 +40,7 @@ export const requestContext = fp<{ services: Services; csrf: CsrfTokens }>(
       const afterCommit = () => {
         emailQueued = true;
       };
-      const result = await inTenant(services.db, tenant.id, (tx) => work({ tx, tenantId: tenant.id, actor, now: services.clock.now(), afterCommit }));
+      const result = await inTenant(services.db, tenant.id, (tx) => work({ tx, tenantId: tenant.id, actor, now: services.clock.now(), publicBase: this.publicBase, afterCommit }));
       // Mail queued by a committed transaction leaves at once rather than at the next sweep.
       if (emailQueued) services.mail.wake();
       return result;

@@ -1,0 +1,33 @@
+/**
+ * The portal's pages that emails link to, declared once: the web routes answer at these paths and
+ * the modules write their links with them (modules never import the web layer). A path's `:name`
+ * segments are its parameters, filled in by `pagePath`.
+ */
+export const PAGES = {
+  login: '/connexion',
+  forgottenPassword: '/mot-de-passe-oublie',
+  passwordReset: '/reinitialiser/:token',
+  invitation: '/invitation/:token',
+  requests: '/mes-demandes',
+  bookings: '/reservations',
+  planning: '/reservations/planning',
+  lottery: '/reservations/tirage/:periodId',
+} as const;
+
+export type PagePath = (typeof PAGES)[keyof typeof PAGES];
+
+/** The names of a path's `:name` segments: `'/invitation/:token'` → `'token'`. */
+export type PathParams<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | PathParams<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
+/**
+ * A page's path with its parameters filled in (each encoded); the compiler asks for exactly the
+ * parameters the path names. Emails put the tenant portal's absolute address before it.
+ */
+export function pagePath<P extends PagePath>(page: P, ...params: [PathParams<P>] extends [never] ? [] : [Record<PathParams<P>, string>]): string {
+  const values: Record<string, string> = params[0] ?? {};
+  return page.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name] ?? ''));
+}
