@@ -19,13 +19,14 @@ export const MODULE_GRAPH: Record<string, readonly string[]> = {
   calendar: ['audit', 'tenancy', 'validation'],
   notifications: ['security'],
   documents: ['audit', 'validation'],
-  billing: [],
+  ledger: ['audit', 'calendar', 'tenancy', 'validation'],
   identity: ['audit', 'notifications', 'security', 'tenancy', 'validation'],
-  households: ['audit', 'billing', 'documents', 'identity', 'notifications', 'tenancy', 'validation'],
+  households: ['audit', 'documents', 'identity', 'ledger', 'notifications', 'tenancy', 'validation'],
   news: ['audit', 'validation'],
   activities: ['audit', 'calendar', 'tenancy', 'validation'],
   bookings: ['activities', 'audit', 'calendar', 'documents', 'households', 'notifications', 'tenancy', 'validation'],
   lottery: ['activities', 'audit', 'bookings', 'calendar', 'households', 'notifications', 'tenancy', 'validation'],
+  billing: ['activities', 'audit', 'bookings', 'calendar', 'documents', 'households', 'identity', 'ledger', 'notifications', 'security', 'tenancy', 'validation'],
 };
 
 /** Shared infrastructure every module may use. */

@@ -89,10 +89,12 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   return database;
 }
 
-/** Value shapes shared with PGlite: bigint counts as numbers, calendar dates as 'YYYY-MM-DD'. */
+/** Value shapes shared with PGlite: bigint counts as numbers, calendar dates (and arrays of them) as 'YYYY-MM-DD'. */
 const typeParsers: Record<number, (value: string) => unknown> = {
   20: (value) => Number(value),
   1082: (value) => value,
+  // date[] read as text[]: its elements stay 'YYYY-MM-DD'.
+  1182: pg.types.getTypeParser(1009),
 };
 
 /** `keepOpen`: idle connections are never closed (a lane used in bursts). */

@@ -1,6 +1,7 @@
 import { activitySetup as enActivitySetup } from './en/activity-setup.js';
 import { api as enApi } from './en/api.js';
 import { bookingOperations as enBookingOperations } from './en/booking-operations.js';
+import { billing as enBilling } from './en/billing.js';
 import { bookings as enBookings } from './en/bookings.js';
 import { calendar as enCalendar } from './en/calendar.js';
 import { common as enCommon } from './en/common.js';
@@ -15,6 +16,7 @@ import { staffHouseholds as enStaffHouseholds } from './en/staff-households.js';
 import { activitySetup as frActivitySetup } from './fr/activity-setup.js';
 import { api as frApi } from './fr/api.js';
 import { bookingOperations as frBookingOperations } from './fr/booking-operations.js';
+import { billing as frBilling } from './fr/billing.js';
 import { bookings as frBookings } from './fr/bookings.js';
 import { calendar as frCalendar } from './fr/calendar.js';
 import { common as frCommon } from './fr/common.js';
@@ -32,8 +34,8 @@ export const LANGS = ['fr', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 
 /** French is the reference: every other language must have exactly its keys (checked by the compiler). */
-const fr = { ...frCommon, ...frBookings, ...frBookingOperations, ...frSecurity, ...frIdentity, ...frStaff, ...frStaffHouseholds, ...frFamily, ...frHouseholds, ...frNotifications, ...frCalendar, ...frActivitySetup, ...frApi, ...frLottery };
-const en: Record<keyof typeof fr, string> = { ...enCommon, ...enBookings, ...enBookingOperations, ...enSecurity, ...enIdentity, ...enStaff, ...enStaffHouseholds, ...enFamily, ...enHouseholds, ...enNotifications, ...enCalendar, ...enActivitySetup, ...enApi, ...enLottery };
+const fr = { ...frCommon, ...frBookings, ...frBookingOperations, ...frSecurity, ...frIdentity, ...frStaff, ...frStaffHouseholds, ...frFamily, ...frHouseholds, ...frNotifications, ...frCalendar, ...frActivitySetup, ...frApi, ...frLottery, ...frBilling };
+const en: Record<keyof typeof fr, string> = { ...enCommon, ...enBookings, ...enBookingOperations, ...enSecurity, ...enIdentity, ...enStaff, ...enStaffHouseholds, ...enFamily, ...enHouseholds, ...enNotifications, ...enCalendar, ...enActivitySetup, ...enApi, ...enLottery, ...enBilling };
 
 export type MessageKey = keyof typeof fr;
 export type Params = Record<string, string | number>;

@@ -36,6 +36,8 @@ export interface ActivitiesTable {
   booking_deadline: Json<DeadlineRule>;
   cancellation_deadline: Json<DeadlineRule>;
   documents_required: string | null;
+  /** The régie that bills the activity (billing); null until staff choose one. */
+  regie_id: Generated<string | null>;
 }
 
 export interface ActivityGroupsTable {

@@ -1,7 +1,7 @@
 import { formatCalendarDate } from '../calendar/calendar-dates.js';
 import type { Translate } from '../../i18n/catalogue.js';
 import { recordAudit } from '../audit/audit-log.js';
-import { localDate } from '../calendar/local-date.js';
+import { localDate, tenantToday } from '../calendar/local-date.js';
 import type { Scope } from '../scope.js';
 import { moveBooking } from './booking-transitions.js';
 import type { BookingStatus } from './bookings.tables.js';
@@ -53,11 +53,7 @@ export async function attendanceSites(scope: Scope) {
   return { sites, withoutSite: orphan !== undefined };
 }
 
-/** The authority's "today", in its own time zone. */
-export async function tenantToday(scope: Scope): Promise<string> {
-  const tenant = await scope.tx.selectFrom('tenants').select('time_zone').where('id', '=', scope.tenantId).executeTakeFirstOrThrow();
-  return localDate(scope.now, tenant.time_zone);
-}
+export { tenantToday };
 
 /** The day's lists of a site, one per activity, unit and group that has children; null when the site does not exist. */
 export async function attendanceLists(scope: Scope, input: { site: SiteChoice; day: string }): Promise<AttendanceList[] | null> {

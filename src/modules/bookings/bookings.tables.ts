@@ -42,6 +42,8 @@ export interface BookingsTable {
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** A day attended without a booking, recorded at attendance (billed at the unbooked price). */
+  unbooked: Generated<boolean>;
 }
 
 export interface BookingEventsTable {

@@ -1,4 +1,4 @@
-import { householdBalanceCents } from '../billing/balance.js';
+import { householdBalanceCents } from '../ledger/balance.js';
 import type { Scope } from '../scope.js';
 import { may } from '../access.js';
 
@@ -29,7 +29,7 @@ export async function householdOverview(scope: Scope, householdId: string): Prom
     name: household.name,
     familyNumber: household.family_number,
     children: await householdChildren(scope, householdId),
-    amountDueCents: await householdBalanceCents(scope.tx, householdId),
+    amountDueCents: await householdBalanceCents(scope.tx, scope.tenantId, householdId),
   };
 }
 

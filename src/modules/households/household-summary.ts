@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { BatchedLookup } from '../../db/batched-lookup.js';
 import type { DB } from '../../db/schema.js';
-import { householdBalanceCents } from '../billing/balance.js';
+import { BALANCE_OF_H } from '../ledger/balance.js';
 
 export interface HouseholdSummary {
   name: string;
@@ -9,13 +9,13 @@ export interface HouseholdSummary {
   amountDueCents: number;
 }
 
-/** These households' names and children's names, by id, in one statement (any tenant: the caller checks). */
+/** These households' names, children's names and balances, by id, in one statement (any tenant: the caller checks). */
 async function householdRows(db: Kysely<DB>, householdIds: string[]) {
   const rows = await db
     .selectFrom('households as h')
     .leftJoin('household_members as m', (join) => join.onRef('m.household_id', '=', 'h.id').on('m.role', '=', 'child'))
     .leftJoin('persons as p', 'p.id', 'm.person_id')
-    .select(['h.id', 'h.tenant_id', 'h.name', sql<string[]>`coalesce(array_agg(p.first_name || ' ' || p.last_name order by p.birth_date) filter (where p.id is not null), '{}')`.as('children')])
+    .select(['h.id', 'h.tenant_id', 'h.name', sql<string[]>`coalesce(array_agg(p.first_name || ' ' || p.last_name order by p.birth_date) filter (where p.id is not null), '{}')`.as('children'), BALANCE_OF_H.as('balance')])
     .where('h.id', 'in', householdIds)
     .groupBy(['h.id', 'h.tenant_id', 'h.name'])
     .execute();
@@ -40,6 +40,6 @@ export class HouseholdSummaryLookup {
   async get(tenantId: string, householdId: string): Promise<HouseholdSummary | null> {
     const household = await this.households.get(householdId);
     if (!household || household.tenant_id !== tenantId) return null;
-    return { name: household.name, children: household.children, amountDueCents: await householdBalanceCents(this.db, householdId) };
+    return { name: household.name, children: household.children, amountDueCents: Number(household.balance) };
   }
 }

@@ -17,6 +17,8 @@ export interface HouseholdsTable {
   allocataire_number: Generated<string | null>;
   quotient_familial: Generated<number | null>;
   quotient_familial_date: Generated<CalendarDate | null>;
+  /** Where the quotient familial comes from (CAF, MSA, tax notice, staff, the family, an import). */
+  quotient_familial_source: Generated<'caf' | 'msa' | 'tax_notice' | 'staff' | 'family' | 'import' | null>;
   tax_dependents: Generated<number | null>;
   tax_reference_income_cents: Generated<number | null>;
   iban: Generated<string | null>;

@@ -8,6 +8,14 @@ export interface TenantSettings {
   fieldPolicies?: Record<string, 'direct' | 'request'>;
   /** The oldest age, in years, of a child the service takes. */
   maxChildAge?: number;
+  /** Billing: how long a quotient familial stays valid after its date (12 months by default). */
+  qfValidityMonths?: number;
+  /** Billing: the postcodes of the authority's residents; none set: every household is resident. */
+  residentPostcodes?: string[];
+  /** The authority's SIRET, printed on invoices and certificates. */
+  siret?: string;
+  /** Who signs the certificates: name and role (the tax certificate is dated and signed). */
+  signatory?: string;
 }
 
 export interface TenantsTable {

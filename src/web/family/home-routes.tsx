@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { householdBalanceCents } from '../../modules/billing/balance.js';
+import { householdBalanceCents } from '../../modules/ledger/balance.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { countPendingChangeRequests } from '../../modules/households/change-requests.js';
@@ -16,7 +16,7 @@ export function familyHomeRoutes(): FastifyPluginAsync {
       const householdId = request.session!.account.householdId!;
       const figures = await request.inScope(async (scope) => ({
         pendingRequests: await countPendingChangeRequests(scope, householdId),
-        amountDueCents: await householdBalanceCents(scope.tx, householdId),
+        amountDueCents: await householdBalanceCents(scope.tx, scope.tenantId, householdId),
       }));
       return reply.page(request.t('family.home.title'), <Home figures={figures} />);
     });

@@ -1,0 +1,459 @@
+import { sql } from 'kysely';
+import { may } from '../access.js';
+import { accountIdOf } from '../actor.js';
+import { recordAudit } from '../audit/audit-log.js';
+import { ENDED } from '../bookings/booking-states.js';
+import { addDays, daysBetween } from '../calendar/calendar-dates.js';
+import { tenantToday } from '../calendar/local-date.js';
+import { lockAccount, useCredit } from '../ledger/allocation.js';
+import { recordEntries } from '../ledger/ledger.js';
+import { documentNumber, takeNumbers } from '../ledger/numbering.js';
+import type { Scope } from '../scope.js';
+import { calendarDate } from '../validation/fields.js';
+import { AWAITING_ATTENDANCE, BILLABLE_STATUSES, billedKindOf } from './billable.js';
+import type { BillingErrors } from './billing-forms.js';
+import { type PlannedCharge, type PlannedInvoice, type PlannedReversal, planInvoices } from './invoice-plan.js';
+import { billedParts, unitPrice } from './pricing.js';
+import { DEFAULT_QF_VALIDITY_MONTHS, quotientHistories, quotientOn } from './quotients.js';
+import { tariffOn, tariffsOf } from './tariffs.js';
+
+/**
+ * Invoice runs: staff choose a régie and a period (usually a month). The preview shows what would be
+ * billed — households, lines, totals per activity and unit, and the anomalies to look at — and
+ * writes nothing. Generating writes it all in one transaction: numbered invoices (gapless per
+ * régie and year, even with two runs at once), their lines, each day billed (never twice), the
+ * ledger entries, and the household's credit used. A run bills the period's billable days, and also
+ * the earlier days of the régie's billed periods that became billable since (attendance taken late),
+ * and reverses the days billed before whose charge no longer holds (an absence excused since).
+ */
+
+export type RunField = 'regieId' | 'from' | 'to';
+
+export interface RunInput {
+  regieId?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface RunTotals {
+  activityName: string;
+  unitName: string;
+  quantity: number;
+  amountCents: number;
+}
+
+export interface RunAnomalies {
+  /** Households billed by a QF tariff without a valid QF: they pay the highest price. */
+  withoutQuotient: { householdId: string; name: string }[];
+  /** Units billed on days no tariff covers: those days are not billed. */
+  withoutTariff: { unitName: string; activityName: string; days: number }[];
+  /** Past days of the period still booked: attendance not taken, not billed. */
+  attendanceMissing: { unitName: string; activityName: string; day: string; count: number }[];
+  /** Households with nothing to bill but bookings still waiting for the service. */
+  onlyPending: { householdId: string; name: string; count: number }[];
+}
+
+export interface RunPlan {
+  regie: { id: string; name: string; prefix: string; termsDays: number };
+  from: string;
+  to: string;
+  issuedOn: string;
+  dueOn: string;
+  invoices: (PlannedInvoice & { householdName: string })[];
+  totalCents: number;
+  totals: RunTotals[];
+  anomalies: RunAnomalies;
+}
+
+export type PlanResult = { kind: 'plan'; plan: RunPlan } | { kind: 'invalid'; errors: BillingErrors<RunField> } | { kind: 'forbidden' };
+export type GenerateResult = { kind: 'generated'; runId: string; invoices: number; totalCents: number; firstNumber: string | null; lastNumber: string | null } | PlanResult;
+
+/** What a run would bill, written nowhere. */
+export async function previewRun(scope: Scope, input: RunInput): Promise<PlanResult> {
+  if (!may(scope, 'service.read')) return { kind: 'forbidden' };
+  return planRun(scope, input);
+}
+
+/** Bills the period: writes the plan, in the caller's transaction. */
+export async function generateRun(scope: Scope, input: RunInput): Promise<GenerateResult> {
+  if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
+  if (input.regieId && /^[0-9a-f-]{36}$/i.test(input.regieId)) {
+    // Two runs of the same régie at once: the second waits here, then sees the first one's period.
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`invoice-run:${input.regieId}`}, 0))`.execute(scope.tx);
+  }
+  const planned = await planRun(scope, input);
+  if (planned.kind !== 'plan') return planned;
+  return writeRun(scope, planned.plan);
+}
+
+async function planRun(scope: Scope, input: RunInput): Promise<PlanResult> {
+  const errors: BillingErrors<RunField> = {};
+  const today = await tenantToday(scope);
+  const regie = input.regieId && /^[0-9a-f-]{36}$/i.test(input.regieId)
+    ? await scope.tx.selectFrom('regies').select(['id', 'name', 'invoice_prefix', 'payment_terms_days']).where('id', '=', input.regieId).executeTakeFirst()
+    : undefined;
+  if (!regie) errors.regieId = 'required';
+  const from = calendarDate(input.from);
+  const to = calendarDate(input.to);
+  if (!from.ok) errors.from = from.error;
+  else if (!from.value) errors.from = 'required';
+  if (!to.ok) errors.to = to.error;
+  else if (!to.value) errors.to = 'required';
+  else if (to.value > today) errors.to = 'periodInFuture';
+  if (from.ok && to.ok && from.value && to.value && (to.value < from.value || daysBetween(from.value, to.value) > 366)) errors.to = 'periodOrder';
+  if (regie && from.ok && to.ok && from.value && to.value && !errors.to) {
+    const overlapping = await scope.tx.selectFrom('invoice_runs').select('id').where('regie_id', '=', regie.id).where('period_from', '<=', to.value).where('period_to', '>=', from.value).executeTakeFirst();
+    if (overlapping) errors.from = 'periodInvoiced';
+  }
+  if (Object.keys(errors).length > 0 || !regie || !from.ok || !to.ok || !from.value || !to.value) return { kind: 'invalid', errors };
+
+  const period = { from: from.value, to: to.value };
+  const settings = await tenantBillingSettings(scope);
+  const units = await scope.tx
+    .selectFrom('units as u')
+    .innerJoin('activities as a', 'a.id', 'u.activity_id')
+    .select(['u.id', 'u.name', 'a.name as activity_name', 'u.position'])
+    .where('a.regie_id', '=', regie.id)
+    .execute();
+  const unitIds = units.map((unit) => unit.id);
+  const unitsById = new Map(units.map((unit) => [unit.id, unit]));
+  // Days before the period are billed only within the régie's earlier runs: never history from before billing began.
+  const firstRun = await scope.tx.selectFrom('invoice_runs').select((eb) => eb.fn.min('period_from').as('first')).where('regie_id', '=', regie.id).executeTakeFirst();
+  const since = ((firstRun?.first as string | null | undefined) ?? period.from) < period.from ? (firstRun!.first as string) : period.from;
+
+  const toBill = unitIds.length === 0 ? [] : await billableBookings(scope, unitIds, since, period.to);
+  const toReverse = unitIds.length === 0 ? [] : await chargesThatNoLongerHold(scope, unitIds, period.to);
+  const householdIds = [...new Set([...toBill.map((row) => row.household_id), ...toReverse.map((row) => row.household_id)])];
+  const households = await householdFacts(scope, householdIds, settings.residentPostcodes);
+  const quotients = await quotientHistories(scope, householdIds);
+  const tariffs = await tariffsOf(scope, unitIds);
+  const ranks = await siblingRanks(scope, unitIds, toBill);
+
+  const charges: PlannedCharge[] = [];
+  const withoutQuotient = new Map<string, string>();
+  const withoutTariff = new Map<string, number>();
+  for (const row of toBill) {
+    const kind = billedKindOf(row.status, row.unbooked)!;
+    const tariff = tariffOn(tariffs, row.unit_id, row.day);
+    const unit = unitsById.get(row.unit_id)!;
+    if (!tariff) {
+      withoutTariff.set(row.unit_id, (withoutTariff.get(row.unit_id) ?? 0) + 1);
+      continue;
+    }
+    const household = households.get(row.household_id)!;
+    const qf = quotientOn(quotients.get(row.household_id), row.day, settings.qfValidityMonths);
+    if (qf === null && tariff.kind !== 'flat') withoutQuotient.set(row.household_id, household.name);
+    const price = unitPrice(tariff, { qf, rank: ranks.get(`${row.household_id}|${row.day}|${row.child_id}`) ?? 1, resident: household.resident });
+    const parts = billedParts(kind, price, tariff);
+    charges.push({
+      bookingId: row.id, householdId: row.household_id, childId: row.child_id, childName: `${row.first_name} ${row.last_name}`,
+      unitId: row.unit_id, unitName: unit.name, activityName: unit.activity_name, day: row.day, kind, ...parts,
+    });
+  }
+  const reversals: PlannedReversal[] = toReverse.map((row) => {
+    const unit = unitsById.get(row.unit_id)!;
+    return {
+      billedUnitId: row.id, invoiceId: row.invoice_id, householdId: row.household_id, childId: row.child_id, childName: `${row.first_name} ${row.last_name}`,
+      unitId: row.unit_id, unitName: unit.name, activityName: unit.activity_name, day: row.day, care: row.care_cents, meal: row.meal_cents, penalty: row.penalty_cents,
+    };
+  });
+  // Households in alphabetical order: their invoices are numbered in that order.
+  const invoices = planInvoices(charges, reversals)
+    .map((invoice) => ({ ...invoice, householdName: households.get(invoice.householdId)!.name }))
+    .sort((a, b) => a.householdName.localeCompare(b.householdName, 'fr') || a.householdId.localeCompare(b.householdId));
+
+  const totals = new Map<string, RunTotals>();
+  for (const invoice of invoices) {
+    for (const line of invoice.lines) {
+      const key = `${line.activityName}|${line.label}`;
+      const total = totals.get(key) ?? { activityName: line.activityName, unitName: line.label, quantity: 0, amountCents: 0 };
+      total.quantity += line.quantity;
+      total.amountCents += line.amountCents;
+      totals.set(key, total);
+    }
+  }
+  const billedHouseholds = new Set(invoices.map((invoice) => invoice.householdId));
+  const anomalies: RunAnomalies = {
+    withoutQuotient: [...withoutQuotient].map(([householdId, name]) => ({ householdId, name })).sort((a, b) => a.name.localeCompare(b.name, 'fr')),
+    withoutTariff: [...withoutTariff].map(([unitId, days]) => ({ unitName: unitsById.get(unitId)!.name, activityName: unitsById.get(unitId)!.activity_name, days })),
+    attendanceMissing: unitIds.length === 0 ? [] : await attendanceMissing(scope, unitIds, period.from, period.to < today ? period.to : addDays(today, -1)),
+    onlyPending: unitIds.length === 0 ? [] : (await pendingHouseholds(scope, unitIds, period.from, period.to)).filter((row) => !billedHouseholds.has(row.householdId)),
+  };
+  const issuedOn = today;
+  return {
+    kind: 'plan',
+    plan: {
+      regie: { id: regie.id, name: regie.name, prefix: regie.invoice_prefix, termsDays: regie.payment_terms_days },
+      from: period.from, to: period.to, issuedOn, dueOn: addDays(issuedOn, regie.payment_terms_days),
+      invoices, totalCents: invoices.reduce((sum, invoice) => sum + invoice.totalCents, 0),
+      totals: [...totals.values()].sort((a, b) => a.activityName.localeCompare(b.activityName, 'fr') || a.unitName.localeCompare(b.unitName, 'fr')),
+      anomalies,
+    },
+  };
+}
+
+async function tenantBillingSettings(scope: Scope): Promise<{ qfValidityMonths: number; residentPostcodes: string[] }> {
+  const tenant = await scope.tx.selectFrom('tenants').select('settings').where('id', '=', scope.tenantId).executeTakeFirstOrThrow();
+  return { qfValidityMonths: tenant.settings.qfValidityMonths ?? DEFAULT_QF_VALIDITY_MONTHS, residentPostcodes: tenant.settings.residentPostcodes ?? [] };
+}
+
+/** The bookings of these units, up to the day, in a billed state and not billed yet; children eldest first. */
+async function billableBookings(scope: Scope, unitIds: string[], since: string, to: string) {
+  return scope.tx
+    .selectFrom('bookings as b')
+    .innerJoin('persons as p', 'p.id', 'b.child_id')
+    .innerJoin('units as u', 'u.id', 'b.unit_id')
+    .select(['b.id', 'b.household_id', 'b.child_id', 'b.unit_id', 'b.day', 'b.status', 'b.unbooked', 'p.first_name', 'p.last_name'])
+    .where('b.unit_id', 'in', unitIds)
+    .where('b.day', '>=', since)
+    .where('b.day', '<=', to)
+    .where('b.status', 'in', BILLABLE_STATUSES)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('billed_units as x').select('x.id').whereRef('x.booking_id', '=', 'b.id').where('x.reverses', 'is', null).where('x.reversed_by', 'is', null))))
+    .orderBy('b.household_id')
+    .orderBy('p.birth_date')
+    .orderBy('p.first_name')
+    .orderBy('b.child_id')
+    .orderBy('u.position')
+    .orderBy('b.day')
+    .execute();
+}
+
+/** Charges in force whose booking is no longer billed as it was (an absence excused, a presence turned into an excused absence). */
+async function chargesThatNoLongerHold(scope: Scope, unitIds: string[], to: string) {
+  const rows = await scope.tx
+    .selectFrom('billed_units as x')
+    .innerJoin('bookings as b', 'b.id', 'x.booking_id')
+    .innerJoin('persons as p', 'p.id', 'b.child_id')
+    .innerJoin('invoice_lines as l', 'l.id', 'x.invoice_line_id')
+    .select(['x.id', 'x.kind', 'x.care_cents', 'x.meal_cents', 'x.penalty_cents', 'x.day', 'l.invoice_id', 'b.household_id', 'b.child_id', 'b.unit_id', 'b.status', 'b.unbooked', 'p.first_name', 'p.last_name'])
+    .where('b.unit_id', 'in', unitIds)
+    .where('x.day', '<=', to)
+    .where('x.reverses', 'is', null)
+    .where('x.reversed_by', 'is', null)
+    .where(({ or, eb }) => or([eb('b.status', 'not in', BILLABLE_STATUSES), eb('b.unbooked', '=', true)]))
+    .orderBy('b.household_id')
+    .orderBy('p.birth_date')
+    .orderBy('x.day')
+    .execute();
+  return rows.filter((row) => billedKindOf(row.status, row.unbooked) !== row.kind);
+}
+
+/** Each household's name, its payer and address, and whether it lives in the authority. */
+async function householdFacts(scope: Scope, householdIds: string[], residentPostcodes: string[]) {
+  const facts = new Map<string, { name: string; resident: boolean }>();
+  if (householdIds.length === 0) return facts;
+  const rows = await scope.tx.selectFrom('households').select(['id', 'name', 'postcode']).where('id', 'in', householdIds).execute();
+  for (const row of rows) facts.set(row.id, { name: row.name, resident: residentPostcodes.length === 0 || (row.postcode !== null && residentPostcodes.includes(row.postcode)) });
+  return facts;
+}
+
+/**
+ * Each child's rank among the siblings booked the same day in the régie's activities (eldest
+ * first), keyed by household, day and child: what the sibling reduction applies to.
+ */
+async function siblingRanks(scope: Scope, unitIds: string[], rows: { household_id: string; day: string }[]): Promise<Map<string, number>> {
+  const ranks = new Map<string, number>();
+  if (rows.length === 0) return ranks;
+  const days = [...new Set(rows.map((row) => row.day))];
+  const households = [...new Set(rows.map((row) => row.household_id))];
+  const booked = await scope.tx
+    .selectFrom('bookings as b')
+    .innerJoin('persons as p', 'p.id', 'b.child_id')
+    .select(['b.household_id', 'b.day', 'b.child_id'])
+    .distinct()
+    .select(['p.birth_date', 'p.first_name'])
+    .where('b.unit_id', 'in', unitIds)
+    .where('b.day', 'in', days)
+    .where('b.household_id', 'in', households)
+    .where('b.status', 'not in', ENDED)
+    .where('b.status', '!=', 'cancelled')
+    .orderBy('b.household_id')
+    .orderBy('b.day')
+    .orderBy('p.birth_date')
+    .orderBy('p.first_name')
+    .orderBy('b.child_id')
+    .execute();
+  let previous = '';
+  let rank = 0;
+  for (const row of booked) {
+    const group = `${row.household_id}|${row.day}`;
+    rank = group === previous ? rank + 1 : 1;
+    previous = group;
+    ranks.set(`${group}|${row.child_id}`, rank);
+  }
+  return ranks;
+}
+
+async function attendanceMissing(scope: Scope, unitIds: string[], from: string, lastPastDay: string) {
+  if (lastPastDay < from) return [];
+  const rows = await scope.tx
+    .selectFrom('bookings as b')
+    .innerJoin('units as u', 'u.id', 'b.unit_id')
+    .innerJoin('activities as a', 'a.id', 'u.activity_id')
+    .select(['u.name as unit_name', 'a.name as activity_name', 'b.day', sql<string>`count(*)`.as('count')])
+    .where('b.unit_id', 'in', unitIds)
+    .where('b.day', '>=', from)
+    .where('b.day', '<=', lastPastDay)
+    .where('b.status', 'in', AWAITING_ATTENDANCE)
+    .groupBy(['u.name', 'a.name', 'b.day'])
+    .orderBy('b.day')
+    .orderBy('a.name')
+    .orderBy('u.name')
+    .execute();
+  return rows.map((row) => ({ unitName: row.unit_name, activityName: row.activity_name, day: row.day, count: Number(row.count) }));
+}
+
+async function pendingHouseholds(scope: Scope, unitIds: string[], from: string, to: string) {
+  const rows = await scope.tx
+    .selectFrom('bookings as b')
+    .innerJoin('households as h', 'h.id', 'b.household_id')
+    .select(['h.id', 'h.name', sql<string>`count(*)`.as('count')])
+    .where('b.unit_id', 'in', unitIds)
+    .where('b.day', '>=', from)
+    .where('b.day', '<=', to)
+    .where('b.status', 'in', ['requested', 'cancel_requested', 'waitlisted'])
+    .groupBy(['h.id', 'h.name'])
+    .orderBy('h.name')
+    .execute();
+  return rows.map((row) => ({ householdId: row.id, name: row.name, count: Number(row.count) }));
+}
+
+/** Writes a plan: numbers, invoices, lines, billed days, reversals, ledger, credit used, the run. */
+async function writeRun(scope: Scope, plan: RunPlan): Promise<GenerateResult> {
+  const { regie } = plan;
+  const year = Number(plan.issuedOn.slice(0, 4));
+  const run = await scope.tx
+    .insertInto('invoice_runs')
+    .values({
+      tenant_id: scope.tenantId, regie_id: regie.id, period_from: plan.from, period_to: plan.to, issued_on: plan.issuedOn,
+      invoices: plan.invoices.length, total_cents: plan.totalCents, created_at: scope.now, created_by: accountIdOf(scope.actor),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (plan.invoices.length === 0) {
+    await recordAudit(scope, { action: 'invoice_run.generated', objectType: 'invoice_run', objectId: run.id, details: { regieId: regie.id, from: plan.from, to: plan.to, invoices: 0 } });
+    return { kind: 'generated', runId: run.id, invoices: 0, totalCents: 0, firstNumber: null, lastNumber: null };
+  }
+  const first = await takeNumbers(scope, regie.id, 'invoice', year, plan.invoices.length);
+  const payers = await payersOf(scope, plan.invoices.map((invoice) => invoice.householdId));
+  const rows = plan.invoices.map((invoice, index) => {
+    const payer = payers.get(invoice.householdId)!;
+    const seq = first + index;
+    return {
+      id: crypto.randomUUID(), tenant_id: scope.tenantId, regie_id: regie.id, run_id: run.id, kind: invoice.creditOf ? ('credit_note' as const) : ('invoice' as const),
+      credit_of: invoice.creditOf, number: documentNumber(regie.prefix, year, seq), year, seq, household_id: invoice.householdId,
+      payer_person_id: payer.personId, payer_name: payer.name, payer_address: payer.address, issued_on: plan.issuedOn,
+      due_on: plan.dueOn, period_from: plan.from, period_to: plan.to, total_cents: invoice.totalCents, reason: null, lang: payer.lang,
+      created_at: scope.now, created_by: accountIdOf(scope.actor),
+    };
+  });
+  await insertChunked(rows, (chunk) => scope.tx.insertInto('invoices').values(chunk).execute());
+  const lines = plan.invoices.flatMap((invoice, index) =>
+    invoice.lines.map((line, position) => ({
+      row: {
+        id: crypto.randomUUID(), tenant_id: scope.tenantId, invoice_id: rows[index]!.id, position: position + 1, child_id: line.childId, child_name: line.childName,
+        unit_id: line.unitId, label: line.label, kind: line.kind, days: line.days, quantity: line.quantity, unit_price_cents: line.unitPriceCents,
+        amount_cents: line.amountCents, care_cents: line.careCents, meal_cents: line.mealCents, penalty_cents: line.penaltyCents,
+      },
+      line,
+    })),
+  );
+  await insertChunked(lines.map(({ row }) => row), (chunk) => scope.tx.insertInto('invoice_lines').values(chunk).execute());
+  await insertBilledUnits(scope, lines.flatMap(({ row, line }) => line.charges.map((charge) => ({ lineId: row.id, charge }))));
+  await reverseCharges(scope, lines.flatMap(({ row, line }) => line.reversals.map((reversal) => ({ lineId: row.id, reversal }))));
+  await recordEntries(scope, rows.map((invoice) => ({
+    householdId: invoice.household_id, regieId: regie.id, on: plan.issuedOn, kind: invoice.kind, amountCents: invoice.total_cents, invoiceId: invoice.id,
+  })));
+  // Credit notes pay what they refer to first; then any household credit pays its invoices.
+  for (const invoice of rows.filter((row) => row.kind === 'credit_note')) {
+    await sql`insert into allocations (tenant_id, invoice_id, credit_note_id, amount_cents, created_at)
+      select ${scope.tenantId}, ${invoice.credit_of}, ${invoice.id}, least(${-invoice.total_cents}, i.total_cents - coalesce((select sum(a.amount_cents) from allocations a where a.invoice_id = i.id and (a.payment_id is null or not exists (select 1 from payment_cancellations c where c.payment_id = a.payment_id))), 0)), ${scope.now}
+      from invoices i where i.id = ${invoice.credit_of}
+      and i.total_cents - coalesce((select sum(a.amount_cents) from allocations a where a.invoice_id = i.id and (a.payment_id is null or not exists (select 1 from payment_cancellations c where c.payment_id = a.payment_id))), 0) > 0`.execute(scope.tx);
+  }
+  for (const householdId of await householdsWithCredit(scope, regie.id, rows.map((row) => row.household_id))) {
+    await lockAccount(scope, householdId, regie.id);
+    await useCredit(scope, householdId, regie.id);
+  }
+  await recordAudit(scope, {
+    action: 'invoice_run.generated', objectType: 'invoice_run', objectId: run.id,
+    details: { regieId: regie.id, from: plan.from, to: plan.to, invoices: rows.length, totalCents: plan.totalCents, first: rows[0]!.number, last: rows.at(-1)!.number },
+  });
+  return { kind: 'generated', runId: run.id, invoices: rows.length, totalCents: plan.totalCents, firstNumber: rows[0]!.number, lastNumber: rows.at(-1)!.number };
+}
+
+/** Inserts in chunks: a statement has at most 65,535 parameters. */
+async function insertChunked<T extends object>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  if (rows.length === 0) return;
+  const size = Math.max(1, Math.floor(30_000 / Object.keys(rows[0]!).length));
+  for (let start = 0; start < rows.length; start += size) await insert(rows.slice(start, start + size));
+}
+
+/** One array per column rather than one parameter per value: a month of a city is hundreds of thousands of days. */
+async function insertBilledUnits(scope: Scope, units: { lineId: string; charge: PlannedCharge }[]): Promise<void> {
+  if (units.length === 0) return;
+  const column = <T>(read: (unit: { lineId: string; charge: PlannedCharge }) => T) => units.map(read);
+  await sql`
+    insert into billed_units (tenant_id, invoice_line_id, booking_id, day, kind, care_cents, meal_cents, penalty_cents)
+    select ${scope.tenantId}, u.line_id, u.booking_id, u.day, u.kind, u.care, u.meal, u.penalty
+    from unnest(${column((unit) => unit.lineId)}::uuid[], ${column((unit) => unit.charge.bookingId)}::uuid[], ${column((unit) => unit.charge.day)}::date[],
+                ${column((unit) => unit.charge.kind)}::text[], ${column((unit) => unit.charge.care)}::int[], ${column((unit) => unit.charge.meal)}::int[],
+                ${column((unit) => unit.charge.penalty)}::int[]) as u(line_id, booking_id, day, kind, care, meal, penalty)`.execute(scope.tx);
+}
+
+/** Each reversal is a negative billed unit pointing at the charge it reverses, which records it: the day may be billed again. */
+async function reverseCharges(scope: Scope, reversals: { lineId: string; reversal: PlannedReversal }[]): Promise<void> {
+  for (const { lineId, reversal } of reversals) {
+    const original = await scope.tx.selectFrom('billed_units').select(['booking_id', 'kind']).where('id', '=', reversal.billedUnitId).executeTakeFirstOrThrow();
+    const inserted = await scope.tx
+      .insertInto('billed_units')
+      .values({
+        tenant_id: scope.tenantId, invoice_line_id: lineId, booking_id: original.booking_id, day: reversal.day, kind: original.kind,
+        care_cents: -reversal.care, meal_cents: -reversal.meal, penalty_cents: -reversal.penalty, reverses: reversal.billedUnitId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await scope.tx.updateTable('billed_units').set({ reversed_by: inserted.id }).where('id', '=', reversal.billedUnitId).execute();
+  }
+}
+
+/** Who pays each household's invoices: its first guardian (name, address, language of their account). */
+async function payersOf(scope: Scope, householdIds: string[]) {
+  const payers = new Map<string, { personId: string | null; name: string; address: string; lang: 'fr' | 'en' }>();
+  const households = await scope.tx.selectFrom('households').select(['id', 'name', 'address_line1', 'address_line2', 'postcode', 'city']).where('id', 'in', householdIds).execute();
+  const guardians = await scope.tx
+    .selectFrom('household_members as m')
+    .innerJoin('persons as p', 'p.id', 'm.person_id')
+    .leftJoin('accounts as a', (join) => join.onRef('a.person_id', '=', 'p.id').on('a.kind', '=', 'family'))
+    .select(['m.household_id', 'p.id', 'p.first_name', 'p.last_name', 'a.locale'])
+    .where('m.household_id', 'in', householdIds)
+    .where('m.role', '=', 'guardian')
+    .orderBy('m.household_id')
+    .orderBy('p.created_at')
+    .execute();
+  for (const household of households) {
+    const guardian = guardians.find((row) => row.household_id === household.id);
+    const address = [household.address_line1, household.address_line2, [household.postcode, household.city].filter(Boolean).join(' ')].filter(Boolean).join('\n');
+    payers.set(household.id, {
+      personId: guardian?.id ?? null,
+      name: guardian ? `${guardian.first_name} ${guardian.last_name}` : household.name,
+      address,
+      lang: guardian?.locale ?? 'fr',
+    });
+  }
+  return payers;
+}
+
+/** The households among these with money not used yet at the régie (payments or credit notes): their credit pays the new invoices. */
+async function householdsWithCredit(scope: Scope, regieId: string, householdIds: string[]): Promise<string[]> {
+  if (householdIds.length === 0) return [];
+  const rows = await scope.tx
+    .selectFrom('ledger_entries')
+    .select('household_id')
+    .where('regie_id', '=', regieId)
+    .where('household_id', 'in', [...new Set(householdIds)])
+    .where('kind', 'in', ['payment', 'credit_note'])
+    .distinct()
+    .execute();
+  return rows.map((row) => row.household_id);
+}

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { generateRun, previewRun } from '../src/modules/billing/invoice-runs.js';
+import { householdBalanceCents } from '../src/modules/ledger/balance.js';
+import { type BillingScenario, startBillingScenario } from './support/billing-scenario.js';
+
+describe('an invoice run', () => {
+  let s: BillingScenario;
+  before(async () => {
+    s = await startBillingScenario();
+    const { martin, durand, meal, evening } = s;
+    // November: Léa ate on the 2nd, 3rd and 5th, was absent without excuse on the 6th, excused on the 9th.
+    await s.book(martin, 0, meal, '2026-11-02', 'present');
+    await s.book(martin, 0, meal, '2026-11-03', 'present');
+    await s.book(martin, 0, meal, '2026-11-05', 'present');
+    await s.book(martin, 0, meal, '2026-11-06', 'absent_billed');
+    await s.book(martin, 0, meal, '2026-11-09', 'absent_excused');
+    // Hugo, the younger, ate on the 2nd with his sister (10 % off the care part: 1,10 € → 0,99 €), came unbooked on the 10th.
+    await s.book(martin, 1, meal, '2026-11-02', 'present');
+    await s.book(martin, 1, meal, '2026-11-10', 'present', { unbooked: true });
+    await s.book(martin, 0, evening, '2026-11-03', 'late_cancelled');
+    await s.book(martin, 0, evening, '2026-11-05', 'cancelled');
+    // Jules (no QF: the highest bracket) ate on the 2nd; the 27th still waits for the service, the 30th is
+    // still booked: attendance not taken on either.
+    await s.book(durand, 0, meal, '2026-11-02', 'present');
+    await s.book(durand, 0, meal, '2026-11-30', 'reserved');
+    await s.book(durand, 0, meal, '2026-11-27', 'requested');
+  });
+  after(() => s.portal.close());
+
+  it('previews the period without writing anything, with its anomalies', async () => {
+    const result = await s.asManager((scope) => previewRun(scope, { regieId: s.regieId, from: '2026-11-01', to: '2026-11-30' }));
+    assert.equal(result.kind, 'plan');
+    if (result.kind !== 'plan') return;
+    const { plan } = result;
+    assert.deepEqual(plan.invoices.map((invoice) => [invoice.householdName, invoice.totalCents]), [['DURAND Paul', 590], ['MARTIN Claire', 310 * 3 + 310 + 299 + 750 + 150]]);
+    assert.deepEqual(plan.anomalies.withoutQuotient.map((row) => row.name), ['DURAND Paul']);
+    assert.deepEqual(plan.anomalies.attendanceMissing.map((row) => [row.day, row.count]), [['2026-11-27', 1], ['2026-11-30', 1]]);
+    const written = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('invoices').select('id').execute());
+    assert.equal(written.length, 0);
+  });
+
+  it('generates numbered invoices whose totals are their lines, with the care, meal and penalty parts', async () => {
+    const result = await s.asManager((scope) => generateRun(scope, { regieId: s.regieId, from: '2026-11-01', to: '2026-11-30' }));
+    assert.equal(result.kind, 'generated');
+    const invoices = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('invoices').selectAll().orderBy('seq').execute());
+    assert.deepEqual(invoices.map((invoice) => [invoice.number, invoice.payer_name, invoice.total_cents, invoice.due_on]), [
+      ['RS-2026-00001', 'Paul DURAND', 590, '2027-01-02'],
+      ['RS-2026-00002', 'Claire MARTIN', 2439, '2027-01-02'],
+    ]);
+    const lines = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('invoice_lines').selectAll().where('invoice_id', '=', invoices[1]!.id).orderBy('position').execute());
+    assert.deepEqual(lines.map((line) => [line.child_name, line.label, line.kind, line.days, line.quantity, line.unit_price_cents, line.amount_cents, line.care_cents, line.meal_cents, line.penalty_cents]), [
+      ['Léa MARTIN', 'Repas', 'attended', ['2026-11-02', '2026-11-03', '2026-11-05'], 3, 310, 930, 330, 600, 0],
+      ['Léa MARTIN', 'Repas', 'absence', ['2026-11-06'], 1, 310, 310, 0, 0, 310],
+      ['Léa MARTIN', 'Garderie soir', 'late_cancellation', ['2026-11-03'], 1, 150, 150, 0, 0, 150],
+      ['Hugo MARTIN', 'Repas', 'attended', ['2026-11-02'], 1, 299, 299, 99, 200, 0],
+      ['Hugo MARTIN', 'Repas', 'unbooked_presence', ['2026-11-10'], 1, 750, 750, 110, 200, 440],
+    ]);
+    assert.equal(lines.reduce((sum, line) => sum + line.amount_cents, 0), invoices[1]!.total_cents);
+    assert.equal(await s.portal.inTenant(s.tenant, ({ tx, tenantId }) => householdBalanceCents(tx, tenantId, s.martin.householdId)), 2439);
+  });
+
+  it('refuses a second run over a period already invoiced, and never bills a day twice', async () => {
+    const again = await s.asManager((scope) => generateRun(scope, { regieId: s.regieId, from: '2026-11-15', to: '2026-11-30' }));
+    assert.deepEqual(again, { kind: 'invalid', errors: { from: 'periodInvoiced' } });
+    const december = await s.asManager((scope) => previewRun(scope, { regieId: s.regieId, from: '2026-12-01', to: '2026-12-02' }));
+    assert.equal(december.kind === 'plan' && december.plan.invoices.length, 0, 'nothing new to bill');
+  });
+
+  it('bills late attendance and reverses an absence excused since, on the next run', async () => {
+    await s.portal.inTenant(s.tenant, ({ tx }) => tx.updateTable('bookings').set({ status: 'present' }).where('household_id', '=', s.durand.householdId).where('day', '=', '2026-11-30').execute());
+    await s.portal.inTenant(s.tenant, ({ tx }) => tx.updateTable('bookings').set({ status: 'absent_excused' }).where('household_id', '=', s.martin.householdId).where('day', '=', '2026-11-06').execute());
+    await s.book(s.durand, 0, s.meal, '2026-12-01', 'present');
+    const result = await s.asManager((scope) => generateRun(scope, { regieId: s.regieId, from: '2026-12-01', to: '2026-12-02' }));
+    assert.equal(result.kind, 'generated');
+    const invoices = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('invoices').select(['number', 'kind', 'total_cents', 'household_id']).where('seq', '>', 2).orderBy('seq').execute());
+    assert.deepEqual(invoices.map((invoice) => [invoice.number, invoice.kind, invoice.total_cents]), [['RS-2026-00003', 'invoice', 1180], ['RS-2026-00004', 'credit_note', -310]]);
+    const billedTwice = await s.portal.inTenant(s.tenant, ({ tx }) =>
+      tx.selectFrom('billed_units').select('booking_id').where('reverses', 'is', null).where('reversed_by', 'is', null).groupBy('booking_id').having((eb) => eb.fn.countAll(), '>', 1).execute());
+    assert.deepEqual(billedTwice, []);
+    assert.equal(await s.portal.inTenant(s.tenant, ({ tx, tenantId }) => householdBalanceCents(tx, tenantId, s.martin.householdId)), 2439 - 310);
+  });
+});
