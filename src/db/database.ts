@@ -19,6 +19,11 @@ export interface Database {
    * embedded database has one connection: there it is the database itself.
    */
   priority: Database;
+  /**
+   * The embedded database's whole data folder as one tar file (PGlite only), which `loadDataDir`
+   * opens again as a copy: the test runner migrates one database and hands each test a copy of it.
+   */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -31,6 +36,8 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   /** PGlite data folder; undefined keeps the database in memory (tests). */
   dataDir?: string | undefined;
+  /** PGlite: start from this copy of a data folder (a `dumpDataDir()`), without initdb. */
+  loadDataDir?: Blob | undefined;
   poolSize?: number;
   /** Connections of the priority lane (PostgreSQL only). */
   priorityPoolSize?: number;
@@ -59,7 +66,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
-  const pool = await PgliteSerialPool.open(options.dataDir);
+  const pool = await PgliteSerialPool.open(options.dataDir, options.loadDataDir);
   if (options.onSlowWait) pool.onSlowWait = options.onSlowWait;
   const database: Database = {
     kind: 'pglite',
@@ -81,6 +88,11 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
           query: (sqlText, parameters = []) => pool.pglite.query(sqlText, parameters),
         }),
       );
+    },
+    async dumpDataDir() {
+      // Everything written so far goes to the data files first, so the copy starts without replaying WAL.
+      await pool.exec('checkpoint');
+      return pool.hold(() => pool.pglite.dumpDataDir('none'));
     },
     async close() {
       await pool.end();

@@ -14,9 +14,10 @@ export class PgliteSerialPool implements PostgresPool {
 
   private constructor(readonly pglite: PGlite) {}
 
-  static async open(dataDir: string | undefined): Promise<PgliteSerialPool> {
+  static async open(dataDir: string | undefined, loadDataDir?: Blob): Promise<PgliteSerialPool> {
     const pglite = await PGlite.create({
       dataDir,
+      loadDataDir,
       // Same value shapes as the node-postgres driver: calendar dates stay 'YYYY-MM-DD' strings.
       parsers: { [types.DATE]: (value: string) => value },
     });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -22,11 +22,42 @@ export interface BuiltAsset {
   body: Buffer;
 }
 
+export interface Assets {
+  files: Map<string, BuiltAsset>;
+  scripts: Record<string, string>;
+}
+
+/**
+ * Test runs only: the path of a file written by `writeAssetsFile()`. scripts/test.ts builds the
+ * assets once per run and every test portal reads them from there instead of bundling its own;
+ * production never sets it and builds them at start.
+ */
+export const PREPARED_ASSETS_ENV = 'TEST_ASSETS_FILE';
+
 /**
  * The enhancement scripts, bundled by esbuild at start and kept in memory under names that carry
  * their content hash (cached for a year by browsers); the pages work without them.
  */
-export async function buildAssets(): Promise<{ files: Map<string, BuiltAsset>; scripts: Record<string, string> }> {
+export async function buildAssets(): Promise<Assets> {
+  const prepared = process.env[PREPARED_ASSETS_ENV];
+  return prepared ? readAssetsFile(prepared) : bundleAssets();
+}
+
+/** Builds the assets and writes them to one file, for `PREPARED_ASSETS_ENV`. */
+export async function writeAssetsFile(path: string): Promise<void> {
+  const { files, scripts } = await bundleAssets();
+  const entries = [...files].map(([name, asset]) => [name, asset.contentType, asset.body.toString('base64')]);
+  writeFileSync(path, JSON.stringify({ scripts, files: entries }));
+}
+
+function readAssetsFile(path: string): Assets {
+  const saved = JSON.parse(readFileSync(path, 'utf8')) as { scripts: Record<string, string>; files: [string, string, string][] };
+  const files = new Map<string, BuiltAsset>();
+  for (const [name, contentType, body] of saved.files) files.set(name, { contentType, body: Buffer.from(body, 'base64') });
+  return { files, scripts: saved.scripts };
+}
+
+async function bundleAssets(): Promise<Assets> {
   const entries = { main: `${ASSETS_DIR}main.ts` };
   const result = await esbuild.build({
     entryPoints: entries,

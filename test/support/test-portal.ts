@@ -3,7 +3,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
@@ -20,10 +19,14 @@ import { TenantDirectory, type Tenant } from '../../src/modules/tenancy/tenant-d
 import { createTenant, type NewTenant } from '../../src/modules/tenancy/tenants.js';
 import type { Services } from '../../src/services.js';
 import { buildApp } from '../../src/web/app.js';
+import { PREPARED_ASSETS_ENV } from '../../src/web/assets.js';
+import { adminQuery, migratedPgliteCopy, POSTGRES_TEMPLATE_ENV } from './migrated-copies.js';
 
 /**
  * A whole portal for one test file, built by the same factory as production: PGlite in memory, or
- * a fresh database on the PostgreSQL server named by TEST_DATABASE_URL (dropped at close).
+ * a database of its own on the PostgreSQL server named by TEST_DATABASE_URL (dropped at close).
+ * Under scripts/test.ts that database is a copy of the run's migrated one (migrated-copies.ts) and
+ * the assets are the run's, built once (TEST_ASSETS_FILE); migrate() still runs, and finds nothing to do.
  */
 export interface TestPortal {
   services: Services;
@@ -43,6 +46,11 @@ export interface TestPortalOptions {
   /** Run the background job loop (pg-boss) as production does; off by default: call `services.mail.deliverPending()`. */
   jobs?: boolean;
   mailRetryDelaysSeconds?: number[];
+  /**
+   * Start as production does at its first start: an empty database migrated here from the first
+   * migration, and the assets bundled by esbuild, rather than the run's prepared copies.
+   */
+  firstStart?: boolean;
 }
 
 export async function startTestPortal(options: TestPortalOptions = {}): Promise<TestPortal> {
@@ -54,7 +62,7 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
     ALTCHA_MAX_NUMBER: '1000',
     ...options.env,
   });
-  const { db, dropDatabase } = await openTestDatabase();
+  const { db, dropDatabase } = await openTestDatabase(options.firstStart ?? false);
   await migrate(db);
   const clock = new ManualClock(new Date(options.now ?? '2026-11-23T09:00:00Z'));
   const tenants = new TenantDirectory(db);
@@ -70,7 +78,7 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
   await startOfferExpiry(jobs, { db, clock, mail, log: jobLog });
   const calendars = new CalendarCache({ now: () => clock.now().getTime() });
   const services: Services = { config, db, clock, tenants, jobs, mail, calendars };
-  const app = await buildApp(services);
+  const app = await withoutPreparedAssets(options.firstStart ?? false, () => buildApp(services));
   await app.ready();
   return {
     services, app, db, clock, config,
@@ -89,24 +97,31 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
   };
 }
 
-async function openTestDatabase(): Promise<{ db: Database; dropDatabase: () => Promise<void> }> {
+async function openTestDatabase(empty: boolean): Promise<{ db: Database; dropDatabase: () => Promise<void> }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) return { db: await openDatabase({}), dropDatabase: async () => undefined };
+  if (!serverUrl) {
+    return { db: await openDatabase({ loadDataDir: empty ? undefined : migratedPgliteCopy() }), dropDatabase: async () => undefined };
+  }
   const name = `pf_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  const template = empty ? undefined : process.env[POSTGRES_TEMPLATE_ENV];
+  await adminQuery(serverUrl, `create database ${name}${template ? ` template ${template}` : ''}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const db = await openDatabase({ databaseUrl: url.toString(), poolSize: 20 });
   return {
     db,
-    async dropDatabase() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
+    dropDatabase: () => adminQuery(serverUrl, `drop database if exists ${name} with (force)`),
   };
+}
+
+/** Runs `work` with the run's prepared assets hidden when `hide` is set, so that buildApp bundles its own. */
+async function withoutPreparedAssets<T>(hide: boolean, work: () => Promise<T>): Promise<T> {
+  const prepared = process.env[PREPARED_ASSETS_ENV];
+  if (!hide || prepared === undefined) return work();
+  delete process.env[PREPARED_ASSETS_ENV];
+  try {
+    return await work();
+  } finally {
+    process.env[PREPARED_ASSETS_ENV] = prepared;
+  }
 }
