@@ -21,8 +21,6 @@ void everyReasonListed;
 /** A calendar box may also be closed ahead of a refusal: the unit cannot join what the child holds that day. */
 export const CALENDAR_CLOSED_REASONS = [...REFUSAL_REASONS, 'conflicts_with_booked'] as const satisfies readonly CalendarClosedReason[];
 
-export const CANCEL_REFUSALS = ['deadline_passed', 'not_cancellable'] as const;
-
 /** The most days one calendar or booking list answers at once. */
 export const MAX_CALENDAR_DAYS = 93;
 export const MAX_LIST_DAYS = 366;
