@@ -3,14 +3,17 @@ import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import type { MessageKey, Translate } from '../../i18n/catalogue.js';
+import { getActivitySetup } from '../../modules/activities/activity-admin.js';
+import type { ActivityDefinition } from '../../modules/activities/activity-definitions.js';
 import type { DeadlinePreviewDay, PreviewCalendar } from '../../modules/activities/deadline-preview.js';
 import { localTime } from '../../modules/activities/period-admin.js';
-import type { DayBelowTaken, DeleteResult, SetupErrors, SetupFieldError, SetupForm } from '../../modules/activities/setup-forms.js';
+import type { DayBelowTaken, DeleteResult, InUse, SetupErrors, SetupFieldError } from '../../modules/activities/setup-forms.js';
 import type { Scope } from '../../modules/scope.js';
 import type { FieldError } from '../../modules/validation/fields.js';
 import type { Services } from '../../services.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
+import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { fieldId, Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { ErrorPage } from '../components/error-page.js';
@@ -34,18 +37,6 @@ export function many(values: FormValues, name: string): string[] {
   return value === undefined ? [] : typeof value === 'string' ? [value] : value;
 }
 
-/** The submitted form as it came, checkboxes of one name as a list; the anti-forgery token left out. */
-export function setupForm(request: FastifyRequest): SetupForm & FormValues {
-  const body = (request.body ?? {}) as Record<string, unknown>;
-  const form: FormValues = {};
-  for (const [key, value] of Object.entries(body)) {
-    if (key === '_csrf') continue;
-    if (typeof value === 'string') form[key] = value;
-    else if (Array.isArray(value)) form[key] = value.filter((item): item is string => typeof item === 'string');
-  }
-  return form;
-}
-
 export function notFound(request: FastifyRequest, reply: FastifyReply) {
   return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
 }
@@ -60,15 +51,24 @@ export function dm(date: string): string {
   return `${date.slice(8, 10)}/${date.slice(5, 7)}`;
 }
 
-const FIELD_ERRORS = new Set<string>(['required', 'tooLong', 'email', 'phone', 'postcode', 'date', 'dateInFuture', 'tooOld', 'iban', 'bic', 'integer', 'amount', 'choice']);
+/** The set-up forms' own error codes (the others are the fields' common ones, web/forms.ts), each with its sentence `setup.error.<code>`. */
+type SetupOnlyError = Exclude<SetupFieldError, FieldError>;
+const SETUP_ONLY_ERRORS: Record<SetupOnlyError, true> = {
+  dateOrder: true, weekdaysNone: true, time: true, negative: true, ageOrder: true, codeTaken: true, selfReference: true, unknownUnit: true,
+  unitsNone: true, opensAfterCloses: true, outsideActivity: true, belowTaken: true, poolInUse: true, rangeTooLong: true,
+};
+
+function isSetupOnly(code: SetupFieldError): code is SetupOnlyError {
+  return Object.hasOwn(SETUP_ONLY_ERRORS, code);
+}
 
 /** The set-up forms' error codes as sentences; days whose places could not go down are listed. */
 export function setupMessages<F extends string>(t: Translate, errors: SetupErrors<F>, belowTaken: DayBelowTaken[] = []): Partial<Record<F, string>> {
   const messages: Partial<Record<F, string>> = {};
   for (const [field, code] of Object.entries(errors) as [F, SetupFieldError][]) {
-    if (FIELD_ERRORS.has(code)) messages[field] = fieldMessages(t, { [field]: code as FieldError } as Record<F, FieldError>)[field];
-    else if (code === 'belowTaken') messages[field] = belowTakenMessage(t, belowTaken);
-    else messages[field] = t(`setup.error.${code}` as MessageKey);
+    if (code === 'belowTaken') messages[field] = belowTakenMessage(t, belowTaken);
+    else if (isSetupOnly(code)) messages[field] = t(`setup.error.${code}`);
+    else messages[field] = fieldMessages(t, { code }).code;
   }
   return messages;
 }
@@ -78,14 +78,21 @@ export function belowTakenMessage(t: Translate, days: DayBelowTaken[]): string {
   return t('setup.error.belowTaken', { count: days.length, days: list });
 }
 
-/** Why a delete was refused, in words. */
-export function inUseMessage(t: Translate, result: Extract<DeleteResult, { kind: 'in_use' }>): string {
-  return t(`setup.inUse.${result.what}`, { count: result.count });
-}
-
 /** Where the answer of a delete leads: back with a notice, or the reason it was refused. */
 export function deleteNotice(result: DeleteResult): string {
   return result.kind === 'in_use' ? `refus-${result.what}-${result.count}` : 'supprime';
+}
+
+/** An activity and, on a change, its part being changed (a group, a unit, places, a period); null when either is unknown. */
+export async function activityPart<T extends { id: string }>(
+  scope: Scope,
+  at: { parent: string; itemId: string | null },
+  partsOf: (setup: ActivityDefinition) => T[],
+): Promise<{ setup: ActivityDefinition; item: T | undefined } | null> {
+  const setup = await getActivitySetup(scope, at.parent);
+  const item = setup && at.itemId ? partsOf(setup).find((candidate) => candidate.id === at.itemId) : undefined;
+  if (!setup || (at.itemId && !item)) return null;
+  return { setup, item };
 }
 
 /** The authority's calendar for the deadline preview (public holidays, school holidays, closures). */
@@ -100,9 +107,11 @@ export function useLongDay(): (date: string) => string {
   return (date: string) => format.format(new Date(`${date}T00:00:00Z`));
 }
 
+const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+
 export function useWeekdayNames(): string[] {
   const { t } = usePage();
-  return [1, 2, 3, 4, 5, 6, 7].map((day) => t(`setup.weekday.${day}` as MessageKey));
+  return WEEKDAYS.map((day) => t(`setup.weekday.${day}`));
 }
 
 /** Checkboxes of one name in a DSFR fieldset, its error under them. */
@@ -268,19 +277,70 @@ export function DeleteButton(props: { action: string; label: string; what: strin
   );
 }
 
-/** The notices that come back in the address after a change (`?fait=…`). */
-export function noticeOf(t: Translate, query: unknown): { kind: 'success' | 'error'; text: string } | null {
-  const done = String((query as Record<string, unknown> | undefined)?.fait ?? '');
-  const refused = /^refus-(bookings|enrollments|places)-(\d{1,7})$/.exec(done);
-  if (refused) return { kind: 'error', text: t(`setup.inUse.${refused[1] as 'bookings'}`, { count: Number(refused[2]) }) };
-  const keys: Record<string, MessageKey> = {
-    enregistre: 'setup.notice.saved',
-    supprime: 'setup.notice.deleted',
-    inscrit: 'setup.notice.enrolled',
-    'deja-inscrit': 'setup.notice.alreadyEnrolled',
-    'jour-retabli': 'setup.notice.dayReset',
-  };
+export type Notice = { kind: 'success' | 'error'; text: string };
+
+const IN_USE: readonly InUse['what'][] = ['bookings', 'enrollments', 'places'];
+
+/** The notices that come back in the address after a change (`?fait=…`, see `deleteNotice`). */
+export function noticeOf(t: Translate, done = ''): Notice | null {
+  const refused = /^refus-([a-z]+)-(\d{1,7})$/.exec(done);
+  const what = IN_USE.find((candidate) => candidate === refused?.[1]);
+  if (refused && what) return { kind: 'error', text: t(`setup.inUse.${what}`, { count: Number(refused[2]) }) };
   if (done === 'jour-non-retabli') return { kind: 'error', text: t('setup.notice.dayResetRefused') };
-  const key = keys[done];
+  const key = DONE.get(done);
   return key ? { kind: 'success', text: t(key) } : null;
+}
+
+const DONE = new Map<string, MessageKey>([
+  ['enregistre', 'setup.notice.saved'],
+  ['supprime', 'setup.notice.deleted'],
+  ['inscrit', 'setup.notice.enrolled'],
+  ['deja-inscrit', 'setup.notice.alreadyEnrolled'],
+  ['jour-retabli', 'setup.notice.dayReset'],
+]);
+
+/** The way back, above a page's title. */
+export function BackLink(props: { path: string; label: string }) {
+  const page = usePage();
+  return (
+    <nav class="fr-mb-2w">
+      <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, props.path)}>{props.label}</a>
+    </nav>
+  );
+}
+
+/** The way back to an activity's page, at the section a form belongs to. */
+export function BackToActivity(props: { activity: { id: string; name: string }; anchor?: string }) {
+  const { t } = usePage();
+  return <BackLink path={`${ACTIVITIES_PATH}/${props.activity.id}${props.anchor ? `#${props.anchor}` : ''}`} label={t('setup.backTo', { name: props.activity.name })} />;
+}
+
+/** A set-up form: the way back, its title and what it belongs to, the error summary, the fields, the save button. */
+export function SetupFormFrame(props: {
+  back: ComponentChildren;
+  title: string;
+  intro?: ComponentChildren;
+  errors: Record<string, string | undefined>;
+  labels: Record<string, string>;
+  action: string;
+  children: ComponentChildren;
+}) {
+  const page = usePage();
+  return (
+    <>
+      {props.back}
+      <h1>{props.title}</h1>
+      {props.intro}
+      <div class="fr-grid-row">
+        <div class="fr-col-12 fr-col-md-8">
+          <ErrorSummary errors={props.errors} labels={props.labels} />
+          <form method="post" action={href(page, props.action)} novalidate>
+            <CsrfField />
+            {props.children}
+            <Button icon="fr-icon-save-line">{page.t('setup.save')}</Button>
+          </form>
+        </div>
+      </div>
+    </>
+  );
 }

@@ -1,5 +1,7 @@
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { getActivitySetup } from '../../modules/activities/activity-admin.js';
 import type { ActivityDefinition } from '../../modules/activities/activity-definitions.js';
 import { activityRoster, enrollCandidates, enrollChild, type EnrollCandidate, type EnrollField, type RosterEntry } from '../../modules/bookings/activity-enrollments.js';
@@ -10,44 +12,44 @@ import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { RequestStatusBadge } from '../components/status-badge.js';
-import { isUuid } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
-import { ACTIVITIES_PATH, forbidden, noticeOf, notFound, one, Radios, SetupTable, setupForm, setupMessages, type FormValues } from './activity-common.js';
+import { Form, Text } from '../page-input.js';
+import { ACTIVITIES_PATH, BackToActivity, forbidden, type FormValues, type Notice, noticeOf, notFound, one, Radios, SetupTable, setupMessages } from './activity-common.js';
+import { ActivityParams, NoticeQuery } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
 
+/** The enrollments page's address: a search for a household (`q`), and the notice of an enrollment just made. */
+const EnrollmentsQuery = Type.Object({ q: Type.Optional(Text), fait: Type.Optional(Text) });
+
 /** The children enrolled in an activity, by group; staff find a household and enroll one of its children. */
-export function staffActivityEnrollmentRoutes(): FastifyPluginAsync {
+export function staffActivityEnrollmentRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const page = async (request: FastifyRequest, reply: FastifyReply, id: string, query: string, values: FormValues, errors: Partial<Record<EnrollField, string>> = {}) => {
+    const page = async (request: FastifyRequest, reply: FastifyReply, id: string, search: string, notice: string | undefined, values: FormValues, errors: Partial<Record<EnrollField, string>> = {}) => {
       const loaded = await request.inScope(async (scope) => {
         const setup = await getActivitySetup(scope, id);
         if (!setup) return null;
-        return { setup, roster: await activityRoster(scope, id), candidates: await enrollCandidates(scope, id, query) };
+        return { setup, roster: await activityRoster(scope, id), candidates: await enrollCandidates(scope, id, search) };
       });
       if (!loaded) return notFound(request, reply);
       return reply.page(
         request.t('setup.enrollments.title', { name: loaded.setup.activity.name }),
-        <EnrollmentsPage {...loaded} query={query} values={values} errors={errors} notice={noticeOf(request.t, request.query)} />,
+        <EnrollmentsPage {...loaded} query={search} values={values} errors={errors} notice={noticeOf(request.t, notice)} />,
         Object.keys(errors).length > 0 ? 400 : 200,
       );
     };
 
-    app.get(`${ACTIVITIES_PATH}/:id/inscriptions`, { preHandler: requireStaff() }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      if (!isUuid(id)) return notFound(request, reply);
-      const query = String((request.query as Record<string, unknown>).q ?? '').slice(0, 100);
-      return page(request, reply, id, query, {});
-    });
+    app.get(`${ACTIVITIES_PATH}/:id/inscriptions`, { preHandler: requireStaff(), schema: { params: ActivityParams, querystring: EnrollmentsQuery } }, async (request, reply) =>
+      page(request, reply, request.params.id, (request.query.q ?? '').slice(0, 100), request.query.fait, {}),
+    );
 
-    app.post(`${ACTIVITIES_PATH}/:id/inscriptions`, { preHandler: requireStaff('manager') }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      if (!isUuid(id)) return notFound(request, reply);
-      const form = setupForm(request);
+    app.post(`${ACTIVITIES_PATH}/:id/inscriptions`, { preHandler: requireStaff('manager'), schema: { params: ActivityParams, querystring: NoticeQuery, body: Form } }, async (request, reply) => {
+      const { id } = request.params;
+      const form = request.body;
       const result = await request.inScope((scope) => enrollChild(scope, id, form));
       if (result.kind === 'not_found') return notFound(request, reply);
       if (result.kind === 'forbidden') return forbidden(request, reply);
-      if (result.kind === 'invalid') return page(request, reply, id, one(form, 'q').slice(0, 100), form, setupMessages(request.t, result.errors));
+      if (result.kind === 'invalid') return page(request, reply, id, one(form, 'q').slice(0, 100), request.query.fait, form, setupMessages(request.t, result.errors));
       return reply.redirect(`${request.base}${ACTIVITIES_PATH}/${id}/inscriptions?fait=${result.kind === 'enrolled' ? 'inscrit' : 'deja-inscrit'}`);
     });
   };
@@ -60,7 +62,7 @@ function EnrollmentsPage(props: {
   query: string;
   values: FormValues;
   errors: Partial<Record<EnrollField, string>>;
-  notice: { kind: 'success' | 'error'; text: string } | null;
+  notice: Notice | null;
 }) {
   const page = usePage();
   const { t } = page;
@@ -80,7 +82,7 @@ function EnrollmentsPage(props: {
   const labels: Record<EnrollField, string> = { child: t('setup.field.child'), groupId: t('setup.field.group') };
   return (
     <>
-      <nav class="fr-mb-2w"><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, `${ACTIVITIES_PATH}/${activity.id}`)}>{t('setup.backTo', { name: activity.name })}</a></nav>
+      <BackToActivity activity={activity} />
       <h1>{t('setup.enrollments.title', { name: activity.name })}</h1>
       {props.notice && <Alert kind={props.notice.kind} small announce>{props.notice.text}</Alert>}
 

@@ -1,5 +1,5 @@
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
-import type { MessageKey, Translate } from '../../i18n/catalogue.js';
+import type { Translate } from '../../i18n/catalogue.js';
 import type { ActivityField, ActivityListItem } from '../../modules/activities/activity-admin.js';
 import { ACTIVITY_KINDS, OPENINGS, VALIDATION_MODES, WAITLIST_MODES } from '../../modules/activities/activity-admin.js';
 import type { ActivityDefinition, CapacityPool, Unit } from '../../modules/activities/activity-definitions.js';
@@ -19,8 +19,8 @@ import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { href, usePage } from '../page-context.js';
 import {
-  ACTIVITIES_PATH, Checkboxes, DeadlineEditor, DeadlinePreview, DeleteButton, dm, many, one, Radios, SetupTable, useWeekdayNames,
-  type FormValues,
+  ACTIVITIES_PATH, BackLink, Checkboxes, DeadlineEditor, DeadlinePreview, DeleteButton, dm, many, one, Radios, SetupTable, useWeekdayNames,
+  type FormValues, type Notice,
 } from './activity-common.js';
 import { useCanChange } from './staff-access.js';
 
@@ -43,7 +43,7 @@ export function weekdaysText(weekdayNames: string[], weekdays: number[]): string
 }
 
 /** The list of activities, newest first. */
-export function ActivityListPage(props: { activities: ActivityListItem[]; notice: { kind: 'success' | 'error'; text: string } | null }) {
+export function ActivityListPage(props: { activities: ActivityListItem[]; notice: Notice | null }) {
   const page = usePage();
   const { t } = page;
   const canEdit = useCanChange();
@@ -64,11 +64,11 @@ export function ActivityListPage(props: { activities: ActivityListItem[]; notice
           {props.activities.map((activity) => (
             <tr key={activity.id}>
               <td><a href={href(page, `${ACTIVITIES_PATH}/${activity.id}`)}>{activity.name}</a></td>
-              <td>{t(`setup.kind.${activity.kind}` as MessageKey)}</td>
+              <td>{t(`setup.kind.${activity.kind}`)}</td>
               <td>{activity.siteName ?? t('setup.noSite')}</td>
               <td>{t('setup.dates', { from: formatCalendarDate(activity.startsOn), to: formatCalendarDate(activity.endsOn) })}</td>
-              <td>{t(`setup.validation.${activity.validationMode}` as MessageKey)}</td>
-              <td>{t(`setup.waitlist.${activity.waitlistMode}` as MessageKey, { hours: activity.offerHours })}</td>
+              <td>{t(`setup.validation.${activity.validationMode}`)}</td>
+              <td>{t(`setup.waitlist.${activity.waitlistMode}`, { hours: activity.offerHours })}</td>
             </tr>
           ))}
         </SetupTable>
@@ -94,15 +94,16 @@ export function deadlineLabels(t: Translate, prefix: 'booking' | 'cancel'): Reco
   };
 }
 
-/** Creating or changing an activity, with the deadline editor and its preview. */
-export function ActivityFormPage(props: {
-  id?: string | undefined;
+/** What an activity's form shows: its values, the sites to choose from, the deadlines its rules give. */
+export interface ActivityForm {
   values: FormValues;
-  errors: Partial<Record<ActivityField, string>>;
   sites: Site[];
   preview: DeadlinePreviewDay[] | null;
   timeZone: string;
-}) {
+}
+
+/** Creating or changing an activity, with the deadline editor and its preview. */
+export function ActivityFormPage(props: ActivityForm & { id: string | null; errors: Partial<Record<ActivityField, string>> }) {
   const page = usePage();
   const { t } = page;
   const weekdays = useWeekdayNames();
@@ -120,7 +121,7 @@ export function ActivityFormPage(props: {
   const requires = one(values, 'requiresEnrollment');
   return (
     <>
-      <nav class="fr-mb-2w"><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, props.id ? `${ACTIVITIES_PATH}/${props.id}` : ACTIVITIES_PATH)}>{t('setup.back')}</a></nav>
+      <BackLink path={props.id ? `${ACTIVITIES_PATH}/${props.id}` : ACTIVITIES_PATH} label={t('setup.back')} />
       <h1>{title}</h1>
       <ErrorSummary errors={ordered} labels={labels} />
       <form method="post" action={href(page, action)} novalidate>
@@ -130,7 +131,7 @@ export function ActivityFormPage(props: {
             <h2 class="fr-h4">{t('setup.activities.sectionWhat')}</h2>
             <Input name="name" label={labels.name!} value={one(values, 'name')} error={errors.name} required maxLength={200} />
             <Select name="kind" label={labels.kind!} value={one(values, 'kind')} error={errors.kind} required
-              options={[{ value: '', label: t('setup.choose') }, ...ACTIVITY_KINDS.map((kind) => ({ value: kind, label: t(`setup.kind.${kind}` as MessageKey) }))]} />
+              options={[{ value: '', label: t('setup.choose') }, ...ACTIVITY_KINDS.map((kind) => ({ value: kind, label: t(`setup.kind.${kind}`) }))]} />
             <Select name="siteId" label={labels.siteId!} value={one(values, 'siteId')} error={errors.siteId}
               options={[{ value: '', label: t('setup.noSite') }, ...props.sites.map((site) => ({ value: site.id, label: site.name }))]} />
             <Textarea name="description" label={labels.description!} hint={t('setup.field.descriptionHint')} value={one(values, 'description')} error={errors.description} rows={3} />
@@ -141,15 +142,15 @@ export function ActivityFormPage(props: {
             <Checkboxes name="weekdays" legend={labels.weekdays!} inline values={many(values, 'weekdays')} error={errors.weekdays}
               options={weekdays.map((label, index) => ({ value: String(index + 1), label }))} />
             <Radios name="opening" legend={labels.opening!} value={one(values, 'opening')} error={errors.opening}
-              options={OPENINGS.map((opening) => ({ value: opening, label: t(`setup.opening.${opening}` as MessageKey), hint: t(`setup.opening.${opening}.hint` as MessageKey) }))} />
+              options={OPENINGS.map((opening) => ({ value: opening, label: t(`setup.opening.${opening}`), hint: t(`setup.opening.${opening}.hint`) }))} />
 
             <h2 class="fr-h4">{t('setup.activities.sectionRules')}</h2>
             <Radios name="validationMode" legend={labels.validationMode!} value={one(values, 'validationMode')} error={errors.validationMode}
-              options={VALIDATION_MODES.map((mode) => ({ value: mode, label: t(`setup.validation.${mode}` as MessageKey) }))} />
+              options={VALIDATION_MODES.map((mode) => ({ value: mode, label: t(`setup.validation.${mode}`) }))} />
             <Radios name="waitlistMode" legend={labels.waitlistMode!} value={one(values, 'waitlistMode')} error={errors.waitlistMode}
               options={WAITLIST_MODES.map((mode) => ({
                 value: mode,
-                label: t(`setup.waitlistChoice.${mode}` as MessageKey),
+                label: t(`setup.waitlistChoice.${mode}`),
                 children: mode === 'offer' ? <Input name="offerHours" label={labels.offerHours!} inputMode="numeric" value={one(values, 'offerHours')} error={errors.offerHours} /> : undefined,
               }))} />
             <RadioYesNo name="requiresEnrollment" label={labels.requiresEnrollment!} hint={t('setup.field.requiresEnrollmentHint')} value={requires === '' ? null : requires === 'true'} error={errors.requiresEnrollment} />
@@ -180,7 +181,7 @@ export interface ActivityOverview {
 }
 
 /** An activity and everything set up under it: groups, units and their rules, places, periods. */
-export function ActivityOverviewPage(props: ActivityOverview & { notice: { kind: 'success' | 'error'; text: string } | null }) {
+export function ActivityOverviewPage(props: ActivityOverview & { notice: Notice | null }) {
   const page = usePage();
   const { t, lang } = page;
   const canEdit = useCanChange();
@@ -198,18 +199,18 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: { kind:
   };
   return (
     <>
-      <nav class="fr-mb-2w"><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, ACTIVITIES_PATH)}>{t('setup.activities.backToList')}</a></nav>
+      <BackLink path={ACTIVITIES_PATH} label={t('setup.activities.backToList')} />
       <h1>{activity.name}</h1>
       {props.notice && <Alert kind={props.notice.kind} small announce>{props.notice.text}</Alert>}
       {!canEdit && <Alert kind="info" small>{t('setup.readOnly')}</Alert>}
       <dl class="pf-definition-list">
-        <dt>{t('setup.field.kind')}</dt><dd>{t(`setup.kind.${activity.kind}` as MessageKey)}</dd>
+        <dt>{t('setup.field.kind')}</dt><dd>{t(`setup.kind.${activity.kind}`)}</dd>
         <dt>{t('setup.field.site')}</dt><dd>{props.setup.siteName ?? t('setup.noSite')}</dd>
         <dt>{t('setup.field.dates')}</dt><dd>{t('setup.dates', { from: formatCalendarDate(activity.starts_on), to: formatCalendarDate(activity.ends_on) })}</dd>
         <dt>{t('setup.field.weekdays')}</dt><dd>{weekdaysText(weekdays, activity.weekdays)}</dd>
-        <dt>{t('setup.field.opening')}</dt><dd>{t(`setup.opening.${activity.opening}` as MessageKey)}</dd>
-        <dt>{t('setup.field.validationMode')}</dt><dd>{t(`setup.validation.${activity.validation_mode}` as MessageKey)}</dd>
-        <dt>{t('setup.field.waitlistMode')}</dt><dd>{t(`setup.waitlist.${activity.waitlist_mode}` as MessageKey, { hours: activity.offer_hours })}</dd>
+        <dt>{t('setup.field.opening')}</dt><dd>{t(`setup.opening.${activity.opening}`)}</dd>
+        <dt>{t('setup.field.validationMode')}</dt><dd>{t(`setup.validation.${activity.validation_mode}`)}</dd>
+        <dt>{t('setup.field.waitlistMode')}</dt><dd>{t(`setup.waitlist.${activity.waitlist_mode}`, { hours: activity.offer_hours })}</dd>
         <dt>{t('setup.field.requiresEnrollment')}</dt><dd>{t(activity.requires_enrollment ? 'value.yes' : 'value.no')}</dd>
         <dt>{t('setup.field.documentsRequired')}</dt><dd class="pf-pre">{activity.documents_required ?? '—'}</dd>
         <dt>{t('setup.field.bookingDeadline')}</dt><dd>{ruleText(t, weekdays, activity.booking_deadline, lang)}</dd>
@@ -326,7 +327,7 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: { kind:
               <td class="fr-cell--multiline pf-text-cell">{period.name}</td>
               <td class="fr-cell--multiline pf-text-cell">{periodText(t, period, props.timeZone)}</td>
               <td class="fr-cell--multiline pf-text-cell">
-                {t(`setup.allocation.${period.allocation}` as MessageKey)}
+                {t(`setup.allocation.${period.allocation}`)}
                 {period.allocation === 'lottery' && <> — <a class="fr-link" href={href(page, `${base}/periodes/${period.id}/tirage`)}>{t('lottery.staff.link')}<span class="fr-sr-only"> — {period.name}</span></a></>}
               </td>
               <td>{period.group_ids.length === 0 ? t('setup.periods.allGroups') : period.group_ids.map((id) => groupNames.get(id)).filter(Boolean).join(', ') || '—'}</td>

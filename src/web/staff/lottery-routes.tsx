@@ -1,9 +1,11 @@
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import type { MessageKey, Translate } from '../../i18n/catalogue.js';
 import { CRITERIA, type Criterion } from '../../modules/lottery/lottery-criteria.js';
 import { runLottery, type DrawResult } from '../../modules/lottery/lottery-draw.js';
-import { applicationsCsv, drawExport, householdsCsv, staffLottery, type StaffLottery } from '../../modules/lottery/lottery-export.js';
+import { applicationsCsv, drawExport, householdsCsv, staffLottery, type DrawExport, type StaffLottery } from '../../modules/lottery/lottery-export.js';
 import { CRITERIA_RANKS, loadLotteryPeriod, publishSeed, saveLotterySettings, settingsFormValues, type SettingsError, type SettingsField } from '../../modules/lottery/lottery-settings.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
@@ -11,11 +13,12 @@ import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { fieldId, Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
-import { isUuid } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
-import { ACTIVITIES_PATH, notFound, one, setupForm, SetupTable, type FormValues } from './activity-common.js';
+import { Form, Id } from '../page-input.js';
+import { ACTIVITIES_PATH, BackToActivity, type FormValues, type Notice, notFound, one, SetupTable } from './activity-common.js';
 import { asTyped } from './activity-pages.js';
+import { NoticeQuery } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
 
 /**
@@ -24,108 +27,99 @@ import { useCanChange } from './staff-access.js';
  * result and its exports. Every staff role reads; managers and administrators act.
  */
 
-type Notice = { kind: 'success' | 'error'; text: string };
+type SettingsErrors = Partial<Record<SettingsField, SettingsError>>;
 
 const pathOf = (activityId: string, periodId: string) => `${ACTIVITIES_PATH}/${activityId}/periodes/${periodId}/tirage`;
 
-export function staffLotteryRoutes(): FastifyPluginAsync {
+const PeriodParams = Type.Object({ id: Id, periodId: Id });
+
+export function staffLotteryRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const manager = { preHandler: requireStaff('manager') };
-    const reader = { preHandler: requireStaff() };
-    const idsOf = (request: FastifyRequest) => {
-      const { id, periodId } = request.params as { id: string; periodId: string };
-      return isUuid(id) && isUuid(periodId) ? { id, periodId } : null;
-    };
+    const manager = { preHandler: requireStaff('manager'), schema: { params: PeriodParams, body: Form } };
+    const reader = { preHandler: requireStaff(), schema: { params: PeriodParams } };
     const back = (request: FastifyRequest, reply: FastifyReply, id: string, periodId: string, notice: string) =>
       reply.redirect(`${request.base}${pathOf(id, periodId)}?fait=${notice}`);
 
-    const page = async (request: FastifyRequest, reply: FastifyReply, id: string, periodId: string, values: FormValues | null, errors: Partial<Record<SettingsField, SettingsError>> = {}) => {
-      const view = await request.inScope((scope) => staffLottery(scope, id, periodId));
+    const page = async (request: FastifyRequest, reply: FastifyReply, at: { id: string; periodId: string }, notice: string | undefined, values: FormValues | null, errors: SettingsErrors = {}) => {
+      const view = await request.inScope((scope) => staffLottery(scope, at.id, at.periodId));
       if (!view) return notFound(request, reply);
       const shown = values ?? settingsFormValues(view.lottery.settings);
-      const messages = Object.fromEntries(Object.entries(errors).map(([field, code]) => [field, request.t(`lottery.error.${code}` as MessageKey)]));
+      const messages: Partial<Record<SettingsField, string>> = {};
+      for (const [field, code] of Object.entries(errors) as [SettingsField, SettingsError][]) messages[field] = request.t(`lottery.error.${code}`);
       return reply.page(
         request.t('lottery.staff.title', { period: view.lottery.period.name }),
-        <LotteryPage view={view} values={shown} errors={messages} notice={noticeOf(request.t, request.query)} />,
+        <LotteryPage view={view} values={shown} errors={messages} notice={noticeOf(request.t, notice)} />,
         Object.keys(errors).length > 0 ? 400 : 200,
       );
     };
 
-    app.get(`${ACTIVITIES_PATH}/:id/periodes/:periodId/tirage`, reader, async (request, reply) => {
-      const ids = idsOf(request);
-      return ids ? page(request, reply, ids.id, ids.periodId, null) : notFound(request, reply);
-    });
+    app.get(`${ACTIVITIES_PATH}/:id/periodes/:periodId/tirage`, { ...reader, schema: { ...reader.schema, querystring: NoticeQuery } }, async (request, reply) =>
+      page(request, reply, request.params, request.query.fait, null),
+    );
 
     app.post(`${ACTIVITIES_PATH}/:id/periodes/:periodId/tirage/reglages`, manager, async (request, reply) => {
-      const ids = idsOf(request);
-      if (!ids) return notFound(request, reply);
-      const form = setupForm(request);
-      const result = await request.inScope((scope) => saveLotterySettings(scope, ids.id, ids.periodId, form));
+      const { id, periodId } = request.params;
+      const form = request.body;
+      const result = await request.inScope((scope) => saveLotterySettings(scope, id, periodId, form));
       if (result.kind === 'not_found' || result.kind === 'forbidden') return notFound(request, reply);
-      if (result.kind === 'closed') return back(request, reply, ids.id, ids.periodId, 'closed');
-      if (result.kind === 'invalid') return page(request, reply, ids.id, ids.periodId, form, result.errors);
-      return back(request, reply, ids.id, ids.periodId, 'saved');
+      if (result.kind === 'closed') return back(request, reply, id, periodId, 'closed');
+      if (result.kind === 'invalid') return page(request, reply, request.params, undefined, form, result.errors);
+      return back(request, reply, id, periodId, 'saved');
     });
 
     app.post(`${ACTIVITIES_PATH}/:id/periodes/:periodId/tirage/graine`, manager, async (request, reply) => {
-      const ids = idsOf(request);
-      if (!ids) return notFound(request, reply);
-      const result = await request.inScope((scope) => publishSeed(scope, ids.id, ids.periodId));
+      const { id, periodId } = request.params;
+      const result = await request.inScope((scope) => publishSeed(scope, id, periodId));
       if (result === 'not_found' || result === 'forbidden') return notFound(request, reply);
-      return back(request, reply, ids.id, ids.periodId, result);
+      return back(request, reply, id, periodId, result);
     });
 
     app.post(`${ACTIVITIES_PATH}/:id/periodes/:periodId/tirage/lancer`, manager, async (request, reply) => {
-      const ids = idsOf(request);
-      if (!ids) return notFound(request, reply);
+      const { id, periodId } = request.params;
       const tenant = request.tenant!;
       const result: DrawResult = await request.inScope(async (scope) => {
-        if (!(await loadLotteryPeriod(scope, ids.periodId, ids.id))) return { kind: 'not_found' } as const;
-        return runLottery(scope, ids.periodId, { mail: { tenantName: tenant.name, baseUrl: request.publicBase } });
+        if (!(await loadLotteryPeriod(scope, periodId, id))) return { kind: 'not_found' } as const;
+        return runLottery(scope, periodId, { mail: { tenantName: tenant.name, baseUrl: request.publicBase } });
       });
       if (result.kind === 'not_found' || result.kind === 'forbidden') return notFound(request, reply);
-      if (result.kind === 'drawn') return back(request, reply, ids.id, ids.periodId, `drawn-${result.households}-${result.applications}`);
-      return back(request, reply, ids.id, ids.periodId, result.kind);
+      if (result.kind === 'drawn') return back(request, reply, id, periodId, `drawn-${result.households}-${result.applications}`);
+      return back(request, reply, id, periodId, result.kind);
     });
 
-    const exportOf = async (request: FastifyRequest) => {
-      const ids = idsOf(request);
-      return ids ? request.inScope((scope) => drawExport(scope, ids.id, ids.periodId)) : null;
-    };
     const download = (reply: FastifyReply, type: string, name: string, body: string) =>
       reply.type(type).header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store').send(body);
-
-    app.get(`${ACTIVITIES_PATH}/:id/periodes/:periodId/tirage/ordre.csv`, reader, async (request, reply) => {
-      const file = await exportOf(request);
-      if (!file) return notFound(request, reply);
-      return download(reply, 'text/csv; charset=utf-8', `tirage-ordre-${file.period.id}.csv`, householdsCsv(request.t, file));
-    });
-    app.get(`${ACTIVITIES_PATH}/:id/periodes/:periodId/tirage/resultats.csv`, reader, async (request, reply) => {
-      const file = await exportOf(request);
-      if (!file) return notFound(request, reply);
-      return download(reply, 'text/csv; charset=utf-8', `tirage-resultats-${file.period.id}.csv`, applicationsCsv(request.t, file));
-    });
-    app.get(`${ACTIVITIES_PATH}/:id/periodes/:periodId/tirage/tirage.json`, reader, async (request, reply) => {
-      const file = await exportOf(request);
-      if (!file) return notFound(request, reply);
-      return download(reply, 'application/json; charset=utf-8', `tirage-${file.period.id}.json`, `${JSON.stringify(file, null, 2)}\n`);
-    });
+    const exports: [string, string, (t: Translate, file: DrawExport) => string, string][] = [
+      ['ordre.csv', 'text/csv; charset=utf-8', householdsCsv, 'tirage-ordre'],
+      ['resultats.csv', 'text/csv; charset=utf-8', applicationsCsv, 'tirage-resultats'],
+      ['tirage.json', 'application/json; charset=utf-8', (_t, file) => `${JSON.stringify(file, null, 2)}\n`, 'tirage'],
+    ];
+    for (const [name, type, write, prefix] of exports) {
+      app.get(`${ACTIVITIES_PATH}/:id/periodes/:periodId/tirage/${name}`, reader, async (request, reply) => {
+        const file = await request.inScope((scope) => drawExport(scope, request.params.id, request.params.periodId));
+        if (!file) return notFound(request, reply);
+        return download(reply, type, `${prefix}-${file.period.id}.${name.split('.')[1]}`, write(request.t, file));
+      });
+    }
   };
 }
 
-function noticeOf(t: Translate, query: unknown): Notice | null {
-  const done = String((query as Record<string, unknown> | undefined)?.fait ?? '');
+function noticeOf(t: Translate, done = ''): Notice | null {
   const drawn = /^drawn-(\d{1,7})-(\d{1,9})$/.exec(done);
   if (drawn) return { kind: 'success', text: t('lottery.staff.notice.drawn', { households: Number(drawn[1]), applications: Number(drawn[2]) }) };
-  const success: Record<string, MessageKey> = { saved: 'lottery.staff.notice.saved', published: 'lottery.staff.notice.published' };
-  const errors: Record<string, MessageKey> = {
-    already: 'lottery.staff.notice.already', closed: 'lottery.staff.notice.closed', already_drawn: 'lottery.staff.notice.already_drawn',
-    not_closed: 'lottery.staff.notice.not_closed', no_seed: 'lottery.staff.notice.no_seed',
-  };
-  if (success[done]) return { kind: 'success', text: t(success[done]) };
-  if (errors[done]) return { kind: 'error', text: t(errors[done]) };
-  return null;
+  const notice = NOTICES.get(done);
+  return notice ? { kind: notice[0], text: t(notice[1]) } : null;
 }
+
+/** What the redirects after a change write in `?fait=`, and the notice each gives. */
+const NOTICES = new Map<string, [Notice['kind'], MessageKey]>([
+  ['saved', ['success', 'lottery.staff.notice.saved']],
+  ['published', ['success', 'lottery.staff.notice.published']],
+  ['already', ['error', 'lottery.staff.notice.already']],
+  ['closed', ['error', 'lottery.staff.notice.closed']],
+  ['already_drawn', ['error', 'lottery.staff.notice.already_drawn']],
+  ['not_closed', ['error', 'lottery.staff.notice.not_closed']],
+  ['no_seed', ['error', 'lottery.staff.notice.no_seed']],
+]);
 
 function stateOf(view: StaffLottery, now: Date): 'not_open' | 'open' | 'closed' | 'drawn' {
   const { period } = view.lottery;
@@ -150,9 +144,7 @@ function LotteryPage(props: { view: StaffLottery; values: FormValues; errors: Re
   const criteriaError = props.errors.criteria;
   return (
     <>
-      <nav class="fr-mb-2w">
-        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, `${ACTIVITIES_PATH}/${period.activity_id}#periodes`)}>{t('setup.backTo', { name: view.lottery.activityName })}</a>
-      </nav>
+      <BackToActivity activity={{ id: period.activity_id, name: view.lottery.activityName }} anchor="periodes" />
       <h1>{t('lottery.staff.title', { period: period.name })}</h1>
       {props.notice && <Alert kind={props.notice.kind} small announce>{props.notice.text}</Alert>}
       <p>

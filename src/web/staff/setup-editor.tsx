@@ -1,0 +1,149 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { Type } from 'typebox';
+import type { MessageKey } from '../../i18n/catalogue.js';
+import type { DayBelowTaken, DeleteResult, SaveResult, SetupErrors } from '../../modules/activities/setup-forms.js';
+import type { Scope } from '../../modules/scope.js';
+import { requireStaff } from '../guards.js';
+import { Form, type FormInput, formValues, Id } from '../page-input.js';
+import { deleteNotice, forbidden, type FormValues, type Notice, noticeOf, notFound, setupMessages } from './activity-common.js';
+import { NoticeQuery } from './staff-input.js';
+
+/** An editor's addresses: `:id` names the activity of an activity's parts, `:item` the item changed. */
+const NewParams = Type.Object({ id: Type.Optional(Id) });
+const ItemParams = Type.Object({ id: Type.Optional(Id), item: Id });
+type Params = { id?: string };
+
+/** The item a page is about: its parent (the activity of an activity's part), and its id, null for a new one. */
+export interface EditorAt<P> {
+  parent: P;
+  itemId: string | null;
+}
+
+/** Editors of the authority's own lists (sites, activities): their items have no parent. */
+export const OF_AUTHORITY = (): null => null;
+/** Editors of an activity's parts (groups, units, places, periods), under /gestion/activites/:id/…. */
+export const OF_ACTIVITY = (params: Params): string | undefined => params.id;
+
+/**
+ * What a set-up editor says of its own (its addresses, titles, module functions and form); the
+ * routes and their answers are the same for every editor (`setupEditorRoutes`):
+ *
+ *   GET  <path>                    the list, when the editor has one (every staff role)
+ *   GET  <path>/<added>            a new item's form (managers and administrators, as below)
+ *   POST <path>/<added>            creates it
+ *   GET  <path>/:item<edit>        an item's form
+ *   POST <path>/:item<edit>        changes it
+ *   POST <path>/:item/suppression  deletes it, when the editor deletes
+ *
+ * A save goes where `back` says with `?fait=enregistre`; a refused one shows the form again as typed
+ * (400) with the module's errors next to the fields and in the summary; a preview (`action=preview`)
+ * shows the form again with the errors of the preview's fields only (200); a delete goes back with
+ * `?fait=supprime`, or says what still uses the item. Unknown ids are 404, as malformed ones.
+ */
+export interface SetupEditor<P, F extends string, V> {
+  /** The address of the items, with `:id` for the activity of an activity's parts. */
+  path: string;
+  /** The parent of the items, from the address (`OF_AUTHORITY`, `OF_ACTIVITY`). */
+  parent(params: Params): P | undefined;
+  /** The last segment of a new item's address. */
+  added: 'nouveau' | 'nouvelle';
+  /** What follows an item's address to reach its form ('/modifier' for an activity, whose own address is its overview). */
+  edit?: string;
+  titles: { add: MessageKey; edit: MessageKey };
+  /** The list of the items, read by every staff role, with the notice of what was just done. */
+  list?: { title: MessageKey; render(scope: Scope, notice: Notice | null): Promise<VNode> };
+  /** What the form shows: `typed` as it came back, else the stored item or a new one's defaults; null when the parent or the item is unknown. */
+  load(scope: Scope, at: EditorAt<P>, typed: FormValues | null, request: FastifyRequest): Promise<V | null>;
+  form(view: V, at: EditorAt<P>, errors: Partial<Record<F, string>>): VNode;
+  save(scope: Scope, at: EditorAt<P>, form: FormInput): Promise<SaveResult<F>>;
+  /** The deadlines a form's rules give, shown without saving: the errors of the fields it reads, null when unknown. */
+  preview?: { fields: readonly F[]; errors(scope: Scope, at: EditorAt<P>, form: FormInput, request: FastifyRequest): Promise<SetupErrors<F> | null> };
+  remove?(scope: Scope, parent: P, itemId: string): Promise<DeleteResult>;
+  /** Where a save (of the item `itemId`) or a delete leads, with the notice to show there. */
+  back(parent: P, notice: string, itemId: string): string;
+}
+
+/** The routes of a set-up editor: list, new, change, save with field errors, delete with its "in use" refusal. */
+export function setupEditorRoutes<P, F extends string, V>(editor: SetupEditor<P, F, V>): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    const manager = requireStaff('manager');
+    const where = (params: Params, itemId: string | null): EditorAt<P> | null => {
+      const parent = editor.parent(params);
+      return parent === undefined ? null : { parent, itemId };
+    };
+
+    const formPage = async (request: FastifyRequest, reply: FastifyReply, at: EditorAt<P>, typed: FormValues | null, errors: SetupErrors<F>, status: number, belowTaken?: DayBelowTaken[]) => {
+      const view = await request.inScope((scope) => editor.load(scope, at, typed, request));
+      if (!view) return notFound(request, reply);
+      const title = request.t(at.itemId ? editor.titles.edit : editor.titles.add);
+      return reply.page(title, editor.form(view, at, setupMessages(request.t, errors, belowTaken)), status);
+    };
+
+    const submit = async (request: FastifyRequest, reply: FastifyReply, at: EditorAt<P> | null, form: FormInput) => {
+      if (!at) return notFound(request, reply);
+      const { preview } = editor;
+      if (preview && formValues(form).action === 'preview') {
+        const errors = await request.inScope((scope) => preview.errors(scope, at, form, request));
+        if (!errors) return notFound(request, reply);
+        return formPage(request, reply, at, form, only(errors, preview.fields), 200);
+      }
+      const result = await request.inScope((scope) => editor.save(scope, at, form));
+      switch (result.kind) {
+        case 'saved':
+          return reply.redirect(`${request.base}${editor.back(at.parent, 'enregistre', result.id)}`);
+        case 'invalid':
+          return formPage(request, reply, at, form, result.errors, 400, result.belowTaken);
+        case 'forbidden':
+          return forbidden(request, reply);
+        case 'not_found':
+          return notFound(request, reply);
+      }
+    };
+
+    const { list, remove } = editor;
+    if (list) {
+      app.get(editor.path, { preHandler: requireStaff(), schema: { querystring: NoticeQuery } }, async (request, reply) => {
+        const notice = noticeOf(request.t, request.query.fait);
+        const body = await request.inScope((scope) => list.render(scope, notice));
+        return reply.page(request.t(list.title), body);
+      });
+    }
+
+    const added = `${editor.path}/${editor.added}`;
+    app.get(added, { preHandler: manager, schema: { params: NewParams } }, async (request, reply) => {
+      const at = where(request.params, null);
+      return at ? formPage(request, reply, at, null, {}, 200) : notFound(request, reply);
+    });
+    app.post(added, { preHandler: manager, schema: { params: NewParams, body: Form } }, async (request, reply) => submit(request, reply, where(request.params, null), request.body));
+
+    const item = `${editor.path}/:item${editor.edit ?? ''}`;
+    app.get(item, { preHandler: manager, schema: { params: ItemParams } }, async (request, reply) => {
+      const at = where(request.params, request.params.item);
+      return at ? formPage(request, reply, at, null, {}, 200) : notFound(request, reply);
+    });
+    app.post(item, { preHandler: manager, schema: { params: ItemParams, body: Form } }, async (request, reply) =>
+      submit(request, reply, where(request.params, request.params.item), request.body),
+    );
+
+    if (remove) {
+      app.post(`${editor.path}/:item/suppression`, { preHandler: manager, schema: { params: ItemParams, body: Form } }, async (request, reply) => {
+        const { item: itemId } = request.params;
+        const parent = editor.parent(request.params);
+        if (parent === undefined) return notFound(request, reply);
+        const result = await request.inScope((scope) => remove(scope, parent, itemId));
+        if (result.kind === 'not_found') return notFound(request, reply);
+        if (result.kind === 'forbidden') return forbidden(request, reply);
+        return reply.redirect(`${request.base}${editor.back(parent, deleteNotice(result), itemId)}`);
+      });
+    }
+  };
+}
+
+/** The errors of the fields given, in their order. */
+function only<F extends string>(errors: SetupErrors<F>, fields: readonly F[]): SetupErrors<F> {
+  const shown: SetupErrors<F> = {};
+  for (const field of fields) if (errors[field]) shown[field] = errors[field];
+  return shown;
+}

@@ -1,0 +1,47 @@
+import { type TSchema, Type } from 'typebox';
+import { Id, Text } from '../page-input.js';
+
+/**
+ * What the back office's pages accept beyond web/page-input.ts: the address of an activity's pages,
+ * the notice a redirect writes, the value of a decision button and the fields named after the rows
+ * of a list. Staff do not type these (the pages write them), so anything else is refused by the
+ * schema (web/plugins/pages.ts: 404 for an address, 400 for a query or a form).
+ */
+
+/** The address of an activity's pages: /gestion/activites/:id/… */
+export const ActivityParams = Type.Object({ id: Id });
+
+/** A page that says what was just done (`?fait=…`, written by the redirect after a change). */
+export const NoticeQuery = Type.Object({ fait: Type.Optional(Text) });
+
+/** An id inside a longer value ("accept:<id>", "mark.<id>"), where the `uuid` format cannot be used. */
+export const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+/** One of the words, or an id after one of them ("booking:<id>"), as a pattern. */
+export const kindAndId = (kinds: readonly string[]) => `(?:${kinds.join('|')}):${UUID}`;
+
+/**
+ * The value of a decision button, "verb:target": one of the verbs, then one of the targets (patterns:
+ * `UUID`, `kindAndId(…)`, or words such as "selection").
+ */
+export function Decision(verbs: readonly string[], targets: readonly string[]) {
+  return Type.String({ pattern: `^(?:${verbs.join('|')}):(?:${targets.join('|')})$` });
+}
+
+/** A decision button's value split at its first colon: the verb, and what it is about. */
+export function decisionOf(value: string): { verb: string; target: string } {
+  const colon = value.indexOf(':');
+  return { verb: value.slice(0, colon), target: value.slice(colon + 1) };
+}
+
+/**
+ * Fields named after the rows of a list, "<prefix><id>" (a child's mark, an enrollment's group), each
+ * a value the schema given accepts; a field of that prefix whose name does not end with an id is refused.
+ */
+export function PerRow<T extends TSchema>(prefix: string, value: T) {
+  const escaped = prefix.replace(/[.]/g, '\\.');
+  return Type.Intersect([
+    Type.Record(Type.String({ pattern: `^${escaped}` }), value),
+    Type.Object({}, { propertyNames: { pattern: `^(?!${escaped})|^${escaped}${UUID}$` } }),
+  ]);
+}
