@@ -3,6 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { generateRun, previewRun } from '../src/modules/billing/invoice-runs.js';
 import { householdBalanceCents } from '../src/modules/ledger/balance.js';
 import { type BillingScenario, startBillingScenario } from './support/billing-scenario.js';
+import { emailsTo } from './support/outbox.js';
+
+const MAIL = { tenantName: 'Ville', baseUrl: 'https://portail.example.test/ville' };
 
 describe('an invoice run', () => {
   let s: BillingScenario;
@@ -41,7 +44,7 @@ describe('an invoice run', () => {
   });
 
   it('generates numbered invoices whose totals are their lines, with the care, meal and penalty parts', async () => {
-    const result = await s.asManager((scope) => generateRun(scope, { regieId: s.regieId, from: '2026-11-01', to: '2026-11-30' }));
+    const result = await s.asManager((scope) => generateRun(scope, { regieId: s.regieId, from: '2026-11-01', to: '2026-11-30' }, MAIL));
     assert.equal(result.kind, 'generated');
     const invoices = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('invoices').selectAll().orderBy('seq').execute());
     assert.deepEqual(invoices.map((invoice) => [invoice.number, invoice.payer_name, invoice.total_cents, invoice.due_on]), [
@@ -58,10 +61,14 @@ describe('an invoice run', () => {
     ]);
     assert.equal(lines.reduce((sum, line) => sum + line.amount_cents, 0), invoices[1]!.total_cents);
     assert.equal(await s.portal.inTenant(s.tenant, ({ tx, tenantId }) => householdBalanceCents(tx, tenantId, s.martin.householdId)), 2439);
+    const [mail] = await emailsTo(s.portal, s.tenant, s.martin.email);
+    assert.equal(mail!.subject, 'Votre facture RS-2026-00002 est disponible — Ville');
+    assert.match(mail!.text_body, /d’un montant de 24,39\s€, est disponible sur le portail famille\. Elle est à régler avant le 02\/01\/2027/);
+    assert.ok(mail!.text_body.includes(`https://portail.example.test/ville/mes-factures/${invoices[1]!.id}`));
   });
 
   it('refuses a second run over a period already invoiced, and never bills a day twice', async () => {
-    const again = await s.asManager((scope) => generateRun(scope, { regieId: s.regieId, from: '2026-11-15', to: '2026-11-30' }));
+    const again = await s.asManager((scope) => generateRun(scope, { regieId: s.regieId, from: '2026-11-15', to: '2026-11-30' }, MAIL));
     assert.deepEqual(again, { kind: 'invalid', errors: { from: 'periodInvoiced' } });
     const december = await s.asManager((scope) => previewRun(scope, { regieId: s.regieId, from: '2026-12-01', to: '2026-12-02' }));
     assert.equal(december.kind === 'plan' && december.plan.invoices.length, 0, 'nothing new to bill');
@@ -71,7 +78,7 @@ describe('an invoice run', () => {
     await s.portal.inTenant(s.tenant, ({ tx }) => tx.updateTable('bookings').set({ status: 'present' }).where('household_id', '=', s.durand.householdId).where('day', '=', '2026-11-30').execute());
     await s.portal.inTenant(s.tenant, ({ tx }) => tx.updateTable('bookings').set({ status: 'absent_excused' }).where('household_id', '=', s.martin.householdId).where('day', '=', '2026-11-06').execute());
     await s.book(s.durand, 0, s.meal, '2026-12-01', 'present');
-    const result = await s.asManager((scope) => generateRun(scope, { regieId: s.regieId, from: '2026-12-01', to: '2026-12-02' }));
+    const result = await s.asManager((scope) => generateRun(scope, { regieId: s.regieId, from: '2026-12-01', to: '2026-12-02' }, MAIL));
     assert.equal(result.kind, 'generated');
     const invoices = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('invoices').select(['number', 'kind', 'total_cents', 'household_id']).where('seq', '>', 2).orderBy('seq').execute());
     assert.deepEqual(invoices.map((invoice) => [invoice.number, invoice.kind, invoice.total_cents]), [['RS-2026-00003', 'invoice', 1180], ['RS-2026-00004', 'credit_note', -310]]);

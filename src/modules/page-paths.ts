@@ -12,6 +12,8 @@ export const PAGES = {
   bookings: '/reservations',
   planning: '/reservations/planning',
   lottery: '/reservations/tirage/:periodId',
+  invoices: '/mes-factures',
+  invoice: '/mes-factures/:invoiceId',
 } as const;
 
 export type PagePath = (typeof PAGES)[keyof typeof PAGES];

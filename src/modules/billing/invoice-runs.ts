@@ -10,7 +10,9 @@ import { recordEntries } from '../ledger/ledger.js';
 import { documentNumber, takeNumbers } from '../ledger/numbering.js';
 import type { Scope } from '../scope.js';
 import { calendarDate } from '../validation/fields.js';
+import type { MailSender } from '../notifications/compose-email.js';
 import { AWAITING_ATTENDANCE, BILLABLE_STATUSES, billedKindOf } from './billable.js';
+import { tellInvoicesIssued } from './invoice-notifications.js';
 import type { BillingErrors } from './billing-forms.js';
 import { type PlannedCharge, type PlannedInvoice, type PlannedReversal, planInvoices } from './invoice-plan.js';
 import { billedParts, unitPrice } from './pricing.js';
@@ -74,8 +76,8 @@ export async function previewRun(scope: Scope, input: RunInput): Promise<PlanRes
   return planRun(scope, input);
 }
 
-/** Bills the period: writes the plan, in the caller's transaction. */
-export async function generateRun(scope: Scope, input: RunInput): Promise<GenerateResult> {
+/** Bills the period: writes the plan, in the caller's transaction, and tells the families that chose invoices by email. */
+export async function generateRun(scope: Scope, input: RunInput, sender: MailSender): Promise<GenerateResult> {
   if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   if (input.regieId && /^[0-9a-f-]{36}$/i.test(input.regieId)) {
     // Two runs of the same régie at once: the second waits here, then sees the first one's period.
@@ -83,7 +85,12 @@ export async function generateRun(scope: Scope, input: RunInput): Promise<Genera
   }
   const planned = await planRun(scope, input);
   if (planned.kind !== 'plan') return planned;
-  return writeRun(scope, planned.plan);
+  const written = await writeRun(scope, planned.plan);
+  if (written.kind === 'generated' && written.runId) {
+    const issued = await scope.tx.selectFrom('invoices').select('id').where('run_id', '=', written.runId).execute();
+    await tellInvoicesIssued(scope, issued.map((row) => row.id), sender);
+  }
+  return written;
 }
 
 async function planRun(scope: Scope, input: RunInput): Promise<PlanResult> {

@@ -64,6 +64,18 @@ export async function queueEmail(scope: Scope, email: OutgoingEmail): Promise<st
   return row.id;
 }
 
+/** Puts many emails in the outbox in one statement (an invoice run tells thousands of families). */
+export async function queueEmails(scope: Scope, emails: OutgoingEmail[]): Promise<void> {
+  for (let start = 0; start < emails.length; start += 2000) {
+    const chunk = emails.slice(start, start + 2000);
+    await scope.tx
+      .insertInto('outbox_emails')
+      .values(chunk.map((email) => ({ tenant_id: scope.tenantId, to_address: email.to, subject: email.subject, text_body: email.text, html_body: email.html ?? null, sealed_secrets: email.sealedSecrets ?? null, created_at: scope.now })))
+      .execute();
+  }
+  if (emails.length > 0) scope.afterCommit?.('email_queued');
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
