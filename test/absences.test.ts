@@ -75,6 +75,21 @@ describe('absences with a certificate, and the private calendar feed', () => {
     assert.match(order.body, /ne peut pas précéder le premier/);
   });
 
+  it('gives back details too long for the form next to their field, with the rest of what was typed', async () => {
+    const browser = await signIn(family.email);
+    const long = 'x'.repeat(20_001);
+    const refused = await declare(browser, { enfant: family.childIds[0]!, du: '07/12/2026', motif: 'family', precisions: long });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /Veuillez corriger les erreurs suivantes/);
+    assert.match(refused.body, /Ce texte est trop long\./);
+    assert.match(refused.body, /value="07\/12\/2026"/);
+    const none = await declare(browser, { enfant: '', du: '07/12/2026', motif: 'family' });
+    assert.equal(none.statusCode, 400, 'no child chosen');
+    assert.match(none.body, /Ce champ est obligatoire\./);
+    const declared = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('absence_declarations').select('id').where('household_id', '=', family.householdId).execute());
+    assert.equal(declared.length, 0);
+  });
+
   it('takes the declaration with its certificate; staff excuse it and the booked days are not billed', async () => {
     const browser = await signIn(family.email);
     const declared = await declare(browser, { enfant: family.childIds[0]!, du: '07/12/2026', au: '08/12/2026', motif: 'illness' }, { name: 'certificat', filename: 'certificat.pdf', type: 'application/pdf', data: PDF });

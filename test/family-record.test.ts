@@ -142,6 +142,44 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
     assert.match((await omar.get('/ville/mes-demandes')).body, /Retirée/);
   });
 
+  it('answers an address that names nothing with 404 and an odd query with 400, in words', async () => {
+    const browser = await signIn(family.email);
+    const childId = family.childIds[0]!;
+    for (const url of ['/ville/mes-enfants/not-an-id/health', `/ville/mes-enfants/${childId}/bank`, '/ville/mon-compte/foyer/identity', '/ville/mon-compte/foyer/nope', '/ville/documents/42', '/ville/reservations/tirage/42', '/ville/agenda/short.ics']) {
+      const response = await browser.get(url);
+      assert.equal(response.statusCode, 404, url);
+      assert.match(response.body, /Page introuvable/, url);
+    }
+    await browser.get('/ville/mes-demandes');
+    assert.equal((await browser.post('/ville/mes-demandes/not-an-id/retirer', {})).statusCode, 404);
+    assert.equal((await browser.post(`/ville/mes-enfants/${childId}/nope`, { 'child.allergies': 'arachide' })).statusCode, 404);
+    for (const url of ['/ville/mes-demandes?type=unknown', '/ville/reservations?mois=2026-13', '/ville/reservations?enfant=not-an-id', '/ville/mon-compte?enregistre=peut-etre']) {
+      const response = await browser.get(url);
+      assert.equal(response.statusCode, 400, url);
+      assert.match(response.body, /Demande incorrecte/, url);
+    }
+  });
+
+  it('gives back a text too long for any field next to that field, with what was typed, never a bare error page', async () => {
+    const browser = await signIn(family.email);
+    const childId = family.childIds[0]!;
+    const long = 'a'.repeat(20_001);
+    await browser.get(`/ville/mes-enfants/${childId}/health`);
+    const health = await browser.post(`/ville/mes-enfants/${childId}/health`, { 'child.allergies': long, 'child.doctor_name': 'Dr Martin' });
+    assert.equal(health.statusCode, 400);
+    assert.match(health.body, /Veuillez corriger les erreurs suivantes/);
+    assert.match(health.body, /href="#[^"]*allergies[^"]*"[^>]*>[^<]*Ce texte est trop long\./);
+    assert.match(health.body, /Dr Martin/);
+    assert.ok(health.body.includes(long), 'what was typed is given back');
+    await browser.get('/ville/inscriptions');
+    const enrollment = await browser.post('/ville/inscriptions', { enfant: childId, activite: '', commentaire: long });
+    assert.equal(enrollment.statusCode, 400);
+    assert.match(enrollment.body, /Ce texte est trop long\./);
+    assert.match(enrollment.body, /Ce champ est obligatoire\./);
+    const unchanged = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('persons').select('allergies').where('id', '=', childId).executeTakeFirstOrThrow());
+    assert.notEqual(unchanged.allergies, long);
+  });
+
   it('adds a child on request: once accepted the child appears everywhere', async () => {
     const browser = await signIn(family.email);
     await browser.get('/ville/mes-enfants/nouveau');

@@ -57,6 +57,15 @@ describe('login, sessions and logout', () => {
     assert.match(unknown.body, /value="personne@example.test"/);
   });
 
+  it('gives back an address too long for any account next to its field, without counting an attempt', async () => {
+    const long = `${'a'.repeat(20_001)}@example.test`;
+    const { response } = await loginAs(long, 'whatever');
+    assert.equal(response.statusCode, 400);
+    assert.match(response.body, /Veuillez corriger les erreurs suivantes/);
+    assert.match(response.body, /Ce texte est trop long\./);
+    assert.ok(response.body.includes(long), 'the address typed is given back');
+  });
+
   it('answers in English when the page is in English', async () => {
     const browser = new TestBrowser(portal.app);
     await browser.get('/ville/connexion?lang=en');

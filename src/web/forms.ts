@@ -2,10 +2,15 @@ import type { FastifyRequest } from 'fastify';
 import type { MessageKey, Translate } from '../i18n/catalogue.js';
 import type { FieldError } from '../modules/validation/fields.js';
 
-/** The submitted form as trimmed-free strings (what the person typed, given back on error). */
+/**
+ * The submitted form as trimmed-free strings (what the person typed, given back on error), the
+ * first value of each field: for code shared by routes with and without a body schema (the record
+ * editors); a route with its own schema reads its typed body with formValues().
+ */
 export function formBody(request: FastifyRequest): Record<string, string> {
-  const body = (request.body ?? {}) as Record<string, unknown>;
+  const body: unknown = request.body;
   const values: Record<string, string> = {};
+  if (typeof body !== 'object' || body === null) return values;
   for (const [key, value] of Object.entries(body)) {
     if (typeof value === 'string') values[key] = value;
     else if (Array.isArray(value) && typeof value[0] === 'string') values[key] = value[0];

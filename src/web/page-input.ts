@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from 'typebox';
+import { Value } from 'typebox/value';
 
 /**
  * What pages accept in their addresses and forms, declared by schemas that Fastify checks before the
@@ -12,11 +13,20 @@ const TEXT = { maxLength: 20_000, pattern: '^[^\\u0000]*$' } as const;
 
 export const Text = Type.String(TEXT);
 
+/** A UUID as a pattern, for texts that hold ids among other things (`child|unit|day`, `id,id`). */
+export const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
 /** A record's id: a UUID. In an address, anything else is "not found". */
 export const Id = Type.String({ format: 'uuid' });
 
+/** A select's choice of a record: its id, or '' for the empty option ("—") a person may leave chosen. */
+export const IdChoice = Type.Union([Id, Type.Literal('')]);
+
+/** A calendar day as a pattern, YYYY-MM-DD between 2000 and 2099, for texts that hold days among other things. */
+export const DAY = '20\\d\\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])';
+
 /** A calendar day, YYYY-MM-DD, between 2000 and 2099. */
-export const Day = Type.String({ pattern: '^20\\d\\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$', format: 'date' });
+export const Day = Type.String({ pattern: `^${DAY}$`, format: 'date' });
 
 /** A month, YYYY-MM, between 2000 and 2099. */
 export const Month = Type.String({ pattern: '^20\\d\\d-(0[1-9]|1[0-2])$' });
@@ -35,18 +45,30 @@ export const Form = Type.Record(Type.String({ maxLength: 200 }), Many(Text));
 
 export type FormInput = Static<typeof Form>;
 
+/**
+ * A body read without its route's schema — before it runs (a booking turned away under a rush is
+ * answered before validation) or on a route that declares none: the form it is, or an empty one.
+ */
+export function formOf(body: unknown): FormInput {
+  return Value.Check(Form, body) ? body : {};
+}
+
 /** The first value of each field, as typed (what a page gives back when it shows the form again). */
-export function formValues(form: FormInput | undefined): Record<string, string> {
+export function formValues(form: Readonly<Record<string, string | readonly string[] | undefined>> | undefined): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(form ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
+    const first = typeof value === 'string' ? value : value?.[0];
     if (first !== undefined) values[key] = first;
   }
   return values;
 }
 
 /** Every value of a field sent several times (checkboxes), none when absent. */
-export function formList(form: FormInput | undefined, name: string): string[] {
-  const value = form?.[name];
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+export function formList(form: Readonly<Record<string, string | readonly string[] | undefined>> | undefined, name: string): string[] {
+  return many(form?.[name]);
+}
+
+/** The values of a `Many` field as read by its schema (a query's or a form's), none when absent. */
+export function many<T extends string>(value: T | readonly T[] | undefined): T[] {
+  return value === undefined ? [] : typeof value === 'string' ? [value] : [...value];
 }

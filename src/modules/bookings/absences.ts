@@ -20,7 +20,8 @@ import { ABSENCE_MOVES } from './bookings.tables.js';
 export const ABSENCE_REASONS: AbsenceReason[] = ['illness', 'family', 'other'];
 
 export interface AbsenceForm {
-  childId: string;
+  /** Undefined when none was chosen. */
+  childId: string | undefined;
   firstDay: string | undefined;
   lastDay: string | undefined;
   reason: string | undefined;
@@ -33,13 +34,15 @@ export type AbsenceErrors = Partial<Record<'child' | 'firstDay' | 'lastDay' | 'r
 
 export async function declareAbsence(scope: Scope, householdId: string, form: AbsenceForm): Promise<{ kind: 'not_found' } | { kind: 'invalid'; errors: AbsenceErrors } | { kind: 'declared'; id: string }> {
   if (!may(scope, 'household.act', householdId)) return { kind: 'not_found' };
-  const child = await scope.tx
-    .selectFrom('household_members')
-    .select('person_id')
-    .where('household_id', '=', householdId)
-    .where('person_id', '=', form.childId)
-    .where('role', '=', 'child')
-    .executeTakeFirst();
+  const child = form.childId === undefined
+    ? undefined
+    : await scope.tx
+      .selectFrom('household_members')
+      .select('person_id')
+      .where('household_id', '=', householdId)
+      .where('person_id', '=', form.childId)
+      .where('role', '=', 'child')
+      .executeTakeFirst();
   const errors: AbsenceErrors = {};
   if (!child) errors.child = 'required';
   const firstDay = calendarDate(form.firstDay);
@@ -58,20 +61,20 @@ export async function declareAbsence(scope: Scope, householdId: string, form: Ab
     if (checked.ok) document = checked;
     else if (reason === 'illness' || checked.problem !== 'missing') errors.file = checked.problem;
   }
-  if (Object.keys(errors).length > 0 || !firstDay.ok || !lastDay.ok || !reason || !comment.ok) return { kind: 'invalid', errors };
+  if (Object.keys(errors).length > 0 || !child || !firstDay.ok || !lastDay.ok || !reason || !comment.ok) return { kind: 'invalid', errors };
   const documentId = document && form.file
     ? await storeDocument(scope, { householdId, kind: 'medical_certificate', filename: form.file.filename, contentType: document.contentType, data: form.file.data })
     : null;
   const row = await scope.tx
     .insertInto('absence_declarations')
     .values({
-      tenant_id: scope.tenantId, household_id: householdId, child_id: form.childId, first_day: firstDay.value!, last_day: lastDay.value ?? firstDay.value!,
+      tenant_id: scope.tenantId, household_id: householdId, child_id: child.person_id, first_day: firstDay.value!, last_day: lastDay.value ?? firstDay.value!,
       reason, comment: comment.value, document_id: documentId, created_at: scope.now,
       created_by: accountIdOf(scope.actor),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await recordAudit(scope, { action: 'absence.declared', objectType: 'absence', objectId: row.id, details: { householdId, childId: form.childId, reason } });
+  await recordAudit(scope, { action: 'absence.declared', objectType: 'absence', objectId: row.id, details: { householdId, childId: child.person_id, reason } });
   return { kind: 'declared', id: row.id };
 }
 

@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { ACCOUNT_REQUEST_FIELDS, submitAccountRequest, validateAccountRequest, type AccountRequestField } from '../../modules/households/account-requests.js';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { Alert } from '../components/dsfr/alert.js';
@@ -8,7 +9,8 @@ import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
-import { fieldMessages, formBody } from '../forms.js';
+import { fieldMessages, refusedFields } from '../forms.js';
+import { formValues, Text } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
 import type { AntiRobot } from './anti-robot.js';
 import { mailContextOf } from './mail-context.js';
@@ -28,17 +30,25 @@ const LABELS: Record<AccountRequestField, MessageKey> = {
   message: 'signup.message',
 };
 
+/** The request's fields, each a text the module checks, and the anti-robot widget's answer. */
+const AccountRequestForm = Type.Object({
+  ...Object.fromEntries(ACCOUNT_REQUEST_FIELDS.map((field) => [field, Type.Optional(Text)])),
+  altcha: Type.Optional(Text),
+});
+
 /** A person unknown to the service asks for an account; staff decide in the back office. */
-export function accountRequestRoutes(antiRobot: AntiRobot): FastifyPluginAsync {
+export function accountRequestRoutes(antiRobot: AntiRobot): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/demande-de-compte', async (request, reply) => {
       if (!request.tenant) return reply.callNotFound();
       return reply.page(request.t('signup.title'), <SignupPage antiRobot={antiRobot} values={{}} errors={{}} />);
     });
 
-    app.post('/demande-de-compte', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
+    app.post('/demande-de-compte', { schema: { body: AccountRequestForm }, attachValidation: true, config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
+      const refused = refusedFields(request);
       if (!request.tenant) return reply.callNotFound();
-      const form = formBody(request);
+      const form = formValues(request.body);
+      if (refused) return reply.page(request.t('signup.title'), <SignupPage antiRobot={antiRobot} values={form} errors={refused} />, 400);
       const validation = validateAccountRequest(form);
       const outcome = await request.inScope(async (scope) => {
         const robotOk = await antiRobot.verify(scope, form.altcha);

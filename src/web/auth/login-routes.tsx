@@ -1,4 +1,6 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import type { Translate } from '../../i18n/catalogue.js';
 import { login, type LoginResult } from '../../modules/identity/login.js';
 import { closeSession } from '../../modules/identity/sessions.js';
@@ -7,14 +9,18 @@ import type { Services } from '../../services.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
+import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
-import { formBody, safeReturnPath } from '../forms.js';
+import { refusedFields, safeReturnPath } from '../forms.js';
+import { Form, formValues, Text } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie.js';
 import type { AntiRobot } from './anti-robot.js';
 
 interface LoginView {
   email?: string;
+  /** A field the form's schema refused (a text too long), with its message. */
+  fieldErrors?: { email?: string | undefined; password?: string | undefined };
   returnTo?: string | null;
   notice?: 'loggedOut' | 'passwordChanged';
   error?: string;
@@ -22,22 +28,40 @@ interface LoginView {
   altchaError?: string;
 }
 
+/** The login page's address: the notice of a logout or a password change, and the page to go back to. */
+const LoginQuery = Type.Object({
+  deconnecte: Type.Optional(Text),
+  motdepasse: Type.Optional(Text),
+  retour: Type.Optional(Text),
+});
+
+/** The login form (`altcha`: the anti-robot widget's answer, when it is shown). */
+const LoginForm = Type.Object({
+  email: Type.Optional(Text),
+  password: Type.Optional(Text),
+  retour: Type.Optional(Text),
+  altcha: Type.Optional(Text),
+});
+
 /** Login and logout, for families and staff alike. */
-export function loginRoutes(services: Services, antiRobot: AntiRobot): FastifyPluginAsync {
+export function loginRoutes(services: Services, antiRobot: AntiRobot): FastifyPluginAsyncTypebox {
   const { config } = services;
   return async (app) => {
-    app.get(PAGES.login, async (request, reply) => {
+    app.get(PAGES.login, { schema: { querystring: LoginQuery } }, async (request, reply) => {
       if (!request.tenant) return reply.callNotFound();
       if (request.session && !request.session.awaitingSecondFactor) return reply.redirect(homeOf(request, request.session.account.kind));
-      const query = request.query as Record<string, string | undefined>;
+      const { query } = request;
       const notice = query.deconnecte ? 'loggedOut' : query.motdepasse ? 'passwordChanged' : undefined;
       return reply.page(request.t('login.title'), <LoginPage view={{ notice, returnTo: safeReturnPath(query.retour) }} antiRobot={antiRobot} />);
     });
 
-    app.post(PAGES.login, { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+    app.post(PAGES.login, { schema: { body: LoginForm }, attachValidation: true, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+      const refused = refusedFields(request);
       if (!request.tenant) return reply.callNotFound();
-      const form = formBody(request);
+      const form = request.body;
       const returnTo = safeReturnPath(form.retour);
+      // A field too long for any account is refused before the login counts an attempt.
+      if (refused) return reply.page(request.t('login.title'), <LoginPage view={{ fieldErrors: refused, email: formValues(form).email ?? '', returnTo }} antiRobot={antiRobot} />, 400);
       const result = await login((work) => request.inScope(work), {
         email: form.email ?? '',
         password: form.password ?? '',
@@ -55,7 +79,7 @@ export function loginRoutes(services: Services, antiRobot: AntiRobot): FastifyPl
       return reply.page(request.t('login.title'), <LoginPage view={{ ...view, email: form.email ?? '', returnTo }} antiRobot={antiRobot} />, result.kind === 'locked' ? 429 : 200);
     });
 
-    app.post('/deconnexion', async (request, reply) => {
+    app.post('/deconnexion', { schema: { body: Form } }, async (request, reply) => {
       if (!request.tenant) return reply.callNotFound();
       const token = request.sessionToken;
       if (token) await request.inScope((scope) => closeSession(scope.tx, token));
@@ -98,6 +122,7 @@ function LoginPage(props: { view: LoginView; antiRobot: AntiRobot }) {
         <h1>{t('login.title')}</h1>
         {view.notice === 'loggedOut' && <Alert kind="success" small>{t('login.loggedOut')}</Alert>}
         {view.notice === 'passwordChanged' && <Alert kind="success" small>{t('login.passwordChanged')}</Alert>}
+        {view.fieldErrors && <ErrorSummary errors={view.fieldErrors} labels={{ email: t('login.email'), password: t('login.password') }} />}
         {view.error && (
           <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert" id="login-error" tabIndex={-1} data-focus-on-load>
             <p>{view.error}</p>
@@ -109,10 +134,10 @@ function LoginPage(props: { view: LoginView; antiRobot: AntiRobot }) {
           {view.returnTo && <input type="hidden" name="retour" value={view.returnTo} />}
           <fieldset class="fr-fieldset">
             <div class="fr-fieldset__element">
-              <Input name="email" type="email" label={t('login.email')} hint={t('login.emailHint')} value={view.email} required autocomplete="username" />
+              <Input name="email" type="email" label={t('login.email')} hint={t('login.emailHint')} value={view.email} error={view.fieldErrors?.email} required autocomplete="username" />
             </div>
             <div class="fr-fieldset__element">
-              <Input name="password" type="password" label={t('login.password')} required autocomplete="current-password" />
+              <Input name="password" type="password" label={t('login.password')} error={view.fieldErrors?.password} required autocomplete="current-password" />
               <p class="fr-mt-1w">
                 <a class="fr-link" href={href(page, PAGES.forgottenPassword)}>{t('login.forgot')}</a>
               </p>

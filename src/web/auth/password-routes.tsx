@@ -1,4 +1,6 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { peekToken } from '../../modules/identity/account-tokens.js';
 import { changePassword } from '../../modules/identity/password-change.js';
 import { requestPasswordReset, setPasswordWithToken } from '../../modules/identity/password-reset.js';
@@ -10,7 +12,8 @@ import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
-import { fieldMessages, formBody } from '../forms.js';
+import { fieldMessages, refusedFields } from '../forms.js';
+import { formValues, Text } from '../page-input.js';
 import { requireAccount } from '../guards.js';
 import { formatters } from '../../i18n/catalogue.js';
 import { href, usePage } from '../page-context.js';
@@ -23,8 +26,20 @@ import { NewPasswordFields, passwordProblemMessage } from './password-fields.js'
 
 type TokenPurpose = 'password_reset' | 'invitation';
 
+/** The address to send a reset link to, and the anti-robot widget's answer. */
+const ForgotForm = Type.Object({ email: Type.Optional(Text), altcha: Type.Optional(Text) });
+
+/** A reset or invitation link's single-use token (base64url); a damaged one gets the page that says so. */
+const TokenParams = Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$' }) });
+
+/** A new password and its confirmation. */
+const NewPasswordForm = Type.Object({ password: Type.Optional(Text), confirm: Type.Optional(Text) });
+
+/** The password change: the current one, the new one and its confirmation. */
+const ChangeForm = Type.Object({ current: Type.Optional(Text), password: Type.Optional(Text), confirm: Type.Optional(Text) });
+
 /** Forgotten password, reset link, invitation link, and password change. */
-export function passwordRoutes(services: Services, antiRobot: AntiRobot): FastifyPluginAsync {
+export function passwordRoutes(services: Services, antiRobot: AntiRobot): FastifyPluginAsyncTypebox {
   return async (app) => {
     const rateLimited = { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } };
 
@@ -33,9 +48,11 @@ export function passwordRoutes(services: Services, antiRobot: AntiRobot): Fastif
       return reply.page(request.t('forgot.title'), <ForgotPage antiRobot={antiRobot} />);
     });
 
-    app.post(PAGES.forgottenPassword, rateLimited, async (request, reply) => {
+    app.post(PAGES.forgottenPassword, { ...rateLimited, schema: { body: ForgotForm }, attachValidation: true }, async (request, reply) => {
+      const refused = refusedFields(request);
       if (!request.tenant) return reply.callNotFound();
-      const form = formBody(request);
+      const form = request.body;
+      if (refused) return reply.page(request.t('forgot.title'), <ForgotPage antiRobot={antiRobot} email={formValues(form).email} errors={refused} />, 400);
       const email = checkEmail(form.email);
       const outcome = await request.inScope(async (scope) => {
         const robotOk = await antiRobot.verify(scope, form.altcha);
@@ -52,20 +69,22 @@ export function passwordRoutes(services: Services, antiRobot: AntiRobot): Fastif
     });
 
     for (const [path, purpose] of [[PAGES.passwordReset, 'password_reset'], [PAGES.invitation, 'invitation']] as const) {
-      app.get(path, async (request, reply) => {
+      app.get(path, { schema: { params: TokenParams } }, async (request, reply) => {
         if (!request.tenant) return reply.callNotFound();
-        const { token } = request.params as { token: string };
+        const { token } = request.params;
         const account = await request.inScope((scope) => peekToken(scope.tx, token, purpose, scope.now));
         return renderTokenPage(request, reply, purpose, account ? { email: account.email, name: account.display_name } : null, {});
       });
 
-      app.post(path, rateLimited, async (request, reply) => {
+      app.post(path, { ...rateLimited, schema: { params: TokenParams, body: NewPasswordForm }, attachValidation: true }, async (request, reply) => {
+        const refused = refusedFields(request);
         if (!request.tenant) return reply.callNotFound();
-        const { token } = request.params as { token: string };
-        const form = formBody(request);
+        const { token } = request.params;
+        const form = request.body;
         const password = form.password ?? '';
         const account = await request.inScope((scope) => peekToken(scope.tx, token, purpose, scope.now));
         if (!account) return renderTokenPage(request, reply, purpose, null, {});
+        if (refused) return renderTokenPage(request, reply, purpose, { email: account.email, name: account.display_name }, refused);
         const personal = [account.email.split('@')[0] ?? '', account.display_name];
         if (password !== (form.confirm ?? '')) {
           const problems = passwordProblems(password, personal);
@@ -97,11 +116,13 @@ export function passwordRoutes(services: Services, antiRobot: AntiRobot): Fastif
       return reply.page(request.t('change.title'), <ChangePage firstLogin={request.session!.account.mustChangePassword} errors={{}} />);
     });
 
-    app.post('/mot-de-passe', { preHandler: requireAccount, ...rateLimited }, async (request, reply) => {
+    app.post('/mot-de-passe', { preHandler: requireAccount, ...rateLimited, schema: { body: ChangeForm }, attachValidation: true }, async (request, reply) => {
+      const refused = refusedFields(request);
       const session = request.session!;
-      const form = formBody(request);
+      const form = request.body;
       const next = form.password ?? '';
       const firstLogin = session.account.mustChangePassword;
+      if (refused) return reply.page(request.t('change.title'), <ChangePage firstLogin={firstLogin} errors={refused} />, 400);
       if (next !== (form.confirm ?? '')) {
         return reply.page(request.t('change.title'), <ChangePage firstLogin={firstLogin} errors={{ confirm: request.t('password.error.mismatch') }} />, 400);
       }

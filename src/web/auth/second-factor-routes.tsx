@@ -1,4 +1,6 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { giveSecondFactor } from '../../modules/identity/second-factor.js';
 import { isCodeShaped, normalizeCode } from '../../modules/identity/totp.js';
 import type { Services } from '../../services.js';
@@ -6,11 +8,15 @@ import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { TotpCodeField } from '../components/totp-code-field.js';
-import { formBody } from '../forms.js';
+import { refusedFields } from '../forms.js';
+import { formValues, Text } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
 
+/** The code the authenticator app shows. */
+const CodeForm = Type.Object({ code: Type.Optional(Text) });
+
 /** The second login step of staff accounts with two-factor authentication: the app's 6-digit code. */
-export function secondFactorRoutes(services: Services): FastifyPluginAsync {
+export function secondFactorRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/connexion/code', async (request, reply) => {
       if (!request.tenant) return reply.callNotFound();
@@ -19,14 +25,16 @@ export function secondFactorRoutes(services: Services): FastifyPluginAsync {
       return reply.page(request.t('secondFactor.title'), <SecondFactorPage />);
     });
 
-    app.post('/connexion/code', async (request, reply) => {
+    app.post('/connexion/code', { schema: { body: CodeForm }, attachValidation: true }, async (request, reply) => {
+      // A code too long for the form's schema is no code: the same message as a code of the wrong shape.
+      const refused = refusedFields(request);
       if (!request.tenant) return reply.callNotFound();
       const elsewhere = notAwaitingCode(request);
       const { session, sessionToken } = request;
       if (elsewhere || !session || !sessionToken) return reply.redirect(elsewhere ?? `${request.base}/connexion`, 303);
-      const typed = formBody(request).code ?? '';
+      const typed = formValues(request.body).code ?? '';
       const code = normalizeCode(typed);
-      if (!isCodeShaped(code)) {
+      if (refused || !isCodeShaped(code)) {
         return reply.page(request.t('secondFactor.title'), <SecondFactorPage value={typed} error={request.t('totp.error.format')} />);
       }
       const outcome = await request.inScope((scope) =>

@@ -1,6 +1,8 @@
 import { Table } from '../components/dsfr/table.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { ABSENCE_REASONS, declareAbsence, householdAbsences, type AbsenceErrors } from '../../modules/bookings/absences.js';
 import { feedCalendar, feedToken } from '../../modules/bookings/calendar-feed.js';
@@ -13,43 +15,62 @@ import { fieldId, Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { StatusBadge, type BadgeTone } from '../components/status-badge.js';
-import { fieldMessages, isUuid } from '../forms.js';
+import { fieldMessages, refusedFields } from '../forms.js';
 import { requireAccount, requireFamily } from '../guards.js';
-import { FILE_TOO_LARGE, readMultipartForm, uploadedFile } from '../multipart-form.js';
+import { fileTooLarge, readMultipartForm, uploadedFile } from '../multipart-form.js';
+import { formValues, Id, IdChoice, Text } from '../page-input.js';
+import { PAGES } from '../../modules/page-paths.js';
 import { href, usePage } from '../page-context.js';
 import { childChoices } from '../../modules/households/household-overview.js';
 
 const TONES: Record<string, BadgeTone> = { pending: 'new', accepted: 'success', refused: 'error' };
 
+/** The notice of an absence just declared. */
+const AbsencesQuery = Type.Object({ declaree: Type.Optional(Text) });
+
+/** The declaration's text fields (the certificate is a file, web/multipart-form.ts). */
+const AbsenceForm = Type.Object({
+  enfant: Type.Optional(IdChoice),
+  du: Type.Optional(Text),
+  au: Type.Optional(Text),
+  motif: Type.Optional(Text),
+  precisions: Type.Optional(Text),
+});
+
+/** The private calendar feed of a child, shown or renewed (`renouveler`). */
+const FeedForm = Type.Object({ enfant: Id, renouveler: Type.Optional(Text) });
+
+/** A feed's address: its token and the extension calendar apps expect. */
+const FeedParams = Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9_-]{32}\\.ics$' }) });
+
 /** Absences with their certificates, documents, and the private calendar feed of a child. */
-export function familyAbsenceRoutes(): FastifyPluginAsync {
+export function familyAbsenceRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/absences', { preHandler: requireFamily }, async (request, reply) => {
-      const declared = (request.query as Record<string, string | undefined>).declaree !== undefined;
+    app.get('/absences', { preHandler: requireFamily, schema: { querystring: AbsencesQuery } }, async (request, reply) => {
+      const declared = request.query.declaree !== undefined;
       return reply.page(request.t('absences.title'), <AbsencesPage data={await loadPage(request)} values={{}} errors={{}} declared={declared} />);
     });
 
-    app.post('/absences', { preHandler: requireFamily, preValidation: readMultipartForm }, async (request, reply) => {
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
+    app.post('/absences', { preHandler: requireFamily, preValidation: readMultipartForm, schema: { body: AbsenceForm }, attachValidation: true }, async (request, reply) => {
+      const refused = refusedFields(request);
+      const { enfant, du, au, motif, precisions } = request.body;
       const householdId = request.session!.account.householdId!;
-      const outcome = await request.inScope((scope) =>
-        declareAbsence(scope, householdId, {
-          childId: isUuid(text('enfant') ?? '') ? text('enfant')! : '00000000-0000-0000-0000-000000000000',
-          firstDay: text('du'), lastDay: text('au'), reason: text('motif'), comment: text('precisions'),
-          file: uploadedFile(request, 'certificat'), fileTooLarge: body[FILE_TOO_LARGE] === true,
-        }),
-      );
-      if (outcome.kind === 'not_found') return reply.callNotFound();
-      if (outcome.kind === 'declared') return reply.redirect(`${request.base}/absences?declaree=1`);
-      const values = { enfant: text('enfant') ?? '', du: text('du') ?? '', au: text('au') ?? '', motif: text('motif') ?? '', precisions: text('precisions') ?? '' };
-      return reply.page(request.t('absences.title'), <AbsencesPage data={await loadPage(request)} values={values} errors={absenceMessages(request.t, outcome.errors)} />, 400);
+      const outcome = refused
+        ? null
+        : await request.inScope((scope) =>
+          declareAbsence(scope, householdId, {
+            childId: enfant || undefined, firstDay: du, lastDay: au, reason: motif, comment: precisions,
+            file: uploadedFile(request, 'certificat'), fileTooLarge: fileTooLarge(request),
+          }),
+        );
+      if (outcome?.kind === 'not_found') return reply.callNotFound();
+      if (outcome?.kind === 'declared') return reply.redirect(`${request.base}/absences?declaree=1`);
+      const errors = outcome ? absenceMessages(request.t, outcome.errors) : refused ?? {};
+      return reply.page(request.t('absences.title'), <AbsencesPage data={await loadPage(request)} values={formValues(request.body)} errors={errors} />, 400);
     });
 
-    app.get('/documents/:id', { preHandler: requireAccount }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      if (!isUuid(id)) return reply.callNotFound();
-      const document = await request.inScope((scope) => readDocument(scope, id));
+    app.get('/documents/:id', { preHandler: requireAccount, schema: { params: Type.Object({ id: Id }) } }, async (request, reply) => {
+      const document = await request.inScope((scope) => readDocument(scope, request.params.id));
       if (!document) return reply.callNotFound();
       // Always a download with the type checked at upload: a file is never shown as a page.
       return reply
@@ -59,19 +80,16 @@ export function familyAbsenceRoutes(): FastifyPluginAsync {
         .send(document.content);
     });
 
-    app.post('/reservations/agenda', { preHandler: requireFamily }, async (request, reply) => {
-      const body = (request.body ?? {}) as Record<string, string | undefined>;
-      const childId = body.enfant && isUuid(body.enfant) ? body.enfant : '';
-      const token = await request.inScope((scope) => feedToken(scope, request.session!.account.householdId!, childId, body.renouveler === '1'));
+    app.post('/reservations/agenda', { preHandler: requireFamily, schema: { body: FeedForm } }, async (request, reply) => {
+      const { enfant: childId, renouveler } = request.body;
+      const token = await request.inScope((scope) => feedToken(scope, request.session!.account.householdId!, childId, renouveler === '1'));
       if (!token) return reply.callNotFound();
-      return reply.redirect(`${request.base}/reservations/planning?enfant=${childId}&agenda=1`);
+      return reply.redirect(`${request.base}${PAGES.planning}?enfant=${childId}&agenda=1`);
     });
 
-    app.get('/agenda/:file', async (request, reply) => {
+    app.get('/agenda/:file', { schema: { params: FeedParams } }, async (request, reply) => {
       if (!request.tenant) return reply.callNotFound();
-      const { file } = request.params as { file: string };
-      const token = /^([A-Za-z0-9_-]{32})\.ics$/.exec(file)?.[1];
-      if (!token) return reply.callNotFound();
+      const token = request.params.file.slice(0, -'.ics'.length);
       const text = await request.inScope((scope) => feedCalendar(scope.tx, token, scope.now, request.tenant!.name));
       if (!text) return reply.code(404).type('text/plain').send('Not found');
       return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=900').send(text);
@@ -79,7 +97,7 @@ export function familyAbsenceRoutes(): FastifyPluginAsync {
   };
 }
 
-async function loadPage(request: Parameters<typeof readMultipartForm>[0]) {
+async function loadPage(request: FastifyRequest) {
   const householdId = request.session!.account.householdId!;
   return request.inScope(async (scope) => ({
     absences: await householdAbsences(scope, householdId),

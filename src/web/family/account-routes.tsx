@@ -1,20 +1,28 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { pendingFieldValues } from '../../modules/households/change-requests.js';
 import { currentValue, getHouseholdRecord, type HouseholdRecord } from '../../modules/households/household-record.js';
 import { exportHouseholdData } from '../../modules/households/personal-data-export.js';
-import { ADULT_SECTIONS, HOUSEHOLD_SECTIONS, policyOf, RECORD_FIELDS, type FieldPolicy, type RecordSection, type StoredValue } from '../../modules/households/record-fields.js';
+import { ADULT_SECTIONS, HOUSEHOLD_SECTIONS, policyOf, RECORD_FIELDS, type FieldPolicy, type StoredValue } from '../../modules/households/record-fields.js';
 import { Alert } from '../components/dsfr/alert.js';
-import { isUuid } from '../forms.js';
+import { Form, Id } from '../page-input.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { personName, personValue, RecordSectionView } from './record-page.js';
-import { handleSectionEdit, savedNotice, type RecordPlace } from './section-editor.js';
+import { handleSectionEdit, SavedQuery, savedNotice, type RecordPlace } from './section-editor.js';
+
+/** A section of the household's own fields. */
+const HouseholdSectionParams = Type.Object({ section: Type.Union(HOUSEHOLD_SECTIONS.map((section) => Type.Literal(section))) });
+
+/** A section of one adult's fields. */
+const AdultSectionParams = Type.Object({ personId: Id, section: Type.Union(ADULT_SECTIONS.map((section) => Type.Literal(section))) });
 
 /** Mon compte: the household's record, its guardians, and the personal-data export. */
-export function familyAccountRoutes(): FastifyPluginAsync {
+export function familyAccountRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/mon-compte', { preHandler: requireFamily }, async (request, reply) => {
+    app.get('/mon-compte', { preHandler: requireFamily, schema: { querystring: SavedQuery } }, async (request, reply) => {
       const householdId = request.session!.account.householdId!;
       const data = await request.inScope(async (scope) => ({
         record: await getHouseholdRecord(scope, householdId),
@@ -28,26 +36,21 @@ export function familyAccountRoutes(): FastifyPluginAsync {
       );
     });
 
+    // The edit pages show a section's form (GET) and save it (POST): a text too long for the form's
+    // schema comes back as a field message (attachValidation, read by the editor).
     for (const method of ['GET', 'POST'] as const) {
+      const edit = { method, preHandler: requireFamily, attachValidation: method === 'POST' };
       app.route({
-        method,
+        ...edit,
         url: '/mon-compte/foyer/:section',
-        preHandler: requireFamily,
-        handler: async (request, reply) => {
-          const { section } = request.params as { section: string };
-          if (!HOUSEHOLD_SECTIONS.includes(section as RecordSection)) return reply.callNotFound();
-          return handleSectionEdit(request, reply, ownRecord(request), { section: section as RecordSection, personId: null });
-        },
+        schema: { params: HouseholdSectionParams, ...(method === 'POST' ? { body: Form } : {}) },
+        handler: (request, reply) => handleSectionEdit(request, reply, ownRecord(request), { section: request.params.section, personId: null }),
       });
       app.route({
-        method,
+        ...edit,
         url: '/mon-compte/personnes/:personId/:section',
-        preHandler: requireFamily,
-        handler: async (request, reply) => {
-          const { personId, section } = request.params as { personId: string; section: string };
-          if (!ADULT_SECTIONS.includes(section as RecordSection) || !isUuid(personId)) return reply.callNotFound();
-          return handleSectionEdit(request, reply, ownRecord(request), { section: section as RecordSection, personId });
-        },
+        schema: { params: AdultSectionParams, ...(method === 'POST' ? { body: Form } : {}) },
+        handler: (request, reply) => handleSectionEdit(request, reply, ownRecord(request), { section: request.params.section, personId: request.params.personId }),
       });
     }
 

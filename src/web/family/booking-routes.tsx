@@ -1,5 +1,7 @@
 import { Table } from '../components/dsfr/table.js';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Static, Type } from 'typebox';
 import type { ComponentChild } from 'preact';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import type { BookingPeriod } from '../../modules/activities/activity-definitions.js';
@@ -21,7 +23,7 @@ import { actorOfSession } from '../../modules/identity/accounts.js';
 import { bookingContextOf } from '../booking-context.js';
 import { BOOKING_RETRY_AFTER_SECONDS, submitBooking } from '../booking-gate.js';
 import { choiceLabels } from '../../modules/bookings/choice-labels.js';
-import { isUuid } from '../forms.js';
+import { DAY, formList, formOf, formValues, Id, IdChoice, Many, many, Month, Text, UUID } from '../page-input.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { hiddenFieldsHtml } from '../render.js';
@@ -30,6 +32,33 @@ import { dayLabel, monthName, shiftMonth, weekdayName } from './calendar-labels.
 import { childChoices } from '../../modules/households/household-overview.js';
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+
+/**
+ * The calendar's address: the children, the activity, its booking period or month, and the days
+ * and units to tick at once (`jour`, `prestation`, until `reinitialiser`). The selects send '' for
+ * "—". `vide`: the family sent the calendar without ticking anything.
+ */
+const BookingQuery = Type.Object({
+  enfant: Type.Optional(Many(Id)),
+  activite: Type.Optional(IdChoice),
+  periode: Type.Optional(IdChoice),
+  mois: Type.Optional(Month),
+  jour: Type.Optional(Many(Type.String({ pattern: '^[1-7]$' }))),
+  prestation: Type.Optional(Many(Id)),
+  reinitialiser: Type.Optional(Text),
+  vide: Type.Optional(Text),
+});
+
+/**
+ * The calendar's form: the activity, its lottery period if any, each ticked box (child|unit|day)
+ * and the calendar's address to go back to (a query string as queryString() writes it).
+ */
+const BookingForm = Type.Object({
+  activite: Id,
+  periode: Type.Optional(Id),
+  choix: Type.Optional(Many(Type.String({ pattern: `^${UUID}\\|${UUID}\\|${DAY}$` }))),
+  retour: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9=&%._*+-]*$', maxLength: 4000 })),
+});
 
 interface CalendarQuery {
   childIds: string[];
@@ -42,19 +71,15 @@ interface CalendarQuery {
   empty: boolean;
 }
 
-function list(value: unknown): string[] {
-  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((item): item is string => typeof item === 'string');
-}
-
-function readQuery(query: Record<string, unknown>): CalendarQuery {
+function readQuery(query: Static<typeof BookingQuery>): CalendarQuery {
   const reset = query.reinitialiser !== undefined;
   return {
-    childIds: list(query.enfant).filter(isUuid),
-    activityId: typeof query.activite === 'string' && isUuid(query.activite) ? query.activite : undefined,
-    periodId: typeof query.periode === 'string' && isUuid(query.periode) ? query.periode : undefined,
-    month: typeof query.mois === 'string' && /^\d{4}-\d{2}$/.test(query.mois) ? query.mois : undefined,
-    weekdays: reset ? [] : list(query.jour).map(Number).filter((day) => day >= 1 && day <= 7),
-    unitIds: reset ? [] : list(query.prestation).filter(isUuid),
+    childIds: many(query.enfant),
+    activityId: query.activite || undefined,
+    periodId: query.periode || undefined,
+    month: query.mois,
+    weekdays: reset ? [] : many(query.jour).map(Number),
+    unitIds: reset ? [] : many(query.prestation),
     empty: query.vide !== undefined,
   };
 }
@@ -84,12 +109,12 @@ function rangeOf(activity: BookableActivity, query: CalendarQuery, today: string
 }
 
 /** Réservations: choose children, activity and period; tick days on the calendar; see each day's answer. */
-export function familyBookingRoutes(services: Services): FastifyPluginAsync {
+export function familyBookingRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get(PAGES.bookings, { preHandler: requireFamily }, async (request, reply) => {
+    app.get(PAGES.bookings, { preHandler: requireFamily, schema: { querystring: BookingQuery } }, async (request, reply) => {
       const householdId = request.session!.account.householdId!;
       const tenant = request.tenant!;
-      const query = readQuery(request.query as Record<string, unknown>);
+      const query = readQuery(request.query);
       const data = await request.inScope(async (scope) => {
         const activities = await bookableActivities(scope, householdId);
         const children = await childChoices(scope, householdId);
@@ -106,14 +131,13 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsync {
       return reply.page(request.t('bookings.title'), <BookingPage query={query} {...data} />);
     });
 
-    app.post(PAGES.bookings, { preHandler: requireFamily, config: { bookingLine: { turnAway: answerBusy } } }, async (request, reply) => {
+    app.post(PAGES.bookings, { preHandler: requireFamily, schema: { body: BookingForm }, config: { bookingLine: { turnAway: answerBusy } } }, async (request, reply) => {
       const householdId = request.session!.account.householdId!;
       const tenant = request.tenant!;
-      const { activityId, ticked, back, periodId } = readBookingForm(request.body);
-      const choices = choicesOf(ticked);
-      if (!activityId) return reply.callNotFound();
+      const { activite: activityId, periode: periodId, retour: back = '' } = request.body;
+      const choices = many(request.body.choix).map(choiceOf);
       if (choices.length === 0) {
-        return reply.redirect(`${request.base}/reservations?${back}${back ? '&' : ''}vide=1`);
+        return reply.redirect(`${request.base}${PAGES.bookings}?${back}${back ? '&' : ''}vide=1`);
       }
       if (periodId) {
         const applied = await request.inScope(async (scope) => {
@@ -132,33 +156,21 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsync {
   };
 }
 
+/** A ticked box as a choice: child|unit|day, as the calendar writes it (the form's schema checks its shape). */
+function choiceOf(box: string): BookingChoice {
+  const [childId = '', unitId = '', day = ''] = box.split('|');
+  return { childId, unitId, day };
+}
+
 /**
- * The calendar's form as sent: the activity, the ticked boxes (child|unit|day, unchecked), the
- * lottery period if any, the way back. Cheap: a request turned away under a rush reads only this.
+ * Too many parents at this second: nothing was booked; the page sends the same choices again by
+ * itself. Cheap: a request turned away under a rush is answered before its form's schema, so the
+ * form is read as sent and its values written back escaped.
  */
-function readBookingForm(raw: unknown) {
-  const body = (raw ?? {}) as Record<string, unknown>;
-  return {
-    activityId: typeof body.activite === 'string' && isUuid(body.activite) ? body.activite : undefined,
-    ticked: list(body.choix),
-    periodId: typeof body.periode === 'string' && isUuid(body.periode) ? body.periode : undefined,
-    back: typeof body.retour === 'string' && !body.retour.includes('//') ? body.retour : '',
-  };
-}
-
-/** The well-formed ticked boxes as choices. */
-function choicesOf(ticked: string[]): BookingChoice[] {
-  return ticked
-    .map((value) => value.split('|'))
-    .filter((parts): parts is [string, string, string] => parts.length === 3 && isUuid(parts[0]!) && isUuid(parts[1]!) && /^\d{4}-\d{2}-\d{2}$/.test(parts[2]!))
-    .map(([childId, unitId, day]) => ({ childId, unitId, day }));
-}
-
-/** Too many parents at this second: nothing was booked; the page sends the same choices again by itself. */
 function answerBusy(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const { activityId = '', ticked, back } = readBookingForm(request.body);
-  // The same choices, to send again.
-  const fields = hiddenFieldsHtml([['activite', activityId], ['retour', back], ...ticked.map((choice): [string, string] => ['choix', choice])]);
+  const form = formOf(request.body);
+  const { activite = '', retour = '' } = formValues(form);
+  const fields = hiddenFieldsHtml([['activite', activite], ['retour', retour], ...formList(form, 'choix').map((choice): [string, string] => ['choix', choice])]);
   return reply
     .header('retry-after', String(BOOKING_RETRY_AFTER_SECONDS))
     .framedPage(request.t('bookings.busyTitle'), (slot) => <BusyPage fields={slot} />, fields, 503);

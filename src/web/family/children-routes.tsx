@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync, FastifyReply as Reply, FastifyRequest as Request } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type Static, Type } from 'typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import { checkContext, pendingFieldValues, requestNewMember } from '../../modules/households/change-requests.js';
@@ -9,17 +10,28 @@ import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { RecordSectionFields } from '../components/record-section-form.js';
-import { fieldMessages, formBody, isUuid } from '../forms.js';
+import { fieldMessages, refusedFields } from '../forms.js';
+import { Form, formValues, Id } from '../page-input.js';
+import { PAGES } from '../../modules/page-paths.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { handleContactsEdit } from './contacts-editor.js';
 import { personName, personValue, RecordSectionView, regionName } from './record-page.js';
-import { handleSectionEdit, savedNotice } from './section-editor.js';
+import { handleSectionEdit, SavedQuery, savedNotice } from './section-editor.js';
+
+/** A section of a child's record, or the child's contacts. */
+const ChildSectionParams = Type.Object({
+  childId: Id,
+  section: Type.Union([Type.Literal('contacts'), ...CHILD_SECTIONS.map((section) => Type.Literal(section))]),
+});
+
+/** Who is added: a child, or a partner (`membre=conjoint`). */
+const NewMemberQuery = Type.Object({ membre: Type.Optional(Type.Literal('conjoint')) });
 
 /** Mes enfants: each child's record and contacts, and the request to add a child or a partner. */
-export function familyChildrenRoutes(): FastifyPluginAsync {
+export function familyChildrenRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/mes-enfants', { preHandler: requireFamily }, async (request, reply) => {
+    app.get('/mes-enfants', { preHandler: requireFamily, schema: { querystring: SavedQuery } }, async (request, reply) => {
       const householdId = request.session!.account.householdId!;
       const data = await request.inScope(async (scope) => ({
         record: await getHouseholdRecord(scope, householdId),
@@ -32,37 +44,50 @@ export function familyChildrenRoutes(): FastifyPluginAsync {
       return reply.page(request.t('children.title'), <ChildrenPage record={data.record} pending={data.pending} policies={policies} today={today} notices={savedNotice(request.query)} />);
     });
 
+    // Each edit page shows its form (GET) and saves it (POST): a text too long for the form's schema
+    // comes back as a field message (attachValidation, read by the editors).
     for (const method of ['GET', 'POST'] as const) {
+      const edit = { method, preHandler: requireFamily, attachValidation: method === 'POST' };
       app.route({
-        method,
+        ...edit,
         url: '/mes-enfants/:childId/:section',
-        preHandler: requireFamily,
+        schema: { params: ChildSectionParams, ...(method === 'POST' ? { body: Form } : {}) },
         handler: async (request, reply) => {
-          const { childId, section } = request.params as { childId: string; section: string };
-          if (!isUuid(childId)) return reply.callNotFound();
+          const { childId, section } = request.params;
           const place = { householdId: request.session!.account.householdId!, backPath: '/mes-enfants' };
           if (section === 'contacts') return handleContactsEdit(request, reply, place, childId);
-          if (!CHILD_SECTIONS.includes(section as RecordSection)) return reply.callNotFound();
-          return handleSectionEdit(request, reply, place, { section: section as RecordSection, personId: childId });
+          return handleSectionEdit(request, reply, place, { section, personId: childId });
         },
       });
-      app.route({ method, url: '/mes-enfants/nouveau', preHandler: requireFamily, handler: (request, reply) => handleNewMember(request, reply) });
     }
+
+    app.get('/mes-enfants/nouveau', { preHandler: requireFamily, schema: { querystring: NewMemberQuery } }, async (request, reply) => {
+      const role = roleOf(request.query);
+      return reply.page(request.t(NEW_MEMBER_TITLES[role]), <NewMemberPage role={role} values={{}} errors={{}} />);
+    });
+
+    // Sent to the service as a request; a text too long for the form's schema comes back as a field message.
+    app.post('/mes-enfants/nouveau', { preHandler: requireFamily, schema: { querystring: NewMemberQuery, body: Form }, attachValidation: true }, async (request, reply) => {
+      const refused = refusedFields(request);
+      const role = roleOf(request.query);
+      const form = formValues(request.body);
+      const householdId = request.session!.account.householdId!;
+      const tenant = request.tenant!;
+      const outcome = refused
+        ? null
+        : await request.inScope((scope) => requestNewMember(scope, checkContext(tenant.settings, localDate(scope.now, tenant.time_zone)), { householdId, role, form }));
+      if (outcome?.kind === 'not_found') return reply.callNotFound();
+      if (outcome?.kind === 'saved') return reply.redirect(`${request.base}${PAGES.requests}?envoyee=1`);
+      const errors = outcome ? fieldMessages(request.t, outcome.errors) : refused ?? {};
+      return reply.page(request.t(NEW_MEMBER_TITLES[role]), <NewMemberPage role={role} values={form} errors={errors} />, 400);
+    });
   };
 }
 
-async function handleNewMember(request: Request, reply: Reply) {
-  const householdId = request.session!.account.householdId!;
-  const tenant = request.tenant!;
-  const role = (request.query as Record<string, string | undefined>).membre === 'conjoint' ? 'partner' : 'child';
-  const form = request.method === 'POST' ? formBody(request) : {};
-  if (request.method === 'GET') return reply.page(request.t(role === 'child' ? 'children.newTitle' : 'children.newPartnerTitle'), <NewMemberPage role={role} values={{}} errors={{}} />);
-  const outcome = await request.inScope((scope) =>
-    requestNewMember(scope, checkContext(tenant.settings, localDate(scope.now, tenant.time_zone)), { householdId, role, form }),
-  );
-  if (outcome.kind === 'not_found') return reply.callNotFound();
-  if (outcome.kind === 'saved') return reply.redirect(`${request.base}/mes-demandes?envoyee=1`);
-  return reply.page(request.t(role === 'child' ? 'children.newTitle' : 'children.newPartnerTitle'), <NewMemberPage role={role} values={form} errors={fieldMessages(request.t, outcome.errors)} />, 400);
+const NEW_MEMBER_TITLES = { child: 'children.newTitle', partner: 'children.newPartnerTitle' } as const satisfies Record<'child' | 'partner', MessageKey>;
+
+function roleOf(query: Static<typeof NewMemberQuery>): 'child' | 'partner' {
+  return query.membre === 'conjoint' ? 'partner' : 'child';
 }
 
 function ChildrenPage(props: { record: HouseholdRecord; pending: Map<string, Record<string, StoredValue>>; policies: Record<string, FieldPolicy>; today: string; notices: MessageKey[] }) {

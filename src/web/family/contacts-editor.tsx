@@ -5,7 +5,7 @@ import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
-import { fieldMessages, formBody } from '../forms.js';
+import { fieldMessages, formBody, refusedFields } from '../forms.js';
 import { href, usePage } from '../page-context.js';
 import { personName } from './record-page.js';
 import type { RecordPlace } from './section-editor.js';
@@ -20,6 +20,8 @@ const CONTACT_ROWS = 5;
 export async function handleContactsEdit(request: FastifyRequest, reply: FastifyReply, place: RecordPlace, childId: string) {
   const { householdId } = place;
   const staff = request.session!.account.kind === 'staff';
+  // First: an address its schema refused answers 404 (400 for a query) before anything is read.
+  const refused = refusedFields(request);
   const isPost = request.method === 'POST';
   const form = isPost ? formBody(request) : {};
   const rows = Array.from({ length: CONTACT_ROWS }, (_, index) => ({
@@ -33,7 +35,7 @@ export async function handleContactsEdit(request: FastifyRequest, reply: Fastify
     const record = await getHouseholdRecord(scope, householdId);
     const child = record && memberFor(record, childId, 'child');
     if (!record || !child) return null;
-    const saved = isPost ? await changeChildContacts(scope, { householdId, childId, rows }) : null;
+    const saved = isPost && !refused ? await changeChildContacts(scope, { householdId, childId, rows }) : null;
     return { saved, child: personName(child), contacts: record.contacts.get(childId) ?? [] };
   });
   if (!outcome || outcome.saved?.kind === 'not_found') return reply.callNotFound();
@@ -41,14 +43,15 @@ export async function handleContactsEdit(request: FastifyRequest, reply: Fastify
     const notice = outcome.saved.requested.length > 0 ? 'request' : outcome.saved.applied.length > 0 ? 'direct' : 'none';
     return reply.redirect(`${request.base}${place.backPath}?enregistre=${notice}#child-${childId}`);
   }
-  const errors = outcome.saved?.kind === 'invalid' ? fieldMessages(request.t, outcome.saved.errors) : {};
+  const invalid = refused !== null || outcome.saved?.kind === 'invalid';
+  const errors = refused ?? (outcome.saved?.kind === 'invalid' ? fieldMessages(request.t, outcome.saved.errors) : {});
   const values = isPost
     ? rows
     : outcome.contacts.map((contact) => ({ name: contact.name, relationship: contact.relationship ?? '', phone: contact.phone, canPickUp: contact.can_pick_up, emergency: contact.emergency }));
   return reply.page(
     request.t('section.contacts'),
     <ContactsForm child={outcome.child} rows={values} errors={errors} staff={staff} backPath={place.backPath} />,
-    outcome.saved?.kind === 'invalid' ? 400 : 200,
+    invalid ? 400 : 200,
   );
 }
 

@@ -1,14 +1,18 @@
 import { Table } from '../components/dsfr/table.js';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { householdEnrollments, requestEnrollment, enrollableActivities } from '../../modules/bookings/enrollments.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
+import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { StatusBadge, type BadgeTone } from '../components/status-badge.js';
-import { formBody, isUuid } from '../forms.js';
+import { refusedFields } from '../forms.js';
+import { formValues, IdChoice, Text } from '../page-input.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { childChoices } from '../../modules/households/household-overview.js';
@@ -21,8 +25,18 @@ interface EnrollmentPageData {
   activities: { id: string; name: string; documents: string | null }[];
 }
 
+/** The notice of a request just sent. */
+const EnrollmentQuery = Type.Object({ envoyee: Type.Optional(Text) });
+
+/** The request to enroll a child (the selects send '' for "—") in an activity, with a comment. */
+const EnrollmentForm = Type.Object({
+  enfant: Type.Optional(IdChoice),
+  activite: Type.Optional(IdChoice),
+  commentaire: Type.Optional(Text),
+});
+
 /** Inscriptions: the children's enrollments in activities, and the request to enroll. */
-export function familyEnrollmentRoutes(): FastifyPluginAsync {
+export function familyEnrollmentRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     const load = (request: FastifyRequest) =>
       request.inScope(async (scope): Promise<EnrollmentPageData> => {
@@ -35,25 +49,23 @@ export function familyEnrollmentRoutes(): FastifyPluginAsync {
         };
       });
 
-    app.get('/inscriptions', { preHandler: requireFamily }, async (request, reply) => {
-      const notice = (request.query as Record<string, string | undefined>).envoyee ? 'enrollments.requested' : undefined;
+    app.get('/inscriptions', { preHandler: requireFamily, schema: { querystring: EnrollmentQuery } }, async (request, reply) => {
+      const notice = request.query.envoyee ? 'enrollments.requested' : undefined;
       return reply.page(request.t('enrollments.title'), <EnrollmentPage data={await load(request)} notice={notice} values={{}} />);
     });
 
-    app.post('/inscriptions', { preHandler: requireFamily }, async (request, reply) => {
-      const form = formBody(request);
-      const childId = form.enfant ?? '';
-      const activityId = form.activite ?? '';
-      const errors: Record<string, string> = {};
-      if (!isUuid(childId)) errors.enfant = request.t('field.error.required');
-      if (!isUuid(activityId)) errors.activite = request.t('field.error.required');
-      const result = Object.keys(errors).length > 0
+    app.post('/inscriptions', { preHandler: requireFamily, schema: { body: EnrollmentForm }, attachValidation: true }, async (request, reply) => {
+      const errors: Record<string, string> = refusedFields(request) ?? {};
+      const { enfant: childId, activite: activityId, commentaire } = request.body;
+      if (!errors.enfant && !childId) errors.enfant = request.t('field.error.required');
+      if (!errors.activite && !activityId) errors.activite = request.t('field.error.required');
+      const result = Object.keys(errors).length > 0 || !childId || !activityId
         ? null
-        : await request.inScope((scope) => requestEnrollment(scope, { householdId: request.session!.account.householdId!, childId, activityId, comment: form.commentaire?.trim() || null }));
+        : await request.inScope((scope) => requestEnrollment(scope, { householdId: request.session!.account.householdId!, childId, activityId, comment: commentaire?.trim() || null }));
       if (result === 'requested') return reply.redirect(`${request.base}/inscriptions?envoyee=1`);
       if (result === 'not_found') return reply.callNotFound();
       const notice: MessageKey | undefined = result === 'already' ? 'enrollments.already' : undefined;
-      return reply.page(request.t('enrollments.title'), <EnrollmentPage data={await load(request)} notice={notice} errors={errors} values={form} />, 400);
+      return reply.page(request.t('enrollments.title'), <EnrollmentPage data={await load(request)} notice={notice} errors={errors} values={formValues(request.body)} />, 400);
     });
   };
 }
@@ -99,6 +111,7 @@ function EnrollmentPage(props: { data: EnrollmentPageData; notice?: MessageKey |
         </Table>
       )}
       <h2>{t('enrollments.submit')}</h2>
+      <ErrorSummary errors={errors} labels={{ enfant: t('enrollments.child'), activite: t('enrollments.activity'), commentaire: t('enrollments.comment') }} />
       <form method="post" action={href(page, '/inscriptions')} novalidate>
         <CsrfField />
         <Select name="enfant" label={t('enrollments.child')} value={props.values.enfant} required error={errors.enfant} options={[{ value: '', label: '—' }, ...data.children.map((child) => ({ value: child.id, label: child.name }))]} />
@@ -108,7 +121,7 @@ function EnrollmentPage(props: { data: EnrollmentPageData; notice?: MessageKey |
             {withDocuments.map((activity) => <li key={activity.id}>{activity.name} — {t('enrollments.documents', { documents: activity.documents! })}</li>)}
           </ul>
         )}
-        <Textarea name="commentaire" label={t('enrollments.comment')} value={props.values.commentaire} rows={3} />
+        <Textarea name="commentaire" label={t('enrollments.comment')} value={props.values.commentaire} error={errors.commentaire} rows={3} />
         <Button icon="fr-icon-send-plane-line">{t('enrollments.submit')}</Button>
       </form>
     </>

@@ -1,6 +1,7 @@
 import { Table } from '../components/dsfr/table.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { BookingPeriod } from '../../modules/activities/activity-definitions.js';
 import type { RefusalReason } from '../../modules/bookings/booking-requests.js';
 import { householdLottery, withdrawApplications, type ApplicationAnswer, type HouseholdApplication, type HouseholdLottery, type LotteryCalendarView } from '../../modules/lottery/lottery-applications.js';
@@ -12,36 +13,47 @@ import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { refusalText } from '../components/booking-status.js';
 import { StatusBadge, type BadgeTone } from '../components/status-badge.js';
-import { isUuid } from '../forms.js';
+import { Id, Many, many, Text } from '../page-input.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { dayLabel } from './calendar-labels.js';
+
+const PeriodParams = Type.Object({ periodId: Id });
+
+/** The answer to a withdrawal: how many applications were withdrawn, or that the period had closed. */
+const LotteryQuery = Type.Object({
+  retirees: Type.Optional(Type.String({ pattern: '^\\d{1,5}$' })),
+  close: Type.Optional(Text),
+});
+
+/** Applications withdrawn one by one (`demande`), or all of a child's (`enfant`). */
+const WithdrawForm = Type.Object({
+  demande: Type.Optional(Many(Id)),
+  enfant: Type.Optional(Id),
+});
 
 /**
  * The family's side of a lottery period: its applications (withdrawable until the close), the seed
  * and criteria the draw will use, and after the draw its results, place in the order and hash.
  */
-export function familyLotteryRoutes(): FastifyPluginAsync {
+export function familyLotteryRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get(PAGES.lottery, { preHandler: requireFamily }, async (request, reply) => {
-      const { periodId } = request.params as { periodId: string };
-      if (!isUuid(periodId)) return reply.callNotFound();
+    app.get(PAGES.lottery, { preHandler: requireFamily, schema: { params: PeriodParams, querystring: LotteryQuery } }, async (request, reply) => {
+      const { periodId } = request.params;
       const householdId = request.session!.account.householdId!;
       const lottery = await request.inScope((scope) => householdLottery(scope, householdId, periodId));
       if (!lottery) return reply.callNotFound();
-      const query = request.query as Record<string, string | undefined>;
-      const notice = query.retirees && /^\d{1,5}$/.test(query.retirees)
-        ? { kind: 'success' as const, text: request.t('lottery.withdrawn', { count: Number(query.retirees) }) }
-        : query.close !== undefined ? { kind: 'error' as const, text: request.t('lottery.withdrawClosed') } : null;
+      const { retirees, close } = request.query;
+      const notice = retirees !== undefined
+        ? { kind: 'success' as const, text: request.t('lottery.withdrawn', { count: Number(retirees) }) }
+        : close !== undefined ? { kind: 'error' as const, text: request.t('lottery.withdrawClosed') } : null;
       return reply.page(request.t('lottery.title', { period: lottery.period.name }), <HouseholdLotteryPage lottery={lottery} notice={notice} />);
     });
 
-    app.post(`${PAGES.lottery}/retirer`, { preHandler: requireFamily }, async (request, reply) => {
-      const { periodId } = request.params as { periodId: string };
-      if (!isUuid(periodId)) return reply.callNotFound();
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const ids = (Array.isArray(body.demande) ? body.demande : [body.demande]).filter((value): value is string => typeof value === 'string' && isUuid(value));
-      const childId = typeof body.enfant === 'string' && isUuid(body.enfant) ? body.enfant : undefined;
+    app.post(`${PAGES.lottery}/retirer`, { preHandler: requireFamily, schema: { params: PeriodParams, body: WithdrawForm } }, async (request, reply) => {
+      const { periodId } = request.params;
+      const ids = many(request.body.demande);
+      const childId = request.body.enfant;
       if (ids.length === 0 && !childId) return reply.callNotFound();
       const householdId = request.session!.account.householdId!;
       const result = await request.inScope((scope) => withdrawApplications(scope, { householdId, periodId, applicationIds: ids, ...(childId ? { childId } : {}) }));

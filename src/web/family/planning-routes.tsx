@@ -16,8 +16,7 @@ import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { Select } from '../components/dsfr/select.js';
 import { BookingStatusBadge } from '../components/booking-status.js';
-import { isUuid } from '../forms.js';
-import { Form, type FormInput, formValues, Id, Month, Text } from '../page-input.js';
+import { Form, type FormInput, formValues, Id, Month, Text, UUID } from '../page-input.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { bookingContextOf } from '../booking-context.js';
@@ -34,8 +33,8 @@ const PlanningQuery = Type.Object({
   enfant: Type.Optional(Id),
   mois: Type.Optional(Month),
   resultat: Type.Optional(Text),
-  /** The bookings cancelled along with the one the family cancelled, comma-separated ids. */
-  aussi: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F,-]{0,800}$' })),
+  /** The bookings cancelled along with the one the family cancelled, comma-separated ids (20 at most). */
+  aussi: Type.Optional(Type.String({ pattern: `^(${UUID}(,${UUID}){0,19})?$` })),
 });
 
 const BookingParams = Type.Object({ id: Id });
@@ -70,7 +69,7 @@ export function familyPlanningRoutes(services: Services): FastifyPluginAsyncType
       if (outcome.kind === 'not_found') return reply.callNotFound();
       const result = outcome.kind === 'refused' ? `refus-${outcome.reason}` : outcome.kind;
       // The units cancelled with it are named on the page, read again from the household's bookings.
-      const along = outcome.kind === 'refused' ? [] : outcome.dependents.map((dependent) => dependent.bookingId);
+      const along = outcome.kind === 'refused' ? [] : outcome.dependents.map((dependent) => dependent.bookingId).slice(0, 20);
       return reply.redirect(`${request.base}${PAGES.planning}?${backQuery(request.body)}&resultat=${result}${along.length > 0 ? `&aussi=${along.join(',')}` : ''}`);
     });
 
@@ -95,7 +94,7 @@ function backQuery(body: FormInput): string {
 
 /** The booking ids a cancellation took with it (`aussi`), as the redirect wrote them. */
 function idsOf(raw: string | undefined): string[] {
-  return (raw ?? '').split(',').filter(isUuid).slice(0, 20);
+  return raw ? raw.split(',') : [];
 }
 
 function noticeOf(t: Translate, query: { resultat?: string }, along: Parameters<typeof cancellationMessage>[2]): Notice | undefined {

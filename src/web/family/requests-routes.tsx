@@ -1,6 +1,7 @@
 import { Table } from '../components/dsfr/table.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { ComponentChildren } from 'preact';
 import { formatters } from '../../i18n/catalogue.js';
 import { householdAbsences } from '../../modules/bookings/absences.js';
@@ -19,12 +20,12 @@ import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { Select } from '../components/dsfr/select.js';
 import { formatRecordValue } from '../components/record-value.js';
 import { StatusBadge, type BadgeTone } from '../components/status-badge.js';
-import { isUuid } from '../forms.js';
+import { Form, Id, Text } from '../page-input.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 
 type RequestKind = ChangeRequestKind | 'enrollment' | 'booking' | 'cancellation' | 'absence' | 'lottery';
-const KINDS: RequestKind[] = ['record', 'add_member', 'contacts', 'enrollment', 'booking', 'cancellation', 'absence', 'lottery'];
+const KINDS = ['record', 'add_member', 'contacts', 'enrollment', 'booking', 'cancellation', 'absence', 'lottery'] as const satisfies readonly RequestKind[];
 const STATUS_TONES: Record<RequestRow['status'], BadgeTone> = { pending: 'new', accepted: 'success', refused: 'error', withdrawn: 'info' };
 const CANCELLATION_TONES: Record<CancellationState, BadgeTone> = { pending: 'new', done: 'success', late: 'warning', refused: 'error' };
 /** Up to this many days are written out on the line; more are summed up, the full list one click away. */
@@ -53,16 +54,26 @@ interface RequestLine {
   link?: string;
 }
 
+/**
+ * The list's address: the kind of request shown ('' for all), and the notice of a request just
+ * sent (`envoyee`) or withdrawn (`retiree`).
+ */
+const RequestsQuery = Type.Object({
+  type: Type.Optional(Type.Union([Type.Literal(''), ...KINDS.map((kind) => Type.Literal(kind))])),
+  envoyee: Type.Optional(Text),
+  retiree: Type.Optional(Text),
+});
+
 /** Mes demandes: every request the household made, its state and the service's answer. */
-export function familyRequestsRoutes(): FastifyPluginAsync {
+export function familyRequestsRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get(PAGES.requests, { preHandler: requireFamily }, async (request, reply) => {
-      const query = request.query as Record<string, string | undefined>;
-      const kind = KINDS.find((candidate) => candidate === query.type);
+    app.get(PAGES.requests, { preHandler: requireFamily, schema: { querystring: RequestsQuery } }, async (request, reply) => {
+      const { query } = request;
+      const kind = query.type || undefined;
       const householdId = request.session!.account.householdId!;
       const recordKind = kind === undefined || kind === 'record' || kind === 'add_member' || kind === 'contacts';
       const sources = await request.inScope(async (scope) => ({
-        records: recordKind ? await householdRequests(scope, householdId, kind as ChangeRequestKind | undefined) : [],
+        records: recordKind ? await householdRequests(scope, householdId, kind) : [],
         enrollments: kind === undefined || kind === 'enrollment' ? await householdEnrollments(scope, householdId) : [],
         history: kind === undefined || kind === 'booking' || kind === 'cancellation'
           ? await householdRequestHistory(scope, householdId, request.tenant!.time_zone)
@@ -120,9 +131,8 @@ export function familyRequestsRoutes(): FastifyPluginAsync {
       return reply.page(request.t('requests.title'), <RequestsPage lines={lines} kind={kind} notice={notice} />);
     });
 
-    app.post(`${PAGES.requests}/:id/retirer`, { preHandler: requireFamily }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      if (!isUuid(id)) return reply.callNotFound();
+    app.post(`${PAGES.requests}/:id/retirer`, { preHandler: requireFamily, schema: { params: Type.Object({ id: Id }), body: Form } }, async (request, reply) => {
+      const { id } = request.params;
       const result = await request.inScope((scope) => withdrawRequest(scope, id));
       if (result === 'not_found') return reply.callNotFound();
       return reply.redirect(`${request.base}${PAGES.requests}?retiree=1`);

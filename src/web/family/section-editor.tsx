@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Static, Type } from 'typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import { changeRecordSection, checkContext, pendingFieldValues } from '../../modules/households/change-requests.js';
@@ -8,7 +9,7 @@ import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { inputText, RecordSectionFields } from '../components/record-section-form.js';
-import { fieldMessages, formBody } from '../forms.js';
+import { fieldMessages, formBody, refusedFields } from '../forms.js';
 import { href, usePage } from '../page-context.js';
 import { personName } from './record-page.js';
 
@@ -45,6 +46,8 @@ export async function handleSectionEdit(request: FastifyRequest, reply: FastifyR
   const { householdId } = place;
   const tenant = request.tenant!;
   const staff = request.session!.account.kind === 'staff';
+  // First: an address its schema refused answers 404 (400 for a query) before anything is read.
+  const refused = refusedFields(request);
   const isPost = request.method === 'POST';
   const form = isPost ? formBody(request) : {};
   const outcome = await request.inScope(async (scope) => {
@@ -54,7 +57,7 @@ export async function handleSectionEdit(request: FastifyRequest, reply: FastifyR
     const subjectKind = fields[0]!.target;
     const member = target.personId && subjectKind !== 'household' ? memberFor(record, target.personId, subjectKind) : undefined;
     if (subjectKind === 'household' ? target.personId !== null : !member) return null;
-    const saved = isPost
+    const saved = isPost && !refused
       ? await changeRecordSection(scope, tenant.settings, checkContext(tenant.settings, localDate(scope.now, tenant.time_zone)), { householdId, personId: target.personId, section: target.section, form })
       : null;
     const pending = (await pendingFieldValues(scope, householdId)).get(target.personId ?? 'household');
@@ -72,15 +75,16 @@ export async function handleSectionEdit(request: FastifyRequest, reply: FastifyR
     const editPath = request.pathInTenant.split('?')[0]!;
     return reply.redirect(`${request.base}${place.backPath}?enregistre=${notice}#section-${target.section}-${editPath.replace(/\W/g, '')}`);
   }
-  const errors = saved?.kind === 'invalid' ? fieldMessages(request.t, saved.errors) : {};
-  const values = saved?.kind === 'invalid' ? { ...outcome.values, ...form } : outcome.values;
+  const invalid = refused !== null || saved?.kind === 'invalid';
+  const errors = refused ?? (saved?.kind === 'invalid' ? fieldMessages(request.t, saved.errors) : {});
+  const values = invalid ? { ...outcome.values, ...form } : outcome.values;
   const policies = staff ? undefined : Object.fromEntries(fieldsOf(target.section).map((def) => [def.key, policyOf(def, tenant.settings)]));
   const title = request.t(`section.${target.section}` as MessageKey);
   const heading = outcome.whose ? `${title} — ${outcome.whose}` : title;
   return reply.page(
     title,
     <SectionEditPage page={{ heading, staff, backPath: place.backPath }} section={target.section} values={values} errors={errors} policies={policies} pending={outcome.pending} />,
-    saved?.kind === 'invalid' ? 400 : 200,
+    invalid ? 400 : 200,
   );
 }
 
@@ -115,10 +119,14 @@ function SectionEditPage(props: {
   );
 }
 
+/** The record's address after a save: which of its changes applied at once, became a request, both, or none. */
+export const SavedQuery = Type.Object({
+  enregistre: Type.Optional(Type.Union([Type.Literal('direct'), Type.Literal('request'), Type.Literal('both'), Type.Literal('none')])),
+});
+
 /** The notice shown on the record after a save, from the `enregistre` query parameter. */
-export function savedNotice(query: unknown): MessageKey[] {
-  const value = (query as Record<string, string | undefined>).enregistre;
-  switch (value) {
+export function savedNotice(query: Static<typeof SavedQuery>): MessageKey[] {
+  switch (query.enregistre) {
     case 'direct':
       return ['record.saved'];
     case 'request':

@@ -1,10 +1,12 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { demoEmail, demoMailbox } from '../../modules/notifications/demo-mailbox.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Table } from '../components/dsfr/table.js';
 import { EmailView } from '../components/email-view.js';
 import { ErrorPage } from '../components/error-page.js';
 import { href, usePage } from '../page-context.js';
+import { Id } from '../page-input.js';
 
 type MailboxRow = NonNullable<Awaited<ReturnType<typeof demoMailbox>>>[number];
 type MailboxEmail = NonNullable<Awaited<ReturnType<typeof demoEmail>>>;
@@ -14,7 +16,7 @@ type MailboxEmail = NonNullable<Awaited<ReturnType<typeof demoEmail>>>;
  * anyone reads the mail of its fictional people, links included, to follow an invitation or a
  * reset without a mail server. Everywhere else these addresses do not exist (404).
  */
-export function demoMailboxRoutes(): FastifyPluginAsync {
+export function demoMailboxRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/courrier-demo', async (request, reply) => {
       const emails = request.tenant ? await request.inScope((scope) => demoMailbox(scope)) : null;
@@ -22,7 +24,7 @@ export function demoMailboxRoutes(): FastifyPluginAsync {
       return reply.page(request.t('demoMailbox.title'), <Mailbox emails={emails} />);
     });
 
-    app.get<{ Params: { id: string } }>('/courrier-demo/:id', async (request, reply) => {
+    app.get('/courrier-demo/:id', { schema: { params: Type.Object({ id: Id }) } }, async (request, reply) => {
       const email = request.tenant ? await request.inScope((scope) => demoEmail(scope, app.outboxSecrets, request.params.id)) : null;
       if (!email) return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
       return reply.page(email.subject, <MailboxEmailPage email={email} />);
