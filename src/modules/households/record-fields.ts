@@ -38,15 +38,17 @@ export interface RecordField {
   alwaysRequest?: boolean;
 }
 
+export const CIVILITIES = ['mme', 'm'] as const;
+export const SEXES = ['f', 'm'] as const;
 export const MARITAL_STATUSES = ['single', 'married', 'pacs', 'cohabiting', 'separated', 'divorced', 'widowed'] as const;
 export const REGIMES = ['caf', 'msa', 'other', 'none'] as const;
 export const CLASS_LEVELS = ['tps', 'ps', 'ms', 'gs', 'cp', 'ce1', 'ce2', 'cm1', 'cm2', 'college', 'other'] as const;
 
-const field = (key: string, target: FieldTarget, section: RecordSection, kind: FieldKind, defaultPolicy: FieldPolicy, extra: Partial<RecordField> = {}): RecordField => ({
+const field = <K extends string>(key: K, target: FieldTarget, section: RecordSection, kind: FieldKind, defaultPolicy: FieldPolicy, extra: Partial<Omit<RecordField, 'key'>> = {}): RecordField & { key: K } => ({
   key, target, section, kind, defaultPolicy, column: extra.column ?? key.slice(key.indexOf('.') + 1), ...extra,
 });
 
-export const RECORD_FIELDS: readonly RecordField[] = [
+const FIELDS = [
   field('household.address_line1', 'household', 'address', 'text', 'request', { required: true }),
   field('household.address_line2', 'household', 'address', 'text', 'request'),
   field('household.postcode', 'household', 'address', 'postcode', 'request', { required: true }),
@@ -64,7 +66,7 @@ export const RECORD_FIELDS: readonly RecordField[] = [
   field('household.bic', 'household', 'bank', 'bic', 'request'),
   field('household.direct_debit_requested', 'household', 'bank', 'boolean', 'request'),
 
-  field('adult.civility', 'adult', 'identity', 'choice', 'request', { choices: ['mme', 'm'] }),
+  field('adult.civility', 'adult', 'identity', 'choice', 'request', { choices: CIVILITIES }),
   field('adult.first_name', 'adult', 'identity', 'text', 'request', { required: true, maxLength: 100 }),
   field('adult.last_name', 'adult', 'identity', 'text', 'request', { required: true, maxLength: 100 }),
   field('adult.marital_status', 'adult', 'identity', 'choice', 'request', { choices: MARITAL_STATUSES }),
@@ -83,7 +85,7 @@ export const RECORD_FIELDS: readonly RecordField[] = [
   field('child.first_name', 'child', 'child_identity', 'text', 'request', { required: true, maxLength: 100 }),
   field('child.last_name', 'child', 'child_identity', 'text', 'request', { required: true, maxLength: 100 }),
   field('child.birth_date', 'child', 'child_identity', 'date', 'request', { required: true }),
-  field('child.sex', 'child', 'child_identity', 'choice', 'request', { choices: ['f', 'm'] }),
+  field('child.sex', 'child', 'child_identity', 'choice', 'request', { choices: SEXES }),
   field('child.school', 'child', 'schooling', 'text', 'request'),
   field('child.class_level', 'child', 'schooling', 'choice', 'request', { choices: CLASS_LEVELS }),
   field('child.allergies', 'child', 'health', 'longtext', 'request'),
@@ -99,7 +101,17 @@ export const RECORD_FIELDS: readonly RecordField[] = [
   field('child.image_consent', 'child', 'authorisations', 'boolean', 'request'),
 ];
 
-const BY_KEY = new Map(RECORD_FIELDS.map((f) => [f.key, f]));
+export const RECORD_FIELDS: readonly RecordField[] = FIELDS;
+
+/** The key of a field of the registry: `field.<key>` labels, which the compiler can check. */
+export type FieldKey = (typeof FIELDS)[number]['key'];
+
+const BY_KEY = new Map<string, RecordField>(RECORD_FIELDS.map((f) => [f.key, f]));
+
+/** Whether a key (of a stored request, a form) names a field of the registry. */
+export function isFieldKey(key: string): key is FieldKey {
+  return BY_KEY.has(key);
+}
 
 export function recordField(key: string): RecordField | undefined {
   return BY_KEY.get(key);

@@ -1,6 +1,6 @@
 import { Input } from '../components/dsfr/input.js';
 import { fieldId } from '../components/dsfr/input.js';
-import type { MessageKey, Translate } from '../../i18n/catalogue.js';
+import type { Translate } from '../../i18n/catalogue.js';
 import { PASSWORD_RULES, type PasswordProblem } from '../../modules/identity/passwords.js';
 import { usePage } from '../page-context.js';
 
@@ -15,7 +15,7 @@ export function NewPasswordFields(props: { errors: { password?: string | undefin
         <p class="fr-message fr-mb-1v">{t('password.rulesTitle')}</p>
         {PASSWORD_RULES.map((rule) => (
           <p class="fr-message fr-message--info" data-rule={rule} key={rule}>
-            {t(`password.rule.${rule}` as MessageKey)}
+            {t(`password.rule.${rule}`)}
             <span class="fr-sr-only"> — <span data-rule-state>{t('password.ruleUnmet')}</span></span>
           </p>
         ))}
@@ -28,5 +28,5 @@ export function NewPasswordFields(props: { errors: { password?: string | undefin
 /** The first unmet rule as a sentence (the list above the field shows them all). */
 export function passwordProblemMessage(t: Translate, problems: PasswordProblem[]): string | undefined {
   const first = problems[0];
-  return first ? t(`password.error.${first}` as MessageKey) : undefined;
+  return first ? t(`password.error.${first}`) : undefined;
 }

@@ -23,14 +23,14 @@ export function BookingStatusBadge(props: { status: BookingStatus; rank?: number
   const { t } = usePage();
   return (
     <>
-      <StatusBadge tone={BOOKING_TONES[props.status]} label={`booking.status.${props.status}` as MessageKey} />
+      <StatusBadge tone={BOOKING_TONES[props.status]} label={`booking.status.${props.status}`} />
       {props.status === 'waitlisted' && props.rank ? <span class="fr-text--xs fr-ml-1v">{t('booking.rank', { rank: props.rank })}</span> : null}
     </>
   );
 }
 
 export function refusalText(t: (key: MessageKey) => string, reason: CalendarClosedReason | 'full' | 'offer_expired'): string {
-  return t(`booking.reason.${reason}` as MessageKey);
+  return t(`booking.reason.${reason}`);
 }
 
 /** Why a calendar box cannot be ticked, naming the units held that day that bar it, if that is why. */

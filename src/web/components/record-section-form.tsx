@@ -1,12 +1,12 @@
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { MessageKey } from '../../i18n/catalogue.js';
-import type { FieldPolicy, RecordField, StoredValue } from '../../modules/households/record-fields.js';
+import { type FieldKey, type FieldPolicy, isFieldKey, type RecordField, type StoredValue } from '../../modules/households/record-fields.js';
 import { usePage } from '../page-context.js';
 import { Input } from './dsfr/input.js';
 import { RadioYesNo } from './dsfr/radio-yes-no.js';
 import { Select } from './dsfr/select.js';
 import { Textarea } from './dsfr/textarea.js';
-import { choiceLabelKey, formatRecordValue } from './record-value.js';
+import { choiceLabelKey, fieldLabel, formatRecordValue } from './record-value.js';
 
 /** What an input shows for a stored value (the form's own spelling: 1234,50 for cents, grouped IBAN). */
 export function inputText(def: RecordField, value: StoredValue): string {
@@ -37,7 +37,7 @@ export function RecordSectionFields(props: SectionFormProps) {
   return (
     <>
       {props.fields.map((def) => {
-        const label = t(`field.${def.key}` as MessageKey);
+        const label = fieldLabel(t, def.key);
         const policy = props.policies?.[def.key];
         const pendingValue = props.pending?.[def.key];
         const notes = [
@@ -55,7 +55,7 @@ export function RecordSectionFields(props: SectionFormProps) {
           case 'choice':
             return (
               <div key={def.key}>
-                <Select {...common} value={value} required={def.required} options={[{ value: '', label: '—' }, ...(def.choices ?? []).map((choice) => ({ value: choice, label: t(choiceLabelKey(def, choice)) }))]} />
+                <Select {...common} value={value} required={def.required} options={[{ value: '', label: '—' }, ...(def.choices ?? []).map((choice) => ({ value: choice, label: choiceText(t, def, choice) }))]} />
                 {notes && <p class="fr-hint-text pf-field-note">{notes}</p>}
               </div>
             );
@@ -81,9 +81,20 @@ export function RecordSectionFields(props: SectionFormProps) {
   );
 }
 
+/** The fields whose input says how to write its value. */
+const HINTS: Partial<Record<FieldKey, MessageKey>> = {
+  'household.iban': 'hint.household.iban',
+  'child.birth_date': 'hint.child.birth_date',
+  'household.quotient_familial_date': 'hint.household.quotient_familial_date',
+};
+
 function hintKeyOf(def: RecordField): MessageKey | undefined {
-  const key = `hint.${def.key}`;
-  return ['hint.household.iban', 'hint.child.birth_date', 'hint.household.quotient_familial_date'].includes(key) ? (key as MessageKey) : undefined;
+  return isFieldKey(def.key) ? HINTS[def.key] : undefined;
+}
+
+function choiceText(t: (key: MessageKey) => string, def: RecordField, choice: string): string {
+  const key = choiceLabelKey(def, choice);
+  return key ? t(key) : choice;
 }
 
 const AUTOCOMPLETE: Record<string, string> = {

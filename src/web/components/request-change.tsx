@@ -1,9 +1,8 @@
-import type { MessageKey } from '../../i18n/catalogue.js';
 import type { ContactInput, FieldChanges, RequestPayload } from '../../modules/households/change-requests.js';
 import type { ChangeRequestKind } from '../../modules/households/households.tables.js';
 import { inRecordOrder, recordField, type StoredValue } from '../../modules/households/record-fields.js';
 import { usePage } from '../page-context.js';
-import { RecordValue } from './record-value.js';
+import { fieldLabel, RecordValue } from './record-value.js';
 
 /** Each changed field as "Label : old → new", with the labels and formats of the record. */
 export function FieldChangeList(props: { changes: FieldChanges }) {
@@ -15,7 +14,7 @@ export function FieldChangeList(props: { changes: FieldChanges }) {
         if (!def) return null;
         return (
           <li key={key}>
-            {t(`field.${key}` as MessageKey)}{t('punct.colon')}<del><RecordValue def={def} value={change.old} /></del>{' → '}<ins><RecordValue def={def} value={change.new} /></ins>
+            {fieldLabel(t, key)}{t('punct.colon')}<del><RecordValue def={def} value={change.old} /></del>{' → '}<ins><RecordValue def={def} value={change.new} /></ins>
           </li>
         );
       })}
@@ -30,7 +29,7 @@ function NewPersonFields(props: { fields: Record<string, StoredValue> }) {
     <ul class="pf-compact-list">
       {inRecordOrder(props.fields).map(([key, value]) => {
         const def = recordField(key);
-        return def ? <li key={key}>{t(`field.${key}` as MessageKey)}{t('punct.colon')}<RecordValue def={def} value={value} /></li> : null;
+        return def ? <li key={key}>{fieldLabel(t, key)}{t('punct.colon')}<RecordValue def={def} value={value} /></li> : null;
       })}
     </ul>
   );

@@ -111,7 +111,7 @@ function absenceMessages(t: (key: MessageKey) => string, errors: AbsenceErrors):
   return {
     ...fields,
     ...(lastDay === 'order' ? { au: t('absences.error.order') } : {}),
-    ...(file ? { certificat: t(`document.error.${file}` as MessageKey) } : {}),
+    ...(file ? { certificat: t(`document.error.${file}`) } : {}),
   };
 }
 
@@ -131,7 +131,7 @@ function AbsencesPage(props: { data: Awaited<ReturnType<typeof loadPage>>; value
         <Select name="enfant" label={t('absences.child')} required value={values.enfant} error={errors.enfant} options={[{ value: '', label: '—' }, ...props.data.children.map((child) => ({ value: child.id, label: child.name }))]} />
         <Input name="du" label={t('absences.firstDay')} hint={t('hint.child.birth_date')} required value={values.du} error={errors.du} />
         <Input name="au" label={t('absences.lastDay')} hint={t('absences.lastDayHint')} value={values.au} error={errors.au} />
-        <Select name="motif" label={t('absences.reason')} required value={values.motif} error={errors.motif} options={[{ value: '', label: '—' }, ...ABSENCE_REASONS.map((reason) => ({ value: reason, label: t(`absences.reason.${reason}` as MessageKey) }))]} />
+        <Select name="motif" label={t('absences.reason')} required value={values.motif} error={errors.motif} options={[{ value: '', label: '—' }, ...ABSENCE_REASONS.map((reason) => ({ value: reason, label: t(`absences.reason.${reason}`) }))]} />
         <Textarea name="precisions" label={t('absences.comment')} value={values.precisions} error={errors.precisions} rows={3} />
         <div class={`fr-upload-group${errors.certificat ? ' fr-upload-group--error' : ''}`}>
           <label class="fr-label" for={fieldId('certificat')}>
@@ -161,11 +161,11 @@ function AbsencesPage(props: { data: Awaited<ReturnType<typeof loadPage>>; value
                 <td>{absence.first_name}</td>
                 <td>{t('absences.period', { from: formatCalendarDate(absence.first_day), to: formatCalendarDate(absence.last_day) })}</td>
                 <td>
-                  {t(`absences.reason.${absence.reason}` as MessageKey)}
+                  {t(`absences.reason.${absence.reason}`)}
                   {absence.document_id && <> — <a href={href(page, `/documents/${absence.document_id}`)}>{t('absences.certificate')}</a></>}
                 </td>
                 <td>
-                  <StatusBadge tone={TONES[absence.status] ?? 'info'} label={`absence.status.${absence.status}` as MessageKey} />
+                  <StatusBadge tone={TONES[absence.status] ?? 'info'} label={`absence.status.${absence.status}`} />
                   {absence.decision_reason && <p class="fr-text--sm fr-mb-0">{absence.decision_reason}</p>}
                 </td>
               </tr>

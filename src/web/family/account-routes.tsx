@@ -7,6 +7,7 @@ import { currentValue, getHouseholdRecord, type HouseholdRecord } from '../../mo
 import { exportHouseholdData } from '../../modules/households/personal-data-export.js';
 import { ADULT_SECTIONS, HOUSEHOLD_SECTIONS, policyOf, RECORD_FIELDS, type FieldPolicy, type StoredValue } from '../../modules/households/record-fields.js';
 import { Alert } from '../components/dsfr/alert.js';
+import { qualityLabel } from '../components/record-value.js';
 import { Form, Id } from '../page-input.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
@@ -111,7 +112,7 @@ function AccountPage(props: {
             {adult.person.first_name} {adult.person.last_name}{' '}
             <span class="fr-badge fr-badge--sm fr-badge--info">
               {t(adult.role === 'guardian' ? 'record.guardian' : 'record.partner')}
-              {adult.quality ? ` — ${t(`choice.quality.${adult.quality}` as MessageKey)}` : ''}
+              {adult.quality ? ` — ${qualityLabel(t, adult.quality)}` : ''}
             </span>
           </h3>
           {ADULT_SECTIONS.map((section) => (

@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import type { ComponentChild } from 'preact';
-import type { MessageKey } from '../../i18n/catalogue.js';
 import type { BookingPeriod } from '../../modules/activities/activity-definitions.js';
 import { addDays, formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';

@@ -10,6 +10,7 @@ import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { RecordSectionFields } from '../components/record-section-form.js';
+import { fieldLabel } from '../components/record-value.js';
 import { fieldMessages, refusedFields } from '../forms.js';
 import { Form, formValues, Id } from '../page-input.js';
 import { PAGES } from '../../modules/page-paths.js';
@@ -162,7 +163,7 @@ function NewMemberPage(props: { role: 'child' | 'partner'; values: Record<string
   const { t } = page;
   const sections: RecordSection[] = props.role === 'child' ? CHILD_SECTIONS : ['identity', 'contact'];
   const fields = sections.flatMap(fieldsOf);
-  const labels = Object.fromEntries(fields.map((def) => [def.key, t(`field.${def.key}` as MessageKey)]));
+  const labels = Object.fromEntries(fields.map((def) => [def.key, fieldLabel(t, def.key)]));
   return (
     <div class="fr-grid-row">
       <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
@@ -174,7 +175,7 @@ function NewMemberPage(props: { role: 'child' | 'partner'; values: Record<string
           <CsrfField />
           {sections.map((section) => (
             <fieldset class="fr-fieldset" key={section} aria-labelledby={`legend-${section}`}>
-              <legend class="fr-fieldset__legend" id={`legend-${section}`}>{t(`section.${section}` as MessageKey)}</legend>
+              <legend class="fr-fieldset__legend" id={`legend-${section}`}>{t(`section.${section}`)}</legend>
               <div class="fr-fieldset__element">
                 <RecordSectionFields fields={fieldsOf(section)} values={props.values} errors={props.errors} />
               </div>

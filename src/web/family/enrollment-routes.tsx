@@ -101,7 +101,7 @@ function EnrollmentPage(props: { data: EnrollmentPageData; notice?: MessageKey |
                 <td>{enrollment.activity_name}</td>
                 <td>{enrollment.group_name ?? ''}</td>
                 <td>
-                  <StatusBadge tone={TONES[enrollment.status] ?? 'info'} label={`enrollment.status.${enrollment.status}` as MessageKey} />
+                  <StatusBadge tone={TONES[enrollment.status] ?? 'info'} label={`enrollment.status.${enrollment.status}`} />
                   {enrollment.reason && <p class="fr-text--sm fr-mb-0">{enrollment.reason}</p>}
                 </td>
                 <td>{fmt.shortDate(enrollment.created_at)}</td>

@@ -1,7 +1,6 @@
-import type { MessageKey } from '../../i18n/catalogue.js';
 import type { HouseholdMember } from '../../modules/households/household-record.js';
 import { fieldsOf, type FieldPolicy, type RecordField, type RecordSection, type StoredValue } from '../../modules/households/record-fields.js';
-import { RecordValue } from '../components/record-value.js';
+import { fieldLabel, RecordValue } from '../components/record-value.js';
 import { href, usePage } from '../page-context.js';
 
 /** One section of the record as read: its fields and values, pending requests, and a link to edit it. */
@@ -23,22 +22,22 @@ export function RecordSectionView(props: {
   const fields = fieldsOf(props.section);
   const headingId = `section-${props.section}-${props.editPath.replace(/\W/g, '')}`;
   return (
-    <section class="pf-record-section fr-mb-4w" {...regionName(t(`section.${props.section}` as MessageKey), headingId, props.whose)}>
+    <section class="pf-record-section fr-mb-4w" {...regionName(t(`section.${props.section}`), headingId, props.whose)}>
       <div class="pf-record-section__head">
         <Heading class="fr-h6 fr-mb-1w" id={headingId}>
-          {t(`section.${props.section}` as MessageKey)}
+          {t(`section.${props.section}`)}
         </Heading>
         {props.editable !== false && (
           <a class="fr-btn fr-btn--sm fr-btn--tertiary fr-icon-edit-line fr-btn--icon-left" href={href(page, props.editPath)}>
             {t('record.edit')}
-            <span class="fr-sr-only"> — {t(`section.${props.section}` as MessageKey)}{props.whose ? `, ${props.whose}` : ''}</span>
+            <span class="fr-sr-only"> — {t(`section.${props.section}`)}{props.whose ? `, ${props.whose}` : ''}</span>
           </a>
         )}
       </div>
       <dl class="pf-record">
         {fields.map((def) => (
           <div class="pf-record__row" key={def.key}>
-            <dt>{t(`field.${def.key}` as MessageKey)}</dt>
+            <dt>{fieldLabel(t, def.key)}</dt>
             <dd>
               <RecordValue def={def} value={props.values(def)} />
               {props.pending?.[def.key] !== undefined && (

@@ -18,7 +18,7 @@ import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { Select } from '../components/dsfr/select.js';
-import { formatRecordValue } from '../components/record-value.js';
+import { fieldLabel, formatRecordValue } from '../components/record-value.js';
 import { StatusBadge, type BadgeTone } from '../components/status-badge.js';
 import { Form, Id, Text } from '../page-input.js';
 import { requireFamily } from '../guards.js';
@@ -87,12 +87,12 @@ export function familyRequestsRoutes(): FastifyPluginAsyncTypebox {
       const lines: RequestLine[] = [
         ...sources.records.map((row): RequestLine => ({
           id: row.id, kind: row.kind, about: row.target_name ?? t('requests.household'), change: describePayload(row.kind, row.payload, t, money),
-          createdAt: row.created_at, status: <StatusBadge tone={STATUS_TONES[row.status]} label={`status.${row.status}` as MessageKey} />,
+          createdAt: row.created_at, status: <StatusBadge tone={STATUS_TONES[row.status]} label={`status.${row.status}`} />,
           reason: row.reason, decidedAt: row.status === 'withdrawn' ? null : row.decided_at, withdrawable: row.status === 'pending',
         })),
         ...sources.enrollments.map((row): RequestLine => ({
           id: row.id, kind: 'enrollment', about: row.first_name, change: [row.group_name ? `${row.activity_name} — ${row.group_name}` : row.activity_name],
-          createdAt: row.created_at, status: <StatusBadge tone={STATUS_TONES[row.status]} label={`enrollment.status.${row.status}` as MessageKey} />,
+          createdAt: row.created_at, status: <StatusBadge tone={STATUS_TONES[row.status]} label={`enrollment.status.${row.status}`} />,
           reason: row.reason, decidedAt: row.decided_at, withdrawable: false,
         })),
         ...(kind === 'cancellation' ? [] : sources.history.bookings).map((row): RequestLine => {
@@ -156,7 +156,7 @@ function daysItems(activityName: string, units: UnitDays[], ranks: boolean): (st
 export function describePayload(kind: ChangeRequestKind, payload: RequestPayload, t: (key: MessageKey, params?: Record<string, string>) => string, money: (cents: number) => string): string[] {
   const show = (key: string, value: StoredValue) => {
     const def = recordField(key);
-    return def ? `${t(`field.${key}` as MessageKey)}${t('punct.colon')}${formatRecordValue(def, value, t, money)}` : key;
+    return def ? `${fieldLabel(t, key)}${t('punct.colon')}${formatRecordValue(def, value, t, money)}` : key;
   };
   if (kind === 'record' && 'fields' in payload && !('role' in payload)) return inRecordOrder(payload.fields).map(([key, change]) => show(key, change.new));
   if (kind === 'add_member' && 'role' in payload) {
@@ -181,7 +181,7 @@ function RequestsPage(props: { lines: RequestLine[]; kind: RequestKind | undefin
             name="type"
             label={t('requests.filter')}
             value={props.kind ?? ''}
-            options={[{ value: '', label: t('requests.filterAll') }, ...KINDS.map((kind) => ({ value: kind, label: t(`requests.kind.${kind}` as MessageKey) }))]}
+            options={[{ value: '', label: t('requests.filterAll') }, ...KINDS.map((kind) => ({ value: kind, label: t(`requests.kind.${kind}`) }))]}
           />
         </div>
         <div class="fr-col-12 fr-col-md-3">
@@ -205,7 +205,7 @@ function RequestsPage(props: { lines: RequestLine[]; kind: RequestKind | undefin
           <tbody>
             {props.lines.map((row) => (
               <tr key={row.id}>
-                <td>{t(`requests.kind.${row.kind}` as MessageKey)}</td>
+                <td>{t(`requests.kind.${row.kind}`)}</td>
                 <td>{row.about}</td>
                 {/* The change and the answer (a refusal's reason) are free text: they wrap, DSFR keeps other cells on one line. */}
                 <td class="fr-cell--multiline">

@@ -9,6 +9,7 @@ import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { inputText, RecordSectionFields } from '../components/record-section-form.js';
+import { fieldLabel } from '../components/record-value.js';
 import { fieldMessages, formBody, refusedFields } from '../forms.js';
 import { href, usePage } from '../page-context.js';
 import { personName } from './record-page.js';
@@ -79,7 +80,7 @@ export async function handleSectionEdit(request: FastifyRequest, reply: FastifyR
   const errors = refused ?? (saved?.kind === 'invalid' ? fieldMessages(request.t, saved.errors) : {});
   const values = invalid ? { ...outcome.values, ...form } : outcome.values;
   const policies = staff ? undefined : Object.fromEntries(fieldsOf(target.section).map((def) => [def.key, policyOf(def, tenant.settings)]));
-  const title = request.t(`section.${target.section}` as MessageKey);
+  const title = request.t(`section.${target.section}`);
   const heading = outcome.whose ? `${title} — ${outcome.whose}` : title;
   return reply.page(
     title,
@@ -99,7 +100,7 @@ function SectionEditPage(props: {
   const page = usePage();
   const { t } = page;
   const fields = fieldsOf(props.section);
-  const labels = Object.fromEntries(fields.map((def) => [def.key, t(`field.${def.key}` as MessageKey)]));
+  const labels = Object.fromEntries(fields.map((def) => [def.key, fieldLabel(t, def.key)]));
   return (
     <div class="fr-grid-row">
       <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
