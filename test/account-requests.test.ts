@@ -36,7 +36,7 @@ describe('account requests and first access', () => {
     const browser = new TestBrowser(portal.app);
     await browser.get('/ville/demande-de-compte?lang=en');
     const response = await browser.post('/ville/demande-de-compte', {
-      firstName: 'Élodie', lastName: '', email: 'elodie@', phone: '12 34', postcode: '440', city: 'Nantes', children: 'Jules, 12/03/2019',
+      prenom: 'Élodie', nom: '', courriel: 'elodie@', telephone: '12 34', code_postal: '440', commune: 'Nantes', enfants: 'Jules, 12/03/2019',
     });
     assert.equal(response.statusCode, 400);
     assert.match(response.body, /This field is required\./);
@@ -48,11 +48,11 @@ describe('account requests and first access', () => {
       assert.ok(response.body.includes(kept), `keeps ${kept}`);
     }
     assert.match(response.body, /id="error-summary"/);
-    assert.match(response.body, /href="#field-email"/);
+    assert.match(response.body, /href="#field-courriel"/);
   });
 
   it('takes a request, lets staff accept it, and the invitation link opens the new account', async () => {
-    const sent = await submitRequest({ civility: 'mme', firstName: 'Élodie', lastName: 'Garnier', email: 'Elodie.Garnier@example.test', phone: '0611223344', address: '4 rue Haute', postcode: '44000', city: 'Nantes', children: 'Jules, 12/03/2019' });
+    const sent = await submitRequest({ civilite: 'mme', prenom: 'Élodie', nom: 'Garnier', courriel: 'Elodie.Garnier@example.test', telephone: '0611223344', adresse: '4 rue Haute', code_postal: '44000', commune: 'Nantes', enfants: 'Jules, 12/03/2019' });
     assert.equal(sent.statusCode, 200);
     assert.match(sent.body, /Votre demande est envoyée/);
     assert.match((await emailsTo(portal, tenant, 'elodie.garnier@example.test'))[0]!.subject, /bien reçue/);
@@ -89,7 +89,7 @@ describe('account requests and first access', () => {
   });
 
   it('refuses with a reason that is required and sent to the person', async () => {
-    await submitRequest({ firstName: 'Hugo', lastName: 'Blanc', email: 'hugo@example.test' });
+    await submitRequest({ prenom: 'Hugo', nom: 'Blanc', courriel: 'hugo@example.test' });
     const staff = await staffBrowser('gestion@example.test');
     const list = await staff.get('/ville/gestion/demandes-de-compte');
     const requestId = /demandes-de-compte\/([0-9a-f-]{36})\/decision/.exec(list.body)![1]!;
@@ -105,7 +105,7 @@ describe('account requests and first access', () => {
   });
 
   it('does not let a read-only staff member decide', async () => {
-    await submitRequest({ firstName: 'Iris', lastName: 'Noir', email: 'iris@example.test' });
+    await submitRequest({ prenom: 'Iris', nom: 'Noir', courriel: 'iris@example.test' });
     const reader = await staffBrowser('lecture@example.test');
     const list = await reader.get('/ville/gestion/demandes-de-compte');
     assert.match(list.body, /Iris NOIR/);
@@ -120,7 +120,7 @@ describe('account requests and first access', () => {
 
   it('tells the owner of an existing account instead of creating a request', async () => {
     await createFamily(portal, tenant, { email: 'deja@example.test' });
-    const sent = await submitRequest({ firstName: 'Déjà', lastName: 'Là', email: 'deja@example.test' });
+    const sent = await submitRequest({ prenom: 'Déjà', nom: 'Là', courriel: 'deja@example.test' });
     assert.match(sent.body, /Votre demande est envoyée/);
     const [mail] = await emailsTo(portal, tenant, 'deja@example.test');
     assert.match(mail!.subject, /Vous avez déjà un compte/);
@@ -133,7 +133,7 @@ describe('account requests and first access', () => {
     await createStaff(portal, other, { email: 'gestion@example.test', role: 'admin' });
     const browser = new TestBrowser(portal.app);
     await browser.get('/bourg/demande-de-compte');
-    await browser.post('/bourg/demande-de-compte', { firstName: 'Jade', lastName: 'Vert', email: 'jade@example.test', altcha: await solveAltcha(portal.app, '/bourg') });
+    await browser.post('/bourg/demande-de-compte', { prenom: 'Jade', nom: 'Vert', courriel: 'jade@example.test', altcha: await solveAltcha(portal.app, '/bourg') });
     const staff = new TestBrowser(portal.app);
     await staff.get('/bourg/connexion');
     await staff.post('/bourg/connexion', { email: 'gestion@example.test', password: PASSWORD });

@@ -204,12 +204,12 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
     assert.doesNotMatch((await nina.get('/ville/mon-compte')).body, /Omar/);
     await nina.get(`/ville/mes-enfants/${sharedChild}/contacts`);
     const contacts = await nina.post(`/ville/mes-enfants/${sharedChild}/contacts`, {
-      'contact.0.name': 'Mamie Petit', 'contact.0.relationship': 'Grand-mère', 'contact.0.phone': '06 99 88 77 66', 'contact.0.canPickUp': 'true',
-      'contact.1.name': 'Voisin', 'contact.1.phone': '12',
+      'contact.0.nom': 'Mamie Petit', 'contact.0.lien': 'Grand-mère', 'contact.0.telephone': '06 99 88 77 66', 'contact.0.peutRecuperer': 'true',
+      'contact.1.nom': 'Voisin', 'contact.1.telephone': '12',
     });
     assert.equal(contacts.statusCode, 400);
     assert.match(contacts.body, /Saisissez un numéro de téléphone valide/);
-    const ok = await nina.post(`/ville/mes-enfants/${sharedChild}/contacts`, { 'contact.0.name': 'Mamie Petit', 'contact.0.relationship': 'Grand-mère', 'contact.0.phone': '06 99 88 77 66', 'contact.0.canPickUp': 'true' });
+    const ok = await nina.post(`/ville/mes-enfants/${sharedChild}/contacts`, { 'contact.0.nom': 'Mamie Petit', 'contact.0.lien': 'Grand-mère', 'contact.0.telephone': '06 99 88 77 66', 'contact.0.peutRecuperer': 'true' });
     assert.equal(ok.headers.location, `/ville/mes-enfants?enregistre=request#child-${sharedChild}`);
     const request = (await asStaff((scope) => pendingRequests(scope))).find((row) => row.kind === 'contacts')!;
     await asStaff((scope) => decideRequest(scope, request.id, { accept: true }, { tenantName: 'x', baseUrl: 'x' }));

@@ -129,12 +129,12 @@ describe('staff find, read, change and create households', () => {
     assert.match(form.body, /<h1>Personnes autorisées et contacts d’urgence — Léonie PETIT<\/h1>/);
     assert.ok(form.body.includes(`href="/ville/gestion/foyers/${family.householdId}"`), 'cancel goes back to the household file');
 
-    const bad = await staff.post(path, { 'contact.0.name': 'Mamie Jo', 'contact.0.phone': '12' });
+    const bad = await staff.post(path, { 'contact.0.nom': 'Mamie Jo', 'contact.0.telephone': '12' });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /Saisissez un numéro de téléphone valide/);
     assert.ok(bad.body.includes('value="Mamie Jo"'), 'keeps what was typed');
 
-    const saved = await staff.post(path, { 'contact.0.name': 'Mamie Jo', 'contact.0.relationship': 'grand-mère', 'contact.0.phone': '06 11 22 33 44', 'contact.0.canPickUp': 'true' });
+    const saved = await staff.post(path, { 'contact.0.nom': 'Mamie Jo', 'contact.0.lien': 'grand-mère', 'contact.0.telephone': '06 11 22 33 44', 'contact.0.peutRecuperer': 'true' });
     assert.equal(saved.headers.location, `/ville/gestion/foyers/${family.householdId}?enregistre=direct#child-${childId}`);
     const rows = await portal.inTenant(tenant, async ({ tx }) => ({
       contacts: await tx.selectFrom('child_contacts').select(['name', 'phone', 'can_pick_up', 'emergency']).where('child_id', '=', childId!).execute(),

@@ -15,7 +15,22 @@ import { href, usePage } from '../page-context.js';
 import type { AntiRobot } from './anti-robot.js';
 import { mailContextOf } from './mail-context.js';
 
-type Errors = Partial<Record<AccountRequestField | 'altcha', string>>;
+/** Field messages by the form's field names. */
+type Errors = Record<string, string | undefined>;
+
+/** The form's field names, French as every form of the portal; the module's fields are English. */
+const FORM_NAMES: Record<AccountRequestField, string> = {
+  civility: 'civilite',
+  firstName: 'prenom',
+  lastName: 'nom',
+  email: 'courriel',
+  phone: 'telephone',
+  address: 'adresse',
+  postcode: 'code_postal',
+  city: 'commune',
+  children: 'enfants',
+  message: 'message',
+};
 
 const LABELS: Record<AccountRequestField, MessageKey> = {
   civility: 'signup.civility',
@@ -32,7 +47,7 @@ const LABELS: Record<AccountRequestField, MessageKey> = {
 
 /** The request's fields, each a text the module checks, and the anti-robot widget's answer. */
 const AccountRequestForm = Type.Object({
-  ...Object.fromEntries(ACCOUNT_REQUEST_FIELDS.map((field) => [field, Type.Optional(Text)])),
+  ...Object.fromEntries(ACCOUNT_REQUEST_FIELDS.map((field) => [FORM_NAMES[field], Type.Optional(Text)])),
   altcha: Type.Optional(Text),
 });
 
@@ -49,7 +64,7 @@ export function accountRequestRoutes(antiRobot: AntiRobot): FastifyPluginAsyncTy
       if (!request.tenant) return reply.callNotFound();
       const form = formValues(request.body);
       if (refused) return reply.page(request.t('signup.title'), <SignupPage antiRobot={antiRobot} values={form} errors={refused} />, 400);
-      const validation = validateAccountRequest(form);
+      const validation = validateAccountRequest(Object.fromEntries(ACCOUNT_REQUEST_FIELDS.map((field) => [field, form[FORM_NAMES[field]]])));
       const outcome = await request.inScope(async (scope) => {
         const robotOk = await antiRobot.verify(scope, form.altcha);
         if (!validation.ok || !robotOk) return { sent: false as const, robotOk };
@@ -58,7 +73,8 @@ export function accountRequestRoutes(antiRobot: AntiRobot): FastifyPluginAsyncTy
         return { sent: true as const, email: valid.email };
       });
       if (outcome.sent) return reply.page(request.t('signup.sentTitle'), <SignupSent email={outcome.email} />);
-      const errors: Errors = validation.ok ? {} : fieldMessages(request.t, validation.errors);
+      const messages: Partial<Record<AccountRequestField, string>> = validation.ok ? {} : fieldMessages(request.t, validation.errors);
+      const errors: Errors = Object.fromEntries(ACCOUNT_REQUEST_FIELDS.map((field) => [FORM_NAMES[field], messages[field]]));
       if (!outcome.robotOk) errors.altcha = request.t('login.altchaFailed');
       return reply.page(request.t('signup.title'), <SignupPage antiRobot={antiRobot} values={form} errors={errors} />, 400);
     });
@@ -82,9 +98,9 @@ function SignupPage(props: { antiRobot: AntiRobot; values: Record<string, string
   const { t } = page;
   const { values, errors } = props;
   const AltchaField = props.antiRobot.Field;
-  const labels = Object.fromEntries([...ACCOUNT_REQUEST_FIELDS.map((field) => [field, t(LABELS[field])]), ['altcha', t('login.altchaLabel')]]);
+  const labels = Object.fromEntries([...ACCOUNT_REQUEST_FIELDS.map((field) => [FORM_NAMES[field], t(LABELS[field])]), ['altcha', t('login.altchaLabel')]]);
   const field = (name: AccountRequestField, extra: Partial<Parameters<typeof Input>[0]> = {}) => (
-    <Input name={name} label={t(LABELS[name])} value={values[name]} error={errors[name]} {...extra} />
+    <Input name={FORM_NAMES[name]} label={t(LABELS[name])} value={values[FORM_NAMES[name]]} error={errors[FORM_NAMES[name]]} {...extra} />
   );
   return (
     <div class="fr-grid-row">
@@ -96,9 +112,9 @@ function SignupPage(props: { antiRobot: AntiRobot; values: Record<string, string
         <form method="post" action={href(page, '/demande-de-compte')} novalidate>
           <CsrfField />
           <Select
-            name="civility"
+            name={FORM_NAMES.civility}
             label={t('signup.civility')}
-            value={values.civility}
+            value={values[FORM_NAMES.civility]}
             options={[{ value: '', label: '—' }, { value: 'mme', label: t('signup.civility.mme') }, { value: 'm', label: t('signup.civility.m') }]}
           />
           {field('firstName', { required: true, autocomplete: 'given-name', maxLength: 100 })}
@@ -108,8 +124,8 @@ function SignupPage(props: { antiRobot: AntiRobot; values: Record<string, string
           {field('address', { autocomplete: 'street-address' })}
           {field('postcode', { autocomplete: 'postal-code', inputMode: 'numeric', maxLength: 5 })}
           {field('city', { autocomplete: 'address-level2' })}
-          <Textarea name="children" label={t('signup.children')} hint={t('signup.childrenHint')} value={values.children} error={errors.children} />
-          <Textarea name="message" label={t('signup.message')} value={values.message} error={errors.message} />
+          <Textarea name={FORM_NAMES.children} label={t('signup.children')} hint={t('signup.childrenHint')} value={values[FORM_NAMES.children]} error={errors[FORM_NAMES.children]} />
+          <Textarea name={FORM_NAMES.message} label={t('signup.message')} value={values[FORM_NAMES.message]} error={errors[FORM_NAMES.message]} />
           <AltchaField error={errors.altcha} />
           <Button icon="fr-icon-send-plane-line">{t('signup.submit')}</Button>
         </form>

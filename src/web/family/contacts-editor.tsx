@@ -12,6 +12,14 @@ import type { RecordPlace } from './section-editor.js';
 
 const CONTACT_ROWS = 5;
 
+/** The form's French field names of a contact row (`contact.<row>.<name>`); the module's are English. */
+const ROW_FIELDS = { name: 'nom', relationship: 'lien', phone: 'telephone', canPickUp: 'peutRecuperer', emergency: 'urgence' } as const;
+
+/** A contact row's field as the form names it. */
+function rowField(index: number, field: keyof typeof ROW_FIELDS): string {
+  return `contact.${index}.${ROW_FIELDS[field]}`;
+}
+
 /**
  * Shows or saves a child's contacts (who may pick the child up, who to call in an emergency), on
  * the family's record or on a household's file in the back office: the module applies a staff
@@ -25,11 +33,11 @@ export async function handleContactsEdit(request: FastifyRequest, reply: Fastify
   const isPost = request.method === 'POST';
   const form = isPost ? formBody(request) : {};
   const rows = Array.from({ length: CONTACT_ROWS }, (_, index) => ({
-    name: form[`contact.${index}.name`],
-    relationship: form[`contact.${index}.relationship`],
-    phone: form[`contact.${index}.phone`],
-    canPickUp: form[`contact.${index}.canPickUp`] === 'true',
-    emergency: form[`contact.${index}.emergency`] === 'true',
+    name: form[rowField(index, 'name')],
+    relationship: form[rowField(index, 'relationship')],
+    phone: form[rowField(index, 'phone')],
+    canPickUp: form[rowField(index, 'canPickUp')] === 'true',
+    emergency: form[rowField(index, 'emergency')] === 'true',
   }));
   const outcome = await request.inScope(async (scope) => {
     const record = await getHouseholdRecord(scope, householdId);
@@ -44,7 +52,7 @@ export async function handleContactsEdit(request: FastifyRequest, reply: Fastify
     return reply.redirect(`${request.base}${place.backPath}?enregistre=${notice}#child-${childId}`);
   }
   const invalid = refused !== null || outcome.saved?.kind === 'invalid';
-  const errors = refused ?? (outcome.saved?.kind === 'invalid' ? fieldMessages(request.t, outcome.saved.errors) : {});
+  const errors = refused ?? (outcome.saved?.kind === 'invalid' ? rowMessages(fieldMessages(request.t, outcome.saved.errors)) : {});
   const values = isPost
     ? rows
     : outcome.contacts.map((contact) => ({ name: contact.name, relationship: contact.relationship ?? '', phone: contact.phone, canPickUp: contact.can_pick_up, emergency: contact.emergency }));
@@ -53,6 +61,15 @@ export async function handleContactsEdit(request: FastifyRequest, reply: Fastify
     <ContactsForm child={outcome.child} rows={values} errors={errors} staff={staff} backPath={place.backPath} />,
     invalid ? 400 : 200,
   );
+}
+
+/** The module's messages (`contact.<row>.name`, `contact.<row>.phone`) under the form's names. */
+function rowMessages(messages: Record<string, string | undefined>): Record<string, string | undefined> {
+  const named: Record<string, string | undefined> = {};
+  for (let index = 0; index < CONTACT_ROWS; index++) {
+    for (const field of ['name', 'phone'] as const) named[rowField(index, field)] = messages[`contact.${index}.${field}`];
+  }
+  return named;
 }
 
 interface ContactRow {
@@ -69,8 +86,8 @@ function ContactsForm(props: { child: string; rows: ContactRow[]; errors: Record
   const rows = Array.from({ length: CONTACT_ROWS }, (_, index) => props.rows[index] ?? {});
   const labels: Record<string, string> = {};
   rows.forEach((_, index) => {
-    labels[`contact.${index}.name`] = `${t('children.contactRow', { number: index + 1 })} — ${t('children.contactName')}`;
-    labels[`contact.${index}.phone`] = `${t('children.contactRow', { number: index + 1 })} — ${t('children.contactPhone')}`;
+    labels[rowField(index, 'name')] = `${t('children.contactRow', { number: index + 1 })} — ${t('children.contactName')}`;
+    labels[rowField(index, 'phone')] = `${t('children.contactRow', { number: index + 1 })} — ${t('children.contactPhone')}`;
   });
   return (
     <div class="fr-grid-row">
@@ -85,18 +102,18 @@ function ContactsForm(props: { child: string; rows: ContactRow[]; errors: Record
             <fieldset class="fr-fieldset pf-contact-row" key={index} aria-labelledby={`contact-legend-${index}`}>
               <legend class="fr-fieldset__legend" id={`contact-legend-${index}`}>{t('children.contactRow', { number: index + 1 })}</legend>
               <div class="fr-fieldset__element">
-                <Input name={`contact.${index}.name`} label={t('children.contactName')} value={row.name} error={props.errors[`contact.${index}.name`]} />
+                <Input name={rowField(index, 'name')} label={t('children.contactName')} value={row.name} error={props.errors[rowField(index, 'name')]} />
               </div>
               <div class="fr-fieldset__element">
-                <Input name={`contact.${index}.relationship`} label={t('children.contactRelationship')} value={row.relationship} />
+                <Input name={rowField(index, 'relationship')} label={t('children.contactRelationship')} value={row.relationship} />
               </div>
               <div class="fr-fieldset__element">
-                <Input name={`contact.${index}.phone`} type="tel" label={t('children.contactPhone')} hint={t('hint.phone')} value={row.phone} error={props.errors[`contact.${index}.phone`]} />
+                <Input name={rowField(index, 'phone')} type="tel" label={t('children.contactPhone')} hint={t('hint.phone')} value={row.phone} error={props.errors[rowField(index, 'phone')]} />
               </div>
               {(['canPickUp', 'emergency'] as const).map((flag) => (
                 <div class="fr-fieldset__element" key={flag}>
                   <div class="fr-checkbox-group">
-                    <input type="checkbox" id={`contact-${index}-${flag}`} name={`contact.${index}.${flag}`} value="true" checked={row[flag] ?? false} />
+                    <input type="checkbox" id={`contact-${index}-${flag}`} name={rowField(index, flag)} value="true" checked={row[flag] ?? false} />
                     <label class="fr-label" for={`contact-${index}-${flag}`}>{t(flag === 'canPickUp' ? 'children.contactPickUp' : 'children.contactEmergency')}</label>
                   </div>
                 </div>
