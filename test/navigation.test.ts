@@ -85,12 +85,12 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     assert.equal(navigationOf(page.body)[4]!.menuCurrent, true);
   });
 
-  it('gives families their pages at the top and the booking pages under one Réservations menu', async () => {
+  it('gives families their pages at the top, the booking pages under one Réservations menu and the money pages under another', async () => {
     const parent = await signIn('parent@example.test');
     const page = await parent.get('/ville/reservations/planning');
     assert.equal(page.statusCode, 200);
     const nav = navigationOf(page.body);
-    assert.deepEqual(nav.map((item) => item.menu ?? item.links[0]!.label), ['Accueil', 'Mon compte', 'Mes enfants', 'Réservations', 'Mes demandes']);
+    assert.deepEqual(nav.map((item) => item.menu ?? item.links[0]!.label), ['Accueil', 'Mon compte', 'Mes enfants', 'Réservations', 'Mes demandes', 'Factures et paiements']);
     assert.deepEqual(nav[3]!.links.map((link) => [link.href, link.label, link.current]), [
       ['/ville/inscriptions', 'Inscriptions', null],
       ['/ville/reservations', 'Réservations', null],
@@ -98,9 +98,19 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
       ['/ville/absences', 'Absences', null],
     ]);
     assert.equal(nav[3]!.menuCurrent, true);
+    assert.deepEqual(nav[5]!.links.map((link) => [link.href, link.label]), [
+      ['/ville/mes-factures', 'Mes factures'],
+      ['/ville/releve', 'Relevé de compte'],
+      ['/ville/mes-paiements', 'Mes paiements'],
+      ['/ville/attestations', 'Attestations'],
+    ]);
+    assert.equal(nav[5]!.menuCurrent, false);
+    const money = navigationOf((await parent.get('/ville/releve')).body);
+    assert.equal(money[5]!.menuCurrent, true);
+    assert.deepEqual(money[5]!.links.map((link) => link.current), [null, 'page', null, null]);
 
     const english = navigationOf((await parent.get('/ville/mon-compte?lang=en')).body);
-    assert.deepEqual(english.map((item) => item.menu ?? item.links[0]!.label), ['Home', 'My account', 'My children', 'Bookings', 'My requests']);
+    assert.deepEqual(english.map((item) => item.menu ?? item.links[0]!.label), ['Home', 'My account', 'My children', 'Bookings', 'My requests', 'Invoices and payments']);
     assert.equal(english[1]!.links[0]!.current, 'page');
     assert.ok(english.every((item) => !item.menuCurrent));
   });

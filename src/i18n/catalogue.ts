@@ -6,6 +6,7 @@ import { bookings as enBookings } from './en/bookings.js';
 import { calendar as enCalendar } from './en/calendar.js';
 import { common as enCommon } from './en/common.js';
 import { family as enFamily } from './en/family.js';
+import { familyBilling as enFamilyBilling } from './en/family-billing.js';
 import { households as enHouseholds } from './en/households.js';
 import { identity as enIdentity } from './en/identity.js';
 import { lottery as enLottery } from './en/lottery.js';
@@ -21,6 +22,7 @@ import { bookings as frBookings } from './fr/bookings.js';
 import { calendar as frCalendar } from './fr/calendar.js';
 import { common as frCommon } from './fr/common.js';
 import { family as frFamily } from './fr/family.js';
+import { familyBilling as frFamilyBilling } from './fr/family-billing.js';
 import { households as frHouseholds } from './fr/households.js';
 import { identity as frIdentity } from './fr/identity.js';
 import { lottery as frLottery } from './fr/lottery.js';
@@ -34,8 +36,8 @@ export const LANGS = ['fr', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 
 /** French is the reference: every other language must have exactly its keys (checked by the compiler). */
-const fr = { ...frCommon, ...frBookings, ...frBookingOperations, ...frSecurity, ...frIdentity, ...frStaff, ...frStaffHouseholds, ...frFamily, ...frHouseholds, ...frNotifications, ...frCalendar, ...frActivitySetup, ...frApi, ...frLottery, ...frBilling };
-const en: Record<keyof typeof fr, string> = { ...enCommon, ...enBookings, ...enBookingOperations, ...enSecurity, ...enIdentity, ...enStaff, ...enStaffHouseholds, ...enFamily, ...enHouseholds, ...enNotifications, ...enCalendar, ...enActivitySetup, ...enApi, ...enLottery, ...enBilling };
+const fr = { ...frCommon, ...frBookings, ...frBookingOperations, ...frSecurity, ...frIdentity, ...frStaff, ...frStaffHouseholds, ...frFamily, ...frHouseholds, ...frNotifications, ...frCalendar, ...frActivitySetup, ...frApi, ...frLottery, ...frBilling, ...frFamilyBilling };
+const en: Record<keyof typeof fr, string> = { ...enCommon, ...enBookings, ...enBookingOperations, ...enSecurity, ...enIdentity, ...enStaff, ...enStaffHouseholds, ...enFamily, ...enHouseholds, ...enNotifications, ...enCalendar, ...enActivitySetup, ...enApi, ...enLottery, ...enBilling, ...enFamilyBilling };
 
 export type MessageKey = keyof typeof fr;
 export type Params = Record<string, string | number>;

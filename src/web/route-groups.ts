@@ -15,6 +15,10 @@ import { familyPlanningRoutes } from './family/planning-routes.js';
 import { familyEnrollmentRoutes } from './family/enrollment-routes.js';
 import { familyAbsenceRoutes } from './family/absence-routes.js';
 import { familyLotteryRoutes } from './family/lottery-routes.js';
+import { familyInvoicesRoutes } from './family/invoices-routes.js';
+import { familyStatementRoutes } from './family/statement-routes.js';
+import { familyPaymentsRoutes } from './family/payments-routes.js';
+import { familyCertificatesRoutes } from './family/certificates-routes.js';
 import { staffAccountRequestRoutes } from './staff/account-request-routes.js';
 import { staffBookingAttendanceRoutes } from './staff/booking-attendance-routes.js';
 import { staffBookingOccupancyRoutes } from './staff/booking-occupancy-routes.js';
@@ -60,6 +64,10 @@ export const familyPages: FastifyPluginAsync<{ services: Services }> = async (ap
   await app.register(familyEnrollmentRoutes());
   await app.register(familyAbsenceRoutes());
   await app.register(familyLotteryRoutes());
+  await app.register(familyInvoicesRoutes());
+  await app.register(familyStatementRoutes());
+  await app.register(familyPaymentsRoutes());
+  await app.register(familyCertificatesRoutes());
 };
 
 export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {

@@ -5,7 +5,6 @@ export const family = {
   'family.home.welcome': 'Hello {name}!',
   'family.home.pendingRequests': 'Requests awaiting an answer',
   'family.home.seeRequests': 'See my requests',
-  'family.home.seeAccount': 'See my account',
   'family.account.title': 'My account',
   'family.account.login': 'Login',
   'family.account.security': 'Security',

@@ -4,7 +4,6 @@ export const family = {
   'family.home.welcome': 'Bonjour {name} !',
   'family.home.pendingRequests': 'Demandes en attente de réponse',
   'family.home.seeRequests': 'Voir mes demandes',
-  'family.home.seeAccount': 'Voir mon compte',
   'family.account.title': 'Mon compte',
   'family.account.login': 'Identifiant de connexion',
   'family.account.security': 'Sécurité',

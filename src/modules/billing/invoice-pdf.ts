@@ -13,7 +13,7 @@ import { type Issuer, issuerOf, startPdf } from './pdf-layout.js';
  * (invoice_pdfs): each download gives the same bytes.
  */
 
-const LINE_LABELS: Record<LineKind, MessageKey> = {
+export const LINE_LABELS: Record<LineKind, MessageKey> = {
   attended: 'pdf.line.attended',
   absence: 'pdf.line.absence',
   late_cancellation: 'pdf.line.lateCancellation',

@@ -42,6 +42,16 @@ const FAMILY_NAV: NavEntry[] = [
     ],
   },
   { path: '/mes-demandes', label: 'nav.requests' },
+  {
+    id: 'money',
+    label: 'nav.family.money',
+    links: [
+      { path: '/mes-factures', label: 'nav.family.invoices' },
+      { path: '/releve', label: 'nav.family.statement' },
+      { path: '/mes-paiements', label: 'nav.family.payments' },
+      { path: '/attestations', label: 'nav.family.certificates' },
+    ],
+  },
 ];
 
 const STAFF_NAV: NavEntry[] = [

@@ -1,15 +1,26 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { listInvoices, type InvoiceSummary } from '../../modules/billing/invoices.js';
+import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import { householdBalanceCents } from '../../modules/ledger/balance.js';
+import { listPayments, type PaymentRow } from '../../modules/ledger/payments.js';
+import { PAGES, pagePath } from '../../modules/page-paths.js';
+import { Table } from '../components/dsfr/table.js';
+import { InvoiceStateBadge } from '../components/invoice-state-badge.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { countPendingChangeRequests } from '../../modules/households/change-requests.js';
+import { methodLabel } from '../money-labels.js';
+import { ColumnHeads } from './money-components.js';
+import { PAYMENTS_PATH } from './payments-routes.js';
 
 interface HomeFigures {
   pendingRequests: number;
   amountDueCents: number;
+  unpaid: InvoiceSummary[];
+  lastPayment: PaymentRow | null;
 }
 
-/** The family home: who is signed in, today's date, what waits for them. */
+/** The family home: who is signed in, today's date, what waits for them, what they owe and last paid. */
 export function familyHomeRoutes(): FastifyPluginAsync {
   return async (app) => {
     app.get('/accueil', { preHandler: requireFamily }, async (request, reply) => {
@@ -17,6 +28,9 @@ export function familyHomeRoutes(): FastifyPluginAsync {
       const figures = await request.inScope(async (scope) => ({
         pendingRequests: await countPendingChangeRequests(scope, householdId),
         amountDueCents: await householdBalanceCents(scope.tx, scope.tenantId, householdId),
+        // Oldest due first: the one to pay first leads.
+        unpaid: (await listInvoices(scope, { householdId, unpaid: true })).sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.number.localeCompare(b.number)),
+        lastPayment: (await listPayments(scope, { householdId, limit: 10 })).find((payment) => !payment.cancelled) ?? null,
       }));
       return reply.page(request.t('family.home.title'), <Home figures={figures} />);
     });
@@ -28,7 +42,7 @@ function Home(props: { figures: HomeFigures }) {
   const { t, fmt, viewer, now } = page;
   const tiles = [
     { title: t('family.home.pendingRequests'), value: String(props.figures.pendingRequests), link: '/mes-demandes', linkLabel: t('family.home.seeRequests') },
-    { title: t('layout.amountDue'), value: fmt.money(props.figures.amountDueCents), link: '/mon-compte', linkLabel: t('family.home.seeAccount') },
+    { title: t('layout.amountDue'), value: fmt.money(props.figures.amountDueCents), link: PAGES.invoices, linkLabel: t('family.home.seeInvoices') },
   ];
   return (
     <>
@@ -52,6 +66,63 @@ function Home(props: { figures: HomeFigures }) {
           </div>
         ))}
       </div>
+      <UnpaidInvoices invoices={props.figures.unpaid} />
+      <LastPayment payment={props.figures.lastPayment} />
     </>
+  );
+}
+
+/** The invoices still to pay (seed 001's "Factures impayées"): number, date, due date, what is left, and their total. */
+function UnpaidInvoices(props: { invoices: InvoiceSummary[] }) {
+  const page = usePage();
+  const { t, fmt } = page;
+  const total = props.invoices.reduce((sum, invoice) => sum + invoice.leftCents, 0);
+  return (
+    <section class="fr-mb-4w" aria-labelledby="unpaid-title">
+      <h2 class="fr-h4" id="unpaid-title">{t('family.home.unpaid')}</h2>
+      {props.invoices.length === 0 ? (
+        <p>{t('family.home.unpaidNone')}</p>
+      ) : (
+        <Table caption={t('family.home.unpaid')} focusableId="unpaid-caption" noCaption class="fr-table--bordered">
+          <ColumnHeads columns={['family.money.number', 'family.money.date', 'family.money.dueOn', { amount: 'family.money.left' }, 'family.money.state']} />
+          <tbody>
+            {props.invoices.map((invoice) => (
+              <tr key={invoice.id}>
+                <th scope="row"><a href={href(page, pagePath(PAGES.invoice, { invoiceId: invoice.id }))}>{invoice.number}</a></th>
+                <td>{formatCalendarDate(invoice.issuedOn)}</td>
+                <td>{formatCalendarDate(invoice.dueOn)}</td>
+                <td class="fr-cell--right">{fmt.money(invoice.leftCents)}</td>
+                <td><InvoiceStateBadge state={invoice.state} /></td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row" colSpan={3}>{t('family.home.unpaidTotal')}</th>
+              <td class="fr-cell--right"><strong>{fmt.money(total)}</strong></td>
+              <td></td>
+            </tr>
+          </tfoot>
+        </Table>
+      )}
+      <p><a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={href(page, PAGES.invoices)}>{t('family.home.allInvoices')}</a></p>
+    </section>
+  );
+}
+
+function LastPayment(props: { payment: PaymentRow | null }) {
+  const page = usePage();
+  const { t, fmt } = page;
+  const { payment } = props;
+  return (
+    <section class="fr-mb-4w" aria-labelledby="last-payment-title">
+      <h2 class="fr-h4" id="last-payment-title">{t('family.home.lastPayment')}</h2>
+      <p>
+        {payment
+          ? t('family.home.lastPaymentText', { date: formatCalendarDate(payment.receivedOn), amount: fmt.money(payment.amountCents), method: methodLabel(t, payment.method), number: payment.number })
+          : t('family.home.noPayment')}
+      </p>
+      <p><a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={href(page, PAYMENTS_PATH)}>{t('family.home.allPayments')}</a></p>
+    </section>
   );
 }

@@ -1,0 +1,37 @@
+import type { MessageKey, Translate } from '../../i18n/catalogue.js';
+import type { InvoiceSummary } from '../../modules/billing/invoices.js';
+import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
+import { href, usePage } from '../page-context.js';
+
+/** What the family's money pages (invoices, statement, payments, home) show alike. */
+
+/** "du 01/10/2026 au 31/10/2026", or a dash for a document without a period. */
+export function periodOf(t: Translate, invoice: Pick<InvoiceSummary, 'periodFrom' | 'periodTo'>): string {
+  return invoice.periodFrom && invoice.periodTo ? t('pdf.periodValue', { from: formatCalendarDate(invoice.periodFrom), to: formatCalendarDate(invoice.periodTo) }) : '—';
+}
+
+/** A link that downloads a PDF: "PDF" on screen, named for screen readers by what it downloads (the label says "PDF" too). */
+export function PdfLink(props: { path: string; label: string }) {
+  const page = usePage();
+  return (
+    <a class="fr-link fr-icon-download-line fr-link--icon-left" href={href(page, props.path)}>
+      <span aria-hidden="true">{page.t('family.money.pdf')}</span><span class="fr-sr-only">{props.label}</span>
+    </a>
+  );
+}
+
+/** A money table's column headings, in order; an amount's (`{ amount: key }`) is right-aligned, as its cells. */
+export function ColumnHeads(props: { columns: (MessageKey | { amount: MessageKey })[] }) {
+  const { t } = usePage();
+  return (
+    <thead>
+      <tr>
+        {props.columns.map((column) =>
+          typeof column === 'string'
+            ? <th scope="col" key={column}>{t(column)}</th>
+            : <th scope="col" class="fr-cell--right" key={column.amount}>{t(column.amount)}</th>,
+        )}
+      </tr>
+    </thead>
+  );
+}
