@@ -4,6 +4,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { addDays } from '../src/modules/calendar/calendar-dates.js';
 import { apiLogin, callApi, lotteryPeriod, offeredPlace, startApiScenario, type ApiScenario } from './support/api-scenario.js';
+import { billHousehold, type BilledHousehold } from './support/family-billing.js';
 import { TestBrowser } from './support/http-client.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under tsx.
@@ -14,7 +15,7 @@ interface Operation {
   security?: Record<string, string[]>[];
   parameters?: { name: string; in: 'path' | 'query'; required?: boolean; schema: object }[];
   requestBody?: { content: { 'application/json': { schema: object } } };
-  responses: Record<string, { content?: { 'application/json': { schema: object } } }>;
+  responses: Record<string, { content?: { 'application/json'?: { schema: object }; 'application/pdf'?: { schema: object } } }>;
 }
 type Document = { paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } };
 
@@ -35,7 +36,10 @@ describe('the OpenAPI document of the families’ API', () => {
   let scenario: ApiScenario;
   let document: Document;
   let ajv: Ajv;
+  /** Path and query parameters arrive as texts: checked as Fastify checks them, numbers read from their text. */
+  let parameterAjv: Ajv;
   let token: string;
+  let billed: BilledHousehold;
 
   before(async () => {
     scenario = await startApiScenario();
@@ -45,7 +49,13 @@ describe('the OpenAPI document of the families’ API', () => {
     ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
     ajv.addSchema(document, 'openapi.json');
+    parameterAjv = new Ajv({ strict: false, coerceTypes: true });
+    addFormats(parameterAjv);
     token = await apiLogin(scenario.portal, scenario.family);
+    // Money for the family: two Wednesdays' meals of October invoiced, a credit of 2025, a cheque.
+    billed = await billHousehold(scenario.portal, scenario.tenant, {
+      householdId: scenario.family.householdId, childId: scenario.family.childIds[0]!, unitId: scenario.wednesdays.meal, days: ['2026-10-07', '2026-10-14'], creditOn: '2025-06-11', payer: 'Lina ROUX',
+    });
   });
   after(() => scenario.portal.close());
 
@@ -80,6 +90,13 @@ describe('the OpenAPI document of the families’ API', () => {
         const monday = addDays('2027-08-02', 7 * draws++);
         return { params: { id: summer.id, periodId: await lotteryPeriod(scenario, monday, addDays(monday, 4)) }, body: { choices: [{ childId: family.childIds[0]!, unitId: summer.unit, day: monday }] } };
       },
+      listInvoices: async () => ({ query: { year: '2026', regieId: billed.regieId, unpaid: 'true' } }),
+      getInvoice: async () => ({ params: { id: billed.invoiceId } }),
+      invoicePdf: async () => ({ params: { id: billed.invoiceId } }),
+      listPayments: async () => ({}),
+      paymentReceipt: async () => ({ params: { id: billed.paymentId } }),
+      accountStatement: async () => ({ query: { schoolYear: '2026' } }),
+      taxCertificate: async () => ({ params: { year: String(billed.taxYear) } }),
     };
   }
 
@@ -91,7 +108,10 @@ describe('the OpenAPI document of the families’ API', () => {
   }
 
   it('documents the API’s routes, each with its schemas, under a bearer security scheme', () => {
-    assert.deepEqual(Object.keys(document.paths).sort(), ['/api/v1/activities', '/api/v1/activities/{id}/calendar', '/api/v1/activities/{id}/periods/{periodId}/applications', '/api/v1/bookings', '/api/v1/bookings/{id}', '/api/v1/bookings/{id}/confirmation', '/api/v1/me', '/api/v1/session']);
+    assert.deepEqual(Object.keys(document.paths).sort(), [
+      '/api/v1/activities', '/api/v1/activities/{id}/calendar', '/api/v1/activities/{id}/periods/{periodId}/applications', '/api/v1/bookings', '/api/v1/bookings/{id}', '/api/v1/bookings/{id}/confirmation',
+      '/api/v1/invoices', '/api/v1/invoices/{id}', '/api/v1/invoices/{id}/pdf', '/api/v1/me', '/api/v1/payments', '/api/v1/payments/{id}/receipt', '/api/v1/session', '/api/v1/statement', '/api/v1/tax-certificates/{year}',
+    ]);
     assert.ok(document.components.securitySchemes.bearer);
     const me = validator('paths', '/api/v1/me', 'get', 'responses', '200', 'content', 'application/json', 'schema');
     assert.equal(me({ account: {} }), false, 'the documented schemas are compiled, not skipped');
@@ -102,7 +122,7 @@ describe('the OpenAPI document of the families’ API', () => {
       const success = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
       assert.equal(success.length, 1, `${operation.operationId} documents one success answer`);
       for (const [status, response] of Object.entries(operation.responses)) {
-        if (status !== '204') assert.ok(response.content?.['application/json']?.schema, `${operation.operationId} documents the body of its ${status}`);
+        if (status !== '204') assert.ok((response.content?.['application/json'] ?? response.content?.['application/pdf'])?.schema, `${operation.operationId} documents the body of its ${status}`);
       }
     }
   });
@@ -120,7 +140,7 @@ describe('the OpenAPI document of the families’ API', () => {
           assert.ok(!parameter.required, `${operation.operationId}: required ${parameter.name} given`);
           continue;
         }
-        const check = ajv.compile(parameter.schema);
+        const check = parameterAjv.compile(parameter.schema);
         assert.ok(check(value), `${operation.operationId}: ${parameter.name} ${JSON.stringify(check.errors)}`);
       }
       if (operation.requestBody) {
@@ -134,6 +154,11 @@ describe('the OpenAPI document of the families’ API', () => {
       assert.ok(status.startsWith('2'), `${operation.operationId} succeeds: ${status} ${response.body}`);
       if (status === '204') {
         assert.equal(response.body, '');
+        continue;
+      }
+      if (operation.responses[status]!.content?.['application/pdf']) {
+        assert.equal(response.headers['content-type'], 'application/pdf', `${operation.operationId} answers a PDF`);
+        assert.equal(response.rawPayload.subarray(0, 5).toString(), '%PDF-');
         continue;
       }
       assert.match(String(response.headers['content-type']), /^application\/json/);
@@ -150,7 +175,7 @@ describe('the OpenAPI document of the families’ API', () => {
     assert.ok(browser.cookies.get('pf_session'), 'the browser is logged in on the pages');
     const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const guarded = operations().filter(({ operation }) => (operation.security ?? []).some((scheme) => 'bearer' in scheme));
-    assert.equal(guarded.length, 9, 'every operation but the login needs a token');
+    assert.equal(guarded.length, 16, 'every operation but the login needs a token');
     for (const { path, method, operation } of guarded) {
       const example = await table[operation.operationId]!();
       const url = urlOf(path, example);

@@ -5,6 +5,7 @@ import { apiActivityRoutes } from './activity-routes.js';
 import { apiContext, rateLimitKey } from './api-context.js';
 import { apiErrorHandler, notFound } from './api-errors.js';
 import { apiErrorSchema } from './api-schemas.js';
+import { apiBillingRoutes } from './billing-routes.js';
 import { apiBookingRoutes } from './booking-routes.js';
 import { apiHouseholdRoutes } from './household-routes.js';
 import { apiSessionRoutes } from './session-routes.js';
@@ -27,13 +28,15 @@ export function apiRoutes(services: Services): FastifyPluginAsync {
           title: 'Portail Famille — API des familles',
           version: '1.0.0',
           description:
-            'The families’ API of the portal: log in, see the household, activities and their calendars with places left, book, cancel, follow bookings. ' +
+            'The families’ API of the portal: log in, see the household, activities and their calendars with places left, book, cancel, follow bookings; ' +
+            'invoices, payments, the account statement and certificates, with their PDFs. ' +
             'Same rules as the pages. Errors: `{ "error": { "code", "message", "fields"? } }`, message in the language of `?lang=` or `Accept-Language` (French by default).',
         },
         tags: [
           { name: 'session', description: 'Logging in and out' },
           { name: 'household', description: 'The household' },
           { name: 'bookings', description: 'Activities, calendars and bookings' },
+          { name: 'billing', description: 'Invoices, payments, the account statement and certificates' },
         ],
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The token answered by POST /api/v1/session.' } } },
       },
@@ -58,6 +61,7 @@ export function apiRoutes(services: Services): FastifyPluginAsync {
     apiHouseholdRoutes(app);
     apiActivityRoutes(app, services);
     apiBookingRoutes(app, services);
+    apiBillingRoutes(app);
 
     app.get('/openapi.json', { schema: { hide: true } }, async (request) => {
       const document = structuredClone(app.swagger()) as Record<string, unknown>;
