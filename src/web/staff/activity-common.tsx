@@ -7,7 +7,7 @@ import { getActivitySetup } from '../../modules/activities/activity-admin.js';
 import type { ActivityDefinition } from '../../modules/activities/activity-definitions.js';
 import type { DeadlinePreviewDay, PreviewCalendar } from '../../modules/activities/deadline-preview.js';
 import { localTime } from '../../modules/activities/period-admin.js';
-import type { DayBelowTaken, DeleteResult, InUse, SetupErrors, SetupFieldError } from '../../modules/activities/setup-forms.js';
+import type { DayBelowTaken, InUse, SetupErrors, SetupFieldError } from '../../modules/activities/setup-forms.js';
 import type { Scope } from '../../modules/scope.js';
 import type { FieldError } from '../../modules/validation/fields.js';
 import type { Services } from '../../services.js';
@@ -78,9 +78,9 @@ export function belowTakenMessage(t: Translate, days: DayBelowTaken[]): string {
   return t('setup.error.belowTaken', { count: days.length, days: list });
 }
 
-/** Where the answer of a delete leads: back with a notice, or the reason it was refused. */
-export function deleteNotice(result: DeleteResult): string {
-  return result.kind === 'in_use' ? `refus-${result.what}-${result.count}` : 'supprime';
+/** The notice of what a set-up editor did (`?fait=…`, read by `noticeOf`): saved, deleted, or refused and why. */
+export function setupNotice(done: { kind: 'saved' | 'deleted' } | InUse): string {
+  return done.kind === 'in_use' ? `refus-${done.what}-${done.count}` : done.kind === 'saved' ? 'enregistre' : 'supprime';
 }
 
 /** An activity and, on a change, its part being changed (a group, a unit, places, a period); null when either is unknown. */

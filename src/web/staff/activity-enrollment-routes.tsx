@@ -16,7 +16,7 @@ import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { Form, Text } from '../page-input.js';
 import { ACTIVITIES_PATH, BackToActivity, forbidden, type FormValues, type Notice, noticeOf, notFound, one, Radios, SetupTable, setupMessages } from './activity-common.js';
-import { ActivityParams, NoticeQuery } from './staff-input.js';
+import { IdParams, NoticeQuery } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
 
 /** The enrollments page's address: a search for a household (`q`), and the notice of an enrollment just made. */
@@ -39,11 +39,11 @@ export function staffActivityEnrollmentRoutes(): FastifyPluginAsyncTypebox {
       );
     };
 
-    app.get(`${ACTIVITIES_PATH}/:id/inscriptions`, { preHandler: requireStaff(), schema: { params: ActivityParams, querystring: EnrollmentsQuery } }, async (request, reply) =>
+    app.get(`${ACTIVITIES_PATH}/:id/inscriptions`, { preHandler: requireStaff(), schema: { params: IdParams, querystring: EnrollmentsQuery } }, async (request, reply) =>
       page(request, reply, request.params.id, (request.query.q ?? '').slice(0, 100), request.query.fait, {}),
     );
 
-    app.post(`${ACTIVITIES_PATH}/:id/inscriptions`, { preHandler: requireStaff('manager'), schema: { params: ActivityParams, querystring: NoticeQuery, body: Form } }, async (request, reply) => {
+    app.post(`${ACTIVITIES_PATH}/:id/inscriptions`, { preHandler: requireStaff('manager'), schema: { params: IdParams, querystring: NoticeQuery, body: Form } }, async (request, reply) => {
       const { id } = request.params;
       const form = request.body;
       const result = await request.inScope((scope) => enrollChild(scope, id, form));

@@ -3,7 +3,7 @@ import type { ActivityDefinition } from '../../modules/activities/activity-defin
 import { tenantToday } from '../../modules/activities/setup-forms.js';
 import { Input } from '../components/dsfr/input.js';
 import { usePage } from '../page-context.js';
-import { ACTIVITIES_PATH, activityPart, BackToActivity, Checkboxes, many, one, Radios, SetupFormFrame, type FormValues } from './activity-common.js';
+import { ACTIVITIES_PATH, activityPart, BackToActivity, Checkboxes, many, one, Radios, SetupFormFrame, setupMessages, setupNotice, type FormValues } from './activity-common.js';
 import { asTyped } from './activity-pages.js';
 import { OF_ACTIVITY, type SetupEditor } from './setup-editor.js';
 
@@ -29,7 +29,8 @@ export const periodEditor: SetupEditor<string, PeriodField, PeriodForm> = {
   form: (view, { itemId }, errors) => <PeriodFormPage {...view} periodId={itemId} errors={errors} />,
   save: (scope, { parent, itemId }, form) => savePeriod(scope, parent, itemId, form),
   remove: deletePeriod,
-  back: (activityId, notice) => `${ACTIVITIES_PATH}/${activityId}?fait=${notice}#periodes`,
+  messages: setupMessages,
+  back: ({ parent }, done) => `${ACTIVITIES_PATH}/${parent}?fait=${setupNotice(done)}#periodes`,
 };
 
 const PERIOD_FIELDS: PeriodField[] = ['name', 'firstDay', 'lastDay', 'opensOn', 'opensAt', 'closesOn', 'closesAt', 'allocation', 'groupIds'];

@@ -11,7 +11,7 @@ import { requireStaff } from '../guards.js';
 import { Day, Form, Id } from '../page-input.js';
 import { usePage } from '../page-context.js';
 import {
-  ACTIVITIES_PATH, activityPart, BackToActivity, belowTakenMessage, Checkboxes, forbidden, many, notFound, one, SetupFormFrame, SetupTable, setupMessages,
+  ACTIVITIES_PATH, activityPart, BackToActivity, belowTakenMessage, Checkboxes, forbidden, many, notFound, one, SetupFormFrame, SetupTable, setupMessages, setupNotice,
   type FormValues,
 } from './activity-common.js';
 import { asTyped } from './activity-pages.js';
@@ -34,8 +34,9 @@ export const poolEditor: SetupEditor<string, PoolField, { setup: ActivityDefinit
   },
   form: (view, { itemId }, errors) => <PoolFormPage {...view} poolId={itemId} errors={errors} />,
   save: (scope, { parent, itemId }, form) => savePool(scope, parent, itemId, form),
+  messages: setupMessages,
   remove: deletePool,
-  back,
+  back: ({ parent }, done) => back(parent, setupNotice(done)),
 };
 
 const PoolParams = Type.Object({ id: Id, item: Id });

@@ -8,7 +8,7 @@ import { tenantToday } from '../../modules/activities/setup-forms.js';
 import { listSites } from '../../modules/activities/site-admin.js';
 import type { Services } from '../../services.js';
 import { requireStaff } from '../guards.js';
-import { ACTIVITIES_PATH, noticeOf, notFound, previewCalendar, type FormValues } from './activity-common.js';
+import { ACTIVITIES_PATH, noticeOf, notFound, previewCalendar, setupMessages, setupNotice, type FormValues } from './activity-common.js';
 import { staffActivityEnrollmentRoutes } from './activity-enrollment-routes.js';
 import { ActivityFormPage, ActivityListPage, ActivityOverviewPage, type ActivityForm } from './activity-pages.js';
 import { periodEditor } from './activity-period-routes.js';
@@ -16,7 +16,7 @@ import { poolEditor, staffDayPlacesRoutes } from './activity-places-routes.js';
 import { siteEditor } from './activity-site-routes.js';
 import { groupEditor, unitEditor } from './activity-unit-routes.js';
 import { OF_AUTHORITY, type SetupEditor, setupEditorRoutes } from './setup-editor.js';
-import { ActivityParams, NoticeQuery } from './staff-input.js';
+import { IdParams, NoticeQuery } from './staff-input.js';
 
 /** What a new activity's form starts with: the most common set-up (school days, two days before). */
 const NEW_ACTIVITY: FormValues = {
@@ -42,7 +42,7 @@ function activityEditor(services: Services): SetupEditor<null, ActivityField, Ac
     added: 'nouvelle',
     edit: '/modifier',
     titles: { add: 'setup.activities.addTitle', edit: 'setup.activities.editTitle' },
-    list: { title: 'setup.activities.title', render: async (scope, notice) => <ActivityListPage activities={await listActivities(scope)} notice={notice} /> },
+    list: { title: 'setup.activities.title', render: async (scope, done, t) => <ActivityListPage activities={await listActivities(scope)} notice={noticeOf(t, done)} /> },
     async load(scope, { itemId }, typed, request) {
       const setup = itemId ? await getActivitySetup(scope, itemId) : null;
       if (itemId && !setup) return null;
@@ -56,7 +56,9 @@ function activityEditor(services: Services): SetupEditor<null, ActivityField, Ac
       fields: PREVIEW_FIELDS,
       errors: async (scope, { itemId }, form, request) => (await previewActivityDeadlines(scope, await previewCalendar(services, scope, request), itemId, form)).errors,
     },
-    back: (_parent, notice, id) => `${ACTIVITIES_PATH}/${id}?fait=${notice}`,
+    messages: setupMessages,
+    // A saved activity's own page (activities are not deleted here).
+    back: (_at, done) => (done.kind === 'saved' ? `${ACTIVITIES_PATH}/${done.id}?fait=${setupNotice(done)}` : ACTIVITIES_PATH),
   };
 }
 
@@ -69,7 +71,7 @@ export function staffActivityRoutes(services: Services): FastifyPluginAsyncTypeb
   return async (app) => {
     await app.register(setupEditorRoutes(activityEditor(services)));
 
-    app.get(`${ACTIVITIES_PATH}/:id`, { preHandler: requireStaff(), schema: { params: ActivityParams, querystring: NoticeQuery } }, async (request, reply) => {
+    app.get(`${ACTIVITIES_PATH}/:id`, { preHandler: requireStaff(), schema: { params: IdParams, querystring: NoticeQuery } }, async (request, reply) => {
       const { id } = request.params;
       const overview = await request.inScope(async (scope) => {
         const setup = await getActivitySetup(scope, id);

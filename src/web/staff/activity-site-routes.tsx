@@ -6,7 +6,7 @@ import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { formValues } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
-import { ACTIVITIES_PATH, BackLink, type FormValues, type Notice, one, SetupFormFrame, SetupTable } from './activity-common.js';
+import { ACTIVITIES_PATH, BackLink, type FormValues, type Notice, noticeOf, one, SetupFormFrame, setupMessages, setupNotice, SetupTable } from './activity-common.js';
 import { OF_AUTHORITY, type SetupEditor } from './setup-editor.js';
 import { useCanChange } from './staff-access.js';
 
@@ -18,7 +18,7 @@ export const siteEditor: SetupEditor<null, SiteField, { values: FormValues }> = 
   parent: OF_AUTHORITY,
   added: 'nouveau',
   titles: { add: 'setup.sites.addTitle', edit: 'setup.sites.editTitle' },
-  list: { title: 'setup.sites.title', render: async (scope, notice) => <SiteListPage sites={await listSites(scope)} notice={notice} /> },
+  list: { title: 'setup.sites.title', render: async (scope, done, t) => <SiteListPage sites={await listSites(scope)} notice={noticeOf(t, done)} /> },
   async load(scope, { itemId }, typed) {
     if (typed) return { values: typed };
     if (!itemId) return { values: { kind: 'school' } };
@@ -27,7 +27,8 @@ export const siteEditor: SetupEditor<null, SiteField, { values: FormValues }> = 
   },
   form: (view, { itemId }, errors) => <SiteFormPage id={itemId} values={view.values} errors={errors} />,
   save: (scope, { itemId }, form) => saveSite(scope, itemId, formValues(form)),
-  back: (_parent, notice) => `${SITES_PATH}?fait=${notice}`,
+  messages: setupMessages,
+  back: (_at, done) => `${SITES_PATH}?fait=${setupNotice(done)}`,
 };
 
 function SiteListPage(props: { sites: Site[]; notice: Notice | null }) {

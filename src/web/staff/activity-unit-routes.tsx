@@ -10,7 +10,7 @@ import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
 import { href, usePage } from '../page-context.js';
 import {
-  ACTIVITIES_PATH, activityPart, BackToActivity, Checkboxes, DeadlineEditor, DeadlinePreview, many, one, previewCalendar, Radios, SetupFormFrame, useWeekdayNames,
+  ACTIVITIES_PATH, activityPart, BackToActivity, Checkboxes, DeadlineEditor, DeadlinePreview, many, one, previewCalendar, Radios, SetupFormFrame, setupMessages, setupNotice, useWeekdayNames,
   type FormValues,
 } from './activity-common.js';
 import { deadlineLabels, ruleText, weekdaysText } from './activity-pages.js';
@@ -34,7 +34,8 @@ export const groupEditor: SetupEditor<string, GroupField, { setup: ActivityDefin
   form: (view, { itemId }, errors) => <GroupFormPage activity={view.setup.activity} groupId={itemId} values={view.values} errors={errors} />,
   save: (scope, { parent, itemId }, form) => saveGroup(scope, parent, itemId, form),
   remove: deleteGroup,
-  back: (activityId, notice) => `${ACTIVITIES_PATH}/${activityId}?fait=${notice}#groupes`,
+  messages: setupMessages,
+  back: ({ parent }, done) => `${ACTIVITIES_PATH}/${parent}?fait=${setupNotice(done)}#groupes`,
 };
 
 /** The units of an activity: add, change, delete; a unit's own weekdays, deadlines (with their preview) and relations. */
@@ -60,7 +61,8 @@ export function unitEditor(services: Services): SetupEditor<string, UnitField, U
         (await previewUnitDeadlines(scope, await previewCalendar(services, scope, request), parent, itemId, form))?.errors ?? null,
     },
     remove: deleteUnit,
-    back: (activityId, notice) => `${ACTIVITIES_PATH}/${activityId}?fait=${notice}#prestations`,
+    messages: setupMessages,
+    back: ({ parent }, done) => `${ACTIVITIES_PATH}/${parent}?fait=${setupNotice(done)}#prestations`,
   };
 }
 

@@ -140,7 +140,7 @@ export function CalendarPage(props: CalendarOverview & { notice?: string | undef
 const PERIOD_LABELS: Record<PeriodField, MessageKey> = { name: 'calendar.field.name', firstDay: 'calendar.field.firstDay', lastDay: 'calendar.field.lastDay' };
 
 /** Adds or changes a school holiday period; the delete button sits on the edit page only. */
-export function PeriodFormPage(props: { id?: string | undefined; values: Record<string, string>; errors: Partial<Record<PeriodField, string>> }) {
+export function PeriodFormPage(props: { id: string | null; values: Record<string, string>; errors: Partial<Record<PeriodField, string>> }) {
   const page = usePage();
   const { t } = page;
   const labels = Object.fromEntries(Object.entries(PERIOD_LABELS).map(([field, key]) => [field, t(key)]));
@@ -169,7 +169,7 @@ const CLOSURE_LABELS: Record<ClosureField, MessageKey> = {
   target: 'calendar.field.target', firstDay: 'calendar.field.firstDay', lastDay: 'calendar.field.lastDay', reason: 'calendar.field.reason',
 };
 
-export function ClosureFormPage(props: { id?: string | undefined; targets: ClosureTargets; values: Record<string, string>; errors: Partial<Record<ClosureField, string>> }) {
+export function ClosureFormPage(props: { id: string | null; targets: ClosureTargets; values: Record<string, string>; errors: Partial<Record<ClosureField, string>> }) {
   const page = usePage();
   const { t } = page;
   const labels = Object.fromEntries(Object.entries(CLOSURE_LABELS).map(([field, key]) => [field, t(key)]));

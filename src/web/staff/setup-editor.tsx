@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { Type } from 'typebox';
-import type { MessageKey } from '../../i18n/catalogue.js';
-import type { DayBelowTaken, DeleteResult, SaveResult, SetupErrors } from '../../modules/activities/setup-forms.js';
+import type { MessageKey, Translate } from '../../i18n/catalogue.js';
+import type { DayBelowTaken, DeleteResult, InUse } from '../../modules/activities/setup-forms.js';
 import type { Scope } from '../../modules/scope.js';
 import { requireStaff } from '../guards.js';
 import { Form, type FormInput, formValues, Id } from '../page-input.js';
-import { deleteNotice, forbidden, type FormValues, type Notice, noticeOf, notFound, setupMessages } from './activity-common.js';
+import { forbidden, type FormValues, notFound } from './activity-common.js';
 import { NoticeQuery } from './staff-input.js';
 
 /** An editor's addresses: `:id` names the activity of an activity's parts, `:item` the item changed. */
@@ -20,6 +20,16 @@ export interface EditorAt<P> {
   parent: P;
   itemId: string | null;
 }
+
+/** What a module answers to a save: the item saved, or the errors of the fields (codes `E`), or a refusal. */
+export type EditorSave<F extends string, E extends string> =
+  | { kind: 'saved'; id: string }
+  | { kind: 'invalid'; errors: Partial<Record<F, E>>; belowTaken?: DayBelowTaken[] }
+  | { kind: 'forbidden' }
+  | { kind: 'not_found' };
+
+/** What was done, for the notice of the page a save or a delete goes back to. */
+export type EditorDone = { kind: 'saved'; id: string } | { kind: 'deleted' } | InUse;
 
 /** Editors of the authority's own lists (sites, activities): their items have no parent. */
 export const OF_AUTHORITY = (): null => null;
@@ -37,12 +47,12 @@ export const OF_ACTIVITY = (params: Params): string | undefined => params.id;
  *   POST <path>/:item<edit>        changes it
  *   POST <path>/:item/suppression  deletes it, when the editor deletes
  *
- * A save goes where `back` says with `?fait=enregistre`; a refused one shows the form again as typed
- * (400) with the module's errors next to the fields and in the summary; a preview (`action=preview`)
- * shows the form again with the errors of the preview's fields only (200); a delete goes back with
- * `?fait=supprime`, or says what still uses the item. Unknown ids are 404, as malformed ones.
+ * A save or a delete goes where `back` says (with its notice); a refused save shows the form again
+ * as typed (400) with the module's errors in words next to the fields and in the summary; a preview
+ * (`action=preview`) shows it again with the errors of the preview's fields only (200); a refused
+ * delete says what still uses the item. Unknown ids are 404, as malformed ones.
  */
-export interface SetupEditor<P, F extends string, V> {
+export interface SetupEditor<P, F extends string, V, E extends string = string> {
   /** The address of the items, with `:id` for the activity of an activity's parts. */
   path: string;
   /** The parent of the items, from the address (`OF_AUTHORITY`, `OF_ACTIVITY`). */
@@ -52,21 +62,23 @@ export interface SetupEditor<P, F extends string, V> {
   /** What follows an item's address to reach its form ('/modifier' for an activity, whose own address is its overview). */
   edit?: string;
   titles: { add: MessageKey; edit: MessageKey };
-  /** The list of the items, read by every staff role, with the notice of what was just done. */
-  list?: { title: MessageKey; render(scope: Scope, notice: Notice | null): Promise<VNode> };
+  /** The list of the items, read by every staff role, with the notice of what was just done (`?fait=`). */
+  list?: { title: MessageKey; render(scope: Scope, done: string | undefined, t: Translate): Promise<VNode> };
   /** What the form shows: `typed` as it came back, else the stored item or a new one's defaults; null when the parent or the item is unknown. */
   load(scope: Scope, at: EditorAt<P>, typed: FormValues | null, request: FastifyRequest): Promise<V | null>;
   form(view: V, at: EditorAt<P>, errors: Partial<Record<F, string>>): VNode;
-  save(scope: Scope, at: EditorAt<P>, form: FormInput): Promise<SaveResult<F>>;
+  save(scope: Scope, at: EditorAt<P>, form: FormInput): Promise<EditorSave<F, E>>;
+  /** The module's error codes as sentences (`setupMessages`, `calendarFieldMessages`). */
+  messages(t: Translate, errors: Partial<Record<F, E>>, belowTaken?: DayBelowTaken[]): Partial<Record<F, string>>;
   /** The deadlines a form's rules give, shown without saving: the errors of the fields it reads, null when unknown. */
-  preview?: { fields: readonly F[]; errors(scope: Scope, at: EditorAt<P>, form: FormInput, request: FastifyRequest): Promise<SetupErrors<F> | null> };
+  preview?: { fields: readonly F[]; errors(scope: Scope, at: EditorAt<P>, form: FormInput, request: FastifyRequest): Promise<Partial<Record<F, E>> | null> };
   remove?(scope: Scope, parent: P, itemId: string): Promise<DeleteResult>;
-  /** Where a save (of the item `itemId`) or a delete leads, with the notice to show there. */
-  back(parent: P, notice: string, itemId: string): string;
+  /** Where a save or a delete of the item `at` leads, with the notice of what was done. */
+  back(at: EditorAt<P>, done: EditorDone): string;
 }
 
 /** The routes of a set-up editor: list, new, change, save with field errors, delete with its "in use" refusal. */
-export function setupEditorRoutes<P, F extends string, V>(editor: SetupEditor<P, F, V>): FastifyPluginAsyncTypebox {
+export function setupEditorRoutes<P, F extends string, V, E extends string>(editor: SetupEditor<P, F, V, E>): FastifyPluginAsyncTypebox {
   return async (app) => {
     const manager = requireStaff('manager');
     const where = (params: Params, itemId: string | null): EditorAt<P> | null => {
@@ -74,11 +86,11 @@ export function setupEditorRoutes<P, F extends string, V>(editor: SetupEditor<P,
       return parent === undefined ? null : { parent, itemId };
     };
 
-    const formPage = async (request: FastifyRequest, reply: FastifyReply, at: EditorAt<P>, typed: FormValues | null, errors: SetupErrors<F>, status: number, belowTaken?: DayBelowTaken[]) => {
+    const formPage = async (request: FastifyRequest, reply: FastifyReply, at: EditorAt<P>, typed: FormValues | null, errors: Partial<Record<F, E>>, status: number, belowTaken?: DayBelowTaken[]) => {
       const view = await request.inScope((scope) => editor.load(scope, at, typed, request));
       if (!view) return notFound(request, reply);
       const title = request.t(at.itemId ? editor.titles.edit : editor.titles.add);
-      return reply.page(title, editor.form(view, at, setupMessages(request.t, errors, belowTaken)), status);
+      return reply.page(title, editor.form(view, at, editor.messages(request.t, errors, belowTaken)), status);
     };
 
     const submit = async (request: FastifyRequest, reply: FastifyReply, at: EditorAt<P> | null, form: FormInput) => {
@@ -92,7 +104,7 @@ export function setupEditorRoutes<P, F extends string, V>(editor: SetupEditor<P,
       const result = await request.inScope((scope) => editor.save(scope, at, form));
       switch (result.kind) {
         case 'saved':
-          return reply.redirect(`${request.base}${editor.back(at.parent, 'enregistre', result.id)}`);
+          return reply.redirect(`${request.base}${editor.back(at, result)}`);
         case 'invalid':
           return formPage(request, reply, at, form, result.errors, 400, result.belowTaken);
         case 'forbidden':
@@ -105,8 +117,7 @@ export function setupEditorRoutes<P, F extends string, V>(editor: SetupEditor<P,
     const { list, remove } = editor;
     if (list) {
       app.get(editor.path, { preHandler: requireStaff(), schema: { querystring: NoticeQuery } }, async (request, reply) => {
-        const notice = noticeOf(request.t, request.query.fait);
-        const body = await request.inScope((scope) => list.render(scope, notice));
+        const body = await request.inScope((scope) => list.render(scope, request.query.fait, request.t));
         return reply.page(request.t(list.title), body);
       });
     }
@@ -135,15 +146,15 @@ export function setupEditorRoutes<P, F extends string, V>(editor: SetupEditor<P,
         const result = await request.inScope((scope) => remove(scope, parent, itemId));
         if (result.kind === 'not_found') return notFound(request, reply);
         if (result.kind === 'forbidden') return forbidden(request, reply);
-        return reply.redirect(`${request.base}${editor.back(parent, deleteNotice(result), itemId)}`);
+        return reply.redirect(`${request.base}${editor.back({ parent, itemId }, result)}`);
       });
     }
   };
 }
 
 /** The errors of the fields given, in their order. */
-function only<F extends string>(errors: SetupErrors<F>, fields: readonly F[]): SetupErrors<F> {
-  const shown: SetupErrors<F> = {};
+function only<F extends string, E>(errors: Partial<Record<F, E>>, fields: readonly F[]): Partial<Record<F, E>> {
+  const shown: Partial<Record<F, E>> = {};
   for (const field of fields) if (errors[field]) shown[field] = errors[field];
   return shown;
 }

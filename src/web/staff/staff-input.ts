@@ -2,14 +2,14 @@ import { type TSchema, Type } from 'typebox';
 import { Id, Text } from '../page-input.js';
 
 /**
- * What the back office's pages accept beyond web/page-input.ts: the address of an activity's pages,
+ * What the back office's pages accept beyond web/page-input.ts: the address naming a record,
  * the notice a redirect writes, the value of a decision button and the fields named after the rows
  * of a list. Staff do not type these (the pages write them), so anything else is refused by the
  * schema (web/plugins/pages.ts: 404 for an address, 400 for a query or a form).
  */
 
-/** The address of an activity's pages: /gestion/activites/:id/… */
-export const ActivityParams = Type.Object({ id: Id });
+/** An address naming one record: /gestion/foyers/:id, /gestion/activites/:id/… */
+export const IdParams = Type.Object({ id: Id });
 
 /** A page that says what was just done (`?fait=…`, written by the redirect after a change). */
 export const NoticeQuery = Type.Object({ fait: Type.Optional(Text) });
@@ -24,14 +24,14 @@ export const kindAndId = (kinds: readonly string[]) => `(?:${kinds.join('|')}):$
  * The value of a decision button, "verb:target": one of the verbs, then one of the targets (patterns:
  * `UUID`, `kindAndId(…)`, or words such as "selection").
  */
-export function Decision(verbs: readonly string[], targets: readonly string[]) {
+export function DecisionButton(verbs: readonly string[], targets: readonly string[]) {
   return Type.String({ pattern: `^(?:${verbs.join('|')}):(?:${targets.join('|')})$` });
 }
 
-/** A decision button's value split at its first colon: the verb, and what it is about. */
-export function decisionOf(value: string): { verb: string; target: string } {
+/** A value split at its first colon: "accept:booking:<id>" → ["accept", "booking:<id>"]. */
+export function splitAtColon(value: string): [string, string] {
   const colon = value.indexOf(':');
-  return { verb: value.slice(0, colon), target: value.slice(colon + 1) };
+  return colon < 0 ? [value, ''] : [value.slice(0, colon), value.slice(colon + 1)];
 }
 
 /**
