@@ -1,4 +1,6 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import {
   ATTENDANCE_MARKS, attendanceCsv, attendanceLists, attendanceSites, markAttendance, tenantToday, type AttendanceList, type AttendanceMark, type SiteChoice,
 } from '../../modules/bookings/attendance.js';
@@ -8,16 +10,24 @@ import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
-import { isUuid } from '../forms.js';
 import { requireStaff } from '../guards.js';
+import { Form, formValues, Id, Text } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
 import { BookingStatusBadge, noonOf, parseDay } from './booking-components.js';
 import { Table } from '../components/dsfr/table.js';
+import { PerRow } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
 
 const PATH = '/gestion/presences';
 /** The activities without a site, in a URL. */
 const NO_SITE = 'aucune';
+
+/** A site chosen in the list: one of the authority's, the activities without a site, or none yet (the first). */
+const Site = Type.Optional(Type.Union([Id, Type.Literal(NO_SITE), Type.Literal('')]));
+/** The lists' address: site, day as staff typed it (checked as the page reads it), and the printable view. */
+const ListsQuery = Type.Object({ site: Site, jour: Type.Optional(Text), vue: Type.Optional(Text) });
+/** The marks of a day's lists: each child's (`mark.<booking>`) among the marks known. */
+const MarksForm = Type.Intersect([Type.Object({ site: Site, jour: Type.Optional(Text) }), PerRow('mark.', Type.Enum(ATTENDANCE_MARKS)), Form]);
 
 interface AttendanceView {
   sites: { id: string; name: string }[];
@@ -33,10 +43,10 @@ interface AttendanceView {
  * The day's attendance lists per site: every staff role reads, prints and downloads them;
  * managers mark each child present or absent (excused or not), on the day or later.
  */
-export function staffBookingAttendanceRoutes(): FastifyPluginAsync {
+export function staffBookingAttendanceRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     /** The view for a site and a day (defaults: the first site, today), or null for an unknown site. */
-    async function viewOf(request: FastifyRequest, scope: Scope, siteValue: unknown, dayValue: unknown): Promise<AttendanceView | 'bad_day' | null> {
+    async function viewOf(request: FastifyRequest, scope: Scope, siteValue: string | undefined, dayValue: string | undefined): Promise<AttendanceView | 'bad_day' | null> {
       const { sites, withoutSite } = await attendanceSites(scope);
       const today = await tenantToday(scope);
       const day = dayValue === undefined || dayValue === '' ? today : parseDay(dayValue);
@@ -44,8 +54,7 @@ export function staffBookingAttendanceRoutes(): FastifyPluginAsync {
       let site: SiteChoice | null;
       if (siteValue === undefined || siteValue === '') site = sites[0]?.id ?? (withoutSite ? 'none' : null);
       else if (siteValue === NO_SITE) site = 'none';
-      else if (typeof siteValue === 'string' && isUuid(siteValue)) site = siteValue;
-      else return null;
+      else site = siteValue;
       if (site === null) return { sites, withoutSite, site, siteName: '', day, today, lists: [] };
       const lists = await attendanceLists(scope, { site, day });
       if (!lists) return null;
@@ -53,8 +62,8 @@ export function staffBookingAttendanceRoutes(): FastifyPluginAsync {
       return { sites, withoutSite, site, siteName, day, today, lists };
     }
 
-    app.get(PATH, { preHandler: requireStaff() }, async (request, reply) => {
-      const query = request.query as Record<string, unknown>;
+    app.get(PATH, { preHandler: requireStaff(), schema: { querystring: ListsQuery } }, async (request, reply) => {
+      const { query } = request;
       const view = await request.inScope((scope) => viewOf(request, scope, query.site, query.jour));
       if (view === null) return reply.callNotFound();
       if (view === 'bad_day') return reply.page(request.t('attendance.title'), <BadDay />, 400);
@@ -62,8 +71,8 @@ export function staffBookingAttendanceRoutes(): FastifyPluginAsync {
       return reply.page(request.t('attendance.title'), <AttendancePage view={view} printable={printable} />);
     });
 
-    app.get(`${PATH}/export.csv`, { preHandler: requireStaff() }, async (request, reply) => {
-      const query = request.query as Record<string, unknown>;
+    app.get(`${PATH}/export.csv`, { preHandler: requireStaff(), schema: { querystring: ListsQuery } }, async (request, reply) => {
+      const { query } = request;
       const view = await request.inScope((scope) => viewOf(request, scope, query.site, query.jour));
       if (view === null || view === 'bad_day' || view.site === null) return reply.callNotFound();
       const csv = attendanceCsv(request.t, { day: view.day, siteName: view.siteName, lists: view.lists });
@@ -74,15 +83,13 @@ export function staffBookingAttendanceRoutes(): FastifyPluginAsync {
         .send(csv);
     });
 
-    app.post(PATH, { preHandler: requireStaff('manager') }, async (request, reply) => {
-      const body = (request.body ?? {}) as Record<string, unknown>;
+    app.post(PATH, { preHandler: requireStaff('manager'), schema: { body: MarksForm } }, async (request, reply) => {
+      const { body } = request;
       const marks: { bookingId: string; mark: AttendanceMark }[] = [];
-      for (const [key, value] of Object.entries(body)) {
-        if (!key.startsWith('mark.')) continue;
-        const bookingId = key.slice('mark.'.length);
+      for (const [key, value] of Object.entries(formValues(body))) {
+        // The schema let through only marks known, in fields named after a booking.
         const mark = ATTENDANCE_MARKS.find((candidate) => candidate === value);
-        if (!isUuid(bookingId) || !mark) return reply.callNotFound();
-        marks.push({ bookingId, mark });
+        if (key.startsWith('mark.') && mark) marks.push({ bookingId: key.slice('mark.'.length), mark });
       }
       const outcome = await request.inScope(async (scope) => {
         const view = await viewOf(request, scope, body.site, body.jour);

@@ -1,5 +1,8 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { type Static, Type } from 'typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
+import { WAITLIST_MODES } from '../../modules/activities/activity-admin.js';
 import { promoteWaiting, refuseWaiting } from '../../modules/bookings/booking-decisions.js';
 import { tenantToday } from '../../modules/bookings/attendance.js';
 import {
@@ -15,33 +18,44 @@ import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
-import { isUuid } from '../forms.js';
 import { requireStaff } from '../guards.js';
+import { Day, Form, formValues, Id, Text } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
 import { BookingStatusBadge, LongDay, noonOf, parseDay } from './booking-components.js';
 import { Table } from '../components/dsfr/table.js';
+import { DecisionButton, splitAtColon, UUID } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
 
 const PATH = '/gestion/places';
 /** The "no group" of an activity in a URL. */
 const NO_GROUP = 'aucun';
 
+/** The table's address: the activity chosen, and the first and last days as staff typed them (checked as the page reads them). */
+const OccupancyQuery = Type.Object({ activite: Type.Optional(Id), du: Type.Optional(Text), au: Type.Optional(Text) });
+/** A day's lists: the activity and day, and one unit's list for a group (or the children in none) when a cell was followed. */
+const DayParams = Type.Object({ activityId: Id, day: Day });
+const DayQuery = Type.Object({
+  unite: Type.Optional(Type.Union([Id, Type.Literal('')])),
+  groupe: Type.Optional(Type.Union([Id, Type.Literal(NO_GROUP), Type.Literal('')])),
+});
+/** A decision on a waiting child: "promote:<booking>" or "refuse:<booking>", with the refusal's reason (`reason.<booking>`). */
+const DecisionForm = Type.Intersect([Type.Object({ act: DecisionButton(['promote', 'refuse'], [UUID]) }), Form]);
+
 /**
  * Places per day, unit and group of an activity, and a day's waiting lists with the children
  * booked: every staff role reads; managers give a waiting child a place (never beyond the places)
  * or refuse it with a reason.
  */
-export function staffBookingOccupancyRoutes(services: Services): FastifyPluginAsync {
+export function staffBookingOccupancyRoutes(services: Services): FastifyPluginAsyncTypebox {
   const calendarOf = (request: FastifyRequest, scope: Scope): Promise<StaffCalendar> => services.calendars.forTenant(scope.tx, request.tenant!);
 
   return async (app) => {
-    app.get(PATH, { preHandler: requireStaff() }, async (request, reply) => {
-      const query = request.query as Record<string, unknown>;
-      if (query.activite !== undefined && (typeof query.activite !== 'string' || !isUuid(query.activite))) return reply.callNotFound();
+    app.get(PATH, { preHandler: requireStaff(), schema: { querystring: OccupancyQuery } }, async (request, reply) => {
+      const { query } = request;
       const result = await request.inScope(async (scope) => {
         const activities = await activitiesForStaff(scope);
         const today = await tenantToday(scope);
-        const chosen = typeof query.activite === 'string'
+        const chosen = query.activite !== undefined
           ? activities.find((activity) => activity.id === query.activite)
           : (activities.find((activity) => activity.ends_on >= today) ?? activities[0]);
         if (query.activite !== undefined && !chosen) return null;
@@ -55,21 +69,17 @@ export function staffBookingOccupancyRoutes(services: Services): FastifyPluginAs
       return reply.page(request.t('occupancy.title'), <OccupancyPage {...result} chosenId={result.chosen?.id ?? ''} />, result.badRange ? 400 : 200);
     });
 
-    app.get(`${PATH}/:activityId/:day`, { preHandler: requireStaff() }, async (request, reply) => {
-      const input = dayInput(request);
-      if (!input) return reply.callNotFound();
+    app.get(`${PATH}/:activityId/:day`, { preHandler: requireStaff(), schema: { params: DayParams, querystring: DayQuery } }, async (request, reply) => {
+      const input = dayInput(request.params, request.query);
       const lists = await request.inScope(async (scope) => dayLists(scope, await calendarOf(request, scope), input));
       if (!lists) return reply.callNotFound();
       return reply.page(dayTitle(request, lists), <DayPage lists={lists} filtered={input.unitId !== null || input.groupId !== undefined} />);
     });
 
-    app.post(`${PATH}/:activityId/:day`, { preHandler: requireStaff('manager') }, async (request, reply) => {
-      const input = dayInput(request);
-      if (!input) return reply.callNotFound();
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const [verb, bookingId = ''] = String(body.act ?? '').split(':');
-      if ((verb !== 'promote' && verb !== 'refuse') || !isUuid(bookingId)) return reply.callNotFound();
-      const reason = String(body[`reason.${bookingId}`] ?? '');
+    app.post(`${PATH}/:activityId/:day`, { preHandler: requireStaff('manager'), schema: { params: DayParams, querystring: DayQuery, body: DecisionForm } }, async (request, reply) => {
+      const input = dayInput(request.params, request.query);
+      const [verb, bookingId] = splitAtColon(request.body.act);
+      const reason = formValues(request.body)[`reason.${bookingId}`] ?? '';
       const outcome = await request.inScope(async (scope) => {
         const calendar = await calendarOf(request, scope);
         const before = await dayLists(scope, calendar, input);
@@ -105,17 +115,10 @@ function dayTitle(request: FastifyRequest, lists: DayLists): string {
   return request.t('daylist.title', { activity: lists.activity.name, date: formatCalendarDate(lists.day) });
 }
 
-/** The activity, day and optional unit and group of a day's page, or null when malformed. */
-function dayInput(request: FastifyRequest): { activityId: string; day: string; unitId: string | null; groupId: string | null | undefined } | null {
-  const params = request.params as { activityId: string; day: string };
-  const query = request.query as Record<string, unknown>;
-  const day = parseDay(params.day);
-  if (!isUuid(params.activityId) || !day || day !== params.day) return null;
-  const unit = typeof query.unite === 'string' && query.unite !== '' ? query.unite : null;
-  const group = typeof query.groupe === 'string' && query.groupe !== '' ? query.groupe : undefined;
-  if (unit !== null && !isUuid(unit)) return null;
-  if (group !== undefined && group !== NO_GROUP && !isUuid(group)) return null;
-  return { activityId: params.activityId, day, unitId: unit, groupId: group === NO_GROUP ? null : group };
+/** The activity, day and optional unit and group of a day's page (a group: null for the children in none, undefined for all). */
+function dayInput(params: Static<typeof DayParams>, query: Static<typeof DayQuery>): { activityId: string; day: string; unitId: string | null; groupId: string | null | undefined } {
+  const group = query.groupe || undefined;
+  return { activityId: params.activityId, day: params.day, unitId: query.unite || null, groupId: group === NO_GROUP ? null : group };
 }
 
 function dayPath(activityId: string, day: string, unitId?: string, group?: ReportGroup): string {
@@ -191,7 +194,7 @@ function OccupancyTable(props: { report: OccupancyReport }) {
         <tbody>
           {report.days.map((day) => {
             if (day.closed) {
-              const why = t(`booking.reason.${day.closed.reason}` as MessageKey) + (day.closed.detail ? ` (${day.closed.detail})` : '');
+              const why = t(`booking.reason.${day.closed.reason}`) + (day.closed.detail ? ` (${day.closed.detail})` : '');
               return (
                 <tr key={day.day}>
                   <th scope="row"><LongDay day={day.day} /></th>
@@ -211,7 +214,7 @@ function OccupancyTable(props: { report: OccupancyReport }) {
                     return (
                       <td key={group.id ?? NO_GROUP} class="pf-cell-closed">
                         <span class="fr-icon-close-circle-line fr-icon--sm" aria-hidden="true"></span> {t('occupancy.closed')}
-                        <br /><span class="fr-text--xs">{t(`booking.reason.${cell.closed}` as MessageKey)}</span>
+                        <br /><span class="fr-text--xs">{t(`booking.reason.${cell.closed}`)}</span>
                       </td>
                     );
                   }
@@ -254,6 +257,8 @@ function DayPage(props: { lists: DayLists; filtered: boolean; message?: { kind: 
   const { t } = page;
   const { lists } = props;
   const canDecide = useCanChange();
+  // The module reads the mode as text; the rule saying what a freed place does is one of the known modes.
+  const mode = WAITLIST_MODES.find((candidate) => candidate === lists.activity.waitlistMode);
   return (
     <>
       <h1>{lists.activity.name} — <LongDay day={lists.day} /></h1>
@@ -264,10 +269,10 @@ function DayPage(props: { lists: DayLists; filtered: boolean; message?: { kind: 
       {props.message && <Alert kind={props.message.kind} announce>{props.message.text}</Alert>}
       {lists.closed && (
         <Alert kind="info" small>
-          {t('occupancy.closedWhy', { reason: t(`booking.reason.${lists.closed.reason}` as MessageKey) + (lists.closed.detail ? ` (${lists.closed.detail})` : '') })}
+          {t('occupancy.closedWhy', { reason: t(`booking.reason.${lists.closed.reason}`) + (lists.closed.detail ? ` (${lists.closed.detail})` : '') })}
         </Alert>
       )}
-      <p>{t(`daylist.mode.${lists.activity.waitlistMode}` as MessageKey)}</p>
+      {mode && <p>{t(`daylist.mode.${mode}`)}</p>}
       {!canDecide && <Alert kind="info" small>{t('daylist.readOnly')}</Alert>}
       {lists.sections.map((section) => (
         <Section key={`${section.unit.id}-${section.group.id ?? NO_GROUP}`} lists={lists} section={section} canDecide={canDecide} errors={props.errors ?? {}} />
@@ -289,7 +294,7 @@ function Section(props: { lists: DayLists; section: DaySection; canDecide: boole
         {section.places === null
           ? t('daylist.summaryUnlimited', { taken: section.taken })
           : t('daylist.summary', { places: section.places, taken: section.taken, left: section.left ?? 0 })}
-        {section.closed && <> — {t('occupancy.closedWhy', { reason: t(`booking.reason.${section.closed}` as MessageKey) })}</>}
+        {section.closed && <> — {t('occupancy.closedWhy', { reason: t(`booking.reason.${section.closed}`) })}</>}
       </p>
       <h3 class="fr-h5">{t('daylist.waiting', { count: section.waiting.length })}</h3>
       {section.waiting.length === 0 ? (

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import {
   decideMany, pendingDecisions, type DecisionItem, type DecisionKind, type DecisionResult, type PendingDecisions, type Verdict,
@@ -11,16 +12,31 @@ import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
-import { isUuid } from '../forms.js';
 import { requireStaff } from '../guards.js';
+import { Form, formList, formValues, Id, Many } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
 import { BookingStatusBadge, noonOf } from './booking-components.js';
 import { Table } from '../components/dsfr/table.js';
+import { DecisionButton, splitAtColon, kindAndId, PerRow } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
 
 const PATH = '/gestion/validations';
 const SELECTION = 'selection';
 const KINDS: DecisionKind[] = ['booking', 'cancellation', 'enrollment', 'absence'];
+
+/**
+ * A decision: "accept:<kind>:<id>" or "refuse:<kind>:<id>" for one request, "accept:selection" or
+ * "refuse:selection" for the ticked ones (`ids`, "<kind>:<id>"), with the reason of a refusal
+ * (`reason.<id>`, `reason`) and the group an enrollment is accepted in (`group.<id>`, none chosen: '').
+ */
+const DecisionForm = Type.Intersect([
+  Type.Object({
+    act: DecisionButton(['accept', 'refuse'], [SELECTION, kindAndId(KINDS)]),
+    ids: Type.Optional(Many(Type.String({ pattern: `^${kindAndId(KINDS)}$` }))),
+  }),
+  PerRow('group.', Type.Union([Id, Type.Literal('')])),
+  Form,
+]);
 
 interface Outcome {
   item: DecisionItem;
@@ -33,25 +49,22 @@ interface Outcome {
  * enrollments (absence declarations will join them). Decided one by one, or a selection at once
  * with one reason for refusals; one submission is one transaction, the families are emailed.
  */
-export function staffBookingValidationRoutes(): FastifyPluginAsync {
+export function staffBookingValidationRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(PATH, { preHandler: requireStaff() }, async (request, reply) => {
       const pending = await request.inScope((scope) => pendingDecisions(scope));
       return reply.page(request.t('validations.title'), <ValidationsPage pending={pending} outcomes={[]} />);
     });
 
-    app.post(PATH, { preHandler: requireStaff('manager') }, async (request, reply) => {
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      // "accept:<kind>:<id>" for one request, "accept:selection" for the ticked ones ("refuse:…" alike).
-      const [verb, ...rest] = String(body.act ?? '').split(':');
-      if (verb !== 'accept' && verb !== 'refuse') return reply.callNotFound();
-      const single = rest.join(':') === SELECTION ? null : itemOf(rest.join(':'));
-      if (rest.join(':') !== SELECTION && !single) return reply.callNotFound();
-      const items = (single ? [single] : [body.ids ?? []].flat().map(String).map(itemOf).filter((item): item is DecisionItem => item !== null)).map((item) =>
-        item.kind === 'enrollment' ? { ...item, groupId: groupIn(body, item.id) } : item,
+    app.post(PATH, { preHandler: requireStaff('manager'), schema: { body: DecisionForm } }, async (request, reply) => {
+      const form = formValues(request.body);
+      const [verb, target] = splitAtColon(request.body.act);
+      const single = target === SELECTION ? null : itemOf(target);
+      const items = (single ? [single] : formList(request.body, 'ids').map(itemOf).filter((item): item is DecisionItem => item !== null)).map((item) =>
+        item.kind === 'enrollment' ? { ...item, groupId: form[`group.${item.id}`] || null } : item,
       );
       const reasonField = single ? `reason.${single.id}` : 'reason';
-      const reason = String(body[reasonField] ?? '');
+      const reason = form[reasonField] ?? '';
       const verdict: Verdict = verb === 'accept' ? { accept: true } : { accept: false, reason };
       const { outcomes, pending } = await request.inScope(async (scope) => {
         const before = await pendingDecisions(scope);
@@ -89,15 +102,11 @@ export function staffBookingValidationRoutes(): FastifyPluginAsync {
   };
 }
 
+/** A request named by a button or a ticked box, "<kind>:<id>" (the schema checked both). */
 function itemOf(value: string): DecisionItem | null {
-  const [kind, id = ''] = value.split(':');
+  const [kind, id] = splitAtColon(value);
   const known = KINDS.find((candidate) => candidate === kind);
-  return known && isUuid(id) ? { kind: known, id } : null;
-}
-
-function groupIn(body: Record<string, unknown>, enrollmentId: string): string | null {
-  const value = body[`group.${enrollmentId}`];
-  return typeof value === 'string' && isUuid(value) ? value : null;
+  return known ? { kind: known, id } : null;
 }
 
 /** What each pending request is, in words, for the results of a submission. */
@@ -287,7 +296,7 @@ function AbsenceRequests(props: { rows: PendingDecisions['absences']; state: Pag
             </td>
             <td><a href={href(page, `/gestion/foyers/${row.household_id}`)}>{row.household_name}</a></td>
             <td>
-              {t(`absences.reason.${row.reason}` as MessageKey)}
+              {t(`absences.reason.${row.reason}`)}
               {row.comment && <><br /><span class="fr-text--xs">{row.comment}</span></>}
               <br />
               {row.document_id

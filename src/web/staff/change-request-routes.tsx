@@ -1,5 +1,6 @@
 import { Table } from '../components/dsfr/table.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { pendingRequests, type Decision, type DecisionResult, type RequestRow } from '../../modules/households/change-requests.js';
 import type { ChangeRequestKind } from '../../modules/households/households.tables.js';
@@ -11,15 +12,27 @@ import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { RequestChange } from '../components/request-change.js';
-import { isUuid } from '../forms.js';
 import { requireStaff } from '../guards.js';
+import { Form, formList, formValues, Id, Many } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
+import { DecisionButton, splitAtColon, UUID } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
 
 const PATH = '/gestion/demandes';
 const KINDS: ChangeRequestKind[] = ['record', 'add_member', 'contacts'];
 const SELECTION = 'selection';
 const reasonField = (target: string) => (target === SELECTION ? 'reason' : `reason.${target}`);
+
+/** The kind of requests shown (`type`), none for all. */
+const Kind = Type.Optional(Type.Union([Type.Enum(KINDS), Type.Literal('')]));
+/**
+ * A decision: "accept:<id>" or "refuse:<id>" for one request, "accept:selection" or
+ * "refuse:selection" for the ticked ones (`ids`), with the reason of a refusal (`reason.<id>`, `reason`).
+ */
+const DecisionForm = Type.Intersect([
+  Type.Object({ act: DecisionButton(['accept', 'refuse'], [SELECTION, UUID]), type: Kind, ids: Type.Optional(Many(Id)) }),
+  Form,
+]);
 
 interface Outcome {
   id: string;
@@ -31,22 +44,20 @@ interface Outcome {
  * The families' requests waiting for the service: accepted or refused one by one, or a selection at
  * once with one reason. One submission is one transaction; the family is emailed by the decision.
  */
-export function staffChangeRequestRoutes(): FastifyPluginAsync {
+export function staffChangeRequestRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get(PATH, { preHandler: requireStaff() }, async (request, reply) => {
-      const kind = kindOf((request.query as Record<string, unknown>).type);
+    app.get(PATH, { preHandler: requireStaff(), schema: { querystring: Type.Object({ type: Kind }) } }, async (request, reply) => {
+      const kind = request.query.type || undefined;
       const rows = await request.inScope((scope) => pendingRequests(scope, kind));
       return reply.page(request.t('staff.changeRequests.title'), <InboxPage rows={rows} kind={kind} outcomes={[]} />);
     });
 
-    app.post(PATH, { preHandler: requireStaff('manager') }, async (request, reply) => {
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const kind = kindOf(body.type);
-      // "accept:<id>" or "refuse:<id>" for one request, "accept:selection" or "refuse:selection" for the ticked ones.
-      const [verb, target = ''] = String(body.act ?? '').split(':');
-      if (target !== SELECTION && !isUuid(target)) return reply.callNotFound();
-      const ids = target === SELECTION ? [body.ids ?? []].flat().map(String).filter(isUuid) : [target];
-      const reason = String(body[reasonField(target)] ?? '');
+    app.post(PATH, { preHandler: requireStaff('manager'), schema: { body: DecisionForm } }, async (request, reply) => {
+      const { body } = request;
+      const kind = body.type || undefined;
+      const [verb, target] = splitAtColon(body.act);
+      const ids = target === SELECTION ? formList(body, 'ids') : [target];
+      const reason = formValues(body)[reasonField(target)] ?? '';
       const decision: Decision = verb === 'accept' ? { accept: true } : { accept: false, reason };
       const { outcomes, rows } = await request.inScope(async (scope) => {
         const before = new Map((await pendingRequests(scope)).map((row) => [row.id, row]));
@@ -78,10 +89,6 @@ export function staffChangeRequestRoutes(): FastifyPluginAsync {
   };
 }
 
-function kindOf(value: unknown): ChangeRequestKind | undefined {
-  return KINDS.find((kind) => kind === value);
-}
-
 const RESULT_TEXT: Record<Exclude<DecisionResult, 'done'>, MessageKey> = {
   not_found: 'staff.changeRequests.result.not_found',
   already_decided: 'staff.changeRequests.result.already_decided',
@@ -99,7 +106,7 @@ function Outcomes(props: { outcomes: Outcome[]; accepted: boolean }) {
       <ul>
         {props.outcomes.map((outcome) => {
           const what = outcome.request
-            ? `${outcome.request.household_name} — ${t(`requests.kind.${outcome.request.kind}` as MessageKey)}${outcome.request.target_name ? ` (${outcome.request.target_name})` : ''}`
+            ? `${outcome.request.household_name} — ${t(`requests.kind.${outcome.request.kind}`)}${outcome.request.target_name ? ` (${outcome.request.target_name})` : ''}`
             : t('staff.changeRequests.unknownRequest');
           const text = outcome.result === 'done' ? t(props.accepted ? 'staff.changeRequests.result.accepted' : 'staff.changeRequests.result.refused') : t(RESULT_TEXT[outcome.result]);
           return <li key={outcome.id}>{what}{t('punct.colon')}{text}</li>;
@@ -138,7 +145,7 @@ function InboxPage(props: {
             name="type"
             label={t('requests.filter')}
             value={props.kind ?? ''}
-            options={[{ value: '', label: t('requests.filterAll') }, ...KINDS.map((kind) => ({ value: kind, label: t(`requests.kind.${kind}` as MessageKey) }))]}
+            options={[{ value: '', label: t('requests.filterAll') }, ...KINDS.map((kind) => ({ value: kind, label: t(`requests.kind.${kind}`) }))]}
           />
         </div>
         <div class="fr-col-12 fr-col-md-3">
@@ -179,7 +186,7 @@ function InboxPage(props: {
                   <td><a href={href(page, `/gestion/foyers/${row.household_id}`)}>{row.household_name}</a></td>
                   <td>
                     {row.target_name ?? t('requests.household')}
-                    <br /><span class="fr-text--xs">{t(`requests.kind.${row.kind}` as MessageKey)}</span>
+                    <br /><span class="fr-text--xs">{t(`requests.kind.${row.kind}`)}</span>
                   </td>
                   <td><RequestChange kind={row.kind} payload={row.payload} /></td>
                   {canDecide && (
