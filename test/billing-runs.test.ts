@@ -88,3 +88,26 @@ describe('an invoice run', () => {
     assert.equal(await s.portal.inTenant(s.tenant, ({ tx, tenantId }) => householdBalanceCents(tx, tenantId, s.martin.householdId)), 2439 - 310);
   });
 });
+
+describe('a run whose lines cancel out', () => {
+  let s: BillingScenario;
+  before(async () => {
+    s = await startBillingScenario();
+  });
+  after(() => s.portal.close());
+
+  it('issues an invoice of zero, entered in the ledger, rather than failing', async () => {
+    const excused = await s.book(s.martin, 0, s.evening, '2026-11-02', 'present');
+    await s.asManager((scope) => generateRun(scope, { regieId: s.regieId, from: '2026-11-01', to: '2026-11-30' }, MAIL));
+    // Léa's evening of the 2nd is excused since, and she stayed the evening of 1 December: same price.
+    await s.portal.inTenant(s.tenant, ({ tx }) => tx.updateTable('bookings').set({ status: 'absent_excused' }).where('id', '=', excused).execute());
+    await s.book(s.martin, 0, s.evening, '2026-12-01', 'present');
+    const result = await s.asManager((scope) => generateRun(scope, { regieId: s.regieId, from: '2026-12-01', to: '2026-12-02' }, MAIL));
+    assert.equal(result.kind, 'generated');
+    const [zero] = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('invoices').select(['id', 'total_cents']).where('seq', '=', 2).execute());
+    assert.equal(zero!.total_cents, 0);
+    const entry = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('ledger_entries').select('amount_cents').where('invoice_id', '=', zero!.id).executeTakeFirstOrThrow());
+    assert.equal(entry.amount_cents, 0);
+    assert.equal(await s.portal.inTenant(s.tenant, ({ tx, tenantId }) => householdBalanceCents(tx, tenantId, s.martin.householdId)), 150);
+  });
+});

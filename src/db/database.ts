@@ -106,7 +106,7 @@ const typeParsers: Record<number, (value: string) => unknown> = {
   20: (value) => Number(value),
   1082: (value) => value,
   // date[] read as text[]: its elements stay 'YYYY-MM-DD'.
-  1182: pg.types.getTypeParser(1009),
+  1182: pg.types.getTypeParser(1009 as Parameters<typeof pg.types.getTypeParser>[0]),
 };
 
 /** `keepOpen`: idle connections are never closed (a lane used in bursts). */

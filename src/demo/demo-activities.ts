@@ -16,7 +16,14 @@ interface DemoChild {
  * and the holiday leisure centre (open only on school holidays, which come from the ministry's
  * calendar). The demo children are enrolled.
  */
-export async function seedDemoActivities(scope: Scope, sites: { school: string; centre: string }, year: { start: number; end: number }, children: DemoChild[]): Promise<void> {
+export interface DemoUnits {
+  canteen: { activity: string; meal: string };
+  periscolaire: { activity: string; morning: string; evening: string };
+  wednesdays: { activity: string; day: string; morning: string; afternoon: string; lunch: string };
+  holidays: { activity: string; day: string };
+}
+
+export async function seedDemoActivities(scope: Scope, sites: { school: string; centre: string }, year: { start: number; end: number }, children: DemoChild[]): Promise<DemoUnits> {
   const label = `${year.start}-${year.end}`;
   const dates = { starts_on: `${year.start}-09-01`, ends_on: `${year.end}-07-04` };
   const twoWorkingDays = { type: 'days_before', days: 2, time: '10:00', workingDays: true } as const;
@@ -38,8 +45,8 @@ export async function seedDemoActivities(scope: Scope, sites: { school: string; 
     booking_deadline: { type: 'weekday_before', weekday: 4, time: '12:00' }, cancellation_deadline: { type: 'weekday_before', weekday: 4, time: '12:00' },
     description: 'Garderie du matin (7 h 30 – 8 h 20) et du soir (16 h 30 – 18 h 30).',
   });
-  await addUnit(scope, { activity_id: periscolaire, name: 'Matin', code: 'M', position: 0 });
-  await addUnit(scope, { activity_id: periscolaire, name: 'Soir', code: 'S', position: 1 });
+  const periMorning = await addUnit(scope, { activity_id: periscolaire, name: 'Matin', code: 'M', position: 0 });
+  const periEvening = await addUnit(scope, { activity_id: periscolaire, name: 'Soir', code: 'S', position: 1 });
 
   const wednesdays = await createActivity(scope, {
     name: `Accueil de loisirs — mercredis ${label}`, kind: 'alsh_wednesday', site_id: sites.centre, ...dates, weekdays: [3], opening: 'school_days',
@@ -71,4 +78,10 @@ export async function seedDemoActivities(scope: Scope, sites: { school: string; 
     await requestEnrollment(scope, { householdId: child.householdId, childId: child.childId, activityId: periscolaire });
     await requestEnrollment(scope, { householdId: child.householdId, childId: child.childId, activityId: wednesdays, groupId: wednesdayGroups[child.level] });
   }
+  return {
+    canteen: { activity: canteen, meal },
+    periscolaire: { activity: periscolaire, morning: periMorning, evening: periEvening },
+    wednesdays: { activity: wednesdays, day, morning, afternoon, lunch },
+    holidays: { activity: holidays, day: holidayDay },
+  };
 }

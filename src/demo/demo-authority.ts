@@ -5,8 +5,9 @@ import { seedSchoolHolidays } from '../modules/calendar/school-holidays.js';
 import { createAccount } from '../modules/identity/accounts.js';
 import { addExistingMember, createHousehold } from '../modules/households/households.js';
 import type { Scope } from '../modules/scope.js';
-import { createTenant } from '../modules/tenancy/tenants.js';
+import { createTenant, tenantPublicBase } from '../modules/tenancy/tenants.js';
 import { seedDemoActivities } from './demo-activities.js';
+import { type DemoHouseholds, seedDemoBilling } from './demo-billing.js';
 
 export const DEMO_SLUG = 'demo';
 
@@ -42,7 +43,7 @@ export function schoolYearOf(now: Date): { start: number; end: number } {
  * activities. Does nothing if it exists. School holidays are not invented here: they come from the
  * ministry's calendar (the snapshot of zone A, as any new tenant of that zone gets).
  */
-export async function ensureDemoAuthority(db: Database, now: Date): Promise<boolean> {
+export async function ensureDemoAuthority(db: Database, now: Date, publicUrl = ''): Promise<boolean> {
   const existing = await asSystem(db, (tx) => tx.selectFrom('tenants').select('id').where('slug', '=', DEMO_SLUG).executeTakeFirst());
   if (existing) return false;
   const tenant = await asSystem(db, (tx) =>
@@ -66,8 +67,10 @@ export async function ensureDemoAuthority(db: Database, now: Date): Promise<bool
     const scope: Scope = { tx, tenantId: tenant.id, actor: SYSTEM, now };
     await seedSchoolHolidays(tx, tenant.id, tenant.school_zone);
     const sites = await seedSites(scope);
-    const children = await seedFamilies(scope);
-    await seedDemoActivities(scope, sites, schoolYearOf(now), children);
+    const { children, households } = await seedFamilies(scope);
+    const year = schoolYearOf(now);
+    const units = await seedDemoActivities(scope, sites, year, children);
+    await seedDemoBilling(scope, units, households, year.start, { tenantName: tenant.name, baseUrl: publicUrl ? tenantPublicBase(publicUrl, tenant) : '' });
     for (const [email, displayName, role] of [
       ['admin@example.org', 'Nadia Lefèvre', 'admin'],
       ['gestion@example.org', 'Paul Moreau', 'manager'],
@@ -91,7 +94,7 @@ async function seedSites(scope: Scope): Promise<{ school: string; centre: string
   return { school: school!.id, centre: centre!.id };
 }
 
-async function seedFamilies(scope: Scope): Promise<{ householdId: string; childId: string; level: 'maternelle' | 'elementaire' }[]> {
+async function seedFamilies(scope: Scope): Promise<{ children: { householdId: string; childId: string; level: 'maternelle' | 'elementaire' }[]; households: DemoHouseholds }> {
   const address = { postcode: '00000', city: 'Bellerive-sur-Loire', isDemo: true };
   const martin = await createHousehold(scope, {
     name: 'MARTIN Claire et Julien', addressLine1: '8 rue des Tilleuls', ...address,
@@ -124,10 +127,17 @@ async function seedFamilies(scope: Scope): Promise<{ householdId: string; childI
   await addExistingMember(scope, dubois.householdId, bernard.personIds[1]!, 'child');
   await createAccount(scope, { kind: 'family', householdId: dubois.householdId, personId: dubois.personIds[0]!, email: 'marc.dubois@example.org', displayName: 'Marc DUBOIS', password: password('marc.dubois@example.org'), mustChangePassword: true });
 
-  return [
-    { householdId: martin.householdId, childId: martin.personIds[2]!, level: 'elementaire' },
-    { householdId: martin.householdId, childId: martin.personIds[3]!, level: 'maternelle' },
-    { householdId: bernard.householdId, childId: bernard.personIds[1]!, level: 'elementaire' },
-    { householdId: dubois.householdId, childId: dubois.personIds[1]!, level: 'elementaire' },
-  ];
+  return {
+    children: [
+      { householdId: martin.householdId, childId: martin.personIds[2]!, level: 'elementaire' },
+      { householdId: martin.householdId, childId: martin.personIds[3]!, level: 'maternelle' },
+      { householdId: bernard.householdId, childId: bernard.personIds[1]!, level: 'elementaire' },
+      { householdId: dubois.householdId, childId: dubois.personIds[1]!, level: 'elementaire' },
+    ],
+    households: {
+      martin: { householdId: martin.householdId, lea: martin.personIds[2]!, hugo: martin.personIds[3]! },
+      bernard: { householdId: bernard.householdId, emma: bernard.personIds[1]! },
+      dubois: { householdId: dubois.householdId, emma: bernard.personIds[1]!, nathan: dubois.personIds[1]! },
+    },
+  };
 }

@@ -14,6 +14,7 @@ import { notifications as enNotifications } from './en/notifications.js';
 import { security as enSecurity } from './en/security.js';
 import { staff as enStaff } from './en/staff.js';
 import { staffHouseholds as enStaffHouseholds } from './en/staff-households.js';
+import { staffBilling as enStaffBilling } from './en/staff-billing.js';
 import { activitySetup as frActivitySetup } from './fr/activity-setup.js';
 import { api as frApi } from './fr/api.js';
 import { bookingOperations as frBookingOperations } from './fr/booking-operations.js';
@@ -30,14 +31,15 @@ import { notifications as frNotifications } from './fr/notifications.js';
 import { security as frSecurity } from './fr/security.js';
 import { staff as frStaff } from './fr/staff.js';
 import { staffHouseholds as frStaffHouseholds } from './fr/staff-households.js';
+import { staffBilling as frStaffBilling } from './fr/staff-billing.js';
 import { dateFormat } from './date-formats.js';
 
 export const LANGS = ['fr', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 
 /** French is the reference: every other language must have exactly its keys (checked by the compiler). */
-const fr = { ...frCommon, ...frBookings, ...frBookingOperations, ...frSecurity, ...frIdentity, ...frStaff, ...frStaffHouseholds, ...frFamily, ...frHouseholds, ...frNotifications, ...frCalendar, ...frActivitySetup, ...frApi, ...frLottery, ...frBilling, ...frFamilyBilling };
-const en: Record<keyof typeof fr, string> = { ...enCommon, ...enBookings, ...enBookingOperations, ...enSecurity, ...enIdentity, ...enStaff, ...enStaffHouseholds, ...enFamily, ...enHouseholds, ...enNotifications, ...enCalendar, ...enActivitySetup, ...enApi, ...enLottery, ...enBilling, ...enFamilyBilling };
+const fr = { ...frCommon, ...frBookings, ...frBookingOperations, ...frSecurity, ...frIdentity, ...frStaff, ...frStaffHouseholds, ...frFamily, ...frHouseholds, ...frNotifications, ...frCalendar, ...frActivitySetup, ...frApi, ...frLottery, ...frBilling, ...frFamilyBilling, ...frStaffBilling };
+const en: Record<keyof typeof fr, string> = { ...enCommon, ...enBookings, ...enBookingOperations, ...enSecurity, ...enIdentity, ...enStaff, ...enStaffHouseholds, ...enFamily, ...enHouseholds, ...enNotifications, ...enCalendar, ...enActivitySetup, ...enApi, ...enLottery, ...enBilling, ...enFamilyBilling, ...enStaffBilling };
 
 export type MessageKey = keyof typeof fr;
 export type Params = Record<string, string | number>;
@@ -86,6 +88,8 @@ function buildFormatters(lang: Lang, timeZone: string) {
     longDate: (instant: Date) => longDate.format(instant),
     shortDate: (instant: Date) => shortDate.format(instant),
     dateTime: (instant: Date) => dateTime.format(instant),
+    /** A calendar date 'YYYY-MM-DD' as people write it: "02/11/2026" (both languages here write day first). */
+    day: (date: string) => date.split('-').reverse().join('/'),
     /** Integer cents to "54,00 €" in French, "€54.00" in English. */
     money: (cents: number) => money.format(cents / 100),
   };

@@ -35,6 +35,10 @@ import { staffCalendarRoutes } from './staff/calendar-routes.js';
 import { staffActivityRoutes } from './staff/activity-routes.js';
 import { staffLotteryRoutes } from './staff/lottery-routes.js';
 import { securityRoutes } from './staff/security-routes.js';
+import { staffBillingInvoiceRoutes } from './staff/billing-invoice-routes.js';
+import { staffBillingPaymentRoutes } from './staff/billing-payment-routes.js';
+import { staffBillingRunRoutes } from './staff/billing-run-routes.js';
+import { staffBillingSetupRoutes } from './staff/billing-setup-routes.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../services.js';
 
@@ -71,6 +75,10 @@ export const familyPages: FastifyPluginAsync<{ services: Services }> = async (ap
 };
 
 export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  await app.register(staffBillingRunRoutes());
+  await app.register(staffBillingInvoiceRoutes());
+  await app.register(staffBillingPaymentRoutes());
+  await app.register(staffBillingSetupRoutes());
   await app.register(dashboardRoutes());
   await app.register(outboxRoutes());
   await app.register(staffAccountRequestRoutes());

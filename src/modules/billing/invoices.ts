@@ -47,6 +47,7 @@ export interface InvoiceFilter {
   /** Only invoices with something left to pay. */
   unpaid?: boolean;
   invoiceIds?: string[];
+  runId?: string;
   limit?: number;
   offset?: number;
 }
@@ -71,12 +72,13 @@ export async function listInvoices(scope: Scope, filter: InvoiceFilter): Promise
       PAID.as('paid'), USED.as('used'),
     ])
     .orderBy('i.issued_on', 'desc')
-    .orderBy('i.seq', 'desc')
+    .orderBy('i.seq', filter.runId ? 'asc' : 'desc')
     .limit(filter.limit ?? 500)
     .offset(filter.offset ?? 0);
   if (filter.householdId !== undefined) query = query.where('i.household_id', '=', filter.householdId);
   if (filter.regieId !== undefined) query = query.where('i.regie_id', '=', filter.regieId);
   if (filter.year !== undefined) query = query.where('i.year', '=', filter.year);
+  if (filter.runId !== undefined) query = query.where('i.run_id', '=', filter.runId);
   if (filter.invoiceIds !== undefined) query = query.where('i.id', 'in', filter.invoiceIds.length > 0 ? filter.invoiceIds : ['00000000-0000-0000-0000-000000000000']);
   if (filter.unpaid) query = query.where('i.kind', '=', 'invoice').where(sql<boolean>`i.total_cents > ${PAID}`);
   const rows = await query.execute();

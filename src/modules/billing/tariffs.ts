@@ -161,3 +161,22 @@ function readPercents(raw: string | undefined): { ok: true; value: number[] } | 
   if (values.some((value) => value > 100)) return { ok: false, error: 'absurd' };
   return { ok: true, value: values };
 }
+
+export interface TariffBookActivity {
+  id: string;
+  name: string;
+  regieName: string | null;
+  units: { id: string; name: string; tariffs: StoredTariff[] }[];
+}
+
+/** Every activity with its units and their tariffs, for the tariffs page. */
+export async function tariffBook(scope: Scope): Promise<TariffBookActivity[]> {
+  if (!may(scope, 'service.read')) return [];
+  const activities = await scope.tx.selectFrom('activities as a').leftJoin('regies as r', 'r.id', 'a.regie_id').select(['a.id', 'a.name', 'r.name as regie_name']).orderBy('a.starts_on', 'desc').orderBy('a.name').execute();
+  const units = await scope.tx.selectFrom('units').select(['id', 'name', 'activity_id']).orderBy('position').orderBy('name').execute();
+  const tariffs = await tariffsOf(scope);
+  return activities.map((activity) => ({
+    id: activity.id, name: activity.name, regieName: activity.regie_name,
+    units: units.filter((unit) => unit.activity_id === activity.id).map((unit) => ({ id: unit.id, name: unit.name, tariffs: tariffs.filter((tariff) => tariff.unitId === unit.id) })),
+  }));
+}

@@ -52,3 +52,10 @@ export async function householdChildren(scope: Scope, householdId: string): Prom
 export async function childChoices(scope: Scope, householdId: string): Promise<{ id: string; name: string }[]> {
   return (await householdChildren(scope, householdId)).map((child) => ({ id: child.id, name: `${child.firstName} ${child.lastName}` }));
 }
+
+/** A household's name, for a page about it; null for anyone who may not read it. */
+export async function householdName(scope: Scope, householdId: string): Promise<string | null> {
+  if (!may(scope, 'household.read', householdId)) return null;
+  const row = await scope.tx.selectFrom('households').select('name').where('id', '=', householdId).executeTakeFirst();
+  return row?.name ?? null;
+}

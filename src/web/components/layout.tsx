@@ -77,6 +77,17 @@ const STAFF_NAV: NavEntry[] = [
     ],
   },
   {
+    id: 'billing',
+    label: 'nav.staff.menu.billing',
+    links: [
+      { path: '/gestion/facturation', label: 'nav.staff.billing', exact: true },
+      { path: '/gestion/facturation/factures', label: 'nav.staff.billingInvoices' },
+      { path: '/gestion/facturation/paiements', label: 'nav.staff.billingPayments' },
+      { path: '/gestion/facturation/tarifs', label: 'nav.staff.billingTariffs' },
+      { path: '/gestion/facturation/regies', label: 'nav.staff.billingRegies' },
+    ],
+  },
+  {
     id: 'communication',
     label: 'nav.staff.menu.communication',
     links: [
