@@ -97,7 +97,7 @@ export const familyBilling = {
   'family.statement.kind.payment': 'Payment',
   'family.statement.kind.payment_cancellation': 'Payment cancelled',
   'family.statement.kind.refund': 'Refund',
-  'family.statement.receiptOf': 'receipt {number} (PDF)',
+  'family.statement.receiptOf': 'Receipt {number} (PDF)',
 
   'family.payments.title': 'My payments',
   'family.payments.intro': 'The payments the service received, newest first, with the invoices they paid. Each payment has its receipt.',
@@ -110,7 +110,7 @@ export const familyBilling = {
   'family.payments.cancelled': 'Cancelled',
   'family.payments.cancelledReason': 'Reason: {reason}',
   'family.payments.receipt': 'Receipt',
-  'family.payments.receiptOf': 'Download receipt {number} (PDF)',
+  'family.payments.receiptOf': 'Download the PDF of receipt {number}',
 
   'family.certificates.title': 'Certificates',
   'family.certificates.tax': 'Tax certificate for childcare costs',

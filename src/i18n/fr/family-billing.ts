@@ -95,7 +95,7 @@ export const familyBilling = {
   'family.statement.kind.payment': 'Paiement',
   'family.statement.kind.payment_cancellation': 'Paiement annulé',
   'family.statement.kind.refund': 'Remboursement',
-  'family.statement.receiptOf': 'reçu {number} (PDF)',
+  'family.statement.receiptOf': 'Reçu {number} (PDF)',
 
   'family.payments.title': 'Mes paiements',
   'family.payments.intro': 'Les paiements reçus par le service, les plus récents d’abord, avec les factures qu’ils ont réglées. Chaque paiement a son reçu.',
@@ -108,7 +108,7 @@ export const familyBilling = {
   'family.payments.cancelled': 'Annulé',
   'family.payments.cancelledReason': 'Motif : {reason}',
   'family.payments.receipt': 'Reçu',
-  'family.payments.receiptOf': 'Télécharger le reçu {number} (PDF)',
+  'family.payments.receiptOf': 'Télécharger le PDF du reçu {number}',
 
   'family.certificates.title': 'Attestations',
   'family.certificates.tax': 'Attestation fiscale pour frais de garde',

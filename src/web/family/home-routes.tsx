@@ -78,8 +78,8 @@ function UnpaidInvoices(props: { invoices: InvoiceSummary[] }) {
   const { t, fmt } = page;
   const total = props.invoices.reduce((sum, invoice) => sum + invoice.leftCents, 0);
   return (
-    <section class="fr-mb-4w" aria-labelledby="unpaid-title">
-      <h2 class="fr-h4" id="unpaid-title">{t('family.home.unpaid')}</h2>
+    <section class="fr-mb-4w">
+      <h2 class="fr-h4">{t('family.home.unpaid')}</h2>
       {props.invoices.length === 0 ? (
         <p>{t('family.home.unpaidNone')}</p>
       ) : (

@@ -196,8 +196,8 @@ function InvoiceLines(props: { invoice: InvoiceDetail }) {
   for (const line of invoice.lines) byChild.set(line.childName, [...(byChild.get(line.childName) ?? []), line]);
   const parts = invoice.lines.reduce((sum, line) => ({ care: sum.care + line.careCents, meal: sum.meal + line.mealCents, penalty: sum.penalty + line.penaltyCents }), { care: 0, meal: 0, penalty: 0 });
   return (
-    <section class="fr-mb-4w" aria-labelledby="lines-title">
-      <h2 class="fr-h5" id="lines-title">{t('family.invoice.lines')}</h2>
+    <section class="fr-mb-4w">
+      <h2 class="fr-h5">{t('family.invoice.lines')}</h2>
       <Table caption={t('family.invoice.lines')} focusableId="lines-caption" noCaption class="fr-table--bordered">
         <ColumnHeads columns={['family.invoice.item', 'family.invoice.days', { amount: 'family.invoice.quantity' }, { amount: 'family.invoice.unitPrice' }, { amount: 'family.money.amount' }]} />
         {[...byChild.entries()].map(([child, lines]) => (
@@ -252,12 +252,12 @@ function InvoicePayments(props: { invoice: InvoiceDetail; credits: CreditApplied
   const { t, fmt } = page;
   const { invoice } = props;
   return (
-    <section class="fr-mb-4w" aria-labelledby="payments-title">
-      <h2 class="fr-h5" id="payments-title">{t('family.invoice.payments')}</h2>
+    <section class="fr-mb-4w">
+      <h2 class="fr-h5">{t('family.invoice.payments')}</h2>
       {invoice.payments.length === 0 && props.credits.length === 0 ? (
         <p>{t('family.invoice.noPayment')}</p>
       ) : (
-        <Table caption={t('family.invoice.payments')} noCaption>
+        <Table caption={t('family.invoice.payments')} focusableId="invoice-payments-caption" noCaption>
           <ColumnHeads columns={['family.money.date', 'family.statement.document', 'family.invoice.method', { amount: 'family.money.amount' }]} />
           <tbody>
             {invoice.payments.map((payment) => (
@@ -299,7 +299,7 @@ function HowToPay(props: { invoice: InvoiceDetail }) {
       {regie.iban && (
         <>
           <h3 class="fr-h6">{t('family.invoice.transfer')}</h3>
-          <dl class="pf-record">
+          <dl class="pf-record fr-mb-3w">
             <div class="pf-record__row"><dt>{t('family.invoice.bankHolder')}</dt><dd>{regie.bankHolder ?? regie.name}</dd></div>
             <div class="pf-record__row"><dt>{t('family.invoice.iban')}</dt><dd>{regie.iban.replace(/(.{4})/g, '$1 ').trim()}</dd></div>
             {regie.bic && <div class="pf-record__row"><dt>{t('family.invoice.bic')}</dt><dd>{regie.bic}</dd></div>}

@@ -10,12 +10,16 @@ export function periodOf(t: Translate, invoice: Pick<InvoiceSummary, 'periodFrom
   return invoice.periodFrom && invoice.periodTo ? t('pdf.periodValue', { from: formatCalendarDate(invoice.periodFrom), to: formatCalendarDate(invoice.periodTo) }) : '—';
 }
 
-/** A link that downloads a PDF: "PDF" on screen, named for screen readers by what it downloads (the label says "PDF" too). */
+/**
+ * A link that downloads a PDF: "PDF" on screen, named by what it downloads (the name says "PDF"
+ * too). An aria-label, not a visually hidden text: in a table that scrolls sideways, DSFR's hidden
+ * text is positioned outside the scrolling frame and widens the whole page on a phone.
+ */
 export function PdfLink(props: { path: string; label: string }) {
   const page = usePage();
   return (
-    <a class="fr-link fr-icon-download-line fr-link--icon-left" href={href(page, props.path)}>
-      <span aria-hidden="true">{page.t('family.money.pdf')}</span><span class="fr-sr-only">{props.label}</span>
+    <a class="fr-link fr-icon-download-line fr-link--icon-left" href={href(page, props.path)} aria-label={props.label}>
+      {page.t('family.money.pdf')}
     </a>
   );
 }

@@ -120,8 +120,8 @@ function DocumentLink(props: { operation: StatementOperation }) {
   if (operation.invoiceId) return <a href={href(page, pagePath(PAGES.invoice, { invoiceId: operation.invoiceId }))}>{operation.number}</a>;
   if (operation.paymentId) {
     return (
-      <a href={href(page, receiptPath(operation.paymentId))}>
-        {operation.number}<span class="fr-sr-only"> — {page.t('family.statement.receiptOf', { number: operation.number })}</span>
+      <a href={href(page, receiptPath(operation.paymentId))} aria-label={page.t('family.statement.receiptOf', { number: operation.number })}>
+        {operation.number}
       </a>
     );
   }
