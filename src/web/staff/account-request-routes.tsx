@@ -1,5 +1,5 @@
 import { Table } from '../components/dsfr/table.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { accountRequestName, decideAccountRequest, listAccountRequests } from '../../modules/households/account-requests.js';
 import { mailContextOf } from '../auth/mail-context.js';
 import { Alert } from '../components/dsfr/alert.js';
@@ -7,29 +7,30 @@ import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { RequestStatusBadge } from '../components/status-badge.js';
-import { formBody, isUuid } from '../forms.js';
 import { requireStaff } from '../guards.js';
+import { Form, formValues } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
+import { IdParams } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
 
 type Requests = Awaited<ReturnType<typeof listAccountRequests>>;
 type Notice = { kind: 'success' | 'error'; text: string };
 
 /** Staff review the account requests of people unknown to the service. */
-export function staffAccountRequestRoutes(): FastifyPluginAsync {
+export function staffAccountRequestRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/gestion/demandes-de-compte', { preHandler: requireStaff() }, async (request, reply) => {
       const lists = await request.inScope(async (scope) => ({ pending: await listAccountRequests(scope, 'pending'), decided: await listAccountRequests(scope, 'decided') }));
       return reply.page(request.t('staff.requests.title'), <RequestsPage {...lists} />);
     });
 
-    app.post('/gestion/demandes-de-compte/:id/decision', { preHandler: requireStaff('manager') }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const form = formBody(request);
+    app.post('/gestion/demandes-de-compte/:id/decision', { preHandler: requireStaff('manager'), schema: { params: IdParams, body: Form } }, async (request, reply) => {
+      const { id } = request.params;
+      const form = formValues(request.body);
       const accept = form.decision === 'accept';
       const tenant = request.tenant!;
       const { result, name, lists } = await request.inScope(async (scope) => {
-        const name = isUuid(id) ? await accountRequestName(scope, id) : null;
+        const name = await accountRequestName(scope, id);
         const result = name !== null
           ? await decideAccountRequest(scope, id, accept ? { accept: true } : { accept: false, reason: form.reason ?? '' }, tenant.settings, mailContextOf(request))
           : 'not_found';

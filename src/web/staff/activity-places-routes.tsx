@@ -7,6 +7,7 @@ import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
+import { refusedFields } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { Day, Form, Id } from '../page-input.js';
 import { usePage } from '../page-context.js';
@@ -49,7 +50,7 @@ const PoolParams = Type.Object({ id: Id, item: Id });
 export function staffDayPlacesRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     const manager = requireStaff('manager');
-    const datesPage = async (request: FastifyRequest, reply: FastifyReply, at: { parent: string; itemId: string }, values: FormValues, errors: Partial<Record<DayPlacesField, string>> = {}, changed: number | null = null) => {
+    const datesPage = async (request: FastifyRequest, reply: FastifyReply, at: { parent: string; itemId: string }, values: FormValues, errors: Readonly<Record<string, string | undefined>> = {}, changed: number | null = null) => {
       const loaded = await request.inScope(async (scope) => {
         const found = await activityPart(scope, at, (setup) => setup.pools);
         return found?.item ? { setup: found.setup, pool: found.item, overrides: await dayOverrides(scope, [found.item.id]) } : null;
@@ -61,13 +62,16 @@ export function staffDayPlacesRoutes(): FastifyPluginAsyncTypebox {
     app.get(`${PLACES_PATH}/:item/dates`, { preHandler: manager, schema: { params: PoolParams } }, async (request, reply) =>
       datesPage(request, reply, { parent: request.params.id, itemId: request.params.item }, {}),
     );
-    app.post(`${PLACES_PATH}/:item/dates`, { preHandler: manager, schema: { params: PoolParams, body: Form } }, async (request, reply) => {
+    // A text too long for the form's schema comes back next to its field (attachValidation), as the module's errors do.
+    app.post(`${PLACES_PATH}/:item/dates`, { preHandler: manager, schema: { params: PoolParams, body: Form }, attachValidation: true }, async (request, reply) => {
+      const refused = refusedFields(request);
       const { id, item } = request.params;
       const form = request.body;
+      const at = { parent: id, itemId: item };
+      if (refused) return datesPage(request, reply, at, form, refused);
       const result = await request.inScope((scope) => setPlacesForDays(scope, id, item, form));
       if (result.kind === 'not_found') return notFound(request, reply);
       if (result.kind === 'forbidden') return forbidden(request, reply);
-      const at = { parent: id, itemId: item };
       if (result.kind === 'invalid') return datesPage(request, reply, at, form, setupMessages(request.t, result.errors));
       if (result.belowTaken.length === 0) return reply.redirect(`${request.base}${back(id, 'enregistre')}`);
       return datesPage(request, reply, at, form, { places: belowTakenMessage(request.t, result.belowTaken) }, result.changed);

@@ -1,4 +1,3 @@
-import type { ComponentChildren } from 'preact';
 import { isCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import { usePage } from '../page-context.js';
 

@@ -1,10 +1,12 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { ministryZoneLabel } from '../../modules/calendar/ministry-calendar-csv.js';
 import { applyImport, previewImport, validImportedPeriods } from '../../modules/calendar/school-holidays.js';
 import { ErrorPage } from '../components/error-page.js';
-import { formBody } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { FILE_TOO_LARGE, readMultipartForm, uploadedFile } from '../multipart-form.js';
+import { Form, formValues, Text } from '../page-input.js';
 import { CALENDAR_PATH } from './calendar-pages.js';
 import { IMPORT_PATH, ImportPreviewPage, ImportUploadPage, MINISTRY_ZONES } from './calendar-import-page.js';
 
@@ -16,8 +18,11 @@ function decode(data: Buffer): string {
   return text.includes('\uFFFD') ? data.toString('latin1') : text;
 }
 
+/** The upload form's text fields as web/multipart-form.ts reads them (the file is read apart with `uploadedFile`). */
+const UploadForm = Type.Object({ zone: Type.Optional(Text), [FILE_TOO_LARGE]: Type.Optional(Type.Boolean()) });
+
 /** Import of the ministry's open-data school calendar: upload, preview, confirm. */
-export function staffCalendarImportRoutes(): FastifyPluginAsync {
+export function staffCalendarImportRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     const uploadPage = (request: FastifyRequest, reply: FastifyReply, options: { zone?: string | undefined; zones?: string[]; errors?: UploadErrors } = {}) => {
       const tenantZone = ministryZoneLabel(request.tenant!.school_zone);
@@ -29,12 +34,11 @@ export function staffCalendarImportRoutes(): FastifyPluginAsync {
 
     app.get(IMPORT_PATH, { preHandler: requireStaff('manager') }, async (request, reply) => uploadPage(request, reply));
 
-    app.post(IMPORT_PATH, { preValidation: readMultipartForm, preHandler: requireStaff('manager') }, async (request, reply) => {
+    app.post(IMPORT_PATH, { preValidation: readMultipartForm, preHandler: requireStaff('manager'), schema: { body: UploadForm } }, async (request, reply) => {
       const t = request.t;
-      const form = formBody(request);
       const file = uploadedFile(request, 'file');
-      const zone = (form.zone ?? '').trim();
-      if ((request.body as Record<string, unknown>)[FILE_TOO_LARGE]) return uploadPage(request, reply, { zone, errors: { file: t('calendar.import.error.tooLarge') } });
+      const zone = (request.body.zone ?? '').trim();
+      if (request.body[FILE_TOO_LARGE]) return uploadPage(request, reply, { zone, errors: { file: t('calendar.import.error.tooLarge') } });
       if (!file || file.data.length === 0) return uploadPage(request, reply, { zone, errors: { file: t('calendar.import.error.noFile'), ...(zone ? {} : { zone: t('field.error.required') }) } });
       if (!zone) return uploadPage(request, reply, { errors: { zone: t('field.error.required') } });
       const preview = await request.inScope((scope) => previewImport(scope, decode(file.data), zone));
@@ -56,8 +60,8 @@ export function staffCalendarImportRoutes(): FastifyPluginAsync {
       }
     });
 
-    app.post(`${IMPORT_PATH}/confirmation`, { preHandler: requireStaff('manager') }, async (request, reply) => {
-      const form = formBody(request);
+    app.post(`${IMPORT_PATH}/confirmation`, { preHandler: requireStaff('manager'), schema: { body: Form } }, async (request, reply) => {
+      const form = formValues(request.body);
       let raw: unknown = null;
       try {
         raw = JSON.parse(form.periods ?? '');

@@ -1,5 +1,5 @@
 import { Table } from '../components/dsfr/table.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { recentAudit } from '../../modules/audit/audit-log.js';
 import { expectedChildren, tenantToday } from '../../modules/bookings/attendance.js';
@@ -11,7 +11,7 @@ import { countPendingAccountRequests } from '../../modules/households/account-re
 import { countPendingChangeRequests } from '../../modules/households/change-requests.js';
 
 /** The back office home and the audit log. */
-export function dashboardRoutes(): FastifyPluginAsync {
+export function dashboardRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/gestion', { preHandler: requireStaff() }, async (request, reply) => {
       const counts = await request.inScope(async (scope) => ({
@@ -46,7 +46,7 @@ function Dashboard(props: { pendingRequests: number; pendingChanges: number; rec
       <h1>{t('staff.dashboard.title')}</h1>
       <p>
         {t('staff.dashboard.welcome', { name: viewer?.displayName ?? '' })}{' '}
-        {t('staff.dashboard.role', { role: t(`staff.role.${viewer?.staffRole ?? 'reader'}` as MessageKey) })}
+        {t('staff.dashboard.role', { role: t(`staff.role.${viewer?.staffRole ?? 'reader'}`) })}
       </p>
       <div class="fr-grid-row fr-grid-row--gutters">
         {tiles.map(([title, count, link, path]) => count !== null && (

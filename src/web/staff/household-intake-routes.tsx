@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import { checkContext } from '../../modules/households/change-requests.js';
@@ -8,15 +8,16 @@ import {
 } from '../../modules/households/household-intake.js';
 import type { RecordField } from '../../modules/households/record-fields.js';
 import { mailContextOf } from '../auth/mail-context.js';
-import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { ErrorPage } from '../components/error-page.js';
 import { Select } from '../components/dsfr/select.js';
 import { RecordSectionFields } from '../components/record-section-form.js';
-import { fieldMessages, formBody } from '../forms.js';
+import { fieldLabel } from '../components/record-value.js';
+import { fieldMessages, refusedFields } from '../forms.js';
 import { requireStaff } from '../guards.js';
+import { Form, formValues } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
 
 const PATH = '/gestion/foyers/nouveau';
@@ -35,16 +36,19 @@ interface IntakeView {
 }
 
 /** Staff type in a household from the paper registration form, and its guardian is invited. */
-export function staffHouseholdIntakeRoutes(): FastifyPluginAsync {
+export function staffHouseholdIntakeRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(PATH, { preHandler: requireStaff('manager') }, async (request, reply) => {
       return reply.page(request.t('staff.intake.title'), <IntakePage values={{}} errors={{}} childRows={INTAKE_CHILD_ROWS} />);
     });
 
-    app.post(PATH, { preHandler: requireStaff('manager') }, async (request, reply) => {
-      const form = formBody(request);
+    // A text too long for the form's schema comes back next to its field (attachValidation), as the module's errors do.
+    app.post(PATH, { preHandler: requireStaff('manager'), schema: { body: Form }, attachValidation: true }, async (request, reply) => {
+      const refused = refusedFields(request);
+      const form = formValues(request.body);
       const title = request.t('staff.intake.title');
       const childRows = childRowsOf(form);
+      if (refused) return reply.page(title, <IntakePage values={form} errors={refused} childRows={childRows} />, 400);
       // One more row without JavaScript: the form comes back as typed, unchecked.
       if (form.action === 'addChild') return reply.page(title, <IntakePage values={form} errors={{}} childRows={Math.min(childRows + 1, MAX_CHILD_ROWS)} />);
       const tenant = request.tenant!;
@@ -77,7 +81,7 @@ export function staffHouseholdIntakeRoutes(): FastifyPluginAsync {
 function IntakePage(props: IntakeView) {
   const page = usePage();
   const { t } = page;
-  const labelOf = (def: RecordField) => t(`field.${def.key}` as MessageKey);
+  const labelOf = (def: RecordField) => fieldLabel(t, def.key);
   const labels: Record<string, string> = {
     ...Object.fromEntries(INTAKE_HOUSEHOLD_FIELDS.map((def) => [def.key, labelOf(def)])),
     ...Object.fromEntries(INTAKE_ADULT_FIELDS.flatMap((def) => [[`${GUARDIAN}${def.key}`, `${t('staff.intake.guardian')} — ${labelOf(def)}`], [`${PARTNER}${def.key}`, `${t('staff.intake.partner')} — ${labelOf(def)}`]])),
@@ -92,7 +96,7 @@ function IntakePage(props: IntakeView) {
         label={t('record.quality')}
         value={props.values[`${prefix}${QUALITY}`]}
         error={props.errors[`${prefix}${QUALITY}`]}
-        options={[{ value: '', label: '—' }, ...GUARDIAN_QUALITIES.map((quality) => ({ value: quality, label: t(`choice.quality.${quality}` as MessageKey) }))]}
+        options={[{ value: '', label: '—' }, ...GUARDIAN_QUALITIES.map((quality) => ({ value: quality, label: t(`choice.quality.${quality}`) }))]}
       />
     </>
   );

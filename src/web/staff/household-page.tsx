@@ -11,6 +11,7 @@ import type { TenantSettings } from '../../modules/tenancy/tenancy.tables.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
+import { qualityLabel } from '../components/record-value.js';
 import { ContactList, FieldChangeList, RequestChange } from '../components/request-change.js';
 import { RequestStatusBadge, StatusBadge } from '../components/status-badge.js';
 import { personName, personValue, RecordSectionView, regionName } from '../family/record-page.js';
@@ -86,7 +87,7 @@ export function HouseholdPage(props: HouseholdFile) {
             {adult.person.first_name} {adult.person.last_name}{' '}
             <span class="fr-badge fr-badge--sm fr-badge--info">
               {t(adult.role === 'guardian' ? 'record.guardian' : 'record.partner')}
-              {adult.quality ? ` — ${t(`choice.quality.${adult.quality}` as MessageKey)}` : ''}
+              {adult.quality ? ` — ${qualityLabel(t, adult.quality)}` : ''}
             </span>
           </h3>
           {adult.alsoIn > 0 && <p class="fr-badge fr-badge--sm fr-badge--warning">{t('record.alsoInOtherHousehold')}</p>}
@@ -174,7 +175,7 @@ function Requests(props: { rows: RequestRow[] }) {
         {props.rows.map((row) => (
           <tr key={row.id}>
             <td>{fmt.dateTime(row.created_at)}</td>
-            <td>{t(`requests.kind.${row.kind}` as MessageKey)}</td>
+            <td>{t(`requests.kind.${row.kind}`)}</td>
             <td>{row.target_name ?? t('requests.household')}</td>
             <td><RequestChange kind={row.kind} payload={row.payload} /></td>
             <td><RequestStatusBadge status={row.status} /></td>

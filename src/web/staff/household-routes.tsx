@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { localDate } from '../../modules/calendar/local-date.js';
 import { householdRequests, pendingFieldValues } from '../../modules/households/change-requests.js';
 import { householdAccounts, resendFirstAccess } from '../../modules/households/household-accounts.js';
@@ -9,24 +10,29 @@ import { mailContextOf } from '../auth/mail-context.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { Input } from '../components/dsfr/input.js';
-import { isUuid } from '../forms.js';
 import { requireStaff } from '../guards.js';
+import { Form, Id, Text } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
 import { HouseholdPage, type HouseholdNotice } from './household-page.js';
+import { IdParams } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
 
+/** The search's address: what staff typed. */
+const SearchQuery = Type.Object({ q: Type.Optional(Text) });
+/** A household file's address: what was just done there (`fait`), or what a record editor saved (`enregistre`). */
+const FileQuery = Type.Object({ fait: Type.Optional(Text), enregistre: Type.Optional(Text) });
+
 /** Finding a household, its whole file, and its portal invitations. */
-export function staffHouseholdRoutes(): FastifyPluginAsync {
+export function staffHouseholdRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/gestion/foyers', { preHandler: requireStaff() }, async (request, reply) => {
-      const query = ((request.query as Record<string, unknown>).q ?? '').toString().slice(0, 100);
+    app.get('/gestion/foyers', { preHandler: requireStaff(), schema: { querystring: SearchQuery } }, async (request, reply) => {
+      const query = (request.query.q ?? '').slice(0, 100);
       const hits = query.trim() === '' ? null : await request.inScope((scope) => searchHouseholds(scope, query));
       return reply.page(request.t('staff.households.title'), <SearchPage query={query} hits={hits} />);
     });
 
-    app.get('/gestion/foyers/:id', { preHandler: requireStaff() }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      if (!isUuid(id)) return reply.callNotFound();
+    app.get('/gestion/foyers/:id', { preHandler: requireStaff(), schema: { params: IdParams, querystring: FileQuery } }, async (request, reply) => {
+      const { id } = request.params;
       const tenant = request.tenant!;
       const file = await request.inScope(async (scope) => {
         const record = await getHouseholdRecord(scope, id);
@@ -41,14 +47,12 @@ export function staffHouseholdRoutes(): FastifyPluginAsync {
         };
       });
       if (!file) return reply.callNotFound();
-      const query = request.query as Record<string, unknown>;
-      const notice = NOTICES.find((candidate) => candidate === query.fait) ?? SAVED.get(String(query.enregistre));
+      const notice = NOTICES.find((candidate) => candidate === request.query.fait) ?? SAVED.get(request.query.enregistre ?? '');
       return reply.page(file.record.household.name, <HouseholdPage {...file} settings={tenant.settings} notice={notice} />);
     });
 
-    app.post('/gestion/foyers/:id/invitations/:accountId', { preHandler: requireStaff('manager') }, async (request, reply) => {
-      const { id, accountId } = request.params as { id: string; accountId: string };
-      if (!isUuid(id) || !isUuid(accountId)) return reply.callNotFound();
+    app.post('/gestion/foyers/:id/invitations/:accountId', { preHandler: requireStaff('manager'), schema: { params: Type.Object({ id: Id, accountId: Id }), body: Form } }, async (request, reply) => {
+      const { id, accountId } = request.params;
       const result = await request.inScope((scope) => resendFirstAccess(scope, { householdId: id, accountId }, request.tenant!.settings, mailContextOf(request)));
       if (result === 'not_found') return reply.callNotFound();
       return reply.redirect(`${request.base}/gestion/foyers/${id}?fait=${result === 'done' ? 'invitation' : 'deja-actif'}`);

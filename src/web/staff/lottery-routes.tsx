@@ -13,6 +13,7 @@ import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { fieldId, Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
+import { refusedFields } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { Form, Id } from '../page-input.js';
@@ -40,16 +41,16 @@ export function staffLotteryRoutes(): FastifyPluginAsyncTypebox {
     const back = (request: FastifyRequest, reply: FastifyReply, id: string, periodId: string, notice: string) =>
       reply.redirect(`${request.base}${pathOf(id, periodId)}?fait=${notice}`);
 
-    const page = async (request: FastifyRequest, reply: FastifyReply, at: { id: string; periodId: string }, notice: string | undefined, values: FormValues | null, errors: SettingsErrors = {}) => {
+    const page = async (request: FastifyRequest, reply: FastifyReply, at: { id: string; periodId: string }, notice: string | undefined, values: FormValues | null, errors: SettingsErrors = {}, refused: Record<string, string> | null = null) => {
       const view = await request.inScope((scope) => staffLottery(scope, at.id, at.periodId));
       if (!view) return notFound(request, reply);
       const shown = values ?? settingsFormValues(view.lottery.settings);
-      const messages: Partial<Record<SettingsField, string>> = {};
+      const messages: Record<string, string> = { ...refused };
       for (const [field, code] of Object.entries(errors) as [SettingsField, SettingsError][]) messages[field] = request.t(`lottery.error.${code}`);
       return reply.page(
         request.t('lottery.staff.title', { period: view.lottery.period.name }),
         <LotteryPage view={view} values={shown} errors={messages} notice={noticeOf(request.t, notice)} />,
-        Object.keys(errors).length > 0 ? 400 : 200,
+        Object.keys(messages).length > 0 ? 400 : 200,
       );
     };
 
@@ -57,9 +58,12 @@ export function staffLotteryRoutes(): FastifyPluginAsyncTypebox {
       page(request, reply, request.params, request.query.fait, null),
     );
 
-    app.post(`${ACTIVITIES_PATH}/:id/periodes/:periodId/tirage/reglages`, manager, async (request, reply) => {
+    // A text too long for the form's schema comes back next to its field (attachValidation), as the module's errors do.
+    app.post(`${ACTIVITIES_PATH}/:id/periodes/:periodId/tirage/reglages`, { ...manager, attachValidation: true }, async (request, reply) => {
+      const refused = refusedFields(request);
       const { id, periodId } = request.params;
       const form = request.body;
+      if (refused) return page(request, reply, request.params, undefined, form, {}, refused);
       const result = await request.inScope((scope) => saveLotterySettings(scope, id, periodId, form));
       if (result.kind === 'not_found' || result.kind === 'forbidden') return notFound(request, reply);
       if (result.kind === 'closed') return back(request, reply, id, periodId, 'closed');

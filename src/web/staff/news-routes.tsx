@@ -1,6 +1,6 @@
 import { Table } from '../components/dsfr/table.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import { allNews, deleteNews, publishNews, type NewsField, type NewsItem } from '../../modules/news/news.js';
@@ -11,40 +11,43 @@ import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { fieldMessages, formBody, isUuid } from '../forms.js';
+import { fieldMessages, refusedFields } from '../forms.js';
 import { requireStaff } from '../guards.js';
+import { Form, formValues } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
+import { IdParams, NoticeQuery } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
 
 const PATH = '/gestion/actualites';
-const NOTICES: Record<string, MessageKey> = { publiee: 'staff.news.published', supprimee: 'staff.news.deleted' };
+const NOTICES = new Map<string, MessageKey>([['publiee', 'staff.news.published'], ['supprimee', 'staff.news.deleted']]);
 
 /** News the service publishes on the families' home page: publish, list, delete. */
-export function staffNewsRoutes(): FastifyPluginAsync {
+export function staffNewsRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get(PATH, { preHandler: requireStaff() }, async (request, reply) => {
+    app.get(PATH, { preHandler: requireStaff(), schema: { querystring: NoticeQuery } }, async (request, reply) => {
       const tenant = request.tenant!;
       const { items, today } = await request.inScope(async (scope) => ({ items: await allNews(scope), today: localDate(scope.now, tenant.time_zone) }));
-      const notice = NOTICES[String((request.query as Record<string, unknown>).fait)];
+      const notice = NOTICES.get(request.query.fait ?? '');
       return reply.page(request.t('staff.news.title'), <NewsPage items={items} today={today} notice={notice} values={{}} errors={{}} />);
     });
 
-    app.post(PATH, { preHandler: requireStaff('manager') }, async (request, reply) => {
-      const form = formBody(request);
+    // A text too long for the form's schema comes back next to its field (attachValidation), as the module's errors do.
+    app.post(PATH, { preHandler: requireStaff('manager'), schema: { body: Form }, attachValidation: true }, async (request, reply) => {
+      const refused = refusedFields(request);
+      const form = formValues(request.body);
       const tenant = request.tenant!;
       const { outcome, items, today } = await request.inScope(async (scope) => {
         const today = localDate(scope.now, tenant.time_zone);
-        const outcome = await publishNews(scope, { title: form.title, body: form.body, expiresOn: form.expiresOn }, today);
-        return { outcome, today, items: outcome.kind === 'invalid' ? await allNews(scope) : [] };
+        const outcome = refused ? null : await publishNews(scope, { title: form.title, body: form.body, expiresOn: form.expiresOn }, today);
+        return { outcome, today, items: !outcome || outcome.kind === 'invalid' ? await allNews(scope) : [] };
       });
-      if (outcome.kind === 'published') return reply.redirect(`${request.base}${PATH}?fait=publiee`);
-      const errors = outcome.kind === 'invalid' ? fieldMessages(request.t, outcome.errors) : {};
-      return reply.page(request.t('staff.news.title'), <NewsPage items={items} today={today} values={form} errors={errors} />, outcome.kind === 'invalid' ? 400 : 403);
+      if (outcome?.kind === 'published') return reply.redirect(`${request.base}${PATH}?fait=publiee`);
+      const errors = refused ?? (outcome?.kind === 'invalid' ? fieldMessages(request.t, outcome.errors) : {});
+      return reply.page(request.t('staff.news.title'), <NewsPage items={items} today={today} values={form} errors={errors} />, outcome?.kind === 'forbidden' ? 403 : 400);
     });
 
-    app.post(`${PATH}/:id/suppression`, { preHandler: requireStaff('manager') }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      if (!isUuid(id)) return reply.callNotFound();
+    app.post(`${PATH}/:id/suppression`, { preHandler: requireStaff('manager'), schema: { params: IdParams, body: Form } }, async (request, reply) => {
+      const { id } = request.params;
       const result = await request.inScope((scope) => deleteNews(scope, id));
       if (result !== 'done') return reply.callNotFound();
       return reply.redirect(`${request.base}${PATH}?fait=supprimee`);

@@ -1,5 +1,5 @@
 import { Table } from '../components/dsfr/table.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EmailStatus } from '../../modules/notifications/notifications.tables.js';
 import { findEmail, recentEmails } from '../../modules/notifications/outbox.js';
 import { Alert } from '../components/dsfr/alert.js';
@@ -8,6 +8,7 @@ import { ErrorPage } from '../components/error-page.js';
 import { type BadgeTone, StatusBadge } from '../components/status-badge.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
+import { IdParams } from './staff-input.js';
 
 type EmailRow = NonNullable<Awaited<ReturnType<typeof recentEmails>>>[number];
 type EmailDetail = NonNullable<Awaited<ReturnType<typeof findEmail>>>;
@@ -16,7 +17,7 @@ type EmailDetail = NonNullable<Awaited<ReturnType<typeof findEmail>>>;
  * The outbox in the back office: what the portal sent, or keeps when no mail server is configured.
  * Managers and administrators read it (read-only staff get 403); single-use secrets show as masked.
  */
-export function outboxRoutes(): FastifyPluginAsync {
+export function outboxRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/gestion/courriels', { preHandler: requireStaff('manager') }, async (request, reply) => {
       const emails = await request.inScope((scope) => recentEmails(scope));
@@ -24,7 +25,7 @@ export function outboxRoutes(): FastifyPluginAsync {
       return reply.page(request.t('outbox.title'), <OutboxList emails={emails} />);
     });
 
-    app.get<{ Params: { id: string } }>('/gestion/courriels/:id', { preHandler: requireStaff('manager') }, async (request, reply) => {
+    app.get('/gestion/courriels/:id', { preHandler: requireStaff('manager'), schema: { params: IdParams } }, async (request, reply) => {
       const email = await request.inScope((scope) => findEmail(scope, request.params.id));
       if (!email) return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
       return reply.page(email.subject, <OutboxEmail email={email} />);

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { MAX_CHILD_AGE_FIELD, recordSettingsOf, saveRecordSettings } from '../../modules/households/field-policies.js';
 import { ADULT_SECTIONS, CHILD_SECTIONS, fieldsOf, HOUSEHOLD_SECTIONS, type FieldPolicy, type RecordField, type RecordSection } from '../../modules/households/record-fields.js';
@@ -8,9 +8,12 @@ import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { fieldId, Input } from '../components/dsfr/input.js';
-import { fieldMessages, formBody } from '../forms.js';
+import { fieldLabel } from '../components/record-value.js';
+import { fieldMessages, refusedFields } from '../forms.js';
 import { requireStaff } from '../guards.js';
+import { Form, formValues } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
+import { NoticeQuery } from './staff-input.js';
 
 const PATH = '/gestion/parametres/fiche';
 const GROUPS: [MessageKey, RecordSection[]][] = [
@@ -20,16 +23,19 @@ const GROUPS: [MessageKey, RecordSection[]][] = [
 ];
 
 /** The tenant's choices about the household record: which fields families change directly, and the children's age limit. */
-export function staffRecordSettingsRoutes(services: Services): FastifyPluginAsync {
+export function staffRecordSettingsRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get(PATH, { preHandler: requireStaff('admin') }, async (request, reply) => {
+    app.get(PATH, { preHandler: requireStaff('admin'), schema: { querystring: NoticeQuery } }, async (request, reply) => {
       const current = recordSettingsOf(request.tenant!.settings);
-      const saved = (request.query as Record<string, unknown>).fait === '1';
+      const saved = request.query.fait === '1';
       return reply.page(request.t('staff.settings.title'), <SettingsPage values={{ ...current.policies, [MAX_CHILD_AGE_FIELD]: String(current.maxChildAge) }} errors={{}} saved={saved} />);
     });
 
-    app.post(PATH, { preHandler: requireStaff('admin') }, async (request, reply) => {
-      const form = formBody(request);
+    // A text too long for the form's schema comes back next to its field (attachValidation), as the module's errors do.
+    app.post(PATH, { preHandler: requireStaff('admin'), schema: { body: Form }, attachValidation: true }, async (request, reply) => {
+      const refused = refusedFields(request);
+      const form = formValues(request.body);
+      if (refused) return reply.page(request.t('staff.settings.title'), <SettingsPage values={form} errors={refused} saved={false} />, 400);
       const outcome = await request.inScope((scope) => saveRecordSettings(scope, form));
       if (outcome.kind === 'saved') {
         // After the commit: the next requests of every family read the new settings.
@@ -45,7 +51,7 @@ export function staffRecordSettingsRoutes(services: Services): FastifyPluginAsyn
 function PolicyChoice(props: { def: RecordField; value: string | undefined; error: string | undefined }) {
   const { t } = usePage();
   const id = fieldId(props.def.key);
-  const label = t(`field.${props.def.key}` as MessageKey);
+  const label = fieldLabel(t, props.def.key);
   if (props.def.alwaysRequest) {
     return <p class="fr-mb-2w"><strong>{label}</strong>{t('punct.colon')}{t('staff.settings.request')} — <span class="fr-text--sm">{t('staff.settings.alwaysRequest')}</span></p>;
   }
@@ -70,7 +76,7 @@ function SettingsPage(props: { values: Record<string, string>; errors: Record<st
   const { t } = page;
   const labels = Object.fromEntries([
     [MAX_CHILD_AGE_FIELD, t('staff.settings.maxChildAge')],
-    ...GROUPS.flatMap(([, sections]) => sections.flatMap(fieldsOf)).map((def) => [def.key, t(`field.${def.key}` as MessageKey)]),
+    ...GROUPS.flatMap(([, sections]) => sections.flatMap(fieldsOf)).map((def) => [def.key, fieldLabel(t, def.key)]),
   ]);
   return (
     <>
@@ -86,7 +92,7 @@ function SettingsPage(props: { values: Record<string, string>; errors: Record<st
             <h2>{t(group)}</h2>
             {sections.map((section) => (
               <div key={section} class="fr-mb-3w">
-                <h3 class="fr-h5">{t(`section.${section}` as MessageKey)}</h3>
+                <h3 class="fr-h5">{t(`section.${section}`)}</h3>
                 {fieldsOf(section).map((def) => <PolicyChoice key={def.key} def={def} value={props.values[def.key]} error={props.errors[def.key]} />)}
               </div>
             ))}

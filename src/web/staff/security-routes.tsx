@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import {
   disableTotp,
@@ -17,9 +18,11 @@ import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
 import { TotpCodeField } from '../components/totp-code-field.js';
-import { formBody } from '../forms.js';
+import { refusedFields } from '../forms.js';
 import { requireStaff } from '../guards.js';
+import { Form, formValues } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
+import { NoticeQuery } from './staff-input.js';
 
 const PATH = '/gestion/securite';
 
@@ -29,16 +32,19 @@ type Errors = {
 };
 
 /** Where a staff member turns two-factor authentication on or off for their own account. */
-export function securityRoutes(services: Services): FastifyPluginAsync {
+export function securityRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { config } = services;
   return async (app) => {
-    app.get(PATH, { preHandler: requireStaff() }, async (request, reply) => {
-      const done = (request.query as Record<string, unknown>).fait;
+    app.get(PATH, { preHandler: requireStaff(), schema: { querystring: NoticeQuery } }, async (request, reply) => {
+      const done = request.query.fait;
       return showPage(request, reply, {}, done === 'active' ? 'enabled' : done === 'desactive' ? 'disabled' : undefined);
     });
 
-    app.post(PATH, { preHandler: requireStaff() }, async (request, reply) => {
-      const form = formBody(request);
+    // A text too long for the form's schema comes back next to its field (attachValidation).
+    app.post(PATH, { preHandler: requireStaff(), schema: { body: Form }, attachValidation: true }, async (request, reply) => {
+      const refused = refusedFields(request);
+      if (refused) return showPage(request, reply, refused);
+      const form = formValues(request.body);
       const { t } = request;
       switch (form.action) {
         case 'start':

@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import type { MessageKey, Translate } from '../../i18n/catalogue.js';
 import type { DayBelowTaken, DeleteResult, InUse } from '../../modules/activities/setup-forms.js';
 import type { Scope } from '../../modules/scope.js';
+import { refusedFields } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { Form, type FormInput, formValues, Id } from '../page-input.js';
 import { forbidden, type FormValues, notFound } from './activity-common.js';
@@ -66,7 +67,8 @@ export interface SetupEditor<P, F extends string, V, E extends string = string> 
   list?: { title: MessageKey; render(scope: Scope, done: string | undefined, t: Translate): Promise<VNode> };
   /** What the form shows: `typed` as it came back, else the stored item or a new one's defaults; null when the parent or the item is unknown. */
   load(scope: Scope, at: EditorAt<P>, typed: FormValues | null, request: FastifyRequest): Promise<V | null>;
-  form(view: V, at: EditorAt<P>, errors: Partial<Record<F, string>>): VNode;
+  /** The form page, with the messages of the fields in error (the module's, or the schema's for a text too long). */
+  form(view: V, at: EditorAt<P>, errors: Readonly<Record<string, string | undefined>>): VNode;
   save(scope: Scope, at: EditorAt<P>, form: FormInput): Promise<EditorSave<F, E>>;
   /** The module's error codes as sentences (`setupMessages`, `calendarFieldMessages`). */
   messages(t: Translate, errors: Partial<Record<F, E>>, belowTaken?: DayBelowTaken[]): Partial<Record<F, string>>;
@@ -86,27 +88,31 @@ export function setupEditorRoutes<P, F extends string, V, E extends string>(edit
       return parent === undefined ? null : { parent, itemId };
     };
 
-    const formPage = async (request: FastifyRequest, reply: FastifyReply, at: EditorAt<P>, typed: FormValues | null, errors: Partial<Record<F, E>>, status: number, belowTaken?: DayBelowTaken[]) => {
+    const formPage = async (request: FastifyRequest, reply: FastifyReply, at: EditorAt<P>, typed: FormValues | null, messages: Readonly<Record<string, string | undefined>>, status: number) => {
       const view = await request.inScope((scope) => editor.load(scope, at, typed, request));
       if (!view) return notFound(request, reply);
       const title = request.t(at.itemId ? editor.titles.edit : editor.titles.add);
-      return reply.page(title, editor.form(view, at, editor.messages(request.t, errors, belowTaken)), status);
+      return reply.page(title, editor.form(view, at, messages), status);
     };
 
     const submit = async (request: FastifyRequest, reply: FastifyReply, at: EditorAt<P> | null, form: FormInput) => {
+      // First: an address its schema refused is thrown (404); a text too long for the form's schema
+      // comes back next to its field, as the module's own errors do.
+      const refused = refusedFields(request);
       if (!at) return notFound(request, reply);
+      if (refused) return formPage(request, reply, at, form, refused, 400);
       const { preview } = editor;
       if (preview && formValues(form).action === 'preview') {
         const errors = await request.inScope((scope) => preview.errors(scope, at, form, request));
         if (!errors) return notFound(request, reply);
-        return formPage(request, reply, at, form, only(errors, preview.fields), 200);
+        return formPage(request, reply, at, form, editor.messages(request.t, only(errors, preview.fields)), 200);
       }
       const result = await request.inScope((scope) => editor.save(scope, at, form));
       switch (result.kind) {
         case 'saved':
           return reply.redirect(`${request.base}${editor.back(at, result)}`);
         case 'invalid':
-          return formPage(request, reply, at, form, result.errors, 400, result.belowTaken);
+          return formPage(request, reply, at, form, editor.messages(request.t, result.errors, result.belowTaken), 400);
         case 'forbidden':
           return forbidden(request, reply);
         case 'not_found':
@@ -127,14 +133,16 @@ export function setupEditorRoutes<P, F extends string, V, E extends string>(edit
       const at = where(request.params, null);
       return at ? formPage(request, reply, at, null, {}, 200) : notFound(request, reply);
     });
-    app.post(added, { preHandler: manager, schema: { params: NewParams, body: Form } }, async (request, reply) => submit(request, reply, where(request.params, null), request.body));
+    app.post(added, { preHandler: manager, schema: { params: NewParams, body: Form }, attachValidation: true }, async (request, reply) =>
+      submit(request, reply, where(request.params, null), request.body),
+    );
 
     const item = `${editor.path}/:item${editor.edit ?? ''}`;
     app.get(item, { preHandler: manager, schema: { params: ItemParams } }, async (request, reply) => {
       const at = where(request.params, request.params.item);
       return at ? formPage(request, reply, at, null, {}, 200) : notFound(request, reply);
     });
-    app.post(item, { preHandler: manager, schema: { params: ItemParams, body: Form } }, async (request, reply) =>
+    app.post(item, { preHandler: manager, schema: { params: ItemParams, body: Form }, attachValidation: true }, async (request, reply) =>
       submit(request, reply, where(request.params, request.params.item), request.body),
     );
 
