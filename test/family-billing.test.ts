@@ -272,6 +272,21 @@ describe('the family’s invoices, statement, payments and certificates', () => 
     assert.match(durandHome, /Titre émis : à payer au Trésor public/);
   });
 
+  it('speaks English on every money page when asked', async () => {
+    const browser = await martin();
+    const list = main((await browser.get('/ville/mes-factures?lang=en')).body);
+    assert.match(list, /My invoices .* Left to pay on these invoices: €25\.30/);
+    assert.match(list, /Overdue/);
+    assert.match(list, /Credit note/);
+    const invoice = main((await browser.get(`/ville/mes-factures/${ids.september}`)).body);
+    assert.match(invoice, new RegExp(`Invoice no\\. ${ids.septemberNumber} Overdue Due date passed`));
+    assert.match(invoice, /How to pay .* By bank transfer Account holder/);
+    assert.match(main((await browser.get('/ville/releve')).body), /Account statement .* Balance brought forward on 01\/09\/2026 .* Balance on 31\/08\/2027: €25\.30 still due/);
+    assert.match(main((await browser.get('/ville/mes-paiements')).body), /My payments .* Cheque no\. 1234567 .* Cancelled Reason: Erreur de saisie/);
+    assert.match(main((await browser.get('/ville/attestations')).body), /Tax certificate for childcare costs .* Download the tax certificate 2025 \(PDF\)/);
+    assert.match(main((await browser.get('/ville/accueil')).body), /Invoices to pay .* Total to pay €25\.30 .* Last payment On 03\/12\/2026, €10\.00 \(Cheque\)/);
+  });
+
   it('gives staff what other family pages give them (not found), and sends visitors to log in', async () => {
     const staff = await signIn('gestion@example.test');
     const visitor = new TestBrowser(s.portal.app);
