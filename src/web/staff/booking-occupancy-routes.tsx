@@ -19,11 +19,11 @@ import { Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { requireStaff } from '../guards.js';
-import { Day, Form, formValues, Id, Text } from '../page-input.js';
+import { Day, Form, formValues, Id, IdChoice, Text, UUID } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
 import { BookingStatusBadge, LongDay, noonOf, parseDay } from './booking-components.js';
 import { Table } from '../components/dsfr/table.js';
-import { DecisionButton, splitAtColon, UUID } from './staff-input.js';
+import { DecisionButton, splitAtColon } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
 
 const PATH = '/gestion/places';
@@ -35,7 +35,7 @@ const OccupancyQuery = Type.Object({ activite: Type.Optional(Id), du: Type.Optio
 /** A day's lists: the activity and day, and one unit's list for a group (or the children in none) when a cell was followed. */
 const DayParams = Type.Object({ activityId: Id, day: Day });
 const DayQuery = Type.Object({
-  unite: Type.Optional(Type.Union([Id, Type.Literal('')])),
+  unite: Type.Optional(IdChoice),
   groupe: Type.Optional(Type.Union([Id, Type.Literal(NO_GROUP), Type.Literal('')])),
 });
 /** A decision on a waiting child: "promote:<booking>" or "refuse:<booking>", with the refusal's reason (`reason.<booking>`). */

@@ -13,7 +13,7 @@ import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { requireStaff } from '../guards.js';
-import { Form, formList, formValues, Id, Many } from '../page-input.js';
+import { Form, formValues, IdChoice, Many, many } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
 import { BookingStatusBadge, noonOf } from './booking-components.js';
 import { Table } from '../components/dsfr/table.js';
@@ -34,7 +34,7 @@ const DecisionForm = Type.Intersect([
     act: DecisionButton(['accept', 'refuse'], [SELECTION, kindAndId(KINDS)]),
     ids: Type.Optional(Many(Type.String({ pattern: `^${kindAndId(KINDS)}$` }))),
   }),
-  PerRow('group.', Type.Union([Id, Type.Literal('')])),
+  PerRow('group.', IdChoice),
   Form,
 ]);
 
@@ -60,7 +60,7 @@ export function staffBookingValidationRoutes(): FastifyPluginAsyncTypebox {
       const form = formValues(request.body);
       const [verb, target] = splitAtColon(request.body.act);
       const single = target === SELECTION ? null : itemOf(target);
-      const items = (single ? [single] : formList(request.body, 'ids').map(itemOf).filter((item): item is DecisionItem => item !== null)).map((item) =>
+      const items = (single ? [single] : many(request.body.ids).map(itemOf).filter((item): item is DecisionItem => item !== null)).map((item) =>
         item.kind === 'enrollment' ? { ...item, groupId: form[`group.${item.id}`] || null } : item,
       );
       const reasonField = single ? `reason.${single.id}` : 'reason';

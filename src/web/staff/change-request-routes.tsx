@@ -13,9 +13,9 @@ import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { RequestChange } from '../components/request-change.js';
 import { requireStaff } from '../guards.js';
-import { Form, formList, formValues, Id, Many } from '../page-input.js';
+import { Form, formValues, Id, Many, many, UUID } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
-import { DecisionButton, splitAtColon, UUID } from './staff-input.js';
+import { DecisionButton, splitAtColon } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
 
 const PATH = '/gestion/demandes';
@@ -56,7 +56,7 @@ export function staffChangeRequestRoutes(): FastifyPluginAsyncTypebox {
       const { body } = request;
       const kind = body.type || undefined;
       const [verb, target] = splitAtColon(body.act);
-      const ids = target === SELECTION ? formList(body, 'ids') : [target];
+      const ids = target === SELECTION ? many(body.ids) : [target];
       const reason = formValues(body)[reasonField(target)] ?? '';
       const decision: Decision = verb === 'accept' ? { accept: true } : { accept: false, reason };
       const { outcomes, rows } = await request.inScope(async (scope) => {

@@ -1,5 +1,5 @@
 import { type TSchema, Type } from 'typebox';
-import { Id, Text } from '../page-input.js';
+import { Id, Text, UUID } from '../page-input.js';
 
 /**
  * What the back office's pages accept beyond web/page-input.ts: the address naming a record,
@@ -14,15 +14,12 @@ export const IdParams = Type.Object({ id: Id });
 /** A page that says what was just done (`?fait=…`, written by the redirect after a change). */
 export const NoticeQuery = Type.Object({ fait: Type.Optional(Text) });
 
-/** An id inside a longer value ("accept:<id>", "mark.<id>"), where the `uuid` format cannot be used. */
-export const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
-
 /** One of the words, or an id after one of them ("booking:<id>"), as a pattern. */
 export const kindAndId = (kinds: readonly string[]) => `(?:${kinds.join('|')}):${UUID}`;
 
 /**
  * The value of a decision button, "verb:target": one of the verbs, then one of the targets (patterns:
- * `UUID`, `kindAndId(…)`, or words such as "selection").
+ * `UUID` of web/page-input.ts, `kindAndId(…)`, or words such as "selection").
  */
 export function DecisionButton(verbs: readonly string[], targets: readonly string[]) {
   return Type.String({ pattern: `^(?:${verbs.join('|')}):(?:${targets.join('|')})$` });
