@@ -225,6 +225,17 @@ export function DeadlineEditor(props: { prefix: 'booking' | 'cancel'; legend: st
   );
 }
 
+/** The buttons of a form whose deadlines can be previewed: save it, or show the deadlines its rules give. */
+export function SaveOrPreview() {
+  const { t } = usePage();
+  return (
+    <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
+      <li><Button name="action" value="save" icon="fr-icon-save-line">{t('setup.save')}</Button></li>
+      <li><Button name="action" value="preview" variant="secondary" icon="fr-icon-calendar-line">{t('setup.preview.button')}</Button></li>
+    </ul>
+  );
+}
+
 /** The deadlines the rules give for the next open days, as families will read them. */
 export function DeadlinePreview(props: { days: DeadlinePreviewDay[] | null; timeZone: string }) {
   const { t, fmt } = usePage();

@@ -19,7 +19,7 @@ import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { href, usePage } from '../page-context.js';
 import {
-  ACTIVITIES_PATH, BackLink, Checkboxes, DeadlineEditor, DeadlinePreview, DeleteButton, dm, many, one, Radios, SetupTable, useWeekdayNames,
+  ACTIVITIES_PATH, BackLink, Checkboxes, DeadlineEditor, DeadlinePreview, DeleteButton, dm, many, one, Radios, SaveOrPreview, SetupTable, useWeekdayNames,
   type FormValues, type Notice,
 } from './activity-common.js';
 import { useCanChange } from './staff-access.js';
@@ -162,10 +162,7 @@ export function ActivityFormPage(props: ActivityForm & { id: string | null; erro
             <DeadlineEditor prefix="cancel" legend={labels.cancelType!} values={values} errors={errors} />
             <DeadlinePreview days={props.preview} timeZone={props.timeZone} />
 
-            <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-              <li><Button name="action" value="save" icon="fr-icon-save-line">{t('setup.save')}</Button></li>
-              <li><Button name="action" value="preview" variant="secondary" icon="fr-icon-calendar-line">{t('setup.preview.button')}</Button></li>
-            </ul>
+            <SaveOrPreview />
           </div>
         </div>
       </form>

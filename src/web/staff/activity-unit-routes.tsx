@@ -4,13 +4,13 @@ import { deleteGroup, saveGroup, type GroupField } from '../../modules/activitie
 import { tenantToday } from '../../modules/activities/setup-forms.js';
 import { deleteUnit, previewUnitDeadlines, saveUnit, UNIT_PREVIEW_FIELDS, unitFormValues, type UnitField } from '../../modules/activities/unit-admin.js';
 import type { Services } from '../../services.js';
-import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
 import { href, usePage } from '../page-context.js';
 import {
-  ACTIVITIES_PATH, activityPart, BackToActivity, Checkboxes, DeadlineEditor, DeadlinePreview, many, one, previewCalendar, Radios, SetupFormFrame, setupMessages, setupNotice, useWeekdayNames,
+  ACTIVITIES_PATH, activityPart, BackToActivity, Checkboxes, DeadlineEditor, DeadlinePreview, many, one, previewCalendar, Radios, SaveOrPreview, SetupFormFrame,
+  setupMessages, setupNotice, useWeekdayNames,
   type FormValues,
 } from './activity-common.js';
 import { deadlineLabels, ruleText, weekdaysText } from './activity-pages.js';
@@ -157,10 +157,7 @@ function UnitFormPage(props: UnitForm & { unitId: string | null; errors: Partial
               </>
             )}
 
-            <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-              <li><Button name="action" value="save" icon="fr-icon-save-line">{t('setup.save')}</Button></li>
-              <li><Button name="action" value="preview" variant="secondary" icon="fr-icon-calendar-line">{t('setup.preview.button')}</Button></li>
-            </ul>
+            <SaveOrPreview />
           </div>
         </div>
       </form>

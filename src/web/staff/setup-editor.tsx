@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { Type } from 'typebox';
 import type { MessageKey, Translate } from '../../i18n/catalogue.js';
-import type { DayBelowTaken, DeleteResult, InUse } from '../../modules/activities/setup-forms.js';
+import type { DayBelowTaken, DeleteResult, InUse, SetupFieldError } from '../../modules/activities/setup-forms.js';
 import type { Scope } from '../../modules/scope.js';
 import { refusedFields } from '../forms.js';
 import { requireStaff } from '../guards.js';
@@ -53,7 +53,7 @@ export const OF_ACTIVITY = (params: Params): string | undefined => params.id;
  * (`action=preview`) shows it again with the errors of the preview's fields only (200); a refused
  * delete says what still uses the item. Unknown ids are 404, as malformed ones.
  */
-export interface SetupEditor<P, F extends string, V, E extends string = string> {
+export interface SetupEditor<P, F extends string, V, E extends string = SetupFieldError> {
   /** The address of the items, with `:id` for the activity of an activity's parts. */
   path: string;
   /** The parent of the items, from the address (`OF_AUTHORITY`, `OF_ACTIVITY`). */
