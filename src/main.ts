@@ -6,6 +6,8 @@ import { migrate } from './db/migrate.js';
 import { DEMO_LOGINS, DEMO_SLUG, ensureDemoAuthority } from './demo/demo-authority.js';
 import { startJobQueue, stopJobQueue } from './jobs/job-queue.js';
 import { startOfferExpiry } from './modules/bookings/offer-expiry.js';
+import { startReminders } from './modules/billing/invoice-notifications.js';
+import { startRunPdfs } from './modules/billing/invoice-pdf.js';
 import { CalendarCache } from './modules/calendar/calendar-cache.js';
 import { outboxSecretsBox } from './modules/notifications/outbox.js';
 import { EmailSender, mailerFromConfig } from './modules/notifications/email-sender.js';
@@ -43,6 +45,8 @@ async function main(): Promise<void> {
   const mail = new EmailSender({ db, clock, jobs, log: jobLog, mailer: mailerFromConfig(config), secrets: outboxSecretsBox(config.secret) });
   await mail.start();
   await startOfferExpiry(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl });
+  await startReminders(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl });
+  await startRunPdfs(jobs, { db, clock });
   const services: Services = { config, db, clock, tenants, jobs, mail, calendars: new CalendarCache() };
   const app = await buildApp(services);
 

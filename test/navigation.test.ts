@@ -48,17 +48,18 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     assert.match(reachable.body, /<a href="tel:0233445566">02 33 44 55 66<\/a>/);
   });
 
-  it('groups the back office’s pages in five entries, and marks the page and its menu as current', async () => {
+  it('groups the back office’s pages in six entries, and marks the page and its menu as current', async () => {
     const staff = await signIn('agent@example.test');
     const page = await staff.get(`/ville/gestion/foyers/${family.householdId}`);
     assert.equal(page.statusCode, 200);
     const nav = navigationOf(page.body);
-    assert.deepEqual(nav.map((item) => item.menu ?? item.links[0]!.label), ['Tableau de bord', 'Familles', 'Activités et réservations', 'Communication', 'Administration']);
+    assert.deepEqual(nav.map((item) => item.menu ?? item.links[0]!.label), ['Tableau de bord', 'Familles', 'Activités et réservations', 'Facturation', 'Communication', 'Administration']);
     assert.deepEqual(nav[1]!.links.map((link) => link.label), ['Foyers', 'Demandes des familles', 'Demandes de compte']);
     assert.deepEqual(nav[2]!.links.map((link) => link.label), ['Activités', 'Places et listes d’attente', 'Validations', 'Présences', 'Calendrier']);
-    assert.deepEqual(nav[3]!.links.map((link) => link.label), ['Actualités', 'Courriels envoyés']);
+    assert.deepEqual(nav[3]!.links.map((link) => link.label), ['Vue d’ensemble', 'Factures', 'Paiements', 'Tarifs', 'Régies']);
+    assert.deepEqual(nav[4]!.links.map((link) => link.label), ['Actualités', 'Courriels envoyés']);
     // A household's file lies under Foyers: the link and its menu show where staff are.
-    assert.deepEqual(nav.map((item) => item.menuCurrent), [false, true, false, false, false]);
+    assert.deepEqual(nav.map((item) => item.menuCurrent), [false, true, false, false, false, false]);
     assert.deepEqual(nav[1]!.links.map((link) => link.current), ['true', null, null]);
     assert.equal(nav[0]!.links[0]!.current, null, 'the dashboard is current on its own page only');
 
@@ -72,7 +73,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
   });
 
   it('shows Paramètres to administrators only, the only ones who may open it', async () => {
-    const settingsLink = (html: string) => navigationOf(html)[4]!.links.map((link) => link.label);
+    const settingsLink = (html: string) => navigationOf(html)[5]!.links.map((link) => link.label);
     for (const email of ['agent@example.test', 'lecture@example.test']) {
       const staff = await signIn(email);
       assert.deepEqual(settingsLink((await staff.get('/ville/gestion')).body), ['Journal des actions', 'Sécurité du compte'], email);
@@ -82,7 +83,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     const page = await admin.get('/ville/gestion/parametres/fiche');
     assert.equal(page.statusCode, 200);
     assert.deepEqual(settingsLink(page.body), ['Paramètres', 'Journal des actions', 'Sécurité du compte']);
-    assert.equal(navigationOf(page.body)[4]!.menuCurrent, true);
+    assert.equal(navigationOf(page.body)[5]!.menuCurrent, true);
   });
 
   it('gives families their pages at the top, the booking pages under one Réservations menu and the money pages under another', async () => {

@@ -75,7 +75,7 @@ export const familyPages: FastifyPluginAsync<{ services: Services }> = async (ap
 };
 
 export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  await app.register(staffBillingRunRoutes());
+  await app.register(staffBillingRunRoutes(services));
   await app.register(staffBillingInvoiceRoutes());
   await app.register(staffBillingPaymentRoutes());
   await app.register(staffBillingSetupRoutes());

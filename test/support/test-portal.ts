@@ -75,7 +75,7 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
   const jobs = options.jobs ? await startJobQueue(db, jobLog) : null;
   const mail = new EmailSender({ db, clock, jobs, log: jobLog, mailer: mailerFromConfig(config), secrets: outboxSecretsBox(config.secret), retryDelaysSeconds: options.mailRetryDelaysSeconds });
   await mail.start();
-  await startOfferExpiry(jobs, { db, clock, mail, log: jobLog });
+  await startOfferExpiry(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl });
   const calendars = new CalendarCache({ now: () => clock.now().getTime() });
   const services: Services = { config, db, clock, tenants, jobs, mail, calendars };
   const app = await withoutPreparedAssets(options.firstStart ?? false, () => buildApp(services));

@@ -1,4 +1,9 @@
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/database.js';
+import { inTenant } from '../../db/tenant-scope.js';
 import type { Lang, MessageKey } from '../../i18n/catalogue.js';
+import type { JobQueue } from '../../jobs/job-queue.js';
+import { SYSTEM } from '../actor.js';
 import { translator } from '../../i18n/catalogue.js';
 import type { Scope } from '../scope.js';
 import type { LineKind } from './billing.tables.js';
@@ -107,4 +112,41 @@ export function compactDays(days: string[], date: (day: string) => string): stri
 
 function groupedIban(iban: string): string {
   return iban.replace(/(.{4})/g, '$1 ').trim();
+}
+
+/**
+ * Makes and keeps the PDFs of a run's invoices not made yet, in their families' languages, a batch
+ * per transaction: after a run, so that families download them at once. Answers how many it made.
+ */
+export async function renderRunPdfs(inTenantScope: <T>(work: (scope: Scope) => Promise<T>) => Promise<T>, runId: string, batch = 50): Promise<number> {
+  let made = 0;
+  for (;;) {
+    const done = await inTenantScope(async (scope) => {
+      const missing = await scope.tx
+        .selectFrom('invoices as i')
+        .select(['i.id', 'i.lang'])
+        .where('i.run_id', '=', runId)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('invoice_pdfs as p').select('p.invoice_id').whereRef('p.invoice_id', '=', 'i.id').whereRef('p.lang', '=', 'i.lang'))))
+        .orderBy('i.seq')
+        .limit(batch)
+        .execute();
+      for (const invoice of missing) await invoicePdf(scope, invoice.id, invoice.lang);
+      return missing.length;
+    });
+    made += done;
+    if (done < batch) return made;
+  }
+}
+
+export const RUN_PDFS_QUEUE = 'invoice-run-pdfs';
+
+/** After a run, its PDFs are made by the job queue, in whichever process takes the job. */
+export async function startRunPdfs(jobs: JobQueue | null, options: { db: Database; clock: Clock }): Promise<void> {
+  if (!jobs) return;
+  await jobs.createQueue(RUN_PDFS_QUEUE, { name: RUN_PDFS_QUEUE, retryLimit: 3, retryDelay: 30 });
+  await jobs.work<{ tenantId: string; runId: string }>(RUN_PDFS_QUEUE, async ([job]) => {
+    if (!job) return;
+    const { tenantId, runId } = job.data;
+    await renderRunPdfs((work) => inTenant(options.db, tenantId, (tx) => work({ tx, tenantId, actor: SYSTEM, now: options.clock.now() })), runId);
+  });
 }

@@ -204,9 +204,15 @@ async function tenantBillingSettings(scope: Scope): Promise<{ qfValidityMonths: 
   return { qfValidityMonths: tenant.settings.qfValidityMonths ?? DEFAULT_QF_VALIDITY_MONTHS, residentPostcodes: tenant.settings.residentPostcodes ?? [] };
 }
 
-/** The bookings of these units, up to the day, in a billed state and not billed yet; children eldest first. */
+/**
+ * The bookings of these units, up to the day, in a billed state and not billed yet; children eldest
+ * first. What is billed already is read apart and left out here: an anti-join planned on the
+ * statistics of a table a run just filled (before they are gathered again) scanned it once per row.
+ */
 async function billableBookings(scope: Scope, unitIds: string[], since: string, to: string) {
-  return scope.tx
+  const billed = await scope.tx.selectFrom('billed_units').select('booking_id').where('day', '>=', since).where('day', '<=', to).where('reverses', 'is', null).where('reversed_by', 'is', null).execute();
+  const done = new Set(billed.map((row) => row.booking_id));
+  const rows = await scope.tx
     .selectFrom('bookings as b')
     .innerJoin('persons as p', 'p.id', 'b.child_id')
     .innerJoin('units as u', 'u.id', 'b.unit_id')
@@ -215,7 +221,6 @@ async function billableBookings(scope: Scope, unitIds: string[], since: string, 
     .where('b.day', '>=', since)
     .where('b.day', '<=', to)
     .where('b.status', 'in', BILLABLE_STATUSES)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('billed_units as x').select('x.id').whereRef('x.booking_id', '=', 'b.id').where('x.reverses', 'is', null).where('x.reversed_by', 'is', null))))
     .orderBy('b.household_id')
     .orderBy('p.birth_date')
     .orderBy('p.first_name')
@@ -223,6 +228,7 @@ async function billableBookings(scope: Scope, unitIds: string[], since: string, 
     .orderBy('u.position')
     .orderBy('b.day')
     .execute();
+  return rows.filter((row) => !done.has(row.id));
 }
 
 /** Charges in force whose booking is no longer billed as it was (an absence excused, a presence turned into an excused absence). */

@@ -3,7 +3,9 @@ import { Type } from 'typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { tenantToday } from '../../modules/calendar/local-date.js';
 import type { BillingFieldError } from '../../modules/billing/billing-forms.js';
+import { RUN_PDFS_QUEUE } from '../../modules/billing/invoice-pdf.js';
 import { generateRun, previewRun, type RunField, type RunPlan } from '../../modules/billing/invoice-runs.js';
+import type { Services } from '../../services.js';
 import { listInvoices, unpaidByAge, type AgedDebt, type InvoiceSummary } from '../../modules/billing/invoices.js';
 import { listRegies, type Regie } from '../../modules/billing/regies.js';
 import { listRuns, type RunRow } from '../../modules/billing/run-history.js';
@@ -30,7 +32,7 @@ const RUNS_PATH = `${BILLING_PATH}/campagnes`;
  * choose a régie and a period, see the preview with its anomalies, then generate (nothing is
  * written before). Managers and administrators generate; read-only staff see.
  */
-export function staffBillingRunRoutes(): FastifyPluginAsyncTypebox {
+export function staffBillingRunRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(BILLING_PATH, { preHandler: requireStaff() }, async (request, reply) => {
       const data = await request.inScope(async (scope) => {
@@ -65,6 +67,8 @@ export function staffBillingRunRoutes(): FastifyPluginAsyncTypebox {
       if (result.kind === 'forbidden') return reply.page(request.t('error.forbidden.title'), ErrorPage({ kind: 'forbidden' }), 403);
       if (result.kind === 'invalid') return reply.page(request.t('billing.run.title'), <RunForm regies={regies} values={form} errors={runErrors(request.t, result.errors)} />, 400);
       if (result.kind !== 'generated') return reply.callNotFound();
+      // The invoices' PDFs are made in the background, so that families download them at once.
+      await services.jobs?.send(RUN_PDFS_QUEUE, { tenantId: request.tenant!.id, runId: result.runId });
       return reply.redirect(`${request.base}${RUNS_PATH}/${result.runId}`);
     });
 
