@@ -55,8 +55,16 @@ function startServer(dbName: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: {
-      ...process.env, DATABASE_URL: databaseUrl(dbName), PORT: String(PORT), HOST: '127.0.0.1', DEMO: 'false', LOG_LEVEL: 'warn',
-      SECRET: randomBytes(32).toString('hex'), TRUST_PROXY: 'true', DATA_DIR: `/tmp/pf-bench-${dbName}`, PUBLIC_URL: `http://127.0.0.1:${PORT}`,
+      ...process.env,
+      DATABASE_URL: databaseUrl(dbName),
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      DEMO: 'false',
+      LOG_LEVEL: 'warn',
+      SECRET: randomBytes(32).toString('hex'),
+      TRUST_PROXY: 'true',
+      DATA_DIR: `/tmp/pf-bench-${dbName}`,
+      PUBLIC_URL: `http://127.0.0.1:${PORT}`,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -71,9 +79,12 @@ function startServer(dbName: string): Promise<ChildProcess> {
 }
 
 /** The authority, its 5,000 households, the summer activity and its first-come period (opening later). */
-async function seed(url: string): Promise<{ tenantId: string; activityId: string; unitId: string; periodId: string; parents: { email: string; children: string[] }[] }> {
+async function seed(
+  url: string,
+): Promise<{ tenantId: string; activityId: string; unitId: string; periodId: string; parents: { email: string; children: string[] }[] }> {
   return admin(async (db) => {
-    const tenant = (await db.query(`insert into tenants (slug, name, settings) values ('rush', 'Ville de la Ruée (banc d''essai)', '{}') returning id`)).rows[0].id as string;
+    const tenant = (await db.query(`insert into tenants (slug, name, settings) values ('rush', 'Ville de la Ruée (banc d''essai)', '{}') returning id`)).rows[0]
+      .id as string;
     const passwordHash = await hash(PASSWORD);
     const parents: { email: string; children: string[] }[] = [];
     for (let start = 0; start < HOUSEHOLDS; start += 500) {
@@ -105,17 +116,22 @@ async function seed(url: string): Promise<{ tenantId: string; activityId: string
         }
       }
     }
-    const activity = (await db.query(
-      `insert into activities (tenant_id, name, kind, starts_on, ends_on, weekdays, opening, requires_enrollment, booking_deadline, cancellation_deadline)
+    const activity = (
+      await db.query(
+        `insert into activities (tenant_id, name, kind, starts_on, ends_on, weekdays, opening, requires_enrollment, booking_deadline, cancellation_deadline)
        values ($1, 'Accueil de loisirs — été 2027', 'alsh_holidays', '2027-07-05', '2027-08-27', '{1,2,3,4,5}', 'all', false, '{"type":"days_before","days":1,"time":"00:00"}', '{"type":"days_before","days":1,"time":"00:00"}') returning id`,
-      [tenant],
-    )).rows[0].id as string;
-    const unit = (await db.query(`insert into units (tenant_id, activity_id, name, code) values ($1, $2, 'Journée', 'J') returning id`, [tenant, activity])).rows[0].id as string;
+        [tenant],
+      )
+    ).rows[0].id as string;
+    const unit = (await db.query(`insert into units (tenant_id, activity_id, name, code) values ($1, $2, 'Journée', 'J') returning id`, [tenant, activity]))
+      .rows[0].id as string;
     await db.query(`insert into capacity_pools (tenant_id, activity_id, unit_ids, places) values ($1, $2, $3, $4)`, [tenant, activity, [unit], PLACES]);
-    const period = (await db.query(
-      `insert into booking_periods (tenant_id, activity_id, name, first_day, last_day, opens_at, closes_at) values ($1, $2, 'Été 2027 — semaine 1', $3, $4, now() + interval '1 day', now() + interval '30 days') returning id`,
-      [tenant, activity, WEEK[0], WEEK[WEEK.length - 1]],
-    )).rows[0].id as string;
+    const period = (
+      await db.query(
+        `insert into booking_periods (tenant_id, activity_id, name, first_day, last_day, opens_at, closes_at) values ($1, $2, 'Été 2027 — semaine 1', $3, $4, now() + interval '1 day', now() + interval '30 days') returning id`,
+        [tenant, activity, WEEK[0], WEEK[WEEK.length - 1]],
+      )
+    ).rows[0].id as string;
     return { tenantId: tenant, activityId: activity, unitId: unit, periodId: period, parents };
   }, url);
 }
@@ -152,7 +168,10 @@ async function call(parent: Parent, method: 'GET' | 'POST', path: string, form?:
 async function logIn(parent: Parent): Promise<void> {
   await call(parent, 'GET', '/connexion');
   const response = await call(parent, 'POST', '/connexion', new URLSearchParams({ _csrf: parent.csrf, email: parent.email, password: PASSWORD }));
-  if (response.status !== 302) throw new Error(`login of ${parent.email} answered ${response.status}: ${/<h1>([^<]*)<\/h1>[^]*?<p[^>]*>([^<]*)/.exec(response.body)?.slice(1).join(" — ")}`);
+  if (response.status !== 302)
+    throw new Error(
+      `login of ${parent.email} answered ${response.status}: ${/<h1>([^<]*)<\/h1>[\s\S]*?<p[^>]*>([^<]*)/.exec(response.body)?.slice(1).join(' — ')}`,
+    );
   await call(parent, 'GET', '/accueil');
 }
 
@@ -214,7 +233,13 @@ function percentile(sorted: number[], p: number): number {
 
 /** A pgbench-like baseline: concurrent single-row updates, one transaction each, for a few seconds. */
 async function baselineTps(url: string, clients: number, seconds: number): Promise<number> {
-  await admin((db) => db.query('create table bench_counter (id int primary key, n bigint not null default 0); insert into bench_counter select g from generate_series(1, 100) g'), url);
+  await admin(
+    (db) =>
+      db.query(
+        'create table bench_counter (id int primary key, n bigint not null default 0); insert into bench_counter select g from generate_series(1, 100) g',
+      ),
+    url,
+  );
   const pool = new pg.Pool({ connectionString: url, max: clients });
   const deadline = performance.now() + seconds * 1000;
   let count = 0;
@@ -237,11 +262,13 @@ async function baselineTps(url: string, clients: number, seconds: number): Promi
  */
 async function timeLottery(url: string, data: { tenantId: string; activityId: string; unitId: string }) {
   const periodId = await admin(async (db) => {
-    const period = (await db.query(
-      `insert into booking_periods (tenant_id, activity_id, name, first_day, last_day, opens_at, closes_at, allocation)
+    const period = (
+      await db.query(
+        `insert into booking_periods (tenant_id, activity_id, name, first_day, last_day, opens_at, closes_at, allocation)
        values ($1, $2, 'Été 2027 — semaine 2 (tirage au sort)', $3, $4, now() - interval '20 days', now() - interval '1 minute', 'lottery') returning id`,
-      [data.tenantId, data.activityId, LOTTERY_WEEK[0], LOTTERY_WEEK[LOTTERY_WEEK.length - 1]],
-    )).rows[0].id as string;
+        [data.tenantId, data.activityId, LOTTERY_WEEK[0], LOTTERY_WEEK[LOTTERY_WEEK.length - 1]],
+      )
+    ).rows[0].id as string;
     await db.query(
       `insert into lottery_settings (period_id, tenant_id, criteria, resident_postcodes, seed, seed_published_at, updated_at)
        values ($1, $2, '{resident,siblings}', '{41000}', $3, now() - interval '20 days', now())`,
@@ -271,7 +298,8 @@ async function main(): Promise<void> {
   const dbName = `pf_bench_${randomBytes(5).toString('hex')}`;
   await admin((db) => db.query(`create database ${dbName}`));
   // RUSH_LOG_SLOW_MS=n: the server logs every statement slower than n ms (to find where time goes).
-  if (process.env.RUSH_LOG_SLOW_MS) await admin((db) => db.query(`alter database ${dbName} set log_min_duration_statement = ${Number(process.env.RUSH_LOG_SLOW_MS)}`));
+  if (process.env.RUSH_LOG_SLOW_MS)
+    await admin((db) => db.query(`alter database ${dbName} set log_min_duration_statement = ${Number(process.env.RUSH_LOG_SLOW_MS)}`));
   let server: ChildProcess | undefined;
   try {
     // The server applies the migrations at start; the data is seeded after, then the server reloads its tenants.
@@ -283,7 +311,12 @@ async function main(): Promise<void> {
     console.log(`seeded ${HOUSEHOLDS} households (${data.parents.length} parents with accounts) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     server = await startServer(dbName);
 
-    const parents: Parent[] = data.parents.map((p, index) => ({ ...p, address: `198.18.${Math.floor(index / 250)}.${(index % 250) + 1}`, cookies: new Map(), csrf: '' }));
+    const parents: Parent[] = data.parents.map((p, index) => ({
+      ...p,
+      address: `198.18.${Math.floor(index / 250)}.${(index % 250) + 1}`,
+      cookies: new Map(),
+      csrf: '',
+    }));
     t = performance.now();
     await Promise.all(parents.map(logIn));
     console.log(`${parents.length} parents logged in over HTTP in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -291,10 +324,15 @@ async function main(): Promise<void> {
     // Before the opening, nothing can be booked, whatever is posted.
     const early = await book(parents[0]!, data.activityId, data.unitId, []);
     const earlyBooked = await admin(async (db) => Number((await db.query('select count(*) from bookings')).rows[0].count), databaseUrl(dbName));
-    console.log(`posted before the opening: HTTP ${early.status}, bookings created: ${earlyBooked} (${/pas encore ouvertes/.test(early.body) ? 'refused: not open yet' : 'UNEXPECTED'})`);
+    console.log(
+      `posted before the opening: HTTP ${early.status}, bookings created: ${earlyBooked} (${/pas encore ouvertes/.test(early.body) ? 'refused: not open yet' : 'UNEXPECTED'})`,
+    );
 
     const openingDelayMs = 3000;
-    await admin((db) => db.query(`update booking_periods set opens_at = now() + ($1 || ' milliseconds')::interval where id = $2`, [openingDelayMs, data.periodId]), databaseUrl(dbName));
+    await admin(
+      (db) => db.query(`update booking_periods set opens_at = now() + ($1 || ' milliseconds')::interval where id = $2`, [openingDelayMs, data.periodId]),
+      databaseUrl(dbName),
+    );
     await new Promise((resolve) => setTimeout(resolve, openingDelayMs + 50));
 
     const attempts: Attempt[] = [];
@@ -308,17 +346,40 @@ async function main(): Promise<void> {
       const one = async (text: string, values: unknown[] = []) => (await db.query(text, values)).rows[0];
       return {
         byStatus: (await db.query(`select status, count(*)::int as n from bookings group by status order by status`)).rows as { status: string; n: number }[],
-        oversold: Number((await one(`select count(*)::int as n from capacity_days where taken > places`)).n)
-          + Number((await one(`select count(*)::int as n from (select day from bookings where status in ('reserved','requested') group by unit_id, day having count(*) > $1) d`, [PLACES])).n),
-        duplicates: Number((await one(`select count(*)::int as n from (select 1 from bookings where status not in ('refused','cancelled') group by child_id, unit_id, day having count(*) > 1) d`)).n),
-        badRanks: Number((await one(`select count(*)::int as n from (select unit_id, day, group_id, array_agg(waitlist_rank order by waitlist_rank) as ranks, count(*) as c from bookings where status = 'waitlisted' group by unit_id, day, group_id) w where w.ranks <> array(select generate_series(1, w.c::int))`)).n),
+        oversold:
+          Number((await one(`select count(*)::int as n from capacity_days where taken > places`)).n) +
+          Number(
+            (
+              await one(
+                `select count(*)::int as n from (select day from bookings where status in ('reserved','requested') group by unit_id, day having count(*) > $1) d`,
+                [PLACES],
+              )
+            ).n,
+          ),
+        duplicates: Number(
+          (
+            await one(
+              `select count(*)::int as n from (select 1 from bookings where status not in ('refused','cancelled') group by child_id, unit_id, day having count(*) > 1) d`,
+            )
+          ).n,
+        ),
+        badRanks: Number(
+          (
+            await one(
+              `select count(*)::int as n from (select unit_id, day, group_id, array_agg(waitlist_rank order by waitlist_rank) as ranks, count(*) as c from bookings where status = 'waitlisted' group by unit_id, day, group_id) w where w.ranks <> array(select generate_series(1, w.c::int))`,
+            )
+          ).n,
+        ),
         asked: parents.reduce((sum, parent) => sum + parent.children.length * WEEK.length, 0),
         answered: Number((await one(`select count(*)::int as n from bookings`)).n),
       };
     }, databaseUrl(dbName));
 
     const latencies = attempts.map((attempt) => attempt.ms).sort((a, b) => a - b);
-    const served = attempts.filter((attempt) => attempt.status !== 503).map((attempt) => attempt.ms).sort((a, b) => a - b);
+    const served = attempts
+      .filter((attempt) => attempt.status !== 503)
+      .map((attempt) => attempt.ms)
+      .sort((a, b) => a - b);
     const errors5xx = attempts.filter((attempt) => attempt.status >= 500 && attempt.status !== 503).length;
     const shed = attempts.filter((attempt) => attempt.status === 503).length;
     const notOk = results.filter((result) => result.status !== 200).length;
@@ -330,20 +391,39 @@ async function main(): Promise<void> {
     console.log('\n=== rush: first-come opening ===');
     console.log(`parents: ${parents.length}, choices asked: ${checks.asked}, rush wall time: ${rushSeconds.toFixed(2)} s`);
     console.log(`bookings per second: ${bookingsPerSecond.toFixed(0)} (${booked} reserved or waiting)`);
-    console.log(`booking request latency, every attempt: p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms (${attempts.length} attempts)`);
-    console.log(`booking request latency, answered (not 503): p50 ${percentile(served, 50).toFixed(0)} ms, p95 ${percentile(served, 95).toFixed(0)} ms, p99 ${percentile(served, 99).toFixed(0)} ms`);
+    console.log(
+      `booking request latency, every attempt: p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms (${attempts.length} attempts)`,
+    );
+    console.log(
+      `booking request latency, answered (not 503): p50 ${percentile(served, 50).toFixed(0)} ms, p95 ${percentile(served, 95).toFixed(0)} ms, p99 ${percentile(served, 99).toFixed(0)} ms`,
+    );
     // The first wave (every parent at the opening second) is where the tail is; the retries come spread.
     const firstWave = attempts.filter((attempt) => attempt.retry === 0);
-    const firstAnswered = firstWave.filter((attempt) => attempt.status !== 503).map((attempt) => attempt.ms).sort((a, b) => a - b);
-    const firstTurnedAway = firstWave.filter((attempt) => attempt.status === 503).map((attempt) => attempt.ms).sort((a, b) => a - b);
-    const retries = attempts.filter((attempt) => attempt.retry > 0).map((attempt) => attempt.ms).sort((a, b) => a - b);
-    console.log(`  first attempts: ${firstAnswered.length} answered, p99 ${percentile(firstAnswered, 99).toFixed(0)} ms; ${firstTurnedAway.length} turned away, p99 ${percentile(firstTurnedAway, 99).toFixed(0)} ms; retries: ${retries.length}, p99 ${percentile(retries, 99).toFixed(0)} ms`);
+    const firstAnswered = firstWave
+      .filter((attempt) => attempt.status !== 503)
+      .map((attempt) => attempt.ms)
+      .sort((a, b) => a - b);
+    const firstTurnedAway = firstWave
+      .filter((attempt) => attempt.status === 503)
+      .map((attempt) => attempt.ms)
+      .sort((a, b) => a - b);
+    const retries = attempts
+      .filter((attempt) => attempt.retry > 0)
+      .map((attempt) => attempt.ms)
+      .sort((a, b) => a - b);
+    console.log(
+      `  first attempts: ${firstAnswered.length} answered, p99 ${percentile(firstAnswered, 99).toFixed(0)} ms; ${firstTurnedAway.length} turned away, p99 ${percentile(firstTurnedAway, 99).toFixed(0)} ms; retries: ${retries.length}, p99 ${percentile(retries, 99).toFixed(0)} ms`,
+    );
     console.log(`503 answers (load shed, retried): ${shed}; other 5xx: ${errors5xx}; final answers not 200: ${notOk}`);
     console.log(`by status: ${checks.byStatus.map((row) => `${row.status} ${row.n}`).join(', ')}`);
-    console.log(`places oversold: ${checks.oversold}; duplicate bookings: ${checks.duplicates}; waiting lists not 1..n: ${checks.badRanks}; lost choices: ${checks.asked - checks.answered}`);
+    console.log(
+      `places oversold: ${checks.oversold}; duplicate bookings: ${checks.duplicates}; waiting lists not 1..n: ${checks.badRanks}; lost choices: ${checks.asked - checks.answered}`,
+    );
     if (cpuBefore && cpuAfter) {
       const used = (key: keyof CpuSeconds) => (cpuAfter[key] - cpuBefore[key]).toFixed(2);
-      console.log(`CPU seconds during the rush (2 cores give ${(2 * rushSeconds).toFixed(2)}): server ${used('server')}, database ${used('database')}, load generator ${used('generator')}`);
+      console.log(
+        `CPU seconds during the rush (2 cores give ${(2 * rushSeconds).toFixed(2)}): server ${used('server')}, database ${used('database')}, load generator ${used('generator')}`,
+      );
     }
     console.log(`baseline (one-row update, 10 clients): ${baseline.toFixed(0)} transactions per second`);
     console.log(`ratio bookings per second / baseline TPS: ${(bookingsPerSecond / baseline).toFixed(3)}`);
@@ -353,7 +433,9 @@ async function main(): Promise<void> {
     if (draw.result.kind !== 'drawn') console.log(`draw did not run: ${draw.result.kind}`);
     else {
       const { households, applications, reserved, waitlisted, refused, already } = draw.result;
-      console.log(`draw of ${applications} applications from ${households} households: ${(draw.ms / 1000).toFixed(2)} s (reserved ${reserved}, waiting ${waitlisted}, refused ${refused}, already ${already})`);
+      console.log(
+        `draw of ${applications} applications from ${households} households: ${(draw.ms / 1000).toFixed(2)} s (reserved ${reserved}, waiting ${waitlisted}, refused ${refused}, already ${already})`,
+      );
     }
   } finally {
     server?.kill('SIGTERM');

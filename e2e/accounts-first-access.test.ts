@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { browserSuite, checkAccessibility, screenshot } from './support/browser.js';
-import { DEMO_BASE, demoPassword, expectRules, followNav, linkFromDemoMailbox, logIn, maskedInOutbox, scriptsReady, TENANT_NAME } from './support/account-steps.js';
+import {
+  DEMO_BASE,
+  demoPassword,
+  expectRules,
+  followNav,
+  linkFromDemoMailbox,
+  logIn,
+  maskedInOutbox,
+  scriptsReady,
+  TENANT_NAME,
+} from './support/account-steps.js';
 
 // First access of a family unknown to the service: the account request (anti-robot check solved by
 // the browser), its acceptance by staff, the invitation mail (masked in the back office's outbox, read whole in the demo's mailbox), and
@@ -81,7 +91,10 @@ journey('first login with an invitation link: account request, acceptance, outbo
   await parent.goto(invitation);
   await scriptsReady(parent);
   assert.equal(await parent.locator('main h1').innerText(), 'Activer votre compte');
-  assert.match(await parent.locator('main').innerText(), new RegExp(`Bienvenue Élodie Garnier ! Choisissez le mot de passe de votre compte ${PARENT.email}\\.`));
+  assert.match(
+    await parent.locator('main').innerText(),
+    new RegExp(`Bienvenue Élodie Garnier ! Choisissez le mot de passe de votre compte ${PARENT.email}\\.`),
+  );
   const password = parent.locator('main form').getByLabel(/^Nouveau mot de passe/);
   const confirm = parent.locator('main form').getByLabel(/^Confirmez le nouveau mot de passe/);
   await expectRules(parent, { length: false, upper: false, lower: false, digit: false });

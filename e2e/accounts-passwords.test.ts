@@ -2,7 +2,20 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { createFamily } from '../test/support/scenario.js';
 import { browserSuite, checkAccessibility, screenshot } from './support/browser.js';
-import { DEMO_BASE, demoPassword, expectRules, linkFromDemoMailbox, logIn, maskedInOutbox, loginAlert, loginFields, scriptsReady, submitLogin, submitWith, TENANT_NAME } from './support/account-steps.js';
+import {
+  DEMO_BASE,
+  demoPassword,
+  expectRules,
+  linkFromDemoMailbox,
+  logIn,
+  maskedInOutbox,
+  loginAlert,
+  loginFields,
+  scriptsReady,
+  submitLogin,
+  submitWith,
+  TENANT_NAME,
+} from './support/account-steps.js';
 
 // Passwords: forgotten (a reset link read in the demo's mailbox, masked in the back office's outbox), changed from the account
 // page, and the temporary password that must be changed at first login.
@@ -17,80 +30,86 @@ async function chooseNewPassword(page: Page, password: string, confirmation = pa
   await form.getByLabel(/^Confirmez le nouveau mot de passe/).pressSequentially(confirmation);
 }
 
-journey('forgotten password: the reset link read in the demo mailbox sets a new password; the old one and the used link no longer work', async ({ baseUrl, open, portal, demo }) => {
-  const family = await createFamily(portal, demo, { email: 'denis.leroy@example.test', lastName: 'LEROY', firstName: 'Denis' });
-  const parent = await open();
-  await parent.goto(`${baseUrl}${DEMO_BASE}/connexion`);
-  await parent.getByRole('link', { name: 'Mot de passe oublié ?' }).click();
-  await parent.waitForURL(`${baseUrl}${DEMO_BASE}/mot-de-passe-oublie`);
-  await scriptsReady(parent);
-  assert.equal(await parent.locator('main h1').innerText(), 'Mot de passe oublié');
-  await parent.locator('main form').getByLabel(/^Adresse électronique/).pressSequentially(family.email);
-  // Here the person ticks the box before sending (on the other forms the widget works on submit).
-  const widget = parent.locator('main altcha-widget');
-  await widget.getByText('Je ne suis pas un robot').click();
-  await widget.locator('[data-state="verified"]').waitFor();
-  assert.ok((await parent.locator('main form input[name="altcha"]').inputValue()).length > 100, 'the widget put its solution into the form');
-  await screenshot(parent, 'accounts-forgot-verified-desktop');
-  await checkAccessibility(parent, 'forgotten password with the check done, desktop');
-  await submitWith(parent.getByRole('button', { name: 'Recevoir le lien' }));
-  const sent = parent.locator('main .fr-alert--success');
-  assert.match(await sent.innerText(), /^Si un compte correspond à cette adresse, un courriel contenant un lien vient de lui être envoyé\./);
-  await screenshot(parent, 'accounts-forgot-sent-desktop');
-  await checkAccessibility(parent, 'forgotten password sent, desktop');
+journey(
+  'forgotten password: the reset link read in the demo mailbox sets a new password; the old one and the used link no longer work',
+  async ({ baseUrl, open, portal, demo }) => {
+    const family = await createFamily(portal, demo, { email: 'denis.leroy@example.test', lastName: 'LEROY', firstName: 'Denis' });
+    const parent = await open();
+    await parent.goto(`${baseUrl}${DEMO_BASE}/connexion`);
+    await parent.getByRole('link', { name: 'Mot de passe oublié ?' }).click();
+    await parent.waitForURL(`${baseUrl}${DEMO_BASE}/mot-de-passe-oublie`);
+    await scriptsReady(parent);
+    assert.equal(await parent.locator('main h1').innerText(), 'Mot de passe oublié');
+    await parent
+      .locator('main form')
+      .getByLabel(/^Adresse électronique/)
+      .pressSequentially(family.email);
+    // Here the person ticks the box before sending (on the other forms the widget works on submit).
+    const widget = parent.locator('main altcha-widget');
+    await widget.getByText('Je ne suis pas un robot').click();
+    await widget.locator('[data-state="verified"]').waitFor();
+    assert.ok((await parent.locator('main form input[name="altcha"]').inputValue()).length > 100, 'the widget put its solution into the form');
+    await screenshot(parent, 'accounts-forgot-verified-desktop');
+    await checkAccessibility(parent, 'forgotten password with the check done, desktop');
+    await submitWith(parent.getByRole('button', { name: 'Recevoir le lien' }));
+    const sent = parent.locator('main .fr-alert--success');
+    assert.match(await sent.innerText(), /^Si un compte correspond à cette adresse, un courriel contenant un lien vient de lui être envoyé\./);
+    await screenshot(parent, 'accounts-forgot-sent-desktop');
+    await checkAccessibility(parent, 'forgotten password sent, desktop');
 
-  // Staff see that a link left, never the link; the parent reads the mail in the demo's mailbox.
-  const mail = { to: family.email, subject: `Nouveau mot de passe — ${TENANT_NAME}`, pathPart: '/reinitialiser/' };
-  const staff = await open();
-  await logIn(staff, baseUrl, ADMIN, demoPassword(ADMIN), '/gestion');
-  await maskedInOutbox(staff, baseUrl, { ...mail, screenshotAs: (page) => screenshot(page, 'accounts-outbox-reset-desktop').then(() => undefined) });
-  const reset = await linkFromDemoMailbox(parent, baseUrl, mail);
+    // Staff see that a link left, never the link; the parent reads the mail in the demo's mailbox.
+    const mail = { to: family.email, subject: `Nouveau mot de passe — ${TENANT_NAME}`, pathPart: '/reinitialiser/' };
+    const staff = await open();
+    await logIn(staff, baseUrl, ADMIN, demoPassword(ADMIN), '/gestion');
+    await maskedInOutbox(staff, baseUrl, { ...mail, screenshotAs: (page) => screenshot(page, 'accounts-outbox-reset-desktop').then(() => undefined) });
+    const reset = await linkFromDemoMailbox(parent, baseUrl, mail);
 
-  // The parent opens the link; two different passwords are refused, next to the field.
-  await parent.goto(reset);
-  await scriptsReady(parent);
-  assert.equal(await parent.locator('main h1').innerText(), 'Choisir un nouveau mot de passe');
-  await chooseNewPassword(parent, 'Riviere-Calme-58', 'Riviere-Calme-85');
-  await expectRules(parent, { length: true, upper: true, lower: true, digit: true });
-  await submitWith(parent.getByRole('button', { name: 'Enregistrer le mot de passe' }));
-  const summary = parent.locator('#error-summary');
-  await summary.waitFor();
-  assert.match(await summary.innerText(), /Confirmez le nouveau mot de passe/);
-  assert.equal(await parent.locator('#field-confirm-error').innerText(), 'Les deux mots de passe saisis ne sont pas identiques.');
-  assert.equal(await parent.locator('#field-confirm').getAttribute('aria-invalid'), 'true');
-  await screenshot(parent, 'accounts-reset-mismatch-desktop');
-  await checkAccessibility(parent, 'reset page with an error, desktop');
+    // The parent opens the link; two different passwords are refused, next to the field.
+    await parent.goto(reset);
+    await scriptsReady(parent);
+    assert.equal(await parent.locator('main h1').innerText(), 'Choisir un nouveau mot de passe');
+    await chooseNewPassword(parent, 'Riviere-Calme-58', 'Riviere-Calme-85');
+    await expectRules(parent, { length: true, upper: true, lower: true, digit: true });
+    await submitWith(parent.getByRole('button', { name: 'Enregistrer le mot de passe' }));
+    const summary = parent.locator('#error-summary');
+    await summary.waitFor();
+    assert.match(await summary.innerText(), /Confirmez le nouveau mot de passe/);
+    assert.equal(await parent.locator('#field-confirm-error').innerText(), 'Les deux mots de passe saisis ne sont pas identiques.');
+    assert.equal(await parent.locator('#field-confirm').getAttribute('aria-invalid'), 'true');
+    await screenshot(parent, 'accounts-reset-mismatch-desktop');
+    await checkAccessibility(parent, 'reset page with an error, desktop');
 
-  await chooseNewPassword(parent, 'Riviere-Calme-58');
-  await submitWith(parent.getByRole('button', { name: 'Enregistrer le mot de passe' }));
-  await parent.waitForURL(`${baseUrl}${DEMO_BASE}/connexion?motdepasse=1`);
-  assert.equal(
-    (await parent.locator('main .fr-alert--success').innerText()).trim(),
-    'Votre mot de passe a été enregistré. Connectez-vous avec votre nouveau mot de passe.',
-  );
-  await screenshot(parent, 'accounts-reset-done-desktop');
-  await checkAccessibility(parent, 'login after a reset, desktop');
+    await chooseNewPassword(parent, 'Riviere-Calme-58');
+    await submitWith(parent.getByRole('button', { name: 'Enregistrer le mot de passe' }));
+    await parent.waitForURL(`${baseUrl}${DEMO_BASE}/connexion?motdepasse=1`);
+    assert.equal(
+      (await parent.locator('main .fr-alert--success').innerText()).trim(),
+      'Votre mot de passe a été enregistré. Connectez-vous avec votre nouveau mot de passe.',
+    );
+    await screenshot(parent, 'accounts-reset-done-desktop');
+    await checkAccessibility(parent, 'login after a reset, desktop');
 
-  // The old password fails, the new one opens the family space.
-  await submitLogin(parent, family.email, family.password);
-  assert.equal((await loginAlert(parent).innerText()).trim(), 'Adresse électronique ou mot de passe incorrect.');
-  await loginFields(parent).password.fill('Riviere-Calme-58');
-  await submitWith(loginFields(parent).submit);
-  await parent.waitForURL(`${baseUrl}${DEMO_BASE}/accueil`);
-  assert.equal(await parent.locator('main h1').innerText(), 'Bonjour Denis LEROY !');
+    // The old password fails, the new one opens the family space.
+    await submitLogin(parent, family.email, family.password);
+    assert.equal((await loginAlert(parent).innerText()).trim(), 'Adresse électronique ou mot de passe incorrect.');
+    await loginFields(parent).password.fill('Riviere-Calme-58');
+    await submitWith(loginFields(parent).submit);
+    await parent.waitForURL(`${baseUrl}${DEMO_BASE}/accueil`);
+    assert.equal(await parent.locator('main h1').innerText(), 'Bonjour Denis LEROY !');
 
-  // The link has served.
-  const later = await open();
-  const response = await later.goto(reset);
-  assert.equal(response?.status(), 410);
-  assert.equal(
-    (await later.locator('main .fr-alert--error').innerText()).trim(),
-    'Ce lien n’est plus valable : il a déjà servi ou a expiré. Vous pouvez en demander un nouveau.',
-  );
-  assert.equal(await later.getByRole('link', { name: 'Demander un nouveau lien' }).getAttribute('href'), `${DEMO_BASE}/mot-de-passe-oublie`);
-  await screenshot(later, 'accounts-reset-link-used-desktop');
-  await checkAccessibility(later, 'used reset link, desktop');
-});
+    // The link has served.
+    const later = await open();
+    const response = await later.goto(reset);
+    assert.equal(response?.status(), 410);
+    assert.equal(
+      (await later.locator('main .fr-alert--error').innerText()).trim(),
+      'Ce lien n’est plus valable : il a déjà servi ou a expiré. Vous pouvez en demander un nouveau.',
+    );
+    assert.equal(await later.getByRole('link', { name: 'Demander un nouveau lien' }).getAttribute('href'), `${DEMO_BASE}/mot-de-passe-oublie`);
+    await screenshot(later, 'accounts-reset-link-used-desktop');
+    await checkAccessibility(later, 'used reset link, desktop');
+  },
+);
 
 journey('password change from the account page: the current password is checked, the other open session is closed', async ({ baseUrl, open, portal, demo }) => {
   const family = await createFamily(portal, demo, { email: 'emma.fontaine@example.test', lastName: 'FONTAINE', firstName: 'Emma' });
@@ -170,7 +189,10 @@ journey('a temporary password must be changed at first login before anything els
   await screenshot(phone, 'accounts-temporary-password-phone');
   await checkAccessibility(phone, 'temporary password to change, phone');
 
-  await page.locator('main form').getByLabel(/^Mot de passe actuel/).pressSequentially(demoPassword(email));
+  await page
+    .locator('main form')
+    .getByLabel(/^Mot de passe actuel/)
+    .pressSequentially(demoPassword(email));
   await chooseNewPassword(page, 'Fleuve-Large-71');
   await submitWith(page.getByRole('button', { name: 'Changer le mot de passe' }));
   assert.match(await page.locator('main .fr-alert--success').innerText(), /Votre mot de passe a été changé\./);

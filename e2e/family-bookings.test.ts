@@ -5,8 +5,30 @@ import { DEMO_SLUG } from '../src/demo/demo-authority.js';
 import { SYSTEM } from '../src/modules/actor.js';
 import { browserSuite, checkAccessibility, screenshot, scrollWidth } from './support/browser.js';
 import {
-  applyMassSelection, bookAsFamily, calendarRow, cancelButton, certificatePdf, CLAIRE, dayBox, DEMO_BASE, familyLogIn, followNav, go, HOLIDAYS, nextMonth, notice,
-  openCalendar, placesTaken, planningRow, resultRow, resultRows, SOPHIE, staffLogIn, text, tick, WEDNESDAYS,
+  applyMassSelection,
+  bookAsFamily,
+  calendarRow,
+  cancelButton,
+  certificatePdf,
+  CLAIRE,
+  dayBox,
+  DEMO_BASE,
+  familyLogIn,
+  followNav,
+  go,
+  HOLIDAYS,
+  nextMonth,
+  notice,
+  openCalendar,
+  placesTaken,
+  planningRow,
+  resultRow,
+  resultRows,
+  SOPHIE,
+  staffLogIn,
+  text,
+  tick,
+  WEDNESDAYS,
 } from './support/booking-steps.js';
 
 // A family's bookings, as in the guides' seeds 000–004: pre-registering two children for the
@@ -88,53 +110,78 @@ journey('a parent pre-registers two children for the Wednesdays with the mass se
   assert.equal(await dayBox(page, LEA, 'Journée', '2025-12-03').count(), 0);
 });
 
-journey('the month planning shows those days with its legend; a cancellation before the deadline frees the place, after it is refused', async ({ baseUrl, portal, demo, open }) => {
-  // Léa's December, as booked by the journey above.
-  portal.clock.set(NOW);
-  const page = await open();
-  await familyLogIn(page, baseUrl, CLAIRE);
-  await followNav(page, 'Planning du mois');
-  assert.equal(await page.locator('main h1').innerText(), `Planning du mois — ${LEA}`);
-  await nextMonth(page);
-  const legend = page.locator('main .pf-legend');
-  for (const word of ['Demande en attente', 'Réservée', 'Refusée', 'Liste d’attente', 'Présent', 'Absence justifiée', 'Absence facturée', 'Annulée hors délai', 'Fermé', 'Vacances']) {
-    assert.match(await text(legend), new RegExp(word), `the legend says "${word}"`);
-  }
-  // Not colour alone: every state of the legend has its icon beside its word.
-  const withoutIcon = await legend.locator('.fr-badge:not(.fr-badge--no-icon)').evaluateAll((badges) =>
-    badges.filter((badge) => { const style = getComputedStyle(badge, '::before'); return style.maskImage === 'none' && style.webkitMaskImage === 'none'; }).map((badge) => badge.textContent),
-  );
-  assert.deepEqual(withoutIcon, [], 'every booking state of the legend has an icon');
-  assert.match(await planningRow(page, '2025-12-03'), /Journée Réservée.*annulable jusqu’au 01\/12\/2025 12:00.*Repas Réservée/);
-  assert.match(await planningRow(page, '2025-12-24'), /Vacances/);
-  assert.match(await planningRow(page, '2025-12-25'), /Fermé/);
-  assert.ok(await page.getByRole('button', { name: 'Imprimer' }).isVisible(), 'the planning can be printed');
-  await screenshot(page, 'family-planning-desktop');
-  await checkAccessibility(page, 'month planning, desktop');
+journey(
+  'the month planning shows those days with its legend; a cancellation before the deadline frees the place, after it is refused',
+  async ({ baseUrl, portal, demo, open }) => {
+    // Léa's December, as booked by the journey above.
+    portal.clock.set(NOW);
+    const page = await open();
+    await familyLogIn(page, baseUrl, CLAIRE);
+    await followNav(page, 'Planning du mois');
+    assert.equal(await page.locator('main h1').innerText(), `Planning du mois — ${LEA}`);
+    await nextMonth(page);
+    const legend = page.locator('main .pf-legend');
+    for (const word of [
+      'Demande en attente',
+      'Réservée',
+      'Refusée',
+      'Liste d’attente',
+      'Présent',
+      'Absence justifiée',
+      'Absence facturée',
+      'Annulée hors délai',
+      'Fermé',
+      'Vacances',
+    ]) {
+      assert.match(await text(legend), new RegExp(word), `the legend says "${word}"`);
+    }
+    // Not colour alone: every state of the legend has its icon beside its word.
+    const withoutIcon = await legend.locator('.fr-badge:not(.fr-badge--no-icon)').evaluateAll((badges) =>
+      badges
+        .filter((badge) => {
+          const style = getComputedStyle(badge, '::before');
+          return style.maskImage === 'none' && style.webkitMaskImage === 'none';
+        })
+        .map((badge) => badge.textContent),
+    );
+    assert.deepEqual(withoutIcon, [], 'every booking state of the legend has an icon');
+    assert.match(await planningRow(page, '2025-12-03'), /Journée Réservée.*annulable jusqu’au 01\/12\/2025 12:00.*Repas Réservée/);
+    assert.match(await planningRow(page, '2025-12-24'), /Vacances/);
+    assert.match(await planningRow(page, '2025-12-25'), /Fermé/);
+    assert.ok(await page.getByRole('button', { name: 'Imprimer' }).isVisible(), 'the planning can be printed');
+    await screenshot(page, 'family-planning-desktop');
+    await checkAccessibility(page, 'month planning, desktop');
 
-  // Before the deadline: cancelled, and the place goes back to the others.
-  assert.deepEqual(await placesTaken(portal, demo, WEDNESDAYS, 'Journée', '2025-12-17'), [{ group: '3-5 ans', places: 16, taken: 0 }, { group: '6-11 ans', places: 24, taken: 1 }]);
-  await go(cancelButton(page, 'Journée', '2025-12-17'));
-  assert.equal(await notice(page), 'La réservation est annulée.');
-  assert.doesNotMatch(await planningRow(page, '2025-12-17'), /Journée/);
-  assert.deepEqual(await placesTaken(portal, demo, WEDNESDAYS, 'Journée', '2025-12-17'), [{ group: '3-5 ans', places: 16, taken: 0 }, { group: '6-11 ans', places: 24, taken: 0 }]);
+    // Before the deadline: cancelled, and the place goes back to the others.
+    assert.deepEqual(await placesTaken(portal, demo, WEDNESDAYS, 'Journée', '2025-12-17'), [
+      { group: '3-5 ans', places: 16, taken: 0 },
+      { group: '6-11 ans', places: 24, taken: 1 },
+    ]);
+    await go(cancelButton(page, 'Journée', '2025-12-17'));
+    assert.equal(await notice(page), 'La réservation est annulée.');
+    assert.doesNotMatch(await planningRow(page, '2025-12-17'), /Journée/);
+    assert.deepEqual(await placesTaken(portal, demo, WEDNESDAYS, 'Journée', '2025-12-17'), [
+      { group: '3-5 ans', places: 16, taken: 0 },
+      { group: '6-11 ans', places: 24, taken: 0 },
+    ]);
 
-  // Monday 1 December, 11:50: the 3rd can be cancelled until 12:00 today. The page stays open
-  // while the parent hesitates; at 12:05 the cancellation is refused with the reason, the day
-  // stays booked (and billed).
-  portal.clock.set('2025-12-01T10:50:00Z');
-  await familyLogIn(page, baseUrl, CLAIRE);
-  await followNav(page, 'Planning du mois');
-  assert.match(await planningRow(page, '2025-12-03'), /Journée Réservée.*annulable jusqu’au 01\/12\/2025 12:00/);
-  portal.clock.advance(15 * 60_000);
-  await go(cancelButton(page, 'Journée', '2025-12-03'));
-  assert.equal(await notice(page), 'Annulation impossible : le délai d’annulation est dépassé : la journée reste réservée et sera facturée.');
-  assert.match(await planningRow(page, '2025-12-03'), /Journée Réservée/);
-  assert.equal(await cancelButton(page, 'Journée', '2025-12-03').count(), 0, 'no cancel button once the deadline has passed');
-  assert.equal(await cancelButton(page, 'Journée', '2025-12-10').count(), 1, 'the 10th can still be cancelled');
-  await screenshot(page, 'family-planning-cancel-refused-desktop');
-  await checkAccessibility(page, 'planning with a refused cancellation, desktop');
-});
+    // Monday 1 December, 11:50: the 3rd can be cancelled until 12:00 today. The page stays open
+    // while the parent hesitates; at 12:05 the cancellation is refused with the reason, the day
+    // stays booked (and billed).
+    portal.clock.set('2025-12-01T10:50:00Z');
+    await familyLogIn(page, baseUrl, CLAIRE);
+    await followNav(page, 'Planning du mois');
+    assert.match(await planningRow(page, '2025-12-03'), /Journée Réservée.*annulable jusqu’au 01\/12\/2025 12:00/);
+    portal.clock.advance(15 * 60_000);
+    await go(cancelButton(page, 'Journée', '2025-12-03'));
+    assert.equal(await notice(page), 'Annulation impossible : le délai d’annulation est dépassé : la journée reste réservée et sera facturée.');
+    assert.match(await planningRow(page, '2025-12-03'), /Journée Réservée/);
+    assert.equal(await cancelButton(page, 'Journée', '2025-12-03').count(), 0, 'no cancel button once the deadline has passed');
+    assert.equal(await cancelButton(page, 'Journée', '2025-12-10').count(), 1, 'the 10th can still be cancelled');
+    await screenshot(page, 'family-planning-cancel-refused-desktop');
+    await checkAccessibility(page, 'planning with a refused cancellation, desktop');
+  },
+);
 
 journey('the calendar and the planning on a phone', async ({ baseUrl, portal, open }) => {
   portal.clock.set(NOW);
@@ -150,7 +197,10 @@ journey('the calendar and the planning on a phone', async ({ baseUrl, portal, op
   await phone.goto(`${baseUrl}${DEMO_BASE}/reservations/planning?mois=2025-12`);
   assert.ok((await scrollWidth(phone)) <= 360, `the planning fits a phone (${await scrollWidth(phone)} px)`);
   // Its entries wrap in the day's cell: no sideways scrolling to read or reach "Annuler".
-  assert.ok(await phone.locator('main table').evaluate((table) => table.scrollWidth <= table.closest('.fr-table__container')!.clientWidth + 1), 'the planning table fits its frame');
+  assert.ok(
+    await phone.locator('main table').evaluate((table) => table.scrollWidth <= table.closest('.fr-table__container')!.clientWidth + 1),
+    'the planning table fits its frame',
+  );
   await screenshot(phone, 'family-planning-phone');
   await checkAccessibility(phone, 'month planning, phone');
 });
@@ -163,8 +213,14 @@ journey('a full day puts the child on the waiting list with its rank, until a pl
   await followNav(staff, 'Activités');
   await go(staff.getByRole('link', { name: WEDNESDAYS }));
   await go(staff.getByRole('link', { name: 'Places par date — Journée, Matin — 6-11 ans' }));
-  await staff.locator('main form').getByLabel(/^Premier jour/).fill('07/01/2026');
-  await staff.locator('main form').getByLabel(/^Nombre de places ces jours-là/).fill('1');
+  await staff
+    .locator('main form')
+    .getByLabel(/^Premier jour/)
+    .fill('07/01/2026');
+  await staff
+    .locator('main form')
+    .getByLabel(/^Nombre de places ces jours-là/)
+    .fill('1');
   await go(staff.locator('main form').getByRole('button', { name: 'Enregistrer' }));
   assert.match(await text(staff.locator('main')), /07\/01\/2026 Journée, Matin — 6-11 ans 1/);
 
@@ -232,12 +288,21 @@ journey('a parent declares an illness with a medical certificate, and staff excu
   // An illness without its certificate is answered next to the file field.
   await go(form.getByRole('button', { name: 'Déclarer l’absence' }));
   assert.match(await text(page.locator('main .fr-upload-group--error')), /Certificat médical/);
-  assert.equal(await page.locator('main form').getByLabel(/^Premier jour d’absence/).inputValue(), '14/01/2026');
+  assert.equal(
+    await page
+      .locator('main form')
+      .getByLabel(/^Premier jour d’absence/)
+      .inputValue(),
+    '14/01/2026',
+  );
   await screenshot(page, 'family-absence-error-desktop');
   await checkAccessibility(page, 'absence form with an error, desktop');
 
   const pdf = certificatePdf();
-  await page.locator('main form').getByLabel(/^Certificat médical/).setInputFiles({ name: 'certificat-hugo.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await page
+    .locator('main form')
+    .getByLabel(/^Certificat médical/)
+    .setInputFiles({ name: 'certificat-hugo.pdf', mimeType: 'application/pdf', buffer: pdf });
   await go(page.locator('main form').getByRole('button', { name: 'Déclarer l’absence' }));
   assert.equal(await notice(page), 'L’absence est déclarée : le service va l’examiner.');
   const row = page.locator('main tbody tr').filter({ hasText: 'Hugo' });
@@ -268,7 +333,10 @@ journey('a parent declares an illness with a medical certificate, and staff excu
   await page.reload();
   assert.match(await text(page.locator('main tbody tr').filter({ hasText: 'Hugo' })), /Excusée/);
   await followNav(page, 'Planning du mois');
-  await page.locator('main form').getByLabel(/^Enfant/).selectOption({ label: HUGO });
+  await page
+    .locator('main form')
+    .getByLabel(/^Enfant/)
+    .selectOption({ label: HUGO });
   await go(page.locator('main form').getByRole('button', { name: 'Afficher le calendrier' }));
   await nextMonth(page);
   await nextMonth(page);
@@ -355,57 +423,74 @@ journey('without JavaScript, a parent books on the calendar and cancels from the
   await checkAccessibility(page, 'month planning, no JavaScript');
 });
 
+journey(
+  'Mes demandes gathers what the parent asked: bookings grouped by submission, cancellations, absences, enrollments',
+  async ({ baseUrl, portal, demo, open }) => {
+    // Claire's requests, as the journeys above left them, and, an hour later, Hugo's canteen for the
+    // school days of December sent at once.
+    portal.clock.set(NOW);
+    portal.clock.advance(60 * 60_000);
+    const canteenDays = ['01', '02', '04', '05', '08', '09', '11', '12', '15', '16', '18', '19'].map((day) => `2025-12-${day}`);
+    const booked = await bookAsFamily(
+      portal,
+      demo,
+      CLAIRE,
+      /^Restauration scolaire/,
+      canteenDays.map((day) => ({ child: 'Hugo', unit: 'Repas', day })),
+    );
+    assert.deepEqual(new Set(booked), new Set(['reserved']));
+    const page = await open();
+    await familyLogIn(page, baseUrl, CLAIRE);
+    await followNav(page, 'Mes demandes');
+    // The lines of a type (its first cell) that mention every word given.
+    const row = (type: string, ...words: string[]) =>
+      words.reduce(
+        (rows, word) => rows.filter({ hasText: word }),
+        page.locator('main tbody tr').filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${type}$`) }) }),
+      );
+    // Each line's words: type, about, request, made on, state, answer.
+    assert.match(await text(row('Absence', HUGO)), /^Absence Hugo MARTIN Du 14\/01\/2026 au 14\/01\/2026 Maladie \(certificat médical\) .* Excusée le /);
+    // Two cancellations asked the same day, for the same child and activity: one line.
+    assert.match(await text(row('Annulation', LEA)), /^Annulation Léa MARTIN .*mercredis \d{4}-\d{4} — Journée — 17\/12\/2025, 21\/01\/2026 .* Effectuée$/);
+    // Days sent at once are one line per child and state, not one per day. Every journey books at the
+    // same frozen instant, so here all of Léa's days still booked (the waiting day of 7 January given
+    // a place since) read as one submission.
+    assert.match(
+      await text(row('Réservation', LEA, 'Réservée')),
+      /mercredis \d{4}-\d{4} Journée — 03\/12\/2025, 10\/12\/2025, 07\/01\/2026 Matin — 28\/01\/2026 Repas — 03\/12\/2025, 28\/01\/2026 24\/11\/2025 10:00 Réservée$/,
+    );
+    assert.match(await text(row('Réservation', LEA, 'Annulée')), /— Journée — 17\/12\/2025, 21\/01\/2026 .* Annulée$/);
+    assert.match(await text(row('Réservation', HUGO, 'Journée — 14/01/2026')), /Absence justifiée$/);
+    assert.match(await text(row('Inscription', 'Hugo', 'vacances')), /Acceptée/);
+    // The newest first: the canteen's twelve days, summed up on one line, listed one click away.
+    const canteen = page.locator('main tbody tr').first();
+    assert.match(
+      await text(canteen),
+      /^Réservation Hugo MARTIN Restauration scolaire \d{4}-\d{4} — Repas — 12 jours, du 01\/12\/2025 au 19\/12\/2025 ?Voir les 12 jours .* 24\/11\/2025 11:00 Réservée$/,
+    );
+    const days = canteen.locator('details p');
+    assert.equal(await days.isVisible(), false, 'the days are folded');
+    await canteen.getByText('Voir les 12 jours').click();
+    assert.equal(await text(days), canteenDays.map((day) => day.split('-').reverse().join('/')).join(', '));
+    // Every state is a word on its badge, not a colour alone.
+    assert.equal(await page.locator('main tbody .fr-badge').evaluateAll((badges) => badges.filter((badge) => !badge.textContent?.trim()).length), 0);
+    await screenshot(page, 'family-requests-desktop');
+    await checkAccessibility(page, 'Mes demandes with bookings, cancellations and absences, desktop');
 
-journey('Mes demandes gathers what the parent asked: bookings grouped by submission, cancellations, absences, enrollments', async ({ baseUrl, portal, demo, open }) => {
-  // Claire's requests, as the journeys above left them, and, an hour later, Hugo's canteen for the
-  // school days of December sent at once.
-  portal.clock.set(NOW);
-  portal.clock.advance(60 * 60_000);
-  const canteenDays = ['01', '02', '04', '05', '08', '09', '11', '12', '15', '16', '18', '19'].map((day) => `2025-12-${day}`);
-  const booked = await bookAsFamily(portal, demo, CLAIRE, /^Restauration scolaire/, canteenDays.map((day) => ({ child: 'Hugo', unit: 'Repas', day })));
-  assert.deepEqual(new Set(booked), new Set(['reserved']));
-  const page = await open();
-  await familyLogIn(page, baseUrl, CLAIRE);
-  await followNav(page, 'Mes demandes');
-  // The lines of a type (its first cell) that mention every word given.
-  const row = (type: string, ...words: string[]) =>
-    words.reduce((rows, word) => rows.filter({ hasText: word }), page.locator('main tbody tr').filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${type}$`) }) }));
-  // Each line's words: type, about, request, made on, state, answer.
-  assert.match(await text(row('Absence', HUGO)), /^Absence Hugo MARTIN Du 14\/01\/2026 au 14\/01\/2026 Maladie \(certificat médical\) .* Excusée le /);
-  // Two cancellations asked the same day, for the same child and activity: one line.
-  assert.match(await text(row('Annulation', LEA)), /^Annulation Léa MARTIN .*mercredis \d{4}-\d{4} — Journée — 17\/12\/2025, 21\/01\/2026 .* Effectuée$/);
-  // Days sent at once are one line per child and state, not one per day. Every journey books at the
-  // same frozen instant, so here all of Léa's days still booked (the waiting day of 7 January given
-  // a place since) read as one submission.
-  assert.match(
-    await text(row('Réservation', LEA, 'Réservée')),
-    /mercredis \d{4}-\d{4} Journée — 03\/12\/2025, 10\/12\/2025, 07\/01\/2026 Matin — 28\/01\/2026 Repas — 03\/12\/2025, 28\/01\/2026 24\/11\/2025 10:00 Réservée$/,
-  );
-  assert.match(await text(row('Réservation', LEA, 'Annulée')), /— Journée — 17\/12\/2025, 21\/01\/2026 .* Annulée$/);
-  assert.match(await text(row('Réservation', HUGO, 'Journée — 14/01/2026')), /Absence justifiée$/);
-  assert.match(await text(row('Inscription', 'Hugo', 'vacances')), /Acceptée/);
-  // The newest first: the canteen's twelve days, summed up on one line, listed one click away.
-  const canteen = page.locator('main tbody tr').first();
-  assert.match(await text(canteen), /^Réservation Hugo MARTIN Restauration scolaire \d{4}-\d{4} — Repas — 12 jours, du 01\/12\/2025 au 19\/12\/2025 ?Voir les 12 jours .* 24\/11\/2025 11:00 Réservée$/);
-  const days = canteen.locator('details p');
-  assert.equal(await days.isVisible(), false, 'the days are folded');
-  await canteen.getByText('Voir les 12 jours').click();
-  assert.equal(await text(days), canteenDays.map((day) => day.split('-').reverse().join('/')).join(', '));
-  // Every state is a word on its badge, not a colour alone.
-  assert.equal(await page.locator('main tbody .fr-badge').evaluateAll((badges) => badges.filter((badge) => !badge.textContent?.trim()).length), 0);
-  await screenshot(page, 'family-requests-desktop');
-  await checkAccessibility(page, 'Mes demandes with bookings, cancellations and absences, desktop');
+    await page
+      .locator('main form')
+      .getByLabel(/^Type de demande/)
+      .selectOption({ label: 'Annulation' });
+    await go(page.locator('main form').getByRole('button', { name: 'Filtrer' }));
+    assert.match(page.url(), /\/mes-demandes\?type=cancellation$/);
+    const kinds = await page.locator('main tbody tr td:first-child').allTextContents();
+    assert.ok(kinds.length > 0 && kinds.every((kind) => kind === 'Annulation'), `only cancellations: ${kinds.join(', ')}`);
 
-  await page.locator('main form').getByLabel(/^Type de demande/).selectOption({ label: 'Annulation' });
-  await go(page.locator('main form').getByRole('button', { name: 'Filtrer' }));
-  assert.match(page.url(), /\/mes-demandes\?type=cancellation$/);
-  const kinds = await page.locator('main tbody tr td:first-child').allTextContents();
-  assert.ok(kinds.length > 0 && kinds.every((kind) => kind === 'Annulation'), `only cancellations: ${kinds.join(', ')}`);
-
-  const phone = await open({ viewport: 'phone' });
-  await familyLogIn(phone, baseUrl, CLAIRE);
-  await phone.goto(`${baseUrl}${DEMO_BASE}/mes-demandes?type=booking`);
-  assert.ok((await scrollWidth(phone)) <= 360, `Mes demandes fits a phone (${await scrollWidth(phone)} px)`);
-  await screenshot(phone, 'family-requests-phone');
-  await checkAccessibility(phone, 'Mes demandes, phone');
-});
+    const phone = await open({ viewport: 'phone' });
+    await familyLogIn(phone, baseUrl, CLAIRE);
+    await phone.goto(`${baseUrl}${DEMO_BASE}/mes-demandes?type=booking`);
+    assert.ok((await scrollWidth(phone)) <= 360, `Mes demandes fits a phone (${await scrollWidth(phone)} px)`);
+    await screenshot(phone, 'family-requests-phone');
+    await checkAccessibility(phone, 'Mes demandes, phone');
+  },
+);

@@ -11,8 +11,28 @@ const { journey } = browserSuite();
 const CLAIRE = 'claire.martin@example.org';
 
 const WORDS = {
-  fr: { nav: 'Menu principal', links: ['Accueil', 'Mon compte', 'Mes enfants', 'Mes demandes'], household: 'Votre foyer', children: 'Enfants : Léa MARTIN, Hugo MARTIN', due: (euros: string) => `Restant dû : ${euros.replace('.', ',')} €`, contact: 'Contacter le service', contactLabels: ['Adresse', 'Téléphone', 'Courriel', 'Horaires'], welcome: 'Bonjour Claire MARTIN !', logout: 'Se déconnecter' },
-  en: { nav: 'Main menu', links: ['Home', 'My account', 'My children', 'My requests'], household: 'Your household', children: 'Children: Léa MARTIN, Hugo MARTIN', due: (euros: string) => `Amount due: €${euros}`, contact: 'Contact the service', contactLabels: ['Address', 'Phone', 'Email', 'Opening hours'], welcome: 'Hello Claire MARTIN!', logout: 'Log out' },
+  fr: {
+    nav: 'Menu principal',
+    links: ['Accueil', 'Mon compte', 'Mes enfants', 'Mes demandes'],
+    household: 'Votre foyer',
+    children: 'Enfants : Léa MARTIN, Hugo MARTIN',
+    due: (euros: string) => `Restant dû : ${euros.replace('.', ',')} €`,
+    contact: 'Contacter le service',
+    contactLabels: ['Adresse', 'Téléphone', 'Courriel', 'Horaires'],
+    welcome: 'Bonjour Claire MARTIN !',
+    logout: 'Se déconnecter',
+  },
+  en: {
+    nav: 'Main menu',
+    links: ['Home', 'My account', 'My children', 'My requests'],
+    household: 'Your household',
+    children: 'Children: Léa MARTIN, Hugo MARTIN',
+    due: (euros: string) => `Amount due: €${euros}`,
+    contact: 'Contact the service',
+    contactLabels: ['Address', 'Phone', 'Email', 'Opening hours'],
+    welcome: 'Hello Claire MARTIN!',
+    logout: 'Log out',
+  },
 };
 
 /** The family space's frame in one language: navigation, household summary, contact block. */
@@ -34,7 +54,9 @@ async function assertFrameIn(page: Page, lang: 'fr' | 'en', dueCents: number): P
 }
 
 journey('the family space switches to English, stays in English from page to page, and back to French', async ({ baseUrl, open, portal, demo }) => {
-  const claire = await portal.inTenant(demo, ({ tx }) => tx.selectFrom('accounts').select('household_id').where('email', '=', CLAIRE).executeTakeFirstOrThrow());
+  const claire = await portal.inTenant(demo, ({ tx }) =>
+    tx.selectFrom('accounts').select('household_id').where('email', '=', CLAIRE).executeTakeFirstOrThrow(),
+  );
   const due = await portal.inTenant(demo, ({ tx, tenantId }) => householdBalanceCents(tx, tenantId, claire.household_id!));
   const page = await open();
   await logIn(page, baseUrl, CLAIRE, demoPassword(CLAIRE), '/accueil');

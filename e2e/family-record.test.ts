@@ -42,7 +42,10 @@ function section(page: Page, name: string): Locator {
 
 /** The value shown for one field of a section (its <dd>: the value and any pending request). */
 function fieldValue(region: Locator, label: string): Locator {
-  return region.locator('.pf-record__row').filter({ has: region.page().locator('dt').getByText(label, { exact: true }) }).locator('dd');
+  return region
+    .locator('.pf-record__row')
+    .filter({ has: region.page().locator('dt').getByText(label, { exact: true }) })
+    .locator('dd');
 }
 
 /** The element the address's fragment points to (where the browser scrolls after a save), by its text. */
@@ -177,7 +180,10 @@ journey('a parent asks for a new CAF allocataire number; the manager refuses it 
   await logIn(parent, baseUrl, PARENT, demoPassword(PARENT), '/accueil');
   await followNav(parent, 'Mon compte');
   await submitWith(section(parent, 'Allocations familiales (CAF / MSA)').getByRole('link', { name: 'Modifier — Allocations familiales (CAF / MSA)' }));
-  await parent.locator('main form').getByLabel(/^Numéro d’allocataire/).fill(ALLOCATAIRE);
+  await parent
+    .locator('main form')
+    .getByLabel(/^Numéro d’allocataire/)
+    .fill(ALLOCATAIRE);
   await record(parent, 'caf-edit', 'desktop');
   await submitWith(parent.getByRole('button', { name: 'Enregistrer' }));
   assert.match(parent.url(), /\?enregistre=request#section-caf-moncomptefoyercaf$/);
@@ -252,7 +258,10 @@ journey('a parent asks to add a child, corrects a birth date in the future, and 
   await identity.getByLabel(/^Nom \*/).fill('MARTIN');
   await identity.getByLabel(/^Date de naissance/).fill('15/03/2027');
   await identity.getByLabel('Sexe').selectOption('f');
-  await form.getByRole('group', { name: 'Santé' }).getByLabel(/^Allergies/).fill('Arachide');
+  await form
+    .getByRole('group', { name: 'Santé' })
+    .getByLabel(/^Allergies/)
+    .fill('Arachide');
   await record(parent, 'new-child-form', 'desktop');
   await submitWith(form.getByRole('button', { name: 'Envoyer ma demande' }));
 
@@ -271,7 +280,13 @@ journey('a parent asks to add a child, corrects a birth date in the future, and 
   assert.equal(await identity.getByLabel(/^Nom \*/).inputValue(), 'MARTIN');
   assert.equal(await birth.inputValue(), '15/03/2027');
   assert.equal(await identity.getByLabel('Sexe').inputValue(), 'f');
-  assert.equal(await form.getByRole('group', { name: 'Santé' }).getByLabel(/^Allergies/).inputValue(), 'Arachide');
+  assert.equal(
+    await form
+      .getByRole('group', { name: 'Santé' })
+      .getByLabel(/^Allergies/)
+      .inputValue(),
+    'Arachide',
+  );
   await record(parent, 'new-child-error', 'desktop');
 
   await birth.fill('14/05/2024');
@@ -311,7 +326,11 @@ journey('a parent asks to add a child, corrects a birth date in the future, and 
   const row = inboxRow(staff, /Nouvel enfant|enfant/i);
   // What was asked, in the form's order (the request is stored as JSONB, which keeps its own order).
   assert.deepEqual(
-    await row.locator('td').nth(4).locator('li').evaluateAll((items) => items.map((item) => (item.textContent ?? '').replace(/\s+/g, ' ').trim())),
+    await row
+      .locator('td')
+      .nth(4)
+      .locator('li')
+      .evaluateAll((items) => items.map((item) => (item.textContent ?? '').replace(/\s+/g, ' ').trim())),
     ['Prénom : Jade', 'Nom : MARTIN', 'Date de naissance : 14/05/2024', 'Sexe : Fille', 'Allergies : Arachide'],
   );
   await record(staff, 'inbox-child', 'desktop');
@@ -326,7 +345,12 @@ journey('a parent asks to add a child, corrects a birth date in the future, and 
   assert.equal(await text(fieldValue(section(parent, 'Identité — Jade MARTIN'), 'Date de naissance')), '14/05/2024');
   assert.equal(await text(fieldValue(section(parent, 'Santé — Jade MARTIN'), 'Allergies')), 'Arachide');
   await record(parent, 'children-with-new-child', 'desktop');
-  for (const [nav, path] of [['Accueil', '/accueil'], ['Mon compte', '/mon-compte'], ['Mes enfants', '/mes-enfants'], ['Mes demandes', '/mes-demandes']] as const) {
+  for (const [nav, path] of [
+    ['Accueil', '/accueil'],
+    ['Mon compte', '/mon-compte'],
+    ['Mes enfants', '/mes-enfants'],
+    ['Mes demandes', '/mes-demandes'],
+  ] as const) {
     await followNav(parent, nav);
     await parent.waitForURL(`${baseUrl}${DEMO_BASE}${path}`);
     assert.match(await text(householdSummary(parent)), new RegExp(`Enfants : .*${NEW_CHILD}`), `the summary of ${path} names the new child`);
@@ -336,7 +360,13 @@ journey('a parent asks to add a child, corrects a birth date in the future, and 
 
   await followNav(phone, 'Mes enfants');
   assert.match(await text(householdSummary(phone)), new RegExp(NEW_CHILD));
-  assert.equal(await phone.locator('main article').filter({ has: phone.getByRole('heading', { name: /^Jade MARTIN/ }) }).count(), 1);
+  assert.equal(
+    await phone
+      .locator('main article')
+      .filter({ has: phone.getByRole('heading', { name: /^Jade MARTIN/ }) })
+      .count(),
+    1,
+  );
   await record(phone, 'children-with-new-child', 'phone');
 });
 
@@ -377,7 +407,13 @@ journey('a parent downloads all her data: household, the new child, her requests
     assert.ok(jade, 'the export holds the new child');
     assert.equal(jade.role, 'child');
     assert.equal(jade.birth_date, '2024-05-14');
-    assert.deepEqual(data.members.filter((member) => member.role === 'child').map((member) => member.first_name).sort(), ['Hugo', 'Jade', 'Léa']);
+    assert.deepEqual(
+      data.members
+        .filter((member) => member.role === 'child')
+        .map((member) => member.first_name)
+        .sort(),
+      ['Hugo', 'Jade', 'Léa'],
+    );
 
     // Her requests, with their answers.
     const byStatus = data.requests.map((request) => `${request.kind}:${request.status}`).sort();
@@ -387,7 +423,10 @@ journey('a parent downloads all her data: household, the new child, her requests
     assert.match(JSON.stringify(data.requests), new RegExp(ALLOCATAIRE));
 
     // Her account, without anything that lets one log in as her.
-    assert.deepEqual(data.accounts.map((account) => account.email), [PARENT]);
+    assert.deepEqual(
+      data.accounts.map((account) => account.email),
+      [PARENT],
+    );
     assert.doesNotMatch(raw, /password_hash|totp|secret/i);
     assert.doesNotMatch(raw, /\$argon2|\$2[aby]\$|\$scrypt/);
   }

@@ -44,8 +44,10 @@ journey('staff navigation fits one line and opens its menus, on a desktop', asyn
   await scriptsReady(page);
   assert.ok((await navHeight(page)) < 70, `the navigation wraps: ${await navHeight(page)} px high`);
   const nav = mainNav(page);
-  assert.deepEqual(await nav.locator('.fr-nav__list > .fr-nav__item').evaluateAll((items) => items.map((item) => item.firstElementChild?.textContent?.trim())),
-    ['Tableau de bord', 'Familles', 'Activités et réservations', 'Facturation', 'Communication', 'Administration']);
+  assert.deepEqual(
+    await nav.locator('.fr-nav__list > .fr-nav__item').evaluateAll((items) => items.map((item) => item.firstElementChild?.textContent?.trim())),
+    ['Tableau de bord', 'Familles', 'Activités et réservations', 'Facturation', 'Communication', 'Administration'],
+  );
   // The dashboard's tiles, as the family home's: the figure on its own line, then where the tile leads.
   for (const tile of await page.locator('main .fr-tile').all()) {
     const figure = await tile.locator('.fr-tile__desc strong').boundingBox();

@@ -35,19 +35,40 @@ journey('staff create an activity, preview its deadlines, add its units, places 
   await checkAccessibility(staff, 'activity form with its preview, desktop');
 
   // A mistake is answered next to the field, what was typed stays.
-  await staff.locator('main form').getByLabel(/^Dernier jour/).fill('01/08/2026');
+  await staff
+    .locator('main form')
+    .getByLabel(/^Dernier jour/)
+    .fill('01/08/2026');
   await submitWith(staff.locator('main form').getByRole('button', { name: 'Enregistrer' }));
   assert.match(await staff.locator('#error-summary').innerText(), /Le dernier jour ne peut pas être avant le premier/);
-  assert.equal(await staff.locator('main form').getByLabel(/^Nom \*/).inputValue(), 'Accueil du mercredi 2026-2027');
+  assert.equal(
+    await staff
+      .locator('main form')
+      .getByLabel(/^Nom \*/)
+      .inputValue(),
+    'Accueil du mercredi 2026-2027',
+  );
   await checkAccessibility(staff, 'activity form with errors, desktop');
-  await staff.locator('main form').getByLabel(/^Dernier jour/).fill('03/07/2027');
+  await staff
+    .locator('main form')
+    .getByLabel(/^Dernier jour/)
+    .fill('03/07/2027');
   await submitWith(staff.locator('main form').getByRole('button', { name: 'Enregistrer' }));
   assert.equal(await staff.locator('main h1').innerText(), 'Accueil du mercredi 2026-2027');
 
-  for (const [name, code] of [['Journée', 'J'], ['Matin', 'M']] as const) {
+  for (const [name, code] of [
+    ['Journée', 'J'],
+    ['Matin', 'M'],
+  ] as const) {
     await submitWith(staff.getByRole('link', { name: 'Ajouter une prestation' }));
-    await staff.locator('main form').getByLabel(/^Nom \*/).fill(name);
-    await staff.locator('main form').getByLabel(/^Code \*/).fill(code);
+    await staff
+      .locator('main form')
+      .getByLabel(/^Nom \*/)
+      .fill(name);
+    await staff
+      .locator('main form')
+      .getByLabel(/^Code \*/)
+      .fill(code);
     if (name === 'Matin') {
       await staff.locator('main form').getByRole('group', { name: 'Exclut, le même jour' }).getByLabel('Journée (J)').setChecked(true, { force: true });
       await screenshot(staff, 'staff-activity-unit-form-desktop');
@@ -64,8 +85,14 @@ journey('staff create an activity, preview its deadlines, add its units, places 
   await submitWith(places.getByRole('button', { name: 'Enregistrer' }));
 
   await submitWith(staff.getByRole('link', { name: /^Places par date/ }));
-  await staff.locator('main form').getByLabel(/^Premier jour/).fill('16/09/2026');
-  await staff.locator('main form').getByLabel(/^Nombre de places ces jours-là/).fill('12');
+  await staff
+    .locator('main form')
+    .getByLabel(/^Premier jour/)
+    .fill('16/09/2026');
+  await staff
+    .locator('main form')
+    .getByLabel(/^Nombre de places ces jours-là/)
+    .fill('12');
   await checkAccessibility(staff, 'places on given dates, desktop');
   await submitWith(staff.locator('main form').getByRole('button', { name: 'Enregistrer' }));
 
@@ -92,7 +119,10 @@ journey('staff create an activity, preview its deadlines, add its units, places 
   await checkAccessibility(staff, 'activity overview, desktop');
 
   await submitWith(staff.getByRole('link', { name: /^Enfants inscrits/ }));
-  await staff.locator('main').getByLabel(/^Foyer/).fill('martin');
+  await staff
+    .locator('main')
+    .getByLabel(/^Foyer/)
+    .fill('martin');
   await submitWith(staff.getByRole('button', { name: 'Chercher' }));
   await checkAccessibility(staff, 'enrollments with a search, desktop');
 

@@ -28,14 +28,27 @@ const { journey } = browserSuite({
       }
       const calendar = await portal.services.calendars.forTenant(scope.tx, demo);
       const context = { calendar, timeZone: demo.time_zone };
-      const enrolled = await scope.tx.selectFrom('enrollments').select(['child_id', 'household_id']).where('activity_id', '=', activity.id).orderBy('child_id').execute();
+      const enrolled = await scope.tx
+        .selectFrom('enrollments')
+        .select(['child_id', 'household_id'])
+        .where('activity_id', '=', activity.id)
+        .orderBy('child_id')
+        .execute();
       for (const child of enrolled) {
-        await requestBookings(scope, context, { householdId: child.household_id, activityId: activity.id, choices: [{ childId: child.child_id, unitId: unit('J'), day: DAY }] });
+        await requestBookings(scope, context, {
+          householdId: child.household_id,
+          activityId: activity.id,
+          choices: [{ childId: child.child_id, unitId: unit('J'), day: DAY }],
+        });
       }
       // The meals of that day wait for the service's validation.
       await scope.tx.updateTable('activities').set({ validation_mode: 'manual' }).where('id', '=', activity.id).execute();
       for (const child of enrolled) {
-        await requestBookings(scope, context, { householdId: child.household_id, activityId: activity.id, choices: [{ childId: child.child_id, unitId: unit('R'), day: DAY }] });
+        await requestBookings(scope, context, {
+          householdId: child.household_id,
+          activityId: activity.id,
+          choices: [{ childId: child.child_id, unitId: unit('R'), day: DAY }],
+        });
       }
     });
   },

@@ -4,8 +4,26 @@ import { setDayPlaces } from '../src/modules/bookings/places-admin.js';
 import { DEMO_SLUG } from '../src/demo/demo-authority.js';
 import { browserSuite, checkAccessibility, screenshot } from './support/browser.js';
 import {
-  asStaff, bookAsFamily, calendarRow, CLAIRE, dayBox, familyLogIn, followNav, go, MANAGER, nextMonth, notice, openCalendar, planningRow, resultRow,
-  resultRows, SOPHIE, staffLogIn, text, tick, WEDNESDAYS,
+  asStaff,
+  bookAsFamily,
+  calendarRow,
+  CLAIRE,
+  dayBox,
+  familyLogIn,
+  followNav,
+  go,
+  MANAGER,
+  nextMonth,
+  notice,
+  openCalendar,
+  planningRow,
+  resultRow,
+  resultRows,
+  SOPHIE,
+  staffLogIn,
+  text,
+  tick,
+  WEDNESDAYS,
 } from './support/booking-steps.js';
 
 // Staff's side of bookings: an activity set up through the back-office pages (units and their
@@ -38,7 +56,10 @@ const { journey } = browserSuite({
     });
     const day3 = (child: string) => ({ child, unit: 'Journée', day: '2025-12-03' });
     assert.deepEqual(await bookAsFamily(portal, demo, CLAIRE, WEDNESDAYS, [day3('Léa'), day3('Hugo')]), ['reserved', 'reserved']);
-    assert.deepEqual(await bookAsFamily(portal, demo, SOPHIE, WEDNESDAYS, [day3('Emma'), { child: 'Emma', unit: 'Journée', day: '2025-12-10' }]), ['reserved', 'reserved']);
+    assert.deepEqual(await bookAsFamily(portal, demo, SOPHIE, WEDNESDAYS, [day3('Emma'), { child: 'Emma', unit: 'Journée', day: '2025-12-10' }]), [
+      'reserved',
+      'reserved',
+    ]);
     assert.deepEqual(await bookAsFamily(portal, demo, CLAIRE, WEDNESDAYS, [{ child: 'Léa', unit: 'Journée', day: '2025-12-10' }]), ['waitlisted']);
   },
 });
@@ -61,7 +82,10 @@ journey('staff create a holiday activity and its units, the meal needing the day
   await go(form.getByRole('button', { name: 'Enregistrer' }));
   assert.equal(await staff.locator('main h1').innerText(), STAGE);
 
-  for (const [name, code] of [['Journée', 'J'], ['Repas', 'R']] as const) {
+  for (const [name, code] of [
+    ['Journée', 'J'],
+    ['Repas', 'R'],
+  ] as const) {
     await go(staff.getByRole('link', { name: 'Ajouter une prestation' }));
     const unit = staff.locator('main form');
     await unit.getByLabel(/^Nom \*/).fill(name);
@@ -83,7 +107,10 @@ journey('staff give the activity its places and a booking period opening at a se
   await go(staff.getByRole('link', { name: STAGE, exact: true }));
   await go(staff.getByRole('link', { name: 'Ajouter un nombre de places' }));
   await tick(staff.locator('main form').getByLabel('Journée (J)'));
-  await staff.locator('main form').getByLabel(/^Places \*/).fill('12');
+  await staff
+    .locator('main form')
+    .getByLabel(/^Places \*/)
+    .fill('12');
   await go(staff.locator('main form').getByRole('button', { name: 'Enregistrer' }));
 
   await go(staff.getByRole('link', { name: 'Ajouter une période' }));
@@ -143,23 +170,26 @@ journey('a family sees the new activity with its period: refused before it opens
   await familyLogIn(page, baseUrl, CLAIRE);
   await followNav(page, 'Réservations');
   await openCalendar(page, { children: [LEA], activity: new RegExp(`^${STAGE}$`) });
-  await page.locator('main form[method="get"]').getByLabel(/^Période/).selectOption({ label: choice });
+  await page
+    .locator('main form[method="get"]')
+    .getByLabel(/^Période/)
+    .selectOption({ label: choice });
   await go(page.getByRole('button', { name: 'Afficher le calendrier' }));
   await tick(dayBox(page, LEA, 'Journée', '2025-12-22'));
   await tick(dayBox(page, LEA, 'Repas', '2025-12-22'));
   await screenshot(page, 'family-booking-period-open-desktop');
   await go(page.getByRole('button', { name: 'Envoyer mes réservations' }));
-  assert.deepEqual(await resultRows(page), [
-    resultRow('Léa', '2025-12-22', 'Journée', 'Réservée'),
-    resultRow('Léa', '2025-12-22', 'Repas', 'Réservée'),
-  ]);
+  assert.deepEqual(await resultRows(page), [resultRow('Léa', '2025-12-22', 'Journée', 'Réservée'), resultRow('Léa', '2025-12-22', 'Repas', 'Réservée')]);
 
   // Monday 15 December, 12:30: the period is closed, whatever the units' own deadlines.
   portal.clock.set('2025-12-15T11:30:00Z');
   await familyLogIn(page, baseUrl, CLAIRE);
   await followNav(page, 'Réservations');
   await openCalendar(page, { children: [LEA], activity: new RegExp(`^${STAGE}$`) });
-  await page.locator('main form[method="get"]').getByLabel(/^Période/).selectOption({ label: choice });
+  await page
+    .locator('main form[method="get"]')
+    .getByLabel(/^Période/)
+    .selectOption({ label: choice });
   await go(page.getByRole('button', { name: 'Afficher le calendrier' }));
   assert.match(await calendarRow(page, LEA, '2025-12-23'), /les réservations sont closes/);
   assert.match(await calendarRow(page, LEA, '2025-12-22'), /Réservée.*Réservée/);
@@ -180,11 +210,23 @@ journey('staff mark the day’s attendance, download it and print it', async ({ 
   assert.match(lists, /Accueil de loisirs — mercredis 2025-2026 — Journée — 3-5 ans : 1 enfant\(s\)/);
   assert.match(lists, /Accueil de loisirs — mercredis 2025-2026 — Journée — 6-11 ans : 2 enfant\(s\)/);
 
-  const marks: [string, string][] = [['MARTIN Léa', 'Présent'], ['MARTIN Hugo', 'Absent, justifié'], ['DUBOIS Emma', 'Absent, non justifié']];
+  const marks: [string, string][] = [
+    ['MARTIN Léa', 'Présent'],
+    ['MARTIN Hugo', 'Absent, justifié'],
+    ['DUBOIS Emma', 'Absent, non justifié'],
+  ];
   for (const [child, mark] of marks) await tick(staff.getByRole('group', { name: `Présence de ${child}` }).getByLabel(mark, { exact: true }));
   await go(staff.getByRole('button', { name: 'Enregistrer les présences' }));
   assert.equal(await notice(staff), '3 présence(s) enregistrée(s).');
-  const status = async (child: string) => text(staff.locator('main tbody tr').filter({ hasText: child.split(' ')[0]! }).filter({ hasText: child.split(' ')[1]! }).locator('td').nth(4));
+  const status = async (child: string) =>
+    text(
+      staff
+        .locator('main tbody tr')
+        .filter({ hasText: child.split(' ')[0]! })
+        .filter({ hasText: child.split(' ')[1]! })
+        .locator('td')
+        .nth(4),
+    );
   assert.equal(await status('MARTIN Léa'), 'Présent');
   assert.equal(await status('MARTIN Hugo'), 'Absence justifiée');
   assert.equal(await status('DUBOIS Emma'), 'Absence facturée');
@@ -196,11 +238,17 @@ journey('staff mark the day’s attendance, download it and print it', async ({ 
   await staff.getByRole('link', { name: 'Télécharger le tableau (CSV)' }).click();
   const file = await download;
   assert.equal(file.suggestedFilename(), 'presences-2025-12-03.csv');
-  const lines = readFileSync(await file.path(), 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+  const lines = readFileSync(await file.path(), 'utf8')
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\r\n');
   assert.equal(lines[0], 'Date;Structure;Activité;Prestation;Groupe;Nom;Prénom;Date de naissance;Foyer;N° de famille;Allergies;PAI;Régime;État');
   assert.equal(lines.length, 4);
   const line = (lastName: string, firstName: string) => lines.find((candidate) => candidate.includes(`;${lastName};${firstName};`)) ?? '';
-  assert.match(line('MARTIN', 'Léa'), /^03\/12\/2025;Accueil de loisirs Les Hirondelles;Accueil de loisirs — mercredis 2025-2026;Journée;6-11 ans;MARTIN;Léa;12\/04\/2018;MARTIN Claire et Julien;.*;Présent$/);
+  assert.match(
+    line('MARTIN', 'Léa'),
+    /^03\/12\/2025;Accueil de loisirs Les Hirondelles;Accueil de loisirs — mercredis 2025-2026;Journée;6-11 ans;MARTIN;Léa;12\/04\/2018;MARTIN Claire et Julien;.*;Présent$/,
+  );
   assert.match(line('MARTIN', 'Hugo'), /;3-5 ans;MARTIN;Hugo;.*;Absence justifiée$/);
   assert.match(line('DUBOIS', 'Emma'), /;6-11 ans;DUBOIS;Emma;.*;Absence facturée$/);
 
@@ -215,7 +263,9 @@ journey('staff mark the day’s attendance, download it and print it', async ({ 
   assert.equal(await staff.getByRole('navigation', { name: 'Menu principal' }).isVisible(), false, 'the menu is not printed');
   assert.equal(await staff.locator('main table').count(), 2);
   assert.ok(await staff.locator('main table').first().isVisible(), 'the lists are printed');
-  const overflowing = await staff.locator('main table').evaluateAll((tables) => tables.filter((table) => table.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length);
+  const overflowing = await staff
+    .locator('main table')
+    .evaluateAll((tables) => tables.filter((table) => table.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length);
   assert.equal(overflowing, 0, 'on paper the lists fit the page: nothing scrolls there');
   await screenshot(staff, 'staff-attendance-printed-desktop');
   await staff.emulateMedia({ media: 'screen' });
@@ -255,8 +305,14 @@ journey('staff see a full day with its waiting list, add a place, and it goes to
   await followNav(staff, 'Activités');
   await go(staff.getByRole('link', { name: WEDNESDAYS }));
   await go(staff.getByRole('link', { name: 'Places par date — Journée, Matin — 6-11 ans' }));
-  await staff.locator('main form').getByLabel(/^Premier jour/).fill('10/12/2025');
-  await staff.locator('main form').getByLabel(/^Nombre de places ces jours-là/).fill('2');
+  await staff
+    .locator('main form')
+    .getByLabel(/^Premier jour/)
+    .fill('10/12/2025');
+  await staff
+    .locator('main form')
+    .getByLabel(/^Nombre de places ces jours-là/)
+    .fill('2');
   await go(staff.locator('main form').getByRole('button', { name: 'Enregistrer' }));
   // The activity promotes its waiting list by itself: the new place went to the waiting child at once.
   assert.match(await text(staff.locator('main')), /10\/12\/2025 Journée, Matin — 6-11 ans 2 2/);

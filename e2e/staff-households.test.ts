@@ -60,7 +60,10 @@ journey('staff find and create households, and decide a family’s request', asy
   const parent = await open();
   await logIn(parent, baseUrl, PARENT, demoPassword(PARENT), '/accueil');
   await parent.goto(`${baseUrl}${DEMO_BASE}/mon-compte/foyer/address`);
-  await parent.locator('main form').getByLabel(/^Adresse \*/).fill('14 avenue de la Gare');
+  await parent
+    .locator('main form')
+    .getByLabel(/^Adresse \*/)
+    .fill('14 avenue de la Gare');
   await submitWith(parent.getByRole('button', { name: 'Enregistrer' }));
 
   await followNav(staff, 'Demandes des familles');

@@ -26,7 +26,20 @@ export const MODULE_GRAPH: Record<string, readonly string[]> = {
   activities: ['audit', 'calendar', 'tenancy', 'validation'],
   bookings: ['activities', 'audit', 'calendar', 'documents', 'households', 'notifications', 'tenancy', 'validation'],
   lottery: ['activities', 'audit', 'bookings', 'calendar', 'households', 'notifications', 'tenancy', 'validation'],
-  billing: ['activities', 'audit', 'bookings', 'calendar', 'documents', 'households', 'identity', 'ledger', 'notifications', 'security', 'tenancy', 'validation'],
+  billing: [
+    'activities',
+    'audit',
+    'bookings',
+    'calendar',
+    'documents',
+    'households',
+    'identity',
+    'ledger',
+    'notifications',
+    'security',
+    'tenancy',
+    'validation',
+  ],
 };
 
 /** Shared infrastructure every module may use. */
@@ -97,7 +110,8 @@ export function architectureProblems(files: SourceFile[]): string[] {
       if (from === null) continue;
       const to = moduleOf(target);
       if (to === null) {
-        if (!INFRASTRUCTURE.some((prefix) => target.startsWith(prefix))) problems.push(`${file.path} imports ${target}: a module uses only modules and the shared infrastructure`);
+        if (!INFRASTRUCTURE.some((prefix) => target.startsWith(prefix)))
+          problems.push(`${file.path} imports ${target}: a module uses only modules and the shared infrastructure`);
         continue;
       }
       if (to === from || to === '') continue;
@@ -107,7 +121,8 @@ export function architectureProblems(files: SourceFile[]): string[] {
       }
       const allowed = MODULE_GRAPH[from];
       if (!allowed) problems.push(`${file.path}: module "${from}" is not in MODULE_GRAPH (scripts/architecture.ts): say what it may import`);
-      else if (!allowed.includes(to)) problems.push(`${file.path} imports ${target}: module "${from}" may not use "${to}" (MODULE_GRAPH in scripts/architecture.ts)`);
+      else if (!allowed.includes(to))
+        problems.push(`${file.path} imports ${target}: module "${from}" may not use "${to}" (MODULE_GRAPH in scripts/architecture.ts)`);
     }
   }
   for (const cycle of importCycles(graph)) problems.push(`import cycle: ${cycle.join(' → ')}`);

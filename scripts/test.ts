@@ -167,7 +167,9 @@ function runFile(entry: Pass, file: string, done: (elapsed: number) => void): Ch
     if (counts.fail > 0) entry.failed.push(file);
     const elapsed = Date.now() - begun;
     const verdict = counts.fail > 0 ? `${counts.fail} FAILED` : 'ok';
-    process.stdout.write(`\n=== ${entry.label}: ${file}: ${verdict}, ${counts.pass} passed, ${counts.skipped} skipped (${(elapsed / 1000).toFixed(1)} s)\n${text}`);
+    process.stdout.write(
+      `\n=== ${entry.label}: ${file}: ${verdict}, ${counts.pass} passed, ${counts.skipped} skipped (${(elapsed / 1000).toFixed(1)} s)\n${text}`,
+    );
     done(elapsed);
   });
   return child;

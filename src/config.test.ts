@@ -26,7 +26,12 @@ describe('configuration', () => {
   });
 
   it('turns the demo off and cookies secure for a production-like setting', () => {
-    const config = loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://app:pw@db:5432/portail', PUBLIC_URL: 'https://famille.example.fr/', SECRET: 'x'.repeat(40) });
+    const config = loadConfig({
+      DATA_DIR: dataDir(),
+      DATABASE_URL: 'postgres://app:pw@db:5432/portail',
+      PUBLIC_URL: 'https://famille.example.fr/',
+      SECRET: 'x'.repeat(40),
+    });
     assert.equal(config.demo, false);
     assert.equal(config.secureCookies, true);
     assert.equal(config.publicUrl, 'https://famille.example.fr');
@@ -34,7 +39,16 @@ describe('configuration', () => {
 
   it('stops with a message naming every wrong setting and what it expects', () => {
     assert.throws(
-      () => loadConfig({ DATA_DIR: dataDir(), PORT: 'http', DATABASE_URL: 'mysql://root:secret@db/x', SMTP_URL: 'mail.example', DEMO: 'maybe', SECRET: 'short', LOG_LEVEL: 'loud' }),
+      () =>
+        loadConfig({
+          DATA_DIR: dataDir(),
+          PORT: 'http',
+          DATABASE_URL: 'mysql://root:secret@db/x',
+          SMTP_URL: 'mail.example',
+          DEMO: 'maybe',
+          SECRET: 'short',
+          LOG_LEVEL: 'loud',
+        }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         assert.equal(error.problems.length, 6);

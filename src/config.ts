@@ -77,8 +77,23 @@ export function loadConfig(env: Env = process.env): Config {
   if (problems.length > 0) throw new ConfigError(problems);
   const secret = givenSecret !== '' ? givenSecret : persistedSecret(dataDir);
   return {
-    port, host, dataDir, databaseUrl, publicUrl: publicUrl.replace(/\/$/, ''), smtpUrl, mailFrom, secret,
-    sessionIdleMinutes, demo, logLevel, trustProxy, altchaMaxNumber, secureCookies, bookingBatch, bookingQueue, bookingMaxWaitMs,
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    publicUrl: publicUrl.replace(/\/$/, ''),
+    smtpUrl,
+    mailFrom,
+    secret,
+    sessionIdleMinutes,
+    demo,
+    logLevel,
+    trustProxy,
+    altchaMaxNumber,
+    secureCookies,
+    bookingBatch,
+    bookingQueue,
+    bookingMaxWaitMs,
     requestTimeoutSeconds,
   };
 }
@@ -94,7 +109,10 @@ function persistedSecret(dataDir: string): string {
 }
 
 class SettingReader {
-  constructor(private readonly env: Env, private readonly problems: string[]) {}
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
 
   private raw(name: string): string | undefined {
     const value = this.env[name]?.trim();

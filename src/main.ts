@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { systemClock } from './clock.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { DEMO_LOGINS, DEMO_SLUG, ensureDemoAuthority } from './demo/demo-authority.js';
@@ -17,7 +17,7 @@ import { buildApp } from './web/app.js';
 
 /** Composition root: configuration → database → services → HTTP. */
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
@@ -65,10 +65,7 @@ async function main(): Promise<void> {
 }
 
 function printWelcome(publicUrl: string, demo: boolean, createdDemo: boolean, where: string): void {
-  const lines = [
-    '',
-    `Portail Famille is running: ${publicUrl}/  (data: ${where})`,
-  ];
+  const lines = ['', `Portail Famille is running: ${publicUrl}/  (data: ${where})`];
   if (demo) {
     lines.push(
       `Demo authority${createdDemo ? ' created' : ''}: ${publicUrl}/${DEMO_SLUG}/  (fictional data)`,
@@ -76,7 +73,7 @@ function printWelcome(publicUrl: string, demo: boolean, createdDemo: boolean, wh
       ...DEMO_LOGINS.map((login) => `  ${login.email.padEnd(28)} ${login.password.padEnd(22)} ${login.role}`),
     );
   }
-  console.log(lines.join('\n') + '\n');
+  console.log(`${lines.join('\n')}\n`);
 }
 
 await main();

@@ -19,7 +19,11 @@ function multipart(fields: Record<string, string>, file?: { name: string; filena
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   }
   if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.data, Buffer.from('\r\n'));
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`),
+      file.data,
+      Buffer.from('\r\n'),
+    );
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
@@ -40,10 +44,26 @@ describe('absences with a certificate, and the private calendar feed', () => {
     staff = { kind: 'staff', accountId: (await createStaff(portal, tenant, { email: 'agent@example.test' })).accountId, role: 'manager', label: 'Agent' };
     await portal.inTenant(tenant, async (base) => {
       const scope = { ...base, actor: staff };
-      const activityId = await createActivity(scope, { name: 'Cantine', kind: 'canteen', site_id: null, starts_on: '2026-09-01', ends_on: '2027-07-03', weekdays: [1, 2, 4, 5], requires_enrollment: false });
+      const activityId = await createActivity(scope, {
+        name: 'Cantine',
+        kind: 'canteen',
+        site_id: null,
+        starts_on: '2026-09-01',
+        ends_on: '2027-07-03',
+        weekdays: [1, 2, 4, 5],
+        requires_enrollment: false,
+      });
       const unitId = await addUnit(scope, { activity_id: activityId, name: 'Repas', code: 'R' });
       const calendar = { closedReason: () => null, isSchoolHoliday: () => false, isWorkingDay: () => true };
-      await requestBookings(scope, { calendar, timeZone: 'Europe/Paris' }, { householdId: family.householdId, activityId, choices: ['2026-12-07', '2026-12-08', '2026-12-10'].map((day) => ({ childId: family.childIds[0]!, unitId, day })) });
+      await requestBookings(
+        scope,
+        { calendar, timeZone: 'Europe/Paris' },
+        {
+          householdId: family.householdId,
+          activityId,
+          choices: ['2026-12-07', '2026-12-08', '2026-12-10'].map((day) => ({ childId: family.childIds[0]!, unitId, day })),
+        },
+      );
     });
   });
   after(() => portal.close());
@@ -69,7 +89,11 @@ describe('absences with a certificate, and the private calendar feed', () => {
     assert.match(missing.body, /Joignez le certificat médical/);
     assert.match(missing.body, /value="07\/12\/2026"/);
     assert.match(missing.body, /Grippe/);
-    const disguised = await declare(browser, { enfant: family.childIds[0]!, du: '07/12/2026', motif: 'illness' }, { name: 'certificat', filename: 'certificat.pdf', type: 'application/pdf', data: Buffer.from('<html><script>alert(1)</script></html>') });
+    const disguised = await declare(
+      browser,
+      { enfant: family.childIds[0]!, du: '07/12/2026', motif: 'illness' },
+      { name: 'certificat', filename: 'certificat.pdf', type: 'application/pdf', data: Buffer.from('<html><script>alert(1)</script></html>') },
+    );
     assert.match(disguised.body, /ni un PDF ni une image/);
     const order = await declare(browser, { enfant: family.childIds[0]!, du: '08/12/2026', au: '07/12/2026', motif: 'family' });
     assert.match(order.body, /ne peut pas précéder le premier/);
@@ -86,13 +110,19 @@ describe('absences with a certificate, and the private calendar feed', () => {
     const none = await declare(browser, { enfant: '', du: '07/12/2026', motif: 'family' });
     assert.equal(none.statusCode, 400, 'no child chosen');
     assert.match(none.body, /Ce champ est obligatoire\./);
-    const declared = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('absence_declarations').select('id').where('household_id', '=', family.householdId).execute());
+    const declared = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('absence_declarations').select('id').where('household_id', '=', family.householdId).execute(),
+    );
     assert.equal(declared.length, 0);
   });
 
   it('takes the declaration with its certificate; staff excuse it and the booked days are not billed', async () => {
     const browser = await signIn(family.email);
-    const declared = await declare(browser, { enfant: family.childIds[0]!, du: '07/12/2026', au: '08/12/2026', motif: 'illness' }, { name: 'certificat', filename: 'certificat.pdf', type: 'application/pdf', data: PDF });
+    const declared = await declare(
+      browser,
+      { enfant: family.childIds[0]!, du: '07/12/2026', au: '08/12/2026', motif: 'illness' },
+      { name: 'certificat', filename: 'certificat.pdf', type: 'application/pdf', data: PDF },
+    );
     assert.equal(declared.headers.location, '/ville/absences?declaree=1');
     const list = await browser.get('/ville/absences');
     assert.match(list.body, /Maladie/);
@@ -106,8 +136,17 @@ describe('absences with a certificate, and the private calendar feed', () => {
 
     const [absence] = await portal.inTenant(tenant, (scope) => pendingAbsences({ ...scope, actor: staff }));
     assert.equal(await portal.inTenant(tenant, (scope) => decideAbsence({ ...scope, actor: staff }, absence!.id, { excuse: true })), 'done');
-    const days = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select(['day', 'status']).where('child_id', '=', family.childIds[0]!).orderBy('day').execute());
-    assert.deepEqual(days.map((row) => [row.day, row.status]), [['2026-12-07', 'absent_excused'], ['2026-12-08', 'absent_excused'], ['2026-12-10', 'reserved']]);
+    const days = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('bookings').select(['day', 'status']).where('child_id', '=', family.childIds[0]!).orderBy('day').execute(),
+    );
+    assert.deepEqual(
+      days.map((row) => [row.day, row.status]),
+      [
+        ['2026-12-07', 'absent_excused'],
+        ['2026-12-08', 'absent_excused'],
+        ['2026-12-10', 'reserved'],
+      ],
+    );
     assert.match((await browser.get('/ville/absences')).body, /Excusée/);
   });
 
@@ -140,7 +179,19 @@ describe('staff excuse absences from the validations page', () => {
     family = await createFamily(portal, tenant, { email: 'ana@example.test', firstName: 'Ana', lastName: 'LOPEZ', children: ['Noé'] });
     await createStaff(portal, tenant, { email: 'agent@example.test', role: 'manager' });
     await portal.inTenant(tenant, async ({ tx, tenantId }) => {
-      await tx.insertInto('absence_declarations').values({ tenant_id: tenantId, household_id: family.householdId, child_id: family.childIds[0]!, first_day: '2026-12-07', last_day: '2026-12-08', reason: 'family', comment: 'Enterrement', created_at: new Date() }).execute();
+      await tx
+        .insertInto('absence_declarations')
+        .values({
+          tenant_id: tenantId,
+          household_id: family.householdId,
+          child_id: family.childIds[0]!,
+          first_day: '2026-12-07',
+          last_day: '2026-12-08',
+          reason: 'family',
+          comment: 'Enterrement',
+          created_at: new Date(),
+        })
+        .execute();
     });
   });
   after(() => portal.close());
@@ -157,7 +208,9 @@ describe('staff excuse absences from the validations page', () => {
     const absenceId = /value="accept:absence:([0-9a-f-]{36})"/.exec(page.body)![1]!;
     const done = await staff.post('/ville/gestion/validations', { act: `accept:absence:${absenceId}` });
     assert.equal(done.statusCode, 200);
-    const row = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('absence_declarations').select('status').where('id', '=', absenceId).executeTakeFirstOrThrow());
+    const row = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('absence_declarations').select('status').where('id', '=', absenceId).executeTakeFirstOrThrow(),
+    );
     assert.equal(row.status, 'accepted');
     const mails = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('outbox_emails').select('subject').where('to_address', '=', family.email).execute());
     assert.ok(mails.some((mail) => /Absence excusée/.test(mail.subject)));

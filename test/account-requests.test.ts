@@ -36,7 +36,13 @@ describe('account requests and first access', () => {
     const browser = new TestBrowser(portal.app);
     await browser.get('/ville/demande-de-compte?lang=en');
     const response = await browser.post('/ville/demande-de-compte', {
-      prenom: 'Élodie', nom: '', courriel: 'elodie@', telephone: '12 34', code_postal: '440', commune: 'Nantes', enfants: 'Jules, 12/03/2019',
+      prenom: 'Élodie',
+      nom: '',
+      courriel: 'elodie@',
+      telephone: '12 34',
+      code_postal: '440',
+      commune: 'Nantes',
+      enfants: 'Jules, 12/03/2019',
     });
     assert.equal(response.statusCode, 400);
     assert.match(response.body, /This field is required\./);
@@ -52,7 +58,17 @@ describe('account requests and first access', () => {
   });
 
   it('takes a request, lets staff accept it, and the invitation link opens the new account', async () => {
-    const sent = await submitRequest({ civilite: 'mme', prenom: 'Élodie', nom: 'Garnier', courriel: 'Elodie.Garnier@example.test', telephone: '0611223344', adresse: '4 rue Haute', code_postal: '44000', commune: 'Nantes', enfants: 'Jules, 12/03/2019' });
+    const sent = await submitRequest({
+      civilite: 'mme',
+      prenom: 'Élodie',
+      nom: 'Garnier',
+      courriel: 'Elodie.Garnier@example.test',
+      telephone: '0611223344',
+      adresse: '4 rue Haute',
+      code_postal: '44000',
+      commune: 'Nantes',
+      enfants: 'Jules, 12/03/2019',
+    });
     assert.equal(sent.statusCode, 200);
     assert.match(sent.body, /Votre demande est envoyée/);
     assert.match((await emailsTo(portal, tenant, 'elodie.garnier@example.test'))[0]!.subject, /bien reçue/);
@@ -83,7 +99,12 @@ describe('account requests and first access', () => {
     assert.equal((await family.get(link)).statusCode, 410, 'the invitation works once');
 
     const household = await portal.inTenant(tenant, ({ tx }) =>
-      tx.selectFrom('households').innerJoin('accounts', 'accounts.household_id', 'households.id').select(['households.postcode', 'households.city', 'accounts.status']).where('accounts.email', '=', 'elodie.garnier@example.test').executeTakeFirstOrThrow(),
+      tx
+        .selectFrom('households')
+        .innerJoin('accounts', 'accounts.household_id', 'households.id')
+        .select(['households.postcode', 'households.city', 'accounts.status'])
+        .where('accounts.email', '=', 'elodie.garnier@example.test')
+        .executeTakeFirstOrThrow(),
     );
     assert.deepEqual(household, { postcode: '44000', city: 'Nantes', status: 'active' });
   });
@@ -114,7 +135,9 @@ describe('account requests and first access', () => {
     const requestId = /demandes-de-compte\/([0-9a-f-]{36})\/decision/.exec((await manager.get('/ville/gestion/demandes-de-compte')).body)![1]!;
     const refused = await reader.post(`/ville/gestion/demandes-de-compte/${requestId}/decision`, { decision: 'accept' });
     assert.equal(refused.statusCode, 403);
-    const status = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('account_requests').select('status').where('id', '=', requestId).executeTakeFirstOrThrow());
+    const status = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('account_requests').select('status').where('id', '=', requestId).executeTakeFirstOrThrow(),
+    );
     assert.equal(status.status, 'pending');
   });
 
@@ -124,7 +147,9 @@ describe('account requests and first access', () => {
     assert.match(sent.body, /Votre demande est envoyée/);
     const [mail] = await emailsTo(portal, tenant, 'deja@example.test');
     assert.match(mail!.subject, /Vous avez déjà un compte/);
-    const pending = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('account_requests').select('id').where('email', '=', 'deja@example.test').execute());
+    const pending = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('account_requests').select('id').where('email', '=', 'deja@example.test').execute(),
+    );
     assert.equal(pending.length, 0);
   });
 
@@ -133,7 +158,12 @@ describe('account requests and first access', () => {
     await createStaff(portal, other, { email: 'gestion@example.test', role: 'admin' });
     const browser = new TestBrowser(portal.app);
     await browser.get('/bourg/demande-de-compte');
-    await browser.post('/bourg/demande-de-compte', { prenom: 'Jade', nom: 'Vert', courriel: 'jade@example.test', altcha: await solveAltcha(portal.app, '/bourg') });
+    await browser.post('/bourg/demande-de-compte', {
+      prenom: 'Jade',
+      nom: 'Vert',
+      courriel: 'jade@example.test',
+      altcha: await solveAltcha(portal.app, '/bourg'),
+    });
     const staff = new TestBrowser(portal.app);
     await staff.get('/bourg/connexion');
     await staff.post('/bourg/connexion', { email: 'gestion@example.test', password: PASSWORD });

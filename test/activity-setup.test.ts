@@ -10,7 +10,7 @@ import { startTestPortal, type TestPortal } from './support/test-portal.js';
 /** The message shown under a field (`<… id="field-<name>-error">`), or null. */
 function fieldError(html: string, name: string): string | null {
   const match = new RegExp(`id="field-${name}-error"[^>]*>(?:\\s*<p[^>]*>)?([^<]+)`).exec(html);
-  return match ? match[1]!.replace(/&#x27;|&#39;/g, '\'').trim() : null;
+  return match ? match[1]!.replace(/&#x27;|&#39;/g, "'").trim() : null;
 }
 
 /** The deadline preview of a page (short enough to read in a failed assertion). */
@@ -20,24 +20,47 @@ function previewOf(html: string): string {
 
 /** The value an input shows. */
 function inputValue(html: string, name: string): string | null {
-  const match = new RegExp(`<input[^>]*id="field-${name}"[^>]*value="([^"]*)"`).exec(html) ?? new RegExp(`<input[^>]*value="([^"]*)"[^>]*id="field-${name}"`).exec(html);
+  const match =
+    new RegExp(`<input[^>]*id="field-${name}"[^>]*value="([^"]*)"`).exec(html) ?? new RegExp(`<input[^>]*value="([^"]*)"[^>]*id="field-${name}"`).exec(html);
   return match ? match[1]! : null;
 }
 
 /** An activity form as staff fill it in: Wednesdays, all year, J-7 at midnight, cancel J-2 at noon. */
 function activityForm(overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
   return {
-    name: 'ALSH mercredis 2026-2027', kind: 'alsh_wednesday', siteId: '', description: 'Accueil de loisirs du mercredi.',
-    startsOn: '01/09/2026', endsOn: '03/07/2027', weekdays: ['3'], opening: 'all', validationMode: 'automatic', waitlistMode: 'offer', offerHours: '24',
-    requiresEnrollment: 'true', documentsRequired: 'Attestation d’assurance',
-    bookingType: 'days_before', bookingDays: '7', bookingTime: '00:00', cancelType: 'days_before', cancelDays: '2', cancelTime: '12:00',
+    name: 'ALSH mercredis 2026-2027',
+    kind: 'alsh_wednesday',
+    siteId: '',
+    description: 'Accueil de loisirs du mercredi.',
+    startsOn: '01/09/2026',
+    endsOn: '03/07/2027',
+    weekdays: ['3'],
+    opening: 'all',
+    validationMode: 'automatic',
+    waitlistMode: 'offer',
+    offerHours: '24',
+    requiresEnrollment: 'true',
+    documentsRequired: 'Attestation d’assurance',
+    bookingType: 'days_before',
+    bookingDays: '7',
+    bookingTime: '00:00',
+    cancelType: 'days_before',
+    cancelDays: '2',
+    cancelTime: '12:00',
     action: 'save',
     ...overrides,
   };
 }
 
 const unitForm = (name: string, code: string, extra: Record<string, string | string[]> = {}) => ({
-  name, code, position: '0', weekdaysMode: 'same', bookingType: 'same', cancelType: 'same', action: 'save', ...extra,
+  name,
+  code,
+  position: '0',
+  weekdaysMode: 'same',
+  bookingType: 'same',
+  cancelType: 'same',
+  action: 'save',
+  ...extra,
 });
 
 describe('staff set up what families can book', () => {
@@ -85,7 +108,9 @@ describe('staff set up what families can book', () => {
     await staff.get(`/ville/gestion/activites/${activityId}/prestations/nouvelle`);
     const saved = await staff.post(`/ville/gestion/activites/${activityId}/prestations/nouvelle`, unitForm(name, code, extra));
     assert.equal(saved.statusCode, 302, saved.body.slice(0, 2000));
-    return rows(async ({ tx }) => (await tx.selectFrom('units').select('id').where('activity_id', '=', activityId).where('code', '=', code).executeTakeFirstOrThrow()).id);
+    return rows(
+      async ({ tx }) => (await tx.selectFrom('units').select('id').where('activity_id', '=', activityId).where('code', '=', code).executeTakeFirstOrThrow()).id,
+    );
   }
 
   it('creates a site, an activity, its group, units with their rules and its places through the pages', async () => {
@@ -95,7 +120,11 @@ describe('staff set up what families can book', () => {
     assert.match(list.body, /href="\/ville\/gestion\/activites"[^>]*>Activités</, 'the staff menu has its entry');
 
     await staff.get('/ville/gestion/activites/sites/nouveau');
-    const site = await staff.post('/ville/gestion/activites/sites/nouveau', { name: 'Relais des enfants', kind: 'leisure_centre', address: '2 rue des Écoles\n44000 Nantes' });
+    const site = await staff.post('/ville/gestion/activites/sites/nouveau', {
+      name: 'Relais des enfants',
+      kind: 'leisure_centre',
+      address: '2 rue des Écoles\n44000 Nantes',
+    });
     assert.equal(site.statusCode, 302);
     const siteRow = await rows(({ tx }) => tx.selectFrom('sites').selectAll().where('name', '=', 'Relais des enfants').executeTakeFirstOrThrow());
     assert.equal(siteRow.kind, 'leisure_centre');
@@ -114,14 +143,21 @@ describe('staff set up what families can book', () => {
     assert.deepEqual(activity.cancellation_deadline, { type: 'days_before', days: 2, time: '12:00', workingDays: false });
 
     await staff.get(`/ville/gestion/activites/${activityId}/groupes/nouveau`);
-    assert.equal((await staff.post(`/ville/gestion/activites/${activityId}/groupes/nouveau`, { name: '6-11 ans', minAge: '6', maxAge: '11', position: '0' })).statusCode, 302);
+    assert.equal(
+      (await staff.post(`/ville/gestion/activites/${activityId}/groupes/nouveau`, { name: '6-11 ans', minAge: '6', maxAge: '11', position: '0' })).statusCode,
+      302,
+    );
     const group = await rows(({ tx }) => tx.selectFrom('activity_groups').selectAll().where('activity_id', '=', activityId).executeTakeFirstOrThrow());
     assert.deepEqual([group.name, group.min_age, group.max_age], ['6-11 ans', 6, 11]);
 
     const journee = await newUnit(staff, activityId, 'Journée', 'J');
     const matin = await newUnit(staff, activityId, 'Matin', 'M', { position: '1' });
     const repas = await newUnit(staff, activityId, 'Repas', 'R', {
-      position: '2', requiresAny: [journee, matin], bookingType: 'weekday_before', bookingWeekday: '4', bookingTime: '12:00',
+      position: '2',
+      requiresAny: [journee, matin],
+      bookingType: 'weekday_before',
+      bookingWeekday: '4',
+      bookingTime: '12:00',
     });
     // Journée is given its rule once Matin exists.
     await staff.get(`/ville/gestion/activites/${activityId}/prestations/${journee}`);
@@ -139,7 +175,10 @@ describe('staff set up what families can book', () => {
     assert.equal(repas, byCode.R!.id);
 
     await staff.get(`/ville/gestion/activites/${activityId}/places/nouvelle`);
-    assert.equal((await staff.post(`/ville/gestion/activites/${activityId}/places/nouvelle`, { unitIds: [journee, matin], groupId: group.id, places: '16' })).statusCode, 302);
+    assert.equal(
+      (await staff.post(`/ville/gestion/activites/${activityId}/places/nouvelle`, { unitIds: [journee, matin], groupId: group.id, places: '16' })).statusCode,
+      302,
+    );
     const pool = await rows(({ tx }) => tx.selectFrom('capacity_pools').selectAll().where('activity_id', '=', activityId).executeTakeFirstOrThrow());
     assert.deepEqual(new Set(pool.unit_ids), new Set([journee, matin]));
     assert.equal(pool.group_id, group.id);
@@ -150,7 +189,10 @@ describe('staff set up what families can book', () => {
     assert.match(overview.body, /<h1>ALSH mercredis 2026-2027<\/h1>/);
     assert.match(overview.body, /du 01\/09\/2026 au 03\/07\/2027/);
     assert.match(overview.body, /Place proposée pendant 24 h/);
-    assert.match(overview.body, /<td>Repas<\/td><td>comme l’activité<\/td><td>Réservation : le jeudi précédent, à 12:00\. Annulation : comme l’activité\.<\/td><td>—<\/td><td>Journée, Matin<\/td>/);
+    assert.match(
+      overview.body,
+      /<td>Repas<\/td><td>comme l’activité<\/td><td>Réservation : le jeudi précédent, à 12:00\. Annulation : comme l’activité\.<\/td><td>—<\/td><td>Journée, Matin<\/td>/,
+    );
     assert.match(overview.body, /<td>Journée, Matin<\/td><td>6-11 ans<\/td><td>16<\/td>/);
 
     const audit = await rows(({ tx }) => tx.selectFrom('audit_log').select('action').where('actor_account_id', '=', staffAccountId).execute());
@@ -172,7 +214,10 @@ describe('staff set up what families can book', () => {
     assert.equal(sevenDays.statusCode, 200);
     assert.equal(fieldError(sevenDays.body, 'name'), null, 'a preview does not complain about fields it does not need');
     assert.equal(inputValue(sevenDays.body, 'bookingDays'), '7', 'the typed values are kept');
-    assert.match(previewOf(sevenDays.body), /<strong>jeudi 3 septembre 2026<\/strong> : réservation possible jusqu’au jeudi 27 août 2026 à 00:00 ; annulation possible jusqu’au mardi 1 septembre 2026 à 12:00/);
+    assert.match(
+      previewOf(sevenDays.body),
+      /<strong>jeudi 3 septembre 2026<\/strong> : réservation possible jusqu’au jeudi 27 août 2026 à 00:00 ; annulation possible jusqu’au mardi 1 septembre 2026 à 12:00/,
+    );
     assert.match(previewOf(sevenDays.body), /<strong>jeudi 10 septembre 2026<\/strong> : réservation possible jusqu’au jeudi 3 septembre 2026 à 00:00/);
 
     const workingDays = await preview({ bookingDays: '2', bookingWorkingDays: 'true', bookingTime: '10:00' });
@@ -198,7 +243,10 @@ describe('staff set up what families can book', () => {
   it('answers bad input next to the field, keeping what was typed', async () => {
     const staff = await signIn('agent@example.test');
     await staff.get('/ville/gestion/activites/nouvelle');
-    const bad = await staff.post('/ville/gestion/activites/nouvelle', activityForm({ weekdays: [], startsOn: '10/09/2026', endsOn: '01/09/2026', bookingTime: '25:00' }));
+    const bad = await staff.post(
+      '/ville/gestion/activites/nouvelle',
+      activityForm({ weekdays: [], startsOn: '10/09/2026', endsOn: '01/09/2026', bookingTime: '25:00' }),
+    );
     assert.equal(bad.statusCode, 400);
     assert.equal(fieldError(bad.body, 'weekdays'), 'Cochez au moins un jour de la semaine.');
     assert.equal(fieldError(bad.body, 'endsOn'), 'Le dernier jour ne peut pas être avant le premier.');
@@ -232,7 +280,14 @@ describe('staff set up what families can book', () => {
 
     await staff.get(`/ville/gestion/activites/${activityId}/periodes/nouvelle`);
     const backwards = await staff.post(`/ville/gestion/activites/${activityId}/periodes/nouvelle`, {
-      name: 'Toussaint', firstDay: '04/11/2026', lastDay: '16/12/2026', opensOn: '28/10/2026', opensAt: '08:00', closesOn: '21/10/2026', closesAt: '23:59', allocation: 'first_come',
+      name: 'Toussaint',
+      firstDay: '04/11/2026',
+      lastDay: '16/12/2026',
+      opensOn: '28/10/2026',
+      opensAt: '08:00',
+      closesOn: '21/10/2026',
+      closesAt: '23:59',
+      allocation: 'first_come',
     });
     assert.equal(backwards.statusCode, 400);
     assert.equal(fieldError(backwards.body, 'closesOn'), 'La clôture des réservations doit venir après leur ouverture.');
@@ -243,7 +298,11 @@ describe('staff set up what families can book', () => {
     assert.equal(fieldError(ages.body, 'maxAge'), 'L’âge maximum ne peut pas être inférieur à l’âge minimum.');
 
     const units = await rows(({ tx }) => tx.selectFrom('units').select('code').where('activity_id', '=', activityId).execute());
-    assert.deepEqual(units.map((unit) => unit.code), ['M'], 'nothing refused was saved');
+    assert.deepEqual(
+      units.map((unit) => unit.code),
+      ['M'],
+      'nothing refused was saved',
+    );
   });
 
   it('stores the opening and closing moments typed in Paris time as instants, winter and summer', async () => {
@@ -251,15 +310,36 @@ describe('staff set up what families can book', () => {
     const activityId = await newActivity(staff, { name: 'ALSH vacances', opening: 'all', weekdays: ['1', '2', '3', '4', '5'] });
     await staff.get(`/ville/gestion/activites/${activityId}/periodes/nouvelle`);
     const winter = await staff.post(`/ville/gestion/activites/${activityId}/periodes/nouvelle`, {
-      name: 'Hiver', firstDay: '04/11/2026', lastDay: '16/12/2026', opensOn: '04/11/2026', opensAt: '08:00', closesOn: '28/11/2026', closesAt: '23:59', allocation: 'first_come',
+      name: 'Hiver',
+      firstDay: '04/11/2026',
+      lastDay: '16/12/2026',
+      opensOn: '04/11/2026',
+      opensAt: '08:00',
+      closesOn: '28/11/2026',
+      closesAt: '23:59',
+      allocation: 'first_come',
     });
     assert.equal(winter.statusCode, 302);
     const summer = await staff.post(`/ville/gestion/activites/${activityId}/periodes/nouvelle`, {
-      name: 'Été', firstDay: '06/07/2027', lastDay: '03/07/2027', opensOn: '15/06/2027', opensAt: '08:00', closesOn: '30/06/2027', closesAt: '23:59', allocation: 'lottery',
+      name: 'Été',
+      firstDay: '06/07/2027',
+      lastDay: '03/07/2027',
+      opensOn: '15/06/2027',
+      opensAt: '08:00',
+      closesOn: '30/06/2027',
+      closesAt: '23:59',
+      allocation: 'lottery',
     });
     assert.equal(summer.statusCode, 400, 'the last day before the first is refused');
     const summerSaved = await staff.post(`/ville/gestion/activites/${activityId}/periodes/nouvelle`, {
-      name: 'Été', firstDay: '01/06/2027', lastDay: '03/07/2027', opensOn: '15/05/2027', opensAt: '08:00', closesOn: '30/05/2027', closesAt: '23:59', allocation: 'lottery',
+      name: 'Été',
+      firstDay: '01/06/2027',
+      lastDay: '03/07/2027',
+      opensOn: '15/05/2027',
+      opensAt: '08:00',
+      closesOn: '30/05/2027',
+      closesAt: '23:59',
+      allocation: 'lottery',
     });
     assert.equal(summerSaved.statusCode, 302);
     const periods = await rows(({ tx }) => tx.selectFrom('booking_periods').selectAll().where('activity_id', '=', activityId).orderBy('first_day').execute());
@@ -271,7 +351,14 @@ describe('staff set up what families can book', () => {
     // Shown as families will read it; and given back in Paris time to edit.
     await staff.get(`/ville/gestion/activites/${activityId}/periodes/${periods[0]!.id}`);
     const edit = await staff.post(`/ville/gestion/activites/${activityId}/periodes/${periods[0]!.id}`, {
-      name: 'Mercredis', firstDay: '04/11/2026', lastDay: '16/12/2026', opensOn: '21/10/2026', opensAt: '08:00', closesOn: '28/10/2026', closesAt: '23:59', allocation: 'first_come',
+      name: 'Mercredis',
+      firstDay: '04/11/2026',
+      lastDay: '16/12/2026',
+      opensOn: '21/10/2026',
+      opensAt: '08:00',
+      closesOn: '28/10/2026',
+      closesAt: '23:59',
+      allocation: 'first_come',
     });
     assert.equal(edit.statusCode, 302);
     const overview = await staff.get(`/ville/gestion/activites/${activityId}`);
@@ -291,20 +378,35 @@ describe('staff set up what families can book', () => {
     await staff.post(`/ville/gestion/activites/${activityId}/places/nouvelle`, { unitIds: [repas], groupId: '', places: '30' });
     const pool = await rows(({ tx }) => tx.selectFrom('capacity_pools').selectAll().where('activity_id', '=', activityId).executeTakeFirstOrThrow());
     // Three families already hold a place on Thursday 10 September.
-    await rows(({ tx }) => tx.insertInto('capacity_days').values({ tenant_id: tenant.id, pool_id: pool.id, day: '2026-09-10', places: 30, taken: 3 }).execute());
+    await rows(({ tx }) =>
+      tx.insertInto('capacity_days').values({ tenant_id: tenant.id, pool_id: pool.id, day: '2026-09-10', places: 30, taken: 3 }).execute(),
+    );
 
     await staff.get(`/ville/gestion/activites/${activityId}/places/${pool.id}/dates`);
-    const lower = await staff.post(`/ville/gestion/activites/${activityId}/places/${pool.id}/dates`, { firstDay: '07/09/2026', lastDay: '13/09/2026', places: '2' });
+    const lower = await staff.post(`/ville/gestion/activites/${activityId}/places/${pool.id}/dates`, {
+      firstDay: '07/09/2026',
+      lastDay: '13/09/2026',
+      places: '2',
+    });
     assert.equal(lower.statusCode, 400);
-    assert.equal(fieldError(lower.body, 'places'), 'Plus de places sont déjà prises que ce nombre : le 10/09/2026 (3 prises). Ces jours n’ont pas été modifiés.');
+    assert.equal(
+      fieldError(lower.body, 'places'),
+      'Plus de places sont déjà prises que ce nombre : le 10/09/2026 (3 prises). Ces jours n’ont pas été modifiés.',
+    );
     assert.match(lower.body, /3 jour\(s\) modifié\(s\)/);
-    const days = await rows(({ tx }) => tx.selectFrom('capacity_days').select(['day', 'places', 'taken', 'overridden']).where('pool_id', '=', pool.id).orderBy('day').execute());
-    assert.deepEqual(days, [
-      { day: '2026-09-07', places: 2, taken: 0, overridden: true },
-      { day: '2026-09-08', places: 2, taken: 0, overridden: true },
-      { day: '2026-09-10', places: 30, taken: 3, overridden: false },
-      { day: '2026-09-11', places: 2, taken: 0, overridden: true },
-    ], 'the open days of the range changed, not the one with more places taken, nor Wednesday and the weekend');
+    const days = await rows(({ tx }) =>
+      tx.selectFrom('capacity_days').select(['day', 'places', 'taken', 'overridden']).where('pool_id', '=', pool.id).orderBy('day').execute(),
+    );
+    assert.deepEqual(
+      days,
+      [
+        { day: '2026-09-07', places: 2, taken: 0, overridden: true },
+        { day: '2026-09-08', places: 2, taken: 0, overridden: true },
+        { day: '2026-09-10', places: 30, taken: 3, overridden: false },
+        { day: '2026-09-11', places: 2, taken: 0, overridden: true },
+      ],
+      'the open days of the range changed, not the one with more places taken, nor Wednesday and the weekend',
+    );
 
     const pastEnd = await staff.post(`/ville/gestion/activites/${activityId}/places/${pool.id}/dates`, { firstDay: '01/08/2027', places: '5' });
     assert.equal(fieldError(pastEnd.body, 'firstDay'), 'Cette date est en dehors des dates de l’activité.');
@@ -319,7 +421,18 @@ describe('staff set up what families can book', () => {
     assert.match(refused.body, /Suppression impossible : 3 place\(s\) sont déjà prises à partir d’aujourd’hui\./);
 
     await rows(({ tx }) =>
-      tx.insertInto('bookings').values({ tenant_id: tenant.id, child_id: family.childIds[0]!, unit_id: repas, day: '2026-09-10', household_id: family.householdId, status: 'reserved', holds_pools: [pool.id] }).execute(),
+      tx
+        .insertInto('bookings')
+        .values({
+          tenant_id: tenant.id,
+          child_id: family.childIds[0]!,
+          unit_id: repas,
+          day: '2026-09-10',
+          household_id: family.householdId,
+          status: 'reserved',
+          holds_pools: [pool.id],
+        })
+        .execute(),
     );
     const deleteUnit = await staff.post(`/ville/gestion/activites/${activityId}/prestations/${repas}/suppression`, {});
     const unitRefused = await staff.follow(deleteUnit);
@@ -389,7 +502,10 @@ describe('staff set up what families can book', () => {
     assert.equal((await reader.post(`/ville/gestion/activites/${activityId}/groupes/nouveau`, { name: 'Pirates' })).statusCode, 403);
     assert.equal((await reader.post(`/ville/gestion/activites/${activityId}/prestations/nouvelle`, unitForm('Pirate', 'P'))).statusCode, 403);
     assert.equal((await reader.post('/ville/gestion/activites/sites/nouveau', { name: 'Pirate', kind: 'other' })).statusCode, 403);
-    assert.equal((await reader.post(`/ville/gestion/activites/${activityId}/inscriptions`, { child: `${family.householdId}:${family.childIds[1]}` })).statusCode, 403);
+    assert.equal(
+      (await reader.post(`/ville/gestion/activites/${activityId}/inscriptions`, { child: `${family.householdId}:${family.childIds[1]}` })).statusCode,
+      403,
+    );
     const names = await rows(async ({ tx }) => (await tx.selectFrom('activities').select('name').execute()).map((activity) => activity.name));
     assert.ok(!names.includes('Pirate'));
     assert.equal((await rows(({ tx }) => tx.selectFrom('units').select('id').where('activity_id', '=', activityId).execute())).length, 0);

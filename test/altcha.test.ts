@@ -24,8 +24,7 @@ describe('ALTCHA anti-robot check', () => {
   let portal: TestPortal;
   let north: Tenant;
   let south: Tenant;
-  const verify = (tenant: Tenant, payload: unknown): Promise<AltchaVerdict> =>
-    portal.inTenant(tenant, (scope) => verifyAltcha(scope, portal.config, payload));
+  const verify = (tenant: Tenant, payload: unknown): Promise<AltchaVerdict> => portal.inTenant(tenant, (scope) => verifyAltcha(scope, portal.config, payload));
 
   before(async () => {
     portal = await startTestPortal();
@@ -50,7 +49,10 @@ describe('ALTCHA anti-robot check', () => {
     assert.equal(await verify(north, payload), 'verified');
     assert.equal(await verify(north, payload), 'replayed');
     const spent = await portal.inTenant(north, ({ tx }) => tx.selectFrom('altcha_spent').select('signature').execute());
-    assert.deepEqual(spent.map((row) => row.signature), [decode(payload).challenge.signature]);
+    assert.deepEqual(
+      spent.map((row) => row.signature),
+      [decode(payload).challenge.signature],
+    );
   });
 
   it('lets only one of two submissions of the same solution through', async () => {
@@ -96,7 +98,10 @@ describe('ALTCHA anti-robot check', () => {
       const fresh = await solveAltcha(portal.app, '/nord');
       assert.equal(await verify(north, fresh), 'verified');
       const left = await portal.inTenant(north, ({ tx }) => tx.selectFrom('altcha_spent').select('signature').execute());
-      assert.deepEqual(left.map((row) => row.signature), [decode(fresh).challenge.signature]);
+      assert.deepEqual(
+        left.map((row) => row.signature),
+        [decode(fresh).challenge.signature],
+      );
     } finally {
       portal.clock.advance(-10 * MINUTE);
     }

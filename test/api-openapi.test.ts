@@ -54,7 +54,12 @@ describe('the OpenAPI document of the families’ API', () => {
     token = await apiLogin(scenario.portal, scenario.family);
     // Money for the family: two Wednesdays' meals of October invoiced, a credit of 2025, a cheque.
     billed = await billHousehold(scenario.portal, scenario.tenant, {
-      householdId: scenario.family.householdId, childId: scenario.family.childIds[0]!, unitId: scenario.wednesdays.meal, days: ['2026-10-07', '2026-10-14'], creditOn: '2025-06-11', payer: 'Lina ROUX',
+      householdId: scenario.family.householdId,
+      childId: scenario.family.childIds[0]!,
+      unitId: scenario.wednesdays.meal,
+      days: ['2026-10-07', '2026-10-14'],
+      creditOn: '2025-06-11',
+      payer: 'Lina ROUX',
     });
   });
   after(() => scenario.portal.close());
@@ -76,10 +81,18 @@ describe('the OpenAPI document of the families’ API', () => {
       logout: async () => ({ token: await apiLogin(portal, family) }),
       me: async () => ({}),
       listActivities: async () => ({}),
-      activityCalendar: async () => ({ params: { id: wednesdays.id }, query: { children: [family.childIds[0]!, family.childIds[1]!], from: '2026-12-01', to: '2026-12-31' } }),
+      activityCalendar: async () => ({
+        params: { id: wednesdays.id },
+        query: { children: [family.childIds[0]!, family.childIds[1]!], from: '2026-12-01', to: '2026-12-31' },
+      }),
       book: async () => ({ body: { activityId: wednesdays.id, choices: [{ childId: family.childIds[0]!, unitId: wednesdays.meal, day: '2026-12-09' }] } }),
       cancelBooking: async () => {
-        const booked = await callApi(portal, { method: 'POST', url: '/ville/api/v1/bookings', token, body: { activityId: wednesdays.id, choices: [{ childId: family.childIds[1]!, unitId: wednesdays.meal, day: '2026-12-16' }] } });
+        const booked = await callApi(portal, {
+          method: 'POST',
+          url: '/ville/api/v1/bookings',
+          token,
+          body: { activityId: wednesdays.id, choices: [{ childId: family.childIds[1]!, unitId: wednesdays.meal, day: '2026-12-16' }] },
+        });
         return { params: { id: (booked.json() as { results: { bookingId: string }[] }).results[0]!.bookingId } };
       },
       // A Wednesday of its own at each call: an offer is confirmed once.
@@ -88,7 +101,10 @@ describe('the OpenAPI document of the families’ API', () => {
       // A week of its own at each call: its periods must not overlap.
       applyForLottery: async () => {
         const monday = addDays('2027-08-02', 7 * draws++);
-        return { params: { id: summer.id, periodId: await lotteryPeriod(scenario, monday, addDays(monday, 4)) }, body: { choices: [{ childId: family.childIds[0]!, unitId: summer.unit, day: monday }] } };
+        return {
+          params: { id: summer.id, periodId: await lotteryPeriod(scenario, monday, addDays(monday, 4)) },
+          body: { choices: [{ childId: family.childIds[0]!, unitId: summer.unit, day: monday }] },
+        };
       },
       listInvoices: async () => ({ query: { year: '2026', regieId: billed.regieId, unpaid: 'true' } }),
       getInvoice: async () => ({ params: { id: billed.invoiceId } }),
@@ -109,8 +125,21 @@ describe('the OpenAPI document of the families’ API', () => {
 
   it('documents the API’s routes, each with its schemas, under a bearer security scheme', () => {
     assert.deepEqual(Object.keys(document.paths).sort(), [
-      '/api/v1/activities', '/api/v1/activities/{id}/calendar', '/api/v1/activities/{id}/periods/{periodId}/applications', '/api/v1/bookings', '/api/v1/bookings/{id}', '/api/v1/bookings/{id}/confirmation',
-      '/api/v1/invoices', '/api/v1/invoices/{id}', '/api/v1/invoices/{id}/pdf', '/api/v1/me', '/api/v1/payments', '/api/v1/payments/{id}/receipt', '/api/v1/session', '/api/v1/statement', '/api/v1/tax-certificates/{year}',
+      '/api/v1/activities',
+      '/api/v1/activities/{id}/calendar',
+      '/api/v1/activities/{id}/periods/{periodId}/applications',
+      '/api/v1/bookings',
+      '/api/v1/bookings/{id}',
+      '/api/v1/bookings/{id}/confirmation',
+      '/api/v1/invoices',
+      '/api/v1/invoices/{id}',
+      '/api/v1/invoices/{id}/pdf',
+      '/api/v1/me',
+      '/api/v1/payments',
+      '/api/v1/payments/{id}/receipt',
+      '/api/v1/session',
+      '/api/v1/statement',
+      '/api/v1/tax-certificates/{year}',
     ]);
     assert.ok(document.components.securitySchemes.bearer);
     const me = validator('paths', '/api/v1/me', 'get', 'responses', '200', 'content', 'application/json', 'schema');
@@ -122,7 +151,11 @@ describe('the OpenAPI document of the families’ API', () => {
       const success = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
       assert.equal(success.length, 1, `${operation.operationId} documents one success answer`);
       for (const [status, response] of Object.entries(operation.responses)) {
-        if (status !== '204') assert.ok((response.content?.['application/json'] ?? response.content?.['application/pdf'])?.schema, `${operation.operationId} documents the body of its ${status}`);
+        if (status !== '204')
+          assert.ok(
+            (response.content?.['application/json'] ?? response.content?.['application/pdf'])?.schema,
+            `${operation.operationId} documents the body of its ${status}`,
+          );
       }
     }
   });
@@ -148,7 +181,12 @@ describe('the OpenAPI document of the families’ API', () => {
         assert.ok(check(example.body), `${operation.operationId} body: ${JSON.stringify(check.errors)}`);
       }
 
-      const response = await callApi(scenario.portal, { method: method.toUpperCase() as 'GET', url: urlOf(path, example), token: example.token === undefined ? token : example.token, body: example.body });
+      const response = await callApi(scenario.portal, {
+        method: method.toUpperCase() as 'GET',
+        url: urlOf(path, example),
+        token: example.token === undefined ? token : example.token,
+        body: example.body,
+      });
       const status = String(response.statusCode);
       assert.ok(operation.responses[status], `${operation.operationId} answered ${status}, which is not documented: ${response.body}`);
       assert.ok(status.startsWith('2'), `${operation.operationId} succeeds: ${status} ${response.body}`);
@@ -184,7 +222,13 @@ describe('the OpenAPI document of the families’ API', () => {
         { label: 'session cookie', headers: { cookie, 'x-csrf-token': browser.csrfToken() ?? '' } },
       ];
       for (const request of requests) {
-        const response = await callApi(scenario.portal, { method: method.toUpperCase() as 'GET', url, token: null, body: example.body, headers: request.headers });
+        const response = await callApi(scenario.portal, {
+          method: method.toUpperCase() as 'GET',
+          url,
+          token: null,
+          body: example.body,
+          headers: request.headers,
+        });
         assert.equal(response.statusCode, 401, `${operation.operationId} with ${request.label}: ${response.body}`);
         assert.equal(response.headers['www-authenticate'], 'Bearer');
         const check = validator('paths', path, method, 'responses', '401', 'content', 'application/json', 'schema');

@@ -14,10 +14,52 @@ import { startTestPortal, type TestPortal } from './support/test-portal.js';
  */
 
 /** Values that broke routes once: NUL bytes, months out of range, line breaks, a very long text, an accent. */
-const ODD_VALUES = ['\u0000', 'a\u0000b', '2026-13', '0000-00', '9999-12', '2026-02-31', '../../etc/passwd', 'é', '\r\nX-Injected: 1', '/\t/evil.example', '<script>x</script>', 'x'.repeat(3000), '-1', '1e309', '[]', '{}'];
+const ODD_VALUES = [
+  '\u0000',
+  'a\u0000b',
+  '2026-13',
+  '0000-00',
+  '9999-12',
+  '2026-02-31',
+  '../../etc/passwd',
+  'é',
+  '\r\nX-Injected: 1',
+  '/\t/evil.example',
+  '<script>x</script>',
+  'x'.repeat(3000),
+  '-1',
+  '1e309',
+  '[]',
+  '{}',
+];
 
 /** Query names the pages read, each tried with every odd value. */
-const QUERY_NAMES = ['mois', 'enfant', 'enfants', 'activite', 'periode', 'q', 'retour', 'jour', 'du', 'au', 'type', 'page', 'site', 'groupe', 'statut', 'annee', 'resultat', 'aussi', 'lang', 'from', 'to', 'children', 'membre', 'motdepasse'];
+const QUERY_NAMES = [
+  'mois',
+  'enfant',
+  'enfants',
+  'activite',
+  'periode',
+  'q',
+  'retour',
+  'jour',
+  'du',
+  'au',
+  'type',
+  'page',
+  'site',
+  'groupe',
+  'statut',
+  'annee',
+  'resultat',
+  'aussi',
+  'lang',
+  'from',
+  'to',
+  'children',
+  'membre',
+  'motdepasse',
+];
 
 interface Route {
   method: string;
@@ -66,13 +108,30 @@ describe('odd input on every route', () => {
     childId = family.childIds[0]!;
     activityId = await portal.inTenant(tenant, async (base) => {
       const scope = { ...base, actor: SYSTEM };
-      const id = await createActivity(scope, { name: 'Mercredis', kind: 'alsh_wednesday', site_id: null, starts_on: '2026-09-01', ends_on: '2027-07-03', weekdays: [3], opening: 'all', requires_enrollment: false });
-      await addCapacityPool(scope, { activity_id: id, group_id: null, unit_ids: [await addUnit(scope, { activity_id: id, name: 'Journée', code: 'J' })], places: 10 });
+      const id = await createActivity(scope, {
+        name: 'Mercredis',
+        kind: 'alsh_wednesday',
+        site_id: null,
+        starts_on: '2026-09-01',
+        ends_on: '2027-07-03',
+        weekdays: [3],
+        opening: 'all',
+        requires_enrollment: false,
+      });
+      await addCapacityPool(scope, {
+        activity_id: id,
+        group_id: null,
+        unit_ids: [await addUnit(scope, { activity_id: id, name: 'Journée', code: 'J' })],
+        places: 10,
+      });
       return id;
     });
     const admin = await createStaff(portal, tenant, { email: 'admin@example.test', role: 'admin' });
     roles.visitor = await withToken('');
-    for (const [who, accountId] of [['family', family.accountId], ['admin', admin.accountId]] as const) {
+    for (const [who, accountId] of [
+      ['family', family.accountId],
+      ['admin', admin.accountId],
+    ] as const) {
       const session = await portal.inTenant(tenant, ({ tx, tenantId, now }) => openSession(tx, tenantId, accountId, now, { ip: null, userAgent: null }));
       roles[who] = await withToken(`pf_session=${session}`);
     }
@@ -93,10 +152,26 @@ describe('odd input on every route', () => {
           const query = QUERY_NAMES.map((name) => `${name}=${encoded}`).join('&');
           const url = `/ville${path}?${query}`;
           const isApi = path.startsWith('/api/');
-          const payload = route.method === 'GET' || route.method === 'DELETE' ? undefined : isApi ? JSON.stringify({ email: value, password: value, activityId: value, choices: [{ childId: value, unitId: value, day: value }] }) : new URLSearchParams([['_csrf', token], ...QUERY_NAMES.map((name) => [name, value]), ['email', value], ['password', value], ['choix', value]]).toString();
-          const headers: Record<string, string> = { cookie, ...(payload ? { 'content-type': isApi ? 'application/json' : 'application/x-www-form-urlencoded' } : {}), ...(isApi ? { authorization: `Bearer ${'x'.repeat(40)}` } : {}) };
+          const payload =
+            route.method === 'GET' || route.method === 'DELETE'
+              ? undefined
+              : isApi
+                ? JSON.stringify({ email: value, password: value, activityId: value, choices: [{ childId: value, unitId: value, day: value }] })
+                : new URLSearchParams([
+                    ['_csrf', token],
+                    ...QUERY_NAMES.map((name) => [name, value]),
+                    ['email', value],
+                    ['password', value],
+                    ['choix', value],
+                  ]).toString();
+          const headers: Record<string, string> = {
+            cookie,
+            ...(payload ? { 'content-type': isApi ? 'application/json' : 'application/x-www-form-urlencoded' } : {}),
+            ...(isApi ? { authorization: `Bearer ${'x'.repeat(40)}` } : {}),
+          };
           const response = await portal.app.inject({ method: route.method as 'GET', url, headers, payload });
-          if (response.statusCode >= 500) failures.push(`${who} ${route.method} ${route.path} with ${JSON.stringify(value.slice(0, 20))}: ${response.statusCode}`);
+          if (response.statusCode >= 500)
+            failures.push(`${who} ${route.method} ${route.path} with ${JSON.stringify(value.slice(0, 20))}: ${response.statusCode}`);
         }
       }
     }
@@ -105,7 +180,10 @@ describe('odd input on every route', () => {
 
   it('answers months out of range on the calendar and the planning of a real child with a page, not a 500', async () => {
     for (const month of ['2026-13', '0000-00', '9999-12', '2026-00', '1999-12']) {
-      for (const url of [`/ville/reservations?activite=${activityId}&enfant=${childId}&mois=${month}`, `/ville/reservations/planning?enfant=${childId}&mois=${month}`]) {
+      for (const url of [
+        `/ville/reservations?activite=${activityId}&enfant=${childId}&mois=${month}`,
+        `/ville/reservations/planning?enfant=${childId}&mois=${month}`,
+      ]) {
         const response = await portal.app.inject({ url, headers: { cookie: roles.family!.cookie } });
         assert.ok(response.statusCode < 500, `${url}: ${response.statusCode}`);
         assert.match(response.headers['content-type'] as string, /^text\/html/);

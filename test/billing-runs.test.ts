@@ -36,9 +36,24 @@ describe('an invoice run', () => {
     assert.equal(result.kind, 'plan');
     if (result.kind !== 'plan') return;
     const { plan } = result;
-    assert.deepEqual(plan.invoices.map((invoice) => [invoice.householdName, invoice.totalCents]), [['DURAND Paul', 590], ['MARTIN Claire', 310 * 3 + 310 + 299 + 750 + 150]]);
-    assert.deepEqual(plan.anomalies.withoutQuotient.map((row) => row.name), ['DURAND Paul']);
-    assert.deepEqual(plan.anomalies.attendanceMissing.map((row) => [row.day, row.count]), [['2026-11-27', 1], ['2026-11-30', 1]]);
+    assert.deepEqual(
+      plan.invoices.map((invoice) => [invoice.householdName, invoice.totalCents]),
+      [
+        ['DURAND Paul', 590],
+        ['MARTIN Claire', 310 * 3 + 310 + 299 + 750 + 150],
+      ],
+    );
+    assert.deepEqual(
+      plan.anomalies.withoutQuotient.map((row) => row.name),
+      ['DURAND Paul'],
+    );
+    assert.deepEqual(
+      plan.anomalies.attendanceMissing.map((row) => [row.day, row.count]),
+      [
+        ['2026-11-27', 1],
+        ['2026-11-30', 1],
+      ],
+    );
     const written = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('invoices').select('id').execute());
     assert.equal(written.length, 0);
   });
@@ -47,19 +62,41 @@ describe('an invoice run', () => {
     const result = await s.asManager((scope) => generateRun(scope, { regieId: s.regieId, from: '2026-11-01', to: '2026-11-30' }, MAIL));
     assert.equal(result.kind, 'generated');
     const invoices = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('invoices').selectAll().orderBy('seq').execute());
-    assert.deepEqual(invoices.map((invoice) => [invoice.number, invoice.payer_name, invoice.total_cents, invoice.due_on]), [
-      ['RS-2026-00001', 'Paul DURAND', 590, '2027-01-02'],
-      ['RS-2026-00002', 'Claire MARTIN', 2439, '2027-01-02'],
-    ]);
-    const lines = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('invoice_lines').selectAll().where('invoice_id', '=', invoices[1]!.id).orderBy('position').execute());
-    assert.deepEqual(lines.map((line) => [line.child_name, line.label, line.kind, line.days, line.quantity, line.unit_price_cents, line.amount_cents, line.care_cents, line.meal_cents, line.penalty_cents]), [
-      ['Léa MARTIN', 'Repas', 'attended', ['2026-11-02', '2026-11-03', '2026-11-05'], 3, 310, 930, 330, 600, 0],
-      ['Léa MARTIN', 'Repas', 'absence', ['2026-11-06'], 1, 310, 310, 0, 0, 310],
-      ['Léa MARTIN', 'Garderie soir', 'late_cancellation', ['2026-11-03'], 1, 150, 150, 0, 0, 150],
-      ['Hugo MARTIN', 'Repas', 'attended', ['2026-11-02'], 1, 299, 299, 99, 200, 0],
-      ['Hugo MARTIN', 'Repas', 'unbooked_presence', ['2026-11-10'], 1, 750, 750, 110, 200, 440],
-    ]);
-    assert.equal(lines.reduce((sum, line) => sum + line.amount_cents, 0), invoices[1]!.total_cents);
+    assert.deepEqual(
+      invoices.map((invoice) => [invoice.number, invoice.payer_name, invoice.total_cents, invoice.due_on]),
+      [
+        ['RS-2026-00001', 'Paul DURAND', 590, '2027-01-02'],
+        ['RS-2026-00002', 'Claire MARTIN', 2439, '2027-01-02'],
+      ],
+    );
+    const lines = await s.portal.inTenant(s.tenant, ({ tx }) =>
+      tx.selectFrom('invoice_lines').selectAll().where('invoice_id', '=', invoices[1]!.id).orderBy('position').execute(),
+    );
+    assert.deepEqual(
+      lines.map((line) => [
+        line.child_name,
+        line.label,
+        line.kind,
+        line.days,
+        line.quantity,
+        line.unit_price_cents,
+        line.amount_cents,
+        line.care_cents,
+        line.meal_cents,
+        line.penalty_cents,
+      ]),
+      [
+        ['Léa MARTIN', 'Repas', 'attended', ['2026-11-02', '2026-11-03', '2026-11-05'], 3, 310, 930, 330, 600, 0],
+        ['Léa MARTIN', 'Repas', 'absence', ['2026-11-06'], 1, 310, 310, 0, 0, 310],
+        ['Léa MARTIN', 'Garderie soir', 'late_cancellation', ['2026-11-03'], 1, 150, 150, 0, 0, 150],
+        ['Hugo MARTIN', 'Repas', 'attended', ['2026-11-02'], 1, 299, 299, 99, 200, 0],
+        ['Hugo MARTIN', 'Repas', 'unbooked_presence', ['2026-11-10'], 1, 750, 750, 110, 200, 440],
+      ],
+    );
+    assert.equal(
+      lines.reduce((sum, line) => sum + line.amount_cents, 0),
+      invoices[1]!.total_cents,
+    );
     assert.equal(await s.portal.inTenant(s.tenant, ({ tx, tenantId }) => householdBalanceCents(tx, tenantId, s.martin.householdId)), 2439);
     const [mail] = await emailsTo(s.portal, s.tenant, s.martin.email);
     assert.equal(mail!.subject, 'Votre facture RS-2026-00002 est disponible — Ville');
@@ -75,15 +112,35 @@ describe('an invoice run', () => {
   });
 
   it('bills late attendance and reverses an absence excused since, on the next run', async () => {
-    await s.portal.inTenant(s.tenant, ({ tx }) => tx.updateTable('bookings').set({ status: 'present' }).where('household_id', '=', s.durand.householdId).where('day', '=', '2026-11-30').execute());
-    await s.portal.inTenant(s.tenant, ({ tx }) => tx.updateTable('bookings').set({ status: 'absent_excused' }).where('household_id', '=', s.martin.householdId).where('day', '=', '2026-11-06').execute());
+    await s.portal.inTenant(s.tenant, ({ tx }) =>
+      tx.updateTable('bookings').set({ status: 'present' }).where('household_id', '=', s.durand.householdId).where('day', '=', '2026-11-30').execute(),
+    );
+    await s.portal.inTenant(s.tenant, ({ tx }) =>
+      tx.updateTable('bookings').set({ status: 'absent_excused' }).where('household_id', '=', s.martin.householdId).where('day', '=', '2026-11-06').execute(),
+    );
     await s.book(s.durand, 0, s.meal, '2026-12-01', 'present');
     const result = await s.asManager((scope) => generateRun(scope, { regieId: s.regieId, from: '2026-12-01', to: '2026-12-02' }, MAIL));
     assert.equal(result.kind, 'generated');
-    const invoices = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('invoices').select(['number', 'kind', 'total_cents', 'household_id']).where('seq', '>', 2).orderBy('seq').execute());
-    assert.deepEqual(invoices.map((invoice) => [invoice.number, invoice.kind, invoice.total_cents]), [['RS-2026-00003', 'invoice', 1180], ['RS-2026-00004', 'credit_note', -310]]);
+    const invoices = await s.portal.inTenant(s.tenant, ({ tx }) =>
+      tx.selectFrom('invoices').select(['number', 'kind', 'total_cents', 'household_id']).where('seq', '>', 2).orderBy('seq').execute(),
+    );
+    assert.deepEqual(
+      invoices.map((invoice) => [invoice.number, invoice.kind, invoice.total_cents]),
+      [
+        ['RS-2026-00003', 'invoice', 1180],
+        ['RS-2026-00004', 'credit_note', -310],
+      ],
+    );
     const billedTwice = await s.portal.inTenant(s.tenant, ({ tx }) =>
-      tx.selectFrom('billed_units').select('booking_id').where('reverses', 'is', null).where('reversed_by', 'is', null).groupBy('booking_id').having((eb) => eb.fn.countAll(), '>', 1).execute());
+      tx
+        .selectFrom('billed_units')
+        .select('booking_id')
+        .where('reverses', 'is', null)
+        .where('reversed_by', 'is', null)
+        .groupBy('booking_id')
+        .having((eb) => eb.fn.countAll(), '>', 1)
+        .execute(),
+    );
     assert.deepEqual(billedTwice, []);
     assert.equal(await s.portal.inTenant(s.tenant, ({ tx, tenantId }) => householdBalanceCents(tx, tenantId, s.martin.householdId)), 2439 - 310);
   });
@@ -106,7 +163,9 @@ describe('a run whose lines cancel out', () => {
     assert.equal(result.kind, 'generated');
     const [zero] = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('invoices').select(['id', 'total_cents']).where('seq', '=', 2).execute());
     assert.equal(zero!.total_cents, 0);
-    const entry = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('ledger_entries').select('amount_cents').where('invoice_id', '=', zero!.id).executeTakeFirstOrThrow());
+    const entry = await s.portal.inTenant(s.tenant, ({ tx }) =>
+      tx.selectFrom('ledger_entries').select('amount_cents').where('invoice_id', '=', zero!.id).executeTakeFirstOrThrow(),
+    );
     assert.equal(entry.amount_cents, 0);
     assert.equal(await s.portal.inTenant(s.tenant, ({ tx, tenantId }) => householdBalanceCents(tx, tenantId, s.martin.householdId)), 150);
   });

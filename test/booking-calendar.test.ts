@@ -26,13 +26,24 @@ describe('the family’s booking calendar offers only what the pipeline would bo
   let wednesdays: { id: string; day: string; morning: string; meal: string; evening: string };
 
   const asFamily = <T>(work: (scope: Scope) => Promise<T>) =>
-    portal.inTenant(tenant, (scope) => work({ ...scope, actor: { kind: 'family', accountId: family.accountId, householdId: family.householdId, label: 'famille' } }));
+    portal.inTenant(tenant, (scope) =>
+      work({ ...scope, actor: { kind: 'family', accountId: family.accountId, householdId: family.householdId, label: 'famille' } }),
+    );
   const calendarOf = async (activityId: string, from: string, to: string) => {
-    const calendar = await asFamily((scope) => familyCalendar(scope, context, { householdId: family.householdId, activityId, childIds: [family.childIds[0]!], from, to }));
-    return (day: string, unitId: string): CellState => calendar!.children[0]!.days.find((candidate) => candidate.day === day)!.cells.find((cell) => cell.unitId === unitId)!.state;
+    const calendar = await asFamily((scope) =>
+      familyCalendar(scope, context, { householdId: family.householdId, activityId, childIds: [family.childIds[0]!], from, to }),
+    );
+    return (day: string, unitId: string): CellState =>
+      calendar!.children[0]!.days.find((candidate) => candidate.day === day)!.cells.find((cell) => cell.unitId === unitId)!.state;
   };
   const book = (activityId: string, choices: { unitId: string; day: string }[]) =>
-    asFamily((scope) => requestBookings(scope, context, { householdId: family.householdId, activityId, choices: choices.map((choice) => ({ ...choice, childId: family.childIds[0]! })) }));
+    asFamily((scope) =>
+      requestBookings(scope, context, {
+        householdId: family.householdId,
+        activityId,
+        choices: choices.map((choice) => ({ ...choice, childId: family.childIds[0]! })),
+      }),
+    );
 
   async function signIn() {
     const browser = new TestBrowser(portal.app);
@@ -49,18 +60,39 @@ describe('the family’s booking calendar offers only what the pipeline would bo
     await portal.inTenant(tenant, async (base) => {
       const scope = { ...base, actor: staff };
       const winterId = await createActivity(scope, {
-        name: 'Vacances d’hiver', kind: 'alsh_holidays', site_id: null, starts_on: '2027-02-08', ends_on: '2027-02-19', weekdays: [1, 2, 3, 4, 5], opening: 'all',
-        requires_enrollment: false, booking_deadline: { type: 'days_before', days: 7, time: '00:00' },
+        name: 'Vacances d’hiver',
+        kind: 'alsh_holidays',
+        site_id: null,
+        starts_on: '2027-02-08',
+        ends_on: '2027-02-19',
+        weekdays: [1, 2, 3, 4, 5],
+        opening: 'all',
+        requires_enrollment: false,
+        booking_deadline: { type: 'days_before', days: 7, time: '00:00' },
       });
       winter = {
         id: winterId,
-        periodId: await addBookingPeriod(scope, { activity_id: winterId, name: 'Hiver 2027', first_day: '2027-02-08', last_day: '2027-02-19', opens_at: new Date('2026-11-01T23:00:00Z'), closes_at: new Date('2026-11-20T23:00:00Z') }),
+        periodId: await addBookingPeriod(scope, {
+          activity_id: winterId,
+          name: 'Hiver 2027',
+          first_day: '2027-02-08',
+          last_day: '2027-02-19',
+          opens_at: new Date('2026-11-01T23:00:00Z'),
+          closes_at: new Date('2026-11-20T23:00:00Z'),
+        }),
         day: await addUnit(scope, { activity_id: winterId, name: 'Journée', code: 'J', position: 0 }),
         morning: await addUnit(scope, { activity_id: winterId, name: 'Matin', code: 'M', position: 1 }),
       };
       const wednesdaysId = await createActivity(scope, {
-        name: 'Mercredis', kind: 'alsh_wednesday', site_id: null, starts_on: '2026-09-01', ends_on: '2027-07-03', weekdays: [3], opening: 'all',
-        requires_enrollment: false, booking_deadline: { type: 'days_before', days: 7, time: '00:00' },
+        name: 'Mercredis',
+        kind: 'alsh_wednesday',
+        site_id: null,
+        starts_on: '2026-09-01',
+        ends_on: '2027-07-03',
+        weekdays: [3],
+        opening: 'all',
+        requires_enrollment: false,
+        booking_deadline: { type: 'days_before', days: 7, time: '00:00' },
       });
       wednesdays = {
         id: wednesdaysId,
@@ -97,7 +129,11 @@ describe('the family’s booking calendar offers only what the pipeline would bo
 
   it('keeps the unit’s deadline when it comes first, and offers nothing once the period has closed', async () => {
     const wednesday = await calendarOf(wednesdays.id, '2026-11-25', '2026-11-25');
-    assert.deepEqual(wednesday('2026-11-25', wednesdays.day), { kind: 'open', full: false, placesLeft: null, deadline: new Date('2026-11-17T23:00:00Z') }, 'no period: J-7 at midnight in Paris');
+    assert.deepEqual(
+      wednesday('2026-11-25', wednesdays.day),
+      { kind: 'open', full: false, placesLeft: null, deadline: new Date('2026-11-17T23:00:00Z') },
+      'no period: J-7 at midnight in Paris',
+    );
 
     portal.clock.set('2026-11-20T23:00:00Z');
     const cell = await calendarOf(winter.id, '2027-02-08', '2027-02-19');
@@ -112,12 +148,19 @@ describe('the family’s booking calendar offers only what the pipeline would bo
     const booked = await book(wednesdays.id, [{ unitId: wednesdays.day, day: '2026-12-02' }]);
     assert.equal(booked![0]!.outcome.kind, 'reserved');
     const cell = await calendarOf(wednesdays.id, '2026-12-02', '2026-12-09');
-    assert.deepEqual(cell('2026-12-02', wednesdays.morning), { kind: 'closed', reason: 'conflicts_with_booked', conflictsWith: [wednesdays.day] }, 'Journée excludes Matin');
+    assert.deepEqual(
+      cell('2026-12-02', wednesdays.morning),
+      { kind: 'closed', reason: 'conflicts_with_booked', conflictsWith: [wednesdays.day] },
+      'Journée excludes Matin',
+    );
     assert.equal(cell('2026-12-02', wednesdays.meal).kind, 'open', 'Repas goes with the Journée held');
     assert.equal(cell('2026-12-02', wednesdays.evening).kind, 'open');
     assert.equal(cell('2026-12-09', wednesdays.morning).kind, 'open', 'another day holds nothing');
     // What the calendar says is what submitting answers.
-    assert.deepEqual((await book(wednesdays.id, [{ unitId: wednesdays.morning, day: '2026-12-02' }]))![0]!.outcome, { kind: 'refused', reason: 'unit_conflict' });
+    assert.deepEqual((await book(wednesdays.id, [{ unitId: wednesdays.morning, day: '2026-12-02' }]))![0]!.outcome, {
+      kind: 'refused',
+      reason: 'unit_conflict',
+    });
 
     const browser = await signIn();
     const page = await browser.get(`/ville/reservations?enfant=${family.childIds[0]}&activite=${wednesdays.id}&mois=2026-12`);
@@ -130,10 +173,20 @@ describe('the family’s booking calendar offers only what the pipeline would bo
 
   it('counts a waiting-list entry as holding nothing, as the pipeline does', async () => {
     await portal.inTenant(tenant, async ({ tx, tenantId }) => {
-      await tx.insertInto('bookings').values({
-        tenant_id: tenantId, child_id: family.childIds[0]!, unit_id: wednesdays.day, day: '2026-12-16', household_id: family.householdId,
-        status: 'waitlisted', waitlist_rank: 1, created_at: new Date(), updated_at: new Date(),
-      }).execute();
+      await tx
+        .insertInto('bookings')
+        .values({
+          tenant_id: tenantId,
+          child_id: family.childIds[0]!,
+          unit_id: wednesdays.day,
+          day: '2026-12-16',
+          household_id: family.householdId,
+          status: 'waitlisted',
+          waitlist_rank: 1,
+          created_at: new Date(),
+          updated_at: new Date(),
+        })
+        .execute();
     });
     const cell = await calendarOf(wednesdays.id, '2026-12-16', '2026-12-16');
     assert.equal(cell('2026-12-16', wednesdays.morning).kind, 'open');

@@ -33,7 +33,9 @@ describe('the booking engine', () => {
   let pool: string;
 
   const asFamily = <T>(family: TestFamily, work: (scope: Scope) => Promise<T>) =>
-    portal.inTenant(tenant, (scope) => work({ ...scope, actor: { kind: 'family', accountId: family.accountId, householdId: family.householdId, label: 'famille' } }));
+    portal.inTenant(tenant, (scope) =>
+      work({ ...scope, actor: { kind: 'family', accountId: family.accountId, householdId: family.householdId, label: 'famille' } }),
+    );
   const asStaff = <T>(work: (scope: Scope) => Promise<T>) => portal.inTenant(tenant, (scope) => work({ ...scope, actor: staff }));
   const book = (family: TestFamily, choices: { unit: keyof typeof units; day: string; child?: number }[]) =>
     asFamily(family, (scope) =>
@@ -44,7 +46,11 @@ describe('the booking engine', () => {
       }),
     );
   const taken = (day: string) =>
-    portal.inTenant(tenant, async ({ tx }) => (await tx.selectFrom('capacity_days').select('taken').where('pool_id', '=', pool).where('day', '=', day).executeTakeFirst())?.taken ?? 0);
+    portal.inTenant(
+      tenant,
+      async ({ tx }) =>
+        (await tx.selectFrom('capacity_days').select('taken').where('pool_id', '=', pool).where('day', '=', day).executeTakeFirst())?.taken ?? 0,
+    );
 
   before(async () => {
     portal = await startTestPortal({ now: '2026-11-02T08:00:00Z' });
@@ -52,11 +58,19 @@ describe('the booking engine', () => {
     const staffAccount = await createStaff(portal, tenant, { email: 'agent@example.test', role: 'manager' });
     staff = { kind: 'staff', accountId: staffAccount.accountId, role: 'manager', label: 'Agent' };
     families = [];
-    for (let index = 0; index < 4; index++) families.push(await createFamily(portal, tenant, { email: `parent${index}@example.test`, lastName: `FAMILLE${index}`, children: ['Aîné', 'Cadet'] }));
+    for (let index = 0; index < 4; index++)
+      families.push(await createFamily(portal, tenant, { email: `parent${index}@example.test`, lastName: `FAMILLE${index}`, children: ['Aîné', 'Cadet'] }));
     await asStaff(async (scope) => {
       activityId = await createActivity(scope, {
-        name: 'ALSH mercredis', kind: 'alsh_wednesday', site_id: null, starts_on: '2026-09-01', ends_on: '2027-07-03', weekdays: [3],
-        opening: 'school_days', booking_deadline: { type: 'days_before', days: 7, time: '00:00' }, cancellation_deadline: { type: 'days_before', days: 2, time: '12:00' },
+        name: 'ALSH mercredis',
+        kind: 'alsh_wednesday',
+        site_id: null,
+        starts_on: '2026-09-01',
+        ends_on: '2027-07-03',
+        weekdays: [3],
+        opening: 'school_days',
+        booking_deadline: { type: 'days_before', days: 7, time: '00:00' },
+        cancellation_deadline: { type: 'days_before', days: 2, time: '12:00' },
       });
       group = await addGroup(scope, { activity_id: activityId, name: '6-11 ans' });
       units = {
@@ -92,20 +106,31 @@ describe('the booking engine', () => {
       { unit: 'journee', day: '2026-12-23' },
       { unit: 'journee', day: '2026-11-04' },
     ]);
-    assert.deepEqual(results!.map((result) => [result.day, result.outcome.kind, 'reason' in result.outcome ? result.outcome.reason : null]), [
-      ['2026-11-04', 'refused', 'deadline_passed'],
-      ['2026-11-11', 'refused', 'public_holiday'],
-      ['2026-11-18', 'reserved', null],
-      ['2026-11-19', 'refused', 'weekday'],
-      ['2026-12-23', 'refused', 'school_holiday'],
-    ]);
+    assert.deepEqual(
+      results!.map((result) => [result.day, result.outcome.kind, 'reason' in result.outcome ? result.outcome.reason : null]),
+      [
+        ['2026-11-04', 'refused', 'deadline_passed'],
+        ['2026-11-11', 'refused', 'public_holiday'],
+        ['2026-11-18', 'reserved', null],
+        ['2026-11-19', 'refused', 'weekday'],
+        ['2026-12-23', 'refused', 'school_holiday'],
+      ],
+    );
     const foreign = await asFamily(families[0]!, (scope) =>
-      requestBookings(scope, context, { householdId: families[0]!.householdId, activityId, choices: [{ childId: families[1]!.childIds[0]!, unitId: units.journee, day: '2026-11-25' }] }),
+      requestBookings(scope, context, {
+        householdId: families[0]!.householdId,
+        activityId,
+        choices: [{ childId: families[1]!.childIds[0]!, unitId: units.journee, day: '2026-11-25' }],
+      }),
     );
     assert.equal(foreign, null, 'a child of another household: the submission is not answered');
-    const booked = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('child_id', '=', families[1]!.childIds[0]!).execute());
+    const booked = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('bookings').select('id').where('child_id', '=', families[1]!.childIds[0]!).execute(),
+    );
     assert.deepEqual(booked, []);
-    const otherHousehold = await asFamily(families[0]!, (scope) => requestBookings(scope, context, { householdId: families[1]!.householdId, activityId, choices: [] }));
+    const otherHousehold = await asFamily(families[0]!, (scope) =>
+      requestBookings(scope, context, { householdId: families[1]!.householdId, activityId, choices: [] }),
+    );
     assert.equal(otherHousehold, null);
   });
 
@@ -118,7 +143,11 @@ describe('the booking engine', () => {
 
   it('refuses units that do not go together, counting what is already booked', async () => {
     await book(families[0]!, [{ unit: 'journee', day: '2026-11-25' }]);
-    const results = await book(families[0]!, [{ unit: 'matin', day: '2026-11-25' }, { unit: 'repas', day: '2026-12-02' }, { unit: 'repas', day: '2026-11-25' }]);
+    const results = await book(families[0]!, [
+      { unit: 'matin', day: '2026-11-25' },
+      { unit: 'repas', day: '2026-12-02' },
+      { unit: 'repas', day: '2026-11-25' },
+    ]);
     const byKey = Object.fromEntries(results!.map((result) => [`${result.day} ${result.unitId === units.matin ? 'matin' : 'repas'}`, result.outcome]));
     assert.deepEqual(byKey['2026-11-25 matin'], { kind: 'refused', reason: 'unit_conflict' });
     assert.equal(byKey['2026-11-25 repas']!.kind, 'reserved', 'a meal goes with the booked day');
@@ -127,22 +156,41 @@ describe('the booking engine', () => {
 
   it('refuses a meal asked with a day that only gets a waiting-list rank, and keeps it with a day that gets a place', async () => {
     // Two places: the first family fills the day.
-    await book(families[0]!, [{ unit: 'journee', day: '2026-11-25', child: 0 }, { unit: 'journee', day: '2026-11-25', child: 1 }]);
-    const waiting = await book(families[1]!, [{ unit: 'repas', day: '2026-11-25' }, { unit: 'journee', day: '2026-11-25' }]);
+    await book(families[0]!, [
+      { unit: 'journee', day: '2026-11-25', child: 0 },
+      { unit: 'journee', day: '2026-11-25', child: 1 },
+    ]);
+    const waiting = await book(families[1]!, [
+      { unit: 'repas', day: '2026-11-25' },
+      { unit: 'journee', day: '2026-11-25' },
+    ]);
     const outcome = (unit: string) => waiting!.find((result) => result.unitId === unit)!.outcome;
     assert.deepEqual(outcome(units.journee), { kind: 'waitlisted', bookingId: (outcome(units.journee) as { bookingId: string }).bookingId, rank: 1 });
     assert.deepEqual(outcome(units.repas), { kind: 'refused', reason: 'needs_waiting_unit' });
     const meals = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('unit_id', '=', units.repas).execute());
     assert.equal(meals.length, 0, 'no meal stands alone on a day the child only waits for');
-    const booked = await book(families[1]!, [{ unit: 'repas', day: '2026-12-02' }, { unit: 'journee', day: '2026-12-02' }]);
-    assert.deepEqual(booked!.map((result) => result.outcome.kind), ['reserved', 'reserved'], 'with a place for the day, the meal is booked');
+    const booked = await book(families[1]!, [
+      { unit: 'repas', day: '2026-12-02' },
+      { unit: 'journee', day: '2026-12-02' },
+    ]);
+    assert.deepEqual(
+      booked!.map((result) => result.outcome.kind),
+      ['reserved', 'reserved'],
+      'with a place for the day, the meal is booked',
+    );
   });
 
   it('never books twice the same child, unit and day', async () => {
     const first = await book(families[0]!, [{ unit: 'journee', day: '2026-11-25' }]);
-    const again = await book(families[0]!, [{ unit: 'journee', day: '2026-11-25' }, { unit: 'journee', day: '2026-11-25' }]);
+    const again = await book(families[0]!, [
+      { unit: 'journee', day: '2026-11-25' },
+      { unit: 'journee', day: '2026-11-25' },
+    ]);
     assert.equal(first![0]!.outcome.kind, 'reserved');
-    assert.deepEqual(again!.map((result) => result.outcome.kind), ['already']);
+    assert.deepEqual(
+      again!.map((result) => result.outcome.kind),
+      ['already'],
+    );
     assert.equal(await taken('2026-11-25'), 1);
   });
 
@@ -150,14 +198,21 @@ describe('the booking engine', () => {
     const day = '2026-11-25';
     const outcomes = [];
     for (const family of families) outcomes.push((await book(family, [{ unit: 'journee', day }]))![0]!.outcome);
-    assert.deepEqual(outcomes.map((outcome) => (outcome.kind === 'waitlisted' ? `waitlisted ${outcome.rank}` : outcome.kind)), ['reserved', 'reserved', 'waitlisted 1', 'waitlisted 2']);
+    assert.deepEqual(
+      outcomes.map((outcome) => (outcome.kind === 'waitlisted' ? `waitlisted ${outcome.rank}` : outcome.kind)),
+      ['reserved', 'reserved', 'waitlisted 1', 'waitlisted 2'],
+    );
     assert.equal(await taken(day), 2);
 
     const firstBooking = outcomes[0]! as { bookingId: string };
     portal.clock.advance(60_000);
-    const cancelled = await asFamily(families[0]!, (scope) => cancelBooking(scope, context, { householdId: families[0]!.householdId, bookingId: firstBooking.bookingId }));
+    const cancelled = await asFamily(families[0]!, (scope) =>
+      cancelBooking(scope, context, { householdId: families[0]!.householdId, bookingId: firstBooking.bookingId }),
+    );
     assert.deepEqual(cancelled, { kind: 'cancelled', dependents: [] });
-    const statuses = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select(['household_id', 'status', 'waitlist_rank']).where('day', '=', day).execute());
+    const statuses = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('bookings').select(['household_id', 'status', 'waitlist_rank']).where('day', '=', day).execute(),
+    );
     const statusOf = (family: TestFamily) => statuses.filter((row) => row.household_id === family.householdId).map((row) => [row.status, row.waitlist_rank]);
     assert.deepEqual(families.map(statusOf), [[['cancelled', null]], [['reserved', null]], [['reserved', null]], [['waitlisted', 1]]]);
     assert.equal(await taken(day), 2);
@@ -171,7 +226,9 @@ describe('the booking engine', () => {
     const outcomes: { bookingId: string }[] = [];
     for (const family of families.slice(0, 3)) outcomes.push((await book(family, [{ unit: 'journee', day }]))![0]!.outcome as { bookingId: string });
     await asFamily(families[1]!, (scope) => cancelBooking(scope, context, { householdId: families[1]!.householdId, bookingId: outcomes[1]!.bookingId }));
-    const offered = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select(['status', 'offer_expires_at']).where('id', '=', outcomes[2]!.bookingId).executeTakeFirstOrThrow());
+    const offered = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('bookings').select(['status', 'offer_expires_at']).where('id', '=', outcomes[2]!.bookingId).executeTakeFirstOrThrow(),
+    );
     assert.equal(offered.status, 'offered');
     assert.equal(offered.offer_expires_at!.toISOString(), '2026-11-03T08:00:00.000Z');
   });
@@ -179,7 +236,9 @@ describe('the booking engine', () => {
   it('keeps a cancellation after its deadline from freeing the place', async () => {
     const [result] = (await book(families[0]!, [{ unit: 'journee', day: '2026-11-25' }]))!;
     portal.clock.set('2026-11-23T11:00:00Z');
-    const refused = await asFamily(families[0]!, (scope) => cancelBooking(scope, context, { householdId: families[0]!.householdId, bookingId: (result!.outcome as { bookingId: string }).bookingId }));
+    const refused = await asFamily(families[0]!, (scope) =>
+      cancelBooking(scope, context, { householdId: families[0]!.householdId, bookingId: (result!.outcome as { bookingId: string }).bookingId }),
+    );
     assert.deepEqual(refused, { kind: 'refused', reason: 'deadline_passed' });
     assert.equal(await taken('2026-11-25'), 1);
   });
@@ -192,10 +251,16 @@ describe('the booking engine', () => {
   });
 
   it('follows a per-day number of places set by staff, never below the places taken', async () => {
-    await book(families[0]!, [{ unit: 'journee', day: '2026-12-02' }, { unit: 'journee', day: '2026-12-02', child: 1 }]);
+    await book(families[0]!, [
+      { unit: 'journee', day: '2026-12-02' },
+      { unit: 'journee', day: '2026-12-02', child: 1 },
+    ]);
     assert.equal(await asStaff((scope) => setDayPlaces(scope, pool, '2026-12-02', 1)), 'below_taken');
     assert.equal(await asStaff((scope) => setDayPlaces(scope, pool, '2026-12-09', 1)), 'done');
-    const outcomes = [(await book(families[1]!, [{ unit: 'journee', day: '2026-12-09' }]))![0]!.outcome.kind, (await book(families[2]!, [{ unit: 'journee', day: '2026-12-09' }]))![0]!.outcome.kind];
+    const outcomes = [
+      (await book(families[1]!, [{ unit: 'journee', day: '2026-12-09' }]))![0]!.outcome.kind,
+      (await book(families[2]!, [{ unit: 'journee', day: '2026-12-09' }]))![0]!.outcome.kind,
+    ];
     assert.deepEqual(outcomes, ['reserved', 'waitlisted']);
   });
 
@@ -210,13 +275,35 @@ describe('the booking engine', () => {
 
   it('books nothing before its booking period opens, whatever is posted', async () => {
     const periodActivity = await asStaff(async (scope) => {
-      const id = await createActivity(scope, { name: 'Été', kind: 'alsh_holidays', site_id: null, starts_on: '2027-07-05', ends_on: '2027-08-27', weekdays: [1, 2, 3, 4, 5], opening: 'all', requires_enrollment: false });
+      const id = await createActivity(scope, {
+        name: 'Été',
+        kind: 'alsh_holidays',
+        site_id: null,
+        starts_on: '2027-07-05',
+        ends_on: '2027-08-27',
+        weekdays: [1, 2, 3, 4, 5],
+        opening: 'all',
+        requires_enrollment: false,
+      });
       const unit = await addUnit(scope, { activity_id: id, name: 'Journée', code: 'J' });
-      await addBookingPeriod(scope, { activity_id: id, name: 'Été 2027', first_day: '2027-07-05', last_day: '2027-08-27', opens_at: new Date('2027-05-03T06:00:00Z'), closes_at: new Date('2027-06-01T06:00:00Z') });
+      await addBookingPeriod(scope, {
+        activity_id: id,
+        name: 'Été 2027',
+        first_day: '2027-07-05',
+        last_day: '2027-08-27',
+        opens_at: new Date('2027-05-03T06:00:00Z'),
+        closes_at: new Date('2027-06-01T06:00:00Z'),
+      });
       return { id, unit };
     });
     const attempt = () =>
-      asFamily(families[0]!, (scope) => requestBookings(scope, context, { householdId: families[0]!.householdId, activityId: periodActivity.id, choices: [{ childId: families[0]!.childIds[0]!, unitId: periodActivity.unit, day: '2027-07-06' }] }));
+      asFamily(families[0]!, (scope) =>
+        requestBookings(scope, context, {
+          householdId: families[0]!.householdId,
+          activityId: periodActivity.id,
+          choices: [{ childId: families[0]!.childIds[0]!, unitId: periodActivity.unit, day: '2027-07-06' }],
+        }),
+      );
     portal.clock.set('2027-05-03T05:59:59Z');
     assert.deepEqual((await attempt())![0]!.outcome, { kind: 'refused', reason: 'period_not_open' });
     const rows = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('unit_id', '=', periodActivity.unit).execute());
@@ -226,11 +313,19 @@ describe('the booking engine', () => {
   });
 
   it('keeps the place counters consistent with the bookings that hold them', async () => {
-    for (const family of families) await book(family, [{ unit: 'journee', day: '2026-12-16' }, { unit: 'matin', day: '2026-12-16', child: 1 }]);
-    const check = await portal.inTenant(tenant, async ({ tx }) =>
-      (await sql<{ taken: number; holders: number }>`
+    for (const family of families)
+      await book(family, [
+        { unit: 'journee', day: '2026-12-16' },
+        { unit: 'matin', day: '2026-12-16', child: 1 },
+      ]);
+    const check = await portal.inTenant(
+      tenant,
+      async ({ tx }) =>
+        (
+          await sql<{ taken: number; holders: number }>`
         select d.taken, (select count(*)::int from bookings b where ${sql.ref('d.pool_id')} = any(b.holds_pools) and b.day = d.day and b.status not in ('cancelled','refused','waitlisted')) as holders
-        from capacity_days d where d.pool_id = ${pool} and d.day = '2026-12-16'`.execute(tx)).rows[0]!,
+        from capacity_days d where d.pool_id = ${pool} and d.day = '2026-12-16'`.execute(tx)
+        ).rows[0]!,
     );
     assert.deepEqual(check, { taken: 2, holders: 2 });
   });

@@ -36,7 +36,9 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
   let pool: string;
 
   const asFamily = <T>(family: TestFamily, work: (scope: Scope) => Promise<T>) =>
-    portal.inTenant(tenant, (scope) => work({ ...scope, actor: { kind: 'family', accountId: family.accountId, householdId: family.householdId, label: 'famille' } }));
+    portal.inTenant(tenant, (scope) =>
+      work({ ...scope, actor: { kind: 'family', accountId: family.accountId, householdId: family.householdId, label: 'famille' } }),
+    );
   const book = async (family: TestFamily, day = DAY, child = 0): Promise<BookingOutcome & { bookingId: string }> => {
     portal.clock.advance(1000);
     const results = await asFamily(family, (scope) =>
@@ -47,15 +49,21 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
     return outcome as BookingOutcome & { bookingId: string };
   };
   const bookingOf = (id: string) =>
-    portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select(['status', 'waitlist_rank', 'reason', 'holds_pools']).where('id', '=', id).executeTakeFirstOrThrow());
+    portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('bookings').select(['status', 'waitlist_rank', 'reason', 'holds_pools']).where('id', '=', id).executeTakeFirstOrThrow(),
+    );
   const statusOf = async (id: string): Promise<BookingStatus> => (await bookingOf(id)).status;
   /** The day's counter and the bookings that hold a place of it: they must always agree. */
   const places = (day = DAY) =>
-    portal.inTenant(tenant, async ({ tx }) =>
-      (await sql<{ taken: number; holders: number; places: number }>`
+    portal.inTenant(
+      tenant,
+      async ({ tx }) =>
+        (
+          await sql<{ taken: number; holders: number; places: number }>`
         select d.taken, d.places, (select count(*)::int from bookings b where ${sql.ref('d.pool_id')} = any(b.holds_pools) and b.day = d.day
           and b.status not in ('cancelled', 'refused', 'waitlisted')) as holders
-        from capacity_days d where d.pool_id = ${pool} and d.day = ${day}`.execute(tx)).rows[0]!,
+        from capacity_days d where d.pool_id = ${pool} and d.day = ${day}`.execute(tx)
+        ).rows[0]!,
     );
   const setModes = (modes: { validation_mode?: 'automatic' | 'manual'; waitlist_mode?: 'automatic' | 'offer' | 'manual' }) =>
     portal.inTenant(tenant, ({ tx }) => tx.updateTable('activities').set(modes).where('id', '=', activityId).execute());
@@ -76,15 +84,35 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
     const manager = await createStaff(portal, tenant, { email: 'setup@example.test', role: 'admin' });
     families = [];
     for (let index = 0; index < 4; index++) {
-      families.push(await createFamily(portal, tenant, { email: `parent${index}@example.test`, lastName: `FAMILLE${index}`, firstName: `Parent${index}`, children: [`Enfant${index}`, `Cadet${index}`] }));
+      families.push(
+        await createFamily(portal, tenant, {
+          email: `parent${index}@example.test`,
+          lastName: `FAMILLE${index}`,
+          firstName: `Parent${index}`,
+          children: [`Enfant${index}`, `Cadet${index}`],
+        }),
+      );
     }
     newcomer = await createFamily(portal, tenant, { email: 'nouveau@example.test', lastName: 'NOUVEAU', children: ['Lina'] });
     await portal.inTenant(tenant, async (scope) => {
       const staff: Scope = { ...scope, actor: { kind: 'staff', accountId: manager.accountId, role: 'admin', label: 'Admin' } };
-      siteId = (await scope.tx.insertInto('sites').values({ tenant_id: tenant.id, name: 'Relais des enfants', kind: 'leisure_centre' }).returning('id').executeTakeFirstOrThrow()).id;
+      siteId = (
+        await scope.tx
+          .insertInto('sites')
+          .values({ tenant_id: tenant.id, name: 'Relais des enfants', kind: 'leisure_centre' })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
       activityId = await createActivity(staff, {
-        name: 'ALSH mercredis', kind: 'alsh_wednesday', site_id: siteId, starts_on: '2026-09-01', ends_on: '2027-07-03', weekdays: [3],
-        opening: 'school_days', booking_deadline: { type: 'days_before', days: 7, time: '00:00' }, cancellation_deadline: { type: 'days_before', days: 2, time: '12:00' },
+        name: 'ALSH mercredis',
+        kind: 'alsh_wednesday',
+        site_id: siteId,
+        starts_on: '2026-09-01',
+        ends_on: '2027-07-03',
+        weekdays: [3],
+        opening: 'school_days',
+        booking_deadline: { type: 'days_before', days: 7, time: '00:00' },
+        cancellation_deadline: { type: 'days_before', days: 2, time: '12:00' },
       });
       group = await addGroup(staff, { activity_id: activityId, name: '6-11 ans' });
       journee = await addUnit(staff, { activity_id: activityId, name: 'Journée', code: 'J' });
@@ -169,7 +197,10 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
       await book(families[0]!);
       await book(families[0]!, DAY, 1);
       const waiting = [await book(families[1]!), await book(families[2]!), await book(families[3]!)];
-      assert.deepEqual(waiting.map((outcome) => (outcome.kind === 'waitlisted' ? outcome.rank : 0)), [1, 2, 3]);
+      assert.deepEqual(
+        waiting.map((outcome) => (outcome.kind === 'waitlisted' ? outcome.rank : 0)),
+        [1, 2, 3],
+      );
       const agent = await signIn('agent@example.test');
       const url = `/ville/gestion/places/${activityId}/${DAY}?unite=${journee}&groupe=${group}`;
       await agent.get(url);
@@ -182,7 +213,14 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
       assert.equal(refused.statusCode, 200);
       assert.match(refused.body, /est retiré\(e\) de la liste d’attente/);
       const rows = await Promise.all(waiting.map((outcome) => bookingOf(outcome.bookingId)));
-      assert.deepEqual(rows.map((row) => [row.status, row.waitlist_rank]), [['waitlisted', 1], ['refused', null], ['waitlisted', 2]]);
+      assert.deepEqual(
+        rows.map((row) => [row.status, row.waitlist_rank]),
+        [
+          ['waitlisted', 1],
+          ['refused', null],
+          ['waitlisted', 2],
+        ],
+      );
       assert.equal(rows[1]!.reason, 'Enfant déjà accueilli ailleurs');
       const [mail] = await emailsTo(portal, tenant, 'parent2@example.test');
       assert.match(mail!.subject, /Liste d’attente : demande refusée pour Enfant2/);
@@ -234,7 +272,10 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
       const agent = await signIn('agent@example.test');
       await agent.get('/ville/gestion/validations');
       await agent.post('/ville/gestion/validations', { act: 'accept:selection', ids: [`booking:${a.bookingId}`, `booking:${b.bookingId}`] });
-      for (const [family, booking] of [[families[0]!, a], [families[1]!, b]] as const) {
+      for (const [family, booking] of [
+        [families[0]!, a],
+        [families[1]!, b],
+      ] as const) {
         const outcome = await asFamily(family, (scope) => cancelBooking(scope, context, { householdId: family.householdId, bookingId: booking.bookingId }));
         assert.deepEqual(outcome, { kind: 'cancel_requested', dependents: [] });
       }
@@ -258,7 +299,9 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
       await setModes({ validation_mode: 'manual' });
       const a = await book(families[0]!, '2026-12-02');
       const b = await book(families[1]!, '2026-12-02');
-      const enrollment = await asFamily(newcomer, (scope) => requestEnrollment(scope, { householdId: newcomer.householdId, childId: newcomer.childIds[0]!, activityId }));
+      const enrollment = await asFamily(newcomer, (scope) =>
+        requestEnrollment(scope, { householdId: newcomer.householdId, childId: newcomer.childIds[0]!, activityId }),
+      );
       assert.equal(enrollment, 'requested');
       const agent = await signIn('agent@example.test');
       const page = await agent.get('/ville/gestion/validations');
@@ -281,7 +324,9 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
     });
 
     it('accepts an enrollment in a group chosen by staff, after which the family can book', async () => {
-      await asFamily(newcomer, (scope) => requestEnrollment(scope, { householdId: newcomer.householdId, childId: newcomer.childIds[0]!, activityId, comment: 'Le mercredi seulement' }));
+      await asFamily(newcomer, (scope) =>
+        requestEnrollment(scope, { householdId: newcomer.householdId, childId: newcomer.childIds[0]!, activityId, comment: 'Le mercredi seulement' }),
+      );
       const agent = await signIn('agent@example.test');
       const page = await agent.get('/ville/gestion/validations');
       assert.match(page.body, /Inscriptions à valider \(1\)/);
@@ -294,7 +339,9 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
 
       const accepted = await agent.post('/ville/gestion/validations', { act: `accept:enrollment:${id}`, [`group.${id}`]: group });
       assert.equal(accepted.statusCode, 200);
-      const row = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('enrollments').select(['status', 'group_id']).where('id', '=', id).executeTakeFirstOrThrow());
+      const row = await portal.inTenant(tenant, ({ tx }) =>
+        tx.selectFrom('enrollments').select(['status', 'group_id']).where('id', '=', id).executeTakeFirstOrThrow(),
+      );
       assert.deepEqual(row, { status: 'accepted', group_id: group });
       const [mail] = await emailsTo(portal, tenant, newcomer.email);
       assert.match(mail!.text_body, /dans le groupe « 6-11 ans »/);
@@ -314,7 +361,9 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
       await portal.inTenant(tenant, ({ tx }) => tx.updateTable('capacity_pools').set({ places: 3 }).where('id', '=', pool).execute());
       await portal.inTenant(tenant, ({ tx }) => tx.updateTable('capacity_days').set({ places: 3 }).where('pool_id', '=', pool).execute());
       const c = await book(families[2]!);
-      await portal.inTenant(tenant, ({ tx }) => tx.updateTable('persons').set({ allergies: 'arachide', pai: true }).where('id', '=', families[2]!.childIds[0]!).execute());
+      await portal.inTenant(tenant, ({ tx }) =>
+        tx.updateTable('persons').set({ allergies: 'arachide', pai: true }).where('id', '=', families[2]!.childIds[0]!).execute(),
+      );
 
       const future = `/ville/gestion/presences?site=${siteId}&jour=${DAY}`;
       const early = await agent.get(future);
@@ -333,13 +382,22 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
       assert.equal((page.body.match(/type="radio"/g) ?? []).length, 9);
 
       const saved = await agent.post('/ville/gestion/presences', {
-        site: siteId, jour: DAY, [`mark.${a.bookingId}`]: 'present', [`mark.${b.bookingId}`]: 'absent_excused', [`mark.${c.bookingId}`]: 'absent_billed',
+        site: siteId,
+        jour: DAY,
+        [`mark.${a.bookingId}`]: 'present',
+        [`mark.${b.bookingId}`]: 'absent_excused',
+        [`mark.${c.bookingId}`]: 'absent_billed',
       });
       assert.equal(saved.statusCode, 200);
       assert.match(saved.body, /3 présence\(s\) enregistrée\(s\)/);
       assert.deepEqual([await statusOf(a.bookingId), await statusOf(b.bookingId), await statusOf(c.bookingId)], ['present', 'absent_excused', 'absent_billed']);
-      const events = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('booking_events').select(['from_status', 'to_status']).where('booking_id', '=', b.bookingId).orderBy('id').execute());
-      assert.deepEqual(events.map((event) => `${event.from_status}→${event.to_status}`), ['null→requested', 'requested→reserved', 'reserved→absent_excused']);
+      const events = await portal.inTenant(tenant, ({ tx }) =>
+        tx.selectFrom('booking_events').select(['from_status', 'to_status']).where('booking_id', '=', b.bookingId).orderBy('id').execute(),
+      );
+      assert.deepEqual(
+        events.map((event) => `${event.from_status}→${event.to_status}`),
+        ['null→requested', 'requested→reserved', 'reserved→absent_excused'],
+      );
 
       const corrected = await agent.post('/ville/gestion/presences', { site: siteId, jour: DAY, [`mark.${c.bookingId}`]: 'present' });
       assert.match(corrected.body, /1 présence\(s\) enregistrée\(s\)/);
@@ -353,7 +411,10 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
       const lines = csv.body.slice(1).trimEnd().split('\r\n');
       assert.equal(lines[0], 'Date;Structure;Activité;Prestation;Groupe;Nom;Prénom;Date de naissance;Foyer;N° de famille;Allergies;PAI;Régime;État');
       assert.equal(lines.length, 4);
-      assert.match(lines[1]!, /^25\/11\/2026;Relais des enfants;ALSH mercredis;Journée;6-11 ans;FAMILLE0;Enfant0;01\/03\/2015;FAMILLE0 Parent0;[^;]*;;Non;;Présent$/);
+      assert.match(
+        lines[1]!,
+        /^25\/11\/2026;Relais des enfants;ALSH mercredis;Journée;6-11 ans;FAMILLE0;Enfant0;01\/03\/2015;FAMILLE0 Parent0;[^;]*;;Non;;Présent$/,
+      );
       assert.match(lines[2]!, /;FAMILLE1;Enfant1;.*;Absence justifiée$/);
       assert.match(lines[3]!, /;FAMILLE2;Enfant2;.*;arachide;Oui;;Présent$/);
 
@@ -372,7 +433,10 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
       const agent = await signIn('agent@example.test');
       const dashboard = await agent.get('/ville/gestion');
       // As on the family home: the figure on its own line, then where the tile leads.
-      assert.match(dashboard.body, /Demandes à valider<\/a><\/h2><p class="fr-tile__desc"><strong class="fr-h4 fr-mb-0">2<\/strong><\/p><p class="fr-tile__detail">Valider les réservations et inscriptions<\/p>/);
+      assert.match(
+        dashboard.body,
+        /Demandes à valider<\/a><\/h2><p class="fr-tile__desc"><strong class="fr-h4 fr-mb-0">2<\/strong><\/p><p class="fr-tile__detail">Valider les réservations et inscriptions<\/p>/,
+      );
       assert.match(dashboard.body, /Enfants attendus aujourd’hui<\/a><\/h2><p class="fr-tile__desc"><strong class="fr-h4 fr-mb-0">2<\/strong><\/p>/);
     });
 
@@ -383,7 +447,12 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
       const waiting = await book(families[2]!);
       portal.clock.set('2026-11-25T16:00:00Z');
       const reader = await signIn('lecture@example.test');
-      for (const path of ['/ville/gestion/places', `/ville/gestion/places/${activityId}/${DAY}`, '/ville/gestion/validations', `/ville/gestion/presences?site=${siteId}&jour=${DAY}`]) {
+      for (const path of [
+        '/ville/gestion/places',
+        `/ville/gestion/places/${activityId}/${DAY}`,
+        '/ville/gestion/validations',
+        `/ville/gestion/presences?site=${siteId}&jour=${DAY}`,
+      ]) {
         assert.equal((await reader.get(path)).statusCode, 200, path);
       }
       const attempts = [
@@ -403,12 +472,26 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
       const otherFamily = await createFamily(portal, other, { email: 'famille@autre.test' });
       const foreign = await portal.inTenant(other, async (scope) => {
         const staff: Scope = { ...scope, actor: { kind: 'staff', accountId: otherAdmin.accountId, role: 'admin', label: 'Admin' } };
-        const site = (await scope.tx.insertInto('sites').values({ tenant_id: other.id, name: 'École', kind: 'school' }).returning('id').executeTakeFirstOrThrow()).id;
-        const activity = await createActivity(staff, { name: 'Cantine', kind: 'canteen', site_id: site, starts_on: '2026-09-01', ends_on: '2027-07-03', weekdays: [3], requires_enrollment: false });
+        const site = (
+          await scope.tx.insertInto('sites').values({ tenant_id: other.id, name: 'École', kind: 'school' }).returning('id').executeTakeFirstOrThrow()
+        ).id;
+        const activity = await createActivity(staff, {
+          name: 'Cantine',
+          kind: 'canteen',
+          site_id: site,
+          starts_on: '2026-09-01',
+          ends_on: '2027-07-03',
+          weekdays: [3],
+          requires_enrollment: false,
+        });
         const unit = await addUnit(staff, { activity_id: activity, name: 'Repas', code: 'R' });
         await addCapacityPool(staff, { activity_id: activity, group_id: null, unit_ids: [unit], places: 0 });
         const family: Scope = { ...scope, actor: { kind: 'family', accountId: otherFamily.accountId, householdId: otherFamily.householdId, label: 'famille' } };
-        const [result] = (await requestBookings(family, context, { householdId: otherFamily.householdId, activityId: activity, choices: [{ childId: otherFamily.childIds[0]!, unitId: unit, day: DAY }] }))!;
+        const [result] = (await requestBookings(family, context, {
+          householdId: otherFamily.householdId,
+          activityId: activity,
+          choices: [{ childId: otherFamily.childIds[0]!, unitId: unit, day: DAY }],
+        }))!;
         const enrollment = await requestEnrollment(family, { householdId: otherFamily.householdId, childId: otherFamily.childIds[0]!, activityId: activity });
         assert.equal(enrollment, 'requested');
         const enrollmentId = (await scope.tx.selectFrom('enrollments').select('id').executeTakeFirstOrThrow()).id;
@@ -429,12 +512,23 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
         await agent.post('/ville/gestion/presences', { site: siteId, jour: DAY, [`mark.${foreign.bookingId}`]: 'present' }),
         await agent.post('/ville/gestion/presences', { site: foreign.site, jour: DAY, [`mark.${foreign.bookingId}`]: 'present' }),
       ];
-      assert.deepEqual(notFound.map((response) => response.statusCode), notFound.map(() => 404));
-      const untouched = await portal.inTenant(other, ({ tx }) => tx.selectFrom('bookings').select('status').where('id', '=', foreign.bookingId).executeTakeFirstOrThrow());
+      assert.deepEqual(
+        notFound.map((response) => response.statusCode),
+        notFound.map(() => 404),
+      );
+      const untouched = await portal.inTenant(other, ({ tx }) =>
+        tx.selectFrom('bookings').select('status').where('id', '=', foreign.bookingId).executeTakeFirstOrThrow(),
+      );
       assert.equal(untouched.status, 'waitlisted');
 
       const family = await signIn('parent0@example.test');
-      for (const path of ['/ville/gestion/places', `/ville/gestion/places/${activityId}/${DAY}`, '/ville/gestion/validations', '/ville/gestion/presences', `/ville/gestion/presences/export.csv?site=${siteId}`]) {
+      for (const path of [
+        '/ville/gestion/places',
+        `/ville/gestion/places/${activityId}/${DAY}`,
+        '/ville/gestion/validations',
+        '/ville/gestion/presences',
+        `/ville/gestion/presences/export.csv?site=${siteId}`,
+      ]) {
         assert.equal((await family.get(path)).statusCode, 404, path);
       }
       assert.equal((await family.post('/ville/gestion/validations', { act: 'accept:selection' })).statusCode, 404);

@@ -13,7 +13,12 @@ import { startTestPortal, type TestPortal } from './support/test-portal.js';
 const SAMPLE = readFileSync(new URL('../src/modules/calendar/test-fixtures/fr-en-calendrier-scolaire.sample.csv', import.meta.url), 'utf8');
 
 function unescapeHtml(value: string): string {
-  return value.replace(/&quot;/g, '"').replace(/&#39;|&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return value
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 describe('the staff calendar', () => {
@@ -33,8 +38,28 @@ describe('the staff calendar', () => {
     await createStaff(portal, tenant, { email: 'gestion@example.test', role: 'manager' });
     await createStaff(portal, tenant, { email: 'lecture@example.test', role: 'reader' });
     await createStaff(portal, other, { email: 'gestion@example.test', role: 'manager' });
-    siteId = await portal.inTenant(tenant, async ({ tx }) => (await tx.insertInto('sites').values({ tenant_id: tenant.id, name: 'École Jules-Ferry', kind: 'school', address: null }).returning('id').executeTakeFirstOrThrow()).id);
-    otherSiteId = await portal.inTenant(other, async ({ tx }) => (await tx.insertInto('sites').values({ tenant_id: other.id, name: 'École du Bourg', kind: 'school', address: null }).returning('id').executeTakeFirstOrThrow()).id);
+    siteId = await portal.inTenant(
+      tenant,
+      async ({ tx }) =>
+        (
+          await tx
+            .insertInto('sites')
+            .values({ tenant_id: tenant.id, name: 'École Jules-Ferry', kind: 'school', address: null })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id,
+    );
+    otherSiteId = await portal.inTenant(
+      other,
+      async ({ tx }) =>
+        (
+          await tx
+            .insertInto('sites')
+            .values({ tenant_id: other.id, name: 'École du Bourg', kind: 'school', address: null })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id,
+    );
   });
   after(() => portal.close());
 
@@ -48,13 +73,23 @@ describe('the staff calendar', () => {
   async function postMultipart(browser: TestBrowser, url: string, fields: Record<string, string>, file?: { filename: string; content: string | Buffer }) {
     const boundary = `----pf${randomBytes(8).toString('hex')}`;
     const parts: Buffer[] = [];
-    for (const [name, value] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+    for (const [name, value] of Object.entries(fields))
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
     if (file) {
-      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.filename}"\r\nContent-Type: text/csv\r\n\r\n`), Buffer.from(file.content), Buffer.from('\r\n'));
+      parts.push(
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.filename}"\r\nContent-Type: text/csv\r\n\r\n`),
+        Buffer.from(file.content),
+        Buffer.from('\r\n'),
+      );
     }
     parts.push(Buffer.from(`--${boundary}--\r\n`));
     const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    return portal.app.inject({ method: 'POST', url, payload: Buffer.concat(parts), headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    return portal.app.inject({
+      method: 'POST',
+      url,
+      payload: Buffer.concat(parts),
+      headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
   }
 
   const rows = (t: Tenant, table: 'school_holidays' | 'closures') =>
@@ -88,7 +123,11 @@ describe('the staff calendar', () => {
     assert.match(bad.body, /value="2026-05-15"/);
     assert.match(bad.body, /value="2026-05-13"/);
 
-    const added = await staff.post('/ville/gestion/calendrier/vacances/nouvelle', { name: 'Pont de l’Ascension', firstDay: '2026-05-14', lastDay: '2026-05-17' });
+    const added = await staff.post('/ville/gestion/calendrier/vacances/nouvelle', {
+      name: 'Pont de l’Ascension',
+      firstDay: '2026-05-14',
+      lastDay: '2026-05-17',
+    });
     assert.equal(added.statusCode, 302);
     const list = await staff.follow(added);
     assert.match(list.body, /La période de vacances est ajoutée/);
@@ -96,7 +135,11 @@ describe('the staff calendar', () => {
     const row = (await rows(tenant, 'school_holidays')).find((period) => period.name === 'Pont de l’Ascension')!;
     assert.equal(row.source, 'manual');
 
-    const edited = await staff.post(`/ville/gestion/calendrier/vacances/${row.id}`, { name: 'Pont de l’Ascension', firstDay: '2026-05-14', lastDay: '2026-05-15' });
+    const edited = await staff.post(`/ville/gestion/calendrier/vacances/${row.id}`, {
+      name: 'Pont de l’Ascension',
+      firstDay: '2026-05-14',
+      lastDay: '2026-05-15',
+    });
     assert.equal(edited.statusCode, 302);
     assert.equal((await rows(tenant, 'school_holidays')).find((period) => period.id === row.id)!.last_day, '2026-05-15');
 
@@ -108,7 +151,10 @@ describe('the staff calendar', () => {
 
     const deleted = await staff.post(`/ville/gestion/calendrier/vacances/${row.id}/suppression`, {});
     assert.equal(deleted.statusCode, 302);
-    assert.equal((await rows(tenant, 'school_holidays')).some((period) => period.id === row.id), false);
+    assert.equal(
+      (await rows(tenant, 'school_holidays')).some((period) => period.id === row.id),
+      false,
+    );
     const actions = await auditActions(tenant);
     for (const action of ['school_holiday.added', 'school_holiday.updated', 'school_holiday.deleted']) assert.ok(actions.includes(action), action);
   });
@@ -117,12 +163,22 @@ describe('the staff calendar', () => {
     const staff = await signIn('ville', 'gestion@example.test');
     const form = await staff.get('/ville/gestion/calendrier/fermetures/nouvelle');
     assert.match(form.body, new RegExp(`value="site:${siteId}"`));
-    const missing = await staff.post('/ville/gestion/calendrier/fermetures/nouvelle', { target: `site:${siteId}`, firstDay: '2026-02-30', lastDay: '', reason: 'Travaux' });
+    const missing = await staff.post('/ville/gestion/calendrier/fermetures/nouvelle', {
+      target: `site:${siteId}`,
+      firstDay: '2026-02-30',
+      lastDay: '',
+      reason: 'Travaux',
+    });
     assert.equal(missing.statusCode, 400);
     assert.match(missing.body, /value="Travaux"/);
     assert.match(missing.body, /<option value="site:[^"]+" selected/);
 
-    const added = await staff.post('/ville/gestion/calendrier/fermetures/nouvelle', { target: `site:${siteId}`, firstDay: '2026-06-08', lastDay: '2026-06-12', reason: 'Travaux à l’école' });
+    const added = await staff.post('/ville/gestion/calendrier/fermetures/nouvelle', {
+      target: `site:${siteId}`,
+      firstDay: '2026-06-08',
+      lastDay: '2026-06-12',
+      reason: 'Travaux à l’école',
+    });
     assert.equal(added.statusCode, 302);
     const list = await staff.follow(added);
     assert.match(list.body, /lun\. 8 juin 2026<\/td><td>ven\. 12 juin 2026<\/td><td>École Jules-Ferry<\/td><td>Travaux à l’école/);
@@ -135,27 +191,47 @@ describe('the staff calendar', () => {
     const changed = (await rows(tenant, 'closures')).find((row) => row.id === closure.id)!;
     assert.deepEqual([changed.site_id, changed.activity_id, changed.last_day, changed.reason], [null, null, '2026-06-08', 'Grève']);
     await staff.post(`/ville/gestion/calendrier/fermetures/${closure.id}/suppression`, {});
-    assert.equal((await rows(tenant, 'closures')).some((row) => row.id === closure.id), false);
+    assert.equal(
+      (await rows(tenant, 'closures')).some((row) => row.id === closure.id),
+      false,
+    );
     const actions = await auditActions(tenant);
     for (const action of ['closure.added', 'closure.updated', 'closure.deleted']) assert.ok(actions.includes(action), action);
   });
 
   it('keeps each tenant’s closures and sites to itself', async () => {
-    const theirs = await portal.inTenant(other, (scope) => addClosure(scope, { target: 'all', firstDay: '2026-03-02', lastDay: '2026-03-02', reason: 'Fermeture du bourg' }));
+    const theirs = await portal.inTenant(other, (scope) =>
+      addClosure(scope, { target: 'all', firstDay: '2026-03-02', lastDay: '2026-03-02', reason: 'Fermeture du bourg' }),
+    );
     assert.equal(theirs.kind, 'saved');
     const theirId = theirs.kind === 'saved' ? theirs.id : '';
     const staff = await signIn('ville', 'gestion@example.test');
     assert.equal((await staff.get(`/ville/gestion/calendrier/fermetures/${theirId}`)).statusCode, 404);
-    assert.equal((await staff.post(`/ville/gestion/calendrier/fermetures/${theirId}`, { target: 'all', firstDay: '2026-03-02', lastDay: '2026-03-03', reason: 'Piraté' })).statusCode, 404);
+    assert.equal(
+      (await staff.post(`/ville/gestion/calendrier/fermetures/${theirId}`, { target: 'all', firstDay: '2026-03-02', lastDay: '2026-03-03', reason: 'Piraté' }))
+        .statusCode,
+      404,
+    );
     assert.equal((await staff.post(`/ville/gestion/calendrier/fermetures/${theirId}/suppression`, {})).statusCode, 404);
     assert.equal((await staff.get('/ville/gestion/calendrier/fermetures/pas-un-id')).statusCode, 404);
     const stillThere = await rows(other, 'closures');
-    assert.deepEqual(stillThere.map((row) => [row.reason, row.last_day]), [['Fermeture du bourg', '2026-03-02']]);
+    assert.deepEqual(
+      stillThere.map((row) => [row.reason, row.last_day]),
+      [['Fermeture du bourg', '2026-03-02']],
+    );
     assert.doesNotMatch((await staff.get('/ville/gestion/calendrier')).body, /Fermeture du bourg/);
 
-    const theirSite = await staff.post('/ville/gestion/calendrier/fermetures/nouvelle', { target: `site:${otherSiteId}`, firstDay: '2026-03-02', lastDay: '2026-03-02', reason: 'Essai' });
+    const theirSite = await staff.post('/ville/gestion/calendrier/fermetures/nouvelle', {
+      target: `site:${otherSiteId}`,
+      firstDay: '2026-03-02',
+      lastDay: '2026-03-02',
+      reason: 'Essai',
+    });
     assert.equal(theirSite.statusCode, 400);
-    assert.equal((await rows(tenant, 'closures')).some((row) => row.reason === 'Essai'), false);
+    assert.equal(
+      (await rows(tenant, 'closures')).some((row) => row.reason === 'Essai'),
+      false,
+    );
 
     const theirPeriod = (await rows(other, 'school_holidays'))[0]!;
     assert.equal((await staff.get(`/ville/gestion/calendrier/vacances/${theirPeriod.id}`)).statusCode, 404);
@@ -173,7 +249,12 @@ describe('the staff calendar', () => {
     assert.equal((await reader.get('/ville/gestion/calendrier/fermetures/nouvelle')).statusCode, 403);
     assert.equal((await reader.get('/ville/gestion/calendrier/import')).statusCode, 403);
     const before = (await rows(tenant, 'closures')).length;
-    const refused = await reader.post('/ville/gestion/calendrier/fermetures/nouvelle', { target: 'all', firstDay: '2026-03-02', lastDay: '2026-03-02', reason: 'Non' });
+    const refused = await reader.post('/ville/gestion/calendrier/fermetures/nouvelle', {
+      target: 'all',
+      firstDay: '2026-03-02',
+      lastDay: '2026-03-02',
+      reason: 'Non',
+    });
     assert.equal(refused.statusCode, 403);
     const period = (await rows(tenant, 'school_holidays'))[0]!;
     assert.equal((await reader.post(`/ville/gestion/calendrier/vacances/${period.id}/suppression`, {})).statusCode, 403);
@@ -192,7 +273,12 @@ describe('the staff calendar', () => {
     const snapshot2024 = beforeRows.filter((row) => row.source === 'snapshot' && row.first_day >= '2024-09-01' && row.first_day <= '2025-08-31');
     assert.ok(snapshot2024.length >= 5);
 
-    const preview = await postMultipart(staff, '/ville/gestion/calendrier/import', { _csrf: csrf, zone: 'Zone A' }, { filename: 'fr-en-calendrier-scolaire.csv', content: SAMPLE });
+    const preview = await postMultipart(
+      staff,
+      '/ville/gestion/calendrier/import',
+      { _csrf: csrf, zone: 'Zone A' },
+      { filename: 'fr-en-calendrier-scolaire.csv', content: SAMPLE },
+    );
     assert.equal(preview.statusCode, 200, preview.body.slice(0, 2000));
     assert.match(preview.body, /Vérifier l’import/);
     assert.match(preview.body, /années scolaires 2025-2026, 2026-2027 : 7\./);
@@ -210,21 +296,53 @@ describe('the staff calendar', () => {
     const imported = afterRows.filter((row) => row.source === 'import');
     assert.equal(imported.length, 7);
     assert.ok(imported.every((row) => row.zone === 'A'));
-    assert.deepEqual(imported.find((row) => row.name === 'Pont de l\'Ascension') && [imported.find((row) => row.name === 'Pont de l\'Ascension')!.first_day, imported.find((row) => row.name === 'Pont de l\'Ascension')!.last_day], ['2026-05-14', '2026-05-17']);
-    assert.equal(afterRows.filter((row) => row.source === 'snapshot' && row.first_day >= '2025-09-01' && row.first_day <= '2027-08-31').length, 0, 'the snapshot of those years is replaced');
-    assert.ok(afterRows.some((row) => row.name === 'Journée du maire' && row.source === 'manual'), 'typed periods stay');
-    assert.ok(afterRows.some((row) => row.name === 'Vacances de la Toussaint' && row.first_day === '2025-10-18' && row.source === 'manual'), 'corrected periods stay');
-    for (const row of snapshot2024) assert.ok(afterRows.some((kept) => kept.id === row.id), 'other school years are untouched');
+    assert.deepEqual(
+      imported.find((row) => row.name === "Pont de l'Ascension") && [
+        imported.find((row) => row.name === "Pont de l'Ascension")!.first_day,
+        imported.find((row) => row.name === "Pont de l'Ascension")!.last_day,
+      ],
+      ['2026-05-14', '2026-05-17'],
+    );
+    assert.equal(
+      afterRows.filter((row) => row.source === 'snapshot' && row.first_day >= '2025-09-01' && row.first_day <= '2027-08-31').length,
+      0,
+      'the snapshot of those years is replaced',
+    );
+    assert.ok(
+      afterRows.some((row) => row.name === 'Journée du maire' && row.source === 'manual'),
+      'typed periods stay',
+    );
+    assert.ok(
+      afterRows.some((row) => row.name === 'Vacances de la Toussaint' && row.first_day === '2025-10-18' && row.source === 'manual'),
+      'corrected periods stay',
+    );
+    for (const row of snapshot2024)
+      assert.ok(
+        afterRows.some((kept) => kept.id === row.id),
+        'other school years are untouched',
+      );
 
     // A second file for 2026-2027 only replaces that year's imported periods.
-    const second = 'description;population;start_date;end_date;location;zones;annee_scolaire\nVacances de la Toussaint;-;2026-10-16T22:00:00+00:00;2026-11-02T23:00:00+00:00;Lyon;Zone A;2026-2027\nVacances de Noël;-;2026-12-18T23:00:00+00:00;2027-01-03T23:00:00+00:00;Lyon;Zone A;2026-2027\n';
-    const preview2 = await postMultipart(staff, '/ville/gestion/calendrier/import', { _csrf: csrf, zone: 'Zone A' }, { filename: 'calendrier.csv', content: second });
+    const second =
+      'description;population;start_date;end_date;location;zones;annee_scolaire\nVacances de la Toussaint;-;2026-10-16T22:00:00+00:00;2026-11-02T23:00:00+00:00;Lyon;Zone A;2026-2027\nVacances de Noël;-;2026-12-18T23:00:00+00:00;2027-01-03T23:00:00+00:00;Lyon;Zone A;2026-2027\n';
+    const preview2 = await postMultipart(
+      staff,
+      '/ville/gestion/calendrier/import',
+      { _csrf: csrf, zone: 'Zone A' },
+      { filename: 'calendrier.csv', content: second },
+    );
     assert.match(preview2.body, /Périodes existantes remplacées \(import ou copie initiale\) : 1\./);
-    await staff.post('/ville/gestion/calendrier/import/confirmation', { zone: 'Zone A', periods: unescapeHtml(/name="periods" value="([^"]*)"/.exec(preview2.body)![1]!) });
+    await staff.post('/ville/gestion/calendrier/import/confirmation', {
+      zone: 'Zone A',
+      periods: unescapeHtml(/name="periods" value="([^"]*)"/.exec(preview2.body)![1]!),
+    });
     const finalRows = await rows(tenant, 'school_holidays');
     assert.deepEqual(
       finalRows.filter((row) => row.source === 'import' && row.first_day >= '2026-09-01').map((row) => [row.name, row.first_day, row.last_day]),
-      [['Vacances de la Toussaint', '2026-10-17', '2026-11-02'], ['Vacances de Noël', '2026-12-19', '2027-01-03']],
+      [
+        ['Vacances de la Toussaint', '2026-10-17', '2026-11-02'],
+        ['Vacances de Noël', '2026-12-19', '2027-01-03'],
+      ],
     );
     assert.equal(finalRows.filter((row) => row.source === 'import' && row.first_day < '2026-09-01').length, 6);
     assert.ok((await auditActions(tenant)).includes('school_holidays.imported'));
@@ -238,19 +356,32 @@ describe('the staff calendar', () => {
     const noFile = await postMultipart(staff, '/ville/gestion/calendrier/import', { _csrf: csrf, zone: 'Zone A' });
     assert.equal(noFile.statusCode, 400);
     assert.match(noFile.body, /Choisissez le fichier CSV à importer/);
-    const columns = await postMultipart(staff, '/ville/gestion/calendrier/import', { _csrf: csrf, zone: 'Zone A' }, { filename: 'x.csv', content: 'nom;jour\nNoël;2025-12-20\n' });
+    const columns = await postMultipart(
+      staff,
+      '/ville/gestion/calendrier/import',
+      { _csrf: csrf, zone: 'Zone A' },
+      { filename: 'x.csv', content: 'nom;jour\nNoël;2025-12-20\n' },
+    );
     assert.equal(columns.statusCode, 400);
     assert.match(columns.body, /il manque : description, start_date, end_date, zones/);
     const zone = await postMultipart(staff, '/ville/gestion/calendrier/import', { _csrf: csrf, zone: 'Zone C' }, { filename: 'x.csv', content: SAMPLE });
     assert.equal(zone.statusCode, 400);
     assert.match(zone.body, /aucune période pour « Zone C »/);
     assert.match(zone.body, /<option value="Guadeloupe"/, 'the zones of the file are offered');
-    const large = await postMultipart(staff, '/ville/gestion/calendrier/import', { _csrf: csrf, zone: 'Zone A' }, { filename: 'x.csv', content: Buffer.alloc(2 * 1024 * 1024 + 10, 'a') });
+    const large = await postMultipart(
+      staff,
+      '/ville/gestion/calendrier/import',
+      { _csrf: csrf, zone: 'Zone A' },
+      { filename: 'x.csv', content: Buffer.alloc(2 * 1024 * 1024 + 10, 'a') },
+    );
     assert.equal(large.statusCode, 400);
     assert.match(large.body, /dépasse 2 Mo/);
     const forged = await postMultipart(staff, '/ville/gestion/calendrier/import', { zone: 'Zone A' }, { filename: 'x.csv', content: SAMPLE });
     assert.equal(forged.statusCode, 403);
-    const tampered = await staff.post('/ville/gestion/calendrier/import/confirmation', { zone: 'Zone A', periods: '[{"name":"x","firstDay":"2026-01-01","lastDay":"2025-01-01","schoolYear":2025}]' });
+    const tampered = await staff.post('/ville/gestion/calendrier/import/confirmation', {
+      zone: 'Zone A',
+      periods: '[{"name":"x","firstDay":"2026-01-01","lastDay":"2025-01-01","schoolYear":2025}]',
+    });
     assert.equal(tampered.statusCode, 400);
   });
 
@@ -264,7 +395,12 @@ describe('the staff calendar', () => {
 
     const staff = await signIn('ville', 'gestion@example.test');
     await staff.get('/ville/gestion/calendrier/fermetures/nouvelle');
-    await staff.post('/ville/gestion/calendrier/fermetures/nouvelle', { target: `site:${siteId}`, firstDay: '2026-09-14', lastDay: '2026-09-14', reason: 'Désinfection' });
+    await staff.post('/ville/gestion/calendrier/fermetures/nouvelle', {
+      target: `site:${siteId}`,
+      firstDay: '2026-09-14',
+      lastDay: '2026-09-14',
+      reason: 'Désinfection',
+    });
     const second = await calendars.forTenant(portal.db, tenant);
     assert.notEqual(second, first);
     assert.equal(second.closedReason('2026-09-14', { siteId }), 'closure');
@@ -274,7 +410,10 @@ describe('the staff calendar', () => {
     // A change rolled back is never taken for the current calendar.
     await assert.rejects(
       inTenant(portal.db, tenant.id, async (tx) => {
-        await addClosure({ tx, tenantId: tenant.id, actor: { kind: 'system', label: 'test' }, now: portal.clock.now() }, { target: 'all', firstDay: '2026-09-15', lastDay: '2026-09-15', reason: 'Annulée' });
+        await addClosure(
+          { tx, tenantId: tenant.id, actor: { kind: 'system', label: 'test' }, now: portal.clock.now() },
+          { target: 'all', firstDay: '2026-09-15', lastDay: '2026-09-15', reason: 'Annulée' },
+        );
         assert.equal((await calendars.forTenant(tx, tenant)).closedReason('2026-09-15'), 'closure');
         throw new Error('roll back');
       }),

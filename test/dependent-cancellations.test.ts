@@ -14,7 +14,8 @@ describe('cancelling a unit cancels the units of the day that need it', () => {
   let s: WaitlistScenario;
   /** Booking ids of the day, by family and unit (older child). */
   let ids: Record<UnitName, string | undefined>[];
-  const cancel = (family: TestFamily, bookingId: string) => s.asFamily(family, (scope) => cancelBooking(scope, openCalendar, { householdId: family.householdId, bookingId }));
+  const cancel = (family: TestFamily, bookingId: string) =>
+    s.asFamily(family, (scope) => cancelBooking(scope, openCalendar, { householdId: family.householdId, bookingId }));
   const statusesOf = async (unit: UnitName) => (await s.statuses(unit, DAY)).map((rows) => rows.map((row) => row.rank ?? row.status).join());
 
   before(async () => {
@@ -29,11 +30,20 @@ describe('cancelling a unit cancels the units of the day that need it', () => {
     await s.reset('automatic');
     await s.portal.inTenant(s.tenant, ({ tx }) => tx.updateTable('units').set({ cancellation_deadline: null }).execute());
     const booked = [
-      await s.book(s.families[0]!, [{ unit: 'journee', day: DAY }, { unit: 'repas', day: DAY }]),
-      await s.book(s.families[1]!, [{ unit: 'matin', day: DAY }, { unit: 'repas', day: DAY }]),
+      await s.book(s.families[0]!, [
+        { unit: 'journee', day: DAY },
+        { unit: 'repas', day: DAY },
+      ]),
+      await s.book(s.families[1]!, [
+        { unit: 'matin', day: DAY },
+        { unit: 'repas', day: DAY },
+      ]),
       await s.book(s.families[2]!, [{ unit: 'journee', day: DAY }]),
     ];
-    assert.deepEqual(booked.map((outcomes) => outcomes.map((outcome) => outcome.kind)), [['reserved', 'reserved'], ['reserved', 'waitlisted'], ['waitlisted']]);
+    assert.deepEqual(
+      booked.map((outcomes) => outcomes.map((outcome) => outcome.kind)),
+      [['reserved', 'reserved'], ['reserved', 'waitlisted'], ['waitlisted']],
+    );
     const idOf = (outcome: { kind: string } | undefined) => (outcome && 'bookingId' in outcome ? (outcome.bookingId as string) : undefined);
     ids = [
       { journee: idOf(booked[0]![0]), repas: idOf(booked[0]![1]), matin: undefined },
@@ -45,7 +55,10 @@ describe('cancelling a unit cancels the units of the day that need it', () => {
 
   it('cancels the meal with the day, frees both places, moves both waiting lists and says so', async () => {
     const outcome = await cancel(s.families[0]!, ids[0]!.journee!);
-    assert.deepEqual(outcome, { kind: 'cancelled', dependents: [{ bookingId: ids[0]!.repas, unitId: s.units.repas, unitName: 'Repas', outcome: 'cancelled' }] });
+    assert.deepEqual(outcome, {
+      kind: 'cancelled',
+      dependents: [{ bookingId: ids[0]!.repas, unitId: s.units.repas, unitName: 'Repas', outcome: 'cancelled' }],
+    });
     assert.deepEqual(await statusesOf('journee'), ['cancelled', '', 'reserved']);
     assert.deepEqual(await statusesOf('repas'), ['cancelled', 'reserved', '']);
     assert.equal(await s.taken('grands', DAY), 2);
@@ -62,14 +75,23 @@ describe('cancelling a unit cancels the units of the day that need it', () => {
 
   it('withdraws a meal waiting for a place with the unit it needed', async () => {
     const outcome = await cancel(s.families[1]!, ids[1]!.matin!);
-    assert.deepEqual(outcome, { kind: 'cancelled', dependents: [{ bookingId: ids[1]!.repas, unitId: s.units.repas, unitName: 'Repas', outcome: 'cancelled' }] });
+    assert.deepEqual(outcome, {
+      kind: 'cancelled',
+      dependents: [{ bookingId: ids[1]!.repas, unitId: s.units.repas, unitName: 'Repas', outcome: 'cancelled' }],
+    });
     assert.deepEqual(await statusesOf('repas'), ['reserved', 'cancelled', '']);
     assert.deepEqual(await statusesOf('journee'), ['reserved', '', 'reserved'], 'the freed morning place went to the waiting day');
   });
 
   it('refuses to cancel the day while its meal can no longer be cancelled, and keeps both', async () => {
     // The meal is ordered a week ahead; the day may be cancelled until J-2.
-    await s.portal.inTenant(s.tenant, ({ tx }) => tx.updateTable('units').set({ cancellation_deadline: JSON.stringify({ type: 'days_before', days: 7, time: '12:00' }) }).where('id', '=', s.units.repas).execute());
+    await s.portal.inTenant(s.tenant, ({ tx }) =>
+      tx
+        .updateTable('units')
+        .set({ cancellation_deadline: JSON.stringify({ type: 'days_before', days: 7, time: '12:00' }) })
+        .where('id', '=', s.units.repas)
+        .execute(),
+    );
     s.portal.clock.set('2026-11-20T08:00:00Z');
     assert.deepEqual(await cancel(s.families[0]!, ids[0]!.journee!), { kind: 'refused', reason: 'dependent_deadline_passed' });
     assert.deepEqual(await statusesOf('journee'), ['reserved', '', '1']);
@@ -80,7 +102,10 @@ describe('cancelling a unit cancels the units of the day that need it', () => {
   it('asks the cancellation of the meal with the day’s where the service validates', async () => {
     await s.portal.inTenant(s.tenant, ({ tx }) => tx.updateTable('activities').set({ validation_mode: 'manual' }).execute());
     const outcome = await cancel(s.families[0]!, ids[0]!.journee!);
-    assert.deepEqual(outcome, { kind: 'cancel_requested', dependents: [{ bookingId: ids[0]!.repas, unitId: s.units.repas, unitName: 'Repas', outcome: 'cancel_requested' }] });
+    assert.deepEqual(outcome, {
+      kind: 'cancel_requested',
+      dependents: [{ bookingId: ids[0]!.repas, unitId: s.units.repas, unitName: 'Repas', outcome: 'cancel_requested' }],
+    });
     assert.deepEqual(await statusesOf('journee'), ['cancel_requested', '', '1']);
     assert.deepEqual(await statusesOf('repas'), ['cancel_requested', '1', '']);
   });
@@ -108,10 +133,23 @@ describe('cancelling a unit cancels the units of the day that need it', () => {
     });
 
     await s.reset('automatic');
-    const [day, meal] = await s.book(family, [{ unit: 'journee', day: DAY }, { unit: 'repas', day: DAY }]);
-    await s.portal.inTenant(s.tenant, ({ tx }) => tx.updateTable('units').set({ cancellation_deadline: JSON.stringify({ type: 'days_before', days: 7, time: '12:00' }) }).where('id', '=', s.units.repas).execute());
+    const [day, meal] = await s.book(family, [
+      { unit: 'journee', day: DAY },
+      { unit: 'repas', day: DAY },
+    ]);
+    await s.portal.inTenant(s.tenant, ({ tx }) =>
+      tx
+        .updateTable('units')
+        .set({ cancellation_deadline: JSON.stringify({ type: 'days_before', days: 7, time: '12:00' }) })
+        .where('id', '=', s.units.repas)
+        .execute(),
+    );
     s.portal.clock.set('2026-11-20T08:00:00Z');
-    const refused = await callApi(s.portal, { method: 'DELETE', url: `/ville/api/v1/bookings/${(day as { bookingId: string }).bookingId}?lang=en`, token: await apiLogin(s.portal, family) });
+    const refused = await callApi(s.portal, {
+      method: 'DELETE',
+      url: `/ville/api/v1/bookings/${(day as { bookingId: string }).bookingId}?lang=en`,
+      token: await apiLogin(s.portal, family),
+    });
     assert.equal(refused.statusCode, 409);
     assert.equal((refused.json() as { error: { code: string } }).error.code, 'dependent_deadline_passed');
     assert.ok(meal);

@@ -108,7 +108,15 @@ describe('email delivery, one attempt at a time', () => {
   let tenant: Tenant;
   /** Another sender on the same database, as a second process would run. */
   const newSender = (mailer: Mailer | null, options: { retryDelaysSeconds?: number[] } = {}) =>
-    new EmailSender({ db: portal.db, clock: portal.clock, jobs: null, log: silent, mailer, secrets: outboxSecretsBox(portal.services.config.secret), ...options });
+    new EmailSender({
+      db: portal.db,
+      clock: portal.clock,
+      jobs: null,
+      log: silent,
+      mailer,
+      secrets: outboxSecretsBox(portal.services.config.secret),
+      ...options,
+    });
 
   before(async () => {
     smtp = await startTestSmtpServer();
@@ -196,7 +204,14 @@ describe('email delivery, one attempt at a time', () => {
     // The restarted process: its own job queue and sender on the same database.
     const jobs = await startJobQueue(portal.db, silent);
     try {
-      await new EmailSender({ db: portal.db, clock: portal.clock, jobs, log: silent, mailer: mailerFromConfig({ smtpUrl: smtp.url, mailFrom: MAIL_FROM }), secrets: outboxSecretsBox(portal.services.config.secret) }).start();
+      await new EmailSender({
+        db: portal.db,
+        clock: portal.clock,
+        jobs,
+        log: silent,
+        mailer: mailerFromConfig({ smtpUrl: smtp.url, mailFrom: MAIL_FROM }),
+        secrets: outboxSecretsBox(portal.services.config.secret),
+      }).start();
       assert.equal((await waitForStatus(portal, neverWoken, 'sent')).attempts, 1);
       assert.equal((await waitForStatus(portal, halfSent, 'sent')).attempts, 2);
     } finally {

@@ -12,7 +12,7 @@ function words(html: string): string {
   return html
     .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
     .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;|&#39;/g, '\'')
+    .replace(/&#x27;|&#39;/g, "'")
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, '&')
     .replace(/[\s\u00a0\u202f]+/g, ' ')
@@ -27,7 +27,9 @@ function main(html: string): string {
 /** The rows of the page's tables (thead left out), each as its cells' words. */
 function rows(html: string): string[][] {
   const bodies = [...html.matchAll(/<(tbody|tfoot)>([\s\S]*?)<\/\1>/g)].map((match) => match[2]!).join('');
-  return [...bodies.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => words(cell[1]!)));
+  return [...bodies.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...row[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => words(cell[1]!)),
+  );
 }
 
 /**
@@ -69,7 +71,11 @@ describe('the family’s invoices, statement, payments and certificates', () => 
     // Each state has its badge: an icon and a word, never a colour alone.
     assert.match(page.body, /<p class="fr-badge fr-badge--sm fr-badge--error">En retard<\/p>/);
     assert.match(page.body, /<p class="fr-badge fr-badge--sm fr-badge--info">À payer<\/p>/);
-    assert.match(page.body, new RegExp(`href="/ville/mes-factures/${ids.october}/pdf" aria-label="Télécharger le PDF de la facture ${ids.octoberNumber}">PDF</a>`), 'the PDF link is named by what it downloads');
+    assert.match(
+      page.body,
+      new RegExp(`href="/ville/mes-factures/${ids.october}/pdf" aria-label="Télécharger le PDF de la facture ${ids.octoberNumber}">PDF</a>`),
+      'the PDF link is named by what it downloads',
+    );
     // The wide table scrolls inside a focusable region named by its caption.
     assert.match(page.body, /<div class="fr-table__container" tabindex="0" role="region" aria-labelledby="invoices-caption">/);
 
@@ -88,7 +94,10 @@ describe('the family’s invoices, statement, payments and certificates', () => 
     assert.equal(page.statusCode, 200);
     const text = main(page.body);
     assert.match(text, new RegExp(`Facture n° ${ids.octoberNumber} À payer`));
-    assert.match(text, /Régie Restauration scolaire Émise le 03\/12\/2026 Période du 01\/10\/2026 au 31\/10\/2026 Payeur Claire MARTIN Montant 34,00 € Échéance 02\/01\/2027 Payé 10,00 € Reste à payer 24,00 €/);
+    assert.match(
+      text,
+      /Régie Restauration scolaire Émise le 03\/12\/2026 Période du 01\/10\/2026 au 31\/10\/2026 Payeur Claire MARTIN Montant 34,00 € Échéance 02\/01\/2027 Payé 10,00 € Reste à payer 24,00 €/,
+    );
     assert.deepEqual(rows(page.body).slice(0, 6), [
       ['Léa MARTIN'],
       ['Repas', '01, 02, 05, 06, 08, 09, 12, 13, 15, 16/10/2026', '10', '3,10 €', '31,00 €'],
@@ -99,7 +108,10 @@ describe('the family’s invoices, statement, payments and certificates', () => 
     ]);
     assert.match(text, /Total 34,00 €/);
     assert.match(text, /Dont frais de garde : 14,00 € ; repas : 20,00 € ; pénalités et suppléments : 0,00 €/);
-    assert.match(text, new RegExp(`Paiements reçus pour cette facture Date N° de pièce Moyen de paiement Montant 03/12/2026 ${ids.chequeNumber} Chèque 10,00 €`));
+    assert.match(
+      text,
+      new RegExp(`Paiements reçus pour cette facture Date N° de pièce Moyen de paiement Montant 03/12/2026 ${ids.chequeNumber} Chèque 10,00 €`),
+    );
     assert.match(text, new RegExp(`Avoir n° ${ids.creditNumber} : -3,00 €`));
     assert.match(page.body, new RegExp(`href="/ville/mes-factures/${ids.creditNote}"`));
     assert.match(text, /Comment payer À payer avant le 02\/01\/2027, en indiquant le numéro de la facture/);
@@ -110,7 +122,9 @@ describe('the family’s invoices, statement, payments and certificates', () => 
     // September: paid by the credit of December 2025, the October credit note's credit, and a payment cancelled since.
     const september = await (await martin()).get(`/ville/mes-factures/${ids.september}`);
     assert.match(main(september.body), /En retard Échéance dépassée Cette facture devait être payée avant le 04\/11\/2026/);
-    const paid = rows(september.body).filter((row) => row.length === 4).map((row) => row.map((cell, index) => (index === 1 ? cell.replace(/^RSR-2\d{3}-\d{5}/, 'reçu') : cell)));
+    const paid = rows(september.body)
+      .filter((row) => row.length === 4)
+      .map((row) => row.map((cell, index) => (index === 1 ? cell.replace(/^RSR-2\d{3}-\d{5}/, 'reçu') : cell)));
     assert.deepEqual(paid, [
       ['10/12/2025', 'reçu', 'Espèces', '5,00 €'],
       ['01/12/2026', 'reçu Annulé', 'Espèces', '1,00 €'],
@@ -119,14 +133,20 @@ describe('the family’s invoices, statement, payments and certificates', () => 
     assert.match(september.body, /<s>1,00\s€<\/s>/, 'the cancelled payment is struck through');
 
     const note = main((await (await martin()).get(`/ville/mes-factures/${ids.creditNote}`)).body);
-    assert.match(note, new RegExp(`Avoir n° ${ids.creditNumber} Avoir Cet avoir se rapporte à la facture n° ${ids.octoberNumber}\\. Motif : Garderie fermée ces soirs-là`));
+    assert.match(
+      note,
+      new RegExp(`Avoir n° ${ids.creditNumber} Avoir Cet avoir se rapporte à la facture n° ${ids.octoberNumber}\\. Motif : Garderie fermée ces soirs-là`),
+    );
     assert.doesNotMatch(note, /Comment payer/);
   });
 
   it('tells plainly to pay the Treasury, not the portal, an invoice handed to it', async () => {
     const page = main((await (await durand()).get(`/ville/mes-factures/${ids.durand}`)).body);
     assert.match(page, /Titre émis : à payer au Trésor public/);
-    assert.match(page, /Cette facture a été transmise au Trésor public le 03\/12\/2026 \(titre n° T-2026-118\)\. Payez-la désormais au Trésor public, .*pas sur ce portail, ni auprès du service/);
+    assert.match(
+      page,
+      /Cette facture a été transmise au Trésor public le 03\/12\/2026 \(titre n° T-2026-118\)\. Payez-la désormais au Trésor public, .*pas sur ce portail, ni auprès du service/,
+    );
     assert.doesNotMatch(page, /Comment payer/, 'no way to pay the régie is offered');
     const list = main((await (await durand()).get('/ville/mes-factures')).body);
     assert.match(list, /Dont 13,60 € à payer au Trésor public/);
@@ -150,9 +170,14 @@ describe('the family’s invoices, statement, payments and certificates', () => 
   it('answers another household’s invoice, PDF, receipt or certificate as not found, and an id that is not one too', async () => {
     const browser = await martin();
     for (const url of [
-      `/ville/mes-factures/${ids.durand}`, `/ville/mes-factures/${ids.durand}/pdf`, `/ville/mes-paiements/${ids.durandPayment}/recu`,
-      '/ville/mes-factures/00000000-0000-4000-8000-000000000000', '/ville/mes-factures/RS-2026-00001', '/ville/mes-paiements/12/recu',
-      '/ville/attestations/fiscale/2026', '/ville/attestations/fiscale/deux',
+      `/ville/mes-factures/${ids.durand}`,
+      `/ville/mes-factures/${ids.durand}/pdf`,
+      `/ville/mes-paiements/${ids.durandPayment}/recu`,
+      '/ville/mes-factures/00000000-0000-4000-8000-000000000000',
+      '/ville/mes-factures/RS-2026-00001',
+      '/ville/mes-paiements/12/recu',
+      '/ville/attestations/fiscale/2026',
+      '/ville/attestations/fiscale/deux',
     ]) {
       const response = await browser.get(url);
       assert.equal(response.statusCode, 404, url);
@@ -168,7 +193,10 @@ describe('the family’s invoices, statement, payments and certificates', () => 
     assert.match(page.body, /<option value="2026" selected>2026-2027<\/option>/);
     assert.match(page.body, /<option value="2025">2025-2026<\/option>/);
     const text = main(page.body);
-    assert.match(text, /Restauration scolaire Relevé des opérations — Restauration scolaire, année scolaire 2026-2027 Date Opération N° de pièce Détail Débit Crédit/);
+    assert.match(
+      text,
+      /Restauration scolaire Relevé des opérations — Restauration scolaire, année scolaire 2026-2027 Date Opération N° de pièce Détail Débit Crédit/,
+    );
     assert.deepEqual(rows(page.body), [
       ['Ancien solde au 01/09/2026', '', '5,00 €'],
       ['05/10/2026', 'Facture', ids.septemberNumber, 'du 01/09/2026 au 30/09/2026', '9,30 €', ''],
@@ -181,7 +209,10 @@ describe('the family’s invoices, statement, payments and certificates', () => 
       ['Solde au 31/08/2027 : 25,30 € restant dû'],
     ]);
     assert.match(page.body, new RegExp(`href="/ville/mes-factures/${ids.october}">${ids.octoberNumber}</a>`));
-    assert.match(page.body, new RegExp(`href="/ville/mes-paiements/${ids.cheque}/recu" aria-label="Reçu ${ids.chequeNumber} \\(PDF\\)">${ids.chequeNumber}</a>`));
+    assert.match(
+      page.body,
+      new RegExp(`href="/ville/mes-paiements/${ids.cheque}/recu" aria-label="Reçu ${ids.chequeNumber} \\(PDF\\)">${ids.chequeNumber}</a>`),
+    );
     const before = await browser.get('/ville/releve?annee=2025');
     assert.deepEqual(rows(before.body)[0], ['Ancien solde au 01/09/2025', '0,00 €', '']);
     assert.match(main(before.body), /Solde au 31\/08\/2026 : 5,00 € en votre faveur/);
@@ -195,9 +226,23 @@ describe('the family’s invoices, statement, payments and certificates', () => 
     assert.equal(page.statusCode, 200);
     const table = rows(page.body);
     assert.equal(table.length, 3);
-    assert.deepEqual(table[0]!.slice(0, 7), ['03/12/2026', ids.chequeNumber, 'Chèque n° 1234567', '10,00 €', 'Claire MARTIN', `${ids.octoberNumber} (10,00 €)`, 'Enregistré']);
-    assert.deepEqual(table[1]!.slice(0, 7).map((cell, index) => (index === 1 ? '' : cell)), ['01/12/2026', '', 'Espèces', '1,00 €', 'Claire MARTIN', `${ids.septemberNumber} (1,00 €)`, 'Annulé Motif : Erreur de saisie']);
-    assert.deepEqual(table[2]!.slice(0, 6).map((cell, index) => (index === 1 ? '' : cell)), ['10/12/2025', '', 'Espèces', '5,00 €', 'Claire MARTIN', `${ids.septemberNumber} (5,00 €)`]);
+    assert.deepEqual(table[0]!.slice(0, 7), [
+      '03/12/2026',
+      ids.chequeNumber,
+      'Chèque n° 1234567',
+      '10,00 €',
+      'Claire MARTIN',
+      `${ids.octoberNumber} (10,00 €)`,
+      'Enregistré',
+    ]);
+    assert.deepEqual(
+      table[1]!.slice(0, 7).map((cell, index) => (index === 1 ? '' : cell)),
+      ['01/12/2026', '', 'Espèces', '1,00 €', 'Claire MARTIN', `${ids.septemberNumber} (1,00 €)`, 'Annulé Motif : Erreur de saisie'],
+    );
+    assert.deepEqual(
+      table[2]!.slice(0, 6).map((cell, index) => (index === 1 ? '' : cell)),
+      ['10/12/2025', '', 'Espèces', '5,00 €', 'Claire MARTIN', `${ids.septemberNumber} (5,00 €)`],
+    );
     assert.match(page.body, /<p class="fr-badge fr-badge--sm fr-badge--error">Annulé<\/p>/);
     assert.match(page.body, new RegExp(`href="/ville/mes-paiements/${ids.cheque}/recu" aria-label="Télécharger le PDF du reçu ${ids.chequeNumber}">PDF</a>`));
 
@@ -213,7 +258,10 @@ describe('the family’s invoices, statement, payments and certificates', () => 
     const page = await browser.get('/ville/attestations');
     assert.equal(page.statusCode, 200);
     const text = main(page.body);
-    assert.match(text, /il certifie|elle certifie ce que vous avez payé dans l’année pour la garde de vos enfants de moins de six ans au 1er janvier, repas et pénalités exclus/);
+    assert.match(
+      text,
+      /il certifie|elle certifie ce que vous avez payé dans l’année pour la garde de vos enfants de moins de six ans au 1er janvier, repas et pénalités exclus/,
+    );
     assert.match(text, /Télécharger l’attestation fiscale 2025 \(PDF\) — frais de garde certifiés : 0,00 €/);
     assert.doesNotMatch(text, /attestation fiscale 2026/, 'the year is not over');
     const tax = await browser.get('/ville/attestations/fiscale/2025');
@@ -228,10 +276,19 @@ describe('the family’s invoices, statement, payments and certificates', () => 
     assert.equal(pdf.statusCode, 200);
     assert.equal(pdf.headers['content-type'], 'application/pdf');
     assert.equal(pdf.headers['content-disposition'], 'attachment; filename="attestation-presence-2026-10-01-2026-10-31.pdf"');
-    assert.ok(pdf.rawPayload.equals((await browser.get(`/ville/attestations/presence?enfant=${lea}&du=2026-10-01&au=2026-10-31`)).rawPayload), 'the same bytes twice');
+    assert.ok(
+      pdf.rawPayload.equals((await browser.get(`/ville/attestations/presence?enfant=${lea}&du=2026-10-01&au=2026-10-31`)).rawPayload),
+      'the same bytes twice',
+    );
     // In English, the file names say so too (and the documents are in English).
-    assert.equal((await browser.get('/ville/attestations/fiscale/2025?lang=en')).headers['content-disposition'], 'attachment; filename="tax-certificate-2025.pdf"');
-    assert.equal((await browser.get(`/ville/attestations/presence?enfant=${lea}&du=2026-10-01&au=2026-10-31`)).headers['content-disposition'], 'attachment; filename="attendance-certificate-2026-10-01-2026-10-31.pdf"');
+    assert.equal(
+      (await browser.get('/ville/attestations/fiscale/2025?lang=en')).headers['content-disposition'],
+      'attachment; filename="tax-certificate-2025.pdf"',
+    );
+    assert.equal(
+      (await browser.get(`/ville/attestations/presence?enfant=${lea}&du=2026-10-01&au=2026-10-31`)).headers['content-disposition'],
+      'attachment; filename="attendance-certificate-2026-10-01-2026-10-31.pdf"',
+    );
   });
 
   it('answers a wrong attendance form with messages next to the fields, keeping what was typed', async () => {
@@ -281,16 +338,32 @@ describe('the family’s invoices, statement, payments and certificates', () => 
     const invoice = main((await browser.get(`/ville/mes-factures/${ids.september}`)).body);
     assert.match(invoice, new RegExp(`Invoice no\\. ${ids.septemberNumber} Overdue Due date passed`));
     assert.match(invoice, /How to pay .* By bank transfer Account holder/);
-    assert.match(main((await browser.get('/ville/releve')).body), /Account statement .* Balance brought forward on 01\/09\/2026 .* Balance on 31\/08\/2027: €25\.30 still due/);
+    assert.match(
+      main((await browser.get('/ville/releve')).body),
+      /Account statement .* Balance brought forward on 01\/09\/2026 .* Balance on 31\/08\/2027: €25\.30 still due/,
+    );
     assert.match(main((await browser.get('/ville/mes-paiements')).body), /My payments .* Cheque no\. 1234567 .* Cancelled Reason: Erreur de saisie/);
     assert.match(main((await browser.get('/ville/attestations')).body), /Tax certificate for childcare costs .* Download the tax certificate 2025 \(PDF\)/);
-    assert.match(main((await browser.get('/ville/accueil')).body), /Invoices to pay .* Total to pay €25\.30 .* Last payment On 03\/12\/2026, €10\.00 \(Cheque\)/);
+    assert.match(
+      main((await browser.get('/ville/accueil')).body),
+      /Invoices to pay .* Total to pay €25\.30 .* Last payment On 03\/12\/2026, €10\.00 \(Cheque\)/,
+    );
   });
 
   it('gives staff what other family pages give them (not found), and sends visitors to log in', async () => {
     const staff = await signIn('gestion@example.test');
     const visitor = new TestBrowser(s.portal.app);
-    for (const path of ['/mes-factures', `/mes-factures/${ids.october}`, `/mes-factures/${ids.october}/pdf`, '/releve', '/mes-paiements', `/mes-paiements/${ids.cheque}/recu`, '/attestations', '/attestations/fiscale/2025', '/attestations/presence']) {
+    for (const path of [
+      '/mes-factures',
+      `/mes-factures/${ids.october}`,
+      `/mes-factures/${ids.october}/pdf`,
+      '/releve',
+      '/mes-paiements',
+      `/mes-paiements/${ids.cheque}/recu`,
+      '/attestations',
+      '/attestations/fiscale/2025',
+      '/attestations/presence',
+    ]) {
       assert.equal((await staff.get(`/ville${path}`)).statusCode, 404, `staff on ${path}`);
       const anonymous = await visitor.get(`/ville${path}`);
       assert.equal(anonymous.statusCode, 302, `visitor on ${path}`);
@@ -299,11 +372,20 @@ describe('the family’s invoices, statement, payments and certificates', () => 
   });
 
   it('reads the filters’ choices and checks the attendance form in the modules, for the household only', async () => {
-    const asFamily = <T>(family: TestFamily, work: (scope: Scope) => Promise<T>) => s.portal.inTenant(s.tenant, (scope) => work({ ...scope, actor: familyActor(family) }));
-    assert.deepEqual(await asFamily(s.martin, (scope) => invoiceFilterChoices(scope, s.martin.householdId)), { years: [2026], regies: [{ id: s.regieId, name: 'Restauration scolaire' }] });
-    assert.deepEqual(await asFamily(s.martin, (scope) => invoiceFilterChoices(scope, s.durand.householdId)), { years: [], regies: [] }, 'another household: nothing');
+    const asFamily = <T>(family: TestFamily, work: (scope: Scope) => Promise<T>) =>
+      s.portal.inTenant(s.tenant, (scope) => work({ ...scope, actor: familyActor(family) }));
+    assert.deepEqual(await asFamily(s.martin, (scope) => invoiceFilterChoices(scope, s.martin.householdId)), {
+      years: [2026],
+      regies: [{ id: s.regieId, name: 'Restauration scolaire' }],
+    });
+    assert.deepEqual(
+      await asFamily(s.martin, (scope) => invoiceFilterChoices(scope, s.durand.householdId)),
+      { years: [], regies: [] },
+      'another household: nothing',
+    );
     const lea = s.martin.childIds[0]!;
-    const request = (form: Parameters<typeof requestAttendanceCertificate>[2], family = s.martin) => asFamily(family, (scope) => requestAttendanceCertificate(scope, family.householdId, form, 'fr'));
+    const request = (form: Parameters<typeof requestAttendanceCertificate>[2], family = s.martin) =>
+      asFamily(family, (scope) => requestAttendanceCertificate(scope, family.householdId, form, 'fr'));
     assert.deepEqual(await request({}), { kind: 'invalid', errors: { childId: 'required', from: 'required', to: 'required' } });
     assert.deepEqual(await request({ childId: lea, from: '2026-02-30', to: '2026-10-01' }), { kind: 'invalid', errors: { from: 'date' } });
     assert.deepEqual(await request({ childId: lea, from: '2026-10-02', to: '2026-10-01' }), { kind: 'invalid', errors: { to: 'order' } });

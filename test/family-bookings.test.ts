@@ -27,8 +27,15 @@ describe('the family books on its calendar, follows its planning and cancels', (
     await portal.inTenant(tenant, async (base) => {
       const scope = { ...base, actor: staff };
       activityId = await createActivity(scope, {
-        name: 'Mercredis loisirs', kind: 'alsh_wednesday', site_id: null, starts_on: '2026-09-01', ends_on: '2027-07-03', weekdays: [3], opening: 'school_days',
-        booking_deadline: { type: 'days_before', days: 7, time: '00:00' }, cancellation_deadline: { type: 'days_before', days: 2, time: '12:00' },
+        name: 'Mercredis loisirs',
+        kind: 'alsh_wednesday',
+        site_id: null,
+        starts_on: '2026-09-01',
+        ends_on: '2027-07-03',
+        weekdays: [3],
+        opening: 'school_days',
+        booking_deadline: { type: 'days_before', days: 7, time: '00:00' },
+        cancellation_deadline: { type: 'days_before', days: 2, time: '12:00' },
       });
       units = {
         day: await addUnit(scope, { activity_id: activityId, name: 'Journée', code: 'J', position: 0 }),
@@ -50,7 +57,8 @@ describe('the family books on its calendar, follows its planning and cancels', (
     return browser;
   }
 
-  const calendarUrl = (extra = '') => `/ville/reservations?enfant=${family.childIds[0]}&enfant=${family.childIds[1]}&activite=${activityId}&mois=2026-12${extra}`;
+  const calendarUrl = (extra = '') =>
+    `/ville/reservations?enfant=${family.childIds[0]}&enfant=${family.childIds[1]}&activite=${activityId}&mois=2026-12${extra}`;
 
   it('shows each child’s month with open boxes, their deadline, and the days that cannot be booked', async () => {
     const browser = await signIn(family.email);
@@ -70,13 +78,23 @@ describe('the family books on its calendar, follows its planning and cancels', (
     const ticked = [...applied.body.matchAll(/name="choix" value="([^"]+)" checked/g)].map((match) => match[1]!);
     assert.equal(ticked.length, 10, 'five Wednesdays of December for two children');
     assert.ok(ticked.every((value) => value.includes(units.day)));
-    const result = await browser.post('/ville/reservations', { activite: activityId, choix: [`${family.childIds[0]}|${units.day}|2026-12-02`, `${family.childIds[1]}|${units.day}|2026-12-02`, `${family.childIds[0]}|${units.meal}|2026-12-09`], retour: '' });
+    const result = await browser.post('/ville/reservations', {
+      activite: activityId,
+      choix: [
+        `${family.childIds[0]}|${units.day}|2026-12-02`,
+        `${family.childIds[1]}|${units.day}|2026-12-02`,
+        `${family.childIds[0]}|${units.meal}|2026-12-09`,
+      ],
+      retour: '',
+    });
     assert.equal(result.statusCode, 200);
     assert.match(result.body, /Réservée/);
     assert.match(result.body, /Liste d’attente<\/p><span class="fr-text--xs fr-ml-1v">rang 1/);
     const again = await browser.post('/ville/reservations', { activite: activityId, choix: [`${family.childIds[0]}|${units.day}|2026-12-02`] });
     assert.match(again.body, /Réservée/);
-    const rows = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('child_id', '=', family.childIds[0]!).where('day', '=', '2026-12-02').execute());
+    const rows = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('bookings').select('id').where('child_id', '=', family.childIds[0]!).where('day', '=', '2026-12-02').execute(),
+    );
     assert.equal(rows.length, 1, 'a second submission books nothing twice');
     const calendar = await browser.get(calendarUrl());
     assert.match(calendar.body, /Réservée/);
@@ -85,9 +103,14 @@ describe('the family books on its calendar, follows its planning and cancels', (
   it('refuses a forged choice for another household’s child', async () => {
     const browser = await signIn(family.email);
     await browser.get(calendarUrl());
-    const forged = await browser.post('/ville/reservations', { activite: activityId, choix: [`${neighbour.childIds[0]}|${units.day}|2026-12-16`, `${family.childIds[0]}|${units.day}|2026-12-16`] });
+    const forged = await browser.post('/ville/reservations', {
+      activite: activityId,
+      choix: [`${neighbour.childIds[0]}|${units.day}|2026-12-16`, `${family.childIds[0]}|${units.day}|2026-12-16`],
+    });
     assert.equal(forged.statusCode, 404, 'an id the household cannot know: nothing is answered');
-    const own = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('child_id', '=', family.childIds[0]!).where('day', '=', '2026-12-16').execute());
+    const own = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('bookings').select('id').where('child_id', '=', family.childIds[0]!).where('day', '=', '2026-12-16').execute(),
+    );
     assert.deepEqual(own, [], 'not even its own child’s choice is booked');
     const rows = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('child_id', '=', neighbour.childIds[0]!).execute());
     assert.equal(rows.length, 0);
@@ -113,14 +136,18 @@ describe('the family books on its calendar, follows its planning and cancels', (
     await onTime.get(`/ville/reservations/planning?enfant=${family.childIds[0]}&mois=2026-12`);
     const cancelled = await onTime.follow(await onTime.post(`/ville/reservations/${bookingId}/annuler`, { enfant: family.childIds[0]!, mois: '2026-12' }));
     assert.match(cancelled.body, /La réservation est annulée/);
-    const promoted = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('status').where('child_id', '=', family.childIds[1]!).where('day', '=', '2026-12-02').executeTakeFirstOrThrow());
+    const promoted = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('bookings').select('status').where('child_id', '=', family.childIds[1]!).where('day', '=', '2026-12-02').executeTakeFirstOrThrow(),
+    );
     assert.equal(promoted.status, 'reserved', 'the waiting sister got the freed place');
   });
 
   it('lists enrollments and booking answers in Mes demandes, and keeps other households out', async () => {
     const browser = await signIn(family.email);
     await browser.get('/ville/inscriptions');
-    const otherActivity = await portal.inTenant(tenant, (scope) => createActivity({ ...scope, actor: staff }, { name: 'Cantine', kind: 'canteen', site_id: null, starts_on: '2026-09-01', ends_on: '2027-07-03' }));
+    const otherActivity = await portal.inTenant(tenant, (scope) =>
+      createActivity({ ...scope, actor: staff }, { name: 'Cantine', kind: 'canteen', site_id: null, starts_on: '2026-09-01', ends_on: '2027-07-03' }),
+    );
     await browser.get('/ville/inscriptions');
     const sent = await browser.post('/ville/inscriptions', { enfant: family.childIds[0]!, activite: otherActivity, commentaire: 'Régime sans porc' });
     assert.equal(sent.headers.location, '/ville/inscriptions?envoyee=1');
@@ -132,7 +159,10 @@ describe('the family books on its calendar, follows its planning and cancels', (
     assert.match(requests.body, /Cantine/);
     assert.match(requests.body, /En attente/);
     await browser.get(calendarUrl());
-    await browser.post('/ville/reservations', { activite: activityId, choix: [`${family.childIds[0]}|${units.day}|2026-12-16`, `${family.childIds[1]}|${units.day}|2026-12-16`] });
+    await browser.post('/ville/reservations', {
+      activite: activityId,
+      choix: [`${family.childIds[0]}|${units.day}|2026-12-16`, `${family.childIds[1]}|${units.day}|2026-12-16`],
+    });
     const bookings = await browser.get('/ville/mes-demandes?type=booking');
     assert.match(bookings.body, /Mercredis loisirs — Journée — 16\/12\/2026/, 'the waiting booking is listed');
     assert.match(bookings.body, /Liste d’attente/);

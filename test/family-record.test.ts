@@ -38,7 +38,10 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
   }
 
   async function guardianId(f: TestFamily) {
-    return portal.inTenant(tenant, async ({ tx }) => (await tx.selectFrom('accounts').select('person_id').where('id', '=', f.accountId).executeTakeFirstOrThrow()).person_id!);
+    return portal.inTenant(
+      tenant,
+      async ({ tx }) => (await tx.selectFrom('accounts').select('person_id').where('id', '=', f.accountId).executeTakeFirstOrThrow()).person_id!,
+    );
   }
 
   it('applies a phone change at once and sends an address change to the service as a request', async () => {
@@ -50,29 +53,44 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
     const saved = await browser.post(`/ville/mon-compte/personnes/${personId}/contact`, { 'adult.mobile_phone': '0611223344' });
     // Back at the section saved: the fragment is the id of that person's section heading.
     assert.equal(saved.headers.location, `/ville/mon-compte?enregistre=direct#section-contact-moncomptepersonnes${personId.replaceAll('-', '')}contact`);
-    const phone = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('persons').select('mobile_phone').where('id', '=', personId).executeTakeFirstOrThrow());
+    const phone = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('persons').select('mobile_phone').where('id', '=', personId).executeTakeFirstOrThrow(),
+    );
     assert.equal(phone.mobile_phone, '06 11 22 33 44');
 
     await browser.get('/ville/mon-compte/foyer/address');
-    const asked = await browser.post('/ville/mon-compte/foyer/address', { 'household.address_line1': '9 rue Neuve', 'household.postcode': '44100', 'household.city': 'Nantes', 'household.home_phone': '' });
+    const asked = await browser.post('/ville/mon-compte/foyer/address', {
+      'household.address_line1': '9 rue Neuve',
+      'household.postcode': '44100',
+      'household.city': 'Nantes',
+      'household.home_phone': '',
+    });
     assert.equal(asked.headers.location, '/ville/mon-compte?enregistre=request#section-address-moncomptefoyeraddress');
     const page = await browser.follow(asked);
     assert.match(page.body, /id="section-address-moncomptefoyeraddress"/);
     assert.match(page.body, /Votre demande de modification est transmise au service/);
     assert.match(page.body, /Demande en attente/);
     assert.match(page.body, /9 rue Neuve/);
-    const household = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('households').select('address_line1').where('id', '=', family.householdId).executeTakeFirstOrThrow());
+    const household = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('households').select('address_line1').where('id', '=', family.householdId).executeTakeFirstOrThrow(),
+    );
     assert.equal(household.address_line1, null, 'nothing changes before the service decides');
-    const history = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('audit_log').select(['action', 'details']).where('action', '=', 'household.record_changed').execute());
+    const history = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('audit_log').select(['action', 'details']).where('action', '=', 'household.record_changed').execute(),
+    );
     assert.deepEqual((history[0]!.details as { changes: unknown }).changes, { 'adult.mobile_phone': { old: null, new: '06 11 22 33 44' } });
   });
 
   it('applies the accepted request in the same transaction and tells the family', async () => {
     const [request] = await asStaff((scope) => pendingRequests(scope));
     portal.clock.advance(1000);
-    const result = await asStaff((scope) => decideRequest(scope, request!.id, { accept: true }, { tenantName: 'Ville Test', baseUrl: 'http://localhost/ville' }));
+    const result = await asStaff((scope) =>
+      decideRequest(scope, request!.id, { accept: true }, { tenantName: 'Ville Test', baseUrl: 'http://localhost/ville' }),
+    );
     assert.equal(result, 'done');
-    const household = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('households').select(['address_line1', 'postcode', 'city']).where('id', '=', family.householdId).executeTakeFirstOrThrow());
+    const household = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('households').select(['address_line1', 'postcode', 'city']).where('id', '=', family.householdId).executeTakeFirstOrThrow(),
+    );
     assert.deepEqual(household, { address_line1: '9 rue Neuve', postcode: '44100', city: 'Nantes' });
     const browser = await signIn(family.email);
     const requests = await browser.get('/ville/mes-demandes');
@@ -80,7 +98,10 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
     assert.match(requests.body, /Adresse : 9 rue Neuve/);
     const [mail] = await emailsTo(portal, tenant, family.email);
     assert.match(mail!.subject, /Votre demande est acceptée/);
-    assert.equal(await asStaff((scope) => decideRequest(scope, request!.id, { accept: false, reason: 'trop tard' }, { tenantName: 'x', baseUrl: 'x' })), 'already_decided');
+    assert.equal(
+      await asStaff((scope) => decideRequest(scope, request!.id, { accept: false, reason: 'trop tard' }, { tenantName: 'x', baseUrl: 'x' })),
+      'already_decided',
+    );
   });
 
   it('shows a refusal and its reason in Mes demandes, filterable by type', async () => {
@@ -88,7 +109,10 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
     await browser.get('/ville/mon-compte/foyer/caf');
     await browser.post('/ville/mon-compte/foyer/caf', { 'household.regime': 'caf', 'household.allocataire_number': '1234567' });
     const [request] = await asStaff((scope) => pendingRequests(scope));
-    assert.equal(await asStaff((scope) => decideRequest(scope, request!.id, { accept: false, reason: ' ' }, { tenantName: 'x', baseUrl: 'x' })), 'reason_required');
+    assert.equal(
+      await asStaff((scope) => decideRequest(scope, request!.id, { accept: false, reason: ' ' }, { tenantName: 'x', baseUrl: 'x' })),
+      'reason_required',
+    );
     await asStaff((scope) => decideRequest(scope, request!.id, { accept: false, reason: 'Joignez votre attestation CAF.' }, { tenantName: 'x', baseUrl: 'x' }));
     const list = await browser.get('/ville/mes-demandes?type=record');
     assert.match(list.body, /Refusée/);
@@ -100,7 +124,11 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
   it('explains each wrong value next to its field and keeps what was typed', async () => {
     const browser = await signIn(family.email);
     await browser.get('/ville/mon-compte/foyer/bank');
-    const bank = await browser.post('/ville/mon-compte/foyer/bank', { 'household.iban': 'FR76 3000 6000 0112 3456 7890 188', 'household.bic': 'BNPAFRPP', 'household.account_holder': 'Nina Petit' });
+    const bank = await browser.post('/ville/mon-compte/foyer/bank', {
+      'household.iban': 'FR76 3000 6000 0112 3456 7890 188',
+      'household.bic': 'BNPAFRPP',
+      'household.account_holder': 'Nina Petit',
+    });
     assert.equal(bank.statusCode, 400);
     assert.match(bank.body, /la clé de contrôle ne correspond pas/);
     assert.match(bank.body, /value="FR76 3000 6000 0112 3456 7890 188"/);
@@ -108,14 +136,27 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
 
     const childId = family.childIds[0]!;
     await browser.get(`/ville/mes-enfants/${childId}/child_identity`);
-    const future = await browser.post(`/ville/mes-enfants/${childId}/child_identity`, { 'child.first_name': 'Léo', 'child.last_name': 'PETIT', 'child.birth_date': '12/03/2031' });
+    const future = await browser.post(`/ville/mes-enfants/${childId}/child_identity`, {
+      'child.first_name': 'Léo',
+      'child.last_name': 'PETIT',
+      'child.birth_date': '12/03/2031',
+    });
     assert.match(future.body, /ne peut pas être dans le futur/);
-    const old = await browser.post(`/ville/mes-enfants/${childId}/child_identity`, { 'child.first_name': 'Léo', 'child.last_name': 'PETIT', 'child.birth_date': '12/03/2005' });
+    const old = await browser.post(`/ville/mes-enfants/${childId}/child_identity`, {
+      'child.first_name': 'Léo',
+      'child.last_name': 'PETIT',
+      'child.birth_date': '12/03/2005',
+    });
     assert.match(old.body, /dépasse l’âge maximal/);
     assert.match(old.body, /value="12\/03\/2005"/);
 
     await browser.get('/ville/mon-compte/foyer/address?lang=en');
-    const address = await browser.post('/ville/mon-compte/foyer/address', { 'household.address_line1': '', 'household.postcode': '4410', 'household.city': 'Nantes', 'household.home_phone': '01 02' });
+    const address = await browser.post('/ville/mon-compte/foyer/address', {
+      'household.address_line1': '',
+      'household.postcode': '4410',
+      'household.city': 'Nantes',
+      'household.home_phone': '01 02',
+    });
     assert.match(address.body, /This field is required\./);
     assert.match(address.body, /Enter a 5-digit postcode/);
     assert.match(address.body, /Enter a valid phone number/);
@@ -125,7 +166,13 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
     const browser = await signIn(family.email);
     const foreignAdult = await guardianId(other);
     const foreignChild = other.childIds[0]!;
-    for (const url of [`/ville/mon-compte/personnes/${foreignAdult}/contact`, `/ville/mes-enfants/${foreignChild}/health`, `/ville/mes-enfants/${foreignChild}/contacts`, `/ville/mes-enfants/${family.childIds[0]}/identity`, '/ville/mon-compte/personnes/not-an-id/contact']) {
+    for (const url of [
+      `/ville/mon-compte/personnes/${foreignAdult}/contact`,
+      `/ville/mes-enfants/${foreignChild}/health`,
+      `/ville/mes-enfants/${foreignChild}/contacts`,
+      `/ville/mes-enfants/${family.childIds[0]}/identity`,
+      '/ville/mon-compte/personnes/not-an-id/contact',
+    ]) {
       assert.equal((await browser.get(url)).statusCode, 404, url);
     }
     const posted = await browser.post(`/ville/mes-enfants/${foreignChild}/health`, { 'child.allergies': 'arachide' });
@@ -135,7 +182,9 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
     await omar.post('/ville/mon-compte/foyer/tax', { 'household.tax_dependents': '2' });
     const [foreignRequest] = await asStaff((scope) => pendingRequests(scope));
     assert.equal((await browser.post(`/ville/mes-demandes/${foreignRequest!.id}/retirer`, {})).statusCode, 404);
-    const stillPending = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('change_requests').select('status').where('id', '=', foreignRequest!.id).executeTakeFirstOrThrow());
+    const stillPending = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('change_requests').select('status').where('id', '=', foreignRequest!.id).executeTakeFirstOrThrow(),
+    );
     assert.equal(stillPending.status, 'pending');
     await omar.get('/ville/mes-demandes');
     assert.equal((await omar.post(`/ville/mes-demandes/${foreignRequest!.id}/retirer`, {})).statusCode, 302);
@@ -145,7 +194,15 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
   it('answers an address that names nothing with 404 and an odd query with 400, in words', async () => {
     const browser = await signIn(family.email);
     const childId = family.childIds[0]!;
-    for (const url of ['/ville/mes-enfants/not-an-id/health', `/ville/mes-enfants/${childId}/bank`, '/ville/mon-compte/foyer/identity', '/ville/mon-compte/foyer/nope', '/ville/documents/42', '/ville/reservations/tirage/42', '/ville/agenda/short.ics']) {
+    for (const url of [
+      '/ville/mes-enfants/not-an-id/health',
+      `/ville/mes-enfants/${childId}/bank`,
+      '/ville/mon-compte/foyer/identity',
+      '/ville/mon-compte/foyer/nope',
+      '/ville/documents/42',
+      '/ville/reservations/tirage/42',
+      '/ville/agenda/short.ics',
+    ]) {
       const response = await browser.get(url);
       assert.equal(response.statusCode, 404, url);
       assert.match(response.body, /Page introuvable/, url);
@@ -153,7 +210,12 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
     await browser.get('/ville/mes-demandes');
     assert.equal((await browser.post('/ville/mes-demandes/not-an-id/retirer', {})).statusCode, 404);
     assert.equal((await browser.post(`/ville/mes-enfants/${childId}/nope`, { 'child.allergies': 'arachide' })).statusCode, 404);
-    for (const url of ['/ville/mes-demandes?type=unknown', '/ville/reservations?mois=2026-13', '/ville/reservations?enfant=not-an-id', '/ville/mon-compte?enregistre=peut-etre']) {
+    for (const url of [
+      '/ville/mes-demandes?type=unknown',
+      '/ville/reservations?mois=2026-13',
+      '/ville/reservations?enfant=not-an-id',
+      '/ville/mon-compte?enregistre=peut-etre',
+    ]) {
       const response = await browser.get(url);
       assert.equal(response.statusCode, 400, url);
       assert.match(response.body, /Demande incorrecte/, url);
@@ -176,14 +238,23 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
     assert.equal(enrollment.statusCode, 400);
     assert.match(enrollment.body, /Ce texte est trop long\./);
     assert.match(enrollment.body, /Ce champ est obligatoire\./);
-    const unchanged = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('persons').select('allergies').where('id', '=', childId).executeTakeFirstOrThrow());
+    const unchanged = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('persons').select('allergies').where('id', '=', childId).executeTakeFirstOrThrow(),
+    );
     assert.notEqual(unchanged.allergies, long);
   });
 
   it('adds a child on request: once accepted the child appears everywhere', async () => {
     const browser = await signIn(family.email);
     await browser.get('/ville/mes-enfants/nouveau');
-    const sent = await browser.post('/ville/mes-enfants/nouveau', { 'child.first_name': 'Mia', 'child.last_name': 'PETIT', 'child.birth_date': '2021-05-04', 'child.sex': 'f', 'child.pai': 'false', 'child.allergies': 'Œufs' });
+    const sent = await browser.post('/ville/mes-enfants/nouveau', {
+      'child.first_name': 'Mia',
+      'child.last_name': 'PETIT',
+      'child.birth_date': '2021-05-04',
+      'child.sex': 'f',
+      'child.pai': 'false',
+      'child.allergies': 'Œufs',
+    });
     assert.equal(sent.headers.location, '/ville/mes-demandes?envoyee=1');
     const [request] = await asStaff((scope) => pendingRequests(scope));
     assert.equal(request!.kind, 'add_member');
@@ -204,12 +275,21 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
     assert.doesNotMatch((await nina.get('/ville/mon-compte')).body, /Omar/);
     await nina.get(`/ville/mes-enfants/${sharedChild}/contacts`);
     const contacts = await nina.post(`/ville/mes-enfants/${sharedChild}/contacts`, {
-      'contact.0.nom': 'Mamie Petit', 'contact.0.lien': 'Grand-mère', 'contact.0.telephone': '06 99 88 77 66', 'contact.0.peutRecuperer': 'true',
-      'contact.1.nom': 'Voisin', 'contact.1.telephone': '12',
+      'contact.0.nom': 'Mamie Petit',
+      'contact.0.lien': 'Grand-mère',
+      'contact.0.telephone': '06 99 88 77 66',
+      'contact.0.peutRecuperer': 'true',
+      'contact.1.nom': 'Voisin',
+      'contact.1.telephone': '12',
     });
     assert.equal(contacts.statusCode, 400);
     assert.match(contacts.body, /Saisissez un numéro de téléphone valide/);
-    const ok = await nina.post(`/ville/mes-enfants/${sharedChild}/contacts`, { 'contact.0.nom': 'Mamie Petit', 'contact.0.lien': 'Grand-mère', 'contact.0.telephone': '06 99 88 77 66', 'contact.0.peutRecuperer': 'true' });
+    const ok = await nina.post(`/ville/mes-enfants/${sharedChild}/contacts`, {
+      'contact.0.nom': 'Mamie Petit',
+      'contact.0.lien': 'Grand-mère',
+      'contact.0.telephone': '06 99 88 77 66',
+      'contact.0.peutRecuperer': 'true',
+    });
     assert.equal(ok.headers.location, `/ville/mes-enfants?enregistre=request#child-${sharedChild}`);
     const request = (await asStaff((scope) => pendingRequests(scope))).find((row) => row.kind === 'contacts')!;
     await asStaff((scope) => decideRequest(scope, request.id, { accept: true }, { tenantName: 'x', baseUrl: 'x' }));
@@ -241,12 +321,21 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
           { role: 'child', person: { first_name: 'Hugo', last_name: 'MARTIN', birth_date: '2020-09-03' } },
         ],
       });
-      await createAccount(scope, { kind: 'family', householdId: household.householdId, personId: household.personIds[0]!, email: 'claire@example.test', displayName: 'Claire MARTIN', password: PASSWORD });
+      await createAccount(scope, {
+        kind: 'family',
+        householdId: household.householdId,
+        personId: household.personIds[0]!,
+        email: 'claire@example.test',
+        displayName: 'Claire MARTIN',
+        password: PASSWORD,
+      });
       return household;
     });
     const regions = (html: string) => {
       const ids = new Map([...html.matchAll(/id="([^"]+)"[^>]*>([^<]+)</g)].map((match) => [match[1]!, match[2]!.trim()]));
-      return [...html.matchAll(/<section[^>]*?(?:aria-label="([^"]+)"|aria-labelledby="([^"]+)")/g)].map((match) => match[1] ?? ids.get(match[2]!) ?? match[2]!);
+      return [...html.matchAll(/<section[^>]*?(?:aria-label="([^"]+)"|aria-labelledby="([^"]+)")/g)].map(
+        (match) => match[1] ?? ids.get(match[2]!) ?? match[2]!,
+      );
     };
     const parent = await signIn('claire@example.test');
     const account = regions((await parent.get('/ville/mon-compte')).body);
@@ -267,7 +356,12 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
     const mainText = (html: string) => (/<main[\s\S]*<\/main>/.exec(html)?.[0] ?? '').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
     const parent = await signIn('claire@example.test');
     await parent.get('/ville/mon-compte/foyer/address');
-    await parent.post('/ville/mon-compte/foyer/address', { 'household.address_line1': '9 rue Neuve', 'household.postcode': '44100', 'household.city': 'Nantes', 'household.home_phone': '' });
+    await parent.post('/ville/mon-compte/foyer/address', {
+      'household.address_line1': '9 rue Neuve',
+      'household.postcode': '44100',
+      'household.city': 'Nantes',
+      'household.home_phone': '',
+    });
 
     const french = mainText((await parent.get('/ville/mon-compte')).body);
     assert.match(french, /Identifiant de connexion : claire@example\.test/);
@@ -278,7 +372,11 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
     assert.match(english, /Pending request: 9 rue Neuve/);
     assert.doesNotMatch(english, / : /, 'French spacing on an English page');
     assert.doesNotMatch(mainText((await parent.get('/ville/mes-demandes')).body), / : /);
-    const invalid = await parent.post('/ville/mon-compte/foyer/address', { 'household.address_line1': '9 rue Neuve', 'household.postcode': '441', 'household.city': 'Nantes' });
+    const invalid = await parent.post('/ville/mon-compte/foyer/address', {
+      'household.address_line1': '9 rue Neuve',
+      'household.postcode': '441',
+      'household.city': 'Nantes',
+    });
     assert.equal(invalid.statusCode, 400);
     assert.match(mainText(invalid.body), /Postcode: /);
     assert.doesNotMatch(mainText(invalid.body), / : /);

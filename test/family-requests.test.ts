@@ -24,7 +24,13 @@ const CANTEEN_DAYS = eachDay('2026-12-01', '2026-12-18').filter((day) => [1, 2, 
 function rows(html: string): string[][] {
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
   return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) =>
-    [...row[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => cell[1]!.replace(/<[^>]+>/g, ' ').replace(/&#x27;|&#39;/g, '\'').replace(/\s+/g, ' ').trim()),
+    [...row[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) =>
+      cell[1]!
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/&#x27;|&#39;/g, "'")
+        .replace(/\s+/g, ' ')
+        .trim(),
+    ),
   );
 }
 
@@ -42,15 +48,40 @@ describe('Mes demandes lists everything the family asked: bookings, cancellation
     family = await createFamily(portal, tenant, { email: 'lina@example.test', firstName: 'Lina', lastName: 'ROUX', children: ['Théo', 'Inès'] });
     await createFamily(portal, tenant, { email: 'voisin@example.test', lastName: 'VOISIN', children: ['Paul'] });
     staff = { kind: 'staff', accountId: (await createStaff(portal, tenant, { email: 'agent@example.test' })).accountId, role: 'manager', label: 'Agent' };
-    asFamily = (work) => portal.inTenant(tenant, (scope) => work({ ...scope, actor: { kind: 'family', accountId: family.accountId, householdId: family.householdId, label: 'famille' } }));
+    asFamily = (work) =>
+      portal.inTenant(tenant, (scope) =>
+        work({ ...scope, actor: { kind: 'family', accountId: family.accountId, householdId: family.householdId, label: 'famille' } }),
+      );
     asStaff = (work) => portal.inTenant(tenant, (scope) => work({ ...scope, actor: staff }));
     const [theo, ines] = family.childIds as [string, string];
 
     const setUp = await asStaff(async (scope) => {
-      const deadlines = { booking_deadline: { type: 'days_before', days: 7, time: '00:00' }, cancellation_deadline: { type: 'days_before', days: 2, time: '12:00' } } as const;
-      const canteen = await createActivity(scope, { name: 'Cantine', kind: 'canteen', site_id: null, starts_on: '2026-09-01', ends_on: '2027-07-03', weekdays: [1, 2, 4, 5], opening: 'all', requires_enrollment: false, ...deadlines });
+      const deadlines = {
+        booking_deadline: { type: 'days_before', days: 7, time: '00:00' },
+        cancellation_deadline: { type: 'days_before', days: 2, time: '12:00' },
+      } as const;
+      const canteen = await createActivity(scope, {
+        name: 'Cantine',
+        kind: 'canteen',
+        site_id: null,
+        starts_on: '2026-09-01',
+        ends_on: '2027-07-03',
+        weekdays: [1, 2, 4, 5],
+        opening: 'all',
+        requires_enrollment: false,
+        ...deadlines,
+      });
       const wednesdays = await createActivity(scope, {
-        name: 'Mercredis', kind: 'alsh_wednesday', site_id: null, starts_on: '2026-09-01', ends_on: '2027-07-03', weekdays: [3], opening: 'all', requires_enrollment: false, validation_mode: 'manual', ...deadlines,
+        name: 'Mercredis',
+        kind: 'alsh_wednesday',
+        site_id: null,
+        starts_on: '2026-09-01',
+        ends_on: '2027-07-03',
+        weekdays: [3],
+        opening: 'all',
+        requires_enrollment: false,
+        validation_mode: 'manual',
+        ...deadlines,
       });
       const swimming = await createActivity(scope, { name: 'Piscine', kind: 'other', site_id: null, starts_on: '2026-09-01', ends_on: '2027-07-03' });
       const meal = await addUnit(scope, { activity_id: canteen, name: 'Repas', code: 'R' });
@@ -59,18 +90,43 @@ describe('Mes demandes lists everything the family asked: bookings, cancellation
       return { canteen, wednesdays, swimming, meal, day };
     });
     const bookingId = async (childId: string, unitId: string, day: string) =>
-      (await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('child_id', '=', childId).where('unit_id', '=', unitId).where('day', '=', day).executeTakeFirstOrThrow())).id;
+      (
+        await portal.inTenant(tenant, ({ tx }) =>
+          tx.selectFrom('bookings').select('id').where('child_id', '=', childId).where('unit_id', '=', unitId).where('day', '=', day).executeTakeFirstOrThrow(),
+        )
+      ).id;
     const at = (instant: string) => portal.clock.set(instant);
 
     // 2 November: the canteen for the first half of December at once, then Wednesdays, validated by the service.
     at('2026-11-02T08:00:00Z');
-    await asFamily((scope) => requestBookings(scope, context, { householdId: family.householdId, activityId: setUp.canteen, choices: CANTEEN_DAYS.map((day) => ({ childId: theo, unitId: setUp.meal, day })) }));
+    await asFamily((scope) =>
+      requestBookings(scope, context, {
+        householdId: family.householdId,
+        activityId: setUp.canteen,
+        choices: CANTEEN_DAYS.map((day) => ({ childId: theo, unitId: setUp.meal, day })),
+      }),
+    );
     at('2026-11-02T09:00:00Z');
-    const wednesdayChoices = [[theo, '2026-12-02'], [ines, '2026-12-02'], [ines, '2026-12-09'], [theo, '2026-12-16']] as const;
-    await asFamily((scope) => requestBookings(scope, context, { householdId: family.householdId, activityId: setUp.wednesdays, choices: wednesdayChoices.map(([childId, day]) => ({ childId, unitId: setUp.day, day })) }));
+    const wednesdayChoices = [
+      [theo, '2026-12-02'],
+      [ines, '2026-12-02'],
+      [ines, '2026-12-09'],
+      [theo, '2026-12-16'],
+    ] as const;
+    await asFamily((scope) =>
+      requestBookings(scope, context, {
+        householdId: family.householdId,
+        activityId: setUp.wednesdays,
+        choices: wednesdayChoices.map(([childId, day]) => ({ childId, unitId: setUp.day, day })),
+      }),
+    );
     // 3 November: the service accepts Théo's two days and refuses Inès's second.
     at('2026-11-03T08:00:00Z');
-    const [second, sixteenth, ninth] = [await bookingId(theo, setUp.day, '2026-12-02'), await bookingId(theo, setUp.day, '2026-12-16'), await bookingId(ines, setUp.day, '2026-12-09')];
+    const [second, sixteenth, ninth] = [
+      await bookingId(theo, setUp.day, '2026-12-02'),
+      await bookingId(theo, setUp.day, '2026-12-16'),
+      await bookingId(ines, setUp.day, '2026-12-09'),
+    ];
     for (const id of [second, sixteenth]) assert.equal(await asStaff((scope) => decideBooking(scope, { kind: 'booking', id }, { accept: true }, MAIL)), 'done');
     assert.equal(await asStaff((scope) => decideBooking(scope, { kind: 'booking', id: ninth }, { accept: false, reason: 'Dossier incomplet' }, MAIL)), 'done');
     // 4 November: two canteen days cancelled at once; the two Wednesdays asked to be cancelled.
@@ -82,19 +138,41 @@ describe('Mes demandes lists everything the family asked: bookings, cancellation
     at('2026-11-04T08:05:00Z');
     assert.equal((await asFamily((scope) => cancelBooking(scope, context, { householdId: family.householdId, bookingId: second }))).kind, 'cancel_requested');
     at('2026-11-04T08:10:00Z');
-    assert.equal((await asFamily((scope) => cancelBooking(scope, context, { householdId: family.householdId, bookingId: sixteenth }))).kind, 'cancel_requested');
+    assert.equal(
+      (await asFamily((scope) => cancelBooking(scope, context, { householdId: family.householdId, bookingId: sixteenth }))).kind,
+      'cancel_requested',
+    );
     // 5 November: the service refuses the second.
     at('2026-11-05T08:00:00Z');
-    assert.equal(await asStaff((scope) => decideBooking(scope, { kind: 'cancellation', id: sixteenth }, { accept: false, reason: 'Sortie déjà payée' }, MAIL)), 'done');
+    assert.equal(
+      await asStaff((scope) => decideBooking(scope, { kind: 'cancellation', id: sixteenth }, { accept: false, reason: 'Sortie déjà payée' }, MAIL)),
+      'done',
+    );
     // 6 and 7 November: two absences declared, the first not excused; then an enrollment asked.
     at('2026-11-06T08:00:00Z');
     const absence = { file: null, fileTooLarge: false, comment: undefined };
-    const first = await asFamily((scope) => declareAbsence(scope, family.householdId, { ...absence, childId: theo, firstDay: '2026-12-10', lastDay: '2026-12-11', reason: 'other', comment: 'Voyage' }));
+    const first = await asFamily((scope) =>
+      declareAbsence(scope, family.householdId, {
+        ...absence,
+        childId: theo,
+        firstDay: '2026-12-10',
+        lastDay: '2026-12-11',
+        reason: 'other',
+        comment: 'Voyage',
+      }),
+    );
     assert.equal(first.kind, 'declared');
     at('2026-11-06T10:00:00Z');
     assert.equal(await asStaff((scope) => decideAbsence(scope, (first as { id: string }).id, { excuse: false, reason: 'Hors vacances scolaires' })), 'done');
     at('2026-11-07T08:00:00Z');
-    assert.equal((await asFamily((scope) => declareAbsence(scope, family.householdId, { ...absence, childId: ines, firstDay: '2026-12-09', lastDay: undefined, reason: 'family' }))).kind, 'declared');
+    assert.equal(
+      (
+        await asFamily((scope) =>
+          declareAbsence(scope, family.householdId, { ...absence, childId: ines, firstDay: '2026-12-09', lastDay: undefined, reason: 'family' }),
+        )
+      ).kind,
+      'declared',
+    );
     at('2026-11-07T09:00:00Z');
     const browser = await signIn();
     await browser.get('/ville/inscriptions');
@@ -118,7 +196,13 @@ describe('Mes demandes lists everything the family asked: bookings, cancellation
       // [type, about, request, made on, state and answer]
       ['Inscription', 'Théo', /^Piscine$/, /07\/11\/2026/, /^En attente$/],
       ['Absence', 'Inès ROUX', /^Du 09\/12\/2026 au 09\/12\/2026 Raison familiale$/, /07\/11\/2026 09:00/, /^En attente$/],
-      ['Absence', 'Théo ROUX', /^Du 10\/12\/2026 au 11\/12\/2026 Autre Voyage$/, /06\/11\/2026 09:00/, /^Non excusée Hors vacances scolaires le 06\/11\/2026 11:00$/],
+      [
+        'Absence',
+        'Théo ROUX',
+        /^Du 10\/12\/2026 au 11\/12\/2026 Autre Voyage$/,
+        /06\/11\/2026 09:00/,
+        /^Non excusée Hors vacances scolaires le 06\/11\/2026 11:00$/,
+      ],
       ['Annulation', 'Théo ROUX', /^Mercredis — Journée — 16\/12\/2026$/, /04\/11\/2026 09:10/, /^Refusée Sortie déjà payée le 05\/11\/2026 09:00$/],
       ['Annulation', 'Théo ROUX', /^Mercredis — Journée — 02\/12\/2026$/, /04\/11\/2026 09:05/, /^En attente de validation$/],
       ['Annulation', 'Théo ROUX', /^Cantine — Repas — 07\/12\/2026, 08\/12\/2026$/, /04\/11\/2026 09:00/, /^Effectuée$/],
@@ -126,7 +210,13 @@ describe('Mes demandes lists everything the family asked: bookings, cancellation
       ['Réservation', 'Inès ROUX', /^Mercredis — Journée — 09\/12\/2026$/, /02\/11\/2026 10:00/, /^Refusée Dossier incomplet le 03\/11\/2026 09:00$/],
       ['Réservation', 'Théo ROUX', /^Mercredis — Journée — 02\/12\/2026$/, /02\/11\/2026 10:00/, /^Annulation demandée$/],
       ['Réservation', 'Théo ROUX', /^Mercredis — Journée — 16\/12\/2026$/, /02\/11\/2026 10:00/, /^Réservée le 03\/11\/2026 09:00$/],
-      ['Réservation', 'Théo ROUX', new RegExp(`^Cantine — Repas — 9 jours, du 01/12/2026 au 18/12/2026 Voir les 9 jours ${canteenDays.join(', ')}$`), /02\/11\/2026 09:00/, /^Réservée$/],
+      [
+        'Réservation',
+        'Théo ROUX',
+        new RegExp(`^Cantine — Repas — 9 jours, du 01/12/2026 au 18/12/2026 Voir les 9 jours ${canteenDays.join(', ')}$`),
+        /02\/11\/2026 09:00/,
+        /^Réservée$/,
+      ],
       ['Réservation', 'Théo ROUX', /^Cantine — Repas — 07\/12\/2026, 08\/12\/2026$/, /02\/11\/2026 09:00/, /^Annulée$/],
     ];
     assert.equal(table.length, expected.length, table.map((row) => row.join(' | ')).join('\n'));
@@ -157,7 +247,10 @@ describe('Mes demandes lists everything the family asked: bookings, cancellation
 
   it('speaks English, and shows nothing of this household to another', async () => {
     const english = rows((await (await signIn()).get('/ville/mes-demandes?type=cancellation&lang=en')).body);
-    assert.deepEqual(english.map((row) => `${row[0]} ${row[4]}`), ['Cancellation Refused', 'Cancellation Awaiting approval', 'Cancellation Done']);
+    assert.deepEqual(
+      english.map((row) => `${row[0]} ${row[4]}`),
+      ['Cancellation Refused', 'Cancellation Awaiting approval', 'Cancellation Done'],
+    );
     const neighbour = await (await signIn('voisin@example.test')).get('/ville/mes-demandes');
     assert.match(neighbour.body, /Aucune demande/);
   });

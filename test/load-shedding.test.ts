@@ -21,7 +21,16 @@ before(async () => {
   for (let index = 0; index < 4; index++) families.push(await createFamily(portal, tenant, { email: `p${index}@example.test`, lastName: `F${index}` }));
   await portal.inTenant(tenant, async (base) => {
     const scope = { ...base, actor: SYSTEM };
-    activityId = await createActivity(scope, { name: 'Été', kind: 'alsh_holidays', site_id: null, starts_on: '2027-07-05', ends_on: '2027-08-27', weekdays: [1, 2, 3, 4, 5], opening: 'all', requires_enrollment: false });
+    activityId = await createActivity(scope, {
+      name: 'Été',
+      kind: 'alsh_holidays',
+      site_id: null,
+      starts_on: '2027-07-05',
+      ends_on: '2027-08-27',
+      weekdays: [1, 2, 3, 4, 5],
+      opening: 'all',
+      requires_enrollment: false,
+    });
     unitId = await addUnit(scope, { activity_id: activityId, name: 'Journée', code: 'J' });
     await addCapacityPool(scope, { activity_id: activityId, group_id: null, unit_ids: [unitId], places: 10 });
   });
@@ -42,9 +51,15 @@ it('answers a rush beyond the line’s capacity with 503 and Retry-After, books 
   const browsers = await Promise.all(parents.map(async (family) => ({ browser: await atBookingPage(family), family })));
   // Another family's submission is being answered (held from the test, so that the rush is deterministic).
   const holderChoice = { childId: holder!.childIds[0]!, unitId, day: '2027-07-19' };
-  const release = await occupyBookingLine(portal, tenant, { actor: familyActor(holder!), householdId: holder!.householdId, activityId, choices: [holderChoice] });
-  const responses = await Promise.all(browsers.map(({ browser, family }) =>
-    browser.post('/ville/reservations', { activite: activityId, choix: [`${family.childIds[0]}|${unitId}|2027-07-19`] })));
+  const release = await occupyBookingLine(portal, tenant, {
+    actor: familyActor(holder!),
+    householdId: holder!.householdId,
+    activityId,
+    choices: [holderChoice],
+  });
+  const responses = await Promise.all(
+    browsers.map(({ browser, family }) => browser.post('/ville/reservations', { activite: activityId, choix: [`${family.childIds[0]}|${unitId}|2027-07-19`] })),
+  );
   const held = await release();
   assert.equal((held as { results: { outcome: { kind: string } }[] }).results[0]!.outcome.kind, 'reserved', 'the submission answered meanwhile is booked');
   const shed = responses.filter((response) => response.statusCode === 503);
@@ -57,7 +72,11 @@ it('answers a rush beyond the line’s capacity with 503 and Retry-After, books 
     assert.doesNotMatch(response.body, /Se connecter|Se déconnecter/);
   }
   const booked = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('household_id').execute());
-  assert.deepEqual(booked.map((row) => row.household_id), [holder!.householdId], 'a shed request books nothing');
+  assert.deepEqual(
+    booked.map((row) => row.household_id),
+    [holder!.householdId],
+    'a shed request books nothing',
+  );
 
   // The page sends the same choices again (the hidden fields of the 503 page): they are booked.
   for (const [index, response] of responses.entries()) {
@@ -77,7 +96,12 @@ it('refuses a booking form forged by another site even when the line is full, in
   const [holder, parent] = families;
   const browser = await atBookingPage(parent!);
   const token = browser.csrfToken()!;
-  const release = await occupyBookingLine(portal, tenant, { actor: familyActor(holder!), householdId: holder!.householdId, activityId, choices: [{ childId: holder!.childIds[0]!, unitId, day: '2027-07-20' }] });
+  const release = await occupyBookingLine(portal, tenant, {
+    actor: familyActor(holder!),
+    householdId: holder!.householdId,
+    activityId,
+    choices: [{ childId: holder!.childIds[0]!, unitId, day: '2027-07-20' }],
+  });
   const form = { activite: activityId, choix: [`${parent!.childIds[0]}|${unitId}|2027-07-20`] };
   const withoutToken = await browser.post('/ville/reservations', form, { csrf: false });
   const withWrongToken = await browser.post('/ville/reservations', form, { csrf: 'not-this-sites-token' });
@@ -92,14 +116,21 @@ it('refuses a booking form forged by another site even when the line is full, in
   assert.match(genuine.body, /data-auto-retry="2"/);
   assert.ok(genuine.body.includes('name="choix" value="x&quot;&gt;&lt;b&gt;bold&lt;/b&gt;"'), 'the odd box is sent back escaped');
   assert.doesNotMatch(genuine.body, /<b>bold/);
-  const booked = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('household_id', '=', parent!.householdId).where('day', '=', '2027-07-20').execute());
+  const booked = await portal.inTenant(tenant, ({ tx }) =>
+    tx.selectFrom('bookings').select('id').where('household_id', '=', parent!.householdId).where('day', '=', '2027-07-20').execute(),
+  );
   assert.equal(booked.length, 0);
 });
 
 it('answers a booking let in but kept waiting too long with the same page to send again, its session read', async () => {
   const [holder, parent] = families;
   const browser = await atBookingPage(parent!);
-  const release = await occupyBookingLine(portal, tenant, { actor: familyActor(holder!), householdId: holder!.householdId, activityId, choices: [{ childId: holder!.childIds[0]!, unitId, day: '2027-07-21' }] }, { maxAdmitted: 2, maxWaitMs: 100 });
+  const release = await occupyBookingLine(
+    portal,
+    tenant,
+    { actor: familyActor(holder!), householdId: holder!.householdId, activityId, choices: [{ childId: holder!.childIds[0]!, unitId, day: '2027-07-21' }] },
+    { maxAdmitted: 2, maxWaitMs: 100 },
+  );
   const choice = `${parent!.childIds[0]}|${unitId}|2027-07-21`;
   const waitedTooLong = await browser.post('/ville/reservations', { activite: activityId, choix: [choice] });
   await release();
@@ -107,7 +138,10 @@ it('answers a booking let in but kept waiting too long with the same page to sen
   assert.equal(waitedTooLong.headers['retry-after'], '2');
   assert.match(waitedTooLong.body, /data-auto-retry="2"/);
   assert.match(waitedTooLong.body, /Se déconnecter/, 'its session was read: the page is the logged-in one');
-  assert.deepEqual([...waitedTooLong.body.matchAll(/name="choix" value="([^"]+)"/g)].map((match) => match[1]), [choice]);
+  assert.deepEqual(
+    [...waitedTooLong.body.matchAll(/name="choix" value="([^"]+)"/g)].map((match) => match[1]),
+    [choice],
+  );
   const again = await browser.post('/ville/reservations', { activite: activityId, choix: [choice] });
   assert.equal(again.statusCode, 200);
   assert.match(again.body, /Réservée/);
@@ -117,7 +151,12 @@ it('turns each away in the language of its own page, though the page around the 
   const [holder, french, english] = families;
   const [inFrench, inEnglish] = await Promise.all([atBookingPage(french!), atBookingPage(english!)]);
   await inEnglish.get('/ville/reservations?lang=en');
-  const release = await occupyBookingLine(portal, tenant, { actor: familyActor(holder!), householdId: holder!.householdId, activityId, choices: [{ childId: holder!.childIds[0]!, unitId, day: '2027-07-22' }] });
+  const release = await occupyBookingLine(portal, tenant, {
+    actor: familyActor(holder!),
+    householdId: holder!.householdId,
+    activityId,
+    choices: [{ childId: holder!.childIds[0]!, unitId, day: '2027-07-22' }],
+  });
   const answers = [];
   // Twice each, one after the other: the second of each language is filled in from the page kept.
   for (const browser of [inFrench, inEnglish, inFrench, inEnglish]) {

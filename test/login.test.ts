@@ -107,7 +107,9 @@ describe('login, sessions and logout', () => {
     const token = browser.cookies.get('pf_session')!;
     const expired = await browser.get('/ville/accueil');
     assert.equal(expired.statusCode, 302);
-    const row = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('sessions').select('token_hash').where('token_hash', '=', hashToken(token)).executeTakeFirst());
+    const row = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('sessions').select('token_hash').where('token_hash', '=', hashToken(token)).executeTakeFirst(),
+    );
     assert.equal(row, undefined, 'the idle session is deleted');
   });
 
@@ -125,8 +127,17 @@ describe('login, sessions and logout', () => {
 
   it('sends the security headers on every page: a strict policy whose form-action allows only this site and the authority’s website', async () => {
     const page = await new TestBrowser(portal.app).get('/ville/connexion');
-    const policy = String(page.headers['content-security-policy']).split(';').map((directive) => directive.trim());
-    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "form-action 'self' https://ville.example.test"]) {
+    const policy = String(page.headers['content-security-policy'])
+      .split(';')
+      .map((directive) => directive.trim());
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "object-src 'none'",
+      "frame-ancestors 'none'",
+      "form-action 'self' https://ville.example.test",
+    ]) {
       assert.ok(policy.includes(directive), `${directive} in ${policy.join('; ')}`);
     }
     assert.ok(!policy.some((directive) => directive.includes('unsafe-inline')), 'no inline script or style');
@@ -226,7 +237,7 @@ describe('anti-forgery and rate limits', () => {
   it('limits login attempts per address with 429 and Retry-After', async () => {
     const browser = new TestBrowser(portal.app, { 'x-test': 'flood' });
     await browser.get('/ville/connexion');
-    let last;
+    let last: Awaited<ReturnType<typeof browser.post>> | undefined;
     for (let i = 0; i < 31; i++) last = await browser.post('/ville/connexion', { email: `x${i}@example.test`, password: 'Faux-Passe-1' });
     assert.equal(last!.statusCode, 429);
     assert.ok(Number(last!.headers['retry-after']) > 0);

@@ -50,7 +50,9 @@ describe('lottery booking periods', () => {
   const periods: Record<keyof typeof WEEKS, string> = { window: '', siblings: '', priorities: '', twice: '', pages: '' };
 
   const asFamily = <T>(family: TestFamily, work: (scope: Scope) => Promise<T>) =>
-    portal.inTenant(tenant, (scope) => work({ ...scope, actor: { kind: 'family', accountId: family.accountId, householdId: family.householdId, label: 'famille' } }));
+    portal.inTenant(tenant, (scope) =>
+      work({ ...scope, actor: { kind: 'family', accountId: family.accountId, householdId: family.householdId, label: 'famille' } }),
+    );
   const asStaff = <T>(work: (scope: Scope) => Promise<T>) => portal.inTenant(tenant, (scope) => work({ ...scope, actor: staff }));
   const apply = (family: TestFamily, period: keyof typeof WEEKS, days: string[], options: { children?: number[]; units?: string[] } = {}) =>
     asFamily(family, (scope) =>
@@ -72,19 +74,36 @@ describe('lottery booking periods', () => {
     portal = await startTestPortal({ now: '2027-04-01T08:00:00Z' });
     tenant = await portal.addTenant({ slug: 'ville', time_zone: 'Europe/Paris' });
     staffLogin = await createStaff(portal, tenant, { email: 'agent@example.test', role: 'manager', name: 'Agent Tirage' });
-    staff = { kind: 'staff', accountId: (await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('accounts').select('id').where('email', '=', 'agent@example.test').executeTakeFirstOrThrow())).id, role: 'manager', label: 'Agent' };
+    staff = {
+      kind: 'staff',
+      accountId: (
+        await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('accounts').select('id').where('email', '=', 'agent@example.test').executeTakeFirstOrThrow())
+      ).id,
+      role: 'manager',
+      label: 'Agent',
+    };
     families = [];
     const sizes = [2, 1, 2, 1, 3, 1, 2, 1];
     for (let index = 0; index < sizes.length; index++) {
-      families.push(await createFamily(portal, tenant, {
-        email: `parent${index}@example.test`, lastName: `FAMILLE${index}`,
-        children: Array.from({ length: sizes[index]! }, (_, child) => `Enfant${child}`),
-      }));
+      families.push(
+        await createFamily(portal, tenant, {
+          email: `parent${index}@example.test`,
+          lastName: `FAMILLE${index}`,
+          children: Array.from({ length: sizes[index]! }, (_, child) => `Enfant${child}`),
+        }),
+      );
     }
     await asStaff(async (scope) => {
       activityId = await createActivity(scope, {
-        name: 'Centre de loisirs été', kind: 'alsh_holidays', site_id: null, starts_on: '2027-07-01', ends_on: '2027-08-31', weekdays: [1, 2, 3, 4, 5], opening: 'all',
-        booking_deadline: { type: 'days_before', days: 2, time: '00:00' }, cancellation_deadline: { type: 'days_before', days: 2, time: '00:00' },
+        name: 'Centre de loisirs été',
+        kind: 'alsh_holidays',
+        site_id: null,
+        starts_on: '2027-07-01',
+        ends_on: '2027-08-31',
+        weekdays: [1, 2, 3, 4, 5],
+        opening: 'all',
+        booking_deadline: { type: 'days_before', days: 2, time: '00:00' },
+        cancellation_deadline: { type: 'days_before', days: 2, time: '00:00' },
       });
       const group = await addGroup(scope, { activity_id: activityId, name: '3-11 ans' });
       day = await addUnit(scope, { activity_id: activityId, name: 'Journée', code: 'J', position: 0 });
@@ -93,7 +112,13 @@ describe('lottery booking periods', () => {
       pool = await addCapacityPool(scope, { activity_id: activityId, group_id: null, unit_ids: [day], places: PLACES });
       for (const [name, [first, last]] of Object.entries(WEEKS) as [keyof typeof WEEKS, readonly [string, string]][]) {
         periods[name] = await addBookingPeriod(scope, {
-          activity_id: activityId, name: `Été — ${name}`, first_day: first, last_day: last, opens_at: new Date(OPENS), closes_at: new Date(CLOSES), allocation: 'lottery',
+          activity_id: activityId,
+          name: `Été — ${name}`,
+          first_day: first,
+          last_day: last,
+          opens_at: new Date(OPENS),
+          closes_at: new Date(CLOSES),
+          allocation: 'lottery',
         });
       }
       for (const family of families) {
@@ -109,19 +134,38 @@ describe('lottery booking periods', () => {
     portal.clock.set('2027-05-03T05:59:00Z');
     const early = await apply(family, 'window', days);
     assert.ok(early.kind === 'done');
-    assert.deepEqual([...new Set(early.answers.map((answer) => JSON.stringify(answer.outcome)))], [JSON.stringify({ kind: 'refused', reason: 'period_not_open' })]);
+    assert.deepEqual(
+      [...new Set(early.answers.map((answer) => JSON.stringify(answer.outcome)))],
+      [JSON.stringify({ kind: 'refused', reason: 'period_not_open' })],
+    );
 
     portal.clock.set(DURING);
     const applied = await apply(family, 'window', days);
     assert.ok(applied.kind === 'done');
-    assert.deepEqual(applied.answers.map((answer) => answer.outcome.kind), ['applied', 'applied', 'applied', 'applied']);
+    assert.deepEqual(
+      applied.answers.map((answer) => answer.outcome.kind),
+      ['applied', 'applied', 'applied', 'applied'],
+    );
     const again = await apply(family, 'window', days);
     assert.ok(again.kind === 'done');
-    assert.deepEqual(again.answers.map((answer) => answer.outcome.kind), ['already', 'already', 'already', 'already'], 'a second submission records nothing twice');
+    assert.deepEqual(
+      again.answers.map((answer) => answer.outcome.kind),
+      ['already', 'already', 'already', 'already'],
+      'a second submission records nothing twice',
+    );
     const mealAlone = await apply(family, 'window', [weekDays('window')[2]!], { children: [0], units: [meal] });
-    assert.deepEqual(mealAlone.kind === 'done' && mealAlone.answers[0]!.outcome, { kind: 'refused', reason: 'unit_conflict' }, 'units must go together, as for bookings');
+    assert.deepEqual(
+      mealAlone.kind === 'done' && mealAlone.answers[0]!.outcome,
+      { kind: 'refused', reason: 'unit_conflict' },
+      'units must go together, as for bookings',
+    );
     const foreign = await asFamily(family, (scope) =>
-      applyForLottery(scope, context, { householdId: family.householdId, activityId, periodId: periods.window, choices: [{ childId: families[1]!.childIds[0]!, unitId: day, day: days[0]! }] }),
+      applyForLottery(scope, context, {
+        householdId: family.householdId,
+        activityId,
+        periodId: periods.window,
+        choices: [{ childId: families[1]!.childIds[0]!, unitId: day, day: days[0]! }],
+      }),
     );
     assert.deepEqual(foreign, { kind: 'not_found' }, 'a child of another household: nothing is recorded');
     const outside = await apply(family, 'window', ['2027-07-12'], { children: [0] });
@@ -132,21 +176,35 @@ describe('lottery booking periods', () => {
     );
     assert.deepEqual(booking![0]!.outcome, { kind: 'refused', reason: 'lottery_period' }, 'a lottery period books nothing first come');
 
-    const withdrawn = await asFamily(family, (scope) => withdrawApplications(scope, { householdId: family.householdId, periodId: periods.window, childId: family.childIds[1]! }));
+    const withdrawn = await asFamily(family, (scope) =>
+      withdrawApplications(scope, { householdId: family.householdId, periodId: periods.window, childId: family.childIds[1]! }),
+    );
     assert.deepEqual(withdrawn, { kind: 'withdrawn', count: 2 });
 
     portal.clock.set(CLOSES);
     const late = await apply(family, 'window', [weekDays('window')[3]!]);
     assert.ok(late.kind === 'done' && late.answers.every((answer) => answer.outcome.kind === 'refused' && answer.outcome.reason === 'period_closed'));
-    const lateWithdraw = await asFamily(family, (scope) => withdrawApplications(scope, { householdId: family.householdId, periodId: periods.window, childId: family.childIds[0]! }));
+    const lateWithdraw = await asFamily(family, (scope) =>
+      withdrawApplications(scope, { householdId: family.householdId, periodId: periods.window, childId: family.childIds[0]! }),
+    );
     assert.deepEqual(lateWithdraw, { kind: 'closed' });
-    const rows = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('lottery_applications').select(['child_id', 'day']).where('period_id', '=', periods.window).execute());
+    const rows = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('lottery_applications').select(['child_id', 'day']).where('period_id', '=', periods.window).execute(),
+    );
     assert.deepEqual(rows.map((row) => `${row.child_id === family.childIds[0] ? 'aîné' : 'cadet'} ${row.day}`).sort(), [`aîné ${days[0]}`, `aîné ${days[1]}`]);
-    const seed = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('lottery_settings').select(['seed', 'seed_published_at']).where('period_id', '=', periods.window).executeTakeFirstOrThrow());
+    const seed = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('lottery_settings').select(['seed', 'seed_published_at']).where('period_id', '=', periods.window).executeTakeFirstOrThrow(),
+    );
     assert.match(seed.seed, /^[0-9a-f]{64}$/, 'the first application published the seed');
     assert.ok(seed.seed_published_at < new Date(CLOSES));
     await assert.rejects(
-      portal.inTenant(tenant, ({ tx }) => tx.updateTable('lottery_settings').set({ seed: 'a'.repeat(64) }).where('period_id', '=', periods.window).execute()),
+      portal.inTenant(tenant, ({ tx }) =>
+        tx
+          .updateTable('lottery_settings')
+          .set({ seed: 'a'.repeat(64) })
+          .where('period_id', '=', periods.window)
+          .execute(),
+      ),
       'the seed never changes once published',
     );
   });
@@ -163,9 +221,16 @@ describe('lottery booking periods', () => {
 
     const file = (await asStaff((scope) => drawExport(scope, activityId, periods.siblings)))!;
     const bookings = await portal.inTenant(tenant, ({ tx }) =>
-      tx.selectFrom('bookings').select(['id', 'household_id', 'child_id', 'unit_id', 'day', 'status', 'waitlist_rank']).where('day', '>=', days[0]!).where('day', '<=', days[4]!).execute(),
+      tx
+        .selectFrom('bookings')
+        .select(['id', 'household_id', 'child_id', 'unit_id', 'day', 'status', 'waitlist_rank'])
+        .where('day', '>=', days[0]!)
+        .where('day', '<=', days[4]!)
+        .execute(),
     );
-    const counters = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('capacity_days').select(['day', 'places', 'taken']).where('pool_id', '=', pool).where('day', 'in', days).execute());
+    const counters = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('capacity_days').select(['day', 'places', 'taken']).where('pool_id', '=', pool).where('day', 'in', days).execute(),
+    );
     for (const date of days) {
       // Replays the rule from the published order: a household gets the day if all its children fit.
       let left = PLACES;
@@ -186,42 +251,90 @@ describe('lottery booking periods', () => {
       for (const [householdId, wanted] of expected) {
         const own = dayBookings.filter((booking) => booking.household_id === householdId);
         assert.deepEqual([...new Set(own.map((booking) => booking.status))], [wanted.status], `${date}: the household’s children share one outcome`);
-        assert.deepEqual(own.map((booking) => booking.waitlist_rank).filter((value) => value !== null).sort((a, b) => a! - b!), wanted.ranks, `${date}: consecutive ranks`);
+        assert.deepEqual(
+          own
+            .map((booking) => booking.waitlist_rank)
+            .filter((value) => value !== null)
+            .sort((a, b) => a! - b!),
+          wanted.ranks,
+          `${date}: consecutive ranks`,
+        );
       }
       const counter = counters.find((row) => row.day === date)!;
       assert.ok(counter.taken <= counter.places, 'never oversold');
       assert.equal(counter.taken, dayBookings.filter((booking) => booking.status === 'reserved').length);
-      const ranks = dayBookings.filter((booking) => booking.status === 'waitlisted').map((booking) => booking.waitlist_rank!).sort((a, b) => a - b);
-      assert.deepEqual(ranks, Array.from({ length: ranks.length }, (_, index) => index + 1), 'a clean 1..n waiting list');
+      const ranks = dayBookings
+        .filter((booking) => booking.status === 'waitlisted')
+        .map((booking) => booking.waitlist_rank!)
+        .sort((a, b) => a - b);
+      assert.deepEqual(
+        ranks,
+        Array.from({ length: ranks.length }, (_, index) => index + 1),
+        'a clean 1..n waiting list',
+      );
     }
     // Lunch goes with its household's day: booked with the day, or waiting with it.
     const lunch = bookings.filter((booking) => booking.unit_id === meal);
     const mondayOfThird = bookings.filter((booking) => booking.household_id === families[2]!.householdId && booking.day === days[0] && booking.unit_id === day);
     assert.deepEqual([...new Set(lunch.map((booking) => booking.status))], [...new Set(mondayOfThird.map((booking) => booking.status))]);
-    const events = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('booking_events').select(['booking_id', 'to_status']).where('booking_id', 'in', bookings.map((booking) => booking.id)).execute());
+    const events = await portal.inTenant(tenant, ({ tx }) =>
+      tx
+        .selectFrom('booking_events')
+        .select(['booking_id', 'to_status'])
+        .where(
+          'booking_id',
+          'in',
+          bookings.map((booking) => booking.id),
+        )
+        .execute(),
+    );
     assert.equal(events.length, bookings.length, 'each booking of the draw has its event');
-    const answers = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('lottery_applications').select(['result', 'booking_id']).where('period_id', '=', periods.siblings).execute());
-    assert.ok(answers.every((answer) => answer.result !== null && answer.booking_id !== null), 'every application has its answer and booking');
+    const answers = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('lottery_applications').select(['result', 'booking_id']).where('period_id', '=', periods.siblings).execute(),
+    );
+    assert.ok(
+      answers.every((answer) => answer.result !== null && answer.booking_id !== null),
+      'every application has its answer and booking',
+    );
   });
 
   it('orders households by the authority’s priority levels, then by the seed, reproducibly', async () => {
     portal.clock.set(DURING);
     const saved = await asStaff((scope) =>
-      saveLotterySettings(scope, activityId, periods.priorities, { criterion1: 'resident', criterion2: 'working_guardians', criterion3: 'low_quotient', residentPostcodes: '38000 38100', quotientThreshold: '700' }),
+      saveLotterySettings(scope, activityId, periods.priorities, {
+        criterion1: 'resident',
+        criterion2: 'working_guardians',
+        criterion3: 'low_quotient',
+        residentPostcodes: '38000 38100',
+        quotientThreshold: '700',
+      }),
     );
     assert.deepEqual(saved, { kind: 'saved' });
     // Families 0–3 live in town, families 4–7 do not; the even ones have a low quotient; family 1's guardian works.
     await portal.inTenant(tenant, async ({ tx }) => {
       for (const [index, family] of families.entries()) {
-        await tx.updateTable('households').set({ postcode: index < 4 ? '38000' : '69001', quotient_familial: index % 2 === 0 ? 500 : 1500 }).where('id', '=', family.householdId).execute();
+        await tx
+          .updateTable('households')
+          .set({ postcode: index < 4 ? '38000' : '69001', quotient_familial: index % 2 === 0 ? 500 : 1500 })
+          .where('id', '=', family.householdId)
+          .execute();
       }
-      const guardian = await tx.selectFrom('household_members').select('person_id').where('household_id', '=', families[1]!.householdId).where('role', '=', 'guardian').executeTakeFirstOrThrow();
+      const guardian = await tx
+        .selectFrom('household_members')
+        .select('person_id')
+        .where('household_id', '=', families[1]!.householdId)
+        .where('role', '=', 'guardian')
+        .executeTakeFirstOrThrow();
       await tx.updateTable('persons').set({ profession: 'Infirmière' }).where('id', '=', guardian.person_id).execute();
     });
     const days = weekDays('priorities').slice(0, 1);
     for (const family of families) await apply(family, 'priorities', days, { children: [0] });
     portal.clock.set(AFTER);
-    assert.equal((await asStaff((scope) => saveLotterySettings(scope, activityId, periods.priorities, { criterion1: 'low_quotient' }))).kind, 'closed', 'criteria are frozen at the close');
+    assert.equal(
+      (await asStaff((scope) => saveLotterySettings(scope, activityId, periods.priorities, { criterion1: 'low_quotient' }))).kind,
+      'closed',
+      'criteria are frozen at the close',
+    );
     assert.equal((await asStaff((scope) => runLottery(scope, periods.priorities, { context }))).kind, 'drawn');
 
     const file = (await asStaff((scope) => drawExport(scope, activityId, periods.priorities)))!;
@@ -231,15 +344,34 @@ describe('lottery booking periods', () => {
       assert.deepEqual(household.level, expectedLevel(index), `level of family ${index}`);
     }
     assert.equal(file.households[0]!.householdId, families[1]!.householdId, 'resident and working first');
-    assert.deepEqual(file.households.slice(0, 4).map((household) => household.level[0]), [1, 1, 1, 1], 'residents before everyone else');
+    assert.deepEqual(
+      file.households.slice(0, 4).map((household) => household.level[0]),
+      [1, 1, 1, 1],
+      'residents before everyone else',
+    );
     assert.deepEqual(verifyDraw(file), { ok: true });
-    const again = drawOrder(file.seed, families.map((family, index) => ({ householdId: family.householdId, level: expectedLevel(index) })));
-    assert.deepEqual(again.map((household) => [household.householdId, household.hash]), file.households.map((household) => [household.householdId, household.hash]), 'anyone re-runs it from the seed and the levels');
+    const again = drawOrder(
+      file.seed,
+      families.map((family, index) => ({ householdId: family.householdId, level: expectedLevel(index) })),
+    );
+    assert.deepEqual(
+      again.map((household) => [household.householdId, household.hash]),
+      file.households.map((household) => [household.householdId, household.hash]),
+      'anyone re-runs it from the seed and the levels',
+    );
     const tampered = { ...file, seed: `${file.seed.slice(0, 63)}${file.seed[63] === '0' ? '1' : '0'}` };
     assert.equal(verifyDraw(tampered).ok, false);
     // Only the first three got a place (three places, one child each), in that order.
-    const placed = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('bookings').select('household_id').where('day', '=', days[0]!).where('status', '=', 'reserved').execute());
-    assert.deepEqual(placed.map((row) => row.household_id).sort(), file.households.slice(0, 3).map((household) => household.householdId).sort());
+    const placed = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('bookings').select('household_id').where('day', '=', days[0]!).where('status', '=', 'reserved').execute(),
+    );
+    assert.deepEqual(
+      placed.map((row) => row.household_id).sort(),
+      file.households
+        .slice(0, 3)
+        .map((household) => household.householdId)
+        .sort(),
+    );
   });
 
   it('runs a draw once only, even when two start at the same moment', async () => {
@@ -247,12 +379,16 @@ describe('lottery booking periods', () => {
     for (const family of families) await apply(family, 'twice', weekDays('twice').slice(0, 2));
     assert.equal((await asStaff((scope) => runLottery(scope, periods.twice, { context }))).kind, 'not_closed');
     portal.clock.set(AFTER);
-    const both = await Promise.all([asStaff((scope) => runLottery(scope, periods.twice, { context })), asStaff((scope) => runLottery(scope, periods.twice, { context }))]);
+    const both = await Promise.all([
+      asStaff((scope) => runLottery(scope, periods.twice, { context })),
+      asStaff((scope) => runLottery(scope, periods.twice, { context })),
+    ]);
     assert.deepEqual(both.map((result) => result.kind).sort(), ['already_drawn', 'drawn']);
     assert.equal((await asStaff((scope) => runLottery(scope, periods.twice, { context }))).kind, 'already_drawn');
     const counts = await portal.inTenant(tenant, async ({ tx }) => ({
       draws: (await sql<{ n: number }>`select count(*)::int as n from lottery_draws where period_id = ${periods.twice}`.execute(tx)).rows[0]!.n,
-      bookings: (await sql<{ n: number }>`select count(*)::int as n from bookings where day in (${weekDays('twice')[0]}, ${weekDays('twice')[1]})`.execute(tx)).rows[0]!.n,
+      bookings: (await sql<{ n: number }>`select count(*)::int as n from bookings where day in (${weekDays('twice')[0]}, ${weekDays('twice')[1]})`.execute(tx))
+        .rows[0]!.n,
       applications: (await sql<{ n: number }>`select count(*)::int as n from lottery_applications where period_id = ${periods.twice}`.execute(tx)).rows[0]!.n,
     }));
     assert.deepEqual(counts, { draws: 1, bookings: counts.applications, applications: counts.applications }, 'one draw, one booking per application');
@@ -275,7 +411,10 @@ describe('lottery booking periods', () => {
     assert.match(calendar.body, /name="periode" value="[^"]+"/);
     const days = weekDays('pages');
     const answer = await browser.post('/ville/reservations', {
-      activite: activityId, periode: periods.pages, retour: '', choix: family.childIds.flatMap((childId) => days.slice(0, 2).map((date) => `${childId}|${day}|${date}`)),
+      activite: activityId,
+      periode: periods.pages,
+      retour: '',
+      choix: family.childIds.flatMap((childId) => days.slice(0, 2).map((date) => `${childId}|${day}|${date}`)),
     });
     assert.equal(answer.statusCode, 200);
     assert.match(answer.body, /Demande enregistrée pour le tirage qui suivra la clôture du 21\/05\/2027 00:00/);
@@ -291,7 +430,13 @@ describe('lottery booking periods', () => {
     assert.equal(settings.statusCode, 200);
     assert.match(settings.body, /Tirage au sort — Été — pages/);
     assert.match(settings.body, /26 jour\(s\) demandé\(s\) par 8 foyer\(s\) pour 13 enfant\(s\)/);
-    const invalid = await desk.post(`${base}/reglages`, { criterion1: 'siblings', criterion2: 'siblings', residentPostcodes: '', quotientThreshold: '', drawOn: '' });
+    const invalid = await desk.post(`${base}/reglages`, {
+      criterion1: 'siblings',
+      criterion2: 'siblings',
+      residentPostcodes: '',
+      quotientThreshold: '',
+      drawOn: '',
+    });
     assert.equal(invalid.statusCode, 400);
     assert.match(invalid.body, /Chaque critère ne peut être choisi qu’une fois/);
     const saved = await desk.post(`${base}/reglages`, { criterion1: 'siblings', residentPostcodes: '', quotientThreshold: '', drawOn: '25/05/2027' });
@@ -305,7 +450,10 @@ describe('lottery booking periods', () => {
 
     portal.clock.set(AFTER);
     // A day later: both signed in again (sessions expire when idle).
-    for (const [who, login] of [[desk, staffLogin], [browser, family]] as const) {
+    for (const [who, login] of [
+      [desk, staffLogin],
+      [browser, family],
+    ] as const) {
       await who.get('/ville/connexion');
       await who.post('/ville/connexion', { email: login.email, password: login.password });
     }
@@ -325,7 +473,10 @@ describe('lottery booking periods', () => {
     assert.equal(json.households.length, families.length);
     assert.deepEqual(verifyDraw(json), { ok: true });
     for (const household of json.households) {
-      assert.ok(csv.body.includes(`${household.position};${household.householdId};${household.familyNumber};${household.level.join('-')};`), 'every household with its level');
+      assert.ok(
+        csv.body.includes(`${household.position};${household.householdId};${household.familyNumber};${household.level.join('-')};`),
+        'every household with its level',
+      );
       assert.ok(csv.body.includes(household.hash), 'and its hash');
     }
     const results = await desk.get(`${base}/resultats.csv`);

@@ -10,8 +10,15 @@ function navigationOf(html: string) {
   const nav = /<nav class="fr-nav" id="navigation"[\s\S]*?<\/nav>/.exec(html)?.[0] ?? '';
   const items = [...nav.matchAll(/<li class="fr-nav__item">([\s\S]*?)<\/li>(?=<li class="fr-nav__item">|<\/ul><\/nav>)/g)].map((match) => match[1]!);
   return items.map((item) => {
-    const button = /<button type="button" class="fr-nav__btn" aria-expanded="false" aria-controls="([^"]+)"( aria-current="true")?>([^<]+)<\/button><div class="fr-collapse fr-menu" id="([^"]+)"><ul class="fr-menu__list">/.exec(item);
-    const links = [...item.matchAll(/<a class="fr-nav__link" href="([^"]+)"(?: aria-current="([^"]+)")?>([^<]+)<\/a>/g)].map((link) => ({ href: link[1]!, current: link[2] ?? null, label: link[3]! }));
+    const button =
+      /<button type="button" class="fr-nav__btn" aria-expanded="false" aria-controls="([^"]+)"( aria-current="true")?>([^<]+)<\/button><div class="fr-collapse fr-menu" id="([^"]+)"><ul class="fr-menu__list">/.exec(
+        item,
+      );
+    const links = [...item.matchAll(/<a class="fr-nav__link" href="([^"]+)"(?: aria-current="([^"]+)")?>([^<]+)<\/a>/g)].map((link) => ({
+      href: link[1]!,
+      current: link[2] ?? null,
+      label: link[3]!,
+    }));
     if (button) assert.equal(button[1], button[4], 'the button controls its menu');
     return { menu: button ? button[3]! : null, menuCurrent: Boolean(button?.[2]), links };
   });
@@ -53,20 +60,45 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     const page = await staff.get(`/ville/gestion/foyers/${family.householdId}`);
     assert.equal(page.statusCode, 200);
     const nav = navigationOf(page.body);
-    assert.deepEqual(nav.map((item) => item.menu ?? item.links[0]!.label), ['Tableau de bord', 'Familles', 'Activités et réservations', 'Facturation', 'Communication', 'Administration']);
-    assert.deepEqual(nav[1]!.links.map((link) => link.label), ['Foyers', 'Demandes des familles', 'Demandes de compte']);
-    assert.deepEqual(nav[2]!.links.map((link) => link.label), ['Activités', 'Places et listes d’attente', 'Validations', 'Présences', 'Calendrier']);
-    assert.deepEqual(nav[3]!.links.map((link) => link.label), ['Vue d’ensemble', 'Factures', 'Paiements', 'Tarifs', 'Régies']);
-    assert.deepEqual(nav[4]!.links.map((link) => link.label), ['Actualités', 'Courriels envoyés']);
+    assert.deepEqual(
+      nav.map((item) => item.menu ?? item.links[0]!.label),
+      ['Tableau de bord', 'Familles', 'Activités et réservations', 'Facturation', 'Communication', 'Administration'],
+    );
+    assert.deepEqual(
+      nav[1]!.links.map((link) => link.label),
+      ['Foyers', 'Demandes des familles', 'Demandes de compte'],
+    );
+    assert.deepEqual(
+      nav[2]!.links.map((link) => link.label),
+      ['Activités', 'Places et listes d’attente', 'Validations', 'Présences', 'Calendrier'],
+    );
+    assert.deepEqual(
+      nav[3]!.links.map((link) => link.label),
+      ['Vue d’ensemble', 'Factures', 'Paiements', 'Tarifs', 'Régies'],
+    );
+    assert.deepEqual(
+      nav[4]!.links.map((link) => link.label),
+      ['Actualités', 'Courriels envoyés'],
+    );
     // A household's file lies under Foyers: the link and its menu show where staff are.
-    assert.deepEqual(nav.map((item) => item.menuCurrent), [false, true, false, false, false, false]);
-    assert.deepEqual(nav[1]!.links.map((link) => link.current), ['true', null, null]);
+    assert.deepEqual(
+      nav.map((item) => item.menuCurrent),
+      [false, true, false, false, false, false],
+    );
+    assert.deepEqual(
+      nav[1]!.links.map((link) => link.current),
+      ['true', null, null],
+    );
     assert.equal(nav[0]!.links[0]!.current, null, 'the dashboard is current on its own page only');
 
     const list = navigationOf((await staff.get('/ville/gestion/foyers')).body);
     assert.equal(list[1]!.links[0]!.current, 'page');
     const requests = navigationOf((await staff.get('/ville/gestion/demandes-de-compte')).body);
-    assert.deepEqual(requests[1]!.links.map((link) => link.current), [null, null, 'page'], 'Demandes des familles is not a prefix of Demandes de compte');
+    assert.deepEqual(
+      requests[1]!.links.map((link) => link.current),
+      [null, null, 'page'],
+      'Demandes des familles is not a prefix of Demandes de compte',
+    );
     const dashboard = navigationOf((await staff.get('/ville/gestion')).body);
     assert.equal(dashboard[0]!.links[0]!.current, 'page');
     assert.ok(dashboard.every((item) => !item.menuCurrent));
@@ -91,27 +123,42 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     const page = await parent.get('/ville/reservations/planning');
     assert.equal(page.statusCode, 200);
     const nav = navigationOf(page.body);
-    assert.deepEqual(nav.map((item) => item.menu ?? item.links[0]!.label), ['Accueil', 'Mon compte', 'Mes enfants', 'Réservations', 'Mes demandes', 'Factures et paiements']);
-    assert.deepEqual(nav[3]!.links.map((link) => [link.href, link.label, link.current]), [
-      ['/ville/inscriptions', 'Inscriptions', null],
-      ['/ville/reservations', 'Réservations', null],
-      ['/ville/reservations/planning', 'Planning du mois', 'page'],
-      ['/ville/absences', 'Absences', null],
-    ]);
+    assert.deepEqual(
+      nav.map((item) => item.menu ?? item.links[0]!.label),
+      ['Accueil', 'Mon compte', 'Mes enfants', 'Réservations', 'Mes demandes', 'Factures et paiements'],
+    );
+    assert.deepEqual(
+      nav[3]!.links.map((link) => [link.href, link.label, link.current]),
+      [
+        ['/ville/inscriptions', 'Inscriptions', null],
+        ['/ville/reservations', 'Réservations', null],
+        ['/ville/reservations/planning', 'Planning du mois', 'page'],
+        ['/ville/absences', 'Absences', null],
+      ],
+    );
     assert.equal(nav[3]!.menuCurrent, true);
-    assert.deepEqual(nav[5]!.links.map((link) => [link.href, link.label]), [
-      ['/ville/mes-factures', 'Mes factures'],
-      ['/ville/releve', 'Relevé de compte'],
-      ['/ville/mes-paiements', 'Mes paiements'],
-      ['/ville/attestations', 'Attestations'],
-    ]);
+    assert.deepEqual(
+      nav[5]!.links.map((link) => [link.href, link.label]),
+      [
+        ['/ville/mes-factures', 'Mes factures'],
+        ['/ville/releve', 'Relevé de compte'],
+        ['/ville/mes-paiements', 'Mes paiements'],
+        ['/ville/attestations', 'Attestations'],
+      ],
+    );
     assert.equal(nav[5]!.menuCurrent, false);
     const money = navigationOf((await parent.get('/ville/releve')).body);
     assert.equal(money[5]!.menuCurrent, true);
-    assert.deepEqual(money[5]!.links.map((link) => link.current), [null, 'page', null, null]);
+    assert.deepEqual(
+      money[5]!.links.map((link) => link.current),
+      [null, 'page', null, null],
+    );
 
     const english = navigationOf((await parent.get('/ville/mon-compte?lang=en')).body);
-    assert.deepEqual(english.map((item) => item.menu ?? item.links[0]!.label), ['Home', 'My account', 'My children', 'Bookings', 'My requests', 'Invoices and payments']);
+    assert.deepEqual(
+      english.map((item) => item.menu ?? item.links[0]!.label),
+      ['Home', 'My account', 'My children', 'Bookings', 'My requests', 'Invoices and payments'],
+    );
     assert.equal(english[1]!.links[0]!.current, 'page');
     assert.ok(english.every((item) => !item.menuCurrent));
   });

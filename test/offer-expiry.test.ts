@@ -21,7 +21,10 @@ async function offerOnePlace(s: WaitlistScenario): Promise<void> {
   const first = outcomes[0] as { bookingId: string };
   const family = s.families[0]!;
   await s.asFamily(family, (scope) => cancelBooking(scope, openCalendar, { householdId: family.householdId, bookingId: first.bookingId }));
-  assert.deepEqual((await s.statuses('journee', DAY)).flat().map((row) => row.rank ?? row.status), ['cancelled', 'reserved', 'offered', 1]);
+  assert.deepEqual(
+    (await s.statuses('journee', DAY)).flat().map((row) => row.rank ?? row.status),
+    ['cancelled', 'reserved', 'offered', 1],
+  );
 }
 
 describe('time-limited offers expire', () => {
@@ -31,7 +34,13 @@ describe('time-limited offers expire', () => {
 
   before(async () => {
     s = await startWaitlistScenario({ families: 4, places: 2 });
-    options = { db: s.portal.db, clock: s.portal.clock, mail: s.portal.services.mail, log: { error: (details) => errors.push(details) }, publicUrl: s.portal.config.publicUrl };
+    options = {
+      db: s.portal.db,
+      clock: s.portal.clock,
+      mail: s.portal.services.mail,
+      log: { error: (details) => errors.push(details) },
+      publicUrl: s.portal.config.publicUrl,
+    };
   });
   beforeEach(() => offerOnePlace(s));
   after(() => s.portal.close());
@@ -39,13 +48,24 @@ describe('time-limited offers expire', () => {
   it('leaves an offer alone until its time, then passes the place to the next child; both families are told', async () => {
     s.portal.clock.set('2026-11-03T07:59:59Z');
     assert.equal(await expireOverdueOffers(options), 0);
-    assert.deepEqual((await s.statuses('journee', DAY)).flat().map((row) => row.rank ?? row.status), ['cancelled', 'reserved', 'offered', 1]);
+    assert.deepEqual(
+      (await s.statuses('journee', DAY)).flat().map((row) => row.rank ?? row.status),
+      ['cancelled', 'reserved', 'offered', 1],
+    );
 
     s.portal.clock.set('2026-11-03T08:00:00Z');
     assert.equal(await expireOverdueOffers(options), 1);
-    assert.deepEqual((await s.statuses('journee', DAY)).flat().map((row) => row.rank ?? row.status), ['cancelled', 'reserved', 'cancelled', 'offered']);
+    assert.deepEqual(
+      (await s.statuses('journee', DAY)).flat().map((row) => row.rank ?? row.status),
+      ['cancelled', 'reserved', 'cancelled', 'offered'],
+    );
     const rows = await s.portal.inTenant(s.tenant, ({ tx }) =>
-      tx.selectFrom('bookings').select(['child_id', 'reason', 'offer_expires_at']).where('day', '=', DAY).where('status', 'in', ['offered', 'cancelled']).execute(),
+      tx
+        .selectFrom('bookings')
+        .select(['child_id', 'reason', 'offer_expires_at'])
+        .where('day', '=', DAY)
+        .where('status', 'in', ['offered', 'cancelled'])
+        .execute(),
     );
     const of = (index: number) => rows.find((row) => row.child_id === s.families[index]!.childIds[0]);
     assert.equal(of(2)!.reason, 'offer_expired');
@@ -76,17 +96,28 @@ describe('time-limited offers expire', () => {
     const bookingId = /\/reservations\/([0-9a-f-]{36})\/annuler/.exec(planning.body)![1]!;
     const cancelled = await browser.post(`/ville/reservations/${bookingId}/annuler`, { enfant: family.childIds[0]!, mois: '2026-11' });
     assert.equal(cancelled.statusCode, 302);
-    assert.deepEqual((await s.statuses('journee', DAY)).flat().map((row) => row.rank ?? row.status), ['cancelled', 'cancelled', 'offered', 'offered']);
+    assert.deepEqual(
+      (await s.statuses('journee', DAY)).flat().map((row) => row.rank ?? row.status),
+      ['cancelled', 'cancelled', 'offered', 'offered'],
+    );
     const offer = (await emailsTo(s.portal, s.tenant, 'parent3@example.test'))[0]!;
     assert.match(offer.subject, OFFERED);
-    assert.ok(offer.text_body.includes(`${s.portal.config.publicUrl}/ville/reservations/planning?enfant=${s.families[3]!.childIds[0]}&mois=2026-11`), offer.text_body);
+    assert.ok(
+      offer.text_body.includes(`${s.portal.config.publicUrl}/ville/reservations/planning?enfant=${s.families[3]!.childIds[0]}&mois=2026-11`),
+      offer.text_body,
+    );
   });
 
   it('offers a place that staff freed too, rather than giving it outright: the list moves by the activity’s rule', async () => {
     const second = s.families[1]!;
-    const booking = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('bookings').select('id').where('household_id', '=', second.householdId).executeTakeFirstOrThrow());
+    const booking = await s.portal.inTenant(s.tenant, ({ tx }) =>
+      tx.selectFrom('bookings').select('id').where('household_id', '=', second.householdId).executeTakeFirstOrThrow(),
+    );
     await s.asStaff((scope) => cancelBooking(scope, openCalendar, { householdId: second.householdId, bookingId: booking.id }));
-    assert.deepEqual((await s.statuses('journee', DAY)).flat().map((row) => row.rank ?? row.status), ['cancelled', 'cancelled', 'offered', 'offered']);
+    assert.deepEqual(
+      (await s.statuses('journee', DAY)).flat().map((row) => row.rank ?? row.status),
+      ['cancelled', 'cancelled', 'offered', 'offered'],
+    );
     assert.match((await emailsTo(s.portal, s.tenant, 'parent3@example.test'))[0]?.subject ?? '', OFFERED);
   });
 
@@ -95,12 +126,20 @@ describe('time-limited offers expire', () => {
     const counts = await Promise.all([expireOverdueOffers(options), expireOverdueOffers(options)]);
     assert.equal(counts[0]! + counts[1]!, 1);
     const events = await s.portal.inTenant(s.tenant, ({ tx }) =>
-      tx.selectFrom('booking_events as e').innerJoin('bookings as b', 'b.id', 'e.booking_id').select(['b.child_id', 'e.from_status', 'e.to_status']).where('e.at', '=', s.portal.clock.now()).execute(),
+      tx
+        .selectFrom('booking_events as e')
+        .innerJoin('bookings as b', 'b.id', 'e.booking_id')
+        .select(['b.child_id', 'e.from_status', 'e.to_status'])
+        .where('e.at', '=', s.portal.clock.now())
+        .execute(),
     );
-    assert.deepEqual(events.map((event) => [s.families.findIndex((family) => family.childIds[0] === event.child_id), event.from_status, event.to_status]).sort(), [
-      [2, 'offered', 'cancelled'],
-      [3, 'waitlisted', 'offered'],
-    ]);
+    assert.deepEqual(
+      events.map((event) => [s.families.findIndex((family) => family.childIds[0] === event.child_id), event.from_status, event.to_status]).sort(),
+      [
+        [2, 'offered', 'cancelled'],
+        [3, 'waitlisted', 'offered'],
+      ],
+    );
     assert.equal(await s.taken('grands', DAY), 2);
     assert.equal((await emailsTo(s.portal, s.tenant, 'parent3@example.test')).length, 1);
     assert.deepEqual(errors, []);
@@ -118,7 +157,10 @@ describe('the offer-expiry job', () => {
   it('is scheduled every minute on the job queue, and its worker expires the offers', async () => {
     const jobs = s.portal.services.jobs!;
     const schedules = await jobs.getSchedules();
-    assert.deepEqual(schedules.filter((schedule) => schedule.name === OFFER_EXPIRY_QUEUE).map((schedule) => schedule.cron), ['* * * * *']);
+    assert.deepEqual(
+      schedules.filter((schedule) => schedule.name === OFFER_EXPIRY_QUEUE).map((schedule) => schedule.cron),
+      ['* * * * *'],
+    );
     s.portal.clock.set('2026-11-03T08:00:00Z');
     await jobs.send(OFFER_EXPIRY_QUEUE, {});
     const deadline = Date.now() + 30_000;

@@ -100,14 +100,16 @@ describe('the outbox in the back office', () => {
     const admin = await createStaff(portal, north, { email: 'admin@nord.test', role: 'admin' });
     await askReset(portal, 'nord', admin.email);
     const list = await northManager.get('/nord/gestion/courriels');
-    const id = new RegExp(`href="/nord/gestion/courriels/([0-9a-f-]{36})">Nouveau mot de passe`).exec(list.body)?.[1];
+    const id = /href="\/nord\/gestion\/courriels\/([0-9a-f-]{36})">Nouveau mot de passe/.exec(list.body)?.[1];
     assert.ok(id, 'the reset email is listed');
     const shown = await northManager.get(`/nord/gestion/courriels/${id}`);
     assert.equal(shown.statusCode, 200);
     assert.match(shown.body, /secret à usage unique, lisible par son seul destinataire/);
     assert.doesNotMatch(shown.body, /reinitialiser\//);
 
-    const stored = await portal.inTenant(north, ({ tx }) => tx.selectFrom('outbox_emails').select(['text_body', 'sealed_secrets']).where('id', '=', id).executeTakeFirstOrThrow());
+    const stored = await portal.inTenant(north, ({ tx }) =>
+      tx.selectFrom('outbox_emails').select(['text_body', 'sealed_secrets']).where('id', '=', id).executeTakeFirstOrThrow(),
+    );
     assert.doesNotMatch(stored.text_body, /reinitialiser\//);
     assert.ok(stored.sealed_secrets, 'the link is kept sealed for the sender');
     assert.doesNotMatch(stored.sealed_secrets, /reinitialiser/);
@@ -141,7 +143,9 @@ describe('single-use secrets through a mail server', () => {
     await portal.services.mail.deliverPending();
     assert.equal(smtp.received.length, 1);
     assert.match(smtp.received[0]!.raw.replace(/=\r?\n/g, ''), /\/ville\/reinitialiser\/[A-Za-z0-9_-]{40,}/);
-    const row = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('outbox_emails').select(['status', 'text_body', 'sealed_secrets']).executeTakeFirstOrThrow());
+    const row = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('outbox_emails').select(['status', 'text_body', 'sealed_secrets']).executeTakeFirstOrThrow(),
+    );
     assert.equal(row.status, 'sent');
     assert.equal(row.sealed_secrets, null);
     assert.doesNotMatch(row.text_body, /reinitialiser\/[A-Za-z0-9_-]{20,}/);
@@ -175,7 +179,9 @@ describe('the demonstration mailbox', () => {
     assert.ok(link, 'the link is written whole');
     assert.equal((await visitor.get(link)).statusCode, 200);
 
-    const realId = await portal.inTenant(demo, ({ tx }) => tx.selectFrom('outbox_emails').select('id').where('to_address', '=', 'vraie.personne@gmail.com').executeTakeFirstOrThrow());
+    const realId = await portal.inTenant(demo, ({ tx }) =>
+      tx.selectFrom('outbox_emails').select('id').where('to_address', '=', 'vraie.personne@gmail.com').executeTakeFirstOrThrow(),
+    );
     assert.equal((await visitor.get(`/essai/courrier-demo/${realId.id}`)).statusCode, 404);
   });
 });

@@ -35,7 +35,12 @@ describe('clients that stall in the middle of a booking', () => {
       socket.on('close', () => (client.closed = true));
       socket.on('error', () => undefined);
       socket.once('connect', () => {
-        const lines = [`POST ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Content-Length: 100000', ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+        const lines = [
+          `POST ${path} HTTP/1.1`,
+          `Host: 127.0.0.1:${port}`,
+          'Content-Length: 100000',
+          ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+        ];
         socket.write(`${lines.join('\r\n')}\r\n\r\nactivite=`, (error) => (error ? reject(error) : resolve()));
       });
     });
@@ -64,7 +69,12 @@ describe('clients that stall in the middle of a booking', () => {
     assert.match(page.body, /Réservée/);
 
     const token = await apiLogin(portal, family);
-    const api = await callApi(portal, { method: 'POST', url: '/ville/api/v1/bookings', token, body: { activityId: wednesdays.id, choices: [{ childId: family.childIds[1]!, unitId: wednesdays.meal, day: '2026-12-09' }] } });
+    const api = await callApi(portal, {
+      method: 'POST',
+      url: '/ville/api/v1/bookings',
+      token,
+      body: { activityId: wednesdays.id, choices: [{ childId: family.childIds[1]!, unitId: wednesdays.meal, day: '2026-12-09' }] },
+    });
     assert.equal(api.statusCode, 200, `the API's booking was answered ${api.statusCode}`);
 
     // Past the time limit (two seconds, checked every second) every stalled connection is answered

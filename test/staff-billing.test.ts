@@ -38,7 +38,11 @@ describe('billing in the back office', () => {
     assert.match(preview.body, /Familles sans quotient familial valide \(1\)/);
     assert.match(preview.body, /DURAND Paul/);
     assert.equal((await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('invoices').select('id').execute())).length, 0);
-    const refused = await reader.post('/ville/gestion/facturation/campagnes', { regie: s.regieId, du: '2026-11-01', au: '2026-11-30' }, { csrf: preview.body.match(/name="_csrf" value="([^"]+)"/)?.[1] });
+    const refused = await reader.post(
+      '/ville/gestion/facturation/campagnes',
+      { regie: s.regieId, du: '2026-11-01', au: '2026-11-30' },
+      { csrf: preview.body.match(/name="_csrf" value="([^"]+)"/)?.[1] },
+    );
     assert.equal(refused.statusCode, 403);
     const generated = await manager.post('/ville/gestion/facturation/campagnes', { regie: s.regieId, du: '2026-11-01', au: '2026-11-30' });
     assert.equal(generated.statusCode, 302);
@@ -73,12 +77,27 @@ describe('billing in the back office', () => {
   it('records a cheque at the counter: an overpayment needs the credit confirmed', async () => {
     const form = await manager.get(`/ville/gestion/foyers/${s.martin.householdId}/paiement`);
     assert.equal(form.statusCode, 200);
-    const over = await manager.post(`/ville/gestion/foyers/${s.martin.householdId}/paiement`, { regie: s.regieId, moyen: 'cheque', montant: '20,00', recuLe: '03/12/2026', payeur: 'Claire MARTIN', numeroCheque: '' });
+    const over = await manager.post(`/ville/gestion/foyers/${s.martin.householdId}/paiement`, {
+      regie: s.regieId,
+      moyen: 'cheque',
+      montant: '20,00',
+      recuLe: '03/12/2026',
+      payeur: 'Claire MARTIN',
+      numeroCheque: '',
+    });
     assert.equal(over.statusCode, 400);
     assert.match(over.body, /Ce montant dépasse ce qui est dû \(9,30\s€\)/);
     assert.match(over.body, /Numéro du chèque/);
     assert.match(over.body, /value="20,00"/);
-    const recorded = await manager.post(`/ville/gestion/foyers/${s.martin.householdId}/paiement`, { regie: s.regieId, moyen: 'cheque', montant: '20,00', recuLe: '03/12/2026', payeur: 'Claire MARTIN', numeroCheque: '0012345', credit: '1' });
+    const recorded = await manager.post(`/ville/gestion/foyers/${s.martin.householdId}/paiement`, {
+      regie: s.regieId,
+      moyen: 'cheque',
+      montant: '20,00',
+      recuLe: '03/12/2026',
+      payeur: 'Claire MARTIN',
+      numeroCheque: '0012345',
+      credit: '1',
+    });
     assert.equal(recorded.statusCode, 302);
     const page = await manager.follow(recorded);
     assert.match(page.body, /Paiement enregistré, reçu n° RSR-2026-00001\./);

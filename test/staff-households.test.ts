@@ -35,7 +35,10 @@ describe('staff find, read, change and create households', () => {
   }
 
   async function familyNumber(householdId: string) {
-    return portal.inTenant(tenant, async ({ tx }) => (await tx.selectFrom('households').select('family_number').where('id', '=', householdId).executeTakeFirstOrThrow()).family_number);
+    return portal.inTenant(
+      tenant,
+      async ({ tx }) => (await tx.selectFrom('households').select('family_number').where('id', '=', householdId).executeTakeFirstOrThrow()).family_number,
+    );
   }
 
   it('finds a household by child name, email, phone in any spelling and family number, never another tenant’s', async () => {
@@ -55,7 +58,12 @@ describe('staff find, read, change and create households', () => {
   });
 
   it('finds names whatever their case and accents, both ways', async () => {
-    const rousseau = await createFamily(portal, tenant, { email: 'helene.rousseau@example.test', firstName: 'Hélène', lastName: 'ROUSSEAU', children: ['Eloise'] });
+    const rousseau = await createFamily(portal, tenant, {
+      email: 'helene.rousseau@example.test',
+      firstName: 'Hélène',
+      lastName: 'ROUSSEAU',
+      children: ['Eloise'],
+    });
     const staff = await signIn('agent@example.test');
     const cases: [string, string][] = [
       ['leonie', family.householdId],
@@ -88,7 +96,13 @@ describe('staff find, read, change and create households', () => {
     assert.equal((await staff.get(`/ville/gestion/foyers/${foreign.householdId}/address`)).statusCode, 404);
     assert.equal((await staff.get('/ville/gestion/foyers/pas-un-id')).statusCode, 404);
     const parent = await signIn(family.email);
-    for (const path of ['/ville/gestion/foyers', `/ville/gestion/foyers/${family.householdId}`, '/ville/gestion/demandes', '/ville/gestion/foyers/nouveau', '/ville/gestion/actualites']) {
+    for (const path of [
+      '/ville/gestion/foyers',
+      `/ville/gestion/foyers/${family.householdId}`,
+      '/ville/gestion/demandes',
+      '/ville/gestion/foyers/nouveau',
+      '/ville/gestion/actualites',
+    ]) {
       assert.equal((await parent.get(path)).statusCode, 404, path);
     }
   });
@@ -105,8 +119,13 @@ describe('staff find, read, change and create households', () => {
     assert.ok(bad.body.includes('value="12 34"') && bad.body.includes('Arachide'), 'keeps what was typed');
 
     const saved = await staff.post(path, { 'child.allergies': 'Arachide', 'child.doctor_phone': '0240000000', 'child.pai': 'true' });
-    assert.equal(saved.headers.location, `/ville/gestion/foyers/${family.householdId}?enregistre=direct#section-health-gestionfoyers${family.householdId.replaceAll('-', '')}personnes${childId!.replaceAll('-', '')}health`);
-    const child = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('persons').select(['allergies', 'doctor_phone', 'pai']).where('id', '=', childId!).executeTakeFirstOrThrow());
+    assert.equal(
+      saved.headers.location,
+      `/ville/gestion/foyers/${family.householdId}?enregistre=direct#section-health-gestionfoyers${family.householdId.replaceAll('-', '')}personnes${childId!.replaceAll('-', '')}health`,
+    );
+    const child = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('persons').select(['allergies', 'doctor_phone', 'pai']).where('id', '=', childId!).executeTakeFirstOrThrow(),
+    );
     assert.deepEqual(child, { allergies: 'Arachide', doctor_phone: '02 40 00 00 00', pai: true });
     const page = await staff.follow(saved);
     assert.match(page.body, /Les modifications sont enregistrées/);
@@ -134,7 +153,12 @@ describe('staff find, read, change and create households', () => {
     assert.match(bad.body, /Saisissez un numéro de téléphone valide/);
     assert.ok(bad.body.includes('value="Mamie Jo"'), 'keeps what was typed');
 
-    const saved = await staff.post(path, { 'contact.0.nom': 'Mamie Jo', 'contact.0.lien': 'grand-mère', 'contact.0.telephone': '06 11 22 33 44', 'contact.0.peutRecuperer': 'true' });
+    const saved = await staff.post(path, {
+      'contact.0.nom': 'Mamie Jo',
+      'contact.0.lien': 'grand-mère',
+      'contact.0.telephone': '06 11 22 33 44',
+      'contact.0.peutRecuperer': 'true',
+    });
     assert.equal(saved.headers.location, `/ville/gestion/foyers/${family.householdId}?enregistre=direct#child-${childId}`);
     const rows = await portal.inTenant(tenant, async ({ tx }) => ({
       contacts: await tx.selectFrom('child_contacts').select(['name', 'phone', 'can_pick_up', 'emergency']).where('child_id', '=', childId!).execute(),
@@ -157,10 +181,19 @@ describe('staff find, read, change and create households', () => {
     const staff = await signIn('agent@example.test');
     await staff.get('/ville/gestion/foyers/nouveau');
     const response = await staff.post('/ville/gestion/foyers/nouveau', {
-      'household.address_line1': '3 rue des Lilas', 'household.postcode': '4400', 'household.city': 'Nantes',
-      'guardian.adult.first_name': 'Samia', 'guardian.adult.last_name': 'Benali', 'guardian.adult.email': 'samia@example.test', 'guardian.adult.mobile_phone': '06 12',
-      'child0.child.first_name': 'Inès', 'child0.child.last_name': 'Benali', 'child0.child.birth_date': '01/01/2030',
-      'child1.child.first_name': 'Adam', 'child1.child.last_name': 'Benali', 'child1.child.birth_date': '01/01/2001',
+      'household.address_line1': '3 rue des Lilas',
+      'household.postcode': '4400',
+      'household.city': 'Nantes',
+      'guardian.adult.first_name': 'Samia',
+      'guardian.adult.last_name': 'Benali',
+      'guardian.adult.email': 'samia@example.test',
+      'guardian.adult.mobile_phone': '06 12',
+      'child0.child.first_name': 'Inès',
+      'child0.child.last_name': 'Benali',
+      'child0.child.birth_date': '01/01/2030',
+      'child1.child.first_name': 'Adam',
+      'child1.child.last_name': 'Benali',
+      'child1.child.birth_date': '01/01/2001',
       action: 'create',
     });
     assert.equal(response.statusCode, 400);
@@ -169,7 +202,8 @@ describe('staff find, read, change and create households', () => {
     assert.match(response.body, /Cette date ne peut pas être dans le futur/);
     assert.match(response.body, /dépasse l’âge maximal/);
     assert.match(response.body, /href="#field-child0\.child\.birth_date"/);
-    for (const kept of ['value="4400"', 'value="06 12"', 'value="01/01/2030"', 'value="Inès"', 'value="samia@example.test"']) assert.ok(response.body.includes(kept), `keeps ${kept}`);
+    for (const kept of ['value="4400"', 'value="06 12"', 'value="01/01/2030"', 'value="Inès"', 'value="samia@example.test"'])
+      assert.ok(response.body.includes(kept), `keeps ${kept}`);
     const households = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('households').select('id').where('name', '=', 'BENALI Samia').execute());
     assert.equal(households.length, 0);
 
@@ -183,10 +217,19 @@ describe('staff find, read, change and create households', () => {
     const staff = await signIn('agent@example.test');
     await staff.get('/ville/gestion/foyers/nouveau');
     const form = {
-      'household.address_line1': '12 rue Haute', 'household.postcode': '44000', 'household.city': 'Nantes',
-      'guardian.adult.civility': 'm', 'guardian.adult.first_name': 'Karim', 'guardian.adult.last_name': 'Petit', 'guardian.adult.email': 'Karim.Petit@example.test',
-      'guardian.adult.mobile_phone': '+33 6 12 34 56 78', 'guardian.quality': 'father',
-      'child0.child.first_name': 'Léonie', 'child0.child.last_name': 'PETIT', 'child0.child.birth_date': '01/03/2015', 'child0.child.sex': 'f',
+      'household.address_line1': '12 rue Haute',
+      'household.postcode': '44000',
+      'household.city': 'Nantes',
+      'guardian.adult.civility': 'm',
+      'guardian.adult.first_name': 'Karim',
+      'guardian.adult.last_name': 'Petit',
+      'guardian.adult.email': 'Karim.Petit@example.test',
+      'guardian.adult.mobile_phone': '+33 6 12 34 56 78',
+      'guardian.quality': 'father',
+      'child0.child.first_name': 'Léonie',
+      'child0.child.last_name': 'PETIT',
+      'child0.child.birth_date': '01/03/2015',
+      'child0.child.sex': 'f',
     };
     const warned = await staff.post('/ville/gestion/foyers/nouveau', { ...form, action: 'create' });
     assert.equal(warned.statusCode, 200);
@@ -196,7 +239,12 @@ describe('staff find, read, change and create households', () => {
     assert.match(warned.body, /Créer quand même/);
     assert.equal((await emailsTo(portal, tenant, 'karim.petit@example.test')).length, 0, 'nothing created yet');
     // The same child typed without its accent and in other capitals is still the same child.
-    const unaccented = await staff.post('/ville/gestion/foyers/nouveau', { ...form, 'child0.child.first_name': 'LEONIE', 'child0.child.last_name': 'petit', action: 'create' });
+    const unaccented = await staff.post('/ville/gestion/foyers/nouveau', {
+      ...form,
+      'child0.child.first_name': 'LEONIE',
+      'child0.child.last_name': 'petit',
+      action: 'create',
+    });
     assert.match(unaccented.body, /même enfant \(nom et date de naissance\)/);
 
     const created = await staff.post('/ville/gestion/foyers/nouveau', { ...form, confirm: '1' });
@@ -228,10 +276,20 @@ describe('staff find, read, change and create households', () => {
     const staff = await signIn('agent@example.test');
     await staff.get('/ville/gestion/foyers/nouveau');
     const form = {
-      'household.address_line1': '5 allée des Pins', 'household.postcode': '44300', 'household.city': 'Nantes',
-      'guardian.adult.first_name': 'Lina', 'guardian.adult.last_name': 'Garnier', 'guardian.adult.email': 'lina.garnier@example.test', 'guardian.quality': 'mother',
-      'partner.adult.first_name': 'Hugo', 'partner.adult.last_name': 'Garnier', 'partner.adult.email': 'Hugo.Garnier@example.test', 'partner.quality': 'father',
-      'child0.child.first_name': 'Maël', 'child0.child.last_name': 'Garnier', 'child0.child.birth_date': '02/02/2019',
+      'household.address_line1': '5 allée des Pins',
+      'household.postcode': '44300',
+      'household.city': 'Nantes',
+      'guardian.adult.first_name': 'Lina',
+      'guardian.adult.last_name': 'Garnier',
+      'guardian.adult.email': 'lina.garnier@example.test',
+      'guardian.quality': 'mother',
+      'partner.adult.first_name': 'Hugo',
+      'partner.adult.last_name': 'Garnier',
+      'partner.adult.email': 'Hugo.Garnier@example.test',
+      'partner.quality': 'father',
+      'child0.child.first_name': 'Maël',
+      'child0.child.last_name': 'Garnier',
+      'child0.child.birth_date': '02/02/2019',
       confirm: '1',
     };
     const garniers = () => portal.inTenant(tenant, ({ tx }) => tx.selectFrom('households').select('id').where('name', '=', 'GARNIER Lina').execute());
@@ -254,7 +312,13 @@ describe('staff find, read, change and create households', () => {
     assert.equal([...page.body.matchAll(/Invitation en attente/g)].length, 2);
     const [householdId] = (await garniers()).map((row) => row.id);
     const accounts = await portal.inTenant(tenant, ({ tx }) =>
-      tx.selectFrom('accounts as a').innerJoin('persons as p', 'p.id', 'a.person_id').select(['a.email', 'a.household_id', 'p.first_name']).where('a.household_id', '=', householdId!).orderBy('a.email').execute(),
+      tx
+        .selectFrom('accounts as a')
+        .innerJoin('persons as p', 'p.id', 'a.person_id')
+        .select(['a.email', 'a.household_id', 'p.first_name'])
+        .where('a.household_id', '=', householdId!)
+        .orderBy('a.email')
+        .execute(),
     );
     assert.deepEqual(accounts, [
       { email: 'hugo.garnier@example.test', household_id: householdId, first_name: 'Hugo' },

@@ -30,7 +30,16 @@ describe('staff pages read their input by schemas', () => {
     await createStaff(portal, tenant, { email: 'agent@example.test', role: 'admin' });
     ({ activityId, unitId, poolId } = await portal.inTenant(tenant, async (base) => {
       const scope = { ...base, actor: SYSTEM };
-      const id = await createActivity(scope, { name: 'Mercredis', kind: 'alsh_wednesday', site_id: null, starts_on: '2026-09-01', ends_on: '2027-07-03', weekdays: [3], opening: 'all', requires_enrollment: false });
+      const id = await createActivity(scope, {
+        name: 'Mercredis',
+        kind: 'alsh_wednesday',
+        site_id: null,
+        starts_on: '2026-09-01',
+        ends_on: '2027-07-03',
+        weekdays: [3],
+        opening: 'all',
+        requires_enrollment: false,
+      });
       const unit = await addUnit(scope, { activity_id: id, name: 'Journée', code: 'J' });
       const pool = await addCapacityPool(scope, { activity_id: id, group_id: null, unit_ids: [unit], places: 10 });
       return { activityId: id, unitId: unit, poolId: pool };
@@ -78,7 +87,11 @@ describe('staff pages read their input by schemas', () => {
     ];
     for (const path of posts) assert.equal((await staff.post(path, { name: 'X' })).statusCode, 404, path);
     const units = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('units').select('id').execute());
-    assert.deepEqual(units.map((unit) => unit.id), [unitId], 'nothing was changed');
+    assert.deepEqual(
+      units.map((unit) => unit.id),
+      [unitId],
+      'nothing was changed',
+    );
   });
 
   it('refuses as a bad request the values no page writes: decision buttons, marks, choices', async () => {
@@ -91,7 +104,10 @@ describe('staff pages read their input by schemas', () => {
     await check('a decision on no id', staff.post('/ville/gestion/validations', { act: 'accept:booking:pas-un-id' }));
     await check('an unknown verb', staff.post('/ville/gestion/validations', { act: `delete:booking:${randomUUID()}` }));
     await check('a ticked box of an unknown kind', staff.post('/ville/gestion/validations', { act: 'accept:selection', ids: `payment:${randomUUID()}` }));
-    await check('a group that is not a group', staff.post('/ville/gestion/validations', { act: `accept:enrollment:${randomUUID()}`, [`group.${randomUUID()}`]: 'Grands' }));
+    await check(
+      'a group that is not a group',
+      staff.post('/ville/gestion/validations', { act: `accept:enrollment:${randomUUID()}`, [`group.${randomUUID()}`]: 'Grands' }),
+    );
     await check('a group field of no enrollment', staff.post('/ville/gestion/validations', { act: 'accept:selection', 'group.pas-un-id': '' }));
     await check('a change request decision on no id', staff.post('/ville/gestion/demandes', { act: 'accept:pas-un-id' }));
     await check('an unknown kind of change request', staff.get('/ville/gestion/demandes?type=tout'));

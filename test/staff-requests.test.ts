@@ -42,14 +42,23 @@ describe('staff decide the families’ requests, set the record’s rules and pu
         { ...scope, actor: { kind: 'family', accountId: family.accountId, householdId: family.householdId, label: 'Famille' } },
         tenant.settings,
         checkContext(tenant.settings, '2026-11-23'),
-        { householdId: family.householdId, personId: null, section: 'address', form: { 'household.address_line1': line, 'household.postcode': '44000', 'household.city': 'Nantes' } },
+        {
+          householdId: family.householdId,
+          personId: null,
+          section: 'address',
+          form: { 'household.address_line1': line, 'household.postcode': '44000', 'household.city': 'Nantes' },
+        },
       ),
     );
     assert.ok(outcome.kind === 'saved' && outcome.requested.includes('household.address_line1'));
   }
 
   const addressOf = (family: TestFamily) =>
-    portal.inTenant(tenant, async ({ tx }) => (await tx.selectFrom('households').select('address_line1').where('id', '=', family.householdId).executeTakeFirstOrThrow()).address_line1);
+    portal.inTenant(
+      tenant,
+      async ({ tx }) =>
+        (await tx.selectFrom('households').select('address_line1').where('id', '=', family.householdId).executeTakeFirstOrThrow()).address_line1,
+    );
   const requestIds = (html: string) => [...html.matchAll(/name="ids" value="([0-9a-f-]{36})"/g)].map((match) => match[1]!);
 
   it('shows each pending request with its old and new values, and counts them on the dashboard', async () => {
@@ -61,7 +70,10 @@ describe('staff decide the families’ requests, set the record’s rules and pu
     assert.ok(inbox.body.includes(`/ville/gestion/foyers/${nina.householdId}`));
     assert.match(inbox.body, /Adresse : <del>.*Non renseigné.*<\/del> → <ins>1 rue Neuve<\/ins>/);
     assert.match(inbox.body, /Code postal : <del>/);
-    assert.match((await staff.get('/ville/gestion')).body, /<p class="fr-tile__desc"><strong class="fr-h4 fr-mb-0">1<\/strong><\/p><p class="fr-tile__detail">Traiter les demandes<\/p>/);
+    assert.match(
+      (await staff.get('/ville/gestion')).body,
+      /<p class="fr-tile__desc"><strong class="fr-h4 fr-mb-0">1<\/strong><\/p><p class="fr-tile__detail">Traiter les demandes<\/p>/,
+    );
     assert.match((await staff.get('/ville/gestion/demandes?type=add_member')).body, /Aucune demande en attente/);
   });
 
@@ -130,7 +142,10 @@ describe('staff decide the families’ requests, set the record’s rules and pu
   });
 
   it('tells staff when an accepted email change would take another account’s login', async () => {
-    const ninaGuardian = await portal.inTenant(tenant, async ({ tx }) => (await tx.selectFrom('accounts').select('person_id').where('id', '=', nina.accountId).executeTakeFirstOrThrow()).person_id!);
+    const ninaGuardian = await portal.inTenant(
+      tenant,
+      async ({ tx }) => (await tx.selectFrom('accounts').select('person_id').where('id', '=', nina.accountId).executeTakeFirstOrThrow()).person_id!,
+    );
     await portal.inTenant(tenant, (scope) =>
       changeRecordSection(
         { ...scope, actor: { kind: 'family', accountId: nina.accountId, householdId: nina.householdId, label: 'Famille' } },
@@ -153,13 +168,18 @@ describe('staff decide the families’ requests, set the record’s rules and pu
     const page = await admin.get('/ville/gestion/parametres/fiche');
     assert.match(page.body, /Modifiable directement par la famille/);
     assert.doesNotMatch(page.body, /name="adult.email"/, 'the login email is always checked by the service');
-    const current = Object.fromEntries([...page.body.matchAll(/name="([a-z0-9_.]+)" value="(direct|request)" checked/g)].map((match) => [match[1]!, match[2]!]));
+    const current = Object.fromEntries(
+      [...page.body.matchAll(/name="([a-z0-9_.]+)" value="(direct|request)" checked/g)].map((match) => [match[1]!, match[2]!]),
+    );
     const bad = await admin.post('/ville/gestion/parametres/fiche', { ...current, maxChildAge: 'douze' });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /Saisissez un nombre entier/);
 
     const family = await signIn(nina.email);
-    const personId = await portal.inTenant(tenant, async ({ tx }) => (await tx.selectFrom('accounts').select('person_id').where('id', '=', nina.accountId).executeTakeFirstOrThrow()).person_id!);
+    const personId = await portal.inTenant(
+      tenant,
+      async ({ tx }) => (await tx.selectFrom('accounts').select('person_id').where('id', '=', nina.accountId).executeTakeFirstOrThrow()).person_id!,
+    );
     await family.get(`/ville/mon-compte/personnes/${personId}/work`);
     const before = await family.post(`/ville/mon-compte/personnes/${personId}/work`, { 'adult.profession': 'Infirmière', 'adult.employer': '' });
     assert.match(String(before.headers.location), /enregistre=direct/);
@@ -173,7 +193,9 @@ describe('staff decide the families’ requests, set the record’s rules and pu
     const settings = await portal.inTenant(tenant, async ({ tx }) => (await tx.selectFrom('tenants').select('settings').executeTakeFirstOrThrow()).settings);
     assert.equal(settings.maxChildAge, 14);
     assert.equal(settings.fieldPolicies?.['adult.profession'], 'request');
-    const audit = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('audit_log').select('details').where('action', '=', 'tenant.settings_changed').execute());
+    const audit = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('audit_log').select('details').where('action', '=', 'tenant.settings_changed').execute(),
+    );
     assert.equal(audit.length, 1);
   });
 
@@ -185,7 +207,11 @@ describe('staff decide the families’ requests, set the record’s rules and pu
     assert.match(bad.body, /Ce champ est obligatoire/);
     assert.match(bad.body, /Saisissez une date valide/);
     assert.ok(bad.body.includes('value="Inscriptions"'));
-    const published = await staff.post('/ville/gestion/actualites', { title: 'Inscriptions ouvertes', body: 'Pour les vacances de Noël.', expiresOn: '30/11/2026' });
+    const published = await staff.post('/ville/gestion/actualites', {
+      title: 'Inscriptions ouvertes',
+      body: 'Pour les vacances de Noël.',
+      expiresOn: '30/11/2026',
+    });
     assert.equal(published.headers.location, '/ville/gestion/actualites?fait=publiee');
     const list = await staff.follow(published);
     assert.match(list.body, /Inscriptions ouvertes/);

@@ -16,7 +16,10 @@ describe('tenant isolation', () => {
     south = await portal.addTenant({ slug: 'sud', name: 'Commune du Sud', contact_phone: '02 22 22 22 22' });
     for (const tenant of [north, south]) {
       await portal.inTenant(tenant, ({ tx, tenantId }) =>
-        tx.insertInto('sites').values({ tenant_id: tenantId, name: `École de ${tenant.slug}`, kind: 'school' }).execute(),
+        tx
+          .insertInto('sites')
+          .values({ tenant_id: tenantId, name: `École de ${tenant.slug}`, kind: 'school' })
+          .execute(),
       );
     }
   });
@@ -44,9 +47,15 @@ describe('tenant isolation', () => {
 
   it('shows a tenant only its own rows even when a query forgets to filter (row-level security)', async () => {
     const sites = await inTenant(portal.db, north.id, (tx) => tx.selectFrom('sites').select('name').execute());
-    assert.deepEqual(sites.map((site) => site.name), ['École de nord']);
+    assert.deepEqual(
+      sites.map((site) => site.name),
+      ['École de nord'],
+    );
     const tenants = await inTenant(portal.db, north.id, (tx) => tx.selectFrom('tenants').select('slug').execute());
-    assert.deepEqual(tenants.map((tenant) => tenant.slug), ['nord']);
+    assert.deepEqual(
+      tenants.map((tenant) => tenant.slug),
+      ['nord'],
+    );
   });
 
   it('refuses to write a row into another tenant', async () => {
@@ -55,16 +64,24 @@ describe('tenant isolation', () => {
       /row-level security/,
     );
     const southSites = await inTenant(portal.db, south.id, (tx) => tx.selectFrom('sites').select('name').execute());
-    assert.deepEqual(southSites.map((site) => site.name), ['École de sud']);
+    assert.deepEqual(
+      southSites.map((site) => site.name),
+      ['École de sud'],
+    );
   });
 
   it('cannot update or delete another tenant’s rows', async () => {
-    const updated = await inTenant(portal.db, north.id, (tx) => tx.updateTable('sites').set({ name: 'Piraté' }).where('tenant_id', '=', south.id).executeTakeFirst());
+    const updated = await inTenant(portal.db, north.id, (tx) =>
+      tx.updateTable('sites').set({ name: 'Piraté' }).where('tenant_id', '=', south.id).executeTakeFirst(),
+    );
     assert.equal(Number(updated.numUpdatedRows), 0);
     const deleted = await inTenant(portal.db, north.id, (tx) => tx.deleteFrom('sites').executeTakeFirst());
     assert.equal(Number(deleted.numDeletedRows), 1);
     const southSites = await inTenant(portal.db, south.id, (tx) => tx.selectFrom('sites').select('name').execute());
-    assert.deepEqual(southSites.map((site) => site.name), ['École de sud']);
+    assert.deepEqual(
+      southSites.map((site) => site.name),
+      ['École de sud'],
+    );
   });
 
   it('runs requests as a role that cannot lift the wall itself', async () => {

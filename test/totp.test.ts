@@ -4,13 +4,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { Actor } from '../src/modules/actor.js';
 import { createAccount } from '../src/modules/identity/accounts.js';
 import { openSession } from '../src/modules/identity/sessions.js';
-import {
-  checkTotpCode,
-  enableTotp,
-  requiresSecondFactor,
-  startTotpEnrolment,
-  totpStatus,
-} from '../src/modules/identity/totp.js';
+import { checkTotpCode, enableTotp, requiresSecondFactor, startTotpEnrolment, totpStatus } from '../src/modules/identity/totp.js';
 import type { Scope } from '../src/modules/scope.js';
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
 import { CSRF_COOKIE, CsrfTokens } from '../src/web/csrf.js';
@@ -85,7 +79,9 @@ describe('two-factor authentication of staff (TOTP)', () => {
     assert.ok(enrolment);
     assert.match(enrolment.secret, /^[A-Z2-7]{32}$/);
     assert.match(enrolment.uri, /^otpauth:\/\/totp\/Commune%20du%20Nord:enrolment%40nord\.test\?issuer=Commune%20du%20Nord&secret=[A-Z2-7]{32}&/);
-    const stored = await portal.inTenant(north, ({ tx }) => tx.selectFrom('accounts').select('totp_secret').where('id', '=', accountId).executeTakeFirstOrThrow());
+    const stored = await portal.inTenant(north, ({ tx }) =>
+      tx.selectFrom('accounts').select('totp_secret').where('id', '=', accountId).executeTakeFirstOrThrow(),
+    );
     assert.match(stored.totp_secret ?? '', /^v1\./);
     assert.ok(!stored.totp_secret?.includes(enrolment.secret));
 
@@ -225,7 +221,10 @@ describe('two-factor authentication of staff (TOTP)', () => {
     assert.doesNotMatch(on.body, /<svg xmlns/);
 
     portal.clock.advance(2 * STEP);
-    assert.match((await browser.post('/nord/gestion/securite', { action: 'disable', proof: '' })).body, /Saisissez le code affiché par votre application, ou votre mot de passe/);
+    assert.match(
+      (await browser.post('/nord/gestion/securite', { action: 'disable', proof: '' })).body,
+      /Saisissez le code affiché par votre application, ou votre mot de passe/,
+    );
     assert.match((await browser.post('/nord/gestion/securite', { action: 'disable', proof: 'Pas1LeBon' })).body, /Ce code ou ce mot de passe n’est pas le bon/);
     const disabled = await browser.post('/nord/gestion/securite', { action: 'disable', proof: codeAt(secret) });
     assert.equal(disabled.headers.location, '/nord/gestion/securite?fait=desactive');

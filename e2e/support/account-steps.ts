@@ -87,7 +87,11 @@ async function revealNavLink(page: Page, link: Locator, name: string): Promise<v
   if (await opener.isVisible()) await opener.click();
   if (!(await link.isVisible())) {
     const nav = page.getByRole('navigation', { name: /^(Menu principal|Main menu)$/ });
-    await nav.locator('.fr-nav__item').filter({ has: page.getByRole('link', { name, exact: true, includeHidden: true }) }).locator('.fr-nav__btn').click();
+    await nav
+      .locator('.fr-nav__item')
+      .filter({ has: page.getByRole('link', { name, exact: true, includeHidden: true }) })
+      .locator('.fr-nav__btn')
+      .click();
   }
   await link.waitFor({ state: 'visible', timeout: 3_000 });
 }
@@ -111,14 +115,22 @@ export function loginAlert(page: Page): Locator {
 
 /** Logs out with the header's button (the one visible at this width). */
 export async function logOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: /^(Se déconnecter|Log out)$/ }).filter({ visible: true }).first().click();
+  await page
+    .getByRole('button', { name: /^(Se déconnecter|Log out)$/ })
+    .filter({ visible: true })
+    .first()
+    .click();
 }
 
 /**
  * Staff open the outbox from the back office's navigation and the newest mail to `to` with this
  * subject: it says a single-use link was sent, and holds no link to `pathPart`.
  */
-export async function maskedInOutbox(staff: Page, baseUrl: string, options: { to: string; subject: string; pathPart: string; screenshotAs?: (page: Page) => Promise<void> }): Promise<void> {
+export async function maskedInOutbox(
+  staff: Page,
+  baseUrl: string,
+  options: { to: string; subject: string; pathPart: string; screenshotAs?: (page: Page) => Promise<void> },
+): Promise<void> {
   await followNav(staff, 'Courriels envoyés');
   await staff.waitForURL(`${baseUrl}${DEMO_BASE}/gestion/courriels`);
   await openMail(staff, options.to, options.subject, /\/gestion\/courriels\/[0-9a-f-]{36}$/);
@@ -132,7 +144,11 @@ export async function maskedInOutbox(staff: Page, baseUrl: string, options: { to
  * Anybody opens the demonstration's mailbox from the footer, opens the newest mail to `to` with this
  * subject, and returns the address of the link inside it that leads to `pathPart`.
  */
-export async function linkFromDemoMailbox(page: Page, baseUrl: string, options: { to: string; subject: string; pathPart: string; screenshotAs?: (page: Page) => Promise<void> }): Promise<string> {
+export async function linkFromDemoMailbox(
+  page: Page,
+  baseUrl: string,
+  options: { to: string; subject: string; pathPart: string; screenshotAs?: (page: Page) => Promise<void> },
+): Promise<string> {
   await page.getByRole('contentinfo').getByRole('link', { name: 'Courrier de la démonstration' }).click();
   await page.waitForURL(`${baseUrl}${DEMO_BASE}/courrier-demo`);
   await openMail(page, options.to, options.subject, new RegExp(`${DEMO_BASE}/courrier-demo/[0-9a-f-]{36}$`));
@@ -165,7 +181,8 @@ export async function passwordRuleStates(page: Page): Promise<Record<string, boo
         const spoken = element.querySelector('[data-rule-state]')?.textContent ?? '';
         // What a screen reader hears agrees with what the eye sees.
         const saysUnmet = /non respecté|not met/.test(spoken);
-        if (spoken === '' || met === saysUnmet) throw new Error(`rule ${element.getAttribute('data-rule')} looks ${met ? 'met' : 'unmet'} but says "${spoken}"`);
+        if (spoken === '' || met === saysUnmet)
+          throw new Error(`rule ${element.getAttribute('data-rule')} looks ${met ? 'met' : 'unmet'} but says "${spoken}"`);
         return [element.getAttribute('data-rule') ?? '?', met];
       }),
     ),

@@ -90,18 +90,21 @@ export async function applyMassSelection(page: Page, weekdays: string[], units: 
   await go(page.getByRole('button', { name: 'Appliquer' }));
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The calendar's box of one child, unit and day (a date as 2025-12-03). */
 export function dayBox(page: Page, child: string, unit: string, day: string): Locator {
-  return page.getByRole('checkbox', { name: new RegExp(`^${escape(`${child} — ${unit} — ${dayLabel('fr', day)}`)}`) });
+  return page.getByRole('checkbox', { name: new RegExp(`^${escapeRegExp(`${child} — ${unit} — ${dayLabel('fr', day)}`)}`) });
 }
 
 /** The calendar's row of a day in a child's table, as text ("mer. 24/12 … vacances scolaires …"). */
 export async function calendarRow(page: Page, child: string, day: string): Promise<string> {
-  const row = page.getByRole('table', { name: child, exact: true }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: dayLabel('fr', day), exact: true }) });
+  const row = page
+    .getByRole('table', { name: child, exact: true })
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: dayLabel('fr', day), exact: true }) });
   return text(row);
 }
 
@@ -126,11 +129,16 @@ export async function text(locator: Locator): Promise<string> {
 export async function resultRows(page: Page): Promise<string[]> {
   // textContent, not innerText: DSFR writes badges in capitals, the words are what they say.
   const rows = await page.locator('main table tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => {
-      const clone = td.cloneNode(true) as Element;
-      for (const node of clone.querySelectorAll('*')) node.append(' ');
-      return (clone.textContent ?? '').replace(/\s+/g, ' ').trim();
-    }).join(' | ')));
+    trs.map((tr) =>
+      [...tr.querySelectorAll('td')]
+        .map((td) => {
+          const clone = td.cloneNode(true) as Element;
+          for (const node of clone.querySelectorAll('*')) node.append(' ');
+          return (clone.textContent ?? '').replace(/\s+/g, ' ').trim();
+        })
+        .join(' | '),
+    ),
+  );
   return rows.sort();
 }
 
@@ -140,7 +148,7 @@ export function resultRow(child: string, day: string, unit: string, answer: stri
 
 /** The planning's entries of a day (each "activity — unit status …"), as text. */
 export async function planningRow(page: Page, day: string): Promise<string> {
-  const row = page.locator('main table tbody tr').filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${escape(dayLabel('fr', day))}`) }) });
+  const row = page.locator('main table tbody tr').filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${escapeRegExp(dayLabel('fr', day))}`) }) });
   return text(row);
 }
 
@@ -157,7 +165,13 @@ export async function notice(page: Page): Promise<string> {
 export { DEMO_BASE, followNav };
 
 /** The places taken in the pools of a unit on a day (what the waiting list and the calendar count). */
-export async function placesTaken(portal: TestPortal, demo: Tenant, activity: RegExp, unit: string, day: string): Promise<{ group: string | null; places: number; taken: number }[]> {
+export async function placesTaken(
+  portal: TestPortal,
+  demo: Tenant,
+  activity: RegExp,
+  unit: string,
+  day: string,
+): Promise<{ group: string | null; places: number; taken: number }[]> {
   return portal.inTenant(demo, async (scope) => {
     const rows = await scope.tx
       .selectFrom('capacity_pools as p')

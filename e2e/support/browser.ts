@@ -276,7 +276,9 @@ async function runAxe(page: Page, label: string): Promise<void> {
   const blocking = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
   const describe = (violation: AxeViolation) =>
     `  ${violation.impact} ${violation.id}: ${violation.help} (${violation.helpUrl})\n` +
-    violation.nodes.map((node) => `    - ${JSON.stringify(node.target)}${node.failureSummary ? `\n      ${node.failureSummary.replace(/\n/g, '\n      ')}` : ''}`).join('\n');
+    violation.nodes
+      .map((node) => `    - ${JSON.stringify(node.target)}${node.failureSummary ? `\n      ${node.failureSummary.replace(/\n/g, '\n      ')}` : ''}`)
+      .join('\n');
   const minor = violations.filter((violation) => !blocking.includes(violation));
   if (minor.length > 0) console.log(`axe, ${label}: minor findings (not failing)\n${minor.map(describe).join('\n')}`);
   assert.equal(blocking.length, 0, `axe found serious or critical violations on ${label} (${page.url()}):\n${blocking.map(describe).join('\n')}`);

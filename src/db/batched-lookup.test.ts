@@ -36,7 +36,10 @@ it('fails only the callers of a fetch that failed, and reads again afterwards', 
     return new Map(keys.map((key) => [key, key]));
   });
   const failed = await Promise.allSettled([lookup.get(1), lookup.get(2)]);
-  assert.deepEqual(failed.map((result) => result.status), ['rejected', 'rejected']);
+  assert.deepEqual(
+    failed.map((result) => result.status),
+    ['rejected', 'rejected'],
+  );
   fail = false;
   assert.equal(await lookup.get(1), 1);
 });

@@ -116,8 +116,7 @@ function postgresPool(databaseUrl: string, poolSize: number, options: { keepOpen
     max: poolSize,
     min: options.keepOpen ? poolSize : 0,
     types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        typeParsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => typeParsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   // An idle connection closed by the server (a restart, a failover) must not crash the process:

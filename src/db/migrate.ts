@@ -57,9 +57,7 @@ export async function migrate(db: Database, files = migrationFiles()): Promise<s
         await connection.exec('begin');
         try {
           await connection.exec(file.sql);
-          await connection.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [
-            file.version, file.name, file.checksum,
-          ]);
+          await connection.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [file.version, file.name, file.checksum]);
           await connection.exec('commit');
         } catch (error) {
           await connection.exec('rollback');

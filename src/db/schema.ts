@@ -13,4 +13,15 @@ import type { TenancyTables } from '../modules/tenancy/tenancy.tables.js';
 
 /** The whole database as Kysely sees it: each module declares its own tables. */
 export interface DB
-  extends TenancyTables, HouseholdsTables, IdentityTables, ActivitiesTables, NotificationsTables, AuditTables, BookingsTables, DocumentsTables, CalendarTables, LotteryTables, LedgerTables, BillingTables {}
+  extends TenancyTables,
+    HouseholdsTables,
+    IdentityTables,
+    ActivitiesTables,
+    NotificationsTables,
+    AuditTables,
+    BookingsTables,
+    DocumentsTables,
+    CalendarTables,
+    LotteryTables,
+    LedgerTables,
+    BillingTables {}

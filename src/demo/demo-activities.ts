@@ -23,14 +23,26 @@ export interface DemoUnits {
   holidays: { activity: string; day: string };
 }
 
-export async function seedDemoActivities(scope: Scope, sites: { school: string; centre: string }, year: { start: number; end: number }, children: DemoChild[]): Promise<DemoUnits> {
+export async function seedDemoActivities(
+  scope: Scope,
+  sites: { school: string; centre: string },
+  year: { start: number; end: number },
+  children: DemoChild[],
+): Promise<DemoUnits> {
   const label = `${year.start}-${year.end}`;
   const dates = { starts_on: `${year.start}-09-01`, ends_on: `${year.end}-07-04` };
   const twoWorkingDays = { type: 'days_before', days: 2, time: '10:00', workingDays: true } as const;
 
   const canteen = await createActivity(scope, {
-    name: `Restauration scolaire ${label}`, kind: 'canteen', site_id: sites.school, ...dates, weekdays: [1, 2, 4, 5], opening: 'school_days',
-    booking_deadline: twoWorkingDays, cancellation_deadline: twoWorkingDays, description: 'Repas du midi à l’école Jules-Ferry.',
+    name: `Restauration scolaire ${label}`,
+    kind: 'canteen',
+    site_id: sites.school,
+    ...dates,
+    weekdays: [1, 2, 4, 5],
+    opening: 'school_days',
+    booking_deadline: twoWorkingDays,
+    cancellation_deadline: twoWorkingDays,
+    description: 'Repas du midi à l’école Jules-Ferry.',
   });
   const canteenGroups = {
     maternelle: await addGroup(scope, { activity_id: canteen, name: 'Maternelle', min_age: 3, max_age: 5, position: 0 }),
@@ -41,16 +53,28 @@ export async function seedDemoActivities(scope: Scope, sites: { school: string; 
   await addCapacityPool(scope, { activity_id: canteen, group_id: canteenGroups.elementaire, unit_ids: [meal], places: 64 });
 
   const periscolaire = await createActivity(scope, {
-    name: `Accueil périscolaire matin et soir ${label}`, kind: 'periscolaire', site_id: sites.school, ...dates, weekdays: [1, 2, 4, 5], opening: 'school_days',
-    booking_deadline: { type: 'weekday_before', weekday: 4, time: '12:00' }, cancellation_deadline: { type: 'weekday_before', weekday: 4, time: '12:00' },
+    name: `Accueil périscolaire matin et soir ${label}`,
+    kind: 'periscolaire',
+    site_id: sites.school,
+    ...dates,
+    weekdays: [1, 2, 4, 5],
+    opening: 'school_days',
+    booking_deadline: { type: 'weekday_before', weekday: 4, time: '12:00' },
+    cancellation_deadline: { type: 'weekday_before', weekday: 4, time: '12:00' },
     description: 'Garderie du matin (7 h 30 – 8 h 20) et du soir (16 h 30 – 18 h 30).',
   });
   const periMorning = await addUnit(scope, { activity_id: periscolaire, name: 'Matin', code: 'M', position: 0 });
   const periEvening = await addUnit(scope, { activity_id: periscolaire, name: 'Soir', code: 'S', position: 1 });
 
   const wednesdays = await createActivity(scope, {
-    name: `Accueil de loisirs — mercredis ${label}`, kind: 'alsh_wednesday', site_id: sites.centre, ...dates, weekdays: [3], opening: 'school_days',
-    booking_deadline: { type: 'days_before', days: 7, time: '00:00' }, cancellation_deadline: { type: 'days_before', days: 2, time: '12:00' },
+    name: `Accueil de loisirs — mercredis ${label}`,
+    kind: 'alsh_wednesday',
+    site_id: sites.centre,
+    ...dates,
+    weekdays: [3],
+    opening: 'school_days',
+    booking_deadline: { type: 'days_before', days: 7, time: '00:00' },
+    cancellation_deadline: { type: 'days_before', days: 2, time: '12:00' },
     documents_required: 'Attestation d’assurance extrascolaire, carnet de vaccinations',
   });
   const wednesdayGroups = {
@@ -67,8 +91,14 @@ export async function seedDemoActivities(scope: Scope, sites: { school: string; 
   await addCapacityPool(scope, { activity_id: wednesdays, group_id: wednesdayGroups.elementaire, unit_ids: [day, morning], places: 24 });
 
   const holidays = await createActivity(scope, {
-    name: `Accueil de loisirs — vacances ${label}`, kind: 'alsh_holidays', site_id: sites.centre, ...dates, weekdays: [1, 2, 3, 4, 5], opening: 'holidays',
-    booking_deadline: { type: 'days_before', days: 14, time: '00:00' }, cancellation_deadline: { type: 'days_before', days: 7, time: '00:00' },
+    name: `Accueil de loisirs — vacances ${label}`,
+    kind: 'alsh_holidays',
+    site_id: sites.centre,
+    ...dates,
+    weekdays: [1, 2, 3, 4, 5],
+    opening: 'holidays',
+    booking_deadline: { type: 'days_before', days: 14, time: '00:00' },
+    cancellation_deadline: { type: 'days_before', days: 7, time: '00:00' },
   });
   const holidayDay = await addUnit(scope, { activity_id: holidays, name: 'Journée', code: 'J', position: 0 });
   await addCapacityPool(scope, { activity_id: holidays, group_id: null, unit_ids: [holidayDay], places: 40 });

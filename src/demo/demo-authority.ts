@@ -94,38 +94,80 @@ async function seedSites(scope: Scope): Promise<{ school: string; centre: string
   return { school: school!.id, centre: centre!.id };
 }
 
-async function seedFamilies(scope: Scope): Promise<{ children: { householdId: string; childId: string; level: 'maternelle' | 'elementaire' }[]; households: DemoHouseholds }> {
+async function seedFamilies(
+  scope: Scope,
+): Promise<{ children: { householdId: string; childId: string; level: 'maternelle' | 'elementaire' }[]; households: DemoHouseholds }> {
   const address = { postcode: '00000', city: 'Bellerive-sur-Loire', isDemo: true };
   const martin = await createHousehold(scope, {
-    name: 'MARTIN Claire et Julien', addressLine1: '8 rue des Tilleuls', ...address,
+    name: 'MARTIN Claire et Julien',
+    addressLine1: '8 rue des Tilleuls',
+    ...address,
     members: [
-      { role: 'guardian', quality: 'mother', person: { civility: 'mme', first_name: 'Claire', last_name: 'MARTIN', email: 'claire.martin@example.org', mobile_phone: '06 12 34 56 78' } },
+      {
+        role: 'guardian',
+        quality: 'mother',
+        person: { civility: 'mme', first_name: 'Claire', last_name: 'MARTIN', email: 'claire.martin@example.org', mobile_phone: '06 12 34 56 78' },
+      },
       { role: 'partner', quality: 'father', person: { civility: 'm', first_name: 'Julien', last_name: 'MARTIN', mobile_phone: '06 98 76 54 32' } },
       { role: 'child', person: { first_name: 'Léa', last_name: 'MARTIN', birth_date: '2018-04-12', sex: 'f' } },
       { role: 'child', person: { first_name: 'Hugo', last_name: 'MARTIN', birth_date: '2021-10-03', sex: 'm' } },
     ],
   });
-  await createAccount(scope, { kind: 'family', householdId: martin.householdId, personId: martin.personIds[0]!, email: 'claire.martin@example.org', displayName: 'Claire MARTIN', password: password('claire.martin@example.org') });
+  await createAccount(scope, {
+    kind: 'family',
+    householdId: martin.householdId,
+    personId: martin.personIds[0]!,
+    email: 'claire.martin@example.org',
+    displayName: 'Claire MARTIN',
+    password: password('claire.martin@example.org'),
+  });
 
   // Emma's parents are separated: she belongs to both households, each with its own money and messages.
   const bernard = await createHousehold(scope, {
-    name: 'BERNARD Sophie', addressLine1: '3 allée des Acacias', ...address,
+    name: 'BERNARD Sophie',
+    addressLine1: '3 allée des Acacias',
+    ...address,
     members: [
-      { role: 'guardian', quality: 'mother', person: { civility: 'mme', first_name: 'Sophie', last_name: 'BERNARD', email: 'sophie.bernard@example.org', mobile_phone: '07 11 22 33 44' } },
+      {
+        role: 'guardian',
+        quality: 'mother',
+        person: { civility: 'mme', first_name: 'Sophie', last_name: 'BERNARD', email: 'sophie.bernard@example.org', mobile_phone: '07 11 22 33 44' },
+      },
       { role: 'child', person: { first_name: 'Emma', last_name: 'DUBOIS', birth_date: '2017-06-25', sex: 'f' } },
     ],
   });
-  await createAccount(scope, { kind: 'family', householdId: bernard.householdId, personId: bernard.personIds[0]!, email: 'sophie.bernard@example.org', displayName: 'Sophie BERNARD', password: password('sophie.bernard@example.org') });
+  await createAccount(scope, {
+    kind: 'family',
+    householdId: bernard.householdId,
+    personId: bernard.personIds[0]!,
+    email: 'sophie.bernard@example.org',
+    displayName: 'Sophie BERNARD',
+    password: password('sophie.bernard@example.org'),
+  });
 
   const dubois = await createHousehold(scope, {
-    name: 'DUBOIS Marc', addressLine1: '21 boulevard de la Loire', ...address,
+    name: 'DUBOIS Marc',
+    addressLine1: '21 boulevard de la Loire',
+    ...address,
     members: [
-      { role: 'guardian', quality: 'father', person: { civility: 'm', first_name: 'Marc', last_name: 'DUBOIS', email: 'marc.dubois@example.org', mobile_phone: '06 55 44 33 22' } },
+      {
+        role: 'guardian',
+        quality: 'father',
+        person: { civility: 'm', first_name: 'Marc', last_name: 'DUBOIS', email: 'marc.dubois@example.org', mobile_phone: '06 55 44 33 22' },
+      },
       { role: 'child', person: { first_name: 'Nathan', last_name: 'DUBOIS', birth_date: '2019-02-08', sex: 'm' } },
     ],
   });
   await addExistingMember(scope, dubois.householdId, bernard.personIds[1]!, 'child');
-  await createAccount(scope, { kind: 'family', householdId: dubois.householdId, personId: dubois.personIds[0]!, email: 'marc.dubois@example.org', displayName: 'Marc DUBOIS', password: password('marc.dubois@example.org'), mustChangePassword: true });
+  await createAccount(scope, {
+    kind: 'family',
+    householdId: dubois.householdId,
+    personId: dubois.personIds[0]!,
+    email: 'marc.dubois@example.org',
+    displayName: 'Marc DUBOIS',
+    password: password('marc.dubois@example.org'),
+    mustChangePassword: true,
+  });
 
   return {
     children: [

@@ -27,19 +27,35 @@ export interface DemoHouseholds {
  */
 export async function seedDemoBilling(scope: Scope, units: DemoUnits, households: DemoHouseholds, schoolYearStart: number, sender: MailSender): Promise<void> {
   const meals = await saveRegie(scope, null, {
-    name: 'Restauration scolaire', invoicePrefix: 'RS', paymentTermsDays: '30', reminderDays: '15 30', bankHolder: 'Régie de restauration scolaire de Bellerive',
-    iban: 'FR76 3000 1007 9412 3456 7890 185', bic: 'BDFEFRPPCCT', paymentInstructions: 'Au guichet du Relais des enfants : espèces, chèque à l’ordre du Trésor public, CESU, carte bancaire.',
-    payfipNumcli: '012345', activityIds: [units.canteen.activity],
+    name: 'Restauration scolaire',
+    invoicePrefix: 'RS',
+    paymentTermsDays: '30',
+    reminderDays: '15 30',
+    bankHolder: 'Régie de restauration scolaire de Bellerive',
+    iban: 'FR76 3000 1007 9412 3456 7890 185',
+    bic: 'BDFEFRPPCCT',
+    paymentInstructions: 'Au guichet du Relais des enfants : espèces, chèque à l’ordre du Trésor public, CESU, carte bancaire.',
+    payfipNumcli: '012345',
+    activityIds: [units.canteen.activity],
   });
   const care = await saveRegie(scope, null, {
-    name: 'Périscolaire et loisirs', invoicePrefix: 'PL', paymentTermsDays: '30', reminderDays: '15', bankHolder: 'Régie enfance-jeunesse de Bellerive',
-    iban: 'FR76 3000 1007 9412 3456 7890 185', bic: 'BDFEFRPPCCT', activityIds: [units.periscolaire.activity, units.wednesdays.activity, units.holidays.activity],
+    name: 'Périscolaire et loisirs',
+    invoicePrefix: 'PL',
+    paymentTermsDays: '30',
+    reminderDays: '15',
+    bankHolder: 'Régie enfance-jeunesse de Bellerive',
+    iban: 'FR76 3000 1007 9412 3456 7890 185',
+    bic: 'BDFEFRPPCCT',
+    activityIds: [units.periscolaire.activity, units.wednesdays.activity, units.holidays.activity],
   });
   if (meals.kind !== 'saved' || care.kind !== 'saved') throw new Error('demo régies not saved');
 
   const from = `${schoolYearStart}-09-01`;
   const tariffs: [string, TariffForm][] = [
-    [units.canteen.meal, { kind: 'qf_brackets', bracketFrom: ['0', '601', '1201'], bracketPrice: ['1,10', '2,40', '3,90'], meal: '2,00', siblings: '0 10 20', unbooked: '7,50' }],
+    [
+      units.canteen.meal,
+      { kind: 'qf_brackets', bracketFrom: ['0', '601', '1201'], bracketPrice: ['1,10', '2,40', '3,90'], meal: '2,00', siblings: '0 10 20', unbooked: '7,50' },
+    ],
     [units.periscolaire.morning, { kind: 'flat', flat: '1,20' }],
     [units.periscolaire.evening, { kind: 'flat', flat: '1,80', nonResidentExtra: '0,50' }],
     [units.wednesdays.day, { kind: 'effort_rate', effortRate: '0,8', effortFloor: '3,00', effortCeiling: '15,00', siblings: '0 10' }],
@@ -52,8 +68,15 @@ export async function seedDemoBilling(scope: Scope, units: DemoUnits, households
     const added = await addTariff(scope, unitId, { effectiveFrom: from, ...form });
     if (added.kind !== 'saved') throw new Error(`demo tariff not saved: ${JSON.stringify(added)}`);
   }
-  for (const [householdId, qf] of [[households.martin.householdId, 720], [households.bernard.householdId, 480]] as const) {
-    await scope.tx.updateTable('households').set({ quotient_familial: qf, quotient_familial_date: from, quotient_familial_source: 'caf' }).where('id', '=', householdId).execute();
+  for (const [householdId, qf] of [
+    [households.martin.householdId, 720],
+    [households.bernard.householdId, 480],
+  ] as const) {
+    await scope.tx
+      .updateTable('households')
+      .set({ quotient_familial: qf, quotient_familial_date: from, quotient_familial_source: 'caf' })
+      .where('id', '=', householdId)
+      .execute();
   }
 
   // The last two whole months of the school year, each invoiced on the 3rd of the next (before today).
@@ -69,9 +92,34 @@ export async function seedDemoBilling(scope: Scope, units: DemoUnits, households
       // of her meals in CESU; Marc Dubois nothing yet (his invoice is late).
       const paid = { ...scope, now: new Date(`${nextMonth(month)}-12T10:00:00Z`) };
       const on = `${nextMonth(month)}-12`;
-      await recordPayment(paid, { householdId: households.martin.householdId, regieId: meals.id, method: 'cheque', amount: await dueAt(paid, households.martin.householdId, meals.id), receivedOn: on, payerName: 'Claire MARTIN', chequeNumber: '8450012', bankName: 'Crédit Bellerivois' });
-      await recordPayment(paid, { householdId: households.martin.householdId, regieId: care.id, method: 'transfer', amount: await dueAt(paid, households.martin.householdId, care.id), receivedOn: on, payerName: 'Julien MARTIN', reference: 'VIR MARTIN' });
-      await recordPayment(paid, { householdId: households.bernard.householdId, regieId: meals.id, method: 'cesu_paper', amount: '15,00', receivedOn: on, payerName: 'Sophie BERNARD', reference: 'CESU 2 titres' });
+      await recordPayment(paid, {
+        householdId: households.martin.householdId,
+        regieId: meals.id,
+        method: 'cheque',
+        amount: await dueAt(paid, households.martin.householdId, meals.id),
+        receivedOn: on,
+        payerName: 'Claire MARTIN',
+        chequeNumber: '8450012',
+        bankName: 'Crédit Bellerivois',
+      });
+      await recordPayment(paid, {
+        householdId: households.martin.householdId,
+        regieId: care.id,
+        method: 'transfer',
+        amount: await dueAt(paid, households.martin.householdId, care.id),
+        receivedOn: on,
+        payerName: 'Julien MARTIN',
+        reference: 'VIR MARTIN',
+      });
+      await recordPayment(paid, {
+        householdId: households.bernard.householdId,
+        regieId: meals.id,
+        method: 'cesu_paper',
+        amount: '15,00',
+        receivedOn: on,
+        payerName: 'Sophie BERNARD',
+        reference: 'CESU 2 titres',
+      });
     }
   }
 }
@@ -90,25 +138,69 @@ async function seedAttendance(scope: Scope, units: DemoUnits, households: DemoHo
   const wednesdays = days.filter((day) => weekdayOf(day) === 3);
   for (const [position, day] of schoolDays.entries()) {
     const weekday = weekdayOf(day);
-    rows.push({ household: households.martin.householdId, child: households.martin.lea, unit: units.canteen.meal, day, status: position === 5 ? 'absent_excused' : 'present' });
+    rows.push({
+      household: households.martin.householdId,
+      child: households.martin.lea,
+      unit: units.canteen.meal,
+      day,
+      status: position === 5 ? 'absent_excused' : 'present',
+    });
     rows.push({ household: households.martin.householdId, child: households.martin.hugo, unit: units.canteen.meal, day, status: 'present' });
-    if (weekday === 1 || weekday === 4) rows.push({ household: households.martin.householdId, child: households.martin.lea, unit: units.periscolaire.evening, day, status: 'present' });
+    if (weekday === 1 || weekday === 4)
+      rows.push({ household: households.martin.householdId, child: households.martin.lea, unit: units.periscolaire.evening, day, status: 'present' });
     // Emma lives with each parent half of the week: each household books its own days.
-    if (weekday <= 2) rows.push({ household: households.bernard.householdId, child: households.bernard.emma, unit: units.canteen.meal, day, status: 'present' });
+    if (weekday <= 2)
+      rows.push({ household: households.bernard.householdId, child: households.bernard.emma, unit: units.canteen.meal, day, status: 'present' });
     else rows.push({ household: households.dubois.householdId, child: households.dubois.emma, unit: units.canteen.meal, day, status: 'present' });
-    if (weekday !== 5) rows.push({ household: households.dubois.householdId, child: households.dubois.nathan, unit: units.canteen.meal, day, status: position === 3 ? 'absent_billed' : 'present' });
-    else if (position === schoolDays.length - 1 - index) rows.push({ household: households.dubois.householdId, child: households.dubois.nathan, unit: units.canteen.meal, day, status: 'present', unbooked: true });
-    if (weekday === 2) rows.push({ household: households.dubois.householdId, child: households.dubois.nathan, unit: units.periscolaire.morning, day, status: 'present' });
+    if (weekday !== 5)
+      rows.push({
+        household: households.dubois.householdId,
+        child: households.dubois.nathan,
+        unit: units.canteen.meal,
+        day,
+        status: position === 3 ? 'absent_billed' : 'present',
+      });
+    else if (position === schoolDays.length - 1 - index)
+      rows.push({
+        household: households.dubois.householdId,
+        child: households.dubois.nathan,
+        unit: units.canteen.meal,
+        day,
+        status: 'present',
+        unbooked: true,
+      });
+    if (weekday === 2)
+      rows.push({ household: households.dubois.householdId, child: households.dubois.nathan, unit: units.periscolaire.morning, day, status: 'present' });
   }
   for (const [position, day] of wednesdays.entries()) {
     rows.push({ household: households.martin.householdId, child: households.martin.lea, unit: units.wednesdays.day, day, status: 'present' });
     rows.push({ household: households.martin.householdId, child: households.martin.lea, unit: units.wednesdays.lunch, day, status: 'present' });
-    if (position % 2 === 0) rows.push({ household: households.martin.householdId, child: households.martin.hugo, unit: units.wednesdays.morning, day, status: position === 2 ? 'late_cancelled' : 'present' });
+    if (position % 2 === 0)
+      rows.push({
+        household: households.martin.householdId,
+        child: households.martin.hugo,
+        unit: units.wednesdays.morning,
+        day,
+        status: position === 2 ? 'late_cancelled' : 'present',
+      });
   }
   const at = new Date(`${month}-01T08:00:00Z`);
   await scope.tx
     .insertInto('bookings')
-    .values(rows.map((row) => ({ tenant_id: scope.tenantId, child_id: row.child, unit_id: row.unit, day: row.day, household_id: row.household, status: row.status, unbooked: row.unbooked ?? false, holds_pools: [], created_at: at, updated_at: at })))
+    .values(
+      rows.map((row) => ({
+        tenant_id: scope.tenantId,
+        child_id: row.child,
+        unit_id: row.unit,
+        day: row.day,
+        household_id: row.household,
+        status: row.status,
+        unbooked: row.unbooked ?? false,
+        holds_pools: [],
+        created_at: at,
+        updated_at: at,
+      })),
+    )
     .execute();
 }
 

@@ -38,8 +38,44 @@ export const LANGS = ['fr', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 
 /** French is the reference: every other language must have exactly its keys (checked by the compiler). */
-const fr = { ...frCommon, ...frBookings, ...frBookingOperations, ...frSecurity, ...frIdentity, ...frStaff, ...frStaffHouseholds, ...frFamily, ...frHouseholds, ...frNotifications, ...frCalendar, ...frActivitySetup, ...frApi, ...frLottery, ...frBilling, ...frFamilyBilling, ...frStaffBilling };
-const en: Record<keyof typeof fr, string> = { ...enCommon, ...enBookings, ...enBookingOperations, ...enSecurity, ...enIdentity, ...enStaff, ...enStaffHouseholds, ...enFamily, ...enHouseholds, ...enNotifications, ...enCalendar, ...enActivitySetup, ...enApi, ...enLottery, ...enBilling, ...enFamilyBilling, ...enStaffBilling };
+const fr = {
+  ...frCommon,
+  ...frBookings,
+  ...frBookingOperations,
+  ...frSecurity,
+  ...frIdentity,
+  ...frStaff,
+  ...frStaffHouseholds,
+  ...frFamily,
+  ...frHouseholds,
+  ...frNotifications,
+  ...frCalendar,
+  ...frActivitySetup,
+  ...frApi,
+  ...frLottery,
+  ...frBilling,
+  ...frFamilyBilling,
+  ...frStaffBilling,
+};
+const en: Record<keyof typeof fr, string> = {
+  ...enCommon,
+  ...enBookings,
+  ...enBookingOperations,
+  ...enSecurity,
+  ...enIdentity,
+  ...enStaff,
+  ...enStaffHouseholds,
+  ...enFamily,
+  ...enHouseholds,
+  ...enNotifications,
+  ...enCalendar,
+  ...enActivitySetup,
+  ...enApi,
+  ...enLottery,
+  ...enBilling,
+  ...enFamilyBilling,
+  ...enStaffBilling,
+};
 
 export type MessageKey = keyof typeof fr;
 export type Params = Record<string, string | number>;

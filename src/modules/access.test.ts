@@ -28,8 +28,10 @@ describe('who may do what', () => {
         permission.startsWith('household.')
           ? allowedHouseholds({ actor }, permission as Exclude<Permission, `service.${string}`>, ['h1', 'h2']).size === 2
           : may({ actor }, permission as Extract<Permission, `service.${string}`>);
-      for (const permission of granted) assert.equal(holds(permission), true, `${actor.kind}/${actor.kind === 'staff' ? actor.role : ''} should hold ${permission}`);
-      for (const permission of denied) assert.equal(holds(permission), false, `${actor.kind}/${actor.kind === 'staff' ? actor.role : ''} should not hold ${permission}`);
+      for (const permission of granted)
+        assert.equal(holds(permission), true, `${actor.kind}/${actor.kind === 'staff' ? actor.role : ''} should hold ${permission}`);
+      for (const permission of denied)
+        assert.equal(holds(permission), false, `${actor.kind}/${actor.kind === 'staff' ? actor.role : ''} should not hold ${permission}`);
     }
     assert.equal(refusal({ actor: reader }), 'forbidden', 'staff who can see are told their role forbids the change');
   });

@@ -46,7 +46,11 @@ export function bookingTurn(services: Services): BatchRunner<GatedSubmission, Bo
       // Each submission carries the actor who sent it, checked on its own; the turn is nobody's.
       const scope = { tx, tenantId: tenant.id, actor: SYSTEM, now: services.clock.now() };
       const answers = await requestBookingsTogether(scope, await bookingContextOf(services, scope, tenant), submissions);
-      const labels = await choiceLabels(scope, submissions.map((submission) => submission.activityId), submissions.flatMap((submission) => submission.choices));
+      const labels = await choiceLabels(
+        scope,
+        submissions.map((submission) => submission.activityId),
+        submissions.flatMap((submission) => submission.choices),
+      );
       return answers.map((results) => (results ? { results, labels } : null));
     });
   };

@@ -28,8 +28,10 @@ export class CsrfTokens {
    * answer page written with it (two HMACs per booking request otherwise, on the rush's hot path).
    */
   tokenOf(request: FormRequest): string {
-    let token = this.ofRequest.get(request);
-    if (token === undefined) this.ofRequest.set(request, (token = this.tokenFor(request.csrfSecret)));
+    const known = this.ofRequest.get(request);
+    if (known !== undefined) return known;
+    const token = this.tokenFor(request.csrfSecret);
+    this.ofRequest.set(request, token);
     return token;
   }
 

@@ -31,6 +31,8 @@ declare module 'fastify' {
   interface FastifyReply {
     /** Renders a full page (layout included) with the request's context. */
     page(title: string, body: VNode, status?: number): Promise<FastifyReply>;
+    /** The error page of a kind, with its status (404, 403…), in the request's language. */
+    errorPage(kind: import('./components/error-page.js').ErrorKind, seconds?: number): Promise<FastifyReply>;
     /**
      * A page whose only part of its own is `fieldsHtml` (hiddenFieldsHtml), inside `frame`: for a
      * request turned away under a rush, the rest is rendered once and reused
@@ -55,5 +57,3 @@ declare module 'fastify' {
     bookingLine?: { turnAway(request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply): unknown };
   }
 }
-
-export {};

@@ -72,7 +72,9 @@ export function schemaFieldMessage(error: SchemaError): { code: string; key: Mes
     case 'additionalProperties':
       return { code: 'unknown', key: 'api.field.unknown' };
     case 'type':
-      return error.params.type === 'integer' || error.params.type === 'number' ? { code: 'integer', key: 'field.error.integer' } : { code: 'invalid', key: 'api.field.invalid' };
+      return error.params.type === 'integer' || error.params.type === 'number'
+        ? { code: 'integer', key: 'field.error.integer' }
+        : { code: 'invalid', key: 'api.field.invalid' };
     case 'format':
       if (error.params.format === 'date') return { code: 'date', key: 'api.field.date' };
       if (error.params.format === 'uuid') return { code: 'identifier', key: 'api.field.identifier' };
@@ -85,8 +87,16 @@ export function schemaFieldMessage(error: SchemaError): { code: string; key: Mes
 
 /** The path of a failure's field, one name per level (a missing property named after its parent). */
 export function schemaFieldParts(error: SchemaError): string[] {
-  const parts = error.instancePath.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const missing = error.keyword === 'required' ? String(error.params.missingProperty ?? '') : error.keyword === 'additionalProperties' ? String(error.params.additionalProperty ?? '') : '';
+  const parts = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const missing =
+    error.keyword === 'required'
+      ? String(error.params.missingProperty ?? '')
+      : error.keyword === 'additionalProperties'
+        ? String(error.params.additionalProperty ?? '')
+        : '';
   if (missing) parts.push(missing);
   return parts;
 }

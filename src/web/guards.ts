@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { roleAtLeast } from '../modules/actor.js';
 import type { StaffRole } from '../modules/identity/identity.tables.js';
-import { ErrorPage } from './components/error-page.js';
 
 /** Paths a person who must change a temporary password may still open. */
 const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['/mot-de-passe', '/deconnexion']);
@@ -15,7 +14,7 @@ function toLogin(request: FastifyRequest, reply: FastifyReply) {
 function signedIn(kind: 'family' | 'staff' | 'any', minRole: StaffRole = 'reader'): preHandlerAsyncHookHandler {
   return async function guard(request, reply) {
     const session = request.session;
-    if (!request.tenant) return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
+    if (!request.tenant) return reply.errorPage('notFound');
     if (!session) return toLogin(request, reply);
     if (session.awaitingSecondFactor) return reply.redirect(`${request.base}/connexion/code`);
     const path = request.pathInTenant.split('?')[0] ?? '/';
@@ -24,9 +23,9 @@ function signedIn(kind: 'family' | 'staff' | 'any', minRole: StaffRole = 'reader
     }
     const { account } = session;
     // A family account on a staff page (or the reverse) is told the page does not exist.
-    if (kind !== 'any' && account.kind !== kind) return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
+    if (kind !== 'any' && account.kind !== kind) return reply.errorPage('notFound');
     if (kind === 'staff' && !roleAtLeast(account.staffRole ?? 'reader', minRole)) {
-      return reply.page(request.t('error.forbidden.title'), ErrorPage({ kind: 'forbidden' }), 403);
+      return reply.errorPage('forbidden');
     }
   };
 }

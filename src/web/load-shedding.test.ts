@@ -60,13 +60,19 @@ it('lets maxAdmitted requests in per line, turns the next away, and lets one in 
 });
 
 it('runs each item of a failed turn alone, so that only the bad one fails', async () => {
-  const gate = new BatchGate(async (items: number[]) => {
-    await sleep(5);
-    if (items.includes(13)) throw new Error('unlucky');
-    return items.map((item) => item * 2);
-  }, { maxBatch: 10, maxAdmitted: 100, maxWaitMs: 10_000 });
+  const gate = new BatchGate(
+    async (items: number[]) => {
+      await sleep(5);
+      if (items.includes(13)) throw new Error('unlucky');
+      return items.map((item) => item * 2);
+    },
+    { maxBatch: 10, maxAdmitted: 100, maxWaitMs: 10_000 },
+  );
   const answers = await Promise.allSettled([1, 2, 13, 4].map((item) => gate.submit('ville', item)));
-  assert.deepEqual(answers.map((answer) => (answer.status === 'fulfilled' ? answer.value : (answer.reason as Error).message)), [2, 4, 'unlucky', 8]);
+  assert.deepEqual(
+    answers.map((answer) => (answer.status === 'fulfilled' ? answer.value : (answer.reason as Error).message)),
+    [2, 4, 'unlucky', 8],
+  );
 });
 
 it('lets the paced through a few per turn of the event loop, in their order, with other work going on between', async () => {
@@ -75,11 +81,12 @@ it('lets the paced through a few per turn of the event loop, in their order, wit
   const paced = [1, 2, 3, 4, 5].map((n) => pacer.next().then(() => order.push(`paced ${n}`)));
   // Another request stepping once per turn of the loop, as one waiting on its database replies does.
   const otherWork = new Promise<void>((resolve) => {
-    const step = (left: number) => setImmediate(() => {
-      order.push('other');
-      if (left > 1) step(left - 1);
-      else resolve();
-    });
+    const step = (left: number) =>
+      setImmediate(() => {
+        order.push('other');
+        if (left > 1) step(left - 1);
+        else resolve();
+      });
     step(3);
   });
   await Promise.all([...paced, otherWork]);

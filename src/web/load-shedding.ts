@@ -76,7 +76,9 @@ export class BatchGate<In, Out> {
     if (state.busy && this.foreseenWaitMs(state) > this.options.maxWaitMs) return Promise.resolve('shed');
     return new Promise((resolve, reject) => {
       const entry: Waiting<In, Out> = {
-        item, resolve, reject,
+        item,
+        resolve,
+        reject,
         timer: setTimeout(() => {
           const index = state.waiting.indexOf(entry);
           if (index < 0) return;
@@ -119,7 +121,7 @@ export class BatchGate<In, Out> {
   private async answer(turn: Waiting<In, Out>[]): Promise<void> {
     try {
       const answers = await this.runner(turn.map((entry) => entry.item));
-      turn.forEach((entry, index) => entry.resolve(answers[index]!));
+      for (const [index, entry] of turn.entries()) entry.resolve(answers[index]!);
     } catch (error) {
       if (turn.length === 1) {
         turn[0]!.reject(error);

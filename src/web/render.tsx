@@ -53,10 +53,7 @@ async function viewerOf(summaries: HouseholdSummaryLookup, request: FastifyReque
   if (!session || session.awaitingSecondFactor || !request.tenant) return null;
   const { account } = session;
   const householdId = account.householdId;
-  const household =
-    account.kind === 'family' && householdId
-      ? await summaries.get(request.tenant.id, householdId)
-      : null;
+  const household = account.kind === 'family' && householdId ? await summaries.get(request.tenant.id, householdId) : null;
   return { accountId: account.id, displayName: account.displayName, kind: account.kind, staffRole: account.staffRole, household };
 }
 
@@ -89,11 +86,11 @@ export class TurnedAwayPages {
   private shell(request: FastifyRequest, title: string, frame: (slot: ComponentChild) => VNode): string[] {
     // An address with a query string is not kept: anyone could make the cache grow with them.
     if (!request.tenant || request.pathInTenant.includes('?')) return this.renderShell(request, title, frame);
-    let byTenant = this.shells.get(request.tenant);
-    if (!byTenant) this.shells.set(request.tenant, (byTenant = new Map()));
+    const byTenant = this.shells.get(request.tenant) ?? new Map<string, string[]>();
+    this.shells.set(request.tenant, byTenant);
     const key = `${request.lang}|${request.base}|${request.pathInTenant}|${title}`;
-    let shell = byTenant.get(key);
-    if (!shell) byTenant.set(key, (shell = this.renderShell(request, title, frame)));
+    const shell = byTenant.get(key) ?? this.renderShell(request, title, frame);
+    byTenant.set(key, shell);
     return shell;
   }
 

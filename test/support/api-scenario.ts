@@ -28,8 +28,15 @@ export async function startApiScenario(env: Record<string, string> = {}): Promis
   const neighbour = await createFamily(portal, tenant, { email: 'voisin@example.test', lastName: 'VOISIN', children: ['Paul'] });
   const { wednesdays, summer } = await portal.inTenant(tenant, async (scope) => {
     const id = await createActivity(scope, {
-      name: 'Mercredis loisirs', kind: 'alsh_wednesday', site_id: null, starts_on: '2026-09-01', ends_on: '2027-07-03', weekdays: [3], opening: 'school_days',
-      booking_deadline: { type: 'days_before', days: 7, time: '00:00' }, cancellation_deadline: { type: 'days_before', days: 2, time: '12:00' },
+      name: 'Mercredis loisirs',
+      kind: 'alsh_wednesday',
+      site_id: null,
+      starts_on: '2026-09-01',
+      ends_on: '2027-07-03',
+      weekdays: [3],
+      opening: 'school_days',
+      booking_deadline: { type: 'days_before', days: 7, time: '00:00' },
+      cancellation_deadline: { type: 'days_before', days: 2, time: '12:00' },
     });
     const day = await addUnit(scope, { activity_id: id, name: 'Journée', code: 'J', position: 0 });
     const morning = await addUnit(scope, { activity_id: id, name: 'Matin', code: 'M', position: 1 });
@@ -39,9 +46,25 @@ export async function startApiScenario(env: Record<string, string> = {}): Promis
     for (const household of [family, neighbour]) {
       for (const childId of household.childIds) await requestEnrollment(scope, { householdId: household.householdId, childId, activityId: id });
     }
-    const summerId = await createActivity(scope, { name: 'Été 2027', kind: 'alsh_holidays', site_id: null, starts_on: '2027-07-05', ends_on: '2027-08-27', weekdays: [1, 2, 3, 4, 5], opening: 'all', requires_enrollment: false });
+    const summerId = await createActivity(scope, {
+      name: 'Été 2027',
+      kind: 'alsh_holidays',
+      site_id: null,
+      starts_on: '2027-07-05',
+      ends_on: '2027-08-27',
+      weekdays: [1, 2, 3, 4, 5],
+      opening: 'all',
+      requires_enrollment: false,
+    });
     const summerUnit = await addUnit(scope, { activity_id: summerId, name: 'Journée', code: 'J' });
-    const periodId = await addBookingPeriod(scope, { activity_id: summerId, name: 'Été 2027', first_day: '2027-07-05', last_day: '2027-08-27', opens_at: new Date('2027-05-03T06:00:00Z'), closes_at: new Date('2027-06-01T06:00:00Z') });
+    const periodId = await addBookingPeriod(scope, {
+      activity_id: summerId,
+      name: 'Été 2027',
+      first_day: '2027-07-05',
+      last_day: '2027-08-27',
+      opens_at: new Date('2027-05-03T06:00:00Z'),
+      closes_at: new Date('2027-06-01T06:00:00Z'),
+    });
     return { wednesdays: { id, day, morning, meal }, summer: { id: summerId, unit: summerUnit, periodId } };
   });
   return { portal, tenant, family, neighbour, wednesdays, summer };
@@ -80,15 +103,23 @@ export async function apiLogin(portal: TestPortal, family: TestFamily): Promise<
  */
 export async function offeredPlace(scenario: ApiScenario, day: string): Promise<string> {
   const { portal, tenant, family, neighbour, wednesdays } = scenario;
-  await portal.inTenant(tenant, ({ tx }) => tx.updateTable('activities').set({ waitlist_mode: 'offer', offer_hours: 24 }).where('id', '=', wednesdays.id).execute());
+  await portal.inTenant(tenant, ({ tx }) =>
+    tx.updateTable('activities').set({ waitlist_mode: 'offer', offer_hours: 24 }).where('id', '=', wednesdays.id).execute(),
+  );
   const book = async (household: TestFamily, token: string) => {
-    const response = await callApi(portal, { method: 'POST', url: '/ville/api/v1/bookings', token, body: { activityId: wednesdays.id, choices: [{ childId: household.childIds[0]!, unitId: wednesdays.day, day }] } });
+    const response = await callApi(portal, {
+      method: 'POST',
+      url: '/ville/api/v1/bookings',
+      token,
+      body: { activityId: wednesdays.id, choices: [{ childId: household.childIds[0]!, unitId: wednesdays.day, day }] },
+    });
     return (response.json() as { results: { outcome: string; bookingId: string }[] }).results[0]!;
   };
   const neighbourToken = await apiLogin(portal, neighbour);
   const taken = await book(neighbour, neighbourToken);
   const waiting = await book(family, await apiLogin(portal, family));
-  if (taken.outcome !== 'reserved' || waiting.outcome !== 'waitlisted') throw new Error(`expected a full day and a waiting child, got ${taken.outcome} and ${waiting.outcome}`);
+  if (taken.outcome !== 'reserved' || waiting.outcome !== 'waitlisted')
+    throw new Error(`expected a full day and a waiting child, got ${taken.outcome} and ${waiting.outcome}`);
   await callApi(portal, { method: 'DELETE', url: `/ville/api/v1/bookings/${taken.bookingId}`, token: neighbourToken });
   return waiting.bookingId;
 }
@@ -97,8 +128,13 @@ export async function offeredPlace(scenario: ApiScenario, day: string): Promise<
 export async function lotteryPeriod(scenario: ApiScenario, firstDay: string, lastDay: string): Promise<string> {
   return scenario.portal.inTenant(scenario.tenant, (scope) =>
     addBookingPeriod(scope, {
-      activity_id: scenario.summer.id, name: `Tirage ${firstDay}`, first_day: firstDay, last_day: lastDay,
-      opens_at: new Date('2026-11-01T08:00:00Z'), closes_at: new Date('2027-02-01T08:00:00Z'), allocation: 'lottery',
+      activity_id: scenario.summer.id,
+      name: `Tirage ${firstDay}`,
+      first_day: firstDay,
+      last_day: lastDay,
+      opens_at: new Date('2026-11-01T08:00:00Z'),
+      closes_at: new Date('2027-02-01T08:00:00Z'),
+      allocation: 'lottery',
     }),
   );
 }

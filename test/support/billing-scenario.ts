@@ -36,43 +36,97 @@ export const NOW = '2026-12-03T09:00:00Z';
 export async function startBillingScenario(options: { env?: Record<string, string> } = {}): Promise<BillingScenario> {
   const portal = await startTestPortal({ now: NOW, env: options.env });
   const tenant = await portal.addTenant({ slug: 'ville', time_zone: 'Europe/Paris' });
-  const martin = await createFamily(portal, tenant, { email: 'claire.martin@example.test', firstName: 'Claire', lastName: 'MARTIN', children: ['Léa', 'Hugo'] });
+  const martin = await createFamily(portal, tenant, {
+    email: 'claire.martin@example.test',
+    firstName: 'Claire',
+    lastName: 'MARTIN',
+    children: ['Léa', 'Hugo'],
+  });
   const durand = await createFamily(portal, tenant, { email: 'paul.durand@example.test', firstName: 'Paul', lastName: 'DURAND', children: ['Jules'] });
   const manager = await createStaff(portal, tenant, { email: 'gestion@example.test', role: 'manager' });
   const admin = await createStaff(portal, tenant, { email: 'admin@example.test', role: 'admin' });
-  const as = (accountId: string, role: 'manager' | 'admin') => <T>(work: (scope: Scope) => Promise<T>) =>
-    portal.inTenant(tenant, (scope) => work({ ...scope, actor: { kind: 'staff', accountId, role, label: role } }));
+  const as =
+    (accountId: string, role: 'manager' | 'admin') =>
+    <T>(work: (scope: Scope) => Promise<T>) =>
+      portal.inTenant(tenant, (scope) => work({ ...scope, actor: { kind: 'staff', accountId, role, label: role } }));
   const asManager = as(manager.accountId, 'manager');
   const asAdmin = as(admin.accountId, 'admin');
   const { activityId, meal, evening } = await portal.inTenant(tenant, async (base) => {
     const scope = { ...base, actor: SYSTEM };
-    const id = await createActivity(scope, { name: 'Cantine 2026-2027', kind: 'canteen', site_id: null, starts_on: '2026-09-01', ends_on: '2027-07-03', weekdays: [1, 2, 4, 5], opening: 'all', requires_enrollment: false });
+    const id = await createActivity(scope, {
+      name: 'Cantine 2026-2027',
+      kind: 'canteen',
+      site_id: null,
+      starts_on: '2026-09-01',
+      ends_on: '2027-07-03',
+      weekdays: [1, 2, 4, 5],
+      opening: 'all',
+      requires_enrollment: false,
+    });
     return {
       activityId: id,
       meal: await addUnit(scope, { activity_id: id, name: 'Repas', code: 'R', position: 0 }),
       evening: await addUnit(scope, { activity_id: id, name: 'Garderie soir', code: 'GS', position: 1 }),
     };
   });
-  const regie = await asAdmin((scope) => saveRegie(scope, null, { name: 'Restauration scolaire', invoicePrefix: 'RS', paymentTermsDays: '30', reminderDays: '15 30', activityIds: [activityId] }));
+  const regie = await asAdmin((scope) =>
+    saveRegie(scope, null, { name: 'Restauration scolaire', invoicePrefix: 'RS', paymentTermsDays: '30', reminderDays: '15 30', activityIds: [activityId] }),
+  );
   if (regie.kind !== 'saved') throw new Error(`régie not saved: ${JSON.stringify(regie)}`);
   const tariff = async (unitId: string, form: TariffForm) => {
     const saved = await asManager((scope) => addTariff(scope, unitId, form));
     if (saved.kind !== 'saved') throw new Error(`tariff not saved: ${JSON.stringify(saved)}`);
   };
-  await tariff(meal, { effectiveFrom: '2026-09-01', kind: 'qf_brackets', bracketFrom: ['0', '601', '1201'], bracketPrice: ['1,10', '2,40', '3,90'], meal: '2,00', siblings: '0 10', unbooked: '7,50' });
+  await tariff(meal, {
+    effectiveFrom: '2026-09-01',
+    kind: 'qf_brackets',
+    bracketFrom: ['0', '601', '1201'],
+    bracketPrice: ['1,10', '2,40', '3,90'],
+    meal: '2,00',
+    siblings: '0 10',
+    unbooked: '7,50',
+  });
   await tariff(evening, { effectiveFrom: '2026-09-01', kind: 'flat', flat: '1,50' });
-  await portal.inTenant(tenant, ({ tx }) => tx.updateTable('households').set({ quotient_familial: 450, quotient_familial_date: '2026-09-01', quotient_familial_source: 'caf' }).where('id', '=', martin.householdId).execute());
+  await portal.inTenant(tenant, ({ tx }) =>
+    tx
+      .updateTable('households')
+      .set({ quotient_familial: 450, quotient_familial_date: '2026-09-01', quotient_familial_source: 'caf' })
+      .where('id', '=', martin.householdId)
+      .execute(),
+  );
   return {
-    portal, tenant, regieId: regie.id, activityId, meal, evening, martin, durand, manager, asManager,
+    portal,
+    tenant,
+    regieId: regie.id,
+    activityId,
+    meal,
+    evening,
+    martin,
+    durand,
+    manager,
+    asManager,
     book: (family, childIndex, unitId, day, status, bookOptions = {}) =>
-      portal.inTenant(tenant, async ({ tx, tenantId }) =>
-        (
-          await tx
-            .insertInto('bookings')
-            .values({ tenant_id: tenantId, child_id: family.childIds[childIndex]!, unit_id: unitId, day, household_id: family.householdId, status, created_at: new Date(NOW), updated_at: new Date(NOW), unbooked: bookOptions.unbooked ?? false, holds_pools: [] })
-            .returning('id')
-            .executeTakeFirstOrThrow()
-        ).id,
+      portal.inTenant(
+        tenant,
+        async ({ tx, tenantId }) =>
+          (
+            await tx
+              .insertInto('bookings')
+              .values({
+                tenant_id: tenantId,
+                child_id: family.childIds[childIndex]!,
+                unit_id: unitId,
+                day,
+                household_id: family.householdId,
+                status,
+                created_at: new Date(NOW),
+                updated_at: new Date(NOW),
+                unbooked: bookOptions.unbooked ?? false,
+                holds_pools: [],
+              })
+              .returning('id')
+              .executeTakeFirstOrThrow()
+          ).id,
       ),
   };
 }

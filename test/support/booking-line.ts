@@ -11,14 +11,22 @@ import type { TestPortal } from './test-portal.js';
  * answered meanwhile. Returns what ends it: the turn runs, its answer is given back and the place is
  * free again.
  */
-export async function occupyBookingLine(portal: TestPortal, tenant: Tenant, submission: BookingSubmission, line: { maxAdmitted?: number; maxWaitMs?: number } = {}): Promise<() => Promise<unknown>> {
+export async function occupyBookingLine(
+  portal: TestPortal,
+  tenant: Tenant,
+  submission: BookingSubmission,
+  line: { maxAdmitted?: number; maxWaitMs?: number } = {},
+): Promise<() => Promise<unknown>> {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
   const turn = bookingTurn(portal.services);
-  portal.app.bookingGate = new BatchGate(async (items) => {
-    await opened;
-    return turn(items);
-  }, { maxBatch: portal.config.bookingBatch, maxAdmitted: line.maxAdmitted ?? 1, maxWaitMs: line.maxWaitMs ?? portal.config.bookingMaxWaitMs });
+  portal.app.bookingGate = new BatchGate(
+    async (items) => {
+      await opened;
+      return turn(items);
+    },
+    { maxBatch: portal.config.bookingBatch, maxAdmitted: line.maxAdmitted ?? 1, maxWaitMs: line.maxWaitMs ?? portal.config.bookingMaxWaitMs },
+  );
   const release = portal.app.bookingGate.admit(tenant.id)!;
   const answered = submitBooking(portal.app.bookingGate, tenant, submission);
   return async () => {

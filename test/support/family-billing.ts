@@ -37,11 +37,18 @@ export async function billHousehold(
   const first = [...options.days].sort()[0]!;
   const month = first.slice(0, 7);
   const lastDay = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
-  const activityId = await asSystem(async ({ tx }) => (await tx.selectFrom('units').select('activity_id').where('id', '=', options.unitId).executeTakeFirstOrThrow()).activity_id);
+  const activityId = await asSystem(
+    async ({ tx }) => (await tx.selectFrom('units').select('activity_id').where('id', '=', options.unitId).executeTakeFirstOrThrow()).activity_id,
+  );
   const regie = await asSystem((scope) =>
     saveRegie(scope, null, {
-      name: 'Périscolaire et loisirs', invoicePrefix: options.prefix ?? 'PL', paymentTermsDays: '30', bankHolder: 'Régie périscolaire et loisirs',
-      iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'AGRIFRPP', paymentInstructions: 'Au Relais des enfants, du lundi au vendredi de 8 h 30 à 12 h : espèces, chèque à l’ordre du Trésor public, CESU.',
+      name: 'Périscolaire et loisirs',
+      invoicePrefix: options.prefix ?? 'PL',
+      paymentTermsDays: '30',
+      bankHolder: 'Régie périscolaire et loisirs',
+      iban: 'FR76 3000 6000 0112 3456 7890 189',
+      bic: 'AGRIFRPP',
+      paymentInstructions: 'Au Relais des enfants, du lundi au vendredi de 8 h 30 à 12 h : espèces, chèque à l’ordre du Trésor public, CESU.',
       activityIds: [activityId],
     }),
   );
@@ -52,24 +59,77 @@ export async function billHousehold(
     for (const day of options.days) {
       await tx
         .insertInto('bookings')
-        .values({ tenant_id: tenantId, child_id: options.childId, unit_id: options.unitId, day, household_id: options.householdId, status: 'present', created_at: now, updated_at: now, unbooked: false, holds_pools: [] })
+        .values({
+          tenant_id: tenantId,
+          child_id: options.childId,
+          unit_id: options.unitId,
+          day,
+          household_id: options.householdId,
+          status: 'present',
+          created_at: now,
+          updated_at: now,
+          unbooked: false,
+          holds_pools: [],
+        })
         .execute();
     }
   });
-  const credit = await asSystem((scope) => recordPayment(scope, { householdId: options.householdId, regieId: regie.id, method: 'cash', amount: '5,00', receivedOn: options.creditOn, payerName: options.payer, keepCredit: true }));
+  const credit = await asSystem((scope) =>
+    recordPayment(scope, {
+      householdId: options.householdId,
+      regieId: regie.id,
+      method: 'cash',
+      amount: '5,00',
+      receivedOn: options.creditOn,
+      payerName: options.payer,
+      keepCredit: true,
+    }),
+  );
   if (credit.kind !== 'recorded') throw new Error(`credit not recorded: ${JSON.stringify(credit)}`);
   const run = await asSystem((scope) => generateRun(scope, { regieId: regie.id, from: `${month}-01`, to: lastDay }, MAIL));
   if (run.kind !== 'generated') throw new Error(`run not generated: ${JSON.stringify(run)}`);
-  const invoice = await asSystem(({ tx }) => tx.selectFrom('invoices').select(['id', 'number']).where('household_id', '=', options.householdId).where('regie_id', '=', regie.id).executeTakeFirstOrThrow());
-  const cheque = await asSystem((scope) => recordPayment(scope, { householdId: options.householdId, regieId: regie.id, method: 'cheque', amount: '3,00', chequeNumber: '0001234', bankName: 'Banque Postale', payerName: options.payer }));
+  const invoice = await asSystem(({ tx }) =>
+    tx
+      .selectFrom('invoices')
+      .select(['id', 'number'])
+      .where('household_id', '=', options.householdId)
+      .where('regie_id', '=', regie.id)
+      .executeTakeFirstOrThrow(),
+  );
+  const cheque = await asSystem((scope) =>
+    recordPayment(scope, {
+      householdId: options.householdId,
+      regieId: regie.id,
+      method: 'cheque',
+      amount: '3,00',
+      chequeNumber: '0001234',
+      bankName: 'Banque Postale',
+      payerName: options.payer,
+    }),
+  );
   if (cheque.kind !== 'recorded') throw new Error(`cheque not recorded: ${JSON.stringify(cheque)}`);
-  return { regieId: regie.id, invoiceId: invoice.id, invoiceNumber: invoice.number, paymentId: cheque.paymentId, taxYear: Number(options.creditOn.slice(0, 4)) };
+  return {
+    regieId: regie.id,
+    invoiceId: invoice.id,
+    invoiceNumber: invoice.number,
+    paymentId: cheque.paymentId,
+    taxYear: Number(options.creditOn.slice(0, 4)),
+  };
 }
 
 export interface FamilyBillingScenario extends BillingScenario {
   ids: {
-    september: string; october: string; creditNote: string; durand: string; cheque: string; cancelled: string; durandPayment: string;
-    septemberNumber: string; octoberNumber: string; creditNumber: string; chequeNumber: string;
+    september: string;
+    october: string;
+    creditNote: string;
+    durand: string;
+    cheque: string;
+    cancelled: string;
+    durandPayment: string;
+    septemberNumber: string;
+    octoberNumber: string;
+    creditNumber: string;
+    chequeNumber: string;
   };
 }
 
@@ -88,7 +148,9 @@ export async function startFamilyBillingScenario(): Promise<FamilyBillingScenari
   const { martin, durand } = s;
   const at = (instant: string) => s.portal.clock.set(new Date(instant));
   const pay = (family: TestFamily, form: Parameters<typeof recordPayment>[1]) =>
-    s.asManager((scope) => recordPayment(scope, { householdId: family.householdId, regieId: s.regieId, payerName: family === martin ? 'Claire MARTIN' : 'Paul DURAND', ...form }));
+    s.asManager((scope) =>
+      recordPayment(scope, { householdId: family.householdId, regieId: s.regieId, payerName: family === martin ? 'Claire MARTIN' : 'Paul DURAND', ...form }),
+    );
   const recorded = (result: Awaited<ReturnType<typeof recordPayment>>) => {
     if (result.kind !== 'recorded') throw new Error(`payment not recorded: ${JSON.stringify(result)}`);
     return result.paymentId;
@@ -96,12 +158,37 @@ export async function startFamilyBillingScenario(): Promise<FamilyBillingScenari
   const generated = (result: Awaited<ReturnType<typeof generateRun>>) => {
     if (result.kind !== 'generated') throw new Error(`run not generated: ${JSON.stringify(result)}`);
   };
-  const numberOf = (invoiceId: string) => s.portal.inTenant(s.tenant, async ({ tx }) => (await tx.selectFrom('invoices').select('number').where('id', '=', invoiceId).executeTakeFirstOrThrow()).number);
+  const numberOf = (invoiceId: string) =>
+    s.portal.inTenant(
+      s.tenant,
+      async ({ tx }) => (await tx.selectFrom('invoices').select('number').where('id', '=', invoiceId).executeTakeFirstOrThrow()).number,
+    );
   const invoiceOf = (family: TestFamily, periodFrom: string) =>
-    s.portal.inTenant(s.tenant, async ({ tx }) => (await tx.selectFrom('invoices').select('id').where('household_id', '=', family.householdId).where('period_from', '=', periodFrom).where('kind', '=', 'invoice').executeTakeFirstOrThrow()).id);
+    s.portal.inTenant(
+      s.tenant,
+      async ({ tx }) =>
+        (
+          await tx
+            .selectFrom('invoices')
+            .select('id')
+            .where('household_id', '=', family.householdId)
+            .where('period_from', '=', periodFrom)
+            .where('kind', '=', 'invoice')
+            .executeTakeFirstOrThrow()
+        ).id,
+    );
 
   await s.portal.inTenant(s.tenant, ({ tx }) =>
-    tx.updateTable('regies').set({ iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP', bank_holder: 'Régie Restauration scolaire', payment_instructions: 'Au guichet de la mairie, le mardi de 9 h à 12 h.' }).where('id', '=', s.regieId).execute(),
+    tx
+      .updateTable('regies')
+      .set({
+        iban: 'FR7630006000011234567890189',
+        bic: 'AGRIFRPP',
+        bank_holder: 'Régie Restauration scolaire',
+        payment_instructions: 'Au guichet de la mairie, le mardi de 9 h à 12 h.',
+      })
+      .where('id', '=', s.regieId)
+      .execute(),
   );
   // December 2025: 5 € paid ahead, kept as a credit (and a tax certificate for 2025).
   at('2025-12-10T10:00:00Z');
@@ -120,21 +207,32 @@ export async function startFamilyBillingScenario(): Promise<FamilyBillingScenari
   ids.october = await invoiceOf(martin, '2026-10-01');
   ids.durand = await invoiceOf(durand, '2026-10-01');
   // A cheque of 10 € on October; 1 € in cash (on September, oldest first) entered by mistake and cancelled.
-  ids.cheque = recorded(await pay(martin, { method: 'cheque', amount: '10,00', chequeNumber: '1234567', bankName: 'Banque Postale', allocations: { [ids.october]: '10,00' } }));
+  ids.cheque = recorded(
+    await pay(martin, { method: 'cheque', amount: '10,00', chequeNumber: '1234567', bankName: 'Banque Postale', allocations: { [ids.october]: '10,00' } }),
+  );
   ids.cancelled = recorded(await pay(martin, { method: 'cash', amount: '1,00', receivedOn: '2026-12-01' }));
   if ((await s.asManager((scope) => cancelPayment(scope, ids.cancelled, 'Erreur de saisie'))) !== 'done') throw new Error('payment not cancelled');
   // Hugo's evenings credited: the credit note pays 3 € of October.
-  const evening = await s.portal.inTenant(s.tenant, async ({ tx }) => (await tx.selectFrom('invoice_lines').select('id').where('invoice_id', '=', ids.october).where('label', '=', 'Garderie soir').executeTakeFirstOrThrow()).id);
+  const evening = await s.portal.inTenant(
+    s.tenant,
+    async ({ tx }) =>
+      (await tx.selectFrom('invoice_lines').select('id').where('invoice_id', '=', ids.october).where('label', '=', 'Garderie soir').executeTakeFirstOrThrow())
+        .id,
+  );
   const credit = await s.asManager((scope) => issueCreditNote(scope, ids.october, { lineIds: [evening], reason: 'Garderie fermée ces soirs-là' }));
   if (credit.kind !== 'issued') throw new Error(`credit note not issued: ${JSON.stringify(credit)}`);
   ids.creditNote = credit.creditNoteId;
   // The Durands: 10 € paid, the rest handed to the Treasury.
   ids.durandPayment = recorded(await pay(durand, { method: 'cash', amount: '10,00' }));
-  if ((await s.asManager((scope) => markTreasuryTitle(scope, ids.durand, { reference: 'T-2026-118' }))) !== 'done') throw new Error('not handed to the Treasury');
+  if ((await s.asManager((scope) => markTreasuryTitle(scope, ids.durand, { reference: 'T-2026-118' }))) !== 'done')
+    throw new Error('not handed to the Treasury');
   ids.septemberNumber = await numberOf(ids.september);
   ids.octoberNumber = await numberOf(ids.october);
   ids.creditNumber = await numberOf(ids.creditNote);
-  ids.chequeNumber = await s.portal.inTenant(s.tenant, async ({ tx }) => (await tx.selectFrom('payments').select('number').where('id', '=', ids.cheque).executeTakeFirstOrThrow()).number);
+  ids.chequeNumber = await s.portal.inTenant(
+    s.tenant,
+    async ({ tx }) => (await tx.selectFrom('payments').select('number').where('id', '=', ids.cheque).executeTakeFirstOrThrow()).number,
+  );
 
   return { ...s, ids };
 }

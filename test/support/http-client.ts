@@ -8,7 +8,10 @@ export class TestBrowser {
   readonly cookies = new Map<string, string>();
   lastHtml = '';
 
-  constructor(private readonly app: FastifyInstance, private readonly headers: Record<string, string> = {}) {}
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   async get(url: string): Promise<LightMyRequestResponse> {
     const response = await this.app.inject({ method: 'GET', url, headers: this.requestHeaders() });

@@ -9,7 +9,12 @@ import type { TestPortal } from './test-portal.js';
 export async function emailsTo(portal: TestPortal, tenant: Tenant, address: string) {
   const box = outboxSecretsBox(portal.services.config.secret);
   const rows = await portal.inTenant(tenant, ({ tx }) =>
-    tx.selectFrom('outbox_emails').select(['subject', 'text_body', 'sealed_secrets', 'created_at']).where('to_address', '=', address).orderBy('created_at', 'desc').execute(),
+    tx
+      .selectFrom('outbox_emails')
+      .select(['subject', 'text_body', 'sealed_secrets', 'created_at'])
+      .where('to_address', '=', address)
+      .orderBy('created_at', 'desc')
+      .execute(),
   );
   return rows.map(({ sealed_secrets, ...row }) => ({
     ...row,

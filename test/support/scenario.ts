@@ -53,9 +53,19 @@ export function familyActor(family: TestFamily): Actor {
   return { kind: 'family', accountId: family.accountId, householdId: family.householdId, label: 'famille' };
 }
 
-export async function createStaff(portal: TestPortal, tenant: Tenant, options: { email: string; role?: StaffRole; name?: string }): Promise<{ accountId: string; email: string; password: string }> {
+export async function createStaff(
+  portal: TestPortal,
+  tenant: Tenant,
+  options: { email: string; role?: StaffRole; name?: string },
+): Promise<{ accountId: string; email: string; password: string }> {
   const accountId = await portal.inTenant(tenant, (scope) =>
-    createAccount(scope, { kind: 'staff', email: options.email, displayName: options.name ?? 'Agent Test', role: options.role ?? 'manager', password: PASSWORD }),
+    createAccount(scope, {
+      kind: 'staff',
+      email: options.email,
+      displayName: options.name ?? 'Agent Test',
+      role: options.role ?? 'manager',
+      password: PASSWORD,
+    }),
   );
   return { accountId, email: options.email, password: PASSWORD };
 }

@@ -73,7 +73,15 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
     },
   };
   const jobs = options.jobs ? await startJobQueue(db, jobLog) : null;
-  const mail = new EmailSender({ db, clock, jobs, log: jobLog, mailer: mailerFromConfig(config), secrets: outboxSecretsBox(config.secret), retryDelaysSeconds: options.mailRetryDelaysSeconds });
+  const mail = new EmailSender({
+    db,
+    clock,
+    jobs,
+    log: jobLog,
+    mailer: mailerFromConfig(config),
+    secrets: outboxSecretsBox(config.secret),
+    retryDelaysSeconds: options.mailRetryDelaysSeconds,
+  });
   await mail.start();
   await startOfferExpiry(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl });
   const calendars = new CalendarCache({ now: () => clock.now().getTime() });
@@ -81,7 +89,11 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
   const app = await withoutPreparedAssets(options.firstStart ?? false, () => buildApp(services));
   await app.ready();
   return {
-    services, app, db, clock, config,
+    services,
+    app,
+    db,
+    clock,
+    config,
     inTenant: (tenant, work) => inTenant(db, tenant.id, (tx) => work({ tx, tenantId: tenant.id, actor: SYSTEM, now: clock.now() })),
     async addTenant(tenant) {
       const created = await asSystem(db, (tx) => createTenant(tx, { name: `Commune ${tenant.slug}`, ...tenant }));

@@ -43,7 +43,9 @@ export interface WaitlistScenario {
   reset(mode?: 'automatic' | 'offer' | 'manual'): Promise<void>;
 }
 
-export async function startWaitlistScenario(options: { families?: number; places?: number; mealPlaces?: number; now?: string; portal?: TestPortalOptions } = {}): Promise<WaitlistScenario> {
+export async function startWaitlistScenario(
+  options: { families?: number; places?: number; mealPlaces?: number; now?: string; portal?: TestPortalOptions } = {},
+): Promise<WaitlistScenario> {
   const now = options.now ?? '2026-11-02T08:00:00Z';
   const portal = await startTestPortal({ now, ...options.portal });
   const tenant = await portal.addTenant({ slug: 'ville', time_zone: 'Europe/Paris' });
@@ -55,16 +57,28 @@ export async function startWaitlistScenario(options: { families?: number; places
   }
   const asStaff = <T>(work: (scope: Scope) => Promise<T>) => portal.inTenant(tenant, (scope) => work({ ...scope, actor: staff }));
   const asFamily = <T>(family: TestFamily, work: (scope: Scope) => Promise<T>) =>
-    portal.inTenant(tenant, (scope) => work({ ...scope, actor: { kind: 'family', accountId: family.accountId, householdId: family.householdId, label: 'famille' } }));
+    portal.inTenant(tenant, (scope) =>
+      work({ ...scope, actor: { kind: 'family', accountId: family.accountId, householdId: family.householdId, label: 'famille' } }),
+    );
 
   const places = options.places ?? 2;
   const mealPlaces = options.mealPlaces ?? 10;
   const built = await asStaff(async (scope) => {
     const activityId = await createActivity(scope, {
-      name: 'ALSH mercredis', kind: 'alsh_wednesday', site_id: null, starts_on: '2026-09-01', ends_on: '2027-07-03', weekdays: [3], opening: 'all',
-      booking_deadline: { type: 'days_before', days: 1, time: '00:00' }, cancellation_deadline: { type: 'days_before', days: 2, time: '12:00' },
+      name: 'ALSH mercredis',
+      kind: 'alsh_wednesday',
+      site_id: null,
+      starts_on: '2026-09-01',
+      ends_on: '2027-07-03',
+      weekdays: [3],
+      opening: 'all',
+      booking_deadline: { type: 'days_before', days: 1, time: '00:00' },
+      cancellation_deadline: { type: 'days_before', days: 2, time: '12:00' },
     });
-    const groups = { grands: await addGroup(scope, { activity_id: activityId, name: '6-11 ans' }), petits: await addGroup(scope, { activity_id: activityId, name: '3-5 ans' }) };
+    const groups = {
+      grands: await addGroup(scope, { activity_id: activityId, name: '6-11 ans' }),
+      petits: await addGroup(scope, { activity_id: activityId, name: '3-5 ans' }),
+    };
     const units = {
       journee: await addUnit(scope, { activity_id: activityId, name: 'Journée', code: 'J', position: 0 }),
       matin: await addUnit(scope, { activity_id: activityId, name: 'Matin', code: 'M', position: 1 }),
@@ -86,12 +100,22 @@ export async function startWaitlistScenario(options: { families?: number; places
   const { activityId, units, pools } = built;
 
   return {
-    portal, tenant, staff, families, ...built, asFamily, asStaff,
+    portal,
+    tenant,
+    staff,
+    families,
+    ...built,
+    asFamily,
+    asStaff,
     async book(family, choices) {
       const outcomes: BookingOutcome[] = [];
       for (const choice of choices) {
         const results = await asFamily(family, (scope) =>
-          requestBookings(scope, openCalendar, { householdId: family.householdId, activityId, choices: [{ childId: family.childIds[choice.child ?? 0]!, unitId: units[choice.unit], day: choice.day }] }),
+          requestBookings(scope, openCalendar, {
+            householdId: family.householdId,
+            activityId,
+            choices: [{ childId: family.childIds[choice.child ?? 0]!, unitId: units[choice.unit], day: choice.day }],
+          }),
         );
         outcomes.push(results![0]!.outcome);
       }
@@ -99,12 +123,22 @@ export async function startWaitlistScenario(options: { families?: number; places
     },
     async statuses(unit, day, child = 0) {
       const rows = await portal.inTenant(tenant, ({ tx }) =>
-        tx.selectFrom('bookings').select(['child_id', 'status', 'waitlist_rank']).where('unit_id', '=', units[unit]).where('day', '=', day).orderBy('created_at').execute(),
+        tx
+          .selectFrom('bookings')
+          .select(['child_id', 'status', 'waitlist_rank'])
+          .where('unit_id', '=', units[unit])
+          .where('day', '=', day)
+          .orderBy('created_at')
+          .execute(),
       );
-      return families.map((family) => rows.filter((row) => row.child_id === family.childIds[child]).map((row) => ({ status: row.status, rank: row.waitlist_rank })));
+      return families.map((family) =>
+        rows.filter((row) => row.child_id === family.childIds[child]).map((row) => ({ status: row.status, rank: row.waitlist_rank })),
+      );
     },
     async taken(pool, day) {
-      const row = await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('capacity_days').select('taken').where('pool_id', '=', pools[pool]).where('day', '=', day).executeTakeFirst());
+      const row = await portal.inTenant(tenant, ({ tx }) =>
+        tx.selectFrom('capacity_days').select('taken').where('pool_id', '=', pools[pool]).where('day', '=', day).executeTakeFirst(),
+      );
       return row?.taken ?? 0;
     },
     async reset(mode = 'automatic') {

@@ -31,7 +31,8 @@ export const billing = {
   'pdf.pay.online': 'Online, from your family portal account, under “My invoices”.',
   'pdf.pay.transfer': 'By bank transfer: {holder}, IBAN {iban}, BIC {bic}, quoting the invoice number.',
   'pdf.pay.counter': 'At the service’s counter: cash, cheque to the order of the Trésor public, CESU, bank card.',
-  'pdf.treasuryWarning': 'After the due date, an unpaid invoice is handed to the public Treasury (Trésor public), which collects it: you will then pay it to the Treasury.',
+  'pdf.treasuryWarning':
+    'After the due date, an unpaid invoice is handed to the public Treasury (Trésor public), which collects it: you will then pay it to the Treasury.',
   'pdf.receipt.title': 'Receipt no. {number}',
   'pdf.receipt.received': 'Received on',
   'pdf.receipt.amount': 'Amount',
@@ -40,14 +41,16 @@ export const billing = {
   'pdf.receipt.credit': 'Left to the family’s credit, for its next invoices: {amount}.',
   'pdf.receipt.cancelled': 'Payment cancelled. Reason: {reason}',
   'pdf.tax.title': 'Tax certificate {year} — childcare of children under 6',
-  'pdf.tax.intro': 'We certify that the sums below were paid during {year} for the care of the children named, under six years old on 1 January {year} (article 200 quater B of the French general tax code).',
+  'pdf.tax.intro':
+    'We certify that the sums below were paid during {year} for the care of the children named, under six years old on 1 January {year} (article 200 quater B of the French general tax code).',
   'pdf.tax.born': 'Born on',
   'pdf.tax.paid': 'Childcare paid',
   'pdf.tax.excluded': 'These amounts are childcare only: they exclude meals, penalties (absences billed, late cancellations, supplements) and sums refunded.',
   'pdf.tax.signed': 'Made on {date}. {signatory}',
   'pdf.tax.signatoryDefault': 'The collection officer',
   'pdf.attendance.title': 'Certificate of enrollment and attendance',
-  'pdf.attendance.intro': 'We certify that {child}, born on {birth}, of the {household} family, is enrolled in the activities below and attended them from {from} to {to} on the days shown.',
+  'pdf.attendance.intro':
+    'We certify that {child}, born on {birth}, of the {household} family, is enrolled in the activities below and attended them from {from} to {to} on the days shown.',
   'pdf.attendance.activity': 'Activity',
   'pdf.attendance.days': 'Days attended',
   'pdf.attendance.none': 'No day attended over the period.',
@@ -61,7 +64,9 @@ export const billing = {
   'payment.method.online_card': 'Bank card online',
   'payment.method.online_debit': 'Direct debit online (PayFiP)',
   'mail.invoice.subject': 'Your invoice {number} is available — {tenant}',
-  'mail.invoice.body': 'Your invoice no. {number}, of {amount}, is available on the family portal. It is to be paid by {due}, online or at the service.\n\nTo read and download it:\n{link}',
+  'mail.invoice.body':
+    'Your invoice no. {number}, of {amount}, is available on the family portal. It is to be paid by {due}, online or at the service.\n\nTo read and download it:\n{link}',
   'mail.reminder.subject': 'Reminder: invoice {number} to pay — {tenant}',
-  'mail.reminder.body': 'Unless we are mistaken, your invoice no. {number} ({amount}), to be paid by {due}, is not paid yet. You can pay it online or at the service.\n\nWithout payment, it will be handed to the public Treasury for collection.\n\n{link}\n\nIf you have paid it meanwhile, please disregard this message.',
+  'mail.reminder.body':
+    'Unless we are mistaken, your invoice no. {number} ({amount}), to be paid by {due}, is not paid yet. You can pay it online or at the service.\n\nWithout payment, it will be handed to the public Treasury for collection.\n\n{link}\n\nIf you have paid it meanwhile, please disregard this message.',
 } satisfies Record<keyof typeof fr, string>;

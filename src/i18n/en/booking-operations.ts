@@ -11,7 +11,8 @@ export const bookingOperations = {
   'staff.dashboard.seeAttendance': 'See the attendance lists',
 
   'occupancy.title': 'Places and waiting lists',
-  'occupancy.intro': 'For each day, unit and group: the places, those taken and left, and how many children are on the waiting list. Choose a cell to see the day’s list, give a child a place or refuse a request.',
+  'occupancy.intro':
+    'For each day, unit and group: the places, those taken and left, and how many children are on the waiting list. Choose a cell to see the day’s list, give a child a place or refuse a request.',
   'occupancy.activity': 'Activity',
   'occupancy.from': 'From',
   'occupancy.to': 'To',
@@ -58,7 +59,8 @@ export const bookingOperations = {
   'daylist.refuse': 'Refuse',
   'daylist.reason': 'Reason for refusing (sent to the family)',
   'daylist.promoted': '{child} got a place; the family is told by email.',
-  'daylist.full': 'Full: there is no free place that day for {child}. Places are never exceeded: free a place or raise the day’s places before moving a child up.',
+  'daylist.full':
+    'Full: there is no free place that day for {child}. Places are never exceeded: free a place or raise the day’s places before moving a child up.',
   'daylist.refused': '{child} is taken off the waiting list; the family is told by email.',
   'daylist.notWaiting': 'This child is no longer on the waiting list: the list changed in the meantime.',
   'daylist.reasonRequired': 'Give the reason for refusing.',
@@ -66,7 +68,8 @@ export const bookingOperations = {
   'daylist.offerUntil': 'until {date}',
 
   'validations.title': 'Requests to validate',
-  'validations.intro': 'Bookings of activities the service validates, cancellation requests, enrolment requests and declared absences to excuse. Decide one by one, or tick several and decide at once. Each family is told by email.',
+  'validations.intro':
+    'Bookings of activities the service validates, cancellation requests, enrolment requests and declared absences to excuse. Decide one by one, or tick several and decide at once. Each family is told by email.',
   'validations.readOnly': 'You can read these requests only: managers accept or refuse them.',
   'validations.bookings': 'Bookings to validate ({count})',
   'validations.bookingsHint': 'Accepting confirms the booking; refusing frees the place, which goes to the waiting list.',
@@ -115,7 +118,8 @@ export const bookingOperations = {
   'validations.unknown': 'Request',
 
   'attendance.title': 'Attendance',
-  'attendance.intro': 'The day’s lists per site, activity, unit and group. Mark each child present or absent, the absence excused (not billed) or not (billed), on the day or later.',
+  'attendance.intro':
+    'The day’s lists per site, activity, unit and group. Mark each child present or absent, the absence excused (not billed) or not (billed), on the day or later.',
   'attendance.site': 'Site',
   'attendance.day': 'Day',
   'attendance.show': 'Show',
@@ -164,16 +168,23 @@ export const bookingOperations = {
   'mail.booking.accepted.subject': 'Booking accepted for {child} — {tenant}',
   'mail.booking.accepted.body': 'The service accepted the booking of {child} on {date} ({activity}, {unit}).\n\nYou can find it in “My requests”:\n{link}',
   'mail.booking.refused.subject': 'Booking refused for {child} — {tenant}',
-  'mail.booking.refused.body': 'The service could not accept the booking of {child} on {date} ({activity}, {unit}), for this reason:\n\n{reason}\n\nYou can find it in “My requests”:\n{link}',
+  'mail.booking.refused.body':
+    'The service could not accept the booking of {child} on {date} ({activity}, {unit}), for this reason:\n\n{reason}\n\nYou can find it in “My requests”:\n{link}',
   'mail.cancellation.accepted.subject': 'Cancellation accepted for {child} — {tenant}',
-  'mail.cancellation.accepted.body': 'The service accepted the cancellation of the booking of {child} on {date} ({activity}, {unit}): this day will not be billed.\n\nYou can find it in “My requests”:\n{link}',
+  'mail.cancellation.accepted.body':
+    'The service accepted the cancellation of the booking of {child} on {date} ({activity}, {unit}): this day will not be billed.\n\nYou can find it in “My requests”:\n{link}',
   'mail.cancellation.refused.subject': 'Cancellation refused for {child} — {tenant}',
-  'mail.cancellation.refused.body': 'The service could not accept the cancellation of the booking of {child} on {date} ({activity}, {unit}): it stays booked, for this reason:\n\n{reason}\n\nYou can find it in “My requests”:\n{link}',
+  'mail.cancellation.refused.body':
+    'The service could not accept the cancellation of the booking of {child} on {date} ({activity}, {unit}): it stays booked, for this reason:\n\n{reason}\n\nYou can find it in “My requests”:\n{link}',
   'mail.enrollment.accepted.subject': 'Enrolment accepted for {child} — {tenant}',
-  'mail.enrollment.accepted.body': 'The service accepted the enrolment of {child} in “{activity}”. You can now book from your space.\n\nYou can find it in “My requests”:\n{link}',
-  'mail.enrollment.acceptedInGroup.body': 'The service accepted the enrolment of {child} in “{activity}”, in the group “{group}”. You can now book from your space.\n\nYou can find it in “My requests”:\n{link}',
+  'mail.enrollment.accepted.body':
+    'The service accepted the enrolment of {child} in “{activity}”. You can now book from your space.\n\nYou can find it in “My requests”:\n{link}',
+  'mail.enrollment.acceptedInGroup.body':
+    'The service accepted the enrolment of {child} in “{activity}”, in the group “{group}”. You can now book from your space.\n\nYou can find it in “My requests”:\n{link}',
   'mail.enrollment.refused.subject': 'Enrolment refused for {child} — {tenant}',
-  'mail.enrollment.refused.body': 'The service could not accept the enrolment of {child} in “{activity}”, for this reason:\n\n{reason}\n\nYou can find it in “My requests”:\n{link}',
+  'mail.enrollment.refused.body':
+    'The service could not accept the enrolment of {child} in “{activity}”, for this reason:\n\n{reason}\n\nYou can find it in “My requests”:\n{link}',
   'mail.waitlist.refused.subject': 'Waiting list: request refused for {child} — {tenant}',
-  'mail.waitlist.refused.body': '{child} was on the waiting list on {date} ({activity}, {unit}). The service will not be able to give a place that day, for this reason:\n\n{reason}\n\nYou can find your requests in “My requests”:\n{link}',
+  'mail.waitlist.refused.body':
+    '{child} was on the waiting list on {date} ({activity}, {unit}). The service will not be able to give a place that day, for this reason:\n\n{reason}\n\nYou can find your requests in “My requests”:\n{link}',
 } satisfies Record<keyof typeof fr, string>;

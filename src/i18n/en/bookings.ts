@@ -112,7 +112,8 @@ export const bookings = {
   'enrollment.status.withdrawn': 'Withdrawn',
 
   'absences.title': 'Absences',
-  'absences.intro': 'Tell the service your child will be away. For an illness, attach a medical certificate: the absence can then be excused and will not be billed.',
+  'absences.intro':
+    'Tell the service your child will be away. For an illness, attach a medical certificate: the absence can then be excused and will not be billed.',
   'absences.child': 'Child',
   'absences.firstDay': 'First day away',
   'absences.lastDay': 'Last day away',
@@ -154,7 +155,9 @@ export const bookings = {
   'mail.waitlist.promoted.subject': 'A place came free for {child} — {tenant}',
   'mail.waitlist.promoted.body': 'A place came free: {child} is booked on {date} ({activity}, {unit}).\n\nYour planning:\n{link}',
   'mail.waitlist.offered.subject': 'A place is offered for {child} — {tenant}',
-  'mail.waitlist.offered.body': 'A place came free on {date} for {child} ({activity}, {unit}). Confirm it in your space before {until}, or it will be offered to the next family:\n{link}',
+  'mail.waitlist.offered.body':
+    'A place came free on {date} for {child} ({activity}, {unit}). Confirm it in your space before {until}, or it will be offered to the next family:\n{link}',
   'mail.waitlist.offerExpired.subject': 'The place offered for {child} was not confirmed — {tenant}',
-  'mail.waitlist.offerExpired.body': 'The place offered on {date} for {child} ({activity}, {unit}) was not confirmed in time: it has been offered to the next family. You can book again from your space if places remain:\n{link}',
+  'mail.waitlist.offerExpired.body':
+    'The place offered on {date} for {child} ({activity}, {unit}) was not confirmed in time: it has been offered to the next family. You can book again from your space if places remain:\n{link}',
 } satisfies Record<keyof typeof fr, string>;

@@ -30,7 +30,8 @@ export const calendar = {
   'calendar.holidays.add': 'Add a holiday period',
   'calendar.holidays.addTitle': 'Add a school holiday period',
   'calendar.holidays.editTitle': 'Edit a school holiday period',
-  'calendar.holidays.formIntro': 'Give every day without classes, weekends included: from the first day of the holidays to the day before classes resume. A period edited here is no longer replaced by an import.',
+  'calendar.holidays.formIntro':
+    'Give every day without classes, weekends included: from the first day of the holidays to the day before classes resume. A period edited here is no longer replaced by an import.',
   'calendar.holidays.nameHint': 'For example: Vacances de la Toussaint.',
   'calendar.holidays.lastDayHint': 'The day before classes resume, included.',
   'calendar.holidays.lastDayNote': 'The dates shown are holiday days, included: the last day is the day before classes resume.',
@@ -67,8 +68,10 @@ export const calendar = {
 
   'calendar.import.link': 'Import the ministry’s calendar',
   'calendar.import.title': 'Import the ministry’s school calendar',
-  'calendar.import.intro': 'Download the “Calendrier scolaire” CSV file (fr-en-calendrier-scolaire) from data.education.gouv.fr, then upload it here. You will see the periods before confirming. For each school year in the file, periods imported before are replaced; those entered by the service are kept.',
-  'calendar.import.columns': 'Expected columns, separated by semicolons: description, population, start_date, end_date, location, zones, annee_scolaire (or their French labels). “Enseignants” (teachers) rows are ignored.',
+  'calendar.import.intro':
+    'Download the “Calendrier scolaire” CSV file (fr-en-calendrier-scolaire) from data.education.gouv.fr, then upload it here. You will see the periods before confirming. For each school year in the file, periods imported before are replaced; those entered by the service are kept.',
+  'calendar.import.columns':
+    'Expected columns, separated by semicolons: description, population, start_date, end_date, location, zones, annee_scolaire (or their French labels). “Enseignants” (teachers) rows are ignored.',
   'calendar.import.file': 'The ministry’s CSV file',
   'calendar.import.fileHint': 'CSV format, 2 MB at most.',
   'calendar.import.zone': 'Your zone in the file (“zones” column)',

@@ -63,9 +63,11 @@ export const common = {
   'error.notFound.title': 'Page not found',
   'error.notFound.text': 'The page you are looking for does not exist or is no longer available.',
   'error.badRequest.title': 'Request not understood',
-  'error.badRequest.text': 'What was sent to this page could not be read: an address changed by hand, or an incomplete form. Go back to the previous page and try again.',
+  'error.badRequest.text':
+    'What was sent to this page could not be read: an address changed by hand, or an incomplete form. Go back to the previous page and try again.',
   'error.tooLarge.title': 'Too large',
-  'error.tooLarge.text': 'What you sent is larger than allowed: 1 MB for a form, 2 MB per attached file. Send less (a smaller file, a shorter text) and try again.',
+  'error.tooLarge.text':
+    'What you sent is larger than allowed: 1 MB for a form, 2 MB per attached file. Send less (a smaller file, a shorter text) and try again.',
   'error.forbidden.title': 'Access denied',
   'error.forbidden.text': 'You do not have access to this page.',
   'error.server.title': 'Unexpected error',
@@ -80,16 +82,21 @@ export const common = {
   'legal.publisher': 'Publisher',
   'legal.publisherText': 'This service is published by {tenant}.',
   'legal.software': 'Software',
-  'legal.softwareText': 'Family Portal is free software. Families’ data is hosted by the authority and is never passed to third parties for commercial purposes.',
+  'legal.softwareText':
+    'Family Portal is free software. Families’ data is hosted by the authority and is never passed to third parties for commercial purposes.',
   'legal.data': 'Personal data',
-  'legal.dataText': 'The data collected is used to manage enrolments, bookings and invoicing. You may access it, correct it and ask for a copy from the service (contact details at the bottom of the page).',
-  'legal.holidaysCredit': 'School holiday calendar: “vacances-scolaires” dataset by Antoine Augusti (updated March 2025), from the calendar of the French Ministry of Education, under the Licence Ouverte / Open Licence (Etalab).',
+  'legal.dataText':
+    'The data collected is used to manage enrolments, bookings and invoicing. You may access it, correct it and ask for a copy from the service (contact details at the bottom of the page).',
+  'legal.holidaysCredit':
+    'School holiday calendar: “vacances-scolaires” dataset by Antoine Augusti (updated March 2025), from the calendar of the French Ministry of Education, under the Licence Ouverte / Open Licence (Etalab).',
   'a11y.title': 'Accessibility statement',
   'a11y.intro': '{tenant} is committed to making its family portal accessible, in accordance with article 47 of French law no. 2005-102 of 11 February 2005.',
   'a11y.status': 'Compliance status',
-  'a11y.statusText': 'The portal is partially compliant with the French accessibility framework (RGAA): it has not been fully audited yet. Every page is checked automatically (axe-core) by the tests.',
+  'a11y.statusText':
+    'The portal is partially compliant with the French accessibility framework (RGAA): it has not been fully audited yet. Every page is checked automatically (axe-core) by the tests.',
   'a11y.contact': 'Feedback and contact',
-  'a11y.contactText': 'If you cannot access some content or service, contact the service (details at the bottom of the page) to be offered an accessible alternative.',
+  'a11y.contactText':
+    'If you cannot access some content or service, contact the service (details at the bottom of the page) to be offered an accessible alternative.',
   'a11y.remedy': 'Remedies',
   'a11y.remedyText': 'If you meet an accessibility barrier and did not get a satisfactory answer, you may refer the matter to the Défenseur des droits.',
   'date.today': 'Today is {date}.',

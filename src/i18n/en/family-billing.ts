@@ -61,7 +61,8 @@ export const familyBilling = {
   'family.invoice.creditNotes': 'Credit notes on this invoice',
   'family.invoice.creditNoteLine': 'Credit note no. {number}: {amount}',
   'family.invoice.treasuryTitle': 'Invoice handed to the Treasury',
-  'family.invoice.treasury': 'This invoice was handed to the Treasury (Trésor public) on {date} (title no. {reference}). Pay it to the Treasury from now on, as the notice it will send you says: not on this portal, nor to the service.',
+  'family.invoice.treasury':
+    'This invoice was handed to the Treasury (Trésor public) on {date} (title no. {reference}). Pay it to the Treasury from now on, as the notice it will send you says: not on this portal, nor to the service.',
   'family.invoice.lateTitle': 'Due date passed',
   'family.invoice.late': 'This invoice was to be paid before {date}. Without payment, it will be handed to the Treasury (Trésor public) for collection.',
   'family.invoice.paidInFull': 'This invoice is paid in full.',
@@ -75,7 +76,8 @@ export const familyBilling = {
   'family.invoice.parts': 'Of which childcare: {care}; meals: {meal}; penalties and surcharges: {penalty}.',
 
   'family.statement.title': 'Account statement',
-  'family.statement.intro': 'Per school year (1 September to 31 August) and collection office: your invoices as debits, your payments and credit notes as credits, and the balance.',
+  'family.statement.intro':
+    'Per school year (1 September to 31 August) and collection office: your invoices as debits, your payments and credit notes as credits, and the balance.',
   'family.statement.schoolYear': 'School year',
   'family.statement.schoolYearValue': '{from}-{to}',
   'family.statement.show': 'Show',
@@ -114,14 +116,16 @@ export const familyBilling = {
 
   'family.certificates.title': 'Certificates',
   'family.certificates.tax': 'Tax certificate for childcare costs',
-  'family.certificates.taxIntro': 'For the childcare tax credit, it certifies what you paid in the year for the care of your children under six on 1 January, meals and penalties excluded.',
+  'family.certificates.taxIntro':
+    'For the childcare tax credit, it certifies what you paid in the year for the care of your children under six on 1 January, meals and penalties excluded.',
   'family.certificates.taxYear': 'Tax certificate {year}',
   'family.certificates.taxAmount': 'childcare certified: {amount}',
   'family.certificates.taxNone': 'No tax certificate yet: a year’s certificate is available from the following January, if you made payments during the year.',
   'family.certificates.taxDownload': 'Download the tax certificate {year} (PDF)',
   'family.certificates.taxFileName': 'tax-certificate-{year}.pdf',
   'family.certificates.attendance': 'Certificate of enrollment and attendance',
-  'family.certificates.attendanceIntro': 'For a child and a period: the activities the child is enrolled in and the days the child attended, for instance for your employer or the family allowance office (CAF).',
+  'family.certificates.attendanceIntro':
+    'For a child and a period: the activities the child is enrolled in and the days the child attended, for instance for your employer or the family allowance office (CAF).',
   'family.certificates.child': 'Child',
   'family.certificates.from': 'From',
   'family.certificates.to': 'To',

@@ -147,7 +147,8 @@ export const households = {
   'children.newSent': 'Your request is sent to the service.',
 
   'requests.title': 'My requests',
-  'requests.intro': 'Every request made to the service — bookings, cancellations, absences, enrolments, record changes — with its status and the service’s answer. Days booked at once are grouped by child and by status.',
+  'requests.intro':
+    'Every request made to the service — bookings, cancellations, absences, enrolments, record changes — with its status and the service’s answer. Days booked at once are grouped by child and by status.',
   'requests.filter': 'Type of request',
   'requests.filterAll': 'All',
   'requests.filterApply': 'Filter',

@@ -74,7 +74,8 @@ export const identity = {
   'change.done': 'Your password was changed. Your other open sessions were closed.',
 
   'signup.title': 'Account request',
-  'signup.intro': 'Not known to the service yet? Fill in this form: the service reviews it and answers by email. Once your request is accepted, you will receive a link to activate your account.',
+  'signup.intro':
+    'Not known to the service yet? Fill in this form: the service reviews it and answers by email. Once your request is accepted, you will receive a link to activate your account.',
   'signup.civility': 'Title',
   'signup.civility.mme': 'Mrs',
   'signup.civility.m': 'Mr',
@@ -96,17 +97,21 @@ export const identity = {
   'mail.greeting': 'Hello {name},',
   'mail.signature': '— {tenant}',
   'mail.invitation.subject': 'Activate your family portal account — {tenant}',
-  'mail.invitation.body': 'Your account on the family portal of {tenant} was created for {email}.\n\nTo choose your password and activate your account, open this link (valid {days} days, single use):\n{link}',
+  'mail.invitation.body':
+    'Your account on the family portal of {tenant} was created for {email}.\n\nTo choose your password and activate your account, open this link (valid {days} days, single use):\n{link}',
   'mail.temporaryPassword.subject': 'Your family portal login — {tenant}',
-  'mail.temporaryPassword.body': 'Your account on the family portal of {tenant} was created.\n\nLogin: {email}\nTemporary password: {password}\n\nAt your first login you will choose your own password:\n{link}',
+  'mail.temporaryPassword.body':
+    'Your account on the family portal of {tenant} was created.\n\nLogin: {email}\nTemporary password: {password}\n\nAt your first login you will choose your own password:\n{link}',
   'mail.reset.subject': 'New password — {tenant}',
-  'mail.reset.body': 'You asked to change the password of your account.\n\nTo choose a new one, open this link (valid one hour, single use):\n{link}\n\nIf you did not ask for it, ignore this message: your password stays the same.',
+  'mail.reset.body':
+    'You asked to change the password of your account.\n\nTo choose a new one, open this link (valid one hour, single use):\n{link}\n\nIf you did not ask for it, ignore this message: your password stays the same.',
   'mail.passwordChanged.subject': 'Your password was changed — {tenant}',
   'mail.passwordChanged.body': 'The password of your account was changed on {date}.\n\nIf you did not change it, contact the service at once.',
   'mail.signupReceived.subject': 'Your account request was received — {tenant}',
   'mail.signupReceived.body': 'We received your account request. The service will review it and answer by email.',
   'mail.signupExisting.subject': 'You already have an account — {tenant}',
-  'mail.signupExisting.body': 'An account request was just made with your address, but you already have an account.\n\nIf you forgot your password, ask for a new one here:\n{link}',
+  'mail.signupExisting.body':
+    'An account request was just made with your address, but you already have an account.\n\nIf you forgot your password, ask for a new one here:\n{link}',
   'mail.signupRefused.subject': 'Your account request — {tenant}',
   'mail.signupRefused.body': 'The service could not accept your account request, for this reason:\n\n{reason}\n\nFor any question, contact the service.',
 } satisfies Record<keyof typeof fr, string>;

@@ -8,18 +8,21 @@ export const lottery = {
   'lottery.criterion.low_quotient': 'Family quotient below the threshold',
   'lottery.criterion.resident.hint': 'the household’s postcode is in the town’s list of postcodes',
   'lottery.criterion.siblings.hint': 'at least two children of the household apply for this period or already have a place in it',
-  'lottery.criterion.working_guardians.hint': 'every parent of the household has a profession or an employer filled in (the record has no “in work” box: this is the best sign it gives)',
+  'lottery.criterion.working_guardians.hint':
+    'every parent of the household has a profession or an employer filled in (the record has no “in work” box: this is the best sign it gives)',
   'lottery.criterion.refused_last_draw.hint': 'an application of the household got no place at the last draw of the same activity',
   'lottery.criterion.low_quotient.hint': 'the household’s family quotient is below the threshold',
 
   'lottery.title': 'Lottery — {period}',
   'lottery.notice.title': 'Places given by lottery',
-  'lottery.notice.open': 'Tick the days you want for each child, then send your application, until {closes}. Places will be drawn by lot after that date: the time of your application does not matter. Brothers and sisters are drawn together.',
+  'lottery.notice.open':
+    'Tick the days you want for each child, then send your application, until {closes}. Places will be drawn by lot after that date: the time of your application does not matter. Brothers and sisters are drawn together.',
   'lottery.notice.notOpen': 'Applications will be taken from {opens} to {closes}.',
   'lottery.notice.closed': 'Applications closed on {closes}. The draw will take place soon.',
   'lottery.notice.drawn': 'The draw took place on {date}. The places you got are on your planning, waiting-list ranks in your requests.',
   'lottery.seed': 'Seed of the draw, published on {date}:',
-  'lottery.seedHint': 'This random number, published before the close, sets the order of the draw between families of the same priority: anyone can run the draw again and get the same result.',
+  'lottery.seedHint':
+    'This random number, published before the close, sets the order of the draw between families of the same priority: anyone can run the draw again and get the same result.',
   'lottery.seedNone': 'The seed of the draw will be published before applications close.',
   'lottery.criteriaTitle': 'Priority criteria, in order',
   'lottery.criteriaNone': 'No priority criteria: the order between families is drawn entirely by lot.',
@@ -64,10 +67,12 @@ export const lottery = {
   'lottery.staff.state.drawn': 'Draw done',
   'lottery.staff.seedTitle': 'Seed of the draw',
   'lottery.staff.seedPublished': 'Published on {date}, shown to families:',
-  'lottery.staff.seedMissing': 'No seed published yet. It is drawn at random and published when you publish it or save the settings, or at a family’s first application; it never changes afterwards.',
+  'lottery.staff.seedMissing':
+    'No seed published yet. It is drawn at random and published when you publish it or save the settings, or at a family’s first application; it never changes afterwards.',
   'lottery.staff.publishSeed': 'Publish the seed',
   'lottery.staff.settingsTitle': 'Priority criteria',
-  'lottery.staff.settingsIntro': 'Families are ranked by the criteria they meet, in the order chosen: meeting the first criterion outranks all the following ones together. At equal priority, the order comes from the seed. The settings no longer change after the close.',
+  'lottery.staff.settingsIntro':
+    'Families are ranked by the criteria they meet, in the order chosen: meeting the first criterion outranks all the following ones together. At equal priority, the order comes from the seed. The settings no longer change after the close.',
   'lottery.staff.rank': 'Criterion no. {rank}',
   'lottery.staff.noCriterion': '— none —',
   'lottery.field.criteria': 'Priority criteria',
@@ -89,7 +94,8 @@ export const lottery = {
   'lottery.staff.counts': '{applications} day(s) asked by {households} household(s) for {children} child(ren).',
   'lottery.staff.drawTitle': 'Draw',
   'lottery.staff.run': 'Run the draw',
-  'lottery.staff.runHint': 'Once only, after the close: places are given in draw order, the other applications go to the waiting list, and every family is told by email.',
+  'lottery.staff.runHint':
+    'Once only, after the close: places are given in draw order, the other applications go to the waiting list, and every family is told by email.',
   'lottery.staff.notClosed': 'The draw can run after applications close, on {closes}.',
   'lottery.staff.drawnOn': 'Draw run on {date} by {by}.',
   'lottery.staff.resultCounts': '{reserved} place(s) given, {waitlisted} on the waiting list, {refused} refused, {already} already booked.',
@@ -106,7 +112,8 @@ export const lottery = {
   'lottery.staff.exportHouseholds': 'Draw order (CSV)',
   'lottery.staff.exportApplications': 'Result per application (CSV)',
   'lottery.staff.exportJson': 'Whole draw (JSON)',
-  'lottery.staff.recheck': 'To run the draw again: a household’s hash = HMAC-SHA-256 (key: the 32 bytes of the seed, message: the household id in lowercase), in hex; households are sorted by criteria met, in order, then by hash ascending.',
+  'lottery.staff.recheck':
+    'To run the draw again: a household’s hash = HMAC-SHA-256 (key: the 32 bytes of the seed, message: the household id in lowercase), in hex; households are sorted by criteria met, in order, then by hash ascending.',
   'lottery.staff.notice.saved': 'Settings saved.',
   'lottery.staff.notice.published': 'Seed published.',
   'lottery.staff.notice.already': 'The seed was already published; it does not change.',
@@ -130,7 +137,8 @@ export const lottery = {
   'lottery.csv.reason': 'Reason',
 
   'lottery.mail.subject': 'Result of the lottery — {period} — {tenant}',
-  'lottery.mail.body': 'The lottery of the period “{period}” ({activity}) took place. Here is the answer to your applications:\n\n{lines}\n\nThe places given are on your planning. An application on the waiting list gets a place if another family withdraws, in rank order, and you are told. Details of the draw: {link}',
+  'lottery.mail.body':
+    'The lottery of the period “{period}” ({activity}) took place. Here is the answer to your applications:\n\n{lines}\n\nThe places given are on your planning. An application on the waiting list gets a place if another family withdraws, in rank order, and you are told. Details of the draw: {link}',
   'lottery.mail.line.reserved': '{child} — {unit} — {date}: place given',
   'lottery.mail.line.waitlisted': '{child} — {unit} — {date}: waiting list, rank {rank}',
   'lottery.mail.line.refused': '{child} — {unit} — {date}: refused',

@@ -14,7 +14,8 @@ export const security = {
   'totp.error.wrong': 'This code is not valid or was already used. Enter the code your app shows now.',
   'security.title': 'Account security',
   'security.twoFactor': 'Two-factor authentication',
-  'security.intro': 'With two-factor authentication, a 6-digit code from an app on your phone (for example FreeOTP, Aegis or Google Authenticator) is asked after your password at every login.',
+  'security.intro':
+    'With two-factor authentication, a 6-digit code from an app on your phone (for example FreeOTP, Aegis or Google Authenticator) is asked after your password at every login.',
   'security.on': 'Two-factor authentication has been on since {date}.',
   'security.off': 'Two-factor authentication is off.',
   'security.start': 'Turn on two-factor authentication',

@@ -8,7 +8,8 @@ export const staffBilling = {
   'nav.staff.billingTariffs': 'Tariffs',
   'nav.staff.billingRegies': 'Collection offices',
   'billing.home.title': 'Billing',
-  'billing.home.intro': 'The invoices of each collection office (régie), the payments received, what is still owed. A billing run bills a period (usually a month) for one régie: you first see the preview, nothing is written before you confirm.',
+  'billing.home.intro':
+    'The invoices of each collection office (régie), the payments received, what is still owed. A billing run bills a period (usually a month) for one régie: you first see the preview, nothing is written before you confirm.',
   'billing.home.newRun': 'Start a billing run',
   'billing.home.invoices': 'Invoices',
   'billing.home.payments': 'Payments received',
@@ -18,7 +19,8 @@ export const staffBilling = {
   'billing.home.noUnpaid': 'No unpaid invoice.',
   'billing.home.runs': 'Latest billing runs',
   'billing.home.noRuns': 'No billing run yet.',
-  'billing.home.noRegie': 'No collection office yet: an administrator creates the régies and attaches the activities to them, then the tariffs of each unit are entered under “Tariffs”.',
+  'billing.home.noRegie':
+    'No collection office yet: an administrator creates the régies and attaches the activities to them, then the tariffs of each unit are entered under “Tariffs”.',
   'billing.age.notDue': 'Not due yet',
   'billing.age.upTo30': '1 to 30 days late',
   'billing.age.upTo60': '31 to 60 days',
@@ -72,7 +74,8 @@ export const staffBilling = {
   'billing.error.periodOrder': 'The period must end after it starts, within a year.',
   'billing.error.periodInFuture': 'Days to come are not billed: choose a period that ends today or before.',
   'billing.run.title': 'Start a billing run',
-  'billing.run.intro': 'Choose the collection office and the period. You will see what would be billed, family by family, and the anomalies to check, before you confirm.',
+  'billing.run.intro':
+    'Choose the collection office and the period. You will see what would be billed, family by family, and the anomalies to check, before you confirm.',
   'billing.run.from': 'First day of the period',
   'billing.run.to': 'Last day of the period',
   'billing.run.preview': 'See the preview',
@@ -100,7 +103,8 @@ export const staffBilling = {
   'billing.anomaly.onlyPending': 'Families with nothing to bill but requests still waiting',
   'billing.anomaly.onlyPendingRow': '{name}: {count} request(s)',
   'billing.runDone.title': 'Billing issued — {regie}',
-  'billing.runDone.summary': '{count} invoice(s) issued, {total} in all, for the period from {from} to {to}. The families who get their invoices by email are told.',
+  'billing.runDone.summary':
+    '{count} invoice(s) issued, {total} in all, for the period from {from} to {to}. The families who get their invoices by email are told.',
   'billing.runDone.invoices': 'Invoices issued',
   'billing.invoices.title': 'Invoices',
   'billing.invoices.unpaidOnly': 'Unpaid only',
@@ -118,7 +122,8 @@ export const staffBilling = {
   'billing.invoice.creditIssued': 'The credit note is issued. The days it cancels may be billed again, correctly, by the next billing run.',
   'billing.invoice.treasuryDone': 'The invoice is recorded as handed to the public Treasury: the family is told to pay it to the Treasury.',
   'billing.credit.title': 'Correct with a credit note',
-  'billing.credit.hint': 'An issued invoice never changes: tick the lines to cancel and give the reason. The credit note is numbered in the collection office’s series.',
+  'billing.credit.hint':
+    'An issued invoice never changes: tick the lines to cancel and give the reason. The credit note is numbered in the collection office’s series.',
   'billing.credit.choose': 'To cancel',
   'billing.credit.line': 'Cancel line {position}',
   'billing.credit.reason': 'Reason for the credit note',
@@ -128,7 +133,8 @@ export const staffBilling = {
   'billing.treasury.title': 'Enforceable title',
   'billing.treasury.value': 'no. {reference}, handed over on {on}',
   'billing.treasury.hand': 'Hand over to the public Treasury',
-  'billing.treasury.hint': 'For an invoice still unpaid after the reminders: record the reference of the title issued. The family will see it now pays the Treasury.',
+  'billing.treasury.hint':
+    'For an invoice still unpaid after the reminders: record the reference of the title issued. The family will see it now pays the Treasury.',
   'billing.treasury.reference': 'Title reference',
   'billing.treasury.submit': 'Record the title',
   'billing.treasury.paid': 'This invoice is already paid.',
@@ -171,11 +177,13 @@ export const staffBilling = {
   'billing.payment.cancelledNotice': 'The payment is cancelled: the invoices it paid are owed again.',
   'billing.payment.cancelledWhy': 'Payment cancelled. Reason: {reason}',
   'billing.payment.cancel': 'Cancel this payment',
-  'billing.payment.cancelHint': 'A payment recorded by mistake (a cheque rejected, a typo) is cancelled by a reversing entry, never erased. The reason goes to the audit log.',
+  'billing.payment.cancelHint':
+    'A payment recorded by mistake (a cheque rejected, a typo) is cancelled by a reversing entry, never erased. The reason goes to the audit log.',
   'billing.payment.cancelReason': 'Reason for cancelling',
   'billing.payment.cancelSubmit': 'Cancel the payment',
   'billing.regies.title': 'Collection offices',
-  'billing.regies.intro': 'Each collection office (régie) collects for the activities attached to it, numbers its invoices with its prefix, and sets the time to pay and the reminders.',
+  'billing.regies.intro':
+    'Each collection office (régie) collects for the activities attached to it, numbers its invoices with its prefix, and sets the time to pay and the reminders.',
   'billing.regies.none': 'No collection office.',
   'billing.regie.new': 'New collection office',
   'billing.regie.saved': 'The collection office is saved.',

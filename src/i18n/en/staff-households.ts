@@ -57,7 +57,8 @@ export const staffHouseholds = {
   'staff.history.account.password_reset_requested': 'Forgotten password asked',
 
   'staff.intake.title': 'Create a household from the paper form',
-  'staff.intake.intro': 'Type in the registration form the family filled in. Before it is created, households that look like the same family are shown to you. Each guardian with an email address then receives their portal invitation.',
+  'staff.intake.intro':
+    'Type in the registration form the family filled in. Before it is created, households that look like the same family are shown to you. Each guardian with an email address then receives their portal invitation.',
   'staff.intake.guardian': 'First guardian',
   'staff.intake.guardianHint': 'Their email address becomes their portal login.',
   'staff.intake.partner': 'Partner',
@@ -68,10 +69,12 @@ export const staffHouseholds = {
   'staff.intake.createAnyway': 'Create anyway',
   'staff.intake.addChild': 'Add a row for a child',
   'staff.intake.emailTaken': 'This email address is already the login of an account: find the existing household or enter another address.',
-  'staff.intake.partnerEmailTaken': 'This email address is already the login of an account: this guardian cannot get an access with it. Enter another address or leave the field empty.',
+  'staff.intake.partnerEmailTaken':
+    'This email address is already the login of an account: this guardian cannot get an access with it. Enter another address or leave the field empty.',
   'staff.intake.partnerEmailSame': 'This is the first guardian’s address: each has a login of their own. Enter another address or leave the field empty.',
   'staff.intake.duplicatesTitle': 'This household may already exist',
-  'staff.intake.duplicatesText': 'Check these households before going on. If it really is another family, confirm with “Create anyway” at the bottom of the form.',
+  'staff.intake.duplicatesText':
+    'Check these households before going on. If it really is another family, confirm with “Create anyway” at the bottom of the form.',
   'staff.intake.reason.email': 'same email address',
   'staff.intake.reason.phone': 'same phone',
   'staff.intake.reason.child': 'same child (name and date of birth)',
@@ -83,7 +86,8 @@ export const staffHouseholds = {
   'staff.changes.after': 'After:',
 
   'staff.changeRequests.title': 'Family requests',
-  'staff.changeRequests.intro': 'The changes families asked for, oldest first. Accepting applies the change; refusing needs a reason. The family is told by email either way.',
+  'staff.changeRequests.intro':
+    'The changes families asked for, oldest first. Accepting applies the change; refusing needs a reason. The family is told by email either way.',
   'staff.changeRequests.pending': 'Requests waiting ({count})',
   'staff.changeRequests.none': 'No request waiting.',
   'staff.changeRequests.readOnly': 'Your role (read only) does not allow deciding.',

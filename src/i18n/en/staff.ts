@@ -15,7 +15,8 @@ export const staff = {
   'staff.dashboard.seeAudit': 'See the log',
 
   'staff.requests.title': 'Account requests',
-  'staff.requests.intro': 'People unknown to the service ask for an account. Accepting creates the household, the guardian and the account, then sends the activation link; refusing sends the reason by email.',
+  'staff.requests.intro':
+    'People unknown to the service ask for an account. Accepting creates the household, the guardian and the account, then sends the activation link; refusing sends the reason by email.',
   'staff.requests.pending': 'Pending ({count})',
   'staff.requests.none': 'No pending request.',
   'staff.requests.decided': 'Latest decisions',

@@ -71,7 +71,8 @@ export const activitySetup = {
   'setup.field.requiresEnrollment': 'Inscription préalable obligatoire',
   'setup.field.requiresEnrollmentHint': 'Si oui, l’enfant doit être inscrit à l’activité (et placé dans un groupe) avant de réserver.',
   'setup.field.documentsRequired': 'Documents demandés à l’inscription',
-  'setup.field.documentsRequiredHint': 'Affiché aux familles quand elles demandent l’inscription, par exemple : attestation d’assurance, carnet de vaccinations.',
+  'setup.field.documentsRequiredHint':
+    'Affiché aux familles quand elles demandent l’inscription, par exemple : attestation d’assurance, carnet de vaccinations.',
   'setup.field.bookingDeadline': 'Délai de réservation',
   'setup.field.cancellationDeadline': 'Délai d’annulation',
   'setup.field.deadlines': 'Délais',
@@ -116,7 +117,8 @@ export const activitySetup = {
   'setup.error.opensAfterCloses': 'La clôture des réservations doit venir après leur ouverture.',
   'setup.error.outsideActivity': 'Cette date est en dehors des dates de l’activité.',
   'setup.error.belowTaken': 'Plus de places sont déjà prises que ce nombre : {days}. Ces jours n’ont pas été modifiés.',
-  'setup.error.poolInUse': 'Des places sont déjà prises : seul leur nombre peut encore changer. Créez un autre nombre de places pour d’autres prestations ou groupes.',
+  'setup.error.poolInUse':
+    'Des places sont déjà prises : seul leur nombre peut encore changer. Créez un autre nombre de places pour d’autres prestations ou groupes.',
   'setup.error.rangeTooLong': 'Modifiez au plus une année de dates à la fois.',
   'setup.places.takenOn': 'le {date} ({taken} prises)',
 
@@ -131,7 +133,8 @@ export const activitySetup = {
   'setup.notice.dayResetRefused': 'Ce jour ne peut pas reprendre le nombre habituel : plus de places y sont déjà prises.',
 
   'setup.activities.title': 'Activités',
-  'setup.activities.intro': 'Ce que les familles peuvent réserver : chaque activité, ses groupes, ses prestations, ses places, ses délais et ses périodes de réservation.',
+  'setup.activities.intro':
+    'Ce que les familles peuvent réserver : chaque activité, ses groupes, ses prestations, ses places, ses délais et ses périodes de réservation.',
   'setup.activities.none': 'Aucune activité pour l’instant.',
   'setup.activities.add': 'Créer une activité',
   'setup.activities.addTitle': 'Créer une activité',
@@ -205,11 +208,13 @@ export const activitySetup = {
   'setup.units.deadlinesIntro': 'Délais de l’activité : réservation {booking} ; annulation {cancel}.',
   'setup.units.relationsTitle': 'Règles avec les autres prestations',
   'setup.units.excludesHint': 'Réserver cette prestation empêche de réserver celles-ci le même jour (la Journée exclut le Matin).',
-  'setup.units.requiresAnyHint': 'Cette prestation ne peut être réservée qu’avec au moins une de celles-ci le même jour (le Repas nécessite la Journée ou le Matin).',
+  'setup.units.requiresAnyHint':
+    'Cette prestation ne peut être réservée qu’avec au moins une de celles-ci le même jour (le Repas nécessite la Journée ou le Matin).',
   'setup.units.noOthers': 'Les règles entre prestations se définissent quand l’activité en a plusieurs.',
 
   'setup.places.title': 'Places',
-  'setup.places.intro': 'Un nombre de places partagé par une ou plusieurs prestations, pour un groupe ou pour tous. Sans nombre de places, une prestation n’est pas limitée.',
+  'setup.places.intro':
+    'Un nombre de places partagé par une ou plusieurs prestations, pour un groupe ou pour tous. Sans nombre de places, une prestation n’est pas limitée.',
   'setup.places.none': 'Aucune limite de places.',
   'setup.places.add': 'Ajouter un nombre de places',
   'setup.places.addTitle': 'Ajouter un nombre de places',
@@ -227,7 +232,8 @@ export const activitySetup = {
   'setup.places.reset': 'Revenir à {places} places',
 
   'setup.periods.title': 'Périodes de réservation',
-  'setup.periods.intro': 'Les jours que les familles peuvent réserver et quand. Sans période, les jours de l’activité se réservent jusqu’au délai de réservation.',
+  'setup.periods.intro':
+    'Les jours que les familles peuvent réserver et quand. Sans période, les jours de l’activité se réservent jusqu’au délai de réservation.',
   'setup.periods.none': 'Aucune période de réservation.',
   'setup.periods.add': 'Ajouter une période',
   'setup.periods.addTitle': 'Ajouter une période de réservation',

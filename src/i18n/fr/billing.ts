@@ -30,7 +30,8 @@ export const billing = {
   'pdf.pay.online': 'En ligne, depuis votre espace du portail famille, rubrique « Mes factures ».',
   'pdf.pay.transfer': 'Par virement : {holder}, IBAN {iban}, BIC {bic}, en indiquant le numéro de la facture.',
   'pdf.pay.counter': 'Au guichet du service : espèces, chèque à l’ordre du Trésor public, CESU, carte bancaire.',
-  'pdf.treasuryWarning': 'Passé la date d’échéance, une facture impayée est transmise au Trésor public, qui en assure le recouvrement : vous devrez alors la régler auprès du Trésor public.',
+  'pdf.treasuryWarning':
+    'Passé la date d’échéance, une facture impayée est transmise au Trésor public, qui en assure le recouvrement : vous devrez alors la régler auprès du Trésor public.',
   'pdf.receipt.title': 'Reçu n° {number}',
   'pdf.receipt.received': 'Reçu le',
   'pdf.receipt.amount': 'Montant',
@@ -39,14 +40,17 @@ export const billing = {
   'pdf.receipt.credit': 'Reste au crédit de la famille, pour ses prochaines factures : {amount}.',
   'pdf.receipt.cancelled': 'Paiement annulé. Motif : {reason}',
   'pdf.tax.title': 'Attestation fiscale {year} — frais de garde des enfants de moins de 6 ans',
-  'pdf.tax.intro': 'Nous attestons que les sommes ci-dessous ont été payées au cours de l’année {year} pour la garde des enfants nommés, âgés de moins de six ans au 1er janvier {year} (article 200 quater B du code général des impôts).',
+  'pdf.tax.intro':
+    'Nous attestons que les sommes ci-dessous ont été payées au cours de l’année {year} pour la garde des enfants nommés, âgés de moins de six ans au 1er janvier {year} (article 200 quater B du code général des impôts).',
   'pdf.tax.born': 'Né(e) le',
   'pdf.tax.paid': 'Frais de garde payés',
-  'pdf.tax.excluded': 'Ces montants comprennent les seuls frais de garde : ils excluent les repas, les pénalités (absences facturées, annulations hors délai, suppléments) et les sommes remboursées.',
+  'pdf.tax.excluded':
+    'Ces montants comprennent les seuls frais de garde : ils excluent les repas, les pénalités (absences facturées, annulations hors délai, suppléments) et les sommes remboursées.',
   'pdf.tax.signed': 'Fait le {date}. {signatory}',
   'pdf.tax.signatoryDefault': 'Le régisseur',
   'pdf.attendance.title': 'Attestation d’inscription et de présence',
-  'pdf.attendance.intro': 'Nous attestons que {child}, né(e) le {birth}, de la famille {household}, est inscrit(e) aux activités ci-dessous et y a été présent(e) du {from} au {to} les jours indiqués.',
+  'pdf.attendance.intro':
+    'Nous attestons que {child}, né(e) le {birth}, de la famille {household}, est inscrit(e) aux activités ci-dessous et y a été présent(e) du {from} au {to} les jours indiqués.',
   'pdf.attendance.activity': 'Activité',
   'pdf.attendance.days': 'Jours de présence',
   'pdf.attendance.none': 'Aucun jour de présence sur la période.',
@@ -60,7 +64,9 @@ export const billing = {
   'payment.method.online_card': 'Carte bancaire en ligne',
   'payment.method.online_debit': 'Prélèvement en ligne (PayFiP)',
   'mail.invoice.subject': 'Votre facture {number} est disponible — {tenant}',
-  'mail.invoice.body': 'Votre facture n° {number}, d’un montant de {amount}, est disponible sur le portail famille. Elle est à régler avant le {due}, en ligne ou auprès du service.\n\nPour la consulter et la télécharger :\n{link}',
+  'mail.invoice.body':
+    'Votre facture n° {number}, d’un montant de {amount}, est disponible sur le portail famille. Elle est à régler avant le {due}, en ligne ou auprès du service.\n\nPour la consulter et la télécharger :\n{link}',
   'mail.reminder.subject': 'Rappel : facture {number} à régler — {tenant}',
-  'mail.reminder.body': 'Sauf erreur de notre part, votre facture n° {number} ({amount}), à régler avant le {due}, n’est pas encore payée. Vous pouvez la payer en ligne ou auprès du service.\n\nSans paiement, elle sera transmise au Trésor public pour recouvrement.\n\n{link}\n\nSi vous l’avez réglée entre-temps, ne tenez pas compte de ce message.',
+  'mail.reminder.body':
+    'Sauf erreur de notre part, votre facture n° {number} ({amount}), à régler avant le {due}, n’est pas encore payée. Vous pouvez la payer en ligne ou auprès du service.\n\nSans paiement, elle sera transmise au Trésor public pour recouvrement.\n\n{link}\n\nSi vous l’avez réglée entre-temps, ne tenez pas compte de ce message.',
 } as const;

@@ -10,7 +10,8 @@ export const bookingOperations = {
   'staff.dashboard.seeAttendance': 'Voir les listes de présence',
 
   'occupancy.title': 'Places et listes d’attente',
-  'occupancy.intro': 'Pour chaque jour, prestation et groupe : les places, celles prises et restantes, et le nombre d’enfants en liste d’attente. Choisissez une case pour voir la liste du jour, faire passer un enfant ou refuser une demande.',
+  'occupancy.intro':
+    'Pour chaque jour, prestation et groupe : les places, celles prises et restantes, et le nombre d’enfants en liste d’attente. Choisissez une case pour voir la liste du jour, faire passer un enfant ou refuser une demande.',
   'occupancy.activity': 'Activité',
   'occupancy.from': 'Du',
   'occupancy.to': 'Au',
@@ -57,7 +58,8 @@ export const bookingOperations = {
   'daylist.refuse': 'Refuser',
   'daylist.reason': 'Raison du refus (envoyée à la famille)',
   'daylist.promoted': '{child} a obtenu une place ; la famille est prévenue par courriel.',
-  'daylist.full': 'Complet : il n’y a aucune place libre ce jour-là pour {child}. Les places ne sont jamais dépassées : libérez une place ou augmentez le nombre de places du jour avant de faire passer un enfant.',
+  'daylist.full':
+    'Complet : il n’y a aucune place libre ce jour-là pour {child}. Les places ne sont jamais dépassées : libérez une place ou augmentez le nombre de places du jour avant de faire passer un enfant.',
   'daylist.refused': '{child} est retiré(e) de la liste d’attente ; la famille est prévenue par courriel.',
   'daylist.notWaiting': 'Cet enfant n’est plus en liste d’attente : la liste a changé entre-temps.',
   'daylist.reasonRequired': 'Indiquez la raison du refus.',
@@ -65,7 +67,8 @@ export const bookingOperations = {
   'daylist.offerUntil': 'jusqu’au {date}',
 
   'validations.title': 'Demandes à valider',
-  'validations.intro': 'Les réservations des activités validées par le service, les demandes d’annulation, les demandes d’inscription et les absences déclarées à excuser. Décidez une par une, ou cochez-en plusieurs et décidez en une fois. Chaque famille est prévenue par courriel.',
+  'validations.intro':
+    'Les réservations des activités validées par le service, les demandes d’annulation, les demandes d’inscription et les absences déclarées à excuser. Décidez une par une, ou cochez-en plusieurs et décidez en une fois. Chaque famille est prévenue par courriel.',
   'validations.readOnly': 'Vous consultez ces demandes en lecture seule : seuls les gestionnaires peuvent les accepter ou les refuser.',
   'validations.bookings': 'Réservations à valider ({count})',
   'validations.bookingsHint': 'Accepter confirme la réservation ; refuser libère la place, qui revient à la liste d’attente.',
@@ -114,7 +117,8 @@ export const bookingOperations = {
   'validations.unknown': 'Demande',
 
   'attendance.title': 'Présences',
-  'attendance.intro': 'Les listes du jour par structure, activité, prestation et groupe. Marquez chaque enfant présent ou absent, l’absence justifiée (non facturée) ou non justifiée (facturée), le jour même ou après.',
+  'attendance.intro':
+    'Les listes du jour par structure, activité, prestation et groupe. Marquez chaque enfant présent ou absent, l’absence justifiée (non facturée) ou non justifiée (facturée), le jour même ou après.',
   'attendance.site': 'Structure',
   'attendance.day': 'Jour',
   'attendance.show': 'Afficher',
@@ -161,18 +165,26 @@ export const bookingOperations = {
   'attendance.csv.status': 'État',
 
   'mail.booking.accepted.subject': 'Réservation acceptée pour {child} — {tenant}',
-  'mail.booking.accepted.body': 'Le service a accepté la réservation de {child} le {date} ({activity}, {unit}).\n\nVous pouvez la retrouver dans « Mes demandes » :\n{link}',
+  'mail.booking.accepted.body':
+    'Le service a accepté la réservation de {child} le {date} ({activity}, {unit}).\n\nVous pouvez la retrouver dans « Mes demandes » :\n{link}',
   'mail.booking.refused.subject': 'Réservation refusée pour {child} — {tenant}',
-  'mail.booking.refused.body': 'Le service n’a pas pu accepter la réservation de {child} le {date} ({activity}, {unit}), pour la raison suivante :\n\n{reason}\n\nVous pouvez la retrouver dans « Mes demandes » :\n{link}',
+  'mail.booking.refused.body':
+    'Le service n’a pas pu accepter la réservation de {child} le {date} ({activity}, {unit}), pour la raison suivante :\n\n{reason}\n\nVous pouvez la retrouver dans « Mes demandes » :\n{link}',
   'mail.cancellation.accepted.subject': 'Annulation acceptée pour {child} — {tenant}',
-  'mail.cancellation.accepted.body': 'Le service a accepté l’annulation de la réservation de {child} le {date} ({activity}, {unit}) : cette journée ne vous sera pas facturée.\n\nVous pouvez la retrouver dans « Mes demandes » :\n{link}',
+  'mail.cancellation.accepted.body':
+    'Le service a accepté l’annulation de la réservation de {child} le {date} ({activity}, {unit}) : cette journée ne vous sera pas facturée.\n\nVous pouvez la retrouver dans « Mes demandes » :\n{link}',
   'mail.cancellation.refused.subject': 'Annulation refusée pour {child} — {tenant}',
-  'mail.cancellation.refused.body': 'Le service n’a pas pu accepter l’annulation de la réservation de {child} le {date} ({activity}, {unit}) : elle reste réservée, pour la raison suivante :\n\n{reason}\n\nVous pouvez la retrouver dans « Mes demandes » :\n{link}',
+  'mail.cancellation.refused.body':
+    'Le service n’a pas pu accepter l’annulation de la réservation de {child} le {date} ({activity}, {unit}) : elle reste réservée, pour la raison suivante :\n\n{reason}\n\nVous pouvez la retrouver dans « Mes demandes » :\n{link}',
   'mail.enrollment.accepted.subject': 'Inscription acceptée pour {child} — {tenant}',
-  'mail.enrollment.accepted.body': 'Le service a accepté l’inscription de {child} à « {activity} ». Vous pouvez maintenant réserver depuis votre espace.\n\nVous pouvez la retrouver dans « Mes demandes » :\n{link}',
-  'mail.enrollment.acceptedInGroup.body': 'Le service a accepté l’inscription de {child} à « {activity} », dans le groupe « {group} ». Vous pouvez maintenant réserver depuis votre espace.\n\nVous pouvez la retrouver dans « Mes demandes » :\n{link}',
+  'mail.enrollment.accepted.body':
+    'Le service a accepté l’inscription de {child} à « {activity} ». Vous pouvez maintenant réserver depuis votre espace.\n\nVous pouvez la retrouver dans « Mes demandes » :\n{link}',
+  'mail.enrollment.acceptedInGroup.body':
+    'Le service a accepté l’inscription de {child} à « {activity} », dans le groupe « {group} ». Vous pouvez maintenant réserver depuis votre espace.\n\nVous pouvez la retrouver dans « Mes demandes » :\n{link}',
   'mail.enrollment.refused.subject': 'Inscription refusée pour {child} — {tenant}',
-  'mail.enrollment.refused.body': 'Le service n’a pas pu accepter l’inscription de {child} à « {activity} », pour la raison suivante :\n\n{reason}\n\nVous pouvez la retrouver dans « Mes demandes » :\n{link}',
+  'mail.enrollment.refused.body':
+    'Le service n’a pas pu accepter l’inscription de {child} à « {activity} », pour la raison suivante :\n\n{reason}\n\nVous pouvez la retrouver dans « Mes demandes » :\n{link}',
   'mail.waitlist.refused.subject': 'Liste d’attente : demande refusée pour {child} — {tenant}',
-  'mail.waitlist.refused.body': '{child} était en liste d’attente le {date} ({activity}, {unit}). Le service ne pourra pas lui donner de place ce jour-là, pour la raison suivante :\n\n{reason}\n\nVous pouvez retrouver vos demandes dans « Mes demandes » :\n{link}',
+  'mail.waitlist.refused.body':
+    '{child} était en liste d’attente le {date} ({activity}, {unit}). Le service ne pourra pas lui donner de place ce jour-là, pour la raison suivante :\n\n{reason}\n\nVous pouvez retrouver vos demandes dans « Mes demandes » :\n{link}',
 } as const;

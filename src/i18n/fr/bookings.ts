@@ -49,7 +49,8 @@ export const bookings = {
   'bookings.periodLottery': 'tirage au sort',
   'bookings.showCalendar': 'Afficher le calendrier',
   'bookings.massTitle': 'Sélection en masse',
-  'bookings.massHint': 'Cochez des jours de la semaine et des prestations, puis appliquez : les cases correspondantes sont cochées, vous pouvez ensuite ajuster jour par jour.',
+  'bookings.massHint':
+    'Cochez des jours de la semaine et des prestations, puis appliquez : les cases correspondantes sont cochées, vous pouvez ensuite ajuster jour par jour.',
   'bookings.weekdays': 'Jours de la semaine',
   'bookings.units': 'Prestations',
   'bookings.apply': 'Appliquer',
@@ -61,7 +62,8 @@ export const bookings = {
   'bookings.noActivity': 'Aucune activité n’est ouverte à la réservation pour vos enfants. Demandez d’abord leur inscription.',
   'bookings.chooseChild': 'Choisissez au moins un enfant.',
   'bookings.busyTitle': 'Beaucoup de familles réservent en ce moment',
-  'bookings.busyText': 'Votre demande n’a pas encore été traitée et rien n’a été réservé : elle est renvoyée automatiquement dans quelques secondes. Gardez cette page ouverte.',
+  'bookings.busyText':
+    'Votre demande n’a pas encore été traitée et rien n’a été réservé : elle est renvoyée automatiquement dans quelques secondes. Gardez cette page ouverte.',
   'bookings.busyRetry': 'Renvoyer ma demande maintenant',
   'bookings.resultTitle': 'Résultat de vos réservations',
   'bookings.resultIntro': 'Voici la réponse pour chaque jour demandé.',
@@ -111,7 +113,8 @@ export const bookings = {
   'enrollment.status.withdrawn': 'Retirée',
 
   'absences.title': 'Absences',
-  'absences.intro': 'Prévenez le service de l’absence de votre enfant. En cas de maladie, joignez un certificat médical : l’absence pourra alors être excusée et ne sera pas facturée.',
+  'absences.intro':
+    'Prévenez le service de l’absence de votre enfant. En cas de maladie, joignez un certificat médical : l’absence pourra alors être excusée et ne sera pas facturée.',
   'absences.child': 'Enfant',
   'absences.firstDay': 'Premier jour d’absence',
   'absences.lastDay': 'Dernier jour d’absence',
@@ -136,7 +139,8 @@ export const bookings = {
   'document.error.too_large': 'Le fichier dépasse 2 Mo : réduisez-le ou photographiez le document en plus basse résolution.',
   'document.error.type': 'Ce fichier n’est ni un PDF ni une image PNG ou JPEG.',
   'feed.title': 'Agenda de votre téléphone',
-  'feed.intro': 'Abonnez l’agenda de votre téléphone ou de votre ordinateur à cette adresse privée pour y voir les jours réservés de {child}. Ne la partagez pas.',
+  'feed.intro':
+    'Abonnez l’agenda de votre téléphone ou de votre ordinateur à cette adresse privée pour y voir les jours réservés de {child}. Ne la partagez pas.',
   'feed.show': 'Obtenir l’adresse de l’agenda',
   'feed.renew': 'Remplacer l’adresse (l’ancienne ne fonctionnera plus)',
   'feed.address': 'Adresse de l’agenda',
@@ -153,7 +157,9 @@ export const bookings = {
   'mail.waitlist.promoted.subject': 'Une place s’est libérée pour {child} — {tenant}',
   'mail.waitlist.promoted.body': 'Une place s’est libérée : {child} est inscrit(e) le {date} ({activity}, {unit}).\n\nVotre planning :\n{link}',
   'mail.waitlist.offered.subject': 'Une place vous est proposée pour {child} — {tenant}',
-  'mail.waitlist.offered.body': 'Une place s’est libérée le {date} pour {child} ({activity}, {unit}). Confirmez-la dans votre espace avant le {until}, sinon elle sera proposée à la famille suivante :\n{link}',
+  'mail.waitlist.offered.body':
+    'Une place s’est libérée le {date} pour {child} ({activity}, {unit}). Confirmez-la dans votre espace avant le {until}, sinon elle sera proposée à la famille suivante :\n{link}',
   'mail.waitlist.offerExpired.subject': 'La place proposée pour {child} n’a pas été confirmée — {tenant}',
-  'mail.waitlist.offerExpired.body': 'La place proposée le {date} pour {child} ({activity}, {unit}) n’a pas été confirmée à temps : elle a été proposée à la famille suivante. Vous pouvez réserver à nouveau depuis votre espace s’il reste des places :\n{link}',
+  'mail.waitlist.offerExpired.body':
+    'La place proposée le {date} pour {child} ({activity}, {unit}) n’a pas été confirmée à temps : elle a été proposée à la famille suivante. Vous pouvez réserver à nouveau depuis votre espace s’il reste des places :\n{link}',
 } as const;

@@ -29,7 +29,8 @@ export const calendar = {
   'calendar.holidays.add': 'Ajouter une période de vacances',
   'calendar.holidays.addTitle': 'Ajouter une période de vacances scolaires',
   'calendar.holidays.editTitle': 'Modifier une période de vacances scolaires',
-  'calendar.holidays.formIntro': 'Indiquez tous les jours sans classe, week-ends compris : du premier jour de vacances à la veille de la rentrée. Une période modifiée ici n’est plus remplacée par un import.',
+  'calendar.holidays.formIntro':
+    'Indiquez tous les jours sans classe, week-ends compris : du premier jour de vacances à la veille de la rentrée. Une période modifiée ici n’est plus remplacée par un import.',
   'calendar.holidays.nameHint': 'Par exemple : Vacances de la Toussaint.',
   'calendar.holidays.lastDayHint': 'La veille de la reprise des cours, inclus.',
   'calendar.holidays.lastDayNote': 'Les dates indiquées sont des jours de vacances, inclus : le dernier jour est la veille de la rentrée.',
@@ -66,8 +67,10 @@ export const calendar = {
 
   'calendar.import.link': 'Importer le calendrier du ministère',
   'calendar.import.title': 'Importer le calendrier scolaire du ministère',
-  'calendar.import.intro': 'Téléchargez le fichier CSV « Calendrier scolaire » (fr-en-calendrier-scolaire) sur data.education.gouv.fr, puis déposez-le ici. Vous verrez les périodes avant de confirmer. Pour chaque année scolaire du fichier, les périodes importées auparavant sont remplacées ; celles saisies par le service sont conservées.',
-  'calendar.import.columns': 'Colonnes attendues, séparées par des points-virgules : description, population, start_date, end_date, location, zones, annee_scolaire (ou leurs intitulés en français). Les lignes « Enseignants » sont ignorées.',
+  'calendar.import.intro':
+    'Téléchargez le fichier CSV « Calendrier scolaire » (fr-en-calendrier-scolaire) sur data.education.gouv.fr, puis déposez-le ici. Vous verrez les périodes avant de confirmer. Pour chaque année scolaire du fichier, les périodes importées auparavant sont remplacées ; celles saisies par le service sont conservées.',
+  'calendar.import.columns':
+    'Colonnes attendues, séparées par des points-virgules : description, population, start_date, end_date, location, zones, annee_scolaire (ou leurs intitulés en français). Les lignes « Enseignants » sont ignorées.',
   'calendar.import.file': 'Fichier CSV du ministère',
   'calendar.import.fileHint': 'Format CSV, 2 Mo au plus.',
   'calendar.import.zone': 'Votre zone dans le fichier (colonne « zones »)',
@@ -82,7 +85,8 @@ export const calendar = {
   'calendar.import.added': 'Périodes importées',
   'calendar.import.replaced': 'Périodes remplacées',
   'calendar.import.kept': 'Périodes conservées',
-  'calendar.import.keptIntro': 'Saisies ou corrigées par le service, elles restent en plus des périodes importées : supprimez-les ensuite si elles font doublon.',
+  'calendar.import.keptIntro':
+    'Saisies ou corrigées par le service, elles restent en plus des périodes importées : supprimez-les ensuite si elles font doublon.',
   'calendar.import.confirm': 'Confirmer l’import',
   'calendar.import.again': 'Choisir un autre fichier',
   'calendar.import.error.noFile': 'Choisissez le fichier CSV à importer.',

@@ -63,9 +63,11 @@ export const common = {
   'error.notFound.title': 'Page introuvable',
   'error.notFound.text': 'La page que vous cherchez n’existe pas ou n’est plus disponible.',
   'error.badRequest.title': 'Demande incorrecte',
-  'error.badRequest.text': 'Ce qui a été envoyé à cette page n’a pas pu être lu : une adresse modifiée à la main, ou un formulaire incomplet. Revenez à la page précédente et réessayez.',
+  'error.badRequest.text':
+    'Ce qui a été envoyé à cette page n’a pas pu être lu : une adresse modifiée à la main, ou un formulaire incomplet. Revenez à la page précédente et réessayez.',
   'error.tooLarge.title': 'Envoi trop volumineux',
-  'error.tooLarge.text': 'Ce que vous avez envoyé dépasse la taille permise : 1 Mo pour un formulaire, 2 Mo par fichier joint. Allégez l’envoi (un fichier plus petit, un texte plus court) et réessayez.',
+  'error.tooLarge.text':
+    'Ce que vous avez envoyé dépasse la taille permise : 1 Mo pour un formulaire, 2 Mo par fichier joint. Allégez l’envoi (un fichier plus petit, un texte plus court) et réessayez.',
   'error.forbidden.title': 'Accès refusé',
   'error.forbidden.text': 'Vous n’avez pas accès à cette page.',
   'error.server.title': 'Erreur inattendue',
@@ -80,17 +82,23 @@ export const common = {
   'legal.publisher': 'Éditeur du service',
   'legal.publisherText': 'Le service est édité par {tenant}.',
   'legal.software': 'Logiciel',
-  'legal.softwareText': 'Portail Famille est un logiciel libre. Les données des familles sont hébergées par la collectivité et ne sont transmises à aucun tiers à des fins commerciales.',
+  'legal.softwareText':
+    'Portail Famille est un logiciel libre. Les données des familles sont hébergées par la collectivité et ne sont transmises à aucun tiers à des fins commerciales.',
   'legal.data': 'Données personnelles',
-  'legal.dataText': 'Les données recueillies servent à la gestion des inscriptions, des réservations et de la facturation. Vous pouvez y accéder, les rectifier et en demander une copie auprès du service (coordonnées en bas de page).',
-  'legal.holidaysCredit': 'Calendrier des vacances scolaires : jeu de données « vacances-scolaires » d’Antoine Augusti (mise à jour de mars 2025), d’après le calendrier du Ministère de l’Éducation nationale, sous Licence Ouverte / Open Licence (Etalab).',
+  'legal.dataText':
+    'Les données recueillies servent à la gestion des inscriptions, des réservations et de la facturation. Vous pouvez y accéder, les rectifier et en demander une copie auprès du service (coordonnées en bas de page).',
+  'legal.holidaysCredit':
+    'Calendrier des vacances scolaires : jeu de données « vacances-scolaires » d’Antoine Augusti (mise à jour de mars 2025), d’après le calendrier du Ministère de l’Éducation nationale, sous Licence Ouverte / Open Licence (Etalab).',
   'a11y.title': 'Déclaration d’accessibilité',
   'a11y.intro': '{tenant} s’engage à rendre son portail famille accessible conformément à l’article 47 de la loi n° 2005-102 du 11 février 2005.',
   'a11y.status': 'État de conformité',
-  'a11y.statusText': 'Le portail est partiellement conforme au référentiel général d’amélioration de l’accessibilité (RGAA) : il n’a pas encore fait l’objet d’un audit complet. Chaque page est vérifiée automatiquement (axe-core) lors des tests.',
+  'a11y.statusText':
+    'Le portail est partiellement conforme au référentiel général d’amélioration de l’accessibilité (RGAA) : il n’a pas encore fait l’objet d’un audit complet. Chaque page est vérifiée automatiquement (axe-core) lors des tests.',
   'a11y.contact': 'Retour d’information et contact',
-  'a11y.contactText': 'Si vous ne parvenez pas à accéder à un contenu ou à un service, contactez le service (coordonnées en bas de page) pour être orienté vers une alternative accessible.',
+  'a11y.contactText':
+    'Si vous ne parvenez pas à accéder à un contenu ou à un service, contactez le service (coordonnées en bas de page) pour être orienté vers une alternative accessible.',
   'a11y.remedy': 'Voies de recours',
-  'a11y.remedyText': 'Si vous constatez un défaut d’accessibilité vous empêchant d’accéder à un contenu et que vous n’avez pas obtenu de réponse satisfaisante, vous pouvez saisir le Défenseur des droits.',
+  'a11y.remedyText':
+    'Si vous constatez un défaut d’accessibilité vous empêchant d’accéder à un contenu et que vous n’avez pas obtenu de réponse satisfaisante, vous pouvez saisir le Défenseur des droits.',
   'date.today': 'Nous sommes le {date}.',
 } as const;

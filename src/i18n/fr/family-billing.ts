@@ -29,7 +29,8 @@ export const familyBilling = {
   'family.money.state.credit_note': 'Avoir',
 
   'family.invoices.title': 'Mes factures',
-  'family.invoices.intro': 'Vos factures et vos avoirs, les plus récents d’abord. Le numéro ouvre le détail de la facture ; le PDF se télécharge pour l’imprimer.',
+  'family.invoices.intro':
+    'Vos factures et vos avoirs, les plus récents d’abord. Le numéro ouvre le détail de la facture ; le PDF se télécharge pour l’imprimer.',
   'family.invoices.year': 'Année',
   'family.invoices.none': 'Aucune facture pour le moment.',
   'family.invoices.noneFiltered': 'Aucune facture ne correspond à ces critères.',
@@ -59,9 +60,11 @@ export const familyBilling = {
   'family.invoice.creditNotes': 'Avoirs sur cette facture',
   'family.invoice.creditNoteLine': 'Avoir n° {number} : {amount}',
   'family.invoice.treasuryTitle': 'Facture transmise au Trésor public',
-  'family.invoice.treasury': 'Cette facture a été transmise au Trésor public le {date} (titre n° {reference}). Payez-la désormais au Trésor public, en suivant l’avis que vous recevrez de lui : pas sur ce portail, ni auprès du service.',
+  'family.invoice.treasury':
+    'Cette facture a été transmise au Trésor public le {date} (titre n° {reference}). Payez-la désormais au Trésor public, en suivant l’avis que vous recevrez de lui : pas sur ce portail, ni auprès du service.',
   'family.invoice.lateTitle': 'Échéance dépassée',
-  'family.invoice.late': 'Cette facture devait être payée avant le {date}. Sans paiement, elle sera transmise au Trésor public, qui en assurera le recouvrement.',
+  'family.invoice.late':
+    'Cette facture devait être payée avant le {date}. Sans paiement, elle sera transmise au Trésor public, qui en assurera le recouvrement.',
   'family.invoice.paidInFull': 'Cette facture est entièrement payée.',
   'family.invoice.howToPay': 'Comment payer',
   'family.invoice.payBefore': 'À payer avant le {date}, en indiquant le numéro de la facture ({number}).',
@@ -73,7 +76,8 @@ export const familyBilling = {
   'family.invoice.parts': 'Dont frais de garde : {care} ; repas : {meal} ; pénalités et suppléments : {penalty}.',
 
   'family.statement.title': 'Relevé de compte',
-  'family.statement.intro': 'Par année scolaire (du 1er septembre au 31 août) et par régie : vos factures au débit, vos paiements et avoirs au crédit, et le solde.',
+  'family.statement.intro':
+    'Par année scolaire (du 1er septembre au 31 août) et par régie : vos factures au débit, vos paiements et avoirs au crédit, et le solde.',
   'family.statement.schoolYear': 'Année scolaire',
   'family.statement.schoolYearValue': '{from}-{to}',
   'family.statement.show': 'Afficher',
@@ -112,14 +116,17 @@ export const familyBilling = {
 
   'family.certificates.title': 'Attestations',
   'family.certificates.tax': 'Attestation fiscale pour frais de garde',
-  'family.certificates.taxIntro': 'Pour le crédit d’impôt pour frais de garde, elle certifie ce que vous avez payé dans l’année pour la garde de vos enfants de moins de six ans au 1er janvier, repas et pénalités exclus.',
+  'family.certificates.taxIntro':
+    'Pour le crédit d’impôt pour frais de garde, elle certifie ce que vous avez payé dans l’année pour la garde de vos enfants de moins de six ans au 1er janvier, repas et pénalités exclus.',
   'family.certificates.taxYear': 'Attestation fiscale {year}',
   'family.certificates.taxAmount': 'frais de garde certifiés : {amount}',
-  'family.certificates.taxNone': 'Aucune attestation fiscale pour le moment : celle d’une année est disponible dès le mois de janvier suivant, si vous avez fait des paiements dans l’année.',
+  'family.certificates.taxNone':
+    'Aucune attestation fiscale pour le moment : celle d’une année est disponible dès le mois de janvier suivant, si vous avez fait des paiements dans l’année.',
   'family.certificates.taxDownload': 'Télécharger l’attestation fiscale {year} (PDF)',
   'family.certificates.taxFileName': 'attestation-fiscale-{year}.pdf',
   'family.certificates.attendance': 'Attestation d’inscription et de présence',
-  'family.certificates.attendanceIntro': 'Pour un enfant et une période : ses inscriptions aux activités et les jours où il a été présent, par exemple pour votre employeur ou la CAF.',
+  'family.certificates.attendanceIntro':
+    'Pour un enfant et une période : ses inscriptions aux activités et les jours où il a été présent, par exemple pour votre employeur ou la CAF.',
   'family.certificates.child': 'Enfant',
   'family.certificates.from': 'Du',
   'family.certificates.to': 'Au',

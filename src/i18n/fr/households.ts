@@ -120,7 +120,8 @@ export const households = {
   'record.quality': 'Qualité',
   'record.alsoInOtherHousehold': 'Rattaché(e) aussi à un autre foyer',
   'record.age': '{years} an(s)',
-  'record.legendDirect': 'Les champs marqués « modifiable directement » sont enregistrés tout de suite ; les autres sont envoyés au service, qui accepte ou refuse la demande.',
+  'record.legendDirect':
+    'Les champs marqués « modifiable directement » sont enregistrés tout de suite ; les autres sont envoyés au service, qui accepte ou refuse la demande.',
 
   'account.title': 'Mon compte',
   'account.intro': 'Les informations de votre foyer, telles que le service les connaît.',
@@ -146,7 +147,8 @@ export const households = {
   'children.newSent': 'Votre demande d’ajout est transmise au service.',
 
   'requests.title': 'Mes demandes',
-  'requests.intro': 'Toutes les demandes faites au service — réservations, annulations, absences, inscriptions, changements du dossier — avec leur état et sa réponse. Les jours réservés en une fois sont regroupés par enfant et par état.',
+  'requests.intro':
+    'Toutes les demandes faites au service — réservations, annulations, absences, inscriptions, changements du dossier — avec leur état et sa réponse. Les jours réservés en une fois sont regroupés par enfant et par état.',
   'requests.filter': 'Type de demande',
   'requests.filterAll': 'Toutes',
   'requests.filterApply': 'Filtrer',
@@ -172,5 +174,6 @@ export const households = {
   'mail.request.accepted.subject': 'Votre demande est acceptée — {tenant}',
   'mail.request.accepted.body': 'Le service a accepté votre demande de modification. Vous pouvez la retrouver dans « Mes demandes » :\n{link}',
   'mail.request.refused.subject': 'Votre demande est refusée — {tenant}',
-  'mail.request.refused.body': 'Le service n’a pas pu accepter votre demande de modification, pour la raison suivante :\n\n{reason}\n\nVous pouvez la retrouver dans « Mes demandes » :\n{link}',
+  'mail.request.refused.body':
+    'Le service n’a pas pu accepter votre demande de modification, pour la raison suivante :\n\n{reason}\n\nVous pouvez la retrouver dans « Mes demandes » :\n{link}',
 } as const;

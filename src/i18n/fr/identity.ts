@@ -54,9 +54,11 @@ export const identity = {
   'password.currentWrong': 'Le mot de passe actuel est incorrect.',
 
   'forgot.title': 'Mot de passe oublié',
-  'forgot.intro': 'Indiquez l’adresse électronique de votre compte : nous vous enverrons un lien pour choisir un nouveau mot de passe. Ce lien est valable une heure et ne sert qu’une fois.',
+  'forgot.intro':
+    'Indiquez l’adresse électronique de votre compte : nous vous enverrons un lien pour choisir un nouveau mot de passe. Ce lien est valable une heure et ne sert qu’une fois.',
   'forgot.submit': 'Recevoir le lien',
-  'forgot.sent': 'Si un compte correspond à cette adresse, un courriel contenant un lien vient de lui être envoyé. Pensez à regarder dans vos courriers indésirables.',
+  'forgot.sent':
+    'Si un compte correspond à cette adresse, un courriel contenant un lien vient de lui être envoyé. Pensez à regarder dans vos courriers indésirables.',
   'reset.title': 'Choisir un nouveau mot de passe',
   'reset.submit': 'Enregistrer le mot de passe',
   'reset.invalidLink': 'Ce lien n’est plus valable : il a déjà servi ou a expiré. Vous pouvez en demander un nouveau.',
@@ -73,7 +75,8 @@ export const identity = {
   'change.done': 'Votre mot de passe a été changé. Vos autres connexions ouvertes ont été fermées.',
 
   'signup.title': 'Demande de compte',
-  'signup.intro': 'Vous n’êtes pas encore connu du service ? Remplissez ce formulaire : le service l’examine et vous répond par courriel. Une fois votre demande acceptée, vous recevrez un lien pour activer votre compte.',
+  'signup.intro':
+    'Vous n’êtes pas encore connu du service ? Remplissez ce formulaire : le service l’examine et vous répond par courriel. Une fois votre demande acceptée, vous recevrez un lien pour activer votre compte.',
   'signup.civility': 'Civilité',
   'signup.civility.mme': 'Madame',
   'signup.civility.m': 'Monsieur',
@@ -95,17 +98,23 @@ export const identity = {
   'mail.greeting': 'Bonjour {name},',
   'mail.signature': '— {tenant}',
   'mail.invitation.subject': 'Activez votre compte du portail famille — {tenant}',
-  'mail.invitation.body': 'Votre compte du portail famille de {tenant} a été créé pour l’adresse {email}.\n\nPour choisir votre mot de passe et activer votre compte, ouvrez ce lien (valable {days} jours, utilisable une seule fois) :\n{link}',
+  'mail.invitation.body':
+    'Votre compte du portail famille de {tenant} a été créé pour l’adresse {email}.\n\nPour choisir votre mot de passe et activer votre compte, ouvrez ce lien (valable {days} jours, utilisable une seule fois) :\n{link}',
   'mail.temporaryPassword.subject': 'Vos identifiants du portail famille — {tenant}',
-  'mail.temporaryPassword.body': 'Votre compte du portail famille de {tenant} a été créé.\n\nIdentifiant : {email}\nMot de passe temporaire : {password}\n\nÀ votre première connexion, vous devrez choisir votre propre mot de passe :\n{link}',
+  'mail.temporaryPassword.body':
+    'Votre compte du portail famille de {tenant} a été créé.\n\nIdentifiant : {email}\nMot de passe temporaire : {password}\n\nÀ votre première connexion, vous devrez choisir votre propre mot de passe :\n{link}',
   'mail.reset.subject': 'Nouveau mot de passe — {tenant}',
-  'mail.reset.body': 'Vous avez demandé à changer le mot de passe de votre compte.\n\nPour en choisir un nouveau, ouvrez ce lien (valable une heure, utilisable une seule fois) :\n{link}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.',
+  'mail.reset.body':
+    'Vous avez demandé à changer le mot de passe de votre compte.\n\nPour en choisir un nouveau, ouvrez ce lien (valable une heure, utilisable une seule fois) :\n{link}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.',
   'mail.passwordChanged.subject': 'Votre mot de passe a été changé — {tenant}',
-  'mail.passwordChanged.body': 'Le mot de passe de votre compte a été changé le {date}.\n\nSi vous n’êtes pas à l’origine de ce changement, contactez le service sans attendre.',
+  'mail.passwordChanged.body':
+    'Le mot de passe de votre compte a été changé le {date}.\n\nSi vous n’êtes pas à l’origine de ce changement, contactez le service sans attendre.',
   'mail.signupReceived.subject': 'Votre demande de compte est bien reçue — {tenant}',
   'mail.signupReceived.body': 'Nous avons bien reçu votre demande de compte. Le service va l’examiner et vous répondra par courriel.',
   'mail.signupExisting.subject': 'Vous avez déjà un compte — {tenant}',
-  'mail.signupExisting.body': 'Une demande de compte vient d’être faite avec votre adresse, mais vous avez déjà un compte.\n\nSi vous avez oublié votre mot de passe, demandez-en un nouveau ici :\n{link}',
+  'mail.signupExisting.body':
+    'Une demande de compte vient d’être faite avec votre adresse, mais vous avez déjà un compte.\n\nSi vous avez oublié votre mot de passe, demandez-en un nouveau ici :\n{link}',
   'mail.signupRefused.subject': 'Votre demande de compte — {tenant}',
-  'mail.signupRefused.body': 'Le service n’a pas pu accepter votre demande de compte, pour la raison suivante :\n\n{reason}\n\nPour toute question, contactez le service.',
+  'mail.signupRefused.body':
+    'Le service n’a pas pu accepter votre demande de compte, pour la raison suivante :\n\n{reason}\n\nPour toute question, contactez le service.',
 } as const;

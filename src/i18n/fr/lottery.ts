@@ -7,18 +7,21 @@ export const lottery = {
   'lottery.criterion.low_quotient': 'Quotient familial sous le seuil',
   'lottery.criterion.resident.hint': 'le code postal du foyer est dans la liste des codes postaux de la commune',
   'lottery.criterion.siblings.hint': 'au moins deux enfants du foyer demandent cette période ou y ont déjà une place',
-  'lottery.criterion.working_guardians.hint': 'chaque parent du foyer a une profession ou un employeur renseigné (le dossier n’a pas de case « en activité » : c’est le meilleur signe qu’il donne)',
+  'lottery.criterion.working_guardians.hint':
+    'chaque parent du foyer a une profession ou un employeur renseigné (le dossier n’a pas de case « en activité » : c’est le meilleur signe qu’il donne)',
   'lottery.criterion.refused_last_draw.hint': 'une demande du foyer n’a pas eu de place au dernier tirage de la même activité',
   'lottery.criterion.low_quotient.hint': 'le quotient familial du foyer est inférieur au seuil',
 
   'lottery.title': 'Tirage au sort — {period}',
   'lottery.notice.title': 'Période attribuée par tirage au sort',
-  'lottery.notice.open': 'Cochez les jours voulus pour chaque enfant puis envoyez votre demande, jusqu’au {closes}. Les places seront attribuées par un tirage au sort après cette date : l’heure de votre demande ne compte pas. Les frères et sœurs sont tirés ensemble.',
+  'lottery.notice.open':
+    'Cochez les jours voulus pour chaque enfant puis envoyez votre demande, jusqu’au {closes}. Les places seront attribuées par un tirage au sort après cette date : l’heure de votre demande ne compte pas. Les frères et sœurs sont tirés ensemble.',
   'lottery.notice.notOpen': 'Les demandes seront possibles du {opens} au {closes}.',
   'lottery.notice.closed': 'Les demandes sont closes depuis le {closes}. Le tirage aura lieu prochainement.',
   'lottery.notice.drawn': 'Le tirage a eu lieu le {date}. Les places attribuées figurent sur votre planning, les rangs de liste d’attente dans vos demandes.',
   'lottery.seed': 'Graine du tirage, publiée le {date} :',
-  'lottery.seedHint': 'Ce nombre tiré au hasard, publié avant la clôture, fixe l’ordre du tirage entre familles de même priorité : n’importe qui peut refaire le tirage et retrouver le même résultat.',
+  'lottery.seedHint':
+    'Ce nombre tiré au hasard, publié avant la clôture, fixe l’ordre du tirage entre familles de même priorité : n’importe qui peut refaire le tirage et retrouver le même résultat.',
   'lottery.seedNone': 'La graine du tirage sera publiée avant la clôture des demandes.',
   'lottery.criteriaTitle': 'Critères de priorité, dans l’ordre',
   'lottery.criteriaNone': 'Aucun critère de priorité : l’ordre entre les familles est entièrement tiré au sort.',
@@ -63,10 +66,12 @@ export const lottery = {
   'lottery.staff.state.drawn': 'Tirage effectué',
   'lottery.staff.seedTitle': 'Graine du tirage',
   'lottery.staff.seedPublished': 'Publiée le {date}, visible des familles :',
-  'lottery.staff.seedMissing': 'Aucune graine publiée. Elle est tirée au hasard et publiée quand vous la publiez ou enregistrez les réglages, ou à la première demande d’une famille ; elle ne change plus ensuite.',
+  'lottery.staff.seedMissing':
+    'Aucune graine publiée. Elle est tirée au hasard et publiée quand vous la publiez ou enregistrez les réglages, ou à la première demande d’une famille ; elle ne change plus ensuite.',
   'lottery.staff.publishSeed': 'Publier la graine',
   'lottery.staff.settingsTitle': 'Critères de priorité',
-  'lottery.staff.settingsIntro': 'Les familles sont classées par les critères qu’elles remplissent, dans l’ordre choisi : remplir le premier critère passe devant tous les suivants réunis. À priorité égale, l’ordre vient de la graine. Les réglages ne changent plus après la clôture.',
+  'lottery.staff.settingsIntro':
+    'Les familles sont classées par les critères qu’elles remplissent, dans l’ordre choisi : remplir le premier critère passe devant tous les suivants réunis. À priorité égale, l’ordre vient de la graine. Les réglages ne changent plus après la clôture.',
   'lottery.staff.rank': 'Critère n° {rank}',
   'lottery.staff.noCriterion': '— aucun —',
   'lottery.field.criteria': 'Critères de priorité',
@@ -88,7 +93,8 @@ export const lottery = {
   'lottery.staff.counts': '{applications} jour(s) demandé(s) par {households} foyer(s) pour {children} enfant(s).',
   'lottery.staff.drawTitle': 'Tirage',
   'lottery.staff.run': 'Lancer le tirage',
-  'lottery.staff.runHint': 'Une seule fois, après la clôture : les places sont attribuées dans l’ordre du tirage, les autres demandes vont en liste d’attente et chaque famille est prévenue par courriel.',
+  'lottery.staff.runHint':
+    'Une seule fois, après la clôture : les places sont attribuées dans l’ordre du tirage, les autres demandes vont en liste d’attente et chaque famille est prévenue par courriel.',
   'lottery.staff.notClosed': 'Le tirage sera possible après la clôture des demandes, le {closes}.',
   'lottery.staff.drawnOn': 'Tirage effectué le {date} par {by}.',
   'lottery.staff.resultCounts': '{reserved} place(s) attribuée(s), {waitlisted} en liste d’attente, {refused} refusée(s), {already} déjà réservée(s).',
@@ -105,7 +111,8 @@ export const lottery = {
   'lottery.staff.exportHouseholds': 'Ordre du tirage (CSV)',
   'lottery.staff.exportApplications': 'Résultat par demande (CSV)',
   'lottery.staff.exportJson': 'Tirage complet (JSON)',
-  'lottery.staff.recheck': 'Pour refaire le tirage : empreinte d’un foyer = HMAC-SHA-256 (clé : les 32 octets de la graine, message : l’identifiant du foyer en minuscules), en hexadécimal ; les foyers sont triés par critères remplis, dans l’ordre, puis par empreinte croissante.',
+  'lottery.staff.recheck':
+    'Pour refaire le tirage : empreinte d’un foyer = HMAC-SHA-256 (clé : les 32 octets de la graine, message : l’identifiant du foyer en minuscules), en hexadécimal ; les foyers sont triés par critères remplis, dans l’ordre, puis par empreinte croissante.',
   'lottery.staff.notice.saved': 'Réglages enregistrés.',
   'lottery.staff.notice.published': 'Graine publiée.',
   'lottery.staff.notice.already': 'La graine était déjà publiée ; elle ne change pas.',
@@ -129,7 +136,8 @@ export const lottery = {
   'lottery.csv.reason': 'Motif',
 
   'lottery.mail.subject': 'Résultat du tirage au sort — {period} — {tenant}',
-  'lottery.mail.body': 'Le tirage au sort de la période « {period} » ({activity}) a eu lieu. Voici la réponse à vos demandes :\n\n{lines}\n\nLes places attribuées figurent sur votre planning. Une demande en liste d’attente reçoit une place si une autre famille se désiste, dans l’ordre des rangs, et vous en êtes prévenu. Le détail du tirage : {link}',
+  'lottery.mail.body':
+    'Le tirage au sort de la période « {period} » ({activity}) a eu lieu. Voici la réponse à vos demandes :\n\n{lines}\n\nLes places attribuées figurent sur votre planning. Une demande en liste d’attente reçoit une place si une autre famille se désiste, dans l’ordre des rangs, et vous en êtes prévenu. Le détail du tirage : {link}',
   'lottery.mail.line.reserved': '{child} — {unit} — {date} : place attribuée',
   'lottery.mail.line.waitlisted': '{child} — {unit} — {date} : liste d’attente, rang {rank}',
   'lottery.mail.line.refused': '{child} — {unit} — {date} : refusée',

@@ -1,7 +1,8 @@
 /** The back office's outbox: the emails the portal sent or keeps. */
 export const notifications = {
   'outbox.title': 'Courriels du portail',
-  'outbox.intro': 'Les courriels que le portail a envoyés ou va envoyer aux familles et au personnel. Quand aucun serveur de messagerie n’est configuré, ils sont conservés ici sans être envoyés. Les liens d’invitation, de nouveau mot de passe et les mots de passe temporaires n’y figurent jamais : seul leur destinataire les reçoit.',
+  'outbox.intro':
+    'Les courriels que le portail a envoyés ou va envoyer aux familles et au personnel. Quand aucun serveur de messagerie n’est configuré, ils sont conservés ici sans être envoyés. Les liens d’invitation, de nouveau mot de passe et les mots de passe temporaires n’y figurent jamais : seul leur destinataire les reçoit.',
   'outbox.empty': 'Aucun courriel pour le moment.',
   'outbox.caption': 'Derniers courriels',
   'outbox.column.date': 'Date',
@@ -23,6 +24,7 @@ export const notifications = {
   'outbox.secretMasked': '[secret à usage unique, lisible par son seul destinataire]',
   'outbox.demoMailbox': 'Démonstration : le courrier des personnes fictives se lit en entier, liens compris, dans',
   'demoMailbox.title': 'Courrier de la démonstration',
-  'demoMailbox.intro': 'Cette collectivité de démonstration n’envoie aucun courriel : le courrier adressé à ses personnes fictives (adresses en example.org, example.com ou .test) est lisible ici par tout le monde, liens d’invitation et de mot de passe compris, pour essayer le portail. Une vraie collectivité n’a pas cette page.',
+  'demoMailbox.intro':
+    'Cette collectivité de démonstration n’envoie aucun courriel : le courrier adressé à ses personnes fictives (adresses en example.org, example.com ou .test) est lisible ici par tout le monde, liens d’invitation et de mot de passe compris, pour essayer le portail. Une vraie collectivité n’a pas cette page.',
   'demoMailbox.back': 'Retour au courrier de la démonstration',
 } as const;

@@ -13,7 +13,8 @@ export const security = {
   'totp.error.wrong': 'Ce code n’est pas valide ou a déjà servi. Saisissez le code affiché en ce moment par votre application.',
   'security.title': 'Sécurité du compte',
   'security.twoFactor': 'Double authentification',
-  'security.intro': 'Avec la double authentification, un code à 6 chiffres donné par une application de votre téléphone (par exemple FreeOTP, Aegis ou Google Authenticator) vous est demandé après votre mot de passe à chaque connexion.',
+  'security.intro':
+    'Avec la double authentification, un code à 6 chiffres donné par une application de votre téléphone (par exemple FreeOTP, Aegis ou Google Authenticator) vous est demandé après votre mot de passe à chaque connexion.',
   'security.on': 'La double authentification est activée depuis le {date}.',
   'security.off': 'La double authentification n’est pas activée.',
   'security.start': 'Activer la double authentification',
@@ -31,6 +32,7 @@ export const security = {
   'security.disable': 'Désactiver',
   'security.disabled': 'La double authentification est désactivée.',
   'secondFactor.title': 'Code de vérification',
-  'secondFactor.intro': 'Votre compte est protégé par la double authentification. Saisissez le code à 6 chiffres affiché par votre application d’authentification.',
+  'secondFactor.intro':
+    'Votre compte est protégé par la double authentification. Saisissez le code à 6 chiffres affiché par votre application d’authentification.',
   'secondFactor.submit': 'Valider le code',
 } as const;

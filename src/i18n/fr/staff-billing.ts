@@ -7,7 +7,8 @@ export const staffBilling = {
   'nav.staff.billingTariffs': 'Tarifs',
   'nav.staff.billingRegies': 'Régies',
   'billing.home.title': 'Facturation',
-  'billing.home.intro': 'Les factures de chaque régie, les paiements reçus, ce qui reste dû. Une campagne de facturation facture une période (en général un mois) pour une régie : vous voyez d’abord l’aperçu, rien n’est écrit avant que vous ne confirmiez.',
+  'billing.home.intro':
+    'Les factures de chaque régie, les paiements reçus, ce qui reste dû. Une campagne de facturation facture une période (en général un mois) pour une régie : vous voyez d’abord l’aperçu, rien n’est écrit avant que vous ne confirmiez.',
   'billing.home.newRun': 'Lancer une facturation',
   'billing.home.invoices': 'Factures',
   'billing.home.payments': 'Paiements reçus',
@@ -17,7 +18,8 @@ export const staffBilling = {
   'billing.home.noUnpaid': 'Aucune facture impayée.',
   'billing.home.runs': 'Dernières facturations',
   'billing.home.noRuns': 'Aucune facturation pour le moment.',
-  'billing.home.noRegie': 'Aucune régie n’est créée : un administrateur crée les régies et leur rattache les activités, puis les tarifs de chaque unité sont saisis dans « Tarifs ».',
+  'billing.home.noRegie':
+    'Aucune régie n’est créée : un administrateur crée les régies et leur rattache les activités, puis les tarifs de chaque unité sont saisis dans « Tarifs ».',
   'billing.age.notDue': 'Pas encore échu',
   'billing.age.upTo30': '1 à 30 jours de retard',
   'billing.age.upTo60': '31 à 60 jours',
@@ -71,7 +73,8 @@ export const staffBilling = {
   'billing.error.periodOrder': 'La fin de la période doit suivre son début, sur un an au plus.',
   'billing.error.periodInFuture': 'On ne facture pas de jours à venir : choisissez une fin de période passée ou aujourd’hui.',
   'billing.run.title': 'Lancer une facturation',
-  'billing.run.intro': 'Choisissez la régie et la période. Vous verrez ce qui serait facturé, famille par famille, et les anomalies à vérifier, avant de confirmer.',
+  'billing.run.intro':
+    'Choisissez la régie et la période. Vous verrez ce qui serait facturé, famille par famille, et les anomalies à vérifier, avant de confirmer.',
   'billing.run.from': 'Premier jour de la période',
   'billing.run.to': 'Dernier jour de la période',
   'billing.run.preview': 'Voir l’aperçu',
@@ -99,7 +102,8 @@ export const staffBilling = {
   'billing.anomaly.onlyPending': 'Familles sans rien à facturer mais avec des demandes en attente',
   'billing.anomaly.onlyPendingRow': '{name} : {count} demande(s)',
   'billing.runDone.title': 'Facturation émise — {regie}',
-  'billing.runDone.summary': '{count} facture(s) émise(s), {total} au total, pour la période du {from} au {to}. Les familles qui reçoivent leurs factures par courriel sont prévenues.',
+  'billing.runDone.summary':
+    '{count} facture(s) émise(s), {total} au total, pour la période du {from} au {to}. Les familles qui reçoivent leurs factures par courriel sont prévenues.',
   'billing.runDone.invoices': 'Factures émises',
   'billing.invoices.title': 'Factures',
   'billing.invoices.unpaidOnly': 'Impayées seulement',
@@ -127,13 +131,15 @@ export const staffBilling = {
   'billing.treasury.title': 'Titre exécutoire',
   'billing.treasury.value': 'n° {reference}, transmis le {on}',
   'billing.treasury.hand': 'Transmettre au Trésor public',
-  'billing.treasury.hint': 'Pour une facture impayée après les relances : notez la référence du titre émis. La famille verra qu’elle doit désormais régler le Trésor public.',
+  'billing.treasury.hint':
+    'Pour une facture impayée après les relances : notez la référence du titre émis. La famille verra qu’elle doit désormais régler le Trésor public.',
   'billing.treasury.reference': 'Référence du titre',
   'billing.treasury.submit': 'Noter le titre émis',
   'billing.treasury.paid': 'Cette facture est déjà payée.',
   'billing.treasury.already': 'Cette facture est déjà transmise au Trésor public.',
   'billing.payments.title': 'Paiements reçus',
-  'billing.payments.intro': 'Les paiements enregistrés au guichet et en ligne, les plus récents d’abord. Pour enregistrer un paiement, ouvrez la fiche de la famille.',
+  'billing.payments.intro':
+    'Les paiements enregistrés au guichet et en ligne, les plus récents d’abord. Pour enregistrer un paiement, ouvrez la fiche de la famille.',
   'billing.payments.none': 'Aucun paiement pour le moment.',
   'billing.payments.back': 'Retour aux paiements',
   'billing.payment.new': 'Enregistrer un paiement — {household}',
@@ -170,11 +176,13 @@ export const staffBilling = {
   'billing.payment.cancelledNotice': 'Le paiement est annulé : les factures qu’il réglait sont de nouveau dues.',
   'billing.payment.cancelledWhy': 'Paiement annulé. Motif : {reason}',
   'billing.payment.cancel': 'Annuler ce paiement',
-  'billing.payment.cancelHint': 'Un paiement enregistré à tort (chèque rejeté, erreur de saisie) est annulé par une écriture inverse, jamais effacé. Le motif figure au journal.',
+  'billing.payment.cancelHint':
+    'Un paiement enregistré à tort (chèque rejeté, erreur de saisie) est annulé par une écriture inverse, jamais effacé. Le motif figure au journal.',
   'billing.payment.cancelReason': 'Motif de l’annulation',
   'billing.payment.cancelSubmit': 'Annuler le paiement',
   'billing.regies.title': 'Régies',
-  'billing.regies.intro': 'Chaque régie encaisse pour les activités qui lui sont rattachées, numérote ses factures avec son préfixe et fixe le délai de paiement et les relances.',
+  'billing.regies.intro':
+    'Chaque régie encaisse pour les activités qui lui sont rattachées, numérote ses factures avec son préfixe et fixe le délai de paiement et les relances.',
   'billing.regies.none': 'Aucune régie.',
   'billing.regie.new': 'Nouvelle régie',
   'billing.regie.saved': 'La régie est enregistrée.',

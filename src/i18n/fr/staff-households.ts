@@ -55,7 +55,8 @@ export const staffHouseholds = {
   'staff.history.account.password_reset_requested': 'Mot de passe oublié demandé',
 
   'staff.intake.title': 'Créer un foyer à partir de la fiche papier',
-  'staff.intake.intro': 'Saisissez la fiche d’inscription remplie par la famille. Avant la création, les foyers qui semblent être la même famille vous sont signalés. Chaque responsable qui a une adresse électronique reçoit ensuite son invitation au portail.',
+  'staff.intake.intro':
+    'Saisissez la fiche d’inscription remplie par la famille. Avant la création, les foyers qui semblent être la même famille vous sont signalés. Chaque responsable qui a une adresse électronique reçoit ensuite son invitation au portail.',
   'staff.intake.guardian': 'Premier responsable',
   'staff.intake.guardianHint': 'Son adresse électronique devient son identifiant sur le portail.',
   'staff.intake.partner': 'Conjoint(e)',
@@ -66,10 +67,13 @@ export const staffHouseholds = {
   'staff.intake.createAnyway': 'Créer quand même',
   'staff.intake.addChild': 'Ajouter une ligne pour un enfant',
   'staff.intake.emailTaken': 'Cette adresse électronique est déjà l’identifiant d’un compte : recherchez le foyer existant ou saisissez une autre adresse.',
-  'staff.intake.partnerEmailTaken': 'Cette adresse électronique est déjà l’identifiant d’un compte : ce responsable ne peut pas recevoir d’accès avec elle. Saisissez une autre adresse ou laissez le champ vide.',
-  'staff.intake.partnerEmailSame': 'C’est l’adresse du premier responsable : chacun a son propre identifiant. Saisissez une autre adresse ou laissez le champ vide.',
+  'staff.intake.partnerEmailTaken':
+    'Cette adresse électronique est déjà l’identifiant d’un compte : ce responsable ne peut pas recevoir d’accès avec elle. Saisissez une autre adresse ou laissez le champ vide.',
+  'staff.intake.partnerEmailSame':
+    'C’est l’adresse du premier responsable : chacun a son propre identifiant. Saisissez une autre adresse ou laissez le champ vide.',
   'staff.intake.duplicatesTitle': 'Ce foyer existe peut-être déjà',
-  'staff.intake.duplicatesText': 'Vérifiez ces foyers avant de continuer. S’il s’agit bien d’une autre famille, confirmez avec « Créer quand même » en bas du formulaire.',
+  'staff.intake.duplicatesText':
+    'Vérifiez ces foyers avant de continuer. S’il s’agit bien d’une autre famille, confirmez avec « Créer quand même » en bas du formulaire.',
   'staff.intake.reason.email': 'même adresse électronique',
   'staff.intake.reason.phone': 'même téléphone',
   'staff.intake.reason.child': 'même enfant (nom et date de naissance)',
@@ -81,7 +85,8 @@ export const staffHouseholds = {
   'staff.changes.after': 'Après :',
 
   'staff.changeRequests.title': 'Demandes des familles',
-  'staff.changeRequests.intro': 'Les modifications demandées par les familles, de la plus ancienne à la plus récente. Accepter applique la modification ; refuser demande une raison. La famille est prévenue par courriel dans les deux cas.',
+  'staff.changeRequests.intro':
+    'Les modifications demandées par les familles, de la plus ancienne à la plus récente. Accepter applique la modification ; refuser demande une raison. La famille est prévenue par courriel dans les deux cas.',
   'staff.changeRequests.pending': 'Demandes en attente ({count})',
   'staff.changeRequests.none': 'Aucune demande en attente.',
   'staff.changeRequests.readOnly': 'Votre rôle (lecture seule) ne permet pas de décider.',
@@ -129,7 +134,8 @@ export const staffHouseholds = {
   'staff.news.delete': 'Supprimer',
 
   'staff.settings.title': 'Paramètres de la fiche famille',
-  'staff.settings.intro': 'Pour chaque information de la fiche, choisissez si la famille la modifie directement ou si sa modification est soumise à la validation du service.',
+  'staff.settings.intro':
+    'Pour chaque information de la fiche, choisissez si la famille la modifie directement ou si sa modification est soumise à la validation du service.',
   'staff.settings.maxChildAge': 'Âge maximal des enfants accueillis (en années)',
   'staff.settings.maxChildAgeHint': 'Un enfant de cet âge ou plus ne peut pas être inscrit.',
   'staff.settings.group.household': 'Le foyer',

@@ -14,7 +14,8 @@ export const staff = {
   'staff.dashboard.seeAudit': 'Voir le journal',
 
   'staff.requests.title': 'Demandes de compte',
-  'staff.requests.intro': 'Des personnes inconnues du service demandent un compte. Accepter crée le foyer, le responsable et le compte, puis envoie le lien d’activation ; refuser envoie la raison par courriel.',
+  'staff.requests.intro':
+    'Des personnes inconnues du service demandent un compte. Accepter crée le foyer, le responsable et le compte, puis envoie le lien d’activation ; refuser envoie la raison par courriel.',
   'staff.requests.pending': 'En attente ({count})',
   'staff.requests.none': 'Aucune demande en attente.',
   'staff.requests.decided': 'Dernières décisions',

@@ -6,7 +6,21 @@ import { loadActivityDefinition, type ActivityDefinition } from './activity-defi
 import { createActivity } from './activity-setup.js';
 import { deadlinePreview, type DeadlinePreviewDay, type PreviewCalendar } from './deadline-preview.js';
 import type { DeadlineRule } from './deadlines.js';
-import { choice, deadlineFields, deadlineRule, list, requiredDate, tenantToday, text, weekdayList, wholeNumber, type DeadlineField, type SaveResult, type SetupErrors, type SetupForm } from './setup-forms.js';
+import {
+  choice,
+  deadlineFields,
+  deadlineRule,
+  list,
+  requiredDate,
+  tenantToday,
+  text,
+  weekdayList,
+  wholeNumber,
+  type DeadlineField,
+  type SaveResult,
+  type SetupErrors,
+  type SetupForm,
+} from './setup-forms.js';
 import { may } from '../access.js';
 
 /** Activities as staff set them up: what they are, where, when they open, their modes and deadlines. */
@@ -17,9 +31,21 @@ export const VALIDATION_MODES = ['automatic', 'manual'] as const satisfies reado
 export const WAITLIST_MODES = ['automatic', 'offer', 'manual'] as const satisfies readonly WaitlistMode[];
 
 export type ActivityField =
-  | 'name' | 'kind' | 'siteId' | 'description' | 'startsOn' | 'endsOn' | 'weekdays' | 'opening' | 'validationMode'
-  | 'waitlistMode' | 'offerHours' | 'requiresEnrollment' | 'documentsRequired'
-  | DeadlineField<'booking'> | DeadlineField<'cancel'>;
+  | 'name'
+  | 'kind'
+  | 'siteId'
+  | 'description'
+  | 'startsOn'
+  | 'endsOn'
+  | 'weekdays'
+  | 'opening'
+  | 'validationMode'
+  | 'waitlistMode'
+  | 'offerHours'
+  | 'requiresEnrollment'
+  | 'documentsRequired'
+  | DeadlineField<'booking'>
+  | DeadlineField<'cancel'>;
 
 export interface ActivityListItem {
   id: string;
@@ -39,8 +65,15 @@ export async function listActivities(scope: Scope): Promise<ActivityListItem[]> 
     .selectFrom('activities as a')
     .leftJoin('sites as s', 's.id', 'a.site_id')
     .select([
-      'a.id', 'a.name', 'a.kind', 's.name as siteName', 'a.starts_on as startsOn', 'a.ends_on as endsOn',
-      'a.validation_mode as validationMode', 'a.waitlist_mode as waitlistMode', 'a.offer_hours as offerHours',
+      'a.id',
+      'a.name',
+      'a.kind',
+      's.name as siteName',
+      'a.starts_on as startsOn',
+      'a.ends_on as endsOn',
+      'a.validation_mode as validationMode',
+      'a.waitlist_mode as waitlistMode',
+      'a.offer_hours as offerHours',
     ])
     .orderBy('a.starts_on', 'desc')
     .orderBy('a.name')
@@ -110,7 +143,9 @@ export async function checkActivityForm(scope: Scope, form: SetupForm, current?:
   let siteId: string | null = null;
   const site = (text(form, 'siteId') ?? '').trim();
   if (site !== '') {
-    const found = /^[0-9a-f-]{36}$/i.test(site) ? await scope.tx.selectFrom('sites').select('id').where('id', '=', site.toLowerCase()).executeTakeFirst() : undefined;
+    const found = /^[0-9a-f-]{36}$/i.test(site)
+      ? await scope.tx.selectFrom('sites').select('id').where('id', '=', site.toLowerCase()).executeTakeFirst()
+      : undefined;
     if (found) siteId = found.id;
     else errors.siteId = 'choice';
   }
@@ -147,7 +182,15 @@ export async function checkActivityForm(scope: Scope, form: SetupForm, current?:
 
   const preview =
     startsOn.ok && endsOn.ok && !errors.endsOn && weekdays.ok && opening.ok && booking.ok && booking.value && cancellation.ok && cancellation.value
-      ? { startsOn: startsOn.value, endsOn: endsOn.value, weekdays: weekdays.value, opening: opening.value, siteId, booking: booking.value, cancellation: cancellation.value }
+      ? {
+          startsOn: startsOn.value,
+          endsOn: endsOn.value,
+          weekdays: weekdays.value,
+          opening: opening.value,
+          siteId,
+          booking: booking.value,
+          cancellation: cancellation.value,
+        }
       : null;
   if (Object.keys(errors).length > 0) return { ok: false as const, errors, preview };
   const values: ActivityValues = {
@@ -191,8 +234,20 @@ export async function saveActivity(scope: Scope, id: string | null, form: SetupF
 
 /** The fields the deadline preview reads; on a preview only their errors are shown. */
 export const PREVIEW_FIELDS: readonly ActivityField[] = [
-  'startsOn', 'endsOn', 'weekdays', 'opening', 'bookingType', 'bookingDays', 'bookingWeekday', 'bookingMonthDay', 'bookingTime',
-  'cancelType', 'cancelDays', 'cancelWeekday', 'cancelMonthDay', 'cancelTime',
+  'startsOn',
+  'endsOn',
+  'weekdays',
+  'opening',
+  'bookingType',
+  'bookingDays',
+  'bookingWeekday',
+  'bookingMonthDay',
+  'bookingTime',
+  'cancelType',
+  'cancelDays',
+  'cancelWeekday',
+  'cancelMonthDay',
+  'cancelTime',
 ];
 
 /**
@@ -213,7 +268,14 @@ export async function previewActivityDeadlines(
   const { preview } = checked;
   const days = deadlinePreview(
     {
-      opening: { activityId: activityId ?? '', siteId: preview.siteId, startsOn: preview.startsOn, endsOn: preview.endsOn, opening: preview.opening, weekdays: preview.weekdays },
+      opening: {
+        activityId: activityId ?? '',
+        siteId: preview.siteId,
+        startsOn: preview.startsOn,
+        endsOn: preview.endsOn,
+        opening: preview.opening,
+        weekdays: preview.weekdays,
+      },
       booking: preview.booking,
       cancellation: preview.cancellation,
     },

@@ -62,7 +62,14 @@ export function bookingDeadlineOf(definition: ActivityDefinition, unit: Unit): D
  * period the day falls in when that comes first (a period closing on 15 June ends the bookings of
  * 10 July however generous the unit's "J-7").
  */
-export function bookingClosesAt(definition: ActivityDefinition, unit: Unit, day: string, groupId: string | null, timeZone: string, isWorkingDay: WorkingDayTest): Date {
+export function bookingClosesAt(
+  definition: ActivityDefinition,
+  unit: Unit,
+  day: string,
+  groupId: string | null,
+  timeZone: string,
+  isWorkingDay: WorkingDayTest,
+): Date {
   const deadline = deadlineInstant(bookingDeadlineOf(definition, unit), day, timeZone, isWorkingDay);
   const period = definition.periods.length > 0 ? periodFor(definition, day, groupId) : undefined;
   return period && period.closes_at < deadline ? period.closes_at : deadline;
@@ -84,6 +91,7 @@ export function poolsFor(definition: ActivityDefinition, unitId: string, groupId
 /** The booking period a day falls in for a group, if the activity books by periods. */
 export function periodFor(definition: ActivityDefinition, day: string, groupId: string | null): BookingPeriod | undefined {
   return definition.periods.find(
-    (period) => period.first_day <= day && day <= period.last_day && (period.group_ids.length === 0 || (groupId !== null && period.group_ids.includes(groupId))),
+    (period) =>
+      period.first_day <= day && day <= period.last_day && (period.group_ids.length === 0 || (groupId !== null && period.group_ids.includes(groupId))),
   );
 }

@@ -39,7 +39,11 @@ export async function createActivity(scope: Scope, input: NewActivity): Promise<
 
 export async function addGroup(scope: Scope, input: Without<Insertable<ActivityGroupsTable>, 'id' | 'tenant_id'>): Promise<string> {
   assertManager(scope);
-  const row = await scope.tx.insertInto('activity_groups').values({ ...input, tenant_id: scope.tenantId }).returning('id').executeTakeFirstOrThrow();
+  const row = await scope.tx
+    .insertInto('activity_groups')
+    .values({ ...input, tenant_id: scope.tenantId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await recordAudit(scope, { action: 'activity.group_added', objectType: 'activity', objectId: input.activity_id, details: { group: input.name } });
   return row.id;
 }
@@ -75,14 +79,32 @@ export async function setUnitRelations(scope: Scope, unitId: string, relations: 
 
 export async function addCapacityPool(scope: Scope, input: Without<Insertable<CapacityPoolsTable>, 'id' | 'tenant_id'>): Promise<string> {
   assertManager(scope);
-  const row = await scope.tx.insertInto('capacity_pools').values({ ...input, tenant_id: scope.tenantId }).returning('id').executeTakeFirstOrThrow();
-  await recordAudit(scope, { action: 'activity.places_set', objectType: 'activity', objectId: input.activity_id, details: { places: input.places, units: input.unit_ids, group: input.group_id } });
+  const row = await scope.tx
+    .insertInto('capacity_pools')
+    .values({ ...input, tenant_id: scope.tenantId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordAudit(scope, {
+    action: 'activity.places_set',
+    objectType: 'activity',
+    objectId: input.activity_id,
+    details: { places: input.places, units: input.unit_ids, group: input.group_id },
+  });
   return row.id;
 }
 
 export async function addBookingPeriod(scope: Scope, input: Without<Insertable<BookingPeriodsTable>, 'id' | 'tenant_id'>): Promise<string> {
   assertManager(scope);
-  const row = await scope.tx.insertInto('booking_periods').values({ ...input, tenant_id: scope.tenantId }).returning('id').executeTakeFirstOrThrow();
-  await recordAudit(scope, { action: 'activity.period_added', objectType: 'activity', objectId: input.activity_id, details: { name: input.name, firstDay: input.first_day, lastDay: input.last_day } });
+  const row = await scope.tx
+    .insertInto('booking_periods')
+    .values({ ...input, tenant_id: scope.tenantId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordAudit(scope, {
+    action: 'activity.period_added',
+    objectType: 'activity',
+    objectId: input.activity_id,
+    details: { name: input.name, firstDay: input.first_day, lastDay: input.last_day },
+  });
   return row.id;
 }

@@ -7,13 +7,25 @@ import { deadlineInstant, deadlineLocal, zonedInstant, type WorkingDayTest } fro
 const ZONES = ['Europe/Paris', 'America/Miquelon', 'Indian/Reunion', 'America/Cayenne', 'Pacific/Noumea', 'America/Guadeloupe'];
 
 const wallClock = (instant: Date, timeZone: string) => {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(instant);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(instant);
   const get = (type: string) => parts.find((part) => part.type === type)!.value;
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 };
 
-const dateArb = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2035-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
-const timeArb = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 15, 30, 45)).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+const dateArb = fc
+  .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2035-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
+const timeArb = fc
+  .tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 15, 30, 45))
+  .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
 
 describe('booking deadlines', () => {
   it('reads "J-7 à 00:00" in the authority’s time zone', () => {
@@ -38,7 +50,10 @@ describe('booking deadlines', () => {
 
   it('counts working days over weekends and public holidays', () => {
     const christmas: WorkingDayTest = (date) => weekdayOf(date) <= 5 && date !== '2026-12-25';
-    assert.deepEqual(deadlineLocal({ type: 'days_before', days: 3, time: '10:00', workingDays: true }, '2026-12-28', christmas), { date: '2026-12-22', time: '10:00' });
+    assert.deepEqual(deadlineLocal({ type: 'days_before', days: 3, time: '10:00', workingDays: true }, '2026-12-28', christmas), {
+      date: '2026-12-22',
+      time: '10:00',
+    });
     assert.deepEqual(deadlineLocal({ type: 'days_before', days: 1, time: '10:00', workingDays: true }, '2026-12-28'), { date: '2026-12-25', time: '10:00' });
   });
 

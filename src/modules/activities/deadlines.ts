@@ -69,7 +69,16 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  return dateFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return dateFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 }
 
 /** What a wall clock in `timeZone` shows at `instant`, as milliseconds of a UTC date with the same fields. */

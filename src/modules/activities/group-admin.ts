@@ -34,14 +34,24 @@ export async function saveGroup(scope: Scope, activityId: string, groupId: strin
   if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   if (!(await activityExists(scope, activityId))) return { kind: 'not_found' };
   const before = groupId
-    ? await scope.tx.selectFrom('activity_groups').select(['name', 'min_age', 'max_age', 'position']).where('id', '=', groupId).where('activity_id', '=', activityId).executeTakeFirst()
+    ? await scope.tx
+        .selectFrom('activity_groups')
+        .select(['name', 'min_age', 'max_age', 'position'])
+        .where('id', '=', groupId)
+        .where('activity_id', '=', activityId)
+        .executeTakeFirst()
     : undefined;
   if (groupId && !before) return { kind: 'not_found' };
   const valid = validateGroup(form);
   if (!valid.ok) return { kind: 'invalid', errors: valid.errors };
   if (!groupId) return { kind: 'saved', id: await addGroup(scope, { activity_id: activityId, ...valid.value }) };
   await scope.tx.updateTable('activity_groups').set(valid.value).where('id', '=', groupId).execute();
-  await recordAudit(scope, { action: 'activity.group_updated', objectType: 'activity', objectId: activityId, details: { groupId, before, after: valid.value } });
+  await recordAudit(scope, {
+    action: 'activity.group_updated',
+    objectType: 'activity',
+    objectId: activityId,
+    details: { groupId, before, after: valid.value },
+  });
   return { kind: 'saved', id: groupId };
 }
 
@@ -51,7 +61,13 @@ export async function saveGroup(scope: Scope, activityId: string, groupId: strin
  */
 export async function deleteGroup(scope: Scope, activityId: string, groupId: string): Promise<DeleteResult> {
   if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
-  const group = await scope.tx.selectFrom('activity_groups').select(['id', 'name']).where('id', '=', groupId).where('activity_id', '=', activityId).forUpdate().executeTakeFirst();
+  const group = await scope.tx
+    .selectFrom('activity_groups')
+    .select(['id', 'name'])
+    .where('id', '=', groupId)
+    .where('activity_id', '=', activityId)
+    .forUpdate()
+    .executeTakeFirst();
   if (!group) return { kind: 'not_found' };
   const enrollments = await scope.tx.selectFrom('enrollments').select(sql<string>`count(*)`.as('n')).where('group_id', '=', groupId).executeTakeFirstOrThrow();
   if (Number(enrollments.n) > 0) return { kind: 'in_use', what: 'enrollments', count: Number(enrollments.n) };

@@ -6,7 +6,18 @@ import type { Allocation } from './activities.tables.js';
 import type { BookingPeriod } from './activity-definitions.js';
 import { addBookingPeriod } from './activity-setup.js';
 import { zonedInstant } from './deadlines.js';
-import { choice, list, requiredDate, tenantToday, text, timeOfDay, type DeleteResult, type SaveResult, type SetupErrors, type SetupForm } from './setup-forms.js';
+import {
+  choice,
+  list,
+  requiredDate,
+  tenantToday,
+  text,
+  timeOfDay,
+  type DeleteResult,
+  type SaveResult,
+  type SetupErrors,
+  type SetupForm,
+} from './setup-forms.js';
 import { may } from '../access.js';
 
 /**
@@ -77,7 +88,15 @@ async function validatePeriod(scope: Scope, activity: { id: string; starts_on: s
   if (Object.keys(errors).length > 0 || !name.ok || !first.ok || !last.ok || !opens || !closes || !allocation.ok) return { ok: false as const, errors };
   return {
     ok: true as const,
-    value: { name: name.value, first_day: first.value, last_day: last.value, opens_at: opens, closes_at: closes, allocation: allocation.value, group_ids: groupIds },
+    value: {
+      name: name.value,
+      first_day: first.value,
+      last_day: last.value,
+      opens_at: opens,
+      closes_at: closes,
+      allocation: allocation.value,
+      group_ids: groupIds,
+    },
   };
 }
 
@@ -86,14 +105,21 @@ export async function savePeriod(scope: Scope, activityId: string, periodId: str
   if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const activity = await scope.tx.selectFrom('activities').select(['id', 'starts_on', 'ends_on']).where('id', '=', activityId).executeTakeFirst();
   if (!activity) return { kind: 'not_found' };
-  const before = periodId ? await scope.tx.selectFrom('booking_periods').selectAll().where('id', '=', periodId).where('activity_id', '=', activityId).executeTakeFirst() : undefined;
+  const before = periodId
+    ? await scope.tx.selectFrom('booking_periods').selectAll().where('id', '=', periodId).where('activity_id', '=', activityId).executeTakeFirst()
+    : undefined;
   if (periodId && !before) return { kind: 'not_found' };
   const valid = await validatePeriod(scope, activity, form);
   if (!valid.ok) return { kind: 'invalid', errors: valid.errors };
   if (!periodId) return { kind: 'saved', id: await addBookingPeriod(scope, { activity_id: activityId, ...valid.value }) };
   await scope.tx.updateTable('booking_periods').set(valid.value).where('id', '=', periodId).execute();
   const { id: _id, tenant_id: _tenant, activity_id: _activity, ...previous } = before!;
-  await recordAudit(scope, { action: 'activity.period_updated', objectType: 'booking_period', objectId: periodId, details: { activityId, before: previous, after: valid.value } });
+  await recordAudit(scope, {
+    action: 'activity.period_updated',
+    objectType: 'booking_period',
+    objectId: periodId,
+    details: { activityId, before: previous, after: valid.value },
+  });
   return { kind: 'saved', id: periodId };
 }
 

@@ -146,7 +146,9 @@ export function deadlineRule<P extends string>(
 ): { ok: true; value: DeadlineRule | null } | { ok: false; errors: SetupErrors<DeadlineField<P>> } {
   const field = <S extends string>(suffix: S) => `${prefix}${suffix}` as `${P}${S}`;
   const errors: SetupErrors<DeadlineField<P>> = {};
-  const types = options.allowSame ? (['same', 'days_before', 'weekday_before', 'day_of_previous_month'] as const) : (['days_before', 'weekday_before', 'day_of_previous_month'] as const);
+  const types = options.allowSame
+    ? (['same', 'days_before', 'weekday_before', 'day_of_previous_month'] as const)
+    : (['days_before', 'weekday_before', 'day_of_previous_month'] as const);
   const type = choice(text(form, field('Type')), types);
   if (!type.ok) return { ok: false, errors: { [field('Type')]: type.error } as SetupErrors<DeadlineField<P>> };
   if (type.value === 'same') return { ok: true, value: null };

@@ -61,7 +61,11 @@ export async function saveSite(scope: Scope, id: string | null, form: SiteForm):
     await recordAudit(scope, { action: 'site.updated', objectType: 'site', objectId: id, details: { before, after: valid.value } });
     return { kind: 'saved', id };
   }
-  const row = await scope.tx.insertInto('sites').values({ ...valid.value, tenant_id: scope.tenantId }).returning('id').executeTakeFirstOrThrow();
+  const row = await scope.tx
+    .insertInto('sites')
+    .values({ ...valid.value, tenant_id: scope.tenantId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await recordAudit(scope, { action: 'site.created', objectType: 'site', objectId: row.id, details: valid.value });
   return { kind: 'saved', id: row.id };
 }

@@ -6,7 +6,21 @@ import type { Unit } from './activity-definitions.js';
 import { addUnit } from './activity-setup.js';
 import { deadlinePreview, type DeadlinePreviewDay, type PreviewCalendar } from './deadline-preview.js';
 import type { DeadlineRule } from './deadlines.js';
-import { choice, deadlineFields, deadlineRule, list, tenantToday, text, weekdayList, wholeNumber, type DeadlineField, type DeleteResult, type SaveResult, type SetupErrors, type SetupForm } from './setup-forms.js';
+import {
+  choice,
+  deadlineFields,
+  deadlineRule,
+  list,
+  tenantToday,
+  text,
+  weekdayList,
+  wholeNumber,
+  type DeadlineField,
+  type DeleteResult,
+  type SaveResult,
+  type SetupErrors,
+  type SetupForm,
+} from './setup-forms.js';
 import { may } from '../access.js';
 
 /**
@@ -15,7 +29,16 @@ import { may } from '../access.js';
  * the same day, and may need at least one of others.
  */
 
-export type UnitField = 'name' | 'code' | 'position' | 'weekdaysMode' | 'weekdays' | 'excludes' | 'requiresAny' | DeadlineField<'booking'> | DeadlineField<'cancel'>;
+export type UnitField =
+  | 'name'
+  | 'code'
+  | 'position'
+  | 'weekdaysMode'
+  | 'weekdays'
+  | 'excludes'
+  | 'requiresAny'
+  | DeadlineField<'booking'>
+  | DeadlineField<'cancel'>;
 
 export interface UnitValues {
   name: string;
@@ -44,7 +67,11 @@ export function unitFormValues(unit: Unit): Record<string, string | string[]> {
 }
 
 /** Related units: each one of the activity's other units, never the unit itself. */
-function relatedUnits(ids: string[], unitId: string | null, siblings: Set<string>): { ok: true; value: string[] } | { ok: false; error: 'selfReference' | 'unknownUnit' } {
+function relatedUnits(
+  ids: string[],
+  unitId: string | null,
+  siblings: Set<string>,
+): { ok: true; value: string[] } | { ok: false; error: 'selfReference' | 'unknownUnit' } {
   const value = [...new Set(ids.map((id) => id.trim().toLowerCase()))];
   if (unitId !== null && value.includes(unitId)) return { ok: false, error: 'selfReference' };
   if (value.some((id) => !siblings.has(id))) return { ok: false, error: 'unknownUnit' };
@@ -103,7 +130,9 @@ export async function saveUnit(scope: Scope, activityId: string, unitId: string 
   if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const activity = await scope.tx.selectFrom('activities').select('id').where('id', '=', activityId).executeTakeFirst();
   if (!activity) return { kind: 'not_found' };
-  const before = unitId ? await scope.tx.selectFrom('units').selectAll().where('id', '=', unitId).where('activity_id', '=', activityId).executeTakeFirst() : undefined;
+  const before = unitId
+    ? await scope.tx.selectFrom('units').selectAll().where('id', '=', unitId).where('activity_id', '=', activityId).executeTakeFirst()
+    : undefined;
   if (unitId && !before) return { kind: 'not_found' };
   const checked = await checkUnitForm(scope, activityId, unitId, form);
   if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
@@ -133,7 +162,13 @@ export async function saveUnit(scope: Scope, activityId: string, unitId: string 
  */
 export async function deleteUnit(scope: Scope, activityId: string, unitId: string): Promise<DeleteResult> {
   if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
-  const unit = await scope.tx.selectFrom('units').select(['id', 'name', 'code']).where('id', '=', unitId).where('activity_id', '=', activityId).forUpdate().executeTakeFirst();
+  const unit = await scope.tx
+    .selectFrom('units')
+    .select(['id', 'name', 'code'])
+    .where('id', '=', unitId)
+    .where('activity_id', '=', activityId)
+    .forUpdate()
+    .executeTakeFirst();
   if (!unit) return { kind: 'not_found' };
   const bookings = await scope.tx.selectFrom('bookings').select(sql<string>`count(*)`.as('n')).where('unit_id', '=', unitId).executeTakeFirstOrThrow();
   if (Number(bookings.n) > 0) return { kind: 'in_use', what: 'bookings', count: Number(bookings.n) };
@@ -143,16 +178,35 @@ export async function deleteUnit(scope: Scope, activityId: string, unitId: strin
     .where('activity_id', '=', activityId)
     .execute();
   await scope.tx.deleteFrom('capacity_pools').where('activity_id', '=', activityId).where(sql<boolean>`unit_ids = array[${unitId}::uuid]`).execute();
-  await scope.tx.updateTable('capacity_pools').set({ unit_ids: sql`array_remove(unit_ids, ${unitId}::uuid)` }).where('activity_id', '=', activityId).execute();
+  await scope.tx
+    .updateTable('capacity_pools')
+    .set({ unit_ids: sql`array_remove(unit_ids, ${unitId}::uuid)` })
+    .where('activity_id', '=', activityId)
+    .execute();
   await scope.tx.deleteFrom('units').where('id', '=', unitId).execute();
-  await recordAudit(scope, { action: 'activity.unit_deleted', objectType: 'unit', objectId: unitId, details: { activityId, name: unit.name, code: unit.code } });
+  await recordAudit(scope, {
+    action: 'activity.unit_deleted',
+    objectType: 'unit',
+    objectId: unitId,
+    details: { activityId, name: unit.name, code: unit.code },
+  });
   return { kind: 'deleted' };
 }
 
 /** The fields the deadline preview of a unit reads. */
 export const UNIT_PREVIEW_FIELDS: readonly UnitField[] = [
-  'weekdaysMode', 'weekdays', 'bookingType', 'bookingDays', 'bookingWeekday', 'bookingMonthDay', 'bookingTime',
-  'cancelType', 'cancelDays', 'cancelWeekday', 'cancelMonthDay', 'cancelTime',
+  'weekdaysMode',
+  'weekdays',
+  'bookingType',
+  'bookingDays',
+  'bookingWeekday',
+  'bookingMonthDay',
+  'bookingTime',
+  'cancelType',
+  'cancelDays',
+  'cancelWeekday',
+  'cancelMonthDay',
+  'cancelTime',
 ];
 
 /** The deadlines of the unit's next open days, its own rules or else the activity's; null when unreadable. */
@@ -173,7 +227,14 @@ export async function previewUnitDeadlines(
   const { preview } = checked;
   const days = deadlinePreview(
     {
-      opening: { activityId, siteId: activity.site_id, startsOn: activity.starts_on, endsOn: activity.ends_on, opening: activity.opening, weekdays: preview.weekdays ?? activity.weekdays },
+      opening: {
+        activityId,
+        siteId: activity.site_id,
+        startsOn: activity.starts_on,
+        endsOn: activity.ends_on,
+        opening: activity.opening,
+        weekdays: preview.weekdays ?? activity.weekdays,
+      },
       booking: preview.booking ?? activity.booking_deadline,
       cancellation: preview.cancellation ?? activity.cancellation_deadline,
     },

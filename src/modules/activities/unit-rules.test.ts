@@ -35,9 +35,24 @@ describe('rules between the units of a day', () => {
 
   it('blocks what cannot join the units already held that day, and nothing on an empty day', () => {
     assert.deepEqual([...unitsBlockedBy(units, new Set())], [], 'Repas alone waits for Journée or Matin ticked with it');
-    assert.deepEqual([...unitsBlockedBy(units, new Set(['journee']))].sort(), [['apres-midi', ['journee']], ['matin', ['journee']]], 'each with the unit that bars it');
+    assert.deepEqual(
+      [...unitsBlockedBy(units, new Set(['journee']))].sort(),
+      [
+        ['apres-midi', ['journee']],
+        ['matin', ['journee']],
+      ],
+      'each with the unit that bars it',
+    );
     assert.deepEqual([...unitsBlockedBy(units, new Set(['matin']))], [['journee', ['matin']]], 'the exclusion holds from the other side');
     const mealNeedsMorning: UnitRelations[] = [...units.filter((unit) => unit.id !== 'repas'), { id: 'repas', excludes: [], requiresAny: ['matin'] }];
-    assert.deepEqual([...unitsBlockedBy(mealNeedsMorning, new Set(['journee']))].sort(), [['apres-midi', ['journee']], ['matin', ['journee']], ['repas', ['journee']]], 'a meal whose only need is excluded cannot be had, barred by what bars its need');
+    assert.deepEqual(
+      [...unitsBlockedBy(mealNeedsMorning, new Set(['journee']))].sort(),
+      [
+        ['apres-midi', ['journee']],
+        ['matin', ['journee']],
+        ['repas', ['journee']],
+      ],
+      'a meal whose only need is excluded cannot be had, barred by what bars its need',
+    );
   });
 });

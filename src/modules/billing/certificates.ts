@@ -15,9 +15,15 @@ import { issuerOf, startPdf } from './pdf-layout.js';
 // --- receipt ------------------------------------------------------------------------------------
 
 const METHOD_KEYS = {
-  cash: 'payment.method.cash', cheque: 'payment.method.cheque', cesu_paper: 'payment.method.cesu_paper', cesu_electronic: 'payment.method.cesu_electronic',
-  transfer: 'payment.method.transfer', card_counter: 'payment.method.card_counter', direct_debit: 'payment.method.direct_debit',
-  online_card: 'payment.method.online_card', online_debit: 'payment.method.online_debit',
+  cash: 'payment.method.cash',
+  cheque: 'payment.method.cheque',
+  cesu_paper: 'payment.method.cesu_paper',
+  cesu_electronic: 'payment.method.cesu_electronic',
+  transfer: 'payment.method.transfer',
+  card_counter: 'payment.method.card_counter',
+  direct_debit: 'payment.method.direct_debit',
+  online_card: 'payment.method.online_card',
+  online_debit: 'payment.method.online_debit',
 } as const satisfies Record<PaymentRow['method'], string>;
 
 export function paymentMethodKey(method: PaymentRow['method']) {
@@ -36,13 +42,19 @@ export async function receiptPdf(scope: Scope, paymentId: string, lang: Lang): P
   pdf.facts([
     [t('pdf.receipt.received'), pdf.date(payment.receivedOn)],
     [t('pdf.receipt.amount'), pdf.money(payment.amountCents)],
-    [t('pdf.receipt.method'), t(METHOD_KEYS[payment.method]) + (payment.chequeNumber ? ` n° ${payment.chequeNumber}${payment.bankName ? ` (${payment.bankName})` : ''}` : '')],
+    [
+      t('pdf.receipt.method'),
+      t(METHOD_KEYS[payment.method]) + (payment.chequeNumber ? ` n° ${payment.chequeNumber}${payment.bankName ? ` (${payment.bankName})` : ''}` : ''),
+    ],
     [t('pdf.payer'), payment.payerName],
     [t('pdf.household'), payment.householdName],
   ]);
   if (payment.paid.length > 0) {
     pdf.table(
-      [{ title: t('pdf.receipt.invoice'), width: 0.6 }, { title: t('pdf.column.amount'), width: 0.4, align: 'right' }],
+      [
+        { title: t('pdf.receipt.invoice'), width: 0.6 },
+        { title: t('pdf.column.amount'), width: 0.4, align: 'right' },
+      ],
       payment.paid.map((part) => [part.number, pdf.money(part.amountCents)]),
     );
   }
@@ -82,7 +94,16 @@ export async function taxCertificate(scope: Scope, householdId: string, year: nu
     .innerJoin('invoices as i', 'i.id', 'a.invoice_id')
     .innerJoin('invoice_lines as l', 'l.invoice_id', 'i.id')
     .innerJoin('persons as c', 'c.id', 'l.child_id')
-    .select(['c.id', 'c.first_name', 'c.last_name', 'c.birth_date', 'a.id as allocation', 'a.amount_cents', 'i.total_cents', sql<string>`sum(l.care_cents)`.as('care')])
+    .select([
+      'c.id',
+      'c.first_name',
+      'c.last_name',
+      'c.birth_date',
+      'a.id as allocation',
+      'a.amount_cents',
+      'i.total_cents',
+      sql<string>`sum(l.care_cents)`.as('care'),
+    ])
     .where('p.household_id', '=', householdId)
     .where('p.received_on', '>=', `${year}-01-01`)
     .where('p.received_on', '<=', `${year}-12-31`)
@@ -104,8 +125,12 @@ export async function taxCertificate(scope: Scope, householdId: string, year: nu
     .executeTakeFirst();
   const list = [...children.values()].filter((child) => child.paidCareCents > 0).sort((a, b) => a.birthDate.localeCompare(b.birthDate));
   return {
-    year, householdName: household.name, payerName: payer?.payer_name ?? household.name, payerAddress: payer?.payer_address ?? '',
-    children: list, totalCents: list.reduce((sum, child) => sum + child.paidCareCents, 0),
+    year,
+    householdName: household.name,
+    payerName: payer?.payer_name ?? household.name,
+    payerAddress: payer?.payer_address ?? '',
+    children: list,
+    totalCents: list.reduce((sum, child) => sum + child.paidCareCents, 0),
   };
 }
 
@@ -118,7 +143,10 @@ export async function taxCertificateYears(scope: Scope, householdId: string): Pr
     .select(sql<number>`distinct extract(year from received_on)`.as('year'))
     .where('household_id', '=', householdId)
     .execute();
-  return rows.map((row) => Number(row.year)).filter((year) => year < thisYear).sort((a, b) => b - a);
+  return rows
+    .map((row) => Number(row.year))
+    .filter((year) => year < thisYear)
+    .sort((a, b) => b - a);
 }
 
 export async function taxCertificatePdf(scope: Scope, householdId: string, year: number, lang: Lang): Promise<Buffer | null> {
@@ -135,8 +163,15 @@ export async function taxCertificatePdf(scope: Scope, householdId: string, year:
     [t('pdf.household'), certificate.householdName],
   ]);
   pdf.table(
-    [{ title: t('pdf.column.child'), width: 0.45 }, { title: t('pdf.tax.born'), width: 0.25 }, { title: t('pdf.tax.paid'), width: 0.3, align: 'right' }],
-    [...certificate.children.map((child) => [child.name, pdf.date(child.birthDate), pdf.money(child.paidCareCents)]), [t('pdf.total'), '', pdf.money(certificate.totalCents)]],
+    [
+      { title: t('pdf.column.child'), width: 0.45 },
+      { title: t('pdf.tax.born'), width: 0.25 },
+      { title: t('pdf.tax.paid'), width: 0.3, align: 'right' },
+    ],
+    [
+      ...certificate.children.map((child) => [child.name, pdf.date(child.birthDate), pdf.money(child.paidCareCents)]),
+      [t('pdf.total'), '', pdf.money(certificate.totalCents)],
+    ],
     { boldLastRow: true },
   );
   pdf.paragraph(t('pdf.tax.excluded'), { size: 9 });
@@ -157,7 +192,13 @@ export interface AttendanceCertificate {
 }
 
 /** A child's enrollments over a period and the days attended, per activity and unit; null for anyone else's child. */
-export async function attendanceCertificate(scope: Scope, householdId: string, childId: string, from: string, to: string): Promise<AttendanceCertificate | null> {
+export async function attendanceCertificate(
+  scope: Scope,
+  householdId: string,
+  childId: string,
+  from: string,
+  to: string,
+): Promise<AttendanceCertificate | null> {
   if (!may(scope, 'household.read', householdId)) return null;
   const child = await scope.tx
     .selectFrom('household_members as m')
@@ -194,13 +235,24 @@ export async function attendanceCertificate(scope: Scope, householdId: string, c
     .orderBy('u.position')
     .execute();
   return {
-    childName: `${child.first_name} ${child.last_name}`, birthDate: child.birth_date, householdName: child.name, from, to,
+    childName: `${child.first_name} ${child.last_name}`,
+    birthDate: child.birth_date,
+    householdName: child.name,
+    from,
+    to,
     enrollments: enrollments.map((row) => ({ activityName: row.name, startsOn: row.starts_on, endsOn: row.ends_on })),
     attended: attended.map((row) => ({ activityName: row.activity_name, unitName: row.unit_name, days: Number(row.days) })),
   };
 }
 
-export async function attendanceCertificatePdf(scope: Scope, householdId: string, childId: string, from: string, to: string, lang: Lang): Promise<Buffer | null> {
+export async function attendanceCertificatePdf(
+  scope: Scope,
+  householdId: string,
+  childId: string,
+  from: string,
+  to: string,
+  lang: Lang,
+): Promise<Buffer | null> {
   const certificate = await attendanceCertificate(scope, householdId, childId, from, to);
   if (!certificate) return null;
   const t = translator(lang);
@@ -209,16 +261,33 @@ export async function attendanceCertificatePdf(scope: Scope, householdId: string
   const title = t('pdf.attendance.title');
   const pdf = startPdf({ lang, t, title, createdOn: today, issuer: await issuerOf(scope.tx, scope.tenantId) });
   pdf.heading(title);
-  pdf.paragraph(t('pdf.attendance.intro', { child: certificate.childName, birth: certificate.birthDate ? pdf.date(certificate.birthDate) : '—', household: certificate.householdName, from: pdf.date(from), to: pdf.date(to) }));
+  pdf.paragraph(
+    t('pdf.attendance.intro', {
+      child: certificate.childName,
+      birth: certificate.birthDate ? pdf.date(certificate.birthDate) : '—',
+      household: certificate.householdName,
+      from: pdf.date(from),
+      to: pdf.date(to),
+    }),
+  );
   if (certificate.enrollments.length > 0) {
     pdf.table(
-      [{ title: t('pdf.attendance.activity'), width: 0.6 }, { title: t('pdf.period'), width: 0.4 }],
+      [
+        { title: t('pdf.attendance.activity'), width: 0.6 },
+        { title: t('pdf.period'), width: 0.4 },
+      ],
       certificate.enrollments.map((row) => [row.activityName, t('pdf.periodValue', { from: pdf.date(row.startsOn), to: pdf.date(row.endsOn) })]),
     );
   }
   pdf.table(
-    [{ title: t('pdf.attendance.activity'), width: 0.45 }, { title: t('pdf.column.item'), width: 0.3 }, { title: t('pdf.attendance.days'), width: 0.25, align: 'right' }],
-    certificate.attended.length > 0 ? certificate.attended.map((row) => [row.activityName, row.unitName, String(row.days)]) : [[t('pdf.attendance.none'), '', '']],
+    [
+      { title: t('pdf.attendance.activity'), width: 0.45 },
+      { title: t('pdf.column.item'), width: 0.3 },
+      { title: t('pdf.attendance.days'), width: 0.25, align: 'right' },
+    ],
+    certificate.attended.length > 0
+      ? certificate.attended.map((row) => [row.activityName, row.unitName, String(row.days)])
+      : [[t('pdf.attendance.none'), '', '']],
   );
   pdf.paragraph(t('pdf.tax.signed', { date: pdf.date(today), signatory: tenant.settings.signatory ?? t('pdf.tax.signatoryDefault') }));
   return pdf.finish();

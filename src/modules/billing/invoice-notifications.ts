@@ -45,13 +45,19 @@ async function recipients(scope: Scope, invoiceIds: string[]): Promise<InvoiceMa
 /** Tells each household of a run that its invoice is available, in its own language. */
 export async function tellInvoicesIssued(scope: Scope, invoiceIds: string[], sender: MailSender): Promise<number> {
   const rows = await recipients(scope, invoiceIds);
-  await queueEmails(scope, rows.map((row) => {
-    const mail = mailIn(sender, row.locale);
-    const fmt = formatters(row.locale, 'Europe/Paris');
-    return composeEmail(mail, { address: row.email, name: row.display_name }, 'mail.invoice.subject', 'mail.invoice.body', {
-      number: row.number, amount: fmt.money(row.total_cents), due: row.due_on.split('-').reverse().join('/'), link: `${sender.baseUrl}${pagePath(PAGES.invoice, { invoiceId: row.id })}`,
-    });
-  }));
+  await queueEmails(
+    scope,
+    rows.map((row) => {
+      const mail = mailIn(sender, row.locale);
+      const fmt = formatters(row.locale, 'Europe/Paris');
+      return composeEmail(mail, { address: row.email, name: row.display_name }, 'mail.invoice.subject', 'mail.invoice.body', {
+        number: row.number,
+        amount: fmt.money(row.total_cents),
+        due: row.due_on.split('-').reverse().join('/'),
+        link: `${sender.baseUrl}${pagePath(PAGES.invoice, { invoiceId: row.id })}`,
+      });
+    }),
+  );
   return rows.length;
 }
 
@@ -69,7 +75,22 @@ export async function sendDueReminders(scope: Scope, sender: MailSender): Promis
     .where('i.kind', '=', 'invoice')
     .where('i.due_on', '<', today)
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('treasury_titles as t').select('t.invoice_id').whereRef('t.invoice_id', '=', 'i.id'))))
-    .where((eb) => eb(eb.ref('i.total_cents'), '>', eb.selectFrom('allocations as a').select((inner) => inner.fn.coalesce(inner.fn.sum<number>('a.amount_cents'), inner.lit(0)).as('paid')).whereRef('a.invoice_id', '=', 'i.id').where(({ or, eb: e }) => or([e('a.payment_id', 'is', null), e.not(e.exists(e.selectFrom('payment_cancellations as c').select('c.payment_id').whereRef('c.payment_id', '=', 'a.payment_id')))]))))
+    .where((eb) =>
+      eb(
+        eb.ref('i.total_cents'),
+        '>',
+        eb
+          .selectFrom('allocations as a')
+          .select((inner) => inner.fn.coalesce(inner.fn.sum<number>('a.amount_cents'), inner.lit(0)).as('paid'))
+          .whereRef('a.invoice_id', '=', 'i.id')
+          .where(({ or, eb: e }) =>
+            or([
+              e('a.payment_id', 'is', null),
+              e.not(e.exists(e.selectFrom('payment_cancellations as c').select('c.payment_id').whereRef('c.payment_id', '=', 'a.payment_id'))),
+            ]),
+          ),
+      ),
+    )
     .execute();
   const due: { invoiceId: string; step: number }[] = [];
   for (const invoice of candidates) {
@@ -84,13 +105,22 @@ export async function sendDueReminders(scope: Scope, sender: MailSender): Promis
     .onConflict((conflict) => conflict.columns(['invoice_id', 'step']).doNothing())
     .returning('invoice_id')
     .execute();
-  const rows = await recipients(scope, fresh.map((row) => row.invoice_id));
-  await queueEmails(scope, rows.map((row) => {
-    const fmt = formatters(row.locale, 'Europe/Paris');
-    return composeEmail(mailIn(sender, row.locale), { address: row.email, name: row.display_name }, 'mail.reminder.subject', 'mail.reminder.body', {
-      number: row.number, due: row.due_on.split('-').reverse().join('/'), amount: fmt.money(row.total_cents), link: `${sender.baseUrl}${pagePath(PAGES.invoice, { invoiceId: row.id })}`,
-    });
-  }));
+  const rows = await recipients(
+    scope,
+    fresh.map((row) => row.invoice_id),
+  );
+  await queueEmails(
+    scope,
+    rows.map((row) => {
+      const fmt = formatters(row.locale, 'Europe/Paris');
+      return composeEmail(mailIn(sender, row.locale), { address: row.email, name: row.display_name }, 'mail.reminder.subject', 'mail.reminder.body', {
+        number: row.number,
+        due: row.due_on.split('-').reverse().join('/'),
+        amount: fmt.money(row.total_cents),
+        link: `${sender.baseUrl}${pagePath(PAGES.invoice, { invoiceId: row.id })}`,
+      });
+    }),
+  );
   return fresh.length;
 }
 
@@ -98,11 +128,20 @@ export const REMINDERS_QUEUE = 'invoice-reminders';
 
 /** Every authority's reminders, each in its own transaction; once a day at 7:00 through the job queue. */
 export async function sendAllReminders(options: { db: Database; clock: Clock; publicUrl: string; mail: { wake(): void } }): Promise<number> {
-  const tenants = await asSystem(options.db, (tx) => tx.selectFrom('tenants').select(['id', 'name', 'slug', 'hosts']).where((eb) => eb.exists(eb.selectFrom('regies').select('id').whereRef('regies.tenant_id', '=', 'tenants.id'))).execute());
+  const tenants = await asSystem(options.db, (tx) =>
+    tx
+      .selectFrom('tenants')
+      .select(['id', 'name', 'slug', 'hosts'])
+      .where((eb) => eb.exists(eb.selectFrom('regies').select('id').whereRef('regies.tenant_id', '=', 'tenants.id')))
+      .execute(),
+  );
   let sent = 0;
   for (const tenant of tenants) {
     sent += await inTenant(options.db, tenant.id, (tx) =>
-      sendDueReminders({ tx, tenantId: tenant.id, actor: SYSTEM, now: options.clock.now() }, { tenantName: tenant.name, baseUrl: tenantPublicBase(options.publicUrl, tenant) }),
+      sendDueReminders(
+        { tx, tenantId: tenant.id, actor: SYSTEM, now: options.clock.now() },
+        { tenantName: tenant.name, baseUrl: tenantPublicBase(options.publicUrl, tenant) },
+      ),
     );
   }
   if (sent > 0) options.mail.wake();

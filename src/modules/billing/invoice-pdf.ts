@@ -33,7 +33,11 @@ export async function invoicePdf(scope: Scope, invoiceId: string, lang: Lang): P
   const stored = await scope.tx.selectFrom('invoice_pdfs').select('pdf').where('invoice_id', '=', invoiceId).where('lang', '=', lang).executeTakeFirst();
   if (stored) return { number: invoice.number, pdf: stored.pdf };
   const pdf = await renderInvoicePdf(invoice, await issuerOf(scope.tx, scope.tenantId), await paidAtIssue(scope, invoiceId), lang);
-  await scope.tx.insertInto('invoice_pdfs').values({ invoice_id: invoiceId, tenant_id: scope.tenantId, lang, pdf, created_at: scope.now }).onConflict((conflict) => conflict.columns(['invoice_id', 'lang']).doNothing()).execute();
+  await scope.tx
+    .insertInto('invoice_pdfs')
+    .values({ invoice_id: invoiceId, tenant_id: scope.tenantId, lang, pdf, created_at: scope.now })
+    .onConflict((conflict) => conflict.columns(['invoice_id', 'lang']).doNothing())
+    .execute();
   const kept = await scope.tx.selectFrom('invoice_pdfs').select('pdf').where('invoice_id', '=', invoiceId).where('lang', '=', lang).executeTakeFirstOrThrow();
   return { number: invoice.number, pdf: kept.pdf };
 }
@@ -61,7 +65,9 @@ export async function renderInvoicePdf(invoice: InvoiceDetail, issuer: Issuer, p
   pdf.facts([
     [t('pdf.issuedOn'), pdf.date(invoice.issuedOn)],
     ...(credit ? [] : [[t('pdf.dueOn'), pdf.date(invoice.dueOn)] as [string, string]]),
-    ...(invoice.periodFrom && invoice.periodTo ? [[t('pdf.period'), t('pdf.periodValue', { from: pdf.date(invoice.periodFrom), to: pdf.date(invoice.periodTo) })] as [string, string]] : []),
+    ...(invoice.periodFrom && invoice.periodTo
+      ? [[t('pdf.period'), t('pdf.periodValue', { from: pdf.date(invoice.periodFrom), to: pdf.date(invoice.periodTo) })] as [string, string]]
+      : []),
     [t('pdf.payer'), [invoice.payerName, invoice.payerAddress].filter(Boolean).join('\n')],
     [t('pdf.household'), invoice.householdName],
   ]);
@@ -75,12 +81,22 @@ export async function renderInvoicePdf(invoice: InvoiceDetail, issuer: Issuer, p
       { title: t('pdf.column.amount'), width: 0.13, align: 'right' },
     ],
     [
-      ...invoice.lines.map((line) => [line.childName, t(LINE_LABELS[line.kind], { unit: line.label }), compactDays(line.days, pdf.date), String(line.quantity), pdf.money(line.unitPriceCents), pdf.money(line.amountCents)]),
+      ...invoice.lines.map((line) => [
+        line.childName,
+        t(LINE_LABELS[line.kind], { unit: line.label }),
+        compactDays(line.days, pdf.date),
+        String(line.quantity),
+        pdf.money(line.unitPriceCents),
+        pdf.money(line.amountCents),
+      ]),
       ['', t('pdf.total'), '', '', '', pdf.money(invoice.totalCents)],
     ],
     { boldLastRow: true },
   );
-  const parts = invoice.lines.reduce((sum, line) => ({ care: sum.care + line.careCents, meal: sum.meal + line.mealCents, penalty: sum.penalty + line.penaltyCents }), { care: 0, meal: 0, penalty: 0 });
+  const parts = invoice.lines.reduce(
+    (sum, line) => ({ care: sum.care + line.careCents, meal: sum.meal + line.mealCents, penalty: sum.penalty + line.penaltyCents }),
+    { care: 0, meal: 0, penalty: 0 },
+  );
   pdf.paragraph(t('pdf.parts', { care: pdf.money(parts.care), meal: pdf.money(parts.meal), penalty: pdf.money(parts.penalty) }), { size: 9 });
   if (!credit) {
     pdf.facts([
@@ -93,7 +109,11 @@ export async function renderInvoicePdf(invoice: InvoiceDetail, issuer: Issuer, p
   if (!credit) {
     pdf.paragraph(t('pdf.howToPay'), { bold: true, gap: 0.2 });
     pdf.paragraph(t('pdf.pay.online'), { size: 9, gap: 0.1 });
-    if (invoice.regie.iban) pdf.paragraph(t('pdf.pay.transfer', { holder: invoice.regie.bankHolder ?? invoice.regie.name, iban: groupedIban(invoice.regie.iban), bic: invoice.regie.bic ?? '' }), { size: 9, gap: 0.1 });
+    if (invoice.regie.iban)
+      pdf.paragraph(
+        t('pdf.pay.transfer', { holder: invoice.regie.bankHolder ?? invoice.regie.name, iban: groupedIban(invoice.regie.iban), bic: invoice.regie.bic ?? '' }),
+        { size: 9, gap: 0.1 },
+      );
     pdf.paragraph(invoice.regie.paymentInstructions ?? t('pdf.pay.counter'), { size: 9, gap: 0.4 });
     pdf.paragraph(t('pdf.treasuryWarning'), { size: 9 });
   }
@@ -126,7 +146,9 @@ export async function renderRunPdfs(inTenantScope: <T>(work: (scope: Scope) => P
         .selectFrom('invoices as i')
         .select(['i.id', 'i.lang'])
         .where('i.run_id', '=', runId)
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('invoice_pdfs as p').select('p.invoice_id').whereRef('p.invoice_id', '=', 'i.id').whereRef('p.lang', '=', 'i.lang'))))
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('invoice_pdfs as p').select('p.invoice_id').whereRef('p.invoice_id', '=', 'i.id').whereRef('p.lang', '=', 'i.lang'))),
+        )
         .orderBy('i.seq')
         .limit(batch)
         .execute();

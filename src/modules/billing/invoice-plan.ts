@@ -92,8 +92,21 @@ function chargeLines(charges: PlannedCharge[]): PlannedLine[] {
     let line = lines.get(key);
     if (!line) {
       line = {
-        childId: charge.childId, childName: charge.childName, unitId: charge.unitId, label: charge.unitName, activityName: charge.activityName, kind: charge.kind,
-        days: [], quantity: 0, unitPriceCents: unitPrice, amountCents: 0, careCents: 0, mealCents: 0, penaltyCents: 0, charges: [], reversals: [],
+        childId: charge.childId,
+        childName: charge.childName,
+        unitId: charge.unitId,
+        label: charge.unitName,
+        activityName: charge.activityName,
+        kind: charge.kind,
+        days: [],
+        quantity: 0,
+        unitPriceCents: unitPrice,
+        amountCents: 0,
+        careCents: 0,
+        mealCents: 0,
+        penaltyCents: 0,
+        charges: [],
+        reversals: [],
       };
       lines.set(key, line);
     }
@@ -117,8 +130,21 @@ function reversalLines(reversals: PlannedReversal[]): PlannedLine[] {
     let line = lines.get(key);
     if (!line) {
       line = {
-        childId: reversal.childId, childName: reversal.childName, unitId: reversal.unitId, label: reversal.unitName, activityName: reversal.activityName, kind: 'regularisation',
-        days: [], quantity: 0, unitPriceCents: unitPrice, amountCents: 0, careCents: 0, mealCents: 0, penaltyCents: 0, charges: [], reversals: [],
+        childId: reversal.childId,
+        childName: reversal.childName,
+        unitId: reversal.unitId,
+        label: reversal.unitName,
+        activityName: reversal.activityName,
+        kind: 'regularisation',
+        days: [],
+        quantity: 0,
+        unitPriceCents: unitPrice,
+        amountCents: 0,
+        careCents: 0,
+        mealCents: 0,
+        penaltyCents: 0,
+        charges: [],
+        reversals: [],
       };
       lines.set(key, line);
     }

@@ -68,7 +68,9 @@ export interface RunPlan {
 }
 
 export type PlanResult = { kind: 'plan'; plan: RunPlan } | { kind: 'invalid'; errors: BillingErrors<RunField> } | { kind: 'forbidden' };
-export type GenerateResult = { kind: 'generated'; runId: string; invoices: number; totalCents: number; firstNumber: string | null; lastNumber: string | null } | PlanResult;
+export type GenerateResult =
+  | { kind: 'generated'; runId: string; invoices: number; totalCents: number; firstNumber: string | null; lastNumber: string | null }
+  | PlanResult;
 
 /** What a run would bill, written nowhere. */
 export async function previewRun(scope: Scope, input: RunInput): Promise<PlanResult> {
@@ -88,7 +90,11 @@ export async function generateRun(scope: Scope, input: RunInput, sender: MailSen
   const written = await writeRun(scope, planned.plan);
   if (written.kind === 'generated' && written.runId) {
     const issued = await scope.tx.selectFrom('invoices').select('id').where('run_id', '=', written.runId).execute();
-    await tellInvoicesIssued(scope, issued.map((row) => row.id), sender);
+    await tellInvoicesIssued(
+      scope,
+      issued.map((row) => row.id),
+      sender,
+    );
   }
   return written;
 }
@@ -96,9 +102,10 @@ export async function generateRun(scope: Scope, input: RunInput, sender: MailSen
 async function planRun(scope: Scope, input: RunInput): Promise<PlanResult> {
   const errors: BillingErrors<RunField> = {};
   const today = await tenantToday(scope);
-  const regie = input.regieId && /^[0-9a-f-]{36}$/i.test(input.regieId)
-    ? await scope.tx.selectFrom('regies').select(['id', 'name', 'invoice_prefix', 'payment_terms_days']).where('id', '=', input.regieId).executeTakeFirst()
-    : undefined;
+  const regie =
+    input.regieId && /^[0-9a-f-]{36}$/i.test(input.regieId)
+      ? await scope.tx.selectFrom('regies').select(['id', 'name', 'invoice_prefix', 'payment_terms_days']).where('id', '=', input.regieId).executeTakeFirst()
+      : undefined;
   if (!regie) errors.regieId = 'required';
   const from = calendarDate(input.from);
   const to = calendarDate(input.to);
@@ -109,7 +116,13 @@ async function planRun(scope: Scope, input: RunInput): Promise<PlanResult> {
   else if (to.value > today) errors.to = 'periodInFuture';
   if (from.ok && to.ok && from.value && to.value && (to.value < from.value || daysBetween(from.value, to.value) > 366)) errors.to = 'periodOrder';
   if (regie && from.ok && to.ok && from.value && to.value && !errors.to) {
-    const overlapping = await scope.tx.selectFrom('invoice_runs').select('id').where('regie_id', '=', regie.id).where('period_from', '<=', to.value).where('period_to', '>=', from.value).executeTakeFirst();
+    const overlapping = await scope.tx
+      .selectFrom('invoice_runs')
+      .select('id')
+      .where('regie_id', '=', regie.id)
+      .where('period_from', '<=', to.value)
+      .where('period_to', '>=', from.value)
+      .executeTakeFirst();
     if (overlapping) errors.from = 'periodInvoiced';
   }
   if (Object.keys(errors).length > 0 || !regie || !from.ok || !to.ok || !from.value || !to.value) return { kind: 'invalid', errors };
@@ -125,7 +138,11 @@ async function planRun(scope: Scope, input: RunInput): Promise<PlanResult> {
   const unitIds = units.map((unit) => unit.id);
   const unitsById = new Map(units.map((unit) => [unit.id, unit]));
   // Days before the period are billed only within the régie's earlier runs: never history from before billing began.
-  const firstRun = await scope.tx.selectFrom('invoice_runs').select((eb) => eb.fn.min('period_from').as('first')).where('regie_id', '=', regie.id).executeTakeFirst();
+  const firstRun = await scope.tx
+    .selectFrom('invoice_runs')
+    .select((eb) => eb.fn.min('period_from').as('first'))
+    .where('regie_id', '=', regie.id)
+    .executeTakeFirst();
   const since = ((firstRun?.first as string | null | undefined) ?? period.from) < period.from ? (firstRun!.first as string) : period.from;
 
   const toBill = unitIds.length === 0 ? [] : await billableBookings(scope, unitIds, since, period.to);
@@ -153,15 +170,33 @@ async function planRun(scope: Scope, input: RunInput): Promise<PlanResult> {
     const price = unitPrice(tariff, { qf, rank: ranks.get(`${row.household_id}|${row.day}|${row.child_id}`) ?? 1, resident: household.resident });
     const parts = billedParts(kind, price, tariff);
     charges.push({
-      bookingId: row.id, householdId: row.household_id, childId: row.child_id, childName: `${row.first_name} ${row.last_name}`,
-      unitId: row.unit_id, unitName: unit.name, activityName: unit.activity_name, day: row.day, kind, ...parts,
+      bookingId: row.id,
+      householdId: row.household_id,
+      childId: row.child_id,
+      childName: `${row.first_name} ${row.last_name}`,
+      unitId: row.unit_id,
+      unitName: unit.name,
+      activityName: unit.activity_name,
+      day: row.day,
+      kind,
+      ...parts,
     });
   }
   const reversals: PlannedReversal[] = toReverse.map((row) => {
     const unit = unitsById.get(row.unit_id)!;
     return {
-      billedUnitId: row.id, invoiceId: row.invoice_id, householdId: row.household_id, childId: row.child_id, childName: `${row.first_name} ${row.last_name}`,
-      unitId: row.unit_id, unitName: unit.name, activityName: unit.activity_name, day: row.day, care: row.care_cents, meal: row.meal_cents, penalty: row.penalty_cents,
+      billedUnitId: row.id,
+      invoiceId: row.invoice_id,
+      householdId: row.household_id,
+      childId: row.child_id,
+      childName: `${row.first_name} ${row.last_name}`,
+      unitId: row.unit_id,
+      unitName: unit.name,
+      activityName: unit.activity_name,
+      day: row.day,
+      care: row.care_cents,
+      meal: row.meal_cents,
+      penalty: row.penalty_cents,
     };
   });
   // Households in alphabetical order: their invoices are numbered in that order.
@@ -182,17 +217,26 @@ async function planRun(scope: Scope, input: RunInput): Promise<PlanResult> {
   const billedHouseholds = new Set(invoices.map((invoice) => invoice.householdId));
   const anomalies: RunAnomalies = {
     withoutQuotient: [...withoutQuotient].map(([householdId, name]) => ({ householdId, name })).sort((a, b) => a.name.localeCompare(b.name, 'fr')),
-    withoutTariff: [...withoutTariff].map(([unitId, days]) => ({ unitName: unitsById.get(unitId)!.name, activityName: unitsById.get(unitId)!.activity_name, days })),
+    withoutTariff: [...withoutTariff].map(([unitId, days]) => ({
+      unitName: unitsById.get(unitId)!.name,
+      activityName: unitsById.get(unitId)!.activity_name,
+      days,
+    })),
     attendanceMissing: unitIds.length === 0 ? [] : await attendanceMissing(scope, unitIds, period.from, period.to < today ? period.to : addDays(today, -1)),
-    onlyPending: unitIds.length === 0 ? [] : (await pendingHouseholds(scope, unitIds, period.from, period.to)).filter((row) => !billedHouseholds.has(row.householdId)),
+    onlyPending:
+      unitIds.length === 0 ? [] : (await pendingHouseholds(scope, unitIds, period.from, period.to)).filter((row) => !billedHouseholds.has(row.householdId)),
   };
   const issuedOn = today;
   return {
     kind: 'plan',
     plan: {
       regie: { id: regie.id, name: regie.name, prefix: regie.invoice_prefix, termsDays: regie.payment_terms_days },
-      from: period.from, to: period.to, issuedOn, dueOn: addDays(issuedOn, regie.payment_terms_days),
-      invoices, totalCents: invoices.reduce((sum, invoice) => sum + invoice.totalCents, 0),
+      from: period.from,
+      to: period.to,
+      issuedOn,
+      dueOn: addDays(issuedOn, regie.payment_terms_days),
+      invoices,
+      totalCents: invoices.reduce((sum, invoice) => sum + invoice.totalCents, 0),
       totals: [...totals.values()].sort((a, b) => a.activityName.localeCompare(b.activityName, 'fr') || a.unitName.localeCompare(b.unitName, 'fr')),
       anomalies,
     },
@@ -210,7 +254,14 @@ async function tenantBillingSettings(scope: Scope): Promise<{ qfValidityMonths: 
  * statistics of a table a run just filled (before they are gathered again) scanned it once per row.
  */
 async function billableBookings(scope: Scope, unitIds: string[], since: string, to: string) {
-  const billed = await scope.tx.selectFrom('billed_units').select('booking_id').where('day', '>=', since).where('day', '<=', to).where('reverses', 'is', null).where('reversed_by', 'is', null).execute();
+  const billed = await scope.tx
+    .selectFrom('billed_units')
+    .select('booking_id')
+    .where('day', '>=', since)
+    .where('day', '<=', to)
+    .where('reverses', 'is', null)
+    .where('reversed_by', 'is', null)
+    .execute();
   const done = new Set(billed.map((row) => row.booking_id));
   const rows = await scope.tx
     .selectFrom('bookings as b')
@@ -238,7 +289,22 @@ async function chargesThatNoLongerHold(scope: Scope, unitIds: string[], to: stri
     .innerJoin('bookings as b', 'b.id', 'x.booking_id')
     .innerJoin('persons as p', 'p.id', 'b.child_id')
     .innerJoin('invoice_lines as l', 'l.id', 'x.invoice_line_id')
-    .select(['x.id', 'x.kind', 'x.care_cents', 'x.meal_cents', 'x.penalty_cents', 'x.day', 'l.invoice_id', 'b.household_id', 'b.child_id', 'b.unit_id', 'b.status', 'b.unbooked', 'p.first_name', 'p.last_name'])
+    .select([
+      'x.id',
+      'x.kind',
+      'x.care_cents',
+      'x.meal_cents',
+      'x.penalty_cents',
+      'x.day',
+      'l.invoice_id',
+      'b.household_id',
+      'b.child_id',
+      'b.unit_id',
+      'b.status',
+      'b.unbooked',
+      'p.first_name',
+      'p.last_name',
+    ])
     .where('b.unit_id', 'in', unitIds)
     .where('x.day', '<=', to)
     .where('x.reverses', 'is', null)
@@ -256,7 +322,8 @@ async function householdFacts(scope: Scope, householdIds: string[], residentPost
   const facts = new Map<string, { name: string; resident: boolean }>();
   if (householdIds.length === 0) return facts;
   const rows = await scope.tx.selectFrom('households').select(['id', 'name', 'postcode']).where('id', 'in', householdIds).execute();
-  for (const row of rows) facts.set(row.id, { name: row.name, resident: residentPostcodes.length === 0 || (row.postcode !== null && residentPostcodes.includes(row.postcode)) });
+  for (const row of rows)
+    facts.set(row.id, { name: row.name, resident: residentPostcodes.length === 0 || (row.postcode !== null && residentPostcodes.includes(row.postcode)) });
   return facts;
 }
 
@@ -338,61 +405,146 @@ async function writeRun(scope: Scope, plan: RunPlan): Promise<GenerateResult> {
   const run = await scope.tx
     .insertInto('invoice_runs')
     .values({
-      tenant_id: scope.tenantId, regie_id: regie.id, period_from: plan.from, period_to: plan.to, issued_on: plan.issuedOn,
-      invoices: plan.invoices.length, total_cents: plan.totalCents, created_at: scope.now, created_by: accountIdOf(scope.actor),
+      tenant_id: scope.tenantId,
+      regie_id: regie.id,
+      period_from: plan.from,
+      period_to: plan.to,
+      issued_on: plan.issuedOn,
+      invoices: plan.invoices.length,
+      total_cents: plan.totalCents,
+      created_at: scope.now,
+      created_by: accountIdOf(scope.actor),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   if (plan.invoices.length === 0) {
-    await recordAudit(scope, { action: 'invoice_run.generated', objectType: 'invoice_run', objectId: run.id, details: { regieId: regie.id, from: plan.from, to: plan.to, invoices: 0 } });
+    await recordAudit(scope, {
+      action: 'invoice_run.generated',
+      objectType: 'invoice_run',
+      objectId: run.id,
+      details: { regieId: regie.id, from: plan.from, to: plan.to, invoices: 0 },
+    });
     return { kind: 'generated', runId: run.id, invoices: 0, totalCents: 0, firstNumber: null, lastNumber: null };
   }
   const first = await takeNumbers(scope, regie.id, 'invoice', year, plan.invoices.length);
-  const payers = await payersOf(scope, plan.invoices.map((invoice) => invoice.householdId));
+  const payers = await payersOf(
+    scope,
+    plan.invoices.map((invoice) => invoice.householdId),
+  );
   const rows = plan.invoices.map((invoice, index) => {
     const payer = payers.get(invoice.householdId)!;
     const seq = first + index;
     return {
-      id: crypto.randomUUID(), tenant_id: scope.tenantId, regie_id: regie.id, run_id: run.id, kind: invoice.creditOf ? ('credit_note' as const) : ('invoice' as const),
-      credit_of: invoice.creditOf, number: documentNumber(regie.prefix, year, seq), year, seq, household_id: invoice.householdId,
-      payer_person_id: payer.personId, payer_name: payer.name, payer_address: payer.address, issued_on: plan.issuedOn,
-      due_on: plan.dueOn, period_from: plan.from, period_to: plan.to, total_cents: invoice.totalCents, reason: null, lang: payer.lang,
-      created_at: scope.now, created_by: accountIdOf(scope.actor),
+      id: crypto.randomUUID(),
+      tenant_id: scope.tenantId,
+      regie_id: regie.id,
+      run_id: run.id,
+      kind: invoice.creditOf ? ('credit_note' as const) : ('invoice' as const),
+      credit_of: invoice.creditOf,
+      number: documentNumber(regie.prefix, year, seq),
+      year,
+      seq,
+      household_id: invoice.householdId,
+      payer_person_id: payer.personId,
+      payer_name: payer.name,
+      payer_address: payer.address,
+      issued_on: plan.issuedOn,
+      due_on: plan.dueOn,
+      period_from: plan.from,
+      period_to: plan.to,
+      total_cents: invoice.totalCents,
+      reason: null,
+      lang: payer.lang,
+      created_at: scope.now,
+      created_by: accountIdOf(scope.actor),
     };
   });
   await insertChunked(rows, (chunk) => scope.tx.insertInto('invoices').values(chunk).execute());
   const lines = plan.invoices.flatMap((invoice, index) =>
     invoice.lines.map((line, position) => ({
       row: {
-        id: crypto.randomUUID(), tenant_id: scope.tenantId, invoice_id: rows[index]!.id, position: position + 1, child_id: line.childId, child_name: line.childName,
-        unit_id: line.unitId, label: line.label, kind: line.kind, days: line.days, quantity: line.quantity, unit_price_cents: line.unitPriceCents,
-        amount_cents: line.amountCents, care_cents: line.careCents, meal_cents: line.mealCents, penalty_cents: line.penaltyCents,
+        id: crypto.randomUUID(),
+        tenant_id: scope.tenantId,
+        invoice_id: rows[index]!.id,
+        position: position + 1,
+        child_id: line.childId,
+        child_name: line.childName,
+        unit_id: line.unitId,
+        label: line.label,
+        kind: line.kind,
+        days: line.days,
+        quantity: line.quantity,
+        unit_price_cents: line.unitPriceCents,
+        amount_cents: line.amountCents,
+        care_cents: line.careCents,
+        meal_cents: line.mealCents,
+        penalty_cents: line.penaltyCents,
       },
       line,
     })),
   );
-  await insertChunked(lines.map(({ row }) => row), (chunk) => scope.tx.insertInto('invoice_lines').values(chunk).execute());
-  await insertBilledUnits(scope, lines.flatMap(({ row, line }) => line.charges.map((charge) => ({ lineId: row.id, charge }))));
-  await reverseCharges(scope, lines.flatMap(({ row, line }) => line.reversals.map((reversal) => ({ lineId: row.id, reversal }))));
-  await recordEntries(scope, rows.map((invoice) => ({
-    householdId: invoice.household_id, regieId: regie.id, on: plan.issuedOn, kind: invoice.kind, amountCents: invoice.total_cents, invoiceId: invoice.id,
-  })));
+  await insertChunked(
+    lines.map(({ row }) => row),
+    (chunk) => scope.tx.insertInto('invoice_lines').values(chunk).execute(),
+  );
+  await insertBilledUnits(
+    scope,
+    lines.flatMap(({ row, line }) => line.charges.map((charge) => ({ lineId: row.id, charge }))),
+  );
+  await reverseCharges(
+    scope,
+    lines.flatMap(({ row, line }) => line.reversals.map((reversal) => ({ lineId: row.id, reversal }))),
+  );
+  await recordEntries(
+    scope,
+    rows.map((invoice) => ({
+      householdId: invoice.household_id,
+      regieId: regie.id,
+      on: plan.issuedOn,
+      kind: invoice.kind,
+      amountCents: invoice.total_cents,
+      invoiceId: invoice.id,
+    })),
+  );
   // Credit notes pay what they refer to first; then any household credit pays its invoices.
   for (const invoice of rows.filter((row) => row.kind === 'credit_note')) {
     await sql`insert into allocations (tenant_id, invoice_id, credit_note_id, amount_cents, created_at)
       select ${scope.tenantId}, ${invoice.credit_of}, ${invoice.id}, least(${-invoice.total_cents}, i.total_cents - coalesce((select sum(a.amount_cents) from allocations a where a.invoice_id = i.id and (a.payment_id is null or not exists (select 1 from payment_cancellations c where c.payment_id = a.payment_id))), 0)), ${scope.now}
       from invoices i where i.id = ${invoice.credit_of}
-      and i.total_cents - coalesce((select sum(a.amount_cents) from allocations a where a.invoice_id = i.id and (a.payment_id is null or not exists (select 1 from payment_cancellations c where c.payment_id = a.payment_id))), 0) > 0`.execute(scope.tx);
+      and i.total_cents - coalesce((select sum(a.amount_cents) from allocations a where a.invoice_id = i.id and (a.payment_id is null or not exists (select 1 from payment_cancellations c where c.payment_id = a.payment_id))), 0) > 0`.execute(
+      scope.tx,
+    );
   }
-  for (const householdId of await householdsWithCredit(scope, regie.id, rows.map((row) => row.household_id))) {
+  for (const householdId of await householdsWithCredit(
+    scope,
+    regie.id,
+    rows.map((row) => row.household_id),
+  )) {
     await lockAccount(scope, householdId, regie.id);
     await useCredit(scope, householdId, regie.id);
   }
   await recordAudit(scope, {
-    action: 'invoice_run.generated', objectType: 'invoice_run', objectId: run.id,
-    details: { regieId: regie.id, from: plan.from, to: plan.to, invoices: rows.length, totalCents: plan.totalCents, first: rows[0]!.number, last: rows.at(-1)!.number },
+    action: 'invoice_run.generated',
+    objectType: 'invoice_run',
+    objectId: run.id,
+    details: {
+      regieId: regie.id,
+      from: plan.from,
+      to: plan.to,
+      invoices: rows.length,
+      totalCents: plan.totalCents,
+      first: rows[0]!.number,
+      last: rows.at(-1)!.number,
+    },
   });
-  return { kind: 'generated', runId: run.id, invoices: rows.length, totalCents: plan.totalCents, firstNumber: rows[0]!.number, lastNumber: rows.at(-1)!.number };
+  return {
+    kind: 'generated',
+    runId: run.id,
+    invoices: rows.length,
+    totalCents: plan.totalCents,
+    firstNumber: rows[0]!.number,
+    lastNumber: rows.at(-1)!.number,
+  };
 }
 
 /** Inserts in chunks: a statement has at most 65,535 parameters. */
@@ -421,8 +573,15 @@ async function reverseCharges(scope: Scope, reversals: { lineId: string; reversa
     const inserted = await scope.tx
       .insertInto('billed_units')
       .values({
-        tenant_id: scope.tenantId, invoice_line_id: lineId, booking_id: original.booking_id, day: reversal.day, kind: original.kind,
-        care_cents: -reversal.care, meal_cents: -reversal.meal, penalty_cents: -reversal.penalty, reverses: reversal.billedUnitId,
+        tenant_id: scope.tenantId,
+        invoice_line_id: lineId,
+        booking_id: original.booking_id,
+        day: reversal.day,
+        kind: original.kind,
+        care_cents: -reversal.care,
+        meal_cents: -reversal.meal,
+        penalty_cents: -reversal.penalty,
+        reverses: reversal.billedUnitId,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -433,7 +592,11 @@ async function reverseCharges(scope: Scope, reversals: { lineId: string; reversa
 /** Who pays each household's invoices: its first guardian (name, address, language of their account). */
 async function payersOf(scope: Scope, householdIds: string[]) {
   const payers = new Map<string, { personId: string | null; name: string; address: string; lang: 'fr' | 'en' }>();
-  const households = await scope.tx.selectFrom('households').select(['id', 'name', 'address_line1', 'address_line2', 'postcode', 'city']).where('id', 'in', householdIds).execute();
+  const households = await scope.tx
+    .selectFrom('households')
+    .select(['id', 'name', 'address_line1', 'address_line2', 'postcode', 'city'])
+    .where('id', 'in', householdIds)
+    .execute();
   const guardians = await scope.tx
     .selectFrom('household_members as m')
     .innerJoin('persons as p', 'p.id', 'm.person_id')
@@ -446,7 +609,9 @@ async function payersOf(scope: Scope, householdIds: string[]) {
     .execute();
   for (const household of households) {
     const guardian = guardians.find((row) => row.household_id === household.id);
-    const address = [household.address_line1, household.address_line2, [household.postcode, household.city].filter(Boolean).join(' ')].filter(Boolean).join('\n');
+    const address = [household.address_line1, household.address_line2, [household.postcode, household.city].filter(Boolean).join(' ')]
+      .filter(Boolean)
+      .join('\n');
     payers.set(household.id, {
       personId: guardian?.id ?? null,
       name: guardian ? `${guardian.first_name} ${guardian.last_name}` : household.name,

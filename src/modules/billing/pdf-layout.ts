@@ -47,7 +47,13 @@ export function startPdf(options: { lang: Lang; t: Translate; title: string; cre
     size: 'A4',
     margin: MARGIN,
     bufferPages: false,
-    info: { Title: options.title, Author: options.issuer.name, Creator: 'Portail Famille', Producer: 'Portail Famille', CreationDate: new Date(`${options.createdOn}T00:00:00Z`) },
+    info: {
+      Title: options.title,
+      Author: options.issuer.name,
+      Creator: 'Portail Famille',
+      Producer: 'Portail Famille',
+      CreationDate: new Date(`${options.createdOn}T00:00:00Z`),
+    },
     lang: options.lang === 'fr' ? 'fr-FR' : 'en-GB',
   });
   doc.registerFont('regular', `${FONTS}Marianne-Regular.woff`);
@@ -65,7 +71,12 @@ export function startPdf(options: { lang: Lang; t: Translate; title: string; cre
   const issuer = options.issuer;
   doc.font('bold').fontSize(14).text(issuer.name, { width: WIDTH });
   doc.font('regular').fontSize(9);
-  for (const line of [issuer.address, [issuer.phone, issuer.email].filter(Boolean).join(' — '), issuer.website, issuer.siret ? `SIRET ${issuer.siret}` : null]) {
+  for (const line of [
+    issuer.address,
+    [issuer.phone, issuer.email].filter(Boolean).join(' — '),
+    issuer.website,
+    issuer.siret ? `SIRET ${issuer.siret}` : null,
+  ]) {
     if (line) doc.text(line, { width: WIDTH });
   }
   doc.moveDown(1.5);
@@ -80,7 +91,10 @@ export function startPdf(options: { lang: Lang; t: Translate; title: string; cre
       doc.moveDown(0.5);
     },
     paragraph(text, paragraphOptions = {}) {
-      doc.font(paragraphOptions.bold ? 'bold' : 'regular').fontSize(paragraphOptions.size ?? 10).text(text, MARGIN, doc.y, { width: WIDTH });
+      doc
+        .font(paragraphOptions.bold ? 'bold' : 'regular')
+        .fontSize(paragraphOptions.size ?? 10)
+        .text(text, MARGIN, doc.y, { width: WIDTH });
       doc.moveDown(paragraphOptions.gap ?? 0.4);
     },
     facts(rows) {
@@ -107,11 +121,19 @@ export function startPdf(options: { lang: Lang; t: Translate; title: string; cre
           doc.text(cell, x + 3, y + 3, { width: column.width * WIDTH - 6, align: column.align ?? 'left' });
           x += column.width * WIDTH;
         });
-        doc.moveTo(MARGIN, y + height).lineTo(MARGIN + WIDTH, y + height).lineWidth(0.5).strokeColor('#999999').stroke();
+        doc
+          .moveTo(MARGIN, y + height)
+          .lineTo(MARGIN + WIDTH, y + height)
+          .lineWidth(0.5)
+          .strokeColor('#999999')
+          .stroke();
         doc.y = y + height;
       };
-      drawRow(columns.map((column) => column.title), true);
-      rows.forEach((row, index) => drawRow(row, Boolean(tableOptions.boldLastRow) && index === rows.length - 1));
+      drawRow(
+        columns.map((column) => column.title),
+        true,
+      );
+      for (const [index, row] of rows.entries()) drawRow(row, Boolean(tableOptions.boldLastRow) && index === rows.length - 1);
       doc.x = MARGIN;
       doc.moveDown(0.8);
     },

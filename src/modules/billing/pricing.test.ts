@@ -6,16 +6,33 @@ import { billedKindOf } from './billable.js';
 import { billedParts, type Tariff, unitPrice } from './pricing.js';
 
 const base: Tariff = {
-  kind: 'flat', flatCents: 250, brackets: [], effortRateBps: null, effortFloorCents: null, effortCeilingCents: null,
-  mealCents: 0, siblingPercents: [], nonResidentExtraCents: 0, unbookedCents: null,
+  kind: 'flat',
+  flatCents: 250,
+  brackets: [],
+  effortRateBps: null,
+  effortFloorCents: null,
+  effortCeilingCents: null,
+  mealCents: 0,
+  siblingPercents: [],
+  nonResidentExtraCents: 0,
+  unbookedCents: null,
 };
 const resident = { qf: 800, rank: 1, resident: true };
 
 describe('what is billed, state by state', () => {
   it('bills attended, absent without excuse and late-cancelled days, and nothing else', () => {
     const expected: Record<string, string | null> = {
-      requested: null, reserved: null, refused: null, waitlisted: null, offered: null, cancel_requested: null, cancelled: null,
-      present: 'attended', absent_excused: null, absent_billed: 'absence', late_cancelled: 'late_cancellation',
+      requested: null,
+      reserved: null,
+      refused: null,
+      waitlisted: null,
+      offered: null,
+      cancel_requested: null,
+      cancelled: null,
+      present: 'attended',
+      absent_excused: null,
+      absent_billed: 'absence',
+      late_cancelled: 'late_cancellation',
     };
     for (const status of BOOKING_STATUSES) assert.equal(billedKindOf(status, false), expected[status], status);
   });
@@ -32,7 +49,16 @@ describe('a unit’s price', () => {
   });
 
   it('follows the brackets of quotient familial, the highest one without a valid QF', () => {
-    const tariff: Tariff = { ...base, kind: 'qf_brackets', flatCents: null, brackets: [{ qfMin: 1201, careCents: 420 }, { qfMin: 0, careCents: 90 }, { qfMin: 601, careCents: 250 }] };
+    const tariff: Tariff = {
+      ...base,
+      kind: 'qf_brackets',
+      flatCents: null,
+      brackets: [
+        { qfMin: 1201, careCents: 420 },
+        { qfMin: 0, careCents: 90 },
+        { qfMin: 601, careCents: 250 },
+      ],
+    };
     const at = (qf: number | null) => unitPrice(tariff, { ...resident, qf }).care;
     assert.deepEqual([at(0), at(600), at(601), at(1200), at(1201), at(5000), at(null)], [90, 90, 250, 250, 420, 420, 420]);
   });
@@ -47,7 +73,15 @@ describe('a unit’s price', () => {
   it('reduces the care part, not the meal, by the child’s rank among the siblings booked that day', () => {
     const tariff: Tariff = { ...base, flatCents: 300, mealCents: 200, siblingPercents: [0, 10, 25] };
     const at = (rank: number) => unitPrice(tariff, { ...resident, rank });
-    assert.deepEqual([at(1), at(2), at(3), at(4)], [{ care: 300, meal: 200 }, { care: 270, meal: 200 }, { care: 225, meal: 200 }, { care: 225, meal: 200 }]);
+    assert.deepEqual(
+      [at(1), at(2), at(3), at(4)],
+      [
+        { care: 300, meal: 200 },
+        { care: 270, meal: 200 },
+        { care: 225, meal: 200 },
+        { care: 225, meal: 200 },
+      ],
+    );
   });
 
   it('adds the non-resident supplement to the care part', () => {
@@ -59,7 +93,10 @@ describe('a unit’s price', () => {
     const tariffs = fc.record({
       kind: fc.constantFrom('flat' as const, 'qf_brackets' as const, 'effort_rate' as const),
       flatCents: fc.integer({ min: 0, max: 10_000 }),
-      brackets: fc.array(fc.record({ qfMin: fc.integer({ min: 0, max: 3000 }), careCents: fc.integer({ min: 0, max: 10_000 }) }), { minLength: 1, maxLength: 6 }),
+      brackets: fc.array(fc.record({ qfMin: fc.integer({ min: 0, max: 3000 }), careCents: fc.integer({ min: 0, max: 10_000 }) }), {
+        minLength: 1,
+        maxLength: 6,
+      }),
       effortRateBps: fc.integer({ min: 1, max: 10_000 }),
       floor: fc.integer({ min: 0, max: 1000 }),
       extra: fc.integer({ min: 0, max: 1000 }),
@@ -68,7 +105,18 @@ describe('a unit’s price', () => {
     });
     fc.assert(
       fc.property(tariffs, fc.option(fc.integer({ min: 0, max: 5000 })), fc.integer({ min: 1, max: 6 }), fc.boolean(), (t, qf, rank, isResident) => {
-        const tariff: Tariff = { ...base, kind: t.kind, flatCents: t.flatCents, brackets: t.brackets, effortRateBps: t.effortRateBps, effortFloorCents: t.floor, effortCeilingCents: t.floor + 2000, mealCents: t.mealCents, siblingPercents: t.siblingPercents, nonResidentExtraCents: t.extra };
+        const tariff: Tariff = {
+          ...base,
+          kind: t.kind,
+          flatCents: t.flatCents,
+          brackets: t.brackets,
+          effortRateBps: t.effortRateBps,
+          effortFloorCents: t.floor,
+          effortCeilingCents: t.floor + 2000,
+          mealCents: t.mealCents,
+          siblingPercents: t.siblingPercents,
+          nonResidentExtraCents: t.extra,
+        };
         const price = unitPrice(tariff, { qf, rank, resident: isResident });
         const younger = unitPrice(tariff, { qf, rank: rank + 1, resident: isResident });
         return Number.isInteger(price.care) && price.care >= 0 && price.meal === t.mealCents && younger.care <= price.care;

@@ -54,9 +54,18 @@ function addMonths(day: string, months: number): string {
 export type QuotientField = 'qf' | 'dated' | 'source';
 
 /** Staff record a household's QF with its date and source (a CAF certificate, a tax notice…). */
-export async function setQuotient(scope: Scope, householdId: string, form: { qf?: string; dated?: string; source?: string }, today: string): Promise<{ kind: 'saved' } | { kind: 'invalid'; errors: BillingErrors<QuotientField> } | { kind: 'forbidden' } | { kind: 'not_found' }> {
+export async function setQuotient(
+  scope: Scope,
+  householdId: string,
+  form: { qf?: string; dated?: string; source?: string },
+  today: string,
+): Promise<{ kind: 'saved' } | { kind: 'invalid'; errors: BillingErrors<QuotientField> } | { kind: 'forbidden' } | { kind: 'not_found' }> {
   if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
-  const household = await scope.tx.selectFrom('households').select(['id', 'quotient_familial', 'quotient_familial_date']).where('id', '=', householdId).executeTakeFirst();
+  const household = await scope.tx
+    .selectFrom('households')
+    .select(['id', 'quotient_familial', 'quotient_familial_date'])
+    .where('id', '=', householdId)
+    .executeTakeFirst();
   if (!household) return { kind: 'not_found' };
   const errors: BillingErrors<QuotientField> = {};
   const qf = integer(form.qf, 0, 100_000);
@@ -73,7 +82,12 @@ export async function setQuotient(scope: Scope, householdId: string, form: { qf?
     .set({ quotient_familial: qf.value, quotient_familial_date: dated.value, quotient_familial_source: source, updated_at: scope.now })
     .where('id', '=', householdId)
     .execute();
-  await recordAudit(scope, { action: 'household.quotient_set', objectType: 'household', objectId: householdId, details: { old: household.quotient_familial, new: qf.value, dated: dated.value, source } });
+  await recordAudit(scope, {
+    action: 'household.quotient_set',
+    objectType: 'household',
+    objectId: householdId,
+    details: { old: household.quotient_familial, new: qf.value, dated: dated.value, source },
+  });
   return { kind: 'saved' };
 }
 
@@ -91,10 +105,27 @@ export async function householdsWithoutValidQuotient(scope: Scope, today: string
   const rows = await scope.tx
     .selectFrom('households as h')
     .select(['h.id', 'h.name', 'h.family_number', 'h.quotient_familial', 'h.quotient_familial_date'])
-    .where((eb) => eb.exists(eb.selectFrom('bookings as b').innerJoin('units as u', 'u.id', 'b.unit_id').innerJoin('activities as a', 'a.id', 'u.activity_id').select('b.id').whereRef('b.household_id', '=', 'h.id').where('a.regie_id', 'is not', null)))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('bookings as b')
+          .innerJoin('units as u', 'u.id', 'b.unit_id')
+          .innerJoin('activities as a', 'a.id', 'u.activity_id')
+          .select('b.id')
+          .whereRef('b.household_id', '=', 'h.id')
+          .where('a.regie_id', 'is not', null),
+      ),
+    )
     .orderBy('h.name')
     .execute();
   return rows
-    .filter((row) => quotientOn({ values: row.quotient_familial !== null && row.quotient_familial_date ? [{ qf: row.quotient_familial, dated: row.quotient_familial_date }] : [] }, today, validityMonths) === null)
+    .filter(
+      (row) =>
+        quotientOn(
+          { values: row.quotient_familial !== null && row.quotient_familial_date ? [{ qf: row.quotient_familial, dated: row.quotient_familial_date }] : [] },
+          today,
+          validityMonths,
+        ) === null,
+    )
     .map((row) => ({ id: row.id, name: row.name, familyNumber: row.family_number, qf: row.quotient_familial, dated: row.quotient_familial_date }));
 }

@@ -28,8 +28,16 @@ export async function listRegies(scope: Scope): Promise<Regie[]> {
   const rows = await scope.tx.selectFrom('regies').selectAll().orderBy('name').execute();
   const activities = await scope.tx.selectFrom('activities').select(['id', 'name', 'regie_id']).where('regie_id', 'is not', null).orderBy('name').execute();
   return rows.map((row) => ({
-    id: row.id, name: row.name, invoicePrefix: row.invoice_prefix, paymentTermsDays: row.payment_terms_days, reminderDays: row.reminder_days,
-    bankHolder: row.bank_holder, iban: row.iban, bic: row.bic, paymentInstructions: row.payment_instructions, payfipNumcli: row.payfip_numcli,
+    id: row.id,
+    name: row.name,
+    invoicePrefix: row.invoice_prefix,
+    paymentTermsDays: row.payment_terms_days,
+    reminderDays: row.reminder_days,
+    bankHolder: row.bank_holder,
+    iban: row.iban,
+    bic: row.bic,
+    paymentInstructions: row.payment_instructions,
+    payfipNumcli: row.payfip_numcli,
     activities: activities.filter((activity) => activity.regie_id === row.id).map((activity) => ({ id: activity.id, name: activity.name })),
   }));
 }
@@ -38,10 +46,24 @@ export async function findRegie(scope: Scope, regieId: string): Promise<Regie | 
   return (await listRegies(scope)).find((regie) => regie.id === regieId) ?? null;
 }
 
-export type RegieField = 'name' | 'invoicePrefix' | 'paymentTermsDays' | 'reminderDays' | 'bankHolder' | 'iban' | 'bic' | 'paymentInstructions' | 'payfipNumcli' | 'activityIds';
+export type RegieField =
+  | 'name'
+  | 'invoicePrefix'
+  | 'paymentTermsDays'
+  | 'reminderDays'
+  | 'bankHolder'
+  | 'iban'
+  | 'bic'
+  | 'paymentInstructions'
+  | 'payfipNumcli'
+  | 'activityIds';
 export type RegieForm = Partial<Record<Exclude<RegieField, 'activityIds'>, string>> & { activityIds?: string[] };
 
-export type SaveRegieResult = { kind: 'saved'; id: string } | { kind: 'invalid'; errors: BillingErrors<RegieField> } | { kind: 'forbidden' } | { kind: 'not_found' };
+export type SaveRegieResult =
+  | { kind: 'saved'; id: string }
+  | { kind: 'invalid'; errors: BillingErrors<RegieField> }
+  | { kind: 'forbidden' }
+  | { kind: 'not_found' };
 
 /** Creates (regieId null) or changes a régie, and which activities it bills. */
 export async function saveRegie(scope: Scope, regieId: string | null, form: RegieForm): Promise<SaveRegieResult> {
@@ -77,13 +99,31 @@ export async function saveRegie(scope: Scope, regieId: string | null, form: Regi
   if (Object.keys(errors).length > 0 || !name.ok || !terms.ok || !holder.ok || !account.ok || !bank.ok || !instructions.ok) return { kind: 'invalid', errors };
 
   const values = {
-    name: name.value, invoice_prefix: prefix, payment_terms_days: terms.value ?? 30, reminder_days: [...new Set(reminders.map(Number))].sort((a, b) => a - b),
-    bank_holder: holder.value, iban: account.value, bic: bank.value, payment_instructions: instructions.value, payfip_numcli: numcli === '' ? null : numcli,
+    name: name.value,
+    invoice_prefix: prefix,
+    payment_terms_days: terms.value ?? 30,
+    reminder_days: [...new Set(reminders.map(Number))].sort((a, b) => a - b),
+    bank_holder: holder.value,
+    iban: account.value,
+    bic: bank.value,
+    payment_instructions: instructions.value,
+    payfip_numcli: numcli === '' ? null : numcli,
   };
   const id = regieId
     ? (await scope.tx.updateTable('regies').set(values).where('id', '=', regieId).returning('id').executeTakeFirstOrThrow()).id
-    : (await scope.tx.insertInto('regies').values({ tenant_id: scope.tenantId, created_at: scope.now, ...values }).returning('id').executeTakeFirstOrThrow()).id;
-  await scope.tx.updateTable('activities').set({ regie_id: null }).where('regie_id', '=', id).where('id', 'not in', activityIds.length > 0 ? activityIds : ['00000000-0000-0000-0000-000000000000']).execute();
+    : (
+        await scope.tx
+          .insertInto('regies')
+          .values({ tenant_id: scope.tenantId, created_at: scope.now, ...values })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+  await scope.tx
+    .updateTable('activities')
+    .set({ regie_id: null })
+    .where('regie_id', '=', id)
+    .where('id', 'not in', activityIds.length > 0 ? activityIds : ['00000000-0000-0000-0000-000000000000'])
+    .execute();
   if (activityIds.length > 0) await scope.tx.updateTable('activities').set({ regie_id: id }).where('id', 'in', activityIds).execute();
   await recordAudit(scope, { action: regieId ? 'regie.updated' : 'regie.created', objectType: 'regie', objectId: id, details: { ...values, activityIds } });
   return { kind: 'saved', id };

@@ -25,7 +25,14 @@ export async function listRuns(scope: Scope, limit: number, runId?: string): Pro
   if (runId) query = query.where('r.id', '=', runId);
   const rows = await query.execute();
   return rows.map((row) => ({
-    id: row.id, regieId: row.regie_id, regieName: row.name, from: row.period_from, to: row.period_to, issuedOn: row.issued_on,
-    invoices: row.invoices, totalCents: Number(row.total_cents), createdAt: row.created_at,
+    id: row.id,
+    regieId: row.regie_id,
+    regieName: row.name,
+    from: row.period_from,
+    to: row.period_to,
+    issuedOn: row.issued_on,
+    invoices: row.invoices,
+    totalCents: Number(row.total_cents),
+    createdAt: row.created_at,
   }));
 }

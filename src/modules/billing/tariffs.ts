@@ -30,26 +30,65 @@ export async function tariffsOf(scope: Scope, unitIds?: string[]): Promise<Store
   let query = scope.tx.selectFrom('tariffs').selectAll().orderBy('unit_id').orderBy('effective_from');
   if (unitIds) query = query.where('unit_id', 'in', unitIds);
   const rows = await query.execute();
-  const brackets = rows.length === 0 ? [] : await scope.tx.selectFrom('tariff_brackets').selectAll().where('tariff_id', 'in', rows.map((row) => row.id)).execute();
+  const brackets =
+    rows.length === 0
+      ? []
+      : await scope.tx
+          .selectFrom('tariff_brackets')
+          .selectAll()
+          .where(
+            'tariff_id',
+            'in',
+            rows.map((row) => row.id),
+          )
+          .execute();
   return rows.map((row) => ({
-    id: row.id, unitId: row.unit_id, effectiveFrom: row.effective_from, kind: row.kind, flatCents: row.flat_cents,
-    brackets: brackets.filter((bracket) => bracket.tariff_id === row.id).map((bracket) => ({ qfMin: bracket.qf_min, careCents: bracket.care_cents })).sort((a, b) => a.qfMin - b.qfMin),
-    effortRateBps: row.effort_rate_bps, effortFloorCents: row.effort_floor_cents, effortCeilingCents: row.effort_ceiling_cents, mealCents: row.meal_cents,
-    siblingPercents: row.sibling_percents, nonResidentExtraCents: row.non_resident_extra_cents, unbookedCents: row.unbooked_cents,
+    id: row.id,
+    unitId: row.unit_id,
+    effectiveFrom: row.effective_from,
+    kind: row.kind,
+    flatCents: row.flat_cents,
+    brackets: brackets
+      .filter((bracket) => bracket.tariff_id === row.id)
+      .map((bracket) => ({ qfMin: bracket.qf_min, careCents: bracket.care_cents }))
+      .sort((a, b) => a.qfMin - b.qfMin),
+    effortRateBps: row.effort_rate_bps,
+    effortFloorCents: row.effort_floor_cents,
+    effortCeilingCents: row.effort_ceiling_cents,
+    mealCents: row.meal_cents,
+    siblingPercents: row.sibling_percents,
+    nonResidentExtraCents: row.non_resident_extra_cents,
+    unbookedCents: row.unbooked_cents,
   }));
 }
 
 /** The tariff of a unit on a day: the latest one started on or before it; null when none. */
 export function tariffOn(tariffs: StoredTariff[], unitId: string, day: string): StoredTariff | null {
   let found: StoredTariff | null = null;
-  for (const tariff of tariffs) if (tariff.unitId === unitId && tariff.effectiveFrom <= day && (!found || tariff.effectiveFrom > found.effectiveFrom)) found = tariff;
+  for (const tariff of tariffs)
+    if (tariff.unitId === unitId && tariff.effectiveFrom <= day && (!found || tariff.effectiveFrom > found.effectiveFrom)) found = tariff;
   return found;
 }
 
-export type TariffField = 'effectiveFrom' | 'kind' | 'flat' | 'brackets' | 'effortRate' | 'effortFloor' | 'effortCeiling' | 'meal' | 'siblings' | 'nonResidentExtra' | 'unbooked';
+export type TariffField =
+  | 'effectiveFrom'
+  | 'kind'
+  | 'flat'
+  | 'brackets'
+  | 'effortRate'
+  | 'effortFloor'
+  | 'effortCeiling'
+  | 'meal'
+  | 'siblings'
+  | 'nonResidentExtra'
+  | 'unbooked';
 export type TariffForm = Partial<Record<Exclude<TariffField, 'brackets'>, string>> & { bracketFrom?: string[]; bracketPrice?: string[] };
 
-export type SaveTariffResult = { kind: 'saved'; id: string } | { kind: 'invalid'; errors: BillingErrors<TariffField> & { bracketRows?: number[] } } | { kind: 'forbidden' } | { kind: 'not_found' };
+export type SaveTariffResult =
+  | { kind: 'saved'; id: string }
+  | { kind: 'invalid'; errors: BillingErrors<TariffField> & { bracketRows?: number[] } }
+  | { kind: 'forbidden' }
+  | { kind: 'not_found' };
 
 /** Adds a unit's tariff from a day on. */
 export async function addTariff(scope: Scope, unitId: string, form: TariffForm): Promise<SaveTariffResult> {
@@ -87,22 +126,54 @@ export async function addTariff(scope: Scope, unitId: string, form: TariffForm):
   if (!extra.ok) errors.nonResidentExtra = extra.error;
   const unbooked = price(form.unbooked);
   if (!unbooked.ok) errors.unbooked = unbooked.error;
-  if (Object.keys(errors).length > 0 || !from.ok || !from.value || !kind || !flat.ok || !rate.ok || !floor.ok || !ceiling.ok || !meal.ok || !siblings.ok || !extra.ok || !unbooked.ok) {
+  if (
+    Object.keys(errors).length > 0 ||
+    !from.ok ||
+    !from.value ||
+    !kind ||
+    !flat.ok ||
+    !rate.ok ||
+    !floor.ok ||
+    !ceiling.ok ||
+    !meal.ok ||
+    !siblings.ok ||
+    !extra.ok ||
+    !unbooked.ok
+  ) {
     return { kind: 'invalid', errors };
   }
   const row = await scope.tx
     .insertInto('tariffs')
     .values({
-      tenant_id: scope.tenantId, unit_id: unitId, effective_from: from.value, kind, flat_cents: flat.value, effort_rate_bps: rate.value,
-      effort_floor_cents: floor.value, effort_ceiling_cents: ceiling.value, meal_cents: meal.value ?? 0, sibling_percents: siblings.value,
-      non_resident_extra_cents: extra.value ?? 0, unbooked_cents: unbooked.value, created_at: scope.now, created_by: accountIdOf(scope.actor),
+      tenant_id: scope.tenantId,
+      unit_id: unitId,
+      effective_from: from.value,
+      kind,
+      flat_cents: flat.value,
+      effort_rate_bps: rate.value,
+      effort_floor_cents: floor.value,
+      effort_ceiling_cents: ceiling.value,
+      meal_cents: meal.value ?? 0,
+      sibling_percents: siblings.value,
+      non_resident_extra_cents: extra.value ?? 0,
+      unbooked_cents: unbooked.value,
+      created_at: scope.now,
+      created_by: accountIdOf(scope.actor),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   if (brackets.length > 0) {
-    await scope.tx.insertInto('tariff_brackets').values(brackets.map((bracket) => ({ tariff_id: row.id, tenant_id: scope.tenantId, qf_min: bracket.qfMin, care_cents: bracket.careCents }))).execute();
+    await scope.tx
+      .insertInto('tariff_brackets')
+      .values(brackets.map((bracket) => ({ tariff_id: row.id, tenant_id: scope.tenantId, qf_min: bracket.qfMin, care_cents: bracket.careCents })))
+      .execute();
   }
-  await recordAudit(scope, { action: 'tariff.added', objectType: 'unit', objectId: unitId, details: { tariffId: row.id, from: from.value, kind, flat: flat.value, brackets, rate: rate.value, meal: meal.value } });
+  await recordAudit(scope, {
+    action: 'tariff.added',
+    objectType: 'unit',
+    objectId: unitId,
+    details: { tariffId: row.id, from: from.value, kind, flat: flat.value, brackets, rate: rate.value, meal: meal.value },
+  });
   return { kind: 'saved', id: row.id };
 }
 
@@ -149,7 +220,8 @@ function readBrackets(form: TariffForm, errors: BillingErrors<TariffField> & { b
     errors.brackets = 'amount';
     errors.bracketRows = wrong;
   } else if (brackets.length === 0) errors.brackets = 'required';
-  else if (brackets[0]!.qfMin !== 0 || brackets.some((bracket, index) => index > 0 && bracket.qfMin <= brackets[index - 1]!.qfMin)) errors.brackets = 'bracketOrder';
+  else if (brackets[0]!.qfMin !== 0 || brackets.some((bracket, index) => index > 0 && bracket.qfMin <= brackets[index - 1]!.qfMin))
+    errors.brackets = 'bracketOrder';
   return brackets;
 }
 
@@ -172,11 +244,21 @@ export interface TariffBookActivity {
 /** Every activity with its units and their tariffs, for the tariffs page. */
 export async function tariffBook(scope: Scope): Promise<TariffBookActivity[]> {
   if (!may(scope, 'service.read')) return [];
-  const activities = await scope.tx.selectFrom('activities as a').leftJoin('regies as r', 'r.id', 'a.regie_id').select(['a.id', 'a.name', 'r.name as regie_name']).orderBy('a.starts_on', 'desc').orderBy('a.name').execute();
+  const activities = await scope.tx
+    .selectFrom('activities as a')
+    .leftJoin('regies as r', 'r.id', 'a.regie_id')
+    .select(['a.id', 'a.name', 'r.name as regie_name'])
+    .orderBy('a.starts_on', 'desc')
+    .orderBy('a.name')
+    .execute();
   const units = await scope.tx.selectFrom('units').select(['id', 'name', 'activity_id']).orderBy('position').orderBy('name').execute();
   const tariffs = await tariffsOf(scope);
   return activities.map((activity) => ({
-    id: activity.id, name: activity.name, regieName: activity.regie_name,
-    units: units.filter((unit) => unit.activity_id === activity.id).map((unit) => ({ id: unit.id, name: unit.name, tariffs: tariffs.filter((tariff) => tariff.unitId === unit.id) })),
+    id: activity.id,
+    name: activity.name,
+    regieName: activity.regie_name,
+    units: units
+      .filter((unit) => unit.activity_id === activity.id)
+      .map((unit) => ({ id: unit.id, name: unit.name, tariffs: tariffs.filter((tariff) => tariff.unitId === unit.id) })),
   }));
 }

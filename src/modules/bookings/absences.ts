@@ -32,17 +32,22 @@ export interface AbsenceForm {
 
 export type AbsenceErrors = Partial<Record<'child' | 'firstDay' | 'lastDay' | 'reason' | 'comment', FieldError | 'order'>> & { file?: DocumentProblem };
 
-export async function declareAbsence(scope: Scope, householdId: string, form: AbsenceForm): Promise<{ kind: 'not_found' } | { kind: 'invalid'; errors: AbsenceErrors } | { kind: 'declared'; id: string }> {
+export async function declareAbsence(
+  scope: Scope,
+  householdId: string,
+  form: AbsenceForm,
+): Promise<{ kind: 'not_found' } | { kind: 'invalid'; errors: AbsenceErrors } | { kind: 'declared'; id: string }> {
   if (!may(scope, 'household.act', householdId)) return { kind: 'not_found' };
-  const child = form.childId === undefined
-    ? undefined
-    : await scope.tx
-      .selectFrom('household_members')
-      .select('person_id')
-      .where('household_id', '=', householdId)
-      .where('person_id', '=', form.childId)
-      .where('role', '=', 'child')
-      .executeTakeFirst();
+  const child =
+    form.childId === undefined
+      ? undefined
+      : await scope.tx
+          .selectFrom('household_members')
+          .select('person_id')
+          .where('household_id', '=', householdId)
+          .where('person_id', '=', form.childId)
+          .where('role', '=', 'child')
+          .executeTakeFirst();
   const errors: AbsenceErrors = {};
   if (!child) errors.child = 'required';
   const firstDay = calendarDate(form.firstDay);
@@ -62,14 +67,28 @@ export async function declareAbsence(scope: Scope, householdId: string, form: Ab
     else if (reason === 'illness' || checked.problem !== 'missing') errors.file = checked.problem;
   }
   if (Object.keys(errors).length > 0 || !child || !firstDay.ok || !lastDay.ok || !reason || !comment.ok) return { kind: 'invalid', errors };
-  const documentId = document && form.file
-    ? await storeDocument(scope, { householdId, kind: 'medical_certificate', filename: form.file.filename, contentType: document.contentType, data: form.file.data })
-    : null;
+  const documentId =
+    document && form.file
+      ? await storeDocument(scope, {
+          householdId,
+          kind: 'medical_certificate',
+          filename: form.file.filename,
+          contentType: document.contentType,
+          data: form.file.data,
+        })
+      : null;
   const row = await scope.tx
     .insertInto('absence_declarations')
     .values({
-      tenant_id: scope.tenantId, household_id: householdId, child_id: child.person_id, first_day: firstDay.value!, last_day: lastDay.value ?? firstDay.value!,
-      reason, comment: comment.value, document_id: documentId, created_at: scope.now,
+      tenant_id: scope.tenantId,
+      household_id: householdId,
+      child_id: child.person_id,
+      first_day: firstDay.value!,
+      last_day: lastDay.value ?? firstDay.value!,
+      reason,
+      comment: comment.value,
+      document_id: documentId,
+      created_at: scope.now,
       created_by: accountIdOf(scope.actor),
     })
     .returning('id')
@@ -94,13 +113,33 @@ function absenceQuery(scope: Scope) {
     .selectFrom('absence_declarations as a')
     .innerJoin('persons as p', 'p.id', 'a.child_id')
     .innerJoin('households as h', 'h.id', 'a.household_id')
-    .select(['a.id', 'a.household_id', 'a.child_id', 'a.first_day', 'a.last_day', 'a.reason', 'a.comment', 'a.document_id', 'a.status', 'a.decision_reason', 'a.decided_at', 'a.created_at', 'p.first_name', 'p.last_name', 'h.name as household_name']);
+    .select([
+      'a.id',
+      'a.household_id',
+      'a.child_id',
+      'a.first_day',
+      'a.last_day',
+      'a.reason',
+      'a.comment',
+      'a.document_id',
+      'a.status',
+      'a.decision_reason',
+      'a.decided_at',
+      'a.created_at',
+      'p.first_name',
+      'p.last_name',
+      'h.name as household_name',
+    ]);
 }
 
 export type AbsenceDecision = { excuse: true } | { excuse: false; reason: string };
 
 /** Staff excuse an absence (its booked days become excused absences) or refuse it, once. */
-export async function decideAbsence(scope: Scope, absenceId: string, decision: AbsenceDecision): Promise<'done' | 'not_found' | 'already_decided' | 'reason_required' | 'forbidden'> {
+export async function decideAbsence(
+  scope: Scope,
+  absenceId: string,
+  decision: AbsenceDecision,
+): Promise<'done' | 'not_found' | 'already_decided' | 'reason_required' | 'forbidden'> {
   if (!may(scope, 'service.manage')) return refusal(scope);
   if (!decision.excuse && decision.reason.trim() === '') return 'reason_required';
   const absence = await scope.tx.selectFrom('absence_declarations').selectAll().where('id', '=', absenceId).forUpdate().executeTakeFirst();
@@ -108,7 +147,12 @@ export async function decideAbsence(scope: Scope, absenceId: string, decision: A
   if (!canMove(ABSENCE_MOVES, absence.status, decision.excuse ? 'accepted' : 'refused')) return 'already_decided';
   await scope.tx
     .updateTable('absence_declarations')
-    .set({ status: decision.excuse ? 'accepted' : 'refused', decision_reason: decision.excuse ? null : decision.reason.trim(), decided_by: accountIdOf(scope.actor), decided_at: scope.now })
+    .set({
+      status: decision.excuse ? 'accepted' : 'refused',
+      decision_reason: decision.excuse ? null : decision.reason.trim(),
+      decided_by: accountIdOf(scope.actor),
+      decided_at: scope.now,
+    })
     .where('id', '=', absenceId)
     .execute();
   if (decision.excuse) {
@@ -123,6 +167,11 @@ export async function decideAbsence(scope: Scope, absenceId: string, decision: A
       .execute();
     for (const booking of bookings) await moveBooking(scope, booking, 'absent_excused', { reason: 'absence' });
   }
-  await recordAudit(scope, { action: decision.excuse ? 'absence.excused' : 'absence.refused', objectType: 'absence', objectId: absenceId, details: { householdId: absence.household_id } });
+  await recordAudit(scope, {
+    action: decision.excuse ? 'absence.excused' : 'absence.refused',
+    objectType: 'absence',
+    objectId: absenceId,
+    details: { householdId: absence.household_id },
+  });
   return 'done';
 }

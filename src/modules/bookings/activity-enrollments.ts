@@ -27,8 +27,16 @@ export async function activityRoster(scope: Scope, activityId: string): Promise<
     .innerJoin('persons as p', 'p.id', 'e.child_id')
     .innerJoin('households as h', 'h.id', 'e.household_id')
     .select([
-      'e.id as enrollmentId', 'e.child_id as childId', 'p.first_name as firstName', 'p.last_name as lastName', 'p.birth_date as birthDate',
-      'e.household_id as householdId', 'h.family_number as familyNumber', 'e.group_id as groupId', 'e.status', 'e.created_at as createdAt',
+      'e.id as enrollmentId',
+      'e.child_id as childId',
+      'p.first_name as firstName',
+      'p.last_name as lastName',
+      'p.birth_date as birthDate',
+      'e.household_id as householdId',
+      'h.family_number as familyNumber',
+      'e.group_id as groupId',
+      'e.status',
+      'e.created_at as createdAt',
     ])
     .where('e.activity_id', '=', activityId)
     .where('e.status', 'in', ['pending', 'accepted'])
@@ -54,20 +62,30 @@ export async function enrollCandidates(scope: Scope, activityId: string, query: 
     .selectFrom('household_members as m')
     .innerJoin('persons as p', 'p.id', 'm.person_id')
     .select(['m.household_id', 'p.id', 'p.first_name', 'p.last_name', 'p.birth_date'])
-    .where('m.household_id', 'in', hits.map((hit) => hit.id))
+    .where(
+      'm.household_id',
+      'in',
+      hits.map((hit) => hit.id),
+    )
     .where('m.role', '=', 'child')
     .orderBy('p.birth_date')
     .execute();
   const enrolled = new Set(
     children.length === 0
       ? []
-      : (await scope.tx
-          .selectFrom('enrollments')
-          .select('child_id')
-          .where('activity_id', '=', activityId)
-          .where('child_id', 'in', children.map((child) => child.id))
-          .where('status', 'in', ['pending', 'accepted'])
-          .execute()).map((row) => row.child_id),
+      : (
+          await scope.tx
+            .selectFrom('enrollments')
+            .select('child_id')
+            .where('activity_id', '=', activityId)
+            .where(
+              'child_id',
+              'in',
+              children.map((child) => child.id),
+            )
+            .where('status', 'in', ['pending', 'accepted'])
+            .execute()
+        ).map((row) => row.child_id),
   );
   return hits.map((hit) => ({
     householdId: hit.id,
@@ -75,7 +93,13 @@ export async function enrollCandidates(scope: Scope, activityId: string, query: 
     name: hit.name,
     children: children
       .filter((child) => child.household_id === hit.id)
-      .map((child) => ({ id: child.id, firstName: child.first_name, lastName: child.last_name, birthDate: child.birth_date, enrolled: enrolled.has(child.id) })),
+      .map((child) => ({
+        id: child.id,
+        firstName: child.first_name,
+        lastName: child.last_name,
+        birthDate: child.birth_date,
+        enrolled: enrolled.has(child.id),
+      })),
   }));
 }
 

@@ -1,7 +1,7 @@
 import { formatCalendarDate } from '../calendar/calendar-dates.js';
 import type { Translate } from '../../i18n/catalogue.js';
 import { recordAudit } from '../audit/audit-log.js';
-import { localDate, tenantToday } from '../calendar/local-date.js';
+import { tenantToday } from '../calendar/local-date.js';
 import type { Scope } from '../scope.js';
 import { moveBooking } from './booking-transitions.js';
 import type { BookingStatus } from './bookings.tables.js';
@@ -70,8 +70,23 @@ export async function attendanceLists(scope: Scope, input: { site: SiteChoice; d
     .innerJoin('households as h', 'h.id', 'b.household_id')
     .leftJoin('activity_groups as g', 'g.id', 'b.group_id')
     .select([
-      'b.id', 'b.status', 'b.child_id', 'b.group_id', 'u.id as unit_id', 'u.name as unit_name', 'a.id as activity_id', 'a.name as activity_name',
-      'g.name as group_name', 'p.first_name', 'p.last_name', 'p.birth_date', 'p.allergies', 'p.pai', 'p.diet', 'h.name as household_name', 'h.family_number',
+      'b.id',
+      'b.status',
+      'b.child_id',
+      'b.group_id',
+      'u.id as unit_id',
+      'u.name as unit_name',
+      'a.id as activity_id',
+      'a.name as activity_name',
+      'g.name as group_name',
+      'p.first_name',
+      'p.last_name',
+      'p.birth_date',
+      'p.allergies',
+      'p.pai',
+      'p.diet',
+      'h.name as household_name',
+      'h.family_number',
     ])
     .where('b.day', '=', input.day)
     .where('b.status', 'in', ON_ATTENDANCE_LIST);
@@ -88,29 +103,45 @@ export async function attendanceLists(scope: Scope, input: { site: SiteChoice; d
   for (const row of rows) {
     let list = lists.at(-1);
     if (!list || list.unitId !== row.unit_id || list.groupId !== row.group_id) {
-      list = { activityId: row.activity_id, activityName: row.activity_name, unitId: row.unit_id, unitName: row.unit_name, groupId: row.group_id, groupName: row.group_name, rows: [] };
+      list = {
+        activityId: row.activity_id,
+        activityName: row.activity_name,
+        unitId: row.unit_id,
+        unitName: row.unit_name,
+        groupId: row.group_id,
+        groupName: row.group_name,
+        rows: [],
+      };
       lists.push(list);
     }
     list.rows.push({
-      bookingId: row.id, status: row.status, childId: row.child_id, firstName: row.first_name, lastName: row.last_name, birthDate: row.birth_date,
-      householdName: row.household_name, familyNumber: row.family_number, allergies: row.allergies, pai: row.pai, diet: row.diet,
+      bookingId: row.id,
+      status: row.status,
+      childId: row.child_id,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      birthDate: row.birth_date,
+      householdName: row.household_name,
+      familyNumber: row.family_number,
+      allergies: row.allergies,
+      pai: row.pai,
+      diet: row.diet,
     });
   }
   return lists;
 }
 
-export type MarkResult =
-  | { kind: 'done'; changed: number }
-  | { kind: 'future_day' }
-  | { kind: 'forbidden' }
-  | { kind: 'not_found' };
+export type MarkResult = { kind: 'done'; changed: number } | { kind: 'future_day' } | { kind: 'forbidden' } | { kind: 'not_found' };
 
 /**
  * Marks the children of a day's lists, all or nothing: every booking must be on that day's list
  * of that site, and the day must not be in the future. A request still waiting for the service is
  * first accepted (the child came, or was expected and did not), then marked.
  */
-export async function markAttendance(scope: Scope, input: { site: SiteChoice; day: string; marks: { bookingId: string; mark: AttendanceMark }[] }): Promise<MarkResult> {
+export async function markAttendance(
+  scope: Scope,
+  input: { site: SiteChoice; day: string; marks: { bookingId: string; mark: AttendanceMark }[] },
+): Promise<MarkResult> {
   if (!may(scope, 'service.manage')) return { kind: refusal(scope) };
   if (input.day > (await tenantToday(scope))) return { kind: 'future_day' };
   if (input.marks.length === 0) return { kind: 'done', changed: 0 };
@@ -127,7 +158,12 @@ export async function markAttendance(scope: Scope, input: { site: SiteChoice; da
   const byId = new Map(bookings.map((booking) => [booking.id, booking]));
   const belongs = (id: string) => {
     const booking = byId.get(id);
-    return booking !== undefined && booking.day === input.day && (input.site === 'none' ? booking.site_id === null : booking.site_id === input.site) && isIn(ON_ATTENDANCE_LIST, booking.status);
+    return (
+      booking !== undefined &&
+      booking.day === input.day &&
+      (input.site === 'none' ? booking.site_id === null : booking.site_id === input.site) &&
+      isIn(ON_ATTENDANCE_LIST, booking.status)
+    );
   };
   if (!ids.every(belongs)) return { kind: 'not_found' };
 
@@ -146,7 +182,13 @@ export async function markAttendance(scope: Scope, input: { site: SiteChoice; da
       changed += 1;
     }
   }
-  if (changed > 0) await recordAudit(scope, { action: 'attendance.marked', objectType: 'site', objectId: input.site === 'none' ? undefined : input.site, details: { day: input.day, ...counts } });
+  if (changed > 0)
+    await recordAudit(scope, {
+      action: 'attendance.marked',
+      objectType: 'site',
+      objectId: input.site === 'none' ? undefined : input.site,
+      details: { day: input.day, ...counts },
+    });
   return { kind: 'done', changed };
 }
 
@@ -179,15 +221,37 @@ export function toCsv(rows: string[][]): string {
 export function attendanceCsv(t: Translate, input: { day: string; siteName: string; lists: AttendanceList[] }): string {
   const date = formatCalendarDate(input.day);
   const header = [
-    t('attendance.csv.date'), t('attendance.csv.site'), t('attendance.csv.activity'), t('attendance.csv.unit'), t('attendance.csv.group'),
-    t('attendance.csv.lastName'), t('attendance.csv.firstName'), t('attendance.csv.birthDate'), t('attendance.csv.household'), t('attendance.csv.familyNumber'),
-    t('attendance.csv.allergies'), t('attendance.csv.pai'), t('attendance.csv.diet'), t('attendance.csv.status'),
+    t('attendance.csv.date'),
+    t('attendance.csv.site'),
+    t('attendance.csv.activity'),
+    t('attendance.csv.unit'),
+    t('attendance.csv.group'),
+    t('attendance.csv.lastName'),
+    t('attendance.csv.firstName'),
+    t('attendance.csv.birthDate'),
+    t('attendance.csv.household'),
+    t('attendance.csv.familyNumber'),
+    t('attendance.csv.allergies'),
+    t('attendance.csv.pai'),
+    t('attendance.csv.diet'),
+    t('attendance.csv.status'),
   ];
   const lines = input.lists.flatMap((list) =>
     list.rows.map((row) => [
-      date, input.siteName, list.activityName, list.unitName, list.groupName ?? '', row.lastName, row.firstName,
-      row.birthDate ? formatCalendarDate(row.birthDate) : '', row.householdName, row.familyNumber,
-      row.allergies ?? '', row.pai ? t('value.yes') : t('value.no'), row.diet ?? '', t(`booking.status.${row.status}`),
+      date,
+      input.siteName,
+      list.activityName,
+      list.unitName,
+      list.groupName ?? '',
+      row.lastName,
+      row.firstName,
+      row.birthDate ? formatCalendarDate(row.birthDate) : '',
+      row.householdName,
+      row.familyNumber,
+      row.allergies ?? '',
+      row.pai ? t('value.yes') : t('value.no'),
+      row.diet ?? '',
+      t(`booking.status.${row.status}`),
     ]),
   );
   return toCsv([header, ...lines]);

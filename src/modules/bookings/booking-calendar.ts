@@ -1,5 +1,11 @@
 import {
-  bookingClosesAt, loadActivityDefinition, poolsFor, unitRelationsOf, type ActivityDefinition, type BookingPeriod, type Unit,
+  bookingClosesAt,
+  loadActivityDefinition,
+  poolsFor,
+  unitRelationsOf,
+  type ActivityDefinition,
+  type BookingPeriod,
+  type Unit,
 } from '../activities/activity-definitions.js';
 import { unitsBlockedBy } from '../activities/unit-rules.js';
 import { eachDay, weekdayOf } from '../calendar/calendar-dates.js';
@@ -53,7 +59,12 @@ export interface BookableActivity {
 
 /** The activities a household's children are enrolled in (or may book without enrollment). */
 export async function bookableActivities(scope: Scope, householdId: string): Promise<BookableActivity[]> {
-  const children = await scope.tx.selectFrom('household_members').select('person_id').where('household_id', '=', householdId).where('role', '=', 'child').execute();
+  const children = await scope.tx
+    .selectFrom('household_members')
+    .select('person_id')
+    .where('household_id', '=', householdId)
+    .where('role', '=', 'child')
+    .execute();
   const childIds = children.map((child) => child.person_id);
   const activities = await scope.tx
     .selectFrom('activities as a')
@@ -62,7 +73,16 @@ export async function bookableActivities(scope: Scope, householdId: string): Pro
       eb.or([
         eb('a.requires_enrollment', '=', false),
         ...(childIds.length > 0
-          ? [eb.exists(eb.selectFrom('enrollments as e').select('e.id').whereRef('e.activity_id', '=', 'a.id').where('e.child_id', 'in', childIds).where('e.status', 'in', ['accepted', 'pending']))]
+          ? [
+              eb.exists(
+                eb
+                  .selectFrom('enrollments as e')
+                  .select('e.id')
+                  .whereRef('e.activity_id', '=', 'a.id')
+                  .where('e.child_id', 'in', childIds)
+                  .where('e.status', 'in', ['accepted', 'pending']),
+              ),
+            ]
           : []),
       ]),
     )
@@ -71,7 +91,14 @@ export async function bookableActivities(scope: Scope, householdId: string): Pro
   const result: BookableActivity[] = [];
   for (const { id } of activities) {
     const definition = (await loadActivityDefinition(scope.tx, id))!;
-    result.push({ id, name: definition.activity.name, periods: definition.periods, units: definition.units, startsOn: definition.activity.starts_on, endsOn: definition.activity.ends_on });
+    result.push({
+      id,
+      name: definition.activity.name,
+      periods: definition.periods,
+      units: definition.units,
+      startsOn: definition.activity.starts_on,
+      endsOn: definition.activity.ends_on,
+    });
   }
   return result;
 }
@@ -98,17 +125,32 @@ export async function familyCalendar(
   const pending = new Set(
     childIds.length === 0
       ? []
-      : (await scope.tx.selectFrom('enrollments').select('child_id').where('activity_id', '=', input.activityId).where('child_id', 'in', childIds).where('status', '=', 'pending').execute()).map((row) => row.child_id),
+      : (
+          await scope.tx
+            .selectFrom('enrollments')
+            .select('child_id')
+            .where('activity_id', '=', input.activityId)
+            .where('child_id', 'in', childIds)
+            .where('status', '=', 'pending')
+            .execute()
+        ).map((row) => row.child_id),
   );
-  const bookings = childIds.length === 0 ? [] : await scope.tx
-    .selectFrom('bookings')
-    .select(['id', 'child_id', 'unit_id', 'day', 'status', 'waitlist_rank'])
-    .where('child_id', 'in', childIds)
-    .where('unit_id', 'in', definition.units.map((unit) => unit.id))
-    .where('day', '>=', input.from)
-    .where('day', '<=', input.to)
-    .where('status', 'not in', ['cancelled', 'refused'])
-    .execute();
+  const bookings =
+    childIds.length === 0
+      ? []
+      : await scope.tx
+          .selectFrom('bookings')
+          .select(['id', 'child_id', 'unit_id', 'day', 'status', 'waitlist_rank'])
+          .where('child_id', 'in', childIds)
+          .where(
+            'unit_id',
+            'in',
+            definition.units.map((unit) => unit.id),
+          )
+          .where('day', '>=', input.from)
+          .where('day', '<=', input.to)
+          .where('status', 'not in', ['cancelled', 'refused'])
+          .execute();
   const booked = new Map(bookings.map((booking) => [`${booking.child_id}|${booking.unit_id}|${booking.day}`, booking]));
   // The units each child holds on each day, and so those that can no longer join them that day.
   const held = new Map<string, Set<string>>();
@@ -119,7 +161,12 @@ export async function familyCalendar(
   }
   const relations = unitRelationsOf(definition);
   const blocked = new Map([...held].map(([key, units]) => [key, unitsBlockedBy(relations, units)]));
-  const counters = await occupancy(scope.tx, definition.pools.map((pool) => pool.id), input.from, input.to);
+  const counters = await occupancy(
+    scope.tx,
+    definition.pools.map((pool) => pool.id),
+    input.from,
+    input.to,
+  );
   const left = new Map(counters.map((counter) => [`${counter.pool_id}|${counter.day}`, Math.max(0, counter.places - counter.taken)]));
   const days = eachDay(input.from, input.to);
 
@@ -138,7 +185,22 @@ export async function familyCalendar(
         .map((day) => ({
           day,
           weekday: weekdayOf(day),
-          cells: definition.units.map((unit) => ({ unitId: unit.id, state: cellState(definition, unit, member.id, day, groupId, enrolled, booked, blocked.get(`${member.id}|${day}`) ?? NOTHING, left, scope.now, context) })),
+          cells: definition.units.map((unit) => ({
+            unitId: unit.id,
+            state: cellState(
+              definition,
+              unit,
+              member.id,
+              day,
+              groupId,
+              enrolled,
+              booked,
+              blocked.get(`${member.id}|${day}`) ?? NOTHING,
+              left,
+              scope.now,
+              context,
+            ),
+          })),
         }))
         .filter((calendarDay) => !neverOpen(calendarDay)),
     };

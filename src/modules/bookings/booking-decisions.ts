@@ -55,8 +55,19 @@ export async function pendingBookingRequests(scope: Scope) {
     .innerJoin('activities as a', 'a.id', 'u.activity_id')
     .leftJoin('activity_groups as g', 'g.id', 'b.group_id')
     .select([
-      'b.id', 'b.status', 'b.day', 'b.created_at', 'b.updated_at', 'b.household_id', 'h.name as household_name',
-      'p.first_name', 'p.last_name', 'u.name as unit_name', 'a.id as activity_id', 'a.name as activity_name', 'g.name as group_name',
+      'b.id',
+      'b.status',
+      'b.day',
+      'b.created_at',
+      'b.updated_at',
+      'b.household_id',
+      'h.name as household_name',
+      'p.first_name',
+      'p.last_name',
+      'u.name as unit_name',
+      'a.id as activity_id',
+      'a.name as activity_name',
+      'g.name as group_name',
     ])
     .where('b.status', 'in', AWAITING_DECISION)
     .orderBy('b.day')
@@ -76,17 +87,33 @@ export async function pendingEnrollments(scope: Scope) {
     .innerJoin('households as h', 'h.id', 'e.household_id')
     .innerJoin('activities as a', 'a.id', 'e.activity_id')
     .select([
-      'e.id', 'e.created_at', 'e.comment', 'e.group_id', 'e.household_id', 'h.name as household_name', 'p.first_name', 'p.last_name', 'p.birth_date',
-      'a.id as activity_id', 'a.name as activity_name', 'a.documents_required',
+      'e.id',
+      'e.created_at',
+      'e.comment',
+      'e.group_id',
+      'e.household_id',
+      'h.name as household_name',
+      'p.first_name',
+      'p.last_name',
+      'p.birth_date',
+      'a.id as activity_id',
+      'a.name as activity_name',
+      'a.documents_required',
     ])
     .where('e.status', '=', 'pending')
     .orderBy('e.created_at')
     .limit(1000)
     .execute();
   const activityIds = [...new Set(rows.map((row) => row.activity_id))];
-  const groups = activityIds.length === 0
-    ? []
-    : await scope.tx.selectFrom('activity_groups').select(['id', 'activity_id', 'name', 'min_age', 'max_age']).where('activity_id', 'in', activityIds).orderBy('position').execute();
+  const groups =
+    activityIds.length === 0
+      ? []
+      : await scope.tx
+          .selectFrom('activity_groups')
+          .select(['id', 'activity_id', 'name', 'min_age', 'max_age'])
+          .where('activity_id', 'in', activityIds)
+          .orderBy('position')
+          .execute();
   return rows.map((row) => ({ ...row, groups: groups.filter((group) => group.activity_id === row.activity_id) }));
 }
 
@@ -110,9 +137,21 @@ export async function pendingDecisions(scope: Scope): Promise<PendingDecisions> 
 /** How many requests wait for staff (the dashboard's tile). */
 export async function countToValidate(scope: Scope): Promise<number> {
   if (!may(scope, 'service.read')) return 0;
-  const bookings = await scope.tx.selectFrom('bookings').select(sql<number>`count(*)::int`.as('n')).where('status', 'in', AWAITING_DECISION).executeTakeFirstOrThrow();
-  const enrollments = await scope.tx.selectFrom('enrollments').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
-  const absences = await scope.tx.selectFrom('absence_declarations').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  const bookings = await scope.tx
+    .selectFrom('bookings')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('status', 'in', AWAITING_DECISION)
+    .executeTakeFirstOrThrow();
+  const enrollments = await scope.tx
+    .selectFrom('enrollments')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  const absences = await scope.tx
+    .selectFrom('absence_declarations')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
   return bookings.n + enrollments.n + absences.n;
 }
 
@@ -133,7 +172,12 @@ async function lockBooking(scope: Scope, bookingId: string): Promise<LockedBooki
 }
 
 /** Accepts or refuses a booking request ('booking') or a cancellation request ('cancellation'). */
-export async function decideBooking(scope: Scope, item: { kind: 'booking' | 'cancellation'; id: string }, verdict: Verdict, mail: MailSender): Promise<DecisionResult> {
+export async function decideBooking(
+  scope: Scope,
+  item: { kind: 'booking' | 'cancellation'; id: string },
+  verdict: Verdict,
+  mail: MailSender,
+): Promise<DecisionResult> {
   if (!may(scope, 'service.manage')) return refusal(scope);
   if (!verdict.accept && verdict.reason.trim() === '') return 'reason_required';
   const booking = await lockBooking(scope, item.id);
@@ -190,7 +234,14 @@ async function bookingWords(scope: Scope, bookingId: string) {
 }
 
 /** Every active account of the household is told, each in the language it last used. */
-async function tellHousehold(scope: Scope, householdId: string, mail: MailSender, subject: MessageKey, body: MessageKey, params: Record<string, string>): Promise<void> {
+async function tellHousehold(
+  scope: Scope,
+  householdId: string,
+  mail: MailSender,
+  subject: MessageKey,
+  body: MessageKey,
+  params: Record<string, string>,
+): Promise<void> {
   const accounts = await scope.tx
     .selectFrom('accounts')
     .select(['email', 'display_name', 'locale'])
@@ -199,7 +250,10 @@ async function tellHousehold(scope: Scope, householdId: string, mail: MailSender
     .execute();
   for (const account of accounts) {
     const localized = mailIn(mail, account.locale);
-    await queueEmail(scope, composeEmail(localized, { address: account.email, name: account.display_name }, subject, body, { ...params, link: `${mail.baseUrl}${PAGES.requests}` }));
+    await queueEmail(
+      scope,
+      composeEmail(localized, { address: account.email, name: account.display_name }, subject, body, { ...params, link: `${mail.baseUrl}${PAGES.requests}` }),
+    );
   }
 }
 
@@ -218,14 +272,28 @@ export async function decideAbsenceRequest(scope: Scope, absenceId: string, verd
   const result = await decideAbsence(scope, absenceId, verdict.accept ? { excuse: true } : { excuse: false, reason: verdict.reason });
   if (result !== 'done') return result;
   const params = {
-    child: absence.first_name, from: formatCalendarDate(absence.first_day), to: formatCalendarDate(absence.last_day),
+    child: absence.first_name,
+    from: formatCalendarDate(absence.first_day),
+    to: formatCalendarDate(absence.last_day),
     reason: verdict.accept ? '' : verdict.reason.trim(),
   };
-  await tellHousehold(scope, absence.household_id, mail, verdict.accept ? 'mail.absence.excused.subject' : 'mail.absence.refused.subject', verdict.accept ? 'mail.absence.excused.body' : 'mail.absence.refused.body', params);
+  await tellHousehold(
+    scope,
+    absence.household_id,
+    mail,
+    verdict.accept ? 'mail.absence.excused.subject' : 'mail.absence.refused.subject',
+    verdict.accept ? 'mail.absence.excused.body' : 'mail.absence.refused.body',
+    params,
+  );
   return 'done';
 }
 
-export async function decideEnrollmentRequest(scope: Scope, enrollmentId: string, verdict: Verdict & { groupId?: string | null }, mail: MailSender): Promise<DecisionResult> {
+export async function decideEnrollmentRequest(
+  scope: Scope,
+  enrollmentId: string,
+  verdict: Verdict & { groupId?: string | null },
+  mail: MailSender,
+): Promise<DecisionResult> {
   if (!may(scope, 'service.manage')) return refusal(scope);
   const enrollment = await scope.tx
     .selectFrom('enrollments as e')
@@ -251,7 +319,14 @@ export async function decideEnrollmentRequest(scope: Scope, enrollmentId: string
   if (result !== 'done') return result;
   const params = { child: enrollment.first_name, activity: enrollment.activity_name, group: groupName, reason: verdict.accept ? '' : verdict.reason.trim() };
   if (verdict.accept) {
-    await tellHousehold(scope, enrollment.household_id, mail, 'mail.enrollment.accepted.subject', groupName ? 'mail.enrollment.acceptedInGroup.body' : 'mail.enrollment.accepted.body', params);
+    await tellHousehold(
+      scope,
+      enrollment.household_id,
+      mail,
+      'mail.enrollment.accepted.subject',
+      groupName ? 'mail.enrollment.acceptedInGroup.body' : 'mail.enrollment.accepted.body',
+      params,
+    );
   } else {
     await tellHousehold(scope, enrollment.household_id, mail, 'mail.enrollment.refused.subject', 'mail.enrollment.refused.body', params);
   }
@@ -265,17 +340,23 @@ export async function decideEnrollmentRequest(scope: Scope, enrollmentId: string
  * transaction: each is decided as if alone, one that cannot be does not stop the others, and
  * each result is reported.
  */
-export async function decideMany(scope: Scope, items: DecisionItem[], verdict: Verdict, mail: MailSender): Promise<{ item: DecisionItem; result: DecisionResult }[]> {
+export async function decideMany(
+  scope: Scope,
+  items: DecisionItem[],
+  verdict: Verdict,
+  mail: MailSender,
+): Promise<{ item: DecisionItem; result: DecisionResult }[]> {
   const results: { item: DecisionItem; result: DecisionResult }[] = [];
   const seen = new Set<string>();
   for (const item of items) {
     if (seen.has(item.id)) continue;
     seen.add(item.id);
-    const result = item.kind === 'enrollment'
-      ? await decideEnrollmentRequest(scope, item.id, { ...verdict, groupId: item.groupId ?? null }, mail)
-      : item.kind === 'absence'
-        ? await decideAbsenceRequest(scope, item.id, verdict, mail)
-        : await decideBooking(scope, { kind: item.kind, id: item.id }, verdict, mail);
+    const result =
+      item.kind === 'enrollment'
+        ? await decideEnrollmentRequest(scope, item.id, { ...verdict, groupId: item.groupId ?? null }, mail)
+        : item.kind === 'absence'
+          ? await decideAbsenceRequest(scope, item.id, verdict, mail)
+          : await decideBooking(scope, { kind: item.kind, id: item.id }, verdict, mail);
     results.push({ item, result });
   }
   return results;
@@ -304,13 +385,27 @@ export async function promoteWaiting(scope: Scope, bookingId: string): Promise<P
   const pools = poolsFor(definition, seen.unit_id, seen.group_id);
   if (!(await takePlace(scope.tx, scope.tenantId, pools, seen.day))) return 'full';
   const booking = await lockBooking(scope, bookingId);
-  if (!booking || booking.status !== 'waitlisted') {
+  if (booking?.status !== 'waitlisted') {
     // Moved meanwhile (withdrawn by the family, promoted by another agent): the place goes back.
-    await releasePlace(scope.tx, pools.map((pool) => pool.id), seen.day);
+    await releasePlace(
+      scope.tx,
+      pools.map((pool) => pool.id),
+      seen.day,
+    );
     return 'not_waiting';
   }
-  await promote(scope, definition, booking, pools.map((pool) => pool.id));
-  await recordAudit(scope, { action: 'booking.promoted', objectType: 'booking', objectId: booking.id, details: { householdId: booking.household_id, day: booking.day, rank: booking.waitlist_rank } });
+  await promote(
+    scope,
+    definition,
+    booking,
+    pools.map((pool) => pool.id),
+  );
+  await recordAudit(scope, {
+    action: 'booking.promoted',
+    objectType: 'booking',
+    objectId: booking.id,
+    details: { householdId: booking.household_id, day: booking.day, rank: booking.waitlist_rank },
+  });
   return 'promoted';
 }
 
@@ -326,7 +421,15 @@ export async function refuseWaiting(scope: Scope, bookingId: string, reason: str
   const definition = (await loadActivityDefinition(scope.tx, booking.activity_id))!;
   if (!(await moveBooking(scope, booking, 'refused', { reason: reason.trim() }))) return 'not_waiting';
   await freePlaceOf(scope, definition, booking);
-  await recordAudit(scope, { action: 'booking.waitlist_refused', objectType: 'booking', objectId: booking.id, details: { householdId: booking.household_id, day: booking.day, rank: booking.waitlist_rank, reason: reason.trim() } });
-  await tellHousehold(scope, booking.household_id, mail, 'mail.waitlist.refused.subject', 'mail.waitlist.refused.body', { ...(await bookingWords(scope, booking.id)), reason: reason.trim() });
+  await recordAudit(scope, {
+    action: 'booking.waitlist_refused',
+    objectType: 'booking',
+    objectId: booking.id,
+    details: { householdId: booking.household_id, day: booking.day, rank: booking.waitlist_rank, reason: reason.trim() },
+  });
+  await tellHousehold(scope, booking.household_id, mail, 'mail.waitlist.refused.subject', 'mail.waitlist.refused.body', {
+    ...(await bookingWords(scope, booking.id)),
+    reason: reason.trim(),
+  });
   return 'done';
 }

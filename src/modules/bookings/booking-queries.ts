@@ -21,7 +21,13 @@ export async function childrenOf(scope: Scope, householdIds: string[]): Promise<
 
 /** Whether the child's enrollment in the activity waits for staff. */
 export async function hasPendingEnrollment(scope: Scope, activityId: string, childId: string): Promise<boolean> {
-  const row = await scope.tx.selectFrom('enrollments').select('id').where('activity_id', '=', activityId).where('child_id', '=', childId).where('status', '=', 'pending').executeTakeFirst();
+  const row = await scope.tx
+    .selectFrom('enrollments')
+    .select('id')
+    .where('activity_id', '=', activityId)
+    .where('child_id', '=', childId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -84,7 +90,8 @@ export async function insertBookings(scope: Scope, rows: NewBookingRow[]): Promi
   await sql`
     insert into booking_events (tenant_id, booking_id, household_id, from_status, to_status, reason, actor_account_id, at)
     select ${scope.tenantId}, e.booking_id, e.household_id, null, e.to_status, null, e.actor, ${scope.now}
-    from unnest(${column('id')}::uuid[], ${column('household_id')}::uuid[], ${column('status')}::text[], ${column('created_by')}::uuid[]) as e(booking_id, household_id, to_status, actor)`
-    .execute(scope.tx);
+    from unnest(${column('id')}::uuid[], ${column('household_id')}::uuid[], ${column('status')}::text[], ${column('created_by')}::uuid[]) as e(booking_id, household_id, to_status, actor)`.execute(
+    scope.tx,
+  );
   return rows.length;
 }

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
-  bookingDeadlineOf, loadActivityDefinition, openingRulesOf, periodFor, poolsFor, unitRelationsOf,
-  type ActivityDefinition, type Unit,
+  bookingDeadlineOf,
+  loadActivityDefinition,
+  openingRulesOf,
+  periodFor,
+  poolsFor,
+  unitRelationsOf,
+  type ActivityDefinition,
+  type Unit,
 } from '../activities/activity-definitions.js';
 import { closedReasonOf, type ClosedReason, type DayCalendar } from '../activities/availability.js';
 import { deadlineInstant } from '../activities/deadlines.js';
@@ -36,9 +42,17 @@ export interface BookingChoice {
 
 export type RefusalReason =
   | ClosedReason
-  | 'unknown_unit' | 'not_your_child' | 'not_enrolled' | 'enrollment_pending'
-  | 'no_open_period' | 'period_not_open' | 'period_closed' | 'lottery_period'
-  | 'deadline_passed' | 'unit_conflict' | 'needs_waiting_unit';
+  | 'unknown_unit'
+  | 'not_your_child'
+  | 'not_enrolled'
+  | 'enrollment_pending'
+  | 'no_open_period'
+  | 'period_not_open'
+  | 'period_closed'
+  | 'lottery_period'
+  | 'deadline_passed'
+  | 'unit_conflict'
+  | 'needs_waiting_unit';
 
 export type BookingOutcome =
   | { kind: 'reserved'; bookingId: string }
@@ -157,7 +171,13 @@ export async function requestBookingsTogether(scope: Scope, context: BookingCont
     }
   }
   for (const definition of definitions.values()) {
-    if (definition) await refuseUnitConflicts(scope, definition, [...verdicts.keys()].filter((entry) => entry.definition === definition), verdicts);
+    if (definition)
+      await refuseUnitConflicts(
+        scope,
+        definition,
+        [...verdicts.keys()].filter((entry) => entry.definition === definition),
+        verdicts,
+      );
   }
 
   const accepted = [...verdicts.keys()].filter((entry) => verdicts.get(entry) === null);
@@ -201,7 +221,9 @@ async function refuseUnitConflicts(scope: Scope, definition: ActivityDefinition,
     slot.fresh.push(entry);
   }
   for (const slot of byChildDay.values()) {
-    const conflicting = new Set(unitConflicts(relations, slot.booked).flatMap((conflict) => (conflict.kind === 'excludes' ? [conflict.unitId, conflict.other] : [conflict.unitId])));
+    const conflicting = new Set(
+      unitConflicts(relations, slot.booked).flatMap((conflict) => (conflict.kind === 'excludes' ? [conflict.unitId, conflict.other] : [conflict.unitId])),
+    );
     for (const entry of slot.fresh) if (conflicting.has(entry.choice.unitId)) verdicts.set(entry, 'unit_conflict');
   }
 }
@@ -247,7 +269,13 @@ async function placeChoicesOnce(scope: Scope, entries: Asked[]): Promise<Map<Ask
   if (kept.length === 0) return outcomes;
   const rows = kept.map(({ entry, place }) => newBookingRow(entry, place));
   if ((await insertBookings(scope, rows)) !== rows.length) throw new BookedMeanwhile();
-  answerPlaced(kept.map(({ entry }) => entry), rows, repeated, placing, outcomes);
+  answerPlaced(
+    kept.map(({ entry }) => entry),
+    rows,
+    repeated,
+    placing,
+    outcomes,
+  );
   return outcomes;
 }
 
@@ -325,9 +353,16 @@ function refuseOrphanedUnits(placing: Asked[], places: PlaceResult[], counters: 
 function newBookingRow(entry: Asked, place: PlaceResult): NewBookingRow {
   const placed: BookingStatus = entry.definition.activity.validation_mode === 'manual' ? 'requested' : 'reserved';
   return {
-    id: randomUUID(), child_id: entry.choice.childId, unit_id: entry.choice.unitId, day: entry.choice.day,
-    household_id: entry.submission.householdId, group_id: entry.groupId, created_by: accountIdOf(entry.submission.actor),
-    status: place.got ? placed : 'waitlisted', holds_pools: place.got ? place.poolIds : [], waitlist_rank: place.got ? null : place.rank,
+    id: randomUUID(),
+    child_id: entry.choice.childId,
+    unit_id: entry.choice.unitId,
+    day: entry.choice.day,
+    household_id: entry.submission.householdId,
+    group_id: entry.groupId,
+    created_by: accountIdOf(entry.submission.actor),
+    status: place.got ? placed : 'waitlisted',
+    holds_pools: place.got ? place.poolIds : [],
+    waitlist_rank: place.got ? null : place.rank,
   };
 }
 
@@ -336,7 +371,12 @@ function answerPlaced(kept: Asked[], rows: NewBookingRow[], repeated: Asked[], p
   const byKey = new Map<string, BookingOutcome>();
   kept.forEach((entry, index) => {
     const { id: bookingId, status, waitlist_rank: rank } = rows[index]!;
-    const outcome: BookingOutcome = status === 'waitlisted' ? { kind: 'waitlisted', bookingId, rank: rank! } : status === 'reserved' ? { kind: 'reserved', bookingId } : { kind: 'requested', bookingId };
+    const outcome: BookingOutcome =
+      status === 'waitlisted'
+        ? { kind: 'waitlisted', bookingId, rank: rank! }
+        : status === 'reserved'
+          ? { kind: 'reserved', bookingId }
+          : { kind: 'requested', bookingId };
     outcomes.set(entry, outcome);
     byKey.set(keyOf(entry), { kind: 'already', bookingId, status });
   });

@@ -6,8 +6,17 @@ import type { Transitions } from '../state-machine.js';
  * cancel_requested → cancelled; after the day present, absent_excused, absent_billed, late_cancelled.
  */
 export const BOOKING_STATUSES = [
-  'requested', 'reserved', 'refused', 'waitlisted', 'offered', 'cancel_requested', 'cancelled',
-  'present', 'absent_excused', 'absent_billed', 'late_cancelled',
+  'requested',
+  'reserved',
+  'refused',
+  'waitlisted',
+  'offered',
+  'cancel_requested',
+  'cancelled',
+  'present',
+  'absent_excused',
+  'absent_billed',
+  'late_cancelled',
 ] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
@@ -32,7 +41,15 @@ export const ENDED = ['refused', 'cancelled'] as const satisfies readonly Bookin
 export const GONE = ['refused', 'cancelled', 'late_cancelled'] as const satisfies readonly BookingStatus[];
 
 /** Holding a place of the day's pools: asked, given, offered, or used. */
-export const HOLDS_PLACE = ['requested', 'reserved', 'offered', 'cancel_requested', 'present', 'absent_excused', 'absent_billed'] as const satisfies readonly BookingStatus[];
+export const HOLDS_PLACE = [
+  'requested',
+  'reserved',
+  'offered',
+  'cancel_requested',
+  'present',
+  'absent_excused',
+  'absent_billed',
+] as const satisfies readonly BookingStatus[];
 
 /**
  * Holding nothing for the rules between a day's units: gone, or only waiting (a meal cannot lean

@@ -45,7 +45,13 @@ export async function moveBooking(scope: Scope, booking: BookingRef, to: Booking
   return true;
 }
 
-export async function recordBookingEvent(scope: Scope, booking: { id: string; household_id: string }, from: BookingStatus | null, to: BookingStatus, reason: string | null): Promise<void> {
+export async function recordBookingEvent(
+  scope: Scope,
+  booking: { id: string; household_id: string },
+  from: BookingStatus | null,
+  to: BookingStatus,
+  reason: string | null,
+): Promise<void> {
   await scope.tx
     .insertInto('booking_events')
     .values({

@@ -13,13 +13,27 @@ import { IN_CALENDAR_FEED } from './booking-states.js';
 
 export async function feedToken(scope: Scope, householdId: string, childId: string, renew = false): Promise<string | null> {
   if (!may(scope, 'household.feed', householdId)) return null;
-  const member = await scope.tx.selectFrom('household_members').select('person_id').where('household_id', '=', householdId).where('person_id', '=', childId).where('role', '=', 'child').executeTakeFirst();
+  const member = await scope.tx
+    .selectFrom('household_members')
+    .select('person_id')
+    .where('household_id', '=', householdId)
+    .where('person_id', '=', childId)
+    .where('role', '=', 'child')
+    .executeTakeFirst();
   if (!member) return null;
-  const existing = await scope.tx.selectFrom('calendar_feeds').select('token').where('household_id', '=', householdId).where('child_id', '=', childId).executeTakeFirst();
+  const existing = await scope.tx
+    .selectFrom('calendar_feeds')
+    .select('token')
+    .where('household_id', '=', householdId)
+    .where('child_id', '=', childId)
+    .executeTakeFirst();
   if (existing && !renew) return existing.token;
   const token = randomBytes(24).toString('base64url');
   await scope.tx.deleteFrom('calendar_feeds').where('household_id', '=', householdId).where('child_id', '=', childId).execute();
-  await scope.tx.insertInto('calendar_feeds').values({ token, tenant_id: scope.tenantId, household_id: householdId, child_id: childId, created_at: scope.now }).execute();
+  await scope.tx
+    .insertInto('calendar_feeds')
+    .values({ token, tenant_id: scope.tenantId, household_id: householdId, child_id: childId, created_at: scope.now })
+    .execute();
   return token;
 }
 
@@ -53,7 +67,15 @@ export async function feedCalendar(tx: Tx, token: string, now: Date, calendarNam
     'TRANSP:TRANSPARENT',
     'END:VEVENT',
   ]);
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Portail Famille//FR', 'CALSCALE:GREGORIAN', `X-WR-CALNAME:${icsText(`${child.first_name} — ${calendarName}`)}`, ...events, 'END:VCALENDAR'];
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Portail Famille//FR',
+    'CALSCALE:GREGORIAN',
+    `X-WR-CALNAME:${icsText(`${child.first_name} — ${calendarName}`)}`,
+    ...events,
+    'END:VCALENDAR',
+  ];
   return `${lines.map(fold).join('\r\n')}\r\n`;
 }
 
@@ -85,6 +107,11 @@ function fold(line: string): string {
 /** The child's current feed address token, if the family asked for one. */
 export async function currentFeedToken(scope: Scope, householdId: string, childId: string): Promise<string | null> {
   if (!may(scope, 'household.feed', householdId)) return null;
-  const row = await scope.tx.selectFrom('calendar_feeds').select('token').where('household_id', '=', householdId).where('child_id', '=', childId).executeTakeFirst();
+  const row = await scope.tx
+    .selectFrom('calendar_feeds')
+    .select('token')
+    .where('household_id', '=', householdId)
+    .where('child_id', '=', childId)
+    .executeTakeFirst();
   return row?.token ?? null;
 }

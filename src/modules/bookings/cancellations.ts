@@ -4,7 +4,6 @@ import { unitConflicts } from '../activities/unit-rules.js';
 import type { Scope } from '../scope.js';
 import type { BookingContext } from './booking-requests.js';
 import { moveBooking } from './booking-transitions.js';
-import type { BookingStatus } from './bookings.tables.js';
 import { freePlaceOf, type HeldBooking } from './waitlist.js';
 import { may } from '../access.js';
 import { CANCELLABLE, GONE, isIn } from './booking-states.js';
@@ -25,7 +24,6 @@ export type CancelOutcome =
   | { kind: 'cancelled' | 'cancel_requested'; dependents: DependentCancellation[] }
   | { kind: 'refused'; reason: CancelRefusal }
   | { kind: 'not_found' };
-
 
 interface DayBooking extends HeldBooking {
   child_id: string;
@@ -66,7 +64,12 @@ export async function cancelBooking(scope: Scope, context: BookingContext, input
   const unitName = (unitId: string) => definition.units.find((unit) => unit.id === unitId)!.name;
   return {
     kind: outcomes.get(booking.id)!,
-    dependents: dependents.map((dependent) => ({ bookingId: dependent.id, unitId: dependent.unit_id, unitName: unitName(dependent.unit_id), outcome: outcomes.get(dependent.id)! })),
+    dependents: dependents.map((dependent) => ({
+      bookingId: dependent.id,
+      unitId: dependent.unit_id,
+      unitName: unitName(dependent.unit_id),
+      outcome: outcomes.get(dependent.id)!,
+    })),
   };
 }
 
@@ -87,20 +90,28 @@ async function lockDependents(scope: Scope, definition: ActivityDefinition, canc
     .select(['id', 'household_id', 'status', 'unit_id'])
     .where('child_id', '=', cancelled.child_id)
     .where('day', '=', cancelled.day)
-    .where('unit_id', 'in', definition.units.map((unit) => unit.id))
+    .where(
+      'unit_id',
+      'in',
+      definition.units.map((unit) => unit.id),
+    )
     .where('status', 'not in', GONE)
     .execute();
   const relations = unitRelationsOf(definition);
   const lacksWithout = (gone: Set<string>) => {
     const held = new Set(day.filter((row) => !gone.has(row.id)).map((row) => row.unit_id));
-    return (unitId: string) => unitConflicts(relations, new Set([...held, unitId])).some((conflict) => conflict.kind === 'requires' && conflict.unitId === unitId);
+    return (unitId: string) =>
+      unitConflicts(relations, new Set([...held, unitId])).some((conflict) => conflict.kind === 'requires' && conflict.unitId === unitId);
   };
   // What lacked its unit already (set so by staff) is not this cancellation's doing.
   const lackedBefore = lacksWithout(new Set());
   const gone = new Set([cancelled.id]);
   for (;;) {
     const lacks = lacksWithout(gone);
-    const more = day.filter((row) => !gone.has(row.id) && row.household_id === cancelled.household_id && isIn(CANCELLABLE, row.status) && lacks(row.unit_id) && !lackedBefore(row.unit_id));
+    const more = day.filter(
+      (row) =>
+        !gone.has(row.id) && row.household_id === cancelled.household_id && isIn(CANCELLABLE, row.status) && lacks(row.unit_id) && !lackedBefore(row.unit_id),
+    );
     if (more.length === 0) break;
     for (const row of more) gone.add(row.id);
   }
@@ -161,7 +172,19 @@ export async function householdBookings(scope: Scope, householdId: string, from:
     .selectFrom('bookings as b')
     .innerJoin('units as u', 'u.id', 'b.unit_id')
     .innerJoin('activities as a', 'a.id', 'u.activity_id')
-    .select(['b.id', 'b.child_id', 'b.unit_id', 'b.day', 'b.status', 'b.waitlist_rank', 'b.reason', 'b.offer_expires_at', 'u.name as unit_name', 'u.activity_id', 'a.name as activity_name'])
+    .select([
+      'b.id',
+      'b.child_id',
+      'b.unit_id',
+      'b.day',
+      'b.status',
+      'b.waitlist_rank',
+      'b.reason',
+      'b.offer_expires_at',
+      'u.name as unit_name',
+      'u.activity_id',
+      'a.name as activity_name',
+    ])
     .where('b.household_id', '=', householdId)
     .where('b.day', '>=', from)
     .where('b.day', '<=', to)
@@ -171,4 +194,3 @@ export async function householdBookings(scope: Scope, householdId: string, from:
   if (childIds && childIds.length > 0) query = query.where('b.child_id', 'in', childIds);
   return query.execute();
 }
-

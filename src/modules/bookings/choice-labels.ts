@@ -9,6 +9,10 @@ export interface ChoiceLabels {
 export async function choiceLabels(scope: Scope, activityIds: string[], choices: { childId: string }[]): Promise<ChoiceLabels> {
   const childIds = [...new Set(choices.map((choice) => choice.childId))];
   const names = childIds.length === 0 ? [] : await scope.tx.selectFrom('persons').select(['id', 'first_name']).where('id', 'in', childIds).execute();
-  const units = await scope.tx.selectFrom('units').select(['id', 'name']).where('activity_id', 'in', [...new Set(activityIds)]).execute();
+  const units = await scope.tx
+    .selectFrom('units')
+    .select(['id', 'name'])
+    .where('activity_id', 'in', [...new Set(activityIds)])
+    .execute();
   return { names: new Map(names.map((row) => [row.id, row.first_name])), units: new Map(units.map((row) => [row.id, row.name])) };
 }

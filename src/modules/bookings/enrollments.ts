@@ -46,30 +46,48 @@ export async function requestEnrollment(
   const row = await scope.tx
     .insertInto('enrollments')
     .values({
-      tenant_id: scope.tenantId, child_id: input.childId, activity_id: input.activityId, group_id: input.groupId ?? null,
-      household_id: input.householdId, status: isStaff ? 'accepted' : 'pending', comment: input.comment ?? null,
+      tenant_id: scope.tenantId,
+      child_id: input.childId,
+      activity_id: input.activityId,
+      group_id: input.groupId ?? null,
+      household_id: input.householdId,
+      status: isStaff ? 'accepted' : 'pending',
+      comment: input.comment ?? null,
       created_by: accountIdOf(scope.actor),
-      created_at: scope.now, decided_at: isStaff ? scope.now : null, decided_by: isStaff ? accountIdOf(scope.actor) : null,
+      created_at: scope.now,
+      decided_at: isStaff ? scope.now : null,
+      decided_by: isStaff ? accountIdOf(scope.actor) : null,
     })
     .onConflict((conflict) => conflict.columns(['child_id', 'activity_id']).where('status', 'in', ['pending', 'accepted']).doNothing())
     .returning('id')
     .executeTakeFirst();
   if (!row) return 'already';
-  await recordAudit(scope, { action: isStaff ? 'enrollment.created' : 'enrollment.requested', objectType: 'enrollment', objectId: row.id, details: { householdId: input.householdId, childId: input.childId, activityId: input.activityId } });
+  await recordAudit(scope, {
+    action: isStaff ? 'enrollment.created' : 'enrollment.requested',
+    objectType: 'enrollment',
+    objectId: row.id,
+    details: { householdId: input.householdId, childId: input.childId, activityId: input.activityId },
+  });
   return isStaff ? 'enrolled' : 'requested';
 }
 
 export type EnrollmentDecision = { accept: true; groupId: string | null } | { accept: false; reason: string };
 
 /** Staff decide an enrollment request, once. */
-export async function decideEnrollment(scope: Scope, enrollmentId: string, decision: EnrollmentDecision): Promise<'done' | 'not_found' | 'already_decided' | 'reason_required' | 'forbidden'> {
+export async function decideEnrollment(
+  scope: Scope,
+  enrollmentId: string,
+  decision: EnrollmentDecision,
+): Promise<'done' | 'not_found' | 'already_decided' | 'reason_required' | 'forbidden'> {
   if (!may(scope, 'service.manage')) return refusal(scope);
   if (!decision.accept && decision.reason.trim() === '') return 'reason_required';
   const updated = await scope.tx
     .updateTable('enrollments')
-    .set(decision.accept
-      ? { status: 'accepted', group_id: decision.groupId, decided_by: accountIdOf(scope.actor), decided_at: scope.now }
-      : { status: 'refused', reason: decision.reason.trim(), decided_by: accountIdOf(scope.actor), decided_at: scope.now })
+    .set(
+      decision.accept
+        ? { status: 'accepted', group_id: decision.groupId, decided_by: accountIdOf(scope.actor), decided_at: scope.now }
+        : { status: 'refused', reason: decision.reason.trim(), decided_by: accountIdOf(scope.actor), decided_at: scope.now },
+    )
     .where('id', '=', enrollmentId)
     .where('status', 'in', sourcesOf(ENROLLMENT_MOVES, decision.accept ? 'accepted' : 'refused'))
     .returning(['household_id'])
@@ -78,7 +96,12 @@ export async function decideEnrollment(scope: Scope, enrollmentId: string, decis
     const exists = await scope.tx.selectFrom('enrollments').select('id').where('id', '=', enrollmentId).executeTakeFirst();
     return exists ? 'already_decided' : 'not_found';
   }
-  await recordAudit(scope, { action: decision.accept ? 'enrollment.accepted' : 'enrollment.refused', objectType: 'enrollment', objectId: enrollmentId, details: { householdId: updated.household_id } });
+  await recordAudit(scope, {
+    action: decision.accept ? 'enrollment.accepted' : 'enrollment.refused',
+    objectType: 'enrollment',
+    objectId: enrollmentId,
+    details: { householdId: updated.household_id },
+  });
   return 'done';
 }
 
@@ -89,7 +112,18 @@ export async function householdEnrollments(scope: Scope, householdId: string) {
     .innerJoin('activities as a', 'a.id', 'e.activity_id')
     .innerJoin('persons as p', 'p.id', 'e.child_id')
     .leftJoin('activity_groups as g', 'g.id', 'e.group_id')
-    .select(['e.id', 'e.child_id', 'e.activity_id', 'e.status', 'e.reason', 'e.created_at', 'e.decided_at', 'a.name as activity_name', 'g.name as group_name', 'p.first_name'])
+    .select([
+      'e.id',
+      'e.child_id',
+      'e.activity_id',
+      'e.status',
+      'e.reason',
+      'e.created_at',
+      'e.decided_at',
+      'a.name as activity_name',
+      'g.name as group_name',
+      'p.first_name',
+    ])
     .where('e.household_id', '=', householdId)
     .orderBy('e.created_at', 'desc')
     .execute();
@@ -97,6 +131,11 @@ export async function householdEnrollments(scope: Scope, householdId: string) {
 
 /** The activities a family enrolls its children in (those that require an enrollment), with the documents each asks for. */
 export async function enrollableActivities(scope: Scope): Promise<{ id: string; name: string; documents: string | null }[]> {
-  const rows = await scope.tx.selectFrom('activities').select(['id', 'name', 'documents_required']).where('requires_enrollment', '=', true).orderBy('name').execute();
+  const rows = await scope.tx
+    .selectFrom('activities')
+    .select(['id', 'name', 'documents_required'])
+    .where('requires_enrollment', '=', true)
+    .orderBy('name')
+    .execute();
   return rows.map((row) => ({ id: row.id, name: row.name, documents: row.documents_required }));
 }

@@ -61,12 +61,7 @@ export interface OccupancyReport {
 /** The activities staff can look at, the current ones first. */
 export async function activitiesForStaff(scope: Scope) {
   if (!may(scope, 'service.read')) return [];
-  return scope.tx
-    .selectFrom('activities')
-    .select(['id', 'name', 'starts_on', 'ends_on', 'site_id'])
-    .orderBy('ends_on', 'desc')
-    .orderBy('name')
-    .execute();
+  return scope.tx.selectFrom('activities').select(['id', 'name', 'starts_on', 'ends_on', 'site_id']).orderBy('ends_on', 'desc').orderBy('name').execute();
 }
 
 /** The groups a report has rows for: the activity's, and "no group" when children may book without one. */
@@ -115,7 +110,11 @@ async function countBookings(scope: Scope, unitIds: string[], from: string, to: 
  * never opens (not its weekday, outside its dates) are left out, days closed for another reason are
  * kept with that reason.
  */
-export async function occupancyReport(scope: Scope, calendar: StaffCalendar, input: { activityId: string; from: string; to: string }): Promise<OccupancyReport | null> {
+export async function occupancyReport(
+  scope: Scope,
+  calendar: StaffCalendar,
+  input: { activityId: string; from: string; to: string },
+): Promise<OccupancyReport | null> {
   if (!may(scope, 'service.read')) return null;
   const definition = await loadActivityDefinition(scope.tx, input.activityId);
   if (!definition) return null;
@@ -126,7 +125,13 @@ export async function occupancyReport(scope: Scope, calendar: StaffCalendar, inp
   const unitIds = definition.units.map((unit) => unit.id);
 
   const counters = new Map<string, Counter>();
-  for (const row of await occupancy(scope.tx, definition.pools.map((pool) => pool.id), from, to)) counters.set(`${row.pool_id}|${row.day}`, row);
+  for (const row of await occupancy(
+    scope.tx,
+    definition.pools.map((pool) => pool.id),
+    from,
+    to,
+  ))
+    counters.set(`${row.pool_id}|${row.day}`, row);
   const waiting = await countBookings(scope, unitIds, from, to, ['waitlisted']);
   const booked = await countBookings(scope, unitIds, from, to, HOLDS_PLACE);
 
@@ -219,16 +224,38 @@ export async function dayLists(
   if (units.length === 0 || groups.length === 0) return null;
 
   const counters = new Map<string, Counter>();
-  for (const row of await occupancy(scope.tx, definition.pools.map((pool) => pool.id), input.day, input.day)) counters.set(`${row.pool_id}|${row.day}`, row);
+  for (const row of await occupancy(
+    scope.tx,
+    definition.pools.map((pool) => pool.id),
+    input.day,
+    input.day,
+  ))
+    counters.set(`${row.pool_id}|${row.day}`, row);
   const rows = await scope.tx
     .selectFrom('bookings as b')
     .innerJoin('persons as p', 'p.id', 'b.child_id')
     .innerJoin('households as h', 'h.id', 'b.household_id')
     .select([
-      'b.id', 'b.status', 'b.waitlist_rank', 'b.unit_id', 'b.group_id', 'b.child_id', 'b.household_id', 'b.created_at', 'b.updated_at', 'b.offer_expires_at',
-      'p.first_name', 'p.last_name', 'p.birth_date', 'h.name as household_name',
+      'b.id',
+      'b.status',
+      'b.waitlist_rank',
+      'b.unit_id',
+      'b.group_id',
+      'b.child_id',
+      'b.household_id',
+      'b.created_at',
+      'b.updated_at',
+      'b.offer_expires_at',
+      'p.first_name',
+      'p.last_name',
+      'p.birth_date',
+      'h.name as household_name',
     ])
-    .where('b.unit_id', 'in', units.map((unit) => unit.id))
+    .where(
+      'b.unit_id',
+      'in',
+      units.map((unit) => unit.id),
+    )
     .where('b.day', '=', input.day)
     .where('b.status', 'in', ['waitlisted', ...HOLDS_PLACE])
     .orderBy('b.waitlist_rank')
@@ -258,7 +285,12 @@ export async function dayLists(
   }
   const reason = closedAll.every((value) => value !== null) ? closedAll[0]! : null;
   return {
-    activity: { id: definition.activity.id, name: definition.activity.name, waitlistMode: definition.activity.waitlist_mode, validationMode: definition.activity.validation_mode },
+    activity: {
+      id: definition.activity.id,
+      name: definition.activity.name,
+      waitlistMode: definition.activity.waitlist_mode,
+      validationMode: definition.activity.validation_mode,
+    },
     day: input.day,
     closed: reason ? { reason, detail: closedDetail(calendar, input.day, reason, definition.activity) } : null,
     sections,
@@ -266,12 +298,31 @@ export async function dayLists(
 }
 
 function listed(row: {
-  id: string; status: BookingStatus; waitlist_rank: number | null; child_id: string; household_id: string; created_at: Date; updated_at: Date; offer_expires_at: Date | null;
-  first_name: string; last_name: string; birth_date: string | null; household_name: string;
+  id: string;
+  status: BookingStatus;
+  waitlist_rank: number | null;
+  child_id: string;
+  household_id: string;
+  created_at: Date;
+  updated_at: Date;
+  offer_expires_at: Date | null;
+  first_name: string;
+  last_name: string;
+  birth_date: string | null;
+  household_name: string;
 }): ListedBooking {
   return {
-    id: row.id, status: row.status, waitlistRank: row.waitlist_rank, childId: row.child_id, firstName: row.first_name, lastName: row.last_name,
-    birthDate: row.birth_date, householdId: row.household_id, householdName: row.household_name, createdAt: row.created_at, updatedAt: row.updated_at,
+    id: row.id,
+    status: row.status,
+    waitlistRank: row.waitlist_rank,
+    childId: row.child_id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    birthDate: row.birth_date,
+    householdId: row.household_id,
+    householdName: row.household_name,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
     offerExpiresAt: row.offer_expires_at,
   };
 }

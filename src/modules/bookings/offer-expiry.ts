@@ -55,7 +55,9 @@ export async function expireOverdueOffers(options: OfferExpiryOptions): Promise<
       emailQueued = true;
     };
     try {
-      expired += await inTenant(db, tenantId, (tx) => expireOffers({ tx, tenantId, actor: SYSTEM, now, publicBase, afterCommit }, (activityId) => loadActivityDefinition(tx, activityId)));
+      expired += await inTenant(db, tenantId, (tx) =>
+        expireOffers({ tx, tenantId, actor: SYSTEM, now, publicBase, afterCommit }, (activityId) => loadActivityDefinition(tx, activityId)),
+      );
     } catch (error) {
       failures.push(error);
       log.error({ err: error, tenantId }, 'could not expire the waiting-list offers of an authority');

@@ -4,7 +4,19 @@ import { fillFreePlaces } from './waitlist.js';
 import { eachDay, weekdayOf } from '../calendar/calendar-dates.js';
 import type { Scope } from '../scope.js';
 import { addCapacityPool } from '../activities/activity-setup.js';
-import { list, requiredDate, tenantToday, text, wholeNumber, type DayBelowTaken, type DeleteResult, type SaveResult, type SetupErrors, type SetupFieldError, type SetupForm } from '../activities/setup-forms.js';
+import {
+  list,
+  requiredDate,
+  tenantToday,
+  text,
+  wholeNumber,
+  type DayBelowTaken,
+  type DeleteResult,
+  type SaveResult,
+  type SetupErrors,
+  type SetupFieldError,
+  type SetupForm,
+} from '../activities/setup-forms.js';
 import { may } from '../access.js';
 
 /**
@@ -101,12 +113,20 @@ export async function savePool(scope: Scope, activityId: string, poolId: string 
       .forUpdate()
       .execute();
     if (below.length > 0) return { kind: 'invalid', errors: { places: 'belowTaken' }, belowTaken: below };
-    await scope.tx.updateTable('capacity_days').set({ places: value.places }).where('pool_id', '=', poolId).where('day', '>=', today).where('overridden', '=', false).execute();
+    await scope.tx
+      .updateTable('capacity_days')
+      .set({ places: value.places })
+      .where('pool_id', '=', poolId)
+      .where('day', '>=', today)
+      .where('overridden', '=', false)
+      .execute();
   }
   await scope.tx.updateTable('capacity_pools').set(value).where('id', '=', poolId).execute();
   if (value.places > before.places) await fillFreePlaces(scope, activityId, poolId, today);
   await recordAudit(scope, {
-    action: 'activity.places_updated', objectType: 'capacity_pool', objectId: poolId,
+    action: 'activity.places_updated',
+    objectType: 'capacity_pool',
+    objectId: poolId,
     details: { activityId, before: { unit_ids: before.unit_ids, group_id: before.group_id, places: before.places }, after: value },
   });
   return { kind: 'saved', id: poolId };
@@ -121,7 +141,12 @@ export async function deletePool(scope: Scope, activityId: string, poolId: strin
   const taken = await takenFrom(scope, poolId, today);
   if (taken > 0) return { kind: 'in_use', what: 'places', count: taken };
   await scope.tx.deleteFrom('capacity_pools').where('id', '=', poolId).execute();
-  await recordAudit(scope, { action: 'activity.places_deleted', objectType: 'capacity_pool', objectId: poolId, details: { activityId, unit_ids: pool.unit_ids, group_id: pool.group_id, places: pool.places } });
+  await recordAudit(scope, {
+    action: 'activity.places_deleted',
+    objectType: 'capacity_pool',
+    objectId: poolId,
+    details: { activityId, unit_ids: pool.unit_ids, group_id: pool.group_id, places: pool.places },
+  });
   return { kind: 'deleted' };
 }
 
@@ -176,15 +201,32 @@ async function takenOn(scope: Scope, poolId: string, day: string): Promise<numbe
 }
 
 /** Gives a date back the pool's usual number of places (unless more are already taken that day). */
-export async function resetDayPlaces(scope: Scope, activityId: string, poolId: string, day: string): Promise<'done' | 'below_taken' | 'forbidden' | 'not_found'> {
+export async function resetDayPlaces(
+  scope: Scope,
+  activityId: string,
+  poolId: string,
+  day: string,
+): Promise<'done' | 'below_taken' | 'forbidden' | 'not_found'> {
   if (!may(scope, 'service.manage')) return 'forbidden';
   const pool = await poolOf(scope, activityId, poolId);
   if (!pool) return 'not_found';
-  const current = await scope.tx.selectFrom('capacity_days').select(['taken', 'places']).where('pool_id', '=', poolId).where('day', '=', day).where('overridden', '=', true).forUpdate().executeTakeFirst();
+  const current = await scope.tx
+    .selectFrom('capacity_days')
+    .select(['taken', 'places'])
+    .where('pool_id', '=', poolId)
+    .where('day', '=', day)
+    .where('overridden', '=', true)
+    .forUpdate()
+    .executeTakeFirst();
   if (!current) return 'not_found';
   if (current.taken > pool.places) return 'below_taken';
   await scope.tx.updateTable('capacity_days').set({ places: pool.places, overridden: false }).where('pool_id', '=', poolId).where('day', '=', day).execute();
-  await recordAudit(scope, { action: 'activity.day_places_reset', objectType: 'capacity_pool', objectId: poolId, details: { activityId, day, from: current.places, to: pool.places } });
+  await recordAudit(scope, {
+    action: 'activity.day_places_reset',
+    objectType: 'capacity_pool',
+    objectId: poolId,
+    details: { activityId, day, from: current.places, to: pool.places },
+  });
   if (pool.places > current.places) await fillFreePlaces(scope, activityId, poolId, day, day);
   return 'done';
 }
@@ -217,7 +259,13 @@ export async function dayOverrides(scope: Scope, poolIds: string[]): Promise<Day
  */
 export async function setDayPlaces(scope: Scope, poolId: string, day: string, places: number): Promise<'done' | 'below_taken'> {
   if (!may(scope, 'service.manage')) throw new Error('only managers and administrators set places');
-  const current = await scope.tx.selectFrom('capacity_days').select(['taken']).where('pool_id', '=', poolId).where('day', '=', day).forUpdate().executeTakeFirst();
+  const current = await scope.tx
+    .selectFrom('capacity_days')
+    .select(['taken'])
+    .where('pool_id', '=', poolId)
+    .where('day', '=', day)
+    .forUpdate()
+    .executeTakeFirst();
   if (current && current.taken > places) return 'below_taken';
   await scope.tx
     .insertInto('capacity_days')

@@ -29,7 +29,11 @@ export interface PlanningDay {
 }
 
 /** A child's month, across every activity: the planning of seeds 001, 002 and 004. */
-export async function childPlanning(scope: Scope, context: BookingContext, input: { householdId: string; childId: string; from: string; to: string }): Promise<PlanningDay[] | null> {
+export async function childPlanning(
+  scope: Scope,
+  context: BookingContext,
+  input: { householdId: string; childId: string; from: string; to: string },
+): Promise<PlanningDay[] | null> {
   if (!may(scope, 'household.read', input.householdId)) return null;
   const member = await scope.tx
     .selectFrom('household_members')
@@ -43,7 +47,17 @@ export async function childPlanning(scope: Scope, context: BookingContext, input
     .selectFrom('bookings as b')
     .innerJoin('units as u', 'u.id', 'b.unit_id')
     .innerJoin('activities as a', 'a.id', 'u.activity_id')
-    .select(['b.id', 'b.day', 'b.status', 'b.waitlist_rank', 'b.offer_expires_at', 'b.unit_id', 'u.name as unit_name', 'u.activity_id', 'a.name as activity_name'])
+    .select([
+      'b.id',
+      'b.day',
+      'b.status',
+      'b.waitlist_rank',
+      'b.offer_expires_at',
+      'b.unit_id',
+      'u.name as unit_name',
+      'u.activity_id',
+      'a.name as activity_name',
+    ])
     .where('b.child_id', '=', input.childId)
     .where('b.household_id', '=', input.householdId)
     .where('b.day', '>=', input.from)
@@ -66,7 +80,10 @@ export async function childPlanning(scope: Scope, context: BookingContext, input
       .map((booking) => {
         const definition = definitions.get(booking.activity_id)!;
         const unit = definition.units.find((candidate) => candidate.id === booking.unit_id)!;
-        const deadline = booking.status === 'waitlisted' ? null : deadlineInstant(cancellationDeadlineOf(definition, unit), day, context.timeZone, (date) => context.calendar.isWorkingDay(date));
+        const deadline =
+          booking.status === 'waitlisted'
+            ? null
+            : deadlineInstant(cancellationDeadlineOf(definition, unit), day, context.timeZone, (date) => context.calendar.isWorkingDay(date));
         const open = isIn(CANCELLABLE, booking.status) && (deadline === null || scope.now < deadline);
         return {
           bookingId: booking.id,

@@ -64,8 +64,20 @@ export async function householdRequestHistory(
     .innerJoin('activities as a', 'a.id', 'u.activity_id')
     .innerJoin('persons as p', 'p.id', 'b.child_id')
     .select([
-      'b.id', 'b.child_id', 'b.day', 'b.status', 'b.waitlist_rank', 'b.reason', 'b.created_at',
-      'u.id as unit_id', 'u.name as unit_name', 'u.position as unit_position', 'a.id as activity_id', 'a.name as activity_name', 'p.first_name', 'p.last_name',
+      'b.id',
+      'b.child_id',
+      'b.day',
+      'b.status',
+      'b.waitlist_rank',
+      'b.reason',
+      'b.created_at',
+      'u.id as unit_id',
+      'u.name as unit_name',
+      'u.position as unit_position',
+      'a.id as activity_id',
+      'a.name as activity_name',
+      'p.first_name',
+      'p.last_name',
     ])
     .where('b.household_id', '=', householdId)
     .orderBy('b.day')
@@ -95,19 +107,23 @@ export async function householdRequestHistory(
     // Days a lottery draw gave are listed too: the draw's notice sends the family here for its ranks.
     const note = noteOf(booking.status, booking.reason);
     // The move into its state, not a refused cancellation putting it back there.
-    const answer = isIn(ANSWERS, booking.status) ? history.findLast((event) => event.to_status === booking.status && event.from_status !== 'cancel_requested') : undefined;
+    const answer = isIn(ANSWERS, booking.status)
+      ? history.findLast((event) => event.to_status === booking.status && event.from_status !== 'cancel_requested')
+      : undefined;
     const answeredAt = answer && answer.at > booking.created_at ? answer.at : null;
     bookingLines.add(
       [booking.created_at.getTime(), booking.child_id, booking.activity_id, booking.status, JSON.stringify(note)].join('|'),
       { ...about, status: booking.status, note, askedAt: booking.created_at, answeredAt },
-      unit, { day: booking.day, rank: booking.status === 'waitlisted' ? booking.waitlist_rank : null },
+      unit,
+      { day: booking.day, rank: booking.status === 'waitlisted' ? booking.waitlist_rank : null },
     );
 
     for (const cancellation of cancellationsIn(history)) {
       cancellationLines.add(
         [localDate(cancellation.askedAt, timeZone), booking.child_id, booking.activity_id, cancellation.state, cancellation.reason ?? ''].join('|'),
         { ...about, ...cancellation },
-        unit, { day: booking.day, rank: null },
+        unit,
+        { day: booking.day, rank: null },
       );
     }
   }
@@ -132,7 +148,9 @@ interface CancellationAsked {
  * done at once by the family or an agent. A cancellation nobody asked (an offer left to expire,
  * moved by the system) is not one.
  */
-export function cancellationsIn(events: { from_status: BookingStatus | null; to_status: BookingStatus; reason: string | null; actor_account_id: string | null; at: Date }[]): CancellationAsked[] {
+export function cancellationsIn(
+  events: { from_status: BookingStatus | null; to_status: BookingStatus; reason: string | null; actor_account_id: string | null; at: Date }[],
+): CancellationAsked[] {
   const found: CancellationAsked[] = [];
   let asked: CancellationAsked | null = null;
   for (const event of events) {
@@ -179,9 +197,18 @@ class Lines<Line extends Omit<HistoryLine, 'key' | 'units'>> {
   sorted(): (Line & { key: string; units: UnitDays[] })[] {
     const firstDay = (units: UnitDays[]) => units.map((unit) => unit.days[0]!.day).sort()[0]!;
     return [...this.byKey]
-      .map(([key, { line, units }]) => ({ ...line, key, units: [...units.values()].sort((a, b) => a.position - b.position).map(({ unitName, days }) => ({ unitName, days })) }))
-      .sort((a, b) =>
-        b.askedAt.getTime() - a.askedAt.getTime() || a.childName.localeCompare(b.childName) || a.activityName.localeCompare(b.activityName)
-        || firstDay(a.units).localeCompare(firstDay(b.units)) || a.key.localeCompare(b.key));
+      .map(([key, { line, units }]) => ({
+        ...line,
+        key,
+        units: [...units.values()].sort((a, b) => a.position - b.position).map(({ unitName, days }) => ({ unitName, days })),
+      }))
+      .sort(
+        (a, b) =>
+          b.askedAt.getTime() - a.askedAt.getTime() ||
+          a.childName.localeCompare(b.childName) ||
+          a.activityName.localeCompare(b.activityName) ||
+          firstDay(a.units).localeCompare(firstDay(b.units)) ||
+          a.key.localeCompare(b.key),
+      );
   }
 }

@@ -59,8 +59,16 @@ async function nextWaiting(scope: Scope, definition: ActivityDefinition, poolIds
   return scope.tx
     .selectFrom('bookings')
     .select(['id', 'household_id', 'status', 'day', 'unit_id', 'group_id', 'holds_pools', 'waitlist_rank', 'child_id'])
-    .where((eb) => eb.or(freed.map((pool) => eb.and([eb('unit_id', 'in', pool.unit_ids), ...(pool.group_id === null ? [] : [eb('group_id', '=', pool.group_id)])]))))
-    .where((eb) => eb.and(passed.map((list) => eb.not(eb.and([eb('unit_id', '=', list.unitId), list.groupId === null ? eb('group_id', 'is', null) : eb('group_id', '=', list.groupId)])))))
+    .where((eb) =>
+      eb.or(freed.map((pool) => eb.and([eb('unit_id', 'in', pool.unit_ids), ...(pool.group_id === null ? [] : [eb('group_id', '=', pool.group_id)])]))),
+    )
+    .where((eb) =>
+      eb.and(
+        passed.map((list) =>
+          eb.not(eb.and([eb('unit_id', '=', list.unitId), list.groupId === null ? eb('group_id', 'is', null) : eb('group_id', '=', list.groupId)])),
+        ),
+      ),
+    )
     .where('day', '=', day)
     .where('status', '=', 'waitlisted')
     .orderBy('waitlist_rank')
@@ -82,7 +90,13 @@ export async function promoteNext(scope: Scope, definition: ActivityDefinition, 
     const next = await nextWaiting(scope, definition, poolIds, day, passed);
     if (!next) return;
     const pools = poolsFor(definition, next.unit_id, next.group_id);
-    if (await takePlace(scope.tx, scope.tenantId, pools, day)) await promote(scope, definition, next, pools.map((pool) => pool.id));
+    if (await takePlace(scope.tx, scope.tenantId, pools, day))
+      await promote(
+        scope,
+        definition,
+        next,
+        pools.map((pool) => pool.id),
+      );
     else passed.push({ unitId: next.unit_id, groupId: next.group_id });
   }
 }
@@ -130,7 +144,9 @@ async function tellFamily(scope: Scope, booking: HeldBooking, news: WaitlistNews
   for (const account of accounts) {
     const mail = mailIn({ tenantName: tenant.name, baseUrl: scope.publicBase ?? '' }, account.locale);
     const params = {
-      child: details.first_name, unit: details.unit_name, activity: details.activity_name,
+      child: details.first_name,
+      unit: details.unit_name,
+      activity: details.activity_name,
       date: formatCalendarDate(booking.day),
       until: offerExpiresAt ? formatters(account.locale, tenant.time_zone).dateTime(offerExpiresAt) : '',
       link: `${mail.baseUrl}${path}`,
@@ -159,7 +175,12 @@ export async function fillFreePlaces(scope: Scope, activityId: string, poolId: s
     .whereRef('d.taken', '<', 'd.places')
     .where((eb) =>
       eb.exists(
-        eb.selectFrom('bookings as b').select('b.id').whereRef('b.day', '=', 'd.day').where('b.unit_id', 'in', pool.unit_ids).where('b.status', '=', 'waitlisted'),
+        eb
+          .selectFrom('bookings as b')
+          .select('b.id')
+          .whereRef('b.day', '=', 'd.day')
+          .where('b.unit_id', 'in', pool.unit_ids)
+          .where('b.status', '=', 'waitlisted'),
       ),
     )
     .orderBy('d.day');

@@ -4,7 +4,9 @@ import fc from 'fast-check';
 import { addDays, daysBetween, eachDay, isCalendarDate, schoolYearOf, weekdayOf } from './calendar-dates.js';
 
 // Any day from 1900 to 2200, written 'YYYY-MM-DD'.
-const dayArb = fc.integer({ min: Date.UTC(1900, 0, 1) / 86_400_000, max: Date.UTC(2200, 11, 31) / 86_400_000 }).map((n) => new Date(n * 86_400_000).toISOString().slice(0, 10));
+const dayArb = fc
+  .integer({ min: Date.UTC(1900, 0, 1) / 86_400_000, max: Date.UTC(2200, 11, 31) / 86_400_000 })
+  .map((n) => new Date(n * 86_400_000).toISOString().slice(0, 10));
 const offsetArb = fc.integer({ min: -4000, max: 4000 });
 
 describe('calendar dates', () => {

@@ -31,15 +31,18 @@ export interface ClosureTargets {
 /** A site closed for works may stay closed for years; a typo of the year is caught beyond ten. */
 const MAX_CLOSURE_DAYS = 3660;
 
-
 const select = (scope: Scope) =>
   scope.tx
     .selectFrom('closures')
     .leftJoin('sites', 'sites.id', 'closures.site_id')
     .leftJoin('activities', 'activities.id', 'closures.activity_id')
     .select([
-      'closures.id', 'closures.site_id as siteId', 'closures.activity_id as activityId', 'closures.first_day as firstDay',
-      'closures.last_day as lastDay', 'closures.reason',
+      'closures.id',
+      'closures.site_id as siteId',
+      'closures.activity_id as activityId',
+      'closures.first_day as firstDay',
+      'closures.last_day as lastDay',
+      'closures.reason',
     ])
     .select((eb) => eb.fn.coalesce('sites.name', 'activities.name').as('targetName'));
 

@@ -52,6 +52,9 @@ describe('public holidays', () => {
 
   it('lists the holidays of a range in date order', () => {
     const list = publicHolidaysBetween('2026-12-01', '2027-01-31', '57');
-    assert.deepEqual(list.map((holiday) => holiday.date), ['2026-12-25', '2026-12-26', '2027-01-01']);
+    assert.deepEqual(
+      list.map((holiday) => holiday.date),
+      ['2026-12-25', '2026-12-26', '2027-01-01'],
+    );
   });
 });

@@ -77,7 +77,11 @@ export function publicHolidaysOfYear(year: number, region: string | null | undef
   let holidays = byYear.get(cacheKey);
   if (!holidays) {
     holidays = new Map();
-    const english = new Map(source(key).getHolidays(year, 'en').map((holiday) => [`${holiday.date.slice(0, 10)}|${holiday.rule}`, holiday.name]));
+    const english = new Map(
+      source(key)
+        .getHolidays(year, 'en')
+        .map((holiday) => [`${holiday.date.slice(0, 10)}|${holiday.rule}`, holiday.name]),
+    );
     for (const holiday of source(key).getHolidays(year, 'fr')) {
       if (holiday.type !== 'public') continue;
       // date-holidays writes the local day first ('2027-07-14 00:00:00'): no time zone involved.

@@ -20,8 +20,15 @@ const SNAPSHOT_FILE = new URL('./data/vacances-scolaires.csv', import.meta.url);
  * first and last days are the file's own.
  */
 export function parseSnapshot(csv: string): Record<SnapshotZone, HolidayPeriod[]> {
-  const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/).filter((line) => line.trim() !== '');
-  const header = lines.shift()?.split(',').map((cell) => cell.trim().toLowerCase()) ?? [];
+  const lines = csv
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
+  const header =
+    lines
+      .shift()
+      ?.split(',')
+      .map((cell) => cell.trim().toLowerCase()) ?? [];
   const column = (name: string) => {
     const index = header.indexOf(name);
     if (index < 0) throw new Error(`school holiday snapshot: no column "${name}"`);

@@ -25,7 +25,6 @@ export type PeriodField = keyof PeriodForm;
 /** The longest period staff may type: a summer holiday with room to spare. */
 const MAX_PERIOD_DAYS = 120;
 
-
 /**
  * Gives a new tenant its zone's periods from the day-by-day snapshot (data/README.md): zones A, B
  * and C; any other zone (overseas, Corse) gets none and imports the ministry's file. Called with the
@@ -36,14 +35,28 @@ export async function seedSchoolHolidays(tx: Tx, tenantId: string, zone: string)
   const periods = snapshotPeriods(zone);
   if (periods.length === 0) return 0;
   const stored = normalizeZone(zone);
-  const seeded = await tx.selectFrom('school_holidays').select('id').where('tenant_id', '=', tenantId).where('zone', '=', stored).where('source', '=', 'snapshot').limit(1).executeTakeFirst();
+  const seeded = await tx
+    .selectFrom('school_holidays')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('zone', '=', stored)
+    .where('source', '=', 'snapshot')
+    .limit(1)
+    .executeTakeFirst();
   if (seeded) return 0;
   for (let start = 0; start < periods.length; start += 500) {
     await tx
       .insertInto('school_holidays')
-      .values(periods.slice(start, start + 500).map((period) => ({
-        tenant_id: tenantId, zone: stored, name: period.name, first_day: period.firstDay, last_day: period.lastDay, source: 'snapshot' as const,
-      })))
+      .values(
+        periods.slice(start, start + 500).map((period) => ({
+          tenant_id: tenantId,
+          zone: stored,
+          name: period.name,
+          first_day: period.firstDay,
+          last_day: period.lastDay,
+          source: 'snapshot' as const,
+        })),
+      )
       .execute();
   }
   await bumpCalendarVersion(tx, tenantId);
@@ -114,7 +127,9 @@ export async function updateSchoolHoliday(scope: Scope, id: string, form: Period
     .execute();
   await bumpCalendarVersion(scope.tx, scope.tenantId);
   await recordAudit(scope, {
-    action: 'school_holiday.updated', objectType: 'school_holiday', objectId: id,
+    action: 'school_holiday.updated',
+    objectType: 'school_holiday',
+    objectId: id,
     details: { before: { name: before.name, firstDay: before.firstDay, lastDay: before.lastDay, source: before.source }, after: valid.value },
   });
   return { kind: 'saved', id };
@@ -126,7 +141,9 @@ export async function deleteSchoolHoliday(scope: Scope, id: string): Promise<'do
   if (!deleted) return 'not_found';
   await bumpCalendarVersion(scope.tx, scope.tenantId);
   await recordAudit(scope, {
-    action: 'school_holiday.deleted', objectType: 'school_holiday', objectId: id,
+    action: 'school_holiday.deleted',
+    objectType: 'school_holiday',
+    objectId: id,
     details: { name: deleted.name, firstDay: deleted.first_day, lastDay: deleted.last_day, source: deleted.source },
   });
   return 'done';
@@ -167,7 +184,12 @@ export async function previewImport(scope: Scope, csv: string, zonesValue: strin
   if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const calendar = parseMinistryCalendar(csv);
   if (!calendar.ok) return { kind: 'invalid', error: calendar.error, missing: calendar.missing };
-  const periods = periodsOfZone(calendar, zonesValue).map(({ name, firstDay, lastDay, schoolYear }: MinistryPeriod) => ({ name, firstDay, lastDay, schoolYear }));
+  const periods = periodsOfZone(calendar, zonesValue).map(({ name, firstDay, lastDay, schoolYear }: MinistryPeriod) => ({
+    name,
+    firstDay,
+    lastDay,
+    schoolYear,
+  }));
   if (periods.length === 0) return { kind: 'no_zone', zonesInFile: calendar.zones };
   const existing = await replaceable(scope, periods);
   return {
@@ -218,21 +240,42 @@ export function validImportedPeriods(raw: unknown): ImportedPeriod[] | null {
  * tenant's zone; periods typed by staff stay. One transaction: the calendar never shows a year
  * half imported.
  */
-export async function applyImport(scope: Scope, periods: ImportedPeriod[], zonesValue: string): Promise<{ kind: 'forbidden' } | { kind: 'imported'; added: number; removed: number }> {
+export async function applyImport(
+  scope: Scope,
+  periods: ImportedPeriod[],
+  zonesValue: string,
+): Promise<{ kind: 'forbidden' } | { kind: 'imported'; added: number; removed: number }> {
   if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const zone = await tenantZone(scope.tx, scope.tenantId);
   const replaced = (await replaceable(scope, periods)).filter((period) => period.source !== 'manual');
   if (replaced.length > 0) {
-    await scope.tx.deleteFrom('school_holidays').where('id', 'in', replaced.map((period) => period.id)).execute();
+    await scope.tx
+      .deleteFrom('school_holidays')
+      .where(
+        'id',
+        'in',
+        replaced.map((period) => period.id),
+      )
+      .execute();
   }
   await scope.tx
     .insertInto('school_holidays')
-    .values(periods.map((period) => ({ tenant_id: scope.tenantId, zone, name: period.name, first_day: period.firstDay, last_day: period.lastDay, source: 'import' as const })))
+    .values(
+      periods.map((period) => ({
+        tenant_id: scope.tenantId,
+        zone,
+        name: period.name,
+        first_day: period.firstDay,
+        last_day: period.lastDay,
+        source: 'import' as const,
+      })),
+    )
     .execute();
   await bumpCalendarVersion(scope.tx, scope.tenantId);
   const schoolYears = [...new Set(periods.map((period) => `${period.schoolYear}-${period.schoolYear + 1}`))].sort();
   await recordAudit(scope, {
-    action: 'school_holidays.imported', objectType: 'school_holidays',
+    action: 'school_holidays.imported',
+    objectType: 'school_holidays',
     details: { zone, fileZone: zonesValue, schoolYears, added: periods.length, removed: replaced.length },
   });
   return { kind: 'imported', added: periods.length, removed: replaced.length };

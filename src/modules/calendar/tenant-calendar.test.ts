@@ -11,7 +11,13 @@ const OTHER_SITE = '00000000-0000-4000-8000-000000000002';
 const ACTIVITY = '00000000-0000-4000-8000-000000000003';
 
 const closure = (overrides: Partial<CalendarClosure>): CalendarClosure => ({
-  id: `c-${Math.random()}`, siteId: null, activityId: null, firstDay: '2026-06-01', lastDay: '2026-06-01', reason: 'Fermeture', ...overrides,
+  id: `c-${Math.random()}`,
+  siteId: null,
+  activityId: null,
+  firstDay: '2026-06-01',
+  lastDay: '2026-06-01',
+  reason: 'Fermeture',
+  ...overrides,
 });
 
 function calendar(region: string | null = null) {

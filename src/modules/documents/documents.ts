@@ -19,7 +19,10 @@ export function sniffContentType(data: Buffer): DocumentContentType | null {
   return null;
 }
 
-export function checkDocument(file: { filename: string; data: Buffer } | null, tooLarge: boolean): { ok: true; contentType: DocumentContentType } | { ok: false; problem: DocumentProblem } {
+export function checkDocument(
+  file: { filename: string; data: Buffer } | null,
+  tooLarge: boolean,
+): { ok: true; contentType: DocumentContentType } | { ok: false; problem: DocumentProblem } {
   if (tooLarge) return { ok: false, problem: 'too_large' };
   if (!file || file.data.length === 0) return { ok: false, problem: 'missing' };
   if (file.data.length > MAX_DOCUMENT_BYTES) return { ok: false, problem: 'too_large' };
@@ -28,7 +31,10 @@ export function checkDocument(file: { filename: string; data: Buffer } | null, t
 }
 
 /** Keeps a checked file of the household. */
-export async function storeDocument(scope: Scope, input: { householdId: string; kind: DocumentKind; filename: string; contentType: DocumentContentType; data: Buffer }): Promise<string> {
+export async function storeDocument(
+  scope: Scope,
+  input: { householdId: string; kind: DocumentKind; filename: string; contentType: DocumentContentType; data: Buffer },
+): Promise<string> {
   const row = await scope.tx
     .insertInto('documents')
     .values({

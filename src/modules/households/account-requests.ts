@@ -74,7 +74,10 @@ export async function submitAccountRequest(scope: Scope, request: ValidAccountRe
   const to = { address: request.email, name: `${request.firstName} ${request.lastName}` };
   const existing = await scope.tx.selectFrom('accounts').select('id').where('email', '=', request.email).executeTakeFirst();
   if (existing) {
-    await queueEmail(scope, composeEmail(mail, to, 'mail.signupExisting.subject', 'mail.signupExisting.body', { link: `${mail.baseUrl}${PAGES.forgottenPassword}` }));
+    await queueEmail(
+      scope,
+      composeEmail(mail, to, 'mail.signupExisting.subject', 'mail.signupExisting.body', { link: `${mail.baseUrl}${PAGES.forgottenPassword}` }),
+    );
     return;
   }
   // A second request while one is pending replaces it: the person corrected something.
@@ -103,7 +106,10 @@ export async function submitAccountRequest(scope: Scope, request: ValidAccountRe
 
 export async function listAccountRequests(scope: Scope, status: 'pending' | 'decided') {
   if (!may(scope, 'service.read')) return [];
-  let query = scope.tx.selectFrom('account_requests').selectAll().orderBy('created_at', status === 'pending' ? 'asc' : 'desc');
+  let query = scope.tx
+    .selectFrom('account_requests')
+    .selectAll()
+    .orderBy('created_at', status === 'pending' ? 'asc' : 'desc');
   query = status === 'pending' ? query.where('status', '=', 'pending') : query.where('status', '!=', 'pending').limit(100);
   return query.execute();
 }
@@ -111,7 +117,11 @@ export async function listAccountRequests(scope: Scope, status: 'pending' | 'dec
 /** How many account requests wait for staff. */
 export async function countPendingAccountRequests(scope: Scope): Promise<number> {
   if (!may(scope, 'service.read')) return 0;
-  const row = await scope.tx.selectFrom('account_requests').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  const row = await scope.tx
+    .selectFrom('account_requests')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -130,12 +140,23 @@ export type DecisionResult = 'done' | 'not_found' | 'already_decided' | 'reason_
  * and sends the first access; refusing tells the person why. Each request is decided once, even if
  * two staff members click at the same moment.
  */
-export async function decideAccountRequest(scope: Scope, requestId: string, decision: Decision, settings: TenantSettings, mail: SecretMailContext): Promise<DecisionResult> {
+export async function decideAccountRequest(
+  scope: Scope,
+  requestId: string,
+  decision: Decision,
+  settings: TenantSettings,
+  mail: SecretMailContext,
+): Promise<DecisionResult> {
   if (!may(scope, 'service.manage')) return refusal(scope);
   if (!decision.accept && decision.reason.trim() === '') return 'reason_required';
   const request = await scope.tx
     .updateTable('account_requests')
-    .set({ status: decision.accept ? 'accepted' : 'refused', reason: decision.accept ? null : decision.reason.trim(), decided_by: accountIdOf(scope.actor), decided_at: scope.now })
+    .set({
+      status: decision.accept ? 'accepted' : 'refused',
+      reason: decision.accept ? null : decision.reason.trim(),
+      decided_by: accountIdOf(scope.actor),
+      decided_at: scope.now,
+    })
     .where('id', '=', requestId)
     .where('status', 'in', sourcesOf(ACCOUNT_REQUEST_MOVES, decision.accept ? 'accepted' : 'refused'))
     .returningAll()
@@ -151,18 +172,33 @@ export async function decideAccountRequest(scope: Scope, requestId: string, deci
       addressLine1: request.address_line1 ?? undefined,
       postcode: request.postcode ?? undefined,
       city: request.city ?? undefined,
-      members: [{
-        role: 'guardian',
-        person: { civility: request.civility, first_name: request.first_name, last_name: request.last_name.toUpperCase(), email: request.email, mobile_phone: request.phone },
-      }],
+      members: [
+        {
+          role: 'guardian',
+          person: {
+            civility: request.civility,
+            first_name: request.first_name,
+            last_name: request.last_name.toUpperCase(),
+            email: request.email,
+            mobile_phone: request.phone,
+          },
+        },
+      ],
     });
     const accountId = await createAccount(scope, {
-      kind: 'family', householdId: household.householdId, personId: household.personIds[0]!, email: request.email, displayName: name,
+      kind: 'family',
+      householdId: household.householdId,
+      personId: household.personIds[0]!,
+      email: request.email,
+      displayName: name,
     });
     await scope.tx.updateTable('account_requests').set({ account_id: accountId }).where('id', '=', requestId).execute();
     await sendFirstAccess(scope, accountId, settings, mail);
   } else {
-    await queueEmail(scope, composeEmail(mail, { address: request.email, name }, 'mail.signupRefused.subject', 'mail.signupRefused.body', { reason: decision.reason.trim() }));
+    await queueEmail(
+      scope,
+      composeEmail(mail, { address: request.email, name }, 'mail.signupRefused.subject', 'mail.signupRefused.body', { reason: decision.reason.trim() }),
+    );
   }
   await recordAudit(scope, {
     action: decision.accept ? 'account_request.accepted' : 'account_request.refused',

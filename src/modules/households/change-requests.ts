@@ -9,8 +9,17 @@ import { phone as checkPhone, required, type FieldError } from '../validation/fi
 import { applyFieldValues, currentValue, getHouseholdRecord, memberFor, type ChildContact, type HouseholdRecord } from './household-record.js';
 import type { ChangeRequestKind, ChangeRequestStatus, MemberRole } from './households.tables.js';
 import {
-  checkFieldValue, CHILD_SECTIONS, DEFAULT_MAX_CHILD_AGE, fieldsOf, policyOf, recordField, sameValue,
-  type CheckContext, type RecordField, type RecordSection, type StoredValue,
+  checkFieldValue,
+  CHILD_SECTIONS,
+  DEFAULT_MAX_CHILD_AGE,
+  fieldsOf,
+  policyOf,
+  recordField,
+  sameValue,
+  type CheckContext,
+  type RecordField,
+  type RecordSection,
+  type StoredValue,
 } from './record-fields.js';
 import { may, refusal } from '../access.js';
 import { accountIdOf } from '../actor.js';
@@ -115,7 +124,11 @@ async function fileRecordRequest(scope: Scope, record: HouseholdRecord, personId
     .executeTakeFirst();
   if (pending) {
     const merged = { fields: { ...(pending.payload as { fields: FieldChanges }).fields, ...changes } };
-    await scope.tx.updateTable('change_requests').set({ payload: JSON.stringify(merged), created_at: scope.now }).where('id', '=', pending.id).execute();
+    await scope.tx
+      .updateTable('change_requests')
+      .set({ payload: JSON.stringify(merged), created_at: scope.now })
+      .where('id', '=', pending.id)
+      .execute();
     await recordAudit(scope, { action: 'change_request.updated', objectType: 'change_request', objectId: pending.id, details: { changes } });
     return;
   }
@@ -152,7 +165,9 @@ export async function requestNewMember(
   const form = Object.fromEntries(fields.map((def) => [def.key, input.form[def.key] ?? '']));
   const { errors, values } = checkSection(fields, form, context);
   if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
-  const filled = Object.fromEntries(values.filter(([def, value]) => value !== null && !(def.kind === 'boolean' && value === false)).map(([def, value]) => [def.key, value]));
+  const filled = Object.fromEntries(
+    values.filter(([def, value]) => value !== null && !(def.kind === 'boolean' && value === false)).map(([def, value]) => [def.key, value]),
+  );
   const requestId = await createRequest(scope, input.householdId, 'add_member', null, { role: input.role, fields: filled });
   return { kind: 'saved', requestId };
 }
@@ -169,7 +184,13 @@ export function checkContacts(rows: { name?: string; relationship?: string; phon
     if (!phone.ok) errors[`contact.${index}.phone`] = phone.error;
     else if (phone.value === null) errors[`contact.${index}.phone`] = 'required';
     if (name.ok && phone.ok && phone.value) {
-      contacts.push({ name: name.value, relationship: row.relationship?.trim() || null, phone: phone.value, canPickUp: row.canPickUp ?? false, emergency: row.emergency ?? false });
+      contacts.push({
+        name: name.value,
+        relationship: row.relationship?.trim() || null,
+        phone: phone.value,
+        canPickUp: row.canPickUp ?? false,
+        emergency: row.emergency ?? false,
+      });
     }
   });
   return { errors, contacts };
@@ -212,10 +233,18 @@ async function replaceContacts(scope: Scope, childId: string, contacts: ContactI
   if (contacts.length === 0) return;
   await scope.tx
     .insertInto('child_contacts')
-    .values(contacts.map((contact, position) => ({
-      tenant_id: scope.tenantId, child_id: childId, name: contact.name, relationship: contact.relationship, phone: contact.phone,
-      can_pick_up: contact.canPickUp, emergency: contact.emergency, position,
-    })))
+    .values(
+      contacts.map((contact, position) => ({
+        tenant_id: scope.tenantId,
+        child_id: childId,
+        name: contact.name,
+        relationship: contact.relationship,
+        phone: contact.phone,
+        can_pick_up: contact.canPickUp,
+        emergency: contact.emergency,
+        position,
+      })),
+    )
     .execute();
 }
 
@@ -238,7 +267,18 @@ function requestQuery(scope: Scope) {
     .selectFrom('change_requests as r')
     .innerJoin('households as h', 'h.id', 'r.household_id')
     .leftJoin('persons as p', 'p.id', 'r.target_person_id')
-    .select(['r.id', 'r.household_id', 'h.name as household_name', 'r.kind', 'r.target_person_id', 'r.payload', 'r.status', 'r.reason', 'r.created_at', 'r.decided_at'])
+    .select([
+      'r.id',
+      'r.household_id',
+      'h.name as household_name',
+      'r.kind',
+      'r.target_person_id',
+      'r.payload',
+      'r.status',
+      'r.reason',
+      'r.created_at',
+      'r.decided_at',
+    ])
     .select(sql<string | null>`case when p.id is null then null else p.first_name || ' ' || p.last_name end`.as('target_name'));
 }
 
@@ -274,7 +314,10 @@ export async function pendingFieldValues(scope: Scope, householdId: string): Pro
 /** How many record changes wait for staff: a household's (its family or staff), or the whole service's (staff). */
 export async function countPendingChangeRequests(scope: Scope, householdId?: string): Promise<number> {
   if (householdId === undefined ? !may(scope, 'service.read') : !may(scope, 'household.read', householdId)) return 0;
-  let query = scope.tx.selectFrom('change_requests').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending');
+  let query = scope.tx
+    .selectFrom('change_requests')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', '=', 'pending');
   if (householdId !== undefined) query = query.where('household_id', '=', householdId);
   return Number((await query.executeTakeFirstOrThrow()).n);
 }
@@ -324,7 +367,12 @@ export async function decideRequest(scope: Scope, requestId: string, decision: D
   }
   await scope.tx
     .updateTable('change_requests')
-    .set({ status: decision.accept ? 'accepted' : 'refused', reason: decision.accept ? null : decision.reason.trim(), decided_by: accountIdOf(scope.actor), decided_at: scope.now })
+    .set({
+      status: decision.accept ? 'accepted' : 'refused',
+      reason: decision.accept ? null : decision.reason.trim(),
+      decided_by: accountIdOf(scope.actor),
+      decided_at: scope.now,
+    })
     .where('id', '=', requestId)
     .execute();
   await recordAudit(scope, {
@@ -337,14 +385,25 @@ export async function decideRequest(scope: Scope, requestId: string, decision: D
   return 'done';
 }
 
-async function applyRequest(scope: Scope, householdId: string, kind: ChangeRequestKind, personId: string | null, payload: RequestPayload): Promise<DecisionResult> {
+async function applyRequest(
+  scope: Scope,
+  householdId: string,
+  kind: ChangeRequestKind,
+  personId: string | null,
+  payload: RequestPayload,
+): Promise<DecisionResult> {
   if (kind === 'record' && 'fields' in payload && !('role' in payload)) {
     const values = Object.entries(payload.fields)
       .map(([key, change]) => [recordField(key), change.new] as const)
       .filter((entry): entry is [RecordField, StoredValue] => entry[0] !== undefined);
     const email = values.find(([def]) => def.key === 'adult.email')?.[1];
     if (typeof email === 'string') {
-      const taken = await scope.tx.selectFrom('accounts').select('id').where('email', '=', email).where('person_id', '!=', personId ?? '').executeTakeFirst();
+      const taken = await scope.tx
+        .selectFrom('accounts')
+        .select('id')
+        .where('email', '=', email)
+        .where('person_id', '!=', personId ?? '')
+        .executeTakeFirst();
       if (taken) return 'email_taken';
     }
     await applyFieldValues(scope, householdId, personId, values);
@@ -373,7 +432,10 @@ async function addMember(scope: Scope, householdId: string, role: MemberRole, fi
     .values({ first_name: '', last_name: '', ...columns, tenant_id: scope.tenantId })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await scope.tx.insertInto('household_members').values({ tenant_id: scope.tenantId, household_id: householdId, person_id: person.id, role, quality: null }).execute();
+  await scope.tx
+    .insertInto('household_members')
+    .values({ tenant_id: scope.tenantId, household_id: householdId, person_id: person.id, role, quality: null })
+    .execute();
   return person.id;
 }
 
@@ -388,9 +450,13 @@ async function tellFamily(scope: Scope, householdId: string, decision: Decision,
   for (const account of accounts) {
     const localized = mailIn(mail, account.locale);
     const email = decision.accept
-      ? composeEmail(localized, { address: account.email, name: account.display_name }, 'mail.request.accepted.subject', 'mail.request.accepted.body', { link: `${mail.baseUrl}${PAGES.requests}` })
-      : composeEmail(localized, { address: account.email, name: account.display_name }, 'mail.request.refused.subject', 'mail.request.refused.body', { reason: decision.reason.trim(), link: `${mail.baseUrl}${PAGES.requests}` });
+      ? composeEmail(localized, { address: account.email, name: account.display_name }, 'mail.request.accepted.subject', 'mail.request.accepted.body', {
+          link: `${mail.baseUrl}${PAGES.requests}`,
+        })
+      : composeEmail(localized, { address: account.email, name: account.display_name }, 'mail.request.refused.subject', 'mail.request.refused.body', {
+          reason: decision.reason.trim(),
+          link: `${mail.baseUrl}${PAGES.requests}`,
+        });
     await queueEmail(scope, email);
   }
 }
-

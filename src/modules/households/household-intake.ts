@@ -19,7 +19,9 @@ import { may } from '../access.js';
 
 export const GUARDIAN_QUALITIES: readonly GuardianQuality[] = ['mother', 'father', 'guardian', 'other'];
 export const INTAKE_HOUSEHOLD_FIELDS: RecordField[] = fieldsOf('address');
-export const INTAKE_ADULT_FIELDS: RecordField[] = ['adult.civility', 'adult.first_name', 'adult.last_name', 'adult.email', 'adult.mobile_phone'].map((key) => recordField(key)!);
+export const INTAKE_ADULT_FIELDS: RecordField[] = ['adult.civility', 'adult.first_name', 'adult.last_name', 'adult.email', 'adult.mobile_phone'].map(
+  (key) => recordField(key)!,
+);
 export const INTAKE_CHILD_FIELDS: RecordField[] = ['child.first_name', 'child.last_name', 'child.birth_date', 'child.sex'].map((key) => recordField(key)!);
 /** Empty child rows the form offers at first; staff add more without JavaScript. */
 export const INTAKE_CHILD_ROWS = 3;
@@ -128,7 +130,8 @@ export async function likelyDuplicates(scope: Scope, intake: Intake): Promise<Li
   // Households one of whose people (`p`) meets the condition.
   const withMember = (condition: RawBuilder<boolean>) =>
     households().where('h.id', 'in', (eb) =>
-      eb.selectFrom('household_members as m').innerJoin('persons as p', 'p.id', 'm.person_id').select('m.household_id').where(condition));
+      eb.selectFrom('household_members as m').innerJoin('persons as p', 'p.id', 'm.person_id').select('m.household_id').where(condition),
+    );
 
   const emails = [intake.guardian.person.email, intake.partner?.person.email].filter((email): email is string => Boolean(email));
   if (emails.length > 0) add(await withMember(sql<boolean>`lower(p.email) in (${sql.join(emails)})`).execute(), 'email');
@@ -138,18 +141,39 @@ export async function likelyDuplicates(scope: Scope, intake: Intake): Promise<Li
     .map((phone) => phone.replace(/\D/g, ''));
   if (phones.length > 0) {
     const list = sql.join(phones);
-    add(await withMember(sql<boolean>`(${digitsOf('p.mobile_phone')} in (${list}) or ${digitsOf('p.home_phone')} in (${list}) or ${digitsOf('p.work_phone')} in (${list}))`).execute(), 'phone');
-    add(await households().where(sql<boolean>`${digitsOf('h.home_phone')} in (${list})`).execute(), 'phone');
+    add(
+      await withMember(
+        sql<boolean>`(${digitsOf('p.mobile_phone')} in (${list}) or ${digitsOf('p.home_phone')} in (${list}) or ${digitsOf('p.work_phone')} in (${list}))`,
+      ).execute(),
+      'phone',
+    );
+    add(
+      await households()
+        .where(sql<boolean>`${digitsOf('h.home_phone')} in (${list})`)
+        .execute(),
+      'phone',
+    );
   }
 
   // Names are compared whatever their case and accents (Léonie typed Leonie), by search_text() on both sides, as the search does.
   for (const child of intake.children) {
-    add(await withMember(sql<boolean>`search_text(p.first_name) = search_text(${child.first_name}) and search_text(p.last_name) = search_text(${child.last_name}) and p.birth_date = ${child.birth_date}`).execute(), 'child');
+    add(
+      await withMember(
+        sql<boolean>`search_text(p.first_name) = search_text(${child.first_name}) and search_text(p.last_name) = search_text(${child.last_name}) and p.birth_date = ${child.birth_date}`,
+      ).execute(),
+      'child',
+    );
   }
 
   const postcode = intake.household.postcode;
   if (typeof postcode === 'string') {
-    add(await households().where(sql<boolean>`search_text(h.name) = search_text(${householdName(intake.guardian.person)})`).where('h.postcode', '=', postcode).execute(), 'name_postcode');
+    add(
+      await households()
+        .where(sql<boolean>`search_text(h.name) = search_text(${householdName(intake.guardian.person)})`)
+        .where('h.postcode', '=', postcode)
+        .execute(),
+      'name_postcode',
+    );
   }
   return [...found.values()];
 }
@@ -159,10 +183,21 @@ export async function likelyDuplicates(scope: Scope, intake: Intake): Promise<Li
  * to the guardian's (each adult has a login of their own). By form name.
  */
 async function emailConflicts(scope: Scope, intake: Intake): Promise<Record<string, EmailConflict>> {
-  const adults: [string, string | null | undefined][] = [[GUARDIAN, intake.guardian.person.email], [PARTNER, intake.partner?.person.email]];
+  const adults: [string, string | null | undefined][] = [
+    [GUARDIAN, intake.guardian.person.email],
+    [PARTNER, intake.partner?.person.email],
+  ];
   const typed = adults.filter((entry): entry is [string, string] => Boolean(entry[1])).map(([prefix, email]) => [prefix, normalizeEmail(email)] as const);
   if (typed.length === 0) return {};
-  const taken = await scope.tx.selectFrom('accounts').select('email').where('email', 'in', typed.map(([, email]) => email)).execute();
+  const taken = await scope.tx
+    .selectFrom('accounts')
+    .select('email')
+    .where(
+      'email',
+      'in',
+      typed.map(([, email]) => email),
+    )
+    .execute();
   const conflicts: Record<string, EmailConflict> = {};
   for (const [prefix, email] of typed) {
     if (taken.some((account) => account.email === email)) conflicts[`${prefix}adult.email`] = 'account';

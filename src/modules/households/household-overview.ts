@@ -45,7 +45,14 @@ export async function householdChildren(scope: Scope, householdId: string): Prom
     .orderBy('p.birth_date')
     .orderBy('p.first_name')
     .execute();
-  return rows.map((row) => ({ id: row.id, firstName: row.first_name, lastName: row.last_name, birthDate: row.birth_date, school: row.school, classLevel: row.class_level }));
+  return rows.map((row) => ({
+    id: row.id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    birthDate: row.birth_date,
+    school: row.school,
+    classLevel: row.class_level,
+  }));
 }
 
 /** The household's children as a form offers them, eldest first: id and full name. */

@@ -34,7 +34,12 @@ export async function getHouseholdRecord(scope: Scope, householdId: string): Pro
     .selectAll('p')
     .select(['m.role', 'm.quality'])
     .select((eb) =>
-      eb.selectFrom('household_members as other').select(eb.fn.countAll<number>().as('n')).whereRef('other.person_id', '=', 'm.person_id').where('other.household_id', '!=', householdId).as('also_in'),
+      eb
+        .selectFrom('household_members as other')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('other.person_id', '=', 'm.person_id')
+        .where('other.household_id', '!=', householdId)
+        .as('also_in'),
     )
     .where('m.household_id', '=', householdId)
     .orderBy('p.birth_date')
@@ -46,7 +51,11 @@ export async function getHouseholdRecord(scope: Scope, householdId: string): Pro
     const contactRows = await scope.tx
       .selectFrom('child_contacts')
       .selectAll()
-      .where('child_id', 'in', children.map((child) => child.person.id))
+      .where(
+        'child_id',
+        'in',
+        children.map((child) => child.person.id),
+      )
       .orderBy('position')
       .execute();
     for (const contact of contactRows) contacts.set(contact.child_id, [...(contacts.get(contact.child_id) ?? []), contact]);
@@ -76,10 +85,18 @@ export async function applyFieldValues(scope: Scope, householdId: string, person
   if (values.length === 0) return;
   const columns = Object.fromEntries(values.map(([def, value]) => [def.column, value]));
   if (personId === null) {
-    await scope.tx.updateTable('households').set({ ...columns, updated_at: scope.now }).where('id', '=', householdId).execute();
+    await scope.tx
+      .updateTable('households')
+      .set({ ...columns, updated_at: scope.now })
+      .where('id', '=', householdId)
+      .execute();
     return;
   }
-  await scope.tx.updateTable('persons').set({ ...columns, updated_at: scope.now }).where('id', '=', personId).execute();
+  await scope.tx
+    .updateTable('persons')
+    .set({ ...columns, updated_at: scope.now })
+    .where('id', '=', personId)
+    .execute();
   const newEmail = values.find(([def]) => def.key === 'adult.email')?.[1];
   if (typeof newEmail === 'string') {
     await scope.tx.updateTable('accounts').set({ email: newEmail }).where('person_id', '=', personId).execute();

@@ -49,23 +49,29 @@ export async function searchHouseholds(scope: Scope, query: string): Promise<Hou
     .where((eb) => {
       // Households one of whose people meets the condition (on `p`).
       const memberWhere = (condition: Expression<SqlBool>) =>
-        eb('h.id', 'in', eb.selectFrom('household_members as m').select('m.household_id').where('m.person_id', 'in',
-          eb.selectFrom('persons as p').select('p.id').where('p.tenant_id', '=', tenantId).where(condition)));
+        eb(
+          'h.id',
+          'in',
+          eb
+            .selectFrom('household_members as m')
+            .select('m.household_id')
+            .where('m.person_id', 'in', eb.selectFrom('persons as p').select('p.id').where('p.tenant_id', '=', tenantId).where(condition)),
+        );
       // The typed word goes through search_text() too: one normalisation, in one place.
       const startsWith = (column: string, pattern: string) => eb(sql`search_text(${sql.ref(column)})`, 'like', sql<string>`search_text(${pattern})`);
-      const nameWord = (word: string) => eb.or([
-        startsWith('h.name', likePrefix(word)),
-        startsWith('h.name', `%${likePrefix(` ${word}`)}`),
-        memberWhere(eb.or([startsWith('p.last_name', likePrefix(word)), startsWith('p.first_name', likePrefix(word))])),
-      ]);
-      const alternatives: Expression<SqlBool>[] = [
-        eb('h.family_number', '=', text),
-        eb.and(words.map(nameWord)),
-      ];
+      const nameWord = (word: string) =>
+        eb.or([
+          startsWith('h.name', likePrefix(word)),
+          startsWith('h.name', `%${likePrefix(` ${word}`)}`),
+          memberWhere(eb.or([startsWith('p.last_name', likePrefix(word)), startsWith('p.first_name', likePrefix(word))])),
+        ]);
+      const alternatives: Expression<SqlBool>[] = [eb('h.family_number', '=', text), eb.and(words.map(nameWord))];
       if (/^\d+$/.test(text)) alternatives.push(eb('h.family_number', '=', text.padStart(5, '0')));
       if (text.includes('@')) {
         alternatives.push(memberWhere(eb(sql`lower(p.email)`, '=', text)));
-        alternatives.push(eb('h.id', 'in', eb.selectFrom('accounts as a').select('a.household_id').where('a.email', '=', text).where('a.household_id', 'is not', null)));
+        alternatives.push(
+          eb('h.id', 'in', eb.selectFrom('accounts as a').select('a.household_id').where('a.email', '=', text).where('a.household_id', 'is not', null)),
+        );
       }
       if (digits) {
         const sameDigits = (column: string) => eb(sql`regexp_replace(coalesce(${sql.ref(column)}, ''), '[^0-9]', '', 'g')`, '=', digits);
@@ -84,7 +90,11 @@ export async function searchHouseholds(scope: Scope, query: string): Promise<Hou
     .selectFrom('household_members as m')
     .innerJoin('persons as p', 'p.id', 'm.person_id')
     .select(['m.household_id', 'm.role', 'p.first_name', 'p.last_name'])
-    .where('m.household_id', 'in', rows.map((row) => row.id))
+    .where(
+      'm.household_id',
+      'in',
+      rows.map((row) => row.id),
+    )
     .orderBy('p.birth_date')
     .execute();
   const namesOf = (householdId: string, roles: string[]) =>

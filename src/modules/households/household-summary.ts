@@ -15,7 +15,13 @@ async function householdRows(db: Kysely<DB>, householdIds: string[]) {
     .selectFrom('households as h')
     .leftJoin('household_members as m', (join) => join.onRef('m.household_id', '=', 'h.id').on('m.role', '=', 'child'))
     .leftJoin('persons as p', 'p.id', 'm.person_id')
-    .select(['h.id', 'h.tenant_id', 'h.name', sql<string[]>`coalesce(array_agg(p.first_name || ' ' || p.last_name order by p.birth_date) filter (where p.id is not null), '{}')`.as('children'), BALANCE_OF_H.as('balance')])
+    .select([
+      'h.id',
+      'h.tenant_id',
+      'h.name',
+      sql<string[]>`coalesce(array_agg(p.first_name || ' ' || p.last_name order by p.birth_date) filter (where p.id is not null), '{}')`.as('children'),
+      BALANCE_OF_H.as('balance'),
+    ])
     .where('h.id', 'in', householdIds)
     .groupBy(['h.id', 'h.tenant_id', 'h.name'])
     .execute();
@@ -33,7 +39,7 @@ type HouseholdRow = Awaited<ReturnType<typeof householdRows>> extends Map<string
 export class HouseholdSummaryLookup {
   private readonly households: BatchedLookup<string, HouseholdRow>;
 
-  constructor(private readonly db: Kysely<DB>) {
+  constructor(db: Kysely<DB>) {
     this.households = new BatchedLookup((householdIds) => householdRows(db, householdIds));
   }
 

@@ -95,7 +95,12 @@ export type ChangeRequestKind = 'record' | 'add_member' | 'contacts';
 export type ChangeRequestStatus = 'pending' | 'accepted' | 'refused' | 'withdrawn';
 
 /** A change request is decided once by staff, or withdrawn by its family before. */
-export const CHANGE_REQUEST_MOVES: Transitions<ChangeRequestStatus> = { pending: ['accepted', 'refused', 'withdrawn'], accepted: [], refused: [], withdrawn: [] };
+export const CHANGE_REQUEST_MOVES: Transitions<ChangeRequestStatus> = {
+  pending: ['accepted', 'refused', 'withdrawn'],
+  accepted: [],
+  refused: [],
+  withdrawn: [],
+};
 
 export interface ChangeRequestsTable {
   id: Id;

@@ -19,20 +19,26 @@ export async function exportHouseholdData(scope: Scope, householdId: string) {
     .where('m.household_id', '=', householdId)
     .execute();
   const personIds = members.map((member) => member.id);
-  const contacts = personIds.length === 0 ? [] : await tx.selectFrom('child_contacts').selectAll().where('child_id', 'in', personIds).orderBy('position').execute();
+  const contacts =
+    personIds.length === 0 ? [] : await tx.selectFrom('child_contacts').selectAll().where('child_id', 'in', personIds).orderBy('position').execute();
   const accounts = await tx
     .selectFrom('accounts')
     .select(['id', 'email', 'kind', 'display_name', 'status', 'created_at', 'last_login_at', 'password_changed_at', 'locale'])
     .where('household_id', '=', householdId)
     .execute();
   const requests = await tx.selectFrom('change_requests').selectAll().where('household_id', '=', householdId).orderBy('created_at').execute();
-  const addresses = [...new Set([...accounts.map((account) => account.email), ...members.map((member) => member.email).filter((email): email is string => !!email)])];
-  const emails = addresses.length === 0 ? [] : await tx
-    .selectFrom('outbox_emails')
-    .select(['to_address', 'subject', 'text_body', 'status', 'created_at', 'sent_at'])
-    .where('to_address', 'in', addresses)
-    .orderBy('created_at')
-    .execute();
+  const addresses = [
+    ...new Set([...accounts.map((account) => account.email), ...members.map((member) => member.email).filter((email): email is string => !!email)]),
+  ];
+  const emails =
+    addresses.length === 0
+      ? []
+      : await tx
+          .selectFrom('outbox_emails')
+          .select(['to_address', 'subject', 'text_body', 'status', 'created_at', 'sent_at'])
+          .where('to_address', 'in', addresses)
+          .orderBy('created_at')
+          .execute();
   const objectIds = [householdId, ...personIds, ...accounts.map((account) => account.id), ...requests.map((request) => request.id)];
   const history = await tx
     .selectFrom('audit_log')

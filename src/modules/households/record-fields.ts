@@ -1,7 +1,5 @@
 import type { TenantSettings } from '../tenancy/tenancy.tables.js';
-import {
-  bic, calendarDate, email, euros, iban, integer, optional, phone, postcode, required, type FieldCheck,
-} from '../validation/fields.js';
+import { bic, calendarDate, email, euros, iban, integer, optional, phone, postcode, type FieldCheck } from '../validation/fields.js';
 
 /**
  * Every field of the household record a family sees, in one list: what it is stored in, how it is
@@ -15,9 +13,20 @@ export type FieldPolicy = 'direct' | 'request';
 export type FieldKind = 'text' | 'longtext' | 'email' | 'phone' | 'postcode' | 'date' | 'boolean' | 'choice' | 'iban' | 'bic' | 'integer' | 'euros';
 
 export type RecordSection =
-  | 'address' | 'invoicing' | 'caf' | 'quotient' | 'tax' | 'bank'
-  | 'identity' | 'contact' | 'work' | 'consent'
-  | 'child_identity' | 'schooling' | 'health' | 'authorisations';
+  | 'address'
+  | 'invoicing'
+  | 'caf'
+  | 'quotient'
+  | 'tax'
+  | 'bank'
+  | 'identity'
+  | 'contact'
+  | 'work'
+  | 'consent'
+  | 'child_identity'
+  | 'schooling'
+  | 'health'
+  | 'authorisations';
 
 export const HOUSEHOLD_SECTIONS: RecordSection[] = ['address', 'invoicing', 'caf', 'quotient', 'tax', 'bank'];
 export const ADULT_SECTIONS: RecordSection[] = ['identity', 'contact', 'work', 'consent'];
@@ -44,8 +53,21 @@ export const MARITAL_STATUSES = ['single', 'married', 'pacs', 'cohabiting', 'sep
 export const REGIMES = ['caf', 'msa', 'other', 'none'] as const;
 export const CLASS_LEVELS = ['tps', 'ps', 'ms', 'gs', 'cp', 'ce1', 'ce2', 'cm1', 'cm2', 'college', 'other'] as const;
 
-const field = <K extends string>(key: K, target: FieldTarget, section: RecordSection, kind: FieldKind, defaultPolicy: FieldPolicy, extra: Partial<Omit<RecordField, 'key'>> = {}): RecordField & { key: K } => ({
-  key, target, section, kind, defaultPolicy, column: extra.column ?? key.slice(key.indexOf('.') + 1), ...extra,
+const field = <K extends string>(
+  key: K,
+  target: FieldTarget,
+  section: RecordSection,
+  kind: FieldKind,
+  defaultPolicy: FieldPolicy,
+  extra: Partial<Omit<RecordField, 'key'>> = {},
+): RecordField & { key: K } => ({
+  key,
+  target,
+  section,
+  kind,
+  defaultPolicy,
+  column: extra.column ?? key.slice(key.indexOf('.') + 1),
+  ...extra,
 });
 
 const FIELDS = [
@@ -178,7 +200,9 @@ export function checkFieldValue(def: RecordField, raw: string | undefined, conte
       if (text === '') return { ok: true, value: null };
       return def.choices?.includes(text) ? { ok: true, value: text } : { ok: false, error: 'choice' };
     case 'date': {
-      const checked = calendarDate(text, { notAfter: def.key === 'child.birth_date' || def.key === 'household.quotient_familial_date' ? context.today : undefined });
+      const checked = calendarDate(text, {
+        notAfter: def.key === 'child.birth_date' || def.key === 'household.quotient_familial_date' ? context.today : undefined,
+      });
       if (!checked.ok || checked.value === null || def.key !== 'child.birth_date') return checked;
       return isOlderThan(checked.value, context.today, context.maxChildAge) ? { ok: false, error: 'tooOld' } : checked;
     }

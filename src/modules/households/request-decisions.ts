@@ -8,7 +8,12 @@ import { decideRequest, type Decision, type DecisionResult } from './change-requ
  * decided as if alone, in the caller's transaction: one that cannot be (already decided, address
  * taken) does not stop the others, and each result is reported.
  */
-export async function decideRequests(scope: Scope, requestIds: string[], decision: Decision, mail: MailSender): Promise<{ id: string; result: DecisionResult }[]> {
+export async function decideRequests(
+  scope: Scope,
+  requestIds: string[],
+  decision: Decision,
+  mail: MailSender,
+): Promise<{ id: string; result: DecisionResult }[]> {
   const results: { id: string; result: DecisionResult }[] = [];
   for (const id of new Set(requestIds)) {
     results.push({ id, result: await decideRequest(scope, id, decision, mail) });

@@ -6,7 +6,13 @@ import type { Session } from './sessions.js';
 import { hashPassword } from './passwords.js';
 
 /** The actor an account acts as, for the audit log and access checks. */
-export function actorOfAccount(account: { id: string; kind: AccountKind; staff_role: StaffRole | null; household_id: string | null; display_name: string }): Actor {
+export function actorOfAccount(account: {
+  id: string;
+  kind: AccountKind;
+  staff_role: StaffRole | null;
+  household_id: string | null;
+  display_name: string;
+}): Actor {
   if (account.kind === 'staff' && account.staff_role) return { kind: 'staff', accountId: account.id, role: account.staff_role, label: account.display_name };
   if (account.kind === 'family' && account.household_id) {
     return { kind: 'family', accountId: account.id, householdId: account.household_id, label: account.display_name };
@@ -26,9 +32,7 @@ interface AccountBase {
   mustChangePassword?: boolean;
 }
 
-export type NewAccount =
-  | (AccountBase & { kind: 'family'; householdId: string; personId: string })
-  | (AccountBase & { kind: 'staff'; role: StaffRole });
+export type NewAccount = (AccountBase & { kind: 'family'; householdId: string; personId: string }) | (AccountBase & { kind: 'staff'; role: StaffRole });
 
 /** Creates an account; without a password it stays 'invited' until its invitation link is used. */
 export async function createAccount(scope: Scope, input: NewAccount): Promise<string> {
@@ -64,5 +68,11 @@ export async function createAccount(scope: Scope, input: NewAccount): Promise<st
 export function actorOfSession(session: Session | null): Actor {
   if (!session || session.awaitingSecondFactor) return ANONYMOUS;
   const { account } = session;
-  return actorOfAccount({ id: account.id, kind: account.kind, staff_role: account.staffRole, household_id: account.householdId, display_name: account.displayName });
+  return actorOfAccount({
+    id: account.id,
+    kind: account.kind,
+    staff_role: account.staffRole,
+    household_id: account.householdId,
+    display_name: account.displayName,
+  });
 }

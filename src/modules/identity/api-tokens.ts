@@ -13,7 +13,13 @@ export const API_TOKEN_IDLE_MS = 7 * 24 * 60 * 60 * 1000;
 /** last_used_at is written at most this often, so reading does not write on every call. */
 const TOUCH_INTERVAL_MS = 60 * 1000;
 
-export async function issueApiToken(tx: Tx, tenantId: string, accountId: string, now: Date, origin: SessionOrigin): Promise<{ token: string; expiresAt: Date }> {
+export async function issueApiToken(
+  tx: Tx,
+  tenantId: string,
+  accountId: string,
+  now: Date,
+  origin: SessionOrigin,
+): Promise<{ token: string; expiresAt: Date }> {
   const { token, hash } = newSecretToken();
   const expiresAt = new Date(now.getTime() + API_TOKEN_LIFETIME_MS);
   await tx
@@ -41,7 +47,18 @@ export async function findApiToken(tx: Tx, token: string, now: Date): Promise<Se
   const row = await tx
     .selectFrom('api_tokens as t')
     .innerJoin('accounts as a', 'a.id', 't.account_id')
-    .select(['t.last_used_at', 't.expires_at', 'a.id', 'a.kind', 'a.staff_role', 'a.household_id', 'a.display_name', 'a.email', 'a.must_change_password', 'a.status'])
+    .select([
+      't.last_used_at',
+      't.expires_at',
+      'a.id',
+      'a.kind',
+      'a.staff_role',
+      'a.household_id',
+      'a.display_name',
+      'a.email',
+      'a.must_change_password',
+      'a.status',
+    ])
     .where('t.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row) return null;

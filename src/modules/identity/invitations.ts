@@ -22,15 +22,36 @@ export async function sendFirstAccess(scope: Scope, accountId: string, settings:
       .set({ password_hash: await hashPassword(password), must_change_password: true, status: 'active' })
       .where('id', '=', accountId)
       .execute();
-    await queueEmail(scope, composeSecretEmail(mail, to, 'mail.temporaryPassword.subject', 'mail.temporaryPassword.body', {
-      email: account.email, link: `${mail.baseUrl}${PAGES.login}`,
-    }, { password }));
+    await queueEmail(
+      scope,
+      composeSecretEmail(
+        mail,
+        to,
+        'mail.temporaryPassword.subject',
+        'mail.temporaryPassword.body',
+        {
+          email: account.email,
+          link: `${mail.baseUrl}${PAGES.login}`,
+        },
+        { password },
+      ),
+    );
   } else {
     const token = await issueToken(scope.tx, scope.tenantId, accountId, 'invitation', scope.now);
-    await queueEmail(scope, composeSecretEmail(mail, to, 'mail.invitation.subject', 'mail.invitation.body', {
-      email: account.email,
-      days: Math.round(TOKEN_LIFETIME_MS.invitation / (24 * 60 * 60_000)),
-    }, { link: `${mail.baseUrl}${pagePath(PAGES.invitation, { token })}` }));
+    await queueEmail(
+      scope,
+      composeSecretEmail(
+        mail,
+        to,
+        'mail.invitation.subject',
+        'mail.invitation.body',
+        {
+          email: account.email,
+          days: Math.round(TOKEN_LIFETIME_MS.invitation / (24 * 60 * 60_000)),
+        },
+        { link: `${mail.baseUrl}${pagePath(PAGES.invitation, { token })}` },
+      ),
+    );
   }
   await recordAudit(scope, { action: 'account.invited', objectType: 'account', objectId: accountId, details: { mode: settings.firstAccess ?? 'invitation' } });
 }

@@ -67,10 +67,13 @@ export async function login(inScope: InScope, input: LoginInput): Promise<LoginR
     const sessionToken = input.remember
       ? await input.remember(scope, account.id)
       : await openSession(scope.tx, scope.tenantId, account.id, scope.now, input.origin, {
-        previousToken: input.previousSessionToken,
-        awaitingSecondFactor,
-      });
-    await recordAudit({ ...scope, actor: actorOfAccount(account) }, { action: 'account.login', objectType: 'account', objectId: account.id, ip: input.origin.ip });
+          previousToken: input.previousSessionToken,
+          awaitingSecondFactor,
+        });
+    await recordAudit(
+      { ...scope, actor: actorOfAccount(account) },
+      { action: 'account.login', objectType: 'account', objectId: account.id, ip: input.origin.ip },
+    );
     return { kind: 'success', sessionToken, accountKind: account.kind, awaitingSecondFactor };
   });
 }

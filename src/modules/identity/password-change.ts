@@ -30,9 +30,12 @@ export async function changePassword(
       .where('id', '=', input.accountId)
       .execute();
     await closeOtherSessions(scope.tx, input.accountId, input.sessionTokenHash);
-    await queueEmail(scope, composeEmail(input.mail, { address: account.email, name: account.display_name }, 'mail.passwordChanged.subject', 'mail.passwordChanged.body', {
-      date: input.formatDate(scope.now),
-    }));
+    await queueEmail(
+      scope,
+      composeEmail(input.mail, { address: account.email, name: account.display_name }, 'mail.passwordChanged.subject', 'mail.passwordChanged.body', {
+        date: input.formatDate(scope.now),
+      }),
+    );
     await recordAudit(scope, { action: 'account.password_changed', objectType: 'account', objectId: input.accountId });
   });
   return { ok: true };

@@ -22,9 +22,19 @@ export async function requestPasswordReset(scope: Scope, rawEmail: string, mail:
     .executeTakeFirst();
   if (!account) return;
   const token = await issueToken(scope.tx, scope.tenantId, account.id, 'password_reset', scope.now);
-  await queueEmail(scope, composeSecretEmail(mail, { address: email, name: account.display_name }, 'mail.reset.subject', 'mail.reset.body', {}, {
-    link: `${mail.baseUrl}${pagePath(PAGES.passwordReset, { token })}`,
-  }));
+  await queueEmail(
+    scope,
+    composeSecretEmail(
+      mail,
+      { address: email, name: account.display_name },
+      'mail.reset.subject',
+      'mail.reset.body',
+      {},
+      {
+        link: `${mail.baseUrl}${pagePath(PAGES.passwordReset, { token })}`,
+      },
+    ),
+  );
   await recordAudit(scope, { action: 'account.password_reset_requested', objectType: 'account', objectId: account.id });
 }
 

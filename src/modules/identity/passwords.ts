@@ -13,12 +13,67 @@ const MAX_LENGTH = 200;
  * "Azerty2024!" and "Motdepasse1" are refused even though they meet the four rules).
  */
 const COMMON_WORDS = new Set([
-  'azerty', 'qwerty', 'azertyuiop', 'qwertyuiop', 'password', 'passw', 'motdepasse', 'motdepass', 'mdp', 'pass',
-  'bonjour', 'soleil', 'doudou', 'chouchou', 'loulou', 'marseille', 'paris', 'football', 'jetaime', 'iloveyou',
-  'nicolas', 'julien', 'camille', 'thomas', 'coucou', 'princesse', 'chocolat', 'nounours', 'vacances', 'famille',
-  'admin', 'administrateur', 'welcome', 'bienvenue', 'letmein', 'monkey', 'dragon', 'master', 'sunshine', 'abc',
-  'abcdef', 'abcd', 'test', 'user', 'utilisateur', 'portail', 'portailfamille', 'mairie', 'cantine', 'ecole',
-  'enfant', 'enfants', 'maman', 'papa', 'secret', 'changeme', 'default', 'aaaaaa', 'aaaaaaaa', 'azer', 'qsdf',
+  'azerty',
+  'qwerty',
+  'azertyuiop',
+  'qwertyuiop',
+  'password',
+  'passw',
+  'motdepasse',
+  'motdepass',
+  'mdp',
+  'pass',
+  'bonjour',
+  'soleil',
+  'doudou',
+  'chouchou',
+  'loulou',
+  'marseille',
+  'paris',
+  'football',
+  'jetaime',
+  'iloveyou',
+  'nicolas',
+  'julien',
+  'camille',
+  'thomas',
+  'coucou',
+  'princesse',
+  'chocolat',
+  'nounours',
+  'vacances',
+  'famille',
+  'admin',
+  'administrateur',
+  'welcome',
+  'bienvenue',
+  'letmein',
+  'monkey',
+  'dragon',
+  'master',
+  'sunshine',
+  'abc',
+  'abcdef',
+  'abcd',
+  'test',
+  'user',
+  'utilisateur',
+  'portail',
+  'portailfamille',
+  'mairie',
+  'cantine',
+  'ecole',
+  'enfant',
+  'enfants',
+  'maman',
+  'papa',
+  'secret',
+  'changeme',
+  'default',
+  'aaaaaa',
+  'aaaaaaaa',
+  'azer',
+  'qsdf',
 ]);
 
 export function passwordProblems(password: string, personal: string[] = []): PasswordProblem[] {
@@ -40,7 +95,12 @@ function isCommon(password: string, personal: string[]): boolean {
   if (letters.length === 0 || COMMON_WORDS.has(letters)) return true;
   // A password made of the person's own email or name is guessed first.
   return personal
-    .map((word) => word.toLowerCase().normalize('NFD').replace(/[^a-z]/g, ''))
+    .map((word) =>
+      word
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/[^a-z]/g, ''),
+    )
     .some((word) => word.length >= 3 && letters === word);
 }
 

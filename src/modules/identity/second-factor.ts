@@ -44,6 +44,12 @@ export async function giveSecondFactor(
   if (failures < SECOND_FACTOR_MAX_FAILURES) return 'wrongCode';
   // The server forgets the session: the cookie left in the browser opens nothing any more.
   await closeSession(scope.tx, session.token);
-  await recordAudit(scope, { action: 'account.second_factor_failed', objectType: 'account', objectId: session.accountId, details: { failures }, ip: session.ip });
+  await recordAudit(scope, {
+    action: 'account.second_factor_failed',
+    objectType: 'account',
+    objectId: session.accountId,
+    details: { failures },
+    ip: session.ip,
+  });
   return 'sessionEnded';
 }

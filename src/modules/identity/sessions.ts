@@ -68,8 +68,19 @@ async function sessionRows(db: Kysely<DB>, tokenHashes: string[]) {
     .selectFrom('sessions as s')
     .innerJoin('accounts as a', (join) => join.onRef('a.id', '=', 's.account_id').onRef('a.tenant_id', '=', 's.tenant_id'))
     .select([
-      's.token_hash', 's.tenant_id', 's.last_seen_at', 's.expires_at', 's.awaiting_second_factor',
-      'a.id', 'a.kind', 'a.staff_role', 'a.household_id', 'a.display_name', 'a.email', 'a.must_change_password', 'a.status',
+      's.token_hash',
+      's.tenant_id',
+      's.last_seen_at',
+      's.expires_at',
+      's.awaiting_second_factor',
+      'a.id',
+      'a.kind',
+      'a.staff_role',
+      'a.household_id',
+      'a.display_name',
+      'a.email',
+      'a.must_change_password',
+      'a.status',
     ])
     .where('s.token_hash', 'in', tokenHashes)
     .execute();

@@ -100,11 +100,7 @@ export async function disableTotp(scope: Scope, settings: TotpSettings, proof: s
   const byCode = isCodeShaped(code);
   const accepted = byCode ? await acceptCode(scope.tx, settings, account, code, scope.now) : await verifyPassword(account.password_hash, proof);
   if (!accepted) return 'wrongProof';
-  await scope.tx
-    .updateTable('accounts')
-    .set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null })
-    .where('id', '=', account.id)
-    .execute();
+  await scope.tx.updateTable('accounts').set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null }).where('id', '=', account.id).execute();
   await recordAudit(scope, { action: 'account.totp_disabled', objectType: 'account', objectId: account.id, details: { proof: byCode ? 'code' : 'password' } });
   return 'disabled';
 }

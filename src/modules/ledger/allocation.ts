@@ -32,7 +32,11 @@ export async function openInvoices(scope: Scope, householdId: string, regieId: s
   const rows = await scope.tx
     .selectFrom('invoices as i')
     .select([
-      'i.id', 'i.number', 'i.issued_on', 'i.due_on', 'i.total_cents',
+      'i.id',
+      'i.number',
+      'i.issued_on',
+      'i.due_on',
+      'i.total_cents',
       sql<string>`coalesce((select sum(a.amount_cents) from allocations a where a.invoice_id = i.id and ${LIVE_ALLOCATION}), 0)`.as('paid'),
       sql<boolean>`exists (select 1 from treasury_titles t where t.invoice_id = i.id)`.as('treasury'),
     ])
@@ -43,7 +47,16 @@ export async function openInvoices(scope: Scope, householdId: string, regieId: s
     .orderBy('i.seq')
     .execute();
   return rows
-    .map((row) => ({ id: row.id, number: row.number, issuedOn: row.issued_on, dueOn: row.due_on, totalCents: row.total_cents, paidCents: Number(row.paid), leftCents: row.total_cents - Number(row.paid), treasury: row.treasury }))
+    .map((row) => ({
+      id: row.id,
+      number: row.number,
+      issuedOn: row.issued_on,
+      dueOn: row.due_on,
+      totalCents: row.total_cents,
+      paidCents: Number(row.paid),
+      leftCents: row.total_cents - Number(row.paid),
+      treasury: row.treasury,
+    }))
     .filter((invoice) => invoice.leftCents > 0);
 }
 
@@ -57,14 +70,24 @@ export interface Credit {
 export async function availableCredits(scope: Scope, householdId: string, regieId: string): Promise<Credit[]> {
   const payments = await scope.tx
     .selectFrom('payments as p')
-    .select(['p.id', 'p.received_on as on', 'p.created_at', sql<string>`p.amount_cents - coalesce((select sum(a.amount_cents) from allocations a where a.payment_id = p.id), 0)`.as('left')])
+    .select([
+      'p.id',
+      'p.received_on as on',
+      'p.created_at',
+      sql<string>`p.amount_cents - coalesce((select sum(a.amount_cents) from allocations a where a.payment_id = p.id), 0)`.as('left'),
+    ])
     .where('p.household_id', '=', householdId)
     .where('p.regie_id', '=', regieId)
     .where(sql<boolean>`not exists (select 1 from payment_cancellations c where c.payment_id = p.id)`)
     .execute();
   const notes = await scope.tx
     .selectFrom('invoices as n')
-    .select(['n.id', 'n.issued_on as on', 'n.created_at', sql<string>`-n.total_cents - coalesce((select sum(a.amount_cents) from allocations a where a.credit_note_id = n.id), 0)`.as('left')])
+    .select([
+      'n.id',
+      'n.issued_on as on',
+      'n.created_at',
+      sql<string>`-n.total_cents - coalesce((select sum(a.amount_cents) from allocations a where a.credit_note_id = n.id), 0)`.as('left'),
+    ])
     .where('n.household_id', '=', householdId)
     .where('n.regie_id', '=', regieId)
     .where('n.kind', '=', 'credit_note')
@@ -97,7 +120,14 @@ export async function allocate(scope: Scope, invoiceId: string, from: { paymentI
   if (amountCents <= 0) return;
   await scope.tx
     .insertInto('allocations')
-    .values({ tenant_id: scope.tenantId, invoice_id: invoiceId, payment_id: from.paymentId ?? null, credit_note_id: from.creditNoteId ?? null, amount_cents: amountCents, created_at: scope.now })
+    .values({
+      tenant_id: scope.tenantId,
+      invoice_id: invoiceId,
+      payment_id: from.paymentId ?? null,
+      credit_note_id: from.creditNoteId ?? null,
+      amount_cents: amountCents,
+      created_at: scope.now,
+    })
     .execute();
 }
 

@@ -2,11 +2,29 @@ import type { ColumnType, Generated } from 'kysely';
 import type { CalendarDate, Id, Timestamp } from '../../db/column-types.js';
 
 /** How a payment was received. */
-export const PAYMENT_METHODS = ['cash', 'cheque', 'cesu_paper', 'cesu_electronic', 'transfer', 'card_counter', 'direct_debit', 'online_card', 'online_debit'] as const;
+export const PAYMENT_METHODS = [
+  'cash',
+  'cheque',
+  'cesu_paper',
+  'cesu_electronic',
+  'transfer',
+  'card_counter',
+  'direct_debit',
+  'online_card',
+  'online_debit',
+] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 /** The methods staff record at the counter (online payments are recorded by the payment providers). */
-export const COUNTER_METHODS = ['cash', 'cheque', 'cesu_paper', 'cesu_electronic', 'transfer', 'card_counter', 'direct_debit'] as const satisfies readonly PaymentMethod[];
+export const COUNTER_METHODS = [
+  'cash',
+  'cheque',
+  'cesu_paper',
+  'cesu_electronic',
+  'transfer',
+  'card_counter',
+  'direct_debit',
+] as const satisfies readonly PaymentMethod[];
 
 export type LedgerKind = 'invoice' | 'credit_note' | 'payment' | 'payment_cancellation' | 'refund';
 export type RefundMethod = 'transfer' | 'cheque' | 'cash';

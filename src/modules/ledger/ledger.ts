@@ -21,8 +21,15 @@ export async function recordEntries(scope: Scope, entries: NewEntry[]): Promise<
     .insertInto('ledger_entries')
     .values(
       entries.map((entry) => ({
-        tenant_id: scope.tenantId, household_id: entry.householdId, regie_id: entry.regieId, entry_on: entry.on, kind: entry.kind,
-        amount_cents: entry.amountCents, invoice_id: entry.invoiceId ?? null, payment_id: entry.paymentId ?? null, refund_id: entry.refundId ?? null,
+        tenant_id: scope.tenantId,
+        household_id: entry.householdId,
+        regie_id: entry.regieId,
+        entry_on: entry.on,
+        kind: entry.kind,
+        amount_cents: entry.amountCents,
+        invoice_id: entry.invoiceId ?? null,
+        payment_id: entry.paymentId ?? null,
+        refund_id: entry.refundId ?? null,
         created_at: scope.now,
       })),
     )

@@ -47,11 +47,15 @@ export type RecordPaymentResult =
 /** Records a payment received by staff, with its allocation to invoices and its receipt number. */
 export async function recordPayment(scope: Scope, form: PaymentForm): Promise<RecordPaymentResult> {
   if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
-  const household = form.householdId ? await scope.tx.selectFrom('households').select(['id', 'name']).where('id', '=', form.householdId).executeTakeFirst() : undefined;
+  const household = form.householdId
+    ? await scope.tx.selectFrom('households').select(['id', 'name']).where('id', '=', form.householdId).executeTakeFirst()
+    : undefined;
   if (!household) return { kind: 'not_found' };
   const today = await tenantToday(scope);
   const errors: PaymentErrors = {};
-  const regie = form.regieId ? await scope.tx.selectFrom('regies').select(['id', 'invoice_prefix']).where('id', '=', form.regieId).executeTakeFirst() : undefined;
+  const regie = form.regieId
+    ? await scope.tx.selectFrom('regies').select(['id', 'invoice_prefix']).where('id', '=', form.regieId).executeTakeFirst()
+    : undefined;
   if (!regie) errors.regieId = 'required';
   const method = COUNTER_METHODS.find((candidate) => candidate === form.method);
   if (!method) errors.method = 'choice';
@@ -90,9 +94,20 @@ export async function recordPayment(scope: Scope, form: PaymentForm): Promise<Re
   const payment = await scope.tx
     .insertInto('payments')
     .values({
-      tenant_id: scope.tenantId, regie_id: regie.id, household_id: household.id, number, method, amount_cents: amountCents, received_on: on,
-      payer_name: payerName.value, cheque_number: chequeNumber.value, bank_name: bankName.value, reference: reference.value, note: note.value,
-      created_at: scope.now, created_by: accountIdOf(scope.actor),
+      tenant_id: scope.tenantId,
+      regie_id: regie.id,
+      household_id: household.id,
+      number,
+      method,
+      amount_cents: amountCents,
+      received_on: on,
+      payer_name: payerName.value,
+      cheque_number: chequeNumber.value,
+      bank_name: bankName.value,
+      reference: reference.value,
+      note: note.value,
+      created_at: scope.now,
+      created_by: accountIdOf(scope.actor),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -102,12 +117,21 @@ export async function recordPayment(scope: Scope, form: PaymentForm): Promise<Re
   } else {
     await useCredit(scope, household.id, regie.id);
   }
-  await recordAudit(scope, { action: 'payment.recorded', objectType: 'payment', objectId: payment.id, details: { number, householdId: household.id, method, amountCents, receivedOn: on } });
+  await recordAudit(scope, {
+    action: 'payment.recorded',
+    objectType: 'payment',
+    objectId: payment.id,
+    details: { number, householdId: household.id, method, amountCents, receivedOn: on },
+  });
   return { kind: 'recorded', paymentId: payment.id, number, creditCents: Math.max(0, amountCents - (chosen ? chosen.total : dueCents)) };
 }
 
 /** Staff's own split of a payment between invoices: each amount within what the invoice still lacks. */
-function readAllocations(raw: Record<string, string> | undefined, open: { id: string; leftCents: number }[], errors: PaymentErrors): { byInvoice: Map<string, number>; total: number } | null {
+function readAllocations(
+  raw: Record<string, string> | undefined,
+  open: { id: string; leftCents: number }[],
+  errors: PaymentErrors,
+): { byInvoice: Map<string, number>; total: number } | null {
   if (!raw) return null;
   const byInvoice = new Map<string, number>();
   const invoiceErrors: Record<string, PaymentError> = {};
@@ -137,10 +161,24 @@ export async function cancelPayment(scope: Scope, paymentId: string, reason: str
     .returning('payment_id')
     .executeTakeFirst();
   if (!cancelled) return 'already';
-  await recordEntries(scope, [{ householdId: payment.household_id, regieId: payment.regie_id, on: await tenantToday(scope), kind: 'payment_cancellation', amountCents: payment.amount_cents, paymentId }]);
+  await recordEntries(scope, [
+    {
+      householdId: payment.household_id,
+      regieId: payment.regie_id,
+      on: await tenantToday(scope),
+      kind: 'payment_cancellation',
+      amountCents: payment.amount_cents,
+      paymentId,
+    },
+  ]);
   // What other credit the household has goes to the invoices this payment paid.
   await useCredit(scope, payment.household_id, payment.regie_id);
-  await recordAudit(scope, { action: 'payment.cancelled', objectType: 'payment', objectId: paymentId, details: { number: payment.number, amountCents: payment.amount_cents, reason: reason.trim() } });
+  await recordAudit(scope, {
+    action: 'payment.cancelled',
+    objectType: 'payment',
+    objectId: paymentId,
+    details: { number: payment.number, amountCents: payment.amount_cents, reason: reason.trim() },
+  });
   return 'done';
 }
 
@@ -173,9 +211,25 @@ export async function listPayments(scope: Scope, filter: { householdId?: string;
     .innerJoin('households as h', 'h.id', 'p.household_id')
     .leftJoin('payment_cancellations as c', 'c.payment_id', 'p.id')
     .select([
-      'p.id', 'p.number', 'p.regie_id', 'r.name as regie_name', 'p.household_id', 'h.name as household_name', 'p.method', 'p.amount_cents', 'p.received_on',
-      'p.payer_name', 'p.cheque_number', 'p.bank_name', 'p.reference', 'p.note', 'c.reason as cancel_reason', 'c.created_at as cancelled_at',
-      sql<{ invoiceId: string; number: string; amountCents: number }[]>`coalesce((select json_agg(json_build_object('invoiceId', i.id, 'number', i.number, 'amountCents', a.amount_cents) order by i.issued_on, i.seq)
+      'p.id',
+      'p.number',
+      'p.regie_id',
+      'r.name as regie_name',
+      'p.household_id',
+      'h.name as household_name',
+      'p.method',
+      'p.amount_cents',
+      'p.received_on',
+      'p.payer_name',
+      'p.cheque_number',
+      'p.bank_name',
+      'p.reference',
+      'p.note',
+      'c.reason as cancel_reason',
+      'c.created_at as cancelled_at',
+      sql<
+        { invoiceId: string; number: string; amountCents: number }[]
+      >`coalesce((select json_agg(json_build_object('invoiceId', i.id, 'number', i.number, 'amountCents', a.amount_cents) order by i.issued_on, i.seq)
         from allocations a join invoices i on i.id = a.invoice_id where a.payment_id = p.id), '[]')`.as('paid'),
     ])
     .orderBy('p.received_on', 'desc')
@@ -185,9 +239,20 @@ export async function listPayments(scope: Scope, filter: { householdId?: string;
   if (filter.paymentId !== undefined) query = query.where('p.id', '=', filter.paymentId);
   const rows = await query.execute();
   return rows.map((row) => ({
-    id: row.id, number: row.number, regieId: row.regie_id, regieName: row.regie_name, householdId: row.household_id, householdName: row.household_name,
-    method: row.method, amountCents: row.amount_cents, receivedOn: row.received_on, payerName: row.payer_name, chequeNumber: row.cheque_number,
-    bankName: row.bank_name, reference: row.reference, note: row.note,
+    id: row.id,
+    number: row.number,
+    regieId: row.regie_id,
+    regieName: row.regie_name,
+    householdId: row.household_id,
+    householdName: row.household_name,
+    method: row.method,
+    amountCents: row.amount_cents,
+    receivedOn: row.received_on,
+    payerName: row.payer_name,
+    chequeNumber: row.cheque_number,
+    bankName: row.bank_name,
+    reference: row.reference,
+    note: row.note,
     cancelled: row.cancel_reason !== null && row.cancelled_at !== null ? { reason: row.cancel_reason, at: row.cancelled_at } : null,
     paid: typeof row.paid === 'string' ? JSON.parse(row.paid) : row.paid,
   }));
@@ -200,10 +265,17 @@ export async function findPayment(scope: Scope, paymentId: string): Promise<Paym
   return (await listPayments(scope, { householdId: owner.household_id, paymentId }))[0] ?? null;
 }
 
-export type RefundResult = { kind: 'refunded'; refundId: string } | { kind: 'invalid'; errors: Partial<Record<'amount' | 'reason' | 'method', FieldError | 'aboveCredit'>>; creditCents: number } | { kind: 'forbidden' } | { kind: 'not_found' };
+export type RefundResult =
+  | { kind: 'refunded'; refundId: string }
+  | { kind: 'invalid'; errors: Partial<Record<'amount' | 'reason' | 'method', FieldError | 'aboveCredit'>>; creditCents: number }
+  | { kind: 'forbidden' }
+  | { kind: 'not_found' };
 
 /** Hands back part of a household's credit at a régie. */
-export async function refundCredit(scope: Scope, input: { householdId: string; regieId: string; amount?: string; method?: string; reason?: string }): Promise<RefundResult> {
+export async function refundCredit(
+  scope: Scope,
+  input: { householdId: string; regieId: string; amount?: string; method?: string; reason?: string },
+): Promise<RefundResult> {
   if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
   const household = await scope.tx.selectFrom('households').select('id').where('id', '=', input.householdId).executeTakeFirst();
   const regie = await scope.tx.selectFrom('regies').select('id').where('id', '=', input.regieId).executeTakeFirst();
@@ -223,10 +295,25 @@ export async function refundCredit(scope: Scope, input: { householdId: string; r
   const on = await tenantToday(scope);
   const refund = await scope.tx
     .insertInto('refunds')
-    .values({ tenant_id: scope.tenantId, regie_id: regie.id, household_id: household.id, amount_cents: amount.value, refunded_on: on, method: method as RefundMethod, reason: reason.value, created_at: scope.now, created_by: accountIdOf(scope.actor) })
+    .values({
+      tenant_id: scope.tenantId,
+      regie_id: regie.id,
+      household_id: household.id,
+      amount_cents: amount.value,
+      refunded_on: on,
+      method: method as RefundMethod,
+      reason: reason.value,
+      created_at: scope.now,
+      created_by: accountIdOf(scope.actor),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await recordEntries(scope, [{ householdId: household.id, regieId: regie.id, on, kind: 'refund', amountCents: amount.value, refundId: refund.id }]);
-  await recordAudit(scope, { action: 'refund.recorded', objectType: 'refund', objectId: refund.id, details: { householdId: household.id, amountCents: amount.value, reason: reason.value } });
+  await recordAudit(scope, {
+    action: 'refund.recorded',
+    objectType: 'refund',
+    objectId: refund.id,
+    details: { householdId: household.id, amountCents: amount.value, reason: reason.value },
+  });
   return { kind: 'refunded', refundId: refund.id };
 }

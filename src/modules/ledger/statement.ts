@@ -42,9 +42,20 @@ export async function accountStatement(scope: Scope, householdId: string, school
     .leftJoin('invoices as i', 'i.id', 'l.invoice_id')
     .leftJoin('payments as p', 'p.id', 'l.payment_id')
     .select([
-      'l.regie_id', 'r.name as regie_name', 'l.entry_on', 'l.kind', 'l.amount_cents', 'l.invoice_id', 'l.payment_id', 'l.id',
+      'l.regie_id',
+      'r.name as regie_name',
+      'l.entry_on',
+      'l.kind',
+      'l.amount_cents',
+      'l.invoice_id',
+      'l.payment_id',
+      'l.id',
       sql<string>`coalesce(i.number, p.number, '')`.as('number'),
-      sql<string | null>`case when i.id is not null and i.period_from is not null then i.period_from::text || '|' || i.period_to::text when p.id is not null then p.method else null end`.as('detail'),
+      sql<
+        string | null
+      >`case when i.id is not null and i.period_from is not null then i.period_from::text || '|' || i.period_to::text when p.id is not null then p.method else null end`.as(
+        'detail',
+      ),
     ])
     .where('l.household_id', '=', householdId)
     .where('l.entry_on', '<=', to)
@@ -54,7 +65,15 @@ export async function accountStatement(scope: Scope, householdId: string, school
     .execute();
   const byRegie = new Map<string, RegieStatement>();
   for (const row of rows) {
-    const statement = byRegie.get(row.regie_id) ?? { regieId: row.regie_id, regieName: row.regie_name, openingCents: 0, operations: [], debitCents: 0, creditCents: 0, closingCents: 0 };
+    const statement = byRegie.get(row.regie_id) ?? {
+      regieId: row.regie_id,
+      regieName: row.regie_name,
+      openingCents: 0,
+      operations: [],
+      debitCents: 0,
+      creditCents: 0,
+      closingCents: 0,
+    };
     byRegie.set(row.regie_id, statement);
     if (row.entry_on < from) {
       statement.openingCents += row.amount_cents;
@@ -62,7 +81,16 @@ export async function accountStatement(scope: Scope, householdId: string, school
     }
     const debit = Math.max(0, row.amount_cents);
     const credit = Math.max(0, -row.amount_cents);
-    statement.operations.push({ on: row.entry_on, kind: row.kind, number: row.number, detail: row.detail, debitCents: debit, creditCents: credit, invoiceId: row.invoice_id, paymentId: row.payment_id });
+    statement.operations.push({
+      on: row.entry_on,
+      kind: row.kind,
+      number: row.number,
+      detail: row.detail,
+      debitCents: debit,
+      creditCents: credit,
+      invoiceId: row.invoice_id,
+      paymentId: row.payment_id,
+    });
     statement.debitCents += debit;
     statement.creditCents += credit;
   }
@@ -75,7 +103,9 @@ export async function statementYears(scope: Scope, householdId: string): Promise
   if (!may(scope, 'household.read', householdId)) return [];
   const rows = await scope.tx
     .selectFrom('ledger_entries')
-    .select(sql<number>`distinct case when extract(month from entry_on) >= 9 then extract(year from entry_on) else extract(year from entry_on) - 1 end`.as('year'))
+    .select(
+      sql<number>`distinct case when extract(month from entry_on) >= 9 then extract(year from entry_on) else extract(year from entry_on) - 1 end`.as('year'),
+    )
     .where('household_id', '=', householdId)
     .execute();
   return rows.map((row) => Number(row.year)).sort((a, b) => b - a);

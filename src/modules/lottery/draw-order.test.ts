@@ -23,16 +23,35 @@ describe('the draw order', () => {
     const list = households(50);
     const first = drawOrder(SEED, list).map((household) => household.householdId);
     const shuffled = [...list].reverse();
-    assert.deepEqual(drawOrder(SEED, shuffled).map((household) => household.householdId), first);
-    assert.notDeepEqual(drawOrder(OTHER_SEED, list).map((household) => household.householdId), first, 'another seed, another order');
-    assert.notDeepEqual(first, list.map((household) => household.householdId), 'not the order the households came in');
+    assert.deepEqual(
+      drawOrder(SEED, shuffled).map((household) => household.householdId),
+      first,
+    );
+    assert.notDeepEqual(
+      drawOrder(OTHER_SEED, list).map((household) => household.householdId),
+      first,
+      'another seed, another order',
+    );
+    assert.notDeepEqual(
+      first,
+      list.map((household) => household.householdId),
+      'not the order the households came in',
+    );
   });
 
   it('puts every household of a better level before any household of a worse one, shuffling only inside a level', () => {
-    const list: LevelledHousehold[] = [...households(10, [0, 1]), ...households(10, [1, 0]).map((h) => ({ ...h, householdId: h.householdId.replace('8000', '8001') })), ...households(10, [1, 1]).map((h) => ({ ...h, householdId: h.householdId.replace('8000', '8002') })), ...households(10, [0, 0]).map((h) => ({ ...h, householdId: h.householdId.replace('8000', '8003') }))];
+    const list: LevelledHousehold[] = [
+      ...households(10, [0, 1]),
+      ...households(10, [1, 0]).map((h) => ({ ...h, householdId: h.householdId.replace('8000', '8001') })),
+      ...households(10, [1, 1]).map((h) => ({ ...h, householdId: h.householdId.replace('8000', '8002') })),
+      ...households(10, [0, 0]).map((h) => ({ ...h, householdId: h.householdId.replace('8000', '8003') })),
+    ];
     const order = drawOrder(SEED, list);
     assert.deepEqual([...new Set(order.map((household) => household.level.join('')))], ['11', '10', '01', '00']);
-    assert.deepEqual(order.map((household) => household.position), Array.from({ length: 40 }, (_, index) => index + 1));
+    assert.deepEqual(
+      order.map((household) => household.position),
+      Array.from({ length: 40 }, (_, index) => index + 1),
+    );
     for (const level of ['11', '10', '01', '00']) {
       const hashes = order.filter((household) => household.level.join('') === level).map((household) => household.hash);
       assert.deepEqual(hashes, [...hashes].sort(), `level ${level} ordered by hash`);

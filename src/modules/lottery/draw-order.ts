@@ -44,7 +44,11 @@ export function drawHash(seed: string, householdId: string): string {
 
 /** The households in draw order, each with its position and hash. Pure: the same input gives the same order. */
 export function drawOrder(seed: string, households: readonly LevelledHousehold[]): DrawnHousehold[] {
-  const hashed = households.map((household) => ({ householdId: household.householdId, level: [...household.level], hash: drawHash(seed, household.householdId) }));
+  const hashed = households.map((household) => ({
+    householdId: household.householdId,
+    level: [...household.level],
+    hash: drawHash(seed, household.householdId),
+  }));
   hashed.sort((a, b) => compareLevels(a.level, b.level) || compare(a.hash, b.hash) || compare(a.householdId.toLowerCase(), b.householdId.toLowerCase()));
   return hashed.map((household, index) => ({ ...household, position: index + 1 }));
 }

@@ -77,7 +77,12 @@ export async function applyForLottery(
   input: { householdId: string; activityId: string; periodId: string; choices: BookingChoice[] },
 ): Promise<ApplyResult> {
   if (!may(scope, 'household.act', input.householdId)) return { kind: 'not_found' };
-  const period = await scope.tx.selectFrom('booking_periods').selectAll().where('id', '=', input.periodId).where('activity_id', '=', input.activityId).executeTakeFirst();
+  const period = await scope.tx
+    .selectFrom('booking_periods')
+    .selectAll()
+    .where('id', '=', input.periodId)
+    .where('activity_id', '=', input.activityId)
+    .executeTakeFirst();
   if (!period) return { kind: 'not_found' };
   if (period.allocation !== 'lottery') return { kind: 'not_lottery' };
   const definition = (await loadActivityDefinition(scope.tx, input.activityId))!;
@@ -93,7 +98,8 @@ export async function applyForLottery(
     const groups = await acceptedGroups(scope.tx, input.activityId, [...children]);
     const pending = await pendingEnrollments(scope, input.activityId, [...children]);
     for (const choice of choices) {
-      if (definition.activity.requires_enrollment && !groups.has(choice.childId)) verdicts.set(choice, pending.has(choice.childId) ? 'enrollment_pending' : 'not_enrolled');
+      if (definition.activity.requires_enrollment && !groups.has(choice.childId))
+        verdicts.set(choice, pending.has(choice.childId) ? 'enrollment_pending' : 'not_enrolled');
       else verdicts.set(choice, applicationRefusal(definition, period, choice.unitId, choice.day, groups.get(choice.childId) ?? null, context));
     }
     await refuseUnitConflicts(scope, definition, period.id, choices, verdicts);
@@ -105,16 +111,29 @@ export async function applyForLottery(
     await ensureSeed(scope, period.id);
     const rows = await scope.tx
       .insertInto('lottery_applications')
-      .values(accepted.map((choice) => ({
-        tenant_id: scope.tenantId, period_id: period.id, household_id: input.householdId, child_id: choice.childId, unit_id: choice.unitId, day: choice.day,
-        created_at: scope.now, created_by: accountIdOf(scope.actor),
-      })))
+      .values(
+        accepted.map((choice) => ({
+          tenant_id: scope.tenantId,
+          period_id: period.id,
+          household_id: input.householdId,
+          child_id: choice.childId,
+          unit_id: choice.unitId,
+          day: choice.day,
+          created_at: scope.now,
+          created_by: accountIdOf(scope.actor),
+        })),
+      )
       .onConflict((conflict) => conflict.columns(['period_id', 'child_id', 'unit_id', 'day']).doNothing())
       .returning(['child_id', 'unit_id', 'day'])
       .execute();
     for (const row of rows) inserted.add(keyOf(row.child_id, row.unit_id, row.day));
     if (rows.length > 0) {
-      await recordAudit(scope, { action: 'lottery.applied', objectType: 'booking_period', objectId: period.id, details: { householdId: input.householdId, applications: rows.length } });
+      await recordAudit(scope, {
+        action: 'lottery.applied',
+        objectType: 'booking_period',
+        objectId: period.id,
+        details: { householdId: input.householdId, applications: rows.length },
+      });
     }
   }
   const answers = choices.map((choice): ApplicationAnswer => {
@@ -138,12 +157,24 @@ function dedupe(choices: BookingChoice[]): BookingChoice[] {
 
 async function pendingEnrollments(scope: Scope, activityId: string, childIds: string[]): Promise<Set<string>> {
   if (childIds.length === 0) return new Set();
-  const rows = await scope.tx.selectFrom('enrollments').select('child_id').where('activity_id', '=', activityId).where('child_id', 'in', childIds).where('status', '=', 'pending').execute();
+  const rows = await scope.tx
+    .selectFrom('enrollments')
+    .select('child_id')
+    .where('activity_id', '=', activityId)
+    .where('child_id', 'in', childIds)
+    .where('status', '=', 'pending')
+    .execute();
   return new Set(rows.map((row) => row.child_id));
 }
 
 /** A day's units must fit together, counting the child's applications and live bookings that day. */
-async function refuseUnitConflicts(scope: Scope, definition: ActivityDefinition, periodId: string, choices: BookingChoice[], verdicts: Map<BookingChoice, RefusalReason | null>): Promise<void> {
+async function refuseUnitConflicts(
+  scope: Scope,
+  definition: ActivityDefinition,
+  periodId: string,
+  choices: BookingChoice[],
+  verdicts: Map<BookingChoice, RefusalReason | null>,
+): Promise<void> {
   const accepted = choices.filter((choice) => verdicts.get(choice) === null);
   if (accepted.length === 0) return;
   const childIds = [...new Set(accepted.map((choice) => choice.childId))];
@@ -154,10 +185,20 @@ async function refuseUnitConflicts(scope: Scope, definition: ActivityDefinition,
       .select(['child_id', 'unit_id', 'day'])
       .where('child_id', 'in', childIds)
       .where('day', 'in', days)
-      .where('unit_id', 'in', definition.units.map((unit) => unit.id))
+      .where(
+        'unit_id',
+        'in',
+        definition.units.map((unit) => unit.id),
+      )
       .where('status', 'not in', GONE)
       .execute(),
-    scope.tx.selectFrom('lottery_applications').select(['child_id', 'unit_id', 'day']).where('period_id', '=', periodId).where('child_id', 'in', childIds).where('day', 'in', days).execute(),
+    scope.tx
+      .selectFrom('lottery_applications')
+      .select(['child_id', 'unit_id', 'day'])
+      .where('period_id', '=', periodId)
+      .where('child_id', 'in', childIds)
+      .where('day', 'in', days)
+      .execute(),
   ]);
   const relations = unitRelationsOf(definition);
   const slots = new Map<string, { units: Set<string>; fresh: BookingChoice[] }>();
@@ -173,7 +214,9 @@ async function refuseUnitConflicts(scope: Scope, definition: ActivityDefinition,
     entry.fresh.push(choice);
   }
   for (const entry of slots.values()) {
-    const conflicting = new Set(unitConflicts(relations, entry.units).flatMap((conflict) => (conflict.kind === 'excludes' ? [conflict.unitId, conflict.other] : [conflict.unitId])));
+    const conflicting = new Set(
+      unitConflicts(relations, entry.units).flatMap((conflict) => (conflict.kind === 'excludes' ? [conflict.unitId, conflict.other] : [conflict.unitId])),
+    );
     for (const choice of entry.fresh) if (conflicting.has(choice.unitId)) verdicts.set(choice, 'unit_conflict');
   }
 }
@@ -186,16 +229,30 @@ export async function withdrawApplications(
   input: { householdId: string; periodId: string; applicationIds?: string[]; childId?: string },
 ): Promise<WithdrawResult> {
   if (!may(scope, 'household.act', input.householdId)) return { kind: 'not_found' };
-  const period = await scope.tx.selectFrom('booking_periods').selectAll().where('id', '=', input.periodId).where('allocation', '=', 'lottery').executeTakeFirst();
+  const period = await scope.tx
+    .selectFrom('booking_periods')
+    .selectAll()
+    .where('id', '=', input.periodId)
+    .where('allocation', '=', 'lottery')
+    .executeTakeFirst();
   if (!period) return { kind: 'not_found' };
   if (await windowState(scope, period)) return { kind: 'closed' };
   if (!input.childId && (!input.applicationIds || input.applicationIds.length === 0)) return { kind: 'withdrawn', count: 0 };
-  let query = scope.tx.deleteFrom('lottery_applications').where('period_id', '=', period.id).where('household_id', '=', input.householdId).where('result', 'is', null);
+  let query = scope.tx
+    .deleteFrom('lottery_applications')
+    .where('period_id', '=', period.id)
+    .where('household_id', '=', input.householdId)
+    .where('result', 'is', null);
   if (input.childId) query = query.where('child_id', '=', input.childId);
   if (input.applicationIds && input.applicationIds.length > 0) query = query.where('id', 'in', input.applicationIds);
   const deleted = await query.returning('id').execute();
   if (deleted.length === 0) return { kind: 'not_found' };
-  await recordAudit(scope, { action: 'lottery.withdrawn', objectType: 'booking_period', objectId: period.id, details: { householdId: input.householdId, applications: deleted.length } });
+  await recordAudit(scope, {
+    action: 'lottery.withdrawn',
+    objectType: 'booking_period',
+    objectId: period.id,
+    details: { householdId: input.householdId, applications: deleted.length },
+  });
   return { kind: 'withdrawn', count: deleted.length };
 }
 
@@ -245,7 +302,12 @@ export async function householdLottery(scope: Scope, householdId: string, period
   let criteria = lottery.settings?.criteria ?? [];
   if (lottery.drawnAt) {
     const [mine, draw] = await Promise.all([
-      scope.tx.selectFrom('lottery_draw_households').select(['position', 'level', 'hash']).where('period_id', '=', periodId).where('household_id', '=', householdId).executeTakeFirst(),
+      scope.tx
+        .selectFrom('lottery_draw_households')
+        .select(['position', 'level', 'hash'])
+        .where('period_id', '=', periodId)
+        .where('household_id', '=', householdId)
+        .executeTakeFirst(),
       scope.tx.selectFrom('lottery_draws').select(['households', 'criteria']).where('period_id', '=', periodId).executeTakeFirstOrThrow(),
     ]);
     criteria = draw.criteria;
@@ -254,10 +316,23 @@ export async function householdLottery(scope: Scope, householdId: string, period
   const { period } = lottery;
   const state = lottery.drawnAt ? 'drawn' : scope.now < period.opens_at ? 'not_open' : scope.now < period.closes_at ? 'open' : 'closed';
   return {
-    period, activityName: lottery.activityName, settings: lottery.settings, state, drawnAt: lottery.drawnAt, drawn, criteria,
+    period,
+    activityName: lottery.activityName,
+    settings: lottery.settings,
+    state,
+    drawnAt: lottery.drawnAt,
+    drawn,
+    criteria,
     applications: applications.map((row) => ({
-      id: row.id, childId: row.child_id, childName: `${row.first_name} ${row.last_name}`, unitId: row.unit_id, unitName: row.unit_name, day: row.day,
-      result: row.result, rank: row.result_rank, reason: row.result_reason,
+      id: row.id,
+      childId: row.child_id,
+      childName: `${row.first_name} ${row.last_name}`,
+      unitId: row.unit_id,
+      unitName: row.unit_name,
+      day: row.day,
+      result: row.result,
+      rank: row.result_rank,
+      reason: row.result_reason,
     })),
   };
 }
@@ -272,7 +347,14 @@ export async function householdLotteryRequests(scope: Scope, householdId: string
     .innerJoin('persons as p', 'p.id', 'l.child_id')
     .leftJoin('lottery_draws as d', 'd.period_id', 'l.period_id')
     .select([
-      'l.period_id', 'l.child_id', 'bp.name as period_name', 'bp.closes_at', 'a.name as activity_name', 'p.first_name', 'p.last_name', 'd.drawn_at',
+      'l.period_id',
+      'l.child_id',
+      'bp.name as period_name',
+      'bp.closes_at',
+      'a.name as activity_name',
+      'p.first_name',
+      'p.last_name',
+      'd.drawn_at',
       sql<Date>`min(l.created_at)`.as('created_at'),
       sql<number>`count(*)::int`.as('applications'),
       sql<number>`(count(*) filter (where l.result in ('reserved', 'already')))::int`.as('places'),
@@ -296,18 +378,36 @@ export interface LotteryCalendarView {
  * The family calendar of a lottery period: the cells the booking rules close only because the
  * period is a lottery become boxes to apply, until the close; the household's applications are listed.
  */
-export async function lotteryCalendar(scope: Scope, context: BookingContext, householdId: string, periodId: string, children: ChildCalendar[]): Promise<LotteryCalendarView | null> {
+export async function lotteryCalendar(
+  scope: Scope,
+  context: BookingContext,
+  householdId: string,
+  periodId: string,
+  children: ChildCalendar[],
+): Promise<LotteryCalendarView | null> {
   const lottery = await loadLotteryPeriod(scope, periodId);
   if (!lottery || !may(scope, 'household.act', householdId)) return null;
   const { period } = lottery;
-  const rows = await scope.tx.selectFrom('lottery_applications').select(['child_id', 'unit_id', 'day']).where('period_id', '=', periodId).where('household_id', '=', householdId).execute();
+  const rows = await scope.tx
+    .selectFrom('lottery_applications')
+    .select(['child_id', 'unit_id', 'day'])
+    .where('period_id', '=', periodId)
+    .where('household_id', '=', householdId)
+    .execute();
   const applied = new Set(rows.map((row) => keyOf(row.child_id, row.unit_id, row.day)));
   const open = !lottery.drawnAt && scope.now >= period.opens_at && scope.now < period.closes_at;
   const firstDrawable = localDate(period.closes_at, context.timeZone);
   for (const child of children) {
     for (const day of child.days) {
       for (const cell of day.cells) {
-        if (cell.state.kind === 'closed' && cell.state.reason === 'lottery_period' && open && day.day > firstDrawable && day.day >= period.first_day && day.day <= period.last_day) {
+        if (
+          cell.state.kind === 'closed' &&
+          cell.state.reason === 'lottery_period' &&
+          open &&
+          day.day > firstDrawable &&
+          day.day >= period.first_day &&
+          day.day <= period.last_day
+        ) {
           cell.state = { kind: 'open', full: false, deadline: period.closes_at };
         }
       }
@@ -319,4 +419,3 @@ export async function lotteryCalendar(scope: Scope, context: BookingContext, hou
 export function applicationKey(childId: string, unitId: string, day: string): string {
   return keyOf(childId, unitId, day);
 }
-

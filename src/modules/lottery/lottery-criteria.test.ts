@@ -3,9 +3,18 @@ import { describe, it } from 'node:test';
 import { compareLevels, meets, orderedCriteria, postcodeList, priorityLevel, type CriteriaSettings, type HouseholdFacts } from './lottery-criteria.js';
 
 const facts = (overrides: Partial<HouseholdFacts> = {}): HouseholdFacts => ({
-  postcode: '38000', quotientFamilial: 600, guardiansWorking: [true, true], childrenConcerned: 1, refusedLastDraw: false, ...overrides,
+  postcode: '38000',
+  quotientFamilial: 600,
+  guardiansWorking: [true, true],
+  childrenConcerned: 1,
+  refusedLastDraw: false,
+  ...overrides,
 });
-const settings: CriteriaSettings = { criteria: ['resident', 'siblings', 'working_guardians', 'refused_last_draw', 'low_quotient'], residentPostcodes: ['38000', '38100'], quotientThreshold: 700 };
+const settings: CriteriaSettings = {
+  criteria: ['resident', 'siblings', 'working_guardians', 'refused_last_draw', 'low_quotient'],
+  residentPostcodes: ['38000', '38100'],
+  quotientThreshold: 700,
+};
 
 describe('priority criteria', () => {
   it('reads each criterion from the household’s record', () => {

@@ -74,7 +74,10 @@ export function orderedCriteria(choices: readonly string[]): Criterion[] | null 
 
 /** Postcodes typed as a list ("38000, 38100 38130"): five digits each; null when one is not. */
 export function postcodeList(raw: string): string[] | null {
-  const codes = raw.split(/[\s,;]+/).map((code) => code.trim()).filter(Boolean);
+  const codes = raw
+    .split(/[\s,;]+/)
+    .map((code) => code.trim())
+    .filter(Boolean);
   if (!codes.every((code) => /^\d{5}$/.test(code))) return null;
   return [...new Set(codes)];
 }

@@ -4,7 +4,6 @@ import { loadActivityDefinition, poolsFor, unitRelationsOf, type ActivityDefinit
 import { unitConflicts } from '../activities/unit-rules.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { BookingContext, RefusalReason } from '../bookings/booking-requests.js';
-import type { BookingStatus } from '../bookings/bookings.tables.js';
 import { acceptedGroups } from '../bookings/enrollments.js';
 import { nextWaitlistRank, releasePlace, renumberWaitlist, takePlace } from '../bookings/places.js';
 import { loadTenantCalendar } from '../calendar/calendar-store.js';
@@ -80,8 +79,14 @@ export async function runLottery(scope: Scope, periodId: string, options: DrawOp
   const claimed = await scope.tx
     .insertInto('lottery_draws')
     .values({
-      period_id: periodId, tenant_id: scope.tenantId, seed: settings.seed, criteria: settings.criteria, resident_postcodes: settings.resident_postcodes,
-      quotient_threshold: settings.quotient_threshold, drawn_at: scope.now, drawn_by: accountIdOf(scope.actor),
+      period_id: periodId,
+      tenant_id: scope.tenantId,
+      seed: settings.seed,
+      criteria: settings.criteria,
+      resident_postcodes: settings.resident_postcodes,
+      quotient_threshold: settings.quotient_threshold,
+      drawn_at: scope.now,
+      drawn_by: accountIdOf(scope.actor),
     })
     .onConflict((conflict) => conflict.column('period_id').doNothing())
     .returning('period_id')
@@ -98,15 +103,29 @@ export async function runLottery(scope: Scope, periodId: string, options: DrawOp
     .where('period_id', '=', periodId)
     .execute();
 
-  const criteria: CriteriaSettings = { criteria: settings.criteria, residentPostcodes: settings.resident_postcodes, quotientThreshold: settings.quotient_threshold };
+  const criteria: CriteriaSettings = {
+    criteria: settings.criteria,
+    residentPostcodes: settings.resident_postcodes,
+    quotientThreshold: settings.quotient_threshold,
+  };
   const facts = await householdFacts(scope, period, applications);
-  const order = drawOrder(settings.seed, [...facts].map(([householdId, householdFacts]) => ({ householdId, level: priorityLevel(householdFacts, criteria) })));
+  const order = drawOrder(
+    settings.seed,
+    [...facts].map(([householdId, householdFacts]) => ({ householdId, level: priorityLevel(householdFacts, criteria) })),
+  );
   for (let start = 0; start < order.length; start += CHUNK) {
     await scope.tx
       .insertInto('lottery_draw_households')
-      .values(order.slice(start, start + CHUNK).map((household) => ({
-        period_id: periodId, tenant_id: scope.tenantId, position: household.position, household_id: household.householdId, level: household.level, hash: household.hash,
-      })))
+      .values(
+        order.slice(start, start + CHUNK).map((household) => ({
+          period_id: periodId,
+          tenant_id: scope.tenantId,
+          position: household.position,
+          household_id: household.householdId,
+          level: household.level,
+          hash: household.hash,
+        })),
+      )
       .execute();
   }
 
@@ -116,15 +135,28 @@ export async function runLottery(scope: Scope, periodId: string, options: DrawOp
   for (const answer of answers.values()) counts[answer.result]++;
   await scope.tx.updateTable('lottery_draws').set({ households: order.length, applications: applications.length }).where('period_id', '=', periodId).execute();
   await recordAudit(scope, {
-    action: 'lottery.drawn', objectType: 'booking_period', objectId: periodId,
-    details: { activityId: period.activity_id, seed: settings.seed, criteria: settings.criteria, households: order.length, applications: applications.length, ...counts },
+    action: 'lottery.drawn',
+    objectType: 'booking_period',
+    objectId: periodId,
+    details: {
+      activityId: period.activity_id,
+      seed: settings.seed,
+      criteria: settings.criteria,
+      households: order.length,
+      applications: applications.length,
+      ...counts,
+    },
   });
   await tellDrawResults(scope, period, options.mail);
   return { kind: 'drawn', households: order.length, applications: applications.length, ...counts };
 }
 
 async function contextOf(scope: Scope): Promise<BookingContext> {
-  const tenant = await scope.tx.selectFrom('tenants').select(['id', 'time_zone', 'school_zone', 'public_holiday_region']).where('id', '=', scope.tenantId).executeTakeFirstOrThrow();
+  const tenant = await scope.tx
+    .selectFrom('tenants')
+    .select(['id', 'time_zone', 'school_zone', 'public_holiday_region'])
+    .where('id', '=', scope.tenantId)
+    .executeTakeFirstOrThrow();
   return { calendar: await loadTenantCalendar(scope.tx, tenant), timeZone: tenant.time_zone };
 }
 
@@ -216,13 +248,22 @@ async function allocate(
   if (applications.length === 0) return answers;
   const applicantChildren = scope.tx.selectFrom('lottery_applications').select('child_id').where('period_id', '=', period.id);
   const [members, persons, existing] = await Promise.all([
-    scope.tx.selectFrom('household_members').select(['household_id', 'person_id']).where('role', '=', 'child').where('person_id', 'in', applicantChildren).execute(),
+    scope.tx
+      .selectFrom('household_members')
+      .select(['household_id', 'person_id'])
+      .where('role', '=', 'child')
+      .where('person_id', 'in', applicantChildren)
+      .execute(),
     scope.tx.selectFrom('persons').select(['id', 'birth_date', 'first_name']).where('id', 'in', applicantChildren).execute(),
     scope.tx
       .selectFrom('bookings')
       .select(['id', 'child_id', 'unit_id', 'day'])
       .where('child_id', 'in', applicantChildren)
-      .where('unit_id', 'in', definition.units.map((unit) => unit.id))
+      .where(
+        'unit_id',
+        'in',
+        definition.units.map((unit) => unit.id),
+      )
       .where('day', '>=', period.first_day)
       .where('day', '<=', period.last_day)
       .where('status', 'not in', GONE)
@@ -258,9 +299,10 @@ async function allocate(
 
   for (const household of order) {
     const own = (byHousehold.get(household.householdId) ?? []).sort(
-      (a, b) => a.day.localeCompare(b.day) || childOrder.get(a.child_id)! - childOrder.get(b.child_id)! || unitPosition.get(a.unit_id)! - unitPosition.get(b.unit_id)!,
+      (a, b) =>
+        a.day.localeCompare(b.day) || childOrder.get(a.child_id)! - childOrder.get(b.child_id)! || unitPosition.get(a.unit_id)! - unitPosition.get(b.unit_id)!,
     );
-    for (let start = 0; start < own.length;) {
+    for (let start = 0; start < own.length; ) {
       let end = start;
       while (end < own.length && own[end]!.day === own[start]!.day) end++;
       const day = own[start]!.day;
@@ -283,7 +325,9 @@ async function allocate(
       // The units of each child's day must still go together (a unit withdrawn, a booking made meanwhile).
       for (const childId of new Set(candidates.map((candidate) => candidate.child_id))) {
         const units = new Set([...(bookedUnits.get(`${childId}|${day}`) ?? []), ...candidates.filter((c) => c.child_id === childId).map((c) => c.unit_id)]);
-        const conflicting = new Set(unitConflicts(relations, units).flatMap((conflict) => (conflict.kind === 'excludes' ? [conflict.unitId, conflict.other] : [conflict.unitId])));
+        const conflicting = new Set(
+          unitConflicts(relations, units).flatMap((conflict) => (conflict.kind === 'excludes' ? [conflict.unitId, conflict.other] : [conflict.unitId])),
+        );
         for (const candidate of candidates.filter((c) => c.child_id === childId && conflicting.has(c.unit_id))) {
           answers.set(candidate.id, { result: 'refused', rank: null, reason: 'unit_conflict', bookingId: null });
         }
@@ -297,7 +341,13 @@ async function allocate(
   return answers;
 }
 
-function drawDayRefusal(definition: ActivityDefinition, period: BookingPeriod, application: Application, groupId: string | null, context: BookingContext): RefusalReason | null {
+function drawDayRefusal(
+  definition: ActivityDefinition,
+  period: BookingPeriod,
+  application: Application,
+  groupId: string | null,
+  context: BookingContext,
+): RefusalReason | null {
   const refusal = applicationRefusal(definition, period, application.unit_id, application.day, groupId, context);
   // The application was taken before the close; only what changed since (a closure, a group) refuses it now.
   return refusal === 'deadline_passed' ? null : refusal;
@@ -372,8 +422,12 @@ async function serveDay(
       ranks.set(rankKey, rank + 1);
     }
     await writer.add({
-      application, rankKey, heldPools: all ? (heldPools.get(application.id) ?? []) : [],
-      status: all ? 'reserved' : 'waitlisted', rank, groupId,
+      application,
+      rankKey,
+      heldPools: all ? (heldPools.get(application.id) ?? []) : [],
+      status: all ? 'reserved' : 'waitlisted',
+      rank,
+      groupId,
     });
   }
 }
@@ -415,10 +469,22 @@ class BookingWriter {
     const account = accountIdOf(scope.actor);
     const inserted = await scope.tx
       .insertInto('bookings')
-      .values(batch.map(({ application, status, rank, groupId, heldPools }) => ({
-        tenant_id: scope.tenantId, child_id: application.child_id, unit_id: application.unit_id, day: application.day, household_id: application.household_id,
-        group_id: groupId, status, waitlist_rank: rank, holds_pools: heldPools, created_by: account, created_at: scope.now, updated_at: scope.now,
-      })))
+      .values(
+        batch.map(({ application, status, rank, groupId, heldPools }) => ({
+          tenant_id: scope.tenantId,
+          child_id: application.child_id,
+          unit_id: application.unit_id,
+          day: application.day,
+          household_id: application.household_id,
+          group_id: groupId,
+          status,
+          waitlist_rank: rank,
+          holds_pools: heldPools,
+          created_by: account,
+          created_at: scope.now,
+          updated_at: scope.now,
+        })),
+      )
       .onConflict((conflict) => conflict.columns(['child_id', 'unit_id', 'day']).where('status', 'not in', ENDED).doNothing())
       .returning(['id', 'child_id', 'unit_id', 'day'])
       .execute();
@@ -429,8 +495,14 @@ class BookingWriter {
       const id = ids.get(`${application.child_id}|${application.unit_id}|${application.day}`);
       if (id) {
         events.push({
-          tenant_id: scope.tenantId, booking_id: id, household_id: application.household_id, from_status: null, to_status: booking.status,
-          reason: 'lottery_draw', actor_account_id: account, at: scope.now,
+          tenant_id: scope.tenantId,
+          booking_id: id,
+          household_id: application.household_id,
+          from_status: null,
+          to_status: booking.status,
+          reason: 'lottery_draw',
+          actor_account_id: account,
+          at: scope.now,
         });
         this.answers.set(application.id, { result: booking.status, rank: booking.rank, reason: null, bookingId: id });
         continue;
@@ -460,9 +532,9 @@ class BookingWriter {
 async function saveAnswers(scope: Scope, periodId: string, answers: Map<string, Answer>): Promise<void> {
   const entries = [...answers];
   for (let start = 0; start < entries.length; start += CHUNK) {
-    const values = entries.slice(start, start + CHUNK).map(([id, answer]) =>
-      sql`(${id}::uuid, ${answer.result}::text, ${answer.rank}::int, ${answer.reason}::text, ${answer.bookingId}::uuid)`,
-    );
+    const values = entries
+      .slice(start, start + CHUNK)
+      .map(([id, answer]) => sql`(${id}::uuid, ${answer.result}::text, ${answer.rank}::int, ${answer.reason}::text, ${answer.bookingId}::uuid)`);
     await sql`
       update lottery_applications as l
       set result = v.result, result_rank = v.rank, result_reason = v.reason, booking_id = v.booking_id

@@ -31,7 +31,16 @@ export interface DrawExport {
   drawnAt: string;
   algorithm: string;
   households: { position: number; householdId: string; familyNumber: string | null; level: number[]; criteriaMet: Criterion[]; hash: string }[];
-  applications: { householdId: string; childId: string; unitId: string; unitCode: string; day: string; result: ApplicationResult | null; rank: number | null; reason: string | null }[];
+  applications: {
+    householdId: string;
+    childId: string;
+    unitId: string;
+    unitCode: string;
+    day: string;
+    result: ApplicationResult | null;
+    rank: number | null;
+    reason: string | null;
+  }[];
 }
 
 /** The whole draw of a period, for staff; null when the period was not drawn or may not be read. */
@@ -65,8 +74,13 @@ export async function drawExport(scope: Scope, activityId: string, periodId: str
   return {
     format: 'portail-famille/lottery-draw/1',
     period: {
-      id: period.id, name: period.name, activity: lottery.activityName, firstDay: period.first_day, lastDay: period.last_day,
-      opensAt: period.opens_at.toISOString(), closesAt: period.closes_at.toISOString(),
+      id: period.id,
+      name: period.name,
+      activity: lottery.activityName,
+      firstDay: period.first_day,
+      lastDay: period.last_day,
+      opensAt: period.opens_at.toISOString(),
+      closesAt: period.closes_at.toISOString(),
     },
     seed: draw.seed,
     seedPublishedAt: lottery.settings?.seedPublishedAt.toISOString() ?? null,
@@ -76,45 +90,86 @@ export async function drawExport(scope: Scope, activityId: string, periodId: str
     drawnAt: draw.drawn_at.toISOString(),
     algorithm: ALGORITHM,
     households: households.map((row) => ({
-      position: row.position, householdId: row.household_id, familyNumber: row.family_number, level: row.level,
-      criteriaMet: draw.criteria.filter((_, index) => row.level[index] === 1), hash: row.hash,
+      position: row.position,
+      householdId: row.household_id,
+      familyNumber: row.family_number,
+      level: row.level,
+      criteriaMet: draw.criteria.filter((_, index) => row.level[index] === 1),
+      hash: row.hash,
     })),
     applications: applications.map((row) => ({
-      householdId: row.household_id, childId: row.child_id, unitId: row.unit_id, unitCode: row.code, day: row.day, result: row.result, rank: row.result_rank, reason: row.result_reason,
+      householdId: row.household_id,
+      childId: row.child_id,
+      unitId: row.unit_id,
+      unitCode: row.code,
+      day: row.day,
+      result: row.result,
+      rank: row.result_rank,
+      reason: row.result_reason,
     })),
   };
 }
 
 /** Re-runs the order from the export alone: the same positions and hashes, or the first position that differs. */
 export function verifyDraw(file: Pick<DrawExport, 'seed' | 'households'>): { ok: true } | { ok: false; position: number } {
-  const again = drawOrder(file.seed, file.households.map((household) => ({ householdId: household.householdId, level: household.level })));
+  const again = drawOrder(
+    file.seed,
+    file.households.map((household) => ({ householdId: household.householdId, level: household.level })),
+  );
   const stored = [...file.households].sort((a, b) => a.position - b.position);
   for (let index = 0; index < Math.max(again.length, stored.length); index++) {
     const mine = again[index];
     const theirs = stored[index];
-    if (!mine || !theirs || mine.householdId !== theirs.householdId || mine.hash !== theirs.hash || mine.position !== theirs.position) return { ok: false, position: index + 1 };
+    if (!mine || !theirs || mine.householdId !== theirs.householdId || mine.hash !== theirs.hash || mine.position !== theirs.position)
+      return { ok: false, position: index + 1 };
   }
   return { ok: true };
 }
 
 /** The draw order as a spreadsheet: every household with its level and hash. */
 export function householdsCsv(t: Translate, file: DrawExport): string {
-  const header = [t('lottery.csv.position'), t('lottery.csv.household'), t('lottery.csv.familyNumber'), t('lottery.csv.level'), t('lottery.csv.criteriaMet'), t('lottery.csv.hash')];
+  const header = [
+    t('lottery.csv.position'),
+    t('lottery.csv.household'),
+    t('lottery.csv.familyNumber'),
+    t('lottery.csv.level'),
+    t('lottery.csv.criteriaMet'),
+    t('lottery.csv.hash'),
+  ];
   return toCsv([
     header,
     ...file.households.map((row) => [
-      String(row.position), row.householdId, row.familyNumber ?? '', row.level.join('-'), row.criteriaMet.map((criterion) => t(`lottery.criterion.${criterion}`)).join(', '), row.hash,
+      String(row.position),
+      row.householdId,
+      row.familyNumber ?? '',
+      row.level.join('-'),
+      row.criteriaMet.map((criterion) => t(`lottery.criterion.${criterion}`)).join(', '),
+      row.hash,
     ]),
   ]);
 }
 
 /** The answer to every application, households in draw order. */
 export function applicationsCsv(t: Translate, file: DrawExport): string {
-  const header = [t('lottery.csv.household'), t('lottery.csv.child'), t('lottery.csv.unit'), t('lottery.csv.day'), t('lottery.csv.result'), t('lottery.csv.rank'), t('lottery.csv.reason')];
+  const header = [
+    t('lottery.csv.household'),
+    t('lottery.csv.child'),
+    t('lottery.csv.unit'),
+    t('lottery.csv.day'),
+    t('lottery.csv.result'),
+    t('lottery.csv.rank'),
+    t('lottery.csv.reason'),
+  ];
   return toCsv([
     header,
     ...file.applications.map((row) => [
-      row.householdId, row.childId, row.unitCode, row.day, row.result ? t(`lottery.result.${row.result}`) : '', row.rank === null ? '' : String(row.rank), row.reason ?? '',
+      row.householdId,
+      row.childId,
+      row.unitCode,
+      row.day,
+      row.result ? t(`lottery.result.${row.result}`) : '',
+      row.rank === null ? '' : String(row.rank),
+      row.reason ?? '',
     ]),
   ]);
 }
@@ -128,7 +183,17 @@ export interface StaffLottery {
     households: number;
     results: Record<ApplicationResult, number>;
     /** The first households of the order, with their answers counted. */
-    order: { position: number; householdId: string; name: string | null; familyNumber: string | null; level: number[]; hash: string; reserved: number; waitlisted: number; refused: number }[];
+    order: {
+      position: number;
+      householdId: string;
+      name: string | null;
+      familyNumber: string | null;
+      level: number[];
+      hash: string;
+      reserved: number;
+      waitlisted: number;
+      refused: number;
+    }[];
   } | null;
 }
 
@@ -164,7 +229,12 @@ export async function staffLottery(scope: Scope, activityId: string, periodId: s
     .leftJoin('households as h', 'h.id', 'd.household_id')
     .leftJoin('lottery_applications as l', (join) => join.onRef('l.household_id', '=', 'd.household_id').onRef('l.period_id', '=', 'd.period_id'))
     .select([
-      'd.position', 'd.household_id', 'h.name', 'h.family_number', 'd.level', 'd.hash',
+      'd.position',
+      'd.household_id',
+      'h.name',
+      'h.family_number',
+      'd.level',
+      'd.hash',
       sql<number>`(count(l.id) filter (where l.result in ('reserved', 'already')))::int`.as('reserved'),
       sql<number>`(count(l.id) filter (where l.result = 'waitlisted'))::int`.as('waitlisted'),
       sql<number>`(count(l.id) filter (where l.result = 'refused'))::int`.as('refused'),
@@ -180,10 +250,20 @@ export async function staffLottery(scope: Scope, activityId: string, periodId: s
     lottery,
     counts,
     draw: {
-      drawnAt: row.drawn_at, drawnBy: row.display_name, households: row.households, results: byResult,
+      drawnAt: row.drawn_at,
+      drawnBy: row.display_name,
+      households: row.households,
+      results: byResult,
       order: order.map((entry) => ({
-        position: entry.position, householdId: entry.household_id, name: entry.name, familyNumber: entry.family_number, level: entry.level, hash: entry.hash,
-        reserved: entry.reserved, waitlisted: entry.waitlisted, refused: entry.refused,
+        position: entry.position,
+        householdId: entry.household_id,
+        name: entry.name,
+        familyNumber: entry.family_number,
+        level: entry.level,
+        hash: entry.hash,
+        reserved: entry.reserved,
+        waitlisted: entry.waitlisted,
+        refused: entry.refused,
       })),
     },
   };

@@ -48,14 +48,21 @@ export async function tellDrawResults(scope: Scope, period: BookingPeriod, sende
     const mail = mailIn(from, account.locale);
     const lines = own.slice(0, MAX_LINES).map((row) => {
       const params = { child: row.first_name, unit: row.unit_name, date: formatCalendarDate(row.day), rank: row.result_rank ?? '' };
-      const key: MessageKey = row.result === 'waitlisted' ? 'lottery.mail.line.waitlisted' : row.result === 'refused' ? 'lottery.mail.line.refused' : 'lottery.mail.line.reserved';
+      const key: MessageKey =
+        row.result === 'waitlisted' ? 'lottery.mail.line.waitlisted' : row.result === 'refused' ? 'lottery.mail.line.refused' : 'lottery.mail.line.reserved';
       const reason = row.result === 'refused' && row.result_reason ? ` (${mail.t(`booking.reason.${row.result_reason}` as MessageKey)})` : '';
       return `- ${mail.t(key, params)}${reason}`;
     });
     if (own.length > MAX_LINES) lines.push(mail.t('lottery.mail.more', { count: own.length - MAX_LINES }));
-    await queueEmail(scope, composeEmail(mail, { address: account.email, name: account.display_name }, 'lottery.mail.subject', 'lottery.mail.body', {
-      period: period.name, activity: activity.name, lines: lines.join('\n'), link: `${from.baseUrl}${pagePath(PAGES.lottery, { periodId: period.id })}`,
-    }));
+    await queueEmail(
+      scope,
+      composeEmail(mail, { address: account.email, name: account.display_name }, 'lottery.mail.subject', 'lottery.mail.body', {
+        period: period.name,
+        activity: activity.name,
+        lines: lines.join('\n'),
+        link: `${from.baseUrl}${pagePath(PAGES.lottery, { periodId: period.id })}`,
+      }),
+    );
     sent++;
   }
   return sent;

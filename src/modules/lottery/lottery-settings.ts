@@ -52,10 +52,21 @@ export async function loadLotteryPeriod(scope: Scope, periodId: string, activity
   return { period, activityName, settings: settings ? settingsOf(settings) : null, drawnAt: draw?.drawn_at ?? null };
 }
 
-function settingsOf(row: { criteria: Criterion[]; resident_postcodes: string[]; quotient_threshold: number | null; draw_on: string | null; seed: string; seed_published_at: Date }): LotterySettings {
+function settingsOf(row: {
+  criteria: Criterion[];
+  resident_postcodes: string[];
+  quotient_threshold: number | null;
+  draw_on: string | null;
+  seed: string;
+  seed_published_at: Date;
+}): LotterySettings {
   return {
-    criteria: row.criteria, residentPostcodes: row.resident_postcodes, quotientThreshold: row.quotient_threshold, drawOn: row.draw_on,
-    seed: row.seed, seedPublishedAt: row.seed_published_at,
+    criteria: row.criteria,
+    residentPostcodes: row.resident_postcodes,
+    quotientThreshold: row.quotient_threshold,
+    drawOn: row.draw_on,
+    seed: row.seed,
+    seedPublishedAt: row.seed_published_at,
   };
 }
 
@@ -66,7 +77,14 @@ function settingsOf(row: { criteria: Criterion[]; resident_postcodes: string[]; 
 export async function ensureSeed(scope: Scope, periodId: string): Promise<LotterySettings> {
   await scope.tx
     .insertInto('lottery_settings')
-    .values({ period_id: periodId, tenant_id: scope.tenantId, seed: newSeed(), seed_published_at: scope.now, updated_at: scope.now, updated_by: accountIdOf(scope.actor) })
+    .values({
+      period_id: periodId,
+      tenant_id: scope.tenantId,
+      seed: newSeed(),
+      seed_published_at: scope.now,
+      updated_at: scope.now,
+      updated_by: accountIdOf(scope.actor),
+    })
     .onConflict((conflict) => conflict.column('period_id').doNothing())
     .execute();
   const row = await scope.tx.selectFrom('lottery_settings').selectAll().where('period_id', '=', periodId).executeTakeFirstOrThrow();
@@ -83,7 +101,12 @@ export async function publishSeed(scope: Scope, activityId: string, periodId: st
   if (lottery.settings) return 'already';
   if (scope.now >= lottery.period.closes_at) return 'closed';
   const settings = await ensureSeed(scope, periodId);
-  await recordAudit(scope, { action: 'lottery.seed_published', objectType: 'booking_period', objectId: periodId, details: { activityId, seed: settings.seed } });
+  await recordAudit(scope, {
+    action: 'lottery.seed_published',
+    objectType: 'booking_period',
+    objectId: periodId,
+    details: { activityId, seed: settings.seed },
+  });
   return 'published';
 }
 
@@ -127,7 +150,14 @@ export async function saveLotterySettings(scope: Scope, activityId: string, peri
   const { criteria, residentPostcodes, quotientThreshold, drawOn } = read.value;
   await scope.tx
     .updateTable('lottery_settings')
-    .set({ criteria, resident_postcodes: residentPostcodes, quotient_threshold: quotientThreshold, draw_on: drawOn, updated_at: scope.now, updated_by: accountIdOf(scope.actor) })
+    .set({
+      criteria,
+      resident_postcodes: residentPostcodes,
+      quotient_threshold: quotientThreshold,
+      draw_on: drawOn,
+      updated_at: scope.now,
+      updated_by: accountIdOf(scope.actor),
+    })
     .where('period_id', '=', periodId)
     .execute();
   await recordAudit(scope, { action: 'lottery.settings_saved', objectType: 'booking_period', objectId: periodId, details: { activityId, ...read.value } });
@@ -144,4 +174,3 @@ export function settingsFormValues(settings: LotterySettings | null): Record<str
   for (let index = 0; index < CRITERIA_RANKS; index++) values[`criterion${index + 1}`] = settings?.criteria[index] ?? '';
   return values;
 }
-

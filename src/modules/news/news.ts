@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit/audit-log.js';
 import type { Scope } from '../scope.js';
-import { calendarDate, optional, required, type FieldError } from '../validation/fields.js';
+import { calendarDate, required, type FieldError } from '../validation/fields.js';
 import { may, refusal } from '../access.js';
 import { accountIdOf } from '../actor.js';
 
@@ -35,7 +35,14 @@ export async function publishNews(
   if (!title.ok || !body.ok || !expiresOn.ok || errors.expiresOn) return { kind: 'invalid', errors };
   const row = await scope.tx
     .insertInto('news')
-    .values({ tenant_id: scope.tenantId, title: title.value, body: body.value, expires_on: expiresOn.value, published_at: scope.now, created_by: accountIdOf(scope.actor) })
+    .values({
+      tenant_id: scope.tenantId,
+      title: title.value,
+      body: body.value,
+      expires_on: expiresOn.value,
+      published_at: scope.now,
+      created_by: accountIdOf(scope.actor),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await recordAudit(scope, { action: 'news.published', objectType: 'news', objectId: row.id, details: { title: title.value, expiresOn: expiresOn.value } });
@@ -51,7 +58,11 @@ export async function deleteNews(scope: Scope, newsId: string): Promise<'done' |
 }
 
 const select = (scope: Scope) =>
-  scope.tx.selectFrom('news').select(['id', 'title', 'body', 'published_at as publishedAt', 'expires_on as expiresOn']).orderBy('published_at', 'desc').orderBy('id');
+  scope.tx
+    .selectFrom('news')
+    .select(['id', 'title', 'body', 'published_at as publishedAt', 'expires_on as expiresOn'])
+    .orderBy('published_at', 'desc')
+    .orderBy('id');
 
 /** What families see today: news without an end date or ending today or later, newest first. */
 export async function currentNews(scope: Scope, today: string, limit = 5): Promise<NewsItem[]> {

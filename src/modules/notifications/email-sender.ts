@@ -96,7 +96,14 @@ export class EmailSender {
     const jobs = this.jobs;
     if (!jobs) return;
     // 'short': at most one waiting job per email, however many sweeps and wakes ask for it.
-    await jobs.createQueue(SEND_QUEUE, { name: SEND_QUEUE, policy: 'short', retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: LEASE_SECONDS });
+    await jobs.createQueue(SEND_QUEUE, {
+      name: SEND_QUEUE,
+      policy: 'short',
+      retryLimit: 3,
+      retryDelay: 10,
+      retryBackoff: true,
+      expireInSeconds: LEASE_SECONDS,
+    });
     // 'stately': wakes arriving while a sweep waits are folded into it.
     await jobs.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: 'stately' });
     // Batches: pg-boss waits a polling interval between two fetches, which one email at a time would pay each time.
@@ -163,9 +170,7 @@ export class EmailSender {
   }
 
   private async dueEmailIds(limit = 500): Promise<string[]> {
-    const rows = await asSystem(this.db, (tx) =>
-      tx.selectFrom('outbox_emails').select('id').where(isDue).orderBy('next_attempt_at').limit(limit).execute(),
-    );
+    const rows = await asSystem(this.db, (tx) => tx.selectFrom('outbox_emails').select('id').where(isDue).orderBy('next_attempt_at').limit(limit).execute());
     return rows.map((row) => row.id);
   }
 

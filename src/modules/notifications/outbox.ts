@@ -70,7 +70,17 @@ export async function queueEmails(scope: Scope, emails: OutgoingEmail[]): Promis
     const chunk = emails.slice(start, start + 2000);
     await scope.tx
       .insertInto('outbox_emails')
-      .values(chunk.map((email) => ({ tenant_id: scope.tenantId, to_address: email.to, subject: email.subject, text_body: email.text, html_body: email.html ?? null, sealed_secrets: email.sealedSecrets ?? null, created_at: scope.now })))
+      .values(
+        chunk.map((email) => ({
+          tenant_id: scope.tenantId,
+          to_address: email.to,
+          subject: email.subject,
+          text_body: email.text,
+          html_body: email.html ?? null,
+          sealed_secrets: email.sealedSecrets ?? null,
+          created_at: scope.now,
+        })),
+      )
       .execute();
   }
   if (emails.length > 0) scope.afterCommit?.('email_queued');

@@ -75,7 +75,13 @@ export function apiActivityRoutes(app: FastifyInstance, services: Services): voi
         const asked = request.query.children?.length ? [...new Set(request.query.children)] : own;
         // Another household's child is answered as unknown, like any id the family may not see.
         if (asked.some((childId) => !own.includes(childId))) return null;
-        return familyCalendar(scope, await bookingContextOf(services, scope, tenant), { householdId, activityId: request.params.id, childIds: asked, from, to });
+        return familyCalendar(scope, await bookingContextOf(services, scope, tenant), {
+          householdId,
+          activityId: request.params.id,
+          childIds: asked,
+          from,
+          to,
+        });
       });
       if (!calendar) return notFound(request, reply);
       return {
@@ -102,7 +108,12 @@ function cellOut(state: CellState, t: Translate, units: { id: string; name: stri
     case 'booked':
       return { state: 'booked', bookingId: state.bookingId, status: state.status, statusText: t(`booking.status.${state.status}`), rank: state.rank };
     case 'closed':
-      return { state: 'closed', reason: state.reason, reasonText: closedText(t, state, units), ...(state.conflictsWith ? { conflictsWith: state.conflictsWith } : {}) };
+      return {
+        state: 'closed',
+        reason: state.reason,
+        reasonText: closedText(t, state, units),
+        ...(state.conflictsWith ? { conflictsWith: state.conflictsWith } : {}),
+      };
     case 'open':
       return { state: 'open', deadline: state.deadline.toISOString(), placesLeft: state.placesLeft ?? null, full: state.full };
   }

@@ -19,7 +19,7 @@ declare module 'fastify' {
  * it never authenticates an API call, and the API routes need no anti-forgery token.
  */
 export function apiContext(services: Services) {
-  return async function apiRequestContext(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
+  return async function apiRequestContext(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     request.lang = apiLang(request);
     request.t = translator(request.lang);
     reply.header('cache-control', 'no-store').header('vary', 'Accept-Language, Authorization');
@@ -66,7 +66,7 @@ export function rateLimitKey(request: FastifyRequest): string {
 }
 
 /** Routes of the family: a tenant's URL, a valid token of a family account whose password is not temporary. */
-export async function requireFamilyToken(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
+export async function requireFamilyToken(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
   if (!request.tenant) return notFound(request, reply);
   const session = request.session;
   if (!session) {

@@ -67,7 +67,12 @@ export function apiRoutes(services: Services): FastifyPluginAsync {
       const document = structuredClone(app.swagger()) as Record<string, unknown>;
       document.servers = request.tenant
         ? [{ url: request.publicBase, description: request.tenant.name }]
-        : [{ url: `${services.config.publicUrl}/{tenant}`, variables: { tenant: { default: services.tenants.all()[0]?.slug ?? 'demo', description: 'The authority’s path' } } }];
+        : [
+            {
+              url: `${services.config.publicUrl}/{tenant}`,
+              variables: { tenant: { default: services.tenants.all()[0]?.slug ?? 'demo', description: 'The authority’s path' } },
+            },
+          ];
       return document;
     });
   };

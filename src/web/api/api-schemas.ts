@@ -9,10 +9,23 @@ import { BOOKING_STATUSES } from '../../modules/bookings/booking-states.js';
  */
 
 export const REFUSAL_REASONS = [
-  'outside_activity', 'weekday', 'school_holiday', 'not_holiday', 'public_holiday', 'closure',
-  'unknown_unit', 'not_your_child', 'not_enrolled', 'enrollment_pending',
-  'no_open_period', 'period_not_open', 'period_closed', 'lottery_period',
-  'deadline_passed', 'unit_conflict', 'needs_waiting_unit',
+  'outside_activity',
+  'weekday',
+  'school_holiday',
+  'not_holiday',
+  'public_holiday',
+  'closure',
+  'unknown_unit',
+  'not_your_child',
+  'not_enrolled',
+  'enrollment_pending',
+  'no_open_period',
+  'period_not_open',
+  'period_closed',
+  'lottery_period',
+  'deadline_passed',
+  'unit_conflict',
+  'needs_waiting_unit',
 ] as const satisfies readonly RefusalReason[];
 // A reason added to the booking rules must be added above (and so to the document): the compiler says so.
 const everyReasonListed: [Exclude<RefusalReason, (typeof REFUSAL_REASONS)[number]>] extends [never] ? true : false = true;
@@ -327,11 +340,10 @@ export const applicationBody = {
   properties: { choices: bookingBody.properties.choices },
 } as const;
 
-export const applicationResponse = answerPerChoice('One answer per choice: applied (it takes part in the draw), already (applied before), or refused with the reason.', [
-  outcomeOf('applied', {}, []),
-  outcomeOf('already', {}, []),
-  refusedOutcome,
-]);
+export const applicationResponse = answerPerChoice(
+  'One answer per choice: applied (it takes part in the draw), already (applied before), or refused with the reason.',
+  [outcomeOf('applied', {}, []), outcomeOf('already', {}, []), refusedOutcome],
+);
 
 export const bookingParams = {
   type: 'object',
@@ -402,7 +414,11 @@ export const bookingsResponse = {
           status: bookingStatus,
           statusText: text,
           rank: { type: ['integer', 'null'] },
-          offerExpiresAt: { type: ['string', 'null'], format: 'date-time', description: 'A place offered from the waiting list must be confirmed before then (POST /api/v1/bookings/{id}/confirmation, or on the website).' },
+          offerExpiresAt: {
+            type: ['string', 'null'],
+            format: 'date-time',
+            description: 'A place offered from the waiting list must be confirmed before then (POST /api/v1/bookings/{id}/confirmation, or on the website).',
+          },
           reason: { type: ['string', 'null'], description: 'Why the service refused it, in its own words.' },
         },
       },

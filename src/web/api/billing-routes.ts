@@ -13,7 +13,18 @@ import { sendPdf } from '../pdf-download.js';
 import { householdOf, requireFamilyToken } from './api-context.js';
 import { notFound } from './api-errors.js';
 import { bearer, errors } from './api-schemas.js';
-import { invoiceParams, invoiceResponse, invoicesQuery, invoicesResponse, paymentParams, paymentsResponse, pdfResponse, statementQuery, statementResponse, taxCertificateParams } from './billing-schemas.js';
+import {
+  invoiceParams,
+  invoiceResponse,
+  invoicesQuery,
+  invoicesResponse,
+  paymentParams,
+  paymentsResponse,
+  pdfResponse,
+  statementQuery,
+  statementResponse,
+  taxCertificateParams,
+} from './billing-schemas.js';
 
 /** The household's money in JSON: invoices, their PDFs, payments and receipts, the statement, tax certificates. */
 export function apiBillingRoutes(app: FastifyInstance): void {
@@ -57,7 +68,10 @@ export function apiBillingRoutes(app: FastifyInstance): void {
     },
     async (request, reply) => {
       const { t } = request;
-      const { invoice, credits } = await request.inScope(async (scope) => ({ invoice: await findInvoice(scope, request.params.id), credits: await creditsApplied(scope, request.params.id) }));
+      const { invoice, credits } = await request.inScope(async (scope) => ({
+        invoice: await findInvoice(scope, request.params.id),
+        credits: await creditsApplied(scope, request.params.id),
+      }));
       if (!invoice) return notFound(request, reply);
       return {
         ...summaryOut(invoice, t),
@@ -66,7 +80,13 @@ export function apiBillingRoutes(app: FastifyInstance): void {
         payments: invoice.payments.map((payment) => ({ ...payment, methodText: methodLabel(t, payment.method) })),
         credits,
         creditNotes: invoice.creditNotes,
-        howToPay: { regieName: invoice.regie.name, bankHolder: invoice.regie.bankHolder, iban: invoice.regie.iban, bic: invoice.regie.bic, instructions: invoice.regie.paymentInstructions ?? t('pdf.pay.counter') },
+        howToPay: {
+          regieName: invoice.regie.name,
+          bankHolder: invoice.regie.bankHolder,
+          iban: invoice.regie.iban,
+          bic: invoice.regie.bic,
+          instructions: invoice.regie.paymentInstructions ?? t('pdf.pay.counter'),
+        },
       };
     },
   );
@@ -109,9 +129,17 @@ export function apiBillingRoutes(app: FastifyInstance): void {
       const payments = await request.inScope((scope) => listPayments(scope, { householdId: householdOf(request) }));
       return {
         payments: payments.map((payment) => ({
-          id: payment.id, number: payment.number, regie: { id: payment.regieId, name: payment.regieName }, method: payment.method, methodText: methodLabel(t, payment.method),
-          amountCents: payment.amountCents, receivedOn: payment.receivedOn, payerName: payment.payerName, chequeNumber: payment.chequeNumber,
-          cancelled: payment.cancelled ? { reason: payment.cancelled.reason } : null, invoices: payment.paid,
+          id: payment.id,
+          number: payment.number,
+          regie: { id: payment.regieId, name: payment.regieName },
+          method: payment.method,
+          methodText: methodLabel(t, payment.method),
+          amountCents: payment.amountCents,
+          receivedOn: payment.receivedOn,
+          payerName: payment.payerName,
+          chequeNumber: payment.chequeNumber,
+          cancelled: payment.cancelled ? { reason: payment.cancelled.reason } : null,
+          invoices: payment.paid,
         })),
       };
     },
@@ -160,7 +188,10 @@ export function apiBillingRoutes(app: FastifyInstance): void {
       if (!answer.regies) return notFound(request, reply);
       return {
         ...answer,
-        regies: answer.regies.map((regie) => ({ ...regie, operations: regie.operations.map((operation) => ({ ...operation, kindText: t(`family.statement.kind.${operation.kind}`) })) })),
+        regies: answer.regies.map((regie) => ({
+          ...regie,
+          operations: regie.operations.map((operation) => ({ ...operation, kindText: t(`family.statement.kind.${operation.kind}`) })),
+        })),
       };
     },
   );
@@ -184,7 +215,9 @@ export function apiBillingRoutes(app: FastifyInstance): void {
     async (request, reply) => {
       const householdId = householdOf(request);
       const { year } = request.params;
-      const pdf = await request.inScope(async (scope) => ((await taxCertificateYears(scope, householdId)).includes(year) ? taxCertificatePdf(scope, householdId, year, request.lang) : null));
+      const pdf = await request.inScope(async (scope) =>
+        (await taxCertificateYears(scope, householdId)).includes(year) ? taxCertificatePdf(scope, householdId, year, request.lang) : null,
+      );
       if (!pdf) return notFound(request, reply);
       return sendPdf(reply, request.t('family.certificates.taxFileName', { year }), pdf);
     },
@@ -193,9 +226,21 @@ export function apiBillingRoutes(app: FastifyInstance): void {
 
 function summaryOut(invoice: InvoiceSummary, t: Translate) {
   return {
-    id: invoice.id, number: invoice.number, kind: invoice.kind, regie: { id: invoice.regieId, name: invoice.regieName }, payerName: invoice.payerName,
-    issuedOn: invoice.issuedOn, dueOn: invoice.dueOn, periodFrom: invoice.periodFrom, periodTo: invoice.periodTo,
-    totalCents: invoice.totalCents, paidCents: invoice.paidCents, leftCents: invoice.leftCents,
-    state: invoice.state, stateText: t(`family.money.state.${invoice.state}`), treasury: invoice.treasury, creditOf: invoice.creditOf,
+    id: invoice.id,
+    number: invoice.number,
+    kind: invoice.kind,
+    regie: { id: invoice.regieId, name: invoice.regieName },
+    payerName: invoice.payerName,
+    issuedOn: invoice.issuedOn,
+    dueOn: invoice.dueOn,
+    periodFrom: invoice.periodFrom,
+    periodTo: invoice.periodTo,
+    totalCents: invoice.totalCents,
+    paidCents: invoice.paidCents,
+    leftCents: invoice.leftCents,
+    state: invoice.state,
+    stateText: t(`family.money.state.${invoice.state}`),
+    treasury: invoice.treasury,
+    creditOf: invoice.creditOf,
   };
 }

@@ -22,7 +22,11 @@ const paymentMethod = { type: 'string', enum: [...PAYMENT_METHODS] } as const;
 /** A PDF answer: the bytes, as an attachment named after the document. */
 export const pdfResponse = (description: string) => ({
   description,
-  content: { 'application/pdf': { schema: { type: 'string', format: 'binary', description: 'The PDF, sent with `Content-Disposition: attachment` and the document’s number as file name.' } } },
+  content: {
+    'application/pdf': {
+      schema: { type: 'string', format: 'binary', description: 'The PDF, sent with `Content-Disposition: attachment` and the document’s number as file name.' },
+    },
+  },
 });
 
 // --- invoices -----------------------------------------------------------------------------------
@@ -49,7 +53,11 @@ const invoiceSummaryProperties = {
   totalCents: { ...cents, description: 'Negative for a credit note.' },
   paidCents: { ...cents, description: 'What payments paid of it (for a credit note: what it paid of other invoices).' },
   leftCents: { ...cents, description: 'What is left to pay; 0 for a credit note.' },
-  state: { type: 'string', enum: [...INVOICE_STATES], description: 'paid, to_pay, late (past its due date), treasury (handed to the Treasury: pay the Treasury, not the portal), credit_note.' },
+  state: {
+    type: 'string',
+    enum: [...INVOICE_STATES],
+    description: 'paid, to_pay, late (past its due date), treasury (handed to the Treasury: pay the Treasury, not the portal), credit_note.',
+  },
   stateText: { ...text, description: 'The state in words, in the asked language.' },
   treasury: {
     type: ['object', 'null'],
@@ -57,10 +65,32 @@ const invoiceSummaryProperties = {
     description: 'When handed to the Treasury for collection (titre émis): the title’s reference and the day.',
     properties: { reference: text, handedOn: day },
   },
-  creditOf: { type: ['object', 'null'], required: ['id', 'number'], description: 'For a credit note: the invoice it corrects.', properties: { id, number: text } },
+  creditOf: {
+    type: ['object', 'null'],
+    required: ['id', 'number'],
+    description: 'For a credit note: the invoice it corrects.',
+    properties: { id, number: text },
+  },
 } as const;
 
-const invoiceSummaryRequired = ['id', 'number', 'kind', 'regie', 'payerName', 'issuedOn', 'dueOn', 'periodFrom', 'periodTo', 'totalCents', 'paidCents', 'leftCents', 'state', 'stateText', 'treasury', 'creditOf'];
+const invoiceSummaryRequired = [
+  'id',
+  'number',
+  'kind',
+  'regie',
+  'payerName',
+  'issuedOn',
+  'dueOn',
+  'periodFrom',
+  'periodTo',
+  'totalCents',
+  'paidCents',
+  'leftCents',
+  'state',
+  'stateText',
+  'treasury',
+  'creditOf',
+];
 
 export const invoicesResponse = {
   description: 'The household’s invoices and credit notes, newest first, and what is left to pay on them.',
@@ -90,7 +120,20 @@ export const invoiceResponse = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['childId', 'childName', 'label', 'kind', 'kindText', 'days', 'quantity', 'unitPriceCents', 'amountCents', 'careCents', 'mealCents', 'penaltyCents'],
+        required: [
+          'childId',
+          'childName',
+          'label',
+          'kind',
+          'kindText',
+          'days',
+          'quantity',
+          'unitPriceCents',
+          'amountCents',
+          'careCents',
+          'mealCents',
+          'penaltyCents',
+        ],
         properties: {
           childId: { type: ['string', 'null'], format: 'uuid' },
           childName: text,
@@ -119,14 +162,28 @@ export const invoiceResponse = {
     credits: {
       type: 'array',
       description: 'The credit notes whose credit paid part of it (a credit note pays the oldest invoices left open), with what each paid of it.',
-      items: { type: 'object', required: ['creditNoteId', 'number', 'issuedOn', 'amountCents'], properties: { creditNoteId: id, number: text, issuedOn: day, amountCents: cents } },
+      items: {
+        type: 'object',
+        required: ['creditNoteId', 'number', 'issuedOn', 'amountCents'],
+        properties: { creditNoteId: id, number: text, issuedOn: day, amountCents: cents },
+      },
     },
-    creditNotes: { type: 'array', description: 'The credit notes that correct this invoice.', items: { type: 'object', required: ['id', 'number', 'totalCents'], properties: { id, number: text, totalCents: cents } } },
+    creditNotes: {
+      type: 'array',
+      description: 'The credit notes that correct this invoice.',
+      items: { type: 'object', required: ['id', 'number', 'totalCents'], properties: { id, number: text, totalCents: cents } },
+    },
     howToPay: {
       type: 'object',
       required: ['regieName', 'bankHolder', 'iban', 'bic', 'instructions'],
       description: 'How to pay the régie (unless handed to the Treasury: then the Treasury is paid).',
-      properties: { regieName: text, bankHolder: { type: ['string', 'null'] }, iban: { type: ['string', 'null'] }, bic: { type: ['string', 'null'] }, instructions: { ...text, description: 'The régie’s own words, or the default ones.' } },
+      properties: {
+        regieName: text,
+        bankHolder: { type: ['string', 'null'] },
+        iban: { type: ['string', 'null'] },
+        bic: { type: ['string', 'null'] },
+        instructions: { ...text, description: 'The régie’s own words, or the default ones.' },
+      },
     },
   },
 } as const;
@@ -153,8 +210,16 @@ export const paymentsResponse = {
           receivedOn: day,
           payerName: text,
           chequeNumber: { type: ['string', 'null'] },
-          cancelled: { type: ['object', 'null'], required: ['reason'], description: 'A payment cancelled by the service, with the reason.', properties: { reason: text } },
-          invoices: { type: 'array', items: { type: 'object', required: ['invoiceId', 'number', 'amountCents'], properties: { invoiceId: id, number: text, amountCents: cents } } },
+          cancelled: {
+            type: ['object', 'null'],
+            required: ['reason'],
+            description: 'A payment cancelled by the service, with the reason.',
+            properties: { reason: text },
+          },
+          invoices: {
+            type: 'array',
+            items: { type: 'object', required: ['invoiceId', 'number', 'amountCents'], properties: { invoiceId: id, number: text, amountCents: cents } },
+          },
         },
       },
     },
@@ -171,7 +236,9 @@ export const paymentParams = {
 
 export const statementQuery = {
   type: 'object',
-  properties: { schoolYear: { ...year, description: 'The school year’s first year (2026 for 2026-2027, 1 September to 31 August); the current one when left out.' } },
+  properties: {
+    schoolYear: { ...year, description: 'The school year’s first year (2026 for 2026-2027, 1 September to 31 August); the current one when left out.' },
+  },
 } as const;
 
 export const statementResponse = {

@@ -12,7 +12,21 @@ import { BOOKING_RETRY_AFTER_SECONDS, submitBooking } from '../booking-gate.js';
 import { householdOf, requireFamilyToken } from './api-context.js';
 import { cancellationMessage } from '../cancellation-message.js';
 import { notFound, rangeError, sendApiError } from './api-errors.js';
-import { applicationBody, applicationParams, applicationResponse, bearer, bookingBody, bookingParams, bookingResponse, bookingsQuery, bookingsResponse, cancelResponse, confirmResponse, errors, MAX_LIST_DAYS } from './api-schemas.js';
+import {
+  applicationBody,
+  applicationParams,
+  applicationResponse,
+  bearer,
+  bookingBody,
+  bookingParams,
+  bookingResponse,
+  bookingsQuery,
+  bookingsResponse,
+  cancelResponse,
+  confirmResponse,
+  errors,
+  MAX_LIST_DAYS,
+} from './api-schemas.js';
 import type { Translate } from '../../i18n/catalogue.js';
 
 /** Too many parents at this second: nothing was booked; the app sends the same request again after Retry-After. */
@@ -77,15 +91,18 @@ export function apiBookingRoutes(app: FastifyInstance, services: Services): void
       const { t } = request;
       const tenant = request.tenant!;
       const applied = await request.inScope(async (scope) =>
-        applyForLottery(scope, await bookingContextOf(services, scope, tenant), { householdId: householdOf(request), activityId: request.params.id, periodId: request.params.periodId, choices: request.body.choices }),
+        applyForLottery(scope, await bookingContextOf(services, scope, tenant), {
+          householdId: householdOf(request),
+          activityId: request.params.id,
+          periodId: request.params.periodId,
+          choices: request.body.choices,
+        }),
       );
       if (applied.kind === 'not_found') return notFound(request, reply);
       if (applied.kind === 'not_lottery') return sendApiError(reply, 409, 'not_lottery', t('api.error.notLottery'));
       return {
         results: applied.answers.map(({ childId, unitId, day, outcome }) =>
-          outcome.kind === 'refused'
-            ? { childId, unitId, day, ...refusalOut(outcome.reason, t) }
-            : { childId, unitId, day, outcome: outcome.kind },
+          outcome.kind === 'refused' ? { childId, unitId, day, ...refusalOut(outcome.reason, t) } : { childId, unitId, day, outcome: outcome.kind },
         ),
       };
     },

@@ -55,7 +55,12 @@ export function apiSessionRoutes(app: FastifyInstance): void {
       const answer = await request.inScope(async (scope) => {
         const session = await findApiToken(scope.tx, token, scope.now);
         const account = session?.account;
-        const refusal = !account || account.kind !== 'family' || !account.householdId || result.awaitingSecondFactor ? 'family_only' : account.mustChangePassword ? 'password_change_required' : null;
+        const refusal =
+          account?.kind !== 'family' || !account.householdId || result.awaitingSecondFactor
+            ? 'family_only'
+            : account.mustChangePassword
+              ? 'password_change_required'
+              : null;
         if (refusal || !account) {
           await revokeApiToken(scope.tx, token);
           return { ok: false as const, refusal: refusal ?? 'family_only' };

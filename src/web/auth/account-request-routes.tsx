@@ -59,25 +59,29 @@ export function accountRequestRoutes(antiRobot: AntiRobot): FastifyPluginAsyncTy
       return reply.page(request.t('signup.title'), <SignupPage antiRobot={antiRobot} values={{}} errors={{}} />);
     });
 
-    app.post('/demande-de-compte', { schema: { body: AccountRequestForm }, attachValidation: true, config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
-      const refused = refusedFields(request);
-      if (!request.tenant) return reply.callNotFound();
-      const form = formValues(request.body);
-      if (refused) return reply.page(request.t('signup.title'), <SignupPage antiRobot={antiRobot} values={form} errors={refused} />, 400);
-      const validation = validateAccountRequest(Object.fromEntries(ACCOUNT_REQUEST_FIELDS.map((field) => [field, form[FORM_NAMES[field]]])));
-      const outcome = await request.inScope(async (scope) => {
-        const robotOk = await antiRobot.verify(scope, form.altcha);
-        if (!validation.ok || !robotOk) return { sent: false as const, robotOk };
-        const valid = validation.value;
-        await submitAccountRequest(scope, valid, mailContextOf(request));
-        return { sent: true as const, email: valid.email };
-      });
-      if (outcome.sent) return reply.page(request.t('signup.sentTitle'), <SignupSent email={outcome.email} />);
-      const messages: Partial<Record<AccountRequestField, string>> = validation.ok ? {} : fieldMessages(request.t, validation.errors);
-      const errors: Errors = Object.fromEntries(ACCOUNT_REQUEST_FIELDS.map((field) => [FORM_NAMES[field], messages[field]]));
-      if (!outcome.robotOk) errors.altcha = request.t('login.altchaFailed');
-      return reply.page(request.t('signup.title'), <SignupPage antiRobot={antiRobot} values={form} errors={errors} />, 400);
-    });
+    app.post(
+      '/demande-de-compte',
+      { schema: { body: AccountRequestForm }, attachValidation: true, config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
+      async (request, reply) => {
+        const refused = refusedFields(request);
+        if (!request.tenant) return reply.callNotFound();
+        const form = formValues(request.body);
+        if (refused) return reply.page(request.t('signup.title'), <SignupPage antiRobot={antiRobot} values={form} errors={refused} />, 400);
+        const validation = validateAccountRequest(Object.fromEntries(ACCOUNT_REQUEST_FIELDS.map((field) => [field, form[FORM_NAMES[field]]])));
+        const outcome = await request.inScope(async (scope) => {
+          const robotOk = await antiRobot.verify(scope, form.altcha);
+          if (!validation.ok || !robotOk) return { sent: false as const, robotOk };
+          const valid = validation.value;
+          await submitAccountRequest(scope, valid, mailContextOf(request));
+          return { sent: true as const, email: valid.email };
+        });
+        if (outcome.sent) return reply.page(request.t('signup.sentTitle'), <SignupSent email={outcome.email} />);
+        const messages: Partial<Record<AccountRequestField, string>> = validation.ok ? {} : fieldMessages(request.t, validation.errors);
+        const errors: Errors = Object.fromEntries(ACCOUNT_REQUEST_FIELDS.map((field) => [FORM_NAMES[field], messages[field]]));
+        if (!outcome.robotOk) errors.altcha = request.t('login.altchaFailed');
+        return reply.page(request.t('signup.title'), <SignupPage antiRobot={antiRobot} values={form} errors={errors} />, 400);
+      },
+    );
   };
 }
 
@@ -87,8 +91,12 @@ function SignupSent(props: { email: string }) {
   return (
     <>
       <h1>{t('signup.sentTitle')}</h1>
-      <Alert kind="success" announce>{t('signup.sentText', { email: props.email })}</Alert>
-      <a class="fr-link" href={href(page, '/connexion')}>{t('login.title')}</a>
+      <Alert kind="success" announce>
+        {t('signup.sentText', { email: props.email })}
+      </Alert>
+      <a class="fr-link" href={href(page, '/connexion')}>
+        {t('login.title')}
+      </a>
     </>
   );
 }
@@ -115,7 +123,11 @@ function SignupPage(props: { antiRobot: AntiRobot; values: Record<string, string
             name={FORM_NAMES.civility}
             label={t('signup.civility')}
             value={values[FORM_NAMES.civility]}
-            options={[{ value: '', label: '—' }, { value: 'mme', label: t('signup.civility.mme') }, { value: 'm', label: t('signup.civility.m') }]}
+            options={[
+              { value: '', label: '—' },
+              { value: 'mme', label: t('signup.civility.mme') },
+              { value: 'm', label: t('signup.civility.m') },
+            ]}
           />
           {field('firstName', { required: true, autocomplete: 'given-name', maxLength: 100 })}
           {field('lastName', { required: true, autocomplete: 'family-name', maxLength: 100 })}
@@ -124,7 +136,13 @@ function SignupPage(props: { antiRobot: AntiRobot; values: Record<string, string
           {field('address', { autocomplete: 'street-address' })}
           {field('postcode', { autocomplete: 'postal-code', inputMode: 'numeric', maxLength: 5 })}
           {field('city', { autocomplete: 'address-level2' })}
-          <Textarea name={FORM_NAMES.children} label={t('signup.children')} hint={t('signup.childrenHint')} value={values[FORM_NAMES.children]} error={errors[FORM_NAMES.children]} />
+          <Textarea
+            name={FORM_NAMES.children}
+            label={t('signup.children')}
+            hint={t('signup.childrenHint')}
+            value={values[FORM_NAMES.children]}
+            error={errors[FORM_NAMES.children]}
+          />
           <Textarea name={FORM_NAMES.message} label={t('signup.message')} value={values[FORM_NAMES.message]} error={errors[FORM_NAMES.message]} />
           <AltchaField error={errors.altcha} />
           <Button icon="fr-icon-send-plane-line">{t('signup.submit')}</Button>

@@ -55,29 +55,42 @@ export function loginRoutes(services: Services, antiRobot: AntiRobot): FastifyPl
       return reply.page(request.t('login.title'), <LoginPage view={{ notice, returnTo: safeReturnPath(query.retour) }} antiRobot={antiRobot} />);
     });
 
-    app.post(PAGES.login, { schema: { body: LoginForm }, attachValidation: true, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
-      const refused = refusedFields(request);
-      if (!request.tenant) return reply.callNotFound();
-      const form = request.body;
-      const returnTo = safeReturnPath(form.retour);
-      // A field too long for any account is refused before the login counts an attempt.
-      if (refused) return reply.page(request.t('login.title'), <LoginPage view={{ fieldErrors: refused, email: formValues(form).email ?? '', returnTo }} antiRobot={antiRobot} />, 400);
-      const result = await login((work) => request.inScope(work), {
-        email: form.email ?? '',
-        password: form.password ?? '',
-        origin: { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
-        previousSessionToken: request.sessionToken,
-        locale: request.lang,
-        verifyAltcha: (scope) => antiRobot.verify(scope, form.altcha),
-      });
-      if (result.kind === 'success') {
-        setSessionCookie(request, reply, result.sessionToken, config.secureCookies);
-        if (result.awaitingSecondFactor) return reply.redirect(`${request.base}/connexion/code`);
-        return reply.redirect(returnTo ? `${request.base}${returnTo}` : homeOf(request, result.accountKind));
-      }
-      const view = failureView(request.t, result);
-      return reply.page(request.t('login.title'), <LoginPage view={{ ...view, email: form.email ?? '', returnTo }} antiRobot={antiRobot} />, result.kind === 'locked' ? 429 : 200);
-    });
+    app.post(
+      PAGES.login,
+      { schema: { body: LoginForm }, attachValidation: true, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } },
+      async (request, reply) => {
+        const refused = refusedFields(request);
+        if (!request.tenant) return reply.callNotFound();
+        const form = request.body;
+        const returnTo = safeReturnPath(form.retour);
+        // A field too long for any account is refused before the login counts an attempt.
+        if (refused)
+          return reply.page(
+            request.t('login.title'),
+            <LoginPage view={{ fieldErrors: refused, email: formValues(form).email ?? '', returnTo }} antiRobot={antiRobot} />,
+            400,
+          );
+        const result = await login((work) => request.inScope(work), {
+          email: form.email ?? '',
+          password: form.password ?? '',
+          origin: { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
+          previousSessionToken: request.sessionToken,
+          locale: request.lang,
+          verifyAltcha: (scope) => antiRobot.verify(scope, form.altcha),
+        });
+        if (result.kind === 'success') {
+          setSessionCookie(request, reply, result.sessionToken, config.secureCookies);
+          if (result.awaitingSecondFactor) return reply.redirect(`${request.base}/connexion/code`);
+          return reply.redirect(returnTo ? `${request.base}${returnTo}` : homeOf(request, result.accountKind));
+        }
+        const view = failureView(request.t, result);
+        return reply.page(
+          request.t('login.title'),
+          <LoginPage view={{ ...view, email: form.email ?? '', returnTo }} antiRobot={antiRobot} />,
+          result.kind === 'locked' ? 429 : 200,
+        );
+      },
+    );
 
     app.post('/deconnexion', { schema: { body: Form } }, async (request, reply) => {
       if (!request.tenant) return reply.callNotFound();
@@ -120,8 +133,16 @@ function LoginPage(props: { view: LoginView; antiRobot: AntiRobot }) {
     <div class="fr-grid-row fr-grid-row--center">
       <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
         <h1>{t('login.title')}</h1>
-        {view.notice === 'loggedOut' && <Alert kind="success" small>{t('login.loggedOut')}</Alert>}
-        {view.notice === 'passwordChanged' && <Alert kind="success" small>{t('login.passwordChanged')}</Alert>}
+        {view.notice === 'loggedOut' && (
+          <Alert kind="success" small>
+            {t('login.loggedOut')}
+          </Alert>
+        )}
+        {view.notice === 'passwordChanged' && (
+          <Alert kind="success" small>
+            {t('login.passwordChanged')}
+          </Alert>
+        )}
         {view.fieldErrors && <ErrorSummary errors={view.fieldErrors} labels={{ email: t('login.email'), password: t('login.password') }} />}
         {view.error && (
           <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert" id="login-error" tabIndex={-1} data-focus-on-load>
@@ -134,12 +155,23 @@ function LoginPage(props: { view: LoginView; antiRobot: AntiRobot }) {
           {view.returnTo && <input type="hidden" name="retour" value={view.returnTo} />}
           <fieldset class="fr-fieldset">
             <div class="fr-fieldset__element">
-              <Input name="email" type="email" label={t('login.email')} hint={t('login.emailHint')} value={view.email} error={view.fieldErrors?.email} required autocomplete="username" />
+              <Input
+                name="email"
+                type="email"
+                label={t('login.email')}
+                hint={t('login.emailHint')}
+                value={view.email}
+                error={view.fieldErrors?.email}
+                required
+                autocomplete="username"
+              />
             </div>
             <div class="fr-fieldset__element">
               <Input name="password" type="password" label={t('login.password')} error={view.fieldErrors?.password} required autocomplete="current-password" />
               <p class="fr-mt-1w">
-                <a class="fr-link" href={href(page, PAGES.forgottenPassword)}>{t('login.forgot')}</a>
+                <a class="fr-link" href={href(page, PAGES.forgottenPassword)}>
+                  {t('login.forgot')}
+                </a>
               </p>
             </div>
             {view.showAltcha && (
@@ -152,7 +184,9 @@ function LoginPage(props: { view: LoginView; antiRobot: AntiRobot }) {
         </form>
         <hr class="fr-mt-4w" />
         <h2 class="fr-h5">{t('login.noAccount')}</h2>
-        <a class="fr-btn fr-btn--secondary" href={href(page, '/demande-de-compte')}>{t('login.askAccount')}</a>
+        <a class="fr-btn fr-btn--secondary" href={href(page, '/demande-de-compte')}>
+          {t('login.askAccount')}
+        </a>
       </div>
     </div>
   );

@@ -10,13 +10,31 @@ export function NewPasswordFields(props: { errors: { password?: string | undefin
   const rulesId = 'password-rules';
   return (
     <>
-      <Input name="password" type="password" label={t('password.new')} required autocomplete="new-password" error={props.errors.password} describedBy={rulesId} />
-      <div class="fr-messages-group fr-mb-3w" id={rulesId} aria-live="polite" data-password-rules={fieldId('password')} data-met-label={t('password.ruleMet')} data-unmet-label={t('password.ruleUnmet')}>
+      <Input
+        name="password"
+        type="password"
+        label={t('password.new')}
+        required
+        autocomplete="new-password"
+        error={props.errors.password}
+        describedBy={rulesId}
+      />
+      <div
+        class="fr-messages-group fr-mb-3w"
+        id={rulesId}
+        aria-live="polite"
+        data-password-rules={fieldId('password')}
+        data-met-label={t('password.ruleMet')}
+        data-unmet-label={t('password.ruleUnmet')}
+      >
         <p class="fr-message fr-mb-1v">{t('password.rulesTitle')}</p>
         {PASSWORD_RULES.map((rule) => (
           <p class="fr-message fr-message--info" data-rule={rule} key={rule}>
             {t(`password.rule.${rule}`)}
-            <span class="fr-sr-only"> — <span data-rule-state>{t('password.ruleUnmet')}</span></span>
+            <span class="fr-sr-only">
+              {' '}
+              — <span data-rule-state>{t('password.ruleUnmet')}</span>
+            </span>
           </p>
         ))}
       </div>

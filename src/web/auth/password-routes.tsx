@@ -68,7 +68,10 @@ export function passwordRoutes(services: Services, antiRobot: AntiRobot): Fastif
       return reply.page(request.t('forgot.title'), <ForgotPage antiRobot={antiRobot} email={form.email} errors={errors} />, 400);
     });
 
-    for (const [path, purpose] of [[PAGES.passwordReset, 'password_reset'], [PAGES.invitation, 'invitation']] as const) {
+    for (const [path, purpose] of [
+      [PAGES.passwordReset, 'password_reset'],
+      [PAGES.invitation, 'invitation'],
+    ] as const) {
       app.get(path, { schema: { params: TokenParams } }, async (request, reply) => {
         if (!request.tenant) return reply.callNotFound();
         const { token } = request.params;
@@ -88,22 +91,41 @@ export function passwordRoutes(services: Services, antiRobot: AntiRobot): Fastif
         const personal = [account.email.split('@')[0] ?? '', account.display_name];
         if (password !== (form.confirm ?? '')) {
           const problems = passwordProblems(password, personal);
-          return renderTokenPage(request, reply, purpose, { email: account.email, name: account.display_name }, {
-            password: passwordProblemMessage(request.t, problems),
-            confirm: request.t('password.error.mismatch'),
-          });
+          return renderTokenPage(
+            request,
+            reply,
+            purpose,
+            { email: account.email, name: account.display_name },
+            {
+              password: passwordProblemMessage(request.t, problems),
+              confirm: request.t('password.error.mismatch'),
+            },
+          );
         }
         const result = await request.inScope((scope) => setPasswordWithToken(scope, token, purpose, password, personal));
         if (!result.ok) {
           if ('invalidLink' in result) return renderTokenPage(request, reply, purpose, null, {});
-          return renderTokenPage(request, reply, purpose, { email: account.email, name: account.display_name }, {
-            password: passwordProblemMessage(request.t, result.problems),
-          });
+          return renderTokenPage(
+            request,
+            reply,
+            purpose,
+            { email: account.email, name: account.display_name },
+            {
+              password: passwordProblemMessage(request.t, result.problems),
+            },
+          );
         }
         // An invitation signs the person in at once; a reset asks them to log in with the new password.
         if (purpose === 'invitation') {
           const sessionToken = await request.inScope((scope) =>
-            openSession(scope.tx, scope.tenantId, result.accountId, scope.now, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null }, { previousToken: request.sessionToken }),
+            openSession(
+              scope.tx,
+              scope.tenantId,
+              result.accountId,
+              scope.now,
+              { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
+              { previousToken: request.sessionToken },
+            ),
           );
           setSessionCookie(request, reply, sessionToken, services.config.secureCookies);
           return reply.redirect(`${request.base}/`);
@@ -147,7 +169,12 @@ export function passwordRoutes(services: Services, antiRobot: AntiRobot): Fastif
   };
 }
 
-function ForgotPage(props: { antiRobot: AntiRobot; sent?: boolean; email?: string | undefined; errors?: { email?: string | undefined; altcha?: string | undefined } }) {
+function ForgotPage(props: {
+  antiRobot: AntiRobot;
+  sent?: boolean;
+  email?: string | undefined;
+  errors?: { email?: string | undefined; altcha?: string | undefined };
+}) {
   const page = usePage();
   const { t } = page;
   const errors = props.errors ?? {};
@@ -158,8 +185,12 @@ function ForgotPage(props: { antiRobot: AntiRobot; sent?: boolean; email?: strin
         <h1>{t('forgot.title')}</h1>
         {props.sent ? (
           <>
-            <Alert kind="success" announce>{t('forgot.sent')}</Alert>
-            <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, PAGES.login)}>{t('login.title')}</a>
+            <Alert kind="success" announce>
+              {t('forgot.sent')}
+            </Alert>
+            <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, PAGES.login)}>
+              {t('login.title')}
+            </a>
           </>
         ) : (
           <>
@@ -167,7 +198,16 @@ function ForgotPage(props: { antiRobot: AntiRobot; sent?: boolean; email?: strin
             <p>{t('forgot.intro')}</p>
             <form method="post" action={href(page, PAGES.forgottenPassword)} novalidate>
               <CsrfField />
-              <Input name="email" type="email" label={t('login.email')} hint={t('login.emailHint')} value={props.email} error={errors.email} required autocomplete="email" />
+              <Input
+                name="email"
+                type="email"
+                label={t('login.email')}
+                hint={t('login.emailHint')}
+                value={props.email}
+                error={errors.email}
+                required
+                autocomplete="email"
+              />
               <AltchaField error={errors.altcha} />
               <Button icon="fr-icon-mail-line">{t('forgot.submit')}</Button>
             </form>
@@ -190,7 +230,11 @@ function renderTokenPage(
   return reply.page(title, <TokenPage purpose={purpose} account={account} errors={errors} />, account ? (failed ? 400 : 200) : 410);
 }
 
-function TokenPage(props: { purpose: TokenPurpose; account: { email: string; name: string } | null; errors: { password?: string | undefined; confirm?: string | undefined } }) {
+function TokenPage(props: {
+  purpose: TokenPurpose;
+  account: { email: string; name: string } | null;
+  errors: { password?: string | undefined; confirm?: string | undefined };
+}) {
   const page = usePage();
   const { t } = page;
   const invitation = props.purpose === 'invitation';
@@ -201,7 +245,11 @@ function TokenPage(props: { purpose: TokenPurpose; account: { email: string; nam
         {!props.account ? (
           <>
             <Alert kind="error">{t(invitation ? 'invitation.invalidLink' : 'reset.invalidLink')}</Alert>
-            {!invitation && <a class="fr-btn" href={href(page, PAGES.forgottenPassword)}>{t('reset.askAgain')}</a>}
+            {!invitation && (
+              <a class="fr-btn" href={href(page, PAGES.forgottenPassword)}>
+                {t('reset.askAgain')}
+              </a>
+            )}
           </>
         ) : (
           <>
@@ -220,14 +268,22 @@ function TokenPage(props: { purpose: TokenPurpose; account: { email: string; nam
   );
 }
 
-function ChangePage(props: { firstLogin: boolean; done?: boolean; errors: { current?: string | undefined; password?: string | undefined; confirm?: string | undefined } }) {
+function ChangePage(props: {
+  firstLogin: boolean;
+  done?: boolean;
+  errors: { current?: string | undefined; password?: string | undefined; confirm?: string | undefined };
+}) {
   const page = usePage();
   const { t } = page;
   return (
     <div class="fr-grid-row">
       <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
         <h1>{t('change.title')}</h1>
-        {props.done && <Alert kind="success" announce>{t('change.done')}</Alert>}
+        {props.done && (
+          <Alert kind="success" announce>
+            {t('change.done')}
+          </Alert>
+        )}
         {props.firstLogin && <Alert kind="info">{t('change.firstLogin')}</Alert>}
         <ErrorSummary errors={props.errors} labels={{ current: t('password.current'), password: t('password.new'), confirm: t('password.confirm') }} />
         <form method="post" action={href(page, '/mot-de-passe')} novalidate>

@@ -33,7 +33,9 @@ export function AltchaField(props: { error?: string | undefined }) {
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   return (
-    // tabIndex so that the error summary's link to the group moves focus here.
+    // tabIndex so that the error summary's link to the group moves focus here. A div, not a
+    // fieldset: DSFR styles the input group, and the widget draws its own box.
+    // biome-ignore lint/a11y/useSemanticElements: see above
     <div
       class={`fr-input-group${props.error ? ' fr-input-group--error' : ''}`}
       id={id}
@@ -45,7 +47,9 @@ export function AltchaField(props: { error?: string | undefined }) {
       {assets.altchaCss && <link rel="stylesheet" href={assets.altchaCss} />}
       <p class="fr-label" id={labelId}>
         {t('altcha.label')}
-        <span class="fr-hint-text" id={hintId}>{t('altcha.hint')}</span>
+        <span class="fr-hint-text" id={hintId}>
+          {t('altcha.hint')}
+        </span>
       </p>
       <altcha-widget
         challenge={href(page, '/altcha/challenge')}

@@ -16,8 +16,14 @@ export function ContactBlock() {
   return (
     <section class="pf-contact fr-py-4w" aria-labelledby="contact-title">
       <div class="fr-container">
-        <h2 class="fr-h5" id="contact-title">{t('footer.contact')}</h2>
-        {tenant.contact_name && <p class="fr-mb-1w"><strong>{tenant.contact_name}</strong></p>}
+        <h2 class="fr-h5" id="contact-title">
+          {t('footer.contact')}
+        </h2>
+        {tenant.contact_name && (
+          <p class="fr-mb-1w">
+            <strong>{tenant.contact_name}</strong>
+          </p>
+        )}
         {lines.length > 0 && (
           <dl class="pf-contact__list">
             {lines.map(([label, value, link]) => (

@@ -19,7 +19,9 @@ export function EmailView(props: {
   return (
     <>
       <p>
-        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, props.back.path)}>{props.back.label}</a>
+        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, props.back.path)}>
+          {props.back.label}
+        </a>
       </p>
       <h1>{email.subject}</h1>
       {props.status}

@@ -2,6 +2,17 @@ import { href, usePage } from '../page-context.js';
 
 export type ErrorKind = 'notFound' | 'badRequest' | 'tooLarge' | 'forbidden' | 'server' | 'tooMany' | 'csrf';
 
+/** The HTTP status and the page title of each kind of error page. */
+export const ERROR_PAGES = {
+  notFound: { status: 404, title: 'error.notFound.title' },
+  badRequest: { status: 400, title: 'error.badRequest.title' },
+  tooLarge: { status: 413, title: 'error.tooLarge.title' },
+  forbidden: { status: 403, title: 'error.forbidden.title' },
+  server: { status: 500, title: 'error.server.title' },
+  tooMany: { status: 429, title: 'error.tooMany.title' },
+  csrf: { status: 403, title: 'error.forbidden.title' },
+} as const satisfies Record<ErrorKind, { status: number; title: string }>;
+
 /** The body of an error page: what happened, in words, and a way back. */
 export function ErrorPage(props: { kind: ErrorKind; seconds?: number }) {
   return <ErrorBody {...props} />;
@@ -24,7 +35,9 @@ function ErrorBody(props: { kind: ErrorKind; seconds?: number }) {
       <div class="fr-col-12 fr-col-md-8">
         <h1>{title}</h1>
         <p class="fr-text--lead">{text}</p>
-        <a class="fr-btn" href={href(page, '/')}>{t('error.backHome')}</a>
+        <a class="fr-btn" href={href(page, '/')}>
+          {t('error.backHome')}
+        </a>
       </div>
     </div>
   );

@@ -8,15 +8,21 @@ export function HouseholdSummary(props: { household: NonNullable<Viewer['househo
   return (
     <aside class="pf-household fr-mb-4w" aria-label={t('layout.householdSummary')}>
       <p class="pf-household__item">
-        <span class="fr-icon-home-4-line" aria-hidden="true"></span> <span class="fr-sr-only">{t('layout.household')}{colon}</span>
+        <span class="fr-icon-home-4-line" aria-hidden="true"></span>{' '}
+        <span class="fr-sr-only">
+          {t('layout.household')}
+          {colon}
+        </span>
         <strong>{household.name}</strong>
       </p>
       <p class="pf-household__item">
-        <span class="fr-icon-parent-line" aria-hidden="true"></span> {t('layout.children')}{colon}
+        <span class="fr-icon-parent-line" aria-hidden="true"></span> {t('layout.children')}
+        {colon}
         {household.children.length > 0 ? household.children.join(', ') : t('layout.noChildren')}
       </p>
       <p class="pf-household__item">
-        <span class="fr-icon-money-euro-circle-line" aria-hidden="true"></span> {t('layout.amountDue')}{colon}
+        <span class="fr-icon-money-euro-circle-line" aria-hidden="true"></span> {t('layout.amountDue')}
+        {colon}
         <strong>{fmt.money(household.amountDueCents)}</strong>
       </p>
     </aside>

@@ -122,9 +122,7 @@ function navigationOf(viewer: Viewer | null): NavEntry[] {
  */
 function currentLink(entries: NavEntry[], path: string): NavLink | undefined {
   const links = entries.flatMap((entry) => (isMenu(entry) ? entry.links : [entry]));
-  return links
-    .filter((link) => path === link.path || (!link.exact && path.startsWith(`${link.path}/`)))
-    .sort((a, b) => b.path.length - a.path.length)[0];
+  return links.filter((link) => path === link.path || (!link.exact && path.startsWith(`${link.path}/`))).sort((a, b) => b.path.length - a.path.length)[0];
 }
 
 /** The page around every screen: header with the authority's name, navigation, contact block, footer. */
@@ -148,11 +146,25 @@ export function Layout(props: { title: string; children: ComponentChildren; wide
       </head>
       <body>
         <div class="fr-skiplinks">
-          <nav class="fr-container" role="navigation" aria-label={t('layout.skipToContent')}>
+          <nav class="fr-container" aria-label={t('layout.skipToContent')}>
             <ul class="fr-skiplinks__list">
-              <li><a class="fr-link" href="#content">{t('layout.skipToContent')}</a></li>
-              {nav.length > 0 && <li><a class="fr-link" href="#navigation">{t('layout.skipToNav')}</a></li>}
-              <li><a class="fr-link" href="#footer">{t('layout.skipToFooter')}</a></li>
+              <li>
+                <a class="fr-link" href="#content">
+                  {t('layout.skipToContent')}
+                </a>
+              </li>
+              {nav.length > 0 && (
+                <li>
+                  <a class="fr-link" href="#navigation">
+                    {t('layout.skipToNav')}
+                  </a>
+                </li>
+              )}
+              <li>
+                <a class="fr-link" href="#footer">
+                  {t('layout.skipToFooter')}
+                </a>
+              </li>
             </ul>
           </nav>
         </div>
@@ -174,7 +186,7 @@ function Header(props: { siteName: string; nav: NavEntry[] }) {
   const staffSpace = viewer?.kind === 'staff' || page.awaitingSecondFactor === true;
   const home = href(page, staffSpace ? '/gestion' : viewer ? '/accueil' : '/');
   return (
-    <header role="banner" class="fr-header">
+    <header class="fr-header">
       <div class="fr-header__body">
         <div class="fr-container">
           <div class="fr-header__body-row">
@@ -187,7 +199,15 @@ function Header(props: { siteName: string; nav: NavEntry[] }) {
                 )}
                 {/* Always there: on a phone the tool links (language, log in/out) live in this menu. */}
                 <div class="fr-header__navbar">
-                  <button class="fr-btn--menu fr-btn" data-fr-opened="false" aria-controls="modal-menu" aria-haspopup="menu" id="button-menu" title={t('layout.menu')}>
+                  <button
+                    type="button"
+                    class="fr-btn--menu fr-btn"
+                    data-fr-opened="false"
+                    aria-controls="modal-menu"
+                    aria-haspopup="menu"
+                    id="button-menu"
+                    title={t('layout.menu')}
+                  >
                     {t('layout.menu')}
                   </button>
                 </div>
@@ -196,9 +216,7 @@ function Header(props: { siteName: string; nav: NavEntry[] }) {
                 <a href={home} title={t('layout.homeTitle', { tenant: props.siteName })}>
                   <p class="fr-header__service-title">{props.siteName}</p>
                 </a>
-                <p class="fr-header__service-tagline">
-                  {staffSpace ? t('layout.staffSpace') : t('layout.familySpace')}
-                </p>
+                <p class="fr-header__service-tagline">{staffSpace ? t('layout.staffSpace') : t('layout.familySpace')}</p>
               </div>
             </div>
             <div class="fr-header__tools">
@@ -215,7 +233,7 @@ function Header(props: { siteName: string; nav: NavEntry[] }) {
           which is what the menu is when no script turns it into a dialog (axe: serious). */}
       <section class={`fr-header__menu fr-modal${props.nav.length === 0 ? ' pf-header__menu--links-only' : ''}`} id="modal-menu" aria-labelledby="button-menu">
         <div class="fr-container">
-          <button class="fr-btn--close fr-btn" aria-controls="modal-menu" title={t('layout.close')}>
+          <button type="button" class="fr-btn--close fr-btn" aria-controls="modal-menu" title={t('layout.close')}>
             {t('layout.close')}
           </button>
           <div class="fr-header__menu-links">
@@ -250,7 +268,8 @@ function HeaderTools() {
           </form>
         </li>
       ) : (
-        page.tenant && !page.sharedPage && (
+        page.tenant &&
+        !page.sharedPage && (
           <li>
             <a class="fr-btn fr-icon-lock-line" href={href(page, '/connexion')}>
               {t('layout.login')}
@@ -273,23 +292,33 @@ function MainNav(props: { items: NavEntry[] }) {
     </a>
   );
   return (
-    <nav class="fr-nav" id="navigation" role="navigation" aria-label={t('layout.mainNav')}>
+    <nav class="fr-nav" id="navigation" aria-label={t('layout.mainNav')}>
       <ul class="fr-nav__list">
         {props.items.map((item) =>
           isMenu(item) ? (
             <li class="fr-nav__item" key={item.id}>
               {/* Without JavaScript the button opens nothing: app.css shows every menu open instead. */}
-              <button type="button" class="fr-nav__btn" aria-expanded="false" aria-controls={`menu-${item.id}`} aria-current={current && item.links.includes(current) ? 'true' : undefined}>
+              <button
+                type="button"
+                class="fr-nav__btn"
+                aria-expanded="false"
+                aria-controls={`menu-${item.id}`}
+                aria-current={current && item.links.includes(current) ? 'true' : undefined}
+              >
                 {t(item.label)}
               </button>
               <div class="fr-collapse fr-menu" id={`menu-${item.id}`}>
                 <ul class="fr-menu__list">
-                  {item.links.map((entry) => <li key={entry.path}>{link(entry)}</li>)}
+                  {item.links.map((entry) => (
+                    <li key={entry.path}>{link(entry)}</li>
+                  ))}
                 </ul>
               </div>
             </li>
           ) : (
-            <li class="fr-nav__item" key={item.path}>{link(item)}</li>
+            <li class="fr-nav__item" key={item.path}>
+              {link(item)}
+            </li>
           ),
         )}
       </ul>
@@ -309,11 +338,17 @@ function Footer(props: { siteName: string }) {
           </div>
           <div class="fr-footer__content">
             <p class="fr-footer__content-desc">{t('footer.description')}</p>
-            {tenant?.is_demo && <p class="fr-footer__content-desc"><strong>{t('footer.demoWarning')}</strong></p>}
+            {tenant?.is_demo && (
+              <p class="fr-footer__content-desc">
+                <strong>{t('footer.demoWarning')}</strong>
+              </p>
+            )}
             {tenant?.website_url && (
               <ul class="fr-footer__content-list">
                 <li class="fr-footer__content-item">
-                  <a class="fr-footer__content-link" href={tenant.website_url}>{t('footer.website')}</a>
+                  <a class="fr-footer__content-link" href={tenant.website_url}>
+                    {t('footer.website')}
+                  </a>
                 </li>
               </ul>
             )}
@@ -323,14 +358,20 @@ function Footer(props: { siteName: string }) {
           <div class="fr-footer__bottom">
             <ul class="fr-footer__bottom-list">
               <li class="fr-footer__bottom-item">
-                <a class="fr-footer__bottom-link" href={href(page, '/mentions-legales')}>{t('footer.legal')}</a>
+                <a class="fr-footer__bottom-link" href={href(page, '/mentions-legales')}>
+                  {t('footer.legal')}
+                </a>
               </li>
               <li class="fr-footer__bottom-item">
-                <a class="fr-footer__bottom-link" href={href(page, '/accessibilite')}>{t('footer.accessibility')}</a>
+                <a class="fr-footer__bottom-link" href={href(page, '/accessibilite')}>
+                  {t('footer.accessibility')}
+                </a>
               </li>
               {tenant.is_demo && (
                 <li class="fr-footer__bottom-item">
-                  <a class="fr-footer__bottom-link" href={href(page, '/courrier-demo')}>{t('demoMailbox.title')}</a>
+                  <a class="fr-footer__bottom-link" href={href(page, '/courrier-demo')}>
+                    {t('demoMailbox.title')}
+                  </a>
                 </li>
               )}
             </ul>

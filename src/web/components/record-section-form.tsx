@@ -45,7 +45,9 @@ export function RecordSectionFields(props: SectionFormProps) {
           pendingValue !== undefined ? t('record.pendingValue', { value: formatRecordValue(def, pendingValue, t, fmt.money) }) : '',
           def.kind === 'phone' ? t('hint.phone') : '',
           hintKeyOf(def) ? t(hintKeyOf(def)!) : '',
-        ].filter(Boolean).join(' — ');
+        ]
+          .filter(Boolean)
+          .join(' — ');
         const name = `${props.prefix ?? ''}${def.key}`;
         const common = { name, label, error: props.errors[name] };
         const value = props.values[name] ?? '';
@@ -55,7 +57,12 @@ export function RecordSectionFields(props: SectionFormProps) {
           case 'choice':
             return (
               <div key={def.key}>
-                <Select {...common} value={value} required={def.required} options={[{ value: '', label: '—' }, ...(def.choices ?? []).map((choice) => ({ value: choice, label: choiceText(t, def, choice) }))]} />
+                <Select
+                  {...common}
+                  value={value}
+                  required={def.required}
+                  options={[{ value: '', label: '—' }, ...(def.choices ?? []).map((choice) => ({ value: choice, label: choiceText(t, def, choice) }))]}
+                />
                 {notes && <p class="fr-hint-text pf-field-note">{notes}</p>}
               </div>
             );

@@ -1,7 +1,17 @@
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import type { GuardianQuality } from '../../modules/households/households.tables.js';
-import { CIVILITIES, CLASS_LEVELS, type FieldKey, isFieldKey, MARITAL_STATUSES, type RecordField, REGIMES, SEXES, type StoredValue } from '../../modules/households/record-fields.js';
+import {
+  CIVILITIES,
+  CLASS_LEVELS,
+  type FieldKey,
+  isFieldKey,
+  MARITAL_STATUSES,
+  type RecordField,
+  REGIMES,
+  SEXES,
+  type StoredValue,
+} from '../../modules/households/record-fields.js';
 import { usePage } from '../page-context.js';
 
 /** A record field's label (`field.<key>`): the compiler checks that every field of the registry has one. */
@@ -29,7 +39,10 @@ export function choiceLabelKey(def: RecordField, choice: string): MessageKey | u
 }
 
 const QUALITY_LABELS: Readonly<Record<string, MessageKey>> = {
-  mother: 'choice.quality.mother', father: 'choice.quality.father', guardian: 'choice.quality.guardian', other: 'choice.quality.other',
+  mother: 'choice.quality.mother',
+  father: 'choice.quality.father',
+  guardian: 'choice.quality.guardian',
+  other: 'choice.quality.other',
 } satisfies Record<GuardianQuality, MessageKey>;
 
 /** What a guardian is to the household's children (mother, father…), in words; the value itself if unknown. */
@@ -63,5 +76,5 @@ export function RecordValue(props: { def: RecordField; value: StoredValue }) {
   const { t, fmt } = usePage();
   const empty = props.value === null || props.value === '';
   const text = formatRecordValue(props.def, props.value, t, fmt.money);
-  return empty ? <span class="fr-text-mention--grey">{text}</span> : <>{text}</>;
+  return empty ? <span class="fr-text-mention--grey">{text}</span> : text;
 }

@@ -14,7 +14,15 @@ export function FieldChangeList(props: { changes: FieldChanges }) {
         if (!def) return null;
         return (
           <li key={key}>
-            {fieldLabel(t, key)}{t('punct.colon')}<del><RecordValue def={def} value={change.old} /></del>{' → '}<ins><RecordValue def={def} value={change.new} /></ins>
+            {fieldLabel(t, key)}
+            {t('punct.colon')}
+            <del>
+              <RecordValue def={def} value={change.old} />
+            </del>
+            {' → '}
+            <ins>
+              <RecordValue def={def} value={change.new} />
+            </ins>
           </li>
         );
       })}
@@ -29,7 +37,13 @@ function NewPersonFields(props: { fields: Record<string, StoredValue> }) {
     <ul class="pf-compact-list">
       {inRecordOrder(props.fields).map(([key, value]) => {
         const def = recordField(key);
-        return def ? <li key={key}>{fieldLabel(t, key)}{t('punct.colon')}<RecordValue def={def} value={value} /></li> : null;
+        return def ? (
+          <li key={key}>
+            {fieldLabel(t, key)}
+            {t('punct.colon')}
+            <RecordValue def={def} value={value} />
+          </li>
+        ) : null;
       })}
     </ul>
   );

@@ -51,23 +51,32 @@ export function familyAbsenceRoutes(): FastifyPluginAsyncTypebox {
       return reply.page(request.t('absences.title'), <AbsencesPage data={await loadPage(request)} values={{}} errors={{}} declared={declared} />);
     });
 
-    app.post('/absences', { preHandler: requireFamily, preValidation: readMultipartForm, schema: { body: AbsenceForm }, attachValidation: true }, async (request, reply) => {
-      const refused = refusedFields(request);
-      const { enfant, du, au, motif, precisions } = request.body;
-      const householdId = request.session!.account.householdId!;
-      const outcome = refused
-        ? null
-        : await request.inScope((scope) =>
-          declareAbsence(scope, householdId, {
-            childId: enfant || undefined, firstDay: du, lastDay: au, reason: motif, comment: precisions,
-            file: uploadedFile(request, 'certificat'), fileTooLarge: fileTooLarge(request),
-          }),
-        );
-      if (outcome?.kind === 'not_found') return reply.callNotFound();
-      if (outcome?.kind === 'declared') return reply.redirect(`${request.base}/absences?declaree=1`);
-      const errors = outcome ? absenceMessages(request.t, outcome.errors) : refused ?? {};
-      return reply.page(request.t('absences.title'), <AbsencesPage data={await loadPage(request)} values={formValues(request.body)} errors={errors} />, 400);
-    });
+    app.post(
+      '/absences',
+      { preHandler: requireFamily, preValidation: readMultipartForm, schema: { body: AbsenceForm }, attachValidation: true },
+      async (request, reply) => {
+        const refused = refusedFields(request);
+        const { enfant, du, au, motif, precisions } = request.body;
+        const householdId = request.session!.account.householdId!;
+        const outcome = refused
+          ? null
+          : await request.inScope((scope) =>
+              declareAbsence(scope, householdId, {
+                childId: enfant || undefined,
+                firstDay: du,
+                lastDay: au,
+                reason: motif,
+                comment: precisions,
+                file: uploadedFile(request, 'certificat'),
+                fileTooLarge: fileTooLarge(request),
+              }),
+            );
+        if (outcome?.kind === 'not_found') return reply.callNotFound();
+        if (outcome?.kind === 'declared') return reply.redirect(`${request.base}/absences?declaree=1`);
+        const errors = outcome ? absenceMessages(request.t, outcome.errors) : (refused ?? {});
+        return reply.page(request.t('absences.title'), <AbsencesPage data={await loadPage(request)} values={formValues(request.body)} errors={errors} />, 400);
+      },
+    );
 
     app.get('/documents/:id', { preHandler: requireAccount, schema: { params: Type.Object({ id: Id }) } }, async (request, reply) => {
       const document = await request.inScope((scope) => readDocument(scope, request.params.id));
@@ -107,7 +116,12 @@ async function loadPage(request: FastifyRequest) {
 
 function absenceMessages(t: (key: MessageKey) => string, errors: AbsenceErrors): Record<string, string | undefined> {
   const { file, firstDay, lastDay, child, reason, comment } = errors;
-  const fields = fieldMessages(t, Object.fromEntries(Object.entries({ du: firstDay, au: lastDay, enfant: child, motif: reason, precisions: comment }).filter(([, value]) => value && value !== 'order')) as never);
+  const fields = fieldMessages(
+    t,
+    Object.fromEntries(
+      Object.entries({ du: firstDay, au: lastDay, enfant: child, motif: reason, precisions: comment }).filter(([, value]) => value && value !== 'order'),
+    ) as never,
+  );
   return {
     ...fields,
     ...(lastDay === 'order' ? { au: t('absences.error.order') } : {}),
@@ -115,33 +129,76 @@ function absenceMessages(t: (key: MessageKey) => string, errors: AbsenceErrors):
   };
 }
 
-function AbsencesPage(props: { data: Awaited<ReturnType<typeof loadPage>>; values: Record<string, string>; errors: Record<string, string | undefined>; declared?: boolean }) {
+function AbsencesPage(props: {
+  data: Awaited<ReturnType<typeof loadPage>>;
+  values: Record<string, string>;
+  errors: Record<string, string | undefined>;
+  declared?: boolean;
+}) {
   const page = usePage();
   const { t } = page;
   const { errors, values } = props;
-  const labels = { enfant: t('absences.child'), du: t('absences.firstDay'), au: t('absences.lastDay'), motif: t('absences.reason'), precisions: t('absences.comment'), certificat: t('absences.file') };
+  const labels = {
+    enfant: t('absences.child'),
+    du: t('absences.firstDay'),
+    au: t('absences.lastDay'),
+    motif: t('absences.reason'),
+    precisions: t('absences.comment'),
+    certificat: t('absences.file'),
+  };
   return (
     <>
       <h1>{t('absences.title')}</h1>
-      {props.declared && <Alert kind="success" small announce>{t('absences.declared')}</Alert>}
+      {props.declared && (
+        <Alert kind="success" small announce>
+          {t('absences.declared')}
+        </Alert>
+      )}
       <ErrorSummary errors={errors} labels={labels} />
       <p>{t('absences.intro')}</p>
       <form method="post" action={href(page, '/absences')} enctype="multipart/form-data" novalidate class="fr-mb-6w">
         <CsrfField />
-        <Select name="enfant" label={t('absences.child')} required value={values.enfant} error={errors.enfant} options={[{ value: '', label: '—' }, ...props.data.children.map((child) => ({ value: child.id, label: child.name }))]} />
+        <Select
+          name="enfant"
+          label={t('absences.child')}
+          required
+          value={values.enfant}
+          error={errors.enfant}
+          options={[{ value: '', label: '—' }, ...props.data.children.map((child) => ({ value: child.id, label: child.name }))]}
+        />
         <Input name="du" label={t('absences.firstDay')} hint={t('hint.child.birth_date')} required value={values.du} error={errors.du} />
         <Input name="au" label={t('absences.lastDay')} hint={t('absences.lastDayHint')} value={values.au} error={errors.au} />
-        <Select name="motif" label={t('absences.reason')} required value={values.motif} error={errors.motif} options={[{ value: '', label: '—' }, ...ABSENCE_REASONS.map((reason) => ({ value: reason, label: t(`absences.reason.${reason}`) }))]} />
+        <Select
+          name="motif"
+          label={t('absences.reason')}
+          required
+          value={values.motif}
+          error={errors.motif}
+          options={[{ value: '', label: '—' }, ...ABSENCE_REASONS.map((reason) => ({ value: reason, label: t(`absences.reason.${reason}`) }))]}
+        />
         <Textarea name="precisions" label={t('absences.comment')} value={values.precisions} error={errors.precisions} rows={3} />
         <div class={`fr-upload-group${errors.certificat ? ' fr-upload-group--error' : ''}`}>
           <label class="fr-label" for={fieldId('certificat')}>
             {t('absences.file')}
             <span class="fr-hint-text">{t('absences.fileHint')}</span>
           </label>
-          <input class="fr-upload" type="file" id={fieldId('certificat')} name="certificat" accept="application/pdf,image/png,image/jpeg" aria-describedby={errors.certificat ? `${fieldId('certificat')}-error` : undefined} />
-          {errors.certificat && <p class="fr-error-text" id={`${fieldId('certificat')}-error`}>{errors.certificat}</p>}
+          <input
+            class="fr-upload"
+            type="file"
+            id={fieldId('certificat')}
+            name="certificat"
+            accept="application/pdf,image/png,image/jpeg"
+            aria-describedby={errors.certificat ? `${fieldId('certificat')}-error` : undefined}
+          />
+          {errors.certificat && (
+            <p class="fr-error-text" id={`${fieldId('certificat')}-error`}>
+              {errors.certificat}
+            </p>
+          )}
         </div>
-        <Button icon="fr-icon-send-plane-line" class="fr-mt-3w">{t('absences.submit')}</Button>
+        <Button icon="fr-icon-send-plane-line" class="fr-mt-3w">
+          {t('absences.submit')}
+        </Button>
       </form>
       {props.data.absences.length === 0 ? (
         <p>{t('absences.none')}</p>
@@ -162,7 +219,12 @@ function AbsencesPage(props: { data: Awaited<ReturnType<typeof loadPage>>; value
                 <td>{t('absences.period', { from: formatCalendarDate(absence.first_day), to: formatCalendarDate(absence.last_day) })}</td>
                 <td>
                   {t(`absences.reason.${absence.reason}`)}
-                  {absence.document_id && <> — <a href={href(page, `/documents/${absence.document_id}`)}>{t('absences.certificate')}</a></>}
+                  {absence.document_id && (
+                    <>
+                      {' '}
+                      — <a href={href(page, `/documents/${absence.document_id}`)}>{t('absences.certificate')}</a>
+                    </>
+                  )}
                 </td>
                 <td>
                   <StatusBadge tone={TONES[absence.status] ?? 'info'} label={`absence.status.${absence.status}`} />

@@ -33,7 +33,13 @@ export function familyAccountRoutes(): FastifyPluginAsyncTypebox {
       const policies = Object.fromEntries(RECORD_FIELDS.map((def) => [def.key, policyOf(def, request.tenant!.settings)]));
       return reply.page(
         request.t('account.title'),
-        <AccountPage record={data.record} pending={data.pending} policies={policies} notices={savedNotice(request.query)} email={request.session!.account.email} />,
+        <AccountPage
+          record={data.record}
+          pending={data.pending}
+          policies={policies}
+          notices={savedNotice(request.query)}
+          email={request.session!.account.email}
+        />,
       );
     });
 
@@ -51,7 +57,8 @@ export function familyAccountRoutes(): FastifyPluginAsyncTypebox {
         ...edit,
         url: '/mon-compte/personnes/:personId/:section',
         schema: { params: AdultSectionParams, ...(method === 'POST' ? { body: Form } : {}) },
-        handler: (request, reply) => handleSectionEdit(request, reply, ownRecord(request), { section: request.params.section, personId: request.params.personId }),
+        handler: (request, reply) =>
+          handleSectionEdit(request, reply, ownRecord(request), { section: request.params.section, personId: request.params.personId }),
       });
     }
 
@@ -86,7 +93,9 @@ function AccountPage(props: {
     <>
       <h1>{t('account.title')}</h1>
       {props.notices.map((notice) => (
-        <Alert kind={notice === 'record.noChange' ? 'info' : 'success'} small announce key={notice}>{t(notice)}</Alert>
+        <Alert kind={notice === 'record.noChange' ? 'info' : 'success'} small announce key={notice}>
+          {t(notice)}
+        </Alert>
       ))}
       <p>
         {t('account.intro')} <strong>{t('record.familyNumber', { number: record.household.family_number })}</strong>
@@ -139,7 +148,9 @@ function AccountPage(props: {
 
       <h2>{t('family.account.security')}</h2>
       <p>
-        {t('family.account.login')}{t('punct.colon')}<strong>{props.email}</strong>
+        {t('family.account.login')}
+        {t('punct.colon')}
+        <strong>{props.email}</strong>
       </p>
       <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
         <li>

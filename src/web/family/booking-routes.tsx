@@ -9,7 +9,6 @@ import { localDate } from '../../modules/calendar/local-date.js';
 import { bookableActivities, familyCalendar, type BookableActivity, type ChildCalendar } from '../../modules/bookings/booking-calendar.js';
 import type { BookingChoice, ChoiceResult } from '../../modules/bookings/booking-requests.js';
 import { applicationKey, applyForLottery, lotteryCalendar, type LotteryCalendarView } from '../../modules/lottery/lottery-applications.js';
-import type { Scope } from '../../modules/scope.js';
 import { PAGES } from '../../modules/page-paths.js';
 import type { Services } from '../../services.js';
 import { Alert } from '../components/dsfr/alert.js';
@@ -120,38 +119,44 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsyncTypeb
         const activity = activities.find((candidate) => candidate.id === query.activityId);
         const range = activity ? rangeOf(activity, query, localDate(scope.now, tenant.time_zone)) : null;
         const context = await bookingContextOf(services, scope, tenant);
-        const calendar = activity && range && query.childIds.length > 0
-          ? await familyCalendar(scope, context, { householdId, activityId: activity.id, childIds: query.childIds, from: range.from, to: range.to })
-          : null;
+        const calendar =
+          activity && range && query.childIds.length > 0
+            ? await familyCalendar(scope, context, { householdId, activityId: activity.id, childIds: query.childIds, from: range.from, to: range.to })
+            : null;
         // A lottery period: the same calendar, whose boxes record applications for the draw.
-        const lottery = range?.period?.allocation === 'lottery' ? await lotteryCalendar(scope, context, householdId, range.period.id, calendar?.children ?? []) : null;
+        const lottery =
+          range?.period?.allocation === 'lottery' ? await lotteryCalendar(scope, context, householdId, range.period.id, calendar?.children ?? []) : null;
         return { activities, children, activity, range, calendar, lottery };
       });
       return reply.page(request.t('bookings.title'), <BookingPage query={query} {...data} />);
     });
 
-    app.post(PAGES.bookings, { preHandler: requireFamily, schema: { body: BookingForm }, config: { bookingLine: { turnAway: answerBusy } } }, async (request, reply) => {
-      const householdId = request.session!.account.householdId!;
-      const tenant = request.tenant!;
-      const { activite: activityId, periode: periodId, retour: back = '' } = request.body;
-      const choices = many(request.body.choix).map(choiceOf);
-      if (choices.length === 0) {
-        return reply.redirect(`${request.base}${PAGES.bookings}?${back}${back ? '&' : ''}vide=1`);
-      }
-      if (periodId) {
-        const applied = await request.inScope(async (scope) => {
-          const result = await applyForLottery(scope, await bookingContextOf(services, scope, tenant), { householdId, activityId, periodId, choices });
-          if (result.kind !== 'done') return result;
-          return { ...result, ...(await choiceLabels(scope, [activityId], choices)) };
-        });
-        if (applied.kind === 'not_found') return reply.callNotFound();
-        if (applied.kind === 'done') return reply.page(request.t('lottery.answer.title'), <LotteryAnswersPage {...applied} back={back} />);
-      }
-      const outcome = await submitBooking(app.bookingGate, tenant, { actor: actorOfSession(request.session), householdId, activityId, choices });
-      if (outcome === 'shed') return answerBusy(request, reply);
-      if (!outcome) return reply.callNotFound();
-      return reply.page(request.t('bookings.resultTitle'), <ResultPage results={outcome.results} {...outcome.labels} back={back} />);
-    });
+    app.post(
+      PAGES.bookings,
+      { preHandler: requireFamily, schema: { body: BookingForm }, config: { bookingLine: { turnAway: answerBusy } } },
+      async (request, reply) => {
+        const householdId = request.session!.account.householdId!;
+        const tenant = request.tenant!;
+        const { activite: activityId, periode: periodId, retour: back = '' } = request.body;
+        const choices = many(request.body.choix).map(choiceOf);
+        if (choices.length === 0) {
+          return reply.redirect(`${request.base}${PAGES.bookings}?${back}${back ? '&' : ''}vide=1`);
+        }
+        if (periodId) {
+          const applied = await request.inScope(async (scope) => {
+            const result = await applyForLottery(scope, await bookingContextOf(services, scope, tenant), { householdId, activityId, periodId, choices });
+            if (result.kind !== 'done') return result;
+            return { ...result, ...(await choiceLabels(scope, [activityId], choices)) };
+          });
+          if (applied.kind === 'not_found') return reply.callNotFound();
+          if (applied.kind === 'done') return reply.page(request.t('lottery.answer.title'), <LotteryAnswersPage {...applied} back={back} />);
+        }
+        const outcome = await submitBooking(app.bookingGate, tenant, { actor: actorOfSession(request.session), householdId, activityId, choices });
+        if (outcome === 'shed') return answerBusy(request, reply);
+        if (!outcome) return reply.callNotFound();
+        return reply.page(request.t('bookings.resultTitle'), <ResultPage results={outcome.results} {...outcome.labels} back={back} />);
+      },
+    );
   };
 }
 
@@ -169,7 +174,11 @@ function choiceOf(box: string): BookingChoice {
 function answerBusy(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const form = formOf(request.body);
   const { activite = '', retour = '' } = formValues(form);
-  const fields = hiddenFieldsHtml([['activite', activite], ['retour', retour], ...formList(form, 'choix').map((choice): [string, string] => ['choix', choice])]);
+  const fields = hiddenFieldsHtml([
+    ['activite', activite],
+    ['retour', retour],
+    ...formList(form, 'choix').map((choice): [string, string] => ['choix', choice]),
+  ]);
   return reply
     .header('retry-after', String(BOOKING_RETRY_AFTER_SECONDS))
     .framedPage(request.t('bookings.busyTitle'), (slot) => <BusyPage fields={slot} />, fields, 503);
@@ -192,34 +201,57 @@ function BookingPage(props: {
       <>
         <h1>{t('bookings.title')}</h1>
         <Alert kind="info">{t('bookings.noActivity')}</Alert>
-        <a class="fr-btn" href={href(page, '/inscriptions')}>{t('enrollments.title')}</a>
+        <a class="fr-btn" href={href(page, '/inscriptions')}>
+          {t('enrollments.title')}
+        </a>
       </>
     );
   }
   const periodLabel = (period: BookingPeriod) =>
     `${period.name} — ${t('bookings.periodLabel', {
-      from: formatCalendarDate(period.first_day), to: formatCalendarDate(period.last_day), opens: fmt.dateTime(period.opens_at), closes: fmt.dateTime(period.closes_at),
+      from: formatCalendarDate(period.first_day),
+      to: formatCalendarDate(period.last_day),
+      opens: fmt.dateTime(period.opens_at),
+      closes: fmt.dateTime(period.closes_at),
     })}${period.allocation === 'lottery' ? ` (${t('bookings.periodLottery')})` : ''}`;
   return (
     <>
       <h1>{t('bookings.title')}</h1>
-      {query.empty && <Alert kind="error" small announce>{t('bookings.noChoice')}</Alert>}
+      {query.empty && (
+        <Alert kind="error" small announce>
+          {t('bookings.noChoice')}
+        </Alert>
+      )}
       <p>{t('bookings.intro')}</p>
       <form method="get" action={href(page, '/reservations')} class="fr-mb-4w">
         <fieldset class="fr-fieldset" aria-labelledby="children-legend">
-          <legend class="fr-fieldset__legend" id="children-legend">{t('bookings.children')}</legend>
+          <legend class="fr-fieldset__legend" id="children-legend">
+            {t('bookings.children')}
+          </legend>
           {props.children.map((child) => (
             <div class="fr-fieldset__element fr-fieldset__element--inline" key={child.id}>
               <div class="fr-checkbox-group">
                 <input type="checkbox" id={`child-${child.id}`} name="enfant" value={child.id} checked={query.childIds.includes(child.id)} />
-                <label class="fr-label" for={`child-${child.id}`}>{child.name}</label>
+                <label class="fr-label" for={`child-${child.id}`}>
+                  {child.name}
+                </label>
               </div>
             </div>
           ))}
         </fieldset>
-        <Select name="activite" label={t('bookings.activity')} value={query.activityId} options={[{ value: '', label: '—' }, ...props.activities.map((candidate) => ({ value: candidate.id, label: candidate.name }))]} />
+        <Select
+          name="activite"
+          label={t('bookings.activity')}
+          value={query.activityId}
+          options={[{ value: '', label: '—' }, ...props.activities.map((candidate) => ({ value: candidate.id, label: candidate.name }))]}
+        />
         {activity && activity.periods.length > 0 && (
-          <Select name="periode" label={t('bookings.period')} value={query.periodId} options={[{ value: '', label: '—' }, ...activity.periods.map((period) => ({ value: period.id, label: periodLabel(period) }))]} />
+          <Select
+            name="periode"
+            label={t('bookings.period')}
+            value={query.periodId}
+            options={[{ value: '', label: '—' }, ...activity.periods.map((period) => ({ value: period.id, label: periodLabel(period) }))]}
+          />
         )}
         {activity && activity.periods.length === 0 && props.range?.month && <input type="hidden" name="mois" value={props.range.month} />}
         {activity && (
@@ -233,7 +265,9 @@ function BookingPage(props: {
               {WEEKDAYS.map((day) => (
                 <div class="fr-checkbox-group fr-checkbox-group--sm pf-inline-check" key={day}>
                   <input type="checkbox" id={`weekday-${day}`} name="jour" value={String(day)} checked={query.weekdays.includes(day)} />
-                  <label class="fr-label" for={`weekday-${day}`}>{weekdayName(page.lang, day)}</label>
+                  <label class="fr-label" for={`weekday-${day}`}>
+                    {weekdayName(page.lang, day)}
+                  </label>
                 </div>
               ))}
             </div>
@@ -242,24 +276,56 @@ function BookingPage(props: {
               {activity.units.map((unit) => (
                 <div class="fr-checkbox-group fr-checkbox-group--sm pf-inline-check" key={unit.id}>
                   <input type="checkbox" id={`unit-${unit.id}`} name="prestation" value={unit.id} checked={query.unitIds.includes(unit.id)} />
-                  <label class="fr-label" for={`unit-${unit.id}`}>{unit.name}</label>
+                  <label class="fr-label" for={`unit-${unit.id}`}>
+                    {unit.name}
+                  </label>
                 </div>
               ))}
             </div>
           </fieldset>
         )}
         <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-          <li><Button icon="fr-icon-calendar-line" name="afficher" value="1">{t('bookings.showCalendar')}</Button></li>
-          {activity && <li><Button variant="secondary" icon="fr-icon-check-line" name="appliquer" value="1">{t('bookings.apply')}</Button></li>}
-          {activity && <li><Button variant="tertiary" icon="fr-icon-refresh-line" name="reinitialiser" value="1">{t('bookings.reset')}</Button></li>}
+          <li>
+            <Button icon="fr-icon-calendar-line" name="afficher" value="1">
+              {t('bookings.showCalendar')}
+            </Button>
+          </li>
+          {activity && (
+            <li>
+              <Button variant="secondary" icon="fr-icon-check-line" name="appliquer" value="1">
+                {t('bookings.apply')}
+              </Button>
+            </li>
+          )}
+          {activity && (
+            <li>
+              <Button variant="tertiary" icon="fr-icon-refresh-line" name="reinitialiser" value="1">
+                {t('bookings.reset')}
+              </Button>
+            </li>
+          )}
         </ul>
       </form>
-      {query.activityId && query.childIds.length === 0 && <Alert kind="info" small>{t('bookings.chooseChild')}</Alert>}
+      {query.activityId && query.childIds.length === 0 && (
+        <Alert kind="info" small>
+          {t('bookings.chooseChild')}
+        </Alert>
+      )}
       {props.range?.month && activity && (
         <nav class="pf-month-nav fr-mb-2w" aria-label={t('bookings.month')}>
-          <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, `/reservations?${queryString({ ...query, month: shiftMonth(props.range.month, -1) })}`)}>{t('bookings.previousMonth')}</a>
+          <a
+            class="fr-link fr-icon-arrow-left-line fr-link--icon-left"
+            href={href(page, `/reservations?${queryString({ ...query, month: shiftMonth(props.range.month, -1) })}`)}
+          >
+            {t('bookings.previousMonth')}
+          </a>
           <strong class="fr-mx-2w">{monthName(page.lang, props.range.month)}</strong>
-          <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={href(page, `/reservations?${queryString({ ...query, month: shiftMonth(props.range.month, 1) })}`)}>{t('bookings.nextMonth')}</a>
+          <a
+            class="fr-link fr-icon-arrow-right-line fr-link--icon-right"
+            href={href(page, `/reservations?${queryString({ ...query, month: shiftMonth(props.range.month, 1) })}`)}
+          >
+            {t('bookings.nextMonth')}
+          </a>
         </nav>
       )}
       {props.lottery && <LotteryNotice view={props.lottery} />}
@@ -288,7 +354,11 @@ function ChildTable(props: { child: ChildCalendar; units: BookableActivity['unit
       <thead>
         <tr>
           <th scope="col">{t('bookings.day')}</th>
-          {props.units.map((unit) => <th scope="col" key={unit.id}>{unit.name}</th>)}
+          {props.units.map((unit) => (
+            <th scope="col" key={unit.id}>
+              {unit.name}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
@@ -299,22 +369,42 @@ function ChildTable(props: { child: ChildCalendar; units: BookableActivity['unit
               const unit = props.units.find((candidate) => candidate.id === cell.unitId)!;
               const id = `c-${child.childId}-${unit.id}-${day.day}`;
               const { state } = cell;
-              if (state.kind === 'booked') return <td key={cell.unitId}><BookingStatusBadge status={state.status} rank={state.rank} /></td>;
+              if (state.kind === 'booked')
+                return (
+                  <td key={cell.unitId}>
+                    <BookingStatusBadge status={state.status} rank={state.rank} />
+                  </td>
+                );
               if (state.kind === 'closed') {
                 return (
                   <td key={cell.unitId} class="pf-cell-closed">
-                    <span class="fr-icon-close-circle-line fr-icon--sm" aria-hidden="true"></span> <span class="fr-text--xs">{closedText(t, state, props.units)}</span>
+                    <span class="fr-icon-close-circle-line fr-icon--sm" aria-hidden="true"></span>{' '}
+                    <span class="fr-text--xs">{closedText(t, state, props.units)}</span>
                   </td>
                 );
               }
-              if (props.lottery?.applied.has(applicationKey(child.childId, unit.id, day.day))) return <td key={cell.unitId}><StatusBadge tone="new" label="lottery.applied" /></td>;
+              if (props.lottery?.applied.has(applicationKey(child.childId, unit.id, day.day)))
+                return (
+                  <td key={cell.unitId}>
+                    <StatusBadge tone="new" label="lottery.applied" />
+                  </td>
+                );
               const checked = props.query.weekdays.includes(day.weekday) && props.query.unitIds.includes(unit.id);
               return (
                 <td key={cell.unitId}>
                   <div class="fr-checkbox-group fr-checkbox-group--sm">
-                    <input type="checkbox" id={id} name="choix" value={`${child.childId}|${unit.id}|${day.day}`} checked={checked} aria-describedby={`${id}-hint`} />
+                    <input
+                      type="checkbox"
+                      id={id}
+                      name="choix"
+                      value={`${child.childId}|${unit.id}|${day.day}`}
+                      checked={checked}
+                      aria-describedby={`${id}-hint`}
+                    />
                     <label class="fr-label" for={id}>
-                      <span class="fr-sr-only">{child.name} — {unit.name} — {dayLabel(page.lang, day.day)}</span>
+                      <span class="fr-sr-only">
+                        {child.name} — {unit.name} — {dayLabel(page.lang, day.day)}
+                      </span>
                       <span class="fr-hint-text" id={`${id}-hint`}>
                         {state.full ? <StatusBadge tone="warning" label="bookings.full" /> : null}
                         {t(props.lottery ? 'lottery.applyUntil' : 'bookings.deadline', { date: fmt.dateTime(state.deadline) })}
@@ -372,8 +462,16 @@ function ResultPage(props: { results: ChoiceResult[]; names: Map<string, string>
         </tbody>
       </Table>
       <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-        <li><a class="fr-btn fr-btn--secondary" href={href(page, `/reservations?${props.back}`)}>{t('bookings.backToCalendar')}</a></li>
-        <li><a class="fr-btn fr-btn--tertiary" href={href(page, '/reservations/planning')}>{t('bookings.planning')}</a></li>
+        <li>
+          <a class="fr-btn fr-btn--secondary" href={href(page, `/reservations?${props.back}`)}>
+            {t('bookings.backToCalendar')}
+          </a>
+        </li>
+        <li>
+          <a class="fr-btn fr-btn--tertiary" href={href(page, '/reservations/planning')}>
+            {t('bookings.planning')}
+          </a>
+        </li>
       </ul>
     </>
   );
@@ -386,7 +484,9 @@ function BusyPage(props: { fields: ComponentChild }) {
   return (
     <>
       <h1>{t('bookings.busyTitle')}</h1>
-      <Alert kind="warning" announce>{t('bookings.busyText')}</Alert>
+      <Alert kind="warning" announce>
+        {t('bookings.busyText')}
+      </Alert>
       <form method="post" action={href(page, '/reservations')} data-auto-retry={String(BOOKING_RETRY_AFTER_SECONDS)}>
         <CsrfField />
         {props.fields}

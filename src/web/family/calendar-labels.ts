@@ -10,7 +10,9 @@ export function shiftMonth(month: string, delta: number): string {
 
 /** "mer. 09/12" / "Wed 09/12". */
 export function dayLabel(lang: 'fr' | 'en', day: string): string {
-  return dateFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'short', day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
+  return dateFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'short', day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(
+    new Date(`${day}T12:00:00Z`),
+  );
 }
 
 /** The weekday's full name; 1 is Monday. */

@@ -45,7 +45,9 @@ export function familyCertificatesRoutes(): FastifyPluginAsyncTypebox {
       const householdId = request.session!.account.householdId!;
       const year = Number(request.params.annee);
       // Only a year that is over and in which the family paid: the same list as the page's.
-      const pdf = await request.inScope(async (scope) => ((await taxCertificateYears(scope, householdId)).includes(year) ? taxCertificatePdf(scope, householdId, year, request.lang) : null));
+      const pdf = await request.inScope(async (scope) =>
+        (await taxCertificateYears(scope, householdId)).includes(year) ? taxCertificatePdf(scope, householdId, year, request.lang) : null,
+      );
       if (!pdf) return reply.callNotFound();
       return sendPdf(reply, request.t('family.certificates.taxFileName', { year }), pdf);
     });
@@ -54,9 +56,14 @@ export function familyCertificatesRoutes(): FastifyPluginAsyncTypebox {
       const householdId = request.session!.account.householdId!;
       const { enfant, du, au } = request.query;
       const outcome = await request.inScope((scope) => requestAttendanceCertificate(scope, householdId, { childId: enfant, from: du, to: au }, request.lang));
-      if (outcome.kind === 'pdf') return sendPdf(reply, request.t('family.certificates.attendanceFileName', { from: outcome.from, to: outcome.to }), outcome.pdf);
+      if (outcome.kind === 'pdf')
+        return sendPdf(reply, request.t('family.certificates.attendanceFileName', { from: outcome.from, to: outcome.to }), outcome.pdf);
       const values = { enfant: enfant ?? '', du: du ?? '', au: au ?? '' };
-      return reply.page(request.t('family.certificates.title'), <CertificatesPage data={await loadPage(request)} values={values} errors={attendanceMessages(request.t, outcome.errors)} />, 400);
+      return reply.page(
+        request.t('family.certificates.title'),
+        <CertificatesPage data={await loadPage(request)} values={values} errors={attendanceMessages(request.t, outcome.errors)} />,
+        400,
+      );
     });
   };
 }
@@ -76,10 +83,13 @@ function attendanceMessages(t: Translate, errors: Partial<Record<AttendanceField
   const messages: Record<string, string | undefined> = {};
   for (const [field, error] of Object.entries(errors) as [AttendanceField, AttendanceError][]) {
     messages[FIELDS[field]] =
-      error === 'order' ? t('family.certificates.error.order')
-      : error === 'span' ? t('family.certificates.error.span')
-      : error === 'choice' ? t('family.certificates.error.choice')
-      : fieldMessages(t, { [field]: error })[field];
+      error === 'order'
+        ? t('family.certificates.error.order')
+        : error === 'span'
+          ? t('family.certificates.error.span')
+          : error === 'choice'
+            ? t('family.certificates.error.choice')
+            : fieldMessages(t, { [field]: error })[field];
   }
   return messages;
 }
@@ -116,8 +126,14 @@ function CertificatesPage(props: { data: Awaited<ReturnType<typeof loadPage>>; v
         <ErrorSummary errors={errors} labels={labels} />
         <form method="get" action={href(page, `${CERTIFICATES_PATH}/presence`)} novalidate>
           <p class="fr-hint-text">{t('form.required')}</p>
-          <Select name="enfant" label={labels.enfant} required value={values.enfant} error={errors.enfant}
-            options={[{ value: '', label: '—' }, ...props.data.children.map((child) => ({ value: child.id, label: child.name }))]} />
+          <Select
+            name="enfant"
+            label={labels.enfant}
+            required
+            value={values.enfant}
+            error={errors.enfant}
+            options={[{ value: '', label: '—' }, ...props.data.children.map((child) => ({ value: child.id, label: child.name }))]}
+          />
           <Input name="du" label={labels.du} hint={t('family.certificates.dateHint')} required value={values.du} error={errors.du} />
           <Input name="au" label={labels.au} hint={t('family.certificates.dateHint')} required value={values.au} error={errors.au} />
           <Button icon="fr-icon-download-line">{t('family.certificates.download')}</Button>

@@ -4,7 +4,16 @@ import type { MessageKey } from '../../i18n/catalogue.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import { checkContext, pendingFieldValues, requestNewMember } from '../../modules/households/change-requests.js';
 import { getHouseholdRecord, type ChildContact, type HouseholdRecord } from '../../modules/households/household-record.js';
-import { ageOn, CHILD_SECTIONS, fieldsOf, policyOf, RECORD_FIELDS, type FieldPolicy, type RecordSection, type StoredValue } from '../../modules/households/record-fields.js';
+import {
+  ageOn,
+  CHILD_SECTIONS,
+  fieldsOf,
+  policyOf,
+  RECORD_FIELDS,
+  type FieldPolicy,
+  type RecordSection,
+  type StoredValue,
+} from '../../modules/households/record-fields.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
@@ -42,7 +51,10 @@ export function familyChildrenRoutes(): FastifyPluginAsyncTypebox {
       const tenant = request.tenant!;
       const policies = Object.fromEntries(RECORD_FIELDS.map((def) => [def.key, policyOf(def, tenant.settings)]));
       const today = localDate(new Date(), tenant.time_zone);
-      return reply.page(request.t('children.title'), <ChildrenPage record={data.record} pending={data.pending} policies={policies} today={today} notices={savedNotice(request.query)} />);
+      return reply.page(
+        request.t('children.title'),
+        <ChildrenPage record={data.record} pending={data.pending} policies={policies} today={today} notices={savedNotice(request.query)} />,
+      );
     });
 
     // Each edit page shows its form (GET) and saves it (POST): a text too long for the form's schema
@@ -68,20 +80,26 @@ export function familyChildrenRoutes(): FastifyPluginAsyncTypebox {
     });
 
     // Sent to the service as a request; a text too long for the form's schema comes back as a field message.
-    app.post('/mes-enfants/nouveau', { preHandler: requireFamily, schema: { querystring: NewMemberQuery, body: Form }, attachValidation: true }, async (request, reply) => {
-      const refused = refusedFields(request);
-      const role = roleOf(request.query);
-      const form = formValues(request.body);
-      const householdId = request.session!.account.householdId!;
-      const tenant = request.tenant!;
-      const outcome = refused
-        ? null
-        : await request.inScope((scope) => requestNewMember(scope, checkContext(tenant.settings, localDate(scope.now, tenant.time_zone)), { householdId, role, form }));
-      if (outcome?.kind === 'not_found') return reply.callNotFound();
-      if (outcome?.kind === 'saved') return reply.redirect(`${request.base}${PAGES.requests}?envoyee=1`);
-      const errors = outcome ? fieldMessages(request.t, outcome.errors) : refused ?? {};
-      return reply.page(request.t(NEW_MEMBER_TITLES[role]), <NewMemberPage role={role} values={form} errors={errors} />, 400);
-    });
+    app.post(
+      '/mes-enfants/nouveau',
+      { preHandler: requireFamily, schema: { querystring: NewMemberQuery, body: Form }, attachValidation: true },
+      async (request, reply) => {
+        const refused = refusedFields(request);
+        const role = roleOf(request.query);
+        const form = formValues(request.body);
+        const householdId = request.session!.account.householdId!;
+        const tenant = request.tenant!;
+        const outcome = refused
+          ? null
+          : await request.inScope((scope) =>
+              requestNewMember(scope, checkContext(tenant.settings, localDate(scope.now, tenant.time_zone)), { householdId, role, form }),
+            );
+        if (outcome?.kind === 'not_found') return reply.callNotFound();
+        if (outcome?.kind === 'saved') return reply.redirect(`${request.base}${PAGES.requests}?envoyee=1`);
+        const errors = outcome ? fieldMessages(request.t, outcome.errors) : (refused ?? {});
+        return reply.page(request.t(NEW_MEMBER_TITLES[role]), <NewMemberPage role={role} values={form} errors={errors} />, 400);
+      },
+    );
   };
 }
 
@@ -91,14 +109,22 @@ function roleOf(query: Static<typeof NewMemberQuery>): 'child' | 'partner' {
   return query.membre === 'conjoint' ? 'partner' : 'child';
 }
 
-function ChildrenPage(props: { record: HouseholdRecord; pending: Map<string, Record<string, StoredValue>>; policies: Record<string, FieldPolicy>; today: string; notices: MessageKey[] }) {
+function ChildrenPage(props: {
+  record: HouseholdRecord;
+  pending: Map<string, Record<string, StoredValue>>;
+  policies: Record<string, FieldPolicy>;
+  today: string;
+  notices: MessageKey[];
+}) {
   const page = usePage();
   const { t } = page;
   return (
     <>
       <h1>{t('children.title')}</h1>
       {props.notices.map((notice) => (
-        <Alert kind={notice === 'record.noChange' ? 'info' : 'success'} small announce key={notice}>{t(notice)}</Alert>
+        <Alert kind={notice === 'record.noChange' ? 'info' : 'success'} small announce key={notice}>
+          {t(notice)}
+        </Alert>
       ))}
       <p class="fr-text--sm">{t('record.legendDirect')}</p>
       {props.record.children.length === 0 && <p>{t('children.none')}</p>}
@@ -107,7 +133,12 @@ function ChildrenPage(props: { record: HouseholdRecord; pending: Map<string, Rec
           <h2 id={`child-title-${child.person.id}`}>
             {child.person.first_name} {child.person.last_name}
             {/* A space, so that the heading (and the article it names) reads "Léa MARTIN 8 an(s)", not "MARTIN8". */}
-            {child.person.birth_date && <>{' '}<span class="fr-text--md fr-ml-2w">{t('record.age', { years: ageOn(child.person.birth_date, props.today) })}</span></>}
+            {child.person.birth_date && (
+              <>
+                {' '}
+                <span class="fr-text--md fr-ml-2w">{t('record.age', { years: ageOn(child.person.birth_date, props.today) })}</span>
+              </>
+            )}
           </h2>
           {child.alsoIn > 0 && <p class="fr-badge fr-badge--sm fr-badge--info">{t('record.alsoInOtherHousehold')}</p>}
           {CHILD_SECTIONS.map((section) => (
@@ -124,7 +155,9 @@ function ChildrenPage(props: { record: HouseholdRecord; pending: Map<string, Rec
           <ContactsView childId={child.person.id} child={personName(child)} contacts={props.record.contacts.get(child.person.id) ?? []} />
         </article>
       ))}
-      <a class="fr-btn fr-icon-user-add-line fr-btn--icon-left" href={href(page, '/mes-enfants/nouveau')}>{t('children.add')}</a>
+      <a class="fr-btn fr-icon-user-add-line fr-btn--icon-left" href={href(page, '/mes-enfants/nouveau')}>
+        {t('children.add')}
+      </a>
     </>
   );
 }
@@ -135,9 +168,15 @@ function ContactsView(props: { childId: string; child: string; contacts: ChildCo
   return (
     <section class="pf-record-section fr-mb-4w" {...regionName(t('section.contacts'), `contacts-${props.childId}`, props.child)}>
       <div class="pf-record-section__head">
-        <h3 class="fr-h6 fr-mb-1w" id={`contacts-${props.childId}`}>{t('section.contacts')}</h3>
+        <h3 class="fr-h6 fr-mb-1w" id={`contacts-${props.childId}`}>
+          {t('section.contacts')}
+        </h3>
         <a class="fr-btn fr-btn--sm fr-btn--tertiary fr-icon-edit-line fr-btn--icon-left" href={href(page, `/mes-enfants/${props.childId}/contacts`)}>
-          {t('record.edit')}<span class="fr-sr-only"> — {t('section.contacts')}, {props.child}</span>
+          {t('record.edit')}
+          <span class="fr-sr-only">
+            {' '}
+            — {t('section.contacts')}, {props.child}
+          </span>
         </a>
       </div>
       {props.contacts.length === 0 ? (
@@ -175,7 +214,9 @@ function NewMemberPage(props: { role: 'child' | 'partner'; values: Record<string
           <CsrfField />
           {sections.map((section) => (
             <fieldset class="fr-fieldset" key={section} aria-labelledby={`legend-${section}`}>
-              <legend class="fr-fieldset__legend" id={`legend-${section}`}>{t(`section.${section}`)}</legend>
+              <legend class="fr-fieldset__legend" id={`legend-${section}`}>
+                {t(`section.${section}`)}
+              </legend>
               <div class="fr-fieldset__element">
                 <RecordSectionFields fields={fieldsOf(section)} values={props.values} errors={props.errors} />
               </div>

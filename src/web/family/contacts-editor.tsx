@@ -55,7 +55,13 @@ export async function handleContactsEdit(request: FastifyRequest, reply: Fastify
   const errors = refused ?? (outcome.saved?.kind === 'invalid' ? rowMessages(fieldMessages(request.t, outcome.saved.errors)) : {});
   const values = isPost
     ? rows
-    : outcome.contacts.map((contact) => ({ name: contact.name, relationship: contact.relationship ?? '', phone: contact.phone, canPickUp: contact.can_pick_up, emergency: contact.emergency }));
+    : outcome.contacts.map((contact) => ({
+        name: contact.name,
+        relationship: contact.relationship ?? '',
+        phone: contact.phone,
+        canPickUp: contact.can_pick_up,
+        emergency: contact.emergency,
+      }));
   return reply.page(
     request.t('section.contacts'),
     <ContactsForm child={outcome.child} rows={values} errors={errors} staff={staff} backPath={place.backPath} />,
@@ -92,7 +98,9 @@ function ContactsForm(props: { child: string; rows: ContactRow[]; errors: Record
   return (
     <div class="fr-grid-row">
       <div class="fr-col-12 fr-col-lg-10">
-        <h1>{t('section.contacts')} — {props.child}</h1>
+        <h1>
+          {t('section.contacts')} — {props.child}
+        </h1>
         <ErrorSummary errors={props.errors} labels={labels} />
         {props.staff && <p class="fr-text--sm">{t('staff.household.editNote')}</p>}
         <p class="fr-hint-text">{t('children.contactsHint')}</p>
@@ -100,7 +108,9 @@ function ContactsForm(props: { child: string; rows: ContactRow[]; errors: Record
           <CsrfField />
           {rows.map((row, index) => (
             <fieldset class="fr-fieldset pf-contact-row" key={index} aria-labelledby={`contact-legend-${index}`}>
-              <legend class="fr-fieldset__legend" id={`contact-legend-${index}`}>{t('children.contactRow', { number: index + 1 })}</legend>
+              <legend class="fr-fieldset__legend" id={`contact-legend-${index}`}>
+                {t('children.contactRow', { number: index + 1 })}
+              </legend>
               <div class="fr-fieldset__element">
                 <Input name={rowField(index, 'name')} label={t('children.contactName')} value={row.name} error={props.errors[rowField(index, 'name')]} />
               </div>
@@ -108,21 +118,36 @@ function ContactsForm(props: { child: string; rows: ContactRow[]; errors: Record
                 <Input name={rowField(index, 'relationship')} label={t('children.contactRelationship')} value={row.relationship} />
               </div>
               <div class="fr-fieldset__element">
-                <Input name={rowField(index, 'phone')} type="tel" label={t('children.contactPhone')} hint={t('hint.phone')} value={row.phone} error={props.errors[rowField(index, 'phone')]} />
+                <Input
+                  name={rowField(index, 'phone')}
+                  type="tel"
+                  label={t('children.contactPhone')}
+                  hint={t('hint.phone')}
+                  value={row.phone}
+                  error={props.errors[rowField(index, 'phone')]}
+                />
               </div>
               {(['canPickUp', 'emergency'] as const).map((flag) => (
                 <div class="fr-fieldset__element" key={flag}>
                   <div class="fr-checkbox-group">
                     <input type="checkbox" id={`contact-${index}-${flag}`} name={rowField(index, flag)} value="true" checked={row[flag] ?? false} />
-                    <label class="fr-label" for={`contact-${index}-${flag}`}>{t(flag === 'canPickUp' ? 'children.contactPickUp' : 'children.contactEmergency')}</label>
+                    <label class="fr-label" for={`contact-${index}-${flag}`}>
+                      {t(flag === 'canPickUp' ? 'children.contactPickUp' : 'children.contactEmergency')}
+                    </label>
                   </div>
                 </div>
               ))}
             </fieldset>
           ))}
           <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-            <li><Button icon="fr-icon-save-line">{t('record.save')}</Button></li>
-            <li><a class="fr-btn fr-btn--secondary" href={href(page, props.backPath)}>{t('record.cancel')}</a></li>
+            <li>
+              <Button icon="fr-icon-save-line">{t('record.save')}</Button>
+            </li>
+            <li>
+              <a class="fr-btn fr-btn--secondary" href={href(page, props.backPath)}>
+                {t('record.cancel')}
+              </a>
+            </li>
           </ul>
         </form>
       </div>

@@ -59,13 +59,20 @@ export function familyEnrollmentRoutes(): FastifyPluginAsyncTypebox {
       const { enfant: childId, activite: activityId, commentaire } = request.body;
       if (!errors.enfant && !childId) errors.enfant = request.t('field.error.required');
       if (!errors.activite && !activityId) errors.activite = request.t('field.error.required');
-      const result = Object.keys(errors).length > 0 || !childId || !activityId
-        ? null
-        : await request.inScope((scope) => requestEnrollment(scope, { householdId: request.session!.account.householdId!, childId, activityId, comment: commentaire?.trim() || null }));
+      const result =
+        Object.keys(errors).length > 0 || !childId || !activityId
+          ? null
+          : await request.inScope((scope) =>
+              requestEnrollment(scope, { householdId: request.session!.account.householdId!, childId, activityId, comment: commentaire?.trim() || null }),
+            );
       if (result === 'requested') return reply.redirect(`${request.base}/inscriptions?envoyee=1`);
       if (result === 'not_found') return reply.callNotFound();
       const notice: MessageKey | undefined = result === 'already' ? 'enrollments.already' : undefined;
-      return reply.page(request.t('enrollments.title'), <EnrollmentPage data={await load(request)} notice={notice} errors={errors} values={formValues(request.body)} />, 400);
+      return reply.page(
+        request.t('enrollments.title'),
+        <EnrollmentPage data={await load(request)} notice={notice} errors={errors} values={formValues(request.body)} />,
+        400,
+      );
     });
   };
 }
@@ -79,7 +86,11 @@ function EnrollmentPage(props: { data: EnrollmentPageData; notice?: MessageKey |
   return (
     <>
       <h1>{t('enrollments.title')}</h1>
-      {props.notice && <Alert kind={props.notice === 'enrollments.already' ? 'error' : 'success'} small announce>{t(props.notice)}</Alert>}
+      {props.notice && (
+        <Alert kind={props.notice === 'enrollments.already' ? 'error' : 'success'} small announce>
+          {t(props.notice)}
+        </Alert>
+      )}
       <p>{t('enrollments.intro')}</p>
       {data.enrollments.length === 0 ? (
         <p>{t('enrollments.none')}</p>
@@ -114,11 +125,29 @@ function EnrollmentPage(props: { data: EnrollmentPageData; notice?: MessageKey |
       <ErrorSummary errors={errors} labels={{ enfant: t('enrollments.child'), activite: t('enrollments.activity'), commentaire: t('enrollments.comment') }} />
       <form method="post" action={href(page, '/inscriptions')} novalidate>
         <CsrfField />
-        <Select name="enfant" label={t('enrollments.child')} value={props.values.enfant} required error={errors.enfant} options={[{ value: '', label: '—' }, ...data.children.map((child) => ({ value: child.id, label: child.name }))]} />
-        <Select name="activite" label={t('enrollments.activity')} value={props.values.activite} required error={errors.activite} options={[{ value: '', label: '—' }, ...data.activities.map((activity) => ({ value: activity.id, label: activity.name }))]} />
+        <Select
+          name="enfant"
+          label={t('enrollments.child')}
+          value={props.values.enfant}
+          required
+          error={errors.enfant}
+          options={[{ value: '', label: '—' }, ...data.children.map((child) => ({ value: child.id, label: child.name }))]}
+        />
+        <Select
+          name="activite"
+          label={t('enrollments.activity')}
+          value={props.values.activite}
+          required
+          error={errors.activite}
+          options={[{ value: '', label: '—' }, ...data.activities.map((activity) => ({ value: activity.id, label: activity.name }))]}
+        />
         {withDocuments.length > 0 && (
           <ul class="fr-text--sm">
-            {withDocuments.map((activity) => <li key={activity.id}>{activity.name} — {t('enrollments.documents', { documents: activity.documents! })}</li>)}
+            {withDocuments.map((activity) => (
+              <li key={activity.id}>
+                {activity.name} — {t('enrollments.documents', { documents: activity.documents! })}
+              </li>
+            ))}
           </ul>
         )}
         <Textarea name="commentaire" label={t('enrollments.comment')} value={props.values.commentaire} error={errors.commentaire} rows={3} />

@@ -58,7 +58,9 @@ function Home(props: { figures: HomeFigures }) {
                     <a href={href(page, tile.link)}>{tile.title}</a>
                   </h2>
                   {/* DSFR shows the description before the detail: the figure first, then where the tile leads. */}
-                  <p class="fr-tile__desc"><strong class="fr-h4 fr-mb-0">{tile.value}</strong></p>
+                  <p class="fr-tile__desc">
+                    <strong class="fr-h4 fr-mb-0">{tile.value}</strong>
+                  </p>
                   <p class="fr-tile__detail">{tile.linkLabel}</p>
                 </div>
               </div>
@@ -88,24 +90,36 @@ function UnpaidInvoices(props: { invoices: InvoiceSummary[] }) {
           <tbody>
             {props.invoices.map((invoice) => (
               <tr key={invoice.id}>
-                <th scope="row"><a href={href(page, pagePath(PAGES.invoice, { invoiceId: invoice.id }))}>{invoice.number}</a></th>
+                <th scope="row">
+                  <a href={href(page, pagePath(PAGES.invoice, { invoiceId: invoice.id }))}>{invoice.number}</a>
+                </th>
                 <td>{formatCalendarDate(invoice.issuedOn)}</td>
                 <td>{formatCalendarDate(invoice.dueOn)}</td>
                 <td class="fr-cell--right">{fmt.money(invoice.leftCents)}</td>
-                <td><InvoiceStateBadge state={invoice.state} /></td>
+                <td>
+                  <InvoiceStateBadge state={invoice.state} />
+                </td>
               </tr>
             ))}
           </tbody>
           <tfoot>
             <tr>
-              <th scope="row" colSpan={3}>{t('family.home.unpaidTotal')}</th>
-              <td class="fr-cell--right"><strong>{fmt.money(total)}</strong></td>
+              <th scope="row" colSpan={3}>
+                {t('family.home.unpaidTotal')}
+              </th>
+              <td class="fr-cell--right">
+                <strong>{fmt.money(total)}</strong>
+              </td>
               <td></td>
             </tr>
           </tfoot>
         </Table>
       )}
-      <p><a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={href(page, PAGES.invoices)}>{t('family.home.allInvoices')}</a></p>
+      <p>
+        <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={href(page, PAGES.invoices)}>
+          {t('family.home.allInvoices')}
+        </a>
+      </p>
     </section>
   );
 }
@@ -116,13 +130,24 @@ function LastPayment(props: { payment: PaymentRow | null }) {
   const { payment } = props;
   return (
     <section class="fr-mb-4w" aria-labelledby="last-payment-title">
-      <h2 class="fr-h4" id="last-payment-title">{t('family.home.lastPayment')}</h2>
+      <h2 class="fr-h4" id="last-payment-title">
+        {t('family.home.lastPayment')}
+      </h2>
       <p>
         {payment
-          ? t('family.home.lastPaymentText', { date: formatCalendarDate(payment.receivedOn), amount: fmt.money(payment.amountCents), method: methodLabel(t, payment.method), number: payment.number })
+          ? t('family.home.lastPaymentText', {
+              date: formatCalendarDate(payment.receivedOn),
+              amount: fmt.money(payment.amountCents),
+              method: methodLabel(t, payment.method),
+              number: payment.number,
+            })
           : t('family.home.noPayment')}
       </p>
-      <p><a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={href(page, PAYMENTS_PATH)}>{t('family.home.allPayments')}</a></p>
+      <p>
+        <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={href(page, PAYMENTS_PATH)}>
+          {t('family.home.allPayments')}
+        </a>
+      </p>
     </section>
   );
 }

@@ -71,15 +71,25 @@ function InvoicesPage(props: { invoices: InvoiceSummary[]; choices: InvoiceFilte
       <p>{t('family.invoices.intro')}</p>
       <form method="get" action={href(page, PAGES.invoices)} class="fr-grid-row fr-grid-row--bottom fr-grid-row--gutters fr-mb-3w">
         <div class="fr-col-12 fr-col-md-4">
-          <Select name="annee" label={t('family.invoices.year')} value={props.year === undefined ? '' : String(props.year)}
-            options={[{ value: '', label: t('family.money.allYears') }, ...props.choices.years.map((year) => ({ value: String(year), label: String(year) }))]} />
+          <Select
+            name="annee"
+            label={t('family.invoices.year')}
+            value={props.year === undefined ? '' : String(props.year)}
+            options={[{ value: '', label: t('family.money.allYears') }, ...props.choices.years.map((year) => ({ value: String(year), label: String(year) }))]}
+          />
         </div>
         <div class="fr-col-12 fr-col-md-5">
-          <Select name="regie" label={t('family.money.regie')} value={props.regieId ?? ''}
-            options={[{ value: '', label: t('family.money.allRegies') }, ...props.choices.regies.map((regie) => ({ value: regie.id, label: regie.name }))]} />
+          <Select
+            name="regie"
+            label={t('family.money.regie')}
+            value={props.regieId ?? ''}
+            options={[{ value: '', label: t('family.money.allRegies') }, ...props.choices.regies.map((regie) => ({ value: regie.id, label: regie.name }))]}
+          />
         </div>
         <div class="fr-col-12 fr-col-md-3">
-          <Button variant="secondary" icon="fr-icon-filter-line">{t('family.money.filter')}</Button>
+          <Button variant="secondary" icon="fr-icon-filter-line">
+            {t('family.money.filter')}
+          </Button>
         </div>
       </form>
       {props.invoices.length === 0 ? (
@@ -88,34 +98,61 @@ function InvoicesPage(props: { invoices: InvoiceSummary[]; choices: InvoiceFilte
         <>
           {left > 0 ? (
             <Alert kind={props.invoices.some((invoice) => invoice.state === 'late') ? 'warning' : 'info'} small>
-              <p><strong>{t('family.invoices.leftTotal', { amount: fmt.money(left) })}</strong></p>
+              <p>
+                <strong>{t('family.invoices.leftTotal', { amount: fmt.money(left) })}</strong>
+              </p>
               {treasury > 0 && <p>{t('family.invoices.leftTreasury', { amount: fmt.money(treasury) })}</p>}
             </Alert>
           ) : (
             <p>{t('family.invoices.nothingLeft')}</p>
           )}
           <Table caption={t('family.invoices.title')} focusableId="invoices-caption" noCaption class="fr-table--bordered">
-            <ColumnHeads columns={['family.money.number', 'family.money.date', 'family.money.period', { amount: 'family.money.amount' }, { amount: 'family.money.paid' }, { amount: 'family.money.left' }, 'family.money.dueOn', 'family.money.state', 'family.money.pdf']} />
+            <ColumnHeads
+              columns={[
+                'family.money.number',
+                'family.money.date',
+                'family.money.period',
+                { amount: 'family.money.amount' },
+                { amount: 'family.money.paid' },
+                { amount: 'family.money.left' },
+                'family.money.dueOn',
+                'family.money.state',
+                'family.money.pdf',
+              ]}
+            />
             <tbody>
               {props.invoices.map((invoice) => (
                 <tr key={invoice.id}>
-                  <th scope="row"><a href={href(page, pagePath(PAGES.invoice, { invoiceId: invoice.id }))}>{invoice.number}</a></th>
+                  <th scope="row">
+                    <a href={href(page, pagePath(PAGES.invoice, { invoiceId: invoice.id }))}>{invoice.number}</a>
+                  </th>
                   <td>{formatCalendarDate(invoice.issuedOn)}</td>
                   <td>{periodOf(t, invoice)}</td>
                   <td class="fr-cell--right">{fmt.money(invoice.totalCents)}</td>
                   <td class="fr-cell--right">{invoice.kind === 'invoice' ? fmt.money(invoice.paidCents) : '—'}</td>
                   <td class="fr-cell--right">{invoice.kind === 'invoice' ? fmt.money(invoice.leftCents) : '—'}</td>
                   <td>{invoice.kind === 'invoice' ? formatCalendarDate(invoice.dueOn) : '—'}</td>
-                  <td><InvoiceStateBadge state={invoice.state} /></td>
-                  <td><PdfLink path={`${pagePath(PAGES.invoice, { invoiceId: invoice.id })}/pdf`} label={t('family.money.downloadPdfOf', { number: invoice.number })} /></td>
+                  <td>
+                    <InvoiceStateBadge state={invoice.state} />
+                  </td>
+                  <td>
+                    <PdfLink
+                      path={`${pagePath(PAGES.invoice, { invoiceId: invoice.id })}/pdf`}
+                      label={t('family.money.downloadPdfOf', { number: invoice.number })}
+                    />
+                  </td>
                 </tr>
               ))}
             </tbody>
             {left > 0 && (
               <tfoot>
                 <tr>
-                  <th scope="row" colSpan={5}>{t('family.money.left')}</th>
-                  <td class="fr-cell--right"><strong>{fmt.money(left)}</strong></td>
+                  <th scope="row" colSpan={5}>
+                    {t('family.money.left')}
+                  </th>
+                  <td class="fr-cell--right">
+                    <strong>{fmt.money(left)}</strong>
+                  </td>
                   <td colSpan={3}></td>
                 </tr>
               </tfoot>
@@ -139,17 +176,25 @@ function InvoicePage(props: { invoice: InvoiceDetail; credits: CreditApplied[]; 
     ...(invoice.periodFrom ? [[t('family.money.period'), periodOf(t, invoice)] as [string, string]] : []),
     [t('family.money.payer'), invoice.payerName],
     [t('family.money.amount'), fmt.money(invoice.totalCents)],
-    ...(credit ? [] : ([
-      [t('family.money.dueOn'), formatCalendarDate(invoice.dueOn)],
-      [t('family.money.paid'), fmt.money(invoice.paidCents)],
-      [t('family.money.left'), fmt.money(invoice.leftCents)],
-    ] as [string, string][])),
+    ...(credit
+      ? []
+      : ([
+          [t('family.money.dueOn'), formatCalendarDate(invoice.dueOn)],
+          [t('family.money.paid'), fmt.money(invoice.paidCents)],
+          [t('family.money.left'), fmt.money(invoice.leftCents)],
+        ] as [string, string][])),
   ];
   return (
     <>
-      <p class="fr-mb-2w"><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, PAGES.invoices)}>{t('family.invoice.back')}</a></p>
+      <p class="fr-mb-2w">
+        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, PAGES.invoices)}>
+          {t('family.invoice.back')}
+        </a>
+      </p>
       <h1>{props.title}</h1>
-      <div class="fr-mb-3w"><InvoiceStateBadge state={invoice.state} /></div>
+      <div class="fr-mb-3w">
+        <InvoiceStateBadge state={invoice.state} />
+      </div>
       {invoice.state === 'treasury' && invoice.treasury && (
         <Alert kind="warning" title={t('family.invoice.treasuryTitle')}>
           <p>{t('family.invoice.treasury', { date: formatCalendarDate(invoice.treasury.handedOn), reference: invoice.treasury.reference })}</p>
@@ -162,12 +207,16 @@ function InvoicePage(props: { invoice: InvoiceDetail; credits: CreditApplied[]; 
       )}
       {credit && invoice.creditOf && (
         <p>
-          <a href={href(page, pagePath(PAGES.invoice, { invoiceId: invoice.creditOf.id }))}>{t('family.invoice.creditOf', { number: invoice.creditOf.number })}</a>
+          <a href={href(page, pagePath(PAGES.invoice, { invoiceId: invoice.creditOf.id }))}>
+            {t('family.invoice.creditOf', { number: invoice.creditOf.number })}
+          </a>
           {invoice.reason && <> {t('family.invoice.reason', { reason: invoice.reason })}</>}
         </p>
       )}
       <section class="fr-mb-4w" aria-labelledby="facts-title">
-        <h2 class="fr-h5" id="facts-title">{t('family.invoice.facts')}</h2>
+        <h2 class="fr-h5" id="facts-title">
+          {t('family.invoice.facts')}
+        </h2>
         <dl class="pf-record">
           {facts.map(([label, value]) => (
             <div class="pf-record__row" key={label}>
@@ -194,16 +243,29 @@ function InvoiceLines(props: { invoice: InvoiceDetail }) {
   const { invoice } = props;
   const byChild = new Map<string, InvoiceLine[]>();
   for (const line of invoice.lines) byChild.set(line.childName, [...(byChild.get(line.childName) ?? []), line]);
-  const parts = invoice.lines.reduce((sum, line) => ({ care: sum.care + line.careCents, meal: sum.meal + line.mealCents, penalty: sum.penalty + line.penaltyCents }), { care: 0, meal: 0, penalty: 0 });
+  const parts = invoice.lines.reduce(
+    (sum, line) => ({ care: sum.care + line.careCents, meal: sum.meal + line.mealCents, penalty: sum.penalty + line.penaltyCents }),
+    { care: 0, meal: 0, penalty: 0 },
+  );
   return (
     <section class="fr-mb-4w">
       <h2 class="fr-h5">{t('family.invoice.lines')}</h2>
       <Table caption={t('family.invoice.lines')} focusableId="lines-caption" noCaption class="fr-table--bordered">
-        <ColumnHeads columns={['family.invoice.item', 'family.invoice.days', { amount: 'family.invoice.quantity' }, { amount: 'family.invoice.unitPrice' }, { amount: 'family.money.amount' }]} />
+        <ColumnHeads
+          columns={[
+            'family.invoice.item',
+            'family.invoice.days',
+            { amount: 'family.invoice.quantity' },
+            { amount: 'family.invoice.unitPrice' },
+            { amount: 'family.money.amount' },
+          ]}
+        />
         {[...byChild.entries()].map(([child, lines]) => (
           <tbody key={child}>
             <tr>
-              <th scope="colgroup" colSpan={5}>{child || t('family.invoice.noChild')}</th>
+              <th scope="colgroup" colSpan={5}>
+                {child || t('family.invoice.noChild')}
+              </th>
             </tr>
             {lines.map((line) => (
               <tr key={line.id}>
@@ -216,7 +278,9 @@ function InvoiceLines(props: { invoice: InvoiceDetail }) {
             ))}
             {byChild.size > 1 && (
               <tr>
-                <th scope="row" colSpan={4}>{t('family.invoice.subtotal', { child })}</th>
+                <th scope="row" colSpan={4}>
+                  {t('family.invoice.subtotal', { child })}
+                </th>
                 <td class="fr-cell--right">{fmt.money(lines.reduce((sum, line) => sum + line.amountCents, 0))}</td>
               </tr>
             )}
@@ -224,8 +288,12 @@ function InvoiceLines(props: { invoice: InvoiceDetail }) {
         ))}
         <tfoot>
           <tr>
-            <th scope="row" colSpan={4}>{t('family.money.total')}</th>
-            <td class="fr-cell--right"><strong>{fmt.money(invoice.totalCents)}</strong></td>
+            <th scope="row" colSpan={4}>
+              {t('family.money.total')}
+            </th>
+            <td class="fr-cell--right">
+              <strong>{fmt.money(invoice.totalCents)}</strong>
+            </td>
           </tr>
         </tfoot>
       </Table>
@@ -236,7 +304,9 @@ function InvoiceLines(props: { invoice: InvoiceDetail }) {
           <ul>
             {invoice.creditNotes.map((note) => (
               <li key={note.id}>
-                <a href={href(page, pagePath(PAGES.invoice, { invoiceId: note.id }))}>{t('family.invoice.creditNoteLine', { number: note.number, amount: fmt.money(note.totalCents) })}</a>
+                <a href={href(page, pagePath(PAGES.invoice, { invoiceId: note.id }))}>
+                  {t('family.invoice.creditNoteLine', { number: note.number, amount: fmt.money(note.totalCents) })}
+                </a>
               </li>
             ))}
           </ul>
@@ -265,7 +335,12 @@ function InvoicePayments(props: { invoice: InvoiceDetail; credits: CreditApplied
                 <td>{formatCalendarDate(payment.receivedOn)}</td>
                 <td>
                   {payment.number}
-                  {payment.cancelled && <> <p class="fr-badge fr-badge--sm fr-badge--error">{t('family.invoice.cancelled')}</p></>}
+                  {payment.cancelled && (
+                    <>
+                      {' '}
+                      <p class="fr-badge fr-badge--sm fr-badge--error">{t('family.invoice.cancelled')}</p>
+                    </>
+                  )}
                 </td>
                 <td>{methodLabel(t, payment.method)}</td>
                 <td class="fr-cell--right">{payment.cancelled ? <s>{fmt.money(payment.amountCents)}</s> : fmt.money(payment.amountCents)}</td>
@@ -274,7 +349,9 @@ function InvoicePayments(props: { invoice: InvoiceDetail; credits: CreditApplied
             {props.credits.map((part) => (
               <tr key={part.creditNoteId}>
                 <td>{formatCalendarDate(part.issuedOn)}</td>
-                <td><a href={href(page, pagePath(PAGES.invoice, { invoiceId: part.creditNoteId }))}>{part.number}</a></td>
+                <td>
+                  <a href={href(page, pagePath(PAGES.invoice, { invoiceId: part.creditNoteId }))}>{part.number}</a>
+                </td>
                 <td>{t('family.money.state.credit_note')}</td>
                 <td class="fr-cell--right">{fmt.money(part.amountCents)}</td>
               </tr>
@@ -294,15 +371,28 @@ function HowToPay(props: { invoice: InvoiceDetail }) {
   const { regie } = invoice;
   return (
     <section class="fr-mb-4w" aria-labelledby="pay-title">
-      <h2 class="fr-h5" id="pay-title">{t('family.invoice.howToPay')}</h2>
+      <h2 class="fr-h5" id="pay-title">
+        {t('family.invoice.howToPay')}
+      </h2>
       <p>{t('family.invoice.payBefore', { date: formatCalendarDate(invoice.dueOn), number: invoice.number })}</p>
       {regie.iban && (
         <>
           <h3 class="fr-h6">{t('family.invoice.transfer')}</h3>
           <dl class="pf-record fr-mb-3w">
-            <div class="pf-record__row"><dt>{t('family.invoice.bankHolder')}</dt><dd>{regie.bankHolder ?? regie.name}</dd></div>
-            <div class="pf-record__row"><dt>{t('family.invoice.iban')}</dt><dd>{regie.iban.replace(/(.{4})/g, '$1 ').trim()}</dd></div>
-            {regie.bic && <div class="pf-record__row"><dt>{t('family.invoice.bic')}</dt><dd>{regie.bic}</dd></div>}
+            <div class="pf-record__row">
+              <dt>{t('family.invoice.bankHolder')}</dt>
+              <dd>{regie.bankHolder ?? regie.name}</dd>
+            </div>
+            <div class="pf-record__row">
+              <dt>{t('family.invoice.iban')}</dt>
+              <dd>{regie.iban.replace(/(.{4})/g, '$1 ').trim()}</dd>
+            </div>
+            {regie.bic && (
+              <div class="pf-record__row">
+                <dt>{t('family.invoice.bic')}</dt>
+                <dd>{regie.bic}</dd>
+              </div>
+            )}
           </dl>
         </>
       )}

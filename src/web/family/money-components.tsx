@@ -7,7 +7,9 @@ import { href, usePage } from '../page-context.js';
 
 /** "du 01/10/2026 au 31/10/2026", or a dash for a document without a period. */
 export function periodOf(t: Translate, invoice: Pick<InvoiceSummary, 'periodFrom' | 'periodTo'>): string {
-  return invoice.periodFrom && invoice.periodTo ? t('pdf.periodValue', { from: formatCalendarDate(invoice.periodFrom), to: formatCalendarDate(invoice.periodTo) }) : '—';
+  return invoice.periodFrom && invoice.periodTo
+    ? t('pdf.periodValue', { from: formatCalendarDate(invoice.periodFrom), to: formatCalendarDate(invoice.periodTo) })
+    : '—';
 }
 
 /**
@@ -31,9 +33,15 @@ export function ColumnHeads(props: { columns: (MessageKey | { amount: MessageKey
     <thead>
       <tr>
         {props.columns.map((column) =>
-          typeof column === 'string'
-            ? <th scope="col" key={column}>{t(column)}</th>
-            : <th scope="col" class="fr-cell--right" key={column.amount}>{t(column.amount)}</th>,
+          typeof column === 'string' ? (
+            <th scope="col" key={column}>
+              {t(column)}
+            </th>
+          ) : (
+            <th scope="col" class="fr-cell--right" key={column.amount}>
+              {t(column.amount)}
+            </th>
+          ),
         )}
       </tr>
     </thead>

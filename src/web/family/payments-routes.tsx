@@ -50,13 +50,28 @@ function PaymentsPage(props: { payments: PaymentRow[] }) {
         <p>{t('family.payments.none')}</p>
       ) : (
         <Table caption={t('family.payments.title')} focusableId="payments-caption" noCaption class="fr-table--bordered">
-          <ColumnHeads columns={['family.money.date', 'family.payments.receipt', 'family.invoice.method', { amount: 'family.money.amount' }, 'family.money.payer', 'family.payments.invoices', 'family.money.state', 'family.money.pdf']} />
+          <ColumnHeads
+            columns={[
+              'family.money.date',
+              'family.payments.receipt',
+              'family.invoice.method',
+              { amount: 'family.money.amount' },
+              'family.money.payer',
+              'family.payments.invoices',
+              'family.money.state',
+              'family.money.pdf',
+            ]}
+          />
           <tbody>
             {props.payments.map((payment) => (
               <tr key={payment.id}>
                 <td>{formatCalendarDate(payment.receivedOn)}</td>
                 <th scope="row">{payment.number}</th>
-                <td>{payment.chequeNumber ? t('family.payments.methodWithNumber', { method: methodLabel(t, payment.method), number: payment.chequeNumber }) : methodLabel(t, payment.method)}</td>
+                <td>
+                  {payment.chequeNumber
+                    ? t('family.payments.methodWithNumber', { method: methodLabel(t, payment.method), number: payment.chequeNumber })
+                    : methodLabel(t, payment.method)}
+                </td>
                 <td class="fr-cell--right">{payment.cancelled ? <s>{fmt.money(payment.amountCents)}</s> : fmt.money(payment.amountCents)}</td>
                 <td>{payment.payerName}</td>
                 <td class="fr-cell--multiline">
@@ -66,7 +81,9 @@ function PaymentsPage(props: { payments: PaymentRow[] }) {
                     <ul class="pf-compact-list">
                       {payment.paid.map((part) => (
                         <li key={part.invoiceId}>
-                          <a href={href(page, pagePath(PAGES.invoice, { invoiceId: part.invoiceId }))}>{t('family.payments.invoicePart', { number: part.number, amount: fmt.money(part.amountCents) })}</a>
+                          <a href={href(page, pagePath(PAGES.invoice, { invoiceId: part.invoiceId }))}>
+                            {t('family.payments.invoicePart', { number: part.number, amount: fmt.money(part.amountCents) })}
+                          </a>
                         </li>
                       ))}
                     </ul>
@@ -82,7 +99,9 @@ function PaymentsPage(props: { payments: PaymentRow[] }) {
                     <StatusBadge tone="success" label="family.payments.recorded" />
                   )}
                 </td>
-                <td><PdfLink path={receiptPath(payment.id)} label={t('family.payments.receiptOf', { number: payment.number })} /></td>
+                <td>
+                  <PdfLink path={receiptPath(payment.id)} label={t('family.payments.receiptOf', { number: payment.number })} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -51,7 +51,12 @@ export function familyPlanningRoutes(services: Services): FastifyPluginAsyncType
         const childId = query.enfant ?? children[0]?.id;
         const month = query.mois ?? localDate(scope.now, tenant.time_zone).slice(0, 7);
         const days = childId
-          ? await childPlanning(scope, await bookingContextOf(services, scope, tenant), { householdId, childId, from: `${month}-01`, to: addDays(`${shiftMonth(month, 1)}-01`, -1) })
+          ? await childPlanning(scope, await bookingContextOf(services, scope, tenant), {
+              householdId,
+              childId,
+              from: `${month}-01`,
+              to: addDays(`${shiftMonth(month, 1)}-01`, -1),
+            })
           : [];
         const feed = childId ? await currentFeedToken(scope, householdId, childId) : null;
         const notice = noticeOf(request.t, query, await cancelledAlong(scope, householdId, idsOf(query.aussi)));
@@ -65,12 +70,16 @@ export function familyPlanningRoutes(services: Services): FastifyPluginAsyncType
       const { id } = request.params;
       const householdId = request.session!.account.householdId!;
       const tenant = request.tenant!;
-      const outcome = await request.inScope(async (scope) => cancelBooking(scope, await bookingContextOf(services, scope, tenant), { householdId, bookingId: id }));
+      const outcome = await request.inScope(async (scope) =>
+        cancelBooking(scope, await bookingContextOf(services, scope, tenant), { householdId, bookingId: id }),
+      );
       if (outcome.kind === 'not_found') return reply.callNotFound();
       const result = outcome.kind === 'refused' ? `refus-${outcome.reason}` : outcome.kind;
       // The units cancelled with it are named on the page, read again from the household's bookings.
       const along = outcome.kind === 'refused' ? [] : outcome.dependents.map((dependent) => dependent.bookingId).slice(0, 20);
-      return reply.redirect(`${request.base}${PAGES.planning}?${backQuery(request.body)}&resultat=${result}${along.length > 0 ? `&aussi=${along.join(',')}` : ''}`);
+      return reply.redirect(
+        `${request.base}${PAGES.planning}?${backQuery(request.body)}&resultat=${result}${along.length > 0 ? `&aussi=${along.join(',')}` : ''}`,
+      );
     });
 
     app.post('/reservations/:id/confirmer', { preHandler: requireFamily, schema: { params: BookingParams, body: Form } }, async (request, reply) => {
@@ -117,7 +126,14 @@ function noticeOf(t: Translate, query: { resultat?: string }, along: Parameters<
   }
 }
 
-function PlanningPage(props: { children: { id: string; name: string }[]; childId: string | undefined; month: string; days: PlanningDay[]; notice: Notice | undefined; feedUrl: string | null }) {
+function PlanningPage(props: {
+  children: { id: string; name: string }[];
+  childId: string | undefined;
+  month: string;
+  days: PlanningDay[];
+  notice: Notice | undefined;
+  feedUrl: string | null;
+}) {
   const page = usePage();
   const { t, fmt } = page;
   const child = props.children.find((candidate) => candidate.id === props.childId);
@@ -125,11 +141,23 @@ function PlanningPage(props: { children: { id: string; name: string }[]; childId
   const booked = props.days.some((day) => day.entries.length > 0);
   return (
     <>
-      <h1>{t('bookings.planning')}{child ? ` — ${child.name}` : ''}</h1>
-      {props.notice && <Alert kind={props.notice.kind} small announce>{props.notice.text}</Alert>}
+      <h1>
+        {t('bookings.planning')}
+        {child ? ` — ${child.name}` : ''}
+      </h1>
+      {props.notice && (
+        <Alert kind={props.notice.kind} small announce>
+          {props.notice.text}
+        </Alert>
+      )}
       <form method="get" action={href(page, '/reservations/planning')} class="fr-grid-row fr-grid-row--bottom fr-grid-row--gutters fr-mb-2w pf-no-print">
         <div class="fr-col-12 fr-col-md-6">
-          <Select name="enfant" label={t('enrollments.child')} value={props.childId} options={props.children.map((candidate) => ({ value: candidate.id, label: candidate.name }))} />
+          <Select
+            name="enfant"
+            label={t('enrollments.child')}
+            value={props.childId}
+            options={props.children.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
+          />
         </div>
         <input type="hidden" name="mois" value={props.month} />
         <div class="fr-col-12 fr-col-md-3">
@@ -137,17 +165,33 @@ function PlanningPage(props: { children: { id: string; name: string }[]; childId
         </div>
       </form>
       <nav class="pf-month-nav fr-mb-2w" aria-label={t('bookings.month')}>
-        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={monthLink(shiftMonth(props.month, -1))}>{t('bookings.previousMonth')}</a>
+        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={monthLink(shiftMonth(props.month, -1))}>
+          {t('bookings.previousMonth')}
+        </a>
         <strong class="fr-mx-2w">{monthName(page.lang, props.month)}</strong>
-        <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={monthLink(shiftMonth(props.month, 1))}>{t('bookings.nextMonth')}</a>
-        <button type="button" class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-printer-line fr-btn--icon-left pf-print-button" data-print hidden>{t('bookings.print')}</button>
+        <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={monthLink(shiftMonth(props.month, 1))}>
+          {t('bookings.nextMonth')}
+        </a>
+        <button type="button" class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-printer-line fr-btn--icon-left pf-print-button" data-print hidden>
+          {t('bookings.print')}
+        </button>
       </nav>
       <section class="pf-legend fr-mb-3w" aria-labelledby="legend-title">
-        <h2 class="fr-h6" id="legend-title">{t('bookings.legend')}</h2>
+        <h2 class="fr-h6" id="legend-title">
+          {t('bookings.legend')}
+        </h2>
         <ul class="pf-legend__list">
-          {LEGEND.map((status) => <li key={status}><BookingStatusBadge status={status} /></li>)}
-          <li><span class="fr-badge fr-badge--sm fr-badge--no-icon">{t('bookings.closed')}</span> {t('booking.reason.public_holiday')}</li>
-          <li><span class="fr-badge fr-badge--sm fr-badge--no-icon">{t('bookings.holiday')}</span> {t('booking.reason.school_holiday')}</li>
+          {LEGEND.map((status) => (
+            <li key={status}>
+              <BookingStatusBadge status={status} />
+            </li>
+          ))}
+          <li>
+            <span class="fr-badge fr-badge--sm fr-badge--no-icon">{t('bookings.closed')}</span> {t('booking.reason.public_holiday')}
+          </li>
+          <li>
+            <span class="fr-badge fr-badge--sm fr-badge--no-icon">{t('bookings.holiday')}</span> {t('booking.reason.school_holiday')}
+          </li>
         </ul>
       </section>
       {!booked && <p>{t('bookings.nothing')}</p>}
@@ -163,21 +207,35 @@ function PlanningPage(props: { children: { id: string; name: string }[]; childId
             <tr key={day.day} class={day.weekday >= 6 ? 'pf-weekend' : undefined}>
               <th scope="row">
                 {dayLabel(page.lang, day.day)}
-                {day.publicHoliday && <> <span class="fr-badge fr-badge--sm fr-badge--no-icon">{t('bookings.closed')}</span></>}
-                {day.schoolHoliday && <> <span class="fr-badge fr-badge--sm fr-badge--no-icon">{t('bookings.holiday')}</span></>}
+                {day.publicHoliday && (
+                  <>
+                    {' '}
+                    <span class="fr-badge fr-badge--sm fr-badge--no-icon">{t('bookings.closed')}</span>
+                  </>
+                )}
+                {day.schoolHoliday && (
+                  <>
+                    {' '}
+                    <span class="fr-badge fr-badge--sm fr-badge--no-icon">{t('bookings.holiday')}</span>
+                  </>
+                )}
               </th>
               <td>
                 <ul class="pf-compact-list pf-planning-entries">
                   {day.entries.map((entry) => (
                     <li key={entry.bookingId}>
-                      <span>{entry.activityName} — <strong>{entry.unitName}</strong></span>{' '}
+                      <span>
+                        {entry.activityName} — <strong>{entry.unitName}</strong>
+                      </span>{' '}
                       <BookingStatusBadge status={entry.status} rank={entry.rank} />
                       {entry.status === 'offered' && (
                         <form method="post" action={href(page, `/reservations/${entry.bookingId}/confirmer`)} class="pf-inline-form fr-ml-1w">
                           <CsrfField />
                           <input type="hidden" name="enfant" value={props.childId ?? ''} />
                           <input type="hidden" name="mois" value={props.month} />
-                          <Button variant="secondary" class="fr-btn--sm">{t('booking.status.reserved')}</Button>
+                          <Button variant="secondary" class="fr-btn--sm">
+                            {t('booking.status.reserved')}
+                          </Button>
                         </form>
                       )}
                       {entry.cancellableUntil && (
@@ -187,9 +245,14 @@ function PlanningPage(props: { children: { id: string; name: string }[]; childId
                           <input type="hidden" name="mois" value={props.month} />
                           <Button variant="tertiary" class="fr-btn--sm">
                             {t('bookings.cancel')}
-                            <span class="fr-sr-only"> — {entry.unitName} {dayLabel(page.lang, day.day)}</span>
+                            <span class="fr-sr-only">
+                              {' '}
+                              — {entry.unitName} {dayLabel(page.lang, day.day)}
+                            </span>
                           </Button>
-                          {entry.status !== 'waitlisted' && <span class="fr-text--xs fr-ml-1v">{t('bookings.cancelUntil', { date: fmt.dateTime(entry.cancellableUntil) })}</span>}
+                          {entry.status !== 'waitlisted' && (
+                            <span class="fr-text--xs fr-ml-1v">{t('bookings.cancelUntil', { date: fmt.dateTime(entry.cancellableUntil) })}</span>
+                          )}
                         </form>
                       )}
                     </li>
@@ -211,11 +274,15 @@ function CalendarFeed(props: { childId: string; childName: string; feedUrl: stri
   const { t } = page;
   return (
     <section class="fr-mt-6w pf-no-print" aria-labelledby="feed-title">
-      <h2 class="fr-h5" id="feed-title">{t('feed.title')}</h2>
+      <h2 class="fr-h5" id="feed-title">
+        {t('feed.title')}
+      </h2>
       <p>{t('feed.intro', { child: props.childName })}</p>
       {props.feedUrl && (
         <div class="fr-input-group">
-          <label class="fr-label" for="feed-url">{t('feed.address')}</label>
+          <label class="fr-label" for="feed-url">
+            {t('feed.address')}
+          </label>
           <input class="fr-input" id="feed-url" type="text" readOnly value={props.feedUrl} />
         </div>
       )}
@@ -223,7 +290,9 @@ function CalendarFeed(props: { childId: string; childName: string; feedUrl: stri
         <CsrfField />
         <input type="hidden" name="enfant" value={props.childId} />
         {props.feedUrl && <input type="hidden" name="renouveler" value="1" />}
-        <Button variant="secondary" icon="fr-icon-calendar-line">{t(props.feedUrl ? 'feed.renew' : 'feed.show')}</Button>
+        <Button variant="secondary" icon="fr-icon-calendar-line">
+          {t(props.feedUrl ? 'feed.renew' : 'feed.show')}
+        </Button>
       </form>
     </section>
   );

@@ -30,7 +30,11 @@ export function RecordSectionView(props: {
         {props.editable !== false && (
           <a class="fr-btn fr-btn--sm fr-btn--tertiary fr-icon-edit-line fr-btn--icon-left" href={href(page, props.editPath)}>
             {t('record.edit')}
-            <span class="fr-sr-only"> — {t(`section.${props.section}`)}{props.whose ? `, ${props.whose}` : ''}</span>
+            <span class="fr-sr-only">
+              {' '}
+              — {t(`section.${props.section}`)}
+              {props.whose ? `, ${props.whose}` : ''}
+            </span>
           </a>
         )}
       </div>
@@ -42,7 +46,9 @@ export function RecordSectionView(props: {
               <RecordValue def={def} value={props.values(def)} />
               {props.pending?.[def.key] !== undefined && (
                 <p class="fr-badge fr-badge--sm fr-badge--new fr-ml-1w">
-                  {t('record.pending')}{t('punct.colon')}<RecordValue def={def} value={props.pending[def.key]!} />
+                  {t('record.pending')}
+                  {t('punct.colon')}
+                  <RecordValue def={def} value={props.pending[def.key]!} />
                 </p>
               )}
             </dd>

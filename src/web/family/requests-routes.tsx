@@ -75,9 +75,10 @@ export function familyRequestsRoutes(): FastifyPluginAsyncTypebox {
       const sources = await request.inScope(async (scope) => ({
         records: recordKind ? await householdRequests(scope, householdId, kind) : [],
         enrollments: kind === undefined || kind === 'enrollment' ? await householdEnrollments(scope, householdId) : [],
-        history: kind === undefined || kind === 'booking' || kind === 'cancellation'
-          ? await householdRequestHistory(scope, householdId, request.tenant!.time_zone)
-          : { bookings: [], cancellations: [] },
+        history:
+          kind === undefined || kind === 'booking' || kind === 'cancellation'
+            ? await householdRequestHistory(scope, householdId, request.tenant!.time_zone)
+            : { bookings: [], cancellations: [] },
         absences: kind === undefined || kind === 'absence' ? await householdAbsences(scope, householdId) : [],
         lotteries: kind === undefined || kind === 'lottery' ? await householdLotteryRequests(scope, householdId) : [],
       }));
@@ -85,58 +86,105 @@ export function familyRequestsRoutes(): FastifyPluginAsyncTypebox {
       const t = request.t;
       const money = formatters(request.lang, request.tenant!.time_zone).money;
       const lines: RequestLine[] = [
-        ...sources.records.map((row): RequestLine => ({
-          id: row.id, kind: row.kind, about: row.target_name ?? t('requests.household'), change: describePayload(row.kind, row.payload, t, money),
-          createdAt: row.created_at, status: <StatusBadge tone={STATUS_TONES[row.status]} label={`status.${row.status}`} />,
-          reason: row.reason, decidedAt: row.status === 'withdrawn' ? null : row.decided_at, withdrawable: row.status === 'pending',
-        })),
-        ...sources.enrollments.map((row): RequestLine => ({
-          id: row.id, kind: 'enrollment', about: row.first_name, change: [row.group_name ? `${row.activity_name} — ${row.group_name}` : row.activity_name],
-          createdAt: row.created_at, status: <StatusBadge tone={STATUS_TONES[row.status]} label={`enrollment.status.${row.status}`} />,
-          reason: row.reason, decidedAt: row.decided_at, withdrawable: false,
-        })),
+        ...sources.records.map(
+          (row): RequestLine => ({
+            id: row.id,
+            kind: row.kind,
+            about: row.target_name ?? t('requests.household'),
+            change: describePayload(row.kind, row.payload, t, money),
+            createdAt: row.created_at,
+            status: <StatusBadge tone={STATUS_TONES[row.status]} label={`status.${row.status}`} />,
+            reason: row.reason,
+            decidedAt: row.status === 'withdrawn' ? null : row.decided_at,
+            withdrawable: row.status === 'pending',
+          }),
+        ),
+        ...sources.enrollments.map(
+          (row): RequestLine => ({
+            id: row.id,
+            kind: 'enrollment',
+            about: row.first_name,
+            change: [row.group_name ? `${row.activity_name} — ${row.group_name}` : row.activity_name],
+            createdAt: row.created_at,
+            status: <StatusBadge tone={STATUS_TONES[row.status]} label={`enrollment.status.${row.status}`} />,
+            reason: row.reason,
+            decidedAt: row.decided_at,
+            withdrawable: false,
+          }),
+        ),
         ...(kind === 'cancellation' ? [] : sources.history.bookings).map((row): RequestLine => {
           const rank = sharedRank(row.units);
           return {
-            id: `booking:${row.key}`, kind: 'booking', about: row.childName, change: daysItems(row.activityName, row.units, rank === undefined),
-            createdAt: row.askedAt, status: <BookingStatusBadge status={row.status} rank={rank} />,
-            reason: row.note === null ? null : row.note.kind === 'words' ? row.note.text : refusalText(t, row.note.kind), decidedAt: row.answeredAt, withdrawable: false,
+            id: `booking:${row.key}`,
+            kind: 'booking',
+            about: row.childName,
+            change: daysItems(row.activityName, row.units, rank === undefined),
+            createdAt: row.askedAt,
+            status: <BookingStatusBadge status={row.status} rank={rank} />,
+            reason: row.note === null ? null : row.note.kind === 'words' ? row.note.text : refusalText(t, row.note.kind),
+            decidedAt: row.answeredAt,
+            withdrawable: false,
           };
         }),
-        ...(kind === 'booking' ? [] : sources.history.cancellations).map((row): RequestLine => ({
-          id: `cancellation:${row.key}`, kind: 'cancellation', about: row.childName, change: daysItems(row.activityName, row.units, false),
-          createdAt: row.askedAt, status: <StatusBadge tone={CANCELLATION_TONES[row.state]} label={`cancellation.state.${row.state}`} />,
-          reason: row.reason, decidedAt: row.answeredAt, withdrawable: false,
-        })),
-        ...sources.absences.map((row): RequestLine => ({
-          id: row.id, kind: 'absence', about: `${row.first_name} ${row.last_name}`,
-          change: [
-            t('absences.period', { from: formatCalendarDate(row.first_day), to: formatCalendarDate(row.last_day) }),
-            t(`absences.reason.${row.reason}`),
-            ...(row.comment ? [row.comment] : []),
-          ],
-          createdAt: row.created_at, status: <StatusBadge tone={STATUS_TONES[row.status]} label={`absence.status.${row.status}`} />,
-          reason: row.decision_reason, decidedAt: row.decided_at, withdrawable: false,
-        })),
-        ...sources.lotteries.map((row): RequestLine => ({
-          id: `${row.period_id}-${row.child_id}`, kind: 'lottery', about: `${row.first_name} ${row.last_name}`,
-          change: [t('lottery.request.line', { activity: row.activity_name, period: row.period_name, count: row.applications })],
-          createdAt: row.created_at,
-          status: row.drawn_at ? <StatusBadge tone="success" label="lottery.staff.state.drawn" /> : <StatusBadge tone="new" label="lottery.pending" />,
-          reason: row.drawn_at ? t('lottery.request.results', { places: row.places, waiting: row.waiting, refused: row.refused }) : null,
-          decidedAt: row.drawn_at, withdrawable: false, link: `/reservations/tirage/${row.period_id}`,
-        })),
+        ...(kind === 'booking' ? [] : sources.history.cancellations).map(
+          (row): RequestLine => ({
+            id: `cancellation:${row.key}`,
+            kind: 'cancellation',
+            about: row.childName,
+            change: daysItems(row.activityName, row.units, false),
+            createdAt: row.askedAt,
+            status: <StatusBadge tone={CANCELLATION_TONES[row.state]} label={`cancellation.state.${row.state}`} />,
+            reason: row.reason,
+            decidedAt: row.answeredAt,
+            withdrawable: false,
+          }),
+        ),
+        ...sources.absences.map(
+          (row): RequestLine => ({
+            id: row.id,
+            kind: 'absence',
+            about: `${row.first_name} ${row.last_name}`,
+            change: [
+              t('absences.period', { from: formatCalendarDate(row.first_day), to: formatCalendarDate(row.last_day) }),
+              t(`absences.reason.${row.reason}`),
+              ...(row.comment ? [row.comment] : []),
+            ],
+            createdAt: row.created_at,
+            status: <StatusBadge tone={STATUS_TONES[row.status]} label={`absence.status.${row.status}`} />,
+            reason: row.decision_reason,
+            decidedAt: row.decided_at,
+            withdrawable: false,
+          }),
+        ),
+        ...sources.lotteries.map(
+          (row): RequestLine => ({
+            id: `${row.period_id}-${row.child_id}`,
+            kind: 'lottery',
+            about: `${row.first_name} ${row.last_name}`,
+            change: [t('lottery.request.line', { activity: row.activity_name, period: row.period_name, count: row.applications })],
+            createdAt: row.created_at,
+            status: row.drawn_at ? <StatusBadge tone="success" label="lottery.staff.state.drawn" /> : <StatusBadge tone="new" label="lottery.pending" />,
+            reason: row.drawn_at ? t('lottery.request.results', { places: row.places, waiting: row.waiting, refused: row.refused }) : null,
+            decidedAt: row.drawn_at,
+            withdrawable: false,
+            link: `/reservations/tirage/${row.period_id}`,
+          }),
+        ),
       ].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
       const notice: MessageKey | undefined = query.envoyee ? 'children.newSent' : query.retiree ? 'requests.withdrawn' : undefined;
       return reply.page(request.t('requests.title'), <RequestsPage lines={lines} kind={kind} notice={notice} />);
     });
 
-    app.post(`${PAGES.requests}/:id/retirer`, { preHandler: requireFamily, schema: { params: Type.Object({ id: Id }), body: Form } }, async (request, reply) => {
-      const { id } = request.params;
-      const result = await request.inScope((scope) => withdrawRequest(scope, id));
-      if (result === 'not_found') return reply.callNotFound();
-      return reply.redirect(`${request.base}${PAGES.requests}?retiree=1`);
-    });
+    app.post(
+      `${PAGES.requests}/:id/retirer`,
+      { preHandler: requireFamily, schema: { params: Type.Object({ id: Id }), body: Form } },
+      async (request, reply) => {
+        const { id } = request.params;
+        const result = await request.inScope((scope) => withdrawRequest(scope, id));
+        if (result === 'not_found') return reply.callNotFound();
+        return reply.redirect(`${request.base}${PAGES.requests}?retiree=1`);
+      },
+    );
   };
 }
 
@@ -153,14 +201,20 @@ function daysItems(activityName: string, units: UnitDays[], ranks: boolean): (st
 }
 
 /** The change a request asks for, as a short sentence per field. */
-export function describePayload(kind: ChangeRequestKind, payload: RequestPayload, t: (key: MessageKey, params?: Record<string, string>) => string, money: (cents: number) => string): string[] {
+export function describePayload(
+  kind: ChangeRequestKind,
+  payload: RequestPayload,
+  t: (key: MessageKey, params?: Record<string, string>) => string,
+  money: (cents: number) => string,
+): string[] {
   const show = (key: string, value: StoredValue) => {
     const def = recordField(key);
     return def ? `${fieldLabel(t, key)}${t('punct.colon')}${formatRecordValue(def, value, t, money)}` : key;
   };
   if (kind === 'record' && 'fields' in payload && !('role' in payload)) return inRecordOrder(payload.fields).map(([key, change]) => show(key, change.new));
   if (kind === 'add_member' && 'role' in payload) {
-    const name = `${payload.fields['child.first_name'] ?? payload.fields['adult.first_name'] ?? ''} ${payload.fields['child.last_name'] ?? payload.fields['adult.last_name'] ?? ''}`.trim();
+    const name =
+      `${payload.fields['child.first_name'] ?? payload.fields['adult.first_name'] ?? ''} ${payload.fields['child.last_name'] ?? payload.fields['adult.last_name'] ?? ''}`.trim();
     return [t('requests.newMember', { name })];
   }
   if (kind === 'contacts' && 'new' in payload) return payload.new.map((contact) => `${contact.name} — ${contact.phone}`);
@@ -173,7 +227,11 @@ function RequestsPage(props: { lines: RequestLine[]; kind: RequestKind | undefin
   return (
     <>
       <h1>{t('requests.title')}</h1>
-      {props.notice && <Alert kind="success" small announce>{t(props.notice)}</Alert>}
+      {props.notice && (
+        <Alert kind="success" small announce>
+          {t(props.notice)}
+        </Alert>
+      )}
       <p>{t('requests.intro')}</p>
       <form method="get" action={href(page, PAGES.requests)} class="fr-grid-row fr-grid-row--bottom fr-grid-row--gutters fr-mb-3w">
         <div class="fr-col-12 fr-col-md-6">
@@ -185,7 +243,9 @@ function RequestsPage(props: { lines: RequestLine[]; kind: RequestKind | undefin
           />
         </div>
         <div class="fr-col-12 fr-col-md-3">
-          <Button variant="secondary" icon="fr-icon-filter-line">{t('requests.filterApply')}</Button>
+          <Button variant="secondary" icon="fr-icon-filter-line">
+            {t('requests.filterApply')}
+          </Button>
         </div>
       </form>
       {props.lines.length === 0 ? (
@@ -210,7 +270,7 @@ function RequestsPage(props: { lines: RequestLine[]; kind: RequestKind | undefin
                 {/* The change and the answer (a refusal's reason) are free text: they wrap, DSFR keeps other cells on one line. */}
                 <td class="fr-cell--multiline">
                   <ul class="pf-compact-list">
-                    {row.change.map((item) => typeof item === 'string' ? <li key={item}>{item}</li> : <DaysAskedItem key={item.label} item={item} />)}
+                    {row.change.map((item) => (typeof item === 'string' ? <li key={item}>{item}</li> : <DaysAskedItem key={item.label} item={item} />))}
                   </ul>
                 </td>
                 <td>{fmt.dateTime(row.createdAt)}</td>
@@ -218,11 +278,17 @@ function RequestsPage(props: { lines: RequestLine[]; kind: RequestKind | undefin
                 <td class="fr-cell--multiline">
                   {row.reason && <p class="fr-text--sm fr-mb-1v">{row.reason}</p>}
                   {row.decidedAt && <p class="fr-text--xs fr-mb-1v">{t('requests.answeredOn', { date: fmt.dateTime(row.decidedAt) })}</p>}
-                  {row.link && <a class="fr-link fr-text--sm" href={href(page, row.link)}>{t('lottery.myApplications')}</a>}
+                  {row.link && (
+                    <a class="fr-link fr-text--sm" href={href(page, row.link)}>
+                      {t('lottery.myApplications')}
+                    </a>
+                  )}
                   {row.withdrawable && (
                     <form method="post" action={href(page, `/mes-demandes/${row.id}/retirer`)}>
                       <CsrfField />
-                      <Button variant="tertiary" class="fr-btn--sm">{t('requests.withdraw')}</Button>
+                      <Button variant="tertiary" class="fr-btn--sm">
+                        {t('requests.withdraw')}
+                      </Button>
                     </form>
                   )}
                 </td>
@@ -239,7 +305,8 @@ function RequestsPage(props: { lines: RequestLine[]; kind: RequestKind | undefin
 function DaysAskedItem(props: { item: DaysItem }) {
   const { t } = usePage();
   const { label, days, ranks } = props.item;
-  const dayText = (day: DayAsked) => (ranks && day.rank !== null ? `${formatCalendarDate(day.day)} (${t('booking.rank', { rank: day.rank })})` : formatCalendarDate(day.day));
+  const dayText = (day: DayAsked) =>
+    ranks && day.rank !== null ? `${formatCalendarDate(day.day)} (${t('booking.rank', { rank: day.rank })})` : formatCalendarDate(day.day);
   if (days.length <= DAYS_SHOWN) return <li>{`${label} — ${days.map(dayText).join(', ')}`}</li>;
   return (
     <li>

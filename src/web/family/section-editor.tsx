@@ -58,9 +58,15 @@ export async function handleSectionEdit(request: FastifyRequest, reply: FastifyR
     const subjectKind = fields[0]!.target;
     const member = target.personId && subjectKind !== 'household' ? memberFor(record, target.personId, subjectKind) : undefined;
     if (subjectKind === 'household' ? target.personId !== null : !member) return null;
-    const saved = isPost && !refused
-      ? await changeRecordSection(scope, tenant.settings, checkContext(tenant.settings, localDate(scope.now, tenant.time_zone)), { householdId, personId: target.personId, section: target.section, form })
-      : null;
+    const saved =
+      isPost && !refused
+        ? await changeRecordSection(scope, tenant.settings, checkContext(tenant.settings, localDate(scope.now, tenant.time_zone)), {
+            householdId,
+            personId: target.personId,
+            section: target.section,
+            form,
+          })
+        : null;
     const pending = (await pendingFieldValues(scope, householdId)).get(target.personId ?? 'household');
     const values = Object.fromEntries(fields.map((def) => [def.key, inputText(def, currentValue(record, def, target.personId))]));
     // Whose section it is: the person's name, or for staff, who may edit many households, the household's.
@@ -84,7 +90,14 @@ export async function handleSectionEdit(request: FastifyRequest, reply: FastifyR
   const heading = outcome.whose ? `${title} — ${outcome.whose}` : title;
   return reply.page(
     title,
-    <SectionEditPage page={{ heading, staff, backPath: place.backPath }} section={target.section} values={values} errors={errors} policies={policies} pending={outcome.pending} />,
+    <SectionEditPage
+      page={{ heading, staff, backPath: place.backPath }}
+      section={target.section}
+      values={values}
+      errors={errors}
+      policies={policies}
+      pending={outcome.pending}
+    />,
     invalid ? 400 : 200,
   );
 }
@@ -111,8 +124,14 @@ function SectionEditPage(props: {
           <CsrfField />
           <RecordSectionFields fields={fields} values={props.values} errors={props.errors} policies={props.policies} pending={props.pending} />
           <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-            <li><Button icon="fr-icon-save-line">{t('record.save')}</Button></li>
-            <li><a class="fr-btn fr-btn--secondary" href={href(page, props.page.backPath)}>{t('record.cancel')}</a></li>
+            <li>
+              <Button icon="fr-icon-save-line">{t('record.save')}</Button>
+            </li>
+            <li>
+              <a class="fr-btn fr-btn--secondary" href={href(page, props.page.backPath)}>
+                {t('record.cancel')}
+              </a>
+            </li>
           </ul>
         </form>
       </div>

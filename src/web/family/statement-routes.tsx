@@ -50,14 +50,21 @@ function StatementPage(props: { years: number[]; year: number; regies: RegieStat
       <p>{t('family.statement.intro')}</p>
       <form method="get" action={href(page, STATEMENT_PATH)} class="fr-grid-row fr-grid-row--bottom fr-grid-row--gutters fr-mb-3w">
         <div class="fr-col-12 fr-col-md-4">
-          <Select name="annee" label={t('family.statement.schoolYear')} value={String(props.year)} options={props.years.map((year) => ({ value: String(year), label: schoolYearLabel(t, year) }))} />
+          <Select
+            name="annee"
+            label={t('family.statement.schoolYear')}
+            value={String(props.year)}
+            options={props.years.map((year) => ({ value: String(year), label: schoolYearLabel(t, year) }))}
+          />
         </div>
         <div class="fr-col-12 fr-col-md-3">
           <Button variant="secondary">{t('family.statement.show')}</Button>
         </div>
       </form>
       {props.regies.length === 0 && <p>{t('family.statement.none', { year: schoolYearLabel(t, props.year) })}</p>}
-      {props.regies.map((regie, index) => <RegieTable key={regie.regieId} regie={regie} year={props.year} index={index} />)}
+      {props.regies.map((regie, index) => (
+        <RegieTable key={regie.regieId} regie={regie} year={props.year} index={index} />
+      ))}
     </>
   );
 }
@@ -71,19 +78,38 @@ function RegieTable(props: { regie: RegieStatement; year: number; index: number 
   const start = formatCalendarDate(`${props.year}-09-01`);
   const end = formatCalendarDate(`${props.year + 1}-08-31`);
   const money = (cents: number) => (cents === 0 ? '' : fmt.money(cents));
-  const closing = regie.closingCents > 0
-    ? t('family.statement.closingDue', { date: end, amount: fmt.money(regie.closingCents) })
-    : regie.closingCents < 0
-      ? t('family.statement.closingCredit', { date: end, amount: fmt.money(-regie.closingCents) })
-      : t('family.statement.closingZero', { date: end });
+  const closing =
+    regie.closingCents > 0
+      ? t('family.statement.closingDue', { date: end, amount: fmt.money(regie.closingCents) })
+      : regie.closingCents < 0
+        ? t('family.statement.closingCredit', { date: end, amount: fmt.money(-regie.closingCents) })
+        : t('family.statement.closingZero', { date: end });
   return (
     <section class="fr-mb-6w" aria-labelledby={`${captionId}-title`}>
-      <h2 class="fr-h4" id={`${captionId}-title`}>{regie.regieName}</h2>
-      <Table caption={t('family.statement.caption', { regie: regie.regieName, year: schoolYearLabel(t, props.year) })} focusableId={captionId} noCaption class="fr-table--bordered">
-        <ColumnHeads columns={['family.money.date', 'family.statement.operation', 'family.statement.document', 'family.statement.detail', { amount: 'family.statement.debit' }, { amount: 'family.statement.credit' }]} />
+      <h2 class="fr-h4" id={`${captionId}-title`}>
+        {regie.regieName}
+      </h2>
+      <Table
+        caption={t('family.statement.caption', { regie: regie.regieName, year: schoolYearLabel(t, props.year) })}
+        focusableId={captionId}
+        noCaption
+        class="fr-table--bordered"
+      >
+        <ColumnHeads
+          columns={[
+            'family.money.date',
+            'family.statement.operation',
+            'family.statement.document',
+            'family.statement.detail',
+            { amount: 'family.statement.debit' },
+            { amount: 'family.statement.credit' },
+          ]}
+        />
         <tbody>
           <tr>
-            <th scope="row" colSpan={4}>{t('family.statement.opening', { date: start })}</th>
+            <th scope="row" colSpan={4}>
+              {t('family.statement.opening', { date: start })}
+            </th>
             <td class="fr-cell--right">{regie.openingCents >= 0 ? fmt.money(regie.openingCents) : ''}</td>
             <td class="fr-cell--right">{regie.openingCents < 0 ? fmt.money(-regie.openingCents) : ''}</td>
           </tr>
@@ -91,7 +117,9 @@ function RegieTable(props: { regie: RegieStatement; year: number; index: number 
             <tr key={index}>
               <td>{formatCalendarDate(operation.on)}</td>
               <td>{t(`family.statement.kind.${operation.kind}`)}</td>
-              <td><DocumentLink operation={operation} /></td>
+              <td>
+                <DocumentLink operation={operation} />
+              </td>
               <td>{detailOf(t, operation)}</td>
               <td class="fr-cell--right">{money(operation.debitCents)}</td>
               <td class="fr-cell--right">{money(operation.creditCents)}</td>
@@ -100,12 +128,16 @@ function RegieTable(props: { regie: RegieStatement; year: number; index: number 
         </tbody>
         <tfoot>
           <tr>
-            <th scope="row" colSpan={4}>{t('family.statement.totals')}</th>
+            <th scope="row" colSpan={4}>
+              {t('family.statement.totals')}
+            </th>
             <td class="fr-cell--right">{fmt.money(regie.debitCents)}</td>
             <td class="fr-cell--right">{fmt.money(regie.creditCents)}</td>
           </tr>
           <tr>
-            <th scope="row" colSpan={6}>{closing}</th>
+            <th scope="row" colSpan={6}>
+              {closing}
+            </th>
           </tr>
         </tfoot>
       </Table>

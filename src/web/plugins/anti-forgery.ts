@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ErrorPage } from '../components/error-page.js';
 import type { CsrfTokens } from '../csrf.js';
 
 declare module 'fastify' {
@@ -22,7 +21,7 @@ export const antiForgery = fp<{ csrf: CsrfTokens }>(
       const token = (request.body as Record<string, unknown> | undefined)?._csrf ?? request.headers['x-csrf-token'];
       if (csrf.verify(request, token)) return false;
       request.log.warn({ path: request.url }, 'rejected a form without a valid anti-forgery token');
-      await reply.page(request.t('error.forbidden.title'), ErrorPage({ kind: 'csrf' }), 403);
+      await reply.errorPage('csrf');
       return true;
     });
     app.addHook('preHandler', async (request, reply) => {

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import type { ComponentChild, VNode } from 'preact';
 import { HouseholdSummaryLookup } from '../../modules/households/household-summary.js';
 import type { Services } from '../../services.js';
-import { ErrorPage } from '../components/error-page.js';
+import { ERROR_PAGES, ErrorPage, type ErrorKind } from '../components/error-page.js';
 import type { CsrfTokens } from '../csrf.js';
 import { fillSlot, renderPage, SLOT, TurnedAwayPages } from '../render.js';
 
@@ -16,35 +16,42 @@ import { fillSlot, renderPage, SLOT, TurnedAwayPages } from '../render.js';
 export const pages = fp<{ services: Services; csrf: CsrfTokens; scripts: Record<string, string> }>(
   async (app, { services, csrf, scripts }) => {
     const summaries = new HouseholdSummaryLookup(services.db.kysely);
-    const sendPage = (reply: FastifyReply, html: string, status: number) => reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+    const sendPage = (reply: FastifyReply, html: string, status: number) =>
+      reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
     app.decorateReply('page', async function page(this: FastifyReply, title: string, body: VNode, status = 200) {
       return sendPage(this, await renderPage(services, summaries, this.request, csrf, scripts, title, body), status);
     });
-    const turnedAwayPages = new TurnedAwayPages(services, csrf, scripts);
-    app.decorateReply('framedPage', async function framedPage(this: FastifyReply, title: string, frame: (slot: ComponentChild) => VNode, fieldsHtml: string, status = 200) {
-      const html = this.request.turnedAway
-        ? turnedAwayPages.render(this.request, title, frame, fieldsHtml)
-        : fillSlot(await renderPage(services, summaries, this.request, csrf, scripts, title, frame(SLOT)), fieldsHtml);
-      return sendPage(this, html, status);
+    app.decorateReply('errorPage', async function errorPage(this: FastifyReply, kind: ErrorKind, seconds?: number) {
+      const { status, title } = ERROR_PAGES[kind];
+      return this.page(this.request.t(title), ErrorPage({ kind, seconds }), status);
     });
+    const turnedAwayPages = new TurnedAwayPages(services, csrf, scripts);
+    app.decorateReply(
+      'framedPage',
+      async function framedPage(this: FastifyReply, title: string, frame: (slot: ComponentChild) => VNode, fieldsHtml: string, status = 200) {
+        const html = this.request.turnedAway
+          ? turnedAwayPages.render(this.request, title, frame, fieldsHtml)
+          : fillSlot(await renderPage(services, summaries, this.request, csrf, scripts, title, frame(SLOT)), fieldsHtml);
+        return sendPage(this, html, status);
+      },
+    );
 
-    app.setNotFoundHandler(async (request, reply) => reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404));
+    app.setNotFoundHandler(async (_request, reply) => reply.errorPage('notFound'));
 
     app.setErrorHandler(async (error: Error & { statusCode?: number; validation?: unknown; validationContext?: string }, request, reply) => {
       if (error.statusCode === 429) {
         const seconds = Math.max(1, Math.ceil(Number(reply.getHeader('retry-after') ?? 60)));
-        return reply.page(request.t('error.tooMany.title'), ErrorPage({ kind: 'tooMany', seconds }), 429);
+        return reply.errorPage('tooMany', seconds);
       }
-      if (error.statusCode === 413) return reply.page(request.t('error.tooLarge.title'), ErrorPage({ kind: 'tooLarge' }), 413);
+      if (error.statusCode === 413) return reply.errorPage('tooLarge');
       // An address whose id is not an id names nothing: not found, as an unknown id.
-      if (error.validation && error.validationContext === 'params') return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
-      if (error.statusCode === 404) return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
+      if ((error.validation && error.validationContext === 'params') || error.statusCode === 404) return reply.errorPage('notFound');
       if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
         request.log.info({ err: error }, 'bad request');
-        return reply.page(request.t('error.badRequest.title'), ErrorPage({ kind: 'badRequest' }), 400);
+        return reply.errorPage('badRequest');
       }
       request.log.error({ err: error }, 'request failed');
-      return reply.page(request.t('error.server.title'), ErrorPage({ kind: 'server' }), 500);
+      return reply.errorPage('server');
     });
   },
   { name: 'pages', dependencies: ['request-context'] },

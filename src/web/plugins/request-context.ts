@@ -40,7 +40,9 @@ export const requestContext = fp<{ services: Services; csrf: CsrfTokens }>(
       const afterCommit = () => {
         emailQueued = true;
       };
-      const result = await inTenant(services.db, tenant.id, (tx) => work({ tx, tenantId: tenant.id, actor, now: services.clock.now(), publicBase: this.publicBase, afterCommit }));
+      const result = await inTenant(services.db, tenant.id, (tx) =>
+        work({ tx, tenantId: tenant.id, actor, now: services.clock.now(), publicBase: this.publicBase, afterCommit }),
+      );
       // Mail queued by a committed transaction leaves at once rather than at the next sweep.
       if (emailQueued) services.mail.wake();
       return result;
@@ -78,7 +80,8 @@ export const requestContext = fp<{ services: Services; csrf: CsrfTokens }>(
 function holdsNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\u0000');
   if (Array.isArray(value)) return value.some(holdsNul);
-  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) return Object.entries(value).some(([key, item]) => key.includes('\u0000') || holdsNul(item));
+  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value))
+    return Object.entries(value).some(([key, item]) => key.includes('\u0000') || holdsNul(item));
   return false;
 }
 

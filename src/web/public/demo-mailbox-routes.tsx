@@ -4,7 +4,6 @@ import { demoEmail, demoMailbox } from '../../modules/notifications/demo-mailbox
 import { Alert } from '../components/dsfr/alert.js';
 import { Table } from '../components/dsfr/table.js';
 import { EmailView } from '../components/email-view.js';
-import { ErrorPage } from '../components/error-page.js';
 import { href, usePage } from '../page-context.js';
 import { Id } from '../page-input.js';
 
@@ -20,13 +19,13 @@ export function demoMailboxRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/courrier-demo', async (request, reply) => {
       const emails = request.tenant ? await request.inScope((scope) => demoMailbox(scope)) : null;
-      if (!emails) return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
+      if (!emails) return reply.errorPage('notFound');
       return reply.page(request.t('demoMailbox.title'), <Mailbox emails={emails} />);
     });
 
     app.get('/courrier-demo/:id', { schema: { params: Type.Object({ id: Id }) } }, async (request, reply) => {
       const email = request.tenant ? await request.inScope((scope) => demoEmail(scope, app.outboxSecrets, request.params.id)) : null;
-      if (!email) return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
+      if (!email) return reply.errorPage('notFound');
       return reply.page(email.subject, <MailboxEmailPage email={email} />);
     });
   };
@@ -38,7 +37,9 @@ function Mailbox(props: { emails: MailboxRow[] }) {
   return (
     <>
       <h1>{t('demoMailbox.title')}</h1>
-      <Alert kind="info" small>{t('demoMailbox.intro')}</Alert>
+      <Alert kind="info" small>
+        {t('demoMailbox.intro')}
+      </Alert>
       {props.emails.length === 0 ? (
         <p class="fr-mt-2w">{t('outbox.empty')}</p>
       ) : (

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { schemaHealth } from '../../db/migrate.js';
 import type { Services } from '../../services.js';
-import { ErrorPage } from '../components/error-page.js';
 import { href, usePage } from '../page-context.js';
 
 /** Pages anyone may read: the installation's tenant list, health, legal notice, accessibility. */
@@ -16,19 +15,20 @@ export function publicRoutes(services: Services): FastifyPluginAsync {
     });
 
     app.get('/', async (request, reply) => {
-      if (!request.tenant) return reply.page(request.t('tenants.title'), <TenantList names={services.tenants.all().map((t) => ({ slug: t.slug, name: t.name }))} />);
+      if (!request.tenant)
+        return reply.page(request.t('tenants.title'), <TenantList names={services.tenants.all().map((t) => ({ slug: t.slug, name: t.name }))} />);
       const kind = request.session && !request.session.awaitingSecondFactor ? request.session.account.kind : null;
       const target = kind === 'staff' ? '/gestion' : kind === 'family' ? '/accueil' : '/connexion';
       return reply.redirect(`${request.base}${target}`);
     });
 
     app.get('/mentions-legales', async (request, reply) => {
-      if (!request.tenant) return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
+      if (!request.tenant) return reply.errorPage('notFound');
       return reply.page(request.t('legal.title'), <LegalNotice />);
     });
 
     app.get('/accessibilite', async (request, reply) => {
-      if (!request.tenant) return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
+      if (!request.tenant) return reply.errorPage('notFound');
       return reply.page(request.t('a11y.title'), <AccessibilityStatement />);
     });
   };
@@ -68,7 +68,9 @@ function LegalNotice() {
       <h2>{t('legal.software')}</h2>
       <p>{t('legal.softwareText')}</p>
       <p>{t('legal.holidaysCredit')}</p>
-      <p><a href={href(page, '/accessibilite')}>{t('a11y.title')}</a></p>
+      <p>
+        <a href={href(page, '/accessibilite')}>{t('a11y.title')}</a>
+      </p>
     </>
   );
 }

@@ -20,35 +20,62 @@ type Notice = { kind: 'success' | 'error'; text: string };
 export function staffAccountRequestRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/gestion/demandes-de-compte', { preHandler: requireStaff() }, async (request, reply) => {
-      const lists = await request.inScope(async (scope) => ({ pending: await listAccountRequests(scope, 'pending'), decided: await listAccountRequests(scope, 'decided') }));
+      const lists = await request.inScope(async (scope) => ({
+        pending: await listAccountRequests(scope, 'pending'),
+        decided: await listAccountRequests(scope, 'decided'),
+      }));
       return reply.page(request.t('staff.requests.title'), <RequestsPage {...lists} />);
     });
 
-    app.post('/gestion/demandes-de-compte/:id/decision', { preHandler: requireStaff('manager'), schema: { params: IdParams, body: Form } }, async (request, reply) => {
-      const { id } = request.params;
-      const form = formValues(request.body);
-      const accept = form.decision === 'accept';
-      const tenant = request.tenant!;
-      const { result, name, lists } = await request.inScope(async (scope) => {
-        const name = await accountRequestName(scope, id);
-        const result = name !== null
-          ? await decideAccountRequest(scope, id, accept ? { accept: true } : { accept: false, reason: form.reason ?? '' }, tenant.settings, mailContextOf(request))
-          : 'not_found';
-        return {
-          result,
-          name: name ?? '',
-          lists: { pending: await listAccountRequests(scope, 'pending'), decided: await listAccountRequests(scope, 'decided') },
-        };
-      });
-      if (result === 'not_found') return reply.callNotFound();
-      const t = request.t;
-      const notice: Notice =
-        result === 'done'
-          ? { kind: 'success', text: t(accept ? 'staff.requests.accepted' : 'staff.requests.refused', { name }) }
-          : { kind: 'error', text: t(result === 'reason_required' ? 'staff.requests.reasonRequired' : result === 'forbidden' ? 'staff.requests.readOnly' : 'staff.requests.alreadyDecided') };
-      const status = result === 'done' ? 200 : result === 'forbidden' ? 403 : 400;
-      return reply.page(t('staff.requests.title'), <RequestsPage {...lists} notice={notice} reasonErrorFor={result === 'reason_required' ? id : undefined} />, status);
-    });
+    app.post(
+      '/gestion/demandes-de-compte/:id/decision',
+      { preHandler: requireStaff('manager'), schema: { params: IdParams, body: Form } },
+      async (request, reply) => {
+        const { id } = request.params;
+        const form = formValues(request.body);
+        const accept = form.decision === 'accept';
+        const tenant = request.tenant!;
+        const { result, name, lists } = await request.inScope(async (scope) => {
+          const name = await accountRequestName(scope, id);
+          const result =
+            name !== null
+              ? await decideAccountRequest(
+                  scope,
+                  id,
+                  accept ? { accept: true } : { accept: false, reason: form.reason ?? '' },
+                  tenant.settings,
+                  mailContextOf(request),
+                )
+              : 'not_found';
+          return {
+            result,
+            name: name ?? '',
+            lists: { pending: await listAccountRequests(scope, 'pending'), decided: await listAccountRequests(scope, 'decided') },
+          };
+        });
+        if (result === 'not_found') return reply.callNotFound();
+        const t = request.t;
+        const notice: Notice =
+          result === 'done'
+            ? { kind: 'success', text: t(accept ? 'staff.requests.accepted' : 'staff.requests.refused', { name }) }
+            : {
+                kind: 'error',
+                text: t(
+                  result === 'reason_required'
+                    ? 'staff.requests.reasonRequired'
+                    : result === 'forbidden'
+                      ? 'staff.requests.readOnly'
+                      : 'staff.requests.alreadyDecided',
+                ),
+              };
+        const status = result === 'done' ? 200 : result === 'forbidden' ? 403 : 400;
+        return reply.page(
+          t('staff.requests.title'),
+          <RequestsPage {...lists} notice={notice} reasonErrorFor={result === 'reason_required' ? id : undefined} />,
+          status,
+        );
+      },
+    );
   };
 }
 
@@ -59,9 +86,17 @@ function RequestsPage(props: { pending: Requests; decided: Requests; notice?: No
   return (
     <>
       <h1>{t('staff.requests.title')}</h1>
-      {props.notice && <Alert kind={props.notice.kind} announce>{props.notice.text}</Alert>}
+      {props.notice && (
+        <Alert kind={props.notice.kind} announce>
+          {props.notice.text}
+        </Alert>
+      )}
       <p>{t('staff.requests.intro')}</p>
-      {!canDecide && <Alert kind="info" small>{t('staff.requests.readOnly')}</Alert>}
+      {!canDecide && (
+        <Alert kind="info" small>
+          {t('staff.requests.readOnly')}
+        </Alert>
+      )}
       <h2>{t('staff.requests.pending', { count: props.pending.length })}</h2>
       {props.pending.length === 0 && <p>{t('staff.requests.none')}</p>}
       {props.pending.map((request) => (
@@ -78,10 +113,25 @@ function RequestsPage(props: { pending: Requests; decided: Requests; notice?: No
                 <dd>
                   {request.email}
                   {request.phone && <> — {request.phone}</>}
-                  {request.address_line1 && <><br />{request.address_line1}, {request.postcode} {request.city}</>}
+                  {request.address_line1 && (
+                    <>
+                      <br />
+                      {request.address_line1}, {request.postcode} {request.city}
+                    </>
+                  )}
                 </dd>
-                {request.children && <><dt>{t('staff.requests.children')}</dt><dd class="pf-pre">{request.children}</dd></>}
-                {request.message && <><dt>{t('staff.requests.message')}</dt><dd class="pf-pre">{request.message}</dd></>}
+                {request.children && (
+                  <>
+                    <dt>{t('staff.requests.children')}</dt>
+                    <dd class="pf-pre">{request.children}</dd>
+                  </>
+                )}
+                {request.message && (
+                  <>
+                    <dt>{t('staff.requests.message')}</dt>
+                    <dd class="pf-pre">{request.message}</dd>
+                  </>
+                )}
               </dl>
             </div>
             {/* In the card's footer: DSFR orders the content's title and description first, so
@@ -97,8 +147,16 @@ function RequestsPage(props: { pending: Requests; decided: Requests; notice?: No
                   <form method="post" action={href(page, `/gestion/demandes-de-compte/${request.id}/decision`)} class="fr-col-12 fr-col-md-8">
                     <CsrfField />
                     <input type="hidden" name="decision" value="refuse" />
-                    <Textarea name={`reason`} label={t('staff.requests.reason')} rows={2} required error={props.reasonErrorFor === request.id ? t('staff.requests.reasonRequired') : undefined} />
-                    <Button variant="secondary" icon="fr-icon-close-line">{t('staff.requests.refuse')}</Button>
+                    <Textarea
+                      name={`reason`}
+                      label={t('staff.requests.reason')}
+                      rows={2}
+                      required
+                      error={props.reasonErrorFor === request.id ? t('staff.requests.reasonRequired') : undefined}
+                    />
+                    <Button variant="secondary" icon="fr-icon-close-line">
+                      {t('staff.requests.refuse')}
+                    </Button>
                   </form>
                 </div>
               </div>
@@ -121,8 +179,12 @@ function RequestsPage(props: { pending: Requests; decided: Requests; notice?: No
             <tbody>
               {props.decided.map((request) => (
                 <tr key={request.id}>
-                  <td>{request.first_name} {request.last_name.toUpperCase()} — {request.email}</td>
-                  <td><RequestStatusBadge status={request.status} /></td>
+                  <td>
+                    {request.first_name} {request.last_name.toUpperCase()} — {request.email}
+                  </td>
+                  <td>
+                    <RequestStatusBadge status={request.status} />
+                  </td>
                   <td>{request.decided_at ? fmt.dateTime(request.decided_at) : ''}</td>
                   <td>{request.reason ?? ''}</td>
                 </tr>

@@ -1,6 +1,6 @@
 import { Table } from '../components/dsfr/table.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import type { MessageKey, Translate } from '../../i18n/catalogue.js';
 import { getActivitySetup } from '../../modules/activities/activity-admin.js';
@@ -16,7 +16,6 @@ import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { fieldId, Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
-import { ErrorPage } from '../components/error-page.js';
 import { fieldMessages } from '../forms.js';
 import { href, usePage } from '../page-context.js';
 
@@ -37,15 +36,6 @@ export function many(values: FormValues, name: string): string[] {
   return value === undefined ? [] : typeof value === 'string' ? [value] : value;
 }
 
-export function notFound(request: FastifyRequest, reply: FastifyReply) {
-  return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
-}
-
-export function forbidden(request: FastifyRequest, reply: FastifyReply) {
-  return reply.page(request.t('error.forbidden.title'), ErrorPage({ kind: 'forbidden' }), 403);
-}
-
-
 /** A calendar date 'YYYY-MM-DD' as 'DD/MM'. */
 export function dm(date: string): string {
   return `${date.slice(8, 10)}/${date.slice(5, 7)}`;
@@ -54,8 +44,20 @@ export function dm(date: string): string {
 /** The set-up forms' own error codes (the others are the fields' common ones, web/forms.ts), each with its sentence `setup.error.<code>`. */
 type SetupOnlyError = Exclude<SetupFieldError, FieldError>;
 const SETUP_ONLY_ERRORS: Record<SetupOnlyError, true> = {
-  dateOrder: true, weekdaysNone: true, time: true, negative: true, ageOrder: true, codeTaken: true, selfReference: true, unknownUnit: true,
-  unitsNone: true, opensAfterCloses: true, outsideActivity: true, belowTaken: true, poolInUse: true, rangeTooLong: true,
+  dateOrder: true,
+  weekdaysNone: true,
+  time: true,
+  negative: true,
+  ageOrder: true,
+  codeTaken: true,
+  selfReference: true,
+  unknownUnit: true,
+  unitsNone: true,
+  opensAfterCloses: true,
+  outsideActivity: true,
+  belowTaken: true,
+  poolInUse: true,
+  rangeTooLong: true,
 };
 
 function isSetupOnly(code: SetupFieldError): code is SetupOnlyError {
@@ -103,7 +105,13 @@ export async function previewCalendar(services: Services, scope: Scope, request:
 /** A calendar date in the page's language, no time zone at play: "jeudi 10 septembre 2026". */
 export function useLongDay(): (date: string) => string {
   const { lang } = usePage();
-  const format = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  const format = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    timeZone: 'UTC',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  });
   return (date: string) => format.format(new Date(`${date}T00:00:00Z`));
 }
 
@@ -115,7 +123,15 @@ export function useWeekdayNames(): string[] {
 }
 
 /** Checkboxes of one name in a DSFR fieldset, its error under them. */
-export function Checkboxes(props: { name: string; legend: string; hint?: string; options: { value: string; label: string }[]; values: string[]; error?: string | undefined; inline?: boolean }) {
+export function Checkboxes(props: {
+  name: string;
+  legend: string;
+  hint?: string;
+  options: { value: string; label: string }[];
+  values: string[];
+  error?: string | undefined;
+  inline?: boolean;
+}) {
   const id = fieldId(props.name);
   return (
     <fieldset class={`fr-fieldset${props.error ? ' fr-fieldset--error' : ''}`} id={id} aria-labelledby={`${id}-legend${props.error ? ` ${id}-error` : ''}`}>
@@ -128,7 +144,9 @@ export function Checkboxes(props: { name: string; legend: string; hint?: string;
         <div class={`fr-fieldset__element${props.inline ? ' fr-fieldset__element--inline' : ''}`} key={option.value}>
           <div class="fr-checkbox-group">
             <input type="checkbox" id={`${id}-${option.value}`} name={props.name} value={option.value} checked={props.values.includes(option.value)} />
-            <label class="fr-label" for={`${id}-${option.value}`}>{option.label}</label>
+            <label class="fr-label" for={`${id}-${option.value}`}>
+              {option.label}
+            </label>
           </div>
         </div>
       ))}
@@ -142,7 +160,15 @@ export function Checkboxes(props: { name: string; legend: string; hint?: string;
 }
 
 /** Radio buttons of one name in a DSFR fieldset; an option may carry fields shown under it. */
-export function Radios(props: { name: string; legend: string; hint?: string; options: { value: string; label: string; hint?: string; children?: ComponentChildren }[]; value: string; error?: string | undefined; inline?: boolean }) {
+export function Radios(props: {
+  name: string;
+  legend: string;
+  hint?: string;
+  options: { value: string; label: string; hint?: string; children?: ComponentChildren }[];
+  value: string;
+  error?: string | undefined;
+  inline?: boolean;
+}) {
   const id = fieldId(props.name);
   return (
     <fieldset class={`fr-fieldset${props.error ? ' fr-fieldset--error' : ''}`} id={id} aria-labelledby={`${id}-legend${props.error ? ` ${id}-error` : ''}`}>
@@ -175,7 +201,13 @@ export function Radios(props: { name: string; legend: string; hint?: string; opt
  * The editor of a deadline rule: its kind as radio buttons, each with its own fields, and the time
  * of day they share. Units may answer "same as the activity".
  */
-export function DeadlineEditor(props: { prefix: 'booking' | 'cancel'; legend: string; values: FormValues; errors: Record<string, string | undefined>; allowSame?: boolean }) {
+export function DeadlineEditor(props: {
+  prefix: 'booking' | 'cancel';
+  legend: string;
+  values: FormValues;
+  errors: Record<string, string | undefined>;
+  allowSame?: boolean;
+}) {
   const { t } = usePage();
   const weekdays = useWeekdayNames();
   const name = (suffix: string) => `${props.prefix}${suffix}`;
@@ -187,9 +219,21 @@ export function DeadlineEditor(props: { prefix: 'booking' | 'cancel'; legend: st
       label: t('setup.deadline.daysBefore'),
       children: (
         <>
-          <Input name={name('Days')} label={t('setup.deadline.days')} inputMode="numeric" value={one(props.values, name('Days'))} error={props.errors[name('Days')]} />
+          <Input
+            name={name('Days')}
+            label={t('setup.deadline.days')}
+            inputMode="numeric"
+            value={one(props.values, name('Days'))}
+            error={props.errors[name('Days')]}
+          />
           <div class="fr-checkbox-group fr-mb-2w">
-            <input type="checkbox" id={fieldId(name('WorkingDays'))} name={name('WorkingDays')} value="true" checked={one(props.values, name('WorkingDays')) === 'true'} />
+            <input
+              type="checkbox"
+              id={fieldId(name('WorkingDays'))}
+              name={name('WorkingDays')}
+              value="true"
+              checked={one(props.values, name('WorkingDays')) === 'true'}
+            />
             <label class="fr-label" for={fieldId(name('WorkingDays'))}>
               {t('setup.deadline.workingDays')}
               <span class="fr-hint-text">{t('setup.deadline.workingDaysHint')}</span>
@@ -214,13 +258,28 @@ export function DeadlineEditor(props: { prefix: 'booking' | 'cancel'; legend: st
     {
       value: 'day_of_previous_month',
       label: t('setup.deadline.dayOfPreviousMonth'),
-      children: <Input name={name('MonthDay')} label={t('setup.deadline.monthDay')} hint={t('setup.deadline.monthDayHint')} inputMode="numeric" value={one(props.values, name('MonthDay'))} error={props.errors[name('MonthDay')]} />,
+      children: (
+        <Input
+          name={name('MonthDay')}
+          label={t('setup.deadline.monthDay')}
+          hint={t('setup.deadline.monthDayHint')}
+          inputMode="numeric"
+          value={one(props.values, name('MonthDay'))}
+          error={props.errors[name('MonthDay')]}
+        />
+      ),
     },
   ];
   return (
     <div class="fr-mb-3w">
       <Radios name={name('Type')} legend={props.legend} options={options} value={type} error={props.errors[name('Type')]} />
-      <Input name={name('Time')} label={t('setup.deadline.time')} hint={props.allowSame ? t('setup.deadline.timeIfOwn') : t('setup.timeHint')} value={one(props.values, name('Time'))} error={props.errors[name('Time')]} />
+      <Input
+        name={name('Time')}
+        label={t('setup.deadline.time')}
+        hint={props.allowSame ? t('setup.deadline.timeIfOwn') : t('setup.timeHint')}
+        value={one(props.values, name('Time'))}
+        error={props.errors[name('Time')]}
+      />
     </div>
   );
 }
@@ -230,8 +289,16 @@ export function SaveOrPreview() {
   const { t } = usePage();
   return (
     <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-      <li><Button name="action" value="save" icon="fr-icon-save-line">{t('setup.save')}</Button></li>
-      <li><Button name="action" value="preview" variant="secondary" icon="fr-icon-calendar-line">{t('setup.preview.button')}</Button></li>
+      <li>
+        <Button name="action" value="save" icon="fr-icon-save-line">
+          {t('setup.save')}
+        </Button>
+      </li>
+      <li>
+        <Button name="action" value="preview" variant="secondary" icon="fr-icon-calendar-line">
+          {t('setup.preview.button')}
+        </Button>
+      </li>
     </ul>
   );
 }
@@ -243,7 +310,9 @@ export function DeadlinePreview(props: { days: DeadlinePreviewDay[] | null; time
   const moment = (instant: Date) => t('setup.preview.moment', { date: fmt.longDate(instant), time: localTime(instant, props.timeZone) });
   return (
     <section class="fr-callout fr-mb-4w" id="apercu" aria-labelledby="apercu-title">
-      <h2 class="fr-callout__title fr-h5" id="apercu-title">{t('setup.preview.title')}</h2>
+      <h2 class="fr-callout__title fr-h5" id="apercu-title">
+        {t('setup.preview.title')}
+      </h2>
       {props.days === null ? (
         <p class="fr-callout__text fr-text--sm">{t('setup.preview.incomplete')}</p>
       ) : props.days.length === 0 ? (
@@ -254,7 +323,11 @@ export function DeadlinePreview(props: { days: DeadlinePreviewDay[] | null; time
           <ul class="fr-text--sm">
             {props.days.map((entry) => (
               <li key={entry.day}>
-                <strong>{day(entry.day)}</strong>{t('setup.preview.colon')}{t('setup.preview.booking', { until: moment(entry.booking.instant) })}{t('setup.preview.semicolon')}{t('setup.preview.cancellation', { until: moment(entry.cancellation.instant) })}
+                <strong>{day(entry.day)}</strong>
+                {t('setup.preview.colon')}
+                {t('setup.preview.booking', { until: moment(entry.booking.instant) })}
+                {t('setup.preview.semicolon')}
+                {t('setup.preview.cancellation', { until: moment(entry.cancellation.instant) })}
               </li>
             ))}
           </ul>
@@ -268,7 +341,13 @@ export function SetupTable(props: { caption: string; headers: string[]; children
   return (
     <Table caption={props.caption} noCaption class="fr-mb-3w">
       <thead>
-        <tr>{props.headers.map((header) => <th scope="col" key={header}>{header}</th>)}</tr>
+        <tr>
+          {props.headers.map((header) => (
+            <th scope="col" key={header}>
+              {header}
+            </th>
+          ))}
+        </tr>
       </thead>
       <tbody>{props.children}</tbody>
     </Table>
@@ -282,7 +361,8 @@ export function DeleteButton(props: { action: string; label: string; what: strin
     <form method="post" action={href(page, props.action)} class="pf-inline-form">
       <CsrfField />
       <Button variant="tertiary" icon="fr-icon-delete-line" class="fr-btn--sm">
-        {props.label}<span class="fr-sr-only"> — {props.what}</span>
+        {props.label}
+        <span class="fr-sr-only"> — {props.what}</span>
       </Button>
     </form>
   );
@@ -315,7 +395,9 @@ export function BackLink(props: { path: string; label: string }) {
   const page = usePage();
   return (
     <nav class="fr-mb-2w">
-      <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, props.path)}>{props.label}</a>
+      <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, props.path)}>
+        {props.label}
+      </a>
     </nav>
   );
 }
@@ -323,7 +405,12 @@ export function BackLink(props: { path: string; label: string }) {
 /** The way back to an activity's page, at the section a form belongs to. */
 export function BackToActivity(props: { activity: { id: string; name: string }; anchor?: string }) {
   const { t } = usePage();
-  return <BackLink path={`${ACTIVITIES_PATH}/${props.activity.id}${props.anchor ? `#${props.anchor}` : ''}`} label={t('setup.backTo', { name: props.activity.name })} />;
+  return (
+    <BackLink
+      path={`${ACTIVITIES_PATH}/${props.activity.id}${props.anchor ? `#${props.anchor}` : ''}`}
+      label={t('setup.backTo', { name: props.activity.name })}
+    />
+  );
 }
 
 /** A set-up form: the way back, its title and what it belongs to, the error summary, the fields, the save button. */

@@ -19,8 +19,21 @@ import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { href, usePage } from '../page-context.js';
 import {
-  ACTIVITIES_PATH, BackLink, Checkboxes, DeadlineEditor, DeadlinePreview, DeleteButton, dm, many, one, Radios, SaveOrPreview, SetupTable, useWeekdayNames,
-  type FormValues, type Notice,
+  ACTIVITIES_PATH,
+  BackLink,
+  Checkboxes,
+  DeadlineEditor,
+  DeadlinePreview,
+  DeleteButton,
+  dm,
+  many,
+  one,
+  Radios,
+  SaveOrPreview,
+  SetupTable,
+  useWeekdayNames,
+  type FormValues,
+  type Notice,
 } from './activity-common.js';
 import { useCanChange } from './staff-access.js';
 
@@ -50,20 +63,50 @@ export function ActivityListPage(props: { activities: ActivityListItem[]; notice
   return (
     <>
       <h1>{t('setup.activities.title')}</h1>
-      {props.notice && <Alert kind={props.notice.kind} small announce>{props.notice.text}</Alert>}
+      {props.notice && (
+        <Alert kind={props.notice.kind} small announce>
+          {props.notice.text}
+        </Alert>
+      )}
       <p>{t('setup.activities.intro')}</p>
-      {!canEdit && <Alert kind="info" small>{t('setup.readOnly')}</Alert>}
+      {!canEdit && (
+        <Alert kind="info" small>
+          {t('setup.readOnly')}
+        </Alert>
+      )}
       <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-        {canEdit && <li><ButtonLink href={href(page, `${ACTIVITIES_PATH}/nouvelle`)} icon="fr-icon-add-line">{t('setup.activities.add')}</ButtonLink></li>}
-        <li><ButtonLink href={href(page, `${ACTIVITIES_PATH}/sites`)} variant="secondary" icon="fr-icon-building-line">{t('setup.sites.title')}</ButtonLink></li>
+        {canEdit && (
+          <li>
+            <ButtonLink href={href(page, `${ACTIVITIES_PATH}/nouvelle`)} icon="fr-icon-add-line">
+              {t('setup.activities.add')}
+            </ButtonLink>
+          </li>
+        )}
+        <li>
+          <ButtonLink href={href(page, `${ACTIVITIES_PATH}/sites`)} variant="secondary" icon="fr-icon-building-line">
+            {t('setup.sites.title')}
+          </ButtonLink>
+        </li>
       </ul>
       {props.activities.length === 0 ? (
         <p>{t('setup.activities.none')}</p>
       ) : (
-        <SetupTable caption={t('setup.activities.title')} headers={[t('setup.field.name'), t('setup.field.kind'), t('setup.field.site'), t('setup.field.dates'), t('setup.field.validationMode'), t('setup.field.waitlistMode')]}>
+        <SetupTable
+          caption={t('setup.activities.title')}
+          headers={[
+            t('setup.field.name'),
+            t('setup.field.kind'),
+            t('setup.field.site'),
+            t('setup.field.dates'),
+            t('setup.field.validationMode'),
+            t('setup.field.waitlistMode'),
+          ]}
+        >
           {props.activities.map((activity) => (
             <tr key={activity.id}>
-              <td><a href={href(page, `${ACTIVITIES_PATH}/${activity.id}`)}>{activity.name}</a></td>
+              <td>
+                <a href={href(page, `${ACTIVITIES_PATH}/${activity.id}`)}>{activity.name}</a>
+              </td>
               <td>{t(`setup.kind.${activity.kind}`)}</td>
               <td>{activity.siteName ?? t('setup.noSite')}</td>
               <td>{t('setup.dates', { from: formatCalendarDate(activity.startsOn), to: formatCalendarDate(activity.endsOn) })}</td>
@@ -78,9 +121,29 @@ export function ActivityListPage(props: { activities: ActivityListItem[]; notice
 }
 
 const ACTIVITY_FIELDS: ActivityField[] = [
-  'name', 'kind', 'siteId', 'description', 'startsOn', 'endsOn', 'weekdays', 'opening', 'validationMode', 'waitlistMode', 'offerHours',
-  'requiresEnrollment', 'documentsRequired', 'bookingType', 'bookingDays', 'bookingWeekday', 'bookingMonthDay', 'bookingTime',
-  'cancelType', 'cancelDays', 'cancelWeekday', 'cancelMonthDay', 'cancelTime',
+  'name',
+  'kind',
+  'siteId',
+  'description',
+  'startsOn',
+  'endsOn',
+  'weekdays',
+  'opening',
+  'validationMode',
+  'waitlistMode',
+  'offerHours',
+  'requiresEnrollment',
+  'documentsRequired',
+  'bookingType',
+  'bookingDays',
+  'bookingWeekday',
+  'bookingMonthDay',
+  'bookingTime',
+  'cancelType',
+  'cancelDays',
+  'cancelWeekday',
+  'cancelMonthDay',
+  'cancelTime',
 ];
 
 export function deadlineLabels(t: Translate, prefix: 'booking' | 'cancel'): Record<string, string> {
@@ -109,11 +172,21 @@ export function ActivityFormPage(props: ActivityForm & { id: string | null; erro
   const weekdays = useWeekdayNames();
   const { values, errors } = props;
   const labels: Record<string, string> = {
-    name: t('setup.field.name'), kind: t('setup.field.kind'), siteId: t('setup.field.site'), description: t('setup.field.description'),
-    startsOn: t('setup.field.startsOn'), endsOn: t('setup.field.endsOn'), weekdays: t('setup.field.weekdays'), opening: t('setup.field.opening'),
-    validationMode: t('setup.field.validationMode'), waitlistMode: t('setup.field.waitlistMode'), offerHours: t('setup.field.offerHours'),
-    requiresEnrollment: t('setup.field.requiresEnrollment'), documentsRequired: t('setup.field.documentsRequired'),
-    ...deadlineLabels(t, 'booking'), ...deadlineLabels(t, 'cancel'),
+    name: t('setup.field.name'),
+    kind: t('setup.field.kind'),
+    siteId: t('setup.field.site'),
+    description: t('setup.field.description'),
+    startsOn: t('setup.field.startsOn'),
+    endsOn: t('setup.field.endsOn'),
+    weekdays: t('setup.field.weekdays'),
+    opening: t('setup.field.opening'),
+    validationMode: t('setup.field.validationMode'),
+    waitlistMode: t('setup.field.waitlistMode'),
+    offerHours: t('setup.field.offerHours'),
+    requiresEnrollment: t('setup.field.requiresEnrollment'),
+    documentsRequired: t('setup.field.documentsRequired'),
+    ...deadlineLabels(t, 'booking'),
+    ...deadlineLabels(t, 'cancel'),
   };
   const ordered = Object.fromEntries(ACTIVITY_FIELDS.map((field) => [field, errors[field]]));
   const action = props.id ? `${ACTIVITIES_PATH}/${props.id}/modifier` : `${ACTIVITIES_PATH}/nouvelle`;
@@ -130,33 +203,97 @@ export function ActivityFormPage(props: ActivityForm & { id: string | null; erro
           <div class="fr-col-12 fr-col-lg-8">
             <h2 class="fr-h4">{t('setup.activities.sectionWhat')}</h2>
             <Input name="name" label={labels.name!} value={one(values, 'name')} error={errors.name} required maxLength={200} />
-            <Select name="kind" label={labels.kind!} value={one(values, 'kind')} error={errors.kind} required
-              options={[{ value: '', label: t('setup.choose') }, ...ACTIVITY_KINDS.map((kind) => ({ value: kind, label: t(`setup.kind.${kind}`) }))]} />
-            <Select name="siteId" label={labels.siteId!} value={one(values, 'siteId')} error={errors.siteId}
-              options={[{ value: '', label: t('setup.noSite') }, ...props.sites.map((site) => ({ value: site.id, label: site.name }))]} />
-            <Textarea name="description" label={labels.description!} hint={t('setup.field.descriptionHint')} value={one(values, 'description')} error={errors.description} rows={3} />
+            <Select
+              name="kind"
+              label={labels.kind!}
+              value={one(values, 'kind')}
+              error={errors.kind}
+              required
+              options={[{ value: '', label: t('setup.choose') }, ...ACTIVITY_KINDS.map((kind) => ({ value: kind, label: t(`setup.kind.${kind}`) }))]}
+            />
+            <Select
+              name="siteId"
+              label={labels.siteId!}
+              value={one(values, 'siteId')}
+              error={errors.siteId}
+              options={[{ value: '', label: t('setup.noSite') }, ...props.sites.map((site) => ({ value: site.id, label: site.name }))]}
+            />
+            <Textarea
+              name="description"
+              label={labels.description!}
+              hint={t('setup.field.descriptionHint')}
+              value={one(values, 'description')}
+              error={errors.description}
+              rows={3}
+            />
 
             <h2 class="fr-h4">{t('setup.activities.sectionWhen')}</h2>
-            <Input name="startsOn" label={labels.startsOn!} hint={t('setup.dateHint')} value={asTyped(one(values, 'startsOn'))} error={errors.startsOn} required />
+            <Input
+              name="startsOn"
+              label={labels.startsOn!}
+              hint={t('setup.dateHint')}
+              value={asTyped(one(values, 'startsOn'))}
+              error={errors.startsOn}
+              required
+            />
             <Input name="endsOn" label={labels.endsOn!} hint={t('setup.dateHint')} value={asTyped(one(values, 'endsOn'))} error={errors.endsOn} required />
-            <Checkboxes name="weekdays" legend={labels.weekdays!} inline values={many(values, 'weekdays')} error={errors.weekdays}
-              options={weekdays.map((label, index) => ({ value: String(index + 1), label }))} />
-            <Radios name="opening" legend={labels.opening!} value={one(values, 'opening')} error={errors.opening}
-              options={OPENINGS.map((opening) => ({ value: opening, label: t(`setup.opening.${opening}`), hint: t(`setup.opening.${opening}.hint`) }))} />
+            <Checkboxes
+              name="weekdays"
+              legend={labels.weekdays!}
+              inline
+              values={many(values, 'weekdays')}
+              error={errors.weekdays}
+              options={weekdays.map((label, index) => ({ value: String(index + 1), label }))}
+            />
+            <Radios
+              name="opening"
+              legend={labels.opening!}
+              value={one(values, 'opening')}
+              error={errors.opening}
+              options={OPENINGS.map((opening) => ({ value: opening, label: t(`setup.opening.${opening}`), hint: t(`setup.opening.${opening}.hint`) }))}
+            />
 
             <h2 class="fr-h4">{t('setup.activities.sectionRules')}</h2>
-            <Radios name="validationMode" legend={labels.validationMode!} value={one(values, 'validationMode')} error={errors.validationMode}
-              options={VALIDATION_MODES.map((mode) => ({ value: mode, label: t(`setup.validation.${mode}`) }))} />
-            <Radios name="waitlistMode" legend={labels.waitlistMode!} value={one(values, 'waitlistMode')} error={errors.waitlistMode}
+            <Radios
+              name="validationMode"
+              legend={labels.validationMode!}
+              value={one(values, 'validationMode')}
+              error={errors.validationMode}
+              options={VALIDATION_MODES.map((mode) => ({ value: mode, label: t(`setup.validation.${mode}`) }))}
+            />
+            <Radios
+              name="waitlistMode"
+              legend={labels.waitlistMode!}
+              value={one(values, 'waitlistMode')}
+              error={errors.waitlistMode}
               options={WAITLIST_MODES.map((mode) => ({
                 value: mode,
                 label: t(`setup.waitlistChoice.${mode}`),
-                children: mode === 'offer' ? <Input name="offerHours" label={labels.offerHours!} inputMode="numeric" value={one(values, 'offerHours')} error={errors.offerHours} /> : undefined,
-              }))} />
-            <RadioYesNo name="requiresEnrollment" label={labels.requiresEnrollment!} hint={t('setup.field.requiresEnrollmentHint')} value={requires === '' ? null : requires === 'true'} error={errors.requiresEnrollment} />
-            <Textarea name="documentsRequired" label={labels.documentsRequired!} hint={t('setup.field.documentsRequiredHint')} value={one(values, 'documentsRequired')} error={errors.documentsRequired} rows={3} />
+                children:
+                  mode === 'offer' ? (
+                    <Input name="offerHours" label={labels.offerHours!} inputMode="numeric" value={one(values, 'offerHours')} error={errors.offerHours} />
+                  ) : undefined,
+              }))}
+            />
+            <RadioYesNo
+              name="requiresEnrollment"
+              label={labels.requiresEnrollment!}
+              hint={t('setup.field.requiresEnrollmentHint')}
+              value={requires === '' ? null : requires === 'true'}
+              error={errors.requiresEnrollment}
+            />
+            <Textarea
+              name="documentsRequired"
+              label={labels.documentsRequired!}
+              hint={t('setup.field.documentsRequiredHint')}
+              value={one(values, 'documentsRequired')}
+              error={errors.documentsRequired}
+              rows={3}
+            />
 
-            <h2 class="fr-h4" id="delais">{t('setup.activities.sectionDeadlines')}</h2>
+            <h2 class="fr-h4" id="delais">
+              {t('setup.activities.sectionDeadlines')}
+            </h2>
             <p class="fr-text--sm">{t('setup.deadline.intro')}</p>
             <DeadlineEditor prefix="booking" legend={labels.bookingType!} values={values} errors={errors} />
             <DeadlineEditor prefix="cancel" legend={labels.cancelType!} values={values} errors={errors} />
@@ -187,8 +324,13 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: Notice 
   const base = `${ACTIVITIES_PATH}/${activity.id}`;
   const groupNames = new Map(groups.map((group) => [group.id, group.name]));
   // In the units' order, whatever the order of the ids.
-  const namesOf = (ids: string[]) => units.filter((unit) => ids.includes(unit.id)).map((unit) => unit.name).join(', ') || '—';
-  const poolLabel = (pool: CapacityPool) => `${namesOf(pool.unit_ids)} — ${pool.group_id ? (groupNames.get(pool.group_id) ?? '—') : t('setup.places.allGroups')}`;
+  const namesOf = (ids: string[]) =>
+    units
+      .filter((unit) => ids.includes(unit.id))
+      .map((unit) => unit.name)
+      .join(', ') || '—';
+  const poolLabel = (pool: CapacityPool) =>
+    `${namesOf(pool.unit_ids)} — ${pool.group_id ? (groupNames.get(pool.group_id) ?? '—') : t('setup.places.allGroups')}`;
   const poolsById = new Map(pools.map((pool) => [pool.id, pool]));
   const unitRule = (unit: Unit, kind: 'booking' | 'cancel') => {
     const rule = kind === 'booking' ? unit.booking_deadline : unit.cancellation_deadline;
@@ -198,31 +340,65 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: Notice 
     <>
       <BackLink path={ACTIVITIES_PATH} label={t('setup.activities.backToList')} />
       <h1>{activity.name}</h1>
-      {props.notice && <Alert kind={props.notice.kind} small announce>{props.notice.text}</Alert>}
-      {!canEdit && <Alert kind="info" small>{t('setup.readOnly')}</Alert>}
+      {props.notice && (
+        <Alert kind={props.notice.kind} small announce>
+          {props.notice.text}
+        </Alert>
+      )}
+      {!canEdit && (
+        <Alert kind="info" small>
+          {t('setup.readOnly')}
+        </Alert>
+      )}
       <dl class="pf-definition-list">
-        <dt>{t('setup.field.kind')}</dt><dd>{t(`setup.kind.${activity.kind}`)}</dd>
-        <dt>{t('setup.field.site')}</dt><dd>{props.setup.siteName ?? t('setup.noSite')}</dd>
-        <dt>{t('setup.field.dates')}</dt><dd>{t('setup.dates', { from: formatCalendarDate(activity.starts_on), to: formatCalendarDate(activity.ends_on) })}</dd>
-        <dt>{t('setup.field.weekdays')}</dt><dd>{weekdaysText(weekdays, activity.weekdays)}</dd>
-        <dt>{t('setup.field.opening')}</dt><dd>{t(`setup.opening.${activity.opening}`)}</dd>
-        <dt>{t('setup.field.validationMode')}</dt><dd>{t(`setup.validation.${activity.validation_mode}`)}</dd>
-        <dt>{t('setup.field.waitlistMode')}</dt><dd>{t(`setup.waitlist.${activity.waitlist_mode}`, { hours: activity.offer_hours })}</dd>
-        <dt>{t('setup.field.requiresEnrollment')}</dt><dd>{t(activity.requires_enrollment ? 'value.yes' : 'value.no')}</dd>
-        <dt>{t('setup.field.documentsRequired')}</dt><dd class="pf-pre">{activity.documents_required ?? '—'}</dd>
-        <dt>{t('setup.field.bookingDeadline')}</dt><dd>{ruleText(t, weekdays, activity.booking_deadline, lang)}</dd>
-        <dt>{t('setup.field.cancellationDeadline')}</dt><dd>{ruleText(t, weekdays, activity.cancellation_deadline, lang)}</dd>
+        <dt>{t('setup.field.kind')}</dt>
+        <dd>{t(`setup.kind.${activity.kind}`)}</dd>
+        <dt>{t('setup.field.site')}</dt>
+        <dd>{props.setup.siteName ?? t('setup.noSite')}</dd>
+        <dt>{t('setup.field.dates')}</dt>
+        <dd>{t('setup.dates', { from: formatCalendarDate(activity.starts_on), to: formatCalendarDate(activity.ends_on) })}</dd>
+        <dt>{t('setup.field.weekdays')}</dt>
+        <dd>{weekdaysText(weekdays, activity.weekdays)}</dd>
+        <dt>{t('setup.field.opening')}</dt>
+        <dd>{t(`setup.opening.${activity.opening}`)}</dd>
+        <dt>{t('setup.field.validationMode')}</dt>
+        <dd>{t(`setup.validation.${activity.validation_mode}`)}</dd>
+        <dt>{t('setup.field.waitlistMode')}</dt>
+        <dd>{t(`setup.waitlist.${activity.waitlist_mode}`, { hours: activity.offer_hours })}</dd>
+        <dt>{t('setup.field.requiresEnrollment')}</dt>
+        <dd>{t(activity.requires_enrollment ? 'value.yes' : 'value.no')}</dd>
+        <dt>{t('setup.field.documentsRequired')}</dt>
+        <dd class="pf-pre">{activity.documents_required ?? '—'}</dd>
+        <dt>{t('setup.field.bookingDeadline')}</dt>
+        <dd>{ruleText(t, weekdays, activity.booking_deadline, lang)}</dd>
+        <dt>{t('setup.field.cancellationDeadline')}</dt>
+        <dd>{ruleText(t, weekdays, activity.cancellation_deadline, lang)}</dd>
       </dl>
       {activity.description && <p class="pf-pre">{activity.description}</p>}
       <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-4w">
-        {canEdit && <li><ButtonLink href={href(page, `${base}/modifier`)} icon="fr-icon-edit-line">{t('setup.activities.edit')}</ButtonLink></li>}
-        <li><ButtonLink href={href(page, `${base}/inscriptions`)} variant="secondary" icon="fr-icon-team-line">{t('setup.enrollments.link', { count: props.enrolledCount })}</ButtonLink></li>
+        {canEdit && (
+          <li>
+            <ButtonLink href={href(page, `${base}/modifier`)} icon="fr-icon-edit-line">
+              {t('setup.activities.edit')}
+            </ButtonLink>
+          </li>
+        )}
+        <li>
+          <ButtonLink href={href(page, `${base}/inscriptions`)} variant="secondary" icon="fr-icon-team-line">
+            {t('setup.enrollments.link', { count: props.enrolledCount })}
+          </ButtonLink>
+        </li>
       </ul>
 
       <h2 id="groupes">{t('setup.groups.title')}</h2>
       <p class="fr-text--sm">{t('setup.groups.intro')}</p>
-      {groups.length === 0 ? <p>{t('setup.groups.none')}</p> : (
-        <SetupTable caption={t('setup.groups.title')} headers={[t('setup.field.position'), t('setup.field.name'), t('setup.field.ages'), ...(canEdit ? [t('setup.actions')] : [])]}>
+      {groups.length === 0 ? (
+        <p>{t('setup.groups.none')}</p>
+      ) : (
+        <SetupTable
+          caption={t('setup.groups.title')}
+          headers={[t('setup.field.position'), t('setup.field.name'), t('setup.field.ages'), ...(canEdit ? [t('setup.actions')] : [])]}
+        >
           {groups.map((group) => (
             <tr key={group.id}>
               <td>{group.position}</td>
@@ -230,7 +406,10 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: Notice 
               <td>{agesText(t, group.min_age, group.max_age)}</td>
               {canEdit && (
                 <td class="pf-actions-cell">
-                  <a class="fr-link fr-mr-2w" href={href(page, `${base}/groupes/${group.id}`)}>{t('setup.edit')}<span class="fr-sr-only"> — {group.name}</span></a>
+                  <a class="fr-link fr-mr-2w" href={href(page, `${base}/groupes/${group.id}`)}>
+                    {t('setup.edit')}
+                    <span class="fr-sr-only"> — {group.name}</span>
+                  </a>
                   <DeleteButton action={`${base}/groupes/${group.id}/suppression`} label={t('setup.delete')} what={group.name} />
                 </td>
               )}
@@ -238,24 +417,51 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: Notice 
           ))}
         </SetupTable>
       )}
-      {canEdit && <p><ButtonLink href={href(page, `${base}/groupes/nouveau`)} variant="secondary" icon="fr-icon-add-line">{t('setup.groups.add')}</ButtonLink></p>}
+      {canEdit && (
+        <p>
+          <ButtonLink href={href(page, `${base}/groupes/nouveau`)} variant="secondary" icon="fr-icon-add-line">
+            {t('setup.groups.add')}
+          </ButtonLink>
+        </p>
+      )}
 
       <h2 id="prestations">{t('setup.units.title')}</h2>
       <p class="fr-text--sm">{t('setup.units.intro')}</p>
-      {units.length === 0 ? <p>{t('setup.units.none')}</p> : (
-        <SetupTable caption={t('setup.units.title')} headers={[t('setup.field.position'), t('setup.field.code'), t('setup.field.name'), t('setup.field.weekdays'), t('setup.field.deadlines'), t('setup.field.excludes'), t('setup.field.requiresAny'), ...(canEdit ? [t('setup.actions')] : [])]}>
+      {units.length === 0 ? (
+        <p>{t('setup.units.none')}</p>
+      ) : (
+        <SetupTable
+          caption={t('setup.units.title')}
+          headers={[
+            t('setup.field.position'),
+            t('setup.field.code'),
+            t('setup.field.name'),
+            t('setup.field.weekdays'),
+            t('setup.field.deadlines'),
+            t('setup.field.excludes'),
+            t('setup.field.requiresAny'),
+            ...(canEdit ? [t('setup.actions')] : []),
+          ]}
+        >
           {units.map((unit) => (
             <tr key={unit.id}>
               <td>{unit.position}</td>
               <td>{unit.code}</td>
               <td>{unit.name}</td>
               <td>{unit.weekdays ? weekdaysText(weekdays, unit.weekdays) : t('setup.sameAsActivity')}</td>
-              <td>{unit.booking_deadline === null && unit.cancellation_deadline === null ? t('setup.sameAsActivity') : t('setup.units.deadlines', { booking: unitRule(unit, 'booking'), cancel: unitRule(unit, 'cancel') })}</td>
+              <td>
+                {unit.booking_deadline === null && unit.cancellation_deadline === null
+                  ? t('setup.sameAsActivity')
+                  : t('setup.units.deadlines', { booking: unitRule(unit, 'booking'), cancel: unitRule(unit, 'cancel') })}
+              </td>
               <td>{namesOf(unit.excludes)}</td>
               <td>{namesOf(unit.requires_any)}</td>
               {canEdit && (
                 <td class="pf-actions-cell">
-                  <a class="fr-link fr-mr-2w" href={href(page, `${base}/prestations/${unit.id}`)}>{t('setup.edit')}<span class="fr-sr-only"> — {unit.name}</span></a>
+                  <a class="fr-link fr-mr-2w" href={href(page, `${base}/prestations/${unit.id}`)}>
+                    {t('setup.edit')}
+                    <span class="fr-sr-only"> — {unit.name}</span>
+                  </a>
                   <DeleteButton action={`${base}/prestations/${unit.id}/suppression`} label={t('setup.delete')} what={unit.name} />
                 </td>
               )}
@@ -263,12 +469,23 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: Notice 
           ))}
         </SetupTable>
       )}
-      {canEdit && <p><ButtonLink href={href(page, `${base}/prestations/nouvelle`)} variant="secondary" icon="fr-icon-add-line">{t('setup.units.add')}</ButtonLink></p>}
+      {canEdit && (
+        <p>
+          <ButtonLink href={href(page, `${base}/prestations/nouvelle`)} variant="secondary" icon="fr-icon-add-line">
+            {t('setup.units.add')}
+          </ButtonLink>
+        </p>
+      )}
 
       <h2 id="places">{t('setup.places.title')}</h2>
       <p class="fr-text--sm">{t('setup.places.intro')}</p>
-      {pools.length === 0 ? <p>{t('setup.places.none')}</p> : (
-        <SetupTable caption={t('setup.places.title')} headers={[t('setup.field.units'), t('setup.field.group'), t('setup.field.places'), ...(canEdit ? [t('setup.actions')] : [])]}>
+      {pools.length === 0 ? (
+        <p>{t('setup.places.none')}</p>
+      ) : (
+        <SetupTable
+          caption={t('setup.places.title')}
+          headers={[t('setup.field.units'), t('setup.field.group'), t('setup.field.places'), ...(canEdit ? [t('setup.actions')] : [])]}
+        >
           {pools.map((pool) => (
             <tr key={pool.id}>
               <td>{namesOf(pool.unit_ids)}</td>
@@ -276,8 +493,14 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: Notice 
               <td>{pool.places}</td>
               {canEdit && (
                 <td class="pf-actions-cell">
-                  <a class="fr-link fr-mr-2w" href={href(page, `${base}/places/${pool.id}`)}>{t('setup.edit')}<span class="fr-sr-only"> — {poolLabel(pool)}</span></a>
-                  <a class="fr-link fr-mr-2w" href={href(page, `${base}/places/${pool.id}/dates`)}>{t('setup.places.byDate')}<span class="fr-sr-only"> — {poolLabel(pool)}</span></a>
+                  <a class="fr-link fr-mr-2w" href={href(page, `${base}/places/${pool.id}`)}>
+                    {t('setup.edit')}
+                    <span class="fr-sr-only"> — {poolLabel(pool)}</span>
+                  </a>
+                  <a class="fr-link fr-mr-2w" href={href(page, `${base}/places/${pool.id}/dates`)}>
+                    {t('setup.places.byDate')}
+                    <span class="fr-sr-only"> — {poolLabel(pool)}</span>
+                  </a>
                   <DeleteButton action={`${base}/places/${pool.id}/suppression`} label={t('setup.delete')} what={poolLabel(pool)} />
                 </td>
               )}
@@ -285,11 +508,20 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: Notice 
           ))}
         </SetupTable>
       )}
-      {canEdit && units.length > 0 && <p><ButtonLink href={href(page, `${base}/places/nouvelle`)} variant="secondary" icon="fr-icon-add-line">{t('setup.places.add')}</ButtonLink></p>}
+      {canEdit && units.length > 0 && (
+        <p>
+          <ButtonLink href={href(page, `${base}/places/nouvelle`)} variant="secondary" icon="fr-icon-add-line">
+            {t('setup.places.add')}
+          </ButtonLink>
+        </p>
+      )}
       {props.overrides.length > 0 && (
         <>
           <h3 class="fr-h5">{t('setup.places.overridesTitle')}</h3>
-          <SetupTable caption={t('setup.places.overridesTitle')} headers={[t('setup.field.date'), t('setup.field.units'), t('setup.field.places'), t('setup.field.taken'), ...(canEdit ? [t('setup.actions')] : [])]}>
+          <SetupTable
+            caption={t('setup.places.overridesTitle')}
+            headers={[t('setup.field.date'), t('setup.field.units'), t('setup.field.places'), t('setup.field.taken'), ...(canEdit ? [t('setup.actions')] : [])]}
+          >
             {props.overrides.map((override) => {
               const pool = poolsById.get(override.poolId);
               return (
@@ -303,7 +535,8 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: Notice 
                       <form method="post" action={href(page, `${base}/places/${override.poolId}/dates/${override.day}/retablir`)} class="pf-inline-form">
                         <CsrfField />
                         <Button variant="tertiary" icon="fr-icon-arrow-go-back-line" class="fr-btn--sm">
-                          {t('setup.places.reset', { places: pool?.places ?? 0 })}<span class="fr-sr-only"> — {formatCalendarDate(override.day)}</span>
+                          {t('setup.places.reset', { places: pool?.places ?? 0 })}
+                          <span class="fr-sr-only"> — {formatCalendarDate(override.day)}</span>
                         </Button>
                       </form>
                     </td>
@@ -317,20 +550,50 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: Notice 
 
       <h2 id="periodes">{t('setup.periods.title')}</h2>
       <p class="fr-text--sm">{t('setup.periods.intro')}</p>
-      {periods.length === 0 ? <p>{t('setup.periods.none')}</p> : (
-        <SetupTable caption={t('setup.periods.title')} headers={[t('setup.field.name'), t('setup.periods.asFamiliesSee'), t('setup.field.allocation'), t('setup.field.groups'), ...(canEdit ? [t('setup.actions')] : [])]}>
+      {periods.length === 0 ? (
+        <p>{t('setup.periods.none')}</p>
+      ) : (
+        <SetupTable
+          caption={t('setup.periods.title')}
+          headers={[
+            t('setup.field.name'),
+            t('setup.periods.asFamiliesSee'),
+            t('setup.field.allocation'),
+            t('setup.field.groups'),
+            ...(canEdit ? [t('setup.actions')] : []),
+          ]}
+        >
           {periods.map((period) => (
             <tr key={period.id}>
               <td class="fr-cell--multiline pf-text-cell">{period.name}</td>
               <td class="fr-cell--multiline pf-text-cell">{periodText(t, period, props.timeZone)}</td>
               <td class="fr-cell--multiline pf-text-cell">
                 {t(`setup.allocation.${period.allocation}`)}
-                {period.allocation === 'lottery' && <> — <a class="fr-link" href={href(page, `${base}/periodes/${period.id}/tirage`)}>{t('lottery.staff.link')}<span class="fr-sr-only"> — {period.name}</span></a></>}
+                {period.allocation === 'lottery' && (
+                  <>
+                    {' '}
+                    —{' '}
+                    <a class="fr-link" href={href(page, `${base}/periodes/${period.id}/tirage`)}>
+                      {t('lottery.staff.link')}
+                      <span class="fr-sr-only"> — {period.name}</span>
+                    </a>
+                  </>
+                )}
               </td>
-              <td>{period.group_ids.length === 0 ? t('setup.periods.allGroups') : period.group_ids.map((id) => groupNames.get(id)).filter(Boolean).join(', ') || '—'}</td>
+              <td>
+                {period.group_ids.length === 0
+                  ? t('setup.periods.allGroups')
+                  : period.group_ids
+                      .map((id) => groupNames.get(id))
+                      .filter(Boolean)
+                      .join(', ') || '—'}
+              </td>
               {canEdit && (
                 <td class="pf-actions-cell">
-                  <a class="fr-link fr-mr-2w" href={href(page, `${base}/periodes/${period.id}`)}>{t('setup.edit')}<span class="fr-sr-only"> — {period.name}</span></a>
+                  <a class="fr-link fr-mr-2w" href={href(page, `${base}/periodes/${period.id}`)}>
+                    {t('setup.edit')}
+                    <span class="fr-sr-only"> — {period.name}</span>
+                  </a>
                   <DeleteButton action={`${base}/periodes/${period.id}/suppression`} label={t('setup.delete')} what={period.name} />
                 </td>
               )}
@@ -338,7 +601,13 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: Notice 
           ))}
         </SetupTable>
       )}
-      {canEdit && <p><ButtonLink href={href(page, `${base}/periodes/nouvelle`)} variant="secondary" icon="fr-icon-add-line">{t('setup.periods.add')}</ButtonLink></p>}
+      {canEdit && (
+        <p>
+          <ButtonLink href={href(page, `${base}/periodes/nouvelle`)} variant="secondary" icon="fr-icon-add-line">
+            {t('setup.periods.add')}
+          </ButtonLink>
+        </p>
+      )}
     </>
   );
 }

@@ -3,7 +3,19 @@ import type { ActivityDefinition } from '../../modules/activities/activity-defin
 import { tenantToday } from '../../modules/activities/setup-forms.js';
 import { Input } from '../components/dsfr/input.js';
 import { usePage } from '../page-context.js';
-import { ACTIVITIES_PATH, activityPart, BackToActivity, Checkboxes, many, one, Radios, SetupFormFrame, setupMessages, setupNotice, type FormValues } from './activity-common.js';
+import {
+  ACTIVITIES_PATH,
+  activityPart,
+  BackToActivity,
+  Checkboxes,
+  many,
+  one,
+  Radios,
+  SetupFormFrame,
+  setupMessages,
+  setupNotice,
+  type FormValues,
+} from './activity-common.js';
 import { asTyped } from './activity-pages.js';
 import { OF_ACTIVITY, type SetupEditor } from './setup-editor.js';
 
@@ -39,8 +51,14 @@ function PeriodFormPage(props: PeriodForm & { periodId: string | null; errors: P
   const { t } = usePage();
   const { setup, values, errors } = props;
   const labels: Record<PeriodField, string> = {
-    name: t('setup.field.name'), firstDay: t('setup.field.firstDay'), lastDay: t('setup.field.lastDay'), opensOn: t('setup.field.opensOn'),
-    opensAt: t('setup.field.opensAt'), closesOn: t('setup.field.closesOn'), closesAt: t('setup.field.closesAt'), allocation: t('setup.field.allocation'),
+    name: t('setup.field.name'),
+    firstDay: t('setup.field.firstDay'),
+    lastDay: t('setup.field.lastDay'),
+    opensOn: t('setup.field.opensOn'),
+    opensAt: t('setup.field.opensAt'),
+    closesOn: t('setup.field.closesOn'),
+    closesAt: t('setup.field.closesAt'),
+    allocation: t('setup.field.allocation'),
     groupIds: t('setup.field.groups'),
   };
   const ordered = Object.fromEntries(PERIOD_FIELDS.map((field) => [field, errors[field]]));
@@ -56,7 +74,9 @@ function PeriodFormPage(props: PeriodForm & { periodId: string | null; errors: P
     >
       <Input name="name" label={labels.name} hint={t('setup.periods.nameHint')} value={one(values, 'name')} error={errors.name} required maxLength={200} />
       <fieldset class="fr-fieldset" aria-labelledby="period-days-legend">
-        <legend class="fr-fieldset__legend" id="period-days-legend">{t('setup.periods.daysLegend')}</legend>
+        <legend class="fr-fieldset__legend" id="period-days-legend">
+          {t('setup.periods.daysLegend')}
+        </legend>
         <div class="fr-fieldset__element">
           <Input name="firstDay" label={labels.firstDay} hint={t('setup.dateHint')} value={asTyped(one(values, 'firstDay'))} error={errors.firstDay} required />
         </div>
@@ -82,10 +102,25 @@ function PeriodFormPage(props: PeriodForm & { periodId: string | null; errors: P
           <Input name="closesAt" label={labels.closesAt} hint={t('setup.timeHint')} value={one(values, 'closesAt')} error={errors.closesAt} required />
         </div>
       </fieldset>
-      <Radios name="allocation" legend={labels.allocation} value={one(values, 'allocation')} error={errors.allocation}
-        options={ALLOCATIONS.map((allocation) => ({ value: allocation, label: t(`setup.allocation.${allocation}`), hint: t(`setup.allocation.${allocation}.hint`) }))} />
-      <Checkboxes name="groupIds" legend={labels.groupIds} hint={t('setup.periods.groupsHint')} values={many(values, 'groupIds')} error={errors.groupIds}
-        options={setup.groups.map((group) => ({ value: group.id, label: group.name }))} />
+      <Radios
+        name="allocation"
+        legend={labels.allocation}
+        value={one(values, 'allocation')}
+        error={errors.allocation}
+        options={ALLOCATIONS.map((allocation) => ({
+          value: allocation,
+          label: t(`setup.allocation.${allocation}`),
+          hint: t(`setup.allocation.${allocation}.hint`),
+        }))}
+      />
+      <Checkboxes
+        name="groupIds"
+        legend={labels.groupIds}
+        hint={t('setup.periods.groupsHint')}
+        values={many(values, 'groupIds')}
+        error={errors.groupIds}
+        options={setup.groups.map((group) => ({ value: group.id, label: group.name }))}
+      />
     </SetupFormFrame>
   );
 }

@@ -2,7 +2,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { ActivityDefinition, CapacityPool } from '../../modules/activities/activity-definitions.js';
-import { dayOverrides, deletePool, resetDayPlaces, savePool, setPlacesForDays, type DayPlaces, type DayPlacesField, type PoolField } from '../../modules/bookings/places-admin.js';
+import {
+  dayOverrides,
+  deletePool,
+  resetDayPlaces,
+  savePool,
+  setPlacesForDays,
+  type DayPlaces,
+  type DayPlacesField,
+  type PoolField,
+} from '../../modules/bookings/places-admin.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Input } from '../components/dsfr/input.js';
@@ -12,7 +21,17 @@ import { requireStaff } from '../guards.js';
 import { Day, Form, Id } from '../page-input.js';
 import { usePage } from '../page-context.js';
 import {
-  ACTIVITIES_PATH, activityPart, BackToActivity, belowTakenMessage, Checkboxes, forbidden, many, notFound, one, SetupFormFrame, SetupTable, setupMessages, setupNotice,
+  ACTIVITIES_PATH,
+  activityPart,
+  BackToActivity,
+  belowTakenMessage,
+  Checkboxes,
+  many,
+  one,
+  SetupFormFrame,
+  SetupTable,
+  setupMessages,
+  setupNotice,
   type FormValues,
 } from './activity-common.js';
 import { asTyped } from './activity-pages.js';
@@ -50,46 +69,69 @@ const PoolParams = Type.Object({ id: Id, item: Id });
 export function staffDayPlacesRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     const manager = requireStaff('manager');
-    const datesPage = async (request: FastifyRequest, reply: FastifyReply, at: { parent: string; itemId: string }, values: FormValues, errors: Readonly<Record<string, string | undefined>> = {}, changed: number | null = null) => {
+    const datesPage = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      at: { parent: string; itemId: string },
+      values: FormValues,
+      errors: Readonly<Record<string, string | undefined>> = {},
+      changed: number | null = null,
+    ) => {
       const loaded = await request.inScope(async (scope) => {
         const found = await activityPart(scope, at, (setup) => setup.pools);
         return found?.item ? { setup: found.setup, pool: found.item, overrides: await dayOverrides(scope, [found.item.id]) } : null;
       });
-      if (!loaded) return notFound(request, reply);
-      return reply.page(request.t('setup.places.datesTitle'), <DayPlacesPage {...loaded} values={values} errors={errors} changed={changed} />, Object.keys(errors).length > 0 ? 400 : 200);
+      if (!loaded) return reply.errorPage('notFound');
+      return reply.page(
+        request.t('setup.places.datesTitle'),
+        <DayPlacesPage {...loaded} values={values} errors={errors} changed={changed} />,
+        Object.keys(errors).length > 0 ? 400 : 200,
+      );
     };
 
     app.get(`${PLACES_PATH}/:item/dates`, { preHandler: manager, schema: { params: PoolParams } }, async (request, reply) =>
       datesPage(request, reply, { parent: request.params.id, itemId: request.params.item }, {}),
     );
     // A text too long for the form's schema comes back next to its field (attachValidation), as the module's errors do.
-    app.post(`${PLACES_PATH}/:item/dates`, { preHandler: manager, schema: { params: PoolParams, body: Form }, attachValidation: true }, async (request, reply) => {
-      const refused = refusedFields(request);
-      const { id, item } = request.params;
-      const form = request.body;
-      const at = { parent: id, itemId: item };
-      if (refused) return datesPage(request, reply, at, form, refused);
-      const result = await request.inScope((scope) => setPlacesForDays(scope, id, item, form));
-      if (result.kind === 'not_found') return notFound(request, reply);
-      if (result.kind === 'forbidden') return forbidden(request, reply);
-      if (result.kind === 'invalid') return datesPage(request, reply, at, form, setupMessages(request.t, result.errors));
-      if (result.belowTaken.length === 0) return reply.redirect(`${request.base}${back(id, 'enregistre')}`);
-      return datesPage(request, reply, at, form, { places: belowTakenMessage(request.t, result.belowTaken) }, result.changed);
-    });
-    app.post(`${PLACES_PATH}/:item/dates/:day/retablir`, { preHandler: manager, schema: { params: Type.Object({ id: Id, item: Id, day: Day }), body: Form } }, async (request, reply) => {
-      const { id, item, day } = request.params;
-      const result = await request.inScope((scope) => resetDayPlaces(scope, id, item, day));
-      if (result === 'not_found') return notFound(request, reply);
-      if (result === 'forbidden') return forbidden(request, reply);
-      return reply.redirect(`${request.base}${back(id, result === 'below_taken' ? 'jour-non-retabli' : 'jour-retabli')}`);
-    });
+    app.post(
+      `${PLACES_PATH}/:item/dates`,
+      { preHandler: manager, schema: { params: PoolParams, body: Form }, attachValidation: true },
+      async (request, reply) => {
+        const refused = refusedFields(request);
+        const { id, item } = request.params;
+        const form = request.body;
+        const at = { parent: id, itemId: item };
+        if (refused) return datesPage(request, reply, at, form, refused);
+        const result = await request.inScope((scope) => setPlacesForDays(scope, id, item, form));
+        if (result.kind === 'not_found') return reply.errorPage('notFound');
+        if (result.kind === 'forbidden') return reply.errorPage('forbidden');
+        if (result.kind === 'invalid') return datesPage(request, reply, at, form, setupMessages(request.t, result.errors));
+        if (result.belowTaken.length === 0) return reply.redirect(`${request.base}${back(id, 'enregistre')}`);
+        return datesPage(request, reply, at, form, { places: belowTakenMessage(request.t, result.belowTaken) }, result.changed);
+      },
+    );
+    app.post(
+      `${PLACES_PATH}/:item/dates/:day/retablir`,
+      { preHandler: manager, schema: { params: Type.Object({ id: Id, item: Id, day: Day }), body: Form } },
+      async (request, reply) => {
+        const { id, item, day } = request.params;
+        const result = await request.inScope((scope) => resetDayPlaces(scope, id, item, day));
+        if (result === 'not_found') return reply.errorPage('notFound');
+        if (result === 'forbidden') return reply.errorPage('forbidden');
+        return reply.redirect(`${request.base}${back(id, result === 'below_taken' ? 'jour-non-retabli' : 'jour-retabli')}`);
+      },
+    );
   };
 }
 
 function usePoolLabel(setup: ActivityDefinition) {
   const { t } = usePage();
   const groups = new Map(setup.groups.map((group) => [group.id, group.name]));
-  return (pool: CapacityPool) => `${setup.units.filter((unit) => pool.unit_ids.includes(unit.id)).map((unit) => unit.name).join(', ')} — ${pool.group_id ? (groups.get(pool.group_id) ?? '—') : t('setup.places.allGroups')}`;
+  return (pool: CapacityPool) =>
+    `${setup.units
+      .filter((unit) => pool.unit_ids.includes(unit.id))
+      .map((unit) => unit.name)
+      .join(', ')} — ${pool.group_id ? (groups.get(pool.group_id) ?? '—') : t('setup.places.allGroups')}`;
 }
 
 function PoolFormPage(props: { setup: ActivityDefinition; poolId: string | null; values: FormValues; errors: Partial<Record<PoolField, string>> }) {
@@ -106,11 +148,30 @@ function PoolFormPage(props: { setup: ActivityDefinition; poolId: string | null;
       labels={labels}
       action={props.poolId ? `${base}/${props.poolId}` : `${base}/nouvelle`}
     >
-      <Checkboxes name="unitIds" legend={labels.unitIds} hint={t('setup.places.unitsHint')} values={many(values, 'unitIds')} error={errors.unitIds}
-        options={setup.units.map((unit) => ({ value: unit.id, label: `${unit.name} (${unit.code})` }))} />
-      <Select name="groupId" label={labels.groupId} value={one(values, 'groupId')} error={errors.groupId}
-        options={[{ value: '', label: t('setup.places.allGroups') }, ...setup.groups.map((group) => ({ value: group.id, label: group.name }))]} />
-      <Input name="places" label={labels.places} hint={t('setup.places.placesHint')} inputMode="numeric" value={one(values, 'places')} error={errors.places} required />
+      <Checkboxes
+        name="unitIds"
+        legend={labels.unitIds}
+        hint={t('setup.places.unitsHint')}
+        values={many(values, 'unitIds')}
+        error={errors.unitIds}
+        options={setup.units.map((unit) => ({ value: unit.id, label: `${unit.name} (${unit.code})` }))}
+      />
+      <Select
+        name="groupId"
+        label={labels.groupId}
+        value={one(values, 'groupId')}
+        error={errors.groupId}
+        options={[{ value: '', label: t('setup.places.allGroups') }, ...setup.groups.map((group) => ({ value: group.id, label: group.name }))]}
+      />
+      <Input
+        name="places"
+        label={labels.places}
+        hint={t('setup.places.placesHint')}
+        inputMode="numeric"
+        value={one(values, 'places')}
+        error={errors.places}
+        required
+      />
     </SetupFormFrame>
   );
 }
@@ -126,7 +187,11 @@ function DayPlacesPage(props: {
   const { t } = usePage();
   const { setup, pool, values, errors } = props;
   const label = usePoolLabel(setup)(pool);
-  const labels: Record<DayPlacesField, string> = { firstDay: t('setup.field.firstDay'), lastDay: t('setup.field.lastDayOptional'), places: t('setup.field.placesThatDay') };
+  const labels: Record<DayPlacesField, string> = {
+    firstDay: t('setup.field.firstDay'),
+    lastDay: t('setup.field.lastDayOptional'),
+    places: t('setup.field.placesThatDay'),
+  };
   return (
     <>
       <SetupFormFrame
@@ -135,7 +200,11 @@ function DayPlacesPage(props: {
         intro={
           <>
             <p>{t('setup.places.datesIntro', { pool: label, places: pool.places })}</p>
-            {props.changed !== null && <Alert kind="info" small>{t('setup.places.changedDays', { count: props.changed })}</Alert>}
+            {props.changed !== null && (
+              <Alert kind="info" small>
+                {t('setup.places.changedDays', { count: props.changed })}
+              </Alert>
+            )}
           </>
         }
         errors={errors}
@@ -147,7 +216,9 @@ function DayPlacesPage(props: {
         <Input name="places" label={labels.places} inputMode="numeric" value={one(values, 'places')} error={errors.places} required />
       </SetupFormFrame>
       <h2 class="fr-h4 fr-mt-4w">{t('setup.places.overridesTitle')}</h2>
-      {props.overrides.length === 0 ? <p>{t('setup.places.noOverrides')}</p> : (
+      {props.overrides.length === 0 ? (
+        <p>{t('setup.places.noOverrides')}</p>
+      ) : (
         <SetupTable caption={t('setup.places.overridesTitle')} headers={[t('setup.field.date'), t('setup.field.places'), t('setup.field.taken')]}>
           {props.overrides.map((override) => (
             <tr key={override.day}>

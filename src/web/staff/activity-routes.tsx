@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  activityFormValues, getActivitySetup, listActivities, PREVIEW_FIELDS, previewActivityDeadlines, saveActivity, type ActivityField,
+  activityFormValues,
+  getActivitySetup,
+  listActivities,
+  PREVIEW_FIELDS,
+  previewActivityDeadlines,
+  saveActivity,
+  type ActivityField,
 } from '../../modules/activities/activity-admin.js';
 import { activityRoster } from '../../modules/bookings/activity-enrollments.js';
 import { dayOverrides } from '../../modules/bookings/places-admin.js';
@@ -8,7 +14,7 @@ import { tenantToday } from '../../modules/activities/setup-forms.js';
 import { listSites } from '../../modules/activities/site-admin.js';
 import type { Services } from '../../services.js';
 import { requireStaff } from '../guards.js';
-import { ACTIVITIES_PATH, noticeOf, notFound, previewCalendar, setupMessages, setupNotice, type FormValues } from './activity-common.js';
+import { ACTIVITIES_PATH, noticeOf, previewCalendar, setupMessages, setupNotice, type FormValues } from './activity-common.js';
 import { staffActivityEnrollmentRoutes } from './activity-enrollment-routes.js';
 import { ActivityFormPage, ActivityListPage, ActivityOverviewPage, type ActivityForm } from './activity-pages.js';
 import { periodEditor } from './activity-period-routes.js';
@@ -42,7 +48,10 @@ function activityEditor(services: Services): SetupEditor<null, ActivityField, Ac
     added: 'nouvelle',
     edit: '/modifier',
     titles: { add: 'setup.activities.addTitle', edit: 'setup.activities.editTitle' },
-    list: { title: 'setup.activities.title', render: async (scope, done, t) => <ActivityListPage activities={await listActivities(scope)} notice={noticeOf(t, done)} /> },
+    list: {
+      title: 'setup.activities.title',
+      render: async (scope, done, t) => <ActivityListPage activities={await listActivities(scope)} notice={noticeOf(t, done)} />,
+    },
     async load(scope, { itemId }, typed, request) {
       const setup = itemId ? await getActivitySetup(scope, itemId) : null;
       if (itemId && !setup) return null;
@@ -54,7 +63,8 @@ function activityEditor(services: Services): SetupEditor<null, ActivityField, Ac
     save: (scope, { itemId }, form) => saveActivity(scope, itemId, form),
     preview: {
       fields: PREVIEW_FIELDS,
-      errors: async (scope, { itemId }, form, request) => (await previewActivityDeadlines(scope, await previewCalendar(services, scope, request), itemId, form)).errors,
+      errors: async (scope, { itemId }, form, request) =>
+        (await previewActivityDeadlines(scope, await previewCalendar(services, scope, request), itemId, form)).errors,
     },
     messages: setupMessages,
     // A saved activity's own page (activities are not deleted here).
@@ -78,12 +88,15 @@ export function staffActivityRoutes(services: Services): FastifyPluginAsyncTypeb
         if (!setup) return null;
         return {
           setup,
-          overrides: await dayOverrides(scope, setup.pools.map((pool) => pool.id)),
+          overrides: await dayOverrides(
+            scope,
+            setup.pools.map((pool) => pool.id),
+          ),
           enrolledCount: (await activityRoster(scope, id)).filter((entry) => entry.status === 'accepted').length,
           timeZone: (await tenantToday(scope)).timeZone,
         };
       });
-      if (!overview) return notFound(request, reply);
+      if (!overview) return reply.errorPage('notFound');
       return reply.page(overview.setup.activity.name, <ActivityOverviewPage {...overview} notice={noticeOf(request.t, request.query.fait)} />);
     });
 

@@ -6,7 +6,18 @@ import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { formValues } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
-import { ACTIVITIES_PATH, BackLink, type FormValues, type Notice, noticeOf, one, SetupFormFrame, setupMessages, setupNotice, SetupTable } from './activity-common.js';
+import {
+  ACTIVITIES_PATH,
+  BackLink,
+  type FormValues,
+  type Notice,
+  noticeOf,
+  one,
+  SetupFormFrame,
+  setupMessages,
+  setupNotice,
+  SetupTable,
+} from './activity-common.js';
 import { OF_AUTHORITY, type SetupEditor } from './setup-editor.js';
 import { useCanChange } from './staff-access.js';
 
@@ -39,18 +50,46 @@ function SiteListPage(props: { sites: Site[]; notice: Notice | null }) {
     <>
       <BackLink path={ACTIVITIES_PATH} label={t('setup.activities.backToList')} />
       <h1>{t('setup.sites.title')}</h1>
-      {props.notice && <Alert kind={props.notice.kind} small announce>{props.notice.text}</Alert>}
+      {props.notice && (
+        <Alert kind={props.notice.kind} small announce>
+          {props.notice.text}
+        </Alert>
+      )}
       <p>{t('setup.sites.intro')}</p>
-      {canEdit && <p><ButtonLink href={href(page, `${SITES_PATH}/nouveau`)} icon="fr-icon-add-line">{t('setup.sites.add')}</ButtonLink></p>}
-      {props.sites.length === 0 ? <p>{t('setup.sites.none')}</p> : (
-        <SetupTable caption={t('setup.sites.title')} headers={[t('setup.field.name'), t('setup.field.siteKind'), t('setup.field.address'), t('setup.sites.activities'), ...(canEdit ? [t('setup.actions')] : [])]}>
+      {canEdit && (
+        <p>
+          <ButtonLink href={href(page, `${SITES_PATH}/nouveau`)} icon="fr-icon-add-line">
+            {t('setup.sites.add')}
+          </ButtonLink>
+        </p>
+      )}
+      {props.sites.length === 0 ? (
+        <p>{t('setup.sites.none')}</p>
+      ) : (
+        <SetupTable
+          caption={t('setup.sites.title')}
+          headers={[
+            t('setup.field.name'),
+            t('setup.field.siteKind'),
+            t('setup.field.address'),
+            t('setup.sites.activities'),
+            ...(canEdit ? [t('setup.actions')] : []),
+          ]}
+        >
           {props.sites.map((site) => (
             <tr key={site.id}>
               <td>{site.name}</td>
               <td>{t(`setup.siteKind.${site.kind}`)}</td>
               <td class="pf-pre">{site.address ?? '—'}</td>
               <td>{site.activityCount}</td>
-              {canEdit && <td><a class="fr-link" href={href(page, `${SITES_PATH}/${site.id}`)}>{t('setup.edit')}<span class="fr-sr-only"> — {site.name}</span></a></td>}
+              {canEdit && (
+                <td>
+                  <a class="fr-link" href={href(page, `${SITES_PATH}/${site.id}`)}>
+                    {t('setup.edit')}
+                    <span class="fr-sr-only"> — {site.name}</span>
+                  </a>
+                </td>
+              )}
             </tr>
           ))}
         </SetupTable>
@@ -72,8 +111,14 @@ function SiteFormPage(props: { id: string | null; values: FormValues; errors: Pa
       action={props.id ? `${SITES_PATH}/${props.id}` : `${SITES_PATH}/nouveau`}
     >
       <Input name="name" label={labels.name} value={one(props.values, 'name')} error={props.errors.name} required maxLength={200} />
-      <Select name="kind" label={labels.kind} value={one(props.values, 'kind')} error={props.errors.kind} required
-        options={SITE_KINDS.map((kind) => ({ value: kind, label: t(`setup.siteKind.${kind}`) }))} />
+      <Select
+        name="kind"
+        label={labels.kind}
+        value={one(props.values, 'kind')}
+        error={props.errors.kind}
+        required
+        options={SITE_KINDS.map((kind) => ({ value: kind, label: t(`setup.siteKind.${kind}`) }))}
+      />
       <Textarea name="address" label={labels.address} value={one(props.values, 'address')} error={props.errors.address} rows={3} />
     </SetupFormFrame>
   );

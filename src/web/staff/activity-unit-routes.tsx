@@ -9,8 +9,21 @@ import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
 import { href, usePage } from '../page-context.js';
 import {
-  ACTIVITIES_PATH, activityPart, BackToActivity, Checkboxes, DeadlineEditor, DeadlinePreview, many, one, previewCalendar, Radios, SaveOrPreview, SetupFormFrame,
-  setupMessages, setupNotice, useWeekdayNames,
+  ACTIVITIES_PATH,
+  activityPart,
+  BackToActivity,
+  Checkboxes,
+  DeadlineEditor,
+  DeadlinePreview,
+  many,
+  one,
+  previewCalendar,
+  Radios,
+  SaveOrPreview,
+  SetupFormFrame,
+  setupMessages,
+  setupNotice,
+  useWeekdayNames,
   type FormValues,
 } from './activity-common.js';
 import { deadlineLabels, ruleText, weekdaysText } from './activity-pages.js';
@@ -49,7 +62,8 @@ export function unitEditor(services: Services): SetupEditor<string, UnitField, U
       const found = await activityPart(scope, at, (setup) => setup.units);
       if (!found) return null;
       const { setup, item: unit } = found;
-      const values = typed ?? (unit ? unitFormValues(unit) : { position: String(setup.units.length), weekdaysMode: 'same', bookingType: 'same', cancelType: 'same' });
+      const values =
+        typed ?? (unit ? unitFormValues(unit) : { position: String(setup.units.length), weekdaysMode: 'same', bookingType: 'same', cancelType: 'same' });
       const preview = await previewUnitDeadlines(scope, await previewCalendar(services, scope, request), at.parent, at.itemId, values);
       return { setup, values, preview: preview?.days ?? null, timeZone: (await tenantToday(scope)).timeZone };
     },
@@ -75,7 +89,12 @@ interface UnitForm {
 
 function GroupFormPage(props: { activity: Activity; groupId: string | null; values: FormValues; errors: Partial<Record<GroupField, string>> }) {
   const { t } = usePage();
-  const labels: Record<GroupField, string> = { name: t('setup.field.name'), minAge: t('setup.field.minAge'), maxAge: t('setup.field.maxAge'), position: t('setup.field.position') };
+  const labels: Record<GroupField, string> = {
+    name: t('setup.field.name'),
+    minAge: t('setup.field.minAge'),
+    maxAge: t('setup.field.maxAge'),
+    position: t('setup.field.position'),
+  };
   const base = `${ACTIVITIES_PATH}/${props.activity.id}/groupes`;
   return (
     <SetupFormFrame
@@ -86,17 +105,61 @@ function GroupFormPage(props: { activity: Activity; groupId: string | null; valu
       labels={labels}
       action={props.groupId ? `${base}/${props.groupId}` : `${base}/nouveau`}
     >
-      <Input name="name" label={labels.name} hint={t('setup.groups.nameHint')} value={one(props.values, 'name')} error={props.errors.name} required maxLength={100} />
-      <Input name="minAge" label={labels.minAge} hint={t('setup.field.ageHint')} inputMode="numeric" value={one(props.values, 'minAge')} error={props.errors.minAge} />
-      <Input name="maxAge" label={labels.maxAge} hint={t('setup.field.ageHint')} inputMode="numeric" value={one(props.values, 'maxAge')} error={props.errors.maxAge} />
-      <Input name="position" label={labels.position} hint={t('setup.field.positionHint')} inputMode="numeric" value={one(props.values, 'position')} error={props.errors.position} />
+      <Input
+        name="name"
+        label={labels.name}
+        hint={t('setup.groups.nameHint')}
+        value={one(props.values, 'name')}
+        error={props.errors.name}
+        required
+        maxLength={100}
+      />
+      <Input
+        name="minAge"
+        label={labels.minAge}
+        hint={t('setup.field.ageHint')}
+        inputMode="numeric"
+        value={one(props.values, 'minAge')}
+        error={props.errors.minAge}
+      />
+      <Input
+        name="maxAge"
+        label={labels.maxAge}
+        hint={t('setup.field.ageHint')}
+        inputMode="numeric"
+        value={one(props.values, 'maxAge')}
+        error={props.errors.maxAge}
+      />
+      <Input
+        name="position"
+        label={labels.position}
+        hint={t('setup.field.positionHint')}
+        inputMode="numeric"
+        value={one(props.values, 'position')}
+        error={props.errors.position}
+      />
     </SetupFormFrame>
   );
 }
 
 const UNIT_FIELDS: UnitField[] = [
-  'name', 'code', 'position', 'weekdaysMode', 'weekdays', 'bookingType', 'bookingDays', 'bookingWeekday', 'bookingMonthDay', 'bookingTime',
-  'cancelType', 'cancelDays', 'cancelWeekday', 'cancelMonthDay', 'cancelTime', 'excludes', 'requiresAny',
+  'name',
+  'code',
+  'position',
+  'weekdaysMode',
+  'weekdays',
+  'bookingType',
+  'bookingDays',
+  'bookingWeekday',
+  'bookingMonthDay',
+  'bookingTime',
+  'cancelType',
+  'cancelDays',
+  'cancelWeekday',
+  'cancelMonthDay',
+  'cancelTime',
+  'excludes',
+  'requiresAny',
 ];
 
 function UnitFormPage(props: UnitForm & { unitId: string | null; errors: Partial<Record<UnitField, string>> }) {
@@ -107,9 +170,15 @@ function UnitFormPage(props: UnitForm & { unitId: string | null; errors: Partial
   const { activity } = props.setup;
   const others = props.setup.units.filter((unit) => unit.id !== props.unitId);
   const labels: Record<string, string> = {
-    name: t('setup.field.name'), code: t('setup.field.code'), position: t('setup.field.position'), weekdaysMode: t('setup.field.weekdays'),
-    weekdays: t('setup.field.ownWeekdays'), excludes: t('setup.field.excludes'), requiresAny: t('setup.field.requiresAny'),
-    ...deadlineLabels(t, 'booking'), ...deadlineLabels(t, 'cancel'),
+    name: t('setup.field.name'),
+    code: t('setup.field.code'),
+    position: t('setup.field.position'),
+    weekdaysMode: t('setup.field.weekdays'),
+    weekdays: t('setup.field.ownWeekdays'),
+    excludes: t('setup.field.excludes'),
+    requiresAny: t('setup.field.requiresAny'),
+    ...deadlineLabels(t, 'booking'),
+    ...deadlineLabels(t, 'cancel'),
   };
   const ordered = Object.fromEntries(UNIT_FIELDS.map((field) => [field, errors[field]]));
   const base = `${ACTIVITIES_PATH}/${activity.id}/prestations`;
@@ -126,28 +195,69 @@ function UnitFormPage(props: UnitForm & { unitId: string | null; errors: Partial
           <div class="fr-col-12 fr-col-lg-8">
             <Input name="name" label={labels.name!} hint={t('setup.units.nameHint')} value={one(values, 'name')} error={errors.name} required maxLength={100} />
             <Input name="code" label={labels.code!} hint={t('setup.units.codeHint')} value={one(values, 'code')} error={errors.code} required maxLength={10} />
-            <Input name="position" label={labels.position!} hint={t('setup.field.positionHint')} inputMode="numeric" value={one(values, 'position')} error={errors.position} />
-            <Radios name="weekdaysMode" legend={labels.weekdaysMode!} value={one(values, 'weekdaysMode') || 'same'} error={errors.weekdaysMode}
+            <Input
+              name="position"
+              label={labels.position!}
+              hint={t('setup.field.positionHint')}
+              inputMode="numeric"
+              value={one(values, 'position')}
+              error={errors.position}
+            />
+            <Radios
+              name="weekdaysMode"
+              legend={labels.weekdaysMode!}
+              value={one(values, 'weekdaysMode') || 'same'}
+              error={errors.weekdaysMode}
               options={[
                 { value: 'same', label: t('setup.units.sameWeekdays', { weekdays: weekdaysText(weekdays, activity.weekdays) }) },
                 {
                   value: 'own',
                   label: t('setup.units.ownWeekdays'),
-                  children: <Checkboxes name="weekdays" legend={labels.weekdays!} inline values={many(values, 'weekdays')} error={errors.weekdays}
-                    options={weekdays.map((label, index) => ({ value: String(index + 1), label }))} />,
+                  children: (
+                    <Checkboxes
+                      name="weekdays"
+                      legend={labels.weekdays!}
+                      inline
+                      values={many(values, 'weekdays')}
+                      error={errors.weekdays}
+                      options={weekdays.map((label, index) => ({ value: String(index + 1), label }))}
+                    />
+                  ),
                 },
-              ]} />
+              ]}
+            />
             <h2 class="fr-h4">{t('setup.activities.sectionDeadlines')}</h2>
-            <p class="fr-text--sm">{t('setup.units.deadlinesIntro', { booking: ruleText(t, weekdays, activity.booking_deadline, lang), cancel: ruleText(t, weekdays, activity.cancellation_deadline, lang) })}</p>
+            <p class="fr-text--sm">
+              {t('setup.units.deadlinesIntro', {
+                booking: ruleText(t, weekdays, activity.booking_deadline, lang),
+                cancel: ruleText(t, weekdays, activity.cancellation_deadline, lang),
+              })}
+            </p>
             <DeadlineEditor prefix="booking" legend={labels.bookingType!} values={values} errors={errors} allowSame />
             <DeadlineEditor prefix="cancel" legend={labels.cancelType!} values={values} errors={errors} allowSame />
             <DeadlinePreview days={props.preview} timeZone={props.timeZone} />
 
             <h2 class="fr-h4">{t('setup.units.relationsTitle')}</h2>
-            {unitOptions.length === 0 ? <p class="fr-text--sm">{t('setup.units.noOthers')}</p> : (
+            {unitOptions.length === 0 ? (
+              <p class="fr-text--sm">{t('setup.units.noOthers')}</p>
+            ) : (
               <>
-                <Checkboxes name="excludes" legend={labels.excludes!} hint={t('setup.units.excludesHint')} values={many(values, 'excludes')} error={errors.excludes} options={unitOptions} />
-                <Checkboxes name="requiresAny" legend={labels.requiresAny!} hint={t('setup.units.requiresAnyHint')} values={many(values, 'requiresAny')} error={errors.requiresAny} options={unitOptions} />
+                <Checkboxes
+                  name="excludes"
+                  legend={labels.excludes!}
+                  hint={t('setup.units.excludesHint')}
+                  values={many(values, 'excludes')}
+                  error={errors.excludes}
+                  options={unitOptions}
+                />
+                <Checkboxes
+                  name="requiresAny"
+                  legend={labels.requiresAny!}
+                  hint={t('setup.units.requiresAnyHint')}
+                  values={many(values, 'requiresAny')}
+                  error={errors.requiresAny}
+                  options={unitOptions}
+                />
               </>
             )}
             {unitOptions.length === 0 && (errors.excludes || errors.requiresAny) && (

@@ -6,7 +6,11 @@ import { type BadgeTone, StatusBadge } from '../components/status-badge.js';
 /** What staff and families read of an invoice's state: a word and an icon, never a colour alone. */
 const STATE_TONES: Record<InvoiceState, BadgeTone> = { paid: 'success', to_pay: 'new', late: 'error', treasury: 'warning', credit_note: 'info' };
 const STATE_LABELS: Record<InvoiceState, MessageKey> = {
-  paid: 'billing.state.paid', to_pay: 'billing.state.to_pay', late: 'billing.state.late', treasury: 'billing.state.treasury', credit_note: 'billing.state.credit_note',
+  paid: 'billing.state.paid',
+  to_pay: 'billing.state.to_pay',
+  late: 'billing.state.late',
+  treasury: 'billing.state.treasury',
+  credit_note: 'billing.state.credit_note',
 };
 
 export function InvoiceStateBadge(props: { state: InvoiceState }) {
@@ -14,12 +18,29 @@ export function InvoiceStateBadge(props: { state: InvoiceState }) {
 }
 
 const ERROR_KEYS: Record<BillingFieldError, MessageKey> = {
-  required: 'field.error.required', tooLong: 'field.error.tooLong', email: 'field.error.email', phone: 'field.error.phone', postcode: 'field.error.postcode',
-  date: 'field.error.date', dateInFuture: 'field.error.dateInFuture', tooOld: 'field.error.tooOld', iban: 'field.error.iban', bic: 'field.error.bic',
-  integer: 'field.error.integer', amount: 'field.error.amount', choice: 'field.error.choice',
-  negative: 'billing.error.negative', absurd: 'billing.error.absurd', dateTaken: 'billing.error.dateTaken', alreadyBilled: 'billing.error.alreadyBilled',
-  bracketOrder: 'billing.error.bracketOrder', floorAboveCeiling: 'billing.error.floorAboveCeiling', prefixTaken: 'billing.error.prefixTaken',
-  periodInvoiced: 'billing.error.periodInvoiced', periodOrder: 'billing.error.periodOrder', periodInFuture: 'billing.error.periodInFuture',
+  required: 'field.error.required',
+  tooLong: 'field.error.tooLong',
+  email: 'field.error.email',
+  phone: 'field.error.phone',
+  postcode: 'field.error.postcode',
+  date: 'field.error.date',
+  dateInFuture: 'field.error.dateInFuture',
+  tooOld: 'field.error.tooOld',
+  iban: 'field.error.iban',
+  bic: 'field.error.bic',
+  integer: 'field.error.integer',
+  amount: 'field.error.amount',
+  choice: 'field.error.choice',
+  negative: 'billing.error.negative',
+  absurd: 'billing.error.absurd',
+  dateTaken: 'billing.error.dateTaken',
+  alreadyBilled: 'billing.error.alreadyBilled',
+  bracketOrder: 'billing.error.bracketOrder',
+  floorAboveCeiling: 'billing.error.floorAboveCeiling',
+  prefixTaken: 'billing.error.prefixTaken',
+  periodInvoiced: 'billing.error.periodInvoiced',
+  periodOrder: 'billing.error.periodOrder',
+  periodInFuture: 'billing.error.periodInFuture',
 };
 
 /** The billing forms' error codes as sentences, field by field. */

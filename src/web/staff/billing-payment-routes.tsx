@@ -34,49 +34,98 @@ export function staffBillingPaymentRoutes(): FastifyPluginAsyncTypebox {
       return reply.page(request.t('billing.payments.title'), <PaymentList payments={payments} />);
     });
 
-    app.get('/gestion/foyers/:id/paiement', { preHandler: requireStaff('manager'), schema: { params: HouseholdParams, querystring: Type.Object({ regie: Type.Optional(Id) }) } }, async (request, reply) => {
-      const data = await paymentFormData(request, request.params.id, request.query.regie);
-      if (!data) return reply.callNotFound();
-      return reply.page(request.t('billing.payment.new', { household: data.household }), <PaymentForm {...data} values={{ regie: data.regieId ?? '', recuLe: data.today }} errors={{}} />);
-    });
+    app.get(
+      '/gestion/foyers/:id/paiement',
+      { preHandler: requireStaff('manager'), schema: { params: HouseholdParams, querystring: Type.Object({ regie: Type.Optional(Id) }) } },
+      async (request, reply) => {
+        const data = await paymentFormData(request, request.params.id, request.query.regie);
+        if (!data) return reply.callNotFound();
+        return reply.page(
+          request.t('billing.payment.new', { household: data.household }),
+          <PaymentForm {...data} values={{ regie: data.regieId ?? '', recuLe: data.today }} errors={{}} />,
+        );
+      },
+    );
 
-    app.post('/gestion/foyers/:id/paiement', { preHandler: requireStaff('manager'), schema: { params: HouseholdParams, body: Form } }, async (request, reply) => {
-      const form = formValues(request.body);
-      const allocations = form.repartition === 'main'
-        ? Object.fromEntries(Object.entries(form).filter(([name]) => name.startsWith('facture-')).map(([name, value]) => [name.slice('facture-'.length), value]))
-        : undefined;
-      const result = await request.inScope((scope) =>
-        recordPayment(scope, {
-          householdId: request.params.id, regieId: form.regie, method: form.moyen, amount: form.montant, receivedOn: form.recuLe, payerName: form.payeur,
-          chequeNumber: form.numeroCheque, bankName: form.banque, reference: form.reference, note: form.note, allocations, keepCredit: form.credit === '1',
-        }),
-      );
-      if (result.kind === 'recorded') return reply.redirect(`${request.base}${PAYMENTS_PATH}/${result.paymentId}?fait=enregistre`);
-      if (result.kind !== 'invalid') return reply.callNotFound();
-      const data = await paymentFormData(request, request.params.id, form.regie);
-      if (!data) return reply.callNotFound();
-      return reply.page(request.t('billing.payment.new', { household: data.household }), <PaymentForm {...data} values={form} errors={result.errors} dueCents={result.dueCents} />, 400);
-    });
+    app.post(
+      '/gestion/foyers/:id/paiement',
+      { preHandler: requireStaff('manager'), schema: { params: HouseholdParams, body: Form } },
+      async (request, reply) => {
+        const form = formValues(request.body);
+        const allocations =
+          form.repartition === 'main'
+            ? Object.fromEntries(
+                Object.entries(form)
+                  .filter(([name]) => name.startsWith('facture-'))
+                  .map(([name, value]) => [name.slice('facture-'.length), value]),
+              )
+            : undefined;
+        const result = await request.inScope((scope) =>
+          recordPayment(scope, {
+            householdId: request.params.id,
+            regieId: form.regie,
+            method: form.moyen,
+            amount: form.montant,
+            receivedOn: form.recuLe,
+            payerName: form.payeur,
+            chequeNumber: form.numeroCheque,
+            bankName: form.banque,
+            reference: form.reference,
+            note: form.note,
+            allocations,
+            keepCredit: form.credit === '1',
+          }),
+        );
+        if (result.kind === 'recorded') return reply.redirect(`${request.base}${PAYMENTS_PATH}/${result.paymentId}?fait=enregistre`);
+        if (result.kind !== 'invalid') return reply.callNotFound();
+        const data = await paymentFormData(request, request.params.id, form.regie);
+        if (!data) return reply.callNotFound();
+        return reply.page(
+          request.t('billing.payment.new', { household: data.household }),
+          <PaymentForm {...data} values={form} errors={result.errors} dueCents={result.dueCents} />,
+          400,
+        );
+      },
+    );
 
-    app.get(`${PAYMENTS_PATH}/:paymentId`, { preHandler: requireStaff(), schema: { params: PaymentParams, querystring: Type.Object({ fait: Type.Optional(Text) }) } }, async (request, reply) => {
-      const payment = await request.inScope((scope) => findPayment(scope, request.params.paymentId));
-      if (!payment) return reply.callNotFound();
-      return reply.page(request.t('billing.payment.title', { number: payment.number }), <PaymentPage payment={payment} notice={request.query.fait} />);
-    });
+    app.get(
+      `${PAYMENTS_PATH}/:paymentId`,
+      { preHandler: requireStaff(), schema: { params: PaymentParams, querystring: Type.Object({ fait: Type.Optional(Text) }) } },
+      async (request, reply) => {
+        const payment = await request.inScope((scope) => findPayment(scope, request.params.paymentId));
+        if (!payment) return reply.callNotFound();
+        return reply.page(request.t('billing.payment.title', { number: payment.number }), <PaymentPage payment={payment} notice={request.query.fait} />);
+      },
+    );
 
     app.get(`${PAYMENTS_PATH}/:paymentId/recu`, { preHandler: requireStaff(), schema: { params: PaymentParams } }, async (request, reply) => {
       const receipt = await request.inScope((scope) => receiptPdf(scope, request.params.paymentId, request.lang));
       if (!receipt) return reply.callNotFound();
-      return reply.type('application/pdf').header('content-disposition', `attachment; filename="${receipt.number}.pdf"`).header('cache-control', 'no-store').send(receipt.pdf);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${receipt.number}.pdf"`)
+        .header('cache-control', 'no-store')
+        .send(receipt.pdf);
     });
 
-    app.post(`${PAYMENTS_PATH}/:paymentId/annulation`, { preHandler: requireStaff('manager'), schema: { params: PaymentParams, body: Form } }, async (request, reply) => {
-      const form = formValues(request.body);
-      const { result, payment } = await request.inScope(async (scope) => ({ result: await cancelPayment(scope, request.params.paymentId, form.motif ?? ''), payment: await findPayment(scope, request.params.paymentId) }));
-      if (!payment || result === 'not_found' || result === 'forbidden') return reply.callNotFound();
-      if (result === 'done' || result === 'already') return reply.redirect(`${request.base}${PAYMENTS_PATH}/${payment.id}?fait=annule`);
-      return reply.page(request.t('billing.payment.title', { number: payment.number }), <PaymentPage payment={payment} reasonError={request.t('field.error.required')} />, 400);
-    });
+    app.post(
+      `${PAYMENTS_PATH}/:paymentId/annulation`,
+      { preHandler: requireStaff('manager'), schema: { params: PaymentParams, body: Form } },
+      async (request, reply) => {
+        const form = formValues(request.body);
+        const { result, payment } = await request.inScope(async (scope) => ({
+          result: await cancelPayment(scope, request.params.paymentId, form.motif ?? ''),
+          payment: await findPayment(scope, request.params.paymentId),
+        }));
+        if (!payment || result === 'not_found' || result === 'forbidden') return reply.callNotFound();
+        if (result === 'done' || result === 'already') return reply.redirect(`${request.base}${PAYMENTS_PATH}/${payment.id}?fait=annule`);
+        return reply.page(
+          request.t('billing.payment.title', { number: payment.number }),
+          <PaymentPage payment={payment} reasonError={request.t('field.error.required')} />,
+          400,
+        );
+      },
+    );
   };
 }
 
@@ -86,29 +135,81 @@ async function paymentFormData(request: { inScope: import('fastify').FastifyRequ
     if (!household) return null;
     const regies = await listRegies(scope);
     const chosen = regies.find((regie) => regie.id === regieId) ?? (regies.length === 1 ? regies[0] : undefined);
-    return { householdId, household, regies, regieId: chosen?.id, today: await tenantToday(scope), invoices: chosen ? await openInvoices(scope, householdId, chosen.id) : [] };
+    return {
+      householdId,
+      household,
+      regies,
+      regieId: chosen?.id,
+      today: await tenantToday(scope),
+      invoices: chosen ? await openInvoices(scope, householdId, chosen.id) : [],
+    };
   });
 }
 
-function PaymentForm(props: { householdId: string; household: string; regies: Regie[]; regieId: string | undefined; today: string; invoices: OpenInvoice[]; values: Record<string, string>; errors: PaymentErrors; dueCents?: number }) {
+function PaymentForm(props: {
+  householdId: string;
+  household: string;
+  regies: Regie[];
+  regieId: string | undefined;
+  today: string;
+  invoices: OpenInvoice[];
+  values: Record<string, string>;
+  errors: PaymentErrors;
+  dueCents?: number;
+}) {
   const page = usePage();
   const { t, fmt } = page;
-  const base = billingErrorMessages(t, Object.fromEntries(Object.entries(props.errors).filter(([field, error]) => field !== 'invoices' && typeof error === 'string' && !['overpayment', 'allocationAboveDue', 'allocationAboveAmount'].includes(error))) as never) as Record<string, string>;
+  const base = billingErrorMessages(
+    t,
+    Object.fromEntries(
+      Object.entries(props.errors).filter(
+        ([field, error]) =>
+          field !== 'invoices' && typeof error === 'string' && !['overpayment', 'allocationAboveDue', 'allocationAboveAmount'].includes(error),
+      ),
+    ) as never,
+  ) as Record<string, string>;
   const errors: Record<string, string | undefined> = {
-    regie: base.regieId, moyen: base.method, montant: props.errors.amount === 'overpayment' ? t('billing.payment.overpayment', { due: fmt.money(props.dueCents ?? 0) }) : base.amount,
-    recuLe: base.receivedOn, payeur: base.payerName, numeroCheque: base.chequeNumber, banque: base.bankName, reference: base.reference, note: base.note,
+    regie: base.regieId,
+    moyen: base.method,
+    montant: props.errors.amount === 'overpayment' ? t('billing.payment.overpayment', { due: fmt.money(props.dueCents ?? 0) }) : base.amount,
+    recuLe: base.receivedOn,
+    payeur: base.payerName,
+    numeroCheque: base.chequeNumber,
+    banque: base.bankName,
+    reference: base.reference,
+    note: base.note,
     repartition: props.errors.allocations === 'allocationAboveAmount' ? t('billing.payment.allocationAboveAmount') : undefined,
   };
-  const labels = { regie: t('billing.regie'), moyen: t('billing.payment.method'), montant: t('billing.payment.amount'), recuLe: t('billing.payment.receivedOn'), payeur: t('billing.payment.payer'), numeroCheque: t('billing.payment.chequeNumber'), banque: t('billing.payment.bank'), reference: t('billing.payment.reference'), note: t('billing.payment.note'), repartition: t('billing.payment.allocation') };
+  const labels = {
+    regie: t('billing.regie'),
+    moyen: t('billing.payment.method'),
+    montant: t('billing.payment.amount'),
+    recuLe: t('billing.payment.receivedOn'),
+    payeur: t('billing.payment.payer'),
+    numeroCheque: t('billing.payment.chequeNumber'),
+    banque: t('billing.payment.bank'),
+    reference: t('billing.payment.reference'),
+    note: t('billing.payment.note'),
+    repartition: t('billing.payment.allocation'),
+  };
   const byHand = props.values.repartition === 'main';
   return (
     <>
-      <p><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, `/gestion/foyers/${props.householdId}`)}>{props.household}</a></p>
+      <p>
+        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, `/gestion/foyers/${props.householdId}`)}>
+          {props.household}
+        </a>
+      </p>
       <h1>{t('billing.payment.new', { household: props.household })}</h1>
       <ErrorSummary errors={errors} labels={labels} />
       {props.regies.length > 1 && (
         <form method="get" action={href(page, `/gestion/foyers/${props.householdId}/paiement`)} class="fr-mb-3w">
-          <Select name="regie" label={labels.regie} value={props.regieId} options={[{ value: '', label: '—' }, ...props.regies.map((regie) => ({ value: regie.id, label: regie.name }))]} />
+          <Select
+            name="regie"
+            label={labels.regie}
+            value={props.regieId}
+            options={[{ value: '', label: '—' }, ...props.regies.map((regie) => ({ value: regie.id, label: regie.name }))]}
+          />
           <Button variant="secondary">{t('billing.payment.chooseRegie')}</Button>
         </form>
       )}
@@ -116,57 +217,102 @@ function PaymentForm(props: { householdId: string; household: string; regies: Re
         <form method="post" action={href(page, `/gestion/foyers/${props.householdId}/paiement`)} novalidate class="fr-col-12 fr-col-md-8">
           <CsrfField />
           <input type="hidden" name="regie" value={props.regieId} />
-          {props.invoices.length === 0 ? <Alert kind="info" small>{t('billing.payment.nothingDue')}</Alert> : (
+          {props.invoices.length === 0 ? (
+            <Alert kind="info" small>
+              {t('billing.payment.nothingDue')}
+            </Alert>
+          ) : (
             <Table caption={t('billing.payment.due')} focusableId="due-caption">
               <thead>
                 <tr>
                   <th scope="col">{t('billing.number')}</th>
                   <th scope="col">{t('billing.dueOn')}</th>
-                  <th scope="col" class="pf-num">{t('billing.left')}</th>
+                  <th scope="col" class="pf-num">
+                    {t('billing.left')}
+                  </th>
                   <th scope="col">{t('billing.payment.toThisInvoice')}</th>
                 </tr>
               </thead>
               <tbody>
                 {props.invoices.map((invoice) => (
                   <tr key={invoice.id}>
-                    <th scope="row">{invoice.number}{invoice.treasury && ` (${t('billing.state.treasury')})`}</th>
+                    <th scope="row">
+                      {invoice.number}
+                      {invoice.treasury && ` (${t('billing.state.treasury')})`}
+                    </th>
                     <td>{fmt.day(invoice.dueOn)}</td>
                     <td class="pf-num">{fmt.money(invoice.leftCents)}</td>
                     <td>
-                      <Input name={`facture-${invoice.id}`} label={t('billing.payment.amountFor', { number: invoice.number })} value={props.values[`facture-${invoice.id}`]} error={props.errors.invoices?.[invoice.id] ? t(props.errors.invoices[invoice.id] === 'allocationAboveDue' ? 'billing.payment.allocationAboveDue' : 'field.error.amount') : undefined} inputMode="text" />
+                      <Input
+                        name={`facture-${invoice.id}`}
+                        label={t('billing.payment.amountFor', { number: invoice.number })}
+                        value={props.values[`facture-${invoice.id}`]}
+                        error={
+                          props.errors.invoices?.[invoice.id]
+                            ? t(props.errors.invoices[invoice.id] === 'allocationAboveDue' ? 'billing.payment.allocationAboveDue' : 'field.error.amount')
+                            : undefined
+                        }
+                        inputMode="text"
+                      />
                     </td>
                   </tr>
                 ))}
               </tbody>
             </Table>
           )}
-          <Select name="moyen" label={labels.moyen} required value={props.values.moyen} error={errors.moyen} options={[{ value: '', label: '—' }, ...COUNTER_METHODS.map((method) => ({ value: method, label: t(paymentMethodKey(method)) }))]} />
+          <Select
+            name="moyen"
+            label={labels.moyen}
+            required
+            value={props.values.moyen}
+            error={errors.moyen}
+            options={[{ value: '', label: '—' }, ...COUNTER_METHODS.map((method) => ({ value: method, label: t(paymentMethodKey(method)) }))]}
+          />
           <Input name="montant" label={labels.montant} hint={t('billing.amountHint')} required value={props.values.montant} error={errors.montant} />
           {props.errors.amount === 'overpayment' && (
             <div class="fr-checkbox-group fr-mb-3w">
               <input type="checkbox" id="credit" name="credit" value="1" />
-              <label class="fr-label" for="credit">{t('billing.payment.keepCredit')}</label>
+              <label class="fr-label" for="credit">
+                {t('billing.payment.keepCredit')}
+              </label>
             </div>
           )}
           <Input name="recuLe" label={labels.recuLe} hint={t('billing.dateHint')} required value={props.values.recuLe} error={errors.recuLe} />
           <Input name="payeur" label={labels.payeur} required value={props.values.payeur} error={errors.payeur} maxLength={200} />
-          <Input name="numeroCheque" label={labels.numeroCheque} hint={t('billing.payment.chequeHint')} value={props.values.numeroCheque} error={errors.numeroCheque} maxLength={40} />
+          <Input
+            name="numeroCheque"
+            label={labels.numeroCheque}
+            hint={t('billing.payment.chequeHint')}
+            value={props.values.numeroCheque}
+            error={errors.numeroCheque}
+            maxLength={40}
+          />
           <Input name="banque" label={labels.banque} value={props.values.banque} error={errors.banque} maxLength={100} />
           <Input name="reference" label={labels.reference} value={props.values.reference} error={errors.reference} maxLength={100} />
           <Textarea name="note" label={labels.note} value={props.values.note} error={errors.note} rows={2} />
           <fieldset class="fr-fieldset" aria-labelledby="allocation-legend">
-            <legend class="fr-fieldset__legend" id="allocation-legend">{labels.repartition}</legend>
-            {errors.repartition && <p class="fr-error-text fr-fieldset__element" id="repartition-error">{errors.repartition}</p>}
+            <legend class="fr-fieldset__legend" id="allocation-legend">
+              {labels.repartition}
+            </legend>
+            {errors.repartition && (
+              <p class="fr-error-text fr-fieldset__element" id="repartition-error">
+                {errors.repartition}
+              </p>
+            )}
             <div class="fr-fieldset__element">
               <div class="fr-radio-group">
                 <input type="radio" id="repartition-auto" name="repartition" value="auto" checked={!byHand} />
-                <label class="fr-label" for="repartition-auto">{t('billing.payment.oldestFirst')}</label>
+                <label class="fr-label" for="repartition-auto">
+                  {t('billing.payment.oldestFirst')}
+                </label>
               </div>
             </div>
             <div class="fr-fieldset__element">
               <div class="fr-radio-group">
                 <input type="radio" id="repartition-main" name="repartition" value="main" checked={byHand} />
-                <label class="fr-label" for="repartition-main">{t('billing.payment.byHand')}</label>
+                <label class="fr-label" for="repartition-main">
+                  {t('billing.payment.byHand')}
+                </label>
               </div>
             </div>
           </fieldset>
@@ -184,7 +330,9 @@ function PaymentList(props: { payments: PaymentRow[] }) {
     <>
       <h1>{t('billing.payments.title')}</h1>
       <p>{t('billing.payments.intro')}</p>
-      {props.payments.length === 0 ? <p>{t('billing.payments.none')}</p> : (
+      {props.payments.length === 0 ? (
+        <p>{t('billing.payments.none')}</p>
+      ) : (
         <Table caption={t('billing.payments.title')} noCaption focusableId="payments-caption">
           <thead>
             <tr>
@@ -192,13 +340,18 @@ function PaymentList(props: { payments: PaymentRow[] }) {
               <th scope="col">{t('billing.payment.receivedOn')}</th>
               <th scope="col">{t('billing.household')}</th>
               <th scope="col">{t('billing.payment.method')}</th>
-              <th scope="col" class="pf-num">{t('billing.amount')}</th>
+              <th scope="col" class="pf-num">
+                {t('billing.amount')}
+              </th>
             </tr>
           </thead>
           <tbody>
             {props.payments.map((payment) => (
               <tr key={payment.id}>
-                <th scope="row"><a href={href(page, `${PAYMENTS_PATH}/${payment.id}`)}>{payment.number}</a>{payment.cancelled && ` — ${t('billing.payment.cancelled')}`}</th>
+                <th scope="row">
+                  <a href={href(page, `${PAYMENTS_PATH}/${payment.id}`)}>{payment.number}</a>
+                  {payment.cancelled && ` — ${t('billing.payment.cancelled')}`}
+                </th>
                 <td>{fmt.day(payment.receivedOn)}</td>
                 <td>{payment.householdName}</td>
                 <td>{t(paymentMethodKey(payment.method))}</td>
@@ -220,38 +373,74 @@ function PaymentPage(props: { payment: PaymentRow; notice?: string | undefined; 
   const credit = payment.amountCents - payment.paid.reduce((sum, part) => sum + part.amountCents, 0);
   return (
     <>
-      <p><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, PAYMENTS_PATH)}>{t('billing.payments.back')}</a></p>
+      <p>
+        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, PAYMENTS_PATH)}>
+          {t('billing.payments.back')}
+        </a>
+      </p>
       <h1>{t('billing.payment.title', { number: payment.number })}</h1>
-      {props.notice === 'enregistre' && <Alert kind="success" small announce>{t('billing.payment.recorded', { number: payment.number })}</Alert>}
-      {props.notice === 'annule' && <Alert kind="info" small announce>{t('billing.payment.cancelledNotice')}</Alert>}
-      {payment.cancelled && <Alert kind="warning" small>{t('billing.payment.cancelledWhy', { reason: payment.cancelled.reason })}</Alert>}
+      {props.notice === 'enregistre' && (
+        <Alert kind="success" small announce>
+          {t('billing.payment.recorded', { number: payment.number })}
+        </Alert>
+      )}
+      {props.notice === 'annule' && (
+        <Alert kind="info" small announce>
+          {t('billing.payment.cancelledNotice')}
+        </Alert>
+      )}
+      {payment.cancelled && (
+        <Alert kind="warning" small>
+          {t('billing.payment.cancelledWhy', { reason: payment.cancelled.reason })}
+        </Alert>
+      )}
       <dl class="pf-definition-list">
         <dt>{t('billing.household')}</dt>
-        <dd><a href={href(page, `/gestion/foyers/${payment.householdId}`)}>{payment.householdName}</a></dd>
+        <dd>
+          <a href={href(page, `/gestion/foyers/${payment.householdId}`)}>{payment.householdName}</a>
+        </dd>
         <dt>{t('billing.regie')}</dt>
         <dd>{payment.regieName}</dd>
         <dt>{t('billing.payment.receivedOn')}</dt>
         <dd>{fmt.day(payment.receivedOn)}</dd>
         <dt>{t('billing.payment.method')}</dt>
-        <dd>{t(paymentMethodKey(payment.method))}{payment.chequeNumber && ` n° ${payment.chequeNumber}`}{payment.bankName && ` (${payment.bankName})`}</dd>
+        <dd>
+          {t(paymentMethodKey(payment.method))}
+          {payment.chequeNumber && ` n° ${payment.chequeNumber}`}
+          {payment.bankName && ` (${payment.bankName})`}
+        </dd>
         <dt>{t('billing.payment.amount')}</dt>
         <dd>{fmt.money(payment.amountCents)}</dd>
         <dt>{t('billing.payment.payer')}</dt>
         <dd>{payment.payerName}</dd>
       </dl>
       <h2>{t('billing.payment.paid')}</h2>
-      {payment.paid.length === 0 ? <p>{t('billing.payment.paidNothing')}</p> : (
-        <ul>{payment.paid.map((part) => <li key={part.invoiceId}><a href={href(page, `${BILLING_PATH}/factures/${part.invoiceId}`)}>{part.number}</a> — {fmt.money(part.amountCents)}</li>)}</ul>
+      {payment.paid.length === 0 ? (
+        <p>{t('billing.payment.paidNothing')}</p>
+      ) : (
+        <ul>
+          {payment.paid.map((part) => (
+            <li key={part.invoiceId}>
+              <a href={href(page, `${BILLING_PATH}/factures/${part.invoiceId}`)}>{part.number}</a> — {fmt.money(part.amountCents)}
+            </li>
+          ))}
+        </ul>
       )}
       {credit > 0 && !payment.cancelled && <p>{t('billing.payment.credit', { amount: fmt.money(credit) })}</p>}
-      <p><ButtonLink href={href(page, `${PAYMENTS_PATH}/${payment.id}/recu`)} variant="secondary" icon="fr-icon-download-line">{t('billing.payment.receipt')}</ButtonLink></p>
+      <p>
+        <ButtonLink href={href(page, `${PAYMENTS_PATH}/${payment.id}/recu`)} variant="secondary" icon="fr-icon-download-line">
+          {t('billing.payment.receipt')}
+        </ButtonLink>
+      </p>
       {canChange && !payment.cancelled && (
         <form method="post" action={href(page, `${PAYMENTS_PATH}/${payment.id}/annulation`)} novalidate class="fr-mt-4w">
           <CsrfField />
           <h2>{t('billing.payment.cancel')}</h2>
           <p>{t('billing.payment.cancelHint')}</p>
           <Textarea name="motif" label={t('billing.payment.cancelReason')} required error={props.reasonError} rows={2} />
-          <Button variant="secondary" icon="fr-icon-close-circle-line">{t('billing.payment.cancelSubmit')}</Button>
+          <Button variant="secondary" icon="fr-icon-close-circle-line">
+            {t('billing.payment.cancelSubmit')}
+          </Button>
         </form>
       )}
     </>

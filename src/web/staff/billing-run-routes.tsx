@@ -17,7 +17,6 @@ import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Table } from '../components/dsfr/table.js';
-import { ErrorPage } from '../components/error-page.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { Form, formValues, Id } from '../page-input.js';
@@ -52,8 +51,9 @@ export function staffBillingRunRoutes(services: Services): FastifyPluginAsyncTyp
       const form = formValues(request.body);
       const input = { regieId: form.regie, from: form.du, to: form.au };
       const { result, regies } = await request.inScope(async (scope) => ({ result: await previewRun(scope, input), regies: await listRegies(scope) }));
-      if (result.kind === 'forbidden') return reply.page(request.t('error.forbidden.title'), ErrorPage({ kind: 'forbidden' }), 403);
-      if (result.kind === 'invalid') return reply.page(request.t('billing.run.title'), <RunForm regies={regies} values={form} errors={runErrors(request.t, result.errors)} />, 400);
+      if (result.kind === 'forbidden') return reply.errorPage('forbidden');
+      if (result.kind === 'invalid')
+        return reply.page(request.t('billing.run.title'), <RunForm regies={regies} values={form} errors={runErrors(request.t, result.errors)} />, 400);
       return reply.page(request.t('billing.preview.title'), <RunPreview plan={result.plan} />);
     });
 
@@ -64,8 +64,9 @@ export function staffBillingRunRoutes(services: Services): FastifyPluginAsyncTyp
         result: await generateRun(scope, { regieId: form.regie, from: form.du, to: form.au }, { tenantName: mail.tenantName, baseUrl: mail.baseUrl }),
         regies: await listRegies(scope),
       }));
-      if (result.kind === 'forbidden') return reply.page(request.t('error.forbidden.title'), ErrorPage({ kind: 'forbidden' }), 403);
-      if (result.kind === 'invalid') return reply.page(request.t('billing.run.title'), <RunForm regies={regies} values={form} errors={runErrors(request.t, result.errors)} />, 400);
+      if (result.kind === 'forbidden') return reply.errorPage('forbidden');
+      if (result.kind === 'invalid')
+        return reply.page(request.t('billing.run.title'), <RunForm regies={regies} values={form} errors={runErrors(request.t, result.errors)} />, 400);
       if (result.kind !== 'generated') return reply.callNotFound();
       // The invoices' PDFs are made in the background, so that families download them at once.
       await services.jobs?.send(RUN_PDFS_QUEUE, { tenantId: request.tenant!.id, runId: result.runId });
@@ -96,11 +97,33 @@ function BillingHome(props: { today: string; regies: Regie[]; runs: RunRow[]; de
       <h1>{t('billing.home.title')}</h1>
       <p>{t('billing.home.intro')}</p>
       <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-4w">
-        {canChange && <li><ButtonLink href={href(page, RUNS_PATH)} icon="fr-icon-file-add-line">{t('billing.home.newRun')}</ButtonLink></li>}
-        <li><ButtonLink href={href(page, `${BILLING_PATH}/factures`)} variant="secondary">{t('billing.home.invoices')}</ButtonLink></li>
-        <li><ButtonLink href={href(page, `${BILLING_PATH}/paiements`)} variant="secondary">{t('billing.home.payments')}</ButtonLink></li>
-        <li><ButtonLink href={href(page, `${BILLING_PATH}/regies`)} variant="secondary">{t('billing.home.regies')}</ButtonLink></li>
-        <li><ButtonLink href={href(page, `${BILLING_PATH}/quotients`)} variant="secondary">{t('billing.home.quotients')}</ButtonLink></li>
+        {canChange && (
+          <li>
+            <ButtonLink href={href(page, RUNS_PATH)} icon="fr-icon-file-add-line">
+              {t('billing.home.newRun')}
+            </ButtonLink>
+          </li>
+        )}
+        <li>
+          <ButtonLink href={href(page, `${BILLING_PATH}/factures`)} variant="secondary">
+            {t('billing.home.invoices')}
+          </ButtonLink>
+        </li>
+        <li>
+          <ButtonLink href={href(page, `${BILLING_PATH}/paiements`)} variant="secondary">
+            {t('billing.home.payments')}
+          </ButtonLink>
+        </li>
+        <li>
+          <ButtonLink href={href(page, `${BILLING_PATH}/regies`)} variant="secondary">
+            {t('billing.home.regies')}
+          </ButtonLink>
+        </li>
+        <li>
+          <ButtonLink href={href(page, `${BILLING_PATH}/quotients`)} variant="secondary">
+            {t('billing.home.quotients')}
+          </ButtonLink>
+        </li>
       </ul>
       <h2>{t('billing.home.unpaid')}</h2>
       {props.debts.length === 0 ? (
@@ -110,16 +133,26 @@ function BillingHome(props: { today: string; regies: Regie[]; runs: RunRow[]; de
           <thead>
             <tr>
               <th scope="col">{t('billing.regie')}</th>
-              <th scope="col" class="pf-num">{t('billing.age.notDue')}</th>
-              <th scope="col" class="pf-num">{t('billing.age.upTo30')}</th>
-              <th scope="col" class="pf-num">{t('billing.age.upTo60')}</th>
-              <th scope="col" class="pf-num">{t('billing.age.over60')}</th>
+              <th scope="col" class="pf-num">
+                {t('billing.age.notDue')}
+              </th>
+              <th scope="col" class="pf-num">
+                {t('billing.age.upTo30')}
+              </th>
+              <th scope="col" class="pf-num">
+                {t('billing.age.upTo60')}
+              </th>
+              <th scope="col" class="pf-num">
+                {t('billing.age.over60')}
+              </th>
             </tr>
           </thead>
           <tbody>
             {props.debts.map((debt) => (
               <tr key={debt.regieId}>
-                <th scope="row"><a href={href(page, `${BILLING_PATH}/factures?regie=${debt.regieId}&impayees=1`)}>{debt.regieName}</a></th>
+                <th scope="row">
+                  <a href={href(page, `${BILLING_PATH}/factures?regie=${debt.regieId}&impayees=1`)}>{debt.regieName}</a>
+                </th>
                 <td class="pf-num">{fmt.money(debt.notDue)}</td>
                 <td class="pf-num">{fmt.money(debt.upTo30)}</td>
                 <td class="pf-num">{fmt.money(debt.upTo60)}</td>
@@ -131,7 +164,11 @@ function BillingHome(props: { today: string; regies: Regie[]; runs: RunRow[]; de
       )}
       <h2>{t('billing.home.runs')}</h2>
       {props.runs.length === 0 ? <p>{t('billing.home.noRuns')}</p> : <RunList runs={props.runs} />}
-      {props.regies.length === 0 && <Alert kind="info" small>{t('billing.home.noRegie')}</Alert>}
+      {props.regies.length === 0 && (
+        <Alert kind="info" small>
+          {t('billing.home.noRegie')}
+        </Alert>
+      )}
     </>
   );
 }
@@ -145,15 +182,21 @@ function RunList(props: { runs: RunRow[] }) {
         <tr>
           <th scope="col">{t('billing.run.period')}</th>
           <th scope="col">{t('billing.regie')}</th>
-          <th scope="col" class="pf-num">{t('billing.run.invoices')}</th>
-          <th scope="col" class="pf-num">{t('billing.amount')}</th>
+          <th scope="col" class="pf-num">
+            {t('billing.run.invoices')}
+          </th>
+          <th scope="col" class="pf-num">
+            {t('billing.amount')}
+          </th>
           <th scope="col">{t('billing.run.issuedOn')}</th>
         </tr>
       </thead>
       <tbody>
         {props.runs.map((run) => (
           <tr key={run.id}>
-            <th scope="row"><a href={href(page, `${RUNS_PATH}/${run.id}`)}>{t('billing.periodValue', { from: fmt.day(run.from), to: fmt.day(run.to) })}</a></th>
+            <th scope="row">
+              <a href={href(page, `${RUNS_PATH}/${run.id}`)}>{t('billing.periodValue', { from: fmt.day(run.from), to: fmt.day(run.to) })}</a>
+            </th>
             <td>{run.regieName}</td>
             <td class="pf-num">{run.invoices}</td>
             <td class="pf-num">{fmt.money(run.totalCents)}</td>
@@ -177,7 +220,14 @@ function RunForm(props: { regies: Regie[]; values: Record<string, string>; error
       <ErrorSummary errors={errors} labels={labels} />
       <form method="post" action={href(page, `${RUNS_PATH}/apercu`)} novalidate class="fr-col-12 fr-col-md-8">
         <CsrfField />
-        <Select name="regie" label={labels.regie} required value={props.values.regie} error={errors.regie} options={[{ value: '', label: '—' }, ...props.regies.map((regie) => ({ value: regie.id, label: regie.name }))]} />
+        <Select
+          name="regie"
+          label={labels.regie}
+          required
+          value={props.values.regie}
+          error={errors.regie}
+          options={[{ value: '', label: '—' }, ...props.regies.map((regie) => ({ value: regie.id, label: regie.name }))]}
+        />
         <Input name="du" label={labels.du} hint={t('billing.dateHint')} required value={props.values.du} error={errors.du} />
         <Input name="au" label={labels.au} hint={t('billing.dateHint')} required value={props.values.au} error={errors.au} />
         <Button icon="fr-icon-eye-line">{t('billing.run.preview')}</Button>
@@ -197,28 +247,61 @@ function RunPreview(props: { plan: RunPlan }) {
   return (
     <>
       <h1>{t('billing.preview.title')}</h1>
-      <p>{t('billing.preview.summary', { regie: plan.regie.name, from: fmt.day(plan.from), to: fmt.day(plan.to), count: plan.invoices.length, total: fmt.money(plan.totalCents), due: fmt.day(plan.dueOn) })}</p>
-      <Alert kind="info" small>{t(plan.invoices.length === 0 ? 'billing.preview.nothingToBill' : 'billing.preview.nothingWritten')}</Alert>
+      <p>
+        {t('billing.preview.summary', {
+          regie: plan.regie.name,
+          from: fmt.day(plan.from),
+          to: fmt.day(plan.to),
+          count: plan.invoices.length,
+          total: fmt.money(plan.totalCents),
+          due: fmt.day(plan.dueOn),
+        })}
+      </p>
+      <Alert kind="info" small>
+        {t(plan.invoices.length === 0 ? 'billing.preview.nothingToBill' : 'billing.preview.nothingWritten')}
+      </Alert>
       <h2 class="fr-mt-4w">{t('billing.preview.anomalies', { count: anomalyCount })}</h2>
       {anomalyCount === 0 && <p>{t('billing.preview.noAnomaly')}</p>}
       {anomalies.withoutTariff.length > 0 && (
         <Alert kind="error" title={t('billing.anomaly.withoutTariff')}>
-          <ul>{anomalies.withoutTariff.map((row) => <li key={`${row.activityName}|${row.unitName}`}>{t('billing.anomaly.withoutTariffRow', { activity: row.activityName, unit: row.unitName, days: row.days })}</li>)}</ul>
+          <ul>
+            {anomalies.withoutTariff.map((row) => (
+              <li key={`${row.activityName}|${row.unitName}`}>
+                {t('billing.anomaly.withoutTariffRow', { activity: row.activityName, unit: row.unitName, days: row.days })}
+              </li>
+            ))}
+          </ul>
         </Alert>
       )}
       {anomalies.withoutQuotient.length > 0 && (
         <Alert kind="warning" title={t('billing.anomaly.withoutQuotient', { count: anomalies.withoutQuotient.length })}>
-          <ul>{anomalies.withoutQuotient.map((row) => <li key={row.householdId}><a href={href(page, `/gestion/foyers/${row.householdId}`)}>{row.name}</a></li>)}</ul>
+          <ul>
+            {anomalies.withoutQuotient.map((row) => (
+              <li key={row.householdId}>
+                <a href={href(page, `/gestion/foyers/${row.householdId}`)}>{row.name}</a>
+              </li>
+            ))}
+          </ul>
         </Alert>
       )}
       {anomalies.attendanceMissing.length > 0 && (
         <Alert kind="warning" title={t('billing.anomaly.attendanceMissing')}>
-          <ul>{anomalies.attendanceMissing.map((row) => <li key={`${row.day}|${row.activityName}|${row.unitName}`}>{t('billing.anomaly.attendanceMissingRow', { day: fmt.day(row.day), activity: row.activityName, unit: row.unitName, count: row.count })}</li>)}</ul>
+          <ul>
+            {anomalies.attendanceMissing.map((row) => (
+              <li key={`${row.day}|${row.activityName}|${row.unitName}`}>
+                {t('billing.anomaly.attendanceMissingRow', { day: fmt.day(row.day), activity: row.activityName, unit: row.unitName, count: row.count })}
+              </li>
+            ))}
+          </ul>
         </Alert>
       )}
       {anomalies.onlyPending.length > 0 && (
         <Alert kind="info" title={t('billing.anomaly.onlyPending')}>
-          <ul>{anomalies.onlyPending.map((row) => <li key={row.householdId}>{t('billing.anomaly.onlyPendingRow', { name: row.name, count: row.count })}</li>)}</ul>
+          <ul>
+            {anomalies.onlyPending.map((row) => (
+              <li key={row.householdId}>{t('billing.anomaly.onlyPendingRow', { name: row.name, count: row.count })}</li>
+            ))}
+          </ul>
         </Alert>
       )}
       {plan.invoices.length > 0 && <PlanTables plan={plan} />}
@@ -231,7 +314,9 @@ function RunPreview(props: { plan: RunPlan }) {
           <Button icon="fr-icon-check-line">{t('billing.preview.generate', { count: plan.invoices.length })}</Button>
         </form>
       )}
-      <p class="fr-mt-2w"><a href={href(page, RUNS_PATH)}>{t('billing.preview.change')}</a></p>
+      <p class="fr-mt-2w">
+        <a href={href(page, RUNS_PATH)}>{t('billing.preview.change')}</a>
+      </p>
     </>
   );
 }
@@ -248,8 +333,12 @@ function PlanTables(props: { plan: RunPlan }) {
           <tr>
             <th scope="col">{t('billing.activity')}</th>
             <th scope="col">{t('billing.unit')}</th>
-            <th scope="col" class="pf-num">{t('billing.quantity')}</th>
-            <th scope="col" class="pf-num">{t('billing.amount')}</th>
+            <th scope="col" class="pf-num">
+              {t('billing.quantity')}
+            </th>
+            <th scope="col" class="pf-num">
+              {t('billing.amount')}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -262,8 +351,12 @@ function PlanTables(props: { plan: RunPlan }) {
             </tr>
           ))}
           <tr>
-            <th scope="row" colSpan={3}>{t('billing.total')}</th>
-            <td class="pf-num"><strong>{fmt.money(plan.totalCents)}</strong></td>
+            <th scope="row" colSpan={3}>
+              {t('billing.total')}
+            </th>
+            <td class="pf-num">
+              <strong>{fmt.money(plan.totalCents)}</strong>
+            </td>
           </tr>
         </tbody>
       </Table>
@@ -273,7 +366,9 @@ function PlanTables(props: { plan: RunPlan }) {
           <tr>
             <th scope="col">{t('billing.household')}</th>
             <th scope="col">{t('billing.preview.lines')}</th>
-            <th scope="col" class="pf-num">{t('billing.amount')}</th>
+            <th scope="col" class="pf-num">
+              {t('billing.amount')}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -283,7 +378,15 @@ function PlanTables(props: { plan: RunPlan }) {
               <td>
                 <ul class="pf-plain-list">
                   {invoice.lines.map((line, index) => (
-                    <li key={index}>{t('billing.preview.line', { child: line.childName, unit: line.label, kind: t(`billing.lineKind.${line.kind}`), quantity: line.quantity, amount: fmt.money(line.amountCents) })}</li>
+                    <li key={index}>
+                      {t('billing.preview.line', {
+                        child: line.childName,
+                        unit: line.label,
+                        kind: t(`billing.lineKind.${line.kind}`),
+                        quantity: line.quantity,
+                        amount: fmt.money(line.amountCents),
+                      })}
+                    </li>
                   ))}
                 </ul>
               </td>
@@ -304,8 +407,12 @@ function RunDone(props: { run: RunRow; invoices: InvoiceSummary[] }) {
   return (
     <>
       <h1>{t('billing.runDone.title', { regie: run.regieName })}</h1>
-      <Alert kind="success" small announce>{t('billing.runDone.summary', { count: run.invoices, total: fmt.money(run.totalCents), from: fmt.day(run.from), to: fmt.day(run.to) })}</Alert>
-      <p class="fr-mt-2w"><a href={href(page, BILLING_PATH)}>{t('billing.backHome')}</a></p>
+      <Alert kind="success" small announce>
+        {t('billing.runDone.summary', { count: run.invoices, total: fmt.money(run.totalCents), from: fmt.day(run.from), to: fmt.day(run.to) })}
+      </Alert>
+      <p class="fr-mt-2w">
+        <a href={href(page, BILLING_PATH)}>{t('billing.backHome')}</a>
+      </p>
       <InvoiceTable invoices={props.invoices} caption={t('billing.runDone.invoices')} />
     </>
   );
@@ -322,9 +429,15 @@ export function InvoiceTable(props: { invoices: InvoiceSummary[]; caption: strin
           <th scope="col">{t('billing.number')}</th>
           <th scope="col">{t('billing.household')}</th>
           <th scope="col">{t('billing.issuedOn')}</th>
-          <th scope="col" class="pf-num">{t('billing.amount')}</th>
-          <th scope="col" class="pf-num">{t('billing.paid')}</th>
-          <th scope="col" class="pf-num">{t('billing.left')}</th>
+          <th scope="col" class="pf-num">
+            {t('billing.amount')}
+          </th>
+          <th scope="col" class="pf-num">
+            {t('billing.paid')}
+          </th>
+          <th scope="col" class="pf-num">
+            {t('billing.left')}
+          </th>
           <th scope="col">{t('billing.dueOn')}</th>
           <th scope="col">{t('billing.state')}</th>
         </tr>
@@ -332,14 +445,20 @@ export function InvoiceTable(props: { invoices: InvoiceSummary[]; caption: strin
       <tbody>
         {props.invoices.map((invoice) => (
           <tr key={invoice.id}>
-            <th scope="row"><a href={href(page, `${BILLING_PATH}/factures/${invoice.id}`)}>{invoice.number}</a></th>
-            <td><a href={href(page, `/gestion/foyers/${invoice.householdId}`)}>{invoice.householdName}</a></td>
+            <th scope="row">
+              <a href={href(page, `${BILLING_PATH}/factures/${invoice.id}`)}>{invoice.number}</a>
+            </th>
+            <td>
+              <a href={href(page, `/gestion/foyers/${invoice.householdId}`)}>{invoice.householdName}</a>
+            </td>
             <td>{fmt.day(invoice.issuedOn)}</td>
             <td class="pf-num">{fmt.money(invoice.totalCents)}</td>
             <td class="pf-num">{fmt.money(invoice.paidCents)}</td>
             <td class="pf-num">{fmt.money(invoice.leftCents)}</td>
             <td>{invoice.kind === 'invoice' ? fmt.day(invoice.dueOn) : '—'}</td>
-            <td><InvoiceStateBadge state={invoice.state} /></td>
+            <td>
+              <InvoiceStateBadge state={invoice.state} />
+            </td>
           </tr>
         ))}
       </tbody>

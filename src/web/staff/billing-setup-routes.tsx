@@ -2,9 +2,24 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Translate } from '../../i18n/catalogue.js';
 import { listActivities } from '../../modules/activities/activity-admin.js';
-import { DEFAULT_QF_VALIDITY_MONTHS, householdsWithoutValidQuotient, QF_SOURCES, setQuotient, type HouseholdWithoutQuotient } from '../../modules/billing/quotients.js';
+import {
+  DEFAULT_QF_VALIDITY_MONTHS,
+  householdsWithoutValidQuotient,
+  QF_SOURCES,
+  setQuotient,
+  type HouseholdWithoutQuotient,
+} from '../../modules/billing/quotients.js';
 import { findRegie, listRegies, saveRegie, type Regie, type RegieField } from '../../modules/billing/regies.js';
-import { addTariff, BRACKET_ROWS, removeTariff, tariffBook, TARIFF_KINDS, type StoredTariff, type TariffBookActivity, type TariffField } from '../../modules/billing/tariffs.js';
+import {
+  addTariff,
+  BRACKET_ROWS,
+  removeTariff,
+  tariffBook,
+  TARIFF_KINDS,
+  type StoredTariff,
+  type TariffBookActivity,
+  type TariffField,
+} from '../../modules/billing/tariffs.js';
 import { tenantToday } from '../../modules/calendar/local-date.js';
 import { householdName } from '../../modules/households/household-overview.js';
 import { Alert } from '../components/dsfr/alert.js';
@@ -43,7 +58,10 @@ export function staffBillingSetupRoutes(): FastifyPluginAsyncTypebox {
 
     app.get(`${REGIES_PATH}/nouvelle`, { preHandler: requireStaff('admin') }, async (request, reply) => {
       const { activities } = await regieForm(request, null);
-      return reply.page(request.t('billing.regie.new'), <RegieForm regie={null} activities={activities} values={{ conditions: '30', relances: '15 30' }} errors={{}} />);
+      return reply.page(
+        request.t('billing.regie.new'),
+        <RegieForm regie={null} activities={activities} values={{ conditions: '30', relances: '15 30' }} errors={{}} />,
+      );
     });
 
     app.get(`${REGIES_PATH}/:regieId`, { preHandler: requireStaff('admin'), schema: { params: Type.Object({ regieId: Id }) } }, async (request, reply) => {
@@ -52,20 +70,41 @@ export function staffBillingSetupRoutes(): FastifyPluginAsyncTypebox {
       return reply.page(regie.name, <RegieForm regie={regie} activities={activities} values={regieValues(regie)} errors={{}} />);
     });
 
-    app.post(`${REGIES_PATH}/:regieId?`, { preHandler: requireStaff('admin'), schema: { params: Type.Object({ regieId: Type.Optional(Id) }), body: Form } }, async (request, reply) => {
-      const form = formValues(request.body);
-      const regieId = request.params.regieId ?? null;
-      const result = await request.inScope((scope) =>
-        saveRegie(scope, regieId, {
-          name: form.nom, invoicePrefix: form.prefixe, paymentTermsDays: form.conditions, reminderDays: form.relances, bankHolder: form.titulaire, iban: form.iban, bic: form.bic,
-          paymentInstructions: form.instructions, payfipNumcli: form.numcli, activityIds: formList(request.body, 'activite'),
-        }),
-      );
-      if (result.kind === 'saved') return reply.redirect(`${request.base}${REGIES_PATH}?fait=enregistree`);
-      if (result.kind !== 'invalid') return reply.callNotFound();
-      const { regie, activities } = await regieForm(request, regieId);
-      return reply.page(request.t('billing.regie.new'), <RegieForm regie={regie} activities={activities} values={{ ...form, activites: formList(request.body, 'activite').join(',') }} errors={regieErrors(request.t, result.errors)} />, 400);
-    });
+    app.post(
+      `${REGIES_PATH}/:regieId?`,
+      { preHandler: requireStaff('admin'), schema: { params: Type.Object({ regieId: Type.Optional(Id) }), body: Form } },
+      async (request, reply) => {
+        const form = formValues(request.body);
+        const regieId = request.params.regieId ?? null;
+        const result = await request.inScope((scope) =>
+          saveRegie(scope, regieId, {
+            name: form.nom,
+            invoicePrefix: form.prefixe,
+            paymentTermsDays: form.conditions,
+            reminderDays: form.relances,
+            bankHolder: form.titulaire,
+            iban: form.iban,
+            bic: form.bic,
+            paymentInstructions: form.instructions,
+            payfipNumcli: form.numcli,
+            activityIds: formList(request.body, 'activite'),
+          }),
+        );
+        if (result.kind === 'saved') return reply.redirect(`${request.base}${REGIES_PATH}?fait=enregistree`);
+        if (result.kind !== 'invalid') return reply.callNotFound();
+        const { regie, activities } = await regieForm(request, regieId);
+        return reply.page(
+          request.t('billing.regie.new'),
+          <RegieForm
+            regie={regie}
+            activities={activities}
+            values={{ ...form, activites: formList(request.body, 'activite').join(',') }}
+            errors={regieErrors(request.t, result.errors)}
+          />,
+          400,
+        );
+      },
+    );
 
     app.get(TARIFFS_PATH, { preHandler: requireStaff(), schema: { querystring: Notice } }, async (request, reply) => {
       const book = await request.inScope((scope) => tariffBook(scope));
@@ -78,50 +117,91 @@ export function staffBillingSetupRoutes(): FastifyPluginAsyncTypebox {
       return reply.page(request.t('billing.tariff.new', { unit: unit.unit.name }), <TariffForm {...unit} values={{ type: 'flat' }} errors={{}} />);
     });
 
-    app.post(`${TARIFFS_PATH}/:unitId`, { preHandler: requireStaff('manager'), schema: { params: Type.Object({ unitId: Id }), body: Form } }, async (request, reply) => {
-      const form = formValues(request.body);
-      const result = await request.inScope((scope) =>
-        addTariff(scope, request.params.unitId, {
-          effectiveFrom: form.depuis, kind: form.type, flat: form.prix, effortRate: form.taux, effortFloor: form.plancher, effortCeiling: form.plafond,
-          meal: form.repas, siblings: form.fratrie, nonResidentExtra: form.horsCommune, unbooked: form.sansReservation,
-          bracketFrom: Array.from({ length: BRACKET_ROWS }, (_, row) => formValues(request.body)[`trancheDe${row}`] ?? ''),
-          bracketPrice: Array.from({ length: BRACKET_ROWS }, (_, row) => formValues(request.body)[`tranchePrix${row}`] ?? ''),
-        }),
-      );
-      if (result.kind === 'saved') return reply.redirect(`${request.base}${TARIFFS_PATH}?fait=ajoute`);
-      const unit = await tariffUnit(request, request.params.unitId);
-      if (!unit || result.kind !== 'invalid') return reply.callNotFound();
-      return reply.page(request.t('billing.tariff.new', { unit: unit.unit.name }), <TariffForm {...unit} values={form} errors={tariffErrors(request.t, result.errors)} />, 400);
-    });
+    app.post(
+      `${TARIFFS_PATH}/:unitId`,
+      { preHandler: requireStaff('manager'), schema: { params: Type.Object({ unitId: Id }), body: Form } },
+      async (request, reply) => {
+        const form = formValues(request.body);
+        const result = await request.inScope((scope) =>
+          addTariff(scope, request.params.unitId, {
+            effectiveFrom: form.depuis,
+            kind: form.type,
+            flat: form.prix,
+            effortRate: form.taux,
+            effortFloor: form.plancher,
+            effortCeiling: form.plafond,
+            meal: form.repas,
+            siblings: form.fratrie,
+            nonResidentExtra: form.horsCommune,
+            unbooked: form.sansReservation,
+            bracketFrom: Array.from({ length: BRACKET_ROWS }, (_, row) => formValues(request.body)[`trancheDe${row}`] ?? ''),
+            bracketPrice: Array.from({ length: BRACKET_ROWS }, (_, row) => formValues(request.body)[`tranchePrix${row}`] ?? ''),
+          }),
+        );
+        if (result.kind === 'saved') return reply.redirect(`${request.base}${TARIFFS_PATH}?fait=ajoute`);
+        const unit = await tariffUnit(request, request.params.unitId);
+        if (!unit || result.kind !== 'invalid') return reply.callNotFound();
+        return reply.page(
+          request.t('billing.tariff.new', { unit: unit.unit.name }),
+          <TariffForm {...unit} values={form} errors={tariffErrors(request.t, result.errors)} />,
+          400,
+        );
+      },
+    );
 
-    app.post(`${TARIFFS_PATH}/:tariffId/suppression`, { preHandler: requireStaff('manager'), schema: { params: Type.Object({ tariffId: Id }), body: Form } }, async (request, reply) => {
-      const result = await request.inScope((scope) => removeTariff(scope, request.params.tariffId));
-      if (result === 'not_found' || result === 'forbidden') return reply.callNotFound();
-      return reply.redirect(`${request.base}${TARIFFS_PATH}?fait=${result === 'done' ? 'supprime' : 'dejaFacture'}`);
-    });
+    app.post(
+      `${TARIFFS_PATH}/:tariffId/suppression`,
+      { preHandler: requireStaff('manager'), schema: { params: Type.Object({ tariffId: Id }), body: Form } },
+      async (request, reply) => {
+        const result = await request.inScope((scope) => removeTariff(scope, request.params.tariffId));
+        if (result === 'not_found' || result === 'forbidden') return reply.callNotFound();
+        return reply.redirect(`${request.base}${TARIFFS_PATH}?fait=${result === 'done' ? 'supprime' : 'dejaFacture'}`);
+      },
+    );
 
     app.get(QUOTIENTS_PATH, { preHandler: requireStaff() }, async (request, reply) => {
       const tenant = request.tenant!;
-      const households = await request.inScope(async (scope) => householdsWithoutValidQuotient(scope, await tenantToday(scope), tenant.settings.qfValidityMonths ?? DEFAULT_QF_VALIDITY_MONTHS));
-      return reply.page(request.t('billing.quotients.title'), <QuotientList households={households} months={tenant.settings.qfValidityMonths ?? DEFAULT_QF_VALIDITY_MONTHS} />);
+      const households = await request.inScope(async (scope) =>
+        householdsWithoutValidQuotient(scope, await tenantToday(scope), tenant.settings.qfValidityMonths ?? DEFAULT_QF_VALIDITY_MONTHS),
+      );
+      return reply.page(
+        request.t('billing.quotients.title'),
+        <QuotientList households={households} months={tenant.settings.qfValidityMonths ?? DEFAULT_QF_VALIDITY_MONTHS} />,
+      );
     });
 
     app.get('/gestion/foyers/:id/quotient', { preHandler: requireStaff('manager'), schema: { params: Type.Object({ id: Id }) } }, async (request, reply) => {
       const name = await request.inScope((scope) => householdName(scope, request.params.id));
       if (!name) return reply.callNotFound();
-      return reply.page(request.t('billing.quotient.title', { household: name }), <QuotientForm householdId={request.params.id} household={name} values={{}} errors={{}} />);
+      return reply.page(
+        request.t('billing.quotient.title', { household: name }),
+        <QuotientForm householdId={request.params.id} household={name} values={{}} errors={{}} />,
+      );
     });
 
-    app.post('/gestion/foyers/:id/quotient', { preHandler: requireStaff('manager'), schema: { params: Type.Object({ id: Id }), body: Form } }, async (request, reply) => {
-      const form = formValues(request.body);
-      const { result, name } = await request.inScope(async (scope) => ({
-        result: await setQuotient(scope, request.params.id, { qf: form.qf, dated: form.date, source: form.source }, await tenantToday(scope)),
-        name: await householdName(scope, request.params.id),
-      }));
-      if (result.kind === 'saved') return reply.redirect(`${request.base}/gestion/foyers/${request.params.id}`);
-      if (result.kind !== 'invalid' || !name) return reply.callNotFound();
-      return reply.page(request.t('billing.quotient.title', { household: name }), <QuotientForm householdId={request.params.id} household={name} values={form} errors={billingErrorMessages(request.t, { qf: result.errors.qf, date: result.errors.dated, source: result.errors.source })} />, 400);
-    });
+    app.post(
+      '/gestion/foyers/:id/quotient',
+      { preHandler: requireStaff('manager'), schema: { params: Type.Object({ id: Id }), body: Form } },
+      async (request, reply) => {
+        const form = formValues(request.body);
+        const { result, name } = await request.inScope(async (scope) => ({
+          result: await setQuotient(scope, request.params.id, { qf: form.qf, dated: form.date, source: form.source }, await tenantToday(scope)),
+          name: await householdName(scope, request.params.id),
+        }));
+        if (result.kind === 'saved') return reply.redirect(`${request.base}/gestion/foyers/${request.params.id}`);
+        if (result.kind !== 'invalid' || !name) return reply.callNotFound();
+        return reply.page(
+          request.t('billing.quotient.title', { household: name }),
+          <QuotientForm
+            householdId={request.params.id}
+            household={name}
+            values={form}
+            errors={billingErrorMessages(request.t, { qf: result.errors.qf, date: result.errors.dated, source: result.errors.source })}
+          />,
+          400,
+        );
+      },
+    );
   };
 }
 
@@ -136,14 +216,30 @@ async function tariffUnit(request: { inScope: import('fastify').FastifyRequest['
 
 function regieValues(regie: Regie): Record<string, string> {
   return {
-    nom: regie.name, prefixe: regie.invoicePrefix, conditions: String(regie.paymentTermsDays), relances: regie.reminderDays.join(' '), titulaire: regie.bankHolder ?? '',
-    iban: regie.iban ?? '', bic: regie.bic ?? '', instructions: regie.paymentInstructions ?? '', numcli: regie.payfipNumcli ?? '', activites: regie.activities.map((activity) => activity.id).join(','),
+    nom: regie.name,
+    prefixe: regie.invoicePrefix,
+    conditions: String(regie.paymentTermsDays),
+    relances: regie.reminderDays.join(' '),
+    titulaire: regie.bankHolder ?? '',
+    iban: regie.iban ?? '',
+    bic: regie.bic ?? '',
+    instructions: regie.paymentInstructions ?? '',
+    numcli: regie.payfipNumcli ?? '',
+    activites: regie.activities.map((activity) => activity.id).join(','),
   };
 }
 
 const REGIE_FIELDS: Record<RegieField, string> = {
-  name: 'nom', invoicePrefix: 'prefixe', paymentTermsDays: 'conditions', reminderDays: 'relances', bankHolder: 'titulaire', iban: 'iban', bic: 'bic',
-  paymentInstructions: 'instructions', payfipNumcli: 'numcli', activityIds: 'activite',
+  name: 'nom',
+  invoicePrefix: 'prefixe',
+  paymentTermsDays: 'conditions',
+  reminderDays: 'relances',
+  bankHolder: 'titulaire',
+  iban: 'iban',
+  bic: 'bic',
+  paymentInstructions: 'instructions',
+  payfipNumcli: 'numcli',
+  activityIds: 'activite',
 };
 
 function regieErrors(t: Translate, errors: Parameters<typeof billingErrorMessages<RegieField>>[1]): Record<string, string | undefined> {
@@ -152,11 +248,23 @@ function regieErrors(t: Translate, errors: Parameters<typeof billingErrorMessage
 }
 
 const TARIFF_FIELDS: Record<TariffField, string> = {
-  effectiveFrom: 'depuis', kind: 'type', flat: 'prix', brackets: 'tranches', effortRate: 'taux', effortFloor: 'plancher', effortCeiling: 'plafond',
-  meal: 'repas', siblings: 'fratrie', nonResidentExtra: 'horsCommune', unbooked: 'sansReservation',
+  effectiveFrom: 'depuis',
+  kind: 'type',
+  flat: 'prix',
+  brackets: 'tranches',
+  effortRate: 'taux',
+  effortFloor: 'plancher',
+  effortCeiling: 'plafond',
+  meal: 'repas',
+  siblings: 'fratrie',
+  nonResidentExtra: 'horsCommune',
+  unbooked: 'sansReservation',
 };
 
-function tariffErrors(t: Translate, errors: Parameters<typeof billingErrorMessages<TariffField>>[1] & { bracketRows?: number[] }): Record<string, string | undefined> {
+function tariffErrors(
+  t: Translate,
+  errors: Parameters<typeof billingErrorMessages<TariffField>>[1] & { bracketRows?: number[] },
+): Record<string, string | undefined> {
   const { bracketRows: _rows, ...fields } = errors;
   const messages = billingErrorMessages(t, fields);
   return Object.fromEntries(Object.entries(messages).map(([field, message]) => [TARIFF_FIELDS[field as TariffField], message]));
@@ -169,10 +277,22 @@ function RegieList(props: { regies: Regie[]; saved: boolean }) {
   return (
     <>
       <h1>{t('billing.regies.title')}</h1>
-      {props.saved && <Alert kind="success" small announce>{t('billing.regie.saved')}</Alert>}
+      {props.saved && (
+        <Alert kind="success" small announce>
+          {t('billing.regie.saved')}
+        </Alert>
+      )}
       <p>{t('billing.regies.intro')}</p>
-      {isAdmin && <p><ButtonLink href={href(page, `${REGIES_PATH}/nouvelle`)} icon="fr-icon-add-line">{t('billing.regie.new')}</ButtonLink></p>}
-      {props.regies.length === 0 ? <p>{t('billing.regies.none')}</p> : (
+      {isAdmin && (
+        <p>
+          <ButtonLink href={href(page, `${REGIES_PATH}/nouvelle`)} icon="fr-icon-add-line">
+            {t('billing.regie.new')}
+          </ButtonLink>
+        </p>
+      )}
+      {props.regies.length === 0 ? (
+        <p>{t('billing.regies.none')}</p>
+      ) : (
         <Table caption={t('billing.regies.title')} noCaption focusableId="regies-caption">
           <thead>
             <tr>
@@ -198,38 +318,88 @@ function RegieList(props: { regies: Regie[]; saved: boolean }) {
   );
 }
 
-function RegieForm(props: { regie: Regie | null; activities: { id: string; name: string }[]; values: Record<string, string>; errors: Record<string, string | undefined> }) {
+function RegieForm(props: {
+  regie: Regie | null;
+  activities: { id: string; name: string }[];
+  values: Record<string, string>;
+  errors: Record<string, string | undefined>;
+}) {
   const page = usePage();
   const { t } = page;
   const chosen = new Set((props.values.activites ?? '').split(','));
   const labels: Record<string, string> = {
-    nom: t('billing.regie.name'), prefixe: t('billing.regie.prefix'), conditions: t('billing.regie.terms'), relances: t('billing.regie.reminders'), titulaire: t('billing.regie.holder'),
-    iban: 'IBAN', bic: 'BIC', instructions: t('billing.regie.instructions'), numcli: t('billing.regie.numcli'), activite: t('billing.regie.activities'),
+    nom: t('billing.regie.name'),
+    prefixe: t('billing.regie.prefix'),
+    conditions: t('billing.regie.terms'),
+    relances: t('billing.regie.reminders'),
+    titulaire: t('billing.regie.holder'),
+    iban: 'IBAN',
+    bic: 'BIC',
+    instructions: t('billing.regie.instructions'),
+    numcli: t('billing.regie.numcli'),
+    activite: t('billing.regie.activities'),
   };
   return (
     <>
-      <p><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, REGIES_PATH)}>{t('billing.regies.title')}</a></p>
+      <p>
+        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, REGIES_PATH)}>
+          {t('billing.regies.title')}
+        </a>
+      </p>
       <h1>{props.regie ? props.regie.name : t('billing.regie.new')}</h1>
       <ErrorSummary errors={props.errors} labels={labels} />
       <form method="post" action={href(page, props.regie ? `${REGIES_PATH}/${props.regie.id}` : REGIES_PATH)} novalidate class="fr-col-12 fr-col-md-8">
         <CsrfField />
         <Input name="nom" label={labels.nom!} required value={props.values.nom} error={props.errors.nom} maxLength={120} />
-        <Input name="prefixe" label={labels.prefixe!} hint={t('billing.regie.prefixHint')} required value={props.values.prefixe} error={props.errors.prefixe} maxLength={8} />
-        <Input name="conditions" label={labels.conditions!} hint={t('billing.regie.termsHint')} inputMode="numeric" value={props.values.conditions} error={props.errors.conditions} />
+        <Input
+          name="prefixe"
+          label={labels.prefixe!}
+          hint={t('billing.regie.prefixHint')}
+          required
+          value={props.values.prefixe}
+          error={props.errors.prefixe}
+          maxLength={8}
+        />
+        <Input
+          name="conditions"
+          label={labels.conditions!}
+          hint={t('billing.regie.termsHint')}
+          inputMode="numeric"
+          value={props.values.conditions}
+          error={props.errors.conditions}
+        />
         <Input name="relances" label={labels.relances!} hint={t('billing.regie.remindersHint')} value={props.values.relances} error={props.errors.relances} />
         <Input name="titulaire" label={labels.titulaire!} value={props.values.titulaire} error={props.errors.titulaire} />
         <Input name="iban" label={labels.iban!} value={props.values.iban} error={props.errors.iban} />
         <Input name="bic" label={labels.bic!} value={props.values.bic} error={props.errors.bic} />
-        <Textarea name="instructions" label={labels.instructions!} hint={t('billing.regie.instructionsHint')} value={props.values.instructions} error={props.errors.instructions} rows={3} />
-        <Input name="numcli" label={labels.numcli!} hint={t('billing.regie.numcliHint')} inputMode="numeric" value={props.values.numcli} error={props.errors.numcli} />
+        <Textarea
+          name="instructions"
+          label={labels.instructions!}
+          hint={t('billing.regie.instructionsHint')}
+          value={props.values.instructions}
+          error={props.errors.instructions}
+          rows={3}
+        />
+        <Input
+          name="numcli"
+          label={labels.numcli!}
+          hint={t('billing.regie.numcliHint')}
+          inputMode="numeric"
+          value={props.values.numcli}
+          error={props.errors.numcli}
+        />
         <fieldset class="fr-fieldset" aria-labelledby="activities-legend">
-          <legend class="fr-fieldset__legend" id="activities-legend">{labels.activite}</legend>
+          <legend class="fr-fieldset__legend" id="activities-legend">
+            {labels.activite}
+          </legend>
           {props.errors.activite && <p class="fr-error-text fr-fieldset__element">{props.errors.activite}</p>}
           {props.activities.map((activity) => (
             <div class="fr-fieldset__element" key={activity.id}>
               <div class="fr-checkbox-group">
                 <input type="checkbox" id={`activite-${activity.id}`} name="activite" value={activity.id} checked={chosen.has(activity.id)} />
-                <label class="fr-label" for={`activite-${activity.id}`}>{activity.name}</label>
+                <label class="fr-label" for={`activite-${activity.id}`}>
+                  {activity.name}
+                </label>
               </div>
             </div>
           ))}
@@ -247,9 +417,21 @@ function TariffBook(props: { book: TariffBookActivity[]; notice: string | undefi
   return (
     <>
       <h1>{t('billing.tariffs.title')}</h1>
-      {props.notice === 'ajoute' && <Alert kind="success" small announce>{t('billing.tariff.added')}</Alert>}
-      {props.notice === 'supprime' && <Alert kind="success" small announce>{t('billing.tariff.removed')}</Alert>}
-      {props.notice === 'dejaFacture' && <Alert kind="error" small announce>{t('billing.error.alreadyBilled')}</Alert>}
+      {props.notice === 'ajoute' && (
+        <Alert kind="success" small announce>
+          {t('billing.tariff.added')}
+        </Alert>
+      )}
+      {props.notice === 'supprime' && (
+        <Alert kind="success" small announce>
+          {t('billing.tariff.removed')}
+        </Alert>
+      )}
+      {props.notice === 'dejaFacture' && (
+        <Alert kind="error" small announce>
+          {t('billing.error.alreadyBilled')}
+        </Alert>
+      )}
       <p>{t('billing.tariffs.intro')}</p>
       {props.book.map((activity) => (
         <section key={activity.id} class="fr-mb-4w">
@@ -268,16 +450,33 @@ function TariffBook(props: { book: TariffBookActivity[]; notice: string | undefi
               {activity.units.map((unit) => (
                 <tr key={unit.id}>
                   <th scope="row">{unit.name}</th>
-                  <td>{unit.tariffs.length === 0 ? t('billing.tariffs.none') : unit.tariffs.map((tariff) => <div key={tariff.id}>{page.fmt.day(tariff.effectiveFrom)}</div>)}</td>
-                  <td>{unit.tariffs.map((tariff) => <div key={tariff.id}><TariffSummary tariff={tariff} /></div>)}</td>
                   <td>
-                    {canChange && <a class="fr-link" href={href(page, `${TARIFFS_PATH}/${unit.id}`)}>{t('billing.tariff.add')}</a>}
-                    {canChange && unit.tariffs.map((tariff) => (
-                      <form key={tariff.id} method="post" action={href(page, `${TARIFFS_PATH}/${tariff.id}/suppression`)} class="pf-inline-form">
-                        <CsrfField />
-                        <Button variant="tertiary-no-outline" class="fr-btn--sm">{t('billing.tariff.remove', { from: page.fmt.day(tariff.effectiveFrom) })}</Button>
-                      </form>
+                    {unit.tariffs.length === 0
+                      ? t('billing.tariffs.none')
+                      : unit.tariffs.map((tariff) => <div key={tariff.id}>{page.fmt.day(tariff.effectiveFrom)}</div>)}
+                  </td>
+                  <td>
+                    {unit.tariffs.map((tariff) => (
+                      <div key={tariff.id}>
+                        <TariffSummary tariff={tariff} />
+                      </div>
                     ))}
+                  </td>
+                  <td>
+                    {canChange && (
+                      <a class="fr-link" href={href(page, `${TARIFFS_PATH}/${unit.id}`)}>
+                        {t('billing.tariff.add')}
+                      </a>
+                    )}
+                    {canChange &&
+                      unit.tariffs.map((tariff) => (
+                        <form key={tariff.id} method="post" action={href(page, `${TARIFFS_PATH}/${tariff.id}/suppression`)} class="pf-inline-form">
+                          <CsrfField />
+                          <Button variant="tertiary-no-outline" class="fr-btn--sm">
+                            {t('billing.tariff.remove', { from: page.fmt.day(tariff.effectiveFrom) })}
+                          </Button>
+                        </form>
+                      ))}
                   </td>
                 </tr>
               ))}
@@ -292,40 +491,82 @@ function TariffBook(props: { book: TariffBookActivity[]; notice: string | undefi
 function TariffSummary(props: { tariff: StoredTariff }) {
   const { t, fmt } = usePage();
   const { tariff } = props;
-  const care = tariff.kind === 'flat'
-    ? fmt.money(tariff.flatCents ?? 0)
-    : tariff.kind === 'qf_brackets'
-      ? tariff.brackets.map((bracket) => t('billing.tariff.bracket', { from: bracket.qfMin, price: fmt.money(bracket.careCents) })).join(' ; ')
-      : t('billing.tariff.effort', { rate: ((tariff.effortRateBps ?? 0) / 100).toLocaleString('fr-FR'), floor: fmt.money(tariff.effortFloorCents ?? 0), ceiling: fmt.money(tariff.effortCeilingCents ?? 0) });
-  return <>{care}{tariff.mealCents > 0 && ` + ${t('billing.tariff.mealPart', { price: fmt.money(tariff.mealCents) })}`}{tariff.siblingPercents.some((percent) => percent > 0) && ` — ${t('billing.tariff.siblingsValue', { percents: tariff.siblingPercents.join(' / ') })}`}</>;
+  const care =
+    tariff.kind === 'flat'
+      ? fmt.money(tariff.flatCents ?? 0)
+      : tariff.kind === 'qf_brackets'
+        ? tariff.brackets.map((bracket) => t('billing.tariff.bracket', { from: bracket.qfMin, price: fmt.money(bracket.careCents) })).join(' ; ')
+        : t('billing.tariff.effort', {
+            rate: ((tariff.effortRateBps ?? 0) / 100).toLocaleString('fr-FR'),
+            floor: fmt.money(tariff.effortFloorCents ?? 0),
+            ceiling: fmt.money(tariff.effortCeilingCents ?? 0),
+          });
+  return (
+    <>
+      {care}
+      {tariff.mealCents > 0 && ` + ${t('billing.tariff.mealPart', { price: fmt.money(tariff.mealCents) })}`}
+      {tariff.siblingPercents.some((percent) => percent > 0) && ` — ${t('billing.tariff.siblingsValue', { percents: tariff.siblingPercents.join(' / ') })}`}
+    </>
+  );
 }
 
-function TariffForm(props: { activity: TariffBookActivity; unit: { id: string; name: string }; values: Record<string, string>; errors: Record<string, string | undefined> }) {
+function TariffForm(props: {
+  activity: TariffBookActivity;
+  unit: { id: string; name: string };
+  values: Record<string, string>;
+  errors: Record<string, string | undefined>;
+}) {
   const page = usePage();
   const { t } = page;
   const labels: Record<string, string> = {
-    depuis: t('billing.tariff.from'), type: t('billing.tariff.kind'), prix: t('billing.tariff.flat'), tranches: t('billing.tariff.brackets'), taux: t('billing.tariff.rate'),
-    plancher: t('billing.tariff.floor'), plafond: t('billing.tariff.ceiling'), repas: t('billing.tariff.meal'), fratrie: t('billing.tariff.siblings'),
-    horsCommune: t('billing.tariff.nonResident'), sansReservation: t('billing.tariff.unbooked'),
+    depuis: t('billing.tariff.from'),
+    type: t('billing.tariff.kind'),
+    prix: t('billing.tariff.flat'),
+    tranches: t('billing.tariff.brackets'),
+    taux: t('billing.tariff.rate'),
+    plancher: t('billing.tariff.floor'),
+    plafond: t('billing.tariff.ceiling'),
+    repas: t('billing.tariff.meal'),
+    fratrie: t('billing.tariff.siblings'),
+    horsCommune: t('billing.tariff.nonResident'),
+    sansReservation: t('billing.tariff.unbooked'),
   };
   return (
     <>
-      <p><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, TARIFFS_PATH)}>{t('billing.tariffs.title')}</a></p>
+      <p>
+        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, TARIFFS_PATH)}>
+          {t('billing.tariffs.title')}
+        </a>
+      </p>
       <h1>{t('billing.tariff.new', { unit: props.unit.name })}</h1>
       <p>{props.activity.name}</p>
       <ErrorSummary errors={props.errors} labels={labels} />
       <form method="post" action={href(page, `${TARIFFS_PATH}/${props.unit.id}`)} novalidate class="fr-col-12 fr-col-md-8">
         <CsrfField />
         <Input name="depuis" label={labels.depuis!} hint={t('billing.tariff.fromHint')} required value={props.values.depuis} error={props.errors.depuis} />
-        <Select name="type" label={labels.type!} required value={props.values.type} error={props.errors.type} options={TARIFF_KINDS.map((kind) => ({ value: kind, label: t(`billing.tariffKind.${kind}`) }))} />
+        <Select
+          name="type"
+          label={labels.type!}
+          required
+          value={props.values.type}
+          error={props.errors.type}
+          options={TARIFF_KINDS.map((kind) => ({ value: kind, label: t(`billing.tariffKind.${kind}`) }))}
+        />
         <Input name="prix" label={labels.prix!} hint={t('billing.tariff.flatHint')} value={props.values.prix} error={props.errors.prix} />
         <fieldset class="fr-fieldset" aria-labelledby="brackets-legend">
-          <legend class="fr-fieldset__legend" id="brackets-legend">{labels.tranches}</legend>
+          <legend class="fr-fieldset__legend" id="brackets-legend">
+            {labels.tranches}
+          </legend>
           <p class="fr-hint-text fr-fieldset__element">{t('billing.tariff.bracketsHint')}</p>
           {props.errors.tranches && <p class="fr-error-text fr-fieldset__element">{props.errors.tranches}</p>}
           {Array.from({ length: BRACKET_ROWS }, (_, row) => (
             <div class="fr-fieldset__element fr-fieldset__element--inline" key={row}>
-              <Input name={`trancheDe${row}`} label={t('billing.tariff.bracketFrom', { row: row + 1 })} inputMode="numeric" value={props.values[`trancheDe${row}`]} />
+              <Input
+                name={`trancheDe${row}`}
+                label={t('billing.tariff.bracketFrom', { row: row + 1 })}
+                inputMode="numeric"
+                value={props.values[`trancheDe${row}`]}
+              />
               <Input name={`tranchePrix${row}`} label={t('billing.tariff.bracketPrice', { row: row + 1 })} value={props.values[`tranchePrix${row}`]} />
             </div>
           ))}
@@ -336,7 +577,13 @@ function TariffForm(props: { activity: TariffBookActivity; unit: { id: string; n
         <Input name="repas" label={labels.repas!} hint={t('billing.tariff.mealHint')} value={props.values.repas} error={props.errors.repas} />
         <Input name="fratrie" label={labels.fratrie!} hint={t('billing.tariff.siblingsHint')} value={props.values.fratrie} error={props.errors.fratrie} />
         <Input name="horsCommune" label={labels.horsCommune!} value={props.values.horsCommune} error={props.errors.horsCommune} />
-        <Input name="sansReservation" label={labels.sansReservation!} hint={t('billing.tariff.unbookedHint')} value={props.values.sansReservation} error={props.errors.sansReservation} />
+        <Input
+          name="sansReservation"
+          label={labels.sansReservation!}
+          hint={t('billing.tariff.unbookedHint')}
+          value={props.values.sansReservation}
+          error={props.errors.sansReservation}
+        />
         <Button icon="fr-icon-save-line">{t('billing.save')}</Button>
       </form>
     </>
@@ -351,7 +598,9 @@ function QuotientList(props: { households: HouseholdWithoutQuotient[]; months: n
     <>
       <h1>{t('billing.quotients.title')}</h1>
       <p>{t('billing.quotients.intro', { months: props.months })}</p>
-      {props.households.length === 0 ? <p>{t('billing.quotients.none')}</p> : (
+      {props.households.length === 0 ? (
+        <p>{t('billing.quotients.none')}</p>
+      ) : (
         <Table caption={t('billing.quotients.title')} noCaption focusableId="quotients-caption">
           <thead>
             <tr>
@@ -364,10 +613,18 @@ function QuotientList(props: { households: HouseholdWithoutQuotient[]; months: n
           <tbody>
             {props.households.map((household) => (
               <tr key={household.id}>
-                <th scope="row"><a href={href(page, `/gestion/foyers/${household.id}`)}>{household.name}</a> ({household.familyNumber})</th>
+                <th scope="row">
+                  <a href={href(page, `/gestion/foyers/${household.id}`)}>{household.name}</a> ({household.familyNumber})
+                </th>
                 <td>{household.qf ?? '—'}</td>
                 <td>{household.dated ? fmt.day(household.dated) : '—'}</td>
-                <td>{canChange && <a class="fr-link" href={href(page, `/gestion/foyers/${household.id}/quotient`)}>{t('billing.quotient.set')}</a>}</td>
+                <td>
+                  {canChange && (
+                    <a class="fr-link" href={href(page, `/gestion/foyers/${household.id}/quotient`)}>
+                      {t('billing.quotient.set')}
+                    </a>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -383,14 +640,25 @@ function QuotientForm(props: { householdId: string; household: string; values: R
   const labels = { qf: t('billing.quotient.qf'), date: t('billing.quotient.date'), source: t('billing.quotient.source') };
   return (
     <>
-      <p><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, `/gestion/foyers/${props.householdId}`)}>{props.household}</a></p>
+      <p>
+        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, `/gestion/foyers/${props.householdId}`)}>
+          {props.household}
+        </a>
+      </p>
       <h1>{t('billing.quotient.title', { household: props.household })}</h1>
       <ErrorSummary errors={props.errors} labels={labels} />
       <form method="post" action={href(page, `/gestion/foyers/${props.householdId}/quotient`)} novalidate class="fr-col-12 fr-col-md-6">
         <CsrfField />
         <Input name="qf" label={labels.qf} inputMode="numeric" required value={props.values.qf} error={props.errors.qf} />
         <Input name="date" label={labels.date} hint={t('billing.dateHint')} required value={props.values.date} error={props.errors.date} />
-        <Select name="source" label={labels.source} required value={props.values.source} error={props.errors.source} options={[{ value: '', label: '—' }, ...QF_SOURCES.map((source) => ({ value: source, label: t(`billing.qfSource.${source}`) }))]} />
+        <Select
+          name="source"
+          label={labels.source}
+          required
+          value={props.values.source}
+          error={props.errors.source}
+          options={[{ value: '', label: '—' }, ...QF_SOURCES.map((source) => ({ value: source, label: t(`billing.qfSource.${source}`) }))]}
+        />
         <Button icon="fr-icon-save-line">{t('billing.save')}</Button>
       </form>
     </>

@@ -2,7 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import {
-  ATTENDANCE_MARKS, attendanceCsv, attendanceLists, attendanceSites, markAttendance, tenantToday, type AttendanceList, type AttendanceMark, type SiteChoice,
+  ATTENDANCE_MARKS,
+  attendanceCsv,
+  attendanceLists,
+  attendanceSites,
+  markAttendance,
+  tenantToday,
+  type AttendanceList,
+  type AttendanceMark,
+  type SiteChoice,
 } from '../../modules/bookings/attendance.js';
 import type { Scope } from '../../modules/scope.js';
 import { Alert } from '../components/dsfr/alert.js';
@@ -46,7 +54,12 @@ interface AttendanceView {
 export function staffBookingAttendanceRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     /** The view for a site and a day (defaults: the first site, today), or null for an unknown site. */
-    async function viewOf(request: FastifyRequest, scope: Scope, siteValue: string | undefined, dayValue: string | undefined): Promise<AttendanceView | 'bad_day' | null> {
+    async function viewOf(
+      request: FastifyRequest,
+      scope: Scope,
+      siteValue: string | undefined,
+      dayValue: string | undefined,
+    ): Promise<AttendanceView | 'bad_day' | null> {
       const { sites, withoutSite } = await attendanceSites(scope);
       const today = await tenantToday(scope);
       const day = dayValue === undefined || dayValue === '' ? today : parseDay(dayValue);
@@ -99,9 +112,22 @@ export function staffBookingAttendanceRoutes(): FastifyPluginAsyncTypebox {
       });
       if (!outcome || outcome.result.kind === 'not_found') return reply.callNotFound();
       const { result, view } = outcome;
-      if (result.kind === 'forbidden') return reply.page(request.t('attendance.title'), <AttendancePage view={view} printable={false} message={{ kind: 'error', text: request.t('attendance.readOnly') }} />, 403);
-      if (result.kind === 'future_day') return reply.page(request.t('attendance.title'), <AttendancePage view={view} printable={false} message={{ kind: 'error', text: request.t('attendance.future') }} />, 400);
-      return reply.page(request.t('attendance.title'), <AttendancePage view={view} printable={false} message={{ kind: 'success', text: request.t('attendance.saved', { count: result.changed }) }} />);
+      if (result.kind === 'forbidden')
+        return reply.page(
+          request.t('attendance.title'),
+          <AttendancePage view={view} printable={false} message={{ kind: 'error', text: request.t('attendance.readOnly') }} />,
+          403,
+        );
+      if (result.kind === 'future_day')
+        return reply.page(
+          request.t('attendance.title'),
+          <AttendancePage view={view} printable={false} message={{ kind: 'error', text: request.t('attendance.future') }} />,
+          400,
+        );
+      return reply.page(
+        request.t('attendance.title'),
+        <AttendancePage view={view} printable={false} message={{ kind: 'success', text: request.t('attendance.saved', { count: result.changed }) }} />,
+      );
     });
   };
 }
@@ -112,7 +138,9 @@ function BadDay() {
     <>
       <h1>{page.t('attendance.title')}</h1>
       <Alert kind="error">{page.t('attendance.badDay')}</Alert>
-      <a class="fr-link" href={href(page, PATH)}>{page.t('attendance.title')}</a>
+      <a class="fr-link" href={href(page, PATH)}>
+        {page.t('attendance.title')}
+      </a>
     </>
   );
 }
@@ -137,7 +165,10 @@ function AttendancePage(props: { view: AttendanceView; printable: boolean; messa
   const canChange = useCanChange();
   const canMark = canChange && view.day <= view.today && !props.printable;
   const count = view.lists.reduce((sum, list) => sum + list.rows.length, 0);
-  const siteOptions = [...view.sites.map((site) => ({ value: site.id, label: site.name })), ...(view.withoutSite ? [{ value: NO_SITE, label: t('attendance.withoutSite') }] : [])];
+  const siteOptions = [
+    ...view.sites.map((site) => ({ value: site.id, label: site.name })),
+    ...(view.withoutSite ? [{ value: NO_SITE, label: t('attendance.withoutSite') }] : []),
+  ];
   return (
     <>
       <h1 class="fr-no-print">{t('attendance.title')}</h1>
@@ -150,26 +181,56 @@ function AttendancePage(props: { view: AttendanceView; printable: boolean; messa
           <Input name="jour" type="date" label={t('attendance.day')} value={view.day} />
         </div>
         <div class="fr-col-12 fr-col-md-3">
-          <Button variant="secondary" icon="fr-icon-search-line">{t('attendance.show')}</Button>
+          <Button variant="secondary" icon="fr-icon-search-line">
+            {t('attendance.show')}
+          </Button>
         </div>
       </form>
       <h2>{t('attendance.listsOf', { site: view.siteName, date: fmt.longDate(noonOf(view.day)) })}</h2>
-      {props.message && <Alert kind={props.message.kind} announce>{props.message.text}</Alert>}
+      {props.message && (
+        <Alert kind={props.message.kind} announce>
+          {props.message.text}
+        </Alert>
+      )}
       {props.printable && (
         <div class="fr-no-print">
-          <Alert kind="info" small>{t('attendance.printHint')}</Alert>
-          <button type="button" class="fr-btn fr-icon-printer-line fr-btn--icon-left pf-print-button fr-mb-2w" data-print="true" hidden>{t('attendance.print')}</button>
-          <p><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, `${PATH}?${query}`)}>{t('attendance.backToMarks')}</a></p>
+          <Alert kind="info" small>
+            {t('attendance.printHint')}
+          </Alert>
+          <button type="button" class="fr-btn fr-icon-printer-line fr-btn--icon-left pf-print-button fr-mb-2w" data-print="true" hidden>
+            {t('attendance.print')}
+          </button>
+          <p>
+            <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, `${PATH}?${query}`)}>
+              {t('attendance.backToMarks')}
+            </a>
+          </p>
         </div>
       )}
       {count > 0 && !props.printable && (
         <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-no-print">
-          <li><ButtonLink variant="secondary" icon="fr-icon-printer-line" href={href(page, `${PATH}?${query}&vue=impression`)}>{t('attendance.print')}</ButtonLink></li>
-          <li><ButtonLink variant="secondary" icon="fr-icon-download-line" href={href(page, `${PATH}/export.csv?${query}`)}>{t('attendance.download')}</ButtonLink></li>
+          <li>
+            <ButtonLink variant="secondary" icon="fr-icon-printer-line" href={href(page, `${PATH}?${query}&vue=impression`)}>
+              {t('attendance.print')}
+            </ButtonLink>
+          </li>
+          <li>
+            <ButtonLink variant="secondary" icon="fr-icon-download-line" href={href(page, `${PATH}/export.csv?${query}`)}>
+              {t('attendance.download')}
+            </ButtonLink>
+          </li>
         </ul>
       )}
-      {!canChange && !props.printable && <Alert kind="info" small>{t('attendance.readOnly')}</Alert>}
-      {view.day > view.today && !props.printable && <Alert kind="info" small>{t('attendance.future')}</Alert>}
+      {!canChange && !props.printable && (
+        <Alert kind="info" small>
+          {t('attendance.readOnly')}
+        </Alert>
+      )}
+      {view.day > view.today && !props.printable && (
+        <Alert kind="info" small>
+          {t('attendance.future')}
+        </Alert>
+      )}
       {count === 0 ? (
         <p>{t('attendance.none')}</p>
       ) : canMark ? (
@@ -177,8 +238,12 @@ function AttendancePage(props: { view: AttendanceView; printable: boolean; messa
           <CsrfField />
           <input type="hidden" name="site" value={siteParam(view.site)} />
           <input type="hidden" name="jour" value={view.day} />
-          {view.lists.map((list) => <ListTable key={`${list.unitId}-${list.groupId ?? ''}`} list={list} canMark />)}
-          <Button icon="fr-icon-check-line" class="fr-no-print">{t('attendance.save')}</Button>
+          {view.lists.map((list) => (
+            <ListTable key={`${list.unitId}-${list.groupId ?? ''}`} list={list} canMark />
+          ))}
+          <Button icon="fr-icon-check-line" class="fr-no-print">
+            {t('attendance.save')}
+          </Button>
         </form>
       ) : (
         view.lists.map((list) => <ListTable key={`${list.unitId}-${list.groupId ?? ''}`} list={list} canMark={false} printable={props.printable} />)
@@ -191,7 +256,12 @@ function ListTable(props: { list: AttendanceList; canMark: boolean; printable?: 
   const page = usePage();
   const { t, fmt } = page;
   const { list } = props;
-  const caption = t('attendance.caption', { activity: list.activityName, unit: list.unitName, group: list.groupName ?? t('occupancy.noGroup'), count: list.rows.length });
+  const caption = t('attendance.caption', {
+    activity: list.activityName,
+    unit: list.unitName,
+    group: list.groupName ?? t('occupancy.noGroup'),
+    count: list.rows.length,
+  });
   return (
     <section class="fr-mb-4w">
       <h3 class="fr-h5">{caption}</h3>
@@ -211,7 +281,9 @@ function ListTable(props: { list: AttendanceList; canMark: boolean; printable?: 
             const child = `${row.lastName} ${row.firstName}`;
             return (
               <tr key={row.bookingId}>
-                <td><strong>{row.lastName}</strong> {row.firstName}</td>
+                <td>
+                  <strong>{row.lastName}</strong> {row.firstName}
+                </td>
                 <td>{row.birthDate ? fmt.shortDate(noonOf(row.birthDate)) : ''}</td>
                 <td>{row.householdName}</td>
                 <td>
@@ -219,22 +291,36 @@ function ListTable(props: { list: AttendanceList; canMark: boolean; printable?: 
                   {row.allergies && <span class="fr-text--xs"> {t('attendance.allergies', { allergies: row.allergies })}</span>}
                   {row.diet && <span class="fr-text--xs"> {t('attendance.diet', { diet: row.diet })}</span>}
                 </td>
-                <td><BookingStatusBadge status={row.status} /></td>
+                <td>
+                  <BookingStatusBadge status={row.status} />
+                </td>
                 <td>
                   {props.canMark ? (
-                    <fieldset class="fr-fieldset fr-mb-0" id={`mark-${row.bookingId}`} aria-labelledby={`mark-${row.bookingId}-legend`} role="group">
-                      <legend class="fr-fieldset__legend fr-sr-only" id={`mark-${row.bookingId}-legend`}>{t('attendance.markOf', { child })}</legend>
+                    <fieldset class="fr-fieldset fr-mb-0" id={`mark-${row.bookingId}`} aria-labelledby={`mark-${row.bookingId}-legend`}>
+                      <legend class="fr-fieldset__legend fr-sr-only" id={`mark-${row.bookingId}-legend`}>
+                        {t('attendance.markOf', { child })}
+                      </legend>
                       {ATTENDANCE_MARKS.map((mark) => (
                         <div class="fr-fieldset__element" key={mark}>
                           <div class="fr-radio-group fr-radio-group--sm">
-                            <input type="radio" id={`mark-${row.bookingId}-${mark}`} name={`mark.${row.bookingId}`} value={mark} checked={row.status === mark} />
-                            <label class="fr-label" for={`mark-${row.bookingId}-${mark}`}>{t(`attendance.mark.${mark}`)}</label>
+                            <input
+                              type="radio"
+                              id={`mark-${row.bookingId}-${mark}`}
+                              name={`mark.${row.bookingId}`}
+                              value={mark}
+                              checked={row.status === mark}
+                            />
+                            <label class="fr-label" for={`mark-${row.bookingId}-${mark}`}>
+                              {t(`attendance.mark.${mark}`)}
+                            </label>
                           </div>
                         </div>
                       ))}
                     </fieldset>
                   ) : props.printable ? (
-                    <span>☐ {t('attendance.mark.present')}  ☐ {t('attendance.mark.absent_excused')}  ☐ {t('attendance.mark.absent_billed')}</span>
+                    <span>
+                      ☐ {t('attendance.mark.present')} ☐ {t('attendance.mark.absent_excused')} ☐ {t('attendance.mark.absent_billed')}
+                    </span>
                   ) : null}
                 </td>
               </tr>
@@ -245,4 +331,3 @@ function ListTable(props: { list: AttendanceList; canMark: boolean; printable?: 
     </section>
   );
 }
-

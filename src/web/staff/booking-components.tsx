@@ -25,4 +25,3 @@ export function LongDay(props: { day: string }) {
   const { fmt } = usePage();
   return <>{fmt.longDate(noonOf(props.day))}</>;
 }
-

@@ -6,7 +6,16 @@ import { WAITLIST_MODES } from '../../modules/activities/activity-admin.js';
 import { promoteWaiting, refuseWaiting } from '../../modules/bookings/booking-decisions.js';
 import { tenantToday } from '../../modules/bookings/attendance.js';
 import {
-  activitiesForStaff, dayLists, MAX_REPORT_DAYS, occupancyReport, type DayLists, type DaySection, type ListedBooking, type OccupancyReport, type ReportGroup, type StaffCalendar,
+  activitiesForStaff,
+  dayLists,
+  MAX_REPORT_DAYS,
+  occupancyReport,
+  type DayLists,
+  type DaySection,
+  type ListedBooking,
+  type OccupancyReport,
+  type ReportGroup,
+  type StaffCalendar,
 } from '../../modules/bookings/occupancy-report.js';
 import { addDays, formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { Scope } from '../../modules/scope.js';
@@ -55,15 +64,24 @@ export function staffBookingOccupancyRoutes(services: Services): FastifyPluginAs
       const result = await request.inScope(async (scope) => {
         const activities = await activitiesForStaff(scope);
         const today = await tenantToday(scope);
-        const chosen = query.activite !== undefined
-          ? activities.find((activity) => activity.id === query.activite)
-          : (activities.find((activity) => activity.ends_on >= today) ?? activities[0]);
+        const chosen =
+          query.activite !== undefined
+            ? activities.find((activity) => activity.id === query.activite)
+            : (activities.find((activity) => activity.ends_on >= today) ?? activities[0]);
         if (query.activite !== undefined && !chosen) return null;
         const from = query.du === undefined || query.du === '' ? today : parseDay(query.du);
         const to = query.au === undefined || query.au === '' ? addDays(from ?? today, 13) : parseDay(query.au);
         const badRange = !from || !to || to < from;
-        const report = chosen && !badRange ? await occupancyReport(scope, await calendarOf(request, scope), { activityId: chosen.id, from: from!, to: to! }) : null;
-        return { activities, chosen, report, badRange, values: { du: String(query.du ?? from ?? ''), au: String(query.au ?? to ?? '') }, asked: badRange ? null : { from: from!, to: to! } };
+        const report =
+          chosen && !badRange ? await occupancyReport(scope, await calendarOf(request, scope), { activityId: chosen.id, from: from!, to: to! }) : null;
+        return {
+          activities,
+          chosen,
+          report,
+          badRange,
+          values: { du: String(query.du ?? from ?? ''), au: String(query.au ?? to ?? '') },
+          asked: badRange ? null : { from: from!, to: to! },
+        };
       });
       if (!result) return reply.callNotFound();
       return reply.page(request.t('occupancy.title'), <OccupancyPage {...result} chosenId={result.chosen?.id ?? ''} />, result.badRange ? 400 : 200);
@@ -76,38 +94,47 @@ export function staffBookingOccupancyRoutes(services: Services): FastifyPluginAs
       return reply.page(dayTitle(request, lists), <DayPage lists={lists} filtered={input.unitId !== null || input.groupId !== undefined} />);
     });
 
-    app.post(`${PATH}/:activityId/:day`, { preHandler: requireStaff('manager'), schema: { params: DayParams, querystring: DayQuery, body: DecisionForm } }, async (request, reply) => {
-      const input = dayInput(request.params, request.query);
-      const [verb, bookingId] = splitAtColon(request.body.act);
-      const reason = formValues(request.body)[`reason.${bookingId}`] ?? '';
-      const outcome = await request.inScope(async (scope) => {
-        const calendar = await calendarOf(request, scope);
-        const before = await dayLists(scope, calendar, input);
-        const waiting = before?.sections.flatMap((section) => section.waiting).find((booking) => booking.id === bookingId);
-        if (!before || !waiting) return null;
-        const result = verb === 'promote' ? await promoteWaiting(scope, bookingId) : await refuseWaiting(scope, bookingId, reason, mailContextOf(request));
-        return { result, child: `${waiting.firstName} ${waiting.lastName}`, lists: (await dayLists(scope, calendar, input))! };
-      });
-      if (!outcome || outcome.result === 'not_found') return reply.callNotFound();
-      const { result, child, lists } = outcome;
-      const message: { kind: 'success' | 'error'; key: MessageKey; status: number } =
-        result === 'promoted' ? { kind: 'success', key: 'daylist.promoted', status: 200 }
-        : result === 'done' ? { kind: 'success', key: 'daylist.refused', status: 200 }
-        : result === 'full' ? { kind: 'error', key: 'daylist.full', status: 409 }
-        : result === 'reason_required' ? { kind: 'error', key: 'daylist.reasonRequired', status: 400 }
-        : result === 'forbidden' ? { kind: 'error', key: 'daylist.readOnly', status: 403 }
-        : { kind: 'error', key: 'daylist.notWaiting', status: 409 };
-      return reply.page(
-        dayTitle(request, lists),
-        <DayPage
-          lists={lists}
-          filtered={input.unitId !== null || input.groupId !== undefined}
-          message={{ kind: message.kind, text: request.t(message.key, { child }) }}
-          errors={result === 'reason_required' ? { [`reason.${bookingId}`]: request.t('daylist.reasonRequired') } : {}}
-        />,
-        message.status,
-      );
-    });
+    app.post(
+      `${PATH}/:activityId/:day`,
+      { preHandler: requireStaff('manager'), schema: { params: DayParams, querystring: DayQuery, body: DecisionForm } },
+      async (request, reply) => {
+        const input = dayInput(request.params, request.query);
+        const [verb, bookingId] = splitAtColon(request.body.act);
+        const reason = formValues(request.body)[`reason.${bookingId}`] ?? '';
+        const outcome = await request.inScope(async (scope) => {
+          const calendar = await calendarOf(request, scope);
+          const before = await dayLists(scope, calendar, input);
+          const waiting = before?.sections.flatMap((section) => section.waiting).find((booking) => booking.id === bookingId);
+          if (!before || !waiting) return null;
+          const result = verb === 'promote' ? await promoteWaiting(scope, bookingId) : await refuseWaiting(scope, bookingId, reason, mailContextOf(request));
+          return { result, child: `${waiting.firstName} ${waiting.lastName}`, lists: (await dayLists(scope, calendar, input))! };
+        });
+        if (!outcome || outcome.result === 'not_found') return reply.callNotFound();
+        const { result, child, lists } = outcome;
+        const message: { kind: 'success' | 'error'; key: MessageKey; status: number } =
+          result === 'promoted'
+            ? { kind: 'success', key: 'daylist.promoted', status: 200 }
+            : result === 'done'
+              ? { kind: 'success', key: 'daylist.refused', status: 200 }
+              : result === 'full'
+                ? { kind: 'error', key: 'daylist.full', status: 409 }
+                : result === 'reason_required'
+                  ? { kind: 'error', key: 'daylist.reasonRequired', status: 400 }
+                  : result === 'forbidden'
+                    ? { kind: 'error', key: 'daylist.readOnly', status: 403 }
+                    : { kind: 'error', key: 'daylist.notWaiting', status: 409 };
+        return reply.page(
+          dayTitle(request, lists),
+          <DayPage
+            lists={lists}
+            filtered={input.unitId !== null || input.groupId !== undefined}
+            message={{ kind: message.kind, text: request.t(message.key, { child }) }}
+            errors={result === 'reason_required' ? { [`reason.${bookingId}`]: request.t('daylist.reasonRequired') } : {}}
+          />,
+          message.status,
+        );
+      },
+    );
   };
 }
 
@@ -116,7 +143,10 @@ function dayTitle(request: FastifyRequest, lists: DayLists): string {
 }
 
 /** The activity, day and optional unit and group of a day's page (a group: null for the children in none, undefined for all). */
-function dayInput(params: Static<typeof DayParams>, query: Static<typeof DayQuery>): { activityId: string; day: string; unitId: string | null; groupId: string | null | undefined } {
+function dayInput(
+  params: Static<typeof DayParams>,
+  query: Static<typeof DayQuery>,
+): { activityId: string; day: string; unitId: string | null; groupId: string | null | undefined } {
   const group = query.groupe || undefined;
   return { activityId: params.activityId, day: params.day, unitId: query.unite || null, groupId: group === NO_GROUP ? null : group };
 }
@@ -154,7 +184,12 @@ function OccupancyPage(props: {
       <p>{t('occupancy.intro')}</p>
       <form method="get" action={href(page, PATH)} class="fr-grid-row fr-grid-row--bottom fr-grid-row--gutters fr-mb-3w fr-no-print">
         <div class="fr-col-12 fr-col-md-4">
-          <Select name="activite" label={t('occupancy.activity')} value={props.chosenId} options={props.activities.map((activity) => ({ value: activity.id, label: activity.name }))} />
+          <Select
+            name="activite"
+            label={t('occupancy.activity')}
+            value={props.chosenId}
+            options={props.activities.map((activity) => ({ value: activity.id, label: activity.name }))}
+          />
         </div>
         <div class="fr-col-6 fr-col-md-3">
           <Input name="du" type="date" label={t('occupancy.from')} value={props.values.du} error={error} />
@@ -163,10 +198,16 @@ function OccupancyPage(props: {
           <Input name="au" type="date" label={t('occupancy.to')} value={props.values.au} />
         </div>
         <div class="fr-col-12 fr-col-md-2">
-          <Button variant="secondary" icon="fr-icon-search-line">{t('occupancy.show')}</Button>
+          <Button variant="secondary" icon="fr-icon-search-line">
+            {t('occupancy.show')}
+          </Button>
         </div>
       </form>
-      {truncated && <Alert kind="info" small>{t('occupancy.rangeTooLong', { days: MAX_REPORT_DAYS, to: formatCalendarDate(props.report!.to) })}</Alert>}
+      {truncated && (
+        <Alert kind="info" small>
+          {t('occupancy.rangeTooLong', { days: MAX_REPORT_DAYS, to: formatCalendarDate(props.report!.to) })}
+        </Alert>
+      )}
       {props.report && <OccupancyTable report={props.report} />}
     </>
   );
@@ -188,7 +229,11 @@ function OccupancyTable(props: { report: OccupancyReport }) {
           <tr>
             <th scope="col">{t('occupancy.day')}</th>
             <th scope="col">{t('occupancy.unit')}</th>
-            {report.groups.map((group) => <th scope="col" key={group.id ?? NO_GROUP}>{groupName(group)}</th>)}
+            {report.groups.map((group) => (
+              <th scope="col" key={group.id ?? NO_GROUP}>
+                {groupName(group)}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
@@ -197,7 +242,9 @@ function OccupancyTable(props: { report: OccupancyReport }) {
               const why = t(`booking.reason.${day.closed.reason}`) + (day.closed.detail ? ` (${day.closed.detail})` : '');
               return (
                 <tr key={day.day}>
-                  <th scope="row"><LongDay day={day.day} /></th>
+                  <th scope="row">
+                    <LongDay day={day.day} />
+                  </th>
                   <td colSpan={report.groups.length + 1} class="pf-cell-closed">
                     <span class="fr-icon-close-circle-line fr-icon--sm" aria-hidden="true"></span> {t('occupancy.closedWhy', { reason: why })}
                   </td>
@@ -206,7 +253,13 @@ function OccupancyTable(props: { report: OccupancyReport }) {
             }
             return report.units.map((unit, index) => (
               <tr key={`${day.day}-${unit.id}`}>
-                {index === 0 && <th scope="row" rowSpan={report.units.length}><a href={href(page, dayPath(report.activity.id, day.day))}><LongDay day={day.day} /></a></th>}
+                {index === 0 && (
+                  <th scope="row" rowSpan={report.units.length}>
+                    <a href={href(page, dayPath(report.activity.id, day.day))}>
+                      <LongDay day={day.day} />
+                    </a>
+                  </th>
+                )}
                 <th scope="row">{unitName.get(unit.id)}</th>
                 {report.groups.map((group) => {
                   const cell = day.cells.find((candidate) => candidate.unitId === unit.id && candidate.groupId === group.id)!;
@@ -214,15 +267,21 @@ function OccupancyTable(props: { report: OccupancyReport }) {
                     return (
                       <td key={group.id ?? NO_GROUP} class="pf-cell-closed">
                         <span class="fr-icon-close-circle-line fr-icon--sm" aria-hidden="true"></span> {t('occupancy.closed')}
-                        <br /><span class="fr-text--xs">{t(`booking.reason.${cell.closed}`)}</span>
+                        <br />
+                        <span class="fr-text--xs">{t(`booking.reason.${cell.closed}`)}</span>
                       </td>
                     );
                   }
                   return (
                     <td key={group.id ?? NO_GROUP}>
                       <a href={href(page, dayPath(report.activity.id, day.day, unit.id, group))}>
-                        {cell.places === null ? t('occupancy.cellUnlimited', { taken: cell.taken }) : t('occupancy.cell', { taken: cell.taken, places: cell.places })}
-                        <span class="fr-sr-only"> — {unit.name}, {groupName(group)}, {fmt.shortDate(noonOf(day.day))}</span>
+                        {cell.places === null
+                          ? t('occupancy.cellUnlimited', { taken: cell.taken })
+                          : t('occupancy.cell', { taken: cell.taken, places: cell.places })}
+                        <span class="fr-sr-only">
+                          {' '}
+                          — {unit.name}, {groupName(group)}, {fmt.shortDate(noonOf(day.day))}
+                        </span>
                       </a>
                       <br />
                       {cell.left === null ? (
@@ -235,7 +294,9 @@ function OccupancyTable(props: { report: OccupancyReport }) {
                       {cell.waiting > 0 && (
                         <>
                           <br />
-                          <span class="fr-text--xs"><span class="fr-icon-time-line fr-icon--sm" aria-hidden="true"></span> {t('occupancy.waiting', { waiting: cell.waiting })}</span>
+                          <span class="fr-text--xs">
+                            <span class="fr-icon-time-line fr-icon--sm" aria-hidden="true"></span> {t('occupancy.waiting', { waiting: cell.waiting })}
+                          </span>
                         </>
                       )}
                     </td>
@@ -261,19 +322,39 @@ function DayPage(props: { lists: DayLists; filtered: boolean; message?: { kind: 
   const mode = WAITLIST_MODES.find((candidate) => candidate === lists.activity.waitlistMode);
   return (
     <>
-      <h1>{lists.activity.name} — <LongDay day={lists.day} /></h1>
+      <h1>
+        {lists.activity.name} — <LongDay day={lists.day} />
+      </h1>
       <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-no-print">
-        <li><ButtonLink variant="tertiary" icon="fr-icon-arrow-left-line" href={href(page, `${PATH}?activite=${lists.activity.id}&du=${lists.day}`)}>{t('daylist.back')}</ButtonLink></li>
-        {props.filtered && <li><ButtonLink variant="tertiary" href={href(page, dayPath(lists.activity.id, lists.day))}>{t('daylist.allLists')}</ButtonLink></li>}
+        <li>
+          <ButtonLink variant="tertiary" icon="fr-icon-arrow-left-line" href={href(page, `${PATH}?activite=${lists.activity.id}&du=${lists.day}`)}>
+            {t('daylist.back')}
+          </ButtonLink>
+        </li>
+        {props.filtered && (
+          <li>
+            <ButtonLink variant="tertiary" href={href(page, dayPath(lists.activity.id, lists.day))}>
+              {t('daylist.allLists')}
+            </ButtonLink>
+          </li>
+        )}
       </ul>
-      {props.message && <Alert kind={props.message.kind} announce>{props.message.text}</Alert>}
+      {props.message && (
+        <Alert kind={props.message.kind} announce>
+          {props.message.text}
+        </Alert>
+      )}
       {lists.closed && (
         <Alert kind="info" small>
           {t('occupancy.closedWhy', { reason: t(`booking.reason.${lists.closed.reason}`) + (lists.closed.detail ? ` (${lists.closed.detail})` : '') })}
         </Alert>
       )}
       {mode && <p>{t(`daylist.mode.${mode}`)}</p>}
-      {!canDecide && <Alert kind="info" small>{t('daylist.readOnly')}</Alert>}
+      {!canDecide && (
+        <Alert kind="info" small>
+          {t('daylist.readOnly')}
+        </Alert>
+      )}
       {lists.sections.map((section) => (
         <Section key={`${section.unit.id}-${section.group.id ?? NO_GROUP}`} lists={lists} section={section} canDecide={canDecide} errors={props.errors ?? {}} />
       ))}
@@ -316,17 +397,29 @@ function Section(props: { lists: DayLists; section: DaySection; canDecide: boole
               {section.waiting.map((booking) => (
                 <tr key={booking.id}>
                   <td>{booking.waitlistRank}</td>
-                  <td><ChildName booking={booking} /></td>
-                  <td><a href={href(page, `/gestion/foyers/${booking.householdId}`)}>{booking.householdName}</a></td>
+                  <td>
+                    <ChildName booking={booking} />
+                  </td>
+                  <td>
+                    <a href={href(page, `/gestion/foyers/${booking.householdId}`)}>{booking.householdName}</a>
+                  </td>
                   <td>{fmt.dateTime(booking.createdAt)}</td>
                   {props.canDecide && (
                     <td>
                       <Button name="act" value={`promote:${booking.id}`} icon="fr-icon-arrow-up-line" class="fr-btn--sm fr-mb-1w">
-                        {t('daylist.promote')}<span class="fr-sr-only"> — {booking.firstName} {booking.lastName}</span>
+                        {t('daylist.promote')}
+                        <span class="fr-sr-only">
+                          {' '}
+                          — {booking.firstName} {booking.lastName}
+                        </span>
                       </Button>
                       <Textarea name={`reason.${booking.id}`} label={t('daylist.reason')} rows={2} error={props.errors[`reason.${booking.id}`]} />
                       <Button name="act" value={`refuse:${booking.id}`} variant="secondary" icon="fr-icon-close-line" class="fr-btn--sm">
-                        {t('daylist.refuse')}<span class="fr-sr-only"> — {booking.firstName} {booking.lastName}</span>
+                        {t('daylist.refuse')}
+                        <span class="fr-sr-only">
+                          {' '}
+                          — {booking.firstName} {booking.lastName}
+                        </span>
                       </Button>
                     </td>
                   )}
@@ -351,11 +444,17 @@ function Section(props: { lists: DayLists; section: DaySection; canDecide: boole
           <tbody>
             {section.booked.map((booking) => (
               <tr key={booking.id}>
-                <td><ChildName booking={booking} /></td>
-                <td><a href={href(page, `/gestion/foyers/${booking.householdId}`)}>{booking.householdName}</a></td>
+                <td>
+                  <ChildName booking={booking} />
+                </td>
+                <td>
+                  <a href={href(page, `/gestion/foyers/${booking.householdId}`)}>{booking.householdName}</a>
+                </td>
                 <td>
                   <BookingStatusBadge status={booking.status} />
-                  {booking.status === 'offered' && booking.offerExpiresAt && <span class="fr-text--xs"> {t('daylist.offerUntil', { date: fmt.dateTime(booking.offerExpiresAt) })}</span>}
+                  {booking.status === 'offered' && booking.offerExpiresAt && (
+                    <span class="fr-text--xs"> {t('daylist.offerUntil', { date: fmt.dateTime(booking.offerExpiresAt) })}</span>
+                  )}
                 </td>
               </tr>
             ))}
@@ -368,5 +467,9 @@ function Section(props: { lists: DayLists; section: DaySection; canDecide: boole
 }
 
 function ChildName(props: { booking: ListedBooking }) {
-  return <>{props.booking.lastName} {props.booking.firstName}</>;
+  return (
+    <>
+      {props.booking.lastName} {props.booking.firstName}
+    </>
+  );
 }

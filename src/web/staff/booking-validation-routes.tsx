@@ -4,7 +4,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import {
-  decideMany, pendingDecisions, type DecisionItem, type DecisionKind, type DecisionResult, type PendingDecisions, type Verdict,
+  decideMany,
+  pendingDecisions,
+  type DecisionItem,
+  type DecisionKind,
+  type DecisionResult,
+  type PendingDecisions,
+  type Verdict,
 } from '../../modules/bookings/booking-decisions.js';
 import { mailContextOf } from '../auth/mail-context.js';
 import { Alert } from '../components/dsfr/alert.js';
@@ -60,9 +66,13 @@ export function staffBookingValidationRoutes(): FastifyPluginAsyncTypebox {
       const form = formValues(request.body);
       const [verb, target] = splitAtColon(request.body.act);
       const single = target === SELECTION ? null : itemOf(target);
-      const items = (single ? [single] : many(request.body.ids).map(itemOf).filter((item): item is DecisionItem => item !== null)).map((item) =>
-        item.kind === 'enrollment' ? { ...item, groupId: form[`group.${item.id}`] || null } : item,
-      );
+      const items = (
+        single
+          ? [single]
+          : many(request.body.ids)
+              .map(itemOf)
+              .filter((item): item is DecisionItem => item !== null)
+      ).map((item) => (item.kind === 'enrollment' ? { ...item, groupId: form[`group.${item.id}`] || null } : item));
       const reasonField = single ? `reason.${single.id}` : 'reason';
       const reason = form[reasonField] ?? '';
       const verdict: Verdict = verb === 'accept' ? { accept: true } : { accept: false, reason };
@@ -112,10 +122,22 @@ function itemOf(value: string): DecisionItem | null {
 /** What each pending request is, in words, for the results of a submission. */
 function labelsOf(pending: PendingDecisions, t: (key: MessageKey) => string): Map<string, string> {
   const labels = new Map<string, string>();
-  for (const row of pending.bookings) labels.set(row.id, `${t('validations.kind.booking')} — ${row.first_name} ${row.last_name}, ${row.activity_name} (${row.unit_name}), ${formatCalendarDate(row.day)}`);
-  for (const row of pending.cancellations) labels.set(row.id, `${t('validations.kind.cancellation')} — ${row.first_name} ${row.last_name}, ${row.activity_name} (${row.unit_name}), ${formatCalendarDate(row.day)}`);
+  for (const row of pending.bookings)
+    labels.set(
+      row.id,
+      `${t('validations.kind.booking')} — ${row.first_name} ${row.last_name}, ${row.activity_name} (${row.unit_name}), ${formatCalendarDate(row.day)}`,
+    );
+  for (const row of pending.cancellations)
+    labels.set(
+      row.id,
+      `${t('validations.kind.cancellation')} — ${row.first_name} ${row.last_name}, ${row.activity_name} (${row.unit_name}), ${formatCalendarDate(row.day)}`,
+    );
   for (const row of pending.enrollments) labels.set(row.id, `${t('validations.kind.enrollment')} — ${row.first_name} ${row.last_name}, ${row.activity_name}`);
-  for (const row of pending.absences) labels.set(row.id, `${t('validations.kind.absence')} — ${row.first_name} ${row.last_name}, ${formatCalendarDate(row.first_day)} – ${formatCalendarDate(row.last_day)}`);
+  for (const row of pending.absences)
+    labels.set(
+      row.id,
+      `${t('validations.kind.absence')} — ${row.first_name} ${row.last_name}, ${formatCalendarDate(row.first_day)} – ${formatCalendarDate(row.last_day)}`,
+    );
   return labels;
 }
 
@@ -127,8 +149,17 @@ function Outcomes(props: { outcomes: Outcome[]; accepted: boolean }) {
     <Alert kind={failed ? 'warning' : 'success'} title={t('validations.results')} announce>
       <ul>
         {props.outcomes.map((outcome) => {
-          const text = outcome.result === 'done' ? t(props.accepted ? 'validations.result.accepted' : 'validations.result.refused') : t(`validations.result.${outcome.result}`);
-          return <li key={outcome.item.id}>{outcome.label}{t('punct.colon')}{text}</li>;
+          const text =
+            outcome.result === 'done'
+              ? t(props.accepted ? 'validations.result.accepted' : 'validations.result.refused')
+              : t(`validations.result.${outcome.result}`);
+          return (
+            <li key={outcome.item.id}>
+              {outcome.label}
+              {t('punct.colon')}
+              {text}
+            </li>
+          );
         })}
       </ul>
     </Alert>
@@ -167,10 +198,22 @@ function ValidationsPage(props: {
     <>
       <h1>{t('validations.title')}</h1>
       <Outcomes outcomes={props.outcomes} accepted={props.accepted ?? true} />
-      {state.errors.ids && <Alert kind="error" small announce>{state.errors.ids}</Alert>}
-      {state.errors.reason && <Alert kind="error" small announce>{state.errors.reason}</Alert>}
+      {state.errors.ids && (
+        <Alert kind="error" small announce>
+          {state.errors.ids}
+        </Alert>
+      )}
+      {state.errors.reason && (
+        <Alert kind="error" small announce>
+          {state.errors.reason}
+        </Alert>
+      )}
       <p>{t('validations.intro')}</p>
-      {!state.canDecide && <Alert kind="info" small>{t('validations.readOnly')}</Alert>}
+      {!state.canDecide && (
+        <Alert kind="info" small>
+          {t('validations.readOnly')}
+        </Alert>
+      )}
       <form method="post" action={href(page, PATH)}>
         <CsrfField />
         <BookingRequests kind="booking" rows={pending.bookings} state={state} />
@@ -179,14 +222,24 @@ function ValidationsPage(props: {
         <AbsenceRequests rows={pending.absences} state={state} />
         {state.canDecide && total > 0 && (
           <fieldset class="fr-fieldset fr-mt-3w" aria-labelledby="bulk-legend">
-            <legend class="fr-fieldset__legend" id="bulk-legend">{t('validations.bulk')}</legend>
+            <legend class="fr-fieldset__legend" id="bulk-legend">
+              {t('validations.bulk')}
+            </legend>
             <div class="fr-fieldset__element">
               <Textarea name="reason" label={t('validations.bulkReason')} rows={2} value={state.values.reason} error={state.errors.reason} />
             </div>
             <div class="fr-fieldset__element">
               <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-                <li><Button name="act" value={`accept:${SELECTION}`} icon="fr-icon-check-line">{t('validations.acceptSelection')}</Button></li>
-                <li><Button name="act" value={`refuse:${SELECTION}`} variant="secondary" icon="fr-icon-close-line">{t('validations.refuseSelection')}</Button></li>
+                <li>
+                  <Button name="act" value={`accept:${SELECTION}`} icon="fr-icon-check-line">
+                    {t('validations.acceptSelection')}
+                  </Button>
+                </li>
+                <li>
+                  <Button name="act" value={`refuse:${SELECTION}`} variant="secondary" icon="fr-icon-close-line">
+                    {t('validations.refuseSelection')}
+                  </Button>
+                </li>
               </ul>
             </div>
           </fieldset>
@@ -211,12 +264,23 @@ function SelectBox(props: { value: string; id: string; child: string; state: Pag
 function DecisionButtons(props: { kind: DecisionKind; id: string; child: string; state: PageState }) {
   const { t } = usePage();
   const field = `reason.${props.id}`;
-  const context = <span class="fr-sr-only"> — {t(`validations.kind.${props.kind}`)}, {props.child}</span>;
+  const context = (
+    <span class="fr-sr-only">
+      {' '}
+      — {t(`validations.kind.${props.kind}`)}, {props.child}
+    </span>
+  );
   return (
     <>
-      <Button name="act" value={`accept:${props.kind}:${props.id}`} icon="fr-icon-check-line" class="fr-btn--sm fr-mb-1w">{t('validations.accept')}{context}</Button>
+      <Button name="act" value={`accept:${props.kind}:${props.id}`} icon="fr-icon-check-line" class="fr-btn--sm fr-mb-1w">
+        {t('validations.accept')}
+        {context}
+      </Button>
       <Textarea name={field} label={t('validations.reason')} rows={2} value={props.state.values[field]} error={props.state.errors[field]} />
-      <Button name="act" value={`refuse:${props.kind}:${props.id}`} variant="secondary" icon="fr-icon-close-line" class="fr-btn--sm">{t('validations.refuse')}{context}</Button>
+      <Button name="act" value={`refuse:${props.kind}:${props.id}`} variant="secondary" icon="fr-icon-close-line" class="fr-btn--sm">
+        {t('validations.refuse')}
+        {context}
+      </Button>
     </>
   );
 }
@@ -225,7 +289,15 @@ function DecisionButtons(props: { kind: DecisionKind; id: string; child: string;
  * One kind of request waiting for staff: its heading, what to do when there is none, and the table
  * whose first column ticks a row for a bulk decision and whose last holds the decision buttons.
  */
-function RequestSection(props: { heading: string; none: string; hint: string; columns: string[]; canDecide: boolean; empty: boolean; children: ComponentChildren }) {
+function RequestSection(props: {
+  heading: string;
+  none: string;
+  hint: string;
+  columns: string[];
+  canDecide: boolean;
+  empty: boolean;
+  children: ComponentChildren;
+}) {
   const { t } = usePage();
   return (
     <section class="fr-mb-5w">
@@ -239,7 +311,11 @@ function RequestSection(props: { heading: string; none: string; hint: string; co
             <thead>
               <tr>
                 {props.canDecide && <th scope="col">{t('validations.select')}</th>}
-                {props.columns.map((column) => <th scope="col" key={column}>{column}</th>)}
+                {props.columns.map((column) => (
+                  <th scope="col" key={column}>
+                    {column}
+                  </th>
+                ))}
                 {props.canDecide && <th scope="col">{t('validations.decision')}</th>}
               </tr>
             </thead>
@@ -254,25 +330,51 @@ function RequestSection(props: { heading: string; none: string; hint: string; co
 function BookingRequests(props: { kind: 'booking' | 'cancellation'; rows: PendingDecisions['bookings']; state: PageState }) {
   const page = usePage();
   const { t, fmt } = page;
-  const [title, hint, none] = props.kind === 'booking'
-    ? (['validations.bookings', 'validations.bookingsHint', 'validations.noneBookings'] as const)
-    : (['validations.cancellations', 'validations.cancellationsHint', 'validations.noneCancellations'] as const);
+  const [title, hint, none] =
+    props.kind === 'booking'
+      ? (['validations.bookings', 'validations.bookingsHint', 'validations.noneBookings'] as const)
+      : (['validations.cancellations', 'validations.cancellationsHint', 'validations.noneCancellations'] as const);
   const heading = t(title, { count: props.rows.length });
   return (
-    <RequestSection heading={heading} none={t(none)} hint={t(hint)} columns={[t('validations.day'), t('validations.child'), t('validations.household'), t('validations.what'), t('validations.received')]} canDecide={props.state.canDecide} empty={props.rows.length === 0}>
+    <RequestSection
+      heading={heading}
+      none={t(none)}
+      hint={t(hint)}
+      columns={[t('validations.day'), t('validations.child'), t('validations.household'), t('validations.what'), t('validations.received')]}
+      canDecide={props.state.canDecide}
+      empty={props.rows.length === 0}
+    >
       {props.rows.map((row) => (
         <tr key={row.id}>
-          {props.state.canDecide && <td><SelectBox value={`${props.kind}:${row.id}`} id={row.id} child={`${row.first_name} ${row.last_name}`} state={props.state} /></td>}
+          {props.state.canDecide && (
+            <td>
+              <SelectBox value={`${props.kind}:${row.id}`} id={row.id} child={`${row.first_name} ${row.last_name}`} state={props.state} />
+            </td>
+          )}
           <td>{fmt.longDate(noonOf(row.day))}</td>
-          <td>{row.last_name} {row.first_name}</td>
-          <td><a href={href(page, `/gestion/foyers/${row.household_id}`)}>{row.household_name}</a></td>
+          <td>
+            {row.last_name} {row.first_name}
+          </td>
+          <td>
+            <a href={href(page, `/gestion/foyers/${row.household_id}`)}>{row.household_name}</a>
+          </td>
           <td>
             {row.activity_name} — {row.unit_name}
-            {row.group_name && <><br /><span class="fr-text--xs">{row.group_name}</span></>}
-            <br /><BookingStatusBadge status={row.status} />
+            {row.group_name && (
+              <>
+                <br />
+                <span class="fr-text--xs">{row.group_name}</span>
+              </>
+            )}
+            <br />
+            <BookingStatusBadge status={row.status} />
           </td>
           <td>{fmt.dateTime(props.kind === 'booking' ? row.created_at : row.updated_at)}</td>
-          {props.state.canDecide && <td><DecisionButtons kind={props.kind} id={row.id} child={`${row.first_name} ${row.last_name}`} state={props.state} /></td>}
+          {props.state.canDecide && (
+            <td>
+              <DecisionButtons kind={props.kind} id={row.id} child={`${row.first_name} ${row.last_name}`} state={props.state} />
+            </td>
+          )}
         </tr>
       ))}
     </RequestSection>
@@ -284,27 +386,54 @@ function AbsenceRequests(props: { rows: PendingDecisions['absences']; state: Pag
   const { t, fmt } = page;
   const heading = t('validations.absences', { count: props.rows.length });
   return (
-    <RequestSection heading={heading} none={t('validations.noneAbsences')} hint={t('validations.absencesHint')} columns={[t('validations.child'), t('validations.household'), t('absences.reason'), t('validations.received')]} canDecide={props.state.canDecide} empty={props.rows.length === 0}>
+    <RequestSection
+      heading={heading}
+      none={t('validations.noneAbsences')}
+      hint={t('validations.absencesHint')}
+      columns={[t('validations.child'), t('validations.household'), t('absences.reason'), t('validations.received')]}
+      canDecide={props.state.canDecide}
+      empty={props.rows.length === 0}
+    >
       {props.rows.map((row) => {
         const child = `${row.first_name} ${row.last_name}`;
         return (
           <tr key={row.id}>
-            {props.state.canDecide && <td><SelectBox value={`absence:${row.id}`} id={row.id} child={child} state={props.state} /></td>}
+            {props.state.canDecide && (
+              <td>
+                <SelectBox value={`absence:${row.id}`} id={row.id} child={child} state={props.state} />
+              </td>
+            )}
             <td>
               {row.last_name} {row.first_name}
-              <br /><span class="fr-text--xs">{t('validations.absencePeriod', { from: formatCalendarDate(row.first_day), to: formatCalendarDate(row.last_day) })}</span>
+              <br />
+              <span class="fr-text--xs">
+                {t('validations.absencePeriod', { from: formatCalendarDate(row.first_day), to: formatCalendarDate(row.last_day) })}
+              </span>
             </td>
-            <td><a href={href(page, `/gestion/foyers/${row.household_id}`)}>{row.household_name}</a></td>
+            <td>
+              <a href={href(page, `/gestion/foyers/${row.household_id}`)}>{row.household_name}</a>
+            </td>
             <td>
               {t(`absences.reason.${row.reason}`)}
-              {row.comment && <><br /><span class="fr-text--xs">{row.comment}</span></>}
+              {row.comment && (
+                <>
+                  <br />
+                  <span class="fr-text--xs">{row.comment}</span>
+                </>
+              )}
               <br />
-              {row.document_id
-                ? <a href={href(page, `/documents/${row.document_id}`)}>{t('absences.certificate')}</a>
-                : <span class="fr-text--xs">{t('validations.noCertificate')}</span>}
+              {row.document_id ? (
+                <a href={href(page, `/documents/${row.document_id}`)}>{t('absences.certificate')}</a>
+              ) : (
+                <span class="fr-text--xs">{t('validations.noCertificate')}</span>
+              )}
             </td>
             <td>{fmt.dateTime(row.created_at)}</td>
-            {props.state.canDecide && <td><DecisionButtons kind="absence" id={row.id} child={child} state={props.state} /></td>}
+            {props.state.canDecide && (
+              <td>
+                <DecisionButtons kind="absence" id={row.id} child={child} state={props.state} />
+              </td>
+            )}
           </tr>
         );
       })}
@@ -317,21 +446,45 @@ function EnrollmentRequests(props: { rows: PendingDecisions['enrollments']; stat
   const { t, fmt } = page;
   const heading = t('validations.enrollments', { count: props.rows.length });
   return (
-    <RequestSection heading={heading} none={t('validations.noneEnrollments')} hint={t('validations.enrollmentsHint')} columns={[t('validations.child'), t('validations.household'), t('validations.activity'), t('validations.received')]} canDecide={props.state.canDecide} empty={props.rows.length === 0}>
+    <RequestSection
+      heading={heading}
+      none={t('validations.noneEnrollments')}
+      hint={t('validations.enrollmentsHint')}
+      columns={[t('validations.child'), t('validations.household'), t('validations.activity'), t('validations.received')]}
+      canDecide={props.state.canDecide}
+      empty={props.rows.length === 0}
+    >
       {props.rows.map((row) => {
         const child = `${row.first_name} ${row.last_name}`;
         return (
           <tr key={row.id}>
-            {props.state.canDecide && <td><SelectBox value={`enrollment:${row.id}`} id={row.id} child={child} state={props.state} /></td>}
+            {props.state.canDecide && (
+              <td>
+                <SelectBox value={`enrollment:${row.id}`} id={row.id} child={child} state={props.state} />
+              </td>
+            )}
             <td>
               {row.last_name} {row.first_name}
-              {row.birth_date && <><br /><span class="fr-text--xs">{t('validations.bornOn', { date: fmt.shortDate(noonOf(row.birth_date)) })}</span></>}
+              {row.birth_date && (
+                <>
+                  <br />
+                  <span class="fr-text--xs">{t('validations.bornOn', { date: fmt.shortDate(noonOf(row.birth_date)) })}</span>
+                </>
+              )}
             </td>
-            <td><a href={href(page, `/gestion/foyers/${row.household_id}`)}>{row.household_name}</a></td>
+            <td>
+              <a href={href(page, `/gestion/foyers/${row.household_id}`)}>{row.household_name}</a>
+            </td>
             <td>
               {row.activity_name}
-              {row.comment && <><br /><span class="fr-text--xs">{t('validations.comment', { comment: row.comment })}</span></>}
-              <br /><p class="fr-badge fr-badge--sm fr-badge--new">{t('enrollment.status.pending')}</p>
+              {row.comment && (
+                <>
+                  <br />
+                  <span class="fr-text--xs">{t('validations.comment', { comment: row.comment })}</span>
+                </>
+              )}
+              <br />
+              <p class="fr-badge fr-badge--sm fr-badge--new">{t('enrollment.status.pending')}</p>
             </td>
             <td>{fmt.dateTime(row.created_at)}</td>
             {props.state.canDecide && (

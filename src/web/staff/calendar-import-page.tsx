@@ -12,8 +12,19 @@ export const IMPORT_PATH = `${CALENDAR_PATH}/import`;
 
 /** The "zones" values of the ministry's file; the list shown when no file told us its own. */
 export const MINISTRY_ZONES = [
-  'Zone A', 'Zone B', 'Zone C', 'Corse', 'Guadeloupe', 'Guyane', 'Martinique', 'Mayotte', 'Nouvelle Calédonie',
-  'Polynésie', 'Réunion', 'Saint Pierre et Miquelon', 'Wallis et Futuna',
+  'Zone A',
+  'Zone B',
+  'Zone C',
+  'Corse',
+  'Guadeloupe',
+  'Guyane',
+  'Martinique',
+  'Mayotte',
+  'Nouvelle Calédonie',
+  'Polynésie',
+  'Réunion',
+  'Saint Pierre et Miquelon',
+  'Wallis et Futuna',
 ];
 
 /** Step 1: the file and the file's name for the tenant's zone. */
@@ -31,10 +42,20 @@ export function ImportUploadPage(props: { zone: string; zones: string[]; errors:
       <form method="post" action={href(page, IMPORT_PATH)} enctype="multipart/form-data">
         {/* First, so that the anti-forgery token is read even when the file is too large. */}
         <CsrfField />
-        <Select name="zone" label={labels.zone} value={props.zone} options={props.zones.map((zone) => ({ value: zone, label: zone }))} error={props.errors.zone} required />
+        <Select
+          name="zone"
+          label={labels.zone}
+          value={props.zone}
+          options={props.zones.map((zone) => ({ value: zone, label: zone }))}
+          error={props.errors.zone}
+          required
+        />
         <div class={`fr-upload-group${props.errors.file ? ' fr-upload-group--error' : ''}`}>
           <label class="fr-label" for={id}>
-            {labels.file} *<span class="fr-hint-text" id={`${id}-hint`}>{t('calendar.import.fileHint')}</span>
+            {labels.file} *
+            <span class="fr-hint-text" id={`${id}-hint`}>
+              {t('calendar.import.fileHint')}
+            </span>
           </label>
           <input
             class="fr-upload"
@@ -46,11 +67,21 @@ export function ImportUploadPage(props: { zone: string; zones: string[]; errors:
             aria-describedby={[props.errors.file ? `${id}-error` : '', `${id}-hint`].filter(Boolean).join(' ')}
             aria-invalid={props.errors.file ? 'true' : undefined}
           />
-          {props.errors.file && <p class="fr-error-text" id={`${id}-error`}>{props.errors.file}</p>}
+          {props.errors.file && (
+            <p class="fr-error-text" id={`${id}-error`}>
+              {props.errors.file}
+            </p>
+          )}
         </div>
         <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
-          <li><Button icon="fr-icon-eye-line">{t('calendar.import.previewButton')}</Button></li>
-          <li><ButtonLink href={href(page, CALENDAR_PATH)} variant="secondary">{t('calendar.cancel')}</ButtonLink></li>
+          <li>
+            <Button icon="fr-icon-eye-line">{t('calendar.import.previewButton')}</Button>
+          </li>
+          <li>
+            <ButtonLink href={href(page, CALENDAR_PATH)} variant="secondary">
+              {t('calendar.cancel')}
+            </ButtonLink>
+          </li>
         </ul>
       </form>
     </>
@@ -89,7 +120,15 @@ export function ImportPreviewPage(props: { preview: Extract<ImportPreview, { kin
           <li>{t('calendar.import.summaryKept', { count: preview.kept.length })}</li>
           {preview.teacherRows > 0 && <li>{t('calendar.import.summaryTeachers', { count: preview.teacherRows })}</li>}
           {preview.skipped.length > 0 && (
-            <li>{t('calendar.import.summarySkipped', { count: preview.skipped.length, lines: preview.skipped.slice(0, 20).map((row) => row.line).join(', ') })}</li>
+            <li>
+              {t('calendar.import.summarySkipped', {
+                count: preview.skipped.length,
+                lines: preview.skipped
+                  .slice(0, 20)
+                  .map((row) => row.line)
+                  .join(', '),
+              })}
+            </li>
           )}
         </ul>
       </Alert>
@@ -113,8 +152,14 @@ export function ImportPreviewPage(props: { preview: Extract<ImportPreview, { kin
         <input type="hidden" name="zone" value={props.fileZone} />
         <input type="hidden" name="periods" value={JSON.stringify(preview.periods)} />
         <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-          <li><Button icon="fr-icon-check-line">{t('calendar.import.confirm')}</Button></li>
-          <li><ButtonLink href={href(page, IMPORT_PATH)} variant="secondary">{t('calendar.import.again')}</ButtonLink></li>
+          <li>
+            <Button icon="fr-icon-check-line">{t('calendar.import.confirm')}</Button>
+          </li>
+          <li>
+            <ButtonLink href={href(page, IMPORT_PATH)} variant="secondary">
+              {t('calendar.import.again')}
+            </ButtonLink>
+          </li>
         </ul>
       </form>
     </>

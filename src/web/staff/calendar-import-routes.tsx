@@ -3,7 +3,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ministryZoneLabel } from '../../modules/calendar/ministry-calendar-csv.js';
 import { applyImport, previewImport, validImportedPeriods } from '../../modules/calendar/school-holidays.js';
-import { ErrorPage } from '../components/error-page.js';
 import { requireStaff } from '../guards.js';
 import { FILE_TOO_LARGE, readMultipartForm, uploadedFile } from '../multipart-form.js';
 import { Form, formValues, Text } from '../page-input.js';
@@ -29,7 +28,11 @@ export function staffCalendarImportRoutes(): FastifyPluginAsyncTypebox {
       const zones = options.zones ?? (MINISTRY_ZONES.includes(tenantZone) ? MINISTRY_ZONES : [tenantZone, ...MINISTRY_ZONES]);
       const errors = options.errors ?? {};
       const zone = options.zone && zones.includes(options.zone) ? options.zone : zones.includes(tenantZone) ? tenantZone : zones[0]!;
-      return reply.page(request.t('calendar.import.title'), <ImportUploadPage zone={zone} zones={zones} errors={errors} />, Object.keys(errors).length > 0 ? 400 : 200);
+      return reply.page(
+        request.t('calendar.import.title'),
+        <ImportUploadPage zone={zone} zones={zones} errors={errors} />,
+        Object.keys(errors).length > 0 ? 400 : 200,
+      );
     };
 
     app.get(IMPORT_PATH, { preHandler: requireStaff('manager') }, async (request, reply) => uploadPage(request, reply));
@@ -39,16 +42,19 @@ export function staffCalendarImportRoutes(): FastifyPluginAsyncTypebox {
       const file = uploadedFile(request, 'file');
       const zone = (request.body.zone ?? '').trim();
       if (request.body[FILE_TOO_LARGE]) return uploadPage(request, reply, { zone, errors: { file: t('calendar.import.error.tooLarge') } });
-      if (!file || file.data.length === 0) return uploadPage(request, reply, { zone, errors: { file: t('calendar.import.error.noFile'), ...(zone ? {} : { zone: t('field.error.required') }) } });
+      if (!file || file.data.length === 0)
+        return uploadPage(request, reply, { zone, errors: { file: t('calendar.import.error.noFile'), ...(zone ? {} : { zone: t('field.error.required') }) } });
       if (!zone) return uploadPage(request, reply, { errors: { zone: t('field.error.required') } });
       const preview = await request.inScope((scope) => previewImport(scope, decode(file.data), zone));
       switch (preview.kind) {
         case 'forbidden':
-          return reply.page(t('error.forbidden.title'), ErrorPage({ kind: 'forbidden' }), 403);
+          return reply.errorPage('forbidden');
         case 'invalid':
           return uploadPage(request, reply, {
             zone,
-            errors: { file: preview.error === 'empty' ? t('calendar.import.error.empty') : t('calendar.import.error.columns', { missing: preview.missing.join(', ') }) },
+            errors: {
+              file: preview.error === 'empty' ? t('calendar.import.error.empty') : t('calendar.import.error.columns', { missing: preview.missing.join(', ') }),
+            },
           });
         case 'no_zone':
           return uploadPage(request, reply, {
@@ -71,7 +77,7 @@ export function staffCalendarImportRoutes(): FastifyPluginAsyncTypebox {
       const periods = validImportedPeriods(raw);
       if (!periods) return uploadPage(request, reply, { errors: { file: request.t('calendar.import.error.again') } });
       const result = await request.inScope((scope) => applyImport(scope, periods, (form.zone ?? '').slice(0, 60)));
-      if (result.kind === 'forbidden') return reply.page(request.t('error.forbidden.title'), ErrorPage({ kind: 'forbidden' }), 403);
+      if (result.kind === 'forbidden') return reply.errorPage('forbidden');
       return reply.redirect(`${request.base}${CALENDAR_PATH}?fait=import&n=${result.added}`);
     });
   };

@@ -18,7 +18,13 @@ export const CALENDAR_PATH = '/gestion/calendrier';
 /** A calendar date in the page's language, without any time zone at play: "lundi 3 novembre 2025". */
 export function useDayFormat(): (date: string) => string {
   const { lang } = usePage();
-  const format = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'long', year: 'numeric' });
+  const format = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    timeZone: 'UTC',
+    weekday: 'short',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  });
   return (date: string) => format.format(new Date(`${date}T00:00:00Z`));
 }
 
@@ -26,7 +32,13 @@ export function CalendarTable(props: { caption: string; headers: string[]; child
   return (
     <Table caption={props.caption} noCaption>
       <thead>
-        <tr>{props.headers.map((header) => <th scope="col" key={header}>{header}</th>)}</tr>
+        <tr>
+          {props.headers.map((header) => (
+            <th scope="col" key={header}>
+              {header}
+            </th>
+          ))}
+        </tr>
       </thead>
       <tbody>{props.children}</tbody>
     </Table>
@@ -58,22 +70,47 @@ export function CalendarPage(props: CalendarOverview & { notice?: string | undef
   return (
     <>
       <h1>{t('calendar.title')}</h1>
-      {props.notice && <Alert kind="success" small announce>{props.notice}</Alert>}
+      {props.notice && (
+        <Alert kind="success" small announce>
+          {props.notice}
+        </Alert>
+      )}
       <p>{t('calendar.intro')}</p>
-      {!canEdit && <Alert kind="info" small>{t('calendar.readOnly')}</Alert>}
+      {!canEdit && (
+        <Alert kind="info" small>
+          {t('calendar.readOnly')}
+        </Alert>
+      )}
 
       <h2 id="vacances">{t('calendar.holidays.title', { zone: props.zone })}</h2>
       <p>{t('calendar.holidays.years', years)}</p>
       {canEdit && (
         <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-          <li><ButtonLink href={href(page, `${CALENDAR_PATH}/vacances/nouvelle`)} icon="fr-icon-add-line">{t('calendar.holidays.add')}</ButtonLink></li>
-          <li><ButtonLink href={href(page, `${CALENDAR_PATH}/import`)} variant="secondary" icon="fr-icon-upload-line">{t('calendar.import.link')}</ButtonLink></li>
+          <li>
+            <ButtonLink href={href(page, `${CALENDAR_PATH}/vacances/nouvelle`)} icon="fr-icon-add-line">
+              {t('calendar.holidays.add')}
+            </ButtonLink>
+          </li>
+          <li>
+            <ButtonLink href={href(page, `${CALENDAR_PATH}/import`)} variant="secondary" icon="fr-icon-upload-line">
+              {t('calendar.import.link')}
+            </ButtonLink>
+          </li>
         </ul>
       )}
       {props.holidays.length === 0 ? (
         <p>{t('calendar.holidays.none')}</p>
       ) : (
-        <CalendarTable caption={t('calendar.holidays.title', { zone: props.zone })} headers={[t('calendar.field.name'), t('calendar.field.firstDay'), t('calendar.field.lastDay'), t('calendar.field.source'), ...(canEdit ? [t('calendar.actions')] : [])]}>
+        <CalendarTable
+          caption={t('calendar.holidays.title', { zone: props.zone })}
+          headers={[
+            t('calendar.field.name'),
+            t('calendar.field.firstDay'),
+            t('calendar.field.lastDay'),
+            t('calendar.field.source'),
+            ...(canEdit ? [t('calendar.actions')] : []),
+          ]}
+        >
           {props.holidays.map((period) => (
             <tr key={period.id}>
               <td>{period.name}</td>
@@ -83,7 +120,11 @@ export function CalendarPage(props: CalendarOverview & { notice?: string | undef
               {canEdit && (
                 <td>
                   <a class="fr-link" href={href(page, `${CALENDAR_PATH}/vacances/${period.id}`)}>
-                    {t('calendar.edit')}<span class="fr-sr-only"> — {period.name} {day(period.firstDay)}</span>
+                    {t('calendar.edit')}
+                    <span class="fr-sr-only">
+                      {' '}
+                      — {period.name} {day(period.firstDay)}
+                    </span>
                   </a>
                 </td>
               )}
@@ -98,13 +139,26 @@ export function CalendarPage(props: CalendarOverview & { notice?: string | undef
       <p>{t('calendar.closures.intro')}</p>
       {canEdit && (
         <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-          <li><ButtonLink href={href(page, `${CALENDAR_PATH}/fermetures/nouvelle`)} icon="fr-icon-add-line">{t('calendar.closures.add')}</ButtonLink></li>
+          <li>
+            <ButtonLink href={href(page, `${CALENDAR_PATH}/fermetures/nouvelle`)} icon="fr-icon-add-line">
+              {t('calendar.closures.add')}
+            </ButtonLink>
+          </li>
         </ul>
       )}
       {props.closures.length === 0 ? (
         <p>{t('calendar.closures.none')}</p>
       ) : (
-        <CalendarTable caption={t('calendar.closures.title')} headers={[t('calendar.field.firstDay'), t('calendar.field.lastDay'), t('calendar.field.target'), t('calendar.field.reason'), ...(canEdit ? [t('calendar.actions')] : [])]}>
+        <CalendarTable
+          caption={t('calendar.closures.title')}
+          headers={[
+            t('calendar.field.firstDay'),
+            t('calendar.field.lastDay'),
+            t('calendar.field.target'),
+            t('calendar.field.reason'),
+            ...(canEdit ? [t('calendar.actions')] : []),
+          ]}
+        >
           {props.closures.map((closure) => (
             <tr key={closure.id}>
               <td>{day(closure.firstDay)}</td>
@@ -114,7 +168,11 @@ export function CalendarPage(props: CalendarOverview & { notice?: string | undef
               {canEdit && (
                 <td>
                   <a class="fr-link" href={href(page, `${CALENDAR_PATH}/fermetures/${closure.id}`)}>
-                    {t('calendar.edit')}<span class="fr-sr-only"> — {closure.reason} {day(closure.firstDay)}</span>
+                    {t('calendar.edit')}
+                    <span class="fr-sr-only">
+                      {' '}
+                      — {closure.reason} {day(closure.firstDay)}
+                    </span>
                   </a>
                 </td>
               )}
@@ -152,12 +210,42 @@ export function PeriodFormPage(props: { id: string | null; values: Record<string
       <p>{t('calendar.holidays.formIntro')}</p>
       <form method="post" action={href(page, action)} novalidate>
         <CsrfField />
-        <Input name="name" label={labels.name!} value={props.values.name} error={props.errors.name} required maxLength={200} hint={t('calendar.holidays.nameHint')} />
-        <Input name="firstDay" type="date" label={labels.firstDay!} value={props.values.firstDay} error={props.errors.firstDay} required hint={t('calendar.field.dateHint')} />
-        <Input name="lastDay" type="date" label={labels.lastDay!} value={props.values.lastDay} error={props.errors.lastDay} required hint={t('calendar.holidays.lastDayHint')} />
+        <Input
+          name="name"
+          label={labels.name!}
+          value={props.values.name}
+          error={props.errors.name}
+          required
+          maxLength={200}
+          hint={t('calendar.holidays.nameHint')}
+        />
+        <Input
+          name="firstDay"
+          type="date"
+          label={labels.firstDay!}
+          value={props.values.firstDay}
+          error={props.errors.firstDay}
+          required
+          hint={t('calendar.field.dateHint')}
+        />
+        <Input
+          name="lastDay"
+          type="date"
+          label={labels.lastDay!}
+          value={props.values.lastDay}
+          error={props.errors.lastDay}
+          required
+          hint={t('calendar.holidays.lastDayHint')}
+        />
         <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-          <li><Button>{t('calendar.save')}</Button></li>
-          <li><ButtonLink href={href(page, CALENDAR_PATH)} variant="secondary">{t('calendar.cancel')}</ButtonLink></li>
+          <li>
+            <Button>{t('calendar.save')}</Button>
+          </li>
+          <li>
+            <ButtonLink href={href(page, CALENDAR_PATH)} variant="secondary">
+              {t('calendar.cancel')}
+            </ButtonLink>
+          </li>
         </ul>
       </form>
       {props.id && <DeleteForm action={`${CALENDAR_PATH}/vacances/${props.id}/suppression`} label={t('calendar.holidays.delete')} />}
@@ -166,10 +254,18 @@ export function PeriodFormPage(props: { id: string | null; values: Record<string
 }
 
 const CLOSURE_LABELS: Record<ClosureField, MessageKey> = {
-  target: 'calendar.field.target', firstDay: 'calendar.field.firstDay', lastDay: 'calendar.field.lastDay', reason: 'calendar.field.reason',
+  target: 'calendar.field.target',
+  firstDay: 'calendar.field.firstDay',
+  lastDay: 'calendar.field.lastDay',
+  reason: 'calendar.field.reason',
 };
 
-export function ClosureFormPage(props: { id: string | null; targets: ClosureTargets; values: Record<string, string>; errors: Partial<Record<ClosureField, string>> }) {
+export function ClosureFormPage(props: {
+  id: string | null;
+  targets: ClosureTargets;
+  values: Record<string, string>;
+  errors: Partial<Record<ClosureField, string>>;
+}) {
   const page = usePage();
   const { t } = page;
   const labels = Object.fromEntries(Object.entries(CLOSURE_LABELS).map(([field, key]) => [field, t(key)]));
@@ -187,12 +283,42 @@ export function ClosureFormPage(props: { id: string | null; targets: ClosureTarg
       <form method="post" action={href(page, action)} novalidate>
         <CsrfField />
         <Select name="target" label={labels.target!} value={props.values.target ?? 'all'} options={options} error={props.errors.target} required />
-        <Input name="firstDay" type="date" label={labels.firstDay!} value={props.values.firstDay} error={props.errors.firstDay} required hint={t('calendar.field.dateHint')} />
-        <Input name="lastDay" type="date" label={labels.lastDay!} value={props.values.lastDay} error={props.errors.lastDay} required hint={t('calendar.closures.lastDayHint')} />
-        <Input name="reason" label={labels.reason!} value={props.values.reason} error={props.errors.reason} required maxLength={200} hint={t('calendar.closures.reasonHint')} />
+        <Input
+          name="firstDay"
+          type="date"
+          label={labels.firstDay!}
+          value={props.values.firstDay}
+          error={props.errors.firstDay}
+          required
+          hint={t('calendar.field.dateHint')}
+        />
+        <Input
+          name="lastDay"
+          type="date"
+          label={labels.lastDay!}
+          value={props.values.lastDay}
+          error={props.errors.lastDay}
+          required
+          hint={t('calendar.closures.lastDayHint')}
+        />
+        <Input
+          name="reason"
+          label={labels.reason!}
+          value={props.values.reason}
+          error={props.errors.reason}
+          required
+          maxLength={200}
+          hint={t('calendar.closures.reasonHint')}
+        />
         <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-          <li><Button>{t('calendar.save')}</Button></li>
-          <li><ButtonLink href={href(page, CALENDAR_PATH)} variant="secondary">{t('calendar.cancel')}</ButtonLink></li>
+          <li>
+            <Button>{t('calendar.save')}</Button>
+          </li>
+          <li>
+            <ButtonLink href={href(page, CALENDAR_PATH)} variant="secondary">
+              {t('calendar.cancel')}
+            </ButtonLink>
+          </li>
         </ul>
       </form>
       {props.id && <DeleteForm action={`${CALENDAR_PATH}/fermetures/${props.id}/suppression`} label={t('calendar.closures.delete')} />}
@@ -205,7 +331,9 @@ function DeleteForm(props: { action: string; label: string }) {
   return (
     <form method="post" action={href(page, props.action)} class="fr-mt-6w">
       <CsrfField />
-      <Button variant="tertiary" icon="fr-icon-delete-line">{props.label}</Button>
+      <Button variant="tertiary" icon="fr-icon-delete-line">
+        {props.label}
+      </Button>
     </form>
   );
 }

@@ -4,11 +4,27 @@ import type { MessageKey, Translate } from '../../i18n/catalogue.js';
 import type { DeleteResult } from '../../modules/activities/setup-forms.js';
 import { schoolYearOf } from '../../modules/calendar/calendar-dates.js';
 import type { CalendarFieldError, FormErrors } from '../../modules/calendar/calendar-forms.js';
-import { addClosure, closureTargets, deleteClosure, getClosure, listClosures, updateClosure, type ClosureField, type ClosureTargets } from '../../modules/calendar/closures.js';
+import {
+  addClosure,
+  closureTargets,
+  deleteClosure,
+  getClosure,
+  listClosures,
+  updateClosure,
+  type ClosureField,
+  type ClosureTargets,
+} from '../../modules/calendar/closures.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import { normalizeZone } from '../../modules/calendar/ministry-calendar-csv.js';
 import { isPublicHolidayRegion, PUBLIC_HOLIDAY_REGIONS, publicHolidaysBetween } from '../../modules/calendar/public-holidays.js';
-import { addSchoolHoliday, deleteSchoolHoliday, getSchoolHoliday, listSchoolHolidays, updateSchoolHoliday, type PeriodField } from '../../modules/calendar/school-holidays.js';
+import {
+  addSchoolHoliday,
+  deleteSchoolHoliday,
+  getSchoolHoliday,
+  listSchoolHolidays,
+  updateSchoolHoliday,
+  type PeriodField,
+} from '../../modules/calendar/school-holidays.js';
 import type { Scope } from '../../modules/scope.js';
 import type { Tenant } from '../../modules/tenancy/tenant-directory.js';
 import { fieldMessages } from '../forms.js';

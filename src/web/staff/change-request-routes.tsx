@@ -108,8 +108,17 @@ function Outcomes(props: { outcomes: Outcome[]; accepted: boolean }) {
           const what = outcome.request
             ? `${outcome.request.household_name} — ${t(`requests.kind.${outcome.request.kind}`)}${outcome.request.target_name ? ` (${outcome.request.target_name})` : ''}`
             : t('staff.changeRequests.unknownRequest');
-          const text = outcome.result === 'done' ? t(props.accepted ? 'staff.changeRequests.result.accepted' : 'staff.changeRequests.result.refused') : t(RESULT_TEXT[outcome.result]);
-          return <li key={outcome.id}>{what}{t('punct.colon')}{text}</li>;
+          const text =
+            outcome.result === 'done'
+              ? t(props.accepted ? 'staff.changeRequests.result.accepted' : 'staff.changeRequests.result.refused')
+              : t(RESULT_TEXT[outcome.result]);
+          return (
+            <li key={outcome.id}>
+              {what}
+              {t('punct.colon')}
+              {text}
+            </li>
+          );
         })}
       </ul>
     </Alert>
@@ -136,9 +145,17 @@ function InboxPage(props: {
     <>
       <h1>{t('staff.changeRequests.title')}</h1>
       <Outcomes outcomes={props.outcomes} accepted={props.accepted ?? true} />
-      {Object.values(errors).map((error) => <Alert kind="error" small announce key={error}>{error}</Alert>)}
+      {Object.values(errors).map((error) => (
+        <Alert kind="error" small announce key={error}>
+          {error}
+        </Alert>
+      ))}
       <p>{t('staff.changeRequests.intro')}</p>
-      {!canDecide && <Alert kind="info" small>{t('staff.changeRequests.readOnly')}</Alert>}
+      {!canDecide && (
+        <Alert kind="info" small>
+          {t('staff.changeRequests.readOnly')}
+        </Alert>
+      )}
       <form method="get" action={href(page, PATH)} class="fr-grid-row fr-grid-row--bottom fr-grid-row--gutters fr-mb-3w">
         <div class="fr-col-12 fr-col-md-6">
           <Select
@@ -149,7 +166,9 @@ function InboxPage(props: {
           />
         </div>
         <div class="fr-col-12 fr-col-md-3">
-          <Button variant="secondary" icon="fr-icon-filter-line">{t('requests.filterApply')}</Button>
+          <Button variant="secondary" icon="fr-icon-filter-line">
+            {t('requests.filterApply')}
+          </Button>
         </div>
       </form>
       {props.rows.length === 0 ? (
@@ -183,20 +202,35 @@ function InboxPage(props: {
                     </td>
                   )}
                   <td>{fmt.dateTime(row.created_at)}</td>
-                  <td><a href={href(page, `/gestion/foyers/${row.household_id}`)}>{row.household_name}</a></td>
+                  <td>
+                    <a href={href(page, `/gestion/foyers/${row.household_id}`)}>{row.household_name}</a>
+                  </td>
                   <td>
                     {row.target_name ?? t('requests.household')}
-                    <br /><span class="fr-text--xs">{t(`requests.kind.${row.kind}`)}</span>
+                    <br />
+                    <span class="fr-text--xs">{t(`requests.kind.${row.kind}`)}</span>
                   </td>
-                  <td><RequestChange kind={row.kind} payload={row.payload} /></td>
+                  <td>
+                    <RequestChange kind={row.kind} payload={row.payload} />
+                  </td>
                   {canDecide && (
                     <td>
-                      <Button name="act" value={`accept:${row.id}`} icon="fr-icon-check-line" class="fr-btn--sm fr-mb-1w">{t('staff.changeRequests.accept')}</Button>
+                      <Button name="act" value={`accept:${row.id}`} icon="fr-icon-check-line" class="fr-btn--sm fr-mb-1w">
+                        {t('staff.changeRequests.accept')}
+                      </Button>
                       {/* Folded without JavaScript: the reason takes room only when staff refuse. */}
                       <details open={Boolean(errors[reasonField(row.id)])}>
                         <summary class="fr-link fr-link--sm">{t('staff.changeRequests.refuseEllipsis')}</summary>
-                        <Textarea name={reasonField(row.id)} label={t('staff.changeRequests.reason')} rows={3} value={values[reasonField(row.id)]} error={errors[reasonField(row.id)]} />
-                        <Button name="act" value={`refuse:${row.id}`} variant="secondary" icon="fr-icon-close-line" class="fr-btn--sm">{t('staff.changeRequests.refuse')}</Button>
+                        <Textarea
+                          name={reasonField(row.id)}
+                          label={t('staff.changeRequests.reason')}
+                          rows={3}
+                          value={values[reasonField(row.id)]}
+                          error={errors[reasonField(row.id)]}
+                        />
+                        <Button name="act" value={`refuse:${row.id}`} variant="secondary" icon="fr-icon-close-line" class="fr-btn--sm">
+                          {t('staff.changeRequests.refuse')}
+                        </Button>
                       </details>
                     </td>
                   )}
@@ -206,14 +240,30 @@ function InboxPage(props: {
           </Table>
           {canDecide && (
             <fieldset class="fr-fieldset fr-mt-3w" aria-labelledby="bulk-legend">
-              <legend class="fr-fieldset__legend" id="bulk-legend">{t('staff.changeRequests.bulk')}</legend>
+              <legend class="fr-fieldset__legend" id="bulk-legend">
+                {t('staff.changeRequests.bulk')}
+              </legend>
               <div class="fr-fieldset__element">
-                <Textarea name={reasonField(SELECTION)} label={t('staff.changeRequests.bulkReason')} rows={2} value={values[reasonField(SELECTION)]} error={errors[reasonField(SELECTION)]} />
+                <Textarea
+                  name={reasonField(SELECTION)}
+                  label={t('staff.changeRequests.bulkReason')}
+                  rows={2}
+                  value={values[reasonField(SELECTION)]}
+                  error={errors[reasonField(SELECTION)]}
+                />
               </div>
               <div class="fr-fieldset__element">
                 <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-                  <li><Button name="act" value={`accept:${SELECTION}`} icon="fr-icon-check-line">{t('staff.changeRequests.acceptSelection')}</Button></li>
-                  <li><Button name="act" value={`refuse:${SELECTION}`} variant="secondary" icon="fr-icon-close-line">{t('staff.changeRequests.refuseSelection')}</Button></li>
+                  <li>
+                    <Button name="act" value={`accept:${SELECTION}`} icon="fr-icon-check-line">
+                      {t('staff.changeRequests.acceptSelection')}
+                    </Button>
+                  </li>
+                  <li>
+                    <Button name="act" value={`refuse:${SELECTION}`} variant="secondary" icon="fr-icon-close-line">
+                      {t('staff.changeRequests.refuseSelection')}
+                    </Button>
+                  </li>
                 </ul>
               </div>
             </fieldset>

@@ -49,22 +49,27 @@ function Dashboard(props: { pendingRequests: number; pendingChanges: number; rec
         {t('staff.dashboard.role', { role: t(`staff.role.${viewer?.staffRole ?? 'reader'}`) })}
       </p>
       <div class="fr-grid-row fr-grid-row--gutters">
-        {tiles.map(([title, count, link, path]) => count !== null && (
-          <div class="fr-col-12 fr-col-md-4" key={path}>
-            <div class="fr-tile fr-enlarge-link">
-              <div class="fr-tile__body">
-                <div class="fr-tile__content">
-                  <h2 class="fr-tile__title">
-                    <a href={href(page, path)}>{t(title)}</a>
-                  </h2>
-                  {/* As on the family home: the figure, then where the tile leads, each on its own line. */}
-                  <p class="fr-tile__desc"><strong class="fr-h4 fr-mb-0">{count}</strong></p>
-                  <p class="fr-tile__detail">{t(link)}</p>
+        {tiles.map(
+          ([title, count, link, path]) =>
+            count !== null && (
+              <div class="fr-col-12 fr-col-md-4" key={path}>
+                <div class="fr-tile fr-enlarge-link">
+                  <div class="fr-tile__body">
+                    <div class="fr-tile__content">
+                      <h2 class="fr-tile__title">
+                        <a href={href(page, path)}>{t(title)}</a>
+                      </h2>
+                      {/* As on the family home: the figure, then where the tile leads, each on its own line. */}
+                      <p class="fr-tile__desc">
+                        <strong class="fr-h4 fr-mb-0">{count}</strong>
+                      </p>
+                      <p class="fr-tile__detail">{t(link)}</p>
+                    </div>
+                  </div>
                 </div>
               </div>
-            </div>
-          </div>
-        ))}
+            ),
+        )}
       </div>
     </>
   );
@@ -95,9 +100,13 @@ function AuditLog(props: { entries: Awaited<ReturnType<typeof recentAudit>> }) {
               <tr key={entry.id}>
                 <td>{fmt.dateTime(entry.at)}</td>
                 <td>{entry.actor_label}</td>
-                <td><code>{entry.action}</code></td>
+                <td>
+                  <code>{entry.action}</code>
+                </td>
                 <td>{entry.object_type ? `${entry.object_type} ${entry.object_id ?? ''}` : ''}</td>
-                <td><code>{JSON.stringify(entry.details)}</code></td>
+                <td>
+                  <code>{JSON.stringify(entry.details)}</code>
+                </td>
                 <td>{entry.ip ?? ''}</td>
               </tr>
             ))}

@@ -3,15 +3,26 @@ import type { MessageKey } from '../../i18n/catalogue.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import { checkContext } from '../../modules/households/change-requests.js';
 import {
-  childPrefix, childRowsOf, GUARDIAN, GUARDIAN_QUALITIES, INTAKE_ADULT_FIELDS, INTAKE_CHILD_FIELDS, INTAKE_CHILD_ROWS, INTAKE_HOUSEHOLD_FIELDS,
-  MAX_CHILD_ROWS, PARTNER, QUALITY, registerHousehold, type EmailConflict, type LikelyDuplicate,
+  childPrefix,
+  childRowsOf,
+  GUARDIAN,
+  GUARDIAN_QUALITIES,
+  INTAKE_ADULT_FIELDS,
+  INTAKE_CHILD_FIELDS,
+  INTAKE_CHILD_ROWS,
+  INTAKE_HOUSEHOLD_FIELDS,
+  MAX_CHILD_ROWS,
+  PARTNER,
+  QUALITY,
+  registerHousehold,
+  type EmailConflict,
+  type LikelyDuplicate,
 } from '../../modules/households/household-intake.js';
 import type { RecordField } from '../../modules/households/record-fields.js';
 import { mailContextOf } from '../auth/mail-context.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
-import { ErrorPage } from '../components/error-page.js';
 import { Select } from '../components/dsfr/select.js';
 import { RecordSectionFields } from '../components/record-section-form.js';
 import { fieldLabel } from '../components/record-value.js';
@@ -72,7 +83,7 @@ export function staffHouseholdIntakeRoutes(): FastifyPluginAsyncTypebox {
         case 'duplicates':
           return reply.page(title, <IntakePage values={form} errors={{}} childRows={childRows} duplicates={outcome.duplicates} />);
         case 'forbidden':
-          return reply.page(request.t('error.forbidden.title'), ErrorPage({ kind: 'forbidden' }), 403);
+          return reply.errorPage('forbidden');
       }
     });
   };
@@ -84,8 +95,17 @@ function IntakePage(props: IntakeView) {
   const labelOf = (def: RecordField) => fieldLabel(t, def.key);
   const labels: Record<string, string> = {
     ...Object.fromEntries(INTAKE_HOUSEHOLD_FIELDS.map((def) => [def.key, labelOf(def)])),
-    ...Object.fromEntries(INTAKE_ADULT_FIELDS.flatMap((def) => [[`${GUARDIAN}${def.key}`, `${t('staff.intake.guardian')} — ${labelOf(def)}`], [`${PARTNER}${def.key}`, `${t('staff.intake.partner')} — ${labelOf(def)}`]])),
-    ...Object.fromEntries(Array.from({ length: props.childRows }, (_, row) => INTAKE_CHILD_FIELDS.map((def) => [`${childPrefix(row)}${def.key}`, `${t('staff.intake.child', { number: row + 1 })} — ${labelOf(def)}`])).flat()),
+    ...Object.fromEntries(
+      INTAKE_ADULT_FIELDS.flatMap((def) => [
+        [`${GUARDIAN}${def.key}`, `${t('staff.intake.guardian')} — ${labelOf(def)}`],
+        [`${PARTNER}${def.key}`, `${t('staff.intake.partner')} — ${labelOf(def)}`],
+      ]),
+    ),
+    ...Object.fromEntries(
+      Array.from({ length: props.childRows }, (_, row) =>
+        INTAKE_CHILD_FIELDS.map((def) => [`${childPrefix(row)}${def.key}`, `${t('staff.intake.child', { number: row + 1 })} — ${labelOf(def)}`]),
+      ).flat(),
+    ),
   };
   const duplicates = props.duplicates ?? [];
   const people = (prefix: string) => (
@@ -112,8 +132,11 @@ function IntakePage(props: IntakeView) {
             <ul>
               {duplicates.map((duplicate) => (
                 <li key={duplicate.householdId}>
-                  <a href={href(page, `/gestion/foyers/${duplicate.householdId}`)}>{duplicate.name} ({t('record.familyNumber', { number: duplicate.familyNumber })})</a>
-                  {' — '}{duplicate.reasons.map((reason) => t(`staff.intake.reason.${reason}`)).join(', ')}
+                  <a href={href(page, `/gestion/foyers/${duplicate.householdId}`)}>
+                    {duplicate.name} ({t('record.familyNumber', { number: duplicate.familyNumber })})
+                  </a>
+                  {' — '}
+                  {duplicate.reasons.map((reason) => t(`staff.intake.reason.${reason}`)).join(', ')}
                 </li>
               ))}
             </ul>
@@ -155,15 +178,27 @@ function IntakePage(props: IntakeView) {
           <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
             <li>
               {duplicates.length > 0 ? (
-                <Button name="confirm" value="1" icon="fr-icon-check-line">{t('staff.intake.createAnyway')}</Button>
+                <Button name="confirm" value="1" icon="fr-icon-check-line">
+                  {t('staff.intake.createAnyway')}
+                </Button>
               ) : (
-                <Button name="action" value="create" icon="fr-icon-check-line">{t('staff.intake.create')}</Button>
+                <Button name="action" value="create" icon="fr-icon-check-line">
+                  {t('staff.intake.create')}
+                </Button>
               )}
             </li>
             {props.childRows < MAX_CHILD_ROWS && (
-              <li><Button name="action" value="addChild" variant="secondary" icon="fr-icon-add-line">{t('staff.intake.addChild')}</Button></li>
+              <li>
+                <Button name="action" value="addChild" variant="secondary" icon="fr-icon-add-line">
+                  {t('staff.intake.addChild')}
+                </Button>
+              </li>
             )}
-            <li><a class="fr-btn fr-btn--tertiary" href={href(page, '/gestion/foyers')}>{t('record.cancel')}</a></li>
+            <li>
+              <a class="fr-btn fr-btn--tertiary" href={href(page, '/gestion/foyers')}>
+                {t('record.cancel')}
+              </a>
+            </li>
           </ul>
         </form>
       </div>

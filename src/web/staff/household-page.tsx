@@ -6,7 +6,16 @@ import type { HouseholdAccount } from '../../modules/households/household-accoun
 import type { HistoryEntry } from '../../modules/households/household-history.js';
 import { currentValue, type HouseholdMember, type HouseholdRecord } from '../../modules/households/household-record.js';
 import type { ChangeRequestKind } from '../../modules/households/households.tables.js';
-import { ADULT_SECTIONS, ageOn, CHILD_SECTIONS, HOUSEHOLD_SECTIONS, policyOf, RECORD_FIELDS, type RecordSection, type StoredValue } from '../../modules/households/record-fields.js';
+import {
+  ADULT_SECTIONS,
+  ageOn,
+  CHILD_SECTIONS,
+  HOUSEHOLD_SECTIONS,
+  policyOf,
+  RECORD_FIELDS,
+  type RecordSection,
+  type StoredValue,
+} from '../../modules/households/record-fields.js';
 import type { TenantSettings } from '../../modules/tenancy/tenancy.tables.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
@@ -62,17 +71,37 @@ export function HouseholdPage(props: HouseholdFile) {
     ));
   return (
     <>
-      <p class="fr-mb-1w"><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, '/gestion/foyers')}>{t('staff.households.title')}</a></p>
+      <p class="fr-mb-1w">
+        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, '/gestion/foyers')}>
+          {t('staff.households.title')}
+        </a>
+      </p>
       <h1>{record.household.name}</h1>
       <p class="fr-text--lead">{t('record.familyNumber', { number: record.household.family_number })}</p>
-      {props.notice && <Alert kind={props.notice === 'inchange' || props.notice === 'deja-actif' ? 'info' : 'success'} small announce>{t(NOTICE_TEXT[props.notice])}</Alert>}
-      {canChange ? <p class="fr-text--sm">{t('staff.household.editNote')}</p> : <Alert kind="info" small>{t('staff.household.readOnly')}</Alert>}
+      {props.notice && (
+        <Alert kind={props.notice === 'inchange' || props.notice === 'deja-actif' ? 'info' : 'success'} small announce>
+          {t(NOTICE_TEXT[props.notice])}
+        </Alert>
+      )}
+      {canChange ? (
+        <p class="fr-text--sm">{t('staff.household.editNote')}</p>
+      ) : (
+        <Alert kind="info" small>
+          {t('staff.household.readOnly')}
+        </Alert>
+      )}
 
       <nav class="fr-summary fr-mb-4w" aria-labelledby="household-summary-title">
-        <p class="fr-summary__title" id="household-summary-title">{t('staff.household.contents')}</p>
+        <p class="fr-summary__title" id="household-summary-title">
+          {t('staff.household.contents')}
+        </p>
         <ol class="fr-summary__list">
           {(['household', 'adults', 'children', 'logins', 'requests', 'history'] as const).map((part) => (
-            <li key={part}><a class="fr-summary__link" href={`#${part}`}>{t(`staff.household.part.${part}`)}</a></li>
+            <li key={part}>
+              <a class="fr-summary__link" href={`#${part}`}>
+                {t(`staff.household.part.${part}`)}
+              </a>
+            </li>
           ))}
         </ol>
       </nav>
@@ -107,16 +136,31 @@ export function HouseholdPage(props: HouseholdFile) {
           {sections(CHILD_SECTIONS, child)}
           <section class="pf-record-section fr-mb-4w" {...regionName(t('section.contacts'), `contacts-${child.person.id}`, personName(child))}>
             <div class="pf-record-section__head">
-              <h4 class="fr-h6 fr-mb-1w" id={`contacts-${child.person.id}`}>{t('section.contacts')}</h4>
+              <h4 class="fr-h6 fr-mb-1w" id={`contacts-${child.person.id}`}>
+                {t('section.contacts')}
+              </h4>
               {canChange && (
-                <a class="fr-btn fr-btn--sm fr-btn--tertiary fr-icon-edit-line fr-btn--icon-left" href={href(page, `${base}/personnes/${child.person.id}/contacts`)}>
-                  {t('record.edit')}<span class="fr-sr-only"> — {t('section.contacts')}, {personName(child)}</span>
+                <a
+                  class="fr-btn fr-btn--sm fr-btn--tertiary fr-icon-edit-line fr-btn--icon-left"
+                  href={href(page, `${base}/personnes/${child.person.id}/contacts`)}
+                >
+                  {t('record.edit')}
+                  <span class="fr-sr-only">
+                    {' '}
+                    — {t('section.contacts')}, {personName(child)}
+                  </span>
                 </a>
               )}
             </div>
-            <ContactList contacts={(record.contacts.get(child.person.id) ?? []).map((contact) => ({
-              name: contact.name, relationship: contact.relationship, phone: contact.phone, canPickUp: contact.can_pick_up, emergency: contact.emergency,
-            }))} />
+            <ContactList
+              contacts={(record.contacts.get(child.person.id) ?? []).map((contact) => ({
+                name: contact.name,
+                relationship: contact.relationship,
+                phone: contact.phone,
+                canPickUp: contact.can_pick_up,
+                emergency: contact.emergency,
+              }))}
+            />
           </section>
         </div>
       ))}
@@ -143,11 +187,16 @@ function Logins(props: { householdId: string; accounts: HouseholdAccount[] }) {
       {props.accounts.map((account) => (
         <li key={account.id} class="fr-mb-2w">
           {account.displayName} — {account.email}{' '}
-          <StatusBadge tone={account.awaitingFirstAccess ? 'new' : 'success'} label={account.awaitingFirstAccess ? 'staff.household.loginInvited' : 'staff.household.loginActive'} />
+          <StatusBadge
+            tone={account.awaitingFirstAccess ? 'new' : 'success'}
+            label={account.awaitingFirstAccess ? 'staff.household.loginInvited' : 'staff.household.loginActive'}
+          />
           {account.awaitingFirstAccess && canChange && (
             <form method="post" action={href(page, `/gestion/foyers/${props.householdId}/invitations/${account.id}`)} class="fr-mt-1w">
               <CsrfField />
-              <Button variant="secondary" icon="fr-icon-mail-line" class="fr-btn--sm">{t('staff.household.resendInvitation')}</Button>
+              <Button variant="secondary" icon="fr-icon-mail-line" class="fr-btn--sm">
+                {t('staff.household.resendInvitation')}
+              </Button>
             </form>
           )}
         </li>
@@ -177,8 +226,12 @@ function Requests(props: { rows: RequestRow[] }) {
             <td>{fmt.dateTime(row.created_at)}</td>
             <td>{t(`requests.kind.${row.kind}`)}</td>
             <td>{row.target_name ?? t('requests.household')}</td>
-            <td><RequestChange kind={row.kind} payload={row.payload} /></td>
-            <td><RequestStatusBadge status={row.status} /></td>
+            <td>
+              <RequestChange kind={row.kind} payload={row.payload} />
+            </td>
+            <td>
+              <RequestStatusBadge status={row.status} />
+            </td>
             <td>
               {row.reason && <p class="fr-mb-1v">{row.reason}</p>}
               {row.decided_at && <p class="fr-text--xs fr-mb-0">{t('requests.answeredOn', { date: fmt.dateTime(row.decided_at) })}</p>}
@@ -195,7 +248,8 @@ function HistoryDetails(props: { details: Record<string, unknown> }) {
   const { details } = props;
   if (details.changes) return <FieldChangeList changes={details.changes as FieldChanges} />;
   if (details.payload && details.kind) return <RequestChange kind={details.kind as ChangeRequestKind} payload={details.payload as RequestPayload} />;
-  if (Array.isArray(details.new) && Array.isArray(details.old)) return <RequestChange kind="contacts" payload={{ old: details.old as ContactInput[], new: details.new as ContactInput[] }} />;
+  if (Array.isArray(details.new) && Array.isArray(details.old))
+    return <RequestChange kind="contacts" payload={{ old: details.old as ContactInput[], new: details.new as ContactInput[] }} />;
   if (typeof details.reason === 'string') return <>{details.reason}</>;
   if (typeof details.email === 'string') return <>{details.email}</>;
   return null;
@@ -224,7 +278,9 @@ function History(props: { entries: HistoryEntry[] }) {
             <td>{fmt.dateTime(entry.at)}</td>
             <td>{entry.actor_label}</td>
             <td>{actionLabel(entry.action)}</td>
-            <td><HistoryDetails details={entry.details} /></td>
+            <td>
+              <HistoryDetails details={entry.details} />
+            </td>
           </tr>
         ))}
       </tbody>

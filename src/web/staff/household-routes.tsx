@@ -51,18 +51,27 @@ export function staffHouseholdRoutes(): FastifyPluginAsyncTypebox {
       return reply.page(file.record.household.name, <HouseholdPage {...file} settings={tenant.settings} notice={notice} />);
     });
 
-    app.post('/gestion/foyers/:id/invitations/:accountId', { preHandler: requireStaff('manager'), schema: { params: Type.Object({ id: Id, accountId: Id }), body: Form } }, async (request, reply) => {
-      const { id, accountId } = request.params;
-      const result = await request.inScope((scope) => resendFirstAccess(scope, { householdId: id, accountId }, request.tenant!.settings, mailContextOf(request)));
-      if (result === 'not_found') return reply.callNotFound();
-      return reply.redirect(`${request.base}/gestion/foyers/${id}?fait=${result === 'done' ? 'invitation' : 'deja-actif'}`);
-    });
+    app.post(
+      '/gestion/foyers/:id/invitations/:accountId',
+      { preHandler: requireStaff('manager'), schema: { params: Type.Object({ id: Id, accountId: Id }), body: Form } },
+      async (request, reply) => {
+        const { id, accountId } = request.params;
+        const result = await request.inScope((scope) =>
+          resendFirstAccess(scope, { householdId: id, accountId }, request.tenant!.settings, mailContextOf(request)),
+        );
+        if (result === 'not_found') return reply.callNotFound();
+        return reply.redirect(`${request.base}/gestion/foyers/${id}?fait=${result === 'done' ? 'invitation' : 'deja-actif'}`);
+      },
+    );
   };
 }
 
 const NOTICES: HouseholdNotice[] = ['cree', 'invitation', 'deja-actif', 'enregistre', 'inchange'];
 /** What the record's editors, shared with families, say after a save (`?enregistre=`): a staff member's change applies at once. */
-const SAVED = new Map<string, HouseholdNotice>([['direct', 'enregistre'], ['none', 'inchange']]);
+const SAVED = new Map<string, HouseholdNotice>([
+  ['direct', 'enregistre'],
+  ['none', 'inchange'],
+]);
 
 function SearchPage(props: { query: string; hits: HouseholdHit[] | null }) {
   const page = usePage();
@@ -71,6 +80,7 @@ function SearchPage(props: { query: string; hits: HouseholdHit[] | null }) {
   return (
     <>
       <h1>{t('staff.households.title')}</h1>
+      {/* biome-ignore lint/a11y/useSemanticElements: a form that searches; DSFR has no style for <search> */}
       <form method="get" action={href(page, '/gestion/foyers')} role="search" class="fr-grid-row fr-grid-row--bottom fr-grid-row--gutters fr-mb-3w">
         <div class="fr-col-12 fr-col-md-8">
           <Input name="q" label={t('staff.households.search')} hint={t('staff.households.searchHint')} value={props.query} />
@@ -81,10 +91,16 @@ function SearchPage(props: { query: string; hits: HouseholdHit[] | null }) {
       </form>
       {canChange && (
         <p>
-          <ButtonLink href={href(page, '/gestion/foyers/nouveau')} variant="secondary" icon="fr-icon-add-line">{t('staff.households.new')}</ButtonLink>
+          <ButtonLink href={href(page, '/gestion/foyers/nouveau')} variant="secondary" icon="fr-icon-add-line">
+            {t('staff.households.new')}
+          </ButtonLink>
         </p>
       )}
-      {props.hits && props.hits.length === 0 && <Alert kind="info" small>{t('staff.households.noHit', { query: props.query })}</Alert>}
+      {props.hits && props.hits.length === 0 && (
+        <Alert kind="info" small>
+          {t('staff.households.noHit', { query: props.query })}
+        </Alert>
+      )}
       {props.hits && props.hits.length > 0 && <HitsTable query={props.query} hits={props.hits} />}
     </>
   );
@@ -96,29 +112,35 @@ function HitsTable(props: { query: string; hits: HouseholdHit[] }) {
   const caption = t('staff.households.hits', { count: props.hits.length, query: props.query });
   return (
     <div class="fr-table">
-      <div class="fr-table__wrapper"><div class="fr-table__container"><div class="fr-table__content">
-        <table>
-          <caption>{caption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('staff.households.familyNumber')}</th>
-              <th scope="col">{t('staff.households.name')}</th>
-              <th scope="col">{t('staff.households.guardians')}</th>
-              <th scope="col">{t('staff.households.children')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.hits.map((hit) => (
-              <tr key={hit.id}>
-                <td>{hit.familyNumber}</td>
-                <td><a href={href(page, `/gestion/foyers/${hit.id}`)}>{hit.name}</a></td>
-                <td>{hit.guardians.join(', ')}</td>
-                <td>{hit.children.join(', ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div></div></div>
+      <div class="fr-table__wrapper">
+        <div class="fr-table__container">
+          <div class="fr-table__content">
+            <table>
+              <caption>{caption}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('staff.households.familyNumber')}</th>
+                  <th scope="col">{t('staff.households.name')}</th>
+                  <th scope="col">{t('staff.households.guardians')}</th>
+                  <th scope="col">{t('staff.households.children')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.hits.map((hit) => (
+                  <tr key={hit.id}>
+                    <td>{hit.familyNumber}</td>
+                    <td>
+                      <a href={href(page, `/gestion/foyers/${hit.id}`)}>{hit.name}</a>
+                    </td>
+                    <td>{hit.guardians.join(', ')}</td>
+                    <td>{hit.children.join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      </div>
       {props.hits.length === SEARCH_LIMIT && <p class="fr-hint-text">{t('staff.households.tooMany', { limit: SEARCH_LIMIT })}</p>}
     </div>
   );

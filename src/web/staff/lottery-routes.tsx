@@ -6,7 +6,15 @@ import type { MessageKey, Translate } from '../../i18n/catalogue.js';
 import { CRITERIA, type Criterion } from '../../modules/lottery/lottery-criteria.js';
 import { runLottery, type DrawResult } from '../../modules/lottery/lottery-draw.js';
 import { applicationsCsv, drawExport, householdsCsv, staffLottery, type DrawExport, type StaffLottery } from '../../modules/lottery/lottery-export.js';
-import { CRITERIA_RANKS, loadLotteryPeriod, publishSeed, saveLotterySettings, settingsFormValues, type SettingsError, type SettingsField } from '../../modules/lottery/lottery-settings.js';
+import {
+  CRITERIA_RANKS,
+  loadLotteryPeriod,
+  publishSeed,
+  saveLotterySettings,
+  settingsFormValues,
+  type SettingsError,
+  type SettingsField,
+} from '../../modules/lottery/lottery-settings.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
@@ -17,7 +25,7 @@ import { refusedFields } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { Form, Id } from '../page-input.js';
-import { ACTIVITIES_PATH, BackToActivity, type FormValues, type Notice, notFound, one, SetupTable } from './activity-common.js';
+import { ACTIVITIES_PATH, BackToActivity, type FormValues, type Notice, one, SetupTable } from './activity-common.js';
 import { asTyped } from './activity-pages.js';
 import { NoticeQuery } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
@@ -41,9 +49,17 @@ export function staffLotteryRoutes(): FastifyPluginAsyncTypebox {
     const back = (request: FastifyRequest, reply: FastifyReply, id: string, periodId: string, notice: string) =>
       reply.redirect(`${request.base}${pathOf(id, periodId)}?fait=${notice}`);
 
-    const page = async (request: FastifyRequest, reply: FastifyReply, at: { id: string; periodId: string }, notice: string | undefined, values: FormValues | null, errors: SettingsErrors = {}, refused: Record<string, string> | null = null) => {
+    const page = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      at: { id: string; periodId: string },
+      notice: string | undefined,
+      values: FormValues | null,
+      errors: SettingsErrors = {},
+      refused: Record<string, string> | null = null,
+    ) => {
       const view = await request.inScope((scope) => staffLottery(scope, at.id, at.periodId));
-      if (!view) return notFound(request, reply);
+      if (!view) return reply.errorPage('notFound');
       const shown = values ?? settingsFormValues(view.lottery.settings);
       const messages: Record<string, string> = { ...refused };
       for (const [field, code] of Object.entries(errors) as [SettingsField, SettingsError][]) messages[field] = request.t(`lottery.error.${code}`);
@@ -65,7 +81,7 @@ export function staffLotteryRoutes(): FastifyPluginAsyncTypebox {
       const form = request.body;
       if (refused) return page(request, reply, request.params, undefined, form, {}, refused);
       const result = await request.inScope((scope) => saveLotterySettings(scope, id, periodId, form));
-      if (result.kind === 'not_found' || result.kind === 'forbidden') return notFound(request, reply);
+      if (result.kind === 'not_found' || result.kind === 'forbidden') return reply.errorPage('notFound');
       if (result.kind === 'closed') return back(request, reply, id, periodId, 'closed');
       if (result.kind === 'invalid') return page(request, reply, request.params, undefined, form, result.errors);
       return back(request, reply, id, periodId, 'saved');
@@ -74,7 +90,7 @@ export function staffLotteryRoutes(): FastifyPluginAsyncTypebox {
     app.post(`${ACTIVITIES_PATH}/:id/periodes/:periodId/tirage/graine`, manager, async (request, reply) => {
       const { id, periodId } = request.params;
       const result = await request.inScope((scope) => publishSeed(scope, id, periodId));
-      if (result === 'not_found' || result === 'forbidden') return notFound(request, reply);
+      if (result === 'not_found' || result === 'forbidden') return reply.errorPage('notFound');
       return back(request, reply, id, periodId, result);
     });
 
@@ -85,7 +101,7 @@ export function staffLotteryRoutes(): FastifyPluginAsyncTypebox {
         if (!(await loadLotteryPeriod(scope, periodId, id))) return { kind: 'not_found' } as const;
         return runLottery(scope, periodId, { mail: { tenantName: tenant.name, baseUrl: request.publicBase } });
       });
-      if (result.kind === 'not_found' || result.kind === 'forbidden') return notFound(request, reply);
+      if (result.kind === 'not_found' || result.kind === 'forbidden') return reply.errorPage('notFound');
       if (result.kind === 'drawn') return back(request, reply, id, periodId, `drawn-${result.households}-${result.applications}`);
       return back(request, reply, id, periodId, result.kind);
     });
@@ -100,7 +116,7 @@ export function staffLotteryRoutes(): FastifyPluginAsyncTypebox {
     for (const [name, type, write, prefix] of exports) {
       app.get(`${ACTIVITIES_PATH}/:id/periodes/:periodId/tirage/${name}`, reader, async (request, reply) => {
         const file = await request.inScope((scope) => drawExport(scope, request.params.id, request.params.periodId));
-        if (!file) return notFound(request, reply);
+        if (!file) return reply.errorPage('notFound');
         return download(reply, type, `${prefix}-${file.period.id}.${name.split('.')[1]}`, write(request.t, file));
       });
     }
@@ -140,9 +156,16 @@ function LotteryPage(props: { view: StaffLottery; values: FormValues; errors: Re
   const state = stateOf(view, page.now);
   const base = pathOf(period.activity_id, period.id);
   const criterionName = (criterion: Criterion) => t(`lottery.criterion.${criterion}`);
-  const levelText = (criteria: Criterion[], level: number[]) => criteria.filter((_, index) => level[index] === 1).map(criterionName).join(', ') || t('lottery.levelNone');
+  const levelText = (criteria: Criterion[], level: number[]) =>
+    criteria
+      .filter((_, index) => level[index] === 1)
+      .map(criterionName)
+      .join(', ') || t('lottery.levelNone');
   const labels: Record<string, string> = {
-    criteria: t('lottery.field.criteria'), residentPostcodes: t('lottery.field.residentPostcodes'), quotientThreshold: t('lottery.field.quotientThreshold'), drawOn: t('lottery.field.drawOn'),
+    criteria: t('lottery.field.criteria'),
+    residentPostcodes: t('lottery.field.residentPostcodes'),
+    quotientThreshold: t('lottery.field.quotientThreshold'),
+    drawOn: t('lottery.field.drawOn'),
   };
   const editable = canEdit && (state === 'not_open' || state === 'open');
   const criteriaError = props.errors.criteria;
@@ -150,22 +173,37 @@ function LotteryPage(props: { view: StaffLottery; values: FormValues; errors: Re
     <>
       <BackToActivity activity={{ id: period.activity_id, name: view.lottery.activityName }} anchor="periodes" />
       <h1>{t('lottery.staff.title', { period: period.name })}</h1>
-      {props.notice && <Alert kind={props.notice.kind} small announce>{props.notice.text}</Alert>}
+      {props.notice && (
+        <Alert kind={props.notice.kind} small announce>
+          {props.notice.text}
+        </Alert>
+      )}
       <p>
-        {t('lottery.staff.window', { opens: fmt.dateTime(period.opens_at), closes: fmt.dateTime(period.closes_at), from: formatCalendarDate(period.first_day), to: formatCalendarDate(period.last_day) })}{' '}
-        <span class={`fr-badge fr-badge--sm fr-badge--${state === 'drawn' ? 'success' : state === 'closed' ? 'warning' : 'info'}`}>{t(`lottery.staff.state.${state}`)}</span>
+        {t('lottery.staff.window', {
+          opens: fmt.dateTime(period.opens_at),
+          closes: fmt.dateTime(period.closes_at),
+          from: formatCalendarDate(period.first_day),
+          to: formatCalendarDate(period.last_day),
+        })}{' '}
+        <span class={`fr-badge fr-badge--sm fr-badge--${state === 'drawn' ? 'success' : state === 'closed' ? 'warning' : 'info'}`}>
+          {t(`lottery.staff.state.${state}`)}
+        </span>
       </p>
 
       <h2 class="fr-h4">{t('lottery.staff.seedTitle')}</h2>
       {settings ? (
-        <p>{t('lottery.staff.seedPublished', { date: fmt.dateTime(settings.seedPublishedAt) })} <code class="pf-seed">{settings.seed}</code></p>
+        <p>
+          {t('lottery.staff.seedPublished', { date: fmt.dateTime(settings.seedPublishedAt) })} <code class="pf-seed">{settings.seed}</code>
+        </p>
       ) : (
         <>
           <p>{t('lottery.staff.seedMissing')}</p>
           {editable && (
             <form method="post" action={href(page, `${base}/graine`)}>
               <CsrfField />
-              <Button variant="secondary" icon="fr-icon-lock-line">{t('lottery.staff.publishSeed')}</Button>
+              <Button variant="secondary" icon="fr-icon-lock-line">
+                {t('lottery.staff.publishSeed')}
+              </Button>
             </form>
           )}
         </>
@@ -174,39 +212,92 @@ function LotteryPage(props: { view: StaffLottery; values: FormValues; errors: Re
       <h2 class="fr-h4 fr-mt-4w">{t('lottery.staff.settingsTitle')}</h2>
       <p class="fr-text--sm">{t('lottery.staff.settingsIntro')}</p>
       {editable ? (
-        <div class="fr-grid-row"><div class="fr-col-12 fr-col-md-8">
-          <ErrorSummary errors={props.errors} labels={labels} />
-          <form method="post" action={href(page, `${base}/reglages`)} novalidate>
-            <CsrfField />
-            <fieldset class={`fr-fieldset${criteriaError ? ' fr-fieldset--error' : ''}`} id={fieldId('criteria')} aria-labelledby={`${fieldId('criteria')}-legend${criteriaError ? ` ${fieldId('criteria')}-error` : ''}`}>
-              <legend class="fr-fieldset__legend" id={`${fieldId('criteria')}-legend`}>{labels.criteria}</legend>
-              {Array.from({ length: CRITERIA_RANKS }, (_, index) => (
-                <div class="fr-fieldset__element" key={index}>
-                  <Select
-                    name={`criterion${index + 1}`}
-                    label={t('lottery.staff.rank', { rank: index + 1 })}
-                    value={one(props.values, `criterion${index + 1}`)}
-                    options={[{ value: '', label: t('lottery.staff.noCriterion') }, ...CRITERIA.map((criterion) => ({ value: criterion, label: criterionName(criterion) }))]}
-                  />
-                </div>
-              ))}
-              {criteriaError && <div class="fr-messages-group" id={`${fieldId('criteria')}-error`}><p class="fr-message fr-message--error">{criteriaError}</p></div>}
-            </fieldset>
-            <ul class="fr-text--sm">
-              {CRITERIA.map((criterion) => <li key={criterion}><strong>{criterionName(criterion)}</strong>{t('punct.colon')}{t(`lottery.criterion.${criterion}.hint`)}</li>)}
-            </ul>
-            <Input name="residentPostcodes" label={labels.residentPostcodes!} hint={t('lottery.field.residentPostcodes.hint')} value={one(props.values, 'residentPostcodes')} error={props.errors.residentPostcodes} maxLength={1000} />
-            <Input name="quotientThreshold" label={labels.quotientThreshold!} hint={t('lottery.field.quotientThreshold.hint')} inputMode="numeric" value={one(props.values, 'quotientThreshold')} error={props.errors.quotientThreshold} />
-            <Input name="drawOn" label={labels.drawOn!} hint={t('lottery.field.drawOn.hint')} value={asTyped(one(props.values, 'drawOn'))} error={props.errors.drawOn} />
-            <Button icon="fr-icon-save-line">{t('lottery.staff.save')}</Button>
-          </form>
-        </div></div>
+        <div class="fr-grid-row">
+          <div class="fr-col-12 fr-col-md-8">
+            <ErrorSummary errors={props.errors} labels={labels} />
+            <form method="post" action={href(page, `${base}/reglages`)} novalidate>
+              <CsrfField />
+              <fieldset
+                class={`fr-fieldset${criteriaError ? ' fr-fieldset--error' : ''}`}
+                id={fieldId('criteria')}
+                aria-labelledby={`${fieldId('criteria')}-legend${criteriaError ? ` ${fieldId('criteria')}-error` : ''}`}
+              >
+                <legend class="fr-fieldset__legend" id={`${fieldId('criteria')}-legend`}>
+                  {labels.criteria}
+                </legend>
+                {Array.from({ length: CRITERIA_RANKS }, (_, index) => (
+                  <div class="fr-fieldset__element" key={index}>
+                    <Select
+                      name={`criterion${index + 1}`}
+                      label={t('lottery.staff.rank', { rank: index + 1 })}
+                      value={one(props.values, `criterion${index + 1}`)}
+                      options={[
+                        { value: '', label: t('lottery.staff.noCriterion') },
+                        ...CRITERIA.map((criterion) => ({ value: criterion, label: criterionName(criterion) })),
+                      ]}
+                    />
+                  </div>
+                ))}
+                {criteriaError && (
+                  <div class="fr-messages-group" id={`${fieldId('criteria')}-error`}>
+                    <p class="fr-message fr-message--error">{criteriaError}</p>
+                  </div>
+                )}
+              </fieldset>
+              <ul class="fr-text--sm">
+                {CRITERIA.map((criterion) => (
+                  <li key={criterion}>
+                    <strong>{criterionName(criterion)}</strong>
+                    {t('punct.colon')}
+                    {t(`lottery.criterion.${criterion}.hint`)}
+                  </li>
+                ))}
+              </ul>
+              <Input
+                name="residentPostcodes"
+                label={labels.residentPostcodes!}
+                hint={t('lottery.field.residentPostcodes.hint')}
+                value={one(props.values, 'residentPostcodes')}
+                error={props.errors.residentPostcodes}
+                maxLength={1000}
+              />
+              <Input
+                name="quotientThreshold"
+                label={labels.quotientThreshold!}
+                hint={t('lottery.field.quotientThreshold.hint')}
+                inputMode="numeric"
+                value={one(props.values, 'quotientThreshold')}
+                error={props.errors.quotientThreshold}
+              />
+              <Input
+                name="drawOn"
+                label={labels.drawOn!}
+                hint={t('lottery.field.drawOn.hint')}
+                value={asTyped(one(props.values, 'drawOn'))}
+                error={props.errors.drawOn}
+              />
+              <Button icon="fr-icon-save-line">{t('lottery.staff.save')}</Button>
+            </form>
+          </div>
+        </div>
       ) : (
         <>
           {state !== 'not_open' && state !== 'open' && <p class="fr-text--sm">{t('lottery.staff.frozen')}</p>}
           <CriteriaList criteria={settings?.criteria ?? []} />
-          {settings?.criteria.includes('resident') && <p class="fr-text--sm">{labels.residentPostcodes}{t('punct.colon')}{settings.residentPostcodes.join(', ')}</p>}
-          {settings?.criteria.includes('low_quotient') && <p class="fr-text--sm">{labels.quotientThreshold}{t('punct.colon')}{settings.quotientThreshold}</p>}
+          {settings?.criteria.includes('resident') && (
+            <p class="fr-text--sm">
+              {labels.residentPostcodes}
+              {t('punct.colon')}
+              {settings.residentPostcodes.join(', ')}
+            </p>
+          )}
+          {settings?.criteria.includes('low_quotient') && (
+            <p class="fr-text--sm">
+              {labels.quotientThreshold}
+              {t('punct.colon')}
+              {settings.quotientThreshold}
+            </p>
+          )}
         </>
       )}
 
@@ -236,7 +327,9 @@ export function CriteriaList(props: { criteria: Criterion[] }) {
   if (props.criteria.length === 0) return <p>{t('lottery.criteriaNone')}</p>;
   return (
     <ol>
-      {props.criteria.map((criterion) => <li key={criterion}>{t(`lottery.criterion.${criterion}`)}</li>)}
+      {props.criteria.map((criterion) => (
+        <li key={criterion}>{t(`lottery.criterion.${criterion}`)}</li>
+      ))}
     </ol>
   );
 }
@@ -252,16 +345,36 @@ function DrawResultSection(props: { view: StaffLottery; levelText: (criteria: Cr
       <p>{t('lottery.staff.resultCounts', draw.results)}</p>
       <h3 class="fr-h5">{t('lottery.staff.exportTitle')}</h3>
       <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-        <li><a class="fr-btn fr-btn--secondary fr-icon-download-line fr-btn--icon-left" href={href(page, `${props.base}/ordre.csv`)}>{t('lottery.staff.exportHouseholds')}</a></li>
-        <li><a class="fr-btn fr-btn--secondary fr-icon-download-line fr-btn--icon-left" href={href(page, `${props.base}/resultats.csv`)}>{t('lottery.staff.exportApplications')}</a></li>
-        <li><a class="fr-btn fr-btn--tertiary fr-icon-download-line fr-btn--icon-left" href={href(page, `${props.base}/tirage.json`)}>{t('lottery.staff.exportJson')}</a></li>
+        <li>
+          <a class="fr-btn fr-btn--secondary fr-icon-download-line fr-btn--icon-left" href={href(page, `${props.base}/ordre.csv`)}>
+            {t('lottery.staff.exportHouseholds')}
+          </a>
+        </li>
+        <li>
+          <a class="fr-btn fr-btn--secondary fr-icon-download-line fr-btn--icon-left" href={href(page, `${props.base}/resultats.csv`)}>
+            {t('lottery.staff.exportApplications')}
+          </a>
+        </li>
+        <li>
+          <a class="fr-btn fr-btn--tertiary fr-icon-download-line fr-btn--icon-left" href={href(page, `${props.base}/tirage.json`)}>
+            {t('lottery.staff.exportJson')}
+          </a>
+        </li>
       </ul>
       <p class="fr-text--sm">{t('lottery.staff.recheck')}</p>
       <h3 class="fr-h5">{t('lottery.staff.orderTitle')}</h3>
       {draw.order.length < draw.households && <p class="fr-text--sm">{t('lottery.staff.orderShown', { shown: draw.order.length, total: draw.households })}</p>}
       <SetupTable
         caption={t('lottery.staff.orderTitle')}
-        headers={[t('lottery.staff.col.position'), t('lottery.staff.col.household'), t('lottery.staff.col.level'), t('lottery.staff.col.hash'), t('lottery.staff.col.reserved'), t('lottery.staff.col.waitlisted'), t('lottery.staff.col.refused')]}
+        headers={[
+          t('lottery.staff.col.position'),
+          t('lottery.staff.col.household'),
+          t('lottery.staff.col.level'),
+          t('lottery.staff.col.hash'),
+          t('lottery.staff.col.reserved'),
+          t('lottery.staff.col.waitlisted'),
+          t('lottery.staff.col.refused'),
+        ]}
       >
         {draw.order.map((row) => (
           <tr key={row.householdId}>
@@ -270,8 +383,14 @@ function DrawResultSection(props: { view: StaffLottery; levelText: (criteria: Cr
               {row.name ? <a href={href(page, `/gestion/foyers/${row.householdId}`)}>{row.name}</a> : row.householdId}
               {row.familyNumber && <span class="fr-text--xs"> ({row.familyNumber})</span>}
             </td>
-            <td>{props.levelText(criteria, row.level)} <span class="fr-text--xs">[{row.level.join('-')}]</span></td>
-            <td><code class="pf-hash" title={row.hash}>{row.hash.slice(0, 12)}…</code></td>
+            <td>
+              {props.levelText(criteria, row.level)} <span class="fr-text--xs">[{row.level.join('-')}]</span>
+            </td>
+            <td>
+              <code class="pf-hash" title={row.hash}>
+                {row.hash.slice(0, 12)}…
+              </code>
+            </td>
             <td>{row.reserved}</td>
             <td>{row.waitlisted}</td>
             <td>{row.refused}</td>

@@ -19,7 +19,10 @@ import { IdParams, NoticeQuery } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
 
 const PATH = '/gestion/actualites';
-const NOTICES = new Map<string, MessageKey>([['publiee', 'staff.news.published'], ['supprimee', 'staff.news.deleted']]);
+const NOTICES = new Map<string, MessageKey>([
+  ['publiee', 'staff.news.published'],
+  ['supprimee', 'staff.news.deleted'],
+]);
 
 /** News the service publishes on the families' home page: publish, list, delete. */
 export function staffNewsRoutes(): FastifyPluginAsyncTypebox {
@@ -43,7 +46,11 @@ export function staffNewsRoutes(): FastifyPluginAsyncTypebox {
       });
       if (outcome?.kind === 'published') return reply.redirect(`${request.base}${PATH}?fait=publiee`);
       const errors = refused ?? (outcome?.kind === 'invalid' ? fieldMessages(request.t, outcome.errors) : {});
-      return reply.page(request.t('staff.news.title'), <NewsPage items={items} today={today} values={form} errors={errors} />, outcome?.kind === 'forbidden' ? 403 : 400);
+      return reply.page(
+        request.t('staff.news.title'),
+        <NewsPage items={items} today={today} values={form} errors={errors} />,
+        outcome?.kind === 'forbidden' ? 403 : 400,
+      );
     });
 
     app.post(`${PATH}/:id/suppression`, { preHandler: requireStaff('manager'), schema: { params: IdParams, body: Form } }, async (request, reply) => {
@@ -55,7 +62,13 @@ export function staffNewsRoutes(): FastifyPluginAsyncTypebox {
   };
 }
 
-function NewsPage(props: { items: NewsItem[]; today: string; notice?: MessageKey | undefined; values: Record<string, string>; errors: Partial<Record<NewsField, string>> }) {
+function NewsPage(props: {
+  items: NewsItem[];
+  today: string;
+  notice?: MessageKey | undefined;
+  values: Record<string, string>;
+  errors: Partial<Record<NewsField, string>>;
+}) {
   const page = usePage();
   const { t, fmt } = page;
   const canPublish = useCanChange();
@@ -63,7 +76,11 @@ function NewsPage(props: { items: NewsItem[]; today: string; notice?: MessageKey
   return (
     <>
       <h1>{t('staff.news.title')}</h1>
-      {props.notice && <Alert kind="success" small announce>{t(props.notice)}</Alert>}
+      {props.notice && (
+        <Alert kind="success" small announce>
+          {t(props.notice)}
+        </Alert>
+      )}
       <p>{t('staff.news.intro')}</p>
       {canPublish && (
         <div class="fr-grid-row fr-mb-6w">
@@ -74,7 +91,13 @@ function NewsPage(props: { items: NewsItem[]; today: string; notice?: MessageKey
               <CsrfField />
               <Input name="title" label={labels.title} value={props.values.title} error={props.errors.title} required maxLength={200} />
               <Textarea name="body" label={labels.body} value={props.values.body} error={props.errors.body} required rows={6} />
-              <Input name="expiresOn" label={labels.expiresOn} hint={t('staff.news.expiresOnHint')} value={props.values.expiresOn} error={props.errors.expiresOn} />
+              <Input
+                name="expiresOn"
+                label={labels.expiresOn}
+                hint={t('staff.news.expiresOnHint')}
+                value={props.values.expiresOn}
+                error={props.errors.expiresOn}
+              />
               <Button icon="fr-icon-send-plane-line">{t('staff.news.publish')}</Button>
             </form>
           </div>
@@ -99,16 +122,22 @@ function NewsPage(props: { items: NewsItem[]; today: string; notice?: MessageKey
               const ended = item.expiresOn !== null && item.expiresOn < props.today;
               return (
                 <tr key={item.id}>
-                  <td><strong>{item.title}</strong><p class="fr-text--sm fr-mb-0 pf-pre">{item.body}</p></td>
+                  <td>
+                    <strong>{item.title}</strong>
+                    <p class="fr-text--sm fr-mb-0 pf-pre">{item.body}</p>
+                  </td>
                   <td>{fmt.dateTime(item.publishedAt)}</td>
                   <td>{item.expiresOn ? formatCalendarDate(item.expiresOn) : t('staff.news.noEnd')}</td>
-                  <td><StatusBadge tone={ended ? 'info' : 'success'} label={ended ? 'staff.news.ended' : 'staff.news.current'} /></td>
+                  <td>
+                    <StatusBadge tone={ended ? 'info' : 'success'} label={ended ? 'staff.news.ended' : 'staff.news.current'} />
+                  </td>
                   {canPublish && (
                     <td>
                       <form method="post" action={href(page, `${PATH}/${item.id}/suppression`)}>
                         <CsrfField />
                         <Button variant="tertiary" icon="fr-icon-delete-line" class="fr-btn--sm">
-                          {t('staff.news.delete')}<span class="fr-sr-only"> — {item.title}</span>
+                          {t('staff.news.delete')}
+                          <span class="fr-sr-only"> — {item.title}</span>
                         </Button>
                       </form>
                     </td>

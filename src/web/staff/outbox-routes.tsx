@@ -4,7 +4,6 @@ import type { EmailStatus } from '../../modules/notifications/notifications.tabl
 import { findEmail, recentEmails } from '../../modules/notifications/outbox.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { EmailView } from '../components/email-view.js';
-import { ErrorPage } from '../components/error-page.js';
 import { type BadgeTone, StatusBadge } from '../components/status-badge.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
@@ -21,13 +20,13 @@ export function outboxRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/gestion/courriels', { preHandler: requireStaff('manager') }, async (request, reply) => {
       const emails = await request.inScope((scope) => recentEmails(scope));
-      if (!emails) return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
+      if (!emails) return reply.errorPage('notFound');
       return reply.page(request.t('outbox.title'), <OutboxList emails={emails} />);
     });
 
     app.get('/gestion/courriels/:id', { preHandler: requireStaff('manager'), schema: { params: IdParams } }, async (request, reply) => {
       const email = await request.inScope((scope) => findEmail(scope, request.params.id));
-      if (!email) return reply.page(request.t('error.notFound.title'), ErrorPage({ kind: 'notFound' }), 404);
+      if (!email) return reply.errorPage('notFound');
       return reply.page(email.subject, <OutboxEmail email={email} />);
     });
   };
@@ -110,9 +109,15 @@ function OutboxEmail(props: { email: EmailDetail }) {
       }
       notices={
         <>
-          {email.status === 'kept' && <Alert kind="info" small>{t('outbox.detail.kept')}</Alert>}
+          {email.status === 'kept' && (
+            <Alert kind="info" small>
+              {t('outbox.detail.kept')}
+            </Alert>
+          )}
           {email.status === 'failed' && (
-            <Alert kind="error" small>{t('outbox.detail.failed', { attempts: email.attempts, error: email.last_error ?? '' })}</Alert>
+            <Alert kind="error" small>
+              {t('outbox.detail.failed', { attempts: email.attempts, error: email.last_error ?? '' })}
+            </Alert>
           )}
         </>
       }

@@ -28,7 +28,8 @@ export function staffRecordEditRoutes(): FastifyPluginAsyncTypebox {
         ...edit,
         url: '/gestion/foyers/:id/:section',
         schema: { params: HouseholdSectionParams, ...body },
-        handler: async (request, reply) => handleSectionEdit(request, reply, householdFile(request.params.id), { section: request.params.section, personId: null }),
+        handler: async (request, reply) =>
+          handleSectionEdit(request, reply, householdFile(request.params.id), { section: request.params.section, personId: null }),
       });
       app.route({
         ...edit,

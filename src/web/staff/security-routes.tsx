@@ -85,7 +85,11 @@ function SecurityPage(props: { status: TotpStatus; qrCode: string | null; errors
     <div class="fr-grid-row">
       <div class="fr-col-12 fr-col-lg-8">
         <h1>{t('security.title')}</h1>
-        {props.notice && <Alert kind="success" small announce>{t(props.notice === 'enabled' ? 'security.enabled' : 'security.disabled')}</Alert>}
+        {props.notice && (
+          <Alert kind="success" small announce>
+            {t(props.notice === 'enabled' ? 'security.enabled' : 'security.disabled')}
+          </Alert>
+        )}
         <ErrorSummary errors={props.errors} labels={{ code: t('totp.code'), proof: t('security.proof') }} />
         <h2>{t('security.twoFactor')}</h2>
         <p>{t('security.intro')}</p>
@@ -108,7 +112,9 @@ function StartForm() {
       <p>{page.t('security.off')}</p>
       <form method="post" action={href(page, PATH)}>
         <CsrfField />
-        <Button name="action" value="start" icon="fr-icon-shield-line">{page.t('security.start')}</Button>
+        <Button name="action" value="start" icon="fr-icon-shield-line">
+          {page.t('security.start')}
+        </Button>
       </form>
     </>
   );
@@ -129,7 +135,9 @@ function EnrolmentForm(props: { enrolment: TotpEnrolment; qrCode: string; error:
         <CsrfField />
         <p>{t('security.confirm')}</p>
         <TotpCodeField error={props.error} />
-        <Button name="action" value="enable">{t('security.enable')}</Button>
+        <Button name="action" value="enable">
+          {t('security.enable')}
+        </Button>
       </form>
     </>
   );
@@ -145,7 +153,9 @@ function DisableForm(props: { enabledAt: Date; error: string | undefined }) {
       <form method="post" action={href(page, PATH)} novalidate>
         <CsrfField />
         <Input name="proof" type="password" label={t('security.proof')} hint={t('security.proofHint')} error={props.error} required autocomplete="off" />
-        <Button name="action" value="disable" variant="secondary">{t('security.disable')}</Button>
+        <Button name="action" value="disable" variant="secondary">
+          {t('security.disable')}
+        </Button>
       </form>
     </>
   );

@@ -8,7 +8,7 @@ import type { Scope } from '../../modules/scope.js';
 import { refusedFields } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { Form, type FormInput, formValues, Id } from '../page-input.js';
-import { forbidden, type FormValues, notFound } from './activity-common.js';
+import type { FormValues } from './activity-common.js';
 import { NoticeQuery } from './staff-input.js';
 
 /** An editor's addresses: `:id` names the activity of an activity's parts, `:item` the item changed. */
@@ -88,9 +88,16 @@ export function setupEditorRoutes<P, F extends string, V, E extends string>(edit
       return parent === undefined ? null : { parent, itemId };
     };
 
-    const formPage = async (request: FastifyRequest, reply: FastifyReply, at: EditorAt<P>, typed: FormValues | null, messages: Readonly<Record<string, string | undefined>>, status: number) => {
+    const formPage = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      at: EditorAt<P>,
+      typed: FormValues | null,
+      messages: Readonly<Record<string, string | undefined>>,
+      status: number,
+    ) => {
       const view = await request.inScope((scope) => editor.load(scope, at, typed, request));
-      if (!view) return notFound(request, reply);
+      if (!view) return reply.errorPage('notFound');
       const title = request.t(at.itemId ? editor.titles.edit : editor.titles.add);
       return reply.page(title, editor.form(view, at, messages), status);
     };
@@ -99,12 +106,12 @@ export function setupEditorRoutes<P, F extends string, V, E extends string>(edit
       // First: an address its schema refused is thrown (404); a text too long for the form's schema
       // comes back next to its field, as the module's own errors do.
       const refused = refusedFields(request);
-      if (!at) return notFound(request, reply);
+      if (!at) return reply.errorPage('notFound');
       if (refused) return formPage(request, reply, at, form, refused, 400);
       const { preview } = editor;
       if (preview && formValues(form).action === 'preview') {
         const errors = await request.inScope((scope) => preview.errors(scope, at, form, request));
-        if (!errors) return notFound(request, reply);
+        if (!errors) return reply.errorPage('notFound');
         return formPage(request, reply, at, form, editor.messages(request.t, only(errors, preview.fields)), 200);
       }
       const result = await request.inScope((scope) => editor.save(scope, at, form));
@@ -114,9 +121,9 @@ export function setupEditorRoutes<P, F extends string, V, E extends string>(edit
         case 'invalid':
           return formPage(request, reply, at, form, editor.messages(request.t, result.errors, result.belowTaken), 400);
         case 'forbidden':
-          return forbidden(request, reply);
+          return reply.errorPage('forbidden');
         case 'not_found':
-          return notFound(request, reply);
+          return reply.errorPage('notFound');
       }
     };
 
@@ -131,7 +138,7 @@ export function setupEditorRoutes<P, F extends string, V, E extends string>(edit
     const added = `${editor.path}/${editor.added}`;
     app.get(added, { preHandler: manager, schema: { params: NewParams } }, async (request, reply) => {
       const at = where(request.params, null);
-      return at ? formPage(request, reply, at, null, {}, 200) : notFound(request, reply);
+      return at ? formPage(request, reply, at, null, {}, 200) : reply.errorPage('notFound');
     });
     app.post(added, { preHandler: manager, schema: { params: NewParams, body: Form }, attachValidation: true }, async (request, reply) =>
       submit(request, reply, where(request.params, null), request.body),
@@ -140,7 +147,7 @@ export function setupEditorRoutes<P, F extends string, V, E extends string>(edit
     const item = `${editor.path}/:item${editor.edit ?? ''}`;
     app.get(item, { preHandler: manager, schema: { params: ItemParams } }, async (request, reply) => {
       const at = where(request.params, request.params.item);
-      return at ? formPage(request, reply, at, null, {}, 200) : notFound(request, reply);
+      return at ? formPage(request, reply, at, null, {}, 200) : reply.errorPage('notFound');
     });
     app.post(item, { preHandler: manager, schema: { params: ItemParams, body: Form }, attachValidation: true }, async (request, reply) =>
       submit(request, reply, where(request.params, request.params.item), request.body),
@@ -150,10 +157,10 @@ export function setupEditorRoutes<P, F extends string, V, E extends string>(edit
       app.post(`${editor.path}/:item/suppression`, { preHandler: manager, schema: { params: ItemParams, body: Form } }, async (request, reply) => {
         const { item: itemId } = request.params;
         const parent = editor.parent(request.params);
-        if (parent === undefined) return notFound(request, reply);
+        if (parent === undefined) return reply.errorPage('notFound');
         const result = await request.inScope((scope) => remove(scope, parent, itemId));
-        if (result.kind === 'not_found') return notFound(request, reply);
-        if (result.kind === 'forbidden') return forbidden(request, reply);
+        if (result.kind === 'not_found') return reply.errorPage('notFound');
+        if (result.kind === 'forbidden') return reply.errorPage('forbidden');
         return reply.redirect(`${request.base}${editor.back({ parent, itemId }, result)}`);
       });
     }

@@ -3,14 +3,27 @@ import type { ComponentChildren } from 'preact';
 type Variant = 'primary' | 'secondary' | 'tertiary' | 'tertiary-no-outline';
 
 function buttonClass(variant: Variant, icon?: string, extra?: string): string {
-  return ['fr-btn', variant === 'primary' ? '' : `fr-btn--${variant}`, icon ? `${icon} fr-btn--icon-left` : '', extra ?? '']
-    .filter(Boolean)
-    .join(' ');
+  return ['fr-btn', variant === 'primary' ? '' : `fr-btn--${variant}`, icon ? `${icon} fr-btn--icon-left` : '', extra ?? ''].filter(Boolean).join(' ');
 }
 
-export function Button(props: { children: ComponentChildren; variant?: Variant; icon?: string; type?: 'submit' | 'button'; name?: string; value?: string; class?: string; id?: string }) {
+export function Button(props: {
+  children: ComponentChildren;
+  variant?: Variant;
+  icon?: string;
+  type?: 'submit' | 'button';
+  name?: string;
+  value?: string;
+  class?: string;
+  id?: string;
+}) {
   return (
-    <button class={buttonClass(props.variant ?? 'primary', props.icon, props.class)} type={props.type ?? 'submit'} name={props.name} value={props.value} id={props.id}>
+    <button
+      class={buttonClass(props.variant ?? 'primary', props.icon, props.class)}
+      type={props.type ?? 'submit'}
+      name={props.name}
+      value={props.value}
+      id={props.id}
+    >
       {props.children}
     </button>
   );

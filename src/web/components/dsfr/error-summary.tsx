@@ -17,7 +17,9 @@ export function ErrorSummary(props: { errors: Record<string, string | undefined>
         {entries.map(([name, message]) => (
           <li key={name}>
             <a href={`#${fieldId(name)}`}>
-              {props.labels[name] ?? name}{t('punct.colon')}{message}
+              {props.labels[name] ?? name}
+              {t('punct.colon')}
+              {message}
             </a>
           </li>
         ))}

@@ -31,7 +31,11 @@ export function Input(props: FieldProps) {
       <label class="fr-label" for={id}>
         {props.label}
         {props.required && ' *'}
-        {props.hint && <span class="fr-hint-text" id={`${id}-hint`}>{props.hint}</span>}
+        {props.hint && (
+          <span class="fr-hint-text" id={`${id}-hint`}>
+            {props.hint}
+          </span>
+        )}
       </label>
       <input
         class={`fr-input${props.error ? ' fr-input--error' : ''}`}

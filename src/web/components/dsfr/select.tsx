@@ -1,6 +1,13 @@
 import { fieldId } from './input.js';
 
-export function Select(props: { name: string; label: string; value?: string | undefined; options: { value: string; label: string }[]; error?: string | undefined; required?: boolean }) {
+export function Select(props: {
+  name: string;
+  label: string;
+  value?: string | undefined;
+  options: { value: string; label: string }[];
+  error?: string | undefined;
+  required?: boolean;
+}) {
   const id = fieldId(props.name);
   return (
     <div class={`fr-select-group${props.error ? ' fr-select-group--error' : ''}`}>
@@ -15,7 +22,11 @@ export function Select(props: { name: string; label: string; value?: string | un
           </option>
         ))}
       </select>
-      {props.error && <p class="fr-error-text" id={`${id}-error`}>{props.error}</p>}
+      {props.error && (
+        <p class="fr-error-text" id={`${id}-error`}>
+          {props.error}
+        </p>
+      )}
     </div>
   );
 }

@@ -8,12 +8,16 @@ import type { ComponentChildren } from 'preact';
 export function Table(props: { caption: string; children: ComponentChildren; class?: string; noCaption?: boolean; focusableId?: string }) {
   return (
     <div class={`fr-table${props.noCaption ? ' fr-table--no-caption' : ''}${props.class ? ` ${props.class}` : ''}`}>
-      <div class="fr-table__wrapper"><div class="fr-table__container" tabIndex={props.focusableId ? 0 : undefined} role={props.focusableId ? 'region' : undefined} aria-labelledby={props.focusableId}><div class="fr-table__content">
-        <table>
-          <caption id={props.focusableId}>{props.caption}</caption>
-          {props.children}
-        </table>
-      </div></div></div>
+      <div class="fr-table__wrapper">
+        <div class="fr-table__container" {...(props.focusableId ? { tabIndex: 0, role: 'region', 'aria-labelledby': props.focusableId } : {})}>
+          <div class="fr-table__content">
+            <table>
+              <caption id={props.focusableId}>{props.caption}</caption>
+              {props.children}
+            </table>
+          </div>
+        </div>
+      </div>
     </div>
   );
 }
