@@ -1,6 +1,7 @@
 import { formatCalendarDate } from '../calendar/calendar-dates.js';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import type { BookingPeriod } from '../activities/activity-definitions.js';
+import type { RefusalReason } from '../bookings/booking-requests.js';
 import { composeEmail, mailIn, type MailSender } from '../notifications/compose-email.js';
 import { queueEmail } from '../notifications/outbox.js';
 import type { Scope } from '../scope.js';
@@ -28,6 +29,8 @@ export async function tellDrawResults(scope: Scope, period: BookingPeriod, sende
     .orderBy('p.first_name')
     .orderBy('l.day')
     .orderBy('u.position')
+    // The draw writes only refusal reasons of the booking engine (lottery-draw.ts).
+    .$narrowType<{ result_reason: RefusalReason | null }>()
     .execute();
   const accounts = await scope.tx
     .selectFrom('accounts')
@@ -50,7 +53,7 @@ export async function tellDrawResults(scope: Scope, period: BookingPeriod, sende
       const params = { child: row.first_name, unit: row.unit_name, date: formatCalendarDate(row.day), rank: row.result_rank ?? '' };
       const key: MessageKey =
         row.result === 'waitlisted' ? 'lottery.mail.line.waitlisted' : row.result === 'refused' ? 'lottery.mail.line.refused' : 'lottery.mail.line.reserved';
-      const reason = row.result === 'refused' && row.result_reason ? ` (${mail.t(`booking.reason.${row.result_reason}` as MessageKey)})` : '';
+      const reason = row.result === 'refused' && row.result_reason ? ` (${mail.t(`booking.reason.${row.result_reason}`)})` : '';
       return `- ${mail.t(key, params)}${reason}`;
     });
     if (own.length > MAX_LINES) lines.push(mail.t('lottery.mail.more', { count: own.length - MAX_LINES }));
