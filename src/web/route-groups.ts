@@ -89,7 +89,7 @@ export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app
   await app.register(staffChangeRequestRoutes());
   await app.register(staffBookingOccupancyRoutes(services));
   await app.register(staffBookingValidationRoutes());
-  await app.register(staffBookingAttendanceRoutes());
+  await app.register(staffBookingAttendanceRoutes(services));
   await app.register(staffNewsRoutes());
   await app.register(staffRecordSettingsRoutes(services));
   await app.register(staffCalendarRoutes());

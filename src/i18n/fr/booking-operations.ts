@@ -163,6 +163,22 @@ export const bookingOperations = {
   'attendance.csv.pai': 'PAI',
   'attendance.csv.diet': 'Régime',
   'attendance.csv.status': 'État',
+  'attendance.unbooked': 'Sans réservation',
+  'attendance.unbooked.title': 'Enfant présent sans réservation',
+  'attendance.unbooked.intro':
+    'Un enfant inscrit à l’activité est venu sans avoir réservé : ajoutez-le à la liste de la prestation. Il est marqué présent, et ce jour lui est facturé au prix « sans réservation » du tarif.',
+  'attendance.unbooked.child': 'Enfant venu sans réservation',
+  'attendance.unbooked.hint': 'Par prestation ouverte ce jour-là, les enfants inscrits qui n’y ont pas de réservation.',
+  'attendance.unbooked.choose': '— Choisir —',
+  'attendance.unbooked.unitChoices': '{activity} — {unit}',
+  'attendance.unbooked.childChoice': '{child} ({group})',
+  'attendance.unbooked.add': 'Ajouter à la liste, présent',
+  'attendance.unbooked.none': 'Tous les enfants inscrits aux prestations ouvertes ce jour-là ont déjà une réservation : marquez-les dans les listes.',
+  'attendance.unbooked.added': 'L’enfant a été ajouté à la liste, présent sans réservation.',
+  'attendance.unbooked.error.required': 'Choisissez l’enfant venu sans réservation.',
+  'attendance.unbooked.error.closed': 'Cette prestation n’ouvre pas ce jour-là.',
+  'attendance.unbooked.error.not_enrolled': 'Cet enfant n’est pas inscrit à cette activité : inscrivez-le d’abord.',
+  'attendance.unbooked.error.already_booked': 'Cet enfant a déjà une réservation de cette prestation ce jour-là : marquez sa présence dans la liste.',
 
   'mail.booking.accepted.subject': 'Réservation acceptée pour {child} — {tenant}',
   'mail.booking.accepted.body':

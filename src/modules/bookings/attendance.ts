@@ -24,6 +24,8 @@ export type SiteChoice = string | 'none';
 export interface AttendanceRow {
   bookingId: string;
   status: BookingStatus;
+  /** Came without a booking (unbooked-presence.ts): billed at the unbooked price. */
+  unbooked: boolean;
   childId: string;
   firstName: string;
   lastName: string;
@@ -72,6 +74,7 @@ export async function attendanceLists(scope: Scope, input: { site: SiteChoice; d
     .select([
       'b.id',
       'b.status',
+      'b.unbooked',
       'b.child_id',
       'b.group_id',
       'u.id as unit_id',
@@ -117,6 +120,7 @@ export async function attendanceLists(scope: Scope, input: { site: SiteChoice; d
     list.rows.push({
       bookingId: row.id,
       status: row.status,
+      unbooked: row.unbooked,
       childId: row.child_id,
       firstName: row.first_name,
       lastName: row.last_name,

@@ -12,14 +12,17 @@ import {
   type AttendanceMark,
   type SiteChoice,
 } from '../../modules/bookings/attendance.js';
+import { recordUnbookedPresence, unbookedChoices, type UnbookedChoice } from '../../modules/bookings/unbooked-presence.js';
 import type { Scope } from '../../modules/scope.js';
+import type { Services } from '../../services.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
+import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { requireStaff } from '../guards.js';
-import { Form, formValues, Id, Text } from '../page-input.js';
+import { Form, formValues, Id, Text, UUID } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
 import { BookingStatusBadge, noonOf, parseDay } from './booking-components.js';
 import { Table } from '../components/dsfr/table.js';
@@ -32,10 +35,17 @@ const NO_SITE = 'aucune';
 
 /** A site chosen in the list: one of the authority's, the activities without a site, or none yet (the first). */
 const Site = Type.Optional(Type.Union([Id, Type.Literal(NO_SITE), Type.Literal('')]));
-/** The lists' address: site, day as staff typed it (checked as the page reads it), and the printable view. */
-const ListsQuery = Type.Object({ site: Site, jour: Type.Optional(Text), vue: Type.Optional(Text) });
+/** The lists' address: site, day as staff typed it (checked as the page reads it), the printable view, and what was just done. */
+const ListsQuery = Type.Object({ site: Site, jour: Type.Optional(Text), vue: Type.Optional(Text), fait: Type.Optional(Text) });
 /** The marks of a day's lists: each child's (`mark.<booking>`) among the marks known. */
 const MarksForm = Type.Intersect([Type.Object({ site: Site, jour: Type.Optional(Text) }), PerRow('mark.', Type.Enum(ATTENDANCE_MARKS)), Form]);
+/** A child who came without a booking, chosen as "<unit>:<child>" (or nothing chosen yet). */
+const UnbookedForm = Type.Intersect([
+  Type.Object({ site: Site, jour: Type.Optional(Text), enfant: Type.Optional(Type.Union([Type.Literal(''), Type.String({ pattern: `^${UUID}:${UUID}$` })])) }),
+  Form,
+]);
+/** The notice of the redirect after a child was added. */
+const ADDED = 'sans-reservation';
 
 interface AttendanceView {
   sites: { id: string; name: string }[];
@@ -45,20 +55,35 @@ interface AttendanceView {
   day: string;
   today: string;
   lists: AttendanceList[];
+  /** The children a manager may add, present without a booking, per unit open that day. */
+  choices: UnbookedChoice[];
+}
+
+/** The add form sent back with its error: what was chosen, and why it was refused. */
+interface UnbookedEntry {
+  value: string;
+  error: string;
 }
 
 /**
  * The day's attendance lists per site: every staff role reads, prints and downloads them;
- * managers mark each child present or absent (excused or not), on the day or later.
+ * managers mark each child present or absent (excused or not), on the day or later, and add a
+ * child who came without a booking.
  */
-export function staffBookingAttendanceRoutes(): FastifyPluginAsyncTypebox {
+export function staffBookingAttendanceRoutes(services: Services): FastifyPluginAsyncTypebox {
+  const calendarOf = (request: FastifyRequest, scope: Scope) => services.calendars.forTenant(scope.tx, request.tenant!);
+
   return async (app) => {
-    /** The view for a site and a day (defaults: the first site, today), or null for an unknown site. */
+    /**
+     * The view for a site and a day (defaults: the first site, today), or null for an unknown site;
+     * the children to add only for a page that offers them (not the spreadsheet, nor the print).
+     */
     async function viewOf(
       request: FastifyRequest,
       scope: Scope,
       siteValue: string | undefined,
       dayValue: string | undefined,
+      withChoices = true,
     ): Promise<AttendanceView | 'bad_day' | null> {
       const { sites, withoutSite } = await attendanceSites(scope);
       const today = await tenantToday(scope);
@@ -68,25 +93,27 @@ export function staffBookingAttendanceRoutes(): FastifyPluginAsyncTypebox {
       if (siteValue === undefined || siteValue === '') site = sites[0]?.id ?? (withoutSite ? 'none' : null);
       else if (siteValue === NO_SITE) site = 'none';
       else site = siteValue;
-      if (site === null) return { sites, withoutSite, site, siteName: '', day, today, lists: [] };
+      if (site === null) return { sites, withoutSite, site, siteName: '', day, today, lists: [], choices: [] };
       const lists = await attendanceLists(scope, { site, day });
       if (!lists) return null;
       const siteName = site === 'none' ? request.t('attendance.withoutSite') : (sites.find((candidate) => candidate.id === site)?.name ?? '');
-      return { sites, withoutSite, site, siteName, day, today, lists };
+      const choices = withChoices ? await unbookedChoices(scope, await calendarOf(request, scope), { site, day }) : [];
+      return { sites, withoutSite, site, siteName, day, today, lists, choices };
     }
 
     app.get(PATH, { preHandler: requireStaff(), schema: { querystring: ListsQuery } }, async (request, reply) => {
       const { query } = request;
-      const view = await request.inScope((scope) => viewOf(request, scope, query.site, query.jour));
+      const printable = query.vue === 'impression';
+      const view = await request.inScope((scope) => viewOf(request, scope, query.site, query.jour, !printable));
       if (view === null) return reply.callNotFound();
       if (view === 'bad_day') return reply.page(request.t('attendance.title'), <BadDay />, 400);
-      const printable = query.vue === 'impression';
-      return reply.page(request.t('attendance.title'), <AttendancePage view={view} printable={printable} />);
+      const message = query.fait === ADDED ? { kind: 'success' as const, text: request.t('attendance.unbooked.added') } : undefined;
+      return reply.page(request.t('attendance.title'), <AttendancePage view={view} printable={printable} message={message} />);
     });
 
     app.get(`${PATH}/export.csv`, { preHandler: requireStaff(), schema: { querystring: ListsQuery } }, async (request, reply) => {
       const { query } = request;
-      const view = await request.inScope((scope) => viewOf(request, scope, query.site, query.jour));
+      const view = await request.inScope((scope) => viewOf(request, scope, query.site, query.jour, false));
       if (view === null || view === 'bad_day' || view.site === null) return reply.callNotFound();
       const csv = attendanceCsv(request.t, { day: view.day, siteName: view.siteName, lists: view.lists });
       return reply
@@ -105,7 +132,7 @@ export function staffBookingAttendanceRoutes(): FastifyPluginAsyncTypebox {
         if (key.startsWith('mark.') && mark) marks.push({ bookingId: key.slice('mark.'.length), mark });
       }
       const outcome = await request.inScope(async (scope) => {
-        const view = await viewOf(request, scope, body.site, body.jour);
+        const view = await viewOf(request, scope, body.site, body.jour, false);
         if (view === null || view === 'bad_day' || view.site === null) return null;
         const result = await markAttendance(scope, { site: view.site, day: view.day, marks });
         return { result, view: result.kind === 'done' ? ((await viewOf(request, scope, body.site, body.jour)) as AttendanceView) : view };
@@ -129,6 +156,40 @@ export function staffBookingAttendanceRoutes(): FastifyPluginAsyncTypebox {
         <AttendancePage view={view} printable={false} message={{ kind: 'success', text: request.t('attendance.saved', { count: result.changed }) }} />,
       );
     });
+
+    app.post(`${PATH}/sans-reservation`, { preHandler: requireStaff('manager'), schema: { body: UnbookedForm } }, async (request, reply) => {
+      const { body } = request;
+      const chosen = body.enfant ?? '';
+      const [unitId = '', childId = ''] = chosen.split(':');
+      const outcome = await request.inScope(async (scope) => {
+        const before = await viewOf(request, scope, body.site, body.jour, false);
+        if (before === null || before === 'bad_day' || before.site === null) return null;
+        const result = await recordUnbookedPresence(scope, await calendarOf(request, scope), {
+          site: before.site,
+          day: before.day,
+          choice: chosen === '' ? null : { unitId, childId },
+        });
+        // Shown again only when refused: a child added is seen on the page the redirect opens.
+        return { result, view: result.kind === 'recorded' ? before : ((await viewOf(request, scope, body.site, body.jour)) as AttendanceView) };
+      });
+      if (!outcome || outcome.result.kind === 'not_found') return reply.callNotFound();
+      const { result, view } = outcome;
+      const title = request.t('attendance.title');
+      switch (result.kind) {
+        case 'recorded':
+          return reply.redirect(`${request.base}${PATH}?site=${siteParam(view.site!)}&jour=${view.day}&fait=${ADDED}`);
+        case 'forbidden':
+          return reply.page(title, <AttendancePage view={view} printable={false} message={{ kind: 'error', text: request.t('attendance.readOnly') }} />, 403);
+        case 'future_day':
+          return reply.page(title, <AttendancePage view={view} printable={false} message={{ kind: 'error', text: request.t('attendance.future') }} />, 400);
+        case 'invalid':
+          return reply.page(
+            title,
+            <AttendancePage view={view} printable={false} unbooked={{ value: chosen, error: request.t(`attendance.unbooked.error.${result.error}`) }} />,
+            400,
+          );
+      }
+    });
   };
 }
 
@@ -149,7 +210,12 @@ function siteParam(site: SiteChoice): string {
   return site === 'none' ? NO_SITE : site;
 }
 
-function AttendancePage(props: { view: AttendanceView; printable: boolean; message?: { kind: 'success' | 'error'; text: string } }) {
+function AttendancePage(props: {
+  view: AttendanceView;
+  printable: boolean;
+  message?: { kind: 'success' | 'error'; text: string } | undefined;
+  unbooked?: UnbookedEntry;
+}) {
   const page = usePage();
   const { t, fmt } = page;
   const { view } = props;
@@ -248,7 +314,56 @@ function AttendancePage(props: { view: AttendanceView; printable: boolean; messa
       ) : (
         view.lists.map((list) => <ListTable key={`${list.unitId}-${list.groupId ?? ''}`} list={list} canMark={false} printable={props.printable} />)
       )}
+      {canMark && <UnbookedSection view={view} site={view.site} entry={props.unbooked} />}
     </>
+  );
+}
+
+/** Adding a child who came without a booking: one choice among the units open that day and their enrolled children not booked. */
+function UnbookedSection(props: { view: AttendanceView; site: SiteChoice; entry: UnbookedEntry | undefined }) {
+  const page = usePage();
+  const { t } = page;
+  const { view, entry } = props;
+  const label = t('attendance.unbooked.child');
+  return (
+    <section class="fr-mt-6w fr-no-print" aria-labelledby="unbooked-title">
+      <h2 id="unbooked-title" class="fr-h4">
+        {t('attendance.unbooked.title')}
+      </h2>
+      <p>{t('attendance.unbooked.intro')}</p>
+      {view.choices.length === 0 && !entry ? (
+        <p>{t('attendance.unbooked.none')}</p>
+      ) : (
+        <>
+          <ErrorSummary errors={{ enfant: entry?.error }} labels={{ enfant: label }} />
+          <form method="post" action={href(page, `${PATH}/sans-reservation`)} novalidate>
+            <CsrfField />
+            <input type="hidden" name="site" value={siteParam(props.site)} />
+            <input type="hidden" name="jour" value={view.day} />
+            <Select
+              name="enfant"
+              label={label}
+              hint={t('attendance.unbooked.hint')}
+              value={entry?.value}
+              error={entry?.error}
+              required
+              options={[{ value: '', label: t('attendance.unbooked.choose') }]}
+              groups={view.choices.map((choice) => ({
+                label: t('attendance.unbooked.unitChoices', { activity: choice.activityName, unit: choice.unitName }),
+                options: choice.children.map((child) => {
+                  const name = `${child.lastName} ${child.firstName}`;
+                  return {
+                    value: `${choice.unitId}:${child.childId}`,
+                    label: child.groupName ? t('attendance.unbooked.childChoice', { child: name, group: child.groupName }) : name,
+                  };
+                }),
+              }))}
+            />
+            <Button icon="fr-icon-user-add-line">{t('attendance.unbooked.add')}</Button>
+          </form>
+        </>
+      )}
+    </section>
   );
 }
 
@@ -293,6 +408,7 @@ function ListTable(props: { list: AttendanceList; canMark: boolean; printable?: 
                 </td>
                 <td>
                   <BookingStatusBadge status={row.status} />
+                  {row.unbooked && <p class="fr-badge fr-badge--sm fr-mt-1v">{t('attendance.unbooked')}</p>}
                 </td>
                 <td>
                   {props.canMark ? (
