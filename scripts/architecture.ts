@@ -40,6 +40,7 @@ export const MODULE_GRAPH: Record<string, readonly string[]> = {
     'tenancy',
     'validation',
   ],
+  'online-payment': ['audit', 'calendar', 'ledger', 'notifications', 'security', 'tenancy', 'validation'],
 };
 
 /** Shared infrastructure every module may use. */

@@ -19,6 +19,8 @@ export interface Config {
   sessionIdleMinutes: number;
   /** Create the demo authority at first start. */
   demo: boolean;
+  /** Serve the local payment providers' simulators at /simulateurs (the demo pays through them). */
+  paymentSimulators: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Behind a reverse proxy: trust its X-Forwarded-* headers. */
   trustProxy: boolean;
@@ -61,6 +63,7 @@ export function loadConfig(env: Env = process.env): Config {
   const mailFrom = read.string('MAIL_FROM', 'Portail Famille <no-reply@localhost>');
   const sessionIdleMinutes = read.integer('SESSION_IDLE_MINUTES', 30, 1, 24 * 60);
   const demo = read.boolean('DEMO', databaseUrl === undefined);
+  const paymentSimulators = read.boolean('PAYMENT_SIMULATORS', demo);
   const logLevel = read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
   const trustProxy = read.boolean('TRUST_PROXY', false);
   const altchaMaxNumber = read.integer('ALTCHA_MAX_NUMBER', 100_000, 1_000, 10_000_000);
@@ -87,6 +90,7 @@ export function loadConfig(env: Env = process.env): Config {
     secret,
     sessionIdleMinutes,
     demo,
+    paymentSimulators,
     logLevel,
     trustProxy,
     altchaMaxNumber,

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
 
   const clock = systemClock;
   const tenants = new TenantDirectory(db);
-  const createdDemo = config.demo ? await ensureDemoAuthority(db, clock.now(), config.publicUrl) : false;
+  const createdDemo = config.demo ? await ensureDemoAuthority(db, clock.now(), config) : false;
   await tenants.reload();
   const jobLog = { error: (details: object, message: string) => console.error(`jobs: ${message}`, details) };
   const jobs = await startJobQueue(db, jobLog);

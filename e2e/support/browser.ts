@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { freePort } from '../../test/support/free-port.js';
 import { join } from 'node:path';
 import { after, before, it, type TestContext } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -96,7 +96,7 @@ export function browserSuite(options: TestPortalOptions & { seed?: (portal: Test
       // the back office's outbox) can be followed in the browser.
       const port = await freePort();
       portal = await startTestPortal({ ...options, env: { PUBLIC_URL: `http://127.0.0.1:${port}`, ...options.env } });
-      await ensureDemoAuthority(portal.db, portal.clock.now());
+      await ensureDemoAuthority(portal.db, portal.clock.now(), portal.config);
       await portal.services.tenants.reload();
       demo = portal.services.tenants.all().find((tenant) => tenant.slug === DEMO_SLUG);
       assert.ok(demo, 'the demo authority was not seeded');
@@ -157,18 +157,6 @@ export function browserSuite(options: TestPortalOptions & { seed?: (portal: Test
       });
     },
   };
-}
-
-/** A local port free at the time of asking (the portal takes it a moment later). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Collects the console errors (CSP violations among them), warnings and uncaught exceptions of a page. */

@@ -8,6 +8,7 @@ import type { HouseholdsTables } from '../modules/households/households.tables.j
 import type { IdentityTables } from '../modules/identity/identity.tables.js';
 import type { LedgerTables } from '../modules/ledger/ledger.tables.js';
 import type { LotteryTables } from '../modules/lottery/lottery.tables.js';
+import type { OnlinePaymentTables } from '../modules/online-payment/online-payment.tables.js';
 import type { NotificationsTables } from '../modules/notifications/notifications.tables.js';
 import type { TenancyTables } from '../modules/tenancy/tenancy.tables.js';
 
@@ -24,4 +25,5 @@ export interface DB
     CalendarTables,
     LotteryTables,
     LedgerTables,
-    BillingTables {}
+    BillingTables,
+    OnlinePaymentTables {}

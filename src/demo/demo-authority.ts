@@ -1,3 +1,4 @@
+import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { asSystem, inTenant } from '../db/tenant-scope.js';
 import { SYSTEM } from '../modules/actor.js';
@@ -8,6 +9,7 @@ import type { Scope } from '../modules/scope.js';
 import { createTenant, tenantPublicBase } from '../modules/tenancy/tenants.js';
 import { seedDemoActivities } from './demo-activities.js';
 import { type DemoHouseholds, seedDemoBilling } from './demo-billing.js';
+import { seedDemoPayments } from './demo-payments.js';
 
 export const DEMO_SLUG = 'demo';
 
@@ -43,7 +45,8 @@ export function schoolYearOf(now: Date): { start: number; end: number } {
  * activities. Does nothing if it exists. School holidays are not invented here: they come from the
  * ministry's calendar (the snapshot of zone A, as any new tenant of that zone gets).
  */
-export async function ensureDemoAuthority(db: Database, now: Date, publicUrl = ''): Promise<boolean> {
+export async function ensureDemoAuthority(db: Database, now: Date, config: Pick<Config, 'publicUrl' | 'secret'>): Promise<boolean> {
+  const { publicUrl } = config;
   const existing = await asSystem(db, (tx) => tx.selectFrom('tenants').select('id').where('slug', '=', DEMO_SLUG).executeTakeFirst());
   if (existing) return false;
   const tenant = await asSystem(db, (tx) =>
@@ -70,7 +73,8 @@ export async function ensureDemoAuthority(db: Database, now: Date, publicUrl = '
     const { children, households } = await seedFamilies(scope);
     const year = schoolYearOf(now);
     const units = await seedDemoActivities(scope, sites, year, children);
-    await seedDemoBilling(scope, units, households, year.start, { tenantName: tenant.name, baseUrl: publicUrl ? tenantPublicBase(publicUrl, tenant) : '' });
+    const regies = await seedDemoBilling(scope, units, households, year.start, { tenantName: tenant.name, baseUrl: tenantPublicBase(publicUrl, tenant) });
+    await seedDemoPayments(scope, regies, config);
     for (const [email, displayName, role] of [
       ['admin@example.org', 'Nadia Lefèvre', 'admin'],
       ['gestion@example.org', 'Paul Moreau', 'manager'],

@@ -25,7 +25,13 @@ export interface DemoHouseholds {
  * absence billed, a meal taken without a booking), both months invoiced as staff would have done at
  * the start of the following month, and a few payments — one invoice left unpaid past its due date.
  */
-export async function seedDemoBilling(scope: Scope, units: DemoUnits, households: DemoHouseholds, schoolYearStart: number, sender: MailSender): Promise<void> {
+export async function seedDemoBilling(
+  scope: Scope,
+  units: DemoUnits,
+  households: DemoHouseholds,
+  schoolYearStart: number,
+  sender: MailSender,
+): Promise<{ meals: string; care: string }> {
   const meals = await saveRegie(scope, null, {
     name: 'Restauration scolaire',
     invoicePrefix: 'RS',
@@ -122,6 +128,7 @@ export async function seedDemoBilling(scope: Scope, units: DemoUnits, households
       });
     }
   }
+  return { meals: meals.id, care: care.id };
 }
 
 /** What a household owes a régie, as a payment form types it. */

@@ -15,6 +15,7 @@ import { security as enSecurity } from './en/security.js';
 import { staff as enStaff } from './en/staff.js';
 import { staffHouseholds as enStaffHouseholds } from './en/staff-households.js';
 import { staffBilling as enStaffBilling } from './en/staff-billing.js';
+import { onlinePayment as enOnlinePayment } from './en/online-payment.js';
 import { activitySetup as frActivitySetup } from './fr/activity-setup.js';
 import { api as frApi } from './fr/api.js';
 import { bookingOperations as frBookingOperations } from './fr/booking-operations.js';
@@ -32,6 +33,7 @@ import { security as frSecurity } from './fr/security.js';
 import { staff as frStaff } from './fr/staff.js';
 import { staffHouseholds as frStaffHouseholds } from './fr/staff-households.js';
 import { staffBilling as frStaffBilling } from './fr/staff-billing.js';
+import { onlinePayment as frOnlinePayment } from './fr/online-payment.js';
 import { dateFormat } from './date-formats.js';
 
 export const LANGS = ['fr', 'en'] as const;
@@ -56,6 +58,7 @@ const fr = {
   ...frBilling,
   ...frFamilyBilling,
   ...frStaffBilling,
+  ...frOnlinePayment,
 };
 const en: Record<keyof typeof fr, string> = {
   ...enCommon,
@@ -75,6 +78,7 @@ const en: Record<keyof typeof fr, string> = {
   ...enBilling,
   ...enFamilyBilling,
   ...enStaffBilling,
+  ...enOnlinePayment,
 };
 
 export type MessageKey = keyof typeof fr;

@@ -14,6 +14,11 @@ export const PAGES = {
   lottery: '/reservations/tirage/:periodId',
   invoices: '/mes-factures',
   invoice: '/mes-factures/:invoiceId',
+  payments: '/mes-paiements',
+  /** Where the family comes back from an online payment, and sees its result. */
+  paymentReturn: '/paiement/:attemptId',
+  /** Where a provider notifies the result of an online payment, server to server. */
+  paymentNotification: '/paiement/notification/:channelId',
 } as const;
 
 export type PagePath = (typeof PAGES)[keyof typeof PAGES];

@@ -18,6 +18,8 @@ import './fastify-types.js';
 import { outboxSecretsBox } from '../modules/notifications/outbox.js';
 import { apiRoutes } from './api/api-routes.js';
 import { authPages, familyPages, publicPages, staffPages } from './route-groups.js';
+import { DEMO_SHOPS } from '../payment-simulators/demo-shops.js';
+import { paymentSimulators } from '../payment-simulators/simulators.js';
 
 /**
  * One factory for production and every test: the same plugins, hooks and routes in the same order —
@@ -65,6 +67,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(familyPages, { services });
   await app.register(staffPages, { services });
   await app.register(apiRoutes(services), { prefix: '/api' });
+  if (config.paymentSimulators) await app.register(paymentSimulators, DEMO_SHOPS);
 
   return app;
 }

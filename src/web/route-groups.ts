@@ -19,6 +19,8 @@ import { familyInvoicesRoutes } from './family/invoices-routes.js';
 import { familyStatementRoutes } from './family/statement-routes.js';
 import { familyPaymentsRoutes } from './family/payments-routes.js';
 import { familyCertificatesRoutes } from './family/certificates-routes.js';
+import { familyOnlinePaymentRoutes } from './family/online-payment-routes.js';
+import { paymentNotificationRoutes } from './public/payment-notification-routes.js';
 import { staffAccountRequestRoutes } from './staff/account-request-routes.js';
 import { staffBookingAttendanceRoutes } from './staff/booking-attendance-routes.js';
 import { staffBookingOccupancyRoutes } from './staff/booking-occupancy-routes.js';
@@ -47,6 +49,7 @@ import type { Services } from '../services.js';
 export const publicPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   await app.register(publicRoutes(services));
   await app.register(demoMailboxRoutes());
+  await app.register(paymentNotificationRoutes(services));
 };
 
 export const authPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -72,6 +75,7 @@ export const familyPages: FastifyPluginAsync<{ services: Services }> = async (ap
   await app.register(familyStatementRoutes());
   await app.register(familyPaymentsRoutes());
   await app.register(familyCertificatesRoutes());
+  await app.register(familyOnlinePaymentRoutes(services));
 };
 
 export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {

@@ -17,6 +17,8 @@ export interface RegiesTable {
   bic: string | null;
   payment_instructions: string | null;
   payfip_numcli: string | null;
+  /** Families may pay part of an invoice online. */
+  online_partial: Generated<boolean>;
   created_at: Timestamp;
 }
 

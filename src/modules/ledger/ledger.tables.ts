@@ -55,6 +55,8 @@ export interface PaymentsTable {
   bank_name: string | null;
   reference: string | null;
   note: string | null;
+  /** The online payment attempt it settles (one payment per attempt at most). */
+  attempt_id: string | null;
   created_at: Timestamp;
   created_by: string | null;
 }

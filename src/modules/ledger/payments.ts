@@ -87,43 +87,84 @@ export async function recordPayment(scope: Scope, form: PaymentForm): Promise<Re
     return { kind: 'invalid', errors, dueCents };
   }
 
-  const on = receivedOn.value ?? today;
-  const year = Number(on.slice(0, 4));
-  const seq = await takeNumbers(scope, regie.id, 'receipt', year, 1);
-  const number = documentNumber(`${regie.invoice_prefix}R`, year, seq);
+  const { paymentId, number } = await enterPayment(scope, {
+    householdId: household.id,
+    regie,
+    method,
+    amountCents,
+    on: receivedOn.value ?? today,
+    payerName: payerName.value,
+    chequeNumber: chequeNumber.value,
+    bankName: bankName.value,
+    reference: reference.value,
+    note: note.value,
+    allocations: chosen?.byInvoice ?? null,
+  });
+  return { kind: 'recorded', paymentId, number, creditCents: Math.max(0, amountCents - (chosen ? chosen.total : dueCents)) };
+}
+
+export interface PaymentEntry {
+  householdId: string;
+  regie: { id: string; invoice_prefix: string };
+  method: PaymentMethod;
+  amountCents: number;
+  on: string;
+  payerName: string;
+  chequeNumber?: string | null;
+  bankName?: string | null;
+  reference?: string | null;
+  note?: string | null;
+  /** The online payment attempt it settles: the database refuses a second payment for it. */
+  attemptId?: string;
+  /** What it pays, per invoice (each within what the invoice lacks); null: oldest first. */
+  allocations: Map<string, number> | null;
+}
+
+/**
+ * Enters a payment already checked, wherever it was received (the counter, online): its receipt
+ * number, its ledger entry, what it pays, what is left as a credit, the audit. The caller holds the
+ * account's lock (lockAccount).
+ */
+export async function enterPayment(scope: Scope, entry: PaymentEntry): Promise<{ paymentId: string; number: string }> {
+  const year = Number(entry.on.slice(0, 4));
+  const seq = await takeNumbers(scope, entry.regie.id, 'receipt', year, 1);
+  const number = documentNumber(`${entry.regie.invoice_prefix}R`, year, seq);
   const payment = await scope.tx
     .insertInto('payments')
     .values({
       tenant_id: scope.tenantId,
-      regie_id: regie.id,
-      household_id: household.id,
+      regie_id: entry.regie.id,
+      household_id: entry.householdId,
       number,
-      method,
-      amount_cents: amountCents,
-      received_on: on,
-      payer_name: payerName.value,
-      cheque_number: chequeNumber.value,
-      bank_name: bankName.value,
-      reference: reference.value,
-      note: note.value,
+      method: entry.method,
+      amount_cents: entry.amountCents,
+      received_on: entry.on,
+      payer_name: entry.payerName,
+      cheque_number: entry.chequeNumber ?? null,
+      bank_name: entry.bankName ?? null,
+      reference: entry.reference ?? null,
+      note: entry.note ?? null,
+      attempt_id: entry.attemptId ?? null,
       created_at: scope.now,
       created_by: accountIdOf(scope.actor),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await recordEntries(scope, [{ householdId: household.id, regieId: regie.id, on, kind: 'payment', amountCents: -amountCents, paymentId: payment.id }]);
-  if (chosen) {
-    for (const [invoiceId, cents] of chosen.byInvoice) await allocate(scope, invoiceId, { paymentId: payment.id }, cents);
+  await recordEntries(scope, [
+    { householdId: entry.householdId, regieId: entry.regie.id, on: entry.on, kind: 'payment', amountCents: -entry.amountCents, paymentId: payment.id },
+  ]);
+  if (entry.allocations) {
+    for (const [invoiceId, cents] of entry.allocations) await allocate(scope, invoiceId, { paymentId: payment.id }, cents);
   } else {
-    await useCredit(scope, household.id, regie.id);
+    await useCredit(scope, entry.householdId, entry.regie.id);
   }
   await recordAudit(scope, {
     action: 'payment.recorded',
     objectType: 'payment',
     objectId: payment.id,
-    details: { number, householdId: household.id, method, amountCents, receivedOn: on },
+    details: { number, householdId: entry.householdId, method: entry.method, amountCents: entry.amountCents, receivedOn: entry.on },
   });
-  return { kind: 'recorded', paymentId: payment.id, number, creditCents: Math.max(0, amountCents - (chosen ? chosen.total : dueCents)) };
+  return { paymentId: payment.id, number };
 }
 
 /** Staff's own split of a payment between invoices: each amount within what the invoice still lacks. */

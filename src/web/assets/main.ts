@@ -43,8 +43,14 @@ function autoRetry(): void {
   });
 }
 
+/** The form that takes the family to the payment provider leaves by itself; its button stays for those without scripts. */
+function autoSubmit(): void {
+  document.querySelector<HTMLFormElement>('form[data-auto-submit]')?.submit();
+}
+
 focusErrorSummary();
 printButtons();
 autoRetry();
+autoSubmit();
 confirmForms();
 void loadOptionalModules();

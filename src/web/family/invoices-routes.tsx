@@ -17,6 +17,8 @@ import { href, usePage } from '../page-context.js';
 import { sendPdf } from '../pdf-download.js';
 import { lineLabel, methodLabel } from '../money-labels.js';
 import { ColumnHeads, periodOf, PdfLink } from './money-components.js';
+import { payPath } from './online-payment-routes.js';
+import { regiesPayingOnline } from '../../modules/online-payment/payment-choices.js';
 
 /** The year and régie filters of Mes factures, as its GET form sends them ('' for "all"). */
 const InvoicesQuery = Type.Object({
@@ -33,21 +35,32 @@ export function familyInvoicesRoutes(): FastifyPluginAsyncTypebox {
       const householdId = request.session!.account.householdId!;
       const year = request.query.annee ? Number(request.query.annee) : undefined;
       const regieId = request.query.regie || undefined;
-      const data = await request.inScope(async (scope) => ({
-        invoices: await listInvoices(scope, { householdId, year, regieId }),
-        choices: await invoiceFilterChoices(scope, householdId),
-      }));
+      const data = await request.inScope(async (scope) => {
+        const invoices = await listInvoices(scope, { householdId, year, regieId });
+        return {
+          invoices,
+          choices: await invoiceFilterChoices(scope, householdId),
+          payingOnline: await regiesPayingOnline(
+            scope,
+            invoices.map((invoice) => invoice.regieId),
+          ),
+        };
+      });
       return reply.page(request.t('family.invoices.title'), <InvoicesPage {...data} year={year} regieId={regieId} />);
     });
 
     app.get(PAGES.invoice, { preHandler: requireFamily, schema: { params: InvoiceParams } }, async (request, reply) => {
-      const { invoice, credits } = await request.inScope(async (scope) => ({
-        invoice: await findInvoice(scope, request.params.invoiceId),
-        credits: await creditsApplied(scope, request.params.invoiceId),
-      }));
+      const { invoice, credits, payingOnline } = await request.inScope(async (scope) => {
+        const invoice = await findInvoice(scope, request.params.invoiceId);
+        return {
+          invoice,
+          credits: await creditsApplied(scope, request.params.invoiceId),
+          payingOnline: invoice ? await regiesPayingOnline(scope, [invoice.regieId]) : new Set<string>(),
+        };
+      });
       if (!invoice) return reply.callNotFound();
       const title = request.t(invoice.kind === 'credit_note' ? 'family.invoice.creditNoteTitle' : 'family.invoice.title', { number: invoice.number });
-      return reply.page(title, <InvoicePage invoice={invoice} credits={credits} title={title} />);
+      return reply.page(title, <InvoicePage invoice={invoice} credits={credits} title={title} payOnline={payableOnline(invoice, payingOnline)} />);
     });
 
     app.get(`${PAGES.invoice}/pdf`, { preHandler: requireFamily, schema: { params: InvoiceParams } }, async (request, reply) => {
@@ -58,7 +71,18 @@ export function familyInvoicesRoutes(): FastifyPluginAsyncTypebox {
   };
 }
 
-function InvoicesPage(props: { invoices: InvoiceSummary[]; choices: InvoiceFilterChoices; year: number | undefined; regieId: string | undefined }) {
+/** An invoice the family can pay here: something left, not handed to the Treasury, its régie taking payments online. */
+function payableOnline(invoice: InvoiceSummary, payingOnline: Set<string>): boolean {
+  return invoice.kind === 'invoice' && invoice.leftCents > 0 && invoice.state !== 'treasury' && payingOnline.has(invoice.regieId);
+}
+
+function InvoicesPage(props: {
+  invoices: InvoiceSummary[];
+  choices: InvoiceFilterChoices;
+  payingOnline: Set<string>;
+  year: number | undefined;
+  regieId: string | undefined;
+}) {
   const page = usePage();
   const { t, fmt } = page;
   const filtered = props.year !== undefined || props.regieId !== undefined;
@@ -134,6 +158,17 @@ function InvoicesPage(props: { invoices: InvoiceSummary[]; choices: InvoiceFilte
                   <td>{invoice.kind === 'invoice' ? formatCalendarDate(invoice.dueOn) : '—'}</td>
                   <td>
                     <InvoiceStateBadge state={invoice.state} />
+                    {payableOnline(invoice, props.payingOnline) && (
+                      <div class="fr-mt-1w">
+                        <a
+                          class="fr-link fr-link--sm fr-icon-bank-card-line fr-link--icon-left"
+                          href={href(page, payPath(invoice.id))}
+                          aria-label={t('family.invoices.payOnlineOf', { number: invoice.number })}
+                        >
+                          {t('family.invoice.payOnline')}
+                        </a>
+                      </div>
+                    )}
                   </td>
                   <td>
                     <PdfLink
@@ -164,7 +199,7 @@ function InvoicesPage(props: { invoices: InvoiceSummary[]; choices: InvoiceFilte
   );
 }
 
-function InvoicePage(props: { invoice: InvoiceDetail; credits: CreditApplied[]; title: string }) {
+function InvoicePage(props: { invoice: InvoiceDetail; credits: CreditApplied[]; title: string; payOnline: boolean }) {
   const page = usePage();
   const { t, fmt } = page;
   const { invoice } = props;
@@ -231,7 +266,7 @@ function InvoicePage(props: { invoice: InvoiceDetail; credits: CreditApplied[]; 
       </section>
       <InvoiceLines invoice={invoice} />
       {!credit && <InvoicePayments invoice={invoice} credits={props.credits} />}
-      {!credit && invoice.leftCents > 0 && invoice.state !== 'treasury' && <HowToPay invoice={invoice} />}
+      {!credit && invoice.leftCents > 0 && invoice.state !== 'treasury' && <HowToPay invoice={invoice} payOnline={props.payOnline} />}
     </>
   );
 }
@@ -365,8 +400,9 @@ function InvoicePayments(props: { invoice: InvoiceDetail; credits: CreditApplied
 }
 
 /** How to pay the régie: by transfer to its account, or at its counter as it says. */
-function HowToPay(props: { invoice: InvoiceDetail }) {
-  const { t } = usePage();
+function HowToPay(props: { invoice: InvoiceDetail; payOnline: boolean }) {
+  const page = usePage();
+  const { t } = page;
   const { invoice } = props;
   const { regie } = invoice;
   return (
@@ -375,6 +411,11 @@ function HowToPay(props: { invoice: InvoiceDetail }) {
         {t('family.invoice.howToPay')}
       </h2>
       <p>{t('family.invoice.payBefore', { date: formatCalendarDate(invoice.dueOn), number: invoice.number })}</p>
+      {props.payOnline && (
+        <ButtonLink href={href(page, payPath(invoice.id))} icon="fr-icon-bank-card-line" class="fr-mb-3w">
+          {t('family.invoice.payOnline')}
+        </ButtonLink>
+      )}
       {regie.iban && (
         <>
           <h3 class="fr-h6">{t('family.invoice.transfer')}</h3>

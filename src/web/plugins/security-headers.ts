@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
@@ -54,4 +55,18 @@ function formActionSources(match: TenantMatch | undefined): string {
   } catch {
     return "'self'";
   }
+}
+
+/**
+ * Lets this answer's form, or the redirect that answers a form, lead to another site: the online
+ * payment provider the family is sent to (browsers check both against form-action).
+ */
+export function allowFormActionTo(reply: FastifyReply, url: string): void {
+  const policy = reply.getHeader('content-security-policy');
+  if (typeof policy !== 'string') return;
+  const origin = new URL(url).origin;
+  reply.header(
+    'content-security-policy',
+    policy.replace(/form-action ([^;]*)/, (_, sources: string) => `form-action ${sources} ${origin}`),
+  );
 }

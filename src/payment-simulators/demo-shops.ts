@@ -1,0 +1,7 @@
+/**
+ * The shops the simulators know out of the box: the demo authority's channels are set with them
+ * (src/demo), so that a new user can pay at first start. Their keys protect nothing real.
+ */
+export const DEMO_SYSTEMPAY_SHOP = { siteId: '12345678', keys: { test: 'demo-systempay-test-key-2026', production: 'demo-systempay-production-key-2026' } };
+
+export const DEMO_SHOPS = { systempay: { shops: { [DEMO_SYSTEMPAY_SHOP.siteId]: DEMO_SYSTEMPAY_SHOP.keys } } };
