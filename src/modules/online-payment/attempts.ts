@@ -99,6 +99,7 @@ export async function startAttempt(run: InScope, householdId: string, form: Star
         payerEmail: account.email,
         label: checked.label,
         createdAt: scope.now,
+        year: Number((await tenantToday(scope)).slice(0, 4)),
         notifyUrl: `${context.publicBase}${pagePath(PAGES.paymentNotification, { channelId: checked.channel.id })}`,
         returnUrl: `${context.publicBase}${pagePath(PAGES.paymentReturn, { attemptId: id })}`,
       },
@@ -109,8 +110,7 @@ export async function startAttempt(run: InScope, householdId: string, form: Star
   const departure = await adapterOf(prepared.channel.provider).depart(prepared.channel, prepared.departing);
   return run(async (scope) => {
     if (departure.kind === 'unavailable') {
-      await logEvent(scope, prepared.channel.id, prepared.attemptId, 'lookup', { step: 'depart', why: departure.why }, 'unavailable');
-      await scope.tx.updateTable('payment_attempts').set({ state: 'expired', settled_at: scope.now }).where('id', '=', prepared.attemptId).execute();
+      await expireAttempt(scope, prepared.attemptId, { step: 'depart', why: departure.why });
       return { kind: 'unavailable' as const, attemptId: prepared.attemptId };
     }
     if (departure.providerRef)
@@ -245,6 +245,19 @@ async function logEvent(scope: Scope, channelId: string, attemptId: string | nul
     .execute();
 }
 
+/** Marks a pending attempt expired (it left for no provider, or no provider will ever settle it), with why. */
+export async function expireAttempt(scope: Scope, attemptId: string, why: Record<string, string>): Promise<boolean> {
+  const expired = await scope.tx
+    .updateTable('payment_attempts')
+    .set({ state: 'expired', settled_at: scope.now })
+    .where('id', '=', attemptId)
+    .where('state', '=', 'pending')
+    .returning(['channel_id'])
+    .executeTakeFirst();
+  if (expired) await logEvent(scope, expired.channel_id, attemptId, 'lookup', why, 'expired');
+  return expired !== undefined;
+}
+
 /**
  * Applies a verified answer to its attempt, under the attempt's row lock: a result that does not
  * match the attempt (reference, amount, merchant, mode) changes nothing; a payment is recorded once.
@@ -271,8 +284,10 @@ async function settle(scope: Scope, channel: Channel, attempt: AttemptRow, answe
     return answer.outcome;
   }
   // Paid: money was taken, so it is recorded whatever the attempt's state (an attempt expired by
-  // the reconciliation job may still be paid by a late notification).
+  // the reconciliation job may still be paid by a late notification) — when the provider's word
+  // can be verified; an unsigned result (TIPI) is believed for a pending attempt only, once.
   if (current.state === 'paid') return 'already_paid';
+  if (current.state !== 'pending' && !adapterOf(channel.provider).verifiable) return 'not_pending';
   await scope.tx
     .updateTable('payment_attempts')
     .set({ state: 'paid', settled_at: scope.now, method: answer.method ?? 'online_card', authorisation: answer.authorisation ?? null })
@@ -314,12 +329,7 @@ export async function receiveNotification(run: InScope, channelId: string, field
   const found = await run(async (scope) => {
     const channel = await openChannel(scope, channelId, context);
     if (!channel) return null;
-    const claim = adapterOf(channel.provider).claimOf(fields);
-    let query = scope.tx.selectFrom('payment_attempts').select(ATTEMPT_COLUMNS).where('channel_id', '=', channel.id);
-    if (claim?.reference) query = query.where('reference', '=', claim.reference);
-    else if (claim?.providerRef) query = query.where('provider_ref', '=', claim.providerRef);
-    const attempt = claim ? ((await query.executeTakeFirst()) ?? null) : null;
-    return { channel, attempt };
+    return { channel, attempt: await findClaimed(scope, channel, fields) };
   });
   if (!found) return null;
   const { channel, attempt } = found;
@@ -337,6 +347,31 @@ export async function receiveNotification(run: InScope, channelId: string, field
     await logEvent(scope, channel.id, attempt?.id ?? null, 'notification', fields, verdict);
     return verdict;
   });
+}
+
+/**
+ * The browser coming back from a provider that returns it to the notification's address (TIPI's
+ * urlcl): logged, believed in nothing; the attempt whose page it should see, if any.
+ */
+export async function browserReturn(run: InScope, channelId: string, fields: Record<string, string>, secrets: ChannelSecrets): Promise<string | null> {
+  return run(async (scope) => {
+    const channel = await openChannel(scope, channelId, secrets);
+    if (!channel) return null;
+    const attempt = await findClaimed(scope, channel, fields);
+    await logEvent(scope, channel.id, attempt?.id ?? null, 'return', fields, 'return');
+    return attempt?.id ?? null;
+  });
+}
+
+/** The attempt of a channel that a provider's fields name, before anything in them is believed. */
+async function findClaimed(scope: Scope, channel: Channel, fields: Record<string, string>): Promise<AttemptRow | null> {
+  const claim = adapterOf(channel.provider).claimOf(fields);
+  if (!claim) return null;
+  let query = scope.tx.selectFrom('payment_attempts').select(ATTEMPT_COLUMNS).where('channel_id', '=', channel.id);
+  if (claim.reference) query = query.where('reference', '=', claim.reference);
+  else if (claim.providerRef) query = query.where('provider_ref', '=', claim.providerRef);
+  else return null;
+  return (await query.executeTakeFirst()) ?? null;
 }
 
 /** Asks the provider about an attempt (the return page, the reconciliation job, staff's "re-check"), and settles it. */

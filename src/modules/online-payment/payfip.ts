@@ -141,17 +141,19 @@ export function payfipAdapter(timeoutMs = 10_000): ProviderAdapter {
     // P1: an idOp PayFiP never knew, or purged the night after it was left unpaid.
     if (answer.kind === 'fault' && answer.code === 'P1') return { kind: 'unknown_attempt' };
     if (answer.kind !== 'return') return { kind: 'unavailable', why: answer.why };
-    return treasuryResult(answer.fields, PAYFIP_SAISIE);
+    const result = treasuryResult(answer.fields, PAYFIP_SAISIE);
+    return result.kind === 'result' ? { ...result, raw: answer.fields } : result;
   }
 
   return {
+    verifiable: true,
     async depart(channel: Channel, attempt: Departing): Promise<Departure> {
       const answer = await callPayfip(
         channel.endpoint,
         'creerPaiementSecurise',
         {
           numcli: channel.merchantId,
-          exer: String(attempt.createdAt.getUTCFullYear()),
+          exer: String(attempt.year),
           refdet: attempt.reference,
           objet: payfipObjet(attempt.label),
           montant: String(attempt.amountCents),

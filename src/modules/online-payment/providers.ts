@@ -24,6 +24,8 @@ export interface Departing {
   /** What is paid, in words the provider accepts (PayFiP: letters, digits and spaces). */
   label: string;
   createdAt: Date;
+  /** The year of the attempt in the authority's time zone (PayFiP's and TIPI's `exer`). */
+  year: number;
   /** The server-to-server notification's address, and the browser's way back. */
   notifyUrl: string;
   returnUrl: string;
@@ -55,6 +57,8 @@ export type ProviderAnswer =
       outcome: 'paid' | 'refused' | 'abandoned' | 'pending';
       method?: OnlineMethod;
       authorisation?: string;
+      /** The provider's own fields (a lookup's answer), kept for the audit. */
+      raw?: Record<string, string>;
     }
   /** The provider does not know the result yet (PayFiP's P5). */
   | { kind: 'unknown_yet' }
@@ -66,6 +70,11 @@ export type ProviderAnswer =
   | { kind: 'unavailable'; why: string };
 
 export interface ProviderAdapter {
+  /**
+   * Whether what the provider says can be verified (a signature, our own lookup). TIPI's results are
+   * signed by nothing: they are believed only for a pending attempt, once.
+   */
+  verifiable: boolean;
   depart(channel: Channel, attempt: Departing): Promise<Departure>;
   claimOf(fields: Record<string, string>): Claim | null;
   /** Reads a notification about `attempt` (null: no attempt matches its claim), verified. */

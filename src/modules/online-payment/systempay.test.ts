@@ -77,6 +77,7 @@ describe('Systempay', () => {
       payerEmail: 'claire@example.org',
       label: 'Factures RS-2026-00001',
       createdAt: new Date('2026-12-05T10:11:12Z'),
+      year: 2026,
       notifyUrl: 'https://p/n',
       returnUrl: 'https://p/r',
     });

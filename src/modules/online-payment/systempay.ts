@@ -59,6 +59,7 @@ function keyOf(channel: Channel, mode: ChannelMode): string | undefined {
 }
 
 export const systempay: ProviderAdapter = {
+  verifiable: true,
   async depart(channel: Channel, attempt: Departing): Promise<Departure> {
     const key = keyOf(channel, channel.mode);
     if (!key) return { kind: 'unavailable', why: `no ${channel.mode} key` };

@@ -34,6 +34,7 @@ function departing(overrides: Partial<Departing> = {}): Departing {
     payerEmail: 'claire@example.org',
     label: 'Factures RS-2026-00002',
     createdAt: new Date('2026-12-05T10:11:12Z'),
+    year: 2026,
     notifyUrl: `${base}/portail/notification`,
     returnUrl: 'https://portail.example/paiement/42',
     ...overrides,

@@ -20,10 +20,11 @@ function lowerKeys(fields: Record<string, string>): Record<string, string> {
 }
 
 export const tipi: ProviderAdapter = {
+  verifiable: false,
   async depart(channel, attempt) {
     const query = new URLSearchParams({
       numcli: channel.merchantId,
-      exer: String(attempt.createdAt.getUTCFullYear()),
+      exer: String(attempt.year),
       refdet: attempt.reference,
       objet: payfipObjet(attempt.label),
       montant: String(attempt.amountCents),

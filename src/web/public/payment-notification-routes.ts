@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { receiveNotification } from '../../modules/online-payment/attempts.js';
-import { PAGES } from '../../modules/page-paths.js';
+import { browserReturn, receiveNotification } from '../../modules/online-payment/attempts.js';
+import { PAGES, pagePath } from '../../modules/page-paths.js';
 import type { Services } from '../../services.js';
 import { Id } from '../page-input.js';
 
@@ -33,6 +33,15 @@ export function paymentNotificationRoutes(services: Services): FastifyPluginAsyn
             ? 400
             : 200;
       return reply.code(status).type('text/plain').send(verdict);
+    });
+
+    // TIPI sends the browser back to the notification's address, the result in the query: it is
+    // shown the attempt's page, where only what the provider verifiably said counts.
+    app.get(PAGES.paymentNotification, { schema: { params: NotificationParams, querystring: NotificationBody } }, async (request, reply) => {
+      if (!request.tenant) return reply.callNotFound();
+      const attemptId = await browserReturn((work) => request.inScope(work), request.params.channelId, request.query, context);
+      if (!attemptId) return reply.callNotFound();
+      return reply.redirect(`${request.base}${pagePath(PAGES.paymentReturn, { attemptId })}`, 303);
     });
   };
 }
