@@ -16,7 +16,7 @@ import { tellInvoicesIssued } from './invoice-notifications.js';
 import type { BillingErrors } from './billing-forms.js';
 import { type PlannedCharge, type PlannedInvoice, type PlannedReversal, planInvoices } from './invoice-plan.js';
 import { billedParts, unitPrice } from './pricing.js';
-import { DEFAULT_QF_VALIDITY_MONTHS, quotientHistories, quotientOn } from './quotients.js';
+import { DEFAULT_QF_VALIDITY_MONTHS, type QuotientHistory, quotientHistories, quotientOn } from './quotients.js';
 import { tariffOn, tariffsOf } from './tariffs.js';
 
 /**
@@ -145,13 +145,19 @@ async function planRun(scope: Scope, input: RunInput): Promise<PlanResult> {
     .executeTakeFirst();
   const since = ((firstRun?.first as string | null | undefined) ?? period.from) < period.from ? (firstRun!.first as string) : period.from;
 
-  const toBill = unitIds.length === 0 ? [] : await billableBookings(scope, unitIds, since, period.to);
+  const booked = unitIds.length === 0 ? [] : await liveBookings(scope, unitIds, since, period.to);
+  const billed = booked.length === 0 ? new Set<string>() : await billedBookings(scope, since, period.to);
+  const unordered = booked.filter((row) => billedKindOf(row.status, row.unbooked) !== null && !billed.has(row.id));
   const toReverse = unitIds.length === 0 ? [] : await chargesThatNoLongerHold(scope, unitIds, period.to);
-  const householdIds = [...new Set([...toBill.map((row) => row.household_id), ...toReverse.map((row) => row.household_id)])];
+  const householdIds = [...new Set([...unordered.map((row) => row.household_id), ...toReverse.map((row) => row.household_id)])];
   const households = await householdFacts(scope, householdIds, settings.residentPostcodes);
   const quotients = await quotientHistories(scope, householdIds);
   const tariffs = await tariffsOf(scope, unitIds);
-  const ranks = await siblingRanks(scope, unitIds, toBill);
+  const siblings = childrenBooked(booked, unordered);
+  const children = await childrenEldestFirst(scope, siblings);
+  const toBill = inInvoiceOrder(unordered, children, unitsById);
+  const ranks = siblingRanks(siblings, children);
+  const qfOn = quotientsByDay(quotients, settings.qfValidityMonths);
 
   const charges: PlannedCharge[] = [];
   const withoutQuotient = new Map<string, string>();
@@ -165,7 +171,7 @@ async function planRun(scope: Scope, input: RunInput): Promise<PlanResult> {
       continue;
     }
     const household = households.get(row.household_id)!;
-    const qf = quotientOn(quotients.get(row.household_id), row.day, settings.qfValidityMonths);
+    const qf = qfOn(row.household_id, row.day);
     if (qf === null && tariff.kind !== 'flat') withoutQuotient.set(row.household_id, household.name);
     const price = unitPrice(tariff, { qf, rank: ranks.get(`${row.household_id}|${row.day}|${row.child_id}`) ?? 1, resident: household.resident });
     const parts = billedParts(kind, price, tariff);
@@ -173,7 +179,7 @@ async function planRun(scope: Scope, input: RunInput): Promise<PlanResult> {
       bookingId: row.id,
       householdId: row.household_id,
       childId: row.child_id,
-      childName: `${row.first_name} ${row.last_name}`,
+      childName: children.get(row.child_id)!.name,
       unitId: row.unit_id,
       unitName: unit.name,
       activityName: unit.activity_name,
@@ -249,11 +255,30 @@ async function tenantBillingSettings(scope: Scope): Promise<{ qfValidityMonths: 
 }
 
 /**
- * The bookings of these units, up to the day, in a billed state and not billed yet; children eldest
- * first. What is billed already is read apart and left out here: an anti-join planned on the
- * statistics of a table a run just filled (before they are gathered again) scanned it once per row.
+ * The bookings of these units from `since` to `to` not ended: those in a billed state are what to
+ * bill, all of them are whom the sibling reduction counts. Read once, in no order (inInvoiceOrder
+ * sorts them), without names (childrenEldestFirst has them): a city's month is hundreds of
+ * thousands of rows.
  */
-async function billableBookings(scope: Scope, unitIds: string[], since: string, to: string) {
+async function liveBookings(scope: Scope, unitIds: string[], since: string, to: string) {
+  return scope.tx
+    .selectFrom('bookings')
+    .select(['id', 'household_id', 'child_id', 'unit_id', 'day', 'status', 'unbooked'])
+    .where('unit_id', 'in', unitIds)
+    .where('day', '>=', since)
+    .where('day', '<=', to)
+    .where('status', 'not in', ENDED)
+    .execute();
+}
+
+type LiveBooking = Awaited<ReturnType<typeof liveBookings>>[number];
+
+/**
+ * The bookings billed already (and not reversed) among these days. Read apart and left out of what
+ * to bill by the caller: an anti-join planned on the statistics of a table a run just filled
+ * (before they are gathered again) scanned it once per row.
+ */
+async function billedBookings(scope: Scope, since: string, to: string): Promise<Set<string>> {
   const billed = await scope.tx
     .selectFrom('billed_units')
     .select('booking_id')
@@ -262,24 +287,24 @@ async function billableBookings(scope: Scope, unitIds: string[], since: string, 
     .where('reverses', 'is', null)
     .where('reversed_by', 'is', null)
     .execute();
-  const done = new Set(billed.map((row) => row.booking_id));
-  const rows = await scope.tx
-    .selectFrom('bookings as b')
-    .innerJoin('persons as p', 'p.id', 'b.child_id')
-    .innerJoin('units as u', 'u.id', 'b.unit_id')
-    .select(['b.id', 'b.household_id', 'b.child_id', 'b.unit_id', 'b.day', 'b.status', 'b.unbooked', 'p.first_name', 'p.last_name'])
-    .where('b.unit_id', 'in', unitIds)
-    .where('b.day', '>=', since)
-    .where('b.day', '<=', to)
-    .where('b.status', 'in', BILLABLE_STATUSES)
-    .orderBy('b.household_id')
-    .orderBy('p.birth_date')
-    .orderBy('p.first_name')
-    .orderBy('b.child_id')
-    .orderBy('u.position')
-    .orderBy('b.day')
-    .execute();
-  return rows.filter((row) => !done.has(row.id));
+  return new Set(billed.map((row) => row.booking_id));
+}
+
+/**
+ * The order an invoice lists its days in: by household, children eldest first, units in their
+ * order, then day. Sorted here rather than by the database: its sort of a city's month (by names,
+ * in its collation) spilled to disk and took most of the preview.
+ */
+function inInvoiceOrder(rows: LiveBooking[], children: Map<string, Child>, units: Map<string, { position: number }>): LiveBooking[] {
+  const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return rows.sort(
+    (a, b) =>
+      order(a.household_id, b.household_id) ||
+      children.get(a.child_id)!.place - children.get(b.child_id)!.place ||
+      units.get(a.unit_id)!.position - units.get(b.unit_id)!.position ||
+      order(a.unit_id, b.unit_id) ||
+      order(a.day, b.day),
+  );
 }
 
 /** Charges in force whose booking is no longer billed as it was (an absence excused, a presence turned into an excused absence). */
@@ -327,41 +352,62 @@ async function householdFacts(scope: Scope, householdIds: string[], residentPost
   return facts;
 }
 
+/** The children booked (not ended) on the days to bill of each household to bill, by household and day: whom the sibling reduction counts. */
+function childrenBooked(booked: LiveBooking[], toBill: LiveBooking[]): Map<string, Set<string>> {
+  const days = new Set(toBill.map((row) => row.day));
+  const households = new Set(toBill.map((row) => row.household_id));
+  const children = new Map<string, Set<string>>();
+  for (const row of booked) {
+    if (!days.has(row.day) || !households.has(row.household_id)) continue;
+    const group = `${row.household_id}|${row.day}`;
+    const siblings = children.get(group) ?? new Set();
+    siblings.add(row.child_id);
+    children.set(group, siblings);
+  }
+  return children;
+}
+
+interface Child {
+  /** Its place in one order of all the children, eldest first (then by first name): the order of lines and of sibling ranks. */
+  place: number;
+  name: string;
+}
+
+async function childrenEldestFirst(scope: Scope, siblings: Map<string, Set<string>>): Promise<Map<string, Child>> {
+  const childIds = [...new Set([...siblings.values()].flatMap((children) => [...children]))];
+  if (childIds.length === 0) return new Map();
+  const rows = await scope.tx
+    .selectFrom('persons')
+    .select(['id', 'first_name', 'last_name'])
+    .where(sql<boolean>`id = any(${childIds}::uuid[])`)
+    .orderBy('birth_date')
+    .orderBy('first_name')
+    .orderBy('id')
+    .execute();
+  return new Map(rows.map((row, place) => [row.id, { place, name: `${row.first_name} ${row.last_name}` }]));
+}
+
 /**
  * Each child's rank among the siblings booked the same day in the régie's activities (eldest
  * first), keyed by household, day and child: what the sibling reduction applies to.
  */
-async function siblingRanks(scope: Scope, unitIds: string[], rows: { household_id: string; day: string }[]): Promise<Map<string, number>> {
+function siblingRanks(siblings: Map<string, Set<string>>, children: Map<string, Child>): Map<string, number> {
   const ranks = new Map<string, number>();
-  if (rows.length === 0) return ranks;
-  const days = [...new Set(rows.map((row) => row.day))];
-  const households = [...new Set(rows.map((row) => row.household_id))];
-  const booked = await scope.tx
-    .selectFrom('bookings as b')
-    .innerJoin('persons as p', 'p.id', 'b.child_id')
-    .select(['b.household_id', 'b.day', 'b.child_id'])
-    .distinct()
-    .select(['p.birth_date', 'p.first_name'])
-    .where('b.unit_id', 'in', unitIds)
-    .where('b.day', 'in', days)
-    .where('b.household_id', 'in', households)
-    .where('b.status', 'not in', ENDED)
-    .where('b.status', '!=', 'cancelled')
-    .orderBy('b.household_id')
-    .orderBy('b.day')
-    .orderBy('p.birth_date')
-    .orderBy('p.first_name')
-    .orderBy('b.child_id')
-    .execute();
-  let previous = '';
-  let rank = 0;
-  for (const row of booked) {
-    const group = `${row.household_id}|${row.day}`;
-    rank = group === previous ? rank + 1 : 1;
-    previous = group;
-    ranks.set(`${group}|${row.child_id}`, rank);
+  for (const [group, booked] of siblings) {
+    const eldestFirst = [...booked].sort((a, b) => children.get(a)!.place - children.get(b)!.place);
+    for (const [index, childId] of eldestFirst.entries()) ranks.set(`${group}|${childId}`, index + 1);
   }
   return ranks;
+}
+
+/** The QF of a household on a day, worked out once per household and day rather than once per unit billed. */
+function quotientsByDay(quotients: Map<string, QuotientHistory>, validityMonths: number): (householdId: string, day: string) => number | null {
+  const known = new Map<string, number | null>();
+  return (householdId, day) => {
+    const key = `${householdId}|${day}`;
+    if (!known.has(key)) known.set(key, quotientOn(quotients.get(householdId), day, validityMonths));
+    return known.get(key)!;
+  };
 }
 
 async function attendanceMissing(scope: Scope, unitIds: string[], from: string, lastPastDay: string) {
@@ -607,8 +653,11 @@ async function payersOf(scope: Scope, householdIds: string[]) {
     .orderBy('m.household_id')
     .orderBy('p.created_at')
     .execute();
+  // The first guardian of each household: the rows come by household, oldest guardian first.
+  const firstGuardians = new Map<string, (typeof guardians)[number]>();
+  for (const guardian of guardians) if (!firstGuardians.has(guardian.household_id)) firstGuardians.set(guardian.household_id, guardian);
   for (const household of households) {
-    const guardian = guardians.find((row) => row.household_id === household.id);
+    const guardian = firstGuardians.get(household.id);
     const address = [household.address_line1, household.address_line2, [household.postcode, household.city].filter(Boolean).join(' ')]
       .filter(Boolean)
       .join('\n');
