@@ -16,6 +16,7 @@ import { staff as enStaff } from './en/staff.js';
 import { staffHouseholds as enStaffHouseholds } from './en/staff-households.js';
 import { staffBilling as enStaffBilling } from './en/staff-billing.js';
 import { onlinePayment as enOnlinePayment } from './en/online-payment.js';
+import { staffOnlinePayment as enStaffOnlinePayment } from './en/staff-online-payment.js';
 import { activitySetup as frActivitySetup } from './fr/activity-setup.js';
 import { api as frApi } from './fr/api.js';
 import { bookingOperations as frBookingOperations } from './fr/booking-operations.js';
@@ -34,6 +35,7 @@ import { staff as frStaff } from './fr/staff.js';
 import { staffHouseholds as frStaffHouseholds } from './fr/staff-households.js';
 import { staffBilling as frStaffBilling } from './fr/staff-billing.js';
 import { onlinePayment as frOnlinePayment } from './fr/online-payment.js';
+import { staffOnlinePayment as frStaffOnlinePayment } from './fr/staff-online-payment.js';
 import { dateFormat } from './date-formats.js';
 
 export const LANGS = ['fr', 'en'] as const;
@@ -59,6 +61,7 @@ const fr = {
   ...frFamilyBilling,
   ...frStaffBilling,
   ...frOnlinePayment,
+  ...frStaffOnlinePayment,
 };
 const en: Record<keyof typeof fr, string> = {
   ...enCommon,
@@ -79,6 +82,7 @@ const en: Record<keyof typeof fr, string> = {
   ...enFamilyBilling,
   ...enStaffBilling,
   ...enOnlinePayment,
+  ...enStaffOnlinePayment,
 };
 
 export type MessageKey = keyof typeof fr;

@@ -41,6 +41,7 @@ import { staffBillingInvoiceRoutes } from './staff/billing-invoice-routes.js';
 import { staffBillingPaymentRoutes } from './staff/billing-payment-routes.js';
 import { staffBillingRunRoutes } from './staff/billing-run-routes.js';
 import { staffBillingSetupRoutes } from './staff/billing-setup-routes.js';
+import { staffOnlinePaymentRoutes } from './staff/online-payment-routes.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../services.js';
 
@@ -83,6 +84,7 @@ export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app
   await app.register(staffBillingInvoiceRoutes());
   await app.register(staffBillingPaymentRoutes());
   await app.register(staffBillingSetupRoutes());
+  await app.register(staffOnlinePaymentRoutes(services));
   await app.register(dashboardRoutes());
   await app.register(outboxRoutes());
   await app.register(staffAccountRequestRoutes());

@@ -1,4 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { openSession } from '../../src/modules/identity/sessions.js';
+import type { Tenant } from '../../src/modules/tenancy/tenant-directory.js';
+import type { TestPortal } from './test-portal.js';
 
 /**
  * A person's browser over app.inject(): keeps cookies, and sends with each form the anti-forgery
@@ -61,4 +64,12 @@ export class TestBrowser {
     }
     if ((response.headers['content-type'] ?? '').toString().startsWith('text/html')) this.lastHtml = response.body;
   }
+}
+
+/** A browser already signed in as the account (a session opened directly, without the login form). */
+export async function signedInBrowser(portal: TestPortal, tenant: Tenant, accountId: string): Promise<TestBrowser> {
+  const token = await portal.inTenant(tenant, ({ tx, tenantId, now }) => openSession(tx, tenantId, accountId, now, { ip: null, userAgent: null }));
+  const browser = new TestBrowser(portal.app);
+  browser.cookies.set('pf_session', token);
+  return browser;
 }

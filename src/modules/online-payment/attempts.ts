@@ -400,3 +400,9 @@ export async function lookUpAttempt(run: InScope, attemptId: string, context: At
     return verdict;
   });
 }
+
+/** Staff ask the provider about an attempt by hand (managers): the verdict, or null when the provider offers no lookup. */
+export async function recheckAttempt(run: InScope, attemptId: string, context: AttemptContext): Promise<Verdict | 'forbidden' | null> {
+  if (!(await run(async (scope) => may(scope, 'service.manage')))) return 'forbidden';
+  return lookUpAttempt(run, attemptId, context);
+}
