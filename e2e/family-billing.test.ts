@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_SLUG } from '../src/demo/demo-authority.js';
 import { SYSTEM } from '../src/modules/actor.js';
 import { type InvoiceSummary, listInvoices, markTreasuryTitle } from '../src/modules/billing/invoices.js';
@@ -13,7 +10,8 @@ import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
 import type { TestPortal } from '../test/support/test-portal.js';
 import { DEMO_BASE, followNav } from './support/account-steps.js';
 import { CLAIRE, familyLogIn, go, text } from './support/booking-steps.js';
-import { browserSuite, checkAccessibility, screenshot, SCREENSHOT_DIR, scrollWidth } from './support/browser.js';
+import { browserSuite, checkAccessibility, screenshot, scrollWidth } from './support/browser.js';
+import { downloadPdf } from './support/pdf-steps.js';
 
 // A parent's money, as in the guides' seeds 001 (Relevé de compte), 002 (attestation fiscale) and
 // 003–004 (Mes factures, Mes paiements): Claire Martin opens Mes factures, an invoice, downloads its
@@ -27,8 +25,6 @@ import { browserSuite, checkAccessibility, screenshot, SCREENSHOT_DIR, scrollWid
 // The journeys then stand the day after the due date of their other unpaid invoices: late.
 const SEEDED = '2026-02-10T09:00:00Z';
 const { journey } = browserSuite({ now: SEEDED, seed: seedMoney });
-
-const PDF_DIR = join(SCREENSHOT_DIR, '..', 'pdf');
 
 async function seedMoney(portal: TestPortal): Promise<void> {
   const demo = portal.services.tenants.all().find((tenant) => tenant.slug === DEMO_SLUG)!;
@@ -89,21 +85,6 @@ async function tablesScrollInside(page: Page): Promise<void> {
   );
   for (const frame of frames.filter((candidate) => candidate.overflows))
     assert.ok(frame.focusable && frame.named, 'a table that scrolls sideways does so in a focusable, named region');
-}
-
-/** Downloads what the link gives, keeps it in test-artifacts/pdf/ and renders its first page to PNG (if pdftoppm is installed). */
-async function downloadPdf(page: Page, link: Locator, name: string): Promise<{ fileName: string; bytes: Buffer; png: string | null }> {
-  mkdirSync(PDF_DIR, { recursive: true });
-  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-  const path = join(PDF_DIR, `${name}.pdf`);
-  await download.saveAs(path);
-  const bytes = readFileSync(path);
-  let png: string | null = null;
-  if (existsSync('/usr/bin/pdftoppm')) {
-    execFileSync('/usr/bin/pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', path, join(SCREENSHOT_DIR, `${name}-page1`)]);
-    png = join(SCREENSHOT_DIR, `${name}-page1.png`);
-  }
-  return { fileName: download.suggestedFilename(), bytes, png };
 }
 
 journey(
@@ -178,14 +159,12 @@ journey(
     await screenshot(page, 'family-billing-invoice-desktop');
     await checkAccessibility(page, 'an invoice, desktop');
     const pdf = await downloadPdf(
-      page,
       page.getByRole('link', { name: `Télécharger le PDF de la facture ${chosen.number}` }),
       `family-billing-invoice-${chosen.number}`,
     );
     assert.equal(pdf.fileName, `${chosen.number}.pdf`);
     assert.equal(pdf.bytes.subarray(0, 5).toString(), '%PDF-');
     const again = await downloadPdf(
-      page,
       page.getByRole('link', { name: `Télécharger le PDF de la facture ${chosen.number}` }),
       `family-billing-invoice-${chosen.number}-again`,
     );
@@ -221,11 +200,7 @@ journey(
     await followNav(page, 'Attestations');
     const certificates = await text(page.locator('main'));
     assert.match(certificates, /moins de six ans au 1er janvier, repas et pénalités exclus/);
-    const tax = await downloadPdf(
-      page,
-      page.getByRole('link', { name: 'Télécharger l’attestation fiscale 2025 (PDF)' }),
-      'family-billing-tax-certificate-2025',
-    );
+    const tax = await downloadPdf(page.getByRole('link', { name: 'Télécharger l’attestation fiscale 2025 (PDF)' }), 'family-billing-tax-certificate-2025');
     assert.equal(tax.fileName, 'attestation-fiscale-2025.pdf');
     assert.equal(tax.bytes.subarray(0, 5).toString(), '%PDF-');
     await page.getByLabel(/^Du/).fill('31/01/2026');
@@ -239,7 +214,7 @@ journey(
     await page.getByLabel(/^Enfant/).selectOption({ label: 'Hugo MARTIN' });
     await page.getByLabel(/^Du/).fill('01/01/2026');
     await page.getByLabel(/^Au/).fill('31/01/2026');
-    const attendance = await downloadPdf(page, page.getByRole('button', { name: 'Télécharger l’attestation (PDF)' }), 'family-billing-attendance');
+    const attendance = await downloadPdf(page.getByRole('button', { name: 'Télécharger l’attestation (PDF)' }), 'family-billing-attendance');
     assert.equal(attendance.fileName, 'attestation-presence-2026-01-01-2026-01-31.pdf');
   },
 );

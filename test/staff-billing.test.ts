@@ -122,6 +122,25 @@ describe('billing in the back office', () => {
     assert.match((await admin.follow(saved)).body, /Périscolaire et loisirs/);
   });
 
+  it('shows a household’s money on its file, and offers managers alone to record a payment there and from an invoice', async () => {
+    const file = `/ville/gestion/foyers/${s.martin.householdId}`;
+    const payment = `href="/ville/gestion/foyers/${s.martin.householdId}/paiement`;
+    const invoiceId = /href="\/ville\/gestion\/facturation\/factures\/([0-9a-f-]{36})">RS-2026-00002/.exec((await manager.get(file)).body)?.[1];
+    assert.ok(invoiceId, 'the Martins’ invoice is on their file');
+    for (const [staff, offered] of [
+      [manager, true],
+      [reader, false],
+    ] as const) {
+      const body: string = (await staff.get(file)).body;
+      // The cheque of 20 € was cancelled: the invoice of 9,30 € is due again.
+      assert.match(body, /Reste dû, toutes régies confondues : 9,30\s€/);
+      assert.match(body, /RSR-2026-00001<\/a> — annulé/);
+      assert.equal(body.includes(`${payment}"`), offered);
+      const invoice: string = (await staff.get(`/ville/gestion/facturation/factures/${invoiceId}`)).body;
+      assert.equal(invoice.includes(`${payment}?regie=${s.regieId}"`), offered);
+    }
+  });
+
   it('shows read-only staff the billing pages, and families none of them', async () => {
     assert.equal((await reader.get('/ville/gestion/facturation')).statusCode, 200);
     assert.equal((await reader.get('/ville/gestion/facturation/factures')).statusCode, 200);

@@ -249,14 +249,24 @@ function InvoicePage(props: {
           </>
         )}
       </dl>
-      <p>
-        <ButtonLink href={href(page, `${INVOICES_PATH}/${invoice.id}/pdf`)} variant="secondary" icon="fr-icon-download-line">
-          {t('billing.invoice.pdf')}
-        </ButtonLink>
-      </p>
+      <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
+        {/* Payments are taken for a household and a régie: the form opens on this invoice's. */}
+        {canChange && invoice.kind === 'invoice' && invoice.leftCents > 0 && !invoice.treasury && (
+          <li>
+            <ButtonLink href={href(page, `/gestion/foyers/${invoice.householdId}/paiement?regie=${invoice.regieId}`)} icon="fr-icon-money-euro-circle-line">
+              {t('billing.payment.recordOne')}
+            </ButtonLink>
+          </li>
+        )}
+        <li>
+          <ButtonLink href={href(page, `${INVOICES_PATH}/${invoice.id}/pdf`)} variant="secondary" icon="fr-icon-download-line">
+            {t('billing.invoice.pdf')}
+          </ButtonLink>
+        </li>
+      </ul>
       <form method="post" action={href(page, `${INVOICES_PATH}/${invoice.id}/avoir`)} novalidate>
         <CsrfField />
-        <Table caption={t('billing.invoice.lines')} focusableId="lines-caption">
+        <Table caption={t(invoice.kind === 'invoice' ? 'billing.invoice.lines' : 'billing.creditNote.lines')} focusableId="lines-caption">
           <thead>
             <tr>
               {canChange && invoice.kind === 'invoice' && <th scope="col">{t('billing.credit.choose')}</th>}

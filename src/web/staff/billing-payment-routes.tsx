@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { paymentMethodKey, receiptPdf } from '../../modules/billing/certificates.js';
 import { listRegies, type Regie } from '../../modules/billing/regies.js';
+import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import { tenantToday } from '../../modules/calendar/local-date.js';
 import { openInvoices, type OpenInvoice } from '../../modules/ledger/allocation.js';
 import { COUNTER_METHODS } from '../../modules/ledger/ledger.tables.js';
@@ -42,7 +43,7 @@ export function staffBillingPaymentRoutes(): FastifyPluginAsyncTypebox {
         if (!data) return reply.callNotFound();
         return reply.page(
           request.t('billing.payment.new', { household: data.household }),
-          <PaymentForm {...data} values={{ regie: data.regieId ?? '', recuLe: data.today }} errors={{}} />,
+          <PaymentForm {...data} values={{ regie: data.regieId ?? '', recuLe: formatCalendarDate(data.today) }} errors={{}} />,
         );
       },
     );
@@ -203,7 +204,7 @@ function PaymentForm(props: {
       <h1>{t('billing.payment.new', { household: props.household })}</h1>
       <ErrorSummary errors={errors} labels={labels} />
       {props.regies.length > 1 && (
-        <form method="get" action={href(page, `/gestion/foyers/${props.householdId}/paiement`)} class="fr-mb-3w">
+        <form method="get" action={href(page, `/gestion/foyers/${props.householdId}/paiement`)} class="fr-col-12 fr-col-md-8 fr-mb-3w">
           <Select
             name="regie"
             label={labels.regie}
@@ -217,49 +218,6 @@ function PaymentForm(props: {
         <form method="post" action={href(page, `/gestion/foyers/${props.householdId}/paiement`)} novalidate class="fr-col-12 fr-col-md-8">
           <CsrfField />
           <input type="hidden" name="regie" value={props.regieId} />
-          {props.invoices.length === 0 ? (
-            <Alert kind="info" small>
-              {t('billing.payment.nothingDue')}
-            </Alert>
-          ) : (
-            <Table caption={t('billing.payment.due')} focusableId="due-caption">
-              <thead>
-                <tr>
-                  <th scope="col">{t('billing.number')}</th>
-                  <th scope="col">{t('billing.dueOn')}</th>
-                  <th scope="col" class="pf-num">
-                    {t('billing.left')}
-                  </th>
-                  <th scope="col">{t('billing.payment.toThisInvoice')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.invoices.map((invoice) => (
-                  <tr key={invoice.id}>
-                    <th scope="row">
-                      {invoice.number}
-                      {invoice.treasury && ` (${t('billing.state.treasury')})`}
-                    </th>
-                    <td>{fmt.day(invoice.dueOn)}</td>
-                    <td class="pf-num">{fmt.money(invoice.leftCents)}</td>
-                    <td>
-                      <Input
-                        name={`facture-${invoice.id}`}
-                        label={t('billing.payment.amountFor', { number: invoice.number })}
-                        value={props.values[`facture-${invoice.id}`]}
-                        error={
-                          props.errors.invoices?.[invoice.id]
-                            ? t(props.errors.invoices[invoice.id] === 'allocationAboveDue' ? 'billing.payment.allocationAboveDue' : 'field.error.amount')
-                            : undefined
-                        }
-                        inputMode="text"
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-          )}
           <Select
             name="moyen"
             label={labels.moyen}
@@ -316,6 +274,51 @@ function PaymentForm(props: {
               </div>
             </div>
           </fieldset>
+          {/* Below the choice of how to share the payment out: the amounts typed here count only when it says so. */}
+          {props.invoices.length === 0 ? (
+            <Alert kind="info" small>
+              {t('billing.payment.nothingDue')}
+            </Alert>
+          ) : (
+            <Table caption={t('billing.payment.due')} focusableId="due-caption">
+              <thead>
+                <tr>
+                  <th scope="col">{t('billing.number')}</th>
+                  <th scope="col">{t('billing.dueOn')}</th>
+                  <th scope="col" class="pf-num">
+                    {t('billing.left')}
+                  </th>
+                  <th scope="col">{t('billing.payment.toThisInvoice')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.invoices.map((invoice) => (
+                  <tr key={invoice.id}>
+                    <th scope="row">
+                      {invoice.number}
+                      {invoice.treasury && ` (${t('billing.state.treasury')})`}
+                    </th>
+                    <td>{fmt.day(invoice.dueOn)}</td>
+                    <td class="pf-num">{fmt.money(invoice.leftCents)}</td>
+                    <td>
+                      <Input
+                        name={`facture-${invoice.id}`}
+                        label={t('billing.payment.amountFor', { number: invoice.number })}
+                        hideLabel
+                        value={props.values[`facture-${invoice.id}`]}
+                        error={
+                          props.errors.invoices?.[invoice.id]
+                            ? t(props.errors.invoices[invoice.id] === 'allocationAboveDue' ? 'billing.payment.allocationAboveDue' : 'field.error.amount')
+                            : undefined
+                        }
+                        inputMode="text"
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          )}
           <Button icon="fr-icon-money-euro-circle-line">{t('billing.payment.record')}</Button>
         </form>
       )}
@@ -324,44 +327,49 @@ function PaymentForm(props: {
 }
 
 function PaymentList(props: { payments: PaymentRow[] }) {
-  const page = usePage();
-  const { t, fmt } = page;
+  const { t } = usePage();
   return (
     <>
       <h1>{t('billing.payments.title')}</h1>
       <p>{t('billing.payments.intro')}</p>
-      {props.payments.length === 0 ? (
-        <p>{t('billing.payments.none')}</p>
-      ) : (
-        <Table caption={t('billing.payments.title')} noCaption focusableId="payments-caption">
-          <thead>
-            <tr>
-              <th scope="col">{t('billing.payment.number')}</th>
-              <th scope="col">{t('billing.payment.receivedOn')}</th>
-              <th scope="col">{t('billing.household')}</th>
-              <th scope="col">{t('billing.payment.method')}</th>
-              <th scope="col" class="pf-num">
-                {t('billing.amount')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.payments.map((payment) => (
-              <tr key={payment.id}>
-                <th scope="row">
-                  <a href={href(page, `${PAYMENTS_PATH}/${payment.id}`)}>{payment.number}</a>
-                  {payment.cancelled && ` — ${t('billing.payment.cancelled')}`}
-                </th>
-                <td>{fmt.day(payment.receivedOn)}</td>
-                <td>{payment.householdName}</td>
-                <td>{t(paymentMethodKey(payment.method))}</td>
-                <td class="pf-num">{fmt.money(payment.amountCents)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      {props.payments.length === 0 ? <p>{t('billing.payments.none')}</p> : <PaymentTable payments={props.payments} caption={t('billing.payments.title')} />}
     </>
+  );
+}
+
+/** Payments as staff list them: receipt, date, household (unless all are one household's: then the régie), method, amount. */
+export function PaymentTable(props: { payments: PaymentRow[]; caption: string; withHousehold?: boolean }) {
+  const page = usePage();
+  const { t, fmt } = page;
+  const withHousehold = props.withHousehold ?? true;
+  return (
+    <Table caption={props.caption} noCaption focusableId="payments-caption">
+      <thead>
+        <tr>
+          <th scope="col">{t('billing.payment.number')}</th>
+          <th scope="col">{t('billing.payment.receivedOn')}</th>
+          {withHousehold ? <th scope="col">{t('billing.household')}</th> : <th scope="col">{t('billing.regie')}</th>}
+          <th scope="col">{t('billing.payment.method')}</th>
+          <th scope="col" class="pf-num">
+            {t('billing.amount')}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.payments.map((payment) => (
+          <tr key={payment.id}>
+            <th scope="row">
+              <a href={href(page, `${PAYMENTS_PATH}/${payment.id}`)}>{payment.number}</a>
+              {payment.cancelled && ` — ${t('billing.payment.cancelled')}`}
+            </th>
+            <td>{fmt.day(payment.receivedOn)}</td>
+            <td>{withHousehold ? payment.householdName : payment.regieName}</td>
+            <td>{t(paymentMethodKey(payment.method))}</td>
+            <td class="pf-num">{fmt.money(payment.amountCents)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
   );
 }
 
@@ -406,7 +414,7 @@ function PaymentPage(props: { payment: PaymentRow; notice?: string | undefined; 
         <dt>{t('billing.payment.method')}</dt>
         <dd>
           {t(paymentMethodKey(payment.method))}
-          {payment.chequeNumber && ` n° ${payment.chequeNumber}`}
+          {payment.chequeNumber && ` ${t('billing.payment.chequeValue', { number: payment.chequeNumber })}`}
           {payment.bankName && ` (${payment.bankName})`}
         </dd>
         <dt>{t('billing.payment.amount')}</dt>
@@ -414,6 +422,11 @@ function PaymentPage(props: { payment: PaymentRow; notice?: string | undefined; 
         <dt>{t('billing.payment.payer')}</dt>
         <dd>{payment.payerName}</dd>
       </dl>
+      <p>
+        <ButtonLink href={href(page, `${PAYMENTS_PATH}/${payment.id}/recu`)} variant="secondary" icon="fr-icon-download-line">
+          {t('billing.payment.receipt')}
+        </ButtonLink>
+      </p>
       <h2>{t('billing.payment.paid')}</h2>
       {payment.paid.length === 0 ? (
         <p>{t('billing.payment.paidNothing')}</p>
@@ -427,11 +440,6 @@ function PaymentPage(props: { payment: PaymentRow; notice?: string | undefined; 
         </ul>
       )}
       {credit > 0 && !payment.cancelled && <p>{t('billing.payment.credit', { amount: fmt.money(credit) })}</p>}
-      <p>
-        <ButtonLink href={href(page, `${PAYMENTS_PATH}/${payment.id}/recu`)} variant="secondary" icon="fr-icon-download-line">
-          {t('billing.payment.receipt')}
-        </ButtonLink>
-      </p>
       {canChange && !payment.cancelled && (
         <form method="post" action={href(page, `${PAYMENTS_PATH}/${payment.id}/annulation`)} novalidate class="fr-mt-4w">
           <CsrfField />

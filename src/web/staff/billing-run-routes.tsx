@@ -418,16 +418,17 @@ function RunDone(props: { run: RunRow; invoices: InvoiceSummary[] }) {
   );
 }
 
-/** Invoices as staff list them: number, household, date, total, paid, left, state. */
-export function InvoiceTable(props: { invoices: InvoiceSummary[]; caption: string }) {
+/** Invoices as staff list them: number, household (unless all are one household's), date, total, paid, left, state. */
+export function InvoiceTable(props: { invoices: InvoiceSummary[]; caption: string; withHousehold?: boolean }) {
   const page = usePage();
   const { t, fmt } = page;
+  const withHousehold = props.withHousehold ?? true;
   return (
     <Table caption={props.caption} noCaption focusableId="invoices-caption">
       <thead>
         <tr>
           <th scope="col">{t('billing.number')}</th>
-          <th scope="col">{t('billing.household')}</th>
+          {withHousehold ? <th scope="col">{t('billing.household')}</th> : <th scope="col">{t('billing.regie')}</th>}
           <th scope="col">{t('billing.issuedOn')}</th>
           <th scope="col" class="pf-num">
             {t('billing.amount')}
@@ -448,9 +449,7 @@ export function InvoiceTable(props: { invoices: InvoiceSummary[]; caption: strin
             <th scope="row">
               <a href={href(page, `${BILLING_PATH}/factures/${invoice.id}`)}>{invoice.number}</a>
             </th>
-            <td>
-              <a href={href(page, `/gestion/foyers/${invoice.householdId}`)}>{invoice.householdName}</a>
-            </td>
+            <td>{withHousehold ? <a href={href(page, `/gestion/foyers/${invoice.householdId}`)}>{invoice.householdName}</a> : invoice.regieName}</td>
             <td>{fmt.day(invoice.issuedOn)}</td>
             <td class="pf-num">{fmt.money(invoice.totalCents)}</td>
             <td class="pf-num">{fmt.money(invoice.paidCents)}</td>

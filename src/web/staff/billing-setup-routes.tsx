@@ -447,39 +447,46 @@ function TariffBook(props: { book: TariffBookActivity[]; notice: string | undefi
               </tr>
             </thead>
             <tbody>
-              {activity.units.map((unit) => (
-                <tr key={unit.id}>
-                  <th scope="row">{unit.name}</th>
-                  <td>
-                    {unit.tariffs.length === 0
-                      ? t('billing.tariffs.none')
-                      : unit.tariffs.map((tariff) => <div key={tariff.id}>{page.fmt.day(tariff.effectiveFrom)}</div>)}
-                  </td>
-                  <td>
-                    {unit.tariffs.map((tariff) => (
-                      <div key={tariff.id}>
-                        <TariffSummary tariff={tariff} />
-                      </div>
-                    ))}
-                  </td>
-                  <td>
-                    {canChange && (
-                      <a class="fr-link" href={href(page, `${TARIFFS_PATH}/${unit.id}`)}>
-                        {t('billing.tariff.add')}
-                      </a>
+              {activity.units.flatMap((unit) => {
+                // A tariff a row, under its unit's name: each price on the line of its date and of its removal.
+                const rows = unit.tariffs.length === 0 ? [null] : unit.tariffs;
+                return rows.map((tariff, index) => (
+                  <tr key={tariff?.id ?? unit.id}>
+                    {index === 0 && (
+                      <th scope="row" rowSpan={rows.length}>
+                        {unit.name}
+                      </th>
                     )}
-                    {canChange &&
-                      unit.tariffs.map((tariff) => (
-                        <form key={tariff.id} method="post" action={href(page, `${TARIFFS_PATH}/${tariff.id}/suppression`)} class="pf-inline-form">
-                          <CsrfField />
-                          <Button variant="tertiary-no-outline" class="fr-btn--sm">
-                            {t('billing.tariff.remove', { from: page.fmt.day(tariff.effectiveFrom) })}
-                          </Button>
-                        </form>
-                      ))}
-                  </td>
-                </tr>
-              ))}
+                    <td>{tariff ? page.fmt.day(tariff.effectiveFrom) : t('billing.tariffs.none')}</td>
+                    <td class="pf-wrap">{tariff && <TariffSummary tariff={tariff} />}</td>
+                    <td>
+                      {canChange && (
+                        <ul class="pf-plain-list">
+                          {index === 0 && (
+                            <li>
+                              <a class="fr-link" href={href(page, `${TARIFFS_PATH}/${unit.id}`)}>
+                                {t('billing.tariff.add')}
+                                <span class="fr-sr-only"> — {unit.name}</span>
+                              </a>
+                            </li>
+                          )}
+                          {tariff && (
+                            <li>
+                              <form method="post" action={href(page, `${TARIFFS_PATH}/${tariff.id}/suppression`)} class="pf-inline-form">
+                                <CsrfField />
+                                <Button variant="tertiary-no-outline" class="fr-btn--sm fr-px-0">
+                                  {t('billing.tariff.remove', { from: page.fmt.day(tariff.effectiveFrom) })}
+                                  <span class="fr-sr-only"> — {unit.name}</span>
+                                </Button>
+                              </form>
+                            </li>
+                          )}
+                        </ul>
+                      )}
+                    </td>
+                  </tr>
+                ));
+              })}
             </tbody>
           </Table>
         </section>
@@ -506,6 +513,8 @@ function TariffSummary(props: { tariff: StoredTariff }) {
       {care}
       {tariff.mealCents > 0 && ` + ${t('billing.tariff.mealPart', { price: fmt.money(tariff.mealCents) })}`}
       {tariff.siblingPercents.some((percent) => percent > 0) && ` — ${t('billing.tariff.siblingsValue', { percents: tariff.siblingPercents.join(' / ') })}`}
+      {tariff.nonResidentExtraCents > 0 && ` — ${t('billing.tariff.nonResidentValue', { price: fmt.money(tariff.nonResidentExtraCents) })}`}
+      {tariff.unbookedCents !== null && ` — ${t('billing.tariff.unbookedValue', { price: fmt.money(tariff.unbookedCents) })}`}
     </>
   );
 }
@@ -559,15 +568,22 @@ function TariffForm(props: {
           </legend>
           <p class="fr-hint-text fr-fieldset__element">{t('billing.tariff.bracketsHint')}</p>
           {props.errors.tranches && <p class="fr-error-text fr-fieldset__element">{props.errors.tranches}</p>}
+          {/* A bracket a line, its quotient and its price side by side. */}
           {Array.from({ length: BRACKET_ROWS }, (_, row) => (
-            <div class="fr-fieldset__element fr-fieldset__element--inline" key={row}>
-              <Input
-                name={`trancheDe${row}`}
-                label={t('billing.tariff.bracketFrom', { row: row + 1 })}
-                inputMode="numeric"
-                value={props.values[`trancheDe${row}`]}
-              />
-              <Input name={`tranchePrix${row}`} label={t('billing.tariff.bracketPrice', { row: row + 1 })} value={props.values[`tranchePrix${row}`]} />
+            <div class="fr-fieldset__element" key={row}>
+              <div class="fr-grid-row fr-grid-row--gutters">
+                <div class="fr-col-6">
+                  <Input
+                    name={`trancheDe${row}`}
+                    label={t('billing.tariff.bracketFrom', { row: row + 1 })}
+                    inputMode="numeric"
+                    value={props.values[`trancheDe${row}`]}
+                  />
+                </div>
+                <div class="fr-col-6">
+                  <Input name={`tranchePrix${row}`} label={t('billing.tariff.bracketPrice', { row: row + 1 })} value={props.values[`tranchePrix${row}`]} />
+                </div>
+              </div>
             </div>
           ))}
         </fieldset>

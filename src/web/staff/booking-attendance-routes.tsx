@@ -336,7 +336,7 @@ function UnbookedSection(props: { view: AttendanceView; site: SiteChoice; entry:
       ) : (
         <>
           <ErrorSummary errors={{ enfant: entry?.error }} labels={{ enfant: label }} />
-          <form method="post" action={href(page, `${PATH}/sans-reservation`)} novalidate>
+          <form method="post" action={href(page, `${PATH}/sans-reservation`)} novalidate class="fr-col-12 fr-col-md-8">
             <CsrfField />
             <input type="hidden" name="site" value={siteParam(props.site)} />
             <input type="hidden" name="jour" value={view.day} />

@@ -17,14 +17,18 @@ import {
   type StoredValue,
 } from '../../modules/households/record-fields.js';
 import type { TenantSettings } from '../../modules/tenancy/tenancy.tables.js';
+import type { InvoiceSummary } from '../../modules/billing/invoices.js';
+import type { PaymentRow } from '../../modules/ledger/payments.js';
 import { Alert } from '../components/dsfr/alert.js';
-import { Button } from '../components/dsfr/button.js';
+import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { qualityLabel } from '../components/record-value.js';
 import { ContactList, FieldChangeList, RequestChange } from '../components/request-change.js';
 import { RequestStatusBadge, StatusBadge } from '../components/status-badge.js';
 import { personName, personValue, RecordSectionView, regionName } from '../family/record-page.js';
 import { href, usePage } from '../page-context.js';
+import { PaymentTable } from './billing-payment-routes.js';
+import { InvoiceTable } from './billing-run-routes.js';
 import { useCanChange } from './staff-access.js';
 
 export type HouseholdNotice = 'cree' | 'invitation' | 'deja-actif' | 'enregistre' | 'inchange';
@@ -43,12 +47,20 @@ export interface HouseholdFile {
   requests: RequestRow[];
   history: HistoryEntry[];
   accounts: HouseholdAccount[];
+  money: HouseholdMoney;
   today: string;
   settings: TenantSettings;
   notice: HouseholdNotice | undefined;
 }
 
-/** A household's whole file for staff: record, people, logins, requests and history. */
+/** What the household owes (all régies together; negative: a credit), its invoices and credit notes, its payments. */
+export interface HouseholdMoney {
+  balanceCents: number;
+  invoices: InvoiceSummary[];
+  payments: PaymentRow[];
+}
+
+/** A household's whole file for staff: record, people, money, logins, requests and history. */
 export function HouseholdPage(props: HouseholdFile) {
   const page = usePage();
   const { t } = page;
@@ -96,7 +108,7 @@ export function HouseholdPage(props: HouseholdFile) {
           {t('staff.household.contents')}
         </p>
         <ol class="fr-summary__list">
-          {(['household', 'adults', 'children', 'logins', 'requests', 'history'] as const).map((part) => (
+          {(['household', 'adults', 'children', 'billing', 'logins', 'requests', 'history'] as const).map((part) => (
             <li key={part}>
               <a class="fr-summary__link" href={`#${part}`}>
                 {t(`staff.household.part.${part}`)}
@@ -165,6 +177,9 @@ export function HouseholdPage(props: HouseholdFile) {
         </div>
       ))}
 
+      <h2 id="billing">{t('staff.household.part.billing')}</h2>
+      <Money householdId={record.household.id} money={props.money} />
+
       <h2 id="logins">{t('staff.household.part.logins')}</h2>
       <Logins householdId={record.household.id} accounts={props.accounts} />
 
@@ -173,6 +188,46 @@ export function HouseholdPage(props: HouseholdFile) {
 
       <h2 id="history">{t('staff.household.part.history')}</h2>
       <History entries={props.history} />
+    </>
+  );
+}
+
+/** The household's account with the service: its balance, a payment to record, its invoices and payments. */
+function Money(props: { householdId: string; money: HouseholdMoney }) {
+  const page = usePage();
+  const { t, fmt } = page;
+  const canChange = useCanChange();
+  const { balanceCents, invoices, payments } = props.money;
+  const balance =
+    balanceCents > 0
+      ? t('staff.household.balanceDue', { amount: fmt.money(balanceCents) })
+      : balanceCents < 0
+        ? t('staff.household.balanceCredit', { amount: fmt.money(-balanceCents) })
+        : t('staff.household.balanceZero');
+  return (
+    <>
+      <p class="fr-text--lg">
+        <strong>{balance}</strong>
+      </p>
+      {canChange && (
+        <p>
+          <ButtonLink href={href(page, `/gestion/foyers/${props.householdId}/paiement`)} icon="fr-icon-money-euro-circle-line">
+            {t('billing.payment.recordOne')}
+          </ButtonLink>
+        </p>
+      )}
+      <h3 class="fr-h5">{t('staff.household.invoices')}</h3>
+      {invoices.length === 0 ? (
+        <p>{t('staff.household.noInvoice')}</p>
+      ) : (
+        <InvoiceTable invoices={invoices} caption={t('staff.household.invoices')} withHousehold={false} />
+      )}
+      <h3 class="fr-h5">{t('billing.payments.title')}</h3>
+      {payments.length === 0 ? (
+        <p>{t('billing.payments.none')}</p>
+      ) : (
+        <PaymentTable payments={payments} caption={t('billing.payments.title')} withHousehold={false} />
+      )}
     </>
   );
 }

@@ -1,11 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { listInvoices } from '../../modules/billing/invoices.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import { householdRequests, pendingFieldValues } from '../../modules/households/change-requests.js';
 import { householdAccounts, resendFirstAccess } from '../../modules/households/household-accounts.js';
 import { householdHistory } from '../../modules/households/household-history.js';
 import { getHouseholdRecord } from '../../modules/households/household-record.js';
 import { searchHouseholds, SEARCH_LIMIT, type HouseholdHit } from '../../modules/households/household-search.js';
+import { householdBalanceCents } from '../../modules/ledger/balance.js';
+import { listPayments } from '../../modules/ledger/payments.js';
 import { mailContextOf } from '../auth/mail-context.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
@@ -43,6 +46,11 @@ export function staffHouseholdRoutes(): FastifyPluginAsyncTypebox {
           requests: (await householdRequests(scope, id)) ?? [],
           history: (await householdHistory(scope, id)) ?? [],
           accounts: await householdAccounts(scope, id),
+          money: {
+            balanceCents: await householdBalanceCents(scope.tx, scope.tenantId, id),
+            invoices: await listInvoices(scope, { householdId: id }),
+            payments: await listPayments(scope, { householdId: id }),
+          },
           today: localDate(scope.now, tenant.time_zone),
         };
       });

@@ -15,6 +15,8 @@ export interface FieldProps {
   describedBy?: string;
   maxLength?: number;
   autofocus?: boolean;
+  /** The label for screen readers only, where the field's row and column already say it (a table's cell). */
+  hideLabel?: boolean;
 }
 
 export function fieldId(name: string): string {
@@ -28,7 +30,7 @@ export function Input(props: FieldProps) {
   const describedBy = [props.error ? errorId : '', props.hint ? `${id}-hint` : '', props.describedBy ?? ''].filter(Boolean).join(' ') || undefined;
   return (
     <div class={`fr-input-group${props.error ? ' fr-input-group--error' : ''}`}>
-      <label class="fr-label" for={id}>
+      <label class={props.hideLabel ? 'fr-label fr-sr-only' : 'fr-label'} for={id}>
         {props.label}
         {props.required && ' *'}
         {props.hint && (
