@@ -30,16 +30,26 @@ export const LINE_LABELS: Record<LineKind, MessageKey> = {
 export async function invoicePdf(scope: Scope, invoiceId: string, lang: Lang): Promise<{ number: string; pdf: Buffer } | null> {
   const invoice = await findInvoice(scope, invoiceId);
   if (!invoice) return null;
+  const stored = await storedPdf(scope, invoiceId, lang);
+  if (stored) return { number: invoice.number, pdf: stored };
+  await keepPdf(scope, invoice, await issuerOf(scope.tx, scope.tenantId), lang);
+  // Two requests at once make it twice: each gives the one kept first.
+  return { number: invoice.number, pdf: (await storedPdf(scope, invoiceId, lang))! };
+}
+
+async function storedPdf(scope: Scope, invoiceId: string, lang: Lang): Promise<Buffer | null> {
   const stored = await scope.tx.selectFrom('invoice_pdfs').select('pdf').where('invoice_id', '=', invoiceId).where('lang', '=', lang).executeTakeFirst();
-  if (stored) return { number: invoice.number, pdf: stored.pdf };
-  const pdf = await renderInvoicePdf(invoice, await issuerOf(scope.tx, scope.tenantId), await paidAtIssue(scope, invoiceId), lang);
+  return stored?.pdf ?? null;
+}
+
+/** Makes the PDF and keeps it, unless one was kept meanwhile. */
+async function keepPdf(scope: Scope, invoice: InvoiceDetail, issuer: Issuer, lang: Lang): Promise<void> {
+  const pdf = await renderInvoicePdf(invoice, issuer, await paidAtIssue(scope, invoice.id), lang);
   await scope.tx
     .insertInto('invoice_pdfs')
-    .values({ invoice_id: invoiceId, tenant_id: scope.tenantId, lang, pdf, created_at: scope.now })
+    .values({ invoice_id: invoice.id, tenant_id: scope.tenantId, lang, pdf, created_at: scope.now })
     .onConflict((conflict) => conflict.columns(['invoice_id', 'lang']).doNothing())
     .execute();
-  const kept = await scope.tx.selectFrom('invoice_pdfs').select('pdf').where('invoice_id', '=', invoiceId).where('lang', '=', lang).executeTakeFirstOrThrow();
-  return { number: invoice.number, pdf: kept.pdf };
 }
 
 /** What the household's credit paid of the invoice in the transaction that issued it: the PDF shows the invoice as issued. */
@@ -137,27 +147,31 @@ function groupedIban(iban: string): string {
 /**
  * Makes and keeps the PDFs of a run's invoices not made yet, in their families' languages, a batch
  * per transaction: after a run, so that families download them at once. Answers how many it made.
+ * What is missing is read once (the run's invoices have no index of their own: a query per batch
+ * read them all again each time); a job taken again after a failure starts from what is left.
  */
 export async function renderRunPdfs(inTenantScope: <T>(work: (scope: Scope) => Promise<T>) => Promise<T>, runId: string, batch = 50): Promise<number> {
-  let made = 0;
-  for (;;) {
-    const done = await inTenantScope(async (scope) => {
-      const missing = await scope.tx
-        .selectFrom('invoices as i')
-        .select(['i.id', 'i.lang'])
-        .where('i.run_id', '=', runId)
-        .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('invoice_pdfs as p').select('p.invoice_id').whereRef('p.invoice_id', '=', 'i.id').whereRef('p.lang', '=', 'i.lang'))),
-        )
-        .orderBy('i.seq')
-        .limit(batch)
-        .execute();
-      for (const invoice of missing) await invoicePdf(scope, invoice.id, invoice.lang);
-      return missing.length;
+  const missing = await inTenantScope((scope) =>
+    scope.tx
+      .selectFrom('invoices as i')
+      .select(['i.id', 'i.lang'])
+      .where('i.run_id', '=', runId)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('invoice_pdfs as p').select('p.invoice_id').whereRef('p.invoice_id', '=', 'i.id').whereRef('p.lang', '=', 'i.lang'))),
+      )
+      .orderBy('i.seq')
+      .execute(),
+  );
+  for (let start = 0; start < missing.length; start += batch) {
+    await inTenantScope(async (scope) => {
+      const issuer = await issuerOf(scope.tx, scope.tenantId);
+      for (const { id, lang } of missing.slice(start, start + batch)) {
+        const invoice = await findInvoice(scope, id);
+        if (invoice) await keepPdf(scope, invoice, issuer, lang);
+      }
     });
-    made += done;
-    if (done < batch) return made;
   }
+  return missing.length;
 }
 
 export const RUN_PDFS_QUEUE = 'invoice-run-pdfs';

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import { formatters, type Lang, type Translate } from '../../i18n/catalogue.js';
 
@@ -12,6 +13,67 @@ import { formatters, type Lang, type Translate } from '../../i18n/catalogue.js';
 const FONTS = new URL('../../../node_modules/@gouvfr/dsfr/dist/fonts/', import.meta.url).pathname;
 const MARGIN = 50;
 const WIDTH = 595.28 - 2 * MARGIN;
+
+/**
+ * Marianne, read and parsed once per process. Given a file, pdfkit reads, inflates and parses the
+ * font again for each document, and shapes each word again: most of a PDF's time. A parsed font
+ * (fontkit's, the parser pdfkit itself uses) is shared, and so are the shapes of its words; each
+ * document still makes its own subset of the glyphs it prints, so the bytes are the same as with a
+ * font of its own (Marianne maps each glyph to one character: what a glyph stands for does not
+ * depend on the documents made before).
+ */
+let marianne: { regular: PDFKit.Mixins.PDFFontSource; bold: PDFKit.Mixins.PDFFontSource } | undefined;
+function parsedFonts(): NonNullable<typeof marianne> {
+  if (!marianne) {
+    const fontkit = createRequire(createRequire(import.meta.url).resolve('pdfkit'))('fontkit') as { openSync(path: string): FontkitFont };
+    marianne = {
+      regular: withSharedShapes(fontkit.openSync(`${FONTS}Marianne-Regular.woff`)),
+      bold: withSharedShapes(fontkit.openSync(`${FONTS}Marianne-Bold.woff`)),
+    };
+  }
+  return marianne;
+}
+
+interface GlyphRun {
+  glyphs: unknown[];
+  positions: Record<string, number>[];
+  readonly advanceWidth: number;
+}
+
+interface FontkitFont {
+  layout(text: string, features?: unknown): GlyphRun;
+}
+
+/**
+ * Each word's shape laid out once per process (a bounded number of them). pdfkit scales a run's
+ * positions in place, by 1000 / units per em (1 for Marianne, not for every font): each call gets
+ * its own copy.
+ */
+function withSharedShapes(font: FontkitFont): PDFKit.Mixins.PDFFontSource {
+  const layout = font.layout.bind(font);
+  const shapes = new Map<string, GlyphRun>();
+  font.layout = (text, features) => {
+    if (features !== undefined) return layout(text, features);
+    let shape = shapes.get(text);
+    if (!shape) {
+      if (shapes.size >= 20_000) shapes.clear();
+      shape = layout(text);
+      shapes.set(text, shape);
+    }
+    const positions = shape.positions.map((position) => ({ ...position }));
+    return {
+      glyphs: shape.glyphs,
+      positions,
+      get advanceWidth() {
+        let width = 0;
+        for (const position of positions) width += position.xAdvance!;
+        return width;
+      },
+    };
+  };
+  // pdfkit takes a parsed font as it takes a file; its types know only files and bytes.
+  return font as unknown as PDFKit.Mixins.PDFFontSource;
+}
 
 export interface Issuer {
   name: string;
@@ -56,8 +118,9 @@ export function startPdf(options: { lang: Lang; t: Translate; title: string; cre
     },
     lang: options.lang === 'fr' ? 'fr-FR' : 'en-GB',
   });
-  doc.registerFont('regular', `${FONTS}Marianne-Regular.woff`);
-  doc.registerFont('bold', `${FONTS}Marianne-Bold.woff`);
+  const fonts = parsedFonts();
+  doc.registerFont('regular', fonts.regular);
+  doc.registerFont('bold', fonts.bold);
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const fmt = formatters(options.lang, 'Europe/Paris');
