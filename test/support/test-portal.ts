@@ -34,6 +34,8 @@ export interface TestPortal {
   db: Database;
   clock: ManualClock;
   config: Config;
+  /** The PostgreSQL database of this portal, when the tests run on a server (another process may open it). */
+  databaseUrl: string | undefined;
   /** Runs work as the system inside one tenant (test set-up and assertions on rows). */
   inTenant<T>(tenant: Tenant, work: (scope: Scope) => Promise<T>): Promise<T>;
   addTenant(tenant: Partial<NewTenant> & { slug: string }): Promise<Tenant>;
@@ -62,7 +64,7 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
     ALTCHA_MAX_NUMBER: '1000',
     ...options.env,
   });
-  const { db, dropDatabase } = await openTestDatabase(options.firstStart ?? false);
+  const { db, dropDatabase, databaseUrl } = await openTestDatabase(options.firstStart ?? false);
   await migrate(db);
   const clock = new ManualClock(new Date(options.now ?? '2026-11-23T09:00:00Z'));
   const tenants = new TenantDirectory(db);
@@ -94,6 +96,7 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
     db,
     clock,
     config,
+    databaseUrl,
     inTenant: (tenant, work) => inTenant(db, tenant.id, (tx) => work({ tx, tenantId: tenant.id, actor: SYSTEM, now: clock.now() })),
     async addTenant(tenant) {
       const created = await asSystem(db, (tx) => createTenant(tx, { name: `Commune ${tenant.slug}`, ...tenant }));
@@ -109,7 +112,7 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
   };
 }
 
-async function openTestDatabase(empty: boolean): Promise<{ db: Database; dropDatabase: () => Promise<void> }> {
+async function openTestDatabase(empty: boolean): Promise<{ db: Database; dropDatabase: () => Promise<void>; databaseUrl?: string }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     return { db: await openDatabase({ loadDataDir: empty ? undefined : migratedPgliteCopy() }), dropDatabase: async () => undefined };
@@ -123,6 +126,7 @@ async function openTestDatabase(empty: boolean): Promise<{ db: Database; dropDat
   return {
     db,
     dropDatabase: () => adminQuery(serverUrl, `drop database if exists ${name} with (force)`),
+    databaseUrl: url.toString(),
   };
 }
 

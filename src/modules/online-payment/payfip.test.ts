@@ -8,7 +8,8 @@ import type { Channel, Departing, ProviderAnswer } from './providers.js';
 
 // The adapter against the simulator, started here on a port of its own, with a stand-in for the
 // portal's notification address that keeps what it receives.
-const payfip = payfipAdapter(300);
+// Long enough for a loaded machine to answer, short enough for the test of a service that never answers.
+const payfip = payfipAdapter(3_000);
 let app: FastifyInstance;
 let base: string;
 let channel: Channel;
