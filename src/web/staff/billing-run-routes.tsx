@@ -115,6 +115,11 @@ function BillingHome(props: { today: string; regies: Regie[]; runs: RunRow[]; de
           </ButtonLink>
         </li>
         <li>
+          <ButtonLink href={href(page, `${BILLING_PATH}/paiements-en-ligne`)} variant="secondary">
+            {t('nav.staff.onlinePayments')}
+          </ButtonLink>
+        </li>
+        <li>
           <ButtonLink href={href(page, `${BILLING_PATH}/regies`)} variant="secondary">
             {t('billing.home.regies')}
           </ButtonLink>

@@ -347,6 +347,13 @@ function RegieForm(props: {
         </a>
       </p>
       <h1>{props.regie ? props.regie.name : t('billing.regie.new')}</h1>
+      {props.regie && (
+        <p>
+          <a class="fr-link fr-icon-bank-card-line fr-link--icon-left" href={href(page, `${REGIES_PATH}/${props.regie.id}/paiement-en-ligne`)}>
+            {t('onlinePayment.setup.title', { regie: props.regie.name })}
+          </a>
+        </p>
+      )}
       <ErrorSummary errors={props.errors} labels={labels} />
       <form method="post" action={href(page, props.regie ? `${REGIES_PATH}/${props.regie.id}` : REGIES_PATH)} novalidate class="fr-col-12 fr-col-md-8">
         <CsrfField />
