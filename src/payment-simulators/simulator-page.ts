@@ -7,11 +7,14 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-/** A whole page, with the banner that says no real money moves here. */
+/**
+ * A whole page, with the banner that says no real money moves here. Its empty icon spares the
+ * browser asking for /favicon.ico, which nothing serves: a 404 in the console of every first visit.
+ */
 export function simulatorPage(provider: string, title: string, body: string): string {
   return `<!doctype html>
 <html lang="fr">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} — simulateur ${escapeHtml(provider)}</title></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${escapeHtml(title)} — simulateur ${escapeHtml(provider)}</title></head>
 <body>
 <header><p><strong>Simulateur ${escapeHtml(provider)} — aucun paiement réel.</strong> Ce service imite le prestataire de paiement pour la démonstration et les tests.</p></header>
 <main>

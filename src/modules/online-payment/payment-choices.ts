@@ -13,6 +13,11 @@ export interface PaymentChoices {
   atTreasury: OpenInvoice[];
   channels: ChannelChoice[];
   partialAllowed: boolean;
+  /**
+   * The web origins of those providers: the pay page's form may lead there. Browsers check the
+   * redirect that answers a form (PayFiP's) against the form-action of the form's own page.
+   */
+  providerOrigins: string[];
 }
 
 /** The choices for the régie of an invoice of the household; null when it is not the household's. */
@@ -27,6 +32,7 @@ export async function paymentChoicesOf(scope: Scope, householdId: string, invoic
     .executeTakeFirst();
   if (!invoice) return null;
   const open = await openInvoices(scope, householdId, invoice.id);
+  const endpoints = await scope.tx.selectFrom('payment_channels').select('endpoint').where('regie_id', '=', invoice.id).where('enabled', '=', true).execute();
   return {
     regieId: invoice.id,
     regieName: invoice.name,
@@ -34,6 +40,7 @@ export async function paymentChoicesOf(scope: Scope, householdId: string, invoic
     atTreasury: open.filter((row) => row.treasury),
     channels: await channelsOfRegies(scope, [invoice.id]),
     partialAllowed: invoice.online_partial,
+    providerOrigins: [...new Set(endpoints.flatMap(({ endpoint }) => (URL.canParse(endpoint) ? [new URL(endpoint).origin] : [])))],
   };
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { MessageKey, Translate } from '../../i18n/catalogue.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
@@ -59,6 +59,7 @@ export function familyOnlinePaymentRoutes(services: Services): FastifyPluginAsyn
     app.get('/paiement', { preHandler: requireFamily, schema: { querystring: PayQuery } }, async (request, reply) => {
       const choices = await loadChoices(request, request.query.facture);
       if (!choices) return reply.callNotFound();
+      allowProviders(reply, choices);
       const values = { factures: [request.query.facture], moyen: choices.channels.length === 1 ? choices.channels[0]!.id : '', montant: '' };
       return reply.page(request.t('family.pay.title'), <PayPage choices={choices} from={request.query.facture} values={values} errors={{}} />);
     });
@@ -85,6 +86,7 @@ export function familyOnlinePaymentRoutes(services: Services): FastifyPluginAsyn
       }
       const choices = await loadChoices(request, depuis);
       if (!choices) return reply.callNotFound();
+      allowProviders(reply, choices);
       const errors = started.kind === 'invalid' ? payMessages(request.t, started.errors) : {};
       return reply.page(
         request.t('family.pay.title'),
@@ -107,6 +109,14 @@ export function familyOnlinePaymentRoutes(services: Services): FastifyPluginAsyn
       return reply.page(request.t('family.pay.resultTitle'), <ResultPage attempt={attempt} />);
     });
   };
+}
+
+/**
+ * The pay page's form may lead to the régie's providers: PayFiP answers it with a redirect to the
+ * Treasury, and browsers check that redirect against the form-action of the page holding the form.
+ */
+function allowProviders(reply: FastifyReply, choices: PaymentChoices): void {
+  for (const origin of choices.providerOrigins) allowFormActionTo(reply, origin);
 }
 
 async function loadChoices(request: FastifyRequest, invoiceId: string): Promise<PaymentChoices | null> {
@@ -201,7 +211,8 @@ function PayPage(props: { choices: PaymentChoices; from: string; values: FormVal
 
 /** The form the browser posts to the provider: sent by itself by the page's script, or by its button. */
 function DeparturePage(props: { attempt: AttemptView; url: string; fields: Record<string, string> }) {
-  const { t, fmt } = usePage();
+  const page = usePage();
+  const { t, fmt } = page;
   return (
     <>
       <h1>{t('family.pay.departTitle')}</h1>
@@ -209,9 +220,15 @@ function DeparturePage(props: { attempt: AttemptView; url: string; fields: Recor
         {Object.entries(props.fields).map(([name, value]) => (
           <input type="hidden" name={name} value={value} key={name} />
         ))}
-        <p>{t('family.pay.departText', { amount: fmt.money(props.attempt.amountCents), provider: t(PROVIDER_KEYS[props.attempt.provider]) })}</p>
+        <p>{t('family.pay.departText', { amount: fmt.money(props.attempt.amountCents) })}</p>
+        <p>{t('family.pay.departProvider', { provider: t(PROVIDER_KEYS[props.attempt.provider]) })}</p>
         <Button icon="fr-icon-lock-line">{t('family.pay.departButton')}</Button>
       </form>
+      <p class="fr-mt-4w">
+        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, PAGES.invoices)}>
+          {t('family.pay.toInvoices')}
+        </a>
+      </p>
     </>
   );
 }
@@ -237,11 +254,11 @@ function ResultPage(props: { attempt: AttemptView }) {
       {attempt.state === 'pending' && (
         <form method="get" action={href(page, pagePath(PAGES.paymentReturn, { attemptId: attempt.id }))} data-auto-retry="3">
           <Button variant="secondary" icon="fr-icon-refresh-line">
-            {t('family.pay.resultTitle')}
+            {t('family.pay.refresh')}
           </Button>
         </form>
       )}
-      <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
+      <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mt-3w">
         {attempt.payment && (
           <li>
             <ButtonLink href={href(page, receiptPath(attempt.payment.id))} icon="fr-icon-download-line">
