@@ -600,16 +600,30 @@ async function insertChunked<T extends object>(rows: T[], insert: (chunk: T[]) =
   for (let start = 0; start < rows.length; start += size) await insert(rows.slice(start, start + size));
 }
 
-/** One array per column rather than one parameter per value: a month of a city is hundreds of thousands of days. */
+/**
+ * One array per column rather than one parameter per value: a month of a city is hundreds of
+ * thousands of days. Each array is sent as PostgreSQL's array text (pg quotes each value of a
+ * JavaScript array, which took seconds for a city's month), in statements of a size whose arrays the
+ * server unpacks in memory (a city's month at once spilled them to disk).
+ */
 async function insertBilledUnits(scope: Scope, units: { lineId: string; charge: PlannedCharge }[]): Promise<void> {
-  if (units.length === 0) return;
-  const column = <T>(read: (unit: { lineId: string; charge: PlannedCharge }) => T) => units.map(read);
-  await sql`
-    insert into billed_units (tenant_id, invoice_line_id, booking_id, day, kind, care_cents, meal_cents, penalty_cents)
-    select ${scope.tenantId}, u.line_id, u.booking_id, u.day, u.kind, u.care, u.meal, u.penalty
-    from unnest(${column((unit) => unit.lineId)}::uuid[], ${column((unit) => unit.charge.bookingId)}::uuid[], ${column((unit) => unit.charge.day)}::date[],
-                ${column((unit) => unit.charge.kind)}::text[], ${column((unit) => unit.charge.care)}::int[], ${column((unit) => unit.charge.meal)}::int[],
-                ${column((unit) => unit.charge.penalty)}::int[]) as u(line_id, booking_id, day, kind, care, meal, penalty)`.execute(scope.tx);
+  for (let start = 0; start < units.length; start += BILLED_UNITS_PER_STATEMENT) {
+    const chunk = units.slice(start, start + BILLED_UNITS_PER_STATEMENT);
+    const column = (read: (unit: { lineId: string; charge: PlannedCharge }) => string | number) => arrayText(chunk.map(read));
+    await sql`
+      insert into billed_units (tenant_id, invoice_line_id, booking_id, day, kind, care_cents, meal_cents, penalty_cents)
+      select ${scope.tenantId}, u.line_id, u.booking_id, u.day, u.kind, u.care, u.meal, u.penalty
+      from unnest(${column((unit) => unit.lineId)}::uuid[], ${column((unit) => unit.charge.bookingId)}::uuid[], ${column((unit) => unit.charge.day)}::date[],
+                  ${column((unit) => unit.charge.kind)}::text[], ${column((unit) => unit.charge.care)}::int[], ${column((unit) => unit.charge.meal)}::int[],
+                  ${column((unit) => unit.charge.penalty)}::int[]) as u(line_id, booking_id, day, kind, care, meal, penalty)`.execute(scope.tx);
+  }
+}
+
+const BILLED_UNITS_PER_STATEMENT = 40_000;
+
+/** Values that need no quoting (uuids, dates, numbers, words of the code) as PostgreSQL's array text. */
+function arrayText(values: (string | number)[]): string {
+  return `{${values.join(',')}}`;
 }
 
 /** Each reversal is a negative billed unit pointing at the charge it reverses, which records it: the day may be billed again. */
