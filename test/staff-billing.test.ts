@@ -149,4 +149,32 @@ describe('billing in the back office', () => {
       assert.equal((await family.get(path)).statusCode, 404, path);
     }
   });
+
+  it('hands back a credit: at most what the family has, with a reason, managers only', async () => {
+    // A cash payment of 30 € on 9,30 € due leaves a credit of 20,70 €.
+    await manager.get(`/ville/gestion/foyers/${s.durand.householdId}/paiement`);
+    const paid = await manager.post(`/ville/gestion/foyers/${s.durand.householdId}/paiement`, {
+      regie: s.regieId,
+      moyen: 'cash',
+      montant: '30,00',
+      payeur: 'Paul DURAND',
+      credit: '1',
+    });
+    assert.equal(paid.statusCode, 302, paid.body);
+    const file = (await manager.get(`/ville/gestion/foyers/${s.durand.householdId}`)).body;
+    const refund = `/ville/gestion/foyers/${s.durand.householdId}/remboursement`;
+    assert.ok(file.includes(`href="${refund}"`), 'offered where there is a credit');
+    const page = (await manager.get(refund)).body;
+    const credit = /avoir de ([\d,]+)\s€/.exec(page)?.[1];
+    assert.ok(credit, 'the credit of the régie is shown');
+    const tooMuch = await manager.post(refund, { regie: s.regieId, montant: '999,00', moyen: 'transfer', motif: '' });
+    assert.equal(tooMuch.statusCode, 400);
+    assert.match(tooMuch.body, new RegExp(`Le montant dépasse l’avoir de la famille dans cette régie \\(${credit}\\s€\\)`));
+    assert.match(tooMuch.body, /value="999,00"/, 'what was typed is kept');
+    assert.equal((await reader.post(refund, { regie: s.regieId, montant: '1,00', moyen: 'cash', motif: 'x' })).statusCode, 403);
+    const done = await manager.post(refund, { regie: s.regieId, montant: credit!, moyen: 'transfer', motif: 'Trop-perçu remboursé par virement' });
+    assert.equal(done.statusCode, 302);
+    assert.match((await manager.follow(done)).body, /Le remboursement est enregistré/);
+    assert.match((await manager.get(refund)).body, /n’a d’avoir dans aucune régie/);
+  });
 });

@@ -308,9 +308,27 @@ export async function findPayment(scope: Scope, paymentId: string): Promise<Paym
 
 export type RefundResult =
   | { kind: 'refunded'; refundId: string }
-  | { kind: 'invalid'; errors: Partial<Record<'amount' | 'reason' | 'method', FieldError | 'aboveCredit'>>; creditCents: number }
+  | { kind: 'invalid'; errors: RefundErrors; creditCents: number }
   | { kind: 'forbidden' }
   | { kind: 'not_found' };
+
+export interface RefundErrors {
+  amount?: FieldError | 'aboveCredit';
+  reason?: FieldError;
+  method?: FieldError;
+}
+
+/** The régies at which the household has a credit staff may hand back, with how much. */
+export async function refundableCredits(scope: Scope, householdId: string): Promise<{ regieId: string; regieName: string; creditCents: number }[]> {
+  if (!may(scope, 'service.manage')) return [];
+  const regies = await scope.tx.selectFrom('regies').select(['id', 'name']).orderBy('name').execute();
+  const credits = [];
+  for (const regie of regies) {
+    const creditCents = (await availableCredits(scope, householdId, regie.id)).reduce((sum, credit) => sum + credit.leftCents, 0);
+    if (creditCents > 0) credits.push({ regieId: regie.id, regieName: regie.name, creditCents });
+  }
+  return credits;
+}
 
 /** Hands back part of a household's credit at a régie. */
 export async function refundCredit(
@@ -323,7 +341,7 @@ export async function refundCredit(
   if (!household || !regie) return { kind: 'not_found' };
   await lockAccount(scope, household.id, regie.id);
   const creditCents = (await availableCredits(scope, household.id, regie.id)).reduce((sum, credit) => sum + credit.leftCents, 0);
-  const errors: Partial<Record<'amount' | 'reason' | 'method', FieldError | 'aboveCredit'>> = {};
+  const errors: RefundErrors = {};
   const amount = euros(input.amount);
   if (!amount.ok) errors.amount = amount.error;
   else if (!amount.value) errors.amount = 'required';

@@ -6,7 +6,16 @@ import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import { tenantToday } from '../../modules/calendar/local-date.js';
 import { openInvoices, type OpenInvoice } from '../../modules/ledger/allocation.js';
 import { COUNTER_METHODS } from '../../modules/ledger/ledger.tables.js';
-import { cancelPayment, findPayment, listPayments, type PaymentErrors, type PaymentRow, recordPayment } from '../../modules/ledger/payments.js';
+import {
+  cancelPayment,
+  findPayment,
+  listPayments,
+  type PaymentErrors,
+  type PaymentRow,
+  recordPayment,
+  refundableCredits,
+  refundCredit,
+} from '../../modules/ledger/payments.js';
 import { householdName } from '../../modules/households/household-overview.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
@@ -84,6 +93,41 @@ export function staffBillingPaymentRoutes(): FastifyPluginAsyncTypebox {
         return reply.page(
           request.t('billing.payment.new', { household: data.household }),
           <PaymentForm {...data} values={form} errors={result.errors} dueCents={result.dueCents} />,
+          400,
+        );
+      },
+    );
+
+    app.get(
+      '/gestion/foyers/:id/remboursement',
+      { preHandler: requireStaff('manager'), schema: { params: HouseholdParams, querystring: Type.Object({ fait: Type.Optional(Text) }) } },
+      async (request, reply) => {
+        const data = await refundFormData(request, request.params.id);
+        if (!data) return reply.callNotFound();
+        return reply.page(
+          request.t('billing.refund.title', { household: data.household }),
+          <RefundForm {...data} values={{ regie: data.credits[0]?.regieId ?? '', moyen: 'transfer' }} errors={{}} done={request.query.fait === '1'} />,
+        );
+      },
+    );
+
+    app.post(
+      '/gestion/foyers/:id/remboursement',
+      { preHandler: requireStaff('manager'), schema: { params: HouseholdParams, body: Form } },
+      async (request, reply) => {
+        const form = formValues(request.body);
+        const result = await request.inScope((scope) =>
+          refundCredit(scope, { householdId: request.params.id, regieId: form.regie ?? '', amount: form.montant, method: form.moyen, reason: form.motif }),
+        );
+        if (result.kind === 'refunded') return reply.redirect(`${request.base}/gestion/foyers/${request.params.id}/remboursement?fait=1`);
+        if (result.kind === 'forbidden') return reply.errorPage('forbidden');
+        const data = await refundFormData(request, request.params.id);
+        if (result.kind === 'not_found' || !data) return reply.callNotFound();
+        const { amount, method, reason } = result.errors;
+        const errors = billingErrorMessages(request.t, { montant: amount === 'aboveCredit' ? undefined : amount, moyen: method, motif: reason });
+        return reply.page(
+          request.t('billing.refund.title', { household: data.household }),
+          <RefundForm {...data} values={form} errors={errors} aboveCreditCents={amount === 'aboveCredit' ? result.creditCents : undefined} />,
           400,
         );
       },
@@ -450,6 +494,86 @@ function PaymentPage(props: { payment: PaymentRow; notice?: string | undefined; 
             {t('billing.payment.cancelSubmit')}
           </Button>
         </form>
+      )}
+    </>
+  );
+}
+
+async function refundFormData(request: { inScope: import('fastify').FastifyRequest['inScope'] }, householdId: string) {
+  return request.inScope(async (scope) => {
+    const household = await householdName(scope, householdId);
+    return household === null ? null : { householdId, household, credits: await refundableCredits(scope, householdId) };
+  });
+}
+
+function RefundForm(props: {
+  householdId: string;
+  household: string;
+  credits: { regieId: string; regieName: string; creditCents: number }[];
+  values: Record<string, string>;
+  errors: Partial<Record<string, string>>;
+  /** The credit the amount typed went beyond. */
+  aboveCreditCents?: number | undefined;
+  done?: boolean;
+}) {
+  const page = usePage();
+  const { t, fmt } = page;
+  const { values } = props;
+  const errors =
+    props.aboveCreditCents === undefined
+      ? props.errors
+      : { ...props.errors, montant: t('billing.refund.aboveCredit', { amount: fmt.money(props.aboveCreditCents) }) };
+  const labels = {
+    regie: t('billing.refund.regie'),
+    montant: t('billing.refund.amount'),
+    moyen: t('billing.refund.method'),
+    motif: t('billing.refund.reason'),
+  };
+  return (
+    <>
+      <p class="fr-mb-2w">
+        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={href(page, `/gestion/foyers/${props.householdId}#billing`)}>
+          {props.household}
+        </a>
+      </p>
+      <h1>{t('billing.refund.title', { household: props.household })}</h1>
+      {props.done && (
+        <Alert kind="success" small announce>
+          {t('billing.refund.done')}
+        </Alert>
+      )}
+      {props.credits.length === 0 ? (
+        <p>{t('billing.refund.none')}</p>
+      ) : (
+        <>
+          <p>{t('billing.refund.intro')}</p>
+          <ErrorSummary errors={errors} labels={labels} />
+          <form method="post" action={href(page, `/gestion/foyers/${props.householdId}/remboursement`)} novalidate class="fr-col-12 fr-col-md-8">
+            <CsrfField />
+            <Select
+              name="regie"
+              label={labels.regie}
+              required
+              value={values.regie ?? ''}
+              error={errors.regie}
+              options={props.credits.map((credit) => ({
+                value: credit.regieId,
+                label: t('billing.refund.creditOf', { regie: credit.regieName, amount: fmt.money(credit.creditCents) }),
+              }))}
+            />
+            <Input name="montant" label={labels.montant} hint={t('billing.refund.amountHint')} required value={values.montant} error={errors.montant} />
+            <Select
+              name="moyen"
+              label={labels.moyen}
+              required
+              value={values.moyen ?? ''}
+              error={errors.moyen}
+              options={(['transfer', 'cheque', 'cash'] as const).map((method) => ({ value: method, label: t(`billing.refund.method.${method}`) }))}
+            />
+            <Textarea name="motif" label={labels.motif} required value={values.motif} error={errors.motif} />
+            <Button>{t('billing.refund.submit')}</Button>
+          </form>
+        </>
       )}
     </>
   );

@@ -214,6 +214,11 @@ function Money(props: { householdId: string; money: HouseholdMoney }) {
           <ButtonLink href={href(page, `/gestion/foyers/${props.householdId}/paiement`)} icon="fr-icon-money-euro-circle-line">
             {t('billing.payment.recordOne')}
           </ButtonLink>
+          {balanceCents < 0 && (
+            <ButtonLink href={href(page, `/gestion/foyers/${props.householdId}/remboursement`)} variant="secondary" class="fr-ml-2w">
+              {t('billing.refund.recordOne')}
+            </ButtonLink>
+          )}
         </p>
       )}
       <h3 class="fr-h5">{t('staff.household.invoices')}</h3>
