@@ -71,16 +71,13 @@ describe('paying online through PayFiP and TIPI', () => {
 
   /** The family leaves for the provider: the redirect its browser follows, in the same tab. */
   async function leave(browser: TestBrowser, invoiceId: string, provider: ProviderKind): Promise<string> {
-    await browser.get(`/ville/paiement?facture=${invoiceId}`);
+    const page = await browser.get(`/ville/paiement?facture=${invoiceId}`);
+    // Browsers check the redirect that answers the form against the form-action of the form's page.
+    assert.match(String(page.headers['content-security-policy']), /form-action [^;]*http:\/\/127\.0\.0\.1/, 'the pay page’s form may lead to the provider');
     const left = await browser.post('/ville/paiement', { depuis: invoiceId, facture: invoiceId, moyen: channels[provider]! });
     assert.equal(left.statusCode, 303, left.body);
     const location = String(left.headers.location);
     assert.ok(location.startsWith(`${base}/simulateurs/${provider}/tpa/`), location);
-    assert.match(
-      String(left.headers['content-security-policy']),
-      /form-action [^;]*http:\/\/127\.0\.0\.1/,
-      'the redirect that answers the form may lead to the provider',
-    );
     return location.replace(base, '');
   }
 
@@ -134,6 +131,7 @@ describe('paying online through PayFiP and TIPI', () => {
     s.portal.clock.advance(5 * 60_000);
     assert.equal(await reconcile(), 0, 'P5: not known yet');
     assert.equal((await attemptOf(s.martin, 'payfip')).state, 'pending');
+    assert.match((await martin.get(`/ville/paiement?facture=${november.id}`)).body, /attend encore la confirmation du prestataire/, 'paying again is warned');
     s.portal.clock.advance(30 * 60_000);
     assert.equal(await reconcile(), 1);
     assert.equal((await attemptOf(s.martin, 'payfip')).state, 'expired');

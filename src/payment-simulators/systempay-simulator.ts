@@ -8,7 +8,7 @@ import { escapeHtml, hiddenFields, NOTIFICATION_WAYS, type NotificationWay, noti
  * `vads-payment/`, refuses a bad signature as the provider does, lets a person choose the outcome
  * and how the notification (IPN) goes, signs the IPN with the shop's key, posts it to
  * `vads_url_check`, and sends the browser back to `vads_url_return` — with the result in the
- * query, as the real one does, which the portal must not believe.
+ * query when the form asks for it (`vads_return_mode` GET), which the portal must not believe.
  */
 
 export interface SystempayShops {
@@ -112,7 +112,8 @@ ${notificationChoice()}
       );
     }
     const back = new URL(form.vads_url_return ?? '/');
-    for (const name of ['vads_trans_status', 'vads_result', 'vads_order_id', 'vads_amount']) back.searchParams.set(name, ipn[name] ?? '');
+    if (form.vads_return_mode === 'GET')
+      for (const name of ['vads_trans_status', 'vads_result', 'vads_order_id', 'vads_amount']) back.searchParams.set(name, ipn[name] ?? '');
     return reply.redirect(back.toString(), 303);
   });
 };

@@ -25,6 +25,9 @@ export const onlinePayment: Record<keyof typeof fr, string> = {
   'family.pay.error.aboveDue': 'The amount is more than what is left to pay on the invoices chosen.',
   'family.pay.error.belowMinimum': 'Online payments start at €1.00.',
   'family.pay.unavailable': 'The payment service is not answering at the moment. Nothing was charged: try again in a few minutes.',
+  'family.pay.pendingNote':
+    'An online payment of {amount}, started on {at}, is still waiting for the provider’s confirmation: check its result before paying again, so as not to pay twice.',
+  'family.pay.pendingLink': 'See this payment',
   'family.pay.departTitle': 'Secure payment',
   'family.pay.departText': 'You are about to pay {amount} on the secure payment site, in this tab. You will then come back to the portal.',
   'family.pay.departProvider': 'How you pay: {provider}',

@@ -23,6 +23,9 @@ export const onlinePayment = {
   'family.pay.error.aboveDue': 'Le montant dépasse ce qui reste à payer sur les factures choisies.',
   'family.pay.error.belowMinimum': 'Le paiement en ligne commence à 1,00 €.',
   'family.pay.unavailable': 'Le service de paiement ne répond pas pour le moment. Aucune somme n’a été prélevée : réessayez dans quelques minutes.',
+  'family.pay.pendingNote':
+    'Un paiement en ligne de {amount}, commencé le {at}, attend encore la confirmation du prestataire : vérifiez son résultat avant de payer à nouveau, pour ne pas payer deux fois.',
+  'family.pay.pendingLink': 'Voir ce paiement',
   'family.pay.departTitle': 'Paiement sécurisé',
   'family.pay.departText': 'Vous allez payer {amount} sur le site de paiement sécurisé, dans cet onglet. Vous reviendrez ensuite sur le portail.',
   'family.pay.departProvider': 'Moyen de paiement : {provider}',

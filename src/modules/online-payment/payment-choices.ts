@@ -18,6 +18,8 @@ export interface PaymentChoices {
    * redirect that answers a form (PayFiP's) against the form-action of the form's own page.
    */
   providerOrigins: string[];
+  /** The household's attempts at this régie still waiting for their provider: paying again may pay twice. */
+  pending: { attemptId: string; amountCents: number; createdAt: Date }[];
 }
 
 /** The choices for the régie of an invoice of the household; null when it is not the household's. */
@@ -40,8 +42,21 @@ export async function paymentChoicesOf(scope: Scope, householdId: string, invoic
     atTreasury: open.filter((row) => row.treasury),
     channels: await channelsOfRegies(scope, [invoice.id]),
     partialAllowed: invoice.online_partial,
+    pending: await pendingAttempts(scope, householdId, invoice.id),
     providerOrigins: [...new Set(endpoints.flatMap(({ endpoint }) => (URL.canParse(endpoint) ? [new URL(endpoint).origin] : [])))],
   };
+}
+
+async function pendingAttempts(scope: Scope, householdId: string, regieId: string): Promise<PaymentChoices['pending']> {
+  const rows = await scope.tx
+    .selectFrom('payment_attempts')
+    .select(['id', 'amount_cents', 'created_at'])
+    .where('household_id', '=', householdId)
+    .where('regie_id', '=', regieId)
+    .where('state', '=', 'pending')
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((row) => ({ attemptId: row.id, amountCents: row.amount_cents, createdAt: row.created_at }));
 }
 
 /** The régies of the list that offer online payment. */
@@ -52,6 +67,7 @@ export async function regiesPayingOnline(scope: Scope, regieIds: string[]): Prom
 export interface AttemptView {
   id: string;
   state: AttemptState;
+  createdAt: Date;
   amountCents: number;
   provider: ChannelChoice['provider'];
   /** The receipt, once paid. */
@@ -67,7 +83,7 @@ export async function attemptOf(scope: Scope, householdId: string, attemptId: st
     .selectFrom('payment_attempts as a')
     .innerJoin('payment_channels as c', 'c.id', 'a.channel_id')
     .leftJoin('payments as p', 'p.attempt_id', 'a.id')
-    .select(['a.id', 'a.state', 'a.amount_cents', 'c.provider', 'p.id as payment_id', 'p.number as payment_number'])
+    .select(['a.id', 'a.state', 'a.created_at', 'a.amount_cents', 'c.provider', 'p.id as payment_id', 'p.number as payment_number'])
     .select((eb) => eb.selectFrom('payment_attempt_invoices as i').select('i.invoice_id').whereRef('i.attempt_id', '=', 'a.id').limit(1).as('first_invoice_id'))
     .where('a.id', '=', attemptId)
     .where('a.household_id', '=', householdId)
@@ -76,6 +92,7 @@ export async function attemptOf(scope: Scope, householdId: string, attemptId: st
   return {
     id: row.id,
     state: row.state,
+    createdAt: row.created_at,
     amountCents: row.amount_cents,
     provider: row.provider,
     payment: row.payment_id && row.payment_number ? { id: row.payment_id, number: row.payment_number } : null,

@@ -73,7 +73,9 @@ export const systempay: ProviderAdapter = {
       vads_order_info: attempt.label,
       vads_page_action: 'PAYMENT',
       vads_payment_config: 'SINGLE',
-      vads_return_mode: 'GET',
+      // The browser comes back without the result (and the payer's email) in its address: the
+      // portal believes only the notification, and the history keeps nothing of it.
+      vads_return_mode: 'NONE',
       vads_site_id: channel.merchantId,
       vads_trans_date: transDate(attempt.createdAt),
       vads_trans_id: transId(attempt.reference),

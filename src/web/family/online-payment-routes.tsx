@@ -76,8 +76,9 @@ export function familyOnlinePaymentRoutes(services: Services): FastifyPluginAsyn
       );
       if (started.kind === 'not_found') return reply.callNotFound();
       if (started.kind === 'departure') {
-        allowFormActionTo(reply, started.departure.url);
+        // A redirect is checked against the pay page's own policy (allowProviders); a form, against its page's.
         if (started.departure.kind === 'redirect') return reply.redirect(started.departure.url, 303);
+        allowFormActionTo(reply, started.departure.url);
         const attempt = (await request.inScope((scope) => attemptOf(scope, householdId, started.attemptId)))!;
         return reply.page(
           request.t('family.pay.departTitle'),
@@ -154,6 +155,14 @@ function PayPage(props: { choices: PaymentChoices; from: string; values: FormVal
           {t('family.pay.unavailable')}
         </Alert>
       )}
+      {choices.pending.map((attempt) => (
+        <Alert kind="warning" small key={attempt.attemptId}>
+          <p>
+            {t('family.pay.pendingNote', { amount: fmt.money(attempt.amountCents), at: fmt.dateTime(attempt.createdAt) })}{' '}
+            <a href={href(page, pagePath(PAGES.paymentReturn, { attemptId: attempt.attemptId }))}>{t('family.pay.pendingLink')}</a>
+          </p>
+        </Alert>
+      ))}
       {choices.atTreasury.map((invoice) => (
         <Alert kind="info" small key={invoice.id}>
           {t('family.pay.treasuryNote', { number: invoice.number })}
@@ -233,6 +242,9 @@ function DeparturePage(props: { attempt: AttemptView; url: string; fields: Recor
   );
 }
 
+/** A pending page asks again by itself for this long after the attempt began, then leaves it to the family. */
+const REFRESH_FOR_MS = 15 * 60_000;
+
 const RESULT_KIND = { pending: 'info', paid: 'success', refused: 'error', abandoned: 'warning', expired: 'warning' } as const;
 
 function ResultPage(props: { attempt: AttemptView }) {
@@ -252,7 +264,11 @@ function ResultPage(props: { attempt: AttemptView }) {
         {attempt.state !== 'paid' && <p>{t('family.pay.amountLine', { amount })}</p>}
       </Alert>
       {attempt.state === 'pending' && (
-        <form method="get" action={href(page, pagePath(PAGES.paymentReturn, { attemptId: attempt.id }))} data-auto-retry="3">
+        <form
+          method="get"
+          action={href(page, pagePath(PAGES.paymentReturn, { attemptId: attempt.id }))}
+          data-auto-retry={page.now.getTime() - attempt.createdAt.getTime() < REFRESH_FOR_MS ? '3' : undefined}
+        >
           <Button variant="secondary" icon="fr-icon-refresh-line">
             {t('family.pay.refresh')}
           </Button>

@@ -58,8 +58,9 @@ function formActionSources(match: TenantMatch | undefined): string {
 }
 
 /**
- * Lets this answer's form, or the redirect that answers a form, lead to another site: the online
- * payment provider the family is sent to (browsers check both against form-action).
+ * Lets the forms of this answer's page lead to another site: the online payment provider the family
+ * is sent to. Browsers check a form's target, and the redirects that answer it, against the
+ * form-action of the page holding the form.
  */
 export function allowFormActionTo(reply: FastifyReply, url: string): void {
   const policy = reply.getHeader('content-security-policy');

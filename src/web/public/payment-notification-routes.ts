@@ -18,7 +18,10 @@ const NotificationBody = Type.Record(Type.String({ maxLength: 64 }), Type.String
 export function paymentNotificationRoutes(services: Services): FastifyPluginAsyncTypebox {
   const context = { secret: services.config.secret };
   return async (app) => {
-    app.post(PAGES.paymentNotification, { config: { csrf: false }, schema: { params: NotificationParams, body: NotificationBody } }, async (request, reply) => {
+    // A provider notifies every family's payment from a few addresses: the pages' limit of 600 a
+    // minute per address would turn its notifications away at a due date (bench/payments).
+    const fromProviders = { csrf: false, rateLimit: { max: 20_000, timeWindow: '1 minute' } };
+    app.post(PAGES.paymentNotification, { config: fromProviders, schema: { params: NotificationParams, body: NotificationBody } }, async (request, reply) => {
       if (!request.tenant) return reply.code(404).send();
       const verdict = await receiveNotification((work) => request.inScope(work), request.params.channelId, request.body, {
         ...context,
