@@ -123,7 +123,10 @@ export function refusedFields(request: FastifyRequest): Record<string, string> |
 
 /** A path to go back to after login: only a path of this site, never another site's address. */
 export function safeReturnPath(value: unknown): string | null {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return null;
+  // Browsers drop tabs and line breaks from addresses and read a backslash as a slash: '/\t/evil'
+  // would lead to //evil. A path of this site has none of them, nor any other control character.
+  if (typeof value !== 'string' || !value.startsWith('/') || /[\u0000-\u0020\u007f\\]/.test(value)) return null;
+  if (value.startsWith('//') || new URL(value, 'http://portail.invalid').origin !== 'http://portail.invalid') return null;
   return value;
 }
 
