@@ -3,8 +3,9 @@
 // of quotient familial with a sibling reduction and flat prices. Prints the preview's time, the
 // run's time and lines per second, and — measured in the same run on the same database — a plain
 // INSERT … SELECT of as many rows as the run billed, with the ratio of the two; then the time to
-// make every invoice's PDF, while the family home page is requested by 20 parents at once over HTTP
-// (its p95 during the PDFs, and before them).
+// make every invoice's PDF as the job after a run makes them (in this process rather than the
+// server's), while the family home page is requested by 20 parents at once over HTTP (its p95
+// during the PDFs, and before them).
 //
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:invoicing
 //
@@ -18,7 +19,7 @@ import { Agent, request } from 'undici';
 import { openDatabase } from '../src/db/database.js';
 import { inTenant } from '../src/db/tenant-scope.js';
 import type { Scope } from '../src/modules/scope.js';
-import { renderRunPdfs } from '../src/modules/billing/invoice-pdf.js';
+import { makeRunPdfs } from '../src/modules/billing/invoice-pdf.js';
 import { generateRun, previewRun } from '../src/modules/billing/invoice-runs.js';
 
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
@@ -287,7 +288,7 @@ async function main(): Promise<void> {
     const busy = { done: false };
     const during = homePageLoad(agent, cookies, busy);
     t = performance.now();
-    const pdfs = await renderRunPdfs((work) => asManager(work), run.runId);
+    const pdfs = await makeRunPdfs({ db, clock: { now: () => new Date('2026-12-03T08:05:00Z') } }, data.tenantId, run.runId);
     const pdfSeconds = (performance.now() - t) / 1000;
     busy.done = true;
     const duringTimes = await during;
