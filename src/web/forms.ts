@@ -125,7 +125,7 @@ export function refusedFields(request: FastifyRequest): Record<string, string> |
 export function safeReturnPath(value: unknown): string | null {
   // Browsers drop tabs and line breaks from addresses and read a backslash as a slash: '/\t/evil'
   // would lead to //evil. A path of this site has none of them, nor any other control character.
-  if (typeof value !== 'string' || !value.startsWith('/') || /[\u0000-\u0020\u007f\\]/.test(value)) return null;
+  if (typeof value !== 'string' || !value.startsWith('/') || [...value].some((char) => char <= ' ' || char === '\u007f' || char === '\\')) return null;
   if (value.startsWith('//') || new URL(value, 'http://portail.invalid').origin !== 'http://portail.invalid') return null;
   return value;
 }
