@@ -10,71 +10,22 @@
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:invoicing
 //
 // Options (environment): INVOICING_HOUSEHOLDS (10000), INVOICING_PORT (3910), INVOICING_KEEP_DATABASE=1.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { hash } from '@node-rs/argon2';
-import pg from 'pg';
 import { Agent, request } from 'undici';
 import { openDatabase } from '../src/db/database.js';
 import { inTenant } from '../src/db/tenant-scope.js';
 import type { Scope } from '../src/modules/scope.js';
 import { makeRunPdfs } from '../src/modules/billing/invoice-pdf.js';
 import { generateRun, previewRun } from '../src/modules/billing/invoice-runs.js';
+import { admin, databaseUrl, percentile, startServer } from './bench-support.js';
 
-const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-if (!serverUrl) {
-  console.error('Set BENCH_DATABASE_URL to a PostgreSQL server (the benchmark creates and drops its own database).');
-  process.exit(2);
-}
 const HOUSEHOLDS = Number(process.env.INVOICING_HOUSEHOLDS ?? 10_000);
 const PORT = Number(process.env.INVOICING_PORT ?? 3910);
 const PASSWORD = 'Facture-Mois-2026';
 const MONTH = { from: '2026-11-01', to: '2026-11-30' };
-const root = new URL('..', import.meta.url).pathname;
-
-function databaseUrl(name: string): string {
-  const url = new URL(serverUrl!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>, url = serverUrl!): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function startServer(dbName: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl(dbName),
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      DEMO: 'false',
-      LOG_LEVEL: 'warn',
-      SECRET: randomBytes(32).toString('hex'),
-      DATA_DIR: `/tmp/pf-bench-${dbName}`,
-      PUBLIC_URL: `http://127.0.0.1:${PORT}`,
-      TRUST_PROXY: 'true',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Portail Famille is running')) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
 
 /**
  * The authority in SQL, as fast as a seed can be: households (half with one child, half with two),
@@ -170,11 +121,6 @@ async function seed(url: string): Promise<{ tenantId: string; regieId: string; e
   }, url);
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
 /** Logs a parent in over HTTP; answers its cookie header. */
 async function logIn(agent: Agent, email: string, index: number): Promise<string> {
   // Each parent from its own address (the RFC 2544 benchmark range), as the rate limit counts per address.
@@ -237,7 +183,7 @@ async function main(): Promise<void> {
   await admin((db) => db.query(`create database ${dbName}`));
   let server: ChildProcess | undefined;
   try {
-    server = await startServer(dbName);
+    server = await startServer(dbName, { port: PORT });
     server.kill('SIGTERM');
     await new Promise((resolve) => server!.once('exit', resolve));
     let t = performance.now();
@@ -290,7 +236,7 @@ async function main(): Promise<void> {
     }, databaseUrl(dbName));
     console.log(`reference: INSERT … SELECT of ${billed} rows in ${reference.toFixed(1)} s; the run took ${(runSeconds / reference).toFixed(1)}× that`);
 
-    server = await startServer(dbName);
+    server = await startServer(dbName, { port: PORT });
     const agent = new Agent({ connections: 40 });
     const cookies = await Promise.all(data.emails.map((email, index) => logIn(agent, email, index)));
     const quiet = { done: false };

@@ -26,9 +26,8 @@
 // connections wait on during the notifications, and prints it), PAYMENTS_ONE_ADDRESS=1 (every notification from
 // one address, as from the provider's one server, instead of one address each: the portal's global
 // rate limit, 600 requests a minute per address, then answers 429 to what exceeds it).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -42,12 +41,8 @@ import { systempaySignature } from '../src/modules/online-payment/systempay.js';
 import type { Scope } from '../src/modules/scope.js';
 import { DEMO_SYSTEMPAY_SHOP } from '../src/payment-simulators/demo-shops.js';
 import { systempayNotification } from '../src/payment-simulators/systempay-simulator.js';
+import { admin, type CpuSeconds, cpuSeconds, databaseUrl, percentile, startServer } from './bench-support.js';
 
-const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-if (!serverUrl) {
-  console.error('Set BENCH_DATABASE_URL to a PostgreSQL server (the benchmark creates and drops its own database).');
-  process.exit(2);
-}
 const ATTEMPTS = Number(process.env.PAYMENTS_ATTEMPTS ?? 1000);
 const FORGED = Number(process.env.PAYMENTS_FORGED ?? 100);
 const CONCURRENCY = Number(process.env.PAYMENTS_CONCURRENCY ?? 50);
@@ -61,50 +56,6 @@ const PUBLIC_BASE = `http://127.0.0.1:${PORT}/${SLUG}`;
 const PRODUCTION_SHOP = { siteId: '87654321', keys: { test: 'bench-payzen-test-key', production: 'bench-payzen-production-key' } };
 /** The server's connection pool (src/db/database.ts), which the reference uses too. */
 const SERVER_POOL = 10;
-const root = new URL('..', import.meta.url).pathname;
-
-function databaseUrl(name: string): string {
-  const url = new URL(serverUrl!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>, url = serverUrl!): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function startServer(dbName: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl(dbName),
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      DEMO: 'false',
-      LOG_LEVEL: 'warn',
-      SECRET,
-      DATA_DIR: `/tmp/pf-bench-${dbName}`,
-      PUBLIC_URL: `http://127.0.0.1:${PORT}`,
-      TRUST_PROXY: 'true',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Portail Famille is running')) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
 
 interface Household {
   householdId: string;
@@ -179,41 +130,6 @@ async function seed(url: string): Promise<{ tenantId: string; regieId: string; h
     }));
     return { tenantId, regieId, households };
   }, url);
-}
-
-interface CpuSeconds {
-  server: number;
-  database: number;
-  generator: number;
-}
-
-/** CPU time used so far by the server, the PostgreSQL processes and this load generator (Linux /proc; null elsewhere). */
-function cpuSeconds(serverPid: number): CpuSeconds | null {
-  const ticksPerSecond = 100;
-  const ticksOf = (pid: string) => {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  };
-  try {
-    let database = 0;
-    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-      try {
-        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres')) database += ticksOf(pid);
-      } catch {
-        // The process ended meanwhile.
-      }
-    }
-    const own = process.cpuUsage();
-    return { server: ticksOf(String(serverPid)) / ticksPerSecond, database: database / ticksPerSecond, generator: (own.user + own.system) / 1e6 };
-  } catch {
-    return null;
-  }
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 /** Runs `work` on each item with at most `limit` at once. */
@@ -433,7 +349,7 @@ async function main(): Promise<number> {
   let failures = 0;
   try {
     // Started once to apply the migrations, then stopped while the data is made.
-    server = await startServer(dbName);
+    server = await startServer(dbName, { port: PORT, secret: SECRET });
     server.kill('SIGTERM');
     await new Promise((resolve) => server!.once('exit', resolve));
     let t = performance.now();
@@ -504,7 +420,7 @@ async function main(): Promise<number> {
         `${paidAttempts.length} attempts paid, ${attempts.filter((a) => a.outcome === 'refused').length} refused, ${attempts.filter((a) => a.outcome === 'abandoned').length} abandoned, ${attempts.filter((a) => a.outcome === 'silent').length} never notified`,
     );
 
-    server = await startServer(dbName);
+    server = await startServer(dbName, { port: PORT, secret: SECRET });
     const agent = new Agent({ connections: CONCURRENCY * 2 + 10, pipelining: 1, keepAliveTimeout: 60_000 });
     const post = async (job: Job, address: string): Promise<Answer> => {
       const start = performance.now();

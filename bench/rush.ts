@@ -7,9 +7,8 @@
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:rush
 //
 // Options (environment): RUSH_HOUSEHOLDS (5000), RUSH_PARENTS (500), RUSH_PLACES (300), RUSH_PORT (3900).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { hash } from '@node-rs/argon2';
 import pg from 'pg';
@@ -18,12 +17,8 @@ import { openDatabase } from '../src/db/database.js';
 import { inTenant } from '../src/db/tenant-scope.js';
 import { SYSTEM } from '../src/modules/actor.js';
 import { runLottery } from '../src/modules/lottery/lottery-draw.js';
+import { admin, type CpuSeconds, cpuSeconds, databaseUrl, percentile, startServer } from './bench-support.js';
 
-const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-if (!serverUrl) {
-  console.error('Set BENCH_DATABASE_URL to a PostgreSQL server (the benchmark creates and drops its own database).');
-  process.exit(2);
-}
 const HOUSEHOLDS = Number(process.env.RUSH_HOUSEHOLDS ?? 5000);
 const PARENTS = Number(process.env.RUSH_PARENTS ?? 500);
 const PLACES = Number(process.env.RUSH_PLACES ?? 300);
@@ -32,51 +27,6 @@ const PASSWORD = 'Rentree-Ete-2027';
 // A week without a public holiday (14 July would be refused, as it should).
 const WEEK = ['2027-07-19', '2027-07-20', '2027-07-21', '2027-07-22', '2027-07-23'];
 const LOTTERY_WEEK = ['2027-07-26', '2027-07-27', '2027-07-28', '2027-07-29', '2027-07-30'];
-const root = new URL('..', import.meta.url).pathname;
-
-function databaseUrl(name: string): string {
-  const url = new URL(serverUrl!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>, url = serverUrl!): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function startServer(dbName: string): Promise<ChildProcess> {
-  const profile = process.env.RUSH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RUSH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl(dbName),
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      DEMO: 'false',
-      LOG_LEVEL: 'warn',
-      SECRET: randomBytes(32).toString('hex'),
-      TRUST_PROXY: 'true',
-      DATA_DIR: `/tmp/pf-bench-${dbName}`,
-      PUBLIC_URL: `http://127.0.0.1:${PORT}`,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Portail Famille is running')) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
 
 /** The authority, its 5,000 households, the summer activity and its first-come period (opening later). */
 async function seed(
@@ -196,41 +146,6 @@ async function book(parent: Parent, activityId: string, unitId: string, attempts
   }
 }
 
-interface CpuSeconds {
-  server: number;
-  database: number;
-  generator: number;
-}
-
-/** CPU time used so far by the server, the PostgreSQL processes and this load generator (Linux /proc; null elsewhere). */
-function cpuSeconds(serverPid: number): CpuSeconds | null {
-  const ticksPerSecond = 100;
-  const ticksOf = (pid: string) => {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  };
-  try {
-    let database = 0;
-    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-      try {
-        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres')) database += ticksOf(pid);
-      } catch {
-        // The process ended meanwhile.
-      }
-    }
-    const own = process.cpuUsage();
-    return { server: ticksOf(String(serverPid)) / ticksPerSecond, database: database / ticksPerSecond, generator: (own.user + own.system) / 1e6 };
-  } catch {
-    return null;
-  }
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 /** A pgbench-like baseline: concurrent single-row updates, one transaction each, for a few seconds. */
 async function baselineTps(url: string, clients: number, seconds: number): Promise<number> {
   await admin(
@@ -303,13 +218,13 @@ async function main(): Promise<void> {
   let server: ChildProcess | undefined;
   try {
     // The server applies the migrations at start; the data is seeded after, then the server reloads its tenants.
-    server = await startServer(dbName);
+    server = await startServer(dbName, { port: PORT, nodeArgs: process.env.RUSH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RUSH_PROFILE}`] : [] });
     server.kill('SIGTERM');
     await new Promise((resolve) => server!.once('exit', resolve));
     let t = performance.now();
     const data = await seed(databaseUrl(dbName));
     console.log(`seeded ${HOUSEHOLDS} households (${data.parents.length} parents with accounts) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    server = await startServer(dbName);
+    server = await startServer(dbName, { port: PORT, nodeArgs: process.env.RUSH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RUSH_PROFILE}`] : [] });
 
     const parents: Parent[] = data.parents.map((p, index) => ({
       ...p,

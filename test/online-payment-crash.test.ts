@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { generateRun } from '../src/modules/billing/invoice-runs.js';
@@ -9,29 +9,17 @@ import { saveChannel } from '../src/modules/online-payment/channels.js';
 import { systempayNotification } from '../src/payment-simulators/systempay-simulator.js';
 import { type BillingScenario, startBillingScenario } from './support/billing-scenario.js';
 import { freePort } from './support/free-port.js';
+import { startPortalProcess } from './support/portal-process.js';
+import { postNotification } from './support/provider-notification.js';
 import { familyActor } from './support/scenario.js';
 
 const MAIL = { tenantName: 'Ville', baseUrl: 'https://portail.example.test/ville' };
 const SHOP = '87654321';
 const KEY = 'clé-de-test-du-crash';
-const root = new URL('..', import.meta.url).pathname;
 
 /** The portal as its own process on the scenario's database, as production runs it. */
-async function startPortalProcess(databaseUrl: string, secret: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, SECRET: secret, PORT: String(port), HOST: '127.0.0.1', DEMO: 'false', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Portail Famille is running')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`the portal exited with ${code}: ${output}`)));
-  });
-  return child;
+function startPortalOn(databaseUrl: string, secret: string, port: number) {
+  return startPortalProcess({ DATABASE_URL: databaseUrl, SECRET: secret, PORT: String(port) });
 }
 
 /**
@@ -87,14 +75,9 @@ describe('an online payment across a crash', { skip: process.env.TEST_DATABASE_U
 
   it('records nothing when killed before the commit, and the payment once when the notification comes again', async () => {
     const port = await freePort();
-    const notify = () =>
-      fetch(`http://127.0.0.1:${port}/ville/paiement/notification/${channelId}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(notification).toString(),
-      });
+    const notify = () => postNotification(`http://127.0.0.1:${port}`, channelId, notification);
 
-    portal = await startPortalProcess(s.portal.databaseUrl!, s.portal.config.secret, port);
+    portal = await startPortalOn(s.portal.databaseUrl!, s.portal.config.secret, port);
     // Another session holds the household's account lock: the portal's transaction marks the
     // attempt paid, then waits for that lock before entering the payment.
     const holder = new pg.Client({ connectionString: s.portal.databaseUrl });
@@ -116,11 +99,11 @@ describe('an online payment across a crash', { skip: process.env.TEST_DATABASE_U
     for (let tries = 0; tries < 50 && (await state()).attempt !== 'pending'; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.deepEqual(await state(), { attempt: 'pending', payments: 0 });
 
-    portal = await startPortalProcess(s.portal.databaseUrl!, s.portal.config.secret, port);
+    portal = await startPortalOn(s.portal.databaseUrl!, s.portal.config.secret, port);
     const retried = await notify();
     assert.equal(retried.status, 200);
-    assert.equal(await retried.text(), 'paid');
-    assert.equal(await (await notify()).text(), 'already_paid');
+    assert.equal(retried.verdict, 'paid');
+    assert.equal((await notify()).verdict, 'already_paid');
     assert.deepEqual(await state(), { attempt: 'paid', payments: 1 });
   });
 });

@@ -7,8 +7,9 @@ import type { ProviderKind } from '../src/modules/online-payment/online-payment.
 import { reconcilePendingAttempts } from '../src/modules/online-payment/reconciliation.js';
 import { type BillingScenario, startBillingScenario } from './support/billing-scenario.js';
 import { freePort } from './support/free-port.js';
-import { TestBrowser } from './support/http-client.js';
-import { PASSWORD, type TestFamily } from './support/scenario.js';
+import { signedInBrowser, type TestBrowser } from './support/http-client.js';
+import { postNotification } from './support/provider-notification.js';
+import type { TestFamily } from './support/scenario.js';
 
 const MAIL = { tenantName: 'Ville', baseUrl: 'https://portail.example.test/ville' };
 
@@ -45,12 +46,7 @@ describe('paying online through PayFiP and TIPI', () => {
   });
   after(() => s.portal.close());
 
-  async function signIn(family: TestFamily) {
-    const browser = new TestBrowser(s.portal.app);
-    await browser.get('/ville/connexion');
-    assert.equal((await browser.post('/ville/connexion', { email: family.email, password: PASSWORD })).statusCode, 302);
-    return browser;
-  }
+  const signIn = (family: TestFamily) => signedInBrowser(s.portal, s.tenant, family.accountId);
   const invoiceOf = async (family: TestFamily) => (await s.asManager((scope) => listInvoices(scope, { householdId: family.householdId })))[0]!;
   const paymentsOf = (family: TestFamily) =>
     s.portal.inTenant(s.tenant, ({ tx }) =>
@@ -144,12 +140,7 @@ describe('paying online through PayFiP and TIPI', () => {
   it('TIPI: an unsigned result is believed once, for a pending attempt of the same amount and client; the browser comes back through it', async () => {
     let martin = await signIn(s.martin);
     const november = (await s.asManager((scope) => listInvoices(scope, { householdId: s.martin.householdId }))).find((invoice) => invoice.leftCents > 0)!;
-    const notify = (body: Record<string, string>) =>
-      fetch(`${base}/ville/paiement/notification/${channels.tipi}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(body).toString(),
-      }).then((answer) => answer.text());
+    const notify = async (body: Record<string, string>) => (await postNotification(base, channels.tipi!, body)).verdict;
     /** The TIPI page's fields, and the result a forger would post for them. */
     const leaveForTipi = async () => {
       const page = await martin.get(await leave(martin, november.id, 'tipi'));

@@ -10,9 +10,10 @@ import { DEMO_SYSTEMPAY_SHOP } from '../src/payment-simulators/demo-shops.js';
 import { systempayNotification } from '../src/payment-simulators/systempay-simulator.js';
 import { type BillingScenario, startBillingScenario } from './support/billing-scenario.js';
 import { freePort } from './support/free-port.js';
-import { TestBrowser } from './support/http-client.js';
+import { signedInBrowser, type TestBrowser } from './support/http-client.js';
 import { emailsTo } from './support/outbox.js';
-import { PASSWORD, type TestFamily } from './support/scenario.js';
+import { postNotification } from './support/provider-notification.js';
+import type { TestFamily } from './support/scenario.js';
 
 const MAIL = { tenantName: 'Ville', baseUrl: 'https://portail.example.test/ville' };
 const KEY = DEMO_SYSTEMPAY_SHOP.keys.test;
@@ -65,12 +66,7 @@ describe('paying an invoice online', () => {
   });
   after(() => s.portal.close());
 
-  async function signIn(family: TestFamily) {
-    const browser = new TestBrowser(s.portal.app);
-    await browser.get('/ville/connexion');
-    assert.equal((await browser.post('/ville/connexion', { email: family.email, password: PASSWORD })).statusCode, 302);
-    return browser;
-  }
+  const signIn = (family: TestFamily) => signedInBrowser(s.portal, s.tenant, family.accountId);
   const invoiceOf = async (family: TestFamily) => (await s.asManager((scope) => listInvoices(scope, { householdId: family.householdId })))[0]!;
   const payments = () =>
     s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('payments').select(['id', 'attempt_id', 'amount_cents', 'method', 'household_id']).execute());
@@ -88,12 +84,7 @@ describe('paying an invoice online', () => {
         .execute(),
     );
   /** Posts a notification to the portal as a provider's server would. */
-  const notify = (fields: Record<string, string>) =>
-    fetch(`${base}/ville/paiement/notification/${channelId}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(fields).toString(),
-    }).then(async (answer) => ({ status: answer.status, verdict: await answer.text() }));
+  const notify = (fields: Record<string, string>) => postNotification(base, channelId, fields);
 
   /** The family goes from the pay page to the provider's page: the signed form its browser posts. */
   async function leaveForProvider(browser: TestBrowser, invoiceId: string): Promise<{ action: string; fields: Record<string, string> }> {

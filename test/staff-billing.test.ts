@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openSession } from '../src/modules/identity/sessions.js';
 import { type BillingScenario, startBillingScenario } from './support/billing-scenario.js';
-import { TestBrowser } from './support/http-client.js';
+import { signedInBrowser, type TestBrowser } from './support/http-client.js';
 import { createStaff } from './support/scenario.js';
 
 describe('billing in the back office', () => {
@@ -12,12 +11,7 @@ describe('billing in the back office', () => {
   let admin: TestBrowser;
   let family: TestBrowser;
 
-  async function browserOf(accountId: string): Promise<TestBrowser> {
-    const token = await s.portal.inTenant(s.tenant, ({ tx, tenantId, now }) => openSession(tx, tenantId, accountId, now, { ip: null, userAgent: null }));
-    const browser = new TestBrowser(s.portal.app);
-    browser.cookies.set('pf_session', token);
-    return browser;
-  }
+  const browserOf = (accountId: string) => signedInBrowser(s.portal, s.tenant, accountId);
 
   before(async () => {
     s = await startBillingScenario();

@@ -18,7 +18,8 @@ export function formBody(request: FastifyRequest): Record<string, string> {
   return values;
 }
 
-const FIELD_ERROR_KEYS: Record<FieldError, MessageKey> = {
+/** The sentence of each field error code; a module with codes of its own extends this table. */
+export const FIELD_ERROR_KEYS: Record<FieldError, MessageKey> = {
   required: 'field.error.required',
   tooLong: 'field.error.tooLong',
   email: 'field.error.email',
@@ -34,11 +35,25 @@ const FIELD_ERROR_KEYS: Record<FieldError, MessageKey> = {
   choice: 'field.error.choice',
 };
 
+/** A module's error codes, field by field, as sentences in the page's language, by a table of their keys. */
+export function errorMessages<F extends string, E extends string>(
+  t: Translate,
+  errors: Partial<Record<F, E>>,
+  keys: Record<E, MessageKey>,
+): Partial<Record<F, string>> {
+  const messages: Partial<Record<F, string>> = {};
+  for (const [field, error] of Object.entries(errors) as [F, E][]) messages[field] = t(keys[error]);
+  return messages;
+}
+
+/** Messages keyed by a module's field names, under the names its form gives those fields. */
+export function underFormNames<F extends string>(messages: Partial<Record<F, string>>, names: Record<F, string>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(messages).map(([field, message]) => [names[field as F], message as string | undefined]));
+}
+
 /** Field error codes from a module, as sentences in the page's language. */
 export function fieldMessages<F extends string>(t: Translate, errors: Partial<Record<F, FieldError>>): Partial<Record<F, string>> {
-  const messages: Partial<Record<F, string>> = {};
-  for (const [field, error] of Object.entries(errors) as [F, FieldError][]) messages[field] = t(FIELD_ERROR_KEYS[error]);
-  return messages;
+  return errorMessages(t, errors, FIELD_ERROR_KEYS);
 }
 
 /** One failure of a route's schema, as Ajv reports it. */

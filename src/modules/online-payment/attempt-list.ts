@@ -31,56 +31,48 @@ export interface AttemptSummary {
 
 export const ATTEMPTS_PER_PAGE = 50;
 
-/** Attempts, newest first, a page at a time; with how many match. */
-export async function listAttempts(scope: Scope, filter: AttemptFilter): Promise<{ attempts: AttemptSummary[]; total: number }> {
-  if (!may(scope, 'service.read')) return { attempts: [], total: 0 };
-  let query = scope.tx
+/** Attempts with what both the list and the page of one show: channel, household, régie, payment. */
+function attemptsSeen(scope: Scope) {
+  return scope.tx
     .selectFrom('payment_attempts as a')
     .innerJoin('payment_channels as c', 'c.id', 'a.channel_id')
     .innerJoin('households as h', 'h.id', 'a.household_id')
     .innerJoin('regies as r', 'r.id', 'a.regie_id')
     .leftJoin('payments as p', 'p.attempt_id', 'a.id');
+}
+
+/** Named as AttemptSummary's fields, so that a row is a summary as it comes. */
+const SUMMARY_COLUMNS = [
+  'a.id',
+  'a.created_at as createdAt',
+  'a.settled_at as settledAt',
+  'a.state',
+  'c.provider',
+  'a.mode',
+  'a.reference',
+  'a.amount_cents as amountCents',
+  'a.household_id as householdId',
+  'h.name as householdName',
+  'r.name as regieName',
+  'p.number as paymentNumber',
+] as const;
+
+/** Attempts, newest first, a page at a time; with how many match. */
+export async function listAttempts(scope: Scope, filter: AttemptFilter): Promise<{ attempts: AttemptSummary[]; total: number }> {
+  if (!may(scope, 'service.read')) return { attempts: [], total: 0 };
+  let query = attemptsSeen(scope);
   if (filter.state) query = query.where('a.state', '=', filter.state);
   if (filter.regieId) query = query.where('a.regie_id', '=', filter.regieId);
   if (filter.provider) query = query.where('c.provider', '=', filter.provider);
   const { total } = await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
   const rows = await query
-    .select([
-      'a.id',
-      'a.created_at',
-      'a.settled_at',
-      'a.state',
-      'c.provider',
-      'a.mode',
-      'a.reference',
-      'a.amount_cents',
-      'a.household_id',
-      'h.name as household_name',
-      'r.name as regie_name',
-      'p.number as payment_number',
-    ])
+    .select(SUMMARY_COLUMNS)
     .orderBy('a.created_at', 'desc')
     .orderBy('a.id')
     .limit(ATTEMPTS_PER_PAGE)
     .offset(((filter.page ?? 1) - 1) * ATTEMPTS_PER_PAGE)
     .execute();
-  return {
-    total: Number(total),
-    attempts: rows.map((row) => ({
-      id: row.id,
-      createdAt: row.created_at,
-      settledAt: row.settled_at,
-      state: row.state,
-      provider: row.provider,
-      mode: row.mode,
-      reference: row.reference,
-      amountCents: row.amount_cents,
-      householdId: row.household_id,
-      householdName: row.household_name,
-      regieName: row.regie_name,
-      paymentNumber: row.payment_number,
-    })),
-  };
+  return { total: Number(total), attempts: rows };
 }
 
 export interface AttemptDetail extends AttemptSummary {
@@ -95,65 +87,24 @@ export interface AttemptDetail extends AttemptSummary {
 /** One attempt whole, with its events in order; null when unknown. */
 export async function attemptDetail(scope: Scope, attemptId: string): Promise<AttemptDetail | null> {
   if (!may(scope, 'service.read')) return null;
-  const row = await scope.tx
-    .selectFrom('payment_attempts as a')
-    .innerJoin('payment_channels as c', 'c.id', 'a.channel_id')
-    .innerJoin('households as h', 'h.id', 'a.household_id')
-    .innerJoin('regies as r', 'r.id', 'a.regie_id')
-    .leftJoin('payments as p', 'p.attempt_id', 'a.id')
-    .select([
-      'a.id',
-      'a.created_at',
-      'a.settled_at',
-      'a.state',
-      'c.provider',
-      'a.mode',
-      'a.reference',
-      'a.provider_ref',
-      'a.amount_cents',
-      'a.household_id',
-      'a.payer_name',
-      'a.payer_email',
-      'h.name as household_name',
-      'r.name as regie_name',
-      'p.id as payment_id',
-      'p.number as payment_number',
-    ])
+  const row = await attemptsSeen(scope)
+    .select([...SUMMARY_COLUMNS, 'a.provider_ref as providerRef', 'a.payer_name as payerName', 'a.payer_email as payerEmail', 'p.id as paymentId'])
     .where('a.id', '=', attemptId)
     .executeTakeFirst();
   if (!row) return null;
   const invoices = await scope.tx
     .selectFrom('payment_attempt_invoices as x')
     .innerJoin('invoices as i', 'i.id', 'x.invoice_id')
-    .select(['i.id', 'i.number', 'x.amount_cents'])
+    .select(['i.id', 'i.number', 'x.amount_cents as amountCents'])
     .where('x.attempt_id', '=', attemptId)
     .orderBy('i.number')
     .execute();
   const events = await scope.tx
     .selectFrom('payment_events')
-    .select(['created_at', 'kind', 'verdict', 'raw'])
+    .select(['created_at as at', 'kind', 'verdict', 'raw'])
     .where('attempt_id', '=', attemptId)
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return {
-    id: row.id,
-    createdAt: row.created_at,
-    settledAt: row.settled_at,
-    state: row.state,
-    provider: row.provider,
-    mode: row.mode,
-    reference: row.reference,
-    providerRef: row.provider_ref,
-    amountCents: row.amount_cents,
-    householdId: row.household_id,
-    householdName: row.household_name,
-    regieName: row.regie_name,
-    payerName: row.payer_name,
-    payerEmail: row.payer_email,
-    paymentId: row.payment_id,
-    paymentNumber: row.payment_number,
-    invoices: invoices.map((invoice) => ({ id: invoice.id, number: invoice.number, amountCents: invoice.amount_cents })),
-    events: events.map((event) => ({ at: event.created_at, kind: event.kind, verdict: event.verdict, raw: event.raw })),
-  };
+  return { ...row, invoices, events };
 }

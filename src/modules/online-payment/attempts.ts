@@ -37,7 +37,7 @@ export interface StartForm {
 }
 
 export type StartField = 'invoices' | 'channel' | 'amount';
-export type StartError = FieldError | 'treasury' | 'paid' | 'oneRegie' | 'aboveDue' | 'belowMinimum';
+export type StartError = FieldError | 'noInvoice' | 'noChannel' | 'treasury' | 'paid' | 'oneRegie' | 'aboveDue' | 'belowMinimum';
 
 export type StartResult =
   | { kind: 'departure'; attemptId: string; departure: { kind: 'redirect'; url: string } | { kind: 'form'; url: string; fields: Record<string, string> } }
@@ -139,15 +139,16 @@ type Checked =
 /** The invoices chosen are the household's, open, of one régie, not handed to the Treasury; the amount within what they lack. */
 async function checkStart(scope: Scope, householdId: string, form: StartForm, secrets: ChannelSecrets): Promise<Checked> {
   const errors: Partial<Record<StartField, StartError>> = {};
+  if (form.invoiceIds.length === 0) return { kind: 'invalid', errors: { invoices: 'noInvoice' } };
   const chosen = await scope.tx
     .selectFrom('invoices')
     .select(['id', 'regie_id'])
     .where('household_id', '=', householdId)
     .where('kind', '=', 'invoice')
-    .where('id', 'in', form.invoiceIds.length > 0 ? form.invoiceIds : ['00000000-0000-0000-0000-000000000000'])
+    .where('id', 'in', form.invoiceIds)
     .execute();
   const regies = new Set(chosen.map((row) => row.regie_id));
-  if (chosen.length === 0 || chosen.length !== new Set(form.invoiceIds).size) return { kind: 'invalid', errors: { invoices: 'required' } };
+  if (chosen.length !== new Set(form.invoiceIds).size) return { kind: 'invalid', errors: { invoices: 'noInvoice' } };
   if (regies.size > 1) return { kind: 'invalid', errors: { invoices: 'oneRegie' } };
   const regieId = chosen[0]!.regie_id;
   await lockAccount(scope, householdId, regieId);
@@ -156,7 +157,7 @@ async function checkStart(scope: Scope, householdId: string, form: StartForm, se
   if (invoices.some((invoice) => invoice === undefined)) errors.invoices = 'paid';
   else if (invoices.some((invoice) => invoice!.treasury)) errors.invoices = 'treasury';
   const channel = form.channelId ? await openChannelOfRegie(scope, form.channelId, regieId, secrets) : null;
-  if (!channel) errors.channel = 'choice';
+  if (!channel) errors.channel = 'noChannel';
   const dueCents = invoices.reduce((sum, invoice) => sum + (invoice?.leftCents ?? 0), 0);
   const regie = await scope.tx.selectFrom('regies').select(['online_partial']).where('id', '=', regieId).executeTakeFirstOrThrow();
   let amountCents = dueCents;
@@ -316,7 +317,7 @@ async function settle(scope: Scope, channel: Channel, attempt: AttemptRow, answe
     attemptId: attempt.id,
     allocations,
   });
-  await tellPaymentReceived(system, paymentId, { email: attempt.payer_email, name: attempt.payer_name }, context.publicBase);
+  await tellPaymentReceived(system, paymentId, context.publicBase);
   return 'paid';
 }
 

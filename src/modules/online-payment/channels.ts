@@ -27,6 +27,8 @@ export interface ChannelChoice {
   regieId: string;
   provider: ProviderKind;
   mode: ChannelMode;
+  /** The web origin of the provider's payment page (null when its address is not one). */
+  origin: string | null;
 }
 
 /** The enabled channels of the régies given, in a stable order. */
@@ -34,12 +36,18 @@ export async function channelsOfRegies(scope: Scope, regieIds: string[]): Promis
   if (regieIds.length === 0) return [];
   const rows = await scope.tx
     .selectFrom('payment_channels')
-    .select(['id', 'regie_id', 'provider', 'mode'])
+    .select(['id', 'regie_id', 'provider', 'mode', 'endpoint'])
     .where('regie_id', 'in', regieIds)
     .where('enabled', '=', true)
     .orderBy('provider')
     .execute();
-  return rows.map((row) => ({ id: row.id, regieId: row.regie_id, provider: row.provider, mode: row.mode }));
+  return rows.map((row) => ({
+    id: row.id,
+    regieId: row.regie_id,
+    provider: row.provider,
+    mode: row.mode,
+    origin: URL.canParse(row.endpoint) ? new URL(row.endpoint).origin : null,
+  }));
 }
 
 function channelOf(

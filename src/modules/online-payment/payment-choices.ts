@@ -34,16 +34,16 @@ export async function paymentChoicesOf(scope: Scope, householdId: string, invoic
     .executeTakeFirst();
   if (!invoice) return null;
   const open = await openInvoices(scope, householdId, invoice.id);
-  const endpoints = await scope.tx.selectFrom('payment_channels').select('endpoint').where('regie_id', '=', invoice.id).where('enabled', '=', true).execute();
+  const channels = await channelsOfRegies(scope, [invoice.id]);
   return {
     regieId: invoice.id,
     regieName: invoice.name,
     invoices: open.filter((row) => !row.treasury),
     atTreasury: open.filter((row) => row.treasury),
-    channels: await channelsOfRegies(scope, [invoice.id]),
+    channels,
     partialAllowed: invoice.online_partial,
     pending: await pendingAttempts(scope, householdId, invoice.id),
-    providerOrigins: [...new Set(endpoints.flatMap(({ endpoint }) => (URL.canParse(endpoint) ? [new URL(endpoint).origin] : [])))],
+    providerOrigins: [...new Set(channels.flatMap(({ origin }) => (origin ? [origin] : [])))],
   };
 }
 

@@ -4,13 +4,14 @@ import { queueEmails } from '../notifications/outbox.js';
 import { PAGES, pagePath } from '../page-paths.js';
 import type { Scope } from '../scope.js';
 
-/** The email receipt of an online payment, to the payer, in the language of their account. */
-export async function tellPaymentReceived(scope: Scope, paymentId: string, payer: { email: string; name: string }, publicBase: string): Promise<void> {
+/** The email receipt of an online payment, to the payer of its attempt, in the language of the account that paid. */
+export async function tellPaymentReceived(scope: Scope, paymentId: string, publicBase: string): Promise<void> {
   const payment = await scope.tx
     .selectFrom('payments as p')
     .innerJoin('tenants as t', 't.id', 'p.tenant_id')
-    .leftJoin('accounts as a', (join) => join.on('a.email', '=', payer.email).on('a.kind', '=', 'family'))
-    .select(['p.number', 'p.amount_cents', 'p.received_on', 't.name as tenant_name', 't.time_zone', 'a.locale'])
+    .innerJoin('payment_attempts as pa', 'pa.id', 'p.attempt_id')
+    .leftJoin('accounts as a', 'a.id', 'pa.created_by')
+    .select(['p.number', 'p.amount_cents', 'p.received_on', 't.name as tenant_name', 't.time_zone', 'a.locale', 'pa.payer_email', 'pa.payer_name'])
     .where('p.id', '=', paymentId)
     .executeTakeFirstOrThrow();
   const lang = payment.locale ?? 'fr';
@@ -18,7 +19,7 @@ export async function tellPaymentReceived(scope: Scope, paymentId: string, payer
   await queueEmails(scope, [
     composeEmail(
       mailIn({ tenantName: payment.tenant_name, baseUrl: publicBase }, lang),
-      { address: payer.email, name: payer.name },
+      { address: payment.payer_email, name: payment.payer_name },
       'mail.onlinePayment.subject',
       'mail.onlinePayment.body',
       {

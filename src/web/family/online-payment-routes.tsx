@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { MessageKey, Translate } from '../../i18n/catalogue.js';
+import type { MessageKey } from '../../i18n/catalogue.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import { lookUpAttempt, type StartError, type StartField, startAttempt } from '../../modules/online-payment/attempts.js';
 import type { ProviderKind } from '../../modules/online-payment/online-payment.tables.js';
@@ -14,7 +14,7 @@ import { ChoiceGroup } from '../components/dsfr/choice-group.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
-import { fieldMessages } from '../forms.js';
+import { errorMessages, FIELD_ERROR_KEYS, underFormNames } from '../forms.js';
 import { requireFamily } from '../guards.js';
 import { Id, Text } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
@@ -88,7 +88,7 @@ export function familyOnlinePaymentRoutes(services: Services): FastifyPluginAsyn
       const choices = await loadChoices(request, depuis);
       if (!choices) return reply.callNotFound();
       allowProviders(reply, choices);
-      const errors = started.kind === 'invalid' ? payMessages(request.t, started.errors) : {};
+      const errors = started.kind === 'invalid' ? underFormNames(errorMessages(request.t, started.errors, PAY_ERROR_KEYS), FIELDS) : {};
       return reply.page(
         request.t('family.pay.title'),
         <PayPage choices={choices} from={depuis} values={values} errors={errors} unavailable={started.kind === 'unavailable'} />,
@@ -125,20 +125,16 @@ async function loadChoices(request: FastifyRequest, invoiceId: string): Promise<
   return request.inScope((scope) => paymentChoicesOf(scope, householdId, invoiceId));
 }
 
-function payMessages(t: Translate, errors: Partial<Record<StartField, StartError>>): Record<string, string | undefined> {
-  const messages: Record<string, string | undefined> = {};
-  for (const [field, error] of Object.entries(errors) as [StartField, StartError][]) {
-    messages[FIELDS[field]] =
-      field === 'channel'
-        ? t('family.pay.error.channel')
-        : error === 'required' && field === 'invoices'
-          ? t('family.pay.error.required')
-          : error === 'treasury' || error === 'paid' || error === 'oneRegie' || error === 'aboveDue' || error === 'belowMinimum'
-            ? t(`family.pay.error.${error}`)
-            : fieldMessages(t, { [field]: error })[field];
-  }
-  return messages;
-}
+const PAY_ERROR_KEYS: Record<StartError, MessageKey> = {
+  ...FIELD_ERROR_KEYS,
+  noInvoice: 'family.pay.error.required',
+  noChannel: 'family.pay.error.channel',
+  treasury: 'family.pay.error.treasury',
+  paid: 'family.pay.error.paid',
+  oneRegie: 'family.pay.error.oneRegie',
+  aboveDue: 'family.pay.error.aboveDue',
+  belowMinimum: 'family.pay.error.belowMinimum',
+};
 
 function PayPage(props: { choices: PaymentChoices; from: string; values: FormValues; errors: Record<string, string | undefined>; unavailable?: boolean }) {
   const page = usePage();

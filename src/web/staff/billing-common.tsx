@@ -1,4 +1,5 @@
 import type { MessageKey, Translate } from '../../i18n/catalogue.js';
+import { errorMessages, FIELD_ERROR_KEYS } from '../forms.js';
 import type { BillingFieldError } from '../../modules/billing/billing-forms.js';
 import type { InvoiceState } from '../../modules/billing/invoices.js';
 import { type BadgeTone, StatusBadge } from '../components/status-badge.js';
@@ -18,19 +19,7 @@ export function InvoiceStateBadge(props: { state: InvoiceState }) {
 }
 
 const ERROR_KEYS: Record<BillingFieldError, MessageKey> = {
-  required: 'field.error.required',
-  tooLong: 'field.error.tooLong',
-  email: 'field.error.email',
-  phone: 'field.error.phone',
-  postcode: 'field.error.postcode',
-  date: 'field.error.date',
-  dateInFuture: 'field.error.dateInFuture',
-  tooOld: 'field.error.tooOld',
-  iban: 'field.error.iban',
-  bic: 'field.error.bic',
-  integer: 'field.error.integer',
-  amount: 'field.error.amount',
-  choice: 'field.error.choice',
+  ...FIELD_ERROR_KEYS,
   negative: 'billing.error.negative',
   absurd: 'billing.error.absurd',
   dateTaken: 'billing.error.dateTaken',
@@ -45,7 +34,5 @@ const ERROR_KEYS: Record<BillingFieldError, MessageKey> = {
 
 /** The billing forms' error codes as sentences, field by field. */
 export function billingErrorMessages<F extends string>(t: Translate, errors: Partial<Record<F, BillingFieldError>>): Partial<Record<F, string>> {
-  const messages: Partial<Record<F, string>> = {};
-  for (const [field, error] of Object.entries(errors) as [F, BillingFieldError][]) messages[field] = t(ERROR_KEYS[error]);
-  return messages;
+  return errorMessages(t, errors, ERROR_KEYS);
 }

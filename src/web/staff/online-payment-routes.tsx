@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Translate } from '../../i18n/catalogue.js';
+import type { MessageKey, Translate } from '../../i18n/catalogue.js';
 import { listRegies } from '../../modules/billing/regies.js';
 import { ATTEMPTS_PER_PAGE, type AttemptDetail, type AttemptSummary, attemptDetail, listAttempts } from '../../modules/online-payment/attempt-list.js';
 import { recheckAttempt } from '../../modules/online-payment/attempts.js';
@@ -25,7 +25,7 @@ import { Select } from '../components/dsfr/select.js';
 import { Table } from '../components/dsfr/table.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { PROVIDER_KEYS } from '../family/online-payment-routes.js';
-import { fieldMessages } from '../forms.js';
+import { errorMessages, FIELD_ERROR_KEYS, underFormNames } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { Form, formValues, Id, IdChoice, Text } from '../page-input.js';
@@ -116,7 +116,12 @@ export function staffOnlinePaymentRoutes(services: Services): FastifyPluginAsync
         const { cleTest: _, cleProduction: __, ...kept } = form;
         return reply.page(
           request.t('onlinePayment.setup.title', { regie: setup.regieName }),
-          <SetupPage regieId={regieId} setup={setup} values={kept} errors={channelMessages(request.t, result.errors)} />,
+          <SetupPage
+            regieId={regieId}
+            setup={setup}
+            values={kept}
+            errors={underFormNames(errorMessages(request.t, result.errors, CHANNEL_ERROR_KEYS), FIELDS)}
+          />,
           400,
         );
       },
@@ -170,16 +175,12 @@ export function staffOnlinePaymentRoutes(services: Services): FastifyPluginAsync
   };
 }
 
-function channelMessages(t: Translate, errors: Partial<Record<ChannelField, ChannelError>>): Record<string, string | undefined> {
-  const messages: Record<string, string | undefined> = {};
-  for (const [field, error] of Object.entries(errors) as [ChannelField, ChannelError][]) {
-    messages[FIELDS[field]] =
-      error === 'merchantId' || error === 'endpoint' || error === 'keyMissing'
-        ? t(`onlinePayment.error.${error}`)
-        : fieldMessages(t, { [field]: error })[field];
-  }
-  return messages;
-}
+const CHANNEL_ERROR_KEYS: Record<ChannelError, MessageKey> = {
+  ...FIELD_ERROR_KEYS,
+  merchantId: 'onlinePayment.error.merchantId',
+  endpoint: 'onlinePayment.error.endpoint',
+  keyMissing: 'onlinePayment.error.keyMissing',
+};
 
 function providerName(t: Translate, provider: ProviderKind): string {
   return t(PROVIDER_KEYS[provider]);

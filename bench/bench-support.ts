@@ -1,0 +1,86 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import pg from 'pg';
+import { startPortalProcess } from '../test/support/portal-process.js';
+
+/** What every benchmark does the same way: its own database on a PostgreSQL server, the portal as its own process, figures. */
+
+/** The PostgreSQL server the benchmarks make their databases on; a benchmark cannot run without one. */
+export const serverUrl = (() => {
+  const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (!url) {
+    console.error('Set BENCH_DATABASE_URL to a PostgreSQL server (the benchmark creates and drops its own database).');
+    process.exit(2);
+  }
+  return url;
+})();
+
+/** The address of a database of that server. */
+export function databaseUrl(name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Runs work on one connection to a database of the server (the server itself by default), then closes it. */
+export async function admin<T>(work: (client: pg.Client) => Promise<T>, url = serverUrl): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The portal on the benchmark's database, behind the benchmark's addresses (X-Forwarded-For trusted). */
+export function startServer(dbName: string, options: { port: number; secret?: string; nodeArgs?: string[] }): Promise<ChildProcess> {
+  return startPortalProcess(
+    {
+      DATABASE_URL: databaseUrl(dbName),
+      PORT: String(options.port),
+      SECRET: options.secret ?? randomBytes(32).toString('hex'),
+      DATA_DIR: `/tmp/pf-bench-${dbName}`,
+      PUBLIC_URL: `http://127.0.0.1:${options.port}`,
+      TRUST_PROXY: 'true',
+    },
+    options.nodeArgs,
+  );
+}
+
+export interface CpuSeconds {
+  server: number;
+  database: number;
+  generator: number;
+}
+
+/** CPU time used so far by the server, the PostgreSQL processes and this load generator (Linux /proc; null elsewhere). */
+export function cpuSeconds(serverPid: number): CpuSeconds | null {
+  const ticksPerSecond = 100;
+  const ticksOf = (pid: string) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  try {
+    let database = 0;
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres')) database += ticksOf(pid);
+      } catch {
+        // The process ended meanwhile.
+      }
+    }
+    const own = process.cpuUsage();
+    return { server: ticksOf(String(serverPid)) / ticksPerSecond, database: database / ticksPerSecond, generator: (own.user + own.system) / 1e6 };
+  } catch {
+    return null;
+  }
+}
+
+/** The p-th percentile of the values (0 when there are none). */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
