@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { addUnit, createActivity } from '../src/modules/activities/activity-setup.js';
 import { decideAbsence, pendingAbsences } from '../src/modules/bookings/absences.js';
@@ -165,6 +166,55 @@ describe('absences with a certificate, and the private calendar feed', () => {
     await browser.post('/ville/reservations/agenda', { enfant: family.childIds[0]!, renouveler: '1' });
     assert.equal((await portal.app.inject({ url: feedPath })).statusCode, 404, 'the replaced address stops working');
     assert.equal((await browser.post('/ville/reservations/agenda', { enfant: other.childIds[0]! })).statusCode, 404);
+  });
+  /**
+   * Sends the beginning of a form whose file never ends (as the audit's 300 parts of 2 MiB would go
+   * on): the answer must come from what was sent so far, without waiting for the file.
+   */
+  function sendEndlessFile(cookie: string, fields: Record<string, string>) {
+    const boundary = '----pf-endless';
+    const body = new PassThrough();
+    for (const [name, value] of Object.entries(fields)) body.write(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
+    body.write(`--${boundary}\r\nContent-Disposition: form-data; name="certificat"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 `);
+    return portal.app.inject({
+      method: 'POST',
+      url: '/ville/absences',
+      payload: body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(600 * 1024 * 1024), cookie },
+    });
+  }
+
+  it('answers an upload from a stranger, or without the form’s token, without reading its file', async () => {
+    const anonymous = await sendEndlessFile('', { enfant: family.childIds[0]!, motif: 'illness' });
+    assert.equal(anonymous.statusCode, 403);
+    const browser = await signIn(family.email);
+    const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const forged = await sendEndlessFile(cookie, { _csrf: 'forged', enfant: family.childIds[0]!, motif: 'illness' });
+    assert.equal(forged.statusCode, 403);
+    assert.match(forged.body, /expiré|formulaire/i);
+  });
+
+  it('refuses a form with more than one file, or a form body over the limit, as too large, in the visitor’s language', async () => {
+    const browser = await signIn(family.email);
+    const boundary = '----pf-two-files';
+    const file = (name: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="c.pdf"\r\nContent-Type: application/pdf\r\n\r\n${PDF.toString('latin1')}\r\n`;
+    const payload = `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${browser.csrfToken()}\r\n${file('certificat')}${file('autre')}--${boundary}--\r\n`;
+    const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const twoFiles = await portal.app.inject({
+      method: 'POST',
+      url: '/ville/absences',
+      payload,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie },
+    });
+    assert.equal(twoFiles.statusCode, 413);
+    assert.match(twoFiles.body, /Envoi trop volumineux/);
+    const huge = await browser.post('/ville/absences', { enfant: family.childIds[0]!, precisions: 'x'.repeat(2 * 1024 * 1024) });
+    assert.equal(huge.statusCode, 413);
+    assert.match(huge.body, /Envoi trop volumineux/);
+    const english = await browser.post('/ville/absences?lang=en', { precisions: 'x'.repeat(2 * 1024 * 1024) });
+    assert.equal(english.statusCode, 413);
+    assert.match(english.body, /Too large/);
   });
 });
 

@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../services.js';
 import { buildAssets } from './assets.js';
 import { CsrfTokens } from './csrf.js';
+import { MULTIPART_LIMITS } from './multipart-form.js';
 import { antiForgery } from './plugins/anti-forgery.js';
 import { bookingLine } from './plugins/booking-line.js';
 import { pages } from './plugins/pages.js';
@@ -50,7 +51,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(cookie, { secret: config.secret });
   await app.register(formbody);
   // Uploaded files are read by the routes that take them (web/multipart-form.ts).
-  await app.register(multipart, { limits: { fileSize: 2 * 1024 * 1024 } });
+  await app.register(multipart, { limits: MULTIPART_LIMITS });
   await app.register(securityHeaders, { config });
   await app.register(staticAssets, { files: assets.files });
 

@@ -10,23 +10,33 @@ export interface UploadedFile {
 /** Set in the body when the file was larger than the plugin's limit (`fileTooLarge()` reads it). */
 export const FILE_TOO_LARGE = '_fileTooLarge';
 
+/**
+ * What one form may send: ours have a few fields and one file. Beyond that the request is refused
+ * as too large (413) rather than read.
+ */
+export const MULTIPART_LIMITS = { files: 1, fields: 20, parts: 21, fieldSize: 64 * 1024, fileSize: 2 * 1024 * 1024 };
+
 /** The files of each multipart request, apart from its text fields (which the route's schema reads as a form). */
 const filesOf = new WeakMap<FastifyRequest, Map<string, UploadedFile>>();
 
 /**
  * A route's `preValidation` hook for forms sent as multipart/form-data: reads the text fields into
  * `request.body`, where the route's schema checks them as those of any form, and each file into
- * memory, kept apart for `uploadedFile()`. It runs before the anti-forgery check reads `_csrf` from
- * the body (the form puts `_csrf` first, so it is read even when the file turns out too large).
+ * memory, kept apart for `uploadedFile()`. It runs before the guards and the anti-forgery check, so
+ * it reads files only for a signed-in visitor whose form carried its token before its first file (the
+ * form puts `_csrf` first): anyone else is answered by those checks without the files being read.
  */
 export async function readMultipartForm(request: FastifyRequest): Promise<void> {
   if (!request.isMultipart()) return;
   const body: Record<string, string | boolean> = {};
+  request.body = body;
+  if (!request.session) return;
   const files = new Map<string, UploadedFile>();
   filesOf.set(request, files);
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
+        if (!request.server.carriesFormToken(request, body._csrf)) return;
         const data = await part.toBuffer();
         if (!files.has(part.fieldname)) files.set(part.fieldname, { filename: part.filename, mimetype: part.mimetype, data });
       } else if (typeof part.value === 'string' && !(part.fieldname in body)) {
@@ -37,7 +47,6 @@ export async function readMultipartForm(request: FastifyRequest): Promise<void> 
     if (!(error instanceof request.server.multipartErrors.RequestFileTooLargeError)) throw error;
     body[FILE_TOO_LARGE] = true;
   }
-  request.body = body;
 }
 
 export function uploadedFile(request: FastifyRequest, name: string): UploadedFile | null {

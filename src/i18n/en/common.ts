@@ -67,7 +67,7 @@ export const common = {
     'What was sent to this page could not be read: an address changed by hand, or an incomplete form. Go back to the previous page and try again.',
   'error.tooLarge.title': 'Too large',
   'error.tooLarge.text':
-    'What you sent is larger than allowed: 1 MB for a form, 2 MB per attached file. Send less (a smaller file, a shorter text) and try again.',
+    'What you sent is more than allowed: 1 MB for a form, one attached file of at most 2 MB. Send less (a smaller file, a shorter text) and try again.',
   'error.forbidden.title': 'Access denied',
   'error.forbidden.text': 'You do not have access to this page.',
   'error.server.title': 'Unexpected error',

@@ -67,7 +67,7 @@ export const common = {
     'Ce qui a été envoyé à cette page n’a pas pu être lu : une adresse modifiée à la main, ou un formulaire incomplet. Revenez à la page précédente et réessayez.',
   'error.tooLarge.title': 'Envoi trop volumineux',
   'error.tooLarge.text':
-    'Ce que vous avez envoyé dépasse la taille permise : 1 Mo pour un formulaire, 2 Mo par fichier joint. Allégez l’envoi (un fichier plus petit, un texte plus court) et réessayez.',
+    'Ce que vous avez envoyé dépasse ce qui est permis : 1 Mo pour un formulaire, un seul fichier joint de 2 Mo au plus. Allégez l’envoi (un fichier plus petit, un texte plus court) et réessayez.',
   'error.forbidden.title': 'Accès refusé',
   'error.forbidden.text': 'Vous n’avez pas accès à cette page.',
   'error.server.title': 'Erreur inattendue',

@@ -6,6 +6,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Answers 403 to a form sent without this site's anti-forgery token; true when it did. */
     refusedAsForged(request: FastifyRequest, reply: FastifyReply): Promise<boolean>;
+    /** Whether the request carries its form's token, in the field given or the X-CSRF-Token header. */
+    carriesFormToken(request: FastifyRequest, field: unknown): boolean;
   }
 }
 
@@ -16,10 +18,11 @@ declare module 'fastify' {
  */
 export const antiForgery = fp<{ csrf: CsrfTokens }>(
   async (app, { csrf }) => {
+    const carriesFormToken = (request: FastifyRequest, field: unknown) => csrf.verify(request, field ?? request.headers['x-csrf-token']);
+    app.decorate('carriesFormToken', carriesFormToken);
     app.decorate('refusedAsForged', async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
       if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || request.routeOptions.config.csrf === false) return false;
-      const token = (request.body as Record<string, unknown> | undefined)?._csrf ?? request.headers['x-csrf-token'];
-      if (csrf.verify(request, token)) return false;
+      if (carriesFormToken(request, (request.body as Record<string, unknown> | undefined)?._csrf)) return false;
       request.log.warn({ path: request.url }, 'rejected a form without a valid anti-forgery token');
       await reply.errorPage('csrf');
       return true;
