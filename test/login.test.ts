@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { hashToken } from '../src/modules/identity/secret-tokens.js';
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
-import { TestBrowser } from './support/http-client.js';
+import { signedInBrowser, TestBrowser } from './support/http-client.js';
 import { createFamily, createStaff, type TestFamily } from './support/scenario.js';
 import { solveAltcha } from './support/solve-altcha.js';
 import { startTestPortal, type TestPortal } from './support/test-portal.js';
@@ -113,6 +113,14 @@ describe('login, sessions and logout', () => {
     assert.equal(row, undefined, 'the idle session is deleted');
   });
 
+  it('keeps a session used more often than the default idle limit, and ends it once left idle longer', async () => {
+    const browser = await signedInBrowser(portal, tenant, family.accountId);
+    await useRegularly(portal, browser, 20_000, 5 * 60_000);
+    await useRegularly(portal, browser, 29 * 60_000, 2 * 60 * 60_000);
+    portal.clock.advance(31 * 60_000);
+    assert.equal((await browser.get('/ville/accueil')).statusCode, 302);
+  });
+
   it('logs out: the session is deleted and the family lands on the authority’s website', async () => {
     const { browser } = await loginAs(family.email, family.password);
     const token = browser.cookies.get('pf_session')!;
@@ -209,6 +217,40 @@ describe('login, sessions and logout', () => {
     assert.match(replay.body, /vérifier que vous n’êtes pas un robot/);
   });
 });
+
+describe('a short idle limit (SESSION_IDLE_MINUTES=1)', () => {
+  let portal: TestPortal;
+  let tenant: Tenant;
+  let family: TestFamily;
+
+  before(async () => {
+    portal = await startTestPortal({ env: { SESSION_IDLE_MINUTES: '1' } });
+    tenant = await portal.addTenant({ slug: 'ville' });
+    family = await createFamily(portal, tenant, { email: 'eve@example.test' });
+  });
+  after(() => portal.close());
+
+  it('keeps a session used every 20 s or every 50 s, and ends it after 61 s idle', async () => {
+    const browser = await signedInBrowser(portal, tenant, family.accountId);
+    await useRegularly(portal, browser, 20_000, 5 * 60_000);
+    await useRegularly(portal, browser, 50_000, 5 * 60_000);
+    const token = browser.cookies.get('pf_session')!;
+    portal.clock.advance(61_000);
+    assert.equal((await browser.get('/ville/accueil')).statusCode, 302);
+    const row = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('sessions').select('token_hash').where('token_hash', '=', hashToken(token)).executeTakeFirst(),
+    );
+    assert.equal(row, undefined, 'the idle session is deleted');
+  });
+});
+
+/** Reads the home page every `everyMs` for `forMs` of the test clock, checking each time that the session is still open. */
+async function useRegularly(portal: TestPortal, browser: TestBrowser, everyMs: number, forMs: number): Promise<void> {
+  for (let elapsed = everyMs; elapsed <= forMs; elapsed += everyMs) {
+    portal.clock.advance(everyMs);
+    assert.equal((await browser.get('/ville/accueil')).statusCode, 200, `still signed in after ${elapsed / 1000} s used every ${everyMs / 1000} s`);
+  }
+}
 
 describe('anti-forgery and rate limits', () => {
   let portal: TestPortal;

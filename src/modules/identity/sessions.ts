@@ -7,8 +7,18 @@ import { hashToken, newSecretToken } from './secret-tokens.js';
 
 /** A session ends after this long whatever the activity. */
 const ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000;
-/** last_seen_at is written at most this often, so reading pages does not write on every request. */
+/** Under a long idle limit last_seen_at is written at most this often, so reading pages does not write on every request. */
 const TOUCH_INTERVAL_MS = 60 * 1000;
+
+/**
+ * How long last_seen_at may go unwritten under an idle limit of `idleMs`. A request that skips the
+ * write leaves the session this much closer to its end, so the interval must be a small part of the
+ * limit: with a tenth, a session used at least every nine tenths of the limit never ends. (The
+ * fixed minute alone ended a session used every 20 s under a one-minute limit.)
+ */
+function touchIntervalMs(idleMs: number): number {
+  return Math.min(TOUCH_INTERVAL_MS, idleMs / 10);
+}
 
 export interface SessionAccount {
   id: string;
@@ -106,12 +116,13 @@ export class SessionLookup {
     const tokenHash = hashToken(token);
     const row = await this.rows.get(tokenHash);
     if (!row || row.tenant_id !== tenantId) return null;
-    const idleLimit = row.last_seen_at.getTime() + idleMinutes * 60 * 1000;
-    if (row.status !== 'active' || now.getTime() > idleLimit || now >= row.expires_at) {
+    const idleMs = idleMinutes * 60 * 1000;
+    const sinceLastSeen = now.getTime() - row.last_seen_at.getTime();
+    if (row.status !== 'active' || sinceLastSeen > idleMs || now >= row.expires_at) {
       await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).where('tenant_id', '=', tenantId).execute();
       return null;
     }
-    if (now.getTime() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
+    if (sinceLastSeen > touchIntervalMs(idleMs)) {
       await this.db.updateTable('sessions').set({ last_seen_at: now }).where('token_hash', '=', tokenHash).where('tenant_id', '=', tenantId).execute();
     }
     return {
