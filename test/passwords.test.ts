@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { verifyPassword } from '../src/modules/identity/passwords.js';
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
 import { TestBrowser } from './support/http-client.js';
 import { emailsTo, linkIn } from './support/outbox.js';
@@ -18,6 +19,12 @@ describe('forgotten password, password change and temporary passwords', () => {
     family = await createFamily(portal, tenant, { email: 'carla@example.test', firstName: 'Carla', lastName: 'ROSSI' });
   });
   after(() => portal.close());
+
+  async function passwordOf(accountId: string) {
+    return portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('accounts').select(['password_hash', 'must_change_password']).where('id', '=', accountId).executeTakeFirstOrThrow(),
+    );
+  }
 
   async function login(email: string, password: string) {
     const browser = new TestBrowser(portal.app);
@@ -111,7 +118,48 @@ describe('forgotten password, password change and temporary passwords', () => {
     assert.equal(home.headers.location, '/ville/mot-de-passe');
     const page = await browser.follow(home);
     assert.match(page.body, /mot de passe temporaire/);
+    const kept = await browser.post('/ville/mot-de-passe', { current: temp.password, password: temp.password, confirm: temp.password });
+    assert.equal(kept.statusCode, 400);
+    assert.match(kept.body, /id="field-password-error">Le nouveau mot de passe doit être différent du mot de passe actuel\.</);
+    assert.match(kept.body, /mot de passe temporaire/, 'the page is still the forced change');
+    const row = await passwordOf(temp.accountId);
+    assert.ok(await verifyPassword(row.password_hash, temp.password), 'the temporary password is unchanged');
+    assert.equal(row.must_change_password, true);
+    assert.equal((await browser.get('/ville/accueil')).headers.location, '/ville/mot-de-passe', 'still made to change it');
+    await browser.get('/ville/mot-de-passe');
     await browser.post('/ville/mot-de-passe', { current: temp.password, password: 'Maison-Rouge-5', confirm: 'Maison-Rouge-5' });
     assert.equal((await browser.get('/ville/accueil')).statusCode, 200);
+    assert.equal((await passwordOf(temp.accountId)).must_change_password, false);
+  });
+
+  it('refuses the current password as the new one on the change form, in the page’s language', async () => {
+    const person = await createFamily(portal, tenant, { email: 'eli@example.test', firstName: 'Eli' });
+    const { browser } = await login(person.email, person.password);
+    await browser.get('/ville/mot-de-passe?lang=en');
+    const same = await browser.post('/ville/mot-de-passe', { current: person.password, password: person.password, confirm: person.password });
+    assert.equal(same.statusCode, 400);
+    assert.match(same.body, /id="field-password-error">The new password must be different from the current one\.</);
+    assert.ok(await verifyPassword((await passwordOf(person.accountId)).password_hash, person.password), 'the password is unchanged');
+    const wrongCurrent = await browser.post('/ville/mot-de-passe', { current: 'Pas-Le-Bon-1', password: person.password, confirm: person.password });
+    assert.doesNotMatch(wrongCurrent.body, /must be different/, 'without the right current password the new one is not compared with it');
+    const changed = await browser.post('/ville/mot-de-passe', { current: person.password, password: 'Prairie-Douce-3', confirm: 'Prairie-Douce-3' });
+    assert.equal(changed.statusCode, 200);
+    assert.ok(await verifyPassword((await passwordOf(person.accountId)).password_hash, 'Prairie-Douce-3'));
+  });
+
+  it('refuses the current password as the new one through a reset link, and leaves the link usable', async () => {
+    portal.clock.advance(1000);
+    const person = await createFamily(portal, tenant, { email: 'fanny@example.test', firstName: 'Fanny' });
+    const browser = new TestBrowser(portal.app);
+    await browser.get('/ville/mot-de-passe-oublie');
+    await browser.post('/ville/mot-de-passe-oublie', { email: person.email, altcha: await solveAltcha(portal.app, '/ville') });
+    const link = linkIn((await emailsTo(portal, tenant, person.email))[0]!.text_body, '/ville/reinitialiser/');
+    await browser.get(link);
+    const same = await browser.post(link, { password: person.password, confirm: person.password });
+    assert.equal(same.statusCode, 400);
+    assert.match(same.body, /id="field-password-error">Le nouveau mot de passe doit être différent du mot de passe actuel\.</);
+    const done = await browser.post(link, { password: 'Colline-Verte-8', confirm: 'Colline-Verte-8' });
+    assert.equal(done.statusCode, 302);
+    assert.ok(await verifyPassword((await passwordOf(person.accountId)).password_hash, 'Colline-Verte-8'));
   });
 });

@@ -48,6 +48,7 @@ export const identity = {
   'password.error.digit': 'The password must contain at least one digit.',
   'password.error.common': 'This password is too common or too easy to guess: choose another one.',
   'password.error.tooLong': 'The password cannot be longer than 200 characters.',
+  'password.error.unchanged': 'The new password must be different from the current one.',
   'password.error.mismatch': 'The two passwords are not the same.',
   'password.new': 'New password',
   'password.confirm': 'Confirm the new password',

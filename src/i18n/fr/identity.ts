@@ -47,6 +47,7 @@ export const identity = {
   'password.error.digit': 'Le mot de passe doit contenir au moins un chiffre.',
   'password.error.common': 'Ce mot de passe est trop courant ou trop facile à deviner : choisissez-en un autre.',
   'password.error.tooLong': 'Le mot de passe ne peut pas dépasser 200 caractères.',
+  'password.error.unchanged': 'Le nouveau mot de passe doit être différent du mot de passe actuel.',
   'password.error.mismatch': 'Les deux mots de passe saisis ne sont pas identiques.',
   'password.new': 'Nouveau mot de passe',
   'password.confirm': 'Confirmez le nouveau mot de passe',

@@ -3,14 +3,14 @@ import { queueEmail } from '../notifications/outbox.js';
 import type { Scope } from '../scope.js';
 import { composeEmail, type MailContext } from '../notifications/compose-email.js';
 import type { InScope } from './login.js';
-import { hashPassword, passwordProblems, verifyPassword, type PasswordProblem } from './passwords.js';
+import { hashPassword, newPasswordProblems, verifyPassword, type PasswordProblem } from './passwords.js';
 import { closeOtherSessions } from './sessions.js';
 
 export type ChangePasswordResult = { ok: true } | { ok: false; currentWrong?: boolean; problems: PasswordProblem[] };
 
 /**
  * Changes the signed-in person's password: the current one is required, the new one must meet the
- * rules; other sessions are closed and the owner is told by email (in case it was not them).
+ * rules and differ from it; other sessions are closed and the owner is told by email (in case it was not them).
  */
 export async function changePassword(
   inScope: InScope,
@@ -19,8 +19,10 @@ export async function changePassword(
   const account = await inScope((scope) =>
     scope.tx.selectFrom('accounts').select(['email', 'display_name', 'password_hash']).where('id', '=', input.accountId).executeTakeFirstOrThrow(),
   );
-  const problems = passwordProblems(input.next, [account.email.split('@')[0] ?? '', account.display_name]);
   const currentOk = await verifyPassword(account.password_hash, input.current);
+  // Compared with the current password only once the person has proved they know it: otherwise
+  // whoever holds the session could try guesses as the "new" password.
+  const problems = await newPasswordProblems(input.next, [account.email.split('@')[0] ?? '', account.display_name], currentOk ? account.password_hash : null);
   if (!currentOk || problems.length > 0) return { ok: false, currentWrong: !currentOk, problems };
   const passwordHash = await hashPassword(input.next);
   await inScope(async (scope: Scope) => {

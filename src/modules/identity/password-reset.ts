@@ -3,9 +3,9 @@ import { queueEmail } from '../notifications/outbox.js';
 import type { Scope } from '../scope.js';
 import { PAGES, pagePath } from '../page-paths.js';
 import { normalizeEmail } from './accounts.js';
-import { consumeToken, issueToken } from './account-tokens.js';
+import { consumeToken, issueToken, peekToken } from './account-tokens.js';
 import { composeSecretEmail, type SecretMailContext } from '../notifications/compose-email.js';
-import { hashPassword, passwordProblems, type PasswordProblem } from './passwords.js';
+import { hashPassword, newPasswordProblems, type PasswordProblem } from './passwords.js';
 import { closeOtherSessions } from './sessions.js';
 
 /**
@@ -40,7 +40,10 @@ export async function requestPasswordReset(scope: Scope, rawEmail: string, mail:
 
 export type SetPasswordResult = { ok: true; accountId: string } | { ok: false; problems: PasswordProblem[] } | { ok: false; invalidLink: true };
 
-/** Uses a reset or invitation link once to set the password; the account becomes active. */
+/**
+ * Uses a reset or invitation link once to set the password, which must differ from the account's
+ * current one if it has any; the account becomes active. A refused password leaves the link usable.
+ */
 export async function setPasswordWithToken(
   scope: Scope,
   token: string,
@@ -48,7 +51,11 @@ export async function setPasswordWithToken(
   password: string,
   personal: string[],
 ): Promise<SetPasswordResult> {
-  const problems = passwordProblems(password, personal);
+  const holder = await peekToken(scope.tx, token, purpose, scope.now);
+  if (!holder) return { ok: false, invalidLink: true };
+  // Whoever holds the link may replace the password anyway: comparing with the current one is safe here.
+  const current = await scope.tx.selectFrom('accounts').select('password_hash').where('id', '=', holder.id).executeTakeFirstOrThrow();
+  const problems = await newPasswordProblems(password, personal, current.password_hash);
   if (problems.length > 0) return { ok: false, problems };
   const passwordHash = await hashPassword(password);
   const accountId = await consumeToken(scope.tx, token, purpose, scope.now);

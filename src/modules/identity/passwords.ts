@@ -3,7 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 /** The rules shown to the person while typing and checked here, in this order. */
 export const PASSWORD_RULES = ['length', 'upper', 'lower', 'digit'] as const;
 export type PasswordRule = (typeof PASSWORD_RULES)[number];
-export type PasswordProblem = PasswordRule | 'common' | 'tooLong';
+export type PasswordProblem = PasswordRule | 'common' | 'tooLong' | 'unchanged';
 
 const MAX_LENGTH = 200;
 
@@ -84,6 +84,18 @@ export function passwordProblems(password: string, personal: string[] = []): Pas
   if (!/\d/.test(password)) problems.push('digit');
   if (password.length > MAX_LENGTH) problems.push('tooLong');
   if (problems.length === 0 && isCommon(password, personal)) problems.push('common');
+  return problems;
+}
+
+/**
+ * The problems of `password` as an account's new password: the rules, then that it is not the
+ * current one, so a temporary password or a leaked one cannot be "changed" to itself. `currentHash`
+ * is the account's password hash, or null when there is none or the caller may not compare with
+ * it (the answer would tell whether a guess is the current password).
+ */
+export async function newPasswordProblems(password: string, personal: string[], currentHash: string | null): Promise<PasswordProblem[]> {
+  const problems = passwordProblems(password, personal);
+  if (problems.length === 0 && currentHash !== null && (await verifyPassword(currentHash, password))) problems.push('unchanged');
   return problems;
 }
 
