@@ -167,6 +167,37 @@ describe('absences with a certificate, and the private calendar feed', () => {
     assert.equal((await portal.app.inject({ url: feedPath })).statusCode, 404, 'the replaced address stops working');
     assert.equal((await browser.post('/ville/reservations/agenda', { enfant: other.childIds[0]! })).statusCode, 404);
   });
+  it('serves an uploaded file under the extension of what it is, whatever its name said', async () => {
+    const browser = await signIn(family.email);
+    const documentIds = async () =>
+      new Set(
+        (await portal.inTenant(tenant, ({ tx }) => tx.selectFrom('documents').select('id').where('household_id', '=', family.householdId).execute())).map(
+          (row) => row.id,
+        ),
+      );
+    const sent = async (filename: string) => {
+      const before = await documentIds();
+      const declared = await declare(
+        browser,
+        { enfant: family.childIds[0]!, du: '10/12/2026', motif: 'illness' },
+        { name: 'certificat', filename, type: 'text/html', data: Buffer.from(`${PDF.toString('latin1')}<script>alert(1)</script>`, 'latin1') },
+      );
+      assert.equal(declared.statusCode, 302, declared.body);
+      const added = [...(await documentIds())].filter((id) => !before.has(id));
+      assert.equal(added.length, 1);
+      return browser.get(`/ville/documents/${added[0]}`);
+    };
+    const disguised = await sent('x.html');
+    assert.equal(disguised.headers['content-type'], 'application/pdf');
+    assert.equal(disguised.headers['content-disposition'], 'attachment; filename="x.pdf"');
+    const foreign = await sent('certificat médical 診断書.html');
+    assert.equal(foreign.statusCode, 200);
+    assert.equal(
+      foreign.headers['content-disposition'],
+      `attachment; filename="certificat_m_dical____.pdf"; filename*=UTF-8''${encodeURIComponent('certificat médical 診断書.pdf')}`,
+    );
+  });
+
   /**
    * Sends the beginning of a form whose file never ends (as the audit's 300 parts of 2 MiB would go
    * on): the answer must come from what was sent so far, without waiting for the file.

@@ -30,6 +30,19 @@ export function checkDocument(
   return contentType ? { ok: true, contentType } : { ok: false, problem: 'type' };
 }
 
+const EXTENSIONS: Record<DocumentContentType, string> = { 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg' };
+
+/**
+ * The name a document is kept and served under: the sender's name, tidied, with the extension of
+ * its detected type in place of its own (a PDF named `x.html` would open as a page on the
+ * family's computer).
+ */
+export function documentFileName(sent: string, contentType: DocumentContentType): string {
+  const tidy = sent.replace(/[^\p{L}\p{N} ._-]/gu, '_').slice(0, 120);
+  const stem = tidy.replace(/\.[^.]*$/, '').replace(/^[ ._]+|[ .]+$/g, '');
+  return `${stem || 'document'}.${EXTENSIONS[contentType]}`;
+}
+
 /** Keeps a checked file of the household. */
 export async function storeDocument(
   scope: Scope,
@@ -41,7 +54,7 @@ export async function storeDocument(
       tenant_id: scope.tenantId,
       household_id: input.householdId,
       kind: input.kind,
-      filename: input.filename.replace(/[^\p{L}\p{N} ._-]/gu, '_').slice(0, 120) || 'document',
+      filename: documentFileName(input.filename, input.contentType),
       content_type: input.contentType,
       size_bytes: input.data.length,
       content: input.data,

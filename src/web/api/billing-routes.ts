@@ -9,7 +9,7 @@ import { tenantToday } from '../../modules/calendar/local-date.js';
 import { listPayments } from '../../modules/ledger/payments.js';
 import { accountStatement, statementYears } from '../../modules/ledger/statement.js';
 import { lineLabel, methodLabel } from '../money-labels.js';
-import { sendPdf } from '../pdf-download.js';
+import { sendPdf } from '../downloads.js';
 import { householdOf, requireFamilyToken } from './api-context.js';
 import { notFound } from './api-errors.js';
 import { bearer, errors } from './api-schemas.js';

@@ -6,7 +6,8 @@ import { Type } from 'typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { ABSENCE_REASONS, declareAbsence, householdAbsences, type AbsenceErrors } from '../../modules/bookings/absences.js';
 import { feedCalendar, feedToken } from '../../modules/bookings/calendar-feed.js';
-import { readDocument } from '../../modules/documents/documents.js';
+import { documentFileName, readDocument } from '../../modules/documents/documents.js';
+import { sendAttachment } from '../downloads.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
@@ -81,12 +82,8 @@ export function familyAbsenceRoutes(): FastifyPluginAsyncTypebox {
     app.get('/documents/:id', { preHandler: requireAccount, schema: { params: Type.Object({ id: Id }) } }, async (request, reply) => {
       const document = await request.inScope((scope) => readDocument(scope, request.params.id));
       if (!document) return reply.callNotFound();
-      // Always a download with the type checked at upload: a file is never shown as a page.
-      return reply
-        .type(document.content_type)
-        .header('content-disposition', `attachment; filename="${document.filename.replace(/"/g, '')}"`)
-        .header('cache-control', 'private, no-store')
-        .send(document.content);
+      // The type checked at upload, and the name's extension that type's, whatever was sent.
+      return sendAttachment(reply, documentFileName(document.filename, document.content_type), document.content_type, document.content);
     });
 
     app.post('/reservations/agenda', { preHandler: requireFamily, schema: { body: FeedForm } }, async (request, reply) => {

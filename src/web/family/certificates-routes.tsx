@@ -13,7 +13,7 @@ import { fieldMessages } from '../forms.js';
 import { requireFamily } from '../guards.js';
 import { IdChoice, Text } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
-import { sendPdf } from '../pdf-download.js';
+import { sendPdf } from '../downloads.js';
 
 export const CERTIFICATES_PATH = '/attestations';
 

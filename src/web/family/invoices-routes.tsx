@@ -14,7 +14,7 @@ import { InvoiceStateBadge } from '../components/invoice-state-badge.js';
 import { requireFamily } from '../guards.js';
 import { Id, IdChoice } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
-import { sendPdf } from '../pdf-download.js';
+import { sendPdf } from '../downloads.js';
 import { lineLabel, methodLabel } from '../money-labels.js';
 import { ColumnHeads, periodOf, PdfLink } from './money-components.js';
 import { payPath } from './online-payment-routes.js';

@@ -9,7 +9,7 @@ import { StatusBadge } from '../components/status-badge.js';
 import { requireFamily } from '../guards.js';
 import { Id } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
-import { sendPdf } from '../pdf-download.js';
+import { sendPdf } from '../downloads.js';
 import { methodLabel } from '../money-labels.js';
 import { ColumnHeads, PdfLink } from './money-components.js';
 

@@ -1,3 +1,4 @@
+import { sendPdf } from '../downloads.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { invoicePdf } from '../../modules/billing/invoice-pdf.js';
@@ -68,11 +69,7 @@ export function staffBillingInvoiceRoutes(): FastifyPluginAsyncTypebox {
     app.get(`${INVOICES_PATH}/:invoiceId/pdf`, { preHandler: requireStaff(), schema: { params: InvoiceParams } }, async (request, reply) => {
       const document = await request.inScope((scope) => invoicePdf(scope, request.params.invoiceId, request.lang));
       if (!document) return reply.callNotFound();
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `attachment; filename="${document.number}.pdf"`)
-        .header('cache-control', 'no-store')
-        .send(document.pdf);
+      return sendPdf(reply, `${document.number}.pdf`, document.pdf);
     });
 
     app.post(

@@ -1,3 +1,4 @@
+import { sendPdf } from '../downloads.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { paymentMethodKey, receiptPdf } from '../../modules/billing/certificates.js';
@@ -146,11 +147,7 @@ export function staffBillingPaymentRoutes(): FastifyPluginAsyncTypebox {
     app.get(`${PAYMENTS_PATH}/:paymentId/recu`, { preHandler: requireStaff(), schema: { params: PaymentParams } }, async (request, reply) => {
       const receipt = await request.inScope((scope) => receiptPdf(scope, request.params.paymentId, request.lang));
       if (!receipt) return reply.callNotFound();
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `attachment; filename="${receipt.number}.pdf"`)
-        .header('cache-control', 'no-store')
-        .send(receipt.pdf);
+      return sendPdf(reply, `${receipt.number}.pdf`, receipt.pdf);
     });
 
     app.post(
