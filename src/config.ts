@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { StartupError } from './startup-error.js';
 
 /** Every setting of the portal. Read once at start from the environment, validated, never mutated. */
 export interface Config {
@@ -38,7 +39,7 @@ export interface Config {
   requestTimeoutSeconds: number;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends StartupError {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { systemClock } from './clock.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { DEMO_LOGINS, DEMO_SLUG, ensureDemoAuthority } from './demo/demo-authority.js';
@@ -14,20 +14,12 @@ import { outboxSecretsBox } from './modules/notifications/outbox.js';
 import { EmailSender, mailerFromConfig } from './modules/notifications/email-sender.js';
 import { TenantDirectory } from './modules/tenancy/tenant-directory.js';
 import type { Services } from './services.js';
+import { StartupError } from './startup-error.js';
 import { buildApp } from './web/app.js';
 
 /** Composition root: configuration → database → services → HTTP. */
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfig();
 
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -78,4 +70,10 @@ function printWelcome(publicUrl: string, demo: boolean, createdDemo: boolean, wh
   console.log(`${lines.join('\n')}\n`);
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  if (!(error instanceof StartupError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}

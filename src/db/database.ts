@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.js';
 import { PgliteSerialPool } from './pglite-pool.js';
 import type { DB } from './schema.js';
 
@@ -34,7 +35,7 @@ export interface RawConnection {
 
 export interface DatabaseOptions {
   databaseUrl?: string | undefined;
-  /** PGlite data folder; undefined keeps the database in memory (tests). */
+  /** PGlite data folder, locked while open (data-dir-lock.ts); undefined keeps the database in memory (tests). */
   dataDir?: string | undefined;
   /** PGlite: start from this copy of a data folder (a `dumpDataDir()`), without initdb. */
   loadDataDir?: Blob | undefined;
@@ -66,7 +67,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
-  const pool = await PgliteSerialPool.open(options.dataDir, options.loadDataDir);
+  const unlock = options.dataDir ? await lockDataDir(options.dataDir) : () => undefined;
+  let pool: PgliteSerialPool;
+  try {
+    pool = await PgliteSerialPool.open(options.dataDir, options.loadDataDir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   if (options.onSlowWait) pool.onSlowWait = options.onSlowWait;
   const database: Database = {
     kind: 'pglite',
@@ -96,6 +104,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     },
     async close() {
       await pool.end();
+      unlock();
     },
   };
   return database;
