@@ -12,6 +12,7 @@ describe('configuration', () => {
     const config = loadConfig({ DATA_DIR: dataDir() });
     assert.equal(config.port, 3000);
     assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.databaseWaitSeconds, 60);
     assert.equal(config.demo, true);
     assert.equal(config.publicUrl, 'http://localhost:3000');
     assert.equal(config.secureCookies, false);

@@ -11,6 +11,8 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL server; when absent the portal runs on PGlite inside `dataDir`. */
   databaseUrl: string | undefined;
+  /** How long the start waits for a PostgreSQL server out of reach before giving up. */
+  databaseWaitSeconds: number;
   publicUrl: string;
   /** `smtp://user:pass@host:port` or `smtps://…`; when absent mails stay in the outbox. */
   smtpUrl: string | undefined;
@@ -59,6 +61,7 @@ export function loadConfig(env: Env = process.env): Config {
   const host = read.string('HOST', '127.0.0.1');
   const dataDir = resolve(read.string('DATA_DIR', './data'));
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseWaitSeconds = read.integer('DATABASE_WAIT_SECONDS', 60, 0, 3600);
   const publicUrl = read.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
   const smtpUrl = read.url('SMTP_URL', ['smtp:', 'smtps:']);
   const mailFrom = read.string('MAIL_FROM', 'Portail Famille <no-reply@localhost>');
@@ -85,6 +88,7 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     dataDir,
     databaseUrl,
+    databaseWaitSeconds,
     publicUrl: publicUrl.replace(/\/$/, ''),
     smtpUrl,
     mailFrom,

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
 
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
+    serverWaitSeconds: config.databaseWaitSeconds,
     dataDir: join(config.dataDir, 'pglite'),
     onSlowWait: (ms) => console.warn(`database: waited ${ms} ms for the embedded connection`),
   });

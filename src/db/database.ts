@@ -3,6 +3,7 @@ import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
 import { PgliteSerialPool } from './pglite-pool.js';
 import type { DB } from './schema.js';
+import { waitForServer } from './server-wait.js';
 
 /** The database behind the portal: an embedded PGlite folder or a PostgreSQL server, same SQL. */
 export interface Database {
@@ -42,16 +43,17 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Connections of the priority lane (PostgreSQL only). */
   priorityPoolSize?: number;
+  /** PostgreSQL: how long to wait for a server out of reach (server-wait.ts); 0, the default, tries once. */
+  serverWaitSeconds?: number;
   onSlowWait?: (waitedMs: number) => void;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (!options.databaseUrl) return openPglite(options);
+  await waitForServer(options.databaseUrl, options.serverWaitSeconds ?? 0);
   const priorityPoolSize = options.priorityPoolSize ?? 2;
   const main = postgresDatabase(postgresPool(options.databaseUrl, options.poolSize ?? 10));
   const priorityPool = postgresPool(options.databaseUrl, priorityPoolSize, { keepOpen: true });
-  // Fails at start, with the server's message, when the database cannot be reached.
-  await main.query('select 1');
   // The priority lane opens its connections now and keeps them: opening one at the first turn of
   // a rush, with the machine at full load, took a quarter of a second (bench/rush).
   const opened = await Promise.all(Array.from({ length: priorityPoolSize }, () => priorityPool.connect()));
