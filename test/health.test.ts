@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { adminQuery } from './support/migrated-copies.js';
 import { startTestPortal, type TestPortal } from './support/test-portal.js';
 
 let portal: TestPortal;
@@ -30,4 +31,21 @@ it('reports 503 on /health when the database is gone', async () => {
   assert.equal(response.statusCode, 503);
   assert.equal(response.json().database, 'unreachable');
   await probe.app.close();
+});
+
+it('reports 503 on /health once its PostgreSQL database was dropped and created again, empty', {
+  skip: process.env.TEST_DATABASE_URL ? false : 'needs TEST_DATABASE_URL (PostgreSQL)',
+}, async () => {
+  const probe = await startTestPortal();
+  try {
+    const serverUrl = process.env.TEST_DATABASE_URL!;
+    const name = new URL(probe.databaseUrl!).pathname.slice(1);
+    await adminQuery(serverUrl, `drop database ${name} with (force)`);
+    await adminQuery(serverUrl, `create database ${name}`);
+    const response = await probe.app.inject({ url: '/health' });
+    assert.equal(response.statusCode, 503);
+    assert.deepEqual(response.json(), { status: 'error', database: 'not_migrated' });
+  } finally {
+    await probe.close();
+  }
 });
