@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   const tenants = new TenantDirectory(db);
   const createdDemo = config.demo ? await ensureDemoAuthority(db, clock.now(), config) : false;
   await tenants.reload();
+  const unfollowTenants = await tenants.follow((message) => console.error(message));
   const jobLog = { error: (details: object, message: string) => console.error(`jobs: ${message}`, details) };
   const jobs = await startJobQueue(db, jobLog);
   const mail = new EmailSender({ db, clock, jobs, log: jobLog, mailer: mailerFromConfig(config), secrets: outboxSecretsBox(config.secret) });
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     app.log.info(`${signal}: stopping`);
     await app.close();
+    await unfollowTenants();
     await stopJobQueue(jobs);
     await db.close();
     process.exit(0);

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
 import { PgliteSerialPool } from './pglite-pool.js';
 import type { DB } from './schema.js';
+import { listenOnServer } from './server-signals.js';
 import { waitForServer } from './server-wait.js';
 
 /** The database behind the portal: an embedded PGlite folder or a PostgreSQL server, same SQL. */
@@ -26,6 +27,12 @@ export interface Database {
    * opens again as a copy: the test runner migrates one database and hands each test a copy of it.
    */
   dumpDataDir?(): Promise<Blob>;
+  /**
+   * Calls `onSignal` after each commit that signalled `channel` (`pg_notify`), from this process or
+   * any other on the same database, and whenever signals may have been missed (a listening
+   * connection lost and found again). Returns the way to stop listening.
+   */
+  listen(channel: string, onSignal: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -52,13 +59,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (!options.databaseUrl) return openPglite(options);
   await waitForServer(options.databaseUrl, options.serverWaitSeconds ?? 0);
   const priorityPoolSize = options.priorityPoolSize ?? 2;
-  const main = postgresDatabase(postgresPool(options.databaseUrl, options.poolSize ?? 10));
+  const main = postgresDatabase(postgresPool(options.databaseUrl, options.poolSize ?? 10), options.databaseUrl);
   const priorityPool = postgresPool(options.databaseUrl, priorityPoolSize, { keepOpen: true });
   // The priority lane opens its connections now and keeps them: opening one at the first turn of
   // a rush, with the machine at full load, took a quarter of a second (bench/rush).
   const opened = await Promise.all(Array.from({ length: priorityPoolSize }, () => priorityPool.connect()));
   for (const client of opened) client.release();
-  const priority = postgresDatabase(priorityPool);
+  const priority = postgresDatabase(priorityPool, options.databaseUrl);
   return {
     ...main,
     priority,
@@ -99,6 +106,11 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
         }),
       );
     },
+    async listen(channel, onSignal) {
+      // One process on the embedded database (data-dir-lock.ts): its own notifications are all there is.
+      const stop = await pool.hold(() => pool.pglite.listen(channel, () => onSignal()));
+      return () => pool.hold(() => stop());
+    },
     async dumpDataDir() {
       // Everything written so far goes to the data files first, so the copy starts without replaying WAL.
       await pool.exec('checkpoint');
@@ -136,7 +148,7 @@ function postgresPool(databaseUrl: string, poolSize: number, options: { keepOpen
   return pool;
 }
 
-function postgresDatabase(pool: pg.Pool): Database {
+function postgresDatabase(pool: pg.Pool, databaseUrl: string): Database {
   const database: Database = {
     kind: 'postgres',
     get priority() {
@@ -150,6 +162,7 @@ function postgresDatabase(pool: pg.Pool): Database {
       const result = await pool.query(sqlText, parameters);
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     },
+    listen: (channel, onSignal) => listenOnServer(databaseUrl, channel, onSignal),
     async withConnection(work) {
       const client = await pool.connect();
       try {

@@ -10,15 +10,39 @@ export const RESERVED_SLUGS = new Set(['assets', 'health', 'api', 'static', 'fav
 
 /**
  * Every tenant, kept in memory: the tenant of each request is found without a query, from the host
- * name or, for local use, from the first path segment. Reloaded when a tenant changes here and
- * periodically, for the other processes of a multi-process install.
+ * name or, for local use, from the first path segment. Reloaded by the process that changes a
+ * tenant, and by every process that `follow`s the table's change signal (migration 0018).
  */
 export class TenantDirectory {
   private bySlug = new Map<string, Tenant>();
   private byHost = new Map<string, Tenant>();
   private byId = new Map<string, Tenant>();
+  private reloading: Promise<void> | undefined;
+  private changedMeanwhile = false;
 
   constructor(private readonly db: Database) {}
+
+  /** Reloads after each change of the tenants table commits, whichever process made it; returns the way to stop. */
+  follow(log: (message: string) => void): Promise<() => Promise<void>> {
+    return this.db.listen('tenants_changed', () => this.reloadSoon(log));
+  }
+
+  /** One reload at a time; signals that arrive during one are answered by one more. */
+  private reloadSoon(log: (message: string) => void): void {
+    if (this.reloading) {
+      this.changedMeanwhile = true;
+      return;
+    }
+    this.reloading = this.reload()
+      .catch((error: Error) => log(`tenants: reload failed: ${error.message}`))
+      .finally(() => {
+        this.reloading = undefined;
+        if (this.changedMeanwhile) {
+          this.changedMeanwhile = false;
+          this.reloadSoon(log);
+        }
+      });
+  }
 
   async reload(): Promise<void> {
     const tenants = await asSystem(this.db, (tx) => tx.selectFrom('tenants').selectAll().orderBy('name').execute());
