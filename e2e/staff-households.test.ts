@@ -85,18 +85,40 @@ journey('staff find and create households, and decide a family’s request', asy
   await checkAccessibility(phone, 'requests inbox, phone');
 });
 
-journey('staff publish news and the admin sets which fields families change directly', async ({ baseUrl, open }) => {
+/** A day some weeks after today, as staff type it (the demo runs on the real clock). */
+function weeksAhead(weeks: number): string {
+  const day = new Date(Date.now() + weeks * 7 * 24 * 3600 * 1000);
+  return `${String(day.getUTCDate()).padStart(2, '0')}/${String(day.getUTCMonth() + 1).padStart(2, '0')}/${day.getUTCFullYear()}`;
+}
+
+journey('staff publish news, families see them, and the admin sets which fields families change directly', async ({ baseUrl, open }) => {
   const staff = await open();
   await logIn(staff, baseUrl, ADMIN, demoPassword(ADMIN), '/gestion');
   await followNav(staff, 'Actualités');
   const form = staff.locator('main form').first();
-  await form.getByLabel(/^Titre/).fill('Inscriptions aux vacances de Noël');
-  await form.getByLabel(/^Texte/).fill('Les inscriptions sont ouvertes jusqu’au 5 décembre.');
-  await form.getByLabel(/^Date de fin/).fill('05/12/2026');
+  await form.getByLabel(/^Titre/).fill('Inscriptions aux vacances d’hiver');
+  await form.getByLabel(/^Texte/).fill('Les inscriptions sont ouvertes.\nPensez à mettre à jour le dossier.');
+  await form.getByLabel(/^Date de fin/).fill(weeksAhead(4));
+  await form.getByText(/^Tout le monde/).click();
   await submitWith(form.getByRole('button', { name: 'Publier' }));
   assert.match(await staff.locator('main').innerText(), /L’actualité est publiée/);
   await screenshot(staff, 'staff-news-desktop');
   await checkAccessibility(staff, 'news, desktop');
+
+  // A parent finds it on the home page; anyone on the public news page of the footer.
+  const parent = await open({ viewport: 'phone' });
+  await logIn(parent, baseUrl, PARENT, demoPassword(PARENT), '/accueil');
+  const news = parent.getByRole('region', { name: 'Actualités du service' });
+  assert.match(await news.innerText(), /Inscriptions aux vacances d’hiver[\s\S]*Pensez à mettre à jour le dossier/);
+  await screenshot(parent, 'family-home-news-phone');
+  await checkAccessibility(parent, 'family home with news, phone');
+  const visitor = await open();
+  await visitor.goto(`${baseUrl}${DEMO_BASE}/connexion`);
+  await visitor.getByRole('contentinfo').getByRole('link', { name: 'Actualités' }).click();
+  await visitor.waitForURL(`${baseUrl}${DEMO_BASE}/actualites`);
+  assert.match(await visitor.locator('main').innerText(), /Inscriptions aux vacances d’hiver/);
+  await screenshot(visitor, 'public-news-desktop');
+  await checkAccessibility(visitor, 'public news, desktop');
 
   await followNav(staff, 'Paramètres');
   await staff.getByRole('group', { name: 'Profession', exact: true }).getByText('Soumis à validation').click();

@@ -231,4 +231,45 @@ describe('staff decide the families’ requests, set the record’s rules and pu
     assert.equal(deleted.headers.location, '/ville/gestion/actualites?fait=supprimee');
     assert.deepEqual(await titles('2026-11-30'), ['Toujours là']);
   });
+
+  it('shows news to families on their home page within their dates, and those open to everyone on the public page', async () => {
+    const staff = await signIn('agent@example.test');
+    await staff.get('/ville/gestion/actualites');
+    const backwards = await staff.post('/ville/gestion/actualites', { title: 'Menu', body: 'Le menu.', startsOn: '10/12/2026', expiresOn: '01/12/2026' });
+    assert.equal(backwards.statusCode, 400);
+    assert.match(backwards.body, /La date de fin ne peut pas précéder la date de début/);
+    assert.ok(backwards.body.includes('value="10/12/2026"'), 'what was typed is kept');
+    const past = await staff.post('/ville/gestion/actualites', { title: 'Menu', body: 'Le menu.', expiresOn: '01/11/2026' });
+    assert.match(past.body, /Cette date de fin est déjà passée/);
+    const publish = (form: Record<string, string>) => {
+      portal.clock.advance(1000);
+      return staff.post('/ville/gestion/actualites', form);
+    };
+    assert.equal(
+      (await publish({ title: 'Menu de décembre', body: 'Lundi : soupe.\nMardi : gratin.', startsOn: '01/12/2026', expiresOn: '31/12/2026', public: '1' }))
+        .statusCode,
+      302,
+    );
+    assert.equal((await publish({ title: 'Réunion des parents <script>alert(1)</script>', body: 'Jeudi à 18 h.' })).statusCode, 302);
+    assert.match((await staff.get('/ville/gestion/actualites')).body, /Programmée/);
+
+    const family = await signIn('nina@example.test');
+    const anyone = new TestBrowser(portal.app);
+    const home = await family.get('/ville/accueil');
+    assert.match(home.body, /Actualités du service/);
+    assert.ok(home.body.includes('Réunion des parents &lt;script>alert(1)&lt;/script>'), 'a title is shown as text');
+    assert.doesNotMatch(home.body, /Menu de décembre/, 'not before its first day');
+    assert.match((await anyone.get('/ville/actualites')).body, /Aucune actualité pour le moment/);
+
+    portal.clock.advance(9 * 24 * 3600 * 1000);
+    // Nine days on, the family signs in again (its session has ended).
+    const later = (await (await signIn('nina@example.test')).get('/ville/accueil')).body;
+    assert.ok(later.indexOf('Réunion des parents') < later.indexOf('Menu de décembre'), 'newest first, both shown');
+    const publicPage = await anyone.get('/ville/actualites');
+    assert.equal(publicPage.statusCode, 200);
+    assert.match(publicPage.body, /Menu de décembre/);
+    assert.match(publicPage.body, /Lundi : soupe/);
+    assert.doesNotMatch(publicPage.body, /Réunion des parents/, 'news for families stay behind the login');
+    assert.match((await anyone.get('/ville/actualites?lang=en')).body, /News — Ville Test/);
+  });
 });

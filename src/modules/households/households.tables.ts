@@ -123,7 +123,9 @@ export interface NewsTable {
   title: string;
   body: string;
   published_at: Timestamp;
+  starts_on: CalendarDate | null;
   expires_on: CalendarDate | null;
+  public: Generated<boolean>;
   created_by: string | null;
 }
 

@@ -4,48 +4,73 @@ import { calendarDate, required, type FieldError } from '../validation/fields.js
 import { may, refusal } from '../access.js';
 import { accountIdOf } from '../actor.js';
 
-/** News the service publishes on the family home page, until their end date (included). */
+/**
+ * News the service publishes: shown to the authority's families on their home page from a first
+ * day (none: at once) to a last day included; those marked public also on the authority's public
+ * news page, to anyone.
+ */
 
 export interface NewsItem {
   id: string;
   title: string;
   body: string;
   publishedAt: Date;
+  startsOn: string | null;
   expiresOn: string | null;
+  public: boolean;
 }
 
-export type NewsForm = { title?: string; body?: string; expiresOn?: string };
-export type NewsField = keyof NewsForm;
+export type NewsForm = { title?: string; body?: string; startsOn?: string; expiresOn?: string; public?: boolean };
+export type NewsField = 'title' | 'body' | 'startsOn' | 'expiresOn';
+export type NewsError = FieldError | 'endPast' | 'endBeforeStart';
+
+/** Where an item stands on a day: not shown yet, shown, or no longer. */
+export function newsState(item: Pick<NewsItem, 'startsOn' | 'expiresOn'>, today: string): 'scheduled' | 'current' | 'ended' {
+  if (item.expiresOn !== null && item.expiresOn < today) return 'ended';
+  if (item.startsOn !== null && item.startsOn > today) return 'scheduled';
+  return 'current';
+}
+
+function checkNews(form: NewsForm, today: string) {
+  const title = required(form.title, 200);
+  const body = required(form.body, 5000);
+  const startsOn = calendarDate(form.startsOn);
+  const expiresOn = calendarDate(form.expiresOn);
+  const errors: Partial<Record<NewsField, NewsError>> = {};
+  if (!title.ok) errors.title = title.error;
+  if (!body.ok) errors.body = body.error;
+  if (!startsOn.ok) errors.startsOn = startsOn.error;
+  if (!expiresOn.ok) errors.expiresOn = expiresOn.error;
+  // An end already past, or before the start, would publish nothing.
+  else if (expiresOn.value !== null && expiresOn.value < today) errors.expiresOn = 'endPast';
+  else if (expiresOn.value !== null && startsOn.ok && startsOn.value !== null && expiresOn.value < startsOn.value) errors.expiresOn = 'endBeforeStart';
+  if (!title.ok || !body.ok || !startsOn.ok || !expiresOn.ok || Object.keys(errors).length > 0) return { ok: false as const, errors };
+  return {
+    ok: true as const,
+    value: { title: title.value, body: body.value, starts_on: startsOn.value, expires_on: expiresOn.value, public: form.public === true },
+  };
+}
 
 export async function publishNews(
   scope: Scope,
   form: NewsForm,
   today: string,
-): Promise<{ kind: 'forbidden' } | { kind: 'invalid'; errors: Partial<Record<NewsField, FieldError>> } | { kind: 'published'; id: string }> {
+): Promise<{ kind: 'forbidden' } | { kind: 'invalid'; errors: Partial<Record<NewsField, NewsError>> } | { kind: 'published'; id: string }> {
   if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
-  const title = required(form.title, 200);
-  const body = required(form.body, 5000);
-  const expiresOn = calendarDate(form.expiresOn);
-  const errors: Partial<Record<NewsField, FieldError>> = {};
-  if (!title.ok) errors.title = title.error;
-  if (!body.ok) errors.body = body.error;
-  // An end date already past would publish nothing.
-  if (!expiresOn.ok) errors.expiresOn = expiresOn.error;
-  else if (expiresOn.value !== null && expiresOn.value < today) errors.expiresOn = 'date';
-  if (!title.ok || !body.ok || !expiresOn.ok || errors.expiresOn) return { kind: 'invalid', errors };
+  const checked = checkNews(form, today);
+  if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
   const row = await scope.tx
     .insertInto('news')
-    .values({
-      tenant_id: scope.tenantId,
-      title: title.value,
-      body: body.value,
-      expires_on: expiresOn.value,
-      published_at: scope.now,
-      created_by: accountIdOf(scope.actor),
-    })
+    .values({ tenant_id: scope.tenantId, ...checked.value, published_at: scope.now, created_by: accountIdOf(scope.actor) })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await recordAudit(scope, { action: 'news.published', objectType: 'news', objectId: row.id, details: { title: title.value, expiresOn: expiresOn.value } });
+  const { title, starts_on: startsOn, expires_on: expiresOn } = checked.value;
+  await recordAudit(scope, {
+    action: 'news.published',
+    objectType: 'news',
+    objectId: row.id,
+    details: { title, startsOn, expiresOn, public: checked.value.public },
+  });
   return { kind: 'published', id: row.id };
 }
 
@@ -60,19 +85,24 @@ export async function deleteNews(scope: Scope, newsId: string): Promise<'done' |
 const select = (scope: Scope) =>
   scope.tx
     .selectFrom('news')
-    .select(['id', 'title', 'body', 'published_at as publishedAt', 'expires_on as expiresOn'])
+    .select(['id', 'title', 'body', 'published_at as publishedAt', 'starts_on as startsOn', 'expires_on as expiresOn', 'public'])
     .orderBy('published_at', 'desc')
     .orderBy('id');
 
-/** What families see today: news without an end date or ending today or later, newest first. */
-export async function currentNews(scope: Scope, today: string, limit = 5): Promise<NewsItem[]> {
-  return select(scope)
-    .where((eb) => eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', today)]))
-    .limit(limit)
-    .execute();
+/**
+ * What is shown today, newest first: to the authority's families, or (`publicOnly`) on its public
+ * page to anyone.
+ */
+export async function currentNews(scope: Scope, today: string, options: { publicOnly?: boolean; limit?: number } = {}): Promise<NewsItem[]> {
+  let query = select(scope)
+    .where((eb) => eb.or([eb('starts_on', 'is', null), eb('starts_on', '<=', today)]))
+    .where((eb) => eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', today)]));
+  if (options.publicOnly) query = query.where('public', '=', true);
+  else if (scope.actor.kind !== 'family' && !may(scope, 'service.read')) return [];
+  return query.limit(options.limit ?? 5).execute();
 }
 
-/** Every news item, ended ones included, for staff. */
+/** Every news item, scheduled and ended ones included, for staff. */
 export async function allNews(scope: Scope, limit = 100): Promise<NewsItem[]> {
   if (!may(scope, 'service.read')) return [];
   return select(scope).limit(limit).execute();

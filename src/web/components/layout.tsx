@@ -358,6 +358,11 @@ function Footer(props: { siteName: string }) {
           <div class="fr-footer__bottom">
             <ul class="fr-footer__bottom-list">
               <li class="fr-footer__bottom-item">
+                <a class="fr-footer__bottom-link" href={href(page, '/actualites')}>
+                  {t('news.public.title')}
+                </a>
+              </li>
+              <li class="fr-footer__bottom-item">
                 <a class="fr-footer__bottom-link" href={href(page, '/mentions-legales')}>
                   {t('footer.legal')}
                 </a>

@@ -1,11 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { listInvoices, type InvoiceSummary } from '../../modules/billing/invoices.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
+import { localDate } from '../../modules/calendar/local-date.js';
 import { householdBalanceCents } from '../../modules/ledger/balance.js';
+import { currentNews, type NewsItem } from '../../modules/news/news.js';
 import { listPayments, type PaymentRow } from '../../modules/ledger/payments.js';
 import { PAGES, pagePath } from '../../modules/page-paths.js';
 import { Table } from '../components/dsfr/table.js';
 import { InvoiceStateBadge } from '../components/invoice-state-badge.js';
+import { NewsList } from '../components/news-list.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { countPendingChangeRequests } from '../../modules/households/change-requests.js';
@@ -14,18 +17,21 @@ import { ColumnHeads } from './money-components.js';
 import { PAYMENTS_PATH } from './payments-routes.js';
 
 interface HomeFigures {
+  news: NewsItem[];
   pendingRequests: number;
   amountDueCents: number;
   unpaid: InvoiceSummary[];
   lastPayment: PaymentRow | null;
 }
 
-/** The family home: who is signed in, today's date, what waits for them, what they owe and last paid. */
+/** The family home: who is signed in, today's date, what waits for them, the service's news, what they owe and last paid. */
 export function familyHomeRoutes(): FastifyPluginAsync {
   return async (app) => {
     app.get('/accueil', { preHandler: requireFamily }, async (request, reply) => {
       const householdId = request.session!.account.householdId!;
+      const timeZone = request.tenant!.time_zone;
       const figures = await request.inScope(async (scope) => ({
+        news: await currentNews(scope, localDate(scope.now, timeZone)),
         pendingRequests: await countPendingChangeRequests(scope, householdId),
         amountDueCents: await householdBalanceCents(scope.tx, scope.tenantId, householdId),
         // Oldest due first: the one to pay first leads.
@@ -68,6 +74,14 @@ function Home(props: { figures: HomeFigures }) {
           </div>
         ))}
       </div>
+      {props.figures.news.length > 0 && (
+        <section class="fr-mb-4w" aria-labelledby="news-title">
+          <h2 class="fr-h4" id="news-title">
+            {t('family.home.news')}
+          </h2>
+          <NewsList items={props.figures.news} headingLevel="h3" />
+        </section>
+      )}
       <UnpaidInvoices invoices={props.figures.unpaid} />
       <LastPayment payment={props.figures.lastPayment} />
     </>

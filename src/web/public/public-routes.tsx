@@ -1,6 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { schemaHealth } from '../../db/migrate.js';
+import { localDate } from '../../modules/calendar/local-date.js';
+import { currentNews, type NewsItem } from '../../modules/news/news.js';
 import type { Services } from '../../services.js';
+import { NewsList } from '../components/news-list.js';
 import { href, usePage } from '../page-context.js';
 
 /** Pages anyone may read: the installation's tenant list, health, legal notice, accessibility. */
@@ -20,6 +23,14 @@ export function publicRoutes(services: Services): FastifyPluginAsync {
       const kind = request.session && !request.session.awaitingSecondFactor ? request.session.account.kind : null;
       const target = kind === 'staff' ? '/gestion' : kind === 'family' ? '/accueil' : '/connexion';
       return reply.redirect(`${request.base}${target}`);
+    });
+
+    // The authority's news open to everyone, without signing in.
+    app.get('/actualites', async (request, reply) => {
+      const tenant = request.tenant;
+      if (!tenant) return reply.errorPage('notFound');
+      const items = await request.inScope((scope) => currentNews(scope, localDate(scope.now, tenant.time_zone), { publicOnly: true, limit: 20 }));
+      return reply.page(request.t('news.public.title'), <PublicNews items={items} />);
     });
 
     app.get('/mentions-legales', async (request, reply) => {
@@ -51,6 +62,19 @@ function TenantList(props: { names: { slug: string; name: string }[] }) {
           ))}
         </ul>
       )}
+    </>
+  );
+}
+
+function PublicNews(props: { items: NewsItem[] }) {
+  const { t, tenant } = usePage();
+  return (
+    <>
+      <h1>
+        {t('news.public.title')} — {tenant?.name}
+      </h1>
+      <p>{t('news.public.intro')}</p>
+      {props.items.length === 0 ? <p>{t('news.public.none')}</p> : <NewsList items={props.items} headingLevel="h2" />}
     </>
   );
 }

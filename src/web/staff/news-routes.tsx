@@ -3,7 +3,7 @@ import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { localDate } from '../../modules/calendar/local-date.js';
-import { allNews, deleteNews, publishNews, type NewsField, type NewsItem } from '../../modules/news/news.js';
+import { allNews, deleteNews, type NewsError, type NewsField, type NewsItem, newsState, publishNews } from '../../modules/news/news.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
@@ -11,7 +11,8 @@ import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { fieldMessages, refusedFields } from '../forms.js';
+import { ChoiceGroup } from '../components/dsfr/choice-group.js';
+import { errorMessages, FIELD_ERROR_KEYS, refusedFields } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { Form, formValues } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
@@ -19,6 +20,16 @@ import { IdParams, NoticeQuery } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
 
 const PATH = '/gestion/actualites';
+const NEWS_ERROR_KEYS: Record<NewsError, MessageKey> = {
+  ...FIELD_ERROR_KEYS,
+  endPast: 'staff.news.error.endPast',
+  endBeforeStart: 'staff.news.error.endBeforeStart',
+};
+const STATE_BADGES = {
+  scheduled: { tone: 'new', label: 'staff.news.scheduled' },
+  current: { tone: 'success', label: 'staff.news.current' },
+  ended: { tone: 'info', label: 'staff.news.ended' },
+} as const;
 const NOTICES = new Map<string, MessageKey>([
   ['publiee', 'staff.news.published'],
   ['supprimee', 'staff.news.deleted'],
@@ -41,11 +52,17 @@ export function staffNewsRoutes(): FastifyPluginAsyncTypebox {
       const tenant = request.tenant!;
       const { outcome, items, today } = await request.inScope(async (scope) => {
         const today = localDate(scope.now, tenant.time_zone);
-        const outcome = refused ? null : await publishNews(scope, { title: form.title, body: form.body, expiresOn: form.expiresOn }, today);
+        const outcome = refused
+          ? null
+          : await publishNews(
+              scope,
+              { title: form.title, body: form.body, startsOn: form.startsOn, expiresOn: form.expiresOn, public: form.public === '1' },
+              today,
+            );
         return { outcome, today, items: !outcome || outcome.kind === 'invalid' ? await allNews(scope) : [] };
       });
       if (outcome?.kind === 'published') return reply.redirect(`${request.base}${PATH}?fait=publiee`);
-      const errors = refused ?? (outcome?.kind === 'invalid' ? fieldMessages(request.t, outcome.errors) : {});
+      const errors = refused ?? (outcome?.kind === 'invalid' ? errorMessages(request.t, outcome.errors, NEWS_ERROR_KEYS) : {});
       return reply.page(
         request.t('staff.news.title'),
         <NewsPage items={items} today={today} values={form} errors={errors} />,
@@ -72,7 +89,12 @@ function NewsPage(props: {
   const page = usePage();
   const { t, fmt } = page;
   const canPublish = useCanChange();
-  const labels: Record<NewsField, string> = { title: t('staff.news.titleField'), body: t('staff.news.body'), expiresOn: t('staff.news.expiresOn') };
+  const labels: Record<NewsField, string> = {
+    title: t('staff.news.titleField'),
+    body: t('staff.news.body'),
+    startsOn: t('staff.news.startsOn'),
+    expiresOn: t('staff.news.expiresOn'),
+  };
   return (
     <>
       <h1>{t('staff.news.title')}</h1>
@@ -91,12 +113,20 @@ function NewsPage(props: {
               <CsrfField />
               <Input name="title" label={labels.title} value={props.values.title} error={props.errors.title} required maxLength={200} />
               <Textarea name="body" label={labels.body} value={props.values.body} error={props.errors.body} required rows={6} />
+              <Input name="startsOn" label={labels.startsOn} hint={t('staff.news.startsOnHint')} value={props.values.startsOn} error={props.errors.startsOn} />
               <Input
                 name="expiresOn"
                 label={labels.expiresOn}
                 hint={t('staff.news.expiresOnHint')}
                 value={props.values.expiresOn}
                 error={props.errors.expiresOn}
+              />
+              <ChoiceGroup
+                type="checkbox"
+                name="public"
+                legend={t('staff.news.audience')}
+                choices={[{ value: '1', label: t('staff.news.public') }]}
+                chosen={props.values.public === '1' ? ['1'] : []}
               />
               <Button icon="fr-icon-send-plane-line">{t('staff.news.publish')}</Button>
             </form>
@@ -112,14 +142,14 @@ function NewsPage(props: {
             <tr>
               <th scope="col">{t('staff.news.titleField')}</th>
               <th scope="col">{t('staff.news.publishedAt')}</th>
-              <th scope="col">{t('staff.news.expiresOn')}</th>
+              <th scope="col">{t('staff.news.shown')}</th>
               <th scope="col">{t('staff.news.state')}</th>
               {canPublish && <th scope="col">{t('staff.news.actions')}</th>}
             </tr>
           </thead>
           <tbody>
             {props.items.map((item) => {
-              const ended = item.expiresOn !== null && item.expiresOn < props.today;
+              const state = STATE_BADGES[newsState(item, props.today)];
               return (
                 <tr key={item.id}>
                   <td>
@@ -127,9 +157,16 @@ function NewsPage(props: {
                     <p class="fr-text--sm fr-mb-0 pf-pre">{item.body}</p>
                   </td>
                   <td>{fmt.dateTime(item.publishedAt)}</td>
-                  <td>{item.expiresOn ? formatCalendarDate(item.expiresOn) : t('staff.news.noEnd')}</td>
                   <td>
-                    <StatusBadge tone={ended ? 'info' : 'success'} label={ended ? 'staff.news.ended' : 'staff.news.current'} />
+                    {t('staff.news.window', {
+                      from: item.startsOn ? formatCalendarDate(item.startsOn) : t('staff.news.fromPublication'),
+                      to: item.expiresOn ? formatCalendarDate(item.expiresOn) : t('staff.news.noEnd'),
+                    })}
+                    <br />
+                    {t(item.public ? 'staff.news.forEveryone' : 'staff.news.forFamilies')}
+                  </td>
+                  <td>
+                    <StatusBadge tone={state.tone} label={state.label} />
                   </td>
                   {canPublish && (
                     <td>
