@@ -37,6 +37,7 @@ import { staffCalendarRoutes } from './staff/calendar-routes.js';
 import { staffActivityRoutes } from './staff/activity-routes.js';
 import { staffLotteryRoutes } from './staff/lottery-routes.js';
 import { securityRoutes } from './staff/security-routes.js';
+import { staffAccountRoutes } from './staff/staff-account-routes.js';
 import { staffBillingInvoiceRoutes } from './staff/billing-invoice-routes.js';
 import { staffBillingPaymentRoutes } from './staff/billing-payment-routes.js';
 import { staffBillingRunRoutes } from './staff/billing-run-routes.js';
@@ -89,6 +90,7 @@ export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app
   await app.register(outboxRoutes());
   await app.register(staffAccountRequestRoutes());
   await app.register(securityRoutes(services));
+  await app.register(staffAccountRoutes());
   await app.register(staffHouseholdRoutes());
   await app.register(staffHouseholdIntakeRoutes());
   await app.register(staffRecordEditRoutes());

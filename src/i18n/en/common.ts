@@ -34,6 +34,7 @@ export const common = {
   'nav.staff.accountRequests': 'Account requests',
   'nav.staff.outbox': 'Sent emails',
   'nav.staff.audit': 'Audit log',
+  'nav.staff.team': 'Team',
   'nav.staff.security': 'Account security',
   'nav.staff.menu.families': 'Families',
   'nav.staff.menu.activities': 'Activities and bookings',

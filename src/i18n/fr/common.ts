@@ -33,6 +33,7 @@ export const common = {
   'nav.staff.accountRequests': 'Demandes de compte',
   'nav.staff.outbox': 'Courriels envoyés',
   'nav.staff.audit': 'Journal des actions',
+  'nav.staff.team': 'Équipe',
   'nav.staff.security': 'Sécurité du compte',
   'nav.staff.menu.families': 'Familles',
   'nav.staff.menu.activities': 'Activités et réservations',

@@ -99,6 +99,7 @@ const STAFF_NAV: NavEntry[] = [
     id: 'administration',
     label: 'nav.staff.menu.administration',
     links: [
+      { path: '/gestion/equipe', label: 'nav.staff.team', minRole: 'admin' },
       { path: '/gestion/parametres/fiche', label: 'nav.staff.settings', minRole: 'admin' },
       { path: '/gestion/journal', label: 'nav.staff.audit' },
       { path: '/gestion/securite', label: 'nav.staff.security' },
