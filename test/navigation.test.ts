@@ -104,17 +104,18 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     assert.ok(dashboard.every((item) => !item.menuCurrent));
   });
 
-  it('shows Paramètres to administrators only, the only ones who may open it', async () => {
+  it('shows Équipe and Paramètres to administrators only, the only ones who may open them', async () => {
     const settingsLink = (html: string) => navigationOf(html)[5]!.links.map((link) => link.label);
     for (const email of ['agent@example.test', 'lecture@example.test']) {
       const staff = await signIn(email);
       assert.deepEqual(settingsLink((await staff.get('/ville/gestion')).body), ['Journal des actions', 'Sécurité du compte'], email);
       assert.equal((await staff.get('/ville/gestion/parametres/fiche')).statusCode, 403);
+      assert.equal((await staff.get('/ville/gestion/equipe')).statusCode, 403);
     }
     const admin = await signIn('admin@example.test');
     const page = await admin.get('/ville/gestion/parametres/fiche');
     assert.equal(page.statusCode, 200);
-    assert.deepEqual(settingsLink(page.body), ['Paramètres', 'Journal des actions', 'Sécurité du compte']);
+    assert.deepEqual(settingsLink(page.body), ['Équipe', 'Paramètres', 'Journal des actions', 'Sécurité du compte']);
     assert.equal(navigationOf(page.body)[5]!.menuCurrent, true);
   });
 
