@@ -4,7 +4,8 @@ import { browserSuite, checkAccessibility, screenshot, scrollWidth } from './sup
 import { DEMO_BASE, loginAlert, loginFields, scriptsReady, submitLogin, submitWith } from './support/account-steps.js';
 
 // The login page: the wrong-password message in both languages, the anti-robot check after three
-// failures, the lock after five and its end once the wait is over, on a desktop and a phone.
+// failures, the refusal of this browser's address after five and its end once the wait is over, on a
+// desktop and a phone.
 const { journey } = browserSuite();
 
 journey(
@@ -69,7 +70,7 @@ journey(
 );
 
 journey(
-  'three failures bring the anti-robot check, five lock the account for a minute; once it is over the right password opens the family space',
+  'three failures bring the anti-robot check, five refuse this address for a minute; once it is over the right password opens the family space',
   async ({ baseUrl, open, portal, demo }) => {
     const family = await createFamily(portal, demo, { email: 'bruno.petit@example.test', lastName: 'PETIT', firstName: 'Bruno', children: ['Lina'] });
     const page = await open();
@@ -101,15 +102,16 @@ journey(
     assert.equal((await loginAlert(page).innerText()).trim(), 'Adresse électronique ou mot de passe incorrect.');
     assert.equal(await page.getByText('La vérification anti-robot n’a pas abouti').count(), 0);
 
-    // The 5th failure locks the account, and says for how long.
+    // The 5th failure refuses this address on the account, and says for how long.
     await tryPassword('Mauvais-Essai-5');
-    const locked = 'Trop de tentatives infructueuses. Par sécurité, la connexion à ce compte est suspendue : réessayez dans 60 seconde(s).';
+    const locked =
+      'Trop de tentatives infructueuses depuis cet appareil ou ce réseau. Par sécurité, la connexion y est suspendue : réessayez dans 60 seconde(s).';
     assert.equal((await loginAlert(page).innerText()).trim(), locked);
     assert.equal(await fields.email.inputValue(), family.email);
     await screenshot(page, 'accounts-login-locked-desktop');
     await checkAccessibility(page, 'login locked, desktop');
 
-    // Even the right password is refused while the lock lasts.
+    // Even the right password is refused from here while the wait lasts.
     portal.clock.advance(30_000);
     await tryPassword(family.password);
     assert.match((await loginAlert(page).innerText()).trim(), /suspendue : réessayez dans 30 seconde\(s\)\.$/);

@@ -14,7 +14,7 @@ import { startTestPortal, type TestPortal } from './support/test-portal.js';
 const MINUTE = 60_000;
 
 interface DecodedPayload {
-  challenge: { parameters: { data: { expires: number } }; signature: string };
+  challenge: { parameters: { data: { expires: number; level: number } }; signature: string };
   solution: { counter: number; derivedKey: string };
 }
 const decode = (payload: string) => JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as DecodedPayload;
@@ -105,6 +105,18 @@ describe('ALTCHA anti-robot check', () => {
     } finally {
       portal.clock.advance(-10 * MINUTE);
     }
+  });
+
+  it('serves harder challenges by level, and refuses a solution below the level asked without spending it', async () => {
+    const verifyAt = (payload: string, level: number) => portal.inTenant(north, (scope) => verifyAltcha(scope, portal.config, payload, level));
+    const easy = await solveAltcha(portal.app, '/nord');
+    const hard = await solveAltcha(portal.app, '/nord', 3);
+    assert.equal(decode(hard).challenge.parameters.data.level, 3);
+    assert.ok(decode(hard).solution.counter >= (portal.config.altchaMaxNumber * 2 ** 3) / 2, 'eight times the usual work');
+    assert.equal(await verifyAt(easy, 3), 'invalid');
+    assert.equal(await verifyAt(hard, 3), 'verified');
+    assert.equal(await verifyAt(easy, 0), 'verified', 'the refused solution was not spent');
+    assert.equal((await portal.app.inject({ url: '/nord/altcha/challenge?level=6' })).statusCode, 400);
   });
 
   it('does not accept a challenge of one authority for another', async () => {

@@ -2,8 +2,6 @@ import type { api as fr } from '../fr/api.js';
 
 export const api = {
   'api.error.unauthorized': 'Log in first: send the token returned by POST /api/v1/session in the “Authorization: Bearer …” header.',
-  'api.error.altchaRequired':
-    'After several failed attempts, log in once on the portal’s website (it checks that you are not a robot), then try again from the app.',
   'api.error.familyOnly': 'This interface is for family accounts only.',
   'api.error.passwordChange': 'Your password is temporary: change it on the portal’s website first.',
   'api.error.notFound': 'Not found: this item does not exist or is not yours.',

@@ -26,7 +26,7 @@ export const identity = {
   'login.noAccount': 'No account yet?',
   'login.askAccount': 'Ask for an account',
   'login.invalid': 'Wrong email address or password.',
-  'login.locked': 'Too many failed attempts. For your security, logging in to this account is suspended: try again in {wait}.',
+  'login.locked': 'Too many failed attempts from this device or network. For your security, logging in from here is suspended: try again in {wait}.',
   'login.altchaRequired': 'After several failed attempts, we need to check that you are not a robot.',
   'login.altchaFailed': 'The anti-robot check did not complete: tick the box and wait a moment.',
   'login.altchaLabel': 'Anti-robot check',

@@ -1,8 +1,6 @@
 /** The families' JSON API: error messages that the pages do not already have (the rest reuses theirs). */
 export const api = {
   'api.error.unauthorized': 'Connectez-vous d’abord : envoyez le jeton reçu de POST /api/v1/session dans l’en-tête « Authorization: Bearer … ».',
-  'api.error.altchaRequired':
-    'Après plusieurs essais infructueux, connectez-vous une fois sur le site du portail (il vérifie que vous n’êtes pas un robot), puis réessayez depuis l’application.',
   'api.error.familyOnly': 'Cette interface est réservée aux comptes des familles.',
   'api.error.passwordChange': 'Votre mot de passe est provisoire : changez-le d’abord sur le site du portail.',
   'api.error.notFound': 'Introuvable : cet élément n’existe pas ou n’est pas le vôtre.',

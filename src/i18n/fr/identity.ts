@@ -25,7 +25,7 @@ export const identity = {
   'login.noAccount': 'Vous n’avez pas encore de compte ?',
   'login.askAccount': 'Faire une demande de compte',
   'login.invalid': 'Adresse électronique ou mot de passe incorrect.',
-  'login.locked': 'Trop de tentatives infructueuses. Par sécurité, la connexion à ce compte est suspendue : réessayez dans {wait}.',
+  'login.locked': 'Trop de tentatives infructueuses depuis cet appareil ou ce réseau. Par sécurité, la connexion y est suspendue : réessayez dans {wait}.',
   'login.altchaRequired': 'Après plusieurs essais infructueux, nous devons vérifier que vous n’êtes pas un robot.',
   'login.altchaFailed': 'La vérification anti-robot n’a pas abouti : cochez la case et patientez un instant.',
   'login.altchaLabel': 'Vérification anti-robot',

@@ -16,6 +16,11 @@ const CHALLENGE_LIFETIME_MS = 10 * 60 * 1000;
 const ALGORITHM = 'SHA-256';
 /** A real payload is about 1 kB; anything far bigger is not worth decoding. */
 const MAX_PAYLOAD_LENGTH = 4_000;
+/**
+ * The hardest proof asked for: each level doubles the work, so the last one is 32 times the usual
+ * one, some seconds on a phone (login-throttle.ts asks for it when an account is under attack).
+ */
+export const MAX_ALTCHA_LEVEL = 5;
 
 export type AltchaSettings = Pick<Config, 'secret' | 'altchaMaxNumber'>;
 
@@ -33,19 +38,20 @@ function tenantKeys(secret: string, tenantId: string): { signature: string; deri
 
 /**
  * A new challenge for the widget. The counter to find is drawn between half and all of
- * `altchaMaxNumber`, so every challenge costs real work. The expiry travels in the signed `data`
- * rather than in `expiresAt`, which altcha-lib compares with the process's wall clock: the portal's
- * clock is the injected one (frozen in tests).
+ * `altchaMaxNumber` times 2^`level`, so every challenge costs real work, twice as much a level.
+ * The expiry and the level travel in the signed `data`; the expiry rather than in `expiresAt`,
+ * which altcha-lib compares with the process's wall clock: the portal's clock is the injected one
+ * (frozen in tests).
  */
-export function createAltchaChallenge(settings: AltchaSettings, tenantId: string, now: Date): Promise<Challenge> {
+export function createAltchaChallenge(settings: AltchaSettings, tenantId: string, now: Date, level = 0): Promise<Challenge> {
   const keys = tenantKeys(settings.secret, tenantId);
-  const max = settings.altchaMaxNumber;
+  const max = settings.altchaMaxNumber * 2 ** level;
   return createChallenge({
     algorithm: ALGORITHM,
     cost: 1,
     deriveKey,
     counter: randomInt(max, Math.ceil(max / 2)),
-    data: { expires: Math.floor((now.getTime() + CHALLENGE_LIFETIME_MS) / 1000) },
+    data: { expires: Math.floor((now.getTime() + CHALLENGE_LIFETIME_MS) / 1000), level },
     hmacSignatureSecret: keys.signature,
     hmacKeySignatureSecret: keys.derivedKey,
   });
@@ -54,9 +60,10 @@ export function createAltchaChallenge(settings: AltchaSettings, tenantId: string
 /**
  * Checks the widget's payload (form field `altcha`: base64 of the challenge and its solution) and
  * spends it: a solved challenge is accepted once. Runs in the caller's transaction, so a form
- * refused later in that transaction gives the solution back.
+ * refused later in that transaction gives the solution back. A challenge below `level` is refused
+ * unspent: it was fetched before the attempts that made the check harder.
  */
-export async function verifyAltcha(scope: Scope, settings: AltchaSettings, payload: unknown): Promise<AltchaVerdict> {
+export async function verifyAltcha(scope: Scope, settings: AltchaSettings, payload: unknown, level = 0): Promise<AltchaVerdict> {
   if (typeof payload !== 'string' || payload === '') return 'missing';
   const decoded = decodePayload(payload);
   if (!decoded) return 'invalid';
@@ -74,8 +81,12 @@ export async function verifyAltcha(scope: Scope, settings: AltchaSettings, paylo
     // Parameters that pass the signature are ours; anything the library cannot even read is forged.
     return 'invalid';
   }
-  const expires = decoded.challenge.parameters.data?.expires;
+  const data = decoded.challenge.parameters.data;
+  const expires = data?.expires;
   if (typeof expires !== 'number' || expires * 1000 <= scope.now.getTime()) return 'expired';
+  // Challenges issued before levels existed (at most ten minutes before an upgrade) carry none.
+  const solvedLevel = typeof data?.level === 'number' ? data.level : 0;
+  if (solvedLevel < level) return 'invalid';
   return spend(scope, decoded.challenge.signature, new Date(expires * 1000));
 }
 

@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/audit-log.js';
 import type { Scope } from '../scope.js';
 import type { AccountKind } from './identity.tables.js';
 import { actorOfAccount, normalizeEmail } from './accounts.js';
-import { clearLoginFailures, recordLoginFailure, throttleKeys, throttleState } from './login-throttle.js';
+import { clearAddressFailures, loginGate, recordLoginFailure, throttleKeys, type LoginGate } from './login-throttle.js';
 import { verifyPassword } from './passwords.js';
 import { openSession, type SessionOrigin } from './sessions.js';
 
@@ -12,12 +12,13 @@ export type InScope = <T>(work: (scope: Scope) => Promise<T>) => Promise<T>;
 export interface LoginInput {
   email: string;
   password: string;
+  /** `origin.ip`: the client's address as the rate limiter sees it; failures are counted per account and address. */
   origin: SessionOrigin;
   previousSessionToken?: string | undefined;
   /** The page's language, remembered for the emails sent to this account later. */
   locale: 'fr' | 'en';
-  /** Checks the anti-robot solution sent with the form; called only when one is required. */
-  verifyAltcha: (scope: Scope) => Promise<boolean>;
+  /** Checks the anti-robot solution sent with the form, at least as hard as `level`; called only when one is required. */
+  verifyAltcha: (scope: Scope, level: number) => Promise<boolean>;
   /**
    * How the signed-in account is remembered: a cookie session by default; the families' JSON API
    * hands out a bearer token instead (api-tokens.ts). Returns the token given back to the caller.
@@ -27,9 +28,11 @@ export interface LoginInput {
 
 export type LoginResult =
   | { kind: 'success'; sessionToken: string; accountKind: AccountKind; awaitingSecondFactor: boolean }
-  | { kind: 'invalid'; altchaRequired: boolean; lockedForMs: number }
-  | { kind: 'locked'; lockedForMs: number }
-  | { kind: 'altcha_required' };
+  /**
+   * A wrong email or password; or, before either was looked at, an address refused for a while or
+   * a proof of work missing. `next`: what the next attempt from this address faces.
+   */
+  | { kind: 'invalid' | 'throttled' | 'proof_required'; next: LoginGate };
 
 /**
  * Checks a login. The answer never tells whether the email exists. The password hash is checked
@@ -40,9 +43,11 @@ export async function login(inScope: InScope, input: LoginInput): Promise<LoginR
   const keys = throttleKeys(email, input.origin.ip);
 
   const before = await inScope(async (scope) => {
-    const state = await throttleState(scope.tx, keys, scope.now);
-    if (state.lockedForMs > 0) return { done: true as const, result: { kind: 'locked', lockedForMs: state.lockedForMs } as LoginResult };
-    if (state.altchaRequired && !(await input.verifyAltcha(scope))) return { done: true as const, result: { kind: 'altcha_required' } as LoginResult };
+    const gate = await loginGate(scope, keys);
+    if (gate.retryAfterMs > 0) return { done: true as const, result: { kind: 'throttled', next: gate } as LoginResult };
+    if (gate.proofLevel !== null && !(await input.verifyAltcha(scope, gate.proofLevel))) {
+      return { done: true as const, result: { kind: 'proof_required', next: gate } as LoginResult };
+    }
     const account = await scope.tx
       .selectFrom('accounts')
       .select(['id', 'kind', 'staff_role', 'household_id', 'display_name', 'password_hash', 'status', 'totp_enabled_at'])
@@ -57,11 +62,10 @@ export async function login(inScope: InScope, input: LoginInput): Promise<LoginR
 
   return inScope(async (scope) => {
     if (!account || !passwordOk || account.status !== 'active') {
-      await recordLoginFailure(scope.tx, scope.tenantId, keys, scope.now);
-      const state = await throttleState(scope.tx, keys, scope.now);
-      return { kind: 'invalid', altchaRequired: state.altchaRequired, lockedForMs: state.lockedForMs };
+      await recordLoginFailure(scope, keys);
+      return { kind: 'invalid', next: await loginGate(scope, keys) };
     }
-    await clearLoginFailures(scope.tx, keys);
+    await clearAddressFailures(scope, keys);
     await scope.tx.updateTable('accounts').set({ last_login_at: scope.now, locale: input.locale }).where('id', '=', account.id).execute();
     const awaitingSecondFactor = account.totp_enabled_at !== null;
     const sessionToken = input.remember

@@ -5,6 +5,7 @@ import { PAGES, pagePath } from '../page-paths.js';
 import { normalizeEmail } from './accounts.js';
 import { consumeToken, issueToken, peekToken } from './account-tokens.js';
 import { composeSecretEmail, type SecretMailContext } from '../notifications/compose-email.js';
+import { clearAccountFailures } from './login-throttle.js';
 import { hashPassword, newPasswordProblems, type PasswordProblem } from './passwords.js';
 import { closeOtherSessions } from './sessions.js';
 
@@ -42,7 +43,8 @@ export type SetPasswordResult = { ok: true; accountId: string } | { ok: false; p
 
 /**
  * Uses a reset or invitation link once to set the password, which must differ from the account's
- * current one if it has any; the account becomes active. A refused password leaves the link usable.
+ * current one if it has any; the account becomes active, and the failed logins counted on it are
+ * forgotten (whoever holds the link holds the mailbox). A refused password leaves the link usable.
  */
 export async function setPasswordWithToken(
   scope: Scope,
@@ -67,6 +69,7 @@ export async function setPasswordWithToken(
     .where('status', '!=', 'disabled')
     .execute();
   await closeOtherSessions(scope.tx, accountId);
+  await clearAccountFailures(scope, holder.email);
   await recordAudit(scope, { action: purpose === 'invitation' ? 'account.activated' : 'account.password_reset', objectType: 'account', objectId: accountId });
   return { ok: true, accountId };
 }

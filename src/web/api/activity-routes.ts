@@ -67,7 +67,7 @@ export function apiActivityRoutes(app: FastifyInstance, services: Services): voi
       const { t } = request;
       const { from, to } = request.query;
       const invalidRange = rangeError(t, from, to, MAX_CALENDAR_DAYS);
-      if (invalidRange) return sendApiError(reply, 400, 'invalid_request', t('api.error.invalid'), invalidRange);
+      if (invalidRange) return sendApiError(reply, 400, 'invalid_request', t('api.error.invalid'), { fields: invalidRange });
       const householdId = householdOf(request);
       const tenant = request.tenant!;
       const calendar = await request.inScope(async (scope) => {

@@ -1,3 +1,4 @@
+import type { Challenge } from 'altcha-lib';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Translate } from '../../i18n/catalogue.js';
 import { daysBetween } from '../../modules/calendar/calendar-dates.js';
@@ -10,13 +11,20 @@ export interface FieldError {
   message: string;
 }
 
+/** What some errors add: the fields in error of an invalid request, the proof of work a login needs next. */
+export interface ApiErrorDetails {
+  fields?: FieldError[] | undefined;
+  challenge?: Challenge | undefined;
+}
+
 export interface ApiErrorBody {
-  error: { code: string; message: string; fields?: FieldError[] };
+  error: { code: string; message: string } & ApiErrorDetails;
 }
 
 /** Answers with the API's one error shape. */
-export function sendApiError(reply: FastifyReply, status: number, code: string, message: string, fields?: FieldError[]): FastifyReply {
-  const body: ApiErrorBody = { error: { code, message, ...(fields ? { fields } : {}) } };
+export function sendApiError(reply: FastifyReply, status: number, code: string, message: string, details: ApiErrorDetails = {}): FastifyReply {
+  const { fields, challenge } = details;
+  const body: ApiErrorBody = { error: { code, message, ...(fields ? { fields } : {}), ...(challenge ? { challenge } : {}) } };
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
@@ -45,7 +53,7 @@ export function fieldErrors(t: Translate, errors: SchemaError[]): FieldError[] {
 export async function apiErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { t } = request;
   if (error.validation) {
-    return sendApiError(reply, 400, 'invalid_request', t('api.error.invalid'), fieldErrors(t, error.validation as SchemaError[]));
+    return sendApiError(reply, 400, 'invalid_request', t('api.error.invalid'), { fields: fieldErrors(t, error.validation as SchemaError[]) });
   }
   const status = error.statusCode ?? 500;
   if (status === 429) {

@@ -57,7 +57,7 @@ export function apiRoutes(services: Services): FastifyPluginAsync {
       await limit.call(this, request, reply);
     });
 
-    apiSessionRoutes(app);
+    apiSessionRoutes(app, services);
     apiHouseholdRoutes(app);
     apiActivityRoutes(app, services);
     apiBookingRoutes(app, services);

@@ -67,6 +67,12 @@ export const apiErrorSchema = {
             properties: { field: text, code: text, message: text },
           },
         },
+        challenge: {
+          type: 'object',
+          description:
+            'With altcha_required, and with invalid_credentials when the next attempt needs it: the ALTCHA proof-of-work challenge to solve and send back with the login as `altcha`.',
+          additionalProperties: true,
+        },
       },
     },
   },
@@ -79,10 +85,10 @@ export function errors(...statuses: number[]): Record<number, { description: str
   const descriptions: Record<number, string> = {
     400: 'Invalid request: `fields` lists each field in error.',
     401: 'No valid bearer token (a session cookie is not accepted), or wrong email or password.',
-    403: 'Refused: anti-robot check required (log in once on the website), temporary password to change, or not a family account.',
+    403: 'Refused: anti-robot proof of work required (solve `challenge`), temporary password to change, or not a family account.',
     404: 'Unknown, or belonging to another household.',
     409: 'Refused as the booking stands: `code` says why (a cancellation past its deadline, a place offered no longer confirmable…).',
-    429: 'Too many requests, or logins locked for a while: wait for `Retry-After` seconds.',
+    429: 'Too many requests, or too many failed logins from this address: wait for `Retry-After` seconds.',
     503: 'Too many bookings at this very moment: nothing was booked; send the same request again after `Retry-After` seconds.',
   };
   return Object.fromEntries(statuses.map((status) => [status, { description: descriptions[status] ?? 'Error', ...errorRef }]));
@@ -96,6 +102,11 @@ export const loginBody = {
   properties: {
     email: { type: 'string', minLength: 1, maxLength: 254, examples: ['parent@example.fr'] },
     password: { type: 'string', minLength: 1, maxLength: 200 },
+    altcha: {
+      type: 'string',
+      maxLength: 4000,
+      description: 'Once failures were counted: base64 of the JSON `{challenge, solution}`, the solved `challenge` of the previous error.',
+    },
   },
 } as const;
 

@@ -197,7 +197,7 @@ export function apiBookingRoutes(app: FastifyInstance, services: Services): void
       const from = request.query.from ?? localDate(services.clock.now(), tenant.time_zone);
       const to = request.query.to ?? addDays(from, 92);
       const invalidRange = rangeError(t, from, to, MAX_LIST_DAYS);
-      if (invalidRange) return sendApiError(reply, 400, 'invalid_request', t('api.error.invalid'), invalidRange);
+      if (invalidRange) return sendApiError(reply, 400, 'invalid_request', t('api.error.invalid'), { fields: invalidRange });
       const bookings = await request.inScope((scope) => householdBookings(scope, householdOf(request), from, to));
       return {
         from,

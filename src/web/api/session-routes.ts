@@ -1,18 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import type { Translate } from '../../i18n/catalogue.js';
+import { createAltchaChallenge, verifyAltcha } from '../../modules/identity/altcha.js';
 import { findApiToken, issueApiToken, revokeApiToken } from '../../modules/identity/api-tokens.js';
 import { login } from '../../modules/identity/login.js';
+import type { Services } from '../../services.js';
+import { retryAfterSeconds, waitText } from '../wait-text.js';
 import { notFound, sendApiError } from './api-errors.js';
 import { bearer, errors, loginBody, sessionCreated } from './api-schemas.js';
 
 /**
  * Logging in and out of the API. The login is the login page's (login.ts): same throttling, same
- * lock-out, same audit; only what it hands back differs, a bearer token instead of a cookie.
- * The API cannot show the anti-robot check: once it is required, the guardian logs in on the
- * website (a success clears the count), then the app can log in again.
+ * proof of work, same audit; only what it hands back differs, a bearer token instead of a cookie.
+ * When the next attempt needs a proof, the error carries the challenge to solve (as the page's
+ * widget does), and the app sends its solution back as `altcha`.
  */
-export function apiSessionRoutes(app: FastifyInstance): void {
-  app.post<{ Body: { email: string; password: string } }>(
+export function apiSessionRoutes(app: FastifyInstance, services: Services): void {
+  app.post<{ Body: { email: string; password: string; altcha?: string } }>(
     '/v1/session',
     {
       config: { csrf: false, rateLimit: { max: 30, timeWindow: '1 minute' } },
@@ -21,7 +23,9 @@ export function apiSessionRoutes(app: FastifyInstance): void {
         operationId: 'login',
         summary: 'Log in with the email and password of a family account',
         description:
-          'Answers a bearer token. Failed attempts are throttled as on the login page: from the 3rd failure on an account the anti-robot check is required (403 altcha_required: log in once on the website), from the 5th logins are locked for a while (429 login_locked with Retry-After).',
+          'Answers a bearer token. Failed attempts are throttled as on the login page. From the 3rd failure on an account (or the 30th from an address) every attempt needs an ALTCHA proof of work: ' +
+          '403 altcha_required, or 401 invalid_credentials once it is needed, carries `challenge`; solve it (altcha-lib’s solveChallenge, SHA-256) and send base64 of `{challenge, solution}` as `altcha`. ' +
+          'The more failures on the account, the harder the challenge. From the 5th failure on an account from one address, that address is refused for a while (429 login_locked with Retry-After).',
         security: [],
         body: loginBody,
         response: { 201: sessionCreated, ...errors(400, 401, 403, 429) },
@@ -37,19 +41,22 @@ export function apiSessionRoutes(app: FastifyInstance): void {
         password: request.body.password,
         origin,
         locale: request.lang,
-        // The API has no widget to solve the proof of work: a required check is never passed here.
-        verifyAltcha: async () => false,
+        verifyAltcha: async (scope, level) => (await verifyAltcha(scope, services.config, request.body.altcha, level)) === 'verified',
         remember: async (scope, accountId) => {
           issued = await issueApiToken(scope.tx, scope.tenantId, accountId, scope.now, origin);
           return issued.token;
         },
       });
-      if (result.kind === 'altcha_required') return sendApiError(reply, 403, 'altcha_required', t('api.error.altchaRequired'));
-      if (result.kind === 'locked' || (result.kind === 'invalid' && result.lockedForMs > 0)) {
-        reply.header('retry-after', String(Math.ceil(result.lockedForMs / 1000)));
-        return sendApiError(reply, 429, 'login_locked', t('login.locked', { wait: waitText(t, result.lockedForMs) }));
+      if (result.kind !== 'success') {
+        const { retryAfterMs, proofLevel } = result.next;
+        if (retryAfterMs > 0) {
+          reply.header('retry-after', retryAfterSeconds(retryAfterMs));
+          return sendApiError(reply, 429, 'login_locked', t('login.locked', { wait: waitText(t, retryAfterMs) }));
+        }
+        const challenge = proofLevel === null ? undefined : await createAltchaChallenge(services.config, request.tenant.id, services.clock.now(), proofLevel);
+        if (result.kind === 'proof_required') return sendApiError(reply, 403, 'altcha_required', t('login.altchaRequired'), { challenge });
+        return sendApiError(reply, 401, 'invalid_credentials', t('login.invalid'), { challenge });
       }
-      if (result.kind === 'invalid') return sendApiError(reply, 401, 'invalid_credentials', t('login.invalid'));
 
       const token = result.sessionToken;
       const answer = await request.inScope(async (scope) => {
@@ -100,9 +107,4 @@ export function apiSessionRoutes(app: FastifyInstance): void {
       return reply.code(204).send();
     },
   );
-}
-
-function waitText(t: Translate, milliseconds: number): string {
-  const seconds = Math.ceil(milliseconds / 1000);
-  return seconds < 120 ? t('wait.seconds', { count: seconds }) : t('wait.minutes', { count: Math.ceil(seconds / 60) });
 }

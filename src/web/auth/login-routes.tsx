@@ -15,6 +15,7 @@ import { refusedFields, safeReturnPath } from '../forms.js';
 import { Form, formValues, Text } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie.js';
+import { retryAfterSeconds, waitText } from '../wait-text.js';
 import type { AntiRobot } from './anti-robot.js';
 
 interface LoginView {
@@ -24,7 +25,8 @@ interface LoginView {
   returnTo?: string | null;
   notice?: 'loggedOut' | 'passwordChanged';
   error?: string;
-  showAltcha?: boolean;
+  /** The anti-robot check's level, when the next attempt needs one. */
+  altchaLevel?: number;
   altchaError?: string;
 }
 
@@ -76,7 +78,7 @@ export function loginRoutes(services: Services, antiRobot: AntiRobot): FastifyPl
           origin: { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
           previousSessionToken: request.sessionToken,
           locale: request.lang,
-          verifyAltcha: (scope) => antiRobot.verify(scope, form.altcha),
+          verifyAltcha: (scope, level) => antiRobot.verify(scope, form.altcha, level),
         });
         if (result.kind === 'success') {
           setSessionCookie(request, reply, result.sessionToken, config.secureCookies);
@@ -84,10 +86,12 @@ export function loginRoutes(services: Services, antiRobot: AntiRobot): FastifyPl
           return reply.redirect(returnTo ? `${request.base}${returnTo}` : homeOf(request, result.accountKind));
         }
         const view = failureView(request.t, result);
+        const { retryAfterMs } = result.next;
+        if (retryAfterMs > 0) reply.header('retry-after', retryAfterSeconds(retryAfterMs));
         return reply.page(
           request.t('login.title'),
           <LoginPage view={{ ...view, email: form.email ?? '', returnTo }} antiRobot={antiRobot} />,
-          result.kind === 'locked' ? 429 : 200,
+          retryAfterMs > 0 ? 429 : 200,
         );
       },
     );
@@ -107,21 +111,13 @@ function homeOf(request: FastifyRequest, kind: 'family' | 'staff'): string {
   return `${request.base}${kind === 'staff' ? '/gestion' : '/accueil'}`;
 }
 
+/** What the page says after a refused attempt, and the anti-robot check the next one needs. */
 function failureView(t: Translate, result: Exclude<LoginResult, { kind: 'success' }>): LoginView {
-  switch (result.kind) {
-    case 'locked':
-      return { error: t('login.locked', { wait: waitText(t, result.lockedForMs) }), showAltcha: true };
-    case 'altcha_required':
-      return { error: t('login.altchaRequired'), showAltcha: true, altchaError: t('login.altchaFailed') };
-    case 'invalid':
-      if (result.lockedForMs > 0) return { error: t('login.locked', { wait: waitText(t, result.lockedForMs) }), showAltcha: true };
-      return { error: t('login.invalid'), showAltcha: result.altchaRequired };
-  }
-}
-
-function waitText(t: Translate, milliseconds: number): string {
-  const seconds = Math.ceil(milliseconds / 1000);
-  return seconds < 120 ? t('wait.seconds', { count: seconds }) : t('wait.minutes', { count: Math.ceil(seconds / 60) });
+  const { retryAfterMs, proofLevel } = result.next;
+  const altchaLevel = proofLevel ?? undefined;
+  if (retryAfterMs > 0) return { error: t('login.locked', { wait: waitText(t, retryAfterMs) }), altchaLevel };
+  if (result.kind === 'proof_required') return { error: t('login.altchaRequired'), altchaLevel, altchaError: t('login.altchaFailed') };
+  return { error: t('login.invalid'), altchaLevel };
 }
 
 function LoginPage(props: { view: LoginView; antiRobot: AntiRobot }) {
@@ -174,9 +170,9 @@ function LoginPage(props: { view: LoginView; antiRobot: AntiRobot }) {
                 </a>
               </p>
             </div>
-            {view.showAltcha && (
+            {view.altchaLevel !== undefined && (
               <div class="fr-fieldset__element">
-                <AltchaField error={view.altchaError} />
+                <AltchaField error={view.altchaError} level={view.altchaLevel} />
               </div>
             )}
           </fieldset>

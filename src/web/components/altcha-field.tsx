@@ -24,8 +24,9 @@ const WIDGET_CONFIGURATION = JSON.stringify({ hideFooter: true, hideLogo: true, 
 /**
  * The anti-robot check of a form (field name `altcha`), as a DSFR group: label, hint, the widget,
  * and the error next to it. The widget also runs on submit, so ticking the box first is optional.
+ * `level`: how hard a challenge it fetches (the usual one by default).
  */
-export function AltchaField(props: { error?: string | undefined }) {
+export function AltchaField(props: { error?: string | undefined; level?: number | undefined }) {
   const page = usePage();
   const { t, assets } = page;
   const id = fieldId('altcha');
@@ -52,7 +53,7 @@ export function AltchaField(props: { error?: string | undefined }) {
         </span>
       </p>
       <altcha-widget
-        challenge={href(page, '/altcha/challenge')}
+        challenge={href(page, props.level ? `/altcha/challenge?level=${props.level}` : '/altcha/challenge')}
         name="altcha"
         language={page.lang}
         auto="onsubmit"
