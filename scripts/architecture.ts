@@ -40,7 +40,8 @@ export const MODULE_GRAPH: Record<string, readonly string[]> = {
     'tenancy',
     'validation',
   ],
-  'online-payment': ['audit', 'calendar', 'ledger', 'notifications', 'security', 'tenancy', 'validation'],
+  prepayment: ['activities', 'audit', 'billing', 'bookings', 'calendar', 'ledger', 'notifications', 'tenancy', 'validation'],
+  'online-payment': ['audit', 'calendar', 'ledger', 'notifications', 'prepayment', 'security', 'tenancy', 'validation'],
 };
 
 /** Shared infrastructure every module may use. */

@@ -6,6 +6,7 @@ import { migrate } from './db/migrate.js';
 import { DEMO_LOGINS, DEMO_SLUG, ensureDemoAuthority } from './demo/demo-authority.js';
 import { startJobQueue, stopJobQueue } from './jobs/job-queue.js';
 import { startOfferExpiry } from './modules/bookings/offer-expiry.js';
+import { startBasketExpiry } from './modules/bookings/basket-expiry.js';
 import { startPaymentReconciliation } from './modules/online-payment/reconciliation.js';
 import { startReminders } from './modules/billing/invoice-notifications.js';
 import { startRunPdfs } from './modules/billing/invoice-pdf.js';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   const mail = new EmailSender({ db, clock, jobs, log: jobLog, mailer: mailerFromConfig(config), secrets: outboxSecretsBox(config.secret) });
   await mail.start();
   await startOfferExpiry(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl });
+  await startBasketExpiry(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl });
   await startReminders(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl });
   await startPaymentReconciliation(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl, secret: config.secret });
   await startRunPdfs(jobs, { db, clock });

@@ -36,6 +36,8 @@ import { staffHouseholds as frStaffHouseholds } from './fr/staff-households.js';
 import { staffBilling as frStaffBilling } from './fr/staff-billing.js';
 import { onlinePayment as frOnlinePayment } from './fr/online-payment.js';
 import { staffOnlinePayment as frStaffOnlinePayment } from './fr/staff-online-payment.js';
+import { prepayment as enPrepayment } from './en/prepayment.js';
+import { prepayment as frPrepayment } from './fr/prepayment.js';
 import { dateFormat } from './date-formats.js';
 
 export const LANGS = ['fr', 'en'] as const;
@@ -62,6 +64,7 @@ const fr = {
   ...frStaffBilling,
   ...frOnlinePayment,
   ...frStaffOnlinePayment,
+  ...frPrepayment,
 };
 const en: Record<keyof typeof fr, string> = {
   ...enCommon,
@@ -83,6 +86,7 @@ const en: Record<keyof typeof fr, string> = {
   ...enStaffBilling,
   ...enOnlinePayment,
   ...enStaffOnlinePayment,
+  ...enPrepayment,
 };
 
 export type MessageKey = keyof typeof fr;

@@ -11,6 +11,8 @@ export const PAGES = {
   requests: '/mes-demandes',
   bookings: '/reservations',
   planning: '/reservations/planning',
+  /** The prepayment basket: days paid at booking, waiting to be paid. */
+  basket: '/reservations/panier',
   lottery: '/reservations/tirage/:periodId',
   invoices: '/mes-factures',
   invoice: '/mes-factures/:invoiceId',

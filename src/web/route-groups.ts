@@ -20,6 +20,7 @@ import { familyStatementRoutes } from './family/statement-routes.js';
 import { familyPaymentsRoutes } from './family/payments-routes.js';
 import { familyCertificatesRoutes } from './family/certificates-routes.js';
 import { familyOnlinePaymentRoutes } from './family/online-payment-routes.js';
+import { familyBasketRoutes } from './family/basket-routes.js';
 import { paymentNotificationRoutes } from './public/payment-notification-routes.js';
 import { staffAccountRequestRoutes } from './staff/account-request-routes.js';
 import { staffBookingAttendanceRoutes } from './staff/booking-attendance-routes.js';
@@ -78,6 +79,7 @@ export const familyPages: FastifyPluginAsync<{ services: Services }> = async (ap
   await app.register(familyPaymentsRoutes());
   await app.register(familyCertificatesRoutes());
   await app.register(familyOnlinePaymentRoutes(services));
+  await app.register(familyBasketRoutes(services));
 };
 
 export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ManualClock } from '../../src/clock.js';
+import { startBasketExpiry } from '../../src/modules/bookings/basket-expiry.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -86,6 +87,7 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
   });
   await mail.start();
   await startOfferExpiry(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl });
+  await startBasketExpiry(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl });
   const calendars = new CalendarCache({ now: () => clock.now().getTime() });
   const services: Services = { config, db, clock, tenants, jobs, mail, calendars };
   const app = await withoutPreparedAssets(options.firstStart ?? false, () => buildApp(services));

@@ -38,6 +38,8 @@ export interface ActivitiesTable {
   documents_required: string | null;
   /** The régie that bills the activity (billing); null until staff choose one. */
   regie_id: Generated<string | null>;
+  /** Its days are paid when booked: a family's booked days wait in a basket until paid (prepayment). */
+  paid_at_booking: Generated<boolean>;
 }
 
 export interface ActivityGroupsTable {

@@ -26,3 +26,16 @@ export const BILLABLE_STATUSES = Object.keys(BILLED) as BookingStatus[];
 
 /** The statuses of a past day whose attendance was not taken: not billed yet, shown as an anomaly. */
 export const AWAITING_ATTENDANCE = ['requested', 'reserved'] as const satisfies readonly BookingStatus[];
+
+/**
+ * A day paid at booking (billed 'prepaid' when its basket was paid) stays billed while the family
+ * keeps it — booked, attended, absent without excuse, cancelled too late — and is reversed (its
+ * price back as a credit) only when cancelled in time, excused or refused.
+ */
+export const PREPAID_HOLDS = ['reserved', 'cancel_requested', 'present', 'absent_billed', 'late_cancelled'] as const satisfies readonly BookingStatus[];
+
+/** Whether a charge already billed still holds for its booking's state now. */
+export function chargeHolds(billed: BilledKind | 'prepaid', status: BookingStatus, unbooked: boolean): boolean {
+  if (billed === 'prepaid') return (PREPAID_HOLDS as readonly BookingStatus[]).includes(status);
+  return billedKindOf(status, unbooked) === billed;
+}

@@ -19,6 +19,8 @@ export interface RegiesTable {
   payfip_numcli: string | null;
   /** Families may pay part of an invoice online. */
   online_partial: Generated<boolean>;
+  /** How long a prepayment basket holds its places unpaid, in minutes. */
+  basket_hold_minutes: Generated<number>;
   created_at: Timestamp;
 }
 
@@ -112,7 +114,9 @@ export interface TreasuryTitlesTable {
 
 /** What a billed day is: attended, absent without excuse, cancelled too late, attended without a booking. */
 export type BilledKind = 'attended' | 'absence' | 'late_cancellation' | 'unbooked_presence';
-export type LineKind = BilledKind | 'regularisation';
+/** A day paid at booking, from a prepayment basket: billed once, when paid, and never by a run. */
+export type PrepaidKind = 'prepaid';
+export type LineKind = BilledKind | PrepaidKind | 'regularisation';
 
 export interface InvoiceLinesTable {
   id: Id;
@@ -139,7 +143,7 @@ export interface BilledUnitsTable {
   invoice_line_id: string;
   booking_id: string;
   day: CalendarDate;
-  kind: BilledKind;
+  kind: BilledKind | PrepaidKind;
   care_cents: number;
   meal_cents: number;
   penalty_cents: number;

@@ -25,6 +25,7 @@ export const LINE_LABELS: Record<LineKind, MessageKey> = {
   late_cancellation: 'pdf.line.lateCancellation',
   unbooked_presence: 'pdf.line.unbookedPresence',
   regularisation: 'pdf.line.regularisation',
+  prepaid: 'pdf.line.prepaid',
 };
 
 /** The stored PDF of an invoice in a language, made now if it was not yet; null when the actor may not read the invoice. */

@@ -11,7 +11,7 @@ import { documentNumber, takeNumbers } from '../ledger/numbering.js';
 import type { Scope } from '../scope.js';
 import { calendarDate } from '../validation/fields.js';
 import type { MailSender } from '../notifications/compose-email.js';
-import { AWAITING_ATTENDANCE, BILLABLE_STATUSES, billedKindOf } from './billable.js';
+import { AWAITING_ATTENDANCE, BILLABLE_STATUSES, billedKindOf, chargeHolds } from './billable.js';
 import { tellInvoicesIssued } from './invoice-notifications.js';
 import type { BillingErrors } from './billing-forms.js';
 import { type PlannedCharge, type PlannedInvoice, type PlannedReversal, planInvoices } from './invoice-plan.js';
@@ -249,7 +249,7 @@ async function planRun(scope: Scope, input: RunInput): Promise<PlanResult> {
   };
 }
 
-async function tenantBillingSettings(scope: Scope): Promise<{ qfValidityMonths: number; residentPostcodes: string[] }> {
+export async function tenantBillingSettings(scope: Scope): Promise<{ qfValidityMonths: number; residentPostcodes: string[] }> {
   const tenant = await scope.tx.selectFrom('tenants').select('settings').where('id', '=', scope.tenantId).executeTakeFirstOrThrow();
   return { qfValidityMonths: tenant.settings.qfValidityMonths ?? DEFAULT_QF_VALIDITY_MONTHS, residentPostcodes: tenant.settings.residentPostcodes ?? [] };
 }
@@ -339,7 +339,7 @@ async function chargesThatNoLongerHold(scope: Scope, unitIds: string[], to: stri
     .orderBy('p.birth_date')
     .orderBy('x.day')
     .execute();
-  return rows.filter((row) => billedKindOf(row.status, row.unbooked) !== row.kind);
+  return rows.filter((row) => !chargeHolds(row.kind, row.status, row.unbooked));
 }
 
 /** Each household's name, its payer and address, and whether it lives in the authority. */
@@ -650,7 +650,7 @@ async function reverseCharges(scope: Scope, reversals: { lineId: string; reversa
 }
 
 /** Who pays each household's invoices: its first guardian (name, address, language of their account). */
-async function payersOf(scope: Scope, householdIds: string[]) {
+export async function payersOf(scope: Scope, householdIds: string[]) {
   const payers = new Map<string, { personId: string | null; name: string; address: string; lang: 'fr' | 'en' }>();
   const households = await scope.tx
     .selectFrom('households')

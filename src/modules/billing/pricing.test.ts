@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { BOOKING_STATUSES } from '../bookings/booking-states.js';
-import { billedKindOf } from './billable.js';
+import { billedKindOf, chargeHolds } from './billable.js';
 import { billedParts, type Tariff, unitPrice } from './pricing.js';
 
 const base: Tariff = {
@@ -33,8 +33,17 @@ describe('what is billed, state by state', () => {
       absent_excused: null,
       absent_billed: 'absence',
       late_cancelled: 'late_cancellation',
+      // Held in a prepayment basket: billed when the basket is paid, never by a run.
+      awaiting_payment: null,
     };
     for (const status of BOOKING_STATUSES) assert.equal(billedKindOf(status, false), expected[status], status);
+  });
+
+  it('keeps a prepaid day billed while the family keeps it, and reverses it when cancelled in time, excused or refused', () => {
+    const holds = BOOKING_STATUSES.filter((status) => chargeHolds('prepaid', status, false));
+    assert.deepEqual(holds.sort(), ['absent_billed', 'cancel_requested', 'late_cancelled', 'present', 'reserved']);
+    assert.equal(chargeHolds('attended', 'present', false), true);
+    assert.equal(chargeHolds('attended', 'absent_excused', false), false);
   });
 
   it('bills a day attended without a booking as such, and an unbooked row that was not attended not at all', () => {

@@ -66,6 +66,8 @@ export interface NewBookingRow {
   status: BookingStatus;
   holds_pools: string[];
   waitlist_rank: number | null;
+  /** The prepayment basket of a day held until paid ('awaiting_payment'). */
+  basket_id?: string | null;
 }
 
 /**
@@ -78,11 +80,12 @@ export interface NewBookingRow {
 export async function insertBookings(scope: Scope, rows: NewBookingRow[]): Promise<number> {
   const column = <K extends keyof NewBookingRow>(name: K) => rows.map((row) => row[name]);
   const inserted = await sql<{ id: string }>`
-    insert into bookings (id, tenant_id, child_id, unit_id, day, household_id, group_id, created_by, created_at, updated_at, status, holds_pools, waitlist_rank)
-    select b.id, ${scope.tenantId}, b.child_id, b.unit_id, b.day, b.household_id, b.group_id, b.created_by, ${scope.now}, ${scope.now}, b.status, h.holds::uuid[], b.waitlist_rank
+    insert into bookings (id, tenant_id, child_id, unit_id, day, household_id, group_id, created_by, created_at, updated_at, status, holds_pools, waitlist_rank, basket_id)
+    select b.id, ${scope.tenantId}, b.child_id, b.unit_id, b.day, b.household_id, b.group_id, b.created_by, ${scope.now}, ${scope.now}, b.status, h.holds::uuid[], b.waitlist_rank, b.basket_id
     from unnest(${column('id')}::uuid[], ${column('child_id')}::uuid[], ${column('unit_id')}::uuid[], ${column('day')}::date[], ${column('household_id')}::uuid[],
-                ${column('group_id')}::uuid[], ${column('created_by')}::uuid[], ${column('status')}::text[], ${column('waitlist_rank')}::int[])
-      with ordinality as b(id, child_id, unit_id, day, household_id, group_id, created_by, status, waitlist_rank, n)
+                ${column('group_id')}::uuid[], ${column('created_by')}::uuid[], ${column('status')}::text[], ${column('waitlist_rank')}::int[],
+                ${rows.map((row) => row.basket_id ?? null)}::uuid[])
+      with ordinality as b(id, child_id, unit_id, day, household_id, group_id, created_by, status, waitlist_rank, basket_id, n)
     join unnest(${rows.map((row) => `{${row.holds_pools.join(',')}}`)}::text[]) with ordinality as h(holds, n) using (n)
     on conflict (child_id, unit_id, day) where status not in ('refused', 'cancelled') do nothing
     returning id`.execute(scope.tx);

@@ -21,6 +21,7 @@ import { sql } from 'kysely';
 import { childrenOf, hasPendingEnrollment, insertBookings, liveBookingsOf, unitsHeld, type NewBookingRow } from './booking-queries.js';
 import { allocatePlaces, giveBackAllocated, lockDayCounters, writeCounters, type LockedCounters, type PlaceRequest, type PlaceResult } from './places.js';
 import { may } from '../access.js';
+import { basketToFill, type Basket } from './baskets.js';
 
 /**
  * The booking pipeline. Every rule is checked here, on the server, inside the caller's single
@@ -57,6 +58,7 @@ export type RefusalReason =
 export type BookingOutcome =
   | { kind: 'reserved'; bookingId: string }
   | { kind: 'requested'; bookingId: string }
+  | { kind: 'awaiting_payment'; bookingId: string; basketId: string; expiresAt: Date }
   | { kind: 'waitlisted'; bookingId: string; rank: number }
   | { kind: 'already'; bookingId: string; status: BookingStatus }
   | { kind: 'refused'; reason: RefusalReason };
@@ -267,7 +269,8 @@ async function placeChoicesOnce(scope: Scope, entries: Asked[]): Promise<Map<Ask
   await writeCounters(scope.tx, counters);
   const kept = placing.flatMap((entry, index) => (outcomes.has(entry) ? [] : [{ entry, place: places[index]! }]));
   if (kept.length === 0) return outcomes;
-  const rows = kept.map(({ entry, place }) => newBookingRow(entry, place));
+  const baskets = await basketsOf(scope, kept);
+  const rows = kept.map(({ entry, place }) => newBookingRow(entry, place, baskets));
   if ((await insertBookings(scope, rows)) !== rows.length) throw new BookedMeanwhile();
   answerPlaced(
     kept.map(({ entry }) => entry),
@@ -275,6 +278,7 @@ async function placeChoicesOnce(scope: Scope, entries: Asked[]): Promise<Map<Ask
     repeated,
     placing,
     outcomes,
+    baskets,
   );
   return outcomes;
 }
@@ -349,10 +353,36 @@ function refuseOrphanedUnits(placing: Asked[], places: PlaceResult[], counters: 
   }
 }
 
-/** The row of a choice placed: reserved (or requested, where the service validates) with its pools, or waitlisted with its rank. */
-function newBookingRow(entry: Asked, place: PlaceResult): NewBookingRow {
-  const placed: BookingStatus = entry.definition.activity.validation_mode === 'manual' ? 'requested' : 'reserved';
+/**
+ * A family's day of an activity paid at booking waits in the household's basket of the activity's
+ * régie until paid (staff booking for a family book it at once: it is billed by the monthly run).
+ */
+function paidAtBooking(entry: Asked): string | null {
+  const { activity } = entry.definition;
+  return activity.paid_at_booking && activity.regie_id && entry.submission.actor.kind === 'family' ? activity.regie_id : null;
+}
+
+/** The open basket of each household and régie that has days to hold, taken or started once for the whole turn. */
+async function basketsOf(scope: Scope, kept: { entry: Asked; place: PlaceResult }[]): Promise<Map<string, Basket>> {
+  const baskets = new Map<string, Basket>();
+  for (const { entry, place } of kept) {
+    const regieId = paidAtBooking(entry);
+    const key = `${entry.submission.householdId}|${regieId}`;
+    if (!place.got || !regieId || baskets.has(key)) continue;
+    baskets.set(key, await basketToFill(scope, entry.submission.householdId, regieId));
+  }
+  return baskets;
+}
+
+/**
+ * The row of a choice placed: reserved (or requested, where the service validates) with its pools,
+ * held in its basket where it is paid at booking, or waitlisted with its rank.
+ */
+function newBookingRow(entry: Asked, place: PlaceResult, baskets: Map<string, Basket>): NewBookingRow {
+  const basket = place.got ? baskets.get(`${entry.submission.householdId}|${paidAtBooking(entry)}`) : undefined;
+  const placed: BookingStatus = basket ? 'awaiting_payment' : entry.definition.activity.validation_mode === 'manual' ? 'requested' : 'reserved';
   return {
+    basket_id: basket?.id ?? null,
     id: randomUUID(),
     child_id: entry.choice.childId,
     unit_id: entry.choice.unitId,
@@ -367,16 +397,26 @@ function newBookingRow(entry: Asked, place: PlaceResult): NewBookingRow {
 }
 
 /** Each inserted choice answers with its state; a repeated one answers 'already' with the booking made for its twin. */
-function answerPlaced(kept: Asked[], rows: NewBookingRow[], repeated: Asked[], placing: Asked[], outcomes: Map<Asked, BookingOutcome>): void {
+function answerPlaced(
+  kept: Asked[],
+  rows: NewBookingRow[],
+  repeated: Asked[],
+  placing: Asked[],
+  outcomes: Map<Asked, BookingOutcome>,
+  baskets: Map<string, Basket>,
+): void {
   const byKey = new Map<string, BookingOutcome>();
+  const expiryOf = new Map([...baskets.values()].map((basket) => [basket.id, basket.expiresAt]));
   kept.forEach((entry, index) => {
-    const { id: bookingId, status, waitlist_rank: rank } = rows[index]!;
+    const { id: bookingId, status, waitlist_rank: rank, basket_id: basketId } = rows[index]!;
     const outcome: BookingOutcome =
       status === 'waitlisted'
         ? { kind: 'waitlisted', bookingId, rank: rank! }
         : status === 'reserved'
           ? { kind: 'reserved', bookingId }
-          : { kind: 'requested', bookingId };
+          : status === 'awaiting_payment'
+            ? { kind: 'awaiting_payment', bookingId, basketId: basketId!, expiresAt: expiryOf.get(basketId!)! }
+            : { kind: 'requested', bookingId };
     outcomes.set(entry, outcome);
     byKey.set(keyOf(entry), { kind: 'already', bookingId, status });
   });

@@ -4,6 +4,8 @@ import type { Transitions } from '../state-machine.js';
  * The states of a booking, their allowed moves, and the sets of states the rules speak of — each
  * named once, here. DESIGN.md §4: requested → reserved | refused | waitlisted (rank) | offered;
  * cancel_requested → cancelled; after the day present, absent_excused, absent_billed, late_cancelled.
+ * A day of an activity paid at booking waits in its basket (awaiting_payment), holding its place,
+ * until paid (reserved) or until the basket expires or the family takes it out (cancelled).
  */
 export const BOOKING_STATUSES = [
   'requested',
@@ -17,6 +19,7 @@ export const BOOKING_STATUSES = [
   'absent_excused',
   'absent_billed',
   'late_cancelled',
+  'awaiting_payment',
 ] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
@@ -32,6 +35,7 @@ export const BOOKING_MOVES: Transitions<BookingStatus> = {
   absent_excused: ['present', 'absent_billed'],
   absent_billed: ['present', 'absent_excused'],
   late_cancelled: [],
+  awaiting_payment: ['reserved', 'cancelled'],
 };
 
 /** Over: the day is free for this child and unit again (the unique index of live bookings leaves them out). */
@@ -49,6 +53,7 @@ export const HOLDS_PLACE = [
   'present',
   'absent_excused',
   'absent_billed',
+  'awaiting_payment',
 ] as const satisfies readonly BookingStatus[];
 
 /**
@@ -58,7 +63,7 @@ export const HOLDS_PLACE = [
 export const HOLDS_NO_UNIT = ['refused', 'cancelled', 'late_cancelled', 'waitlisted'] as const satisfies readonly BookingStatus[];
 
 /** What a family may cancel (before the deadline). */
-export const CANCELLABLE = ['requested', 'reserved', 'waitlisted', 'offered'] as const satisfies readonly BookingStatus[];
+export const CANCELLABLE = ['requested', 'reserved', 'waitlisted', 'offered', 'awaiting_payment'] as const satisfies readonly BookingStatus[];
 
 /** Waiting for staff to decide: a booking or a cancellation asked for. */
 export const AWAITING_DECISION = ['requested', 'cancel_requested'] as const satisfies readonly BookingStatus[];
@@ -77,6 +82,9 @@ export const ABSENCE_APPLIES = ['reserved', 'absent_billed', 'present'] as const
 
 /** The service's answers to a booking request, as "Mes demandes" shows them. */
 export const ANSWERS = ['reserved', 'refused', 'offered'] as const satisfies readonly BookingStatus[];
+
+/** Waiting in a prepayment basket: taken out at any time, whatever the cancellation deadline (nothing is paid yet). */
+export const IN_BASKET = ['awaiting_payment'] as const satisfies readonly BookingStatus[];
 
 export function isIn(set: readonly BookingStatus[], status: BookingStatus): boolean {
   return set.includes(status);

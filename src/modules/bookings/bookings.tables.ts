@@ -44,6 +44,37 @@ export interface BookingsTable {
   updated_at: Timestamp;
   /** A day attended without a booking, recorded at attendance (billed at the unbooked price). */
   unbooked: Generated<boolean>;
+  /** The prepayment basket a day paid at booking went into (held while 'awaiting_payment'). */
+  basket_id: Generated<string | null>;
+}
+
+export type BasketState = 'open' | 'paid' | 'expired' | 'cancelled';
+
+/** A basket is paid, expires unpaid, or is emptied by its family, once. */
+export const BASKET_MOVES: Transitions<BasketState> = { open: ['paid', 'expired', 'cancelled'], paid: [], expired: [], cancelled: [] };
+
+/** A household's days of one régie waiting to be paid (prepayment), and until when their places are held. */
+export interface BasketsTable {
+  id: Id;
+  tenant_id: string;
+  household_id: string;
+  regie_id: string;
+  state: Generated<BasketState>;
+  expires_at: Timestamp;
+  /** Set while a payment is under way: the days and prices are fixed until it fails. */
+  frozen_at: NullableTimestamp;
+  invoice_id: string | null;
+  created_at: Timestamp;
+  settled_at: NullableTimestamp;
+}
+
+/** A held day's price, fixed when its basket's payment starts. */
+export interface BasketLinesTable {
+  booking_id: string;
+  tenant_id: string;
+  basket_id: string;
+  care_cents: number;
+  meal_cents: number;
 }
 
 export interface BookingEventsTable {
@@ -96,4 +127,6 @@ export interface BookingsTables {
   booking_events: BookingEventsTable;
   absence_declarations: AbsenceDeclarationsTable;
   calendar_feeds: CalendarFeedsTable;
+  baskets: BasketsTable;
+  basket_lines: BasketLinesTable;
 }

@@ -6,7 +6,7 @@ import type { BookingContext } from './booking-requests.js';
 import { moveBooking } from './booking-transitions.js';
 import { freePlaceOf, type HeldBooking } from './waitlist.js';
 import { may } from '../access.js';
-import { CANCELLABLE, GONE, isIn } from './booking-states.js';
+import { CANCELLABLE, GONE, IN_BASKET, isIn } from './booking-states.js';
 
 /** A family's cancellations, and the bookings it sees on its calendar and planning. */
 
@@ -46,7 +46,8 @@ export async function cancelBooking(scope: Scope, context: BookingContext, input
     .forUpdate(['b'])
     .executeTakeFirst();
   if (!booking || booking.household_id !== input.householdId) return { kind: 'not_found' };
-  if (!isIn(CANCELLABLE, booking.status)) return { kind: 'refused', reason: 'not_cancellable' };
+  if (!isIn(CANCELLABLE, booking.status) || (isIn(IN_BASKET, booking.status) && (await basketFrozen(scope, booking.id))))
+    return { kind: 'refused', reason: 'not_cancellable' };
   const definition = (await loadActivityDefinition(scope.tx, booking.activity_id))!;
   if (pastDeadline(scope, context, definition, booking)) return { kind: 'refused', reason: 'deadline_passed' };
   const dependents = await lockDependents(scope, definition, booking);
@@ -129,9 +130,23 @@ async function lockDependents(scope: Scope, definition: ActivityDefinition, canc
   return locked.sort((a, b) => position(a) - position(b));
 }
 
-/** Whether the family may no longer cancel this booking (a waiting-list entry, or staff, always may). */
+/** Whether a day held in a basket is being paid: it stays until the payment's result is known. */
+async function basketFrozen(scope: Scope, bookingId: string): Promise<boolean> {
+  const row = await scope.tx
+    .selectFrom('bookings as b')
+    .innerJoin('baskets as k', 'k.id', 'b.basket_id')
+    .select('k.frozen_at')
+    .where('b.id', '=', bookingId)
+    .executeTakeFirst();
+  return row?.frozen_at != null;
+}
+
+/**
+ * Whether the family may no longer cancel this booking (a waiting-list entry, a day still waiting
+ * in its basket unpaid, or staff, always may).
+ */
 function pastDeadline(scope: Scope, context: BookingContext, definition: ActivityDefinition, booking: DayBooking): boolean {
-  if (booking.status === 'waitlisted' || scope.actor.kind === 'staff') return false;
+  if (booking.status === 'waitlisted' || isIn(IN_BASKET, booking.status) || scope.actor.kind === 'staff') return false;
   const unit = definition.units.find((candidate) => candidate.id === booking.unit_id)!;
   return scope.now >= deadlineInstant(cancellationDeadlineOf(definition, unit), booking.day, context.timeZone, (date) => context.calendar.isWorkingDay(date));
 }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { may } from '../access.js';
 import { SYSTEM } from '../actor.js';
 import { tenantToday } from '../calendar/local-date.js';
-import { lockAccount, openInvoices } from '../ledger/allocation.js';
+import { lockAccount, openInvoices, useCredit } from '../ledger/allocation.js';
+import { prepareBasketPayment, settleBasket, tellLateBasketPayment, thawBasket } from '../prepayment/baskets.js';
 import { enterPayment } from '../ledger/payments.js';
 import { PAGES, pagePath } from '../page-paths.js';
 import type { Scope } from '../scope.js';
@@ -61,12 +62,79 @@ function newReference(at: Date): string {
  * (committed) before the provider is asked for the way there, and the answer is noted after.
  */
 export async function startAttempt(run: InScope, householdId: string, form: StartForm, context: AttemptContext): Promise<StartResult> {
+  return depart(run, householdId, context, async (scope) => {
+    const checked = await checkStart(scope, householdId, form, context);
+    return checked.kind === 'ok' ? { ...checked, basketId: null } : checked;
+  });
+}
+
+export type BasketStartResult = StartResult | { kind: 'confirmed' } | { kind: 'basket'; problem: 'gone' | 'changed' };
+
+/**
+ * A family pays its prepayment basket through one of the régie's channels: the basket's days and
+ * prices are fixed and the attempt written for the rest to pay (its amount fixed then), committed
+ * before the provider is asked for the way there. A basket its credit pays whole is confirmed at
+ * once, with no attempt. `expectedCents` is the rest the family saw on the page.
+ */
+export async function startBasketAttempt(
+  run: InScope,
+  householdId: string,
+  form: { basketId: string; channelId?: string; expectedCents?: number },
+  context: AttemptContext,
+): Promise<BasketStartResult> {
+  let confirmed = false;
+  let problem: 'gone' | 'changed' | null = null;
+  const result = await depart(run, householdId, context, async (scope) => {
+    const regie = await scope.tx
+      .selectFrom('baskets')
+      .select(['regie_id', 'frozen_at'])
+      .where('id', '=', form.basketId)
+      .where('household_id', '=', householdId)
+      .executeTakeFirst();
+    if (!regie) return { kind: 'not_found' as const };
+    const channel = form.channelId ? await openChannelOfRegie(scope, form.channelId, regie.regie_id, context) : null;
+    const prepared = await prepareBasketPayment(scope, householdId, form.basketId, form.expectedCents);
+    if (prepared.kind === 'confirmed') {
+      confirmed = true;
+      return { kind: 'not_found' as const };
+    }
+    if (prepared.kind !== 'to_pay') {
+      problem = prepared.kind;
+      return { kind: 'not_found' as const };
+    }
+    if (!channel) {
+      // Nothing is paid: the basket stays as it was, open to change (unless a payment was under way).
+      if (!regie.frozen_at) await thawBasket(scope, prepared.basketId);
+      return { kind: 'invalid' as const, errors: { channel: 'noChannel' as const } };
+    }
+    return {
+      kind: 'ok' as const,
+      regieId: prepared.regieId,
+      channel,
+      amountCents: prepared.amountCents,
+      allocations: new Map<string, number>(),
+      label: prepared.label,
+      basketId: prepared.basketId,
+    };
+  });
+  if (confirmed) return { kind: 'confirmed' };
+  if (problem) return { kind: 'basket', problem };
+  return result;
+}
+
+/** Writes the attempt that `check` allows (committed), then asks the provider the way there and notes its answer. */
+async function depart(
+  run: InScope,
+  householdId: string,
+  context: AttemptContext,
+  check: (scope: Scope) => Promise<(Extract<Checked, { kind: 'ok' }> & { basketId: string | null }) | Exclude<Checked, { kind: 'ok' }> | { kind: 'not_found' }>,
+): Promise<StartResult> {
   const prepared = await run(async (scope) => {
     if (!may(scope, 'household.act', householdId)) return { kind: 'not_found' as const };
-    const checked = await checkStart(scope, householdId, form, context);
-    if (checked.kind !== 'ok') return checked;
     const account = scope.actor.kind === 'family' ? await payerOf(scope, scope.actor.accountId) : null;
     if (!account) return { kind: 'not_found' as const };
+    const checked = await check(scope);
+    if (checked.kind !== 'ok') return checked;
     const id = crypto.randomUUID();
     const reference = newReference(scope.now);
     await scope.tx
@@ -84,12 +152,16 @@ export async function startAttempt(run: InScope, householdId: string, form: Star
         payer_name: account.name,
         created_at: scope.now,
         created_by: account.id,
+        basket_id: checked.basketId,
       })
       .execute();
-    await scope.tx
-      .insertInto('payment_attempt_invoices')
-      .values([...checked.allocations].map(([invoiceId, cents]) => ({ attempt_id: id, invoice_id: invoiceId, tenant_id: scope.tenantId, amount_cents: cents })))
-      .execute();
+    if (checked.allocations.size > 0)
+      await scope.tx
+        .insertInto('payment_attempt_invoices')
+        .values(
+          [...checked.allocations].map(([invoiceId, cents]) => ({ attempt_id: id, invoice_id: invoiceId, tenant_id: scope.tenantId, amount_cents: cents })),
+        )
+        .execute();
     return {
       kind: 'prepared' as const,
       channel: checked.channel,
@@ -222,6 +294,8 @@ interface AttemptRow {
   payer_email: string;
   state: AttemptState;
   created_at: Date;
+  created_by: string | null;
+  basket_id: string | null;
 }
 
 const ATTEMPT_COLUMNS = [
@@ -237,6 +311,8 @@ const ATTEMPT_COLUMNS = [
   'payer_email',
   'state',
   'created_at',
+  'created_by',
+  'basket_id',
 ] as const;
 
 async function logEvent(scope: Scope, channelId: string, attemptId: string | null, kind: PaymentEventKind, raw: Record<string, string>, verdict: string) {
@@ -253,10 +329,17 @@ export async function expireAttempt(scope: Scope, attemptId: string, why: Record
     .set({ state: 'expired', settled_at: scope.now })
     .where('id', '=', attemptId)
     .where('state', '=', 'pending')
-    .returning(['channel_id'])
+    .returning(['channel_id', 'basket_id'])
     .executeTakeFirst();
   if (expired) await logEvent(scope, expired.channel_id, attemptId, 'lookup', why, 'expired');
+  if (expired?.basket_id) await thawIfUnpaid(scope, expired.basket_id);
   return expired !== undefined;
+}
+
+/** A basket whose payment failed may change again, unless another payment of it is still under way. */
+async function thawIfUnpaid(scope: Scope, basketId: string): Promise<void> {
+  const other = await scope.tx.selectFrom('payment_attempts').select('id').where('basket_id', '=', basketId).where('state', '=', 'pending').executeTakeFirst();
+  if (!other) await thawBasket(scope, basketId);
 }
 
 /**
@@ -282,6 +365,7 @@ async function settle(scope: Scope, channel: Channel, attempt: AttemptRow, answe
   if (answer.outcome !== 'paid') {
     if (current.state !== 'pending') return 'not_pending';
     await scope.tx.updateTable('payment_attempts').set({ state: answer.outcome, settled_at: scope.now }).where('id', '=', attempt.id).execute();
+    if (attempt.basket_id) await thawIfUnpaid(scope, attempt.basket_id);
     return answer.outcome;
   }
   // Paid: money was taken, so it is recorded whatever the attempt's state (an attempt expired by
@@ -296,17 +380,8 @@ async function settle(scope: Scope, channel: Channel, attempt: AttemptRow, answe
     .execute();
   const system = { ...scope, actor: SYSTEM };
   await lockAccount(system, attempt.household_id, attempt.regie_id);
-  const open = new Map((await openInvoices(system, attempt.household_id, attempt.regie_id)).map((invoice) => [invoice.id, invoice]));
-  const meant = await scope.tx.selectFrom('payment_attempt_invoices').select(['invoice_id', 'amount_cents']).where('attempt_id', '=', attempt.id).execute();
-  // Each invoice gets what the attempt meant for it, within what it still lacks (it may have been
-  // paid at the counter meanwhile, or handed to the Treasury): the rest stays as a credit.
-  const allocations = new Map<string, number>();
-  for (const row of meant) {
-    const invoice = open.get(row.invoice_id);
-    if (invoice && !invoice.treasury && invoice.leftCents > 0) allocations.set(row.invoice_id, Math.min(row.amount_cents, invoice.leftCents));
-  }
   const regie = await scope.tx.selectFrom('regies').select(['id', 'invoice_prefix']).where('id', '=', attempt.regie_id).executeTakeFirstOrThrow();
-  const { paymentId } = await enterPayment(system, {
+  const entry = {
     householdId: attempt.household_id,
     regie,
     method: answer.method ?? 'online_card',
@@ -315,8 +390,38 @@ async function settle(scope: Scope, channel: Channel, attempt: AttemptRow, answe
     payerName: attempt.payer_name,
     reference: `${channel.provider} ${attempt.reference}${answer.authorisation ? ` ${answer.authorisation}` : ''}`,
     attemptId: attempt.id,
-    allocations,
-  });
+  } as const;
+  let paymentId: string;
+  if (attempt.basket_id) {
+    // A basket: its days booked and invoiced as prepaid (once, whatever the number of payments), the
+    // payment pays that invoice, the household's credit the rest; a payment with nothing left to
+    // pay (the basket paid already, its places gone) stays as a credit.
+    const settled = await settleBasket(system, attempt.basket_id);
+    const allocations = new Map<string, number>();
+    if (settled.invoiceId) allocations.set(settled.invoiceId, Math.min(attempt.amount_cents, settled.totalCents));
+    ({ paymentId } = await enterPayment(system, { ...entry, allocations }));
+    await useCredit(system, attempt.household_id, attempt.regie_id);
+    if (settled.late)
+      await tellLateBasketPayment(system, {
+        householdId: attempt.household_id,
+        regieId: attempt.regie_id,
+        accountId: attempt.created_by,
+        amountCents: attempt.amount_cents,
+        late: settled.late,
+        publicBase: context.publicBase,
+      });
+  } else {
+    const open = new Map((await openInvoices(system, attempt.household_id, attempt.regie_id)).map((invoice) => [invoice.id, invoice]));
+    const meant = await scope.tx.selectFrom('payment_attempt_invoices').select(['invoice_id', 'amount_cents']).where('attempt_id', '=', attempt.id).execute();
+    // Each invoice gets what the attempt meant for it, within what it still lacks (it may have been
+    // paid at the counter meanwhile, or handed to the Treasury): the rest stays as a credit.
+    const allocations = new Map<string, number>();
+    for (const row of meant) {
+      const invoice = open.get(row.invoice_id);
+      if (invoice && !invoice.treasury && invoice.leftCents > 0) allocations.set(row.invoice_id, Math.min(row.amount_cents, invoice.leftCents));
+    }
+    ({ paymentId } = await enterPayment(system, { ...entry, allocations }));
+  }
   await tellPaymentReceived(system, paymentId, context.publicBase);
   return 'paid';
 }

@@ -40,6 +40,8 @@ export interface PaymentAttemptsTable {
   created_at: Timestamp;
   created_by: string | null;
   settled_at: NullableTimestamp;
+  /** The prepayment basket it pays (otherwise the invoices of payment_attempt_invoices). */
+  basket_id: Generated<string | null>;
 }
 
 export interface PaymentAttemptInvoicesTable {

@@ -3,6 +3,7 @@ import { openInvoices, type OpenInvoice } from '../ledger/allocation.js';
 import type { Scope } from '../scope.js';
 import { type ChannelChoice, channelsOfRegies } from './channels.js';
 import type { AttemptState } from './online-payment.tables.js';
+import { openBaskets, type BasketView } from '../prepayment/baskets.js';
 
 /** What a family may pay online at a régie: its open invoices there (those at the Treasury apart), the providers, part payment or not. */
 export interface PaymentChoices {
@@ -74,6 +75,8 @@ export interface AttemptView {
   payment: { id: string; number: string } | null;
   /** An invoice it pays, to try again from. */
   firstInvoiceId: string | null;
+  /** The prepayment basket it pays, if it pays one. */
+  basketId: string | null;
 }
 
 /** An attempt as its family sees it on the return page; null for anyone else's. */
@@ -83,7 +86,7 @@ export async function attemptOf(scope: Scope, householdId: string, attemptId: st
     .selectFrom('payment_attempts as a')
     .innerJoin('payment_channels as c', 'c.id', 'a.channel_id')
     .leftJoin('payments as p', 'p.attempt_id', 'a.id')
-    .select(['a.id', 'a.state', 'a.created_at', 'a.amount_cents', 'c.provider', 'p.id as payment_id', 'p.number as payment_number'])
+    .select(['a.id', 'a.state', 'a.created_at', 'a.amount_cents', 'a.basket_id', 'c.provider', 'p.id as payment_id', 'p.number as payment_number'])
     .select((eb) => eb.selectFrom('payment_attempt_invoices as i').select('i.invoice_id').whereRef('i.attempt_id', '=', 'a.id').limit(1).as('first_invoice_id'))
     .where('a.id', '=', attemptId)
     .where('a.household_id', '=', householdId)
@@ -97,5 +100,33 @@ export async function attemptOf(scope: Scope, householdId: string, attemptId: st
     provider: row.provider,
     payment: row.payment_id && row.payment_number ? { id: row.payment_id, number: row.payment_number } : null,
     firstInvoiceId: row.first_invoice_id,
+    basketId: row.basket_id,
   };
+}
+
+/** A family's open baskets, each with the channels of its régie and its payments under way. */
+export interface BasketChoices {
+  baskets: (BasketView & { channels: ChannelChoice[]; pending: PaymentChoices['pending'] })[];
+  providerOrigins: string[];
+}
+
+export async function basketChoicesOf(scope: Scope, householdId: string): Promise<BasketChoices> {
+  const baskets = await openBaskets(scope, householdId);
+  const channels = await channelsOfRegies(scope, [...new Set(baskets.map((basket) => basket.regieId))]);
+  const withChoices = [];
+  for (const basket of baskets) {
+    const pending = await scope.tx
+      .selectFrom('payment_attempts')
+      .select(['id', 'amount_cents', 'created_at'])
+      .where('basket_id', '=', basket.id)
+      .where('state', '=', 'pending')
+      .orderBy('created_at', 'desc')
+      .execute();
+    withChoices.push({
+      ...basket,
+      channels: channels.filter((channel) => channel.regieId === basket.regieId),
+      pending: pending.map((row) => ({ attemptId: row.id, amountCents: row.amount_cents, createdAt: row.created_at })),
+    });
+  }
+  return { baskets: withChoices, providerOrigins: [...new Set(channels.flatMap(({ origin }) => (origin ? [origin] : [])))] };
 }

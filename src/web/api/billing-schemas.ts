@@ -14,7 +14,7 @@ const cents = { type: 'integer', description: 'In cents of euro.' } as const;
 const year = { type: 'integer', minimum: 2000, maximum: 2099 } as const;
 
 const INVOICE_STATES = ['paid', 'to_pay', 'late', 'treasury', 'credit_note'] as const;
-const LINE_KINDS = ['attended', 'absence', 'late_cancellation', 'unbooked_presence', 'regularisation'] as const;
+const LINE_KINDS = ['attended', 'absence', 'late_cancellation', 'unbooked_presence', 'regularisation', 'prepaid'] as const;
 const LEDGER_KINDS = ['invoice', 'credit_note', 'payment', 'payment_cancellation', 'refund'] as const;
 
 const paymentMethod = { type: 'string', enum: [...PAYMENT_METHODS] } as const;

@@ -17,6 +17,7 @@ export const BOOKING_TONES: Record<BookingStatus, BadgeTone> = {
   absent_excused: 'info',
   absent_billed: 'warning',
   late_cancelled: 'error',
+  awaiting_payment: 'new',
 };
 
 export function BookingStatusBadge(props: { status: BookingStatus; rank?: number | null }) {

@@ -38,6 +38,7 @@ const FAMILY_NAV: NavEntry[] = [
       { path: '/inscriptions', label: 'nav.bookings.enrollments' },
       { path: '/reservations', label: 'nav.bookings' },
       { path: '/reservations/planning', label: 'bookings.planning' },
+      { path: '/reservations/panier', label: 'nav.basket' },
       { path: '/absences', label: 'absences.title' },
     ],
   },

@@ -424,10 +424,22 @@ function ChildTable(props: { child: ChildCalendar; units: BookableActivity['unit
 function ResultPage(props: { results: ChoiceResult[]; names: Map<string, string>; units: Map<string, string>; back: string }) {
   const page = usePage();
   const { t } = page;
+  const held = props.results.some(
+    (result) => result.outcome.kind === 'awaiting_payment' || (result.outcome.kind === 'already' && result.outcome.status === 'awaiting_payment'),
+  );
   return (
     <>
       <h1>{t('bookings.resultTitle')}</h1>
       <p>{t('bookings.resultIntro')}</p>
+      {held && (
+        <Alert kind="warning" title={t('basket.resultNote')}>
+          <p>
+            <a class="fr-link fr-icon-shopping-cart-2-line fr-link--icon-left" href={href(page, PAGES.basket)}>
+              {t('basket.resultLink')}
+            </a>
+          </p>
+        </Alert>
+      )}
       <Table caption={t('bookings.resultTitle')} class="fr-mb-4w">
         <thead>
           <tr>
@@ -448,6 +460,7 @@ function ResultPage(props: { results: ChoiceResult[]; names: Map<string, string>
                 <td>
                   {outcome.kind === 'reserved' && <BookingStatusBadge status="reserved" />}
                   {outcome.kind === 'requested' && <BookingStatusBadge status="requested" />}
+                  {outcome.kind === 'awaiting_payment' && <BookingStatusBadge status="awaiting_payment" />}
                   {outcome.kind === 'waitlisted' && <BookingStatusBadge status="waitlisted" rank={outcome.rank} />}
                   {outcome.kind === 'already' && <BookingStatusBadge status={outcome.status} />}
                   {outcome.kind === 'refused' && (

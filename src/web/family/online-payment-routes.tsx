@@ -257,6 +257,7 @@ function ResultPage(props: { attempt: AttemptView }) {
             ? t('family.pay.state.paidText', { amount, number: attempt.payment.number })
             : t(`family.pay.state.${attempt.state}Text`)}
         </p>
+        {attempt.state === 'paid' && attempt.basketId && <p>{t('family.pay.basketPaid')}</p>}
         {attempt.state !== 'paid' && <p>{t('family.pay.amountLine', { amount })}</p>}
       </Alert>
       {attempt.state === 'pending' && (
@@ -275,6 +276,13 @@ function ResultPage(props: { attempt: AttemptView }) {
           <li>
             <ButtonLink href={href(page, receiptPath(attempt.payment.id))} icon="fr-icon-download-line">
               {t('family.pay.receipt')}
+            </ButtonLink>
+          </li>
+        )}
+        {attempt.basketId && (
+          <li>
+            <ButtonLink href={href(page, attempt.state === 'paid' ? PAGES.planning : PAGES.basket)}>
+              {t(attempt.state === 'paid' ? 'bookings.planning' : 'basket.toBasket')}
             </ButtonLink>
           </li>
         )}
