@@ -21,12 +21,20 @@ export interface Regie {
   bic: string | null;
   paymentInstructions: string | null;
   payfipNumcli: string | null;
-  activities: { id: string; name: string }[];
+  /** How long a prepayment basket holds its places unpaid (minutes). */
+  basketHoldMinutes: number;
+  /** Its activities; those paid at booking put the days families book in a prepayment basket. */
+  activities: { id: string; name: string; paidAtBooking: boolean }[];
 }
 
 export async function listRegies(scope: Scope): Promise<Regie[]> {
   const rows = await scope.tx.selectFrom('regies').selectAll().orderBy('name').execute();
-  const activities = await scope.tx.selectFrom('activities').select(['id', 'name', 'regie_id']).where('regie_id', 'is not', null).orderBy('name').execute();
+  const activities = await scope.tx
+    .selectFrom('activities')
+    .select(['id', 'name', 'regie_id', 'paid_at_booking'])
+    .where('regie_id', 'is not', null)
+    .orderBy('name')
+    .execute();
   return rows.map((row) => ({
     id: row.id,
     name: row.name,
@@ -38,7 +46,10 @@ export async function listRegies(scope: Scope): Promise<Regie[]> {
     bic: row.bic,
     paymentInstructions: row.payment_instructions,
     payfipNumcli: row.payfip_numcli,
-    activities: activities.filter((activity) => activity.regie_id === row.id).map((activity) => ({ id: activity.id, name: activity.name })),
+    basketHoldMinutes: row.basket_hold_minutes,
+    activities: activities
+      .filter((activity) => activity.regie_id === row.id)
+      .map((activity) => ({ id: activity.id, name: activity.name, paidAtBooking: activity.paid_at_booking })),
   }));
 }
 
@@ -56,8 +67,14 @@ export type RegieField =
   | 'bic'
   | 'paymentInstructions'
   | 'payfipNumcli'
-  | 'activityIds';
-export type RegieForm = Partial<Record<Exclude<RegieField, 'activityIds'>, string>> & { activityIds?: string[] };
+  | 'basketHoldMinutes'
+  | 'activityIds'
+  | 'paidAtBookingIds';
+export type RegieForm = Partial<Record<Exclude<RegieField, 'activityIds' | 'paidAtBookingIds'>, string>> & {
+  activityIds?: string[];
+  /** Of its activities, those paid at booking (prepayment basket); left out: unchanged. */
+  paidAtBookingIds?: string[];
+};
 
 export type SaveRegieResult =
   | { kind: 'saved'; id: string }
@@ -96,7 +113,12 @@ export async function saveRegie(scope: Scope, regieId: string | null, form: Regi
   const activityIds = form.activityIds ?? [];
   const known = activityIds.length === 0 ? [] : await scope.tx.selectFrom('activities').select('id').where('id', 'in', activityIds).execute();
   if (known.length !== new Set(activityIds).size) errors.activityIds = 'choice';
-  if (Object.keys(errors).length > 0 || !name.ok || !terms.ok || !holder.ok || !account.ok || !bank.ok || !instructions.ok) return { kind: 'invalid', errors };
+  const hold = integer(form.basketHoldMinutes || '15', 5, 240);
+  if (!hold.ok) errors.basketHoldMinutes = hold.error;
+  const paidAtBooking = form.paidAtBookingIds;
+  if (paidAtBooking?.some((id) => !activityIds.includes(id))) errors.paidAtBookingIds = 'choice';
+  if (Object.keys(errors).length > 0 || !name.ok || !terms.ok || !hold.ok || !holder.ok || !account.ok || !bank.ok || !instructions.ok)
+    return { kind: 'invalid', errors };
 
   const values = {
     name: name.value,
@@ -108,6 +130,7 @@ export async function saveRegie(scope: Scope, regieId: string | null, form: Regi
     bic: bank.value,
     payment_instructions: instructions.value,
     payfip_numcli: numcli === '' ? null : numcli,
+    basket_hold_minutes: hold.value ?? 15,
   };
   const id = regieId
     ? (await scope.tx.updateTable('regies').set(values).where('id', '=', regieId).returning('id').executeTakeFirstOrThrow()).id
@@ -125,6 +148,19 @@ export async function saveRegie(scope: Scope, regieId: string | null, form: Regi
     .where('id', 'not in', activityIds.length > 0 ? activityIds : ['00000000-0000-0000-0000-000000000000'])
     .execute();
   if (activityIds.length > 0) await scope.tx.updateTable('activities').set({ regie_id: id }).where('id', 'in', activityIds).execute();
-  await recordAudit(scope, { action: regieId ? 'regie.updated' : 'regie.created', objectType: 'regie', objectId: id, details: { ...values, activityIds } });
+  if (paidAtBooking && activityIds.length > 0) {
+    for (const activityId of activityIds)
+      await scope.tx
+        .updateTable('activities')
+        .set({ paid_at_booking: paidAtBooking.includes(activityId) })
+        .where('id', '=', activityId)
+        .execute();
+  }
+  await recordAudit(scope, {
+    action: regieId ? 'regie.updated' : 'regie.created',
+    objectType: 'regie',
+    objectId: id,
+    details: { ...values, activityIds, ...(paidAtBooking ? { paidAtBookingIds: paidAtBooking } : {}) },
+  });
   return { kind: 'saved', id };
 }

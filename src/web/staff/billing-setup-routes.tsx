@@ -87,7 +87,9 @@ export function staffBillingSetupRoutes(): FastifyPluginAsyncTypebox {
             bic: form.bic,
             paymentInstructions: form.instructions,
             payfipNumcli: form.numcli,
+            basketHoldMinutes: form.panier,
             activityIds: formList(request.body, 'activite'),
+            paidAtBookingIds: formList(request.body, 'prepaye'),
           }),
         );
         if (result.kind === 'saved') return reply.redirect(`${request.base}${REGIES_PATH}?fait=enregistree`);
@@ -98,7 +100,7 @@ export function staffBillingSetupRoutes(): FastifyPluginAsyncTypebox {
           <RegieForm
             regie={regie}
             activities={activities}
-            values={{ ...form, activites: formList(request.body, 'activite').join(',') }}
+            values={{ ...form, activites: formList(request.body, 'activite').join(','), prepayes: formList(request.body, 'prepaye').join(',') }}
             errors={regieErrors(request.t, result.errors)}
           />,
           400,
@@ -225,7 +227,12 @@ function regieValues(regie: Regie): Record<string, string> {
     bic: regie.bic ?? '',
     instructions: regie.paymentInstructions ?? '',
     numcli: regie.payfipNumcli ?? '',
+    panier: String(regie.basketHoldMinutes),
     activites: regie.activities.map((activity) => activity.id).join(','),
+    prepayes: regie.activities
+      .filter((activity) => activity.paidAtBooking)
+      .map((activity) => activity.id)
+      .join(','),
   };
 }
 
@@ -239,7 +246,9 @@ const REGIE_FIELDS: Record<RegieField, string> = {
   bic: 'bic',
   paymentInstructions: 'instructions',
   payfipNumcli: 'numcli',
+  basketHoldMinutes: 'panier',
   activityIds: 'activite',
+  paidAtBookingIds: 'prepaye',
 };
 
 function regieErrors(t: Translate, errors: Parameters<typeof billingErrorMessages<RegieField>>[1]): Record<string, string | undefined> {
@@ -327,6 +336,7 @@ function RegieForm(props: {
   const page = usePage();
   const { t } = page;
   const chosen = new Set((props.values.activites ?? '').split(','));
+  const prepaid = new Set((props.values.prepayes ?? '').split(','));
   const labels: Record<string, string> = {
     nom: t('billing.regie.name'),
     prefixe: t('billing.regie.prefix'),
@@ -338,6 +348,8 @@ function RegieForm(props: {
     instructions: t('billing.regie.instructions'),
     numcli: t('billing.regie.numcli'),
     activite: t('billing.regie.activities'),
+    panier: t('staff.regie.basketHold'),
+    prepaye: t('staff.activity.paidAtBooking'),
   };
   return (
     <>
@@ -411,6 +423,31 @@ function RegieForm(props: {
             </div>
           ))}
         </fieldset>
+        <fieldset class="fr-fieldset" aria-labelledby="prepaid-legend">
+          <legend class="fr-fieldset__legend" id="prepaid-legend">
+            {labels.prepaye}
+            <span class="fr-hint-text">{t('staff.activity.paidAtBookingHint')}</span>
+          </legend>
+          {props.errors.prepaye && <p class="fr-error-text fr-fieldset__element">{props.errors.prepaye}</p>}
+          {props.activities.map((activity) => (
+            <div class="fr-fieldset__element" key={activity.id}>
+              <div class="fr-checkbox-group">
+                <input type="checkbox" id={`prepaye-${activity.id}`} name="prepaye" value={activity.id} checked={prepaid.has(activity.id)} />
+                <label class="fr-label" for={`prepaye-${activity.id}`}>
+                  {activity.name}
+                </label>
+              </div>
+            </div>
+          ))}
+        </fieldset>
+        <Input
+          name="panier"
+          label={labels.panier!}
+          hint={t('staff.regie.basketHoldHint')}
+          inputMode="numeric"
+          value={props.values.panier ?? '15'}
+          error={props.errors.panier}
+        />
         <Button icon="fr-icon-save-line">{t('billing.save')}</Button>
       </form>
     </>
