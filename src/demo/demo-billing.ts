@@ -53,6 +53,8 @@ export async function seedDemoBilling(
     iban: 'FR76 3000 1007 9412 3456 7890 185',
     bic: 'BDFEFRPPCCT',
     activityIds: [units.periscolaire.activity, units.wednesdays.activity, units.holidays.activity],
+    // Before and after school care is paid at booking, as in seed 004: its days go into a basket.
+    paidAtBookingIds: [units.periscolaire.activity],
   });
   if (meals.kind !== 'saved' || care.kind !== 'saved') throw new Error('demo régies not saved');
 
