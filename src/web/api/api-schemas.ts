@@ -334,6 +334,8 @@ const answerPerChoice = (description: string, outcomes: object[]) => ({
 export const bookingResponse = answerPerChoice('One answer per choice, each on its own: a refused choice does not stop the others.', [
   outcomeOf('reserved', { bookingId: id }, ['bookingId']),
   outcomeOf('requested', { bookingId: id }, ['bookingId']),
+  // An activity paid at booking: the place is held in the household's basket until paid (or expiry).
+  outcomeOf('awaiting_payment', { bookingId: id, expiresAt: { type: 'string', format: 'date-time' } }, ['bookingId', 'expiresAt']),
   outcomeOf('waitlisted', { bookingId: id, rank: { type: 'integer', minimum: 1 } }, ['bookingId', 'rank']),
   outcomeOf('already', { bookingId: id, status: bookingStatus }, ['bookingId', 'status']),
   refusedOutcome,

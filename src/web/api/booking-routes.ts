@@ -226,6 +226,8 @@ function outcomeOut(outcome: BookingOutcome, t: Translate) {
     case 'reserved':
     case 'requested':
       return { outcome: outcome.kind, bookingId: outcome.bookingId };
+    case 'awaiting_payment':
+      return { outcome: 'awaiting_payment', bookingId: outcome.bookingId, expiresAt: outcome.expiresAt.toISOString() };
     case 'waitlisted':
       return { outcome: 'waitlisted', bookingId: outcome.bookingId, rank: outcome.rank };
     case 'already':
