@@ -8,6 +8,7 @@ import { PAGES, pagePath } from '../../modules/page-paths.js';
 import { MIN_ONLINE_CENTS, removeFromBasket } from '../../modules/prepayment/baskets.js';
 import type { Services } from '../../services.js';
 import { bookingContextOf } from '../booking-context.js';
+import { Facts } from '../components/facts.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { ChoiceGroup } from '../components/dsfr/choice-group.js';
@@ -213,14 +214,14 @@ function BasketPage(props: {
                     ))}
                   </tbody>
                 </Table>
-                <dl class="pf-basket-totals">
-                  <dt>{t('basket.subtotal')}</dt>
-                  <dd>{fmt.money(basket.totalCents)}</dd>
-                  <dt>{t('basket.credit')}</dt>
-                  <dd>{fmt.money(basket.creditCents)}</dd>
-                  <dt class="fr-text--bold">{t('basket.rest')}</dt>
-                  <dd class="fr-text--bold">{fmt.money(basket.restCents)}</dd>
-                </dl>
+                <Facts
+                  class="fr-my-3w"
+                  facts={[
+                    [t('basket.subtotal'), fmt.money(basket.totalCents)],
+                    [t('basket.credit'), fmt.money(basket.creditCents)],
+                    [t('basket.rest'), <strong key="rest">{fmt.money(basket.restCents)}</strong>],
+                  ]}
+                />
                 {basket.restCents > 0 && basket.restCents < MIN_ONLINE_CENTS && (
                   <p class="fr-text--sm">{t('basket.minimumNote', { minimum: fmt.money(MIN_ONLINE_CENTS) })}</p>
                 )}

@@ -6,6 +6,7 @@ import { compactDays, invoicePdf } from '../../modules/billing/invoice-pdf.js';
 import { creditsApplied, type CreditApplied } from '../../modules/billing/invoice-credits.js';
 import { findInvoice, type InvoiceDetail, type InvoiceLine, type InvoiceSummary, listInvoices } from '../../modules/billing/invoices.js';
 import { PAGES, pagePath } from '../../modules/page-paths.js';
+import { Facts } from '../components/facts.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { Select } from '../components/dsfr/select.js';
@@ -252,14 +253,7 @@ function InvoicePage(props: { invoice: InvoiceDetail; credits: CreditApplied[]; 
         <h2 class="fr-h5" id="facts-title">
           {t('family.invoice.facts')}
         </h2>
-        <dl class="pf-record">
-          {facts.map(([label, value]) => (
-            <div class="pf-record__row" key={label}>
-              <dt>{label}</dt>
-              <dd>{value}</dd>
-            </div>
-          ))}
-        </dl>
+        <Facts facts={facts} />
         <ButtonLink href={href(page, pdfPath)} variant="secondary" icon="fr-icon-download-line" class="fr-mt-2w">
           {t('family.money.downloadPdfOf', { number: invoice.number })}
         </ButtonLink>

@@ -15,6 +15,7 @@ import {
 } from '../../modules/online-payment/channels.js';
 import { type AttemptState, PROVIDERS, type ProviderKind } from '../../modules/online-payment/online-payment.tables.js';
 import type { Services } from '../../services.js';
+import { Facts } from '../components/facts.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { ChoiceGroup } from '../components/dsfr/choice-group.js';
@@ -510,18 +511,7 @@ function AttemptPage(props: { attempt: AttemptDetail; rechecked?: string | undef
               <p class="fr-mb-1v">
                 <strong>{fmt.dateTime(event.at)}</strong> — {t(`onlinePayment.event.${event.kind}`)} — <code>{event.verdict}</code>
               </p>
-              <dl class="pf-record">
-                {Object.entries(event.raw).map(([name, value]) => (
-                  <div class="pf-record__row" key={name}>
-                    <dt>
-                      <code>{name}</code>
-                    </dt>
-                    <dd>
-                      <code>{value}</code>
-                    </dd>
-                  </div>
-                ))}
-              </dl>
+              <Facts facts={Object.entries(event.raw).map(([name, value]) => [<code key="name">{name}</code>, <code key="value">{value}</code>])} />
             </li>
           ))}
         </ol>

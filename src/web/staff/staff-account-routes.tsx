@@ -19,6 +19,7 @@ import {
   staffMember,
 } from '../../modules/identity/staff-accounts.js';
 import { mailContextOf } from '../auth/mail-context.js';
+import { Facts } from '../components/facts.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { ChoiceGroup } from '../components/dsfr/choice-group.js';
@@ -250,20 +251,16 @@ function MemberPage(props: { member: StaffMember; notice?: MessageKey | undefine
           {t(props.refusal)}
         </Alert>
       )}
-      <dl class="pf-record fr-mb-4w">
-        <dt>{t('staff.team.email')}</dt>
-        <dd>{member.email}</dd>
-        <dt>{t('staff.team.role')}</dt>
-        <dd>{t(ROLE_LABELS[member.role])}</dd>
-        <dt>{t('staff.team.status')}</dt>
-        <dd>
-          <StatusBadge {...STATUS_BADGES[member.status]} />
-        </dd>
-        <dt>{t('staff.team.secondFactor')}</dt>
-        <dd>{t(member.secondFactor ? 'staff.team.secondFactor.on' : 'staff.team.secondFactor.off')}</dd>
-        <dt>{t('staff.team.lastLogin')}</dt>
-        <dd>{member.lastLoginAt ? fmt.dateTime(member.lastLoginAt) : t('staff.team.never')}</dd>
-      </dl>
+      <Facts
+        class="fr-mb-4w"
+        facts={[
+          [t('staff.team.email'), member.email],
+          [t('staff.team.role'), t(ROLE_LABELS[member.role])],
+          [t('staff.team.status'), <StatusBadge key="status" {...STATUS_BADGES[member.status]} />],
+          [t('staff.team.secondFactor'), t(member.secondFactor ? 'staff.team.secondFactor.on' : 'staff.team.secondFactor.off')],
+          [t('staff.team.lastLogin'), member.lastLoginAt ? fmt.dateTime(member.lastLoginAt) : t('staff.team.never')],
+        ]}
+      />
       {self ? (
         <p>{t('staff.team.selfNote')}</p>
       ) : (
