@@ -7,6 +7,7 @@ import type { DocumentsTables } from '../modules/documents/documents.tables.js';
 import type { HouseholdsTables } from '../modules/households/households.tables.js';
 import type { IdentityTables } from '../modules/identity/identity.tables.js';
 import type { LedgerTables } from '../modules/ledger/ledger.tables.js';
+import type { MessagesTables } from '../modules/messages/messages.tables.js';
 import type { LotteryTables } from '../modules/lottery/lottery.tables.js';
 import type { OnlinePaymentTables } from '../modules/online-payment/online-payment.tables.js';
 import type { NotificationsTables } from '../modules/notifications/notifications.tables.js';
@@ -26,4 +27,5 @@ export interface DB
     LotteryTables,
     LedgerTables,
     BillingTables,
-    OnlinePaymentTables {}
+    OnlinePaymentTables,
+    MessagesTables {}

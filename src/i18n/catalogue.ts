@@ -17,6 +17,7 @@ import { staffHouseholds as enStaffHouseholds } from './en/staff-households.js';
 import { staffBilling as enStaffBilling } from './en/staff-billing.js';
 import { onlinePayment as enOnlinePayment } from './en/online-payment.js';
 import { staffOnlinePayment as enStaffOnlinePayment } from './en/staff-online-payment.js';
+import { messages as enMessages } from './en/messages.js';
 import { activitySetup as frActivitySetup } from './fr/activity-setup.js';
 import { api as frApi } from './fr/api.js';
 import { bookingOperations as frBookingOperations } from './fr/booking-operations.js';
@@ -38,6 +39,7 @@ import { onlinePayment as frOnlinePayment } from './fr/online-payment.js';
 import { staffOnlinePayment as frStaffOnlinePayment } from './fr/staff-online-payment.js';
 import { prepayment as enPrepayment } from './en/prepayment.js';
 import { prepayment as frPrepayment } from './fr/prepayment.js';
+import { messages as frMessages } from './fr/messages.js';
 import { dateFormat } from './date-formats.js';
 
 export const LANGS = ['fr', 'en'] as const;
@@ -65,6 +67,7 @@ const fr = {
   ...frOnlinePayment,
   ...frStaffOnlinePayment,
   ...frPrepayment,
+  ...frMessages,
 };
 const en: Record<keyof typeof fr, string> = {
   ...enCommon,
@@ -87,6 +90,7 @@ const en: Record<keyof typeof fr, string> = {
   ...enOnlinePayment,
   ...enStaffOnlinePayment,
   ...enPrepayment,
+  ...enMessages,
 };
 
 export type MessageKey = keyof typeof fr;

@@ -21,6 +21,10 @@ export const PAGES = {
   paymentReturn: '/paiement/:attemptId',
   /** Where a provider notifies the result of an online payment, server to server. */
   paymentNotification: '/paiement/notification/:channelId',
+  /** A thread of the family's messages. */
+  messageThread: '/messages/:threadId',
+  /** The same thread in the service's inbox. */
+  staffMessageThread: '/gestion/messages/:threadId',
 } as const;
 
 export type PagePath = (typeof PAGES)[keyof typeof PAGES];

@@ -16,6 +16,8 @@ export interface TenantSettings {
   siret?: string;
   /** Who signs the certificates: name and role (the tax certificate is dated and signed). */
   signatory?: string;
+  /** Who signs the service's messages for families: the answering team (default), or the staff member and the team. */
+  messageSignature?: 'team' | 'person';
 }
 
 export interface TenantsTable {
