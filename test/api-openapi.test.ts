@@ -6,6 +6,9 @@ import { addDays } from '../src/modules/calendar/calendar-dates.js';
 import { apiLogin, callApi, lotteryPeriod, offeredPlace, startApiScenario, type ApiScenario } from './support/api-scenario.js';
 import { billHousehold, type BilledHousehold } from './support/family-billing.js';
 import { TestBrowser } from './support/http-client.js';
+import { familyActor } from './support/scenario.js';
+import { addDefaultSubjects, listSubjects } from '../src/modules/messages/subjects.js';
+import { startThread } from '../src/modules/messages/threads.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under tsx.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
@@ -15,7 +18,10 @@ interface Operation {
   security?: Record<string, string[]>[];
   parameters?: { name: string; in: 'path' | 'query'; required?: boolean; schema: object }[];
   requestBody?: { content: { 'application/json': { schema: object } } };
-  responses: Record<string, { content?: { 'application/json'?: { schema: object }; 'application/pdf'?: { schema: object } } }>;
+  responses: Record<
+    string,
+    { content?: { 'application/json'?: { schema: object }; 'application/pdf'?: { schema: object }; 'application/octet-stream'?: { schema: object } } }
+  >;
 }
 type Document = { paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } };
 
@@ -32,6 +38,27 @@ interface Example {
  * answers what the document says — its success status and a body valid against its schema; the
  * operations that require a token refuse a call without one, and a browser's session cookie alone.
  */
+/** A subject, and a thread of the family about it with a PDF attached, written as the family. */
+async function startedThread(scenario: ApiScenario): Promise<{ subjectId: string; threadId: string; documentId: string }> {
+  const { portal, tenant, family } = scenario;
+  return portal.inTenant(tenant, async (system) => {
+    await addDefaultSubjects(system, [{ label: 'Cantine', team: 'Restauration scolaire' }]);
+    const subjectId = (await listSubjects(system))[0]!.id;
+    const scope = { ...system, actor: familyActor(family) };
+    const started = await startThread(scope, family.householdId, {
+      subjectId,
+      childId: undefined,
+      title: 'PAI',
+      body: 'Ci-joint le PAI.',
+      file: { filename: 'pai.pdf', data: Buffer.from('%PDF-1.4\nPAI') },
+      fileTooLarge: false,
+    });
+    assert.equal(started.kind, 'sent');
+    const message = await system.tx.selectFrom('messages').select(['thread_id', 'document_id']).executeTakeFirstOrThrow();
+    return { subjectId, threadId: message.thread_id, documentId: message.document_id! };
+  });
+}
+
 describe('the OpenAPI document of the families’ API', () => {
   let scenario: ApiScenario;
   let document: Document;
@@ -40,6 +67,8 @@ describe('the OpenAPI document of the families’ API', () => {
   let parameterAjv: Ajv;
   let token: string;
   let billed: BilledHousehold;
+  /** A thread the family started with an attachment. */
+  let messages: { subjectId: string; threadId: string; documentId: string };
 
   before(async () => {
     scenario = await startApiScenario();
@@ -61,6 +90,7 @@ describe('the OpenAPI document of the families’ API', () => {
       creditOn: '2025-06-11',
       payer: 'Lina ROUX',
     });
+    messages = await startedThread(scenario);
   });
   after(() => scenario.portal.close());
 
@@ -113,6 +143,12 @@ describe('the OpenAPI document of the families’ API', () => {
       paymentReceipt: async () => ({ params: { id: billed.paymentId } }),
       accountStatement: async () => ({ query: { schoolYear: '2026' } }),
       taxCertificate: async () => ({ params: { year: String(billed.taxYear) } }),
+      messageSubjects: async () => ({}),
+      threads: async () => ({ query: { folder: 'sent' } }),
+      thread: async () => ({ params: { id: messages.threadId } }),
+      threadAttachment: async () => ({ params: { id: messages.threadId, documentId: messages.documentId } }),
+      writeToService: async () => ({ body: { subjectId: messages.subjectId, childId: family.childIds[0]!, title: 'Repas', body: 'Bonjour,\nune question.' } }),
+      reply: async () => ({ params: { id: messages.threadId }, body: { body: 'Merci' } }),
     };
   }
 
@@ -135,11 +171,16 @@ describe('the OpenAPI document of the families’ API', () => {
       '/api/v1/invoices/{id}',
       '/api/v1/invoices/{id}/pdf',
       '/api/v1/me',
+      '/api/v1/message-subjects',
       '/api/v1/payments',
       '/api/v1/payments/{id}/receipt',
       '/api/v1/session',
       '/api/v1/statement',
       '/api/v1/tax-certificates/{year}',
+      '/api/v1/threads',
+      '/api/v1/threads/{id}',
+      '/api/v1/threads/{id}/attachments/{documentId}',
+      '/api/v1/threads/{id}/messages',
     ]);
     assert.ok(document.components.securitySchemes.bearer);
     const me = validator('paths', '/api/v1/me', 'get', 'responses', '200', 'content', 'application/json', 'schema');
@@ -153,7 +194,7 @@ describe('the OpenAPI document of the families’ API', () => {
       for (const [status, response] of Object.entries(operation.responses)) {
         if (status !== '204')
           assert.ok(
-            (response.content?.['application/json'] ?? response.content?.['application/pdf'])?.schema,
+            (response.content?.['application/json'] ?? response.content?.['application/pdf'] ?? response.content?.['application/octet-stream'])?.schema,
             `${operation.operationId} documents the body of its ${status}`,
           );
       }
@@ -194,6 +235,10 @@ describe('the OpenAPI document of the families’ API', () => {
         assert.equal(response.body, '');
         continue;
       }
+      if (operation.responses[status]!.content?.['application/octet-stream']) {
+        assert.match(String(response.headers['content-disposition']), /^attachment/, `${operation.operationId} answers a download`);
+        continue;
+      }
       if (operation.responses[status]!.content?.['application/pdf']) {
         assert.equal(response.headers['content-type'], 'application/pdf', `${operation.operationId} answers a PDF`);
         assert.equal(response.rawPayload.subarray(0, 5).toString(), '%PDF-');
@@ -213,7 +258,7 @@ describe('the OpenAPI document of the families’ API', () => {
     assert.ok(browser.cookies.get('pf_session'), 'the browser is logged in on the pages');
     const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const guarded = operations().filter(({ operation }) => (operation.security ?? []).some((scheme) => 'bearer' in scheme));
-    assert.equal(guarded.length, 16, 'every operation but the login needs a token');
+    assert.equal(guarded.length, 22, 'every operation but the login needs a token');
     for (const { path, method, operation } of guarded) {
       const example = await table[operation.operationId]!();
       const url = urlOf(path, example);

@@ -78,7 +78,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     );
     assert.deepEqual(
       nav[4]!.links.map((link) => link.label),
-      ['Actualités', 'Courriels envoyés'],
+      ['Messagerie', 'Actualités', 'Courriels envoyés'],
     );
     // A household's file lies under Foyers: the link and its menu show where staff are.
     assert.deepEqual(
@@ -115,7 +115,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     const admin = await signIn('admin@example.test');
     const page = await admin.get('/ville/gestion/parametres/fiche');
     assert.equal(page.statusCode, 200);
-    assert.deepEqual(settingsLink(page.body), ['Équipe', 'Paramètres', 'Journal des actions', 'Sécurité du compte']);
+    assert.deepEqual(settingsLink(page.body), ['Équipe', 'Paramètres', 'Sujets des messages', 'Journal des actions', 'Sécurité du compte']);
     assert.equal(navigationOf(page.body)[5]!.menuCurrent, true);
   });
 
@@ -126,7 +126,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     const nav = navigationOf(page.body);
     assert.deepEqual(
       nav.map((item) => item.menu ?? item.links[0]!.label),
-      ['Accueil', 'Mon compte', 'Mes enfants', 'Réservations', 'Mes demandes', 'Factures et paiements'],
+      ['Accueil', 'Mon compte', 'Mes enfants', 'Réservations', 'Mes demandes', 'Messagerie', 'Factures et paiements'],
     );
     assert.deepEqual(
       nav[3]!.links.map((link) => [link.href, link.label, link.current]),
@@ -140,7 +140,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     );
     assert.equal(nav[3]!.menuCurrent, true);
     assert.deepEqual(
-      nav[5]!.links.map((link) => [link.href, link.label]),
+      nav[6]!.links.map((link) => [link.href, link.label]),
       [
         ['/ville/mes-factures', 'Mes factures'],
         ['/ville/releve', 'Relevé de compte'],
@@ -148,18 +148,18 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
         ['/ville/attestations', 'Attestations'],
       ],
     );
-    assert.equal(nav[5]!.menuCurrent, false);
+    assert.equal(nav[6]!.menuCurrent, false);
     const money = navigationOf((await parent.get('/ville/releve')).body);
-    assert.equal(money[5]!.menuCurrent, true);
+    assert.equal(money[6]!.menuCurrent, true);
     assert.deepEqual(
-      money[5]!.links.map((link) => link.current),
+      money[6]!.links.map((link) => link.current),
       [null, 'page', null, null],
     );
 
     const english = navigationOf((await parent.get('/ville/mon-compte?lang=en')).body);
     assert.deepEqual(
       english.map((item) => item.menu ?? item.links[0]!.label),
-      ['Home', 'My account', 'My children', 'Bookings', 'My requests', 'Invoices and payments'],
+      ['Home', 'My account', 'My children', 'Bookings', 'My requests', 'Messages', 'Invoices and payments'],
     );
     assert.equal(english[1]!.links[0]!.current, 'page');
     assert.ok(english.every((item) => !item.menuCurrent));

@@ -1,3 +1,4 @@
+import { addDefaultSubjects } from '../modules/messages/subjects.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { asSystem, inTenant } from '../db/tenant-scope.js';
@@ -75,6 +76,13 @@ export async function ensureDemoAuthority(db: Database, now: Date, config: Pick<
     const units = await seedDemoActivities(scope, sites, year, children);
     const regies = await seedDemoBilling(scope, units, households, year.start, { tenantName: tenant.name, baseUrl: tenantPublicBase(publicUrl, tenant) });
     await seedDemoPayments(scope, regies, config);
+    await addDefaultSubjects(scope, [
+      { label: 'Restauration scolaire (cantine, menus, allergies)', team: 'Restauration scolaire' },
+      { label: 'Accueil périscolaire et mercredis', team: 'Périscolaire' },
+      { label: 'Accueil de loisirs pendant les vacances', team: 'Accueil de loisirs' },
+      { label: 'Factures et paiements', team: 'Facturation', teamEmail: 'facturation@example.org' },
+      { label: 'Autre demande', team: 'Relais des enfants' },
+    ]);
     for (const [email, displayName, role] of [
       ['admin@example.org', 'Nadia Lefèvre', 'admin'],
       ['gestion@example.org', 'Paul Moreau', 'manager'],

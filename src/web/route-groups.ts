@@ -21,6 +21,9 @@ import { familyPaymentsRoutes } from './family/payments-routes.js';
 import { familyCertificatesRoutes } from './family/certificates-routes.js';
 import { familyOnlinePaymentRoutes } from './family/online-payment-routes.js';
 import { familyBasketRoutes } from './family/basket-routes.js';
+import { familyMessageRoutes } from './family/message-routes.js';
+import { staffMessageRoutes } from './staff/message-routes.js';
+import { staffMessageSubjectRoutes } from './staff/message-subject-routes.js';
 import { paymentNotificationRoutes } from './public/payment-notification-routes.js';
 import { staffAccountRequestRoutes } from './staff/account-request-routes.js';
 import { staffBookingAttendanceRoutes } from './staff/booking-attendance-routes.js';
@@ -80,6 +83,7 @@ export const familyPages: FastifyPluginAsync<{ services: Services }> = async (ap
   await app.register(familyCertificatesRoutes());
   await app.register(familyOnlinePaymentRoutes(services));
   await app.register(familyBasketRoutes(services));
+  await app.register(familyMessageRoutes());
 };
 
 export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -106,4 +110,6 @@ export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app
   await app.register(staffCalendarImportRoutes());
   await app.register(staffActivityRoutes(services));
   await app.register(staffLotteryRoutes());
+  await app.register(staffMessageRoutes());
+  await app.register(staffMessageSubjectRoutes(services));
 };

@@ -7,6 +7,8 @@ export interface HouseholdSummary {
   name: string;
   children: string[];
   amountDueCents: number;
+  /** The service's messages the family has not opened (its bin left out), for the header and the home page. */
+  unreadMessages: number;
 }
 
 /** These households' names, children's names and balances, by id, in one statement (any tenant: the caller checks). */
@@ -21,6 +23,10 @@ async function householdRows(db: Kysely<DB>, householdIds: string[]) {
       'h.name',
       sql<string[]>`coalesce(array_agg(p.first_name || ' ' || p.last_name order by p.birth_date) filter (where p.id is not null), '{}')`.as('children'),
       BALANCE_OF_H.as('balance'),
+      // Read here, in the summary's one statement, rather than by the messages module in a second
+      // one per page: every family page shows it, and under a rush each statement counts.
+      sql<string>`(select count(*) from messages m join message_threads th on th.id = m.thread_id
+        where th.household_id = h.id and th.family_deleted_at is null and m.author = 'service' and m.read_at is null)`.as('unread_messages'),
     ])
     .where('h.id', 'in', householdIds)
     .groupBy(['h.id', 'h.tenant_id', 'h.name'])
@@ -46,6 +52,6 @@ export class HouseholdSummaryLookup {
   async get(tenantId: string, householdId: string): Promise<HouseholdSummary | null> {
     const household = await this.households.get(householdId);
     if (!household || household.tenant_id !== tenantId) return null;
-    return { name: household.name, children: household.children, amountDueCents: Number(household.balance) };
+    return { name: household.name, children: household.children, amountDueCents: Number(household.balance), unreadMessages: Number(household.unread_messages) };
   }
 }

@@ -8,6 +8,7 @@ import { apiErrorSchema } from './api-schemas.js';
 import { apiBillingRoutes } from './billing-routes.js';
 import { apiBookingRoutes } from './booking-routes.js';
 import { apiHouseholdRoutes } from './household-routes.js';
+import { apiMessageRoutes } from './message-routes.js';
 import { apiSessionRoutes } from './session-routes.js';
 
 /** Calls per minute of one token (or, without a valid one, of one network address), across the API. */
@@ -29,7 +30,7 @@ export function apiRoutes(services: Services): FastifyPluginAsync {
           version: '1.0.0',
           description:
             'The families’ API of the portal: log in, see the household, activities and their calendars with places left, book, cancel, follow bookings; ' +
-            'invoices, payments, the account statement and certificates, with their PDFs. ' +
+            'invoices, payments, the account statement and certificates, with their PDFs; messages with the service. ' +
             'Same rules as the pages. Errors: `{ "error": { "code", "message", "fields"? } }`, message in the language of `?lang=` or `Accept-Language` (French by default).',
         },
         tags: [
@@ -37,6 +38,7 @@ export function apiRoutes(services: Services): FastifyPluginAsync {
           { name: 'household', description: 'The household' },
           { name: 'bookings', description: 'Activities, calendars and bookings' },
           { name: 'billing', description: 'Invoices, payments, the account statement and certificates' },
+          { name: 'messages', description: 'Messages between the household and the service' },
         ],
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The token answered by POST /api/v1/session.' } } },
       },
@@ -62,6 +64,7 @@ export function apiRoutes(services: Services): FastifyPluginAsync {
     apiActivityRoutes(app, services);
     apiBookingRoutes(app, services);
     apiBillingRoutes(app);
+    apiMessageRoutes(app);
 
     app.get('/openapi.json', { schema: { hide: true } }, async (request) => {
       const document = structuredClone(app.swagger()) as Record<string, unknown>;

@@ -1,8 +1,9 @@
-import { usePage, type Viewer } from '../page-context.js';
+import { href, usePage, type Viewer } from '../page-context.js';
 
 /** Always visible in the family space, as in every portal families know: household, children, amount due. */
 export function HouseholdSummary(props: { household: NonNullable<Viewer['household']> }) {
-  const { t, fmt } = usePage();
+  const page = usePage();
+  const { t, fmt } = page;
   const { household } = props;
   const colon = t('punct.colon');
   return (
@@ -24,6 +25,14 @@ export function HouseholdSummary(props: { household: NonNullable<Viewer['househo
         <span class="fr-icon-money-euro-circle-line" aria-hidden="true"></span> {t('layout.amountDue')}
         {colon}
         <strong>{fmt.money(household.amountDueCents)}</strong>
+      </p>
+      <p class="pf-household__item">
+        <span class="fr-icon-mail-line" aria-hidden="true"></span>{' '}
+        <a href={href(page, '/messages')}>
+          {t('messages.unreadSummary')}
+          {colon}
+          <strong>{household.unreadMessages}</strong>
+        </a>
       </p>
     </aside>
   );

@@ -13,6 +13,8 @@ interface NavLink {
   minRole?: StaffRole;
   /** Current only on this very page, not on the pages under it (the dashboard). */
   exact?: boolean;
+  /** Shows the family's count of unread messages beside the link (seed 001: "vous avez 1 Nouveau(x) Message(s)"). */
+  unreadBadge?: boolean;
 }
 
 /** A DSFR menu of the main navigation: a button that opens a short list of links. */
@@ -43,6 +45,7 @@ const FAMILY_NAV: NavEntry[] = [
     ],
   },
   { path: '/mes-demandes', label: 'nav.requests' },
+  { path: '/messages', label: 'nav.messages', unreadBadge: true },
   {
     id: 'money',
     label: 'nav.family.money',
@@ -92,6 +95,7 @@ const STAFF_NAV: NavEntry[] = [
     id: 'communication',
     label: 'nav.staff.menu.communication',
     links: [
+      { path: '/gestion/messages', label: 'nav.staff.messages' },
       { path: '/gestion/actualites', label: 'nav.staff.news' },
       { path: '/gestion/courriels', label: 'nav.staff.outbox', minRole: 'manager' },
     ],
@@ -102,6 +106,7 @@ const STAFF_NAV: NavEntry[] = [
     links: [
       { path: '/gestion/equipe', label: 'nav.staff.team', minRole: 'admin' },
       { path: '/gestion/parametres/fiche', label: 'nav.staff.settings', minRole: 'admin' },
+      { path: '/gestion/parametres/messagerie', label: 'nav.staff.messageSubjects', minRole: 'admin' },
       { path: '/gestion/journal', label: 'nav.staff.audit' },
       { path: '/gestion/securite', label: 'nav.staff.security' },
     ],
@@ -288,9 +293,11 @@ function MainNav(props: { items: NavEntry[] }) {
   const { t } = page;
   const path = page.path.split('?')[0] ?? '';
   const current = currentLink(props.items, path);
+  const unread = page.viewer?.household?.unreadMessages ?? 0;
   const link = (item: NavLink) => (
     <a class="fr-nav__link" href={href(page, item.path)} aria-current={item === current ? (path === item.path ? 'page' : 'true') : undefined}>
       {t(item.label)}
+      {item.unreadBadge && unread > 0 && <span class="fr-badge fr-badge--sm fr-badge--new fr-ml-1w">{t('messages.unreadCount', { count: unread })}</span>}
     </a>
   );
   return (

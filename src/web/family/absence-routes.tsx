@@ -12,7 +12,8 @@ import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
-import { fieldId, Input } from '../components/dsfr/input.js';
+import { FileUpload } from '../components/dsfr/file-upload.js';
+import { Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { StatusBadge, type BadgeTone } from '../components/status-badge.js';
@@ -174,25 +175,7 @@ function AbsencesPage(props: {
           options={[{ value: '', label: '—' }, ...ABSENCE_REASONS.map((reason) => ({ value: reason, label: t(`absences.reason.${reason}`) }))]}
         />
         <Textarea name="precisions" label={t('absences.comment')} value={values.precisions} error={errors.precisions} rows={3} />
-        <div class={`fr-upload-group${errors.certificat ? ' fr-upload-group--error' : ''}`}>
-          <label class="fr-label" for={fieldId('certificat')}>
-            {t('absences.file')}
-            <span class="fr-hint-text">{t('absences.fileHint')}</span>
-          </label>
-          <input
-            class="fr-upload"
-            type="file"
-            id={fieldId('certificat')}
-            name="certificat"
-            accept="application/pdf,image/png,image/jpeg"
-            aria-describedby={errors.certificat ? `${fieldId('certificat')}-error` : undefined}
-          />
-          {errors.certificat && (
-            <p class="fr-error-text" id={`${fieldId('certificat')}-error`}>
-              {errors.certificat}
-            </p>
-          )}
-        </div>
+        <FileUpload name="certificat" label={t('absences.file')} hint={t('absences.fileHint')} error={errors.certificat} />
         <Button icon="fr-icon-send-plane-line" class="fr-mt-3w">
           {t('absences.submit')}
         </Button>

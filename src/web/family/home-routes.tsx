@@ -12,6 +12,7 @@ import { NewsList } from '../components/news-list.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { countPendingChangeRequests } from '../../modules/households/change-requests.js';
+import { familyUnreadCount } from '../../modules/messages/thread-views.js';
 import { methodLabel } from '../money-labels.js';
 import { ColumnHeads } from './money-components.js';
 import { PAYMENTS_PATH } from './payments-routes.js';
@@ -19,6 +20,7 @@ import { PAYMENTS_PATH } from './payments-routes.js';
 interface HomeFigures {
   news: NewsItem[];
   pendingRequests: number;
+  unreadMessages: number;
   amountDueCents: number;
   unpaid: InvoiceSummary[];
   lastPayment: PaymentRow | null;
@@ -33,6 +35,7 @@ export function familyHomeRoutes(): FastifyPluginAsync {
       const figures = await request.inScope(async (scope) => ({
         news: await currentNews(scope, localDate(scope.now, timeZone)),
         pendingRequests: await countPendingChangeRequests(scope, householdId),
+        unreadMessages: await familyUnreadCount(scope, householdId),
         amountDueCents: await householdBalanceCents(scope.tx, scope.tenantId, householdId),
         // Oldest due first: the one to pay first leads.
         unpaid: (await listInvoices(scope, { householdId, unpaid: true })).sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.number.localeCompare(b.number)),
@@ -49,6 +52,7 @@ function Home(props: { figures: HomeFigures }) {
   const tiles = [
     { title: t('family.home.pendingRequests'), value: String(props.figures.pendingRequests), link: '/mes-demandes', linkLabel: t('family.home.seeRequests') },
     { title: t('layout.amountDue'), value: fmt.money(props.figures.amountDueCents), link: PAGES.invoices, linkLabel: t('family.home.seeInvoices') },
+    { title: t('messages.unreadSummary'), value: String(props.figures.unreadMessages), link: '/messages', linkLabel: t('messages.title') },
   ];
   return (
     <>
@@ -56,7 +60,7 @@ function Home(props: { figures: HomeFigures }) {
       <p>{t('date.today', { date: fmt.longDate(now) })}</p>
       <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
         {tiles.map((tile) => (
-          <div class="fr-col-12 fr-col-md-6" key={tile.link}>
+          <div class="fr-col-12 fr-col-md-4" key={tile.link}>
             <div class="fr-tile fr-enlarge-link">
               <div class="fr-tile__body">
                 <div class="fr-tile__content">

@@ -29,6 +29,7 @@ import { personName, personValue, RecordSectionView, regionName } from '../famil
 import { href, usePage } from '../page-context.js';
 import { PaymentTable } from './billing-payment-routes.js';
 import { InvoiceTable } from './billing-run-routes.js';
+import { STAFF_MESSAGES_PATH, writeToHouseholdPath } from './message-routes.js';
 import { useCanChange } from './staff-access.js';
 
 export type HouseholdNotice = 'cree' | 'invitation' | 'deja-actif' | 'enregistre' | 'inchange';
@@ -95,6 +96,20 @@ export function HouseholdPage(props: HouseholdFile) {
           {t(NOTICE_TEXT[props.notice])}
         </Alert>
       )}
+      <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
+        {canChange && (
+          <li>
+            <ButtonLink href={href(page, writeToHouseholdPath(record.household.id))} icon="fr-icon-mail-line" variant="secondary">
+              {t('staffMessages.writeToHousehold')}
+            </ButtonLink>
+          </li>
+        )}
+        <li>
+          <ButtonLink href={href(page, `${STAFF_MESSAGES_PATH}?foyer=${record.household.id}`)} icon="fr-icon-chat-3-line" variant="tertiary">
+            {t('staffMessages.householdThreads')}
+          </ButtonLink>
+        </li>
+      </ul>
       {canChange ? (
         <p class="fr-text--sm">{t('staff.household.editNote')}</p>
       ) : (
