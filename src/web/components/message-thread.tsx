@@ -55,7 +55,7 @@ function Body(props: { text: string }) {
 export function MessageList(props: { thread: ThreadView; attachmentPath: (documentId: string) => string }) {
   const { t, fmt } = usePage();
   return (
-    <ol class="pf-messages fr-mb-4w" aria-label={t('messages.thread.messages')}>
+    <ol class="pf-messages fr-raw-list fr-mb-4w" aria-label={t('messages.thread.messages')}>
       {props.thread.messages.map((message: MessageView) => (
         <li key={message.id} class={`pf-message pf-message--${message.author} fr-p-2w fr-mb-2w`} id={`message-${message.id}`}>
           <p class="fr-text--sm fr-mb-1w">
