@@ -54,7 +54,7 @@ function answerWrite(request: FastifyRequest, reply: FastifyReply, outcome: Writ
     code: String(outcome.errors[field]),
     message: sentences[API_FIELDS[field].form] ?? '',
   }));
-  return sendApiError(reply, 400, 'invalid_request', request.t('api.error.invalid'), fields);
+  return sendApiError(reply, 400, 'invalid_request', request.t('api.error.invalid'), { fields });
 }
 
 /** The household's messages in JSON: its threads by folder, a thread, writing to the service and replying. Attachments are listed, not sent. */
