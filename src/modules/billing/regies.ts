@@ -1,3 +1,4 @@
+import { isUuidText } from '../activities/setup-forms.js';
 import { may } from '../access.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Scope } from '../scope.js';
@@ -111,7 +112,9 @@ export async function saveRegie(scope: Scope, regieId: string | null, form: Regi
   const numcli = (form.payfipNumcli ?? '').trim();
   if (numcli !== '' && !/^\d{6}$/.test(numcli)) errors.payfipNumcli = 'choice';
   const activityIds = form.activityIds ?? [];
-  const known = activityIds.length === 0 ? [] : await scope.tx.selectFrom('activities').select('id').where('id', 'in', activityIds).execute();
+  // A value that is not an id names no activity (and would not even be compared with one).
+  const ids = activityIds.filter(isUuidText);
+  const known = ids.length === 0 ? [] : await scope.tx.selectFrom('activities').select('id').where('id', 'in', ids).execute();
   if (known.length !== new Set(activityIds).size) errors.activityIds = 'choice';
   const hold = integer(form.basketHoldMinutes || '15', 5, 240);
   if (!hold.ok) errors.basketHoldMinutes = hold.error;
