@@ -76,7 +76,7 @@ export async function migrate(db: Database, files = migrationFiles()): Promise<s
  * and the migration lock above is per database: two databases migrated at once (test files, several
  * authorities' installs) could both try to create it (or grant it). Done here first, tolerating the other.
  */
-async function ensureAppRole(connection: RawConnection): Promise<void> {
+export async function ensureAppRole(connection: RawConnection): Promise<void> {
   await connection.exec(`do $$
     begin
       if not exists (select from pg_roles where rolname = 'portail_app') then
