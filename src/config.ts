@@ -39,6 +39,8 @@ export interface Config {
   bookingMaxWaitMs: number;
   /** A request must arrive whole (headers and body) within this time, or is answered 408 and closed. */
   requestTimeoutSeconds: number;
+  /** Bearer token that /metrics asks for; without it /metrics does not exist (404). */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends StartupError {
@@ -80,6 +82,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (givenSecret !== '' && givenSecret.length < 32) {
     problems.push('SECRET must be at least 32 characters long (for example: openssl rand -hex 32).');
   }
+  const metricsToken = read.string('METRICS_TOKEN', '');
+  if (metricsToken !== '' && metricsToken.length < 32) {
+    problems.push('METRICS_TOKEN must be at least 32 characters long (for example: openssl rand -hex 32).');
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   const secret = givenSecret !== '' ? givenSecret : persistedSecret(dataDir);
@@ -104,6 +110,7 @@ export function loadConfig(env: Env = process.env): Config {
     bookingQueue,
     bookingMaxWaitMs,
     requestTimeoutSeconds,
+    metricsToken: metricsToken === '' ? undefined : metricsToken,
   };
 }
 

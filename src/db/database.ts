@@ -33,6 +33,8 @@ export interface Database {
    * connection lost and found again). Returns the way to stop listening.
    */
   listen(channel: string, onSignal: () => void): Promise<() => Promise<void>>;
+  /** Its pool's connections, open, idle, and requests waiting for one (/metrics); PostgreSQL only: PGlite has one connection. */
+  poolFigures?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -163,6 +165,7 @@ function postgresDatabase(pool: pg.Pool, databaseUrl: string): Database {
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     },
     listen: (channel, onSignal) => listenOnServer(databaseUrl, channel, onSignal),
+    poolFigures: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async withConnection(work) {
       const client = await pool.connect();
       try {

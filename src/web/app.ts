@@ -10,6 +10,7 @@ import { CsrfTokens } from './csrf.js';
 import { MULTIPART_LIMITS } from './multipart-form.js';
 import { antiForgery } from './plugins/anti-forgery.js';
 import { bookingLine } from './plugins/booking-line.js';
+import { metrics } from './plugins/metrics.js';
 import { pages } from './plugins/pages.js';
 import { requestContext } from './plugins/request-context.js';
 import { securityHeaders } from './plugins/security-headers.js';
@@ -25,7 +26,7 @@ import { paymentSimulators } from '../payment-simulators/simulators.js';
 /**
  * One factory for production and every test: the same plugins, hooks and routes in the same order —
  * infrastructure (body parsers, cookies, headers, assets), then the request's context, pages and
- * errors, anti-forgery and the booking line, then the routes.
+ * errors, anti-forgery, the booking line and the metrics, then the routes.
  */
 export async function buildApp(services: Services): Promise<FastifyInstance> {
   const { config } = services;
@@ -61,6 +62,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(pages, { services, csrf, scripts: assets.scripts });
   await app.register(antiForgery, { csrf });
   await app.register(bookingLine, { services });
+  await app.register(metrics, { services });
 
   // --- routes -------------------------------------------------------------------------------------
   await app.register(publicPages, { services });

@@ -48,6 +48,13 @@ export class BatchGate<In, Out> {
   /** Those turned away wait here for their answer, one per turn of the event loop. */
   readonly turnedAway = new LoopPacer(TURNED_AWAY_PER_LOOP_TURN);
 
+  /**
+   * What the gate did since the process started (/metrics): requests let in, turned away at once
+   * because the line was full, answered 'shed' because their turn would come (or came) too late,
+   * and turns run.
+   */
+  readonly totals = { admitted: 0, lineFull: 0, shed: 0, turns: 0 };
+
   constructor(
     private readonly runner: BatchRunner<In, Out>,
     private readonly options: BatchGateOptions,
@@ -60,8 +67,12 @@ export class BatchGate<In, Out> {
    */
   admit(line: string): (() => void) | null {
     const count = this.admitted.get(line) ?? 0;
-    if (count >= this.options.maxAdmitted) return null;
+    if (count >= this.options.maxAdmitted) {
+      this.totals.lineFull += 1;
+      return null;
+    }
     this.admitted.set(line, count + 1);
+    this.totals.admitted += 1;
     return () => {
       const left = this.admitted.get(line)! - 1;
       if (left === 0) this.admitted.delete(line);
@@ -73,7 +84,10 @@ export class BatchGate<In, Out> {
   submit(line: string, item: In): Promise<Out | 'shed'> {
     const state = this.lines.get(line) ?? { waiting: [], busy: false, turnStartedAt: 0, lastTurnMs: 0 };
     this.lines.set(line, state);
-    if (state.busy && this.foreseenWaitMs(state) > this.options.maxWaitMs) return Promise.resolve('shed');
+    if (state.busy && this.foreseenWaitMs(state) > this.options.maxWaitMs) {
+      this.totals.shed += 1;
+      return Promise.resolve('shed');
+    }
     return new Promise((resolve, reject) => {
       const entry: Waiting<In, Out> = {
         item,
@@ -83,6 +97,7 @@ export class BatchGate<In, Out> {
           const index = state.waiting.indexOf(entry);
           if (index < 0) return;
           state.waiting.splice(index, 1);
+          this.totals.shed += 1;
           resolve('shed');
         }, this.options.maxWaitMs),
       };
@@ -93,6 +108,15 @@ export class BatchGate<In, Out> {
         setImmediate(() => void this.drain(state));
       }
     });
+  }
+
+  /** Requests let in and not answered yet, and submissions waiting for their turn, over every line. */
+  current(): { inProgress: number; waiting: number } {
+    let inProgress = 0;
+    let waiting = 0;
+    for (const count of this.admitted.values()) inProgress += count;
+    for (const state of this.lines.values()) waiting += state.waiting.length;
+    return { inProgress, waiting };
   }
 
   /**
@@ -110,6 +134,7 @@ export class BatchGate<In, Out> {
       const turn = state.waiting.splice(0, this.options.maxBatch);
       for (const entry of turn) clearTimeout(entry.timer);
       state.turnStartedAt = performance.now();
+      this.totals.turns += 1;
       await this.answer(turn);
       state.lastTurnMs = performance.now() - state.turnStartedAt;
     }

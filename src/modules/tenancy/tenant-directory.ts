@@ -6,7 +6,7 @@ import type { TenantsTable } from './tenancy.tables.js';
 export type Tenant = Selectable<TenantsTable>;
 
 /** Words that can never be a tenant's path prefix, because the portal itself answers there. */
-export const RESERVED_SLUGS = new Set(['assets', 'health', 'api', 'static', 'favicon.ico', 'robots.txt']);
+export const RESERVED_SLUGS = new Set(['assets', 'health', 'ready', 'metrics', 'api', 'static', 'favicon.ico', 'robots.txt']);
 
 /**
  * Every tenant, kept in memory: the tenant of each request is found without a query, from the host

@@ -39,11 +39,14 @@ export const securityHeaders = fp<{ config: Config }>(
       global: true,
       max: 600,
       timeWindow: '1 minute',
-      allowList: (request) => request.url === '/health',
+      // Probes and scrapers call often from one address: the load balancer's, Prometheus's.
+      allowList: (request) => PROBES.has(request.url),
     });
   },
   { name: 'security-headers' },
 );
+
+const PROBES = new Set(['/health', '/ready', '/metrics']);
 
 /** Where forms may lead: this site, and the tenant's website where logging out leads. */
 function formActionSources(match: TenantMatch | undefined): string {

@@ -6,14 +6,19 @@ import type { Services } from '../../services.js';
 import { NewsList } from '../components/news-list.js';
 import { href, usePage } from '../page-context.js';
 
-/** Pages anyone may read: the installation's tenant list, health, legal notice, accessibility. */
+/** Pages anyone may read: the installation's tenant list, liveness and readiness, legal notice, accessibility. */
 export function publicRoutes(services: Services): FastifyPluginAsync {
   return async (app) => {
-    // Healthy when the database answers and holds every migration (an empty database answers too).
-    app.get('/health', { config: { csrf: false } }, async (request, reply) => {
+    // Liveness: the process answers. It asks nothing of the database, so that a database out of
+    // reach does not get every portal restarted by its supervisor: /ready tells that.
+    app.get('/health', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
+
+    // Readiness: the database answers and holds every migration (an empty database answers too).
+    // A load balancer sends requests only to a process that is ready.
+    app.get('/ready', async (request, reply) => {
       const database = await schemaHealth(services.db);
       if (database === 'ok') return reply.header('cache-control', 'no-store').send({ status: 'ok', database });
-      request.log.error({ database }, 'health check failed');
+      request.log.error({ database }, 'readiness check failed');
       return reply.code(503).header('cache-control', 'no-store').send({ status: 'error', database });
     });
 
