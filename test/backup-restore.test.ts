@@ -1,20 +1,21 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Database, openDatabase } from '../src/db/database.js';
-import { SYSTEM } from '../src/modules/actor.js';
-import { invoicePdf } from '../src/modules/billing/invoice-pdf.js';
-import { storeDocument } from '../src/modules/documents/documents.js';
 import type { Manifest } from '../src/operations/backup-archive.js';
 import { rowCounts } from '../src/operations/row-counts.js';
-import { type FamilyBillingScenario, startFamilyBillingScenario } from './support/family-billing.js';
+import type { FamilyBillingScenario } from './support/family-billing.js';
 import { freePort } from './support/free-port.js';
-import { adminQuery } from './support/migrated-copies.js';
-import { runOperatorCommand } from './support/operator-command.js';
+import {
+  emptyDatabase as emptyDatabaseOn,
+  runOperatorCommand,
+  startOperationsScenario,
+  storedFiles,
+  writeEmbeddedDataDir,
+} from './support/operations-scenario.js';
 import { startPortalProcess } from './support/portal-process.js';
 
 /**
@@ -31,37 +32,21 @@ describe(`backup and restore of ${serverUrl ? 'a PostgreSQL database' : 'the emb
   let scenario: FamilyBillingScenario;
   let source: Record<string, string>;
   let target: Record<string, string>;
-  const dropped: string[] = [];
+  const drops: (() => Promise<void>)[] = [];
   const processes: ChildProcess[] = [];
 
   before(async () => {
-    scenario = await startFamilyBillingScenario();
-    const { portal, tenant, martin, ids } = scenario;
-    await portal.inTenant(tenant, async (scope) => {
-      for (const [name, size] of [
-        ['certificat.pdf', 300_000],
-        ['vaccins.png', 5_000],
-      ] as const) {
-        const data = Buffer.concat([Buffer.from(name.endsWith('.pdf') ? '%PDF-1.7\n' : '\x89PNG\r\n\x1a\n', 'binary'), randomBytes(size)]);
-        await storeDocument(
-          { ...scope, actor: SYSTEM },
-          { householdId: martin.householdId, kind: 'other', filename: name, contentType: name.endsWith('.pdf') ? 'application/pdf' : 'image/png', data },
-        );
-      }
-      await invoicePdf({ ...scope, actor: SYSTEM }, ids.october, 'fr');
-    });
+    scenario = await startOperationsScenario();
+    const { portal } = scenario;
     source = { DATA_DIR: join(folder, 'source'), SECRET: portal.config.secret, DATABASE_URL: '' };
     target = { DATA_DIR: join(folder, 'target'), SECRET: portal.config.secret, DATABASE_URL: '' };
     if (serverUrl) {
       source.DATABASE_URL = portal.databaseUrl!;
       target.DATABASE_URL = await emptyDatabase();
     } else {
-      // The test portal's database is in memory: its folder is written where a portal keeps it.
-      const data = await portal.db.dumpDataDir!();
-      const copy = await openDatabase({ dataDir: join(source.DATA_DIR!, 'pglite'), loadDataDir: data });
-      await copy.close();
-      // A generated secret is part of an embedded portal's data: the backup carries it.
-      writeFileSync(join(source.DATA_DIR!, 'secret'), portal.config.secret);
+      // The test portal's database is in memory: its folder is written where a portal keeps it,
+      // with the secret it generated there, which the backup carries.
+      await writeEmbeddedDataDir(portal, source.DATA_DIR!);
       delete source.SECRET;
       delete target.SECRET;
     }
@@ -69,33 +54,20 @@ describe(`backup and restore of ${serverUrl ? 'a PostgreSQL database' : 'the emb
   after(async () => {
     for (const child of processes) child.kill('SIGKILL');
     await scenario?.portal.close();
-    for (const name of dropped) await adminQuery(serverUrl!, `drop database if exists ${name} with (force)`);
+    for (const drop of drops) await drop();
     rmSync(folder, { recursive: true, force: true });
   });
 
   async function emptyDatabase(): Promise<string> {
-    const name = `pf_restore_${randomBytes(6).toString('hex')}`;
-    await adminQuery(serverUrl!, `create database ${name}`);
-    dropped.push(name);
-    const url = new URL(serverUrl!);
-    url.pathname = `/${name}`;
-    return url.toString();
+    const database = await emptyDatabaseOn(serverUrl!);
+    drops.push(database.drop);
+    return database.url;
   }
 
   async function openTarget(): Promise<Database> {
     return target.DATABASE_URL
       ? openDatabase({ databaseUrl: target.DATABASE_URL, poolSize: 1, priorityPoolSize: 1 })
       : openDatabase({ dataDir: join(target.DATA_DIR!, 'pglite') });
-  }
-
-  /** Every file kept in the database (uploads and invoice PDFs), as one checksum, and how many. */
-  async function files(db: Pick<Database, 'query'>): Promise<{ count: number; sha256: string }> {
-    const { rows } = await db.query<{ id: string; content: Buffer }>(
-      "select id::text, content from documents union all select invoice_id::text || ':' || lang, pdf from invoice_pdfs order by 1",
-    );
-    const hash = createHash('sha256');
-    for (const row of rows) hash.update(row.id).update(row.content);
-    return { count: rows.length, sha256: hash.digest('hex') };
   }
 
   it('saves the whole database into one file and restores it into an empty one, every row and every file', async () => {
@@ -116,9 +88,9 @@ describe(`backup and restore of ${serverUrl ? 'a PostgreSQL database' : 'the emb
     const db = await openTarget();
     try {
       assert.deepEqual(await rowCounts(db), expected);
-      const found = await files(db);
+      const found = await storedFiles(db);
       assert.equal(found.count, 3);
-      assert.deepEqual(found, await files(scenario.portal.db));
+      assert.deepEqual(found, await storedFiles(scenario.portal.db));
     } finally {
       await db.close();
     }
@@ -153,7 +125,7 @@ describe(`backup and restore of ${serverUrl ? 'a PostgreSQL database' : 'the emb
       // The embedded database is saved with its portal stopped: while one runs, the backup says so.
       const refused = await runOperatorCommand('backup', [join(folder, 'while-running.backup')], target);
       assert.equal(refused.code, 1);
-      assert.match(refused.output, /is in use by process \d+[\s\S]*saved with its portal stopped/);
+      assert.match(refused.output, /is in use by process \d+[\s\S]*with its portal stopped/);
       assert.throws(() => readFileSync(join(folder, 'while-running.backup')), /ENOENT/);
     }
   });

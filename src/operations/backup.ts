@@ -2,12 +2,11 @@ import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Config } from '../config.js';
-import { openDatabase, type RawConnection } from '../db/database.js';
-import { StartupError } from '../startup-error.js';
 import { EMBEDDED_DUMP, type Manifest, SECRET_FILE, SERVER_DUMP, writeBackupArchive } from './backup-archive.js';
 import { libpqConnection, runTool } from './external-command.js';
-import { OperationError } from './operation-command.js';
+import { openStoppedEmbedded } from './embedded-source.js';
 import { type RowCounts, rowCounts } from './row-counts.js';
+import { lastMigration } from './schema-version.js';
 import { connectToServer } from './server-connection.js';
 
 /**
@@ -38,21 +37,9 @@ async function dumpServer(databaseUrl: string, folder: string): Promise<Manifest
   }
 }
 
-/**
- * The embedded database has one user at a time (db/data-dir-lock.ts): its portal must be stopped
- * for the backup to open it. A copy of the folder taken under a running portal could catch its
- * files half-written; stopping it for the seconds a backup takes is the safe way.
- */
+/** The embedded database is saved with its portal stopped (embedded-source.ts). */
 async function dumpEmbedded(dataDir: string, folder: string): Promise<Manifest> {
-  const databaseDir = join(dataDir, 'pglite');
-  if (!existsSync(databaseDir)) throw new OperationError(`No embedded database in ${databaseDir} (DATA_DIR). For a PostgreSQL server, set DATABASE_URL.`);
-  const db = await openDatabase({ dataDir: databaseDir }).catch((error: unknown) => {
-    if (!(error instanceof StartupError)) throw error;
-    throw new OperationError(
-      `${error.message}\nThe embedded database is saved with its portal stopped: stop it (systemctl stop portail-famille), ` +
-        'run the backup, start it again. A portal that must keep running while it is saved runs on PostgreSQL.',
-    );
-  });
+  const db = await openStoppedEmbedded(dataDir);
   try {
     const migration = await lastMigration(db);
     const tables = await rowCounts(db);
@@ -64,14 +51,6 @@ async function dumpEmbedded(dataDir: string, folder: string): Promise<Manifest> 
   } finally {
     await db.close();
   }
-}
-
-/** The last migration applied; a database without the portal's tables is refused (a wrong DATABASE_URL). */
-async function lastMigration(connection: Pick<RawConnection, 'query'>): Promise<number> {
-  const table = await connection.query<{ present: boolean }>("select to_regclass('schema_migrations') is not null as present");
-  if (!table.rows[0]?.present) throw new OperationError('This database holds no Portail Famille tables (no schema_migrations): nothing to save.');
-  const { rows } = await connection.query<{ version: number | null }>('select max(version) as version from schema_migrations');
-  return Number(rows[0]?.version ?? 0);
 }
 
 function manifest(database: Manifest['database'], migration: number, tables: RowCounts): Manifest {
