@@ -6,7 +6,7 @@ import type { BookingStatus } from '../../src/modules/bookings/booking-states.js
 import type { Scope } from '../../src/modules/scope.js';
 import type { Tenant } from '../../src/modules/tenancy/tenant-directory.js';
 import { createFamily, createStaff, type TestFamily } from './scenario.js';
-import { startTestPortal, type TestPortal } from './test-portal.js';
+import { startTestPortal, type TestPortal, type TestPortalOptions } from './test-portal.js';
 
 /**
  * An authority billing its canteen (Thursday 3 December 2026, Paris): the régie "Restauration
@@ -33,8 +33,8 @@ export interface BillingScenario {
 
 export const NOW = '2026-12-03T09:00:00Z';
 
-export async function startBillingScenario(options: { env?: Record<string, string> } = {}): Promise<BillingScenario> {
-  const portal = await startTestPortal({ now: NOW, env: options.env });
+export async function startBillingScenario(options: Pick<TestPortalOptions, 'env' | 'migratedUpTo'> = {}): Promise<BillingScenario> {
+  const portal = await startTestPortal({ ...options, now: NOW });
   const tenant = await portal.addTenant({ slug: 'ville', time_zone: 'Europe/Paris' });
   const martin = await createFamily(portal, tenant, {
     email: 'claire.martin@example.test',

@@ -142,8 +142,8 @@ export interface FamilyBillingScenario extends BillingScenario {
  * September, the oldest). The Durands: Jules's 4 October meals (23,60 €), 10 € paid, the rest
  * handed to the Treasury (title T-2026-118). The régie has its bank details.
  */
-export async function startFamilyBillingScenario(): Promise<FamilyBillingScenario> {
-  const s = await startBillingScenario();
+export async function startFamilyBillingScenario(options: Parameters<typeof startBillingScenario>[0] = {}): Promise<FamilyBillingScenario> {
+  const s = await startBillingScenario(options);
   const ids = {} as FamilyBillingScenario['ids'];
   const { martin, durand } = s;
   const at = (instant: string) => s.portal.clock.set(new Date(instant));

@@ -17,8 +17,8 @@ const root = new URL('../..', import.meta.url).pathname;
  * (bookings, invoices, payments, a credit note) with uploaded documents (a PDF of 300 KB and a PNG)
  * and an invoice's PDF, all kept as bytes in the database.
  */
-export async function startOperationsScenario(): Promise<FamilyBillingScenario> {
-  const scenario = await startFamilyBillingScenario();
+export async function startOperationsScenario(options: Parameters<typeof startFamilyBillingScenario>[0] = {}): Promise<FamilyBillingScenario> {
+  const scenario = await startFamilyBillingScenario(options);
   const { portal, tenant, martin, ids } = scenario;
   await portal.inTenant(tenant, async (base) => {
     const scope = { ...base, actor: SYSTEM };

@@ -7,7 +7,7 @@ import { ManualClock } from '../../src/clock.js';
 import { startBasketExpiry } from '../../src/modules/bookings/basket-expiry.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
-import { migrate } from '../../src/db/migrate.js';
+import { migrate, migrationFiles } from '../../src/db/migrate.js';
 import { startJobQueue, stopJobQueue } from '../../src/jobs/job-queue.js';
 import { asSystem, inTenant } from '../../src/db/tenant-scope.js';
 import { SYSTEM } from '../../src/modules/actor.js';
@@ -54,6 +54,11 @@ export interface TestPortalOptions {
    * migration, and the assets bundled by esbuild, rather than the run's prepared copies.
    */
   firstStart?: boolean;
+  /**
+   * An installation of an earlier version: an empty database migrated up to this migration only
+   * (the run's assets are still used). The test applies the others with `migrate(portal.db)`.
+   */
+  migratedUpTo?: number;
 }
 
 export async function startTestPortal(options: TestPortalOptions = {}): Promise<TestPortal> {
@@ -65,8 +70,9 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
     ALTCHA_MAX_NUMBER: '1000',
     ...options.env,
   });
-  const { db, dropDatabase, databaseUrl } = await openTestDatabase(options.firstStart ?? false);
-  await migrate(db);
+  const upTo = options.migratedUpTo;
+  const { db, dropDatabase, databaseUrl } = await openTestDatabase((options.firstStart ?? false) || upTo !== undefined);
+  await migrate(db, upTo === undefined ? undefined : migrationFiles().filter((file) => file.version <= upTo));
   const clock = new ManualClock(new Date(options.now ?? '2026-11-23T09:00:00Z'));
   const tenants = new TenantDirectory(db);
   await tenants.reload();
