@@ -120,7 +120,7 @@ describe(`backup and restore of ${serverUrl ? 'a PostgreSQL database' : 'the emb
     processes.push(await startPortalProcess({ ...target, PORT: String(port) }));
     const page = await fetch(`http://127.0.0.1:${port}/ville/connexion`);
     assert.equal(page.status, 200);
-    assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/ready`)).status, 200);
     if (!serverUrl) {
       // The embedded database is saved with its portal stopped: while one runs, the backup says so.
       const refused = await runOperatorCommand('backup', [join(folder, 'while-running.backup')], target);
