@@ -116,6 +116,20 @@ describe('/metrics', () => {
   });
 });
 
+it('counts the job queue’s jobs by queue and state', async () => {
+  const portal = await startTestPortal({ jobs: true, env: { METRICS_TOKEN: TOKEN } });
+  try {
+    const jobs = portal.services.jobs!;
+    await jobs.createQueue('metrics-probe', { name: 'metrics-probe', policy: 'standard' });
+    await jobs.send('metrics-probe', {});
+    await jobs.send('metrics-probe', {});
+    const response = await portal.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(samples(response.body).get('portail_jobs{queue="metrics-probe",state="created"}'), 2);
+  } finally {
+    await portal.close();
+  }
+});
+
 it('has no /metrics without METRICS_TOKEN', async () => {
   const portal = await startTestPortal();
   try {
