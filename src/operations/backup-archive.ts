@@ -59,8 +59,8 @@ export async function openBackupArchive<T>(file: string, work: (folder: string, 
   if (!existsSync(file)) throw new OperationError(`No such file: ${file}`);
   const folder = mkdtempSync(join(tmpdir(), 'pf-restore-'));
   try {
-    await runTool('tar', ['--extract', `--file=${resolve(file)}`, `--directory=${folder}`]).catch(() => {
-      throw new OperationError(`${file} is not a Portail Famille backup (not a tar file).`);
+    await runTool('tar', ['--extract', `--file=${resolve(file)}`, `--directory=${folder}`]).catch((error: Error) => {
+      throw new OperationError(`${file} is not a Portail Famille backup, or could not be opened: ${error.message}`);
     });
     const manifest = readManifest(join(folder, MANIFEST), file);
     return await work(folder, manifest);
