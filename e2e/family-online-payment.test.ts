@@ -1,33 +1,40 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { sql } from 'kysely';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_SLUG } from '../src/demo/demo-authority.js';
 import { SYSTEM } from '../src/modules/actor.js';
 import { type InvoiceSummary, listInvoices, markTreasuryTitle } from '../src/modules/billing/invoices.js';
+import { type ChannelSettings, saveChannel } from '../src/modules/online-payment/channels.js';
 import { reconcilePendingAttempts } from '../src/modules/online-payment/reconciliation.js';
+import { DEMO_PAYFIP_NUMCLI, DEMO_SYSTEMPAY_SHOP } from '../src/payment-simulators/demo-shops.js';
+import { SIMULATORS_PATH } from '../src/payment-simulators/simulators.js';
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
 import { emailsTo } from '../test/support/outbox.js';
 import type { TestPortal } from '../test/support/test-portal.js';
 import { DEMO_BASE, followNav } from './support/account-steps.js';
 import { CLAIRE, familyLogIn, go, SOPHIE, text, tick } from './support/booking-steps.js';
-import { browserSuite, checkAccessibility, SCREENSHOT_DIR, screenshot, scrollWidth } from './support/browser.js';
+import { browserSuite, checkAccessibility, screenshot, scrollWidth, type Visit } from './support/browser.js';
+import { downloadPdf } from './support/pdf-steps.js';
 
 // Paying online, as a parent of the demo does (JOURNEYS.md, Money): from Mes factures or an invoice,
-// "Payer en ligne", the pay page, then the provider's page in the same tab — the PayFiP and
+// "Payer en ligne", the pay page, then the provider's page in the same tab — the PayFiP, TIPI and
 // Systempay simulators the portal serves under /simulateurs — and back to the portal's result page.
+// The demo offers PayFiP and Systempay; the journeys of TIPI and PayZen add that channel to the
+// régie for their time, as staff would, and withdraw it after, leaving the others' choices alone.
 // The demo is seeded on Tuesday 10 February 2026: December and January invoiced, the December ones
-// past due. Who pays what (each journey leaves the others' invoices alone):
-// - Claire Martin: her January meals through PayFiP; her January care through Systempay, part of it
-//   first, the rest with the tab closed at the bank;
-// - Sophie Bernard: her December meals refused by the bank; her January meals paid with the tab
-//   closed and the notification lost, found by the reconciliation job;
+// past due. Who pays what (the journeys run in this file's order; a journey takes up an invoice only
+// where an earlier one left it unpaid):
+// - Claire Martin: her January meals through PayFiP; her January care in parts, through Systempay,
+//   then PayZen, the rest with the tab closed at the bank;
+// - Sophie Bernard: her January meals paid with the tab closed and the notification lost, found by
+//   the reconciliation job; her December meals refused by the bank, then paid in English;
 // - Marc Dubois: his December meals handed to the Treasury (set up here, as staff would); his care
-//   invoices paid on a phone, and without JavaScript; and, with the providers moved to another
-//   origin (localhost), the way to them through the Content-Security-Policy.
+//   invoices paid on a phone, and without JavaScript; with the providers moved to another origin
+//   (localhost), the way to them through the Content-Security-Policy; his January meals, left at
+//   PayFiP on the way, paid through TIPI.
 // Every portal page is screenshot and checked by axe; the simulators' pages (plain HTML test
 // doubles) are screenshot, and axe's findings on them only reported. The harness fails a journey
 // on any console error, CSP violations included.
@@ -38,8 +45,56 @@ const { journey } = browserSuite({ now: SEEDED, env: { PAYMENT_SIMULATORS: 'true
 const HOUSEHOLDS = { [CLAIRE]: 'MARTIN Claire et Julien', [SOPHIE]: 'BERNARD Sophie', [DUBOIS]: 'DUBOIS Marc' } as const;
 type Parent = keyof typeof HOUSEHOLDS;
 
-const PAYFIP = 'Carte bancaire ou prélèvement unique (PayFiP, Trésor public) — mode test, aucun paiement réel';
+type Lang = 'fr' | 'en';
+
+/** What the portal's pages of paying say, in each language: the journeys read them as a parent does. */
+const WORDS = {
+  fr: {
+    payOnlineOf: (number: string) => `Payer en ligne la facture ${number}`,
+    payTitle: 'Payer en ligne',
+    regie: (name: string) => `Régie : ${name}`,
+    inThisTab: /dans cet onglet/,
+    invoiceBox: (number: string) => new RegExp(`^Facture ${number}`),
+    amount: /^Montant à payer/,
+    payfip: 'Carte bancaire ou prélèvement unique (PayFiP, Trésor public) — mode test, aucun paiement réel',
+    continue: 'Continuer vers le paiement sécurisé',
+    resultTitle: 'Résultat du paiement',
+    accepted: /Paiement accepté/,
+    receipt: 'Télécharger le reçu',
+    payments: 'Mes paiements',
+    invoices: 'Mes factures',
+    card: /Carte bancaire en ligne/,
+    paid: /Payée/,
+    payOnline: /Payer en ligne/,
+    mailSubject: /^Reçu de votre paiement en ligne/,
+    pdfLang: 'fr-FR',
+  },
+  en: {
+    payOnlineOf: (number: string) => `Pay invoice ${number} online`,
+    payTitle: 'Pay online',
+    regie: (name: string) => `Collection account: ${name}`,
+    inThisTab: /in this tab/,
+    invoiceBox: (number: string) => new RegExp(`^Invoice ${number}`),
+    amount: /^Amount to pay/,
+    payfip: 'Card or one-off direct debit (PayFiP, Treasury) — test mode, no real payment',
+    continue: 'Continue to the secure payment',
+    resultTitle: 'Payment result',
+    accepted: /Payment accepted/,
+    receipt: 'Download the receipt',
+    payments: 'My payments',
+    invoices: 'My invoices',
+    card: /Bank card online/,
+    paid: /Paid/,
+    payOnline: /Pay online/,
+    mailSubject: /^Receipt of your online payment/,
+    pdfLang: 'en-GB',
+  },
+} as const;
+
+const PAYFIP = WORDS.fr.payfip;
 const SYSTEMPAY = 'Carte bancaire (Systempay) — mode test, aucun paiement réel';
+const TIPI = 'Carte bancaire (TIPI, Trésor public) — mode test, aucun paiement réel';
+const PAYZEN = 'Carte bancaire (PayZen) — mode test, aucun paiement réel';
 
 async function seedPayments(portal: TestPortal): Promise<void> {
   const demo = portal.services.tenants.all().find((tenant) => tenant.slug === DEMO_SLUG)!;
@@ -73,8 +128,42 @@ async function invoiceNow(portal: TestPortal, demo: Tenant, parent: Parent, invo
 }
 
 const euros = (cents: number) => `${(cents / 100).toFixed(2).replace('.', ',')}\u00a0€`;
-/** An amount as the pages write it, whatever space stands before the euro sign. */
-const amountPattern = (cents: number) => new RegExp(euros(cents).replace('\u00a0', '\\s?'));
+/** An amount as the pages write it, whatever space stands before the euro sign (French) or with the sign first (English). */
+const amountPattern = (cents: number, lang: Lang = 'fr') =>
+  lang === 'en' ? new RegExp(`€${(cents / 100).toFixed(2).replace('.', '\\.')}`) : new RegExp(euros(cents).replace('\u00a0', '\\s?'));
+
+/** The page is a portal page in this language. */
+async function inLanguage(page: Page, lang: Lang): Promise<void> {
+  assert.equal(await page.locator('html').getAttribute('lang'), lang, `${page.url()} in ${lang}`);
+}
+
+/**
+ * Staff add a provider to a régie, as its set-up page does (in test mode, at the simulator); the
+ * returned step withdraws it (disabled), so that the journeys after find the demo's choices.
+ */
+async function offerChannel(portal: TestPortal, demo: Tenant, regieId: string, settings: ChannelSettings): Promise<() => Promise<void>> {
+  const save = async (enabled: boolean) => {
+    const saved = await portal.inTenant(demo, (scope) => saveChannel(scope, regieId, { ...settings, enabled }, portal.config));
+    assert.equal(saved.kind, 'saved');
+  };
+  await save(true);
+  return () => save(false);
+}
+
+/** The receipt numbers of the online payments recorded on an invoice. */
+async function onlinePaymentsOn(portal: TestPortal, demo: Tenant, invoiceId: string): Promise<string[]> {
+  const rows = await portal.inTenant(demo, ({ tx }) =>
+    tx
+      .selectFrom('payments as p')
+      .innerJoin('allocations as a', 'a.payment_id', 'p.id')
+      .select('p.number')
+      .where('a.invoice_id', '=', invoiceId)
+      .where('p.attempt_id', 'is not', null)
+      .orderBy('p.number')
+      .execute(),
+  );
+  return rows.map((row) => row.number);
+}
 
 /** Watches a page's context for any other page (a pop-up, a new tab): paying must stay in the same tab. */
 function noOtherTab(page: Page): () => void {
@@ -88,17 +177,19 @@ function noOtherTab(page: Page): () => void {
 }
 
 /** The pay page, from the "Payer en ligne" link of an invoice's row on Mes factures. */
-async function payFromInvoices(page: Page, baseUrl: string, invoice: InvoiceSummary): Promise<void> {
+async function payFromInvoices(page: Page, baseUrl: string, invoice: InvoiceSummary, lang: Lang = 'fr'): Promise<void> {
   await page.goto(`${baseUrl}${DEMO_BASE}/mes-factures`);
-  await go(page.getByRole('link', { name: `Payer en ligne la facture ${invoice.number}`, exact: true }));
+  await inLanguage(page, lang);
+  await go(page.getByRole('link', { name: WORDS[lang].payOnlineOf(invoice.number), exact: true }));
   assert.equal(page.url(), `${baseUrl}${DEMO_BASE}/paiement?facture=${invoice.id}`);
-  assert.equal(await page.locator('main h1').innerText(), 'Payer en ligne');
+  assert.equal(await page.locator('main h1').innerText(), WORDS[lang].payTitle);
+  await inLanguage(page, lang);
 }
 
 /** Chooses the provider (a DSFR radio) and leaves for it: the pay page's button, then the same tab goes on. */
-async function leaveFor(page: Page, provider: string): Promise<void> {
+async function leaveFor(page: Page, provider: string, lang: Lang = 'fr'): Promise<void> {
   await tick(page.locator('main form').getByRole('radio', { name: provider, exact: true }));
-  await go(page.getByRole('button', { name: 'Continuer vers le paiement sécurisé' }));
+  await go(page.getByRole('button', { name: WORDS[lang].continue }));
 }
 
 /** On a simulator's page: the outcome and how the notification goes, then "Valider". */
@@ -109,15 +200,16 @@ async function chooseAtBank(page: Page, outcome: string, notification = 'Normale
 }
 
 /** Waits for the simulator's page (the departure page, when there is one, sends itself there). */
-async function atSimulator(page: Page, baseUrl: string, provider: 'PayFiP' | 'Systempay'): Promise<void> {
+async function atSimulator(page: Page, baseUrl: string, provider: 'PayFiP' | 'Systempay' | 'TIPI'): Promise<void> {
   await page.waitForURL(`${baseUrl}/simulateurs/${provider.toLowerCase()}/**`, { timeout: 30_000 });
   await page.waitForLoadState('load');
   assert.match(await text(page.locator('header')), new RegExp(`Simulateur ${provider} — aucun paiement réel`));
 }
 
 /** The alert of the result page: its title and text. */
-async function resultOf(page: Page): Promise<string> {
-  assert.equal(await page.locator('main h1').innerText(), 'Résultat du paiement');
+async function resultOf(page: Page, lang: Lang = 'fr'): Promise<string> {
+  assert.equal(await page.locator('main h1').innerText(), WORDS[lang].resultTitle);
+  await inLanguage(page, lang);
   return text(page.locator('main .fr-alert'));
 }
 
@@ -135,16 +227,6 @@ async function reportSimulatorAccessibility(page: Page, t: TestContext, label: s
   if (found.length > 0) t.diagnostic(`axe on the ${label} simulator's page (not failing):\n  ${found.join('\n  ')}`);
 }
 
-/** Downloads what the link gives into test-artifacts/pdf/: its name and bytes. */
-async function download(link: Locator, name: string): Promise<{ fileName: string; bytes: Buffer }> {
-  const folder = join(SCREENSHOT_DIR, '..', 'pdf');
-  mkdirSync(folder, { recursive: true });
-  const [file] = await Promise.all([link.page().waitForEvent('download'), link.click()]);
-  const path = join(folder, `${name}.pdf`);
-  await file.saveAs(path);
-  return { fileName: file.suggestedFilename(), bytes: readFileSync(path) };
-}
-
 /** The row of Mes paiements holding a receipt number. */
 async function paymentRow(page: Page, number: string): Promise<string> {
   return text(page.locator('main table tbody tr').filter({ hasText: number }));
@@ -152,75 +234,116 @@ async function paymentRow(page: Page, number: string): Promise<string> {
 
 /** The receipt number the result page gives. */
 function receiptNumber(result: string): string {
-  const number = /reçu n° ([A-Z]+-\d{4}-\d+)/.exec(result)?.[1];
+  const number = /(?:reçu n°|receipt no\.) ([A-Z]+-\d{4}-\d+)/.exec(result)?.[1];
   assert.ok(number, `a receipt number in: ${result}`);
   return number;
 }
 
-journey('a parent pays an invoice through PayFiP in the same tab, and gets its receipt', async ({ baseUrl, portal, demo, open }, t) => {
-  const invoice = await openInvoice(portal, demo, CLAIRE, 'RS', 'to_pay');
+/** What a journey pays, and where it keeps its screenshots (family-pay-<name>-…). */
+interface Paying {
+  invoice: InvoiceSummary;
+  amountCents: number;
+  lang: Lang;
+  name: string;
+  /** The invoice's online payments before: exactly one is added. */
+  before: string[];
+}
+
+/**
+ * Back on the portal's result page after paying: accepted, with the receipt's number; the receipt
+ * downloads as a PDF in the page's language; Mes paiements lists it; exactly one payment was
+ * recorded on the invoice. Returns the receipt's number.
+ */
+async function paidWithReceipt(page: Page, { portal, demo }: Pick<Visit, 'portal' | 'demo'>, paying: Paying): Promise<string> {
+  const words = WORDS[paying.lang];
+  const result = await resultOf(page, paying.lang);
+  assert.match(result, words.accepted);
+  assert.match(result, amountPattern(paying.amountCents, paying.lang));
+  const number = receiptNumber(result);
+  const receiptLink = page.getByRole('link', { name: words.receipt, exact: true });
+  assert.ok(await receiptLink.isVisible(), 'the receipt button says what it does');
+  assert.ok(await receiptLink.evaluate((link) => link.scrollWidth <= link.clientWidth && link.clientWidth > 100), 'its words are shown, not its icon alone');
+  await screenshot(page, `family-pay-${paying.name}-result-desktop`);
+  await checkAccessibility(page, `payment accepted (${paying.name}), desktop`);
+
+  // The receipt, as a PDF in the language of the page.
+  const receipt = await downloadPdf(receiptLink, `family-pay-${paying.name}-receipt`);
+  assert.equal(receipt.bytes.subarray(0, 5).toString(), '%PDF-');
+  assert.match(receipt.fileName, new RegExp(number));
+  assert.ok(receipt.bytes.includes(`/Lang (${words.pdfLang})`), `the receipt is written in ${words.pdfLang}`);
+
+  // Mes paiements lists it, once; the invoice has one more online payment, this one.
+  await followNav(page, words.payments);
+  assert.equal(await page.locator('main h1').innerText(), words.payments);
+  await inLanguage(page, paying.lang);
+  const row = await paymentRow(page, number);
+  assert.match(row, words.card);
+  assert.match(row, amountPattern(paying.amountCents, paying.lang));
+  assert.match(row, new RegExp(paying.invoice.number));
+  await screenshot(page, `family-pay-${paying.name}-payments-desktop`);
+  await checkAccessibility(page, `${words.payments} after paying online (${paying.name}), desktop`);
+  assert.deepEqual(await onlinePaymentsOn(portal, demo, paying.invoice.id), [...paying.before, number].sort(), 'one payment recorded');
+  return number;
+}
+
+/**
+ * A parent pays a school meals invoice through PayFiP, the régie's only provider, from Mes factures,
+ * in the language given, and finds it paid, with its receipt, on the pages and in the mailbox.
+ */
+async function payMealsThroughPayFiP(visit: Visit, t: TestContext, paying: { parent: Parent; state: InvoiceSummary['state']; lang: Lang; name: string }) {
+  const { baseUrl, portal, demo, open } = visit;
+  const words = WORDS[paying.lang];
+  const invoice = await openInvoice(portal, demo, paying.parent, 'RS', paying.state);
+  const before = await onlinePaymentsOn(portal, demo, invoice.id);
   const page = await open();
-  await familyLogIn(page, baseUrl, CLAIRE);
+  if (paying.lang !== 'fr') {
+    // The first page in that language: the choice is remembered, and the account's at logging in.
+    await page.goto(`${baseUrl}${DEMO_BASE}/connexion?lang=${paying.lang}`);
+    await inLanguage(page, paying.lang);
+  }
+  await familyLogIn(page, baseUrl, paying.parent);
+  await inLanguage(page, paying.lang);
   const sameTab = noOtherTab(page);
 
   // Mes factures offers to pay it online; the pay page names the régie, ticks the invoice, offers PayFiP alone.
-  await payFromInvoices(page, baseUrl, invoice);
+  await payFromInvoices(page, baseUrl, invoice, paying.lang);
   const pay = await text(page.locator('main'));
-  assert.match(pay, /Régie : Restauration scolaire/);
-  assert.match(pay, /dans cet onglet/);
-  assert.ok(await page.getByRole('checkbox', { name: new RegExp(`^Facture ${invoice.number}`) }).isChecked(), 'the invoice paid is ticked');
-  assert.ok(await page.getByRole('radio', { name: PAYFIP, exact: true }).isChecked(), 'the only provider is chosen already');
-  assert.equal(await page.getByLabel(/^Montant à payer/).count(), 0, 'school meals are paid in full');
-  await screenshot(page, 'family-pay-payfip-pay-page-desktop');
-  await checkAccessibility(page, 'pay page, school meals, desktop');
+  assert.match(pay, new RegExp(words.regie('Restauration scolaire')));
+  assert.match(pay, words.inThisTab);
+  assert.ok(await page.getByRole('checkbox', { name: words.invoiceBox(invoice.number) }).isChecked(), 'the invoice paid is ticked');
+  assert.ok(await page.getByRole('radio', { name: words.payfip, exact: true }).isChecked(), 'the only provider is chosen already');
+  assert.equal(await page.getByLabel(words.amount).count(), 0, 'school meals are paid in full');
+  await screenshot(page, `family-pay-${paying.name}-pay-page-desktop`);
+  await checkAccessibility(page, `pay page, school meals (${paying.name}), desktop`);
 
   // PayFiP's page, in this tab.
-  await go(page.getByRole('button', { name: 'Continuer vers le paiement sécurisé' }));
+  await go(page.getByRole('button', { name: words.continue }));
   await atSimulator(page, baseUrl, 'PayFiP');
   assert.match(await text(page.locator('main')), amountPattern(invoice.leftCents));
-  await screenshot(page, 'family-pay-payfip-simulator');
+  await screenshot(page, `family-pay-${paying.name}-simulator`);
   await reportSimulatorAccessibility(page, t, 'PayFiP');
   await chooseAtBank(page, 'Payé par carte bancaire');
 
-  // Back on the portal: accepted, with the receipt's number.
+  // Back on the portal, with the payment's idOp; the receipt, Mes paiements.
   assert.match(page.url(), new RegExp(`^${baseUrl}${DEMO_BASE}/paiement/[0-9a-f-]{36}\\?idop=`));
-  const result = await resultOf(page);
-  assert.match(result, /Paiement accepté/);
-  assert.match(result, amountPattern(invoice.leftCents));
-  const number = receiptNumber(result);
-  assert.ok(await page.getByRole('link', { name: 'Télécharger le reçu', exact: true }).isVisible(), 'the receipt button says what it does');
-  assert.ok(
-    await page
-      .getByRole('link', { name: 'Télécharger le reçu', exact: true })
-      .evaluate((link) => link.scrollWidth <= link.clientWidth && link.clientWidth > 100),
-    'its words are shown, not its icon alone',
-  );
-  await screenshot(page, 'family-pay-payfip-result-desktop');
-  await checkAccessibility(page, 'payment accepted, desktop');
+  const number = await paidWithReceipt(page, visit, { invoice, amountCents: invoice.leftCents, lang: paying.lang, name: paying.name, before });
   sameTab();
 
-  // The receipt, as a PDF.
-  const receipt = await download(page.getByRole('link', { name: /^Télécharger le reçu/ }), `family-pay-receipt-${number}`);
-  assert.equal(receipt.bytes.subarray(0, 5).toString(), '%PDF-');
-  assert.match(receipt.fileName, new RegExp(number));
-
-  // Mes paiements lists it; the invoice is paid; the receipt was also sent by email.
-  await followNav(page, 'Mes paiements');
-  const row = await paymentRow(page, number);
-  assert.match(row, /Carte bancaire en ligne/);
-  assert.match(row, amountPattern(invoice.leftCents));
-  assert.match(row, new RegExp(invoice.number));
-  await screenshot(page, 'family-pay-payfip-payments-desktop');
-  await checkAccessibility(page, 'Mes paiements after paying online, desktop');
-  await followNav(page, 'Mes factures');
+  // The invoice is paid; the receipt was also sent by email, in the parent's language.
+  await followNav(page, words.invoices);
+  await inLanguage(page, paying.lang);
   const invoiceRow = await text(page.locator('main table tbody tr').filter({ hasText: invoice.number }));
-  assert.match(invoiceRow, /Payée/);
-  assert.doesNotMatch(invoiceRow, /Payer en ligne/);
-  assert.equal((await invoiceNow(portal, demo, CLAIRE, invoice.id)).state, 'paid');
-  const mail = (await emailsTo(portal, demo, CLAIRE)).find((email) => email.subject.includes(number));
+  assert.match(invoiceRow, words.paid);
+  assert.doesNotMatch(invoiceRow, words.payOnline);
+  assert.equal((await invoiceNow(portal, demo, paying.parent, invoice.id)).state, 'paid');
+  const mail = (await emailsTo(portal, demo, paying.parent)).find((email) => email.subject.includes(number));
   assert.ok(mail, 'the receipt is emailed');
-  assert.match(mail.subject, /^Reçu de votre paiement en ligne/);
-});
+  assert.match(mail.subject, words.mailSubject);
+}
+
+journey('a parent pays an invoice through PayFiP in the same tab, and gets its receipt', (visit, t) =>
+  payMealsThroughPayFiP(visit, t, { parent: CLAIRE, state: 'to_pay', lang: 'fr', name: 'payfip' }),
+);
 
 journey('a parent pays part of a care invoice through Systempay; the result page waits for the bank by itself', async ({ baseUrl, portal, demo, open }, t) => {
   const invoice = await openInvoice(portal, demo, CLAIRE, 'PL', 'to_pay');
@@ -291,8 +414,62 @@ journey('a parent pays part of a care invoice through Systempay; the result page
   assert.match(detail, amountPattern(after.leftCents));
 });
 
+journey('a parent pays part of a care invoice through PayZen, Systempay’s form at another provider', async (visit, t) => {
+  const { baseUrl, portal, demo, open } = visit;
+  // What Claire still owes on her care after paying part of it through Systempay; the régie takes PayZen too.
+  const invoice = await openInvoice(portal, demo, CLAIRE, 'PL', 'to_pay');
+  const before = await onlinePaymentsOn(portal, demo, invoice.id);
+  const withdraw = await offerChannel(portal, demo, invoice.regieId, {
+    provider: 'payzen',
+    mode: 'test',
+    merchantId: DEMO_SYSTEMPAY_SHOP.siteId,
+    endpoint: `${baseUrl}${SIMULATORS_PATH}/systempay/vads-payment/`,
+    keys: DEMO_SYSTEMPAY_SHOP.keys,
+  });
+  try {
+    const page = await open();
+    await familyLogIn(page, baseUrl, CLAIRE);
+    const sameTab = noOtherTab(page);
+    await payFromInvoices(page, baseUrl, invoice);
+    for (const provider of [PAYFIP, PAYZEN, SYSTEMPAY])
+      assert.equal(await page.getByRole('radio', { name: provider, exact: true }).isChecked(), false, `${provider}: offered, not chosen for the parent`);
+    await page.getByLabel(/^Montant à payer/).fill('15,00');
+    await tick(page.locator('main form').getByRole('radio', { name: PAYZEN, exact: true }));
+    await screenshot(page, 'family-pay-payzen-pay-page-desktop');
+    await checkAccessibility(page, 'pay page with PayZen chosen, desktop');
+
+    // The departure page posts the signed form by itself; the simulator serves Systempay's and PayZen's form alike.
+    await leaveFor(page, PAYZEN);
+    await atSimulator(page, baseUrl, 'Systempay');
+    const atBank = await text(page.locator('main'));
+    assert.match(atBank, /15,00 €/);
+    assert.match(atBank, new RegExp(`${DEMO_SYSTEMPAY_SHOP.siteId} \\(TEST\\)`));
+    await screenshot(page, 'family-pay-payzen-simulator');
+    await reportSimulatorAccessibility(page, t, 'PayZen');
+    await chooseAtBank(page, 'Paiement accepté');
+
+    assert.match(page.url(), new RegExp(`^${baseUrl}${DEMO_BASE}/paiement/[0-9a-f-]{36}`));
+    const number = await paidWithReceipt(page, visit, { invoice, amountCents: 1500, lang: 'fr', name: 'payzen', before });
+    sameTab();
+    // Through PayZen's channel, whose key verified the notification; the invoice lacks 15 € less.
+    const channel = await portal.inTenant(demo, ({ tx }) =>
+      tx
+        .selectFrom('payments as p')
+        .innerJoin('payment_attempts as pa', 'pa.id', 'p.attempt_id')
+        .innerJoin('payment_channels as c', 'c.id', 'pa.channel_id')
+        .select('c.provider')
+        .where('p.number', '=', number)
+        .executeTakeFirstOrThrow(),
+    );
+    assert.equal(channel.provider, 'payzen');
+    assert.equal((await invoiceNow(portal, demo, CLAIRE, invoice.id)).leftCents, invoice.leftCents - 1500);
+  } finally {
+    await withdraw();
+  }
+});
+
 journey('a parent who closes the tab at the bank finds the payment recorded', async ({ baseUrl, portal, demo, open }) => {
-  // What Claire still owes on her care after paying part of it: the rest, through Systempay.
+  // What Claire still owes on her care after paying parts of it: the rest, through Systempay.
   const invoice = await openInvoice(portal, demo, CLAIRE, 'PL', 'to_pay');
   const page = await open();
   await familyLogIn(page, baseUrl, CLAIRE);
@@ -389,6 +566,11 @@ journey('a refused payment says so, and "Réessayer" leads back to the pay page'
   sameTab();
   assert.equal((await invoiceNow(portal, demo, SOPHIE, invoice.id)).leftCents, invoice.leftCents, 'nothing recorded');
 });
+
+// Sophie's December meals, refused by the bank just before, paid from a browser in English.
+journey('a parent pays through PayFiP in English: every page, the result and the receipt in English', (visit, t) =>
+  payMealsThroughPayFiP(visit, t, { parent: SOPHIE, state: 'late', lang: 'en', name: 'payfip-en' }),
+);
 
 journey('an invoice handed to the Treasury cannot be paid on the portal: the pages say where to pay it', async ({ baseUrl, portal, demo, open }) => {
   const treasury = (await invoicesOf(portal, demo, DUBOIS)).find((invoice) => invoice.state === 'treasury')!;
@@ -496,4 +678,57 @@ journey('without JavaScript the departure page has its button, and paying works 
   assert.match(await resultOf(page), /Paiement accepté/);
   await screenshot(page, 'family-pay-result-no-script-desktop');
   assert.equal((await invoiceNow(portal, demo, DUBOIS, invoice.id)).leftCents, 0);
+});
+
+journey('a parent pays an invoice through TIPI in the same tab: the browser comes back with the result in the address', async (visit, t) => {
+  const { baseUrl, portal, demo, open } = visit;
+  // Marc's January meals, left at PayFiP's page on the way to another site; the régie takes TIPI too.
+  const invoice = await openInvoice(portal, demo, DUBOIS, 'RS', 'to_pay');
+  const before = await onlinePaymentsOn(portal, demo, invoice.id);
+  const withdraw = await offerChannel(portal, demo, invoice.regieId, {
+    provider: 'tipi',
+    mode: 'test',
+    merchantId: DEMO_PAYFIP_NUMCLI,
+    endpoint: `${baseUrl}${SIMULATORS_PATH}/tipi`,
+  });
+  try {
+    const page = await open();
+    await familyLogIn(page, baseUrl, DUBOIS);
+    const sameTab = noOtherTab(page);
+    const addresses: string[] = [];
+    page.on('request', (request) => {
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) addresses.push(request.url());
+    });
+    await payFromInvoices(page, baseUrl, invoice);
+    // The payment left at PayFiP still waits for its result: the page says so before he pays again.
+    assert.match(await text(page.locator('main')), /attend encore la confirmation du prestataire/);
+    for (const provider of [PAYFIP, TIPI])
+      assert.equal(await page.getByRole('radio', { name: provider, exact: true }).isChecked(), false, `${provider}: offered, not chosen for the parent`);
+    await tick(page.locator('main form').getByRole('radio', { name: TIPI, exact: true }));
+    await screenshot(page, 'family-pay-tipi-pay-page-desktop');
+    await checkAccessibility(page, 'pay page with TIPI chosen, desktop');
+
+    // TIPI's page, reached by a redirect: the payment asked is in its address.
+    await leaveFor(page, TIPI);
+    await atSimulator(page, baseUrl, 'TIPI');
+    const asked = new URL(page.url()).searchParams;
+    assert.equal(asked.get('numcli'), DEMO_PAYFIP_NUMCLI);
+    assert.equal(asked.get('montant'), String(invoice.leftCents));
+    assert.equal(asked.get('saisie'), 'T');
+    assert.match(await text(page.locator('main')), amountPattern(invoice.leftCents));
+    await screenshot(page, 'family-pay-tipi-simulator');
+    await reportSimulatorAccessibility(page, t, 'TIPI');
+    await chooseAtBank(page, 'Payé par carte bancaire');
+
+    // Back through the notification's address, the result in the query, on to the attempt's page.
+    const notification = addresses.find((address) => address.startsWith(`${asked.get('urlcl')}?`));
+    assert.ok(notification, `the browser came back to ${asked.get('urlcl')}: ${addresses.join(' ')}`);
+    assert.equal(new URL(notification).searchParams.get('resultrans'), 'P');
+    assert.match(page.url(), new RegExp(`^${baseUrl}${DEMO_BASE}/paiement/[0-9a-f-]{36}$`));
+    await paidWithReceipt(page, visit, { invoice, amountCents: invoice.leftCents, lang: 'fr', name: 'tipi', before });
+    sameTab();
+    assert.equal((await invoiceNow(portal, demo, DUBOIS, invoice.id)).state, 'paid');
+  } finally {
+    await withdraw();
+  }
 });
