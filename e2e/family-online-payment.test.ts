@@ -72,7 +72,7 @@ const WORDS = {
   en: {
     payOnlineOf: (number: string) => `Pay invoice ${number} online`,
     payTitle: 'Pay online',
-    regie: (name: string) => `Collection account: ${name}`,
+    regie: (name: string) => `Collection office: ${name}`,
     inThisTab: /in this tab/,
     invoiceBox: (number: string) => new RegExp(`^Invoice ${number}`),
     amount: /^Amount to pay/,

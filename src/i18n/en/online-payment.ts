@@ -5,7 +5,7 @@ export const onlinePayment: Record<keyof typeof fr, string> = {
   'family.pay.title': 'Pay online',
   'family.pay.intro':
     'Choose the invoices to pay and how to pay. The secure payment site opens in this tab; you then come back here, where the result shows as soon as it is known.',
-  'family.pay.regie': 'Collection account: {regie}',
+  'family.pay.regie': 'Collection office: {regie}',
   'family.pay.invoices': 'Invoices to pay',
   'family.pay.invoiceOption': 'Invoice {number} — {amount} left, due by {due}',
   'family.pay.total': 'Total left to pay on these invoices: {amount}',

@@ -173,7 +173,7 @@ export const staffBilling = {
   'billing.refund.title': 'Refund a credit — {household}',
   'billing.refund.intro': 'The family paid more than it owes. The refund is entered in the collection account; the credit goes down by as much.',
   'billing.refund.none': 'This family has no credit at any collection account.',
-  'billing.refund.regie': 'Collection account',
+  'billing.refund.regie': 'Collection office',
   'billing.refund.creditOf': '{regie} — credit of {amount}',
   'billing.refund.amount': 'Amount refunded',
   'billing.refund.amountHint': 'In euros, no more than the credit at the account chosen.',

@@ -46,7 +46,7 @@ export const staffOnlinePayment: Record<keyof typeof fr, string> = {
   'onlinePayment.attempts.count': '{count} attempt(s)',
   'onlinePayment.attempts.started': 'Started',
   'onlinePayment.attempts.household': 'Household',
-  'onlinePayment.attempts.regie': 'Collection account',
+  'onlinePayment.attempts.regie': 'Collection office',
   'onlinePayment.attempts.provider': 'Provider',
   'onlinePayment.attempts.amount': 'Amount',
   'onlinePayment.attempts.receipt': 'Receipt',

@@ -275,6 +275,8 @@ export async function listPayments(scope: Scope, filter: { householdId?: string;
     ])
     .orderBy('p.received_on', 'desc')
     .orderBy('p.created_at', 'desc')
+    // Payments entered in the same instant (a run's credits, a frozen test clock) in a fixed order.
+    .orderBy('p.number', 'desc')
     .limit(filter.limit ?? 200);
   if (filter.householdId !== undefined) query = query.where('p.household_id', '=', filter.householdId);
   if (filter.paymentId !== undefined) query = query.where('p.id', '=', filter.paymentId);
