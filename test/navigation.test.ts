@@ -134,7 +134,6 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
         ['/ville/inscriptions', 'Inscriptions', null],
         ['/ville/reservations', 'Réservations', null],
         ['/ville/reservations/planning', 'Planning du mois', 'page'],
-        ['/ville/reservations/panier', 'Mon panier', null],
         ['/ville/absences', 'Absences', null],
       ],
     );

@@ -123,6 +123,8 @@ describe('the prepayment basket', () => {
     const martin = await signedInBrowser(s.portal, s.tenant, s.martin.accountId);
     const page = await martin.get('/ville/reservations/panier');
     assert.match(page.body, /6,09/);
+    const menu = (html: string) => html.slice(html.indexOf('<nav class="fr-nav"'), html.indexOf('</nav>', html.indexOf('<nav class="fr-nav"')));
+    assert.match(menu((await martin.get('/ville/accueil')).body), /Mon panier/, 'the menu leads to the basket while it holds days');
     const departure = await leaveForProvider(martin);
     assert.equal(departure.fields.vads_amount, '609');
     const attempts = await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('payment_attempts').select(['id', 'state', 'basket_id']).execute());
@@ -144,6 +146,7 @@ describe('the prepayment basket', () => {
     );
     assert.equal(await balance(s.martin), 0, 'the prepaid invoice and its payment balance');
     assert.deepEqual(await basketsOf(s.martin), []);
+    assert.doesNotMatch(menu((await martin.get('/ville/accueil')).body), /Mon panier/, 'and no longer once paid');
     await consistent();
   });
 

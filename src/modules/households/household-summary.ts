@@ -9,6 +9,8 @@ export interface HouseholdSummary {
   amountDueCents: number;
   /** The service's messages the family has not opened (its bin left out), for the header and the home page. */
   unreadMessages: number;
+  /** Days wait in a prepayment basket of the household: the menu leads to it. */
+  openBasket: boolean;
 }
 
 /** These households' names, children's names and balances, by id, in one statement (any tenant: the caller checks). */
@@ -27,6 +29,7 @@ async function householdRows(db: Kysely<DB>, householdIds: string[]) {
       // one per page: every family page shows it, and under a rush each statement counts.
       sql<string>`(select count(*) from messages m join message_threads th on th.id = m.thread_id
         where th.household_id = h.id and th.family_deleted_at is null and m.author = 'service' and m.read_at is null)`.as('unread_messages'),
+      sql<boolean>`exists (select 1 from baskets b where b.household_id = h.id and b.state = 'open')`.as('open_basket'),
     ])
     .where('h.id', 'in', householdIds)
     .groupBy(['h.id', 'h.tenant_id', 'h.name'])
@@ -52,6 +55,12 @@ export class HouseholdSummaryLookup {
   async get(tenantId: string, householdId: string): Promise<HouseholdSummary | null> {
     const household = await this.households.get(householdId);
     if (!household || household.tenant_id !== tenantId) return null;
-    return { name: household.name, children: household.children, amountDueCents: Number(household.balance), unreadMessages: Number(household.unread_messages) };
+    return {
+      name: household.name,
+      children: household.children,
+      amountDueCents: Number(household.balance),
+      unreadMessages: Number(household.unread_messages),
+      openBasket: household.open_basket,
+    };
   }
 }

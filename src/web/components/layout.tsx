@@ -15,6 +15,8 @@ interface NavLink {
   exact?: boolean;
   /** Shows the family's count of unread messages beside the link (seed 001: "vous avez 1 Nouveau(x) Message(s)"). */
   unreadBadge?: boolean;
+  /** Shown only while the household has days waiting in a prepayment basket (most authorities have none). */
+  openBasketOnly?: boolean;
 }
 
 /** A DSFR menu of the main navigation: a button that opens a short list of links. */
@@ -40,7 +42,7 @@ const FAMILY_NAV: NavEntry[] = [
       { path: '/inscriptions', label: 'nav.bookings.enrollments' },
       { path: '/reservations', label: 'nav.bookings' },
       { path: '/reservations/planning', label: 'bookings.planning' },
-      { path: '/reservations/panier', label: 'nav.basket' },
+      { path: '/reservations/panier', label: 'nav.basket', openBasketOnly: true },
       { path: '/absences', label: 'absences.title' },
     ],
   },
@@ -116,7 +118,9 @@ const STAFF_NAV: NavEntry[] = [
 /** The viewer's navigation: the links their role may open, menus left empty dropped. */
 function navigationOf(viewer: Viewer | null): NavEntry[] {
   if (!viewer) return [];
-  const shown = (link: NavLink) => !link.minRole || (viewer.staffRole !== null && roleAtLeast(viewer.staffRole, link.minRole));
+  const shown = (link: NavLink) =>
+    (!link.minRole || (viewer.staffRole !== null && roleAtLeast(viewer.staffRole, link.minRole))) &&
+    (!link.openBasketOnly || viewer.household?.openBasket === true);
   const entries = viewer.kind === 'staff' ? STAFF_NAV : FAMILY_NAV;
   return entries
     .map((entry) => (isMenu(entry) ? { ...entry, links: entry.links.filter(shown) } : entry))
