@@ -408,6 +408,11 @@ describe('staff set up what families can book', () => {
       'the open days of the range changed, not the one with more places taken, nor Wednesday and the weekend',
     );
 
+    const alone = await staff.post(`/ville/gestion/activites/${activityId}/places/${pool.id}/dates`, { firstDay: '10/09/2026', places: '1' });
+    assert.equal(alone.statusCode, 400);
+    assert.match(fieldError(alone.body, 'places')!, /le 10\/09\/2026 \(3 prises\)/);
+    assert.doesNotMatch(alone.body, /jour\(s\) modifié/, 'no "0 days changed" above the refusal');
+
     const pastEnd = await staff.post(`/ville/gestion/activites/${activityId}/places/${pool.id}/dates`, { firstDay: '01/08/2027', places: '5' });
     assert.equal(fieldError(pastEnd.body, 'firstDay'), 'Cette date est en dehors des dates de l’activité.');
 

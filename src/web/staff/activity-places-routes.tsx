@@ -107,7 +107,9 @@ export function staffDayPlacesRoutes(): FastifyPluginAsyncTypebox {
         if (result.kind === 'forbidden') return reply.errorPage('forbidden');
         if (result.kind === 'invalid') return datesPage(request, reply, at, form, setupMessages(request.t, result.errors));
         if (result.belowTaken.length === 0) return reply.redirect(`${request.base}${back(id, 'enregistre')}`);
-        return datesPage(request, reply, at, form, { places: belowTakenMessage(request.t, result.belowTaken) }, result.changed);
+        // Days of the range that could change did; said only when there are some (not "0 days changed" above the refusal).
+        const changed = result.changed > 0 ? result.changed : null;
+        return datesPage(request, reply, at, form, { places: belowTakenMessage(request.t, result.belowTaken) }, changed);
       },
     );
     app.post(
