@@ -12,20 +12,11 @@ import { type BillingScenario, startBillingScenario } from './support/billing-sc
 import { freePort } from './support/free-port.js';
 import { signedInBrowser, type TestBrowser } from './support/http-client.js';
 import { emailsTo } from './support/outbox.js';
-import { postNotification } from './support/provider-notification.js';
+import { departureForm, postNotification } from './support/provider-notification.js';
 import type { TestFamily } from './support/scenario.js';
 
 const MAIL = { tenantName: 'Ville', baseUrl: 'https://portail.example.test/ville' };
 const KEY = DEMO_SYSTEMPAY_SHOP.keys.test;
-
-/** The hidden fields of the form a page posts to another site, and where. */
-function departureForm(html: string): { action: string; fields: Record<string, string> } {
-  const form = /<form method="post" action="([^"]+)" data-auto-submit[^>]*>([\s\S]*?)<\/form>/.exec(html);
-  assert.ok(form, 'a form that takes the family to the provider');
-  const fields: Record<string, string> = {};
-  for (const [, name, value] of form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields[name!] = value!.replace(/&amp;/g, '&');
-  return { action: form[1]!.replace(/&amp;/g, '&'), fields };
-}
 
 /**
  * Paying online through the Systempay simulator the portal serves (PAYMENTS.md): the family leaves

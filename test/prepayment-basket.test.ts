@@ -15,7 +15,7 @@ import { type BillingScenario, startBillingScenario } from './support/billing-sc
 import { freePort } from './support/free-port.js';
 import { signedInBrowser, type TestBrowser } from './support/http-client.js';
 import { emailsTo } from './support/outbox.js';
-import { postNotification } from './support/provider-notification.js';
+import { departureForm, postNotification } from './support/provider-notification.js';
 import { familyActor, type TestFamily } from './support/scenario.js';
 import { weekdayOf } from '../src/modules/calendar/calendar-dates.js';
 
@@ -25,14 +25,6 @@ const CONTEXT = {
   timeZone: 'Europe/Paris',
 };
 const MAIL = { tenantName: 'Ville', baseUrl: 'https://portail.example.test/ville' };
-
-function departureForm(html: string): { action: string; fields: Record<string, string> } {
-  const form = /<form method="post" action="([^"]+)" data-auto-submit[^>]*>([\s\S]*?)<\/form>/.exec(html);
-  assert.ok(form, 'a form that takes the family to the provider');
-  const fields: Record<string, string> = {};
-  for (const [, name, value] of form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields[name!] = value!.replace(/&amp;/g, '&');
-  return { action: form[1]!.replace(/&amp;/g, '&'), fields };
-}
 
 /**
  * The prepayment basket (issue #13, seed 004): the canteen of the billing scenario is paid at

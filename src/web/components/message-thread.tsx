@@ -5,6 +5,8 @@ import type { MessageView, ThreadView } from '../../modules/messages/thread-view
 import { FIELD_ERROR_KEYS } from '../forms.js';
 import { usePage } from '../page-context.js';
 import { FileUpload } from './dsfr/file-upload.js';
+import { Input } from './dsfr/input.js';
+import { Select } from './dsfr/select.js';
 import { Textarea } from './dsfr/textarea.js';
 import { type BadgeTone, StatusBadge } from './status-badge.js';
 
@@ -96,6 +98,41 @@ export function MessageFields(props: { values: Record<string, string>; errors: R
         error={props.errors.message}
       />
       <FileUpload name="piece" label={t('messages.field.file')} hint={t('messages.field.fileHint')} error={props.errors.piece} />
+    </>
+  );
+}
+
+/** A new thread's fields, written by a family or by the service to a family: subject, child it is about, title, message. */
+export function NewThreadFields(props: {
+  subjects: { value: string; label: string }[];
+  children: { id: string; name: string }[];
+  values: Record<string, string>;
+  errors: Record<string, string | undefined>;
+}) {
+  const { t } = usePage();
+  const { values, errors } = props;
+  return (
+    <>
+      <Select
+        name="sujet"
+        label={t('messages.field.subject')}
+        required
+        value={values.sujet}
+        error={errors.sujet}
+        options={[{ value: '', label: '—' }, ...props.subjects]}
+      />
+      {props.children.length > 0 && (
+        <Select
+          name="enfant"
+          label={t('messages.field.child')}
+          hint={t('messages.field.childHint')}
+          value={values.enfant}
+          error={errors.enfant}
+          options={[{ value: '', label: t('messages.field.childNone') }, ...props.children.map((child) => ({ value: child.id, label: child.name }))]}
+        />
+      )}
+      <Input name="objet" label={t('messages.field.title')} required maxLength={200} value={values.objet} error={errors.objet} />
+      <MessageFields values={values} errors={errors} />
     </>
   );
 }

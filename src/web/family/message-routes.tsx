@@ -1,3 +1,4 @@
+import type { MessageKey } from '../../i18n/catalogue.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -19,10 +20,8 @@ import { Alert } from '../components/dsfr/alert.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
-import { Input } from '../components/dsfr/input.js';
-import { Select } from '../components/dsfr/select.js';
 import { Table } from '../components/dsfr/table.js';
-import { MessageFields, MessageList, messageErrorMessages, messageLabels } from '../components/message-thread.js';
+import { MessageFields, MessageList, messageErrorMessages, messageLabels, NewThreadFields } from '../components/message-thread.js';
 import { sendAttachment } from '../downloads.js';
 import { refusedFields } from '../forms.js';
 import { requireFamily } from '../guards.js';
@@ -36,6 +35,22 @@ export const MESSAGES_PATH = '/messages';
 const FOLDER_SLUGS: Record<FamilyFolder, string> = { received: 'recus', sent: 'envoyes', deleted: 'supprimes' };
 const NOTICES = ['envoye', 'supprime', 'restaure', 'repondu'] as const;
 type Notice = (typeof NOTICES)[number];
+const NOTICE_KEYS: Record<Notice, MessageKey> = {
+  envoye: 'messages.sent',
+  supprime: 'messages.binned',
+  restaure: 'messages.restored',
+  repondu: 'messages.replied',
+};
+
+/** What was just done, said once above the page. */
+function NoticeAlert(props: { notice: Notice | undefined }) {
+  const { t } = usePage();
+  return props.notice ? (
+    <Alert kind="success" small announce>
+      {t(NOTICE_KEYS[props.notice])}
+    </Alert>
+  ) : null;
+}
 
 const FolderQuery = Type.Object({
   dossier: Type.Optional(Type.Union(Object.values(FOLDER_SLUGS).map((slug) => Type.Literal(slug)))),
@@ -187,16 +202,7 @@ function FolderPage(props: { folder: FamilyFolder; threads: ThreadSummary[]; not
   return (
     <>
       <h1>{t('messages.title')}</h1>
-      {props.notice === 'supprime' && (
-        <Alert kind="success" small announce>
-          {t('messages.binned')}
-        </Alert>
-      )}
-      {props.notice === 'restaure' && (
-        <Alert kind="success" small announce>
-          {t('messages.restored')}
-        </Alert>
-      )}
+      <NoticeAlert notice={props.notice} />
       <p>{t('messages.intro')}</p>
       <p>
         <ButtonLink href={href(page, `${MESSAGES_PATH}/ecrire`)} icon="fr-icon-mail-line">
@@ -263,26 +269,12 @@ function WritePage(props: {
           <p>{t('messages.writeIntro')}</p>
           <form method="post" action={href(page, `${MESSAGES_PATH}/ecrire`)} enctype="multipart/form-data" novalidate class="fr-mb-6w">
             <CsrfField />
-            <Select
-              name="sujet"
-              label={t('messages.field.subject')}
-              required
-              value={values.sujet}
-              error={errors.sujet}
-              options={[{ value: '', label: '—' }, ...data.subjects.map((subject) => ({ value: subject.id, label: subject.label }))]}
+            <NewThreadFields
+              subjects={data.subjects.map((subject) => ({ value: subject.id, label: subject.label }))}
+              children={data.children}
+              values={values}
+              errors={errors}
             />
-            {data.children.length > 0 && (
-              <Select
-                name="enfant"
-                label={t('messages.field.child')}
-                hint={t('messages.field.childHint')}
-                value={values.enfant}
-                error={errors.enfant}
-                options={[{ value: '', label: t('messages.field.childNone') }, ...data.children.map((child) => ({ value: child.id, label: child.name }))]}
-              />
-            )}
-            <Input name="objet" label={t('messages.field.title')} required maxLength={200} value={values.objet} error={errors.objet} />
-            <MessageFields values={values} errors={errors} />
             <Button icon="fr-icon-send-plane-line" class="fr-mt-3w">
               {t('messages.send')}
             </Button>
@@ -306,16 +298,7 @@ function ThreadPage(props: { thread: ThreadView; values: Record<string, string>;
         </a>
       </p>
       <h1>{thread.title}</h1>
-      {props.notice === 'envoye' && (
-        <Alert kind="success" small announce>
-          {t('messages.sent')}
-        </Alert>
-      )}
-      {props.notice === 'repondu' && (
-        <Alert kind="success" small announce>
-          {t('messages.replied')}
-        </Alert>
-      )}
+      <NoticeAlert notice={props.notice} />
       {thread.deleted && (
         <Alert kind="info" small>
           {t('messages.inBin')}

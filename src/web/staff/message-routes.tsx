@@ -12,10 +12,9 @@ import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
-import { Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Table } from '../components/dsfr/table.js';
-import { MessageFields, MessageList, messageErrorMessages, messageLabels, ThreadStateBadge } from '../components/message-thread.js';
+import { MessageFields, MessageList, messageErrorMessages, messageLabels, NewThreadFields, ThreadStateBadge } from '../components/message-thread.js';
 import { sendAttachment } from '../downloads.js';
 import { refusedFields } from '../forms.js';
 import { requireStaff } from '../guards.js';
@@ -446,26 +445,12 @@ function WritePage(props: {
       <p>{t('staffMessages.writeIntro')}</p>
       <form method="post" action={href(page, writeToHouseholdPath(data.householdId))} enctype="multipart/form-data" novalidate class="fr-mb-6w">
         <CsrfField />
-        <Select
-          name="sujet"
-          label={t('messages.field.subject')}
-          required
-          value={values.sujet}
-          error={errors.sujet}
-          options={[{ value: '', label: '—' }, ...data.subjects.map((subject) => ({ value: subject.id, label: `${subject.label} (${subject.team})` }))]}
+        <NewThreadFields
+          subjects={data.subjects.map((subject) => ({ value: subject.id, label: `${subject.label} (${subject.team})` }))}
+          children={data.children}
+          values={values}
+          errors={errors}
         />
-        {data.children.length > 0 && (
-          <Select
-            name="enfant"
-            label={t('messages.field.child')}
-            hint={t('messages.field.childHint')}
-            value={values.enfant}
-            error={errors.enfant}
-            options={[{ value: '', label: t('messages.field.childNone') }, ...data.children.map((child) => ({ value: child.id, label: child.name }))]}
-          />
-        )}
-        <Input name="objet" label={t('messages.field.title')} required maxLength={200} value={values.objet} error={errors.objet} />
-        <MessageFields values={values} errors={errors} />
         <Button icon="fr-icon-send-plane-line" class="fr-mt-3w">
           {t('messages.send')}
         </Button>
