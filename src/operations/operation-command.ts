@@ -8,11 +8,12 @@ export class OperationError extends Error {}
 
 /**
  * Runs an operator's command from `scripts/`: its own sentence on failure (exit 1), a stack trace only
- * for what nobody foresaw. `usage` is printed when an argument is missing (exit 2).
+ * for what nobody foresaw. `usage` is printed when the arguments are not `accepts` (a count, or a
+ * test of its own) (exit 2).
  */
-export async function runOperation(usage: string, argumentCount: number, work: (args: string[]) => Promise<string>): Promise<never> {
+export async function runOperation(usage: string, accepts: number | ((args: string[]) => boolean), work: (args: string[]) => Promise<string>): Promise<never> {
   const args = process.argv.slice(2);
-  if (args.length !== argumentCount) {
+  if (typeof accepts === 'number' ? args.length !== accepts : !accepts(args)) {
     console.error(`usage: ${usage}`);
     process.exit(2);
   }

@@ -37,7 +37,6 @@ export async function sendFirstAccess(scope: Scope, accountId: string, settings:
       ),
     );
   } else {
-    const token = await issueToken(scope.tx, scope.tenantId, accountId, 'invitation', scope.now);
     await queueEmail(
       scope,
       composeSecretEmail(
@@ -49,11 +48,17 @@ export async function sendFirstAccess(scope: Scope, accountId: string, settings:
           email: account.email,
           days: Math.round(TOKEN_LIFETIME_MS.invitation / (24 * 60 * 60_000)),
         },
-        { link: `${mail.baseUrl}${pagePath(PAGES.invitation, { token })}` },
+        { link: await invitationLink(scope, accountId, mail.baseUrl) },
       ),
     );
   }
   await recordAudit(scope, { action: 'account.invited', objectType: 'account', objectId: accountId, details: { mode: settings.firstAccess ?? 'invitation' } });
+}
+
+/** A new single-use link by which the account chooses its password; earlier links stop working. */
+export async function invitationLink(scope: Scope, accountId: string, baseUrl: string): Promise<string> {
+  const token = await issueToken(scope.tx, scope.tenantId, accountId, 'invitation', scope.now);
+  return `${baseUrl}${pagePath(PAGES.invitation, { token })}`;
 }
 
 /** Twelve characters that meet the password rules and avoid look-alikes (0/O, 1/l/I). */

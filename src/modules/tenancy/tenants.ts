@@ -8,7 +8,8 @@ export type NewTenant = Omit<Insertable<TenantsTable>, 'id' | 'created_at' | 'se
 /** Creates an authority. Runs with system rights: tenants are created by the operator, not by a tenant. */
 export async function createTenant(tx: Tx, tenant: NewTenant): Promise<Tenant> {
   if (RESERVED_SLUGS.has(tenant.slug)) throw new Error(`"${tenant.slug}" is reserved and cannot be a tenant's slug`);
-  assertTimeZone(tenant.time_zone ?? 'Europe/Paris');
+  const timeZone = tenant.time_zone ?? 'Europe/Paris';
+  if (!isTimeZone(timeZone)) throw new Error(`Unknown IANA time zone "${timeZone}"`);
   return tx
     .insertInto('tenants')
     .values({ ...tenant, settings: JSON.stringify(tenant.settings ?? {}) })
@@ -16,11 +17,12 @@ export async function createTenant(tx: Tx, tenant: NewTenant): Promise<Tenant> {
     .executeTakeFirstOrThrow();
 }
 
-function assertTimeZone(timeZone: string): void {
+export function isTimeZone(timeZone: string): boolean {
   try {
     new Intl.DateTimeFormat('fr-FR', { timeZone });
+    return true;
   } catch {
-    throw new Error(`Unknown IANA time zone "${timeZone}"`);
+    return false;
   }
 }
 
