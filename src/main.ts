@@ -10,6 +10,7 @@ import { startBasketExpiry } from './modules/bookings/basket-expiry.js';
 import { startPaymentReconciliation } from './modules/online-payment/reconciliation.js';
 import { startReminders } from './modules/billing/invoice-notifications.js';
 import { startRunPdfs } from './modules/billing/invoice-pdf.js';
+import { startRetention } from './modules/retention/retention-job.js';
 import { CalendarCache } from './modules/calendar/calendar-cache.js';
 import { outboxSecretsBox } from './modules/notifications/outbox.js';
 import { EmailSender, mailerFromConfig } from './modules/notifications/email-sender.js';
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   await startReminders(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl });
   await startPaymentReconciliation(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl, secret: config.secret });
   await startRunPdfs(jobs, { db, clock });
+  await startRetention(jobs, { db, clock, log: jobLog });
   const services: Services = { config, db, clock, tenants, jobs, mail, calendars: new CalendarCache() };
   const app = await buildApp(services);
 

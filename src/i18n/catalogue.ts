@@ -40,6 +40,8 @@ import { staffOnlinePayment as frStaffOnlinePayment } from './fr/staff-online-pa
 import { prepayment as enPrepayment } from './en/prepayment.js';
 import { prepayment as frPrepayment } from './fr/prepayment.js';
 import { messages as frMessages } from './fr/messages.js';
+import { retention as enRetention } from './en/retention.js';
+import { retention as frRetention } from './fr/retention.js';
 import { dateFormat } from './date-formats.js';
 
 export const LANGS = ['fr', 'en'] as const;
@@ -68,6 +70,7 @@ const fr = {
   ...frStaffOnlinePayment,
   ...frPrepayment,
   ...frMessages,
+  ...frRetention,
 };
 const en: Record<keyof typeof fr, string> = {
   ...enCommon,
@@ -91,6 +94,7 @@ const en: Record<keyof typeof fr, string> = {
   ...enStaffOnlinePayment,
   ...enPrepayment,
   ...enMessages,
+  ...enRetention,
 };
 
 export type MessageKey = keyof typeof fr;

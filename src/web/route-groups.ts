@@ -24,6 +24,8 @@ import { familyBasketRoutes } from './family/basket-routes.js';
 import { familyMessageRoutes } from './family/message-routes.js';
 import { staffMessageRoutes } from './staff/message-routes.js';
 import { staffMessageSubjectRoutes } from './staff/message-subject-routes.js';
+import { staffRetentionRoutes } from './staff/retention-routes.js';
+import { staffHouseholdClosureRoutes } from './staff/household-closure-routes.js';
 import { paymentNotificationRoutes } from './public/payment-notification-routes.js';
 import { staffAccountRequestRoutes } from './staff/account-request-routes.js';
 import { staffBookingAttendanceRoutes } from './staff/booking-attendance-routes.js';
@@ -112,4 +114,6 @@ export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app
   await app.register(staffLotteryRoutes());
   await app.register(staffMessageRoutes());
   await app.register(staffMessageSubjectRoutes(services));
+  await app.register(staffRetentionRoutes(services));
+  await app.register(staffHouseholdClosureRoutes());
 };

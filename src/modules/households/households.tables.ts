@@ -28,6 +28,10 @@ export interface HouseholdsTable {
   is_demo: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Set by staff when the family leaves: its accounts are off, its data kept until the authority's keeping time ends. */
+  closed_at: NullableTimestamp;
+  /** When its personal data was erased (retention); the row stays for the accounts the law keeps. */
+  erased_at: NullableTimestamp;
 }
 
 export interface PersonsTable {

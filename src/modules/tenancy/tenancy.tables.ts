@@ -18,6 +18,8 @@ export interface TenantSettings {
   signatory?: string;
   /** Who signs the service's messages for families: the answering team (default), or the staff member and the team. */
   messageSignature?: 'team' | 'person';
+  /** How many months each kind of personal data is kept (retention/retention-policy.ts); unset: its default. */
+  retention?: Partial<Record<'closedHouseholdMonths' | 'messageMonths' | 'fileMonths' | 'emailMonths' | 'connectionMonths' | 'auditMonths', number>>;
 }
 
 export interface TenantsTable {

@@ -109,6 +109,7 @@ const STAFF_NAV: NavEntry[] = [
       { path: '/gestion/equipe', label: 'nav.staff.team', minRole: 'admin' },
       { path: '/gestion/parametres/fiche', label: 'nav.staff.settings', minRole: 'admin' },
       { path: '/gestion/parametres/messagerie', label: 'nav.staff.messageSubjects', minRole: 'admin' },
+      { path: '/gestion/parametres/conservation', label: 'nav.staff.retention', minRole: 'admin' },
       { path: '/gestion/journal', label: 'nav.staff.audit' },
       { path: '/gestion/securite', label: 'nav.staff.security' },
     ],

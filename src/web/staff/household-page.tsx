@@ -1,4 +1,5 @@
 import { Table } from '../components/dsfr/table.js';
+import { HouseholdClosedNotice, HouseholdClosureLink } from './household-closure-routes.js';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { isMessageKey } from '../../i18n/catalogue.js';
 import type { ContactInput, FieldChanges, RequestPayload, RequestRow } from '../../modules/households/change-requests.js';
@@ -32,7 +33,7 @@ import { InvoiceTable } from './billing-run-routes.js';
 import { STAFF_MESSAGES_PATH, writeToHouseholdPath } from './message-routes.js';
 import { useCanChange } from './staff-access.js';
 
-export type HouseholdNotice = 'cree' | 'invitation' | 'deja-actif' | 'enregistre' | 'inchange';
+export type HouseholdNotice = 'cree' | 'invitation' | 'deja-actif' | 'enregistre' | 'inchange' | 'cloture' | 'reouvert';
 
 const NOTICE_TEXT: Record<HouseholdNotice, MessageKey> = {
   cree: 'staff.household.created',
@@ -40,6 +41,8 @@ const NOTICE_TEXT: Record<HouseholdNotice, MessageKey> = {
   'deja-actif': 'staff.household.alreadyActive',
   enregistre: 'staff.household.saved',
   inchange: 'record.noChange',
+  cloture: 'closure.closedDone',
+  reouvert: 'closure.reopenedDone',
 };
 
 export interface HouseholdFile {
@@ -91,6 +94,7 @@ export function HouseholdPage(props: HouseholdFile) {
       </p>
       <h1>{record.household.name}</h1>
       <p class="fr-text--lead">{t('record.familyNumber', { number: record.household.family_number })}</p>
+      <HouseholdClosedNotice closedAt={record.household.closed_at} />
       {props.notice && (
         <Alert kind={props.notice === 'inchange' || props.notice === 'deja-actif' ? 'info' : 'success'} small announce>
           {t(NOTICE_TEXT[props.notice])}
@@ -109,6 +113,11 @@ export function HouseholdPage(props: HouseholdFile) {
             {t('staffMessages.householdThreads')}
           </ButtonLink>
         </li>
+        {canChange && (
+          <li>
+            <HouseholdClosureLink householdId={record.household.id} closedAt={record.household.closed_at} />
+          </li>
+        )}
       </ul>
       {canChange ? (
         <p class="fr-text--sm">{t('staff.household.editNote')}</p>

@@ -74,7 +74,7 @@ export function staffHouseholdRoutes(): FastifyPluginAsyncTypebox {
   };
 }
 
-const NOTICES: HouseholdNotice[] = ['cree', 'invitation', 'deja-actif', 'enregistre', 'inchange'];
+const NOTICES: HouseholdNotice[] = ['cree', 'invitation', 'deja-actif', 'enregistre', 'inchange', 'cloture', 'reouvert'];
 /** What the record's editors, shared with families, say after a save (`?enregistre=`): a staff member's change applies at once. */
 const SAVED = new Map<string, HouseholdNotice>([
   ['direct', 'enregistre'],
