@@ -3,6 +3,7 @@ import { type ChildProcess, execFileSync } from 'node:child_process';
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +21,8 @@ import { startTestPortal, type TestPortal } from './support/test-portal.js';
  * processes on one PostgreSQL database. A family logs in and reads a page through it, the
  * processes share the work, the portals see the client's address; bodies over the portal's limits
  * and a client that stops sending its body are refused by nginx without a portal being asked (its
- * access log names the upstream of each request: '-' for none). The whole site file, TLS included,
- * passes `nginx -t`.
+ * access log names the upstream of each request: '-' for none). The whole site file serves the
+ * portal over TLS (a certificate made for the test) and sends plain HTTP there.
  */
 const deploy = new URL('../deploy/', import.meta.url).pathname;
 const skip = withoutNginx() || (process.env.TEST_DATABASE_URL ? false : 'needs TEST_DATABASE_URL: several portal processes share one PostgreSQL database');
@@ -188,21 +189,69 @@ describe('nginx in front of two portal processes', { skip }, () => {
     assert.deepEqual(await upstreamsOf('POST', '/ville/connexion?slow', 1), ['-'], 'no portal was asked');
   });
 
-  it('accepts the whole site file, TLS included (nginx -t)', async () => {
+  it('serves the portal over TLS with the whole site file as it is, and sends plain HTTP to HTTPS', async () => {
     const folder = mkdtempSync(join(prefix, 'site-'));
     const certificate = join(folder, 'fullchain.pem');
     const key = join(folder, 'privkey.pem');
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=portail.example.fr', '-keyout', key, '-out', certificate],
-      {
-        stdio: 'ignore',
-      },
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=portail.example.fr',
+        '-addext',
+        'subjectAltName=DNS:portail.example.fr',
+        '-keyout',
+        key,
+        '-out',
+        certificate,
+      ],
+      { stdio: 'ignore' },
     );
+    const [httpPort, httpsPort] = [await freePort(), await freePort()];
+    // The file of deploy/ but for what a test machine cannot have: its ports, the certificate's
+    // paths, the snippet's, and the portal processes' ports (an IPv6 loopback may be missing).
     const site = readFileSync(join(deploy, 'nginx.conf'), 'utf8')
       .replace('ssl_certificate /etc/letsencrypt/live/portail.example.fr/fullchain.pem;', `ssl_certificate ${certificate};`)
       .replace('ssl_certificate_key /etc/letsencrypt/live/portail.example.fr/privkey.pem;', `ssl_certificate_key ${key};`)
-      .replace('include /etc/nginx/snippets/portail-famille-proxy.conf;', `include ${join(deploy, 'nginx-proxy.conf')};`);
+      .replace('include /etc/nginx/snippets/portail-famille-proxy.conf;', `include ${join(deploy, 'nginx-proxy.conf')};`)
+      .replace(/^\s*listen \[::\].*$/gm, '')
+      .replace('listen 80;', `listen 127.0.0.1:${httpPort};`)
+      .replace('listen 443 ssl http2;', `listen 127.0.0.1:${httpsPort} ssl http2;`)
+      .replace('server 127.0.0.1:3001', `server 127.0.0.1:${portalPorts[0]}`)
+      .replace('server 127.0.0.1:3002', `server 127.0.0.1:${portalPorts[1]}`);
     assert.match(await checkNginxConfig(folder, site), /syntax is ok[\s\S]*test is successful/);
+    processes.push(await startNginx(folder, site, httpsPort));
+
+    const page = await new Promise<Answer>((resolve, reject) => {
+      const call = httpsRequest(
+        {
+          host: '127.0.0.1',
+          port: httpsPort,
+          path: '/ville/connexion',
+          servername: 'portail.example.fr',
+          headers: { host: 'portail.example.fr' },
+          ca: readFileSync(certificate),
+        },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
+        },
+      );
+      call.on('error', reject);
+      call.end();
+    });
+    assert.equal(page.status, 200);
+    assert.match(page.body, /Ville de Rivebelle/);
+    const plain = await fetch(`http://127.0.0.1:${httpPort}/ville/connexion?x=1`, { redirect: 'manual' });
+    assert.equal(plain.status, 301);
+    assert.equal(plain.headers.get('location'), 'https://127.0.0.1/ville/connexion?x=1', 'the same host and address, over HTTPS');
   });
 });
