@@ -44,6 +44,7 @@ export const MODULE_GRAPH: Record<string, readonly string[]> = {
   'online-payment': ['audit', 'calendar', 'ledger', 'notifications', 'prepayment', 'security', 'tenancy', 'validation'],
   messages: ['audit', 'documents', 'households', 'notifications', 'tenancy', 'validation'],
   retention: ['audit', 'bookings', 'calendar', 'identity', 'ledger', 'tenancy', 'validation'],
+  journal: ['audit'],
 };
 
 /** Shared infrastructure every module may use. */

@@ -42,6 +42,8 @@ import { prepayment as frPrepayment } from './fr/prepayment.js';
 import { messages as frMessages } from './fr/messages.js';
 import { retention as enRetention } from './en/retention.js';
 import { retention as frRetention } from './fr/retention.js';
+import { journal as enJournal } from './en/journal.js';
+import { journal as frJournal } from './fr/journal.js';
 import { dateFormat } from './date-formats.js';
 
 export const LANGS = ['fr', 'en'] as const;
@@ -71,6 +73,7 @@ const fr = {
   ...frPrepayment,
   ...frMessages,
   ...frRetention,
+  ...frJournal,
 };
 const en: Record<keyof typeof fr, string> = {
   ...enCommon,
@@ -95,6 +98,7 @@ const en: Record<keyof typeof fr, string> = {
   ...enPrepayment,
   ...enMessages,
   ...enRetention,
+  ...enJournal,
 };
 
 export type MessageKey = keyof typeof fr;

@@ -33,6 +33,7 @@ import { staffBookingOccupancyRoutes } from './staff/booking-occupancy-routes.js
 import { staffBookingValidationRoutes } from './staff/booking-validation-routes.js';
 import { staffChangeRequestRoutes } from './staff/change-request-routes.js';
 import { dashboardRoutes } from './staff/dashboard-routes.js';
+import { staffJournalRoutes } from './staff/journal-routes.js';
 import { staffHouseholdIntakeRoutes } from './staff/household-intake-routes.js';
 import { staffHouseholdRoutes } from './staff/household-routes.js';
 import { staffNewsRoutes } from './staff/news-routes.js';
@@ -95,6 +96,7 @@ export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app
   await app.register(staffBillingSetupRoutes());
   await app.register(staffOnlinePaymentRoutes(services));
   await app.register(dashboardRoutes());
+  await app.register(staffJournalRoutes());
   await app.register(outboxRoutes());
   await app.register(staffAccountRequestRoutes());
   await app.register(securityRoutes(services));

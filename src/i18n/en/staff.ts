@@ -40,14 +40,10 @@ export const staff = {
   'status.accepted': 'Accepted',
   'status.refused': 'Refused',
 
-  'staff.audit.title': 'Audit log',
-  'staff.audit.intro': 'Who did what, and when: the latest 200 actions.',
   'staff.audit.when': 'Date',
   'staff.audit.who': 'By',
   'staff.audit.action': 'Action',
-  'staff.audit.object': 'Object',
   'staff.audit.details': 'Details',
-  'staff.audit.ip': 'IP address',
   'staff.audit.none': 'No action recorded.',
   'staff.team.title': 'Team',
   'staff.team.intro':

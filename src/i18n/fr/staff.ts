@@ -39,14 +39,10 @@ export const staff = {
   'status.accepted': 'Acceptée',
   'status.refused': 'Refusée',
 
-  'staff.audit.title': 'Journal des actions',
-  'staff.audit.intro': 'Qui a fait quoi, et quand : les 200 dernières actions.',
   'staff.audit.when': 'Date',
   'staff.audit.who': 'Auteur',
   'staff.audit.action': 'Action',
-  'staff.audit.object': 'Objet',
   'staff.audit.details': 'Détails',
-  'staff.audit.ip': 'Adresse IP',
   'staff.audit.none': 'Aucune action enregistrée.',
   'staff.team.title': 'Équipe',
   'staff.team.intro':

@@ -28,16 +28,6 @@ export async function recordAudit(scope: Scope, entry: AuditEntry): Promise<void
     .execute();
 }
 
-export async function recentAudit(scope: Scope, limit = 200) {
-  return scope.tx
-    .selectFrom('audit_log')
-    .select(['id', 'at', 'actor_label', 'action', 'object_type', 'object_id', 'details', 'ip'])
-    .orderBy('at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-}
-
 /** What happened to these objects (a household, its people, its requests…), newest first, leaving out some actions. */
 export async function auditFor(scope: Scope, objectIds: string[], options: { exceptActions?: string[]; limit?: number } = {}) {
   if (objectIds.length === 0) return [];

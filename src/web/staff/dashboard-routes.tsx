@@ -1,7 +1,5 @@
-import { Table } from '../components/dsfr/table.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
-import { recentAudit } from '../../modules/audit/audit-log.js';
 import { expectedChildren, tenantToday } from '../../modules/bookings/attendance.js';
 import { countToValidate } from '../../modules/bookings/booking-decisions.js';
 import { countRecentEmails } from '../../modules/notifications/outbox.js';
@@ -10,7 +8,7 @@ import { href, usePage } from '../page-context.js';
 import { countPendingAccountRequests } from '../../modules/households/account-requests.js';
 import { countPendingChangeRequests } from '../../modules/households/change-requests.js';
 
-/** The back office home and the audit log. */
+/** The back office home. */
 export function dashboardRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/gestion', { preHandler: requireStaff() }, async (request, reply) => {
@@ -22,11 +20,6 @@ export function dashboardRoutes(): FastifyPluginAsyncTypebox {
         expectedToday: await expectedChildren(scope, await tenantToday(scope)),
       }));
       return reply.page(request.t('staff.dashboard.title'), <Dashboard {...counts} />);
-    });
-
-    app.get('/gestion/journal', { preHandler: requireStaff() }, async (request, reply) => {
-      const entries = await request.inScope((scope) => recentAudit(scope));
-      return reply.page(request.t('staff.audit.title'), <AuditLog entries={entries} />);
     });
   };
 }
@@ -71,48 +64,6 @@ function Dashboard(props: { pendingRequests: number; pendingChanges: number; rec
             ),
         )}
       </div>
-    </>
-  );
-}
-
-function AuditLog(props: { entries: Awaited<ReturnType<typeof recentAudit>> }) {
-  const { t, fmt } = usePage();
-  return (
-    <>
-      <h1>{t('staff.audit.title')}</h1>
-      <p>{t('staff.audit.intro')}</p>
-      {props.entries.length === 0 ? (
-        <p>{t('staff.audit.none')}</p>
-      ) : (
-        <Table caption={t('staff.audit.title')} noCaption>
-          <thead>
-            <tr>
-              <th scope="col">{t('staff.audit.when')}</th>
-              <th scope="col">{t('staff.audit.who')}</th>
-              <th scope="col">{t('staff.audit.action')}</th>
-              <th scope="col">{t('staff.audit.object')}</th>
-              <th scope="col">{t('staff.audit.details')}</th>
-              <th scope="col">{t('staff.audit.ip')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.entries.map((entry) => (
-              <tr key={entry.id}>
-                <td>{fmt.dateTime(entry.at)}</td>
-                <td>{entry.actor_label}</td>
-                <td>
-                  <code>{entry.action}</code>
-                </td>
-                <td>{entry.object_type ? `${entry.object_type} ${entry.object_id ?? ''}` : ''}</td>
-                <td>
-                  <code>{JSON.stringify(entry.details)}</code>
-                </td>
-                <td>{entry.ip ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
     </>
   );
 }
