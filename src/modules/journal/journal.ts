@@ -111,6 +111,13 @@ function auditPart(scope: Scope, filter: JournalFilter, timeZone: string) {
         when 'invoice' then (select o.number from invoices o where o.id::text = a.object_id)
         when 'news' then (select o.title from news o where o.id::text = a.object_id)
         when 'message_thread' then (select o.title from message_threads o where o.id::text = a.object_id)
+        when 'unit' then (select o.name from units o where o.id::text = a.object_id)
+        when 'booking_period' then (select o.name from booking_periods o where o.id::text = a.object_id)
+        when 'enrollment' then (select p.first_name || ' ' || p.last_name || ' — ' || act.name from enrollments o
+          join persons p on p.id = o.child_id join activities act on act.id = o.activity_id where o.id::text = a.object_id)
+        when 'absence' then (select p.first_name || ' ' || p.last_name || ' — ' || to_char(o.first_day, 'DD/MM/YYYY') from absence_declarations o
+          join persons p on p.id = o.child_id where o.id::text = a.object_id)
+        when 'change_request' then (select h.name from change_requests o join households h on h.id = o.household_id where o.id::text = a.object_id)
         end`.as('object_name'),
       sql<unknown>`a.details`.as('details'),
       'a.ip',
