@@ -1,6 +1,7 @@
 import { recordAudit } from '../audit/audit-log.js';
 import type { Scope } from '../scope.js';
-import { calendarDate, required, type FieldError } from '../validation/fields.js';
+import { dateWindow, windowState, type WindowError } from '../validation/date-window.js';
+import { required } from '../validation/fields.js';
 import { may, refusal } from '../access.js';
 import { accountIdOf } from '../actor.js';
 
@@ -22,32 +23,28 @@ export interface NewsItem {
 
 export type NewsForm = { title?: string; body?: string; startsOn?: string; expiresOn?: string; public?: boolean };
 export type NewsField = 'title' | 'body' | 'startsOn' | 'expiresOn';
-export type NewsError = FieldError | 'endPast' | 'endBeforeStart';
+export type NewsError = WindowError;
 
 /** Where an item stands on a day: not shown yet, shown, or no longer. */
 export function newsState(item: Pick<NewsItem, 'startsOn' | 'expiresOn'>, today: string): 'scheduled' | 'current' | 'ended' {
-  if (item.expiresOn !== null && item.expiresOn < today) return 'ended';
-  if (item.startsOn !== null && item.startsOn > today) return 'scheduled';
-  return 'current';
+  return windowState({ startsOn: item.startsOn, endsOn: item.expiresOn }, today);
 }
 
 function checkNews(form: NewsForm, today: string) {
   const title = required(form.title, 200);
   const body = required(form.body, 5000);
-  const startsOn = calendarDate(form.startsOn);
-  const expiresOn = calendarDate(form.expiresOn);
+  const window = dateWindow(form.startsOn, form.expiresOn, today);
   const errors: Partial<Record<NewsField, NewsError>> = {};
   if (!title.ok) errors.title = title.error;
   if (!body.ok) errors.body = body.error;
-  if (!startsOn.ok) errors.startsOn = startsOn.error;
-  if (!expiresOn.ok) errors.expiresOn = expiresOn.error;
-  // An end already past, or before the start, would publish nothing.
-  else if (expiresOn.value !== null && expiresOn.value < today) errors.expiresOn = 'endPast';
-  else if (expiresOn.value !== null && startsOn.ok && startsOn.value !== null && expiresOn.value < startsOn.value) errors.expiresOn = 'endBeforeStart';
-  if (!title.ok || !body.ok || !startsOn.ok || !expiresOn.ok || Object.keys(errors).length > 0) return { ok: false as const, errors };
+  if (!window.ok) {
+    if (window.errors.startsOn) errors.startsOn = window.errors.startsOn;
+    if (window.errors.endsOn) errors.expiresOn = window.errors.endsOn;
+  }
+  if (!title.ok || !body.ok || !window.ok) return { ok: false as const, errors };
   return {
     ok: true as const,
-    value: { title: title.value, body: body.value, starts_on: startsOn.value, expires_on: expiresOn.value, public: form.public === true },
+    value: { title: title.value, body: body.value, starts_on: window.value.startsOn, expires_on: window.value.endsOn, public: form.public === true },
   };
 }
 
