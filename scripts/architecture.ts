@@ -45,6 +45,7 @@ export const MODULE_GRAPH: Record<string, readonly string[]> = {
   messages: ['audit', 'documents', 'households', 'notifications', 'tenancy', 'validation'],
   retention: ['audit', 'bookings', 'calendar', 'identity', 'ledger', 'tenancy', 'validation'],
   journal: ['audit'],
+  'document-space': ['activities', 'audit', 'bookings', 'calendar', 'documents', 'notifications', 'validation'],
 };
 
 /** Shared infrastructure every module may use. */

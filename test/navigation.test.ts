@@ -70,7 +70,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     );
     assert.deepEqual(
       nav[2]!.links.map((link) => link.label),
-      ['Activités', 'Places et listes d’attente', 'Validations', 'Présences', 'Calendrier'],
+      ['Activités', 'Places et listes d’attente', 'Validations', 'Présences', 'Calendrier', 'Types de documents'],
     );
     assert.deepEqual(
       nav[3]!.links.map((link) => link.label),
@@ -78,7 +78,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     );
     assert.deepEqual(
       nav[4]!.links.map((link) => link.label),
-      ['Messagerie', 'Actualités', 'Courriels envoyés'],
+      ['Messagerie', 'Actualités', 'Documents publiés', 'Documents à vérifier', 'Courriels envoyés'],
     );
     // A household's file lies under Foyers: the link and its menu show where staff are.
     assert.deepEqual(
@@ -126,7 +126,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     const nav = navigationOf(page.body);
     assert.deepEqual(
       nav.map((item) => item.menu ?? item.links[0]!.label),
-      ['Accueil', 'Mon compte', 'Mes enfants', 'Réservations', 'Mes demandes', 'Messagerie', 'Factures et paiements'],
+      ['Accueil', 'Mon compte', 'Mes enfants', 'Réservations', 'Mes demandes', 'Messagerie', 'Mes documents', 'Factures et paiements'],
     );
     assert.deepEqual(
       nav[3]!.links.map((link) => [link.href, link.label, link.current]),
@@ -139,7 +139,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     );
     assert.equal(nav[3]!.menuCurrent, true);
     assert.deepEqual(
-      nav[6]!.links.map((link) => [link.href, link.label]),
+      nav[7]!.links.map((link) => [link.href, link.label]),
       [
         ['/ville/mes-factures', 'Mes factures'],
         ['/ville/releve', 'Relevé de compte'],
@@ -147,18 +147,18 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
         ['/ville/attestations', 'Attestations'],
       ],
     );
-    assert.equal(nav[6]!.menuCurrent, false);
+    assert.equal(nav[7]!.menuCurrent, false);
     const money = navigationOf((await parent.get('/ville/releve')).body);
-    assert.equal(money[6]!.menuCurrent, true);
+    assert.equal(money[7]!.menuCurrent, true);
     assert.deepEqual(
-      money[6]!.links.map((link) => link.current),
+      money[7]!.links.map((link) => link.current),
       [null, 'page', null, null],
     );
 
     const english = navigationOf((await parent.get('/ville/mon-compte?lang=en')).body);
     assert.deepEqual(
       english.map((item) => item.menu ?? item.links[0]!.label),
-      ['Home', 'My account', 'My children', 'Bookings', 'My requests', 'Messages', 'Invoices and payments'],
+      ['Home', 'My account', 'My children', 'Bookings', 'My requests', 'Messages', 'My documents', 'Invoices and payments'],
     );
     assert.equal(english[1]!.links[0]!.current, 'page');
     assert.ok(english.every((item) => !item.menuCurrent));

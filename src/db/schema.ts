@@ -4,6 +4,7 @@ import type { AuditTables } from '../modules/audit/audit.tables.js';
 import type { CalendarTables } from '../modules/calendar/calendar.tables.js';
 import type { BookingsTables } from '../modules/bookings/bookings.tables.js';
 import type { DocumentsTables } from '../modules/documents/documents.tables.js';
+import type { DocumentSpaceTables } from '../modules/document-space/document-space.tables.js';
 import type { HouseholdsTables } from '../modules/households/households.tables.js';
 import type { IdentityTables } from '../modules/identity/identity.tables.js';
 import type { LedgerTables } from '../modules/ledger/ledger.tables.js';
@@ -28,4 +29,5 @@ export interface DB
     LedgerTables,
     BillingTables,
     OnlinePaymentTables,
-    MessagesTables {}
+    MessagesTables,
+    DocumentSpaceTables {}

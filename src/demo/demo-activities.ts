@@ -75,7 +75,7 @@ export async function seedDemoActivities(
     opening: 'school_days',
     booking_deadline: { type: 'days_before', days: 7, time: '00:00' },
     cancellation_deadline: { type: 'days_before', days: 2, time: '12:00' },
-    documents_required: 'Attestation d’assurance extrascolaire, carnet de vaccinations',
+    documents_required: 'L’attestation d’assurance doit nommer l’enfant et couvrir les activités extrascolaires.',
   });
   const wednesdayGroups = {
     maternelle: await addGroup(scope, { activity_id: wednesdays, name: '3-5 ans', min_age: 3, max_age: 5, position: 0 }),

@@ -1,4 +1,6 @@
 import { addDefaultSubjects } from '../modules/messages/subjects.js';
+import { addDefaultDocumentTypes } from '../modules/document-space/document-types.js';
+import { setActivityRequirements } from '../modules/document-space/activity-requirements.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { asSystem, inTenant } from '../db/tenant-scope.js';
@@ -76,6 +78,13 @@ export async function ensureDemoAuthority(db: Database, now: Date, config: Pick<
     const units = await seedDemoActivities(scope, sites, year, children);
     const regies = await seedDemoBilling(scope, units, households, year.start, { tenantName: tenant.name, baseUrl: tenantPublicBase(publicUrl, tenant) });
     await seedDemoPayments(scope, regies, config);
+    const [insurance, vaccinations] = await addDefaultDocumentTypes(scope, [
+      { label: 'Attestation d’assurance extrascolaire', validity: 'school_year' },
+      { label: 'Carnet de vaccinations (pages des vaccins)', validity: 'none' },
+      { label: 'Justificatif de domicile', validity: 'months', validityMonths: 3 },
+      { label: 'PAI (projet d’accueil individualisé)', validity: 'school_year' },
+    ]);
+    await setActivityRequirements(scope, units.wednesdays.activity, [insurance!, vaccinations!]);
     await addDefaultSubjects(scope, [
       { label: 'Restauration scolaire (cantine, menus, allergies)', team: 'Restauration scolaire' },
       { label: 'Accueil périscolaire et mercredis', team: 'Périscolaire' },

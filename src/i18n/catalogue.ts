@@ -44,6 +44,8 @@ import { retention as enRetention } from './en/retention.js';
 import { retention as frRetention } from './fr/retention.js';
 import { journal as enJournal } from './en/journal.js';
 import { journal as frJournal } from './fr/journal.js';
+import { documents as enDocuments } from './en/documents.js';
+import { documents as frDocuments } from './fr/documents.js';
 import { dateFormat } from './date-formats.js';
 
 export const LANGS = ['fr', 'en'] as const;
@@ -74,6 +76,7 @@ const fr = {
   ...frMessages,
   ...frRetention,
   ...frJournal,
+  ...frDocuments,
 };
 const en: Record<keyof typeof fr, string> = {
   ...enCommon,
@@ -99,6 +102,7 @@ const en: Record<keyof typeof fr, string> = {
   ...enMessages,
   ...enRetention,
   ...enJournal,
+  ...enDocuments,
 };
 
 export type MessageKey = keyof typeof fr;

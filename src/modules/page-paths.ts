@@ -23,6 +23,8 @@ export const PAGES = {
   paymentNotification: '/paiement/notification/:channelId',
   /** A thread of the family's messages. */
   messageThread: '/messages/:threadId',
+  /** The family's documents space: what the service publishes or sends it, and what it asks for. */
+  documents: '/mes-documents',
   /** The same thread in the service's inbox. */
   staffMessageThread: '/gestion/messages/:threadId',
 } as const;

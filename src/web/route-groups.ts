@@ -22,6 +22,10 @@ import { familyCertificatesRoutes } from './family/certificates-routes.js';
 import { familyOnlinePaymentRoutes } from './family/online-payment-routes.js';
 import { familyBasketRoutes } from './family/basket-routes.js';
 import { familyMessageRoutes } from './family/message-routes.js';
+import { familyDocumentRoutes } from './family/document-routes.js';
+import { staffDocumentRoutes } from './staff/document-routes.js';
+import { staffDocumentSetupRoutes } from './staff/document-setup-routes.js';
+import { staffHouseholdDocumentRoutes } from './staff/household-documents.js';
 import { staffMessageRoutes } from './staff/message-routes.js';
 import { staffMessageSubjectRoutes } from './staff/message-subject-routes.js';
 import { staffRetentionRoutes } from './staff/retention-routes.js';
@@ -87,6 +91,7 @@ export const familyPages: FastifyPluginAsync<{ services: Services }> = async (ap
   await app.register(familyOnlinePaymentRoutes(services));
   await app.register(familyBasketRoutes(services));
   await app.register(familyMessageRoutes());
+  await app.register(familyDocumentRoutes());
 };
 
 export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -118,4 +123,7 @@ export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app
   await app.register(staffMessageSubjectRoutes(services));
   await app.register(staffRetentionRoutes(services));
   await app.register(staffHouseholdClosureRoutes());
+  await app.register(staffDocumentRoutes());
+  await app.register(staffDocumentSetupRoutes());
+  await app.register(staffHouseholdDocumentRoutes());
 };

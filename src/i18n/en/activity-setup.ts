@@ -71,8 +71,9 @@ export const activitySetup = {
   'setup.field.offerHours': 'Length of the offer, in hours',
   'setup.field.requiresEnrollment': 'Enrollment required first',
   'setup.field.requiresEnrollmentHint': 'If yes, the child must be enrolled in the activity (and placed in a group) before booking.',
-  'setup.field.documentsRequired': 'Documents asked at enrollment',
-  'setup.field.documentsRequiredHint': 'Shown to families when they ask for enrollment, for example: insurance certificate, vaccination record.',
+  'setup.field.documentsRequired': 'Details about the documents asked',
+  'setup.field.documentsRequiredHint':
+    'Shown to families when they ask for enrollment, after the documents to provide chosen under “Documents asked”, for example: the insurance certificate must name the child.',
   'setup.field.bookingDeadline': 'Booking deadline',
   'setup.field.cancellationDeadline': 'Cancellation deadline',
   'setup.field.deadlines': 'Deadlines',

@@ -70,9 +70,9 @@ export const activitySetup = {
   'setup.field.offerHours': 'Durée de la proposition, en heures',
   'setup.field.requiresEnrollment': 'Inscription préalable obligatoire',
   'setup.field.requiresEnrollmentHint': 'Si oui, l’enfant doit être inscrit à l’activité (et placé dans un groupe) avant de réserver.',
-  'setup.field.documentsRequired': 'Documents demandés à l’inscription',
+  'setup.field.documentsRequired': 'Précisions sur les documents demandés',
   'setup.field.documentsRequiredHint':
-    'Affiché aux familles quand elles demandent l’inscription, par exemple : attestation d’assurance, carnet de vaccinations.',
+    'Affichées aux familles quand elles demandent l’inscription, après les documents à fournir choisis sous « Documents demandés », par exemple : l’attestation d’assurance doit nommer l’enfant.',
   'setup.field.bookingDeadline': 'Délai de réservation',
   'setup.field.cancellationDeadline': 'Délai d’annulation',
   'setup.field.deadlines': 'Délais',

@@ -139,3 +139,14 @@ export async function enrollableActivities(scope: Scope): Promise<{ id: string; 
     .execute();
   return rows.map((row) => ({ id: row.id, name: row.name, documents: row.documents_required }));
 }
+
+/** Enrollments that make a household one of an activity's families: its child enrolled, or asking to be. */
+const LIVE_ENROLLMENT = ['pending', 'accepted'] as const;
+
+/**
+ * The households of each activity, as (household_id, activity_id) rows to join on: what an activity
+ * publishes reaches them, and what it asks for is asked of them.
+ */
+export function activityMemberships(tx: Tx) {
+  return tx.selectFrom('enrollments').select(['household_id', 'activity_id']).distinct().where('status', 'in', LIVE_ENROLLMENT);
+}

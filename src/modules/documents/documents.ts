@@ -46,7 +46,7 @@ export function documentFileName(sent: string, contentType: DocumentContentType)
 /** Keeps a checked file of the household. */
 export async function storeDocument(
   scope: Scope,
-  input: { householdId: string; kind: DocumentKind; filename: string; contentType: DocumentContentType; data: Buffer },
+  input: { householdId: string; kind: DocumentKind; filename: string; contentType: DocumentContentType; data: Buffer; title?: string },
 ): Promise<string> {
   const row = await scope.tx
     .insertInto('documents')
@@ -54,6 +54,8 @@ export async function storeDocument(
       tenant_id: scope.tenantId,
       household_id: input.householdId,
       kind: input.kind,
+      // Only the service's files have a title; the others leave the column out.
+      ...(input.title ? { title: input.title } : {}),
       filename: documentFileName(input.filename, input.contentType),
       content_type: input.contentType,
       size_bytes: input.data.length,

@@ -48,6 +48,7 @@ const FAMILY_NAV: NavEntry[] = [
   },
   { path: '/mes-demandes', label: 'nav.requests' },
   { path: '/messages', label: 'nav.messages', unreadBadge: true },
+  { path: '/mes-documents', label: 'nav.documents' },
   {
     id: 'money',
     label: 'nav.family.money',
@@ -80,6 +81,7 @@ const STAFF_NAV: NavEntry[] = [
       { path: '/gestion/validations', label: 'nav.staff.validations' },
       { path: '/gestion/presences', label: 'nav.staff.attendance' },
       { path: '/gestion/calendrier', label: 'nav.staff.calendar' },
+      { path: '/gestion/documents/types', label: 'nav.staff.documentTypes' },
     ],
   },
   {
@@ -99,6 +101,8 @@ const STAFF_NAV: NavEntry[] = [
     links: [
       { path: '/gestion/messages', label: 'nav.staff.messages' },
       { path: '/gestion/actualites', label: 'nav.staff.news' },
+      { path: '/gestion/documents', label: 'nav.staff.documents' },
+      { path: '/gestion/documents/a-verifier', label: 'nav.staff.documentReview' },
       { path: '/gestion/courriels', label: 'nav.staff.outbox', minRole: 'manager' },
     ],
   },

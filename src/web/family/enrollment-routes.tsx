@@ -16,6 +16,10 @@ import { formValues, IdChoice, Text } from '../page-input.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { childChoices } from '../../modules/households/household-overview.js';
+import { askedByActivity } from '../../modules/document-space/activity-requirements.js';
+import { householdRequirements, type Requirement } from '../../modules/document-space/requested-documents.js';
+import { RequiredDocuments } from '../components/required-documents.js';
+import { requirementLabels, sendDocumentRoute } from './document-routes.js';
 
 const TONES: Record<string, BadgeTone> = { pending: 'new', accepted: 'success', refused: 'error', withdrawn: 'info' };
 
@@ -23,10 +27,17 @@ interface EnrollmentPageData {
   enrollments: Awaited<ReturnType<typeof householdEnrollments>>;
   children: { id: string; name: string }[];
   activities: { id: string; name: string; documents: string | null }[];
+  /** The kinds of documents each activity asks for, by activity. */
+  asked: Map<string, string[]>;
+  /** What the household's enrollments ask of it, sent from this page too. */
+  requirements: Requirement[];
 }
 
-/** The notice of a request just sent. */
-const EnrollmentQuery = Type.Object({ envoyee: Type.Optional(Text) });
+/** The notice of a request (`envoyee`) or a document (`document`) just sent. */
+const EnrollmentQuery = Type.Object({ envoyee: Type.Optional(Text), document: Type.Optional(Text) });
+
+/** Where the documents asked for are sent from this page. */
+const SEND_PATH = '/inscriptions/documents';
 
 /** The request to enroll a child (the selects send '' for "—") in an activity, with a comment. */
 const EnrollmentForm = Type.Object({
@@ -46,13 +57,19 @@ export function familyEnrollmentRoutes(): FastifyPluginAsyncTypebox {
           enrollments: await householdEnrollments(scope, householdId),
           children,
           activities: await enrollableActivities(scope),
+          asked: await askedByActivity(scope),
+          requirements: (await householdRequirements(scope, householdId)) ?? [],
         };
       });
 
     app.get('/inscriptions', { preHandler: requireFamily, schema: { querystring: EnrollmentQuery } }, async (request, reply) => {
-      const notice = request.query.envoyee ? 'enrollments.requested' : undefined;
+      const notice = request.query.envoyee ? 'enrollments.requested' : request.query.document ? 'documentSpace.sent' : undefined;
       return reply.page(request.t('enrollments.title'), <EnrollmentPage data={await load(request)} notice={notice} values={{}} />);
     });
+
+    sendDocumentRoute(app, SEND_PATH, '/inscriptions?document=1', async (request, reply, errors) =>
+      reply.page(request.t('enrollments.title'), <EnrollmentPage data={await load(request)} documentErrors={errors} values={{}} />, 400),
+    );
 
     app.post('/inscriptions', { preHandler: requireFamily, schema: { body: EnrollmentForm }, attachValidation: true }, async (request, reply) => {
       const errors: Record<string, string> = refusedFields(request) ?? {};
@@ -77,12 +94,20 @@ export function familyEnrollmentRoutes(): FastifyPluginAsyncTypebox {
   };
 }
 
-function EnrollmentPage(props: { data: EnrollmentPageData; notice?: MessageKey | undefined; errors?: Record<string, string>; values: Record<string, string> }) {
+function EnrollmentPage(props: {
+  data: EnrollmentPageData;
+  notice?: MessageKey | undefined;
+  errors?: Record<string, string>;
+  documentErrors?: Record<string, string>;
+  values: Record<string, string>;
+}) {
   const page = usePage();
   const { t, fmt } = page;
   const { data } = props;
   const errors = props.errors ?? {};
-  const withDocuments = data.activities.filter((activity) => activity.documents);
+  const documentsOf = (activity: EnrollmentPageData['activities'][number]) =>
+    [...(data.asked.get(activity.id) ?? []), ...(activity.documents ? [activity.documents] : [])].join(' ; ');
+  const withDocuments = data.activities.filter((activity) => documentsOf(activity) !== '');
   return (
     <>
       <h1>{t('enrollments.title')}</h1>
@@ -91,6 +116,7 @@ function EnrollmentPage(props: { data: EnrollmentPageData; notice?: MessageKey |
           {t(props.notice)}
         </Alert>
       )}
+      <ErrorSummary errors={props.documentErrors ?? {}} labels={requirementLabels(data.requirements)} />
       <p>{t('enrollments.intro')}</p>
       {data.enrollments.length === 0 ? (
         <p>{t('enrollments.none')}</p>
@@ -121,6 +147,12 @@ function EnrollmentPage(props: { data: EnrollmentPageData; notice?: MessageKey |
           </tbody>
         </Table>
       )}
+      {data.requirements.length > 0 && (
+        <>
+          <h2>{t('documentSpace.asked')}</h2>
+          <RequiredDocuments requirements={data.requirements} action={SEND_PATH} errors={props.documentErrors ?? {}} itemHeading="h3" />
+        </>
+      )}
       <h2>{t('enrollments.submit')}</h2>
       <ErrorSummary errors={errors} labels={{ enfant: t('enrollments.child'), activite: t('enrollments.activity'), commentaire: t('enrollments.comment') }} />
       <form method="post" action={href(page, '/inscriptions')} novalidate>
@@ -145,7 +177,7 @@ function EnrollmentPage(props: { data: EnrollmentPageData; notice?: MessageKey |
           <ul class="fr-text--sm">
             {withDocuments.map((activity) => (
               <li key={activity.id}>
-                {activity.name} — {t('enrollments.documents', { documents: activity.documents! })}
+                {activity.name} — {t('enrollments.documents', { documents: documentsOf(activity) })}
               </li>
             ))}
           </ul>

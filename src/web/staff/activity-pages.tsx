@@ -388,6 +388,11 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: Notice 
             {t('setup.enrollments.link', { count: props.enrolledCount })}
           </ButtonLink>
         </li>
+        <li>
+          <ButtonLink href={href(page, `${base}/documents`)} variant="secondary" icon="fr-icon-file-text-line">
+            {t('staffDocuments.requirements.link')}
+          </ButtonLink>
+        </li>
       </ul>
 
       <h2 id="groupes">{t('setup.groups.title')}</h2>

@@ -25,6 +25,9 @@ import { BookingStatusBadge, noonOf } from './booking-components.js';
 import { Table } from '../components/dsfr/table.js';
 import { DecisionButton, splitAtColon, kindAndId, PerRow } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
+import { type Requirement, requirementsOfHouseholds } from '../../modules/document-space/requested-documents.js';
+import type { Scope } from '../../modules/scope.js';
+import { RequirementStatus } from '../components/required-documents.js';
 
 const PATH = '/gestion/validations';
 const SELECTION = 'selection';
@@ -58,8 +61,8 @@ interface Outcome {
 export function staffBookingValidationRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(PATH, { preHandler: requireStaff() }, async (request, reply) => {
-      const pending = await request.inScope((scope) => pendingDecisions(scope));
-      return reply.page(request.t('validations.title'), <ValidationsPage pending={pending} outcomes={[]} />);
+      const { pending, documents } = await request.inScope(async (scope) => withDocuments(scope, await pendingDecisions(scope)));
+      return reply.page(request.t('validations.title'), <ValidationsPage pending={pending} documents={documents} outcomes={[]} />);
     });
 
     app.post(PATH, { preHandler: requireStaff('manager'), schema: { body: DecisionForm } }, async (request, reply) => {
@@ -76,13 +79,13 @@ export function staffBookingValidationRoutes(): FastifyPluginAsyncTypebox {
       const reasonField = single ? `reason.${single.id}` : 'reason';
       const reason = form[reasonField] ?? '';
       const verdict: Verdict = verb === 'accept' ? { accept: true } : { accept: false, reason };
-      const { outcomes, pending } = await request.inScope(async (scope) => {
+      const { outcomes, pending, documents } = await request.inScope(async (scope) => {
         const before = await pendingDecisions(scope);
         const labels = labelsOf(before, request.t);
         const results = await decideMany(scope, items, verdict, mailContextOf(request));
         return {
           outcomes: results.map((outcome) => ({ ...outcome, label: labels.get(outcome.item.id) ?? request.t('validations.unknown') })),
-          pending: await pendingDecisions(scope),
+          ...(await withDocuments(scope, await pendingDecisions(scope))),
         };
       });
       if (single && outcomes[0]?.result === 'not_found') return reply.callNotFound();
@@ -99,6 +102,7 @@ export function staffBookingValidationRoutes(): FastifyPluginAsyncTypebox {
         request.t('validations.title'),
         <ValidationsPage
           pending={pending}
+          documents={documents}
           outcomes={reasonMissing ? [] : outcomes}
           accepted={verdict.accept}
           errors={errors}
@@ -110,6 +114,20 @@ export function staffBookingValidationRoutes(): FastifyPluginAsyncTypebox {
       );
     });
   };
+}
+
+/** The requests, and for each enrollment the documents its activity asks of the household, with where it stands. */
+async function withDocuments(scope: Scope, pending: PendingDecisions): Promise<{ pending: PendingDecisions; documents: Map<string, Requirement[]> }> {
+  const requirements = await requirementsOfHouseholds(scope, [...new Set(pending.enrollments.map((row) => row.household_id))]);
+  const documents = new Map(
+    pending.enrollments.map((row) => [
+      row.id,
+      requirements.filter(
+        (requirement) => requirement.householdId === row.household_id && requirement.activities.some((activity) => activity.id === row.activity_id),
+      ),
+    ]),
+  );
+  return { pending, documents };
 }
 
 /** A request named by a button or a ticked box, "<kind>:<id>" (the schema checked both). */
@@ -168,6 +186,8 @@ function Outcomes(props: { outcomes: Outcome[]; accepted: boolean }) {
 
 interface PageState {
   canDecide: boolean;
+  /** The documents each enrollment's activity asks of its household. */
+  documents: Map<string, Requirement[]>;
   errors: Record<string, string>;
   values: Record<string, string>;
   selected: string[];
@@ -176,6 +196,7 @@ interface PageState {
 
 function ValidationsPage(props: {
   pending: PendingDecisions;
+  documents: Map<string, Requirement[]>;
   outcomes: Outcome[];
   accepted?: boolean;
   errors?: Record<string, string>;
@@ -187,6 +208,7 @@ function ValidationsPage(props: {
   const { t } = page;
   const state: PageState = {
     canDecide: useCanChange(),
+    documents: props.documents,
     errors: props.errors ?? {},
     values: props.values ?? {},
     selected: props.selected ?? [],
@@ -485,6 +507,7 @@ function EnrollmentRequests(props: { rows: PendingDecisions['enrollments']; stat
               )}
               <br />
               <p class="fr-badge fr-badge--sm fr-badge--new">{t('enrollment.status.pending')}</p>
+              <EnrollmentDocuments requirements={props.state.documents.get(row.id) ?? []} />
             </td>
             <td>{fmt.dateTime(row.created_at)}</td>
             {props.state.canDecide && (
@@ -505,5 +528,25 @@ function EnrollmentRequests(props: { rows: PendingDecisions['enrollments']; stat
         );
       })}
     </RequestSection>
+  );
+}
+
+/** What the activity asks of the household before the enrollment, each with its state ("À fournir", "Refusé", "Valable"…). */
+function EnrollmentDocuments(props: { requirements: Requirement[] }) {
+  const { t } = usePage();
+  if (props.requirements.length === 0) return null;
+  return (
+    <div class="fr-mt-1w">
+      <p class="fr-text--sm fr-mb-1v">{t('staffDocuments.enrollmentDocuments')}</p>
+      <ul class="fr-text--sm fr-mb-0">
+        {props.requirements.map((requirement) => (
+          <li key={requirement.typeId}>
+            {requirement.label}
+            {t('punct.colon')}
+            <RequirementStatus state={requirement.state} />
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -32,6 +32,7 @@ import { PaymentTable } from './billing-payment-routes.js';
 import { InvoiceTable } from './billing-run-routes.js';
 import { STAFF_MESSAGES_PATH, writeToHouseholdPath } from './message-routes.js';
 import { useCanChange } from './staff-access.js';
+import { HouseholdDocumentsSection, type HouseholdDocumentsData } from './household-documents.js';
 
 export type HouseholdNotice = 'cree' | 'invitation' | 'deja-actif' | 'enregistre' | 'inchange' | 'cloture' | 'reouvert';
 
@@ -52,6 +53,7 @@ export interface HouseholdFile {
   history: HistoryEntry[];
   accounts: HouseholdAccount[];
   money: HouseholdMoney;
+  documents: HouseholdDocumentsData;
   today: string;
   settings: TenantSettings;
   notice: HouseholdNotice | undefined;
@@ -203,6 +205,8 @@ export function HouseholdPage(props: HouseholdFile) {
 
       <h2 id="billing">{t('staff.household.part.billing')}</h2>
       <Money householdId={record.household.id} money={props.money} />
+
+      <HouseholdDocumentsSection householdId={record.household.id} data={props.documents} />
 
       <h2 id="logins">{t('staff.household.part.logins')}</h2>
       <Logins householdId={record.household.id} accounts={props.accounts} />

@@ -19,6 +19,7 @@ import { href, usePage } from '../page-context.js';
 import { HouseholdPage, type HouseholdNotice } from './household-page.js';
 import { IdParams } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
+import { householdDocumentsOf } from './household-documents.js';
 
 /** The search's address: what staff typed. */
 const SearchQuery = Type.Object({ q: Type.Optional(Text) });
@@ -51,6 +52,7 @@ export function staffHouseholdRoutes(): FastifyPluginAsyncTypebox {
             invoices: await listInvoices(scope, { householdId: id }),
             payments: await listPayments(scope, { householdId: id }),
           },
+          documents: await householdDocumentsOf(scope, id),
           today: localDate(scope.now, tenant.time_zone),
         };
       });
