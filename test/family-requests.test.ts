@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addCapacityPool, addUnit, createActivity } from '../src/modules/activities/activity-setup.js';
 import { declareAbsence, decideAbsence } from '../src/modules/bookings/absences.js';
-import { decideBooking } from '../src/modules/bookings/booking-decisions.js';
+import { decideMany, type DecisionItem, type Verdict } from '../src/modules/bookings/booking-decisions.js';
 import { requestBookings, type BookingContext } from '../src/modules/bookings/booking-requests.js';
 import { cancelBooking } from '../src/modules/bookings/cancellations.js';
 import { weekdayOf, eachDay } from '../src/modules/calendar/calendar-dates.js';
@@ -17,6 +17,12 @@ const context: BookingContext = {
   timeZone: 'Europe/Paris',
 };
 const MAIL = { tenantName: 'Ville', baseUrl: 'http://localhost/ville' };
+
+/** One request decided by staff, as the validations page decides it. */
+async function decideOne(scope: Scope, item: DecisionItem, verdict: Verdict) {
+  const [outcome] = await decideMany(scope, [item], verdict, MAIL);
+  return outcome!.result;
+}
 /** The canteen's days booked at once: every school day from 1 to 18 December but Wednesdays. */
 const CANTEEN_DAYS = eachDay('2026-12-01', '2026-12-18').filter((day) => [1, 2, 4, 5].includes(weekdayOf(day)));
 
@@ -127,8 +133,8 @@ describe('Mes demandes lists everything the family asked: bookings, cancellation
       await bookingId(theo, setUp.day, '2026-12-16'),
       await bookingId(ines, setUp.day, '2026-12-09'),
     ];
-    for (const id of [second, sixteenth]) assert.equal(await asStaff((scope) => decideBooking(scope, { kind: 'booking', id }, { accept: true }, MAIL)), 'done');
-    assert.equal(await asStaff((scope) => decideBooking(scope, { kind: 'booking', id: ninth }, { accept: false, reason: 'Dossier incomplet' }, MAIL)), 'done');
+    for (const id of [second, sixteenth]) assert.equal(await asStaff((scope) => decideOne(scope, { kind: 'booking', id }, { accept: true })), 'done');
+    assert.equal(await asStaff((scope) => decideOne(scope, { kind: 'booking', id: ninth }, { accept: false, reason: 'Dossier incomplet' })), 'done');
     // 4 November: two canteen days cancelled at once; the two Wednesdays asked to be cancelled.
     at('2026-11-04T08:00:00Z');
     for (const day of ['2026-12-07', '2026-12-08']) {
@@ -144,10 +150,7 @@ describe('Mes demandes lists everything the family asked: bookings, cancellation
     );
     // 5 November: the service refuses the second.
     at('2026-11-05T08:00:00Z');
-    assert.equal(
-      await asStaff((scope) => decideBooking(scope, { kind: 'cancellation', id: sixteenth }, { accept: false, reason: 'Sortie déjà payée' }, MAIL)),
-      'done',
-    );
+    assert.equal(await asStaff((scope) => decideOne(scope, { kind: 'cancellation', id: sixteenth }, { accept: false, reason: 'Sortie déjà payée' })), 'done');
     // 6 and 7 November: two absences declared, the first not excused; then an enrollment asked.
     at('2026-11-06T08:00:00Z');
     const absence = { file: null, fileTooLarge: false, comment: undefined };

@@ -4,6 +4,7 @@ import { SYSTEM } from '../modules/actor.js';
 import { requestBookingsTogether, type BookingSubmission, type ChoiceResult } from '../modules/bookings/booking-requests.js';
 import { choiceLabels, type ChoiceLabels } from '../modules/bookings/choice-labels.js';
 import type { Tenant } from '../modules/tenancy/tenant-directory.js';
+import { tenantPublicBase } from '../modules/tenancy/tenants.js';
 import type { Services } from '../services.js';
 import { bookingContextOf } from './booking-context.js';
 import { BatchGate, type BatchGateOptions, type BatchRunner } from './load-shedding.js';
@@ -42,9 +43,19 @@ export function bookingTurn(services: Services): BatchRunner<GatedSubmission, Bo
   return async (items) => {
     const { tenant } = items[0]!;
     const submissions = items.map((item) => item.submission);
-    return inTenant(services.db.priority, tenant.id, async (tx) => {
+    let emailQueued = false;
+    const answers = await inTenant(services.db.priority, tenant.id, async (tx) => {
       // Each submission carries the actor who sent it, checked on its own; the turn is nobody's.
-      const scope = { tx, tenantId: tenant.id, actor: SYSTEM, now: services.clock.now() };
+      const scope = {
+        tx,
+        tenantId: tenant.id,
+        actor: SYSTEM,
+        now: services.clock.now(),
+        publicBase: tenantPublicBase(services.config.publicUrl, tenant),
+        afterCommit: () => {
+          emailQueued = true;
+        },
+      };
       const answers = await requestBookingsTogether(scope, await bookingContextOf(services, scope, tenant), submissions);
       const labels = await choiceLabels(
         scope,
@@ -53,6 +64,9 @@ export function bookingTurn(services: Services): BatchRunner<GatedSubmission, Bo
       );
       return answers.map((results) => (results ? { results, labels } : null));
     });
+    // The waiting-list emails of the turn leave at once rather than at the next sweep.
+    if (emailQueued) services.mail.wake();
+    return answers;
   };
 }
 

@@ -22,6 +22,11 @@ export async function emailsTo(portal: TestPortal, tenant: Tenant, address: stri
   }));
 }
 
+/** The subjects of the emails sent to one address (any order: a frozen clock gives them one instant). */
+export async function subjectsTo(portal: TestPortal, tenant: Tenant, address: string): Promise<string[]> {
+  return (await emailsTo(portal, tenant, address)).map((email) => email.subject);
+}
+
 /** The path (inside the portal) of the first link of an email that points to `pathPrefix`. */
 export function linkIn(text: string, pathPrefix: string): string {
   const match = new RegExp(`https?://[^\\s/]+(${pathPrefix}[^\\s]*)`).exec(text);

@@ -203,4 +203,31 @@ export const bookingOperations = {
   'mail.waitlist.refused.subject': 'Waiting list: request refused for {child} — {tenant}',
   'mail.waitlist.refused.body':
     '{child} was on the waiting list on {date} ({activity}, {unit}). The service will not be able to give a place that day, for this reason:\n\n{reason}\n\nYou can find your requests in “My requests”:\n{link}',
+  'mail.news.more': '… and more on the portal.',
+  'mail.decisions.subject': 'The service answered your requests — {tenant}',
+  'mail.decisions.body': 'The service answered your requests:\n\n{lines}\n\nYou can find them in “My requests”:\n{link}',
+  'mail.decisions.line.booking.accepted': '{child}, {date} ({activity}, {unit}): booking accepted',
+  'mail.decisions.line.booking.refused': '{child}, {date} ({activity}, {unit}): booking refused — {reason}',
+  'mail.decisions.line.cancellation.accepted': '{child}, {date} ({activity}, {unit}): cancellation accepted, the day is not billed',
+  'mail.decisions.line.cancellation.refused': '{child}, {date} ({activity}, {unit}): cancellation refused, the day stays booked — {reason}',
+  'mail.decisions.line.enrollment.accepted': '{child}, “{activity}”: enrolment accepted',
+  'mail.decisions.line.enrollment.acceptedInGroup': '{child}, “{activity}”: enrolment accepted, in the group “{group}”',
+  'mail.decisions.line.enrollment.refused': '{child}, “{activity}”: enrolment refused — {reason}',
+  'mail.decisions.line.absence.excused': '{child}, absence from {from} to {to}: excused, not billed',
+  'mail.decisions.line.absence.refused': '{child}, absence from {from} to {to}: not excused — {reason}',
+  'mail.decisions.line.request.accepted': 'Request to change your record: accepted',
+  'mail.decisions.line.request.refused': 'Request to change your record: refused — {reason}',
+  'mail.waitlist.placed.subject': 'Waiting list for {child} — {tenant}',
+  'mail.waitlist.placed.body':
+    'There is no place left on {date} ({activity}, {unit}): your request for {child} is on the waiting list, rank {rank}. We will write to you if a place frees up.\n\nYour planning:\n{link}',
+  'mail.waitlist.placed.line': '{child}, {date} ({activity}, {unit}): waiting list, rank {rank}',
+  'mail.waitlist.many.subject': 'Requests on the waiting list — {tenant}',
+  'mail.waitlist.many.body':
+    'There is no place left on these days: the following requests are on the waiting list. We will write to you if a place frees up.\n\n{lines}\n\nYour planning:\n{link}',
+  'mail.closure.subject': 'The service closes: bookings cancelled — {tenant}',
+  'mail.closure.body':
+    'The service will be closed ({reason}). The following bookings and requests are cancelled; they will not be billed:\n\n{lines}\n\nYour planning:\n{link}',
+  'mail.closure.line.booked': '{child}, {date} ({activity}, {unit}): booking cancelled',
+  'mail.closure.line.requested': '{child}, {date} ({activity}, {unit}): booking request cancelled',
+  'mail.closure.line.waiting': '{child}, {date} ({activity}, {unit}): waiting-list request cancelled',
 } satisfies Record<keyof typeof fr, string>;

@@ -203,4 +203,31 @@ export const bookingOperations = {
   'mail.waitlist.refused.subject': 'Liste d’attente : demande refusée pour {child} — {tenant}',
   'mail.waitlist.refused.body':
     '{child} était en liste d’attente le {date} ({activity}, {unit}). Le service ne pourra pas lui donner de place ce jour-là, pour la raison suivante :\n\n{reason}\n\nVous pouvez retrouver vos demandes dans « Mes demandes » :\n{link}',
+  'mail.news.more': '… et la suite sur le portail.',
+  'mail.decisions.subject': 'Réponses du service à vos demandes — {tenant}',
+  'mail.decisions.body': 'Le service a répondu à vos demandes :\n\n{lines}\n\nVous pouvez les retrouver dans « Mes demandes » :\n{link}',
+  'mail.decisions.line.booking.accepted': '{child}, {date} ({activity}, {unit}) : réservation acceptée',
+  'mail.decisions.line.booking.refused': '{child}, {date} ({activity}, {unit}) : réservation refusée — {reason}',
+  'mail.decisions.line.cancellation.accepted': '{child}, {date} ({activity}, {unit}) : annulation acceptée, journée non facturée',
+  'mail.decisions.line.cancellation.refused': '{child}, {date} ({activity}, {unit}) : annulation refusée, la journée reste réservée — {reason}',
+  'mail.decisions.line.enrollment.accepted': '{child}, « {activity} » : inscription acceptée',
+  'mail.decisions.line.enrollment.acceptedInGroup': '{child}, « {activity} » : inscription acceptée, dans le groupe « {group} »',
+  'mail.decisions.line.enrollment.refused': '{child}, « {activity} » : inscription refusée — {reason}',
+  'mail.decisions.line.absence.excused': '{child}, absence du {from} au {to} : excusée, non facturée',
+  'mail.decisions.line.absence.refused': '{child}, absence du {from} au {to} : non excusée — {reason}',
+  'mail.decisions.line.request.accepted': 'Demande de modification de votre dossier : acceptée',
+  'mail.decisions.line.request.refused': 'Demande de modification de votre dossier : refusée — {reason}',
+  'mail.waitlist.placed.subject': 'Liste d’attente pour {child} — {tenant}',
+  'mail.waitlist.placed.body':
+    'Il n’y a plus de place le {date} ({activity}, {unit}) : votre demande pour {child} est en liste d’attente, rang {rank}. Nous vous écrirons si une place se libère.\n\nVotre planning :\n{link}',
+  'mail.waitlist.placed.line': '{child}, {date} ({activity}, {unit}) : liste d’attente, rang {rank}',
+  'mail.waitlist.many.subject': 'Demandes en liste d’attente — {tenant}',
+  'mail.waitlist.many.body':
+    'Il n’y a plus de place ces jours-là : vos demandes suivantes sont en liste d’attente. Nous vous écrirons si une place se libère.\n\n{lines}\n\nVotre planning :\n{link}',
+  'mail.closure.subject': 'Fermeture du service : réservations annulées — {tenant}',
+  'mail.closure.body':
+    'Le service sera fermé ({reason}). Les réservations et demandes suivantes sont annulées ; elles ne vous seront pas facturées :\n\n{lines}\n\nVotre planning :\n{link}',
+  'mail.closure.line.booked': '{child}, {date} ({activity}, {unit}) : réservation annulée',
+  'mail.closure.line.requested': '{child}, {date} ({activity}, {unit}) : demande de réservation annulée',
+  'mail.closure.line.waiting': '{child}, {date} ({activity}, {unit}) : demande en liste d’attente annulée',
 } as const;

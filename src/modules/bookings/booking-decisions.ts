@@ -3,8 +3,8 @@ import { sql } from 'kysely';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { loadActivityDefinition, poolsFor } from '../activities/activity-definitions.js';
 import { recordAudit } from '../audit/audit-log.js';
-import { composeEmail, mailIn, type MailSender } from '../notifications/compose-email.js';
-import { queueEmail } from '../notifications/outbox.js';
+import type { MailSender } from '../notifications/compose-email.js';
+import { decisionBatch, type FamilyNews, type News } from '../notifications/family-news.js';
 import type { Scope } from '../scope.js';
 import { PAGES } from '../page-paths.js';
 import { moveBooking } from './booking-transitions.js';
@@ -171,12 +171,12 @@ async function lockBooking(scope: Scope, bookingId: string): Promise<LockedBooki
     .executeTakeFirst();
 }
 
-/** Accepts or refuses a booking request ('booking') or a cancellation request ('cancellation'). */
+/** Accepts or refuses a booking request ('booking') or a cancellation request ('cancellation'); the family's news joins `news`. */
 export async function decideBooking(
   scope: Scope,
   item: { kind: 'booking' | 'cancellation'; id: string },
   verdict: Verdict,
-  mail: MailSender,
+  news: FamilyNews,
 ): Promise<DecisionResult> {
   if (!may(scope, 'service.manage')) return refusal(scope);
   if (!verdict.accept && verdict.reason.trim() === '') return 'reason_required';
@@ -204,21 +204,29 @@ export async function decideBooking(
     objectId: booking.id,
     details: { householdId: booking.household_id, day: booking.day, ...(reason ? { reason } : {}) },
   });
-  const [subject, body] = BOOKING_MAILS[item.kind][verdict.accept ? 'accepted' : 'refused'];
-  await tellHousehold(scope, booking.household_id, mail, subject, body, { ...(await bookingWords(scope, booking.id)), reason: reason ?? '' });
+  const [subject, body, line] = BOOKING_MAILS[item.kind][verdict.accept ? 'accepted' : 'refused'];
+  news.add(booking.household_id, decisionNews(subject, body, line, { ...(await bookingWords(scope, booking.id)), reason: reason ?? '' }));
   return 'done';
 }
 
-const BOOKING_MAILS: Record<'booking' | 'cancellation', Record<'accepted' | 'refused', [MessageKey, MessageKey]>> = {
+/** Each decision's own email (subject, body) and its line in the email of a batch. */
+type DecisionMail = [MessageKey, MessageKey, MessageKey];
+
+const BOOKING_MAILS: Record<'booking' | 'cancellation', Record<'accepted' | 'refused', DecisionMail>> = {
   booking: {
-    accepted: ['mail.booking.accepted.subject', 'mail.booking.accepted.body'],
-    refused: ['mail.booking.refused.subject', 'mail.booking.refused.body'],
+    accepted: ['mail.booking.accepted.subject', 'mail.booking.accepted.body', 'mail.decisions.line.booking.accepted'],
+    refused: ['mail.booking.refused.subject', 'mail.booking.refused.body', 'mail.decisions.line.booking.refused'],
   },
   cancellation: {
-    accepted: ['mail.cancellation.accepted.subject', 'mail.cancellation.accepted.body'],
-    refused: ['mail.cancellation.refused.subject', 'mail.cancellation.refused.body'],
+    accepted: ['mail.cancellation.accepted.subject', 'mail.cancellation.accepted.body', 'mail.decisions.line.cancellation.accepted'],
+    refused: ['mail.cancellation.refused.subject', 'mail.cancellation.refused.body', 'mail.decisions.line.cancellation.refused'],
   },
 };
+
+/** A decision told to the family: alone, its own email; with others of the same batch, a line of one email. */
+function decisionNews(subject: MessageKey, body: MessageKey, line: MessageKey, params: Record<string, string>): News {
+  return { line, params, alone: { subject, body, link: PAGES.requests } };
+}
 
 /** The words an email about a booking needs: the child, the activity, the unit and the day. */
 async function bookingWords(scope: Scope, bookingId: string) {
@@ -233,35 +241,11 @@ async function bookingWords(scope: Scope, bookingId: string) {
   return { child: row.first_name, unit: row.unit_name, activity: row.activity_name, date: formatCalendarDate(row.day) };
 }
 
-/** Every active account of the household is told, each in the language it last used. */
-async function tellHousehold(
-  scope: Scope,
-  householdId: string,
-  mail: MailSender,
-  subject: MessageKey,
-  body: MessageKey,
-  params: Record<string, string>,
-): Promise<void> {
-  const accounts = await scope.tx
-    .selectFrom('accounts')
-    .select(['email', 'display_name', 'locale'])
-    .where('household_id', '=', householdId)
-    .where('status', '=', 'active')
-    .execute();
-  for (const account of accounts) {
-    const localized = mailIn(mail, account.locale);
-    await queueEmail(
-      scope,
-      composeEmail(localized, { address: account.email, name: account.display_name }, subject, body, { ...params, link: `${mail.baseUrl}${PAGES.requests}` }),
-    );
-  }
-}
-
 // --- enrollments ---------------------------------------------------------------------------------
 
 /** Accepts an enrollment request in a group of the activity (required when it has groups), or refuses it. */
-/** Excuses an absence (its booked days become excused absences, not billed) or refuses it; the family is told. */
-export async function decideAbsenceRequest(scope: Scope, absenceId: string, verdict: Verdict, mail: MailSender): Promise<DecisionResult> {
+/** Excuses an absence (its booked days become excused absences, not billed) or refuses it; the family's news joins `news`. */
+export async function decideAbsenceRequest(scope: Scope, absenceId: string, verdict: Verdict, news: FamilyNews): Promise<DecisionResult> {
   const absence = await scope.tx
     .selectFrom('absence_declarations as a')
     .innerJoin('persons as p', 'p.id', 'a.child_id')
@@ -277,13 +261,11 @@ export async function decideAbsenceRequest(scope: Scope, absenceId: string, verd
     to: formatCalendarDate(absence.last_day),
     reason: verdict.accept ? '' : verdict.reason.trim(),
   };
-  await tellHousehold(
-    scope,
+  news.add(
     absence.household_id,
-    mail,
-    verdict.accept ? 'mail.absence.excused.subject' : 'mail.absence.refused.subject',
-    verdict.accept ? 'mail.absence.excused.body' : 'mail.absence.refused.body',
-    params,
+    verdict.accept
+      ? decisionNews('mail.absence.excused.subject', 'mail.absence.excused.body', 'mail.decisions.line.absence.excused', params)
+      : decisionNews('mail.absence.refused.subject', 'mail.absence.refused.body', 'mail.decisions.line.absence.refused', params),
   );
   return 'done';
 }
@@ -292,7 +274,7 @@ export async function decideEnrollmentRequest(
   scope: Scope,
   enrollmentId: string,
   verdict: Verdict & { groupId?: string | null },
-  mail: MailSender,
+  news: FamilyNews,
 ): Promise<DecisionResult> {
   if (!may(scope, 'service.manage')) return refusal(scope);
   const enrollment = await scope.tx
@@ -318,18 +300,14 @@ export async function decideEnrollmentRequest(
   const result = await decideEnrollment(scope, enrollmentId, verdict.accept ? { accept: true, groupId } : { accept: false, reason: verdict.reason });
   if (result !== 'done') return result;
   const params = { child: enrollment.first_name, activity: enrollment.activity_name, group: groupName, reason: verdict.accept ? '' : verdict.reason.trim() };
-  if (verdict.accept) {
-    await tellHousehold(
-      scope,
-      enrollment.household_id,
-      mail,
-      'mail.enrollment.accepted.subject',
-      groupName ? 'mail.enrollment.acceptedInGroup.body' : 'mail.enrollment.accepted.body',
-      params,
-    );
-  } else {
-    await tellHousehold(scope, enrollment.household_id, mail, 'mail.enrollment.refused.subject', 'mail.enrollment.refused.body', params);
-  }
+  news.add(
+    enrollment.household_id,
+    !verdict.accept
+      ? decisionNews('mail.enrollment.refused.subject', 'mail.enrollment.refused.body', 'mail.decisions.line.enrollment.refused', params)
+      : groupName
+        ? decisionNews('mail.enrollment.accepted.subject', 'mail.enrollment.acceptedInGroup.body', 'mail.decisions.line.enrollment.acceptedInGroup', params)
+        : decisionNews('mail.enrollment.accepted.subject', 'mail.enrollment.accepted.body', 'mail.decisions.line.enrollment.accepted', params),
+  );
   return 'done';
 }
 
@@ -338,7 +316,7 @@ export async function decideEnrollmentRequest(
 /**
  * Several requests decided at once with one verdict (one reason for refusals), in the caller's
  * transaction: each is decided as if alone, one that cannot be does not stop the others, and
- * each result is reported.
+ * each result is reported. Each household gets one email listing its decisions.
  */
 export async function decideMany(
   scope: Scope,
@@ -348,17 +326,19 @@ export async function decideMany(
 ): Promise<{ item: DecisionItem; result: DecisionResult }[]> {
   const results: { item: DecisionItem; result: DecisionResult }[] = [];
   const seen = new Set<string>();
+  const news = decisionBatch();
   for (const item of items) {
     if (seen.has(item.id)) continue;
     seen.add(item.id);
     const result =
       item.kind === 'enrollment'
-        ? await decideEnrollmentRequest(scope, item.id, { ...verdict, groupId: item.groupId ?? null }, mail)
+        ? await decideEnrollmentRequest(scope, item.id, { ...verdict, groupId: item.groupId ?? null }, news)
         : item.kind === 'absence'
-          ? await decideAbsenceRequest(scope, item.id, verdict, mail)
-          : await decideBooking(scope, { kind: item.kind, id: item.id }, verdict, mail);
+          ? await decideAbsenceRequest(scope, item.id, verdict, news)
+          : await decideBooking(scope, { kind: item.kind, id: item.id }, verdict, news);
     results.push({ item, result });
   }
+  await news.send(scope, mail);
   return results;
 }
 
@@ -427,9 +407,14 @@ export async function refuseWaiting(scope: Scope, bookingId: string, reason: str
     objectId: booking.id,
     details: { householdId: booking.household_id, day: booking.day, rank: booking.waitlist_rank, reason: reason.trim() },
   });
-  await tellHousehold(scope, booking.household_id, mail, 'mail.waitlist.refused.subject', 'mail.waitlist.refused.body', {
-    ...(await bookingWords(scope, booking.id)),
-    reason: reason.trim(),
-  });
+  const news = decisionBatch();
+  news.add(
+    booking.household_id,
+    decisionNews('mail.waitlist.refused.subject', 'mail.waitlist.refused.body', 'mail.decisions.line.booking.refused', {
+      ...(await bookingWords(scope, booking.id)),
+      reason: reason.trim(),
+    }),
+  );
+  await news.send(scope, mail);
   return 'done';
 }

@@ -22,6 +22,7 @@ import { childrenOf, hasPendingEnrollment, insertBookings, liveBookingsOf, units
 import { allocatePlaces, giveBackAllocated, lockDayCounters, writeCounters, type LockedCounters, type PlaceRequest, type PlaceResult } from './places.js';
 import { may } from '../access.js';
 import { basketToFill, type Basket } from './baskets.js';
+import { tellWaitlisted } from './waitlist.js';
 
 /**
  * The booking pipeline. Every rule is checked here, on the server, inside the caller's single
@@ -184,6 +185,23 @@ export async function requestBookingsTogether(scope: Scope, context: BookingCont
 
   const accepted = [...verdicts.keys()].filter((entry) => verdicts.get(entry) === null);
   const outcomes = await placeChoices(scope, accepted);
+  await tellWaitlisted(
+    scope,
+    [...outcomes].flatMap(([entry, outcome]) =>
+      outcome.kind === 'waitlisted'
+        ? [
+            {
+              householdId: entry.submission.householdId,
+              childId: entry.choice.childId,
+              day: entry.choice.day,
+              activityName: entry.definition.activity.name,
+              unitName: entry.definition.units.find((unit) => unit.id === entry.choice.unitId)!.name,
+              rank: outcome.rank,
+            },
+          ]
+        : [],
+    ),
+  );
   return submissions.map((submission) => {
     const mine = asked.get(submission);
     if (!mine) return null;

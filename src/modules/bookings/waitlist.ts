@@ -3,6 +3,7 @@ import { loadActivityDefinition, poolsFor, type ActivityDefinition } from '../ac
 import { SYSTEM } from '../actor.js';
 import { formatters } from '../../i18n/catalogue.js';
 import { composeEmail, mailIn } from '../notifications/compose-email.js';
+import { FamilyNews, mailSenderOf } from '../notifications/family-news.js';
 import { queueEmail } from '../notifications/outbox.js';
 import { PAGES } from '../page-paths.js';
 import type { Scope } from '../scope.js';
@@ -110,6 +111,49 @@ export async function promote(scope: Scope, definition: ActivityDefinition, book
   await moveBooking(scope, booking, to, { holdsPools: heldPools, offerExpiresAt, reason: null });
   await renumberWaitlist(scope.tx, booking.unit_id, booking.day, booking.group_id, booking.waitlist_rank ?? 0);
   await tellFamily(scope, booking, offered ? 'offered' : 'promoted', offerExpiresAt);
+}
+
+/** A choice put on a waiting list, in the words of its email. */
+export interface WaitlistPlacement {
+  householdId: string;
+  childId: string;
+  day: string;
+  activityName: string;
+  unitName: string;
+  rank: number;
+}
+
+/**
+ * The families whose choices went on a waiting list are told, one email per household for the
+ * whole form: the day, the unit and the rank, and that they will hear of a place freed.
+ */
+export async function tellWaitlisted(scope: Scope, placements: WaitlistPlacement[]): Promise<void> {
+  if (placements.length === 0) return;
+  const children = await scope.tx
+    .selectFrom('persons')
+    .select(['id', 'first_name'])
+    .where('id', 'in', [...new Set(placements.map((placement) => placement.childId))])
+    .execute();
+  const names = new Map(children.map((child) => [child.id, child.first_name]));
+  const news = new FamilyNews({ subject: 'mail.waitlist.many.subject', body: 'mail.waitlist.many.body', link: PAGES.planning });
+  for (const placement of placements) {
+    news.add(placement.householdId, {
+      line: 'mail.waitlist.placed.line',
+      params: {
+        child: names.get(placement.childId) ?? '',
+        date: formatCalendarDate(placement.day),
+        activity: placement.activityName,
+        unit: placement.unitName,
+        rank: placement.rank,
+      },
+      alone: {
+        subject: 'mail.waitlist.placed.subject',
+        body: 'mail.waitlist.placed.body',
+        link: `${PAGES.planning}?enfant=${placement.childId}&mois=${placement.day.slice(0, 7)}`,
+      },
+    });
+  }
+  await news.send(scope, await mailSenderOf(scope));
 }
 
 /** What the family of a waiting booking is told by email: a place given, offered, or an offer gone. */

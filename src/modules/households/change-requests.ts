@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit-log.js';
-import { composeEmail, mailIn, type MailSender } from '../notifications/compose-email.js';
-import { queueEmail } from '../notifications/outbox.js';
+import type { MailSender } from '../notifications/compose-email.js';
+import { decisionBatch, type FamilyNews } from '../notifications/family-news.js';
 import type { Scope } from '../scope.js';
 import { PAGES } from '../page-paths.js';
 import type { TenantSettings } from '../tenancy/tenancy.tables.js';
@@ -349,11 +349,20 @@ export async function withdrawRequest(scope: Scope, requestId: string): Promise<
 export type Decision = { accept: true } | { accept: false; reason: string };
 export type DecisionResult = 'done' | 'not_found' | 'already_decided' | 'reason_required' | 'forbidden' | 'email_taken';
 
+/** Staff decide one request; the family is told by email. */
+export async function decideRequest(scope: Scope, requestId: string, decision: Decision, mail: MailSender): Promise<DecisionResult> {
+  const news = decisionBatch();
+  const result = await decideRequestInBatch(scope, requestId, decision, news);
+  await news.send(scope, mail);
+  return result;
+}
+
 /**
  * Staff decide a request; on acceptance its change is applied in the same transaction. A request
- * is decided once, even when two staff members decide it at the same moment.
+ * is decided once, even when two staff members decide it at the same moment. The family's news
+ * joins `news`, sent by the caller once the batch is decided.
  */
-export async function decideRequest(scope: Scope, requestId: string, decision: Decision, mail: MailSender): Promise<DecisionResult> {
+export async function decideRequestInBatch(scope: Scope, requestId: string, decision: Decision, news: FamilyNews): Promise<DecisionResult> {
   if (!may(scope, 'service.manage')) return refusal(scope);
   if (!decision.accept && decision.reason.trim() === '') return 'reason_required';
   const request = await scope.tx.selectFrom('change_requests').selectAll().where('id', '=', requestId).forUpdate().executeTakeFirst();
@@ -381,7 +390,20 @@ export async function decideRequest(scope: Scope, requestId: string, decision: D
     objectId: requestId,
     details: { householdId: request.household_id, kind: request.kind, ...(decision.accept ? {} : { reason: decision.reason.trim() }) },
   });
-  await tellFamily(scope, request.household_id, decision, mail);
+  news.add(
+    request.household_id,
+    decision.accept
+      ? {
+          line: 'mail.decisions.line.request.accepted',
+          params: {},
+          alone: { subject: 'mail.request.accepted.subject', body: 'mail.request.accepted.body', link: PAGES.requests },
+        }
+      : {
+          line: 'mail.decisions.line.request.refused',
+          params: { reason: decision.reason.trim() },
+          alone: { subject: 'mail.request.refused.subject', body: 'mail.request.refused.body', link: PAGES.requests },
+        },
+  );
   return 'done';
 }
 
@@ -437,26 +459,4 @@ async function addMember(scope: Scope, householdId: string, role: MemberRole, fi
     .values({ tenant_id: scope.tenantId, household_id: householdId, person_id: person.id, role, quality: null })
     .execute();
   return person.id;
-}
-
-/** Every account of the household is told, each in the language of its last visit. */
-async function tellFamily(scope: Scope, householdId: string, decision: Decision, mail: MailSender): Promise<void> {
-  const accounts = await scope.tx
-    .selectFrom('accounts')
-    .select(['email', 'display_name', 'locale'])
-    .where('household_id', '=', householdId)
-    .where('status', '=', 'active')
-    .execute();
-  for (const account of accounts) {
-    const localized = mailIn(mail, account.locale);
-    const email = decision.accept
-      ? composeEmail(localized, { address: account.email, name: account.display_name }, 'mail.request.accepted.subject', 'mail.request.accepted.body', {
-          link: `${mail.baseUrl}${PAGES.requests}`,
-        })
-      : composeEmail(localized, { address: account.email, name: account.display_name }, 'mail.request.refused.subject', 'mail.request.refused.body', {
-          reason: decision.reason.trim(),
-          link: `${mail.baseUrl}${PAGES.requests}`,
-        });
-    await queueEmail(scope, email);
-  }
 }
