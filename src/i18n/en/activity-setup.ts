@@ -256,4 +256,20 @@ export const activitySetup = {
   'setup.enrollments.noChildFound': 'No child to enroll for “{query}”.',
   'setup.enrollments.childChoice': '{child} — household {number} {household}',
   'setup.enrollments.enroll': 'Enroll',
+  'setup.inUse.periodBookings':
+    'Cannot delete: the days of this period hold bookings (number: {count}), which deleting it would leave without a period. To stop taking bookings, bring its closing date forward instead; to cancel these days, add a closure in the Calendar: it cancels the bookings without billing them and tells the families.',
+  'setup.inUse.applications':
+    'Cannot delete: families applied to the lottery of this period (applications: {count}), and deleting it would erase them. Bring its closing date forward instead.',
+  'setup.deleteConfirm.title': 'Delete “{name}”?',
+  'setup.deleteConfirm.confirm': 'Delete for good',
+  'setup.deleteConfirm.back': 'Delete nothing, go back',
+  'setup.periods.deleteConsequence': 'Families will no longer be able to book the days of this period. No booking is on its days: nothing else changes.',
+  'setup.units.deleteConsequence':
+    'The unit leaves the activity, with the places it alone counts and its tariffs; the other units forget it in their rules. No booking is on it.',
+  'setup.groups.deleteConsequence': 'The group leaves the activity, its periods and its places. No child is enrolled in it and no place is taken in it.',
+  'setup.places.deleteConsequence': 'These places go: the units they counted are no longer limited by them. No place is taken in them from today on.',
+  'calendar.holidays.deleteConsequence':
+    'These days become school days again: the school-day activities open to bookings again, the holiday ones close (bookings already made stay).',
+  'calendar.closures.deleteConsequence':
+    'These days open to bookings again. The bookings this closure cancelled stay cancelled and unbilled: families may book again.',
 } satisfies Record<keyof typeof fr, string>;

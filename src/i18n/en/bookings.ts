@@ -160,4 +160,5 @@ export const bookings = {
   'mail.waitlist.offerExpired.subject': 'The place offered for {child} was not confirmed — {tenant}',
   'mail.waitlist.offerExpired.body':
     'The place offered on {date} for {child} ({activity}, {unit}) was not confirmed in time: it has been offered to the next family. You can book again from your space if places remain:\n{link}',
+  'bookings.closedCancelled': 'Booking cancelled by the service, closed that day: not billed',
 } satisfies Record<keyof typeof fr, string>;

@@ -260,4 +260,23 @@ export const activitySetup = {
   'setup.enrollments.noChildFound': 'Aucun enfant à inscrire pour « {query} ».',
   'setup.enrollments.childChoice': '{child} — foyer {number} {household}',
   'setup.enrollments.enroll': 'Inscrire',
+  'setup.inUse.periodBookings':
+    'Suppression impossible : les jours de cette période portent des réservations (nombre : {count}), que la suppression laisserait sans période. Pour ne plus prendre de réservations, avancez plutôt sa date de fermeture ; pour annuler ces jours, ajoutez une fermeture dans le Calendrier : elle annule les réservations sans les facturer et prévient les familles.',
+  'setup.inUse.applications':
+    'Suppression impossible : des familles ont candidaté au tirage au sort de cette période (candidatures : {count}), et la suppression les effacerait. Avancez plutôt sa date de fermeture.',
+  'setup.deleteConfirm.title': 'Supprimer « {name} » ?',
+  'setup.deleteConfirm.confirm': 'Supprimer définitivement',
+  'setup.deleteConfirm.back': 'Ne rien supprimer, revenir',
+  'setup.periods.deleteConsequence':
+    'Les familles ne pourront plus réserver les jours de cette période. Aucune réservation ne porte sur ses jours : rien d’autre ne change.',
+  'setup.units.deleteConsequence':
+    'La prestation disparaît de l’activité, avec ses places à elle seule et ses tarifs ; les autres prestations l’oublient dans leurs règles. Aucune réservation ne porte sur elle.',
+  'setup.groups.deleteConsequence':
+    'Le groupe disparaît de l’activité, de ses périodes et de ses places. Aucun enfant n’y est inscrit et aucune place n’y est prise.',
+  'setup.places.deleteConsequence':
+    'Ces places disparaissent : les prestations qu’elles comptaient ne sont plus limitées par elles. Aucune place n’y est prise à partir d’aujourd’hui.',
+  'calendar.holidays.deleteConsequence':
+    'Ces jours redeviennent des jours d’école : les activités des jours d’école y rouvrent aux réservations, celles des vacances s’y ferment (les réservations déjà faites restent).',
+  'calendar.closures.deleteConsequence':
+    'Ces jours rouvrent aux réservations. Les réservations que cette fermeture a annulées restent annulées et non facturées : les familles peuvent réserver à nouveau.',
 };

@@ -162,4 +162,5 @@ export const bookings = {
   'mail.waitlist.offerExpired.subject': 'La place proposée pour {child} n’a pas été confirmée — {tenant}',
   'mail.waitlist.offerExpired.body':
     'La place proposée le {date} pour {child} ({activity}, {unit}) n’a pas été confirmée à temps : elle a été proposée à la famille suivante. Vous pouvez réserver à nouveau depuis votre espace s’il reste des places :\n{link}',
+  'bookings.closedCancelled': 'Réservation annulée par le service, fermé ce jour-là : non facturée',
 } as const;

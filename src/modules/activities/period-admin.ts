@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit-log.js';
 import { localDate } from '../calendar/local-date.js';
 import type { Scope } from '../scope.js';
@@ -123,9 +124,39 @@ export async function savePeriod(scope: Scope, activityId: string, periodId: str
   return { kind: 'saved', id: periodId };
 }
 
-/** Deletes a booking period; bookings already made in it stay as they are. */
+/**
+ * Deletes a booking period that nobody used. A period whose days hold live bookings, or that
+ * families applied to (a lottery's applications go with their period), is refused: staff close it
+ * earlier instead, or close its days (a closure cancels and tells the families).
+ */
 export async function deletePeriod(scope: Scope, activityId: string, periodId: string): Promise<DeleteResult> {
   if (!may(scope, 'service.manage')) return { kind: 'forbidden' };
+  const period = await scope.tx
+    .selectFrom('booking_periods')
+    .select(['first_day', 'last_day', 'group_ids'])
+    .where('id', '=', periodId)
+    .where('activity_id', '=', activityId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!period) return { kind: 'not_found' };
+  const applications = await scope.tx
+    .selectFrom('lottery_applications')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('period_id', '=', periodId)
+    .executeTakeFirstOrThrow();
+  if (applications.n > 0) return { kind: 'in_use', what: 'applications', count: applications.n };
+  const bookings = await scope.tx
+    .selectFrom('bookings as b')
+    .innerJoin('units as u', 'u.id', 'b.unit_id')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('u.activity_id', '=', activityId)
+    .where('b.day', '>=', period.first_day)
+    .where('b.day', '<=', period.last_day)
+    // Live: the states bookings/booking-states.ts calls ENDED left out.
+    .where('b.status', 'not in', ['refused', 'cancelled'])
+    .$if(period.group_ids.length > 0, (query) => query.where('b.group_id', 'in', period.group_ids))
+    .executeTakeFirstOrThrow();
+  if (bookings.n > 0) return { kind: 'in_use', what: 'periodBookings', count: bookings.n };
   const deleted = await scope.tx
     .deleteFrom('booking_periods')
     .where('id', '=', periodId)

@@ -55,7 +55,7 @@ export type SaveResult<F extends string> =
   | { kind: 'not_found' };
 
 /** Why something cannot be deleted: what still depends on it, and how many. */
-export type InUse = { kind: 'in_use'; what: 'bookings' | 'enrollments' | 'places'; count: number };
+export type InUse = { kind: 'in_use'; what: 'bookings' | 'enrollments' | 'places' | 'periodBookings' | 'applications'; count: number };
 
 export type DeleteResult = { kind: 'deleted' } | InUse | { kind: 'forbidden' } | { kind: 'not_found' };
 

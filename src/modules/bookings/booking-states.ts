@@ -65,6 +65,19 @@ export const HOLDS_NO_UNIT = ['refused', 'cancelled', 'late_cancelled', 'waitlis
 /** What a family may cancel (before the deadline). */
 export const CANCELLABLE = ['requested', 'reserved', 'waitlisted', 'offered', 'awaiting_payment'] as const satisfies readonly BookingStatus[];
 
+/**
+ * What a closure of the service cancels on its days: every booking, request and waiting-list entry
+ * not yet attended (a day already marked present or absent stays as it happened).
+ */
+export const CLOSURE_CANCELS = [
+  'requested',
+  'reserved',
+  'waitlisted',
+  'offered',
+  'cancel_requested',
+  'awaiting_payment',
+] as const satisfies readonly BookingStatus[];
+
 /** Waiting for staff to decide: a booking or a cancellation asked for. */
 export const AWAITING_DECISION = ['requested', 'cancel_requested'] as const satisfies readonly BookingStatus[];
 

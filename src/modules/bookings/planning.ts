@@ -3,10 +3,12 @@ import { deadlineInstant } from '../activities/deadlines.js';
 import { eachDay, weekdayOf } from '../calendar/calendar-dates.js';
 import type { Scope } from '../scope.js';
 import type { BookingContext } from './booking-requests.js';
+import type { StaffCalendar } from './occupancy-report.js';
 import type { BookingStatus } from './bookings.tables.js';
 import { moveBooking } from './booking-transitions.js';
 import { may } from '../access.js';
 import { CANCELLABLE, isIn } from './booking-states.js';
+import { CLOSURE_REASON, isClosureCancellation } from './closure-cancellations.js';
 
 /** One booking as the family's month planning shows it, with what the family may still do. */
 export interface PlanningEntry {
@@ -18,6 +20,8 @@ export interface PlanningEntry {
   /** Until when it can be cancelled (null when it cannot be cancelled any more). */
   cancellableUntil: Date | null;
   offerExpiresAt: Date | null;
+  /** Cancelled because the service closed that day: the closure's reason ('' when it was removed since). */
+  closure: string | null;
 }
 
 export interface PlanningDay {
@@ -31,7 +35,7 @@ export interface PlanningDay {
 /** A child's month, across every activity: the planning of seeds 001, 002 and 004. */
 export async function childPlanning(
   scope: Scope,
-  context: BookingContext,
+  context: BookingContext & { calendar: Pick<StaffCalendar, 'closureReason'> },
   input: { householdId: string; childId: string; from: string; to: string },
 ): Promise<PlanningDay[] | null> {
   if (!may(scope, 'household.read', input.householdId)) return null;
@@ -53,6 +57,7 @@ export async function childPlanning(
       'b.status',
       'b.waitlist_rank',
       'b.offer_expires_at',
+      'b.reason',
       'b.unit_id',
       'u.name as unit_name',
       'u.activity_id',
@@ -62,7 +67,8 @@ export async function childPlanning(
     .where('b.household_id', '=', input.householdId)
     .where('b.day', '>=', input.from)
     .where('b.day', '<=', input.to)
-    .where('b.status', '!=', 'cancelled')
+    // A cancellation is the family's own doing and leaves the planning; a closure's stays, as "Fermé".
+    .where((eb) => eb.or([eb('b.status', '!=', 'cancelled'), eb('b.reason', '=', CLOSURE_REASON)]))
     .orderBy('a.name')
     .orderBy('u.position')
     .execute();
@@ -93,6 +99,9 @@ export async function childPlanning(
           rank: booking.waitlist_rank,
           cancellableUntil: open ? (deadline ?? new Date(`${day}T00:00:00Z`)) : null,
           offerExpiresAt: booking.offer_expires_at,
+          closure: isClosureCancellation(booking)
+            ? (context.calendar.closureReason?.(day, { siteId: definition.activity.site_id, activityId: booking.activity_id }) ?? '')
+            : null,
         };
       }),
   }));

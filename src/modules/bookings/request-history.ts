@@ -1,5 +1,6 @@
 import { localDate } from '../calendar/local-date.js';
 import type { Scope } from '../scope.js';
+import { CLOSURE_REASON } from './closure-cancellations.js';
 import type { BookingStatus } from './bookings.tables.js';
 import { may } from '../access.js';
 import { ANSWERS, isIn } from './booking-states.js';
@@ -24,7 +25,7 @@ export interface UnitDays {
 }
 
 /** Why a booking ended as it did: the service's words (a refusal), or an offer not confirmed in time. */
-export type BookingNote = { kind: 'words'; text: string } | { kind: 'offer_expired' };
+export type BookingNote = { kind: 'words'; text: string } | { kind: 'offer_expired' } | { kind: 'closure' };
 
 interface HistoryLine {
   /** Stable within one reading: the group's identity. */
@@ -133,6 +134,7 @@ export async function householdRequestHistory(
 function noteOf(status: BookingStatus, reason: string | null): BookingNote | null {
   if (status === 'refused' && reason) return { kind: 'words', text: reason };
   if (status === 'cancelled' && reason === 'offer_expired') return { kind: 'offer_expired' };
+  if (status === 'cancelled' && reason === CLOSURE_REASON) return { kind: 'closure' };
   return null;
 }
 

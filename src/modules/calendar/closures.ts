@@ -65,7 +65,25 @@ export async function closureTargets(scope: Scope): Promise<ClosureTargets> {
   return { sites, activities };
 }
 
-async function validateClosure(scope: Scope, form: ClosureForm) {
+/** A closure as typed and checked: where it applies (both null: the whole authority), its days and reason. */
+export type ClosureValue = {
+  siteId: string | null;
+  activityId: string | null;
+  firstDay: string;
+  lastDay: string;
+  reason: string;
+};
+
+/** Checks a closure's form (staff only): its value, or the errors of its fields. */
+export async function checkClosure(
+  scope: Scope,
+  form: ClosureForm,
+): Promise<{ ok: true; value: ClosureValue } | { ok: false; errors: FormErrors<ClosureField> } | { ok: false; forbidden: true }> {
+  if (!may(scope, 'service.manage')) return { ok: false, forbidden: true };
+  return validateClosure(scope, form);
+}
+
+async function validateClosure(scope: Scope, form: ClosureForm): Promise<{ ok: true; value: ClosureValue } | { ok: false; errors: FormErrors<ClosureField> }> {
   const errors: FormErrors<ClosureField> = {};
   const range = checkDayRange(form, MAX_CLOSURE_DAYS);
   if (!range.ok) Object.assign(errors, range.errors);

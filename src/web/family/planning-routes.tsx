@@ -16,6 +16,7 @@ import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { Select } from '../components/dsfr/select.js';
 import { BookingStatusBadge } from '../components/booking-status.js';
+import { StatusBadge } from '../components/status-badge.js';
 import { Form, type FormInput, formValues, Id, Month, Text, UUID } from '../page-input.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
@@ -190,6 +191,9 @@ function PlanningPage(props: {
             <span class="fr-badge fr-badge--sm fr-badge--no-icon">{t('bookings.closed')}</span> {t('booking.reason.public_holiday')}
           </li>
           <li>
+            <StatusBadge tone="warning" label="bookings.closed" /> {t('bookings.closedCancelled')}
+          </li>
+          <li>
             <span class="fr-badge fr-badge--sm fr-badge--no-icon">{t('bookings.holiday')}</span> {t('booking.reason.school_holiday')}
           </li>
         </ul>
@@ -227,7 +231,17 @@ function PlanningPage(props: {
                       <span>
                         {entry.activityName} — <strong>{entry.unitName}</strong>
                       </span>{' '}
-                      <BookingStatusBadge status={entry.status} rank={entry.rank} />
+                      {entry.closure === null ? (
+                        <BookingStatusBadge status={entry.status} rank={entry.rank} />
+                      ) : (
+                        <>
+                          <StatusBadge tone="warning" label="bookings.closed" />
+                          <span class="fr-text--xs fr-ml-1v">
+                            {t('bookings.closedCancelled')}
+                            {entry.closure && ` — ${entry.closure}`}
+                          </span>
+                        </>
+                      )}
                       {entry.status === 'offered' && (
                         <form method="post" action={href(page, `/reservations/${entry.bookingId}/confirmer`)} class="pf-inline-form fr-ml-1w">
                           <CsrfField />

@@ -354,27 +354,24 @@ export function SetupTable(props: { caption: string; headers: string[]; children
   );
 }
 
-/** A small form with one button that deletes something (the anti-forgery token included). */
+/** The way to delete something: its confirmation page, which says what the deletion does first. */
 export function DeleteButton(props: { action: string; label: string; what: string }) {
   const page = usePage();
   return (
-    <form method="post" action={href(page, props.action)} class="pf-inline-form">
-      <CsrfField />
-      <Button variant="tertiary" icon="fr-icon-delete-line" class="fr-btn--sm">
-        {props.label}
-        <span class="fr-sr-only"> — {props.what}</span>
-      </Button>
-    </form>
+    <a href={href(page, props.action)} class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-delete-line fr-btn--icon-left">
+      {props.label}
+      <span class="fr-sr-only"> — {props.what}</span>
+    </a>
   );
 }
 
 export type Notice = { kind: 'success' | 'error'; text: string };
 
-const IN_USE: readonly InUse['what'][] = ['bookings', 'enrollments', 'places'];
+const IN_USE: readonly InUse['what'][] = ['bookings', 'enrollments', 'places', 'periodBookings', 'applications'];
 
 /** The notices that come back in the address after a change (`?fait=…`, see `deleteNotice`). */
 export function noticeOf(t: Translate, done = ''): Notice | null {
-  const refused = /^refus-([a-z]+)-(\d{1,7})$/.exec(done);
+  const refused = /^refus-([a-zA-Z]+)-(\d{1,7})$/.exec(done);
   const what = IN_USE.find((candidate) => candidate === refused?.[1]);
   if (refused && what) return { kind: 'error', text: t(`setup.inUse.${what}`, { count: Number(refused[2]) }) };
   if (done === 'jour-non-retabli') return { kind: 'error', text: t('setup.notice.dayResetRefused') };

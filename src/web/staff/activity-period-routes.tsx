@@ -41,6 +41,7 @@ export const periodEditor: SetupEditor<string, PeriodField, PeriodForm> = {
   form: (view, { itemId }, errors) => <PeriodFormPage {...view} periodId={itemId} errors={errors} />,
   save: (scope, { parent, itemId }, form) => savePeriod(scope, parent, itemId, form),
   remove: deletePeriod,
+  removal: { name: (view, id) => view.setup.periods.find((period) => period.id === id)?.name ?? '', consequence: 'setup.periods.deleteConsequence' },
   messages: setupMessages,
   back: ({ parent }, done) => `${ACTIVITIES_PATH}/${parent}?fait=${setupNotice(done)}#periodes`,
 };

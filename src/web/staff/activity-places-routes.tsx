@@ -56,6 +56,15 @@ export const poolEditor: SetupEditor<string, PoolField, { setup: ActivityDefinit
   save: (scope, { parent, itemId }, form) => savePool(scope, parent, itemId, form),
   messages: setupMessages,
   remove: deletePool,
+  removal: {
+    name(view, id) {
+      const pool = view.setup.pools.find((candidate) => candidate.id === id);
+      const units = view.setup.units.filter((unit) => pool?.unit_ids.includes(unit.id)).map((unit) => unit.name);
+      const group = view.setup.groups.find((candidate) => candidate.id === pool?.group_id);
+      return [units.join(', '), group?.name].filter(Boolean).join(' — ');
+    },
+    consequence: 'setup.places.deleteConsequence',
+  },
   back: ({ parent }, done) => back(parent, setupNotice(done)),
 };
 

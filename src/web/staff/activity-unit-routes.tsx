@@ -47,6 +47,7 @@ export const groupEditor: SetupEditor<string, GroupField, { setup: ActivityDefin
   form: (view, { itemId }, errors) => <GroupFormPage activity={view.setup.activity} groupId={itemId} values={view.values} errors={errors} />,
   save: (scope, { parent, itemId }, form) => saveGroup(scope, parent, itemId, form),
   remove: deleteGroup,
+  removal: { name: (view, id) => view.setup.groups.find((group) => group.id === id)?.name ?? '', consequence: 'setup.groups.deleteConsequence' },
   messages: setupMessages,
   back: ({ parent }, done) => `${ACTIVITIES_PATH}/${parent}?fait=${setupNotice(done)}#groupes`,
 };
@@ -75,6 +76,7 @@ export function unitEditor(services: Services): SetupEditor<string, UnitField, U
         (await previewUnitDeadlines(scope, await previewCalendar(services, scope, request), parent, itemId, form))?.errors ?? null,
     },
     remove: deleteUnit,
+    removal: { name: (view, id) => view.setup.units.find((unit) => unit.id === id)?.name ?? '', consequence: 'setup.units.deleteConsequence' },
     messages: setupMessages,
     back: ({ parent }, done) => `${ACTIVITIES_PATH}/${parent}?fait=${setupNotice(done)}#prestations`,
   };

@@ -1,7 +1,8 @@
 import { Table } from '../components/dsfr/table.js';
 import type { ComponentChildren } from 'preact';
 import type { MessageKey } from '../../i18n/catalogue.js';
-import type { ClosureField, ClosureTargets, Closure } from '../../modules/calendar/closures.js';
+import type { ClosureField, ClosureTargets, Closure, ClosureValue } from '../../modules/calendar/closures.js';
+import type { ClosureImpact } from '../../modules/bookings/closure-cancellations.js';
 import type { PublicHoliday } from '../../modules/calendar/public-holidays.js';
 import type { PeriodField, SchoolHoliday } from '../../modules/calendar/school-holidays.js';
 import { Alert } from '../components/dsfr/alert.js';
@@ -9,6 +10,7 @@ import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
+import { Facts } from '../components/facts.js';
 import { Select } from '../components/dsfr/select.js';
 import { href, usePage } from '../page-context.js';
 import { useCanChange } from './staff-access.js';
@@ -326,14 +328,106 @@ export function ClosureFormPage(props: {
   );
 }
 
+/** The name of what a closure applies to: the whole authority, a site or an activity. */
+function useTargetName(targets: ClosureTargets): (closure: Pick<ClosureValue, 'siteId' | 'activityId'>) => string {
+  const { t } = usePage();
+  return (closure) => {
+    const site = targets.sites.find((candidate) => candidate.id === closure.siteId);
+    const activity = targets.activities.find((candidate) => candidate.id === closure.activityId);
+    if (site) return t('calendar.target.site', { name: site.name });
+    if (activity) return t('calendar.target.activity', { name: activity.name });
+    return t('calendar.target.all');
+  };
+}
+
+/**
+ * Before a closure that meets bookings is saved: what it will cancel, per day and activity, and the
+ * same fields sent again to confirm (or to go back to the form, as typed).
+ */
+export function ClosureConfirmPage(props: {
+  id: string | null;
+  values: Record<string, string>;
+  closure: ClosureValue;
+  impact: ClosureImpact;
+  targets: ClosureTargets;
+}) {
+  const page = usePage();
+  const { t } = page;
+  const day = useDayFormat();
+  const targetName = useTargetName(props.targets);
+  const action = props.id ? `${CALENDAR_PATH}/fermetures/${props.id}` : `${CALENDAR_PATH}/fermetures/nouvelle`;
+  const { closure, impact } = props;
+  return (
+    <>
+      <h1>{t('calendar.closures.confirmTitle')}</h1>
+      <Alert kind="warning" title={t('calendar.closures.meetsBookings')}>
+        <p>{t('calendar.closures.confirmIntro')}</p>
+      </Alert>
+      <Facts
+        class="fr-mt-3w"
+        facts={[
+          [t('calendar.field.target'), targetName(closure)],
+          [t('calendar.field.firstDay'), day(closure.firstDay)],
+          [t('calendar.field.lastDay'), day(closure.lastDay)],
+          [t('calendar.field.reason'), closure.reason],
+        ]}
+      />
+      <h2>{t('calendar.closures.whatHappens')}</h2>
+      <ul>
+        <li>{t('calendar.closures.cancelsBookings', { count: impact.bookings })}</li>
+        <li>{t('calendar.closures.cancelsWaiting', { count: impact.waiting })}</li>
+        <li>{t('calendar.closures.tellsHouseholds', { count: impact.households })}</li>
+        <li>{t('calendar.closures.notBilled')}</li>
+      </ul>
+      <CalendarTable
+        caption={t('calendar.closures.impactCaption')}
+        headers={[
+          t('calendar.field.date'),
+          t('calendar.closures.col.activity'),
+          t('calendar.closures.col.bookings'),
+          t('calendar.closures.col.households'),
+          t('calendar.closures.col.waiting'),
+        ]}
+      >
+        {impact.rows.map((row) => (
+          <tr key={`${row.day}|${row.activityName}`}>
+            <td>{day(row.day)}</td>
+            <td>{row.activityName}</td>
+            <td>{row.bookings}</td>
+            <td>{row.households}</td>
+            <td>{row.waiting}</td>
+          </tr>
+        ))}
+      </CalendarTable>
+      <form method="post" action={href(page, action)}>
+        <CsrfField />
+        {Object.entries(props.values).map(([name, value]) => (
+          <input type="hidden" name={name} value={value} key={name} />
+        ))}
+        <input type="hidden" name="confirmed" value="yes" />
+        <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
+          <li>
+            <Button icon="fr-icon-check-line">{t('calendar.closures.confirm')}</Button>
+          </li>
+          <li>
+            <Button name="action" value="back" variant="secondary" icon="fr-icon-arrow-left-line">
+              {t('calendar.closures.backToForm')}
+            </Button>
+          </li>
+        </ul>
+      </form>
+    </>
+  );
+}
+
+/** The way to delete: the confirmation page, which says what the deletion does first. */
 function DeleteForm(props: { action: string; label: string }) {
   const page = usePage();
   return (
-    <form method="post" action={href(page, props.action)} class="fr-mt-6w">
-      <CsrfField />
-      <Button variant="tertiary" icon="fr-icon-delete-line">
+    <p class="fr-mt-6w">
+      <ButtonLink href={href(page, props.action)} variant="tertiary" icon="fr-icon-delete-line">
         {props.label}
-      </Button>
-    </form>
+      </ButtonLink>
+    </p>
   );
 }

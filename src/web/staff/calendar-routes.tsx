@@ -4,16 +4,8 @@ import type { MessageKey, Translate } from '../../i18n/catalogue.js';
 import type { DeleteResult } from '../../modules/activities/setup-forms.js';
 import { schoolYearOf } from '../../modules/calendar/calendar-dates.js';
 import type { CalendarFieldError, FormErrors } from '../../modules/calendar/calendar-forms.js';
-import {
-  addClosure,
-  closureTargets,
-  deleteClosure,
-  getClosure,
-  listClosures,
-  updateClosure,
-  type ClosureField,
-  type ClosureTargets,
-} from '../../modules/calendar/closures.js';
+import { closureTargets, deleteClosure, getClosure, listClosures, type ClosureField, type ClosureTargets } from '../../modules/calendar/closures.js';
+import { previewClosure, saveClosure } from '../../modules/bookings/closure-cancellations.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import { normalizeZone } from '../../modules/calendar/ministry-calendar-csv.js';
 import { isPublicHolidayRegion, PUBLIC_HOLIDAY_REGIONS, publicHolidaysBetween } from '../../modules/calendar/public-holidays.js';
@@ -30,7 +22,7 @@ import type { Tenant } from '../../modules/tenancy/tenant-directory.js';
 import { fieldMessages } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { formValues, Text } from '../page-input.js';
-import { CALENDAR_PATH, CalendarPage, ClosureFormPage, PeriodFormPage, type CalendarOverview } from './calendar-pages.js';
+import { CALENDAR_PATH, CalendarPage, ClosureConfirmPage, ClosureFormPage, PeriodFormPage, type CalendarOverview } from './calendar-pages.js';
 import { OF_AUTHORITY, type SetupEditor, setupEditorRoutes } from './setup-editor.js';
 
 const NOTICES = new Map<string, MessageKey>([
@@ -94,6 +86,7 @@ const holidayEditor: SetupEditor<null, PeriodField, Shown, CalendarFieldError> =
   },
   messages: calendarFieldMessages,
   remove: async (scope, _parent, id) => deleted(await deleteSchoolHoliday(scope, id)),
+  removal: { name: (view) => view.values.name ?? '', consequence: 'calendar.holidays.deleteConsequence' },
   back: ({ itemId }, done) => `${CALENDAR_PATH}?fait=${done.kind !== 'saved' ? 'vacances-supprimees' : itemId ? 'vacances-modifiees' : 'vacances-ajoutees'}`,
 };
 
@@ -113,10 +106,19 @@ const closureEditor: SetupEditor<null, ClosureField, Shown & { targets: ClosureT
   form: (view, { itemId }, errors) => <ClosureFormPage id={itemId} {...view} errors={errors} />,
   save(scope, { itemId }, form) {
     const { target, firstDay, lastDay, reason } = formValues(form);
-    return itemId ? updateClosure(scope, itemId, { target, firstDay, lastDay, reason }) : addClosure(scope, { target, firstDay, lastDay, reason });
+    return saveClosure(scope, itemId, { target, firstDay, lastDay, reason });
+  },
+  // A closure that meets bookings shows what it will cancel before it is saved.
+  async confirm(scope, { itemId }, form) {
+    const { target, firstDay, lastDay, reason } = formValues(form);
+    const preview = await previewClosure(scope, { target, firstDay, lastDay, reason });
+    if (preview.kind === 'nothing') return null;
+    const values = { target: target ?? 'all', firstDay: firstDay ?? '', lastDay: lastDay ?? '', reason: reason ?? '' };
+    return <ClosureConfirmPage id={itemId} values={values} closure={preview.closure} impact={preview.impact} targets={await closureTargets(scope)} />;
   },
   messages: calendarFieldMessages,
   remove: async (scope, _parent, id) => deleted(await deleteClosure(scope, id)),
+  removal: { name: (view) => view.values.reason ?? '', consequence: 'calendar.closures.deleteConsequence' },
   back: ({ itemId }, done) => `${CALENDAR_PATH}?fait=${done.kind !== 'saved' ? 'fermeture-supprimee' : itemId ? 'fermeture-modifiee' : 'fermeture-ajoutee'}`,
 };
 

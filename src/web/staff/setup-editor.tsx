@@ -10,6 +10,11 @@ import { requireStaff } from '../guards.js';
 import { Form, type FormInput, formValues, Id } from '../page-input.js';
 import type { FormValues } from './activity-common.js';
 import { NoticeQuery } from './staff-input.js';
+import { dryRun } from '../../modules/dry-run.js';
+import { Alert } from '../components/dsfr/alert.js';
+import { Button, ButtonLink } from '../components/dsfr/button.js';
+import { CsrfField } from '../components/dsfr/csrf-field.js';
+import { href, usePage } from '../page-context.js';
 
 /** An editor's addresses: `:id` names the activity of an activity's parts, `:item` the item changed. */
 const NewParams = Type.Object({ id: Type.Optional(Id) });
@@ -46,11 +51,13 @@ export const OF_ACTIVITY = (params: Params): string | undefined => params.id;
  *   POST <path>/<added>            creates it
  *   GET  <path>/:item<edit>        an item's form
  *   POST <path>/:item<edit>        changes it
+ *   GET  <path>/:item/suppression  what deleting it does, or why it cannot be, and a button to confirm
  *   POST <path>/:item/suppression  deletes it, when the editor deletes
  *
  * A save or a delete goes where `back` says (with its notice); a refused save shows the form again
  * as typed (400) with the module's errors in words next to the fields and in the summary; a preview
- * (`action=preview`) shows it again with the errors of the preview's fields only (200); a refused
+ * (`action=preview`) shows it again with the errors of the preview's fields only (200); a save to
+ * confirm shows what it will do first (`confirm`, `action=back` returns to the form); a refused
  * delete says what still uses the item. Unknown ids are 404, as malformed ones.
  */
 export interface SetupEditor<P, F extends string, V, E extends string = SetupFieldError> {
@@ -74,7 +81,14 @@ export interface SetupEditor<P, F extends string, V, E extends string = SetupFie
   messages(t: Translate, errors: Partial<Record<F, E>>, belowTaken?: DayBelowTaken[]): Partial<Record<F, string>>;
   /** The deadlines a form's rules give, shown without saving: the errors of the fields it reads, null when unknown. */
   preview?: { fields: readonly F[]; errors(scope: Scope, at: EditorAt<P>, form: FormInput, request: FastifyRequest): Promise<Partial<Record<F, E>> | null> };
+  /**
+   * A save with consequences to confirm first (a closure cancelling bookings): the page saying what
+   * will happen, whose form sends the same fields again with `confirmed=yes`; null to save at once.
+   */
+  confirm?(scope: Scope, at: EditorAt<P>, form: FormInput): Promise<VNode | null>;
   remove?(scope: Scope, parent: P, itemId: string): Promise<DeleteResult>;
+  /** What the deletion's confirmation page says: the item's name, and what its deletion does (to bookings first). */
+  removal?: { name(view: V, itemId: string): string; consequence: MessageKey };
   /** Where a save or a delete of the item `at` leads, with the notice of what was done. */
   back(at: EditorAt<P>, done: EditorDone): string;
 }
@@ -108,8 +122,15 @@ export function setupEditorRoutes<P, F extends string, V, E extends string>(edit
       const refused = refusedFields(request);
       if (!at) return reply.errorPage('notFound');
       if (refused) return formPage(request, reply, at, form, refused, 400);
-      const { preview } = editor;
-      if (preview && formValues(form).action === 'preview') {
+      const { preview, confirm } = editor;
+      const { action, confirmed } = formValues(form);
+      // Back from a confirmation page: the form again, as typed.
+      if (action === 'back') return formPage(request, reply, at, form, {}, 200);
+      if (confirm && confirmed !== 'yes') {
+        const page = await request.inScope((scope) => confirm(scope, at, form));
+        if (page) return reply.page(request.t(at.itemId ? editor.titles.edit : editor.titles.add), page);
+      }
+      if (preview && action === 'preview') {
         const errors = await request.inScope((scope) => preview.errors(scope, at, form, request));
         if (!errors) return reply.errorPage('notFound');
         return formPage(request, reply, at, form, editor.messages(request.t, only(errors, preview.fields)), 200);
@@ -153,6 +174,31 @@ export function setupEditorRoutes<P, F extends string, V, E extends string>(edit
       submit(request, reply, where(request.params, request.params.item), request.body),
     );
 
+    const { removal } = editor;
+    if (remove && removal) {
+      app.get(`${editor.path}/:item/suppression`, { preHandler: manager, schema: { params: ItemParams } }, async (request, reply) => {
+        const at = where(request.params, request.params.item);
+        if (!at) return reply.errorPage('notFound');
+        const found = await request.inScope(async (scope) => {
+          const view = await editor.load(scope, at, null, request);
+          // The module's own delete, undone: whether it would refuse, and why.
+          return view && { name: removal.name(view, request.params.item), result: await dryRun(scope, () => remove(scope, at.parent, request.params.item)) };
+        });
+        if (!found || found.result.kind === 'not_found') return reply.errorPage('notFound');
+        if (found.result.kind === 'forbidden') return reply.errorPage('forbidden');
+        const itemPath = `${editor.path.replace(':id', request.params.id ?? '')}/${request.params.item}`;
+        return reply.page(
+          request.t('setup.deleteConfirm.title', { name: found.name }),
+          <DeletionPage
+            name={found.name}
+            consequence={request.t(removal.consequence)}
+            refusal={found.result.kind === 'in_use' ? request.t(`setup.inUse.${found.result.what}`, { count: found.result.count }) : null}
+            action={`${itemPath}/suppression`}
+            back={`${itemPath}${editor.edit ?? ''}`}
+          />,
+        );
+      });
+    }
     if (remove) {
       app.post(`${editor.path}/:item/suppression`, { preHandler: manager, schema: { params: ItemParams, body: Form } }, async (request, reply) => {
         const { item: itemId } = request.params;
@@ -165,6 +211,39 @@ export function setupEditorRoutes<P, F extends string, V, E extends string>(edit
       });
     }
   };
+}
+
+/** Before a deletion: what it does and a button to confirm it, or why it is refused and what to do instead. */
+function DeletionPage(props: { name: string; consequence: string; refusal: string | null; action: string; back: string }) {
+  const page = usePage();
+  const { t } = page;
+  return (
+    <>
+      <h1>{t('setup.deleteConfirm.title', { name: props.name })}</h1>
+      {props.refusal ? (
+        <Alert kind="error" announce>
+          <p>{props.refusal}</p>
+        </Alert>
+      ) : (
+        <p>{props.consequence}</p>
+      )}
+      <form method="post" action={href(page, props.action)} class="fr-mt-3w">
+        <CsrfField />
+        <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
+          {!props.refusal && (
+            <li>
+              <Button icon="fr-icon-delete-line">{t('setup.deleteConfirm.confirm')}</Button>
+            </li>
+          )}
+          <li>
+            <ButtonLink href={href(page, props.back)} variant="secondary" icon="fr-icon-arrow-left-line">
+              {t('setup.deleteConfirm.back')}
+            </ButtonLink>
+          </li>
+        </ul>
+      </form>
+    </>
+  );
 }
 
 /** The errors of the fields given, in their order. */
