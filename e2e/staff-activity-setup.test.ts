@@ -111,12 +111,21 @@ journey('staff create an activity, preview its deadlines, add its units, places 
   assert.match(overview, /16\/09\/2026\s+Journée, Matin — Tous les groupes\s+12/);
   await screenshot(staff, 'staff-activity-overview-desktop');
   // At 1280 px the periods table keeps its actions in sight: it wraps its text rather than scroll.
-  const periodsFrame = staff.locator('.fr-table__container').filter({ has: staff.getByRole('button', { name: /^Supprimer — Mercredis de septembre/ }) });
+  const periodsFrame = staff.locator('.fr-table__container').filter({ has: staff.getByRole('link', { name: /^Supprimer — Mercredis de septembre/ }) });
   assert.ok(await periodsFrame.evaluate((frame) => frame.scrollWidth <= frame.clientWidth), 'the booking periods table does not scroll sideways');
   const frameBox = (await periodsFrame.boundingBox())!;
-  const deleteBox = (await periodsFrame.getByRole('button', { name: /^Supprimer/ }).boundingBox())!;
+  const deleteBox = (await periodsFrame.getByRole('link', { name: /^Supprimer/ }).boundingBox())!;
   assert.ok(deleteBox.x + deleteBox.width <= frameBox.x + frameBox.width, '"Supprimer" is whole inside the table');
   await checkAccessibility(staff, 'activity overview, desktop');
+  // Deleting asks first, saying what it does; going back deletes nothing.
+  const overviewUrl = staff.url();
+  await submitWith(periodsFrame.getByRole('link', { name: /^Supprimer/ }));
+  assert.equal(await staff.locator('main h1').innerText(), 'Supprimer « Mercredis de septembre à décembre » ?');
+  assert.match(await staff.locator('main').innerText(), /Les familles ne pourront plus réserver les jours de cette période/);
+  await checkAccessibility(staff, 'deletion confirmation, desktop');
+  await submitWith(staff.getByRole('link', { name: 'Ne rien supprimer, revenir' }));
+  assert.match(await staff.locator('main h1').innerText(), /Modifier/);
+  await staff.goto(overviewUrl);
 
   await submitWith(staff.getByRole('link', { name: /^Enfants inscrits/ }));
   await staff

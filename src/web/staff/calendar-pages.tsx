@@ -372,10 +372,10 @@ export function ClosureConfirmPage(props: {
           [t('calendar.field.reason'), closure.reason],
         ]}
       />
-      <h2>{t('calendar.closures.whatHappens')}</h2>
+      <h2 class="fr-mt-4w">{t('calendar.closures.whatHappens')}</h2>
       <ul>
         <li>{t('calendar.closures.cancelsBookings', { count: impact.bookings })}</li>
-        <li>{t('calendar.closures.cancelsWaiting', { count: impact.waiting })}</li>
+        {impact.waiting > 0 && <li>{t('calendar.closures.cancelsWaiting', { count: impact.waiting })}</li>}
         <li>{t('calendar.closures.tellsHouseholds', { count: impact.households })}</li>
         <li>{t('calendar.closures.notBilled')}</li>
       </ul>
