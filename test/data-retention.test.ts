@@ -46,6 +46,29 @@ describe('closing a household and keeping personal data no longer than chosen', 
         .insertInto('outbox_emails')
         .values({ tenant_id: s.tenant.id, to_address: 'paul.durand@example.test', subject: 'Votre réservation', text_body: '…', status: 'sent' })
         .execute();
+      // A document the Durands sent for a kind an activity asks (documents space): erased with them.
+      const kind = await tx
+        .insertInto('document_types')
+        .values({ tenant_id: s.tenant.id, label: 'Assurance', validity: 'none' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const file = await tx
+        .insertInto('documents')
+        .values({
+          tenant_id: s.tenant.id,
+          household_id: s.durand.householdId,
+          kind: 'requested',
+          filename: 'assurance.pdf',
+          content_type: 'application/pdf',
+          size_bytes: 8,
+          content: Buffer.from('%PDF-1.4'),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto('document_submissions')
+        .values({ tenant_id: s.tenant.id, household_id: s.durand.householdId, document_type_id: kind.id, document_id: file.id, sent_at: new Date() })
+        .execute();
       await tx
         .insertInto('change_requests')
         .values({
@@ -162,7 +185,7 @@ describe('closing a household and keeping personal data no longer than chosen', 
     );
     assert.equal(account.password_hash, null);
     assert.match(account.email, /^erased-.*@invalid\.invalid$/);
-    const count = (table: 'outbox_emails' | 'change_requests' | 'bookings', column: 'to_address' | 'household_id', value: string) =>
+    const count = (table: 'outbox_emails' | 'change_requests' | 'bookings' | 'documents', column: 'to_address' | 'household_id', value: string) =>
       row(async (tx) =>
         Number(
           (
@@ -176,6 +199,7 @@ describe('closing a household and keeping personal data no longer than chosen', 
       );
     assert.equal(await count('outbox_emails', 'to_address', 'paul.durand@example.test'), 0);
     assert.equal(await count('change_requests', 'household_id', s.durand.householdId), 0);
+    assert.equal(await count('documents', 'household_id', s.durand.householdId), 0, 'its files too');
     assert.equal(await count('bookings', 'household_id', s.durand.householdId), 2, 'bookings stay: they are what was billed');
     const leroyRow = await row((tx) => tx.selectFrom('households').select(['name', 'erased_at']).where('id', '=', leroy.householdId).executeTakeFirstOrThrow());
     assert.deepEqual(leroyRow, { name: 'LEROY Alice', erased_at: null });

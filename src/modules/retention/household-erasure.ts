@@ -42,6 +42,7 @@ export async function eraseHousehold(scope: Scope, householdId: string): Promise
   }
   await tx.deleteFrom('message_threads').where('household_id', '=', householdId).execute();
   await tx.updateTable('absence_declarations').set({ document_id: null, comment: null }).where('household_id', '=', householdId).execute();
+  await tx.deleteFrom('document_submissions').where('household_id', '=', householdId).execute();
   await tx.deleteFrom('documents').where('household_id', '=', householdId).execute();
   await tx.deleteFrom('calendar_feeds').where('household_id', '=', householdId).execute();
   await tx.deleteFrom('change_requests').where('household_id', '=', householdId).execute();
