@@ -122,7 +122,7 @@ describe('account requests and first access', () => {
     const [mail] = await emailsTo(portal, tenant, 'hugo@example.test');
     assert.match(mail!.text_body, /Vous n’habitez pas la commune\./);
     const audit = await staff.get('/ville/gestion/journal');
-    assert.match(audit.body, /account_request.refused/);
+    assert.match(audit.body, /Demande de compte refusée/);
   });
 
   it('does not let a read-only staff member decide', async () => {
