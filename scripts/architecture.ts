@@ -42,7 +42,7 @@ export const MODULE_GRAPH: Record<string, readonly string[]> = {
   ],
   prepayment: ['activities', 'audit', 'billing', 'bookings', 'calendar', 'ledger', 'notifications', 'tenancy', 'validation'],
   'online-payment': ['audit', 'calendar', 'ledger', 'notifications', 'prepayment', 'security', 'tenancy', 'validation'],
-  messages: ['audit', 'documents', 'households', 'notifications', 'tenancy', 'validation'],
+  messages: ['audit', 'bookings', 'documents', 'households', 'notifications', 'tenancy', 'validation'],
   retention: ['audit', 'bookings', 'calendar', 'identity', 'ledger', 'tenancy', 'validation'],
   journal: ['audit'],
   'document-space': ['activities', 'audit', 'bookings', 'calendar', 'documents', 'notifications', 'validation'],

@@ -28,6 +28,7 @@ import { staffDocumentSetupRoutes } from './staff/document-setup-routes.js';
 import { staffHouseholdDocumentRoutes } from './staff/household-documents.js';
 import { staffMessageRoutes } from './staff/message-routes.js';
 import { staffMessageSubjectRoutes } from './staff/message-subject-routes.js';
+import { staffMessageSelectionRoutes } from './staff/message-selection-routes.js';
 import { staffRetentionRoutes } from './staff/retention-routes.js';
 import { staffHouseholdClosureRoutes } from './staff/household-closure-routes.js';
 import { paymentNotificationRoutes } from './public/payment-notification-routes.js';
@@ -121,6 +122,7 @@ export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app
   await app.register(staffLotteryRoutes());
   await app.register(staffMessageRoutes());
   await app.register(staffMessageSubjectRoutes(services));
+  await app.register(staffMessageSelectionRoutes());
   await app.register(staffRetentionRoutes(services));
   await app.register(staffHouseholdClosureRoutes());
   await app.register(staffDocumentRoutes());

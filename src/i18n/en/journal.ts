@@ -183,4 +183,5 @@ export const journal: Record<keyof typeof fr, string> = {
   'journal.action.document_type.added': 'Document kind added',
   'journal.action.document_type.restored': 'Document kind restored',
   'journal.action.document_type.withdrawn': 'Document kind withdrawn',
+  'journal.action.message.sent_to_selection': 'Message sent to an activity’s families',
 };

@@ -119,4 +119,18 @@ export const messages: Record<keyof typeof fr, string> = {
   'mail.message.toService.subject': 'A family wrote to the service',
   'mail.message.toService.body':
     'A family wrote on the family portal (team: {team}).\n\nFor privacy, the message is not copied into this email. Read it in the back office:\n{link}',
+  'staffMessages.selection.link': 'Write to an activity’s families',
+  'staffMessages.selection.title': 'Write to an activity’s families',
+  'staffMessages.selection.intro':
+    'Each family receives the message in a conversation of its own: its answers reach the service only, never the other families. It is told by an email, without the message’s content.',
+  'staffMessages.selection.choose': 'Families of',
+  'staffMessages.selection.chooseHint': 'Families with a child enrolled (or asking to be) or with a booking to come.',
+  'staffMessages.selection.all': '{activity} — all families',
+  'staffMessages.selection.group': '{activity} — group {group}',
+  'staffMessages.selection.show': 'Show the recipients',
+  'staffMessages.selection.count': 'Families who will receive this message: {count}',
+  'staffMessages.selection.names': 'Show the list of families',
+  'staffMessages.selection.nobody': 'No family in this selection for now: no child is enrolled or has a booking to come.',
+  'staffMessages.selection.send': 'Send to these families',
+  'staffMessages.selection.sent': 'The message is sent, one conversation per family (families: {count}).',
 };

@@ -181,4 +181,5 @@ export const journal = {
   'journal.action.document_type.added': 'Type de document ajouté',
   'journal.action.document_type.restored': 'Type de document rétabli',
   'journal.action.document_type.withdrawn': 'Type de document retiré',
+  'journal.action.message.sent_to_selection': 'Message envoyé aux familles d’une activité',
 };

@@ -119,4 +119,18 @@ export const messages = {
   'mail.message.toService.subject': 'Une famille a écrit au service',
   'mail.message.toService.body':
     'Une famille a écrit sur le portail famille (équipe : {team}).\n\nPar confidentialité, le message n’est pas recopié dans ce courriel. Lisez-le dans l’espace de gestion :\n{link}',
+  'staffMessages.selection.link': 'Écrire aux familles d’une activité',
+  'staffMessages.selection.title': 'Écrire aux familles d’une activité',
+  'staffMessages.selection.intro':
+    'Chaque famille reçoit le message dans une conversation à elle : ses réponses n’arrivent qu’au service, jamais aux autres familles. Elle est prévenue par un courriel, sans le contenu du message.',
+  'staffMessages.selection.choose': 'Familles de',
+  'staffMessages.selection.chooseHint': 'Les familles dont un enfant est inscrit (ou demande à l’être) ou a une réservation à venir.',
+  'staffMessages.selection.all': '{activity} — toutes les familles',
+  'staffMessages.selection.group': '{activity} — groupe {group}',
+  'staffMessages.selection.show': 'Voir les destinataires',
+  'staffMessages.selection.count': 'Familles qui recevront ce message : {count}',
+  'staffMessages.selection.names': 'Voir la liste des familles',
+  'staffMessages.selection.nobody': 'Aucune famille dans cette sélection pour le moment : aucun enfant n’y est inscrit ni n’a de réservation à venir.',
+  'staffMessages.selection.send': 'Envoyer à ces familles',
+  'staffMessages.selection.sent': 'Le message est envoyé, une conversation par famille (familles : {count}).',
 };

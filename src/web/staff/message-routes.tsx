@@ -9,7 +9,7 @@ import { INBOX_PAGE_SIZE, type InboxRow, serviceInbox, serviceThread, type Threa
 import { replyToThread, startThread, type WriteOutcome } from '../../modules/messages/threads.js';
 import { PAGES, pagePath } from '../../modules/page-paths.js';
 import { Alert } from '../components/dsfr/alert.js';
-import { Button } from '../components/dsfr/button.js';
+import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Select } from '../components/dsfr/select.js';
@@ -236,6 +236,13 @@ function InboxPage(props: {
     <>
       <h1>{t('staffMessages.title')}</h1>
       <p>{t('staffMessages.intro')}</p>
+      {useCanChange() && (
+        <p>
+          <ButtonLink href={href(page, `${STAFF_MESSAGES_PATH}/ecrire-aux-familles`)} icon="fr-icon-mail-line" variant="secondary">
+            {t('staffMessages.selection.link')}
+          </ButtonLink>
+        </p>
+      )}
       <form method="get" action={href(page, STAFF_MESSAGES_PATH)} class="fr-grid-row fr-grid-row--bottom fr-grid-row--gutters fr-mb-3w">
         <div class="fr-col-12 fr-col-md-3">
           <Select
