@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createActivity } from '../src/modules/activities/activity-setup.js';
 import type { Scope } from '../src/modules/scope.js';
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
+import { activityForm } from './support/activity-form.js';
 import { TestBrowser } from './support/http-client.js';
 import { createFamily, createStaff, PASSWORD, type TestFamily } from './support/scenario.js';
 import { startTestPortal, type TestPortal } from './support/test-portal.js';
@@ -23,33 +24,6 @@ function inputValue(html: string, name: string): string | null {
   const match =
     new RegExp(`<input[^>]*id="field-${name}"[^>]*value="([^"]*)"`).exec(html) ?? new RegExp(`<input[^>]*value="([^"]*)"[^>]*id="field-${name}"`).exec(html);
   return match ? match[1]! : null;
-}
-
-/** An activity form as staff fill it in: Wednesdays, all year, J-7 at midnight, cancel J-2 at noon. */
-function activityForm(overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
-  return {
-    name: 'ALSH mercredis 2026-2027',
-    kind: 'alsh_wednesday',
-    siteId: '',
-    description: 'Accueil de loisirs du mercredi.',
-    startsOn: '01/09/2026',
-    endsOn: '03/07/2027',
-    weekdays: ['3'],
-    opening: 'all',
-    validationMode: 'automatic',
-    waitlistMode: 'offer',
-    offerHours: '24',
-    requiresEnrollment: 'true',
-    documentsRequired: 'Attestation d’assurance',
-    bookingType: 'days_before',
-    bookingDays: '7',
-    bookingTime: '00:00',
-    cancelType: 'days_before',
-    cancelDays: '2',
-    cancelTime: '12:00',
-    action: 'save',
-    ...overrides,
-  };
 }
 
 const unitForm = (name: string, code: string, extra: Record<string, string | string[]> = {}) => ({

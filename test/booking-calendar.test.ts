@@ -123,8 +123,8 @@ describe('the family’s booking calendar offers only what the pipeline would bo
 
     const browser = await signIn();
     const page = await browser.get(`/ville/reservations?enfant=${family.childIds[0]}&activite=${winter.id}&periode=${winter.periodId}`);
-    assert.match(page.body, /réservation possible jusqu’au 21\/11\/2026 00:00/);
-    assert.doesNotMatch(page.body, /réservation possible jusqu’au 01\/02\/2027/);
+    assert.match(page.body, /Réservation possible jusqu’au vendredi 20\/11 inclus pour tous les jours affichés/, 'said once, as people say it');
+    assert.doesNotMatch(page.body, /jusqu’au dimanche 31\/01/);
   });
 
   it('keeps the unit’s deadline when it comes first, and offers nothing once the period has closed', async () => {

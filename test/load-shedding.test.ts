@@ -84,7 +84,7 @@ it('answers a rush beyond the line’s capacity with 503 and Retry-After, books 
     const { browser, family } = browsers[index]!;
     const choices = [...response.body.matchAll(/name="choix" value="([^"]+)"/g)].map((match) => match[1]!);
     assert.deepEqual(choices, [`${family.childIds[0]}|${unitId}|2027-07-19`]);
-    const again = await browser.post('/ville/reservations', { activite: activityId, choix: choices });
+    const again = await browser.follow(await browser.post('/ville/reservations', { activite: activityId, choix: choices }));
     assert.equal(again.statusCode, 200);
     assert.match(again.body, /Réservée/);
   }
@@ -142,7 +142,7 @@ it('answers a booking let in but kept waiting too long with the same page to sen
     [...waitedTooLong.body.matchAll(/name="choix" value="([^"]+)"/g)].map((match) => match[1]),
     [choice],
   );
-  const again = await browser.post('/ville/reservations', { activite: activityId, choix: [choice] });
+  const again = await browser.follow(await browser.post('/ville/reservations', { activite: activityId, choix: [choice] }));
   assert.equal(again.statusCode, 200);
   assert.match(again.body, /Réservée/);
 });

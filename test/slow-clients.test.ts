@@ -64,8 +64,9 @@ describe('clients that stall in the middle of a booking', () => {
     await parent.get('/ville/connexion');
     await parent.post('/ville/connexion', { email: family.email, password: PASSWORD });
     await parent.get('/ville/reservations');
-    const page = await parent.post('/ville/reservations', { activite: wednesdays.id, choix: [`${family.childIds[0]}|${wednesdays.meal}|2026-12-09`] });
-    assert.equal(page.statusCode, 200, `the page's booking was answered ${page.statusCode}`);
+    const sent = await parent.post('/ville/reservations', { activite: wednesdays.id, choix: [`${family.childIds[0]}|${wednesdays.meal}|2026-12-09`] });
+    assert.equal(sent.statusCode, 303, `the page's booking was answered ${sent.statusCode}`);
+    const page = await parent.follow(sent);
     assert.match(page.body, /Réservée/);
 
     const token = await apiLogin(portal, family);

@@ -3,6 +3,7 @@ import { inTenant } from '../db/tenant-scope.js';
 import { SYSTEM } from '../modules/actor.js';
 import { requestBookingsTogether, type BookingSubmission, type ChoiceResult } from '../modules/bookings/booking-requests.js';
 import { choiceLabels, type ChoiceLabels } from '../modules/bookings/choice-labels.js';
+import { keepSubmissions } from '../modules/bookings/booking-submissions.js';
 import type { Tenant } from '../modules/tenancy/tenant-directory.js';
 import { tenantPublicBase } from '../modules/tenancy/tenants.js';
 import type { Services } from '../services.js';
@@ -18,10 +19,11 @@ export interface GatedSubmission {
   submission: BookingSubmission;
 }
 
-/** A submission's answer: each choice's outcome, and the names to write them in words. */
+/** A submission's answer: each choice's outcome, the names to write them in words, and the record that keeps it. */
 export interface BookingAnswer {
   results: ChoiceResult[];
   labels: ChoiceLabels;
+  submissionId: string;
 }
 
 export type BookingGate = BatchGate<GatedSubmission, BookingAnswer | null>;
@@ -37,7 +39,8 @@ export function bookingGate(services: Services, options: BatchGateOptions): Book
 /**
  * One turn of the line: its submissions answered together, in one transaction of their authority,
  * on the database's priority lane (a turn must not wait behind hundreds of page reads). The names
- * of the children and units are read in the same turn, for the answer pages.
+ * of the children and units are read in the same turn, for the answer pages, and each answer is
+ * kept for the result page the family is sent to.
  */
 export function bookingTurn(services: Services): BatchRunner<GatedSubmission, BookingAnswer | null> {
   return async (items) => {
@@ -57,12 +60,16 @@ export function bookingTurn(services: Services): BatchRunner<GatedSubmission, Bo
         },
       };
       const answers = await requestBookingsTogether(scope, await bookingContextOf(services, scope, tenant), submissions);
+      const kept = await keepSubmissions(
+        scope,
+        submissions.map((submission, index) => ({ submission, results: answers[index]! })),
+      );
       const labels = await choiceLabels(
         scope,
         submissions.map((submission) => submission.activityId),
         submissions.flatMap((submission) => submission.choices),
       );
-      return answers.map((results) => (results ? { results, labels } : null));
+      return answers.map((results, index) => (results ? { results, labels, submissionId: kept[index]! } : null));
     });
     // The waiting-list emails of the turn leave at once rather than at the next sweep.
     if (emailQueued) services.mail.wake();

@@ -70,6 +70,9 @@ export const activitySetup = {
   'setup.field.waitlistMode': 'Waiting list',
   'setup.field.offerHours': 'Length of the offer, in hours',
   'setup.field.requiresEnrollment': 'Enrollment required first',
+  'setup.field.showPlacesLeft': 'Show families the places left',
+  'setup.field.showPlacesLeftHint':
+    'If yes, the families’ calendar shows the places left under each box. A full day is always shown: the request will go on the waiting list.',
   'setup.field.requiresEnrollmentHint': 'If yes, the child must be enrolled in the activity (and placed in a group) before booking.',
   'setup.field.documentsRequired': 'Details about the documents asked',
   'setup.field.documentsRequiredHint':

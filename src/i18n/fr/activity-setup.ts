@@ -69,6 +69,9 @@ export const activitySetup = {
   'setup.field.waitlistMode': 'Liste d’attente',
   'setup.field.offerHours': 'Durée de la proposition, en heures',
   'setup.field.requiresEnrollment': 'Inscription préalable obligatoire',
+  'setup.field.showPlacesLeft': 'Montrer aux familles les places restantes',
+  'setup.field.showPlacesLeftHint':
+    'Si oui, le calendrier des familles indique sous chaque case le nombre de places restantes. Un jour complet est toujours signalé : la demande ira en liste d’attente.',
   'setup.field.requiresEnrollmentHint': 'Si oui, l’enfant doit être inscrit à l’activité (et placé dans un groupe) avant de réserver.',
   'setup.field.documentsRequired': 'Précisions sur les documents demandés',
   'setup.field.documentsRequiredHint':

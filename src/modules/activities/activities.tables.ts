@@ -40,6 +40,8 @@ export interface ActivitiesTable {
   regie_id: Generated<string | null>;
   /** Its days are paid when booked: a family's booked days wait in a basket until paid (prepayment). */
   paid_at_booking: Generated<boolean>;
+  /** The families' calendar shows each day's places left. */
+  show_places_left: Generated<boolean>;
 }
 
 export interface ActivityGroupsTable {

@@ -43,6 +43,7 @@ export type ActivityField =
   | 'waitlistMode'
   | 'offerHours'
   | 'requiresEnrollment'
+  | 'showPlacesLeft'
   | 'documentsRequired'
   | DeadlineField<'booking'>
   | DeadlineField<'cancel'>;
@@ -106,6 +107,7 @@ export function activityFormValues(activity: ActivityDefinition['activity']): Re
     waitlistMode: activity.waitlist_mode,
     offerHours: String(activity.offer_hours),
     requiresEnrollment: String(activity.requires_enrollment),
+    showPlacesLeft: String(activity.show_places_left),
     documentsRequired: activity.documents_required ?? '',
     ...deadlineFields('booking', activity.booking_deadline),
     ...deadlineFields('cancel', activity.cancellation_deadline),
@@ -125,6 +127,7 @@ export interface ActivityValues {
   waitlist_mode: WaitlistMode;
   offer_hours: number;
   requires_enrollment: boolean;
+  show_places_left: boolean;
   documents_required: string | null;
   booking_deadline: DeadlineRule;
   cancellation_deadline: DeadlineRule;
@@ -173,6 +176,9 @@ export async function checkActivityForm(scope: Scope, form: SetupForm, current?:
   }
   const requiresEnrollment = choice(text(form, 'requiresEnrollment'), ['true', 'false'] as const);
   if (!requiresEnrollment.ok) errors.requiresEnrollment = requiresEnrollment.error;
+  // Not answered: the places left stay the service's to know, as before the question existed.
+  const showPlacesLeft = choice(text(form, 'showPlacesLeft') ?? 'false', ['true', 'false'] as const);
+  if (!showPlacesLeft.ok) errors.showPlacesLeft = showPlacesLeft.error;
   const documents = optional(text(form, 'documentsRequired'), 2000);
   if (!documents.ok) errors.documentsRequired = documents.error;
   const booking = deadlineRule(form, 'booking', { allowSame: false });
@@ -206,6 +212,7 @@ export async function checkActivityForm(scope: Scope, form: SetupForm, current?:
     waitlist_mode: (waitlistMode as { value: WaitlistMode }).value,
     offer_hours: offerHours,
     requires_enrollment: (requiresEnrollment as { value: string }).value === 'true',
+    show_places_left: (showPlacesLeft as { value: string }).value === 'true',
     documents_required: (documents as { value: string | null }).value,
     booking_deadline: preview!.booking,
     cancellation_deadline: preview!.cancellation,

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { dateFormat } from '../../i18n/date-formats.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { localDate } from '../calendar/local-date.js';
 import type { Scope } from '../scope.js';
@@ -33,7 +34,7 @@ export type PeriodField = 'name' | 'firstDay' | 'lastDay' | 'opensOn' | 'opensAt
 
 /** The hour and minute an instant shows in a time zone, "08:00". */
 export function localTime(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).formatToParts(instant);
+  const parts = dateFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).formatToParts(instant);
   const part = (type: string) => parts.find((p) => p.type === type)!.value;
   return `${part('hour')}:${part('minute')}`;
 }

@@ -55,6 +55,8 @@ export interface BookableActivity {
   units: Unit[];
   startsOn: string;
   endsOn: string;
+  /** The authority shows the families each day's places left. */
+  showPlacesLeft: boolean;
 }
 
 /** The activities a household's children are enrolled in (or may book without enrollment). */
@@ -98,9 +100,20 @@ export async function bookableActivities(scope: Scope, householdId: string): Pro
       units: definition.units,
       startsOn: definition.activity.starts_on,
       endsOn: definition.activity.ends_on,
+      showPlacesLeft: definition.activity.show_places_left,
     });
   }
   return result;
+}
+
+/**
+ * The booking periods a family may choose, in order: those open now and those to come (a closed
+ * period has nothing left to book); `next`, the first to open when none is open.
+ */
+export function periodsToChoose(periods: BookingPeriod[], now: Date): { open: BookingPeriod[]; upcoming: BookingPeriod[]; next: BookingPeriod | undefined } {
+  const open = periods.filter((period) => period.opens_at <= now && now < period.closes_at);
+  const upcoming = periods.filter((period) => now < period.opens_at).sort((a, b) => a.opens_at.getTime() - b.opens_at.getTime());
+  return { open, upcoming, next: open.length === 0 ? upcoming[0] : undefined };
 }
 
 /** One calendar per child over the days asked, with each unit's state that day. */

@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { CalendarDate, Id, NullableTimestamp, Timestamp } from '../../db/column-types.js';
+import type { CalendarDate, Id, Json, NullableTimestamp, Timestamp } from '../../db/column-types.js';
 import type { BookingStatus } from './booking-states.js';
 import type { Transitions } from '../state-machine.js';
 
@@ -113,6 +113,18 @@ export interface AbsenceDeclarationsTable {
   created_at: Timestamp;
 }
 
+/** A booking form a household sent, with the answer to each of its choices (booking-submissions.ts). */
+export interface BookingSubmissionsTable {
+  id: Id;
+  tenant_id: string;
+  household_id: string;
+  activity_id: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  /** Each choice with its outcome: booking-submissions.ts's KeptResult. */
+  results: Json<unknown[]>;
+}
+
 export interface CalendarFeedsTable {
   token: string;
   tenant_id: string;
@@ -129,4 +141,5 @@ export interface BookingsTables {
   calendar_feeds: CalendarFeedsTable;
   baskets: BasketsTable;
   basket_lines: BasketLinesTable;
+  booking_submissions: BookingSubmissionsTable;
 }

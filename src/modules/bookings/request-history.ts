@@ -4,6 +4,8 @@ import { CLOSURE_REASON } from './closure-cancellations.js';
 import type { BookingStatus } from './bookings.tables.js';
 import { may } from '../access.js';
 import { ANSWERS, isIn } from './booking-states.js';
+import type { RefusalReason } from './booking-requests.js';
+import { refusedOnTheSpot } from './booking-submissions.js';
 
 /**
  * What a household asked about its bookings, for "Mes demandes": the days it booked and the
@@ -24,8 +26,11 @@ export interface UnitDays {
   days: DayAsked[];
 }
 
-/** Why a booking ended as it did: the service's words (a refusal), or an offer not confirmed in time. */
-export type BookingNote = { kind: 'words'; text: string } | { kind: 'offer_expired' } | { kind: 'closure' };
+/**
+ * Why a booking ended as it did: the service's words (a refusal), an offer not confirmed in time,
+ * a closure, or the rule that refused the day as soon as it was asked.
+ */
+export type BookingNote = { kind: 'words'; text: string } | { kind: 'offer_expired' } | { kind: 'closure' } | { kind: 'rule'; reason: RefusalReason };
 
 interface HistoryLine {
   /** Stable within one reading: the group's identity. */
@@ -127,6 +132,23 @@ export async function householdRequestHistory(
         { day: booking.day, rank: null },
       );
     }
+  }
+  // Days refused as soon as they were asked leave no booking: the forms kept say which and why.
+  for (const refused of await refusedOnTheSpot(scope, householdId)) {
+    const note: BookingNote = { kind: 'rule', reason: refused.reason };
+    bookingLines.add(
+      [refused.askedAt.getTime(), refused.childId, refused.activityId, 'refused', JSON.stringify(note)].join('|'),
+      {
+        childName: `${refused.firstName} ${refused.lastName}`,
+        activityName: refused.activityName,
+        status: 'refused',
+        note,
+        askedAt: refused.askedAt,
+        answeredAt: null,
+      },
+      { id: refused.unitId, name: refused.unitName, position: refused.unitPosition },
+      { day: refused.day, rank: null },
+    );
   }
   return { bookings: bookingLines.sorted(), cancellations: cancellationLines.sorted() };
 }

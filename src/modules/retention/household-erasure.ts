@@ -46,6 +46,7 @@ export async function eraseHousehold(scope: Scope, householdId: string): Promise
   await tx.deleteFrom('documents').where('household_id', '=', householdId).execute();
   await tx.deleteFrom('calendar_feeds').where('household_id', '=', householdId).execute();
   await tx.deleteFrom('change_requests').where('household_id', '=', householdId).execute();
+  await tx.deleteFrom('booking_submissions').where('household_id', '=', householdId).execute();
   await tx.deleteFrom('household_quotients').where('household_id', '=', householdId).execute();
   await tx.updateTable('enrollments').set({ comment: null }).where('household_id', '=', householdId).execute();
   for (const account of accounts) {

@@ -20,6 +20,10 @@ async function loadOptionalModules(): Promise<void> {
     const { attachPasswordRules } = await import('./password-rules.js');
     attachPasswordRules();
   }
+  if (document.querySelector('form[data-booking-calendar]')) {
+    const { attachBookingCalendar } = await import('./booking-calendar.js');
+    attachBookingCalendar();
+  }
   if (document.querySelector('altcha-widget')) {
     const { attachAltcha } = await import('./altcha-widget.js');
     attachAltcha();

@@ -1,6 +1,7 @@
 import type { MessageKey, Translate } from '../../i18n/catalogue.js';
 import type { CalendarClosedReason } from '../../modules/bookings/booking-calendar.js';
 import type { BookingStatus } from '../../modules/bookings/bookings.tables.js';
+import type { BookingNote } from '../../modules/bookings/request-history.js';
 import { usePage } from '../page-context.js';
 import { StatusBadge, type BadgeTone } from './status-badge.js';
 
@@ -30,8 +31,15 @@ export function BookingStatusBadge(props: { status: BookingStatus; rank?: number
   );
 }
 
-export function refusalText(t: (key: MessageKey) => string, reason: CalendarClosedReason | 'full' | 'offer_expired'): string {
+export function refusalText(t: (key: MessageKey) => string, reason: CalendarClosedReason | 'full' | 'offer_expired' | 'closure'): string {
   return t(`booking.reason.${reason}`);
+}
+
+/** Why a booking ended as it did, in words. */
+export function bookingNoteText(t: Translate, note: BookingNote | null): string | null {
+  if (note === null) return null;
+  if (note.kind === 'words') return note.text;
+  return refusalText(t, note.kind === 'rule' ? note.reason : note.kind);
 }
 
 /** Why a calendar box cannot be ticked, naming the units held that day that bar it, if that is why. */

@@ -10,7 +10,7 @@ import { inRecordOrder, recordField, type StoredValue } from '../../modules/hous
 import { householdLotteryRequests } from '../../modules/lottery/lottery-applications.js';
 import type { Scope } from '../../modules/scope.js';
 import { href, usePage } from '../page-context.js';
-import { BookingStatusBadge, refusalText } from './booking-status.js';
+import { BookingStatusBadge, bookingNoteText } from './booking-status.js';
 import { Button } from './dsfr/button.js';
 import { CsrfField } from './dsfr/csrf-field.js';
 import { Table } from './dsfr/table.js';
@@ -120,7 +120,7 @@ export async function householdRequestLines(
         change: daysItems(row.activityName, row.units, rank === undefined),
         createdAt: row.askedAt,
         status: <BookingStatusBadge status={row.status} rank={rank} />,
-        reason: row.note === null ? null : row.note.kind === 'words' ? row.note.text : refusalText(t, row.note.kind),
+        reason: bookingNoteText(t, row.note),
         decidedAt: row.answeredAt,
         pending: row.status === 'requested',
         withdrawable: false,

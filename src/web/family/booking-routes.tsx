@@ -6,8 +6,18 @@ import type { ComponentChild } from 'preact';
 import type { BookingPeriod } from '../../modules/activities/activity-definitions.js';
 import { addDays, formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';
-import { bookableActivities, familyCalendar, type BookableActivity, type ChildCalendar } from '../../modules/bookings/booking-calendar.js';
-import type { BookingChoice, ChoiceResult } from '../../modules/bookings/booking-requests.js';
+import {
+  bookableActivities,
+  familyCalendar,
+  periodsToChoose,
+  type BookableActivity,
+  type CellState,
+  type ChildCalendar,
+} from '../../modules/bookings/booking-calendar.js';
+import { deadlinePlacement, type DeadlinePlacement } from '../../modules/bookings/calendar-deadlines.js';
+import { unitRelationsOf } from '../../modules/activities/activity-definitions.js';
+import type { BookingChoice } from '../../modules/bookings/booking-requests.js';
+import { submissionAnswer, type KeptResult } from '../../modules/bookings/booking-submissions.js';
 import { applicationKey, applyForLottery, lotteryCalendar, type LotteryCalendarView } from '../../modules/lottery/lottery-applications.js';
 import { PAGES } from '../../modules/page-paths.js';
 import type { Services } from '../../services.js';
@@ -26,7 +36,7 @@ import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { hiddenFieldsHtml } from '../render.js';
 import { LotteryAnswersPage, LotteryNotice } from './lottery-routes.js';
-import { dayLabel, monthName, shiftMonth, weekdayName } from './calendar-labels.js';
+import { dayLabel, momentWords, monthName, shiftMonth, untilWords, weekdayName } from './calendar-labels.js';
 import { childChoices } from '../../modules/households/household-overview.js';
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
@@ -82,13 +92,17 @@ function readQuery(query: Static<typeof BookingQuery>): CalendarQuery {
   };
 }
 
-function queryString(query: CalendarQuery, extra: Record<string, string> = {}): string {
+/** The calendar's address; with `selection`, its mass selection too, which goes on applying from month to month. */
+function queryString(query: CalendarQuery, selection = false): string {
   const params = new URLSearchParams();
   for (const child of query.childIds) params.append('enfant', child);
   if (query.activityId) params.set('activite', query.activityId);
   if (query.periodId) params.set('periode', query.periodId);
   if (query.month) params.set('mois', query.month);
-  for (const [key, value] of Object.entries(extra)) params.set(key, value);
+  if (selection) {
+    for (const weekday of query.weekdays) params.append('jour', String(weekday));
+    for (const unit of query.unitIds) params.append('prestation', unit);
+  }
   return params.toString();
 }
 
@@ -117,6 +131,9 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsyncTypeb
         const activities = await bookableActivities(scope, householdId);
         const children = await childChoices(scope, householdId);
         const activity = activities.find((candidate) => candidate.id === query.activityId);
+        const periods = periodsToChoose(activity?.periods ?? [], scope.now);
+        // The only period open is the one the family comes for.
+        if (!query.periodId && periods.open.length === 1) query.periodId = periods.open[0]!.id;
         const range = activity ? rangeOf(activity, query, localDate(scope.now, tenant.time_zone)) : null;
         const context = await bookingContextOf(services, scope, tenant);
         const calendar =
@@ -126,7 +143,7 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsyncTypeb
         // A lottery period: the same calendar, whose boxes record applications for the draw.
         const lottery =
           range?.period?.allocation === 'lottery' ? await lotteryCalendar(scope, context, householdId, range.period.id, calendar?.children ?? []) : null;
-        return { activities, children, activity, range, calendar, lottery };
+        return { activities, children, activity, periods, range, calendar, lottery };
       });
       return reply.page(request.t('bookings.title'), <BookingPage query={query} {...data} />);
     });
@@ -154,7 +171,19 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsyncTypeb
         const outcome = await submitBooking(app.bookingGate, tenant, { actor: actorOfSession(request.session), householdId, activityId, choices });
         if (outcome === 'shed') return answerBusy(request, reply);
         if (!outcome) return reply.callNotFound();
-        return reply.page(request.t('bookings.resultTitle'), <ResultPage results={outcome.results} {...outcome.labels} back={back} />);
+        // The answer is read back from its record: a refresh of the result shows it again, sending nothing.
+        return reply.redirect(`${request.base}${PAGES.bookings}/resultat/${outcome.submissionId}?${new URLSearchParams({ retour: back })}`, 303);
+      },
+    );
+
+    app.get(
+      `${PAGES.bookings}/resultat/:id`,
+      { preHandler: requireFamily, schema: { params: Type.Object({ id: Id }), querystring: Type.Object({ retour: BookingForm.properties.retour }) } },
+      async (request, reply) => {
+        const householdId = request.session!.account.householdId!;
+        const answer = await request.inScope((scope) => submissionAnswer(scope, householdId, request.params.id));
+        if (!answer) return reply.callNotFound();
+        return reply.page(request.t('bookings.resultTitle'), <ResultPage {...answer} back={request.query.retour ?? ''} />);
       },
     );
   };
@@ -189,12 +218,13 @@ function BookingPage(props: {
   activities: BookableActivity[];
   children: { id: string; name: string }[];
   activity: BookableActivity | undefined;
+  periods: ReturnType<typeof periodsToChoose>;
   range: ReturnType<typeof rangeOf>;
   calendar: Awaited<ReturnType<typeof familyCalendar>> | null;
   lottery: LotteryCalendarView | null;
 }) {
   const page = usePage();
-  const { t, fmt } = page;
+  const { t } = page;
   const { query, activity } = props;
   if (props.activities.length === 0) {
     return (
@@ -207,13 +237,10 @@ function BookingPage(props: {
       </>
     );
   }
-  const periodLabel = (period: BookingPeriod) =>
-    `${period.name} — ${t('bookings.periodLabel', {
-      from: formatCalendarDate(period.first_day),
-      to: formatCalendarDate(period.last_day),
-      opens: fmt.dateTime(period.opens_at),
-      closes: fmt.dateTime(period.closes_at),
-    })}${period.allocation === 'lottery' ? ` (${t('bookings.periodLottery')})` : ''}`;
+  // A period closed since the family chose it stays in the list, so the page says which it shows.
+  const chosen = activity?.periods.find((period) => period.id === query.periodId);
+  const listed = [...props.periods.open, ...props.periods.upcoming];
+  if (chosen && !listed.includes(chosen)) listed.unshift(chosen);
   return (
     <>
       <h1>{t('bookings.title')}</h1>
@@ -223,7 +250,7 @@ function BookingPage(props: {
         </Alert>
       )}
       <p>{t('bookings.intro')}</p>
-      <form method="get" action={href(page, '/reservations')} class="fr-mb-4w">
+      <form method="get" action={href(page, '/reservations')} class="fr-mb-4w" data-calendar-choice="">
         <fieldset class="fr-fieldset" aria-labelledby="children-legend">
           <legend class="fr-fieldset__legend" id="children-legend">
             {t('bookings.children')}
@@ -245,12 +272,12 @@ function BookingPage(props: {
           value={query.activityId}
           options={[{ value: '', label: '—' }, ...props.activities.map((candidate) => ({ value: candidate.id, label: candidate.name }))]}
         />
-        {activity && activity.periods.length > 0 && (
+        {activity && listed.length > 0 && (
           <Select
             name="periode"
             label={t('bookings.period')}
             value={query.periodId}
-            options={[{ value: '', label: '—' }, ...activity.periods.map((period) => ({ value: period.id, label: periodLabel(period) }))]}
+            options={[{ value: '', label: '—' }, ...listed.map((period) => ({ value: period.id, label: periodLabel(period) }))]}
           />
         )}
         {activity && activity.periods.length === 0 && props.range?.month && <input type="hidden" name="mois" value={props.range.month} />}
@@ -311,117 +338,246 @@ function BookingPage(props: {
           {t('bookings.chooseChild')}
         </Alert>
       )}
+      {activity && activity.periods.length > 0 && !chosen && <PeriodNotice {...props.periods} />}
       {props.range?.month && activity && (
         <nav class="pf-month-nav fr-mb-2w" aria-label={t('bookings.month')}>
           <a
             class="fr-link fr-icon-arrow-left-line fr-link--icon-left"
-            href={href(page, `/reservations?${queryString({ ...query, month: shiftMonth(props.range.month, -1) })}`)}
+            href={href(page, `/reservations?${queryString({ ...query, month: shiftMonth(props.range.month, -1) }, true)}`)}
           >
             {t('bookings.previousMonth')}
           </a>
           <strong class="fr-mx-2w">{monthName(page.lang, props.range.month)}</strong>
           <a
             class="fr-link fr-icon-arrow-right-line fr-link--icon-right"
-            href={href(page, `/reservations?${queryString({ ...query, month: shiftMonth(props.range.month, 1) })}`)}
+            href={href(page, `/reservations?${queryString({ ...query, month: shiftMonth(props.range.month, 1) }, true)}`)}
           >
             {t('bookings.nextMonth')}
           </a>
         </nav>
       )}
       {props.lottery && <LotteryNotice view={props.lottery} />}
-      {props.calendar && activity && (
-        <form method="post" action={href(page, '/reservations')}>
-          <CsrfField />
-          <input type="hidden" name="activite" value={activity.id} />
-          {props.lottery && <input type="hidden" name="periode" value={props.lottery.period.id} />}
-          <input type="hidden" name="retour" value={queryString(query)} />
-          {props.calendar.children.map((child) => (
-            <ChildTable key={child.childId} child={child} units={activity.units} query={query} lottery={props.lottery} />
-          ))}
-          <Button icon="fr-icon-send-plane-line">{t(props.lottery ? 'lottery.submit' : 'bookings.submit')}</Button>
-        </form>
-      )}
+      {props.calendar && activity && <CalendarForm {...props} calendar={props.calendar} activity={activity} />}
     </>
   );
 }
 
-function ChildTable(props: { child: ChildCalendar; units: BookableActivity['units']; query: CalendarQuery; lottery?: LotteryCalendarView | null }) {
+/** "Mercredis janvier–février — du 06/01/2027 au 24/02/2027, ouvertes jusqu'au mardi 15/12 inclus". */
+function periodLabel(period: BookingPeriod): string {
   const page = usePage();
-  const { t, fmt } = page;
-  const { child } = props;
+  const { t, lang } = page;
+  const timeZone = page.tenant!.time_zone;
+  const dates = { name: period.name, from: formatCalendarDate(period.first_day), to: formatCalendarDate(period.last_day) };
+  const label =
+    page.now < period.opens_at
+      ? t('bookings.periodUpcoming', { ...dates, opens: momentWords(t, lang, period.opens_at, timeZone) })
+      : page.now < period.closes_at
+        ? t('bookings.periodOpen', { ...dates, until: untilWords(t, lang, period.closes_at, timeZone) })
+        : t('bookings.periodClosed', dates);
+  return period.allocation === 'lottery' ? `${label} (${t('bookings.periodLottery')})` : label;
+}
+
+/** No period chosen: which to choose, or, when none is open, when the next one opens. */
+function PeriodNotice(props: ReturnType<typeof periodsToChoose>) {
+  const page = usePage();
+  const { t, lang } = page;
+  if (props.open.length > 0)
+    return (
+      <Alert kind="info" small>
+        {t('bookings.choosePeriod')}
+      </Alert>
+    );
+  const { next } = props;
   return (
-    <Table caption={child.name} class="fr-mb-4w pf-booking-table">
-      <thead>
-        <tr>
-          <th scope="col">{t('bookings.day')}</th>
-          {props.units.map((unit) => (
-            <th scope="col" key={unit.id}>
-              {unit.name}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {child.days.map((day) => (
-          <tr key={day.day}>
-            <th scope="row">{dayLabel(page.lang, day.day)}</th>
-            {day.cells.map((cell) => {
-              const unit = props.units.find((candidate) => candidate.id === cell.unitId)!;
-              const id = `c-${child.childId}-${unit.id}-${day.day}`;
-              const { state } = cell;
-              if (state.kind === 'booked')
-                return (
-                  <td key={cell.unitId}>
-                    <BookingStatusBadge status={state.status} rank={state.rank} />
-                  </td>
-                );
-              if (state.kind === 'closed') {
-                return (
-                  <td key={cell.unitId} class="pf-cell-closed">
-                    <span class="fr-icon-close-circle-line fr-icon--sm" aria-hidden="true"></span>{' '}
-                    <span class="fr-text--xs">{closedText(t, state, props.units)}</span>
-                  </td>
-                );
-              }
-              if (props.lottery?.applied.has(applicationKey(child.childId, unit.id, day.day)))
-                return (
-                  <td key={cell.unitId}>
-                    <StatusBadge tone="new" label="lottery.applied" />
-                  </td>
-                );
-              const checked = props.query.weekdays.includes(day.weekday) && props.query.unitIds.includes(unit.id);
-              return (
-                <td key={cell.unitId}>
-                  <div class="fr-checkbox-group fr-checkbox-group--sm">
-                    <input
-                      type="checkbox"
-                      id={id}
-                      name="choix"
-                      value={`${child.childId}|${unit.id}|${day.day}`}
-                      checked={checked}
-                      aria-describedby={`${id}-hint`}
-                    />
-                    <label class="fr-label" for={id}>
-                      <span class="fr-sr-only">
-                        {child.name} — {unit.name} — {dayLabel(page.lang, day.day)}
-                      </span>
-                      <span class="fr-hint-text" id={`${id}-hint`}>
-                        {state.full ? <StatusBadge tone="warning" label="bookings.full" /> : null}
-                        {t(props.lottery ? 'lottery.applyUntil' : 'bookings.deadline', { date: fmt.dateTime(state.deadline) })}
-                      </span>
-                    </label>
-                  </div>
-                </td>
-              );
-            })}
-          </tr>
-        ))}
-      </tbody>
-    </Table>
+    <Alert kind="info" title={t('bookings.noOpenPeriod')}>
+      <p>
+        {next
+          ? t('bookings.nextPeriod', {
+              name: next.name,
+              from: formatCalendarDate(next.first_day),
+              to: formatCalendarDate(next.last_day),
+              opens: momentWords(t, lang, next.opens_at, page.tenant!.time_zone),
+            })
+          : t('bookings.noNextPeriod')}
+      </p>
+    </Alert>
   );
 }
 
-function ResultPage(props: { results: ChoiceResult[]; names: Map<string, string>; units: Map<string, string>; back: string }) {
+/**
+ * The calendar to tick, one table per child. The script (assets/booking-calendar.ts) reads the
+ * units' relations and the conflict sentence from the form to catch, before sending, the units the
+ * server would refuse together; it also warns before leaving with boxes ticked and not sent.
+ */
+function CalendarForm(props: {
+  query: CalendarQuery;
+  activity: BookableActivity;
+  calendar: NonNullable<Awaited<ReturnType<typeof familyCalendar>>>;
+  lottery: LotteryCalendarView | null;
+}) {
+  const page = usePage();
+  const { t, lang } = page;
+  const { activity, calendar, lottery } = props;
+  const placements = calendar.children.map((child) => deadlinePlacement(child.days));
+  // One deadline for every box of every child: said once, above the tables.
+  const first = placements[0];
+  const once =
+    first?.kind === 'table' && placements.every((placement) => placement.kind === 'table' && placement.deadline.getTime() === first.deadline.getTime());
+  const relations = unitRelationsOf(calendar.definition).map((unit) => ({ ...unit, name: activity.units.find((candidate) => candidate.id === unit.id)!.name }));
+  return (
+    <form
+      method="post"
+      action={href(page, '/reservations')}
+      data-booking-calendar=""
+      data-units={JSON.stringify(relations)}
+      data-conflict={t('bookings.conflict', { child: '{child}', day: '{day}', units: '{units}', reason: t('booking.reason.unit_conflict') })}
+    >
+      <CsrfField />
+      <input type="hidden" name="activite" value={activity.id} />
+      {lottery && <input type="hidden" name="periode" value={lottery.period.id} />}
+      <input type="hidden" name="retour" value={queryString(props.query)} />
+      {once && (
+        <p class="fr-text--bold">
+          {t(lottery ? 'lottery.applyUntilAll' : 'bookings.deadlineAll', { until: untilWords(t, lang, first.deadline, page.tenant!.time_zone) })}
+        </p>
+      )}
+      <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-2w" data-conflicts="" tabIndex={-1} hidden>
+        <h2 class="fr-alert__title">{t('bookings.conflictTitle')}</h2>
+        <p>{t('bookings.conflictHint')}</p>
+        <ul></ul>
+      </div>
+      {calendar.children.map((child, index) => (
+        <ChildTable
+          key={child.childId}
+          child={child}
+          activity={activity}
+          query={props.query}
+          lottery={lottery}
+          placement={once ? { kind: 'rows', byDay: new Map() } : placements[index]!}
+        />
+      ))}
+      <Button icon="fr-icon-send-plane-line">{t(lottery ? 'lottery.submit' : 'bookings.submit')}</Button>
+    </form>
+  );
+}
+
+function ChildTable(props: {
+  child: ChildCalendar;
+  activity: BookableActivity;
+  query: CalendarQuery;
+  lottery: LotteryCalendarView | null;
+  placement: DeadlinePlacement;
+}) {
+  const page = usePage();
+  const { t, lang } = page;
+  const { child, placement } = props;
+  const { units } = props.activity;
+  const timeZone = page.tenant!.time_zone;
+  const until = (deadline: Date) => t(props.lottery ? 'lottery.applyUntil' : 'bookings.deadline', { until: untilWords(t, lang, deadline, timeZone) });
+  return (
+    <>
+      {placement.kind === 'table' && <p class="fr-text--sm fr-mb-1w">{until(placement.deadline)}</p>}
+      <Table caption={child.name} class="fr-mb-4w pf-booking-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('bookings.day')}</th>
+            {units.map((unit) => {
+              const deadline = placement.kind === 'columns' ? placement.byUnit.get(unit.id) : undefined;
+              return (
+                <th scope="col" key={unit.id}>
+                  {unit.name}
+                  {deadline && <span class="fr-hint-text">{until(deadline)}</span>}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>
+          {child.days.map((day) => {
+            const deadline = placement.kind === 'rows' ? placement.byDay.get(day.day) : undefined;
+            const held = day.cells.filter((cell) => cell.state.kind === 'booked' && cell.state.status !== 'waitlisted').map((cell) => cell.unitId);
+            return (
+              <tr key={day.day} data-held={held.length > 0 ? held.join(' ') : undefined}>
+                <th scope="row">
+                  {dayLabel(lang, day.day)}
+                  {deadline && <span class="fr-hint-text">{until(deadline)}</span>}
+                </th>
+                {day.cells.map((cell) => (
+                  <Cell
+                    key={cell.unitId}
+                    {...props}
+                    unit={units.find((candidate) => candidate.id === cell.unitId)!}
+                    day={day}
+                    state={cell.state}
+                    until={until}
+                  />
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </Table>
+    </>
+  );
+}
+
+/** One unit on one day: its state when it cannot be ticked, else its box with what to know before ticking it. */
+function Cell(props: {
+  child: ChildCalendar;
+  activity: BookableActivity;
+  unit: BookableActivity['units'][number];
+  day: { day: string; weekday: number };
+  state: CellState;
+  query: CalendarQuery;
+  lottery: LotteryCalendarView | null;
+  placement: DeadlinePlacement;
+  until: (deadline: Date) => string;
+}) {
+  const page = usePage();
+  const { t } = page;
+  const { child, unit, day, state } = props;
+  if (state.kind === 'booked')
+    return (
+      <td>
+        <BookingStatusBadge status={state.status} rank={state.rank} />
+      </td>
+    );
+  if (state.kind === 'closed')
+    return (
+      <td class="pf-cell-closed">
+        <span class="fr-icon-close-circle-line fr-icon--sm" aria-hidden="true"></span>{' '}
+        <span class="fr-text--xs">{closedText(t, state, props.activity.units)}</span>
+      </td>
+    );
+  if (props.lottery?.applied.has(applicationKey(child.childId, unit.id, day.day)))
+    return (
+      <td>
+        <StatusBadge tone="new" label="lottery.applied" />
+      </td>
+    );
+  const id = `c-${child.childId}-${unit.id}-${day.day}`;
+  const checked = props.query.weekdays.includes(day.weekday) && props.query.unitIds.includes(unit.id);
+  const places = props.activity.showPlacesLeft && !state.full && state.placesLeft != null ? state.placesLeft : null;
+  return (
+    <td>
+      <div class="fr-checkbox-group fr-checkbox-group--sm">
+        <input type="checkbox" id={id} name="choix" value={`${child.childId}|${unit.id}|${day.day}`} checked={checked} />
+        <label class="fr-label" for={id}>
+          <span class="fr-sr-only">
+            {child.name} — {unit.name} — {dayLabel(page.lang, day.day)}
+          </span>
+          {state.full && <span class="fr-hint-text pf-full">{t('bookings.fullNote')}</span>}
+          {places !== null && (
+            <span class="fr-hint-text">{places === 1 ? t('bookings.placesLeft.one') : t('bookings.placesLeft.many', { count: places })}</span>
+          )}
+          {props.placement.kind === 'cells' && <span class="fr-hint-text">{props.until(state.deadline)}</span>}
+        </label>
+      </div>
+    </td>
+  );
+}
+
+function ResultPage(props: { results: KeptResult[]; names: Map<string, string>; units: Map<string, string>; back: string }) {
   const page = usePage();
   const { t } = page;
   const held = props.results.some(

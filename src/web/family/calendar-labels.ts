@@ -1,4 +1,8 @@
+import type { Lang, Translate } from '../../i18n/catalogue.js';
 import { dateFormat } from '../../i18n/date-formats.js';
+import { localTime } from '../../modules/activities/period-admin.js';
+import { addDays } from '../../modules/calendar/calendar-dates.js';
+import { localDate } from '../../modules/calendar/local-date.js';
 
 /** Names of days and months as the family's calendars and plannings write them. */
 
@@ -13,6 +17,29 @@ export function dayLabel(lang: 'fr' | 'en', day: string): string {
   return dateFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'short', day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(
     new Date(`${day}T12:00:00Z`),
   );
+}
+
+/** "mardi 08/12" / "Tuesday 08/12". */
+export function longDayLabel(lang: Lang, day: string): string {
+  return dateFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'long', day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(
+    new Date(`${day}T12:00:00Z`),
+  );
+}
+
+/**
+ * A deadline as people say it, in the authority's time zone: midnight opening a day is the end of
+ * the day before, "jusqu'au mardi 08/12 inclus"; another hour is said, "jusqu'au jeudi 03/12 à 12:00".
+ */
+export function untilWords(t: Translate, lang: Lang, instant: Date, timeZone: string): string {
+  const day = localDate(instant, timeZone);
+  const time = localTime(instant, timeZone);
+  if (time === '00:00') return t('bookings.untilInclusive', { day: longDayLabel(lang, addDays(day, -1)) });
+  return t('bookings.untilAt', { day: longDayLabel(lang, day), time });
+}
+
+/** A moment as people say it: "lundi 01/12 à 08:00". */
+export function momentWords(t: Translate, lang: Lang, instant: Date, timeZone: string): string {
+  return t('bookings.opensAt', { day: longDayLabel(lang, localDate(instant, timeZone)), time: localTime(instant, timeZone) });
 }
 
 /** The weekday's full name; 1 is Monday. */

@@ -133,6 +133,7 @@ const ACTIVITY_FIELDS: ActivityField[] = [
   'waitlistMode',
   'offerHours',
   'requiresEnrollment',
+  'showPlacesLeft',
   'documentsRequired',
   'bookingType',
   'bookingDays',
@@ -184,6 +185,7 @@ export function ActivityFormPage(props: ActivityForm & { id: string | null; erro
     waitlistMode: t('setup.field.waitlistMode'),
     offerHours: t('setup.field.offerHours'),
     requiresEnrollment: t('setup.field.requiresEnrollment'),
+    showPlacesLeft: t('setup.field.showPlacesLeft'),
     documentsRequired: t('setup.field.documentsRequired'),
     ...deadlineLabels(t, 'booking'),
     ...deadlineLabels(t, 'cancel'),
@@ -192,6 +194,7 @@ export function ActivityFormPage(props: ActivityForm & { id: string | null; erro
   const action = props.id ? `${ACTIVITIES_PATH}/${props.id}/modifier` : `${ACTIVITIES_PATH}/nouvelle`;
   const title = props.id ? t('setup.activities.editTitle') : t('setup.activities.addTitle');
   const requires = one(values, 'requiresEnrollment');
+  const showPlaces = one(values, 'showPlacesLeft');
   return (
     <>
       <BackLink path={props.id ? `${ACTIVITIES_PATH}/${props.id}` : ACTIVITIES_PATH} label={t('setup.back')} />
@@ -282,6 +285,13 @@ export function ActivityFormPage(props: ActivityForm & { id: string | null; erro
               value={requires === '' ? null : requires === 'true'}
               error={errors.requiresEnrollment}
             />
+            <RadioYesNo
+              name="showPlacesLeft"
+              label={labels.showPlacesLeft!}
+              hint={t('setup.field.showPlacesLeftHint')}
+              value={showPlaces === '' ? null : showPlaces === 'true'}
+              error={errors.showPlacesLeft}
+            />
             <Textarea
               name="documentsRequired"
               label={labels.documentsRequired!}
@@ -367,6 +377,8 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: Notice 
         <dd>{t(`setup.waitlist.${activity.waitlist_mode}`, { hours: activity.offer_hours })}</dd>
         <dt>{t('setup.field.requiresEnrollment')}</dt>
         <dd>{t(activity.requires_enrollment ? 'value.yes' : 'value.no')}</dd>
+        <dt>{t('setup.field.showPlacesLeft')}</dt>
+        <dd>{t(activity.show_places_left ? 'value.yes' : 'value.no')}</dd>
         <dt>{t('setup.field.documentsRequired')}</dt>
         <dd class="pf-pre">{activity.documents_required ?? '—'}</dd>
         <dt>{t('setup.field.bookingDeadline')}</dt>

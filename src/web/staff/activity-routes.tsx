@@ -32,6 +32,7 @@ const NEW_ACTIVITY: FormValues = {
   waitlistMode: 'automatic',
   offerHours: '48',
   requiresEnrollment: 'true',
+  showPlacesLeft: 'false',
   bookingType: 'days_before',
   bookingDays: '2',
   bookingTime: '00:00',
