@@ -81,21 +81,28 @@ journey('a parent pre-registers two children for the Wednesdays with the mass se
     assert.match(await calendarRow(page, child, '2025-12-24'), /vacances scolaires/);
     assert.equal(await dayBox(page, child, 'Journée', '2025-12-24').count(), 0);
   }
-  assert.match(await calendarRow(page, LEA, '2025-12-03'), /réservation possible jusqu’au 26\/11\/2025 00:00/);
+  assert.match(await calendarRow(page, LEA, '2025-12-03'), /mer\. 03\/12 ?réservation possible jusqu’au mardi 25\/11 inclus/, 'once, on the day');
   await screenshot(page, 'family-booking-calendar-desktop');
   await checkAccessibility(page, 'booking calendar after the mass selection, desktop');
 
   // Adjust by hand: no Journée for Hugo on the 17th, a meal for Léa on the 3rd, and a meal alone
-  // for Hugo on the 17th (the meal needs the day or the morning: it will be refused).
+  // for Hugo on the 17th (the meal needs the day or the morning: the page says so).
   await tick(dayBox(page, HUGO, 'Journée', '2025-12-17'), false);
   await tick(dayBox(page, LEA, 'Repas', '2025-12-03'));
   await tick(dayBox(page, HUGO, 'Repas', '2025-12-17'));
+  // Caught before sending, in the words the server would answer with: the meal goes back.
+  const conflicts = page.getByRole('heading', { name: 'Des prestations cochées ne vont pas ensemble' });
+  await conflicts.waitFor();
+  assert.match(await text(page.locator('[data-conflicts] ul')), /Hugo MARTIN, mer\. 17\/12 — Repas : incompatible avec les autres prestations du jour\./);
+  await page.getByRole('button', { name: 'Envoyer mes réservations' }).click();
+  assert.match(page.url(), /\/reservations\?/, 'nothing sent');
+  await tick(dayBox(page, HUGO, 'Repas', '2025-12-17'), false);
+  assert.equal(await conflicts.isVisible(), false);
   await go(page.getByRole('button', { name: 'Envoyer mes réservations' }));
   assert.equal(await page.locator('main h1').innerText(), 'Résultat de vos réservations');
   assert.deepEqual(await resultRows(page), [
     resultRow('Hugo', '2025-12-03', 'Journée', 'Réservée'),
     resultRow('Hugo', '2025-12-10', 'Journée', 'Réservée'),
-    resultRow('Hugo', '2025-12-17', 'Repas', 'Refusée incompatible avec les autres prestations du jour'),
     resultRow('Léa', '2025-12-03', 'Journée', 'Réservée'),
     resultRow('Léa', '2025-12-03', 'Repas', 'Réservée'),
     resultRow('Léa', '2025-12-10', 'Journée', 'Réservée'),
@@ -385,7 +392,7 @@ journey('a parent asks for an enrollment, staff accept it in a group, and the ch
   assert.match(await text(page.locator('main tbody tr').filter({ hasText: holidays })), /Hugo .* 3-5 ans Acceptée/);
   await followNav(page, 'Réservations');
   await openCalendar(page, { children: [HUGO], activity: HOLIDAYS, monthsAhead: 1 });
-  assert.match(await calendarRow(page, HUGO, '2025-12-22'), /réservation possible jusqu’au 08\/12\/2025 00:00/);
+  assert.match(await calendarRow(page, HUGO, '2025-12-22'), /lun\. 22\/12 ?réservation possible jusqu’au dimanche 07\/12 inclus/);
   await tick(dayBox(page, HUGO, 'Journée', '2025-12-22'));
   await go(page.getByRole('button', { name: 'Envoyer mes réservations' }));
   assert.deepEqual(await resultRows(page), [resultRow('Hugo', '2025-12-22', 'Journée', 'Réservée')]);

@@ -141,9 +141,9 @@ journey('a family sees the new activity with its period: refused before it opens
   await followNav(page, 'Réservations');
   await openCalendar(page, { children: [LEA], activity: new RegExp(`^${STAGE}$`) });
   const periods = page.locator('main form[method="get"]').getByLabel(/^Période/);
-  const choice = (await periods.locator('option').allInnerTexts()).find((label) => label.startsWith('Inscriptions au stage de Noël'));
-  assert.equal(choice, 'Inscriptions au stage de Noël — du 22/12/2025 au 02/01/2026 — réservations du 01/12/2025 18:00 au 15/12/2025 12:00');
-  await periods.selectOption({ label: choice });
+  const labels = async () => (await periods.locator('option').allInnerTexts()).find((label) => label.startsWith('Inscriptions au stage de Noël'))!;
+  assert.equal(await labels(), 'Inscriptions au stage de Noël — du 22/12/2025 au 02/01/2026, ouvre le lundi 01/12 à 18:00');
+  await periods.selectOption({ label: await labels() });
   await go(page.getByRole('button', { name: 'Afficher le calendrier' }));
   assert.match(await calendarRow(page, LEA, '2025-12-22'), /les réservations ne sont pas encore ouvertes/);
   assert.equal(await dayBox(page, LEA, 'Journée', '2025-12-22').count(), 0);
@@ -170,10 +170,8 @@ journey('a family sees the new activity with its period: refused before it opens
   await familyLogIn(page, baseUrl, CLAIRE);
   await followNav(page, 'Réservations');
   await openCalendar(page, { children: [LEA], activity: new RegExp(`^${STAGE}$`) });
-  await page
-    .locator('main form[method="get"]')
-    .getByLabel(/^Période/)
-    .selectOption({ label: choice });
+  assert.equal(await labels(), 'Inscriptions au stage de Noël — du 22/12/2025 au 02/01/2026, ouvertes jusqu’au lundi 15/12 à 12:00');
+  await periods.selectOption({ label: await labels() });
   await go(page.getByRole('button', { name: 'Afficher le calendrier' }));
   await tick(dayBox(page, LEA, 'Journée', '2025-12-22'));
   await tick(dayBox(page, LEA, 'Repas', '2025-12-22'));
@@ -186,10 +184,8 @@ journey('a family sees the new activity with its period: refused before it opens
   await familyLogIn(page, baseUrl, CLAIRE);
   await followNav(page, 'Réservations');
   await openCalendar(page, { children: [LEA], activity: new RegExp(`^${STAGE}$`) });
-  await page
-    .locator('main form[method="get"]')
-    .getByLabel(/^Période/)
-    .selectOption({ label: choice });
+  assert.equal(await labels(), 'Inscriptions au stage de Noël — du 22/12/2025 au 02/01/2026, closes');
+  await periods.selectOption({ label: await labels() });
   await go(page.getByRole('button', { name: 'Afficher le calendrier' }));
   assert.match(await calendarRow(page, LEA, '2025-12-23'), /les réservations sont closes/);
   assert.match(await calendarRow(page, LEA, '2025-12-22'), /Réservée.*Réservée/);

@@ -82,12 +82,16 @@ export async function nextMonth(page: Page): Promise<void> {
   await go(page.getByRole('navigation', { name: 'Mois' }).getByRole('link', { name: 'Mois suivant' }));
 }
 
-/** Mass selection: these weekdays × these units, then "Appliquer". */
+/**
+ * Mass selection: these weekdays × these units, then "Appliquer": the page's script ticks the boxes
+ * in place; without it the server sends the calendar back with them ticked.
+ */
 export async function applyMassSelection(page: Page, weekdays: string[], units: string[]): Promise<void> {
   const mass = page.getByRole('group', { name: /^Sélection en masse/ });
   for (const weekday of weekdays) await tick(mass.getByRole('checkbox', { name: weekday, exact: true }));
   for (const unit of units) await tick(mass.getByRole('checkbox', { name: unit, exact: true }));
-  await go(page.getByRole('button', { name: 'Appliquer' }));
+  await page.getByRole('button', { name: 'Appliquer' }).click({ timeout: 30_000 });
+  await page.waitForLoadState('load', { timeout: 30_000 });
 }
 
 function escapeRegExp(text: string): string {
@@ -104,7 +108,8 @@ export async function calendarRow(page: Page, child: string, day: string): Promi
   const row = page
     .getByRole('table', { name: child, exact: true })
     .getByRole('row')
-    .filter({ has: page.getByRole('rowheader', { name: dayLabel('fr', day), exact: true }) });
+    // The day's header may say more after the date (its deadline, a full day).
+    .filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${escapeRegExp(dayLabel('fr', day))}`) }) });
   return text(row);
 }
 

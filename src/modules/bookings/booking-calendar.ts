@@ -107,13 +107,18 @@ export async function bookableActivities(scope: Scope, householdId: string): Pro
 }
 
 /**
- * The booking periods a family may choose, in order: those open now and those to come (a closed
- * period has nothing left to book); `next`, the first to open when none is open.
+ * The booking periods a family may choose: those whose days are not all past (a closed one still
+ * shows what was booked); among them those open now, and `next`, the first to open when none is.
  */
-export function periodsToChoose(periods: BookingPeriod[], now: Date): { open: BookingPeriod[]; upcoming: BookingPeriod[]; next: BookingPeriod | undefined } {
-  const open = periods.filter((period) => period.opens_at <= now && now < period.closes_at);
-  const upcoming = periods.filter((period) => now < period.opens_at).sort((a, b) => a.opens_at.getTime() - b.opens_at.getTime());
-  return { open, upcoming, next: open.length === 0 ? upcoming[0] : undefined };
+export function periodsToChoose(
+  periods: BookingPeriod[],
+  now: Date,
+  today: string,
+): { listed: BookingPeriod[]; open: BookingPeriod[]; next: BookingPeriod | undefined } {
+  const listed = periods.filter((period) => period.last_day >= today);
+  const open = listed.filter((period) => period.opens_at <= now && now < period.closes_at);
+  const upcoming = listed.filter((period) => now < period.opens_at).sort((a, b) => a.opens_at.getTime() - b.opens_at.getTime());
+  return { listed, open, next: open.length === 0 ? upcoming[0] : undefined };
 }
 
 /** One calendar per child over the days asked, with each unit's state that day. */

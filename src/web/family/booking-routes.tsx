@@ -131,10 +131,11 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsyncTypeb
         const activities = await bookableActivities(scope, householdId);
         const children = await childChoices(scope, householdId);
         const activity = activities.find((candidate) => candidate.id === query.activityId);
-        const periods = periodsToChoose(activity?.periods ?? [], scope.now);
+        const today = localDate(scope.now, tenant.time_zone);
+        const periods = periodsToChoose(activity?.periods ?? [], scope.now, today);
         // The only period open is the one the family comes for.
         if (!query.periodId && periods.open.length === 1) query.periodId = periods.open[0]!.id;
-        const range = activity ? rangeOf(activity, query, localDate(scope.now, tenant.time_zone)) : null;
+        const range = activity ? rangeOf(activity, query, today) : null;
         const context = await bookingContextOf(services, scope, tenant);
         const calendar =
           activity && range && query.childIds.length > 0
@@ -237,10 +238,9 @@ function BookingPage(props: {
       </>
     );
   }
-  // A period closed since the family chose it stays in the list, so the page says which it shows.
+  // A period over since the family chose it stays in the list, so the page says which it shows.
   const chosen = activity?.periods.find((period) => period.id === query.periodId);
-  const listed = [...props.periods.open, ...props.periods.upcoming];
-  if (chosen && !listed.includes(chosen)) listed.unshift(chosen);
+  const listed = chosen && !props.periods.listed.includes(chosen) ? [chosen, ...props.periods.listed] : props.periods.listed;
   return (
     <>
       <h1>{t('bookings.title')}</h1>
@@ -496,28 +496,52 @@ function ChildTable(props: {
           {child.days.map((day) => {
             const deadline = placement.kind === 'rows' ? placement.byDay.get(day.day) : undefined;
             const held = day.cells.filter((cell) => cell.state.kind === 'booked' && cell.state.status !== 'waitlisted').map((cell) => cell.unitId);
+            const full = day.cells.some((cell) => cell.state.kind === 'open' && cell.state.full);
             return (
               <tr key={day.day} data-held={held.length > 0 ? held.join(' ') : undefined}>
                 <th scope="row">
                   {dayLabel(lang, day.day)}
                   {deadline && <span class="fr-hint-text">{until(deadline)}</span>}
+                  {full && <span class="fr-hint-text pf-full">{t('bookings.fullNote')}</span>}
                 </th>
-                {day.cells.map((cell) => (
-                  <Cell
-                    key={cell.unitId}
-                    {...props}
-                    unit={units.find((candidate) => candidate.id === cell.unitId)!}
-                    day={day}
-                    state={cell.state}
-                    until={until}
-                  />
-                ))}
+                {sameClosure(day.cells) ? (
+                  <ClosedCell state={day.cells[0]!.state as Extract<CellState, { kind: 'closed' }>} units={units} span={units.length} />
+                ) : (
+                  day.cells.map((cell) => (
+                    <Cell
+                      key={cell.unitId}
+                      {...props}
+                      unit={units.find((candidate) => candidate.id === cell.unitId)!}
+                      day={day}
+                      state={cell.state}
+                      until={until}
+                    />
+                  ))
+                )}
               </tr>
             );
           })}
         </tbody>
       </Table>
     </>
+  );
+}
+
+/** Every unit of the day closed for one reason (a holiday, a closure): said once for the day. */
+function sameClosure(cells: ChildCalendar['days'][number]['cells']): boolean {
+  const [first] = cells;
+  return (
+    first?.state.kind === 'closed' &&
+    cells.every((cell) => cell.state.kind === 'closed' && cell.state.reason === (first.state as { reason: string }).reason && !cell.state.conflictsWith?.length)
+  );
+}
+
+function ClosedCell(props: { state: Extract<CellState, { kind: 'closed' }>; units: BookableActivity['units']; span?: number }) {
+  const { t } = usePage();
+  return (
+    <td class="pf-cell-closed" colSpan={props.span}>
+      <span class="fr-icon-close-circle-line fr-icon--sm" aria-hidden="true"></span> <span class="fr-text--xs">{closedText(t, props.state, props.units)}</span>
+    </td>
   );
 }
 
@@ -542,13 +566,7 @@ function Cell(props: {
         <BookingStatusBadge status={state.status} rank={state.rank} />
       </td>
     );
-  if (state.kind === 'closed')
-    return (
-      <td class="pf-cell-closed">
-        <span class="fr-icon-close-circle-line fr-icon--sm" aria-hidden="true"></span>{' '}
-        <span class="fr-text--xs">{closedText(t, state, props.activity.units)}</span>
-      </td>
-    );
+  if (state.kind === 'closed') return <ClosedCell state={state} units={props.activity.units} />;
   if (props.lottery?.applied.has(applicationKey(child.childId, unit.id, day.day)))
     return (
       <td>
@@ -566,7 +584,7 @@ function Cell(props: {
           <span class="fr-sr-only">
             {child.name} — {unit.name} — {dayLabel(page.lang, day.day)}
           </span>
-          {state.full && <span class="fr-hint-text pf-full">{t('bookings.fullNote')}</span>}
+          {state.full && <span class="fr-hint-text pf-full">{t('bookings.full')}</span>}
           {places !== null && (
             <span class="fr-hint-text">{places === 1 ? t('bookings.placesLeft.one') : t('bookings.placesLeft.many', { count: places })}</span>
           )}
