@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
+import { type Dispatcher, request } from 'undici';
 import { startPortalProcess } from '../test/support/portal-process.js';
 
 /** What every benchmark does the same way: its own database on a PostgreSQL server, the portal as its own process, figures. */
@@ -83,4 +84,28 @@ export function cpuSeconds(serverPid: number): CpuSeconds | null {
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** A parent's browser in a benchmark: its address (RFC 2544's benchmark range), cookies and last anti-forgery token. */
+export interface BenchParent {
+  address: string;
+  cookies: Map<string, string>;
+  csrf: string;
+}
+
+/** One request of a parent's browser, keeping the cookies and the anti-forgery token its answer gives. */
+export async function parentRequest(dispatcher: Dispatcher, url: string, parent: BenchParent, method: 'GET' | 'POST', form?: URLSearchParams) {
+  const headers: Record<string, string> = { cookie: [...parent.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-forwarded-for': parent.address };
+  if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
+  const response = await request(url, { method, headers, body: form?.toString(), dispatcher });
+  const setCookies = response.headers['set-cookie'];
+  for (const cookie of Array.isArray(setCookies) ? setCookies : setCookies ? [setCookies] : []) {
+    const [pair] = cookie.split(';');
+    const [name, ...value] = pair!.split('=');
+    parent.cookies.set(name!.trim(), value.join('='));
+  }
+  const body = await response.body.text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(body)?.[1];
+  if (token) parent.csrf = token;
+  return { status: response.statusCode, headers: response.headers, body };
 }

@@ -12,12 +12,12 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { hash } from '@node-rs/argon2';
 import pg from 'pg';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { openDatabase } from '../src/db/database.js';
 import { inTenant } from '../src/db/tenant-scope.js';
 import { SYSTEM } from '../src/modules/actor.js';
 import { runLottery } from '../src/modules/lottery/lottery-draw.js';
-import { admin, type CpuSeconds, cpuSeconds, databaseUrl, percentile, startServer } from './bench-support.js';
+import { admin, type BenchParent, type CpuSeconds, cpuSeconds, databaseUrl, percentile, parentRequest, startServer } from './bench-support.js';
 
 const HOUSEHOLDS = Number(process.env.RUSH_HOUSEHOLDS ?? 5000);
 const PARENTS = Number(process.env.RUSH_PARENTS ?? 500);
@@ -86,33 +86,16 @@ async function seed(
   }, url);
 }
 
-interface Parent {
-  /** Each parent comes from its own address, as on registration day: a header value only, in the
-   * range RFC 2544 sets aside for benchmarks (no packet goes there). */
-  address: string;
+interface Parent extends BenchParent {
   email: string;
   children: string[];
-  cookies: Map<string, string>;
-  csrf: string;
 }
 
 const dispatcher = new Agent({ connections: PARENTS + 10, pipelining: 1, keepAliveTimeout: 120_000 });
 const base = `http://127.0.0.1:${PORT}/rush`;
 
-async function call(parent: Parent, method: 'GET' | 'POST', path: string, form?: URLSearchParams) {
-  const headers: Record<string, string> = { cookie: [...parent.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-forwarded-for': parent.address };
-  if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-  const response = await request(`${base}${path}`, { method, headers, body: form?.toString(), dispatcher });
-  const setCookies = response.headers['set-cookie'];
-  for (const cookie of Array.isArray(setCookies) ? setCookies : setCookies ? [setCookies] : []) {
-    const [pair] = cookie.split(';');
-    const [name, ...value] = pair!.split('=');
-    parent.cookies.set(name!.trim(), value.join('='));
-  }
-  const body = await response.body.text();
-  const token = /name="_csrf" value="([^"]+)"/.exec(body)?.[1];
-  if (token) parent.csrf = token;
-  return { status: response.statusCode, headers: response.headers, body };
+function call(parent: Parent, method: 'GET' | 'POST', path: string, form?: URLSearchParams) {
+  return parentRequest(dispatcher, `${base}${path}`, parent, method, form);
 }
 
 async function logIn(parent: Parent): Promise<void> {
