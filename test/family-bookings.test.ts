@@ -66,7 +66,8 @@ describe('the family books on its calendar, follows its planning and cancels', (
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /<caption>Théo ROUX<\/caption>/);
     assert.match(page.body, /<caption>Inès ROUX<\/caption>/);
-    assert.match(page.body, /mer\. 02\/12<span class="fr-hint-text">réservation possible jusqu’au mardi 24\/11 inclus</, 'once on the day’s row');
+    assert.match(page.body, /Jour<span class="fr-hint-text">réservation possible<\/span>/, 'said once above the days');
+    assert.match(page.body, /mer\. 02\/12<span class="fr-hint-text">jusqu’au mardi 24\/11 inclus</, 'until when, on the day’s row');
     assert.doesNotMatch(page.body, /jeu\. 03\/12/, 'days the activity never opens are left out');
     const early = await browser.get(`/ville/reservations?enfant=${family.childIds[0]}&activite=${activityId}&mois=2026-11`);
     assert.match(early.body, /délai de réservation dépassé/);
@@ -175,7 +176,7 @@ describe('the family books on its calendar, follows its planning and cancels', (
   it('speaks English on the calendar when asked', async () => {
     const browser = await signIn(family.email);
     const page = await browser.get(calendarUrl('&lang=en'));
-    assert.match(page.body, /can be booked until Tuesday 24\/11 included/);
+    assert.match(page.body, /can be booked<\/span>[\s\S]*until Tuesday 24\/11 included/);
     assert.match(page.body, /Send my bookings/);
   });
 });

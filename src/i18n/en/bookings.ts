@@ -66,6 +66,7 @@ export const bookings = {
   'bookings.submit': 'Send my bookings',
   'bookings.day': 'Day',
   'bookings.deadline': 'can be booked {until}',
+  'bookings.deadlineHead': 'can be booked',
   'bookings.deadlineAll': 'Every day shown can be booked {until}.',
   'bookings.fullNote': 'full: your request will go on the waiting list',
   'bookings.conflict': '{child}, {day} — {units}: {reason}.',

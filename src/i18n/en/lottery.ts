@@ -28,6 +28,7 @@ export const lottery = {
   'lottery.criteriaNone': 'No priority criteria: the order between families is drawn entirely by lot.',
   'lottery.drawOn': 'Draw planned on {date}.',
   'lottery.myApplications': 'My lottery applications',
+  'lottery.applyHead': 'application possible',
   'lottery.applyUntilAll': 'Every day shown can be applied for {until}.',
   'lottery.applyUntil': 'application possible {until}',
   'lottery.submit': 'Send my application',

@@ -66,6 +66,7 @@ export const bookings = {
   'bookings.submit': 'Envoyer mes réservations',
   'bookings.day': 'Jour',
   'bookings.deadline': 'réservation possible {until}',
+  'bookings.deadlineHead': 'réservation possible',
   'bookings.deadlineAll': 'Réservation possible {until} pour tous les jours affichés.',
   'bookings.fullNote': 'complet : votre demande ira en liste d’attente',
   'bookings.conflict': '{child}, {day} — {units} : {reason}.',

@@ -27,6 +27,7 @@ export const lottery = {
   'lottery.criteriaNone': 'Aucun critère de priorité : l’ordre entre les familles est entièrement tiré au sort.',
   'lottery.drawOn': 'Tirage prévu le {date}.',
   'lottery.myApplications': 'Mes demandes de tirage',
+  'lottery.applyHead': 'demande possible',
   'lottery.applyUntilAll': 'Demande possible {until} pour tous les jours affichés.',
   'lottery.applyUntil': 'demande possible {until}',
   'lottery.submit': 'Envoyer ma demande',

@@ -57,6 +57,20 @@ export function deadlineInstant(rule: DeadlineRule, day: string, timeZone: strin
  * change, landing as far after the gap (03:30); a time shown twice in autumn is taken the first time.
  */
 export function zonedInstant(date: string, time: string, timeZone: string): Date {
+  // A calendar page asks the same few deadlines for every child and unit: each is worked out once.
+  const key = `${date}|${time}|${timeZone}`;
+  let instant = instants.get(key);
+  if (instant === undefined) {
+    if (instants.size >= 20_000) instants.clear();
+    instant = zonedInstantOnce(date, time, timeZone).getTime();
+    instants.set(key, instant);
+  }
+  return new Date(instant);
+}
+
+const instants = new Map<string, number>();
+
+function zonedInstantOnce(date: string, time: string, timeZone: string): Date {
   const [hours, minutes] = time.split(':').map(Number) as [number, number];
   const wall = Date.parse(`${date}T00:00:00Z`) + (hours * 60 + minutes) * 60_000;
   // The offsets a day before and a day after cover both sides of any change on that day.

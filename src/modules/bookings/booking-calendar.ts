@@ -57,6 +57,8 @@ export interface BookableActivity {
   endsOn: string;
   /** The authority shows the families each day's places left. */
   showPlacesLeft: boolean;
+  /** The ISO weekdays it opens on, by its own rule or a unit's. */
+  weekdays: number[];
 }
 
 /** The activities a household's children are enrolled in (or may book without enrollment). */
@@ -101,6 +103,7 @@ export async function bookableActivities(scope: Scope, householdId: string): Pro
       startsOn: definition.activity.starts_on,
       endsOn: definition.activity.ends_on,
       showPlacesLeft: definition.activity.show_places_left,
+      weekdays: [...new Set([...definition.activity.weekdays, ...definition.units.flatMap((unit) => unit.weekdays ?? [])])].sort(),
     });
   }
   return result;

@@ -17,7 +17,8 @@ function conflictsOf(form: HTMLFormElement, units: NamedUnit[]): { row: HTMLTabl
     const ticked = [...row.querySelectorAll<HTMLInputElement>('input[name="choix"]:checked')];
     if (ticked.length === 0) return;
     const unitOf = (box: HTMLInputElement) => box.value.split('|')[1] ?? '';
-    const day = new Set([...(row.dataset.held ?? '').split(' ').filter(Boolean), ...ticked.map(unitOf)]);
+    const held = (row.dataset.held ?? '').split(' ').filter(Boolean);
+    const day = new Set([...held.map((index) => units[Number(index)]?.id ?? ''), ...ticked.map(unitOf)]);
     const involved = new Set(
       unitConflicts(units, day).flatMap((conflict) => (conflict.kind === 'excludes' ? [conflict.unitId, conflict.other] : [conflict.unitId])),
     );

@@ -39,8 +39,6 @@ import { LotteryAnswersPage, LotteryNotice } from './lottery-routes.js';
 import { dayLabel, momentWords, monthName, shiftMonth, untilWords, weekdayName } from './calendar-labels.js';
 import { childChoices } from '../../modules/households/household-overview.js';
 
-const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
-
 /**
  * The calendar's address: the children, the activity, its booking period or month, and the days
  * and units to tick at once (`jour`, `prestation`, until `reinitialiser`). The selects send '' for
@@ -289,7 +287,7 @@ function BookingPage(props: {
             </legend>
             <div class="fr-fieldset__element">
               <p class="fr-text--bold fr-mb-1v">{t('bookings.weekdays')}</p>
-              {WEEKDAYS.map((day) => (
+              {activity.weekdays.map((day) => (
                 <div class="fr-checkbox-group fr-checkbox-group--sm pf-inline-check" key={day}>
                   <input type="checkbox" id={`weekday-${day}`} name="jour" value={String(day)} checked={query.weekdays.includes(day)} />
                   <label class="fr-label" for={`weekday-${day}`}>
@@ -300,10 +298,10 @@ function BookingPage(props: {
             </div>
             <div class="fr-fieldset__element">
               <p class="fr-text--bold fr-mb-1v">{t('bookings.units')}</p>
-              {activity.units.map((unit) => (
+              {activity.units.map((unit, index) => (
                 <div class="fr-checkbox-group fr-checkbox-group--sm pf-inline-check" key={unit.id}>
-                  <input type="checkbox" id={`unit-${unit.id}`} name="prestation" value={unit.id} checked={query.unitIds.includes(unit.id)} />
-                  <label class="fr-label" for={`unit-${unit.id}`}>
+                  <input type="checkbox" id={`unit-${index}`} name="prestation" value={unit.id} checked={query.unitIds.includes(unit.id)} />
+                  <label class="fr-label" for={`unit-${index}`}>
                     {unit.name}
                   </label>
                 </div>
@@ -449,6 +447,7 @@ function CalendarForm(props: {
       {calendar.children.map((child, index) => (
         <ChildTable
           key={child.childId}
+          index={index}
           child={child}
           activity={activity}
           query={props.query}
@@ -462,6 +461,8 @@ function CalendarForm(props: {
 }
 
 function ChildTable(props: {
+  /** The child's place on the page, for the boxes' short ids. */
+  index: number;
   child: ChildCalendar;
   activity: BookableActivity;
   query: CalendarQuery;
@@ -480,7 +481,13 @@ function ChildTable(props: {
       <Table caption={child.name} class="fr-mb-4w pf-booking-table">
         <thead>
           <tr>
-            <th scope="col">{t('bookings.day')}</th>
+            <th scope="col">
+              {t('bookings.day')}
+              {/* Said once here; each day then says only until when. */}
+              {placement.kind === 'rows' && placement.byDay.size > 0 && (
+                <span class="fr-hint-text">{t(props.lottery ? 'lottery.applyHead' : 'bookings.deadlineHead')}</span>
+              )}
+            </th>
             {units.map((unit) => {
               const deadline = placement.kind === 'columns' ? placement.byUnit.get(unit.id) : undefined;
               return (
@@ -495,13 +502,14 @@ function ChildTable(props: {
         <tbody>
           {child.days.map((day) => {
             const deadline = placement.kind === 'rows' ? placement.byDay.get(day.day) : undefined;
-            const held = day.cells.filter((cell) => cell.state.kind === 'booked' && cell.state.status !== 'waitlisted').map((cell) => cell.unitId);
+            // The units held that day, by their place in the form's data-units (short: the page is read on phones).
+            const held = day.cells.flatMap((cell, unit) => (cell.state.kind === 'booked' && cell.state.status !== 'waitlisted' ? [unit] : []));
             const full = day.cells.some((cell) => cell.state.kind === 'open' && cell.state.full);
             return (
               <tr key={day.day} data-held={held.length > 0 ? held.join(' ') : undefined}>
                 <th scope="row">
                   {dayLabel(lang, day.day)}
-                  {deadline && <span class="fr-hint-text">{until(deadline)}</span>}
+                  {deadline && <span class="fr-hint-text">{untilWords(t, lang, deadline, timeZone)}</span>}
                   {full && <span class="fr-hint-text pf-full">{t('bookings.fullNote')}</span>}
                 </th>
                 {sameClosure(day.cells) ? (
@@ -547,6 +555,7 @@ function ClosedCell(props: { state: Extract<CellState, { kind: 'closed' }>; unit
 
 /** One unit on one day: its state when it cannot be ticked, else its box with what to know before ticking it. */
 function Cell(props: {
+  index: number;
   child: ChildCalendar;
   activity: BookableActivity;
   unit: BookableActivity['units'][number];
@@ -573,12 +582,12 @@ function Cell(props: {
         <StatusBadge tone="new" label="lottery.applied" />
       </td>
     );
-  const id = `c-${child.childId}-${unit.id}-${day.day}`;
+  const id = `c${props.index}-${props.activity.units.indexOf(unit)}-${day.day}`;
   const checked = props.query.weekdays.includes(day.weekday) && props.query.unitIds.includes(unit.id);
   const places = props.activity.showPlacesLeft && !state.full && state.placesLeft != null ? state.placesLeft : null;
   return (
     <td>
-      <div class="fr-checkbox-group fr-checkbox-group--sm">
+      <div class="fr-checkbox-group">
         <input type="checkbox" id={id} name="choix" value={`${child.childId}|${unit.id}|${day.day}`} checked={checked} />
         <label class="fr-label" for={id}>
           <span class="fr-sr-only">
