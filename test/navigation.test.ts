@@ -66,7 +66,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     );
     assert.deepEqual(
       nav[1]!.links.map((link) => link.label),
-      ['Foyers', 'Enfants par activité', 'Demandes des familles', 'Demandes de compte'],
+      ['Foyers', 'Demandes des familles', 'Demandes de compte'],
     );
     assert.deepEqual(
       nav[2]!.links.map((link) => link.label),
@@ -87,7 +87,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     );
     assert.deepEqual(
       nav[1]!.links.map((link) => link.current),
-      ['true', null, null, null],
+      ['true', null, null],
     );
     assert.equal(nav[0]!.links[0]!.current, null, 'the dashboard is current on its own page only');
 
@@ -96,7 +96,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     const requests = navigationOf((await staff.get('/ville/gestion/demandes-de-compte')).body);
     assert.deepEqual(
       requests[1]!.links.map((link) => link.current),
-      [null, null, null, 'page'],
+      [null, null, 'page'],
       'Demandes des familles is not a prefix of Demandes de compte',
     );
     const dashboard = navigationOf((await staff.get('/ville/gestion')).body);
@@ -115,14 +115,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     const admin = await signIn('admin@example.test');
     const page = await admin.get('/ville/gestion/parametres/fiche');
     assert.equal(page.statusCode, 200);
-    assert.deepEqual(settingsLink(page.body), [
-      'Équipe',
-      'Paramètres',
-      'Sujets des messages',
-      'Conservation des données',
-      'Journal des actions',
-      'Sécurité du compte',
-    ]);
+    assert.deepEqual(settingsLink(page.body), ['Équipe', 'Paramètres', 'Sujets des messages', 'Journal des actions', 'Sécurité du compte']);
     assert.equal(navigationOf(page.body)[5]!.menuCurrent, true);
   });
 

@@ -107,7 +107,7 @@ describe('staff decide the families’ requests, set the record’s rules and pu
     const [mail] = await emailsTo(portal, tenant, nina.email);
     assert.match(mail!.subject, /Votre demande est acceptée/);
     const household = await staff.get(`/ville/gestion/foyers/${nina.householdId}`);
-    assert.match(household.body, /Demande de modification acceptée/);
+    assert.match(household.body, /Demande acceptée/);
   });
 
   it('accepts a selection of requests in one go, and refuses a selection with one reason', async () => {

@@ -184,8 +184,4 @@ export const journal: Record<keyof typeof fr, string> = {
   'journal.action.document_type.restored': 'Document kind restored',
   'journal.action.document_type.withdrawn': 'Document kind withdrawn',
   'journal.action.message.sent_to_selection': 'Message sent to an activity’s families',
-  'journal.objectType.list': 'List',
-  'journal.action.export.households': 'Households list exported',
-  'journal.action.export.children': 'Children list (with health notes) exported',
-  'journal.action.export.attendance': 'Attendance list exported',
 };

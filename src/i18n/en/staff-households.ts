@@ -47,6 +47,21 @@ export const staffHouseholds = {
   'staff.household.alreadyActive': 'This account is already active: no invitation is sent.',
   'staff.household.saved': 'The changes are saved.',
 
+  'staff.history.household.created': 'Household created',
+  'staff.history.household.record_changed': 'Record changed',
+  'staff.history.change_request.created': 'Request made',
+  'staff.history.change_request.updated': 'Request completed',
+  'staff.history.change_request.accepted': 'Request accepted',
+  'staff.history.change_request.refused': 'Request refused',
+  'staff.history.change_request.withdrawn': 'Request withdrawn',
+  'staff.history.child.contacts_changed': 'Authorised people changed',
+  'staff.history.account.created': 'Account created',
+  'staff.history.account.invited': 'Invitation sent',
+  'staff.history.account.activated': 'Account activated',
+  'staff.history.account.password_changed': 'Password changed',
+  'staff.history.account.password_reset': 'Password reset',
+  'staff.history.account.password_reset_requested': 'Forgotten password asked',
+
   'staff.intake.title': 'Create a household from the paper form',
   'staff.intake.intro':
     'Type in the registration form the family filled in. Before it is created, households that look like the same family are shown to you. Each guardian with an email address then receives their portal invitation.',

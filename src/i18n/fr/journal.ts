@@ -182,8 +182,4 @@ export const journal = {
   'journal.action.document_type.restored': 'Type de document rétabli',
   'journal.action.document_type.withdrawn': 'Type de document retiré',
   'journal.action.message.sent_to_selection': 'Message envoyé aux familles d’une activité',
-  'journal.objectType.list': 'Liste',
-  'journal.action.export.households': 'Liste des foyers exportée',
-  'journal.action.export.children': 'Liste des enfants (avec notes de santé) exportée',
-  'journal.action.export.attendance': 'Liste de présence exportée',
 };

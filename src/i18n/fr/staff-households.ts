@@ -45,6 +45,21 @@ export const staffHouseholds = {
   'staff.household.alreadyActive': 'Ce compte est déjà activé : aucune invitation n’est renvoyée.',
   'staff.household.saved': 'Les modifications sont enregistrées.',
 
+  'staff.history.household.created': 'Foyer créé',
+  'staff.history.household.record_changed': 'Fiche modifiée',
+  'staff.history.change_request.created': 'Demande faite',
+  'staff.history.change_request.updated': 'Demande complétée',
+  'staff.history.change_request.accepted': 'Demande acceptée',
+  'staff.history.change_request.refused': 'Demande refusée',
+  'staff.history.change_request.withdrawn': 'Demande retirée',
+  'staff.history.child.contacts_changed': 'Personnes autorisées modifiées',
+  'staff.history.account.created': 'Compte créé',
+  'staff.history.account.invited': 'Invitation envoyée',
+  'staff.history.account.activated': 'Compte activé',
+  'staff.history.account.password_changed': 'Mot de passe changé',
+  'staff.history.account.password_reset': 'Mot de passe réinitialisé',
+  'staff.history.account.password_reset_requested': 'Mot de passe oublié demandé',
+
   'staff.intake.title': 'Créer un foyer à partir de la fiche papier',
   'staff.intake.intro':
     'Saisissez la fiche d’inscription remplie par la famille. Avant la création, les foyers qui semblent être la même famille vous sont signalés. Chaque responsable qui a une adresse électronique reçoit ensuite son invitation au portail.',

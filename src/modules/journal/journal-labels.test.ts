@@ -4,16 +4,8 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import { isMessageKey } from '../../i18n/catalogue.js';
 
-/** Actions whose name the code builds from parts (booking-decisions.ts, register-exports.ts), spelt out. */
-const BUILT_ACTIONS = [
-  'booking.accepted',
-  'booking.refused',
-  'booking.cancellation.accepted',
-  'booking.cancellation.refused',
-  'export.households',
-  'export.children',
-  'export.attendance',
-];
+/** Actions whose name the code builds from parts (booking-decisions.ts), spelt out. */
+const BUILT_ACTIONS = ['booking.accepted', 'booking.refused', 'booking.cancellation.accepted', 'booking.cancellation.refused'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {

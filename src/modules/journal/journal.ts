@@ -14,7 +14,7 @@ export type JournalKind = (typeof JOURNAL_KINDS)[number];
 /** The actions of each kind, by the first words of their name. */
 const KIND_PREFIXES: Record<JournalKind, string[]> = {
   bookings: ['booking.', 'enrollment.', 'absence.', 'attendance.', 'lottery.'],
-  households: ['household.record', 'household.created', 'household.closed', 'household.reopened', 'household.erased', 'change_request.', 'child.', 'export.'],
+  households: ['household.record', 'household.created', 'household.closed', 'household.reopened', 'household.erased', 'change_request.', 'child.'],
   accounts: ['account.', 'account_request.'],
   activities: ['activity.', 'site.', 'closure.', 'school_holiday'],
   billing: ['invoice', 'payment', 'refund.', 'credit_note.', 'tariff.', 'regie.', 'household.quotient'],

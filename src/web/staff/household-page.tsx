@@ -314,7 +314,7 @@ function History(props: { entries: HistoryEntry[] }) {
   const { t, fmt } = usePage();
   if (props.entries.length === 0) return <p>{t('staff.audit.none')}</p>;
   const actionLabel = (action: string) => {
-    const key = `journal.action.${action}`;
+    const key = `staff.history.${action}`;
     return isMessageKey(key) ? t(key) : action;
   };
   return (

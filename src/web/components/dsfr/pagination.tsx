@@ -24,7 +24,7 @@ export function Pagination(props: { page: number; pages: number; link: (page: nu
     );
   };
   return (
-    <nav class="fr-pagination fr-my-3w" aria-label={t('registers.pagination')}>
+    <nav role="navigation" class="fr-pagination fr-my-3w" aria-label={t('registers.pagination')}>
       <ul class="fr-pagination__list">
         <li>{step(1, 'first', t('registers.first'))}</li>
         <li>{step(page - 1, 'prev', t('registers.previous'))}</li>
