@@ -46,8 +46,6 @@ import { journal as enJournal } from './en/journal.js';
 import { journal as frJournal } from './fr/journal.js';
 import { documents as enDocuments } from './en/documents.js';
 import { documents as frDocuments } from './fr/documents.js';
-import { registers as enRegisters } from './en/registers.js';
-import { registers as frRegisters } from './fr/registers.js';
 import { dateFormat } from './date-formats.js';
 
 export const LANGS = ['fr', 'en'] as const;
@@ -79,7 +77,6 @@ const fr = {
   ...frRetention,
   ...frJournal,
   ...frDocuments,
-  ...frRegisters,
 };
 const en: Record<keyof typeof fr, string> = {
   ...enCommon,
@@ -106,7 +103,6 @@ const en: Record<keyof typeof fr, string> = {
   ...enRetention,
   ...enJournal,
   ...enDocuments,
-  ...enRegisters,
 };
 
 export type MessageKey = keyof typeof fr;
@@ -121,15 +117,6 @@ export function isLang(value: unknown): value is Lang {
 
 export function isMessageKey(value: string): value is MessageKey {
   return Object.hasOwn(fr, value);
-}
-
-/**
- * The key for a count: `<base>.one` for 1, `<base>.many` otherwise, or `<base>.zero` for none when
- * the catalogue has one ("Aucune demande", "1 demande", "2 demandes").
- */
-export function countKey<Base extends string>(base: Base, count: number): Extract<MessageKey, `${Base}.one` | `${Base}.many` | `${Base}.zero`> {
-  const key = count === 0 && isMessageKey(`${base}.zero`) ? `${base}.zero` : count === 1 ? `${base}.one` : `${base}.many`;
-  return key as Extract<MessageKey, `${Base}.one` | `${Base}.many` | `${Base}.zero`>;
 }
 
 export function translator(lang: Lang): Translate {
