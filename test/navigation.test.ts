@@ -115,7 +115,14 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     const admin = await signIn('admin@example.test');
     const page = await admin.get('/ville/gestion/parametres/fiche');
     assert.equal(page.statusCode, 200);
-    assert.deepEqual(settingsLink(page.body), ['Équipe', 'Paramètres', 'Sujets des messages', 'Conservation des données', 'Journal des actions', 'Sécurité du compte']);
+    assert.deepEqual(settingsLink(page.body), [
+      'Équipe',
+      'Paramètres',
+      'Sujets des messages',
+      'Conservation des données',
+      'Journal des actions',
+      'Sécurité du compte',
+    ]);
     assert.equal(navigationOf(page.body)[5]!.menuCurrent, true);
   });
 
