@@ -17,7 +17,7 @@ export const MODULE_GRAPH: Record<string, readonly string[]> = {
   audit: [],
   tenancy: ['audit'],
   calendar: ['audit', 'tenancy', 'validation'],
-  notifications: ['security'],
+  notifications: ['security', 'validation'],
   documents: ['audit', 'validation'],
   ledger: ['audit', 'calendar', 'tenancy', 'validation'],
   identity: ['audit', 'notifications', 'security', 'tenancy', 'validation'],

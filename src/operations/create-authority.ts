@@ -6,6 +6,7 @@ import { asSystem, inTenant } from '../db/tenant-scope.js';
 import { SYSTEM } from '../modules/actor.js';
 import { seedSchoolHolidays } from '../modules/calendar/school-holidays.js';
 import { createAccount, normalizeEmail } from '../modules/identity/accounts.js';
+import { email } from '../modules/validation/fields.js';
 import { invitationLink } from '../modules/identity/invitations.js';
 import type { Scope } from '../modules/scope.js';
 import { RESERVED_SLUGS } from '../modules/tenancy/tenant-directory.js';
@@ -31,7 +32,6 @@ export interface CreatedAuthority {
 }
 
 const SLUG = /^[a-z0-9][a-z0-9-]{1,39}$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /**
  * Creates an authority in production: the tenant, its zone's school holidays, and its first
@@ -58,7 +58,7 @@ function refuseInvalid(input: NewAuthority): void {
       `"${input.slug}" cannot name an authority: 2 to 40 lower-case letters, digits or hyphens, not one of ${[...RESERVED_SLUGS].join(', ')}.`,
     );
   if (input.name.trim() === '') throw new OperationError('The authority needs a name (--name).');
-  if (!EMAIL.test(input.adminEmail)) throw new OperationError(`"${input.adminEmail}" is not an email address (--admin).`);
+  if (!email(input.adminEmail).ok) throw new OperationError(`"${input.adminEmail}" is not an email address (--admin).`);
   if (!isTimeZone(input.timeZone)) throw new OperationError(`"${input.timeZone}" is not a time zone (--time-zone, e.g. Europe/Paris, America/Cayenne).`);
 }
 

@@ -81,12 +81,6 @@ export async function tenantToday(scope: Scope): Promise<{ timeZone: string; tod
   return { timeZone: tenant.time_zone, today: localDate(scope.now, tenant.time_zone) };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuidText(value: string): boolean {
-  return UUID.test(value);
-}
-
 /** One of the allowed values, or an error. */
 export function choice<T extends string>(raw: string | undefined, allowed: readonly T[]): { ok: true; value: T } | { ok: false; error: SetupFieldError } {
   const value = (raw ?? '').trim();

@@ -1,4 +1,4 @@
-import { isUuidText } from '../activities/setup-forms.js';
+import { isUuidText } from '../validation/fields.js';
 import { may } from '../access.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Scope } from '../scope.js';

@@ -1,7 +1,8 @@
 import { requestEnrollment } from './enrollments.js';
 import { searchHouseholds } from '../households/household-search.js';
 import type { Scope } from '../scope.js';
-import { isUuidText, text, type SetupErrors, type SetupForm } from '../activities/setup-forms.js';
+import { text, type SetupErrors, type SetupForm } from '../activities/setup-forms.js';
+import { isUuidText } from '../validation/fields.js';
 import { may, refusal } from '../access.js';
 
 /** The children enrolled in an activity, by group, and staff enrolling a child directly. */

@@ -3,6 +3,7 @@ import { tenantToday } from '../calendar/local-date.js';
 import type { Scope } from '../scope.js';
 import { may } from '../access.js';
 import { ENDED } from './booking-states.js';
+import { activityMemberships } from './enrollments.js';
 
 /** A selection of families staff address at once: those of an activity, or of one of its groups. */
 export interface FamilySelection {
@@ -55,11 +56,7 @@ export async function activityFamilies(scope: Scope, selection: FamilySelection)
     if (!group) return null;
   }
   const today = await tenantToday(scope);
-  let enrolled = scope.tx
-    .selectFrom('enrollments')
-    .select('household_id')
-    .where('activity_id', '=', selection.activityId)
-    .where('status', 'in', ['pending', 'accepted']);
+  let enrolled = activityMemberships(scope.tx).clearSelect().select('household_id').where('activity_id', '=', selection.activityId);
   let booking = scope.tx
     .selectFrom('bookings as b')
     .innerJoin('units as u', 'u.id', 'b.unit_id')

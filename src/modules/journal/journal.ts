@@ -1,4 +1,4 @@
-import { type Expression, type SqlBool, sql } from 'kysely';
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Scope } from '../scope.js';
 import { may } from '../access.js';
 
@@ -122,10 +122,7 @@ function auditPart(scope: Scope, filter: JournalFilter, timeZone: string) {
       sql<unknown>`a.details`.as('details'),
       'a.ip',
     ]);
-  const actor = filter.actor;
-  if (actor?.kind === 'account') query = query.where('a.actor_account_id', '=', actor.accountId);
-  if (actor?.kind === 'families') query = query.where('who.kind', '=', 'family');
-  if (actor?.kind === 'system') query = query.where('a.actor_account_id', 'is', null);
+  for (const condition of whoAndWhen(filter, timeZone, 'a')) query = query.where(condition);
   query = query.where((eb) => {
     const conditions: Expression<SqlBool>[] = [];
     if (filter.kind === 'logins') conditions.push(eb('a.action', 'in', LOGIN_ACTIONS));
@@ -150,8 +147,6 @@ function auditPart(scope: Scope, filter: JournalFilter, timeZone: string) {
         ]),
       );
     }
-    if (filter.from) conditions.push(sql<SqlBool>`(a.at at time zone ${timeZone})::date >= ${filter.from}::date`);
-    if (filter.to) conditions.push(sql<SqlBool>`(a.at at time zone ${timeZone})::date <= ${filter.to}::date`);
     return eb.and(conditions);
   });
   return query;
@@ -177,17 +172,28 @@ function bookingPart(scope: Scope, filter: JournalFilter, timeZone: string) {
       sql<unknown>`jsonb_build_object('from', e.from_status, 'to', e.to_status, 'reason', e.reason)`.as('details'),
       sql<string | null>`null`.as('ip'),
     ]);
-  const actor = filter.actor;
-  if (actor?.kind === 'account') query = query.where('e.actor_account_id', '=', actor.accountId);
-  if (actor?.kind === 'families') query = query.where('who.kind', '=', 'family');
-  if (actor?.kind === 'system') query = query.where('e.actor_account_id', 'is', null);
+  for (const condition of whoAndWhen(filter, timeZone, 'e')) query = query.where(condition);
   if (filter.objectId) {
     const id = filter.objectId;
     query = query.where((eb) =>
       eb.or([eb(sql<string>`e.booking_id::text`, '=', id), eb(sql<string>`e.household_id::text`, '=', id), eb(sql<string>`b.child_id::text`, '=', id)]),
     );
   }
-  if (filter.from) query = query.where(sql<SqlBool>`(e.at at time zone ${timeZone})::date >= ${filter.from}::date`);
-  if (filter.to) query = query.where(sql<SqlBool>`(e.at at time zone ${timeZone})::date <= ${filter.to}::date`);
   return query;
+}
+
+/**
+ * The filter's who and dates, the same for both parts: `part` is the alias of the part's table (its
+ * `actor_account_id` and `at`), each joined to the actor's account as `who`.
+ */
+function whoAndWhen(filter: JournalFilter, timeZone: string, part: 'a' | 'e'): RawBuilder<SqlBool>[] {
+  const actor = sql.ref(`${part}.actor_account_id`);
+  const at = sql.ref(`${part}.at`);
+  const conditions: RawBuilder<SqlBool>[] = [];
+  if (filter.actor?.kind === 'account') conditions.push(sql<SqlBool>`${actor} = ${filter.actor.accountId}`);
+  if (filter.actor?.kind === 'families') conditions.push(sql<SqlBool>`who.kind = 'family'`);
+  if (filter.actor?.kind === 'system') conditions.push(sql<SqlBool>`${actor} is null`);
+  if (filter.from) conditions.push(sql<SqlBool>`(${at} at time zone ${timeZone})::date >= ${filter.from}::date`);
+  if (filter.to) conditions.push(sql<SqlBool>`(${at} at time zone ${timeZone})::date <= ${filter.to}::date`);
+  return conditions;
 }

@@ -47,13 +47,17 @@ export function checkMessage(input: MessageInput, errors: MessageErrors): Checke
   return body.ok && !errors.file ? { body: body.value, attachment } : null;
 }
 
-/** A new thread's subject, title and child, checked against the authority's subjects and the household's children. */
-export async function checkNewThread(
-  scope: Scope,
-  householdId: string,
-  input: NewThreadInput,
-  errors: MessageErrors,
-): Promise<{ subjectId: string; title: string; childId: string | null } | null> {
+export interface CheckedThread {
+  subjectId: string;
+  title: string;
+  childId: string | null;
+}
+
+/**
+ * A new thread's subject, title and child, checked against the authority's subjects and the
+ * household's children; `householdId` null for a thread written to many households, about no child.
+ */
+export async function checkNewThread(scope: Scope, householdId: string | null, input: NewThreadInput, errors: MessageErrors): Promise<CheckedThread | null> {
   const subject = input.subjectId
     ? await scope.tx.selectFrom('message_subjects').select('id').where('id', '=', input.subjectId).where('active', '=', true).executeTakeFirst()
     : undefined;
@@ -63,13 +67,16 @@ export async function checkNewThread(
   let childId: string | null = null;
   if (input.childId) {
     // Only a child of this household: another one's id is refused as an unknown choice.
-    const child = await scope.tx
-      .selectFrom('household_members')
-      .select('person_id')
-      .where('household_id', '=', householdId)
-      .where('person_id', '=', input.childId)
-      .where('role', '=', 'child')
-      .executeTakeFirst();
+    const child =
+      householdId === null
+        ? undefined
+        : await scope.tx
+            .selectFrom('household_members')
+            .select('person_id')
+            .where('household_id', '=', householdId)
+            .where('person_id', '=', input.childId)
+            .where('role', '=', 'child')
+            .executeTakeFirst();
     if (child) childId = child.person_id;
     else errors.child = 'choice';
   }

@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit-log.js';
 import { activityFamilies, type FamilySelection } from '../bookings/activity-families.js';
 import type { Scope } from '../scope.js';
 import { checkMessage, checkNewThread, type MessageErrors, type NewThreadInput } from './message-form.js';
-import { startThread } from './threads.js';
+import { openThread } from './threads.js';
 
 export type SelectionOutcome =
   | { kind: 'sent'; households: number }
@@ -15,21 +15,18 @@ export type SelectionOutcome =
 /**
  * Staff write first to every family of an activity or group: each household gets a thread of its
  * own (a family's answer reaches the service alone, never the other families) and its email. The
- * message is checked once before anything is written: all get it, or none.
+ * message is checked once, before anything is written and not again per household: all get it, or none.
  */
 export async function writeToSelection(scope: Scope, selection: FamilySelection, input: Omit<NewThreadInput, 'childId'>): Promise<SelectionOutcome> {
   if (!may(scope, 'service.manage')) return { kind: refusal(scope) };
   const families = await activityFamilies(scope, selection);
   if (!families) return { kind: 'not_found' };
   const errors: MessageErrors = {};
-  const thread = await checkNewThread(scope, families[0]?.householdId ?? '', { ...input, childId: undefined }, errors);
+  const thread = await checkNewThread(scope, null, { ...input, childId: undefined }, errors);
   const message = checkMessage(input, errors);
   if (!thread || !message) return { kind: 'invalid', errors };
   if (families.length === 0) return { kind: 'nobody' };
-  for (const family of families) {
-    const sent = await startThread(scope, family.householdId, { ...input, childId: undefined });
-    if (sent.kind !== 'sent') throw new Error(`the message checked for the selection was refused for one household: ${sent.kind}`);
-  }
+  for (const family of families) await openThread(scope, family.householdId, thread, message);
   await recordAudit(scope, {
     action: 'message.sent_to_selection',
     objectType: 'activity',

@@ -3,7 +3,15 @@ import { accountIdOf, type Actor } from '../actor.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { storeDocument } from '../documents/documents.js';
 import type { Scope } from '../scope.js';
-import { type CheckedMessage, checkMessage, checkNewThread, type MessageErrors, type MessageInput, type NewThreadInput } from './message-form.js';
+import {
+  type CheckedMessage,
+  type CheckedThread,
+  checkMessage,
+  checkNewThread,
+  type MessageErrors,
+  type MessageInput,
+  type NewThreadInput,
+} from './message-form.js';
 import { tellFamily, tellService } from './message-notifications.js';
 import type { MessageAuthor, ThreadState } from './messages.tables.js';
 import { nextThreadState } from './thread-states.js';
@@ -35,6 +43,16 @@ export async function startThread(scope: Scope, householdId: string, input: NewT
   const thread = await checkNewThread(scope, householdId, input, errors);
   const message = checkMessage(input, errors);
   if (!thread || !message) return { kind: 'invalid', errors };
+  return { kind: 'sent', ...(await openThread(scope, householdId, thread, message)) };
+}
+
+/** Writes a thread of a household, checked already, with its first message: its other side is told. */
+export async function openThread(
+  scope: Scope,
+  householdId: string,
+  thread: CheckedThread,
+  message: CheckedMessage,
+): Promise<{ threadId: string; messageId: string }> {
   const author = authorOf(scope.actor);
   const row = await scope.tx
     .insertInto('message_threads')
@@ -53,7 +71,7 @@ export async function startThread(scope: Scope, householdId: string, input: NewT
     .executeTakeFirstOrThrow();
   await recordAudit(scope, { action: 'message_thread.started', objectType: 'message_thread', objectId: row.id, details: { householdId, author } });
   const messageId = await addMessage(scope, { id: row.id, householdId }, author, message);
-  return { kind: 'sent', threadId: row.id, messageId };
+  return { threadId: row.id, messageId };
 }
 
 /** Replies in a thread: its family, or staff who run the service. */

@@ -1,6 +1,7 @@
 import type { SealedBox } from '../security/sealed-box.js';
 import type { Scope } from '../scope.js';
 import { fillSecrets, openEmailSecrets, secretMarker } from './outbox.js';
+import { isUuidText } from '../validation/fields.js';
 
 /**
  * The demonstration's mailbox: a demo authority has no mail server, yet a visitor must be able to
@@ -17,7 +18,6 @@ export function isFictionalAddress(address: string): boolean {
   return FICTIONAL_ADDRESS.test(address);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FICTIONAL_DOMAINS_SQL = '@([a-z0-9-]+\\.)*(example\\.(org|com|net)|[a-z0-9-]+\\.(test|example|invalid|localhost))$';
 
 async function isDemoAuthority(scope: Scope): Promise<boolean> {
@@ -43,7 +43,7 @@ export async function demoMailbox(scope: Scope, limit = 100) {
  * mail server stay markers); null otherwise.
  */
 export async function demoEmail(scope: Scope, box: SealedBox, emailId: string) {
-  if (!UUID.test(emailId) || !(await isDemoAuthority(scope))) return null;
+  if (!isUuidText(emailId) || !(await isDemoAuthority(scope))) return null;
   const row = await scope.tx
     .selectFrom('outbox_emails')
     .select(['id', 'to_address', 'subject', 'text_body', 'sealed_secrets', 'created_at'])

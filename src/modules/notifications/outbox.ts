@@ -1,6 +1,7 @@
 import { SealedBox } from '../security/sealed-box.js';
 import type { Scope } from '../scope.js';
 import { may } from '../access.js';
+import { isUuidText } from '../validation/fields.js';
 
 export interface OutgoingEmail {
   to: string;
@@ -86,8 +87,6 @@ export async function queueEmails(scope: Scope, emails: OutgoingEmail[]): Promis
   if (emails.length > 0) scope.afterCommit?.('email_queued');
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Who reads the outbox: those who run the service (managers, administrators), who answer "did you
  * send me the email?". Read-only staff do not (it holds what was written to every family), families
@@ -127,7 +126,7 @@ export async function countRecentEmails(scope: Scope): Promise<number | null> {
  * may not be read.
  */
 export async function findEmail(scope: Scope, emailId: string) {
-  if (!mayReadOutbox(scope) || !UUID.test(emailId)) return null;
+  if (!mayReadOutbox(scope) || !isUuidText(emailId)) return null;
   const row = await scope.tx
     .selectFrom('outbox_emails')
     .select(['id', 'to_address', 'subject', 'text_body', 'status', 'attempts', 'last_error', 'created_at', 'sent_at'])

@@ -1,9 +1,10 @@
+import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Scope } from '../scope.js';
 
 /** What an erased person is called on the pages and documents that still name them (bookings, invoices). */
-export const ERASED_PERSON = { first_name: 'Personne', last_name: 'effacée' } as const;
-export const ERASED_HOUSEHOLD_NAME = 'Foyer effacé';
+const ERASED_PERSON = { first_name: 'Personne', last_name: 'effacée' } as const;
+const ERASED_HOUSEHOLD_NAME = 'Foyer effacé';
 
 /**
  * Erases the personal data of a closed household whose keeping time has passed (RGPD): its people
@@ -49,14 +50,16 @@ export async function eraseHousehold(scope: Scope, householdId: string): Promise
   await tx.deleteFrom('booking_submissions').where('household_id', '=', householdId).execute();
   await tx.deleteFrom('household_quotients').where('household_id', '=', householdId).execute();
   await tx.updateTable('enrollments').set({ comment: null }).where('household_id', '=', householdId).execute();
-  for (const account of accounts) {
-    await tx.deleteFrom('sessions').where('account_id', '=', account.id).execute();
-    await tx.deleteFrom('api_tokens').where('account_id', '=', account.id).execute();
-    await tx.deleteFrom('account_tokens').where('account_id', '=', account.id).execute();
+  const accountIds = accounts.map((account) => account.id);
+  if (accountIds.length > 0) {
+    await tx.deleteFrom('sessions').where('account_id', 'in', accountIds).execute();
+    await tx.deleteFrom('api_tokens').where('account_id', 'in', accountIds).execute();
+    await tx.deleteFrom('account_tokens').where('account_id', 'in', accountIds).execute();
+    // Each account keeps its row (what it did stays in the journal) under an address that reaches no one.
     await tx
       .updateTable('accounts')
       .set({
-        email: `erased-${account.id}@invalid.invalid`,
+        email: sql<string>`'erased-' || id::text || '@invalid.invalid'`,
         display_name: ERASED_PERSON.first_name,
         password_hash: null,
         totp_secret: null,
@@ -64,7 +67,7 @@ export async function eraseHousehold(scope: Scope, householdId: string): Promise
         totp_last_step: null,
         status: 'disabled',
       })
-      .where('id', '=', account.id)
+      .where('id', 'in', accountIds)
       .execute();
   }
   if (personIds.length > 0) {

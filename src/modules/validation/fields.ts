@@ -19,6 +19,13 @@ export type FieldError =
   | 'amount'
   | 'choice';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a text is an id as the database writes them (a UUID): anything else names no row. */
+export function isUuidText(value: string): boolean {
+  return UUID.test(value);
+}
+
 export function required(raw: string | undefined, maxLength = 200): FieldCheck {
   const value = (raw ?? '').trim();
   if (value === '') return { ok: false, error: 'required' };

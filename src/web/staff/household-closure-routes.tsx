@@ -5,7 +5,7 @@ import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
-import { Form } from '../page-input.js';
+import { Form, formValues } from '../page-input.js';
 import { IdParams } from './staff-input.js';
 
 const closurePath = (householdId: string) => `/gestion/foyers/${householdId}/cloture`;
@@ -21,7 +21,7 @@ export function staffHouseholdClosureRoutes(): FastifyPluginAsyncTypebox {
 
     app.post('/gestion/foyers/:id/cloture', { preHandler: requireStaff('manager'), schema: { params: IdParams, body: Form } }, async (request, reply) => {
       const { id } = request.params;
-      const reopen = (request.body as Record<string, string>).action === 'reopen';
+      const reopen = formValues(request.body).action === 'reopen';
       const result = await request.inScope((scope) => (reopen ? reopenHousehold(scope, id) : closeHousehold(scope, id)));
       if (result === 'not_found' || result === 'erased') return reply.callNotFound();
       if (result === 'forbidden') return reply.errorPage('forbidden');

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { isMessageKey, type Translate } from '../../i18n/catalogue.js';
+import { type Static, Type } from 'typebox';
+import { isMessageKey, type MessageKey, type Translate } from '../../i18n/catalogue.js';
 import {
   JOURNAL_KINDS,
   type JournalActor,
@@ -10,7 +10,7 @@ import {
   journalStaff,
   readJournal,
 } from '../../modules/journal/journal.js';
-import { calendarDate } from '../../modules/validation/fields.js';
+import { calendarDate, isUuidText } from '../../modules/validation/fields.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
@@ -22,7 +22,6 @@ import { href, usePage } from '../page-context.js';
 import { Text } from '../page-input.js';
 
 const PATH = '/gestion/journal';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The journal's address: its filters in the words of the page (qui, type, objet, du, au) and its page. */
 const JournalQuery = Type.Object({
@@ -33,14 +32,7 @@ const JournalQuery = Type.Object({
   au: Type.Optional(Text),
   page: Type.Optional(Text),
 });
-type Query = {
-  qui?: string | undefined;
-  type?: string | undefined;
-  objet?: string | undefined;
-  du?: string | undefined;
-  au?: string | undefined;
-  page?: string | undefined;
-};
+type Query = Static<typeof JournalQuery>;
 
 /** The audit log as staff read it: who did what, to what, when, in words, filtered and paged. */
 export function staffJournalRoutes(): FastifyPluginAsyncTypebox {
@@ -70,19 +62,19 @@ export function staffJournalRoutes(): FastifyPluginAsyncTypebox {
 }
 
 /** The filter the address asks for, and what in it cannot be read (a date), by field. */
-function filterOf(query: Query): { filter: JournalFilter; errors: Record<string, 'field.error.date' | 'journal.badDates'> } {
-  const errors: Record<string, 'field.error.date' | 'journal.badDates'> = {};
+function filterOf(query: Query): { filter: JournalFilter; errors: Record<string, MessageKey> } {
+  const errors: Record<string, MessageKey> = {};
   const from = calendarDate(query.du);
   const to = calendarDate(query.au);
-  if (!from.ok) errors.du = FIELD_ERROR_KEYS.date as 'field.error.date';
-  if (!to.ok) errors.au = FIELD_ERROR_KEYS.date as 'field.error.date';
+  if (!from.ok) errors.du = FIELD_ERROR_KEYS.date;
+  if (!to.ok) errors.au = FIELD_ERROR_KEYS.date;
   if (from.ok && to.ok && from.value && to.value && from.value > to.value) errors.au = 'journal.badDates';
   const page = Math.min(Math.max(Number.parseInt(query.page ?? '1', 10) || 1, 1), 10_000) - 1;
   const filter: JournalFilter = { page };
   const actor = actorOf(query.qui);
   if (actor) filter.actor = actor;
   if ((JOURNAL_KINDS as readonly string[]).includes(query.type ?? '')) filter.kind = query.type as JournalKind;
-  if (query.objet && UUID.test(query.objet)) filter.objectId = query.objet.toLowerCase();
+  if (query.objet && isUuidText(query.objet)) filter.objectId = query.objet.toLowerCase();
   if (from.ok && from.value) filter.from = from.value;
   if (to.ok && to.value) filter.to = to.value;
   return { filter, errors };
@@ -91,7 +83,7 @@ function filterOf(query: Query): { filter: JournalFilter; errors: Record<string,
 function actorOf(who: string | undefined): JournalActor | undefined {
   if (who === 'familles') return { kind: 'families' };
   if (who === 'portail') return { kind: 'system' };
-  return who && UUID.test(who) ? { kind: 'account', accountId: who.toLowerCase() } : undefined;
+  return who && isUuidText(who) ? { kind: 'account', accountId: who.toLowerCase() } : undefined;
 }
 
 /** What happened, in words: the action's own label, or a booking's move from one state to another. */
@@ -212,7 +204,7 @@ function JournalPage(props: {
                 <td>{actionText(t, entry)}</td>
                 <td>
                   {objectText(t, entry)}
-                  {entry.objectId && entry.objectId !== filter.objectId && UUID.test(entry.objectId) && (
+                  {entry.objectId && entry.objectId !== filter.objectId && isUuidText(entry.objectId) && (
                     <>
                       <br />
                       <a class="fr-link fr-text--sm" href={linkTo({ objet: entry.objectId, page: undefined })}>

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { activityFamilies, type FamilySelection, type SelectionChoice, selectionChoices } from '../../modules/bookings/activity-families.js';
 import { listSubjects, type MessageSubject } from '../../modules/messages/subjects.js';
 import { writeToSelection } from '../../modules/messages/selection-threads.js';
+import { isUuidText } from '../../modules/validation/fields.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
@@ -22,11 +23,10 @@ export const WRITE_TO_SELECTION_PATH = `${STAFF_MESSAGES_PATH}/ecrire-aux-famill
 /** The selection in the address: an activity's id, or an activity's and one of its groups' ids joined by a slash. */
 const SelectionQuery = Type.Object({ selection: Type.Optional(Type.String({ maxLength: 80 })), envoye: Type.Optional(Text) });
 const WriteForm = Type.Object({ sujet: Type.Optional(IdChoice), objet: Type.Optional(Text), message: Type.Optional(Text) });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function selectionOf(value: string | undefined): FamilySelection | null {
   const [activityId, groupId] = (value ?? '').split('/');
-  if (!activityId || !UUID.test(activityId) || (groupId !== undefined && !UUID.test(groupId))) return null;
+  if (!activityId || !isUuidText(activityId) || (groupId !== undefined && !isUuidText(groupId))) return null;
   return { activityId, groupId: groupId ?? null };
 }
 

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { MessageKey } from '../../i18n/catalogue.js';
 import { lastRetentionRun, type RetentionOutcome } from '../../modules/retention/retention-job.js';
 import {
   MONEY_AUDIT_YEARS,
@@ -23,25 +22,16 @@ import { Form, Text } from '../page-input.js';
 
 export const RETENTION_PATH = '/gestion/parametres/conservation';
 
-/** The form's field names: the policy's own (they are the page's words nowhere else). */
-const LABELS: Record<RetentionField, { label: MessageKey; hint: MessageKey }> = {
-  closedHouseholdMonths: { label: 'retention.closedHouseholdMonths', hint: 'retention.closedHouseholdMonths.hint' },
-  messageMonths: { label: 'retention.messageMonths', hint: 'retention.messageMonths.hint' },
-  fileMonths: { label: 'retention.fileMonths', hint: 'retention.fileMonths.hint' },
-  emailMonths: { label: 'retention.emailMonths', hint: 'retention.emailMonths.hint' },
-  connectionMonths: { label: 'retention.connectionMonths', hint: 'retention.connectionMonths.hint' },
-  auditMonths: { label: 'retention.auditMonths', hint: 'retention.auditMonths.hint' },
-};
-
-const OUTCOME_KEYS: Record<keyof RetentionOutcome, MessageKey> = {
-  erasedHouseholds: 'retention.outcome.erasedHouseholds',
-  householdsAwaitingSettlement: 'retention.outcome.householdsAwaitingSettlement',
-  threads: 'retention.outcome.threads',
-  files: 'retention.outcome.files',
-  emails: 'retention.outcome.emails',
-  connectionTraces: 'retention.outcome.connectionTraces',
-  auditEntries: 'retention.outcome.auditEntries',
-};
+/** What a pass removed, in the order the page lists it (each said by `retention.outcome.<kind>`). */
+const OUTCOME_KINDS: (keyof RetentionOutcome)[] = [
+  'erasedHouseholds',
+  'householdsAwaitingSettlement',
+  'threads',
+  'files',
+  'emails',
+  'connectionTraces',
+  'auditEntries',
+];
 
 /** How long the authority keeps personal data (administrators); the nightly job applies it. */
 export function staffRetentionRoutes(services: Services): FastifyPluginAsyncTypebox {
@@ -82,7 +72,7 @@ function RetentionPage(props: {
 }) {
   const page = usePage();
   const { t, fmt } = page;
-  const labels = Object.fromEntries(RETENTION_FIELDS.map((field) => [field, t(LABELS[field].label)]));
+  const labels = Object.fromEntries(RETENTION_FIELDS.map((field) => [field, t(`retention.${field}`)]));
   return (
     <>
       <h1>{t('retention.title')}</h1>
@@ -99,8 +89,8 @@ function RetentionPage(props: {
           <Input
             key={field}
             name={field}
-            label={t(LABELS[field].label)}
-            hint={`${t(LABELS[field].hint)} ${t('retention.range', RETENTION_LIMITS[field])}`}
+            label={t(`retention.${field}`)}
+            hint={`${t(`retention.${field}.hint`)} ${t('retention.range', RETENTION_LIMITS[field])}`}
             inputMode="numeric"
             required
             maxLength={3}
@@ -117,11 +107,9 @@ function RetentionPage(props: {
         <>
           <p>{t('retention.lastRun.at', { date: fmt.dateTime(props.lastRun.at) })}</p>
           <ul>
-            {(Object.keys(OUTCOME_KEYS) as (keyof RetentionOutcome)[])
-              .filter((kind) => props.lastRun!.outcome[kind] > 0)
-              .map((kind) => (
-                <li key={kind}>{t(OUTCOME_KEYS[kind], { count: props.lastRun!.outcome[kind] })}</li>
-              ))}
+            {OUTCOME_KINDS.filter((kind) => props.lastRun!.outcome[kind] > 0).map((kind) => (
+              <li key={kind}>{t(`retention.outcome.${kind}`, { count: props.lastRun!.outcome[kind] })}</li>
+            ))}
           </ul>
         </>
       ) : (
