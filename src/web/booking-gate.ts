@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inTenant } from '../db/tenant-scope.js';
 import { SYSTEM } from '../modules/actor.js';
 import { requestBookingsTogether, type BookingSubmission, type ChoiceResult } from '../modules/bookings/booking-requests.js';
-import { choiceLabels, type ChoiceLabels } from '../modules/bookings/choice-labels.js';
 import { keepSubmissions } from '../modules/bookings/booking-submissions.js';
 import type { Tenant } from '../modules/tenancy/tenant-directory.js';
 import { tenantPublicBase } from '../modules/tenancy/tenants.js';
@@ -19,10 +18,9 @@ export interface GatedSubmission {
   submission: BookingSubmission;
 }
 
-/** A submission's answer: each choice's outcome, the names to write them in words, and the record that keeps it. */
+/** A submission's answer: each choice's outcome, and the id of the record that keeps it for the result page. */
 export interface BookingAnswer {
   results: ChoiceResult[];
-  labels: ChoiceLabels;
   submissionId: string;
 }
 
@@ -38,9 +36,9 @@ export function bookingGate(services: Services, options: BatchGateOptions): Book
 
 /**
  * One turn of the line: its submissions answered together, in one transaction of their authority,
- * on the database's priority lane (a turn must not wait behind hundreds of page reads). The names
- * of the children and units are read in the same turn, for the answer pages, and each answer is
- * kept for the result page the family is sent to.
+ * on the database's priority lane (a turn must not wait behind hundreds of page reads). Each answer
+ * is kept for the result page the family is sent to, which reads the children's and units' names
+ * itself, outside the turn.
  */
 export function bookingTurn(services: Services): BatchRunner<GatedSubmission, BookingAnswer | null> {
   return async (items) => {
@@ -64,12 +62,7 @@ export function bookingTurn(services: Services): BatchRunner<GatedSubmission, Bo
         scope,
         submissions.map((submission, index) => ({ submission, results: answers[index]! })),
       );
-      const labels = await choiceLabels(
-        scope,
-        submissions.map((submission) => submission.activityId),
-        submissions.flatMap((submission) => submission.choices),
-      );
-      return answers.map((results, index) => (results ? { results, labels, submissionId: kept[index]! } : null));
+      return answers.map((results, index) => (results ? { results, submissionId: kept[index]! } : null));
     });
     // The waiting-list emails of the turn leave at once rather than at the next sweep.
     if (emailQueued) services.mail.wake();
