@@ -31,6 +31,15 @@ export function unitConflicts(units: UnitRelations[], booked: Set<string>): Unit
 }
 
 /**
+ * The units of a day's set caught in a conflict, to refuse: both sides of an exclusion, and each
+ * unit lacking the one it needs. The server's rule (booking requests, lottery) and the calendar's
+ * check before sending (web/assets/booking-calendar.ts) both read it here.
+ */
+export function unitsInConflict(units: UnitRelations[], booked: Set<string>): Set<string> {
+  return new Set(unitConflicts(units, booked).flatMap((conflict) => (conflict.kind === 'excludes' ? [conflict.unitId, conflict.other] : [conflict.unitId])));
+}
+
+/**
  * The units that can no longer be added to a day already holding `held`, each with the held units
  * that bar it: those an exclusion (on either side) sets against a held unit, and those needing one
  * of others when every one of them is so excluded. A unit needing another that is merely not held

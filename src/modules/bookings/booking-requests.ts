@@ -11,7 +11,7 @@ import {
 } from '../activities/activity-definitions.js';
 import { closedReasonOf, type ClosedReason, type DayCalendar } from '../activities/availability.js';
 import { deadlineInstant } from '../activities/deadlines.js';
-import { unitConflicts } from '../activities/unit-rules.js';
+import { unitsInConflict } from '../activities/unit-rules.js';
 import type { Actor } from '../actor.js';
 import { accountIdOf } from '../actor.js';
 import type { Scope } from '../scope.js';
@@ -241,9 +241,7 @@ async function refuseUnitConflicts(scope: Scope, definition: ActivityDefinition,
     slot.fresh.push(entry);
   }
   for (const slot of byChildDay.values()) {
-    const conflicting = new Set(
-      unitConflicts(relations, slot.booked).flatMap((conflict) => (conflict.kind === 'excludes' ? [conflict.unitId, conflict.other] : [conflict.unitId])),
-    );
+    const conflicting = unitsInConflict(relations, slot.booked);
     for (const entry of slot.fresh) if (conflicting.has(entry.choice.unitId)) verdicts.set(entry, 'unit_conflict');
   }
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { loadActivityDefinition, openingRulesOf, unitRelationsOf, type ActivityDefinition, type BookingPeriod } from '../activities/activity-definitions.js';
 import { closedReasonOf } from '../activities/availability.js';
-import { unitConflicts } from '../activities/unit-rules.js';
+import { unitsInConflict } from '../activities/unit-rules.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { ChildCalendar } from '../bookings/booking-calendar.js';
 import type { BookingChoice, BookingContext, RefusalReason } from '../bookings/booking-requests.js';
@@ -214,9 +214,7 @@ async function refuseUnitConflicts(
     entry.fresh.push(choice);
   }
   for (const entry of slots.values()) {
-    const conflicting = new Set(
-      unitConflicts(relations, entry.units).flatMap((conflict) => (conflict.kind === 'excludes' ? [conflict.unitId, conflict.other] : [conflict.unitId])),
-    );
+    const conflicting = unitsInConflict(relations, entry.units);
     for (const choice of entry.fresh) if (conflicting.has(choice.unitId)) verdicts.set(choice, 'unit_conflict');
   }
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { loadActivityDefinition, poolsFor, unitRelationsOf, type ActivityDefinition, type BookingPeriod } from '../activities/activity-definitions.js';
 
-import { unitConflicts } from '../activities/unit-rules.js';
+import { unitsInConflict } from '../activities/unit-rules.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { BookingContext, RefusalReason } from '../bookings/booking-requests.js';
 import { acceptedGroups } from '../bookings/enrollments.js';
@@ -325,9 +325,7 @@ async function allocate(
       // The units of each child's day must still go together (a unit withdrawn, a booking made meanwhile).
       for (const childId of new Set(candidates.map((candidate) => candidate.child_id))) {
         const units = new Set([...(bookedUnits.get(`${childId}|${day}`) ?? []), ...candidates.filter((c) => c.child_id === childId).map((c) => c.unit_id)]);
-        const conflicting = new Set(
-          unitConflicts(relations, units).flatMap((conflict) => (conflict.kind === 'excludes' ? [conflict.unitId, conflict.other] : [conflict.unitId])),
-        );
+        const conflicting = unitsInConflict(relations, units);
         for (const candidate of candidates.filter((c) => c.child_id === childId && conflicting.has(c.unit_id))) {
           answers.set(candidate.id, { result: 'refused', rank: null, reason: 'unit_conflict', bookingId: null });
         }

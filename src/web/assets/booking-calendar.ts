@@ -1,13 +1,10 @@
 // The family's booking calendar, enhanced: the mass selection ticks the boxes in place (the boxes
 // ticked by hand stay), units the server would refuse together are caught before sending, and
 // leaving with boxes ticked and not sent asks first. Without it the page works as a plain form.
-import { unitConflicts, type UnitRelations } from '../../modules/activities/unit-rules.js';
+import { unitsInConflict, type UnitRelations } from '../../modules/activities/unit-rules.js';
+import { weekdayOf } from '../../modules/calendar/calendar-dates.js';
 
 type NamedUnit = UnitRelations & { name: string };
-
-function weekdayOf(day: string): number {
-  return new Date(`${day}T12:00:00Z`).getUTCDay() || 7;
-}
 
 /** The sentences of the day's units that do not go together, as the server would refuse them. */
 function conflictsOf(form: HTMLFormElement, units: NamedUnit[]): { row: HTMLTableRowElement; boxes: HTMLInputElement[]; text: string }[] {
@@ -19,9 +16,7 @@ function conflictsOf(form: HTMLFormElement, units: NamedUnit[]): { row: HTMLTabl
     const unitOf = (box: HTMLInputElement) => box.value.split('|')[1] ?? '';
     const held = (row.dataset.held ?? '').split(' ').filter(Boolean);
     const day = new Set([...held.map((index) => units[Number(index)]?.id ?? ''), ...ticked.map(unitOf)]);
-    const involved = new Set(
-      unitConflicts(units, day).flatMap((conflict) => (conflict.kind === 'excludes' ? [conflict.unitId, conflict.other] : [conflict.unitId])),
-    );
+    const involved = unitsInConflict(units, day);
     const boxes = ticked.filter((box) => involved.has(unitOf(box)));
     if (boxes.length === 0) return;
     const names = units.filter((unit) => boxes.some((box) => unitOf(box) === unit.id)).map((unit) => unit.name);
