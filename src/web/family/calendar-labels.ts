@@ -12,18 +12,9 @@ export function shiftMonth(month: string, delta: number): string {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
-/** "mer. 09/12" / "Wed 09/12". */
-export function dayLabel(lang: 'fr' | 'en', day: string): string {
-  return dateFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'short', day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(
-    new Date(`${day}T12:00:00Z`),
-  );
-}
-
-/** "mardi 08/12" / "Tuesday 08/12". */
-export function longDayLabel(lang: Lang, day: string): string {
-  return dateFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'long', day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(
-    new Date(`${day}T12:00:00Z`),
-  );
+/** "mer. 09/12" / "Wed 09/12"; with the weekday `long`, "mercredi 09/12" / "Wednesday 09/12". */
+export function dayLabel(lang: Lang, day: string, weekday: 'short' | 'long' = 'short'): string {
+  return dateFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday, day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
 }
 
 /**
@@ -33,13 +24,13 @@ export function longDayLabel(lang: Lang, day: string): string {
 export function untilWords(t: Translate, lang: Lang, instant: Date, timeZone: string): string {
   const day = localDate(instant, timeZone);
   const time = localTime(instant, timeZone);
-  if (time === '00:00') return t('bookings.untilInclusive', { day: longDayLabel(lang, addDays(day, -1)) });
-  return t('bookings.untilAt', { day: longDayLabel(lang, day), time });
+  if (time === '00:00') return t('bookings.untilInclusive', { day: dayLabel(lang, addDays(day, -1), 'long') });
+  return t('bookings.untilAt', { day: dayLabel(lang, day, 'long'), time });
 }
 
 /** A moment as people say it: "lundi 01/12 à 08:00". */
 export function momentWords(t: Translate, lang: Lang, instant: Date, timeZone: string): string {
-  return t('bookings.opensAt', { day: longDayLabel(lang, localDate(instant, timeZone)), time: localTime(instant, timeZone) });
+  return t('bookings.opensAt', { day: dayLabel(lang, localDate(instant, timeZone), 'long'), time: localTime(instant, timeZone) });
 }
 
 /** The weekday's full name; 1 is Monday. */

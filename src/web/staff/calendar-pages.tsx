@@ -1,6 +1,6 @@
 import { Table } from '../components/dsfr/table.js';
 import type { ComponentChildren } from 'preact';
-import type { MessageKey } from '../../i18n/catalogue.js';
+import type { MessageKey, Translate } from '../../i18n/catalogue.js';
 import type { ClosureField, ClosureTargets, Closure, ClosureValue } from '../../modules/calendar/closures.js';
 import type { ClosureImpact } from '../../modules/bookings/closure-cancellations.js';
 import type { PublicHoliday } from '../../modules/calendar/public-holidays.js';
@@ -272,11 +272,7 @@ export function ClosureFormPage(props: {
   const { t } = page;
   const labels = Object.fromEntries(Object.entries(CLOSURE_LABELS).map(([field, key]) => [field, t(key)]));
   const action = props.id ? `${CALENDAR_PATH}/fermetures/${props.id}` : `${CALENDAR_PATH}/fermetures/nouvelle`;
-  const options = [
-    { value: 'all', label: t('calendar.target.all') },
-    ...props.targets.sites.map((site) => ({ value: `site:${site.id}`, label: t('calendar.target.site', { name: site.name }) })),
-    ...props.targets.activities.map((activity) => ({ value: `activity:${activity.id}`, label: t('calendar.target.activity', { name: activity.name }) })),
-  ];
+  const options = targetOptions(t, props.targets);
   return (
     <>
       <h1>{t(props.id ? 'calendar.closures.editTitle' : 'calendar.closures.addTitle')}</h1>
@@ -328,16 +324,13 @@ export function ClosureFormPage(props: {
   );
 }
 
-/** The name of what a closure applies to: the whole authority, a site or an activity. */
-function useTargetName(targets: ClosureTargets): (closure: Pick<ClosureValue, 'siteId' | 'activityId'>) => string {
-  const { t } = usePage();
-  return (closure) => {
-    const site = targets.sites.find((candidate) => candidate.id === closure.siteId);
-    const activity = targets.activities.find((candidate) => candidate.id === closure.activityId);
-    if (site) return t('calendar.target.site', { name: site.name });
-    if (activity) return t('calendar.target.activity', { name: activity.name });
-    return t('calendar.target.all');
-  };
+/** What a closure may apply to, as its form's field names it: the whole authority, a site or an activity. */
+function targetOptions(t: Translate, targets: ClosureTargets): { value: string; label: string }[] {
+  return [
+    { value: 'all', label: t('calendar.target.all') },
+    ...targets.sites.map((site) => ({ value: `site:${site.id}`, label: t('calendar.target.site', { name: site.name }) })),
+    ...targets.activities.map((activity) => ({ value: `activity:${activity.id}`, label: t('calendar.target.activity', { name: activity.name }) })),
+  ];
 }
 
 /**
@@ -354,9 +347,9 @@ export function ClosureConfirmPage(props: {
   const page = usePage();
   const { t } = page;
   const day = useDayFormat();
-  const targetName = useTargetName(props.targets);
   const action = props.id ? `${CALENDAR_PATH}/fermetures/${props.id}` : `${CALENDAR_PATH}/fermetures/nouvelle`;
   const { closure, impact } = props;
+  const target = closure.siteId ? `site:${closure.siteId}` : closure.activityId ? `activity:${closure.activityId}` : 'all';
   return (
     <>
       <h1>{t('calendar.closures.confirmTitle')}</h1>
@@ -366,7 +359,7 @@ export function ClosureConfirmPage(props: {
       <Facts
         class="fr-mt-3w"
         facts={[
-          [t('calendar.field.target'), targetName(closure)],
+          [t('calendar.field.target'), targetOptions(t, props.targets).find((option) => option.value === target)?.label ?? t('calendar.target.all')],
           [t('calendar.field.firstDay'), day(closure.firstDay)],
           [t('calendar.field.lastDay'), day(closure.lastDay)],
           [t('calendar.field.reason'), closure.reason],
