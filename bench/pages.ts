@@ -229,51 +229,50 @@ async function measure(label: string, data: Seeded): Promise<void> {
   }
 }
 
+/**
+ * The database migrated and seeded, then closed for the portal to open on its own; the portal
+ * started on it, its pages measured, and the portal stopped.
+ */
+async function benchOn(label: string, db: Database, startPortal: () => Promise<ChildProcess>): Promise<void> {
+  let data: Seeded;
+  try {
+    await migrate(db);
+    data = await seed(db);
+  } finally {
+    await db.close();
+  }
+  const server = await startPortal();
+  try {
+    await measure(label, data);
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+  }
+}
+
 async function onPostgres(): Promise<void> {
   const dbName = `pf_bench_${randomBytes(5).toString('hex')}`;
   await admin((db) => db.query(`create database ${dbName}`));
-  let server: ChildProcess | undefined;
   try {
-    const db = await openDatabase({ databaseUrl: databaseUrl(dbName), poolSize: 2 });
-    let data: Seeded;
-    try {
-      await migrate(db);
-      data = await seed(db);
-    } finally {
-      await db.close();
-    }
-    server = await startServer(dbName, { port: PORT });
-    await measure('PostgreSQL', data);
+    await benchOn('PostgreSQL', await openDatabase({ databaseUrl: databaseUrl(dbName), poolSize: 2 }), () => startServer(dbName, { port: PORT }));
   } finally {
-    server?.kill('SIGTERM');
-    if (server) await new Promise((resolve) => server!.once('exit', resolve));
     await admin((db) => db.query(`drop database if exists ${dbName} with (force)`));
   }
 }
 
 async function onPglite(): Promise<void> {
   const dataDir = `/tmp/pf-bench-pages-${randomBytes(5).toString('hex')}`;
-  let server: ChildProcess | undefined;
   try {
-    const db = await openDatabase({ dataDir: join(dataDir, 'pglite') });
-    let data: Seeded;
-    try {
-      await migrate(db);
-      data = await seed(db);
-    } finally {
-      await db.close();
-    }
-    server = await startPortalProcess({
-      DATA_DIR: dataDir,
-      PORT: String(PORT),
-      SECRET: randomBytes(32).toString('hex'),
-      PUBLIC_URL: `http://127.0.0.1:${PORT}`,
-      TRUST_PROXY: 'true',
-    });
-    await measure('PGlite (embedded)', data);
+    await benchOn('PGlite (embedded)', await openDatabase({ dataDir: join(dataDir, 'pglite') }), () =>
+      startPortalProcess({
+        DATA_DIR: dataDir,
+        PORT: String(PORT),
+        SECRET: randomBytes(32).toString('hex'),
+        PUBLIC_URL: `http://127.0.0.1:${PORT}`,
+        TRUST_PROXY: 'true',
+      }),
+    );
   } finally {
-    server?.kill('SIGTERM');
-    if (server) await new Promise((resolve) => server!.once('exit', resolve));
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -75,7 +75,7 @@ journey(
     assert.equal(await attendance(), 0, 'nobody is expected on a closed day');
     await screenshot(staff, 'staff-closure-attendance-desktop');
 
-    // The family: one email, and the day closed in its planning (on a phone too).
+    // The family sees the day closed in its planning, on a phone (its one email is test/closures-with-bookings.test.ts's).
     const family = await open({ viewport: 'phone' });
     await logIn(family, baseUrl, FAMILY, demoPassword(FAMILY), '/accueil');
     await family.goto(`${baseUrl}${DEMO_BASE}/reservations/planning?mois=2026-11`);

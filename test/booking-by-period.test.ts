@@ -4,8 +4,8 @@ import { addBookingPeriod, addCapacityPool, addUnit, setUnitRelations } from '..
 import type { Scope } from '../src/modules/scope.js';
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
 import { activityForm as staffActivityForm } from './support/activity-form.js';
-import { TestBrowser } from './support/http-client.js';
-import { createFamily, createStaff, PASSWORD, type TestFamily } from './support/scenario.js';
+import { loggedInBrowser, type TestBrowser } from './support/http-client.js';
+import { createFamily, createStaff, type TestFamily } from './support/scenario.js';
 import { startTestPortal, type TestPortal } from './support/test-portal.js';
 
 // Pre-registration by period, as in the guides' seeds 000 and 003: the Wednesdays of January to
@@ -44,12 +44,7 @@ describe('families book by period: the whole period at once, its answer kept, it
   let units: { day: string; morning: string };
   let poolId: string;
 
-  async function signIn(email: string) {
-    const browser = new TestBrowser(portal.app);
-    await browser.get('/ville/connexion');
-    await browser.post('/ville/connexion', { email, password: PASSWORD });
-    return browser;
-  }
+  const signIn = (email: string) => loggedInBrowser(portal, email);
   const calendarUrl = (extra = '') => `/ville/reservations?enfant=${family.childIds[0]}&enfant=${family.childIds[1]}&activite=${activityId}${extra}`;
   const boxesTicked = (html: string) => [...html.matchAll(/name="choix" value="([^"]+)" checked/g)].map((match) => match[1]!);
 

@@ -5,8 +5,8 @@ import { billedKindOf } from '../src/modules/billing/billable.js';
 import { CLOSURE_CANCELS } from '../src/modules/bookings/booking-states.js';
 import { canMoveBooking } from '../src/modules/bookings/booking-transitions.js';
 import { emailsTo } from './support/outbox.js';
-import { TestBrowser } from './support/http-client.js';
-import { createStaff, PASSWORD } from './support/scenario.js';
+import { loggedInBrowser, type TestBrowser } from './support/http-client.js';
+import { createStaff } from './support/scenario.js';
 import { startWaitlistScenario, type WaitlistScenario } from './support/waitlist-scenario.js';
 
 const STRIKE = '2026-11-18';
@@ -22,19 +22,14 @@ describe('a closure that meets bookings', () => {
   let s: WaitlistScenario;
   let staff: TestBrowser;
 
+  const signIn = (email: string) => loggedInBrowser(s.portal, email);
+
   before(async () => {
     s = await startWaitlistScenario({ families: 3, places: 2 });
     await createStaff(s.portal, s.tenant, { email: 'lecture@example.test', role: 'reader' });
     staff = await signIn('agent@example.test');
   });
   after(() => s.portal.close());
-
-  async function signIn(email: string) {
-    const browser = new TestBrowser(s.portal.app);
-    await browser.get('/ville/connexion');
-    await browser.post('/ville/connexion', { email, password: PASSWORD });
-    return browser;
-  }
 
   const closures = () => s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('closures').select(['id', 'reason']).execute());
   const closedBookings = () =>

@@ -3,8 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { decideMany } from '../src/modules/bookings/booking-decisions.js';
 import { requestBookings } from '../src/modules/bookings/booking-requests.js';
 import { emailsTo } from './support/outbox.js';
-import { TestBrowser } from './support/http-client.js';
-import { PASSWORD } from './support/scenario.js';
+import { loggedInBrowser } from './support/http-client.js';
 import { openCalendar, startWaitlistScenario, type WaitlistScenario } from './support/waitlist-scenario.js';
 
 const WEDNESDAYS = ['2026-11-18', '2026-11-25', '2026-12-02', '2026-12-09', '2026-12-16'];
@@ -40,9 +39,7 @@ describe('one email per household per batch', () => {
     assert.equal(items.length, 5);
 
     // Through the validations page, as staff do it: a selection accepted at once.
-    const staff = new TestBrowser(s.portal.app);
-    await staff.get('/ville/connexion');
-    await staff.post('/ville/connexion', { email: 'agent@example.test', password: PASSWORD });
+    const staff = await loggedInBrowser(s.portal, 'agent@example.test');
     const page = await staff.post('/ville/gestion/validations', { act: 'accept:selection', ids: items.map((item) => `booking:${item.id}`) });
     assert.equal(page.statusCode, 200);
 

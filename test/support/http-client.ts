@@ -1,6 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { openSession } from '../../src/modules/identity/sessions.js';
 import type { Tenant } from '../../src/modules/tenancy/tenant-directory.js';
+import { PASSWORD } from './scenario.js';
 import type { TestPortal } from './test-portal.js';
 
 /**
@@ -71,5 +72,13 @@ export async function signedInBrowser(portal: TestPortal, tenant: Tenant, accoun
   const token = await portal.inTenant(tenant, ({ tx, tenantId, now }) => openSession(tx, tenantId, accountId, now, { ip: null, userAgent: null }));
   const browser = new TestBrowser(portal.app);
   browser.cookies.set('pf_session', token);
+  return browser;
+}
+
+/** A browser signed in through the authority's login form, as a person does (the scenarios' password). */
+export async function loggedInBrowser(portal: TestPortal, email: string, slug = 'ville'): Promise<TestBrowser> {
+  const browser = new TestBrowser(portal.app);
+  await browser.get(`/${slug}/connexion`);
+  await browser.post(`/${slug}/connexion`, { email, password: PASSWORD });
   return browser;
 }
