@@ -1,4 +1,5 @@
 import { composeEmail, mailIn } from '../notifications/compose-email.js';
+import { emailHouseholdLink } from '../notifications/household-link-email.js';
 import { queueEmails } from '../notifications/outbox.js';
 import { PAGES, pagePath } from '../page-paths.js';
 import type { Scope } from '../scope.js';
@@ -9,27 +10,14 @@ import type { Scope } from '../scope.js';
  * outside the authority's control. Only a link, which asks to sign in.
  */
 
-/** Tells the household's guardians (their active logins) that the service wrote, each in their language. */
-export async function tellFamily(scope: Scope, threadId: string): Promise<void> {
-  const recipients = await scope.tx
-    .selectFrom('message_threads as th')
-    .innerJoin('accounts as a', (join) => join.onRef('a.household_id', '=', 'th.household_id').on('a.kind', '=', 'family').on('a.status', '=', 'active'))
-    .innerJoin('tenants as t', 't.id', 'th.tenant_id')
-    .select(['a.email', 'a.display_name', 'a.locale', 't.name as tenant_name'])
-    .where('th.id', '=', threadId)
-    .execute();
-  const link = `${scope.publicBase ?? ''}${pagePath(PAGES.messageThread, { threadId })}`;
-  await queueEmails(
+/** Tells the household's guardians (their active logins) that the service wrote in the thread, each in their language. */
+export async function tellFamily(scope: Scope, thread: { id: string; householdId: string }): Promise<void> {
+  await emailHouseholdLink(
     scope,
-    recipients.map((to) =>
-      composeEmail(
-        mailIn({ tenantName: to.tenant_name, baseUrl: scope.publicBase ?? '' }, to.locale),
-        { address: to.email, name: to.display_name },
-        'mail.message.toFamily.subject',
-        'mail.message.toFamily.body',
-        { link },
-      ),
-    ),
+    thread.householdId,
+    'mail.message.toFamily.subject',
+    'mail.message.toFamily.body',
+    pagePath(PAGES.messageThread, { threadId: thread.id }),
   );
 }
 

@@ -127,6 +127,6 @@ async function addMessage(scope: Scope, thread: { id: string; householdId: strin
     details: { householdId: thread.householdId, author, attachment: documentId !== null },
   });
   if (author === 'family') await tellService(scope, thread.id);
-  else await tellFamily(scope, thread.id);
+  else await tellFamily(scope, thread);
   return row.id;
 }
