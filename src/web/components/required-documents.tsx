@@ -1,4 +1,6 @@
+import type { MessageKey } from '../../i18n/catalogue.js';
 import type { Requirement } from '../../modules/document-space/requested-documents.js';
+import type { DocumentProblem } from '../../modules/documents/documents.js';
 import { TO_PROVIDE, type RequirementState } from '../../modules/document-space/validity.js';
 import { Button } from './dsfr/button.js';
 import { CsrfField } from './dsfr/csrf-field.js';
@@ -6,6 +8,13 @@ import { FileUpload } from './dsfr/file-upload.js';
 import { Table } from './dsfr/table.js';
 import { href, usePage } from '../page-context.js';
 import { StatusBadge, type BadgeTone } from './status-badge.js';
+
+/** The sentence of each problem of a file sent (none chosen, too large, neither a PDF nor an image). */
+export const DOCUMENT_PROBLEM_KEYS: Record<DocumentProblem, MessageKey> = {
+  missing: 'documentSpace.error.missing',
+  too_large: 'document.error.too_large',
+  type: 'document.error.type',
+};
 
 /** The upload field of a kind: one per kind on a page, so each has its own name (and id). */
 export function requirementField(typeId: string): string {

@@ -15,3 +15,15 @@ const REQUEST_TONES: Record<RequestStatus, BadgeTone> = { pending: 'new', accept
 export function RequestStatusBadge(props: { status: RequestStatus }) {
   return <StatusBadge tone={REQUEST_TONES[props.status]} label={`status.${props.status}`} />;
 }
+
+type WindowState = 'scheduled' | 'current' | 'ended';
+const WINDOW_BADGES: Record<WindowState, { tone: BadgeTone; label: MessageKey }> = {
+  scheduled: { tone: 'new', label: 'staff.news.scheduled' },
+  current: { tone: 'success', label: 'staff.news.current' },
+  ended: { tone: 'info', label: 'staff.news.ended' },
+};
+
+/** Where something shown from a day to a day stands (news, a published document): not shown yet, shown, over. */
+export function WindowStateBadge(props: { state: WindowState }) {
+  return <StatusBadge {...WINDOW_BADGES[props.state]} />;
+}

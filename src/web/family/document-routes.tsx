@@ -9,7 +9,7 @@ import { PAGES } from '../../modules/page-paths.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Table } from '../components/dsfr/table.js';
-import { RequiredDocuments, requirementField } from '../components/required-documents.js';
+import { DOCUMENT_PROBLEM_KEYS, RequiredDocuments, requirementField } from '../components/required-documents.js';
 import { sendAttachment } from '../downloads.js';
 import { requireAccount, requireFamily } from '../guards.js';
 import { fileTooLarge, readMultipartForm, uploadedFile } from '../multipart-form.js';
@@ -58,7 +58,7 @@ export function sendDocumentRoute(
       if (outcome.kind === 'not_found') return reply.callNotFound();
       if (outcome.kind === 'sent') return reply.redirect(`${request.base}${sentTo}`);
       return showErrors(request, reply, {
-        [field]: request.t(outcome.problem === 'missing' ? 'documentSpace.error.missing' : `document.error.${outcome.problem}`),
+        [field]: request.t(DOCUMENT_PROBLEM_KEYS[outcome.problem]),
       });
     },
   );

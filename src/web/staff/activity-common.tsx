@@ -365,6 +365,20 @@ export function DeleteButton(props: { action: string; label: string; what: strin
   );
 }
 
+/** A deletion posted at once, without a confirmation page: for what nothing else depends on (news, published documents). */
+export function DeleteNowButton(props: { action: string; label: string; what: string }) {
+  const page = usePage();
+  return (
+    <form method="post" action={href(page, props.action)}>
+      <CsrfField />
+      <Button variant="tertiary" icon="fr-icon-delete-line" class="fr-btn--sm">
+        {props.label}
+        <span class="fr-sr-only"> — {props.what}</span>
+      </Button>
+    </form>
+  );
+}
+
 export type Notice = { kind: 'success' | 'error'; text: string };
 
 const IN_USE: readonly InUse['what'][] = ['bookings', 'enrollments', 'places', 'periodBookings', 'applications'];

@@ -23,14 +23,14 @@ import { Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Table } from '../components/dsfr/table.js';
 import { Textarea } from '../components/dsfr/textarea.js';
-import { RequirementTable } from '../components/required-documents.js';
-import { StatusBadge } from '../components/status-badge.js';
+import { DOCUMENT_PROBLEM_KEYS, RequirementTable } from '../components/required-documents.js';
+import { WindowStateBadge } from '../components/status-badge.js';
 import { errorMessages, FIELD_ERROR_KEYS } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { fileTooLarge, readMultipartForm, uploadedFile } from '../multipart-form.js';
 import { href, usePage } from '../page-context.js';
 import { Form, formValues, IdChoice, Text } from '../page-input.js';
-import { DeleteButton } from './activity-common.js';
+import { DeleteNowButton } from './activity-common.js';
 import { useCanChange } from './staff-access.js';
 import { IdParams, NoticeQuery } from './staff-input.js';
 
@@ -42,19 +42,11 @@ export const DOCUMENT_ERROR_KEYS: Record<PublishError, MessageKey> = {
   ...FIELD_ERROR_KEYS,
   endPast: 'documentSpace.error.endPast',
   endBeforeStart: 'staff.news.error.endBeforeStart',
-  missing: 'documentSpace.error.missing',
-  too_large: 'document.error.too_large',
-  type: 'document.error.type',
+  ...DOCUMENT_PROBLEM_KEYS,
 };
 
 /** The names the publishing form gives the module's fields. */
 const PUBLISH_FIELDS: Record<PublishField, string> = { title: 'titre', activityId: 'activite', visibleFrom: 'du', visibleUntil: 'au', file: 'fichier' };
-
-const STATE_BADGES = {
-  scheduled: { tone: 'new', label: 'staff.news.scheduled' },
-  current: { tone: 'success', label: 'staff.news.current' },
-  ended: { tone: 'info', label: 'staff.news.ended' },
-} as const;
 
 const NOTICES = new Map<string, MessageKey>([
   ['publie', 'staffDocuments.publishedNotice'],
@@ -232,31 +224,28 @@ function PublishedPage(props: {
             </tr>
           </thead>
           <tbody>
-            {props.documents.map((document) => {
-              const state = STATE_BADGES[windowState({ startsOn: document.visible_from, endsOn: document.visible_until }, props.today)];
-              return (
-                <tr key={document.id}>
+            {props.documents.map((document) => (
+              <tr key={document.id}>
+                <td>
+                  <a href={href(page, `${PAGES.documents}/publies/${document.id}`)}>{document.title}</a>
+                  <p class="fr-text--xs fr-mb-0">{document.filename}</p>
+                </td>
+                <td>{document.activity_name ?? t('documentSpace.everyFamily')}</td>
+                <td>
+                  {document.visible_until
+                    ? t('staffDocuments.window', { from: fmt.day(document.visible_from), to: fmt.day(document.visible_until) })
+                    : t('staffDocuments.windowOpen', { from: fmt.day(document.visible_from) })}
+                </td>
+                <td>
+                  <WindowStateBadge state={windowState({ startsOn: document.visible_from, endsOn: document.visible_until }, props.today)} />
+                </td>
+                {canChange && (
                   <td>
-                    <a href={href(page, `${PAGES.documents}/publies/${document.id}`)}>{document.title}</a>
-                    <p class="fr-text--xs fr-mb-0">{document.filename}</p>
+                    <DeleteNowButton action={`${PUBLISHED_PATH}/${document.id}/suppression`} label={t('staff.news.delete')} what={document.title} />
                   </td>
-                  <td>{document.activity_name ?? t('documentSpace.everyFamily')}</td>
-                  <td>
-                    {document.visible_until
-                      ? t('staffDocuments.window', { from: fmt.day(document.visible_from), to: fmt.day(document.visible_until) })
-                      : t('staffDocuments.windowOpen', { from: fmt.day(document.visible_from) })}
-                  </td>
-                  <td>
-                    <StatusBadge tone={state.tone} label={state.label} />
-                  </td>
-                  {canChange && (
-                    <td>
-                      <DeleteButton action={`${PUBLISHED_PATH}/${document.id}/suppression`} label={t('staff.news.delete')} what={document.title} />
-                    </td>
-                  )}
-                </tr>
-              );
-            })}
+                )}
+              </tr>
+            ))}
           </tbody>
         </Table>
       )}

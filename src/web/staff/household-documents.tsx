@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { addHouseholdDocument, householdDocuments } from '../../modules/document-space/household-documents.js';
 import { householdRequirements } from '../../modules/document-space/requested-documents.js';
-import { getHouseholdRecord } from '../../modules/households/household-record.js';
+import { householdName } from '../../modules/households/household-overview.js';
 import type { Scope } from '../../modules/scope.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
@@ -92,8 +92,8 @@ export function staffHouseholdDocumentRoutes(): FastifyPluginAsyncTypebox {
       status = 200,
     ) => {
       const data = await request.inScope(async (scope) => {
-        const record = await getHouseholdRecord(scope, householdId);
-        return record ? { name: record.household.name, documents: (await householdDocuments(scope, householdId)) ?? [] } : null;
+        const name = await householdName(scope, householdId);
+        return name === null ? null : { name, documents: (await householdDocuments(scope, householdId)) ?? [] };
       });
       if (!data) return reply.callNotFound();
       const added = (request.query as { ajoute?: string }).ajoute !== undefined;

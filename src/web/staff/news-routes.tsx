@@ -10,7 +10,7 @@ import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
 import { Textarea } from '../components/dsfr/textarea.js';
-import { StatusBadge } from '../components/status-badge.js';
+import { WindowStateBadge } from '../components/status-badge.js';
 import { ChoiceGroup } from '../components/dsfr/choice-group.js';
 import { errorMessages, FIELD_ERROR_KEYS, refusedFields } from '../forms.js';
 import { requireStaff } from '../guards.js';
@@ -18,6 +18,7 @@ import { Form, formValues } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
 import { IdParams, NoticeQuery } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
+import { DeleteNowButton } from './activity-common.js';
 
 const PATH = '/gestion/actualites';
 const NEWS_ERROR_KEYS: Record<NewsError, MessageKey> = {
@@ -25,11 +26,6 @@ const NEWS_ERROR_KEYS: Record<NewsError, MessageKey> = {
   endPast: 'staff.news.error.endPast',
   endBeforeStart: 'staff.news.error.endBeforeStart',
 };
-const STATE_BADGES = {
-  scheduled: { tone: 'new', label: 'staff.news.scheduled' },
-  current: { tone: 'success', label: 'staff.news.current' },
-  ended: { tone: 'info', label: 'staff.news.ended' },
-} as const;
 const NOTICES = new Map<string, MessageKey>([
   ['publiee', 'staff.news.published'],
   ['supprimee', 'staff.news.deleted'],
@@ -148,40 +144,31 @@ function NewsPage(props: {
             </tr>
           </thead>
           <tbody>
-            {props.items.map((item) => {
-              const state = STATE_BADGES[newsState(item, props.today)];
-              return (
-                <tr key={item.id}>
+            {props.items.map((item) => (
+              <tr key={item.id}>
+                <td>
+                  <strong>{item.title}</strong>
+                  <p class="fr-text--sm fr-mb-0 pf-pre">{item.body}</p>
+                </td>
+                <td>{fmt.dateTime(item.publishedAt)}</td>
+                <td>
+                  {t('staff.news.window', {
+                    from: item.startsOn ? formatCalendarDate(item.startsOn) : t('staff.news.fromPublication'),
+                    to: item.expiresOn ? formatCalendarDate(item.expiresOn) : t('staff.news.noEnd'),
+                  })}
+                  <br />
+                  {t(item.public ? 'staff.news.forEveryone' : 'staff.news.forFamilies')}
+                </td>
+                <td>
+                  <WindowStateBadge state={newsState(item, props.today)} />
+                </td>
+                {canPublish && (
                   <td>
-                    <strong>{item.title}</strong>
-                    <p class="fr-text--sm fr-mb-0 pf-pre">{item.body}</p>
+                    <DeleteNowButton action={`${PATH}/${item.id}/suppression`} label={t('staff.news.delete')} what={item.title} />
                   </td>
-                  <td>{fmt.dateTime(item.publishedAt)}</td>
-                  <td>
-                    {t('staff.news.window', {
-                      from: item.startsOn ? formatCalendarDate(item.startsOn) : t('staff.news.fromPublication'),
-                      to: item.expiresOn ? formatCalendarDate(item.expiresOn) : t('staff.news.noEnd'),
-                    })}
-                    <br />
-                    {t(item.public ? 'staff.news.forEveryone' : 'staff.news.forFamilies')}
-                  </td>
-                  <td>
-                    <StatusBadge tone={state.tone} label={state.label} />
-                  </td>
-                  {canPublish && (
-                    <td>
-                      <form method="post" action={href(page, `${PATH}/${item.id}/suppression`)}>
-                        <CsrfField />
-                        <Button variant="tertiary" icon="fr-icon-delete-line" class="fr-btn--sm">
-                          {t('staff.news.delete')}
-                          <span class="fr-sr-only"> — {item.title}</span>
-                        </Button>
-                      </form>
-                    </td>
-                  )}
-                </tr>
-              );
-            })}
+                )}
+              </tr>
+            ))}
           </tbody>
         </Table>
       )}
