@@ -7,28 +7,11 @@ import { requestBookings } from '../src/modules/bookings/booking-requests.js';
 import type { Scope } from '../src/modules/scope.js';
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
 import { TestBrowser } from './support/http-client.js';
+import { type FormFile, postMultipart } from './support/multipart.js';
 import { createFamily, createStaff, PASSWORD, type TestFamily } from './support/scenario.js';
 import { startTestPortal, type TestPortal } from './support/test-portal.js';
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from('certificat médical')]);
-
-/** A form sent as multipart/form-data, as a browser sends a form with a file. */
-function multipart(fields: Record<string, string>, file?: { name: string; filename: string; type: string; data: Buffer }) {
-  const boundary = '----pf-test-boundary';
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
-  }
-  if (file) {
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`),
-      file.data,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 describe('absences with a certificate, and the private calendar feed', () => {
   let portal: TestPortal;
@@ -77,10 +60,8 @@ describe('absences with a certificate, and the private calendar feed', () => {
     return browser;
   }
 
-  async function declare(browser: TestBrowser, fields: Record<string, string>, file?: Parameters<typeof multipart>[1]) {
-    const { payload, contentType } = multipart({ _csrf: browser.csrfToken()!, ...fields }, file);
-    const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    return portal.app.inject({ method: 'POST', url: '/ville/absences', payload, headers: { 'content-type': contentType, cookie } });
+  async function declare(browser: TestBrowser, fields: Record<string, string>, file?: FormFile) {
+    return postMultipart(portal, browser, '/ville/absences', fields, file);
   }
 
   it('asks for a medical certificate for an illness, refuses a file that is not a PDF or an image, keeps what was typed', async () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { inTenant } from '../src/db/tenant-scope.js';
@@ -7,6 +6,7 @@ import { addClosure } from '../src/modules/calendar/closures.js';
 import { seedSchoolHolidays } from '../src/modules/calendar/school-holidays.js';
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
 import { TestBrowser } from './support/http-client.js';
+import { multipartForm } from './support/multipart.js';
 import { createStaff, PASSWORD } from './support/scenario.js';
 import { startTestPortal, type TestPortal } from './support/test-portal.js';
 
@@ -71,25 +71,13 @@ describe('the staff calendar', () => {
   }
 
   async function postMultipart(browser: TestBrowser, url: string, fields: Record<string, string>, file?: { filename: string; content: string | Buffer }) {
-    const boundary = `----pf${randomBytes(8).toString('hex')}`;
-    const parts: Buffer[] = [];
-    for (const [name, value] of Object.entries(fields))
-      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
-    if (file) {
-      parts.push(
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.filename}"\r\nContent-Type: text/csv\r\n\r\n`),
-        Buffer.from(file.content),
-        Buffer.from('\r\n'),
-      );
-    }
-    parts.push(Buffer.from(`--${boundary}--\r\n`));
+    // The token is among `fields` (or left out on purpose): the form is sent as given.
+    const { payload, contentType } = multipartForm(
+      fields,
+      file && { name: 'file', filename: file.filename, type: 'text/csv', data: Buffer.from(file.content) },
+    );
     const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    return portal.app.inject({
-      method: 'POST',
-      url,
-      payload: Buffer.concat(parts),
-      headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` },
-    });
+    return portal.app.inject({ method: 'POST', url, payload, headers: { cookie, 'content-type': contentType } });
   }
 
   const rows = (t: Tenant, table: 'school_holidays' | 'closures') =>

@@ -4,29 +4,13 @@ import { addDefaultSubjects, listSubjects } from '../src/modules/messages/subjec
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
 import { apiLogin, callApi } from './support/api-scenario.js';
 import { signedInBrowser, type TestBrowser } from './support/http-client.js';
+import { postMultipart } from './support/multipart.js';
 import { emailsTo, linkIn } from './support/outbox.js';
 import { createFamily, createStaff, type TestFamily } from './support/scenario.js';
 import { startTestPortal, type TestPortal } from './support/test-portal.js';
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from('PAI de Noé : allergie aux arachides')]);
 const SECRET_WORDS = 'allergie aux arachides';
-
-/** A form sent as multipart/form-data, `_csrf` first, as a browser sends a form with a file. */
-function multipart(fields: Record<string, string>, file?: { filename: string; data: Buffer }) {
-  const boundary = '----pf-messages-boundary';
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields))
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
-  if (file) {
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="piece"; filename="${file.filename}"\r\nContent-Type: application/pdf\r\n\r\n`),
-      file.data,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 describe('messages between families and the service', () => {
   let portal: TestPortal;
@@ -58,9 +42,7 @@ describe('messages between families and the service', () => {
 
   async function send(browser: TestBrowser, url: string, fields: Record<string, string>, file?: { filename: string; data: Buffer }) {
     if (!browser.csrfToken()) await browser.get(url.replace(/\/(ecrire)?(\?.*)?$/, '/ecrire$2').replace(/\/messages\/[0-9a-f-]{36}$/, '/messages'));
-    const { payload, contentType } = multipart({ _csrf: browser.csrfToken()!, ...fields }, file);
-    const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    return portal.app.inject({ method: 'POST', url, payload, headers: { 'content-type': contentType, cookie } });
+    return postMultipart(portal, browser, url, fields, file && { name: 'piece', ...file });
   }
 
   async function unreadOnHome(browser: TestBrowser): Promise<string> {
