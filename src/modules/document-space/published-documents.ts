@@ -94,11 +94,9 @@ export async function allPublishedDocuments(scope: Scope) {
   return listed(scope).limit(500).execute();
 }
 
-/** The published documents a household sees today: within their window, for everyone or for an activity it is in. */
-export async function householdPublishedDocuments(scope: Scope, householdId: string) {
-  if (!may(scope, 'household.read', householdId)) return null;
-  const today = await tenantToday(scope);
-  return listed(scope)
+/** The published documents a household sees on a day: within their window, for everyone or for an activity it is in. */
+const seenBy = (scope: Scope, householdId: string, today: string) =>
+  listed(scope)
     .where('p.visible_from', '<=', today)
     .where((eb) => eb.or([eb('p.visible_until', 'is', null), eb('p.visible_until', '>=', today)]))
     .where((eb) =>
@@ -106,16 +104,30 @@ export async function householdPublishedDocuments(scope: Scope, householdId: str
         eb('p.activity_id', 'is', null),
         eb('p.activity_id', 'in', activityMemberships(scope.tx).clearSelect().select('activity_id').where('household_id', '=', householdId)),
       ]),
-    )
-    .execute();
+    );
+
+/** The published documents a household sees today. */
+export async function householdPublishedDocuments(scope: Scope, householdId: string) {
+  if (!may(scope, 'household.read', householdId)) return null;
+  return seenBy(scope, householdId, await tenantToday(scope)).execute();
 }
 
 /** A published document's file: any for staff; for a family, only one it sees today (else "not found"). */
 export async function readPublishedDocument(scope: Scope, documentId: string) {
-  const file = scope.tx.selectFrom('published_documents').select(['id', 'filename', 'content_type', 'content']).where('id', '=', documentId);
-  if (may(scope, 'service.read')) return (await file.executeTakeFirst()) ?? null;
-  if (scope.actor.kind !== 'family') return null;
-  const visible = await householdPublishedDocuments(scope, scope.actor.householdId);
-  if (!visible?.some((document) => document.id === documentId)) return null;
-  return (await file.executeTakeFirst()) ?? null;
+  if (may(scope, 'service.read'))
+    return (
+      (await scope.tx
+        .selectFrom('published_documents')
+        .select(['id', 'filename', 'content_type', 'content'])
+        .where('id', '=', documentId)
+        .executeTakeFirst()) ?? null
+    );
+  if (scope.actor.kind !== 'family' || !may(scope, 'household.read', scope.actor.householdId)) return null;
+  const file = await seenBy(scope, scope.actor.householdId, await tenantToday(scope))
+    .clearSelect()
+    .clearOrderBy()
+    .select(['p.id', 'p.filename', 'p.content_type', 'p.content'])
+    .where('p.id', '=', documentId)
+    .executeTakeFirst();
+  return file ?? null;
 }
