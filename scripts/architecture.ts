@@ -46,6 +46,7 @@ export const MODULE_GRAPH: Record<string, readonly string[]> = {
   retention: ['audit', 'bookings', 'calendar', 'identity', 'ledger', 'tenancy', 'validation'],
   journal: ['audit'],
   'document-space': ['activities', 'audit', 'bookings', 'calendar', 'documents', 'notifications', 'validation'],
+  registers: ['audit', 'bookings', 'calendar', 'ledger'],
 };
 
 /** Shared infrastructure every module may use. */

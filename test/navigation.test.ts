@@ -66,7 +66,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     );
     assert.deepEqual(
       nav[1]!.links.map((link) => link.label),
-      ['Foyers', 'Demandes des familles', 'Demandes de compte'],
+      ['Foyers', 'Enfants par activité', 'Demandes des familles', 'Demandes de compte'],
     );
     assert.deepEqual(
       nav[2]!.links.map((link) => link.label),
@@ -87,7 +87,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     );
     assert.deepEqual(
       nav[1]!.links.map((link) => link.current),
-      ['true', null, null],
+      ['true', null, null, null],
     );
     assert.equal(nav[0]!.links[0]!.current, null, 'the dashboard is current on its own page only');
 
@@ -96,7 +96,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     const requests = navigationOf((await staff.get('/ville/gestion/demandes-de-compte')).body);
     assert.deepEqual(
       requests[1]!.links.map((link) => link.current),
-      [null, null, 'page'],
+      [null, null, null, 'page'],
       'Demandes des familles is not a prefix of Demandes de compte',
     );
     const dashboard = navigationOf((await staff.get('/ville/gestion')).body);

@@ -46,6 +46,8 @@ import { journal as enJournal } from './en/journal.js';
 import { journal as frJournal } from './fr/journal.js';
 import { documents as enDocuments } from './en/documents.js';
 import { documents as frDocuments } from './fr/documents.js';
+import { registers as enRegisters } from './en/registers.js';
+import { registers as frRegisters } from './fr/registers.js';
 import { dateFormat } from './date-formats.js';
 
 export const LANGS = ['fr', 'en'] as const;
@@ -77,6 +79,7 @@ const fr = {
   ...frRetention,
   ...frJournal,
   ...frDocuments,
+  ...frRegisters,
 };
 const en: Record<keyof typeof fr, string> = {
   ...enCommon,
@@ -103,6 +106,7 @@ const en: Record<keyof typeof fr, string> = {
   ...enRetention,
   ...enJournal,
   ...enDocuments,
+  ...enRegisters,
 };
 
 export type MessageKey = keyof typeof fr;
@@ -118,6 +122,21 @@ export function isLang(value: unknown): value is Lang {
 export function isMessageKey(value: string): value is MessageKey {
   return Object.hasOwn(fr, value);
 }
+
+/**
+ * The key for a count: `<base>.one` for 1, `<base>.many` otherwise, or `<base>.zero` for none when
+ * the catalogue has one ("Aucune demande", "1 demande", "2 demandes").
+ */
+export function countKey(base: CountBase, count: number): MessageKey {
+  const key = count === 0 && isMessageKey(`${base}.zero`) ? `${base}.zero` : count === 1 ? `${base}.one` : `${base}.many`;
+  return key as MessageKey;
+}
+
+/**
+ * The bases that have counted forms, worked out once over the catalogue: a generic return type
+ * inferred back from `MessageKey` at every call made `tsc` run for minutes.
+ */
+type CountBase = MessageKey extends infer Key ? (Key extends `${infer Base}.many` ? Base : never) : never;
 
 export function translator(lang: Lang): Translate {
   const catalogue = catalogues[lang];

@@ -41,6 +41,8 @@ import { dashboardRoutes } from './staff/dashboard-routes.js';
 import { staffJournalRoutes } from './staff/journal-routes.js';
 import { staffHouseholdIntakeRoutes } from './staff/household-intake-routes.js';
 import { staffHouseholdRoutes } from './staff/household-routes.js';
+import { staffHouseholdActivityRoutes } from './staff/household-activity.js';
+import { staffRegisterRoutes } from './staff/register-routes.js';
 import { staffNewsRoutes } from './staff/news-routes.js';
 import { staffRecordEditRoutes } from './staff/record-edit-routes.js';
 import { staffRecordSettingsRoutes } from './staff/record-settings-routes.js';
@@ -108,6 +110,8 @@ export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app
   await app.register(securityRoutes(services));
   await app.register(staffAccountRoutes());
   await app.register(staffHouseholdRoutes());
+  await app.register(staffHouseholdActivityRoutes());
+  await app.register(staffRegisterRoutes());
   await app.register(staffHouseholdIntakeRoutes());
   await app.register(staffRecordEditRoutes());
   await app.register(staffChangeRequestRoutes());

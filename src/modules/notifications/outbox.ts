@@ -108,6 +108,25 @@ export async function recentEmails(scope: Scope, limit = 200) {
     .execute();
 }
 
+/**
+ * The latest emails sent to these addresses (a household's), newest first, and how many there are
+ * in all: subject, state and dates, never their text; null when the actor may not read the outbox.
+ */
+export async function emailsTo(scope: Scope, addresses: string[], limit: number) {
+  if (!mayReadOutbox(scope)) return null;
+  const lowered = [...new Set(addresses.map((address) => address.toLowerCase()))];
+  if (lowered.length === 0) return { emails: [], total: 0 };
+  const sent = scope.tx
+    .selectFrom('outbox_emails')
+    .where('tenant_id', '=', scope.tenantId)
+    .where((eb) => eb(eb.fn('lower', ['to_address']), 'in', lowered));
+  const [emails, count] = await Promise.all([
+    sent.select(['id', 'to_address', 'subject', 'status', 'created_at', 'sent_at']).orderBy('created_at', 'desc').orderBy('id').limit(limit).execute(),
+    sent.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { emails, total: Number(count.n) };
+}
+
 /** How many emails the tenant queued in the last seven days; null when the actor may not read the outbox. */
 export async function countRecentEmails(scope: Scope): Promise<number | null> {
   if (!mayReadOutbox(scope)) return null;

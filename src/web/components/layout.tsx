@@ -68,6 +68,7 @@ const STAFF_NAV: NavEntry[] = [
     label: 'nav.staff.menu.families',
     links: [
       { path: '/gestion/foyers', label: 'nav.staff.households' },
+      { path: '/gestion/listes/enfants', label: 'nav.staff.childrenLists' },
       { path: '/gestion/demandes', label: 'nav.staff.changeRequests' },
       { path: '/gestion/demandes-de-compte', label: 'nav.staff.accountRequests' },
     ],

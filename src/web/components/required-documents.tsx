@@ -123,7 +123,7 @@ export function RequirementTable(props: { requirements: Requirement[]; caption: 
   const page = usePage();
   const { t } = page;
   return (
-    <Table caption={props.caption} noCaption>
+    <Table caption={props.caption} noCaption focusableId="requirements-caption">
       <thead>
         <tr>
           {props.withHousehold && <th scope="col">{t('validations.household')}</th>}

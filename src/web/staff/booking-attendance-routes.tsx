@@ -12,6 +12,7 @@ import {
   type AttendanceMark,
   type SiteChoice,
 } from '../../modules/bookings/attendance.js';
+import { recordExport } from '../../modules/registers/register-exports.js';
 import { recordUnbookedPresence, unbookedChoices, type UnbookedChoice } from '../../modules/bookings/unbooked-presence.js';
 import type { Scope } from '../../modules/scope.js';
 import type { Services } from '../../services.js';
@@ -113,8 +114,14 @@ export function staffBookingAttendanceRoutes(services: Services): FastifyPluginA
 
     app.get(`${PATH}/export.csv`, { preHandler: requireStaff(), schema: { querystring: ListsQuery } }, async (request, reply) => {
       const { query } = request;
-      const view = await request.inScope((scope) => viewOf(request, scope, query.site, query.jour, false));
-      if (view === null || view === 'bad_day' || view.site === null) return reply.callNotFound();
+      const view = await request.inScope(async (scope) => {
+        const found = await viewOf(request, scope, query.site, query.jour, false);
+        if (found === null || found === 'bad_day' || found.site === null) return null;
+        const lines = found.lists.reduce((sum, list) => sum + list.rows.length, 0);
+        await recordExport(scope, 'attendance', { filter: { site: found.site, day: found.day }, lines });
+        return found;
+      });
+      if (view === null) return reply.callNotFound();
       const csv = attendanceCsv(request.t, { day: view.day, siteName: view.siteName, lists: view.lists });
       return reply
         .type('text/csv; charset=utf-8')

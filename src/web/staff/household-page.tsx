@@ -2,7 +2,7 @@ import { Table } from '../components/dsfr/table.js';
 import { HouseholdClosedNotice, HouseholdClosureLink } from './household-closure-routes.js';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { isMessageKey } from '../../i18n/catalogue.js';
-import type { ContactInput, FieldChanges, RequestPayload, RequestRow } from '../../modules/households/change-requests.js';
+import type { ContactInput, FieldChanges, RequestPayload } from '../../modules/households/change-requests.js';
 import type { HouseholdAccount } from '../../modules/households/household-accounts.js';
 import type { HistoryEntry } from '../../modules/households/household-history.js';
 import { currentValue, type HouseholdMember, type HouseholdRecord } from '../../modules/households/household-record.js';
@@ -25,11 +25,12 @@ import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { qualityLabel } from '../components/record-value.js';
 import { ContactList, FieldChangeList, RequestChange } from '../components/request-change.js';
-import { RequestStatusBadge, StatusBadge } from '../components/status-badge.js';
+import { StatusBadge } from '../components/status-badge.js';
 import { personName, personValue, RecordSectionView, regionName } from '../family/record-page.js';
 import { href, usePage } from '../page-context.js';
 import { PaymentTable } from './billing-payment-routes.js';
 import { InvoiceTable } from './billing-run-routes.js';
+import { type HouseholdActivity, HouseholdActivitySections, HouseholdAtAGlance } from './household-activity.js';
 import { STAFF_MESSAGES_PATH, writeToHouseholdPath } from './message-routes.js';
 import { useCanChange } from './staff-access.js';
 import { HouseholdDocumentsSection, type HouseholdDocumentsData } from './household-documents.js';
@@ -49,7 +50,7 @@ const NOTICE_TEXT: Record<HouseholdNotice, MessageKey> = {
 export interface HouseholdFile {
   record: HouseholdRecord;
   pending: Map<string, Record<string, StoredValue>>;
-  requests: RequestRow[];
+  activity: HouseholdActivity;
   history: HistoryEntry[];
   accounts: HouseholdAccount[];
   money: HouseholdMoney;
@@ -121,6 +122,7 @@ export function HouseholdPage(props: HouseholdFile) {
           </li>
         )}
       </ul>
+      <HouseholdAtAGlance activity={props.activity} children={record.children.length} balanceCents={props.money.balanceCents} invoices={props.money.invoices} />
       {canChange ? (
         <p class="fr-text--sm">{t('staff.household.editNote')}</p>
       ) : (
@@ -134,7 +136,7 @@ export function HouseholdPage(props: HouseholdFile) {
           {t('staff.household.contents')}
         </p>
         <ol class="fr-summary__list">
-          {(['household', 'adults', 'children', 'billing', 'logins', 'requests', 'history'] as const).map((part) => (
+          {(['household', 'adults', 'children', 'enrollments', 'bookings', 'requests', 'emails', 'billing', 'logins', 'history'] as const).map((part) => (
             <li key={part}>
               <a class="fr-summary__link" href={`#${part}`}>
                 {t(`staff.household.part.${part}`)}
@@ -203,6 +205,12 @@ export function HouseholdPage(props: HouseholdFile) {
         </div>
       ))}
 
+      <HouseholdActivitySections
+        householdId={record.household.id}
+        children={record.children.map((child) => ({ id: child.person.id, name: personName(child) }))}
+        activity={props.activity}
+      />
+
       <h2 id="billing">{t('staff.household.part.billing')}</h2>
       <Money householdId={record.household.id} money={props.money} />
 
@@ -210,9 +218,6 @@ export function HouseholdPage(props: HouseholdFile) {
 
       <h2 id="logins">{t('staff.household.part.logins')}</h2>
       <Logins householdId={record.household.id} accounts={props.accounts} />
-
-      <h2 id="requests">{t('staff.household.part.requests')}</h2>
-      <Requests rows={props.requests} />
 
       <h2 id="history">{t('staff.household.part.history')}</h2>
       <History entries={props.history} />
@@ -293,44 +298,6 @@ function Logins(props: { householdId: string; accounts: HouseholdAccount[] }) {
   );
 }
 
-function Requests(props: { rows: RequestRow[] }) {
-  const { t, fmt } = usePage();
-  if (props.rows.length === 0) return <p>{t('requests.none')}</p>;
-  return (
-    <Table caption={t('staff.household.part.requests')}>
-      <thead>
-        <tr>
-          <th scope="col">{t('requests.date')}</th>
-          <th scope="col">{t('requests.type')}</th>
-          <th scope="col">{t('requests.about')}</th>
-          <th scope="col">{t('requests.change')}</th>
-          <th scope="col">{t('requests.status')}</th>
-          <th scope="col">{t('requests.answer')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.rows.map((row) => (
-          <tr key={row.id}>
-            <td>{fmt.dateTime(row.created_at)}</td>
-            <td>{t(`requests.kind.${row.kind}`)}</td>
-            <td>{row.target_name ?? t('requests.household')}</td>
-            <td>
-              <RequestChange kind={row.kind} payload={row.payload} />
-            </td>
-            <td>
-              <RequestStatusBadge status={row.status} />
-            </td>
-            <td>
-              {row.reason && <p class="fr-mb-1v">{row.reason}</p>}
-              {row.decided_at && <p class="fr-text--xs fr-mb-0">{t('requests.answeredOn', { date: fmt.dateTime(row.decided_at) })}</p>}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </Table>
-  );
-}
-
 /** The details of an audit entry that people can read: changes old → new, a request, a reason. */
 function HistoryDetails(props: { details: Record<string, unknown> }) {
   const { details } = props;
@@ -351,7 +318,7 @@ function History(props: { entries: HistoryEntry[] }) {
     return isMessageKey(key) ? t(key) : action;
   };
   return (
-    <Table caption={t('staff.household.part.history')}>
+    <Table caption={t('staff.household.part.history')} focusableId="household-history-caption">
       <thead>
         <tr>
           <th scope="col">{t('staff.audit.when')}</th>

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { listInvoices } from '../../modules/billing/invoices.js';
 import { localDate } from '../../modules/calendar/local-date.js';
-import { householdRequests, pendingFieldValues } from '../../modules/households/change-requests.js';
+import { pendingFieldValues } from '../../modules/households/change-requests.js';
 import { householdAccounts, resendFirstAccess } from '../../modules/households/household-accounts.js';
 import { householdHistory } from '../../modules/households/household-history.js';
 import { getHouseholdRecord } from '../../modules/households/household-record.js';
@@ -16,35 +16,45 @@ import { Input } from '../components/dsfr/input.js';
 import { requireStaff } from '../guards.js';
 import { Form, Id, Text } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
+import { formatters } from '../../i18n/catalogue.js';
+import { householdActivity, HouseholdMonthQuery } from './household-activity.js';
 import { HouseholdPage, type HouseholdNotice } from './household-page.js';
+import { HouseholdList, HouseholdListQuery, householdListView, type HouseholdListView } from './register-routes.js';
 import { IdParams } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
 import { householdDocumentsOf } from './household-documents.js';
 
-/** The search's address: what staff typed. */
-const SearchQuery = Type.Object({ q: Type.Optional(Text) });
-/** A household file's address: what was just done there (`fait`), or what a record editor saved (`enregistre`). */
-const FileQuery = Type.Object({ fait: Type.Optional(Text), enregistre: Type.Optional(Text) });
+/**
+ * A household file's address: what was just done there (`fait`), what a record editor saved
+ * (`enregistre`), the month of bookings shown (`mois`).
+ */
+const FileQuery = Type.Object({ fait: Type.Optional(Text), enregistre: Type.Optional(Text), ...HouseholdMonthQuery });
 
 /** Finding a household, its whole file, and its portal invitations. */
 export function staffHouseholdRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/gestion/foyers', { preHandler: requireStaff(), schema: { querystring: SearchQuery } }, async (request, reply) => {
+    app.get('/gestion/foyers', { preHandler: requireStaff(), schema: { querystring: HouseholdListQuery } }, async (request, reply) => {
       const query = (request.query.q ?? '').slice(0, 100);
-      const hits = query.trim() === '' ? null : await request.inScope((scope) => searchHouseholds(scope, query));
-      return reply.page(request.t('staff.households.title'), <SearchPage query={query} hits={hits} />);
+      // Without a search, every household: filtered, sorted, paged.
+      const found = await request.inScope(async (scope) =>
+        query.trim() === '' ? { hits: null, list: await householdListView(scope, request.query) } : { hits: await searchHouseholds(scope, query), list: null },
+      );
+      if (found.list?.printable) return reply.page(request.t('registers.households.all'), <HouseholdList view={found.list} />);
+      return reply.page(request.t('staff.households.title'), <SearchPage query={query} hits={found.hits} list={found.list} />);
     });
 
     app.get('/gestion/foyers/:id', { preHandler: requireStaff(), schema: { params: IdParams, querystring: FileQuery } }, async (request, reply) => {
       const { id } = request.params;
       const tenant = request.tenant!;
+      const money = formatters(request.lang, tenant.time_zone).money;
       const file = await request.inScope(async (scope) => {
         const record = await getHouseholdRecord(scope, id);
         if (!record) return null;
+        const today = localDate(scope.now, tenant.time_zone);
         return {
+          activity: await householdActivity(scope, id, { month: request.query.mois ?? today.slice(0, 7), t: request.t, money, timeZone: tenant.time_zone }),
           record,
           pending: await pendingFieldValues(scope, id),
-          requests: (await householdRequests(scope, id)) ?? [],
           history: (await householdHistory(scope, id)) ?? [],
           accounts: await householdAccounts(scope, id),
           money: {
@@ -53,7 +63,7 @@ export function staffHouseholdRoutes(): FastifyPluginAsyncTypebox {
             payments: await listPayments(scope, { householdId: id }),
           },
           documents: await householdDocumentsOf(scope, id),
-          today: localDate(scope.now, tenant.time_zone),
+          today,
         };
       });
       if (!file) return reply.callNotFound();
@@ -83,7 +93,7 @@ const SAVED = new Map<string, HouseholdNotice>([
   ['none', 'inchange'],
 ]);
 
-function SearchPage(props: { query: string; hits: HouseholdHit[] | null }) {
+function SearchPage(props: { query: string; hits: HouseholdHit[] | null; list: HouseholdListView | null }) {
   const page = usePage();
   const { t } = page;
   const canChange = useCanChange();
@@ -112,6 +122,7 @@ function SearchPage(props: { query: string; hits: HouseholdHit[] | null }) {
         </Alert>
       )}
       {props.hits && props.hits.length > 0 && <HitsTable query={props.query} hits={props.hits} />}
+      {props.list && <HouseholdList view={props.list} />}
     </>
   );
 }

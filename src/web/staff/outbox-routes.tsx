@@ -34,7 +34,7 @@ export function outboxRoutes(): FastifyPluginAsyncTypebox {
 
 const STATUS_TONES: Record<EmailStatus, BadgeTone> = { queued: 'new', sent: 'success', kept: 'info', failed: 'error' };
 
-function EmailStatusBadge(props: { status: EmailStatus }) {
+export function EmailStatusBadge(props: { status: EmailStatus }) {
   return <StatusBadge tone={STATUS_TONES[props.status]} label={`outbox.status.${props.status}`} />;
 }
 
