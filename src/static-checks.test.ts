@@ -10,9 +10,17 @@ const root = join(new URL('.', import.meta.url).pathname, '..');
 const BIOME = join(root, 'node_modules', '.bin', 'biome');
 const TSC = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 
+/**
+ * Each check is given minutes, not forever: a type that explodes once made tsc run without end,
+ * and the suite hung instead of saying what was wrong.
+ */
+const CHECK_LIMIT_MS = 8 * 60_000;
+
 function run(command: string, args: string[], cwd = root) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return { code: result.status, output: `${result.stdout}${result.stderr}` };
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: CHECK_LIMIT_MS });
+  const late = result.error && 'code' in result.error && result.error.code === 'ETIMEDOUT';
+  const verdict = late ? `\n${command} ${args.join(' ')} did not finish in ${CHECK_LIMIT_MS / 60_000} minutes: look for a type that explodes.` : '';
+  return { code: result.status, output: `${result.stdout}${result.stderr}${verdict}` };
 }
 
 describe('static checks', () => {
