@@ -73,8 +73,11 @@ interface Watched {
 }
 
 export interface BrowserSuite {
-  /** Declares one journey: a node:test test given a fresh Visit; skipped or failed without Chromium. */
-  journey(name: string, body: (visit: Visit, t: TestContext) => Promise<void>): void;
+  /**
+   * Declares one journey: a node:test test given a fresh Visit; skipped or failed without Chromium.
+   * `timeoutMs` only for a journey that visits many pages by design (a sweep of every page).
+   */
+  journey(name: string, body: (visit: Visit, t: TestContext) => Promise<void>, options?: { timeoutMs?: number }): void;
 }
 
 /**
@@ -112,12 +115,12 @@ export function browserSuite(options: TestPortalOptions & { seed?: (portal: Test
   }
 
   return {
-    journey(name, body) {
+    journey(name, body, journeyOptions = {}) {
       if (missing && !missing.fail) {
         it(name, { skip: missing.message }, () => undefined);
         return;
       }
-      it(name, { timeout: JOURNEY_TIMEOUT_MS }, async (t) => {
+      it(name, { timeout: journeyOptions.timeoutMs ?? JOURNEY_TIMEOUT_MS }, async (t) => {
         if (missing) assert.fail(`${missing.message}; CI is set, so this counts as a failure`);
         assert.ok(browser && portal && demo, 'the browser suite did not start');
         const contexts: BrowserContext[] = [];

@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { Table } from '../components/dsfr/table.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -271,52 +272,45 @@ function HouseholdLotteryPage(props: { lottery: HouseholdLottery; notice: { kind
       <h2 class="fr-h4">{t('lottery.myApplications')}</h2>
       {lottery.applications.length === 0 && <p>{t('lottery.none')}</p>}
       {children.map(([childId, childName]) => (
-        <div class="fr-table fr-mb-3w" key={childId}>
-          <div class="fr-table__wrapper">
-            <div class="fr-table__container">
-              <div class="fr-table__content">
-                <table>
-                  <caption>{childName}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('lottery.col.day')}</th>
-                      <th scope="col">{t('lottery.col.unit')}</th>
-                      <th scope="col">{t('lottery.col.status')}</th>
-                      {open && <th scope="col">{t('lottery.col.actions')}</th>}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {lottery.applications
-                      .filter((application) => application.childId === childId)
-                      .map((application) => (
-                        <tr key={application.id}>
-                          <td>{dayLabel(page.lang, application.day)}</td>
-                          <td>{application.unitName}</td>
-                          <td>
-                            <ApplicationStatus application={application} />
-                          </td>
-                          {open && (
-                            <td>
-                              <form method="post" action={href(page, `/reservations/tirage/${period.id}/retirer`)} class="pf-inline-form">
-                                <CsrfField />
-                                <input type="hidden" name="demande" value={application.id} />
-                                <Button variant="tertiary" class="fr-btn--sm">
-                                  {t('lottery.withdraw')}
-                                  <span class="fr-sr-only">
-                                    {' '}
-                                    — {childName} — {application.unitName} — {dayLabel(page.lang, application.day)}
-                                  </span>
-                                </Button>
-                              </form>
-                            </td>
-                          )}
-                        </tr>
-                      ))}
-                  </tbody>
-                </table>
-              </div>
-            </div>
-          </div>
+        <Fragment key={childId}>
+          <Table caption={childName} class="fr-mb-1w">
+            <thead>
+              <tr>
+                <th scope="col">{t('lottery.col.day')}</th>
+                <th scope="col">{t('lottery.col.unit')}</th>
+                <th scope="col">{t('lottery.col.status')}</th>
+                {open && <th scope="col">{t('lottery.col.actions')}</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {lottery.applications
+                .filter((application) => application.childId === childId)
+                .map((application) => (
+                  <tr key={application.id}>
+                    <td>{dayLabel(page.lang, application.day)}</td>
+                    <td>{application.unitName}</td>
+                    <td>
+                      <ApplicationStatus application={application} />
+                    </td>
+                    {open && (
+                      <td>
+                        <form method="post" action={href(page, `/reservations/tirage/${period.id}/retirer`)} class="pf-inline-form">
+                          <CsrfField />
+                          <input type="hidden" name="demande" value={application.id} />
+                          <Button variant="tertiary" class="fr-btn--sm">
+                            {t('lottery.withdraw')}
+                            <span class="fr-sr-only">
+                              {' '}
+                              — {childName} — {application.unitName} — {dayLabel(page.lang, application.day)}
+                            </span>
+                          </Button>
+                        </form>
+                      </td>
+                    )}
+                  </tr>
+                ))}
+            </tbody>
+          </Table>
           {open && (
             <form method="post" action={href(page, `/reservations/tirage/${period.id}/retirer`)}>
               <CsrfField />
@@ -326,7 +320,7 @@ function HouseholdLotteryPage(props: { lottery: HouseholdLottery; notice: { kind
               </Button>
             </form>
           )}
-        </div>
+        </Fragment>
       ))}
       <p>
         <a class="fr-link" href={href(page, '/reservations/planning')}>

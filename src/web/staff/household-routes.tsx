@@ -1,3 +1,4 @@
+import { Table } from '../components/dsfr/table.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { listInvoices } from '../../modules/billing/invoices.js';
@@ -16,7 +17,7 @@ import { Input } from '../components/dsfr/input.js';
 import { requireStaff } from '../guards.js';
 import { Form, Id, Text } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
-import { formatters } from '../../i18n/catalogue.js';
+import { countKey, formatters } from '../../i18n/catalogue.js';
 import { householdActivity, HouseholdMonthQuery } from './household-activity.js';
 import { HouseholdPage, type HouseholdNotice } from './household-page.js';
 import { HouseholdList, HouseholdListQuery, householdListView, type HouseholdListView } from './register-routes.js';
@@ -130,39 +131,32 @@ function SearchPage(props: { query: string; hits: HouseholdHit[] | null; list: H
 function HitsTable(props: { query: string; hits: HouseholdHit[] }) {
   const page = usePage();
   const { t } = page;
-  const caption = t('staff.households.hits', { count: props.hits.length, query: props.query });
+  const caption = t(countKey('staff.households.hits', props.hits.length), { count: props.hits.length, query: props.query });
   return (
-    <div class="fr-table">
-      <div class="fr-table__wrapper">
-        <div class="fr-table__container">
-          <div class="fr-table__content">
-            <table>
-              <caption>{caption}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('staff.households.familyNumber')}</th>
-                  <th scope="col">{t('staff.households.name')}</th>
-                  <th scope="col">{t('staff.households.guardians')}</th>
-                  <th scope="col">{t('staff.households.children')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.hits.map((hit) => (
-                  <tr key={hit.id}>
-                    <td>{hit.familyNumber}</td>
-                    <td>
-                      <a href={href(page, `/gestion/foyers/${hit.id}`)}>{hit.name}</a>
-                    </td>
-                    <td>{hit.guardians.join(', ')}</td>
-                    <td>{hit.children.join(', ')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
-      </div>
+    <>
+      <Table caption={caption}>
+        <thead>
+          <tr>
+            <th scope="col">{t('staff.households.familyNumber')}</th>
+            <th scope="col">{t('staff.households.name')}</th>
+            <th scope="col">{t('staff.households.guardians')}</th>
+            <th scope="col">{t('staff.households.children')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.hits.map((hit) => (
+            <tr key={hit.id}>
+              <td>{hit.familyNumber}</td>
+              <td>
+                <a href={href(page, `/gestion/foyers/${hit.id}`)}>{hit.name}</a>
+              </td>
+              <td>{hit.guardians.join(', ')}</td>
+              <td>{hit.children.join(', ')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
       {props.hits.length === SEARCH_LIMIT && <p class="fr-hint-text">{t('staff.households.tooMany', { limit: SEARCH_LIMIT })}</p>}
-    </div>
+    </>
   );
 }
