@@ -9,7 +9,8 @@ import { drawOrder } from '../src/modules/lottery/draw-order.js';
 import { applyForLottery, withdrawApplications } from '../src/modules/lottery/lottery-applications.js';
 import { runLottery } from '../src/modules/lottery/lottery-draw.js';
 import { drawExport, verifyDraw } from '../src/modules/lottery/lottery-export.js';
-import { saveLotterySettings } from '../src/modules/lottery/lottery-settings.js';
+import { giveLeftoverPlaces, lotteryLeftovers } from '../src/modules/lottery/lottery-leftovers.js';
+import { loadLotteryPeriod, saveLotterySettings } from '../src/modules/lottery/lottery-settings.js';
 import type { Scope } from '../src/modules/scope.js';
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
 import { TestBrowser } from './support/http-client.js';
@@ -35,6 +36,7 @@ const WEEKS = {
   priorities: ['2027-07-19', '2027-07-23'],
   twice: ['2027-07-26', '2027-07-30'],
   pages: ['2027-08-02', '2027-08-06'],
+  leftovers: ['2027-08-09', '2027-08-13'],
 } as const;
 
 describe('lottery booking periods', () => {
@@ -47,7 +49,7 @@ describe('lottery booking periods', () => {
   let day: string;
   let meal: string;
   let pool: string;
-  const periods: Record<keyof typeof WEEKS, string> = { window: '', siblings: '', priorities: '', twice: '', pages: '' };
+  const periods: Record<keyof typeof WEEKS, string> = { window: '', siblings: '', priorities: '', twice: '', pages: '', leftovers: '' };
 
   const asFamily = <T>(family: TestFamily, work: (scope: Scope) => Promise<T>) =>
     portal.inTenant(tenant, (scope) =>
@@ -295,6 +297,63 @@ describe('lottery booking periods', () => {
     assert.ok(
       answers.every((answer) => answer.result !== null && answer.booking_id !== null),
       'every application has its answer and booking',
+    );
+  });
+
+  it('shows the places a whole-household draw left free while children wait, and gives them down the waiting lists on request', async () => {
+    // Two households of two children for three places: the first served takes two, the other
+    // waits whole, and one place stays free whatever the draw's order.
+    portal.clock.set(DURING);
+    const days = weekDays('leftovers');
+    for (const family of [families[0]!, families[2]!]) assert.equal((await apply(family, 'leftovers', days)).kind, 'done');
+    portal.clock.set(AFTER);
+    assert.equal((await asStaff((scope) => runLottery(scope, periods.leftovers, { context }))).kind, 'drawn');
+    const period = (await asStaff((scope) => loadLotteryPeriod(scope, periods.leftovers)))!.period;
+    const state = () =>
+      portal.inTenant(tenant, async ({ tx }) => ({
+        counters: await tx.selectFrom('capacity_days').select(['day', 'places', 'taken']).where('pool_id', '=', pool).where('day', 'in', days).execute(),
+        waiting: await tx
+          .selectFrom('bookings')
+          .select(['day', sql<number>`count(*)::int`.as('count')])
+          .where('unit_id', '=', day)
+          .where('status', '=', 'waitlisted')
+          .where('day', 'in', days)
+          .groupBy('day')
+          .execute(),
+      }));
+    const before = await state();
+    const waitingOn = (date: string, of = before) => of.waiting.find((row) => row.day === date)?.count ?? 0;
+    const freeOn = (date: string, of = before) => {
+      const counter = of.counters.find((row) => row.day === date)!;
+      return counter.places - counter.taken;
+    };
+    const expected = days.filter((date) => freeOn(date) > 0 && waitingOn(date) > 0);
+    assert.deepEqual(expected, days, 'every day has a place free while two siblings wait');
+    const leftovers = await asStaff((scope) => lotteryLeftovers(scope, period));
+    assert.deepEqual(
+      leftovers.filter((leftover) => leftover.unitId === day).map((leftover) => [leftover.day, leftover.free, leftover.waiting]),
+      expected.map((date) => [date, freeOn(date), waitingOn(date)]),
+    );
+
+    const refused = await portal.inTenant(tenant, (scope) =>
+      giveLeftoverPlaces(
+        { ...scope, actor: { kind: 'staff', accountId: staff.kind === 'staff' ? staff.accountId : '', role: 'reader', label: 'Lecture' } },
+        period,
+      ),
+    );
+    assert.equal(refused.kind, 'forbidden', 'read-only staff cannot give places');
+
+    const given = await asStaff((scope) => giveLeftoverPlaces(scope, period));
+    const after = await state();
+    const promised = expected.reduce((sum, date) => sum + Math.min(freeOn(date), waitingOn(date)), 0);
+    assert.deepEqual(given, { kind: 'given', places: promised });
+    for (const date of days) {
+      assert.ok(freeOn(date, after) >= 0, 'never oversold');
+      assert.equal(freeOn(date, after) === 0 || waitingOn(date, after) === 0, true, `${date}: no place left free while a child waits`);
+    }
+    assert.deepEqual(
+      (await asStaff((scope) => lotteryLeftovers(scope, period))).filter((leftover) => leftover.unitId === day),
+      [],
     );
   });
 

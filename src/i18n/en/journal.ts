@@ -139,6 +139,7 @@ export const journal: Record<keyof typeof fr, string> = {
   'journal.action.invoice_run.generated': 'Invoice run generated',
   'journal.action.lottery.applied': 'Lottery application',
   'journal.action.lottery.drawn': 'Lottery drawn',
+  'journal.action.lottery.leftovers_given': 'Places left free by the draw given down the waiting lists',
   'journal.action.lottery.seed_published': 'Lottery seed published',
   'journal.action.lottery.settings_saved': 'Lottery settings saved',
   'journal.action.lottery.withdrawn': 'Lottery application withdrawn',

@@ -137,6 +137,7 @@ export const journal = {
   'journal.action.invoice_run.generated': 'Facturation générée',
   'journal.action.lottery.applied': 'Demande au tirage au sort',
   'journal.action.lottery.drawn': 'Tirage au sort effectué',
+  'journal.action.lottery.leftovers_given': 'Places restées libres après le tirage données aux listes d’attente',
   'journal.action.lottery.seed_published': 'Graine du tirage publiée',
   'journal.action.lottery.settings_saved': 'Réglages du tirage enregistrés',
   'journal.action.lottery.withdrawn': 'Demande au tirage retirée',

@@ -1,3 +1,4 @@
+import { lotteryLeftovers, type Leftover } from './lottery-leftovers.js';
 import { sql } from 'kysely';
 import type { Translate } from '../../i18n/catalogue.js';
 import { toCsv } from '../bookings/attendance.js';
@@ -182,6 +183,8 @@ export interface StaffLottery {
     drawnBy: string | null;
     households: number;
     results: Record<ApplicationResult, number>;
+    /** Days where places are free while children wait (the draw serves households whole). */
+    leftovers: Leftover[];
     /** The first households of the order, with their answers counted. */
     order: {
       position: number;
@@ -254,6 +257,7 @@ export async function staffLottery(scope: Scope, activityId: string, periodId: s
       drawnBy: row.display_name,
       households: row.households,
       results: byResult,
+      leftovers: await lotteryLeftovers(scope, lottery.period),
       order: order.map((entry) => ({
         position: entry.position,
         householdId: entry.household_id,

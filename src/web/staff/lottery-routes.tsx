@@ -2,7 +2,10 @@ import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { MessageKey, Translate } from '../../i18n/catalogue.js';
+import { countKey, type MessageKey, type Translate } from '../../i18n/catalogue.js';
+import { giveLeftoverPlaces, type Leftover } from '../../modules/lottery/lottery-leftovers.js';
+import { Table } from '../components/dsfr/table.js';
+import { dayLabel } from '../family/calendar-labels.js';
 import { CRITERIA, type Criterion } from '../../modules/lottery/lottery-criteria.js';
 import { runLottery, type DrawResult } from '../../modules/lottery/lottery-draw.js';
 import { applicationsCsv, drawExport, householdsCsv, staffLottery, type DrawExport, type StaffLottery } from '../../modules/lottery/lottery-export.js';
@@ -106,6 +109,16 @@ export function staffLotteryRoutes(): FastifyPluginAsyncTypebox {
       return back(request, reply, id, periodId, result.kind);
     });
 
+    app.post(`${ACTIVITIES_PATH}/:id/periodes/:periodId/tirage/places-restantes`, manager, async (request, reply) => {
+      const { id, periodId } = request.params;
+      const result = await request.inScope(async (scope) => {
+        const lottery = await loadLotteryPeriod(scope, periodId, id);
+        return lottery?.drawnAt ? giveLeftoverPlaces(scope, lottery.period) : ({ kind: 'not_found' } as const);
+      });
+      if (result.kind !== 'given') return reply.errorPage('notFound');
+      return back(request, reply, id, periodId, `leftovers-${result.places}`);
+    });
+
     const download = (reply: FastifyReply, type: string, name: string, body: string) =>
       reply.type(type).header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store').send(body);
     const exports: [string, string, (t: Translate, file: DrawExport) => string, string][] = [
@@ -126,6 +139,11 @@ export function staffLotteryRoutes(): FastifyPluginAsyncTypebox {
 function noticeOf(t: Translate, done = ''): Notice | null {
   const drawn = /^drawn-(\d{1,7})-(\d{1,9})$/.exec(done);
   if (drawn) return { kind: 'success', text: t('lottery.staff.notice.drawn', { households: Number(drawn[1]), applications: Number(drawn[2]) }) };
+  const leftovers = /^leftovers-(\d{1,7})$/.exec(done);
+  if (leftovers) {
+    const count = Number(leftovers[1]);
+    return { kind: count > 0 ? 'success' : 'error', text: t(countKey('lottery.staff.notice.leftovers', count), { count }) };
+  }
   const notice = NOTICES.get(done);
   return notice ? { kind: notice[0], text: t(notice[1]) } : null;
 }
@@ -322,6 +340,53 @@ function LotteryPage(props: { view: StaffLottery; values: FormValues; errors: Re
   );
 }
 
+/** The days a draw left places free while children wait, and the button that gives them. */
+function Leftovers(props: { leftovers: Leftover[]; base: string }) {
+  const page = usePage();
+  const { t } = page;
+  const canChange = useCanChange();
+  if (props.leftovers.length === 0) return <p>{t('lottery.staff.leftovers.none')}</p>;
+  return (
+    <section class="fr-mb-4w" aria-labelledby="leftovers-title">
+      <h3 class="fr-h5" id="leftovers-title">
+        {t('lottery.staff.leftovers.title')}
+      </h3>
+      <p>{t('lottery.staff.leftovers.why')}</p>
+      <Table caption={t('lottery.staff.leftovers.caption')} noCaption>
+        <thead>
+          <tr>
+            <th scope="col">{t('lottery.staff.leftovers.day')}</th>
+            <th scope="col">{t('lottery.staff.leftovers.unit')}</th>
+            <th scope="col" class="pf-num">
+              {t('lottery.staff.leftovers.free')}
+            </th>
+            <th scope="col" class="pf-num">
+              {t('lottery.staff.leftovers.waiting')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.leftovers.map((leftover) => (
+            <tr key={`${leftover.day}-${leftover.unitId}`}>
+              <td>{dayLabel(page.lang, leftover.day)}</td>
+              <td>{leftover.unitName}</td>
+              <td class="pf-num">{leftover.free}</td>
+              <td class="pf-num">{leftover.waiting}</td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+      {canChange && (
+        <form method="post" action={href(page, `${props.base}/places-restantes`)}>
+          <CsrfField />
+          <p class="fr-hint-text">{t('lottery.staff.leftovers.giveHint')}</p>
+          <Button>{t('lottery.staff.leftovers.give')}</Button>
+        </form>
+      )}
+    </section>
+  );
+}
+
 export function CriteriaList(props: { criteria: Criterion[] }) {
   const { t } = usePage();
   if (props.criteria.length === 0) return <p>{t('lottery.criteriaNone')}</p>;
@@ -343,6 +408,7 @@ function DrawResultSection(props: { view: StaffLottery; levelText: (criteria: Cr
     <>
       <p>{t('lottery.staff.drawnOn', { date: fmt.dateTime(draw.drawnAt), by: draw.drawnBy ?? '—' })}</p>
       <p>{t('lottery.staff.resultCounts', draw.results)}</p>
+      <Leftovers leftovers={draw.leftovers} base={props.base} />
       <h3 class="fr-h5">{t('lottery.staff.exportTitle')}</h3>
       <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
         <li>
