@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { asSystem } from '../src/db/tenant-scope.js';
 import { startJobQueue, stopJobQueue } from '../src/jobs/job-queue.js';
+import { updateTenantSettings } from '../src/modules/tenancy/tenant-settings.js';
 import { EmailSender, mailerFromConfig, type Mailer } from '../src/modules/notifications/email-sender.js';
 import { outboxSecretsBox, queueEmail, type OutgoingEmail } from '../src/modules/notifications/outbox.js';
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
@@ -67,11 +68,24 @@ describe('email delivery through the job queue (pg-boss)', () => {
     assert.equal(others.length, 0);
     assert.deepEqual(mail.to, ['parent@example.test']);
     assert.equal(mail.from, 'portail@mairie.test');
+    assert.match(mail.raw, new RegExp(`^From: "?${tenant.name}"? <portail@mairie\\.test>`, 'm'), 'sent under the authority’s name');
     assert.match(mail.raw, /Subject was Job path delivery\./);
     assert.match(mail.raw, /https:\/\/portail\.test\/r\/abc/);
     assert.equal(sent.attempts, 1);
     assert.equal(sent.last_error, null);
     assert.deepEqual(sent.sent_at, portal.clock.now());
+  });
+
+  it('sends under the name the authority chose for its emails', async () => {
+    await portal.inTenant(tenant, (scope) => updateTenantSettings(scope, { emailSenderName: 'Relais Enfance de Test' }));
+    const id = await queue(portal, tenant, 'Named sender');
+    portal.services.mail.wake();
+    await waitForStatus(portal, id, 'sent');
+    const [mail] = sentWith(smtp, 'Named sender');
+    assert.match(mail!.raw, /^From: "?Relais Enfance de Test"? <portail@mairie\.test>/m);
+    await portal.inTenant(tenant, (scope) =>
+      scope.tx.updateTable('tenants').set({ settings: sql`settings - 'emailSenderName'` }).where('id', '=', tenant.id).execute(),
+    );
   });
 
   it('delivers a burst of emails, each exactly once', async () => {

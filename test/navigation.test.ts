@@ -111,11 +111,13 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
       assert.deepEqual(settingsLink((await staff.get('/ville/gestion')).body), ['Journal des actions', 'Sécurité du compte'], email);
       assert.equal((await staff.get('/ville/gestion/parametres/fiche')).statusCode, 403);
       assert.equal((await staff.get('/ville/gestion/equipe')).statusCode, 403);
+      assert.equal((await staff.get('/ville/gestion/parametres/collectivite')).statusCode, 403);
     }
     const admin = await signIn('admin@example.test');
     const page = await admin.get('/ville/gestion/parametres/fiche');
     assert.equal(page.statusCode, 200);
     assert.deepEqual(settingsLink(page.body), [
+      'Collectivité',
       'Équipe',
       'Paramètres',
       'Sujets des messages',

@@ -48,6 +48,8 @@ import { documents as enDocuments } from './en/documents.js';
 import { documents as frDocuments } from './fr/documents.js';
 import { registers as enRegisters } from './en/registers.js';
 import { registers as frRegisters } from './fr/registers.js';
+import { authority as enAuthority } from './en/authority.js';
+import { authority as frAuthority } from './fr/authority.js';
 import { dateFormat } from './date-formats.js';
 
 export const LANGS = ['fr', 'en'] as const;
@@ -80,6 +82,7 @@ const fr = {
   ...frJournal,
   ...frDocuments,
   ...frRegisters,
+  ...frAuthority,
 };
 const en: Record<keyof typeof fr, string> = {
   ...enCommon,
@@ -107,6 +110,7 @@ const en: Record<keyof typeof fr, string> = {
   ...enJournal,
   ...enDocuments,
   ...enRegisters,
+  ...enAuthority,
 };
 
 export type MessageKey = keyof typeof fr;

@@ -30,6 +30,7 @@ import { staffMessageRoutes } from './staff/message-routes.js';
 import { staffMessageSubjectRoutes } from './staff/message-subject-routes.js';
 import { staffMessageSelectionRoutes } from './staff/message-selection-routes.js';
 import { staffRetentionRoutes } from './staff/retention-routes.js';
+import { staffAuthorityRoutes } from './staff/authority-routes.js';
 import { staffHouseholdClosureRoutes } from './staff/household-closure-routes.js';
 import { paymentNotificationRoutes } from './public/payment-notification-routes.js';
 import { staffAccountRequestRoutes } from './staff/account-request-routes.js';
@@ -128,6 +129,7 @@ export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app
   await app.register(staffMessageSubjectRoutes(services));
   await app.register(staffMessageSelectionRoutes());
   await app.register(staffRetentionRoutes(services));
+  await app.register(staffAuthorityRoutes(services));
   await app.register(staffHouseholdClosureRoutes());
   await app.register(staffDocumentRoutes());
   await app.register(staffDocumentSetupRoutes());

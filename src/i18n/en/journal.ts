@@ -169,6 +169,7 @@ export const journal: Record<keyof typeof fr, string> = {
   'journal.action.site.updated': 'Place changed',
   'journal.action.tariff.added': 'Tariff added',
   'journal.action.tariff.removed': 'Tariff removed',
+  'journal.action.tenant.profile_changed': 'Authority’s details changed',
   'journal.action.tenant.settings_changed': 'Authority settings changed',
   'journal.objectType.document_submission': 'Document sent',
   'journal.objectType.document_type': 'Document kind',

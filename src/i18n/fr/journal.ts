@@ -167,6 +167,7 @@ export const journal = {
   'journal.action.site.updated': 'Lieu modifié',
   'journal.action.tariff.added': 'Tarif ajouté',
   'journal.action.tariff.removed': 'Tarif retiré',
+  'journal.action.tenant.profile_changed': 'Informations de la collectivité modifiées',
   'journal.action.tenant.settings_changed': 'Réglages de la collectivité changés',
   'journal.objectType.document_submission': 'Document envoyé',
   'journal.objectType.document_type': 'Type de document',

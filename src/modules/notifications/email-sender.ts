@@ -57,9 +57,15 @@ export function mailerFromConfig(config: { smtpUrl: string | undefined; mailFrom
   const transport = nodemailer.createTransport({ url: config.smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 });
   return {
     async send(email) {
-      await transport.sendMail({ from: config.mailFrom, to: email.to, subject: email.subject, text: email.text, html: email.html });
+      const from = email.senderName ? { name: email.senderName, address: addressOf(config.mailFrom) } : config.mailFrom;
+      await transport.sendMail({ from, to: email.to, subject: email.subject, text: email.text, html: email.html });
     },
   };
+}
+
+/** The address of MAIL_FROM, which may be written `Name <address>`. */
+function addressOf(mailFrom: string): string {
+  return /<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom.trim();
 }
 
 /**
@@ -181,14 +187,32 @@ export class EmailSender {
         .set({ attempts: sql`attempts + 1`, leased_until: secondsFromNow(LEASE_SECONDS) })
         .where('id', '=', emailId)
         .where(isDue)
-        .returning(['id', 'to_address', 'subject', 'text_body', 'html_body', 'sealed_secrets', 'attempts'])
+        .returning([
+          'id',
+          'to_address',
+          'subject',
+          'text_body',
+          'html_body',
+          'sealed_secrets',
+          'attempts',
+          // The name the authority chose for its emails, or its own name.
+          sql<string | null>`(select coalesce(t.settings->>'emailSenderName', t.name) from tenants t where t.id = outbox_emails.tenant_id)`.as('sender_name'),
+        ])
         .executeTakeFirst(),
     );
     if (!row) return null;
     // The secrets are opened only here, to be written into the message the mail server receives.
     const secrets = openEmailSecrets(this.secrets, row.to_address, row.sealed_secrets);
     const text = fillSecrets(row.text_body, secrets, () => '');
-    return { id: row.id, to: row.to_address, subject: row.subject, text, html: row.html_body ?? undefined, attempts: row.attempts };
+    return {
+      id: row.id,
+      to: row.to_address,
+      subject: row.subject,
+      text,
+      html: row.html_body ?? undefined,
+      senderName: row.sender_name ?? undefined,
+      attempts: row.attempts,
+    };
   }
 
   private async keep(emailId: string): Promise<boolean> {

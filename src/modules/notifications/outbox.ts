@@ -11,6 +11,8 @@ export interface OutgoingEmail {
   html?: string;
   /** The secrets of the markers, sealed for the recipient (`sealEmailSecrets`). */
   sealedSecrets?: string;
+  /** The name the email is sent under: the authority's chosen sender name, or its name (set when sent). */
+  senderName?: string;
 }
 
 /**

@@ -18,6 +18,10 @@ export interface TenantSettings {
   signatory?: string;
   /** Who signs the service's messages for families: the answering team (default), or the staff member and the team. */
   messageSignature?: 'team' | 'person';
+  /** The name the authority's emails are sent under (the authority's name when unset). */
+  emailSenderName?: string;
+  /** The authority's own legal mentions (publisher, data protection officer…), shown on its legal page. */
+  legalNotice?: string;
   /** How many months each kind of personal data is kept (retention/retention-policy.ts); unset: its default. */
   retention?: Partial<Record<'closedHouseholdMonths' | 'messageMonths' | 'fileMonths' | 'emailMonths' | 'connectionMonths' | 'auditMonths', number>>;
 }

@@ -111,6 +111,7 @@ const STAFF_NAV: NavEntry[] = [
     id: 'administration',
     label: 'nav.staff.menu.administration',
     links: [
+      { path: '/gestion/parametres/collectivite', label: 'nav.staff.authority', minRole: 'admin' },
       { path: '/gestion/equipe', label: 'nav.staff.team', minRole: 'admin' },
       { path: '/gestion/parametres/fiche', label: 'nav.staff.settings', minRole: 'admin' },
       { path: '/gestion/parametres/messagerie', label: 'nav.staff.messageSubjects', minRole: 'admin' },

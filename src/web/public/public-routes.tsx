@@ -90,6 +90,12 @@ function LegalNotice() {
   return (
     <>
       <h1>{t('legal.title')}</h1>
+      {tenant?.settings.legalNotice && (
+        <>
+          <h2>{t('authority.legalTitle')}</h2>
+          <p class="pf-pre">{tenant.settings.legalNotice}</p>
+        </>
+      )}
       <h2>{t('legal.publisher')}</h2>
       <p>{t('legal.publisherText', { tenant: tenant?.name ?? '' })}</p>
       <h2>{t('legal.data')}</h2>
