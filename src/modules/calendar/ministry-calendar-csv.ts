@@ -121,6 +121,23 @@ export function normalizeZone(value: string): string {
   return letter ? letter.toUpperCase() : trimmed;
 }
 
+/** The "zones" values of the ministry's file; the list shown when no file told us its own. */
+export const MINISTRY_ZONES = [
+  'Zone A',
+  'Zone B',
+  'Zone C',
+  'Corse',
+  'Guadeloupe',
+  'Guyane',
+  'Martinique',
+  'Mayotte',
+  'Nouvelle Calédonie',
+  'Polynésie',
+  'Réunion',
+  'Saint Pierre et Miquelon',
+  'Wallis et Futuna',
+] as const;
+
 /** The ministry's label of a zone, as its file writes it: 'A' → "Zone A". */
 export function ministryZoneLabel(zone: string): string {
   const normalized = normalizeZone(zone);

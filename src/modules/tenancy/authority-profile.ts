@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { may } from '../access.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { bumpCalendarVersion } from '../calendar/calendar-store.js';
-import { normalizeZone } from '../calendar/ministry-calendar-csv.js';
+import { MINISTRY_ZONES, normalizeZone } from '../calendar/ministry-calendar-csv.js';
 import { isPublicHolidayRegion } from '../calendar/public-holidays.js';
 import { seedSchoolHolidays } from '../calendar/school-holidays.js';
 import type { Scope } from '../scope.js';
@@ -46,22 +46,8 @@ export const AUTHORITY_TIME_ZONES = [
   'Pacific/Wallis',
 ] as const;
 
-/** The school-holiday zones as the ministry's calendar names them ('A' for "Zone A"). */
-export const SCHOOL_ZONES = [
-  'A',
-  'B',
-  'C',
-  'Corse',
-  'Guadeloupe',
-  'Guyane',
-  'Martinique',
-  'Mayotte',
-  'Nouvelle Calédonie',
-  'Polynésie',
-  'Réunion',
-  'Saint Pierre et Miquelon',
-  'Wallis et Futuna',
-] as const;
+/** The school-holiday zones as the authority's row stores them ('A' for the ministry's "Zone A"). */
+export const SCHOOL_ZONES: readonly string[] = MINISTRY_ZONES.map(normalizeZone);
 
 export type ProfileError = FieldError | 'url';
 

@@ -80,7 +80,7 @@ function AuthorityPage(props: { values: ProfileValues; errors: Partial<Record<Pr
   const text = (field: ProfileField, options: { required?: boolean; hint?: string; type?: 'email' | 'tel' } = {}) => (
     <Input name={field} label={t(`authority.${field}`)} value={values[field]} error={errors[field]} {...options} />
   );
-  const zones = SCHOOL_ZONES.includes(values.schoolZone as (typeof SCHOOL_ZONES)[number]) ? SCHOOL_ZONES : [...SCHOOL_ZONES, values.schoolZone];
+  const zones = SCHOOL_ZONES.includes(values.schoolZone) ? SCHOOL_ZONES : [...SCHOOL_ZONES, values.schoolZone];
   return (
     <>
       <h1>{t('authority.title')}</h1>

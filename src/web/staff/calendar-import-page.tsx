@@ -10,23 +10,6 @@ import { CALENDAR_PATH, CalendarTable, useDayFormat } from './calendar-pages.js'
 
 export const IMPORT_PATH = `${CALENDAR_PATH}/import`;
 
-/** The "zones" values of the ministry's file; the list shown when no file told us its own. */
-export const MINISTRY_ZONES = [
-  'Zone A',
-  'Zone B',
-  'Zone C',
-  'Corse',
-  'Guadeloupe',
-  'Guyane',
-  'Martinique',
-  'Mayotte',
-  'Nouvelle Calédonie',
-  'Polynésie',
-  'Réunion',
-  'Saint Pierre et Miquelon',
-  'Wallis et Futuna',
-];
-
 /** Step 1: the file and the file's name for the tenant's zone. */
 export function ImportUploadPage(props: { zone: string; zones: string[]; errors: { file?: string | undefined; zone?: string | undefined } }) {
   const page = usePage();

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ministryZoneLabel } from '../../modules/calendar/ministry-calendar-csv.js';
+import { MINISTRY_ZONES, ministryZoneLabel } from '../../modules/calendar/ministry-calendar-csv.js';
 import { applyImport, previewImport, validImportedPeriods } from '../../modules/calendar/school-holidays.js';
 import { requireStaff } from '../guards.js';
 import { FILE_TOO_LARGE, readMultipartForm, uploadedFile } from '../multipart-form.js';
 import { Form, formValues, Text } from '../page-input.js';
 import { CALENDAR_PATH } from './calendar-pages.js';
-import { IMPORT_PATH, ImportPreviewPage, ImportUploadPage, MINISTRY_ZONES } from './calendar-import-page.js';
+import { IMPORT_PATH, ImportPreviewPage, ImportUploadPage } from './calendar-import-page.js';
 
 type UploadErrors = { file?: string | undefined; zone?: string | undefined };
 
@@ -25,7 +25,7 @@ export function staffCalendarImportRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     const uploadPage = (request: FastifyRequest, reply: FastifyReply, options: { zone?: string | undefined; zones?: string[]; errors?: UploadErrors } = {}) => {
       const tenantZone = ministryZoneLabel(request.tenant!.school_zone);
-      const zones = options.zones ?? (MINISTRY_ZONES.includes(tenantZone) ? MINISTRY_ZONES : [tenantZone, ...MINISTRY_ZONES]);
+      const zones = options.zones ?? ((MINISTRY_ZONES as readonly string[]).includes(tenantZone) ? [...MINISTRY_ZONES] : [tenantZone, ...MINISTRY_ZONES]);
       const errors = options.errors ?? {};
       const zone = options.zone && zones.includes(options.zone) ? options.zone : zones.includes(tenantZone) ? tenantZone : zones[0]!;
       return reply.page(
@@ -58,7 +58,7 @@ export function staffCalendarImportRoutes(): FastifyPluginAsyncTypebox {
           });
         case 'no_zone':
           return uploadPage(request, reply, {
-            zones: preview.zonesInFile.length > 0 ? preview.zonesInFile : MINISTRY_ZONES,
+            zones: preview.zonesInFile.length > 0 ? preview.zonesInFile : [...MINISTRY_ZONES],
             errors: { zone: t('calendar.import.error.noZone', { zone, zones: preview.zonesInFile.join(', ') || '—' }), file: t('calendar.import.error.again') },
           });
         case 'preview':
