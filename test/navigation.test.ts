@@ -78,7 +78,7 @@ describe('main navigation: DSFR menus, the current page, links by role', () => {
     );
     assert.deepEqual(
       nav[4]!.links.map((link) => link.label),
-      ['Messagerie', 'Actualités', 'Documents publiés', 'Documents à vérifier', 'Courriels envoyés'],
+      ['Messagerie', 'Modèles de réponse', 'Actualités', 'Documents publiés', 'Documents à vérifier', 'Courriels envoyés'],
     );
     // A household's file lies under Foyers: the link and its menu show where staff are.
     assert.deepEqual(

@@ -26,6 +26,8 @@ import { familyDocumentRoutes } from './family/document-routes.js';
 import { staffDocumentRoutes } from './staff/document-routes.js';
 import { staffDocumentSetupRoutes } from './staff/document-setup-routes.js';
 import { staffHouseholdDocumentRoutes } from './staff/household-documents.js';
+import { answerTemplateEditor } from './staff/answer-template-routes.js';
+import { setupEditorRoutes } from './staff/setup-editor.js';
 import { staffMessageRoutes } from './staff/message-routes.js';
 import { staffMessageSubjectRoutes } from './staff/message-subject-routes.js';
 import { staffMessageSelectionRoutes } from './staff/message-selection-routes.js';
@@ -126,6 +128,7 @@ export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app
   await app.register(staffActivityRoutes(services));
   await app.register(staffLotteryRoutes());
   await app.register(staffMessageRoutes());
+  await app.register(setupEditorRoutes(answerTemplateEditor));
   await app.register(staffMessageSubjectRoutes(services));
   await app.register(staffMessageSelectionRoutes());
   await app.register(staffRetentionRoutes(services));

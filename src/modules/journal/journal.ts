@@ -18,7 +18,7 @@ const KIND_PREFIXES: Record<JournalKind, string[]> = {
   accounts: ['account.', 'account_request.'],
   activities: ['activity.', 'site.', 'closure.', 'school_holiday'],
   billing: ['invoice', 'payment', 'refund.', 'credit_note.', 'tariff.', 'regie.', 'household.quotient'],
-  messages: ['message', 'news.'],
+  messages: ['message', 'news.', 'answer_template.'],
   settings: ['tenant.', 'retention.'],
   logins: ['account.login', 'account.second_factor_failed'],
 };
@@ -111,6 +111,7 @@ function auditPart(scope: Scope, filter: JournalFilter, timeZone: string) {
         when 'invoice' then (select o.number from invoices o where o.id::text = a.object_id)
         when 'news' then (select o.title from news o where o.id::text = a.object_id)
         when 'message_thread' then (select o.title from message_threads o where o.id::text = a.object_id)
+        when 'answer_template' then (select o.name from answer_templates o where o.id::text = a.object_id)
         when 'unit' then (select o.name from units o where o.id::text = a.object_id)
         when 'booking_period' then (select o.name from booking_periods o where o.id::text = a.object_id)
         when 'enrollment' then (select p.first_name || ' ' || p.last_name || ' — ' || act.name from enrollments o

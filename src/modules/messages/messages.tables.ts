@@ -45,7 +45,19 @@ export interface MessagesTable {
   read_at: NullableTimestamp;
 }
 
+/** A text staff keep to answer with, for every team (`team` null) or one. */
+export interface AnswerTemplatesTable {
+  id: Id;
+  tenant_id: string;
+  name: string;
+  team: string | null;
+  body: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface MessagesTables {
+  answer_templates: AnswerTemplatesTable;
   message_subjects: MessageSubjectsTable;
   message_threads: MessageThreadsTable;
   messages: MessagesTable;

@@ -101,6 +101,7 @@ const STAFF_NAV: NavEntry[] = [
     label: 'nav.staff.menu.communication',
     links: [
       { path: '/gestion/messages', label: 'nav.staff.messages' },
+      { path: '/gestion/messages/modeles', label: 'nav.staff.answerTemplates' },
       { path: '/gestion/actualites', label: 'nav.staff.news' },
       { path: '/gestion/documents', label: 'nav.staff.documents' },
       { path: '/gestion/documents/a-verifier', label: 'nav.staff.documentReview' },

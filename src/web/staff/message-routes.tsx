@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { childChoices, householdName } from '../../modules/households/household-overview.js';
 import { THREAD_STATES } from '../../modules/messages/messages.tables.js';
+import { type AnswerTemplate, answerWithTemplate, listTemplates } from '../../modules/messages/answer-templates.js';
 import { listSubjects, listTeams, type MessageSubject } from '../../modules/messages/subjects.js';
 import { assignableStaff, assignThread, closeThread } from '../../modules/messages/thread-actions.js';
 import { INBOX_PAGE_SIZE, type InboxRow, serviceInbox, serviceThread, type ThreadView, threadAttachment } from '../../modules/messages/thread-views.js';
@@ -21,6 +22,7 @@ import { requireStaff } from '../guards.js';
 import { fileTooLarge, readMultipartForm, uploadedFile } from '../multipart-form.js';
 import { href, usePage } from '../page-context.js';
 import { Form, formValues, Id, IdChoice, Text } from '../page-input.js';
+import { ANSWER_TEMPLATES_PATH } from './answer-template-routes.js';
 import { useCanChange } from './staff-access.js';
 
 export const STAFF_MESSAGES_PATH = '/gestion/messages';
@@ -44,7 +46,12 @@ const InboxQuery = Type.Object({
 const ThreadParams = Type.Object({ threadId: Id });
 const AttachmentParams = Type.Object({ threadId: Id, documentId: Id });
 const ThreadQuery = Type.Object({ fait: Type.Optional(Text), erreur: Type.Optional(Text) });
-const ReplyForm = Type.Object({ message: Type.Optional(Text) });
+const ReplyForm = Type.Object({
+  message: Type.Optional(Text),
+  modele: Type.Optional(IdChoice),
+  // The "use this template" button: the form comes back with the template's text, nothing sent.
+  action: Type.Optional(Type.Literal('modele')),
+});
 const WriteQuery = Type.Object({ foyer: Id });
 const WriteForm = Type.Object({
   sujet: Type.Optional(IdChoice),
@@ -145,6 +152,7 @@ export function staffMessageRoutes(): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const refused = refusedFields(request);
         const { threadId } = request.params;
+        if (!refused && request.body.action === 'modele') return useTemplate(request, reply, threadId, request.body);
         const outcome = refused
           ? null
           : await request.inScope((scope) =>
@@ -203,8 +211,34 @@ async function loadThread(request: FastifyRequest, threadId: string) {
     const thread = await serviceThread(scope, threadId);
     if (!thread) return null;
     const settings = request.tenant!.settings;
-    return { thread, colleagues: await assignableStaff(scope), signsWithPerson: settings.messageSignature === 'person' };
+    return {
+      thread,
+      colleagues: await assignableStaff(scope),
+      templates: await listTemplates(scope, { forTeam: thread.team }),
+      signsWithPerson: settings.messageSignature === 'person',
+    };
   });
+}
+
+/**
+ * The answer filled with the chosen template, after what was typed, shown again to be adapted and
+ * sent: nothing is sent yet. Works without JavaScript; a file chosen must be chosen again (no
+ * browser lets a page fill a file field), which the page says.
+ */
+async function useTemplate(request: FastifyRequest, reply: FastifyReply, threadId: string, body: Static<typeof ReplyForm>) {
+  const data = await loadThread(request, threadId);
+  if (!data) return reply.callNotFound();
+  const typed = formValues(body);
+  const chosen = body.modele ?? '';
+  const filled = chosen === '' ? null : await request.inScope((scope) => answerWithTemplate(scope, data.thread.team, chosen, body.message));
+  if (filled === null) {
+    return reply.page(data.thread.title, <ThreadPage {...data} values={typed} errors={{ modele: request.t('answerTemplates.choose') }} />, 400);
+  }
+  const name = data.templates.find((template) => template.id === chosen)?.name ?? '';
+  return reply.page(
+    data.thread.title,
+    <ThreadPage {...data} values={{ ...typed, message: filled }} errors={{}} templateUsed={{ name, fileDropped: uploadedFile(request, 'piece') !== null }} />,
+  );
 }
 
 async function loadWrite(request: FastifyRequest, householdId: string) {
@@ -345,10 +379,13 @@ function InboxPage(props: {
 function ThreadPage(props: {
   thread: ThreadView;
   colleagues: { id: string; name: string }[];
+  templates: AnswerTemplate[];
   signsWithPerson: boolean;
   values: Record<string, string>;
   errors: Record<string, string | undefined>;
   notice?: Notice | undefined;
+  /** The template just put into the answer, and whether a file chosen was dropped on the way. */
+  templateUsed?: { name: string; fileDropped: boolean };
 }) {
   const page = usePage();
   const { t, viewer } = page;
@@ -388,11 +425,20 @@ function ThreadPage(props: {
       <MessageList thread={thread} attachmentPath={(documentId) => `${action}/pieces/${documentId}`} />
       {canChange ? (
         <>
-          <h2 class="fr-h4">{t('messages.reply')}</h2>
-          <ErrorSummary errors={errors} labels={{ ...messageLabels(t), agent: t('staffMessages.assign') }} />
+          <h2 class="fr-h4" id="reponse" tabIndex={-1}>
+            {t('messages.reply')}
+          </h2>
+          <ErrorSummary errors={errors} labels={{ ...messageLabels(t), agent: t('staffMessages.assign'), modele: t('answerTemplates.choice') }} />
+          {props.templateUsed && (
+            <Alert kind="success" small announce>
+              {t('answerTemplates.used', { name: props.templateUsed.name })}
+              {props.templateUsed.fileDropped && ` ${t('answerTemplates.fileDropped')}`}
+            </Alert>
+          )}
           <form method="post" action={action} enctype="multipart/form-data" novalidate class="fr-mb-4w">
             <CsrfField />
             <p class="fr-text--sm">{t('staffMessages.signatureNote', { signature })}</p>
+            <TemplateChoice templates={props.templates} chosen={props.values.modele} error={errors.modele} formAction={`${action}#reponse`} />
             <MessageFields values={props.values} errors={errors} />
             <Button icon="fr-icon-send-plane-line" class="fr-mt-3w">
               {t('messages.replySend')}
@@ -429,6 +475,43 @@ function ThreadPage(props: {
         </Alert>
       )}
     </>
+  );
+}
+
+/** The templates offered in this thread, and the button that puts the chosen one into the answer. */
+function TemplateChoice(props: { templates: AnswerTemplate[]; chosen: string | undefined; error: string | undefined; formAction: string }) {
+  const page = usePage();
+  const { t } = page;
+  const manage = (
+    <a class="fr-link fr-text--sm" href={href(page, ANSWER_TEMPLATES_PATH)}>
+      {t('answerTemplates.manage')}
+    </a>
+  );
+  if (props.templates.length === 0)
+    return (
+      <p class="fr-text--sm">
+        {t('answerTemplates.noneForThread')} {manage}
+      </p>
+    );
+  return (
+    <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom fr-mb-2w">
+      <div class="fr-col-12 fr-col-md-7">
+        <Select
+          name="modele"
+          label={t('answerTemplates.choice')}
+          hint={t('answerTemplates.choiceHint')}
+          value={props.chosen ?? ''}
+          error={props.error}
+          options={[{ value: '', label: '—' }, ...props.templates.map((template) => ({ value: template.id, label: template.name }))]}
+        />
+      </div>
+      <div class="fr-col-12 fr-col-md-5">
+        <Button variant="secondary" icon="fr-icon-file-text-line" name="action" value="modele" formAction={props.formAction} class="fr-mb-3w">
+          {t('answerTemplates.use')}
+        </Button>
+        <p class="fr-mb-0">{manage}</p>
+      </div>
+    </div>
   );
 }
 

@@ -15,6 +15,8 @@ export function Button(props: {
   value?: string;
   class?: string;
   id?: string;
+  /** Where this button sends its form, when not to the form's own address. */
+  formAction?: string;
 }) {
   return (
     <button
@@ -23,6 +25,7 @@ export function Button(props: {
       name={props.name}
       value={props.value}
       id={props.id}
+      formAction={props.formAction}
     >
       {props.children}
     </button>
