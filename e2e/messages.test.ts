@@ -44,7 +44,8 @@ journey('a parent writes with an attachment, staff assign and answer, the parent
   // The manager finds it in the inbox, filters by team, opens it, takes it and answers.
   const staff = await open();
   await staffLogIn(staff, baseUrl, MANAGER);
-  await followNav(staff, 'Messagerie');
+  // The link says that one conversation waits (its badge is part of its name).
+  await followNav(staff, 'Messagerie 1 en attente');
   await staff.getByLabel('Équipe').selectOption('Restauration scolaire');
   await go(staff.getByRole('button', { name: 'Filtrer' }));
   await screenshot(staff, 'messages-03-inbox');

@@ -12,6 +12,8 @@ export interface Viewer {
   kind: 'family' | 'staff';
   staffRole: StaffRole | null;
   household: HouseholdSummary | null;
+  /** Staff only: the threads waiting for the service, shown in the header. */
+  waitingThreads: number | null;
 }
 
 /** Everything a component needs to know about the request it renders for. */

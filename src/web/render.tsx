@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ComponentChild, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { HouseholdSummaryLookup } from '../modules/households/household-summary.js';
+import type { WaitingThreadsLookup } from '../modules/messages/waiting-threads.js';
 import type { Tenant } from '../modules/tenancy/tenant-directory.js';
 import type { Services } from '../services.js';
 import { Layout } from './components/layout.js';
@@ -9,17 +10,23 @@ import type { CsrfTokens } from './csrf.js';
 import { formatters } from '../i18n/catalogue.js';
 import { type PageContext, PageContextProvider, type Viewer } from './page-context.js';
 
+/** What every page reads of its viewer besides their session, batched across requests. */
+export interface ViewerLookups {
+  households: HouseholdSummaryLookup;
+  waitingThreads: WaitingThreadsLookup;
+}
+
 /** Renders a whole HTML page: the request's context, the layout, and the page's own content. */
 export async function renderPage(
   services: Services,
-  summaries: HouseholdSummaryLookup,
+  lookups: ViewerLookups,
   request: FastifyRequest,
   csrf: CsrfTokens,
   assets: Record<string, string>,
   title: string,
   body: VNode,
 ): Promise<string> {
-  const context = { ...contextOf(services, request, assets), csrfToken: csrf.tokenOf(request), viewer: await viewerOf(summaries, request) };
+  const context = { ...contextOf(services, request, assets), csrfToken: csrf.tokenOf(request), viewer: await viewerOf(lookups, request) };
   return renderInContext(context, title, body);
 }
 
@@ -48,13 +55,14 @@ function renderInContext(context: PageContext, title: string, body: VNode): stri
   )}`;
 }
 
-async function viewerOf(summaries: HouseholdSummaryLookup, request: FastifyRequest): Promise<Viewer | null> {
+async function viewerOf(lookups: ViewerLookups, request: FastifyRequest): Promise<Viewer | null> {
   const session = request.session;
   if (!session || session.awaitingSecondFactor || !request.tenant) return null;
   const { account } = session;
   const householdId = account.householdId;
-  const household = account.kind === 'family' && householdId ? await summaries.get(request.tenant.id, householdId) : null;
-  return { accountId: account.id, displayName: account.displayName, kind: account.kind, staffRole: account.staffRole, household };
+  const household = account.kind === 'family' && householdId ? await lookups.households.get(request.tenant.id, householdId) : null;
+  const waitingThreads = account.kind === 'staff' ? await lookups.waitingThreads.get(request.tenant.id) : null;
+  return { accountId: account.id, displayName: account.displayName, kind: account.kind, staffRole: account.staffRole, household, waitingThreads };
 }
 
 // Stand-ins that escaping leaves as they are and no page contains.

@@ -159,4 +159,12 @@ export const messages: Record<keyof typeof fr, string> = {
   'answerTemplates.fileDropped': 'Choose the file to attach again: the browser does not keep it.',
   'answerTemplates.manage': 'Manage the answer templates',
   'answerTemplates.noneForThread': 'No answer template for this team.',
+  'staffMessages.waiting.header': 'Conversations waiting: {count}',
+  'staffMessages.waiting.none': 'No conversation waiting',
+  'staffMessages.waiting.badge': '{count} waiting',
+  'staffMessages.waiting.filtered':
+    'Only the conversations waiting for the service are listed: new ones, or those in which the family wrote since they were last read.',
+  'staffMessages.waiting.all': 'Show every conversation',
+  'staff.dashboard.waitingThreads': 'Conversations waiting for the service',
+  'staff.dashboard.seeWaitingThreads': 'Read the waiting messages',
 };

@@ -159,4 +159,12 @@ export const messages = {
   'answerTemplates.fileDropped': 'Choisissez à nouveau le fichier à joindre : le navigateur ne le garde pas.',
   'answerTemplates.manage': 'Gérer les modèles de réponse',
   'answerTemplates.noneForThread': 'Aucun modèle de réponse pour cette équipe.',
+  'staffMessages.waiting.header': 'Conversations en attente : {count}',
+  'staffMessages.waiting.none': 'Aucune conversation en attente',
+  'staffMessages.waiting.badge': '{count} en attente',
+  'staffMessages.waiting.filtered':
+    'Seules les conversations en attente du service sont listées : nouvelles, ou dans lesquelles la famille a écrit depuis la dernière lecture.',
+  'staffMessages.waiting.all': 'Voir toutes les conversations',
+  'staff.dashboard.waitingThreads': 'Conversations en attente du service',
+  'staff.dashboard.seeWaitingThreads': 'Lire les messages en attente',
 };

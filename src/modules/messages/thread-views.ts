@@ -3,6 +3,7 @@ import type { DB } from '../../db/schema.js';
 import { may } from '../access.js';
 import type { Scope } from '../scope.js';
 import type { MessageAuthor, ThreadState } from './messages.tables.js';
+import { waitingForService } from './waiting-threads.js';
 
 /**
  * Reading: the family's folders and threads, the service's inbox and threads. Opening a thread marks
@@ -140,6 +141,8 @@ export interface InboxFilters {
   /** An account id: the threads assigned to that colleague. */
   assignedTo?: string | undefined;
   householdId?: string | undefined;
+  /** Only the threads waiting for the service (waiting-threads.ts). */
+  waiting?: boolean;
   page?: number;
 }
 
@@ -154,6 +157,7 @@ export async function serviceInbox(scope: Scope, filters: InboxFilters): Promise
   if (filters.state) query = query.where('message_threads.state', '=', filters.state);
   if (filters.assignedTo) query = query.where('message_threads.assigned_to', '=', filters.assignedTo);
   if (filters.householdId) query = query.where('message_threads.household_id', '=', filters.householdId);
+  if (filters.waiting) query = query.where(waitingForService);
   const page = Math.max(1, filters.page ?? 1);
   const rows = await query
     .limit(INBOX_PAGE_SIZE)

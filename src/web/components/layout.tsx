@@ -6,6 +6,9 @@ import type { StaffRole } from '../../modules/identity/identity.tables.js';
 import { ContactBlock } from './contact-block.js';
 import { HouseholdSummary } from './household-summary.js';
 
+/** The service's inbox showing only the threads waiting for it (the header's and the home page's count). */
+export const WAITING_THREADS_PATH = '/gestion/messages?attente=oui';
+
 interface NavLink {
   path: string;
   label: MessageKey;
@@ -15,6 +18,8 @@ interface NavLink {
   exact?: boolean;
   /** Shows the family's count of unread messages beside the link (seed 001: "vous avez 1 Nouveau(x) Message(s)"). */
   unreadBadge?: boolean;
+  /** Shows staff how many threads wait for the service beside the link. */
+  waitingBadge?: boolean;
   /** Shown only while the household has days waiting in a prepayment basket (most authorities have none). */
   openBasketOnly?: boolean;
 }
@@ -100,7 +105,7 @@ const STAFF_NAV: NavEntry[] = [
     id: 'communication',
     label: 'nav.staff.menu.communication',
     links: [
-      { path: '/gestion/messages', label: 'nav.staff.messages' },
+      { path: '/gestion/messages', label: 'nav.staff.messages', waitingBadge: true },
       { path: '/gestion/messages/modeles', label: 'nav.staff.answerTemplates' },
       { path: '/gestion/actualites', label: 'nav.staff.news' },
       { path: '/gestion/documents', label: 'nav.staff.documents' },
@@ -270,8 +275,17 @@ function HeaderTools() {
   const { t, lang, viewer } = page;
   const other = lang === 'fr' ? 'en' : 'fr';
   const switchUrl = withLang(page.base + page.path, other);
+  const waiting = viewer?.waitingThreads ?? null;
   return (
     <ul class="fr-btns-group">
+      {waiting !== null && (
+        <li>
+          {/* The count in words: a screen reader says what the figure counts, not a bare number. */}
+          <a class="fr-btn fr-icon-mail-line" href={href(page, WAITING_THREADS_PATH)}>
+            {waiting === 0 ? t('staffMessages.waiting.none') : t('staffMessages.waiting.header', { count: waiting })}
+          </a>
+        </li>
+      )}
       <li>
         <a class="fr-btn fr-icon-translate-2" href={switchUrl} hreflang={other} lang={other} title={t('layout.languageSwitch')}>
           {t(`lang.${other}`)}
@@ -306,10 +320,13 @@ function MainNav(props: { items: NavEntry[] }) {
   const path = page.path.split('?')[0] ?? '';
   const current = currentLink(props.items, path);
   const unread = page.viewer?.household?.unreadMessages ?? 0;
+  const waiting = page.viewer?.waitingThreads ?? 0;
+  const waitingBadge = <span class="fr-badge fr-badge--sm fr-badge--new fr-ml-1w">{t('staffMessages.waiting.badge', { count: waiting })}</span>;
   const link = (item: NavLink) => (
     <a class="fr-nav__link" href={href(page, item.path)} aria-current={item === current ? (path === item.path ? 'page' : 'true') : undefined}>
       {t(item.label)}
       {item.unreadBadge && unread > 0 && <span class="fr-badge fr-badge--sm fr-badge--new fr-ml-1w">{t('messages.unreadCount', { count: unread })}</span>}
+      {item.waitingBadge && waiting > 0 && waitingBadge}
     </a>
   );
   return (
@@ -327,6 +344,8 @@ function MainNav(props: { items: NavEntry[] }) {
                 aria-current={current && item.links.includes(current) ? 'true' : undefined}
               >
                 {t(item.label)}
+                {/* Said on the closed menu too, so that it is seen without opening it. */}
+                {waiting > 0 && item.links.some((entry) => entry.waitingBadge) && waitingBadge}
               </button>
               <div class="fr-collapse fr-menu" id={`menu-${item.id}`}>
                 <ul class="fr-menu__list">

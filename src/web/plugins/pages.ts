@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ComponentChild, VNode } from 'preact';
 import { HouseholdSummaryLookup } from '../../modules/households/household-summary.js';
+import { WaitingThreadsLookup } from '../../modules/messages/waiting-threads.js';
 import type { Services } from '../../services.js';
 import { ERROR_PAGES, ErrorPage, type ErrorKind } from '../components/error-page.js';
 import type { CsrfTokens } from '../csrf.js';
@@ -15,11 +16,11 @@ import { fillSlot, renderPage, SLOT, TurnedAwayPages } from '../render.js';
  */
 export const pages = fp<{ services: Services; csrf: CsrfTokens; scripts: Record<string, string> }>(
   async (app, { services, csrf, scripts }) => {
-    const summaries = new HouseholdSummaryLookup(services.db.kysely);
+    const lookups = { households: new HouseholdSummaryLookup(services.db.kysely), waitingThreads: new WaitingThreadsLookup(services.db.kysely) };
     const sendPage = (reply: FastifyReply, html: string, status: number) =>
       reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
     app.decorateReply('page', async function page(this: FastifyReply, title: string, body: VNode, status = 200) {
-      return sendPage(this, await renderPage(services, summaries, this.request, csrf, scripts, title, body), status);
+      return sendPage(this, await renderPage(services, lookups, this.request, csrf, scripts, title, body), status);
     });
     app.decorateReply('errorPage', async function errorPage(this: FastifyReply, kind: ErrorKind, seconds?: number) {
       const { status, title } = ERROR_PAGES[kind];
@@ -31,7 +32,7 @@ export const pages = fp<{ services: Services; csrf: CsrfTokens; scripts: Record<
       async function framedPage(this: FastifyReply, title: string, frame: (slot: ComponentChild) => VNode, fieldsHtml: string, status = 200) {
         const html = this.request.turnedAway
           ? turnedAwayPages.render(this.request, title, frame, fieldsHtml)
-          : fillSlot(await renderPage(services, summaries, this.request, csrf, scripts, title, frame(SLOT)), fieldsHtml);
+          : fillSlot(await renderPage(services, lookups, this.request, csrf, scripts, title, frame(SLOT)), fieldsHtml);
         return sendPage(this, html, status);
       },
     );

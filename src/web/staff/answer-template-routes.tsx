@@ -85,20 +85,14 @@ function TemplateListPage(props: { templates: AnswerTemplate[]; notice: Notice |
             <tr key={template.id}>
               <th scope="row">{template.name}</th>
               <td>{template.team ?? t('answerTemplates.allTeams')}</td>
-              <td class="pf-pre">{template.body}</td>
+              <td class="pf-wrap pf-pre">{template.body}</td>
               {canEdit && (
-                <td>
-                  <ul class="fr-btns-group fr-btns-group--sm fr-btns-group--inline">
-                    <li>
-                      <a class="fr-link" href={href(page, `${ANSWER_TEMPLATES_PATH}/${template.id}`)}>
-                        {t('setup.edit')}
-                        <span class="fr-sr-only"> — {template.name}</span>
-                      </a>
-                    </li>
-                    <li>
-                      <DeleteButton action={`${ANSWER_TEMPLATES_PATH}/${template.id}/suppression`} label={t('setup.delete')} what={template.name} />
-                    </li>
-                  </ul>
+                <td class="pf-actions-cell">
+                  <a class="fr-link fr-mr-2w" href={href(page, `${ANSWER_TEMPLATES_PATH}/${template.id}`)}>
+                    {t('setup.edit')}
+                    <span class="fr-sr-only"> — {template.name}</span>
+                  </a>
+                  <DeleteButton action={`${ANSWER_TEMPLATES_PATH}/${template.id}/suppression`} label={t('setup.delete')} what={template.name} />
                 </td>
               )}
             </tr>

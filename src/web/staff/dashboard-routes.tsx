@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { expectedChildren, tenantToday } from '../../modules/bookings/attendance.js';
 import { countToValidate } from '../../modules/bookings/booking-decisions.js';
+import { waitingThreadCount } from '../../modules/messages/waiting-threads.js';
 import { countRecentEmails } from '../../modules/notifications/outbox.js';
+import { WAITING_THREADS_PATH } from '../components/layout.js';
 import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { countPendingAccountRequests } from '../../modules/households/account-requests.js';
@@ -18,16 +20,25 @@ export function dashboardRoutes(): FastifyPluginAsyncTypebox {
         recentEmails: await countRecentEmails(scope),
         toValidate: await countToValidate(scope),
         expectedToday: await expectedChildren(scope, await tenantToday(scope)),
+        waitingThreads: await waitingThreadCount(scope),
       }));
       return reply.page(request.t('staff.dashboard.title'), <Dashboard {...counts} />);
     });
   };
 }
 
-function Dashboard(props: { pendingRequests: number; pendingChanges: number; recentEmails: number | null; toValidate: number; expectedToday: number }) {
+function Dashboard(props: {
+  pendingRequests: number;
+  pendingChanges: number;
+  recentEmails: number | null;
+  toValidate: number;
+  expectedToday: number;
+  waitingThreads: number;
+}) {
   const page = usePage();
   const { t, viewer } = page;
   const tiles: [MessageKey, number | null, MessageKey, string][] = [
+    ['staff.dashboard.waitingThreads', props.waitingThreads, 'staff.dashboard.seeWaitingThreads', WAITING_THREADS_PATH],
     ['staff.dashboard.toValidate', props.toValidate, 'staff.dashboard.seeValidations', '/gestion/validations'],
     ['staff.dashboard.expectedToday', props.expectedToday, 'staff.dashboard.seeAttendance', '/gestion/presences'],
     ['staff.dashboard.changeRequests', props.pendingChanges, 'staff.dashboard.seeChangeRequests', '/gestion/demandes'],

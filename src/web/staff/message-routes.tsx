@@ -41,6 +41,7 @@ const InboxQuery = Type.Object({
   etat: Type.Optional(Type.Union([...THREAD_STATES.map((state) => Type.Literal(state)), Type.Literal('')])),
   agent: Type.Optional(IdChoice),
   foyer: Type.Optional(IdChoice),
+  attente: Type.Optional(Type.Literal('oui')),
   page: Type.Optional(Type.String({ pattern: '^\\d{1,4}$' })),
 });
 const ThreadParams = Type.Object({ threadId: Id });
@@ -67,7 +68,7 @@ const WriteForm = Type.Object({
 export function staffMessageRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(STAFF_MESSAGES_PATH, { preHandler: requireStaff(), schema: { querystring: InboxQuery } }, async (request, reply) => {
-      const { sujet, equipe, etat, agent, foyer, page } = request.query;
+      const { sujet, equipe, etat, agent, foyer, attente, page } = request.query;
       const pageNumber = Number(page ?? '1') || 1;
       const data = await request.inScope(async (scope) => ({
         subjects: await listSubjects(scope),
@@ -79,6 +80,7 @@ export function staffMessageRoutes(): FastifyPluginAsyncTypebox {
           state: etat || undefined,
           assignedTo: agent || undefined,
           householdId: foyer || undefined,
+          waiting: attente === 'oui',
           page: pageNumber,
         }),
       }));
@@ -270,6 +272,11 @@ function InboxPage(props: {
     <>
       <h1>{t('staffMessages.title')}</h1>
       <p>{t('staffMessages.intro')}</p>
+      {props.query.attente === 'oui' && (
+        <Alert kind="info" small>
+          {t('staffMessages.waiting.filtered')} <a href={href(page, STAFF_MESSAGES_PATH)}>{t('staffMessages.waiting.all')}</a>
+        </Alert>
+      )}
       {useCanChange() && (
         <p>
           <ButtonLink href={href(page, `${STAFF_MESSAGES_PATH}/ecrire-aux-familles`)} icon="fr-icon-mail-line" variant="secondary">
@@ -318,6 +325,7 @@ function InboxPage(props: {
         </div>
         <div class="fr-col-12 fr-col-md-2">
           {props.query.foyer && <input type="hidden" name="foyer" value={props.query.foyer} />}
+          {props.query.attente && <input type="hidden" name="attente" value={props.query.attente} />}
           <Button variant="secondary">{t('staffMessages.filter')}</Button>
         </div>
       </form>
