@@ -9,6 +9,9 @@ import { TestBrowser } from './support/http-client.js';
 import { familyActor } from './support/scenario.js';
 import { addDefaultSubjects, listSubjects } from '../src/modules/messages/subjects.js';
 import { startThread } from '../src/modules/messages/threads.js';
+import { setActivityRequirements } from '../src/modules/document-space/activity-requirements.js';
+import { addDefaultDocumentTypes } from '../src/modules/document-space/document-types.js';
+import { publishDocument } from '../src/modules/document-space/published-documents.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under tsx.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
@@ -59,6 +62,23 @@ async function startedThread(scenario: ApiScenario): Promise<{ subjectId: string
   });
 }
 
+/** A kind of document Mercredis loisirs asks for, and a document published for every family. */
+async function documentsSpace(scenario: ApiScenario): Promise<{ typeId: string; publishedId: string }> {
+  return scenario.portal.inTenant(scenario.tenant, async (scope) => {
+    const [typeId] = await addDefaultDocumentTypes(scope, [{ label: 'Attestation d’assurance', validity: 'school_year' }]);
+    await setActivityRequirements(scope, scenario.wednesdays.id, [typeId!]);
+    const published = await publishDocument(scope, {
+      title: 'Règlement intérieur',
+      visibleFrom: '',
+      visibleUntil: '',
+      file: { filename: 'reglement.pdf', data: Buffer.from('%PDF-1.4\nRèglement') },
+      fileTooLarge: false,
+    });
+    assert.equal(published.kind, 'published');
+    return { typeId: typeId!, publishedId: (published as { id: string }).id };
+  });
+}
+
 describe('the OpenAPI document of the families’ API', () => {
   let scenario: ApiScenario;
   let document: Document;
@@ -69,6 +89,8 @@ describe('the OpenAPI document of the families’ API', () => {
   let billed: BilledHousehold;
   /** A thread the family started with an attachment. */
   let messages: { subjectId: string; threadId: string; documentId: string };
+  /** A kind of document asked of the family, and a document published for it. */
+  let documents: { typeId: string; publishedId: string };
 
   before(async () => {
     scenario = await startApiScenario();
@@ -91,6 +113,7 @@ describe('the OpenAPI document of the families’ API', () => {
       payer: 'Lina ROUX',
     });
     messages = await startedThread(scenario);
+    documents = await documentsSpace(scenario);
   });
   after(() => scenario.portal.close());
 
@@ -149,6 +172,14 @@ describe('the OpenAPI document of the families’ API', () => {
       threadAttachment: async () => ({ params: { id: messages.threadId, documentId: messages.documentId } }),
       writeToService: async () => ({ body: { subjectId: messages.subjectId, childId: family.childIds[0]!, title: 'Repas', body: 'Bonjour,\nune question.' } }),
       reply: async () => ({ params: { id: messages.threadId }, body: { body: 'Merci' } }),
+      listDocuments: async () => ({}),
+      publishedDocumentFile: async () => ({ params: { id: documents.publishedId } }),
+      // The message's attachment is a file of the household.
+      householdDocumentFile: async () => ({ params: { id: messages.documentId } }),
+      sendRequestedDocument: async () => ({
+        params: { typeId: documents.typeId },
+        body: { fileName: 'assurance.pdf', content: Buffer.from('%PDF-1.4\nAssurance').toString('base64') },
+      }),
     };
   }
 
@@ -167,6 +198,10 @@ describe('the OpenAPI document of the families’ API', () => {
       '/api/v1/bookings',
       '/api/v1/bookings/{id}',
       '/api/v1/bookings/{id}/confirmation',
+      '/api/v1/documents',
+      '/api/v1/documents/published/{id}',
+      '/api/v1/documents/requested/{typeId}',
+      '/api/v1/documents/{id}',
       '/api/v1/invoices',
       '/api/v1/invoices/{id}',
       '/api/v1/invoices/{id}/pdf',
@@ -258,7 +293,7 @@ describe('the OpenAPI document of the families’ API', () => {
     assert.ok(browser.cookies.get('pf_session'), 'the browser is logged in on the pages');
     const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const guarded = operations().filter(({ operation }) => (operation.security ?? []).some((scheme) => 'bearer' in scheme));
-    assert.equal(guarded.length, 22, 'every operation but the login needs a token');
+    assert.equal(guarded.length, 26, 'every operation but the login needs a token');
     for (const { path, method, operation } of guarded) {
       const example = await table[operation.operationId]!();
       const url = urlOf(path, example);

@@ -7,6 +7,7 @@ import { apiErrorHandler, notFound } from './api-errors.js';
 import { apiErrorSchema } from './api-schemas.js';
 import { apiBillingRoutes } from './billing-routes.js';
 import { apiBookingRoutes } from './booking-routes.js';
+import { apiDocumentRoutes } from './document-routes.js';
 import { apiHouseholdRoutes } from './household-routes.js';
 import { apiMessageRoutes } from './message-routes.js';
 import { apiSessionRoutes } from './session-routes.js';
@@ -30,7 +31,7 @@ export function apiRoutes(services: Services): FastifyPluginAsync {
           version: '1.0.0',
           description:
             'The families’ API of the portal: log in, see the household, activities and their calendars with places left, book, cancel, follow bookings; ' +
-            'invoices, payments, the account statement and certificates, with their PDFs; messages with the service. ' +
+            'invoices, payments, the account statement and certificates, with their PDFs; messages with the service; documents published, added and asked for, and sending those. ' +
             'Same rules as the pages. Errors: `{ "error": { "code", "message", "fields"? } }`, message in the language of `?lang=` or `Accept-Language` (French by default).',
         },
         tags: [
@@ -39,6 +40,7 @@ export function apiRoutes(services: Services): FastifyPluginAsync {
           { name: 'bookings', description: 'Activities, calendars and bookings' },
           { name: 'billing', description: 'Invoices, payments, the account statement and certificates' },
           { name: 'messages', description: 'Messages between the household and the service' },
+          { name: 'documents', description: 'Documents published for the household, added for it, and asked of it' },
         ],
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The token answered by POST /api/v1/session.' } } },
       },
@@ -65,6 +67,7 @@ export function apiRoutes(services: Services): FastifyPluginAsync {
     apiBookingRoutes(app, services);
     apiBillingRoutes(app);
     apiMessageRoutes(app);
+    apiDocumentRoutes(app);
 
     app.get('/openapi.json', { schema: { hide: true } }, async (request) => {
       const document = structuredClone(app.swagger()) as Record<string, unknown>;

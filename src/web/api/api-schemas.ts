@@ -87,6 +87,7 @@ export function errors(...statuses: number[]): Record<number, { description: str
     401: 'No valid bearer token (a session cookie is not accepted), or wrong email or password.',
     403: 'Refused: anti-robot proof of work required (solve `challenge`), temporary password to change, or not a family account.',
     404: 'Unknown, or belonging to another household.',
+    413: 'The body is larger than the largest file allowed.',
     409: 'Refused as the booking stands: `code` says why (a cancellation past its deadline, a place offered no longer confirmable…).',
     429: 'Too many requests, or too many failed logins from this address: wait for `Retry-After` seconds.',
     503: 'Too many bookings at this very moment: nothing was booked; send the same request again after `Retry-After` seconds.',
