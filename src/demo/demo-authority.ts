@@ -80,9 +80,9 @@ export async function ensureDemoAuthority(db: Database, now: Date, config: Pick<
     await seedDemoPayments(scope, regies, config);
     const [insurance, vaccinations] = await addDefaultDocumentTypes(scope, [
       { label: 'Attestation d’assurance extrascolaire', validity: 'school_year' },
-      { label: 'Carnet de vaccinations (pages des vaccins)', validity: 'none' },
+      { label: 'Carnet de vaccinations (pages des vaccins)', validity: 'none', perChild: true },
       { label: 'Justificatif de domicile', validity: 'months', validityMonths: 3 },
-      { label: 'PAI (projet d’accueil individualisé)', validity: 'school_year' },
+      { label: 'PAI (projet d’accueil individualisé)', validity: 'school_year', perChild: true },
     ]);
     await setActivityRequirements(scope, units.wednesdays.activity, [insurance!, vaccinations!]);
     await addDefaultSubjects(scope, [

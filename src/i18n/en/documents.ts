@@ -125,4 +125,11 @@ export const documents: Record<keyof typeof fr, string> = {
   'mail.document.added.body': 'The service has sent you a document. Sign in to read it in “My documents”:\n{link}',
   'mail.document.refused.subject': '{tenant}: a document you sent is refused',
   'mail.document.refused.body': 'A document you sent was not accepted. Sign in to read the reason and send another one:\n{link}',
+  'documentSpace.forChild': '{label} — {child}',
+  'staffDocuments.types.askedOf': 'Asked',
+  'staffDocuments.types.household': 'Once per household',
+  'staffDocuments.types.eachChild': 'For each child',
+  'staffDocuments.types.perChild': 'One document for each child',
+  'staffDocuments.types.perChildHint':
+    'For instance the vaccination record or the PAI: the family sends it for each child enrolled in an activity asking for it.',
 };

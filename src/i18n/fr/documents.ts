@@ -123,4 +123,11 @@ export const documents = {
   'mail.document.added.body': 'Le service vous a adressé un document. Connectez-vous pour le lire dans « Mes documents » :\n{link}',
   'mail.document.refused.subject': '{tenant} : un document que vous avez envoyé est refusé',
   'mail.document.refused.body': 'Un document que vous avez envoyé n’a pas été accepté. Connectez-vous pour lire le motif et en envoyer un autre :\n{link}',
+  'documentSpace.forChild': '{label} — {child}',
+  'staffDocuments.types.askedOf': 'Demandé',
+  'staffDocuments.types.household': 'Une fois par foyer',
+  'staffDocuments.types.eachChild': 'Pour chaque enfant',
+  'staffDocuments.types.perChild': 'Un document pour chaque enfant',
+  'staffDocuments.types.perChildHint':
+    'Par exemple le carnet de vaccinations ou le PAI : la famille l’envoie pour chaque enfant inscrit à une activité qui le demande.',
 };

@@ -92,6 +92,7 @@ export async function pendingEnrollments(scope: Scope) {
       'e.comment',
       'e.group_id',
       'e.household_id',
+      'e.child_id',
       'h.name as household_name',
       'p.first_name',
       'p.last_name',

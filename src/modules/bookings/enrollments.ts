@@ -150,3 +150,8 @@ const LIVE_ENROLLMENT = ['pending', 'accepted'] as const;
 export function activityMemberships(tx: Tx) {
   return tx.selectFrom('enrollments').select(['household_id', 'activity_id']).distinct().where('status', 'in', LIVE_ENROLLMENT);
 }
+
+/** The same, child by child: which children of which households each activity counts. */
+export function childMemberships(tx: Tx) {
+  return tx.selectFrom('enrollments').select(['household_id', 'activity_id', 'child_id']).distinct().where('status', 'in', LIVE_ENROLLMENT);
+}

@@ -26,6 +26,8 @@ export interface DocumentTypesTable {
   label: string;
   validity: Validity;
   validity_months: number | null;
+  /** Asked once per child enrolled (vaccinations, PAI), not once per household. */
+  per_child: Generated<boolean>;
   active: Generated<boolean>;
   created_at: Generated<Date>;
 }
@@ -41,6 +43,8 @@ export interface DocumentSubmissionsTable {
   tenant_id: string;
   household_id: string;
   document_type_id: string;
+  /** The child it is for, for a kind asked per child; null for a household's kind. */
+  child_id: string | null;
   document_id: string;
   seq: Generated<string>;
   status: Generated<SubmissionStatus>;

@@ -15,6 +15,8 @@ export interface DocumentType {
   label: string;
   validity: Validity;
   validityMonths: number | null;
+  /** Asked once per child (vaccinations, PAI) rather than once per household. */
+  perChild: boolean;
   active: boolean;
 }
 
@@ -28,7 +30,7 @@ export async function listDocumentTypes(scope: Scope, options: { activeOnly?: bo
   if (!may(scope, 'service.read')) return [];
   let query = scope.tx
     .selectFrom('document_types')
-    .select(['id', 'label', 'validity', 'validity_months as validityMonths', 'active'])
+    .select(['id', 'label', 'validity', 'validity_months as validityMonths', 'per_child as perChild', 'active'])
     .orderBy('active', 'desc')
     .orderBy('label');
   if (options.activeOnly) query = query.where('active', '=', true);
@@ -37,7 +39,7 @@ export async function listDocumentTypes(scope: Scope, options: { activeOnly?: bo
 
 export async function addDocumentType(
   scope: Scope,
-  form: { label?: string; validity?: string; months?: string },
+  form: { label?: string; validity?: string; months?: string; perChild?: boolean },
 ): Promise<{ kind: 'added'; id: string } | { kind: 'invalid'; errors: DocumentTypeErrors } | { kind: 'forbidden' | 'not_found' }> {
   if (!may(scope, 'service.manage')) return { kind: refusal(scope) };
   const errors: DocumentTypeErrors = {};
@@ -55,14 +57,14 @@ export async function addDocumentType(
   const validityMonths = validity === 'months' && months.ok ? months.value : null;
   const row = await scope.tx
     .insertInto('document_types')
-    .values({ tenant_id: scope.tenantId, label: label.value, validity, validity_months: validityMonths })
+    .values({ tenant_id: scope.tenantId, label: label.value, validity, validity_months: validityMonths, per_child: form.perChild === true })
     .returning('id')
     .executeTakeFirstOrThrow();
   await recordAudit(scope, {
     action: 'document_type.added',
     objectType: 'document_type',
     objectId: row.id,
-    details: { label: label.value, validity, validityMonths },
+    details: { label: label.value, validity, validityMonths, perChild: form.perChild === true },
   });
   return { kind: 'added', id: row.id };
 }
@@ -82,10 +84,21 @@ export async function setDocumentTypeActive(scope: Scope, typeId: string, active
 }
 
 /** The kinds the demo authority asks for. */
-export async function addDefaultDocumentTypes(scope: Scope, kinds: { label: string; validity: Validity; validityMonths?: number }[]): Promise<string[]> {
+export async function addDefaultDocumentTypes(
+  scope: Scope,
+  kinds: { label: string; validity: Validity; validityMonths?: number; perChild?: boolean }[],
+): Promise<string[]> {
   const rows = await scope.tx
     .insertInto('document_types')
-    .values(kinds.map((kind) => ({ tenant_id: scope.tenantId, label: kind.label, validity: kind.validity, validity_months: kind.validityMonths ?? null })))
+    .values(
+      kinds.map((kind) => ({
+        tenant_id: scope.tenantId,
+        label: kind.label,
+        validity: kind.validity,
+        validity_months: kind.validityMonths ?? null,
+        per_child: kind.perChild ?? false,
+      })),
+    )
     .returning('id')
     .execute();
   return rows.map((row) => row.id);

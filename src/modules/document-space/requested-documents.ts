@@ -1,7 +1,7 @@
 import { allowedHouseholds, may, refusal } from '../access.js';
 import { accountIdOf } from '../actor.js';
 import { recordAudit } from '../audit/audit-log.js';
-import { activityMemberships } from '../bookings/enrollments.js';
+import { childMemberships } from '../bookings/enrollments.js';
 import { tenantToday } from '../calendar/local-date.js';
 import { checkDocument, type DocumentProblem, storeDocument } from '../documents/documents.js';
 import type { Scope } from '../scope.js';
@@ -17,7 +17,7 @@ import { expiryOf, type RequirementState, requirementState, TO_PROVIDE } from '.
  * household stands (validity.ts).
  */
 
-/** One kind asked of one household, the activities asking for it, and where the household stands. */
+/** One kind asked of one household (or of one of its children), the activities asking for it, and where it stands. */
 export interface Requirement {
   householdId: string;
   householdName: string;
@@ -25,24 +25,31 @@ export interface Requirement {
   label: string;
   validity: Validity;
   validityMonths: number | null;
+  /** The child it is asked for, for a kind asked per child (vaccinations, PAI); null: the household's. */
+  child: { id: string; name: string } | null;
   activities: { id: string; name: string }[];
   state: RequirementState;
   /** The last file sent for the kind, whatever its state. */
   documentId: string | null;
 }
 
+/** Where a kind asked of a household, or of one of its children, is kept and looked up. */
+const keyOf = (householdId: string, typeId: string, childId: string | null) => `${householdId}|${typeId}|${childId ?? ''}`;
+
 /**
  * The kinds asked of the households given (all of the authority's when `householdIds` is null),
- * ordered by household and kind. Only kinds still asked for count.
+ * ordered by household, kind and child. Only kinds still asked for count; a kind asked per child
+ * is asked once for each child enrolled in an activity asking for it.
  */
 async function requirementsOf(scope: Scope, householdIds: string[] | null): Promise<Requirement[]> {
   if (householdIds !== null && householdIds.length === 0) return [];
   let asked = scope.tx
-    .selectFrom(activityMemberships(scope.tx).as('m'))
+    .selectFrom(childMemberships(scope.tx).as('m'))
     .innerJoin('activity_document_types as r', 'r.activity_id', 'm.activity_id')
     .innerJoin('document_types as t', 't.id', 'r.document_type_id')
     .innerJoin('activities as a', 'a.id', 'm.activity_id')
     .innerJoin('households as h', 'h.id', 'm.household_id')
+    .innerJoin('persons as c', 'c.id', 'm.child_id')
     .select([
       'm.household_id',
       'h.name as household_name',
@@ -50,37 +57,46 @@ async function requirementsOf(scope: Scope, householdIds: string[] | null): Prom
       't.label',
       't.validity',
       't.validity_months',
+      't.per_child',
+      'm.child_id',
+      'c.first_name as child_first_name',
+      'c.last_name as child_last_name',
       'a.id as activity_id',
       'a.name as activity_name',
     ])
     .where('t.active', '=', true)
     .orderBy('h.name')
     .orderBy('t.label')
+    .orderBy('c.first_name')
+    .orderBy('m.child_id')
     .orderBy('a.name');
   if (householdIds !== null) asked = asked.where('m.household_id', 'in', householdIds);
   const rows = await asked.execute();
   if (rows.length === 0) return [];
   let sent = scope.tx
     .selectFrom('document_submissions')
-    .select(['household_id', 'document_type_id', 'document_id', 'status', 'reason', 'expires_on', 'sent_at'])
+    .select(['household_id', 'document_type_id', 'child_id', 'document_id', 'status', 'reason', 'expires_on', 'sent_at'])
     .orderBy('sent_at', 'desc')
     .orderBy('seq', 'desc');
   if (householdIds !== null) sent = sent.where('household_id', 'in', householdIds);
   const latest = new Map<string, Awaited<ReturnType<typeof sent.execute>>[number]>();
   for (const submission of await sent.execute()) {
-    const key = `${submission.household_id}|${submission.document_type_id}`;
+    const key = keyOf(submission.household_id, submission.document_type_id, submission.child_id);
     if (!latest.has(key)) latest.set(key, submission);
   }
   const today = await tenantToday(scope);
   const requirements = new Map<string, Requirement>();
   for (const row of rows) {
-    const key = `${row.household_id}|${row.type_id}`;
+    const childId = row.per_child ? row.child_id : null;
+    const key = keyOf(row.household_id, row.type_id, childId);
     const known = requirements.get(key);
     if (known) {
-      known.activities.push({ id: row.activity_id, name: row.activity_name });
+      // Two children in the same activity ask a household's kind once: the activity is listed once.
+      if (!known.activities.some((activity) => activity.id === row.activity_id)) known.activities.push({ id: row.activity_id, name: row.activity_name });
       continue;
     }
-    const last = latest.get(key);
+    // A kind made per child after documents were sent for the household: that one counts until the child's own is sent.
+    const last = latest.get(key) ?? (childId ? latest.get(keyOf(row.household_id, row.type_id, null)) : undefined);
     requirements.set(key, {
       householdId: row.household_id,
       householdName: row.household_name,
@@ -88,6 +104,7 @@ async function requirementsOf(scope: Scope, householdIds: string[] | null): Prom
       label: row.label,
       validity: row.validity,
       validityMonths: row.validity_months,
+      child: childId ? { id: childId, name: `${row.child_first_name} ${row.child_last_name}` } : null,
       activities: [{ id: row.activity_id, name: row.activity_name }],
       state: requirementState(last, today),
       documentId: last?.document_id ?? null,
@@ -115,15 +132,22 @@ export async function documentsToProvide(scope: Scope): Promise<Requirement[]> {
 
 export type SendOutcome = { kind: 'sent' } | { kind: 'invalid'; problem: DocumentProblem } | { kind: 'not_found' };
 
-/** A family (or staff for it) sends the file of a kind the household is asked for; another household's, or a kind not asked, is not found. */
+/**
+ * A family (or staff for it) sends the file of a kind the household is asked for, for the child
+ * named when the kind is asked per child; another household's, another household's child, or a
+ * kind not asked, is not found.
+ */
 export async function sendRequestedDocument(
   scope: Scope,
   householdId: string,
   typeId: string,
-  input: { file: { filename: string; data: Buffer } | null; fileTooLarge: boolean },
+  input: { file: { filename: string; data: Buffer } | null; fileTooLarge: boolean; childId?: string | null | undefined },
 ): Promise<SendOutcome> {
   if (!may(scope, 'household.act', householdId)) return { kind: 'not_found' };
-  const requirement = (await requirementsOf(scope, [householdId])).find((candidate) => candidate.typeId === typeId);
+  const childId = input.childId ?? null;
+  const requirement = (await requirementsOf(scope, [householdId])).find(
+    (candidate) => candidate.typeId === typeId && (candidate.child?.id ?? null) === childId,
+  );
   if (!requirement) return { kind: 'not_found' };
   const checked = checkDocument(input.file, input.fileTooLarge);
   if (!checked.ok || !input.file) return { kind: 'invalid', problem: checked.ok ? 'missing' : checked.problem };
@@ -140,6 +164,7 @@ export async function sendRequestedDocument(
       tenant_id: scope.tenantId,
       household_id: householdId,
       document_type_id: typeId,
+      child_id: childId,
       document_id: documentId,
       expires_on: expiryOf({ validity: requirement.validity, validity_months: requirement.validityMonths }, await tenantToday(scope)),
       sent_at: scope.now,
@@ -147,7 +172,12 @@ export async function sendRequestedDocument(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await recordAudit(scope, { action: 'document.sent', objectType: 'document_submission', objectId: row.id, details: { householdId, type: requirement.label } });
+  await recordAudit(scope, {
+    action: 'document.sent',
+    objectType: 'document_submission',
+    objectId: row.id,
+    details: { householdId, type: requirement.label, childId },
+  });
   return { kind: 'sent' };
 }
 
@@ -159,7 +189,19 @@ export async function pendingSubmissions(scope: Scope) {
     .innerJoin('document_types as t', 't.id', 's.document_type_id')
     .innerJoin('households as h', 'h.id', 's.household_id')
     .innerJoin('documents as d', 'd.id', 's.document_id')
-    .select(['s.id', 's.household_id', 'h.name as household_name', 't.label', 's.sent_at', 's.document_id', 'd.filename', 'd.size_bytes'])
+    .leftJoin('persons as c', 'c.id', 's.child_id')
+    .select([
+      's.id',
+      's.household_id',
+      'h.name as household_name',
+      't.label',
+      'c.first_name as child_first_name',
+      'c.last_name as child_last_name',
+      's.sent_at',
+      's.document_id',
+      'd.filename',
+      'd.size_bytes',
+    ])
     .where('s.status', '=', 'pending')
     .orderBy('s.sent_at')
     .limit(500)

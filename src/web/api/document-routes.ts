@@ -18,6 +18,7 @@ function requirementOut(request: FastifyRequest, requirement: Requirement) {
     label: requirement.label,
     validity: requirement.validity,
     validityMonths: requirement.validityMonths,
+    child: requirement.child,
     activities: requirement.activities,
     state: state.kind,
     sentAt: state.kind === 'pending' ? state.sentAt.toISOString() : null,
@@ -118,7 +119,7 @@ export function apiDocumentRoutes(app: FastifyInstance): void {
     },
   );
 
-  app.post<{ Params: { typeId: string }; Body: { fileName: string; content: string } }>(
+  app.post<{ Params: { typeId: string }; Body: { fileName: string; content: string; childId?: string } }>(
     '/v1/documents/requested/:typeId',
     {
       onRequest: requireFamilyToken,
@@ -130,7 +131,7 @@ export function apiDocumentRoutes(app: FastifyInstance): void {
         summary: 'Send the document of a kind the household is asked for',
         description:
           'The file is checked by its bytes (PDF, PNG or JPEG, 2 MB at most): a refused file is a field error on `content`. ' +
-          'A kind the household is not asked for is not found. The service then accepts or refuses it.',
+          'A kind the household is not asked for (or, for a kind asked per child, a child it is not asked for) is not found. The service then accepts or refuses it.',
         security: bearer,
         params: requestedParams,
         body: uploadBody,
@@ -140,10 +141,16 @@ export function apiDocumentRoutes(app: FastifyInstance): void {
     async (request, reply) => {
       const householdId = householdOf(request);
       const { typeId } = request.params;
+      const childId = request.body.childId ?? null;
       const data = Buffer.from(request.body.content, 'base64');
       const outcome = await request.inScope(async (scope) => {
-        const sent = await sendRequestedDocument(scope, householdId, typeId, { file: { filename: request.body.fileName, data }, fileTooLarge: false });
-        const now = sent.kind === 'sent' ? (await householdRequirements(scope, householdId))?.find((requirement) => requirement.typeId === typeId) : undefined;
+        const sent = await sendRequestedDocument(scope, householdId, typeId, { file: { filename: request.body.fileName, data }, fileTooLarge: false, childId });
+        const now =
+          sent.kind === 'sent'
+            ? (await householdRequirements(scope, householdId))?.find(
+                (requirement) => requirement.typeId === typeId && (requirement.child?.id ?? null) === childId,
+              )
+            : undefined;
         return { sent, now };
       });
       if (outcome.sent.kind === 'not_found') return notFound(request, reply);

@@ -43,6 +43,12 @@ const requestedProperties = {
     description: 'none: valid without end; school_year: until the end of the school year it was sent in; months: for validityMonths months.',
   },
   validityMonths: { type: ['integer', 'null'] },
+  child: {
+    type: ['object', 'null'],
+    description: 'The child it is asked for, for a kind asked once per child (vaccinations, PAI); null: asked once of the household.',
+    required: ['id', 'name'],
+    properties: { id, name: text },
+  },
   activities: {
     type: 'array',
     items: { type: 'object', required: ['id', 'name'], properties: { id, name: text } },
@@ -96,6 +102,7 @@ export const uploadBody = {
   additionalProperties: false,
   properties: {
     fileName: { type: 'string', minLength: 1, maxLength: 200, description: 'The file’s name on the phone; its extension is set from its content.' },
+    childId: { ...id, description: 'For a kind asked per child: `requested[].child.id`. Another household’s child is not found.' },
     content: {
       type: 'string',
       minLength: 1,

@@ -16,9 +16,19 @@ export const DOCUMENT_PROBLEM_KEYS: Record<DocumentProblem, MessageKey> = {
   type: 'document.error.type',
 };
 
-/** The upload field of a kind: one per kind on a page, so each has its own name (and id). */
-export function requirementField(typeId: string): string {
-  return `fichier-${typeId}`;
+/** The upload field of a kind (and child): one per kind and child on a page, so each has its own name (and id). */
+export function requirementField(typeId: string, childId?: string | null): string {
+  return childId ? `fichier-${typeId}-${childId}` : `fichier-${typeId}`;
+}
+
+/** Where a kind asked of a household, or of one of its children, is sent: `<action>/<kind>[/<child>]`. */
+export function requirementPath(action: string, requirement: Pick<Requirement, 'typeId' | 'child'>): string {
+  return requirement.child ? `${action}/${requirement.typeId}/${requirement.child.id}` : `${action}/${requirement.typeId}`;
+}
+
+/** The kind's name, and the child's when it is asked per child: "Carnet de vaccinations — Léa MARTIN". */
+export function requirementTitle(t: ReturnType<typeof usePage>['t'], requirement: Pick<Requirement, 'label' | 'child'>): string {
+  return requirement.child ? t('documentSpace.forChild', { label: requirement.label, child: requirement.child.name }) : requirement.label;
 }
 
 const TONES: Record<RequirementState['kind'], BadgeTone> = { missing: 'warning', pending: 'new', refused: 'error', valid: 'success', expired: 'error' };
@@ -87,27 +97,23 @@ export function RequiredDocuments(props: {
     <ul class="fr-raw-list">
       {props.requirements.map((requirement) => {
         const validity = validityText(t, requirement);
-        const field = requirementField(requirement.typeId);
+        const field = requirementField(requirement.typeId, requirement.child?.id);
+        const title = requirementTitle(t, requirement);
         return (
-          <li key={requirement.typeId} class="pf-requirement fr-p-2w fr-mb-2w" id={`document-${requirement.typeId}`}>
-            <Heading class="fr-h6 fr-mb-1w">{requirement.label}</Heading>
+          <li key={field} class="pf-requirement fr-p-2w fr-mb-2w" id={`document-${field.slice('fichier-'.length)}`}>
+            <Heading class="fr-h6 fr-mb-1w">{title}</Heading>
             <p class="fr-text--sm fr-mb-1w">
               {t('documentSpace.askedBy', { activities: requirement.activities.map((activity) => activity.name).join(', ') })}
               {validity && ` — ${validity}`}
             </p>
             <RequirementStatus state={requirement.state} />
             {TO_PROVIDE.includes(requirement.state.kind) && (
-              <form method="post" action={href(page, `${props.action}/${requirement.typeId}`)} enctype="multipart/form-data" class="fr-mt-2w" novalidate>
+              <form method="post" action={href(page, requirementPath(props.action, requirement))} enctype="multipart/form-data" class="fr-mt-2w" novalidate>
                 <CsrfField />
-                <FileUpload
-                  name={field}
-                  label={t('documentSpace.fileOf', { label: requirement.label })}
-                  hint={t('documentSpace.fileHint')}
-                  error={props.errors[field]}
-                />
+                <FileUpload name={field} label={t('documentSpace.fileOf', { label: title })} hint={t('documentSpace.fileHint')} error={props.errors[field]} />
                 <Button icon="fr-icon-upload-line" class="fr-mt-1w">
                   {t('documentSpace.send')}
-                  <span class="fr-sr-only"> — {requirement.label}</span>
+                  <span class="fr-sr-only"> — {title}</span>
                 </Button>
               </form>
             )}
@@ -134,20 +140,20 @@ export function RequirementTable(props: { requirements: Requirement[]; caption: 
       </thead>
       <tbody>
         {props.requirements.map((requirement) => (
-          <tr key={`${requirement.householdId}-${requirement.typeId}`}>
+          <tr key={`${requirement.householdId}-${requirement.typeId}-${requirement.child?.id ?? ''}`}>
             {props.withHousehold && (
               <td>
                 <a href={href(page, `/gestion/foyers/${requirement.householdId}#documents`)}>{requirement.householdName}</a>
               </td>
             )}
             <td>
-              {requirement.label}
+              {requirementTitle(t, requirement)}
               {requirement.documentId && (
                 <>
                   <br />
                   <a class="fr-text--sm" href={href(page, `/documents/${requirement.documentId}`)}>
                     {t('staffDocuments.household.lastSent')}
-                    <span class="fr-sr-only"> — {requirement.label}</span>
+                    <span class="fr-sr-only"> — {requirementTitle(t, requirement)}</span>
                   </a>
                 </>
               )}

@@ -9,7 +9,7 @@ import { PAGES } from '../../modules/page-paths.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Table } from '../components/dsfr/table.js';
-import { DOCUMENT_PROBLEM_KEYS, RequiredDocuments, requirementField } from '../components/required-documents.js';
+import { DOCUMENT_PROBLEM_KEYS, RequiredDocuments, requirementField, requirementTitle } from '../components/required-documents.js';
 import { sendAttachment } from '../downloads.js';
 import { requireAccount, requireFamily } from '../guards.js';
 import { fileTooLarge, readMultipartForm, uploadedFile } from '../multipart-form.js';
@@ -20,8 +20,8 @@ import { Id, Text } from '../page-input.js';
 const DocumentsQuery = Type.Object({ envoye: Type.Optional(Text) });
 /** A form sending a document asked for: its token and its file only (the multipart reader may add its too-large mark). */
 const SendForm = Type.Object({ _csrf: Type.Optional(Text) });
-/** The kind a document is sent for. */
-const KindParams = Type.Object({ typeId: Id });
+/** The kind a document is sent for, and the child for a kind asked per child. */
+const KindParams = Type.Object({ typeId: Id, childId: Type.Optional(Id) });
 
 /** Where each form of a page sending a document asked for posts: the page's own path and the kind. */
 export const SEND_PATH = `${PAGES.documents}/envoi`;
@@ -43,30 +43,33 @@ export function sendDocumentRoute(
   sentTo: string,
   showErrors: (request: FastifyRequest, reply: FastifyReply, errors: Record<string, string>) => Promise<FastifyReply>,
 ): void {
-  app.post(
-    `${path}/:typeId`,
-    { preHandler: requireFamily, preValidation: readMultipartForm, schema: { params: KindParams, body: SendForm } },
-    async (request, reply) => {
-      const { typeId } = request.params;
-      const field = requirementField(typeId);
-      const outcome = await request.inScope((scope) =>
-        sendRequestedDocument(scope, request.session!.account.householdId!, typeId, {
-          file: uploadedFile(request, field),
-          fileTooLarge: fileTooLarge(request),
-        }),
-      );
-      if (outcome.kind === 'not_found') return reply.callNotFound();
-      if (outcome.kind === 'sent') return reply.redirect(`${request.base}${sentTo}`);
-      return showErrors(request, reply, {
-        [field]: request.t(DOCUMENT_PROBLEM_KEYS[outcome.problem]),
-      });
-    },
-  );
+  for (const address of [`${path}/:typeId`, `${path}/:typeId/:childId`]) {
+    app.post(
+      address,
+      { preHandler: requireFamily, preValidation: readMultipartForm, schema: { params: KindParams, body: SendForm } },
+      async (request, reply) => {
+        const { typeId, childId } = request.params;
+        const field = requirementField(typeId, childId);
+        const outcome = await request.inScope((scope) =>
+          sendRequestedDocument(scope, request.session!.account.householdId!, typeId, {
+            file: uploadedFile(request, field),
+            fileTooLarge: fileTooLarge(request),
+            childId,
+          }),
+        );
+        if (outcome.kind === 'not_found') return reply.callNotFound();
+        if (outcome.kind === 'sent') return reply.redirect(`${request.base}${sentTo}`);
+        return showErrors(request, reply, {
+          [field]: request.t(DOCUMENT_PROBLEM_KEYS[outcome.problem]),
+        });
+      },
+    );
+  }
 }
 
 /** The labels of a page's upload fields, for its error summary. */
-export function requirementLabels(requirements: Requirement[]): Record<string, string> {
-  return Object.fromEntries(requirements.map((requirement) => [requirementField(requirement.typeId), requirement.label]));
+export function requirementLabels(t: FastifyRequest['t'], requirements: Requirement[]): Record<string, string> {
+  return Object.fromEntries(requirements.map((requirement) => [requirementField(requirement.typeId, requirement.child?.id), requirementTitle(t, requirement)]));
 }
 
 /** Mes documents: what the service asks for (sent from here), publishes and sends the household; their downloads. */
@@ -120,7 +123,7 @@ function DocumentsPage(props: { data: DocumentsData; errors: Record<string, stri
           {t('documentSpace.sent')}
         </Alert>
       )}
-      <ErrorSummary errors={props.errors} labels={requirementLabels(data.requirements)} />
+      <ErrorSummary errors={props.errors} labels={requirementLabels(t, data.requirements)} />
       <p>{t('documentSpace.intro')}</p>
 
       <h2>{t('documentSpace.asked')}</h2>

@@ -116,7 +116,7 @@ function EnrollmentPage(props: {
           {t(props.notice)}
         </Alert>
       )}
-      <ErrorSummary errors={props.documentErrors ?? {}} labels={requirementLabels(data.requirements)} />
+      <ErrorSummary errors={props.documentErrors ?? {}} labels={requirementLabels(t, data.requirements)} />
       <p>{t('enrollments.intro')}</p>
       {data.enrollments.length === 0 ? (
         <p>{t('enrollments.none')}</p>

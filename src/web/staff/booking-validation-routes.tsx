@@ -27,7 +27,7 @@ import { DecisionButton, splitAtColon, kindAndId, PerRow } from './staff-input.j
 import { useCanChange } from './staff-access.js';
 import { type Requirement, requirementsOfHouseholds } from '../../modules/document-space/requested-documents.js';
 import type { Scope } from '../../modules/scope.js';
-import { RequirementStatus } from '../components/required-documents.js';
+import { RequirementStatus, requirementTitle } from '../components/required-documents.js';
 
 const PATH = '/gestion/validations';
 const SELECTION = 'selection';
@@ -123,7 +123,11 @@ async function withDocuments(scope: Scope, pending: PendingDecisions): Promise<{
     pending.enrollments.map((row) => [
       row.id,
       requirements.filter(
-        (requirement) => requirement.householdId === row.household_id && requirement.activities.some((activity) => activity.id === row.activity_id),
+        // A kind asked per child: only the enrolled child's.
+        (requirement) =>
+          requirement.householdId === row.household_id &&
+          (requirement.child === null || requirement.child.id === row.child_id) &&
+          requirement.activities.some((activity) => activity.id === row.activity_id),
       ),
     ]),
   );
@@ -540,8 +544,8 @@ function EnrollmentDocuments(props: { requirements: Requirement[] }) {
       <p class="fr-text--sm fr-mb-1v">{t('staffDocuments.enrollmentDocuments')}</p>
       <ul class="fr-text--sm fr-mb-0">
         {props.requirements.map((requirement) => (
-          <li key={requirement.typeId}>
-            {requirement.label}
+          <li key={`${requirement.typeId}-${requirement.child?.id ?? ''}`}>
+            {requirementTitle(t, requirement)}
             {t('punct.colon')}
             <RequirementStatus state={requirement.state} />
           </li>

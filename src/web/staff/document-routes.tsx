@@ -23,7 +23,7 @@ import { Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Table } from '../components/dsfr/table.js';
 import { Textarea } from '../components/dsfr/textarea.js';
-import { DOCUMENT_PROBLEM_KEYS, RequirementTable } from '../components/required-documents.js';
+import { DOCUMENT_PROBLEM_KEYS, RequirementTable, requirementTitle } from '../components/required-documents.js';
 import { WindowStateBadge } from '../components/status-badge.js';
 import { errorMessages, FIELD_ERROR_KEYS } from '../forms.js';
 import { requireStaff } from '../guards.js';
@@ -284,13 +284,16 @@ function ReviewPage(props: {
           <tbody>
             {props.pending.map((row) => {
               const field = `motif-${row.id}`;
+              // Which child a document asked per child is for: staff check it against the right child.
+              const child = row.child_first_name ? { id: '', name: `${row.child_first_name} ${row.child_last_name}` } : null;
+              const label = requirementTitle(t, { label: row.label, child });
               return (
                 <tr key={row.id}>
                   <td>
                     <a href={href(page, `/gestion/foyers/${row.household_id}`)}>{row.household_name}</a>
                   </td>
                   <td>
-                    {row.label}
+                    {label}
                     <br />
                     <a class="fr-link fr-icon-download-line fr-link--icon-left fr-text--sm" href={href(page, `/documents/${row.document_id}`)}>
                       {row.filename}
@@ -303,7 +306,7 @@ function ReviewPage(props: {
                         <CsrfField />
                         <Textarea
                           name={field}
-                          label={t('staffDocuments.reasonOf', { household: row.household_name, label: row.label })}
+                          label={t('staffDocuments.reasonOf', { household: row.household_name, label })}
                           hint={t('staffDocuments.reasonHint')}
                           value={props.values[field]}
                           error={props.errors[field]}
@@ -315,7 +318,7 @@ function ReviewPage(props: {
                               {t('staffDocuments.accept')}
                               <span class="fr-sr-only">
                                 {' '}
-                                — {row.household_name}, {row.label}
+                                — {row.household_name}, {label}
                               </span>
                             </Button>
                           </li>
@@ -324,7 +327,7 @@ function ReviewPage(props: {
                               {t('staffDocuments.refuse')}
                               <span class="fr-sr-only">
                                 {' '}
-                                — {row.household_name}, {row.label}
+                                — {row.household_name}, {label}
                               </span>
                             </Button>
                           </li>

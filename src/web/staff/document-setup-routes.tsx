@@ -53,7 +53,9 @@ export function staffDocumentSetupRoutes(): FastifyPluginAsyncTypebox {
 
     app.post(TYPES_PATH, { preHandler: requireStaff('manager'), schema: { body: Form } }, async (request, reply) => {
       const form = formValues(request.body);
-      const outcome = await request.inScope((scope) => addDocumentType(scope, { label: form.libelle, validity: form.validite, months: form.mois }));
+      const outcome = await request.inScope((scope) =>
+        addDocumentType(scope, { label: form.libelle, validity: form.validite, months: form.mois, perChild: form.parEnfant === 'oui' }),
+      );
       if (outcome.kind === 'added') return reply.redirect(`${request.base}${TYPES_PATH}?fait=ajoute`);
       if (outcome.kind !== 'invalid') return reply.errorPage(outcome.kind === 'forbidden' ? 'forbidden' : 'notFound');
       const { label, validity, months } = errorMessages(request.t, outcome.errors, TYPE_ERROR_KEYS);
@@ -114,6 +116,7 @@ function TypesPage(props: { types: DocumentType[]; values: Record<string, string
             <tr>
               <th scope="col">{labels.libelle}</th>
               <th scope="col">{labels.validite}</th>
+              <th scope="col">{t('staffDocuments.types.askedOf')}</th>
               <th scope="col">{t('staffDocuments.state')}</th>
               {canChange && <th scope="col">{t('staff.news.actions')}</th>}
             </tr>
@@ -123,6 +126,7 @@ function TypesPage(props: { types: DocumentType[]; values: Record<string, string
               <tr key={type.id}>
                 <td>{type.label}</td>
                 <td>{validityText(t, type) ?? t('staffDocuments.types.always')}</td>
+                <td>{t(type.perChild ? 'staffDocuments.types.eachChild' : 'staffDocuments.types.household')}</td>
                 <td>
                   <StatusBadge tone={type.active ? 'success' : 'info'} label={type.active ? 'staffDocuments.types.active' : 'staffDocuments.types.withdrawn'} />
                 </td>
@@ -167,6 +171,15 @@ function TypesPage(props: { types: DocumentType[]; values: Record<string, string
                 error={errors.validite}
               />
               <Input name="mois" label={labels.mois} hint={t('staffDocuments.types.monthsHint')} value={values.mois} error={errors.mois} inputMode="numeric" />
+              <div class="fr-checkbox-group fr-mb-3w">
+                <input type="checkbox" id="parEnfant" name="parEnfant" value="oui" checked={values.parEnfant === 'oui'} aria-describedby="parEnfant-hint" />
+                <label class="fr-label" for="parEnfant">
+                  {t('staffDocuments.types.perChild')}
+                  <span class="fr-hint-text" id="parEnfant-hint">
+                    {t('staffDocuments.types.perChildHint')}
+                  </span>
+                </label>
+              </div>
               <Button icon="fr-icon-add-line">{t('staffDocuments.types.add')}</Button>
             </form>
           </div>

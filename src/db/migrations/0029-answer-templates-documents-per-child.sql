@@ -20,3 +20,12 @@ alter table answer_templates enable row level security;
 create policy tenant_isolation on answer_templates using (tenant_id = app_tenant_id()) with check (tenant_id = app_tenant_id());
 -- The default privileges of 0001 already cover new tables; said again so the grant is visible here.
 grant select, insert, update, delete on answer_templates to portail_app;
+
+-- Documents asked for one child each (vaccinations, PAI): a kind says whether it is asked once per
+-- household (as before, the default) or once per child enrolled in an activity asking for it; a
+-- document sent for such a kind names its child. Documents sent before keep no child and still
+-- count for the household's kinds (and, until a child's own is sent, for a kind made per child).
+alter table document_types add column per_child boolean not null default false;
+alter table document_submissions add column child_id uuid;
+alter table document_submissions add constraint document_submissions_child
+  foreign key (tenant_id, child_id) references persons(tenant_id, id) on delete cascade;
