@@ -111,6 +111,7 @@ journey('without JavaScript, the template fills the answer and keeps what was ty
   await staff.getByLabel('Modèle de réponse').selectOption({ label: 'Accusé de réception' });
   await go(staff.getByRole('button', { name: 'Utiliser ce modèle' }));
   assert.equal(await staff.getByLabel('Message *').inputValue(), 'Bonjour,\n\nNous avons bien reçu votre demande.');
+  assert.equal(await staff.getByText('Choisissez à nouveau le fichier').count(), 0, 'no file was chosen, none is said dropped');
   await screenshot(staff, 'answer-templates-07-no-javascript');
   await checkAccessibility(staff, 'answer filled with a template, without JavaScript');
 });

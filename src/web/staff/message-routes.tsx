@@ -237,9 +237,15 @@ async function useTemplate(request: FastifyRequest, reply: FastifyReply, threadI
     return reply.page(data.thread.title, <ThreadPage {...data} values={typed} errors={{ modele: request.t('answerTemplates.choose') }} />, 400);
   }
   const name = data.templates.find((template) => template.id === chosen)?.name ?? '';
+  // A browser sends an empty file field when no file was chosen: only a real file was dropped.
   return reply.page(
     data.thread.title,
-    <ThreadPage {...data} values={{ ...typed, message: filled }} errors={{}} templateUsed={{ name, fileDropped: uploadedFile(request, 'piece') !== null }} />,
+    <ThreadPage
+      {...data}
+      values={{ ...typed, message: filled }}
+      errors={{}}
+      templateUsed={{ name, fileDropped: (uploadedFile(request, 'piece')?.data.length ?? 0) > 0 }}
+    />,
   );
 }
 
