@@ -93,7 +93,7 @@ journey('first login with an invitation link: account request, acceptance, outbo
   assert.equal(await parent.locator('main h1').innerText(), 'Activer votre compte');
   assert.match(
     await parent.locator('main').innerText(),
-    new RegExp(`Bienvenue Élodie Garnier ! Choisissez le mot de passe de votre compte ${PARENT.email}\\.`),
+    new RegExp(`Bienvenue Élodie GARNIER ! Choisissez le mot de passe de votre compte ${PARENT.email}\\.`),
   );
   const password = parent.locator('main form').getByLabel(/^Nouveau mot de passe/);
   const confirm = parent.locator('main form').getByLabel(/^Confirmez le nouveau mot de passe/);
@@ -120,7 +120,7 @@ journey('first login with an invitation link: account request, acceptance, outbo
 
   // 5. Signed in at once, in the family space of the new household.
   await parent.waitForURL(`${baseUrl}${DEMO_BASE}/accueil`);
-  assert.equal(await parent.locator('main h1').innerText(), 'Bonjour Élodie Garnier !');
+  assert.equal(await parent.locator('main h1').innerText(), 'Bonjour Élodie GARNIER !');
   const household = parent.getByRole('complementary', { name: 'Votre foyer' });
   assert.match(await household.innerText(), /GARNIER Élodie/);
   assert.ok(await household.getByText('GARNIER Élodie').isVisible());

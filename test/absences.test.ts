@@ -79,6 +79,12 @@ describe('absences with a certificate, and the private calendar feed', () => {
     assert.match(disguised.body, /ni un PDF ni une image/);
     const order = await declare(browser, { enfant: family.childIds[0]!, du: '08/12/2026', au: '07/12/2026', motif: 'family' });
     assert.match(order.body, /ne peut pas précéder le premier/);
+    // A bad first day with the optional last day left empty is one mistake, said once.
+    const bad = await declare(browser, { enfant: family.childIds[0]!, du: '32/12/2026', au: '', motif: 'family' });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.body.match(/class="fr-error-text"/g)?.length, 1);
+    assert.match(bad.body, /id="field-du-error"/);
+    assert.doesNotMatch(bad.body, /id="field-au-error"/);
   });
 
   it('gives back details too long for the form next to their field, with the rest of what was typed', async () => {

@@ -67,7 +67,7 @@ describe('account requests and first access', () => {
       adresse: '4 rue Haute',
       code_postal: '44000',
       commune: 'Nantes',
-      enfants: 'Jules, 12/03/2019',
+      enfants: 'Jules, 12/03/2019\nAnna Garnier-Roux née le 02/09/2021',
     });
     assert.equal(sent.statusCode, 200);
     assert.match(sent.body, /Votre demande est envoyée/);
@@ -90,12 +90,28 @@ describe('account requests and first access', () => {
     const link = linkIn(invitation.text_body, '/ville/invitation/');
     const family = new TestBrowser(portal.app);
     const form = await family.get(link);
-    assert.match(form.body, /Bienvenue Élodie Garnier/);
+    assert.match(form.body, /Bienvenue Élodie GARNIER/);
     const activated = await family.post(link, { password: 'Prairie-Verte-3', confirm: 'Prairie-Verte-3' });
     assert.equal(activated.statusCode, 302);
     const home = await family.get('/ville/accueil');
     assert.equal(home.statusCode, 200);
     assert.match(home.body, /GARNIER Élodie/);
+    assert.match(home.body, /Bonjour Élodie GARNIER/);
+    // The children written in the request wait, as requests to add a child, for the service.
+    assert.match(home.body, /Demandes en attente[\s\S]*?<strong class="fr-h4 fr-mb-0">2<\/strong>/);
+    const requests = await family.get('/ville/mes-demandes');
+    assert.match(requests.body, /Jules GARNIER/);
+    assert.match(requests.body, /Anna GARNIER-ROUX/);
+    const children = await portal.inTenant(tenant, ({ tx }) =>
+      tx.selectFrom('change_requests').select(['kind', 'status', 'payload']).where('kind', '=', 'add_member').orderBy('created_at').execute(),
+    );
+    assert.deepEqual(
+      children.map((row) => [row.status, (row.payload as { fields: Record<string, string> }).fields]),
+      [
+        ['pending', { 'child.first_name': 'Jules', 'child.last_name': 'GARNIER', 'child.birth_date': '2019-03-12' }],
+        ['pending', { 'child.first_name': 'Anna', 'child.last_name': 'GARNIER-ROUX', 'child.birth_date': '2021-09-02' }],
+      ],
+    );
     assert.equal((await family.get(link)).statusCode, 410, 'the invitation works once');
 
     const household = await portal.inTenant(tenant, ({ tx }) =>

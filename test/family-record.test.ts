@@ -263,6 +263,9 @@ describe('the family keeps its record: direct changes, requests, decisions', () 
     assert.match(children.body, /Mia PETIT/);
     assert.match(children.body, /Œufs/);
     assert.match(children.body, /Enfants : Léo PETIT, Mia PETIT/, 'the household summary names the new child');
+    const partner = await browser.get('/ville/mes-enfants/nouveau?membre=conjoint');
+    assert.match(partner.body, /votre conjoint apparaîtra/);
+    assert.doesNotMatch(partner.body, /l’enfant/, 'the partner request page speaks of the partner');
   });
 
   it('lets both separated parents see their common child, each with only their own household', async () => {

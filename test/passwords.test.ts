@@ -127,8 +127,11 @@ describe('forgotten password, password change and temporary passwords', () => {
     assert.equal(row.must_change_password, true);
     assert.equal((await browser.get('/ville/accueil')).headers.location, '/ville/mot-de-passe', 'still made to change it');
     await browser.get('/ville/mot-de-passe');
-    await browser.post('/ville/mot-de-passe', { current: temp.password, password: 'Maison-Rouge-5', confirm: 'Maison-Rouge-5' });
-    assert.equal((await browser.get('/ville/accueil')).statusCode, 200);
+    const changed = await browser.post('/ville/mot-de-passe', { current: temp.password, password: 'Maison-Rouge-5', confirm: 'Maison-Rouge-5' });
+    assert.equal(changed.headers.location, '/ville/accueil?motdepasse=1', 'goes on to the home page');
+    const landed = await browser.follow(changed);
+    assert.equal(landed.statusCode, 200);
+    assert.match(landed.body, /Votre mot de passe a été changé/);
     assert.equal((await passwordOf(temp.accountId)).must_change_password, false);
   });
 

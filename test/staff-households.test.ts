@@ -307,8 +307,8 @@ describe('staff find, read, change and create households', () => {
     const created = await staff.post('/ville/gestion/foyers/nouveau', form);
     assert.equal(created.statusCode, 302);
     const page = await staff.follow(created);
-    assert.match(page.body, /Lina Garnier — lina\.garnier@example\.test/);
-    assert.match(page.body, /Hugo Garnier — hugo\.garnier@example\.test/);
+    assert.match(page.body, /Lina GARNIER — lina\.garnier@example\.test/);
+    assert.match(page.body, /Hugo GARNIER — hugo\.garnier@example\.test/);
     assert.equal([...page.body.matchAll(/Invitation en attente/g)].length, 2);
     const [householdId] = (await garniers()).map((row) => row.id);
     const accounts = await portal.inTenant(tenant, ({ tx }) =>

@@ -144,6 +144,7 @@ export const households = {
   'children.newTitle': 'Ask to add a child',
   'children.newPartnerTitle': 'Ask to add a partner',
   'children.newIntro': 'The service reviews your request; the child will appear in your space once it is accepted.',
+  'children.newPartnerIntro': 'The service reviews your request; your partner will appear in your record once it is accepted.',
   'children.newSent': 'Your request is sent to the service.',
 
   'requests.title': 'My requests',

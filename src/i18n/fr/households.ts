@@ -144,6 +144,7 @@ export const households = {
   'children.newTitle': 'Demander l’ajout d’un enfant',
   'children.newPartnerTitle': 'Demander l’ajout d’un conjoint',
   'children.newIntro': 'Le service examine votre demande ; l’enfant apparaîtra dans votre espace quand elle sera acceptée.',
+  'children.newPartnerIntro': 'Le service examine votre demande ; votre conjoint apparaîtra dans votre dossier quand elle sera acceptée.',
   'children.newSent': 'Votre demande d’ajout est transmise au service.',
 
   'requests.title': 'Mes demandes',

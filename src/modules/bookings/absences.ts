@@ -51,10 +51,11 @@ export async function declareAbsence(
   const errors: AbsenceErrors = {};
   if (!child) errors.child = 'required';
   const firstDay = calendarDate(form.firstDay);
-  const lastDay = calendarDate(form.lastDay || form.firstDay);
+  // An empty last day means the first day alone: its errors are the first day's, reported once.
+  const lastDay = form.lastDay ? calendarDate(form.lastDay) : firstDay;
   if (!firstDay.ok) errors.firstDay = firstDay.error;
   else if (firstDay.value === null) errors.firstDay = 'required';
-  if (!lastDay.ok) errors.lastDay = lastDay.error;
+  if (!lastDay.ok && form.lastDay) errors.lastDay = lastDay.error;
   if (firstDay.ok && lastDay.ok && firstDay.value && lastDay.value && lastDay.value < firstDay.value) errors.lastDay = 'order';
   const reason = ABSENCE_REASONS.find((candidate) => candidate === form.reason);
   if (!reason) errors.reason = 'required';

@@ -123,6 +123,7 @@ export async function householdEnrollments(scope: Scope, householdId: string) {
       'a.name as activity_name',
       'g.name as group_name',
       'p.first_name',
+      'p.last_name',
     ])
     .where('e.household_id', '=', householdId)
     .orderBy('e.created_at', 'desc')

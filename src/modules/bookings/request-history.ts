@@ -1,4 +1,5 @@
 import { localDate } from '../calendar/local-date.js';
+import { personFullName } from '../person-name.js';
 import type { Scope } from '../scope.js';
 import { CLOSURE_REASON } from './closure-cancellations.js';
 import type { BookingStatus } from './bookings.tables.js';
@@ -107,7 +108,7 @@ export async function householdRequestHistory(
   const cancellationLines = new Lines<Omit<CancellationLine, 'key' | 'units'>>();
   for (const booking of bookings) {
     const history = eventsOf.get(booking.id) ?? [];
-    const about = { childName: `${booking.first_name} ${booking.last_name}`, activityName: booking.activity_name };
+    const about = { childName: personFullName(booking), activityName: booking.activity_name };
     const unit = { id: booking.unit_id, name: booking.unit_name, position: booking.unit_position };
 
     // Days a lottery draw gave are listed too: the draw's notice sends the family here for its ranks.
@@ -139,7 +140,7 @@ export async function householdRequestHistory(
     bookingLines.add(
       [refused.askedAt.getTime(), refused.childId, refused.activityId, 'refused', JSON.stringify(note)].join('|'),
       {
-        childName: `${refused.firstName} ${refused.lastName}`,
+        childName: personFullName({ first_name: refused.firstName, last_name: refused.lastName }),
         activityName: refused.activityName,
         status: 'refused',
         note,

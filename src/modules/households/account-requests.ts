@@ -1,5 +1,8 @@
 import { recordAudit } from '../audit/audit-log.js';
 import { createHousehold } from './households.js';
+import { personFullName } from '../person-name.js';
+import { requestSignupChild } from './change-requests.js';
+import { signupChildren } from './signup-children.js';
 import { queueEmail } from '../notifications/outbox.js';
 import type { Scope } from '../scope.js';
 import { PAGES } from '../page-paths.js';
@@ -165,7 +168,7 @@ export async function decideAccountRequest(
     const exists = await scope.tx.selectFrom('account_requests').select('id').where('id', '=', requestId).executeTakeFirst();
     return exists ? 'already_decided' : 'not_found';
   }
-  const name = `${request.first_name} ${request.last_name}`;
+  const name = personFullName(request);
   if (decision.accept) {
     const household = await createHousehold(scope, {
       name: `${request.last_name.toUpperCase()} ${request.first_name}`,
@@ -193,6 +196,7 @@ export async function decideAccountRequest(
       displayName: name,
     });
     await scope.tx.updateTable('account_requests').set({ account_id: accountId }).where('id', '=', requestId).execute();
+    for (const child of signupChildren(request.children, request.last_name)) await requestSignupChild(scope, household.householdId, child);
     await sendFirstAccess(scope, accountId, settings, mail);
   } else {
     await queueEmail(

@@ -153,6 +153,14 @@ async function createRequest(scope: Scope, householdId: string, kind: ChangeRequ
   return row.id;
 }
 
+/**
+ * A child written in an account request, waiting in its new household for staff to check and
+ * accept it, as a family's own request to add a child would.
+ */
+export async function requestSignupChild(scope: Scope, householdId: string, fields: Record<string, StoredValue>): Promise<string> {
+  return createRequest(scope, householdId, 'add_member', null, { role: 'child', fields });
+}
+
 /** A family asks to add a child or a partner to its household; staff create them on acceptance. */
 export async function requestNewMember(
   scope: Scope,

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { createAccount, normalizeEmail } from '../identity/accounts.js';
 import { sendFirstAccess } from '../identity/invitations.js';
 import type { SecretMailContext } from '../notifications/compose-email.js';
+import { personFullName } from '../person-name.js';
 import type { Scope } from '../scope.js';
 import type { TenantSettings } from '../tenancy/tenancy.tables.js';
 import type { FieldError } from '../validation/fields.js';
@@ -252,7 +253,7 @@ export async function registerHousehold(
       householdId: created.householdId,
       personId: created.personIds[index]!,
       email,
-      displayName: `${adult.person.first_name} ${adult.person.last_name}`,
+      displayName: personFullName(adult.person),
     });
     await sendFirstAccess(scope, accountId, options.settings, options.mail);
   }

@@ -3,6 +3,7 @@ import { BatchedLookup } from '../../db/batched-lookup.js';
 import type { DB } from '../../db/schema.js';
 import type { Tx } from '../../db/tenant-scope.js';
 import type { AccountKind, AccountsTable, StaffRole } from './identity.tables.js';
+import { personFullName } from '../person-name.js';
 import { hashToken, newSecretToken } from './secret-tokens.js';
 
 /** A session ends after this long whatever the activity. */
@@ -77,7 +78,11 @@ async function sessionRows(db: Kysely<DB>, tokenHashes: string[]) {
   const rows = await db
     .selectFrom('sessions as s')
     .innerJoin('accounts as a', (join) => join.onRef('a.id', '=', 's.account_id').onRef('a.tenant_id', '=', 's.tenant_id'))
+    // A family account greets its guardian by the record's name, written the portal's one way.
+    .leftJoin('persons as p', (join) => join.onRef('p.id', '=', 'a.person_id').onRef('p.tenant_id', '=', 'a.tenant_id'))
     .select([
+      'p.first_name',
+      'p.last_name',
       's.token_hash',
       's.tenant_id',
       's.last_seen_at',
@@ -94,7 +99,12 @@ async function sessionRows(db: Kysely<DB>, tokenHashes: string[]) {
     ])
     .where('s.token_hash', 'in', tokenHashes)
     .execute();
-  return new Map(rows.map((row) => [row.token_hash, row]));
+  return new Map(
+    rows.map(({ first_name, last_name, ...row }) => [
+      row.token_hash,
+      { ...row, display_name: first_name !== null && last_name !== null ? personFullName({ first_name, last_name }) : row.display_name },
+    ]),
+  );
 }
 
 type SessionRow = Awaited<ReturnType<typeof sessionRows>> extends Map<string, infer Row> ? Row : never;

@@ -164,6 +164,8 @@ export function passwordRoutes(services: Services, antiRobot: AntiRobot): Fastif
         return reply.page(request.t('change.title'), <ChangePage firstLogin={firstLogin} errors={errors} />, 400);
       }
       session.account.mustChangePassword = false;
+      // The first login's forced change done, the person goes on to what they came for.
+      if (firstLogin) return reply.redirect(`${request.base}${session.account.kind === 'staff' ? '/gestion' : '/accueil?motdepasse=1'}`);
       return reply.page(request.t('change.title'), <ChangePage firstLogin={false} errors={{}} done />);
     });
   };

@@ -8,6 +8,7 @@ import { householdRequests, type RequestPayload, type RequestRow } from '../../m
 import type { ChangeRequestKind } from '../../modules/households/households.tables.js';
 import { inRecordOrder, recordField, type StoredValue } from '../../modules/households/record-fields.js';
 import { householdLotteryRequests } from '../../modules/lottery/lottery-applications.js';
+import { personFullName } from '../../modules/person-name.js';
 import type { Scope } from '../../modules/scope.js';
 import { href, usePage } from '../page-context.js';
 import { BookingStatusBadge, bookingNoteText } from './booking-status.js';
@@ -101,7 +102,7 @@ export async function householdRequestLines(
       (row): RequestLine => ({
         id: row.id,
         kind: 'enrollment',
-        about: row.first_name,
+        about: personFullName(row),
         change: [row.group_name ? `${row.activity_name} — ${row.group_name}` : row.activity_name],
         createdAt: row.created_at,
         status: <StatusBadge tone={STATUS_TONES[row.status]} label={`enrollment.status.${row.status}`} />,
@@ -144,7 +145,7 @@ export async function householdRequestLines(
       (row): RequestLine => ({
         id: row.id,
         kind: 'absence',
-        about: `${row.first_name} ${row.last_name}`,
+        about: personFullName(row),
         change: [
           t('absences.period', { from: formatCalendarDate(row.first_day), to: formatCalendarDate(row.last_day) }),
           t(`absences.reason.${row.reason}`),
@@ -162,7 +163,7 @@ export async function householdRequestLines(
       (row): RequestLine => ({
         id: `${row.period_id}-${row.child_id}`,
         kind: 'lottery',
-        about: `${row.first_name} ${row.last_name}`,
+        about: personFullName(row),
         change: [t('lottery.request.line', { activity: row.activity_name, period: row.period_name, count: row.applications })],
         createdAt: row.created_at,
         status: row.drawn_at ? <StatusBadge tone="success" label="lottery.staff.state.drawn" /> : <StatusBadge tone="new" label="lottery.pending" />,

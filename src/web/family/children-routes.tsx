@@ -208,7 +208,7 @@ function NewMemberPage(props: { role: 'child' | 'partner'; values: Record<string
       <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
         <h1>{t(props.role === 'child' ? 'children.newTitle' : 'children.newPartnerTitle')}</h1>
         <ErrorSummary errors={props.errors} labels={labels} />
-        <p>{t('children.newIntro')}</p>
+        <p>{t(props.role === 'child' ? 'children.newIntro' : 'children.newPartnerIntro')}</p>
         <p class="fr-hint-text">{t('form.required')}</p>
         <form method="post" action={href(page, `/mes-enfants/nouveau${props.role === 'partner' ? '?membre=conjoint' : ''}`)} novalidate>
           <CsrfField />

@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { listInvoices, type InvoiceSummary } from '../../modules/billing/invoices.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';
@@ -6,12 +7,15 @@ import { householdBalanceCents } from '../../modules/ledger/balance.js';
 import { currentNews, type NewsItem } from '../../modules/news/news.js';
 import { listPayments, type PaymentRow } from '../../modules/ledger/payments.js';
 import { PAGES, pagePath } from '../../modules/page-paths.js';
+import { Alert } from '../components/dsfr/alert.js';
 import { Table } from '../components/dsfr/table.js';
+import { Text } from '../page-input.js';
 import { InvoiceStateBadge } from '../components/invoice-state-badge.js';
 import { NewsList } from '../components/news-list.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
-import { countPendingChangeRequests } from '../../modules/households/change-requests.js';
+import { householdRequestLines } from '../components/request-lines.js';
+import { formatters } from '../../i18n/catalogue.js';
 import { familyUnreadCount } from '../../modules/messages/thread-views.js';
 import { methodLabel } from '../money-labels.js';
 import { ColumnHeads } from './money-components.js';
@@ -27,26 +31,33 @@ interface HomeFigures {
 }
 
 /** The family home: who is signed in, today's date, what waits for them, the service's news, what they owe and last paid. */
-export function familyHomeRoutes(): FastifyPluginAsync {
+/** `motdepasse=1`: the first login's password was just changed. */
+const HomeQuery = Type.Object({ motdepasse: Type.Optional(Text) });
+
+export function familyHomeRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/accueil', { preHandler: requireFamily }, async (request, reply) => {
+    app.get('/accueil', { preHandler: requireFamily, schema: { querystring: HomeQuery } }, async (request, reply) => {
       const householdId = request.session!.account.householdId!;
       const timeZone = request.tenant!.time_zone;
+      const money = formatters(request.lang, timeZone).money;
       const figures = await request.inScope(async (scope) => ({
         news: await currentNews(scope, localDate(scope.now, timeZone)),
-        pendingRequests: await countPendingChangeRequests(scope, householdId),
+        // Counted from the very lines of Mes demandes, so the tile and the list never disagree.
+        pendingRequests: ((await householdRequestLines(scope, householdId, { kind: undefined, t: request.t, money, timeZone })) ?? []).filter(
+          (line) => line.pending,
+        ).length,
         unreadMessages: await familyUnreadCount(scope, householdId),
         amountDueCents: await householdBalanceCents(scope.tx, scope.tenantId, householdId),
         // Oldest due first: the one to pay first leads.
         unpaid: (await listInvoices(scope, { householdId, unpaid: true })).sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.number.localeCompare(b.number)),
         lastPayment: (await listPayments(scope, { householdId, limit: 10 })).find((payment) => !payment.cancelled) ?? null,
       }));
-      return reply.page(request.t('family.home.title'), <Home figures={figures} />);
+      return reply.page(request.t('family.home.title'), <Home figures={figures} passwordChanged={request.query.motdepasse !== undefined} />);
     });
   };
 }
 
-function Home(props: { figures: HomeFigures }) {
+function Home(props: { figures: HomeFigures; passwordChanged: boolean }) {
   const page = usePage();
   const { t, fmt, viewer, now } = page;
   const tiles = [
@@ -57,6 +68,11 @@ function Home(props: { figures: HomeFigures }) {
   return (
     <>
       <h1>{t('family.home.welcome', { name: viewer?.displayName ?? '' })}</h1>
+      {props.passwordChanged && (
+        <Alert kind="success" small announce>
+          {t('change.done')}
+        </Alert>
+      )}
       <p>{t('date.today', { date: fmt.longDate(now) })}</p>
       <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
         {tiles.map((tile) => (
