@@ -126,8 +126,8 @@ describe('the family books on its calendar, follows its planning and cancels', (
     const planning = await browser.get(`/ville/reservations/planning?enfant=${family.childIds[0]}&mois=2026-12`);
     assert.match(planning.body, /Légende/);
     assert.match(planning.body, /Mercredis loisirs — <strong>Journée<\/strong>/);
-    const bookingId = /\/reservations\/([0-9a-f-]{36})\/annuler/.exec(planning.body)![1]!;
-    assert.match(planning.body, /annulable jusqu’au 30\/11\/2026 12:00/);
+    const bookingId = /annuler=([0-9a-f-]{36})/.exec(planning.body)![1]!;
+    assert.match(planning.body, /annulable jusqu’au lundi 30\/11 à 12:00/);
 
     portal.clock.set('2026-11-30T11:30:00Z');
     const lateBrowser = await signIn(family.email);

@@ -154,15 +154,21 @@ describe('Mes demandes lists everything the family asked: bookings, cancellation
     // 6 and 7 November: two absences declared, the first not excused; then an enrollment asked.
     at('2026-11-06T08:00:00Z');
     const absence = { file: null, fileTooLarge: false, comment: undefined };
+    const limits = { today: '2026-11-06', lateDays: 7 };
     const first = await asFamily((scope) =>
-      declareAbsence(scope, family.householdId, {
-        ...absence,
-        childId: theo,
-        firstDay: '2026-12-10',
-        lastDay: '2026-12-11',
-        reason: 'other',
-        comment: 'Voyage',
-      }),
+      declareAbsence(
+        scope,
+        family.householdId,
+        {
+          ...absence,
+          childId: theo,
+          firstDay: '2026-12-10',
+          lastDay: '2026-12-11',
+          reason: 'other',
+          comment: 'Voyage',
+        },
+        limits,
+      ),
     );
     assert.equal(first.kind, 'declared');
     at('2026-11-06T10:00:00Z');
@@ -171,7 +177,7 @@ describe('Mes demandes lists everything the family asked: bookings, cancellation
     assert.equal(
       (
         await asFamily((scope) =>
-          declareAbsence(scope, family.householdId, { ...absence, childId: ines, firstDay: '2026-12-09', lastDay: undefined, reason: 'family' }),
+          declareAbsence(scope, family.householdId, { ...absence, childId: theo, firstDay: '2026-12-14', lastDay: undefined, reason: 'family' }, limits),
         )
       ).kind,
       'declared',
@@ -198,7 +204,7 @@ describe('Mes demandes lists everything the family asked: bookings, cancellation
     const expected: [string, string, RegExp, RegExp, RegExp][] = [
       // [type, about, request, made on, state and answer]
       ['Inscription', 'Théo', /^Piscine$/, /07\/11\/2026/, /^En attente$/],
-      ['Absence', 'Inès ROUX', /^Du 09\/12\/2026 au 09\/12\/2026 Raison familiale$/, /07\/11\/2026 09:00/, /^En attente$/],
+      ['Absence', 'Théo ROUX', /^Du 14\/12\/2026 au 14\/12\/2026 Raison familiale$/, /07\/11\/2026 09:00/, /^En attente$/],
       [
         'Absence',
         'Théo ROUX',

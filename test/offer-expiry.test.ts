@@ -93,7 +93,7 @@ describe('time-limited offers expire', () => {
     await browser.get('/ville/connexion');
     await browser.post('/ville/connexion', { email: 'parent1@example.test', password: PASSWORD });
     const planning = await browser.get(`/ville/reservations/planning?enfant=${family.childIds[0]}&mois=2026-11`);
-    const bookingId = /\/reservations\/([0-9a-f-]{36})\/annuler/.exec(planning.body)![1]!;
+    const bookingId = /annuler=([0-9a-f-]{36})/.exec(planning.body)![1]!;
     const cancelled = await browser.post(`/ville/reservations/${bookingId}/annuler`, { enfant: family.childIds[0]!, mois: '2026-11' });
     assert.equal(cancelled.statusCode, 302);
     assert.deepEqual(

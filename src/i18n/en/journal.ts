@@ -72,6 +72,7 @@ export const journal: Record<keyof typeof fr, string> = {
   'journal.action.absence.declared': 'Absence declared',
   'journal.action.absence.excused': 'Absence accepted (excused)',
   'journal.action.absence.refused': 'Absence refused',
+  'journal.action.absence.certificate_added': 'Certificate added to an absence',
   'journal.action.account.activated': 'Account activated (password chosen)',
   'journal.action.account.created': 'Account created',
   'journal.action.account.disabled': 'Account disabled',

@@ -70,6 +70,7 @@ export const journal = {
   'journal.action.absence.declared': 'Absence déclarée',
   'journal.action.absence.excused': 'Absence acceptée (justifiée)',
   'journal.action.absence.refused': 'Absence refusée',
+  'journal.action.absence.certificate_added': 'Certificat ajouté à une absence',
   'journal.action.account.activated': 'Compte activé (mot de passe choisi)',
   'journal.action.account.created': 'Compte créé',
   'journal.action.account.disabled': 'Compte désactivé',

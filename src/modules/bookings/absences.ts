@@ -1,6 +1,7 @@
 import { recordAudit } from '../audit/audit-log.js';
 import type { DocumentContentType } from '../documents/documents.tables.js';
 import type { Scope } from '../scope.js';
+import { addDays } from '../calendar/calendar-dates.js';
 import { calendarDate, optional, type FieldError } from '../validation/fields.js';
 import { checkDocument, storeDocument, type DocumentProblem } from '../documents/documents.js';
 import { moveBooking } from './booking-transitions.js';
@@ -30,12 +31,28 @@ export interface AbsenceForm {
   fileTooLarge: boolean;
 }
 
-export type AbsenceErrors = Partial<Record<'child' | 'firstDay' | 'lastDay' | 'reason' | 'comment', FieldError | 'order'>> & { file?: DocumentProblem };
+/**
+ * A field's problem, or one of the declaration's rules: the last day before the first (`order`), a
+ * first day further back than the authority allows (`too_old`), no booked day to be absent from
+ * (`nothing_booked`).
+ */
+export type AbsenceProblem = FieldError | 'order' | 'too_old' | 'nothing_booked';
+export type AbsenceErrors = Partial<Record<'child' | 'firstDay' | 'lastDay' | 'reason' | 'comment', AbsenceProblem>> & { file?: DocumentProblem };
+
+/** How many days back an absence may still be declared, unless the authority chose otherwise. */
+export const ABSENCE_LATE_DAYS = 7;
+
+/** The authority's day today, and how many days back it takes a declaration (settings' absenceLateDays). */
+export interface AbsenceLimits {
+  today: string;
+  lateDays: number;
+}
 
 export async function declareAbsence(
   scope: Scope,
   householdId: string,
   form: AbsenceForm,
+  limits: AbsenceLimits,
 ): Promise<{ kind: 'not_found' } | { kind: 'invalid'; errors: AbsenceErrors } | { kind: 'declared'; id: string }> {
   if (!may(scope, 'household.act', householdId)) return { kind: 'not_found' };
   const child =
@@ -67,6 +84,10 @@ export async function declareAbsence(
     if (checked.ok) document = checked;
     else if (reason === 'illness' || checked.problem !== 'missing') errors.file = checked.problem;
   }
+  if (child && firstDay.ok && firstDay.value && lastDay.ok && !errors.lastDay) {
+    const problem = await absenceRefusal(scope, householdId, child.person_id, firstDay.value, lastDay.value ?? firstDay.value, limits);
+    if (problem) errors.firstDay = problem;
+  }
   if (Object.keys(errors).length > 0 || !child || !firstDay.ok || !lastDay.ok || !reason || !comment.ok) return { kind: 'invalid', errors };
   const documentId =
     document && form.file
@@ -96,6 +117,66 @@ export async function declareAbsence(
     .executeTakeFirstOrThrow();
   await recordAudit(scope, { action: 'absence.declared', objectType: 'absence', objectId: row.id, details: { householdId, childId: child.person_id, reason } });
   return { kind: 'declared', id: row.id };
+}
+
+/**
+ * Why these days cannot be declared absent: the first one further back than the authority allows,
+ * or none of them booked (an absence excuses booked days; there is nothing to excuse).
+ */
+export async function absenceRefusal(
+  scope: Scope,
+  householdId: string,
+  childId: string,
+  firstDay: string,
+  lastDay: string,
+  limits: AbsenceLimits,
+): Promise<'too_old' | 'nothing_booked' | null> {
+  if (firstDay < addDays(limits.today, -limits.lateDays)) return 'too_old';
+  const booked = await scope.tx
+    .selectFrom('bookings')
+    .select('id')
+    .where('household_id', '=', householdId)
+    .where('child_id', '=', childId)
+    .where('day', '>=', firstDay)
+    .where('day', '<=', lastDay)
+    .where('status', 'in', ABSENCE_APPLIES)
+    .limit(1)
+    .executeTakeFirst();
+  return booked ? null : 'nothing_booked';
+}
+
+/**
+ * The medical certificate of an absence declared without it, added while the service has not
+ * answered yet: the family may send it after the doctor's visit.
+ */
+export async function addAbsenceCertificate(
+  scope: Scope,
+  householdId: string,
+  absenceId: string,
+  upload: { file: { filename: string; data: Buffer } | null; fileTooLarge: boolean },
+): Promise<'added' | 'not_found' | 'already_decided' | { problem: DocumentProblem }> {
+  if (!may(scope, 'household.act', householdId)) return 'not_found';
+  const absence = await scope.tx
+    .selectFrom('absence_declarations')
+    .select(['id', 'status', 'document_id'])
+    .where('id', '=', absenceId)
+    .where('household_id', '=', householdId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!absence) return 'not_found';
+  if (absence.status !== 'pending') return 'already_decided';
+  const checked = checkDocument(upload.file, upload.fileTooLarge);
+  if (!checked.ok || !upload.file) return { problem: checked.ok ? 'missing' : checked.problem };
+  const documentId = await storeDocument(scope, {
+    householdId,
+    kind: 'medical_certificate',
+    filename: upload.file.filename,
+    contentType: checked.contentType,
+    data: upload.file.data,
+  });
+  await scope.tx.updateTable('absence_declarations').set({ document_id: documentId }).where('id', '=', absenceId).execute();
+  await recordAudit(scope, { action: 'absence.certificate_added', objectType: 'absence', objectId: absenceId, details: { householdId } });
+  return 'added';
 }
 
 export async function householdAbsences(scope: Scope, householdId: string) {

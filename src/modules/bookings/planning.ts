@@ -19,6 +19,8 @@ export interface PlanningEntry {
   rank: number | null;
   /** Until when it can be cancelled (null when it cannot be cancelled any more). */
   cancellableUntil: Date | null;
+  /** The cancellation deadline that has passed, when the family could have cancelled it before: said instead of a button. */
+  cancelClosedAt: Date | null;
   offerExpiresAt: Date | null;
   /** Cancelled because the service closed that day: the closure's reason ('' when it was removed since). */
   closure: string | null;
@@ -29,6 +31,8 @@ export interface PlanningDay {
   weekday: number;
   publicHoliday: boolean;
   schoolHoliday: boolean;
+  /** An absence declared for the day that the service has not answered yet. */
+  absencePending: boolean;
   entries: PlanningEntry[];
 }
 
@@ -72,6 +76,15 @@ export async function childPlanning(
     .orderBy('a.name')
     .orderBy('u.position')
     .execute();
+  const absences = await scope.tx
+    .selectFrom('absence_declarations')
+    .select(['first_day', 'last_day'])
+    .where('household_id', '=', input.householdId)
+    .where('child_id', '=', input.childId)
+    .where('status', '=', 'pending')
+    .where('first_day', '<=', input.to)
+    .where('last_day', '>=', input.from)
+    .execute();
   const definitions = new Map<string, ActivityDefinition>();
   for (const activityId of new Set(bookings.map((booking) => booking.activity_id))) {
     definitions.set(activityId, (await loadActivityDefinition(scope.tx, activityId))!);
@@ -81,6 +94,7 @@ export async function childPlanning(
     weekday: weekdayOf(day),
     publicHoliday: context.calendar.closedReason(day, { siteId: null, activityId: '' }) === 'public_holiday',
     schoolHoliday: context.calendar.isSchoolHoliday(day),
+    absencePending: absences.some((absence) => absence.first_day <= day && day <= absence.last_day),
     entries: bookings
       .filter((booking) => booking.day === day)
       .map((booking) => {
@@ -98,6 +112,7 @@ export async function childPlanning(
           status: booking.status,
           rank: booking.waitlist_rank,
           cancellableUntil: open ? (deadline ?? new Date(`${day}T00:00:00Z`)) : null,
+          cancelClosedAt: isIn(CANCELLABLE, booking.status) && !open ? deadline : null,
           offerExpiresAt: booking.offer_expires_at,
           closure: isClosureCancellation(booking)
             ? (context.calendar.closureReason?.(day, { siteId: definition.activity.site_id, activityId: booking.activity_id }) ?? '')

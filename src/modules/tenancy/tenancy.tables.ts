@@ -8,6 +8,8 @@ export interface TenantSettings {
   fieldPolicies?: Record<string, 'direct' | 'request'>;
   /** The oldest age, in years, of a child the service takes. */
   maxChildAge?: number;
+  /** How many days after a day an absence may still be declared for it (absences.ts ABSENCE_LATE_DAYS by default). */
+  absenceLateDays?: number;
   /** Billing: how long a quotient familial stays valid after its date (12 months by default). */
   qfValidityMonths?: number;
   /** Billing: the postcodes of the authority's residents; none set: every household is resident. */

@@ -3,8 +3,18 @@ import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { MessageKey } from '../../i18n/catalogue.js';
-import { ABSENCE_REASONS, declareAbsence, householdAbsences, type AbsenceErrors } from '../../modules/bookings/absences.js';
+import type { MessageKey, Translate } from '../../i18n/catalogue.js';
+import {
+  ABSENCE_LATE_DAYS,
+  ABSENCE_REASONS,
+  addAbsenceCertificate,
+  declareAbsence,
+  householdAbsences,
+  type AbsenceErrors,
+  type AbsenceLimits,
+} from '../../modules/bookings/absences.js';
+import { localDate } from '../../modules/calendar/local-date.js';
+import type { Tenant } from '../../modules/tenancy/tenant-directory.js';
 import { feedCalendar, feedToken } from '../../modules/bookings/calendar-feed.js';
 import { documentFileName, readDocument } from '../../modules/documents/documents.js';
 import { sendAttachment } from '../downloads.js';
@@ -13,22 +23,30 @@ import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { FileUpload } from '../components/dsfr/file-upload.js';
-import { Input } from '../components/dsfr/input.js';
+import { fieldId, Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { StatusBadge, type BadgeTone } from '../components/status-badge.js';
 import { fieldMessages, refusedFields } from '../forms.js';
 import { requireAccount, requireFamily } from '../guards.js';
 import { fileTooLarge, readMultipartForm, uploadedFile } from '../multipart-form.js';
-import { formValues, Id, IdChoice, Text } from '../page-input.js';
+import { Day, formValues, Id, IdChoice, Text } from '../page-input.js';
 import { PAGES } from '../../modules/page-paths.js';
 import { href, usePage } from '../page-context.js';
 import { childChoices } from '../../modules/households/household-overview.js';
 
 const TONES: Record<string, BadgeTone> = { pending: 'new', accepted: 'success', refused: 'error' };
 
-/** The notice of an absence just declared. */
-const AbsencesQuery = Type.Object({ declaree: Type.Optional(Text) });
+/**
+ * The notice of an absence just declared (`declaree`) or of a certificate added (`certificat`:
+ * `ajoute`, `deja`); the child and first day chosen from the planning (`enfant`, `du`).
+ */
+const AbsencesQuery = Type.Object({
+  declaree: Type.Optional(Text),
+  certificat: Type.Optional(Type.Union([Type.Literal('ajoute'), Type.Literal('deja')])),
+  enfant: Type.Optional(Id),
+  du: Type.Optional(Day),
+});
 
 /** The declaration's text fields (the certificate is a file, web/multipart-form.ts). */
 const AbsenceForm = Type.Object({
@@ -49,9 +67,34 @@ const FeedParams = Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9_-]{32
 export function familyAbsenceRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/absences', { preHandler: requireFamily, schema: { querystring: AbsencesQuery } }, async (request, reply) => {
-      const declared = request.query.declaree !== undefined;
-      return reply.page(request.t('absences.title'), <AbsencesPage data={await loadPage(request)} values={{}} errors={{}} declared={declared} />);
+      const { declaree, certificat, enfant, du } = request.query;
+      const notice: Notice | undefined =
+        declaree !== undefined
+          ? { kind: 'success', key: 'absences.declared' }
+          : certificat === 'ajoute'
+            ? { kind: 'success', key: 'absences.certificateAdded' }
+            : certificat === 'deja'
+              ? { kind: 'error', key: 'absences.alreadyDecided' }
+              : undefined;
+      const values = { ...(enfant ? { enfant } : {}), ...(du ? { du: formatCalendarDate(du) } : {}) };
+      return reply.page(request.t('absences.title'), <AbsencesPage data={await loadPage(request)} values={values} errors={{}} notice={notice} />);
     });
+
+    app.post(
+      '/absences/:id/certificat',
+      { preHandler: requireFamily, preValidation: readMultipartForm, schema: { params: Type.Object({ id: Id }), body: Type.Object({}) } },
+      async (request, reply) => {
+        const householdId = request.session!.account.householdId!;
+        const upload = { file: uploadedFile(request, 'certificat'), fileTooLarge: fileTooLarge(request) };
+        const outcome = await request.inScope((scope) => addAbsenceCertificate(scope, householdId, request.params.id, upload));
+        if (outcome === 'not_found') return reply.callNotFound();
+        if (outcome === 'added' || outcome === 'already_decided') {
+          return reply.redirect(`${request.base}/absences?certificat=${outcome === 'added' ? 'ajoute' : 'deja'}`);
+        }
+        const errors = { [`certificat-${request.params.id}`]: request.t(`document.error.${outcome.problem}`) };
+        return reply.page(request.t('absences.title'), <AbsencesPage data={await loadPage(request)} values={{}} errors={errors} />, 400);
+      },
+    );
 
     app.post(
       '/absences',
@@ -63,19 +106,24 @@ export function familyAbsenceRoutes(): FastifyPluginAsyncTypebox {
         const outcome = refused
           ? null
           : await request.inScope((scope) =>
-              declareAbsence(scope, householdId, {
-                childId: enfant || undefined,
-                firstDay: du,
-                lastDay: au,
-                reason: motif,
-                comment: precisions,
-                file: uploadedFile(request, 'certificat'),
-                fileTooLarge: fileTooLarge(request),
-              }),
+              declareAbsence(
+                scope,
+                householdId,
+                {
+                  childId: enfant || undefined,
+                  firstDay: du,
+                  lastDay: au,
+                  reason: motif,
+                  comment: precisions,
+                  file: uploadedFile(request, 'certificat'),
+                  fileTooLarge: fileTooLarge(request),
+                },
+                absenceLimitsOf(request.tenant!, scope.now),
+              ),
             );
         if (outcome?.kind === 'not_found') return reply.callNotFound();
         if (outcome?.kind === 'declared') return reply.redirect(`${request.base}/absences?declaree=1`);
-        const errors = outcome ? absenceMessages(request.t, outcome.errors) : (refused ?? {});
+        const errors = outcome ? absenceMessages(request.t, outcome.errors, absenceLimitsOf(request.tenant!, new Date()).lateDays) : (refused ?? {});
         return reply.page(request.t('absences.title'), <AbsencesPage data={await loadPage(request)} values={formValues(request.body)} errors={errors} />, 400);
       },
     );
@@ -112,17 +160,29 @@ async function loadPage(request: FastifyRequest) {
   }));
 }
 
-function absenceMessages(t: (key: MessageKey) => string, errors: AbsenceErrors): Record<string, string | undefined> {
+type Notice = { kind: 'success' | 'error'; key: MessageKey };
+
+/** The authority's day today and how late it takes an absence. */
+export function absenceLimitsOf(tenant: Tenant, now: Date): AbsenceLimits {
+  return { today: localDate(now, tenant.time_zone), lateDays: tenant.settings.absenceLateDays ?? ABSENCE_LATE_DAYS };
+}
+
+/** The declaration's rules that are not a field's format, in words. */
+const RULES = new Set(['order', 'too_old', 'nothing_booked']);
+
+function absenceMessages(t: Translate, errors: AbsenceErrors, lateDays: number): Record<string, string | undefined> {
   const { file, firstDay, lastDay, child, reason, comment } = errors;
   const fields = fieldMessages(
     t,
     Object.fromEntries(
-      Object.entries({ du: firstDay, au: lastDay, enfant: child, motif: reason, precisions: comment }).filter(([, value]) => value && value !== 'order'),
+      Object.entries({ du: firstDay, au: lastDay, enfant: child, motif: reason, precisions: comment }).filter(([, value]) => value && !RULES.has(value)),
     ) as never,
   );
   return {
     ...fields,
     ...(lastDay === 'order' ? { au: t('absences.error.order') } : {}),
+    ...(firstDay === 'too_old' ? { du: t('absences.error.too_old', { days: String(lateDays) }) } : {}),
+    ...(firstDay === 'nothing_booked' ? { du: t('absences.error.nothing_booked') } : {}),
     ...(file ? { certificat: t(`document.error.${file}`) } : {}),
   };
 }
@@ -131,7 +191,7 @@ function AbsencesPage(props: {
   data: Awaited<ReturnType<typeof loadPage>>;
   values: Record<string, string>;
   errors: Record<string, string | undefined>;
-  declared?: boolean;
+  notice?: Notice | undefined;
 }) {
   const page = usePage();
   const { t } = page;
@@ -143,13 +203,19 @@ function AbsencesPage(props: {
     motif: t('absences.reason'),
     precisions: t('absences.comment'),
     certificat: t('absences.file'),
+    // A certificate added to an absence already declared: its own field in the list.
+    ...Object.fromEntries(
+      Object.keys(errors)
+        .filter((key) => key.startsWith('certificat-'))
+        .map((key) => [key, t('absences.file')]),
+    ),
   };
   return (
     <>
       <h1>{t('absences.title')}</h1>
-      {props.declared && (
-        <Alert kind="success" small announce>
-          {t('absences.declared')}
+      {props.notice && (
+        <Alert kind={props.notice.kind} small announce>
+          {t(props.notice.key)}
         </Alert>
       )}
       <ErrorSummary errors={errors} labels={labels} />
@@ -209,6 +275,22 @@ function AbsencesPage(props: {
                 <td>
                   <StatusBadge tone={TONES[absence.status] ?? 'info'} label={`absence.status.${absence.status}`} />
                   {absence.decision_reason && <p class="fr-text--sm fr-mb-0">{absence.decision_reason}</p>}
+                  {absence.status === 'pending' && !absence.document_id && (
+                    // The certificate may come after the doctor's visit: added here while the service has not answered.
+                    <form method="post" action={href(page, `/absences/${absence.id}/certificat`)} enctype="multipart/form-data" class="fr-mt-1w">
+                      <CsrfField />
+                      <FileUpload
+                        name="certificat"
+                        id={fieldId(`certificat-${absence.id}`)}
+                        label={t('absences.addCertificateFor', { from: formatCalendarDate(absence.first_day), to: formatCalendarDate(absence.last_day) })}
+                        hint={t('absences.fileHint')}
+                        error={errors[`certificat-${absence.id}`]}
+                      />
+                      <Button variant="secondary" class="fr-btn--sm fr-mt-1w" icon="fr-icon-upload-line">
+                        {t('absences.addCertificate')}
+                      </Button>
+                    </form>
+                  )}
                 </td>
               </tr>
             ))}

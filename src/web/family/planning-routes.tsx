@@ -17,11 +17,16 @@ import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { Select } from '../components/dsfr/select.js';
 import { BookingStatusBadge } from '../components/booking-status.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { Form, type FormInput, formValues, Id, Month, Text, UUID } from '../page-input.js';
+import { Day, Form, type FormInput, formValues, Id, Month, Text, UUID } from '../page-input.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { bookingContextOf } from '../booking-context.js';
-import { dayLabel, monthName, shiftMonth } from './calendar-labels.js';
+import { dayLabel, monthName, shiftMonth, untilWords } from './calendar-labels.js';
+import { absenceLimitsOf } from './absence-routes.js';
+import { ABSENCE_LATE_DAYS } from '../../modules/bookings/absences.js';
+import { cancellationPreview, planningDay, type PlanningDayView } from '../../modules/bookings/planning-day.js';
+import type { CancelOutcome } from '../../modules/bookings/cancellations.js';
+import { closedText } from '../components/booking-status.js';
 import { childChoices } from '../../modules/households/household-overview.js';
 
 /** Statuses the legend explains (the cancelled ones are not shown on the planning). */
@@ -39,6 +44,23 @@ const PlanningQuery = Type.Object({
 });
 
 const BookingParams = Type.Object({ id: Id });
+
+/**
+ * A day of the planning: the child, the day, the booking whose cancellation is to confirm
+ * (`annuler`), and the answer to a cancellation just made (`resultat`, `aussi`).
+ */
+const DayQuery = Type.Object({
+  enfant: Id,
+  jour: Day,
+  annuler: Type.Optional(Id),
+  resultat: PlanningQuery.properties.resultat,
+  aussi: PlanningQuery.properties.aussi,
+});
+
+/** The day page's address, where the month planning's "Choisir" leads. */
+function dayPath(childId: string, day: string, extra = ''): string {
+  return `${PAGES.planning}/jour?enfant=${childId}&jour=${day}${extra}`;
+}
 
 /** The month planning of a child, across activities, with cancellation and offered places. */
 export function familyPlanningRoutes(services: Services): FastifyPluginAsyncTypebox {
@@ -67,6 +89,32 @@ export function familyPlanningRoutes(services: Services): FastifyPluginAsyncType
       return reply.page(request.t('bookings.planning'), <PlanningPage {...data} days={data.days} />);
     });
 
+    app.get(`${PAGES.planning}/jour`, { preHandler: requireFamily, schema: { querystring: DayQuery } }, async (request, reply) => {
+      const householdId = request.session!.account.householdId!;
+      const tenant = request.tenant!;
+      const query = request.query;
+      const data = await request.inScope(async (scope) => {
+        const context = await bookingContextOf(services, scope, tenant);
+        const view = await planningDay(scope, context, {
+          householdId,
+          childId: query.enfant,
+          day: query.jour,
+          limits: absenceLimitsOf(tenant, scope.now),
+        });
+        const child = (await childChoices(scope, householdId)).find((candidate) => candidate.id === query.enfant);
+        // The cancellation to confirm, as the engine would answer it now (run, then undone).
+        const entry = view?.planning.entries.find((candidate) => candidate.bookingId === query.annuler && candidate.cancellableUntil);
+        const preview = entry ? { entry, outcome: await cancellationPreview(scope, context, { householdId, bookingId: entry.bookingId }) } : null;
+        const notice = noticeOf(request.t, query, await cancelledAlong(scope, householdId, idsOf(query.aussi)));
+        return { view, child, preview, notice };
+      });
+      if (!data.view || !data.child) return reply.callNotFound();
+      return reply.page(
+        request.t('planning.dayTitle', { child: data.child.name, day: dayLabel(request.lang, query.jour, 'long') }),
+        <DayPage childId={query.enfant} childName={data.child.name} view={data.view} preview={data.preview} notice={data.notice} />,
+      );
+    });
+
     app.post('/reservations/:id/annuler', { preHandler: requireFamily, schema: { params: BookingParams, body: Form } }, async (request, reply) => {
       const { id } = request.params;
       const householdId = request.session!.account.householdId!;
@@ -78,9 +126,11 @@ export function familyPlanningRoutes(services: Services): FastifyPluginAsyncType
       const result = outcome.kind === 'refused' ? `refus-${outcome.reason}` : outcome.kind;
       // The units cancelled with it are named on the page, read again from the household's bookings.
       const along = outcome.kind === 'refused' ? [] : outcome.dependents.map((dependent) => dependent.bookingId).slice(0, 20);
-      return reply.redirect(
-        `${request.base}${PAGES.planning}?${backQuery(request.body)}&resultat=${result}${along.length > 0 ? `&aussi=${along.join(',')}` : ''}`,
-      );
+      const answer = `&resultat=${result}${along.length > 0 ? `&aussi=${along.join(',')}` : ''}`;
+      // Cancelled from a day's page: back to that day, which shows the answer.
+      const { enfant, jour } = formValues(request.body);
+      if (enfant && jour && /^\d{4}-\d{2}-\d{2}$/.test(jour)) return reply.redirect(`${request.base}${dayPath(enfant, jour, answer)}`);
+      return reply.redirect(`${request.base}${PAGES.planning}?${backQuery(request.body)}${answer}`);
     });
 
     app.post('/reservations/:id/confirmer', { preHandler: requireFamily, schema: { params: BookingParams, body: Form } }, async (request, reply) => {
@@ -136,7 +186,7 @@ function PlanningPage(props: {
   feedUrl: string | null;
 }) {
   const page = usePage();
-  const { t, fmt } = page;
+  const { t } = page;
   const child = props.children.find((candidate) => candidate.id === props.childId);
   const monthLink = (month: string) => href(page, `/reservations/planning?enfant=${props.childId ?? ''}&mois=${month}`);
   const booked = props.days.some((day) => day.entries.length > 0);
@@ -223,8 +273,19 @@ function PlanningPage(props: {
                     <span class="fr-badge fr-badge--sm fr-badge--no-icon">{t('bookings.holiday')}</span>
                   </>
                 )}
+                {props.childId && (
+                  <>
+                    {/* A plain link to the day's page: keyboard, touch and no-script alike open the day's choices. */}
+                    <br />
+                    <a class="fr-link fr-link--sm pf-no-print" href={href(page, dayPath(props.childId, day.day))}>
+                      {t('planning.dayChoices')}
+                      <span class="fr-sr-only"> — {t('planning.dayChoicesFor', { day: dayLabel(page.lang, day.day, 'long') })}</span>
+                    </a>
+                  </>
+                )}
               </th>
               <td>
+                {day.absencePending && <StatusBadge tone="new" label="planning.absencePending" />}
                 <ul class="pf-compact-list pf-planning-entries">
                   {day.entries.map((entry) => (
                     <li key={entry.bookingId}>
@@ -252,22 +313,30 @@ function PlanningPage(props: {
                           </Button>
                         </form>
                       )}
-                      {entry.cancellableUntil && (
-                        <form method="post" action={href(page, `/reservations/${entry.bookingId}/annuler`)} class="pf-inline-form fr-ml-1w pf-no-print">
-                          <CsrfField />
-                          <input type="hidden" name="enfant" value={props.childId ?? ''} />
-                          <input type="hidden" name="mois" value={props.month} />
-                          <Button variant="tertiary" class="fr-btn--sm">
+                      {entry.cancellableUntil && props.childId && (
+                        // Cancelling is confirmed on the day's page, which says whether the day will be billed.
+                        <span class="pf-no-print">
+                          <a
+                            class="fr-btn fr-btn--tertiary fr-btn--sm fr-ml-1w"
+                            href={href(page, dayPath(props.childId, day.day, `&annuler=${entry.bookingId}`))}
+                          >
                             {t('bookings.cancel')}
                             <span class="fr-sr-only">
                               {' '}
                               — {entry.unitName} {dayLabel(page.lang, day.day)}
                             </span>
-                          </Button>
+                          </a>
                           {entry.status !== 'waitlisted' && (
-                            <span class="fr-text--xs fr-ml-1v">{t('bookings.cancelUntil', { date: fmt.dateTime(entry.cancellableUntil) })}</span>
+                            <span class="fr-text--xs fr-ml-1v">
+                              {t('bookings.cancellable', { until: untilWords(t, page.lang, entry.cancellableUntil, page.tenant!.time_zone) })}
+                            </span>
                           )}
-                        </form>
+                        </span>
+                      )}
+                      {entry.cancelClosedAt && (
+                        <span class="fr-text--xs fr-ml-1v">
+                          {t('bookings.cancelClosed', { until: untilWords(t, page.lang, entry.cancelClosedAt, page.tenant!.time_zone) })}
+                        </span>
                       )}
                     </li>
                   ))}
@@ -307,6 +376,242 @@ function CalendarFeed(props: { childId: string; childName: string; feedUrl: stri
         <Button variant="secondary" icon="fr-icon-calendar-line">
           {t(props.feedUrl ? 'feed.renew' : 'feed.show')}
         </Button>
+      </form>
+    </section>
+  );
+}
+
+/** What cancelling a booking would do, found by the engine itself (planning-day.ts cancellationPreview). */
+interface CancelPreview {
+  entry: PlanningDayView['planning']['entries'][number];
+  outcome: CancelOutcome;
+}
+
+/**
+ * One day of the child's planning with its three choices — book what is open, cancel what is
+ * booked (after a confirmation that says whether the day is billed), declare an absence — each
+ * state said in words: holidays, a pending absence, why a box or a cancellation is closed.
+ */
+function DayPage(props: { childId: string; childName: string; view: PlanningDayView; preview: CancelPreview | null; notice: Notice | undefined }) {
+  const page = usePage();
+  const { t } = page;
+  const { planning, activities } = props.view;
+  const day = planning.day;
+  const timeZone = page.tenant!.time_zone;
+  const back = href(page, `${PAGES.planning}?enfant=${props.childId}&mois=${day.slice(0, 7)}`);
+  const openUnits = activities.flatMap((activity) => activity.units.filter((item) => item.state.kind === 'open'));
+  return (
+    <>
+      <p class="fr-mb-1w">
+        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={back}>
+          {t('planning.back')}
+        </a>
+      </p>
+      <h1>{t('planning.dayTitle', { child: props.childName, day: dayLabel(page.lang, day, 'long') })}</h1>
+      {props.notice && (
+        <Alert kind={props.notice.kind} small announce>
+          {props.notice.text}
+        </Alert>
+      )}
+      {props.preview && <CancelConfirmation childId={props.childId} day={day} preview={props.preview} back={href(page, dayPath(props.childId, day))} />}
+      <ul class="fr-badges-group fr-mb-2w">
+        {planning.schoolHoliday && (
+          <li>
+            <span class="fr-badge fr-badge--info fr-badge--no-icon">{t('planning.schoolHoliday')}</span>
+          </li>
+        )}
+        {planning.publicHoliday && (
+          <li>
+            <span class="fr-badge fr-badge--no-icon">{t('planning.publicHoliday')}</span>
+          </li>
+        )}
+        {planning.absencePending && (
+          <li>
+            <StatusBadge tone="new" label="planning.absencePending" />
+          </li>
+        )}
+      </ul>
+
+      <h2 class="fr-h4">{t('planning.booked')}</h2>
+      {planning.entries.length === 0 ? (
+        <p>{t('planning.nothingBooked')}</p>
+      ) : (
+        <ul class="pf-compact-list pf-planning-entries fr-mb-4w">
+          {planning.entries.map((entry) => (
+            <li key={entry.bookingId}>
+              <span>
+                {entry.activityName} — <strong>{entry.unitName}</strong>
+              </span>{' '}
+              {entry.closure === null ? <BookingStatusBadge status={entry.status} rank={entry.rank} /> : <StatusBadge tone="warning" label="bookings.closed" />}
+              {entry.cancellableUntil && (
+                <>
+                  {' '}
+                  <a class="fr-btn fr-btn--tertiary fr-btn--sm fr-ml-1w" href={href(page, dayPath(props.childId, day, `&annuler=${entry.bookingId}`))}>
+                    {t('bookings.cancel')}
+                    <span class="fr-sr-only"> — {entry.unitName}</span>
+                  </a>
+                  {entry.status !== 'waitlisted' && (
+                    <span class="fr-text--xs fr-ml-1v">{t('bookings.cancellable', { until: untilWords(t, page.lang, entry.cancellableUntil, timeZone) })}</span>
+                  )}
+                </>
+              )}
+              {entry.cancelClosedAt && (
+                <p class="fr-text--sm fr-mb-0">{t('bookings.cancelClosed', { until: untilWords(t, page.lang, entry.cancelClosedAt, timeZone) })}</p>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h2 class="fr-h4">{t('planning.book')}</h2>
+      {activities.length === 0 ? (
+        <p>{t('planning.notBookable')}</p>
+      ) : openUnits.length === 0 ? (
+        <>
+          <p>{t('planning.nothingToBook')}</p>
+          <ClosedUnits activities={activities} />
+        </>
+      ) : (
+        <>
+          <p>{t('planning.bookIntro')}</p>
+          {activities.map((activity) => (
+            <DayBookingForm key={activity.id} childId={props.childId} day={day} activity={activity} />
+          ))}
+        </>
+      )}
+
+      <h2 class="fr-h4 fr-mt-4w">{t('planning.absence')}</h2>
+      {props.view.absenceRefusal ? (
+        <p>{t(`absences.error.${props.view.absenceRefusal}`, { days: String(page.tenant!.settings.absenceLateDays ?? ABSENCE_LATE_DAYS) })}</p>
+      ) : (
+        <a class="fr-btn fr-btn--secondary fr-icon-calendar-event-line fr-btn--icon-left" href={href(page, `/absences?enfant=${props.childId}&du=${day}`)}>
+          {t('planning.declareAbsence')}
+        </a>
+      )}
+    </>
+  );
+}
+
+/** The units of an activity the child may tick that day, each with what to know first (full, places left, until when). */
+function DayBookingForm(props: { childId: string; day: string; activity: PlanningDayView['activities'][number] }) {
+  const page = usePage();
+  const { t } = page;
+  const { activity } = props;
+  const open = activity.units.filter((item) => item.state.kind === 'open');
+  if (open.length === 0) return <ClosedUnits activities={[activity]} />;
+  const retour = new URLSearchParams({ enfant: props.childId, activite: activity.id, mois: props.day.slice(0, 7) }).toString();
+  return (
+    <form method="post" action={href(page, PAGES.bookings)} class="fr-mb-3w">
+      <CsrfField />
+      <input type="hidden" name="activite" value={activity.id} />
+      <input type="hidden" name="retour" value={retour} />
+      <fieldset class="fr-fieldset">
+        <legend class="fr-fieldset__legend">{activity.name}</legend>
+        {activity.units.map(({ unit, state }) => (
+          <div class="fr-fieldset__element" key={unit.id}>
+            {state.kind === 'open' ? (
+              <div class="fr-checkbox-group">
+                <input type="checkbox" id={`unit-${unit.id}`} name="choix" value={`${props.childId}|${unit.id}|${props.day}`} />
+                <label class="fr-label" for={`unit-${unit.id}`}>
+                  {unit.name}
+                  <span class="fr-hint-text">
+                    {[
+                      state.full ? t('bookings.fullNote') : null,
+                      activity.showPlacesLeft && !state.full && state.placesLeft != null
+                        ? state.placesLeft === 1
+                          ? t('bookings.placesLeft.one')
+                          : t('bookings.placesLeft.many', { count: state.placesLeft })
+                        : null,
+                      t('bookings.deadline', { until: untilWords(t, page.lang, state.deadline, page.tenant!.time_zone) }),
+                    ]
+                      .filter((part) => part !== null)
+                      .join(' — ')}
+                  </span>
+                </label>
+              </div>
+            ) : state.kind === 'closed' ? (
+              <p class="fr-text--sm fr-mb-0">
+                <strong>{unit.name}</strong> —{' '}
+                {closedText(
+                  t,
+                  state,
+                  activity.units.map((item) => item.unit),
+                )}
+              </p>
+            ) : null}
+          </div>
+        ))}
+      </fieldset>
+      <Button icon="fr-icon-send-plane-line">{t('planning.bookSubmit')}</Button>
+    </form>
+  );
+}
+
+/** Why nothing of these activities can be booked that day, unit by unit (booked units are listed above). */
+function ClosedUnits(props: { activities: PlanningDayView['activities'] }) {
+  const { t } = usePage();
+  const closed = props.activities.flatMap((activity) =>
+    activity.units.flatMap(({ unit, state }) =>
+      state.kind === 'closed'
+        ? [
+            {
+              key: unit.id,
+              text: `${activity.name} — ${unit.name}${t('punct.colon')}${closedText(
+                t,
+                state,
+                activity.units.map((item) => item.unit),
+              )}`,
+            },
+          ]
+        : [],
+    ),
+  );
+  if (closed.length === 0) return null;
+  return (
+    <ul class="pf-compact-list fr-text--sm">
+      {closed.map((item) => (
+        <li key={item.key}>{item.text}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** Asks before cancelling: whether the day will be billed and which units go with it, as the engine answers. */
+function CancelConfirmation(props: { childId: string; day: string; preview: CancelPreview; back: string }) {
+  const page = usePage();
+  const { t } = page;
+  const { entry, outcome } = props.preview;
+  if (outcome.kind === 'not_found') return null;
+  if (outcome.kind === 'refused')
+    return (
+      <Alert kind="error" small>
+        {t('bookings.cancelRefused', { reason: t(`cancel.reason.${outcome.reason}`) })}
+      </Alert>
+    );
+  const along = outcome.dependents.map((dependent) => dependent.unitName).join(', ');
+  return (
+    <section class="fr-callout fr-mb-3w" aria-labelledby="cancel-title">
+      <h2 class="fr-callout__title fr-h5" id="cancel-title">
+        {t('planning.cancelTitle', { unit: `${entry.activityName} — ${entry.unitName}` })}
+      </h2>
+      <p class="fr-callout__text">
+        {entry.status === 'waitlisted' ? t('planning.cancelWaitlist') : t(outcome.kind === 'cancelled' ? 'planning.cancelNotBilled' : 'planning.cancelAsked')}
+        {along && ` ${t('planning.cancelAlong', { units: along })}`}
+      </p>
+      <form method="post" action={href(page, `/reservations/${entry.bookingId}/annuler`)} class="pf-inline-form">
+        <CsrfField />
+        <input type="hidden" name="enfant" value={props.childId} />
+        <input type="hidden" name="jour" value={props.day} />
+        <ul class="fr-btns-group fr-btns-group--inline-md">
+          <li>
+            <Button icon="fr-icon-close-circle-line">{t('planning.cancelConfirm')}</Button>
+          </li>
+          <li>
+            <a class="fr-btn fr-btn--secondary" href={props.back}>
+              {t('planning.keep')}
+            </a>
+          </li>
+        </ul>
       </form>
     </section>
   );

@@ -4,8 +4,9 @@ import { fieldId } from './input.js';
  * A DSFR upload field for one document (PDF, PNG or JPEG, as documents/documents.ts keeps). A file
  * cannot be given back after an error, so its error asks to choose it again.
  */
-export function FileUpload(props: { name: string; label: string; hint: string; error?: string | undefined }) {
-  const id = fieldId(props.name);
+export function FileUpload(props: { name: string; label: string; hint: string; error?: string | undefined; id?: string }) {
+  // Several uploads of the same name on one page (one per absence) each need their own id.
+  const id = props.id ?? fieldId(props.name);
   return (
     <div class={`fr-upload-group${props.error ? ' fr-upload-group--error' : ''}`}>
       <label class="fr-label" for={id}>
