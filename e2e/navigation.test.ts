@@ -58,6 +58,7 @@ journey('staff navigation fits one line and opens its menus, on a desktop', asyn
   await checkAccessibility(page, 'staff dashboard with its menus closed, desktop');
 
   const families = nav.getByRole('button', { name: 'Familles' });
+  assert.equal(await families.getAttribute('aria-expanded'), 'false', 'with scripts the menus start closed, and say so');
   assert.equal(await nav.getByRole('link', { name: 'Foyers' }).count(), 0, 'a closed menu hides its links');
   await openMenu(page, 'Familles');
   assert.equal(await families.getAttribute('aria-expanded'), 'true');
@@ -111,6 +112,10 @@ journey('without JavaScript every menu is shown open, on a desktop and on a phon
   for (const name of ['Foyers', 'Demandes de compte', 'Calendrier', 'Courriels envoyés', 'Paramètres', 'Sécurité du compte']) {
     assert.ok(await nav.getByRole('link', { name, exact: true }).isVisible(), `"${name}" is hidden without JavaScript`);
   }
+  // The menus are open, and their buttons say so.
+  const menuButtons = nav.locator('.fr-nav__btn');
+  assert.ok((await menuButtons.count()) > 0);
+  for (const state of await menuButtons.evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-expanded')))) assert.equal(state, 'true');
   assert.ok((await scrollWidth(desktop)) <= 1280);
   await screenshot(desktop, 'navigation-staff-desktop-no-js', { fullPage: false });
   await checkAccessibility(desktop, 'staff navigation without JavaScript, desktop');

@@ -52,6 +52,18 @@ function autoSubmit(): void {
   document.querySelector<HTMLFormElement>('form[data-auto-submit]')?.submit();
 }
 
+/**
+ * The header's menus arrive open (and say so) for browsers without scripts; with them, DSFR's
+ * buttons open and close the menus, starting closed. Run before DSFR starts (at the next frame),
+ * and DSFR follows the attribute if it started first.
+ */
+function closeMenus(): void {
+  document.querySelectorAll<HTMLButtonElement>('.fr-nav__btn[aria-controls][aria-expanded="true"]').forEach((button) => {
+    button.setAttribute('aria-expanded', 'false');
+  });
+}
+
+closeMenus();
 focusErrorSummary();
 printButtons();
 autoRetry();
