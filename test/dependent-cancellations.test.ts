@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { requestBookings } from '../src/modules/bookings/booking-requests.js';
 import { cancelBooking } from '../src/modules/bookings/cancellations.js';
+import { addExistingMember } from '../src/modules/households/households.js';
 import { apiLogin, callApi } from './support/api-scenario.js';
 import { TestBrowser } from './support/http-client.js';
-import { subjectsTo } from './support/outbox.js';
+import { emailsTo, subjectsTo } from './support/outbox.js';
 import { PASSWORD, type TestFamily } from './support/scenario.js';
 import { openCalendar, startWaitlistScenario, type UnitName, type WaitlistScenario } from './support/waitlist-scenario.js';
 
@@ -57,7 +59,7 @@ describe('cancelling a unit cancels the units of the day that need it', () => {
     const outcome = await cancel(s.families[0]!, ids[0]!.journee!);
     assert.deepEqual(outcome, {
       kind: 'cancelled',
-      dependents: [{ bookingId: ids[0]!.repas, unitId: s.units.repas, unitName: 'Repas', outcome: 'cancelled' }],
+      dependents: [{ bookingId: ids[0]!.repas, unitId: s.units.repas, unitName: 'Repas', outcome: 'cancelled', otherHousehold: false }],
     });
     assert.deepEqual(await statusesOf('journee'), ['cancelled', '', 'reserved']);
     assert.deepEqual(await statusesOf('repas'), ['cancelled', 'reserved', '']);
@@ -77,7 +79,7 @@ describe('cancelling a unit cancels the units of the day that need it', () => {
     const outcome = await cancel(s.families[1]!, ids[1]!.matin!);
     assert.deepEqual(outcome, {
       kind: 'cancelled',
-      dependents: [{ bookingId: ids[1]!.repas, unitId: s.units.repas, unitName: 'Repas', outcome: 'cancelled' }],
+      dependents: [{ bookingId: ids[1]!.repas, unitId: s.units.repas, unitName: 'Repas', outcome: 'cancelled', otherHousehold: false }],
     });
     assert.deepEqual(await statusesOf('repas'), ['reserved', 'cancelled', '']);
     assert.deepEqual(await statusesOf('journee'), ['reserved', '', 'reserved'], 'the freed morning place went to the waiting day');
@@ -104,7 +106,7 @@ describe('cancelling a unit cancels the units of the day that need it', () => {
     const outcome = await cancel(s.families[0]!, ids[0]!.journee!);
     assert.deepEqual(outcome, {
       kind: 'cancel_requested',
-      dependents: [{ bookingId: ids[0]!.repas, unitId: s.units.repas, unitName: 'Repas', outcome: 'cancel_requested' }],
+      dependents: [{ bookingId: ids[0]!.repas, unitId: s.units.repas, unitName: 'Repas', outcome: 'cancel_requested', otherHousehold: false }],
     });
     assert.deepEqual(await statusesOf('journee'), ['cancel_requested', '', '1']);
     assert.deepEqual(await statusesOf('repas'), ['cancel_requested', '1', '']);
@@ -129,7 +131,7 @@ describe('cancelling a unit cancels the units of the day that need it', () => {
     assert.deepEqual(cancelled.json(), {
       outcome: 'cancelled',
       message: 'The booking is cancelled. What depended on it is cancelled too: Repas.',
-      dependents: [{ bookingId: ids[0]!.repas, unitId: s.units.repas, unitName: 'Repas', outcome: 'cancelled' }],
+      dependents: [{ bookingId: ids[0]!.repas, unitId: s.units.repas, unitName: 'Repas', outcome: 'cancelled', otherHousehold: false }],
     });
 
     await s.reset('automatic');
@@ -153,5 +155,64 @@ describe('cancelling a unit cancels the units of the day that need it', () => {
     assert.equal(refused.statusCode, 409);
     assert.equal((refused.json() as { error: { code: string } }).error.code, 'dependent_deadline_passed');
     assert.ok(meal);
+  });
+});
+
+describe('separated parents: a unit one household cancels takes the other household’s unit that needs it', () => {
+  let s: WaitlistScenario;
+  const SHARED_DAY = '2026-12-02';
+
+  before(async () => {
+    s = await startWaitlistScenario({ families: 2, places: 5 });
+    // The first family's elder also lives with the second family.
+    await s.asStaff((scope) => addExistingMember(scope, s.families[1]!.householdId, s.families[0]!.childIds[0]!, 'child'));
+  });
+  after(() => s.portal.close());
+
+  it('says so before the confirmation, cancels the other household’s meal unbilled and tells that household by email', async () => {
+    const [mother, father] = [s.families[0]!, s.families[1]!];
+    const child = mother.childIds[0]!;
+    const [day] = await s.book(mother, [{ unit: 'journee', day: SHARED_DAY }]);
+    const meal = await s.asFamily(father, (scope) =>
+      requestBookings(scope, openCalendar, {
+        householdId: father.householdId,
+        activityId: s.activityId,
+        choices: [{ childId: child, unitId: s.units.repas, day: SHARED_DAY }],
+      }),
+    );
+    assert.equal(meal![0]!.outcome.kind, 'reserved');
+    const dayId = (day as { bookingId: string }).bookingId;
+    const mealId = (meal![0]!.outcome as { bookingId: string }).bookingId;
+
+    const browser = new TestBrowser(s.portal.app);
+    await browser.get('/ville/connexion');
+    await browser.post('/ville/connexion', { email: mother.email, password: PASSWORD });
+    const confirm = await browser.get(`/ville/reservations/planning/jour?enfant=${child}&jour=${SHARED_DAY}&annuler=${dayId}`);
+    assert.match(
+      confirm.body,
+      /Réservé par l’autre foyer de l’enfant, Repas en dépend : annulé aussi, sans être facturé ; ce foyer sera prévenu par courriel\./,
+    );
+    assert.deepEqual(
+      (await s.statuses('repas', SHARED_DAY)).flat().map((row) => row.status),
+      ['reserved'],
+      'the confirmation changes nothing',
+    );
+
+    const outcome = await s.asFamily(mother, (scope) => cancelBooking(scope, openCalendar, { householdId: mother.householdId, bookingId: dayId }));
+    assert.deepEqual(outcome, {
+      kind: 'cancelled',
+      dependents: [{ bookingId: mealId, unitId: s.units.repas, unitName: 'Repas', outcome: 'cancelled', otherHousehold: true }],
+    });
+    const rows = await s.portal.inTenant(s.tenant, ({ tx }) =>
+      tx.selectFrom('bookings').select(['id', 'status', 'household_id']).where('id', '=', mealId).execute(),
+    );
+    assert.deepEqual(rows, [{ id: mealId, status: 'cancelled', household_id: father.householdId }], 'cancelled, so never billed');
+    const [mail] = (await emailsTo(s.portal, s.tenant, father.email)).filter((email) => /Réservation annulée/.test(email.subject));
+    assert.ok(mail, 'the other household is told');
+    assert.match(
+      mail.text_body,
+      /L’autre foyer de Aîné FAMILLE0 a annulé « Journée » le 02\/12\/2026 \(ALSH mercredis\)\. Votre réservation « Repas » de ce jour en dépendait : elle est annulée aussi et ne vous sera pas facturée\./,
+    );
+    assert.equal((await emailsTo(s.portal, s.tenant, mother.email)).filter((email) => /Réservation annulée/.test(email.subject)).length, 0);
   });
 });

@@ -217,6 +217,13 @@ export const bookingOperations = {
   'mail.decisions.line.absence.refused': '{child}, absence from {from} to {to}: not excused — {reason}',
   'mail.decisions.line.request.accepted': 'Request to change your record: accepted',
   'mail.decisions.line.request.refused': 'Request to change your record: refused — {reason}',
+  'mail.dependentCancelled.subject': 'Booking cancelled for {child} — {tenant}',
+  'mail.dependentCancelled.body':
+    '{child}’s other household cancelled “{cancelled}” on {date} ({activity}). Your booking “{unit}” that day depended on it: it is cancelled too and will not be billed to you.\n\nYour planning:\n{link}',
+  'mail.dependentCancelled.line': '{child}, {date} ({activity}, {unit}): cancelled with “{cancelled}”, not billed',
+  'mail.dependentCancelled.many.subject': 'Bookings cancelled — {tenant}',
+  'mail.dependentCancelled.many.body':
+    'Your child’s other household cancelled bookings yours depended on: they are cancelled too and will not be billed to you.\n\n{lines}\n\nYour planning:\n{link}',
   'mail.waitlist.placed.subject': 'Waiting list for {child} — {tenant}',
   'mail.waitlist.placed.body':
     'There is no place left on {date} ({activity}, {unit}): your request for {child} is on the waiting list, rank {rank}. We will write to you if a place frees up.\n\nYour planning:\n{link}',

@@ -172,6 +172,8 @@ export const bookings = {
   'planning.cancelAsked': 'The service validates this activity’s cancellations: your request goes to it; once accepted, the day will not be billed.',
   'planning.cancelWaitlist': 'Your child will leave this day’s waiting list.',
   'planning.cancelAlong': 'Also cancelled, as they depend on it: {units}.',
+  'planning.cancelOtherHousehold':
+    'Booked by the child’s other household, {units} depends on it: cancelled too, not billed; that household will be told by email.',
   'planning.cancelConfirm': 'Confirm the cancellation',
   'planning.keep': 'Keep the booking',
   'planning.absence': 'Absence',

@@ -217,6 +217,13 @@ export const bookingOperations = {
   'mail.decisions.line.absence.refused': '{child}, absence du {from} au {to} : non excusée — {reason}',
   'mail.decisions.line.request.accepted': 'Demande de modification de votre dossier : acceptée',
   'mail.decisions.line.request.refused': 'Demande de modification de votre dossier : refusée — {reason}',
+  'mail.dependentCancelled.subject': 'Réservation annulée pour {child} — {tenant}',
+  'mail.dependentCancelled.body':
+    'L’autre foyer de {child} a annulé « {cancelled} » le {date} ({activity}). Votre réservation « {unit} » de ce jour en dépendait : elle est annulée aussi et ne vous sera pas facturée.\n\nVotre planning :\n{link}',
+  'mail.dependentCancelled.line': '{child}, {date} ({activity}, {unit}) : annulée avec « {cancelled} », non facturée',
+  'mail.dependentCancelled.many.subject': 'Réservations annulées — {tenant}',
+  'mail.dependentCancelled.many.body':
+    'L’autre foyer de votre enfant a annulé des réservations dont les vôtres dépendaient : elles sont annulées aussi et ne vous seront pas facturées.\n\n{lines}\n\nVotre planning :\n{link}',
   'mail.waitlist.placed.subject': 'Liste d’attente pour {child} — {tenant}',
   'mail.waitlist.placed.body':
     'Il n’y a plus de place le {date} ({activity}, {unit}) : votre demande pour {child} est en liste d’attente, rang {rank}. Nous vous écrirons si une place se libère.\n\nVotre planning :\n{link}',

@@ -173,6 +173,8 @@ export const bookings = {
   'planning.cancelAsked': 'Le service valide les annulations de cette activité : votre demande lui sera transmise ; acceptée, la journée ne sera pas facturée.',
   'planning.cancelWaitlist': 'Votre enfant quittera la liste d’attente de ce jour.',
   'planning.cancelAlong': 'Seront annulés aussi, car ils en dépendent : {units}.',
+  'planning.cancelOtherHousehold':
+    'Réservé par l’autre foyer de l’enfant, {units} en dépend : annulé aussi, sans être facturé ; ce foyer sera prévenu par courriel.',
   'planning.cancelConfirm': 'Confirmer l’annulation',
   'planning.keep': 'Garder la réservation',
   'planning.absence': 'Absence',

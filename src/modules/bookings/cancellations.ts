@@ -6,6 +6,10 @@ import type { BookingContext } from './booking-requests.js';
 import { moveBooking } from './booking-transitions.js';
 import { freePlaceOf, type HeldBooking } from './waitlist.js';
 import { may } from '../access.js';
+import { formatCalendarDate } from '../calendar/calendar-dates.js';
+import { FamilyNews, mailSenderOf } from '../notifications/family-news.js';
+import { PAGES } from '../page-paths.js';
+import { personFullName } from '../person-name.js';
 import { CANCELLABLE, GONE, IN_BASKET, isIn } from './booking-states.js';
 
 /** A family's cancellations, and the bookings it sees on its calendar and planning. */
@@ -18,6 +22,8 @@ export interface DependentCancellation {
   unitId: string;
   unitName: string;
   outcome: 'cancelled' | 'cancel_requested';
+  /** Booked by the child's other household (separated parents): cancelled too, not billed, and that household told by email. */
+  otherHousehold: boolean;
 }
 
 export type CancelOutcome =
@@ -34,7 +40,8 @@ interface DayBooking extends HeldBooking {
  * service validates, the cancellation is asked); after it the cancellation is refused and the day
  * stays booked (and billed). A waiting-list entry can always be withdrawn. The child's units of the
  * day that need the one cancelled (a meal needs the day or the morning) go with it, in the same
- * transaction, and the answer lists them.
+ * transaction, and the answer lists them — those the child's other household booked too (separated
+ * parents: a meal without its day would be served to nobody), that household told by email.
  */
 export async function cancelBooking(scope: Scope, context: BookingContext, input: { householdId: string; bookingId: string }): Promise<CancelOutcome> {
   if (!may(scope, 'household.act', input.householdId)) return { kind: 'not_found' };
@@ -63,6 +70,8 @@ export async function cancelBooking(scope: Scope, context: BookingContext, input
   const outcomes = new Map<string, 'cancelled' | 'cancel_requested'>();
   for (const row of leaving) outcomes.set(row.id, await cancelOne(scope, definition, row));
   const unitName = (unitId: string) => definition.units.find((unit) => unit.id === unitId)!.name;
+  const others = dependents.filter((dependent) => dependent.household_id !== booking.household_id);
+  if (others.length > 0) await tellOtherHousehold(scope, definition, others, unitName(booking.unit_id));
   return {
     kind: outcomes.get(booking.id)!,
     dependents: dependents.map((dependent) => ({
@@ -70,16 +79,44 @@ export async function cancelBooking(scope: Scope, context: BookingContext, input
       unitId: dependent.unit_id,
       unitName: unitName(dependent.unit_id),
       outcome: outcomes.get(dependent.id)!,
+      otherHousehold: dependent.household_id !== booking.household_id,
     })),
   };
+}
+
+/**
+ * The child's other household learns that units it booked went with a unit the first household
+ * cancelled (the day under the meal): which, for whom, and that they will not be billed.
+ */
+async function tellOtherHousehold(scope: Scope, definition: ActivityDefinition, gone: DayBooking[], cancelledUnit: string): Promise<void> {
+  const child = await scope.tx.selectFrom('persons').select(['first_name', 'last_name']).where('id', '=', gone[0]!.child_id).executeTakeFirstOrThrow();
+  const news = new FamilyNews({ subject: 'mail.dependentCancelled.many.subject', body: 'mail.dependentCancelled.many.body', link: PAGES.planning });
+  for (const booking of gone) {
+    news.add(booking.household_id, {
+      line: 'mail.dependentCancelled.line',
+      params: {
+        child: personFullName(child),
+        date: formatCalendarDate(booking.day),
+        activity: definition.activity.name,
+        unit: definition.units.find((unit) => unit.id === booking.unit_id)!.name,
+        cancelled: cancelledUnit,
+      },
+      alone: {
+        subject: 'mail.dependentCancelled.subject',
+        body: 'mail.dependentCancelled.body',
+        link: `${PAGES.planning}?enfant=${booking.child_id}&mois=${booking.day.slice(0, 7)}`,
+      },
+    });
+  }
+  await news.send(scope, await mailSenderOf(scope));
 }
 
 /**
  * The bookings that lean on the one cancelled, locked: their unit needs one of some units, met with
  * it and not without it, and so on (a unit needing one of those). A waiting-list entry counts,
  * unlike when booking: leaving the list of the day means the child will not come, so the meal
- * waiting on it goes too. Only the household's own bookings go: a child's other household
- * (separated parents) keeps what it booked, since a family never cancels what it did not book.
+ * waiting on it goes too. The child's other household's bookings (separated parents) go as well:
+ * a meal left without the day it needs would be billed for a child who does not come.
  *
  * Locked after the cancelled one, and only those: locking the child's whole day could close a
  * circle with a cancellation next door whose waiting list reaches one of the child's other units.
@@ -109,10 +146,7 @@ async function lockDependents(scope: Scope, definition: ActivityDefinition, canc
   const gone = new Set([cancelled.id]);
   for (;;) {
     const lacks = lacksWithout(gone);
-    const more = day.filter(
-      (row) =>
-        !gone.has(row.id) && row.household_id === cancelled.household_id && isIn(CANCELLABLE, row.status) && lacks(row.unit_id) && !lackedBefore(row.unit_id),
-    );
+    const more = day.filter((row) => !gone.has(row.id) && isIn(CANCELLABLE, row.status) && lacks(row.unit_id) && !lackedBefore(row.unit_id));
     if (more.length === 0) break;
     for (const row of more) gone.add(row.id);
   }

@@ -390,8 +390,14 @@ export const cancelResponse = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['bookingId', 'unitId', 'unitName', 'outcome'],
-        properties: { bookingId: id, unitId: id, unitName: text, outcome: cancelOutcome },
+        required: ['bookingId', 'unitId', 'unitName', 'outcome', 'otherHousehold'],
+        properties: {
+          bookingId: id,
+          unitId: id,
+          unitName: text,
+          outcome: cancelOutcome,
+          otherHousehold: { type: 'boolean', description: 'Booked by the child’s other household (separated parents), which is told by email; not billed.' },
+        },
       },
     },
   },

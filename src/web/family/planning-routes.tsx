@@ -588,7 +588,14 @@ function CancelConfirmation(props: { childId: string; day: string; preview: Canc
         {t('bookings.cancelRefused', { reason: t(`cancel.reason.${outcome.reason}`) })}
       </Alert>
     );
-  const along = outcome.dependents.map((dependent) => dependent.unitName).join(', ');
+  const along = outcome.dependents
+    .filter((dependent) => !dependent.otherHousehold)
+    .map((dependent) => dependent.unitName)
+    .join(', ');
+  const theirs = outcome.dependents
+    .filter((dependent) => dependent.otherHousehold)
+    .map((dependent) => dependent.unitName)
+    .join(', ');
   return (
     <section class="fr-callout fr-mb-3w" aria-labelledby="cancel-title">
       <h2 class="fr-callout__title fr-h5" id="cancel-title">
@@ -597,6 +604,7 @@ function CancelConfirmation(props: { childId: string; day: string; preview: Canc
       <p class="fr-callout__text">
         {entry.status === 'waitlisted' ? t('planning.cancelWaitlist') : t(outcome.kind === 'cancelled' ? 'planning.cancelNotBilled' : 'planning.cancelAsked')}
         {along && ` ${t('planning.cancelAlong', { units: along })}`}
+        {theirs && ` ${t('planning.cancelOtherHousehold', { units: theirs })}`}
       </p>
       <form method="post" action={href(page, `/reservations/${entry.bookingId}/annuler`)} class="pf-inline-form">
         <CsrfField />
