@@ -8,7 +8,9 @@ import {
   applyMassSelection,
   bookAsFamily,
   calendarRow,
+  backToPlanning,
   cancelButton,
+  confirmCancelButton,
   certificatePdf,
   CLAIRE,
   dayBox,
@@ -152,7 +154,7 @@ journey(
         .map((badge) => badge.textContent),
     );
     assert.deepEqual(withoutIcon, [], 'every booking state of the legend has an icon');
-    assert.match(await planningRow(page, '2025-12-03'), /Journée Réservée.*annulable jusqu’au 01\/12\/2025 12:00.*Repas Réservée/);
+    assert.match(await planningRow(page, '2025-12-03'), /Journée Réservée.*annulable jusqu’au lundi 01\/12 à 12:00.*Repas Réservée/);
     assert.match(await planningRow(page, '2025-12-24'), /Vacances/);
     assert.match(await planningRow(page, '2025-12-25'), /Fermé/);
     assert.ok(await page.getByRole('button', { name: 'Imprimer' }).isVisible(), 'the planning can be printed');
@@ -165,7 +167,11 @@ journey(
       { group: '6-11 ans', places: 24, taken: 1 },
     ]);
     await go(cancelButton(page, 'Journée', '2025-12-17'));
+    // The day's page asks first, saying the day will not be billed.
+    assert.match(await text(page.locator('main .fr-callout')), /cette journée ne sera pas facturée/);
+    await go(confirmCancelButton(page));
     assert.equal(await notice(page), 'La réservation est annulée.');
+    await go(backToPlanning(page));
     assert.doesNotMatch(await planningRow(page, '2025-12-17'), /Journée/);
     assert.deepEqual(await placesTaken(portal, demo, WEDNESDAYS, 'Journée', '2025-12-17'), [
       { group: '3-5 ans', places: 16, taken: 0 },
@@ -178,10 +184,12 @@ journey(
     portal.clock.set('2025-12-01T10:50:00Z');
     await familyLogIn(page, baseUrl, CLAIRE);
     await followNav(page, 'Planning du mois');
-    assert.match(await planningRow(page, '2025-12-03'), /Journée Réservée.*annulable jusqu’au 01\/12\/2025 12:00/);
+    assert.match(await planningRow(page, '2025-12-03'), /Journée Réservée.*annulable jusqu’au lundi 01\/12 à 12:00/);
     portal.clock.advance(15 * 60_000);
     await go(cancelButton(page, 'Journée', '2025-12-03'));
     assert.equal(await notice(page), 'Annulation impossible : le délai d’annulation est dépassé : la journée reste réservée et sera facturée.');
+    assert.match(await text(page.locator('main')), /Plus annulable : l’annulation était possible jusqu’au lundi 01\/12 à 12:00 ; la journée sera facturée\./);
+    await go(backToPlanning(page));
     assert.match(await planningRow(page, '2025-12-03'), /Journée Réservée/);
     assert.equal(await cancelButton(page, 'Journée', '2025-12-03').count(), 0, 'no cancel button once the deadline has passed');
     assert.equal(await cancelButton(page, 'Journée', '2025-12-10').count(), 1, 'the 10th can still be cancelled');
@@ -264,6 +272,7 @@ journey('a full day puts the child on the waiting list with its rank, until a pl
   await nextMonth(sophie);
   await nextMonth(sophie);
   await go(cancelButton(sophie, 'Journée', '2026-01-07'));
+  await go(confirmCancelButton(sophie));
   assert.equal(await notice(sophie), 'La réservation est annulée.');
 
   await followNav(claire, 'Planning du mois');
@@ -421,7 +430,11 @@ journey('without JavaScript, a parent books on the calendar and cancels from the
 
   await page.goto(`${baseUrl}${DEMO_BASE}/reservations/planning?mois=2026-01`);
   await go(cancelButton(page, 'Journée', '2026-01-21'));
+  await screenshot(page, 'family-planning-day-cancel-desktop-nojs');
+  await checkAccessibility(page, 'cancellation to confirm on the day page, no JavaScript');
+  await go(confirmCancelButton(page));
   assert.equal(await notice(page), 'La réservation est annulée.');
+  await go(backToPlanning(page));
   assert.doesNotMatch(await planningRow(page, '2026-01-21'), /Journée/);
   assert.match(await planningRow(page, '2026-01-28'), /Matin Réservée.*Repas Réservée/);
   // The print button needs the script: without it, it is not offered (the browser's menu prints).

@@ -157,9 +157,19 @@ export async function planningRow(page: Page, day: string): Promise<string> {
   return text(row);
 }
 
-/** The planning's "Annuler" button of a unit on a day (its name says which, for a screen reader). */
+/** The planning's "Annuler" of a unit on a day (its name says which, for a screen reader): it leads to the day's confirmation. */
 export function cancelButton(page: Page, unit: string, day: string): Locator {
-  return page.getByRole('button', { name: `Annuler — ${unit} ${dayLabel('fr', day)}`, exact: true });
+  return page.getByRole('link', { name: `Annuler — ${unit} ${dayLabel('fr', day)}`, exact: true });
+}
+
+/** On a day's page, after "Annuler": confirms the cancellation. */
+export function confirmCancelButton(page: Page): Locator {
+  return page.getByRole('button', { name: 'Confirmer l’annulation', exact: true });
+}
+
+/** From a day's page back to the month's planning. */
+export function backToPlanning(page: Page): Locator {
+  return page.getByRole('link', { name: 'Retour au planning du mois', exact: true });
 }
 
 /** The notice at the top of a page after an action (role=alert or status inside .fr-alert). */

@@ -606,13 +606,13 @@ function CancelConfirmation(props: { childId: string; day: string; preview: Canc
         {along && ` ${t('planning.cancelAlong', { units: along })}`}
         {theirs && ` ${t('planning.cancelOtherHousehold', { units: theirs })}`}
       </p>
-      <form method="post" action={href(page, `/reservations/${entry.bookingId}/annuler`)} class="pf-inline-form">
+      <form method="post" action={href(page, `/reservations/${entry.bookingId}/annuler`)}>
         <CsrfField />
         <input type="hidden" name="enfant" value={props.childId} />
         <input type="hidden" name="jour" value={props.day} />
         <ul class="fr-btns-group fr-btns-group--inline-md">
           <li>
-            <Button icon="fr-icon-close-circle-line">{t('planning.cancelConfirm')}</Button>
+            <Button>{t('planning.cancelConfirm')}</Button>
           </li>
           <li>
             <a class="fr-btn fr-btn--secondary" href={props.back}>
