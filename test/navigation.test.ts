@@ -11,7 +11,7 @@ function navigationOf(html: string) {
   const items = [...nav.matchAll(/<li class="fr-nav__item">([\s\S]*?)<\/li>(?=<li class="fr-nav__item">|<\/ul><\/nav>)/g)].map((match) => match[1]!);
   return items.map((item) => {
     const button =
-      /<button type="button" class="fr-nav__btn" aria-expanded="true" aria-controls="([^"]+)"( aria-current="true")?>([^<]+)<\/button><div class="fr-collapse fr-menu" id="([^"]+)"><ul class="fr-menu__list">/.exec(
+      /<button type="button" class="fr-nav__btn" data-menu="([^"]+)"( aria-current="true")?>([^<]+)<\/button><div class="fr-collapse fr-menu" id="([^"]+)"><ul class="fr-menu__list">/.exec(
         item,
       );
     const links = [...item.matchAll(/<a class="fr-nav__link" href="([^"]+)"(?: aria-current="([^"]+)")?>([^<]+)<\/a>/g)].map((link) => ({

@@ -53,17 +53,18 @@ function autoSubmit(): void {
 }
 
 /**
- * The header's menus arrive open (and say so) for browsers without scripts; with them, DSFR's
- * buttons open and close the menus, starting closed. Run before DSFR starts (at the next frame),
- * and DSFR follows the attribute if it started first.
+ * The header's menus arrive open, their buttons claiming nothing, for browsers without scripts;
+ * here they become DSFR's menu buttons, closed. DSFR follows the attributes whether it started
+ * before this script or after it, so the state it keeps and the one said are the same.
  */
-function closeMenus(): void {
-  document.querySelectorAll<HTMLButtonElement>('.fr-nav__btn[aria-controls][aria-expanded="true"]').forEach((button) => {
+function menuButtons(): void {
+  document.querySelectorAll<HTMLButtonElement>('.fr-nav__btn[data-menu]').forEach((button) => {
     button.setAttribute('aria-expanded', 'false');
+    button.setAttribute('aria-controls', button.dataset.menu ?? '');
   });
 }
 
-closeMenus();
+menuButtons();
 focusErrorSummary();
 printButtons();
 autoRetry();

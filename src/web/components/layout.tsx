@@ -335,13 +335,12 @@ function MainNav(props: { items: NavEntry[] }) {
         {props.items.map((item) =>
           isMenu(item) ? (
             <li class="fr-nav__item" key={item.id}>
-              {/* Without JavaScript the button opens nothing and app.css shows every menu open, so it says
-                  so (expanded); the page's script closes the menus as it starts (main.ts closeMenus). */}
+              {/* Without JavaScript the button opens nothing and app.css shows every menu open: it claims
+                  no state. The page's script makes it DSFR's menu button, closed (main.ts menuButtons). */}
               <button
                 type="button"
                 class="fr-nav__btn"
-                aria-expanded="true"
-                aria-controls={`menu-${item.id}`}
+                data-menu={`menu-${item.id}`}
                 aria-current={current && item.links.includes(current) ? 'true' : undefined}
               >
                 {t(item.label)}
