@@ -92,6 +92,12 @@ describe('the planning’s day: book, cancel, declare an absence', () => {
     const words = text((await dayPage()).body);
     assert.match(words, /Plus annulable : l’annulation était possible jusqu’au lundi 23\/11 à 12:00 ; la journée sera facturée\./);
     assert.doesNotMatch(words, /annulable jusqu’au/);
+    const stale = (await statuses()).find((row) => row.status === 'reserved')!;
+    assert.match(
+      text((await dayPage(DAY, `&annuler=${stale.id}`)).body),
+      /Annulation impossible : le délai d’annulation est dépassé/,
+      'a link followed late is answered with the reason',
+    );
     const month = text((await browser.get(`/ville/reservations/planning?enfant=${childId}&mois=2026-11`)).body);
     assert.match(month, /Plus annulable/);
   });

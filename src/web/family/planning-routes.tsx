@@ -102,8 +102,9 @@ export function familyPlanningRoutes(services: Services): FastifyPluginAsyncType
           limits: absenceLimitsOf(tenant, scope.now),
         });
         const child = (await childChoices(scope, householdId)).find((candidate) => candidate.id === query.enfant);
-        // The cancellation to confirm, as the engine would answer it now (run, then undone).
-        const entry = view?.planning.entries.find((candidate) => candidate.bookingId === query.annuler && candidate.cancellableUntil);
+        // The cancellation to confirm, as the engine would answer it now (run, then undone): a link
+        // followed after the deadline gets the refusal and its reason.
+        const entry = view?.planning.entries.find((candidate) => candidate.bookingId === query.annuler);
         const preview = entry ? { entry, outcome: await cancellationPreview(scope, context, { householdId, bookingId: entry.bookingId }) } : null;
         const notice = noticeOf(request.t, query, await cancelledAlong(scope, householdId, idsOf(query.aussi)));
         return { view, child, preview, notice };
