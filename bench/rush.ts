@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { hash } from '@node-rs/argon2';
 import pg from 'pg';
-import { Agent } from 'undici';
+import { execFileSync } from 'node:child_process';
+import { Client } from 'undici';
 import { openDatabase } from '../src/db/database.js';
 import { inTenant } from '../src/db/tenant-scope.js';
 import { SYSTEM } from '../src/modules/actor.js';
@@ -89,14 +90,35 @@ async function seed(
 interface Parent extends BenchParent {
   email: string;
   children: string[];
+  /** The parent's browser's own connection, kept open as a browser does. */
+  connection: Client;
+  /** When the parent first clicked "book", and when the final answer came (performance.now()). */
+  clickedAt: number;
+  answeredAt: number;
 }
 
-const dispatcher = new Agent({ connections: PARENTS + 10, pipelining: 1, keepAliveTimeout: 120_000 });
-const base = `http://127.0.0.1:${PORT}/rush`;
+const origin = `http://127.0.0.1:${PORT}`;
+const base = `${origin}/rush`;
 
 function call(parent: Parent, method: 'GET' | 'POST', path: string, form?: URLSearchParams) {
-  return parentRequest(dispatcher, `${base}${path}`, parent, method, form);
+  return parentRequest(parent.connection, `${base}${path}`, parent, method, form);
 }
+
+/**
+ * The kernel's count of connections dropped because a listening socket's queue was full, for the
+ * whole machine (nstat, without touching its history file); null without nstat.
+ */
+function listenOverflows(): number | null {
+  try {
+    const text = execFileSync('nstat', ['-asz', 'TcpExtListenOverflows'], { encoding: 'utf8' });
+    return Number(/TcpExtListenOverflows\s+(\d+)/.exec(text)?.[1] ?? 0);
+  } catch {
+    return null;
+  }
+}
+
+/** Requests that failed to connect or lost their connection (ECONNRESET, refused…), by error code. */
+const connectionErrors = new Map<string, number>();
 
 async function logIn(parent: Parent): Promise<void> {
   await call(parent, 'GET', '/connexion');
@@ -115,18 +137,57 @@ interface Attempt {
   retry: number;
 }
 
-/** One parent's booking of the week for each child, retrying after a 503 as the page does. */
-async function book(parent: Parent, activityId: string, unitId: string, attempts: Attempt[]): Promise<{ status: number; body: string }> {
+/**
+ * One parent's booking of the week for each child, retrying after a 503 as the page does (and
+ * after a connection error, as a parent clicks again); status 0 is a connection error.
+ */
+async function book(
+  parent: Parent,
+  activityId: string,
+  unitId: string,
+  attempts: Attempt[],
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   const form = new URLSearchParams({ _csrf: parent.csrf, activite: activityId });
   for (const child of parent.children) for (const day of WEEK) form.append('choix', `${child}|${unitId}|${day}`);
+  parent.clickedAt = performance.now();
   for (let retry = 0; ; retry++) {
     const started = performance.now();
-    const response = await call(parent, 'POST', '/reservations', form);
+    const response = await call(parent, 'POST', '/reservations', form).catch((error: { code?: string }) => {
+      connectionErrors.set(error.code ?? 'other', (connectionErrors.get(error.code ?? 'other') ?? 0) + 1);
+      return { status: 0, headers: {} as Record<string, string | string[] | undefined>, body: '' };
+    });
     attempts.push({ ms: performance.now() - started, status: response.status, retry });
-    if (response.status !== 503) return response;
+    parent.answeredAt = performance.now();
+    if (response.status !== 503 && response.status !== 0) return response;
     const wait = Number(response.headers['retry-after'] ?? 1);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0.2, Math.min(wait, 5)) * 1000 * (0.5 + Math.random())));
   }
+}
+
+/**
+ * How far the order of the final answers departs from the order of the first clicks: the share of
+ * pairs of parents answered in the other order than they clicked, and the longest an earlier click
+ * was answered after a later one.
+ */
+function serviceOrder(parents: Parent[]): { outOfOrderShare: number; worstDelayMs: number } {
+  const byClick = [...parents].sort((a, b) => a.clickedAt - b.clickedAt);
+  let inversions = 0;
+  let pairs = 0;
+  let worstDelayMs = 0;
+  let earliestLaterAnswer = Number.POSITIVE_INFINITY;
+  for (let i = byClick.length - 1; i >= 0; i--) {
+    const parent = byClick[i]!;
+    worstDelayMs = Math.max(worstDelayMs, parent.answeredAt - earliestLaterAnswer);
+    earliestLaterAnswer = Math.min(earliestLaterAnswer, parent.answeredAt);
+  }
+  // Counted pair by pair: 2,500 parents are three million pairs, a fraction of a second.
+  for (let i = 0; i < byClick.length; i++)
+    for (let j = i + 1; j < byClick.length; j++) {
+      if (byClick[i]!.clickedAt === byClick[j]!.clickedAt) continue;
+      pairs += 1;
+      if (byClick[i]!.answeredAt > byClick[j]!.answeredAt) inversions += 1;
+    }
+  return { outOfOrderShare: pairs === 0 ? 0 : inversions / pairs, worstDelayMs };
 }
 
 /** A pgbench-like baseline: concurrent single-row updates, one transaction each, for a few seconds. */
@@ -199,6 +260,7 @@ async function main(): Promise<void> {
   if (process.env.RUSH_LOG_SLOW_MS)
     await admin((db) => db.query(`alter database ${dbName} set log_min_duration_statement = ${Number(process.env.RUSH_LOG_SLOW_MS)}`));
   let server: ChildProcess | undefined;
+  let parents: Parent[] = [];
   try {
     // The server applies the migrations at start; the data is seeded after, then the server reloads its tenants.
     server = await startServer(dbName, { port: PORT, nodeArgs: process.env.RUSH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RUSH_PROFILE}`] : [] });
@@ -209,21 +271,30 @@ async function main(): Promise<void> {
     console.log(`seeded ${HOUSEHOLDS} households (${data.parents.length} parents with accounts) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     server = await startServer(dbName, { port: PORT, nodeArgs: process.env.RUSH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RUSH_PROFILE}`] : [] });
 
-    const parents: Parent[] = data.parents.map((p, index) => ({
+    parents = data.parents.map((p, index) => ({
       ...p,
       address: `198.18.${Math.floor(index / 250)}.${(index % 250) + 1}`,
       cookies: new Map(),
       csrf: '',
+      connection: new Client(origin, { pipelining: 1, keepAliveTimeout: 120_000 }),
+      clickedAt: 0,
+      answeredAt: 0,
     }));
     t = performance.now();
+    const overflowsBeforeLogin = listenOverflows();
     await Promise.all(parents.map(logIn));
-    console.log(`${parents.length} parents logged in over HTTP in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const overflowsAfterLogin = listenOverflows();
+    console.log(
+      `${parents.length} parents logged in over HTTP, each on its own connection, in ${((performance.now() - t) / 1000).toFixed(1)} s (listen-queue overflows: ${overflowsAfterLogin === null ? 'nstat missing' : overflowsAfterLogin - overflowsBeforeLogin!})`,
+    );
 
     // Before the opening, nothing can be booked, whatever is posted.
     const early = await book(parents[0]!, data.activityId, data.unitId, []);
+    // The answer is kept behind a redirect (issue #16): its page says what happened.
+    const earlyPage = early.status === 303 ? await call(parents[0]!, 'GET', String(early.headers.location).replace(/^\/rush/, '')) : early;
     const earlyBooked = await admin(async (db) => Number((await db.query('select count(*) from bookings')).rows[0].count), databaseUrl(dbName));
     console.log(
-      `posted before the opening: HTTP ${early.status}, bookings created: ${earlyBooked} (${/pas encore ouvertes/.test(early.body) ? 'refused: not open yet' : 'UNEXPECTED'})`,
+      `posted before the opening: HTTP ${early.status}, bookings created: ${earlyBooked} (${/pas encore ouvertes/.test(earlyPage.body) ? 'refused: not open yet' : 'UNEXPECTED'})`,
     );
 
     const openingDelayMs = 3000;
@@ -235,10 +306,13 @@ async function main(): Promise<void> {
 
     const attempts: Attempt[] = [];
     const cpuBefore = cpuSeconds(server.pid!);
+    const overflowsBefore = listenOverflows();
+    connectionErrors.clear();
     t = performance.now();
     const results = await Promise.all(parents.map((parent) => book(parent, data.activityId, data.unitId, attempts)));
     const rushSeconds = (performance.now() - t) / 1000;
     const cpuAfter = cpuSeconds(server.pid!);
+    const overflowsAfter = listenOverflows();
 
     const checks = await admin(async (db) => {
       const one = async (text: string, values: unknown[] = []) => (await db.query(text, values)).rows[0];
@@ -280,7 +354,8 @@ async function main(): Promise<void> {
       .sort((a, b) => a - b);
     const errors5xx = attempts.filter((attempt) => attempt.status >= 500 && attempt.status !== 503).length;
     const shed = attempts.filter((attempt) => attempt.status === 503).length;
-    const notOk = results.filter((result) => result.status !== 200).length;
+    // A booking answered is sent on to its result page (303).
+    const notOk = results.filter((result) => result.status !== 303).length;
     const booked = checks.byStatus.filter((row) => row.status === 'reserved' || row.status === 'waitlisted').reduce((sum, row) => sum + row.n, 0);
 
     const baseline = await baselineTps(databaseUrl(dbName), 10, 5);
@@ -312,7 +387,18 @@ async function main(): Promise<void> {
     console.log(
       `  first attempts: ${firstAnswered.length} answered, p99 ${percentile(firstAnswered, 99).toFixed(0)} ms; ${firstTurnedAway.length} turned away, p99 ${percentile(firstTurnedAway, 99).toFixed(0)} ms; retries: ${retries.length}, p99 ${percentile(retries, 99).toFixed(0)} ms`,
     );
-    console.log(`503 answers (load shed, retried): ${shed}; other 5xx: ${errors5xx}; final answers not 200: ${notOk}`);
+    console.log(`503 answers (load shed, retried): ${shed}; other 5xx: ${errors5xx}; final answers not 303 (the result page): ${notOk}`);
+    console.log(
+      `connection errors: ${[...connectionErrors.values()].reduce((sum, n) => sum + n, 0)}${connectionErrors.size > 0 ? ` (${[...connectionErrors].map(([code, n]) => `${code} ${n}`).join(', ')})` : ''}; listen-queue overflows during the rush (nstat, whole machine): ${overflowsAfter === null ? 'nstat missing' : overflowsAfter - overflowsBefore!}`,
+    );
+    const waits = parents.map((parent) => parent.answeredAt - parent.clickedAt).sort((a, b) => a - b);
+    console.log(
+      `per parent, first click to final answer: p50 ${percentile(waits, 50).toFixed(0)} ms, p99 ${percentile(waits, 99).toFixed(0)} ms, max ${waits.at(-1)!.toFixed(0)} ms`,
+    );
+    const order = serviceOrder(parents);
+    console.log(
+      `service order against click order: ${(order.outOfOrderShare * 100).toFixed(1)} % of pairs served out of order; worst wait of an earlier click behind a later one: ${order.worstDelayMs.toFixed(0)} ms`,
+    );
     console.log(`by status: ${checks.byStatus.map((row) => `${row.status} ${row.n}`).join(', ')}`);
     console.log(
       `places oversold: ${checks.oversold}; duplicate bookings: ${checks.duplicates}; waiting lists not 1..n: ${checks.badRanks}; lost choices: ${checks.asked - checks.answered}`,
@@ -338,7 +424,7 @@ async function main(): Promise<void> {
   } finally {
     server?.kill('SIGTERM');
     if (server) await new Promise((resolve) => server!.once('exit', resolve));
-    await dispatcher.close();
+    await Promise.all(parents.map((parent) => parent.connection.close()));
     if (!process.env.RUSH_KEEP_DATABASE) await admin((db) => db.query(`drop database if exists ${dbName} with (force)`));
   }
 }

@@ -7,6 +7,11 @@ import { StartupError } from './startup-error.js';
 export interface Config {
   port: number;
   host: string;
+  /**
+   * Connections the kernel keeps waiting to be accepted (listen(2)'s backlog; capped by
+   * net.core.somaxconn). Node's 511 overflows when thousands of parents connect in the same second.
+   */
+  listenBacklog: number;
   /** Folder of the embedded database and of generated secrets; unused for data when `databaseUrl` is set. */
   dataDir: string;
   /** PostgreSQL server; when absent the portal runs on PGlite inside `dataDir`. */
@@ -61,6 +66,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const port = read.integer('PORT', 3000, 1, 65535);
   const host = read.string('HOST', '127.0.0.1');
+  const listenBacklog = read.integer('LISTEN_BACKLOG', 4096, 1, 65535);
   const dataDir = resolve(read.string('DATA_DIR', './data'));
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const databaseWaitSeconds = read.integer('DATABASE_WAIT_SECONDS', 60, 0, 3600);
@@ -92,6 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     port,
     host,
+    listenBacklog,
     dataDir,
     databaseUrl,
     databaseWaitSeconds,

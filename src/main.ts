@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from './clock.js';
 import { loadConfig } from './config.js';
@@ -61,8 +62,24 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: config.host, backlog: config.listenBacklog });
+  warnIfBacklogCapped(config.listenBacklog);
   printWelcome(config.publicUrl, config.demo, createdDemo, db.kind === 'pglite' ? join(config.dataDir, 'pglite') : 'PostgreSQL server');
+}
+
+/**
+ * The kernel silently caps the backlog at net.core.somaxconn: say so, since the connections beyond
+ * it are dropped on registration day and come back only after the client's SYN retry (1 s, 3 s…).
+ */
+function warnIfBacklogCapped(backlog: number): void {
+  let somaxconn: number;
+  try {
+    somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+  } catch {
+    return; // not Linux
+  }
+  if (somaxconn < backlog)
+    console.warn(`listen: LISTEN_BACKLOG is ${backlog} but the kernel keeps ${somaxconn} (sysctl net.core.somaxconn=${backlog} to raise it)`);
 }
 
 function printWelcome(publicUrl: string, demo: boolean, createdDemo: boolean, where: string): void {

@@ -223,7 +223,7 @@ describe('nginx in front of two portal processes', { skip }, () => {
       .replace('include /etc/nginx/snippets/portail-famille-proxy.conf;', `include ${join(deploy, 'nginx-proxy.conf')};`)
       .replace(/^\s*listen \[::\].*$/gm, '')
       .replace('listen 80;', `listen 127.0.0.1:${httpPort};`)
-      .replace('listen 443 ssl http2;', `listen 127.0.0.1:${httpsPort} ssl http2;`)
+      .replace('listen 443 ssl http2 backlog=4096;', `listen 127.0.0.1:${httpsPort} ssl http2 backlog=4096;`)
       .replace('server 127.0.0.1:3001', `server 127.0.0.1:${portalPorts[0]}`)
       .replace('server 127.0.0.1:3002', `server 127.0.0.1:${portalPorts[1]}`);
     assert.match(await checkNginxConfig(folder, site), /syntax is ok[\s\S]*test is successful/);
