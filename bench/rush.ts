@@ -159,8 +159,11 @@ async function book(
     attempts.push({ ms: performance.now() - started, status: response.status, retry });
     parent.answeredAt = performance.now();
     if (response.status !== 503 && response.status !== 0) return response;
-    const wait = Number(response.headers['retry-after'] ?? 1);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0.2, Math.min(wait, 5)) * 1000 * (0.5 + Math.random())));
+    // As the page does: sent again with the ticket that keeps the first click's place, when told.
+    const ticket = /name="ticket" value="([^"]+)"/.exec(response.body)?.[1];
+    if (ticket) form.set('ticket', ticket);
+    const told = Number(/data-retry-in-ms="(\d+)"/.exec(response.body)?.[1] ?? Number(response.headers['retry-after'] ?? 1) * 1000);
+    await new Promise((resolve) => setTimeout(resolve, told * (1 + Math.random() * 0.1)));
   }
 }
 

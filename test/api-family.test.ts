@@ -423,7 +423,7 @@ describe('the families’ API under a rush', () => {
   });
   after(() => scenario.portal.close());
 
-  it('answers a booking beyond capacity with 503 and Retry-After, books nothing, and books when sent again', async () => {
+  it('answers a booking beyond capacity with 503, its place and a ticket, books nothing, and books when sent again with the ticket', async () => {
     const { portal, family, neighbour, wednesdays } = scenario;
     const token = await apiLogin(portal, family);
     const body = { activityId: wednesdays.id, choices: [{ childId: family.childIds[0]!, unitId: wednesdays.meal, day: '2026-12-09' }] };
@@ -438,15 +438,29 @@ describe('the families’ API under a rush', () => {
     const shed = await callApi(portal, { method: 'POST', url: '/ville/api/v1/bookings?lang=en', token, body });
     await release();
     assert.equal(shed.statusCode, 503);
-    assert.equal(shed.headers['retry-after'], '2');
-    assert.deepEqual(shed.json(), { error: { code: 'unavailable', message: 'The service is very busy right now. Try again in 2 seconds.' } });
+    assert.equal(shed.headers['retry-after'], '1');
+    const { error } = shed.json() as { error: { code: string; message: string; line: { ticket: string; place: number; retryAfterSeconds: number } } };
+    assert.equal(error.code, 'unavailable');
+    assert.equal(
+      error.message,
+      'The service is very busy right now and nothing was booked. Your request keeps its place (number 1 in the queue): send it again with its ticket in 1 s.',
+    );
+    assert.equal(error.line.place, 1);
+    assert.equal(error.line.retryAfterSeconds, 1);
+    assert.match(error.line.ticket, /^\d+\.[A-Za-z0-9_-]{43}$/);
     const booked = await portal.inTenant(scenario.tenant, ({ tx }) => tx.selectFrom('bookings').select('household_id').execute());
     assert.deepEqual(
       booked.map((row) => row.household_id),
       [neighbour.householdId],
       'the shed request booked nothing',
     );
-    const again = await callApi(portal, { method: 'POST', url: '/ville/api/v1/bookings', token, body });
+    // Another family's ticket, or one altered, keeps no place: refused as no ticket at all would be.
+    const forged = `${Number(error.line.ticket.split('.')[0]) - 60_000_000}.${error.line.ticket.split('.')[1]}`;
+    const tickets = portal.app.lineTickets;
+    assert.equal(tickets.clickedAt(scenario.tenant.id, family.accountId, error.line.ticket), Number(error.line.ticket.split('.')[0]));
+    assert.equal(tickets.clickedAt(scenario.tenant.id, neighbour.accountId, error.line.ticket), null);
+    assert.equal(tickets.clickedAt(scenario.tenant.id, family.accountId, forged), null);
+    const again = await callApi(portal, { method: 'POST', url: '/ville/api/v1/bookings', token, body: { ...body, ticket: error.line.ticket } });
     assert.equal(again.statusCode, 200);
     assert.equal((again.json() as { results: Result[] }).results[0]!.outcome, 'reserved');
   });

@@ -64,10 +64,13 @@ it('answers a rush beyond the line’s capacity with 503 and Retry-After, books 
   assert.equal((held as { results: { outcome: { kind: string } }[] }).results[0]!.outcome.kind, 'reserved', 'the submission answered meanwhile is booked');
   const shed = responses.filter((response) => response.statusCode === 503);
   assert.equal(shed.length, 3, 'every request is shed while the line is busy');
+  // Each is told its place, one each in the order they were read, and when the page sends it again.
+  assert.deepEqual(shed.map((response) => Number(/vous êtes n° (\d+) dans la file/.exec(response.body)?.[1])).sort(), [1, 2, 3]);
   for (const response of shed) {
-    assert.equal(response.headers['retry-after'], '2');
+    assert.equal(response.headers['retry-after'], '1');
     assert.match(response.body, /rien n’a été réservé/);
-    assert.match(response.body, /data-auto-retry="2"/);
+    assert.match(response.body, /data-retry-in-ms="500"/);
+    assert.match(response.body, /name="ticket" value="\d+\.[A-Za-z0-9_-]{43}"/);
     // The page shared by everyone turned away names nobody: it neither offers to log in nor to log out.
     assert.doesNotMatch(response.body, /Se connecter|Se déconnecter/);
   }
@@ -84,7 +87,7 @@ it('answers a rush beyond the line’s capacity with 503 and Retry-After, books 
     const { browser, family } = browsers[index]!;
     const choices = [...response.body.matchAll(/name="choix" value="([^"]+)"/g)].map((match) => match[1]!);
     assert.deepEqual(choices, [`${family.childIds[0]}|${unitId}|2027-07-19`]);
-    const again = await browser.follow(await browser.post('/ville/reservations', { activite: activityId, choix: choices }));
+    const again = await browser.follow(await browser.post('/ville/reservations', { activite: activityId, choix: choices, ticket: ticketOf(response.body) }));
     assert.equal(again.statusCode, 200);
     assert.match(again.body, /Réservée/);
   }
@@ -135,16 +138,83 @@ it('answers a booking let in but kept waiting too long with the same page to sen
   const waitedTooLong = await browser.post('/ville/reservations', { activite: activityId, choix: [choice] });
   await release();
   assert.equal(waitedTooLong.statusCode, 503);
-  assert.equal(waitedTooLong.headers['retry-after'], '2');
+  assert.equal(waitedTooLong.headers['retry-after'], '1');
   assert.match(waitedTooLong.body, /data-auto-retry="2"/);
   assert.match(waitedTooLong.body, /Se déconnecter/, 'its session was read: the page is the logged-in one');
   assert.deepEqual(
     [...waitedTooLong.body.matchAll(/name="choix" value="([^"]+)"/g)].map((match) => match[1]),
     [choice],
   );
-  const again = await browser.follow(await browser.post('/ville/reservations', { activite: activityId, choix: [choice] }));
+  const again = await browser.follow(
+    await browser.post('/ville/reservations', { activite: activityId, choix: [choice], ticket: ticketOf(waitedTooLong.body) }),
+  );
   assert.equal(again.statusCode, 200);
   assert.match(again.body, /Réservée/);
+});
+
+/** The ticket a 503 page sends back with the choices. */
+function ticketOf(body: string): string {
+  return /name="ticket" value="([^"]+)"/.exec(body)![1]!;
+}
+
+it('serves who clicked first: a family turned away keeps its place, and one that clicked after it waits behind it even when back sooner (issue #18)', async () => {
+  const [holder, first, second] = families;
+  // An outing with one place: whoever is served first has it, the other waits on the list.
+  const outing = await portal.inTenant(tenant, async (base) => {
+    const scope = { ...base, actor: SYSTEM };
+    const id = await addUnit(scope, { activity_id: activityId, name: 'Sortie', code: 'S' });
+    await addCapacityPool(scope, { activity_id: activityId, group_id: null, unit_ids: [id], places: 1 });
+    return id;
+  });
+  const [firstBrowser, secondBrowser] = await Promise.all([atBookingPage(first!), atBookingPage(second!)]);
+  const release = await occupyBookingLine(portal, tenant, {
+    actor: familyActor(holder!),
+    householdId: holder!.householdId,
+    activityId,
+    choices: [{ childId: holder!.childIds[0]!, unitId, day: '2027-07-23' }],
+  });
+  const choiceOf = (family: TestFamily) => `${family.childIds[0]}|${outing}|2027-07-23`;
+  const firstTurnedAway = await firstBrowser.post('/ville/reservations', { activite: activityId, choix: [choiceOf(first!)] });
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const secondTurnedAway = await secondBrowser.post('/ville/reservations', { activite: activityId, choix: [choiceOf(second!)] });
+  await release();
+  assert.equal(firstTurnedAway.statusCode, 503);
+  assert.equal(secondTurnedAway.statusCode, 503);
+  assert.ok(firstTurnedAway.body.includes('vous êtes n° 1 dans la file'));
+  assert.ok(secondTurnedAway.body.includes('vous êtes n° 2 dans la file'));
+
+  // The line is free again, but the family who clicked second comes back first: the place is kept
+  // for the earlier click, and it is told it still waits behind it.
+  const secondTooSoon = await secondBrowser.post('/ville/reservations', {
+    activite: activityId,
+    choix: [choiceOf(second!)],
+    ticket: ticketOf(secondTurnedAway.body),
+  });
+  assert.equal(secondTooSoon.statusCode, 503);
+  assert.ok(secondTooSoon.body.includes('vous êtes n° 2 dans la file'), 'still second');
+  // A ticket is its holder's: the first family's, sent by the second, keeps no place.
+  const borrowed = await secondBrowser.post('/ville/reservations', {
+    activite: activityId,
+    choix: [choiceOf(second!)],
+    ticket: ticketOf(firstTurnedAway.body),
+  });
+  assert.equal(borrowed.statusCode, 503);
+
+  const firstServed = await firstBrowser.follow(
+    await firstBrowser.post('/ville/reservations', { activite: activityId, choix: [choiceOf(first!)], ticket: ticketOf(firstTurnedAway.body) }),
+  );
+  const secondServed = await secondBrowser.follow(
+    await secondBrowser.post('/ville/reservations', { activite: activityId, choix: [choiceOf(second!)], ticket: ticketOf(secondTurnedAway.body) }),
+  );
+  assert.match(firstServed.body, /Réservée/, 'the first click has the place');
+  assert.match(secondServed.body, /liste d’attente/i, 'the second click waits on the list');
+  const outingBookings = await portal.inTenant(tenant, ({ tx }) =>
+    tx.selectFrom('bookings').select(['household_id', 'status']).where('unit_id', '=', outing).orderBy('status').execute(),
+  );
+  assert.deepEqual(outingBookings, [
+    { household_id: first!.householdId, status: 'reserved' },
+    { household_id: second!.householdId, status: 'waitlisted' },
+  ]);
 });
 
 it('turns each away in the language of its own page, though the page around the choices is rendered once', async () => {

@@ -7,7 +7,7 @@ import type { Tenant } from '../modules/tenancy/tenant-directory.js';
 import { tenantPublicBase } from '../modules/tenancy/tenants.js';
 import type { Services } from '../services.js';
 import { bookingContextOf } from './booking-context.js';
-import { BatchGate, type BatchGateOptions, type BatchRunner } from './load-shedding.js';
+import { BatchGate, type BatchGateOptions, type BatchRunner, clickNow } from './load-shedding.js';
 
 /** Seconds after which a booking turned away under a rush is sent again, by the page or the app. */
 export const BOOKING_RETRY_AFTER_SECONDS = 2;
@@ -79,7 +79,30 @@ export async function answerTurnedAway(request: FastifyRequest, reply: FastifyRe
   await request.routeOptions.config.bookingLine!.turnAway(request, reply);
 }
 
-/** Lines up one household's booking form; 'shed' when the line is too long to answer in time. */
-export function submitBooking(gate: BookingGate, tenant: Tenant, submission: BookingSubmission): Promise<BookingAnswer | null | 'shed'> {
-  return gate.submit(tenant.id, { tenant, submission });
+/**
+ * Lines up one household's booking form, in the order of its first click (`clickedAt`, clickNow);
+ * 'shed' when the line is too long to answer in time.
+ */
+export function submitBooking(gate: BookingGate, tenant: Tenant, submission: BookingSubmission, clickedAt?: number): Promise<BookingAnswer | null | 'shed'> {
+  return gate.submit(tenant.id, { tenant, submission }, clickedAt);
+}
+
+/** What a booking request turned away is told: its ticket to send back, its place among those waiting, and when to come back. */
+export interface PlaceInLine {
+  ticket: string;
+  place: number;
+  waitMs: number;
+  /** The wait in whole seconds, for Retry-After and for people. */
+  waitSeconds: number;
+}
+
+/** The place kept for a booking request turned away (its line full, or its turn too late), and its ticket. */
+export function placeInLine(request: FastifyRequest, reply: FastifyReply): PlaceInLine {
+  const tenantId = request.tenant!.id;
+  const at = clickNow();
+  const click = request.bookingClick ?? { at, key: `${request.session!.account.id}|${at}` };
+  const { place, waitMs } = request.server.bookingGate.placeInLine(tenantId, click.key, click.at);
+  const waitSeconds = Math.ceil(waitMs / 1000);
+  reply.header('retry-after', String(waitSeconds));
+  return { ticket: request.server.lineTickets.issue(tenantId, request.session!.account.id, click.at), place, waitMs, waitSeconds };
 }

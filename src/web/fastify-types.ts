@@ -25,6 +25,11 @@ declare module 'fastify' {
      * by its route's `bookingLine.turnAway`.
      */
     turnedAway: boolean;
+    /**
+     * A booking request's place in its line: when it was first clicked (µs, load-shedding.ts clickNow; its ticket's time
+     * when it comes back with one, web/line-tickets.ts), and the key of the place kept for it.
+     */
+    bookingClick: { at: number; key: string } | null;
     /** Runs work in one transaction of the request's tenant, as the request's actor. */
     inScope<T>(work: (scope: Scope) => Promise<T>): Promise<T>;
   }
@@ -45,6 +50,8 @@ declare module 'fastify' {
     outboxSecrets: import('../modules/security/sealed-box.js').SealedBox;
     /** Lines booking submissions up, answers them in batches and sheds the excess with 503 (web/booking-gate.ts). */
     bookingGate: import('./booking-gate.js').BookingGate;
+    /** Signs and reads the booking line's tickets, the places of those turned away (web/line-tickets.ts). */
+    lineTickets: import('./line-tickets.js').LineTickets;
   }
   interface FastifyContextConfig {
     /** false for server-to-server callbacks that cannot carry a form token. */

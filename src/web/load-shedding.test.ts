@@ -92,3 +92,36 @@ it('lets the paced through a few per turn of the event loop, in their order, wit
   await Promise.all([...paced, otherWork]);
   assert.deepEqual(order, ['paced 1', 'paced 2', 'other', 'paced 3', 'paced 4', 'other', 'paced 5', 'other']);
 });
+
+it('answers a turn in the order of the clicks, whatever the order of arrival', async () => {
+  const { turns, runner } = doubling(10);
+  const gate = new BatchGate(runner, { maxBatch: 10, maxAdmitted: 100, maxWaitMs: 10_000 });
+  // 3 clicked first but was turned away, and comes back with its ticket after 1 and 2 arrived.
+  await Promise.all([gate.submit('ville', 1, 2000), gate.submit('ville', 2, 3000), gate.submit('ville', 3, 1000)]);
+  assert.deepEqual(turns, [[3, 1, 2]]);
+});
+
+it('keeps the places of the line for the earlier clicks told to come back', async () => {
+  const gate = new BatchGate(doubling(1).runner, { maxBatch: 10, maxAdmitted: 1, maxWaitMs: 10_000 });
+  const now = Date.now();
+  const held = gate.admit('ville', now - 100)!;
+  // Two clicks turned away, told their places in the order of their clicks.
+  assert.equal(gate.placeInLine('ville', 'b', now - 50).place, 1);
+  assert.equal(gate.placeInLine('ville', 'a', now - 80).place, 1);
+  assert.equal(gate.placeInLine('ville', 'b', now - 50).place, 2, 'b clicked after a');
+  held();
+  // The place is free, but kept for a: b is turned away again, and so is a newcomer; then a comes in, and b after it.
+  assert.equal(gate.admit('ville', now - 50, 'b'), null);
+  assert.equal(gate.admit('ville', Date.now()), null);
+  const a = gate.admit('ville', now - 80, 'a');
+  assert.ok(a);
+  a();
+  const b = gate.admit('ville', now - 50, 'b');
+  assert.ok(b);
+  b();
+  // A newcomer waits behind nobody any more.
+  gate.admit('ville', Date.now())!();
+  // The wait told grows with the place: one a round of the line.
+  for (const [index, key] of ['c', 'd', 'e', 'f', 'g', 'h'].entries()) gate.placeInLine('ville', key, now + index);
+  assert.ok(gate.placeInLine('ville', 'i', now + 10).waitMs > gate.placeInLine('ville', 'd', now + 1).waitMs);
+});

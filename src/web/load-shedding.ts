@@ -7,6 +7,11 @@
  * sender known (web/app.ts) to their answer; the rest, those who would wait too long, and any that
  * did, are told at once to come back (503 with Retry-After), having changed nothing. The page retries by
  * itself.
+ *
+ * First come is first served: a request turned away is given its place (web/line-tickets.ts carries
+ * the time of its first click back), the places of the line are kept for the earlier clicks expected
+ * back, and each turn answers its submissions in the order of their clicks — the last places and the
+ * waiting list's ranks go to who clicked first, not to who happened to come back first.
  */
 export interface BatchGateOptions {
   /** Items answered in one turn at most. */
@@ -22,6 +27,7 @@ export type BatchRunner<In, Out> = (items: In[]) => Promise<Out[]>;
 
 interface Waiting<In, Out> {
   item: In;
+  clickedAt: number;
   resolve(answer: Out | 'shed'): void;
   reject(error: unknown): void;
   timer: NodeJS.Timeout;
@@ -35,6 +41,33 @@ interface Line<In, Out> {
   lastTurnMs: number;
 }
 
+let lastClick = 0;
+
+/**
+ * The time of a click, in microseconds since the epoch, each later than the one before in this
+ * process: hundreds of parents click within the same millisecond, and each must have its own place.
+ */
+export function clickNow(): number {
+  lastClick = Math.max(Math.round((performance.timeOrigin + performance.now()) * 1000), lastClick + 1);
+  return lastClick;
+}
+
+/** A place promised to a request turned away: the time of its first click, and until when it is expected back. */
+interface Promised {
+  clickedAt: number;
+  dueBy: number;
+}
+
+/**
+ * How long after its foreseen time a request turned away keeps its place for the others: one that
+ * does not come back (its page closed) holds the line no longer than this.
+ */
+const PROMISE_GRACE_MS = 5000;
+
+/** The shortest wait told to a request turned away, and the shortest round of the line assumed. */
+const MIN_WAIT_MS = 500;
+const MIN_ROUND_MS = 150;
+
 /**
  * Requests turned away answered per turn of the event loop: one, so that those let in wait at most
  * one such answer (well under a millisecond) between two of their own steps.
@@ -44,6 +77,8 @@ const TURNED_AWAY_PER_LOOP_TURN = 1;
 export class BatchGate<In, Out> {
   private readonly lines = new Map<string, Line<In, Out>>();
   private readonly admitted = new Map<string, number>();
+  /** Per line, the places promised to requests turned away, by their key (holder and click). */
+  private readonly promised = new Map<string, Map<string, Promised>>();
 
   /** Those turned away wait here for their answer, one per turn of the event loop. */
   readonly turnedAway = new LoopPacer(TURNED_AWAY_PER_LOOP_TURN);
@@ -62,15 +97,18 @@ export class BatchGate<In, Out> {
 
   /**
    * Lets one more request of `line` in, before its own work starts: under a rush the excess costs
-   * no more than reading it. Returns what gives the place back once the request is answered (call
-   * it once), or null when `maxAdmitted` are already in.
+   * no more than reading it. A request clicked at `clickedAt` (clickNow; `key` names its promised place, if
+   * it had one) comes in only if there is room left once the places promised to earlier clicks are
+   * kept. Returns what gives the place back once the request is answered (call it once), or null
+   * when the line is full for it.
    */
-  admit(line: string): (() => void) | null {
+  admit(line: string, clickedAt = clickNow(), key?: string): (() => void) | null {
     const count = this.admitted.get(line) ?? 0;
-    if (count >= this.options.maxAdmitted) {
+    if (count + this.promisedBefore(line, clickedAt, key) >= this.options.maxAdmitted) {
       this.totals.lineFull += 1;
       return null;
     }
+    if (key) this.promised.get(line)?.delete(key);
     this.admitted.set(line, count + 1);
     this.totals.admitted += 1;
     return () => {
@@ -80,8 +118,43 @@ export class BatchGate<In, Out> {
     };
   }
 
-  /** Lines up `item` behind the others of `line` (an authority); 'shed' when its turn would come too late. */
-  submit(line: string, item: In): Promise<Out | 'shed'> {
+  /**
+   * The place of a request turned away (`key`: its holder and click), among those expected back,
+   * and how long it should wait before coming back: its place is kept for it until then, and a
+   * little longer.
+   */
+  placeInLine(line: string, key: string, clickedAt: number): { place: number; waitMs: number } {
+    const place = 1 + this.promisedBefore(line, clickedAt, key);
+    const state = this.lines.get(line);
+    // Each round of the line lets `maxAdmitted` in and lasts about a turn; the first rounds of a rush have no turn measured yet.
+    const roundMs = Math.max(MIN_ROUND_MS, (state?.lastTurnMs ?? 0) * 1.5);
+    const waitMs = Math.max(MIN_WAIT_MS, Math.ceil(place / this.options.maxAdmitted) * roundMs);
+    const promised = this.promised.get(line) ?? new Map<string, Promised>();
+    this.promised.set(line, promised);
+    promised.set(key, { clickedAt, dueBy: Date.now() + waitMs + PROMISE_GRACE_MS });
+    return { place, waitMs };
+  }
+
+  /** Places promised in `line` to clicks earlier than `clickedAt` (other than `key`'s own), forgetting those overdue. */
+  private promisedBefore(line: string, clickedAt: number, key: string | undefined): number {
+    const promised = this.promised.get(line);
+    if (!promised) return 0;
+    const now = Date.now();
+    let earlier = 0;
+    for (const [other, place] of promised) {
+      if (place.dueBy < now) promised.delete(other);
+      // Clicks of the same millisecond are ordered by their keys, so that each has a place of its own.
+      else if (place.clickedAt < clickedAt || (place.clickedAt === clickedAt && key !== undefined && other < key)) earlier += 1;
+    }
+    if (promised.size === 0) this.promised.delete(line);
+    return earlier;
+  }
+
+  /**
+   * Lines up `item` of `line` (an authority) behind the submissions clicked before it; 'shed' when
+   * its turn would come too late.
+   */
+  submit(line: string, item: In, clickedAt = clickNow()): Promise<Out | 'shed'> {
     const state = this.lines.get(line) ?? { waiting: [], busy: false, turnStartedAt: 0, lastTurnMs: 0 };
     this.lines.set(line, state);
     if (state.busy && this.foreseenWaitMs(state) > this.options.maxWaitMs) {
@@ -91,6 +164,7 @@ export class BatchGate<In, Out> {
     return new Promise((resolve, reject) => {
       const entry: Waiting<In, Out> = {
         item,
+        clickedAt,
         resolve,
         reject,
         timer: setTimeout(() => {
@@ -101,7 +175,10 @@ export class BatchGate<In, Out> {
           resolve('shed');
         }, this.options.maxWaitMs),
       };
-      state.waiting.push(entry);
+      // In the order of the clicks: a submission that came back with its place goes before later clicks.
+      let index = state.waiting.length;
+      while (index > 0 && state.waiting[index - 1]!.clickedAt > clickedAt) index -= 1;
+      state.waiting.splice(index, 0, entry);
       if (!state.busy) {
         // The first of a rush waits one turn of the event loop for those read with it: they share its turn.
         state.busy = true;

@@ -129,6 +129,12 @@ export function hiddenFieldsHtml(fields: [name: string, value: string][]): strin
   return fields.map(([name, value]) => `<input type="hidden" name="${escapeAttribute(name)}" value="${escapeAttribute(value)}"/>`).join('');
 }
 
+/** A paragraph of text as HTML, with its attributes, written directly for the same reason. */
+export function paragraphHtml(text: string, attributes: Record<string, string> = {}): string {
+  const written = Object.entries(attributes).map(([name, value]) => ` ${escapeAttribute(name)}="${escapeAttribute(value)}"`);
+  return `<p${written.join('')}>${escapeAttribute(text)}</p>`;
+}
+
 const ATTRIBUTE_ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&#39;', '<': '&lt;', '>': '&gt;' };
 
 function escapeAttribute(value: string): string {

@@ -7,6 +7,8 @@ export const api = {
   'api.error.notFound': 'Not found: this item does not exist or is not yours.',
   'api.error.invalid': 'The request has errors: correct the fields listed.',
   'api.error.malformed': 'The request cannot be read: send a valid JSON body.',
+  'api.error.queued':
+    'The service is very busy right now and nothing was booked. Your request keeps its place (number {place} in the queue): send it again with its ticket in {seconds} s.',
   'api.error.unavailable': 'The service is very busy right now. Try again in {seconds} seconds.',
   'api.error.notLottery': 'This period is not allocated by lottery: book its days with POST /api/v1/bookings.',
   'api.field.invalid': 'This value is not valid.',

@@ -77,6 +77,8 @@ export const bookings = {
   'bookings.chooseChild': 'Choose at least one child.',
   'bookings.busyTitle': 'Many families are booking right now',
   'bookings.busyText': 'Your request has not been handled yet and nothing was booked: it is sent again automatically in a few seconds. Keep this page open.',
+  'bookings.busyPlace':
+    'Your place is kept: you are number {place} in the queue. Your request will be sent again automatically in about {seconds} s, before those of the families who came after you.',
   'bookings.busyRetry': 'Send my request again now',
   'bookings.resultTitle': 'Result of your bookings',
   'bookings.resultIntro': 'Here is the answer for each day asked.',

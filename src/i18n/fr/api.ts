@@ -6,6 +6,8 @@ export const api = {
   'api.error.notFound': 'Introuvable : cet élément n’existe pas ou n’est pas le vôtre.',
   'api.error.invalid': 'La demande contient des erreurs : corrigez les champs indiqués.',
   'api.error.malformed': 'La demande est illisible : envoyez un corps JSON valide.',
+  'api.error.queued':
+    'Le service est très sollicité en ce moment et rien n’a été réservé. Votre demande garde sa place (n° {place} dans la file) : renvoyez-la avec son ticket dans {seconds} s.',
   'api.error.unavailable': 'Le service est très sollicité en ce moment. Réessayez dans {seconds} secondes.',
   'api.error.notLottery': 'Cette période n’est pas attribuée par tirage au sort : réservez ses jours avec POST /api/v1/bookings.',
   'api.field.invalid': 'Cette valeur n’est pas valide.',

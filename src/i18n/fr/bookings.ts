@@ -78,6 +78,8 @@ export const bookings = {
   'bookings.busyTitle': 'Beaucoup de familles réservent en ce moment',
   'bookings.busyText':
     'Votre demande n’a pas encore été traitée et rien n’a été réservé : elle est renvoyée automatiquement dans quelques secondes. Gardez cette page ouverte.',
+  'bookings.busyPlace':
+    'Votre place est gardée : vous êtes n° {place} dans la file. Votre demande sera renvoyée automatiquement dans environ {seconds} s, avant celles des familles arrivées après vous.',
   'bookings.busyRetry': 'Renvoyer ma demande maintenant',
   'bookings.resultTitle': 'Résultat de vos réservations',
   'bookings.resultIntro': 'Voici la réponse pour chaque jour demandé.',

@@ -15,6 +15,8 @@ export interface FieldError {
 export interface ApiErrorDetails {
   fields?: FieldError[] | undefined;
   challenge?: Challenge | undefined;
+  /** A booking turned away under a rush: the ticket that keeps its place, its place, and when to come back. */
+  line?: { ticket: string; place: number; retryAfterSeconds: number } | undefined;
 }
 
 export interface ApiErrorBody {
@@ -23,8 +25,8 @@ export interface ApiErrorBody {
 
 /** Answers with the API's one error shape. */
 export function sendApiError(reply: FastifyReply, status: number, code: string, message: string, details: ApiErrorDetails = {}): FastifyReply {
-  const { fields, challenge } = details;
-  const body: ApiErrorBody = { error: { code, message, ...(fields ? { fields } : {}), ...(challenge ? { challenge } : {}) } };
+  const { fields, challenge, line } = details;
+  const body: ApiErrorBody = { error: { code, message, ...(fields ? { fields } : {}), ...(challenge ? { challenge } : {}), ...(line ? { line } : {}) } };
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 

@@ -73,6 +73,13 @@ export const apiErrorSchema = {
             'With altcha_required, and with invalid_credentials when the next attempt needs it: the ALTCHA proof-of-work challenge to solve and send back with the login as `altcha`.',
           additionalProperties: true,
         },
+        line: {
+          type: 'object',
+          description:
+            'With unavailable, for a booking turned away under a rush: send the same request again with `ticket` after `retryAfterSeconds`; it keeps the place of the first attempt (`place`: its rank among the requests turned away, 1 being next), and is served before later ones.',
+          required: ['ticket', 'place', 'retryAfterSeconds'],
+          properties: { ticket: text, place: { type: 'integer' }, retryAfterSeconds: { type: 'integer' } },
+        },
       },
     },
   },
@@ -90,7 +97,7 @@ export function errors(...statuses: number[]): Record<number, { description: str
     413: 'The body is larger than the largest file allowed.',
     409: 'Refused as the booking stands: `code` says why (a cancellation past its deadline, a place offered no longer confirmable…).',
     429: 'Too many requests, or too many failed logins from this address: wait for `Retry-After` seconds.',
-    503: 'Too many bookings at this very moment: nothing was booked; send the same request again after `Retry-After` seconds.',
+    503: 'Too many bookings at this very moment: nothing was booked; send the same request again after `Retry-After` seconds, with the `ticket` of `error.line` (it keeps the first attempt’s place).',
   };
   return Object.fromEntries(statuses.map((status) => [status, { description: descriptions[status] ?? 'Error', ...errorRef }]));
 }
@@ -301,6 +308,11 @@ export const bookingBody = {
   required: ['activityId', 'choices'],
   properties: {
     activityId: id,
+    ticket: {
+      type: 'string',
+      maxLength: 200,
+      description: 'When sending again a booking turned away under a rush: the `ticket` of its 503 answer (`error.line`), which keeps its place in line.',
+    },
     choices: {
       type: 'array',
       minItems: 1,

@@ -8,7 +8,7 @@ import { applyForLottery } from '../../modules/lottery/lottery-applications.js';
 import { actorOfSession } from '../../modules/identity/accounts.js';
 import type { Services } from '../../services.js';
 import { bookingContextOf } from '../booking-context.js';
-import { BOOKING_RETRY_AFTER_SECONDS, submitBooking } from '../booking-gate.js';
+import { placeInLine, submitBooking } from '../booking-gate.js';
 import { householdOf, requireFamilyToken } from './api-context.js';
 import { cancellationMessage } from '../cancellation-message.js';
 import { notFound, rangeError, sendApiError } from './api-errors.js';
@@ -29,10 +29,15 @@ import {
 } from './api-schemas.js';
 import type { Translate } from '../../i18n/catalogue.js';
 
-/** Too many parents at this second: nothing was booked; the app sends the same request again after Retry-After. */
+/**
+ * Too many parents at this second: nothing was booked; the app sends the same request again after
+ * Retry-After, with the ticket that keeps its place.
+ */
 function answerUnavailable(request: FastifyRequest, reply: FastifyReply) {
-  reply.header('retry-after', String(BOOKING_RETRY_AFTER_SECONDS));
-  return sendApiError(reply, 503, 'unavailable', request.t('api.error.unavailable', { seconds: BOOKING_RETRY_AFTER_SECONDS }));
+  const { ticket, place, waitSeconds } = placeInLine(request, reply);
+  return sendApiError(reply, 503, 'unavailable', request.t('api.error.queued', { place, seconds: waitSeconds }), {
+    line: { ticket, place, retryAfterSeconds: waitSeconds },
+  });
 }
 
 /** Booking, cancelling and following bookings: the booking pipeline of the pages, answered in JSON. */
@@ -60,7 +65,12 @@ export function apiBookingRoutes(app: FastifyInstance, services: Services): void
       const { activityId, choices } = request.body;
       // Through the same line as the booking page: under a rush the excess is answered 503 at once,
       // having booked nothing, and the app sends the same request again after Retry-After.
-      const answer = await submitBooking(app.bookingGate, tenant, { actor: actorOfSession(request.session), householdId, activityId, choices });
+      const answer = await submitBooking(
+        app.bookingGate,
+        tenant,
+        { actor: actorOfSession(request.session), householdId, activityId, choices },
+        request.bookingClick?.at,
+      );
       if (answer === 'shed') return answerUnavailable(request, reply);
       // Unknown activity, or a child of another household (an id it cannot know): nothing was booked.
       if (!answer) return notFound(request, reply);

@@ -38,12 +38,16 @@ function printButtons(): void {
   });
 }
 
-/** A form the server asked to send again later (503 under a rush) is sent again by itself. */
+/**
+ * A form the server asked to send again later (503 under a rush) is sent again by itself, when the
+ * server said its turn comes (`data-retry-in-ms`: its place in line keeps it ahead of later clicks).
+ */
 function autoRetry(): void {
   document.querySelectorAll<HTMLFormElement>('form[data-auto-retry]').forEach((form) => {
-    const seconds = Number(form.dataset.autoRetry ?? '2');
-    // A little randomness spreads the parents' retries instead of bringing them back together.
-    window.setTimeout(() => form.submit(), (seconds + Math.random() * seconds) * 1000);
+    const told = form.querySelector<HTMLElement>('[data-retry-in-ms]')?.dataset.retryInMs;
+    const ms = told ? Number(told) : Number(form.dataset.autoRetry ?? '2') * 1000;
+    // A little randomness keeps the parents told the same time from arriving in the same millisecond.
+    window.setTimeout(() => form.submit(), ms * (1 + Math.random() * 0.1));
   });
 }
 

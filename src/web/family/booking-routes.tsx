@@ -29,12 +29,12 @@ import { BookingStatusBadge, closedText, refusalText } from '../components/booki
 import { StatusBadge } from '../components/status-badge.js';
 import { actorOfSession } from '../../modules/identity/accounts.js';
 import { bookingContextOf } from '../booking-context.js';
-import { BOOKING_RETRY_AFTER_SECONDS, submitBooking } from '../booking-gate.js';
+import { BOOKING_RETRY_AFTER_SECONDS, placeInLine, submitBooking } from '../booking-gate.js';
 import { choiceLabels } from '../../modules/bookings/choice-labels.js';
 import { DAY, formList, formOf, formValues, Id, IdChoice, Many, many, Month, Text, UUID } from '../page-input.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
-import { hiddenFieldsHtml } from '../render.js';
+import { hiddenFieldsHtml, paragraphHtml } from '../render.js';
 import { LotteryAnswersPage, LotteryNotice } from './lottery-routes.js';
 import { dayLabel, momentWords, monthName, shiftMonth, untilWords, weekdayName } from './calendar-labels.js';
 import { childChoices } from '../../modules/households/household-overview.js';
@@ -64,6 +64,8 @@ const BookingForm = Type.Object({
   periode: Type.Optional(Id),
   choix: Type.Optional(Many(Type.String({ pattern: `^${UUID}\\|${UUID}\\|${DAY}$` }))),
   retour: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9=&%._*+-]*$', maxLength: 4000 })),
+  // The place kept for a booking turned away under a rush (web/line-tickets.ts); read before the schema.
+  ticket: Type.Optional(Type.String({ maxLength: 200 })),
 });
 
 interface CalendarQuery {
@@ -167,7 +169,12 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsyncTypeb
           if (applied.kind === 'not_found') return reply.callNotFound();
           if (applied.kind === 'done') return reply.page(request.t('lottery.answer.title'), <LotteryAnswersPage {...applied} back={back} />);
         }
-        const outcome = await submitBooking(app.bookingGate, tenant, { actor: actorOfSession(request.session), householdId, activityId, choices });
+        const outcome = await submitBooking(
+          app.bookingGate,
+          tenant,
+          { actor: actorOfSession(request.session), householdId, activityId, choices },
+          request.bookingClick?.at,
+        );
         if (outcome === 'shed') return answerBusy(request, reply);
         if (!outcome) return reply.callNotFound();
         // The answer is read back from its record: a refresh of the result shows it again, sending nothing.
@@ -195,21 +202,24 @@ function choiceOf(box: string): BookingChoice {
 }
 
 /**
- * Too many parents at this second: nothing was booked; the page sends the same choices again by
- * itself. Cheap: a request turned away under a rush is answered before its form's schema, so the
- * form is read as sent and its values written back escaped.
+ * Too many parents at this second: nothing was booked; the page says the family's place in line and
+ * sends the same choices again by itself when its turn comes, with the ticket that keeps the place.
+ * Cheap: a request turned away under a rush is answered before its form's schema, so the form is
+ * read as sent and its values written back escaped.
  */
 function answerBusy(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const form = formOf(request.body);
   const { activite = '', retour = '' } = formValues(form);
-  const fields = hiddenFieldsHtml([
-    ['activite', activite],
-    ['retour', retour],
-    ...formList(form, 'choix').map((choice): [string, string] => ['choix', choice]),
-  ]);
-  return reply
-    .header('retry-after', String(BOOKING_RETRY_AFTER_SECONDS))
-    .framedPage(request.t('bookings.busyTitle'), (slot) => <BusyPage fields={slot} />, fields, 503);
+  const { ticket, place, waitMs, waitSeconds } = placeInLine(request, reply);
+  const html =
+    paragraphHtml(request.t('bookings.busyPlace', { place, seconds: waitSeconds }), { 'data-retry-in-ms': String(waitMs) }) +
+    hiddenFieldsHtml([
+      ['activite', activite],
+      ['retour', retour],
+      ['ticket', ticket],
+      ...formList(form, 'choix').map((choice): [string, string] => ['choix', choice]),
+    ]);
+  return reply.framedPage(request.t('bookings.busyTitle'), (slot) => <BusyPage fields={slot} />, html, 503);
 }
 
 function BookingPage(props: {

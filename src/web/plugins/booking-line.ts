@@ -1,24 +1,32 @@
 import fp from 'fastify-plugin';
 import type { Services } from '../../services.js';
 import { answerTurnedAway, bookingGate } from '../booking-gate.js';
+import { LineTickets } from '../line-tickets.js';
+import { clickNow } from '../load-shedding.js';
 
 /**
  * The booking line of each authority (web/booking-gate.ts, web/load-shedding.ts). A booking request
  * joins it once it is whole and its sender known: body read (within the request time limit),
  * anti-forgery token checked, session or API token found. A slow or anonymous client never holds a
  * place: the line counts only requests the server itself is working on. Beyond the line's size the
- * answer is 503 at once; the page sends the same choices again by itself, with a valid token.
+ * answer is 503 at once, with a ticket that keeps the request's place (web/line-tickets.ts); the
+ * page sends the same choices again by itself, with a valid token and the ticket.
  */
 export const bookingLine = fp<{ services: Services }>(
   async (app, { services }) => {
     const { config } = services;
     app.decorate('bookingGate', bookingGate(services, { maxBatch: config.bookingBatch, maxAdmitted: config.bookingQueue, maxWaitMs: config.bookingMaxWaitMs }));
+    app.decorate('lineTickets', new LineTickets(config.secret));
     app.addHook('preValidation', async (request, reply) => {
       if (!request.routeOptions.config.bookingLine || !request.tenant) return;
       if (await app.refusedAsForged(request, reply)) return reply;
       // Left to the route's guard, which sends the visitor to log in (or the app a 401).
       if (!request.session || request.session.awaitingSecondFactor) return;
-      const release = app.bookingGate.admit(request.tenant.id);
+      const holder = request.session.account.id;
+      const ticket = (request.body as { ticket?: unknown } | undefined)?.ticket;
+      const at = app.lineTickets.clickedAt(request.tenant.id, holder, ticket) ?? clickNow();
+      request.bookingClick = { at, key: `${holder}|${at}` };
+      const release = app.bookingGate.admit(request.tenant.id, at, request.bookingClick.key);
       if (release) {
         reply.raw.once('close', release);
         return;

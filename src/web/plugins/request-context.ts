@@ -29,6 +29,7 @@ export const requestContext = fp<{ services: Services; csrf: CsrfTokens }>(
     app.decorateRequest('t', translator('fr'));
     app.decorateRequest('session', null);
     app.decorateRequest('turnedAway', false);
+    app.decorateRequest('bookingClick', null);
     app.decorateRequest('sessionToken', undefined);
     app.decorateRequest('csrfSecret', '');
     app.decorateRequest('publicBase', '');
