@@ -6,7 +6,9 @@
 //
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:rush
 //
-// Options (environment): RUSH_HOUSEHOLDS (5000), RUSH_PARENTS (500), RUSH_PLACES (300), RUSH_PORT (3900).
+// Options (environment): RUSH_HOUSEHOLDS (5000), RUSH_PARENTS (500), RUSH_PLACES (300), RUSH_PORT (3900),
+// RUSH_PROCESSES (1: that many portal processes on the database, on ports RUSH_PORT, RUSH_PORT+1…, the
+// parents spread over them as a reverse proxy spreads its connections).
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +26,7 @@ const HOUSEHOLDS = Number(process.env.RUSH_HOUSEHOLDS ?? 5000);
 const PARENTS = Number(process.env.RUSH_PARENTS ?? 500);
 const PLACES = Number(process.env.RUSH_PLACES ?? 300);
 const PORT = Number(process.env.RUSH_PORT ?? 3900);
+const PROCESSES = Number(process.env.RUSH_PROCESSES ?? 1);
 const PASSWORD = 'Rentree-Ete-2027';
 // A week without a public holiday (14 July would be refused, as it should).
 const WEEK = ['2027-07-19', '2027-07-20', '2027-07-21', '2027-07-22', '2027-07-23'];
@@ -90,18 +93,18 @@ async function seed(
 interface Parent extends BenchParent {
   email: string;
   children: string[];
-  /** The parent's browser's own connection, kept open as a browser does. */
+  /** The parent's browser's own connection, kept open as a browser does, to one of the processes. */
   connection: Client;
+  origin: string;
   /** When the parent first clicked "book", and when the final answer came (performance.now()). */
   clickedAt: number;
   answeredAt: number;
 }
 
-const origin = `http://127.0.0.1:${PORT}`;
-const base = `${origin}/rush`;
+const originOf = (processIndex: number) => `http://127.0.0.1:${PORT + processIndex}`;
 
 function call(parent: Parent, method: 'GET' | 'POST', path: string, form?: URLSearchParams) {
-  return parentRequest(parent.connection, `${base}${path}`, parent, method, form);
+  return parentRequest(parent.connection, `${parent.origin}/rush${path}`, parent, method, form);
 }
 
 /**
@@ -193,6 +196,13 @@ function serviceOrder(parents: Parent[]): { outOfOrderShare: number; worstDelayM
   return { outOfOrderShare: pairs === 0 ? 0 : inversions / pairs, worstDelayMs };
 }
 
+/** The CPU time of every portal process together (the database's and the generator's counted once). */
+function serversCpu(servers: ChildProcess[]): CpuSeconds | null {
+  const each = servers.map((server) => cpuSeconds(server.pid!));
+  if (each.some((cpu) => cpu === null)) return null;
+  return { ...each[0]!, server: each.reduce((sum, cpu) => sum + cpu!.server, 0) };
+}
+
 /** A pgbench-like baseline: concurrent single-row updates, one transaction each, for a few seconds. */
 async function baselineTps(url: string, clients: number, seconds: number): Promise<number> {
   await admin(
@@ -262,24 +272,28 @@ async function main(): Promise<void> {
   // RUSH_LOG_SLOW_MS=n: the server logs every statement slower than n ms (to find where time goes).
   if (process.env.RUSH_LOG_SLOW_MS)
     await admin((db) => db.query(`alter database ${dbName} set log_min_duration_statement = ${Number(process.env.RUSH_LOG_SLOW_MS)}`));
-  let server: ChildProcess | undefined;
+  let servers: ChildProcess[] = [];
   let parents: Parent[] = [];
   try {
     // The server applies the migrations at start; the data is seeded after, then the server reloads its tenants.
-    server = await startServer(dbName, { port: PORT, nodeArgs: process.env.RUSH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RUSH_PROFILE}`] : [] });
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server!.once('exit', resolve));
+    const nodeArgs = process.env.RUSH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RUSH_PROFILE}`] : [];
+    const migrator = await startServer(dbName, { port: PORT, nodeArgs });
+    migrator.kill('SIGTERM');
+    await new Promise((resolve) => migrator.once('exit', resolve));
     let t = performance.now();
     const data = await seed(databaseUrl(dbName));
     console.log(`seeded ${HOUSEHOLDS} households (${data.parents.length} parents with accounts) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    server = await startServer(dbName, { port: PORT, nodeArgs: process.env.RUSH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RUSH_PROFILE}`] : [] });
+    // Several processes share one SECRET, as a deployment's do: a ticket given by one is honoured by all.
+    const secret = randomBytes(32).toString('hex');
+    servers = await Promise.all(Array.from({ length: PROCESSES }, (_, index) => startServer(dbName, { port: PORT + index, secret, nodeArgs })));
 
     parents = data.parents.map((p, index) => ({
       ...p,
       address: `198.18.${Math.floor(index / 250)}.${(index % 250) + 1}`,
       cookies: new Map(),
       csrf: '',
-      connection: new Client(origin, { pipelining: 1, keepAliveTimeout: 120_000 }),
+      origin: originOf(index % PROCESSES),
+      connection: new Client(originOf(index % PROCESSES), { pipelining: 1, keepAliveTimeout: 120_000 }),
       clickedAt: 0,
       answeredAt: 0,
     }));
@@ -308,13 +322,13 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, openingDelayMs + 50));
 
     const attempts: Attempt[] = [];
-    const cpuBefore = cpuSeconds(server.pid!);
+    const cpuBefore = serversCpu(servers);
     const overflowsBefore = listenOverflows();
     connectionErrors.clear();
     t = performance.now();
     const results = await Promise.all(parents.map((parent) => book(parent, data.activityId, data.unitId, attempts)));
     const rushSeconds = (performance.now() - t) / 1000;
-    const cpuAfter = cpuSeconds(server.pid!);
+    const cpuAfter = serversCpu(servers);
     const overflowsAfter = listenOverflows();
 
     const checks = await admin(async (db) => {
@@ -365,7 +379,9 @@ async function main(): Promise<void> {
     const bookingsPerSecond = booked / rushSeconds;
 
     console.log('\n=== rush: first-come opening ===');
-    console.log(`parents: ${parents.length}, choices asked: ${checks.asked}, rush wall time: ${rushSeconds.toFixed(2)} s`);
+    console.log(
+      `parents: ${parents.length} on ${PROCESSES} portal process${PROCESSES > 1 ? 'es' : ''}, choices asked: ${checks.asked}, rush wall time: ${rushSeconds.toFixed(2)} s`,
+    );
     console.log(`bookings per second: ${bookingsPerSecond.toFixed(0)} (${booked} reserved or waiting)`);
     console.log(
       `booking request latency, every attempt: p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms (${attempts.length} attempts)`,
@@ -425,8 +441,12 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    server?.kill('SIGTERM');
-    if (server) await new Promise((resolve) => server!.once('exit', resolve));
+    await Promise.all(
+      servers.map((server) => {
+        server.kill('SIGTERM');
+        return new Promise((resolve) => server.once('exit', resolve));
+      }),
+    );
     await Promise.all(parents.map((parent) => parent.connection.close()));
     if (!process.env.RUSH_KEEP_DATABASE) await admin((db) => db.query(`drop database if exists ${dbName} with (force)`));
   }
