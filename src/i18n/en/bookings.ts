@@ -76,7 +76,7 @@ export const bookings = {
   'bookings.noActivity': 'No activity is open for booking for your children. First ask for their enrolment.',
   'bookings.chooseChild': 'Choose at least one child.',
   'bookings.busyTitle': 'Many families are booking right now',
-  'bookings.busyText': 'Your request has not been handled yet and nothing was booked: it is sent again automatically in a few seconds. Keep this page open.',
+  'bookings.busyText': 'Your request has not been handled yet and nothing was booked. Keep this page open.',
   'bookings.busyPlace':
     'Your place is kept: you are number {place} in the queue. Your request will be sent again automatically in about {seconds} s, before those of the families who came after you.',
   'bookings.busyRetry': 'Send my request again now',

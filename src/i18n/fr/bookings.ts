@@ -76,8 +76,7 @@ export const bookings = {
   'bookings.noActivity': 'Aucune activité n’est ouverte à la réservation pour vos enfants. Demandez d’abord leur inscription.',
   'bookings.chooseChild': 'Choisissez au moins un enfant.',
   'bookings.busyTitle': 'Beaucoup de familles réservent en ce moment',
-  'bookings.busyText':
-    'Votre demande n’a pas encore été traitée et rien n’a été réservé : elle est renvoyée automatiquement dans quelques secondes. Gardez cette page ouverte.',
+  'bookings.busyText': 'Votre demande n’a pas encore été traitée et rien n’a été réservé. Gardez cette page ouverte.',
   'bookings.busyPlace':
     'Votre place est gardée : vous êtes n° {place} dans la file. Votre demande sera renvoyée automatiquement dans environ {seconds} s, avant celles des familles arrivées après vous.',
   'bookings.busyRetry': 'Renvoyer ma demande maintenant',
