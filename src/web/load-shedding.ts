@@ -66,7 +66,7 @@ const PROMISE_GRACE_MS = 5000;
 
 /** The shortest wait told to a request turned away, and the shortest round of the line assumed. */
 const MIN_WAIT_MS = 500;
-const MIN_ROUND_MS = 150;
+const MIN_ROUND_MS = 300;
 
 /**
  * Requests turned away answered per turn of the event loop: one, so that those let in wait at most
@@ -79,6 +79,8 @@ export class BatchGate<In, Out> {
   private readonly admitted = new Map<string, number>();
   /** Per line, the places promised to requests turned away, by their key (holder and click). */
   private readonly promised = new Map<string, Map<string, Promised>>();
+  /** Per line, how long a request let in takes to be answered (a moving average, ms). */
+  private readonly serviceMs = new Map<string, number>();
 
   /** Those turned away wait here for their answer, one per turn of the event loop. */
   readonly turnedAway = new LoopPacer(TURNED_AWAY_PER_LOOP_TURN);
@@ -111,10 +113,14 @@ export class BatchGate<In, Out> {
     if (key) this.promised.get(line)?.delete(key);
     this.admitted.set(line, count + 1);
     this.totals.admitted += 1;
+    const admittedAt = performance.now();
     return () => {
       const left = this.admitted.get(line)! - 1;
       if (left === 0) this.admitted.delete(line);
       else this.admitted.set(line, left);
+      const took = performance.now() - admittedAt;
+      const known = this.serviceMs.get(line);
+      this.serviceMs.set(line, known === undefined ? took : 0.8 * known + 0.2 * took);
     };
   }
 
@@ -125,14 +131,23 @@ export class BatchGate<In, Out> {
    */
   placeInLine(line: string, key: string, clickedAt: number): { place: number; waitMs: number } {
     const place = 1 + this.promisedBefore(line, clickedAt, key);
-    const state = this.lines.get(line);
-    // Each round of the line lets `maxAdmitted` in and lasts about a turn; the first rounds of a rush have no turn measured yet.
-    const roundMs = Math.max(MIN_ROUND_MS, (state?.lastTurnMs ?? 0) * 1.5);
-    const waitMs = Math.max(MIN_WAIT_MS, Math.ceil(place / this.options.maxAdmitted) * roundMs);
+    const waitMs = Math.max(MIN_WAIT_MS, Math.ceil(place / this.perMs(line)));
     const promised = this.promised.get(line) ?? new Map<string, Promised>();
     this.promised.set(line, promised);
     promised.set(key, { clickedAt, dueBy: Date.now() + waitMs + PROMISE_GRACE_MS });
     return { place, waitMs };
+  }
+
+  /**
+   * How many requests of the line can be answered a millisecond: `maxAdmitted` at once, each taking
+   * as long as those let in lately took from their admission to their answer (Little's law; before
+   * any, about a turn and a half). Measured on the requests served, not on the time passed, so
+   * that a line left idle by late comers does not tell the next ones to come even later. A request
+   * told to come back too soon is only turned away again, keeping its place.
+   */
+  private perMs(line: string): number {
+    const roundMs = this.serviceMs.get(line) ?? (this.lines.get(line)?.lastTurnMs ?? 0) * 1.5;
+    return this.options.maxAdmitted / Math.max(MIN_ROUND_MS, roundMs);
   }
 
   /** Places promised in `line` to clicks earlier than `clickedAt` (other than `key`'s own), forgetting those overdue. */
