@@ -172,7 +172,10 @@ export class BatchGate<In, Out> {
   submit(line: string, item: In, clickedAt = clickNow()): Promise<Out | 'shed'> {
     const state = this.lines.get(line) ?? { waiting: [], busy: false, turnStartedAt: 0, lastTurnMs: 0 };
     this.lines.set(line, state);
-    if (state.busy && this.foreseenWaitMs(state) > this.options.maxWaitMs) {
+    // Turned away at once only behind a full turn at least: one that fits in the next turn is
+    // answered then, however long the running one takes (on a slow machine a turn can last longer
+    // than maxWaitMs, and shedding those let in would serve only who happened to come between turns).
+    if (state.busy && state.waiting.length >= this.options.maxBatch && this.foreseenWaitMs(state) > this.options.maxWaitMs) {
       this.totals.shed += 1;
       return Promise.resolve('shed');
     }
@@ -182,13 +185,16 @@ export class BatchGate<In, Out> {
         clickedAt,
         resolve,
         reject,
-        timer: setTimeout(() => {
-          const index = state.waiting.indexOf(entry);
-          if (index < 0) return;
-          state.waiting.splice(index, 1);
-          this.totals.shed += 1;
-          resolve('shed');
-        }, this.options.maxWaitMs),
+        timer: setTimeout(
+          () => {
+            const index = state.waiting.indexOf(entry);
+            if (index < 0) return;
+            state.waiting.splice(index, 1);
+            this.totals.shed += 1;
+            resolve('shed');
+          },
+          Math.max(this.options.maxWaitMs, 2 * state.lastTurnMs),
+        ),
       };
       // In the order of the clicks: a submission that came back with its place goes before later clicks.
       let index = state.waiting.length;
