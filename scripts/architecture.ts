@@ -47,6 +47,7 @@ export const MODULE_GRAPH: Record<string, readonly string[]> = {
   journal: ['audit'],
   'document-space': ['activities', 'audit', 'bookings', 'calendar', 'documents', 'notifications', 'validation'],
   registers: ['audit', 'bookings', 'calendar', 'ledger'],
+  authority: ['audit', 'calendar', 'tenancy', 'validation'],
 };
 
 /** Shared infrastructure every module may use. */

@@ -9,7 +9,7 @@ import {
   type ProfileValues,
   SCHOOL_ZONES,
   saveAuthorityProfile,
-} from '../../modules/tenancy/authority-profile.js';
+} from '../../modules/authority/authority-profile.js';
 import type { Services } from '../../services.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';

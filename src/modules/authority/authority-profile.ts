@@ -6,7 +6,7 @@ import { MINISTRY_ZONES, normalizeZone } from '../calendar/ministry-calendar-csv
 import { isPublicHolidayRegion } from '../calendar/public-holidays.js';
 import { seedSchoolHolidays } from '../calendar/school-holidays.js';
 import type { Scope } from '../scope.js';
-import type { TenantSettings } from './tenancy.tables.js';
+import type { TenantSettings } from '../tenancy/tenancy.tables.js';
 import { email, type FieldCheck, type FieldError, optional, phone, required } from '../validation/fields.js';
 
 /**
