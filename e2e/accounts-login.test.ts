@@ -114,7 +114,7 @@ journey(
     // Even the right password is refused from here while the wait lasts.
     portal.clock.advance(30_000);
     await tryPassword(family.password);
-    assert.match((await loginAlert(page).innerText()).trim(), /suspendue : réessayez dans 30 seconde\(s\)\.$/);
+    assert.match((await loginAlert(page).innerText()).trim(), /suspendue : réessayez dans 30 secondes\.$/);
 
     // A minute after the 5th failure, the right password opens the family space; the widget solves itself on submit.
     portal.clock.advance(31_000);

@@ -322,7 +322,7 @@ journey('a parent declares an illness with a medical certificate, and staff excu
   await go(page.locator('main form').getByRole('button', { name: 'Déclarer l’absence' }));
   assert.equal(await notice(page), 'L’absence est déclarée : le service va l’examiner.');
   const row = page.locator('main tbody tr').filter({ hasText: 'Hugo' });
-  assert.match(await text(row), /Du 14\/01\/2026 au 14\/01\/2026 Maladie \(certificat médical\) — Voir le certificat En attente/);
+  assert.match(await text(row), /Le 14\/01\/2026 Maladie \(certificat médical\) — Voir le certificat En attente/);
   await screenshot(page, 'family-absences-desktop');
   await checkAccessibility(page, 'absences, desktop');
 
@@ -337,7 +337,7 @@ journey('a parent declares an illness with a medical certificate, and staff excu
   await staffLogIn(staff, baseUrl);
   await followNav(staff, 'Validations');
   const request = staff.locator('main tbody tr').filter({ hasText: 'MARTIN Hugo' }).filter({ hasText: 'Maladie' });
-  assert.match(await text(request), /MARTIN Hugo du 14\/01\/2026 au 14\/01\/2026 .*Maladie \(certificat médical\) Voir le certificat/);
+  assert.match(await text(request), /MARTIN Hugo le 14\/01\/2026 .*Maladie \(certificat médical\) Voir le certificat/);
   const staffDownload = staff.waitForEvent('download');
   await request.getByRole('link', { name: 'Voir le certificat' }).click();
   assert.ok(readFileSync(await (await staffDownload).path()).equals(pdf), 'staff read the certificate the family sent');
@@ -469,7 +469,7 @@ journey(
         page.locator('main tbody tr').filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${type}$`) }) }),
       );
     // Each line's words: type, about, request, made on, state, answer.
-    assert.match(await text(row('Absence', HUGO)), /^Absence Hugo MARTIN Du 14\/01\/2026 au 14\/01\/2026 Maladie \(certificat médical\) .* Excusée le /);
+    assert.match(await text(row('Absence', HUGO)), /^Absence Hugo MARTIN Le 14\/01\/2026 Maladie \(certificat médical\) .* Excusée le /);
     // Two cancellations asked the same day, for the same child and activity: one line.
     assert.match(await text(row('Annulation', LEA)), /^Annulation Léa MARTIN .*mercredis \d{4}-\d{4} — Journée — 17\/12\/2025, 21\/01\/2026 .* Effectuée$/);
     // Days sent at once are one line per child and state, not one per day. Every journey books at the

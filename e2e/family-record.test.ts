@@ -340,7 +340,7 @@ journey('a parent asks to add a child, corrects a birth date in the future, and 
   // Claire: the child in Mes enfants, with her age and what was asked, and in the summary of every page.
   await followNav(parent, 'Mes enfants');
   // The child's article is named by its heading, with her age: born 14/05/2024, 2 years old on 23/11/2026.
-  assert.equal(await parent.locator('main').getByRole('article', { name: 'Jade MARTIN 2 an(s)', exact: true }).count(), 1);
+  assert.equal(await parent.locator('main').getByRole('article', { name: 'Jade MARTIN 2 ans', exact: true }).count(), 1);
   assert.equal(await parent.locator('main article h2').count(), 3);
   assert.equal(await text(fieldValue(section(parent, 'Identité — Jade MARTIN'), 'Date de naissance')), '14/05/2024');
   assert.equal(await text(fieldValue(section(parent, 'Santé — Jade MARTIN'), 'Allergies')), 'Arachide');

@@ -102,7 +102,7 @@ journey('staff read the places, try to give a full day’s place, validate reque
   await marks.nth(1).getByLabel('Absent, justifié').setChecked(true, { force: true });
   await checkAccessibility(staff, 'attendance list, desktop');
   await submitWith(staff.getByRole('button', { name: 'Enregistrer les présences' }));
-  assert.match(await staff.getByRole('alert').innerText(), /2 présence\(s\) enregistrée\(s\)/);
+  assert.match(await staff.getByRole('alert').innerText(), /2 présences enregistrées\./);
   await screenshot(staff, 'staff-attendance-desktop');
   const csv = await staff.getByRole('link', { name: 'Télécharger le tableau (CSV)' }).getAttribute('href');
   assert.match(csv ?? '', /\/gestion\/presences\/export\.csv\?site=[0-9a-f-]{36}&jour=2026-11-25$/);

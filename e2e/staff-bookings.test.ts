@@ -203,8 +203,8 @@ journey('staff mark the day’s attendance, download it and print it', async ({ 
   await go(filter.getByRole('button', { name: 'Afficher' }));
   const lists = await text(staff.locator('main'));
   assert.match(lists, /Accueil de loisirs Les Hirondelles — mercredi 3 décembre 2025/);
-  assert.match(lists, /Accueil de loisirs — mercredis 2025-2026 — Journée — 3-5 ans : 1 enfant\(s\)/);
-  assert.match(lists, /Accueil de loisirs — mercredis 2025-2026 — Journée — 6-11 ans : 2 enfant\(s\)/);
+  assert.match(lists, /Accueil de loisirs — mercredis 2025-2026 — Journée — 3-5 ans : 1 enfant\b/);
+  assert.match(lists, /Accueil de loisirs — mercredis 2025-2026 — Journée — 6-11 ans : 2 enfants/);
 
   const marks: [string, string][] = [
     ['MARTIN Léa', 'Présent'],
@@ -213,7 +213,7 @@ journey('staff mark the day’s attendance, download it and print it', async ({ 
   ];
   for (const [child, mark] of marks) await tick(staff.getByRole('group', { name: `Présence de ${child}` }).getByLabel(mark, { exact: true }));
   await go(staff.getByRole('button', { name: 'Enregistrer les présences' }));
-  assert.equal(await notice(staff), '3 présence(s) enregistrée(s).');
+  assert.equal(await notice(staff), '3 présences enregistrées.');
   const status = async (child: string) =>
     text(
       staff
@@ -291,7 +291,7 @@ journey('staff see a full day with its waiting list, add a place, and it goes to
 
   await go(cell);
   const dayPage = staff.url();
-  assert.match(await text(staff.locator('main')), /1 place\(s\) prise\(s\) sur 1, 0 restante\(s\) Liste d’attente \(1\)/);
+  assert.match(await text(staff.locator('main')), /1 place prise sur 1, aucune restante Liste d’attente \(1\)/);
   assert.match(await text(staff.locator('main tbody tr').filter({ hasText: 'MARTIN Léa' })), /^1 MARTIN Léa MARTIN Claire et Julien/);
   // Full: the place is not given (places are never oversold).
   await go(staff.getByRole('button', { name: 'Donner une place — Léa MARTIN' }));
@@ -314,7 +314,7 @@ journey('staff see a full day with its waiting list, add a place, and it goes to
   assert.match(await text(staff.locator('main')), /10\/12\/2025 Journée, Matin — 6-11 ans 2 2/);
 
   await staff.goto(dayPage);
-  assert.match(await text(staff.locator('main')), /2 place\(s\) prise\(s\) sur 2, 0 restante\(s\) Liste d’attente \(0\) Personne en liste d’attente/);
+  assert.match(await text(staff.locator('main')), /2 places prises sur 2, aucune restante Liste d’attente \(0\) Personne en liste d’attente/);
   assert.match(await text(staff.locator('main tbody tr').filter({ hasText: 'MARTIN Léa' })), /Réservée/);
   await screenshot(staff, 'staff-waiting-list-promoted-desktop');
   await checkAccessibility(staff, 'a day’s lists after a promotion, desktop');

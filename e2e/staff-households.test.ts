@@ -18,7 +18,7 @@ journey('staff find and create households, and decide a family’s request', asy
   await staff.getByLabel(/^Rechercher un foyer/).fill('léa');
   await submitWith(staff.getByRole('button', { name: 'Rechercher' }));
   const hits = staff.locator('main table');
-  assert.match(await hits.locator('caption').innerText(), /1 foyer\(s\) pour « léa »/);
+  assert.match(await hits.locator('caption').innerText(), /1 foyer pour « léa »/);
   await screenshot(staff, 'staff-households-search-desktop');
   await checkAccessibility(staff, 'household search, desktop');
 

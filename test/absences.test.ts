@@ -138,6 +138,16 @@ describe('absences with a certificate, and the private calendar feed', () => {
     assert.match((await browser.get('/ville/absences')).body, /Excusée/);
   });
 
+  it('says a one-day absence is on that day, not from that day to that day', async () => {
+    const browser = await signIn(family.email);
+    const declared = await declare(browser, { enfant: family.childIds[0]!, du: '10/12/2026', au: '10/12/2026', motif: 'family' });
+    assert.equal(declared.statusCode, 302, declared.body);
+    const list = (await browser.get('/ville/absences')).body;
+    assert.match(list, /<td>Le 10\/12\/2026<\/td>/);
+    assert.match(list, /<td>Du 07\/12\/2026 au 08\/12\/2026<\/td>/);
+    assert.doesNotMatch(list, /Du 10\/12\/2026 au 10\/12\/2026/);
+  });
+
   it('publishes the child’s bookings at a private calendar address that can be replaced', async () => {
     const browser = await signIn(family.email);
     await browser.get(`/ville/reservations/planning?enfant=${family.childIds[0]}&mois=2026-12`);

@@ -149,7 +149,7 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
       assert.doesNotMatch(page.body, /jeudi 5 novembre/, 'days the activity never opens are left out');
       const cell = new RegExp(`href="/ville/gestion/places/${activityId}/${DAY}\\?unite=${journee}&amp;groupe=${group}">2 / 2.*?Complet.*?1 en attente`, 's');
       assert.match(page.body, cell);
-      assert.match(page.body, /0 \/ 2.*?2 restante\(s\)/s, 'an empty day shows all its places');
+      assert.match(page.body, /0 \/ 2.*?2 restantes/s, 'an empty day shows all its places');
 
       const day = await reader.get(`/ville/gestion/places/${activityId}/${DAY}?unite=${journee}&groupe=${group}`);
       assert.equal(day.statusCode, 200);
@@ -157,6 +157,17 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
       assert.match(day.body, /Enfants inscrits \(2\)/);
       assert.match(day.body, /FAMILLE2 Enfant2/);
       assert.doesNotMatch(day.body, /name="act"/, 'a reader only reads');
+    });
+
+    it('speaks of one place and of a single day in the singular', async () => {
+      await book(families[0]!);
+      const reader = await signIn('lecture@example.test');
+      const page = await reader.get(`/ville/gestion/places?activite=${activityId}&du=${DAY}&au=${DAY}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, new RegExp(`<caption[^>]*>ALSH mercredis — le ${DAY.split('-').reverse().join('/')}</caption>`));
+      assert.match(page.body, />1 \/ 2<.*?1 restante</s);
+      const day = await reader.get(`/ville/gestion/places/${activityId}/${DAY}?unite=${journee}&groupe=${group}`);
+      assert.match(day.body, /1 place prise sur 2, 1 restante/);
     });
 
     it('promotes a waiting child when a place is free, and says so when the day is full, never overselling', async () => {
@@ -377,7 +388,7 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
       portal.clock.set('2026-11-25T16:00:00Z');
       agent = await signIn('agent@example.test');
       const page = await agent.get(future);
-      assert.match(page.body, /ALSH mercredis — Journée — 6-11 ans : 3 enfant\(s\)/);
+      assert.match(page.body, /ALSH mercredis — Journée — 6-11 ans : 3 enfants/);
       assert.match(page.body, /PAI.*Allergies : arachide/s);
       assert.equal((page.body.match(/type="radio"/g) ?? []).length, 9);
 
@@ -389,7 +400,7 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
         [`mark.${c.bookingId}`]: 'absent_billed',
       });
       assert.equal(saved.statusCode, 200);
-      assert.match(saved.body, /3 présence\(s\) enregistrée\(s\)/);
+      assert.match(saved.body, /3 présences enregistrées\./);
       assert.deepEqual([await statusOf(a.bookingId), await statusOf(b.bookingId), await statusOf(c.bookingId)], ['present', 'absent_excused', 'absent_billed']);
       const events = await portal.inTenant(tenant, ({ tx }) =>
         tx.selectFrom('booking_events').select(['from_status', 'to_status']).where('booking_id', '=', b.bookingId).orderBy('id').execute(),
@@ -400,7 +411,7 @@ describe('staff work on bookings: places, waiting lists, validations, attendance
       );
 
       const corrected = await agent.post('/ville/gestion/presences', { site: siteId, jour: DAY, [`mark.${c.bookingId}`]: 'present' });
-      assert.match(corrected.body, /1 présence\(s\) enregistrée\(s\)/);
+      assert.match(corrected.body, /1 présence enregistrée\./);
       assert.equal(await statusOf(c.bookingId), 'present');
 
       const csv = await agent.get(`/ville/gestion/presences/export.csv?site=${siteId}&jour=${DAY}`);

@@ -278,7 +278,7 @@ describe('the staff calendar', () => {
     const periods = unescapeHtml(/name="periods" value="([^"]*)"/.exec(preview.body)![1]!);
     const confirmed = await staff.post('/ville/gestion/calendrier/import/confirmation', { zone: 'Zone A', periods });
     assert.equal(confirmed.statusCode, 302);
-    assert.match((await staff.follow(confirmed)).body, /Le calendrier du ministère est importé : 7 période\(s\)/);
+    assert.match((await staff.follow(confirmed)).body, /Le calendrier du ministère est importé : 7 périodes de vacances\./);
 
     const afterRows = await rows(tenant, 'school_holidays');
     const imported = afterRows.filter((row) => row.source === 'import');

@@ -204,7 +204,7 @@ describe('Mes demandes lists everything the family asked: bookings, cancellation
     const expected: [string, string, RegExp, RegExp, RegExp][] = [
       // [type, about, request, made on, state and answer]
       ['Inscription', 'Théo', /^Piscine$/, /07\/11\/2026/, /^En attente$/],
-      ['Absence', 'Théo ROUX', /^Du 14\/12\/2026 au 14\/12\/2026 Raison familiale$/, /07\/11\/2026 09:00/, /^En attente$/],
+      ['Absence', 'Théo ROUX', /^Le 14\/12\/2026 Raison familiale$/, /07\/11\/2026 09:00/, /^En attente$/],
       [
         'Absence',
         'Théo ROUX',

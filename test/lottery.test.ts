@@ -488,7 +488,7 @@ describe('lottery booking periods', () => {
     const settings = await desk.get(base);
     assert.equal(settings.statusCode, 200);
     assert.match(settings.body, /Tirage au sort — Été — pages/);
-    assert.match(settings.body, /26 jour\(s\) demandé\(s\) par 8 foyer\(s\) pour 13 enfant\(s\)/);
+    assert.match(settings.body, /Jours demandés : 26 ; foyers : 8 ; enfants : 13\./);
     const invalid = await desk.post(`${base}/reglages`, {
       criterion1: 'siblings',
       criterion2: 'siblings',
@@ -554,8 +554,8 @@ describe('lottery booking periods', () => {
     const planning = await browser.get(`/ville/reservations/planning?enfant=${family.childIds[0]}&mois=2027-08`);
     assert.match(planning.body, /Réservée|Liste d’attente/);
     const requests = await browser.get('/ville/mes-demandes?type=lottery');
-    assert.match(requests.body, /Centre de loisirs été — Été — pages : 2 jour\(s\) demandé\(s\)/);
-    assert.match(requests.body, /place\(s\), \d+ en liste d’attente/);
+    assert.match(requests.body, /Centre de loisirs été — Été — pages : 2 jours demandés/);
+    assert.match(requests.body, /Places obtenues : \d+ ; en liste d’attente : \d+ ; refusées : \d+/);
 
     const reader = await createStaff(portal, tenant, { email: 'lecteur@example.test', role: 'reader' });
     const readerDesk = new TestBrowser(portal.app);

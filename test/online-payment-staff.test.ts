@@ -84,7 +84,7 @@ describe('online payment in the back office', () => {
     assert.equal(verdict, 'paid');
 
     const list = await reader.get('/ville/gestion/facturation/paiements-en-ligne?etat=paid');
-    assert.match(list.body, /1 tentative\(s\)/);
+    assert.match(list.body, /1 tentative</);
     assert.match(list.body, /MARTIN Claire/);
     assert.match(list.body, /RSR-2026-00001/);
     assert.match((await reader.get('/ville/gestion/facturation/paiements-en-ligne?etat=refused')).body, /Aucune tentative/);

@@ -28,7 +28,7 @@ describe('billing in the back office', () => {
     await manager.get('/ville/gestion/facturation/campagnes');
     const preview = await manager.post('/ville/gestion/facturation/campagnes/apercu', { regie: s.regieId, du: '01/11/2026', au: '30/11/2026' });
     assert.equal(preview.statusCode, 200);
-    assert.match(preview.body, /Restauration scolaire, du 01\/11\/2026 au 30\/11\/2026 : 2 facture\(s\)/);
+    assert.match(preview.body, /Restauration scolaire, du 01\/11\/2026 au 30\/11\/2026 : 2 factures,/);
     assert.match(preview.body, /Familles sans quotient familial valide \(1\)/);
     assert.match(preview.body, /DURAND Paul/);
     assert.equal((await s.portal.inTenant(s.tenant, ({ tx }) => tx.selectFrom('invoices').select('id').execute())).length, 0);
@@ -41,7 +41,7 @@ describe('billing in the back office', () => {
     const generated = await manager.post('/ville/gestion/facturation/campagnes', { regie: s.regieId, du: '2026-11-01', au: '2026-11-30' });
     assert.equal(generated.statusCode, 302);
     const run = await manager.follow(generated);
-    assert.match(run.body, /2 facture\(s\) émise\(s\)/);
+    assert.match(run.body, /2 factures émises,/);
     assert.match(run.body, /RS-2026-00001/);
   });
 

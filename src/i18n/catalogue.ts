@@ -142,6 +142,18 @@ export function countKey(base: CountBase, count: number): MessageKey {
  */
 type CountBase = MessageKey extends infer Key ? (Key extends `${infer Base}.many` ? Base : never) : never;
 
+/**
+ * The key for a period of days: `<base>.day` when it is a single day ("le 07/12/2026", "Le 07/12/2026"),
+ * `<base>.range` otherwise ("du 07/12/2026 au 11/12/2026"). Both take `{from}` and `{to}`; the single
+ * day's message says `{from}`. `from` and `to` are compared as given: dates 'YYYY-MM-DD' or their words.
+ */
+export function periodKey(base: PeriodBase, from: string, to: string): MessageKey {
+  return `${base}.${from === to ? 'day' : 'range'}` as MessageKey;
+}
+
+/** The bases that have a single-day and a range form, worked out once over the catalogue (see `CountBase`). */
+type PeriodBase = MessageKey extends infer Key ? (Key extends `${infer Base}.range` ? Base : never) : never;
+
 export function translator(lang: Lang): Translate {
   const catalogue = catalogues[lang];
   return (key, params) => interpolate(catalogue[key], params);

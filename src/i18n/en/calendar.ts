@@ -64,7 +64,8 @@ export const calendar = {
   'calendar.notice.closureAdded': 'The closure was added.',
   'calendar.notice.closureSaved': 'The closure was changed.',
   'calendar.notice.closureDeleted': 'The closure was deleted.',
-  'calendar.notice.imported': 'The ministry’s calendar was imported: {count} holiday period(s).',
+  'calendar.notice.imported.one': 'The ministry’s calendar was imported: {count} holiday period.',
+  'calendar.notice.imported.many': 'The ministry’s calendar was imported: {count} holiday periods.',
 
   'calendar.import.link': 'Import the ministry’s calendar',
   'calendar.import.title': 'Import the ministry’s school calendar',

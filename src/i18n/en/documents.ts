@@ -57,7 +57,8 @@ export const documents: Record<keyof typeof fr, string> = {
   'staffDocuments.publishedNotice': 'The document is published.',
   'staffDocuments.deletedNotice': 'The document is withdrawn.',
   'staffDocuments.list': 'Published documents',
-  'staffDocuments.window': 'From {from} to {to}',
+  'staffDocuments.window.range': 'From {from} to {to}',
+  'staffDocuments.window.day': 'On {from}',
   'staffDocuments.windowOpen': 'From {from}, without end',
   'staffDocuments.none': 'No document published.',
 

@@ -120,7 +120,8 @@ export const households = {
   'record.partner': 'Partner',
   'record.quality': 'Relationship',
   'record.alsoInOtherHousehold': 'Also belongs to another household',
-  'record.age': '{years} year(s) old',
+  'record.age.one': '{years} year old',
+  'record.age.many': '{years} years old',
   'record.legendDirect': 'Fields marked “changes at once” are saved immediately; the others are sent to the service, which accepts or refuses the request.',
 
   'account.title': 'My account',

@@ -32,8 +32,10 @@ export const identity = {
   'login.altchaLabel': 'Anti-robot check',
   'login.loggedOut': 'You are logged out. See you soon!',
   'login.passwordChanged': 'Your password is saved. Log in with your new password.',
-  'wait.seconds': '{count} second(s)',
-  'wait.minutes': '{count} minute(s)',
+  'wait.seconds.one': '{count} second',
+  'wait.seconds.many': '{count} seconds',
+  'wait.minutes.one': '{count} minute',
+  'wait.minutes.many': '{count} minutes',
 
   'password.rulesTitle': 'Your password must contain:',
   'password.rule.length': 'at least 8 characters',

@@ -63,7 +63,8 @@ export const calendar = {
   'calendar.notice.closureAdded': 'La fermeture est ajoutée.',
   'calendar.notice.closureSaved': 'La fermeture est modifiée.',
   'calendar.notice.closureDeleted': 'La fermeture est supprimée.',
-  'calendar.notice.imported': 'Le calendrier du ministère est importé : {count} période(s) de vacances.',
+  'calendar.notice.imported.one': 'Le calendrier du ministère est importé : {count} période de vacances.',
+  'calendar.notice.imported.many': 'Le calendrier du ministère est importé : {count} périodes de vacances.',
 
   'calendar.import.link': 'Importer le calendrier du ministère',
   'calendar.import.title': 'Importer le calendrier scolaire du ministère',

@@ -55,7 +55,8 @@ export const documents = {
   'staffDocuments.publishedNotice': 'Le document est publié.',
   'staffDocuments.deletedNotice': 'Le document est retiré.',
   'staffDocuments.list': 'Documents publiés',
-  'staffDocuments.window': 'Du {from} au {to}',
+  'staffDocuments.window.range': 'Du {from} au {to}',
+  'staffDocuments.window.day': 'Le {from}',
   'staffDocuments.windowOpen': 'Depuis le {from}, sans date de fin',
   'staffDocuments.none': 'Aucun document publié.',
 

@@ -119,7 +119,8 @@ export const households = {
   'record.partner': 'Conjoint(e)',
   'record.quality': 'Qualité',
   'record.alsoInOtherHousehold': 'Rattaché(e) aussi à un autre foyer',
-  'record.age': '{years} an(s)',
+  'record.age.one': '{years} an',
+  'record.age.many': '{years} ans',
   'record.legendDirect':
     'Les champs marqués « modifiable directement » sont enregistrés tout de suite ; les autres sont envoyés au service, qui accepte ou refuse la demande.',
 

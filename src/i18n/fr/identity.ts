@@ -31,8 +31,10 @@ export const identity = {
   'login.altchaLabel': 'Vérification anti-robot',
   'login.loggedOut': 'Vous êtes déconnecté. À bientôt !',
   'login.passwordChanged': 'Votre mot de passe a été enregistré. Connectez-vous avec votre nouveau mot de passe.',
-  'wait.seconds': '{count} seconde(s)',
-  'wait.minutes': '{count} minute(s)',
+  'wait.seconds.one': '{count} seconde',
+  'wait.seconds.many': '{count} secondes',
+  'wait.minutes.one': '{count} minute',
+  'wait.minutes.many': '{count} minutes',
 
   'password.rulesTitle': 'Votre mot de passe doit contenir :',
   'password.rule.length': '8 caractères minimum',

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { type Lang, translator } from '../../i18n/catalogue.js';
+import { periodKey, type Lang, translator } from '../../i18n/catalogue.js';
 import { may } from '../access.js';
 import { tenantToday } from '../calendar/local-date.js';
 import { findPayment, type PaymentRow } from '../ledger/payments.js';
@@ -276,7 +276,10 @@ export async function attendanceCertificatePdf(
         { title: t('pdf.attendance.activity'), width: 0.6 },
         { title: t('pdf.period'), width: 0.4 },
       ],
-      certificate.enrollments.map((row) => [row.activityName, t('pdf.periodValue', { from: pdf.date(row.startsOn), to: pdf.date(row.endsOn) })]),
+      certificate.enrollments.map((row) => [
+        row.activityName,
+        t(periodKey('pdf.periodValue', row.startsOn, row.endsOn), { from: pdf.date(row.startsOn), to: pdf.date(row.endsOn) }),
+      ]),
     );
   }
   pdf.table(

@@ -1,3 +1,4 @@
+import { periodKey } from '../../i18n/catalogue.js';
 import { sql } from 'kysely';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/database.js';
@@ -78,7 +79,12 @@ export async function renderInvoicePdf(invoice: InvoiceDetail, issuer: Issuer, p
     [t('pdf.issuedOn'), pdf.date(invoice.issuedOn)],
     ...(credit ? [] : [[t('pdf.dueOn'), pdf.date(invoice.dueOn)] as [string, string]]),
     ...(invoice.periodFrom && invoice.periodTo
-      ? [[t('pdf.period'), t('pdf.periodValue', { from: pdf.date(invoice.periodFrom), to: pdf.date(invoice.periodTo) })] as [string, string]]
+      ? [
+          [
+            t('pdf.period'),
+            t(periodKey('pdf.periodValue', invoice.periodFrom, invoice.periodTo), { from: pdf.date(invoice.periodFrom), to: pdf.date(invoice.periodTo) }),
+          ] as [string, string],
+        ]
       : []),
     [t('pdf.payer'), [invoice.payerName, invoice.payerAddress].filter(Boolean).join('\n')],
     [t('pdf.household'), invoice.householdName],

@@ -1,3 +1,4 @@
+import { periodKey } from '../../i18n/catalogue.js';
 import { formatCalendarDate } from '../calendar/calendar-dates.js';
 import { sql } from 'kysely';
 import type { MessageKey } from '../../i18n/catalogue.js';
@@ -262,11 +263,12 @@ export async function decideAbsenceRequest(scope: Scope, absenceId: string, verd
     to: formatCalendarDate(absence.last_day),
     reason: verdict.accept ? '' : verdict.reason.trim(),
   };
+  const period = (base: Parameters<typeof periodKey>[0]) => periodKey(base, absence.first_day, absence.last_day);
   news.add(
     absence.household_id,
     verdict.accept
-      ? decisionNews('mail.absence.excused.subject', 'mail.absence.excused.body', 'mail.decisions.line.absence.excused', params)
-      : decisionNews('mail.absence.refused.subject', 'mail.absence.refused.body', 'mail.decisions.line.absence.refused', params),
+      ? decisionNews('mail.absence.excused.subject', period('mail.absence.excused.body'), period('mail.decisions.line.absence.excused'), params)
+      : decisionNews('mail.absence.refused.subject', period('mail.absence.refused.body'), period('mail.decisions.line.absence.refused'), params),
   );
   return 'done';
 }

@@ -1,5 +1,5 @@
 import { formatCalendarDate } from '../calendar/calendar-dates.js';
-import type { MessageKey } from '../../i18n/catalogue.js';
+import { countKey, type MessageKey } from '../../i18n/catalogue.js';
 import type { BookingPeriod } from '../activities/activity-definitions.js';
 import type { RefusalReason } from '../bookings/booking-requests.js';
 import { composeEmail, mailIn, type MailSender } from '../notifications/compose-email.js';
@@ -56,7 +56,7 @@ export async function tellDrawResults(scope: Scope, period: BookingPeriod, sende
       const reason = row.result === 'refused' && row.result_reason ? ` (${mail.t(`booking.reason.${row.result_reason}`)})` : '';
       return `- ${mail.t(key, params)}${reason}`;
     });
-    if (own.length > MAX_LINES) lines.push(mail.t('lottery.mail.more', { count: own.length - MAX_LINES }));
+    if (own.length > MAX_LINES) lines.push(mail.t(countKey('lottery.mail.more', own.length - MAX_LINES), { count: own.length - MAX_LINES }));
     await queueEmail(
       scope,
       composeEmail(mail, { address: account.email, name: account.display_name }, 'lottery.mail.subject', 'lottery.mail.body', {

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { href, usePage, type Viewer } from '../page-context.js';
-import type { MessageKey } from '../../i18n/catalogue.js';
+import { countKey, type MessageKey } from '../../i18n/catalogue.js';
 import { roleAtLeast } from '../../modules/actor.js';
 import type { StaffRole } from '../../modules/identity/identity.tables.js';
 import { ContactBlock } from './contact-block.js';
@@ -325,7 +325,9 @@ function MainNav(props: { items: NavEntry[] }) {
   const link = (item: NavLink) => (
     <a class="fr-nav__link" href={href(page, item.path)} aria-current={item === current ? (path === item.path ? 'page' : 'true') : undefined}>
       {t(item.label)}
-      {item.unreadBadge && unread > 0 && <span class="fr-badge fr-badge--sm fr-badge--new fr-ml-1w">{t('messages.unreadCount', { count: unread })}</span>}
+      {item.unreadBadge && unread > 0 && (
+        <span class="fr-badge fr-badge--sm fr-badge--new fr-ml-1w">{t(countKey('messages.unreadCount', unread), { count: unread })}</span>
+      )}
       {item.waitingBadge && waiting > 0 && waitingBadge}
     </a>
   );

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { MessageKey, Translate } from '../../i18n/catalogue.js';
+import { periodKey, countKey, type MessageKey, type Translate } from '../../i18n/catalogue.js';
 import { householdAbsences } from '../../modules/bookings/absences.js';
 import { householdEnrollments } from '../../modules/bookings/enrollments.js';
 import { householdRequestHistory, type CancellationState, type DayAsked, type UnitDays } from '../../modules/bookings/request-history.js';
@@ -147,7 +147,7 @@ export async function householdRequestLines(
         kind: 'absence',
         about: personFullName(row),
         change: [
-          t('absences.period', { from: formatCalendarDate(row.first_day), to: formatCalendarDate(row.last_day) }),
+          t(periodKey('absences.period', row.first_day, row.last_day), { from: formatCalendarDate(row.first_day), to: formatCalendarDate(row.last_day) }),
           t(`absences.reason.${row.reason}`),
           ...(row.comment ? [row.comment] : []),
         ],
@@ -164,7 +164,7 @@ export async function householdRequestLines(
         id: `${row.period_id}-${row.child_id}`,
         kind: 'lottery',
         about: personFullName(row),
-        change: [t('lottery.request.line', { activity: row.activity_name, period: row.period_name, count: row.applications })],
+        change: [t(countKey('lottery.request.line', row.applications), { activity: row.activity_name, period: row.period_name, count: row.applications })],
         createdAt: row.created_at,
         status: row.drawn_at ? <StatusBadge tone="success" label="lottery.staff.state.drawn" /> : <StatusBadge tone="new" label="lottery.pending" />,
         reason: row.drawn_at ? t('lottery.request.results', { places: row.places, waiting: row.waiting, refused: row.refused }) : null,
@@ -275,9 +275,9 @@ function DaysAskedItem(props: { item: DaysItem }) {
   if (days.length <= DAYS_SHOWN) return <li>{`${label} — ${days.map(dayText).join(', ')}`}</li>;
   return (
     <li>
-      {`${label} — ${t('requests.days', { count: days.length, from: formatCalendarDate(days[0]!.day), to: formatCalendarDate(days[days.length - 1]!.day) })}`}
+      {`${label} — ${t(countKey('requests.days', days.length), { count: days.length, from: formatCalendarDate(days[0]!.day), to: formatCalendarDate(days[days.length - 1]!.day) })}`}
       <details class="pf-days-asked">
-        <summary class="fr-text--sm">{t('requests.showDays', { count: days.length })}</summary>
+        <summary class="fr-text--sm">{t(countKey('requests.showDays', days.length), { count: days.length })}</summary>
         <p class="fr-text--sm fr-mb-0">{days.map(dayText).join(', ')}</p>
       </details>
     </li>

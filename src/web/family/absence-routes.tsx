@@ -1,3 +1,4 @@
+import { periodKey } from '../../i18n/catalogue.js';
 import { Table } from '../components/dsfr/table.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -262,7 +263,12 @@ function AbsencesPage(props: {
             {props.data.absences.map((absence) => (
               <tr key={absence.id}>
                 <td>{absence.first_name}</td>
-                <td>{t('absences.period', { from: formatCalendarDate(absence.first_day), to: formatCalendarDate(absence.last_day) })}</td>
+                <td>
+                  {t(periodKey('absences.period', absence.first_day, absence.last_day), {
+                    from: formatCalendarDate(absence.first_day),
+                    to: formatCalendarDate(absence.last_day),
+                  })}
+                </td>
                 <td>
                   {t(`absences.reason.${absence.reason}`)}
                   {absence.document_id && (

@@ -1,3 +1,4 @@
+import { periodKey } from '../../i18n/catalogue.js';
 import { Table } from '../components/dsfr/table.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -378,10 +379,10 @@ function periodLabel(period: BookingPeriod): string {
   const dates = { name: period.name, from: formatCalendarDate(period.first_day), to: formatCalendarDate(period.last_day) };
   const label =
     page.now < period.opens_at
-      ? t('bookings.periodUpcoming', { ...dates, opens: momentWords(t, lang, period.opens_at, timeZone) })
+      ? t(periodKey('bookings.periodUpcoming', period.first_day, period.last_day), { ...dates, opens: momentWords(t, lang, period.opens_at, timeZone) })
       : page.now < period.closes_at
-        ? t('bookings.periodOpen', { ...dates, until: untilWords(t, lang, period.closes_at, timeZone) })
-        : t('bookings.periodClosed', dates);
+        ? t(periodKey('bookings.periodOpen', period.first_day, period.last_day), { ...dates, until: untilWords(t, lang, period.closes_at, timeZone) })
+        : t(periodKey('bookings.periodClosed', period.first_day, period.last_day), dates);
   return period.allocation === 'lottery' ? `${label} (${t('bookings.periodLottery')})` : label;
 }
 
@@ -400,7 +401,7 @@ function PeriodNotice(props: ReturnType<typeof periodsToChoose>) {
     <Alert kind="info" title={t('bookings.noOpenPeriod')}>
       <p>
         {next
-          ? t('bookings.nextPeriod', {
+          ? t(periodKey('bookings.nextPeriod', next.first_day, next.last_day), {
               name: next.name,
               from: formatCalendarDate(next.first_day),
               to: formatCalendarDate(next.last_day),

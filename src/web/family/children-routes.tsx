@@ -1,3 +1,4 @@
+import { ageText } from '../age-text.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
 import type { MessageKey } from '../../i18n/catalogue.js';
@@ -136,7 +137,7 @@ function ChildrenPage(props: {
             {child.person.birth_date && (
               <>
                 {' '}
-                <span class="fr-text--md fr-ml-2w">{t('record.age', { years: ageOn(child.person.birth_date, props.today) })}</span>
+                <span class="fr-text--md fr-ml-2w">{ageText(t, ageOn(child.person.birth_date, props.today))}</span>
               </>
             )}
           </h2>

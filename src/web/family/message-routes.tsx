@@ -1,4 +1,4 @@
-import type { MessageKey } from '../../i18n/catalogue.js';
+import { countKey, type MessageKey } from '../../i18n/catalogue.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -234,7 +234,11 @@ function FolderPage(props: { folder: FamilyFolder; threads: ThreadSummary[]; not
                 <td>{thread.childName ?? '—'}</td>
                 <td>{fmt.dateTime(thread.lastMessageAt)}</td>
                 <td>
-                  {thread.unread > 0 ? <span class="fr-badge fr-badge--sm fr-badge--new">{t('messages.unreadCount', { count: thread.unread })}</span> : '—'}
+                  {thread.unread > 0 ? (
+                    <span class="fr-badge fr-badge--sm fr-badge--new">{t(countKey('messages.unreadCount', thread.unread), { count: thread.unread })}</span>
+                  ) : (
+                    '—'
+                  )}
                 </td>
               </tr>
             ))}

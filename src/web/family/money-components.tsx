@@ -1,3 +1,4 @@
+import { periodKey } from '../../i18n/catalogue.js';
 import type { MessageKey, Translate } from '../../i18n/catalogue.js';
 import type { InvoiceSummary } from '../../modules/billing/invoices.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
@@ -8,7 +9,10 @@ import { href, usePage } from '../page-context.js';
 /** "du 01/10/2026 au 31/10/2026", or a dash for a document without a period. */
 export function periodOf(t: Translate, invoice: Pick<InvoiceSummary, 'periodFrom' | 'periodTo'>): string {
   return invoice.periodFrom && invoice.periodTo
-    ? t('pdf.periodValue', { from: formatCalendarDate(invoice.periodFrom), to: formatCalendarDate(invoice.periodTo) })
+    ? t(periodKey('pdf.periodValue', invoice.periodFrom, invoice.periodTo), {
+        from: formatCalendarDate(invoice.periodFrom),
+        to: formatCalendarDate(invoice.periodTo),
+      })
     : '—';
 }
 

@@ -1,3 +1,4 @@
+import { periodKey } from '../../i18n/catalogue.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Translate } from '../../i18n/catalogue.js';
@@ -165,7 +166,7 @@ function detailOf(t: Translate, operation: StatementOperation): string {
   if (!operation.detail) return '';
   if (operation.invoiceId) {
     const [from, to] = operation.detail.split('|');
-    return from && to ? t('pdf.periodValue', { from: formatCalendarDate(from), to: formatCalendarDate(to) }) : '';
+    return from && to ? t(periodKey('pdf.periodValue', from, to), { from: formatCalendarDate(from), to: formatCalendarDate(to) }) : '';
   }
   return methodLabel(t, operation.detail);
 }

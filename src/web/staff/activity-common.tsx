@@ -2,7 +2,7 @@ import { Table } from '../components/dsfr/table.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
-import type { MessageKey, Translate } from '../../i18n/catalogue.js';
+import { countKey, type MessageKey, type Translate } from '../../i18n/catalogue.js';
 import { getActivitySetup } from '../../modules/activities/activity-admin.js';
 import type { ActivityDefinition } from '../../modules/activities/activity-definitions.js';
 import type { DeadlinePreviewDay, PreviewCalendar } from '../../modules/activities/deadline-preview.js';
@@ -76,7 +76,7 @@ export function setupMessages<F extends string>(t: Translate, errors: SetupError
 }
 
 export function belowTakenMessage(t: Translate, days: DayBelowTaken[]): string {
-  const list = days.map((day) => t('setup.places.takenOn', { date: formatCalendarDate(day.day), taken: day.taken })).join(', ');
+  const list = days.map((day) => t(countKey('setup.places.takenOn', day.taken), { date: formatCalendarDate(day.day), taken: day.taken })).join(', ');
   return t('setup.error.belowTaken', { count: days.length, days: list });
 }
 
@@ -383,11 +383,17 @@ export type Notice = { kind: 'success' | 'error'; text: string };
 
 const IN_USE: readonly InUse['what'][] = ['bookings', 'enrollments', 'places', 'periodBookings', 'applications'];
 
+/** Why a deletion is refused, with the count in its grammatical number. */
+export function inUseText(t: Translate, what: InUse['what'], count: number): string {
+  if (what === 'periodBookings' || what === 'applications') return t(`setup.inUse.${what}`, { count });
+  return t(countKey(`setup.inUse.${what}`, count), { count });
+}
+
 /** The notices that come back in the address after a change (`?fait=…`, see `deleteNotice`). */
 export function noticeOf(t: Translate, done = ''): Notice | null {
   const refused = /^refus-([a-zA-Z]+)-(\d{1,7})$/.exec(done);
   const what = IN_USE.find((candidate) => candidate === refused?.[1]);
-  if (refused && what) return { kind: 'error', text: t(`setup.inUse.${what}`, { count: Number(refused[2]) }) };
+  if (refused && what) return { kind: 'error', text: inUseText(t, what, Number(refused[2])) };
   if (done === 'jour-non-retabli') return { kind: 'error', text: t('setup.notice.dayResetRefused') };
   const key = DONE.get(done);
   return key ? { kind: 'success', text: t(key) } : null;

@@ -1,4 +1,5 @@
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
+import { countKey, type Translate } from '../../i18n/catalogue.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -120,9 +121,7 @@ function EnrollmentsPage(props: {
 
       {sections.map((section) => (
         <section key={section.key}>
-          <h2 class="fr-h4">
-            {t('setup.enrollments.groupTitle', { group: section.name, count: section.entries.filter((entry) => entry.status === 'accepted').length })}
-          </h2>
+          <h2 class="fr-h4">{groupTitle(t, section.name, section.entries.filter((entry) => entry.status === 'accepted').length)}</h2>
           {section.entries.length === 0 ? (
             <p>{t('setup.enrollments.none')}</p>
           ) : (
@@ -191,4 +190,8 @@ function EnrollmentsPage(props: {
       )}
     </>
   );
+}
+
+function groupTitle(t: Translate, group: string, count: number): string {
+  return t(countKey('setup.enrollments.groupTitle', count), { group, count });
 }

@@ -1,5 +1,5 @@
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
-import type { Translate } from '../../i18n/catalogue.js';
+import { periodKey, countKey, type Translate } from '../../i18n/catalogue.js';
 import type { ActivityField, ActivityListItem } from '../../modules/activities/activity-admin.js';
 import { ACTIVITY_KINDS, OPENINGS, VALIDATION_MODES, WAITLIST_MODES } from '../../modules/activities/activity-admin.js';
 import type { ActivityDefinition, CapacityPool, Unit } from '../../modules/activities/activity-definitions.js';
@@ -43,7 +43,8 @@ export function asTyped(value: string): string {
 }
 
 export function ruleText(t: Translate, weekdayNames: string[], rule: DeadlineRule, lang: string): string {
-  if (rule.type === 'days_before') return t(rule.workingDays ? 'setup.rule.workingDaysBefore' : 'setup.rule.daysBefore', { days: rule.days, time: rule.time });
+  if (rule.type === 'days_before')
+    return t(countKey(rule.workingDays ? 'setup.rule.workingDaysBefore' : 'setup.rule.daysBefore', rule.days), { days: rule.days, time: rule.time });
   if (rule.type === 'weekday_before') {
     const name = weekdayNames[rule.weekday - 1] ?? '';
     return t('setup.rule.weekdayBefore', { weekday: lang === 'fr' ? name.toLowerCase() : name, time: rule.time });
@@ -109,7 +110,12 @@ export function ActivityListPage(props: { activities: ActivityListItem[]; notice
               </td>
               <td>{t(`setup.kind.${activity.kind}`)}</td>
               <td>{activity.siteName ?? t('setup.noSite')}</td>
-              <td>{t('setup.dates', { from: formatCalendarDate(activity.startsOn), to: formatCalendarDate(activity.endsOn) })}</td>
+              <td>
+                {t(periodKey('setup.dates', activity.startsOn, activity.endsOn), {
+                  from: formatCalendarDate(activity.startsOn),
+                  to: formatCalendarDate(activity.endsOn),
+                })}
+              </td>
               <td>{t(`setup.validation.${activity.validationMode}`)}</td>
               <td>{t(`setup.waitlist.${activity.waitlistMode}`, { hours: activity.offerHours })}</td>
             </tr>
@@ -366,7 +372,12 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: Notice 
         <dt>{t('setup.field.site')}</dt>
         <dd>{props.setup.siteName ?? t('setup.noSite')}</dd>
         <dt>{t('setup.field.dates')}</dt>
-        <dd>{t('setup.dates', { from: formatCalendarDate(activity.starts_on), to: formatCalendarDate(activity.ends_on) })}</dd>
+        <dd>
+          {t(periodKey('setup.dates', activity.starts_on, activity.ends_on), {
+            from: formatCalendarDate(activity.starts_on),
+            to: formatCalendarDate(activity.ends_on),
+          })}
+        </dd>
         <dt>{t('setup.field.weekdays')}</dt>
         <dd>{weekdaysText(weekdays, activity.weekdays)}</dd>
         <dt>{t('setup.field.opening')}</dt>
@@ -552,7 +563,7 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: Notice 
                       <form method="post" action={href(page, `${base}/places/${override.poolId}/dates/${override.day}/retablir`)} class="pf-inline-form">
                         <CsrfField />
                         <Button variant="tertiary" icon="fr-icon-arrow-go-back-line" class="fr-btn--sm">
-                          {t('setup.places.reset', { places: pool?.places ?? 0 })}
+                          {t(countKey('setup.places.reset', pool?.places ?? 0), { places: pool?.places ?? 0 })}
                           <span class="fr-sr-only"> — {formatCalendarDate(override.day)}</span>
                         </Button>
                       </form>
@@ -638,7 +649,7 @@ export function agesText(t: Translate, min: number | null, max: number | null): 
 
 /** A period as families see it: "du 04/11 au 16/12, réservations du 21/10 à 08:00 au 28/10 à 23:59". */
 export function periodText(t: Translate, period: { first_day: string; last_day: string; opens_at: Date; closes_at: Date }, timeZone: string): string {
-  return t('setup.periods.text', {
+  return t(periodKey('setup.periods.text', period.first_day, period.last_day), {
     from: dm(period.first_day),
     to: dm(period.last_day),
     opensOn: dm(localDate(period.opens_at, timeZone)),

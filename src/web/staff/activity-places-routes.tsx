@@ -1,3 +1,4 @@
+import { countKey } from '../../i18n/catalogue.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -210,10 +211,10 @@ function DayPlacesPage(props: {
         title={t('setup.places.datesTitle')}
         intro={
           <>
-            <p>{t('setup.places.datesIntro', { pool: label, places: pool.places })}</p>
+            <p>{t(countKey('setup.places.datesIntro', pool.places), { pool: label, places: pool.places })}</p>
             {props.changed !== null && (
               <Alert kind="info" small>
-                {t('setup.places.changedDays', { count: props.changed })}
+                {t(countKey('setup.places.changedDays', props.changed), { count: props.changed })}
               </Alert>
             )}
           </>

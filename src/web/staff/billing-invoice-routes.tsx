@@ -1,3 +1,4 @@
+import { periodKey } from '../../i18n/catalogue.js';
 import { sendPdf } from '../downloads.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -228,7 +229,9 @@ function InvoicePage(props: {
         {invoice.periodFrom && invoice.periodTo && (
           <>
             <dt>{t('billing.run.period')}</dt>
-            <dd>{t('billing.periodValue', { from: fmt.day(invoice.periodFrom), to: fmt.day(invoice.periodTo) })}</dd>
+            <dd>
+              {t(periodKey('billing.periodValue', invoice.periodFrom, invoice.periodTo), { from: fmt.day(invoice.periodFrom), to: fmt.day(invoice.periodTo) })}
+            </dd>
           </>
         )}
         {invoice.creditOf && (

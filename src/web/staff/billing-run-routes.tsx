@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { MessageKey } from '../../i18n/catalogue.js';
+import { periodKey, countKey, type MessageKey } from '../../i18n/catalogue.js';
 import { tenantToday } from '../../modules/calendar/local-date.js';
 import type { BillingFieldError } from '../../modules/billing/billing-forms.js';
 import { RUN_PDFS_QUEUE } from '../../modules/billing/invoice-pdf.js';
@@ -200,7 +200,9 @@ function RunList(props: { runs: RunRow[] }) {
         {props.runs.map((run) => (
           <tr key={run.id}>
             <th scope="row">
-              <a href={href(page, `${RUNS_PATH}/${run.id}`)}>{t('billing.periodValue', { from: fmt.day(run.from), to: fmt.day(run.to) })}</a>
+              <a href={href(page, `${RUNS_PATH}/${run.id}`)}>
+                {t(periodKey('billing.periodValue', run.from, run.to), { from: fmt.day(run.from), to: fmt.day(run.to) })}
+              </a>
             </th>
             <td>{run.regieName}</td>
             <td class="pf-num">{run.invoices}</td>
@@ -253,7 +255,7 @@ function RunPreview(props: { plan: RunPlan }) {
     <>
       <h1>{t('billing.preview.title')}</h1>
       <p>
-        {t('billing.preview.summary', {
+        {t(countKey('billing.preview.summary', plan.invoices.length), {
           regie: plan.regie.name,
           from: fmt.day(plan.from),
           to: fmt.day(plan.to),
@@ -272,7 +274,7 @@ function RunPreview(props: { plan: RunPlan }) {
           <ul>
             {anomalies.withoutTariff.map((row) => (
               <li key={`${row.activityName}|${row.unitName}`}>
-                {t('billing.anomaly.withoutTariffRow', { activity: row.activityName, unit: row.unitName, days: row.days })}
+                {t(countKey('billing.anomaly.withoutTariffRow', row.days), { activity: row.activityName, unit: row.unitName, days: row.days })}
               </li>
             ))}
           </ul>
@@ -294,7 +296,12 @@ function RunPreview(props: { plan: RunPlan }) {
           <ul>
             {anomalies.attendanceMissing.map((row) => (
               <li key={`${row.day}|${row.activityName}|${row.unitName}`}>
-                {t('billing.anomaly.attendanceMissingRow', { day: fmt.day(row.day), activity: row.activityName, unit: row.unitName, count: row.count })}
+                {t(countKey('billing.anomaly.attendanceMissingRow', row.count), {
+                  day: fmt.day(row.day),
+                  activity: row.activityName,
+                  unit: row.unitName,
+                  count: row.count,
+                })}
               </li>
             ))}
           </ul>
@@ -304,7 +311,7 @@ function RunPreview(props: { plan: RunPlan }) {
         <Alert kind="info" title={t('billing.anomaly.onlyPending')}>
           <ul>
             {anomalies.onlyPending.map((row) => (
-              <li key={row.householdId}>{t('billing.anomaly.onlyPendingRow', { name: row.name, count: row.count })}</li>
+              <li key={row.householdId}>{t(countKey('billing.anomaly.onlyPendingRow', row.count), { name: row.name, count: row.count })}</li>
             ))}
           </ul>
         </Alert>
@@ -316,7 +323,7 @@ function RunPreview(props: { plan: RunPlan }) {
           <input type="hidden" name="regie" value={plan.regie.id} />
           <input type="hidden" name="du" value={plan.from} />
           <input type="hidden" name="au" value={plan.to} />
-          <Button icon="fr-icon-check-line">{t('billing.preview.generate', { count: plan.invoices.length })}</Button>
+          <Button icon="fr-icon-check-line">{t(countKey('billing.preview.generate', plan.invoices.length), { count: plan.invoices.length })}</Button>
         </form>
       )}
       <p class="fr-mt-2w">
@@ -400,7 +407,7 @@ function PlanTables(props: { plan: RunPlan }) {
           ))}
         </tbody>
       </Table>
-      {plan.invoices.length > 500 && <p>{t('billing.preview.more', { count: plan.invoices.length - 500 })}</p>}
+      {plan.invoices.length > 500 && <p>{t(countKey('billing.preview.more', plan.invoices.length - 500), { count: plan.invoices.length - 500 })}</p>}
     </>
   );
 }
@@ -413,7 +420,12 @@ function RunDone(props: { run: RunRow; invoices: InvoiceSummary[] }) {
     <>
       <h1>{t('billing.runDone.title', { regie: run.regieName })}</h1>
       <Alert kind="success" small announce>
-        {t('billing.runDone.summary', { count: run.invoices, total: fmt.money(run.totalCents), from: fmt.day(run.from), to: fmt.day(run.to) })}
+        {t(countKey('billing.runDone.summary', run.invoices), {
+          count: run.invoices,
+          total: fmt.money(run.totalCents),
+          from: fmt.day(run.from),
+          to: fmt.day(run.to),
+        })}
       </Alert>
       <p class="fr-mt-2w">
         <a href={href(page, BILLING_PATH)}>{t('billing.backHome')}</a>

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Translate } from '../../i18n/catalogue.js';
+import { countKey, type Translate } from '../../i18n/catalogue.js';
 import { listActivities } from '../../modules/activities/activity-admin.js';
 import {
   DEFAULT_QF_VALIDITY_MONTHS,
@@ -316,7 +316,7 @@ function RegieList(props: { regies: Regie[]; saved: boolean }) {
               <tr key={regie.id}>
                 <th scope="row">{isAdmin ? <a href={href(page, `${REGIES_PATH}/${regie.id}`)}>{regie.name}</a> : regie.name}</th>
                 <td>{regie.invoicePrefix}</td>
-                <td>{t('billing.regie.termsValue', { days: regie.paymentTermsDays })}</td>
+                <td>{t(countKey('billing.regie.termsValue', regie.paymentTermsDays), { days: regie.paymentTermsDays })}</td>
                 <td>{regie.activities.map((activity) => activity.name).join(', ') || '—'}</td>
               </tr>
             ))}

@@ -1,3 +1,4 @@
+import { countKey } from '../../i18n/catalogue.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -160,7 +161,11 @@ export function staffBookingAttendanceRoutes(services: Services): FastifyPluginA
         );
       return reply.page(
         request.t('attendance.title'),
-        <AttendancePage view={view} printable={false} message={{ kind: 'success', text: request.t('attendance.saved', { count: result.changed }) }} />,
+        <AttendancePage
+          view={view}
+          printable={false}
+          message={{ kind: 'success', text: request.t(countKey('attendance.saved', result.changed), { count: result.changed }) }}
+        />,
       );
     });
 
@@ -378,7 +383,7 @@ function ListTable(props: { list: AttendanceList; canMark: boolean; printable?: 
   const page = usePage();
   const { t, fmt } = page;
   const { list } = props;
-  const caption = t('attendance.caption', {
+  const caption = t(countKey('attendance.caption', list.rows.length), {
     activity: list.activityName,
     unit: list.unitName,
     group: list.groupName ?? t('occupancy.noGroup'),

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
-import type { MessageKey } from '../../i18n/catalogue.js';
+import { periodKey, countKey, type MessageKey } from '../../i18n/catalogue.js';
 import { WAITLIST_MODES } from '../../modules/activities/activity-admin.js';
 import { promoteWaiting, refuseWaiting } from '../../modules/bookings/booking-decisions.js';
 import { tenantToday } from '../../modules/bookings/attendance.js';
@@ -220,7 +220,11 @@ function OccupancyTable(props: { report: OccupancyReport }) {
   if (report.days.length === 0) return <p>{t('occupancy.noDays')}</p>;
   const groupName = (group: ReportGroup) => group.name ?? t('occupancy.noGroup');
   const unitName = new Map(report.units.map((unit) => [unit.id, unit.name]));
-  const caption = t('occupancy.caption', { activity: report.activity.name, from: fmt.shortDate(noonOf(report.from)), to: fmt.shortDate(noonOf(report.to)) });
+  const caption = t(periodKey('occupancy.caption', report.from, report.to), {
+    activity: report.activity.name,
+    from: fmt.shortDate(noonOf(report.from)),
+    to: fmt.shortDate(noonOf(report.to)),
+  });
   return (
     <>
       <p class="fr-text--sm">{t('occupancy.legend')}</p>
@@ -276,7 +280,7 @@ function OccupancyTable(props: { report: OccupancyReport }) {
                     <td key={group.id ?? NO_GROUP}>
                       <a href={href(page, dayPath(report.activity.id, day.day, unit.id, group))}>
                         {cell.places === null
-                          ? t('occupancy.cellUnlimited', { taken: cell.taken })
+                          ? t(countKey('occupancy.cellUnlimited', cell.taken), { taken: cell.taken })
                           : t('occupancy.cell', { taken: cell.taken, places: cell.places })}
                         <span class="fr-sr-only">
                           {' '}
@@ -289,7 +293,7 @@ function OccupancyTable(props: { report: OccupancyReport }) {
                       ) : cell.left === 0 ? (
                         <p class="fr-badge fr-badge--sm fr-badge--warning">{t('occupancy.full')}</p>
                       ) : (
-                        <span class="fr-text--xs">{t('occupancy.left', { left: cell.left })}</span>
+                        <span class="fr-text--xs">{t(countKey('occupancy.left', cell.left), { left: cell.left })}</span>
                       )}
                       {cell.waiting > 0 && (
                         <>
@@ -373,8 +377,12 @@ function Section(props: { lists: DayLists; section: DaySection; canDecide: boole
       <h2>{t('daylist.section', { unit: section.unit.name, group })}</h2>
       <p>
         {section.places === null
-          ? t('daylist.summaryUnlimited', { taken: section.taken })
-          : t('daylist.summary', { places: section.places, taken: section.taken, left: section.left ?? 0 })}
+          ? t(countKey('daylist.summaryUnlimited', section.taken), { taken: section.taken })
+          : t(countKey('daylist.summary', section.taken), {
+              places: section.places,
+              taken: section.taken,
+              left: t(countKey('occupancy.left', section.left ?? 0), { left: section.left ?? 0 }),
+            })}
         {section.closed && <> — {t('occupancy.closedWhy', { reason: t(`booking.reason.${section.closed}`) })}</>}
       </p>
       <h3 class="fr-h5">{t('daylist.waiting', { count: section.waiting.length })}</h3>

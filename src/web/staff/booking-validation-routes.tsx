@@ -1,3 +1,4 @@
+import { periodKey } from '../../i18n/catalogue.js';
 import type { ComponentChildren } from 'preact';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -433,7 +434,10 @@ function AbsenceRequests(props: { rows: PendingDecisions['absences']; state: Pag
               {row.last_name} {row.first_name}
               <br />
               <span class="fr-text--xs">
-                {t('validations.absencePeriod', { from: formatCalendarDate(row.first_day), to: formatCalendarDate(row.last_day) })}
+                {t(periodKey('validations.absencePeriod', row.first_day, row.last_day), {
+                  from: formatCalendarDate(row.first_day),
+                  to: formatCalendarDate(row.last_day),
+                })}
               </span>
             </td>
             <td>

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { MessageKey, Translate } from '../../i18n/catalogue.js';
+import { countKey, type MessageKey, type Translate } from '../../i18n/catalogue.js';
 import type { DeleteResult } from '../../modules/activities/setup-forms.js';
 import { schoolYearOf } from '../../modules/calendar/calendar-dates.js';
 import type { CalendarFieldError, FormErrors } from '../../modules/calendar/calendar-forms.js';
@@ -32,7 +32,7 @@ const NOTICES = new Map<string, MessageKey>([
   ['fermeture-ajoutee', 'calendar.notice.closureAdded'],
   ['fermeture-modifiee', 'calendar.notice.closureSaved'],
   ['fermeture-supprimee', 'calendar.notice.closureDeleted'],
-  ['import', 'calendar.notice.imported'],
+  ['import', 'calendar.notice.imported.many'],
 ]);
 
 /** Field errors of the calendar's forms as sentences in the page's language. */
@@ -133,7 +133,13 @@ export function staffCalendarRoutes(): FastifyPluginAsyncTypebox {
       const overview = await request.inScope((scope) => calendarOverview(scope, tenant));
       const key = NOTICES.get(request.query.fait ?? '');
       const count = Math.min(Math.max(Number.parseInt(request.query.n ?? '0', 10) || 0, 0), 9999);
-      return reply.page(request.t('calendar.title'), <CalendarPage {...overview} notice={key ? request.t(key, { count }) : undefined} />);
+      return reply.page(
+        request.t('calendar.title'),
+        <CalendarPage
+          {...overview}
+          notice={key ? request.t(key === 'calendar.notice.imported.many' ? countKey('calendar.notice.imported', count) : key, { count }) : undefined}
+        />,
+      );
     });
     await app.register(setupEditorRoutes(holidayEditor));
     await app.register(setupEditorRoutes(closureEditor));

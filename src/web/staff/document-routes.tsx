@@ -1,3 +1,4 @@
+import { periodKey } from '../../i18n/catalogue.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -233,7 +234,10 @@ function PublishedPage(props: {
                 <td>{document.activity_name ?? t('documentSpace.everyFamily')}</td>
                 <td>
                   {document.visible_until
-                    ? t('staffDocuments.window', { from: fmt.day(document.visible_from), to: fmt.day(document.visible_until) })
+                    ? t(periodKey('staffDocuments.window', document.visible_from, document.visible_until), {
+                        from: fmt.day(document.visible_from),
+                        to: fmt.day(document.visible_until),
+                      })
                     : t('staffDocuments.windowOpen', { from: fmt.day(document.visible_from) })}
                 </td>
                 <td>

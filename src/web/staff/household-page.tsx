@@ -1,3 +1,4 @@
+import { ageText } from '../age-text.js';
 import { Table } from '../components/dsfr/table.js';
 import { HouseholdClosedNotice, HouseholdClosureLink } from './household-closure-routes.js';
 import type { MessageKey } from '../../i18n/catalogue.js';
@@ -170,7 +171,7 @@ export function HouseholdPage(props: HouseholdFile) {
         <div class="fr-mb-6w" key={child.person.id} id={`child-${child.person.id}`}>
           <h3>
             {child.person.first_name} {child.person.last_name}
-            {child.person.birth_date && <span class="fr-text--md fr-ml-2w">{t('record.age', { years: ageOn(child.person.birth_date, props.today) })}</span>}
+            {child.person.birth_date && <span class="fr-text--md fr-ml-2w">{ageText(t, ageOn(child.person.birth_date, props.today))}</span>}
           </h3>
           {child.alsoIn > 0 && <p class="fr-badge fr-badge--sm fr-badge--warning">{t('record.alsoInOtherHousehold')}</p>}
           {sections(CHILD_SECTIONS, child)}

@@ -1,3 +1,4 @@
+import { countKey } from '../../i18n/catalogue.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
@@ -335,7 +336,7 @@ function InboxPage(props: {
           <Button variant="secondary">{t('staffMessages.filter')}</Button>
         </div>
       </form>
-      <p>{t('staffMessages.count', { count: total })}</p>
+      <p>{t(countKey('staffMessages.count', total), { count: total })}</p>
       {rows.length === 0 ? (
         <p>{t('staffMessages.none')}</p>
       ) : (
@@ -368,7 +369,13 @@ function InboxPage(props: {
                 </td>
                 <td>{row.assigneeName ?? '—'}</td>
                 <td>{fmt.dateTime(row.lastMessageAt)}</td>
-                <td>{row.unread > 0 ? <span class="fr-badge fr-badge--sm fr-badge--new">{t('messages.unreadCount', { count: row.unread })}</span> : '—'}</td>
+                <td>
+                  {row.unread > 0 ? (
+                    <span class="fr-badge fr-badge--sm fr-badge--new">{t(countKey('messages.unreadCount', row.unread), { count: row.unread })}</span>
+                  ) : (
+                    '—'
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,3 +1,4 @@
+import { periodKey } from '../../i18n/catalogue.js';
 import { Table } from '../components/dsfr/table.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -152,7 +153,7 @@ function NewsPage(props: {
                 </td>
                 <td>{fmt.dateTime(item.publishedAt)}</td>
                 <td>
-                  {t('staff.news.window', {
+                  {t(periodKey('staff.news.window', item.startsOn ?? '', item.expiresOn ?? '-'), {
                     from: item.startsOn ? formatCalendarDate(item.startsOn) : t('staff.news.fromPublication'),
                     to: item.expiresOn ? formatCalendarDate(item.expiresOn) : t('staff.news.noEnd'),
                   })}

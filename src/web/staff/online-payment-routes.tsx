@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { MessageKey, Translate } from '../../i18n/catalogue.js';
+import { countKey, type MessageKey, type Translate } from '../../i18n/catalogue.js';
 import { listRegies } from '../../modules/billing/regies.js';
 import { ATTEMPTS_PER_PAGE, type AttemptDetail, type AttemptSummary, attemptDetail, listAttempts } from '../../modules/online-payment/attempt-list.js';
 import { recheckAttempt } from '../../modules/online-payment/attempts.js';
@@ -392,7 +392,7 @@ function AttemptsPage(props: {
           <Button variant="secondary">{t('onlinePayment.attempts.filter')}</Button>
         </div>
       </form>
-      <p>{t('onlinePayment.attempts.count', { count: total })}</p>
+      <p>{t(countKey('onlinePayment.attempts.count', total), { count: total })}</p>
       {attempts.length === 0 ? (
         <p>{t('onlinePayment.attempts.none')}</p>
       ) : (

@@ -1,3 +1,4 @@
+import { countKey } from '../../i18n/catalogue.js';
 import { Table } from '../components/dsfr/table.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EmailStatus } from '../../modules/notifications/notifications.tables.js';
@@ -116,7 +117,7 @@ function OutboxEmail(props: { email: EmailDetail }) {
           )}
           {email.status === 'failed' && (
             <Alert kind="error" small>
-              {t('outbox.detail.failed', { attempts: email.attempts, error: email.last_error ?? '' })}
+              {t(countKey('outbox.detail.failed', email.attempts), { attempts: email.attempts, error: email.last_error ?? '' })}
             </Alert>
           )}
         </>

@@ -8,7 +8,7 @@ import type { Scope } from '../../modules/scope.js';
 import { refusedFields } from '../forms.js';
 import { requireStaff } from '../guards.js';
 import { Form, type FormInput, formValues, Id } from '../page-input.js';
-import type { FormValues } from './activity-common.js';
+import { type FormValues, inUseText } from './activity-common.js';
 import { NoticeQuery } from './staff-input.js';
 import { dryRun } from '../../modules/dry-run.js';
 import { Alert } from '../components/dsfr/alert.js';
@@ -192,7 +192,7 @@ export function setupEditorRoutes<P, F extends string, V, E extends string>(edit
           <DeletionPage
             name={found.name}
             consequence={request.t(removal.consequence)}
-            refusal={found.result.kind === 'in_use' ? request.t(`setup.inUse.${found.result.what}`, { count: found.result.count }) : null}
+            refusal={found.result.kind === 'in_use' ? inUseText(request.t, found.result.what, found.result.count) : null}
             action={`${itemPath}/suppression`}
             back={`${itemPath}${editor.edit ?? ''}`}
           />,

@@ -1,3 +1,4 @@
+import { countKey } from '../../../i18n/catalogue.js';
 import { usePage } from '../../page-context.js';
 import { fieldId } from './input.js';
 
@@ -12,7 +13,7 @@ export function ErrorSummary(props: { errors: Record<string, string | undefined>
   return (
     <div class="fr-alert fr-alert--error fr-mb-3w" role="alert" tabIndex={-1} id="error-summary" data-focus-on-load>
       <h2 class="fr-alert__title">{t('form.errorSummaryTitle')}</h2>
-      <p>{t('form.errorSummary', { count: entries.length })}</p>
+      <p>{t(countKey('form.errorSummary', entries.length), { count: entries.length })}</p>
       <ul>
         {entries.map(([name, message]) => (
           <li key={name}>
