@@ -33,7 +33,7 @@ export const calendar = {
   'calendar.holidays.formIntro':
     'Give every day without classes, weekends included: from the first day of the holidays to the day before classes resume. A period edited here is no longer replaced by an import.',
   'calendar.holidays.nameHint': 'For example: Vacances de la Toussaint.',
-  'calendar.holidays.lastDayHint': 'The day before classes resume, included.',
+  'calendar.holidays.lastDayHint': 'The day before classes resume, included. Expected format: DD/MM/YYYY.',
   'calendar.holidays.lastDayNote': 'The dates shown are holiday days, included: the last day is the day before classes resume.',
   'calendar.holidays.delete': 'Delete this period',
 
@@ -44,7 +44,7 @@ export const calendar = {
   'calendar.closures.addTitle': 'Add a closure',
   'calendar.closures.editTitle': 'Edit a closure',
   'calendar.closures.formIntro': 'A closure applies to the whole authority, to one site or to one activity, from the first to the last day included.',
-  'calendar.closures.lastDayHint': 'Included. For a single day, the same day as the first.',
+  'calendar.closures.lastDayHint': 'Included. For a single day, the same day as the first. Expected format: DD/MM/YYYY.',
   'calendar.closures.reasonHint': 'Shown to families, for example: Ascension bridge day, building works, staff training day.',
   'calendar.closures.delete': 'Delete this closure',
   'calendar.target.all': 'The whole authority',

@@ -32,7 +32,7 @@ export const calendar = {
   'calendar.holidays.formIntro':
     'Indiquez tous les jours sans classe, week-ends compris : du premier jour de vacances à la veille de la rentrée. Une période modifiée ici n’est plus remplacée par un import.',
   'calendar.holidays.nameHint': 'Par exemple : Vacances de la Toussaint.',
-  'calendar.holidays.lastDayHint': 'La veille de la reprise des cours, inclus.',
+  'calendar.holidays.lastDayHint': 'La veille de la reprise des cours, inclus. Format attendu : JJ/MM/AAAA.',
   'calendar.holidays.lastDayNote': 'Les dates indiquées sont des jours de vacances, inclus : le dernier jour est la veille de la rentrée.',
   'calendar.holidays.delete': 'Supprimer cette période',
 
@@ -43,7 +43,7 @@ export const calendar = {
   'calendar.closures.addTitle': 'Ajouter une fermeture',
   'calendar.closures.editTitle': 'Modifier une fermeture',
   'calendar.closures.formIntro': 'Une fermeture s’applique à toute la collectivité, à un site ou à une seule activité, du premier au dernier jour inclus.',
-  'calendar.closures.lastDayHint': 'Inclus. Pour une seule journée, le même jour que le premier.',
+  'calendar.closures.lastDayHint': 'Inclus. Pour une seule journée, le même jour que le premier. Format attendu : JJ/MM/AAAA.',
   'calendar.closures.reasonHint': 'Affiché aux familles, par exemple : Pont de l’Ascension, travaux, journée pédagogique.',
   'calendar.closures.delete': 'Supprimer cette fermeture',
   'calendar.target.all': 'Toute la collectivité',

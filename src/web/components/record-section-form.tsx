@@ -2,7 +2,7 @@ import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import { type FieldKey, type FieldPolicy, isFieldKey, type RecordField, type StoredValue } from '../../modules/households/record-fields.js';
 import { usePage } from '../page-context.js';
-import { Input } from './dsfr/input.js';
+import { DateInput, Input } from './dsfr/input.js';
 import { RadioYesNo } from './dsfr/radio-yes-no.js';
 import { Select } from './dsfr/select.js';
 import { Textarea } from './dsfr/textarea.js';
@@ -44,7 +44,7 @@ export function RecordSectionFields(props: SectionFormProps) {
           policy ? t(policy === 'direct' ? 'record.direct' : 'record.byRequest') : '',
           pendingValue !== undefined ? t('record.pendingValue', { value: formatRecordValue(def, pendingValue, t, fmt.money) }) : '',
           def.kind === 'phone' ? t('hint.phone') : '',
-          hintKeyOf(def) ? t(hintKeyOf(def)!) : '',
+          hintKeyOf(def) ? t(hintKeyOf(def)!) : def.kind === 'date' ? t('setup.dateHint') : '',
         ]
           .filter(Boolean)
           .join(' — ');
@@ -68,6 +68,8 @@ export function RecordSectionFields(props: SectionFormProps) {
             );
           case 'longtext':
             return <Textarea key={def.key} {...common} value={value} hint={notes || undefined} />;
+          case 'date':
+            return <DateInput key={def.key} {...common} value={value} hint={notes || undefined} required={def.required} autocomplete={AUTOCOMPLETE[def.key]} />;
           default:
             return (
               <Input

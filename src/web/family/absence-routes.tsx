@@ -24,7 +24,7 @@ import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { FileUpload } from '../components/dsfr/file-upload.js';
-import { fieldId, Input } from '../components/dsfr/input.js';
+import { DateInput, fieldId } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { StatusBadge, type BadgeTone } from '../components/status-badge.js';
@@ -231,8 +231,8 @@ function AbsencesPage(props: {
           error={errors.enfant}
           options={[{ value: '', label: '—' }, ...props.data.children.map((child) => ({ value: child.id, label: child.name }))]}
         />
-        <Input name="du" label={t('absences.firstDay')} hint={t('hint.child.birth_date')} required value={values.du} error={errors.du} />
-        <Input name="au" label={t('absences.lastDay')} hint={t('absences.lastDayHint')} value={values.au} error={errors.au} />
+        <DateInput name="du" label={t('absences.firstDay')} hint={t('hint.child.birth_date')} required value={values.du} error={errors.du} />
+        <DateInput name="au" label={t('absences.lastDay')} hint={t('absences.lastDayHint')} value={values.au} error={errors.au} />
         <Select
           name="motif"
           label={t('absences.reason')}

@@ -7,7 +7,7 @@ import { taxCertificate, taxCertificatePdf, taxCertificateYears } from '../../mo
 import { childChoices } from '../../modules/households/household-overview.js';
 import { Button } from '../components/dsfr/button.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
-import { Input } from '../components/dsfr/input.js';
+import { DateInput } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { fieldMessages } from '../forms.js';
 import { requireFamily } from '../guards.js';
@@ -134,8 +134,8 @@ function CertificatesPage(props: { data: Awaited<ReturnType<typeof loadPage>>; v
             error={errors.enfant}
             options={[{ value: '', label: '—' }, ...props.data.children.map((child) => ({ value: child.id, label: child.name }))]}
           />
-          <Input name="du" label={labels.du} hint={t('family.certificates.dateHint')} required value={values.du} error={errors.du} />
-          <Input name="au" label={labels.au} hint={t('family.certificates.dateHint')} required value={values.au} error={errors.au} />
+          <DateInput name="du" label={labels.du} hint={t('family.certificates.dateHint')} required value={values.du} error={errors.du} />
+          <DateInput name="au" label={labels.au} hint={t('family.certificates.dateHint')} required value={values.au} error={errors.au} />
           <Button icon="fr-icon-download-line">{t('family.certificates.download')}</Button>
         </form>
       </section>

@@ -13,7 +13,7 @@ import { Alert } from '../components/dsfr/alert.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
-import { Input } from '../components/dsfr/input.js';
+import { DateInput, Input } from '../components/dsfr/input.js';
 import { RadioYesNo } from '../components/dsfr/radio-yes-no.js';
 import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
@@ -237,7 +237,7 @@ export function ActivityFormPage(props: ActivityForm & { id: string | null; erro
             />
 
             <h2 class="fr-h4">{t('setup.activities.sectionWhen')}</h2>
-            <Input
+            <DateInput
               name="startsOn"
               label={labels.startsOn!}
               hint={t('setup.dateHint')}
@@ -245,7 +245,7 @@ export function ActivityFormPage(props: ActivityForm & { id: string | null; erro
               error={errors.startsOn}
               required
             />
-            <Input name="endsOn" label={labels.endsOn!} hint={t('setup.dateHint')} value={asTyped(one(values, 'endsOn'))} error={errors.endsOn} required />
+            <DateInput name="endsOn" label={labels.endsOn!} hint={t('setup.dateHint')} value={asTyped(one(values, 'endsOn'))} error={errors.endsOn} required />
             <Checkboxes
               name="weekdays"
               legend={labels.weekdays!}

@@ -1,7 +1,7 @@
 import { ALLOCATIONS, deletePeriod, periodFormValues, savePeriod, type PeriodField } from '../../modules/activities/period-admin.js';
 import type { ActivityDefinition } from '../../modules/activities/activity-definitions.js';
 import { tenantToday } from '../../modules/activities/setup-forms.js';
-import { Input } from '../components/dsfr/input.js';
+import { DateInput, Input } from '../components/dsfr/input.js';
 import { usePage } from '../page-context.js';
 import {
   ACTIVITIES_PATH,
@@ -79,10 +79,17 @@ function PeriodFormPage(props: PeriodForm & { periodId: string | null; errors: P
           {t('setup.periods.daysLegend')}
         </legend>
         <div class="fr-fieldset__element">
-          <Input name="firstDay" label={labels.firstDay} hint={t('setup.dateHint')} value={asTyped(one(values, 'firstDay'))} error={errors.firstDay} required />
+          <DateInput
+            name="firstDay"
+            label={labels.firstDay}
+            hint={t('setup.dateHint')}
+            value={asTyped(one(values, 'firstDay'))}
+            error={errors.firstDay}
+            required
+          />
         </div>
         <div class="fr-fieldset__element">
-          <Input name="lastDay" label={labels.lastDay} hint={t('setup.dateHint')} value={asTyped(one(values, 'lastDay'))} error={errors.lastDay} required />
+          <DateInput name="lastDay" label={labels.lastDay} hint={t('setup.dateHint')} value={asTyped(one(values, 'lastDay'))} error={errors.lastDay} required />
         </div>
       </fieldset>
       <fieldset class="fr-fieldset" aria-labelledby="period-window-legend">
@@ -91,13 +98,20 @@ function PeriodFormPage(props: PeriodForm & { periodId: string | null; errors: P
           <span class="fr-hint-text">{t('setup.periods.windowHint', { timeZone: props.timeZone })}</span>
         </legend>
         <div class="fr-fieldset__element fr-fieldset__element--inline">
-          <Input name="opensOn" label={labels.opensOn} hint={t('setup.dateHint')} value={asTyped(one(values, 'opensOn'))} error={errors.opensOn} required />
+          <DateInput name="opensOn" label={labels.opensOn} hint={t('setup.dateHint')} value={asTyped(one(values, 'opensOn'))} error={errors.opensOn} required />
         </div>
         <div class="fr-fieldset__element fr-fieldset__element--inline">
           <Input name="opensAt" label={labels.opensAt} hint={t('setup.timeHint')} value={one(values, 'opensAt')} error={errors.opensAt} required />
         </div>
         <div class="fr-fieldset__element fr-fieldset__element--inline">
-          <Input name="closesOn" label={labels.closesOn} hint={t('setup.dateHint')} value={asTyped(one(values, 'closesOn'))} error={errors.closesOn} required />
+          <DateInput
+            name="closesOn"
+            label={labels.closesOn}
+            hint={t('setup.dateHint')}
+            value={asTyped(one(values, 'closesOn'))}
+            error={errors.closesOn}
+            required
+          />
         </div>
         <div class="fr-fieldset__element fr-fieldset__element--inline">
           <Input name="closesAt" label={labels.closesAt} hint={t('setup.timeHint')} value={one(values, 'closesAt')} error={errors.closesAt} required />

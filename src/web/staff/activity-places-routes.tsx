@@ -15,7 +15,7 @@ import {
 } from '../../modules/bookings/places-admin.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import { Alert } from '../components/dsfr/alert.js';
-import { Input } from '../components/dsfr/input.js';
+import { DateInput, Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { refusedFields } from '../forms.js';
 import { requireStaff } from '../guards.js';
@@ -223,8 +223,15 @@ function DayPlacesPage(props: {
         labels={labels}
         action={`${ACTIVITIES_PATH}/${setup.activity.id}/places/${pool.id}/dates`}
       >
-        <Input name="firstDay" label={labels.firstDay} hint={t('setup.dateHint')} value={asTyped(one(values, 'firstDay'))} error={errors.firstDay} required />
-        <Input name="lastDay" label={labels.lastDay} hint={t('setup.places.lastDayHint')} value={asTyped(one(values, 'lastDay'))} error={errors.lastDay} />
+        <DateInput
+          name="firstDay"
+          label={labels.firstDay}
+          hint={t('setup.dateHint')}
+          value={asTyped(one(values, 'firstDay'))}
+          error={errors.firstDay}
+          required
+        />
+        <DateInput name="lastDay" label={labels.lastDay} hint={t('setup.places.lastDayHint')} value={asTyped(one(values, 'lastDay'))} error={errors.lastDay} />
         <Input name="places" label={labels.places} inputMode="numeric" value={one(values, 'places')} error={errors.places} required />
       </SetupFormFrame>
       <h2 class="fr-h4 fr-mt-4w">{t('setup.places.overridesTitle')}</h2>

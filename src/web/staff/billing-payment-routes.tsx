@@ -22,7 +22,7 @@ import { Alert } from '../components/dsfr/alert.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
-import { Input } from '../components/dsfr/input.js';
+import { DateInput, Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Table } from '../components/dsfr/table.js';
 import { Textarea } from '../components/dsfr/textarea.js';
@@ -276,7 +276,7 @@ function PaymentForm(props: {
               </label>
             </div>
           )}
-          <Input name="recuLe" label={labels.recuLe} hint={t('billing.dateHint')} required value={props.values.recuLe} error={errors.recuLe} />
+          <DateInput name="recuLe" label={labels.recuLe} hint={t('billing.dateHint')} required value={props.values.recuLe} error={errors.recuLe} />
           <Input name="payeur" label={labels.payeur} required value={props.values.payeur} error={errors.payeur} maxLength={200} />
           <Input
             name="numeroCheque"

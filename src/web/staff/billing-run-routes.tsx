@@ -14,7 +14,7 @@ import { Alert } from '../components/dsfr/alert.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
-import { Input } from '../components/dsfr/input.js';
+import { DateInput } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Table } from '../components/dsfr/table.js';
 import { requireStaff } from '../guards.js';
@@ -235,8 +235,8 @@ function RunForm(props: { regies: Regie[]; values: Record<string, string>; error
           error={errors.regie}
           options={[{ value: '', label: '—' }, ...props.regies.map((regie) => ({ value: regie.id, label: regie.name }))]}
         />
-        <Input name="du" label={labels.du} hint={t('billing.dateHint')} required value={props.values.du} error={errors.du} />
-        <Input name="au" label={labels.au} hint={t('billing.dateHint')} required value={props.values.au} error={errors.au} />
+        <DateInput name="du" label={labels.du} hint={t('billing.dateHint')} required value={props.values.du} error={errors.du} />
+        <DateInput name="au" label={labels.au} hint={t('billing.dateHint')} required value={props.values.au} error={errors.au} />
         <Button icon="fr-icon-eye-line">{t('billing.run.preview')}</Button>
       </form>
     </>

@@ -26,7 +26,7 @@ import { Alert } from '../components/dsfr/alert.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
-import { Input } from '../components/dsfr/input.js';
+import { DateInput, Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Table } from '../components/dsfr/table.js';
 import { Textarea } from '../components/dsfr/textarea.js';
@@ -596,7 +596,7 @@ function TariffForm(props: {
       <ErrorSummary errors={props.errors} labels={labels} />
       <form method="post" action={href(page, `${TARIFFS_PATH}/${props.unit.id}`)} novalidate class="fr-col-12 fr-col-md-8">
         <CsrfField />
-        <Input name="depuis" label={labels.depuis!} hint={t('billing.tariff.fromHint')} required value={props.values.depuis} error={props.errors.depuis} />
+        <DateInput name="depuis" label={labels.depuis!} hint={t('billing.tariff.fromHint')} required value={props.values.depuis} error={props.errors.depuis} />
         <Select
           name="type"
           label={labels.type!}
@@ -710,7 +710,7 @@ function QuotientForm(props: { householdId: string; household: string; values: R
       <form method="post" action={href(page, `/gestion/foyers/${props.householdId}/quotient`)} novalidate class="fr-col-12 fr-col-md-6">
         <CsrfField />
         <Input name="qf" label={labels.qf} inputMode="numeric" required value={props.values.qf} error={props.errors.qf} />
-        <Input name="date" label={labels.date} hint={t('billing.dateHint')} required value={props.values.date} error={props.errors.date} />
+        <DateInput name="date" label={labels.date} hint={t('billing.dateHint')} required value={props.values.date} error={props.errors.date} />
         <Select
           name="source"
           label={labels.source}

@@ -21,7 +21,7 @@ import { Alert } from '../components/dsfr/alert.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
-import { Input } from '../components/dsfr/input.js';
+import { DateInput } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { requireStaff } from '../guards.js';
 import { Form, formValues, Id, Text, UUID } from '../page-input.js';
@@ -256,7 +256,7 @@ function AttendancePage(props: {
           <Select name="site" label={t('attendance.site')} value={siteParam(view.site)} options={siteOptions} />
         </div>
         <div class="fr-col-12 fr-col-md-4">
-          <Input name="jour" type="date" label={t('attendance.day')} value={view.day} />
+          <DateInput name="jour" label={t('attendance.day')} value={view.day} hint={t('setup.dateHint')} />
         </div>
         <div class="fr-col-12 fr-col-md-3">
           <Button variant="secondary" icon="fr-icon-search-line">

@@ -24,7 +24,7 @@ import { mailContextOf } from '../auth/mail-context.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
-import { Input } from '../components/dsfr/input.js';
+import { DateInput } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { requireStaff } from '../guards.js';
@@ -192,10 +192,10 @@ function OccupancyPage(props: {
           />
         </div>
         <div class="fr-col-6 fr-col-md-3">
-          <Input name="du" type="date" label={t('occupancy.from')} value={props.values.du} error={error} />
+          <DateInput name="du" label={t('occupancy.from')} value={props.values.du} error={error} hint={t('setup.dateHint')} />
         </div>
         <div class="fr-col-6 fr-col-md-3">
-          <Input name="au" type="date" label={t('occupancy.to')} value={props.values.au} />
+          <DateInput name="au" label={t('occupancy.to')} value={props.values.au} hint={t('setup.dateHint')} />
         </div>
         <div class="fr-col-12 fr-col-md-2">
           <Button variant="secondary" icon="fr-icon-search-line">

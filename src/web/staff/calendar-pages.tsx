@@ -9,7 +9,7 @@ import { Alert } from '../components/dsfr/alert.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
-import { Input } from '../components/dsfr/input.js';
+import { DateInput, Input } from '../components/dsfr/input.js';
 import { Facts } from '../components/facts.js';
 import { Select } from '../components/dsfr/select.js';
 import { href, usePage } from '../page-context.js';
@@ -221,18 +221,16 @@ export function PeriodFormPage(props: { id: string | null; values: Record<string
           maxLength={200}
           hint={t('calendar.holidays.nameHint')}
         />
-        <Input
+        <DateInput
           name="firstDay"
-          type="date"
           label={labels.firstDay!}
           value={props.values.firstDay}
           error={props.errors.firstDay}
           required
           hint={t('calendar.field.dateHint')}
         />
-        <Input
+        <DateInput
           name="lastDay"
-          type="date"
           label={labels.lastDay!}
           value={props.values.lastDay}
           error={props.errors.lastDay}
@@ -281,18 +279,16 @@ export function ClosureFormPage(props: {
       <form method="post" action={href(page, action)} novalidate>
         <CsrfField />
         <Select name="target" label={labels.target!} value={props.values.target ?? 'all'} options={options} error={props.errors.target} required />
-        <Input
+        <DateInput
           name="firstDay"
-          type="date"
           label={labels.firstDay!}
           value={props.values.firstDay}
           error={props.errors.firstDay}
           required
           hint={t('calendar.field.dateHint')}
         />
-        <Input
+        <DateInput
           name="lastDay"
-          type="date"
           label={labels.lastDay!}
           value={props.values.lastDay}
           error={props.errors.lastDay}

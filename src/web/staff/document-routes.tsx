@@ -20,7 +20,7 @@ import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { FileUpload } from '../components/dsfr/file-upload.js';
-import { Input } from '../components/dsfr/input.js';
+import { DateInput, Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Table } from '../components/dsfr/table.js';
 import { Textarea } from '../components/dsfr/textarea.js';
@@ -200,8 +200,8 @@ function PublishedPage(props: {
                   ...props.activities.map((activity) => ({ value: activity.id, label: activity.name })),
                 ]}
               />
-              <Input name="du" label={labels.du} hint={t('staffDocuments.fromHint')} value={values.du} error={errors.du} />
-              <Input name="au" label={labels.au} hint={t('staffDocuments.untilHint')} value={values.au} error={errors.au} />
+              <DateInput name="du" label={labels.du} hint={t('staffDocuments.fromHint')} value={values.du} error={errors.du} />
+              <DateInput name="au" label={labels.au} hint={t('staffDocuments.untilHint')} value={values.au} error={errors.au} />
               <FileUpload name="fichier" label={labels.fichier} hint={t('documentSpace.fileHint')} error={errors.fichier} />
               <Button icon="fr-icon-upload-line" class="fr-mt-2w">
                 {t('staffDocuments.publish')}

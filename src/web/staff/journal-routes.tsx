@@ -13,7 +13,7 @@ import {
 import { calendarDate, isUuidText } from '../../modules/validation/fields.js';
 import { Button, ButtonLink } from '../components/dsfr/button.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
-import { Input } from '../components/dsfr/input.js';
+import { DateInput } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Table } from '../components/dsfr/table.js';
 import { FIELD_ERROR_KEYS } from '../forms.js';
@@ -156,18 +156,10 @@ function JournalPage(props: {
             />
           </div>
           <div class="fr-col-6 fr-col-md-2">
-            <Input
-              name="du"
-              label={t('journal.from')}
-              hint={t('journal.dateHint')}
-              inputMode="numeric"
-              maxLength={10}
-              value={query.du}
-              error={props.errors.du}
-            />
+            <DateInput name="du" label={t('journal.from')} hint={t('journal.dateHint')} value={query.du} error={props.errors.du} />
           </div>
           <div class="fr-col-6 fr-col-md-2">
-            <Input name="au" label={t('journal.to')} hint={t('journal.dateHint')} inputMode="numeric" maxLength={10} value={query.au} error={props.errors.au} />
+            <DateInput name="au" label={t('journal.to')} hint={t('journal.dateHint')} value={query.au} error={props.errors.au} />
           </div>
         </div>
         {filter.objectId && <input type="hidden" name="objet" value={filter.objectId} />}

@@ -22,7 +22,7 @@ import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
-import { fieldId, Input } from '../components/dsfr/input.js';
+import { fieldId, DateInput, Input } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { refusedFields } from '../forms.js';
 import { requireStaff } from '../guards.js';
@@ -287,7 +287,7 @@ function LotteryPage(props: { view: StaffLottery; values: FormValues; errors: Re
                 value={one(props.values, 'quotientThreshold')}
                 error={props.errors.quotientThreshold}
               />
-              <Input
+              <DateInput
                 name="drawOn"
                 label={labels.drawOn!}
                 hint={t('lottery.field.drawOn.hint')}

@@ -9,7 +9,7 @@ import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
-import { Input } from '../components/dsfr/input.js';
+import { DateInput, Input } from '../components/dsfr/input.js';
 import { Textarea } from '../components/dsfr/textarea.js';
 import { WindowStateBadge } from '../components/status-badge.js';
 import { ChoiceGroup } from '../components/dsfr/choice-group.js';
@@ -110,8 +110,14 @@ function NewsPage(props: {
               <CsrfField />
               <Input name="title" label={labels.title} value={props.values.title} error={props.errors.title} required maxLength={200} />
               <Textarea name="body" label={labels.body} value={props.values.body} error={props.errors.body} required rows={6} />
-              <Input name="startsOn" label={labels.startsOn} hint={t('staff.news.startsOnHint')} value={props.values.startsOn} error={props.errors.startsOn} />
-              <Input
+              <DateInput
+                name="startsOn"
+                label={labels.startsOn}
+                hint={t('staff.news.startsOnHint')}
+                value={props.values.startsOn}
+                error={props.errors.startsOn}
+              />
+              <DateInput
                 name="expiresOn"
                 label={labels.expiresOn}
                 hint={t('staff.news.expiresOnHint')}

@@ -8,7 +8,8 @@ export interface FieldProps {
   error?: string | undefined;
   hint?: ComponentChildren;
   required?: boolean;
-  type?: 'text' | 'email' | 'password' | 'tel' | 'date' | 'number';
+  /** No 'date': dates are typed JJ/MM/AAAA in a `DateInput`, the one way of the whole portal. */
+  type?: 'text' | 'email' | 'password' | 'tel' | 'number';
   autocomplete?: string;
   inputMode?: 'numeric' | 'text' | 'email' | 'tel';
   /** id of an element that further describes the field (live password rules). */
@@ -60,4 +61,16 @@ export function Input(props: FieldProps) {
       )}
     </div>
   );
+}
+
+/**
+ * A date field, the one way of the whole portal (families and staff): a text field written
+ * JJ/MM/AAAA, DSFR's way, which works without JavaScript and looks the same in every browser (no
+ * native date picker). Its hint says the format. A date 'YYYY-MM-DD' (stored, or in an address) is
+ * shown as people write it, anything else as it was typed. The server reads both (`calendarDate`, `parseDay`).
+ */
+export function DateInput(props: Omit<FieldProps, 'type' | 'inputMode' | 'maxLength'>) {
+  const iso = props.value === undefined ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(props.value);
+  const value = iso ? `${iso[3]}/${iso[2]}/${iso[1]}` : props.value;
+  return <Input {...props} type="text" value={value} maxLength={10} autocomplete={props.autocomplete ?? 'off'} />;
 }
