@@ -64,7 +64,7 @@ journey('staff read the places, try to give a full day’s place, validate reque
   assert.equal(await staff.locator('main h1').innerText(), 'Places et listes d’attente');
   const filter = staff.locator('main form');
   await filter.getByLabel('Activité').selectOption({ label: 'Accueil de loisirs — mercredis 2026-2027' });
-  await filter.getByLabel('Du').fill(DAY);
+  await filter.getByLabel(/^Du/).fill(DAY);
   await filter.getByLabel('Au').fill('2026-12-09');
   await submitWith(filter.getByRole('button', { name: 'Afficher' }));
   const table = await staff.locator('main table').innerText();

@@ -281,7 +281,7 @@ journey('staff see a full day with its waiting list, add a place, and it goes to
   const filter = staff.locator('main form');
   const activities = await filter.getByLabel('Activité').locator('option').allInnerTexts();
   await filter.getByLabel('Activité').selectOption({ label: activities.find((label) => WEDNESDAYS.test(label))! });
-  await filter.getByLabel('Du').fill('2025-12-01');
+  await filter.getByLabel(/^Du/).fill('2025-12-01');
   await filter.getByLabel('Au').fill('2025-12-19');
   await go(filter.getByRole('button', { name: 'Afficher' }));
   const cell = staff.getByRole('link', { name: '1 / 1 — Journée, 6-11 ans, 10/12/2025' });
