@@ -105,7 +105,7 @@ journey(
     // The 5th failure refuses this address on the account, and says for how long.
     await tryPassword('Mauvais-Essai-5');
     const locked =
-      'Trop de tentatives infructueuses depuis cet appareil ou ce réseau. Par sécurité, la connexion y est suspendue : réessayez dans 60 seconde(s).';
+      'Trop de tentatives infructueuses depuis cet appareil ou ce réseau. Par sécurité, la connexion y est suspendue : réessayez dans 60 secondes.';
     assert.equal((await loginAlert(page).innerText()).trim(), locked);
     assert.equal(await fields.email.inputValue(), family.email);
     await screenshot(page, 'accounts-login-locked-desktop');
