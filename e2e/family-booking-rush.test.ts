@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { occupyBookingLine } from '../test/support/booking-line.js';
-import { browserSuite, checkAccessibilityOfCopy, screenshot } from './support/browser.js';
+import { browserSuite, checkAccessibility, screenshot, withStillCopy } from './support/browser.js';
 import { CLAIRE, dayBox, familyLogIn, followNav, go, nextMonth, openCalendar, resultRows, SOPHIE, tick, WEDNESDAYS } from './support/booking-steps.js';
 
 // Registration day in a browser (issue #18): the authority's booking line is full (another family's
@@ -45,9 +45,11 @@ journey('under a rush a parent is told her place in the queue, and her page send
   await page.getByRole('heading', { name: 'Beaucoup de familles réservent en ce moment' }).waitFor();
   const told = await page.locator('main form p').textContent();
   assert.match(told ?? '', /Votre place est gardée : vous êtes n° 1 dans la file\. Votre demande sera renvoyée automatiquement dans environ 1 s/);
-  await screenshot(page, 'family-booking-rush-place-in-queue');
-  // The page sends itself again every second while the line is full: axe reads a still copy of it.
-  await checkAccessibilityOfCopy(page, 'the page of a booking turned away under a rush');
+  // The page sends itself again every second while the line is full: a still copy is looked at.
+  await withStillCopy(page, async (copy) => {
+    await screenshot(copy, 'family-booking-rush-place-in-queue');
+    await checkAccessibility(copy, 'the page of a booking turned away under a rush');
+  });
 
   // The line is free again: the page comes back by itself (every half second while it is full) and is served.
   await release();

@@ -252,18 +252,19 @@ async function mirrorWithoutScripts(page: Page): Promise<{ page: Page; close(): 
  * page's Content-Security-Policy does not govern: the policy stays on for the page's own scripts.
  */
 export async function checkAccessibility(page: Page, label: string): Promise<void> {
-  if (withoutJavaScript.has(page)) return checkAccessibilityOfCopy(page, label);
+  if (withoutJavaScript.has(page)) return withStillCopy(page, (copy) => runAxe(copy, label));
   return runAxe(page, label);
 }
 
 /**
- * Checks a still copy of the page (its DOM served again, scripts answered empty): for a page whose
- * own script navigates on a timer (a booking sent again under a rush), which would cut axe short.
+ * Gives a still copy of the page (its DOM served again, scripts answered empty) to `look`: for a
+ * page whose own script navigates on a timer (a booking sent again under a rush), which would cut a
+ * screenshot or axe short.
  */
-export async function checkAccessibilityOfCopy(page: Page, label: string): Promise<void> {
+export async function withStillCopy(page: Page, look: (copy: Page) => Promise<void>): Promise<void> {
   const mirror = await mirrorWithoutScripts(page);
   try {
-    return await runAxe(mirror.page, label);
+    await look(mirror.page);
   } finally {
     await mirror.close();
   }
