@@ -70,7 +70,7 @@ journey('a parent writes with an attachment, staff assign and answer, the parent
   // Claire sees one unread message on her home page and beside Messagerie, reads it, and replies.
   await go(parent.getByRole('link', { name: 'Accueil', exact: true }));
   assert.match(await parent.locator('.pf-household').innerText(), /Messages non lus\s*:\s*1/);
-  await parent.getByRole('navigation', { name: 'Menu principal' }).getByText('1 non lu(s)').waitFor();
+  await parent.getByRole('navigation', { name: 'Menu principal' }).getByText('1 non lu', { exact: true }).waitFor();
   await screenshot(parent, 'messages-05-home-unread');
   await checkAccessibility(parent, 'home with an unread message');
   await parent.goto(`${baseUrl}${threadPath}`);
@@ -84,6 +84,6 @@ journey('a parent writes with an attachment, staff assign and answer, the parent
   await checkAccessibility(parent, 'the thread replied to');
 
   await go(staff.getByRole('link', { name: 'Retour à la messagerie' }));
-  await staff.getByText('1 non lu(s)').waitFor();
+  await staff.getByText('1 non lu', { exact: true }).waitFor();
   await screenshot(staff, 'messages-07-inbox-reply');
 });
