@@ -119,7 +119,7 @@ journey(
     assert.match(preview, /Présences non pointées.*05\/02\/2026 — Restauration scolaire \d{4}-\d{4}, Repas : 1 enfant\b/);
     assert.match(preview, /Nathan DUBOIS — Repas \(sans réservation\) × 1 : 8,00\s€/);
     await look(staff, 'staff-billing-run-preview-desktop', 'run preview');
-    await go(staff.getByRole('button', { name: /^Confirmer et émettre les 1 facture/ }));
+    await go(staff.getByRole('button', { name: /^Confirmer et émettre la facture/ }));
     assert.match(await notice(staff), /1 facture émise, 8,00\s€ au total/);
     await look(staff, 'staff-billing-run-done-desktop', 'run done');
 
