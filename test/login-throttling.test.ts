@@ -67,7 +67,7 @@ describe('failed logins slow down whoever makes them, not the account’s owner'
     assert.equal(refused.headers['retry-after'], '60');
     assert.match(
       refused.body,
-      /Too many failed attempts from this device or network\. For your security, logging in from here is suspended: try again in 60 second\(s\)\./,
+      /Too many failed attempts from this device or network\. For your security, logging in from here is suspended: try again in 60 seconds\./,
     );
     assert.equal((await tryPassword(stranger, 'Guess-6')).statusCode, 429, 'the owner’s success does not free the stranger');
     portal.clock.advance(61_000);
