@@ -263,4 +263,33 @@ describe('Mes demandes lists everything the family asked: bookings, cancellation
     const neighbour = await (await signIn('voisin@example.test')).get('/ville/mes-demandes');
     assert.match(neighbour.body, /Aucune demande/);
   });
+
+  it('counts on the home page the lines of Mes demandes still waiting for the service, whatever their kind', async () => {
+    const browser = await signIn();
+    const pending = async () => {
+      const lines = rows((await browser.get('/ville/mes-demandes')).body).filter((row) => /^(Demande en|En) attente/.test(row[4] ?? ''));
+      const tile = /Demandes en attente[\s\S]*?<strong class="fr-h4 fr-mb-0">(\d+)<\/strong>/.exec((await browser.get('/ville/accueil')).body)?.[1];
+      return { lines: lines.map((row) => row[0]).sort(), tile: Number(tile) };
+    };
+    // The enrollment, the absence of the 14th and the cancellation asked of the 2nd; not the waiting list.
+    assert.deepEqual(await pending(), { lines: ['Absence', 'Annulation', 'Inscription'], tile: 3 });
+    // Two days asked of the activity the service validates count too, as one line.
+    const wednesdays = await portal.inTenant(tenant, ({ tx }) =>
+      tx
+        .selectFrom('units')
+        .innerJoin('activities', 'activities.id', 'units.activity_id')
+        .select(['units.id as unitId', 'activities.id as activityId'])
+        .where('activities.name', '=', 'Mercredis')
+        .executeTakeFirstOrThrow(),
+    );
+    const ines = family.childIds[1]!;
+    await asFamily((scope) =>
+      requestBookings(scope, context, {
+        householdId: family.householdId,
+        activityId: wednesdays.activityId,
+        choices: ['2027-01-06', '2027-01-13'].map((day) => ({ childId: ines, unitId: wednesdays.unitId, day })),
+      }),
+    );
+    assert.deepEqual(await pending(), { lines: ['Absence', 'Annulation', 'Inscription', 'Réservation'], tile: 4 });
+  });
 });

@@ -179,9 +179,13 @@ export async function addAbsenceCertificate(
   return 'added';
 }
 
-export async function householdAbsences(scope: Scope, householdId: string) {
+export async function householdAbsences(scope: Scope, householdId: string, filter: { pendingOnly?: boolean } = {}) {
   if (!may(scope, 'household.read', householdId)) return [];
-  return absenceQuery(scope).where('a.household_id', '=', householdId).orderBy('a.created_at', 'desc').execute();
+  return absenceQuery(scope)
+    .where('a.household_id', '=', householdId)
+    .$if(filter.pendingOnly === true, (query) => query.where('a.status', '=', 'pending'))
+    .orderBy('a.created_at', 'desc')
+    .execute();
 }
 
 /** Staff's list of absences to excuse or refuse, oldest first. */

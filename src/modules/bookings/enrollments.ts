@@ -106,7 +106,7 @@ export async function decideEnrollment(
 }
 
 /** A household's enrollments with their activity and group, for its pages. */
-export async function householdEnrollments(scope: Scope, householdId: string) {
+export async function householdEnrollments(scope: Scope, householdId: string, filter: { pendingOnly?: boolean } = {}) {
   return scope.tx
     .selectFrom('enrollments as e')
     .innerJoin('activities as a', 'a.id', 'e.activity_id')
@@ -126,6 +126,7 @@ export async function householdEnrollments(scope: Scope, householdId: string) {
       'p.last_name',
     ])
     .where('e.household_id', '=', householdId)
+    .$if(filter.pendingOnly === true, (query) => query.where('e.status', '=', 'pending'))
     .orderBy('e.created_at', 'desc')
     .execute();
 }

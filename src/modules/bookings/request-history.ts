@@ -57,12 +57,16 @@ export interface CancellationLine extends HistoryLine {
   reason: string | null;
 }
 
-/** States that are the service's answer, dated when it came later than the request. */
+/**
+ * A line waits for the service only while its days are asked, or asked to be cancelled: with
+ * pendingOnly (the home page's count) only those days are read, not the household's whole history.
+ */
+const PENDING_STATUSES = ['requested', 'cancel_requested'] as const satisfies readonly BookingStatus[];
 
 export async function householdRequestHistory(
   scope: Scope,
   householdId: string,
-  timeZone: string,
+  options: { timeZone: string; pendingOnly?: boolean },
 ): Promise<{ bookings: BookingRequestLine[]; cancellations: CancellationLine[] }> {
   if (!may(scope, 'household.read', householdId)) return { bookings: [], cancellations: [] };
   const bookings = await scope.tx
@@ -87,6 +91,7 @@ export async function householdRequestHistory(
       'p.last_name',
     ])
     .where('b.household_id', '=', householdId)
+    .$if(options.pendingOnly === true, (query) => query.where('b.status', 'in', PENDING_STATUSES))
     .orderBy('b.day')
     .orderBy('u.position')
     .execute();
@@ -94,6 +99,11 @@ export async function householdRequestHistory(
     .selectFrom('booking_events')
     .select(['booking_id', 'from_status', 'to_status', 'reason', 'actor_account_id', 'at'])
     .where('household_id', '=', householdId)
+    .$if(options.pendingOnly === true, (query) =>
+      query.where('booking_id', 'in', (sub) =>
+        sub.selectFrom('bookings').select('id').where('household_id', '=', householdId).where('status', 'in', PENDING_STATUSES),
+      ),
+    )
     .orderBy('at')
     .orderBy('id')
     .execute();
@@ -127,7 +137,7 @@ export async function householdRequestHistory(
 
     for (const cancellation of cancellationsIn(history)) {
       cancellationLines.add(
-        [localDate(cancellation.askedAt, timeZone), booking.child_id, booking.activity_id, cancellation.state, cancellation.reason ?? ''].join('|'),
+        [localDate(cancellation.askedAt, options.timeZone), booking.child_id, booking.activity_id, cancellation.state, cancellation.reason ?? ''].join('|'),
         { ...about, ...cancellation },
         unit,
         { day: booking.day, rank: null },
@@ -135,7 +145,7 @@ export async function householdRequestHistory(
     }
   }
   // Days refused as soon as they were asked leave no booking: the forms kept say which and why.
-  for (const refused of await refusedOnTheSpot(scope, householdId)) {
+  for (const refused of options.pendingOnly ? [] : await refusedOnTheSpot(scope, householdId)) {
     const note: BookingNote = { kind: 'rule', reason: refused.reason };
     bookingLines.add(
       [refused.askedAt.getTime(), refused.childId, refused.activityId, 'refused', JSON.stringify(note)].join('|'),

@@ -291,10 +291,15 @@ function requestQuery(scope: Scope) {
 }
 
 /** A household's requests, newest first, optionally of one kind. */
-export async function householdRequests(scope: Scope, householdId: string, kind?: ChangeRequestKind): Promise<RequestRow[] | null> {
+export async function householdRequests(
+  scope: Scope,
+  householdId: string,
+  filter: { kind?: ChangeRequestKind; pendingOnly?: boolean } = {},
+): Promise<RequestRow[] | null> {
   if (!may(scope, 'household.read', householdId)) return null;
   let query = requestQuery(scope).where('r.household_id', '=', householdId).orderBy('r.created_at', 'desc');
-  if (kind) query = query.where('r.kind', '=', kind);
+  if (filter.kind) query = query.where('r.kind', '=', filter.kind);
+  if (filter.pendingOnly) query = query.where('r.status', '=', 'pending');
   return (await query.execute()) as RequestRow[];
 }
 

@@ -336,7 +336,7 @@ export async function householdLottery(scope: Scope, householdId: string, period
 }
 
 /** For "Mes demandes": the household's applications per lottery period and child, with the draw's answers counted. */
-export async function householdLotteryRequests(scope: Scope, householdId: string) {
+export async function householdLotteryRequests(scope: Scope, householdId: string, filter: { pendingOnly?: boolean } = {}) {
   if (!may(scope, 'household.read', householdId)) return [];
   return scope.tx
     .selectFrom('lottery_applications as l')
@@ -360,6 +360,7 @@ export async function householdLotteryRequests(scope: Scope, householdId: string
       sql<number>`(count(*) filter (where l.result = 'refused'))::int`.as('refused'),
     ])
     .where('l.household_id', '=', householdId)
+    .$if(filter.pendingOnly === true, (query) => query.where('d.drawn_at', 'is', null))
     .groupBy(['l.period_id', 'l.child_id', 'bp.name', 'bp.closes_at', 'a.name', 'p.first_name', 'p.last_name', 'd.drawn_at'])
     .execute();
 }

@@ -66,24 +66,27 @@ export interface RequestLine {
   lotteryPeriodId?: string;
 }
 
-/** The household's requests of one kind (all kinds without one), newest first; null when the household may not be read. */
+/**
+ * The household's requests of one kind (all kinds without one), newest first; null when the
+ * household may not be read. pendingOnly reads only what may still be waiting for the service.
+ */
 export async function householdRequestLines(
   scope: Scope,
   householdId: string,
-  input: { kind: RequestKind | undefined; t: Translate; money: (cents: number) => string; timeZone: string },
+  input: { kind: RequestKind | undefined; pendingOnly?: boolean; t: Translate; money: (cents: number) => string; timeZone: string },
 ): Promise<RequestLine[] | null> {
-  const { kind, t, money } = input;
+  const { kind, pendingOnly, t, money } = input;
   const recordKind = kind === undefined || kind === 'record' || kind === 'add_member' || kind === 'contacts';
-  const records = recordKind ? await householdRequests(scope, householdId, kind) : [];
+  const records = recordKind ? await householdRequests(scope, householdId, { kind, pendingOnly }) : [];
   if (!records) return null;
-  const enrollments = kind === undefined || kind === 'enrollment' ? await householdEnrollments(scope, householdId) : [];
+  const enrollments = kind === undefined || kind === 'enrollment' ? await householdEnrollments(scope, householdId, { pendingOnly }) : [];
   const history =
     kind === undefined || kind === 'booking' || kind === 'cancellation'
-      ? await householdRequestHistory(scope, householdId, input.timeZone)
+      ? await householdRequestHistory(scope, householdId, { timeZone: input.timeZone, pendingOnly })
       : { bookings: [], cancellations: [] };
-  const absences = kind === undefined || kind === 'absence' ? await householdAbsences(scope, householdId) : [];
-  const lotteries = kind === undefined || kind === 'lottery' ? await householdLotteryRequests(scope, householdId) : [];
-  return [
+  const absences = kind === undefined || kind === 'absence' ? await householdAbsences(scope, householdId, { pendingOnly }) : [];
+  const lotteries = kind === undefined || kind === 'lottery' ? await householdLotteryRequests(scope, householdId, { pendingOnly }) : [];
+  const lines: RequestLine[] = [
     ...records.map(
       (row): RequestLine => ({
         id: row.id,
@@ -174,7 +177,8 @@ export async function householdRequestLines(
         lotteryPeriodId: row.period_id,
       }),
     ),
-  ].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  ];
+  return (pendingOnly ? lines.filter((line) => line.pending) : lines).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
 }
 
 /** The rank all the days of a waiting line share (shown on its badge); undefined when they differ. */

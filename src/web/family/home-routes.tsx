@@ -43,9 +43,8 @@ export function familyHomeRoutes(): FastifyPluginAsyncTypebox {
       const figures = await request.inScope(async (scope) => ({
         news: await currentNews(scope, localDate(scope.now, timeZone)),
         // Counted from the very lines of Mes demandes, so the tile and the list never disagree.
-        pendingRequests: ((await householdRequestLines(scope, householdId, { kind: undefined, t: request.t, money, timeZone })) ?? []).filter(
-          (line) => line.pending,
-        ).length,
+        pendingRequests: ((await householdRequestLines(scope, householdId, { kind: undefined, pendingOnly: true, t: request.t, money, timeZone })) ?? [])
+          .length,
         unreadMessages: await familyUnreadCount(scope, householdId),
         amountDueCents: await householdBalanceCents(scope.tx, scope.tenantId, householdId),
         // Oldest due first: the one to pay first leads.
