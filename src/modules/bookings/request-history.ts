@@ -101,7 +101,11 @@ export async function householdRequestHistory(
     .where('household_id', '=', householdId)
     .$if(options.pendingOnly === true, (query) =>
       query.where('booking_id', 'in', (sub) =>
-        sub.selectFrom('bookings').select('id').where('household_id', '=', householdId).where('status', 'in', PENDING_STATUSES),
+        sub
+          .selectFrom('bookings as pending')
+          .select('pending.id')
+          .where('pending.household_id', '=', householdId)
+          .where('pending.status', 'in', PENDING_STATUSES),
       ),
     )
     .orderBy('at')
