@@ -14,6 +14,7 @@ import { metrics } from './plugins/metrics.js';
 import { pages } from './plugins/pages.js';
 import { requestContext } from './plugins/request-context.js';
 import { securityHeaders } from './plugins/security-headers.js';
+import { SharedRateLimits } from '../modules/security/shared-rate-limits.js';
 import { staticAssets } from './plugins/static-assets.js';
 import { tenantRewriter } from './plugins/tenant-match.js';
 import './fastify-types.js';
@@ -22,6 +23,9 @@ import { apiRoutes } from './api/api-routes.js';
 import { authPages, familyPages, publicPages, staffPages } from './route-groups.js';
 import { DEMO_SHOPS } from '../payment-simulators/demo-shops.js';
 import { paymentSimulators } from '../payment-simulators/simulators.js';
+
+/** How long another process's requests take at most to count here (src/modules/security/shared-rate-limits.ts). */
+const RATE_LIMIT_FLUSH_MS = 500;
 
 /**
  * One factory for production and every test: the same plugins, hooks and routes in the same order —
@@ -53,7 +57,16 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(formbody);
   // Uploaded files are read by the routes that take them (web/multipart-form.ts).
   await app.register(multipart, { limits: MULTIPART_LIMITS });
-  await app.register(securityHeaders, { config });
+  // The embedded database has one process (its folder is locked): its limits stay in its memory.
+  const rateLimits =
+    services.db.kind === 'postgres'
+      ? new SharedRateLimits(services.db, {
+          flushMs: RATE_LIMIT_FLUSH_MS,
+          onError: (error) => app.log.warn({ err: error }, 'rate-limit counts could not be shared; counted here meanwhile'),
+        })
+      : undefined;
+  if (rateLimits) app.addHook('onClose', () => rateLimits.close());
+  await app.register(securityHeaders, { config, rateLimits });
   await app.register(staticAssets, { files: assets.files });
 
   // --- the request's context, pages, anti-forgery, the booking line -------------------------------

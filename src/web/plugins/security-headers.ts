@@ -4,14 +4,17 @@ import rateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
 import type { Config } from '../../config.js';
+import type { SharedRateLimits } from '../../modules/security/shared-rate-limits.js';
+import { sharedRateLimitStore } from './rate-limit-store.js';
 import { type TenantMatch, tenantMatchOf } from './tenant-match.js';
 
 /**
  * Security headers on every answer (helmet's middleware built once: the Fastify plugin builds it
- * anew for each request) and the default rate limit of 600 requests a minute per address.
+ * anew for each request) and the default rate limit of 600 requests a minute per address, counted
+ * over every process on the database.
  */
-export const securityHeaders = fp<{ config: Config }>(
-  async (app, { config }) => {
+export const securityHeaders = fp<{ config: Config; rateLimits: SharedRateLimits | undefined }>(
+  async (app, { config, rateLimits }) => {
     const headers = helmet({
       contentSecurityPolicy: {
         useDefaults: false,
@@ -37,6 +40,8 @@ export const securityHeaders = fp<{ config: Config }>(
     app.addHook('onRequest', (request, reply, done) => headers(request.raw, reply.raw, (error) => done(error as Error | undefined)));
     await app.register(rateLimit, {
       global: true,
+      // Without a store the plugin counts in this process's memory.
+      ...(rateLimits && { store: sharedRateLimitStore(rateLimits) }),
       max: 600,
       timeWindow: '1 minute',
       // Probes and scrapers call often from one address: the load balancer's, Prometheus's.
