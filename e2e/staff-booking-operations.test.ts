@@ -27,7 +27,7 @@ const { journey } = browserSuite({
         await setDayPlaces(scope, pool.id, DAY, 1);
       }
       const calendar = await portal.services.calendars.forTenant(scope.tx, demo);
-      const context = { calendar, timeZone: demo.time_zone };
+      const context = { calendar, timeZone: demo.time_zone, schoolYearClosed: () => false };
       const enrolled = await scope.tx
         .selectFrom('enrollments')
         .select(['child_id', 'household_id'])

@@ -19,7 +19,7 @@ const { journey } = browserSuite({
     await asStaff(portal, demo, MANAGER, async (scope) => {
       const activity = await scope.tx.selectFrom('activities').select('id').where('kind', '=', 'alsh_wednesday').executeTakeFirstOrThrow();
       const day = await scope.tx.selectFrom('units').select('id').where('activity_id', '=', activity.id).where('code', '=', 'J').executeTakeFirstOrThrow();
-      const context = { calendar: await portal.services.calendars.forTenant(scope.tx, demo), timeZone: demo.time_zone };
+      const context = { calendar: await portal.services.calendars.forTenant(scope.tx, demo), timeZone: demo.time_zone, schoolYearClosed: () => false };
       const enrolled = await scope.tx.selectFrom('enrollments').select(['child_id', 'household_id']).where('activity_id', '=', activity.id).execute();
       for (const child of enrolled) {
         await requestBookings(scope, context, {

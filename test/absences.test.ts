@@ -41,7 +41,7 @@ describe('absences with a certificate, and the private calendar feed', () => {
       const calendar = { closedReason: () => null, isSchoolHoliday: () => false, isWorkingDay: () => true };
       await requestBookings(
         scope,
-        { calendar, timeZone: 'Europe/Paris' },
+        { calendar, timeZone: 'Europe/Paris', schoolYearClosed: () => false },
         {
           householdId: family.householdId,
           activityId,

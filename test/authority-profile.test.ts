@@ -31,6 +31,7 @@ describe('the authority’s details, kept by its administrator', () => {
     timeZone: 'Europe/Paris',
     schoolZone: 'B',
     publicHolidayRegion: '',
+    unknownSchoolYearBookings: 'open',
   };
 
   before(async () => {

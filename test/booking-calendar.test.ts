@@ -14,6 +14,7 @@ import { startTestPortal, type TestPortal } from './support/test-portal.js';
 const context: BookingContext = {
   calendar: { closedReason: () => null, isSchoolHoliday: () => false, isWorkingDay: (date) => weekdayOf(date) <= 5 },
   timeZone: 'Europe/Paris',
+  schoolYearClosed: () => false,
 };
 
 describe('the family’s booking calendar offers only what the pipeline would book', () => {

@@ -11,6 +11,7 @@ import { startTestPortal, type TestPortal } from './support/test-portal.js';
 const context: BookingContext = {
   calendar: { closedReason: () => null, isSchoolHoliday: () => false, isWorkingDay: () => true },
   timeZone: 'Europe/Paris',
+  schoolYearClosed: () => false,
 };
 const FAMILIES = 200;
 const PLACES = 30;

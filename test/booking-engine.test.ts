@@ -20,7 +20,7 @@ const calendar: DayCalendar & { isWorkingDay(date: string): boolean } = {
   isSchoolHoliday: (date) => date >= '2026-12-19' && date <= '2027-01-03',
   isWorkingDay: (date) => weekdayOf(date) <= 5 && date !== '2026-11-11',
 };
-const context: BookingContext = { calendar, timeZone: 'Europe/Paris' };
+const context: BookingContext = { calendar, timeZone: 'Europe/Paris', schoolYearClosed: () => false };
 
 describe('the booking engine', () => {
   let portal: TestPortal;

@@ -15,6 +15,7 @@ import { startTestPortal, type TestPortal } from './support/test-portal.js';
 const context: BookingContext = {
   calendar: { closedReason: () => null, isSchoolHoliday: () => false, isWorkingDay: (date) => weekdayOf(date) <= 5 },
   timeZone: 'Europe/Paris',
+  schoolYearClosed: () => false,
 };
 const MAIL = { tenantName: 'Ville', baseUrl: 'http://localhost/ville' };
 

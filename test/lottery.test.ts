@@ -22,6 +22,7 @@ import { startTestPortal, type TestPortal } from './support/test-portal.js';
 const context: BookingContext = {
   calendar: { closedReason: () => null, isSchoolHoliday: () => true, isWorkingDay: (date) => weekdayOf(date) <= 5 },
   timeZone: 'Europe/Paris',
+  schoolYearClosed: () => false,
 };
 const OPENS = '2027-05-03T06:00:00Z';
 const CLOSES = '2027-05-20T22:00:00Z';

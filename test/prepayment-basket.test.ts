@@ -23,6 +23,7 @@ const KEY = DEMO_SYSTEMPAY_SHOP.keys.test;
 const CONTEXT = {
   calendar: { closedReason: () => null, isSchoolHoliday: () => false, isWorkingDay: (date: string) => weekdayOf(date) <= 5 },
   timeZone: 'Europe/Paris',
+  schoolYearClosed: () => false,
 };
 const MAIL = { tenantName: 'Ville', baseUrl: 'https://portail.example.test/ville' };
 

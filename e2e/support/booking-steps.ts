@@ -261,7 +261,7 @@ export async function bookAsFamily(
       .where('m.household_id', '=', account.household_id!)
       .where('m.role', '=', 'child')
       .execute();
-    const context = { calendar: await portal.services.calendars.forTenant(scope.tx, demo), timeZone: demo.time_zone };
+    const context = { calendar: await portal.services.calendars.forTenant(scope.tx, demo), timeZone: demo.time_zone, schoolYearClosed: () => false };
     const results = await requestBookings(scope, context, {
       householdId: account.household_id!,
       activityId: activityRow.id,

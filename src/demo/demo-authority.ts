@@ -65,7 +65,9 @@ export async function ensureDemoAuthority(db: Database, now: Date, config: Pick<
       contact_phone: '01 23 45 67 89',
       contact_email: 'enfance@example.org',
       contact_hours: 'Lundi au vendredi, 8 h 30 – 12 h et 13 h 30 – 17 h',
-      settings: { firstAccess: 'invitation' },
+      // The shipped holidays stop after the summer of 2026: the demo's families book the school
+      // year as school days, and its staff see that the holidays are to be imported.
+      settings: { firstAccess: 'invitation', unknownSchoolYearBookings: 'open' },
       is_demo: true,
     }),
   );

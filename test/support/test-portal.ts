@@ -17,6 +17,7 @@ import { outboxSecretsBox } from '../../src/modules/notifications/outbox.js';
 import { EmailSender, mailerFromConfig } from '../../src/modules/notifications/email-sender.js';
 import type { Scope } from '../../src/modules/scope.js';
 import { TenantDirectory, type Tenant } from '../../src/modules/tenancy/tenant-directory.js';
+import type { TenantSettings } from '../../src/modules/tenancy/tenancy.tables.js';
 import { createTenant, type NewTenant } from '../../src/modules/tenancy/tenants.js';
 import type { Services } from '../../src/services.js';
 import { buildApp } from '../../src/web/app.js';
@@ -107,7 +108,10 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
     databaseUrl,
     inTenant: (tenant, work) => inTenant(db, tenant.id, (tx) => work({ tx, tenantId: tenant.id, actor: SYSTEM, now: clock.now() })),
     async addTenant(tenant) {
-      const created = await asSystem(db, (tx) => createTenant(tx, { name: `Commune ${tenant.slug}`, ...tenant }));
+      // The tests' clock stands in school years whose holidays the shipped snapshot lacks (2026-2027
+      // on): their authorities book them as school days, as staff who chose so.
+      const settings: TenantSettings = { unknownSchoolYearBookings: 'open', ...(tenant.settings as TenantSettings | undefined) };
+      const created = await asSystem(db, (tx) => createTenant(tx, { name: `Commune ${tenant.slug}`, ...tenant, settings }));
       await tenants.reload();
       return created;
     },

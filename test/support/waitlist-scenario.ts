@@ -12,6 +12,7 @@ import { startTestPortal, type TestPortal, type TestPortalOptions } from './test
 export const openCalendar: BookingContext = {
   calendar: { closedReason: () => null, isSchoolHoliday: () => false, isWorkingDay: (date) => weekdayOf(date) <= 5 },
   timeZone: 'Europe/Paris',
+  schoolYearClosed: () => false,
 };
 
 export type UnitName = 'journee' | 'matin' | 'repas';

@@ -110,5 +110,15 @@ export const calendar = {
   'calendar.closures.col.households': 'Households',
   'calendar.closures.col.waiting': 'Waiting list',
   'calendar.closures.confirm': 'Confirm the closure and cancel these bookings',
+  'calendar.unknownYears.title': 'School holidays to import',
+  'calendar.unknownYears.closed.one':
+    'The portal does not know the school holidays of {years}: families cannot book the days of that school year until they are imported.',
+  'calendar.unknownYears.closed.many':
+    'The portal does not know the school holidays of {years}: families cannot book the days of those school years until they are imported.',
+  'calendar.unknownYears.open.one':
+    'The portal does not know the school holidays of {years}: each of its days is taken as a school day, and families may book it.',
+  'calendar.unknownYears.open.many':
+    'The portal does not know the school holidays of {years}: each of their days is taken as a school day, and families may book it.',
+  'calendar.unknownYears.setting': 'Choose what families may book meanwhile',
   'calendar.closures.backToForm': 'Back to the form',
 } satisfies Record<keyof typeof fr, string>;

@@ -175,6 +175,8 @@ export const journal: Record<keyof typeof fr, string> = {
   'journal.action.tariff.added': 'Tariff added',
   'journal.action.tariff.removed': 'Tariff removed',
   'journal.action.tenant.profile_changed': 'Authority’s details changed',
+  'journal.action.tenant.unknown_school_year_closed': 'Bookings closed while a school year’s holidays are not imported',
+  'journal.action.tenant.unknown_school_year_opened': 'Bookings open even when a school year’s holidays are not imported',
   'journal.action.tenant.settings_changed': 'Authority settings changed',
   'journal.objectType.document_submission': 'Document sent',
   'journal.objectType.document_type': 'Document kind',

@@ -3,7 +3,7 @@ export const authority = {
   'nav.staff.authority': 'Collectivité',
   'authority.title': 'La collectivité',
   'authority.intro':
-    'Ce que les familles lisent de la collectivité sur chaque page (le bloc « Contacter le service »), ses mentions légales, le nom sous lequel partent ses courriels, et où elle se trouve.',
+    'Ce que les familles lisent de la collectivité sur chaque page (le bloc « Contacter le service »), ses mentions légales, le nom sous lequel partent ses courriels, où elle se trouve, et ce que les familles peuvent réserver tant que les vacances d’une année scolaire ne sont pas importées.',
   'authority.part.identity': 'Nom et contact',
   'authority.part.legal': 'Mentions et courriels',
   'authority.part.place': 'Lieu et calendrier',
@@ -30,6 +30,10 @@ export const authority = {
   'authority.schoolZone.C': 'Zone C',
   'authority.publicHolidayRegion': 'Jours fériés',
   'authority.publicHolidayRegion.none': 'France métropolitaine',
+  'authority.part.bookings': 'Réservations et absences',
+  'authority.unknownSchoolYearBookings': 'Tant que les vacances d’une année scolaire ne sont pas importées',
+  'authority.unknownSchoolYearBookings.closed': 'Réservations fermées : les familles ne peuvent pas réserver les jours de cette année scolaire',
+  'authority.unknownSchoolYearBookings.open': 'Réservations ouvertes : chaque jour de cette année scolaire est pris pour un jour d’école',
   'authority.save': 'Enregistrer',
   'authority.saved': 'Les informations de la collectivité sont enregistrées.',
   'authority.savedHolidays':

@@ -110,5 +110,15 @@ export const calendar = {
   'calendar.closures.col.households': 'Foyers',
   'calendar.closures.col.waiting': 'Liste d’attente',
   'calendar.closures.confirm': 'Confirmer la fermeture et annuler ces réservations',
+  'calendar.unknownYears.title': 'Vacances scolaires à importer',
+  'calendar.unknownYears.closed.one':
+    'Le portail ne connaît pas les vacances scolaires de {years} : les familles ne peuvent pas réserver les jours de cette année scolaire tant qu’elles ne sont pas importées.',
+  'calendar.unknownYears.closed.many':
+    'Le portail ne connaît pas les vacances scolaires de {years} : les familles ne peuvent pas réserver les jours de ces années scolaires tant qu’elles ne sont pas importées.',
+  'calendar.unknownYears.open.one':
+    'Le portail ne connaît pas les vacances scolaires de {years} : chacun de ses jours est pris pour un jour d’école, et les familles peuvent le réserver.',
+  'calendar.unknownYears.open.many':
+    'Le portail ne connaît pas les vacances scolaires de {years} : chacun de leurs jours est pris pour un jour d’école, et les familles peuvent le réserver.',
+  'calendar.unknownYears.setting': 'Choisir ce que les familles peuvent réserver en attendant',
   'calendar.closures.backToForm': 'Revenir au formulaire',
 };

@@ -5,6 +5,7 @@ import { bumpCalendarVersion } from '../calendar/calendar-store.js';
 import { MINISTRY_ZONES, normalizeZone } from '../calendar/ministry-calendar-csv.js';
 import { isPublicHolidayRegion } from '../calendar/public-holidays.js';
 import { seedSchoolHolidays } from '../calendar/school-holidays.js';
+import { UNKNOWN_SCHOOL_YEAR_CHOICES, unknownSchoolYearBookingsOf, type UnknownSchoolYearBookings } from '../calendar/school-years.js';
 import type { Scope } from '../scope.js';
 import type { TenantSettings } from '../tenancy/tenancy.tables.js';
 import { email, type FieldCheck, type FieldError, optional, phone, required } from '../validation/fields.js';
@@ -12,7 +13,8 @@ import { email, type FieldCheck, type FieldError, optional, phone, required } fr
 /**
  * What an administrator says of the authority itself: its name and how families reach the service
  * (the contact block of every page), its website, its own legal mentions, the name its emails are
- * sent under, and where it is (time zone, school-holiday zone, public holidays).
+ * sent under, where it is (time zone, school-holiday zone, public holidays), and what families may
+ * book while a school year's holidays are not imported.
  */
 
 export const PROFILE_FIELDS = [
@@ -28,6 +30,7 @@ export const PROFILE_FIELDS = [
   'timeZone',
   'schoolZone',
   'publicHolidayRegion',
+  'unknownSchoolYearBookings',
 ] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 export type ProfileValues = Record<ProfileField, string>;
@@ -72,6 +75,7 @@ export async function authorityProfile(scope: Scope): Promise<ProfileValues> {
     timeZone: row.time_zone,
     schoolZone: normalizeZone(row.school_zone),
     publicHolidayRegion: row.public_holiday_region ?? '',
+    unknownSchoolYearBookings: unknownSchoolYearBookingsOf(row.settings),
   };
 }
 
@@ -126,6 +130,7 @@ export async function saveAuthorityProfile(scope: Scope, form: Partial<Record<st
     publicHolidayRegion: isPublicHolidayRegion(region)
       ? ({ ok: true, value: region === '' ? null : region } as const)
       : ({ ok: false, error: 'choice' } as const),
+    unknownSchoolYearBookings: choice(form.unknownSchoolYearBookings, UNKNOWN_SCHOOL_YEAR_CHOICES),
   } satisfies Record<ProfileField, FieldCheck<string | null> | { ok: false; error: 'url' }>;
   const errors: Partial<Record<ProfileField, ProfileError>> = {};
   for (const field of PROFILE_FIELDS) {
@@ -150,7 +155,10 @@ export async function saveAuthorityProfile(scope: Scope, form: Partial<Record<st
       time_zone: value('timeZone')!,
       school_zone: value('schoolZone')!,
       public_holiday_region: value('publicHolidayRegion'),
-      settings: sql`${JSON.stringify(withTexts(settings, { emailSenderName: value('emailSenderName'), legalNotice: value('legalNotice') }))}::jsonb`,
+      settings: sql`${JSON.stringify({
+        ...withTexts(settings, { emailSenderName: value('emailSenderName'), legalNotice: value('legalNotice') }),
+        unknownSchoolYearBookings: value('unknownSchoolYearBookings') as UnknownSchoolYearBookings,
+      })}::jsonb`,
     })
     .where('id', '=', scope.tenantId)
     .execute();
@@ -159,16 +167,33 @@ export async function saveAuthorityProfile(scope: Scope, form: Partial<Record<st
   let holidayPeriodsAdded = 0;
   if (changed.includes('schoolZone')) holidayPeriodsAdded = await seedSchoolHolidays(scope.tx, scope.tenantId, after.schoolZone);
   if (changed.includes('schoolZone') || changed.includes('publicHolidayRegion')) await bumpCalendarVersion(scope.tx, scope.tenantId);
-  if (changed.length > 0) {
+  await journalChanges(scope, changed, before, after);
+  return { kind: 'saved', changed, holidayPeriodsAdded };
+}
+
+/**
+ * The journal says what changed: the details as one entry, and a booking rule in its own words
+ * (which way families' bookings on an unknown school year went).
+ */
+async function journalChanges(scope: Scope, changed: ProfileField[], before: ProfileValues, after: ProfileValues): Promise<void> {
+  const details = changed.filter((field) => field !== 'unknownSchoolYearBookings');
+  if (details.length > 0) {
     await recordAudit(scope, {
       action: 'tenant.profile_changed',
       objectType: 'tenant',
       objectId: scope.tenantId,
       details: {
-        old: Object.fromEntries(changed.map((field) => [field, before[field]])),
-        new: Object.fromEntries(changed.map((field) => [field, after[field]])),
+        old: Object.fromEntries(details.map((field) => [field, before[field]])),
+        new: Object.fromEntries(details.map((field) => [field, after[field]])),
       },
     });
   }
-  return { kind: 'saved', changed, holidayPeriodsAdded };
+  if (changed.includes('unknownSchoolYearBookings')) {
+    await recordAudit(scope, {
+      action: `tenant.unknown_school_year_${after.unknownSchoolYearBookings === 'open' ? 'opened' : 'closed'}`,
+      objectType: 'tenant',
+      objectId: scope.tenantId,
+      details: { old: before.unknownSchoolYearBookings, new: after.unknownSchoolYearBookings },
+    });
+  }
 }

@@ -8,7 +8,7 @@ import {
   type Unit,
 } from '../activities/activity-definitions.js';
 import { unitsBlockedBy } from '../activities/unit-rules.js';
-import { eachDay, weekdayOf } from '../calendar/calendar-dates.js';
+import { eachDay, schoolYearOf, weekdayOf } from '../calendar/calendar-dates.js';
 import type { Scope } from '../scope.js';
 import { refusalBeforePlaces, type BookingContext, type RefusalReason } from './booking-requests.js';
 import { HOLDS_NO_UNIT, isIn, type BookingStatus } from './booking-states.js';
@@ -129,7 +129,7 @@ export async function familyCalendar(
   scope: Scope,
   context: BookingContext,
   input: { householdId: string; activityId: string; childIds: string[]; from: string; to: string },
-): Promise<{ definition: ActivityDefinition; children: ChildCalendar[] } | null> {
+): Promise<{ definition: ActivityDefinition; children: ChildCalendar[]; unknownSchoolYears: number[] } | null> {
   if (!may(scope, 'household.read', input.householdId)) return null;
   const definition = await loadActivityDefinition(scope.tx, input.activityId);
   if (!definition) return null;
@@ -226,7 +226,18 @@ export async function familyCalendar(
         .filter((calendarDay) => !neverOpen(calendarDay)),
     };
   });
-  return { definition, children };
+  return { definition, children, unknownSchoolYears: unknownSchoolYearsShown(children) };
+}
+
+/** The school years of the days shown closed because their holidays are unknown: the page says why once. */
+function unknownSchoolYearsShown(children: ChildCalendar[]): number[] {
+  const years = new Set<number>();
+  for (const child of children) {
+    for (const day of child.days) {
+      if (day.cells.some((cell) => cell.state.kind === 'closed' && cell.state.reason === 'school_year_unknown')) years.add(schoolYearOf(day.day));
+    }
+  }
+  return [...years].sort();
 }
 
 const NOTHING: Map<string, string[]> = new Map();

@@ -11,6 +11,7 @@ import {
 } from '../activities/activity-definitions.js';
 import { closedReasonOf, type ClosedReason, type DayCalendar } from '../activities/availability.js';
 import { deadlineInstant } from '../activities/deadlines.js';
+import { schoolYearOf } from '../calendar/calendar-dates.js';
 import { unitsInConflict } from '../activities/unit-rules.js';
 import type { Actor } from '../actor.js';
 import { accountIdOf } from '../actor.js';
@@ -34,6 +35,8 @@ import { tellWaitlisted } from './waitlist.js';
 export interface BookingContext {
   calendar: DayCalendar & { isWorkingDay(date: string): boolean };
   timeZone: string;
+  /** Families may not book the days of this school year yet: its holidays are unknown (calendar/school-years.ts). */
+  schoolYearClosed(schoolYear: number): boolean;
 }
 
 export interface BookingChoice {
@@ -54,7 +57,8 @@ export type RefusalReason =
   | 'lottery_period'
   | 'deadline_passed'
   | 'unit_conflict'
-  | 'needs_waiting_unit';
+  | 'needs_waiting_unit'
+  | 'school_year_unknown';
 
 export type BookingOutcome =
   | { kind: 'reserved'; bookingId: string }
@@ -68,6 +72,16 @@ export interface ChoiceResult extends BookingChoice {
   outcome: BookingOutcome;
 }
 
+/**
+ * Why a unit does not open to families on a day: the activity's and the calendar's rules, then a
+ * school year whose holidays are unknown and that the authority keeps closed until they are.
+ */
+export function closedToFamilies(definition: ActivityDefinition, unit: Unit, day: string, context: BookingContext): RefusalReason | null {
+  const closed = closedReasonOf(openingRulesOf(definition, unit), day, context.calendar);
+  if (closed) return closed;
+  return context.schoolYearClosed(schoolYearOf(day)) ? 'school_year_unknown' : null;
+}
+
 /** Why a unit cannot be booked for a child on a day, before looking at places; null if it can. */
 export function refusalBeforePlaces(
   definition: ActivityDefinition,
@@ -77,7 +91,7 @@ export function refusalBeforePlaces(
   now: Date,
   context: BookingContext,
 ): RefusalReason | null {
-  const closed = closedReasonOf(openingRulesOf(definition, unit), day, context.calendar);
+  const closed = closedToFamilies(definition, unit, day, context);
   if (closed) return closed;
   if (definition.periods.length > 0) {
     const period = periodFor(definition, day, groupId);

@@ -1,4 +1,4 @@
-import { addDays, eachDay, weekdayOf } from './calendar-dates.js';
+import { addDays, eachDay, schoolYearOf, weekdayOf } from './calendar-dates.js';
 import { publicHolidayOn, publicHolidaysBetween, type HolidayLang, type PublicHoliday } from './public-holidays.js';
 import type { HolidayPeriod } from './school-holiday-snapshot.js';
 
@@ -38,6 +38,7 @@ export class TenantCalendar {
   readonly closures: readonly CalendarClosure[];
   private readonly holidayByDay = new Map<string, HolidayPeriod>();
   private readonly closuresByDay = new Map<string, CalendarClosure[]>();
+  private readonly schoolYearsKnown = new Set<number>();
 
   constructor(input: TenantCalendarInput) {
     this.region = input.region;
@@ -46,6 +47,7 @@ export class TenantCalendar {
     // Fails now, not on registration day, when the tenant's region is unknown.
     publicHolidayOn('2000-01-01', this.region);
     for (const period of this.schoolHolidays) {
+      this.schoolYearsKnown.add(schoolYearOf(period.firstDay));
       for (const day of eachDay(period.firstDay, period.lastDay)) if (!this.holidayByDay.has(day)) this.holidayByDay.set(day, period);
     }
     for (const closure of this.closures) {
@@ -77,6 +79,11 @@ export class TenantCalendar {
 
   isSchoolHoliday(date: string): boolean {
     return this.holidayByDay.has(date);
+  }
+
+  /** Whether a holiday period begins in this school year (2026 for 2026-2027): if not, its holidays are unknown. */
+  hasSchoolHolidaysIn(schoolYear: number): boolean {
+    return this.schoolYearsKnown.has(schoolYear);
   }
 
   schoolHolidayName(date: string): string | null {

@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
-import { loadActivityDefinition, openingRulesOf, unitRelationsOf, type ActivityDefinition, type BookingPeriod } from '../activities/activity-definitions.js';
-import { closedReasonOf } from '../activities/availability.js';
+import { loadActivityDefinition, unitRelationsOf, type ActivityDefinition, type BookingPeriod } from '../activities/activity-definitions.js';
 import { unitsInConflict } from '../activities/unit-rules.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { ChildCalendar } from '../bookings/booking-calendar.js';
-import type { BookingChoice, BookingContext, RefusalReason } from '../bookings/booking-requests.js';
+import { closedToFamilies, type BookingChoice, type BookingContext, type RefusalReason } from '../bookings/booking-requests.js';
 import { acceptedGroups } from '../bookings/enrollments.js';
 import { localDate } from '../calendar/local-date.js';
 import type { Scope } from '../scope.js';
@@ -63,7 +62,7 @@ export function applicationRefusal(
   if (!unit) return 'unknown_unit';
   if (day < period.first_day || day > period.last_day) return 'no_open_period';
   if (period.group_ids.length > 0 && (groupId === null || !period.group_ids.includes(groupId))) return 'no_open_period';
-  const closed = closedReasonOf(openingRulesOf(definition, unit), day, context.calendar);
+  const closed = closedToFamilies(definition, unit, day, context);
   if (closed) return closed;
   // The draw comes after the close: a day that has begun by then cannot be drawn.
   if (day <= localDate(period.closes_at, context.timeZone)) return 'deadline_passed';

@@ -7,6 +7,7 @@ import type { BookingContext, RefusalReason } from '../bookings/booking-requests
 import { acceptedGroups } from '../bookings/enrollments.js';
 import { nextWaitlistRank, releasePlace, renumberWaitlist, takePlace } from '../bookings/places.js';
 import { loadTenantCalendar } from '../calendar/calendar-store.js';
+import { closedSchoolYears, unknownSchoolYearBookingsOf } from '../calendar/school-years.js';
 import type { MailSender } from '../notifications/compose-email.js';
 import type { Scope } from '../scope.js';
 import { drawOrder, type DrawnHousehold } from './draw-order.js';
@@ -154,10 +155,11 @@ export async function runLottery(scope: Scope, periodId: string, options: DrawOp
 async function contextOf(scope: Scope): Promise<BookingContext> {
   const tenant = await scope.tx
     .selectFrom('tenants')
-    .select(['id', 'time_zone', 'school_zone', 'public_holiday_region'])
+    .select(['id', 'time_zone', 'school_zone', 'public_holiday_region', 'settings'])
     .where('id', '=', scope.tenantId)
     .executeTakeFirstOrThrow();
-  return { calendar: await loadTenantCalendar(scope.tx, tenant), timeZone: tenant.time_zone };
+  const calendar = await loadTenantCalendar(scope.tx, tenant);
+  return { calendar, timeZone: tenant.time_zone, schoolYearClosed: closedSchoolYears(calendar, unknownSchoolYearBookingsOf(tenant.settings)) };
 }
 
 /** What the criteria read of each household that applied, in a few queries for all of them. */

@@ -10,6 +10,8 @@ export interface TenantSettings {
   maxChildAge?: number;
   /** How many days after a day an absence may still be declared for it (absences.ts ABSENCE_LATE_DAYS by default). */
   absenceLateDays?: number;
+  /** Bookings on the days of a school year whose holidays are not imported: refused until they are (default), or taken as school days. */
+  unknownSchoolYearBookings?: 'closed' | 'open';
   /** Billing: how long a quotient familial stays valid after its date (12 months by default). */
   qfValidityMonths?: number;
   /** Billing: the postcodes of the authority's residents; none set: every household is resident. */

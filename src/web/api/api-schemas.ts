@@ -26,6 +26,7 @@ export const REFUSAL_REASONS = [
   'deadline_passed',
   'unit_conflict',
   'needs_waiting_unit',
+  'school_year_unknown',
 ] as const satisfies readonly RefusalReason[];
 // A reason added to the booking rules must be added above (and so to the document): the compiler says so.
 const everyReasonListed: [Exclude<RefusalReason, (typeof REFUSAL_REASONS)[number]>] extends [never] ? true : false = true;

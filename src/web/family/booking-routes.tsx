@@ -366,6 +366,11 @@ function BookingPage(props: {
         </nav>
       )}
       {props.lottery && <LotteryNotice view={props.lottery} />}
+      {props.calendar?.unknownSchoolYears.map((year) => (
+        <Alert kind="info" small key={year}>
+          {t('bookings.schoolYearUnknown', { years: `${year}-${year + 1}` })}
+        </Alert>
+      ))}
       {props.calendar && activity && <CalendarForm {...props} calendar={props.calendar} activity={activity} />}
     </>
   );

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { PUBLIC_HOLIDAY_REGIONS } from '../../modules/calendar/public-holidays.js';
+import { UNKNOWN_SCHOOL_YEAR_CHOICES } from '../../modules/calendar/school-years.js';
 import {
   AUTHORITY_TIME_ZONES,
   authorityProfile,
@@ -13,6 +14,7 @@ import {
 import type { Services } from '../../services.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
+import { ChoiceGroup } from '../components/dsfr/choice-group.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Input } from '../components/dsfr/input.js';
@@ -135,6 +137,15 @@ function AuthorityPage(props: { values: ProfileValues; errors: Partial<Record<Pr
             { value: '', label: t('authority.publicHolidayRegion.none') },
             ...Object.entries(PUBLIC_HOLIDAY_REGIONS).map(([code, name]) => ({ value: code, label: name })),
           ]}
+        />
+        <h2 class="fr-h5 fr-mt-4w">{t('authority.part.bookings')}</h2>
+        <ChoiceGroup
+          type="radio"
+          name="unknownSchoolYearBookings"
+          legend={t('authority.unknownSchoolYearBookings')}
+          choices={UNKNOWN_SCHOOL_YEAR_CHOICES.map((choice) => ({ value: choice, label: t(`authority.unknownSchoolYearBookings.${choice}`) }))}
+          chosen={[values.unknownSchoolYearBookings]}
+          error={errors.unknownSchoolYearBookings}
         />
         <Button>{t('authority.save')}</Button>
       </form>

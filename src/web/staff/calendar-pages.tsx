@@ -14,6 +14,7 @@ import { Facts } from '../components/facts.js';
 import { Select } from '../components/dsfr/select.js';
 import { href, usePage } from '../page-context.js';
 import { useCanChange } from './staff-access.js';
+import { UnknownSchoolYearsAlert } from './unknown-school-years.js';
 
 export const CALENDAR_PATH = '/gestion/calendrier';
 
@@ -54,6 +55,8 @@ export interface CalendarOverview {
   holidays: SchoolHoliday[];
   publicHolidays: PublicHoliday[];
   closures: Closure[];
+  /** Of these two school years, those without any holiday period. */
+  unknownSchoolYears: number[];
 }
 
 const SOURCE_LABELS: Record<SchoolHoliday['source'], MessageKey> = {
@@ -78,6 +81,7 @@ export function CalendarPage(props: CalendarOverview & { notice?: string | undef
         </Alert>
       )}
       <p>{t('calendar.intro')}</p>
+      <UnknownSchoolYearsAlert years={props.unknownSchoolYears} />
       {!canEdit && (
         <Alert kind="info" small>
           {t('calendar.readOnly')}

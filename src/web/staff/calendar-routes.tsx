@@ -17,6 +17,7 @@ import {
   updateSchoolHoliday,
   type PeriodField,
 } from '../../modules/calendar/school-holidays.js';
+import { unknownSchoolYears } from '../../modules/calendar/school-years.js';
 import type { Scope } from '../../modules/scope.js';
 import type { Tenant } from '../../modules/tenancy/tenant-directory.js';
 import { fieldMessages } from '../forms.js';
@@ -57,6 +58,7 @@ export async function calendarOverview(scope: Scope, tenant: Tenant): Promise<Ca
     holidays: await listSchoolHolidays(scope, { from, to }),
     publicHolidays: publicHolidaysBetween(from, to, region),
     closures: await listClosures(scope, from),
+    unknownSchoolYears: await unknownSchoolYears(scope),
   };
 }
 

@@ -9,6 +9,8 @@ import { requireStaff } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { countPendingAccountRequests } from '../../modules/households/account-requests.js';
 import { countPendingChangeRequests } from '../../modules/households/change-requests.js';
+import { unknownSchoolYears } from '../../modules/calendar/school-years.js';
+import { UnknownSchoolYearsAlert } from './unknown-school-years.js';
 
 /** The back office home. */
 export function dashboardRoutes(): FastifyPluginAsyncTypebox {
@@ -21,6 +23,7 @@ export function dashboardRoutes(): FastifyPluginAsyncTypebox {
         toValidate: await countToValidate(scope),
         expectedToday: await expectedChildren(scope, await tenantToday(scope)),
         waitingThreads: await waitingThreadCount(scope),
+        unknownSchoolYears: await unknownSchoolYears(scope),
       }));
       return reply.page(request.t('staff.dashboard.title'), <Dashboard {...counts} />);
     });
@@ -34,6 +37,7 @@ function Dashboard(props: {
   toValidate: number;
   expectedToday: number;
   waitingThreads: number;
+  unknownSchoolYears: number[];
 }) {
   const page = usePage();
   const { t, viewer } = page;
@@ -52,6 +56,7 @@ function Dashboard(props: {
         {t('staff.dashboard.welcome', { name: viewer?.displayName ?? '' })}{' '}
         {t('staff.dashboard.role', { role: t(`staff.role.${viewer?.staffRole ?? 'reader'}`) })}
       </p>
+      <UnknownSchoolYearsAlert years={props.unknownSchoolYears} />
       <div class="fr-grid-row fr-grid-row--gutters">
         {tiles.map(
           ([title, count, link, path]) =>
