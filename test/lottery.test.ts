@@ -13,7 +13,7 @@ import { giveLeftoverPlaces, lotteryLeftovers } from '../src/modules/lottery/lot
 import { loadLotteryPeriod, saveLotterySettings } from '../src/modules/lottery/lottery-settings.js';
 import type { Scope } from '../src/modules/scope.js';
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
-import { TestBrowser } from './support/http-client.js';
+import { signedInBrowser, TestBrowser } from './support/http-client.js';
 import { emailsTo } from './support/outbox.js';
 import { createFamily, createStaff, PASSWORD, type TestFamily } from './support/scenario.js';
 import { startTestPortal, type TestPortal } from './support/test-portal.js';
@@ -38,6 +38,7 @@ const WEEKS = {
   twice: ['2027-07-26', '2027-07-30'],
   pages: ['2027-08-02', '2027-08-06'],
   leftovers: ['2027-08-09', '2027-08-13'],
+  oneDay: ['2027-08-16', '2027-08-16'],
 } as const;
 
 describe('lottery booking periods', () => {
@@ -50,7 +51,7 @@ describe('lottery booking periods', () => {
   let day: string;
   let meal: string;
   let pool: string;
-  const periods: Record<keyof typeof WEEKS, string> = { window: '', siblings: '', priorities: '', twice: '', pages: '', leftovers: '' };
+  const periods: Record<keyof typeof WEEKS, string> = { window: '', siblings: '', priorities: '', twice: '', pages: '', leftovers: '', oneDay: '' };
 
   const asFamily = <T>(family: TestFamily, work: (scope: Scope) => Promise<T>) =>
     portal.inTenant(tenant, (scope) =>
@@ -564,5 +565,14 @@ describe('lottery booking periods', () => {
     await readerDesk.post('/ville/connexion', { email: reader.email, password: reader.password });
     assert.equal((await readerDesk.get(base)).statusCode, 200);
     assert.equal((await readerDesk.post(`${base}/lancer`, {})).statusCode, 403);
+  });
+
+  it('says the days a period covers on its staff page: a single day as one day', async () => {
+    const desk = await signedInBrowser(portal, tenant, (staff as { accountId: string }).accountId);
+    const page = (name: keyof typeof WEEKS) => desk.get(`/ville/gestion/activites/${activityId}/periodes/${periods[name]}/tirage`);
+    assert.match((await page('pages')).body, /pour les jours du 02\/08\/2027 au 06\/08\/2027\./);
+    const single = (await page('oneDay')).body;
+    assert.match(single, /pour le 16\/08\/2027\./);
+    assert.doesNotMatch(single, /du 16\/08\/2027 au 16\/08\/2027/);
   });
 });

@@ -53,6 +53,14 @@ describe('billing in the back office', () => {
     assert.match(again.body, /id="error-summary"|fr-error-text/);
   });
 
+  it('says a preview of a single day as one day', async () => {
+    await manager.get('/ville/gestion/facturation/campagnes');
+    const preview = await manager.post('/ville/gestion/facturation/campagnes/apercu', { regie: s.regieId, du: '01/12/2026', au: '01/12/2026' });
+    assert.equal(preview.statusCode, 200);
+    assert.match(preview.body, /Restauration scolaire, le 01\/12\/2026 : /);
+    assert.doesNotMatch(preview.body, /du 01\/12\/2026 au 01\/12\/2026/);
+  });
+
   it('serves an invoice’s PDF, the same bytes each time', async () => {
     const list = await manager.get('/ville/gestion/facturation/factures');
     const id = /href="\/ville\/gestion\/facturation\/factures\/([0-9a-f-]{36})">RS-2026-00002/.exec(list.body)?.[1];

@@ -63,7 +63,8 @@ export const lottery = {
 
   'lottery.staff.link': 'Lottery',
   'lottery.staff.title': 'Lottery — {period}',
-  'lottery.staff.window': 'Applications from {opens} to {closes}, for the days from {from} to {to}.',
+  'lottery.staff.window.range': 'Applications from {opens} to {closes}, for the days from {from} to {to}.',
+  'lottery.staff.window.day': 'Applications from {opens} to {closes}, for {from}.',
   'lottery.staff.state.not_open': 'Applications not open yet',
   'lottery.staff.state.open': 'Applications open',
   'lottery.staff.state.closed': 'Applications closed, draw to run',

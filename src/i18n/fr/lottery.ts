@@ -62,7 +62,8 @@ export const lottery = {
 
   'lottery.staff.link': 'Tirage au sort',
   'lottery.staff.title': 'Tirage au sort — {period}',
-  'lottery.staff.window': 'Demandes du {opens} au {closes}, pour les jours du {from} au {to}.',
+  'lottery.staff.window.range': 'Demandes du {opens} au {closes}, pour les jours du {from} au {to}.',
+  'lottery.staff.window.day': 'Demandes du {opens} au {closes}, pour le {from}.',
   'lottery.staff.state.not_open': 'Demandes pas encore ouvertes',
   'lottery.staff.state.open': 'Demandes ouvertes',
   'lottery.staff.state.closed': 'Demandes closes, tirage à lancer',

@@ -257,8 +257,7 @@ function RunPreview(props: { plan: RunPlan }) {
       <p>
         {t(countKey('billing.preview.summary', plan.invoices.length), {
           regie: plan.regie.name,
-          from: fmt.day(plan.from),
-          to: fmt.day(plan.to),
+          period: t(periodKey('billing.periodValue', plan.from, plan.to), { from: fmt.day(plan.from), to: fmt.day(plan.to) }),
           count: plan.invoices.length,
           total: fmt.money(plan.totalCents),
           due: fmt.day(plan.dueOn),

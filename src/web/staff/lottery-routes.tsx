@@ -2,7 +2,7 @@ import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { countKey, type MessageKey, type Translate } from '../../i18n/catalogue.js';
+import { countKey, periodKey, type MessageKey, type Translate } from '../../i18n/catalogue.js';
 import { giveLeftoverPlaces, type Leftover } from '../../modules/lottery/lottery-leftovers.js';
 import { Table } from '../components/dsfr/table.js';
 import { dayLabel } from '../family/calendar-labels.js';
@@ -197,7 +197,7 @@ function LotteryPage(props: { view: StaffLottery; values: FormValues; errors: Re
         </Alert>
       )}
       <p>
-        {t('lottery.staff.window', {
+        {t(periodKey('lottery.staff.window', period.first_day, period.last_day), {
           opens: fmt.dateTime(period.opens_at),
           closes: fmt.dateTime(period.closes_at),
           from: formatCalendarDate(period.first_day),
