@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
 import { signedInBrowser, type TestBrowser } from './support/http-client.js';
+import { postMultipart } from './support/multipart.js';
 import { createFamily, createStaff } from './support/scenario.js';
 import { startTestPortal, type TestPortal } from './support/test-portal.js';
 
@@ -18,6 +19,7 @@ describe('the authority’s details, kept by its administrator', () => {
   let manager: TestBrowser;
   let reader: TestBrowser;
   let family: TestBrowser;
+  let childId: string;
   const valid = {
     name: 'Ville de Test-sur-Mer',
     contactName: 'Relais Enfance',
@@ -32,6 +34,7 @@ describe('the authority’s details, kept by its administrator', () => {
     schoolZone: 'B',
     publicHolidayRegion: '',
     unknownSchoolYearBookings: 'open',
+    absenceLateDays: '7',
   };
 
   before(async () => {
@@ -42,11 +45,9 @@ describe('the authority’s details, kept by its administrator', () => {
     admin = await browserOf('admin@example.test', 'admin');
     manager = await browserOf('gestion@example.test', 'manager');
     reader = await browserOf('lecture@example.test', 'reader');
-    family = await signedInBrowser(
-      portal,
-      tenant,
-      (await createFamily(portal, tenant, { email: 'parent@example.test', lastName: 'PARENT', children: ['Léo'] })).accountId,
-    );
+    const parent = await createFamily(portal, tenant, { email: 'parent@example.test', lastName: 'PARENT', children: ['Léo'] });
+    childId = parent.childIds[0]!;
+    family = await signedInBrowser(portal, tenant, parent.accountId);
   });
   after(() => portal.close());
 
@@ -104,5 +105,31 @@ describe('the authority’s details, kept by its administrator', () => {
     const cleared = await admin.post(PATH, { ...valid, legalNotice: '', emailSenderName: '' });
     assert.match(cleared.headers.location as string, /\?fait=oui$/);
     assert.doesNotMatch((await family.get('/ville/mentions-legales')).body, /dpo@test-sur-mer\.fr/);
+  });
+
+  it('sets how many days after a day a family may still declare an absence for it: a whole number from 0 to 365, said next to the field when wrong', async () => {
+    const page = await admin.get(PATH);
+    assert.match(page.body, /name="absenceLateDays"[^>]*value="7"/, 'the default the portal applies');
+    for (const typed of ['366', 'deux', '']) {
+      const wrong = await admin.post(PATH, { ...valid, absenceLateDays: typed });
+      assert.equal(wrong.statusCode, 400);
+      assert.match(wrong.body, /href="#field-absenceLateDays"/, 'the error summary links to the field');
+      assert.match(wrong.body, /id="field-absenceLateDays-error"[^>]*>(Saisissez un nombre entier dans les limites permises|Ce champ est obligatoire)\./);
+      if (typed) assert.match(wrong.body, new RegExp(`name="absenceLateDays"[^>]*value="${typed}"`), 'what was typed is kept');
+    }
+    // Four days back, nothing booked: the portal looks for a booking, the day is not too old.
+    const absence = { enfant: childId, du: '12/11/2026', motif: 'family' };
+    assert.match((await postMultipart(portal, family, '/ville/absences', absence)).body, /Rien n’est réservé pour cet enfant/);
+    for (const staff of [manager, reader]) assert.equal((await staff.post(PATH, { ...valid, absenceLateDays: '2' })).statusCode, 403);
+    const saved = await admin.post(PATH, { ...valid, absenceLateDays: '2' });
+    assert.equal(saved.statusCode, 303);
+    assert.match((await admin.follow(saved)).body, /name="absenceLateDays"[^>]*value="2"/);
+    const late = await postMultipart(portal, family, '/ville/absences', absence);
+    assert.match(late.body, /id="field-du-error">Une absence se déclare au plus tard 2 jours après/);
+    await admin.post(PATH, { ...valid, absenceLateDays: '1' });
+    assert.match((await postMultipart(portal, family, '/ville/absences', absence)).body, /au plus tard 1 jour après/);
+    const journal = await admin.get('/ville/gestion/journal');
+    assert.match(journal.body, /Délai de déclaration des absences modifié/);
+    assert.match(journal.body, /{&quot;new&quot;:1,&quot;old&quot;:2}/, 'the journal keeps the old and the new delay');
   });
 });

@@ -41,6 +41,7 @@ describe('a school year whose holidays are not imported', () => {
     schoolZone: 'A',
     publicHolidayRegion: '',
     unknownSchoolYearBookings,
+    absenceLateDays: '7',
   });
 
   async function book(day: string): Promise<string> {

@@ -35,6 +35,9 @@ export const authority: Record<keyof typeof fr, string> = {
   'authority.unknownSchoolYearBookings': 'While a school year’s holidays are not imported',
   'authority.unknownSchoolYearBookings.closed': 'Bookings closed: families cannot book the days of that school year',
   'authority.unknownSchoolYearBookings.open': 'Bookings open: every day of that school year is taken as a school day',
+  'authority.absenceLateDays': 'Time to declare an absence (in days)',
+  'authority.absenceLateDays.hint':
+    'How many days after a booked day the family may still declare an absence for it, from 0 (on the day at the latest) to {max}.',
   'authority.save': 'Save',
   'authority.saved': 'The authority’s details are saved.',
   'authority.savedHolidays': 'The authority’s details are saved. {count} holiday periods of the new zone were added to the calendar.',

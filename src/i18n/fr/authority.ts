@@ -34,6 +34,9 @@ export const authority = {
   'authority.unknownSchoolYearBookings': 'Tant que les vacances d’une année scolaire ne sont pas importées',
   'authority.unknownSchoolYearBookings.closed': 'Réservations fermées : les familles ne peuvent pas réserver les jours de cette année scolaire',
   'authority.unknownSchoolYearBookings.open': 'Réservations ouvertes : chaque jour de cette année scolaire est pris pour un jour d’école',
+  'authority.absenceLateDays': 'Délai pour déclarer une absence (en jours)',
+  'authority.absenceLateDays.hint':
+    'Combien de jours après une journée réservée la famille peut encore y déclarer une absence, de 0 (le jour même au plus tard) à {max}.',
   'authority.save': 'Enregistrer',
   'authority.saved': 'Les informations de la collectivité sont enregistrées.',
   'authority.savedHolidays':

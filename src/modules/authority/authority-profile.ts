@@ -6,15 +6,17 @@ import { MINISTRY_ZONES, normalizeZone } from '../calendar/ministry-calendar-csv
 import { isPublicHolidayRegion } from '../calendar/public-holidays.js';
 import { seedSchoolHolidays } from '../calendar/school-holidays.js';
 import { UNKNOWN_SCHOOL_YEAR_CHOICES, unknownSchoolYearBookingsOf, type UnknownSchoolYearBookings } from '../calendar/school-years.js';
+import { ABSENCE_LATE_DAYS } from '../bookings/absences.js';
 import type { Scope } from '../scope.js';
 import type { TenantSettings } from '../tenancy/tenancy.tables.js';
-import { email, type FieldCheck, type FieldError, optional, phone, required } from '../validation/fields.js';
+import { email, type FieldCheck, type FieldError, integer, optional, phone, required } from '../validation/fields.js';
 
 /**
  * What an administrator says of the authority itself: its name and how families reach the service
  * (the contact block of every page), its website, its own legal mentions, the name its emails are
- * sent under, where it is (time zone, school-holiday zone, public holidays), and what families may
- * book while a school year's holidays are not imported.
+ * sent under, where it is (time zone, school-holiday zone, public holidays), what families may
+ * book while a school year's holidays are not imported, and how long after a day they may still
+ * declare an absence for it.
  */
 
 export const PROFILE_FIELDS = [
@@ -31,6 +33,7 @@ export const PROFILE_FIELDS = [
   'schoolZone',
   'publicHolidayRegion',
   'unknownSchoolYearBookings',
+  'absenceLateDays',
 ] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 export type ProfileValues = Record<ProfileField, string>;
@@ -54,6 +57,9 @@ export const SCHOOL_ZONES: readonly string[] = MINISTRY_ZONES.map(normalizeZone)
 
 export type ProfileError = FieldError | 'url';
 
+/** The most days after an absence a family may be let declare it: a year. */
+export const MAX_ABSENCE_LATE_DAYS = 365;
+
 export type SaveProfileResult =
   | { kind: 'forbidden' }
   | { kind: 'invalid'; errors: Partial<Record<ProfileField, ProfileError>> }
@@ -76,6 +82,7 @@ export async function authorityProfile(scope: Scope): Promise<ProfileValues> {
     schoolZone: normalizeZone(row.school_zone),
     publicHolidayRegion: row.public_holiday_region ?? '',
     unknownSchoolYearBookings: unknownSchoolYearBookingsOf(row.settings),
+    absenceLateDays: String(row.settings.absenceLateDays ?? ABSENCE_LATE_DAYS),
   };
 }
 
@@ -99,6 +106,13 @@ function withTexts(settings: TenantSettings, texts: Record<'emailSenderName' | '
     else next[key] = text;
   }
   return next;
+}
+
+/** A number of days typed, required, from 0 to `max`. */
+function dayCount(raw: string | undefined, max: number): FieldCheck {
+  const days = integer(raw, 0, max);
+  if (!days.ok) return days;
+  return days.value === null ? { ok: false, error: 'required' } : { ok: true, value: String(days.value) };
 }
 
 function choice(raw: string | undefined, allowed: readonly string[]): FieldCheck {
@@ -131,6 +145,7 @@ export async function saveAuthorityProfile(scope: Scope, form: Partial<Record<st
       ? ({ ok: true, value: region === '' ? null : region } as const)
       : ({ ok: false, error: 'choice' } as const),
     unknownSchoolYearBookings: choice(form.unknownSchoolYearBookings, UNKNOWN_SCHOOL_YEAR_CHOICES),
+    absenceLateDays: dayCount(form.absenceLateDays, MAX_ABSENCE_LATE_DAYS),
   } satisfies Record<ProfileField, FieldCheck<string | null> | { ok: false; error: 'url' }>;
   const errors: Partial<Record<ProfileField, ProfileError>> = {};
   for (const field of PROFILE_FIELDS) {
@@ -158,6 +173,7 @@ export async function saveAuthorityProfile(scope: Scope, form: Partial<Record<st
       settings: sql`${JSON.stringify({
         ...withTexts(settings, { emailSenderName: value('emailSenderName'), legalNotice: value('legalNotice') }),
         unknownSchoolYearBookings: value('unknownSchoolYearBookings') as UnknownSchoolYearBookings,
+        absenceLateDays: Number(value('absenceLateDays')),
       })}::jsonb`,
     })
     .where('id', '=', scope.tenantId)
@@ -172,11 +188,11 @@ export async function saveAuthorityProfile(scope: Scope, form: Partial<Record<st
 }
 
 /**
- * The journal says what changed: the details as one entry, and a booking rule in its own words
- * (which way families' bookings on an unknown school year went).
+ * The journal says what changed: the details as one entry, and each booking rule in its own words
+ * (which way families' bookings on an unknown school year went, the absences' new delay).
  */
 async function journalChanges(scope: Scope, changed: ProfileField[], before: ProfileValues, after: ProfileValues): Promise<void> {
-  const details = changed.filter((field) => field !== 'unknownSchoolYearBookings');
+  const details = changed.filter((field) => field !== 'unknownSchoolYearBookings' && field !== 'absenceLateDays');
   if (details.length > 0) {
     await recordAudit(scope, {
       action: 'tenant.profile_changed',
@@ -194,6 +210,14 @@ async function journalChanges(scope: Scope, changed: ProfileField[], before: Pro
       objectType: 'tenant',
       objectId: scope.tenantId,
       details: { old: before.unknownSchoolYearBookings, new: after.unknownSchoolYearBookings },
+    });
+  }
+  if (changed.includes('absenceLateDays')) {
+    await recordAudit(scope, {
+      action: 'tenant.absence_late_days_changed',
+      objectType: 'tenant',
+      objectId: scope.tenantId,
+      details: { old: Number(before.absenceLateDays), new: Number(after.absenceLateDays) },
     });
   }
 }

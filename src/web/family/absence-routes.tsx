@@ -1,4 +1,4 @@
-import { periodKey } from '../../i18n/catalogue.js';
+import { countKey, periodKey } from '../../i18n/catalogue.js';
 import { Table } from '../components/dsfr/table.js';
 import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -171,6 +171,11 @@ export function absenceLimitsOf(tenant: Tenant, now: Date): AbsenceLimits {
 /** The declaration's rules that are not a field's format, in words. */
 const RULES = new Set(['order', 'too_old', 'nothing_booked']);
 
+/** Why a day is too far back to declare an absence for, with the authority's number of days. */
+export function tooOldText(t: Translate, lateDays: number): string {
+  return t(countKey('absences.error.too_old', lateDays), { days: lateDays });
+}
+
 function absenceMessages(t: Translate, errors: AbsenceErrors, lateDays: number): Record<string, string | undefined> {
   const { file, firstDay, lastDay, child, reason, comment } = errors;
   const fields = fieldMessages(
@@ -182,7 +187,7 @@ function absenceMessages(t: Translate, errors: AbsenceErrors, lateDays: number):
   return {
     ...fields,
     ...(lastDay === 'order' ? { au: t('absences.error.order') } : {}),
-    ...(firstDay === 'too_old' ? { du: t('absences.error.too_old', { days: String(lateDays) }) } : {}),
+    ...(firstDay === 'too_old' ? { du: tooOldText(t, lateDays) } : {}),
     ...(firstDay === 'nothing_booked' ? { du: t('absences.error.nothing_booked') } : {}),
     ...(file ? { certificat: t(`document.error.${file}`) } : {}),
   };

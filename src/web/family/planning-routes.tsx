@@ -22,7 +22,7 @@ import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { bookingContextOf } from '../booking-context.js';
 import { dayLabel, monthName, shiftMonth, untilWords } from './calendar-labels.js';
-import { absenceLimitsOf } from './absence-routes.js';
+import { absenceLimitsOf, tooOldText } from './absence-routes.js';
 import { ABSENCE_LATE_DAYS } from '../../modules/bookings/absences.js';
 import { cancellationPreview, planningDay, type PlanningDayView } from '../../modules/bookings/planning-day.js';
 import type { CancelOutcome } from '../../modules/bookings/cancellations.js';
@@ -483,7 +483,11 @@ function DayPage(props: { childId: string; childName: string; view: PlanningDayV
 
       <h2 class="fr-h4 fr-mt-4w">{t('planning.absence')}</h2>
       {props.view.absenceRefusal ? (
-        <p>{t(`absences.error.${props.view.absenceRefusal}`, { days: String(page.tenant!.settings.absenceLateDays ?? ABSENCE_LATE_DAYS) })}</p>
+        <p>
+          {props.view.absenceRefusal === 'too_old'
+            ? tooOldText(t, page.tenant!.settings.absenceLateDays ?? ABSENCE_LATE_DAYS)
+            : t('absences.error.nothing_booked')}
+        </p>
       ) : (
         <a class="fr-btn fr-btn--secondary fr-icon-calendar-event-line fr-btn--icon-left" href={href(page, `/absences?enfant=${props.childId}&du=${day}`)}>
           {t('planning.declareAbsence')}

@@ -5,6 +5,7 @@ import { UNKNOWN_SCHOOL_YEAR_CHOICES } from '../../modules/calendar/school-years
 import {
   AUTHORITY_TIME_ZONES,
   authorityProfile,
+  MAX_ABSENCE_LATE_DAYS,
   PROFILE_FIELDS,
   type ProfileField,
   type ProfileValues,
@@ -146,6 +147,15 @@ function AuthorityPage(props: { values: ProfileValues; errors: Partial<Record<Pr
           choices={UNKNOWN_SCHOOL_YEAR_CHOICES.map((choice) => ({ value: choice, label: t(`authority.unknownSchoolYearBookings.${choice}`) }))}
           chosen={[values.unknownSchoolYearBookings]}
           error={errors.unknownSchoolYearBookings}
+        />
+        <Input
+          name="absenceLateDays"
+          label={t('authority.absenceLateDays')}
+          hint={t('authority.absenceLateDays.hint', { max: MAX_ABSENCE_LATE_DAYS })}
+          value={values.absenceLateDays}
+          error={errors.absenceLateDays}
+          inputMode="numeric"
+          required
         />
         <Button>{t('authority.save')}</Button>
       </form>
