@@ -49,8 +49,11 @@ interface Seeded {
  */
 async function seed(db: Database): Promise<Seeded> {
   const one = async <T>(text: string, values: unknown[] = []) => (await db.query<T>(text, values)).rows[0]!;
+  // No school holidays are loaded: the authority books every day as a school day.
   const tenant = (
-    await one<{ id: string }>(`insert into tenants (slug, name, settings) values ('pages', 'Ville des Pages (banc d''essai)', '{}') returning id`)
+    await one<{ id: string }>(
+      `insert into tenants (slug, name, settings) values ('pages', 'Ville des Pages (banc d''essai)', '{"unknownSchoolYearBookings":"open"}') returning id`,
+    )
   ).id;
   await db.query(`select set_config('app.tenant_id', $1, false)`, [tenant]);
   const passwordHash = await hash(PASSWORD);

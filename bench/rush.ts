@@ -42,8 +42,12 @@ async function seed(
   url: string,
 ): Promise<{ tenantId: string; activityId: string; unitId: string; periodId: string; parents: { email: string; children: string[] }[] }> {
   return admin(async (db) => {
-    const tenant = (await db.query(`insert into tenants (slug, name, settings) values ('rush', 'Ville de la Ruée (banc d''essai)', '{}') returning id`)).rows[0]
-      .id as string;
+    // No school holidays are loaded: the authority books every day as a school day.
+    const tenant = (
+      await db.query(
+        `insert into tenants (slug, name, settings) values ('rush', 'Ville de la Ruée (banc d''essai)', '{"unknownSchoolYearBookings":"open"}') returning id`,
+      )
+    ).rows[0].id as string;
     const passwordHash = await hash(PASSWORD);
     const parents: { email: string; children: string[] }[] = [];
     for (let start = 0; start < HOUSEHOLDS; start += 500) {
