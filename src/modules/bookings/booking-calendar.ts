@@ -156,8 +156,9 @@ export async function familyCalendar(
             .execute()
         ).map((row) => row.child_id),
   );
+  // An activity without units yet (being set up) has nothing booked.
   const bookings =
-    childIds.length === 0
+    childIds.length === 0 || definition.units.length === 0
       ? []
       : await scope.tx
           .selectFrom('bookings')

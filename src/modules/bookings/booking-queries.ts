@@ -68,6 +68,8 @@ export interface NewBookingRow {
   waitlist_rank: number | null;
   /** The prepayment basket of a day held until paid ('awaiting_payment'). */
   basket_id?: string | null;
+  /** The reason written on its first event (staff booking after the deadline). */
+  event_reason?: string | null;
 }
 
 /**
@@ -92,9 +94,8 @@ export async function insertBookings(scope: Scope, rows: NewBookingRow[]): Promi
   if (inserted.rows.length !== rows.length) return inserted.rows.length;
   await sql`
     insert into booking_events (tenant_id, booking_id, household_id, from_status, to_status, reason, actor_account_id, at)
-    select ${scope.tenantId}, e.booking_id, e.household_id, null, e.to_status, null, e.actor, ${scope.now}
-    from unnest(${column('id')}::uuid[], ${column('household_id')}::uuid[], ${column('status')}::text[], ${column('created_by')}::uuid[]) as e(booking_id, household_id, to_status, actor)`.execute(
-    scope.tx,
-  );
+    select ${scope.tenantId}, e.booking_id, e.household_id, null, e.to_status, e.reason, e.actor, ${scope.now}
+    from unnest(${column('id')}::uuid[], ${column('household_id')}::uuid[], ${column('status')}::text[], ${column('created_by')}::uuid[],
+                ${rows.map((row) => row.event_reason ?? null)}::text[]) as e(booking_id, household_id, to_status, actor, reason)`.execute(scope.tx);
   return rows.length;
 }

@@ -126,6 +126,8 @@ export interface BookingSubmission {
   householdId: string;
   activityId: string;
   choices: BookingChoice[];
+  /** Staff booking for the family chose to book after the deadline (ignored for anyone else). */
+  passDeadline?: boolean;
 }
 
 /** One choice of one submission, with what the rules need to judge it. */
@@ -134,7 +136,12 @@ interface Asked {
   submission: BookingSubmission;
   definition: ActivityDefinition;
   groupId: string | null;
+  /** Booked after its deadline because staff chose to: said on the booking's first event. */
+  pastDeadline?: boolean;
 }
+
+/** The booking event's reason when staff booked or cancelled after the deadline on purpose. */
+export const PAST_DEADLINE_REASON = 'staff_past_deadline';
 
 /**
  * Answers several submissions in the caller's one transaction, as `requestBookings` answers one,
@@ -176,7 +183,7 @@ export async function requestBookingsTogether(scope: Scope, context: BookingCont
     const unitsById = new Map(definition.units.map((unit) => [unit.id, unit]));
     // Sorted by day then unit; the sort is stable, so children of one day keep the family's order.
     const choices = dedupe(submission.choices).sort((a, b) => (a.day + a.unitId).localeCompare(b.day + b.unitId));
-    const mine = choices.map((choice) => ({ choice, submission, definition, groupId: groupOf.get(choice.childId) ?? null }));
+    const mine = choices.map((choice): Asked => ({ choice, submission, definition, groupId: groupOf.get(choice.childId) ?? null }));
     asked.set(submission, mine);
     for (const entry of mine) {
       const { choice } = entry;
@@ -184,7 +191,11 @@ export async function requestBookingsTogether(scope: Scope, context: BookingCont
       if (!unit) verdicts.set(entry, 'unknown_unit');
       else if (definition.activity.requires_enrollment && !groupOf.has(choice.childId)) {
         verdicts.set(entry, (await hasPendingEnrollment(scope, submission.activityId, choice.childId)) ? 'enrollment_pending' : 'not_enrolled');
-      } else verdicts.set(entry, ruleFor(definition, unit, choice.day, entry.groupId));
+      } else {
+        const verdict = ruleFor(definition, unit, choice.day, entry.groupId);
+        entry.pastDeadline = verdict === 'deadline_passed' && submission.passDeadline === true && submission.actor.kind === 'staff';
+        verdicts.set(entry, entry.pastDeadline ? null : verdict);
+      }
     }
   }
   for (const definition of definitions.values()) {
@@ -423,6 +434,7 @@ function newBookingRow(entry: Asked, place: PlaceResult, baskets: Map<string, Ba
     status: place.got ? placed : 'waitlisted',
     holds_pools: place.got ? place.poolIds : [],
     waitlist_rank: place.got ? null : place.rank,
+    event_reason: entry.pastDeadline ? PAST_DEADLINE_REASON : null,
   };
 }
 

@@ -2,7 +2,7 @@ import { cancellationDeadlineOf, loadActivityDefinition, unitRelationsOf, type A
 import { deadlineInstant } from '../activities/deadlines.js';
 import { unitConflicts } from '../activities/unit-rules.js';
 import type { Scope } from '../scope.js';
-import type { BookingContext } from './booking-requests.js';
+import { PAST_DEADLINE_REASON, type BookingContext } from './booking-requests.js';
 import { moveBooking } from './booking-transitions.js';
 import { freePlaceOf, type HeldBooking } from './waitlist.js';
 import { may } from '../access.js';
@@ -27,7 +27,8 @@ export interface DependentCancellation {
 }
 
 export type CancelOutcome =
-  | { kind: 'cancelled' | 'cancel_requested'; dependents: DependentCancellation[] }
+  /** pastDeadline: staff cancelled after the deadline, as they chose to (absent otherwise). */
+  | { kind: 'cancelled' | 'cancel_requested'; dependents: DependentCancellation[]; pastDeadline?: true }
   | { kind: 'refused'; reason: CancelRefusal }
   | { kind: 'not_found' };
 
@@ -42,8 +43,14 @@ interface DayBooking extends HeldBooking {
  * day that need the one cancelled (a meal needs the day or the morning) go with it, in the same
  * transaction, and the answer lists them — those the child's other household booked too (separated
  * parents: a meal without its day would be served to nobody), that household told by email.
+ * Staff acting for the family keep to the deadlines too, unless they choose to pass them
+ * (`passDeadline`): the place is then freed, not billed, and the events say why.
  */
-export async function cancelBooking(scope: Scope, context: BookingContext, input: { householdId: string; bookingId: string }): Promise<CancelOutcome> {
+export async function cancelBooking(
+  scope: Scope,
+  context: BookingContext,
+  input: { householdId: string; bookingId: string; passDeadline?: boolean },
+): Promise<CancelOutcome> {
   if (!may(scope, 'household.act', input.householdId)) return { kind: 'not_found' };
   const booking = await scope.tx
     .selectFrom('bookings as b')
@@ -56,24 +63,29 @@ export async function cancelBooking(scope: Scope, context: BookingContext, input
   if (!isIn(CANCELLABLE, booking.status) || (isIn(IN_BASKET, booking.status) && (await basketFrozen(scope, booking.id))))
     return { kind: 'refused', reason: 'not_cancellable' };
   const definition = (await loadActivityDefinition(scope.tx, booking.activity_id))!;
-  if (pastDeadline(scope, context, definition, booking)) return { kind: 'refused', reason: 'deadline_passed' };
+  const passing = input.passDeadline === true && scope.actor.kind === 'staff';
+  const late = pastDeadline(context, scope.now, definition, booking);
+  if (late && !passing) return { kind: 'refused', reason: 'deadline_passed' };
   const dependents = await lockDependents(scope, definition, booking);
   // A unit that needs this one but can no longer be cancelled (the meal is ordered at J-7, the day
   // may be cancelled until J-2) refuses the whole cancellation: cancelling the meal would break its
   // deadline, and leaving it alone would keep (and bill) a meal for a child who does not come. The
-  // family keeps both and may ask the service, whose staff cancel past deadlines.
-  if (dependents.some((dependent) => pastDeadline(scope, context, definition, dependent))) return { kind: 'refused', reason: 'dependent_deadline_passed' };
+  // family keeps both and may ask the service, whose staff may choose to pass the deadlines.
+  const dependentLate = dependents.some((dependent) => pastDeadline(context, scope.now, definition, dependent));
+  if (dependentLate && !passing) return { kind: 'refused', reason: 'dependent_deadline_passed' };
+  const reason = late || dependentLate ? PAST_DEADLINE_REASON : null;
 
   // Waiting-list entries leave first: the places freed next then go to other children, never to
   // one of the entries being withdrawn here.
   const leaving = [booking, ...dependents].sort((a, b) => Number(b.status === 'waitlisted') - Number(a.status === 'waitlisted'));
   const outcomes = new Map<string, 'cancelled' | 'cancel_requested'>();
-  for (const row of leaving) outcomes.set(row.id, await cancelOne(scope, definition, row));
+  for (const row of leaving) outcomes.set(row.id, await cancelOne(scope, definition, row, reason));
   const unitName = (unitId: string) => definition.units.find((unit) => unit.id === unitId)!.name;
   const others = dependents.filter((dependent) => dependent.household_id !== booking.household_id);
   if (others.length > 0) await tellOtherHousehold(scope, definition, others, unitName(booking.unit_id));
   return {
     kind: outcomes.get(booking.id)!,
+    ...(reason === null ? {} : { pastDeadline: true as const }),
     dependents: dependents.map((dependent) => ({
       bookingId: dependent.id,
       unitId: dependent.unit_id,
@@ -176,22 +188,22 @@ async function basketFrozen(scope: Scope, bookingId: string): Promise<boolean> {
 }
 
 /**
- * Whether the family may no longer cancel this booking (a waiting-list entry, a day still waiting
- * in its basket unpaid, or staff, always may).
+ * Whether the booking's cancellation deadline has passed (a waiting-list entry, or a day still
+ * waiting in its basket unpaid, may always be cancelled).
  */
-function pastDeadline(scope: Scope, context: BookingContext, definition: ActivityDefinition, booking: DayBooking): boolean {
-  if (booking.status === 'waitlisted' || isIn(IN_BASKET, booking.status) || scope.actor.kind === 'staff') return false;
+function pastDeadline(context: BookingContext, now: Date, definition: ActivityDefinition, booking: DayBooking): boolean {
+  if (booking.status === 'waitlisted' || isIn(IN_BASKET, booking.status)) return false;
   const unit = definition.units.find((candidate) => candidate.id === booking.unit_id)!;
-  return scope.now >= deadlineInstant(cancellationDeadlineOf(definition, unit), booking.day, context.timeZone, (date) => context.calendar.isWorkingDay(date));
+  return now >= deadlineInstant(cancellationDeadlineOf(definition, unit), booking.day, context.timeZone, (date) => context.calendar.isWorkingDay(date));
 }
 
 /** One booking out: its place freed and its waiting list moved, or its cancellation asked where the service validates. */
-async function cancelOne(scope: Scope, definition: ActivityDefinition, booking: DayBooking): Promise<'cancelled' | 'cancel_requested'> {
+async function cancelOne(scope: Scope, definition: ActivityDefinition, booking: DayBooking, reason: string | null): Promise<'cancelled' | 'cancel_requested'> {
   if (booking.status === 'reserved' && definition.activity.validation_mode === 'manual' && scope.actor.kind !== 'staff') {
     await moveBooking(scope, booking, 'cancel_requested');
     return 'cancel_requested';
   }
-  await moveBooking(scope, booking, 'cancelled');
+  await moveBooking(scope, booking, 'cancelled', reason === null ? {} : { reason });
   await freePlaceOf(scope, definition, booking);
   return 'cancelled';
 }

@@ -66,8 +66,13 @@ export async function planningDay(
 /**
  * What cancelling this booking would do — cancelled or asked, which units of the day would go with
  * it, or why it is refused — found by cancelling it and undoing everything: the confirmation says
- * what the engine decides, never a second copy of its rules.
+ * what the engine decides, never a second copy of its rules. At the counter, also what it would do
+ * if staff passed the deadline.
  */
-export function cancellationPreview(scope: Scope, context: BookingContext, input: { householdId: string; bookingId: string }): Promise<CancelOutcome> {
+export function cancellationPreview(
+  scope: Scope,
+  context: BookingContext,
+  input: { householdId: string; bookingId: string; passDeadline?: boolean },
+): Promise<CancelOutcome> {
   return dryRun(scope, () => cancelBooking(scope, context, input));
 }
