@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { dayLabel } from '../src/web/family/calendar-labels.js';
+import { dayLabel } from '../src/web/calendar-labels.js';
 import { browserSuite, checkAccessibility, screenshot, scrollWidth } from './support/browser.js';
 import { CLAIRE, confirmCancelButton, familyLogIn, followNav, go, nextMonth, notice, planningRow, text, tick } from './support/booking-steps.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { requestBookings } from '../../src/modules/bookings/booking-requests.js';
-import { dayLabel } from '../../src/web/family/calendar-labels.js';
+import { dayLabel } from '../../src/web/calendar-labels.js';
 import type { TestPortal } from '../../test/support/test-portal.js';
 import type { Tenant } from '../../src/modules/tenancy/tenant-directory.js';
 import type { Scope } from '../../src/modules/scope.js';

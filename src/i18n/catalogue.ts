@@ -44,6 +44,8 @@ import { retention as enRetention } from './en/retention.js';
 import { retention as frRetention } from './fr/retention.js';
 import { journal as enJournal } from './en/journal.js';
 import { journal as frJournal } from './fr/journal.js';
+import { counter as enCounter } from './en/counter.js';
+import { counter as frCounter } from './fr/counter.js';
 import { documents as enDocuments } from './en/documents.js';
 import { documents as frDocuments } from './fr/documents.js';
 import { registers as enRegisters } from './en/registers.js';
@@ -83,6 +85,7 @@ const fr = {
   ...frDocuments,
   ...frRegisters,
   ...frAuthority,
+  ...frCounter,
 };
 const en: Record<keyof typeof fr, string> = {
   ...enCommon,
@@ -111,6 +114,7 @@ const en: Record<keyof typeof fr, string> = {
   ...enDocuments,
   ...enRegisters,
   ...enAuthority,
+  ...enCounter,
 };
 
 export type MessageKey = keyof typeof fr;

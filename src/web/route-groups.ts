@@ -44,6 +44,7 @@ import { dashboardRoutes } from './staff/dashboard-routes.js';
 import { staffJournalRoutes } from './staff/journal-routes.js';
 import { staffHouseholdIntakeRoutes } from './staff/household-intake-routes.js';
 import { staffHouseholdRoutes } from './staff/household-routes.js';
+import { staffCounterRoutes } from './staff/counter-routes.js';
 import { staffHouseholdActivityRoutes } from './staff/household-activity.js';
 import { staffRegisterRoutes } from './staff/register-routes.js';
 import { staffNewsRoutes } from './staff/news-routes.js';
@@ -113,6 +114,7 @@ export const staffPages: FastifyPluginAsync<{ services: Services }> = async (app
   await app.register(securityRoutes(services));
   await app.register(staffAccountRoutes());
   await app.register(staffHouseholdRoutes());
+  await app.register(staffCounterRoutes(services));
   await app.register(staffHouseholdActivityRoutes());
   await app.register(staffRegisterRoutes());
   await app.register(staffHouseholdIntakeRoutes());

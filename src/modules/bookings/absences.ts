@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit-log.js';
 import type { DocumentContentType } from '../documents/documents.tables.js';
 import type { Scope } from '../scope.js';
@@ -215,6 +216,8 @@ function absenceQuery(scope: Scope) {
       'p.first_name',
       'p.last_name',
       'h.name as household_name',
+      // Asked by staff for the family (at the counter): "Mes demandes" says so.
+      sql<boolean>`exists(select 1 from accounts c where c.id = a.created_by and c.kind = 'staff')`.as('by_service'),
     ]);
 }
 

@@ -73,6 +73,8 @@ export interface RefusedOnTheSpot {
   day: string;
   reason: RefusalReason;
   askedAt: Date;
+  /** The account that sent the form. */
+  askedBy: string | null;
 }
 
 /** The choices of a household's forms refused as soon as they were sent, day by day. */
@@ -81,7 +83,7 @@ export async function refusedOnTheSpot(scope: Scope, householdId: string): Promi
   const { rows } = await sql<RefusedOnTheSpot>`
     select p.id as "childId", p.first_name as "firstName", p.last_name as "lastName",
       a.id as "activityId", a.name as "activityName", u.id as "unitId", u.name as "unitName", u.position as "unitPosition",
-      r.value->>'day' as day, r.value->'outcome'->>'reason' as reason, s.created_at as "askedAt"
+      r.value->>'day' as day, r.value->'outcome'->>'reason' as reason, s.created_at as "askedAt", s.created_by as "askedBy"
     from booking_submissions s
     cross join lateral jsonb_array_elements(s.results) r
     join activities a on a.id = s.activity_id

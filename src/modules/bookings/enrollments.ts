@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Tx } from '../../db/tenant-scope.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Scope } from '../scope.js';
@@ -124,6 +125,8 @@ export async function householdEnrollments(scope: Scope, householdId: string, fi
       'g.name as group_name',
       'p.first_name',
       'p.last_name',
+      // Asked by staff for the family (at the counter): "Mes demandes" says so.
+      sql<boolean>`exists(select 1 from accounts c where c.id = e.created_by and c.kind = 'staff')`.as('by_service'),
     ])
     .where('e.household_id', '=', householdId)
     .$if(filter.pendingOnly === true, (query) => query.where('e.status', '=', 'pending'))

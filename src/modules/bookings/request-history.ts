@@ -42,6 +42,8 @@ interface HistoryLine {
   askedAt: Date;
   /** When the service answered, if it did later than the asking. */
   answeredAt: Date | null;
+  /** Asked by staff for the family (at the counter, on the phone). */
+  byService: boolean;
 }
 
 export interface BookingRequestLine extends HistoryLine {
@@ -82,6 +84,7 @@ export async function householdRequestHistory(
       'b.waitlist_rank',
       'b.reason',
       'b.created_at',
+      'b.created_by',
       'u.id as unit_id',
       'u.name as unit_name',
       'u.position as unit_position',
@@ -111,6 +114,7 @@ export async function householdRequestHistory(
     .orderBy('at')
     .orderBy('id')
     .execute();
+  const staff = await staffAmong(scope, [...bookings.map((booking) => booking.created_by), ...events.map((event) => event.actor_account_id)]);
   const eventsOf = new Map<string, typeof events>();
   for (const event of events) {
     const list = eventsOf.get(event.booking_id);
@@ -132,17 +136,19 @@ export async function householdRequestHistory(
       ? history.findLast((event) => event.to_status === booking.status && event.from_status !== 'cancel_requested')
       : undefined;
     const answeredAt = answer && answer.at > booking.created_at ? answer.at : null;
+    const byService = booking.created_by !== null && staff.has(booking.created_by);
     bookingLines.add(
-      [booking.created_at.getTime(), booking.child_id, booking.activity_id, booking.status, JSON.stringify(note)].join('|'),
-      { ...about, status: booking.status, note, askedAt: booking.created_at, answeredAt },
+      [booking.created_at.getTime(), booking.child_id, booking.activity_id, booking.status, JSON.stringify(note), byService].join('|'),
+      { ...about, status: booking.status, note, askedAt: booking.created_at, answeredAt, byService },
       unit,
       { day: booking.day, rank: booking.status === 'waitlisted' ? booking.waitlist_rank : null },
     );
 
-    for (const cancellation of cancellationsIn(history)) {
+    for (const { askedBy, ...cancellation } of cancellationsIn(history)) {
+      const byService = askedBy !== null && staff.has(askedBy);
       cancellationLines.add(
-        [localDate(cancellation.askedAt, options.timeZone), booking.child_id, booking.activity_id, cancellation.state, cancellation.reason ?? ''].join('|'),
-        { ...about, ...cancellation },
+        [localDate(cancellation.askedAt, options.timeZone), booking.child_id, booking.activity_id, cancellation.state, cancellation.reason ?? '', byService].join('|'),
+        { ...about, ...cancellation, byService },
         unit,
         { day: booking.day, rank: null },
       );
@@ -160,6 +166,7 @@ export async function householdRequestHistory(
         note,
         askedAt: refused.askedAt,
         answeredAt: null,
+        byService: refused.askedBy !== null && staff.has(refused.askedBy),
       },
       { id: refused.unitId, name: refused.unitName, position: refused.unitPosition },
       { day: refused.day, rank: null },
@@ -177,6 +184,8 @@ function noteOf(status: BookingStatus, reason: string | null): BookingNote | nul
 
 interface CancellationAsked {
   state: CancellationState;
+  /** The account that asked or made it. */
+  askedBy: string | null;
   reason: string | null;
   askedAt: Date;
   answeredAt: Date | null;
@@ -194,7 +203,7 @@ export function cancellationsIn(
   let asked: CancellationAsked | null = null;
   for (const event of events) {
     if (event.to_status === 'cancel_requested') {
-      asked = { state: 'pending', reason: null, askedAt: event.at, answeredAt: null };
+      asked = { state: 'pending', askedBy: event.actor_account_id, reason: null, askedAt: event.at, answeredAt: null };
       found.push(asked);
     } else if (event.from_status === 'cancel_requested') {
       if (asked) {
@@ -204,10 +213,24 @@ export function cancellationsIn(
       }
       asked = null;
     } else if ((event.to_status === 'cancelled' || event.to_status === 'late_cancelled') && event.actor_account_id !== null) {
-      found.push({ state: event.to_status === 'cancelled' ? 'done' : 'late', reason: null, askedAt: event.at, answeredAt: null });
+      found.push({
+        state: event.to_status === 'cancelled' ? 'done' : 'late',
+        askedBy: event.actor_account_id,
+        reason: null,
+        askedAt: event.at,
+        answeredAt: null,
+      });
     }
   }
   return found;
+}
+
+/** Of these accounts, the staff's: what they asked, they asked for the family. */
+async function staffAmong(scope: Scope, accountIds: (string | null)[]): Promise<Set<string>> {
+  const ids = [...new Set(accountIds.filter((id) => id !== null))];
+  if (ids.length === 0) return new Set();
+  const rows = await scope.tx.selectFrom('accounts').select('id').where('id', 'in', ids).where('kind', '=', 'staff').execute();
+  return new Set(rows.map((row) => row.id));
 }
 
 /** Lines built by adding one day at a time to the group its key names; days come in date order. */

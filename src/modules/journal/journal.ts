@@ -116,6 +116,8 @@ function auditPart(scope: Scope, filter: JournalFilter, timeZone: string) {
         when 'booking_period' then (select o.name from booking_periods o where o.id::text = a.object_id)
         when 'enrollment' then (select p.first_name || ' ' || p.last_name || ' — ' || act.name from enrollments o
           join persons p on p.id = o.child_id join activities act on act.id = o.activity_id where o.id::text = a.object_id)
+        when 'booking' then (select p.first_name || ' ' || p.last_name || ' — ' || u.name || ' — ' || to_char(o.day, 'DD/MM/YYYY') from bookings o
+          join persons p on p.id = o.child_id join units u on u.id = o.unit_id where o.id::text = a.object_id)
         when 'absence' then (select p.first_name || ' ' || p.last_name || ' — ' || to_char(o.first_day, 'DD/MM/YYYY') from absence_declarations o
           join persons p on p.id = o.child_id where o.id::text = a.object_id)
         when 'change_request' then (select h.name from change_requests o join households h on h.id = o.household_id where o.id::text = a.object_id)
@@ -137,6 +139,7 @@ function auditPart(scope: Scope, filter: JournalFilter, timeZone: string) {
         eb.or([
           eb('a.object_id', '=', id),
           eb(eb.ref('a.details', '->>').key('householdId'), '=', id),
+          eb(eb.ref('a.details', '->>').key('childId'), '=', id),
           // A household's people, requests and accounts.
           eb(
             'a.object_id',

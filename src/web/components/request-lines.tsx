@@ -64,6 +64,8 @@ export interface RequestLine {
   withdrawable: boolean;
   /** A lottery application: its results are on the family's page of the draw. */
   lotteryPeriodId?: string;
+  /** Asked or done by staff for the family (at the counter, on the phone). */
+  byService?: boolean;
 }
 
 /**
@@ -113,6 +115,7 @@ export async function householdRequestLines(
         decidedAt: row.decided_at,
         pending: row.status === 'pending',
         withdrawable: false,
+        byService: row.by_service,
       }),
     ),
     ...(kind === 'cancellation' ? [] : history.bookings).map((row): RequestLine => {
@@ -128,6 +131,7 @@ export async function householdRequestLines(
         decidedAt: row.answeredAt,
         pending: row.status === 'requested',
         withdrawable: false,
+        byService: row.byService,
       };
     }),
     ...(kind === 'booking' ? [] : history.cancellations).map(
@@ -142,6 +146,7 @@ export async function householdRequestLines(
         decidedAt: row.answeredAt,
         pending: row.state === 'pending',
         withdrawable: false,
+        byService: row.byService,
       }),
     ),
     ...absences.map(
@@ -160,6 +165,7 @@ export async function householdRequestLines(
         decidedAt: row.decided_at,
         pending: row.status === 'pending',
         withdrawable: false,
+        byService: row.by_service,
       }),
     ),
     ...lotteries.map(
@@ -236,7 +242,10 @@ export function RequestLinesTable(props: { lines: RequestLine[]; caption: string
       <tbody>
         {props.lines.map((row) => (
           <tr key={row.id}>
-            <td>{t(`requests.kind.${row.kind}`)}</td>
+            <td>
+              {t(`requests.kind.${row.kind}`)}
+              {row.byService && <p class="fr-text--xs fr-mb-0">{t('requests.byService')}</p>}
+            </td>
             <td>{row.about}</td>
             {/* The change and the answer (a refusal's reason) are free text: they wrap, DSFR keeps other cells on one line. */}
             <td class="fr-cell--multiline">

@@ -172,11 +172,16 @@ export function absenceLimitsOf(tenant: Tenant, now: Date): AbsenceLimits {
 const RULES = new Set(['order', 'too_old', 'nothing_booked']);
 
 /** Why a day is too far back to declare an absence for, with the authority's number of days. */
-export function tooOldText(t: Translate, lateDays: number): string {
+function tooOldText(t: Translate, lateDays: number): string {
   return t(countKey('absences.error.too_old', lateDays), { days: lateDays });
 }
 
-function absenceMessages(t: Translate, errors: AbsenceErrors, lateDays: number): Record<string, string | undefined> {
+/** Why no absence can be declared for a day of the planning or the counter, in words. */
+export function absenceRefusalText(t: Translate, refusal: 'too_old' | 'nothing_booked', lateDays: number): string {
+  return refusal === 'too_old' ? tooOldText(t, lateDays) : t('absences.error.nothing_booked');
+}
+
+export function absenceMessages(t: Translate, errors: AbsenceErrors, lateDays: number): Record<string, string | undefined> {
   const { file, firstDay, lastDay, child, reason, comment } = errors;
   const fields = fieldMessages(
     t,

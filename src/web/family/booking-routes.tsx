@@ -26,7 +26,8 @@ import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { Select } from '../components/dsfr/select.js';
-import { BookingStatusBadge, closedText, refusalText } from '../components/booking-status.js';
+import { BookingAnswersTable } from '../components/booking-answers.js';
+import { BookingStatusBadge, closedText } from '../components/booking-status.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { actorOfSession } from '../../modules/identity/accounts.js';
 import { bookingContextOf } from '../booking-context.js';
@@ -37,7 +38,7 @@ import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { hiddenFieldsHtml, paragraphHtml } from '../render.js';
 import { LotteryAnswersPage, LotteryNotice } from './lottery-routes.js';
-import { dayLabel, momentWords, monthName, shiftMonth, untilWords, weekdayName } from './calendar-labels.js';
+import { dayLabel, momentWords, monthName, shiftMonth, untilWords, weekdayName } from '../calendar-labels.js';
 import { childChoices } from '../../modules/households/household-overview.js';
 
 /**
@@ -639,40 +640,7 @@ function ResultPage(props: { results: KeptResult[]; names: Map<string, string>; 
           </p>
         </Alert>
       )}
-      <Table caption={t('bookings.resultTitle')} class="fr-mb-4w">
-        <thead>
-          <tr>
-            <th scope="col">{t('bookings.children')}</th>
-            <th scope="col">{t('bookings.day')}</th>
-            <th scope="col">{t('bookings.units')}</th>
-            <th scope="col">{t('requests.status')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.results.map((result) => {
-            const { outcome } = result;
-            return (
-              <tr key={`${result.childId}${result.unitId}${result.day}`}>
-                <td>{props.names.get(result.childId) ?? ''}</td>
-                <td>{dayLabel(page.lang, result.day)}</td>
-                <td>{props.units.get(result.unitId) ?? ''}</td>
-                <td>
-                  {outcome.kind === 'reserved' && <BookingStatusBadge status="reserved" />}
-                  {outcome.kind === 'requested' && <BookingStatusBadge status="requested" />}
-                  {outcome.kind === 'awaiting_payment' && <BookingStatusBadge status="awaiting_payment" />}
-                  {outcome.kind === 'waitlisted' && <BookingStatusBadge status="waitlisted" rank={outcome.rank} />}
-                  {outcome.kind === 'already' && <BookingStatusBadge status={outcome.status} />}
-                  {outcome.kind === 'refused' && (
-                    <>
-                      <BookingStatusBadge status="refused" /> <span class="fr-text--sm">{refusalText(t, outcome.reason)}</span>
-                    </>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </Table>
+      <BookingAnswersTable results={props.results} names={props.names} units={props.units} />
       <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
         <li>
           <a class="fr-btn fr-btn--secondary" href={href(page, `/reservations?${props.back}`)}>

@@ -24,7 +24,7 @@ import { StatusBadge, type BadgeTone } from '../components/status-badge.js';
 import { Id, Many, many, Text } from '../page-input.js';
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
-import { dayLabel } from './calendar-labels.js';
+import { dayLabel } from '../calendar-labels.js';
 
 const PeriodParams = Type.Object({ periodId: Id });
 

@@ -21,12 +21,11 @@ import { Day, Form, type FormInput, formValues, Id, Month, Text, UUID } from '..
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { bookingContextOf } from '../booking-context.js';
-import { dayLabel, monthName, shiftMonth, untilWords } from './calendar-labels.js';
-import { absenceLimitsOf, tooOldText } from './absence-routes.js';
+import { dayLabel, monthName, shiftMonth, untilWords } from '../calendar-labels.js';
+import { absenceLimitsOf, absenceRefusalText } from './absence-routes.js';
 import { ABSENCE_LATE_DAYS } from '../../modules/bookings/absences.js';
 import { cancellationPreview, planningDay, type PlanningDayView } from '../../modules/bookings/planning-day.js';
-import type { CancelOutcome } from '../../modules/bookings/cancellations.js';
-import { closedText } from '../components/booking-status.js';
+import { CancelConfirmation, ClosedUnits, DayBookingForm, type CancelPreview } from '../components/planning-day-forms.js';
 import { childChoices } from '../../modules/households/household-overview.js';
 
 /** Statuses the legend explains (the cancelled ones are not shown on the planning). */
@@ -382,12 +381,6 @@ function CalendarFeed(props: { childId: string; childName: string; feedUrl: stri
   );
 }
 
-/** What cancelling a booking would do, found by the engine itself (planning-day.ts cancellationPreview). */
-interface CancelPreview {
-  entry: PlanningDayView['planning']['entries'][number];
-  outcome: CancelOutcome;
-}
-
 /**
  * One day of the child's planning with its three choices — book what is open, cancel what is
  * booked (after a confirmation that says whether the day is billed), declare an absence — each
@@ -414,7 +407,17 @@ function DayPage(props: { childId: string; childName: string; view: PlanningDayV
           {props.notice.text}
         </Alert>
       )}
-      {props.preview && <CancelConfirmation childId={props.childId} day={day} preview={props.preview} back={href(page, dayPath(props.childId, day))} />}
+      {props.preview && (
+        <CancelConfirmation
+          action={href(page, `/reservations/${props.preview.entry.bookingId}/annuler`)}
+          hidden={[
+            ['enfant', props.childId],
+            ['jour', day],
+          ]}
+          preview={props.preview}
+          back={href(page, dayPath(props.childId, day))}
+        />
+      )}
       <ul class="fr-badges-group fr-mb-2w">
         {planning.schoolHoliday && (
           <li>
@@ -476,156 +479,29 @@ function DayPage(props: { childId: string; childName: string; view: PlanningDayV
         <>
           <p>{t('planning.bookIntro')}</p>
           {activities.map((activity) => (
-            <DayBookingForm key={activity.id} childId={props.childId} day={day} activity={activity} />
+            <DayBookingForm
+              key={activity.id}
+              action={href(page, PAGES.bookings)}
+              hidden={[
+                ['activite', activity.id],
+                ['retour', new URLSearchParams({ enfant: props.childId, activite: activity.id, mois: day.slice(0, 7) }).toString()],
+              ]}
+              childId={props.childId}
+              day={day}
+              activity={activity}
+            />
           ))}
         </>
       )}
 
       <h2 class="fr-h4 fr-mt-4w">{t('planning.absence')}</h2>
       {props.view.absenceRefusal ? (
-        <p>
-          {props.view.absenceRefusal === 'too_old'
-            ? tooOldText(t, page.tenant!.settings.absenceLateDays ?? ABSENCE_LATE_DAYS)
-            : t('absences.error.nothing_booked')}
-        </p>
+        <p>{absenceRefusalText(t, props.view.absenceRefusal, page.tenant!.settings.absenceLateDays ?? ABSENCE_LATE_DAYS)}</p>
       ) : (
         <a class="fr-btn fr-btn--secondary fr-icon-calendar-event-line fr-btn--icon-left" href={href(page, `/absences?enfant=${props.childId}&du=${day}`)}>
           {t('planning.declareAbsence')}
         </a>
       )}
     </>
-  );
-}
-
-/** The units of an activity the child may tick that day, each with what to know first (full, places left, until when). */
-function DayBookingForm(props: { childId: string; day: string; activity: PlanningDayView['activities'][number] }) {
-  const page = usePage();
-  const { t } = page;
-  const { activity } = props;
-  const open = activity.units.filter((item) => item.state.kind === 'open');
-  if (open.length === 0) return <ClosedUnits activities={[activity]} />;
-  const retour = new URLSearchParams({ enfant: props.childId, activite: activity.id, mois: props.day.slice(0, 7) }).toString();
-  return (
-    <form method="post" action={href(page, PAGES.bookings)} class="fr-mb-3w">
-      <CsrfField />
-      <input type="hidden" name="activite" value={activity.id} />
-      <input type="hidden" name="retour" value={retour} />
-      <fieldset class="fr-fieldset">
-        <legend class="fr-fieldset__legend">{activity.name}</legend>
-        {activity.units.map(({ unit, state }) => (
-          <div class="fr-fieldset__element" key={unit.id}>
-            {state.kind === 'open' ? (
-              <div class="fr-checkbox-group">
-                <input type="checkbox" id={`unit-${unit.id}`} name="choix" value={`${props.childId}|${unit.id}|${props.day}`} />
-                <label class="fr-label" for={`unit-${unit.id}`}>
-                  {unit.name}
-                  <span class="fr-hint-text">
-                    {[
-                      state.full ? t('bookings.fullNote') : null,
-                      activity.showPlacesLeft && !state.full && state.placesLeft != null
-                        ? state.placesLeft === 1
-                          ? t('bookings.placesLeft.one')
-                          : t('bookings.placesLeft.many', { count: state.placesLeft })
-                        : null,
-                      t('bookings.deadline', { until: untilWords(t, page.lang, state.deadline, page.tenant!.time_zone) }),
-                    ]
-                      .filter((part) => part !== null)
-                      .join(' — ')}
-                  </span>
-                </label>
-              </div>
-            ) : state.kind === 'closed' ? (
-              <p class="fr-text--sm fr-mb-0">
-                <strong>{unit.name}</strong> —{' '}
-                {closedText(
-                  t,
-                  state,
-                  activity.units.map((item) => item.unit),
-                )}
-              </p>
-            ) : null}
-          </div>
-        ))}
-      </fieldset>
-      <Button icon="fr-icon-send-plane-line">{t('planning.bookSubmit')}</Button>
-    </form>
-  );
-}
-
-/** Why nothing of these activities can be booked that day, unit by unit (booked units are listed above). */
-function ClosedUnits(props: { activities: PlanningDayView['activities'] }) {
-  const { t } = usePage();
-  const closed = props.activities.flatMap((activity) =>
-    activity.units.flatMap(({ unit, state }) =>
-      state.kind === 'closed'
-        ? [
-            {
-              key: unit.id,
-              text: `${activity.name} — ${unit.name}${t('punct.colon')}${closedText(
-                t,
-                state,
-                activity.units.map((item) => item.unit),
-              )}`,
-            },
-          ]
-        : [],
-    ),
-  );
-  if (closed.length === 0) return null;
-  return (
-    <ul class="pf-compact-list fr-text--sm">
-      {closed.map((item) => (
-        <li key={item.key}>{item.text}</li>
-      ))}
-    </ul>
-  );
-}
-
-/** Asks before cancelling: whether the day will be billed and which units go with it, as the engine answers. */
-function CancelConfirmation(props: { childId: string; day: string; preview: CancelPreview; back: string }) {
-  const page = usePage();
-  const { t } = page;
-  const { entry, outcome } = props.preview;
-  if (outcome.kind === 'not_found') return null;
-  if (outcome.kind === 'refused')
-    return (
-      <Alert kind="error" small>
-        {t('bookings.cancelRefused', { reason: t(`cancel.reason.${outcome.reason}`) })}
-      </Alert>
-    );
-  const along = outcome.dependents
-    .filter((dependent) => !dependent.otherHousehold)
-    .map((dependent) => dependent.unitName)
-    .join(', ');
-  const theirs = outcome.dependents
-    .filter((dependent) => dependent.otherHousehold)
-    .map((dependent) => dependent.unitName)
-    .join(', ');
-  return (
-    <section class="fr-callout fr-mb-3w" aria-labelledby="cancel-title">
-      <h2 class="fr-callout__title fr-h5" id="cancel-title">
-        {t('planning.cancelTitle', { unit: `${entry.activityName} — ${entry.unitName}` })}
-      </h2>
-      <p class="fr-callout__text">
-        {entry.status === 'waitlisted' ? t('planning.cancelWaitlist') : t(outcome.kind === 'cancelled' ? 'planning.cancelNotBilled' : 'planning.cancelAsked')}
-        {along && ` ${t('planning.cancelAlong', { units: along })}`}
-        {theirs && ` ${t('planning.cancelOtherHousehold', { units: theirs })}`}
-      </p>
-      <form method="post" action={href(page, `/reservations/${entry.bookingId}/annuler`)}>
-        <CsrfField />
-        <input type="hidden" name="enfant" value={props.childId} />
-        <input type="hidden" name="jour" value={props.day} />
-        <ul class="fr-btns-group fr-btns-group--inline-md">
-          <li>
-            <Button>{t('planning.cancelConfirm')}</Button>
-          </li>
-          <li>
-            <a class="fr-btn fr-btn--secondary" href={props.back}>
-              {t('planning.keep')}
-            </a>
-          </li>
-        </ul>
-      </form>
-    </section>
   );
 }

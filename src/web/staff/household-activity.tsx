@@ -13,7 +13,7 @@ import { BookingStatusBadge } from '../components/booking-status.js';
 import { Table } from '../components/dsfr/table.js';
 import { householdRequestLines, RequestLinesTable, type RequestLine } from '../components/request-lines.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { dayLabel, monthName, shiftMonth } from '../family/calendar-labels.js';
+import { dayLabel, monthName, shiftMonth } from '../calendar-labels.js';
 import { requireStaff } from '../guards.js';
 import { Month } from '../page-input.js';
 import { href, usePage } from '../page-context.js';

@@ -174,6 +174,16 @@ export function HouseholdPage(props: HouseholdFile) {
             {child.person.birth_date && <span class="fr-text--md fr-ml-2w">{ageText(t, ageOn(child.person.birth_date, props.today))}</span>}
           </h3>
           {child.alsoIn > 0 && <p class="fr-badge fr-badge--sm fr-badge--warning">{t('record.alsoInOtherHousehold')}</p>}
+          <p>
+            {/* Readers see the counter too, without its forms: what the family has that day. */}
+            <a
+              class="fr-btn fr-btn--secondary fr-btn--sm fr-icon-calendar-event-line fr-btn--icon-left"
+              href={href(page, `${base}/enfants/${child.person.id}/guichet`)}
+            >
+              {t('counter.open')}
+              <span class="fr-sr-only"> — {personName(child)}</span>
+            </a>
+          </p>
           {sections(CHILD_SECTIONS, child)}
           <section class="pf-record-section fr-mb-4w" {...regionName(t('section.contacts'), `contacts-${child.person.id}`, personName(child))}>
             <div class="pf-record-section__head">

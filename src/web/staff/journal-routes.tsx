@@ -101,6 +101,12 @@ function actionText(t: Translate, entry: JournalEntry): string {
   return isMessageKey(key) ? t(key) : entry.action;
 }
 
+/** A booking event's reason: the service's words, or a code the portal writes (staff passing a deadline) in words. */
+function reasonText(t: Translate, reason: string): string {
+  const key = `journal.reasonCode.${reason}`;
+  return isMessageKey(key) ? t(key) : reason;
+}
+
 function objectText(t: Translate, entry: JournalEntry): string {
   if (!entry.objectType) return '';
   const key = `journal.objectType.${entry.objectType}`;
@@ -207,7 +213,7 @@ function JournalPage(props: {
                 </td>
                 <td>
                   {typeof entry.details.reason === 'string' && entry.details.reason !== '' && (
-                    <p class="fr-text--sm fr-mb-1v">{t('journal.reason', { reason: entry.details.reason })}</p>
+                    <p class="fr-text--sm fr-mb-1v">{t('journal.reason', { reason: reasonText(t, entry.details.reason) })}</p>
                   )}
                   {entry.ip && <p class="fr-text--sm fr-mb-1v">{t('journal.ip', { ip: entry.ip })}</p>}
                   {entry.source === 'audit' && Object.keys(entry.details).length > 0 && (

@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { countKey, periodKey, type MessageKey, type Translate } from '../../i18n/catalogue.js';
 import { giveLeftoverPlaces, type Leftover } from '../../modules/lottery/lottery-leftovers.js';
 import { Table } from '../components/dsfr/table.js';
-import { dayLabel } from '../family/calendar-labels.js';
+import { dayLabel } from '../calendar-labels.js';
 import { CRITERIA, type Criterion } from '../../modules/lottery/lottery-criteria.js';
 import { runLottery, type DrawResult } from '../../modules/lottery/lottery-draw.js';
 import { applicationsCsv, drawExport, householdsCsv, staffLottery, type DrawExport, type StaffLottery } from '../../modules/lottery/lottery-export.js';

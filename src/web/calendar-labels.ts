@@ -1,8 +1,8 @@
-import type { Lang, Translate } from '../../i18n/catalogue.js';
-import { dateFormat } from '../../i18n/date-formats.js';
-import { localTime } from '../../modules/activities/period-admin.js';
-import { addDays } from '../../modules/calendar/calendar-dates.js';
-import { localDate } from '../../modules/calendar/local-date.js';
+import type { Lang, Translate } from '../i18n/catalogue.js';
+import { dateFormat } from '../i18n/date-formats.js';
+import { localTime } from '../modules/activities/period-admin.js';
+import { addDays } from '../modules/calendar/calendar-dates.js';
+import { localDate } from '../modules/calendar/local-date.js';
 
 /** Names of days and months as the family's calendars and plannings write them. */
 
