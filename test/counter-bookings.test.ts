@@ -94,6 +94,7 @@ describe('acting for a family at the counter', () => {
 
     const family = await loggedInBrowser(s.portal, s.families[0]!.email);
     assert.match(text((await family.get('/ville/mes-demandes')).body), /Réservation Fait par le service/);
+    assert.match(text((await family.get(`/ville/reservations/planning?enfant=${childId}&mois=2026-11`)).body), /Journée \(par le service\) Réservée/);
   });
 
   it('applies the engine’s rules: a unit barred by another is not offered, nor booked when sent', async () => {

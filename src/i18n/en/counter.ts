@@ -51,5 +51,6 @@ export const counter: Record<keyof typeof fr, string> = {
   'journal.action.booking.counter_cancelled': 'Cancelled for the family',
   'journal.action.booking.counter_cancelled_late': 'Cancelled for the family, after the deadline',
   'journal.reasonCode.staff_past_deadline': 'after the deadline, as the agent chose',
+  'planning.byService': '(by the service)',
   'requests.byService': 'Done by the service',
 };

@@ -50,5 +50,6 @@ export const counter = {
   'journal.action.booking.counter_cancelled': 'Annulé pour la famille',
   'journal.action.booking.counter_cancelled_late': 'Annulé pour la famille, hors délai',
   'journal.reasonCode.staff_past_deadline': 'hors délai, au choix de l’agent',
+  'planning.byService': '(par le service)',
   'requests.byService': 'Fait par le service',
 };

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { cancellationDeadlineOf, loadActivityDefinition, type ActivityDefinition } from '../activities/activity-definitions.js';
 import { deadlineInstant } from '../activities/deadlines.js';
 import { eachDay, weekdayOf } from '../calendar/calendar-dates.js';
@@ -24,6 +25,8 @@ export interface PlanningEntry {
   offerExpiresAt: Date | null;
   /** Cancelled because the service closed that day: the closure's reason ('' when it was removed since). */
   closure: string | null;
+  /** Booked by staff for the family (at the counter, on the phone). */
+  byService: boolean;
 }
 
 export interface PlanningDay {
@@ -63,6 +66,7 @@ export async function childPlanning(
       'b.offer_expires_at',
       'b.reason',
       'b.unit_id',
+      sql<boolean>`exists(select 1 from accounts c where c.id = b.created_by and c.kind = 'staff')`.as('by_service'),
       'u.name as unit_name',
       'u.activity_id',
       'a.name as activity_name',
@@ -114,6 +118,7 @@ export async function childPlanning(
           cancellableUntil: open ? (deadline ?? new Date(`${day}T00:00:00Z`)) : null,
           cancelClosedAt: isIn(CANCELLABLE, booking.status) && !open ? deadline : null,
           offerExpiresAt: booking.offer_expires_at,
+          byService: booking.by_service,
           closure: isClosureCancellation(booking)
             ? (context.calendar.closureReason?.(day, { siteId: definition.activity.site_id, activityId: booking.activity_id }) ?? '')
             : null,

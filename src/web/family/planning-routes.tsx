@@ -292,6 +292,7 @@ function PlanningPage(props: {
                       <span>
                         {entry.activityName} — <strong>{entry.unitName}</strong>
                       </span>{' '}
+                      {entry.byService && <span class="fr-text--xs fr-mr-1v">{t('planning.byService')}</span>}
                       {entry.closure === null ? (
                         <BookingStatusBadge status={entry.status} rank={entry.rank} />
                       ) : (
@@ -446,6 +447,7 @@ function DayPage(props: { childId: string; childName: string; view: PlanningDayV
               <span>
                 {entry.activityName} — <strong>{entry.unitName}</strong>
               </span>{' '}
+              {entry.byService && <span class="fr-text--xs fr-mr-1v">{t('planning.byService')}</span>}
               {entry.closure === null ? <BookingStatusBadge status={entry.status} rank={entry.rank} /> : <StatusBadge tone="warning" label="bookings.closed" />}
               {entry.cancellableUntil && (
                 <>
