@@ -215,4 +215,32 @@ describe('separated parents: a unit one household cancels takes the other househ
     );
     assert.equal((await emailsTo(s.portal, s.tenant, mother.email)).filter((email) => /Réservation annulée/.test(email.subject)).length, 0);
   });
+
+  it('names the other household’s unit in the message after the cancellation', async () => {
+    const [mother, father] = [s.families[0]!, s.families[1]!];
+    const child = mother.childIds[0]!;
+    const day = '2026-12-09';
+    const [booked] = await s.book(mother, [{ unit: 'journee', day }]);
+    const meal = await s.asFamily(father, (scope) =>
+      requestBookings(scope, openCalendar, {
+        householdId: father.householdId,
+        activityId: s.activityId,
+        choices: [{ childId: child, unitId: s.units.repas, day }],
+      }),
+    );
+    assert.equal(meal![0]!.outcome.kind, 'reserved');
+    const browser = new TestBrowser(s.portal.app);
+    await browser.get('/ville/connexion');
+    await browser.post('/ville/connexion', { email: mother.email, password: PASSWORD });
+    await browser.get(`/ville/reservations/planning/jour?enfant=${child}&jour=${day}`);
+    const page = await browser.follow(
+      await browser.post(`/ville/reservations/${(booked as { bookingId: string }).bookingId}/annuler`, { enfant: child, jour: day }),
+    );
+    assert.match(page.body, /La réservation est annulée\./);
+    assert.match(
+      page.body,
+      /Réservé par l’autre foyer de l’enfant, Repas en dépendait : annulé aussi, sans être facturé ; ce foyer est prévenu par courriel\./,
+    );
+    assert.doesNotMatch(page.body, /Ce qui en dépendait est annulé aussi/, 'not said to be the family’s own');
+  });
 });

@@ -101,6 +101,8 @@ export const bookings = {
   'bookings.cancelRequested': 'Your cancellation request is sent to the service.',
   'bookings.dependentsCancelled': 'What depended on it is cancelled too: {units}.',
   'bookings.dependentsCancelRequested': 'What depends on it is included in the request: {units}.',
+  'bookings.dependentsOtherHousehold':
+    'Booked by the child’s other household, {units} depended on it: cancelled too, not billed; that household is told by email.',
   'bookings.cancelRefused': 'Cannot cancel: {reason}.',
   'bookings.nothing': 'No booking this month.',
   'bookings.placesLeft.one': '1 place left',

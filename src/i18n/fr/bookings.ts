@@ -101,6 +101,8 @@ export const bookings = {
   'bookings.cancelRequested': 'Votre demande d’annulation est transmise au service.',
   'bookings.dependentsCancelled': 'Ce qui en dépendait est annulé aussi : {units}.',
   'bookings.dependentsCancelRequested': 'Ce qui en dépend est compris dans la demande : {units}.',
+  'bookings.dependentsOtherHousehold':
+    'Réservé par l’autre foyer de l’enfant, {units} en dépendait : annulé aussi, sans être facturé ; ce foyer est prévenu par courriel.',
   'bookings.cancelRefused': 'Annulation impossible : {reason}.',
   'bookings.nothing': 'Aucune réservation ce mois-ci.',
   'bookings.placesLeft.one': '1 place',

@@ -209,21 +209,35 @@ async function cancelOne(scope: Scope, definition: ActivityDefinition, booking: 
 }
 
 /**
- * Of `bookingIds`, the household's bookings cancelled (or whose cancellation is asked), with their
- * unit: what a cancellation took with it, shown on the page the family is sent back to.
+ * Of `bookingIds`, the bookings cancelled (or whose cancellation is asked) with their unit: what a
+ * cancellation took with it, shown on the page the family is sent back to. The household's own, and
+ * those its children's other household booked (separated parents), named too.
  */
-export async function cancelledAlong(scope: Scope, householdId: string, bookingIds: string[]): Promise<Pick<DependentCancellation, 'unitName' | 'outcome'>[]> {
+export async function cancelledAlong(
+  scope: Scope,
+  householdId: string,
+  bookingIds: string[],
+): Promise<Pick<DependentCancellation, 'unitName' | 'outcome' | 'otherHousehold'>[]> {
   if (bookingIds.length === 0 || !may(scope, 'household.act', householdId)) return [];
   const rows = await scope.tx
     .selectFrom('bookings as b')
     .innerJoin('units as u', 'u.id', 'b.unit_id')
-    .select(['b.status', 'u.name'])
+    .select(['b.status', 'b.household_id', 'u.name'])
     .where('b.id', 'in', bookingIds)
-    .where('b.household_id', '=', householdId)
+    .where((eb) =>
+      eb.or([
+        eb('b.household_id', '=', householdId),
+        eb('b.child_id', 'in', eb.selectFrom('household_members').select('person_id').where('household_id', '=', householdId).where('role', '=', 'child')),
+      ]),
+    )
     .where('b.status', 'in', ['cancelled', 'cancel_requested'])
     .orderBy('u.position')
     .execute();
-  return rows.map((row) => ({ unitName: row.name, outcome: row.status === 'cancelled' ? 'cancelled' : 'cancel_requested' }));
+  return rows.map((row) => ({
+    unitName: row.name,
+    outcome: row.status === 'cancelled' ? 'cancelled' : 'cancel_requested',
+    otherHousehold: row.household_id !== householdId,
+  }));
 }
 
 /** The household's bookings over a range of days, for its calendar and planning. */
