@@ -48,6 +48,7 @@ export const MODULE_GRAPH: Record<string, readonly string[]> = {
   'document-space': ['activities', 'audit', 'bookings', 'calendar', 'documents', 'notifications', 'validation'],
   registers: ['audit', 'bookings', 'calendar', 'ledger'],
   authority: ['audit', 'bookings', 'calendar', 'tenancy', 'validation'],
+  shuttles: ['activities', 'audit', 'bookings', 'calendar', 'validation'],
 };
 
 /** Shared infrastructure every module may use. */

@@ -13,6 +13,7 @@ import type { LotteryTables } from '../modules/lottery/lottery.tables.js';
 import type { OnlinePaymentTables } from '../modules/online-payment/online-payment.tables.js';
 import type { NotificationsTables } from '../modules/notifications/notifications.tables.js';
 import type { TenancyTables } from '../modules/tenancy/tenancy.tables.js';
+import type { ShuttlesTables } from '../modules/shuttles/shuttles.tables.js';
 
 /** The whole database as Kysely sees it: each module declares its own tables. */
 export interface DB
@@ -30,4 +31,5 @@ export interface DB
     BillingTables,
     OnlinePaymentTables,
     MessagesTables,
-    DocumentSpaceTables {}
+    DocumentSpaceTables,
+    ShuttlesTables {}

@@ -52,6 +52,8 @@ import { registers as enRegisters } from './en/registers.js';
 import { registers as frRegisters } from './fr/registers.js';
 import { authority as enAuthority } from './en/authority.js';
 import { authority as frAuthority } from './fr/authority.js';
+import { inscriptions as enInscriptions } from './en/inscriptions.js';
+import { inscriptions as frInscriptions } from './fr/inscriptions.js';
 import { dateFormat } from './date-formats.js';
 
 export const LANGS = ['fr', 'en'] as const;
@@ -86,6 +88,7 @@ const fr = {
   ...frRegisters,
   ...frAuthority,
   ...frCounter,
+  ...frInscriptions,
 };
 const en: Record<keyof typeof fr, string> = {
   ...enCommon,
@@ -115,6 +118,7 @@ const en: Record<keyof typeof fr, string> = {
   ...enRegisters,
   ...enAuthority,
   ...enCounter,
+  ...enInscriptions,
 };
 
 export type MessageKey = keyof typeof fr;

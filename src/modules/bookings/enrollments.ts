@@ -122,6 +122,8 @@ export async function householdEnrollments(scope: Scope, householdId: string, fi
       'e.created_at',
       'e.decided_at',
       'a.name as activity_name',
+      'a.starts_on',
+      'a.ends_on',
       'g.name as group_name',
       'p.first_name',
       'p.last_name',
@@ -133,6 +135,43 @@ export async function householdEnrollments(scope: Scope, householdId: string, fi
     .orderBy('e.created_at', 'desc')
     .execute();
 }
+
+/** One enrollment of the household, with what its pages show of the activity; null for anyone else's. */
+export async function householdEnrollment(scope: Scope, householdId: string, enrollmentId: string) {
+  if (!may(scope, 'household.read', householdId)) return null;
+  const row = await scope.tx
+    .selectFrom('enrollments as e')
+    .innerJoin('activities as a', 'a.id', 'e.activity_id')
+    .innerJoin('persons as p', 'p.id', 'e.child_id')
+    .leftJoin('activity_groups as g', 'g.id', 'e.group_id')
+    .leftJoin('sites as s', 's.id', 'a.site_id')
+    .select([
+      'e.id',
+      'e.child_id',
+      'e.activity_id',
+      'e.group_id',
+      'e.status',
+      'e.reason',
+      'e.created_at',
+      'a.name as activity_name',
+      'a.description',
+      'a.starts_on',
+      'a.ends_on',
+      'a.weekdays',
+      'a.documents_required',
+      'g.name as group_name',
+      's.name as site_name',
+      's.address as site_address',
+      'p.first_name',
+      'p.last_name',
+    ])
+    .where('e.id', '=', enrollmentId)
+    .where('e.household_id', '=', householdId)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export type HouseholdEnrollment = NonNullable<Awaited<ReturnType<typeof householdEnrollment>>>;
 
 /** The activities a family enrolls its children in (those that require an enrollment), with the documents each asks for. */
 export async function enrollableActivities(scope: Scope): Promise<{ id: string; name: string; documents: string | null }[]> {
