@@ -12,6 +12,7 @@ import { familyHomeRoutes } from './family/home-routes.js';
 import { familyRequestsRoutes } from './family/requests-routes.js';
 import { familyBookingRoutes } from './family/booking-routes.js';
 import { familyPlanningRoutes } from './family/planning-routes.js';
+import { familyEnrollmentPageRoutes } from './family/enrollment-page-routes.js';
 import { familyEnrollmentRoutes } from './family/enrollment-routes.js';
 import { familyAbsenceRoutes } from './family/absence-routes.js';
 import { familyLotteryRoutes } from './family/lottery-routes.js';
@@ -89,6 +90,7 @@ export const familyPages: FastifyPluginAsync<{ services: Services }> = async (ap
   await app.register(familyBookingRoutes(services));
   await app.register(familyPlanningRoutes(services));
   await app.register(familyEnrollmentRoutes());
+  await app.register(familyEnrollmentPageRoutes());
   await app.register(familyAbsenceRoutes());
   await app.register(familyLotteryRoutes());
   await app.register(familyInvoicesRoutes());

@@ -5,7 +5,7 @@ import type { Scope } from '../scope.js';
 import type { HouseholdLine } from './household-register.js';
 
 /** The lists staff take out of the portal, each download written to the audit log. */
-export type ExportedList = 'households' | 'children' | 'attendance';
+export type ExportedList = 'households' | 'children' | 'attendance' | 'shuttle';
 
 /**
  * Who took which list, with which filter, and how many lines: these files leave the portal with

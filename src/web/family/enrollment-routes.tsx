@@ -2,7 +2,9 @@ import { Table } from '../components/dsfr/table.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { MessageKey } from '../../i18n/catalogue.js';
+import { periodKey, type MessageKey } from '../../i18n/catalogue.js';
+import { formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
+import { ENROLLMENT_TONES, enrollmentPath } from './enrollment-page-routes.js';
 import { householdEnrollments, requestEnrollment, enrollableActivities } from '../../modules/bookings/enrollments.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
@@ -10,7 +12,7 @@ import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { Select } from '../components/dsfr/select.js';
 import { Textarea } from '../components/dsfr/textarea.js';
-import { StatusBadge, type BadgeTone } from '../components/status-badge.js';
+import { StatusBadge } from '../components/status-badge.js';
 import { refusedFields } from '../forms.js';
 import { formValues, IdChoice, Text } from '../page-input.js';
 import { requireFamily } from '../guards.js';
@@ -20,8 +22,6 @@ import { askedByActivity } from '../../modules/document-space/activity-requireme
 import { householdRequirements, type Requirement } from '../../modules/document-space/requested-documents.js';
 import { RequiredDocuments } from '../components/required-documents.js';
 import { requirementLabels, sendDocumentRoute } from './document-routes.js';
-
-const TONES: Record<string, BadgeTone> = { pending: 'new', accepted: 'success', refused: 'error', withdrawn: 'info' };
 
 interface EnrollmentPageData {
   enrollments: Awaited<ReturnType<typeof householdEnrollments>>;
@@ -126,6 +126,7 @@ function EnrollmentPage(props: {
             <tr>
               <th scope="col">{t('enrollments.child')}</th>
               <th scope="col">{t('enrollments.activity')}</th>
+              <th scope="col">{t('inscription.dates')}</th>
               <th scope="col">{t('enrollments.group')}</th>
               <th scope="col">{t('enrollments.status')}</th>
               <th scope="col">{t('requests.date')}</th>
@@ -135,10 +136,18 @@ function EnrollmentPage(props: {
             {data.enrollments.map((enrollment) => (
               <tr key={enrollment.id}>
                 <td>{enrollment.first_name}</td>
-                <td>{enrollment.activity_name}</td>
+                <td>
+                  <a href={href(page, enrollmentPath(enrollment.id))}>{enrollment.activity_name}</a>
+                </td>
+                <td>
+                  {t(periodKey('inscription.dates', enrollment.starts_on, enrollment.ends_on), {
+                    from: formatCalendarDate(enrollment.starts_on),
+                    to: formatCalendarDate(enrollment.ends_on),
+                  })}
+                </td>
                 <td>{enrollment.group_name ?? ''}</td>
                 <td>
-                  <StatusBadge tone={TONES[enrollment.status] ?? 'info'} label={`enrollment.status.${enrollment.status}`} />
+                  <StatusBadge tone={ENROLLMENT_TONES[enrollment.status] ?? 'info'} label={`enrollment.status.${enrollment.status}`} />
                   {enrollment.reason && <p class="fr-text--sm fr-mb-0">{enrollment.reason}</p>}
                 </td>
                 <td>{fmt.shortDate(enrollment.created_at)}</td>

@@ -636,6 +636,14 @@ export function ActivityOverviewPage(props: ActivityOverview & { notice: Notice 
           </ButtonLink>
         </p>
       )}
+
+      <h2 id="navettes">{t('shuttle.stops.title')}</h2>
+      <p class="fr-text--sm">{t('shuttle.stops.intro')}</p>
+      <p>
+        <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={href(page, `${base}/navettes`)}>
+          {t('shuttle.open')}
+        </a>
+      </p>
     </>
   );
 }

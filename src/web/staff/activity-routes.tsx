@@ -22,6 +22,7 @@ import { poolEditor, staffDayPlacesRoutes } from './activity-places-routes.js';
 import { siteEditor } from './activity-site-routes.js';
 import { groupEditor, unitEditor } from './activity-unit-routes.js';
 import { OF_AUTHORITY, type SetupEditor, setupEditorRoutes } from './setup-editor.js';
+import { shuttleStopEditor, staffShuttleRoutes } from './activity-shuttle-routes.js';
 import { IdParams, NoticeQuery } from './staff-input.js';
 
 /** What a new activity's form starts with: the most common set-up (school days, two days before). */
@@ -108,5 +109,7 @@ export function staffActivityRoutes(services: Services): FastifyPluginAsyncTypeb
     await app.register(staffDayPlacesRoutes());
     await app.register(setupEditorRoutes(periodEditor));
     await app.register(staffActivityEnrollmentRoutes());
+    await app.register(setupEditorRoutes(shuttleStopEditor));
+    await app.register(staffShuttleRoutes());
   };
 }

@@ -33,7 +33,7 @@ import { href, usePage } from '../page-context.js';
 
 export const HOUSEHOLDS_PATH = '/gestion/foyers';
 const CHILDREN_PATH = '/gestion/listes/enfants';
-const PRINT = 'impression';
+export const PRINT = 'impression';
 
 /** The households list's address: the search, the filters, the order, the page and the printable view. */
 export const HouseholdListQuery = Type.Object({
@@ -103,7 +103,7 @@ export async function householdListView(scope: Scope, query: HouseholdListInput)
 }
 
 /** A file of the lists: UTF-8 with its byte-order mark, `;`, as Excel opens it in France. */
-function sendCsv(reply: Parameters<typeof sendAttachment>[0], fileName: string, csv: string) {
+export function sendCsv(reply: Parameters<typeof sendAttachment>[0], fileName: string, csv: string) {
   return sendAttachment(reply, fileName, 'text/csv; charset=utf-8', Buffer.from(csv, 'utf8'));
 }
 
@@ -166,7 +166,7 @@ export function staffRegisterRoutes(): FastifyPluginAsyncTypebox {
 }
 
 /** "Printable version" and "Download", or, on the printable view, "Print" and the way back. */
-function ListActions(props: { screenPath: string; printPath: string; csvPath: string; printable: boolean }) {
+export function ListActions(props: { screenPath: string; printPath: string; csvPath: string; printable: boolean }) {
   const page = usePage();
   const { t } = page;
   if (props.printable)
