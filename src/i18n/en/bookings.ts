@@ -120,7 +120,7 @@ export const bookings = {
   'cancellation.state.late': 'Done after the deadline',
   'cancellation.state.refused': 'Refused',
 
-  'enrollments.title': 'Activity enrolments',
+  'enrollments.title': 'My enrolments',
   'enrollments.intro': 'To book, your child must first be enrolled in the activity. The service approves each enrolment.',
   'enrollments.child': 'Child',
   'enrollments.activity': 'Activity',

@@ -120,7 +120,7 @@ export const bookings = {
   'cancellation.state.late': 'Effectuée hors délai',
   'cancellation.state.refused': 'Refusée',
 
-  'enrollments.title': 'Inscriptions aux activités',
+  'enrollments.title': 'Mes inscriptions',
   'enrollments.intro': 'Pour réserver, votre enfant doit d’abord être inscrit à l’activité. Le service valide chaque inscription.',
   'enrollments.child': 'Enfant',
   'enrollments.activity': 'Activité',
