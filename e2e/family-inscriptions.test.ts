@@ -4,7 +4,7 @@ import { saveStop } from '../src/modules/shuttles/shuttle-stops.js';
 import type { TestPortal } from '../test/support/test-portal.js';
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
 import { browserSuite, checkAccessibility, screenshot, scrollWidth } from './support/browser.js';
-import { asStaff, CLAIRE, familyLogIn, go, MANAGER, notice, staffLogIn, text, tick, WEDNESDAYS } from './support/booking-steps.js';
+import { asStaff, bookAsFamily, CLAIRE, familyLogIn, go, MANAGER, notice, staffLogIn, text, tick, WEDNESDAYS } from './support/booking-steps.js';
 
 // Seed 002's "Mes inscriptions": each inscription with its dates, group and state, and its pages —
 // bookings, waiting list, shuttles (navettes), information, enrollment certificate. A parent follows
@@ -122,6 +122,8 @@ journey('staff add a stop to the Wednesdays’ shuttle and read the children of 
       })
       .execute();
   });
+  // Léa has a place that Wednesday: the shuttle takes her.
+  assert.deepEqual(await bookAsFamily(portal, demo, CLAIRE, WEDNESDAYS, [{ child: 'Léa', unit: 'Journée', day: WEDNESDAY.iso }]), ['reserved']);
   const page = await open();
   await staffLogIn(page, baseUrl);
   await page.goto(`${baseUrl}/demo/gestion/activites/${activityId}`);

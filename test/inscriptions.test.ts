@@ -7,6 +7,8 @@ import { startWaitlistScenario, type WaitlistScenario } from './support/waitlist
 
 /** A Wednesday of the activity, after "now" (Monday 2 November 2026). */
 const WEDNESDAY = '2026-11-25';
+/** The next one, where the family's elder has a place. */
+const BOOKED_WEDNESDAY = '2026-12-02';
 
 describe('a family’s inscriptions and their pages, and the activity’s shuttle', () => {
   let s: WaitlistScenario;
@@ -193,21 +195,28 @@ describe('a family’s inscriptions and their pages, and the activity’s shuttl
   });
 
   it('lists for staff, per day and stop, the children the shuttle takes, printable and as a spreadsheet', async () => {
-    const wednesday = await reader.get(`${stopsPath()}?jour=25/11/2026`);
+    assert.deepEqual(
+      (await s.book(family, [{ unit: 'journee', day: BOOKED_WEDNESDAY }])).map((outcome) => outcome.kind),
+      ['reserved'],
+    );
+    const waiting = await reader.get(`${stopsPath()}?jour=25/11/2026`);
+    assert.equal(waiting.statusCode, 200);
+    assert.doesNotMatch(waiting.body, /Aîné FAMILLE1/, 'only waiting for a place that day: does not ride');
+    const wednesday = await reader.get(`${stopsPath()}?jour=02/12/2026`);
     assert.equal(wednesday.statusCode, 200);
-    assert.match(wednesday.body, /<h3>Mairie<\/h3>[\s\S]*Matin à 07:45, 25\/11\/2026[\s\S]*Aîné FAMILLE1[\s\S]*<h3>Stade<\/h3>/);
-    assert.match(wednesday.body, /<h3>Stade<\/h3>[\s\S]*Soir à 17:40, 25\/11\/2026[\s\S]*Aîné FAMILLE1/);
-    const printable = await reader.get(`${stopsPath()}?jour=2026-11-25&vue=impression`);
+    assert.match(wednesday.body, /<h3>Mairie<\/h3>[\s\S]*Matin à 07:45, 02\/12\/2026[\s\S]*Aîné FAMILLE1[\s\S]*<h3>Stade<\/h3>/);
+    assert.match(wednesday.body, /<h3>Stade<\/h3>[\s\S]*Soir à 17:40, 02\/12\/2026[\s\S]*Aîné FAMILLE1/);
+    const printable = await reader.get(`${stopsPath()}?jour=2026-12-02&vue=impression`);
     assert.match(printable.body, /Liste éditée le/);
     assert.doesNotMatch(printable.body, /name="jour"/, 'no form on paper');
     assert.match(printable.body, /Aîné FAMILLE1/);
-    const thursday = await reader.get(`${stopsPath()}?jour=2026-11-26`);
+    const thursday = await reader.get(`${stopsPath()}?jour=2026-12-03`);
     assert.doesNotMatch(thursday.body, /Aîné FAMILLE1/, 'not a day of the child’s shuttle');
     const badDay = await reader.get(`${stopsPath()}?jour=31/02/2026`);
     assert.equal(badDay.statusCode, 400);
     assert.match(badDay.body, /value="31\/02\/2026"/);
 
-    const csv = await reader.get(`${stopsPath()}/export.csv?jour=2026-11-25`);
+    const csv = await reader.get(`${stopsPath()}/export.csv?jour=2026-12-02`);
     assert.equal(csv.statusCode, 200);
     assert.match(String(csv.headers['content-type']), /^text\/csv/);
     assert.match(csv.body, /Mairie;Matin;07:45;Aîné FAMILLE1;6-11 ans/);

@@ -70,6 +70,8 @@ export const inscriptions: Record<keyof typeof fr, string> = {
   'shuttle.stops.timeHint': 'Expected format: HH:MM. Leave empty if the shuttle does not stop there at that time; at least one of the two times is needed.',
   'shuttle.stops.deleteConsequence': 'The stop will no longer be offered to families.',
   'shuttle.riders.title': 'Children per stop',
+  'shuttle.riders.intro':
+    'The children whose family chose the stop for that weekday and who have a place that day (booking asked or accepted); a child on the waiting list is not listed.',
   'shuttle.riders.day': 'Day',
   'shuttle.riders.show': 'Show',
   'shuttle.riders.caption': '{moment} at {time}, {day}',

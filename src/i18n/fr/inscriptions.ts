@@ -70,6 +70,8 @@ export const inscriptions = {
   'shuttle.stops.timeHint': 'Format attendu : HH:MM. Laissez vide si la navette ne s’y arrête pas à ce moment ; il faut au moins une des deux heures.',
   'shuttle.stops.deleteConsequence': 'L’arrêt ne sera plus proposé aux familles.',
   'shuttle.riders.title': 'Enfants par arrêt',
+  'shuttle.riders.intro':
+    'Les enfants dont la famille a choisi l’arrêt pour ce jour de la semaine et qui ont une place ce jour-là (réservation demandée ou validée) ; un enfant en liste d’attente n’y figure pas.',
   'shuttle.riders.day': 'Jour',
   'shuttle.riders.show': 'Afficher',
   'shuttle.riders.caption': '{moment} à {time}, {day}',

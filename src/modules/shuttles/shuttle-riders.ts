@@ -1,4 +1,5 @@
 import { may } from '../access.js';
+import { HOLDS_PLACE } from '../bookings/booking-states.js';
 import { weekdayOf } from '../calendar/calendar-dates.js';
 import { personFullName } from '../person-name.js';
 import type { Scope } from '../scope.js';
@@ -6,8 +7,9 @@ import { shuttleStops, type ShuttleStop } from './shuttle-stops.js';
 
 /**
  * The children each stop of an activity's shuttle takes on a day, morning and evening, for the
- * staff who drive it: the enrollments accepted whose family chose the stop for that weekday, on a
- * day of the activity.
+ * staff who drive it: the enrollments accepted whose family chose the stop for that weekday, and
+ * whose child holds a place of the activity that day (asked, given or used) — a child who only
+ * waits for a place, or whose day was cancelled, does not ride.
  */
 
 export interface Rider {
@@ -38,6 +40,17 @@ export async function shuttleRiders(scope: Scope, activityId: string, day: strin
         .where('c.activity_id', '=', activityId)
         .where('e.status', '=', 'accepted')
         .where((eb) => eb(eb.val(weekdayOf(day)), '=', eb.fn.any('c.weekdays')))
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('bookings as b')
+              .innerJoin('units as u', 'u.id', 'b.unit_id')
+              .select('b.id')
+              .whereRef('b.child_id', '=', 'e.child_id')
+              .where('b.day', '=', day)
+              .where('u.activity_id', '=', activityId)
+              .where('b.status', 'in', HOLDS_PLACE),
+          ),
+        )
         .orderBy('p.last_name')
         .orderBy('p.first_name')
         .execute()

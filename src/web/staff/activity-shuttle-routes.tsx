@@ -222,6 +222,7 @@ function ShuttlePage(props: {
             </SetupTable>
           )}
           <h2>{t('shuttle.riders.title')}</h2>
+          <p>{t('shuttle.riders.intro')}</p>
           <form method="get" action={href(page, base)} class="fr-mb-3w">
             <DateInput
               name="jour"
