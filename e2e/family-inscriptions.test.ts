@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { saveStop } from '../src/modules/shuttles/shuttle-stops.js';
 import type { TestPortal } from '../test/support/test-portal.js';
 import type { Tenant } from '../src/modules/tenancy/tenant-directory.js';
 import { browserSuite, checkAccessibility, screenshot, scrollWidth } from './support/browser.js';
@@ -17,7 +16,7 @@ const WEDNESDAY = { iso: '2025-12-10', typed: '10/12/2025' };
 const STOP = 'Place de la Mairie';
 const { journey } = browserSuite({ now: NOW });
 
-/** Léa's enrollment in the Wednesdays, and the demo's morning and evening stop (made by a manager, as staff would). */
+/** Léa's enrollment in the Wednesdays, and the demo's stop where her shuttle picks her up. */
 async function wednesdaysOfLea(portal: TestPortal, demo: Tenant): Promise<{ enrollmentId: string; activityId: string }> {
   return asStaff(portal, demo, MANAGER, async (scope) => {
     const enrollment = await scope.tx
@@ -28,8 +27,6 @@ async function wednesdaysOfLea(portal: TestPortal, demo: Tenant): Promise<{ enro
       .where('p.first_name', '=', 'Léa')
       .execute()
       .then((rows) => rows.find((row) => WEDNESDAYS.test(row.name))!);
-    const stop = await scope.tx.selectFrom('shuttle_stops').select('id').where('name', '=', STOP).executeTakeFirst();
-    if (!stop) await saveStop(scope, enrollment.activity_id, null, { name: STOP, morningTime: '07:45', eveningTime: '17:30' });
     // Each journey starts from no shuttle, and chooses it.
     await scope.tx.deleteFrom('shuttle_choices').where('enrollment_id', '=', enrollment.id).execute();
     return { enrollmentId: enrollment.id, activityId: enrollment.activity_id };
@@ -130,10 +127,10 @@ journey('staff add a stop to the Wednesdays’ shuttle and read the children of 
   const main = page.locator('main');
   await go(main.getByRole('link', { name: 'Arrêts et enfants de la navette' }));
   await go(main.getByRole('link', { name: 'Ajouter un arrêt' }));
-  await main.getByLabel(/^Nom de l’arrêt/).fill('École Jules-Ferry');
+  await main.getByLabel(/^Nom de l’arrêt/).fill('Stade municipal');
   await main.getByLabel(/^Heure du soir/).fill('17h15');
   await go(main.getByRole('button', { name: /Enregistrer/ }));
-  assert.match(await text(main.locator('table').first()), /École Jules-Ferry — 17:15/);
+  assert.match(await text(main.locator('table').first()), /Stade municipal — 17:15/);
 
   await main.getByLabel(/^Jour/).fill(WEDNESDAY.typed);
   await go(main.getByRole('button', { name: 'Afficher' }));

@@ -1,4 +1,5 @@
 import { addCapacityPool, addGroup, addUnit, createActivity, setUnitRelations } from '../modules/activities/activity-setup.js';
+import { saveStop } from '../modules/shuttles/shuttle-stops.js';
 import { requestEnrollment } from '../modules/bookings/enrollments.js';
 import type { Scope } from '../modules/scope.js';
 
@@ -89,6 +90,9 @@ export async function seedDemoActivities(
   await setUnitRelations(scope, lunch, { excludes: [], requiresAny: [day, morning] });
   await addCapacityPool(scope, { activity_id: wednesdays, group_id: wednesdayGroups.maternelle, unit_ids: [day, morning], places: 16 });
   await addCapacityPool(scope, { activity_id: wednesdays, group_id: wednesdayGroups.elementaire, unit_ids: [day, morning], places: 24 });
+  // The Wednesdays' shuttle (navette), whose stops families choose on their child's inscription.
+  await saveStop(scope, wednesdays, null, { name: 'Place de la Mairie', morningTime: '07:45', eveningTime: '17:30' });
+  await saveStop(scope, wednesdays, null, { name: 'École Jules-Ferry', morningTime: '08:00', eveningTime: '17:15' });
 
   const holidays = await createActivity(scope, {
     name: `Accueil de loisirs — vacances ${label}`,
