@@ -147,7 +147,14 @@ export async function householdRequestHistory(
     for (const { askedBy, ...cancellation } of cancellationsIn(history)) {
       const byService = askedBy !== null && staff.has(askedBy);
       cancellationLines.add(
-        [localDate(cancellation.askedAt, options.timeZone), booking.child_id, booking.activity_id, cancellation.state, cancellation.reason ?? '', byService].join('|'),
+        [
+          localDate(cancellation.askedAt, options.timeZone),
+          booking.child_id,
+          booking.activity_id,
+          cancellation.state,
+          cancellation.reason ?? '',
+          byService,
+        ].join('|'),
         { ...about, ...cancellation, byService },
         unit,
         { day: booking.day, rank: null },
