@@ -2,10 +2,11 @@ import type { CancelOutcome } from '../../modules/bookings/cancellations.js';
 import type { PlanningDayView } from '../../modules/bookings/planning-day.js';
 import { untilWords } from '../calendar-labels.js';
 import { usePage } from '../page-context.js';
-import { closedText } from './booking-status.js';
+import { BookingStatusBadge, closedText } from './booking-status.js';
 import { Alert } from './dsfr/alert.js';
 import { Button } from './dsfr/button.js';
 import { CsrfField } from './dsfr/csrf-field.js';
+import { StatusBadge } from './status-badge.js';
 
 /**
  * The forms of a child's day — book what is open, confirm a cancellation — shared by the family's
@@ -207,5 +208,76 @@ export function CancelConfirmation(props: { action: string; hidden: HiddenFields
         </ul>
       </form>
     </section>
+  );
+}
+
+/** What the day is beside its bookings, in words: school or public holiday, an absence awaiting an answer. */
+export function DayBadges(props: { planning: PlanningDayView['planning'] }) {
+  const { t } = usePage();
+  const { planning } = props;
+  return (
+    <ul class="fr-badges-group fr-mb-2w">
+      {planning.schoolHoliday && (
+        <li>
+          <span class="fr-badge fr-badge--info fr-badge--no-icon">{t('planning.schoolHoliday')}</span>
+        </li>
+      )}
+      {planning.publicHoliday && (
+        <li>
+          <span class="fr-badge fr-badge--no-icon">{t('planning.publicHoliday')}</span>
+        </li>
+      )}
+      {planning.absencePending && (
+        <li>
+          <StatusBadge tone="new" label="planning.absencePending" />
+        </li>
+      )}
+    </ul>
+  );
+}
+
+/**
+ * The day's bookings with their state, each with its cancel link where `cancelHref` gives one, and
+ * until when it may be cancelled or since when it no longer may (`closedKey` says it for the reader).
+ */
+export function BookedEntries(props: {
+  entries: PlanningDayView['planning']['entries'];
+  cancelHref: (entry: PlanningDayView['planning']['entries'][number]) => string | null;
+  closedKey: 'bookings.cancelClosed' | 'counter.cancelLate';
+}) {
+  const page = usePage();
+  const { t } = page;
+  const timeZone = page.tenant!.time_zone;
+  if (props.entries.length === 0) return <p>{t('planning.nothingBooked')}</p>;
+  return (
+    <ul class="pf-compact-list pf-planning-entries fr-mb-4w">
+      {props.entries.map((entry) => {
+        const cancel = props.cancelHref(entry);
+        return (
+          <li key={entry.bookingId}>
+            <span>
+              {entry.activityName} — <strong>{entry.unitName}</strong>
+            </span>{' '}
+            {entry.byService && <span class="fr-text--xs fr-mr-1v">{t('planning.byService')}</span>}
+            {entry.closure === null ? <BookingStatusBadge status={entry.status} rank={entry.rank} /> : <StatusBadge tone="warning" label="bookings.closed" />}
+            {cancel && (
+              <>
+                {' '}
+                <a class="fr-btn fr-btn--tertiary fr-btn--sm fr-ml-1w" href={cancel}>
+                  {t('bookings.cancel')}
+                  <span class="fr-sr-only"> — {entry.unitName}</span>
+                </a>
+              </>
+            )}
+            {entry.cancellableUntil && entry.status !== 'waitlisted' && (
+              <span class="fr-text--xs fr-ml-1v">{t('bookings.cancellable', { until: untilWords(t, page.lang, entry.cancellableUntil, timeZone) })}</span>
+            )}
+            {entry.cancelClosedAt && (
+              <p class="fr-text--sm fr-mb-0">{t(props.closedKey, { until: untilWords(t, page.lang, entry.cancelClosedAt, timeZone) })}</p>
+            )}
+          </li>
+        );
+      })}
+    </ul>
   );
 }

@@ -7,7 +7,6 @@ import { Type } from 'typebox';
 import type { MessageKey, Translate } from '../../i18n/catalogue.js';
 import {
   ABSENCE_LATE_DAYS,
-  ABSENCE_REASONS,
   addAbsenceCertificate,
   declareAbsence,
   householdAbsences,
@@ -26,8 +25,8 @@ import { ErrorSummary } from '../components/dsfr/error-summary.js';
 import { FileUpload } from '../components/dsfr/file-upload.js';
 import { DateInput, fieldId } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
-import { Textarea } from '../components/dsfr/textarea.js';
 import { StatusBadge, type BadgeTone } from '../components/status-badge.js';
+import { AbsenceFields } from '../components/absence-fields.js';
 import { fieldMessages, refusedFields } from '../forms.js';
 import { requireAccount, requireFamily } from '../guards.js';
 import { fileTooLarge, readMultipartForm, uploadedFile } from '../multipart-form.js';
@@ -242,20 +241,7 @@ function AbsencesPage(props: {
           options={[{ value: '', label: '—' }, ...props.data.children.map((child) => ({ value: child.id, label: child.name }))]}
         />
         <DateInput name="du" label={t('absences.firstDay')} hint={t('hint.child.birth_date')} required value={values.du} error={errors.du} />
-        <DateInput name="au" label={t('absences.lastDay')} hint={t('absences.lastDayHint')} value={values.au} error={errors.au} />
-        <Select
-          name="motif"
-          label={t('absences.reason')}
-          required
-          value={values.motif}
-          error={errors.motif}
-          options={[{ value: '', label: '—' }, ...ABSENCE_REASONS.map((reason) => ({ value: reason, label: t(`absences.reason.${reason}`) }))]}
-        />
-        <Textarea name="precisions" label={t('absences.comment')} value={values.precisions} error={errors.precisions} rows={3} />
-        <FileUpload name="certificat" label={t('absences.file')} hint={t('absences.fileHint')} error={errors.certificat} />
-        <Button icon="fr-icon-send-plane-line" class="fr-mt-3w">
-          {t('absences.submit')}
-        </Button>
+        <AbsenceFields values={values} errors={errors} commentRows={3} />
       </form>
       {props.data.absences.length === 0 ? (
         <p>{t('absences.none')}</p>

@@ -25,7 +25,7 @@ import { dayLabel, monthName, shiftMonth, untilWords } from '../calendar-labels.
 import { absenceLimitsOf, absenceRefusalText } from './absence-routes.js';
 import { ABSENCE_LATE_DAYS } from '../../modules/bookings/absences.js';
 import { cancellationPreview, planningDay, type PlanningDayView } from '../../modules/bookings/planning-day.js';
-import { CancelConfirmation, ClosedUnits, DayBookingForm, type CancelPreview } from '../components/planning-day-forms.js';
+import { BookedEntries, CancelConfirmation, ClosedUnits, DayBadges, DayBookingForm, type CancelPreview } from '../components/planning-day-forms.js';
 import { childChoices } from '../../modules/households/household-overview.js';
 
 /** Statuses the legend explains (the cancelled ones are not shown on the planning). */
@@ -392,7 +392,7 @@ function DayPage(props: { childId: string; childName: string; view: PlanningDayV
   const { t } = page;
   const { planning, activities } = props.view;
   const day = planning.day;
-  const timeZone = page.tenant!.time_zone;
+  const _timeZone = page.tenant!.time_zone;
   const back = href(page, `${PAGES.planning}?enfant=${props.childId}&mois=${day.slice(0, 7)}`);
   const openUnits = activities.flatMap((activity) => activity.units.filter((item) => item.state.kind === 'open'));
   return (
@@ -419,55 +419,14 @@ function DayPage(props: { childId: string; childName: string; view: PlanningDayV
           back={href(page, dayPath(props.childId, day))}
         />
       )}
-      <ul class="fr-badges-group fr-mb-2w">
-        {planning.schoolHoliday && (
-          <li>
-            <span class="fr-badge fr-badge--info fr-badge--no-icon">{t('planning.schoolHoliday')}</span>
-          </li>
-        )}
-        {planning.publicHoliday && (
-          <li>
-            <span class="fr-badge fr-badge--no-icon">{t('planning.publicHoliday')}</span>
-          </li>
-        )}
-        {planning.absencePending && (
-          <li>
-            <StatusBadge tone="new" label="planning.absencePending" />
-          </li>
-        )}
-      </ul>
+      <DayBadges planning={planning} />
 
       <h2 class="fr-h4">{t('planning.booked')}</h2>
-      {planning.entries.length === 0 ? (
-        <p>{t('planning.nothingBooked')}</p>
-      ) : (
-        <ul class="pf-compact-list pf-planning-entries fr-mb-4w">
-          {planning.entries.map((entry) => (
-            <li key={entry.bookingId}>
-              <span>
-                {entry.activityName} — <strong>{entry.unitName}</strong>
-              </span>{' '}
-              {entry.byService && <span class="fr-text--xs fr-mr-1v">{t('planning.byService')}</span>}
-              {entry.closure === null ? <BookingStatusBadge status={entry.status} rank={entry.rank} /> : <StatusBadge tone="warning" label="bookings.closed" />}
-              {entry.cancellableUntil && (
-                <>
-                  {' '}
-                  <a class="fr-btn fr-btn--tertiary fr-btn--sm fr-ml-1w" href={href(page, dayPath(props.childId, day, `&annuler=${entry.bookingId}`))}>
-                    {t('bookings.cancel')}
-                    <span class="fr-sr-only"> — {entry.unitName}</span>
-                  </a>
-                  {entry.status !== 'waitlisted' && (
-                    <span class="fr-text--xs fr-ml-1v">{t('bookings.cancellable', { until: untilWords(t, page.lang, entry.cancellableUntil, timeZone) })}</span>
-                  )}
-                </>
-              )}
-              {entry.cancelClosedAt && (
-                <p class="fr-text--sm fr-mb-0">{t('bookings.cancelClosed', { until: untilWords(t, page.lang, entry.cancelClosedAt, timeZone) })}</p>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+      <BookedEntries
+        entries={planning.entries}
+        cancelHref={(entry) => (entry.cancellableUntil ? href(page, dayPath(props.childId, day, `&annuler=${entry.bookingId}`)) : null)}
+        closedKey="bookings.cancelClosed"
+      />
 
       <h2 class="fr-h4">{t('planning.book')}</h2>
       {activities.length === 0 ? (

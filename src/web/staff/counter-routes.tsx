@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ABSENCE_LATE_DAYS, ABSENCE_REASONS } from '../../modules/bookings/absences.js';
+import { ABSENCE_LATE_DAYS } from '../../modules/bookings/absences.js';
 import type { BookingChoice } from '../../modules/bookings/booking-requests.js';
 import { submissionAnswer } from '../../modules/bookings/booking-submissions.js';
 import {
@@ -19,20 +19,25 @@ import { localDate } from '../../modules/calendar/local-date.js';
 import { childChoices, householdName } from '../../modules/households/household-overview.js';
 import type { Services } from '../../services.js';
 import { bookingContextOf } from '../booking-context.js';
-import { dayLabel, monthName, shiftMonth, untilWords } from '../calendar-labels.js';
+import { dayLabel, monthName, shiftMonth } from '../calendar-labels.js';
+import { AbsenceFields } from '../components/absence-fields.js';
 import { BookingAnswersTable } from '../components/booking-answers.js';
 import { BookingStatusBadge } from '../components/booking-status.js';
 import { Alert } from '../components/dsfr/alert.js';
 import { Button } from '../components/dsfr/button.js';
 import { CsrfField } from '../components/dsfr/csrf-field.js';
 import { ErrorSummary } from '../components/dsfr/error-summary.js';
-import { FileUpload } from '../components/dsfr/file-upload.js';
-import { DateInput } from '../components/dsfr/input.js';
 import { Select } from '../components/dsfr/select.js';
 import { Table } from '../components/dsfr/table.js';
-import { Textarea } from '../components/dsfr/textarea.js';
-import { CancelConfirmation, ClosedUnits, DayBookingForm, PASS_DEADLINE_FIELD, type CancelPreview } from '../components/planning-day-forms.js';
-import { StatusBadge } from '../components/status-badge.js';
+import {
+  BookedEntries,
+  CancelConfirmation,
+  ClosedUnits,
+  DayBadges,
+  DayBookingForm,
+  PASS_DEADLINE_FIELD,
+  type CancelPreview,
+} from '../components/planning-day-forms.js';
 import { absenceLimitsOf, absenceMessages, absenceRefusalText } from '../family/absence-routes.js';
 import { requireStaff } from '../guards.js';
 import { fileTooLarge, readMultipartForm, uploadedFile } from '../multipart-form.js';
@@ -363,53 +368,14 @@ function CounterPage(
           back={here(`jour=${props.day}`)}
         />
       )}
-      <ul class="fr-badges-group fr-mb-2w">
-        {planning.schoolHoliday && (
-          <li>
-            <span class="fr-badge fr-badge--info fr-badge--no-icon">{t('planning.schoolHoliday')}</span>
-          </li>
-        )}
-        {planning.publicHoliday && (
-          <li>
-            <span class="fr-badge fr-badge--no-icon">{t('planning.publicHoliday')}</span>
-          </li>
-        )}
-        {planning.absencePending && (
-          <li>
-            <StatusBadge tone="new" label="planning.absencePending" />
-          </li>
-        )}
-      </ul>
+      <DayBadges planning={planning} />
 
       <h2 class="fr-h4">{t('planning.booked')}</h2>
-      {planning.entries.length === 0 ? (
-        <p>{t('planning.nothingBooked')}</p>
-      ) : (
-        <ul class="pf-compact-list pf-planning-entries fr-mb-4w">
-          {planning.entries.map((entry) => (
-            <li key={entry.bookingId}>
-              <span>
-                {entry.activityName} — <strong>{entry.unitName}</strong>
-              </span>{' '}
-              {entry.closure === null ? <BookingStatusBadge status={entry.status} rank={entry.rank} /> : <StatusBadge tone="warning" label="bookings.closed" />}
-              {canChange && (entry.cancellableUntil || entry.cancelClosedAt) && (
-                <a class="fr-btn fr-btn--tertiary fr-btn--sm fr-ml-1w" href={here(`jour=${props.day}&annuler=${entry.bookingId}`)}>
-                  {t('bookings.cancel')}
-                  <span class="fr-sr-only"> — {entry.unitName}</span>
-                </a>
-              )}
-              {entry.cancellableUntil && entry.status !== 'waitlisted' && (
-                <span class="fr-text--xs fr-ml-1v">
-                  {t('bookings.cancellable', { until: untilWords(t, page.lang, entry.cancellableUntil, page.tenant!.time_zone) })}
-                </span>
-              )}
-              {entry.cancelClosedAt && (
-                <p class="fr-text--sm fr-mb-0">{t('counter.cancelLate', { until: untilWords(t, page.lang, entry.cancelClosedAt, page.tenant!.time_zone) })}</p>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+      <BookedEntries
+        entries={planning.entries}
+        cancelHref={(entry) => (canChange && (entry.cancellableUntil || entry.cancelClosedAt) ? here(`jour=${props.day}&annuler=${entry.bookingId}`) : null)}
+        closedKey="counter.cancelLate"
+      />
 
       <h2 class="fr-h4">{t('planning.book')}</h2>
       {activities.length === 0 ? (
@@ -505,20 +471,7 @@ function AbsenceFormPart(props: CounterData & { values: Record<string, string>; 
           {errors.du}
         </Alert>
       )}
-      <DateInput name="au" label={t('absences.lastDay')} hint={t('absences.lastDayHint')} value={values.au} error={errors.au} />
-      <Select
-        name="motif"
-        label={t('absences.reason')}
-        required
-        value={values.motif}
-        error={errors.motif}
-        options={[{ value: '', label: '—' }, ...ABSENCE_REASONS.map((reason) => ({ value: reason, label: t(`absences.reason.${reason}`) }))]}
-      />
-      <Textarea name="precisions" label={t('absences.comment')} value={values.precisions} error={errors.precisions} rows={2} />
-      <FileUpload name="certificat" label={t('absences.file')} hint={t('absences.fileHint')} error={errors.certificat} />
-      <Button icon="fr-icon-send-plane-line" class="fr-mt-3w">
-        {t('absences.submit')}
-      </Button>
+      <AbsenceFields values={values} errors={errors} commentRows={2} />
     </form>
   );
 }
