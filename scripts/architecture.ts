@@ -47,7 +47,7 @@ export const MODULE_GRAPH: Record<string, readonly string[]> = {
   journal: ['audit'],
   'document-space': ['activities', 'audit', 'bookings', 'calendar', 'documents', 'notifications', 'validation'],
   registers: ['audit', 'bookings', 'calendar', 'ledger'],
-  authority: ['audit', 'bookings', 'calendar', 'tenancy', 'validation'],
+  authority: ['audit', 'bookings', 'calendar', 'documents', 'tenancy', 'validation'],
   shuttles: ['activities', 'audit', 'bookings', 'calendar', 'validation'],
 };
 

@@ -1,6 +1,7 @@
 import type { ActivitiesTables } from '../modules/activities/activities.tables.js';
 import type { BillingTables } from '../modules/billing/billing.tables.js';
 import type { AuditTables } from '../modules/audit/audit.tables.js';
+import type { AuthorityTables } from '../modules/authority/authority.tables.js';
 import type { CalendarTables } from '../modules/calendar/calendar.tables.js';
 import type { BookingsTables } from '../modules/bookings/bookings.tables.js';
 import type { DocumentsTables } from '../modules/documents/documents.tables.js';
@@ -32,4 +33,5 @@ export interface DB
     OnlinePaymentTables,
     MessagesTables,
     DocumentSpaceTables,
-    ShuttlesTables {}
+    ShuttlesTables,
+    AuthorityTables {}

@@ -177,6 +177,8 @@ export const journal: Record<keyof typeof fr, string> = {
   'journal.action.tenant.profile_changed': 'Authority’s details changed',
   'journal.action.tenant.unknown_school_year_closed': 'Bookings closed while a school year’s holidays are not imported',
   'journal.action.tenant.unknown_school_year_opened': 'Bookings open even when a school year’s holidays are not imported',
+  'journal.action.tenant.logo_set': 'Authority’s logo changed',
+  'journal.action.tenant.logo_removed': 'Authority’s logo removed',
   'journal.action.tenant.absence_late_days_changed': 'Time to declare an absence changed',
   'journal.action.tenant.settings_changed': 'Authority settings changed',
   'journal.objectType.document_submission': 'Document sent',

@@ -175,6 +175,8 @@ export const journal = {
   'journal.action.tenant.profile_changed': 'Informations de la collectivité modifiées',
   'journal.action.tenant.unknown_school_year_closed': 'Réservations fermées tant que les vacances d’une année scolaire ne sont pas importées',
   'journal.action.tenant.unknown_school_year_opened': 'Réservations ouvertes même quand les vacances d’une année scolaire ne sont pas importées',
+  'journal.action.tenant.logo_set': 'Logo de la collectivité changé',
+  'journal.action.tenant.logo_removed': 'Logo de la collectivité retiré',
   'journal.action.tenant.absence_late_days_changed': 'Délai de déclaration des absences modifié',
   'journal.action.tenant.settings_changed': 'Réglages de la collectivité changés',
   'journal.objectType.document_submission': 'Document envoyé',

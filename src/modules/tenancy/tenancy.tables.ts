@@ -39,6 +39,7 @@ export interface TenantsTable {
   school_zone: Generated<string>;
   public_holiday_region: string | null;
   website_url: string | null;
+  /** The logo's address inside the tenant (`/logo/<version>.<ext>`, authority/authority-logo.ts), or none. */
   logo_path: string | null;
   contact_name: string | null;
   contact_address: string | null;

@@ -218,7 +218,8 @@ function Header(props: { siteName: string; nav: NavEntry[] }) {
               <div class="fr-header__brand-top">
                 {page.tenant?.logo_path && (
                   <div class="fr-header__operator">
-                    <img class="fr-responsive-img" src={page.tenant.logo_path} alt="" />
+                    {/* Decorative: the authority's name follows it. */}
+                    <img class="fr-responsive-img" src={href(page, page.tenant.logo_path)} alt="" />
                   </div>
                 )}
                 {/* Always there: on a phone the tool links (language, log in/out) live in this menu. */}

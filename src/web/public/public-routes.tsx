@@ -1,13 +1,15 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { schemaHealth } from '../../db/migrate.js';
+import { authorityLogoFile } from '../../modules/authority/authority-logo.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import { currentNews, type NewsItem } from '../../modules/news/news.js';
 import type { Services } from '../../services.js';
 import { NewsList } from '../components/news-list.js';
 import { href, usePage } from '../page-context.js';
 
-/** Pages anyone may read: the installation's tenant list, liveness and readiness, legal notice, accessibility. */
-export function publicRoutes(services: Services): FastifyPluginAsync {
+/** Pages anyone may read: the installation's tenant list, liveness and readiness, legal notice, accessibility, the authority's logo. */
+export function publicRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
     // Liveness: the process answers. It asks nothing of the database, so that a database out of
     // reach does not get every portal restarted by its supervisor: /ready tells that.
@@ -46,6 +48,14 @@ export function publicRoutes(services: Services): FastifyPluginAsync {
     app.get('/accessibilite', async (request, reply) => {
       if (!request.tenant) return reply.errorPage('notFound');
       return reply.page(request.t('a11y.title'), <AccessibilityStatement />);
+    });
+
+    // The header's logo: its address changes with its bytes, so browsers keep it for a year. Its
+    // type is the one read from its bytes; helmet's nosniff keeps browsers from guessing another.
+    app.get('/logo/:file', { schema: { params: Type.Object({ file: Type.String({ maxLength: 40 }) }) } }, async (request, reply) => {
+      const logo = request.tenant ? await request.inScope((scope) => authorityLogoFile(scope, request.params.file)) : null;
+      if (!logo) return reply.errorPage('notFound');
+      return reply.type(logo.contentType).header('cache-control', 'public, max-age=31536000, immutable').send(logo.content);
     });
   };
 }

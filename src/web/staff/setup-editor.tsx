@@ -214,7 +214,7 @@ export function setupEditorRoutes<P, F extends string, V, E extends string>(edit
 }
 
 /** Before a deletion: what it does and a button to confirm it, or why it is refused and what to do instead. */
-function DeletionPage(props: { name: string; consequence: string; refusal: string | null; action: string; back: string }) {
+export function DeletionPage(props: { name: string; consequence: string; refusal: string | null; action: string; back: string }) {
   const page = usePage();
   const { t } = page;
   return (

@@ -1,10 +1,11 @@
 import { fieldId } from './input.js';
 
 /**
- * A DSFR upload field for one document (PDF, PNG or JPEG, as documents/documents.ts keeps). A file
- * cannot be given back after an error, so its error asks to choose it again.
+ * A DSFR upload field for one document (PDF, PNG or JPEG, as documents/documents.ts keeps, unless
+ * `accept` says other types). A file cannot be given back after an error, so its error asks to
+ * choose it again.
  */
-export function FileUpload(props: { name: string; label: string; hint: string; error?: string | undefined; id?: string }) {
+export function FileUpload(props: { name: string; label: string; hint: string; error?: string | undefined; id?: string; accept?: string }) {
   // Several uploads of the same name on one page (one per absence) each need their own id.
   const id = props.id ?? fieldId(props.name);
   return (
@@ -18,7 +19,7 @@ export function FileUpload(props: { name: string; label: string; hint: string; e
         type="file"
         id={id}
         name={props.name}
-        accept="application/pdf,image/png,image/jpeg"
+        accept={props.accept ?? 'application/pdf,image/png,image/jpeg'}
         aria-describedby={props.error ? `${id}-error` : undefined}
       />
       {props.error && (
