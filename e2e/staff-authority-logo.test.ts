@@ -8,17 +8,25 @@ import { demoPassword, followNav, logIn, submitWith } from './support/account-st
 // and every page's header shows it beside the authority's name, on a phone as on a computer.
 const { journey } = browserSuite();
 
-/** A tricolour emblem with a navy frame, 120×80: drawn here, not kept as a binary file. */
-const EMBLEM = pngImage(120, 80, (x, y) => {
-  if (x < 4 || x >= 116 || y < 4 || y >= 76) return [0, 0, 145];
-  return x < 40 ? [0, 0, 145] : x < 80 ? [255, 255, 255] : [225, 0, 15];
+/** A tricolour emblem with a navy frame, larger than the header shows it: drawn here, not kept as a binary file. */
+const EMBLEM = pngImage(600, 300, (x, y) => {
+  if (x < 12 || x >= 588 || y < 12 || y >= 288) return [0, 0, 145];
+  return x < 200 ? [0, 0, 145] : x < 400 ? [255, 255, 255] : [225, 0, 15];
 });
 
-/** Whether the header's logo is there and its image really loaded (the CSP and its type let it through). */
+/**
+ * Whether the header's logo is there, its image really loaded (the CSP and its type let it
+ * through), and shown within the DSFR's bounds for an operator's logo (145 × 72 px).
+ */
 async function headerLogoShown(page: Page): Promise<boolean> {
   const logo = page.locator('.fr-header__operator img');
   if ((await logo.count()) === 0) return false;
-  return logo.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth === 120);
+  const shown = await logo.evaluate((image: HTMLImageElement) => ({
+    loaded: image.complete && image.naturalWidth === 600,
+    box: image.getBoundingClientRect(),
+  }));
+  assert.ok(shown.box.width <= 145 && shown.box.height <= 72, `the logo is shown at ${shown.box.width} × ${shown.box.height} px`);
+  return shown.loaded;
 }
 
 journey('an administrator sets the logo, every header shows it, and takes it off again', async ({ baseUrl, open }) => {
