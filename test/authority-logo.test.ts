@@ -31,7 +31,7 @@ describe('the authority’s logo, set by its administrator', () => {
 
   before(async () => {
     portal = await startTestPortal({ now: '2026-11-16T09:00:00Z' });
-    tenant = await portal.addTenant({ slug: 'ville', name: 'Ville de Test' });
+    tenant = await portal.addTenant({ slug: 'ville', name: 'Ville de Test', hosts: ['portail.ville.test'] });
     await portal.addTenant({ slug: 'autre', name: 'Autre Ville' });
     const browserOf = async (email: string, role: 'admin' | 'manager' | 'reader') =>
       signedInBrowser(portal, tenant, (await createStaff(portal, tenant, { email, role })).accountId);
@@ -64,6 +64,12 @@ describe('the authority’s logo, set by its administrator', () => {
     assert.equal(image.headers['x-content-type-options'], 'nosniff');
     assert.match(String(image.headers['cache-control']), /max-age=31536000/);
     assert.deepEqual(image.rawPayload, blue);
+
+    // On the authority's own host name its pages have no /ville prefix, nor has its logo.
+    const onItsHost = new TestBrowser(portal.app, { host: 'portail.ville.test' });
+    const ownPath = headerLogo((await onItsHost.get('/connexion')).body);
+    assert.equal(ownPath, path!.replace(/^\/ville/, ''));
+    assert.equal((await onItsHost.get(ownPath!)).statusCode, 200);
 
     const journal = await admin.get('/ville/gestion/journal');
     assert.match(journal.body, /Logo de la collectivité changé/);
