@@ -12,6 +12,8 @@ import {
 import { closedReasonOf, type ClosedReason, type DayCalendar } from '../activities/availability.js';
 import { deadlineInstant } from '../activities/deadlines.js';
 import { schoolYearOf } from '../calendar/calendar-dates.js';
+import { closedSchoolYears, unknownSchoolYearBookingsOf } from '../calendar/school-years.js';
+import type { TenantSettings } from '../tenancy/tenancy.tables.js';
 import { unitsInConflict } from '../activities/unit-rules.js';
 import type { Actor } from '../actor.js';
 import { accountIdOf } from '../actor.js';
@@ -37,6 +39,14 @@ export interface BookingContext {
   timeZone: string;
   /** Families may not book the days of this school year yet: its holidays are unknown (calendar/school-years.ts). */
   schoolYearClosed(schoolYear: number): boolean;
+}
+
+/** The booking context of an authority, from its calendar and its settings. */
+export function bookingContextFor(
+  calendar: BookingContext['calendar'] & { hasSchoolHolidaysIn(schoolYear: number): boolean },
+  tenant: { time_zone: string; settings: TenantSettings },
+): BookingContext {
+  return { calendar, timeZone: tenant.time_zone, schoolYearClosed: closedSchoolYears(calendar, unknownSchoolYearBookingsOf(tenant.settings)) };
 }
 
 export interface BookingChoice {

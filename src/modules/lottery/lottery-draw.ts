@@ -3,11 +3,10 @@ import { loadActivityDefinition, poolsFor, unitRelationsOf, type ActivityDefinit
 
 import { unitsInConflict } from '../activities/unit-rules.js';
 import { recordAudit } from '../audit/audit-log.js';
-import type { BookingContext, RefusalReason } from '../bookings/booking-requests.js';
+import { bookingContextFor, type BookingContext, type RefusalReason } from '../bookings/booking-requests.js';
 import { acceptedGroups } from '../bookings/enrollments.js';
 import { nextWaitlistRank, releasePlace, renumberWaitlist, takePlace } from '../bookings/places.js';
 import { loadTenantCalendar } from '../calendar/calendar-store.js';
-import { closedSchoolYears, unknownSchoolYearBookingsOf } from '../calendar/school-years.js';
 import type { MailSender } from '../notifications/compose-email.js';
 import type { Scope } from '../scope.js';
 import { drawOrder, type DrawnHousehold } from './draw-order.js';
@@ -159,7 +158,7 @@ async function contextOf(scope: Scope): Promise<BookingContext> {
     .where('id', '=', scope.tenantId)
     .executeTakeFirstOrThrow();
   const calendar = await loadTenantCalendar(scope.tx, tenant);
-  return { calendar, timeZone: tenant.time_zone, schoolYearClosed: closedSchoolYears(calendar, unknownSchoolYearBookingsOf(tenant.settings)) };
+  return bookingContextFor(calendar, tenant);
 }
 
 /** What the criteria read of each household that applied, in a few queries for all of them. */
