@@ -8,7 +8,9 @@
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:pages
 //
 // Options (environment): PAGES_HOUSEHOLDS (5000), PAGES_CLIENTS (20), PAGES_ROUNDS (15 requests per
-// client and page), PAGES_PORT (3910), PAGES_DATABASES ("postgresql,pglite").
+// client and page), PAGES_PORT (3910), PAGES_DATABASES ("postgresql,pglite"), PAGES_ONLY (one page's
+// name as printed, e.g. "calendar, month, 2 children"), PAGES_PROFILE (a folder: the portal writes its
+// CPU profile there, `node --cpu-prof`, to see where a page's time goes).
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -26,6 +28,8 @@ const CLIENTS = Number(process.env.PAGES_CLIENTS ?? 20);
 const ROUNDS = Number(process.env.PAGES_ROUNDS ?? 15);
 const PORT = Number(process.env.PAGES_PORT ?? 3910);
 const DATABASES = (process.env.PAGES_DATABASES ?? 'postgresql,pglite').split(',');
+const ONLY = process.env.PAGES_ONLY;
+const PORTAL_NODE_ARGS = process.env.PAGES_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PAGES_PROFILE}`] : [];
 const PASSWORD = 'Pages-Famille-2027';
 /** The clock of the run is the machine's: the month and period benched are ahead of it. */
 const MONTH = (() => {
@@ -199,7 +203,7 @@ async function measure(label: string, data: Seeded): Promise<void> {
   await Promise.all([...parents.values()].flat().map(logIn));
   console.log(`\n=== ${label}: ${HOUSEHOLDS} households, ${CLIENTS} parents at once per page, ${ROUNDS} requests each, month ${MONTH} ===`);
   console.log('page | alone: p50 ms | p95 ms | 20 at once: p50 ms | p95 ms | requests/s | KB of HTML');
-  for (const scenario of scenarios(data)) {
+  for (const scenario of scenarios(data).filter((scenario) => !ONLY || scenario.name === ONLY)) {
     const group = parents.get(scenario.children)!;
     // A first request each, not counted: the first page of a process warms its caches.
     await Promise.all(group.map((parent) => call(parent, 'GET', scenario.path(parent))));
@@ -257,7 +261,9 @@ async function onPostgres(): Promise<void> {
   const dbName = `pf_bench_${randomBytes(5).toString('hex')}`;
   await admin((db) => db.query(`create database ${dbName}`));
   try {
-    await benchOn('PostgreSQL', await openDatabase({ databaseUrl: databaseUrl(dbName), poolSize: 2 }), () => startServer(dbName, { port: PORT }));
+    await benchOn('PostgreSQL', await openDatabase({ databaseUrl: databaseUrl(dbName), poolSize: 2 }), () =>
+      startServer(dbName, { port: PORT, nodeArgs: PORTAL_NODE_ARGS }),
+    );
   } finally {
     await admin((db) => db.query(`drop database if exists ${dbName} with (force)`));
   }
@@ -267,13 +273,16 @@ async function onPglite(): Promise<void> {
   const dataDir = `/tmp/pf-bench-pages-${randomBytes(5).toString('hex')}`;
   try {
     await benchOn('PGlite (embedded)', await openDatabase({ dataDir: join(dataDir, 'pglite') }), () =>
-      startPortalProcess({
-        DATA_DIR: dataDir,
-        PORT: String(PORT),
-        SECRET: randomBytes(32).toString('hex'),
-        PUBLIC_URL: `http://127.0.0.1:${PORT}`,
-        TRUST_PROXY: 'true',
-      }),
+      startPortalProcess(
+        {
+          DATA_DIR: dataDir,
+          PORT: String(PORT),
+          SECRET: randomBytes(32).toString('hex'),
+          PUBLIC_URL: `http://127.0.0.1:${PORT}`,
+          TRUST_PROXY: 'true',
+        },
+        PORTAL_NODE_ARGS,
+      ),
     );
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { addBookingPeriod, addUnit, createActivity, setUnitRelations } from '../src/modules/activities/activity-setup.js';
+import { loadActivityDefinition } from '../src/modules/activities/activity-definitions.js';
 import { weekdayOf } from '../src/modules/calendar/calendar-dates.js';
 import { familyCalendar, type CellState } from '../src/modules/bookings/booking-calendar.js';
 import { requestBookings, type BookingContext } from '../src/modules/bookings/booking-requests.js';
@@ -31,8 +32,13 @@ describe('the family’s booking calendar offers only what the pipeline would bo
       work({ ...scope, actor: { kind: 'family', accountId: family.accountId, householdId: family.householdId, label: 'famille' } }),
     );
   const calendarOf = async (activityId: string, from: string, to: string) => {
-    const calendar = await asFamily((scope) =>
-      familyCalendar(scope, context, { householdId: family.householdId, activityId, childIds: [family.childIds[0]!], from, to }),
+    const calendar = await asFamily(async (scope) =>
+      familyCalendar(scope, context, (await loadActivityDefinition(scope.tx, activityId))!, {
+        householdId: family.householdId,
+        childIds: [family.childIds[0]!],
+        from,
+        to,
+      }),
     );
     return (day: string, unitId: string): CellState =>
       calendar!.children[0]!.days.find((candidate) => candidate.day === day)!.cells.find((cell) => cell.unitId === unitId)!.state;

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { type RawBuilder, sql, type Selectable } from 'kysely';
 import type { Tx } from '../../db/tenant-scope.js';
 import type { ActivitiesTable, ActivityGroupsTable, BookingPeriodsTable, CapacityPoolsTable, UnitsTable } from './activities.tables.js';
 import type { OpeningRules } from './availability.js';
@@ -26,6 +26,11 @@ export interface ActivityDefinition {
  * driver gives it except instants, turned back into dates here.
  */
 export async function loadActivityDefinition(tx: Tx, activityId: string): Promise<ActivityDefinition | null> {
+  return (await loadActivityDefinitions(tx, sql<boolean>`a.id = ${activityId}`))[0] ?? null;
+}
+
+/** The definitions of the activities `where` selects (a condition on `a`, the activity), by name, in one statement. */
+export async function loadActivityDefinitions(tx: Tx, where: RawBuilder<boolean>): Promise<ActivityDefinition[]> {
   type PeriodJson = Omit<BookingPeriod, 'opens_at' | 'closes_at'> & { opens_at: string; closes_at: string };
   const { rows } = await sql<{ activity: Activity; groups: ActivityGroup[]; units: Unit[]; pools: CapacityPool[]; periods: PeriodJson[] }>`
     select to_jsonb(a) as activity,
@@ -34,11 +39,15 @@ export async function loadActivityDefinition(tx: Tx, activityId: string): Promis
       coalesce((select jsonb_agg(p) from capacity_pools p where p.activity_id = a.id), '[]') as pools,
       coalesce((select jsonb_agg(b order by b.first_day) from booking_periods b where b.activity_id = a.id), '[]') as periods
     from activities a
-    where a.id = ${activityId}`.execute(tx);
-  const row = rows[0];
-  if (!row) return null;
-  const periods = row.periods.map((period) => ({ ...period, opens_at: new Date(period.opens_at), closes_at: new Date(period.closes_at) }));
-  return { activity: row.activity, groups: row.groups, units: row.units, pools: row.pools, periods };
+    where ${where}
+    order by a.name, a.id`.execute(tx);
+  return rows.map((row) => ({
+    activity: row.activity,
+    groups: row.groups,
+    units: row.units,
+    pools: row.pools,
+    periods: row.periods.map((period) => ({ ...period, opens_at: new Date(period.opens_at), closes_at: new Date(period.closes_at) })),
+  }));
 }
 
 export function openingRulesOf(definition: ActivityDefinition, unit: Unit): OpeningRules {

@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import {
   bookingClosesAt,
-  loadActivityDefinition,
+  loadActivityDefinitions,
   poolsFor,
   unitRelationsOf,
   type ActivityDefinition,
@@ -12,7 +13,6 @@ import { eachDay, schoolYearOf, weekdayOf } from '../calendar/calendar-dates.js'
 import type { Scope } from '../scope.js';
 import { refusalBeforePlaces, type BookingContext, type RefusalReason } from './booking-requests.js';
 import { HOLDS_NO_UNIT, isIn, type BookingStatus } from './booking-states.js';
-import { acceptedGroups } from './enrollments.js';
 import { occupancy } from './places.js';
 import { may } from '../access.js';
 
@@ -59,54 +59,29 @@ export interface BookableActivity {
   showPlacesLeft: boolean;
   /** The ISO weekdays it opens on, by its own rule or a unit's. */
   weekdays: number[];
+  /** Everything else the booking rules read of it, for its calendar (familyCalendar). */
+  definition: ActivityDefinition;
 }
 
-/** The activities a household's children are enrolled in (or may book without enrollment). */
+/** The activities a household's children are enrolled in (or may book without enrollment), with their definitions, in one statement. */
 export async function bookableActivities(scope: Scope, householdId: string): Promise<BookableActivity[]> {
-  const children = await scope.tx
-    .selectFrom('household_members')
-    .select('person_id')
-    .where('household_id', '=', householdId)
-    .where('role', '=', 'child')
-    .execute();
-  const childIds = children.map((child) => child.person_id);
-  const activities = await scope.tx
-    .selectFrom('activities as a')
-    .select(['a.id'])
-    .where((eb) =>
-      eb.or([
-        eb('a.requires_enrollment', '=', false),
-        ...(childIds.length > 0
-          ? [
-              eb.exists(
-                eb
-                  .selectFrom('enrollments as e')
-                  .select('e.id')
-                  .whereRef('e.activity_id', '=', 'a.id')
-                  .where('e.child_id', 'in', childIds)
-                  .where('e.status', 'in', ['accepted', 'pending']),
-              ),
-            ]
-          : []),
-      ]),
-    )
-    .orderBy('a.name')
-    .execute();
-  const result: BookableActivity[] = [];
-  for (const { id } of activities) {
-    const definition = (await loadActivityDefinition(scope.tx, id))!;
-    result.push({
-      id,
-      name: definition.activity.name,
-      periods: definition.periods,
-      units: definition.units,
-      startsOn: definition.activity.starts_on,
-      endsOn: definition.activity.ends_on,
-      showPlacesLeft: definition.activity.show_places_left,
-      weekdays: [...new Set([...definition.activity.weekdays, ...definition.units.flatMap((unit) => unit.weekdays ?? [])])].sort(),
-    });
-  }
-  return result;
+  const definitions = await loadActivityDefinitions(
+    scope.tx,
+    sql<boolean>`(not a.requires_enrollment or exists (
+      select 1 from enrollments e join household_members m on m.person_id = e.child_id and m.role = 'child'
+      where e.activity_id = a.id and m.household_id = ${householdId} and e.status in ('accepted', 'pending')))`,
+  );
+  return definitions.map((definition) => ({
+    id: definition.activity.id,
+    name: definition.activity.name,
+    periods: definition.periods,
+    units: definition.units,
+    startsOn: definition.activity.starts_on,
+    endsOn: definition.activity.ends_on,
+    showPlacesLeft: definition.activity.show_places_left,
+    weekdays: [...new Set([...definition.activity.weekdays, ...definition.units.flatMap((unit) => unit.weekdays ?? [])])].sort(),
+    definition,
+  }));
 }
 
 /**
@@ -124,38 +99,30 @@ export function periodsToChoose(
   return { listed, open, next: open.length === 0 ? upcoming[0] : undefined };
 }
 
-/** One calendar per child over the days asked, with each unit's state that day. */
+/** One calendar per child of the household among `childIds`, over the days asked, with each unit of `definition`'s activity in its state that day. */
 export async function familyCalendar(
   scope: Scope,
   context: BookingContext,
-  input: { householdId: string; activityId: string; childIds: string[]; from: string; to: string },
+  definition: ActivityDefinition,
+  input: { householdId: string; childIds: string[]; from: string; to: string },
 ): Promise<{ definition: ActivityDefinition; children: ChildCalendar[]; unknownSchoolYears: number[] } | null> {
   if (!may(scope, 'household.read', input.householdId)) return null;
-  const definition = await loadActivityDefinition(scope.tx, input.activityId);
-  if (!definition) return null;
-  const members = await scope.tx
-    .selectFrom('household_members as m')
-    .innerJoin('persons as p', 'p.id', 'm.person_id')
-    .select(['p.id', 'p.first_name', 'p.last_name'])
-    .where('m.household_id', '=', input.householdId)
-    .where('m.role', '=', 'child')
-    .where('p.id', 'in', input.childIds.length > 0 ? input.childIds : ['00000000-0000-0000-0000-000000000000'])
-    .execute();
-  const childIds = members.map((member) => member.id);
-  const groups = await acceptedGroups(scope.tx, input.activityId, childIds);
-  const pending = new Set(
-    childIds.length === 0
+  // The children asked that are the household's, each with its live enrollment in the activity, if any.
+  const members =
+    input.childIds.length === 0
       ? []
-      : (
-          await scope.tx
-            .selectFrom('enrollments')
-            .select('child_id')
-            .where('activity_id', '=', input.activityId)
-            .where('child_id', 'in', childIds)
-            .where('status', '=', 'pending')
-            .execute()
-        ).map((row) => row.child_id),
-  );
+      : await scope.tx
+          .selectFrom('household_members as m')
+          .innerJoin('persons as p', 'p.id', 'm.person_id')
+          .leftJoin('enrollments as e', (join) =>
+            join.onRef('e.child_id', '=', 'p.id').on('e.activity_id', '=', definition.activity.id).on('e.status', 'in', ['accepted', 'pending']),
+          )
+          .select(['p.id', 'p.first_name', 'p.last_name', 'e.status as enrollment', 'e.group_id'])
+          .where('m.household_id', '=', input.householdId)
+          .where('m.role', '=', 'child')
+          .where('p.id', 'in', input.childIds)
+          .execute();
+  const childIds = members.map((member) => member.id);
   // An activity without units yet (being set up) has nothing booked.
   const bookings =
     childIds.length === 0 || definition.units.length === 0
@@ -197,8 +164,9 @@ export async function familyCalendar(
   const neverOpen = (calendarDay: CalendarDay) =>
     calendarDay.cells.every((cell) => cell.state.kind === 'closed' && (cell.state.reason === 'weekday' || cell.state.reason === 'outside_activity'));
   const children = members.map((member): ChildCalendar => {
-    const groupId = groups.get(member.id) ?? null;
-    const enrolled = groups.has(member.id) || !definition.activity.requires_enrollment ? 'accepted' : pending.has(member.id) ? 'pending' : 'none';
+    const groupId = member.enrollment === 'accepted' ? member.group_id : null;
+    const enrolled =
+      member.enrollment === 'accepted' || !definition.activity.requires_enrollment ? 'accepted' : member.enrollment === 'pending' ? 'pending' : 'none';
     return {
       childId: member.id,
       name: `${member.first_name} ${member.last_name}`,

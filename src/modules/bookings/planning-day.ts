@@ -39,9 +39,8 @@ export async function planningDay(
   if (!days) return null;
   const activities: DayActivity[] = [];
   for (const activity of await bookableActivities(scope, input.householdId)) {
-    const calendar = await familyCalendar(scope, context, {
+    const calendar = await familyCalendar(scope, context, activity.definition, {
       householdId: input.householdId,
-      activityId: activity.id,
       childIds: [input.childId],
       from: input.day,
       to: input.day,

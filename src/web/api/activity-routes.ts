@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Translate } from '../../i18n/catalogue.js';
 import { closedText } from '../components/booking-status.js';
 import { bookableActivities, familyCalendar, type CellState } from '../../modules/bookings/booking-calendar.js';
+import { loadActivityDefinition } from '../../modules/activities/activity-definitions.js';
 import { householdChildren } from '../../modules/households/household-overview.js';
 import type { Services } from '../../services.js';
 import { bookingContextOf } from '../booking-context.js';
@@ -75,9 +76,10 @@ export function apiActivityRoutes(app: FastifyInstance, services: Services): voi
         const asked = request.query.children?.length ? [...new Set(request.query.children)] : own;
         // Another household's child is answered as unknown, like any id the family may not see.
         if (asked.some((childId) => !own.includes(childId))) return null;
-        return familyCalendar(scope, await bookingContextOf(services, scope, tenant), {
+        const definition = await loadActivityDefinition(scope.tx, request.params.id);
+        if (!definition) return null;
+        return familyCalendar(scope, await bookingContextOf(services, scope, tenant), definition, {
           householdId,
-          activityId: request.params.id,
           childIds: asked,
           from,
           to,

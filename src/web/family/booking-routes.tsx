@@ -141,7 +141,7 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsyncTypeb
         const context = await bookingContextOf(services, scope, tenant);
         const calendar =
           activity && range && query.childIds.length > 0
-            ? await familyCalendar(scope, context, { householdId, activityId: activity.id, childIds: query.childIds, from: range.from, to: range.to })
+            ? await familyCalendar(scope, context, activity.definition, { householdId, childIds: query.childIds, from: range.from, to: range.to })
             : null;
         // A lottery period: the same calendar, whose boxes record applications for the draw.
         const lottery =
