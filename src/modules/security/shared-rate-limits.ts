@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.js';
+import { PeriodicFlush } from '../../db/periodic-flush.js';
 
 /**
  * Rate-limit counts that every portal process on one database adds up together: an address
@@ -13,21 +14,21 @@ import type { Database } from '../../db/database.js';
  */
 export class SharedRateLimits {
   private readonly counts = new Map<string, Count>();
-  private flushing: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private closed = false;
+  private readonly flushes: PeriodicFlush;
   private purgedAt = 0;
 
   constructor(
     private readonly db: Database,
     private readonly options: { flushMs: number; now?: () => number; onError?: (error: Error) => void } = { flushMs: 500 },
-  ) {}
+  ) {
+    this.flushes = new PeriodicFlush(() => this.send(), options.flushMs);
+  }
 
   /** Counts one request of `key` in `bucket`; its count in the window, over every process, and the time left. */
   hit(bucket: string, key: string, windowMs: number): { current: number; ttl: number } {
     const count = this.current(bucket, key, windowMs, true);
     count.unsent += 1;
-    this.flushSoon();
+    this.flushes.soon();
     return { current: count.shared + count.unsent, ttl: count.windowStart + windowMs - this.now() };
   }
 
@@ -40,18 +41,12 @@ export class SharedRateLimits {
 
   /** Sends the hits counted since the last flush and reads back each key's total; resolves when done. */
   flush(): Promise<void> {
-    this.flushing ??= this.send().finally(() => {
-      this.flushing = null;
-    });
-    return this.flushing;
+    return this.flushes.now();
   }
 
   /** Sends what is left and stops the timer (the process is closing). */
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.flush();
+  close(): Promise<void> {
+    return this.flushes.close();
   }
 
   private current(bucket: string, key: string, windowMs: number, create: true): Count;
@@ -67,15 +62,6 @@ export class SharedRateLimits {
     const fresh: Count = { bucket, key, windowStart, windowMs, shared: 0, unsent: 0 };
     this.counts.set(id, fresh);
     return fresh;
-  }
-
-  private flushSoon(): void {
-    if (this.timer || this.closed) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.flush();
-    }, this.options.flushMs);
-    this.timer.unref();
   }
 
   private async send(): Promise<void> {
@@ -113,11 +99,11 @@ export class SharedRateLimits {
       // Nothing counted is lost: the hits wait for the next flush, and decisions go on meanwhile.
       for (const { count, sent } of batch) count.unsent += sent;
       this.options.onError?.(error as Error);
-      this.flushSoon();
+      this.flushes.soon();
       return;
     }
     this.forgetEndedWindows();
-    if (this.counts.size > 0) this.flushSoon();
+    if (this.counts.size > 0) this.flushes.soon();
     await this.purgeOldRows().catch((error: Error) => this.options.onError?.(error));
   }
 
