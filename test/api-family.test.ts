@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { closeOtherSessions } from '../src/modules/identity/sessions.js';
+import { bookingChoices } from '../src/web/line-tickets.js';
 import { apiLogin, callApi, lotteryPeriod, NOW, offeredPlace, startApiScenario, type ApiScenario } from './support/api-scenario.js';
 import { occupyBookingLine } from './support/booking-line.js';
 import { TestBrowser } from './support/http-client.js';
@@ -454,12 +455,15 @@ describe('the families’ API under a rush', () => {
       [neighbour.householdId],
       'the shed request booked nothing',
     );
-    // Another family's ticket, or one altered, keeps no place: refused as no ticket at all would be.
+    // Another family's ticket, one altered, or one for other choices keeps no place: refused as no ticket at all would be.
     const forged = `${Number(error.line.ticket.split('.')[0]) - 60_000_000}.${error.line.ticket.split('.')[1]}`;
     const tickets = portal.app.lineTickets;
-    assert.equal(tickets.clickedAt(scenario.tenant.id, family.accountId, error.line.ticket), Number(error.line.ticket.split('.')[0]));
-    assert.equal(tickets.clickedAt(scenario.tenant.id, neighbour.accountId, error.line.ticket), null);
-    assert.equal(tickets.clickedAt(scenario.tenant.id, family.accountId, forged), null);
+    const choices = bookingChoices(body.activityId, [`${family.childIds[0]}|${wednesdays.meal}|2026-12-09`]);
+    const otherChoices = bookingChoices(body.activityId, [`${family.childIds[0]}|${wednesdays.meal}|2026-12-16`]);
+    assert.equal(tickets.clickedAt(scenario.tenant.id, family.accountId, choices, error.line.ticket), Number(error.line.ticket.split('.')[0]));
+    assert.equal(tickets.clickedAt(scenario.tenant.id, neighbour.accountId, choices, error.line.ticket), null);
+    assert.equal(tickets.clickedAt(scenario.tenant.id, family.accountId, choices, forged), null);
+    assert.equal(tickets.clickedAt(scenario.tenant.id, family.accountId, otherChoices, error.line.ticket), null);
     const again = await callApi(portal, { method: 'POST', url: '/ville/api/v1/bookings', token, body: { ...body, ticket: error.line.ticket } });
     assert.equal(again.statusCode, 200);
     assert.equal((again.json() as { results: Result[] }).results[0]!.outcome, 'reserved');

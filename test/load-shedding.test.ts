@@ -201,6 +201,14 @@ it('serves who clicked first: a family turned away keeps its place, and one that
     ticket: ticketOf(firstTurnedAway.body),
   });
   assert.equal(borrowed.statusCode, 503);
+  // A ticket is for its booking's choices: sent with other choices, it keeps no place either.
+  const otherChoices = await firstBrowser.post('/ville/reservations', {
+    activite: activityId,
+    choix: [`${first!.childIds[0]}|${outing}|2027-07-26`],
+    ticket: ticketOf(firstTurnedAway.body),
+  });
+  assert.equal(otherChoices.statusCode, 503);
+  assert.ok(otherChoices.body.includes('vous êtes n° 4 dans la file'), 'a new click, behind every place kept, its own first click’s included');
 
   const firstServed = await firstBrowser.follow(
     await firstBrowser.post('/ville/reservations', { activite: activityId, choix: [choiceOf(first!)], ticket: ticketOf(firstTurnedAway.body) }),

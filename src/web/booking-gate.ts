@@ -100,9 +100,13 @@ export interface PlaceInLine {
 export function placeInLine(request: FastifyRequest, reply: FastifyReply): PlaceInLine {
   const tenantId = request.tenant!.id;
   const at = clickNow();
-  const click = request.bookingClick ?? { at, key: `${request.session!.account.id}|${at}` };
+  const click = request.bookingClick ?? {
+    at,
+    key: `${request.session!.account.id}|${at}`,
+    choices: request.routeOptions.config.bookingLine!.choices(request.body),
+  };
   const { place, waitMs } = request.server.bookingGate.placeInLine(tenantId, click.key, click.at);
   const waitSeconds = Math.ceil(waitMs / 1000);
   reply.header('retry-after', String(waitSeconds));
-  return { ticket: request.server.lineTickets.issue(tenantId, request.session!.account.id, click.at), place, waitMs, waitSeconds };
+  return { ticket: request.server.lineTickets.issue(tenantId, request.session!.account.id, click.choices, click.at), place, waitMs, waitSeconds };
 }

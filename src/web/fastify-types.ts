@@ -27,9 +27,10 @@ declare module 'fastify' {
     turnedAway: boolean;
     /**
      * A booking request's place in its line: when it was first clicked (µs, load-shedding.ts clickNow; its ticket's time
-     * when it comes back with one, web/line-tickets.ts), and the key of the place kept for it.
+     * when it comes back with one, web/line-tickets.ts), the key of the place kept for it, and the
+     * choices its ticket is for (line-tickets.ts bookingChoices).
      */
-    bookingClick: { at: number; key: string } | null;
+    bookingClick: { at: number; key: string; choices: string } | null;
     /** Runs work in one transaction of the request's tenant, as the request's actor. */
     inScope<T>(work: (scope: Scope) => Promise<T>): Promise<T>;
   }
@@ -59,8 +60,12 @@ declare module 'fastify' {
     /**
      * A route that books: its requests join the authority's booking line once whole and their
      * sender known (web/app.ts, web/load-shedding.ts), and those turned away are answered by
-     * `turnAway` (the page's 503 sends the same choices again).
+     * `turnAway` (the page's 503 sends the same choices again). `choices` reads the body as sent
+     * (before its schema): the booking's choices, which its ticket is for (line-tickets.ts bookingChoices).
      */
-    bookingLine?: { turnAway(request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply): unknown };
+    bookingLine?: {
+      turnAway(request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply): unknown;
+      choices(body: unknown): string;
+    };
   }
 }

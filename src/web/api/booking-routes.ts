@@ -9,6 +9,7 @@ import { actorOfSession } from '../../modules/identity/accounts.js';
 import type { Services } from '../../services.js';
 import { bookingContextOf } from '../booking-context.js';
 import { placeInLine, submitBooking } from '../booking-gate.js';
+import { bookingChoices } from '../line-tickets.js';
 import { householdOf, requireFamilyToken } from './api-context.js';
 import { cancellationMessage } from '../cancellation-message.js';
 import { notFound, rangeError, sendApiError } from './api-errors.js';
@@ -40,13 +41,23 @@ function answerUnavailable(request: FastifyRequest, reply: FastifyReply) {
   });
 }
 
+/** The choices a booking request sent, as its ticket is signed for (read before the body's schema): child|unit|day as the page sends them. */
+function bodyChoices(body: unknown): string {
+  const { activityId = '', choices } = (body ?? {}) as { activityId?: unknown; choices?: unknown };
+  const listed = Array.isArray(choices) ? (choices as ({ childId?: unknown; unitId?: unknown; day?: unknown } | null)[]) : [];
+  return bookingChoices(
+    activityId,
+    listed.map((choice) => `${String(choice?.childId)}|${String(choice?.unitId)}|${String(choice?.day)}`),
+  );
+}
+
 /** Booking, cancelling and following bookings: the booking pipeline of the pages, answered in JSON. */
 export function apiBookingRoutes(app: FastifyInstance, services: Services): void {
   app.post<{ Body: { activityId: string; choices: BookingChoice[] } }>(
     '/v1/bookings',
     {
       onRequest: requireFamilyToken,
-      config: { csrf: false, bookingLine: { turnAway: answerUnavailable } },
+      config: { csrf: false, bookingLine: { turnAway: answerUnavailable, choices: bodyChoices } },
       schema: {
         tags: ['bookings'],
         operationId: 'book',

@@ -32,6 +32,7 @@ import { StatusBadge } from '../components/status-badge.js';
 import { actorOfSession } from '../../modules/identity/accounts.js';
 import { bookingContextOf } from '../booking-context.js';
 import { BOOKING_RETRY_AFTER_SECONDS, placeInLine, submitBooking } from '../booking-gate.js';
+import { bookingChoices } from '../line-tickets.js';
 import { choiceLabels } from '../../modules/bookings/choice-labels.js';
 import { DAY, formList, formOf, formValues, Id, IdChoice, Many, many, Month, Text, UUID } from '../page-input.js';
 import { requireFamily } from '../guards.js';
@@ -153,7 +154,7 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsyncTypeb
 
     app.post(
       PAGES.bookings,
-      { preHandler: requireFamily, schema: { body: BookingForm }, config: { bookingLine: { turnAway: answerBusy } } },
+      { preHandler: requireFamily, schema: { body: BookingForm }, config: { bookingLine: { turnAway: answerBusy, choices: formChoices } } },
       async (request, reply) => {
         const householdId = request.session!.account.householdId!;
         const tenant = request.tenant!;
@@ -201,6 +202,12 @@ export function familyBookingRoutes(services: Services): FastifyPluginAsyncTypeb
 function choiceOf(box: string): BookingChoice {
   const [childId = '', unitId = '', day = ''] = box.split('|');
   return { childId, unitId, day };
+}
+
+/** The choices a booking form sent, as its ticket is signed for (read before the form's schema). */
+function formChoices(body: unknown): string {
+  const form = formOf(body);
+  return bookingChoices(formValues(form).activite ?? '', formList(form, 'choix'));
 }
 
 /**

@@ -18,14 +18,16 @@ export const bookingLine = fp<{ services: Services }>(
     app.decorate('bookingGate', bookingGate(services, { maxBatch: config.bookingBatch, maxAdmitted: config.bookingQueue, maxWaitMs: config.bookingMaxWaitMs }));
     app.decorate('lineTickets', new LineTickets(config.secret));
     app.addHook('preValidation', async (request, reply) => {
-      if (!request.routeOptions.config.bookingLine || !request.tenant) return;
+      const line = request.routeOptions.config.bookingLine;
+      if (!line || !request.tenant) return;
       if (await app.refusedAsForged(request, reply)) return reply;
       // Left to the route's guard, which sends the visitor to log in (or the app a 401).
       if (!request.session || request.session.awaitingSecondFactor) return;
       const holder = request.session.account.id;
       const ticket = (request.body as { ticket?: unknown } | undefined)?.ticket;
-      const at = app.lineTickets.clickedAt(request.tenant.id, holder, ticket) ?? clickNow();
-      request.bookingClick = { at, key: `${holder}|${at}` };
+      const choices = line.choices(request.body);
+      const at = app.lineTickets.clickedAt(request.tenant.id, holder, choices, ticket) ?? clickNow();
+      request.bookingClick = { at, key: `${holder}|${at}`, choices };
       const release = app.bookingGate.admit(request.tenant.id, at, request.bookingClick.key);
       if (release) {
         reply.raw.once('close', release);
