@@ -7,6 +7,7 @@ import type { Tenant } from '../modules/tenancy/tenant-directory.js';
 import { tenantPublicBase } from '../modules/tenancy/tenants.js';
 import type { Services } from '../services.js';
 import { bookingContextOf } from './booking-context.js';
+import { type SharedBookingLine, waitForOtherTurns } from '../modules/bookings/shared-booking-line.js';
 import { BatchGate, type BatchGateOptions, type BatchRunner, clickNow } from './load-shedding.js';
 
 /** Seconds after which a booking turned away under a rush is sent again, by the page or the app. */
@@ -28,10 +29,11 @@ export type BookingGate = BatchGate<GatedSubmission, BookingAnswer | null>;
 
 /**
  * The line every booking submission of this process joins, one per authority: each turn answers
- * the submissions waiting in one transaction of that authority (web/load-shedding.ts).
+ * the submissions waiting in one transaction of that authority (web/load-shedding.ts). `share`
+ * makes it one line with the other processes on the database.
  */
-export function bookingGate(services: Services, options: BatchGateOptions): BookingGate {
-  return new BatchGate(bookingTurn(services), options);
+export function bookingGate(services: Services, options: BatchGateOptions, share?: SharedBookingLine): BookingGate {
+  return new BatchGate(bookingTurn(services), options, share);
 }
 
 /**
@@ -46,6 +48,8 @@ export function bookingTurn(services: Services): BatchRunner<GatedSubmission, Bo
     const submissions = items.map((item) => item.submission);
     let emailQueued = false;
     const answers = await inTenant(services.db.priority, tenant.id, async (tx) => {
+      // Alone on the embedded database (one process), whose line already runs one turn at a time.
+      if (services.db.kind === 'postgres') await waitForOtherTurns(tx, tenant.id);
       // Each submission carries the actor who sent it, checked on its own; the turn is nobody's.
       const scope = {
         tx,

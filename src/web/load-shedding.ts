@@ -1,3 +1,5 @@
+import type { PromisedPlace, SharedBookingLine } from '../modules/bookings/shared-booking-line.js';
+
 /**
  * Registration day: thousands of parents post at the same second. Letting every request into its
  * own booking transaction makes each wait behind all the others on the same day counters, and pay
@@ -12,6 +14,10 @@
  * the time of its first click back), the places of the line are kept for the earlier clicks expected
  * back, and each turn answers its submissions in the order of their clicks — the last places and the
  * waiting list's ranks go to who clicked first, not to who happened to come back first.
+ *
+ * Several processes on one PostgreSQL database share each line (`share`,
+ * modules/bookings/shared-booking-line.ts): the places promised by any of them are kept in all, and
+ * the line's size counts the requests let in by all, as known a flush ago.
  */
 export interface BatchGateOptions {
   /** Items answered in one turn at most. */
@@ -52,12 +58,6 @@ export function clickNow(): number {
   return lastClick;
 }
 
-/** A place promised to a request turned away: the time of its first click, and until when it is expected back. */
-interface Promised {
-  clickedAt: number;
-  dueBy: number;
-}
-
 /**
  * How long after its foreseen time a request turned away keeps its place for the others: one that
  * does not come back (its page closed) holds the line no longer than this.
@@ -77,8 +77,8 @@ const TURNED_AWAY_PER_LOOP_TURN = 1;
 export class BatchGate<In, Out> {
   private readonly lines = new Map<string, Line<In, Out>>();
   private readonly admitted = new Map<string, number>();
-  /** Per line, the places promised to requests turned away, by their key (holder and click). */
-  private readonly promised = new Map<string, Map<string, Promised>>();
+  /** Per line, the places promised to requests turned away, by their key (holder and click); in `share` when there is one. */
+  private readonly promised = new Map<string, Map<string, PromisedPlace>>();
   /** Per line, how long a request let in takes to be answered (a moving average, ms). */
   private readonly serviceMs = new Map<string, number>();
 
@@ -95,6 +95,8 @@ export class BatchGate<In, Out> {
   constructor(
     private readonly runner: BatchRunner<In, Out>,
     private readonly options: BatchGateOptions,
+    /** The other processes' part of each line, on PostgreSQL; none on the embedded database (one process). */
+    private readonly share?: SharedBookingLine,
   ) {}
 
   /**
@@ -106,18 +108,22 @@ export class BatchGate<In, Out> {
    */
   admit(line: string, clickedAt = clickNow(), key?: string): (() => void) | null {
     const count = this.admitted.get(line) ?? 0;
-    if (count + this.promisedBefore(line, clickedAt, key) >= this.options.maxAdmitted) {
+    const others = this.share?.othersAdmitted(line) ?? 0;
+    if (count + others + this.promisedBefore(line, clickedAt, key) >= this.options.maxAdmitted) {
       this.totals.lineFull += 1;
       return null;
     }
-    if (key) this.promised.get(line)?.delete(key);
+    if (key && this.share) this.share.honour(line, key);
+    else if (key) this.promised.get(line)?.delete(key);
     this.admitted.set(line, count + 1);
+    this.share?.admitted(line, count + 1);
     this.totals.admitted += 1;
     const admittedAt = performance.now();
     return () => {
       const left = this.admitted.get(line)! - 1;
       if (left === 0) this.admitted.delete(line);
       else this.admitted.set(line, left);
+      this.share?.admitted(line, left);
       const took = performance.now() - admittedAt;
       const known = this.serviceMs.get(line);
       this.serviceMs.set(line, known === undefined ? took : 0.8 * known + 0.2 * took);
@@ -132,9 +138,9 @@ export class BatchGate<In, Out> {
   placeInLine(line: string, key: string, clickedAt: number): { place: number; waitMs: number } {
     const place = 1 + this.promisedBefore(line, clickedAt, key);
     const waitMs = Math.max(MIN_WAIT_MS, Math.ceil(place / this.perMs(line)));
-    const promised = this.promised.get(line) ?? new Map<string, Promised>();
-    this.promised.set(line, promised);
-    promised.set(key, { clickedAt, dueBy: Date.now() + waitMs + PROMISE_GRACE_MS });
+    const kept = { clickedAt, dueBy: Date.now() + waitMs + PROMISE_GRACE_MS };
+    if (this.share) this.share.promise(line, key, kept);
+    else this.promised.set(line, (this.promised.get(line) ?? new Map<string, PromisedPlace>()).set(key, kept));
     return { place, waitMs };
   }
 
@@ -150,18 +156,22 @@ export class BatchGate<In, Out> {
     return this.options.maxAdmitted / Math.max(MIN_ROUND_MS, roundMs);
   }
 
-  /** Places promised in `line` to clicks earlier than `clickedAt` (other than `key`'s own), forgetting those overdue. */
+  /**
+   * Places promised in `line` (by any process, with a share) to clicks earlier than `clickedAt`
+   * (other than `key`'s own), forgetting those overdue.
+   */
   private promisedBefore(line: string, clickedAt: number, key: string | undefined): number {
-    const promised = this.promised.get(line);
+    const promised = this.share ? this.share.promised(line) : this.promised.get(line);
     if (!promised) return 0;
     const now = Date.now();
     let earlier = 0;
     for (const [other, place] of promised) {
-      if (place.dueBy < now) promised.delete(other);
-      // Clicks of the same millisecond are ordered by their keys, so that each has a place of its own.
+      // The share forgets its own at its next read.
+      if (place.dueBy < now) this.promised.get(line)?.delete(other);
+      // Clicks of the same microsecond are ordered by their keys, so that each has a place of its own.
       else if (place.clickedAt < clickedAt || (place.clickedAt === clickedAt && key !== undefined && other < key)) earlier += 1;
     }
-    if (promised.size === 0) this.promised.delete(line);
+    if (this.promised.get(line)?.size === 0) this.promised.delete(line);
     return earlier;
   }
 

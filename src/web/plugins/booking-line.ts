@@ -1,8 +1,12 @@
 import fp from 'fastify-plugin';
 import type { Services } from '../../services.js';
 import { answerTurnedAway, bookingGate } from '../booking-gate.js';
+import { SharedBookingLine } from '../../modules/bookings/shared-booking-line.js';
 import { LineTickets } from '../line-tickets.js';
 import { clickNow } from '../load-shedding.js';
+
+/** How often each process writes and reads its part of the shared lines: another's is seen here within about twice this (modules/bookings/shared-booking-line.ts). */
+const BOOKING_LINE_FLUSH_MS = 500;
 
 /**
  * The booking line of each authority (web/booking-gate.ts, web/load-shedding.ts). A booking request
@@ -15,7 +19,19 @@ import { clickNow } from '../load-shedding.js';
 export const bookingLine = fp<{ services: Services }>(
   async (app, { services }) => {
     const { config } = services;
-    app.decorate('bookingGate', bookingGate(services, { maxBatch: config.bookingBatch, maxAdmitted: config.bookingQueue, maxWaitMs: config.bookingMaxWaitMs }));
+    // The embedded database has one process (its folder is locked): its lines stay in its memory.
+    const share =
+      services.db.kind === 'postgres'
+        ? new SharedBookingLine(services.db.priority, {
+            flushMs: BOOKING_LINE_FLUSH_MS,
+            onError: (error) => app.log.warn({ err: error }, 'the booking line could not be shared; decided here meanwhile'),
+          })
+        : undefined;
+    if (share) app.addHook('onClose', () => share.close());
+    app.decorate(
+      'bookingGate',
+      bookingGate(services, { maxBatch: config.bookingBatch, maxAdmitted: config.bookingQueue, maxWaitMs: config.bookingMaxWaitMs }, share),
+    );
     app.decorate('lineTickets', new LineTickets(config.secret));
     app.addHook('preValidation', async (request, reply) => {
       const line = request.routeOptions.config.bookingLine;
