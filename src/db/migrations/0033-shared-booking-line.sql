@@ -1,6 +1,6 @@
 -- The booking line of each authority, one for every portal process on the database
 -- (src/modules/bookings/shared-booking-line.ts). Each process keeps its line in memory and, every
--- half second while it is busy, writes here what the others must count and reads what they wrote.
+-- tenth of a second while it is busy, writes here what the others must count and reads what they wrote.
 -- Not read inside an authority's transaction (a process syncs the lines of every authority at once)
 -- and holding no personal data beyond an account's id: no row-level security, as rate_limit_hits.
 
