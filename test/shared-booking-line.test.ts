@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { after, before, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { SharedBookingLine } from '../src/modules/bookings/shared-booking-line.js';
 import { BatchGate, clickNow } from '../src/web/load-shedding.js';
+import { startApiScenario, type ApiScenario } from './support/api-scenario.js';
+import { freePort } from './support/free-port.js';
+import { startPortalProcess } from './support/portal-process.js';
+import type { TestFamily } from './support/scenario.js';
 import { startTestPortal, type TestPortal } from './support/test-portal.js';
 
 /**
@@ -92,4 +97,100 @@ it('stops counting a process that closed', async () => {
   const release = a.gate.admit(line);
   assert.ok(release, 'the place a closed process held is free');
   release();
+});
+
+describe('two portal processes behind one proxy', { skip: process.env.TEST_DATABASE_URL ? false : 'needs TEST_DATABASE_URL (PostgreSQL)' }, () => {
+  let scenario: ApiScenario;
+  const processes: ChildProcess[] = [];
+  const [a, b] = [0, 1];
+  const origins: string[] = [];
+  before(async () => {
+    scenario = await startApiScenario();
+    for (let index = 0; index < 2; index++) {
+      const port = await freePort();
+      processes.push(
+        await startPortalProcess({ DATABASE_URL: scenario.portal.databaseUrl!, SECRET: scenario.portal.config.secret, PORT: String(port), BOOKING_QUEUE: '1' }),
+      );
+      origins.push(`http://127.0.0.1:${port}`);
+    }
+  });
+  after(async () => {
+    for (const child of processes) child.kill('SIGKILL');
+    await scenario?.portal.close();
+  });
+
+  interface Answer {
+    status: number;
+    line?: { ticket: string; place: number };
+  }
+
+  /** The family's API token, from `process` (on the real clock, as the processes run). */
+  async function login(process: number, family: TestFamily): Promise<string> {
+    const response = await fetch(`${origins[process]}/ville/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: family.email, password: family.password }),
+    });
+    return ((await response.json()) as { token: string }).token;
+  }
+
+  /** Books the family's first child for one Wednesday's meal through `process`, with `ticket` if any. */
+  async function book(process: number, family: TestFamily, token: string, ticket?: string): Promise<Answer> {
+    const choices = [{ childId: family.childIds[0], unitId: scenario.wednesdays.meal, day: '2027-01-13' }];
+    const response = await fetch(`${origins[process]}/ville/api/v1/bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ activityId: scenario.wednesdays.id, choices, ...(ticket ? { ticket } : {}) }),
+    });
+    const body = (await response.json()) as { error?: { line?: Answer['line'] } };
+    return { status: response.status, line: body.error?.line };
+  }
+
+  /** Asks again until `done`: what a process learnt from the other reaches it within a fraction of a second. */
+  async function until(ask: () => Promise<Answer>, done: (answer: Answer) => boolean): Promise<Answer> {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const answer = await ask();
+      if (done(answer)) return answer;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.fail('the processes never agreed');
+  }
+
+  it('keep a place promised by one process against a later click on the other, which honours its ticket first', async () => {
+    const { portal, tenant, family, neighbour } = scenario;
+    // The line's only place is held, as by a third process, until the test frees it.
+    await portal.db.query("insert into booking_line_admitted (process_id, line, admitted, seen_at) values ('held-by-test', $1, 1, now() + interval '1 hour')", [
+      tenant.id,
+    ]);
+    const [familyToken, neighbourToken] = [await login(a, family), await login(b, neighbour)];
+    // Once each process has read the line (its first request after a quiet time is decided alone), it turns requests away.
+    const first = await until(
+      () => book(a, family, familyToken),
+      (answer) => answer.status === 503,
+    );
+    const later = await until(
+      () => book(b, neighbour, neighbourToken),
+      (answer) => answer.status === 503,
+    );
+    assert.ok(first.line && later.line);
+    // The later click, back on B with its ticket, is told it comes behind the family's, promised by A.
+    const behind = await until(
+      () => book(b, neighbour, neighbourToken, later.line!.ticket),
+      (answer) => answer.line?.place === 2,
+    );
+    assert.equal(behind.status, 503);
+
+    await portal.db.query("delete from booking_line_admitted where process_id = 'held-by-test'");
+    // The line is free: the family's ticket, sent to B, is honoured there; then the later click is served.
+    const served = await until(
+      () => book(b, family, familyToken, first.line!.ticket),
+      (answer) => answer.status !== 503,
+    );
+    assert.equal(served.status, 200);
+    const next = await until(
+      () => book(b, neighbour, neighbourToken, later.line!.ticket),
+      (answer) => answer.status !== 503,
+    );
+    assert.equal(next.status, 200);
+  });
 });
