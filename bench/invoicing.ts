@@ -9,7 +9,8 @@
 //
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:invoicing
 //
-// Options (environment): INVOICING_HOUSEHOLDS (10000), INVOICING_PORT (3910), INVOICING_KEEP_DATABASE=1.
+// Options (environment): INVOICING_HOUSEHOLDS (10000), INVOICING_PORT (3910), INVOICING_KEEP_DATABASE=1,
+// INVOICING_PDFS=0 (stops after the reference: no PDFs, no home page).
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -235,6 +236,10 @@ async function main(): Promise<void> {
       return (performance.now() - start) / 1000;
     }, databaseUrl(dbName));
     console.log(`reference: INSERT … SELECT of ${billed} rows in ${reference.toFixed(1)} s; the run took ${(runSeconds / reference).toFixed(1)}× that`);
+    if (process.env.INVOICING_PDFS === '0') {
+      await db.close();
+      return;
+    }
 
     server = await startServer(dbName, { port: PORT });
     const agent = new Agent({ connections: 40 });

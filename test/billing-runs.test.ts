@@ -144,6 +144,37 @@ describe('an invoice run', () => {
     assert.deepEqual(billedTwice, []);
     assert.equal(await s.portal.inTenant(s.tenant, ({ tx, tenantId }) => householdBalanceCents(tx, tenantId, s.martin.householdId)), 2439 - 310);
   });
+
+  it('keeps every billed day tied to its invoice line and booking, and a billed booking from being deleted', async () => {
+    const billed = await s.portal.inTenant(s.tenant, ({ tx }) =>
+      tx
+        .selectFrom('billed_units')
+        .select(['id', 'invoice_line_id', 'booking_id', 'day'])
+        .where('reverses', 'is', null)
+        .orderBy('day')
+        .executeTakeFirstOrThrow(),
+    );
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const write = (values: { invoice_line_id: string; booking_id: string; reverses?: string }) =>
+      s.portal.inTenant(s.tenant, ({ tx, tenantId }) =>
+        tx
+          .insertInto('billed_units')
+          .values({ tenant_id: tenantId, day: billed.day, kind: 'attended', care_cents: 0, meal_cents: 0, penalty_cents: 0, ...values })
+          .execute(),
+      );
+    // As a foreign key refuses it (23503), checked once per statement (migration 0034).
+    const missing = (error: { code?: string }) => error.code === '23503';
+    const unbilled = await s.book(s.durand, 0, s.meal, '2026-12-14', 'reserved');
+    await assert.rejects(write({ invoice_line_id: unknown, booking_id: unbilled }), missing);
+    await assert.rejects(write({ invoice_line_id: billed.invoice_line_id, booking_id: unknown }), missing);
+    await assert.rejects(write({ invoice_line_id: billed.invoice_line_id, booking_id: billed.booking_id, reverses: unknown }), missing);
+    await assert.rejects(
+      s.portal.inTenant(s.tenant, ({ tx }) => tx.deleteFrom('bookings').where('id', '=', billed.booking_id).execute()),
+      missing,
+    );
+    // A booking never billed may go (the database's cascades delete bookings).
+    await s.portal.inTenant(s.tenant, ({ tx }) => tx.deleteFrom('bookings').where('id', '=', unbilled).execute());
+  });
 });
 
 describe('a run whose lines cancel out', () => {
