@@ -7,7 +7,7 @@ import type { Tenant } from '../modules/tenancy/tenant-directory.js';
 import { tenantPublicBase } from '../modules/tenancy/tenants.js';
 import type { Services } from '../services.js';
 import { bookingContextOf } from './booking-context.js';
-import { type SharedBookingLine, waitForOtherTurns } from '../modules/bookings/shared-booking-line.js';
+import type { SharedBookingLine } from '../modules/bookings/shared-booking-line.js';
 import { BatchGate, type BatchGateOptions, type BatchRunner, clickNow } from './load-shedding.js';
 
 /** Seconds after which a booking turned away under a rush is sent again, by the page or the app. */
@@ -48,8 +48,6 @@ export function bookingTurn(services: Services): BatchRunner<GatedSubmission, Bo
     const submissions = items.map((item) => item.submission);
     let emailQueued = false;
     const answers = await inTenant(services.db.priority, tenant.id, async (tx) => {
-      // Alone on the embedded database (one process), whose line already runs one turn at a time.
-      if (services.db.kind === 'postgres') await waitForOtherTurns(tx, tenant.id);
       // Each submission carries the actor who sent it, checked on its own; the turn is nobody's.
       const scope = {
         tx,

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { PeriodicFlush } from '../../db/periodic-flush.js';
-import type { Tx } from '../../db/tenant-scope.js';
 
 /** A place promised to a request turned away: its first click (µs since the epoch), and until when it is expected back (ms). */
 export interface PromisedPlace {
@@ -177,16 +175,6 @@ export class SharedBookingLine {
     await this.db.query('delete from booking_line_promises where due_by < $1', [Date.now() - PURGE_EVERY_MS]);
     await this.db.query('delete from booking_line_admitted where seen_at < now() - make_interval(secs => $1)', [PURGE_EVERY_MS / 1000]);
   }
-}
-
-/**
- * Waits, at the start of a turn of `line`'s transaction, for the turn another process is running
- * on the same line: turns of one authority run one after the other across processes, in the order
- * they asked, rather than interleaved on the same day counters. Taken before any row lock and by
- * turns only, it waits for no lock a turn holds: no deadlock. Released at the commit.
- */
-export async function waitForOtherTurns(tx: Tx, line: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`booking-line:${line}`}, 0))`.execute(tx);
 }
 
 /** How long after its last decision a process keeps its lines synced: longer than a wait told to a request turned away. */
