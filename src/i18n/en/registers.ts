@@ -108,8 +108,6 @@ export const registers: Record<keyof typeof fr, string> = {
   'household.month.none': 'No booking this month.',
   'household.month.day': 'Day',
   'household.month.bookings': 'Units and state',
-  'household.month.previous': 'Previous month',
-  'household.month.next': 'Next month',
   'household.month.entry': '{activity} — {unit}',
   'household.requests.latest': 'The {shown} latest requests of {count}.',
   'household.requests.all.one': 'See the request',

@@ -106,8 +106,6 @@ export const registers = {
   'household.month.none': 'Aucune réservation ce mois-ci.',
   'household.month.day': 'Jour',
   'household.month.bookings': 'Unités et état',
-  'household.month.previous': 'Mois précédent',
-  'household.month.next': 'Mois suivant',
   'household.month.entry': '{activity} — {unit}',
   'household.requests.latest': 'Les {shown} demandes les plus récentes sur {count}.',
   'household.requests.all.one': 'Voir la demande',

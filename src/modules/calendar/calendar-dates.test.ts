@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { addDays, daysBetween, eachDay, isCalendarDate, schoolYearOf, weekdayOf } from './calendar-dates.js';
+import { addDays, daysBetween, eachDay, isCalendarDate, lastDayOfMonth, schoolYearOf, weekdayOf } from './calendar-dates.js';
 
 // Any day from 1900 to 2200, written 'YYYY-MM-DD'.
 const dayArb = fc
@@ -10,6 +10,14 @@ const dayArb = fc
 const offsetArb = fc.integer({ min: -4000, max: 4000 });
 
 describe('calendar dates', () => {
+  it('knows the last day of every month, leap Februaries included', () => {
+    assert.equal(lastDayOfMonth('2026-12'), '2026-12-31');
+    assert.equal(lastDayOfMonth('2027-02'), '2027-02-28');
+    assert.equal(lastDayOfMonth('2028-02'), '2028-02-29');
+    assert.equal(lastDayOfMonth('2100-02'), '2100-02-28');
+    fc.assert(fc.property(dayArb, (day) => addDays(lastDayOfMonth(day.slice(0, 7)), 1).endsWith('-01')));
+  });
+
   it('adds days across month ends, leap days and daylight-saving changes', () => {
     assert.equal(addDays('2026-03-28', 1), '2026-03-29');
     assert.equal(addDays('2026-03-29', 1), '2026-03-30');

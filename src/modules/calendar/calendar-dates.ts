@@ -25,6 +25,12 @@ export function addMonths(date: string, months: number): string {
   return fromUtc(first.getTime());
 }
 
+/** The last day of a month written 'YYYY-MM'. */
+export function lastDayOfMonth(month: string): string {
+  const [year, index] = month.split('-').map(Number) as [number, number];
+  return fromUtc(Date.UTC(year, index, 0));
+}
+
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
 export function weekdayOf(date: string): number {
   const day = new Date(toUtc(date)).getUTCDay();

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import type { ComponentChild } from 'preact';
 import type { BookingPeriod } from '../../modules/activities/activity-definitions.js';
-import { addDays, formatCalendarDate } from '../../modules/calendar/calendar-dates.js';
+import { formatCalendarDate, lastDayOfMonth } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import {
   bookableActivities,
@@ -39,7 +39,8 @@ import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { hiddenFieldsHtml, paragraphHtml } from '../render.js';
 import { LotteryAnswersPage, LotteryNotice } from './lottery-routes.js';
-import { dayLabel, momentWords, monthName, shiftMonth, untilWords, weekdayName } from '../calendar-labels.js';
+import { dayLabel, momentWords, untilWords, weekdayName } from '../calendar-labels.js';
+import { MonthNav } from '../components/month-nav.js';
 import { childChoices } from '../../modules/households/household-overview.js';
 
 /**
@@ -117,7 +118,7 @@ function rangeOf(activity: BookableActivity, query: CalendarQuery, today: string
   }
   const month = query.month ?? (today > activity.startsOn ? today : activity.startsOn).slice(0, 7);
   const first = `${month}-01`;
-  const last = addDays(`${shiftMonth(month, 1)}-01`, -1);
+  const last = lastDayOfMonth(month);
   const from = first < activity.startsOn ? activity.startsOn : first;
   const to = last > activity.endsOn ? activity.endsOn : last;
   return from <= to ? { from, to, month } : null;
@@ -357,21 +358,7 @@ function BookingPage(props: {
       )}
       {activity && activity.periods.length > 0 && !chosen && <PeriodNotice {...props.periods} />}
       {props.range?.month && activity && (
-        <nav class="pf-month-nav fr-mb-2w" aria-label={t('bookings.month')}>
-          <a
-            class="fr-link fr-icon-arrow-left-line fr-link--icon-left"
-            href={href(page, `/reservations?${queryString({ ...query, month: shiftMonth(props.range.month, -1) }, true)}`)}
-          >
-            {t('bookings.previousMonth')}
-          </a>
-          <strong class="fr-mx-2w">{monthName(page.lang, props.range.month)}</strong>
-          <a
-            class="fr-link fr-icon-arrow-right-line fr-link--icon-right"
-            href={href(page, `/reservations?${queryString({ ...query, month: shiftMonth(props.range.month, 1) }, true)}`)}
-          >
-            {t('bookings.nextMonth')}
-          </a>
-        </nav>
+        <MonthNav month={props.range.month} link={(month) => href(page, `/reservations?${queryString({ ...query, month }, true)}`)} />
       )}
       {props.lottery && <LotteryNotice view={props.lottery} />}
       {props.calendar?.unknownSchoolYears.map((year) => (

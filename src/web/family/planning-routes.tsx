@@ -2,7 +2,7 @@ import { Table } from '../components/dsfr/table.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Translate } from '../../i18n/catalogue.js';
-import { addDays } from '../../modules/calendar/calendar-dates.js';
+import { lastDayOfMonth } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import { cancelBooking, cancelledAlong } from '../../modules/bookings/cancellations.js';
 import { BOOKING_STATUSES, type BookingStatus } from '../../modules/bookings/booking-states.js';
@@ -21,7 +21,8 @@ import { Day, Form, type FormInput, formValues, Id, Month, Text, UUID } from '..
 import { requireFamily } from '../guards.js';
 import { href, usePage } from '../page-context.js';
 import { bookingContextOf } from '../booking-context.js';
-import { dayLabel, monthName, shiftMonth, untilWords } from '../calendar-labels.js';
+import { dayLabel, untilWords } from '../calendar-labels.js';
+import { MonthNav } from '../components/month-nav.js';
 import { absenceLimitsOf, absenceRefusalText } from './absence-routes.js';
 import { ABSENCE_LATE_DAYS } from '../../modules/bookings/absences.js';
 import { cancellationPreview, planningDay, type PlanningDayView } from '../../modules/bookings/planning-day.js';
@@ -77,7 +78,7 @@ export function familyPlanningRoutes(services: Services): FastifyPluginAsyncType
               householdId,
               childId,
               from: `${month}-01`,
-              to: addDays(`${shiftMonth(month, 1)}-01`, -1),
+              to: lastDayOfMonth(month),
             })
           : [];
         const feed = childId ? await currentFeedToken(scope, householdId, childId) : null;
@@ -215,18 +216,11 @@ function PlanningPage(props: {
           <Button variant="secondary">{t('bookings.showCalendar')}</Button>
         </div>
       </form>
-      <nav class="pf-month-nav fr-mb-2w" aria-label={t('bookings.month')}>
-        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={monthLink(shiftMonth(props.month, -1))}>
-          {t('bookings.previousMonth')}
-        </a>
-        <strong class="fr-mx-2w">{monthName(page.lang, props.month)}</strong>
-        <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={monthLink(shiftMonth(props.month, 1))}>
-          {t('bookings.nextMonth')}
-        </a>
+      <MonthNav month={props.month} link={monthLink}>
         <button type="button" class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-printer-line fr-btn--icon-left pf-print-button" data-print hidden>
           {t('bookings.print')}
         </button>
-      </nav>
+      </MonthNav>
       <section class="pf-legend fr-mb-3w" aria-labelledby="legend-title">
         <h2 class="fr-h6" id="legend-title">
           {t('bookings.legend')}

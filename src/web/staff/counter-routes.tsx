@@ -14,12 +14,13 @@ import {
 } from '../../modules/bookings/counter.js';
 import { cancellationPreview, planningDay, type PlanningDayView } from '../../modules/bookings/planning-day.js';
 import { childPlanning, type PlanningDay } from '../../modules/bookings/planning.js';
-import { addDays } from '../../modules/calendar/calendar-dates.js';
+import { addDays, lastDayOfMonth } from '../../modules/calendar/calendar-dates.js';
 import { localDate } from '../../modules/calendar/local-date.js';
 import { childChoices, householdName } from '../../modules/households/household-overview.js';
 import type { Services } from '../../services.js';
 import { bookingContextOf } from '../booking-context.js';
-import { dayLabel, monthName, shiftMonth } from '../calendar-labels.js';
+import { dayLabel, monthName } from '../calendar-labels.js';
+import { MonthNav } from '../components/month-nav.js';
 import { AbsenceFields } from '../components/absence-fields.js';
 import { BookingAnswersTable } from '../components/booking-answers.js';
 import { BookingStatusBadge } from '../components/booking-status.js';
@@ -270,7 +271,7 @@ async function loadCounter(
       householdId: params.id,
       childId: child.id,
       from: monthStart,
-      to: addDays(`${shiftMonth(day.slice(0, 7), 1)}-01`, -1),
+      to: lastDayOfMonth(day.slice(0, 7)),
     });
     // The cancellation to confirm, as the engine would answer it now, and, past its deadline, as it would if staff passed it.
     const entry = view.planning.entries.find((candidate) => candidate.bookingId === query.annuler);
@@ -487,14 +488,7 @@ function MonthOfChild(props: CounterData) {
       <h2 class="fr-h4" id="month-title">
         {t('counter.month', { month: monthName(page.lang, month) })}
       </h2>
-      <nav class="pf-month-nav fr-mb-2w" aria-label={t('bookings.month')}>
-        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={here(`jour=${shiftMonth(month, -1)}-01`)}>
-          {t('bookings.previousMonth')}
-        </a>
-        <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right fr-ml-2w" href={here(`jour=${shiftMonth(month, 1)}-01`)}>
-          {t('bookings.nextMonth')}
-        </a>
-      </nav>
+      <MonthNav month={month} link={(other) => here(`jour=${other}-01`)} />
       <Table caption={t('counter.month', { month: monthName(page.lang, month) })} noCaption class="fr-table--multiline">
         <thead>
           <tr>

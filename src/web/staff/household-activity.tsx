@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { countKey, formatters, type Translate } from '../../i18n/catalogue.js';
 import { householdEnrollments } from '../../modules/bookings/enrollments.js';
 import { householdMonth, type MonthEntry } from '../../modules/bookings/household-month.js';
-import { addDays } from '../../modules/calendar/calendar-dates.js';
+import { lastDayOfMonth } from '../../modules/calendar/calendar-dates.js';
 import type { InvoiceSummary } from '../../modules/billing/invoices.js';
 import { householdEmails } from '../../modules/households/household-emails.js';
 import { householdName } from '../../modules/households/household-overview.js';
@@ -13,7 +13,8 @@ import { BookingStatusBadge } from '../components/booking-status.js';
 import { Table } from '../components/dsfr/table.js';
 import { householdRequestLines, RequestLinesTable, type RequestLine } from '../components/request-lines.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { dayLabel, monthName, shiftMonth } from '../calendar-labels.js';
+import { dayLabel, monthName } from '../calendar-labels.js';
+import { MonthNav } from '../components/month-nav.js';
 import { requireStaff } from '../guards.js';
 import { Month } from '../page-input.js';
 import { href, usePage } from '../page-context.js';
@@ -47,7 +48,7 @@ export async function householdActivity(
 ): Promise<HouseholdActivity> {
   return {
     month: input.month,
-    bookings: await householdMonth(scope, householdId, { from: `${input.month}-01`, to: addDays(`${shiftMonth(input.month, 1)}-01`, -1) }),
+    bookings: await householdMonth(scope, householdId, { from: `${input.month}-01`, to: lastDayOfMonth(input.month) }),
     enrollments: await householdEnrollments(scope, householdId),
     requests: (await householdRequestLines(scope, householdId, { kind: undefined, ...input })) ?? [],
     emails: await householdEmails(scope, householdId, LATEST),
@@ -98,7 +99,7 @@ export function HouseholdActivitySections(props: { householdId: string; children
       <Enrollments enrollments={activity.enrollments} />
 
       <h2 id="bookings">{t('staff.household.part.bookings')}</h2>
-      <MonthNav base={base} month={activity.month} />
+      <MonthNav month={activity.month} link={(month) => href(page, `${base}?mois=${month}#bookings`)} />
       {props.children.map((child) => (
         <ChildMonth key={child.id} child={child} month={activity.month} entries={activity.bookings.filter((entry) => entry.childId === child.id)} />
       ))}
@@ -167,23 +168,6 @@ function Enrollments(props: { enrollments: HouseholdActivity['enrollments'] }) {
         ))}
       </tbody>
     </Table>
-  );
-}
-
-function MonthNav(props: { base: string; month: string }) {
-  const page = usePage();
-  const { t, lang } = page;
-  const link = (month: string) => href(page, `${props.base}?mois=${month}#bookings`);
-  return (
-    <nav class="pf-month-nav fr-mb-2w" aria-label={t('bookings.month')}>
-      <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={link(shiftMonth(props.month, -1))}>
-        {t('household.month.previous')}
-      </a>
-      <strong class="fr-mx-2w">{monthName(lang, props.month)}</strong>
-      <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={link(shiftMonth(props.month, 1))}>
-        {t('household.month.next')}
-      </a>
-    </nav>
   );
 }
 
