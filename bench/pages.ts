@@ -8,7 +8,8 @@
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:pages
 //
 // Options (environment): PAGES_HOUSEHOLDS (5000), PAGES_CLIENTS (20), PAGES_ROUNDS (15 requests per
-// client and page), PAGES_PORT (3910), PAGES_DATABASES ("postgresql,pglite"), PAGES_ONLY (one page's
+// client and page), PAGES_ALONE_ROUNDS (100 requests of the parent alone: a p95 of fewer says
+// little), PAGES_PORT (3910), PAGES_DATABASES ("postgresql,pglite"), PAGES_ONLY (one page's
 // name as printed, e.g. "calendar, month, 2 children"), PAGES_PROFILE (a folder: the portal writes its
 // CPU profile there, `node --cpu-prof`, to see where a page's time goes).
 import type { ChildProcess } from 'node:child_process';
@@ -26,6 +27,7 @@ import { admin, type BenchParent, databaseUrl, percentile, parentRequest, startS
 const HOUSEHOLDS = Number(process.env.PAGES_HOUSEHOLDS ?? 5000);
 const CLIENTS = Number(process.env.PAGES_CLIENTS ?? 20);
 const ROUNDS = Number(process.env.PAGES_ROUNDS ?? 15);
+const ALONE_ROUNDS = Number(process.env.PAGES_ALONE_ROUNDS ?? 100);
 const PORT = Number(process.env.PAGES_PORT ?? 3910);
 const DATABASES = (process.env.PAGES_DATABASES ?? 'postgresql,pglite').split(',');
 const ONLY = process.env.PAGES_ONLY;
@@ -201,7 +203,9 @@ async function measure(label: string, data: Seeded): Promise<void> {
     ),
   );
   await Promise.all([...parents.values()].flat().map(logIn));
-  console.log(`\n=== ${label}: ${HOUSEHOLDS} households, ${CLIENTS} parents at once per page, ${ROUNDS} requests each, month ${MONTH} ===`);
+  console.log(
+    `\n=== ${label}: ${HOUSEHOLDS} households; one parent alone, ${ALONE_ROUNDS} requests; ${CLIENTS} parents at once per page, ${ROUNDS} requests each; month ${MONTH} ===`,
+  );
   console.log('page | alone: p50 ms | p95 ms | 20 at once: p50 ms | p95 ms | requests/s | KB of HTML');
   for (const scenario of scenarios(data).filter((scenario) => !ONLY || scenario.name === ONLY)) {
     const group = parents.get(scenario.children)!;
@@ -209,7 +213,7 @@ async function measure(label: string, data: Seeded): Promise<void> {
     await Promise.all(group.map((parent) => call(parent, 'GET', scenario.path(parent))));
     // One parent alone: the page's own cost, without waiting behind the others.
     const alone: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < ALONE_ROUNDS; round++) {
       const t = performance.now();
       await call(group[0]!, 'GET', scenario.path(group[0]!));
       alone.push(performance.now() - t);
