@@ -14,7 +14,7 @@ import { startTestPortal, type TestPortal } from './support/test-portal.js';
  * One booking line per authority for every process on the database (issue #18): behind a reverse
  * proxy, a parent who clicked first keeps the place promised by one process when a later click
  * reaches another, and the line's size is the authority's, not each process's. Each gate stands
- * for a process; the test says when each syncs, as its timer would every half second.
+ * for a process; the test says when each syncs, as its timer would every tenth of a second.
  */
 let portal: TestPortal;
 const shares: SharedBookingLine[] = [];

@@ -7,7 +7,7 @@ import type { Tenant } from '../modules/tenancy/tenant-directory.js';
 import { tenantPublicBase } from '../modules/tenancy/tenants.js';
 import type { Services } from '../services.js';
 import { bookingContextOf } from './booking-context.js';
-import type { SharedBookingLine } from '../modules/bookings/shared-booking-line.js';
+import type { LinePlaces } from '../modules/bookings/shared-booking-line.js';
 import { BatchGate, type BatchGateOptions, type BatchRunner, clickNow } from './load-shedding.js';
 
 /** Seconds after which a booking turned away under a rush is sent again, by the page or the app. */
@@ -29,11 +29,11 @@ export type BookingGate = BatchGate<GatedSubmission, BookingAnswer | null>;
 
 /**
  * The line every booking submission of this process joins, one per authority: each turn answers
- * the submissions waiting in one transaction of that authority (web/load-shedding.ts). `share`
- * makes it one line with the other processes on the database.
+ * the submissions waiting in one transaction of that authority (web/load-shedding.ts). `places`
+ * (a SharedBookingLine) makes it one line with the other processes on the database.
  */
-export function bookingGate(services: Services, options: BatchGateOptions, share?: SharedBookingLine): BookingGate {
-  return new BatchGate(bookingTurn(services), options, share);
+export function bookingGate(services: Services, options: BatchGateOptions, places?: LinePlaces): BookingGate {
+  return new BatchGate(bookingTurn(services), options, places);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { PromisedPlace, SharedBookingLine } from '../modules/bookings/shared-booking-line.js';
+import type { LinePlaces, PromisedPlace } from '../modules/bookings/shared-booking-line.js';
 
 /**
  * Registration day: thousands of parents post at the same second. Letting every request into its
@@ -15,9 +15,10 @@ import type { PromisedPlace, SharedBookingLine } from '../modules/bookings/share
  * back, and each turn answers its submissions in the order of their clicks — the last places and the
  * waiting list's ranks go to who clicked first, not to who happened to come back first.
  *
- * Several processes on one PostgreSQL database share each line (`share`,
- * modules/bookings/shared-booking-line.ts): the places promised by any of them are kept in all, and
- * the line's size counts the requests let in by all, as known a flush ago.
+ * The places promised, and the requests let in by other processes, are kept by `places`: in this
+ * process's memory (ProcessLinePlaces), or, when several processes share one PostgreSQL database,
+ * in it (modules/bookings/shared-booking-line.ts): the places promised by any of them are kept in
+ * all, and the line's size counts the requests let in by all, as known a flush ago.
  */
 export interface BatchGateOptions {
   /** Items answered in one turn at most. */
@@ -77,8 +78,6 @@ const TURNED_AWAY_PER_LOOP_TURN = 1;
 export class BatchGate<In, Out> {
   private readonly lines = new Map<string, Line<In, Out>>();
   private readonly admitted = new Map<string, number>();
-  /** Per line, the places promised to requests turned away, by their key (holder and click); in `share` when there is one. */
-  private readonly promised = new Map<string, Map<string, PromisedPlace>>();
   /** Per line, how long a request let in takes to be answered (a moving average, ms). */
   private readonly serviceMs = new Map<string, number>();
 
@@ -95,8 +94,8 @@ export class BatchGate<In, Out> {
   constructor(
     private readonly runner: BatchRunner<In, Out>,
     private readonly options: BatchGateOptions,
-    /** The other processes' part of each line, on PostgreSQL; none on the embedded database (one process). */
-    private readonly share?: SharedBookingLine,
+    /** The places promised and the other processes' requests: the database's with several processes (PostgreSQL). */
+    private readonly places: LinePlaces = new ProcessLinePlaces(),
   ) {}
 
   /**
@@ -108,22 +107,20 @@ export class BatchGate<In, Out> {
    */
   admit(line: string, clickedAt = clickNow(), key?: string): (() => void) | null {
     const count = this.admitted.get(line) ?? 0;
-    const others = this.share?.othersAdmitted(line) ?? 0;
-    if (count + others + this.promisedBefore(line, clickedAt, key) >= this.options.maxAdmitted) {
+    if (count + this.places.othersAdmitted(line) + this.promisedBefore(line, clickedAt, key) >= this.options.maxAdmitted) {
       this.totals.lineFull += 1;
       return null;
     }
-    if (key && this.share) this.share.honour(line, key);
-    else if (key) this.promised.get(line)?.delete(key);
+    if (key) this.places.honour(line, key);
     this.admitted.set(line, count + 1);
-    this.share?.admitted(line, count + 1);
+    this.places.admitted(line, count + 1);
     this.totals.admitted += 1;
     const admittedAt = performance.now();
     return () => {
       const left = this.admitted.get(line)! - 1;
       if (left === 0) this.admitted.delete(line);
       else this.admitted.set(line, left);
-      this.share?.admitted(line, left);
+      this.places.admitted(line, left);
       const took = performance.now() - admittedAt;
       const known = this.serviceMs.get(line);
       this.serviceMs.set(line, known === undefined ? took : 0.8 * known + 0.2 * took);
@@ -138,9 +135,7 @@ export class BatchGate<In, Out> {
   placeInLine(line: string, key: string, clickedAt: number): { place: number; waitMs: number } {
     const place = 1 + this.promisedBefore(line, clickedAt, key);
     const waitMs = Math.max(MIN_WAIT_MS, Math.ceil(place / this.perMs(line)));
-    const kept = { clickedAt, dueBy: Date.now() + waitMs + PROMISE_GRACE_MS };
-    if (this.share) this.share.promise(line, key, kept);
-    else this.promised.set(line, (this.promised.get(line) ?? new Map<string, PromisedPlace>()).set(key, kept));
+    this.places.promise(line, key, { clickedAt, dueBy: Date.now() + waitMs + PROMISE_GRACE_MS });
     return { place, waitMs };
   }
 
@@ -156,22 +151,17 @@ export class BatchGate<In, Out> {
     return this.options.maxAdmitted / Math.max(MIN_ROUND_MS, roundMs);
   }
 
-  /**
-   * Places promised in `line` (by any process, with a share) to clicks earlier than `clickedAt`
-   * (other than `key`'s own), forgetting those overdue.
-   */
+  /** Places promised in `line` to clicks earlier than `clickedAt` (other than `key`'s own), not overdue. */
   private promisedBefore(line: string, clickedAt: number, key: string | undefined): number {
-    const promised = this.share ? this.share.promised(line) : this.promised.get(line);
+    const promised = this.places.promised(line);
     if (!promised) return 0;
     const now = Date.now();
     let earlier = 0;
     for (const [other, place] of promised) {
-      // The share forgets its own at its next read.
-      if (place.dueBy < now) this.promised.get(line)?.delete(other);
+      if (place.dueBy < now) continue;
       // Clicks of the same microsecond are ordered by their keys, so that each has a place of its own.
-      else if (place.clickedAt < clickedAt || (place.clickedAt === clickedAt && key !== undefined && other < key)) earlier += 1;
+      if (place.clickedAt < clickedAt || (place.clickedAt === clickedAt && key !== undefined && other < key)) earlier += 1;
     }
-    if (this.promised.get(line)?.size === 0) this.promised.delete(line);
     return earlier;
   }
 
@@ -262,6 +252,35 @@ export class BatchGate<In, Out> {
       }
       for (const entry of turn) await this.answer([entry]);
     }
+  }
+}
+
+/** The line's places when the portal is one process: in its memory, nobody else letting requests in. */
+export class ProcessLinePlaces implements LinePlaces {
+  private readonly places = new Map<string, Map<string, PromisedPlace>>();
+
+  othersAdmitted(): number {
+    return 0;
+  }
+
+  admitted(): void {}
+
+  /** The line's places, forgetting those overdue (their holder did not come back). */
+  promised(line: string): ReadonlyMap<string, PromisedPlace> | undefined {
+    const places = this.places.get(line);
+    if (!places) return undefined;
+    const now = Date.now();
+    for (const [key, place] of places) if (place.dueBy < now) places.delete(key);
+    if (places.size === 0) this.places.delete(line);
+    return places;
+  }
+
+  promise(line: string, key: string, place: PromisedPlace): void {
+    this.places.set(line, (this.places.get(line) ?? new Map<string, PromisedPlace>()).set(key, place));
+  }
+
+  honour(line: string, key: string): void {
+    this.places.get(line)?.delete(key);
   }
 }
 

@@ -9,6 +9,24 @@ export interface PromisedPlace {
 }
 
 /**
+ * What a booking line (web/load-shedding.ts) keeps beyond its own requests: the requests let in by
+ * the other processes, and the places promised to requests turned away — in memory when the portal
+ * is one process, in the database when it is several (SharedBookingLine).
+ */
+export interface LinePlaces {
+  /** Requests let into `line` by the other processes, as last known. */
+  othersAdmitted(line: string): number;
+  /** This process now has `count` requests of `line` let in. */
+  admitted(line: string, count: number): void;
+  /** The places promised in `line`, by key (holder and click); some may be overdue. */
+  promised(line: string): ReadonlyMap<string, PromisedPlace> | undefined;
+  /** A place promised to a request turned away. */
+  promise(line: string, key: string, place: PromisedPlace): void;
+  /** A place honoured (its ticket came back): kept no longer. */
+  honour(line: string, key: string): void;
+}
+
+/**
  * The booking line of each authority, one for every portal process on a PostgreSQL database: each
  * process decides at once on what it knows (web/load-shedding.ts) and, every `flushMs` while its
  * lines are busy, writes its own admitted counts and promised places and reads the others'. What
@@ -20,7 +38,7 @@ export interface PromisedPlace {
  * elsewhere and not read yet lets one later click in before it; a ticket honoured elsewhere keeps
  * its place here a flush longer: late comers wait that much, nobody is served twice.
  */
-export class SharedBookingLine {
+export class SharedBookingLine implements LinePlaces {
   /** Names this process's rows. */
   readonly processId = randomUUID();
   /** This process's admitted count of each line not yet written (a count back to 0 is written once, then forgotten). */
