@@ -155,7 +155,7 @@ describe('an invoice run', () => {
         .executeTakeFirstOrThrow(),
     );
     const unknown = '00000000-0000-4000-8000-000000000000';
-    const write = (values: { invoice_line_id: string; booking_id: string; reverses?: string }) =>
+    const write = (values: { invoice_line_id: string; booking_id: string; reverses?: number }) =>
       s.portal.inTenant(s.tenant, ({ tx, tenantId }) =>
         tx
           .insertInto('billed_units')
@@ -167,7 +167,7 @@ describe('an invoice run', () => {
     const unbilled = await s.book(s.durand, 0, s.meal, '2026-12-14', 'reserved');
     await assert.rejects(write({ invoice_line_id: unknown, booking_id: unbilled }), missing);
     await assert.rejects(write({ invoice_line_id: billed.invoice_line_id, booking_id: unknown }), missing);
-    await assert.rejects(write({ invoice_line_id: billed.invoice_line_id, booking_id: billed.booking_id, reverses: unknown }), missing);
+    await assert.rejects(write({ invoice_line_id: billed.invoice_line_id, booking_id: billed.booking_id, reverses: billed.id + 1_000_000 }), missing);
     await assert.rejects(
       s.portal.inTenant(s.tenant, ({ tx }) => tx.deleteFrom('bookings').where('id', '=', billed.booking_id).execute()),
       missing,

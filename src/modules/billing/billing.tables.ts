@@ -138,7 +138,8 @@ export interface InvoiceLinesTable {
 }
 
 export interface BilledUnitsTable {
-  id: Id;
+  /** Internal (no page or API names a billed day): a number that only grows, cheap to index. */
+  id: Generated<number>;
   tenant_id: string;
   invoice_line_id: string;
   booking_id: string;
@@ -147,8 +148,8 @@ export interface BilledUnitsTable {
   care_cents: number;
   meal_cents: number;
   penalty_cents: number;
-  reverses: string | null;
-  reversed_by: string | null;
+  reverses: number | null;
+  reversed_by: number | null;
 }
 
 export interface InvoicePdfsTable {

@@ -24,7 +24,7 @@ export interface PlannedCharge {
 
 /** A day billed before whose charge no longer holds (an absence excused since, a late mark): reversed on this run. */
 export interface PlannedReversal {
-  billedUnitId: string;
+  billedUnitId: number;
   /** The invoice the reversed charge was on (a credit note refers to it when nothing else is billed). */
   invoiceId: string;
   householdId: string;
@@ -88,7 +88,7 @@ function chargeLines(charges: PlannedCharge[]): PlannedLine[] {
   const lines = new Map<string, PlannedLine>();
   for (const charge of charges) {
     const unitPrice = charge.care + charge.meal + charge.penalty;
-    const key = [charge.childId, charge.unitId, charge.kind, charge.care, charge.meal, charge.penalty].join('|');
+    const key = `${charge.childId}|${charge.unitId}|${charge.kind}|${charge.care}|${charge.meal}|${charge.penalty}`;
     let line = lines.get(key);
     if (!line) {
       line = {
@@ -126,7 +126,7 @@ function reversalLines(reversals: PlannedReversal[]): PlannedLine[] {
   const lines = new Map<string, PlannedLine>();
   for (const reversal of reversals) {
     const unitPrice = reversal.care + reversal.meal + reversal.penalty;
-    const key = [reversal.childId, reversal.unitId, reversal.care, reversal.meal, reversal.penalty].join('|');
+    const key = `${reversal.childId}|${reversal.unitId}|${reversal.care}|${reversal.meal}|${reversal.penalty}`;
     let line = lines.get(key);
     if (!line) {
       line = {

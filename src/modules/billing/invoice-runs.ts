@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { may } from '../access.js';
 import { accountIdOf } from '../actor.js';
 import { recordAudit } from '../audit/audit-log.js';
+import { insertColumns } from '../../db/column-insert.js';
 import { ENDED } from '../bookings/booking-states.js';
 import { addDays, daysBetween } from '../calendar/calendar-dates.js';
 import { tenantToday } from '../calendar/local-date.js';
@@ -156,7 +157,6 @@ async function planRun(scope: Scope, input: RunInput): Promise<PlanResult> {
   const siblings = childrenBooked(booked, unordered);
   const children = await childrenEldestFirst(scope, siblings);
   const toBill = inInvoiceOrder(unordered, children, unitsById);
-  const ranks = siblingRanks(siblings, children);
   const qfOn = quotientsByDay(quotients, settings.qfValidityMonths);
 
   const charges: PlannedCharge[] = [];
@@ -173,7 +173,7 @@ async function planRun(scope: Scope, input: RunInput): Promise<PlanResult> {
     const household = households.get(row.household_id)!;
     const qf = qfOn(row.household_id, row.day);
     if (qf === null && tariff.kind !== 'flat') withoutQuotient.set(row.household_id, household.name);
-    const price = unitPrice(tariff, { qf, rank: ranks.get(`${row.household_id}|${row.day}|${row.child_id}`) ?? 1, resident: household.resident });
+    const price = unitPrice(tariff, { qf, rank: siblingRank(siblings, children, row), resident: household.resident });
     const parts = billedParts(kind, price, tariff);
     charges.push({
       bookingId: row.id,
@@ -352,19 +352,26 @@ async function householdFacts(scope: Scope, householdIds: string[], residentPost
   return facts;
 }
 
-/** The children booked (not ended) on the days to bill of each household to bill, by household and day: whom the sibling reduction counts. */
-function childrenBooked(booked: LiveBooking[], toBill: LiveBooking[]): Map<string, Set<string>> {
+/** Children of a household booked on a day, by household then day. */
+type Siblings = Map<string, Map<string, Set<string>>>;
+
+/**
+ * The children booked (not ended) on the days to bill of each household to bill: whom the sibling
+ * reduction counts. Keyed by household then day: a city's month is hundreds of thousands of rows,
+ * and a key made of both cost more than the rest of the pricing.
+ */
+function childrenBooked(booked: LiveBooking[], toBill: LiveBooking[]): Siblings {
+  const siblings: Siblings = new Map();
+  for (const row of toBill) if (!siblings.has(row.household_id)) siblings.set(row.household_id, new Map());
   const days = new Set(toBill.map((row) => row.day));
-  const households = new Set(toBill.map((row) => row.household_id));
-  const children = new Map<string, Set<string>>();
   for (const row of booked) {
-    if (!days.has(row.day) || !households.has(row.household_id)) continue;
-    const group = `${row.household_id}|${row.day}`;
-    const siblings = children.get(group) ?? new Set();
-    siblings.add(row.child_id);
-    children.set(group, siblings);
+    const household = siblings.get(row.household_id);
+    if (!household || !days.has(row.day)) continue;
+    const children = household.get(row.day);
+    if (children) children.add(row.child_id);
+    else household.set(row.day, new Set([row.child_id]));
   }
-  return children;
+  return siblings;
 }
 
 interface Child {
@@ -373,13 +380,14 @@ interface Child {
   name: string;
 }
 
-async function childrenEldestFirst(scope: Scope, siblings: Map<string, Set<string>>): Promise<Map<string, Child>> {
-  const childIds = [...new Set([...siblings.values()].flatMap((children) => [...children]))];
-  if (childIds.length === 0) return new Map();
+async function childrenEldestFirst(scope: Scope, siblings: Siblings): Promise<Map<string, Child>> {
+  const childIds = new Set<string>();
+  for (const days of siblings.values()) for (const children of days.values()) for (const childId of children) childIds.add(childId);
+  if (childIds.size === 0) return new Map();
   const rows = await scope.tx
     .selectFrom('persons')
     .select(['id', 'first_name', 'last_name'])
-    .where(sql<boolean>`id = any(${childIds}::uuid[])`)
+    .where(sql<boolean>`id = any(${[...childIds]}::uuid[])`)
     .orderBy('birth_date')
     .orderBy('first_name')
     .orderBy('id')
@@ -387,26 +395,22 @@ async function childrenEldestFirst(scope: Scope, siblings: Map<string, Set<strin
   return new Map(rows.map((row, place) => [row.id, { place, name: `${row.first_name} ${row.last_name}` }]));
 }
 
-/**
- * Each child's rank among the siblings booked the same day in the régie's activities (eldest
- * first), keyed by household, day and child: what the sibling reduction applies to.
- */
-function siblingRanks(siblings: Map<string, Set<string>>, children: Map<string, Child>): Map<string, number> {
-  const ranks = new Map<string, number>();
-  for (const [group, booked] of siblings) {
-    const eldestFirst = [...booked].sort((a, b) => children.get(a)!.place - children.get(b)!.place);
-    for (const [index, childId] of eldestFirst.entries()) ranks.set(`${group}|${childId}`, index + 1);
-  }
-  return ranks;
+/** A child's rank among its siblings booked the same day in the régie's activities, eldest first: what the sibling reduction applies to. */
+function siblingRank(siblings: Siblings, children: Map<string, Child>, row: LiveBooking): number {
+  const place = children.get(row.child_id)!.place;
+  let rank = 1;
+  for (const sibling of siblings.get(row.household_id)!.get(row.day)!) if (children.get(sibling)!.place < place) rank += 1;
+  return rank;
 }
 
 /** The QF of a household on a day, worked out once per household and day rather than once per unit billed. */
 function quotientsByDay(quotients: Map<string, QuotientHistory>, validityMonths: number): (householdId: string, day: string) => number | null {
-  const known = new Map<string, number | null>();
+  const known = new Map<string, Map<string, number | null>>();
   return (householdId, day) => {
-    const key = `${householdId}|${day}`;
-    if (!known.has(key)) known.set(key, quotientOn(quotients.get(householdId), day, validityMonths));
-    return known.get(key)!;
+    const days = known.get(householdId) ?? new Map<string, number | null>();
+    known.set(householdId, days);
+    if (!days.has(day)) days.set(day, quotientOn(quotients.get(householdId), day, validityMonths));
+    return days.get(day)!;
   };
 }
 
@@ -477,69 +481,83 @@ async function writeRun(scope: Scope, plan: RunPlan): Promise<GenerateResult> {
     scope,
     plan.invoices.map((invoice) => invoice.householdId),
   );
+  const createdBy = accountIdOf(scope.actor);
   const rows = plan.invoices.map((invoice, index) => {
     const payer = payers.get(invoice.householdId)!;
     const seq = first + index;
     return {
       id: crypto.randomUUID(),
-      tenant_id: scope.tenantId,
-      regie_id: regie.id,
-      run_id: run.id,
       kind: invoice.creditOf ? ('credit_note' as const) : ('invoice' as const),
       credit_of: invoice.creditOf,
       number: documentNumber(regie.prefix, year, seq),
-      year,
       seq,
       household_id: invoice.householdId,
-      payer_person_id: payer.personId,
-      payer_name: payer.name,
-      payer_address: payer.address,
+      payer,
+      total_cents: invoice.totalCents,
+    };
+  });
+  await insertColumns(
+    scope.tx,
+    'invoices',
+    {
+      tenant_id: scope.tenantId,
+      regie_id: regie.id,
+      run_id: run.id,
+      year,
       issued_on: plan.issuedOn,
       due_on: plan.dueOn,
       period_from: plan.from,
       period_to: plan.to,
-      total_cents: invoice.totalCents,
-      reason: null,
-      lang: payer.lang,
       created_at: scope.now,
-      created_by: accountIdOf(scope.actor),
-    };
-  });
-  await insertChunked(rows, (chunk) => scope.tx.insertInto('invoices').values(chunk).execute());
+      created_by: createdBy,
+    },
+    [
+      { name: 'id', type: 'uuid', values: rows.map((row) => row.id) },
+      { name: 'kind', type: 'text', values: rows.map((row) => row.kind) },
+      { name: 'credit_of', type: 'uuid', values: rows.map((row) => row.credit_of) },
+      { name: 'number', type: 'text', values: rows.map((row) => row.number) },
+      { name: 'seq', type: 'integer', values: rows.map((row) => row.seq) },
+      { name: 'household_id', type: 'uuid', values: rows.map((row) => row.household_id) },
+      { name: 'payer_person_id', type: 'uuid', values: rows.map((row) => row.payer.personId) },
+      { name: 'payer_name', type: 'text', values: rows.map((row) => row.payer.name) },
+      { name: 'payer_address', type: 'text', values: rows.map((row) => row.payer.address) },
+      { name: 'total_cents', type: 'integer', values: rows.map((row) => row.total_cents) },
+      { name: 'lang', type: 'text', values: rows.map((row) => row.payer.lang) },
+    ],
+  );
   const lines = plan.invoices.flatMap((invoice, index) =>
-    invoice.lines.map((line, position) => ({
-      row: {
-        id: crypto.randomUUID(),
-        tenant_id: scope.tenantId,
-        invoice_id: rows[index]!.id,
-        position: position + 1,
-        child_id: line.childId,
-        child_name: line.childName,
-        unit_id: line.unitId,
-        label: line.label,
-        kind: line.kind,
-        days: line.days,
-        quantity: line.quantity,
-        unit_price_cents: line.unitPriceCents,
-        amount_cents: line.amountCents,
-        care_cents: line.careCents,
-        meal_cents: line.mealCents,
-        penalty_cents: line.penaltyCents,
-      },
-      line,
-    })),
+    invoice.lines.map((line, position) => ({ id: crypto.randomUUID(), invoiceId: rows[index]!.id, position: position + 1, line })),
   );
-  await insertChunked(
-    lines.map(({ row }) => row),
-    (chunk) => scope.tx.insertInto('invoice_lines').values(chunk).execute(),
-  );
-  await insertBilledUnits(
-    scope,
-    lines.flatMap(({ row, line }) => line.charges.map((charge) => ({ lineId: row.id, charge }))),
-  );
+  await insertColumns(scope.tx, 'invoice_lines', { tenant_id: scope.tenantId }, [
+    { name: 'id', type: 'uuid', values: lines.map((row) => row.id) },
+    { name: 'invoice_id', type: 'uuid', values: lines.map((row) => row.invoiceId) },
+    { name: 'position', type: 'integer', values: lines.map((row) => row.position) },
+    { name: 'child_id', type: 'uuid', values: lines.map(({ line }) => line.childId) },
+    { name: 'child_name', type: 'text', values: lines.map(({ line }) => line.childName) },
+    { name: 'unit_id', type: 'uuid', values: lines.map(({ line }) => line.unitId) },
+    { name: 'label', type: 'text', values: lines.map(({ line }) => line.label) },
+    { name: 'kind', type: 'text', values: lines.map(({ line }) => line.kind) },
+    { name: 'days', type: 'date[]', values: lines.map(({ line }) => line.days) },
+    { name: 'quantity', type: 'integer', values: lines.map(({ line }) => line.quantity) },
+    { name: 'unit_price_cents', type: 'integer', values: lines.map(({ line }) => line.unitPriceCents) },
+    { name: 'amount_cents', type: 'integer', values: lines.map(({ line }) => line.amountCents) },
+    { name: 'care_cents', type: 'integer', values: lines.map(({ line }) => line.careCents) },
+    { name: 'meal_cents', type: 'integer', values: lines.map(({ line }) => line.mealCents) },
+    { name: 'penalty_cents', type: 'integer', values: lines.map(({ line }) => line.penaltyCents) },
+  ]);
+  const billed = lines.flatMap(({ id, line }) => line.charges.map((charge) => ({ lineId: id, charge })));
+  await insertColumns(scope.tx, 'billed_units', { tenant_id: scope.tenantId }, [
+    { name: 'invoice_line_id', type: 'uuid', values: billed.map((unit) => unit.lineId) },
+    { name: 'booking_id', type: 'uuid', values: billed.map((unit) => unit.charge.bookingId) },
+    { name: 'day', type: 'date', values: billed.map((unit) => unit.charge.day) },
+    { name: 'kind', type: 'text', values: billed.map((unit) => unit.charge.kind) },
+    { name: 'care_cents', type: 'integer', values: billed.map((unit) => unit.charge.care) },
+    { name: 'meal_cents', type: 'integer', values: billed.map((unit) => unit.charge.meal) },
+    { name: 'penalty_cents', type: 'integer', values: billed.map((unit) => unit.charge.penalty) },
+  ]);
   await reverseCharges(
     scope,
-    lines.flatMap(({ row, line }) => line.reversals.map((reversal) => ({ lineId: row.id, reversal }))),
+    lines.flatMap(({ id, line }) => line.reversals.map((reversal) => ({ lineId: id, reversal }))),
   );
   await recordEntries(
     scope,
@@ -591,39 +609,6 @@ async function writeRun(scope: Scope, plan: RunPlan): Promise<GenerateResult> {
     firstNumber: rows[0]!.number,
     lastNumber: rows.at(-1)!.number,
   };
-}
-
-/** Inserts in chunks: a statement has at most 65,535 parameters. */
-async function insertChunked<T extends object>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
-  if (rows.length === 0) return;
-  const size = Math.max(1, Math.floor(30_000 / Object.keys(rows[0]!).length));
-  for (let start = 0; start < rows.length; start += size) await insert(rows.slice(start, start + size));
-}
-
-/**
- * One array per column rather than one parameter per value: a month of a city is hundreds of
- * thousands of days. Each array is sent as PostgreSQL's array text (pg quotes each value of a
- * JavaScript array, which took seconds for a city's month), in statements of a size whose arrays the
- * server unpacks in memory (a city's month at once spilled them to disk).
- */
-async function insertBilledUnits(scope: Scope, units: { lineId: string; charge: PlannedCharge }[]): Promise<void> {
-  for (let start = 0; start < units.length; start += BILLED_UNITS_PER_STATEMENT) {
-    const chunk = units.slice(start, start + BILLED_UNITS_PER_STATEMENT);
-    const column = (read: (unit: { lineId: string; charge: PlannedCharge }) => string | number) => arrayText(chunk.map(read));
-    await sql`
-      insert into billed_units (tenant_id, invoice_line_id, booking_id, day, kind, care_cents, meal_cents, penalty_cents)
-      select ${scope.tenantId}, u.line_id, u.booking_id, u.day, u.kind, u.care, u.meal, u.penalty
-      from unnest(${column((unit) => unit.lineId)}::uuid[], ${column((unit) => unit.charge.bookingId)}::uuid[], ${column((unit) => unit.charge.day)}::date[],
-                  ${column((unit) => unit.charge.kind)}::text[], ${column((unit) => unit.charge.care)}::int[], ${column((unit) => unit.charge.meal)}::int[],
-                  ${column((unit) => unit.charge.penalty)}::int[]) as u(line_id, booking_id, day, kind, care, meal, penalty)`.execute(scope.tx);
-  }
-}
-
-const BILLED_UNITS_PER_STATEMENT = 40_000;
-
-/** Values that need no quoting (uuids, dates, numbers, words of the code) as PostgreSQL's array text. */
-function arrayText(values: (string | number)[]): string {
-  return `{${values.join(',')}}`;
 }
 
 /** Each reversal is a negative billed unit pointing at the charge it reverses, which records it: the day may be billed again. */
