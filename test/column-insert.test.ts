@@ -36,7 +36,7 @@ describe('rows written as one array per column', () => {
           { name: 'day', type: 'date', values: names.map((_, index) => (index === 4 ? null : `2026-11-0${index + 2}`)) },
           { name: 'days', type: 'date[]', values: names.map((_, index) => ['2026-11-02', '2026-11-03', '2026-11-05'].slice(0, index)) },
         ],
-        rowsPerStatement,
+        { rowsPerStatement, orderBy: 'name' },
       );
       return (
         await sql<{ tenant_id: string; name: string | null; total: number; day: string | null; days: string[] }>`

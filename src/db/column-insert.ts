@@ -19,19 +19,23 @@ export interface Column {
  * each array sent as PostgreSQL's array text — the driver quotes each value of a JavaScript array,
  * which took seconds for a city's month. `constants` are the same for every row (the tenant).
  * Statements of `rowsPerStatement` rows: the server unpacks their arrays in memory, where a city's
- * month at once spilled them to disk.
+ * month at once spilled them to disk. `orderBy`, a column: each statement's rows go in its order,
+ * so that an index on it (and a check that looks each value up in another table's index) walks its
+ * pages in order rather than at random — for the days billed by a run, a quarter of its time.
  */
 export async function insertColumns(
   tx: Tx,
   table: string,
   constants: Record<string, Value | Date>,
   columns: readonly Column[],
-  rowsPerStatement = 40_000,
+  options: { rowsPerStatement?: number; orderBy?: string } = {},
 ): Promise<void> {
+  const { rowsPerStatement = 40_000, orderBy } = options;
   const rows = columns[0]?.values.length ?? 0;
   const constantNames = Object.keys(constants);
   const names = [...constantNames, ...columns.map((column) => column.name)].map((name) => sql.ref(name));
   const aliases = columns.map((_, index) => sql.raw(`c${index}`));
+  const ordered = orderBy === undefined ? sql`` : sql`order by ${aliases[columns.findIndex((column) => column.name === orderBy)]!}`;
   // Array text has no level for a row's own array: date[] travels as text and is cast per row.
   const selected = [
     ...constantNames.map((name) => sql`${constants[name]}`),
@@ -42,7 +46,7 @@ export async function insertColumns(
       (column) => sql`${arrayText(column, start, Math.min(rows, start + rowsPerStatement))}::${sql.raw(column.type === 'date[]' ? 'text' : column.type)}[]`,
     );
     await sql`insert into ${sql.table(table)} (${sql.join(names)})
-      select ${sql.join(selected)} from unnest(${sql.join(arrays)}) as u(${sql.join(aliases)})`.execute(tx);
+      select ${sql.join(selected)} from unnest(${sql.join(arrays)}) as u(${sql.join(aliases)}) ${ordered}`.execute(tx);
   }
 }
 

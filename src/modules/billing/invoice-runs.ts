@@ -546,15 +546,21 @@ async function writeRun(scope: Scope, plan: RunPlan): Promise<GenerateResult> {
     { name: 'penalty_cents', type: 'integer', values: lines.map(({ line }) => line.penaltyCents) },
   ]);
   const billed = lines.flatMap(({ id, line }) => line.charges.map((charge) => ({ lineId: id, charge })));
-  await insertColumns(scope.tx, 'billed_units', { tenant_id: scope.tenantId }, [
-    { name: 'invoice_line_id', type: 'uuid', values: billed.map((unit) => unit.lineId) },
-    { name: 'booking_id', type: 'uuid', values: billed.map((unit) => unit.charge.bookingId) },
-    { name: 'day', type: 'date', values: billed.map((unit) => unit.charge.day) },
-    { name: 'kind', type: 'text', values: billed.map((unit) => unit.charge.kind) },
-    { name: 'care_cents', type: 'integer', values: billed.map((unit) => unit.charge.care) },
-    { name: 'meal_cents', type: 'integer', values: billed.map((unit) => unit.charge.meal) },
-    { name: 'penalty_cents', type: 'integer', values: billed.map((unit) => unit.charge.penalty) },
-  ]);
+  await insertColumns(
+    scope.tx,
+    'billed_units',
+    { tenant_id: scope.tenantId },
+    [
+      { name: 'invoice_line_id', type: 'uuid', values: billed.map((unit) => unit.lineId) },
+      { name: 'booking_id', type: 'uuid', values: billed.map((unit) => unit.charge.bookingId) },
+      { name: 'day', type: 'date', values: billed.map((unit) => unit.charge.day) },
+      { name: 'kind', type: 'text', values: billed.map((unit) => unit.charge.kind) },
+      { name: 'care_cents', type: 'integer', values: billed.map((unit) => unit.charge.care) },
+      { name: 'meal_cents', type: 'integer', values: billed.map((unit) => unit.charge.meal) },
+      { name: 'penalty_cents', type: 'integer', values: billed.map((unit) => unit.charge.penalty) },
+    ],
+    { orderBy: 'booking_id' },
+  );
   await reverseCharges(
     scope,
     lines.flatMap(({ id, line }) => line.reversals.map((reversal) => ({ lineId: id, reversal }))),
