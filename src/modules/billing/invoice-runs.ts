@@ -545,19 +545,19 @@ async function writeRun(scope: Scope, plan: RunPlan): Promise<GenerateResult> {
     { name: 'meal_cents', type: 'integer', values: lines.map(({ line }) => line.mealCents) },
     { name: 'penalty_cents', type: 'integer', values: lines.map(({ line }) => line.penaltyCents) },
   ]);
-  const billed = lines.flatMap(({ id, line }) => line.charges.map((charge) => ({ lineId: id, charge })));
+  const charges = lines.flatMap(({ line }) => line.charges);
   await insertColumns(
     scope.tx,
     'billed_units',
     { tenant_id: scope.tenantId },
     [
-      { name: 'invoice_line_id', type: 'uuid', values: billed.map((unit) => unit.lineId) },
-      { name: 'booking_id', type: 'uuid', values: billed.map((unit) => unit.charge.bookingId) },
-      { name: 'day', type: 'date', values: billed.map((unit) => unit.charge.day) },
-      { name: 'kind', type: 'text', values: billed.map((unit) => unit.charge.kind) },
-      { name: 'care_cents', type: 'integer', values: billed.map((unit) => unit.charge.care) },
-      { name: 'meal_cents', type: 'integer', values: billed.map((unit) => unit.charge.meal) },
-      { name: 'penalty_cents', type: 'integer', values: billed.map((unit) => unit.charge.penalty) },
+      { name: 'invoice_line_id', type: 'uuid', values: lines.flatMap(({ id, line }) => line.charges.map(() => id)) },
+      { name: 'booking_id', type: 'uuid', values: charges.map((charge) => charge.bookingId) },
+      { name: 'day', type: 'date', values: charges.map((charge) => charge.day) },
+      { name: 'kind', type: 'text', values: charges.map((charge) => charge.kind) },
+      { name: 'care_cents', type: 'integer', values: charges.map((charge) => charge.care) },
+      { name: 'meal_cents', type: 'integer', values: charges.map((charge) => charge.meal) },
+      { name: 'penalty_cents', type: 'integer', values: charges.map((charge) => charge.penalty) },
     ],
     { orderBy: 'booking_id' },
   );
