@@ -45,6 +45,32 @@ describe('tenant isolation', () => {
     assert.match(list.body, /href="\/sud\/"/);
   });
 
+  it('writes all of a piece of work or none of it, and binds only that transaction to its tenant', async () => {
+    await assert.rejects(
+      inTenant(portal.db, north.id, async (tx) => {
+        await tx.insertInto('sites').values({ tenant_id: north.id, name: 'Annexe à moitié créée', kind: 'school' }).execute();
+        throw new Error('the second half failed');
+      }),
+      /the second half failed/,
+    );
+    const sites = await inTenant(portal.db, north.id, (tx) => tx.selectFrom('sites').select('name').execute());
+    assert.deepEqual(
+      sites.map((site) => site.name),
+      ['École de nord'],
+      'the first half was undone',
+    );
+    // The connection goes back to the pool as the owner, bound to no tenant (the pool lends the
+    // connection released last: the one the work just used).
+    await inTenant(portal.db, south.id, (tx) => tx.selectFrom('sites').select('id').execute());
+    const [settings] = (
+      await portal.db.query<{ role: string; tenant: string | null }>(
+        `select current_user as role, nullif(current_setting('app.tenant_id', true), '') as tenant`,
+      )
+    ).rows;
+    assert.equal(settings?.tenant ?? null, null);
+    assert.notEqual(settings?.role, 'portail_app');
+  });
+
   it('shows a tenant only its own rows even when a query forgets to filter (row-level security)', async () => {
     const sites = await inTenant(portal.db, north.id, (tx) => tx.selectFrom('sites').select('name').execute());
     assert.deepEqual(

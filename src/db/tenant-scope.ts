@@ -9,11 +9,37 @@ export type Tx = Transaction<DB>;
  * security backs every query the application already filters by tenant.
  */
 export function inTenant<T>(db: Database, tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  if (db.kind === 'postgres' && UUID.test(tenantId)) return inTenantOnServer(db, tenantId, work);
   return db.kysely.transaction().execute(async (tx) => {
     await sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'portail_app', true)`.execute(tx);
     return work(tx);
   });
 }
+
+/**
+ * The same on a PostgreSQL server, the transaction begun and bound to the tenant in one round trip
+ * instead of two: a family's page makes ten, each a fraction of a millisecond of work for the
+ * server and most of a millisecond of waiting for the process (bench/pages). Two statements in one
+ * message go by the simple protocol, without parameters: the tenant's id, checked to be a uuid, is
+ * written in the text.
+ */
+function inTenantOnServer<T>(db: Database, tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.kysely.connection().execute(async (connection) => {
+    await sql.raw(`begin; select set_config('app.tenant_id', '${tenantId}', true), set_config('role', 'portail_app', true)`).execute(connection);
+    let result: T;
+    try {
+      // A connection held for the whole transaction is what Kysely's transaction object is too.
+      result = await work(connection as unknown as Tx);
+    } catch (error) {
+      await sql`rollback`.execute(connection);
+      throw error;
+    }
+    await sql`commit`.execute(connection);
+    return result;
+  });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Runs `work` in one transaction with the owner's rights, across tenants: start-up, jobs, tenant lookup. */
 export function asSystem<T>(db: Database, work: (tx: Tx) => Promise<T>): Promise<T> {
