@@ -43,6 +43,18 @@ let scenario: FamilyBillingScenario;
 
 before(async () => {
   scenario = await startOperationsScenario({ migratedUpTo: previous });
+  // A year holds a corrected day too: one billed day reversed, as a credit note does, so that
+  // the links a migration renumbers have rows to join.
+  const { db } = scenario.portal;
+  const [reversal] = (
+    await db.query<{ id: string; reverses: string }>(
+      `insert into billed_units (tenant_id, invoice_line_id, booking_id, day, kind, care_cents, meal_cents, penalty_cents, reverses)
+       select tenant_id, invoice_line_id, booking_id, day, kind, -care_cents, -meal_cents, -penalty_cents, id
+       from billed_units where reverses is null and reversed_by is null order by day limit 1
+       returning id, reverses`,
+    )
+  ).rows;
+  await db.query('update billed_units set reversed_by = $1 where id = $2', [reversal!.id, reversal!.reverses]);
 });
 after(() => scenario?.portal.close());
 

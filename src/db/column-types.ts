@@ -8,3 +8,10 @@ export type CalendarDate = string;
 export type Id = Generated<string>;
 export type Json<T> = ColumnType<T, T | string | undefined, T | string>;
 export type { Generated };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a text is an id as the database writes them (a UUID): anything else names no row. */
+export function isUuidText(value: string): boolean {
+  return UUID.test(value);
+}

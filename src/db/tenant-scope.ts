@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely';
+import { isUuidText } from './column-types.js';
 import type { Database } from './database.js';
 import type { DB } from './schema.js';
 
@@ -9,7 +10,7 @@ export type Tx = Transaction<DB>;
  * security backs every query the application already filters by tenant.
  */
 export function inTenant<T>(db: Database, tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-  if (db.kind === 'postgres' && UUID.test(tenantId)) return inTenantOnServer(db, tenantId, work);
+  if (db.kind === 'postgres' && isUuidText(tenantId)) return inTenantOnServer(db, tenantId, work);
   return db.kysely.transaction().execute(async (tx) => {
     await sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'portail_app', true)`.execute(tx);
     return work(tx);
@@ -38,8 +39,6 @@ function inTenantOnServer<T>(db: Database, tenantId: string, work: (tx: Tx) => P
     return result;
   });
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Runs `work` in one transaction with the owner's rights, across tenants: start-up, jobs, tenant lookup. */
 export function asSystem<T>(db: Database, work: (tx: Tx) => Promise<T>): Promise<T> {

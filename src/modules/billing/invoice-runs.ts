@@ -407,8 +407,11 @@ function siblingRank(siblings: Siblings, children: Map<string, Child>, row: Live
 function quotientsByDay(quotients: Map<string, QuotientHistory>, validityMonths: number): (householdId: string, day: string) => number | null {
   const known = new Map<string, Map<string, number | null>>();
   return (householdId, day) => {
-    const days = known.get(householdId) ?? new Map<string, number | null>();
-    known.set(householdId, days);
+    let days = known.get(householdId);
+    if (!days) {
+      days = new Map();
+      known.set(householdId, days);
+    }
     if (!days.has(day)) days.set(day, quotientOn(quotients.get(householdId), day, validityMonths));
     return days.get(day)!;
   };
@@ -511,53 +514,56 @@ async function writeRun(scope: Scope, plan: RunPlan): Promise<GenerateResult> {
       created_at: scope.now,
       created_by: createdBy,
     },
+    rows,
     [
-      { name: 'id', type: 'uuid', values: rows.map((row) => row.id) },
-      { name: 'kind', type: 'text', values: rows.map((row) => row.kind) },
-      { name: 'credit_of', type: 'uuid', values: rows.map((row) => row.credit_of) },
-      { name: 'number', type: 'text', values: rows.map((row) => row.number) },
-      { name: 'seq', type: 'integer', values: rows.map((row) => row.seq) },
-      { name: 'household_id', type: 'uuid', values: rows.map((row) => row.household_id) },
-      { name: 'payer_person_id', type: 'uuid', values: rows.map((row) => row.payer.personId) },
-      { name: 'payer_name', type: 'text', values: rows.map((row) => row.payer.name) },
-      { name: 'payer_address', type: 'text', values: rows.map((row) => row.payer.address) },
-      { name: 'total_cents', type: 'integer', values: rows.map((row) => row.total_cents) },
-      { name: 'lang', type: 'text', values: rows.map((row) => row.payer.lang) },
+      { name: 'id', type: 'uuid', read: (row) => row.id },
+      { name: 'kind', type: 'text', read: (row) => row.kind },
+      { name: 'credit_of', type: 'uuid', read: (row) => row.credit_of },
+      { name: 'number', type: 'text', read: (row) => row.number },
+      { name: 'seq', type: 'integer', read: (row) => row.seq },
+      { name: 'household_id', type: 'uuid', read: (row) => row.household_id },
+      { name: 'payer_person_id', type: 'uuid', read: (row) => row.payer.personId },
+      { name: 'payer_name', type: 'text', read: (row) => row.payer.name },
+      { name: 'payer_address', type: 'text', read: (row) => row.payer.address },
+      { name: 'total_cents', type: 'integer', read: (row) => row.total_cents },
+      { name: 'lang', type: 'text', read: (row) => row.payer.lang },
     ],
   );
   const lines = plan.invoices.flatMap((invoice, index) =>
     invoice.lines.map((line, position) => ({ id: crypto.randomUUID(), invoiceId: rows[index]!.id, position: position + 1, line })),
   );
-  await insertColumns(scope.tx, 'invoice_lines', { tenant_id: scope.tenantId }, [
-    { name: 'id', type: 'uuid', values: lines.map((row) => row.id) },
-    { name: 'invoice_id', type: 'uuid', values: lines.map((row) => row.invoiceId) },
-    { name: 'position', type: 'integer', values: lines.map((row) => row.position) },
-    { name: 'child_id', type: 'uuid', values: lines.map(({ line }) => line.childId) },
-    { name: 'child_name', type: 'text', values: lines.map(({ line }) => line.childName) },
-    { name: 'unit_id', type: 'uuid', values: lines.map(({ line }) => line.unitId) },
-    { name: 'label', type: 'text', values: lines.map(({ line }) => line.label) },
-    { name: 'kind', type: 'text', values: lines.map(({ line }) => line.kind) },
-    { name: 'days', type: 'date[]', values: lines.map(({ line }) => line.days) },
-    { name: 'quantity', type: 'integer', values: lines.map(({ line }) => line.quantity) },
-    { name: 'unit_price_cents', type: 'integer', values: lines.map(({ line }) => line.unitPriceCents) },
-    { name: 'amount_cents', type: 'integer', values: lines.map(({ line }) => line.amountCents) },
-    { name: 'care_cents', type: 'integer', values: lines.map(({ line }) => line.careCents) },
-    { name: 'meal_cents', type: 'integer', values: lines.map(({ line }) => line.mealCents) },
-    { name: 'penalty_cents', type: 'integer', values: lines.map(({ line }) => line.penaltyCents) },
+  await insertColumns(scope.tx, 'invoice_lines', { tenant_id: scope.tenantId }, lines, [
+    { name: 'id', type: 'uuid', read: (row) => row.id },
+    { name: 'invoice_id', type: 'uuid', read: (row) => row.invoiceId },
+    { name: 'position', type: 'integer', read: (row) => row.position },
+    { name: 'child_id', type: 'uuid', read: ({ line }) => line.childId },
+    { name: 'child_name', type: 'text', read: ({ line }) => line.childName },
+    { name: 'unit_id', type: 'uuid', read: ({ line }) => line.unitId },
+    { name: 'label', type: 'text', read: ({ line }) => line.label },
+    { name: 'kind', type: 'text', read: ({ line }) => line.kind },
+    { name: 'days', type: 'date[]', read: ({ line }) => line.days },
+    { name: 'quantity', type: 'integer', read: ({ line }) => line.quantity },
+    { name: 'unit_price_cents', type: 'integer', read: ({ line }) => line.unitPriceCents },
+    { name: 'amount_cents', type: 'integer', read: ({ line }) => line.amountCents },
+    { name: 'care_cents', type: 'integer', read: ({ line }) => line.careCents },
+    { name: 'meal_cents', type: 'integer', read: ({ line }) => line.mealCents },
+    { name: 'penalty_cents', type: 'integer', read: ({ line }) => line.penaltyCents },
   ]);
-  const charges = lines.flatMap(({ line }) => line.charges);
+  // A billed day's line, by the day's place among the charges (a charge does not know its line).
+  const lineIds = lines.flatMap(({ id, line }) => line.charges.map(() => id));
   await insertColumns(
     scope.tx,
     'billed_units',
     { tenant_id: scope.tenantId },
+    lines.flatMap(({ line }) => line.charges),
     [
-      { name: 'invoice_line_id', type: 'uuid', values: lines.flatMap(({ id, line }) => line.charges.map(() => id)) },
-      { name: 'booking_id', type: 'uuid', values: charges.map((charge) => charge.bookingId) },
-      { name: 'day', type: 'date', values: charges.map((charge) => charge.day) },
-      { name: 'kind', type: 'text', values: charges.map((charge) => charge.kind) },
-      { name: 'care_cents', type: 'integer', values: charges.map((charge) => charge.care) },
-      { name: 'meal_cents', type: 'integer', values: charges.map((charge) => charge.meal) },
-      { name: 'penalty_cents', type: 'integer', values: charges.map((charge) => charge.penalty) },
+      { name: 'invoice_line_id', type: 'uuid', read: (_, index) => lineIds[index]! },
+      { name: 'booking_id', type: 'uuid', read: (charge) => charge.bookingId },
+      { name: 'day', type: 'date', read: (charge) => charge.day },
+      { name: 'kind', type: 'text', read: (charge) => charge.kind },
+      { name: 'care_cents', type: 'integer', read: (charge) => charge.care },
+      { name: 'meal_cents', type: 'integer', read: (charge) => charge.meal },
+      { name: 'penalty_cents', type: 'integer', read: (charge) => charge.penalty },
     ],
     { orderBy: 'booking_id' },
   );

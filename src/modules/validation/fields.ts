@@ -19,12 +19,8 @@ export type FieldError =
   | 'amount'
   | 'choice';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether a text is an id as the database writes them (a UUID): anything else names no row. */
-export function isUuidText(value: string): boolean {
-  return UUID.test(value);
-}
+// Where the modules find it; it lives with the database's column types, which need it too (tenant-scope.ts).
+export { isUuidText } from '../../db/column-types.js';
 
 export function required(raw: string | undefined, maxLength = 200): FieldCheck {
   const value = (raw ?? '').trim();
