@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
     serverWaitSeconds: config.databaseWaitSeconds,
+    prepareStatements: config.databasePreparedStatements,
     dataDir: join(config.dataDir, 'pglite'),
     onSlowWait: (ms) => console.warn(`database: waited ${ms} ms for the embedded connection`),
   });

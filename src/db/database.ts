@@ -3,6 +3,7 @@ import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
 import { PgliteSerialPool } from './pglite-pool.js';
 import type { DB } from './schema.js';
+import { PreparingClient } from './prepared-statements.js';
 import { listenOnServer } from './server-signals.js';
 import { waitForServer } from './server-wait.js';
 
@@ -55,14 +56,17 @@ export interface DatabaseOptions {
   /** PostgreSQL: how long to wait for a server out of reach (server-wait.ts); 0, the default, tries once. */
   serverWaitSeconds?: number;
   onSlowWait?: (waitedMs: number) => void;
+  /** PostgreSQL: statements run again are prepared once per connection (prepared-statements.ts); true unless said otherwise. */
+  prepareStatements?: boolean;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (!options.databaseUrl) return openPglite(options);
   await waitForServer(options.databaseUrl, options.serverWaitSeconds ?? 0);
   const priorityPoolSize = options.priorityPoolSize ?? 2;
-  const main = postgresDatabase(postgresPool(options.databaseUrl, options.poolSize ?? 10), options.databaseUrl);
-  const priorityPool = postgresPool(options.databaseUrl, priorityPoolSize, { keepOpen: true });
+  const prepare = options.prepareStatements ?? true;
+  const main = postgresDatabase(postgresPool(options.databaseUrl, options.poolSize ?? 10, { prepare }), options.databaseUrl);
+  const priorityPool = postgresPool(options.databaseUrl, priorityPoolSize, { keepOpen: true, prepare });
   // The priority lane opens its connections now and keeps them: opening one at the first turn of
   // a rush, with the machine at full load, took a quarter of a second (bench/rush).
   const opened = await Promise.all(Array.from({ length: priorityPoolSize }, () => priorityPool.connect()));
@@ -134,9 +138,10 @@ const typeParsers: Record<number, (value: string) => unknown> = {
   1182: pg.types.getTypeParser(1009 as Parameters<typeof pg.types.getTypeParser>[0]),
 };
 
-/** `keepOpen`: idle connections are never closed (a lane used in bursts). */
-function postgresPool(databaseUrl: string, poolSize: number, options: { keepOpen?: boolean } = {}): pg.Pool {
+/** `keepOpen`: idle connections are never closed (a lane used in bursts); `prepare`: connections are `PreparingClient`s. */
+function postgresPool(databaseUrl: string, poolSize: number, options: { keepOpen?: boolean; prepare: boolean }): pg.Pool {
   const pool = new pg.Pool({
+    ...(options.prepare ? { Client: PreparingClient } : {}),
     connectionString: databaseUrl,
     max: poolSize,
     min: options.keepOpen ? poolSize : 0,

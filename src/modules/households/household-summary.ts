@@ -31,7 +31,8 @@ async function householdRows(db: Kysely<DB>, householdIds: string[]) {
         where th.household_id = h.id and th.family_deleted_at is null and m.author = 'service' and m.read_at is null)`.as('unread_messages'),
       sql<boolean>`exists (select 1 from baskets b where b.household_id = h.id and b.state = 'open')`.as('open_basket'),
     ])
-    .where('h.id', 'in', householdIds)
+    // One array rather than a list of values: one statement text whatever the batch, prepared once (db/prepared-statements.ts).
+    .where('h.id', '=', sql<string>`any(${householdIds}::uuid[])`)
     .groupBy(['h.id', 'h.tenant_id', 'h.name'])
     .execute();
   return new Map(rows.map((row) => [row.id, row]));

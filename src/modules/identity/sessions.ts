@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { BatchedLookup } from '../../db/batched-lookup.js';
 import type { DB } from '../../db/schema.js';
 import type { Tx } from '../../db/tenant-scope.js';
@@ -97,7 +97,8 @@ async function sessionRows(db: Kysely<DB>, tokenHashes: string[]) {
       'a.must_change_password',
       'a.status',
     ])
-    .where('s.token_hash', 'in', tokenHashes)
+    // One array rather than a list of values: one statement text whatever the batch, prepared once (db/prepared-statements.ts).
+    .where('s.token_hash', '=', sql<string>`any(${tokenHashes}::text[])`)
     .execute();
   return new Map(
     rows.map(({ first_name, last_name, ...row }) => [
