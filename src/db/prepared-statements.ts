@@ -5,7 +5,8 @@ import pg from 'pg';
  * A PostgreSQL connection that prepares the statements it runs again: each is parsed and planned
  * once per connection instead of at every run. Planning is most of what the server does for the
  * pages' small look-ups (a family's calendar: 1.5 ms of planning against 0.8 ms of execution, warm),
- * so the families' pages answer about 2 to 4 ms sooner (README, bench/pages).
+ * so the families' pages answer about 2 ms sooner at the median, 3 ms at the 95th percentile
+ * (README, "The families' pages").
  *
  * Only statements run through promises with parameters (Kysely's, and `withConnection`'s) are
  * prepared; plain SQL text is not. Left unprepared, so never stuck with a stale shape:
