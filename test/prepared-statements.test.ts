@@ -76,6 +76,22 @@ describe('statements prepared on PostgreSQL connections', { skip: process.env.TE
       await connection.exec('drop table shape_test');
     });
   });
+  it('leaves writes unprepared: an insert still finds its partial unique index from parameters', async () => {
+    await portal.db.withConnection(async (connection) => {
+      await connection.exec(
+        "create table live_test (child integer, status text); create unique index live_one on live_test (child) where status in ('pending', 'accepted')",
+      );
+      const insert = 'insert into live_test values ($1, $2) on conflict (child) where status in ($3, $4) do nothing returning child';
+      const before = (await prepared(connection)).length;
+      for (let run = 0; run < 7; run++) {
+        const { rows } = await connection.query(insert, [1, 'pending', 'pending', 'accepted']);
+        assert.equal(rows.length, run === 0 ? 1 : 0, 'one live row, the others skipped');
+      }
+      assert.equal((await prepared(connection)).length, before);
+      await connection.exec('drop table live_test');
+    });
+  });
+
   it('leaves unprepared what would go stale or pile up: reads of *, long lists, and beyond its cap', async () => {
     await portal.db.withConnection(async (connection) => {
       const before = (await prepared(connection)).length;
