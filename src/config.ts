@@ -18,7 +18,7 @@ export interface Config {
   databaseUrl: string | undefined;
   /** How long the start waits for a PostgreSQL server out of reach before giving up. */
   databaseWaitSeconds: number;
-  /** Prepare the statements run again on each PostgreSQL connection (off behind a pooler that cannot keep them). */
+  /** Prepare the reads run again on each PostgreSQL connection: pages sooner, but registration day slower (README), so off unless set. */
   databasePreparedStatements: boolean;
   publicUrl: string;
   /** `smtp://user:pass@host:port` or `smtps://…`; when absent mails stay in the outbox. */
@@ -72,7 +72,7 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(read.string('DATA_DIR', './data'));
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const databaseWaitSeconds = read.integer('DATABASE_WAIT_SECONDS', 60, 0, 3600);
-  const databasePreparedStatements = read.boolean('DATABASE_PREPARED_STATEMENTS', true);
+  const databasePreparedStatements = read.boolean('DATABASE_PREPARED_STATEMENTS', false);
   const publicUrl = read.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
   const smtpUrl = read.url('SMTP_URL', ['smtp:', 'smtps:']);
   const mailFrom = read.string('MAIL_FROM', 'Portail Famille <no-reply@localhost>');
