@@ -18,7 +18,7 @@ export interface Config {
   databaseUrl: string | undefined;
   /** How long the start waits for a PostgreSQL server out of reach before giving up. */
   databaseWaitSeconds: number;
-  /** Prepare the reads run again on each PostgreSQL connection: pages sooner, but registration day slower (README), so off unless set. */
+  /** Prepare the reads run again on each PostgreSQL connection: pages sooner, but the database works more on registration day (README), so off unless set. */
   databasePreparedStatements: boolean;
   publicUrl: string;
   /** `smtp://user:pass@host:port` or `smtps://…`; when absent mails stay in the outbox. */

@@ -7,7 +7,8 @@ import pg from 'pg';
  * pages' small look-ups (a family's calendar: 1.5 ms of planning against 0.8 ms of execution, warm),
  * so the families' pages answer about 2 ms sooner at the median, 3 ms at the 95th percentile
  * (README, "The families' pages"). The portal leaves it off unless DATABASE_PREPARED_STATEMENTS is
- * set: on registration day (bench/rush) the database's CPU doubled with it, for reasons not yet known.
+ * set: on registration day (bench/rush) the database worked more with it (10–14 s of CPU against
+ * 5–8.5 s), for reasons not yet known.
  *
  * Only reads (`select`) run through promises with parameters (Kysely's, and `withConnection`'s)
  * are prepared; writes are not (PostgreSQL cannot match an `on conflict … where status in ($1, $2)`
