@@ -6,14 +6,15 @@ import { MOST_PER_CONNECTION } from '../src/db/prepared-statements.js';
 import { startTestPortal, type TestPortal } from './support/test-portal.js';
 
 /**
- * On PostgreSQL the statements the portal runs again are parsed and planned once per connection
- * (prepared-statements.ts): the families' pages are mostly planning otherwise (bench/pages).
+ * With DATABASE_PREPARED_STATEMENTS on, the reads the portal runs again on PostgreSQL are parsed
+ * and planned once per connection (prepared-statements.ts): the families' pages are mostly planning
+ * otherwise (README, "The families' pages").
  */
 describe('statements prepared on PostgreSQL connections', { skip: process.env.TEST_DATABASE_URL ? false : 'needs TEST_DATABASE_URL (PostgreSQL)' }, () => {
   let portal: TestPortal;
 
   before(async () => {
-    portal = await startTestPortal();
+    portal = await startTestPortal({ env: { DATABASE_PREPARED_STATEMENTS: 'true' } });
   });
   after(() => portal?.close());
 

@@ -56,7 +56,7 @@ export interface DatabaseOptions {
   /** PostgreSQL: how long to wait for a server out of reach (server-wait.ts); 0, the default, tries once. */
   serverWaitSeconds?: number;
   onSlowWait?: (waitedMs: number) => void;
-  /** PostgreSQL: statements run again are prepared once per connection (prepared-statements.ts); true unless said otherwise. */
+  /** PostgreSQL: reads run again are prepared once per connection (prepared-statements.ts); off unless said, as DATABASE_PREPARED_STATEMENTS. */
   prepareStatements?: boolean;
 }
 
@@ -64,7 +64,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (!options.databaseUrl) return openPglite(options);
   await waitForServer(options.databaseUrl, options.serverWaitSeconds ?? 0);
   const priorityPoolSize = options.priorityPoolSize ?? 2;
-  const prepare = options.prepareStatements ?? true;
+  const prepare = options.prepareStatements ?? false;
   const main = postgresDatabase(postgresPool(options.databaseUrl, options.poolSize ?? 10, { prepare }), options.databaseUrl);
   const priorityPool = postgresPool(options.databaseUrl, priorityPoolSize, { keepOpen: true, prepare });
   // The priority lane opens its connections now and keeps them: opening one at the first turn of

@@ -33,27 +33,36 @@ const RESULT_TYPE_CHANGED = '0A000';
 export class PreparingClient extends pg.Client {
   /** Bumped when prepared statements went stale: names of the next generation differ. */
   private generation = 0;
+  /** The name of each text prepared in this generation (the hash is worked out once per text). */
+  private names = new Map<string, string>();
+  /** Statements prepared on the server, stale generations included (they stay there). */
+  private prepared = 0;
 
   // biome-ignore lint/suspicious/noExplicitAny: pg.Client's query has a dozen overloads; this one forwards them all.
   override query(...args: any[]): any {
     const [text, values, callback] = args;
-    if (typeof text !== 'string' || !Array.isArray(values) || callback !== undefined || !this.mayPrepare(text, values)) {
-      return (super.query as (...forwarded: unknown[]) => unknown)(...args);
-    }
-    const name = `pf${this.generation}_${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`;
+    const name = typeof text === 'string' && Array.isArray(values) && callback === undefined ? this.nameOf(text, values) : undefined;
+    if (!name) return (super.query as (...forwarded: unknown[]) => unknown)(...args);
     return super.query({ name, text, values }).catch((error: { code?: string }) => {
-      if (error.code === RESULT_TYPE_CHANGED) this.generation++;
+      if (error.code === RESULT_TYPE_CHANGED) {
+        this.generation++;
+        this.names.clear();
+      }
       throw error;
     });
   }
 
+  /** The statement's name if it is, or may now be, prepared on this connection; undefined to send it unnamed. */
+  private nameOf(text: string, values: unknown[]): string | undefined {
+    const known = this.names.get(text);
+    if (known || !this.mayPrepare(text, values)) return known;
+    const name = `pf${this.generation}_${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`;
+    this.names.set(text, name);
+    this.prepared++;
+    return name;
+  }
+
   private mayPrepare(text: string, values: unknown[]): boolean {
-    return (
-      values.length > 0 &&
-      READS.test(text) &&
-      values.length <= MOST_PARAMETERS &&
-      !WHOLE_ROWS.test(text) &&
-      Object.keys((this as unknown as { connection: { parsedStatements: object } }).connection.parsedStatements).length < MOST_PER_CONNECTION
-    );
+    return values.length > 0 && READS.test(text) && values.length <= MOST_PARAMETERS && !WHOLE_ROWS.test(text) && this.prepared < MOST_PER_CONNECTION;
   }
 }

@@ -72,7 +72,7 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
     ...options.env,
   });
   const upTo = options.migratedUpTo;
-  const { db, dropDatabase, databaseUrl } = await openTestDatabase((options.firstStart ?? false) || upTo !== undefined);
+  const { db, dropDatabase, databaseUrl } = await openTestDatabase((options.firstStart ?? false) || upTo !== undefined, config.databasePreparedStatements);
   await migrate(db, upTo === undefined ? undefined : migrationFiles().filter((file) => file.version <= upTo));
   const clock = new ManualClock(new Date(options.now ?? '2026-11-23T09:00:00Z'));
   const tenants = new TenantDirectory(db);
@@ -124,7 +124,10 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
   };
 }
 
-async function openTestDatabase(empty: boolean): Promise<{ db: Database; dropDatabase: () => Promise<void>; databaseUrl?: string }> {
+async function openTestDatabase(
+  empty: boolean,
+  prepareStatements: boolean,
+): Promise<{ db: Database; dropDatabase: () => Promise<void>; databaseUrl?: string }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     return { db: await openDatabase({ loadDataDir: empty ? undefined : migratedPgliteCopy() }), dropDatabase: async () => undefined };
@@ -134,7 +137,7 @@ async function openTestDatabase(empty: boolean): Promise<{ db: Database; dropDat
   await adminQuery(serverUrl, `create database ${name}${template ? ` template ${template}` : ''}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ databaseUrl: url.toString(), poolSize: 20 });
+  const db = await openDatabase({ databaseUrl: url.toString(), poolSize: 20, prepareStatements });
   return {
     db,
     dropDatabase: () => adminQuery(serverUrl, `drop database if exists ${name} with (force)`),
