@@ -26,6 +26,8 @@ const root = new URL('..', import.meta.url).pathname;
 const TIMINGS_FILE = join(root, 'test-artifacts', 'test-timings.json');
 const CONCURRENCY = Math.max(1, Number(process.env.TEST_CONCURRENCY) || 3);
 const BROWSER_FILES_AT_ONCE = 2;
+// A file whose hook waits forever (a server that never started) must fail, not hold the suite.
+const FILE_LIMIT_MS = Math.max(1, Number(process.env.TEST_FILE_MINUTES) || 15) * 60_000;
 
 function testFiles(dir: string): string[] {
   const found: string[] = [];
@@ -155,8 +157,16 @@ function runFile(entry: Pass, file: string, done: (elapsed: number) => void): Ch
   const output: Buffer[] = [];
   child.stdout!.on('data', (chunk: Buffer) => output.push(chunk));
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk));
+  let overran = false;
+  const limit = setTimeout(() => {
+    overran = true;
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  }, FILE_LIMIT_MS);
   child.on('close', (code, signal) => {
-    const text = Buffer.concat(output).toString();
+    clearTimeout(limit);
+    const ending = overran ? `\nstopped: still running after ${seconds(FILE_LIMIT_MS)} (TEST_FILE_MINUTES)\n` : '';
+    const text = Buffer.concat(output).toString() + ending;
     const summary = text.slice(text.lastIndexOf('ℹ tests '));
     const number = (name: string) => Number(new RegExp(`ℹ ${name} (\\d+)`).exec(summary)?.[1] ?? 0);
     const counts = { pass: number('pass'), fail: number('fail') + number('cancelled'), skipped: number('skipped') + number('todo') };
