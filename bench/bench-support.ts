@@ -56,25 +56,43 @@ export interface CpuSeconds {
   generator: number;
 }
 
-/** CPU time used so far by the server, the PostgreSQL processes and this load generator (Linux /proc; null elsewhere). */
+/**
+ * CPU time used so far by the server, the PostgreSQL server and this load generator (Linux /proc;
+ * null elsewhere). PostgreSQL's is its live processes' plus what the postmaster collected from
+ * those that ended (a pool's idle connection closed during a run takes its time with it otherwise,
+ * and a difference of two readings can come out near zero). It is the whole server's, other
+ * databases' work included.
+ */
 export function cpuSeconds(serverPid: number): CpuSeconds | null {
   const ticksPerSecond = 100;
-  const ticksOf = (pid: string) => {
+  // /proc/<pid>/stat after the command's closing parenthesis: state, ppid, … utime, stime, cutime, cstime.
+  const statOf = (pid: string) => {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    return { parent: fields[1]!, own: fields[11]! + fields[12]!, children: fields[13]! + fields[14]! };
   };
   try {
     let database = 0;
+    const postmasters = new Set<number>();
     for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
       try {
-        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres')) database += ticksOf(pid);
+        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres:')) continue;
+        const stat = statOf(pid);
+        database += stat.own;
+        postmasters.add(stat.parent);
       } catch {
         // The process ended meanwhile.
       }
     }
+    for (const pid of postmasters) {
+      const stat = statOf(String(pid));
+      database += stat.own + stat.children;
+    }
     const own = process.cpuUsage();
-    return { server: ticksOf(String(serverPid)) / ticksPerSecond, database: database / ticksPerSecond, generator: (own.user + own.system) / 1e6 };
+    return { server: statOf(String(serverPid)).own / ticksPerSecond, database: database / ticksPerSecond, generator: (own.user + own.system) / 1e6 };
   } catch {
     return null;
   }

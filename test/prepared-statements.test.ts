@@ -5,24 +5,24 @@ import type { RawConnection } from '../src/db/database.js';
 import { MOST_PER_CONNECTION } from '../src/db/prepared-statements.js';
 import { startTestPortal, type TestPortal } from './support/test-portal.js';
 
+/** The statements prepared on this connection, by their text. */
+async function prepared(connection: RawConnection): Promise<string[]> {
+  const { rows } = await connection.query<{ statement: string }>('select statement from pg_prepared_statements order by statement');
+  return rows.map((row) => row.statement);
+}
+
 /**
- * With DATABASE_PREPARED_STATEMENTS on, the reads the portal runs again on PostgreSQL are parsed
- * and planned once per connection (prepared-statements.ts): the families' pages are mostly planning
- * otherwise (README, "The families' pages").
+ * Unless DATABASE_PREPARED_STATEMENTS is false, the reads the portal runs again on PostgreSQL are
+ * parsed and planned once per connection (prepared-statements.ts): the families' pages are mostly
+ * planning otherwise (README, "The families' pages").
  */
 describe('statements prepared on PostgreSQL connections', { skip: process.env.TEST_DATABASE_URL ? false : 'needs TEST_DATABASE_URL (PostgreSQL)' }, () => {
   let portal: TestPortal;
 
   before(async () => {
-    portal = await startTestPortal({ env: { DATABASE_PREPARED_STATEMENTS: 'true' } });
+    portal = await startTestPortal();
   });
   after(() => portal?.close());
-
-  /** The statements prepared on this connection, by their text. */
-  async function prepared(connection: RawConnection): Promise<string[]> {
-    const { rows } = await connection.query<{ statement: string }>('select statement from pg_prepared_statements order by statement');
-    return rows.map((row) => row.statement);
-  }
 
   it('prepares a statement with parameters once, and answers each run with its own values', async () => {
     await portal.db.withConnection(async (connection) => {
@@ -102,6 +102,23 @@ describe('statements prepared on PostgreSQL connections', { skip: process.env.TE
       assert.equal((await prepared(connection)).length, before);
       for (let index = before; index < MOST_PER_CONNECTION + 5; index++) await connection.query(`select $1::integer as n${index}`, [index]);
       assert.equal((await prepared(connection)).length, MOST_PER_CONNECTION);
+    });
+  });
+});
+
+describe('DATABASE_PREPARED_STATEMENTS=false (behind a pooler that cannot keep prepared statements)', {
+  skip: process.env.TEST_DATABASE_URL ? false : 'needs TEST_DATABASE_URL (PostgreSQL)',
+}, () => {
+  let portal: TestPortal;
+  before(async () => {
+    portal = await startTestPortal({ env: { DATABASE_PREPARED_STATEMENTS: 'false' } });
+  });
+  after(() => portal?.close());
+
+  it('prepares nothing, however often a read runs', async () => {
+    await portal.db.withConnection(async (connection) => {
+      for (let run = 0; run < 3; run++) assert.deepEqual((await connection.query('select $1::integer + 1 as next', [run])).rows, [{ next: run + 1 }]);
+      assert.deepEqual(await prepared(connection), []);
     });
   });
 });

@@ -56,7 +56,7 @@ export interface DatabaseOptions {
   /** PostgreSQL: how long to wait for a server out of reach (server-wait.ts); 0, the default, tries once. */
   serverWaitSeconds?: number;
   onSlowWait?: (waitedMs: number) => void;
-  /** PostgreSQL: reads run again are prepared once per connection (prepared-statements.ts); off unless said, as DATABASE_PREPARED_STATEMENTS. */
+  /** PostgreSQL: reads run again are prepared once per connection (prepared-statements.ts); off unless asked (the portal asks as DATABASE_PREPARED_STATEMENTS says, on by default). */
   prepareStatements?: boolean;
 }
 

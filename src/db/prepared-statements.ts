@@ -6,9 +6,8 @@ import pg from 'pg';
  * once per connection instead of at every run. Planning is most of what the server does for the
  * pages' small look-ups (a family's calendar: 1.5 ms of planning against 0.8 ms of execution, warm),
  * so the families' pages answer about 2 ms sooner at the median, 3 ms at the 95th percentile
- * (README, "The families' pages"). The portal leaves it off unless DATABASE_PREPARED_STATEMENTS is
- * set: on registration day (bench/rush) the database worked more with it (10–14 s of CPU against
- * 5–8.5 s), for reasons not yet known.
+ * (README, "The families' pages"), and registration day (bench/rush) is no slower. On unless
+ * DATABASE_PREPARED_STATEMENTS is false, as it must be behind a pooler that cannot keep them.
  *
  * Only reads (`select`) run through promises with parameters (Kysely's, and `withConnection`'s)
  * are prepared; writes are not (PostgreSQL cannot match an `on conflict … where status in ($1, $2)`
