@@ -312,36 +312,6 @@ describe('the booking engine', () => {
     assert.equal((await attempt())![0]!.outcome.kind, 'reserved');
   });
 
-  it('ties every event to a booking that exists, and a booking deleted takes its events (checked per statement, migration 0036)', async () => {
-    await book(families[0]!, [{ unit: 'journee', day: '2026-12-02' }]);
-    const booking = await portal.inTenant(tenant, ({ tx }) =>
-      tx
-        .selectFrom('bookings')
-        .select(['id', 'household_id'])
-        .where('child_id', '=', families[0]!.childIds[0]!)
-        .where('day', '=', '2026-12-02')
-        .executeTakeFirstOrThrow(),
-    );
-    const eventsOf = (bookingId: string) =>
-      portal.inTenant(
-        tenant,
-        async ({ tx }) => (await tx.selectFrom('booking_events').select('to_status').where('booking_id', '=', bookingId).execute()).length,
-      );
-    assert.equal(await eventsOf(booking.id), 1);
-    // As a foreign key refuses it (23503).
-    await assert.rejects(
-      portal.inTenant(tenant, ({ tx, tenantId }) =>
-        tx
-          .insertInto('booking_events')
-          .values({ tenant_id: tenantId, booking_id: '00000000-0000-4000-8000-000000000001', household_id: booking.household_id, to_status: 'reserved' })
-          .execute(),
-      ),
-      (error: { code?: string }) => error.code === '23503',
-    );
-    await portal.inTenant(tenant, ({ tx }) => tx.deleteFrom('bookings').where('id', '=', booking.id).execute());
-    assert.equal(await eventsOf(booking.id), 0);
-  });
-
   it('keeps the place counters consistent with the bookings that hold them', async () => {
     for (const family of families)
       await book(family, [
