@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PREPARED_BY_DEFAULT } from './db/prepared-statements.js';
 import { StartupError } from './startup-error.js';
 
 /** Every setting of the portal. Read once at start from the environment, validated, never mutated. */
@@ -72,7 +73,7 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(read.string('DATA_DIR', './data'));
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const databaseWaitSeconds = read.integer('DATABASE_WAIT_SECONDS', 60, 0, 3600);
-  const databasePreparedStatements = read.boolean('DATABASE_PREPARED_STATEMENTS', true);
+  const databasePreparedStatements = read.boolean('DATABASE_PREPARED_STATEMENTS', PREPARED_BY_DEFAULT);
   const publicUrl = read.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
   const smtpUrl = read.url('SMTP_URL', ['smtp:', 'smtps:']);
   const mailFrom = read.string('MAIL_FROM', 'Portail Famille <no-reply@localhost>');

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
 import { PgliteSerialPool } from './pglite-pool.js';
 import type { DB } from './schema.js';
-import { PreparingClient } from './prepared-statements.js';
+import { PREPARED_BY_DEFAULT, PreparingClient } from './prepared-statements.js';
 import { listenOnServer } from './server-signals.js';
 import { waitForServer } from './server-wait.js';
 
@@ -56,7 +56,7 @@ export interface DatabaseOptions {
   /** PostgreSQL: how long to wait for a server out of reach (server-wait.ts); 0, the default, tries once. */
   serverWaitSeconds?: number;
   onSlowWait?: (waitedMs: number) => void;
-  /** PostgreSQL: reads run again are prepared once per connection (prepared-statements.ts); off unless asked (the portal asks as DATABASE_PREPARED_STATEMENTS says, on by default). */
+  /** PostgreSQL: reads run again are prepared once per connection (prepared-statements.ts); PREPARED_BY_DEFAULT unless told. */
   prepareStatements?: boolean;
 }
 
@@ -64,7 +64,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (!options.databaseUrl) return openPglite(options);
   await waitForServer(options.databaseUrl, options.serverWaitSeconds ?? 0);
   const priorityPoolSize = options.priorityPoolSize ?? 2;
-  const prepare = options.prepareStatements ?? false;
+  const prepare = options.prepareStatements ?? PREPARED_BY_DEFAULT;
   const main = postgresDatabase(postgresPool(options.databaseUrl, options.poolSize ?? 10, { prepare }), options.databaseUrl);
   const priorityPool = postgresPool(options.databaseUrl, priorityPoolSize, { keepOpen: true, prepare });
   // The priority lane opens its connections now and keeps them: opening one at the first turn of

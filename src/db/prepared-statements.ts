@@ -20,6 +20,8 @@ import pg from 'pg';
  * A prepared statement whose columns changed type meanwhile (another process migrated) fails
  * once; its connection then prepares every statement again under new names.
  */
+/** Whether the portal prepares reads when DATABASE_PREPARED_STATEMENTS is not set, and openDatabase when not told. */
+export const PREPARED_BY_DEFAULT = true;
 export const MOST_PER_CONNECTION = 500;
 const MOST_PARAMETERS = 32;
 const READS = /^\s*select\b/i;
