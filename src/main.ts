@@ -4,6 +4,7 @@ import { systemClock } from './clock.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
+import { startEmbeddedUpkeep } from './db/embedded-upkeep.js';
 import { DEMO_LOGINS, DEMO_SLUG, ensureDemoAuthority } from './demo/demo-authority.js';
 import { startJobQueue, stopJobQueue } from './jobs/job-queue.js';
 import { startOfferExpiry } from './modules/bookings/offer-expiry.js';
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   await startPaymentReconciliation(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl, secret: config.secret });
   await startRunPdfs(jobs, { db, clock });
   await startRetention(jobs, { db, clock, log: jobLog });
+  await startEmbeddedUpkeep(jobs, db, jobLog);
   const services: Services = { config, db, clock, tenants, jobs, mail, calendars: new CalendarCache() };
   const app = await buildApp(services);
 

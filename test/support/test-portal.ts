@@ -8,6 +8,7 @@ import { startBasketExpiry } from '../../src/modules/bookings/basket-expiry.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrate, migrationFiles } from '../../src/db/migrate.js';
+import { startEmbeddedUpkeep } from '../../src/db/embedded-upkeep.js';
 import { startJobQueue, stopJobQueue } from '../../src/jobs/job-queue.js';
 import { asSystem, inTenant } from '../../src/db/tenant-scope.js';
 import { SYSTEM } from '../../src/modules/actor.js';
@@ -95,6 +96,7 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
   await mail.start();
   await startOfferExpiry(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl });
   await startBasketExpiry(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl });
+  await startEmbeddedUpkeep(jobs, db, jobLog);
   const calendars = new CalendarCache({ now: () => clock.now().getTime() });
   const services: Services = { config, db, clock, tenants, jobs, mail, calendars };
   const app = await withoutPreparedAssets(options.firstStart ?? false, () => buildApp(services));
