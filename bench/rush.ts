@@ -96,8 +96,10 @@ async function seed(
       )
     ).rows[0].id as string;
     // An authority's households have statistics long before registration day (autovacuum's, or the
-    // embedded database's upkeep): give them theirs, whether or not this server runs autovacuum.
-    await db.query('analyze');
+    // embedded database's upkeep): give them theirs, whether or not this server runs autovacuum. A
+    // table still empty (the bookings of a new installation) is left unanalysed, as autovacuum leaves it.
+    const filled = await db.query(`select format('%I.%I', schemaname, relname) as name from pg_stat_user_tables where pg_relation_size(relid) > 0`);
+    for (const { name } of filled.rows as { name: string }[]) await db.query(`analyze ${name}`);
     return { tenantId: tenant, activityId: activity, unitId: unit, periodId: period, parents };
   }, url);
 }

@@ -4,6 +4,7 @@ import { lockDataDir } from './data-dir-lock.js';
 import { PgliteSerialPool } from './pglite-pool.js';
 import type { DB } from './schema.js';
 import { PREPARED_BY_DEFAULT, PreparingClient } from './prepared-statements.js';
+import { StateLiterals } from './state-literals.js';
 import { listenOnServer } from './server-signals.js';
 import { waitForServer } from './server-wait.js';
 
@@ -96,7 +97,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     get priority() {
       return database;
     },
-    kysely: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }),
+    kysely: kyselyOn(pool),
     async exec(sqlText) {
       await pool.exec(sqlText);
     },
@@ -155,13 +156,18 @@ function postgresPool(databaseUrl: string, poolSize: number, options: { keepOpen
   return pool;
 }
 
+/** Kysely on a pool, statuses written into the SQL (state-literals.ts). */
+function kyselyOn(pool: PgliteSerialPool | pg.Pool): Kysely<DB> {
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new StateLiterals()] });
+}
+
 function postgresDatabase(pool: pg.Pool, databaseUrl: string): Database {
   const database: Database = {
     kind: 'postgres',
     get priority() {
       return database;
     },
-    kysely: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }),
+    kysely: kyselyOn(pool),
     async exec(sqlText) {
       await pool.query(sqlText);
     },

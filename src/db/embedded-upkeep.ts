@@ -22,13 +22,16 @@ export interface UpkeepDone {
 }
 
 /**
- * Analyses each table never analysed, or whose rows changed by more than 50 plus a tenth of them
- * since; vacuums (and analyses) each whose dead rows are more than 50 plus a fifth of its rows.
+ * Analyses each table never analysed that holds rows, or whose rows changed by more than 50 plus a
+ * tenth of them since; vacuums (and analyses) each whose dead rows are more than 50 plus a fifth of
+ * its rows. An empty table is left unanalysed, as autovacuum leaves it: PostgreSQL then plans as if
+ * it held ten pages, where statistics saying "empty" would have the plans kept by each connection
+ * (a foreign key's check) read the whole table once it fills, until the next analysis.
  */
 export async function upkeepEmbeddedDatabase(db: Database): Promise<UpkeepDone> {
   const { rows } = await db.query<{ name: string; analyse: boolean; vacuum: boolean }>(
     `select format('%I.%I', s.schemaname, s.relname) as name,
-       c.reltuples < 0 or s.n_mod_since_analyze > $1 + $2 * greatest(c.reltuples, 0) as analyse,
+       (c.reltuples < 0 and pg_relation_size(c.oid) > 0) or s.n_mod_since_analyze > $1 + $2 * greatest(c.reltuples, 0) as analyse,
        s.n_dead_tup > $3 + $4 * greatest(c.reltuples, 0) as vacuum
      from pg_stat_user_tables s join pg_class c on c.oid = s.relid
      order by 1`,
