@@ -47,16 +47,39 @@ export async function releasePlace(tx: Tx, poolIds: string[], day: string): Prom
 
 /** The next rank on the waiting list of a unit, day and group (the counters are locked by takePlace). */
 export async function nextWaitlistRank(tx: Tx, unitId: string, day: string, groupId: string | null): Promise<number> {
-  const row = await tx
-    .selectFrom('bookings')
-    .select(sql<number>`coalesce(max(waitlist_rank), 0) + 1`.as('rank'))
-    .where('unit_id', '=', unitId)
-    .where('day', '=', day)
-    .where('status', '=', 'waitlisted')
-    .where(sql<boolean>`group_id is not distinct from ${groupId}`)
-    .executeTakeFirstOrThrow();
-  return Number(row.rank);
+  const waitingList = { unitId, day, groupId };
+  return ((await lastWaitlistRanks(tx, [waitingList])).get(waitingListKey(waitingList)) ?? 0) + 1;
 }
+
+type WaitingListOf = Pick<PlaceRequest, 'unitId' | 'day' | 'groupId'>;
+
+const waitingListKey = (list: WaitingListOf) => `${list.unitId}|${list.day}|${list.groupId ?? ''}`;
+
+/**
+ * The last rank of each waiting list (unit, day and group), by its key; lists nobody waits on are
+ * left out. Each is read as the first entry of index bookings_waitlist_last, backwards: a turn of
+ * registration day used to read every waiting booking of its days (10,000 by the end, 4–13 ms). The
+ * group is compared as the index holds it (no group as the nil uuid), written as a literal: a
+ * prepared statement's kept plan could not match a parameter to the index's expression.
+ */
+async function lastWaitlistRanks(tx: Tx, lists: WaitingListOf[]): Promise<Map<string, number>> {
+  const distinct = [...new Map(lists.map((list) => [waitingListKey(list), list])).values()];
+  const { rows } = await sql<{ unit_id: string; day: string; group_id: string | null; rank: number | null }>`
+    select k.unit_id, k.day, k.group_id, (
+      select b.waitlist_rank from bookings b
+      where b.status = 'waitlisted' and b.unit_id = k.unit_id and b.day = k.day
+        and coalesce(b.group_id, ${sql.raw(NO_GROUP)}) = coalesce(k.group_id, ${sql.raw(NO_GROUP)})
+      order by b.waitlist_rank desc
+      limit 1) as rank
+    from unnest(${distinct.map((list) => list.unitId)}::uuid[], ${distinct.map((list) => list.day)}::date[], ${distinct.map((list) => list.groupId)}::uuid[])
+      as k(unit_id, day, group_id)`.execute(tx);
+  const ranks = new Map<string, number>();
+  for (const row of rows) if (row.rank !== null) ranks.set(waitingListKey({ unitId: row.unit_id, day: row.day, groupId: row.group_id }), Number(row.rank));
+  return ranks;
+}
+
+/** How bookings_waitlist_last (migration 0037) writes "no group". */
+const NO_GROUP = "'00000000-0000-0000-0000-000000000000'::uuid";
 
 /** Closes the gap a booking left on its waiting list: ranks stay 1, 2, 3… */
 export async function renumberWaitlist(tx: Tx, unitId: string, day: string, groupId: string | null, fromRank: number): Promise<void> {
@@ -129,18 +152,7 @@ export async function lockDayCounters(tx: Tx, tenantId: string, requests: PlaceR
  */
 export async function allocatePlaces(tx: Tx, counters: LockedCounters, requests: PlaceRequest[]): Promise<PlaceResult[]> {
   const waiting = requests.filter((request) => request.pools.length > 0);
-  const ranks = new Map<string, number>();
-  if (waiting.length > 0) {
-    const rows = await tx
-      .selectFrom('bookings')
-      .select(['unit_id', 'day', 'group_id', sql<number>`max(waitlist_rank)`.as('rank')])
-      .where('status', '=', 'waitlisted')
-      .where('unit_id', 'in', [...new Set(waiting.map((request) => request.unitId))])
-      .where('day', 'in', [...new Set(waiting.map((request) => request.day))])
-      .groupBy(['unit_id', 'day', 'group_id'])
-      .execute();
-    for (const row of rows) ranks.set(`${row.unit_id}|${row.day}|${row.group_id ?? ''}`, Number(row.rank));
-  }
+  const ranks = waiting.length > 0 ? await lastWaitlistRanks(tx, waiting) : new Map<string, number>();
   const results: PlaceResult[] = requests.map((request) => {
     const mine = request.pools.map((pool) => counters.get(`${pool.id}|${request.day}`)!);
     if (mine.every((counter) => counter.taken < counter.places)) {
@@ -150,7 +162,7 @@ export async function allocatePlaces(tx: Tx, counters: LockedCounters, requests:
       }
       return { got: true, poolIds: request.pools.map((pool) => pool.id) };
     }
-    const key = `${request.unitId}|${request.day}|${request.groupId ?? ''}`;
+    const key = waitingListKey(request);
     const rank = (ranks.get(key) ?? 0) + 1;
     ranks.set(key, rank);
     return { got: false, rank };
