@@ -18,6 +18,7 @@ import pg from 'pg';
 import { execFileSync } from 'node:child_process';
 import { Client } from 'undici';
 import { openDatabase } from '../src/db/database.js';
+import { upkeepEmbeddedDatabase } from '../src/db/embedded-upkeep.js';
 import { inTenant } from '../src/db/tenant-scope.js';
 import { SYSTEM } from '../src/modules/actor.js';
 import { runLottery } from '../src/modules/lottery/lottery-draw.js';
@@ -41,7 +42,7 @@ const LOTTERY_WEEK = ['2027-07-26', '2027-07-27', '2027-07-28', '2027-07-29', '2
 async function seed(
   url: string,
 ): Promise<{ tenantId: string; activityId: string; unitId: string; periodId: string; parents: { email: string; children: string[] }[] }> {
-  return admin(async (db) => {
+  const seeded = await admin(async (db) => {
     // No school holidays are loaded: the authority books every day as a school day.
     const tenant = (
       await db.query(
@@ -95,13 +96,18 @@ async function seed(
         [tenant, activity, WEEK[0], WEEK[WEEK.length - 1]],
       )
     ).rows[0].id as string;
-    // An authority's households have statistics long before registration day (autovacuum's, or the
-    // embedded database's upkeep): give them theirs, whether or not this server runs autovacuum. A
-    // table still empty (the bookings of a new installation) is left unanalysed, as autovacuum leaves it.
-    const filled = await db.query(`select format('%I.%I', schemaname, relname) as name from pg_stat_user_tables where pg_relation_size(relid) > 0`);
-    for (const { name } of filled.rows as { name: string }[]) await db.query(`analyze ${name}`);
     return { tenantId: tenant, activityId: activity, unitId: unit, periodId: period, parents };
   }, url);
+  // An authority's households have statistics long before registration day: give them what
+  // autovacuum would have, by the embedded database's upkeep (autovacuum's rules), whether or not
+  // this server runs autovacuum. A table still empty (the bookings of a new installation) stays unanalysed.
+  const database = await openDatabase({ databaseUrl: url, poolSize: 1, priorityPoolSize: 1 });
+  try {
+    await upkeepEmbeddedDatabase(database);
+  } finally {
+    await database.close();
+  }
+  return seeded;
 }
 
 interface Parent extends BenchParent {

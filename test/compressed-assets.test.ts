@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { dsfrHref } from '../src/web/dsfr-files.js';
+import { DSFR_PAGE_FILES } from '../src/web/dsfr-files.js';
 import { startTestPortal, type TestPortal } from './support/test-portal.js';
 
 /**
@@ -22,12 +22,12 @@ describe('the files every page loads', () => {
 
   it('are the ones the pages link to', async () => {
     const page = await get('/');
-    for (const file of ['stylesheet', 'icons', 'script'] as const) assert.ok(page.body.includes(`"${dsfrHref(file)}"`), dsfrHref(file));
+    for (const { href } of Object.values(DSFR_PAGE_FILES)) assert.ok(page.body.includes(`"${href}"`), href);
   });
 
   it('go gzipped to a browser over http, a fifth of their size or less, and unpack to the file', async () => {
     const original = dsfrFile('dsfr.min.css');
-    const response = await get(dsfrHref('stylesheet'), { 'accept-encoding': 'gzip, deflate' });
+    const response = await get(DSFR_PAGE_FILES.stylesheet.href, { 'accept-encoding': 'gzip, deflate' });
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['content-encoding'], 'gzip');
     assert.equal(response.headers.vary, 'accept-encoding');
@@ -37,22 +37,22 @@ describe('the files every page loads', () => {
   });
 
   it('go in brotli where the browser takes it (https)', async () => {
-    const response = await get(dsfrHref('icons'), { 'accept-encoding': 'gzip, deflate, br, zstd' });
+    const response = await get(DSFR_PAGE_FILES.icons.href, { 'accept-encoding': 'gzip, deflate, br, zstd' });
     assert.equal(response.headers['content-encoding'], 'br');
     assert.deepEqual(brotliDecompressSync(response.rawPayload), dsfrFile('utility/icons/icons.min.css'));
   });
 
   it('go as they are to a client that takes no encoding, or refuses one', async () => {
     for (const acceptEncoding of [undefined, 'gzip;q=0, identity']) {
-      const response = await get(dsfrHref('script'), acceptEncoding ? { 'accept-encoding': acceptEncoding } : {});
+      const response = await get(DSFR_PAGE_FILES.script.href, acceptEncoding ? { 'accept-encoding': acceptEncoding } : {});
       assert.equal(response.headers['content-encoding'], undefined, String(acceptEncoding));
       assert.deepEqual(response.rawPayload, dsfrFile('dsfr.module.min.js'));
     }
   });
 
   it('are revalidated with their ETag without sending them again', async () => {
-    const first = await get(dsfrHref('stylesheet'), { 'accept-encoding': 'gzip' });
-    const again = await get(dsfrHref('stylesheet'), { 'accept-encoding': 'gzip', 'if-none-match': String(first.headers.etag) });
+    const first = await get(DSFR_PAGE_FILES.stylesheet.href, { 'accept-encoding': 'gzip' });
+    const again = await get(DSFR_PAGE_FILES.stylesheet.href, { 'accept-encoding': 'gzip', 'if-none-match': String(first.headers.etag) });
     assert.equal(again.statusCode, 304);
     assert.equal(again.rawPayload.length, 0);
   });

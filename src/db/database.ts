@@ -1,10 +1,10 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
 import { PgliteSerialPool } from './pglite-pool.js';
 import type { DB } from './schema.js';
 import { PREPARED_BY_DEFAULT, PreparingClient } from './prepared-statements.js';
-import { StateLiterals } from './state-literals.js';
+import { StateLiteralsDialect } from './state-literals.js';
 import { listenOnServer } from './server-signals.js';
 import { waitForServer } from './server-wait.js';
 
@@ -158,7 +158,7 @@ function postgresPool(databaseUrl: string, poolSize: number, options: { keepOpen
 
 /** Kysely on a pool, statuses written into the SQL (state-literals.ts). */
 function kyselyOn(pool: PgliteSerialPool | pg.Pool): Kysely<DB> {
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new StateLiterals()] });
+  return new Kysely<DB>({ dialect: new StateLiteralsDialect({ pool }) });
 }
 
 function postgresDatabase(pool: pg.Pool, databaseUrl: string): Database {

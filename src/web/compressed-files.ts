@@ -52,6 +52,8 @@ export class CompressedFiles {
     if (!file) {
       file = encode(read());
       this.encoded.set(name, file);
+      // A compression that failed is tried again at the next request rather than kept.
+      file.catch(() => this.encoded.delete(name));
     }
     const { etag, ...bodies } = await file;
     reply.type(headers.contentType).header('cache-control', headers.cacheControl).header('etag', etag).header('vary', 'accept-encoding');

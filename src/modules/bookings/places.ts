@@ -53,7 +53,8 @@ export async function nextWaitlistRank(tx: Tx, unitId: string, day: string, grou
 
 type WaitingListOf = Pick<PlaceRequest, 'unitId' | 'day' | 'groupId'>;
 
-const waitingListKey = (list: WaitingListOf) => `${list.unitId}|${list.day}|${list.groupId ?? ''}`;
+/** A waiting list's name in maps: its unit, day and group. */
+export const waitingListKey = (list: WaitingListOf) => `${list.unitId}|${list.day}|${list.groupId ?? ''}`;
 
 /**
  * The last rank of each waiting list (unit, day and group), by its key; lists nobody waits on are

@@ -5,7 +5,7 @@ import { unitsInConflict } from '../activities/unit-rules.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { bookingContextFor, type BookingContext, type RefusalReason } from '../bookings/booking-requests.js';
 import { acceptedGroups } from '../bookings/enrollments.js';
-import { nextWaitlistRank, releasePlace, renumberWaitlist, takePlace } from '../bookings/places.js';
+import { nextWaitlistRank, releasePlace, renumberWaitlist, takePlace, waitingListKey } from '../bookings/places.js';
 import { loadTenantCalendar } from '../calendar/calendar-store.js';
 import type { MailSender } from '../notifications/compose-email.js';
 import type { Scope } from '../scope.js';
@@ -414,7 +414,7 @@ async function serveDay(
   const heldPools = new Map(taken.map(({ application, pools }) => [application.id, pools]));
   for (const application of served) {
     const groupId = groups.get(application.child_id) ?? null;
-    const rankKey = `${application.unit_id}|${day}|${groupId ?? ''}`;
+    const rankKey = waitingListKey({ unitId: application.unit_id, day, groupId });
     let rank: number | null = null;
     if (!all) {
       rank = ranks.get(rankKey) ?? (await nextWaitlistRank(scope.tx, application.unit_id, day, groupId));

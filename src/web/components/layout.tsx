@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { href, usePage, type Viewer } from '../page-context.js';
 import { countKey, type MessageKey } from '../../i18n/catalogue.js';
-import { dsfrHref } from '../dsfr-files.js';
+import { DSFR_PAGE_FILES } from '../dsfr-files.js';
 import { roleAtLeast } from '../../modules/actor.js';
 import type { StaffRole } from '../../modules/identity/identity.tables.js';
 import { ContactBlock } from './contact-block.js';
@@ -162,11 +162,11 @@ export function Layout(props: { title: string; children: ComponentChildren; wide
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no" />
         <title>{`${props.title} — ${siteName}`}</title>
-        <link rel="stylesheet" href={dsfrHref('stylesheet')} />
-        <link rel="stylesheet" href={dsfrHref('icons')} />
+        <link rel="stylesheet" href={DSFR_PAGE_FILES.stylesheet.href} />
+        <link rel="stylesheet" href={DSFR_PAGE_FILES.icons.href} />
         {page.assets.css && <link rel="stylesheet" href={page.assets.css} />}
         <link rel="icon" href="/assets/dsfr/favicon/favicon.svg" type="image/svg+xml" />
-        <script type="module" src={dsfrHref('script')} defer></script>
+        <script type="module" src={DSFR_PAGE_FILES.script.href} defer></script>
         {page.assets.main && <script type="module" src={page.assets.main} defer></script>}
       </head>
       <body>

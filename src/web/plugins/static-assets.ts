@@ -14,8 +14,8 @@ const DSFR_DIR = new URL('../../../node_modules/@gouvfr/dsfr/dist/', import.meta
 export const staticAssets = fp<{ files: Map<string, BuiltAsset> }>(
   async (app, { files }) => {
     const compressed = new CompressedFiles();
-    for (const { path, contentType } of Object.values(DSFR_PAGE_FILES)) {
-      app.get(`${DSFR_PREFIX}${path}`, (request, reply) =>
+    for (const { path, contentType, href } of Object.values(DSFR_PAGE_FILES)) {
+      app.get(href, (request, reply) =>
         compressed.send(request, reply, `dsfr/${path}`, () => readFileSync(`${DSFR_DIR}${path}`), { contentType, cacheControl: 'public, max-age=604800' }),
       );
     }
