@@ -50,7 +50,7 @@ describe('email delivery through the job queue (pg-boss)', () => {
 
   before(async () => {
     smtp = await startTestSmtpServer();
-    portal = await startTestPortal({ jobs: true, mailRetryDelaysSeconds: [1, 1], env: { SMTP_URL: smtp.url, MAIL_FROM } });
+    portal = await startTestPortal({ jobs: true, mailRetryDelaysSeconds: [1, 1], mailMaxDeferralMs: 4000, env: { SMTP_URL: smtp.url, MAIL_FROM } });
     tenant = await portal.addTenant({ slug: 'nord' });
   });
   after(async () => {
@@ -74,6 +74,42 @@ describe('email delivery through the job queue (pg-boss)', () => {
     assert.equal(sent.attempts, 1);
     assert.equal(sent.last_error, null);
     assert.deepEqual(sent.sent_at, portal.clock.now());
+  });
+
+  /** Parents posting booking forms to the authority's line every 100 ms until `stop` is called. */
+  function parentsBooking(): { stop(): void } {
+    const gate = portal.app.bookingGate;
+    const book = () => gate.admit(tenant.id)?.();
+    book();
+    const timer = setInterval(book, 100);
+    return { stop: () => clearInterval(timer) };
+  }
+
+  it('lets mail wait while parents are booking, and sends it once they stop (registration day)', async () => {
+    const rush = parentsBooking();
+    const id = await queue(portal, tenant, 'After the rush');
+    try {
+      portal.services.mail.wake();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      assert.equal((await row(portal, id)).status, 'queued');
+      assert.equal(sentWith(smtp, 'After the rush').length, 0);
+    } finally {
+      rush.stop();
+    }
+    await waitForStatus(portal, id, 'sent');
+  });
+
+  it('sends mail during a long rush all the same, once it has waited the longest deferral', async () => {
+    const rush = parentsBooking();
+    try {
+      const id = await queue(portal, tenant, 'During a long rush');
+      const queuedAt = Date.now();
+      portal.services.mail.wake();
+      await waitForStatus(portal, id, 'sent');
+      assert.ok(Date.now() - queuedAt >= 4000, 'not before the longest deferral');
+    } finally {
+      rush.stop();
+    }
   });
 
   it('sends under the name the authority chose for its emails', async () => {

@@ -91,6 +91,9 @@ export class BatchGate<In, Out> {
    */
   readonly totals = { admitted: 0, lineFull: 0, shed: 0, turns: 0 };
 
+  /** When a request last asked to come in (performance.now()), let in or not. */
+  private lastArrivalAt = Number.NEGATIVE_INFINITY;
+
   constructor(
     private readonly runner: BatchRunner<In, Out>,
     private readonly options: BatchGateOptions,
@@ -106,6 +109,7 @@ export class BatchGate<In, Out> {
    * when the line is full for it.
    */
   admit(line: string, clickedAt = clickNow(), key?: string): (() => void) | null {
+    this.lastArrivalAt = performance.now();
     const count = this.admitted.get(line) ?? 0;
     if (count + this.places.othersAdmitted(line) + this.promisedBefore(line, clickedAt, key) >= this.options.maxAdmitted) {
       this.totals.lineFull += 1;
@@ -206,6 +210,11 @@ export class BatchGate<In, Out> {
         setImmediate(() => void this.drain(state));
       }
     });
+  }
+
+  /** Whether a request asked to come in within the last `ms`, to any line. */
+  busyWithin(ms: number): boolean {
+    return performance.now() - this.lastArrivalAt < ms;
   }
 
   /** Requests let in and not answered yet, and submissions waiting for their turn, over every line. */

@@ -51,6 +51,8 @@ export interface TestPortalOptions {
   /** Run the background job loop (pg-boss) as production does; off by default: call `services.mail.deliverPending()`. */
   jobs?: boolean;
   mailRetryDelaysSeconds?: number[];
+  /** The longest mail waits for bookings to calm down (EmailSender's maxDeferralMs). */
+  mailMaxDeferralMs?: number;
   /**
    * Start as production does at its first start: an empty database migrated here from the first
    * migration, and the assets bundled by esbuild, rather than the run's prepared copies.
@@ -92,6 +94,7 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
     mailer: mailerFromConfig(config),
     secrets: outboxSecretsBox(config.secret),
     retryDelaysSeconds: options.mailRetryDelaysSeconds,
+    maxDeferralMs: options.mailMaxDeferralMs,
   });
   await mail.start();
   await startOfferExpiry(jobs, { db, clock, mail, log: jobLog, publicUrl: config.publicUrl });

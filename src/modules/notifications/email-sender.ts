@@ -24,6 +24,9 @@ const SWEEP_QUEUE = 'email-sweep';
  */
 const LEASE_SECONDS = 300;
 const SEND_BATCH = 20;
+/** How often a deferred delivery looks whether the portal is quiet again, and how long it waits at most. */
+const DEFERRAL_CHECK_MS = 200;
+const MAX_DEFERRAL_MS = 30_000;
 const MAX_ERROR_LENGTH = 1000;
 
 export type DeliveryOutcome =
@@ -48,6 +51,8 @@ export interface EmailSenderOptions {
   jobs: JobQueue | null;
   log: JobQueueLog;
   retryDelaysSeconds?: readonly number[];
+  /** The longest delivery waits for a busy portal (MAX_DEFERRAL_MS unless told; tests). */
+  maxDeferralMs?: number;
 }
 
 /** SMTP through nodemailer when SMTP_URL is set; otherwise null (mail stays in the outbox). */
@@ -85,7 +90,10 @@ export class EmailSender {
   private readonly jobs: JobQueue | null;
   private readonly log: JobQueueLog;
   private readonly retryDelaysSeconds: readonly number[];
+  private readonly maxDeferralMs: number;
   private workers: { send: string; sweep: string } | null = null;
+  private busy: () => boolean = () => false;
+  private quietWake: Promise<void> | null = null;
 
   constructor(options: EmailSenderOptions) {
     this.db = options.db;
@@ -95,6 +103,16 @@ export class EmailSender {
     this.jobs = options.jobs;
     this.log = options.log;
     this.retryDelaysSeconds = options.retryDelaysSeconds ?? RETRY_DELAYS_SECONDS;
+    this.maxDeferralMs = options.maxDeferralMs ?? MAX_DEFERRAL_MS;
+  }
+
+  /**
+   * While `busy` says so, mail waits (at most maxDeferralMs at a time): on registration day each
+   * email costs the database as much as a parent's booking, and the bookings must be answered first.
+   * The email is in the outbox all the while; it leaves seconds later.
+   */
+  deferWhile(busy: () => boolean): void {
+    this.busy = busy;
   }
 
   /** Declares the queues, starts the workers and the minute sweep, and sweeps once for mail left by a previous run. */
@@ -114,7 +132,11 @@ export class EmailSender {
     await jobs.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: 'stately' });
     // Batches: pg-boss waits a polling interval between two fetches, which one email at a time would pay each time.
     const send = await jobs.work<{ emailId: string }>(SEND_QUEUE, { batchSize: SEND_BATCH }, async (batch) => {
-      for (const job of batch) await this.runSendJob(job.data.emailId);
+      const deferredUntil = Date.now() + this.maxDeferralMs;
+      for (const job of batch) {
+        await this.quiet(deferredUntil);
+        await this.runSendJob(job.data.emailId);
+      }
     });
     // Sweeps come from wake() (which notifies the worker) or once a minute: no need to poll often.
     const sweep = await jobs.work(SWEEP_QUEUE, { pollingIntervalSeconds: 10 }, () => this.sweep(jobs));
@@ -130,10 +152,27 @@ export class EmailSender {
   wake(): void {
     const { jobs, workers } = this;
     if (!jobs || !workers) return;
+    if (!this.busy()) {
+      this.postSweep(jobs, workers.sweep);
+      return;
+    }
+    // One wake for all those asked while busy, posted once it is quiet.
+    this.quietWake ??= this.quiet(Date.now() + this.maxDeferralMs).then(() => {
+      this.quietWake = null;
+      this.postSweep(jobs, workers.sweep);
+    });
+  }
+
+  private postSweep(jobs: JobQueue, sweepWorker: string): void {
     jobs
       .send(SWEEP_QUEUE, {})
-      .then(() => jobs.notifyWorker(workers.sweep))
+      .then(() => jobs.notifyWorker(sweepWorker))
       .catch((error: unknown) => this.log.error({ err: error }, 'could not post the email sweep job; the next sweep will send the mail'));
+  }
+
+  /** Resolves once the portal is not busy, or at `until` (a Date.now() time) if it still is. */
+  private async quiet(until: number): Promise<void> {
+    while (this.busy() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, DEFERRAL_CHECK_MS).unref());
   }
 
   /** Delivers every email due now, one after the other, without the job loop (tests, tools). */

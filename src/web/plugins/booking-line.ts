@@ -15,6 +15,12 @@ import { clickNow } from '../load-shedding.js';
 const BOOKING_LINE_FLUSH_MS = 100;
 
 /**
+ * Mail waits while bookings came within this long (modules/notifications/email-sender.ts): on
+ * registration day the parents coming back keep it waiting until the rush is over.
+ */
+const BOOKINGS_FIRST_MS = 1000;
+
+/**
  * The booking line of each authority (web/booking-gate.ts, web/load-shedding.ts). A booking request
  * joins it once it is whole and its sender known: body read (within the request time limit),
  * anti-forgery token checked, session or API token found. A slow or anonymous client never holds a
@@ -39,6 +45,8 @@ export const bookingLine = fp<{ services: Services }>(
       bookingGate(services, { maxBatch: config.bookingBatch, maxAdmitted: config.bookingQueue, maxWaitMs: config.bookingMaxWaitMs }, share),
     );
     app.decorate('lineTickets', new LineTickets(config.secret));
+    const gate = app.bookingGate;
+    services.mail.deferWhile(() => gate.busyWithin(BOOKINGS_FIRST_MS));
     app.addHook('preValidation', async (request, reply) => {
       const line = request.routeOptions.config.bookingLine;
       if (!line || !request.tenant) return;
