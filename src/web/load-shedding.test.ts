@@ -59,6 +59,17 @@ it('lets maxAdmitted requests in per line, turns the next away, and lets one in 
   assert.equal(gate.admit('ville'), null);
 });
 
+it('lets nobody in while more turned away wait for their answer than the line holds, and lets them in again once answered', async () => {
+  const gate = new BatchGate(doubling(1).runner, { maxBatch: 10, maxAdmitted: 2, maxWaitMs: 1000 });
+  const answered = [gate.turnedAway.next(), gate.turnedAway.next()];
+  assert.ok(gate.admit('ville'), 'as many waiting as the line holds: still let in');
+  answered.push(gate.turnedAway.next());
+  assert.equal(gate.admit('ville'), null, 'behind on its answers, the process lets no more in');
+  assert.equal(gate.admit('autre-ville'), null, 'for any authority: the process is what is behind');
+  await Promise.all(answered);
+  assert.ok(gate.admit('ville'), 'once they are answered, the line takes again');
+});
+
 it('runs each item of a failed turn alone, so that only the bad one fails', async () => {
   const gate = new BatchGate(
     async (items: number[]) => {

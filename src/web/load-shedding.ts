@@ -111,7 +111,12 @@ export class BatchGate<In, Out> {
   admit(line: string, clickedAt = clickNow(), key?: string): (() => void) | null {
     this.lastArrivalAt = performance.now();
     const count = this.admitted.get(line) ?? 0;
-    if (count + this.places.othersAdmitted(line) + this.promisedBefore(line, clickedAt, key) >= this.options.maxAdmitted) {
+    if (
+      count + this.places.othersAdmitted(line) + this.promisedBefore(line, clickedAt, key) >= this.options.maxAdmitted ||
+      // More turned away still waiting for their answer than the line holds: the process is behind
+      // on its cheapest answers (a rush's first second), and more let in would only delay them all.
+      this.turnedAway.backlog > this.options.maxAdmitted
+    ) {
       this.totals.lineFull += 1;
       return null;
     }
@@ -304,6 +309,11 @@ export class LoopPacer {
   private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly perTurn: number) {}
+
+  /** Callers still waiting for their turn. */
+  get backlog(): number {
+    return this.waiting.length;
+  }
 
   /** Resolves in a later turn of the event loop, behind those already waiting. */
   next(): Promise<void> {
