@@ -76,17 +76,37 @@ describe('email delivery through the job queue (pg-boss)', () => {
     assert.deepEqual(sent.sent_at, portal.clock.now());
   });
 
-  /** Parents posting booking forms to the authority's line every 100 ms until `stop` is called. */
-  function parentsBooking(): { stop(): void } {
+  /** Registration day: the authority's line full, parents turned away every 100 ms, until `stop` is called. */
+  function rush(): { stop(): void } {
     const gate = portal.app.bookingGate;
-    const book = () => gate.admit(tenant.id)?.();
-    book();
-    const timer = setInterval(book, 100);
-    return { stop: () => clearInterval(timer) };
+    const held: (() => void)[] = [];
+    const knock = () => {
+      for (let release = gate.admit(tenant.id); release; release = gate.admit(tenant.id)) held.push(release);
+    };
+    knock();
+    const timer = setInterval(knock, 100);
+    return {
+      stop() {
+        clearInterval(timer);
+        for (const release of held) release();
+      },
+    };
   }
 
-  it('lets mail wait while parents are booking, and sends it once they stop (registration day)', async () => {
-    const rush = parentsBooking();
+  it('sends at once while parents book with room in the line, as on an ordinary day', async () => {
+    const gate = portal.app.bookingGate;
+    const booking = setInterval(() => gate.admit(tenant.id)?.(), 100);
+    try {
+      const id = await queue(portal, tenant, 'Ordinary day');
+      portal.services.mail.wake();
+      await waitForStatus(portal, id, 'sent', 3000);
+    } finally {
+      clearInterval(booking);
+    }
+  });
+
+  it('lets mail wait while the booking line is full, and sends it once the rush is over (registration day)', async () => {
+    const registrationDay = rush();
     const id = await queue(portal, tenant, 'After the rush');
     try {
       portal.services.mail.wake();
@@ -94,13 +114,13 @@ describe('email delivery through the job queue (pg-boss)', () => {
       assert.equal((await row(portal, id)).status, 'queued');
       assert.equal(sentWith(smtp, 'After the rush').length, 0);
     } finally {
-      rush.stop();
+      registrationDay.stop();
     }
     await waitForStatus(portal, id, 'sent');
   });
 
   it('sends mail during a long rush all the same, once it has waited the longest deferral', async () => {
-    const rush = parentsBooking();
+    const registrationDay = rush();
     try {
       const id = await queue(portal, tenant, 'During a long rush');
       const queuedAt = Date.now();
@@ -108,7 +128,7 @@ describe('email delivery through the job queue (pg-boss)', () => {
       await waitForStatus(portal, id, 'sent');
       assert.ok(Date.now() - queuedAt >= 4000, 'not before the longest deferral');
     } finally {
-      rush.stop();
+      registrationDay.stop();
     }
   });
 

@@ -91,8 +91,8 @@ export class BatchGate<In, Out> {
    */
   readonly totals = { admitted: 0, lineFull: 0, shed: 0, turns: 0 };
 
-  /** When a request last asked to come in (performance.now()), let in or not. */
-  private lastArrivalAt = Number.NEGATIVE_INFINITY;
+  /** When a request was last turned away because the line was full (performance.now()). */
+  private lastTurnedAwayAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly runner: BatchRunner<In, Out>,
@@ -109,7 +109,6 @@ export class BatchGate<In, Out> {
    * when the line is full for it.
    */
   admit(line: string, clickedAt = clickNow(), key?: string): (() => void) | null {
-    this.lastArrivalAt = performance.now();
     const count = this.admitted.get(line) ?? 0;
     if (
       count + this.places.othersAdmitted(line) + this.promisedBefore(line, clickedAt, key) >= this.options.maxAdmitted ||
@@ -118,6 +117,7 @@ export class BatchGate<In, Out> {
       this.turnedAway.backlog > this.options.maxAdmitted
     ) {
       this.totals.lineFull += 1;
+      this.lastTurnedAwayAt = performance.now();
       return null;
     }
     if (key) this.places.honour(line, key);
@@ -217,9 +217,9 @@ export class BatchGate<In, Out> {
     });
   }
 
-  /** Whether a request asked to come in within the last `ms`, to any line. */
-  busyWithin(ms: number): boolean {
-    return performance.now() - this.lastArrivalAt < ms;
+  /** Whether a line was full within the last `ms`: a rush is on (registration day), not a busy ordinary day. */
+  fullWithin(ms: number): boolean {
+    return performance.now() - this.lastTurnedAwayAt < ms;
   }
 
   /** Requests let in and not answered yet, and submissions waiting for their turn, over every line. */

@@ -15,8 +15,9 @@ import { clickNow } from '../load-shedding.js';
 const BOOKING_LINE_FLUSH_MS = 100;
 
 /**
- * Mail waits while bookings came within this long (modules/notifications/email-sender.ts): on
- * registration day the parents coming back keep it waiting until the rush is over.
+ * Mail waits while a line was full within this long (modules/notifications/email-sender.ts): on
+ * registration day the parents turned away and coming back keep it waiting until the rush is
+ * over; on an ordinary day, however many book, the line has room and mail goes at once.
  */
 const BOOKINGS_FIRST_MS = 1000;
 
@@ -46,7 +47,7 @@ export const bookingLine = fp<{ services: Services }>(
     );
     app.decorate('lineTickets', new LineTickets(config.secret));
     const gate = app.bookingGate;
-    services.mail.deferWhile(() => gate.busyWithin(BOOKINGS_FIRST_MS));
+    services.mail.deferWhile(() => gate.fullWithin(BOOKINGS_FIRST_MS));
     app.addHook('preValidation', async (request, reply) => {
       const line = request.routeOptions.config.bookingLine;
       if (!line || !request.tenant) return;
