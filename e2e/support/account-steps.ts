@@ -84,7 +84,8 @@ async function revealNavLink(page: Page, link: Locator, name: string): Promise<v
   // The buttons open through DSFR's script: a click before it has started does nothing.
   await scriptsReady(page);
   const opener = page.locator('#button-menu');
-  if (await opener.isVisible()) await opener.click();
+  // A menu left open by an attempt that timed out covers its own button: clicking it again would wait in vain.
+  if ((await opener.isVisible()) && (await opener.getAttribute('data-fr-opened')) !== 'true') await opener.click();
   if (!(await link.isVisible())) {
     const nav = page.getByRole('navigation', { name: /^(Menu principal|Main menu)$/ });
     await nav
