@@ -93,7 +93,8 @@ export class EmailSender {
   private readonly maxDeferralMs: number;
   private workers: { send: string; sweep: string } | null = null;
   private busy: () => boolean = () => false;
-  private quietWake: Promise<void> | null = null;
+  /** A wake asked while busy is waiting for quiet: those asked meanwhile are folded into it. */
+  private wakeDeferred = false;
 
   constructor(options: EmailSenderOptions) {
     this.db = options.db;
@@ -156,9 +157,10 @@ export class EmailSender {
       this.postSweep(jobs, workers.sweep);
       return;
     }
-    // One wake for all those asked while busy, posted once it is quiet.
-    this.quietWake ??= this.quiet(Date.now() + this.maxDeferralMs).then(() => {
-      this.quietWake = null;
+    if (this.wakeDeferred) return;
+    this.wakeDeferred = true;
+    void this.quiet(Date.now() + this.maxDeferralMs).then(() => {
+      this.wakeDeferred = false;
       this.postSweep(jobs, workers.sweep);
     });
   }
