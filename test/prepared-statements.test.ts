@@ -12,11 +12,11 @@ async function prepared(connection: RawConnection): Promise<string[]> {
 }
 
 /**
- * Unless DATABASE_PREPARED_STATEMENTS is false, the reads the portal runs again on PostgreSQL are
- * parsed and planned once per connection (prepared-statements.ts): the families' pages are mostly
- * planning otherwise (README, "The families' pages").
+ * Unless DATABASE_PREPARED_STATEMENTS is false, the reads the portal runs again are parsed and
+ * planned once per connection (prepared-statements.ts), on a PostgreSQL server and on the embedded
+ * database alike: the families' pages are mostly planning otherwise (README, "The families' pages").
  */
-describe('statements prepared on PostgreSQL connections', { skip: process.env.TEST_DATABASE_URL ? false : 'needs TEST_DATABASE_URL (PostgreSQL)' }, () => {
+describe(`statements prepared on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'} connections`, () => {
   let portal: TestPortal;
 
   before(async () => {
@@ -77,6 +77,17 @@ describe('statements prepared on PostgreSQL connections', { skip: process.env.TE
       await connection.exec('drop table shape_test');
     });
   });
+  it('prepares a read whose table did not exist at its first run once the table is there', async () => {
+    await portal.db.withConnection(async (connection) => {
+      const text = 'select label from later_test where id = $1';
+      await assert.rejects(connection.query(text, [1]), /relation "later_test" does not exist/);
+      await connection.exec("create table later_test (id integer primary key, label text); insert into later_test values (1, 'un')");
+      for (let run = 0; run < 2; run++) assert.deepEqual((await connection.query(text, [1])).rows, [{ label: 'un' }]);
+      assert.ok((await prepared(connection)).includes(text));
+      await connection.exec('drop table later_test');
+    });
+  });
+
   it('leaves writes unprepared: an insert still finds its partial unique index from parameters', async () => {
     await portal.db.withConnection(async (connection) => {
       await connection.exec(
@@ -106,9 +117,7 @@ describe('statements prepared on PostgreSQL connections', { skip: process.env.TE
   });
 });
 
-describe('DATABASE_PREPARED_STATEMENTS=false (behind a pooler that cannot keep prepared statements)', {
-  skip: process.env.TEST_DATABASE_URL ? false : 'needs TEST_DATABASE_URL (PostgreSQL)',
-}, () => {
+describe('DATABASE_PREPARED_STATEMENTS=false (behind a pooler that cannot keep prepared statements)', () => {
   let portal: TestPortal;
   before(async () => {
     portal = await startTestPortal({ env: { DATABASE_PREPARED_STATEMENTS: 'false' } });

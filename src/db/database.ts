@@ -57,7 +57,7 @@ export interface DatabaseOptions {
   /** PostgreSQL: how long to wait for a server out of reach (server-wait.ts); 0, the default, tries once. */
   serverWaitSeconds?: number;
   onSlowWait?: (waitedMs: number) => void;
-  /** PostgreSQL: reads run again are prepared once per connection (prepared-statements.ts); PREPARED_BY_DEFAULT unless told. */
+  /** Reads run again are prepared once per connection (prepared-statements.ts); PREPARED_BY_DEFAULT unless told. */
   prepareStatements?: boolean;
 }
 
@@ -86,7 +86,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   const unlock = options.dataDir ? await lockDataDir(options.dataDir) : () => undefined;
   let pool: PgliteSerialPool;
   try {
-    pool = await PgliteSerialPool.open(options.dataDir, options.loadDataDir);
+    pool = await PgliteSerialPool.open(options.dataDir, { loadDataDir: options.loadDataDir, prepare: options.prepareStatements ?? PREPARED_BY_DEFAULT });
   } catch (error) {
     unlock();
     throw error;
@@ -109,7 +109,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       return pool.hold(() =>
         work({
           exec: async (sqlText) => void (await pool.pglite.exec(sqlText)),
-          query: (sqlText, parameters = []) => pool.pglite.query(sqlText, parameters),
+          query: (sqlText, parameters = []) => pool.run(sqlText, parameters),
         }),
       );
     },

@@ -1,5 +1,6 @@
-import { PGlite, types } from '@electric-sql/pglite';
+import { PGlite, parse, protocol, type Results, types } from '@electric-sql/pglite';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import { StatementNames } from './prepared-statements.js';
 
 /**
  * PGlite has a single connection. This pool hands it to one holder at a time, so two requests can
@@ -11,17 +12,23 @@ export class PgliteSerialPool implements PostgresPool {
   private tail: Promise<void> = Promise.resolve();
   onSlowWait: (waitedMs: number) => void = () => undefined;
   private readonly slowWaitMs = 5_000;
+  /** Each prepared statement's parameter types, by name, as PGlite serializes values for them. */
+  private readonly parameterTypes = new Map<string, number[]>();
 
-  private constructor(readonly pglite: PGlite) {}
+  private constructor(
+    readonly pglite: PGlite,
+    /** The reads prepared (prepared-statements.ts), or none. */
+    private readonly statements: StatementNames | null,
+  ) {}
 
-  static async open(dataDir: string | undefined, loadDataDir?: Blob): Promise<PgliteSerialPool> {
+  static async open(dataDir: string | undefined, options: { loadDataDir?: Blob | undefined; prepare: boolean }): Promise<PgliteSerialPool> {
     const pglite = await PGlite.create({
       dataDir,
-      loadDataDir,
+      loadDataDir: options.loadDataDir,
       // Same value shapes as the node-postgres driver: calendar dates stay 'YYYY-MM-DD' strings.
       parsers: { [types.DATE]: (value: string) => value },
     });
-    return new PgliteSerialPool(pglite);
+    return new PgliteSerialPool(pglite, options.prepare ? new StatementNames() : null);
   }
 
   /** Runs `work` while holding the connection. */
@@ -36,11 +43,10 @@ export class PgliteSerialPool implements PostgresPool {
 
   async connect(): Promise<PostgresPoolClient> {
     const release = await this.acquire();
-    const pglite = this.pglite;
     let released = false;
     const client = {
-      async query<R>(sqlText: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
-        const result = await pglite.query<R>(sqlText, parameters as unknown[]);
+      query: async <R>(sqlText: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> => {
+        const result = await this.run<R>(sqlText, parameters as unknown[]);
         return { command: commandOf(sqlText), rowCount: result.affectedRows ?? 0, rows: result.rows };
       },
       release() {
@@ -58,7 +64,52 @@ export class PgliteSerialPool implements PostgresPool {
   }
 
   query<R>(sqlText: string, parameters: unknown[] = []): Promise<{ rows: R[]; affectedRows?: number }> {
-    return this.hold(() => this.pglite.query<R>(sqlText, parameters));
+    return this.hold(() => this.run<R>(sqlText, parameters));
+  }
+
+  /** Runs a statement on the connection, which the caller holds: prepared if it is a read run again. */
+  run<R>(sqlText: string, parameters: unknown[]): Promise<Results<R>> {
+    const name = this.statements?.nameOf(sqlText, parameters);
+    return name ? this.runPrepared<R>(name, sqlText, parameters) : this.pglite.query<R>(sqlText, parameters);
+  }
+
+  /**
+   * Runs a prepared statement, preparing it first if needed (its parameters' types are then asked
+   * once). Its bind, execute and sync go to PGlite as one message, where `query()` sends six, each a
+   * call into the database. Nothing is synced to the file system: a read changes nothing the
+   * data folder must keep (PGlite's Node folder is written as PostgreSQL writes anyway).
+   */
+  private async runPrepared<R>(name: string, sqlText: string, parameters: unknown[]): Promise<Results<R>> {
+    let types = this.parameterTypes.get(name);
+    if (!types) {
+      // A statement PostgreSQL refused (its table not there yet) is not kept: it is parsed again next time.
+      const described = await this.pglite.execProtocol(
+        messages(protocol.serialize.parse({ name, text: sqlText }), protocol.serialize.describe({ type: 'S', name }), protocol.serialize.sync()),
+        { syncToFs: false },
+      );
+      types = parse.parseDescribeStatementResults(described.messages);
+      this.parameterTypes.set(name, types);
+    }
+    const values = parameters.map((value, index) => {
+      if (value === null || value === undefined) return null;
+      const serialize = this.pglite.serializers[types[index]!];
+      return serialize ? serialize(value) : String(value);
+    });
+    try {
+      const answered = await this.pglite.execProtocol(
+        messages(
+          protocol.serialize.bind({ statement: name, values }),
+          protocol.serialize.describe({ type: 'P' }),
+          protocol.serialize.execute({}),
+          protocol.serialize.sync(),
+        ),
+        { syncToFs: false },
+      );
+      return parse.parseResults(answered.messages, this.pglite.parsers)[0] as Results<R>;
+    } catch (error) {
+      this.statements!.failed(error);
+      throw error;
+    }
   }
 
   async end(): Promise<void> {
@@ -76,6 +127,17 @@ export class PgliteSerialPool implements PostgresPool {
     clearTimeout(warning);
     return free;
   }
+}
+
+/** Protocol messages sent as one. */
+function messages(...parts: Uint8Array[]): Uint8Array {
+  const whole = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    whole.set(part, offset);
+    offset += part.length;
+  }
+  return whole;
 }
 
 function commandOf(sqlText: string): PostgresQueryResult<unknown>['command'] {

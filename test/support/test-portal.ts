@@ -135,7 +135,7 @@ async function openTestDatabase(
 ): Promise<{ db: Database; dropDatabase: () => Promise<void>; databaseUrl?: string }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    return { db: await openDatabase({ loadDataDir: empty ? undefined : migratedPgliteCopy() }), dropDatabase: async () => undefined };
+    return { db: await openDatabase({ loadDataDir: empty ? undefined : migratedPgliteCopy(), prepareStatements }), dropDatabase: async () => undefined };
   }
   const name = `pf_test_${randomBytes(6).toString('hex')}`;
   const template = empty ? undefined : process.env[POSTGRES_TEMPLATE_ENV];
