@@ -67,10 +67,21 @@ export class PgliteSerialPool implements PostgresPool {
     return this.hold(() => this.run<R>(sqlText, parameters));
   }
 
-  /** Runs a statement on the connection, which the caller holds: prepared if it is a read run again. */
+  /**
+   * Runs SQL on the connection, which the caller holds: prepared if it is a read run again; by the
+   * simple protocol, in one message, if it has no parameters (then it may be several statements:
+   * the last one's result is returned).
+   */
   run<R>(sqlText: string, parameters: unknown[]): Promise<Results<R>> {
+    if (parameters.length === 0) return this.runSimple<R>(sqlText);
     const name = this.statements?.nameOf(sqlText, parameters);
     return name ? this.runPrepared<R>(name, sqlText, parameters) : this.pglite.query<R>(sqlText, parameters);
+  }
+
+  /** SQL without parameters (begin, commit, a tenant's transaction begun and bound) as one message, where `query()` sends six. */
+  private async runSimple<R>(sqlText: string): Promise<Results<R>> {
+    const answered = await this.pglite.execProtocol(protocol.serialize.query(sqlText));
+    return parse.parseResults(answered.messages, this.pglite.parsers).at(-1) as Results<R>;
   }
 
   /**
