@@ -173,7 +173,7 @@ journey(
     const answered = await resultRows(page);
     assert.equal(answered.length, OPEN_WEDNESDAYS.length);
     assert.ok(
-      answered.some((row) => /Léa \| mer\. 14\/01 \| Journée \| Liste d’attente rang 1/.test(row)),
+      answered.some((row) => /Léa MARTIN \| mer\. 14\/01 \| Journée \| Liste d’attente rang 1/.test(row)),
       'the full day waits, first of her group',
     );
     await screenshot(page, 'family-booking-period-result-desktop');

@@ -103,12 +103,12 @@ journey('a parent pre-registers two children for the Wednesdays with the mass se
   await go(page.getByRole('button', { name: 'Envoyer mes réservations' }));
   assert.equal(await page.locator('main h1').innerText(), 'Résultat de vos réservations');
   assert.deepEqual(await resultRows(page), [
-    resultRow('Hugo', '2025-12-03', 'Journée', 'Réservée'),
-    resultRow('Hugo', '2025-12-10', 'Journée', 'Réservée'),
-    resultRow('Léa', '2025-12-03', 'Journée', 'Réservée'),
-    resultRow('Léa', '2025-12-03', 'Repas', 'Réservée'),
-    resultRow('Léa', '2025-12-10', 'Journée', 'Réservée'),
-    resultRow('Léa', '2025-12-17', 'Journée', 'Réservée'),
+    resultRow('Hugo MARTIN', '2025-12-03', 'Journée', 'Réservée'),
+    resultRow('Hugo MARTIN', '2025-12-10', 'Journée', 'Réservée'),
+    resultRow('Léa MARTIN', '2025-12-03', 'Journée', 'Réservée'),
+    resultRow('Léa MARTIN', '2025-12-03', 'Repas', 'Réservée'),
+    resultRow('Léa MARTIN', '2025-12-10', 'Journée', 'Réservée'),
+    resultRow('Léa MARTIN', '2025-12-17', 'Journée', 'Réservée'),
   ]);
   await screenshot(page, 'family-booking-result-desktop');
   await checkAccessibility(page, 'booking result, desktop');
@@ -246,7 +246,7 @@ journey('a full day puts the child on the waiting list with its rank, until a pl
   await openCalendar(sophie, { children: ['Emma DUBOIS'], activity: WEDNESDAYS, monthsAhead: 2 });
   await tick(dayBox(sophie, 'Emma DUBOIS', 'Journée', '2026-01-07'));
   await go(sophie.getByRole('button', { name: 'Envoyer mes réservations' }));
-  assert.deepEqual(await resultRows(sophie), [resultRow('Emma', '2026-01-07', 'Journée', 'Réservée')]);
+  assert.deepEqual(await resultRows(sophie), [resultRow('Emma DUBOIS', '2026-01-07', 'Journée', 'Réservée')]);
 
   // Léa's mother sees the day full, asks anyway: waiting list, rank 1.
   const claire = await open();
@@ -257,7 +257,7 @@ journey('a full day puts the child on the waiting list with its rank, until a pl
   assert.doesNotMatch(await calendarRow(claire, LEA, '2026-01-14'), /Complet/);
   await tick(dayBox(claire, LEA, 'Journée', '2026-01-07'));
   await go(claire.getByRole('button', { name: 'Envoyer mes réservations' }));
-  assert.deepEqual(await resultRows(claire), [resultRow('Léa', '2026-01-07', 'Journée', 'Liste d’attente rang 1')]);
+  assert.deepEqual(await resultRows(claire), [resultRow('Léa MARTIN', '2026-01-07', 'Journée', 'Liste d’attente rang 1')]);
   await screenshot(claire, 'family-booking-result-waitlist-desktop');
   await checkAccessibility(claire, 'booking result with a waiting list, desktop');
 
@@ -294,7 +294,7 @@ journey('a parent declares an illness with a medical certificate, and staff excu
   await openCalendar(page, { children: [HUGO], activity: WEDNESDAYS, monthsAhead: 2 });
   await tick(dayBox(page, HUGO, 'Journée', '2026-01-14'));
   await go(page.getByRole('button', { name: 'Envoyer mes réservations' }));
-  assert.deepEqual(await resultRows(page), [resultRow('Hugo', '2026-01-14', 'Journée', 'Réservée')]);
+  assert.deepEqual(await resultRows(page), [resultRow('Hugo MARTIN', '2026-01-14', 'Journée', 'Réservée')]);
 
   await followNav(page, 'Absences');
   const form = page.locator('main form');
@@ -404,7 +404,7 @@ journey('a parent asks for an enrollment, staff accept it in a group, and the ch
   assert.match(await calendarRow(page, HUGO, '2025-12-22'), /lun\. 22\/12 ?jusqu’au dimanche 07\/12 inclus/);
   await tick(dayBox(page, HUGO, 'Journée', '2025-12-22'));
   await go(page.getByRole('button', { name: 'Envoyer mes réservations' }));
-  assert.deepEqual(await resultRows(page), [resultRow('Hugo', '2025-12-22', 'Journée', 'Réservée')]);
+  assert.deepEqual(await resultRows(page), [resultRow('Hugo MARTIN', '2025-12-22', 'Journée', 'Réservée')]);
 
   await followNav(page, 'Mes demandes');
   assert.match(await text(page.locator('main tbody tr').filter({ hasText: 'Inscription' }).filter({ hasText: holidays })), /Acceptée/);
@@ -423,9 +423,9 @@ journey('without JavaScript, a parent books on the calendar and cancels from the
   await checkAccessibility(page, 'booking calendar, no JavaScript');
   await go(page.getByRole('button', { name: 'Envoyer mes réservations' }));
   assert.deepEqual(await resultRows(page), [
-    resultRow('Léa', '2026-01-21', 'Journée', 'Réservée'),
-    resultRow('Léa', '2026-01-28', 'Matin', 'Réservée'),
-    resultRow('Léa', '2026-01-28', 'Repas', 'Réservée'),
+    resultRow('Léa MARTIN', '2026-01-21', 'Journée', 'Réservée'),
+    resultRow('Léa MARTIN', '2026-01-28', 'Matin', 'Réservée'),
+    resultRow('Léa MARTIN', '2026-01-28', 'Repas', 'Réservée'),
   ]);
 
   await page.goto(`${baseUrl}${DEMO_BASE}/reservations/planning?mois=2026-01`);

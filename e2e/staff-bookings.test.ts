@@ -163,7 +163,7 @@ journey('a family sees the new activity with its period: refused before it opens
     form.append(input);
   }, `${ids.child}|${ids.unit}|2025-12-22`);
   await go(page.getByRole('button', { name: 'Envoyer mes réservations' }));
-  assert.deepEqual(await resultRows(page), [resultRow('Léa', '2025-12-22', 'Journée', 'Refusée les réservations ne sont pas encore ouvertes')]);
+  assert.deepEqual(await resultRows(page), [resultRow('Léa MARTIN', '2025-12-22', 'Journée', 'Refusée les réservations ne sont pas encore ouvertes')]);
 
   // Monday 1 December, 18:05: the period is open.
   portal.clock.set('2025-12-01T17:05:00Z');
@@ -177,7 +177,10 @@ journey('a family sees the new activity with its period: refused before it opens
   await tick(dayBox(page, LEA, 'Repas', '2025-12-22'));
   await screenshot(page, 'family-booking-period-open-desktop');
   await go(page.getByRole('button', { name: 'Envoyer mes réservations' }));
-  assert.deepEqual(await resultRows(page), [resultRow('Léa', '2025-12-22', 'Journée', 'Réservée'), resultRow('Léa', '2025-12-22', 'Repas', 'Réservée')]);
+  assert.deepEqual(await resultRows(page), [
+    resultRow('Léa MARTIN', '2025-12-22', 'Journée', 'Réservée'),
+    resultRow('Léa MARTIN', '2025-12-22', 'Repas', 'Réservée'),
+  ]);
 
   // Monday 15 December, 12:30: the period is closed, whatever the units' own deadlines.
   portal.clock.set('2025-12-15T11:30:00Z');
