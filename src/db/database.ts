@@ -108,7 +108,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     withConnection(work) {
       return pool.hold(() =>
         work({
-          exec: async (sqlText) => void (await pool.pglite.exec(sqlText)),
+          exec: async (sqlText) => void (await pool.run(sqlText, [])),
           query: (sqlText, parameters = []) => pool.run(sqlText, parameters),
         }),
       );

@@ -60,7 +60,7 @@ export class PgliteSerialPool implements PostgresPool {
 
   /** Multi-statement SQL without parameters (migrations, pg-boss schema). */
   exec(sqlText: string): Promise<unknown> {
-    return this.hold(() => this.pglite.exec(sqlText));
+    return this.hold(() => this.run(sqlText, []));
   }
 
   query<R>(sqlText: string, parameters: unknown[] = []): Promise<{ rows: R[]; affectedRows?: number }> {
@@ -95,7 +95,7 @@ export class PgliteSerialPool implements PostgresPool {
     if (!types) {
       // A statement PostgreSQL refused (its table not there yet) is not kept: it is parsed again next time.
       const described = await this.pglite.execProtocol(
-        messages(protocol.serialize.parse({ name, text: sqlText }), protocol.serialize.describe({ type: 'S', name }), protocol.serialize.sync()),
+        Buffer.concat([protocol.serialize.parse({ name, text: sqlText }), protocol.serialize.describe({ type: 'S', name }), protocol.serialize.sync()]),
         { syncToFs: false },
       );
       types = parse.parseDescribeStatementResults(described.messages);
@@ -108,12 +108,12 @@ export class PgliteSerialPool implements PostgresPool {
     });
     try {
       const answered = await this.pglite.execProtocol(
-        messages(
+        Buffer.concat([
           protocol.serialize.bind({ statement: name, values }),
           protocol.serialize.describe({ type: 'P' }),
           protocol.serialize.execute({}),
           protocol.serialize.sync(),
-        ),
+        ]),
         { syncToFs: false },
       );
       return parse.parseResults(answered.messages, this.pglite.parsers)[0] as Results<R>;
@@ -138,17 +138,6 @@ export class PgliteSerialPool implements PostgresPool {
     clearTimeout(warning);
     return free;
   }
-}
-
-/** Protocol messages sent as one. */
-function messages(...parts: Uint8Array[]): Uint8Array {
-  const whole = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    whole.set(part, offset);
-    offset += part.length;
-  }
-  return whole;
 }
 
 function commandOf(sqlText: string): PostgresQueryResult<unknown>['command'] {
