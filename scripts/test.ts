@@ -59,7 +59,7 @@ interface Pass {
   counts: Counts;
   started?: number;
   ended?: number;
-  failed: string[];
+  failed: { file: string; reasons: string[] }[];
 }
 
 const started = Date.now();
@@ -174,7 +174,7 @@ function runFile(entry: Pass, file: string, done: (elapsed: number) => void): Ch
     entry.counts.pass += counts.pass;
     entry.counts.fail += counts.fail;
     entry.counts.skipped += counts.skipped;
-    if (counts.fail > 0) entry.failed.push(file);
+    if (counts.fail > 0) entry.failed.push({ file, reasons: failureReasons(text) });
     const elapsed = Date.now() - begun;
     const verdict = counts.fail > 0 ? `${counts.fail} FAILED` : 'ok';
     process.stdout.write(
@@ -183,6 +183,26 @@ function runFile(entry: Pass, file: string, done: (elapsed: number) => void): Ch
     done(elapsed);
   });
   return child;
+}
+
+/**
+ * Each failing test of a file's spec output with its error's first lines (a timeout's call log
+ * included), so the closing summary says why a file failed, not only which, when the whole output
+ * is too long to read back.
+ */
+function failureReasons(text: string): string[] {
+  const heading = text.lastIndexOf('✖ failing tests:');
+  if (heading < 0) return [];
+  const reasons: string[] = [];
+  for (const block of text
+    .slice(heading)
+    .split(/\n(?=✖ )/)
+    .slice(1)) {
+    const [name = '', ...rest] = block.split('\n');
+    const detail = rest.map((line) => line.trim()).filter((line) => line && !line.startsWith('at ') && !line.startsWith('test at '));
+    reasons.push(`    ${name}`, ...detail.slice(0, 4).map((line) => `      ${line}`));
+  }
+  return reasons;
 }
 
 function readTimings(): Record<string, number> {
@@ -205,7 +225,7 @@ for (const entry of passes) {
   total.skipped += entry.counts.skipped;
   const span = entry.started && entry.ended ? `, from ${seconds(entry.started - started)} to ${seconds(entry.ended - started)}` : '';
   console.log(`${entry.label}: ${entry.files.length} files, ${entry.counts.pass} passed, ${entry.counts.fail} failed, ${entry.counts.skipped} skipped${span}`);
-  for (const file of entry.failed) console.log(`  failed: ${file}`);
+  for (const { file, reasons } of entry.failed) console.log([`  failed: ${file}`, ...reasons].join('\n'));
 }
 console.log(`${total.pass} passed, ${total.fail} failed, ${total.skipped} skipped in ${seconds(Date.now() - started)} (wall time)`);
 process.exit(total.fail > 0 ? 1 : 0);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { DEMO_LOGINS } from '../../src/demo/demo-authority.js';
+import { PAGE_LOAD_MS } from './browser.js';
 
 /**
  * Steps shared by the journeys of getting in (e2e/accounts-*.test.ts, e2e/staff-two-factor.test.ts):
@@ -35,7 +36,7 @@ export function loginFields(page: Page): { email: Locator; password: Locator; su
  */
 export async function submitWith(button: Locator, how: 'click' | 'tap' = 'click'): Promise<void> {
   const page = button.page();
-  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() });
+  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout: PAGE_LOAD_MS });
   await (how === 'tap' ? button.tap() : button.click());
   await navigated;
   await page.waitForLoadState();
@@ -68,7 +69,7 @@ export async function followNav(page: Page, name: string): Promise<void> {
       });
       // A slow answer is waited for; only a click that started no navigation is tried again.
       await started;
-      await page.waitForLoadState('load', { timeout: 30_000 });
+      await page.waitForLoadState('load', { timeout: PAGE_LOAD_MS });
       return;
     } catch (error) {
       // On a busy machine DSFR's script may still be settling and fold the menu under the click.

@@ -6,6 +6,7 @@ import type { TestPortal } from '../../test/support/test-portal.js';
 import type { Tenant } from '../../src/modules/tenancy/tenant-directory.js';
 import type { Scope } from '../../src/modules/scope.js';
 import { DEMO_BASE, demoPassword, followNav, loginFields } from './account-steps.js';
+import { PAGE_LOAD_MS } from './browser.js';
 
 /**
  * Steps shared by the booking journeys (e2e/family-bookings.test.ts, e2e/staff-bookings.test.ts):
@@ -22,12 +23,12 @@ export const HOLIDAYS = /^Accueil de loisirs — vacances \d{4}-\d{4}$/;
 
 /** Logs a demo account in from the login page, as account-steps' logIn, with `go`'s patience. */
 async function logIn(page: Page, baseUrl: string, email: string, landing: string): Promise<void> {
-  await page.goto(`${baseUrl}${DEMO_BASE}/connexion`, { timeout: 30_000 });
+  await page.goto(`${baseUrl}${DEMO_BASE}/connexion`);
   const fields = loginFields(page);
   await fields.email.fill(email);
   await fields.password.fill(demoPassword(email));
   await go(fields.submit);
-  await page.waitForURL(`${baseUrl}${DEMO_BASE}${landing}`, { timeout: 30_000 });
+  await page.waitForURL(`${baseUrl}${DEMO_BASE}${landing}`);
 }
 
 /** Logs a demo family in; it lands on its home page. */
@@ -47,7 +48,7 @@ export async function staffLogIn(page: Page, baseUrl: string, email = MANAGER): 
  */
 export async function go(target: Locator, options: { clickTimeout?: number } = {}): Promise<void> {
   const page = target.page();
-  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout: 30_000 });
+  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout: PAGE_LOAD_MS });
   try {
     await target.click({ timeout: options.clickTimeout });
   } catch (error) {
@@ -55,7 +56,7 @@ export async function go(target: Locator, options: { clickTimeout?: number } = {
     throw error;
   }
   await navigated;
-  await page.waitForLoadState('load', { timeout: 30_000 });
+  await page.waitForLoadState('load', { timeout: PAGE_LOAD_MS });
 }
 
 /** DSFR draws its own box over each checkbox: the click goes to the box as it does for a person. */
@@ -90,8 +91,8 @@ export async function applyMassSelection(page: Page, weekdays: string[], units: 
   const mass = page.getByRole('group', { name: /^Sélection en masse/ });
   for (const weekday of weekdays) await tick(mass.getByRole('checkbox', { name: weekday, exact: true }));
   for (const unit of units) await tick(mass.getByRole('checkbox', { name: unit, exact: true }));
-  await page.getByRole('button', { name: 'Appliquer' }).click({ timeout: 30_000 });
-  await page.waitForLoadState('load', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Appliquer' }).click({ timeout: PAGE_LOAD_MS });
+  await page.waitForLoadState('load', { timeout: PAGE_LOAD_MS });
 }
 
 function escapeRegExp(text: string): string {

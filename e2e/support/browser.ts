@@ -33,6 +33,8 @@ const CHROMIUM_ARGS = [
  * journeys take 40 s on a quiet machine and over a minute on a shared, loaded two-core one.
  */
 const JOURNEY_TIMEOUT_MS = 120_000;
+/** How long a page load (or a whole page's screenshot) may take on a busy machine. */
+export const PAGE_LOAD_MS = 30_000;
 
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 360, height: 740 };
@@ -143,7 +145,9 @@ export function browserSuite(options: TestPortalOptions & { seed?: (portal: Test
               locale: 'fr-FR',
               timezoneId: 'Europe/Paris',
             });
+            // An element is found at once or never; a page load on a busy machine can take seconds more.
             context.setDefaultTimeout(10_000);
+            context.setDefaultNavigationTimeout(PAGE_LOAD_MS);
             contexts.push(context);
             const page = await context.newPage();
             if (openOptions.javaScript === false) withoutJavaScript.add(page);
@@ -194,7 +198,8 @@ function isDocumentStatus(text: string, resourceUrl: string, pageUrl: string): b
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: options.fullPage ?? true, animations: 'disabled' });
+  // A whole phone page at twice the pixels takes seconds to capture on a busy machine, as a page load does.
+  await page.screenshot({ path, fullPage: options.fullPage ?? true, animations: 'disabled', timeout: PAGE_LOAD_MS });
   return path;
 }
 
