@@ -200,7 +200,7 @@ function failureReasons(text: string): string[] {
     .slice(1)) {
     const [name = '', ...rest] = block.split('\n');
     const detail = rest.map((line) => line.trim()).filter((line) => line && !line.startsWith('at ') && !line.startsWith('test at '));
-    reasons.push(`    ${name}`, ...detail.slice(0, 4).map((line) => `      ${line}`));
+    reasons.push(`    ${name}`, ...detail.slice(0, 4).map((line) => `      ${line.length > 300 ? `${line.slice(0, 300)}…` : line}`));
   }
   return reasons;
 }

@@ -138,7 +138,8 @@ describe('families book by period: the whole period at once, its answer kept, it
     assert.match(location, /^\/ville\/reservations\/resultat\/[0-9a-f-]{36}\?retour=/);
     const result = await browser.follow(sent);
     assert.equal(result.statusCode, 200);
-    assert.match(result.body, /Résultat de vos réservations/);
+    assert.match(result.body, /<h1>Résultat de vos réservations<\/h1>/);
+    assert.match(result.body, /<caption[^>]*>Réponse par enfant et par jour<\/caption>/, 'the table says what it holds rather than repeating the title');
     assert.match(result.body, /<td>Zoé MOREL<\/td><td>mer\. 13\/01<\/td><td>Journée<\/td><td><p class="fr-badge fr-badge--sm fr-badge--success">Réservée/);
     assert.equal([...result.body.matchAll(/incompatible avec les autres prestations du jour/g)].length, 2, 'Journée and Matin together: both refused');
     assert.match(result.body, new RegExp(`href="/ville/reservations\\?enfant=${leo}&amp;activite=${activityId}"`), 'back to the calendar left');

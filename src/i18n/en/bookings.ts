@@ -88,6 +88,7 @@ export const bookings = {
   'bookings.busyRetry': 'Send my request again now',
   'bookings.resultTitle': 'Result of your bookings',
   'bookings.resultIntro': 'Here is the answer for each day asked.',
+  'bookings.answersCaption': 'Answer per child and day',
   'bookings.backToCalendar': 'Back to the calendar',
   'bookings.planning': 'Month planning',
   'bookings.legend': 'Legend',

@@ -27,6 +27,7 @@ export const counter: Record<keyof typeof fr, string> = {
   'counter.enroll.submit': 'Enrol',
   'counter.enroll.choose': 'Choose an activity and a group from the list.',
   'counter.done.vide': 'Tick at least one unit to book.',
+  'counter.answerTitle': 'The service’s answer to the family’s booking',
   'counter.done.annulee': 'Booking cancelled for the family, not billed. The family is told by email.',
   'counter.done.annulation-demandee': 'Cancellation asked: it waits for the service’s validation.',
   'counter.done.refus-deadline_passed': 'Cancellation refused: the deadline has passed. Tick “Pass the deadline” to cancel anyway.',

@@ -88,6 +88,7 @@ export const bookings = {
   'bookings.busyRetry': 'Renvoyer ma demande maintenant',
   'bookings.resultTitle': 'Résultat de vos réservations',
   'bookings.resultIntro': 'Voici la réponse pour chaque jour demandé.',
+  'bookings.answersCaption': 'Réponse par enfant et par jour',
   'bookings.backToCalendar': 'Revenir au calendrier',
   'bookings.planning': 'Planning du mois',
   'bookings.legend': 'Légende',

@@ -25,6 +25,7 @@ export const counter = {
   'counter.enroll.submit': 'Inscrire',
   'counter.enroll.choose': 'Choisissez une activité et un groupe de la liste.',
   'counter.done.vide': 'Cochez au moins une prestation à réserver.',
+  'counter.answerTitle': 'Réponse du service à la réservation de la famille',
   'counter.done.annulee': 'Réservation annulée pour la famille, non facturée. La famille est prévenue par courriel.',
   'counter.done.annulation-demandee': 'Annulation demandée : elle attend la validation du service.',
   'counter.done.refus-deadline_passed': 'Annulation refusée : le délai est passé. Cochez « Passer outre le délai » pour annuler quand même.',

@@ -5,6 +5,7 @@ import { tenantToday } from '../calendar/local-date.js';
 import { findPayment, type PaymentRow } from '../ledger/payments.js';
 import type { Scope } from '../scope.js';
 import { issuerOf, startPdf } from './pdf-layout.js';
+import { personFullName } from '../person-name.js';
 
 /**
  * The documents a family downloads besides its invoices: the receipt of a payment, the tax
@@ -113,7 +114,7 @@ export async function taxCertificate(scope: Scope, householdId: string, year: nu
     .execute();
   const children = new Map<string, TaxCertificate['children'][number]>();
   for (const share of shares) {
-    const child = children.get(share.id) ?? { id: share.id, name: `${share.first_name} ${share.last_name}`, birthDate: share.birth_date!, paidCareCents: 0 };
+    const child = children.get(share.id) ?? { id: share.id, name: personFullName(share), birthDate: share.birth_date!, paidCareCents: 0 };
     if (share.total_cents > 0) child.paidCareCents += Math.round((share.amount_cents * Number(share.care)) / share.total_cents);
     children.set(share.id, child);
   }
@@ -235,7 +236,7 @@ export async function attendanceCertificate(
     .orderBy('u.position')
     .execute();
   return {
-    childName: `${child.first_name} ${child.last_name}`,
+    childName: personFullName(child),
     birthDate: child.birth_date,
     householdName: child.name,
     from,

@@ -19,6 +19,7 @@ import { type PlannedCharge, type PlannedInvoice, type PlannedReversal, planInvo
 import { billedParts, unitPrice } from './pricing.js';
 import { DEFAULT_QF_VALIDITY_MONTHS, type QuotientHistory, quotientHistories, quotientOn } from './quotients.js';
 import { tariffOn, tariffsOf } from './tariffs.js';
+import { personFullName } from '../person-name.js';
 
 /**
  * Invoice runs: staff choose a régie and a period (usually a month). The preview shows what would be
@@ -195,7 +196,7 @@ async function planRun(scope: Scope, input: RunInput): Promise<PlanResult> {
       invoiceId: row.invoice_id,
       householdId: row.household_id,
       childId: row.child_id,
-      childName: `${row.first_name} ${row.last_name}`,
+      childName: personFullName(row),
       unitId: row.unit_id,
       unitName: unit.name,
       activityName: unit.activity_name,
@@ -392,7 +393,7 @@ async function childrenEldestFirst(scope: Scope, siblings: Siblings): Promise<Ma
     .orderBy('first_name')
     .orderBy('id')
     .execute();
-  return new Map(rows.map((row, place) => [row.id, { place, name: `${row.first_name} ${row.last_name}` }]));
+  return new Map(rows.map((row, place) => [row.id, { place, name: personFullName(row) }]));
 }
 
 /** A child's rank among its siblings booked the same day in the régie's activities, eldest first: what the sibling reduction applies to. */
@@ -674,7 +675,7 @@ export async function payersOf(scope: Scope, householdIds: string[]) {
       .join('\n');
     payers.set(household.id, {
       personId: guardian?.id ?? null,
-      name: guardian ? `${guardian.first_name} ${guardian.last_name}` : household.name,
+      name: guardian ? personFullName(guardian) : household.name,
       address,
       lang: guardian?.locale ?? 'fr',
     });

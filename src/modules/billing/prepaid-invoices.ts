@@ -10,6 +10,7 @@ import { payersOf, tenantBillingSettings } from './invoice-runs.js';
 import { unitPrice } from './pricing.js';
 import { quotientHistories, quotientOn } from './quotients.js';
 import { tariffOn, tariffsOf } from './tariffs.js';
+import { personFullName } from '../person-name.js';
 
 /**
  * Days paid at booking (the prepayment basket): priced by the same tariffs and rules as the monthly
@@ -176,7 +177,7 @@ export async function issuePrepaidInvoice(
         invoice_id: invoiceId,
         position,
         child_id: line.childId,
-        child_name: `${child.first_name} ${child.last_name}`,
+        child_name: personFullName(child),
         unit_id: line.unitId,
         label: unitOf.get(line.unitId)!.name,
         kind: 'prepaid',

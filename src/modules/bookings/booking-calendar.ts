@@ -15,6 +15,7 @@ import { refusalBeforePlaces, type BookingContext, type RefusalReason } from './
 import { HOLDS_NO_UNIT, isIn, type BookingStatus } from './booking-states.js';
 import { occupancy } from './places.js';
 import { may } from '../access.js';
+import { personFullName } from '../person-name.js';
 
 /**
  * What the family's booking calendar shows, computed by the same rules as the booking pipeline
@@ -169,7 +170,7 @@ export async function familyCalendar(
       member.enrollment === 'accepted' || !definition.activity.requires_enrollment ? 'accepted' : member.enrollment === 'pending' ? 'pending' : 'none';
     return {
       childId: member.id,
-      name: `${member.first_name} ${member.last_name}`,
+      name: personFullName(member),
       enrolled,
       days: days
         .map((day) => ({

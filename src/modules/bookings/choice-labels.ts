@@ -1,4 +1,5 @@
 import type { Scope } from '../scope.js';
+import { personFullName } from '../person-name.js';
 
 /** The children's names (first and last, as the family reads them everywhere) and the activities' unit names, to write each answer in words. */
 export interface ChoiceLabels {
@@ -15,5 +16,5 @@ export async function choiceLabels(scope: Scope, activityIds: string[], choices:
     .select(['id', 'name'])
     .where('activity_id', 'in', [...new Set(activityIds)])
     .execute();
-  return { names: new Map(names.map((row) => [row.id, `${row.first_name} ${row.last_name}`])), units: new Map(units.map((row) => [row.id, row.name])) };
+  return { names: new Map(names.map((row) => [row.id, personFullName(row)])), units: new Map(units.map((row) => [row.id, row.name])) };
 }

@@ -9,6 +9,7 @@ import { required } from '../validation/fields.js';
 import { tellHousehold } from './document-notifications.js';
 import type { Validity } from './document-space.tables.js';
 import { expiryOf, type RequirementState, requirementState, TO_PROVIDE } from './validity.js';
+import { fullName } from '../person-name.js';
 
 /**
  * The documents activities ask for: a household is asked, for each kind, by the activities its
@@ -104,7 +105,7 @@ async function requirementsOf(scope: Scope, householdIds: string[] | null): Prom
       label: row.label,
       validity: row.validity,
       validityMonths: row.validity_months,
-      child: childId ? { id: childId, name: `${row.child_first_name} ${row.child_last_name}` } : null,
+      child: childId ? { id: childId, name: fullName(row.child_first_name, row.child_last_name!) } : null,
       activities: [{ id: row.activity_id, name: row.activity_name }],
       state: requirementState(last, today),
       documentId: last?.document_id ?? null,

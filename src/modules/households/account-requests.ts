@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit/audit-log.js';
 import { createHousehold } from './households.js';
-import { personFullName } from '../person-name.js';
+import { fullName, personFullName } from '../person-name.js';
 import { requestSignupChild } from './change-requests.js';
 import { signupChildren } from './signup-children.js';
 import { queueEmail } from '../notifications/outbox.js';
@@ -74,7 +74,7 @@ export function validateAccountRequest(form: AccountRequestForm): Validation<Val
  * (the page says the same in both cases, so addresses cannot be probed).
  */
 export async function submitAccountRequest(scope: Scope, request: ValidAccountRequest, mail: MailContext): Promise<void> {
-  const to = { address: request.email, name: `${request.firstName} ${request.lastName}` };
+  const to = { address: request.email, name: fullName(request.firstName, request.lastName) };
   const existing = await scope.tx.selectFrom('accounts').select('id').where('email', '=', request.email).executeTakeFirst();
   if (existing) {
     await queueEmail(
@@ -132,7 +132,7 @@ export async function countPendingAccountRequests(scope: Scope): Promise<number>
 export async function accountRequestName(scope: Scope, requestId: string): Promise<string | null> {
   if (!may(scope, 'service.read')) return null;
   const row = await scope.tx.selectFrom('account_requests').select(['first_name', 'last_name']).where('id', '=', requestId).executeTakeFirst();
-  return row ? `${row.first_name} ${row.last_name}` : null;
+  return row ? personFullName(row) : null;
 }
 
 export type Decision = { accept: true } | { accept: false; reason: string };

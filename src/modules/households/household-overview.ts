@@ -1,6 +1,7 @@
 import { householdBalanceCents } from '../ledger/balance.js';
 import type { Scope } from '../scope.js';
 import { may } from '../access.js';
+import { fullName } from '../person-name.js';
 
 export interface HouseholdChild {
   id: string;
@@ -57,7 +58,7 @@ export async function householdChildren(scope: Scope, householdId: string): Prom
 
 /** The household's children as a form offers them, eldest first: id and full name. */
 export async function childChoices(scope: Scope, householdId: string): Promise<{ id: string; name: string }[]> {
-  return (await householdChildren(scope, householdId)).map((child) => ({ id: child.id, name: `${child.firstName} ${child.lastName}` }));
+  return (await householdChildren(scope, householdId)).map((child) => ({ id: child.id, name: fullName(child.firstName, child.lastName) }));
 }
 
 /** A household's name, for a page about it; null for anyone who may not read it. */

@@ -2,6 +2,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Scope } from '../scope.js';
 import { phone as checkPhone } from '../validation/fields.js';
 import { may } from '../access.js';
+import { personFullName } from '../person-name.js';
 
 export interface HouseholdHit {
   id: string;
@@ -98,7 +99,7 @@ export async function searchHouseholds(scope: Scope, query: string): Promise<Hou
     .orderBy('p.birth_date')
     .execute();
   const namesOf = (householdId: string, roles: string[]) =>
-    members.filter((member) => member.household_id === householdId && roles.includes(member.role)).map((member) => `${member.first_name} ${member.last_name}`);
+    members.filter((member) => member.household_id === householdId && roles.includes(member.role)).map((member) => personFullName(member));
   return rows.map((row) => ({
     id: row.id,
     familyNumber: row.family_number,

@@ -1,3 +1,4 @@
+import { fullName } from '../person-name.js';
 import { sql, type Kysely } from 'kysely';
 import { BatchedLookup } from '../../db/batched-lookup.js';
 import type { DB } from '../../db/schema.js';
@@ -23,7 +24,8 @@ async function householdRows(db: Kysely<DB>, householdIds: string[]) {
       'h.id',
       'h.tenant_id',
       'h.name',
-      sql<string[]>`coalesce(array_agg(p.first_name || ' ' || p.last_name order by p.birth_date) filter (where p.id is not null), '{}')`.as('children'),
+      sql<string[]>`coalesce(array_agg(p.first_name order by p.birth_date) filter (where p.id is not null), '{}')`.as('child_first_names'),
+      sql<string[]>`coalesce(array_agg(p.last_name order by p.birth_date) filter (where p.id is not null), '{}')`.as('child_last_names'),
       BALANCE_OF_H.as('balance'),
       // Read here, in the summary's one statement, rather than by the messages module in a second
       // one per page: every family page shows it, and under a rush each statement counts.
@@ -58,7 +60,7 @@ export class HouseholdSummaryLookup {
     if (!household || household.tenant_id !== tenantId) return null;
     return {
       name: household.name,
-      children: household.children,
+      children: household.child_first_names.map((first, index) => fullName(first, household.child_last_names[index]!)),
       amountDueCents: Number(household.balance),
       unreadMessages: Number(household.unread_messages),
       openBasket: household.open_basket,

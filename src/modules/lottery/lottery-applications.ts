@@ -13,6 +13,7 @@ import { ensureSeed, loadLotteryPeriod, type LotterySettings } from './lottery-s
 import { may } from '../access.js';
 import { accountIdOf } from '../actor.js';
 import { GONE } from '../bookings/booking-states.js';
+import { personFullName } from '../person-name.js';
 
 /**
  * Families apply for days and units of a lottery period during its window, per child, on the same
@@ -323,7 +324,7 @@ export async function householdLottery(scope: Scope, householdId: string, period
     applications: applications.map((row) => ({
       id: row.id,
       childId: row.child_id,
-      childName: `${row.first_name} ${row.last_name}`,
+      childName: personFullName(row),
       unitId: row.unit_id,
       unitName: row.unit_name,
       day: row.day,

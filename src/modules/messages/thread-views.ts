@@ -4,6 +4,7 @@ import { may } from '../access.js';
 import type { Scope } from '../scope.js';
 import type { MessageAuthor, ThreadState } from './messages.tables.js';
 import { waitingForService } from './waiting-threads.js';
+import { fullName } from '../person-name.js';
 
 /**
  * Reading: the family's folders and threads, the service's inbox and threads. Opening a thread marks
@@ -97,7 +98,7 @@ function inboxRowOf(row: SummaryRow): InboxRow {
     title: row.title,
     subject: row.subject,
     team: row.team,
-    childName: row.child_first_name ? `${row.child_first_name} ${row.child_last_name}` : null,
+    childName: row.child_first_name ? fullName(row.child_first_name, row.child_last_name!) : null,
     state: row.state,
     startedBy: row.started_by,
     lastMessageAt: row.last_message_at,

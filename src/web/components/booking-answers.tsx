@@ -9,7 +9,7 @@ export function BookingAnswersTable(props: { results: KeptResult[]; names: Map<s
   const page = usePage();
   const { t } = page;
   return (
-    <Table caption={t('bookings.resultTitle')} class="fr-mb-4w">
+    <Table caption={t('bookings.answersCaption')} class="fr-mb-4w">
       <thead>
         <tr>
           <th scope="col">{t('bookings.children')}</th>

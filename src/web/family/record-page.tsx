@@ -2,6 +2,7 @@ import type { HouseholdMember } from '../../modules/households/household-record.
 import { fieldsOf, type FieldPolicy, type RecordField, type RecordSection, type StoredValue } from '../../modules/households/record-fields.js';
 import { fieldLabel, RecordValue } from '../components/record-value.js';
 import { href, usePage } from '../page-context.js';
+import { personFullName } from '../../modules/person-name.js';
 
 /** One section of the record as read: its fields and values, pending requests, and a link to edit it. */
 export function RecordSectionView(props: {
@@ -69,7 +70,7 @@ export function regionName(title: string, headingId: string, whose: string | und
 
 /** A person's name as the record shows it: "Julien MARTIN". */
 export function personName(member: HouseholdMember): string {
-  return `${member.person.first_name} ${member.person.last_name}`;
+  return personFullName(member.person);
 }
 
 export function personValue(member: HouseholdMember) {

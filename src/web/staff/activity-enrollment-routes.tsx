@@ -26,6 +26,7 @@ import { Form, Text } from '../page-input.js';
 import { ACTIVITIES_PATH, BackToActivity, type FormValues, type Notice, noticeOf, one, Radios, SetupTable, setupMessages } from './activity-common.js';
 import { IdParams, NoticeQuery } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
+import { fullName } from '../../modules/person-name.js';
 
 /** The enrollments page's address: a search for a household (`q`), and the notice of an enrollment just made. */
 const EnrollmentsQuery = Type.Object({ q: Type.Optional(Text), fait: Type.Optional(Text) });
@@ -105,7 +106,11 @@ function EnrollmentsPage(props: {
       .filter((child) => !child.enrolled)
       .map((child) => ({
         value: `${household.householdId}:${child.id}`,
-        label: t('setup.enrollments.childChoice', { child: `${child.firstName} ${child.lastName}`, number: household.familyNumber, household: household.name }),
+        label: t('setup.enrollments.childChoice', {
+          child: fullName(child.firstName, child.lastName),
+          number: household.familyNumber,
+          household: household.name,
+        }),
       })),
   );
   const labels: Record<EnrollField, string> = { child: t('setup.field.child'), groupId: t('setup.field.group') };

@@ -34,6 +34,7 @@ import { BookingStatusBadge, LongDay, noonOf, parseDay } from './booking-compone
 import { Table } from '../components/dsfr/table.js';
 import { DecisionButton, splitAtColon } from './staff-input.js';
 import { useCanChange } from './staff-access.js';
+import { fullName } from '../../modules/person-name.js';
 
 const PATH = '/gestion/places';
 /** The "no group" of an activity in a URL. */
@@ -107,7 +108,7 @@ export function staffBookingOccupancyRoutes(services: Services): FastifyPluginAs
           const waiting = before?.sections.flatMap((section) => section.waiting).find((booking) => booking.id === bookingId);
           if (!before || !waiting) return null;
           const result = verb === 'promote' ? await promoteWaiting(scope, bookingId) : await refuseWaiting(scope, bookingId, reason, mailContextOf(request));
-          return { result, child: `${waiting.firstName} ${waiting.lastName}`, lists: (await dayLists(scope, calendar, input))! };
+          return { result, child: fullName(waiting.firstName, waiting.lastName), lists: (await dayLists(scope, calendar, input))! };
         });
         if (!outcome || outcome.result === 'not_found') return reply.callNotFound();
         const { result, child, lists } = outcome;

@@ -29,6 +29,7 @@ import { useCanChange } from './staff-access.js';
 import { type Requirement, requirementsOfHouseholds } from '../../modules/document-space/requested-documents.js';
 import type { Scope } from '../../modules/scope.js';
 import { RequirementStatus, requirementTitle } from '../components/required-documents.js';
+import { personFullName } from '../../modules/person-name.js';
 
 const PATH = '/gestion/validations';
 const SELECTION = 'selection';
@@ -146,21 +147,15 @@ function itemOf(value: string): DecisionItem | null {
 function labelsOf(pending: PendingDecisions, t: (key: MessageKey) => string): Map<string, string> {
   const labels = new Map<string, string>();
   for (const row of pending.bookings)
-    labels.set(
-      row.id,
-      `${t('validations.kind.booking')} — ${row.first_name} ${row.last_name}, ${row.activity_name} (${row.unit_name}), ${formatCalendarDate(row.day)}`,
-    );
+    labels.set(row.id, `${t('validations.kind.booking')} — ${personFullName(row)}, ${row.activity_name} (${row.unit_name}), ${formatCalendarDate(row.day)}`);
   for (const row of pending.cancellations)
     labels.set(
       row.id,
-      `${t('validations.kind.cancellation')} — ${row.first_name} ${row.last_name}, ${row.activity_name} (${row.unit_name}), ${formatCalendarDate(row.day)}`,
+      `${t('validations.kind.cancellation')} — ${personFullName(row)}, ${row.activity_name} (${row.unit_name}), ${formatCalendarDate(row.day)}`,
     );
-  for (const row of pending.enrollments) labels.set(row.id, `${t('validations.kind.enrollment')} — ${row.first_name} ${row.last_name}, ${row.activity_name}`);
+  for (const row of pending.enrollments) labels.set(row.id, `${t('validations.kind.enrollment')} — ${personFullName(row)}, ${row.activity_name}`);
   for (const row of pending.absences)
-    labels.set(
-      row.id,
-      `${t('validations.kind.absence')} — ${row.first_name} ${row.last_name}, ${formatCalendarDate(row.first_day)} – ${formatCalendarDate(row.last_day)}`,
-    );
+    labels.set(row.id, `${t('validations.kind.absence')} — ${personFullName(row)}, ${formatCalendarDate(row.first_day)} – ${formatCalendarDate(row.last_day)}`);
   return labels;
 }
 
@@ -375,7 +370,7 @@ function BookingRequests(props: { kind: 'booking' | 'cancellation'; rows: Pendin
         <tr key={row.id}>
           {props.state.canDecide && (
             <td>
-              <SelectBox value={`${props.kind}:${row.id}`} id={row.id} child={`${row.first_name} ${row.last_name}`} state={props.state} />
+              <SelectBox value={`${props.kind}:${row.id}`} id={row.id} child={personFullName(row)} state={props.state} />
             </td>
           )}
           <td>{fmt.longDate(noonOf(row.day))}</td>
@@ -399,7 +394,7 @@ function BookingRequests(props: { kind: 'booking' | 'cancellation'; rows: Pendin
           <td>{fmt.dateTime(props.kind === 'booking' ? row.created_at : row.updated_at)}</td>
           {props.state.canDecide && (
             <td>
-              <DecisionButtons kind={props.kind} id={row.id} child={`${row.first_name} ${row.last_name}`} state={props.state} />
+              <DecisionButtons kind={props.kind} id={row.id} child={personFullName(row)} state={props.state} />
             </td>
           )}
         </tr>
@@ -422,7 +417,7 @@ function AbsenceRequests(props: { rows: PendingDecisions['absences']; state: Pag
       empty={props.rows.length === 0}
     >
       {props.rows.map((row) => {
-        const child = `${row.first_name} ${row.last_name}`;
+        const child = personFullName(row);
         return (
           <tr key={row.id}>
             {props.state.canDecide && (
@@ -485,7 +480,7 @@ function EnrollmentRequests(props: { rows: PendingDecisions['enrollments']; stat
       empty={props.rows.length === 0}
     >
       {props.rows.map((row) => {
-        const child = `${row.first_name} ${row.last_name}`;
+        const child = personFullName(row);
         return (
           <tr key={row.id}>
             {props.state.canDecide && (

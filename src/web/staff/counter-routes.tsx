@@ -348,7 +348,7 @@ function CounterPage(
       {props.answer && (
         <section aria-labelledby="answer-title" class="fr-mb-3w">
           <h2 class="fr-h5" id="answer-title">
-            {t('bookings.resultTitle')}
+            {t('counter.answerTitle')}
           </h2>
           <BookingAnswersTable results={props.answer.results} names={props.answer.names} units={props.answer.units} />
         </section>

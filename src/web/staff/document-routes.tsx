@@ -34,6 +34,7 @@ import { Form, formValues, IdChoice, Text } from '../page-input.js';
 import { DeleteNowButton } from './activity-common.js';
 import { useCanChange } from './staff-access.js';
 import { IdParams, NoticeQuery } from './staff-input.js';
+import { fullName } from '../../modules/person-name.js';
 
 export const PUBLISHED_PATH = '/gestion/documents';
 const REVIEW_PATH = '/gestion/documents/a-verifier';
@@ -289,7 +290,7 @@ function ReviewPage(props: {
             {props.pending.map((row) => {
               const field = `motif-${row.id}`;
               // Which child a document asked per child is for: staff check it against the right child.
-              const child = row.child_first_name ? { id: '', name: `${row.child_first_name} ${row.child_last_name}` } : null;
+              const child = row.child_first_name ? { id: '', name: fullName(row.child_first_name, row.child_last_name!) } : null;
               const label = requirementTitle(t, { label: row.label, child });
               return (
                 <tr key={row.id}>
