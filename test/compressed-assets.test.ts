@@ -37,9 +37,9 @@ describe('the files every page loads', () => {
   });
 
   it('go in brotli where the browser takes it (https)', async () => {
-    const response = await get(DSFR_PAGE_FILES.icons.href, { 'accept-encoding': 'gzip, deflate, br, zstd' });
+    const response = await get(DSFR_PAGE_FILES.stylesheet.href, { 'accept-encoding': 'gzip, deflate, br, zstd' });
     assert.equal(response.headers['content-encoding'], 'br');
-    assert.deepEqual(brotliDecompressSync(response.rawPayload), dsfrFile('utility/icons/icons.min.css'));
+    assert.deepEqual(brotliDecompressSync(response.rawPayload), dsfrFile('dsfr.min.css'));
   });
 
   it('go as they are to a client that takes no encoding, or refuses one', async () => {
@@ -68,6 +68,29 @@ describe('the files every page loads', () => {
       assert.equal(response.headers['cache-control'], 'public, max-age=31536000, immutable');
       assert.deepEqual(gunzipSync(response.rawPayload), plain.rawPayload, url);
     }
+  });
+
+  it('carry the DSFR icons the pages use in the portal’s stylesheet, and no others', async () => {
+    const page = await get('/');
+    assert.ok(!page.body.includes('icons.min.css'), 'DSFR’s stylesheet of every icon is not loaded');
+    const stylesheet = /href="(\/assets\/app-[^"]+\.css)"/.exec(page.body)?.[1];
+    assert.ok(stylesheet, 'the portal’s stylesheet is linked');
+    const css = (await get(stylesheet)).body;
+    // The header's log-out button and the calendar's arrows are icons every parent sees.
+    for (const [icon, image] of [
+      ['fr-icon-logout-box-r-line', 'system/logout-box-r-line.svg'],
+      ['fr-icon-arrow-left-line', 'arrows/arrow-left-line.svg'],
+    ]) {
+      assert.ok(
+        css.includes(`.${icon}:before{-webkit-mask-image:url(/assets/dsfr/icons/${image})`),
+        `${icon} keeps its image, at an address from the site’s root`,
+      );
+    }
+    assert.ok(!css.includes('fr-icon-alarm-warning-line'), 'an icon no page uses is left out');
+    assert.ok(css.includes('License-Filename: LICENSE.md'), 'DSFR’s licence header is kept');
+    assert.ok(css.length < 40_000, `${css.length} bytes`);
+    const served = await get(`/assets/dsfr/icons/system/logout-box-r-line.svg`);
+    assert.equal(served.statusCode, 200, 'the icon’s image is served where the rule points');
   });
 
   it('leave the rest of DSFR as it was (fonts, icons)', async () => {

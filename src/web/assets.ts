@@ -1,21 +1,30 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import * as esbuild from 'esbuild';
+import { DSFR_PREFIX } from './dsfr-files.js';
+import { iconRules, iconsUsedIn } from './dsfr-icons.js';
 
 const ASSETS_DIR = new URL('./assets/', import.meta.url).pathname;
+const SOURCE_DIR = new URL('../', import.meta.url).pathname;
 const ALTCHA_DIR = new URL('../../node_modules/altcha/dist/', import.meta.url).pathname;
+const DSFR_ICONS_CSS = new URL('../../node_modules/@gouvfr/dsfr/dist/utility/icons/icons.min.css', import.meta.url).pathname;
 
 /**
- * Files served as they are, under hashed names. The anti-robot widget's stylesheet and
- * proof-of-work worker are among them because its default build would inject a <style> element,
- * refused by our Content-Security-Policy, and start its workers from blob: URLs.
+ * Files served under hashed names. The portal's stylesheet carries the rules of the DSFR icons it
+ * uses (dsfr-icons.ts) before its own. The anti-robot widget's stylesheet and proof-of-work worker
+ * are served as they are, because its default build would inject a <style> element, refused by our
+ * Content-Security-Policy, and start its workers from blob: URLs.
  */
-const SERVED_AS_IS: [key: string, path: string, contentType: string][] = [
-  ['css', `${ASSETS_DIR}app.css`, 'text/css; charset=utf-8'],
-  ['altchaCss', `${ALTCHA_DIR}external/altcha.css`, 'text/css; charset=utf-8'],
-  ['altchaWorker', `${ALTCHA_DIR}workers/sha.js`, 'text/javascript; charset=utf-8'],
+const STATIC_FILES: [key: string, name: string, contentType: string, read: () => Buffer][] = [
+  ['css', 'app.css', 'text/css; charset=utf-8', portalStylesheet],
+  ['altchaCss', 'altcha.css', 'text/css; charset=utf-8', () => readFileSync(`${ALTCHA_DIR}external/altcha.css`)],
+  ['altchaWorker', 'sha.js', 'text/javascript; charset=utf-8', () => readFileSync(`${ALTCHA_DIR}workers/sha.js`)],
 ];
+
+function portalStylesheet(): Buffer {
+  const icons = iconRules(readFileSync(DSFR_ICONS_CSS, 'utf8'), iconsUsedIn(SOURCE_DIR), `${DSFR_PREFIX}icons/`);
+  return Buffer.concat([Buffer.from(icons), readFileSync(`${ASSETS_DIR}app.css`)]);
+}
 
 export interface BuiltAsset {
   contentType: string;
@@ -80,9 +89,9 @@ async function bundleAssets(): Promise<Assets> {
     const entry = Object.keys(entries).find((key) => name.startsWith(`${key}-`) && name.endsWith('.js'));
     if (entry) scripts[entry] = `/assets/js/${name}`;
   }
-  for (const [key, path, contentType] of SERVED_AS_IS) {
-    const body = readFileSync(path);
-    const name = basename(path).replace(/(\.\w+)$/, `-${createHash('sha256').update(body).digest('hex').slice(0, 8)}$1`);
+  for (const [key, file, contentType, read] of STATIC_FILES) {
+    const body = read();
+    const name = file.replace(/(\.\w+)$/, `-${createHash('sha256').update(body).digest('hex').slice(0, 8)}$1`);
     files.set(name, { contentType, body });
     scripts[key] = `/assets/${name}`;
   }

@@ -6,6 +6,5 @@ const pageFile = (path: string, contentType: string) => ({ path, contentType, hr
 /** Sent compressed (compressed-files.ts): the two stylesheets hold the first paint. */
 export const DSFR_PAGE_FILES = {
   stylesheet: pageFile('dsfr.min.css', 'text/css; charset=utf-8'),
-  icons: pageFile('utility/icons/icons.min.css', 'text/css; charset=utf-8'),
   script: pageFile('dsfr.module.min.js', 'text/javascript; charset=utf-8'),
 };

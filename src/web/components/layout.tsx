@@ -163,7 +163,6 @@ export function Layout(props: { title: string; children: ComponentChildren; wide
         <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no" />
         <title>{`${props.title} — ${siteName}`}</title>
         <link rel="stylesheet" href={DSFR_PAGE_FILES.stylesheet.href} />
-        <link rel="stylesheet" href={DSFR_PAGE_FILES.icons.href} />
         {page.assets.css && <link rel="stylesheet" href={page.assets.css} />}
         <link rel="icon" href="/assets/dsfr/favicon/favicon.svg" type="image/svg+xml" />
         <script type="module" src={DSFR_PAGE_FILES.script.href} defer></script>
