@@ -20,9 +20,13 @@ describe('the files every page loads', () => {
   const get = (url: string, headers: Record<string, string> = {}) => portal.app.inject({ method: 'GET', url, headers });
   const dsfrFile = (path: string) => readFileSync(new URL(`../node_modules/@gouvfr/dsfr/dist/${path}`, import.meta.url));
 
-  it('are the ones the pages link to', async () => {
+  it('are the ones the pages load: DSFR’s stylesheet from the page, its script from the portal’s once the stylesheets are in', async () => {
     const page = await get('/');
-    for (const { href } of Object.values(DSFR_PAGE_FILES)) assert.ok(page.body.includes(`"${href}"`), href);
+    assert.ok(page.body.includes(`<link rel="stylesheet" href="${DSFR_PAGE_FILES.stylesheet.href}"/>`), 'the stylesheet is linked');
+    assert.ok(!page.body.includes(DSFR_PAGE_FILES.script.href), 'the script does not share the first download with the stylesheets');
+    const main = /<script type="module" src="(\/assets\/js\/main-[^"]+)"/.exec(page.body)?.[1];
+    assert.ok(main, 'the portal’s script is linked');
+    assert.ok((await get(main)).body.includes(`"${DSFR_PAGE_FILES.script.path}"`), 'it names DSFR’s script, which it imports');
   });
 
   it('go gzipped to a browser over http, a fifth of their size or less, and unpack to the file', async () => {

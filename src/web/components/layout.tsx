@@ -165,7 +165,6 @@ export function Layout(props: { title: string; children: ComponentChildren; wide
         <link rel="stylesheet" href={DSFR_PAGE_FILES.stylesheet.href} />
         {page.assets.css && <link rel="stylesheet" href={page.assets.css} />}
         <link rel="icon" href="/assets/dsfr/favicon/favicon.svg" type="image/svg+xml" />
-        <script type="module" src={DSFR_PAGE_FILES.script.href} defer></script>
         {page.assets.main && <script type="module" src={page.assets.main} defer></script>}
       </head>
       <body>
