@@ -2,27 +2,29 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 import { DSFR_PREFIX } from './dsfr-files.js';
-import { iconRules, iconsUsedIn } from './dsfr-icons.js';
+import { dsfrClassesIn, iconRules, mainRules } from './dsfr-stylesheets.js';
 
 const ASSETS_DIR = new URL('./assets/', import.meta.url).pathname;
 const SOURCE_DIR = new URL('../', import.meta.url).pathname;
 const ALTCHA_DIR = new URL('../../node_modules/altcha/dist/', import.meta.url).pathname;
-const DSFR_ICONS_CSS = new URL('../../node_modules/@gouvfr/dsfr/dist/utility/icons/icons.min.css', import.meta.url).pathname;
+const DSFR_DIST = new URL('../../node_modules/@gouvfr/dsfr/dist/', import.meta.url).pathname;
 
 /**
- * Files served under hashed names. The portal's stylesheet carries the rules of the DSFR icons it
- * uses (dsfr-icons.ts) before its own. The anti-robot widget's stylesheet and proof-of-work worker
- * are served as they are, because its default build would inject a <style> element, refused by our
+ * Files served under hashed names. DSFR's stylesheet goes without the components no page renders,
+ * and the portal's own carries the rules of the DSFR icons it uses before its own
+ * (dsfr-stylesheets.ts). The anti-robot widget's stylesheet and proof-of-work worker are served as
+ * they are, because its default build would inject a <style> element, refused by our
  * Content-Security-Policy, and start its workers from blob: URLs.
  */
 const STATIC_FILES: [key: string, name: string, contentType: string, read: () => Buffer][] = [
+  ['dsfrCss', 'dsfr.css', 'text/css; charset=utf-8', () => Buffer.from(mainRules(readFileSync(`${DSFR_DIST}dsfr.min.css`, 'utf8'), DSFR_PREFIX))],
   ['css', 'app.css', 'text/css; charset=utf-8', portalStylesheet],
   ['altchaCss', 'altcha.css', 'text/css; charset=utf-8', () => readFileSync(`${ALTCHA_DIR}external/altcha.css`)],
   ['altchaWorker', 'sha.js', 'text/javascript; charset=utf-8', () => readFileSync(`${ALTCHA_DIR}workers/sha.js`)],
 ];
 
 function portalStylesheet(): Buffer {
-  const icons = iconRules(readFileSync(DSFR_ICONS_CSS, 'utf8'), iconsUsedIn(SOURCE_DIR), `${DSFR_PREFIX}icons/`);
+  const icons = iconRules(readFileSync(`${DSFR_DIST}utility/icons/icons.min.css`, 'utf8'), dsfrClassesIn(SOURCE_DIR), DSFR_PREFIX);
   return Buffer.concat([Buffer.from(icons), readFileSync(`${ASSETS_DIR}app.css`)]);
 }
 

@@ -1,10 +1,12 @@
-/** Where DSFR's distribution is served, and the files of it that every page loads (components/layout.tsx). */
+/**
+ * Where DSFR's distribution is served, and its script, which every page loads (assets/main.ts).
+ * Its stylesheets are served cut to what the pages use, under hashed names (assets.ts).
+ */
 export const DSFR_PREFIX = '/assets/dsfr/';
 
 const pageFile = (path: string, contentType: string) => ({ path, contentType, href: `${DSFR_PREFIX}${path}` });
 
-/** Sent compressed (compressed-files.ts): the two stylesheets hold the first paint. */
+/** Sent compressed (compressed-files.ts). */
 export const DSFR_PAGE_FILES = {
-  stylesheet: pageFile('dsfr.min.css', 'text/css; charset=utf-8'),
   script: pageFile('dsfr.module.min.js', 'text/javascript; charset=utf-8'),
 };

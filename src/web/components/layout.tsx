@@ -1,7 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { href, usePage, type Viewer } from '../page-context.js';
 import { countKey, type MessageKey } from '../../i18n/catalogue.js';
-import { DSFR_PAGE_FILES } from '../dsfr-files.js';
 import { roleAtLeast } from '../../modules/actor.js';
 import type { StaffRole } from '../../modules/identity/identity.tables.js';
 import { ContactBlock } from './contact-block.js';
@@ -162,7 +161,7 @@ export function Layout(props: { title: string; children: ComponentChildren; wide
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no" />
         <title>{`${props.title} — ${siteName}`}</title>
-        <link rel="stylesheet" href={DSFR_PAGE_FILES.stylesheet.href} />
+        {page.assets.dsfrCss && <link rel="stylesheet" href={page.assets.dsfrCss} />}
         {page.assets.css && <link rel="stylesheet" href={page.assets.css} />}
         <link rel="icon" href="/assets/dsfr/favicon/favicon.svg" type="image/svg+xml" />
         {page.assets.main && <script type="module" src={page.assets.main} defer></script>}
