@@ -62,7 +62,7 @@ journey('first login with an invitation link: account request, acceptance, outbo
   await card.getByRole('button', { name: 'Accepter' }).click();
   const notice = staff.locator('main .fr-alert--success');
   await notice.waitFor();
-  assert.match(await notice.innerText(), /La demande de Élodie Garnier est acceptée : le compte est créé et le lien d’activation envoyé\./);
+  assert.match(await notice.innerText(), /La demande de Élodie GARNIER est acceptée : le compte est créé et le lien d’activation envoyé\./);
   assert.match(await staff.locator('main').innerText(), /Aucune demande en attente\./);
   await screenshot(staff, 'accounts-staff-request-accepted-desktop');
   await checkAccessibility(staff, 'account request accepted, desktop');
