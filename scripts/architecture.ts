@@ -3,8 +3,8 @@
 // - each module imports only the modules below it (MODULE_GRAPH), the web and nothing else above;
 // - no import cycle between files.
 // `tsx scripts/architecture.ts` prints each breach and exits 1 when there is one; `npm test` runs it.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
+import { type SourceFile, sourceFiles } from '../src/source-files.js';
 
 /**
  * What each module folder of src/modules may import, besides the files at the root of src/modules
@@ -56,24 +56,6 @@ const INFRASTRUCTURE = ['src/db/', 'src/i18n/', 'src/jobs/', 'src/clock.ts', 'sr
 
 /** Building SQL: Kysely's query builders, its sql template, or Kysely itself. */
 const SQL_IN_WEB = /\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\(|\bsql`|from 'kysely'/;
-
-export interface SourceFile {
-  path: string;
-  text: string;
-}
-
-export function sourceFiles(root: string, dir = 'src'): SourceFile[] {
-  const found: SourceFile[] = [];
-  const walk = (path: string) => {
-    for (const entry of readdirSync(join(root, path))) {
-      const child = join(path, entry);
-      if (statSync(join(root, child)).isDirectory()) walk(child);
-      else if (/\.tsx?$/.test(entry) && !/\.test\.tsx?$/.test(entry)) found.push({ path: child, text: readFileSync(join(root, child), 'utf8') });
-    }
-  };
-  walk(dir);
-  return found;
-}
 
 /** The files of `files` that `file` imports (relative imports only; packages are not the tree's). */
 function importsOf(file: SourceFile, known: Set<string>): string[] {

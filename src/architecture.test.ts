@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { architectureProblems, sourceFiles, type SourceFile } from '../scripts/architecture.js';
+import { architectureProblems } from '../scripts/architecture.js';
+import { type SourceFile, sourceFiles } from './source-files.js';
 
 const root = join(new URL('.', import.meta.url).pathname, '..');
 

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 import { DSFR_PREFIX } from './dsfr-files.js';
+import { sourceFiles } from '../source-files.js';
 import { dsfrClassesIn, iconRules, mainRules } from './dsfr-stylesheets.js';
 
 const ASSETS_DIR = new URL('./assets/', import.meta.url).pathname;
-const SOURCE_DIR = new URL('../', import.meta.url).pathname;
+const ROOT = new URL('../../', import.meta.url).pathname;
 const ALTCHA_DIR = new URL('../../node_modules/altcha/dist/', import.meta.url).pathname;
 const DSFR_DIST = new URL('../../node_modules/@gouvfr/dsfr/dist/', import.meta.url).pathname;
 
@@ -24,7 +25,7 @@ const STATIC_FILES: [key: string, name: string, contentType: string, read: () =>
 ];
 
 function portalStylesheet(): Buffer {
-  const icons = iconRules(readFileSync(`${DSFR_DIST}utility/icons/icons.min.css`, 'utf8'), dsfrClassesIn(SOURCE_DIR), DSFR_PREFIX);
+  const icons = iconRules(readFileSync(`${DSFR_DIST}utility/icons/icons.min.css`, 'utf8'), dsfrClassesIn(sourceFiles(ROOT)), DSFR_PREFIX);
   return Buffer.concat([Buffer.from(icons), readFileSync(`${ASSETS_DIR}app.css`)]);
 }
 

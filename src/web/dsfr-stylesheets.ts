@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { SourceFile } from '../source-files.js';
 
 /**
  * DSFR's stylesheets, cut to what the portal's pages use: a parent's first visit waits for them
@@ -58,20 +57,9 @@ export function blockOf(className: string): string {
   return className.split(/__|--/)[0]!;
 }
 
-/** The DSFR classes written in the portal's source files (tests, and the files named in `leaveOut`, left out). */
-export function dsfrClassesIn(sourceDir: string, leaveOut: string[] = []): Set<string> {
-  const used = new Set<string>();
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.test.ts') && !leaveOut.includes(entry.name)) {
-        for (const [name] of readFileSync(path, 'utf8').matchAll(DSFR_CLASS)) used.add(name);
-      }
-    }
-  };
-  walk(sourceDir);
-  return used;
+/** The DSFR classes written in these source files. */
+export function dsfrClassesIn(files: SourceFile[]): Set<string> {
+  return new Set(files.flatMap((file) => [...file.text.matchAll(DSFR_CLASS)].map(([name]) => name)));
 }
 
 /**

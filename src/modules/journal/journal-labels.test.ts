@@ -1,26 +1,17 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { it } from 'node:test';
 import { isMessageKey } from '../../i18n/catalogue.js';
+import { sourceFiles } from '../../source-files.js';
 
 /** Actions whose name the code builds from parts (booking-decisions.ts), spelt out. */
 const BUILT_ACTIONS = ['booking.accepted', 'booking.refused', 'booking.cancellation.accepted', 'booking.cancellation.refused'];
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return /\.tsx?$/.test(entry) && !entry.includes('.test.') ? [path] : [];
-  });
-}
-
 /** Every action name the code writes to the audit log: the quoted names after `action:`. */
 function writtenActions(): Set<string> {
-  const root = new URL('../../', import.meta.url).pathname;
+  const root = new URL('../../../', import.meta.url).pathname;
   const actions = new Set(BUILT_ACTIONS);
   for (const file of sourceFiles(root)) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/action:\s*([^,}\n]+)/g)) {
+    for (const match of file.text.matchAll(/action:\s*([^,}\n]+)/g)) {
       // A name built in a template (BUILT_ACTIONS) quotes only its parts.
       if (match[1]!.includes('`')) continue;
       for (const name of match[1]!.matchAll(/'([a-z_]+\.[a-z_.]+)'/g)) actions.add(name[1]!);
